@@ -1,0 +1,69 @@
+/** Rows and the count of rows a statement touched, the same shape from both adapters. */
+export type QueryResult<R> = { rows: R[]; rowCount: number };
+
+/** Anything that runs SQL: the database itself or an open transaction. */
+export interface Queryable {
+  /** Runs one statement with positional parameters ($1, $2, …). */
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs a script of several statements without parameters (migrations, fixtures). */
+  exec(sql: string): Promise<void>;
+}
+
+/** What this database can do; the tile engine and validators pick their path from it. */
+export type Capabilities = Readonly<{
+  /** 'postgres' for a server reached by DATABASE_URL, 'embedded' for PGlite. */
+  kind: 'postgres' | 'embedded';
+  /** ST_AsMVT and ST_AsMVTGeom work (PGlite's PostGIS is built without protobuf). */
+  mvt: boolean;
+  /** ST_CoverageSimplify exists (PostGIS ≥ 3.6 with GEOS ≥ 3.12). */
+  coverageSimplify: boolean;
+  /** PostGIS version such as "3.3.2". */
+  postgisVersion: string;
+  /** PostgreSQL server version number such as 150018. */
+  serverVersionNum: number;
+  /** Connections a pool may hold (1 for the embedded database). */
+  maxConnections: number;
+}>;
+
+/** A notification delivered after the sending transaction committed. */
+export type NotificationHandler = (payload: string) => void;
+
+/** The one database interface of the app: a pg pool or the embedded PGlite behind it. */
+export interface Db extends Queryable {
+  readonly capabilities: Capabilities;
+  /** Runs fn inside BEGIN … COMMIT; any throw rolls back. Nothing else interleaves on the embedded database. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Subscribes to LISTEN channel; the returned function unsubscribes. */
+  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+/** A startup problem with the database that the operator must fix; printed as one line. */
+export class DatabaseSetupError extends Error {
+  override name = 'DatabaseSetupError';
+}
+
+/** Reads the capabilities of a freshly opened database that already has PostGIS. */
+export async function probeCapabilities(q: Queryable, kind: 'postgres' | 'embedded', maxConnections: number): Promise<Capabilities> {
+  const info = await q.query<{ v: string; n: number; cov: boolean }>(
+    `SELECT postgis_lib_version() AS v, current_setting('server_version_num')::int AS n,
+            EXISTS (SELECT 1 FROM pg_proc WHERE proname = 'st_coveragesimplify') AS cov`,
+  );
+  const row = info.rows[0];
+  if (!row) throw new DatabaseSetupError('Could not read the PostGIS version.');
+  let mvt = true;
+  try {
+    // PGlite's PostGIS raises "Compiled without protobuf-c support" here.
+    await q.query(`SELECT ST_AsMVT(t) FROM (SELECT ST_AsMVTGeom(ST_Point(0, 0, 3857), ST_TileEnvelope(0, 0, 0)) AS g) t`);
+  } catch {
+    mvt = false;
+  }
+  return Object.freeze({
+    kind,
+    mvt,
+    coverageSimplify: row.cov,
+    postgisVersion: row.v,
+    serverVersionNum: Number(row.n),
+    maxConnections,
+  });
+}

@@ -1,0 +1,163 @@
+import pg from 'pg';
+import { DatabaseSetupError, probeCapabilities, type Db, type NotificationHandler, type Queryable, type QueryResult } from './db.ts';
+
+// Same value types as the embedded adapter: bigint and numeric as JS numbers (ids and areas fit
+// in 2^53), dates as 'YYYY-MM-DD' strings so no time zone shifts a planting date.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    if (oid === 1082) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+};
+
+export type PgOptions = {
+  /** Upper bound of pooled connections; the effective size also respects the server's max_connections. */
+  maxPool?: number;
+  /** Milliseconds after which the server cancels a statement. */
+  statementTimeoutMs?: number;
+};
+
+function explain(error: unknown, url: string): DatabaseSetupError {
+  const e = error as { code?: string; message?: string };
+  const where = (() => {
+    try {
+      const u = new URL(url);
+      return `${u.hostname}:${u.port || 5432}/${u.pathname.slice(1)}`;
+    } catch {
+      return 'the configured server';
+    }
+  })();
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ETIMEDOUT') {
+    return new DatabaseSetupError(`Cannot reach PostgreSQL at ${where} (${e.code}): start the server or fix DATABASE_URL (unset it to use the embedded database).`);
+  }
+  if (e.code === '28P01' || e.code === '28000') {
+    return new DatabaseSetupError(`PostgreSQL at ${where} refused the credentials in DATABASE_URL: fix the user name or password.`);
+  }
+  if (e.code === '3D000') {
+    return new DatabaseSetupError(`The database in DATABASE_URL does not exist at ${where}: create it (createdb) or fix the URL.`);
+  }
+  return new DatabaseSetupError(`Cannot use PostgreSQL at ${where}: ${e.message ?? String(error)}`);
+}
+
+/** Opens a pg pool, checks PostgreSQL ≥ 14 with PostGIS ≥ 3.2 and reads the capabilities. */
+export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db> {
+  const probe = new pg.Client({ connectionString: url, types, connectionTimeoutMillis: 5000 });
+  let maxConnections = 100;
+  try {
+    await probe.connect();
+    const v = await probe.query<{ n: string; max: string; reserved: string }>(
+      `SELECT current_setting('server_version_num') AS n, current_setting('max_connections') AS max,
+              current_setting('superuser_reserved_connections') AS reserved`,
+    );
+    const row = v.rows[0]!;
+    if (Number(row.n) < 140000) {
+      throw new DatabaseSetupError(`PostgreSQL ${row.n} is too old: version 14 or newer is required.`);
+    }
+    maxConnections = Number(row.max) - Number(row.reserved);
+    const ext = await probe.query<{ installed: string | null; available: string | null }>(
+      `SELECT (SELECT extversion FROM pg_extension WHERE extname = 'postgis') AS installed,
+              (SELECT default_version FROM pg_available_extensions WHERE name = 'postgis') AS available`,
+    );
+    const { installed, available } = ext.rows[0]!;
+    const version = installed ?? available;
+    if (!version) {
+      throw new DatabaseSetupError('PostGIS is not installed on this PostgreSQL server: install it (Debian: apt-get install postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded database.');
+    }
+    const [major = 0, minor = 0] = version.split('.').map(Number);
+    if (major < 3 || (major === 3 && minor < 2)) {
+      throw new DatabaseSetupError(`PostGIS ${version} is too old: version 3.2 or newer is required.`);
+    }
+    if (!installed) {
+      try {
+        await probe.query('CREATE EXTENSION IF NOT EXISTS postgis');
+      } catch (error) {
+        throw new DatabaseSetupError(`PostGIS is available but not enabled, and this user cannot enable it (${(error as Error).message}): run CREATE EXTENSION postgis as a superuser.`);
+      }
+    }
+  } catch (error) {
+    await probe.end().catch(() => undefined);
+    if (error instanceof DatabaseSetupError) throw error;
+    throw explain(error, url);
+  }
+  await probe.end();
+
+  // Leave room for other clients and the LISTEN connection: at most a quarter of the server's slots.
+  const poolSize = Math.max(2, Math.min(options.maxPool ?? 20, Math.floor(maxConnections / 4)));
+  const pool = new pg.Pool({
+    connectionString: url,
+    types,
+    max: poolSize,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    application_name: 'ban-do-so',
+  });
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => undefined);
+
+  const run = async <R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+    const result = await client.query(sql, params as unknown[] | undefined);
+    return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  };
+
+  const listeners = new Map<string, Set<NotificationHandler>>();
+  let listenClient: pg.Client | undefined;
+  let closed = false;
+  const connectListener = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url, types });
+    client.on('notification', (msg) => {
+      for (const handler of listeners.get(msg.channel) ?? []) handler(msg.payload ?? '');
+    });
+    client.on('error', () => {
+      // Reconnect and re-subscribe: an invalidation must not be missed for longer than the outage.
+      listenClient = undefined;
+      if (!closed) setTimeout(() => void connectListener().catch(() => undefined), 1000);
+    });
+    await client.connect();
+    for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    listenClient = client;
+  };
+
+  const db: Db = {
+    capabilities: await probeCapabilities({ query: (s, p) => run(pool, s, p), exec: async (s) => void (await pool.query(s)) }, 'postgres', poolSize),
+    query: (sql, params) => run(pool, sql, params),
+    exec: async (sql) => void (await pool.query(sql)),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          query: (s, p) => run(client, s, p),
+          exec: async (s) => void (await client.query(s)),
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, handler) {
+      let set = listeners.get(channel);
+      if (!set) {
+        set = new Set();
+        listeners.set(channel, set);
+        if (listenClient) await listenClient.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      }
+      set.add(handler);
+      if (!listenClient) await connectListener();
+      return async () => {
+        set.delete(handler);
+      };
+    },
+    async close() {
+      closed = true;
+      await listenClient?.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+  return db;
+}
