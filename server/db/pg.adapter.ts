@@ -29,7 +29,9 @@ function explain(error: unknown, url: string): DatabaseSetupError {
     }
   })();
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'ETIMEDOUT') {
-    return new DatabaseSetupError(`Cannot reach PostgreSQL at ${where} (${e.code}): start the server or fix DATABASE_URL (unset it to use the embedded database).`);
+    return new DatabaseSetupError(
+      `Cannot reach PostgreSQL at ${where} (${e.code}): start the server or fix DATABASE_URL (unset it to use the embedded database).`,
+    );
   }
   if (e.code === '28P01' || e.code === '28000') {
     return new DatabaseSetupError(`PostgreSQL at ${where} refused the credentials in DATABASE_URL: fix the user name or password.`);
@@ -62,7 +64,9 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     const { installed, available } = ext.rows[0]!;
     const version = installed ?? available;
     if (!version) {
-      throw new DatabaseSetupError('PostGIS is not installed on this PostgreSQL server: install it (Debian: apt-get install postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded database.');
+      throw new DatabaseSetupError(
+        'PostGIS is not installed on this PostgreSQL server: install it (Debian: apt-get install postgresql-15-postgis-3) or unset DATABASE_URL to use the embedded database.',
+      );
     }
     const [major = 0, minor = 0] = version.split('.').map(Number);
     if (major < 3 || (major === 3 && minor < 2)) {
@@ -72,7 +76,9 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       try {
         await probe.query('CREATE EXTENSION IF NOT EXISTS postgis');
       } catch (error) {
-        throw new DatabaseSetupError(`PostGIS is available but not enabled, and this user cannot enable it (${(error as Error).message}): run CREATE EXTENSION postgis as a superuser.`);
+        throw new DatabaseSetupError(
+          `PostGIS is available but not enabled, and this user cannot enable it (${(error as Error).message}): run CREATE EXTENSION postgis as a superuser.`,
+        );
       }
     }
   } catch (error) {
@@ -119,7 +125,11 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   };
 
   const db: Db = {
-    capabilities: await probeCapabilities({ query: (s, p) => run(pool, s, p), exec: async (s) => void (await pool.query(s)) }, 'postgres', poolSize),
+    capabilities: await probeCapabilities(
+      { query: (s, p) => run(pool, s, p), exec: async (s) => void (await pool.query(s)) },
+      'postgres',
+      poolSize,
+    ),
     query: (sql, params) => run(pool, sql, params),
     exec: async (sql) => void (await pool.query(sql)),
     async transaction(fn) {

@@ -1,0 +1,32 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { healthRoutes } from './routes/health.ts';
+
+export type BuildOptions = {
+  /** Pino logger options, or false for silence (tests). */
+  logger?: boolean | { level: string };
+};
+
+/**
+ * Builds the app from plugins in a fixed order: errors → cross-cutting plugins → routes.
+ * It never listens: main.ts does, and tests call app.inject().
+ */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? { level: ctx.config.logLevel },
+    // Large enough for a GeoJSON plot with thousands of vertices; uploads have their own limit.
+    bodyLimit: 5 * 1024 * 1024,
+    maxParamLength: 500,
+    trustProxy: true,
+    // Reject ambiguous request targets rather than guess.
+    ignoreTrailingSlash: true,
+  });
+  registerErrorHandler(app);
+
+  await app.register(async (scope) => healthRoutes(scope, ctx));
+  // Route areas register here, one line each (tiles, ogc, api, import/export, web).
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,10 @@
+import type { Config } from './config.ts';
+import type { Db } from './db/index.ts';
+
+/** What every route plugin gets: the frozen config and the database; services hang off it. */
+export type AppContext = {
+  config: Config;
+  db: Db;
+  /** Set by main once the schema and sample data are in place; /readyz answers 200 after that. */
+  ready: { value: boolean };
+};

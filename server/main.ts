@@ -1,0 +1,40 @@
+import { ConfigError, loadConfig, redactUrl } from './config.ts';
+import { buildApp } from './app.ts';
+import { DatabaseSetupError, openDb } from './db/index.ts';
+import { migrate } from './db/migrate.ts';
+import { seedIfEmpty } from '../data/seed/index.ts';
+
+/** Starts the server: config → database → migrations → sample data → listen. Any setup problem is one line and exit 1. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = (message: string) => console.log(`[bando] ${message}`);
+  log(config.databaseUrl ? `Database: PostgreSQL at ${redactUrl(config.databaseUrl)}` : `Database: embedded PGlite in ${config.dataDir}`);
+  const db = await openDb(config, log);
+  const applied = await migrate(db);
+  if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
+  if (config.seedOnEmpty) {
+    const seeded = await seedIfEmpty(db, { parcels: config.seedParcels, log });
+    if (!seeded) log('Sample data already present; not seeding.');
+  }
+  const ready = { value: true };
+  const app = await buildApp({ config, db, ready });
+  const shutdown = async (signal: string) => {
+    log(`${signal}: closing`);
+    await app.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  log(`Ready: http://localhost:${config.port}/`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DatabaseSetupError) {
+    console.error(`[bando] ${error.message}`);
+  } else {
+    console.error('[bando] Failed to start:', error);
+  }
+  process.exit(1);
+});

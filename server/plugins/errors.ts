@@ -1,0 +1,127 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+/**
+ * A failure the client caused or must know about, with a stable code and no HTTP in it; the
+ * table below gives each code its status. Thrown by domain, registry, io and tiles code alike.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+  constructor(
+    readonly code: string,
+    message: string,
+    /** Extra members for the problem document, such as the list of validation reasons. */
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+/** Stable error codes → HTTP status. Codes not listed here are 400. */
+export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  BAD_REQUEST: 400,
+  TILE_OUT_OF_RANGE: 400,
+  INVALID_FILTER: 400,
+  INVALID_BBOX: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF: 403,
+  NOT_FOUND: 404,
+  UNKNOWN_SOURCE: 404,
+  UNKNOWN_COLLECTION: 404,
+  METHOD_NOT_ALLOWED: 405,
+  NOT_ACCEPTABLE: 406,
+  CONFLICT: 409,
+  TRANSITION_FORBIDDEN: 409,
+  PRECONDITION_FAILED: 412,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VALIDATION_FAILED: 422,
+  PRECONDITION_REQUIRED: 428,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
+};
+
+const TITLES: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** Writes an RFC 9457 problem document. */
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  detail: string,
+  code?: string,
+  extra?: Record<string, unknown>,
+): FastifyReply {
+  return reply
+    .status(status)
+    .type('application/problem+json')
+    .send({
+      type: code ? `urn:bando:error:${code}` : 'about:blank',
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      ...(code ? { code } : {}),
+      ...extra,
+    });
+}
+
+// PostgreSQL errors that bad input can cause: answered as 4xx instead of 500.
+const PG_CLIENT_ERRORS: Readonly<Record<string, [number, string]>> = {
+  '23505': [409, 'CONFLICT'], // unique_violation
+  '23503': [422, 'VALIDATION_FAILED'], // foreign_key_violation
+  '23514': [422, 'VALIDATION_FAILED'], // check_violation
+  '23502': [422, 'VALIDATION_FAILED'], // not_null_violation
+  '22P02': [400, 'BAD_REQUEST'], // invalid_text_representation
+  '22023': [400, 'BAD_REQUEST'], // invalid_parameter_value
+  '22003': [400, 'BAD_REQUEST'], // numeric_value_out_of_range
+  '22007': [400, 'BAD_REQUEST'], // invalid_datetime_format
+  '22008': [400, 'BAD_REQUEST'], // datetime_field_overflow
+  XX000: [400, 'BAD_REQUEST'], // PostGIS/GEOS parse errors on client-supplied geometry
+  '57014': [503, 'OVERLOADED'], // query_canceled (statement timeout)
+  '53300': [503, 'OVERLOADED'], // too_many_connections
+};
+
+/** The one error handler: domain errors by code, validation as 400, everything else a 500 that reveals nothing. */
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler(
+    (error: FastifyError & { code?: string; details?: Record<string, unknown> }, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof AppError) {
+        const status = STATUS_BY_CODE[error.code] ?? 400;
+        if (status === 503) reply.header('Retry-After', '2');
+        return sendProblem(reply, status, error.message, error.code, error.details);
+      }
+      if (error.validation) {
+        return sendProblem(reply, 400, error.message, 'BAD_REQUEST');
+      }
+      const pg = typeof error.code === 'string' ? PG_CLIENT_ERRORS[error.code] : undefined;
+      if (pg) {
+        const [status, code] = pg;
+        if (status === 503) reply.header('Retry-After', '2');
+        return sendProblem(reply, status, status === 503 ? 'The server is busy; try again shortly.' : error.message, code);
+      }
+      if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+        return sendProblem(reply, error.statusCode, error.message, error.code);
+      }
+      request.log.error({ err: error }, 'unhandled error');
+      return sendProblem(reply, 500, 'Something went wrong on our side; the error was logged.');
+    },
+  );
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`, 'NOT_FOUND'),
+  );
+}

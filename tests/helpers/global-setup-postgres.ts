@@ -1,0 +1,6 @@
+import { buildTemplate } from './test-db.ts';
+
+/** Vitest global setup of the postgres project: build the seeded template database once. */
+export default async function setup(): Promise<void> {
+  await buildTemplate('postgres');
+}
