@@ -24,8 +24,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   });
   registerErrorHandler(app);
 
+  // Cross-cutting plugins (one line each, in this order): cookies and auth (request.viewer), compression.
+
+  // Route areas (one line each): health, tiles, ogc, api (auth, search, registry, import/export), then the web client last.
   await app.register(async (scope) => healthRoutes(scope, ctx));
-  // Route areas register here, one line each (tiles, ogc, api, import/export, web).
 
   await app.ready();
   return app;
