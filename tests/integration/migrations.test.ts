@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { migrate, readMigrations } from '../../server/db/migrate.ts';
+import { openEmptyTestDb } from '../helpers/test-db.ts';
+
+// The schema as the catalog sees it: tables, columns with types, constraints, indexes, triggers.
+async function schemaSnapshot(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ line: string }>(`
+    SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable AS line
+      FROM information_schema.columns WHERE table_schema = 'public'
+    UNION ALL
+    SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+      FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'index ' || indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+    UNION ALL
+    SELECT 'trigger ' || tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+    ORDER BY 1`);
+  return rows.map((r) => r.line);
+}
+
+const square = (x: number, y: number, d = 0.001) => `POLYGON((${x} ${y},${x + d} ${y},${x + d} ${y + d},${x} ${y + d},${x} ${y}))`;
+
+describe('migrations', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openEmptyTestDb();
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('apply in order on an empty database and record every file', async () => {
+    const files = await readMigrations();
+    const applied = await migrate(db);
+    expect(applied).toEqual(files.map((m) => m.name));
+    const { rows } = await db.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.name)).toEqual(files.map((m) => m.name));
+  });
+
+  it('applied a second time change nothing', async () => {
+    const before = await schemaSnapshot(db);
+    expect(before.length).toBeGreaterThan(100);
+    expect(await migrate(db)).toEqual([]);
+    expect(await schemaSnapshot(db)).toEqual(before);
+  });
+
+  it('refuse to start when a landed migration was edited', async () => {
+    const files = await readMigrations();
+    const edited = files.map((m, i) => (i === 0 ? { ...m, checksum: 'edited' } : m));
+    await expect(migrate(db, edited)).rejects.toThrow(/was changed after it was applied/);
+  });
+
+  it('run once when two servers start together (advisory lock)', async () => {
+    // Both calls race for the lock; the loser sees everything applied and applies nothing.
+    const [a, b] = await Promise.all([migrate(db), migrate(db)]);
+    expect([...a, ...b]).toEqual([]);
+  });
+});
+
+describe('schema constraints', () => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await openEmptyTestDb();
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  const insertParcel = (sheet: number, parcel: number, wkt: string, srid = 4326) =>
+    db.query(
+      `INSERT INTO parcels (commune_code, commune_ref_date, sheet, parcel_no, land_use_code, geom)
+       VALUES ('29890', '2025-03-01', $1, $2, 'LUC', ST_Multi(ST_GeomFromText($3, $4)))`,
+      [sheet, parcel, wkt, srid],
+    );
+
+  it('accept a valid parcel', async () => {
+    const r = await insertParcel(1, 1, square(105.6, 10.45));
+    expect(r.rowCount).toBe(1);
+  });
+
+  it('reject a self-intersecting (bow-tie) geometry', async () => {
+    await expect(insertParcel(1, 2, 'POLYGON((105.6 10.45,105.601 10.451,105.601 10.45,105.6 10.451,105.6 10.45))')).rejects.toThrow(
+      /check constraint/,
+    );
+  });
+
+  it('reject a geometry in another SRID', async () => {
+    await expect(insertParcel(1, 3, 'POLYGON((580000 1155000,580100 1155000,580100 1155100,580000 1155000))', 3405)).rejects.toThrow(
+      /SRID/,
+    );
+  });
+
+  it('reject a duplicate (old commune, sheet, parcel)', async () => {
+    await expect(insertParcel(1, 1, square(105.61, 10.45))).rejects.toThrow(/duplicate key|unique/);
+  });
+
+  it('accept the same sheet and parcel number in another old commune', async () => {
+    const r = await db.query(
+      `INSERT INTO parcels (commune_code, commune_ref_date, sheet, parcel_no, land_use_code, geom)
+       VALUES ('29893', '2025-03-01', 1, 1, 'CLN', ST_Multi(ST_GeomFromText($1, 4326)))`,
+      [square(105.62, 10.45)],
+    );
+    expect(r.rowCount).toBe(1);
+  });
+
+  it('reject an unknown land-use code', async () => {
+    await expect(
+      db.query(
+        `INSERT INTO parcels (commune_code, commune_ref_date, sheet, parcel_no, land_use_code, geom)
+         VALUES ('29890', '2025-03-01', 9, 9, 'XYZ', ST_Multi(ST_GeomFromText($1, 4326)))`,
+        [square(105.63, 10.45)],
+      ),
+    ).rejects.toThrow(/foreign key/);
+  });
+
+  it('compute plot area geodesically (a 0.001° square at 10.45°N is about 12,100 m²)', async () => {
+    await db.query(`INSERT INTO plots (commune_code, crop, geom) VALUES ('29869', 'mango', ST_GeomFromText($1, 4326))`, [
+      square(105.6, 10.45),
+    ]);
+    const { rows } = await db.query<{ area_m2: number }>('SELECT area_m2 FROM plots');
+    // 111.32 km × cos(10.45°) × 110.6 km per degree, to within 1 %.
+    expect(rows[0]!.area_m2).toBeGreaterThan(12_000);
+    expect(rows[0]!.area_m2).toBeLessThan(12_250);
+  });
+
+  it('log every change with before and after, and notify the tile cache after commit', async () => {
+    const payloads: string[] = [];
+    const stop = await db.listen('tile_changes', (p) => payloads.push(p));
+    await db.transaction(async (tx) => {
+      await tx.query(`SELECT set_config('app.user_id', '7', true), set_config('app.origin', 'api', true)`);
+      await tx.query(`UPDATE parcels SET land_use_code = 'CLN' WHERE commune_code = '29890' AND sheet = 1 AND parcel_no = 1`);
+    });
+    const { rows } = await db.query<{
+      user_id: number;
+      origin: string;
+      action: string;
+      before: { land_use_code: string };
+      after: { land_use_code: string; geom: { type: string } };
+    }>(`SELECT user_id, origin, action, before, after FROM edit_log WHERE collection = 'parcels' AND action = 'update'`);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      user_id: 7,
+      origin: 'api',
+      action: 'update',
+      before: { land_use_code: 'LUC' },
+      after: { land_use_code: 'CLN', geom: { type: 'MultiPolygon' } },
+    });
+    for (let i = 0; i < 50 && !payloads.some((p) => p.includes('"parcels"')); i++) await new Promise((r) => setTimeout(r, 20));
+    await stop();
+    const note = JSON.parse(payloads.find((p) => p.includes('"parcels"'))!) as { table: string; boxes: number[][] };
+    expect(note.table).toBe('parcels');
+    expect(note.boxes[0]![0]).toBeCloseTo(105.6, 6);
+  });
+
+  it('keep land-use colours as data, with legacy codes inheriting their current code', async () => {
+    const { rows } = await db.query<{ luc: string; bhk: string; dmt: string; maps: string }>(
+      `SELECT land_use_fill('LUC') AS luc, land_use_fill('BHK') AS bhk, land_use_fill('DMT') AS dmt,
+              (SELECT maps_to FROM land_use_codes WHERE code = 'LNQ') AS maps`,
+    );
+    expect(rows[0]).toEqual({ luc: '#FFFC8C', bhk: '#FFF0B4', dmt: '#FFA0AA', maps: 'CLN' });
+  });
+});

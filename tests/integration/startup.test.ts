@@ -1,0 +1,173 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openPgDb } from '../../server/db/pg.adapter.ts';
+import { openPgliteDb } from '../../server/db/pglite.adapter.ts';
+import { testDbKind } from '../helpers/test-db.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+/** Starts server/main.ts with env; resolves when it exits, or when ready() says the test is done with it. */
+function startServer(env: Record<string, string>, untilReady?: (port: number) => Promise<void>): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    let checking = false;
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /Ready: http:\/\/localhost:(\d+)/.exec(stdout);
+      if (m && untilReady && !checking) {
+        checking = true;
+        untilReady(Number(m[1])).then(
+          () => child.kill('SIGTERM'),
+          (error: unknown) => {
+            child.kill('SIGKILL');
+            reject(error as Error);
+          },
+        );
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const cleanup: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const fn of cleanup) await fn();
+});
+
+describe('bad configuration prints one clear line and exits non-zero', () => {
+  it('an unreachable DATABASE_URL', async () => {
+    const port = await freePort();
+    const run = await startServer({ DATABASE_URL: `postgres://nobody:x@127.0.0.1:${port}/nothing`, PORT: '0' });
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Cannot reach PostgreSQL at 127\.0\.0\.1:\d+\/nothing \(ECONNREFUSED\).*DATABASE_URL/);
+  });
+
+  it('a DATABASE_URL that is not a postgres URL', async () => {
+    const run = await startServer({ DATABASE_URL: 'mysql://localhost/x', PORT: '0' });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr.trim()).toMatch(/^\[bando\] DATABASE_URL must start with postgres:\/\//);
+  });
+
+  it('an unwritable data folder', async () => {
+    // A folder below a regular file can never be created, even by root.
+    const file = path.join(os.tmpdir(), `bando-not-a-dir-${process.pid}`);
+    await fs.writeFile(file, '');
+    cleanup.push(() => fs.rm(file, { force: true }));
+    const run = await startServer({ DATA_DIR: path.join(file, 'db'), PORT: '0' });
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/data folder .* is not writable \(ENOTDIR\): set DATA_DIR/);
+  });
+
+  it.runIf(testDbKind === 'postgres')('a database without PostGIS that the user cannot enable', async () => {
+    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await admin.connect();
+    const name = `bando_nopostgis_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(
+      `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bando_plain') THEN CREATE ROLE bando_plain LOGIN PASSWORD 'plain'; END IF; END $$`,
+    );
+    await admin.query(`CREATE DATABASE ${name} OWNER bando_plain`);
+    await admin.end();
+    cleanup.push(async () => {
+      const a = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
+    });
+    const url = new URL(process.env.TEST_DATABASE_URL!);
+    url.username = 'bando_plain';
+    url.password = 'plain';
+    url.pathname = `/${name}`;
+    const run = await startServer({ DATABASE_URL: url.toString(), PORT: '0' });
+    expect(run.code).not.toBe(0);
+    const lines = run.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/PostGIS is available but not enabled, and this user cannot enable it/);
+  });
+});
+
+describe('a first start seeds, a restart keeps the data', () => {
+  it('answers /healthz and /readyz with the sample data loaded, and does not re-seed on restart', async () => {
+    const env: Record<string, string> = { SEED_PARCELS: '400' };
+    if (testDbKind === 'postgres') {
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      const name = `bando_start_${process.pid}`;
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const url = new URL(process.env.TEST_DATABASE_URL!);
+      url.pathname = `/${name}`;
+      env.DATABASE_URL = url.toString();
+      cleanup.push(async () => {
+        const a = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      });
+    } else {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bando-start-'));
+      env.DATA_DIR = dir;
+      cleanup.push(() => fs.rm(dir, { recursive: true, force: true }));
+    }
+    env.PORT = String(await freePort());
+    const countParcels = async (): Promise<number> => {
+      const db = env.DATABASE_URL ? await openPgDb(env.DATABASE_URL, { maxPool: 2 }) : await openPgliteDb({ dataDir: env.DATA_DIR });
+      try {
+        const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
+        return rows[0]!.n;
+      } finally {
+        await db.close();
+      }
+    };
+    const first = await startServer(env, async (port) => {
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(health.status).toBe(200);
+      expect(ready.status).toBe(200);
+      const body = (await ready.json()) as { database: string };
+      expect(body.database).toBe(testDbKind);
+    });
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const seeded = await countParcels();
+    expect(seeded).toBeGreaterThanOrEqual(300);
+    expect(first.stdout).toMatch(/Applied migrations/);
+    expect(first.stdout).not.toMatch(/not seeding/);
+
+    const second = await startServer(env, async (port) => {
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Sample data already present; not seeding/);
+    expect(second.stdout).not.toMatch(/Applied migrations/);
+    expect(await countParcels()).toBe(seeded);
+  });
+});
