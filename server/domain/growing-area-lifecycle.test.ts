@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  GROWING_AREA_STATUSES,
+  allowedTransitions,
+  canReissue,
+  checkTransition,
+  transitionRequirements,
+  type GrowingAreaStatus,
+} from './growing-area-lifecycle.ts';
+
+describe('growing-area lifecycle', () => {
+  it('walks a domestic code from draft to revoked through issue and suspension', () => {
+    const path: GrowingAreaStatus[] = [
+      'draft',
+      'submitted',
+      'under_inspection',
+      'inspected_pass',
+      'issued',
+      'active',
+      'suspended',
+      'active',
+      'revoked',
+    ];
+    for (let i = 0; i + 1 < path.length; i++) {
+      expect(checkTransition(path[i]!, path[i + 1]!, 'domestic-3156')).toEqual({ valid: true, from: path[i], to: path[i + 1] });
+    }
+  });
+
+  it('walks an export code through forwarding and the importer approval', () => {
+    const path: GrowingAreaStatus[] = ['inspected_pass', 'forwarded', 'approved', 'active'];
+    for (let i = 0; i + 1 < path.length; i++) expect(checkTransition(path[i]!, path[i + 1]!, 'export-puc').valid).toBe(true);
+  });
+
+  it('keeps issue for domestic codes and forwarding for export codes', () => {
+    expect(allowedTransitions('inspected_pass', 'domestic-3156')).toEqual(['issued']);
+    expect(allowedTransitions('inspected_pass', 'export-phc')).toEqual(['forwarded']);
+    const refused = checkTransition('inspected_pass', 'forwarded', 'domestic-3156');
+    expect(refused).toMatchObject({ valid: false, reason: 'forbidden', allowed: ['issued'] });
+  });
+
+  it('refuses a jump from draft to active and names what is allowed', () => {
+    const r = checkTransition('draft', 'active', 'domestic-3156');
+    expect(r.valid).toBe(false);
+    if (!r.valid) {
+      expect(r.allowed).toEqual(['submitted']);
+      expect(r.message).toContain('allowed: submitted');
+    }
+  });
+
+  it('treats revoked and superseded as final', () => {
+    for (const s of ['revoked', 'superseded'] as const) {
+      expect(allowedTransitions(s, 'domestic-3156')).toEqual([]);
+      const r = checkTransition(s, 'active', 'export-puc');
+      expect(r.valid ? '' : r.message).toContain('none (final status)');
+    }
+  });
+
+  it('refuses unknown statuses and staying in place', () => {
+    expect(checkTransition('draft', 'approvedd', 'domestic-3156')).toMatchObject({ valid: false, reason: 'unknown-status' });
+    expect(checkTransition('active', 'active', 'domestic-3156')).toMatchObject({ valid: false, reason: 'same-status' });
+  });
+
+  it('never allows a transition into draft-only creation states or superseded', () => {
+    for (const from of GROWING_AREA_STATUSES) {
+      for (const scheme of ['domestic-3156', 'export-puc'] as const) {
+        expect(allowedTransitions(from, scheme)).not.toContain('superseded');
+      }
+    }
+  });
+
+  it('re-issues only codes that were issued or approved and not revoked', () => {
+    expect(GROWING_AREA_STATUSES.filter(canReissue)).toEqual(['issued', 'approved', 'active', 'suspended']);
+  });
+
+  it('asks for a decision number and a code when a code is issued', () => {
+    expect(transitionRequirements('issued')).toEqual({ decisionNo: true, code: true, concludedInspection: null });
+    expect(transitionRequirements('inspected_fail')).toEqual({ decisionNo: false, code: false, concludedInspection: 'fail' });
+    expect(transitionRequirements('submitted').decisionNo).toBe(false);
+  });
+});

@@ -1,0 +1,131 @@
+// The growing-area code lifecycle (DOMAIN.md, Decision 3156/QĐ-BNN-TT and export practice) as a
+// pure state machine shared by the server, which enforces it, and the browser, which shows only
+// the buttons that can succeed. Statuses are those of the growing_areas.status CHECK constraint.
+
+/** Every status a growing-area version can be in (growing_areas.status). */
+export const GROWING_AREA_STATUSES = [
+  'draft',
+  'submitted',
+  'under_inspection',
+  'inspected_pass',
+  'inspected_fail',
+  'issued',
+  'forwarded',
+  'approved',
+  'active',
+  'suspended',
+  'revoked',
+  'superseded',
+] as const;
+
+/** A growing-area status. */
+export type GrowingAreaStatus = (typeof GROWING_AREA_STATUSES)[number];
+
+/** Code schemes: the province's domestic code, or an export code for an orchard (PUC) or packing house (PHC). */
+export const GROWING_AREA_SCHEMES = ['domestic-3156', 'export-puc', 'export-phc'] as const;
+
+/** A code scheme (growing_areas.scheme). */
+export type GrowingAreaScheme = (typeof GROWING_AREA_SCHEMES)[number];
+
+/** Whether a scheme's code is approved by an importing country (forwarded → approved) rather than issued by the province. */
+export function isExportScheme(scheme: GrowingAreaScheme): boolean {
+  return scheme !== 'domestic-3156';
+}
+
+// Edges of the machine. 'issued' is reachable only for domestic codes and 'forwarded' only for
+// export codes (see allowedTransitions). A failed inspection goes back to draft so the registrant
+// can fix the plots and apply again, and so does a dossier the importing country did not approve
+// (GACC approved 51 of 126 durian PUCs in 2022); 'revoked' (hủy bỏ) is final; 'superseded' is
+// reached only by re-issue, which also creates the next version (see canReissue).
+const EDGES: Readonly<Record<GrowingAreaStatus, readonly GrowingAreaStatus[]>> = {
+  draft: ['submitted'],
+  submitted: ['under_inspection', 'draft'],
+  under_inspection: ['inspected_pass', 'inspected_fail'],
+  inspected_pass: ['issued', 'forwarded'],
+  inspected_fail: ['draft'],
+  issued: ['active', 'revoked'],
+  forwarded: ['approved', 'draft'],
+  approved: ['active', 'revoked'],
+  active: ['suspended', 'revoked'],
+  suspended: ['active', 'revoked'],
+  revoked: [],
+  superseded: [],
+};
+
+/** Statuses from which an officer may re-issue (cấp lại): a new version in the same lineage, the old one superseded. */
+export const REISSUABLE_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'approved', 'active', 'suspended'];
+
+/** Statuses whose code is in force: a buyer scanning the code may trust the produce. */
+export const CODE_IN_FORCE_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'approved', 'active'];
+
+/** Statuses in which plots may be added or removed and the profile edited. */
+export const EDITABLE_STATUSES: readonly GrowingAreaStatus[] = ['draft'];
+
+/** The statuses a version of the given scheme may move to from `from`, in a stable order. */
+export function allowedTransitions(from: GrowingAreaStatus, scheme: GrowingAreaScheme): GrowingAreaStatus[] {
+  const exportScheme = isExportScheme(scheme);
+  return EDGES[from].filter((to) => {
+    if (to === 'issued') return !exportScheme;
+    if (to === 'forwarded' || to === 'approved') return exportScheme;
+    return true;
+  });
+}
+
+/** Reason constants of checkTransition, stable for the browser and the tests. */
+export const TRANSITION_REASONS = {
+  UNKNOWN_STATUS: 'unknown-status',
+  FORBIDDEN: 'forbidden',
+  SAME_STATUS: 'same-status',
+} as const;
+
+/** The outcome of asking whether a transition may happen. */
+export type TransitionCheck =
+  | { valid: true; from: GrowingAreaStatus; to: GrowingAreaStatus }
+  | { valid: false; reason: (typeof TRANSITION_REASONS)[keyof typeof TRANSITION_REASONS]; message: string; allowed: GrowingAreaStatus[] };
+
+/** Whether `to` is a status name at all (input from a request). */
+export function isGrowingAreaStatus(value: unknown): value is GrowingAreaStatus {
+  return typeof value === 'string' && (GROWING_AREA_STATUSES as readonly string[]).includes(value);
+}
+
+/** Checks one transition; a refusal carries the statuses that are allowed from here. */
+export function checkTransition(from: GrowingAreaStatus, to: string, scheme: GrowingAreaScheme): TransitionCheck {
+  const allowed = allowedTransitions(from, scheme);
+  if (!isGrowingAreaStatus(to)) {
+    return { valid: false, reason: TRANSITION_REASONS.UNKNOWN_STATUS, message: `"${to}" is not a growing-area status.`, allowed };
+  }
+  if (to === from) {
+    return { valid: false, reason: TRANSITION_REASONS.SAME_STATUS, message: `The growing area is already ${from}.`, allowed };
+  }
+  if (!allowed.includes(to)) {
+    const options = allowed.length ? allowed.join(', ') : 'none (final status)';
+    return {
+      valid: false,
+      reason: TRANSITION_REASONS.FORBIDDEN,
+      message: `A ${scheme} growing area cannot go from ${from} to ${to}; allowed: ${options}.`,
+      allowed,
+    };
+  }
+  return { valid: true, from, to };
+}
+
+/** Whether a version in this status may be re-issued. */
+export function canReissue(status: GrowingAreaStatus): boolean {
+  return REISSUABLE_STATUSES.includes(status);
+}
+
+/** What a transition into `to` must carry besides the actor: legal acts need a decision number, a code needs the code. */
+export function transitionRequirements(to: GrowingAreaStatus): {
+  decisionNo: boolean;
+  code: boolean;
+  concludedInspection: 'pass' | 'fail' | null;
+} {
+  return {
+    // Issuing, approving, suspending and revoking are decisions (quyết định) with a number.
+    decisionNo: to === 'issued' || to === 'approved' || to === 'suspended' || to === 'revoked',
+    // The code is set when the province issues it or the importing country approves it.
+    code: to === 'issued' || to === 'approved',
+    // Recording the inspection result needs an inspection record with that conclusion.
+    concludedInspection: to === 'inspected_pass' ? 'pass' : to === 'inspected_fail' ? 'fail' : null,
+  };
+}

@@ -1,0 +1,99 @@
+// Farm-diary checks against the allowed-substance lists kept as data (allowed_substances): a
+// pesticide must be allowed in Vietnam and in every market the growing area sells to (importers
+// reject shipments for residues: DOMAIN.md, domain-research §1.1.5), and the pre-harvest interval
+// must end before the expected harvest.
+
+/** One row of the allowed_substances table. */
+export type SubstanceRule = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null };
+
+/** The diary entry being checked. */
+export type DiaryEntryInput = {
+  activeIngredient: string;
+  /** 'YYYY-MM-DD' */
+  appliedOn: string;
+  phiDays: number | null;
+};
+
+/** One reason to flag an entry. */
+export type SubstanceFlag = { market: string | null; reason: string; message: string };
+
+/** Reason constants of checkDiaryEntry. */
+export const SUBSTANCE_REASONS = {
+  NOT_ALLOWED: 'not-allowed',
+  NOT_LISTED: 'not-listed',
+  PHI: 'pre-harvest-interval',
+} as const;
+
+/** Folds an active-ingredient name for matching: case, accents, spaces and hyphens don't matter. */
+export function foldIngredient(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/gi, 'd')
+    .toLowerCase()
+    .replace(/[\s\-_]+/g, ' ')
+    .trim();
+}
+
+/** The markets an area's produce must satisfy: Vietnam always, then its target markets, each once. */
+export function marketsToCheck(areaMarkets: readonly string[]): string[] {
+  return [...new Set(['VN', ...areaMarkets.map((m) => m.toUpperCase())])];
+}
+
+/**
+ * Flags a diary entry: a substance not allowed for a market, or absent from that market's list
+ * (unknown is not allowed: the officer adds a row when a list is confirmed), and a pre-harvest
+ * interval that runs past the expected harvest.
+ */
+export function checkDiaryEntry(
+  entry: DiaryEntryInput,
+  areaMarkets: readonly string[],
+  rules: readonly SubstanceRule[],
+  expectedHarvest: string | null,
+): { flagged: boolean; flags: SubstanceFlag[] } {
+  const wanted = foldIngredient(entry.activeIngredient);
+  const flags: SubstanceFlag[] = [];
+  for (const market of marketsToCheck(areaMarkets)) {
+    const rule = rules.find((r) => r.market.toUpperCase() === market && foldIngredient(r.active_ingredient) === wanted);
+    if (!rule) {
+      flags.push({
+        market,
+        reason: SUBSTANCE_REASONS.NOT_LISTED,
+        message: `${entry.activeIngredient} is not on the allowed list for ${market}.`,
+      });
+    } else if (!rule.allowed) {
+      flags.push({ market, reason: SUBSTANCE_REASONS.NOT_ALLOWED, message: `${entry.activeIngredient} is not allowed for ${market}.` });
+    }
+  }
+  if (expectedHarvest && entry.phiDays !== null) {
+    const safe = addDays(entry.appliedOn, entry.phiDays);
+    if (safe > expectedHarvest) {
+      flags.push({
+        market: null,
+        reason: SUBSTANCE_REASONS.PHI,
+        message: `The pre-harvest interval of ${entry.phiDays} days ends on ${safe}, after the expected harvest on ${expectedHarvest}.`,
+      });
+    }
+  }
+  return { flagged: flags.length > 0, flags };
+}
+
+/** The strictest maximum residue limit (mg/kg) of an ingredient over the given markets, or null if none is listed. */
+export function strictestMrl(activeIngredient: string, markets: readonly string[], rules: readonly SubstanceRule[]): number | null {
+  const wanted = foldIngredient(activeIngredient);
+  let min: number | null = null;
+  for (const market of marketsToCheck(markets)) {
+    for (const r of rules) {
+      if (r.market.toUpperCase() === market && foldIngredient(r.active_ingredient) === wanted && r.mrl_mg_kg !== null) {
+        min = min === null ? r.mrl_mg_kg : Math.min(min, r.mrl_mg_kg);
+      }
+    }
+  }
+  return min;
+}
+
+/** Adds days to a 'YYYY-MM-DD' date in UTC (no time zone may shift a calendar date). */
+export function addDays(date: string, days: number): string {
+  const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
