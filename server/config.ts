@@ -24,6 +24,8 @@ export type Config = Readonly<{
   webDist: string;
   /** Folder for uploaded files such as inspection photos (UPLOAD_DIR, default .data/uploads). */
   uploadDir: string;
+  /** Largest import upload in bytes (IMPORT_MAX_MB, default 512); larger ones get 413. */
+  importMaxBytes: number;
 }>;
 
 /** A configuration value that cannot be used; main prints its message as one line and exits. */
@@ -72,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     tileCacheBytes: integer(env, 'TILE_CACHE_MB', 256, 0, 65_536) * 1024 * 1024,
     webDist: path.resolve(root, 'web/dist'),
     uploadDir: path.resolve(root, env.UPLOAD_DIR?.trim() || '.data/uploads'),
+    importMaxBytes: integer(env, 'IMPORT_MAX_MB', 512, 1, 65_536) * 1024 * 1024,
   });
 }
 
