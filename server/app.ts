@@ -1,7 +1,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { authRoutes } from './routes/auth.ts';
+import { ogcRoutes } from './routes/ogc.ts';
 import { healthRoutes } from './routes/health.ts';
+import { landUseCodeRoutes } from './routes/land-use-codes.ts';
+import { styleRoutes } from './routes/style.ts';
+import { webRoutes } from './routes/web.ts';
+import { tileRoutes } from './routes/tiles.ts';
+import { importRoutes } from './routes/import.ts';
+import { exportRoutes } from './routes/export.ts';
 
 export type BuildOptions = {
   /** Pino logger options, or false for silence (tests). */
@@ -25,9 +34,19 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   registerErrorHandler(app);
 
   // Cross-cutting plugins (one line each, in this order): cookies and auth (request.viewer), compression.
+  await registerAuth(app, ctx);
 
   // Route areas (one line each): health, tiles, ogc, api (auth, search, registry, import/export), then the web client last.
   await app.register(async (scope) => healthRoutes(scope, ctx));
+  await app.register(async (scope) => tileRoutes(scope, ctx));
+  await app.register(async (scope) => ogcRoutes(scope, ctx));
+  await app.register(async (scope) => authRoutes(scope, ctx));
+  await app.register(async (scope) => landUseCodeRoutes(scope, ctx));
+  await app.register(async (scope) => styleRoutes(scope, ctx));
+  await app.register(async (scope) => importRoutes(scope, ctx));
+  await app.register(async (scope) => exportRoutes(scope, ctx));
+  // The web client stays last: its static wildcard must not shadow any API route.
+  await app.register(async (scope) => webRoutes(scope, ctx));
 
   await app.ready();
   return app;

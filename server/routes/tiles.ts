@@ -1,0 +1,189 @@
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseTileCoord, TileError, type SourceInfo, type TileEngine } from '../../tiles/index.ts';
+import type { AppContext } from '../context.ts';
+import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
+import { AppError } from '../plugins/errors.ts';
+import { openTileService } from '../tile-service.ts';
+
+const MVT = 'application/vnd.mapbox-vector-tile';
+// Edits must show up at once: caches may keep a tile a few seconds, then revalidate with the ETag.
+const MAX_AGE = 5;
+
+const SourceParams = Type.Object({ source: Type.String({ maxLength: 400 }) });
+const TileParams = Type.Object({
+  source: Type.String({ maxLength: 400 }),
+  z: Type.String({ maxLength: 40 }),
+  x: Type.String({ maxLength: 40 }),
+  y: Type.String({ maxLength: 40 }),
+});
+const VersionQuery = Type.Object({ v: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: true });
+
+const SourceListItem = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  minzoom: Type.Integer(),
+  maxzoom: Type.Integer(),
+  url: Type.String(),
+});
+
+const VectorLayer = Type.Object({
+  id: Type.String(),
+  description: Type.String(),
+  fields: Type.Record(Type.String(), Type.String()),
+  minzoom: Type.Integer(),
+  maxzoom: Type.Integer(),
+});
+
+/** TileJSON 3.0.0 as this server writes it. */
+export const TileJsonSchema = Type.Object({
+  tilejson: Type.Literal('3.0.0'),
+  name: Type.String(),
+  description: Type.String(),
+  version: Type.String(),
+  attribution: Type.String(),
+  scheme: Type.Literal('xyz'),
+  tiles: Type.Array(Type.String()),
+  minzoom: Type.Integer(),
+  maxzoom: Type.Integer(),
+  bounds: Type.Array(Type.Number(), { minItems: 4, maxItems: 4 }),
+  center: Type.Array(Type.Number(), { minItems: 3, maxItems: 3 }),
+  vector_layers: Type.Array(VectorLayer),
+});
+export type TileJson = Static<typeof TileJsonSchema>;
+
+/** Turns the engine's refusals into the app's coded errors (problem+json through the one handler). */
+function asAppError(error: unknown): unknown {
+  return error instanceof TileError ? new AppError(error.code, error.message) : error;
+}
+
+function viewerOf(request: FastifyRequest): Viewer {
+  // The auth plugin sets request.viewer; until a request has one it is anonymous.
+  return (request as { viewer?: Viewer }).viewer ?? ANONYMOUS;
+}
+
+function baseUrl(request: FastifyRequest, ctx: AppContext): string {
+  if (ctx.config.publicUrl) return ctx.config.publicUrl;
+  const host = /^[A-Za-z0-9.[\]:-]{1,255}$/.test(request.host ?? '') ? request.host : 'localhost';
+  return `${request.protocol}://${host}`;
+}
+
+/** gzip when the client accepts it with a non-zero quality (RFC 9110 §12.5.3). */
+function acceptsGzip(header: string | string[] | undefined): boolean {
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  for (const part of value.split(',')) {
+    const [coding, ...params] = part.trim().toLowerCase().split(';');
+    if (coding !== 'gzip' && coding !== '*') continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    if (!q || Number(q.slice(2)) > 0) return true;
+  }
+  return false;
+}
+
+/** Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+async function tileJson(engine: TileEngine, ids: string[], base: string): Promise<TileJson> {
+  const infos: SourceInfo[] = ids.map((id) => engine.info(id));
+  const boxes = await Promise.all(ids.map((id) => engine.bounds(id)));
+  const bounds = [
+    Math.min(...boxes.map((b) => b[0])),
+    Math.min(...boxes.map((b) => b[1])),
+    Math.max(...boxes.map((b) => b[2])),
+    Math.max(...boxes.map((b) => b[3])),
+  ];
+  const minzoom = Math.min(...infos.map((i) => i.minzoom));
+  const maxzoom = Math.max(...infos.map((i) => i.maxzoom));
+  const spec = ids.join(',');
+  return {
+    tilejson: '3.0.0',
+    name: infos.map((i) => i.name).join(' + '),
+    description: infos.map((i) => i.description).join(' '),
+    version: '1.0.0',
+    attribution: [...new Set(infos.map((i) => i.attribution).filter((a): a is string => !!a))].join(' '),
+    scheme: 'xyz',
+    // The data version in the URL changes with every edit, so browsers fetch edited tiles afresh.
+    tiles: [`${base}/tiles/${spec}/{z}/{x}/{y}?v=${engine.version(ids)}`],
+    minzoom,
+    maxzoom,
+    bounds,
+    center: [(bounds[0]! + bounds[2]!) / 2, (bounds[1]! + bounds[3]!) / 2, Math.min(maxzoom, Math.max(minzoom, 14))],
+    vector_layers: infos.map((i) => ({ id: i.id, description: i.description, fields: i.fields, minzoom: i.minzoom, maxzoom: i.maxzoom })),
+  };
+}
+
+/**
+ * /tiles: the source list, TileJSON per source (or composite "a,b"), and MVT tiles with ETag,
+ * 304, gzip and 204 for empty tiles. Thin: the engine in tiles/ does the work.
+ */
+export async function tileRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const service = ctx.tiles ?? (await openTileService(ctx.config, ctx.db, (m) => app.log.warn(m)));
+  if (!ctx.tiles) app.addHook('onClose', () => service.close());
+  const engine = service.engine;
+
+  app.get('/tiles', { schema: { response: { 200: Type.Array(SourceListItem) } } }, async (request) => {
+    const base = baseUrl(request, ctx);
+    return engine.list().map((s) => ({
+      id: s.id,
+      name: s.name,
+      description: s.description,
+      minzoom: s.minzoom,
+      maxzoom: s.maxzoom,
+      url: `${base}/tiles/${s.id}`,
+    }));
+  });
+
+  app.get<{ Params: Static<typeof SourceParams> }>(
+    '/tiles/:source',
+    { schema: { params: SourceParams, response: { 200: TileJsonSchema } } },
+    async (request, reply) => {
+      let ids: string[];
+      try {
+        ids = engine.resolve(request.params.source);
+      } catch (error) {
+        throw asAppError(error);
+      }
+      reply.header('Cache-Control', 'no-cache');
+      return tileJson(engine, ids, baseUrl(request, ctx));
+    },
+  );
+
+  app.get<{ Params: Static<typeof TileParams>; Querystring: Static<typeof VersionQuery> }>(
+    '/tiles/:source/:z/:x/:y',
+    { schema: { params: TileParams, querystring: VersionQuery } },
+    async (request, reply) => sendTile(engine, request, reply),
+  );
+}
+
+async function sendTile(
+  engine: TileEngine,
+  request: FastifyRequest<{ Params: Static<typeof TileParams> }>,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const { source, z, x } = request.params;
+  // .mvt and .pbf are accepted as in other tile servers' URLs.
+  const y = request.params.y.replace(/\.(mvt|pbf)$/, '');
+  let result;
+  try {
+    const ids = engine.resolve(source);
+    result = await engine.tile(ids, parseTileCoord(z, x, y), viewerOf(request));
+  } catch (error) {
+    throw asAppError(error);
+  }
+  reply
+    .header('ETag', result.etag)
+    .header('Cache-Control', `${result.shared ? 'public' : 'private'}, max-age=${MAX_AGE}, must-revalidate`)
+    .header('Vary', 'Accept-Encoding');
+  if (matches(request.headers['if-none-match'], result.etag)) return reply.status(304).send();
+  if (result.bytes.length === 0) return reply.status(204).send();
+  reply.type(MVT);
+  if (acceptsGzip(request.headers['accept-encoding'])) {
+    return reply.header('Content-Encoding', 'gzip').send(Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength));
+  }
+  return reply.send(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
+}

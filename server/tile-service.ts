@@ -1,0 +1,27 @@
+import { TileEngine } from '../tiles/index.ts';
+import type { Config } from './config.ts';
+import type { Db } from './db/index.ts';
+
+/** The tile engine of a server process, subscribed to the database's change notifications. */
+export type TileService = {
+  engine: TileEngine;
+  /** Unsubscribes from tile_changes; the database stays open. */
+  close(): Promise<void>;
+};
+
+/**
+ * Opens the engine on the app's database and subscribes it to `tile_changes`: every committed
+ * change, through the API or by direct SQL, reaches every server process (LISTEN/NOTIFY) and drops
+ * the cached tiles it touched.
+ */
+export async function openTileService(
+  config: Pick<Config, 'tileCacheBytes'>,
+  db: Db,
+  log: (message: string) => void = () => undefined,
+): Promise<TileService> {
+  const engine = await TileEngine.open(db, db.capabilities, { cacheBytes: config.tileCacheBytes, log });
+  const unlisten = await db.listen('tile_changes', (payload) => {
+    engine.applyChange(payload).catch((error: unknown) => log(`tile invalidation failed: ${(error as Error).message}`));
+  });
+  return { engine, close: unlisten };
+}

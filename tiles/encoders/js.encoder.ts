@@ -1,0 +1,134 @@
+// The JS encoder for databases without ST_AsMVT (the embedded PGlite): the SQL selects, simplifies
+// and clips to the buffered tile in EPSG:3857 and returns WKB; here it is scaled to tile units,
+// snapped to the integer grid, cleaned and wound as MVT 2.1 wants, then written with @maplibre/vt-pbf.
+import Point from '@mapbox/point-geometry';
+import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
+import { EXTENT } from '../layer.ts';
+import type { Box } from '../tile-coord.ts';
+import { ident } from '../sql.ts';
+import { readWkb } from './wkb.ts';
+
+/** One row of the JS path's SQL: feature id, attributes and clipped EPSG:3857 geometry as WKB. */
+export type JsRow = Record<string, unknown> & { __id: number | string; __wkb: Uint8Array | null };
+
+type Value = string | number | boolean;
+
+/** A feature ready for vt-pbf: MVT type, integer rings in tile units. */
+type TileFeature = { id: number; type: 1 | 2 | 3; properties: Record<string, Value>; geometry: Point[][] };
+
+/**
+ * The SQL around a source's `src` CTE for the JS path: clip to the buffered tile box in EPSG:3857
+ * (parameters $clip..$clip+3) and return WKB. Clipping in SQL keeps huge polygons (a river) from
+ * crossing the wire whole.
+ */
+export function jsSelectSql(srcCte: string, propertyNames: readonly string[], clipParam: number): string {
+  const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
+  const p = clipParam;
+  return `${srcCte}
+SELECT "__id"${props},
+  ST_AsBinary(ST_ClipByBox2D(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d)) AS "__wkb"
+FROM src`;
+}
+
+/** Surveyor's sum as vector-tile-js computes it: negative for an exterior ring (clockwise on screen, y down). */
+function signedArea(ring: Point[]): number {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const a = ring[i]!;
+    const b = ring[j]!;
+    sum += (a.x - b.x) * (b.y + a.y);
+  }
+  return sum;
+}
+
+/** Scales EPSG:3857 coordinates into tile units and rounds to the grid, dropping repeated points. */
+function toTile(coords: readonly [number, number][], bounds: Box, closed: boolean): Point[] {
+  const sx = EXTENT / (bounds[2] - bounds[0]);
+  const sy = EXTENT / (bounds[3] - bounds[1]);
+  const out: Point[] = [];
+  for (const [x, y] of coords) {
+    const px = Math.round((x - bounds[0]) * sx);
+    const py = Math.round((bounds[3] - y) * sy);
+    const last = out[out.length - 1];
+    if (!last || last.x !== px || last.y !== py) out.push(new Point(px, py));
+  }
+  if (closed && out.length > 1) {
+    const first = out[0]!;
+    const last = out[out.length - 1]!;
+    if (first.x === last.x && first.y === last.y) out.pop();
+  }
+  return out;
+}
+
+/** Tile-unit geometry for one WKB value, or undefined when nothing of it survives snapping to the grid. */
+function tileGeometry(
+  wkb: Uint8Array,
+  kind: 'point' | 'line' | 'polygon',
+  bounds: Box,
+): { type: 1 | 2 | 3; geometry: Point[][] } | undefined {
+  const parts = readWkb(wkb);
+  if (kind === 'point') {
+    const pts = parts.points.map(([x, y]) => toTile([[x, y]], bounds, false)[0]!);
+    return pts.length ? { type: 1, geometry: pts.map((p) => [p]) } : undefined;
+  }
+  if (kind === 'line') {
+    const lines = parts.lines.map((l) => toTile(l, bounds, false)).filter((l) => l.length >= 2);
+    return lines.length ? { type: 2, geometry: lines } : undefined;
+  }
+  const rings: Point[][] = [];
+  for (const polygon of parts.polygons) {
+    const [outer, ...holes] = polygon.map((r) => toTile(r, bounds, true));
+    if (!outer || outer.length < 3) continue;
+    const area = signedArea(outer);
+    if (area === 0) continue;
+    // Exterior rings wind clockwise on screen (negative sum), holes the other way (MVT 2.1 §4.3.4.4).
+    rings.push(area < 0 ? outer : outer.reverse());
+    for (const hole of holes) {
+      if (hole.length < 3) continue;
+      const a = signedArea(hole);
+      if (a === 0) continue;
+      rings.push(a > 0 ? hole : hole.reverse());
+    }
+  }
+  // Closing each ring again keeps vt-pbf's ClosePath logic and decoders in agreement.
+  for (const r of rings) r.push(r[0]!.clone());
+  return rings.length ? { type: 3, geometry: rings } : undefined;
+}
+
+/**
+ * Encodes one layer from the JS path's rows. `bounds` is the unbuffered tile in EPSG:3857; the rows
+ * were clipped to the buffered tile, so coordinates run from -BUFFER to EXTENT + BUFFER.
+ */
+export function encodeJsLayer(
+  name: string,
+  rows: readonly JsRow[],
+  propertyNames: readonly string[],
+  kind: 'point' | 'line' | 'polygon',
+  bounds: Box,
+): Uint8Array {
+  const features: TileFeature[] = [];
+  for (const row of rows) {
+    if (!row.__wkb) continue;
+    const geom = tileGeometry(row.__wkb, kind, bounds);
+    if (!geom) continue;
+    const properties: Record<string, Value> = {};
+    for (const p of propertyNames) {
+      const v = row[p];
+      if (v === null || v === undefined) continue;
+      properties[p] = typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+    }
+    features.push({ id: Number(row.__id), type: geom.type, properties, geometry: geom.geometry });
+  }
+  if (!features.length) return new Uint8Array(0);
+  const layer: VectorTileLayerLike = {
+    version: 2,
+    name,
+    extent: EXTENT,
+    length: features.length,
+    feature(i: number): VectorTileFeatureLike {
+      const f = features[i]!;
+      return { id: f.id, type: f.type, properties: f.properties, extent: EXTENT, loadGeometry: () => f.geometry };
+    },
+  };
+  return fromVectorTileJs({ layers: { [name]: layer } });
+}

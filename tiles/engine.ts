@@ -1,0 +1,295 @@
+// The tile engine: the catalog, the cache and the limiter behind one object. The HTTP shell asks
+// it for tiles and TileJSON facts and feeds it change notifications; it never sees HTTP.
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { TileCache, type CacheStats } from './cache.ts';
+import { buildCatalog, type Catalog } from './catalog.ts';
+import { BUFFER, TileError, type EncoderKind, type Scope, type TileCapabilities, type TileDb, type TileViewer } from './layer.ts';
+import { RenderLimiter } from './limiter.ts';
+import { EMPTY_TILE, type TableSource } from './sources/table.source.ts';
+import { tileBounds4326, tileKey, type Box, type TileCoord } from './tile-coord.ts';
+
+const gzip = promisify(gzipCallback);
+
+/** How the engine runs; every field has a sensible default from the database's capabilities. */
+export type TileEngineOptions = {
+  /** Bytes of tiles kept in memory; 0 turns the cache off (the benchmark's cold runs). */
+  cacheBytes: number;
+  /** Tiles rendered at once (default: the pool size). */
+  concurrency?: number;
+  /** Renders allowed to wait for a slot before requests are refused with OVERLOADED. */
+  queueLimit?: number;
+  /** Per-tile statement timeout on a server PostgreSQL, ms (default 10 s). */
+  statementTimeoutMs?: number;
+  /** Force an encoder (tests compare both); default in-database when the database has ST_AsMVT. */
+  encoder?: EncoderKind;
+  /** Where invalid notifications and background failures are reported. */
+  log?: (message: string) => void;
+};
+
+/** A change notification as the tile_changes channel carries it (data/migrations/005). */
+export type TileChange = { table: string; version: number; boxes: Box[] };
+
+/** A tile ready to send: raw and gzip bytes (empty for an empty tile) and a strong ETag. */
+export type TileResult = Readonly<{
+  bytes: Uint8Array;
+  gzip: Uint8Array;
+  etag: string;
+  /** True when every member was rendered in the public scope, so shared caches may keep it. */
+  shared: boolean;
+}>;
+
+/** What the list and TileJSON say about a source. */
+export type SourceInfo = Readonly<{
+  id: string;
+  name: string;
+  description: string;
+  attribution: string | undefined;
+  minzoom: number;
+  maxzoom: number;
+  geometryType: 'point' | 'line' | 'polygon';
+  fields: Record<string, string>;
+  /** Data version of the source: bumped by every change that touches it. */
+  version: number;
+}>;
+
+type Flight = { promise: Promise<TileResult>; sources: readonly string[] };
+
+/** Renders, caches and invalidates tiles for every source of a catalog. */
+export class TileEngine {
+  readonly encoder: EncoderKind;
+  private readonly cache: TileCache;
+  private readonly limiter: RenderLimiter;
+  private readonly inflight = new Map<string, Flight>();
+  private readonly epochs = new Map<string, number>();
+  private readonly versions = new Map<string, number>();
+  private readonly extents = new Map<string, { version: number; box: Box }>();
+  private readonly log: (message: string) => void;
+  private readonly timeoutMs: number;
+
+  private constructor(
+    private readonly db: TileDb,
+    private readonly caps: TileCapabilities,
+    readonly catalog: Catalog,
+    options: TileEngineOptions,
+    version: number,
+  ) {
+    this.encoder = options.encoder ?? (caps.mvt ? 'sql' : 'js');
+    if (this.encoder === 'sql' && !caps.mvt) throw new Error('this database has no ST_AsMVT: use the js encoder');
+    this.cache = new TileCache(options.cacheBytes);
+    const concurrency = options.concurrency ?? Math.max(1, caps.maxConnections);
+    this.limiter = new RenderLimiter(concurrency, options.queueLimit ?? Math.max(64, concurrency * 8));
+    this.log = options.log ?? (() => undefined);
+    this.timeoutMs = options.statementTimeoutMs ?? 10_000;
+    for (const id of catalog.sources.keys()) this.versions.set(id, version);
+  }
+
+  /** Builds the catalog and reads the current data version. */
+  static async open(
+    db: TileDb,
+    caps: TileCapabilities,
+    options: TileEngineOptions,
+    catalog: Catalog = buildCatalog(caps),
+  ): Promise<TileEngine> {
+    const { rows } = await db.query<{ v: number }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS v FROM data_version_seq`);
+    return new TileEngine(db, caps, catalog, options, Number(rows[0]?.v ?? 0));
+  }
+
+  /** Every source, in drawing order. */
+  list(): SourceInfo[] {
+    return [...this.catalog.sources.keys()].map((id) => this.info(id));
+  }
+
+  /** One source's facts; UNKNOWN_SOURCE when there is no such source. */
+  info(id: string): SourceInfo {
+    const s = this.source(id);
+    const c = s.config;
+    return {
+      id,
+      name: c.name,
+      description: c.description,
+      attribution: c.attribution,
+      minzoom: c.minzoom,
+      maxzoom: c.maxzoom,
+      geometryType: c.geometryType,
+      fields: s.fields(),
+      version: this.versions.get(id) ?? 0,
+    };
+  }
+
+  /** Splits "a,b" into known, distinct source ids; UNKNOWN_SOURCE otherwise. */
+  resolve(spec: string): string[] {
+    const ids = spec.split(',');
+    if (ids.length > this.catalog.sources.size || new Set(ids).size !== ids.length) {
+      throw new TileError('UNKNOWN_SOURCE', 'A composite tile names each source once.');
+    }
+    for (const id of ids) this.source(id);
+    return ids;
+  }
+
+  /** A tile of one source or the concatenation of several (each member cached on its own). */
+  async tile(ids: readonly string[], coord: TileCoord, viewer: TileViewer): Promise<TileResult> {
+    // A composite spans its members' zooms; a member beyond its own maxzoom simply adds no layer.
+    const max = Math.max(...ids.map((id) => this.source(id).config.maxzoom));
+    if (coord.z > max) throw new TileError('TILE_OUT_OF_RANGE', `${ids.join(',')} has no zoom beyond ${max}.`);
+    if (ids.length === 1) return this.single(ids[0]!, coord, viewer);
+    const scopes = ids.map((id) => this.source(id).scopeFor(viewer));
+    const key = `${ids.join(',')}|${scopes.map((s) => s.key).join(',')}|${tileKey(coord)}`;
+    return this.cached(
+      key,
+      ids,
+      coord,
+      async () => {
+        const live = ids.filter((id) => coord.z <= this.source(id).config.maxzoom);
+        const members = await Promise.all(live.map((id) => this.single(id, coord, viewer)));
+        // An MVT tile is a sequence of layer messages: concatenating member tiles is a valid tile.
+        return Buffer.concat(members.map((m) => m.bytes));
+      },
+      scopes.every((s) => s.key === 'public'),
+    );
+  }
+
+  /** Renders one tile with no cache (tests, benchmark); goes through the limiter and timeout like any render. */
+  async render(id: string, coord: TileCoord, scope: Scope, encoder: EncoderKind = this.encoder): Promise<Uint8Array> {
+    const source = this.source(id);
+    if (!source.band(coord.z)) return EMPTY_TILE;
+    return this.limiter.run(async () => {
+      await source.generalizedFor(coord.z)?.ensure(this.db, tileBounds4326(coord, BUFFER));
+      try {
+        if (this.caps.kind === 'postgres' && this.db.transaction && this.timeoutMs > 0) {
+          return await this.db.transaction(async (tx) => {
+            await tx.query(`SET LOCAL statement_timeout = ${Math.floor(this.timeoutMs)}`);
+            return source.render(tx, coord, scope, encoder);
+          });
+        }
+        return await source.render(this.db, coord, scope, encoder);
+      } catch (error) {
+        if ((error as { code?: string }).code === '57014')
+          throw new TileError('OVERLOADED', 'Drawing this tile took too long; try again shortly.');
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Applies a change notification: bumps the data version of the sources built on the table,
+   * drops their cached and in-flight tiles that meet the boxes (and composites containing them),
+   * and marks generalized cells dirty so low zooms are rebuilt.
+   */
+  async applyChange(input: TileChange | string): Promise<void> {
+    const change = typeof input === 'string' ? parseChange(input) : input;
+    if (!change) {
+      this.log(`ignored a malformed tile_changes payload: ${String(input).slice(0, 200)}`);
+      return;
+    }
+    const affected = [...this.catalog.sources.values()].filter((s) => s.config.tables.includes(change.table)).map((s) => s.id);
+    if (!affected.length) return;
+    for (const id of affected) this.versions.set(id, Math.max(this.versions.get(id) ?? 0, change.version));
+    this.drop(affected, change.boxes);
+    for (const gen of this.catalog.generalized.values()) {
+      if (gen.config.sourceTable !== change.table) continue;
+      const cells = await gen.markDirty(this.db, change.boxes);
+      const readers = [...this.catalog.sources.values()].filter((s) => s.config.bands.some((b) => b.generalized?.layer === gen.config.id));
+      const maxZoom = Math.max(...readers.flatMap((s) => s.config.bands.filter((b) => b.generalized).map((b) => b.maxzoom)));
+      // Renders that read a cell before it was marked dirty must not be cached either.
+      this.drop(
+        readers.map((s) => s.id),
+        cells,
+        maxZoom,
+      );
+    }
+  }
+
+  /** Bounds of a source's data [w, s, e, n], recomputed only after its data version moves; the world when empty. */
+  async bounds(id: string): Promise<Box> {
+    const version = this.versions.get(id) ?? 0;
+    const known = this.extents.get(id);
+    if (known && known.version === version) return known.box;
+    const { rows } = await this.db.query<{ xmin: number | null; ymin: number; xmax: number; ymax: number }>(this.source(id).extentSql);
+    const r = rows[0];
+    const box: Box = r && r.xmin !== null ? [r.xmin, r.ymin, r.xmax, r.ymax] : [-180, -85.0511, 180, 85.0511];
+    this.extents.set(id, { version, box });
+    return box;
+  }
+
+  /** The highest data version among the sources. */
+  version(ids: readonly string[]): number {
+    return Math.max(0, ...ids.map((id) => this.versions.get(id) ?? 0));
+  }
+
+  /** Cache counters and the render queue, for diagnostics and the benchmark. */
+  stats(): CacheStats & { active: number; waiting: number } {
+    return { ...this.cache.stats(), ...this.limiter.load() };
+  }
+
+  /** Empties the cache (benchmark cold runs). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private source(id: string): TableSource {
+    const s = this.catalog.sources.get(id);
+    if (!s) throw new TileError('UNKNOWN_SOURCE', `No tile source named ${JSON.stringify(id.slice(0, 64))}.`);
+    return s;
+  }
+
+  private single(id: string, coord: TileCoord, viewer: TileViewer): Promise<TileResult> {
+    const source = this.source(id);
+    const scope = source.scopeFor(viewer);
+    return this.cached(`${id}|${scope.key}|${tileKey(coord)}`, [id], coord, () => this.render(id, coord, scope), scope.key === 'public');
+  }
+
+  /** Cache lookup, then single-flight: concurrent misses for one key share one render. */
+  private cached(
+    key: string,
+    sources: readonly string[],
+    coord: TileCoord,
+    make: () => Promise<Uint8Array>,
+    shared: boolean,
+  ): Promise<TileResult> {
+    const hit = this.cache.get(key);
+    if (hit) return Promise.resolve({ bytes: hit.bytes, gzip: hit.gzip, etag: hit.etag, shared });
+    const flying = this.inflight.get(key);
+    if (flying) return flying.promise;
+    const before = sources.map((s) => this.epochs.get(s) ?? 0);
+    const promise = (async () => {
+      const bytes = await make();
+      const zipped = bytes.length ? new Uint8Array(await gzip(bytes, { level: 6 })) : EMPTY_TILE;
+      const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
+      // A change arrived while this tile was drawn: serve it to whoever waited, but do not keep it.
+      if (sources.every((s, i) => (this.epochs.get(s) ?? 0) === before[i])) {
+        this.cache.set({ key, sources, z: coord.z, box: tileBounds4326(coord, BUFFER), bytes, gzip: zipped, etag });
+      }
+      return { bytes, gzip: zipped, etag, shared };
+    })();
+    const flight: Flight = { promise, sources };
+    this.inflight.set(key, flight);
+    const done = () => {
+      if (this.inflight.get(key) === flight) this.inflight.delete(key);
+    };
+    promise.then(done, done);
+    return promise;
+  }
+
+  private drop(sources: readonly string[], boxes: readonly Box[], maxZoom = Infinity): void {
+    const set = new Set(sources);
+    for (const s of set) this.epochs.set(s, (this.epochs.get(s) ?? 0) + 1);
+    for (const [key, flight] of this.inflight) if (flight.sources.some((s) => set.has(s))) this.inflight.delete(key);
+    this.cache.invalidate(set, boxes, 0, maxZoom);
+  }
+}
+
+/** Parses and checks a tile_changes payload; undefined when it is not one. */
+export function parseChange(payload: string): TileChange | undefined {
+  try {
+    const v = JSON.parse(payload) as { table?: unknown; version?: unknown; boxes?: unknown };
+    if (typeof v.table !== 'string' || typeof v.version !== 'number' || !Array.isArray(v.boxes)) return undefined;
+    const boxes = v.boxes.filter(
+      (b): b is Box => Array.isArray(b) && b.length === 4 && b.every((n) => typeof n === 'number' && Number.isFinite(n)),
+    );
+    return { table: v.table, version: v.version, boxes };
+  } catch {
+    return undefined;
+  }
+}

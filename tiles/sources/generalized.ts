@@ -1,0 +1,151 @@
+// Precomputed generalized geometry for low zooms (landuse dissolved per code at z8–z12), built
+// lazily one cell (a tile at `cellZoom`) at a time and marked dirty by the same change
+// notifications that invalidate tiles. A cell row is locked while it is built, and marking it dirty
+// waits for that lock, so a build that read data from before an edit is always rebuilt after it.
+import type { TileCapabilities, TileDb, TileQueryable } from '../layer.ts';
+import { ident, qualified } from '../sql.ts';
+import { pixelDegrees, tileBounds4326, tileRange, type Box } from '../tile-coord.ts';
+
+/** A generalized table and how to fill one cell of it. */
+export type GeneralizedLayerConfig = Readonly<{
+  /** Id the bands refer to. */
+  id: string;
+  /** The table holding the generalized rows (id, cx, cy, level, …, geom), created by a migration. */
+  table: string;
+  /** The table it is derived from (with a GiST-indexed geom); its changes mark cells dirty. */
+  sourceTable: string;
+  /** Zoom of the cell grid: a cell is one tile at this zoom. */
+  cellZoom: number;
+  /** Levels built per cell: each is simplified at half a pixel of that zoom. */
+  levels: readonly number[];
+  /**
+   * INSERT of one cell at one level. Parameters: $1 cx, $2 cy, $3 level, $4–$7 the cell box
+   * (EPSG:4326), $8 tolerance in degrees, $9 smallest polygon part kept (square degrees).
+   * `simplify(g, tol)` is the coverage-preserving simplifier this database has.
+   */
+  buildSql: (simplify: (geom: string, tolerance: string) => string) => string;
+}>;
+
+/** One generalized layer bound to a database's capabilities. */
+export class GeneralizedLayer {
+  private readonly buildSql: string;
+  private readonly building = new Map<string, Promise<void>>();
+
+  constructor(
+    readonly config: GeneralizedLayerConfig,
+    caps: TileCapabilities,
+  ) {
+    this.buildSql = config.buildSql((g, tol) =>
+      caps.coverageSimplify
+        ? `ST_SetSRID(ST_CoverageSimplify(${g}, ${tol}) OVER (PARTITION BY map_id), 4326)`
+        : `ST_SimplifyPreserveTopology(${g}, ${tol})`,
+    );
+  }
+
+  /** Builds every missing or dirty cell under a lon/lat box (a tile plus its buffer) that has source data. */
+  async ensure(db: TileDb, box: Box): Promise<void> {
+    const c = this.config;
+    const r = tileRange(box, c.cellZoom);
+    const { rows } = await db.query<{ cx: number; cy: number }>(
+      `SELECT cx, cy FROM tile_gen_cells WHERE layer = $1 AND NOT dirty AND cx BETWEEN $2 AND $3 AND cy BETWEEN $4 AND $5`,
+      [c.id, r.minX, r.maxX, r.minY, r.maxY],
+    );
+    const clean = new Set(rows.map((row) => `${row.cx}/${row.cy}`));
+    const missing: [number, number][] = [];
+    for (let x = r.minX; x <= r.maxX; x++) for (let y = r.minY; y <= r.maxY; y++) if (!clean.has(`${x}/${y}`)) missing.push([x, y]);
+    if (!missing.length) return;
+    // Cells with no source data are not worth a row: skip those outside the data's extent here.
+    const ext = await db.query<{ x0: number | null; y0: number; x1: number; y1: number }>(
+      `SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
+       FROM (SELECT ST_Extent(geom)::geometry AS e FROM ${qualified(c.sourceTable)} WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)) s`,
+      [box[0], box[1], box[2], box[3]],
+    );
+    const e = ext.rows[0];
+    if (!e || e.x0 === null) return;
+    const data = tileRange([e.x0, e.y0, e.x1, e.y1], c.cellZoom);
+    for (const [x, y] of missing) {
+      if (x < data.minX || x > data.maxX || y < data.minY || y > data.maxY) continue;
+      await this.buildCell(db, x, y);
+    }
+  }
+
+  /** Marks the cells under the boxes dirty; returns their bounds, the area whose low-zoom tiles changed. */
+  async markDirty(q: TileQueryable, boxes: readonly Box[]): Promise<Box[]> {
+    const out: Box[] = [];
+    for (const box of boxes) {
+      const r = tileRange(box, this.config.cellZoom);
+      await q.query(`UPDATE tile_gen_cells SET dirty = true WHERE layer = $1 AND cx BETWEEN $2 AND $3 AND cy BETWEEN $4 AND $5`, [
+        this.config.id,
+        r.minX,
+        r.maxX,
+        r.minY,
+        r.maxY,
+      ]);
+      const a = tileBounds4326({ z: this.config.cellZoom, x: r.minX, y: r.minY });
+      const b = tileBounds4326({ z: this.config.cellZoom, x: r.maxX, y: r.maxY });
+      out.push([a[0], b[1], b[2], a[3]]);
+    }
+    return out;
+  }
+
+  private buildCell(db: TileDb, x: number, y: number): Promise<void> {
+    const key = `${x}/${y}`;
+    let running = this.building.get(key);
+    if (!running) {
+      running = this.runBuild(db, x, y).finally(() => this.building.delete(key));
+      this.building.set(key, running);
+    }
+    return running;
+  }
+
+  private async runBuild(db: TileDb, x: number, y: number): Promise<void> {
+    const c = this.config;
+    const cell = tileBounds4326({ z: c.cellZoom, x, y });
+    const work = async (tx: TileQueryable) => {
+      await tx.query(`INSERT INTO tile_gen_cells (layer, cx, cy) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [c.id, x, y]);
+      const lock = await tx.query<{ dirty: boolean }>(
+        `SELECT dirty FROM tile_gen_cells WHERE layer = $1 AND cx = $2 AND cy = $3 FOR UPDATE`,
+        [c.id, x, y],
+      );
+      // Another process built it while we waited for the lock.
+      if (!lock.rows[0]?.dirty) return;
+      await tx.query(`DELETE FROM ${qualified(c.table)} WHERE cx = $1 AND cy = $2`, [x, y]);
+      for (const level of c.levels) {
+        const px = pixelDegrees(level);
+        await tx.query(this.buildSql, [x, y, level, cell[0], cell[1], cell[2], cell[3], px / 2, px * px]);
+      }
+      await tx.query(`UPDATE tile_gen_cells SET dirty = false, built_at = now() WHERE layer = $1 AND cx = $2 AND cy = $3`, [c.id, x, y]);
+    };
+    if (db.transaction) await db.transaction(work);
+    else await work(db);
+  }
+}
+
+/** The landuse layer dissolved per (map, land-use code) inside each cell: few, large polygons for z8–z12. */
+export const LANDUSE_GENERALIZED: GeneralizedLayerConfig = {
+  id: 'landuse',
+  table: 'tile_gen_landuse',
+  sourceTable: 'landuse_areas',
+  cellZoom: 12,
+  levels: [10, 12],
+  buildSql: (simplify) => `
+WITH env AS (SELECT ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326) AS b),
+dissolved AS (
+  SELECT a.map_id, a.land_use_code,
+    ST_Union(CASE WHEN ST_CoveredBy(a.geom, env.b) THEN a.geom ELSE ST_Intersection(a.geom, env.b) END) AS g
+  FROM landuse_areas a, env
+  WHERE a.geom && env.b
+  GROUP BY a.map_id, a.land_use_code
+),
+simplified AS (
+  SELECT map_id, land_use_code, ${simplify('ST_CollectionExtract(g, 3)', '$8::float8')} AS g FROM dissolved
+),
+parts AS (
+  SELECT map_id, land_use_code, (ST_Dump(ST_MakeValid(g))).geom AS g FROM simplified
+)
+INSERT INTO ${ident('tile_gen_landuse')} (cx, cy, level, map_id, land_use_code, geom)
+SELECT $1::int, $2::int, $3::int, map_id, land_use_code, ST_Multi(ST_Collect(g))
+FROM parts
+WHERE ST_GeometryType(g) = 'ST_Polygon' AND ST_Area(g) >= $9::float8
+GROUP BY map_id, land_use_code`,
+};
