@@ -1,0 +1,368 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Geometry } from 'geojson';
+import yazl from 'yazl';
+import type { Viewer } from '../contracts/viewer.ts';
+import type { Queryable } from '../db/index.ts';
+import { AppError } from '../plugins/errors.ts';
+import { crsByCode, esriWkt, fromWgs84, type CrsDefinition } from './crs.ts';
+import { csvCell } from './formats/csv.ts';
+import { dbfNames, type DbfColumn } from './formats/dbf.ts';
+import { GeoJsonWriter } from './formats/geojson.ts';
+import { GpkgWriter, type GpkgColumn } from './formats/gpkg.ts';
+import { KML_HEAD, KML_TAIL, kmlPlacemark } from './formats/kml.ts';
+import { ShapefileWriter, type ShapeKind } from './formats/shapefile.ts';
+import { toWkt } from './formats/wkt.ts';
+import type { Target } from './targets.ts';
+
+/** Formats we write. */
+export const EXPORT_FORMATS = ['geojson', 'shapefile', 'kml', 'csv', 'gpkg'] as const;
+/** One of EXPORT_FORMATS. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+type ColumnType = 'text' | 'integer' | 'number' | 'date';
+type Column = { name: string; sql: string; type: ColumnType };
+
+type Source = {
+  table: string;
+  /** FROM clause (with joins) and the alias of the main table. */
+  from: string;
+  columns: Column[];
+  kind: ShapeKind;
+  gpkgType: 'MULTIPOLYGON' | 'POLYGON' | 'POINT';
+  /** Equality filters a user may pass as query parameters: parameter → SQL column. */
+  filters: Record<string, { sql: string; type: 'text' | 'integer' }>;
+  /** Label of a feature in KML. */
+  label: string;
+  /** Layer name in a GeoPackage (Circular 16/2025 names for planning). */
+  layer: string;
+};
+
+const c = (name: string, type: ColumnType, sql = `t.${name}`): Column => ({ name, sql, type });
+
+// Only public columns: owners live in parcel_owners and farmers' names in farmer_private, and
+// neither is ever joined here, whoever asks.
+const SOURCES: Readonly<Record<Target['collection'], Source>> = {
+  parcels: {
+    table: 'parcels',
+    from: 'parcels t',
+    columns: [
+      c('id', 'integer'),
+      c('commune_code', 'text'),
+      c('commune_ref_date', 'date', 't.commune_ref_date::text'),
+      c('sheet', 'integer'),
+      c('parcel_no', 'integer'),
+      c('cert_sheet', 'text'),
+      c('cert_parcel', 'text'),
+      c('land_use_code', 'text'),
+      c('legal_area_m2', 'number'),
+      c('address', 'text'),
+    ],
+    kind: 'polygon',
+    gpkgType: 'MULTIPOLYGON',
+    filters: {
+      commune: { sql: 't.commune_code', type: 'text' },
+      sheet: { sql: 't.sheet', type: 'integer' },
+      land_use_code: { sql: 't.land_use_code', type: 'text' },
+    },
+    label: `t.commune_code || '-' || t.sheet || '-' || t.parcel_no`,
+    layer: 'thua_dat',
+  },
+  zones: {
+    table: 'zoning_lots',
+    from: 'zoning_lots t JOIN planning_plans p ON p.id = t.plan_id',
+    columns: [
+      c('id', 'integer'),
+      c('plan_id', 'integer'),
+      // Circular 16/2025/TT-BXD minimum fields, then our controls.
+      c('maThongTinQH', 'text', 't.info_code'),
+      c('maHoSoQH', 'text', 'p.plan_code'),
+      c('maDoiTuong', 'text', 't.lot_code'),
+      c('tenDoiTuong', 'text', 't.function'),
+      c('land_use_code', 'text'),
+      c('max_density_pct', 'number'),
+      c('max_far', 'number'),
+      c('min_floors', 'integer'),
+      c('max_floors', 'integer'),
+      c('max_height_m', 'number'),
+      c('setback_m', 'number'),
+      c('phase', 'text'),
+    ],
+    kind: 'polygon',
+    gpkgType: 'MULTIPOLYGON',
+    filters: { plan: { sql: 't.plan_id', type: 'integer' }, land_use_code: { sql: 't.land_use_code', type: 'text' } },
+    label: 't.lot_code',
+    layer: 'PhanOQuyHoach_A',
+  },
+  plots: {
+    table: 'plots',
+    from: 'plots t',
+    columns: [
+      c('id', 'integer'),
+      c('source_key', 'text', `coalesce(t.source_key, 'id:' || t.id)`),
+      c('commune_code', 'text'),
+      c('crop', 'text'),
+      c('variety', 'text'),
+      c('planting_date', 'date', 't.planting_date::text'),
+      c('expected_harvest', 'date', 't.expected_harvest::text'),
+      c('area_m2', 'number'),
+      c('growing_area_id', 'integer'),
+    ],
+    kind: 'polygon',
+    gpkgType: 'POLYGON',
+    filters: {
+      commune: { sql: 't.commune_code', type: 'text' },
+      crop: { sql: 't.crop', type: 'text' },
+      growing_area: { sql: 't.growing_area_id', type: 'integer' },
+    },
+    label: `'plot ' || t.id`,
+    layer: 'vung_trong_lo',
+  },
+  products: {
+    table: 'products',
+    from: 'products t',
+    columns: [
+      c('id', 'integer'),
+      c('source_key', 'text', `coalesce(t.source_key, 'id:' || t.id)`),
+      c('producer_kind', 'text'),
+      c('producer_name', 'text'),
+      c('product', 'text'),
+      c('category', 'text'),
+      c('season', 'text'),
+      c('volume_tonnes', 'number'),
+      c('address', 'text'),
+      c('commune_code', 'text'),
+    ],
+    kind: 'point',
+    gpkgType: 'POINT',
+    filters: { commune: { sql: 't.commune_code', type: 'text' }, category: { sql: 't.category', type: 'text' } },
+    label: 't.product',
+    layer: 'san_pham',
+  },
+  landuse: {
+    table: 'landuse_areas',
+    from: 'landuse_areas t',
+    columns: [
+      c('id', 'integer'),
+      c('map_id', 'integer'),
+      c('source_key', 'text', `coalesce(t.source_key, 'id:' || t.id)`),
+      c('land_use_code', 'text'),
+    ],
+    kind: 'polygon',
+    gpkgType: 'MULTIPOLYGON',
+    filters: { map: { sql: 't.map_id', type: 'integer' }, land_use_code: { sql: 't.land_use_code', type: 'text' } },
+    label: 't.land_use_code',
+    layer: 'su_dung_dat',
+  },
+};
+
+/** The request: which rows, in which format and system. */
+export type ExportOptions = {
+  collection: Target['collection'];
+  format: ExportFormat;
+  viewer: Viewer;
+  /** [minLon, minLat, maxLon, maxLat] in WGS 84. */
+  bbox?: [number, number, number, number];
+  /** Equality filters by parameter name (see each source's filters). */
+  filters?: Record<string, string>;
+  /** Output system for shapefile, CSV and GeoPackage (GeoJSON and KML are WGS 84 by definition). */
+  crs?: string;
+};
+
+/** A finished export: a file to stream, removed by cleanup(). */
+export type ExportResult = { file: string; contentType: string; filename: string; count: number; cleanup(): Promise<void> };
+
+/** Who may read a collection, and the row filter that applies to them. */
+function visibility(collection: Target['collection'], viewer: Viewer, params: unknown[]): string {
+  if (collection !== 'plots') return 'TRUE';
+  // Plots belong to farmers: a farmer sees theirs, an officer their communes, admins and planners all.
+  switch (viewer.role) {
+    case 'admin':
+    case 'planner':
+      return 'TRUE';
+    case 'officer':
+      params.push(viewer.communes);
+      return `t.commune_code = ANY($${params.length}::text[])`;
+    case 'farmer':
+      params.push(viewer.farmerId);
+      return `t.farmer_id = $${params.length}`;
+    default:
+      throw new AppError('UNAUTHENTICATED', 'Sign in to export production plots.');
+  }
+}
+
+const PAGE = 5000;
+
+async function* rows(
+  q: Queryable,
+  source: Source,
+  options: ExportOptions,
+): AsyncGenerator<{ id: number; label: string; geometry: Geometry; values: unknown[] }> {
+  const params: unknown[] = [];
+  const where = [visibility(options.collection, options.viewer, params)];
+  if (options.bbox) {
+    params.push(...options.bbox);
+    where.push(`t.geom && ST_MakeEnvelope($${params.length - 3}, $${params.length - 2}, $${params.length - 1}, $${params.length}, 4326)`);
+  }
+  for (const [name, value] of Object.entries(options.filters ?? {})) {
+    const f = source.filters[name];
+    if (!f)
+      throw new AppError(
+        'INVALID_FILTER',
+        `Unknown filter "${name}" for ${options.collection}; use ${Object.keys(source.filters).join(', ')}, bbox.`,
+      );
+    if (f.type === 'integer' && !/^\d+$/.test(value)) throw new AppError('INVALID_FILTER', `Filter ${name} takes a whole number.`);
+    params.push(f.type === 'integer' ? Number(value) : value);
+    where.push(`${f.sql} = $${params.length}`);
+  }
+  const select = source.columns.map((col) => `${col.sql} AS "${col.name}"`).join(', ');
+  // Keyset pages by id: memory holds one page whatever the table's size.
+  let after = 0;
+  params.push(after);
+  const afterIndex = params.length;
+  for (;;) {
+    params[afterIndex - 1] = after;
+    const { rows: page } = await q.query<Record<string, unknown> & { __id: number; __label: string; __geom: string }>(
+      `SELECT t.id AS __id, ${source.label} AS __label, ST_AsGeoJSON(t.geom, 9) AS __geom, ${select}
+       FROM ${source.from} WHERE ${where.join(' AND ')} AND t.id > $${afterIndex} ORDER BY t.id LIMIT ${PAGE}`,
+      params,
+    );
+    for (const r of page)
+      yield {
+        id: Number(r.__id),
+        label: String(r.__label ?? r.__id),
+        geometry: JSON.parse(r.__geom) as Geometry,
+        values: source.columns.map((col) => r[col.name] ?? null),
+      };
+    if (page.length < PAGE) return;
+    after = Number(page[page.length - 1]!.__id);
+  }
+}
+
+function reproject(g: Geometry, f: (lon: number, lat: number) => [number, number]): Geometry {
+  const walk = (c: unknown): unknown =>
+    Array.isArray(c) && typeof c[0] === 'number' ? f(c[0] as number, c[1] as number) : Array.isArray(c) ? c.map(walk) : c;
+  if (g.type === 'GeometryCollection') return { type: 'GeometryCollection', geometries: g.geometries.map((x) => reproject(x, f)) };
+  return { ...g, coordinates: walk(g.coordinates) } as Geometry;
+}
+
+/** Writes the rows of a collection the viewer may read into a temporary file of the requested format. */
+export async function exportCollection(q: Queryable, options: ExportOptions): Promise<ExportResult> {
+  const source = SOURCES[options.collection];
+  if (!source)
+    throw new AppError('UNKNOWN_COLLECTION', `Cannot export "${options.collection}"; use one of ${Object.keys(SOURCES).join(', ')}.`);
+  let crs: CrsDefinition = crsByCode('EPSG:4326')!;
+  if (options.crs) {
+    const def = crsByCode(options.crs);
+    if (!def || def.northingFirst || def.kind === 'web-mercator')
+      throw new AppError(
+        'UNKNOWN_CRS',
+        `Cannot export in "${options.crs}"; use EPSG:4326, a VN-2000 zone such as EPSG:5897 or EPSG:9210, or UTM 48N.`,
+      );
+    if (def.code !== 'EPSG:4326' && (options.format === 'geojson' || options.format === 'kml')) {
+      throw new AppError('BAD_REQUEST', `${options.format} is always WGS 84; use shapefile, CSV or gpkg for ${def.code}.`);
+    }
+    crs = def;
+  }
+  const project = crs.code === 'EPSG:4326' ? null : fromWgs84(crs);
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bando-export-'));
+  const cleanup = () => fs.promises.rm(dir, { recursive: true, force: true });
+  const stamp = new Date().toISOString().slice(0, 10);
+  const base = `${options.collection}-${stamp}`;
+  let count = 0;
+  try {
+    switch (options.format) {
+      case 'geojson':
+      case 'kml':
+      case 'csv': {
+        const ext = options.format === 'geojson' ? 'geojson' : options.format;
+        const file = path.join(dir, `${base}.${ext}`);
+        const out = fs.createWriteStream(file);
+        const wait = () => new Promise<void>((r) => out.once('drain', () => r()));
+        const gj = options.format === 'geojson' ? new GeoJsonWriter(out) : null;
+        if (options.format === 'kml') out.write(KML_HEAD(options.collection));
+        if (options.format === 'csv') out.write('\uFEFF' + [...source.columns.map((col) => col.name), 'wkt'].map(csvCell).join(',') + '\n');
+        for await (const r of rows(q, source, options)) {
+          count++;
+          const props = Object.fromEntries(source.columns.map((col, i) => [col.name, r.values[i]]));
+          let ok: boolean;
+          if (gj) ok = gj.write({ id: r.id, geometry: r.geometry, properties: props });
+          else if (options.format === 'kml') ok = out.write(kmlPlacemark(r.label, r.geometry, props));
+          else
+            ok = out.write(
+              [...r.values, toWkt(project ? reproject(r.geometry, project) : r.geometry, project ? 3 : 9)].map(csvCell).join(',') + '\n',
+            );
+          if (!ok) await wait();
+        }
+        if (gj) gj.end();
+        if (options.format === 'kml') out.write(KML_TAIL);
+        await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        const type = { geojson: 'application/geo+json', kml: 'application/vnd.google-earth.kml+xml', csv: 'text/csv; charset=utf-8' }[
+          options.format
+        ];
+        return { file, contentType: type, filename: `${base}.${ext}`, count, cleanup };
+      }
+      case 'shapefile': {
+        const names = dbfNames(source.columns.map((col) => col.name));
+        const columns: DbfColumn[] = source.columns.map((col, i) => dbfColumn(names[i]!, col.type));
+        const writer = await ShapefileWriter.create(path.join(dir, base), source.kind, columns, crs);
+        for await (const r of rows(q, source, options)) {
+          count++;
+          await writer.write(project ? reproject(r.geometry, project) : r.geometry, r.values);
+        }
+        const files = await writer.close();
+        const zipFile = path.join(dir, `${base}.zip`);
+        const zip = new yazl.ZipFile();
+        for (const f of files) zip.addFile(f, path.basename(f));
+        zip.end();
+        await new Promise<void>((resolve, reject) =>
+          zip.outputStream.pipe(fs.createWriteStream(zipFile)).on('close', resolve).on('error', reject),
+        );
+        return { file: zipFile, contentType: 'application/zip', filename: `${base}-shp.zip`, count, cleanup };
+      }
+      case 'gpkg': {
+        const gpkg = await GpkgWriter.create();
+        const add = gpkg.addLayer(
+          source.layer,
+          source.gpkgType,
+          source.columns
+            .filter((col) => col.name !== 'id')
+            .map((col): GpkgColumn => ({
+              name: col.name,
+              type: col.type === 'integer' ? 'INTEGER' : col.type === 'number' ? 'REAL' : col.type === 'date' ? 'DATE' : 'TEXT',
+            })),
+          crs,
+          esriWkt(crs),
+        );
+        const keep = source.columns.map((col) => col.name !== 'id');
+        for await (const r of rows(q, source, options)) {
+          count++;
+          add(
+            project ? reproject(r.geometry, project) : r.geometry,
+            r.values.filter((_, i) => keep[i]),
+          );
+        }
+        const file = path.join(dir, `${base}.gpkg`);
+        await fs.promises.writeFile(file, gpkg.finish());
+        return { file, contentType: 'application/geopackage+sqlite3', filename: `${base}.gpkg`, count, cleanup };
+      }
+    }
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function dbfColumn(name: string, type: ColumnType): DbfColumn {
+  switch (type) {
+    case 'integer':
+      return { name, type: 'N', length: 18, decimals: 0 };
+    case 'number':
+      return { name, type: 'N', length: 24, decimals: 6 };
+    case 'date':
+      return { name, type: 'D', length: 8, decimals: 0 };
+    case 'text':
+      return { name, type: 'C', length: 254, decimals: 0 };
+  }
+}

@@ -1,0 +1,136 @@
+import type { Target } from './targets.ts';
+
+// All SQL of the importer in one place. Features go to a temporary staging table (dropped at the end
+// of the transaction, commit or rollback), are validated there set-wise, then upserted by natural key.
+
+const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+function columns(target: Target): string[] {
+  const cols = target.fields.map((f) => f.column).filter((c) => c !== 'plan_code');
+  if (target.collection === 'zones') cols.unshift('plan_id');
+  return cols;
+}
+
+/** The importer's statements; generated ones are built from the target's column list, never from input. */
+export const IMPORT_SQL = {
+  landUseCodes: 'SELECT code, legacy, maps_to, note FROM land_use_codes',
+  crops: 'SELECT code, name_vi, name_en FROM crops',
+  plans: 'SELECT id, plan_code FROM planning_plans',
+  maps: 'SELECT id FROM landuse_maps',
+  // The latest date each commune code started to mean its unit: the default reference date of a parcel key.
+  communeDates: `SELECT DISTINCT ON (code) code, valid_from::text AS valid_from FROM admin_units ORDER BY code, valid_from DESC`,
+
+  createStage: `CREATE TEMP TABLE import_stage (
+      n integer PRIMARY KEY, layer text NOT NULL, idx integer NOT NULL, props jsonb NOT NULL,
+      geom geometry NOT NULL, sx float8, sy float8,
+      problem_code text, problem text, loc geometry, area text, km float8
+    ) ON COMMIT DROP`,
+
+  insertStage: `INSERT INTO import_stage (n, layer, idx, props, geom, sx, sy)
+    SELECT t.n, t.l, t.i, t.p::jsonb, ST_SetSRID(ST_GeomFromWKB(decode(t.w, 'hex')), 4326), t.sx, t.sy
+    FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[], $6::float8[], $7::float8[]) AS t(n, l, i, p, w, sx, sy)`,
+
+  /** Makes invalid geometry valid, keeping only the target's dimension; reports what it did. */
+  repair: (dimension: 1 | 3, kind: Target['geometry']) => `
+    WITH bad AS (
+      SELECT n, ST_IsValidReason(geom) AS reason, ST_CollectionExtract(ST_MakeValid(geom), ${dimension}) AS m
+      FROM import_stage WHERE problem_code IS NULL AND NOT ST_IsValid(geom)
+    ), fixed AS (
+      SELECT n, reason, ${kind === 'polygon' ? 'CASE WHEN ST_NumGeometries(m) = 1 THEN ST_GeometryN(m, 1) END' : kind === 'multipolygon' ? 'ST_Multi(m)' : 'm'} AS g FROM bad
+    )
+    UPDATE import_stage s SET
+      geom = CASE WHEN f.g IS NULL OR ST_IsEmpty(f.g) THEN s.geom ELSE f.g END,
+      problem_code = CASE WHEN f.g IS NULL OR ST_IsEmpty(f.g) OR NOT ST_IsValid(f.g) THEN 'UNREPAIRABLE' END,
+      problem = f.reason
+    FROM fixed f WHERE s.n = f.n
+    RETURNING s.layer, s.idx, f.reason, (f.g IS NULL OR ST_IsEmpty(f.g)) AS empty`,
+
+  markInvalid: `UPDATE import_stage s SET problem_code = 'INVALID_GEOMETRY', problem = d.reason, loc = d.location
+    FROM (SELECT n, v.reason, v.location FROM import_stage, LATERAL ST_IsValidDetail(geom) v WHERE problem_code IS NULL AND NOT v.valid) d
+    WHERE s.n = d.n`,
+  listInvalid: `SELECT layer, idx, problem AS reason, ST_X(loc) AS lon, ST_Y(loc) AS lat FROM import_stage
+    WHERE problem_code = 'INVALID_GEOMETRY' ORDER BY n LIMIT $1`,
+  countCode: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code = $1',
+
+  /** The areas features must touch: each commune named in the file that has a boundary, and the province. */
+  buildAreas: `CREATE TEMP TABLE import_area ON COMMIT DROP AS
+    SELECT u.code, ST_Union(u.geom) AS geom FROM admin_units u
+    WHERE u.geom IS NOT NULL AND u.code IN (SELECT DISTINCT props->>'commune_code' FROM import_stage WHERE props ? 'commune_code')
+    GROUP BY u.code
+    UNION ALL
+    SELECT 'province', coalesce(
+      (SELECT ST_Union(geom) FROM admin_units WHERE level = 'province' AND code IN ('82', '87') AND geom IS NOT NULL),
+      ST_MakeEnvelope($1, $2, $3, $4, 4326))`,
+  markOutside: `UPDATE import_stage s SET problem_code = 'OUTSIDE_AREA', area = x.code, km = x.km
+    FROM (
+      SELECT s2.n, a.code, ST_Distance(a.geom::geography, s2.geom::geography) / 1000 AS km
+      FROM import_stage s2
+      JOIN import_area a ON a.code = coalesce((SELECT c.code FROM import_area c WHERE c.code = s2.props->>'commune_code'), 'province')
+      WHERE s2.problem_code IS NULL AND NOT ST_Intersects(a.geom, s2.geom)
+    ) x WHERE s.n = x.n`,
+  listOutside: `SELECT layer, idx, area, km, sx, sy FROM import_stage WHERE problem_code = 'OUTSIDE_AREA' ORDER BY n LIMIT $1`,
+  pointsInAreas: `SELECT count(*)::int AS n
+    FROM unnest($1::text[], $2::float8[], $3::float8[]) AS t(a, x, y)
+    JOIN import_area ar ON ar.code = t.a
+    WHERE ST_Intersects(ar.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))`,
+
+  /** Officers write only in their communes: the row's code, or an old code whose successor is theirs. */
+  markForeignCommune: `WITH codes AS (
+      SELECT DISTINCT props->>'commune_code' AS code FROM import_stage WHERE problem_code IS NULL
+    ), allowed AS (
+      SELECT c.code FROM codes c
+      WHERE c.code = ANY($1::text[]) OR EXISTS (
+        SELECT 1 FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) cu WHERE u.code = c.code AND cu.code = ANY($1::text[]))
+    )
+    UPDATE import_stage s SET problem_code = 'NOT_YOUR_COMMUNE'
+    WHERE s.problem_code IS NULL AND NOT EXISTS (SELECT 1 FROM allowed a WHERE a.code = s.props->>'commune_code')`,
+  listForeignCommune: `SELECT layer, idx, props->>'commune_code' AS code FROM import_stage WHERE problem_code = 'NOT_YOUR_COMMUNE' ORDER BY n LIMIT $1`,
+
+  countValid: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NULL',
+  countRefusedInDb: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NOT NULL',
+
+  /** Inserts new rows and updates changed ones by natural key; counts both. */
+  upsert(target: Target): string {
+    const cols = columns(target);
+    const t = ident(target.table);
+    const set = [
+      ...cols.filter((c) => !target.key.includes(c)).map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`),
+      'geom = EXCLUDED.geom',
+      'version = t.version + 1',
+      'updated_at = now()',
+    ];
+    const compare = [...cols, 'geom'];
+    return `WITH up AS (
+      INSERT INTO ${t} AS t (${cols.map(ident).join(', ')}, geom)
+      SELECT ${cols.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
+      FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
+      WHERE s.problem_code IS NULL ORDER BY s.n
+      ON CONFLICT (${target.key.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
+      DO UPDATE SET ${set.join(', ')}
+      WHERE (${compare.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compare.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})
+      RETURNING (xmax = 0) AS inserted
+    )
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`;
+  },
+
+  /** Extent of the rows an import will overwrite, so their old place is redrawn too. */
+  oldExtent(target: Target): string {
+    const t = ident(target.table);
+    return `SELECT ST_AsEWKT(ST_SetSRID(ST_Extent(t.geom)::geometry, 4326)) AS box
+      FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
+      JOIN ${t} t ON (${target.key.map((k) => `t.${ident(k)}`).join(', ')}) = (${target.key.map((k) => `r.${ident(k)}`).join(', ')})
+      WHERE s.problem_code IS NULL`;
+  },
+
+  /** For bulk imports: one edit-log row summarising the import, and one tile notification for its extent. */
+  bulkLogAndNotify: `WITH boxes AS (
+      SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) AS nb, CASE WHEN $2::text IS NULL THEN NULL ELSE ST_GeomFromEWKT($2::text) END AS ob
+      FROM import_stage WHERE problem_code IS NULL
+    ), log AS (
+      INSERT INTO edit_log (user_id, origin, collection, feature_id, action, before, after, bounds)
+      SELECT $3::bigint, 'import', $1::text, $4::text, $5::text, NULL, $6::jsonb,
+             ST_Envelope(CASE WHEN ob IS NULL THEN nb ELSE ST_Collect(nb, ob) END)
+      FROM boxes RETURNING id
+    )
+    SELECT notify_tile_change($1::text, ARRAY[nb, ob]) FROM boxes, log`,
+};

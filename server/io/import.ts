@@ -1,0 +1,790 @@
+import { createHash } from 'node:crypto';
+import type { Geometry, Position } from 'geojson';
+import { DONG_THAP_EXTENT, DONG_THAP_ZONES } from '../../data/crs/vn2000.ts';
+import type { Viewer } from '../contracts/viewer.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import { withEdits } from '../db/edit-context.ts';
+import { AppError } from '../plugins/errors.ts';
+import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
+import { toWkb } from './formats/wkb.ts';
+import { openSource, type OpenOptions } from './sources.ts';
+import { autoMapping, foldName, TARGETS, type Target, type TargetField } from './targets.ts';
+import { DEFAULT_READ_LIMITS, type ReadLimits, type SourceFeature, type SourceLayer } from './types.ts';
+import { IMPORT_SQL } from './import.sql.ts';
+
+/** What the caller asks for. */
+export type ImportOptions = {
+  collection: Target['collection'];
+  /** Validate and count, then roll back: the report of a real import without its writes. */
+  dryRun: boolean;
+  /** Make invalid geometry valid (ST_MakeValid) instead of refusing it. */
+  repair?: boolean;
+  /** Write nothing if any feature is refused (default: write the valid ones, report the rest). */
+  strict?: boolean;
+  /** Target column → source field; '' leaves a column unmapped. */
+  mapping?: Record<string, string>;
+  /** Values for columns the file lacks: commune_code, commune_ref_date, map_id, plan_id. */
+  defaults?: Record<string, string | number>;
+  /** Read options: crs, encoding, axis; datumShift=false reads VN-2000 "nội bộ" data without the shift. */
+  read?: OpenOptions & { datumShift?: boolean };
+  viewer: Viewer;
+  /** Name shown in messages and in the edit log. */
+  fileName: string;
+  limits?: ReadLimits;
+  /** Problems listed one by one in the report (all are counted). */
+  maxProblems?: number;
+  /** From this many features on, the row trigger is skipped: one edit-log row and one tile notification. */
+  bulkThreshold?: number;
+  onProgress?: (p: ImportProgress) => void;
+  /** Aborts between batches (the transaction rolls back). */
+  signal?: AbortSignal;
+};
+
+/** Where a running import is. */
+export type ImportProgress = { phase: 'reading' | 'validating' | 'writing' | 'done'; read: number; total: number | null };
+
+/** One problem with one feature, located: layer, index (from 1), and for geometry the place. */
+export type FeatureProblem = {
+  layer: string;
+  index: number;
+  code: string;
+  message: string;
+  severity: 'error' | 'warning';
+  /** Longitude/latitude of a self-intersection or similar, and the same point in the file's CRS. */
+  location?: { lon: number; lat: number; source?: [number, number] };
+};
+
+/** The answer to an import, dry run or not. */
+export type ImportReport = {
+  dryRun: boolean;
+  collection: string;
+  file: string;
+  format: string;
+  layers: Array<{
+    name: string;
+    crs: { code: string; name: string; matchedBy: string };
+    encoding?: { encoding: string; source: string; confidence: number };
+    fields: string[];
+    mapping: Record<string, string>;
+    unmappedRequired: string[];
+    features: number;
+    skipped?: string;
+  }>;
+  counts: { read: number; valid: number; refused: number; inserted: number; updated: number; unchanged: number; warnings: number };
+  problemCounts: Record<string, number>;
+  problems: FeatureProblem[];
+  problemsOmitted: number;
+  /** The first mapped rows, to check a mapping before committing. */
+  preview: Array<{ layer: string; index: number; values: Record<string, unknown>; geometryType: string | null }>;
+  /** Why features landed outside their area, when one cause explains most of them. */
+  crsDiagnosis?: { cause: 'wrong_zone' | 'missing_datum_shift' | 'extra_datum_shift' | 'swapped_axes'; message: string; fix: string };
+  warnings: string[];
+  committed: boolean;
+};
+
+class DryRun extends Error {}
+
+const BATCH = 2000;
+
+type Reference = {
+  landUse: Map<string, { legacy: boolean; mapsTo: string | null; note: string | null }>;
+  crops: Map<string, string>;
+  plans: Map<string, number>;
+  planIds: Set<number>;
+  maps: Set<number>;
+  communeDates: Map<string, string>;
+};
+
+async function loadReference(q: Queryable): Promise<Reference> {
+  const [lu, crops, plans, maps, units] = await Promise.all([
+    q.query<{ code: string; legacy: boolean; maps_to: string | null; note: string | null }>(IMPORT_SQL.landUseCodes),
+    q.query<{ code: string; name_vi: string; name_en: string }>(IMPORT_SQL.crops),
+    q.query<{ id: number; plan_code: string | null }>(IMPORT_SQL.plans),
+    q.query<{ id: number }>(IMPORT_SQL.maps),
+    q.query<{ code: string; valid_from: string }>(IMPORT_SQL.communeDates),
+  ]);
+  const cropMap = new Map<string, string>();
+  for (const c of crops.rows) for (const n of [c.code, c.name_vi, c.name_en]) cropMap.set(foldName(n), c.code);
+  return {
+    landUse: new Map(lu.rows.map((r) => [r.code, { legacy: r.legacy, mapsTo: r.maps_to, note: r.note }])),
+    crops: cropMap,
+    plans: new Map(plans.rows.filter((p) => p.plan_code).map((p) => [p.plan_code!.trim().toUpperCase(), p.id])),
+    planIds: new Set(plans.rows.map((p) => p.id)),
+    maps: new Set(maps.rows.map((m) => m.id)),
+    communeDates: new Map(units.rows.map((u) => [u.code, u.valid_from])),
+  };
+}
+
+type Coerced = { value: unknown; error?: string; warning?: { code: string; message: string } };
+
+function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
+  if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { value: null };
+  const text = typeof raw === 'string' ? raw.trim() : String(raw);
+  const t = field.type;
+  switch (t.kind) {
+    case 'text': {
+      if (t.max && text.length > t.max) return { value: null, error: `"${text.slice(0, 40)}…" is longer than ${t.max} characters` };
+      if (t.pattern && !t.pattern.test(text))
+        return { value: null, error: `"${text}" is not valid (${t.patternHint ?? t.pattern.source})` };
+      return { value: text };
+    }
+    case 'integer': {
+      const n = Number(text.replace(',', '.'));
+      if (!Number.isInteger(n)) return { value: null, error: `"${text}" is not a whole number` };
+      if (t.min !== undefined && n < t.min) return { value: null, error: `${n} is below ${t.min}` };
+      return { value: n };
+    }
+    case 'number': {
+      const n = Number(/^-?\d+,\d+$/.test(text) ? text.replace(',', '.') : text);
+      if (!Number.isFinite(n)) return { value: null, error: `"${text}" is not a number` };
+      if ((t.min !== undefined && n < t.min) || (t.max !== undefined && n > t.max))
+        return { value: null, error: `${n} is outside ${t.min ?? '−∞'}…${t.max ?? '∞'}` };
+      return { value: n };
+    }
+    case 'date': {
+      // ISO from GIS tools, dd/mm/yyyy from Vietnamese spreadsheets and certificates.
+      let m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
+      let iso = m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+      m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+      if (!iso && m) iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
+      if (!iso && /^\d{8}$/.test(text)) iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
+      if (!iso || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso)
+        return { value: null, error: `"${text}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)` };
+      return { value: iso };
+    }
+    case 'land_use': {
+      const code = text.toUpperCase();
+      const known = ref.landUse.get(code);
+      if (!known) return { value: null, error: `land-use code "${text}" is not in the code list (Circular 08/2024)` };
+      if (known.legacy) {
+        if (!known.mapsTo)
+          return { value: null, error: `legacy land-use code ${code} has no single current code (${known.note ?? 'check the parcel'})` };
+        return {
+          value: known.mapsTo,
+          warning: {
+            code: 'LEGACY_LAND_USE',
+            message: `legacy code ${code} mapped to ${known.mapsTo}${known.note ? ` (${known.note})` : ''}`,
+          },
+        };
+      }
+      return { value: code };
+    }
+    case 'crop': {
+      const code = ref.crops.get(foldName(text));
+      if (!code) return { value: null, error: `crop "${text}" is not in the crop list` };
+      return { value: code };
+    }
+    case 'enum': {
+      const v = t.values[foldName(text)];
+      if (!v) return { value: null, error: `"${text}" is not one of ${[...new Set(Object.values(t.values))].join(', ')}` };
+      return { value: v };
+    }
+  }
+}
+
+// ---- geometry checks done in JS before PostGIS sees the feature (PostGIS refuses some outright) ----
+
+function eachPosition(g: Geometry, fn: (p: Position) => void): void {
+  if (g.type === 'GeometryCollection') return g.geometries.forEach((c) => eachPosition(c, fn));
+  const walk = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') fn(c as Position);
+    else if (Array.isArray(c)) c.forEach(walk);
+  };
+  walk(g.coordinates);
+}
+
+function mapPositions(g: Geometry, fn: (p: Position) => Position): Geometry {
+  const walk = (c: unknown): unknown =>
+    Array.isArray(c) && typeof c[0] === 'number' ? fn(c as Position) : Array.isArray(c) ? c.map(walk) : c;
+  if (g.type === 'GeometryCollection') return { type: 'GeometryCollection', geometries: g.geometries.map((x) => mapPositions(x, fn)) };
+  return { ...g, coordinates: walk(g.coordinates) } as Geometry;
+}
+
+/** Fits a geometry to the target's type, or says why it cannot. */
+function fitType(g: Geometry, kind: Target['geometry']): { geometry?: Geometry; error?: string } {
+  if (kind === 'point') {
+    if (g.type === 'Point') return { geometry: g };
+    if (g.type === 'MultiPoint' && g.coordinates.length === 1) return { geometry: { type: 'Point', coordinates: g.coordinates[0]! } };
+    return { error: `a ${g.type} where a point is expected` };
+  }
+  const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : null;
+  if (!polys) return { error: `a ${g.type} where a polygon is expected` };
+  if (polys.length === 0) return { error: 'an empty geometry' };
+  for (const poly of polys) {
+    for (const ring of poly) {
+      if (ring.length < 4) return { error: `a ring with ${ring.length} points (a closed ring needs at least 4)` };
+      const a = ring[0]!;
+      const b = ring[ring.length - 1]!;
+      if (a[0] !== b[0] || a[1] !== b[1]) return { error: `an unclosed ring (first point ${a.join(', ')}, last ${b.join(', ')})` };
+    }
+  }
+  if (kind === 'polygon') {
+    if (polys.length > 1) return { error: `${polys.length} separate polygons where one plot is expected; split it into several plots` };
+    return { geometry: { type: 'Polygon', coordinates: polys[0]! } };
+  }
+  return { geometry: { type: 'MultiPolygon', coordinates: polys } };
+}
+
+type StageRow = { n: number; layer: string; index: number; props: string; wkb: string; sx: number; sy: number };
+
+/**
+ * Imports one uploaded file into a collection: reads it as a stream, maps and validates every
+ * feature (attributes in JS; validity, CRS guard and permissions in PostGIS on a staging table),
+ * then upserts every valid feature by natural key in the same single transaction, which a dry run
+ * rolls back. A crash or kill at any point leaves the database as it was.
+ */
+export async function runImport(db: Db, file: string, options: ImportOptions): Promise<ImportReport> {
+  const target = TARGETS[options.collection];
+  if (!target)
+    throw new AppError('UNKNOWN_COLLECTION', `Cannot import into "${options.collection}"; use one of ${Object.keys(TARGETS).join(', ')}.`);
+  const viewer = options.viewer;
+  if (viewer.role === 'anonymous' || viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to import data.');
+  if (!target.roles.includes(viewer.role)) {
+    throw new AppError('FORBIDDEN', `Importing ${target.collection} needs the role ${target.roles.join(' or ')}; you are ${viewer.role}.`);
+  }
+  const limits = options.limits ?? DEFAULT_READ_LIMITS;
+  const maxProblems = options.maxProblems ?? 1000;
+  const read = options.read ?? {};
+  const source = await openSource(file, options.fileName, read, limits);
+  const report: ImportReport = {
+    dryRun: options.dryRun,
+    collection: target.collection,
+    file: options.fileName,
+    format: source.format,
+    layers: [],
+    counts: { read: 0, valid: 0, refused: 0, inserted: 0, updated: 0, unchanged: 0, warnings: 0 },
+    problemCounts: {},
+    problems: [],
+    problemsOmitted: 0,
+    preview: [],
+    warnings: [...source.warnings],
+    committed: false,
+  };
+  const problem = (p: FeatureProblem) => {
+    report.problemCounts[p.code] = (report.problemCounts[p.code] ?? 0) + 1;
+    if (p.severity === 'warning') report.counts.warnings++;
+    if (report.problems.length < maxProblems) report.problems.push(p);
+    else report.problemsOmitted++;
+  };
+  const total = source.layers.reduce<number | null>((s, l) => (s === null || l.count === undefined ? null : s + l.count), 0);
+  const progress = (phase: ImportProgress['phase']) => options.onProgress?.({ phase, read: report.counts.read, total });
+
+  try {
+    await withEdits(db, { userId: viewer.userId, origin: 'import' }, async (tx) => {
+      const ref = await loadReference(tx);
+      await tx.query(IMPORT_SQL.createStage);
+      const transforms = new Map<string, CrsDefinition>();
+      let n = 0;
+      const keys = new Map<string, string>();
+      let batch: StageRow[] = [];
+      const flush = async () => {
+        if (batch.length === 0) return;
+        await tx.query(IMPORT_SQL.insertStage, [
+          batch.map((r) => r.n),
+          batch.map((r) => r.layer),
+          batch.map((r) => r.index),
+          batch.map((r) => r.props),
+          batch.map((r) => r.wkb),
+          batch.map((r) => r.sx),
+          batch.map((r) => r.sy),
+        ]);
+        batch = [];
+        progress('reading');
+        if (options.signal?.aborted) throw new AppError('ABORTED', 'The import was cancelled; nothing was written.');
+      };
+
+      for (const layer of source.layers) {
+        const skip = layerSkip(layer, target);
+        const mapping = autoMapping(target, layer.fields.length ? layer.fields : [], options.mapping ?? {});
+        const info = {
+          name: layer.name,
+          crs: { code: layer.crs.definition.code, name: layer.crs.definition.name, matchedBy: layer.crs.matchedBy },
+          ...(layer.encoding ? { encoding: layer.encoding } : {}),
+          fields: layer.fields,
+          mapping,
+          unmappedRequired: [] as string[],
+          features: 0,
+          ...(skip ? { skipped: skip } : {}),
+        };
+        report.layers.push(info);
+        report.warnings.push(...layer.crs.warnings);
+        if (skip) continue;
+        let def = layer.crs.definition;
+        if (read.datumShift === false) def = withoutDatumShift(def);
+        transforms.set(layer.name, def);
+        const project = toWgs84(def);
+        let mappingChecked = layer.fields.length > 0;
+        let currentMapping = mapping;
+        if (mappingChecked) info.unmappedRequired = missingRequired(target, mapping, options.defaults);
+
+        for await (const feature of layer.features()) {
+          report.counts.read++;
+          info.features++;
+          // KML, GPX and GeoJSON only reveal their fields with the features: map on the first one.
+          if (!mappingChecked) {
+            info.fields = Object.keys(feature.properties).filter((k) => k !== '__error');
+            currentMapping = autoMapping(target, info.fields, options.mapping ?? {});
+            info.mapping = currentMapping;
+            info.unmappedRequired = missingRequired(target, currentMapping, options.defaults);
+            mappingChecked = true;
+          }
+          const row = prepare(feature, layer.name, target, currentMapping, options.defaults ?? {}, ref, project, def, problem);
+          if (!row) {
+            report.counts.refused++;
+            continue;
+          }
+          if (report.preview.length < 5)
+            report.preview.push({ layer: layer.name, index: feature.index, values: row.values, geometryType: row.geometry.type });
+          const key = naturalKey(target, row.values);
+          const seen = keys.get(key);
+          if (seen) {
+            problem({
+              layer: layer.name,
+              index: feature.index,
+              code: 'DUPLICATE_KEY',
+              severity: 'error',
+              message: `same ${target.key.join('/')} as feature ${seen} (${key}); only the first is imported`,
+            });
+            report.counts.refused++;
+            continue;
+          }
+          keys.set(key, `${layer.name} #${feature.index}`);
+          n++;
+          batch.push({
+            n,
+            layer: layer.name,
+            index: feature.index,
+            props: JSON.stringify(row.values),
+            wkb: toWkb(row.geometry).toString('hex'),
+            sx: row.sx,
+            sy: row.sy,
+          });
+          if (batch.length >= BATCH) await flush();
+        }
+      }
+      await flush();
+      keys.clear();
+      const unmapped = report.layers.flatMap((l) => l.unmappedRequired.map((c) => `${l.name}: ${c}`));
+      if (unmapped.length > 0) {
+        report.warnings.push(
+          `Required columns with no source field: ${unmapped.join('; ')}. Map them (mapping={"column":"SourceField"}) or give a default.`,
+        );
+      }
+
+      progress('validating');
+      await validateInDb(tx, target, options, report, problem, transforms);
+
+      const { rows: validRows } = await tx.query<{ n: number }>(IMPORT_SQL.countValid);
+      report.counts.valid = validRows[0]?.n ?? 0;
+      const { rows: badRows } = await tx.query<{ n: number }>(IMPORT_SQL.countRefusedInDb);
+      report.counts.refused += badRows[0]?.n ?? 0;
+
+      if (options.strict && report.counts.refused > 0) {
+        report.warnings.push(`Strict mode: ${report.counts.refused} feature(s) refused, so nothing was written.`);
+        throw new DryRun();
+      }
+      progress('writing');
+      if (report.counts.valid > 0) await write(tx, target, options, report);
+      if (options.dryRun) throw new DryRun();
+      report.committed = report.counts.inserted + report.counts.updated > 0;
+    });
+  } catch (error) {
+    if (!(error instanceof DryRun)) throw error;
+  } finally {
+    await source.close();
+  }
+  report.problems.sort((a, b) => (a.layer === b.layer ? a.index - b.index : a.layer < b.layer ? -1 : 1));
+  progress('done');
+  return report;
+}
+
+function layerSkip(layer: SourceLayer, target: Target): string | undefined {
+  const t = layer.geometryType;
+  if (!t || t === 'GEOMETRY') return undefined;
+  const polygonal = /POLYGON|SURFACE/.test(t);
+  const point = /POINT/.test(t);
+  if (target.geometry === 'point' ? !point : !polygonal)
+    return `its geometry is ${t}; ${target.collection} takes ${target.geometry === 'point' ? 'points' : 'polygons'}`;
+  return undefined;
+}
+
+function missingRequired(target: Target, mapping: Record<string, string>, defaults: ImportOptions['defaults']): string[] {
+  return target.fields
+    .filter((f) => f.required && !(f.column in mapping) && defaults?.[f.column] === undefined)
+    .filter((f) => !(target.collection === 'parcels' && f.column === 'commune_ref_date'))
+    .filter((f) => !(target.collection === 'landuse' && f.column === 'map_id' && defaults?.map_id !== undefined))
+    .map((f) => f.column);
+}
+
+function naturalKey(target: Target, values: Record<string, unknown>): string {
+  return target.key.map((k) => String(values[k] ?? '')).join('|');
+}
+
+type Prepared = { values: Record<string, unknown>; geometry: Geometry; sx: number; sy: number };
+
+function prepare(
+  feature: SourceFeature,
+  layer: string,
+  target: Target,
+  mapping: Record<string, string>,
+  defaults: Record<string, string | number>,
+  ref: Reference,
+  project: (x: number, y: number) => [number, number],
+  def: CrsDefinition,
+  problem: (p: FeatureProblem) => void,
+): Prepared | null {
+  const errors: FeatureProblem[] = [];
+  const err = (code: string, message: string, location?: FeatureProblem['location']) =>
+    errors.push({ layer, index: feature.index, code, message, severity: 'error', ...(location ? { location } : {}) });
+  if (typeof feature.properties.__error === 'string') err('BAD_FEATURE', feature.properties.__error);
+  const values: Record<string, unknown> = {};
+  for (const field of target.fields) {
+    const sourceName = mapping[field.column];
+    const raw = sourceName !== undefined ? feature.properties[sourceName] : undefined;
+    const fallback = defaults[field.column];
+    const c = coerce(field, raw ?? fallback ?? null, ref);
+    if (c.error) err('BAD_VALUE', `${field.column}${sourceName ? ` (${sourceName})` : ''}: ${c.error}`);
+    if (c.warning) problem({ layer, index: feature.index, code: c.warning.code, message: c.warning.message, severity: 'warning' });
+    values[field.column] = c.value;
+  }
+  // Collection-specific resolution of keys the file may not carry itself.
+  if (target.collection === 'parcels' && values.commune_ref_date === null && typeof values.commune_code === 'string') {
+    const d = ref.communeDates.get(values.commune_code);
+    if (d) values.commune_ref_date = d;
+  }
+  if (target.collection === 'zones') {
+    const planId =
+      defaults.plan_id !== undefined
+        ? Number(defaults.plan_id)
+        : typeof values.plan_code === 'string'
+          ? ref.plans.get(values.plan_code.toUpperCase())
+          : undefined;
+    if (planId === undefined || !ref.planIds.has(planId)) {
+      err(
+        'UNKNOWN_PLAN',
+        values.plan_code
+          ? `plan maHoSoQH ${String(values.plan_code)} is not registered; create the plan first or pass plan=ID`
+          : 'no plan: pass plan=ID or map maHoSoQH',
+      );
+    } else values.plan_id = planId;
+    delete values.plan_code;
+  }
+  if (target.collection === 'landuse' && typeof values.map_id === 'number' && !ref.maps.has(values.map_id))
+    err('UNKNOWN_MAP', `land-use map ${values.map_id} does not exist`);
+  // The tables' CHECK constraints, tested here so one bad row is reported instead of failing the whole write.
+  if (target.collection === 'products' && values.producer_kind !== 'household' && values.producer_kind && !values.producer_name) {
+    err('MISSING_FIELD', `producer_name is required for a ${String(values.producer_kind)}`);
+  }
+  if (
+    target.collection === 'zones' &&
+    typeof values.min_floors === 'number' &&
+    typeof values.max_floors === 'number' &&
+    values.min_floors > values.max_floors
+  ) {
+    err('BAD_VALUE', `min_floors ${values.min_floors} is above max_floors ${values.max_floors}`);
+  }
+  if (
+    target.collection === 'plots' &&
+    typeof values.planting_date === 'string' &&
+    typeof values.expected_harvest === 'string' &&
+    values.expected_harvest < values.planting_date
+  ) {
+    err('BAD_VALUE', `expected_harvest ${values.expected_harvest} is before planting_date ${values.planting_date}`);
+  }
+  for (const field of target.fields) {
+    if (
+      field.required &&
+      (values[field.column] === null || values[field.column] === undefined) &&
+      !errors.some((e) => e.message.startsWith(field.column))
+    ) {
+      err(
+        'MISSING_FIELD',
+        `${field.column} is required${mapping[field.column] ? ` (field ${mapping[field.column]} is empty)` : ' and no source field is mapped to it'}`,
+      );
+    }
+  }
+  if (target.collection === 'parcels' && !values.commune_ref_date)
+    err('MISSING_FIELD', 'commune_ref_date is required (the date the commune code refers to); map it or pass communeDate=YYYY-MM-DD');
+
+  let prepared: Prepared | null = null;
+  const g = feature.geometry;
+  if (!g) err('NO_GEOMETRY', 'the feature has no geometry');
+  else {
+    let bad: Position | undefined;
+    eachPosition(g, (p) => {
+      if (!bad && (!Number.isFinite(p[0]) || !Number.isFinite(p[1]))) bad = p;
+    });
+    const first = firstPosition(g);
+    if (bad || !first) err('OUT_OF_RANGE', `coordinate ${bad ? bad.join(', ') : '(none)'} is not a number`);
+    else {
+      let outside: Position | undefined;
+      const projected = mapPositions(g, (p) => {
+        const q = project(p[0]!, p[1]!);
+        if (!outside && (!Number.isFinite(q[0]) || !Number.isFinite(q[1]) || Math.abs(q[0]) > 180 || Math.abs(q[1]) > 90)) outside = p;
+        return q;
+      });
+      if (outside) {
+        err(
+          'OUT_OF_RANGE',
+          `coordinate (${outside.slice(0, 2).join(', ')}) in ${def.code} is not a place on Earth; check the coordinate system and the axis order`,
+        );
+      } else {
+        const fit = fitType(projected, target.geometry);
+        if (fit.error) err(fit.error.includes('ring') ? 'BAD_RING' : 'WRONG_GEOMETRY_TYPE', `the geometry is ${fit.error}`);
+        else prepared = { values, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
+      }
+    }
+  }
+  if (errors.length > 0) {
+    errors.forEach(problem);
+    return null;
+  }
+  if (prepared && target.key.includes('source_key') && !prepared.values.source_key) {
+    // No id in the file: the rounded geometry is the key, so re-importing the same file updates.
+    prepared.values.source_key = `geom:${createHash('sha1')
+      .update(JSON.stringify(mapPositions(prepared.geometry, (p) => [Math.round(p[0]! * 1e7), Math.round(p[1]! * 1e7)])))
+      .digest('hex')
+      .slice(0, 20)}`;
+  }
+  return prepared;
+}
+
+function firstPosition(g: Geometry): Position | undefined {
+  let first: Position | undefined;
+  eachPosition(g, (p) => {
+    first ??= p;
+  });
+  return first;
+}
+
+// ---- in-database validation: validity with location, the CRS guard, officers' communes ----
+
+async function validateInDb(
+  tx: Queryable,
+  target: Target,
+  options: ImportOptions,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  transforms: Map<string, CrsDefinition>,
+): Promise<void> {
+  const maxList = options.maxProblems ?? 1000;
+  if (options.repair) {
+    const { rows } = await tx.query<{ layer: string; idx: number; reason: string; empty: boolean }>(
+      IMPORT_SQL.repair(target.geometry === 'point' ? 1 : 3, target.geometry),
+    );
+    for (const r of rows) {
+      problem(
+        r.empty
+          ? {
+              layer: r.layer,
+              index: r.idx,
+              code: 'UNREPAIRABLE',
+              severity: 'error',
+              message: `invalid geometry (${r.reason}); repair leaves no single valid ${target.geometry}`,
+            }
+          : {
+              layer: r.layer,
+              index: r.idx,
+              code: 'REPAIRED',
+              severity: 'warning',
+              message: `geometry repaired with ST_MakeValid (${r.reason})`,
+            },
+      );
+    }
+  }
+  await tx.query(IMPORT_SQL.markInvalid);
+  const invalid = await tx.query<{ layer: string; idx: number; reason: string; lon: number | null; lat: number | null }>(
+    IMPORT_SQL.listInvalid,
+    [maxList],
+  );
+  countBeyond(
+    report,
+    'INVALID_GEOMETRY',
+    (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['INVALID_GEOMETRY'])).rows[0]?.n ?? 0,
+    invalid.rows.length,
+  );
+  for (const r of invalid.rows) {
+    const def = transforms.get(r.layer);
+    const location =
+      r.lon !== null && r.lat !== null ? { lon: r.lon, lat: r.lat, ...(def ? { source: sourcePoint(def, r.lon, r.lat) } : {}) } : undefined;
+    problem({
+      layer: r.layer,
+      index: r.idx,
+      code: 'INVALID_GEOMETRY',
+      severity: 'error',
+      message: `invalid geometry: ${r.reason}${location ? ` at ${location.lon.toFixed(7)}, ${location.lat.toFixed(7)}` : ''}; fix it in the source or import with repair=true`,
+      ...(location ? { location } : {}),
+    });
+  }
+
+  // CRS guard: every feature must touch its commune (when the boundary is known) or the province.
+  await tx.query(IMPORT_SQL.buildAreas, [DONG_THAP_EXTENT[0], DONG_THAP_EXTENT[1], DONG_THAP_EXTENT[2], DONG_THAP_EXTENT[3]]);
+  await tx.query(IMPORT_SQL.markOutside);
+  const outside = await tx.query<{ layer: string; idx: number; area: string; km: number; sx: number; sy: number }>(IMPORT_SQL.listOutside, [
+    maxList,
+  ]);
+  if (outside.rows.length > 0) {
+    countBeyond(
+      report,
+      'OUTSIDE_AREA',
+      (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['OUTSIDE_AREA'])).rows[0]?.n ?? 0,
+      outside.rows.length,
+    );
+    const diagnosis = await diagnose(tx, outside.rows, transforms);
+    if (diagnosis) report.crsDiagnosis = diagnosis;
+    for (const r of outside.rows) {
+      const where = r.area === 'province' ? 'the province (Đồng Tháp)' : `commune ${r.area}`;
+      problem({
+        layer: r.layer,
+        index: r.idx,
+        code: 'OUTSIDE_AREA',
+        severity: 'error',
+        message: `lands ${r.km.toFixed(r.km < 1 ? 3 : 1)} km outside ${where}${diagnosis ? `: likely ${diagnosis.message} ${diagnosis.fix}` : '; check the coordinate system of the file'}`,
+      });
+    }
+  }
+
+  if (target.communeScoped && options.viewer.role === 'officer') {
+    await tx.query(IMPORT_SQL.markForeignCommune, [options.viewer.communes]);
+    const { rows } = await tx.query<{ layer: string; idx: number; code: string }>(IMPORT_SQL.listForeignCommune, [maxList]);
+    countBeyond(
+      report,
+      'NOT_YOUR_COMMUNE',
+      (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['NOT_YOUR_COMMUNE'])).rows[0]?.n ?? 0,
+      rows.length,
+    );
+    for (const r of rows) {
+      problem({
+        layer: r.layer,
+        index: r.idx,
+        code: 'NOT_YOUR_COMMUNE',
+        severity: 'error',
+        message: `commune ${r.code} is not one you work in (${options.viewer.communes.join(', ') || 'none'})`,
+      });
+    }
+  }
+}
+
+// Problems past the listed ones are still counted, without holding a million messages in memory.
+function countBeyond(report: ImportReport, code: string, total: number, listed: number): void {
+  const extra = Math.max(0, total - listed);
+  report.problemCounts[code] = (report.problemCounts[code] ?? 0) + extra;
+  report.problemsOmitted += extra;
+}
+
+function sourcePoint(def: CrsDefinition, lon: number, lat: number): [number, number] {
+  const [x, y] = fromWgs84(def)(lon, lat);
+  const round = (v: number) => Math.round(v * 1000) / 1000;
+  return def.northingFirst ? [round(y), round(x)] : [round(x), round(y)];
+}
+
+type Candidate = {
+  cause: NonNullable<ImportReport['crsDiagnosis']>['cause'];
+  def: CrsDefinition;
+  swap: boolean;
+  label: string;
+  fix: string;
+};
+
+function candidates(def: CrsDefinition): Candidate[] {
+  const out: Candidate[] = [];
+  if (def.kind === 'vn2000-tm3' || def.kind === 'vn2000-utm') {
+    for (const code of [...DONG_THAP_ZONES, 'EPSG:9209', 'EPSG:9211', 'EPSG:3405']) {
+      const other = crsByCode(code)!;
+      if (other.code === def.code || other.centralMeridian === def.centralMeridian) continue;
+      out.push({
+        cause: 'wrong_zone',
+        def: other,
+        swap: false,
+        label: `the wrong zone: the data is in ${other.code} (${other.name}, central meridian ${other.centralMeridian}°) but was read as ${def.code} (central meridian ${def.centralMeridian}°);`,
+        fix: `Re-import with crs=${other.code}.`,
+      });
+    }
+    out.push({
+      cause: 'missing_datum_shift',
+      def: withoutDatumShift(def),
+      swap: false,
+      label: 'a missing datum shift ("VN-2000 nội bộ", about 226 m off): the coordinates were made without the VN-2000 → WGS 84 shift;',
+      fix: 'Re-import with datumShift=false, or have the surveyor export with the EPSG:6960 shift.',
+    });
+  }
+  if (def.code.endsWith('without shift')) {
+    const base = crsByCode(def.code.replace(' without shift', ''));
+    if (base)
+      out.push({
+        cause: 'extra_datum_shift',
+        def: base,
+        swap: false,
+        label: 'that the data does have the datum shift;',
+        fix: 'Re-import without datumShift=false.',
+      });
+  }
+  out.push({
+    cause: 'swapped_axes',
+    def,
+    swap: true,
+    label: 'swapped axes: X and Y (northing and easting, or latitude and longitude) are exchanged;',
+    fix: 'Re-import with axis=en (or axis=ne), or swap the columns.',
+  });
+  return out;
+}
+
+async function diagnose(
+  tx: Queryable,
+  rows: ReadonlyArray<{ layer: string; area: string; sx: number; sy: number }>,
+  transforms: Map<string, CrsDefinition>,
+): Promise<ImportReport['crsDiagnosis'] | undefined> {
+  const sample = rows.slice(0, 50);
+  const def = transforms.get(sample[0]!.layer);
+  if (!def) return undefined;
+  let best: { c: Candidate; hits: number } | undefined;
+  for (const c of candidates(def)) {
+    const f = toWgs84(c.def);
+    const pts = sample.map((r) => (c.swap ? f(r.sy, r.sx) : f(r.sx, r.sy)));
+    const { rows: hit } = await tx.query<{ n: number }>(IMPORT_SQL.pointsInAreas, [
+      sample.map((r) => r.area),
+      pts.map((p) => p[0]),
+      pts.map((p) => p[1]),
+    ]);
+    const hits = hit[0]?.n ?? 0;
+    if (hits > (best?.hits ?? 0)) best = { c, hits };
+  }
+  if (!best || best.hits < Math.ceil(sample.length / 2)) return undefined;
+  return { cause: best.c.cause, message: best.c.label, fix: best.c.fix };
+}
+
+// ---- writing ----
+
+async function write(tx: Queryable, target: Target, options: ImportOptions, report: ImportReport): Promise<void> {
+  const bulk = report.counts.valid >= (options.bulkThreshold ?? 1000);
+  const sql = IMPORT_SQL.upsert(target);
+  let oldBox: string | null = null;
+  if (bulk) {
+    await tx.query(`SELECT set_config('app.bulk', 'on', true)`);
+    const { rows } = await tx.query<{ box: string | null }>(IMPORT_SQL.oldExtent(target));
+    oldBox = rows[0]?.box ?? null;
+  }
+  const { rows } = await tx.query<{ inserted: number; updated: number }>(sql);
+  report.counts.inserted = rows[0]?.inserted ?? 0;
+  report.counts.updated = rows[0]?.updated ?? 0;
+  report.counts.unchanged = report.counts.valid - report.counts.inserted - report.counts.updated;
+  if (bulk) {
+    await tx.query(`SELECT set_config('app.bulk', 'off', true)`);
+    if (report.counts.inserted + report.counts.updated > 0) {
+      await tx.query(IMPORT_SQL.bulkLogAndNotify, [
+        target.table,
+        oldBox,
+        options.viewer.userId,
+        `import:${options.fileName}`.slice(0, 200),
+        report.counts.updated > 0 ? 'update' : 'insert',
+        JSON.stringify({
+          import: options.fileName,
+          format: report.format,
+          inserted: report.counts.inserted,
+          updated: report.counts.updated,
+          unchanged: report.counts.unchanged,
+        }),
+      ]);
+    }
+  }
+}

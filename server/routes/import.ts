@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
+import type { TextEncoding } from '../io/encoding.ts';
+import { runImport, type ImportOptions, type ImportReport } from '../io/import.ts';
+import { ImportJobs } from '../io/jobs.ts';
+import { TARGETS, type Target } from '../io/targets.ts';
+import { AppError } from '../plugins/errors.ts';
+
+const BOOL = { type: 'string', enum: ['true', 'false', '1', '0'] } as const;
+
+const querySchema = {
+  type: 'object',
+  required: ['collection'],
+  additionalProperties: false,
+  properties: {
+    collection: { type: 'string', enum: Object.keys(TARGETS) },
+    dryRun: BOOL,
+    async: BOOL,
+    repair: BOOL,
+    strict: BOOL,
+    crs: { type: 'string', maxLength: 20 },
+    encoding: { type: 'string', enum: ['utf-8', 'tcvn3', 'vni', 'windows-1258', 'latin1'] },
+    axis: { type: 'string', enum: ['ne', 'en'] },
+    datumShift: BOOL,
+    commune: { type: 'string', pattern: '^[0-9]{5}$' },
+    communeDate: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+    map: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    plan: { type: 'string', pattern: '^[0-9]{1,9}$' },
+    mapping: { type: 'string', maxLength: 4000 },
+  },
+} as const;
+
+type Query = {
+  collection: Target['collection'];
+  dryRun?: string;
+  async?: string;
+  repair?: string;
+  strict?: string;
+  crs?: string;
+  encoding?: TextEncoding;
+  axis?: 'ne' | 'en';
+  datumShift?: string;
+  commune?: string;
+  communeDate?: string;
+  map?: string;
+  plan?: string;
+  mapping?: string;
+};
+
+const yes = (v: string | undefined, fallback: boolean) => (v === undefined ? fallback : v === 'true' || v === '1');
+const viewerOf = (request: FastifyRequest): Viewer => (request as { viewer?: Viewer }).viewer ?? ANONYMOUS;
+
+function parseMapping(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined || text === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError('BAD_REQUEST', 'mapping must be JSON such as {"sheet":"SoTo","parcel_no":"SoThua"}.');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === 'string')) {
+    throw new AppError('BAD_REQUEST', 'mapping must be an object of column → source field name.');
+  }
+  return parsed as Record<string, string>;
+}
+
+/** POST /api/import (multipart field `file`; dry run, commit, or a background job) and GET /api/import/jobs/{id}. */
+export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const maxBytes = ctx.config.importMaxBytes;
+  await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 8000, parts: 12 } });
+  const jobs = new ImportJobs();
+
+  app.post<{ Querystring: Query }>('/api/import', { schema: { querystring: querySchema } }, async (request, reply) => {
+    const viewer = viewerOf(request);
+    if (viewer.role === 'anonymous' || viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to import data.');
+    const target = TARGETS[request.query.collection];
+    if (!target.roles.includes(viewer.role))
+      throw new AppError('FORBIDDEN', `Importing ${target.collection} needs the role ${target.roles.join(' or ')}.`);
+    // Refuse a declared oversize body before reading a byte of it.
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) {
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `The upload is ${Math.round(declared / 1024 ** 2)} MB; imports take at most ${Math.round(maxBytes / 1024 ** 2)} MB.`,
+      );
+    }
+    if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file".');
+
+    const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bando-upload-'));
+    const remove = () => fs.promises.rm(dir, { recursive: true, force: true });
+    let file: string;
+    let fileName: string;
+    let formMapping: string | undefined;
+    try {
+      const part = await request.file();
+      if (!part || part.fieldname !== 'file') throw new AppError('BAD_REQUEST', 'No file: send it in the multipart field "file".');
+      fileName = path.basename(part.filename || 'upload').slice(0, 200);
+      const field = part.fields.mapping as { value?: unknown } | undefined;
+      if (field && typeof field.value === 'string') formMapping = field.value;
+      file = path.join(dir, 'upload');
+      // Streamed to disk; the multipart limit stops it at maxBytes without ever holding it in memory.
+      await pipeline(part.file, fs.createWriteStream(file));
+      if (part.file.truncated) throw tooLarge(maxBytes);
+    } catch (error) {
+      await remove();
+      if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(maxBytes);
+      if ((error as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
+        throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
+      throw error;
+    }
+
+    const q = request.query;
+    const defaults: Record<string, string | number> = {};
+    if (q.commune) defaults.commune_code = q.commune;
+    if (q.communeDate) defaults.commune_ref_date = q.communeDate;
+    if (q.map) defaults.map_id = Number(q.map);
+    if (q.plan) defaults.plan_id = Number(q.plan);
+    let options: ImportOptions;
+    try {
+      const mapping = parseMapping(q.mapping ?? formMapping);
+      options = {
+        collection: q.collection,
+        dryRun: yes(q.dryRun, true),
+        repair: yes(q.repair, false),
+        strict: yes(q.strict, false),
+        ...(mapping ? { mapping } : {}),
+        defaults,
+        read: {
+          ...(q.crs ? { crs: q.crs } : {}),
+          ...(q.encoding ? { encoding: q.encoding } : {}),
+          ...(q.axis ? { axis: q.axis } : {}),
+          ...(q.datumShift !== undefined ? { datumShift: yes(q.datumShift, true) } : {}),
+        },
+        viewer,
+        fileName,
+      };
+    } catch (error) {
+      await remove();
+      throw error;
+    }
+
+    if (yes(q.async, false)) {
+      const job = jobs.start(viewer.userId, (onProgress) => runImport(ctx.db, file, { ...options, onProgress }).finally(remove));
+      const url = `/api/import/jobs/${job.id}`;
+      return reply.status(202).header('Location', url).send({ job: job.id, url, status: job.status });
+    }
+    let report: ImportReport;
+    try {
+      report = await runImport(ctx.db, file, options);
+    } finally {
+      await remove();
+    }
+    if (!report.dryRun && report.counts.valid === 0 && report.counts.refused > 0) {
+      throw new AppError('VALIDATION_FAILED', `No feature of ${fileName} could be imported; see the problems.`, { report });
+    }
+    return report;
+  });
+
+  app.get<{ Params: { id: string } }>(
+    '/api/import/jobs/:id',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } } },
+    async (request) => {
+      const viewer = viewerOf(request);
+      if (viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to follow an import.');
+      const job = jobs.get(request.params.id);
+      if (!job || (job.userId !== viewer.userId && viewer.role !== 'admin'))
+        throw new AppError('NOT_FOUND', 'No such import job (jobs are kept for an hour).');
+      return job;
+    },
+  );
+}
+
+function tooLarge(maxBytes: number): AppError {
+  return new AppError(
+    'PAYLOAD_TOO_LARGE',
+    `The upload is larger than ${Math.round(maxBytes / 1024 ** 2)} MB, the import limit; split the file or ask an administrator to raise IMPORT_MAX_MB.`,
+  );
+}
