@@ -1,0 +1,82 @@
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { describe, expect, it } from 'vitest';
+import type { LandUseCode } from './land-use-codes.ts';
+import { buildStyle, LAYER_GROUPS, landUseFillExpression, type TileJson } from './style.ts';
+
+const code = (c: string, fill: string | null, legacy = false): LandUseCode => ({
+  code: c,
+  nameVi: c,
+  nameEn: c,
+  group: null,
+  fill,
+  legacy,
+  mapsTo: null,
+  validFrom: '2024-08-01',
+  validTo: null,
+  sortOrder: 0,
+});
+const codes = [code('LUC', '#FFFC8C'), code('CLN', '#FFD2A0'), code('LNQ', '#FFD7AA', true), code('XYZ', null)];
+const tj = (ids: string, minzoom = 6): TileJson => ({
+  tiles: [`http://maps.local:3000/tiles/${ids}/{z}/{x}/{y}?v=7`],
+  minzoom,
+  maxzoom: 18,
+  bounds: [105.5, 10.3, 105.8, 10.6],
+  center: [105.63, 10.46, 14],
+});
+const all = Object.fromEntries(LAYER_GROUPS.map((g) => [g.id, tj(g.id, g.id === 'parcels' ? 13 : 6)]));
+
+describe('the generated map style', () => {
+  it('is a valid MapLibre style with one composite source when the tile server offers it', () => {
+    const style = buildStyle({
+      origin: 'http://maps.local:3000',
+      sources: all,
+      composite: tj(LAYER_GROUPS.map((g) => g.id).join(',')),
+      landUse: codes,
+    });
+    expect(validateStyleMin(style)).toEqual([]);
+    expect(Object.keys(style.sources)).toEqual(['bando']);
+    for (const g of LAYER_GROUPS) expect(style.layers.some((l) => 'source-layer' in l && l['source-layer'] === g.id)).toBe(true);
+  });
+
+  it('points at nothing outside the server: glyphs and tiles share its origin, no sprite', () => {
+    const style = buildStyle({ origin: 'http://maps.local:3000', sources: all, landUse: codes });
+    const urls = JSON.stringify(style).match(/https?:\/\/[^"/]+/g) ?? [];
+    expect(new Set(urls)).toEqual(new Set(['http://maps.local:3000']));
+    expect(style.sprite).toBeUndefined();
+    expect(style.glyphs).toBe('http://maps.local:3000/fonts/{fontstack}/{range}.pbf');
+  });
+
+  it('colours land use from the table: every code with a fill, and a neutral fallback', () => {
+    expect(landUseFillExpression(codes)).toEqual([
+      'match',
+      ['to-string', ['get', 'land_use_code']],
+      'LUC',
+      '#FFFC8C',
+      'CLN',
+      '#FFD2A0',
+      'LNQ',
+      '#FFD7AA',
+      '#E0E0E0',
+    ]);
+    const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
+    const parcels = style.layers.find((l) => l.id === 'parcels-fill') as { paint: Record<string, unknown> };
+    expect(parcels.paint['fill-color']).toEqual(landUseFillExpression(codes));
+  });
+
+  it('keeps labels above every fill and line, and a source’s minzoom on its layers', () => {
+    const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
+    const firstLabel = style.layers.findIndex((l) => l.type === 'symbol');
+    const lastGeometry = style.layers.map((l) => l.type !== 'symbol' && !l.id.endsWith('-highlight')).lastIndexOf(true);
+    expect(firstLabel).toBeGreaterThan(lastGeometry);
+    expect(style.layers.filter((l) => l.id.startsWith('parcels-')).every((l) => (l.minzoom ?? 0) >= 13)).toBe(true);
+  });
+
+  it('declares only the groups the tile server has, with their default visibility', () => {
+    const style = buildStyle({ origin: 'http://x', sources: { roads: tj('roads'), parcels: tj('parcels') }, landUse: [] });
+    expect((style.metadata as Record<string, unknown>)['bando:groups']).toEqual([
+      { id: 'parcels', basemap: false, visible: true },
+      { id: 'roads', basemap: true, visible: true },
+    ]);
+    expect(validateStyleMin(style)).toEqual([]);
+  });
+});

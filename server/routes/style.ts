@@ -1,0 +1,417 @@
+import { createHash } from 'node:crypto';
+import type {
+  ExpressionSpecification,
+  LayerSpecification,
+  StyleSpecification,
+  VectorSourceSpecification,
+} from '@maplibre/maplibre-gl-style-spec';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { readLandUseCodes, type LandUseCode } from './land-use-codes.ts';
+
+/** The part of a TileJSON 3.0.0 document the style needs. */
+export type TileJson = {
+  tiles: string[];
+  minzoom?: number;
+  maxzoom?: number;
+  bounds?: [number, number, number, number];
+  center?: [number, number, number];
+  attribution?: string;
+  vector_layers?: { id: string; fields?: Record<string, string> }[];
+};
+
+/** Map layer groups as the layer panel lists them, bottom to top; each is one tile source. */
+export const LAYER_GROUPS = [
+  { id: 'water', basemap: true, visible: true },
+  { id: 'landuse', basemap: false, visible: false },
+  { id: 'parcels', basemap: false, visible: true },
+  { id: 'zones', basemap: false, visible: false },
+  { id: 'roads', basemap: true, visible: true },
+  { id: 'admin', basemap: true, visible: true },
+  { id: 'growing_areas', basemap: false, visible: true },
+  { id: 'plots', basemap: false, visible: true },
+  { id: 'products', basemap: false, visible: true },
+] as const;
+
+/** A layer group id, which is also the tile source id and the layer name inside its tiles. */
+export type LayerGroupId = (typeof LAYER_GROUPS)[number]['id'];
+
+/** Groups drawn as polygons, whose labels must avoid tile edges. */
+const POLYGON_GROUPS = new Set<LayerGroupId>(['water', 'landuse', 'parcels', 'zones', 'admin', 'growing_areas', 'plots']);
+
+/** The one composite source that carries every layer in one request per tile (DESIGN.md: /tiles/a,b/z/x/y). */
+export const COMPOSITE_SOURCE = 'bando';
+
+/** Font stacks served under /fonts (scripts/build-glyphs.ts). */
+const FONT = ['Noto Sans Regular'];
+const FONT_BOLD = ['Noto Sans Bold'];
+
+/** Colour for codes the table has no fill for (unknown or new codes). */
+const UNKNOWN_FILL = '#E0E0E0';
+
+/** Cao Lãnh, for a server whose tile sources report no centre. */
+const DEFAULT_CENTER: [number, number, number] = [105.633, 10.46, 13];
+
+type StyleInput = {
+  /** Origin of absolute URLs (glyphs), e.g. http://localhost:3000. */
+  origin: string;
+  /** TileJSON per available source id, in any order; sources missing here are left out. */
+  sources: Partial<Record<LayerGroupId, TileJson>>;
+  /** TileJSON of the composite of every available source, when the tile server offers one. */
+  composite?: TileJson | undefined;
+  landUse: readonly LandUseCode[];
+};
+
+/** ['match', code, 'LUC', '#FFFC8C', …, fallback]: the land-use colours, generated from the table. */
+export function landUseFillExpression(codes: readonly LandUseCode[], property = 'land_use_code'): ExpressionSpecification {
+  const pairs: string[] = [];
+  for (const c of codes) if (c.fill) pairs.push(c.code, c.fill);
+  if (pairs.length === 0) return ['literal', UNKNOWN_FILL] as unknown as ExpressionSpecification;
+  return ['match', ['to-string', ['get', property]], ...pairs, UNKNOWN_FILL] as unknown as ExpressionSpecification;
+}
+
+function vectorSource(tj: TileJson): VectorSourceSpecification {
+  return {
+    type: 'vector',
+    tiles: tj.tiles,
+    minzoom: tj.minzoom ?? 0,
+    maxzoom: tj.maxzoom ?? 16,
+    ...(tj.bounds ? { bounds: tj.bounds } : {}),
+    ...(tj.attribution ? { attribution: tj.attribution } : {}),
+  };
+}
+
+const interpolateWidth = (pairs: number[]): ExpressionSpecification =>
+  ['interpolate', ['exponential', 1.6], ['zoom'], ...pairs] as unknown as ExpressionSpecification;
+
+/** Layers of one group, bottom to top; `source` is filled in by the caller. */
+function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Omit<LayerSpecification, 'source'>[] {
+  switch (group) {
+    case 'water':
+      return [
+        { id: 'water-fill', type: 'fill', paint: { 'fill-color': '#A9D3F2', 'fill-opacity': 1 } },
+        {
+          id: 'water-label',
+          type: 'symbol',
+          minzoom: 12,
+          layout: { 'text-field': ['coalesce', ['get', 'name'], ''], 'text-font': FONT, 'text-size': 12 },
+          paint: { 'text-color': '#1F5F8B', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.2 },
+        },
+      ];
+    case 'landuse':
+      return [
+        { id: 'landuse-fill', type: 'fill', paint: { 'fill-color': landUse, 'fill-opacity': 0.75 } },
+        { id: 'landuse-line', type: 'line', minzoom: 12, paint: { 'line-color': '#9E8F7A', 'line-width': 0.4, 'line-opacity': 0.6 } },
+      ];
+    case 'parcels':
+      return [
+        { id: 'parcels-fill', type: 'fill', paint: { 'fill-color': landUse, 'fill-opacity': 0.55 } },
+        {
+          id: 'parcels-line',
+          type: 'line',
+          paint: { 'line-color': '#7A5C48', 'line-width': interpolateWidth([13, 0.3, 18, 1.5]), 'line-opacity': 0.9 },
+        },
+        {
+          id: 'parcels-label',
+          type: 'symbol',
+          minzoom: 17,
+          layout: {
+            'text-field': ['to-string', ['coalesce', ['get', 'parcel_no'], '']],
+            'text-font': FONT,
+            'text-size': 11,
+          },
+          paint: { 'text-color': '#4E3B2E', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1, 'text-opacity': 1 },
+        },
+      ];
+    case 'zones':
+      return [
+        { id: 'zones-fill', type: 'fill', paint: { 'fill-color': landUse, 'fill-opacity': 0.45 } },
+        {
+          id: 'zones-line',
+          type: 'line',
+          paint: {
+            'line-color': '#B0306A',
+            'line-width': interpolateWidth([12, 0.8, 18, 2.5]),
+            'line-dasharray': [3, 2],
+            'line-opacity': 1,
+          },
+        },
+        {
+          id: 'zones-label',
+          type: 'symbol',
+          minzoom: 14,
+          layout: { 'text-field': ['to-string', ['coalesce', ['get', 'lot_code'], '']], 'text-font': FONT_BOLD, 'text-size': 12 },
+          paint: { 'text-color': '#7A1F48', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.2, 'text-opacity': 1 },
+        },
+      ];
+    case 'roads':
+      return [
+        {
+          id: 'roads-casing',
+          type: 'line',
+          layout: { 'line-cap': 'round', 'line-join': 'round' },
+          paint: {
+            'line-color': '#B8A99A',
+            'line-width': [
+              'interpolate',
+              ['exponential', 1.6],
+              ['zoom'],
+              10,
+              ['match', ['get', 'kind'], 'national', 3, 'provincial', 2.4, 1],
+              18,
+              ['match', ['get', 'kind'], 'national', 26, 'provincial', 20, 'urban', 14, 'rural', 9, 5],
+            ],
+            'line-opacity': 1,
+          },
+        },
+        {
+          id: 'roads-line',
+          type: 'line',
+          layout: { 'line-cap': 'round', 'line-join': 'round' },
+          paint: {
+            'line-color': ['match', ['get', 'kind'], 'national', '#F6C36B', 'provincial', '#FBE29B', '#FFFFFF'],
+            'line-width': [
+              'interpolate',
+              ['exponential', 1.6],
+              ['zoom'],
+              10,
+              ['match', ['get', 'kind'], 'national', 2, 'provincial', 1.6, 0.5],
+              18,
+              ['match', ['get', 'kind'], 'national', 23, 'provincial', 17, 'urban', 12, 'rural', 7, 3.5],
+            ],
+            'line-opacity': 1,
+          },
+        },
+        {
+          id: 'roads-label',
+          type: 'symbol',
+          minzoom: 13,
+          layout: {
+            'symbol-placement': 'line',
+            'text-field': ['coalesce', ['get', 'name'], ''],
+            'text-font': FONT,
+            'text-size': 12,
+          },
+          paint: { 'text-color': '#3D3A35', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.5, 'text-opacity': 1 },
+        },
+      ];
+    case 'admin':
+      return [
+        {
+          id: 'admin-line',
+          type: 'line',
+          paint: {
+            'line-color': '#7B4FA0',
+            'line-width': interpolateWidth([9, 1, 16, 3]),
+            'line-dasharray': [4, 2, 1, 2],
+            'line-opacity': 0.8,
+          },
+        },
+        {
+          id: 'admin-label',
+          type: 'symbol',
+          maxzoom: 15,
+          layout: {
+            'text-field': ['coalesce', ['get', 'name'], ''],
+            'text-font': FONT_BOLD,
+            'text-size': 14,
+            'text-transform': 'uppercase',
+          },
+          paint: { 'text-color': '#5B3380', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.6, 'text-opacity': 1 },
+        },
+      ];
+    case 'growing_areas':
+      return [
+        { id: 'growing_areas-fill', type: 'fill', paint: { 'fill-color': '#2E7D32', 'fill-opacity': 0.12 } },
+        { id: 'growing_areas-line', type: 'line', paint: { 'line-color': '#1B5E20', 'line-width': 2, 'line-opacity': 1 } },
+        {
+          id: 'growing_areas-label',
+          type: 'symbol',
+          minzoom: 13,
+          layout: {
+            'text-field': ['to-string', ['coalesce', ['get', 'code'], ['get', 'name'], '']],
+            'text-font': FONT_BOLD,
+            'text-size': 12,
+          },
+          paint: { 'text-color': '#1B5E20', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.4, 'text-opacity': 1 },
+        },
+      ];
+    case 'plots':
+      return [
+        { id: 'plots-fill', type: 'fill', paint: { 'fill-color': '#FF9800', 'fill-opacity': 0.3 } },
+        {
+          id: 'plots-line',
+          type: 'line',
+          paint: { 'line-color': '#E65100', 'line-width': interpolateWidth([12, 0.8, 18, 2.5]), 'line-opacity': 1 },
+        },
+      ];
+    case 'products':
+      return [
+        {
+          id: 'products-circle',
+          type: 'circle',
+          paint: {
+            'circle-color': [
+              'match',
+              ['get', 'category'],
+              'fruit',
+              '#F57C00',
+              'rice',
+              '#C0A000',
+              'vegetable',
+              '#43A047',
+              'aquaculture',
+              '#1E88E5',
+              'flower',
+              '#D81B60',
+              'livestock',
+              '#6D4C41',
+              '#757575',
+            ],
+            'circle-radius': ['interpolate', ['linear'], ['zoom'], 10, 3, 16, 7],
+            'circle-stroke-color': '#FFFFFF',
+            'circle-stroke-width': 1.5,
+            'circle-opacity': 1,
+            'circle-stroke-opacity': 1,
+          },
+        },
+        {
+          id: 'products-label',
+          type: 'symbol',
+          minzoom: 15,
+          layout: {
+            'text-field': ['coalesce', ['get', 'product'], ''],
+            'text-font': FONT,
+            'text-size': 11,
+            'text-offset': [0, 1.1],
+            'text-anchor': 'top',
+          },
+          paint: { 'text-color': '#333333', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.2, 'text-opacity': 1 },
+        },
+      ];
+  }
+}
+
+/** Highlight of the selected feature; the client sets its filter to the selected id. */
+function highlightLayer(group: LayerGroupId): Omit<LayerSpecification, 'source'> & { filter: unknown } {
+  if (group === 'products') {
+    return {
+      id: 'products-highlight',
+      type: 'circle',
+      filter: ['==', ['id'], -1],
+      paint: { 'circle-radius': 11, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#00B8D4', 'circle-stroke-width': 3 },
+    };
+  }
+  if (group === 'roads') {
+    return {
+      id: 'roads-highlight',
+      type: 'line',
+      filter: ['==', ['id'], -1],
+      paint: { 'line-color': '#00B8D4', 'line-width': 5, 'line-opacity': 0.8 },
+    };
+  }
+  return {
+    id: `${group}-highlight`,
+    type: 'line',
+    filter: ['==', ['id'], -1],
+    paint: { 'line-color': '#00B8D4', 'line-width': 4 },
+  };
+}
+
+/**
+ * The MapLibre style: our own basemap and thematic layers from the tile sources, land-use colours
+ * from the table, glyphs from this server. No URL points outside it, so it works on a closed network.
+ * Each layer's metadata names its group, so the layer panel needs no list of its own.
+ */
+export function buildStyle(input: StyleInput): StyleSpecification {
+  const fill = landUseFillExpression(input.landUse);
+  const available = LAYER_GROUPS.filter((g) => input.sources[g.id]);
+  const sources: StyleSpecification['sources'] = {};
+  const useComposite = input.composite !== undefined;
+  if (input.composite) sources[COMPOSITE_SOURCE] = vectorSource(input.composite);
+  else for (const g of available) sources[g.id] = vectorSource(input.sources[g.id]!);
+
+  const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': '#F4F1EA' } }];
+  // Fills and lines first, in group order; labels and highlights above every geometry.
+  const labels: LayerSpecification[] = [];
+  const highlights: LayerSpecification[] = [];
+  for (const g of available) {
+    const tj = input.sources[g.id]!;
+    const common = {
+      source: useComposite ? COMPOSITE_SOURCE : g.id,
+      'source-layer': g.id,
+      metadata: { 'bando:group': g.id },
+    };
+    const visibility = g.visible ? 'visible' : 'none';
+    for (const layer of groupLayers(g.id, fill)) {
+      const full = { ...layer, ...common, layout: { ...(layer.layout ?? {}), visibility } } as LayerSpecification;
+      // A polygon is cut at tile edges and each piece gets a label: keep only labels clear of the edges.
+      if (full.type === 'symbol' && POLYGON_GROUPS.has(g.id)) (full.layout as Record<string, unknown>)['symbol-avoid-edges'] = true;
+      // The source's own zoom range bounds its layers (a composite tile may start lower).
+      if (tj.minzoom !== undefined && (full.minzoom ?? 0) < tj.minzoom) full.minzoom = tj.minzoom;
+      (full.type === 'symbol' ? labels : layers).push(full);
+    }
+    highlights.push({ ...highlightLayer(g.id), ...common, ...(tj.minzoom ? { minzoom: tj.minzoom } : {}) } as LayerSpecification);
+  }
+  layers.push(...labels, ...highlights);
+
+  const parcels = input.sources.parcels ?? input.composite ?? available.map((g) => input.sources[g.id]).find(Boolean);
+  const center = parcels?.center ?? DEFAULT_CENTER;
+  return {
+    version: 8,
+    name: 'Bản đồ số Cao Lãnh',
+    metadata: {
+      'bando:groups': available.map((g) => ({ id: g.id, basemap: g.basemap, visible: g.visible })),
+      'bando:bounds': parcels?.bounds ?? null,
+    },
+    center: [center[0], center[1]],
+    zoom: center[2] ?? DEFAULT_CENTER[2],
+    glyphs: `${input.origin}/fonts/{fontstack}/{range}.pbf`,
+    sources,
+    layers,
+  };
+}
+
+function originOf(request: FastifyRequest, ctx: AppContext): string {
+  return ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
+}
+
+/**
+ * GET /style.json: the style, built from the tile server's own TileJSON (read through the app, so
+ * it follows whatever the tile routes answer) and the land-use table. Tile URLs in TileJSON carry
+ * the data version, so the style is revalidated on every load (no-cache + ETag).
+ */
+export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.get('/style.json', async (request, reply) => {
+    const headers = { host: request.headers.host ?? 'localhost', 'x-forwarded-proto': request.protocol };
+    const fetchJson = async <T>(url: string): Promise<T | undefined> => {
+      const res = await app.inject({ method: 'GET', url, headers });
+      if (res.statusCode !== 200) return undefined;
+      try {
+        return res.json() as T;
+      } catch {
+        return undefined;
+      }
+    };
+    const sources: Partial<Record<LayerGroupId, TileJson>> = {};
+    await Promise.all(
+      LAYER_GROUPS.map(async (g) => {
+        const tj = await fetchJson<TileJson>(`/tiles/${g.id}`);
+        if (tj && Array.isArray(tj.tiles) && tj.tiles.length > 0) sources[g.id] = tj;
+      }),
+    );
+    const ids = LAYER_GROUPS.map((g) => g.id).filter((id) => sources[id]);
+    const composite = ids.length > 1 ? await fetchJson<TileJson>(`/tiles/${ids.join(',')}`) : undefined;
+    const style = buildStyle({
+      origin: originOf(request, ctx),
+      sources,
+      composite: composite && Array.isArray(composite.tiles) && composite.tiles.length > 0 ? composite : undefined,
+      landUse: await readLandUseCodes(ctx.db),
+    });
+    const body = JSON.stringify(style);
+    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+    reply.header('ETag', etag).header('Cache-Control', 'no-cache');
+    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
+}

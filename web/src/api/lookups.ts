@@ -1,0 +1,60 @@
+import { getJson } from './http.ts';
+
+/** One zoning lot or land-use polygon a parcel touches, with the share of the parcel inside it. */
+export type ParcelShare = {
+  kind: 'zone' | 'landuse';
+  code: string;
+  label?: string;
+  shareM2: number;
+  sharePct: number;
+  details: Record<string, unknown>;
+};
+
+/** A parcel's planning answer: its area and every zone and land use it touches. */
+export type ParcelPlanning = { areaM2: number | undefined; zones: ParcelShare[]; landUses: ParcelShare[] };
+
+/** Identifies a parcel the way a certificate does: (old) commune code, map sheet, parcel number. */
+export type ParcelKey = { id?: string | number; commune: string; sheet: number; parcel: number };
+
+function num(value: unknown): number {
+  const n = Number(value);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function shares(list: unknown, kind: ParcelShare['kind']): ParcelShare[] {
+  return (Array.isArray(list) ? (list as Record<string, unknown>[]) : []).map((raw) => ({
+    kind,
+    code: String((kind === 'zone' ? raw.lot_code : raw.land_use_code) ?? ''),
+    label: (kind === 'zone' ? raw.function : raw.map_name) as string | undefined,
+    shareM2: num(raw.area_m2),
+    sharePct: num(raw.pct),
+    details: raw,
+  }));
+}
+
+/** Reads GET /api/lookup/parcel's answer ({parcels: [{…, area_m2, zones, landUses}]}) for the parcel with this id. */
+export function readParcelPlanning(body: { parcels?: Record<string, unknown>[] }, id?: string | number): ParcelPlanning | undefined {
+  const list = body.parcels ?? [];
+  const parcel = list.find((p) => id !== undefined && String(p.id) === String(id)) ?? list[0];
+  if (!parcel) return undefined;
+  return {
+    areaM2: parcel.area_m2 === undefined ? undefined : num(parcel.area_m2),
+    zones: shares(parcel.zones, 'zone'),
+    landUses: shares(parcel.landUses, 'landuse'),
+  };
+}
+
+/** Every zoning lot and land use the parcel touches, with m² and % (GET /api/lookup/parcel). */
+export async function lookupParcel(key: ParcelKey): Promise<ParcelPlanning | undefined> {
+  const params = new URLSearchParams({ commune: key.commune, sheet: String(key.sheet), parcel: String(key.parcel) });
+  return readParcelPlanning(await getJson<{ parcels?: Record<string, unknown>[] }>(`/api/lookup/parcel?${params}`), key.id);
+}
+
+/** A feature's full properties from the features API (tiles carry only a few at low zooms). */
+export async function featureProperties(collection: string, id: string | number): Promise<Record<string, unknown>> {
+  const feature = await getJson<{ properties?: Record<string, unknown> }>(
+    `/ogc/collections/${encodeURIComponent(collection)}/items/${encodeURIComponent(String(id))}`,
+    { headers: { Accept: 'application/geo+json' } },
+  );
+  return feature.properties ?? {};
+}

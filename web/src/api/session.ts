@@ -1,0 +1,44 @@
+import type { Role } from '../../../server/contracts/viewer.ts';
+import { getJson, HttpError, request, sendJson, setCsrfToken } from './http.ts';
+
+/** Who is signed in on this page. */
+export type SessionUser = { username: string; displayName: string; role: Role; farmerId: number | null; communes: string[] };
+
+function readUser(body: Record<string, unknown>): SessionUser | undefined {
+  const u = (body.user ?? body.viewer ?? body) as Record<string, unknown>;
+  const role = u.role as Role | undefined;
+  if (!role || role === 'anonymous') return undefined;
+  const token = body.csrfToken ?? body.csrf_token ?? body.csrf;
+  if (typeof token === 'string') setCsrfToken(token);
+  return {
+    username: String(u.username ?? ''),
+    displayName: String(u.displayName ?? u.display_name ?? u.username ?? ''),
+    role,
+    farmerId: (u.farmerId ?? u.farmer_id ?? null) as number | null,
+    communes: Array.isArray(u.communes) ? (u.communes as string[]) : [],
+  };
+}
+
+/** The signed-in user from the session cookie, or undefined for a guest (or a server without auth yet). */
+export async function currentUser(): Promise<SessionUser | undefined> {
+  try {
+    return readUser(await getJson<Record<string, unknown>>('/api/auth/me'));
+  } catch (error) {
+    if (error instanceof HttpError && (error.status === 401 || error.status === 404)) return undefined;
+    throw error;
+  }
+}
+
+/** Signs in with the session cookie; the answer's CSRF token is kept for writes. */
+export async function signIn(username: string, password: string): Promise<SessionUser> {
+  const response = await sendJson('/api/auth/login', 'POST', { username, password });
+  const user = readUser((await response.json()) as Record<string, unknown>);
+  if (!user) throw new HttpError(401, 'no user in the answer', undefined, response);
+  return user;
+}
+
+/** Ends the session. */
+export async function signOut(): Promise<void> {
+  await request('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+  setCsrfToken(undefined);
+}

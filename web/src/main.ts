@@ -1,0 +1,290 @@
+import './app.css';
+import type { StyleSpecification } from 'maplibre-gl';
+import { describeError } from './api/http.ts';
+import { currentUser, type SessionUser } from './api/session.ts';
+import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
+import { createMap, type MapHandle } from './map/create-map.ts';
+import { groupsOf, LayerControl } from './map/layer-groups.ts';
+import { formatViewState, parseViewState, type ViewState } from './state/url-state.ts';
+import { AccountMenu } from './ui/account-menu.ts';
+import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
+import { clear, h } from './ui/dom.ts';
+import { LayerPanel } from './ui/layer-panel.ts';
+import { SearchBox, type SearchHit } from './ui/search-box.ts';
+import { toast } from './ui/toast.ts';
+import { registerServiceWorker } from './sw-register.ts';
+
+type Tab = 'layers' | 'details' | 'mine' | 'tools';
+
+const initial = parseViewState(location.hash);
+startLang(initialLang(initial.lang));
+
+// The style is requested before the map library has even parsed (index.html preloads it too).
+const stylePromise: Promise<StyleSpecification> = fetch('/style.json', { credentials: 'same-origin' }).then(async (r) => {
+  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+  return (await r.json()) as StyleSpecification;
+});
+
+const root = document.getElementById('app')!;
+clear(root);
+const mapEl = h('div', { id: 'map', class: 'map' });
+const panelBody = h('div', { class: 'panel-body' });
+const tabBar = h('nav', { class: 'tabs', 'aria-label': t('menu') });
+const panel = h('aside', { class: 'panel', id: 'panel' }, tabBar, panelBody);
+const brand = h('div', { class: 'brand' }, h('strong', {}, t('appTitle')), h('small', {}, t('appSubtitle')));
+const langButton = h('button', {
+  type: 'button',
+  class: 'btn btn-lang',
+  id: 'lang-toggle',
+  onclick: () => setLang(lang() === 'vi' ? 'en' : 'vi'),
+});
+const accountSlot = h('div', { class: 'account-slot' });
+const topbar = h('header', { class: 'topbar' }, brand, accountSlot, langButton);
+root.append(topbar, h('div', { class: 'body' }, panel, mapEl));
+
+let activeTab: Tab = initial.selection ? 'details' : 'layers';
+let panelOpen = window.matchMedia('(min-width: 760px)').matches || Boolean(initial.selection);
+let user: SessionUser | undefined;
+const tabContent: Partial<Record<Tab, () => HTMLElement>> = {};
+
+function renderTabs(): void {
+  clear(tabBar);
+  const tabs: [Tab, string][] = [
+    ['layers', t('layers')],
+    ['details', t('details')],
+  ];
+  if (user?.role === 'farmer' || user?.role === 'officer' || user?.role === 'admin') tabs.push(['mine', t('myPlots')]);
+  tabs.push(['tools', t('tools')]);
+  for (const [id, label] of tabs) {
+    tabBar.append(
+      h(
+        'button',
+        {
+          type: 'button',
+          class: `tab${id === activeTab && panelOpen ? ' is-active' : ''}`,
+          'data-tab': id,
+          'aria-pressed': id === activeTab && panelOpen ? 'true' : 'false',
+          onclick: () => {
+            panelOpen = !(panelOpen && activeTab === id);
+            activeTab = id;
+            showTab();
+          },
+        },
+        label,
+      ),
+    );
+  }
+}
+
+function showTab(): void {
+  panel.classList.toggle('is-open', panelOpen);
+  renderTabs();
+  clear(panelBody);
+  const content = tabContent[activeTab]?.();
+  if (content) panelBody.append(content);
+}
+
+function renderChrome(): void {
+  brand.querySelector('strong')!.textContent = t('appTitle');
+  brand.querySelector('small')!.textContent = t('appSubtitle');
+  langButton.textContent = t('switchLanguage');
+  langButton.setAttribute('aria-label', `${t('language')}: ${t('switchLanguage')}`);
+  document.title = t('appTitle');
+}
+
+async function boot(): Promise<void> {
+  renderChrome();
+  mapEl.append(h('p', { class: 'map-loading' }, t('loading')));
+  let style: StyleSpecification;
+  try {
+    style = await stylePromise;
+  } catch (error) {
+    mapEl.append(h('p', { class: 'map-error' }, t('noSourcesYet', { detail: describeError(error) })));
+    return;
+  }
+  const groups = groupsOf(style);
+  if (groups.length === 0) toast(t('mapUnavailable'), 'error');
+
+  // Visibility and opacity from the link go into the style before the map exists: no flash of defaults.
+  const visible: Record<string, boolean> = {};
+  for (const g of groups) visible[g.id] = initial.layers ? initial.layers.includes(g.id) : g.visible;
+  for (const layer of style.layers) {
+    const group = (layer.metadata as Record<string, string> | undefined)?.['bando:group'];
+    if (group && group in visible) layer.layout = { ...(layer.layout ?? {}), visibility: visible[group] ? 'visible' : 'none' } as never;
+  }
+
+  const handle: MapHandle = await createMap(mapEl, style, initial);
+  mapEl.querySelector('.map-loading')?.remove();
+  const { map } = handle;
+  const control = new LayerControl(map, style);
+  // The browser tests (and anyone debugging in the field) read the map from here.
+  (window as unknown as { __bando: unknown }).__bando = { map, control, handle };
+  const opacity: Record<string, number> = { ...initial.opacity };
+  map.once('load', () => {
+    for (const [group, value] of Object.entries(opacity)) control.setOpacity(group, value);
+  });
+
+  let selection = initial.selection;
+  const writeUrl = () => {
+    const c = map.getCenter();
+    const state: ViewState = {
+      center: [c.lng, c.lat],
+      zoom: map.getZoom(),
+      bearing: map.getBearing(),
+      layers: groups.filter((g) => visible[g.id]).map((g) => g.id),
+      opacity,
+      ...(selection ? { selection } : {}),
+      lang: lang(),
+    };
+    // If every group is at its default, leave l= out so links stay short.
+    if (groups.every((g) => visible[g.id] === g.visible)) delete state.layers;
+    history.replaceState(null, '', `${location.pathname}${location.search}${formatViewState(state)}`);
+  };
+  map.on('moveend', writeUrl);
+
+  const layerPanel = new LayerPanel(style, groups, control, { visible, opacity }, writeUrl);
+  const select = (feature: PickedFeature | undefined) => {
+    selection = feature && feature.id !== undefined ? { group: feature.group, id: String(feature.id) } : undefined;
+    control.highlight(feature?.group, feature?.id);
+    writeUrl();
+  };
+  const details = new DetailsPanel(select, () => {
+    writeUrl();
+    void navigator.clipboard?.writeText(location.href).then(
+      () => toast(t('linkCopied')),
+      () => toast(location.href),
+    );
+  });
+  tabContent.layers = () => layerPanel.element;
+  tabContent.details = () => details.element;
+  tabContent.tools = () => toolsPanel();
+
+  map.on('click', (event) => {
+    if (handle.editing()) return;
+    const pad = 6;
+    const box: [[number, number], [number, number]] = [
+      [event.point.x - pad, event.point.y - pad],
+      [event.point.x + pad, event.point.y + pad],
+    ];
+    const features = pickFeatures(map.queryRenderedFeatures(box, { layers: control.clickableLayers() }));
+    details.show(features);
+    select(features[0]);
+    activeTab = 'details';
+    panelOpen = true;
+    showTab();
+  });
+
+  const search = new SearchBox((hit: SearchHit) => flyToHit(hit));
+  topbar.insertBefore(search.element, accountSlot);
+  const flyToHit = (hit: SearchHit) => {
+    if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding: 60, maxZoom: 18, duration: 1200 });
+    else if (hit.center) map.flyTo({ center: hit.center, zoom: 17, duration: 1200 });
+    selection = hit.id !== undefined ? { group: hit.group, id: String(hit.id) } : undefined;
+    map.once('idle', () => {
+      control.highlight(hit.group, hit.id);
+      const found = hit.id === undefined ? [] : handle.findRendered(hit.group, hit.id);
+      details.show(
+        found.length
+          ? found
+          : [{ group: hit.group, id: hit.id, properties: { label: hit.label, ...(hit.detail ? { detail: hit.detail } : {}) } }],
+      );
+      activeTab = 'details';
+      showTab();
+      writeUrl();
+    });
+  };
+
+  if (initial.selection) {
+    const { group, id } = initial.selection;
+    map.once('idle', () => {
+      control.highlight(group, id);
+      const found = handle.findRendered(group, id);
+      if (found.length) details.show(found);
+    });
+  }
+
+  const account = new AccountMenu(async (next) => {
+    user = next;
+    handle.setUser(next);
+    renderTabs();
+    if (next?.role === 'farmer') {
+      activeTab = 'mine';
+      panelOpen = true;
+    }
+    showTab();
+  });
+  accountSlot.append(account.element);
+
+  tabContent.mine = () => {
+    const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loading')));
+    void import('./farmer/my-plots.ts').then(({ renderMyPlots }) => renderMyPlots(wrap, user, handle));
+    return wrap;
+  };
+
+  function toolsPanel(): HTMLElement {
+    const canEdit = user && (user.role === 'officer' || user.role === 'admin');
+    return h(
+      'section',
+      { class: 'tools-panel' },
+      h('h2', { class: 'panel-title' }, t('tools')),
+      h('button', { type: 'button', class: 'btn btn-block', id: 'locate-me', onclick: () => handle.locate() }, t('locateMe')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-block',
+          id: 'print-open',
+          onclick: () => void import('./print/print-dialog.ts').then(({ openPrintDialog }) => openPrintDialog(map, style, visible)),
+        },
+        t('print'),
+      ),
+      canEdit
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-block btn-primary',
+              id: 'edit-open',
+              onclick: () => {
+                toast(t('editorLoading'));
+                void import('./editing/editor.ts').then(({ openEditor }) => openEditor(handle, user!));
+              },
+            },
+            t('editPlots'),
+          )
+        : h('p', { class: 'hint' }, t('signInToEdit')),
+    );
+  }
+
+  onLang(() => {
+    renderChrome();
+    search.relabel();
+    layerPanel.render();
+    details.render();
+    account.render();
+    showTab();
+    writeUrl();
+  });
+
+  showTab();
+  try {
+    user = await currentUser();
+  } catch {
+    user = undefined;
+  }
+  account.setUser(user);
+  handle.setUser(user);
+  renderTabs();
+  if (user?.role === 'farmer' && !initial.selection) {
+    activeTab = 'mine';
+    panelOpen = true;
+    showTab();
+  }
+
+  // The service worker starts after the first tiles are drawn, so it never competes with them.
+  map.once('idle', () => registerServiceWorker());
+  window.addEventListener('offline', () => toast(t('offline')));
+  window.addEventListener('online', () => toast(t('backOnline')));
+}
+
+void boot();

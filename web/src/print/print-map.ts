@@ -1,0 +1,288 @@
+import * as maplibregl from 'maplibre-gl';
+import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import latinUrl from '@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2?url';
+import latinBoldUrl from '@fontsource/noto-sans/files/noto-sans-latin-700-normal.woff2?url';
+import vietUrl from '@fontsource/noto-sans/files/noto-sans-vietnamese-400-normal.woff2?url';
+import vietBoldUrl from '@fontsource/noto-sans/files/noto-sans-vietnamese-700-normal.woff2?url';
+import { lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+import { landUseCodes, landUseName } from '../ui/layer-panel.ts';
+import { metresPerPixel, niceScaleBar, scaleDenominator } from './scale-bar.ts';
+
+/** What to print. */
+export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait' };
+
+const A4_MM = { landscape: [297, 210], portrait: [210, 297] } as const;
+const FONT = '"Noto Sans Print", "Noto Sans", "DejaVu Sans", sans-serif';
+
+let fontsReady: Promise<void> | undefined;
+
+/** Loads Noto Sans (Latin + Vietnamese) for the canvas text, so diacritics print the same on every device. */
+function loadPrintFonts(): Promise<void> {
+  fontsReady ??= Promise.all(
+    [
+      [latinUrl, '400', 'U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+2000-206F'],
+      [
+        vietUrl,
+        '400',
+        'U+0102-0103, U+0110-0111, U+0128-0129, U+0168-0169, U+01A0-01A1, U+01AF-01B0, U+0300-0301, U+0303-0304, U+0308-0309, U+0323, U+0329, U+1EA0-1EF9, U+20AB',
+      ],
+      [latinBoldUrl, '700', 'U+0000-00FF, U+2000-206F'],
+      [
+        vietBoldUrl,
+        '700',
+        'U+0102-0103, U+0110-0111, U+0128-0129, U+0168-0169, U+01A0-01A1, U+01AF-01B0, U+0300-0301, U+0303-0304, U+0308-0309, U+0323, U+0329, U+1EA0-1EF9, U+20AB',
+      ],
+    ].map(async ([url, weight, range]) => {
+      const face = new FontFace('Noto Sans Print', `url(${url})`, { weight: weight!, unicodeRange: range! });
+      document.fonts.add(await face.load());
+    }),
+  )
+    .then(() => undefined)
+    .catch(() => undefined);
+  return fontsReady;
+}
+
+function waitIdle(map: MapLibreMap, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    map.once('idle', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Codes and categories actually drawn in the printed extent, so the legend lists only what the page shows. */
+function drawnThemes(map: MapLibreMap): { landUse: string[]; categories: string[] } {
+  const landUse = new Set<string>();
+  const categories = new Set<string>();
+  const layers = ['landuse-fill', 'parcels-fill', 'zones-fill', 'products-circle'].filter(
+    (id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none',
+  );
+  for (const f of map.queryRenderedFeatures({ layers })) {
+    if (f.properties.land_use_code) landUse.add(String(f.properties.land_use_code));
+    if (f.properties.category) categories.add(String(f.properties.category));
+  }
+  return { landUse: [...landUse].sort(), categories: [...categories].sort() };
+}
+
+function drawNorthArrow(ctx: CanvasRenderingContext2D, x: number, y: number, size: number, bearing: number): void {
+  ctx.save();
+  ctx.translate(x, y);
+  ctx.rotate((-bearing * Math.PI) / 180);
+  ctx.fillStyle = 'rgba(255,255,255,0.85)';
+  ctx.beginPath();
+  ctx.arc(0, 0, size * 0.75, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.beginPath();
+  ctx.moveTo(0, -size * 0.6);
+  ctx.lineTo(size * 0.28, size * 0.4);
+  ctx.lineTo(0, size * 0.2);
+  ctx.closePath();
+  ctx.fillStyle = '#222';
+  ctx.fill();
+  ctx.beginPath();
+  ctx.moveTo(0, -size * 0.6);
+  ctx.lineTo(-size * 0.28, size * 0.4);
+  ctx.lineTo(0, size * 0.2);
+  ctx.closePath();
+  ctx.fillStyle = '#888';
+  ctx.fill();
+  ctx.rotate((bearing * Math.PI) / 180);
+  ctx.fillStyle = '#222';
+  ctx.font = `700 ${Math.round(size * 0.42)}px ${FONT}`;
+  ctx.textAlign = 'center';
+  ctx.fillText(lang() === 'vi' ? 'B' : 'N', 0, -size * 0.85);
+  ctx.restore();
+}
+
+/**
+ * Renders the current view for print: an off-screen map at dpi/96 pixel ratio fitted to the same
+ * extent, then a page (A4) with title, the map, legend, scale bar, north arrow and footer drawn
+ * on one canvas. That canvas becomes the PNG, or the PDF's only image.
+ */
+export async function renderPrint(
+  source: MapLibreMap,
+  style: StyleSpecification,
+  visible: Record<string, boolean>,
+  options: PrintOptions,
+): Promise<HTMLCanvasElement> {
+  await loadPrintFonts();
+  const [pageWmm, pageHmm] = A4_MM[options.orientation];
+  const px = (mm: number) => Math.round((mm / 25.4) * options.dpi);
+  const margin = 10;
+  const header = 14;
+  const footer = 8;
+  const legendW = options.orientation === 'landscape' ? 62 : 0;
+  const legendH = options.orientation === 'portrait' ? 60 : 0;
+  const frame = {
+    x: margin,
+    y: margin + header,
+    w: pageWmm - 2 * margin - (legendW ? legendW + 5 : 0),
+    h: pageHmm - 2 * margin - header - footer - (legendH ? legendH + 4 : 0),
+  };
+
+  // The print map: CSS size at 96 dpi, so symbols keep their screen size in millimetres.
+  const container = document.createElement('div');
+  const cssW = Math.round((frame.w / 25.4) * 96);
+  const cssH = Math.round((frame.h / 25.4) * 96);
+  container.style.cssText = `position:fixed;left:-${cssW + 100}px;top:0;width:${cssW}px;height:${cssH}px;`;
+  document.body.append(container);
+  const printStyle = source.getStyle();
+  const printMap = new maplibregl.Map({
+    container,
+    style: printStyle,
+    bounds: source.getBounds(),
+    bearing: source.getBearing(),
+    interactive: false,
+    attributionControl: false,
+    fadeDuration: 0,
+    pixelRatio: options.dpi / 96,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+    validateStyle: false,
+  });
+  try {
+    await waitIdle(printMap, 30000);
+    const themes = drawnThemes(printMap);
+    const codes = await landUseCodes().catch(() => []);
+
+    const canvas = document.createElement('canvas');
+    canvas.width = px(pageWmm);
+    canvas.height = px(pageHmm);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#FFFFFF';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    const fx = px(frame.x);
+    const fy = px(frame.y);
+    const fw = px(frame.w);
+    const fh = px(frame.h);
+    ctx.drawImage(printMap.getCanvas(), fx, fy, fw, fh);
+    ctx.strokeStyle = '#333';
+    ctx.lineWidth = px(0.3);
+    ctx.strokeRect(fx, fy, fw, fh);
+
+    // Title and subtitle.
+    ctx.fillStyle = '#111';
+    ctx.textBaseline = 'alphabetic';
+    ctx.font = `700 ${px(6)}px ${FONT}`;
+    ctx.fillText(options.title || t('appTitle'), px(margin), px(margin + 7));
+    ctx.font = `400 ${px(3.2)}px ${FONT}`;
+    ctx.fillStyle = '#555';
+    ctx.fillText(t('appSubtitle'), px(margin), px(margin + 11.5));
+
+    // North arrow, top right of the frame.
+    drawNorthArrow(ctx, fx + fw - px(10), fy + px(12), px(9), printMap.getBearing());
+
+    // Scale bar, bottom left of the frame, and the 1:N fraction beside it.
+    const center = printMap.getCenter();
+    const mppDevice = metresPerPixel(center.lat, printMap.getZoom()) / (options.dpi / 96);
+    const bar = niceScaleBar(mppDevice, fw / 4);
+    const bx = fx + px(5);
+    const by = fy + fh - px(7);
+    ctx.fillStyle = 'rgba(255,255,255,0.85)';
+    ctx.fillRect(bx - px(2), by - px(5), bar.px + px(40), px(9));
+    ctx.fillStyle = '#222';
+    ctx.fillRect(bx, by, bar.px / 2, px(1.2));
+    ctx.fillStyle = '#FFF';
+    ctx.fillRect(bx + bar.px / 2, by, bar.px / 2, px(1.2));
+    ctx.strokeStyle = '#222';
+    ctx.lineWidth = px(0.25);
+    ctx.strokeRect(bx, by, bar.px, px(1.2));
+    ctx.fillStyle = '#222';
+    ctx.font = `400 ${px(2.8)}px ${FONT}`;
+    ctx.textAlign = 'left';
+    ctx.fillText('0', bx - px(0.6), by - px(1));
+    ctx.fillText(bar.label, bx + bar.px - px(2), by - px(1));
+    ctx.fillText(
+      `${t('scale')} 1:${scaleDenominator(mppDevice, options.dpi).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB')}`,
+      bx + bar.px + px(6),
+      by + px(1.5),
+    );
+
+    // Legend: the visible layers, then the land-use codes and product kinds on this page.
+    const lx = legendW ? px(pageWmm - margin - legendW) : px(margin);
+    let ly = legendW ? fy : fy + fh + px(6);
+    const lineH = px(4.4);
+    const colW = legendW ? px(legendW) : px((pageWmm - 2 * margin) / 3);
+    const startY = ly;
+    let col = 0;
+    const next = () => {
+      ly += lineH;
+      if (!legendW && ly > startY + px(legendH) - lineH) {
+        col++;
+        ly = startY + lineH;
+      }
+    };
+    const swatch = (color: string, kind: 'fill' | 'line' | 'circle') => {
+      const x = lx + col * colW;
+      ctx.fillStyle = color;
+      ctx.strokeStyle = kind === 'fill' ? '#666' : color;
+      ctx.lineWidth = px(kind === 'line' ? 0.8 : 0.2);
+      if (kind === 'circle') {
+        ctx.beginPath();
+        ctx.arc(x + px(2.5), ly - px(1.2), px(1.5), 0, Math.PI * 2);
+        ctx.fill();
+      } else if (kind === 'line') {
+        ctx.strokeRect(x + px(0.5), ly - px(3), px(4), px(3));
+      } else {
+        ctx.fillRect(x, ly - px(3), px(5), px(3.2));
+        ctx.strokeRect(x, ly - px(3), px(5), px(3.2));
+      }
+    };
+    const text = (value: string, bold = false) => {
+      ctx.fillStyle = '#111';
+      ctx.font = `${bold ? 700 : 400} ${px(bold ? 3.4 : 2.9)}px ${FONT}`;
+      const x = lx + col * colW + (bold ? 0 : px(7));
+      let s = value;
+      while (ctx.measureText(s).width > colW - px(8) && s.length > 4) s = `${s.slice(0, -2)}…`;
+      ctx.fillText(s, x, ly);
+    };
+    ly += lineH;
+    text(t('legend'), true);
+    next();
+    const simple: Record<string, [string, 'fill' | 'line' | 'circle']> = {
+      growing_areas: ['#1B5E20', 'line'],
+      plots: ['#E65100', 'line'],
+      zones: ['#B0306A', 'line'],
+      parcels: ['#7A5C48', 'line'],
+      water: ['#A9D3F2', 'fill'],
+      roads: ['#F6C36B', 'line'],
+      admin: ['#7B4FA0', 'line'],
+      landuse: ['#FFF0B4', 'fill'],
+      products: ['#F57C00', 'circle'],
+    };
+    for (const g of Object.keys(simple)) {
+      if (!visible[g] || !style.layers.some((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === g)) continue;
+      const [color, kind] = simple[g]!;
+      swatch(color, kind);
+      text(t(`layer_${g}` as MessageKey));
+      next();
+    }
+    if (themes.landUse.length) {
+      ly += lineH / 3;
+      text(t('landUse'), true);
+      next();
+      for (const code of themes.landUse.slice(0, 24)) {
+        swatch(codes.find((c) => c.code === code)?.fill ?? '#E0E0E0', 'fill');
+        text(`${code} · ${landUseName(codes, code)}`);
+        next();
+      }
+    }
+
+    // Footer.
+    ctx.fillStyle = '#555';
+    ctx.font = `400 ${px(2.6)}px ${FONT}`;
+    ctx.textAlign = 'left';
+    const date = new Date().toLocaleDateString(lang() === 'vi' ? 'vi-VN' : 'en-GB');
+    ctx.fillText(
+      `${t('printedOn', { date })} · ${t('source')} · WGS 84 / Web Mercator · ${options.dpi} dpi`,
+      px(margin),
+      px(pageHmm - margin + 2),
+    );
+    return canvas;
+  } finally {
+    printMap.remove();
+    container.remove();
+  }
+}

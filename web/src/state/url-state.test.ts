@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { formatViewState, parseViewState } from './url-state.ts';
+
+describe('the view in the URL hash', () => {
+  it('round-trips position, layers, opacity, selection and language', () => {
+    const hash = '#c=105.63310,10.46010,15.25,30&l=parcels,zones&o=zones:60&s=parcels:123&lang=en';
+    const state = parseViewState(hash);
+    expect(state).toEqual({
+      center: [105.6331, 10.4601],
+      zoom: 15.25,
+      bearing: 30,
+      layers: ['parcels', 'zones'],
+      opacity: { zones: 0.6 },
+      selection: { group: 'parcels', id: '123' },
+      lang: 'en',
+    });
+    expect(formatViewState(state)).toBe(hash);
+  });
+
+  it('leaves out what is at its default, so shared links stay short', () => {
+    expect(formatViewState({ center: [105.6, 10.4], zoom: 14, bearing: 0, opacity: { parcels: 1 }, lang: 'vi' })).toBe(
+      '#c=105.60000,10.40000,14',
+    );
+    expect(formatViewState({ opacity: {} })).toBe('');
+  });
+
+  it('drops malformed or hostile parts instead of throwing', () => {
+    const state = parseViewState('#c=999,10,14&l=parcels,<script>,zones&o=zones:150,parcels:abc&s=parcels:1;DROP TABLE&lang=fr');
+    expect(state.center).toBeUndefined();
+    expect(state.layers).toEqual(['parcels', 'zones']);
+    expect(state.opacity).toEqual({});
+    expect(state.selection).toBeUndefined();
+    expect(state.lang).toBeUndefined();
+    expect(parseViewState('')).toEqual({ opacity: {} });
+    expect(parseViewState('#c=a,b,c&s=:5')).toEqual({ opacity: {} });
+  });
+
+  it('keeps an empty layer list (everything switched off) apart from "defaults"', () => {
+    expect(parseViewState('#l=').layers).toEqual([]);
+    expect(parseViewState('#c=105,10,12').layers).toBeUndefined();
+  });
+});

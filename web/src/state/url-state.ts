@@ -1,0 +1,84 @@
+/**
+ * The view a link shares, kept in the URL hash so copying the address bar is enough:
+ *   #c=105.63310,10.46010,15.2&l=parcels,zones&o=zones:60&s=parcels:123&lang=en
+ * c = longitude, latitude, zoom[, bearing]; l = visible layer groups (omitted: the defaults);
+ * o = opacity per group in percent (only those not at 100); s = the selected feature; lang = language.
+ */
+export type ViewState = {
+  center?: [number, number];
+  zoom?: number;
+  bearing?: number;
+  /** Visible layer groups; undefined means "the style's defaults". */
+  layers?: string[];
+  /** Opacity per group, 0–1; groups not listed are at 1. */
+  opacity: Record<string, number>;
+  selection?: { group: string; id: string };
+  lang?: 'vi' | 'en';
+};
+
+const GROUP = /^[a-z_]{1,32}$/;
+const FEATURE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function finite(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+/** Reads a hash (with or without the leading #); anything malformed is dropped, never thrown. */
+export function parseViewState(hash: string): ViewState {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const state: ViewState = { opacity: {} };
+  const c = params.get('c')?.split(',');
+  if (c && c.length >= 3) {
+    const [lng, lat, zoom, bearing] = c.map((part) => finite(part));
+    if (
+      lng !== undefined &&
+      lat !== undefined &&
+      zoom !== undefined &&
+      Math.abs(lng) <= 180 &&
+      Math.abs(lat) <= 85.06 &&
+      zoom >= 0 &&
+      zoom <= 24
+    ) {
+      state.center = [lng, lat];
+      state.zoom = zoom;
+      if (bearing !== undefined && Math.abs(bearing) <= 360) state.bearing = bearing;
+    }
+  }
+  const l = params.get('l');
+  if (l !== null) state.layers = l.split(',').filter((g) => GROUP.test(g));
+  for (const entry of (params.get('o') ?? '').split(',')) {
+    const [group, percent] = entry.split(':');
+    const value = finite(percent);
+    if (group && GROUP.test(group) && value !== undefined && value >= 0 && value <= 100) state.opacity[group] = value / 100;
+  }
+  const s = params.get('s');
+  if (s) {
+    const at = s.indexOf(':');
+    const group = s.slice(0, at);
+    const id = s.slice(at + 1);
+    if (at > 0 && GROUP.test(group) && FEATURE_ID.test(id)) state.selection = { group, id };
+  }
+  const lang = params.get('lang');
+  if (lang === 'vi' || lang === 'en') state.lang = lang;
+  return state;
+}
+
+/** Writes the hash (with the leading #); coordinates to 5 decimals (about 1 m), zoom to 2. */
+export function formatViewState(state: ViewState): string {
+  const parts: string[] = [];
+  if (state.center && state.zoom !== undefined) {
+    const c = [state.center[0].toFixed(5), state.center[1].toFixed(5), String(Math.round(state.zoom * 100) / 100)];
+    if (state.bearing) c.push(String(Math.round(state.bearing)));
+    parts.push(`c=${c.join(',')}`);
+  }
+  if (state.layers) parts.push(`l=${state.layers.join(',')}`);
+  const opacity = Object.entries(state.opacity)
+    .filter(([, v]) => v < 0.995)
+    .map(([g, v]) => `${g}:${Math.round(v * 100)}`);
+  if (opacity.length) parts.push(`o=${opacity.join(',')}`);
+  if (state.selection) parts.push(`s=${state.selection.group}:${state.selection.id}`);
+  if (state.lang && state.lang !== 'vi') parts.push(`lang=${state.lang}`);
+  return parts.length ? `#${parts.join('&')}` : '';
+}

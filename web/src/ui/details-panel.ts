@@ -1,0 +1,193 @@
+import type { MapGeoJSONFeature } from 'maplibre-gl';
+import { describeError } from '../api/http.ts';
+import { featureProperties, lookupParcel, type ParcelPlanning, type ParcelShare } from '../api/lookups.ts';
+import { formatNumber, t } from '../i18n/i18n.ts';
+import { clear, h } from './dom.ts';
+import { rowsOf, titleOf } from './feature-format.ts';
+import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
+
+/** Groups whose full attributes the features API serves. */
+const ENRICHED = new Set(['zones', 'growing_areas', 'plots', 'products', 'landuse']);
+
+/** A feature as the details panel shows it. */
+export type PickedFeature = { group: string; id: string | number | undefined; properties: Record<string, unknown> };
+
+/** Turns rendered features into one entry per (group, id), top-most first. */
+export function pickFeatures(features: MapGeoJSONFeature[]): PickedFeature[] {
+  const seen = new Set<string>();
+  const out: PickedFeature[] = [];
+  for (const f of features) {
+    const group = (f.layer.metadata as Record<string, string> | undefined)?.['bando:group'] ?? f.sourceLayer ?? f.source;
+    const id = f.id ?? (f.properties.id as string | number | undefined);
+    const key = `${group}:${id ?? JSON.stringify(f.properties)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ group, id, properties: { ...f.properties } });
+  }
+  return out;
+}
+
+/** The details tab: a card per feature under the pointer, and for a parcel the planner's view. */
+export class DetailsPanel {
+  readonly element = h('section', { class: 'details-panel', 'aria-live': 'polite' });
+  private picked: PickedFeature[] = [];
+  private codes: LandUseCode[] = [];
+  private planning = new Map<string, ParcelPlanning | string>();
+
+  constructor(
+    private readonly onSelect: (feature: PickedFeature | undefined) => void,
+    private readonly onCopyLink: () => void,
+  ) {
+    landUseCodes()
+      .then((codes) => {
+        this.codes = codes;
+        this.render();
+      })
+      .catch(() => undefined);
+    this.render();
+  }
+
+  show(features: PickedFeature[]): void {
+    this.picked = features;
+    this.render();
+    const first = features[0];
+    if (first?.group === 'parcels') void this.loadPlanning(first);
+    else if (first) void this.enrich(first);
+  }
+
+  /** Tiles carry few attributes at low zooms; the features API has them all (as far as this viewer may see). */
+  private async enrich(feature: PickedFeature): Promise<void> {
+    if (feature.id === undefined || !ENRICHED.has(feature.group)) return;
+    try {
+      const full = await featureProperties(feature.group, feature.id);
+      feature.properties = { ...full, ...feature.properties };
+      if (this.picked.includes(feature)) this.render();
+    } catch {
+      // The tile's attributes are all this viewer gets; the card already shows them.
+    }
+  }
+
+  current(): PickedFeature | undefined {
+    return this.picked[0];
+  }
+
+  render(): void {
+    clear(this.element);
+    this.element.append(h('h2', { class: 'panel-title' }, t('details')));
+    if (this.picked.length === 0) {
+      this.element.append(h('p', { class: 'hint' }, t('clickHint')));
+      return;
+    }
+    this.picked.forEach((feature, index) => this.element.append(this.card(feature, index === 0)));
+  }
+
+  private card(feature: PickedFeature, primary: boolean): HTMLElement {
+    const describe = (code: string) => landUseName(this.codes, code);
+    const rows = rowsOf(feature.group, feature.properties, describe);
+    const card = h(
+      'article',
+      { class: `feature-card${primary ? ' is-primary' : ''}`, 'data-group': feature.group, 'data-id': String(feature.id ?? '') },
+      h('h3', {}, titleOf(feature.group, feature.properties)),
+      h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])),
+    );
+    if (primary) {
+      card.append(
+        h('div', { class: 'card-actions' }, h('button', { type: 'button', class: 'btn', onclick: () => this.onCopyLink() }, t('copyLink'))),
+      );
+      if (feature.group === 'parcels') card.append(this.plannerSection(feature));
+    } else {
+      card.addEventListener('click', () => {
+        this.picked = [feature, ...this.picked.filter((f) => f !== feature)];
+        this.onSelect(feature);
+        this.render();
+        if (feature.group === 'parcels') void this.loadPlanning(feature);
+      });
+      card.classList.add('is-secondary');
+    }
+    return card;
+  }
+
+  private planningKey(feature: PickedFeature): string {
+    return `${feature.group}:${feature.id ?? JSON.stringify(feature.properties)}`;
+  }
+
+  private async loadPlanning(feature: PickedFeature): Promise<void> {
+    const key = this.planningKey(feature);
+    if (this.planning.has(key)) return;
+    this.planning.set(key, undefined as unknown as string);
+    try {
+      // Below z16 a parcel tile carries only its land-use code: read the certificate key from the features API.
+      let p = feature.properties;
+      if ((p.sheet === undefined || p.parcel_no === undefined) && feature.id !== undefined) {
+        p = { ...(await featureProperties('parcels', feature.id)), ...p };
+        feature.properties = p;
+      }
+      if (p.commune_code === undefined || p.sheet === undefined || p.parcel_no === undefined) throw new Error(t('nothingHere'));
+      const answer = await lookupParcel({
+        id: feature.id,
+        commune: String(p.commune_code),
+        sheet: Number(p.sheet),
+        parcel: Number(p.parcel_no),
+      });
+      this.planning.set(key, answer ?? t('nothingHere'));
+    } catch (error) {
+      this.planning.set(key, describeError(error));
+    }
+    this.render();
+  }
+
+  private plannerSection(feature: PickedFeature): HTMLElement {
+    const answer = this.planning.get(this.planningKey(feature));
+    const section = h('section', { class: 'planner' }, h('h4', {}, t('plannerView')));
+    if (!answer) {
+      section.append(h('p', { class: 'hint' }, t('loading')));
+    } else if (typeof answer === 'string') {
+      section.append(h('p', { class: 'hint' }, t('lookupUnavailable', { detail: answer })));
+    } else {
+      if (answer.areaM2 !== undefined) section.append(h('p', { class: 'hint' }, `${t('area')}: ${formatNumber(answer.areaM2, 1)} m²`));
+      section.append(this.sharesTable(t('zonesTouching'), answer.zones, true));
+      section.append(this.sharesTable(t('landUsesTouching'), answer.landUses, false));
+    }
+    return section;
+  }
+
+  private sharesTable(title: string, shares: ParcelShare[], zones: boolean): HTMLElement {
+    if (shares.length === 0) return h('p', { class: 'hint' }, zones ? t('noZones') : '');
+    const rows = shares.map((s) => {
+      const label = s.kind === 'landuse' ? landUseName(this.codes, s.code) : (s.label ?? '');
+      const d = s.details ?? {};
+      const controls =
+        zones && d.max_far !== undefined
+          ? h(
+              'div',
+              { class: 'zone-controls' },
+              [
+                `${t('maxFar')}: ${d.max_far ?? '–'}`,
+                `${t('maxDensity')}: ${d.max_density_pct ?? '–'}%`,
+                `${t('floors')}: ${d.min_floors ?? '–'}–${d.max_floors ?? '–'}`,
+                `${t('maxHeight')}: ${d.max_height_m ?? '–'} m`,
+                d.decision_no
+                  ? `${t('decision')}: ${d.decision_no}${d.decision_date ? ` (${String(d.decision_date).slice(0, 10)})` : ''}`
+                  : '',
+              ]
+                .filter(Boolean)
+                .join(' · '),
+            )
+          : null;
+      return h(
+        'tr',
+        {},
+        h('td', {}, h('code', {}, s.code), ' ', label, controls),
+        h('td', { class: 'num' }, formatNumber(s.shareM2, 1)),
+        h('td', { class: 'num' }, formatNumber(s.sharePct, 1)),
+      );
+    });
+    return h(
+      'table',
+      { class: 'shares' },
+      h('caption', {}, title),
+      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, t('shareM2')), h('th', { class: 'num' }, t('sharePct')))),
+      h('tbody', {}, ...rows),
+    );
+  }
+}

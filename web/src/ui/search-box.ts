@@ -1,0 +1,193 @@
+import { describeError, getJson, HttpError } from '../api/http.ts';
+import { t } from '../i18n/i18n.ts';
+import { clear, h } from './dom.ts';
+
+/** One search hit, whatever shape the search endpoint gives it. */
+export type SearchHit = {
+  group: string;
+  id: string | number | undefined;
+  label: string;
+  detail?: string;
+  bbox?: [number, number, number, number];
+  center?: [number, number];
+};
+
+const KIND_TO_GROUP: Record<string, string> = {
+  parcel: 'parcels',
+  parcels: 'parcels',
+  growing_area: 'growing_areas',
+  growing_areas: 'growing_areas',
+  growingArea: 'growing_areas',
+  plot: 'plots',
+  plots: 'plots',
+  product: 'products',
+  products: 'products',
+  zone: 'zones',
+  zones: 'zones',
+  zoning_lot: 'zones',
+  admin: 'admin',
+  admin_unit: 'admin',
+  unit: 'admin',
+  address: 'parcels',
+  owner: 'parcels',
+  road: 'roads',
+};
+
+function bboxOfGeometry(geometry: unknown): [number, number, number, number] | undefined {
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] === 'number' && typeof c[1] === 'number') {
+      minX = Math.min(minX, c[0]);
+      maxX = Math.max(maxX, c[0]);
+      minY = Math.min(minY, c[1]);
+      maxY = Math.max(maxY, c[1]);
+      return;
+    }
+    for (const child of c) visit(child);
+  };
+  visit((geometry as { coordinates?: unknown } | undefined)?.coordinates);
+  return Number.isFinite(minX) ? [minX, minY, maxX, maxY] : undefined;
+}
+
+/** Reads a search answer: a GeoJSON FeatureCollection, {results: [...]}, or a bare array. */
+export function normaliseHits(body: unknown): SearchHit[] {
+  const list: unknown[] = Array.isArray(body)
+    ? body
+    : Array.isArray((body as { features?: unknown[] })?.features)
+      ? (body as { features: unknown[] }).features
+      : Array.isArray((body as { results?: unknown[] })?.results)
+        ? (body as { results: unknown[] }).results
+        : [];
+  return list.map((raw) => {
+    const r = raw as Record<string, unknown>;
+    const p = (r.type === 'Feature' ? (r.properties as Record<string, unknown>) : r) ?? {};
+    const kind = String(p.kind ?? p.type ?? p.collection ?? p.layer ?? 'parcels');
+    const bbox = (
+      Array.isArray(r.bbox) ? r.bbox : Array.isArray(p.bbox) ? p.bbox : bboxOfGeometry(r.geometry ?? p.geometry)
+    ) as SearchHit['bbox'];
+    const center = (Array.isArray(p.center) ? p.center : undefined) as SearchHit['center'];
+    return {
+      group: KIND_TO_GROUP[kind] ?? kind,
+      id: (r.id ?? p.id ?? p.fid) as string | number | undefined,
+      label: String(p.label ?? p.title ?? p.name ?? p.code ?? r.id ?? ''),
+      detail: (p.detail ?? p.subtitle ?? p.description ?? p.address) as string | undefined,
+      ...(bbox ? { bbox } : {}),
+      ...(center ? { center } : {}),
+    };
+  });
+}
+
+/** The search box: debounced queries to /api/search, a keyboard-navigable list, and onPick to fly there. */
+export class SearchBox {
+  readonly element: HTMLFormElement;
+  private readonly input: HTMLInputElement;
+  private readonly list: HTMLUListElement;
+  private hits: SearchHit[] = [];
+  private active = -1;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private seq = 0;
+
+  constructor(private readonly onPick: (hit: SearchHit) => void) {
+    this.input = h('input', {
+      type: 'search',
+      id: 'search-input',
+      autocomplete: 'off',
+      enterkeyhint: 'search',
+      'aria-autocomplete': 'list',
+      'aria-controls': 'search-results',
+    });
+    this.list = h('ul', { id: 'search-results', class: 'search-results', role: 'listbox', hidden: true });
+    this.element = h('form', { class: 'search', role: 'search' }, this.input, this.list);
+    this.element.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (this.hits.length) this.pick(this.hits[Math.max(0, this.active)]!);
+      else void this.run(this.input.value);
+    });
+    this.input.addEventListener('input', () => {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => void this.run(this.input.value), 250);
+    });
+    this.input.addEventListener('keydown', (event) => this.keys(event));
+    this.input.addEventListener('blur', () => setTimeout(() => (this.list.hidden = true), 200));
+    this.relabel();
+  }
+
+  relabel(): void {
+    this.input.placeholder = t('searchPlaceholder');
+    this.input.setAttribute('aria-label', t('search'));
+  }
+
+  private keys(event: KeyboardEvent): void {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      event.preventDefault();
+      if (!this.hits.length) return;
+      this.active = (this.active + (event.key === 'ArrowDown' ? 1 : -1) + this.hits.length) % this.hits.length;
+      this.renderHits();
+    } else if (event.key === 'Escape') {
+      this.list.hidden = true;
+    }
+  }
+
+  private async run(q: string): Promise<void> {
+    const query = q.trim();
+    const seq = ++this.seq;
+    if (query.length < 2) {
+      this.hits = [];
+      this.list.hidden = true;
+      return;
+    }
+    try {
+      const body = await getJson<unknown>(`/api/search?q=${encodeURIComponent(query)}&limit=10`);
+      if (seq !== this.seq) return;
+      this.hits = normaliseHits(body);
+      this.active = this.hits.length ? 0 : -1;
+      this.renderHits(query);
+    } catch (error) {
+      if (seq !== this.seq) return;
+      this.hits = [];
+      const detail = error instanceof HttpError && error.status === 404 ? t('searchHelp') : describeError(error);
+      this.renderMessage(t('searchUnavailable', { detail }));
+    }
+  }
+
+  private renderMessage(message: string): void {
+    clear(this.list);
+    this.list.append(h('li', { class: 'search-message' }, message));
+    this.list.hidden = false;
+  }
+
+  private renderHits(query = this.input.value): void {
+    if (!this.hits.length) return this.renderMessage(t('searchNoResults', { q: query }));
+    clear(this.list);
+    this.hits.forEach((hit, i) => {
+      this.list.append(
+        h(
+          'li',
+          {
+            role: 'option',
+            class: `search-hit${i === this.active ? ' is-active' : ''}`,
+            'aria-selected': i === this.active ? 'true' : 'false',
+            'data-group': hit.group,
+            onmousedown: (event) => {
+              event.preventDefault();
+              this.pick(hit);
+            },
+          },
+          h('strong', {}, hit.label),
+          hit.detail ? h('small', {}, hit.detail) : null,
+        ),
+      );
+    });
+    this.list.hidden = false;
+  }
+
+  private pick(hit: SearchHit): void {
+    this.list.hidden = true;
+    this.input.blur();
+    this.onPick(hit);
+  }
+}
