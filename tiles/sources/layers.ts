@@ -10,6 +10,9 @@ const ATTRIBUTION = '© Bản đồ số Cao Lãnh';
 const prop = (name: string, type: PropertyDef['type'], description: string, sql?: string): PropertyDef =>
   sql === undefined ? { name, type, description } : { name, type, description, sql };
 
+// Geodesic areas to 0.1 m²: the digits beyond are noise (they differ between PROJ versions) and tile bytes.
+const AREA_ROUNDED = 'round(t.area_m2::numeric, 1)';
+
 const LAND_USE = prop('land_use_code', 'string', 'Land-use code (Circular 08/2024), e.g. LUC, CLN, ODT');
 
 const parcels: SourceConfig = {
@@ -154,7 +157,7 @@ const GROWING_PUBLIC = [
   prop('scheme', 'string', 'domestic-3156, export-puc or export-phc'),
   prop('crop', 'string', 'Crop code, e.g. mango'),
   prop('status', 'string', 'Lifecycle status'),
-  prop('area_m2', 'number', 'Area, m² (sum of its plots)'),
+  prop('area_m2', 'number', 'Area, m² (sum of its plots)', AREA_ROUNDED),
   prop('markets', 'string', 'Target markets, comma-separated ISO codes', `array_to_string(t.markets, ',')`),
 ];
 
@@ -191,7 +194,7 @@ const growingAreas: SourceConfig = {
 
 const PLOT_PUBLIC = [
   prop('crop', 'string', 'Crop code'),
-  prop('area_m2', 'number', 'Area, m² (geodesic)'),
+  prop('area_m2', 'number', 'Area, m² (geodesic)', AREA_ROUNDED),
   prop('growing_area_id', 'integer', 'Growing area the plot belongs to'),
   prop('code', 'string', "Its growing area's code", 'g.code'),
   prop('status', 'string', "Its growing area's status", 'g.status'),
