@@ -14,6 +14,9 @@ import { webRoutes } from './routes/web.ts';
 import { tileRoutes } from './routes/tiles.ts';
 import { importRoutes } from './routes/import.ts';
 import { exportRoutes } from './routes/export.ts';
+import { lookupRoutes } from './routes/lookup.ts';
+import { registryRoutes } from './routes/registry.ts';
+import { searchRoutes } from './routes/search.ts';
 
 export type BuildOptions = {
   /** Pino logger options, or false for silence (tests). */
@@ -51,6 +54,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(async (scope) => styleRoutes(scope, ctx));
   await app.register(async (scope) => importRoutes(scope, ctx));
   await app.register(async (scope) => exportRoutes(scope, ctx));
+  await app.register(async (scope) => searchRoutes(scope, ctx));
+  await app.register(async (scope) => lookupRoutes(scope, ctx));
+  await app.register(async (scope) => registryRoutes(scope, ctx));
   // The web client stays last: its static wildcard must not shadow any API route.
   await app.register(async (scope) => webRoutes(scope, ctx));
 

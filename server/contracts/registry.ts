@@ -1,0 +1,281 @@
+// Request and response schemas of the registry, lookup and search API (STYLE.md §4): TypeBox
+// schemas that Fastify validates with and that double as the TypeScript types the web imports.
+import { Type, type Static } from '@sinclair/typebox';
+
+const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
+const CommuneCode = Type.String({ pattern: '^[0-9]{5}$', description: "Today's commune/ward code, e.g. 29869" });
+const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', format: 'date' });
+const ShortText = (max = 200) => Type.String({ minLength: 1, maxLength: max });
+const Market = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 market, e.g. CN, US' });
+const Scheme = Type.Union([Type.Literal('domestic-3156'), Type.Literal('export-puc'), Type.Literal('export-phc')]);
+
+/** `:id` in a path. */
+export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
+export type IdParams = Static<typeof IdParams>;
+
+/** Paging of list endpoints. */
+export const Paging = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  offset: Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 }),
+});
+
+/** Query of GET /api/farmers. */
+export const FarmerListQuery = Type.Composite(
+  [Paging, Type.Object({ commune: Type.Optional(CommuneCode), q: Type.Optional(ShortText(100)) })],
+  {
+    additionalProperties: false,
+  },
+);
+export type FarmerListQuery = Static<typeof FarmerListQuery>;
+
+/** Body of POST /api/farmers (and, all optional, PATCH). */
+export const FarmerBody = Type.Object(
+  {
+    communeCode: CommuneCode,
+    hamlet: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
+    fullName: ShortText(120),
+    citizenId: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{9}([0-9]{3})?$' }), Type.Null()])),
+    phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 .-]{8,20}$' }), Type.Null()])),
+    address: Type.Optional(Type.Union([ShortText(300), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type FarmerBody = Static<typeof FarmerBody>;
+export const FarmerPatch = Type.Partial(FarmerBody, { additionalProperties: false, minProperties: 1 });
+export type FarmerPatch = Static<typeof FarmerPatch>;
+
+/** `:code` of a lookup (farmer card or growing-area code). */
+export const CodeParams = Type.Object({ code: Type.String({ minLength: 3, maxLength: 64 }) }, { additionalProperties: false });
+export type CodeParams = Static<typeof CodeParams>;
+
+/** Body of POST /api/growing-areas: a draft. */
+export const GrowingAreaBody = Type.Object(
+  {
+    name: ShortText(200),
+    scheme: Scheme,
+    crop: Type.String({ pattern: '^[a-z_]{2,32}$' }),
+    communeCode: CommuneCode,
+    markets: Type.Optional(Type.Array(Market, { maxItems: 20, uniqueItems: true })),
+    variety: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
+    registrantKind: Type.Optional(Type.Union([Type.Literal('person'), Type.Literal('cooperative'), Type.Literal('company')])),
+    registrantName: ShortText(200),
+    registrantContact: Type.Optional(Type.Union([ShortText(200), Type.Null()])),
+    technicalOfficer: Type.Optional(Type.Union([ShortText(120), Type.Null()])),
+    households: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 100_000 }), Type.Null()])),
+    harvestsPerYear: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 12 }), Type.Null()])),
+    expectedYieldTonnes: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1_000_000 }), Type.Null()])),
+    standard: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
+    certificates: Type.Optional(Type.Union([ShortText(500), Type.Null()])),
+    plotIds: Type.Optional(Type.Array(Id, { maxItems: 2000, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type GrowingAreaBody = Static<typeof GrowingAreaBody>;
+export const GrowingAreaPatch = Type.Partial(Type.Omit(GrowingAreaBody, ['plotIds', 'communeCode']), {
+  additionalProperties: false,
+  minProperties: 1,
+});
+export type GrowingAreaPatch = Static<typeof GrowingAreaPatch>;
+
+/** Query of GET /api/growing-areas. */
+export const GrowingAreaListQuery = Type.Composite(
+  [
+    Paging,
+    Type.Object({
+      commune: Type.Optional(CommuneCode),
+      status: Type.Optional(Type.String({ pattern: '^[a-z_]{3,20}$' })),
+      crop: Type.Optional(Type.String({ pattern: '^[a-z_]{2,32}$' })),
+      scheme: Type.Optional(Scheme),
+    }),
+  ],
+  { additionalProperties: false },
+);
+export type GrowingAreaListQuery = Static<typeof GrowingAreaListQuery>;
+
+/** Body of POST /api/growing-areas/:id/plots. */
+export const PlotIdsBody = Type.Object(
+  { plotIds: Type.Array(Id, { minItems: 1, maxItems: 2000, uniqueItems: true }) },
+  { additionalProperties: false },
+);
+export type PlotIdsBody = Static<typeof PlotIdsBody>;
+
+/** `:id/plots/:plotId`. */
+export const AreaPlotParams = Type.Object({ id: Id, plotId: Id }, { additionalProperties: false });
+export type AreaPlotParams = Static<typeof AreaPlotParams>;
+
+/** A file attached to a decision: its name and where it is kept (an upload id or a document reference). */
+export const Attachment = Type.Object({ name: ShortText(200), ref: ShortText(500) }, { additionalProperties: false });
+
+/** Body of POST /api/growing-areas/:id/transitions. */
+export const TransitionBody = Type.Object(
+  {
+    to: Type.String({ minLength: 1, maxLength: 30 }),
+    decisionNo: Type.Optional(ShortText(100)),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    attachments: Type.Optional(Type.Array(Attachment, { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type TransitionBody = Static<typeof TransitionBody>;
+
+/** Body of POST /api/growing-areas/:id/reissue. */
+export const ReissueBody = Type.Object(
+  {
+    decisionNo: Type.Optional(ShortText(100)),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    attachments: Type.Optional(Type.Array(Attachment, { maxItems: 20 })),
+  },
+  { additionalProperties: false },
+);
+export type ReissueBody = Static<typeof ReissueBody>;
+
+/** Body of POST /api/growing-areas/:id/inspections. */
+export const InspectionBody = Type.Object(
+  {
+    inspectedOn: IsoDate,
+    checklist: Type.Array(
+      Type.Object(
+        { item: ShortText(200), ok: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+        { additionalProperties: false },
+      ),
+      {
+        maxItems: 100,
+      },
+    ),
+    conclusion: Type.Optional(Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Null()])),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+export type InspectionBody = Static<typeof InspectionBody>;
+
+/** Query of POST /api/inspections/:id/photos (the body is the image itself). */
+export const PhotoQuery = Type.Object(
+  {
+    lon: Type.Optional(Type.Number({ minimum: -180, maximum: 180 })),
+    lat: Type.Optional(Type.Number({ minimum: -90, maximum: 90 })),
+    takenAt: Type.Optional(Type.String({ format: 'date-time', maxLength: 40 })),
+  },
+  { additionalProperties: false },
+);
+export type PhotoQuery = Static<typeof PhotoQuery>;
+
+/** `:id/photos/:photoId`. */
+export const PhotoParams = Type.Object({ id: Id, photoId: Id }, { additionalProperties: false });
+export type PhotoParams = Static<typeof PhotoParams>;
+
+/** Body of POST /api/plots/:id/diary. */
+export const DiaryBody = Type.Object(
+  {
+    appliedOn: IsoDate,
+    pesticide: ShortText(200),
+    activeIngredient: ShortText(200),
+    dose: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
+    phiDays: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 365 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type DiaryBody = Static<typeof DiaryBody>;
+
+/** Body of POST /api/plots/:id/residue-tests. */
+export const ResidueBody = Type.Object(
+  {
+    sampledOn: IsoDate,
+    lab: Type.Optional(Type.Union([ShortText(200), Type.Null()])),
+    activeIngredient: ShortText(200),
+    resultMgKg: Type.Number({ minimum: 0, maximum: 100_000 }),
+    passed: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type ResidueBody = Static<typeof ResidueBody>;
+
+/** Query of the EUDR export. */
+export const EudrQuery = Type.Object({ points: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
+export type EudrQuery = Static<typeof EudrQuery>;
+
+/** Query of GET /api/lookup/parcel. */
+export const ParcelLookupQuery = Type.Object(
+  {
+    commune: Type.String({ minLength: 2, maxLength: 100, description: 'Commune code (old or today) or name' }),
+    sheet: Type.Integer({ minimum: 1, maximum: 100_000 }),
+    parcel: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
+  },
+  { additionalProperties: false },
+);
+export type ParcelLookupQuery = Static<typeof ParcelLookupQuery>;
+
+/** Query of GET /api/lookup/place. */
+export const PlaceQuery = Type.Object(
+  { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) },
+  { additionalProperties: false },
+);
+export type PlaceQuery = Static<typeof PlaceQuery>;
+
+/** Query of GET /api/lookup/unit. */
+export const UnitQuery = Type.Object({ name: Type.String({ minLength: 2, maxLength: 100 }) }, { additionalProperties: false });
+export type UnitQuery = Static<typeof UnitQuery>;
+
+/** Query of GET /api/search. */
+export const SearchQuery = Type.Object(
+  { q: Type.String({ minLength: 1, maxLength: 200 }), limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) },
+  { additionalProperties: false },
+);
+export type SearchQuery = Static<typeof SearchQuery>;
+
+const Bbox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
+const Center = Type.Tuple([Type.Number(), Type.Number()]);
+
+/** One search hit: what it is, a label to show, and where to fly. */
+export const SearchResult = Type.Object({
+  kind: Type.Union([
+    Type.Literal('parcel'),
+    Type.Literal('growing_area'),
+    Type.Literal('address'),
+    Type.Literal('unit'),
+    Type.Literal('owner'),
+  ]),
+  id: Type.String(),
+  label: Type.String(),
+  detail: Type.Optional(Type.String()),
+  bbox: Type.Union([Bbox, Type.Null()]),
+  center: Type.Union([Center, Type.Null()]),
+});
+export type SearchResult = Static<typeof SearchResult>;
+
+/** Answer of GET /api/search. */
+export const SearchResponse = Type.Object({ query: Type.String(), results: Type.Array(SearchResult) });
+
+/**
+ * The public answer about a growing-area code (a buyer scanning a QR code): declared field by
+ * field so the serializer drops anything else, and no personal data can leak by a wider SELECT.
+ */
+export const PublicGrowingArea = Type.Object({
+  code: Type.String(),
+  scheme: Type.String(),
+  status: Type.String(),
+  inForce: Type.Boolean(),
+  name: Type.String(),
+  crop: Type.String(),
+  cropNameVi: Type.String(),
+  cropNameEn: Type.String(),
+  variety: Type.Union([Type.String(), Type.Null()]),
+  areaM2: Type.Number(),
+  areaHa: Type.Number(),
+  plotCount: Type.Integer(),
+  markets: Type.Array(Type.String()),
+  communeCode: Type.String(),
+  communeName: Type.Union([Type.String(), Type.Null()]),
+  registrant: Type.Union([Type.String(), Type.Null()]),
+  standard: Type.Union([Type.String(), Type.Null()]),
+  issuedOn: Type.Union([Type.String(), Type.Null()]),
+  versionNo: Type.Integer(),
+  currentVersion: Type.Union([
+    Type.Object({ versionNo: Type.Integer(), status: Type.String(), code: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  bbox: Type.Union([Bbox, Type.Null()]),
+  geometry: Type.Union([Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }), Type.Null()]),
+});
+export type PublicGrowingArea = Static<typeof PublicGrowingArea>;

@@ -1,0 +1,37 @@
+// SQL of the exports: growing-area profiles, EUDR plot lists and the dashboard statistics.
+
+/**
+ * Plots for an EUDR file: by growing area $1, or every plot in communes $2 (NULL = all) when $1 is
+ * NULL. The producer is the farmer (personal data: staff only) or, failing that, the registrant.
+ * Geometry at full precision; the builder writes 6 decimals.
+ */
+export const EUDR_PLOTS = `
+  SELECT p.id, coalesce(fp.full_name, g.registrant_name) AS producer_name, p.farmer_id,
+         concat_ws(', ', f.hamlet, u.name, 'Đồng Tháp') AS production_place,
+         p.area_m2 / 10000.0 AS area_ha,
+         ST_AsGeoJSON(p.geom)::json AS geometry
+  FROM plots p
+  LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  LEFT JOIN farmers f ON f.id = p.farmer_id
+  LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+  LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = p.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
+                     ORDER BY a.valid_from DESC LIMIT 1) u ON true
+  WHERE ($1::bigint IS NOT NULL AND p.growing_area_id = $1)
+     OR ($1::bigint IS NULL AND ($2::text[] IS NULL OR p.commune_code = ANY ($2)))
+  ORDER BY p.id
+  LIMIT 100000`;
+
+/** Statistics of live growing areas per commune, crop and status, for the operations centre. */
+export const AREA_STATISTICS = `
+  SELECT g.commune_code, u.name AS commune_name, g.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, g.status,
+         count(*)::int AS areas, coalesce(sum(pc.n), 0)::int AS plots,
+         round(coalesce(sum(g.area_m2), 0)::numeric / 10000, 4) AS area_ha,
+         coalesce(sum(g.households), 0)::int AS households
+  FROM growing_areas g
+  JOIN crops c ON c.code = g.crop
+  LEFT JOIN LATERAL (SELECT count(*) AS n FROM plots p WHERE p.growing_area_id = g.id) pc ON true
+  LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = g.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
+                     ORDER BY a.valid_from DESC LIMIT 1) u ON true
+  WHERE g.status <> 'superseded'
+  GROUP BY g.commune_code, u.name, g.crop, c.name_vi, c.name_en, g.status
+  ORDER BY g.commune_code, g.crop, g.status`;

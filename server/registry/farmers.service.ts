@@ -1,0 +1,181 @@
+// Farmers: public side (commune, hamlet, lookup code) and personal data kept apart. Officers of
+// the farmer's commune and administrators read and change them, and every reveal of personal data
+// is logged; a farmer reads their own profile and plots; a lookup code shows plots, never a name.
+import { randomInt } from 'node:crypto';
+import type { Viewer } from '../contracts/viewer.ts';
+import type { FarmerBody, FarmerListQuery, FarmerPatch } from '../contracts/registry.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import { withEdits } from '../db/edit-context.ts';
+import { AppError } from '../plugins/errors.ts';
+import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
+import * as SQL from './farmers.sql.ts';
+import { CURRENT_UNIT_BY_CODE } from './units.sql.ts';
+
+type FarmerRow = {
+  id: number;
+  lookup_code: string;
+  commune_code: string;
+  hamlet: string | null;
+  created_at: Date;
+  version: number;
+  full_name: string | null;
+  citizen_id: string | null;
+  phone: string | null;
+  address: string | null;
+};
+
+/** A farmer as officers see it. */
+export type FarmerView = {
+  id: number;
+  lookupCode: string;
+  communeCode: string;
+  hamlet: string | null;
+  fullName: string | null;
+  citizenId: string | null;
+  phone: string | null;
+  address: string | null;
+  version: number;
+};
+
+function view(row: FarmerRow): FarmerView {
+  return {
+    id: row.id,
+    lookupCode: row.lookup_code,
+    communeCode: row.commune_code,
+    hamlet: row.hamlet,
+    fullName: row.full_name,
+    citizenId: row.citizen_id,
+    phone: row.phone,
+    address: row.address,
+    version: row.version,
+  };
+}
+
+// Crockford-like alphabet without 0/O, 1/I/L: read aloud over the phone and typed on a keypad.
+const ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/** A new random lookup code such as ND-7K3M-Q9XP (about 40 bits: not guessable by trying). */
+export function newLookupCode(): string {
+  const pick = (): string => ALPHABET[randomInt(ALPHABET.length)]!;
+  const group = (): string => Array.from({ length: 4 }, pick).join('');
+  return `ND-${group()}-${group()}`;
+}
+
+/** Throws unless the code names one of today's communes or wards. */
+export async function requireCurrentCommune(q: Queryable, code: string): Promise<void> {
+  const { rows } = await q.query(CURRENT_UNIT_BY_CODE, [code]);
+  if (rows.length === 0) throw new AppError('VALIDATION_FAILED', `Commune ${code} is not one of today's communes or wards.`);
+}
+
+/** Farmers in the viewer's communes, with personal data (the reveal is logged). */
+export async function listFarmers(db: Db, viewer: Viewer, query: FarmerListQuery): Promise<{ total: number; farmers: FarmerView[] }> {
+  requireStaff(viewer);
+  let scope = communeScope(viewer);
+  if (query.commune) {
+    requireCommune(viewer, query.commune);
+    scope = [query.commune];
+  }
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<FarmerRow & { total: number }>(SQL.LIST_FARMERS, [scope, query.q ?? null, query.limit, query.offset]);
+    await logReveal(
+      tx,
+      viewer,
+      rows.map((r) => `farmer:${r.id}`),
+      'list',
+    );
+    return { total: rows[0]?.total ?? 0, farmers: rows.map(view) };
+  });
+}
+
+/** One farmer with personal data, for staff of the farmer's commune or the farmer. */
+export async function getFarmer(db: Db, viewer: Viewer, id: number): Promise<FarmerView> {
+  return db.transaction(async (tx) => {
+    const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE, [id])).rows[0];
+    const own = viewer.role === 'farmer' && viewer.farmerId === id;
+    if (!own) {
+      requireStaff(viewer);
+      if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
+      requireCommune(viewer, row.commune_code);
+      await logReveal(tx, viewer, [`farmer:${id}`], 'profile');
+    }
+    if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
+    return view(row);
+  });
+}
+
+/** Registers a farmer with a fresh lookup code. */
+export async function createFarmer(db: Db, viewer: Viewer, body: FarmerBody): Promise<FarmerView> {
+  requireCommune(viewer, body.communeCode);
+  const id = await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+    await requireCurrentCommune(tx, body.communeCode);
+    const { rows } = await tx.query<{ id: number }>(SQL.INSERT_FARMER, [newLookupCode(), body.communeCode, body.hamlet ?? null]);
+    const farmerId = rows[0]!.id;
+    await tx.query(SQL.INSERT_FARMER_PRIVATE, [farmerId, body.fullName, body.citizenId ?? null, body.phone ?? null, body.address ?? null]);
+    return farmerId;
+  });
+  return getFarmer(db, viewer, id);
+}
+
+/** Changes a farmer's public and personal data; moving to another commune needs both communes. */
+export async function updateFarmer(db: Db, viewer: Viewer, id: number, patch: FarmerPatch): Promise<FarmerView> {
+  requireStaff(viewer);
+  await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+    const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE, [id])).rows[0];
+    if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
+    requireCommune(viewer, row.commune_code);
+    const commune = patch.communeCode ?? row.commune_code;
+    if (commune !== row.commune_code) {
+      requireCommune(viewer, commune);
+      await requireCurrentCommune(tx, commune);
+    }
+    const pick = <K extends keyof FarmerPatch>(key: K, current: unknown): unknown => (key in patch ? (patch[key] ?? null) : current);
+    await tx.query(SQL.UPDATE_FARMER, [id, commune, pick('hamlet', row.hamlet)]);
+    const fullName = patch.fullName ?? row.full_name;
+    if (!fullName) throw new AppError('VALIDATION_FAILED', 'A farmer needs a full name.');
+    await tx.query(SQL.UPSERT_FARMER_PRIVATE, [
+      id,
+      fullName,
+      pick('citizenId', row.citizen_id),
+      pick('phone', row.phone),
+      pick('address', row.address),
+    ]);
+  });
+  return getFarmer(db, viewer, id);
+}
+
+/** A plot as its farmer (or anyone with the farmer's card) sees it: no personal data. */
+export type FarmerPlot = Record<string, unknown>;
+
+/** The plots of a farmer, for staff of the commune or the farmer themself. */
+export async function farmerPlots(db: Db, viewer: Viewer, farmerId: number): Promise<FarmerPlot[]> {
+  if (!(viewer.role === 'farmer' && viewer.farmerId === farmerId)) {
+    requireStaff(viewer);
+    const row = (await db.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE, [farmerId])).rows[0];
+    if (!row) throw new AppError('NOT_FOUND', `No farmer ${farmerId}.`);
+    requireCommune(viewer, row.commune_code);
+  }
+  return (await db.query(SQL.PLOTS_OF_FARMER, [farmerId])).rows;
+}
+
+/** The signed-in farmer's own plots; 401 for visitors, 403 for accounts that are not a farmer's. */
+export async function myPlots(db: Db, viewer: Viewer): Promise<FarmerPlot[]> {
+  if (viewer.role === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in to see your plots.');
+  if (viewer.role !== 'farmer' || viewer.farmerId === null) {
+    throw new AppError('FORBIDDEN', 'This account is not a farmer’s; officers find plots through the registry.');
+  }
+  return (await db.query(SQL.PLOTS_OF_FARMER, [viewer.farmerId])).rows;
+}
+
+/** The signed-in farmer's own profile, personal data included (it is theirs). */
+export async function myProfile(db: Db, viewer: Viewer): Promise<FarmerView> {
+  if (viewer.role === 'anonymous') throw new AppError('UNAUTHENTICATED', 'Sign in to see your profile.');
+  if (viewer.role !== 'farmer' || viewer.farmerId === null) throw new AppError('FORBIDDEN', 'This account is not a farmer’s.');
+  return getFarmer(db, viewer, viewer.farmerId);
+}
+
+/** Plots behind a farmer's card code, for a farmer without an account: plots only, no name, ID or phone. */
+export async function plotsByLookupCode(db: Db, code: string): Promise<{ communeCode: string; plots: FarmerPlot[] }> {
+  const farmer = (await db.query<{ id: number; commune_code: string }>(SQL.FARMER_BY_LOOKUP_CODE, [code])).rows[0];
+  if (!farmer) throw new AppError('NOT_FOUND', 'No farmer has this card code; check the letters on the card.');
+  return { communeCode: farmer.commune_code, plots: (await db.query(SQL.PLOTS_OF_FARMER, [farmer.id])).rows };
+}

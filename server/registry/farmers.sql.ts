@@ -1,0 +1,62 @@
+// SQL of the farmers feature, in one place (STYLE.md §2). Personal data (farmer_private) is
+// selected only by the statements whose names say so.
+
+/** A farmer with personal data; $1 = id. */
+export const FARMER_WITH_PRIVATE = `
+  SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, f.created_at, f.version,
+         fp.full_name, fp.citizen_id, fp.phone, fp.address
+  FROM farmers f LEFT JOIN farmer_private fp ON fp.farmer_id = f.id
+  WHERE f.id = $1`;
+
+/**
+ * Farmers with personal data in the given communes ($1 text[], NULL = all), optionally matching
+ * $2 (folded name, phone, citizen id or lookup code); $3 limit, $4 offset.
+ */
+export const LIST_FARMERS = `
+  SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, f.created_at, f.version,
+         fp.full_name, fp.citizen_id, fp.phone, fp.address,
+         count(*) OVER () AS total
+  FROM farmers f LEFT JOIN farmer_private fp ON fp.farmer_id = f.id
+  WHERE ($1::text[] IS NULL OR f.commune_code = ANY ($1))
+    AND ($2::text IS NULL
+         OR vn_fold(fp.full_name) LIKE '%' || vn_fold($2) || '%'
+         OR fp.phone = $2 OR fp.citizen_id = $2 OR upper(f.lookup_code) = upper($2))
+  ORDER BY f.id
+  LIMIT $3 OFFSET $4`;
+
+/** New farmer; $1 lookup code, $2 commune, $3 hamlet. */
+export const INSERT_FARMER = `
+  INSERT INTO farmers (lookup_code, commune_code, hamlet) VALUES ($1, $2, $3) RETURNING id`;
+
+/** Personal data of a new farmer; $1 id, $2 name, $3 citizen id, $4 phone, $5 address. */
+export const INSERT_FARMER_PRIVATE = `
+  INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone, address) VALUES ($1, $2, $3, $4, $5)`;
+
+/** Public side update; $1 id, $2 commune, $3 hamlet. */
+export const UPDATE_FARMER = `
+  UPDATE farmers SET commune_code = $2, hamlet = $3, version = version + 1 WHERE id = $1`;
+
+/** Personal data update (upsert); $1 id, $2 name, $3 citizen id, $4 phone, $5 address. */
+export const UPSERT_FARMER_PRIVATE = `
+  INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone, address) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (farmer_id) DO UPDATE SET full_name = $2, citizen_id = $3, phone = $4, address = $5`;
+
+/** The farmer behind a lookup code (case-insensitive, hyphens optional); $1 code. */
+export const FARMER_BY_LOOKUP_CODE = `
+  SELECT id, commune_code FROM farmers
+  WHERE replace(upper(lookup_code), '-', '') = replace(upper($1), '-', '')`;
+
+/**
+ * A farmer's plots with crop, growing area and geometry; no personal data. $1 farmer id.
+ * Geometry at 7 decimals (about 1 cm), enough for a phone map.
+ */
+export const PLOTS_OF_FARMER = `
+  SELECT p.id, p.commune_code, p.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, p.variety,
+         p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
+         g.id AS growing_area_id, g.code AS growing_area_code, g.status AS growing_area_status, g.name AS growing_area_name,
+         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+  FROM plots p
+  JOIN crops c ON c.code = p.crop
+  LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  WHERE p.farmer_id = $1
+  ORDER BY p.id`;

@@ -1,0 +1,392 @@
+// Growing areas (mã số vùng trồng): drafts assembled from plots, the lifecycle from submission to
+// revocation with every transition recorded, re-issues as new versions of the same lineage, and
+// the proposed code. The rules themselves are pure (server/domain); this file applies them to rows.
+import type { Viewer } from '../contracts/viewer.ts';
+import type { GrowingAreaBody, GrowingAreaListQuery, GrowingAreaPatch, ReissueBody, TransitionBody } from '../contracts/registry.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import { withEdits } from '../db/edit-context.ts';
+import { AppError } from '../plugins/errors.ts';
+import {
+  EDITABLE_STATUSES,
+  REISSUABLE_STATUSES,
+  allowedTransitions,
+  canReissue,
+  checkTransition,
+  isGrowingAreaStatus,
+  transitionRequirements,
+  type GrowingAreaScheme,
+  type GrowingAreaStatus,
+} from '../domain/growing-area-lifecycle.ts';
+import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
+import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
+import { requireCurrentCommune } from './farmers.service.ts';
+import * as SQL from './growing-areas.sql.ts';
+
+/** A growing-area row as the officer's API returns it (snake_case columns of AREA_BY_ID). */
+export type AreaRow = Record<string, unknown> & {
+  id: number;
+  lineage_id: number;
+  version_no: number;
+  status: GrowingAreaStatus;
+  scheme: GrowingAreaScheme;
+  crop: string;
+  commune_code: string;
+  code: string | null;
+  markets: string[];
+};
+
+type LockedArea = Pick<AreaRow, 'id' | 'lineage_id' | 'version_no' | 'status' | 'scheme' | 'crop' | 'commune_code' | 'code' | 'markets'>;
+
+const edit = (viewer: Viewer) => ({ userId: viewer.userId, origin: 'api' as const });
+
+async function loadArea(q: Queryable, id: number): Promise<AreaRow> {
+  const row = (await q.query<AreaRow>(SQL.AREA_BY_ID, [id])).rows[0];
+  if (!row) throw new AppError('NOT_FOUND', `No growing area ${id}.`);
+  return row;
+}
+
+async function lockArea(q: Queryable, viewer: Viewer, id: number): Promise<LockedArea> {
+  const row = (await q.query<LockedArea>(SQL.LOCK_AREA, [id])).rows[0];
+  if (!row) throw new AppError('NOT_FOUND', `No growing area ${id}.`);
+  requireCommune(viewer, row.commune_code);
+  return row;
+}
+
+async function loadCrop(q: Queryable, code: string): Promise<CropRule> {
+  const crop = (await q.query<CropRule>(SQL.CROP, [code])).rows[0];
+  if (!crop)
+    throw new AppError('VALIDATION_FAILED', `Unknown crop "${code}"; use a code of the crop catalogue such as mango, rice or vegetable.`);
+  return crop;
+}
+
+function requireEditable(area: LockedArea): void {
+  if (!EDITABLE_STATUSES.includes(area.status)) {
+    throw new AppError(
+      'CONFLICT',
+      `Growing area ${area.id} is ${area.status}: plots and profile change only in draft (re-issue to change an issued code).`,
+      {
+        status: area.status,
+      },
+    );
+  }
+}
+
+/** Growing areas of the viewer's communes, filtered. */
+export async function listAreas(db: Db, viewer: Viewer, query: GrowingAreaListQuery): Promise<{ total: number; areas: AreaRow[] }> {
+  requireStaff(viewer);
+  let scope = communeScope(viewer);
+  if (query.commune) {
+    requireCommune(viewer, query.commune);
+    scope = [query.commune];
+  }
+  if (query.status !== undefined && !isGrowingAreaStatus(query.status)) {
+    throw new AppError('BAD_REQUEST', `"${query.status}" is not a growing-area status.`);
+  }
+  const { rows } = await db.query<AreaRow & { total: number }>(SQL.LIST_AREAS, [
+    scope,
+    query.status ?? null,
+    query.crop ?? null,
+    query.scheme ?? null,
+    query.limit,
+    query.offset,
+  ]);
+  return { total: rows[0]?.total ?? 0, areas: rows.map(({ total: _total, ...row }) => row as AreaRow) };
+}
+
+/** The full profile of an area for staff of its commune: member plots with farmers (the reveal is logged), allowed next steps. */
+export async function getArea(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+): Promise<AreaRow & { plots: Record<string, unknown>[]; allowed: GrowingAreaStatus[]; canReissue: boolean }> {
+  requireStaff(viewer);
+  return db.transaction(async (tx) => {
+    const area = await loadArea(tx, id);
+    requireCommune(viewer, area.commune_code);
+    const plots = (await tx.query<{ farmer_id: number | null }>(SQL.AREA_PLOTS_DETAIL, [id])).rows;
+    await logReveal(
+      tx,
+      viewer,
+      plots.filter((p) => p.farmer_id !== null).map((p) => `farmer:${p.farmer_id}`),
+      `growing_area:${id}`,
+    );
+    return { ...area, plots, allowed: allowedTransitions(area.status, area.scheme), canReissue: canReissue(area.status) };
+  });
+}
+
+/** Creates a draft, optionally with its first plots. */
+export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody): Promise<AreaRow> {
+  requireCommune(viewer, body.communeCode);
+  const id = await withEdits(db, edit(viewer), async (tx) => {
+    await requireCurrentCommune(tx, body.communeCode);
+    await loadCrop(tx, body.crop);
+    const { rows } = await tx.query<{ id: number }>(SQL.INSERT_AREA, [
+      body.scheme,
+      (body.markets ?? []).map((m) => m.toUpperCase()),
+      body.name,
+      body.crop,
+      body.variety ?? null,
+      body.registrantKind ?? 'cooperative',
+      body.registrantName,
+      body.registrantContact ?? null,
+      body.technicalOfficer ?? null,
+      body.communeCode,
+      body.households ?? null,
+      body.harvestsPerYear ?? null,
+      body.expectedYieldTonnes ?? null,
+      body.standard ?? null,
+      body.certificates ?? null,
+      viewer.userId,
+    ]);
+    const areaId = rows[0]!.id;
+    if (body.plotIds?.length) await attach(tx, viewer, { id: areaId, crop: body.crop }, body.plotIds);
+    return areaId;
+  });
+  return loadArea(db, id);
+}
+
+/** Edits the profile of a draft. */
+export async function updateArea(db: Db, viewer: Viewer, id: number, patch: GrowingAreaPatch): Promise<AreaRow> {
+  requireStaff(viewer);
+  await withEdits(db, edit(viewer), async (tx) => {
+    const locked = await lockArea(tx, viewer, id);
+    requireEditable(locked);
+    const cur = await loadArea(tx, id);
+    const pick = <T>(key: keyof GrowingAreaPatch, current: T): unknown => (key in patch ? (patch[key] ?? null) : current);
+    if (patch.crop && patch.crop !== cur.crop) {
+      await loadCrop(tx, patch.crop);
+      const plots = (await tx.query<{ id: number; crop: string }>(SQL.AREA_PLOTS, [id])).rows.filter((p) => p.crop !== patch.crop);
+      if (plots.length)
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Plots ${plots.map((p) => p.id).join(', ')} grow ${cur.crop}; remove them before changing the crop.`,
+        );
+    }
+    await tx.query(SQL.UPDATE_AREA_PROFILE, [
+      id,
+      patch.scheme ?? cur.scheme,
+      patch.markets ? patch.markets.map((m) => m.toUpperCase()) : cur.markets,
+      patch.name ?? cur.name,
+      patch.crop ?? cur.crop,
+      pick('variety', cur.variety),
+      patch.registrantKind ?? cur.registrant_kind,
+      patch.registrantName ?? cur.registrant_name,
+      pick('registrantContact', cur.registrant_contact),
+      pick('technicalOfficer', cur.technical_officer),
+      pick('households', cur.households),
+      pick('harvestsPerYear', cur.harvests_per_year),
+      pick('expectedYieldTonnes', cur.expected_yield_tonnes),
+      pick('standard', cur.standard),
+      pick('certificates', cur.certificates),
+    ]);
+  });
+  return loadArea(db, id);
+}
+
+async function attach(tx: Queryable, viewer: Viewer, area: { id: number; crop: string }, plotIds: readonly number[]): Promise<void> {
+  const plots = (
+    await tx.query<{ id: number; crop: string; commune_code: string; growing_area_id: number | null; area_status: string | null }>(
+      SQL.LOCK_PLOTS,
+      [plotIds],
+    )
+  ).rows;
+  const missing = plotIds.filter((id) => !plots.some((p) => p.id === id));
+  if (missing.length) throw new AppError('VALIDATION_FAILED', `No plot ${missing.join(', ')}.`, { missing });
+  const reasons: string[] = [];
+  for (const p of plots) {
+    if (p.crop !== area.crop) reasons.push(`Plot ${p.id} grows ${p.crop}, not ${area.crop}.`);
+    if (p.growing_area_id !== null && p.growing_area_id !== area.id && p.area_status !== 'superseded') {
+      reasons.push(`Plot ${p.id} already belongs to growing area ${p.growing_area_id}.`);
+    }
+    try {
+      requireCommune(viewer, p.commune_code);
+    } catch {
+      reasons.push(`Plot ${p.id} lies in commune ${p.commune_code}, where you do not work.`);
+    }
+  }
+  if (reasons.length) throw new AppError('VALIDATION_FAILED', reasons.join(' '), { reasons });
+  await tx.query(SQL.ATTACH_PLOTS, [area.id, plotIds]);
+  await linkParcels(tx, plotIds);
+}
+
+/** Recomputes which cadastral parcels the plots cover and the share of each (geodesic m² and %). */
+export async function linkParcels(tx: Queryable, plotIds: readonly number[]): Promise<void> {
+  await tx.query(SQL.DELETE_PLOT_PARCELS, [plotIds]);
+  await tx.query(SQL.INSERT_PLOT_PARCELS, [plotIds]);
+}
+
+/** Adds plots to a draft. */
+export async function addPlots(db: Db, viewer: Viewer, id: number, plotIds: readonly number[]): Promise<AreaRow> {
+  requireStaff(viewer);
+  await withEdits(db, edit(viewer), async (tx) => {
+    const area = await lockArea(tx, viewer, id);
+    requireEditable(area);
+    await attach(tx, viewer, area, plotIds);
+  });
+  return loadArea(db, id);
+}
+
+/** Takes a plot out of a draft. */
+export async function removePlot(db: Db, viewer: Viewer, id: number, plotId: number): Promise<AreaRow> {
+  requireStaff(viewer);
+  await withEdits(db, edit(viewer), async (tx) => {
+    const area = await lockArea(tx, viewer, id);
+    requireEditable(area);
+    const { rowCount } = await tx.query(SQL.DETACH_PLOT, [id, plotId]);
+    if (rowCount === 0) throw new AppError('NOT_FOUND', `Plot ${plotId} is not in growing area ${id}.`);
+  });
+  return loadArea(db, id);
+}
+
+/** One recorded transition. */
+export type TransitionRow = Record<string, unknown> & { id: number; from_status: string; to_status: string };
+
+/**
+ * Moves an area along its lifecycle. Forbidden moves answer 409 with the allowed ones; submission
+ * enforces the minimum area; inspection results need a concluded inspection; issuing and approving
+ * need the code and the decision number. The transition is recorded in the same transaction.
+ */
+export async function transition(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+  body: TransitionBody,
+): Promise<{ area: AreaRow; transition: TransitionRow }> {
+  requireStaff(viewer);
+  const recorded = await withEdits(db, edit(viewer), async (tx) => {
+    const area = await lockArea(tx, viewer, id);
+    const check = checkTransition(area.status, body.to, area.scheme);
+    if (!check.valid) {
+      throw new AppError('TRANSITION_FORBIDDEN', check.message, {
+        reason: check.reason,
+        from: area.status,
+        to: body.to,
+        allowed: check.allowed,
+      });
+    }
+    const needs = transitionRequirements(check.to);
+    const decisionNo = body.decisionNo?.trim() || null;
+    if (needs.decisionNo && !decisionNo) {
+      throw new AppError('VALIDATION_FAILED', `Moving to ${check.to} is a decision: give its number (decisionNo).`, {
+        reason: 'decision-required',
+      });
+    }
+    let code: string | null = null;
+    if (needs.code) {
+      if (!body.code)
+        throw new AppError('VALIDATION_FAILED', `Moving to ${check.to} sets the code: give it (the proposed code is at …/proposed-code).`, {
+          reason: 'code-required',
+        });
+      code = normaliseCode(body.code);
+      const verdict = checkCode(code, area.scheme);
+      if (!verdict.valid) throw new AppError('VALIDATION_FAILED', verdict.message, { reason: verdict.reason });
+      const holder = (await tx.query<{ id: number; status: string }>(SQL.CODE_HOLDER, [code, area.lineage_id])).rows[0];
+      if (holder)
+        throw new AppError('CONFLICT', `Code ${code} is already held by growing area ${holder.id} (${holder.status}).`, {
+          holder: holder.id,
+        });
+    }
+    if (check.to === 'submitted') {
+      const crop = await loadCrop(tx, area.crop);
+      const plots = (await tx.query<{ id: number; crop: string; area_m2: number }>(SQL.AREA_PLOTS, [id])).rows;
+      const verdict = checkMinimumArea(crop, plots);
+      if (!verdict.valid) throw new AppError('VALIDATION_FAILED', verdict.message, { reason: verdict.reason });
+    }
+    if (needs.concludedInspection) {
+      const latest = (await tx.query<{ conclusion: string }>(SQL.LATEST_CONCLUSION, [id])).rows[0];
+      if (latest?.conclusion !== needs.concludedInspection) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Recording ${check.to} needs an inspection concluded "${needs.concludedInspection}"; the latest concluded inspection says ${latest ? `"${latest.conclusion}"` : 'nothing yet'}.`,
+          { reason: 'inspection-required' },
+        );
+      }
+    }
+    await tx.query(SQL.SET_STATUS, [id, check.to, code, decisionNo]);
+    const { rows } = await tx.query<TransitionRow>(SQL.INSERT_TRANSITION, [
+      id,
+      area.status,
+      check.to,
+      viewer.userId,
+      decisionNo,
+      body.note ?? null,
+      JSON.stringify(body.attachments ?? []),
+    ]);
+    return rows[0]!;
+  });
+  return { area: await loadArea(db, id), transition: recorded };
+}
+
+/**
+ * Re-issues (cấp lại) a code after a change of area, owner or crop: a new draft version in the
+ * same lineage takes over the plots, and the old version becomes superseded, keeping its code on
+ * record so a scanned old label still resolves.
+ */
+export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueBody): Promise<AreaRow> {
+  requireStaff(viewer);
+  const newId = await withEdits(db, edit(viewer), async (tx) => {
+    const area = await lockArea(tx, viewer, id);
+    if (!canReissue(area.status)) {
+      throw new AppError(
+        'TRANSITION_FORBIDDEN',
+        `A ${area.status} growing area cannot be re-issued; only ${REISSUABLE_STATUSES.join(', ')} ones can.`,
+        {
+          reason: 'forbidden',
+          from: area.status,
+          to: 'superseded',
+          allowed: allowedTransitions(area.status, area.scheme),
+        },
+      );
+    }
+    const created = (await tx.query<{ id: number; version_no: number }>(SQL.INSERT_REISSUE, [id, viewer.userId])).rows[0]!;
+    await tx.query(SQL.MOVE_PLOTS, [id, created.id]);
+    await tx.query(SQL.SET_STATUS, [id, 'superseded', null, null]);
+    await tx.query(SQL.INSERT_TRANSITION, [
+      id,
+      area.status,
+      'superseded',
+      viewer.userId,
+      body.decisionNo?.trim() || null,
+      [`Re-issued as version ${created.version_no} (growing area ${created.id}).`, body.note].filter(Boolean).join(' '),
+      JSON.stringify(body.attachments ?? []),
+    ]);
+    return created.id;
+  });
+  return loadArea(db, newId);
+}
+
+/** The recorded history of the whole lineage (every version) and its versions. */
+export async function history(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+): Promise<{ lineageId: number; versions: Record<string, unknown>[]; transitions: TransitionRow[] }> {
+  requireStaff(viewer);
+  const area = await loadArea(db, id);
+  requireCommune(viewer, area.commune_code);
+  const [versions, transitions] = [
+    (await db.query(SQL.LINEAGE_VERSIONS, [area.lineage_id])).rows,
+    (await db.query<TransitionRow>(SQL.LINEAGE_HISTORY, [area.lineage_id])).rows,
+  ];
+  return { lineageId: area.lineage_id, versions, transitions };
+}
+
+/** The next code for the province's pattern, for the officer to accept or edit, and the lineage's previous code. */
+export async function proposedCode(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+  today = new Date(),
+): Promise<{ scheme: GrowingAreaScheme; proposed: string; previousCode: string | null }> {
+  requireStaff(viewer);
+  const area = await loadArea(db, id);
+  requireCommune(viewer, area.commune_code);
+  const codes = (await db.query<{ code: string }>(SQL.ALL_CODES)).rows.map((r) => r.code);
+  const versions = (await db.query<{ code: string | null; version_no: number }>(SQL.LINEAGE_VERSIONS, [area.lineage_id])).rows;
+  const previous = versions.filter((v) => v.code && v.version_no < area.version_no).pop()?.code ?? null;
+  return {
+    scheme: area.scheme,
+    proposed: proposeCode(area.scheme, DONG_THAP_2025, area.commune_code, today.getFullYear(), codes),
+    previousCode: previous,
+  };
+}

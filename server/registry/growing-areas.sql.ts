@@ -1,0 +1,154 @@
+// SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
+
+const AREA_COLUMNS = `
+  g.id, g.lineage_id, g.version_no, g.previous_id, g.code, g.scheme, g.markets, g.name, g.crop,
+  c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, c.crop_type, c.min_area_m2,
+  g.variety, g.status, g.registrant_kind, g.registrant_name, g.registrant_contact, g.technical_officer,
+  g.commune_code, u.name AS commune_name, g.households, g.harvests_per_year, g.expected_yield_tonnes,
+  g.standard, g.certificates, g.decision_no, g.issued_on, round(g.area_m2::numeric, 1) AS area_m2,
+  g.version, g.created_by, g.updated_at,
+  (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) AS plot_count,
+  CASE WHEN g.geom IS NULL THEN NULL ELSE
+    json_build_array(ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)) END AS bbox`;
+
+const AREA_FROM = `
+  FROM growing_areas g
+  JOIN crops c ON c.code = g.crop
+  LEFT JOIN LATERAL (
+    SELECT name FROM admin_units a
+    WHERE a.code = g.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
+    ORDER BY a.valid_from DESC LIMIT 1) u ON true`;
+
+/** One growing area with its crop and commune; $1 id. */
+export const AREA_BY_ID = `SELECT ${AREA_COLUMNS}, ST_AsGeoJSON(g.geom, 7)::json AS geometry ${AREA_FROM} WHERE g.id = $1`;
+
+/** The same row locked for a change; $1 id. */
+export const LOCK_AREA = `SELECT id, lineage_id, version_no, status, scheme, crop, commune_code, code, markets FROM growing_areas WHERE id = $1 FOR UPDATE`;
+
+/** Areas in communes $1 (NULL = all) filtered by $2 status, $3 crop, $4 scheme; $5 limit, $6 offset. */
+export const LIST_AREAS = `
+  SELECT ${AREA_COLUMNS}, count(*) OVER () AS total ${AREA_FROM}
+  WHERE ($1::text[] IS NULL OR g.commune_code = ANY ($1))
+    AND ($2::text IS NULL OR g.status = $2)
+    AND ($3::text IS NULL OR g.crop = $3)
+    AND ($4::text IS NULL OR g.scheme = $4)
+  ORDER BY g.commune_code, g.id
+  LIMIT $5 OFFSET $6`;
+
+/** The crop catalogue row; $1 code. */
+export const CROP = `SELECT code, name_vi, name_en, crop_type, min_area_m2 FROM crops WHERE code = $1`;
+
+/** A new draft whose lineage is itself (the first version); parameters in column order. */
+export const INSERT_AREA = `
+  WITH n AS (SELECT nextval(pg_get_serial_sequence('growing_areas', 'id')) AS id)
+  INSERT INTO growing_areas (id, lineage_id, scheme, markets, name, crop, variety, registrant_kind, registrant_name,
+    registrant_contact, technical_officer, commune_code, households, harvests_per_year, expected_yield_tonnes,
+    standard, certificates, created_by)
+  SELECT n.id, n.id, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM n
+  RETURNING id`;
+
+/** Profile update of a draft; $1 id, then the editable fields. */
+export const UPDATE_AREA_PROFILE = `
+  UPDATE growing_areas SET scheme = $2, markets = $3, name = $4, crop = $5, variety = $6, registrant_kind = $7,
+    registrant_name = $8, registrant_contact = $9, technical_officer = $10, households = $11,
+    harvests_per_year = $12, expected_yield_tonnes = $13, standard = $14, certificates = $15,
+    version = version + 1, updated_at = now()
+  WHERE id = $1`;
+
+/** Plots by id with their farmer's commune and current area, locked; $1 bigint[]. */
+export const LOCK_PLOTS = `
+  SELECT p.id, p.crop, p.commune_code, p.growing_area_id, p.area_m2, g.status AS area_status
+  FROM plots p LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  WHERE p.id = ANY ($1::bigint[]) ORDER BY p.id FOR UPDATE OF p`;
+
+/** Puts plots $2 into area $1 (the plots trigger refreshes the area's geometry and sum). */
+export const ATTACH_PLOTS = `UPDATE plots SET growing_area_id = $1, version = version + 1, updated_at = now() WHERE id = ANY ($2::bigint[])`;
+
+/** Takes plot $2 out of area $1. */
+export const DETACH_PLOT = `UPDATE plots SET growing_area_id = NULL, version = version + 1, updated_at = now() WHERE id = $2 AND growing_area_id = $1`;
+
+/** Member plots of an area with crop and area; $1 id. */
+export const AREA_PLOTS = `SELECT id, crop, area_m2 FROM plots WHERE growing_area_id = $1 ORDER BY id`;
+
+/**
+ * Member plots with farmer (personal data: staff only) and cadastral links; $1 id.
+ * Geometry at 7 decimals (about 1 cm).
+ */
+export const AREA_PLOTS_DETAIL = `
+  SELECT p.id, p.farmer_id, fp.full_name AS farmer_name, f.hamlet, p.commune_code, p.crop, p.variety,
+         p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
+         coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, 'sheet', pa.sheet,
+                    'parcel', pa.parcel_no, 'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
+                    ORDER BY pp.share_m2 DESC)
+                   FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id), '[]'::json) AS parcels,
+         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+  FROM plots p
+  LEFT JOIN farmers f ON f.id = p.farmer_id
+  LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+  WHERE p.growing_area_id = $1
+  ORDER BY p.id`;
+
+/** Recomputes the cadastral links of plots $1: the geodesic m² of each plot inside each parcel. */
+export const DELETE_PLOT_PARCELS = `DELETE FROM plot_parcels WHERE plot_id = ANY ($1::bigint[])`;
+export const INSERT_PLOT_PARCELS = `
+  INSERT INTO plot_parcels (plot_id, parcel_id, share_m2, share_pct)
+  SELECT p.id, pa.id, s.m2, 100 * s.m2 / nullif(p.area_m2, 0)
+  FROM plots p
+  JOIN parcels pa ON pa.geom && p.geom AND ST_Intersects(pa.geom, p.geom)
+  CROSS JOIN LATERAL (SELECT ST_Area(ST_CollectionExtract(ST_Intersection(pa.geom, p.geom), 3)::geography) AS m2) s
+  WHERE p.id = ANY ($1::bigint[]) AND s.m2 > 0.01`;
+
+/** The latest concluded inspection of an area; $1 id. */
+export const LATEST_CONCLUSION = `
+  SELECT conclusion FROM inspections WHERE growing_area_id = $1 AND conclusion IS NOT NULL
+  ORDER BY inspected_on DESC, id DESC LIMIT 1`;
+
+/** A live (not superseded) area of another lineage holding code $1; $2 lineage to ignore. */
+export const CODE_HOLDER = `
+  SELECT id, status FROM growing_areas WHERE upper(code) = upper($1) AND status <> 'superseded' AND lineage_id <> $2 LIMIT 1`;
+
+/** Moves area $1 to status $2; sets the code ($3), decision ($4) and issue date when given. */
+export const SET_STATUS = `
+  UPDATE growing_areas SET status = $2,
+    code = coalesce($3, code),
+    decision_no = coalesce($4, decision_no),
+    issued_on = CASE WHEN $2 IN ('issued', 'approved') THEN current_date ELSE issued_on END,
+    version = version + 1, updated_at = now()
+  WHERE id = $1`;
+
+/** Records a transition; $1 area, $2 from, $3 to, $4 actor, $5 decision, $6 note, $7 attachments (json). */
+export const INSERT_TRANSITION = `
+  INSERT INTO growing_area_transitions (growing_area_id, from_status, to_status, actor_id, decision_no, note, attachments)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+  RETURNING id, growing_area_id, from_status, to_status, actor_id, at, decision_no, note, attachments`;
+
+/** The transitions of every version of a lineage, oldest first; $1 lineage id. */
+export const LINEAGE_HISTORY = `
+  SELECT t.id, t.growing_area_id, g.version_no, t.from_status, t.to_status, t.actor_id,
+         u.display_name AS actor_name, t.at, t.decision_no, t.note, t.attachments
+  FROM growing_area_transitions t
+  JOIN growing_areas g ON g.id = t.growing_area_id
+  LEFT JOIN users u ON u.id = t.actor_id
+  WHERE g.lineage_id = $1
+  ORDER BY t.at, t.id`;
+
+/** The versions of a lineage; $1 lineage id. */
+export const LINEAGE_VERSIONS = `
+  SELECT id, version_no, status, code, decision_no, issued_on, updated_at FROM growing_areas WHERE lineage_id = $1 ORDER BY version_no`;
+
+/** Copies version $1 into a new draft version of the same lineage; $2 creator. */
+export const INSERT_REISSUE = `
+  INSERT INTO growing_areas (lineage_id, version_no, previous_id, scheme, markets, name, crop, variety, registrant_kind,
+    registrant_name, registrant_contact, technical_officer, commune_code, households, harvests_per_year,
+    expected_yield_tonnes, standard, certificates, created_by)
+  SELECT lineage_id, (SELECT max(version_no) + 1 FROM growing_areas x WHERE x.lineage_id = g.lineage_id), id, scheme, markets,
+    name, crop, variety, registrant_kind, registrant_name, registrant_contact, technical_officer, commune_code,
+    households, harvests_per_year, expected_yield_tonnes, standard, certificates, $2
+  FROM growing_areas g WHERE id = $1
+  RETURNING id, version_no`;
+
+/** Moves every plot of area $1 to area $2. */
+export const MOVE_PLOTS = `UPDATE plots SET growing_area_id = $2, version = version + 1, updated_at = now() WHERE growing_area_id = $1`;
+
+/** Every code ever given (superseded ones too, so a number is never handed out twice). */
+export const ALL_CODES = `SELECT code FROM growing_areas WHERE code IS NOT NULL`;

@@ -1,0 +1,117 @@
+// Inspections (biên bản kiểm tra / giám sát): a checklist, a conclusion that the lifecycle reads
+// (inspected_pass needs a "pass"), and geotagged photos stored as files with their metadata.
+import fs from 'node:fs/promises';
+import type { Viewer } from '../contracts/viewer.ts';
+import type { InspectionBody, PhotoQuery } from '../contracts/registry.ts';
+import type { Db } from '../db/index.ts';
+import { withEdits } from '../db/edit-context.ts';
+import { AppError } from '../plugins/errors.ts';
+import { requireCommune, requireStaff } from './access.ts';
+import { readJpegGeotag } from './exif.ts';
+import * as AREAS from './growing-areas.sql.ts';
+import * as SQL from './inspections.sql.ts';
+import { checkPhoto, resolveStored, storePhoto } from './photos.ts';
+
+// An inspection happens during the application (under_inspection) or as supervision of a code in
+// force; a draft or a closed code has nothing to inspect.
+const INSPECTABLE = ['under_inspection', 'issued', 'forwarded', 'approved', 'active', 'suspended'];
+
+type InspectionRow = Record<string, unknown> & { id: number; commune_code?: string };
+
+/** Records an inspection of an area by the signed-in officer. */
+export async function createInspection(db: Db, viewer: Viewer, areaId: number, body: InspectionBody): Promise<InspectionRow> {
+  requireStaff(viewer);
+  const id = await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+    const area = (await tx.query<{ status: string; commune_code: string }>(AREAS.LOCK_AREA, [areaId])).rows[0];
+    if (!area) throw new AppError('NOT_FOUND', `No growing area ${areaId}.`);
+    requireCommune(viewer, area.commune_code);
+    if (!INSPECTABLE.includes(area.status)) {
+      throw new AppError(
+        'CONFLICT',
+        `Growing area ${areaId} is ${area.status}; inspections are recorded under inspection or while a code is in force.`,
+      );
+    }
+    const { rows } = await tx.query<{ id: number }>(SQL.INSERT_INSPECTION, [
+      areaId,
+      viewer.userId,
+      body.inspectedOn,
+      JSON.stringify(body.checklist),
+      body.conclusion ?? null,
+      body.notes ?? null,
+    ]);
+    return rows[0]!.id;
+  });
+  return getInspection(db, viewer, id);
+}
+
+/** One inspection with its photos. */
+export async function getInspection(db: Db, viewer: Viewer, id: number): Promise<InspectionRow> {
+  requireStaff(viewer);
+  const row = (await db.query<InspectionRow & { commune_code: string }>(SQL.INSPECTION_BY_ID, [id])).rows[0];
+  if (!row) throw new AppError('NOT_FOUND', `No inspection ${id}.`);
+  requireCommune(viewer, row.commune_code);
+  const { commune_code: _c, ...rest } = row;
+  return rest;
+}
+
+/** The inspections of an area, newest first. */
+export async function listInspections(db: Db, viewer: Viewer, areaId: number): Promise<InspectionRow[]> {
+  requireStaff(viewer);
+  const area = (await db.query<{ commune_code: string }>(AREAS.AREA_BY_ID, [areaId])).rows[0];
+  if (!area) throw new AppError('NOT_FOUND', `No growing area ${areaId}.`);
+  requireCommune(viewer, area.commune_code);
+  return (await db.query<InspectionRow>(SQL.INSPECTIONS_OF_AREA, [areaId])).rows;
+}
+
+/**
+ * Stores a photo of an inspection. The position and time come from the query (the phone's GPS
+ * when the app took the photo) or else from the JPEG's own EXIF GPS tags.
+ */
+export async function addPhoto(
+  db: Db,
+  viewer: Viewer,
+  uploadDir: string,
+  inspectionId: number,
+  bytes: Uint8Array,
+  contentType: string | undefined,
+  query: PhotoQuery,
+): Promise<InspectionRow> {
+  await getInspection(db, viewer, inspectionId); // 404 / 403 before anything is written
+  const type = checkPhoto(bytes, contentType);
+  if ((query.lon === undefined) !== (query.lat === undefined)) {
+    throw new AppError('BAD_REQUEST', 'Give both lon and lat, or neither (the photo’s own GPS tags are used then).');
+  }
+  const exif = type === 'image/jpeg' ? readJpegGeotag(bytes) : null;
+  const lon = query.lon ?? exif?.lon ?? null;
+  const lat = query.lat ?? exif?.lat ?? null;
+  const takenAt = query.takenAt ?? exif?.takenAt ?? null;
+  const stored = await storePhoto(uploadDir, inspectionId, bytes, type);
+  try {
+    await withEdits(db, { userId: viewer.userId, origin: 'api' }, (tx) =>
+      tx.query(SQL.INSERT_PHOTO, [inspectionId, stored, type, bytes.length, takenAt, lon, lat]),
+    );
+  } catch (error) {
+    await fs.rm(resolveStored(uploadDir, stored), { force: true });
+    throw error;
+  }
+  return getInspection(db, viewer, inspectionId);
+}
+
+/** A stored photo's bytes and type, for staff of the area's commune. */
+export async function readPhoto(
+  db: Db,
+  viewer: Viewer,
+  uploadDir: string,
+  inspectionId: number,
+  photoId: number,
+): Promise<{ mime: string; bytes: Buffer }> {
+  await getInspection(db, viewer, inspectionId);
+  const row = (await db.query<{ file_path: string; mime: string }>(SQL.PHOTO_FILE, [inspectionId, photoId])).rows[0];
+  if (!row) throw new AppError('NOT_FOUND', `No photo ${photoId} in inspection ${inspectionId}.`);
+  try {
+    return { mime: row.mime, bytes: await fs.readFile(resolveStored(uploadDir, row.file_path)) };
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('NOT_FOUND', `The file of photo ${photoId} is missing from the upload folder.`);
+  }
+}

@@ -1,0 +1,37 @@
+// SQL of inspections (biên bản kiểm tra) and their geotagged photos.
+
+/** A new inspection; $1 area, $2 inspector, $3 date, $4 checklist (json), $5 conclusion, $6 notes. */
+export const INSERT_INSPECTION = `
+  INSERT INTO inspections (growing_area_id, inspector_id, inspected_on, checklist, conclusion, notes)
+  VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+  RETURNING id`;
+
+const INSPECTION_COLUMNS = `
+  i.id, i.growing_area_id, i.inspector_id, u.display_name AS inspector_name, i.inspected_on, i.checklist,
+  i.conclusion, i.notes, i.created_at,
+  coalesce((SELECT json_agg(json_build_object('id', ph.id, 'mime', ph.mime, 'bytes', ph.bytes, 'takenAt', ph.taken_at,
+             'lon', ST_X(ph.geom), 'lat', ST_Y(ph.geom)) ORDER BY ph.id)
+            FROM inspection_photos ph WHERE ph.inspection_id = i.id), '[]'::json) AS photos`;
+
+/** One inspection with its photos and the commune of its area; $1 id. */
+export const INSPECTION_BY_ID = `
+  SELECT ${INSPECTION_COLUMNS}, g.commune_code
+  FROM inspections i JOIN growing_areas g ON g.id = i.growing_area_id LEFT JOIN users u ON u.id = i.inspector_id
+  WHERE i.id = $1`;
+
+/** Inspections of an area, newest first; $1 area id. */
+export const INSPECTIONS_OF_AREA = `
+  SELECT ${INSPECTION_COLUMNS}
+  FROM inspections i LEFT JOIN users u ON u.id = i.inspector_id
+  WHERE i.growing_area_id = $1
+  ORDER BY i.inspected_on DESC, i.id DESC`;
+
+/** A photo record; $1 inspection, $2 path, $3 mime, $4 bytes, $5 taken at, $6 lon, $7 lat. */
+export const INSERT_PHOTO = `
+  INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom)
+  VALUES ($1, $2, $3, $4, $5::timestamptz,
+          CASE WHEN $6::float8 IS NULL OR $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END)
+  RETURNING id`;
+
+/** A photo's file; $1 inspection, $2 photo id. */
+export const PHOTO_FILE = `SELECT file_path, mime, bytes FROM inspection_photos WHERE inspection_id = $1 AND id = $2`;

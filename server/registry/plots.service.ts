@@ -1,0 +1,117 @@
+// Plot records kept by the registry: the plot profile with its cadastral links, the farm diary
+// checked against the allowed-substance lists of the area's markets, and residue tests.
+import type { Viewer } from '../contracts/viewer.ts';
+import type { DiaryBody, ResidueBody } from '../contracts/registry.ts';
+import type { Db, Queryable } from '../db/index.ts';
+import { withEdits } from '../db/edit-context.ts';
+import { AppError } from '../plugins/errors.ts';
+import { checkDiaryEntry, marketsToCheck, strictestMrl, type SubstanceRule } from '../domain/substances.ts';
+import { requireCommune, requireStaff } from './access.ts';
+import { linkParcels } from './growing-areas.service.ts';
+import * as SQL from './plots.sql.ts';
+
+type PlotContext = {
+  id: number;
+  farmer_id: number | null;
+  commune_code: string;
+  crop: string;
+  expected_harvest: string | null;
+  markets: string[];
+};
+
+async function plotFor(q: Queryable, viewer: Viewer, id: number, write: boolean): Promise<PlotContext> {
+  const plot = (await q.query<PlotContext>(SQL.PLOT_CONTEXT, [id])).rows[0];
+  const own = viewer.role === 'farmer' && viewer.farmerId !== null && plot?.farmer_id === viewer.farmerId;
+  if (own && !write) return plot!;
+  requireStaff(viewer);
+  if (!plot) throw new AppError('NOT_FOUND', `No plot ${id}.`);
+  requireCommune(viewer, plot.commune_code);
+  return plot;
+}
+
+/** A plot's profile (no personal data) for its farmer or staff of its commune. */
+export async function getPlot(db: Db, viewer: Viewer, id: number): Promise<Record<string, unknown>> {
+  await plotFor(db, viewer, id, false);
+  return (await db.query(SQL.PLOT_PROFILE, [id])).rows[0]!;
+}
+
+/** Recomputes the plot's cadastral links (after the parcels or the plot changed). */
+export async function relinkParcels(db: Db, viewer: Viewer, id: number): Promise<Record<string, unknown>> {
+  await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+    await plotFor(tx, viewer, id, true);
+    await linkParcels(tx, [id]);
+  });
+  return getPlot(db, viewer, id);
+}
+
+/** Records a diary entry, flagged when a market of the area does not allow the substance or the interval runs past harvest. */
+export async function addDiaryEntry(
+  db: Db,
+  viewer: Viewer,
+  plotId: number,
+  body: DiaryBody,
+): Promise<Record<string, unknown> & { flags: unknown[] }> {
+  return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+    const plot = await plotFor(tx, viewer, plotId, true);
+    const rules = (await tx.query<SubstanceRule>(SQL.SUBSTANCE_RULES, [marketsToCheck(plot.markets)])).rows;
+    const verdict = checkDiaryEntry(
+      { activeIngredient: body.activeIngredient, appliedOn: body.appliedOn, phiDays: body.phiDays ?? null },
+      plot.markets,
+      rules,
+      plot.expected_harvest,
+    );
+    const { rows } = await tx.query(SQL.INSERT_DIARY, [
+      plotId,
+      body.appliedOn,
+      body.pesticide,
+      body.activeIngredient,
+      body.dose ?? null,
+      body.phiDays ?? null,
+      verdict.flagged,
+      verdict.flagged ? verdict.flags.map((f) => f.message).join(' ') : null,
+      viewer.userId,
+    ]);
+    return { ...rows[0]!, flags: verdict.flags };
+  });
+}
+
+/** A plot's diary. */
+export async function listDiary(db: Db, viewer: Viewer, plotId: number): Promise<Record<string, unknown>[]> {
+  await plotFor(db, viewer, plotId, false);
+  return (await db.query(SQL.DIARY_OF_PLOT, [plotId])).rows;
+}
+
+/** Records a residue test; without an explicit verdict it passes when within the strictest MRL of the area's markets. */
+export async function addResidueTest(db: Db, viewer: Viewer, plotId: number, body: ResidueBody): Promise<Record<string, unknown>> {
+  return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+    const plot = await plotFor(tx, viewer, plotId, true);
+    let passed = body.passed;
+    let mrl: number | null = null;
+    if (passed === undefined) {
+      const rules = (await tx.query<SubstanceRule>(SQL.SUBSTANCE_RULES, [marketsToCheck(plot.markets)])).rows;
+      mrl = strictestMrl(body.activeIngredient, plot.markets, rules);
+      if (mrl === null) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `No maximum residue limit is listed for ${body.activeIngredient} in ${marketsToCheck(plot.markets).join(', ')}; give the lab's verdict (passed).`,
+        );
+      }
+      passed = body.resultMgKg <= mrl;
+    }
+    const { rows } = await tx.query(SQL.INSERT_RESIDUE, [
+      plotId,
+      body.sampledOn,
+      body.lab ?? null,
+      body.activeIngredient,
+      body.resultMgKg,
+      passed,
+    ]);
+    return { ...rows[0]!, mrlMgKg: mrl };
+  });
+}
+
+/** A plot's residue tests. */
+export async function listResidueTests(db: Db, viewer: Viewer, plotId: number): Promise<Record<string, unknown>[]> {
+  await plotFor(db, viewer, plotId, false);
+  return (await db.query(SQL.RESIDUES_OF_PLOT, [plotId])).rows;
+}

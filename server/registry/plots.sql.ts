@@ -1,0 +1,48 @@
+// SQL of plot records kept by the registry: the plot profile, farm diary and residue tests.
+
+/** A plot with its area's markets and the farmer's commune; $1 id. */
+export const PLOT_CONTEXT = `
+  SELECT p.id, p.farmer_id, p.commune_code, p.crop, p.expected_harvest, p.growing_area_id,
+         coalesce(g.markets, '{}') AS markets
+  FROM plots p LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  WHERE p.id = $1`;
+
+/** The plot profile without personal data; $1 id. */
+export const PLOT_PROFILE = `
+  SELECT p.id, p.farmer_id, p.commune_code, p.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, p.variety,
+         p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2, p.growing_area_id,
+         g.code AS growing_area_code, g.status AS growing_area_status, coalesce(g.markets, '{}') AS markets,
+         coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, 'sheet', pa.sheet,
+                    'parcel', pa.parcel_no, 'landUseCode', pa.land_use_code,
+                    'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
+                    ORDER BY pp.share_m2 DESC)
+                   FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id), '[]'::json) AS parcels,
+         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+  FROM plots p JOIN crops c ON c.code = p.crop LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  WHERE p.id = $1`;
+
+/** Allowed-substance rows for the markets $1 (text[]). */
+export const SUBSTANCE_RULES = `
+  SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances WHERE market = ANY ($1::text[])`;
+
+/** A diary entry; $1 plot … $8 creator. */
+export const INSERT_DIARY = `
+  INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  RETURNING id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_at`;
+
+/** A plot's diary, newest first; $1 plot. */
+export const DIARY_OF_PLOT = `
+  SELECT id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_at
+  FROM diary_entries WHERE plot_id = $1 ORDER BY applied_on DESC, id DESC`;
+
+/** A residue test; $1 plot … $6 passed. */
+export const INSERT_RESIDUE = `
+  INSERT INTO residue_tests (plot_id, sampled_on, lab, active_ingredient, result_mg_kg, passed)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  RETURNING id, plot_id, sampled_on, lab, active_ingredient, result_mg_kg, passed`;
+
+/** A plot's residue tests, newest first; $1 plot. */
+export const RESIDUES_OF_PLOT = `
+  SELECT id, plot_id, sampled_on, lab, active_ingredient, result_mg_kg, passed
+  FROM residue_tests WHERE plot_id = $1 ORDER BY sampled_on DESC, id DESC`;

@@ -1,0 +1,74 @@
+// SQL of the search box. Each statement returns rows of one kind with a bbox and a center to fly
+// to; only SEARCH_OWNERS reads personal data, and the service runs it for staff alone.
+
+const PLACE = (g: string): string => `
+  json_build_array(ST_XMin(${g}), ST_YMin(${g}), ST_XMax(${g}), ST_YMax(${g})) AS bbox,
+  json_build_array(ST_X(ST_PointOnSurface(${g})), ST_Y(ST_PointOnSurface(${g}))) AS center`;
+
+const UNIT_PREFIX = `'^(Xã|Phường|Thị trấn|Thành phố|TP\\.?|Huyện|Tỉnh|Thị xã)\\s+'`;
+
+/**
+ * Parcels by sheet $2 and number $3, in the commune $1 (old or current code or name; NULL = any
+ * commune); $4 limit. A current unit stands for the old communes merged into it.
+ */
+export const SEARCH_PARCEL = `
+  WITH input_units AS (
+    SELECT id, code FROM admin_units
+    WHERE $1::text IS NOT NULL AND (code = $1 OR vn_fold(name) LIKE '%' || vn_fold(regexp_replace($1, ${UNIT_PREFIX}, '', 'i')) || '%')
+  ), codes AS (
+    SELECT $1::text AS code WHERE $1::text IS NOT NULL
+    UNION SELECT code FROM input_units
+    UNION SELECT o.code FROM admin_units o, admin_current_units(o.id) c WHERE c.id IN (SELECT id FROM input_units)
+  )
+  SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address,
+         (SELECT name FROM admin_units a WHERE a.code = p.commune_code AND a.valid_from <= p.commune_ref_date
+            AND (a.valid_to IS NULL OR a.valid_to > p.commune_ref_date) ORDER BY a.valid_from DESC LIMIT 1) AS commune_name,
+         ${PLACE('p.geom')}
+  FROM parcels p
+  WHERE p.sheet = $2 AND p.parcel_no = $3 AND ($1::text IS NULL OR p.commune_code IN (SELECT code FROM codes))
+  ORDER BY p.commune_code
+  LIMIT $4`;
+
+/** Growing areas whose code starts with $1 (normalised), public fields; $2 limit. */
+export const SEARCH_CODES = `
+  SELECT g.id, g.code, g.status, g.name, c.name_vi AS crop_name_vi, ${PLACE('g.geom')}
+  FROM growing_areas g JOIN crops c ON c.code = g.crop
+  WHERE g.code IS NOT NULL AND g.status <> 'superseded' AND g.geom IS NOT NULL AND upper(g.code) LIKE upper($1) || '%'
+  ORDER BY g.code
+  LIMIT $2`;
+
+/** Administrative units, old and current, whose name contains $1; each with today's units. $2 limit. */
+export const SEARCH_UNITS = `
+  SELECT u.id, u.code, u.name, u.level, u.valid_to,
+         (u.valid_to IS NULL OR u.valid_to > current_date) AS current,
+         (SELECT string_agg(c.name, ', ' ORDER BY c.code) FROM admin_current_units(u.id) c
+            WHERE c.level IN ('ward', 'commune', 'town') AND c.id <> u.id) AS today,
+         CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(u.geom), ST_YMin(u.geom), ST_XMax(u.geom), ST_YMax(u.geom)) END AS bbox,
+         CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_X(ST_PointOnSurface(u.geom)), ST_Y(ST_PointOnSurface(u.geom))) END AS center
+  FROM admin_units u
+  WHERE vn_fold(u.name) LIKE '%' || vn_fold($1) || '%' AND u.level <> 'province'
+  ORDER BY (u.valid_to IS NULL) DESC, length(u.name), u.code
+  LIMIT $2`;
+
+/** Parcels whose address contains $1 (accent-insensitive); $2 limit. */
+export const SEARCH_ADDRESSES = `
+  SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.address, ${PLACE('p.geom')}
+  FROM parcels p
+  WHERE vn_fold(p.address) LIKE '%' || vn_fold($1) || '%'
+  ORDER BY length(p.address), p.id
+  LIMIT $2`;
+
+/**
+ * Parcel owners whose name contains $1, in today's communes $2 (NULL = all), mapped from the
+ * parcel's old commune through the lineage; $3 limit. Personal data: staff only, logged.
+ */
+export const SEARCH_OWNERS = `
+  SELECT o.parcel_id, o.owner_name, p.commune_code, p.sheet, p.parcel_no, ${PLACE('p.geom')}
+  FROM parcel_owners o JOIN parcels p ON p.id = o.parcel_id
+  WHERE vn_fold(o.owner_name) LIKE '%' || vn_fold($1) || '%'
+    AND ($2::text[] IS NULL OR p.commune_code = ANY ($2) OR EXISTS (
+      SELECT 1 FROM admin_units a, admin_current_units(a.id) c
+      WHERE a.code = p.commune_code AND a.valid_from <= p.commune_ref_date
+        AND (a.valid_to IS NULL OR a.valid_to > p.commune_ref_date) AND c.code = ANY ($2)))
+  ORDER BY o.owner_name, p.id
+  LIMIT $3`;

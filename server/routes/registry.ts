@@ -1,0 +1,283 @@
+// The growing-area registry under /api (JSON; errors as problem+json). Thin: each handler reads
+// the viewer and calls one service; the services enforce roles and communes.
+//
+//   GET    /api/farmers?commune&q&limit&offset      officers (their communes), admin: farmers with personal data (logged)
+//   POST   /api/farmers                             register a farmer (gets a card lookup code)
+//   GET    /api/farmers/:id                         profile (officers of the commune, admin, the farmer)
+//   PATCH  /api/farmers/:id                         change profile
+//   GET    /api/farmers/:id/plots                   the farmer's plots
+//   GET    /api/me                                  signed-in farmer: own profile
+//   GET    /api/me/plots                            signed-in farmer: own plots
+//   GET    /api/farmer-cards/:code/plots            anyone holding the card code: plots, no personal data
+//   GET    /api/growing-areas?commune&status&crop&scheme&limit&offset
+//   POST   /api/growing-areas                       create a draft (optionally with plotIds)
+//   GET    /api/growing-areas/:id                   profile, member plots, allowed next statuses
+//   PATCH  /api/growing-areas/:id                   edit a draft
+//   POST   /api/growing-areas/:id/plots             add plots {plotIds} to a draft
+//   DELETE /api/growing-areas/:id/plots/:plotId     remove a plot from a draft
+//   POST   /api/growing-areas/:id/transitions       {to, decisionNo?, code?, note?, attachments?}; 409 lists allowed
+//   GET    /api/growing-areas/:id/history           every transition of every version of the lineage
+//   POST   /api/growing-areas/:id/reissue           new draft version, old one superseded
+//   GET    /api/growing-areas/:id/proposed-code     next code for the province's pattern (editable)
+//   GET    /api/growing-areas/:id/inspections       inspections with photos
+//   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}
+//   GET    /api/growing-areas/:id/profile.geojson | profile.csv | profile.html   exports
+//   GET    /api/growing-areas/:id/eudr.geojson?points   EUDR geolocation file of the area's plots
+//   GET    /api/inspections/:id                     one inspection
+//   POST   /api/inspections/:id/photos?lon&lat&takenAt   body: the JPEG/PNG/WebP itself (≤ 10 MiB)
+//   GET    /api/inspections/:id/photos/:photoId     the stored photo
+//   GET    /api/plots/:id                           plot profile with cadastral links
+//   POST   /api/plots/:id/parcel-links              recompute the cadastral links
+//   GET    /api/plots/:id/diary  POST …/diary       farm diary (entries flagged against the markets' lists)
+//   GET    /api/plots/:id/residue-tests  POST …     residue tests
+//   GET    /api/eudr/export?commune&points          EUDR file of every plot in the viewer's communes
+//   POST   /api/eudr/validate                       checks any EUDR GeoJSON (public)
+//   GET    /api/statistics/growing-areas            counts and hectares per commune, crop, status (public)
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AreaPlotParams,
+  DiaryBody,
+  EudrQuery,
+  FarmerBody,
+  FarmerListQuery,
+  FarmerPatch,
+  GrowingAreaBody,
+  GrowingAreaListQuery,
+  GrowingAreaPatch,
+  IdParams,
+  InspectionBody,
+  PhotoParams,
+  PhotoQuery,
+  PlotIdsBody,
+  ReissueBody,
+  ResidueBody,
+  TransitionBody,
+  CodeParams,
+} from '../contracts/registry.ts';
+import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
+import type { AppContext } from '../context.ts';
+import { EUDR_MAX_BYTES, validateEudrGeoJson } from '../domain/eudr.ts';
+import { Type } from '@sinclair/typebox';
+import * as exportsService from '../registry/exports.service.ts';
+import * as farmers from '../registry/farmers.service.ts';
+import * as areas from '../registry/growing-areas.service.ts';
+import * as inspections from '../registry/inspections.service.ts';
+import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../registry/photos.ts';
+import * as plots from '../registry/plots.service.ts';
+import { growingAreaStatistics } from '../registry/statistics.service.ts';
+
+/** The viewer the auth plugin put on the request; anonymous if the plugin is not registered (a bare test app). */
+export function viewerOf(request: FastifyRequest): Viewer {
+  return (request.viewer as Viewer | null | undefined) ?? ANONYMOUS;
+}
+
+const ExportQuery = Type.Object(
+  { commune: Type.Optional(Type.String({ pattern: '^[0-9]{5}$' })), points: Type.Optional(Type.Boolean()) },
+  { additionalProperties: false },
+);
+
+function attachment(reply: FastifyReply, type: string, name: string): FastifyReply {
+  return reply.type(type).header('Content-Disposition', `attachment; filename="${name}"`).header('Cache-Control', 'no-store');
+}
+
+/** Registers the registry routes. */
+export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const { db, config } = ctx;
+  type Req<P = unknown, Q = unknown, B = unknown> = FastifyRequest<{ Params: P; Querystring: Q; Body: B }>;
+
+  // Farmers
+  app.get('/api/farmers', { schema: { querystring: FarmerListQuery } }, (req: Req<unknown, FarmerListQuery>) =>
+    farmers.listFarmers(db, viewerOf(req), req.query),
+  );
+  app.post('/api/farmers', { schema: { body: FarmerBody } }, async (req: Req<unknown, unknown, FarmerBody>, reply) =>
+    reply.status(201).send(await farmers.createFarmer(db, viewerOf(req), req.body)),
+  );
+  app.get('/api/farmers/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
+    farmers.getFarmer(db, viewerOf(req), req.params.id),
+  );
+  app.patch('/api/farmers/:id', { schema: { params: IdParams, body: FarmerPatch } }, (req: Req<IdParams, unknown, FarmerPatch>) =>
+    farmers.updateFarmer(db, viewerOf(req), req.params.id, req.body),
+  );
+  app.get('/api/farmers/:id/plots', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({
+    plots: await farmers.farmerPlots(db, viewerOf(req), req.params.id),
+  }));
+  app.get('/api/me', (req) => farmers.myProfile(db, viewerOf(req)));
+  app.get('/api/me/plots', async (req) => ({ plots: await farmers.myPlots(db, viewerOf(req)) }));
+  app.get('/api/farmer-cards/:code/plots', { schema: { params: CodeParams } }, async (req: Req<CodeParams>, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    return farmers.plotsByLookupCode(db, req.params.code);
+  });
+
+  // Growing areas and their lifecycle
+  app.get('/api/growing-areas', { schema: { querystring: GrowingAreaListQuery } }, (req: Req<unknown, GrowingAreaListQuery>) =>
+    areas.listAreas(db, viewerOf(req), req.query),
+  );
+  app.post('/api/growing-areas', { schema: { body: GrowingAreaBody } }, async (req: Req<unknown, unknown, GrowingAreaBody>, reply) => {
+    const area = await areas.createArea(db, viewerOf(req), req.body);
+    return reply.status(201).header('Location', `/api/growing-areas/${area.id}`).send(area);
+  });
+  app.get('/api/growing-areas/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
+    areas.getArea(db, viewerOf(req), req.params.id),
+  );
+  app.patch(
+    '/api/growing-areas/:id',
+    { schema: { params: IdParams, body: GrowingAreaPatch } },
+    (req: Req<IdParams, unknown, GrowingAreaPatch>) => areas.updateArea(db, viewerOf(req), req.params.id, req.body),
+  );
+  app.post(
+    '/api/growing-areas/:id/plots',
+    { schema: { params: IdParams, body: PlotIdsBody } },
+    (req: Req<IdParams, unknown, PlotIdsBody>) => areas.addPlots(db, viewerOf(req), req.params.id, req.body.plotIds),
+  );
+  app.delete('/api/growing-areas/:id/plots/:plotId', { schema: { params: AreaPlotParams } }, (req: Req<AreaPlotParams>) =>
+    areas.removePlot(db, viewerOf(req), req.params.id, req.params.plotId),
+  );
+  app.post(
+    '/api/growing-areas/:id/transitions',
+    { schema: { params: IdParams, body: TransitionBody } },
+    async (req: Req<IdParams, unknown, TransitionBody>, reply) =>
+      reply.status(201).send(await areas.transition(db, viewerOf(req), req.params.id, req.body)),
+  );
+  app.get('/api/growing-areas/:id/history', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
+    areas.history(db, viewerOf(req), req.params.id),
+  );
+  app.post(
+    '/api/growing-areas/:id/reissue',
+    { schema: { params: IdParams, body: ReissueBody } },
+    async (req: Req<IdParams, unknown, ReissueBody>, reply) => {
+      const area = await areas.reissue(db, viewerOf(req), req.params.id, req.body ?? {});
+      return reply.status(201).header('Location', `/api/growing-areas/${area.id}`).send(area);
+    },
+  );
+  app.get('/api/growing-areas/:id/proposed-code', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
+    areas.proposedCode(db, viewerOf(req), req.params.id),
+  );
+
+  // Inspections and photos
+  app.get('/api/growing-areas/:id/inspections', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({
+    inspections: await inspections.listInspections(db, viewerOf(req), req.params.id),
+  }));
+  app.post(
+    '/api/growing-areas/:id/inspections',
+    { schema: { params: IdParams, body: InspectionBody } },
+    async (req: Req<IdParams, unknown, InspectionBody>, reply) =>
+      reply.status(201).send(await inspections.createInspection(db, viewerOf(req), req.params.id, req.body)),
+  );
+  app.get('/api/inspections/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
+    inspections.getInspection(db, viewerOf(req), req.params.id),
+  );
+  await app.register(async (scope) => {
+    // Photos arrive as the raw image body (a phone posts the file as is); only image types parse here.
+    scope.addContentTypeParser(
+      [...PHOTO_TYPES, 'application/octet-stream'],
+      { parseAs: 'buffer', bodyLimit: MAX_PHOTO_BYTES },
+      (_req, body, done) => done(null, body),
+    );
+    scope.post(
+      '/api/inspections/:id/photos',
+      { bodyLimit: MAX_PHOTO_BYTES, schema: { params: IdParams, querystring: PhotoQuery } },
+      async (req: Req<IdParams, PhotoQuery, Buffer>, reply) => {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const declared = req.headers['content-type'] === 'application/octet-stream' ? undefined : req.headers['content-type'];
+        return reply
+          .status(201)
+          .send(await inspections.addPhoto(db, viewerOf(req), config.uploadDir, req.params.id, bytes, declared, req.query));
+      },
+    );
+  });
+  app.get('/api/inspections/:id/photos/:photoId', { schema: { params: PhotoParams } }, async (req: Req<PhotoParams>, reply) => {
+    const photo = await inspections.readPhoto(db, viewerOf(req), config.uploadDir, req.params.id, req.params.photoId);
+    return reply
+      .type(photo.mime)
+      .header('Cache-Control', 'private, max-age=3600')
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(photo.bytes);
+  });
+
+  // Plots: profile, cadastral links, diary, residue tests
+  app.get('/api/plots/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) => plots.getPlot(db, viewerOf(req), req.params.id));
+  app.post('/api/plots/:id/parcel-links', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
+    plots.relinkParcels(db, viewerOf(req), req.params.id),
+  );
+  app.get('/api/plots/:id/diary', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({
+    entries: await plots.listDiary(db, viewerOf(req), req.params.id),
+  }));
+  app.post(
+    '/api/plots/:id/diary',
+    { schema: { params: IdParams, body: DiaryBody } },
+    async (req: Req<IdParams, unknown, DiaryBody>, reply) =>
+      reply.status(201).send(await plots.addDiaryEntry(db, viewerOf(req), req.params.id, req.body)),
+  );
+  app.get('/api/plots/:id/residue-tests', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({
+    tests: await plots.listResidueTests(db, viewerOf(req), req.params.id),
+  }));
+  app.post(
+    '/api/plots/:id/residue-tests',
+    { schema: { params: IdParams, body: ResidueBody } },
+    async (req: Req<IdParams, unknown, ResidueBody>, reply) =>
+      reply.status(201).send(await plots.addResidueTest(db, viewerOf(req), req.params.id, req.body)),
+  );
+
+  // Exports
+  app.get('/api/growing-areas/:id/profile.geojson', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) =>
+    attachment(reply, 'application/geo+json', `growing-area-${req.params.id}.geojson`).send(
+      await exportsService.profileGeoJson(db, viewerOf(req), req.params.id),
+    ),
+  );
+  app.get('/api/growing-areas/:id/profile.csv', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) =>
+    attachment(reply, 'text/csv; charset=utf-8', `growing-area-${req.params.id}.csv`).send(
+      await exportsService.profileCsv(db, viewerOf(req), req.params.id),
+    ),
+  );
+  app.get('/api/growing-areas/:id/profile.html', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) =>
+    reply
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
+      .send(await exportsService.profileHtml(db, viewerOf(req), req.params.id)),
+  );
+  app.get(
+    '/api/growing-areas/:id/eudr.geojson',
+    { schema: { params: IdParams, querystring: EudrQuery } },
+    async (req: Req<IdParams, EudrQuery>, reply) => {
+      const file = await exportsService.eudrExport(
+        db,
+        viewerOf(req),
+        { growingAreaId: req.params.id },
+        { points: req.query.points ?? false },
+      );
+      return attachment(reply, 'application/geo+json', `eudr-growing-area-${req.params.id}.geojson`).send(file.text);
+    },
+  );
+  app.get(
+    '/api/eudr/export',
+    { schema: { querystring: ExportQuery } },
+    async (req: Req<unknown, { commune?: string; points?: boolean }>, reply) => {
+      const file = await exportsService.eudrExport(
+        db,
+        viewerOf(req),
+        { ...(req.query.commune ? { commune: req.query.commune } : {}) },
+        { points: req.query.points ?? false },
+      );
+      return attachment(reply, 'application/geo+json', `eudr-${req.query.commune ?? 'all'}.geojson`).send(file.text);
+    },
+  );
+  await app.register(async (scope) => {
+    // The validator reads the text itself: decimals are lost once JSON is parsed (105.600000 → 105.6).
+    scope.removeContentTypeParser(['application/json']);
+    scope.addContentTypeParser(
+      ['application/json', 'application/geo+json', 'text/plain'],
+      { parseAs: 'string', bodyLimit: EUDR_MAX_BYTES + 1024 },
+      (_req, body, done) => done(null, body),
+    );
+    scope.post('/api/eudr/validate', { bodyLimit: EUDR_MAX_BYTES + 1024 }, async (req: Req<unknown, unknown, string>) => {
+      const text = typeof req.body === 'string' ? req.body : '';
+      return validateEudrGeoJson(text);
+    });
+  });
+
+  app.get('/api/statistics/growing-areas', async (_req, reply) => {
+    reply.header('Cache-Control', 'public, max-age=60');
+    return growingAreaStatistics(db);
+  });
+}

@@ -1,0 +1,340 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { validateEudrGeoJson } from '../../server/domain/eudr.ts';
+import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+let fx: Fixture;
+let uploadDir: string;
+let as: (userId: number) => Record<string, string>;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  fx = await loadRegistryFixture(db);
+  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-uploads-'));
+  app = await registryTestApp(db, uploadDir);
+  as = await signInAll(app, fx);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  await fs.rm(uploadDir, { recursive: true, force: true });
+});
+
+const accessLog = async (userId: number) =>
+  (await db.query<{ subject: string; purpose: string }>('SELECT subject, purpose FROM access_log WHERE user_id = $1 ORDER BY id', [userId]))
+    .rows;
+
+describe('farmers and their plots', () => {
+  it('lets an officer register a farmer, gives a card code, and logs every reveal of personal data', async () => {
+    const officer = as(fx.users.officer);
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/farmers',
+      headers: officer,
+      payload: {
+        communeCode: '29869',
+        hamlet: 'Ấp Tân Hậu',
+        fullName: 'Lê Văn Bình',
+        citizenId: '087111222333',
+        phone: '0901234567',
+        address: 'Ấp Tân Hậu',
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const farmer = res.json();
+    expect(farmer).toMatchObject({ fullName: 'Lê Văn Bình', citizenId: '087111222333', communeCode: '29869' });
+    expect(farmer.lookupCode).toMatch(/^ND-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+    const edits = (
+      await db.query<{ collection: string; user_id: number; origin: string }>(
+        `SELECT collection, user_id, origin FROM edit_log WHERE feature_id = $1 AND collection LIKE 'farmer%'`,
+        [String(farmer.id)],
+      )
+    ).rows;
+    expect(edits.map((e) => e.collection).sort()).toEqual(['farmer_private', 'farmers']);
+    expect(edits.every((e) => e.user_id === fx.users.officer && e.origin === 'api')).toBe(true);
+
+    const list = await app.inject({ url: '/api/farmers?q=binh', headers: officer });
+    expect(list.json().farmers.map((f: { id: number }) => f.id)).toEqual([farmer.id]);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${farmer.id}`,
+      headers: officer,
+      payload: { phone: null, hamlet: 'Ấp Tân Dinh' },
+    });
+    expect(patched.json()).toMatchObject({ phone: null, hamlet: 'Ấp Tân Dinh', fullName: 'Lê Văn Bình', version: 2 });
+    expect((await accessLog(fx.users.officer)).filter((a) => a.subject === `farmer:${farmer.id}`).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('keeps other communes, planners, farmers and visitors away from personal data', async () => {
+    for (const [who, status] of [
+      [fx.users.officerElsewhere, 403],
+      [fx.users.planner, 403],
+      [fx.users.otherFarmer, 403],
+    ] as const) {
+      expect((await app.inject({ url: `/api/farmers/${fx.farmers.nam}`, headers: as(who) })).statusCode).toBe(status);
+    }
+    expect((await app.inject({ url: `/api/farmers/${fx.farmers.nam}` })).statusCode).toBe(401);
+    const elsewhere = await app.inject({ url: '/api/farmers', headers: as(fx.users.officerElsewhere) });
+    expect(elsewhere.json().farmers.some((f: { id: number }) => f.id === fx.farmers.nam)).toBe(false);
+    expect((await app.inject({ url: '/api/farmers?commune=29869', headers: as(fx.users.officerElsewhere) })).statusCode).toBe(403);
+    expect(await accessLog(fx.users.officerElsewhere)).toEqual([]);
+  });
+
+  it('shows a signed-in farmer exactly their own plots', async () => {
+    const own = (await db.query<{ id: number }>('SELECT id FROM plots WHERE farmer_id = $1 ORDER BY id', [fx.farmers.nam])).rows.map(
+      (r) => r.id,
+    );
+    const res = await app.inject({ url: '/api/me/plots', headers: as(fx.users.farmer) });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().plots.map((p: { id: number }) => p.id)).toEqual(own);
+    expect(own.length).toBeGreaterThanOrEqual(5);
+    const lan = await app.inject({ url: '/api/me/plots', headers: as(fx.users.otherFarmer) });
+    expect(lan.json().plots.map((p: { id: number }) => p.id)).toEqual([fx.plots.lanMango]);
+    expect(res.json().plots[0].geometry.type).toBe('Polygon');
+    const me = await app.inject({ url: '/api/me', headers: as(fx.users.farmer) });
+    expect(me.json()).toMatchObject({ id: fx.farmers.nam, fullName: 'Nguyễn Văn Nam' });
+    expect((await app.inject({ url: '/api/me/plots' })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/me/plots', headers: as(fx.users.officer) })).statusCode).toBe(403);
+    expect((await app.inject({ url: `/api/plots/${fx.plots.lanMango}`, headers: as(fx.users.farmer) })).statusCode).toBe(403);
+    expect((await app.inject({ url: `/api/plots/${fx.plots.rice}`, headers: as(fx.users.farmer) })).statusCode).toBe(200);
+  });
+
+  it('shows plots, never a name, to whoever holds the card code', async () => {
+    const res = await app.inject({ url: '/api/farmer-cards/nd-test-nam1/plots' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().plots.length).toBeGreaterThanOrEqual(5);
+    expect(res.body).not.toMatch(/Nguyễn Văn Nam|087123456789|0912345678/);
+    const wrong = await app.inject({ url: '/api/farmer-cards/ND-XXXX-XXXX/plots' });
+    expect(wrong.statusCode).toBe(404);
+  });
+});
+
+describe('farm diary and residue tests', () => {
+  let exportArea: number;
+  beforeAll(async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: as(fx.users.officer),
+      payload: {
+        name: 'Vùng xoài xuất khẩu',
+        scheme: 'export-puc',
+        crop: 'mango',
+        communeCode: '29869',
+        markets: ['CN', 'US'],
+        registrantName: 'HTX Mỹ Xương',
+        plotIds: [fx.plots.mangoA],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    exportArea = res.json().id;
+  });
+
+  it('flags a substance that a market of the area forbids, and keeps an allowed one clean', async () => {
+    const url = `/api/plots/${fx.plots.mangoA}/diary`;
+    const bad = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(fx.users.officer),
+      payload: { appliedOn: '2026-03-01', pesticide: 'Bavistin 50FL', activeIngredient: 'carbendazim', dose: '1 ml/l', phiDays: 14 },
+    });
+    expect(bad.statusCode, bad.body).toBe(201);
+    expect(bad.json()).toMatchObject({ flagged: true });
+    expect(bad.json().flags.map((f: { market: string; reason: string }) => `${f.market}:${f.reason}`)).toEqual([
+      'CN:not-allowed',
+      'US:not-listed',
+    ]);
+    const ok = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(fx.users.officer),
+      payload: { appliedOn: '2026-03-01', pesticide: 'Vertimec 1.8EC', activeIngredient: 'Abamectin', phiDays: 7 },
+    });
+    expect(ok.json()).toMatchObject({ flagged: false, flag_reason: null });
+    const list = await app.inject({ url, headers: as(fx.users.farmer) });
+    expect(
+      list
+        .json()
+        .entries.map((e: { flagged: boolean }) => e.flagged)
+        .sort(),
+    ).toEqual([false, true]);
+    expect(
+      (
+        await app.inject({
+          method: 'POST',
+          url,
+          headers: as(fx.users.farmer),
+          payload: { appliedOn: '2026-03-01', pesticide: 'x', activeIngredient: 'y' },
+        })
+      ).statusCode,
+    ).toBe(403);
+    expect(exportArea).toBeGreaterThan(0);
+  });
+
+  it('judges a residue test against the strictest limit of the markets', async () => {
+    const url = `/api/plots/${fx.plots.mangoA}/residue-tests`;
+    const over = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(fx.users.officer),
+      payload: { sampledOn: '2026-04-01', lab: 'Trung tâm Kiểm nghiệm', activeIngredient: 'Abamectin', resultMgKg: 0.015 },
+    });
+    expect(over.statusCode, over.body).toBe(201);
+    expect(over.json()).toMatchObject({ passed: false, mrlMgKg: 0.01 });
+    const under = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(fx.users.officer),
+      payload: { sampledOn: '2026-04-01', activeIngredient: 'Abamectin', resultMgKg: 0.005 },
+    });
+    expect(under.json().passed).toBe(true);
+    const unknown = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(fx.users.officer),
+      payload: { sampledOn: '2026-04-01', activeIngredient: 'Unknownin', resultMgKg: 1 },
+    });
+    expect(unknown.statusCode).toBe(422);
+    const negative = await app.inject({
+      method: 'POST',
+      url,
+      headers: as(fx.users.officer),
+      payload: { sampledOn: '2026-04-01', activeIngredient: 'Abamectin', resultMgKg: -1 },
+    });
+    expect(negative.statusCode).toBe(400);
+    expect((await app.inject({ url, headers: as(fx.users.officer) })).json().tests).toHaveLength(2);
+  });
+});
+
+describe('exports and statistics', () => {
+  let areaId: number;
+  beforeAll(async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: as(fx.users.officer),
+      payload: {
+        name: 'Vùng xoài Cát Chu <b>Tân Hậu</b>',
+        scheme: 'domestic-3156',
+        crop: 'mango',
+        communeCode: '29869',
+        registrantName: '=HYPERLINK("x")',
+        plotIds: [fx.plots.mangoB, fx.plots.mangoC],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    areaId = res.json().id;
+  });
+
+  it('exports the profile as GeoJSON with the area and every plot', async () => {
+    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.geojson`, headers: as(fx.users.officer) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('application/geo+json');
+    const fc = res.json();
+    expect(fc.features.map((f: { properties: { kind: string } }) => f.properties.kind)).toEqual(['growing_area', 'plot', 'plot']);
+    expect(fc.features[1].properties).toMatchObject({ plot_id: fx.plots.mangoB, farmer_name: 'Nguyễn Văn Nam', hamlet: 'Ấp Tân Hậu' });
+    expect(fc.growingArea.name).toBe('Vùng xoài Cát Chu <b>Tân Hậu</b>');
+  });
+
+  it('exports the plot list as CSV with a BOM, escaped cells and no formula', async () => {
+    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.csv`, headers: as(fx.users.officer) });
+    expect(res.headers['content-type']).toContain('text/csv');
+    const lines = res.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^growing_area_code,growing_area_name,status,plot_id,farmer_name/);
+    expect(lines[1]).toContain(`,${fx.plots.mangoB},Nguyễn Văn Nam,Ấp Tân Hậu,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
+    expect(res.body.charCodeAt(0)).toBe(0xfeff);
+  });
+
+  it('prints a page with an SVG map, a legend and the plot list, with text escaped', async () => {
+    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: as(fx.users.officer) });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/html');
+    expect(res.body).toContain('<svg');
+    expect((res.body.match(/fill-rule="evenodd"/g) ?? []).length).toBe(2);
+    expect(res.body).toContain('Chú giải / Legend');
+    expect(res.body).toContain('Danh sách thửa / Plot list');
+    expect(res.body).toContain('&lt;b&gt;Tân Hậu&lt;/b&gt;');
+    expect(res.body).not.toContain('<b>Tân Hậu</b>');
+    expect(res.body).toContain('<meta name="viewport"');
+  });
+
+  it('exports EUDR GeoJSON that passes the validator, as polygons or as points for small plots', async () => {
+    for (const url of [
+      `/api/growing-areas/${areaId}/eudr.geojson`,
+      `/api/growing-areas/${areaId}/eudr.geojson?points=true`,
+      '/api/eudr/export?commune=29869',
+    ]) {
+      const res = await app.inject({ url, headers: as(fx.users.officer) });
+      expect(res.statusCode, res.body).toBe(200);
+      const verdict = validateEudrGeoJson(res.body);
+      expect(verdict, url).toMatchObject({ valid: true, problems: [] });
+      const fc = JSON.parse(res.body);
+      expect(fc.features[0].properties).toMatchObject({
+        ProducerName: 'Nguyễn Văn Nam',
+        ProducerCountry: 'VN',
+        ProductionPlace: expect.stringContaining('Ấp Tân Hậu'),
+      });
+      if (url.includes('points')) expect(fc.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'Point')).toBe(true);
+    }
+    expect((await app.inject({ url: `/api/growing-areas/${areaId}/eudr.geojson` })).statusCode).toBe(401);
+    expect((await app.inject({ url: '/api/eudr/export?commune=29869', headers: as(fx.users.officerElsewhere) })).statusCode).toBe(403);
+  });
+
+  it('validates any EUDR file and names the plot over 4 ha given as a point', async () => {
+    const file = {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'VN-PLOT-4711',
+          geometry: { type: 'Point', coordinates: [105.123456, 10.123456] },
+          properties: { ProducerName: 'A', ProducerCountry: 'VN', ProductionPlace: 'B', Area: 5.5 },
+        },
+      ],
+    };
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/eudr/validate',
+      headers: { 'content-type': 'application/geo+json' },
+      payload: JSON.stringify(file),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ valid: false, problems: [{ plotId: 'VN-PLOT-4711', reason: 'point-for-plot-over-4-ha' }] });
+    const garbage = await app.inject({
+      method: 'POST',
+      url: '/api/eudr/validate',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"type": [',
+    });
+    expect(garbage.json()).toMatchObject({ valid: false, problems: [{ reason: 'not-json' }] });
+  });
+
+  it('counts growing areas per commune, crop and status for anyone', async () => {
+    const res = await app.inject({ url: '/api/statistics/growing-areas' });
+    expect(res.statusCode).toBe(200);
+    const stats = res.json();
+    const live = (
+      await db.query<{ n: number; ha: number }>(
+        `SELECT count(*)::int AS n, sum(area_m2) / 10000 AS ha FROM growing_areas WHERE status <> 'superseded'`,
+      )
+    ).rows[0]!;
+    expect(stats.total.areas).toBe(live.n);
+    expect(stats.total.areaHa).toBeCloseTo(live.ha, 2);
+    const mango = stats.byCrop.find((c: { crop: string }) => c.crop === 'mango');
+    expect(mango.areas).toBeGreaterThanOrEqual(2);
+    expect(stats.byStatus.reduce((s: number, r: { areas: number }) => s + r.areas, 0)).toBe(live.n);
+    expect(JSON.stringify(stats)).not.toMatch(/Nguyễn|087123456789/);
+  });
+});

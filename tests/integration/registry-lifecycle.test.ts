@@ -1,0 +1,516 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import {
+  GROWING_AREA_STATUSES,
+  allowedTransitions,
+  type GrowingAreaScheme,
+  type GrowingAreaStatus,
+} from '../../server/domain/growing-area-lifecycle.ts';
+import { jpegWithGeotag } from '../../server/registry/exif.ts';
+import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+let fx: Fixture;
+let uploadDir: string;
+let officer: Record<string, string>;
+let as: (userId: number) => Record<string, string>;
+let plotOffset = 0;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  fx = await loadRegistryFixture(db);
+  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-uploads-'));
+  app = await registryTestApp(db, uploadDir);
+  as = await signInAll(app, fx);
+  officer = as(fx.users.officer);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  await fs.rm(uploadDir, { recursive: true, force: true });
+});
+
+/** A fresh 0.15 ha vegetable plot in Phường Cao Lãnh, in a row of its own. */
+async function newVegetablePlot(): Promise<number> {
+  const y = 1000 + 60 * plotOffset++;
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
+    [fx.farmers.nam, rect(0, y, 30, y + 50)],
+  );
+  return rows[0]!.id;
+}
+
+async function createDraft(scheme: GrowingAreaScheme, crop = 'vegetable', plotIds?: number[]): Promise<number> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/growing-areas',
+    headers: officer,
+    payload: {
+      name: `Vùng thử ${scheme}`,
+      scheme,
+      crop,
+      communeCode: '29869',
+      markets: scheme === 'domestic-3156' ? [] : ['CN'],
+      registrantKind: 'cooperative',
+      registrantName: 'HTX Xoài Tân Thuận Tây',
+      plotIds: plotIds ?? [await newVegetablePlot()],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().id;
+}
+
+let codeSerial = 100;
+function extras(to: GrowingAreaStatus, scheme: GrowingAreaScheme): Record<string, unknown> {
+  const serial = codeSerial++;
+  const code = scheme === 'domestic-3156' ? `VN-82-29869-${serial}-26` : `VN-DTOR-${String(serial).padStart(4, '0')}`;
+  return {
+    ...(to === 'issued' || to === 'approved' || to === 'suspended' || to === 'revoked' ? { decisionNo: `${serial}/QĐ-SNN` } : {}),
+    ...(to === 'issued' || to === 'approved' ? { code } : {}),
+  };
+}
+
+async function inspect(id: number, conclusion: 'pass' | 'fail'): Promise<void> {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/growing-areas/${id}/inspections`,
+    headers: officer,
+    payload: { inspectedOn: '2026-02-01', checklist: [{ item: 'Nhật ký canh tác', ok: conclusion === 'pass' }], conclusion },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+}
+
+async function move(id: number, to: GrowingAreaStatus, scheme: GrowingAreaScheme) {
+  if (to === 'inspected_pass') await inspect(id, 'pass');
+  if (to === 'inspected_fail') await inspect(id, 'fail');
+  return app.inject({
+    method: 'POST',
+    url: `/api/growing-areas/${id}/transitions`,
+    headers: officer,
+    payload: { to, ...extras(to, scheme) },
+  });
+}
+
+// The shortest walk from draft to each status, per scheme.
+function pathTo(target: GrowingAreaStatus, scheme: GrowingAreaScheme): GrowingAreaStatus[] {
+  const exp = scheme !== 'domestic-3156';
+  const coded: GrowingAreaStatus[] = exp
+    ? ['submitted', 'under_inspection', 'inspected_pass', 'forwarded', 'approved']
+    : ['submitted', 'under_inspection', 'inspected_pass', 'issued'];
+  const paths: Partial<Record<GrowingAreaStatus, GrowingAreaStatus[]>> = {
+    draft: [],
+    submitted: ['submitted'],
+    under_inspection: ['submitted', 'under_inspection'],
+    inspected_pass: ['submitted', 'under_inspection', 'inspected_pass'],
+    inspected_fail: ['submitted', 'under_inspection', 'inspected_fail'],
+    forwarded: ['submitted', 'under_inspection', 'inspected_pass', 'forwarded'],
+    approved: coded,
+    issued: coded,
+    active: [...coded, 'active'],
+    suspended: [...coded, 'active', 'suspended'],
+    revoked: [...coded, 'active', 'revoked'],
+  };
+  return paths[target]!;
+}
+
+async function areaIn(status: GrowingAreaStatus, scheme: GrowingAreaScheme): Promise<number> {
+  const id = await createDraft(scheme);
+  for (const step of pathTo(status, scheme)) {
+    const res = await move(id, step, scheme);
+    expect(res.statusCode, `${step}: ${res.body}`).toBe(201);
+  }
+  return id;
+}
+
+async function history(
+  id: number,
+): Promise<{ from_status: string; to_status: string; actor_id: number; decision_no: string | null; growing_area_id: number }[]> {
+  const res = await app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer });
+  expect(res.statusCode).toBe(200);
+  return res.json().transitions;
+}
+
+describe('growing-area lifecycle over the API', () => {
+  const reachable: Record<GrowingAreaScheme, GrowingAreaStatus[]> = {
+    'domestic-3156': [
+      'draft',
+      'submitted',
+      'under_inspection',
+      'inspected_pass',
+      'inspected_fail',
+      'issued',
+      'active',
+      'suspended',
+      'revoked',
+    ],
+    'export-puc': ['inspected_pass', 'forwarded', 'approved', 'active'],
+    'export-phc': [],
+  };
+
+  for (const scheme of ['domestic-3156', 'export-puc'] as const) {
+    for (const from of reachable[scheme]) {
+      it(`${scheme}: from ${from}, every forbidden move is 409 with the allowed ones and every allowed move is recorded`, async () => {
+        const allowed = allowedTransitions(from, scheme);
+        const id = await areaIn(from, scheme);
+        for (const to of GROWING_AREA_STATUSES) {
+          if (allowed.includes(to)) continue;
+          const res = await app.inject({
+            method: 'POST',
+            url: `/api/growing-areas/${id}/transitions`,
+            headers: officer,
+            payload: { to, ...extras(to, scheme) },
+          });
+          expect(res.statusCode, `${from} → ${to}`).toBe(409);
+          expect(res.headers['content-type']).toContain('application/problem+json');
+          expect(res.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', from, to, allowed });
+        }
+        const before = (await history(id)).length;
+        for (const [i, to] of allowed.entries()) {
+          const target = i === 0 ? id : await areaIn(from, scheme);
+          const res = await move(target, to, scheme);
+          expect(res.statusCode, `${from} → ${to}: ${res.body}`).toBe(201);
+          expect(res.json().area.status).toBe(to);
+          const h = await history(target);
+          expect(h.at(-1)).toMatchObject({ from_status: from, to_status: to, actor_id: fx.users.officer, growing_area_id: target });
+          if (i === 0) expect(h).toHaveLength(before + 1);
+        }
+        const row = (await db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!;
+        expect(row.status).toBe(allowed[0] ?? from);
+      });
+    }
+  }
+
+  it('records the whole walk of a domestic code with actor, decision numbers, code and attachments', async () => {
+    const id = await createDraft('domestic-3156');
+    await move(id, 'submitted', 'domestic-3156');
+    await move(id, 'under_inspection', 'domestic-3156');
+    await move(id, 'inspected_pass', 'domestic-3156');
+    const issue = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: {
+        to: 'issued',
+        code: ' vn-82-29869-77-26 ',
+        decisionNo: '45/QĐ-SNN',
+        note: 'Cấp mã',
+        attachments: [{ name: 'quyet-dinh.pdf', ref: 'doc:45' }],
+      },
+    });
+    expect(issue.statusCode, issue.body).toBe(201);
+    expect(issue.json().area).toMatchObject({ code: 'VN-82-29869-77-26', decision_no: '45/QĐ-SNN', status: 'issued' });
+    const h = await history(id);
+    expect(h.map((t) => `${t.from_status}>${t.to_status}`)).toEqual([
+      'draft>submitted',
+      'submitted>under_inspection',
+      'under_inspection>inspected_pass',
+      'inspected_pass>issued',
+    ]);
+    expect(h.at(-1)).toMatchObject({ decision_no: '45/QĐ-SNN', note: 'Cấp mã', attachments: [{ name: 'quyet-dinh.pdf', ref: 'doc:45' }] });
+  });
+
+  it('asks for the decision number and a valid, unused code when issuing', async () => {
+    const id = await areaIn('inspected_pass', 'domestic-3156');
+    const noDecision = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: { to: 'issued', code: 'VN-82-29869-90-26' },
+    });
+    expect(noDecision.statusCode).toBe(422);
+    expect(noDecision.json().reason).toBe('decision-required');
+    const badCode = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: { to: 'issued', code: 'VN-TGOR-0095', decisionNo: '1' },
+    });
+    expect(badCode.statusCode).toBe(422);
+    expect(badCode.json().reason).toBe('code-scheme-pattern');
+    const other = await areaIn('issued', 'domestic-3156');
+    const taken = (await db.query<{ code: string }>('SELECT code FROM growing_areas WHERE id = $1', [other])).rows[0]!.code;
+    const dup = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: { to: 'issued', code: taken, decisionNo: '2' },
+    });
+    expect(dup.statusCode).toBe(409);
+    expect((await history(id)).at(-1)?.to_status).toBe('inspected_pass');
+  });
+
+  it('needs an inspection concluded the same way before recording the result', async () => {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: { to: 'inspected_pass' },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().reason).toBe('inspection-required');
+  });
+
+  it('re-issues an active code as a new draft version of the same lineage and supersedes the old one', async () => {
+    const id = await areaIn('active', 'domestic-3156');
+    const old = (await db.query<{ code: string; area_m2: number }>('SELECT code, area_m2 FROM growing_areas WHERE id = $1', [id])).rows[0]!;
+    const res = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/reissue`,
+      headers: officer,
+      payload: { decisionNo: '77/QĐ-SNN', note: 'Thay đổi diện tích' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const next = res.json();
+    expect(next).toMatchObject({ status: 'draft', version_no: 2, previous_id: id, code: null, plot_count: 1 });
+    expect(next.area_m2).toBeCloseTo(old.area_m2, 0);
+    const rows = (
+      await db.query<{ id: number; status: string; lineage_id: number }>(
+        'SELECT id, status, lineage_id FROM growing_areas WHERE lineage_id = $1 ORDER BY version_no',
+        [id],
+      )
+    ).rows;
+    expect(rows.map((r) => r.status)).toEqual(['superseded', 'draft']);
+    const h = await history(next.id);
+    expect(h.at(-1)).toMatchObject({ from_status: 'active', to_status: 'superseded', decision_no: '77/QĐ-SNN', growing_area_id: id });
+    // The new version can take the same code again once it is issued.
+    for (const step of ['submitted', 'under_inspection', 'inspected_pass'] as const)
+      expect((await move(next.id, step, 'domestic-3156')).statusCode).toBe(201);
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${next.id}/transitions`,
+      headers: officer,
+      payload: { to: 'issued', code: old.code, decisionNo: '78/QĐ-SNN' },
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    // Superseded is final, and a draft cannot be re-issued.
+    expect((await app.inject({ method: 'POST', url: `/api/growing-areas/${id}/reissue`, headers: officer, payload: {} })).statusCode).toBe(
+      409,
+    );
+    const draft = await createDraft('domestic-3156');
+    const refused = await app.inject({ method: 'POST', url: `/api/growing-areas/${draft}/reissue`, headers: officer, payload: {} });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('TRANSITION_FORBIDDEN');
+  });
+});
+
+describe('minimum area at submission', () => {
+  it('refuses a 0.9 ha mango area and accepts it once it reaches 1.2 ha', async () => {
+    const id = await createDraft('domestic-3156', 'mango', [fx.plots.mangoA, fx.plots.mangoB]);
+    const area = (await app.inject({ url: `/api/growing-areas/${id}`, headers: officer })).json();
+    expect(area.area_m2).toBeGreaterThan(8900);
+    expect(area.area_m2).toBeLessThan(9100);
+    const res = await move(id, 'submitted', 'domestic-3156');
+    expect(res.statusCode).toBe(422);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'below-minimum-area' });
+    expect(res.json().detail).toMatch(/needs at least 1 ha; the plots total 0\.9\d* ha/);
+    expect((await db.query('SELECT 1 FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rowCount).toBe(0);
+    const added = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/plots`,
+      headers: officer,
+      payload: { plotIds: [fx.plots.mangoC] },
+    });
+    expect(added.statusCode).toBe(200);
+    expect(added.json().area_m2).toBeGreaterThan(11_900);
+    expect((await move(id, 'submitted', 'domestic-3156')).statusCode).toBe(201);
+  });
+
+  it('accepts a 0.15 ha vegetable area', async () => {
+    const id = await createDraft('domestic-3156', 'vegetable', [fx.plots.vegetable]);
+    const res = await move(id, 'submitted', 'domestic-3156');
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().area.area_m2).toBeCloseTo(1500, -1);
+  });
+
+  it('refuses plots of another crop, of another area or of a commune the officer does not work in', async () => {
+    const id = await createDraft('domestic-3156', 'rice', [fx.plots.rice]);
+    const wrongCrop = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/plots`,
+      headers: officer,
+      payload: { plotIds: [fx.plots.lanMango] },
+    });
+    expect(wrongCrop.statusCode).toBe(422);
+    expect(wrongCrop.json().detail).toContain(`Plot ${fx.plots.lanMango} grows mango`);
+    const missing = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/plots`,
+      headers: officer,
+      payload: { plotIds: [987654321] },
+    });
+    expect(missing.statusCode).toBe(422);
+    const elsewhere = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/plots`,
+      headers: as(fx.users.officerElsewhere),
+      payload: { plotIds: [fx.plots.rice] },
+    });
+    expect(elsewhere.statusCode).toBe(403);
+    const removed = await app.inject({ method: 'DELETE', url: `/api/growing-areas/${id}/plots/${fx.plots.rice}`, headers: officer });
+    expect(removed.statusCode).toBe(200);
+    expect(removed.json()).toMatchObject({ plot_count: 0, area_m2: 0 });
+  });
+
+  it('links member plots to the cadastral parcels they cover, with shares summing to the plot', async () => {
+    // mangoA joined an area in the test above, which linked it; recomputing gives the same links.
+    const linked = (await app.inject({ url: `/api/plots/${fx.plots.mangoA}`, headers: officer })).json();
+    const res = await app.inject({ method: 'POST', url: `/api/plots/${fx.plots.mangoA}/parcel-links`, headers: officer });
+    expect(res.statusCode, res.body).toBe(200);
+    const links = res.json().parcels as { parcelId: number; shareM2: number; sharePct: number }[];
+    expect(links).toEqual(linked.parcels);
+    expect(links.map((l) => l.parcelId).sort()).toEqual([fx.parcels.twoZones, fx.parcels.next].sort());
+    expect(links.reduce((s, l) => s + l.sharePct, 0)).toBeCloseTo(100, 0);
+    for (const l of links) expect(l.sharePct).toBeCloseTo(50, 0);
+  });
+});
+
+describe('proposed code, inspections and photos', () => {
+  it('proposes the next code of the province pattern, for the scheme', async () => {
+    const dom = await createDraft('domestic-3156');
+    const res = await app.inject({ url: `/api/growing-areas/${dom}/proposed-code`, headers: officer });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().proposed).toMatch(new RegExp(`^VN-82-29869-\\d{2,}-${String(new Date().getFullYear() % 100).padStart(2, '0')}$`));
+    const puc = await createDraft('export-puc');
+    expect((await app.inject({ url: `/api/growing-areas/${puc}/proposed-code`, headers: officer })).json().proposed).toMatch(
+      /^VN-DTOR-\d{4}$/,
+    );
+  });
+
+  it('stores a geotagged photo, reads the position from EXIF, and serves it back', async () => {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const ins = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: {
+        inspectedOn: '2026-02-02',
+        checklist: [{ item: 'Vệ sinh đồng ruộng', ok: true, note: 'sạch cỏ' }],
+        notes: 'Kiểm tra lần 1',
+      },
+    });
+    expect(ins.statusCode, ins.body).toBe(201);
+    const inspectionId = ins.json().id;
+    const jpeg = jpegWithGeotag(105.668123, 10.463456, '2026:02:02 08:30:00');
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/inspections/${inspectionId}/photos`,
+      headers: { ...officer, 'content-type': 'image/jpeg' },
+      payload: Buffer.from(jpeg),
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const photo = up.json().photos[0];
+    expect(photo.lon).toBeCloseTo(105.668123, 5);
+    expect(photo.lat).toBeCloseTo(10.463456, 5);
+    expect(new Date(photo.takenAt).toISOString()).toBe('2026-02-02T01:30:00.000Z');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const withQuery = await app.inject({
+      method: 'POST',
+      url: `/api/inspections/${inspectionId}/photos?lon=105.6&lat=10.45`,
+      headers: { ...officer, 'content-type': 'image/png' },
+      payload: png,
+    });
+    expect(withQuery.statusCode).toBe(201);
+    expect(withQuery.json().photos[1]).toMatchObject({ lon: 105.6, lat: 10.45, mime: 'image/png' });
+    const back = await app.inject({ url: `/api/inspections/${inspectionId}/photos/${photo.id}`, headers: officer });
+    expect(back.statusCode).toBe(200);
+    expect(back.headers['content-type']).toBe('image/jpeg');
+    expect(Buffer.compare(back.rawPayload, Buffer.from(jpeg))).toBe(0);
+    const files = await fs.readdir(path.join(uploadDir, 'inspections', String(inspectionId)));
+    expect(files).toHaveLength(2);
+  });
+
+  it('refuses photos that lie about their type, are not images, are empty or too large, and writes nothing', async () => {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const ins = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-03', checklist: [] },
+    });
+    const url = `/api/inspections/${ins.json().id}/photos`;
+    const cases: [string, Buffer, number][] = [
+      ['image/jpeg', Buffer.from('<svg onload=alert(1)>'), 415],
+      ['image/png', Buffer.from(jpegWithGeotag(1, 1, '2026:01:01 00:00:00')), 415],
+      ['image/gif', Buffer.from('GIF89a'), 415],
+      ['text/html', Buffer.from('<html>'), 415],
+      ['image/jpeg', Buffer.alloc(0), 422],
+      ['image/jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(11 * 1024 * 1024)]), 413],
+    ];
+    for (const [type, body, status] of cases) {
+      const res = await app.inject({ method: 'POST', url, headers: { ...officer, 'content-type': type }, payload: body });
+      expect(res.statusCode, `${type} ${body.length}`).toBe(status);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    const half = await app.inject({
+      method: 'POST',
+      url: `${url}?lon=105.6`,
+      headers: { ...officer, 'content-type': 'image/png' },
+      payload: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    });
+    expect(half.statusCode).toBe(400);
+    expect((await db.query('SELECT 1 FROM inspection_photos WHERE inspection_id = $1', [ins.json().id])).rowCount).toBe(0);
+    await expect(fs.readdir(path.join(uploadDir, 'inspections', String(ins.json().id)))).rejects.toThrow();
+  });
+});
+
+describe('roles and hostile input', () => {
+  it('keeps visitors, farmers, planners and officers of other communes out', async () => {
+    const id = await createDraft('domestic-3156');
+    for (const [who, status] of [
+      [undefined, 401],
+      [fx.users.farmer, 403],
+      [fx.users.planner, 403],
+      [fx.users.officerElsewhere, 403],
+    ] as const) {
+      const headers = who === undefined ? {} : as(who);
+      expect((await app.inject({ url: `/api/growing-areas/${id}`, headers })).statusCode).toBe(status);
+      const res = await app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers, payload: { to: 'submitted' } });
+      expect(res.statusCode).toBe(status);
+    }
+    expect((await history(id)).length).toBe(0);
+    const admin = await app.inject({ url: `/api/growing-areas/${id}`, headers: as(fx.users.admin) });
+    expect(admin.statusCode).toBe(200);
+  });
+
+  it('answers bad input with a 4xx problem and changes nothing', async () => {
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n;
+    const bad: [string, string, unknown][] = [
+      ['POST', '/api/growing-areas', { name: 'x' }],
+      ['POST', '/api/growing-areas', { name: 'x', scheme: 'gacc', crop: 'mango', communeCode: '29869', registrantName: 'A' }],
+      ['POST', '/api/growing-areas', { name: 'x', scheme: 'domestic-3156', crop: 'banana', communeCode: '29869', registrantName: 'A' }],
+      ['POST', '/api/growing-areas', { name: 'x', scheme: 'domestic-3156', crop: 'mango', communeCode: '99999', registrantName: 'A' }],
+      [
+        'POST',
+        '/api/growing-areas',
+        { name: 'x', scheme: 'domestic-3156', crop: 'mango', communeCode: "29869'; DROP TABLE plots;--", registrantName: 'A' },
+      ],
+      ['POST', '/api/growing-areas', '{"name": '],
+      ['POST', '/api/growing-areas/abc/transitions', { to: 'submitted' }],
+      ['POST', '/api/growing-areas/99999999/transitions', { to: 'submitted' }],
+      ['POST', '/api/growing-areas/1/transitions', { to: 'x'.repeat(500) }],
+      ['GET', '/api/growing-areas?limit=-1', undefined],
+      ['GET', '/api/growing-areas?status=nonsense', undefined],
+      ['GET', '/api/growing-areas/1e400', undefined],
+    ];
+    for (const [method, url, payload] of bad) {
+      const res = await app.inject({
+        method: method as 'GET' | 'POST',
+        url,
+        headers: { ...officer, ...(typeof payload === 'string' ? { 'content-type': 'application/json' } : {}) },
+        ...(payload === undefined ? {} : { payload: payload as string }),
+      });
+      expect(res.statusCode, `${method} ${url} ${JSON.stringify(payload)}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n).toBe(before);
+  });
+});
