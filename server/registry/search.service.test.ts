@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { parseParcelKey } from './search.service.ts';
+
+describe('parcel keys typed in the search box', () => {
+  it('reads commune code, sheet and parcel separated by spaces, slashes or hyphens', () => {
+    for (const q of ['29890 12 345', '29890/12/345', ' 29890-12-345 '])
+      expect(parseParcelKey(q)).toEqual({ commune: '29890', sheet: 12, parcel: 345 });
+  });
+
+  it('reads "tờ … thửa …" in either order, with or without accents, and the commune around it', () => {
+    expect(parseParcelKey('tờ 12 thửa 345')).toEqual({ commune: null, sheet: 12, parcel: 345 });
+    expect(parseParcelKey('Thửa đất số 345, tờ bản đồ số 12')).toEqual({ commune: null, sheet: 12, parcel: 345 });
+    expect(parseParcelKey('Tân Thuận Tây tờ 12 thửa 345')).toEqual({ commune: 'Tân Thuận Tây', sheet: 12, parcel: 345 });
+    expect(parseParcelKey('to 12 thua 345 xa Tan Thuan Tay')).toEqual({ commune: 'xa Tan Thuan Tay', sheet: 12, parcel: 345 });
+  });
+
+  it('leaves other text alone', () => {
+    for (const q of ['Tân Thuận Tây', 'VN-DTOR-0095', '12 345', 'tờ 12', 'tomato 12 thuan 3']) expect(parseParcelKey(q)).toBeNull();
+  });
+});
