@@ -530,7 +530,7 @@ function prepare(
         );
       } else {
         const fit = fitType(projected, target.geometry);
-        if (fit.error) err(fit.error.includes('ring') ? 'BAD_RING' : 'WRONG_GEOMETRY_TYPE', `the geometry is ${fit.error}`);
+        if (fit.error) err(/ ring /.test(fit.error) ? 'BAD_RING' : 'WRONG_GEOMETRY_TYPE', `the geometry is ${fit.error}`);
         else prepared = { values, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
       }
     }
@@ -668,6 +668,7 @@ async function validateInDb(
 // Problems past the listed ones are still counted, without holding a million messages in memory.
 function countBeyond(report: ImportReport, code: string, total: number, listed: number): void {
   const extra = Math.max(0, total - listed);
+  if (extra === 0) return;
   report.problemCounts[code] = (report.problemCounts[code] ?? 0) + extra;
   report.problemsOmitted += extra;
 }
