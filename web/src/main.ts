@@ -53,7 +53,7 @@ function renderTabs(): void {
     ['layers', t('layers')],
     ['details', t('details')],
   ];
-  if (user?.role === 'farmer' || user?.role === 'officer' || user?.role === 'admin') tabs.push(['mine', t('myPlots')]);
+  tabs.push(['mine', t('myPlots')]);
   tabs.push(['tools', t('tools')]);
   for (const [id, label] of tabs) {
     tabBar.append(

@@ -1,56 +1,69 @@
-import type { Feature, FeatureCollection, Polygon } from 'geojson';
+import type { Polygon } from 'geojson';
 import { describeError, getJson } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
-import { formatNumber, t } from '../i18n/i18n.ts';
+import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { clear, h } from '../ui/dom.ts';
 
-type PlotProps = {
-  crop?: string;
-  variety?: string;
-  area_m2?: number;
-  status?: string;
-  growing_area_code?: string;
-  growing_area_status?: string;
+/** A plot as "my plots" lists it (GET /api/me/plots and /api/farmer-cards/:code/plots). */
+export type MyPlot = {
+  id: number;
+  crop: string;
+  crop_name_vi?: string;
+  crop_name_en?: string;
+  variety?: string | null;
+  area_m2: number;
+  growing_area_code?: string | null;
+  growing_area_status?: string | null;
+  geometry: Polygon;
 };
 
-function bboxOf(feature: Feature<Polygon>): [number, number, number, number] {
-  const ring = feature.geometry.coordinates.flat();
+const CARD_KEY = 'bando.farmerCard';
+
+function bboxOf(geometry: Polygon): [number, number, number, number] {
+  const ring = geometry.coordinates.flat();
   const xs = ring.map((c) => c[0]!);
   const ys = ring.map((c) => c[1]!);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
 }
 
-/** "My plots": a farmer's own plots (the server filters by who is asking) with area and status, each a tap from the map. */
-export async function renderMyPlots(host: HTMLElement, user: SessionUser | undefined, handle: MapHandle): Promise<void> {
-  clear(host);
-  host.append(h('h2', { class: 'panel-title' }, t('myPlots')));
-  if (!user) {
-    host.append(h('p', { class: 'hint' }, t('myPlotsSignIn')));
-    return;
+async function loadPlots(user: SessionUser | undefined, card: string | undefined): Promise<MyPlot[] | undefined> {
+  if (user?.role === 'farmer') return (await getJson<{ plots: MyPlot[] }>('/api/me/plots')).plots;
+  if (user && (user.role === 'officer' || user.role === 'admin')) {
+    // An officer's "mine" is the plots of their communes, which the features API already scopes.
+    const body = await getJson<{ features: { id: number; geometry: Polygon; properties: Record<string, unknown> }[] }>(
+      '/ogc/collections/plots/items?limit=200',
+      { headers: { Accept: 'application/geo+json' } },
+    );
+    return body.features.map((f) => ({
+      id: Number(f.id),
+      crop: String(f.properties.crop ?? ''),
+      variety: f.properties.variety as string | null,
+      area_m2: Number(f.properties.area_m2 ?? 0),
+      growing_area_code: null,
+      growing_area_status: null,
+      geometry: f.geometry,
+    }));
   }
-  let plots: Feature<Polygon, PlotProps>[];
-  try {
-    const farmer = user.role === 'farmer' && user.farmerId !== null ? `&farmer_id=${user.farmerId}` : '';
-    const body = await getJson<FeatureCollection<Polygon, PlotProps>>(`/ogc/collections/plots/items?limit=200${farmer}`);
-    plots = body.features;
-  } catch (error) {
-    host.append(h('p', { class: 'hint' }, t('myPlotsUnavailable', { detail: describeError(error) })));
-    return;
-  }
+  if (card) return (await getJson<{ plots: MyPlot[] }>(`/api/farmer-cards/${encodeURIComponent(card)}/plots`)).plots;
+  return undefined;
+}
+
+function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle): void {
   if (plots.length === 0) {
     host.append(h('p', { class: 'hint' }, t('myPlotsEmpty')));
     return;
   }
-  const total = plots.reduce((sum, p) => sum + Number(p.properties.area_m2 ?? 0), 0);
+  const total = plots.reduce((sum, p) => sum + Number(p.area_m2), 0);
   host.append(h('p', { class: 'summary' }, `${plots.length} · ${formatNumber(total / 10000, 2)} ha`));
   host.append(
     h(
       'ul',
       { class: 'my-plots' },
       ...plots.map((plot) => {
-        const p = plot.properties;
-        const area = Number(p.area_m2 ?? 0);
+        const area = Number(plot.area_m2);
+        const crop = (lang() === 'vi' ? plot.crop_name_vi : plot.crop_name_en) ?? plot.crop;
+        const status = plot.growing_area_status ?? '';
         return h(
           'li',
           {},
@@ -59,19 +72,67 @@ export async function renderMyPlots(host: HTMLElement, user: SessionUser | undef
             {
               type: 'button',
               class: 'plot-item',
-              'data-id': String(plot.id ?? ''),
-              onclick: () => handle.map.fitBounds(bboxOf(plot), { padding: 48, maxZoom: 18 }),
+              'data-id': String(plot.id),
+              onclick: () => handle.map.fitBounds(bboxOf(plot.geometry), { padding: 48, maxZoom: 18 }),
             },
-            h('strong', {}, [p.crop, p.variety].filter(Boolean).join(' · ') || t('plot')),
+            h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
             h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
-            h(
-              'span',
-              { class: `status status-${p.growing_area_status ?? p.status ?? 'none'}` },
-              p.growing_area_code ?? p.growing_area_status ?? p.status ?? '',
-            ),
+            h('span', { class: `status status-${status || 'none'}` }, [plot.growing_area_code, status].filter(Boolean).join(' · ') || '–'),
           ),
         );
       }),
     ),
   );
+}
+
+/**
+ * "My plots" with area and status, each a tap from the map: a signed-in farmer's own plots, an
+ * officer's commune plots, or, for a farmer without an account, the plots behind the code on their card.
+ */
+export async function renderMyPlots(host: HTMLElement, user: SessionUser | undefined, handle: MapHandle): Promise<void> {
+  clear(host);
+  host.append(h('h2', { class: 'panel-title' }, t('myPlots')));
+  let card: string | undefined;
+  try {
+    card = localStorage.getItem(CARD_KEY) ?? undefined;
+  } catch {
+    card = undefined;
+  }
+  if (!user) {
+    const input = h('input', {
+      name: 'card',
+      value: card ?? '',
+      placeholder: 'ND-0001',
+      autocapitalize: 'characters',
+      'aria-label': t('farmerId'),
+    });
+    const form = h(
+      'form',
+      { class: 'card-form' },
+      h('p', { class: 'hint' }, t('myPlotsSignIn')),
+      h('label', {}, t('farmerId'), input),
+      h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('myPlots')),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      try {
+        localStorage.setItem(CARD_KEY, input.value.trim());
+      } catch {
+        // Not remembered; still shown.
+      }
+      void renderMyPlots(host, user, handle);
+    });
+    host.append(form);
+    if (!card) return;
+  }
+  const list = h('div', { class: 'my-plots-list' }, h('p', { class: 'hint' }, t('loading')));
+  host.append(list);
+  try {
+    const plots = await loadPlots(user, card);
+    clear(list);
+    if (plots) renderList(list, plots, handle);
+  } catch (error) {
+    clear(list);
+    list.append(h('p', { class: 'hint' }, t('myPlotsUnavailable', { detail: describeError(error) })));
+  }
 }
