@@ -57,7 +57,9 @@ import {
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import type { AppContext } from '../context.ts';
 import { EUDR_MAX_BYTES, validateEudrGeoJson } from '../domain/eudr.ts';
+import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
+import { AppError } from '../plugins/errors.ts';
 import * as exportsService from '../registry/exports.service.ts';
 import * as farmers from '../registry/farmers.service.ts';
 import * as areas from '../registry/growing-areas.service.ts';
@@ -70,6 +72,9 @@ import { growingAreaStatistics } from '../registry/statistics.service.ts';
 export function viewerOf(request: FastifyRequest): Viewer {
   return (request.viewer as Viewer | null | undefined) ?? ANONYMOUS;
 }
+
+/** Card-code look-ups allowed per client address per minute (a family checking its plots needs a handful). */
+export const CARD_LOOKUPS_PER_MINUTE = 30;
 
 const ExportQuery = Type.Object(
   { commune: Type.Optional(Type.String({ pattern: '^[0-9]{5}$' })), points: Type.Optional(Type.Boolean()) },
@@ -103,9 +108,21 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   }));
   app.get('/api/me', (req) => farmers.myProfile(db, viewerOf(req)));
   app.get('/api/me/plots', async (req) => ({ plots: await farmers.myPlots(db, viewerOf(req)) }));
-  app.get('/api/farmer-cards/:code/plots', { schema: { params: CodeParams } }, async (req: Req<CodeParams>, reply) => {
-    reply.header('Cache-Control', 'no-store');
-    return farmers.plotsByLookupCode(db, req.params.code);
+  await app.register(async (scope) => {
+    // A card code is a secret of about 40 bits: guessing codes is slowed down per client address.
+    await scope.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new AppError('RATE_LIMITED', `Too many card look-ups; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+    });
+    scope.get(
+      '/api/farmer-cards/:code/plots',
+      { schema: { params: CodeParams }, config: { rateLimit: { max: CARD_LOOKUPS_PER_MINUTE, timeWindow: 60_000 } } },
+      async (req: Req<CodeParams>, reply) => {
+        reply.header('Cache-Control', 'no-store');
+        return farmers.plotsByLookupCode(db, req.params.code);
+      },
+    );
   });
 
   // Growing areas and their lifecycle

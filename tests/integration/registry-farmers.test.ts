@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { validateEudrGeoJson } from '../../server/domain/eudr.ts';
+import { CARD_LOOKUPS_PER_MINUTE } from '../../server/routes/registry.ts';
 import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
@@ -114,6 +115,17 @@ describe('farmers and their plots', () => {
     expect(res.body).not.toMatch(/Nguyễn Văn Nam|087123456789|0912345678/);
     const wrong = await app.inject({ url: '/api/farmer-cards/ND-XXXX-XXXX/plots' });
     expect(wrong.statusCode).toBe(404);
+  });
+
+  it('slows down whoever tries card codes one after another', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < CARD_LOOKUPS_PER_MINUTE + 2; i++) {
+      statuses.push(
+        (await app.inject({ url: `/api/farmer-cards/ND-GUES-${String(1000 + i)}/plots`, remoteAddress: '10.9.8.7' })).statusCode,
+      );
+    }
+    expect(statuses.filter((s) => s === 404).length).toBeLessThanOrEqual(CARD_LOOKUPS_PER_MINUTE);
+    expect(statuses.at(-1)).toBe(429);
   });
 });
 
@@ -288,6 +300,11 @@ describe('exports and statistics', () => {
       });
       if (url.includes('points')) expect(fc.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'Point')).toBe(true);
     }
+    // Every plot on record (the sample data's too, once seeded) passes for an administrator.
+    const all = await app.inject({ url: '/api/eudr/export', headers: as(fx.users.admin) });
+    expect(all.statusCode, all.body.slice(0, 500)).toBe(200);
+    const plotCount = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plots')).rows[0]!.n;
+    expect(validateEudrGeoJson(all.body)).toEqual({ valid: true, problems: [], featureCount: plotCount });
     expect((await app.inject({ url: `/api/growing-areas/${areaId}/eudr.geojson` })).statusCode).toBe(401);
     expect((await app.inject({ url: '/api/eudr/export?commune=29869', headers: as(fx.users.officerElsewhere) })).statusCode).toBe(403);
   });
