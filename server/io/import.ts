@@ -314,15 +314,18 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         transforms.set(layer.name, def);
         const project = toWgs84(def);
         let mappingChecked = layer.fields.length > 0;
+        const schemaless = !mappingChecked;
+        const seenFields = new Set<string>();
         let currentMapping = mapping;
         if (mappingChecked) info.unmappedRequired = missingRequired(target, mapping, options.defaults);
 
         for await (const feature of layer.features()) {
           report.counts.read++;
           info.features++;
-          // KML, GPX and GeoJSON only reveal their fields with the features: map on the first one.
-          if (!mappingChecked) {
-            info.fields = Object.keys(feature.properties).filter((k) => k !== '__error');
+          // KML, GPX and GeoJSON reveal their fields with the features: map again when a new one appears.
+          if (!mappingChecked || (schemaless && Object.keys(feature.properties).some((k) => !seenFields.has(k)))) {
+            for (const k of Object.keys(feature.properties)) if (k !== '__error') seenFields.add(k);
+            info.fields = [...seenFields];
             currentMapping = autoMapping(target, info.fields, options.mapping ?? {});
             info.mapping = currentMapping;
             info.unmappedRequired = missingRequired(target, currentMapping, options.defaults);

@@ -128,9 +128,9 @@ export function kmlGeometry(g: Geometry): string {
 
 /** One Placemark with every property in ExtendedData (typed values come back as text). */
 export function kmlPlacemark(name: string, geometry: Geometry | null, properties: Record<string, unknown>): string {
+  // Empty values are written too: readers learn the fields from the first placemark.
   const data = Object.entries(properties)
-    .filter(([, v]) => v !== null && v !== undefined)
-    .map(([k, v]) => `<Data name="${xmlEscape(k)}"><value>${xmlEscape(String(v))}</value></Data>`)
+    .map(([k, v]) => `<Data name="${xmlEscape(k)}"><value>${v === null || v === undefined ? '' : xmlEscape(String(v))}</value></Data>`)
     .join('');
   return `<Placemark><name>${xmlEscape(name)}</name><ExtendedData>${data}</ExtendedData>${geometry ? kmlGeometry(geometry) : ''}</Placemark>\n`;
 }
