@@ -20,7 +20,7 @@ beforeAll(async () => {
   const { rows } = await db.query<{ id: number }>(
     `INSERT INTO growing_areas (lineage_id, code, scheme, markets, name, crop, variety, status, registrant_kind, registrant_name,
        registrant_contact, technical_officer, commune_code, households, decision_no, issued_on)
-     VALUES (0, 'VN-DTOR-0931', 'export-puc', '{CN,US}', 'Vùng xoài Tân Hậu', 'mango', 'Cát Chu', 'active', 'person', 'Nguyễn Văn Nam',
+     VALUES (0, 'VN-DTOR-0931', 'export-puc', '{CN,US}', 'Vùng xoài Tân Hậu', 'mango', 'Cát Chu', 'active', 'person', 'Kha Văn Nam',
        '0912345678', 'Phạm Văn Kỹ', '29869', 2, '12/QĐ-BVTV', '2026-01-15') RETURNING id`,
   );
   areaId = rows[0]!.id;
@@ -62,7 +62,7 @@ describe('public growing-area code lookup', () => {
   it('shows no personal data: no farmer, citizen ID, phone, person registrant or officer', async () => {
     const res = await app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-0931', headers: as(fx.users.admin) });
     for (const secret of [
-      'Nguyễn Văn Nam',
+      'Kha Văn Nam',
       '087123456789',
       '0912345678',
       'Phạm Văn Kỹ',
@@ -144,7 +144,7 @@ describe('place and unit lookups', () => {
     const [alon, alat] = at(40, 80);
     const inArea = (await app.inject({ url: `/api/lookup/place?lon=${alon}&lat=${alat}` })).json();
     expect(inArea.growingAreas.map((g: { code: string }) => g.code)).toEqual(['VN-DTOR-0931']);
-    expect(JSON.stringify(body) + JSON.stringify(inArea)).not.toMatch(/Nguyễn|087123456789/);
+    expect(JSON.stringify(body) + JSON.stringify(inArea)).not.toMatch(/Kha Văn Nam|087123456789/);
     for (const q of ['lon=200&lat=10', 'lon=abc&lat=10', 'lat=10', 'lon=105&lat=-91']) {
       expect((await app.inject({ url: `/api/lookup/place?${q}` })).statusCode, q).toBe(400);
     }

@@ -101,7 +101,7 @@ describe('farmers and their plots', () => {
     expect(lan.json().plots.map((p: { id: number }) => p.id)).toEqual([fx.plots.lanMango]);
     expect(res.json().plots[0].geometry.type).toBe('Polygon');
     const me = await app.inject({ url: '/api/me', headers: as(fx.users.farmer) });
-    expect(me.json()).toMatchObject({ id: fx.farmers.nam, fullName: 'Nguyễn Văn Nam' });
+    expect(me.json()).toMatchObject({ id: fx.farmers.nam, fullName: 'Kha Văn Nam' });
     expect((await app.inject({ url: '/api/me/plots' })).statusCode).toBe(401);
     expect((await app.inject({ url: '/api/me/plots', headers: as(fx.users.officer) })).statusCode).toBe(403);
     expect((await app.inject({ url: `/api/plots/${fx.plots.lanMango}`, headers: as(fx.users.farmer) })).statusCode).toBe(403);
@@ -112,7 +112,7 @@ describe('farmers and their plots', () => {
     const res = await app.inject({ url: '/api/farmer-cards/nd-test-nam1/plots' });
     expect(res.statusCode).toBe(200);
     expect(res.json().plots.length).toBeGreaterThanOrEqual(5);
-    expect(res.body).not.toMatch(/Nguyễn Văn Nam|087123456789|0912345678/);
+    expect(res.body).not.toMatch(/Kha Văn Nam|087123456789|0912345678/);
     const wrong = await app.inject({ url: '/api/farmer-cards/ND-XXXX-XXXX/plots' });
     expect(wrong.statusCode).toBe(404);
   });
@@ -252,7 +252,7 @@ describe('exports and statistics', () => {
     expect(res.headers['content-type']).toContain('application/geo+json');
     const fc = res.json();
     expect(fc.features.map((f: { properties: { kind: string } }) => f.properties.kind)).toEqual(['growing_area', 'plot', 'plot']);
-    expect(fc.features[1].properties).toMatchObject({ plot_id: fx.plots.mangoB, farmer_name: 'Nguyễn Văn Nam', hamlet: 'Ấp Tân Hậu' });
+    expect(fc.features[1].properties).toMatchObject({ plot_id: fx.plots.mangoB, farmer_name: 'Kha Văn Nam', hamlet: 'Ấp Tân Hậu' });
     expect(fc.growingArea.name).toBe('Vùng xoài Cát Chu <b>Tân Hậu</b>');
   });
 
@@ -265,7 +265,7 @@ describe('exports and statistics', () => {
       .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^growing_area_code,growing_area_name,status,plot_id,farmer_name/);
-    expect(lines[1]).toContain(`,${fx.plots.mangoB},Nguyễn Văn Nam,Ấp Tân Hậu,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
+    expect(lines[1]).toContain(`,${fx.plots.mangoB},Kha Văn Nam,Ấp Tân Hậu,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
     expect(res.body.charCodeAt(0)).toBe(0xfeff);
   });
 
@@ -294,7 +294,7 @@ describe('exports and statistics', () => {
       expect(verdict, url).toMatchObject({ valid: true, problems: [] });
       const fc = JSON.parse(res.body);
       expect(fc.features[0].properties).toMatchObject({
-        ProducerName: 'Nguyễn Văn Nam',
+        ProducerName: 'Kha Văn Nam',
         ProducerCountry: 'VN',
         ProductionPlace: expect.stringContaining('Ấp Tân Hậu'),
       });
@@ -352,6 +352,6 @@ describe('exports and statistics', () => {
     const mango = stats.byCrop.find((c: { crop: string }) => c.crop === 'mango');
     expect(mango.areas).toBeGreaterThanOrEqual(2);
     expect(stats.byStatus.reduce((s: number, r: { areas: number }) => s + r.areas, 0)).toBe(live.n);
-    expect(JSON.stringify(stats)).not.toMatch(/Nguyễn|087123456789/);
+    expect(JSON.stringify(stats)).not.toMatch(/Kha Văn Nam|087123456789/);
   });
 });

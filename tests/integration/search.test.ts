@@ -69,18 +69,18 @@ describe('search', () => {
   });
 
   it('finds addresses without accents', async () => {
-    const hits = (await search('ap tan hau, xa tan thuan tay')).filter((r) => r.kind === 'address');
+    const hits = (await search('to 12, ap tan hau, xa tan thuan tay')).filter((r) => r.kind === 'address');
     expect(hits.map((r) => r.id)).toEqual(expect.arrayContaining([String(fx.parcels.twoZones), String(fx.parcels.next)]));
   });
 
   it('shows owners only to officers of the commune and administrators, and logs it', async () => {
     const owner = (results: SearchResult[]) => results.filter((r) => r.kind === 'owner').map((r) => r.id);
-    expect(owner(await search('Nguyễn Văn Nam', as(fx.users.officer)))).toEqual([String(fx.parcels.twoZones)]);
-    expect(owner(await search('nguyen van nam', as(fx.users.admin)))).toEqual([String(fx.parcels.twoZones)]);
+    expect(owner(await search('Kha Văn Nam', as(fx.users.officer)))).toEqual([String(fx.parcels.twoZones)]);
+    expect(owner(await search('kha van nam', as(fx.users.admin)))).toEqual([String(fx.parcels.twoZones)]);
     for (const who of [fx.users.officerElsewhere, fx.users.farmer, fx.users.planner]) {
-      expect(JSON.stringify(await search('Nguyễn Văn Nam', as(who)))).not.toContain('Nguyễn Văn Nam');
+      expect(JSON.stringify(await search('Kha Văn Nam', as(who)))).not.toContain('Kha Văn Nam');
     }
-    expect(JSON.stringify(await search('Nguyễn Văn Nam'))).not.toContain('Nguyễn Văn Nam');
+    expect(JSON.stringify(await search('Kha Văn Nam'))).not.toContain('Kha Văn Nam');
     const log = (
       await db.query<{ subject: string; purpose: string }>('SELECT subject, purpose FROM access_log WHERE user_id = $1', [fx.users.officer])
     ).rows;
