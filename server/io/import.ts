@@ -96,13 +96,12 @@ type Reference = {
 };
 
 async function loadReference(q: Queryable): Promise<Reference> {
-  const [lu, crops, plans, maps, units] = await Promise.all([
-    q.query<{ code: string; legacy: boolean; maps_to: string | null; note: string | null }>(IMPORT_SQL.landUseCodes),
-    q.query<{ code: string; name_vi: string; name_en: string }>(IMPORT_SQL.crops),
-    q.query<{ id: number; plan_code: string | null }>(IMPORT_SQL.plans),
-    q.query<{ id: number }>(IMPORT_SQL.maps),
-    q.query<{ code: string; valid_from: string }>(IMPORT_SQL.communeDates),
-  ]);
+  // One after another: a transaction is one connection, which runs one statement at a time.
+  const lu = await q.query<{ code: string; legacy: boolean; maps_to: string | null; note: string | null }>(IMPORT_SQL.landUseCodes);
+  const crops = await q.query<{ code: string; name_vi: string; name_en: string }>(IMPORT_SQL.crops);
+  const plans = await q.query<{ id: number; plan_code: string | null }>(IMPORT_SQL.plans);
+  const maps = await q.query<{ id: number }>(IMPORT_SQL.maps);
+  const units = await q.query<{ code: string; valid_from: string }>(IMPORT_SQL.communeDates);
   const cropMap = new Map<string, string>();
   for (const c of crops.rows) for (const n of [c.code, c.name_vi, c.name_en]) cropMap.set(foldName(n), c.code);
   return {
