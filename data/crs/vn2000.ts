@@ -70,7 +70,14 @@ export const CRS_DEFINITIONS: readonly CrsDefinition[] = [
     kind: 'vn2000-geographic',
     proj4: `+proj=longlat +ellps=WGS84 +towgs84=${VN2000_TOWGS84} +no_defs`,
   },
-  ...TM3_ZONES.map(([code, cm, name]) => ({ code: `EPSG:${code}`, name, kind: 'vn2000-tm3' as const, centralMeridian: cm, scale: 0.9999, proj4: tm3(cm) })),
+  ...TM3_ZONES.map(([code, cm, name]) => ({
+    code: `EPSG:${code}`,
+    name,
+    kind: 'vn2000-tm3' as const,
+    centralMeridian: cm,
+    scale: 0.9999,
+    proj4: tm3(cm),
+  })),
   ...NORTHING_FIRST.map(([code, cm, name]) => ({
     code: `EPSG:${code}`,
     name,
