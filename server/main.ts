@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, redactUrl } from './config.ts';
 import { buildApp } from './app.ts';
+import { openTileService } from './tile-service.ts';
 import { DatabaseSetupError, openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { seedIfEmpty } from '../data/seed/index.ts';
@@ -17,10 +18,13 @@ async function main(): Promise<void> {
     if (!seeded) log('Sample data already present; not seeding.');
   }
   const ready = { value: true };
-  const app = await buildApp({ config, db, ready });
+  const tiles = await openTileService(config, db, log);
+  tiles.warm();
+  const app = await buildApp({ config, db, ready, tiles });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing`);
     await app.close().catch(() => undefined);
+    await tiles.close().catch(() => undefined);
     await db.close().catch(() => undefined);
     process.exit(0);
   };

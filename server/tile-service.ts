@@ -7,6 +7,8 @@ export type TileService = {
   engine: TileEngine;
   /** Unsubscribes from tile_changes; the database stays open. */
   close(): Promise<void>;
+  /** Builds the generalized low-zoom tables in the background (main calls it once the data is in place). */
+  warm(): void;
 };
 
 /**
@@ -23,5 +25,19 @@ export async function openTileService(
   const unlisten = await db.listen('tile_changes', (payload) => {
     engine.applyChange(payload).catch((error: unknown) => log(`tile invalidation failed: ${(error as Error).message}`));
   });
-  return { engine, close: unlisten };
+  let closed = false;
+  return {
+    engine,
+    close: async () => {
+      closed = true;
+      await unlisten();
+    },
+    warm: () => {
+      const started = performance.now();
+      engine.warmGeneralized().then(
+        () => log(`Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+        (error: unknown) => !closed && log(`building generalized tiles failed: ${(error as Error).message}`),
+      );
+    },
+  };
 }

@@ -213,6 +213,11 @@ export class TileEngine {
     return box;
   }
 
+  /** Builds every generalized cell that is missing or dirty, so the first low-zoom tiles are not slow (run in the background at start). */
+  async warmGeneralized(): Promise<void> {
+    for (const gen of this.catalog.generalized.values()) await gen.ensure(this.db, [-180, -85.0511, 180, 85.0511]);
+  }
+
   /** The highest data version among the sources. */
   version(ids: readonly string[]): number {
     return Math.max(0, ...ids.map((id) => this.versions.get(id) ?? 0));

@@ -240,7 +240,12 @@ describe('under load', () => {
     // One render at a time and no queue: a second concurrent miss must be refused.
     const engine = await TileEngine.open(db, db.capabilities, { cacheBytes: 0, concurrency: 1, queueLimit: 0 });
     const busy = await buildApp(
-      { config: loadConfig({ TILE_CACHE_MB: '0' }), db, ready: { value: true }, tiles: { engine, close: async () => undefined } },
+      {
+        config: loadConfig({ TILE_CACHE_MB: '0' }),
+        db,
+        ready: { value: true },
+        tiles: { engine, close: async () => undefined, warm: () => undefined },
+      },
       { logger: false },
     );
     try {

@@ -1,4 +1,4 @@
-// Precomputed generalized geometry for low zooms (landuse dissolved per code at z8–z12), built
+// Precomputed generalized geometry for low zooms (landuse dissolved per code at z8–z13), built
 // lazily one cell (a tile at `cellZoom`) at a time and marked dirty by the same change
 // notifications that invalidate tiles. A cell row is locked while it is built, and marking it dirty
 // waits for that lock, so a build that read data from before an edit is always rebuilt after it.
@@ -42,19 +42,10 @@ export class GeneralizedLayer {
     );
   }
 
-  /** Builds every missing or dirty cell under a lon/lat box (a tile plus its buffer) that has source data. */
+  /** Builds every missing or dirty cell under a lon/lat box (a tile plus its buffer, or the world) that has source data. */
   async ensure(db: TileDb, box: Box): Promise<void> {
     const c = this.config;
-    const r = tileRange(box, c.cellZoom);
-    const { rows } = await db.query<{ cx: number; cy: number }>(
-      `SELECT cx, cy FROM tile_gen_cells WHERE layer = $1 AND NOT dirty AND cx BETWEEN $2 AND $3 AND cy BETWEEN $4 AND $5`,
-      [c.id, r.minX, r.maxX, r.minY, r.maxY],
-    );
-    const clean = new Set(rows.map((row) => `${row.cx}/${row.cy}`));
-    const missing: [number, number][] = [];
-    for (let x = r.minX; x <= r.maxX; x++) for (let y = r.minY; y <= r.maxY; y++) if (!clean.has(`${x}/${y}`)) missing.push([x, y]);
-    if (!missing.length) return;
-    // Cells with no source data are not worth a row: skip those outside the data's extent here.
+    // Cells with no source data are not worth a row: only cells under the data's extent are looked at.
     const ext = await db.query<{ x0: number | null; y0: number; x1: number; y1: number }>(
       `SELECT ST_XMin(e) AS x0, ST_YMin(e) AS y0, ST_XMax(e) AS x1, ST_YMax(e) AS y1
        FROM (SELECT ST_Extent(geom)::geometry AS e FROM ${qualified(c.sourceTable)} WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)) s`,
@@ -62,10 +53,14 @@ export class GeneralizedLayer {
     );
     const e = ext.rows[0];
     if (!e || e.x0 === null) return;
-    const data = tileRange([e.x0, e.y0, e.x1, e.y1], c.cellZoom);
-    for (const [x, y] of missing) {
-      if (x < data.minX || x > data.maxX || y < data.minY || y > data.maxY) continue;
-      await this.buildCell(db, x, y);
+    const r = tileRange([Math.max(box[0], e.x0), Math.max(box[1], e.y0), Math.min(box[2], e.x1), Math.min(box[3], e.y1)], c.cellZoom);
+    const { rows } = await db.query<{ cx: number; cy: number }>(
+      `SELECT cx, cy FROM tile_gen_cells WHERE layer = $1 AND NOT dirty AND cx BETWEEN $2 AND $3 AND cy BETWEEN $4 AND $5`,
+      [c.id, r.minX, r.maxX, r.minY, r.maxY],
+    );
+    const clean = new Set(rows.map((row) => `${row.cx}/${row.cy}`));
+    for (let x = r.minX; x <= r.maxX; x++) {
+      for (let y = r.minY; y <= r.maxY; y++) if (!clean.has(`${x}/${y}`)) await this.buildCell(db, x, y);
     }
   }
 
@@ -121,13 +116,13 @@ export class GeneralizedLayer {
   }
 }
 
-/** The landuse layer dissolved per (map, land-use code) inside each cell: few, large polygons for z8–z12. */
+/** The landuse layer dissolved per (map, land-use code) inside each cell: few, large polygons for z8–z13. */
 export const LANDUSE_GENERALIZED: GeneralizedLayerConfig = {
   id: 'landuse',
   table: 'tile_gen_landuse',
   sourceTable: 'landuse_areas',
   cellZoom: 12,
-  levels: [10, 12],
+  levels: [10, 12, 13],
   buildSql: (simplify) => `
 WITH env AS (SELECT ST_MakeEnvelope($4::float8, $5::float8, $6::float8, $7::float8, 4326) AS b),
 dissolved AS (

@@ -54,7 +54,7 @@ const LANDUSE_MAP_PROPS = [
 const landuse: SourceConfig = {
   id: 'landuse',
   name: 'Sử dụng đất / Land use',
-  description: 'Land-use maps (status and plan): dissolved per code below z13, areas from z13.',
+  description: 'Land-use maps (status and plan): dissolved per code up to z13, single areas from z14.',
   attribution: ATTRIBUTION,
   from: { sql: 'landuse_areas AS t JOIN landuse_maps AS m ON m.id = t.map_id' },
   geometryType: 'polygon',
@@ -64,7 +64,9 @@ const landuse: SourceConfig = {
   bands: [
     { minzoom: 8, maxzoom: 10, properties: LANDUSE_PROPS, generalized: { layer: 'landuse', level: 10 } },
     { minzoom: 11, maxzoom: 12, properties: LANDUSE_PROPS, generalized: { layer: 'landuse', level: 12 } },
-    { minzoom: 13, maxzoom: 15, properties: LANDUSE_MAP_PROPS, simplify: 'coverage' },
+    // A z13 tile spans ~5 km: thousands of status-map areas of ~60 m, so it is dissolved too.
+    { minzoom: 13, maxzoom: 13, properties: LANDUSE_PROPS, generalized: { layer: 'landuse', level: 13 } },
+    { minzoom: 14, maxzoom: 15, properties: LANDUSE_MAP_PROPS, simplify: 'coverage', minPixels: 1 },
     { minzoom: 16, maxzoom: 18, properties: LANDUSE_MAP_PROPS, simplify: 'coverage' },
   ],
 };

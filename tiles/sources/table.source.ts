@@ -97,10 +97,10 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
   }
 
   /** The SQL a request would run, for tests and the benchmark's baseline. */
-  sqlFor(z: number, scope: Scope, encoder: EncoderKind): { sql: string; params: unknown[] } | undefined {
-    const i = this.config.bands.findIndex((b) => z >= b.minzoom && z <= b.maxzoom);
+  sqlFor(coord: TileCoord, scope: Scope, encoder: EncoderKind): { sql: string; params: unknown[] } | undefined {
+    const i = this.config.bands.findIndex((b) => coord.z >= b.minzoom && coord.z <= b.maxzoom);
     const p = this.prepared.get(`${i}|${scope.variant}|${encoder}`);
-    return p ? { sql: p.sql, params: p.params.map((f) => f(context({ z, x: 0, y: 0 }, scope))) } : undefined;
+    return p ? { sql: p.sql, params: p.params.map((f) => f(context(coord, scope))) } : undefined;
   }
 
   /** Renders one tile of this source as MVT bytes (empty when no feature survives). */

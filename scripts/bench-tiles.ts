@@ -1,0 +1,333 @@
+// `npm run bench:tiles`: tile server figures beside the raw in-database cost of the same tiles.
+// A benchmark, not a test: it prints figures and never fails on them. Against a real PostGIS when
+// DATABASE_URL is set (seeded with the pinned sample data when empty), the embedded PGlite otherwise.
+//   npm run bench:tiles -- [--parcels 100000] [--quick]
+// Workloads: `parcels` at z14/z16 (the issue's cold-tile criterion) and the composite of every source
+// at z10/z12/z14/z16 (what the web map asks for), each with the cache off and on, 1/10/50 clients,
+// over loopback HTTP; tile sizes per source at z8–z18; cache hits under autocannon; freshness after
+// 200 edits (half by SQL, half through the transactional write path).
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { VectorTile } from '@mapbox/vector-tile';
+import { PbfReader } from 'pbf';
+import { buildApp } from '../server/app.ts';
+import { loadConfig } from '../server/config.ts';
+import type { Db } from '../server/db/index.ts';
+import { openDb } from '../server/db/index.ts';
+import { withEdits } from '../server/db/edit-context.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { openTileService, type TileService } from '../server/tile-service.ts';
+import { seedIfEmpty } from '../data/seed/index.ts';
+import type { TileEngine } from '../tiles/index.ts';
+import { PUBLIC_SCOPE, tileRange, type TileCoord } from '../tiles/index.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const option = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
+};
+const QUICK = flag('quick');
+
+// A fixed PRNG so every run draws the same tiles in the same order.
+let state = 0x2f6b1d;
+const random = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+const shuffle = <T>(xs: T[]): T[] => {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  }
+  return xs;
+};
+
+const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+const ms = (n: number) => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '–');
+const kb = (n: number) => (n / 1024).toFixed(1);
+
+type Stats = { p50: number; p95: number; p99: number; perSecond: number; bytes: number; n: number; errors: number };
+
+function summarise(latencies: number[], wallMs: number, bytes: number, errors: number): Stats {
+  const s = [...latencies].sort((a, b) => a - b);
+  return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), perSecond: (s.length / wallMs) * 1000, bytes, n: s.length, errors };
+}
+
+/** Requests every URL once with `clients` concurrent keep-alive clients; latency per request. */
+async function httpRun(urls: string[], clients: number): Promise<Stats> {
+  let next = 0;
+  let bytes = 0;
+  let errors = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= urls.length) return;
+        const t0 = performance.now();
+        const res = await fetch(urls[i]!, { headers: { 'accept-encoding': 'gzip' } });
+        const body = await res.arrayBuffer();
+        latencies.push(performance.now() - t0);
+        // fetch decompresses: count what crossed the wire.
+        bytes += Number(res.headers.get('content-length') ?? body.byteLength);
+        if (res.status >= 500) errors++;
+      }
+    }),
+  );
+  return summarise(latencies, performance.now() - start, bytes, errors);
+}
+
+/** The plainest good ST_AsMVT query for one source and zoom: no generalization, the band's attributes. */
+function baselineSql(engine: TileEngine, id: string, z: number): string | undefined {
+  const source = engine.catalog.sources.get(id)!;
+  const band = source.band(z);
+  if (!band) return undefined;
+  const c = source.config;
+  const from = 'table' in c.from ? `${c.from.table} AS t` : c.from.sql;
+  const props = band.properties.map((p) => `, (${p.sql ?? `t."${p.name}"`}) AS "${p.name}"`).join('');
+  return `SELECT ST_AsMVT(q, '${id}', 4096, 'geom', '__id') AS mvt FROM (
+    SELECT t.id AS "__id"${props}, ST_AsMVTGeom(ST_Transform(t.geom, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
+    FROM ${from}
+    WHERE t.geom && ST_Transform(ST_TileEnvelope($1, $2, $3, margin => 64.0 / 4096), 4326)${c.where ? ` AND ${c.where}` : ''}${band.where ? ` AND ${band.where}` : ''}
+  ) q`;
+}
+
+/** Raw in-database cost of tiles, one at a time: ST_AsMVT on PostGIS; the engine's own SQL without JS encoding on PGlite. */
+async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoord[]): Promise<Stats> {
+  const latencies: number[] = [];
+  let bytes = 0;
+  const start = performance.now();
+  for (const t of tiles) {
+    const t0 = performance.now();
+    for (const id of ids) {
+      if (db.capabilities.mvt) {
+        const sql = baselineSql(engine, id, t.z);
+        if (!sql) continue;
+        const { rows } = await db.query<{ mvt: Uint8Array | null }>(sql, [t.z, t.x, t.y]);
+        bytes += rows[0]?.mvt?.length ?? 0;
+      } else {
+        const q = engine.catalog.sources.get(id)!.sqlFor(t, PUBLIC_SCOPE, 'js');
+        if (q) await db.query(q.sql, q.params);
+      }
+    }
+    latencies.push(performance.now() - t0);
+  }
+  return summarise(latencies, performance.now() - start, bytes, 0);
+}
+
+/** Tiles at zoom z holding random features of the parcels (so lists follow the data, densest areas most). */
+async function tileList(db: Db, z: number, count: number): Promise<TileCoord[]> {
+  const { rows } = await db.query<{ x: number; y: number }>(
+    `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_Centroid(geom) AS c FROM parcels ORDER BY id) s`,
+  );
+  const seen = new Map<string, TileCoord>();
+  for (const r of rows) {
+    const t = tileRange([r.x, r.y, r.x, r.y], z);
+    seen.set(`${t.minX}/${t.minY}`, { z, x: t.minX, y: t.minY });
+  }
+  const all = shuffle([...seen.values()]);
+  const out: TileCoord[] = [];
+  // Few tiles cover the city at z10–z12: repeat the shuffled list to reach `count` samples.
+  while (out.length < count) out.push(...all.slice(0, count - out.length));
+  return out;
+}
+
+async function listen(db: Db, service: TileService): Promise<{ base: string; close: () => Promise<void> }> {
+  const app = await buildApp(
+    { config: loadConfig({ ...process.env, TILE_CACHE_MB: '0' }), db, ready: { value: true }, tiles: service },
+    { logger: false },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, close: () => app.close() };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const embedded = !config.databaseUrl;
+  const parcels = option('parcels', embedded ? 20_000 : 100_000);
+  const dataDir = path.resolve('.data', `bench-pglite-${parcels}`);
+  const log = (m: string) => console.log(`[bench:tiles] ${m}`);
+  log(embedded ? `embedded PGlite in ${dataDir}` : 'PostgreSQL from DATABASE_URL');
+  const db = await openDb({ databaseUrl: config.databaseUrl, dataDir }, log);
+  await migrate(db);
+  const t0 = performance.now();
+  if (await seedIfEmpty(db, { parcels, seed: 1, log }))
+    log(`seeded ${parcels} parcels in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const count = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n;
+  log(`${count} parcels; PostGIS ${db.capabilities.postgisVersion}; encoder ${db.capabilities.mvt ? 'ST_AsMVT' : 'JS (no ST_AsMVT)'}`);
+
+  const cold = await openTileService({ tileCacheBytes: 0 }, db);
+  // Measure steady state: the generalized low-zoom tables are built once at server start, not per tile.
+  const w0 = performance.now();
+  await cold.engine.warmGeneralized();
+  log(`generalized low-zoom tables ready in ${((performance.now() - w0) / 1000).toFixed(1)} s`);
+  const hot = await openTileService({ tileCacheBytes: 512 << 20 }, db);
+  const coldServer = await listen(db, cold);
+  const hotServer = await listen(db, hot);
+  const all = cold.engine.list().map((s) => s.id);
+  const workloads: { name: string; ids: string[]; zooms: number[] }[] = [
+    { name: 'parcels', ids: ['parcels'], zooms: [14, 16] },
+    { name: 'composite (all 9 sources)', ids: all, zooms: [10, 12, 14, 16] },
+  ];
+  const perZoom = QUICK ? 20 : 60;
+  const levels = QUICK ? [1, 10] : [1, 10, 50];
+
+  console.log('\nworkload | zoom | raw p50/p95/p99 ms | mode clients | server p50/p95/p99 ms | tiles/s | KB sent | p95 / raw p95');
+  for (const w of workloads) {
+    for (const z of w.zooms) {
+      const tiles = await tileList(db, z, perZoom);
+      const raw = await rawRun(db, cold.engine, w.ids, tiles);
+      const spec = w.ids.join(',');
+      const urls = (base: string) => tiles.map((t) => `${base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`);
+      for (const clients of levels) {
+        const off = await httpRun(urls(coldServer.base), clients);
+        await httpRun(urls(hotServer.base), clients); // warm
+        const on = await httpRun(urls(hotServer.base), clients);
+        for (const [mode, s] of [
+          ['cache off', off],
+          ['cache on', on],
+        ] as const) {
+          console.log(
+            `${w.name} | z${z} | ${ms(raw.p50)}/${ms(raw.p95)}/${ms(raw.p99)} | ${mode} ×${clients} | ${ms(s.p50)}/${ms(s.p95)}/${ms(s.p99)} | ${s.perSecond.toFixed(0)} | ${kb(s.bytes)} | ${(s.p95 / raw.p95).toFixed(2)}${s.errors ? ` | ${s.errors} errors` : ''}`,
+          );
+        }
+      }
+    }
+  }
+
+  await sizes(db, cold.engine);
+  await cacheHits(hotServer.base, db, hot.engine);
+  await freshness(db, hotServer.base);
+
+  await coldServer.close();
+  await hotServer.close();
+  await cold.close();
+  await hot.close();
+  await db.close();
+}
+
+/** Raw tile sizes per source and zoom over tiles holding random features (densest areas weigh most). */
+async function sizes(db: Db, engine: TileEngine): Promise<void> {
+  console.log('\nsource | zooms 8–18: max KB (p95 KB) per zoom | overall max / p95 KB | ≤ 500 / ≤ 200');
+  const samples = QUICK ? 8 : 20;
+  for (const s of engine.list()) {
+    const { rows } = await db.query<{ x: number; y: number }>(
+      `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM ${tableOf(engine, s.id)} WHERE geom IS NOT NULL ORDER BY id LIMIT 5000) q`,
+    );
+    if (!rows.length) continue;
+    const cells: string[] = [];
+    const everything: number[] = [];
+    for (let z = Math.max(8, s.minzoom); z <= Math.min(18, s.maxzoom); z++) {
+      const seen = new Set<string>();
+      const bytes: number[] = [];
+      for (let k = 0; k < samples * 3 && seen.size < samples; k++) {
+        const r = rows[Math.floor(random() * rows.length)]!;
+        const t = tileRange([r.x, r.y, r.x, r.y], z);
+        const key = `${t.minX}/${t.minY}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        bytes.push((await engine.render(s.id, { z, x: t.minX, y: t.minY }, PUBLIC_SCOPE)).length);
+      }
+      bytes.sort((a, b) => a - b);
+      everything.push(...bytes);
+      cells.push(`z${z} ${kb(bytes[bytes.length - 1] ?? 0)} (${kb(pct(bytes, 95))})`);
+    }
+    everything.sort((a, b) => a - b);
+    const max = everything[everything.length - 1] ?? 0;
+    const p95 = pct(everything, 95);
+    console.log(
+      `${s.id} | ${cells.join(', ')} | ${kb(max)} / ${kb(p95)} | ${max <= 500 * 1024 ? 'ok' : 'OVER'} / ${p95 <= 200 * 1024 ? 'ok' : 'OVER'}`,
+    );
+  }
+}
+
+function tableOf(engine: TileEngine, id: string): string {
+  const c = engine.catalog.sources.get(id)!.config;
+  return 'table' in c.from ? c.from.table : c.from.sql.split(/\s+/)[0]!;
+}
+
+type AutocannonResult = {
+  requests: { average: number };
+  latency: { p50: number; p90: number; p97_5: number; p99: number };
+  non2xx: number;
+  errors: number;
+};
+
+/** Cache hits for one ~20 KB tile under autocannon (in a child process, so the server keeps its own core). */
+async function cacheHits(base: string, db: Db, engine: TileEngine): Promise<void> {
+  const candidates = await tileList(db, 16, 40);
+  let best: { url: string; size: number } | undefined;
+  for (const t of candidates) {
+    const r = await engine.tile(['parcels'], t, { role: 'anonymous', communes: [], farmerId: null });
+    const url = `${base}/tiles/parcels/${t.z}/${t.x}/${t.y}`;
+    if (!best || Math.abs(r.bytes.length - 20_480) < Math.abs(best.size - 20_480)) best = { url, size: r.bytes.length };
+  }
+  if (!best) return;
+  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('autocannon')), 'autocannon.js');
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, '--json', '-c', '10', '-d', QUICK ? '3' : '8', '-H', 'accept-encoding=gzip', best.url]);
+    let text = '';
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve(text));
+  });
+  const r = JSON.parse(out) as AutocannonResult;
+  console.log(
+    `\ncache hits (autocannon, 10 connections, one ${kb(best.size)} KB tile, gzip): ${r.requests.average.toFixed(0)} tiles/s on one server core; latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms; non-2xx ${r.non2xx}, errors ${r.errors}`,
+  );
+}
+
+/** 200 edits, half by direct SQL and half through withEdits; time until each is served fresh over HTTP. */
+async function freshness(db: Db, base: string): Promise<void> {
+  const n = QUICK ? 40 : 200;
+  const { rows } = await db.query<{ id: number; x: number; y: number }>(
+    `SELECT id, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM parcels ORDER BY id LIMIT 20000`,
+  );
+  const delays: number[] = [];
+  let stale = 0;
+  for (let i = 0; i < n; i++) {
+    const p = rows[Math.floor(random() * rows.length)]!;
+    const t = tileRange([p.x, p.y, p.x, p.y], 17);
+    const url = `${base}/tiles/parcels/17/${t.minX}/${t.minY}`;
+    await fetch(url).then((r) => r.arrayBuffer());
+    const area = 1000 + i + random();
+    const sql = `UPDATE parcels SET legal_area_m2 = $2 WHERE id = $1`;
+    const rounded = Math.round(area * 10) / 10;
+    const start = performance.now();
+    if (i % 2) await db.query(sql, [p.id, rounded]);
+    else await withEdits(db, { userId: null, origin: 'api' }, (tx) => tx.query(sql, [p.id, rounded]));
+    for (;;) {
+      const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      if (areaOf(bytes, p.id) === rounded) {
+        delays.push(performance.now() - start);
+        break;
+      }
+      if (performance.now() - start > 5000) {
+        stale++;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  delays.sort((a, b) => a - b);
+  console.log(
+    `\nfreshness: ${n} edits (half SQL, half write path): served fresh after p50 ${ms(pct(delays, 50))} ms, p95 ${ms(pct(delays, 95))} ms, max ${ms(delays[delays.length - 1] ?? NaN)} ms; stale after 5 s: ${stale}`,
+  );
+}
+
+/** The legal area of one parcel in a parcels tile, if it is there. */
+function areaOf(bytes: Uint8Array, id: number): unknown {
+  if (!bytes.length) return undefined;
+  const layer = new VectorTile(new PbfReader(bytes)).layers.parcels;
+  for (let i = 0; layer && i < layer.length; i++) {
+    const f = layer.feature(i);
+    if (f.id === id) return f.properties.legal_area_m2;
+  }
+  return undefined;
+}
+
+main().catch((error: unknown) => {
+  console.error('[bench:tiles] failed:', error);
+  process.exit(1);
+});
