@@ -7,6 +7,7 @@ import { AppError } from '../plugins/errors.ts';
 import { CODE_IN_FORCE_STATUSES, type GrowingAreaStatus } from '../domain/growing-area-lifecycle.ts';
 import { normaliseCode } from '../domain/growing-area-rules.ts';
 import * as SQL from './lookup.sql.ts';
+import { expandUnitAbbreviation } from './search.service.ts';
 import { UNITS_BY_NAME } from './units.sql.ts';
 
 type CodeRow = {
@@ -112,7 +113,7 @@ export async function lookupPlace(q: Queryable, lon: number, lat: number): Promi
 
 /** Units whose name matches, old or current, each with today's units it became. */
 export async function lookupUnit(q: Queryable, name: string): Promise<{ units: Record<string, unknown>[] }> {
-  const units = (await q.query(UNITS_BY_NAME, [name.trim(), 20])).rows;
+  const units = (await q.query(UNITS_BY_NAME, [expandUnitAbbreviation(name), 20])).rows;
   if (units.length === 0) throw new AppError('NOT_FOUND', `No administrative unit is called "${name}".`);
   return { units };
 }

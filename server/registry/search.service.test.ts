@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseParcelKey } from './search.service.ts';
+import { expandUnitAbbreviation, parseParcelKey } from './search.service.ts';
 
 describe('parcel keys typed in the search box', () => {
   it('reads commune code, sheet and parcel separated by spaces, slashes or hyphens', () => {
@@ -16,5 +16,16 @@ describe('parcel keys typed in the search box', () => {
 
   it('leaves other text alone', () => {
     for (const q of ['Tân Thuận Tây', 'VN-DTOR-0095', '12 345', 'tờ 12', 'tomato 12 thuan 3']) expect(parseParcelKey(q)).toBeNull();
+  });
+});
+
+describe('unit abbreviations', () => {
+  it('spells out TP, TX, TT, P., X. and H. and leaves names alone', () => {
+    expect(expandUnitAbbreviation('TP Cao Lãnh')).toBe('Thành phố Cao Lãnh');
+    expect(expandUnitAbbreviation('tp. cao lanh')).toBe('Thành phố cao lanh');
+    expect(expandUnitAbbreviation('P. 1')).toBe('Phường 1');
+    expect(expandUnitAbbreviation('X. Hòa An')).toBe('Xã Hòa An');
+    expect(expandUnitAbbreviation('Tân Thuận Tây')).toBe('Tân Thuận Tây');
+    expect(expandUnitAbbreviation('Phường Cao Lãnh')).toBe('Phường Cao Lãnh');
   });
 });

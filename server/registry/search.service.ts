@@ -44,6 +44,23 @@ export function parseParcelKey(q: string): ParcelKey | null {
   return { commune: commune.length >= 2 ? commune : null, sheet: Number(s[1]), parcel: Number(p[1]) };
 }
 
+// Abbreviations people write before unit names (TP Cao Lãnh, P. 1, X. Hòa An, TX, TT, H.).
+const UNIT_ABBREVIATIONS: readonly [RegExp, string][] = [
+  [/^tp\.?\s*/i, 'Thành phố '],
+  [/^tx\.?\s*/i, 'Thị xã '],
+  [/^tt\.?\s*/i, 'Thị trấn '],
+  [/^p\.\s*/i, 'Phường '],
+  [/^x\.\s*/i, 'Xã '],
+  [/^h\.\s*/i, 'Huyện '],
+];
+
+/** Spells out a leading unit abbreviation: "TP Cao Lãnh" → "Thành phố Cao Lãnh"; other text unchanged. */
+export function expandUnitAbbreviation(q: string): string {
+  const text = q.trim();
+  for (const [re, full] of UNIT_ABBREVIATIONS) if (re.test(text)) return text.replace(re, full);
+  return text;
+}
+
 type Place = { bbox: [number, number, number, number] | null; center: [number, number] | null };
 
 /** Runs the search for the viewer; owners' names appear only for officers (their communes) and administrators. */
@@ -100,7 +117,7 @@ export async function search(db: Db, viewer: Viewer, q: string, limit: number): 
   for (const r of (
     await db.query<Place & { id: number; code: string; name: string; level: string; current: boolean; today: string | null }>(
       SQL.SEARCH_UNITS,
-      [query, limit],
+      [expandUnitAbbreviation(query), limit],
     )
   ).rows) {
     results.push({

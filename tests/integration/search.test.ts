@@ -68,6 +68,11 @@ describe('search', () => {
     expect(hit?.detail).toContain('Phường Cao Lãnh');
   });
 
+  it('reads "TP Cao Lãnh" as the former city', async () => {
+    const hit = (await search('TP Cao Lãnh')).find((r) => r.kind === 'unit' && r.label === 'Thành phố Cao Lãnh');
+    expect(hit?.detail).toContain('(cũ / former)');
+  });
+
   it('finds addresses without accents', async () => {
     const hits = (await search('to 12, ap tan hau, xa tan thuan tay')).filter((r) => r.kind === 'address');
     expect(hits.map((r) => r.id)).toEqual(expect.arrayContaining([String(fx.parcels.twoZones), String(fx.parcels.next)]));
