@@ -4,9 +4,6 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { authRoutes } from './routes/auth.ts';
 import { ogcRoutes } from './routes/ogc.ts';
-import { registerAuth } from './plugins/auth.ts';
-import { authRoutes } from './routes/auth.ts';
-import { ogcRoutes } from './routes/ogc.ts';
 import { healthRoutes } from './routes/health.ts';
 import { landUseCodeRoutes } from './routes/land-use-codes.ts';
 import { styleRoutes } from './routes/style.ts';
@@ -41,13 +38,10 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   // Cross-cutting plugins (one line each, in this order): cookies and auth (request.viewer), compression.
   await registerAuth(app, ctx);
-  await registerAuth(app, ctx);
 
   // Route areas (one line each): health, tiles, ogc, api (auth, search, registry, import/export), then the web client last.
   await app.register(async (scope) => healthRoutes(scope, ctx));
   await app.register(async (scope) => tileRoutes(scope, ctx));
-  await app.register(async (scope) => ogcRoutes(scope, ctx));
-  await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => ogcRoutes(scope, ctx));
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => landUseCodeRoutes(scope, ctx));
