@@ -470,6 +470,8 @@ function prepare(
       );
     } else values.plan_id = planId;
     delete values.plan_code;
+    // The column's default; an explicit NULL would break its NOT NULL.
+    values.phase ??= 'existing';
   }
   if (target.collection === 'landuse' && typeof values.map_id === 'number' && !ref.maps.has(values.map_id))
     err('UNKNOWN_MAP', `land-use map ${values.map_id} does not exist`);

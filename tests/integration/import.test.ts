@@ -10,6 +10,8 @@ import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
 import { ANONYMOUS } from '../../server/contracts/viewer.ts';
 import { runImport } from '../../server/io/import.ts';
+import { crsByCode, esriWkt } from '../../server/io/crs.ts';
+import { GpkgWriter } from '../../server/io/formats/gpkg.ts';
 import { openEmptyTestDb } from '../helpers/test-db.ts';
 import {
   PARCEL_COLUMNS,
@@ -560,5 +562,62 @@ describe('other readers', () => {
     ).json();
     expect(second.counts).toMatchObject({ inserted: 0, unchanged: 1 });
     expect(await count('plots')).toBe(1);
+  });
+
+  it('a Circular 16/2025 GeoPackage: polygons of the _A layer become zoning lots of the plan its maHoSoQH names; _P and _L layers are skipped', async () => {
+    const gpkg = await GpkgWriter.create();
+    const wgs = crsByCode('EPSG:4326')!;
+    const fields = ['maThongTinQH', 'maHoSoQH', 'maDoiTuong', 'tenDoiTuong', 'phanLoai', 'ghiChu'].map((name) => ({
+      name,
+      type: 'TEXT' as const,
+    }));
+    const lots = gpkg.addLayer(
+      'ChucNangSuDungDat_A',
+      'MULTIPOLYGON',
+      [...fields, { name: 'matDoXD', type: 'REAL' }, { name: 'tangCao', type: 'INTEGER' }],
+      wgs,
+      esriWkt(wgs),
+    );
+    const sq = (i: number) => ({
+      type: 'MultiPolygon' as const,
+      coordinates: [(square(105.62 + i * 0.001, 10.455, 60) as { coordinates: number[][][] }).coordinates],
+    });
+    lots(sq(1), ['821221012345', '82QPK1250001', 'ODT-01', 'Đất ở đô thị', 'ODT', null, 60, 5]);
+    lots(sq(2), ['821221012345', '82QPK1250001', 'CX-01', 'Đất cây xanh', 'DKV', 'công viên', 5, 1]);
+    lots(sq(3), ['8212', '82QPK1250001', 'GD-01', 'Đất giáo dục', 'DGD', null, 40, 3]);
+    const points = gpkg.addLayer('CaoDoNen_P', 'POINT', fields, wgs, esriWkt(wgs));
+    points({ type: 'Point', coordinates: [105.621, 10.4555] }, ['821221012345', '82QPK1250001', 'P1', 'Cao độ nền', null, null]);
+    const lines = gpkg.addLayer('ChiGioiDuongDo_L', 'MULTILINESTRING', fields, wgs, esriWkt(wgs));
+    lines(
+      {
+        type: 'MultiLineString',
+        coordinates: [
+          [
+            [105.62, 10.455],
+            [105.63, 10.455],
+          ],
+        ],
+      },
+      ['821221012345', '82QPK1250001', 'L1', 'Chỉ giới đường đỏ', null, null],
+    );
+    const file = path.join(tmp.dir, 'HoSoGIS_QuyHoach.gpkg');
+    await fs.promises.writeFile(file, gpkg.finish());
+    const res = await upload(file, 'collection=zones&dryRun=false', actors.planner);
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    expect(report.layers.map((l: { name: string; skipped?: string }) => [l.name, Boolean(l.skipped)])).toEqual([
+      ['CaoDoNen_P', true],
+      ['ChiGioiDuongDo_L', true],
+      ['ChucNangSuDungDat_A', false],
+    ]);
+    expect(report.counts).toMatchObject({ read: 3, inserted: 2, refused: 1 });
+    expect(report.problems.find((p: { code: string }) => p.code === 'BAD_VALUE').message).toMatch(/maThongTinQH is 12 digits/);
+    const { rows } = await db.query<{ lot_code: string; function: string; plan_code: string; max_density_pct: number }>(
+      `SELECT z.lot_code, z.function, p.plan_code, z.max_density_pct FROM zoning_lots z JOIN planning_plans p ON p.id = z.plan_id ORDER BY z.lot_code`,
+    );
+    expect(rows).toEqual([
+      { lot_code: 'CX-01', function: 'Đất cây xanh', plan_code: '82QPK1250001', max_density_pct: 5 },
+      { lot_code: 'ODT-01', function: 'Đất ở đô thị', plan_code: '82QPK1250001', max_density_pct: 60 },
+    ]);
   });
 });
