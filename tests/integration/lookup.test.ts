@@ -132,6 +132,60 @@ describe('parcel lookup', () => {
   });
 });
 
+describe('lookups on the sample data', () => {
+  it('answers sample parcels that cross zoning lots with one row per lot, summing to the parcel within 0.5 %', async () => {
+    const crossing = (
+      await db.query<{ id: number; commune_code: string; sheet: number; parcel_no: number; lots: number }>(
+        // Parcels inside the planned area (covered by the union of its lots, computed apart from the API) that touch two lots or more.
+        `WITH plan AS (SELECT ST_Union(geom) AS geom FROM zoning_lots)
+         SELECT p.id, p.commune_code, p.sheet, p.parcel_no, count(*)::int AS lots
+         FROM parcels p CROSS JOIN plan
+         JOIN zoning_lots z ON z.geom && p.geom AND ST_Intersects(z.geom, p.geom)
+           AND ST_Area(ST_CollectionExtract(ST_Intersection(z.geom, p.geom), 3)::geography) > 0.01
+         WHERE p.sheet <> 912 AND ST_CoveredBy(p.geom, plan.geom)
+         GROUP BY p.id HAVING count(*) >= 2 ORDER BY p.id LIMIT 15`,
+      )
+    ).rows;
+    expect(crossing.length).toBeGreaterThan(0);
+    for (const c of crossing) {
+      const res = await app.inject({ url: `/api/lookup/parcel?commune=${c.commune_code}&sheet=${c.sheet}&parcel=${c.parcel_no}` });
+      expect(res.statusCode).toBe(200);
+      const parcel = res.json().parcels.find((p: { id: number }) => p.id === c.id);
+      expect(parcel.zones).toHaveLength(c.lots);
+      const zoneSum = parcel.zones.reduce((s: number, z: { area_m2: number }) => s + z.area_m2, 0);
+      expect(Math.abs(zoneSum - parcel.area_m2) / parcel.area_m2, `parcel ${c.id}`).toBeLessThan(0.005);
+      const perMap = new Map<number, number>();
+      for (const l of parcel.landUses as { map_id: number; area_m2: number }[])
+        perMap.set(l.map_id, (perMap.get(l.map_id) ?? 0) + l.area_m2);
+      for (const [map, sum] of perMap)
+        expect(Math.abs(sum - parcel.area_m2) / parcel.area_m2, `parcel ${c.id} map ${map}`).toBeLessThan(0.005);
+    }
+  });
+
+  it('shows no personal data for any coded sample growing area', async () => {
+    const areas = (await db.query<{ id: number; code: string }>(`SELECT id, code FROM growing_areas WHERE code IS NOT NULL ORDER BY id`))
+      .rows;
+    expect(areas.length).toBeGreaterThan(0);
+    for (const a of areas) {
+      const res = await app.inject({ url: `/api/lookup/growing-areas/${encodeURIComponent(a.code)}` });
+      expect(res.statusCode).toBe(200);
+      const secrets = (
+        await db.query<{ s: string }>(
+          `SELECT unnest(ARRAY[fp.full_name, fp.citizen_id, fp.phone, fp.address]) AS s
+           FROM plots p JOIN growing_areas g ON g.lineage_id = (SELECT lineage_id FROM growing_areas WHERE id = $1) AND p.growing_area_id = g.id
+           JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+           UNION SELECT registrant_contact FROM growing_areas WHERE id = $1
+           UNION SELECT registrant_name FROM growing_areas WHERE id = $1 AND registrant_kind = 'person'`,
+          [a.id],
+        )
+      ).rows
+        .map((r) => r.s)
+        .filter((s): s is string => typeof s === 'string' && s.length > 3);
+      for (const secret of secrets) expect(res.body, `${a.code} reveals ${secret}`).not.toContain(secret);
+    }
+  });
+});
+
 describe('place and unit lookups', () => {
   it('tells what is at a point: parcel, land use, zoning lot and coded growing area, without owners', async () => {
     const [lon, lat] = at(20, 25);
