@@ -54,7 +54,10 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const isDate = (v: string) => DATE.test(v) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v;
+function isDate(v: string): boolean {
+  const d = new Date(`${v}T00:00:00Z`);
+  return DATE.test(v) && !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
 
 /** Checks one value against its declaration; returns the reason or null. */
 function checkValue(p: PropertyDef, value: unknown): Reason | null {

@@ -66,13 +66,13 @@ export class FeaturesService {
   constructor(private readonly db: Db) {}
 
   /** Resolves what the viewer's scope means in the data (an officer's communes, old codes included). */
-  async scope(viewer: Viewer): Promise<ViewerScope> {
+  async scope(viewer: Viewer, q: Queryable = this.db): Promise<ViewerScope> {
     if (viewer.role !== 'officer' || viewer.communes.length === 0) return { viewer, parcelCommuneCodes: [] };
     const key = [...viewer.communes].sort().join(',');
     const cached = this.scopeCache.get(key);
     if (cached && Date.now() - cached.at < SCOPE_TTL_MS) return { viewer, parcelCommuneCodes: cached.codes };
     // Parcels keep the old commune's code: every unit whose lineage leads to one of today's communes.
-    const { rows } = await this.db.query<{ code: string }>(
+    const { rows } = await q.query<{ code: string }>(
       `SELECT DISTINCT u.code FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) c WHERE c.code = ANY($1::text[])`,
       [viewer.communes],
     );
@@ -99,7 +99,7 @@ export class FeaturesService {
 
   /** One feature, or null when it does not exist or the viewer may not see it. */
   async get(def: CollectionDef, viewer: Viewer, id: number, q: Queryable = this.db): Promise<ItemResult | null> {
-    const statement = itemStatement(def, await this.scope(viewer), id);
+    const statement = itemStatement(def, await this.scope(viewer, q), id);
     const { rows } = await q.query<{ f: string; reveal: string | null; version: number }>(statement.sql, statement.params);
     const row = rows[0];
     if (!row) return null;
@@ -135,7 +135,7 @@ export class FeaturesService {
   private async loadCurrent(q: Queryable, def: CollectionDef, viewer: Viewer, id: number, lock: boolean): Promise<CurrentRow | null> {
     const params = new SqlParams();
     const idParam = params.add(id);
-    const visible = rowPredicate(def, await this.scope(viewer), params);
+    const visible = rowPredicate(def, await this.scope(viewer, q), params);
     const { rows } = await q.query<{ row: Record<string, unknown>; geometry: string | null; version: number }>(
       `SELECT to_jsonb(t) - 'geom' AS row, ST_AsGeoJSON(t.geom) AS geometry, t.version FROM ${def.table} t
         WHERE t.id = ${idParam}::bigint AND ${visible}${lock ? ' FOR UPDATE OF t' : ''}`,

@@ -1,0 +1,420 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+
+let fx: FeaturesFixture;
+beforeAll(async () => {
+  fx = await openFeaturesFixture();
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+const [X, Y] = ORIGIN;
+const GEO = { 'content-type': 'application/geo+json' };
+const PATCH = { 'content-type': 'application/merge-patch+json' };
+
+function plot(x: number, y: number, properties: Record<string, unknown> = {}) {
+  return { type: 'Feature', geometry: square(x, y, 0.0005), properties: { crop: 'rice', ...properties } };
+}
+
+async function get(url: string, role: Parameters<FeaturesFixture['as']>[0] = 'officer') {
+  return fx.app.inject({ url, headers: fx.as(role) });
+}
+
+async function logRows(collection: string, id: number) {
+  const { rows } = await fx.db.query<{ action: string; user_id: number | null; origin: string; after: Record<string, unknown> | null }>(
+    'SELECT action, user_id, origin, after FROM edit_log WHERE collection = $1 AND feature_id = $2 ORDER BY id',
+    [collection, String(id)],
+  );
+  return rows;
+}
+
+describe('creating a plot (POST)', () => {
+  it('answers 201 with Location and a strong ETag, derives the commune, and logs the insert with the officer', async () => {
+    const response = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: plot(X + 0.003, Y + 0.001, { variety: 'IR50404', farmer_id: fx.ids.farmerA }),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const body = response.json();
+    expect(response.headers.location).toMatch(new RegExp(`/ogc/collections/plots/items/${body.id}$`));
+    expect(response.headers.etag).toBe(`"${body.id}-1"`);
+    expect(body.properties).toMatchObject({ commune_code: WARD_A, crop: 'rice', variety: 'IR50404', farmer_name: 'Nguyễn Văn Thử' });
+    expect(body.properties.area_m2).toBeGreaterThan(2900);
+    const again = await get(new URL(response.headers.location as string).pathname);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers.etag).toBe(response.headers.etag);
+    const log = await logRows('plots', body.id);
+    expect(log).toHaveLength(1);
+    expect(log[0]).toMatchObject({ action: 'insert', user_id: fx.userIds.officer, origin: 'api' });
+  });
+
+  it('refuses an invalid plot with 422 listing every reason', async () => {
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [X + 0.0031, Y + 0.0031],
+          [X + 0.0035, Y + 0.0035],
+          [X + 0.0035, Y + 0.0031],
+          [X + 0.0031, Y + 0.0035],
+          [X + 0.0031, Y + 0.0031],
+        ],
+      ],
+    };
+    const response = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: { type: 'Feature', geometry: bowtie, properties: { variety: 7, colour: 'red', planting_date: '2024-13-01' } },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+    const codes = (response.json().reasons as { code: string; property?: string; at?: number[] }[]).map(
+      (r) => `${r.code}:${r.property ?? ''}`,
+    );
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'UNKNOWN_PROPERTY:colour',
+        'MISSING_PROPERTY:crop',
+        'INVALID_PROPERTY:variety',
+        'INVALID_PROPERTY:planting_date',
+        'SELF_INTERSECTION:',
+      ]),
+    );
+    const crossing = (response.json().reasons as { code: string; at?: number[] }[]).find((r) => r.code === 'SELF_INTERSECTION');
+    expect(crossing?.at?.[0]).toBeCloseTo(X + 0.0033, 9);
+    expect(crossing?.at?.[1]).toBeCloseTo(Y + 0.0033, 9);
+  });
+
+  it('reports overlaps with other plots with their ids and overlap area, and a plot outside the officer’s ward', async () => {
+    // Half over plot A (0.001° square at +0.001), and a second one in ward B.
+    const response = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: { type: 'Feature', geometry: square(X + 0.0015, Y + 0.0015, 0.001), properties: { crop: 'mango' } },
+    });
+    expect(response.statusCode).toBe(422);
+    const overlap = (response.json().reasons as { code: string; overlaps?: { id: number; overlap_m2: number }[] }[]).find(
+      (r) => r.code === 'PLOT_OVERLAPS',
+    );
+    expect(overlap?.overlaps).toHaveLength(1);
+    expect(overlap?.overlaps?.[0]?.id).toBe(fx.ids.plotA);
+    // A quarter of a 0.001° square at 11.9° N: about 12,051 m² / 4.
+    expect(overlap?.overlaps?.[0]?.overlap_m2).toBeGreaterThan(2900);
+    expect(overlap?.overlaps?.[0]?.overlap_m2).toBeLessThan(3100);
+
+    const elsewhere = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: plot(X + 0.015, Y + 0.008),
+    });
+    expect(elsewhere.statusCode).toBe(422);
+    expect(elsewhere.json().reasons.map((r: { code: string }) => r.code)).toContain('OUTSIDE_COMMUNE');
+
+    const straddling = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: { type: 'Feature', geometry: square(X + 0.0095, Y + 0.008, 0.001), properties: { crop: 'rice', commune_code: WARD_A } },
+    });
+    expect(straddling.statusCode).toBe(422);
+    const outside = (straddling.json().reasons as { code: string; outside_m2?: number }[]).find((r) => r.code === 'OUTSIDE_COMMUNE');
+    expect(outside?.outside_m2).toBeGreaterThan(5000);
+  });
+
+  it('writes nothing when validation fails', async () => {
+    const before = await fx.db.query<{ n: number }>('SELECT (SELECT count(*) FROM plots) + (SELECT count(*) FROM edit_log) AS n');
+    await fx.app.inject({ method: 'POST', url: '/ogc/collections/plots/items', headers: fx.as('officer', GEO), payload: plot(200, 0) });
+    const after = await fx.db.query<{ n: number }>('SELECT (SELECT count(*) FROM plots) + (SELECT count(*) FROM edit_log) AS n');
+    expect(after.rows[0]?.n).toBe(before.rows[0]?.n);
+  });
+
+  it('refuses a body that is not a Feature with 400 and a wrong media type with 415', async () => {
+    const notFeature = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: { type: 'Polygon' },
+    });
+    expect(notFeature.statusCode).toBe(400);
+    const form = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', { 'content-type': 'text/plain' }),
+      payload: 'crop=rice',
+    });
+    expect(form.statusCode).toBe(415);
+  });
+});
+
+describe('changing a plot (PUT, PATCH, DELETE)', () => {
+  let slot = 0;
+  // Each test gets its own 0.0005° square on a grid in the north of ward A, clear of the fixture.
+  async function fresh(): Promise<{ id: number; etag: string }> {
+    const i = slot++;
+    const response = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: plot(X + 0.0002 + (i % 10) * 0.0008, Y + 0.0062 + Math.floor(i / 10) * 0.0008),
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    return { id: response.json().id, etag: response.headers.etag as string };
+  }
+
+  it('needs If-Match (428) and refuses a stale one (412) without changing anything', async () => {
+    const { id, etag } = await fresh();
+    const url = `/ogc/collections/plots/items/${id}`;
+    const none = await fx.app.inject({ method: 'PATCH', url, headers: fx.as('officer', PATCH), payload: { properties: { variety: 'A' } } });
+    expect(none.statusCode).toBe(428);
+    const ok = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'A' } },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.headers.etag).toBe(`"${id}-2"`);
+    const stale = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'B' } },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().currentETag).toBe(`"${id}-2"`);
+    const weak = await fx.app.inject({ method: 'DELETE', url, headers: fx.as('officer', { 'if-match': `W/"${id}-2"` }) });
+    expect(weak.statusCode).toBe(412);
+    expect((await get(url)).json().properties.variety).toBe('A');
+  });
+
+  it('applies a merge patch: named properties change, null clears, the rest stays', async () => {
+    const { id, etag } = await fresh();
+    const url = `/ogc/collections/plots/items/${id}`;
+    const first = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'OM5451', planting_date: '2025-01-10' } },
+    });
+    expect(first.statusCode, first.body).toBe(200);
+    const second = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': first.headers.etag as string }),
+      payload: { properties: { variety: null } },
+    });
+    expect(second.json().properties).toMatchObject({ variety: null, planting_date: '2025-01-10', crop: 'rice' });
+  });
+
+  it('replaces with PUT, accepting the computed properties a client read back', async () => {
+    const { id, etag } = await fresh();
+    const url = `/ogc/collections/plots/items/${id}`;
+    const read = (await get(url)).json();
+    read.properties.crop = 'lotus';
+    read.geometry = square(X + 0.0085, Y + 0.0005, 0.0004);
+    const put = await fx.app.inject({ method: 'PUT', url, headers: fx.as('officer', { ...GEO, 'if-match': etag }), payload: read });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json().properties.crop).toBe('lotus');
+    const [x0, y0] = put.json().geometry.coordinates[0][0];
+    expect(x0).toBeCloseTo(X + 0.0085, 8);
+    expect(y0).toBeCloseTo(Y + 0.0005, 8);
+    expect(put.json().properties.area_m2).toBeLessThan(2500);
+  });
+
+  it('deletes with 204 and keeps the history, which shows every version with the user', async () => {
+    const { id, etag } = await fresh();
+    const url = `/ogc/collections/plots/items/${id}`;
+    const patched = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'X' } },
+    });
+    const deleted = await fx.app.inject({
+      method: 'DELETE',
+      url,
+      headers: fx.as('officer', { 'if-match': patched.headers.etag as string }),
+    });
+    expect(deleted.statusCode).toBe(204);
+    expect((await get(url)).statusCode).toBe(404);
+    const history = await get(`${url}/history`);
+    expect(history.statusCode).toBe(200);
+    const entries = history.json().entries as {
+      action: string;
+      version: number;
+      user: { username: string };
+      before: unknown;
+      after: unknown;
+    }[];
+    expect(entries.map((e) => e.action)).toEqual(['insert', 'update', 'delete']);
+    expect(entries.map((e) => e.user.username)).toEqual(['fx-officer', 'fx-officer', 'fx-officer']);
+    expect(entries[1]).toMatchObject({ version: 2, before: { properties: { variety: null } }, after: { properties: { variety: 'X' } } });
+  });
+
+  it('restores an earlier version as a new edit, and brings a deleted plot back under its id', async () => {
+    const { id, etag } = await fresh();
+    const url = `/ogc/collections/plots/items/${id}`;
+    const v2 = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'second' } },
+    });
+    const v3 = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': v2.headers.etag as string }),
+      payload: { properties: { variety: 'third' } },
+    });
+    const entries = (await get(`${url}/history`)).json().entries as { id: number }[];
+    const first = entries[0]!.id;
+    const noTag = await fx.app.inject({ method: 'POST', url: `${url}/history/${first}/restore`, headers: fx.as('officer') });
+    expect(noTag.statusCode).toBe(428);
+    const restored = await fx.app.inject({
+      method: 'POST',
+      url: `${url}/history/${first}/restore`,
+      headers: fx.as('officer', { 'if-match': v3.headers.etag as string }),
+    });
+    expect(restored.statusCode, restored.body).toBe(200);
+    expect(restored.json().properties).toMatchObject({ variety: null, version: 4 });
+    const log = await logRows('plots', id);
+    expect(log.map((l) => l.origin)).toEqual(['api', 'api', 'api', 'restore']);
+
+    await fx.app.inject({ method: 'DELETE', url, headers: fx.as('officer', { 'if-match': restored.headers.etag as string }) });
+    const back = await fx.app.inject({ method: 'POST', url: `${url}/history/${entries[1]!.id}/restore`, headers: fx.as('officer') });
+    expect(back.statusCode, back.body).toBe(201);
+    // Versions 1–4 existed; the re-created feature continues at 5, so no ETag is ever reused.
+    expect(back.json()).toMatchObject({ id, properties: { variety: 'second', version: 5 } });
+    expect(back.headers.etag).toBe(`"${id}-5"`);
+  });
+});
+
+describe('who may write', () => {
+  it('keeps officers to their own wards: 403 on another ward’s plot, 422 when moving one out', async () => {
+    const b = await get(`/ogc/collections/plots/items/${fx.ids.plotB}`);
+    const other = await fx.app.inject({
+      method: 'PATCH',
+      url: `/ogc/collections/plots/items/${fx.ids.plotB}`,
+      headers: fx.as('officer', { ...PATCH, 'if-match': b.headers.etag as string }),
+      payload: { properties: { variety: 'x' } },
+    });
+    expect(other.statusCode).toBe(403);
+    const a = await get(`/ogc/collections/plots/items/${fx.ids.plotA}`);
+    const moved = await fx.app.inject({
+      method: 'PATCH',
+      url: `/ogc/collections/plots/items/${fx.ids.plotA}`,
+      headers: fx.as('officer', { ...PATCH, 'if-match': a.headers.etag as string }),
+      payload: { properties: { commune_code: '99902' } },
+    });
+    expect(moved.statusCode).toBe(422);
+    expect(moved.json().reasons.map((r: { code: string }) => r.code)).toContain('OUTSIDE_COMMUNE');
+  });
+
+  it('refuses status changes of growing areas outside the lifecycle', async () => {
+    const area = await get(`/ogc/collections/growing_areas/items/${fx.ids.areaDraftA}`);
+    expect(area.statusCode).toBe(200);
+    const response = await fx.app.inject({
+      method: 'PATCH',
+      url: `/ogc/collections/growing_areas/items/${fx.ids.areaDraftA}`,
+      headers: fx.as('officer', { ...PATCH, 'if-match': area.headers.etag as string }),
+      payload: { properties: { status: 'active', households: 12 } },
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().reasons).toEqual([expect.objectContaining({ code: 'READ_ONLY_PROPERTY', property: 'status' })]);
+  });
+
+  it('lets a planner edit zoning lots and refuses duplicate lot codes', async () => {
+    const created = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/zones/items',
+      headers: fx.as('planner', GEO),
+      payload: {
+        type: 'Feature',
+        geometry: square(X + 0.008, Y + 0.008, 0.0005),
+        properties: { plan_id: fx.ids.planId, lot_code: 'FX-CX-02', function: 'Cây xanh' },
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().properties).toMatchObject({ plan_name: 'Quy hoạch thử', phase: 'existing', decision_no: '123/QĐ-UBND' });
+    const duplicate = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/zones/items',
+      headers: fx.as('planner', GEO),
+      payload: {
+        type: 'Feature',
+        geometry: square(X + 0.008, Y + 0.008, 0.0005),
+        properties: { plan_id: fx.ids.planId, lot_code: 'FX-CX-02', function: 'Cây xanh', max_density_pct: 120 },
+      },
+    });
+    expect(duplicate.statusCode).toBe(422);
+    expect(
+      duplicate
+        .json()
+        .reasons.map((r: { code: string }) => r.code)
+        .sort(),
+    ).toEqual(['DUPLICATE_KEY', 'INVALID_PROPERTY']);
+  });
+
+  it('answers OPTIONS with the methods this viewer may use, and 405 with Allow on read-only collections', async () => {
+    const anonymous = await fx.app.inject({ method: 'OPTIONS', url: '/ogc/collections/plots/items' });
+    expect(anonymous.statusCode).toBe(204);
+    expect(anonymous.headers.allow).toBe('GET, HEAD, OPTIONS');
+    const officer = await fx.app.inject({
+      method: 'OPTIONS',
+      url: `/ogc/collections/plots/items/${fx.ids.plotA}`,
+      headers: fx.as('officer'),
+    });
+    expect(officer.headers.allow).toBe('GET, HEAD, OPTIONS, PUT, PATCH, DELETE');
+    const readOnly = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/landuse/items',
+      headers: fx.as('admin', GEO),
+      payload: plot(X, Y),
+    });
+    expect(readOnly.statusCode).toBe(405);
+    expect(readOnly.headers.allow).toBe('GET, HEAD, OPTIONS');
+  });
+});
+
+describe('writing with the session cookie', () => {
+  it('needs the CSRF token from sign-in', async () => {
+    const login = await fx.app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'fx-officer', password: 'fixture-password-2026' },
+      remoteAddress: '10.9.1.1',
+    });
+    const cookie = login.cookies.find((c) => c.name === 'bando_session');
+    expect(cookie?.httpOnly).toBe(true);
+    const csrf = login.json().csrfToken as string;
+    const headers = { ...GEO, cookie: `bando_session=${cookie?.value}` };
+    const without = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers,
+      payload: plot(X + 0.0005, Y + 0.0085),
+    });
+    expect(without.statusCode).toBe(403);
+    expect(without.json().code).toBe('CSRF');
+    const wrong = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: { ...headers, 'x-csrf-token': 'x'.repeat(43) },
+      payload: plot(X + 0.0005, Y + 0.0085),
+    });
+    expect(wrong.statusCode).toBe(403);
+    const right = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: { ...headers, 'x-csrf-token': csrf },
+      payload: plot(X + 0.0005, Y + 0.0085),
+    });
+    expect(right.statusCode, right.body).toBe(201);
+  });
+});
