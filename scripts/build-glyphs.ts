@@ -24,22 +24,43 @@ const CUTOFF = 0.25;
 const FLATNESS = 0.25;
 
 /**
- * The code points we render: Latin, Latin-1, Latin Extended-A, the Vietnamese letters of
- * Latin Extended-B (Ơ ơ Ư ư) and of Latin Extended Additional (Ạ … ỹ), combining marks,
- * punctuation and the đồng sign. Leaving out the rest of Latin Extended Additional halves the
- * bytes a phone downloads for its first labels.
+ * The code points we render: printable ASCII, the Vietnamese letters and the few symbols of
+ * Latin-1 (À Á Â Ã È É Ê Ì Í Ò Ó Ô Õ Ù Ú Ý à … ý, ° ± ×), Ă ă Đ đ Ĩ ĩ Ũ ũ Ơ ơ Ư ư, the tone
+ * marks as combining characters, the Vietnamese block of Latin Extended Additional (Ạ … ỹ),
+ * punctuation and the đồng sign. Place names here are Vietnamese, and every glyph left out is
+ * bytes a phone on a weak link does not download before its first labels.
  */
 const WANTED: ReadonlyArray<readonly [number, number]> = [
   [0x20, 0x7e],
-  [0xa0, 0xff],
-  [0x100, 0x17f],
+  [0xa0, 0xa0],
+  [0xb0, 0xb1],
+  [0xb7, 0xb7],
+  [0xc0, 0xc3],
+  [0xc8, 0xca],
+  [0xcc, 0xcd],
+  [0xd2, 0xd5],
+  [0xd7, 0xd7],
+  [0xd9, 0xda],
+  [0xdd, 0xdd],
+  [0xe0, 0xe3],
+  [0xe8, 0xea],
+  [0xec, 0xed],
+  [0xf2, 0xf5],
+  [0xf9, 0xfa],
+  [0xfd, 0xfd],
+  [0x102, 0x103],
+  [0x110, 0x111],
+  [0x128, 0x129],
+  [0x168, 0x169],
   [0x1a0, 0x1a1],
   [0x1af, 0x1b0],
-  [0x300, 0x36f],
+  [0x300, 0x301],
+  [0x303, 0x303],
+  [0x309, 0x309],
+  [0x323, 0x323],
   [0x1ea0, 0x1ef9],
-  [0x2000, 0x206f],
-  [0x20ab, 0x20ac],
-  [0x2116, 0x2116],
+  [0x2010, 0x2027],
+  [0x20ab, 0x20ab],
 ];
 
 function wanted(codePoint: number): boolean {

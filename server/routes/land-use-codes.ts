@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/index.ts';
+import { sendCachedJson } from './cached-json.ts';
 
 /** One land-use code as the legend and the map style see it; `fill` is resolved through groups and legacy mappings. */
 export type LandUseCode = {
@@ -59,10 +59,6 @@ export async function readLandUseCodes(db: Queryable): Promise<LandUseCode[]> {
 export async function landUseCodeRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/api/land-use-codes', async (request, reply) => {
     const codes = await readLandUseCodes(ctx.db);
-    const body = JSON.stringify({ codes });
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    reply.header('ETag', etag).header('Cache-Control', 'public, max-age=60, must-revalidate');
-    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    return reply.type('application/json; charset=utf-8').send(body);
+    return sendCachedJson(request, reply, JSON.stringify({ codes }), 'public, max-age=60, must-revalidate');
   });
 }

@@ -26,15 +26,23 @@ const tj = (ids: string, minzoom = 6): TileJson => ({
 const all = Object.fromEntries(LAYER_GROUPS.map((g) => [g.id, tj(g.id, g.id === 'parcels' ? 13 : 6)]));
 
 describe('the generated map style', () => {
-  it('is a valid MapLibre style with one composite source when the tile server offers it', () => {
+  it('is a valid MapLibre style with a composite source for the layers shown first and one for the rest', () => {
+    const shownIds = LAYER_GROUPS.filter((g) => g.visible).map((g) => g.id);
+    const hiddenIds: string[] = LAYER_GROUPS.filter((g) => !g.visible).map((g) => g.id);
     const style = buildStyle({
       origin: 'http://maps.local:3000',
       sources: all,
-      composite: tj(LAYER_GROUPS.map((g) => g.id).join(',')),
+      composites: { shown: tj(shownIds.join(',')), hidden: tj(hiddenIds.join(',')) },
       landUse: codes,
     });
     expect(validateStyleMin(style)).toEqual([]);
-    expect(Object.keys(style.sources)).toEqual(['bando']);
+    expect(Object.keys(style.sources).sort()).toEqual(['bando', 'bando-more']);
+    // Layers hidden by default come from the second composite, which MapLibre loads only when one is switched on.
+    for (const layer of style.layers) {
+      if (!('source' in layer)) continue;
+      const group = (layer.metadata as Record<string, string>)['bando:group']!;
+      expect(layer.source).toBe(hiddenIds.includes(group) ? 'bando-more' : 'bando');
+    }
     for (const g of LAYER_GROUPS) expect(style.layers.some((l) => 'source-layer' in l && l['source-layer'] === g.id)).toBe(true);
   });
 

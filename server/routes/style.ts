@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type {
   ExpressionSpecification,
   LayerSpecification,
@@ -7,6 +6,7 @@ import type {
 } from '@maplibre/maplibre-gl-style-spec';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import { sendCachedJson } from './cached-json.ts';
 import { readLandUseCodes, type LandUseCode } from './land-use-codes.ts';
 
 /** The part of a TileJSON 3.0.0 document the style needs. */
@@ -39,12 +39,18 @@ export type LayerGroupId = (typeof LAYER_GROUPS)[number]['id'];
 /** Groups drawn as polygons, whose labels must avoid tile edges. */
 const POLYGON_GROUPS = new Set<LayerGroupId>(['water', 'landuse', 'parcels', 'zones', 'admin', 'growing_areas', 'plots']);
 
-/** The one composite source that carries every layer in one request per tile (DESIGN.md: /tiles/a,b/z/x/y). */
+/**
+ * Composite sources (DESIGN.md: /tiles/a,b/z/x/y): one request per tile position carries every
+ * layer shown by default; the layers hidden by default come in a second composite that MapLibre
+ * fetches only once one of them is switched on, so a first view downloads nothing it does not draw.
+ */
 export const COMPOSITE_SOURCE = 'bando';
+/** The composite of the layers hidden by default. */
+export const COMPOSITE_HIDDEN_SOURCE = 'bando-more';
 
-/** Font stacks served under /fonts (scripts/build-glyphs.ts). */
+/** The font stack served under /fonts (scripts/build-glyphs.ts); one stack, so a phone downloads one set of glyphs. */
 const FONT = ['Noto Sans Regular'];
-const FONT_BOLD = ['Noto Sans Bold'];
+const FONT_BOLD = FONT;
 
 /** Colour for codes the table has no fill for (unknown or new codes). */
 const UNKNOWN_FILL = '#E0E0E0';
@@ -57,8 +63,8 @@ type StyleInput = {
   origin: string;
   /** TileJSON per available source id, in any order; sources missing here are left out. */
   sources: Partial<Record<LayerGroupId, TileJson>>;
-  /** TileJSON of the composite of every available source, when the tile server offers one. */
-  composite?: TileJson | undefined;
+  /** TileJSON of the composites of the available sources shown and hidden by default, when the tile server offers them. */
+  composites?: { shown?: TileJson | undefined; hidden?: TileJson | undefined };
   landUse: readonly LandUseCode[];
 };
 
@@ -84,8 +90,11 @@ function vectorSource(tj: TileJson): VectorSourceSpecification {
 const interpolateWidth = (pairs: number[]): ExpressionSpecification =>
   ['interpolate', ['exponential', 1.6], ['zoom'], ...pairs] as unknown as ExpressionSpecification;
 
+/** A layer before its source is known (Omit distributed over the union of layer types). */
+type LayerDraft = LayerSpecification extends infer L ? (L extends LayerSpecification ? Omit<L, 'source'> : never) : never;
+
 /** Layers of one group, bottom to top; `source` is filled in by the caller. */
-function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Omit<LayerSpecification, 'source'>[] {
+function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): LayerDraft[] {
   switch (group) {
     case 'water':
       return [
@@ -195,31 +204,61 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Omi
           paint: { 'text-color': '#3D3A35', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.5, 'text-opacity': 1 },
         },
       ];
-    case 'admin':
+    case 'admin': {
+      // Wards and communes carry the map; hamlets (khóm, ấp) only once a street is readable.
+      const hamlet: ExpressionSpecification = ['==', ['get', 'level'], 'hamlet'];
+      const unit: ExpressionSpecification = ['!=', ['get', 'level'], 'hamlet'];
       return [
+        {
+          id: 'admin-hamlet-line',
+          type: 'line',
+          minzoom: 13,
+          filter: hamlet,
+          paint: { 'line-color': '#9C7BB8', 'line-width': 0.8, 'line-dasharray': [2, 2], 'line-opacity': 0.7 },
+        },
         {
           id: 'admin-line',
           type: 'line',
+          filter: unit,
           paint: {
             'line-color': '#7B4FA0',
-            'line-width': interpolateWidth([9, 1, 16, 3]),
+            'line-width': [
+              'interpolate',
+              ['linear'],
+              ['zoom'],
+              9,
+              ['match', ['get', 'level'], 'province', 2, 1.2],
+              16,
+              ['match', ['get', 'level'], 'province', 5, 3],
+            ],
             'line-dasharray': [4, 2, 1, 2],
-            'line-opacity': 0.8,
+            'line-opacity': 0.85,
           },
         },
         {
           id: 'admin-label',
           type: 'symbol',
           maxzoom: 15,
+          filter: ['all', unit, ['!=', ['get', 'level'], 'province']],
           layout: {
             'text-field': ['coalesce', ['get', 'name'], ''],
             'text-font': FONT_BOLD,
             'text-size': 14,
             'text-transform': 'uppercase',
+            'text-max-width': 8,
           },
           paint: { 'text-color': '#5B3380', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.6, 'text-opacity': 1 },
         },
+        {
+          id: 'admin-hamlet-label',
+          type: 'symbol',
+          minzoom: 14.5,
+          filter: hamlet,
+          layout: { 'text-field': ['coalesce', ['get', 'name'], ''], 'text-font': FONT, 'text-size': 11 },
+          paint: { 'text-color': '#7B4FA0', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.2, 'text-opacity': 1 },
+        },
       ];
+    }
     case 'growing_areas':
       return [
         { id: 'growing_areas-fill', type: 'fill', paint: { 'fill-color': '#2E7D32', 'fill-opacity': 0.12 } },
@@ -293,7 +332,7 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Omi
 }
 
 /** Highlight of the selected feature; the client sets its filter to the selected id. */
-function highlightLayer(group: LayerGroupId): Omit<LayerSpecification, 'source'> & { filter: unknown } {
+function highlightLayer(group: LayerGroupId): LayerDraft {
   if (group === 'products') {
     return {
       id: 'products-highlight',
@@ -327,9 +366,17 @@ export function buildStyle(input: StyleInput): StyleSpecification {
   const fill = landUseFillExpression(input.landUse);
   const available = LAYER_GROUPS.filter((g) => input.sources[g.id]);
   const sources: StyleSpecification['sources'] = {};
-  const useComposite = input.composite !== undefined;
-  if (input.composite) sources[COMPOSITE_SOURCE] = vectorSource(input.composite);
-  else for (const g of available) sources[g.id] = vectorSource(input.sources[g.id]!);
+  const shown = input.composites?.shown;
+  const hidden = input.composites?.hidden;
+  if (shown) sources[COMPOSITE_SOURCE] = vectorSource(shown);
+  if (hidden) sources[COMPOSITE_HIDDEN_SOURCE] = vectorSource(hidden);
+  // A group goes through its composite when there is one, else through its own source.
+  const sourceFor = (g: (typeof LAYER_GROUPS)[number]): string => {
+    if (g.visible && shown) return COMPOSITE_SOURCE;
+    if (!g.visible && hidden) return COMPOSITE_HIDDEN_SOURCE;
+    sources[g.id] = vectorSource(input.sources[g.id]!);
+    return g.id;
+  };
 
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': '#F4F1EA' } }];
   // Fills and lines first, in group order; labels and highlights above every geometry.
@@ -338,7 +385,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
   for (const g of available) {
     const tj = input.sources[g.id]!;
     const common = {
-      source: useComposite ? COMPOSITE_SOURCE : g.id,
+      source: sourceFor(g),
       'source-layer': g.id,
       metadata: { 'bando:group': g.id },
     };
@@ -355,7 +402,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
   }
   layers.push(...labels, ...highlights);
 
-  const parcels = input.sources.parcels ?? input.composite ?? available.map((g) => input.sources[g.id]).find(Boolean);
+  const parcels = input.sources.parcels ?? shown ?? available.map((g) => input.sources[g.id]).find(Boolean);
   const center = parcels?.center ?? DEFAULT_CENTER;
   return {
     version: 8,
@@ -400,18 +447,19 @@ export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promis
         if (tj && Array.isArray(tj.tiles) && tj.tiles.length > 0) sources[g.id] = tj;
       }),
     );
-    const ids = LAYER_GROUPS.map((g) => g.id).filter((id) => sources[id]);
-    const composite = ids.length > 1 ? await fetchJson<TileJson>(`/tiles/${ids.join(',')}`) : undefined;
+    const composite = async (visible: boolean) => {
+      const ids = LAYER_GROUPS.filter((g) => g.visible === visible && sources[g.id]).map((g) => g.id);
+      if (ids.length < 2) return undefined;
+      const tj = await fetchJson<TileJson>(`/tiles/${ids.join(',')}`);
+      return tj && Array.isArray(tj.tiles) && tj.tiles.length > 0 ? tj : undefined;
+    };
+    const [shown, hidden] = await Promise.all([composite(true), composite(false)]);
     const style = buildStyle({
       origin: originOf(request, ctx),
       sources,
-      composite: composite && Array.isArray(composite.tiles) && composite.tiles.length > 0 ? composite : undefined,
+      composites: { shown, hidden },
       landUse: await readLandUseCodes(ctx.db),
     });
-    const body = JSON.stringify(style);
-    const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
-    reply.header('ETag', etag).header('Cache-Control', 'no-cache');
-    if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-    return reply.type('application/json; charset=utf-8').send(body);
+    return sendCachedJson(request, reply, JSON.stringify(style), 'no-cache');
   });
 }

@@ -8,8 +8,10 @@ import type { ViewState } from '../state/url-state.ts';
 import type { PickedFeature } from '../ui/details-panel.ts';
 import { toast } from '../ui/toast.ts';
 
-// Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted.
+// Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
+// and start the worker now, so its script downloads while the style is still on its way.
 maplibregl.setWorkerUrl(workerUrl);
+maplibregl.prewarm();
 
 /** What the rest of the client may do with the map, so no view reaches into MapLibre's internals. */
 export type MapHandle = {

@@ -32,22 +32,27 @@ export class DetailsPanel {
   readonly element = h('section', { class: 'details-panel', 'aria-live': 'polite' });
   private picked: PickedFeature[] = [];
   private codes: LandUseCode[] = [];
+  private codesRequested = false;
   private planning = new Map<string, ParcelPlanning | string>();
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
     private readonly onCopyLink: () => void,
   ) {
-    landUseCodes()
-      .then((codes) => {
-        this.codes = codes;
-        this.render();
-      })
-      .catch(() => undefined);
     this.render();
   }
 
   show(features: PickedFeature[]): void {
+    if (!this.codesRequested) {
+      // The land-use names are needed only once something is shown.
+      this.codesRequested = true;
+      landUseCodes()
+        .then((codes) => {
+          this.codes = codes;
+          this.render();
+        })
+        .catch(() => (this.codesRequested = false));
+    }
     this.picked = features;
     this.render();
     const first = features[0];

@@ -54,6 +54,7 @@ type PanelState = { visible: Record<string, boolean>; opacity: Record<string, nu
 export class LayerPanel {
   readonly element = h('section', { class: 'layer-panel', 'aria-label': t('layers') });
   private codes: LandUseCode[] | undefined;
+  private loading = false;
   private filter = '';
 
   constructor(
@@ -64,12 +65,20 @@ export class LayerPanel {
     private readonly onChange: () => void,
   ) {
     this.render();
+  }
+
+  /** The land-use table is fetched the first time a legend needs it, not on a phone's first view. */
+  private loadCodes(): void {
+    if (this.loading) return;
+    this.loading = true;
     landUseCodes()
       .then((codes) => {
         this.codes = codes;
         this.render();
       })
-      .catch(() => undefined);
+      .catch(() => {
+        this.loading = false;
+      });
   }
 
   render(): void {
@@ -160,7 +169,11 @@ export class LayerPanel {
   private landUseLegend(group: string): HTMLElement | undefined {
     // The full table is long; one legend (under the lowest visible land-use layer) is enough.
     const firstVisible = this.groups.find((g) => LAND_USE_GROUPS.has(g.id) && (this.state.visible[g.id] ?? g.visible));
-    if (firstVisible?.id !== group || !this.codes) return undefined;
+    if (firstVisible?.id !== group) return undefined;
+    if (!this.codes) {
+      this.loadCodes();
+      return undefined;
+    }
     const needle = this.filter.trim().toLowerCase();
     const matches = (c: LandUseCode) =>
       !needle ||

@@ -1,0 +1,176 @@
+// Browser tests: the real server in-process on a seeded test database, the built client, and
+// Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Map as MapLibreMap } from 'maplibre-gl';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { Db } from '../../server/db/index.ts';
+import type { MapHandle } from '../../web/src/map/create-map.ts';
+import type { LayerControl } from '../../web/src/map/layer-groups.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+/** What the client exposes on window for the browser tests. */
+export type BandoWindow = { __bando: { map: MapLibreMap; control: LayerControl; handle: MapHandle } };
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Chromium's flags for a headless run without a GPU (SwiftShader renders WebGL on the CPU). */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+];
+
+/** Viewports of the two kinds of users: a desk and a cheap phone. */
+export const VIEWPORTS = {
+  desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false },
+  phone: { viewport: { width: 393, height: 851 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+} as const;
+
+/** The sample accounts of the seed (README: for local use only). */
+export const ACCOUNTS = {
+  officer: { username: 'officer', password: 'officer-bando-2026' },
+  farmer: { username: 'farmer', password: 'farmer-bando-2026' },
+  admin: { username: 'admin', password: 'admin-bando-2026' },
+} as const;
+
+/** Builds web/dist when it is missing or older than its sources; one test file at a time builds. */
+export function ensureWebBuilt(): void {
+  const lock = path.join(ROOT, '.tmp', 'web-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      // Another file is building; a stale lock (crashed run) is taken over after three minutes.
+      if (Date.now() > deadline) break;
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-web.ts')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/** A running server on a fresh copy of the seeded database. */
+export type TestServer = { url: string; db: Db; close(): Promise<void> };
+
+/** Starts the whole app on an ephemeral port (the browser needs a real socket, not inject). */
+export async function startServer(): Promise<TestServer> {
+  ensureWebBuilt();
+  const db = await openTestDb();
+  const config = loadConfig({ LOG_LEVEL: 'warn', TILE_CACHE_MB: '64' }, ROOT);
+  const app = await buildApp({ config, db, ready: { value: true } }, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** Launches Debian's Chromium. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A page that records console errors and page errors, for the "no console errors" checks. */
+export type WatchedPage = { page: Page; context: BrowserContext; errors: string[] };
+
+/** Opens a page with a viewport and starts collecting errors. */
+export async function openPage(
+  browser: Browser,
+  kind: keyof typeof VIEWPORTS,
+  options: { serviceWorkers?: 'allow' | 'block' } = {},
+): Promise<WatchedPage> {
+  const context = await browser.newContext({
+    ...VIEWPORTS[kind],
+    serviceWorkers: options.serviceWorkers ?? 'block',
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()} @ ${message.location().url}`);
+  });
+  page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`http ${response.status()}: ${response.url()}`);
+  });
+  return { page, context, errors };
+}
+
+/** Waits until the map has its style, every visible tile is loaded and nothing is moving. */
+export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForFunction(() => Boolean((window as unknown as { __bando?: unknown }).__bando), null, { timeout });
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        const done = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once('idle', () => resolve()));
+        if (map.isStyleLoaded()) done();
+        else map.once('load', done);
+      }),
+  );
+}
+
+/** Count of map pixels that differ from the background colour, read inside a render frame. */
+export async function paintedPixels(page: Page): Promise<{ painted: number; total: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ painted: number; total: number }>((resolve) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        map.once('render', () => {
+          const source = map.getCanvas();
+          const canvas = document.createElement('canvas');
+          canvas.width = source.width;
+          canvas.height = source.height;
+          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+          // Inside the render event the WebGL back buffer still holds this frame.
+          ctx.drawImage(source, 0, 0);
+          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let painted = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            // The style's background is #F4F1EA.
+            if (Math.abs(data[i]! - 0xf4) + Math.abs(data[i + 1]! - 0xf1) + Math.abs(data[i + 2]! - 0xea) > 24) painted++;
+          }
+          resolve({ painted, total: data.length / 4 });
+        });
+        map.triggerRepaint();
+      }),
+  );
+}
+
+/** Signs in through the page's own dialog. */
+export async function signIn(page: Page, account: { username: string; password: string }): Promise<void> {
+  await page.click('#sign-in');
+  await page.fill('#sign-in-dialog input[name=username]', account.username);
+  await page.fill('#sign-in-dialog input[name=password]', account.password);
+  await page.click('#sign-in-dialog button[type=submit]');
+  await page.waitForSelector('#sign-out');
+}
+
+/** Where the screenshots of a run go (looked at by eye before closing an issue). */
+export const SCREENSHOTS = path.join(ROOT, '.tmp', 'screenshots');

@@ -1,0 +1,199 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  launchBrowser,
+  type BandoWindow,
+  openPage,
+  paintedPixels,
+  SCREENSHOTS,
+  startServer,
+  waitForMap,
+  type TestServer,
+} from './harness.ts';
+
+type Spot = { group: string; lon: number; lat: number };
+
+// One feature of every tile source, and where it is; the map is sent there with only that layer on.
+const SPOTS_SQL = `
+  SELECT 'parcels' AS grp, ST_X(c) AS lon, ST_Y(c) AS lat FROM (SELECT ST_PointOnSurface(geom) c FROM parcels ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'landuse', ST_X(c), ST_Y(c) FROM (SELECT ST_PointOnSurface(geom) c FROM landuse_areas ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'zones', ST_X(c), ST_Y(c) FROM (SELECT ST_PointOnSurface(z.geom) c FROM zoning_lots z JOIN planning_plans p ON p.id = z.plan_id WHERE p.status <> 'superseded' ORDER BY z.id LIMIT 1) s
+  UNION ALL SELECT 'products', ST_X(geom), ST_Y(geom) FROM (SELECT geom FROM products ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'growing_areas', ST_X(c), ST_Y(c) FROM (SELECT ST_PointOnSurface(geom) c FROM growing_areas WHERE geom IS NOT NULL AND status <> 'superseded' ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'plots', ST_X(c), ST_Y(c) FROM (SELECT ST_PointOnSurface(geom) c FROM plots ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'admin', ST_X(c), ST_Y(c) FROM (SELECT ST_ClosestPoint(ST_Boundary(geom), ST_Centroid(geom)) c FROM admin_units WHERE level = 'ward' AND valid_to IS NULL AND geom IS NOT NULL ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'roads', ST_X(c), ST_Y(c) FROM (SELECT ST_LineInterpolatePoint(ST_GeometryN(geom, 1), 0.5) c FROM roads WHERE kind IN ('national', 'provincial', 'urban') ORDER BY id LIMIT 1) s
+  UNION ALL SELECT 'water', ST_X(c), ST_Y(c) FROM (SELECT ST_PointOnSurface(geom) c FROM water ORDER BY ST_Area(geom) DESC LIMIT 1) s`;
+
+let server: TestServer;
+let browser: Browser;
+let spots: Spot[];
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  spots = (await server.db.query<{ grp: string; lon: number; lat: number }>(SPOTS_SQL)).rows.map((r) => ({
+    group: r.grp,
+    lon: Number(r.lon),
+    lat: Number(r.lat),
+  }));
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe.each(['desktop', 'phone'] as const)('the map on a %s', (kind) => {
+  it('renders tiles of every source: features on screen and painted pixels, with no console errors', async () => {
+    const { page, context, errors } = await openPage(browser, kind);
+    await page.goto(`${server.url}/`);
+    await waitForMap(page);
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-first-view.png`) });
+    expect(spots.map((s) => s.group).sort()).toEqual([
+      'admin',
+      'growing_areas',
+      'landuse',
+      'parcels',
+      'plots',
+      'products',
+      'roads',
+      'water',
+      'zones',
+    ]);
+    for (const spot of spots) {
+      await page.evaluate(({ group, lon, lat }) => {
+        const { map, control } = (window as unknown as BandoWindow).__bando;
+        for (const g of ['water', 'landuse', 'parcels', 'zones', 'roads', 'admin', 'growing_areas', 'plots', 'products'])
+          control.setVisible(g, g === group);
+        map.jumpTo({ center: [lon, lat], zoom: 16 });
+      }, spot);
+      await waitForMap(page);
+      const rendered = await page.evaluate((group) => {
+        const { map, control } = (window as unknown as BandoWindow).__bando;
+        const layers = control.clickableLayers().filter((id) => id.startsWith(`${group}-`));
+        return map.queryRenderedFeatures({ layers }).length;
+      }, spot.group);
+      const pixels = await paintedPixels(page);
+      expect(rendered, `${spot.group}: rendered features`).toBeGreaterThan(0);
+      expect(pixels.painted, `${spot.group}: painted pixels of ${pixels.total}`).toBeGreaterThan(150);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('reading the map', () => {
+  it('draws labels with Vietnamese diacritics from the server’s own glyphs', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    const glyphRequests: string[] = [];
+    const hosts = new Set<string>();
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.protocol.startsWith('http')) hosts.add(url.host);
+      if (url.pathname.startsWith('/fonts/')) glyphRequests.push(decodeURIComponent(url.pathname));
+    });
+    const road = spots.find((s) => s.group === 'roads')!;
+    await page.goto(`${server.url}/#c=${road.lon},${road.lat},15`);
+    await waitForMap(page);
+    const labels = await page.evaluate(() => {
+      const { map } = (window as unknown as BandoWindow).__bando;
+      return map
+        .queryRenderedFeatures({ layers: ['roads-label', 'admin-label', 'water-label'].filter((id) => map.getLayer(id)) })
+        .map((f) => String(f.properties.name));
+    });
+    expect(
+      labels.some((name) => /[ăâđêôơưạ-ỹ]/i.test(name)),
+      labels.join(', '),
+    ).toBe(true);
+    expect(glyphRequests.some((p) => p.startsWith('/fonts/Noto Sans'))).toBe(true);
+    expect(glyphRequests.some((p) => p.endsWith('/7680-7935.pbf'))).toBe(true);
+    // Nothing but our own server is asked for anything: the map works on a closed network.
+    expect([...hosts]).toEqual([new URL(server.url).host]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps the view in the URL: position, layers, opacity and selection survive a reload', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    const parcel = (
+      await server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT id, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat FROM parcels ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]!;
+    await page.goto(
+      `${server.url}/#c=${Number(parcel.lon).toFixed(5)},${Number(parcel.lat).toFixed(5)},17&l=parcels,zones,roads&o=zones:40&s=parcels:${parcel.id}`,
+    );
+    await waitForMap(page);
+    const view = await page.evaluate(() => {
+      const { map, control } = (window as unknown as BandoWindow).__bando;
+      return {
+        zoom: map.getZoom(),
+        center: map.getCenter().toArray(),
+        zones: control.isVisible('zones'),
+        plots: control.isVisible('plots'),
+        opacity: map.getPaintProperty('zones-fill', 'fill-opacity'),
+      };
+    });
+    expect(view.zoom).toBeCloseTo(17, 5);
+    expect(view.center[0]).toBeCloseTo(Number(parcel.lon), 4);
+    expect(view.zones).toBe(true);
+    expect(view.plots).toBe(false);
+    expect(Number(view.opacity)).toBeCloseTo(0.45 * 0.4, 5);
+    await page.waitForSelector(`.feature-card[data-group=parcels][data-id="${parcel.id}"]`);
+    expect(await page.isChecked('#layer-zones')).toBe(true);
+
+    // Panning rewrites the hash (replaceState), so the address bar is always a shareable link.
+    await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.panBy([200, 0], { duration: 0 }));
+    await page.waitForFunction((lon) => !location.hash.includes(`c=${lon}`), Number(parcel.lon).toFixed(5));
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toMatch(/l=parcels,zones,roads/);
+    expect(hash).toMatch(/o=zones:40/);
+    expect(hash).toContain(`s=parcels:${parcel.id}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a parcel’s details on click, with every zone and land use it touches in m² and %', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    // A parcel that lies in a zoning lot, so the planner view has rows.
+    const parcel = (
+      await server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+       FROM parcels p JOIN zoning_lots z ON ST_Intersects(z.geom, ST_PointOnSurface(p.geom)) ORDER BY p.id LIMIT 1`,
+      )
+    ).rows[0]!;
+    await page.goto(`${server.url}/#c=${Number(parcel.lon).toFixed(6)},${Number(parcel.lat).toFixed(6)},18&l=parcels`);
+    await waitForMap(page);
+    const box = (await page.locator('#map').boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const card = page.locator('.feature-card.is-primary');
+    await card.waitFor();
+    expect(await card.getAttribute('data-group')).toBe('parcels');
+    expect(await card.getAttribute('data-id')).toBe(String(parcel.id));
+    await page.waitForSelector('.planner table.shares tbody tr');
+    const rows = await page.locator('.planner table.shares').first().locator('tbody tr').allInnerTexts();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows[0]).toMatch(/\d/);
+    expect(await page.locator('.planner').innerText()).toMatch(/m²/);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('switches the whole interface to English in one tap and back', async () => {
+    const { page, context, errors } = await openPage(browser, 'phone');
+    await page.goto(`${server.url}/`);
+    await waitForMap(page);
+    expect(await page.locator('.brand strong').innerText()).toBe('Bản đồ số Cao Lãnh');
+    await page.click('#lang-toggle');
+    expect(await page.locator('.brand strong').innerText()).toBe('Cao Lãnh Digital Map');
+    expect(await page.locator('[data-tab=layers]').innerText()).toBe('Layers');
+    expect(await page.evaluate(() => location.hash)).toContain('lang=en');
+    await page.click('#lang-toggle');
+    expect(await page.locator('[data-tab=layers]').innerText()).toBe('Lớp bản đồ');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
