@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Polygon } from 'geojson';
+import type { Point, Polygon } from 'geojson';
 import { buildEudrGeoJson, selfIntersection, stringifyEudr, validateEudrGeoJson, type EudrPlotInput } from './eudr.ts';
 
 // A 100 m × 60 m strip near Cao Lãnh, written clockwise on purpose (the builder must re-orient it).
@@ -47,6 +47,31 @@ describe('EUDR GeoJSON', () => {
     const r = buildEudrGeoJson([plot()], { pointsForSmallPlots: true });
     expect(r.valid && r.collection.features[0]!.geometry).toEqual({ type: 'Point', coordinates: [105.63045, 10.46025] });
     expect(r.valid && validateEudrGeoJson(r.text).valid).toBe(true);
+  });
+
+  it('puts the point of a U-shaped plot inside it, not in the notch', () => {
+    // A U open to the north: its centroid falls in the notch.
+    const u: Polygon = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [105.6, 10.4],
+          [105.603, 10.4],
+          [105.603, 10.403],
+          [105.602, 10.403],
+          [105.602, 10.401],
+          [105.601, 10.401],
+          [105.601, 10.403],
+          [105.6, 10.403],
+          [105.6, 10.4],
+        ],
+      ],
+    };
+    const r = buildEudrGeoJson([plot({ geometry: u, areaHa: 0.5 })], { pointsForSmallPlots: true });
+    const [x, y] = (r.valid ? (r.collection.features[0]!.geometry as Point).coordinates : []) as number[];
+    const inNotch = x! > 105.601 && x! < 105.602 && y! > 10.401;
+    expect(inNotch).toBe(false);
+    expect(x! > 105.6 && x! < 105.603 && y! > 10.4 && y! < 10.403).toBe(true);
   });
 
   it('refuses a plot over 4 ha given as a point, naming the plot', () => {

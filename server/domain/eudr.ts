@@ -89,8 +89,9 @@ function roundPolygon(rings: Position[][]): Position[][] {
 }
 
 function interiorPoint(geometry: Polygon | MultiPolygon): Position {
-  // The vertex average of the largest exterior ring, moved to the ring's centroid when that lies
-  // inside; a plot in the delta is a convex-ish strip, and the check below keeps it honest.
+  // The area centroid of the outer ring with the most vertices when it lies inside (a delta plot
+  // is usually a convex strip); else the middle of the widest span of a horizontal line through
+  // the ring's middle latitude, which is inside for any simple ring (an L- or U-shaped plot).
   const polygons = geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates;
   let best: Position[] = polygons[0]?.[0] ?? [];
   for (const poly of polygons) if ((poly[0]?.length ?? 0) > best.length) best = poly[0] ?? best;
@@ -113,9 +114,25 @@ function interiorPoint(geometry: Polygon | MultiPolygon): Position {
     const c: Position = [ox + cx / (3 * a), oy + cy / (3 * a)];
     if (pointInRing(c, best)) return c;
   }
-  // Fallback for a concave ring: the midpoint of the first edge nudged inwards is not guaranteed
-  // either, so take the first vertex (still on the plot's boundary, never outside it).
-  return best[0] ?? [0, 0];
+  const ys = best.map((p) => p[1] as number);
+  const y = (Math.min(...ys) + Math.max(...ys)) / 2;
+  const xs: number[] = [];
+  for (let i = 0; i + 1 < best.length; i++) {
+    const [x1, y1] = best[i] as [number, number];
+    const [x2, y2] = best[i + 1] as [number, number];
+    if (y1 > y !== y2 > y) xs.push(x1 + ((y - y1) * (x2 - x1)) / (y2 - y1));
+  }
+  xs.sort((p, q) => p - q);
+  let mid: Position = best[0] ?? [0, 0];
+  let widest = -1;
+  for (let i = 0; i + 1 < xs.length; i += 2) {
+    const width = xs[i + 1]! - xs[i]!;
+    if (width > widest) {
+      widest = width;
+      mid = [(xs[i]! + xs[i + 1]!) / 2, y];
+    }
+  }
+  return mid;
 }
 
 function pointInRing(p: Position, ring: readonly Position[]): boolean {
