@@ -42,40 +42,62 @@ export async function buildTemplate(kind: 'postgres' | 'embedded'): Promise<void
   if (kind === 'postgres') {
     if (!url) throw new Error('TEST_DATABASE_URL is not set');
     const name = `bando_tpl_${key}`;
+    // Several vitest runs may start together (developers, helpers, CI): an advisory lock on the
+    // maintenance database makes one of them build the template while the others wait.
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
+      await admin.query('SELECT pg_advisory_lock(74023)');
       const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
       if (exists.rowCount) return;
-      await admin.query(`CREATE DATABASE ${name}`);
+      const building = `${name}_building`;
+      await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${building}`);
+      const db = await openPgDb(withDatabase(url, building), { maxPool: 4 });
+      try {
+        await migrate(db);
+        await seed(db, { parcels: TEST_SEED_PARCELS });
+      } finally {
+        await db.close();
+      }
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
     } finally {
+      await admin.query('SELECT pg_advisory_unlock(74023)').catch(() => undefined);
       await admin.end();
-    }
-    const db = await openPgDb(withDatabase(url, name), { maxPool: 4 });
-    try {
-      await migrate(db);
-      await seed(db, { parcels: TEST_SEED_PARCELS });
-    } finally {
-      await db.close();
     }
     return;
   }
   const dir = path.join(TMP, `tpl-${key}`);
-  try {
-    await fs.access(path.join(dir, 'READY'));
-    return;
-  } catch {
-    // build below
-  }
-  await fs.rm(dir, { recursive: true, force: true });
-  const db = await openPgliteDb({ dataDir: path.join(dir, 'db') });
+  if (await exists(path.join(dir, 'READY'))) return;
+  // Build in a folder of our own and rename it into place: two runs building at once must not
+  // open one PGlite folder twice (that corrupts it); the slower one discards its copy.
+  const building = `${dir}.building-${process.pid}`;
+  await fs.rm(building, { recursive: true, force: true });
+  const db = await openPgliteDb({ dataDir: path.join(building, 'db') });
   try {
     await migrate(db);
     await seed(db, { parcels: TEST_SEED_PARCELS });
   } finally {
     await db.close();
   }
-  await fs.writeFile(path.join(dir, 'READY'), new Date().toISOString());
+  await fs.writeFile(path.join(building, 'READY'), new Date().toISOString());
+  // A folder without READY is a build that died half-way: replace it.
+  if (!(await exists(path.join(dir, 'READY')))) await fs.rm(dir, { recursive: true, force: true });
+  try {
+    await fs.rename(building, dir);
+  } catch {
+    await fs.rm(building, { recursive: true, force: true });
+    if (!(await exists(path.join(dir, 'READY')))) throw new Error(`could not put the test template in place at ${dir}`);
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let counter = 0;
