@@ -270,6 +270,9 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
 
   try {
     await withEdits(db, { userId: viewer.userId, origin: 'import' }, async (tx) => {
+      // A province-sized import runs statements longer than the pool's request timeout; it is one
+      // transaction that a cancel or a kill rolls back, so lift the limit for it alone.
+      await tx.query(`SELECT set_config('statement_timeout', '0', true)`);
       const ref = await loadReference(tx);
       await tx.query(IMPORT_SQL.createStage);
       const transforms = new Map<string, CrsDefinition>();
