@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await db?.close();
-  await fs.rm(uploadDir, { recursive: true, force: true });
+  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
 });
 
 const accessLog = async (userId: number) =>

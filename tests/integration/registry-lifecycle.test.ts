@@ -34,7 +34,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
   await db?.close();
-  await fs.rm(uploadDir, { recursive: true, force: true });
+  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
 });
 
 /** A fresh 0.15 ha vegetable plot in Phường Cao Lãnh, in a row of its own. */
