@@ -35,7 +35,12 @@ export async function writeAdminUnits(q: SeedQueryable, layout: Layout): Promise
     );
     return out[0]!.id;
   };
-  const union = (where: string) => `(SELECT ST_Multi(ST_Union(geom)) FROM seed_cells WHERE ${where})`;
+  // Dissolve the cells once per (unit, earlier unit, hamlet); every unit is a union of a few of these pieces.
+  await q.exec(
+    `CREATE TEMP TABLE seed_pieces ON COMMIT DROP AS
+     SELECT unit, earlier, hamlet, ST_Union(geom) AS geom FROM seed_cells WHERE unit NOT LIKE '9%' GROUP BY unit, earlier, hamlet`,
+  );
+  const union = (where: string) => `(SELECT ST_Multi(ST_Union(geom)) FROM seed_pieces WHERE ${where})`;
   const lineage = async (oldId: number, newId: number, kind: 'full' | 'partial', effective: string, basis: string | null) =>
     q.query(`INSERT INTO admin_lineage (old_id, new_id, kind, effective, legal_basis) VALUES ($1, $2, $3, $4, $5)`, [
       oldId,
@@ -89,9 +94,16 @@ export async function writeAdminUnits(q: SeedQueryable, layout: Layout): Promise
     if (!unit) continue;
     for (let h = 0; h < unit.hamlets.length; h++) {
       const code = `${u.code}-${String(h + 1).padStart(2, '0')}`;
-      const where = union('unit = $7 AND hamlet = $8');
-      const before = await add([code, unit.hamlets[h]!, 'hamlet', unitIds.get(u.code)!, u.valid_from, MERGER_2025_07], where, [u.code, h]);
-      const after = await add([code, unit.hamlets[h]!, 'hamlet', wardIds.get(u.ward)!, MERGER_2025_07, null], where, [u.code, h]);
+      const before = await add(
+        [code, unit.hamlets[h]!, 'hamlet', unitIds.get(u.code)!, u.valid_from, MERGER_2025_07],
+        union('unit = $7 AND hamlet = $8'),
+        [u.code, h],
+      );
+      const after = await add(
+        [code, unit.hamlets[h]!, 'hamlet', wardIds.get(u.ward)!, MERGER_2025_07, null],
+        '(SELECT geom FROM admin_units WHERE id = $7)',
+        [before],
+      );
       await lineage(before, after, 'full', MERGER_2025_07, NQ_1663);
     }
   }

@@ -310,11 +310,11 @@ export async function writeAgriculture(
   ];
   for (let i = 0; specs.length < count; i++) {
     const r = rng(seed, 'area-spec', i);
-    const crop = r.weighted(crops);
-    const exportable = PERENNIAL.has(crop) && r.chance(0.45);
-    let status: Status = STATUSES[i % STATUSES.length]!;
-    if (!exportable && (status === 'forwarded' || status === 'approved')) status = 'issued';
-    if (exportable && status === 'issued') status = 'approved';
+    const status: Status = STATUSES[i % STATUSES.length]!;
+    // Forwarding and importer approval exist only for export codes; an issued code is domestic.
+    const needsExport = status === 'forwarded' || status === 'approved';
+    const crop = needsExport ? 'mango' : r.weighted(crops);
+    const exportable = needsExport || (status !== 'issued' && PERENNIAL.has(crop) && r.chance(0.45));
     const target = PERENNIAL.has(crop) ? r.range(12_000, 45_000) : r.range(2_000, 20_000);
     specs.push({ crop, unitCode: r.pick(WHERE[crop]), status, export: exportable, target });
   }

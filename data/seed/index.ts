@@ -184,7 +184,8 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
       await tx.query(`SELECT notify_tile_change($1, ARRAY[(SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) FROM ${t})])`, [t]);
   });
   phase('commit');
-  await db.exec('ANALYZE');
+  // Only the tables written: planner statistics for the tile and search queries, catalogues untouched.
+  await db.exec(`ANALYZE ${TABLES.join(', ')}`);
   phase('analyse');
   log(`Sample data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
 }
@@ -273,7 +274,9 @@ async function writeParcels(
     if (quota <= 0) continue;
     unitsWritten.add(u);
     const houseNo = new Map<string, number>();
+    const surveyed = new Set<Cell>();
     for (const item of selectLots(unit, numbered, quota)) {
+      surveyed.add(item.cell);
       const row = parcelRow(seed, layout, plans, u, item, ++id, houseNo);
       await parcels.push([
         id,
@@ -294,7 +297,7 @@ async function writeParcels(
       if (id % 5000 === 0) options.progress?.(id, target);
     }
     plans.dropRings();
-    for (const row of landuseRows(layout, plans, cells, 1, 2, seed)) await landuse.push(row);
+    for (const row of landuseRows(layout, plans, cells, (c) => surveyed.has(c), 1, 2, seed)) await landuse.push(row);
     // Province scale: forget the plans of units already written, keeping memory bounded.
     if (unit.synthetic) plans.trim((r, c) => !layout.cellAt(r, c)?.unit || !layout.units[layout.cellAt(r, c)!.unit]!.synthetic);
   }

@@ -105,7 +105,7 @@ export class PlanCache {
 /** Everything numbered in one unit: each parcel with its sheet, number and centre. */
 export type NumberedLot = { cell: Cell; lot: Lot; sheet: number; parcelNo: number; centre: UV };
 
-/** Numbers a unit's parcels: sheets on a grid (500 m in wards, 1 km in communes) from the north-west, parcels in reading order. */
+/** Numbers a unit's parcels: sheets on a grid (500 m in wards, 1 km in communes), parcels in reading order within a sheet. */
 export function numberUnit(layout: Layout, plans: PlanCache, unit: Unit, cells: readonly Cell[]): NumberedLot[] {
   const size = unit.urban ? 500 : 1000;
   const items: { cell: Cell; lot: Lot; centre: UV; sx: number; sy: number }[] = [];
@@ -115,9 +115,19 @@ export function numberUnit(layout: Layout, plans: PlanCache, unit: Unit, cells: 
       items.push({ cell, lot, centre, sx: Math.floor(centre[0] / size), sy: Math.floor(centre[1] / size) });
     }
   }
+  // Sheet 1 is the one holding the unit's seat (its first hamlet), then outward ring by ring, so
+  // that even a small run has a sheet 1 in every commune.
+  const focus = unit.hamletSeeds[0]!;
+  const fx = Math.floor(focus[0] / size);
+  const fy = Math.floor(focus[1] / size);
   const sheets = [...new Set(items.map((i) => `${i.sy}:${i.sx}`))]
     .map((k) => k.split(':').map(Number) as [number, number])
-    .sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    .sort(
+      (a, b) =>
+        Math.max(Math.abs(a[0] - fy), Math.abs(a[1] - fx)) - Math.max(Math.abs(b[0] - fy), Math.abs(b[1] - fx)) ||
+        b[0] - a[0] ||
+        a[1] - b[1],
+    );
   const sheetNo = new Map(sheets.map(([sy, sx], i) => [`${sy}:${sx}`, i + 1]));
   const bySheet = new Map<number, typeof items>();
   for (const item of items) {

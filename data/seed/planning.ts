@@ -8,18 +8,20 @@ import { plannedUse, type PlanCache } from './parcels.ts';
 import { rng } from './random.ts';
 import { split, type Rect } from './subdivide.ts';
 
-/** The status-map and plan polygons of some cells, as [map id, code, WKT] rows. */
+/** The status-map and plan polygons of some cells, as [map id, code, WKB] rows. */
 export function landuseRows(
   layout: Layout,
   plans: PlanCache,
   cells: readonly Cell[],
+  surveyed: (cell: Cell) => boolean,
   statusMap: number,
   planMap: number,
   seed: number,
 ): unknown[][] {
   const rows: unknown[][] = [];
   for (const cell of cells) {
-    const zones = plans.status(cell.r, cell.c) ?? [];
+    // The status map is drawn from the parcels, so it covers the cells this run surveyed.
+    const zones = surveyed(cell) ? (plans.status(cell.r, cell.c) ?? []) : [];
     const rings = cellRings(layout.grid, plans.status, cell.r, cell.c, zones);
     zones.forEach((z, i) => rows.push([statusMap, z.use, multiPolygonWkb([[rings[i]!]])]));
     const use = plannedUse(seed, cell, plans.parcels(cell.r, cell.c) ?? [], layout.units[cell.unit]!);
