@@ -29,10 +29,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ?? { level: ctx.config.logLevel },
     // Large enough for a GeoJSON plot with thousands of vertices; uploads have their own limit.
     bodyLimit: 5 * 1024 * 1024,
-    maxParamLength: 500,
     trustProxy: true,
-    // Reject ambiguous request targets rather than guess.
-    ignoreTrailingSlash: true,
+    routerOptions: {
+      // Composite tile paths (/tiles/a,b,c/…) and OGC feature ids can be long.
+      maxParamLength: 500,
+      // /ogc/collections/ and /ogc/collections are the same resource to GDAL and QGIS.
+      ignoreTrailingSlash: true,
+    },
   });
   registerErrorHandler(app);
 
