@@ -35,13 +35,17 @@ export const AREA_BY_CODE = `
  * by the old code). Geodesic area, no owner.
  */
 export const PARCELS_BY_KEY = `
-  WITH input_units AS (
+  WITH RECURSIVE input_units AS (
     SELECT id, code FROM admin_units
     WHERE code = $1 OR vn_fold(name) = vn_fold($1) OR vn_fold(regexp_replace(name, ${UNIT_PREFIX}, '', 'i')) = vn_fold(regexp_replace($1, ${UNIT_PREFIX}, '', 'i'))
+  ), back(id, depth) AS (
+    -- Walk the lineage backwards (new → old): the old communes whose sheets a unit took in.
+    SELECT id, 0 FROM input_units
+    UNION
+    SELECT l.old_id, b.depth + 1 FROM back b JOIN admin_lineage l ON l.new_id = b.id WHERE b.depth < 20
   ), codes AS (
     SELECT $1::text AS code
-    UNION SELECT code FROM input_units
-    UNION SELECT o.code FROM admin_units o, admin_current_units(o.id) c WHERE c.id IN (SELECT id FROM input_units)
+    UNION SELECT u.code FROM back JOIN admin_units u ON u.id = back.id
   )
   SELECT p.id, p.commune_code, p.commune_ref_date, ou.name AS commune_name, p.sheet, p.parcel_no, p.cert_sheet, p.cert_parcel,
          p.land_use_code, luc.name_vi AS land_use_name_vi, luc.name_en AS land_use_name_en, p.legal_area_m2, p.address,

@@ -12,13 +12,17 @@ const UNIT_PREFIX = `'^(Xã|Phường|Thị trấn|Thành phố|TP\\.?|Huyện|T
  * commune); $4 limit. A current unit stands for the old communes merged into it.
  */
 export const SEARCH_PARCEL = `
-  WITH input_units AS (
+  WITH RECURSIVE input_units AS (
     SELECT id, code FROM admin_units
     WHERE $1::text IS NOT NULL AND (code = $1 OR vn_fold(name) LIKE '%' || vn_fold(regexp_replace($1, ${UNIT_PREFIX}, '', 'i')) || '%')
+  ), back(id, depth) AS (
+    -- Walk the lineage backwards (new → old): the old communes whose sheets a unit took in.
+    SELECT id, 0 FROM input_units
+    UNION
+    SELECT l.old_id, b.depth + 1 FROM back b JOIN admin_lineage l ON l.new_id = b.id WHERE b.depth < 20
   ), codes AS (
     SELECT $1::text AS code WHERE $1::text IS NOT NULL
-    UNION SELECT code FROM input_units
-    UNION SELECT o.code FROM admin_units o, admin_current_units(o.id) c WHERE c.id IN (SELECT id FROM input_units)
+    UNION SELECT u.code FROM back JOIN admin_units u ON u.id = back.id
   )
   SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address,
          (SELECT name FROM admin_units a WHERE a.code = p.commune_code AND a.valid_from <= p.commune_ref_date
