@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandUnitAbbreviation, parseParcelKey } from './search.service.ts';
+import { accentInsensitivePattern, expandUnitAbbreviation, parseParcelKey } from './search.service.ts';
 
 describe('parcel keys typed in the search box', () => {
   it('reads commune code, sheet and parcel separated by spaces, slashes or hyphens', () => {
@@ -27,5 +27,27 @@ describe('unit abbreviations', () => {
     expect(expandUnitAbbreviation('X. Hòa An')).toBe('Xã Hòa An');
     expect(expandUnitAbbreviation('Tân Thuận Tây')).toBe('Tân Thuận Tây');
     expect(expandUnitAbbreviation('Phường Cao Lãnh')).toBe('Phường Cao Lãnh');
+  });
+});
+
+describe('accent-insensitive patterns', () => {
+  // The same regular expression in JavaScript (with the u flag) as in PostgreSQL for these cases.
+  const matches = (q: string, text: string): boolean => new RegExp(accentInsensitivePattern(q), 'u').test(text);
+
+  it('finds Vietnamese text typed with or without accents, in any case', () => {
+    expect(matches('tan hau', 'Tổ 12, Ấp Tân Hậu, xã Tân Thuận Tây')).toBe(true);
+    expect(matches('TÂN HẬU', 'ấp tân hậu')).toBe(true);
+    expect(matches('dong thap', 'Đồng Tháp')).toBe(true);
+    expect(matches('tan hau', 'Tân Hòa')).toBe(false);
+  });
+
+  it('finds text stored decomposed (NFD)', () => {
+    expect(matches('Tân Hậu', 'Ấp Tân Hậu'.normalize('NFD'))).toBe(true);
+  });
+
+  it('keeps regex operators literal', () => {
+    expect(matches('a.b', 'axb')).toBe(false);
+    expect(matches('(12)', 'thửa (12)')).toBe(true);
+    expect(() => new RegExp(accentInsensitivePattern('[*+?{}|^$\\'), 'u')).not.toThrow();
   });
 });

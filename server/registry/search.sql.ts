@@ -54,22 +54,22 @@ export const SEARCH_UNITS = `
   ORDER BY (u.valid_to IS NULL) DESC, length(u.name), u.code
   LIMIT $2`;
 
-/** Parcels whose address contains $1 (accent-insensitive); $2 limit. */
+/** Parcels whose address matches the accent-insensitive pattern $1 (accentInsensitivePattern); $2 limit. */
 export const SEARCH_ADDRESSES = `
   SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.address, ${PLACE('p.geom')}
   FROM parcels p
-  WHERE vn_fold(p.address) LIKE '%' || vn_fold($1) || '%'
+  WHERE p.address ~ $1
   ORDER BY length(p.address), p.id
   LIMIT $2`;
 
 /**
- * Parcel owners whose name contains $1, in today's communes $2 (NULL = all), mapped from the
+ * Parcel owners whose name matches the accent-insensitive pattern $1, in today's communes $2 (NULL = all), mapped from the
  * parcel's old commune through the lineage; $3 limit. Personal data: staff only, logged.
  */
 export const SEARCH_OWNERS = `
   SELECT o.parcel_id, o.owner_name, p.commune_code, p.sheet, p.parcel_no, ${PLACE('p.geom')}
   FROM parcel_owners o JOIN parcels p ON p.id = o.parcel_id
-  WHERE vn_fold(o.owner_name) LIKE '%' || vn_fold($1) || '%'
+  WHERE o.owner_name ~ $1
     AND ($2::text[] IS NULL OR p.commune_code = ANY ($2) OR EXISTS (
       SELECT 1 FROM admin_units a, admin_current_units(a.id) c
       WHERE a.code = p.commune_code AND a.valid_from <= p.commune_ref_date
