@@ -19,7 +19,6 @@ async function main(): Promise<void> {
   }
   const ready = { value: true };
   const tiles = await openTileService(config, db, log);
-  tiles.warm();
   const app = await buildApp({ config, db, ready, tiles });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing`);
@@ -32,6 +31,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   log(`Ready: http://localhost:${config.port}/`);
+  // After listening, so /readyz and the first map views are not held behind it.
+  tiles.warm();
 }
 
 main().catch((error: unknown) => {
