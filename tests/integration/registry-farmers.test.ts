@@ -132,6 +132,53 @@ describe('farmers and their plots', () => {
   });
 });
 
+describe('hostile input on farmers, diary and residue tests', () => {
+  it('answers every bad request with a 4xx problem and writes nothing', async () => {
+    const officer = as(fx.users.officer);
+    const count = async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM farmers) + (SELECT count(*) FROM diary_entries) + (SELECT count(*) FROM residue_tests) AS n`,
+        )
+      ).rows[0]!.n;
+    const before = await count();
+    const plot = `/api/plots/${fx.plots.rice}`;
+    const cases: [string, string, unknown][] = [
+      ['POST', '/api/farmers', { communeCode: '29869', fullName: 'A', citizenId: '12345' }],
+      ['POST', '/api/farmers', { communeCode: '99999', fullName: 'A' }],
+      ['POST', '/api/farmers', { communeCode: '29884', fullName: 'A' }],
+      ['POST', '/api/farmers', { communeCode: '29869', fullName: 'x'.repeat(5000) }],
+      ['POST', '/api/farmers', { communeCode: '29869' }],
+      ['PATCH', `/api/farmers/${fx.farmers.nam}`, {}],
+      ['PATCH', '/api/farmers/0', { hamlet: 'x' }],
+      ['GET', '/api/farmers?limit=100000', undefined],
+      ['POST', `${plot}/diary`, { appliedOn: '2026-13-45', pesticide: 'x', activeIngredient: 'y' }],
+      ['POST', `${plot}/diary`, { appliedOn: '2026-03-01', pesticide: '', activeIngredient: 'y' }],
+      ['POST', `${plot}/diary`, { appliedOn: '2026-03-01', pesticide: 'x', activeIngredient: 'y', phiDays: -3 }],
+      ['POST', '/api/plots/987654321/diary', { appliedOn: '2026-03-01', pesticide: 'x', activeIngredient: 'y' }],
+      ['POST', `${plot}/residue-tests`, { sampledOn: '2026-03-01', activeIngredient: 'Abamectin', resultMgKg: 'lots' }],
+      ['POST', `${plot}/residue-tests`, { sampledOn: 'yesterday', activeIngredient: 'Abamectin', resultMgKg: 1 }],
+      ['POST', '/api/eudr/validate', 'x'.repeat(100)],
+    ];
+    for (const [method, url, payload] of cases) {
+      const res = await app.inject({
+        method: method as 'GET' | 'POST' | 'PATCH',
+        url,
+        headers: { ...officer, ...(typeof payload === 'string' ? { 'content-type': 'text/plain' } : {}) },
+        ...(payload === undefined ? {} : { payload: payload as string }),
+      });
+      if (url === '/api/eudr/validate') {
+        expect(res.json().valid).toBe(false);
+        continue;
+      }
+      expect(res.statusCode, `${method} ${url} ${String(JSON.stringify(payload)).slice(0, 80)}: ${res.body}`).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode).toBeLessThan(500);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect(await count()).toBe(before);
+  });
+});
+
 describe('farm diary and residue tests', () => {
   let exportArea: number;
   beforeAll(async () => {

@@ -216,6 +216,18 @@ describe('growing-area lifecycle over the API', () => {
     expect(h.at(-1)).toMatchObject({ decision_no: '45/QĐ-SNN', note: 'Cấp mã', attachments: [{ name: 'quyet-dinh.pdf', ref: 'doc:45' }] });
   });
 
+  it('lets exactly one of two simultaneous identical transitions through', async () => {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    await inspect(id, 'pass');
+    const [a, b] = await Promise.all(
+      [0, 1].map(() =>
+        app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload: { to: 'inspected_pass' } }),
+      ),
+    );
+    expect([a!.statusCode, b!.statusCode].sort()).toEqual([201, 409]);
+    expect((await history(id)).filter((t) => t.to_status === 'inspected_pass')).toHaveLength(1);
+  });
+
   it('asks for the decision number and a valid, unused code when issuing', async () => {
     const id = await areaIn('inspected_pass', 'domestic-3156');
     const noDecision = await app.inject({
