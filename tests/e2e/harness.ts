@@ -110,6 +110,8 @@ export async function openPage(
     serviceWorkers: options.serviceWorkers ?? 'block',
     acceptDownloads: true,
   });
+  // Under tsx (scripts, debugging) functions passed to page.evaluate carry esbuild's __name helper.
+  await context.addInitScript('window.__name = window.__name || function (f) { return f; };');
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (message) => {
@@ -122,17 +124,18 @@ export async function openPage(
   return { page, context, errors };
 }
 
-/** Waits until the map has its style, every visible tile is loaded and nothing is moving. */
+/** Waits until the map has its style, every visible tile is loaded and drawn, and nothing is moving. */
 export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
-  await page.waitForFunction(() => Boolean((window as unknown as { __bando?: unknown }).__bando), null, { timeout });
-  await page.evaluate(
-    () =>
-      new Promise<void>((resolve) => {
-        const map = (window as unknown as BandoWindow).__bando.map;
-        const done = () => (map.loaded() && map.areTilesLoaded() && !map.isMoving() ? resolve() : map.once('idle', () => resolve()));
-        if (map.isStyleLoaded()) done();
-        else map.once('load', done);
-      }),
+  await page.waitForFunction(() => Boolean((window as unknown as Partial<BandoWindow>).__bando), null, { timeout });
+  // Two frames first: a camera jump or a layer switch takes effect on the next frame, not at once.
+  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  await page.waitForFunction(
+    () => {
+      const map = (window as unknown as BandoWindow).__bando.map;
+      return map.isStyleLoaded() && map.loaded() && map.areTilesLoaded() && !map.isMoving();
+    },
+    null,
+    { timeout, polling: 100 },
   );
 }
 

@@ -143,7 +143,9 @@ describe('reading the map', () => {
     expect(view.plots).toBe(false);
     expect(Number(view.opacity)).toBeCloseTo(0.45 * 0.4, 5);
     await page.waitForSelector(`.feature-card[data-group=parcels][data-id="${parcel.id}"]`);
+    await page.click('[data-tab=layers]');
     expect(await page.isChecked('#layer-zones')).toBe(true);
+    expect(await page.isChecked('#layer-plots')).toBe(false);
 
     // Panning rewrites the hash (replaceState), so the address bar is always a shareable link.
     await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.panBy([200, 0], { duration: 0 }));
