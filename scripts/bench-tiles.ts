@@ -189,7 +189,7 @@ async function main(): Promise<void> {
           ['cache on', on],
         ] as const) {
           console.log(
-            `${w.name} | z${z} | ${ms(raw.p50)}/${ms(raw.p95)}/${ms(raw.p99)} | ${mode} ×${clients} | ${ms(s.p50)}/${ms(s.p95)}/${ms(s.p99)} | ${s.perSecond.toFixed(0)} | ${kb(s.bytes)} | ${(s.p95 / raw.p95).toFixed(2)}${s.errors ? ` | ${s.errors} errors` : ''}`,
+            `${w.name} | z${z} | ${ms(raw.p50)}/${ms(raw.p95)}/${ms(raw.p99)} | ${mode} ×${clients} | ${ms(s.p50)}/${ms(s.p95)}/${ms(s.p99)} | ${s.perSecond.toFixed(0)} | ${kb(s.bytes)} | ${(s.p95 / raw.p95).toFixed(2)}${s.errors ? ` | ${s.errors} × 503/5xx` : ''}`,
           );
         }
       }

@@ -1,6 +1,6 @@
-// The JS encoder for databases without ST_AsMVT (the embedded PGlite): the SQL selects, simplifies
-// and clips to the buffered tile in EPSG:3857 and returns WKB; here it is scaled to tile units,
-// snapped to the integer grid, cleaned and wound as MVT 2.1 wants, then written with @maplibre/vt-pbf.
+// The JS encoder for databases without ST_AsMVT (the embedded PGlite): the SQL selects, simplifies,
+// clips, scales to tile units, snaps and validates, returning WKB; here rings are cleaned and wound
+// as MVT 2.1 wants, then written with @maplibre/vt-pbf.
 import Point from '@mapbox/point-geometry';
 import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
 import { EXTENT } from '../layer.ts';
@@ -17,17 +17,31 @@ type Value = string | number | boolean;
 type TileFeature = { id: number; type: 1 | 2 | 3; properties: Record<string, Value>; geometry: Point[][] };
 
 /**
- * The SQL around a source's `src` CTE for the JS path: clip to the buffered tile box in EPSG:3857
- * (parameters $clip..$clip+3) and return WKB. Clipping in SQL keeps huge polygons (a river) from
- * crossing the wire whole.
+ * The SQL around a source's `src` CTE for the JS path, doing in SQL what ST_AsMVTGeom does: clip
+ * to the buffered tile in EPSG:3857 (parameters $p..$p+3), scale into tile units (ST_Affine,
+ * $p+4..$p+7), snap to the integer grid and, for polygons, make valid again (snapping can pinch a
+ * ring). Clipping in SQL also keeps huge polygons (a river) from crossing the wire whole.
  */
-export function jsSelectSql(srcCte: string, propertyNames: readonly string[], clipParam: number): string {
+export function jsSelectSql(
+  srcCte: string,
+  propertyNames: readonly string[],
+  firstParam: number,
+  kind: 'point' | 'line' | 'polygon',
+): string {
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
-  const p = clipParam;
+  const p = firstParam;
+  const clipped = `ST_ClipByBox2D(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d)`;
+  const snapped = `ST_SnapToGrid(ST_Affine(${clipped}, $${p + 4}, 0, 0, $${p + 5}, $${p + 6}, $${p + 7}), 1)`;
   return `${srcCte}
-SELECT "__id"${props},
-  ST_AsBinary(ST_ClipByBox2D(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d)) AS "__wkb"
+SELECT "__id"${props}, ST_AsBinary(${kind === 'polygon' ? `ST_MakeValid(${snapped})` : snapped}) AS "__wkb"
 FROM src`;
+}
+
+/** The ST_Affine factors that map a tile's EPSG:3857 bounds onto 0…EXTENT with y pointing down. */
+export function tileAffine(bounds: Box): [number, number, number, number] {
+  const sx = EXTENT / (bounds[2] - bounds[0]);
+  const sy = EXTENT / (bounds[3] - bounds[1]);
+  return [sx, -sy, -bounds[0] * sx, bounds[3] * sy];
 }
 
 /** Surveyor's sum as vector-tile-js computes it: negative for an exterior ring (clockwise on screen, y down). */
@@ -41,14 +55,12 @@ function signedArea(ring: Point[]): number {
   return sum;
 }
 
-/** Scales EPSG:3857 coordinates into tile units and rounds to the grid, dropping repeated points. */
-function toTile(coords: readonly [number, number][], bounds: Box, closed: boolean): Point[] {
-  const sx = EXTENT / (bounds[2] - bounds[0]);
-  const sy = EXTENT / (bounds[3] - bounds[1]);
+/** Tile-unit coordinates as points, rounded (SQL snapped them already) and without repeated points. */
+function toTile(coords: readonly [number, number][], closed: boolean): Point[] {
   const out: Point[] = [];
   for (const [x, y] of coords) {
-    const px = Math.round((x - bounds[0]) * sx);
-    const py = Math.round((bounds[3] - y) * sy);
+    const px = Math.round(x);
+    const py = Math.round(y);
     const last = out[out.length - 1];
     if (!last || last.x !== px || last.y !== py) out.push(new Point(px, py));
   }
@@ -61,23 +73,19 @@ function toTile(coords: readonly [number, number][], bounds: Box, closed: boolea
 }
 
 /** Tile-unit geometry for one WKB value, or undefined when nothing of it survives snapping to the grid. */
-function tileGeometry(
-  wkb: Uint8Array,
-  kind: 'point' | 'line' | 'polygon',
-  bounds: Box,
-): { type: 1 | 2 | 3; geometry: Point[][] } | undefined {
+function tileGeometry(wkb: Uint8Array, kind: 'point' | 'line' | 'polygon'): { type: 1 | 2 | 3; geometry: Point[][] } | undefined {
   const parts = readWkb(wkb);
   if (kind === 'point') {
-    const pts = parts.points.map(([x, y]) => toTile([[x, y]], bounds, false)[0]!);
+    const pts = parts.points.map(([x, y]) => toTile([[x, y]], false)[0]!);
     return pts.length ? { type: 1, geometry: pts.map((p) => [p]) } : undefined;
   }
   if (kind === 'line') {
-    const lines = parts.lines.map((l) => toTile(l, bounds, false)).filter((l) => l.length >= 2);
+    const lines = parts.lines.map((l) => toTile(l, false)).filter((l) => l.length >= 2);
     return lines.length ? { type: 2, geometry: lines } : undefined;
   }
   const rings: Point[][] = [];
   for (const polygon of parts.polygons) {
-    const [outer, ...holes] = polygon.map((r) => toTile(r, bounds, true));
+    const [outer, ...holes] = polygon.map((r) => toTile(r, true));
     if (!outer || outer.length < 3) continue;
     const area = signedArea(outer);
     if (area === 0) continue;
@@ -95,21 +103,17 @@ function tileGeometry(
   return rings.length ? { type: 3, geometry: rings } : undefined;
 }
 
-/**
- * Encodes one layer from the JS path's rows. `bounds` is the unbuffered tile in EPSG:3857; the rows
- * were clipped to the buffered tile, so coordinates run from -BUFFER to EXTENT + BUFFER.
- */
+/** Encodes one layer from the JS path's rows, whose geometry is already in tile units (-BUFFER … EXTENT + BUFFER). */
 export function encodeJsLayer(
   name: string,
   rows: readonly JsRow[],
   propertyNames: readonly string[],
   kind: 'point' | 'line' | 'polygon',
-  bounds: Box,
 ): Uint8Array {
   const features: TileFeature[] = [];
   for (const row of rows) {
     if (!row.__wkb) continue;
-    const geom = tileGeometry(row.__wkb, kind, bounds);
+    const geom = tileGeometry(row.__wkb, kind);
     if (!geom) continue;
     const properties: Record<string, Value> = {};
     for (const p of propertyNames) {

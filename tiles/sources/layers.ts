@@ -27,7 +27,7 @@ const parcels: SourceConfig = {
   tables: ['parcels'],
   bands: [
     // Below z16 a parcel is a few pixels: its colour is all a map can show, so only the code travels.
-    { minzoom: 13, maxzoom: 13, properties: [LAND_USE], minPixels: 2 },
+    { minzoom: 13, maxzoom: 13, properties: [LAND_USE], minPixels: 3 },
     { minzoom: 14, maxzoom: 15, properties: [LAND_USE], minPixels: 1 },
     {
       minzoom: 16,

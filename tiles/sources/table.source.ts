@@ -1,7 +1,7 @@
 // A table-backed source: one declarative SourceConfig becomes, at start-up, one SQL statement per
 // (zoom band × viewer scope × encoder). A request only binds numbers: the tile envelope, the
 // sub-pixel threshold and, for scoped viewers, their communes or farmer id.
-import { encodeJsLayer, jsSelectSql, type JsRow } from '../encoders/js.encoder.ts';
+import { encodeJsLayer, jsSelectSql, tileAffine, type JsRow } from '../encoders/js.encoder.ts';
 import { sqlEncoderSql } from '../encoders/sql.encoder.ts';
 import {
   BUFFER,
@@ -21,7 +21,14 @@ import { pixelDegrees, tileBounds3857, tileBounds4326, type Box, type TileCoord 
 import type { GeneralizedLayer } from './generalized.ts';
 
 /** What a prepared statement needs per request; each parameter is read from it in a fixed order. */
-type RenderContext = { coord: TileCoord; scope: Scope; env4326: Box; bounds3857: Box; clip3857: Box };
+type RenderContext = {
+  coord: TileCoord;
+  scope: Scope;
+  env4326: Box;
+  bounds3857: Box;
+  clip3857: Box;
+  affine: [number, number, number, number];
+};
 type Prepared = { sql: string; params: ((c: RenderContext) => unknown)[]; propertyNames: string[] };
 type Variant = Scope['variant'];
 
@@ -117,7 +124,7 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
       return mvt && mvt.length ? new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength) : EMPTY_TILE;
     }
     const { rows } = await q.query<JsRow>(prepared.sql, params);
-    return encodeJsLayer(this.id, rows, prepared.propertyNames, this.config.geometryType, ctx.bounds3857);
+    return encodeJsLayer(this.id, rows, prepared.propertyNames, this.config.geometryType);
   }
 
   private prepare(band: BandConfig, variant: Variant, encoder: EncoderKind): Prepared {
@@ -173,7 +180,8 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     }
     const first = params.length + 1;
     for (let k = 0; k < 4; k++) params.push((x) => x.clip3857[k]);
-    return { sql: jsSelectSql(src, propertyNames, first), params, propertyNames };
+    for (let k = 0; k < 4; k++) params.push((x) => x.affine[k]);
+    return { sql: jsSelectSql(src, propertyNames, first, c.geometryType), params, propertyNames };
   }
 
   /** The geometry expression of a band: simplified in EPSG:4326 at half a pixel of the band's highest zoom. */
@@ -205,6 +213,7 @@ function context(coord: TileCoord, scope: Scope): RenderContext {
     env4326: tileBounds4326(coord, BUFFER),
     bounds3857: tileBounds3857(coord),
     clip3857: tileBounds3857(coord, BUFFER),
+    affine: tileAffine(tileBounds3857(coord)),
   };
 }
 
