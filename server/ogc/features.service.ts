@@ -291,6 +291,11 @@ export class FeaturesService {
     this.checkPrecondition(precondition, id, current.version);
     const { doc, geometryChanged } = build(current);
     const input = parseWrite(def, doc, current.properties, { geometryChanged });
+    if (!geometryChanged && !input.reasons.length && unchanged(def, input, current)) {
+      // A patch that changes nothing (e.g. {}) writes nothing: same version, same ETag, no log entry.
+      const item = await this.get(def, viewer, id);
+      if (item) return item;
+    }
     const early = await this.preflight(def, input);
     return withEdits(this.db, this.editContext(viewer, origin), async (tx) => {
       const locked = await this.loadCurrent(tx, def, viewer, id, true);
@@ -331,7 +336,9 @@ export class FeaturesService {
     if ('type' in body && body.type !== 'Feature') throw new AppError('BAD_REQUEST', 'A merge patch may not change the type of a Feature.');
     return this.update(def, viewer, id, precondition, (current) => {
       const merged = mergePatch({ type: 'Feature', geometry: current.geometry, properties: current.properties }, body);
-      return { doc: readFeatureDocument(merged), geometryChanged: 'geometry' in body };
+      const doc = readFeatureDocument(merged);
+      // A patch may name the geometry and still leave it as it was ({"geometry": {"type": "Polygon"}}).
+      return { doc, geometryChanged: 'geometry' in body && JSON.stringify(doc.geometry) !== JSON.stringify(current.geometry) };
     });
   }
 
@@ -435,6 +442,14 @@ export class FeaturesService {
     });
     return { item, created: true };
   }
+}
+
+function unchanged(def: CollectionDef, input: WriteInput, current: CurrentRow): boolean {
+  for (const p of def.properties) {
+    if (!p.column || p.managed || !input.values.has(p.column)) continue;
+    if (JSON.stringify(input.values.get(p.column) ?? null) !== JSON.stringify(current.row[p.column] ?? null)) return false;
+  }
+  return true;
 }
 
 function managedOf(def: CollectionDef, properties: Record<string, unknown>): Record<string, unknown> {

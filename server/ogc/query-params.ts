@@ -97,6 +97,8 @@ export function parseItemsQuery(query: Record<string, unknown>, queryables: Read
   const result: ItemsQuery = { limit: DEFAULT_LIMIT, offset: 0, bbox: null, datetime: null, filter: null, properties: [] };
   for (const [name, rawValue] of Object.entries(query)) {
     const value = single(name, rawValue);
+    // PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
+    if (value.includes('\u0000') || name.includes('\u0000')) bad(`Parameter "${name.split('\u0000').join('')}" contains a NUL character.`);
     switch (name) {
       case 'limit':
         result.limit = Math.min(wholeNumber('limit', value, 1), MAX_LIMIT);

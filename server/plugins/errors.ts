@@ -97,6 +97,8 @@ const PG_CLIENT_ERRORS: Readonly<Record<string, [number, string]>> = {
   '22003': [400, 'BAD_REQUEST'], // numeric_value_out_of_range
   '22007': [400, 'BAD_REQUEST'], // invalid_datetime_format
   '22008': [400, 'BAD_REQUEST'], // datetime_field_overflow
+  '22021': [400, 'BAD_REQUEST'], // character_not_in_repertoire (a NUL byte in text)
+  '22025': [400, 'BAD_REQUEST'], // invalid_escape_sequence (a LIKE pattern ending in a backslash)
   XX000: [400, 'BAD_REQUEST'], // PostGIS/GEOS parse errors on client-supplied geometry
   '57014': [503, 'OVERLOADED'], // query_canceled (statement timeout)
   '53300': [503, 'OVERLOADED'], // too_many_connections
