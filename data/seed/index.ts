@@ -143,6 +143,7 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
   const log = options.log ?? (() => undefined);
   const target = Math.max(0, Math.floor(options.parcels));
   const started = Date.now();
+  const startedCpu = process.cpuUsage();
   const run = planRun(seedValue, target);
   const { layout, plans } = run;
   log(
@@ -150,10 +151,15 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
       layout.units.some((u) => u.synthetic) ? `, the city and ${layout.units.filter((u) => u.synthetic).length} synthetic communes` : ''
     }…`,
   );
+  // Wall time and this process's CPU time per phase (the embedded database runs in this process,
+  // so on a busy machine its CPU time is the fairer measure).
   let lap = started;
+  let lapCpu = startedCpu;
   const phase = (name: string) => {
-    log(`  ${name}: ${((Date.now() - lap) / 1000).toFixed(1)} s`);
+    const cpu = process.cpuUsage(lapCpu);
+    log(`  ${name}: ${((Date.now() - lap) / 1000).toFixed(1)} s (CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s)`);
     lap = Date.now();
+    lapCpu = process.cpuUsage();
   };
   phase('layout');
   await db.transaction(async (tx) => {
@@ -187,7 +193,10 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
   // Only the tables written: planner statistics for the tile and search queries, catalogues untouched.
   await db.exec(`ANALYZE ${TABLES.join(', ')}`);
   phase('analyse');
-  log(`Sample data ready in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const cpu = process.cpuUsage(startedCpu);
+  log(
+    `Sample data ready in ${((Date.now() - started) / 1000).toFixed(1)} s (CPU of this process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s).`,
+  );
 }
 
 const ZONING_COLUMNS = [
@@ -298,8 +307,14 @@ async function writeParcels(
     }
     plans.dropRings();
     for (const row of landuseRows(layout, plans, cells, (c) => surveyed.has(c), 1, 2, seed)) await landuse.push(row);
-    // Province scale: forget the plans of units already written, keeping memory bounded.
-    if (unit.synthetic) plans.trim((r, c) => !layout.cellAt(r, c)?.unit || !layout.units[layout.cellAt(r, c)!.unit]!.synthetic);
+    // Province scale: forget the plans of synthetic units once written, keeping memory bounded (the
+    // city's stay for the agriculture step; a neighbour's plan is recomputed when needed).
+    if (unit.synthetic) {
+      plans.trim((r, c) => {
+        const cell = layout.cellAt(r, c);
+        return !!cell && !layout.units[cell.unit]!.synthetic;
+      });
+    }
   }
   await parcels.flush();
   await owners.flush();
