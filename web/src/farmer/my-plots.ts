@@ -2,6 +2,7 @@ import type { Polygon } from 'geojson';
 import { describeError, getJson } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { clear, h } from '../ui/dom.ts';
 
@@ -77,7 +78,11 @@ function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle): void
             },
             h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
             h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
-            h('span', { class: `status status-${status || 'none'}` }, [plot.growing_area_code, status].filter(Boolean).join(' · ') || '–'),
+            h(
+              'span',
+              { class: `status status-${status || 'none'}` },
+              [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
+            ),
           ),
         );
       }),

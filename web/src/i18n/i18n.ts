@@ -12,7 +12,8 @@ const listeners = new Set<(lang: Lang) => void>();
 
 /** The message in the current language with {name} placeholders filled in. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const template = TABLES[current][key] ?? vi[key];
+  // A key built from data (a status the table does not know yet) falls back to the key itself.
+  const template: string = TABLES[current][key] ?? vi[key] ?? String(key).replace(/^[a-z]+_/, '');
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
 }
 

@@ -199,6 +199,18 @@ export const vi = {
   cropType_annual: 'cây hằng năm',
   areaCreated: 'Đã tạo vùng trồng.',
   selectedPlots: '{n} thửa đã chọn',
+  status_draft: 'Nháp',
+  status_submitted: 'Đã nộp hồ sơ',
+  status_under_inspection: 'Đang kiểm tra',
+  status_inspected_pass: 'Kiểm tra đạt',
+  status_inspected_fail: 'Kiểm tra không đạt',
+  status_issued: 'Đã cấp mã',
+  status_forwarded: 'Đã chuyển nước nhập khẩu',
+  status_approved: 'Được nước nhập khẩu duyệt',
+  status_active: 'Đang hiệu lực',
+  status_suspended: 'Tạm đình chỉ',
+  status_revoked: 'Đã thu hồi',
+  status_superseded: 'Đã thay thế',
 } as const;
 
 /** The message keys every language provides. */

@@ -17,6 +17,7 @@ const date = (v: unknown) => {
 };
 const phase = (v: unknown) => t(`phase_${String(v)}` as MessageKey) ?? String(v);
 const areaM2 = (v: unknown) => (Number(v) >= 10000 ? `${ha(v)} (${m2(v)})` : m2(v));
+const status = (v: unknown) => (typeof v === 'string' && /^[a-z_]+$/.test(v) ? t(`status_${v}` as MessageKey) : String(v));
 
 /** Fields shown first for each layer group, in order; other non-empty properties follow under "Properties". */
 export const FIELDS: Record<string, Field[]> = {
@@ -50,7 +51,7 @@ export const FIELDS: Record<string, Field[]> = {
   growing_areas: [
     { key: 'code', label: 'code' },
     { key: 'name', label: 'name' },
-    { key: 'status', label: 'status' },
+    { key: 'status', label: 'status', format: status },
     { key: 'crop', label: 'crop' },
     { key: 'variety', label: 'variety' },
     { key: 'area_m2', label: 'area', format: areaM2 },
@@ -62,7 +63,8 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'area_m2', label: 'area', format: areaM2 },
     { key: 'planting_date', label: 'plantingDate', format: date },
     { key: 'expected_harvest', label: 'expectedHarvest', format: date },
-    { key: 'status', label: 'status' },
+    { key: 'code', label: 'code' },
+    { key: 'status', label: 'status', format: status },
   ],
   products: [
     { key: 'product', label: 'product' },

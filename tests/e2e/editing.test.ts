@@ -1,0 +1,236 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACCOUNTS,
+  launchBrowser,
+  openPage,
+  SCREENSHOTS,
+  signIn,
+  startServer,
+  waitForMap,
+  type BandoWindow,
+  type TestServer,
+} from './harness.ts';
+
+type LonLat = [number, number];
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Where a lon/lat is on the screen, in page coordinates. */
+async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: number }> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at);
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
+/**
+ * A parcel of the officer's ward with a free strip beside one edge (inside the ward, no plot on
+ * it): the edge's two corners, and two points 20 m further out, perpendicular to the edge.
+ */
+async function parcelWithFreeSide(): Promise<{ parcelId: number; a: LonLat; b: LonLat; c: LonLat; d: LonLat }> {
+  const { rows } = await server.db.query<{ id: number; ring: string; cx: number; cy: number }>(
+    `SELECT p.id, ST_AsGeoJSON(ST_ExteriorRing(ST_GeometryN(p.geom, 1))) AS ring, ST_X(ST_Centroid(p.geom)) cx, ST_Y(ST_Centroid(p.geom)) cy
+     FROM parcels p JOIN admin_units w ON w.code = '29869' AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
+     WHERE NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, p.geom, 0.0005))
+     ORDER BY p.id LIMIT 40`,
+  );
+  for (const row of rows) {
+    const ring = (JSON.parse(row.ring) as { coordinates: LonLat[] }).coordinates;
+    for (let i = 0; i + 1 < ring.length; i++) {
+      const a = ring[i]!;
+      const b = ring[i + 1]!;
+      const kx = Math.cos((a[1] * Math.PI) / 180);
+      const lengthM = Math.hypot((b[0] - a[0]) * kx, b[1] - a[1]) * 111320;
+      if (lengthM < 15 || lengthM > 80) continue;
+      // The unit normal, in metres, turned away from the parcel's centroid.
+      let nx = -(b[1] - a[1]);
+      let ny = (b[0] - a[0]) * kx;
+      const n = Math.hypot(nx, ny);
+      nx /= n;
+      ny /= n;
+      const mid = [(a[0] + b[0]) / 2, (a[1] + b[1]) / 2];
+      if (nx * (mid[0]! - row.cx) * kx + ny * (mid[1]! - row.cy) < 0) {
+        nx = -nx;
+        ny = -ny;
+      }
+      const out = 20 / 111320;
+      const c: LonLat = [b[0] + (nx * out) / kx, b[1] + ny * out];
+      const d: LonLat = [a[0] + (nx * out) / kx, a[1] + ny * out];
+      const wkt = `POLYGON((${[a, b, c, d, a].map((p) => `${p[0]} ${p[1]}`).join(',')}))`;
+      const fits = await server.db.query<{ ok: boolean }>(
+        `SELECT ST_Within(g, w.geom) AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_Intersects(x.geom, g)) AS ok
+         FROM (SELECT ST_GeomFromText($1, 4326) g) s, admin_units w WHERE w.code = '29869' AND w.valid_to IS NULL`,
+        [wkt],
+      );
+      if (fits.rows[0]?.ok) return { parcelId: row.id, a, b, c, d };
+    }
+  }
+  throw new Error('no parcel with a free side in ward 29869');
+}
+
+describe('search', () => {
+  it('finds a parcel by commune, sheet and number and flies to it', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    const parcel = (
+      await server.db.query<{ id: number; commune_code: string; sheet: number; parcel_no: number; lon: number; lat: number }>(
+        `SELECT id, commune_code, sheet, parcel_no, ST_X(ST_Centroid(geom)) lon, ST_Y(ST_Centroid(geom)) lat FROM parcels ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+    await page.goto(`${server.url}/`);
+    await waitForMap(page);
+    await page.fill('#search-input', `${parcel.commune_code} ${parcel.sheet} ${parcel.parcel_no}`);
+    await page.waitForSelector('.search-hit[data-group=parcels]');
+    await page.press('#search-input', 'Enter');
+    await page.waitForSelector(`.feature-card.is-primary[data-group=parcels][data-id="${parcel.id}"]`, { timeout: 30_000 });
+    const center = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getCenter().toArray());
+    expect(Math.abs(center[0] - Number(parcel.lon))).toBeLessThan(0.0005);
+    expect(Math.abs(center[1] - Number(parcel.lat))).toBeLessThan(0.0005);
+    expect(await page.evaluate(() => location.hash)).toContain(`s=parcels:${parcel.id}`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('editing plots as an officer', () => {
+  it('draws a plot beside a parcel by pointer events: snapped corners are shared, nothing overlaps; saved, reloaded and seen', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    const spot = await parcelWithFreeSide();
+    const mid: LonLat = [(spot.a[0] + spot.c[0]) / 2, (spot.a[1] + spot.c[1]) / 2];
+    await page.goto(`${server.url}/#c=${mid[0].toFixed(6)},${mid[1].toFixed(6)},19&l=parcels,plots,roads`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await page.click('[data-tab=tools]');
+    await page.click('#edit-open');
+    await page.waitForSelector('#tool-draw');
+    // Snap targets arrive from the features API; wait until the parcel's ring is among them.
+    await page.waitForFunction(
+      () => ((window as unknown as { __bandoEditor?: { snapRings(): unknown[] } }).__bandoEditor?.snapRings().length ?? 0) > 0,
+    );
+
+    // The two shared corners are clicked a few pixels off: snapping must put them exactly on the parcel's.
+    const pa = await screenPoint(page, spot.a);
+    const pb = await screenPoint(page, spot.b);
+    await page.mouse.click(pa.x + 4, pa.y - 3);
+    await page.mouse.click(pb.x - 3, pb.y + 4);
+    for (const corner of [spot.c, spot.d]) {
+      const p = await screenPoint(page, corner);
+      await page.mouse.click(p.x, p.y);
+    }
+    // Live area while drawing (the polygon closes back to the first corner).
+    await page.waitForFunction(() => Number(document.querySelector('#live-area')?.getAttribute('data-m2') ?? 0) > 100);
+    // Closing on the first corner finishes the polygon.
+    await page.mouse.click(pa.x, pa.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-editor.png') });
+    expect(await page.getAttribute('#live-validation', 'data-valid')).toBe('true');
+    const liveArea = Number(await page.getAttribute('#live-area', 'data-m2'));
+    await page.click('#plot-save');
+    await page.selectOption('#plot-form select[name=crop]', 'vegetable');
+    await page.fill('#plot-form input[name=variety]', 'Cải xanh');
+    await page.click('#plot-form-save');
+    const saved = await page.waitForFunction(
+      () => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id,
+      null,
+      { timeout: 30_000 },
+    );
+    const plotId = Number(await saved.jsonValue());
+
+    const check = await server.db.query<{ shared: number; overlap: number; area: number; crop: string; variety: string }>(
+      `SELECT (SELECT count(*) FROM ST_DumpPoints(pl.geom) d WHERE ST_DWithin(d.geom, ST_SetSRID(ST_Point($2, $3), 4326), 1e-9)
+                                                              OR ST_DWithin(d.geom, ST_SetSRID(ST_Point($4, $5), 4326), 1e-9))::int AS shared,
+              ST_Area(ST_Intersection(pl.geom, pa.geom)::geography) AS overlap, pl.area_m2 AS area, pl.crop, pl.variety
+       FROM plots pl, parcels pa WHERE pl.id = $1 AND pa.id = $6`,
+      [plotId, spot.a[0], spot.a[1], spot.b[0], spot.b[1], spot.parcelId],
+    );
+    const row = check.rows[0]!;
+    // Both corners of the shared edge (the first also closes the ring, so it appears twice).
+    expect(row.shared).toBeGreaterThanOrEqual(3);
+    expect(row.overlap).toBeLessThan(0.01);
+    expect(row.crop).toBe('vegetable');
+    expect(row.variety).toBe('Cải xanh');
+    // The live area agrees with PostGIS's geodesic area.
+    expect(Math.abs(liveArea - row.area) / row.area).toBeLessThan(0.002);
+
+    // Reloaded, the saved plot comes back in the tiles.
+    await page.reload();
+    await waitForMap(page);
+    const found = await page.evaluate((id) => {
+      const { map } = (window as unknown as BandoWindow).__bando;
+      return map.queryRenderedFeatures({ layers: ['plots-fill'] }).some((f) => f.id === id);
+    }, plotId);
+    expect(found).toBe(true);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the reload / compare / overwrite choice when the plot changed on the server meanwhile', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    const plot = (
+      await server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat FROM plots p WHERE p.commune_code = '29869' ORDER BY p.id LIMIT 1`,
+      )
+    ).rows[0]!;
+    await page.goto(`${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await page.click('[data-tab=tools]');
+    await page.click('#edit-open');
+    await page.click('#tool-select');
+    const p = await screenPoint(page, [Number(plot.lon), Number(plot.lat)]);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+
+    // Someone else edits the plot through the features API after the officer opened it.
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ACCOUNTS.admin),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const current = await fetch(`${server.url}/ogc/collections/plots/items/${plot.id}`, { headers: { Authorization: `Bearer ${token}` } });
+    const patch = await fetch(`${server.url}/ogc/collections/plots/items/${plot.id}`, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/merge-patch+json',
+        'If-Match': current.headers.get('etag')!,
+      },
+      body: JSON.stringify({ properties: { variety: 'Sửa bởi người khác' } }),
+    });
+    expect(patch.status).toBeLessThan(300);
+
+    await page.click('#plot-save');
+    await page.click('#plot-form-save');
+    await page.waitForSelector('#conflict-dialog');
+    expect(await page.isVisible('#conflict-reload')).toBe(true);
+    expect(await page.isVisible('#conflict-overwrite')).toBe(true);
+    await page.click('#conflict-compare');
+    await page.waitForSelector('#conflict-dialog .conflict-compare table');
+    expect(await page.locator('#conflict-dialog .conflict-compare').innerText()).toContain('Sửa bởi người khác');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-conflict.png') });
+    await page.click('#conflict-reload');
+    await page.waitForSelector('#conflict-dialog', { state: 'detached' });
+    // Reloaded: saving now goes through with the fresh ETag.
+    await page.click('#plot-save');
+    await page.click('#plot-form-save');
+    await page.waitForFunction((id) => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id === id, plot.id, {
+      timeout: 30_000,
+    });
+    // The only failed request was the stale PUT the dialog answered.
+    expect(errors.filter((e) => !/http 412/.test(e) && !/status of 412/.test(e))).toEqual([]);
+    await context.close();
+  });
+});
