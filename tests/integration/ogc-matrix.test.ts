@@ -4,6 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { decodeTile, tileAt } from '../helpers/tile-fixtures.ts';
 
 let fx: FeaturesFixture;
 beforeAll(async () => {
@@ -213,5 +214,66 @@ describe.each(COLLECTIONS)('%s', (collection) => {
         }
       }
     });
+  });
+});
+
+// Tiles: the same roles over every tile source at the fixture. Tiles never carry names, phones,
+// citizen IDs, owners or household addresses for anyone (their disclosure must be logged, which a
+// tile cannot be); the farmer link is restricted to the ward's officer, admins and the farmer.
+const TILE_SOURCES = ['parcels', 'landuse', 'zones', 'products', 'growing_areas', 'plots', 'admin'] as const;
+const SEES_FARMER_LINK: Role[] = ['officer', 'admin', 'farmer'];
+
+describe.each(TILE_SOURCES)('tiles %s', (source) => {
+  it.each(ROLES)('GET as %s', async (role) => {
+    const z = 15;
+    const corners = [
+      tileAt(X + 0.0001, Y + 0.0001, z),
+      tileAt(X + 0.0199, Y + 0.0099, z),
+      tileAt(X + 0.0001, Y + 0.0099, z),
+      tileAt(X + 0.0199, Y + 0.0001, z),
+    ];
+    const seen = new Set<string>();
+    let features = 0;
+    for (const t of corners) {
+      const key = `${t.z}/${t.x}/${t.y}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const response = await fx.app.inject({ url: `/tiles/${source}/${key}`, headers: fx.as(role) });
+      expect([200, 204], `${source} ${key}`).toContain(response.statusCode);
+      if (response.statusCode === 204) continue;
+      const raw = response.rawPayload.toString('latin1') + response.rawPayload.toString('utf8');
+      for (const secret of SECRETS) expect(raw, secret).not.toContain(secret);
+      for (const layer of Object.values(decodeTile(new Uint8Array(response.rawPayload)))) {
+        for (const f of layer) {
+          features++;
+          for (const key of [
+            'farmer_name',
+            'farmer_phone',
+            'farmer_citizen_id',
+            'owners',
+            'owner_name',
+            'citizen_id',
+            'registrant_contact',
+          ]) {
+            expect(f.properties, key).not.toHaveProperty(key);
+          }
+          const wardA = (source === 'plots' && f.id === fx.ids.plotA) || (source === 'products' && f.id === fx.ids.productA);
+          if (wardA) expect('farmer_id' in f.properties, `farmer_id for ${role}`).toBe(SEES_FARMER_LINK.includes(role));
+        }
+      }
+    }
+    expect(features, 'the fixture shows in the tiles').toBeGreaterThan(0);
+  });
+
+  it('cannot be written by anyone (tiles are read-only)', async () => {
+    for (const role of ROLES) {
+      const response = await fx.app.inject({
+        method: 'POST',
+        url: `/tiles/${source}/15/0/0`,
+        headers: fx.as(role, { 'content-type': 'application/json' }),
+        payload: '{}',
+      });
+      expect([404, 405], role).toContain(response.statusCode);
+    }
   });
 });
