@@ -211,8 +211,7 @@ async function attach(tx: Queryable, viewer: Viewer, area: { id: number; crop: s
 
 /** Recomputes which cadastral parcels the plots cover and the share of each (geodesic m² and %). */
 export async function linkParcels(tx: Queryable, plotIds: readonly number[]): Promise<void> {
-  await tx.query(SQL.DELETE_PLOT_PARCELS, [plotIds]);
-  await tx.query(SQL.INSERT_PLOT_PARCELS, [plotIds]);
+  await tx.query(SQL.LINK_PLOT_PARCELS, [plotIds]);
 }
 
 /** Adds plots to a draft. */

@@ -88,15 +88,8 @@ export const AREA_PLOTS_DETAIL = `
   WHERE p.growing_area_id = $1
   ORDER BY p.id`;
 
-/** Recomputes the cadastral links of plots $1: the geodesic m² of each plot inside each parcel. */
-export const DELETE_PLOT_PARCELS = `DELETE FROM plot_parcels WHERE plot_id = ANY ($1::bigint[])`;
-export const INSERT_PLOT_PARCELS = `
-  INSERT INTO plot_parcels (plot_id, parcel_id, share_m2, share_pct)
-  SELECT p.id, pa.id, s.m2, 100 * s.m2 / nullif(p.area_m2, 0)
-  FROM plots p
-  JOIN parcels pa ON pa.geom && p.geom AND ST_Intersects(pa.geom, p.geom)
-  CROSS JOIN LATERAL (SELECT ST_Area(ST_CollectionExtract(ST_Intersection(pa.geom, p.geom), 3)::geography) AS m2) s
-  WHERE p.id = ANY ($1::bigint[]) AND s.m2 > 0.01`;
+/** Recomputes the cadastral links of plots $1 (link_plot_parcels, migration 008: geodesic m² and % per parcel). */
+export const LINK_PLOT_PARCELS = `SELECT link_plot_parcels(id) FROM unnest($1::bigint[]) AS id`;
 
 /** The latest concluded inspection of an area; $1 id. */
 export const LATEST_CONCLUSION = `

@@ -382,6 +382,25 @@ describe('minimum area at submission', () => {
     expect(links.reduce((s, l) => s + l.sharePct, 0)).toBeCloseTo(100, 0);
     for (const l of links) expect(l.sharePct).toBeCloseTo(50, 0);
   });
+  it('keeps the links current when a plot or a parcel is redrawn, however it is edited', async () => {
+    const links = async (plotId: number) =>
+      (
+        await db.query<{ parcel_id: number; share_pct: number }>(
+          'SELECT parcel_id, share_pct FROM plot_parcels WHERE plot_id = $1 ORDER BY parcel_id',
+          [plotId],
+        )
+      ).rows;
+    // The vegetable plot lies east of both parcels: no link. Moved onto parcel 346, it links to it alone.
+    expect(await links(fx.plots.vegetable)).toEqual([]);
+    await db.query('UPDATE plots SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.plots.vegetable, rect(150, 0, 180, 50)]);
+    expect(await links(fx.plots.vegetable)).toEqual([{ parcel_id: fx.parcels.next, share_pct: expect.closeTo(100, 1) }]);
+    // Parcel 346 shrinks to its western half: the plot now lies half outside any parcel.
+    await db.query('UPDATE parcels SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.parcels.next, rect(100, 0, 165, 50, true)]);
+    expect(await links(fx.plots.vegetable)).toEqual([{ parcel_id: fx.parcels.next, share_pct: expect.closeTo(50, 0) }]);
+    await db.query('UPDATE parcels SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.parcels.next, rect(100, 0, 200, 50, true)]);
+    await db.query('UPDATE plots SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.plots.vegetable, rect(200, 0, 230, 50)]);
+    expect(await links(fx.plots.vegetable)).toEqual([]);
+  });
 });
 
 describe('proposed code, inspections and photos', () => {
