@@ -17,7 +17,8 @@ export async function lookupRoutes(app: FastifyInstance, ctx: AppContext): Promi
     '/api/lookup/growing-areas/:code',
     { schema: { params: CodeParams, response: { 200: PublicGrowingArea } } },
     async (req: FastifyRequest<{ Params: CodeParams }>, reply) => {
-      reply.header('Cache-Control', 'public, max-age=300');
+      // Short: a revocation must reach a buyer's phone within a minute.
+      reply.header('Cache-Control', 'public, max-age=60');
       return lookupCode(db, req.params.code);
     },
   );
