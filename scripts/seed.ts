@@ -29,8 +29,8 @@ const config = loadConfig();
 const db = await openDb(config, (m) => console.error(m));
 try {
   await migrate(db);
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
-  if ((rows[0]?.n ?? 0) > 0 && !values.reset) fail('the database already holds parcels: add --reset to replace every data table');
+  const { rows } = await db.query<{ used: boolean }>('SELECT EXISTS (SELECT 1 FROM parcels) OR EXISTS (SELECT 1 FROM admin_units) AS used');
+  if (rows[0]?.used && !values.reset) fail('the database already holds data: add --reset to replace every data table');
   const started = Date.now();
   const tty = process.stderr.isTTY;
   let last = 0;

@@ -234,7 +234,7 @@ function shrinkTo(layout: Layout, info: ParcelInfo, rect: Rect, want: number): {
   return cur;
 }
 
-/** Writes the agriculture tables for the city's parcels; returns the farmer who gets the sample farmer account. */
+/** Writes the agriculture tables for the city's parcels; returns the farmer who gets the sample farmer account (none in a run without farmland). */
 export async function writeAgriculture(
   q: SeedQueryable,
   seed: number,
@@ -242,7 +242,7 @@ export async function writeAgriculture(
   parcels: readonly ParcelInfo[],
   staff: Staff,
   cityParcels: number,
-): Promise<{ farmerId: number; farmerName: string }> {
+): Promise<{ farmerId: number; farmerName: string } | undefined> {
   const unitCode = (info: ParcelInfo) => layout.units[info.unit]!.code;
   const wardOf = new Map(CITY_UNITS.map((u) => [u.code, u.ward]));
   const unitName = new Map(CITY_UNITS.map((u) => [u.code, u.name]));
@@ -949,6 +949,6 @@ export async function writeAgriculture(
   );
 
   const sampleArea = areas.find((a) => a.spec.name === 'Vùng trồng xoài Cát Chu ấp Tân Hậu') ?? areas.find((a) => a.plots.length > 0);
-  const sampleFarmer = sampleArea ? plotFarmer.get(sampleArea.plots[0]!)! : farmers[0]!;
-  return { farmerId: sampleFarmer.id, farmerName: sampleFarmer.person.name };
+  const sampleFarmer = sampleArea ? plotFarmer.get(sampleArea.plots[0]!) : farmers[0];
+  return sampleFarmer ? { farmerId: sampleFarmer.id, farmerName: sampleFarmer.person.name } : undefined;
 }

@@ -182,7 +182,7 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
     await tx.exec(`INSERT INTO water (name, kind, geom) SELECT NULL, 'pond', geom FROM parcels WHERE land_use_code = 'NTS' ORDER BY id`);
     phase('zoning, roads, water');
     const farmer = await writeAgriculture(tx, seedValue, layout, city.infos, { ...staff } satisfies Staff, city.infos.length);
-    await writeFarmerUser(tx, seedValue, farmer.farmerId, farmer.farmerName);
+    if (farmer) await writeFarmerUser(tx, seedValue, farmer.farmerId, farmer.farmerName);
     phase('agriculture');
     for (const t of EXPLICIT_IDS)
       await tx.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM ${t}), false)`);
@@ -323,10 +323,10 @@ async function writeParcels(
   return { infos, unitsWritten };
 }
 
-/** Seeds when the database has no parcels yet; returns whether it seeded. */
+/** Seeds when the database holds neither parcels nor administrative units (a run with 0 parcels still writes units); returns whether it seeded. */
 export async function seedIfEmpty(db: SeedDb, options: SeedOptions): Promise<boolean> {
-  const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels');
-  if ((rows[0]?.n ?? 0) > 0) return false;
+  const { rows } = await db.query<{ used: boolean }>('SELECT EXISTS (SELECT 1 FROM parcels) OR EXISTS (SELECT 1 FROM admin_units) AS used');
+  if (rows[0]?.used) return false;
   await seed(db, options);
   return true;
 }

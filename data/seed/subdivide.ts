@@ -260,7 +260,15 @@ function townBlock(ctx: Ctx): Lot[] {
       const x0 = x;
       const x1 = x + len;
       if (j < segLens.length - 1) {
-        lots.push({ ...rect(x1, x1 + alleyW, y0, y1), use: 'DGT', role: 'street', street: `Hẻm ${localName(i)}` });
+        // Alleys are named after the street they open on and the house number at their mouth: "Hẻm 24 Nguyễn Du".
+        const opening = i === 0 && streetBelow ? streetBelow : localName(i);
+        const houseNo = 2 * rng(ctx.seed, 'alley', ctx.cell.r, ctx.cell.c, i, j).int(3, 120);
+        lots.push({
+          ...rect(x1, x1 + alleyW, y0, y1),
+          use: 'DGT',
+          role: 'street',
+          street: `Hẻm ${houseNo} ${opening.replace(/^Đường /, '')}`,
+        });
       }
       x = x1 + alleyW;
       for (const [h0, h1, street, onMajor] of halves) {
