@@ -419,8 +419,11 @@ export function buildStyle(input: StyleInput): StyleSpecification {
   };
 }
 
+/** The origin the style's URLs use: the configured public URL, else the host the client asked (only if it looks like one). */
 function originOf(request: FastifyRequest, ctx: AppContext): string {
-  return ctx.config.publicUrl ?? `${request.protocol}://${request.host}`;
+  if (ctx.config.publicUrl) return ctx.config.publicUrl;
+  const host = /^[A-Za-z0-9.[\]:-]{1,255}$/.test(request.host ?? '') ? request.host : 'localhost';
+  return `${request.protocol}://${host}`;
 }
 
 /**
@@ -430,7 +433,7 @@ function originOf(request: FastifyRequest, ctx: AppContext): string {
  */
 export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   app.get('/style.json', async (request, reply) => {
-    const headers = { host: request.headers.host ?? 'localhost', 'x-forwarded-proto': request.protocol };
+    const headers = { host: new URL(originOf(request, ctx)).host, 'x-forwarded-proto': request.protocol };
     const fetchJson = async <T>(url: string): Promise<T | undefined> => {
       const res = await app.inject({ method: 'GET', url, headers });
       if (res.statusCode !== 200) return undefined;

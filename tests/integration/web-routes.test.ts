@@ -1,0 +1,170 @@
+import zlib from 'node:zlib';
+import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type { FastifyInstance } from 'fastify';
+import { PbfReader } from 'pbf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { Db } from '../../server/db/index.ts';
+import { ensureWebBuilt } from '../e2e/harness.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  ensureWebBuilt();
+  db = await openTestDb();
+  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }), db, ready: { value: true } }, { logger: false });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+/** Glyph ids and the fontstack name in a glyph PBF. */
+function glyphIds(bytes: Buffer): { name: string; ids: number[] } {
+  const out = { name: '', ids: [] as number[] };
+  new PbfReader(bytes).readFields((tag, _, pbf) => {
+    if (tag !== 1) return;
+    pbf.readMessage((t, __, p) => {
+      if (t === 1) out.name = p.readString();
+      else if (t === 3) {
+        p.readMessage((f, ___, q) => {
+          if (f === 1) out.ids.push(q.readVarint());
+        }, undefined);
+      }
+    }, undefined);
+  }, undefined);
+  return out;
+}
+
+describe('GET /api/land-use-codes', () => {
+  it('answers the colour table from the database, legacy codes resolved to their current colour', async () => {
+    const res = await app.inject({ url: '/api/land-use-codes' });
+    expect(res.statusCode).toBe(200);
+    const { codes } = res.json() as {
+      codes: { code: string; fill: string | null; legacy: boolean; mapsTo: string | null; nameVi: string }[];
+    };
+    const byCode = new Map(codes.map((c) => [c.code, c]));
+    expect(byCode.get('LUC')).toMatchObject({ fill: '#FFFC8C', legacy: false, nameVi: 'Đất chuyên trồng lúa' });
+    expect(byCode.get('LNQ')).toMatchObject({ legacy: true, mapsTo: 'CLN' });
+    const db_ = await db.query<{ n: number }>('SELECT count(*)::int n FROM land_use_codes');
+    expect(codes).toHaveLength(db_.rows[0]!.n);
+    // A colour an administrator changes in the table is what the legend and the style show next.
+    await db.query(`UPDATE land_use_codes SET fill = '#123456' WHERE code = 'CLN'`);
+    const after = (await app.inject({ url: '/api/land-use-codes' })).json() as { codes: { code: string; fill: string }[] };
+    expect(after.codes.find((c) => c.code === 'CLN')?.fill).toBe('#123456');
+    const style = (await app.inject({ url: '/style.json' })).json() as StyleSpecification;
+    expect(JSON.stringify(style.layers.find((l) => l.id === 'parcels-fill'))).toContain('"CLN","#123456"');
+    await db.query(`UPDATE land_use_codes SET fill = '#FFD2A0' WHERE code = 'CLN'`);
+  });
+
+  it('revalidates with its ETag (304) and compresses for clients that accept it', async () => {
+    const first = await app.inject({ url: '/api/land-use-codes', headers: { 'accept-encoding': 'br' } });
+    expect(first.headers['content-encoding']).toBe('br');
+    const plain = zlib.brotliDecompressSync(first.rawPayload).toString();
+    expect(JSON.parse(plain).codes.length).toBeGreaterThan(50);
+    const again = await app.inject({ url: '/api/land-use-codes', headers: { 'if-none-match': String(first.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+});
+
+describe('GET /style.json', () => {
+  it('is a valid style built from the tile server’s TileJSON, with URLs only on the asking host', async () => {
+    const res = await app.inject({ url: '/style.json', headers: { host: 'maps.caolanh.local:8080' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['cache-control']).toBe('no-cache');
+    const style = res.json() as StyleSpecification;
+    expect(validateStyleMin(style)).toEqual([]);
+    const urls = new Set(JSON.stringify(style).match(/https?:\/\/[^/"]+/g));
+    expect([...urls]).toEqual(['http://maps.caolanh.local:8080']);
+    expect(Object.keys(style.sources).sort()).toEqual(['bando', 'bando-more']);
+    const tiles = (style.sources.bando as { tiles: string[] }).tiles[0]!;
+    expect(tiles).toMatch(
+      /^http:\/\/maps\.caolanh\.local:8080\/tiles\/water,parcels,roads,admin,growing_areas,plots,products\/\{z\}\/\{x\}\/\{y\}\?v=\d+$/,
+    );
+    // The composite tile it names is served.
+    const tile = await app.inject({ url: tiles.replace('http://maps.caolanh.local:8080', '').replace('{z}/{x}/{y}', '14/13000/7712') });
+    expect([200, 204]).toContain(tile.statusCode);
+  });
+
+  it('ignores a Host header that is not a host name', async () => {
+    const res = await app.inject({ url: '/style.json', headers: { host: 'evil.example/"><script>' } });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(res.json())).not.toContain('evil');
+  });
+});
+
+describe('GET /fonts/{fontstack}/{range}.pbf', () => {
+  it('serves Vietnamese glyphs, compressed when asked', async () => {
+    const res = await app.inject({ url: '/fonts/Noto%20Sans%20Regular/7680-7935.pbf', headers: { 'accept-encoding': 'gzip' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/x-protobuf');
+    expect(res.headers['content-encoding']).toBe('gzip');
+    const { name, ids } = glyphIds(zlib.gunzipSync(res.rawPayload));
+    expect(name).toBe('Noto Sans Regular');
+    for (const ch of 'ẠạẢảẤấỆệỘộỨứỹ') expect(ids).toContain(ch.codePointAt(0));
+  });
+
+  it('falls back to the stack it has for a font list it does not, and answers an empty range for a script it lacks', async () => {
+    const fallback = await app.inject({ url: '/fonts/Open%20Sans%20Bold,Arial%20Unicode%20MS%20Regular/0-255.pbf' });
+    expect(fallback.statusCode).toBe(200);
+    expect(glyphIds(fallback.rawPayload).ids).toContain('A'.charCodeAt(0));
+    const cjk = await app.inject({ url: '/fonts/Noto%20Sans%20Regular/19968-20223.pbf' });
+    expect(cjk.statusCode).toBe(200);
+    expect(glyphIds(cjk.rawPayload)).toEqual({ name: 'Noto Sans Regular', ids: [] });
+  });
+
+  it('refuses malformed ranges and never reads outside its folder', async () => {
+    for (const url of [
+      '/fonts/Noto%20Sans%20Regular/0-254.pbf',
+      '/fonts/Noto%20Sans%20Regular/1-256.pbf',
+      '/fonts/Noto%20Sans%20Regular/65536-65791.pbf',
+      '/fonts/Noto%20Sans%20Regular/0-255.png',
+      '/fonts/Noto%20Sans%20Regular/-256--1.pbf',
+      `/fonts/${'A'.repeat(300)}/0-255.pbf`,
+    ]) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    const traversal = await app.inject({ url: '/fonts/..%2F..%2F..%2Fpackage.json/0-255.pbf' });
+    expect(traversal.statusCode).toBe(200);
+    expect(traversal.body).not.toContain('"name"');
+    expect(glyphIds(traversal.rawPayload).name).toBe('Noto Sans Regular');
+  });
+});
+
+describe('the web client at /', () => {
+  it('serves the page (Vietnamese, with a viewport meta tag), hashed assets as immutable, the service worker revalidated', async () => {
+    const page = await app.inject({ url: '/', headers: { 'accept-encoding': 'br' } });
+    expect(page.statusCode).toBe(200);
+    const html = page.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(page.rawPayload).toString() : page.body;
+    expect(html).toContain('<html lang="vi">');
+    expect(html).toContain('name="viewport"');
+    expect(page.headers['cache-control']).toBe('no-cache');
+    const script = /src="(\/assets\/main-[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await app.inject({ url: script!, headers: { 'accept-encoding': 'br, gzip' } });
+    expect(asset.statusCode).toBe(200);
+    expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers['content-encoding']).toBe('br');
+    const sw = await app.inject({ url: '/sw.js' });
+    expect(sw.statusCode).toBe(200);
+    expect(sw.headers['cache-control']).toBe('no-cache');
+    expect(sw.body).not.toContain('__PRECACHE_LIST__');
+    expect(sw.body).toContain(script!);
+  });
+
+  it('leaves unknown API paths to the API’s 404, not the page', async () => {
+    const res = await app.inject({ url: '/api/does-not-exist' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    const dots = await app.inject({ url: '/assets/../../package.json' });
+    expect(dots.statusCode).toBe(404);
+  });
+});
