@@ -111,7 +111,7 @@ const CROSS_RULES: Readonly<Record<string, (v: Map<string, unknown>) => Reason |
   plots: (v) => {
     const planted = v.get('planting_date');
     const harvest = v.get('expected_harvest');
-    return typeof planted === 'string' && typeof harvest === 'string' && harvest < planted
+    return typeof planted === 'string' && typeof harvest === 'string' && isDate(planted) && isDate(harvest) && harvest < planted
       ? {
           code: ATTRIBUTE_REASON.INVALID_PROPERTY,
           property: 'expected_harvest',

@@ -168,6 +168,7 @@ export class FeaturesService {
     geometryChanged: boolean,
     previousCommune: string | null,
     early: Reason[],
+    previous: Record<string, unknown> | null = null,
   ): Promise<void> {
     const invalid = new Set(input.reasons.map((r) => r.property).filter((p): p is string => typeof p === 'string'));
     const geometryOk = !early.length && !input.reasons.some((r) => r.property === undefined);
@@ -193,6 +194,7 @@ export class FeaturesService {
         geometryChanged: geometryChanged && geometryOk,
         previousCommune,
         invalid,
+        previous,
       })),
     );
     if (reasons.length) validationFailed(reasons);
@@ -302,7 +304,7 @@ export class FeaturesService {
       if (!locked) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
       if (locked.version !== current.version) this.checkPrecondition({ any: false, tags: [] }, id, locked.version);
       const previousCommune = typeof locked.row.commune_code === 'string' ? locked.row.commune_code : null;
-      await this.validate(tx, def, viewer, input, id, geometryChanged, previousCommune, early);
+      await this.validate(tx, def, viewer, input, id, geometryChanged, previousCommune, early, locked.row);
       const params = new SqlParams();
       const sets: string[] = [];
       for (const p of def.properties) {

@@ -60,7 +60,12 @@ type CheckArgs = {
   previousCommune: string | null;
   /** Properties that already failed the pure checks: not looked up again. */
   invalid: ReadonlySet<string>;
+  /** The stored row by column (null on create): references and keys it already had are not looked up again. */
+  previous: Readonly<Record<string, unknown>> | null;
 };
+
+const kept = (a: CheckArgs, column: string) =>
+  a.previous !== null && JSON.stringify(a.previous[column] ?? null) === JSON.stringify(a.input.values.get(column) ?? null);
 
 async function communeReasons(tx: Queryable, a: CheckArgs): Promise<Reason[]> {
   const reasons: Reason[] = [];
@@ -176,7 +181,7 @@ async function referenceReasons(tx: Queryable, a: CheckArgs): Promise<Reason[]> 
   for (const p of a.def.properties) {
     const ref = REFERENCES[p.name];
     const value = p.column ? a.input.values.get(p.column) : undefined;
-    if (!ref || value === null || value === undefined || a.invalid.has(p.name)) continue;
+    if (!ref || value === null || value === undefined || a.invalid.has(p.name) || kept(a, p.column as string)) continue;
     const { rows } = await tx.query<{ commune_code: string | null }>(
       `SELECT ${ref.scoped ? 'commune_code' : 'NULL::text AS commune_code'} FROM ${ref.table} WHERE ${ref.column} = $1`,
       [value],
@@ -205,7 +210,7 @@ async function keyReasons(tx: Queryable, a: CheckArgs): Promise<Reason[]> {
   const key = NATURAL_KEYS[a.def.id];
   if (!key) return [];
   const values = key.map((k) => a.input.values.get(k));
-  if (values.some((v) => v === null || v === undefined) || key.some((k) => a.invalid.has(k))) return [];
+  if (values.some((v) => v === null || v === undefined) || key.some((k) => a.invalid.has(k)) || key.every((k) => kept(a, k))) return [];
   const where = key.map((k, i) => `${k} = $${i + 1}`).join(' AND ');
   const { rows } = await tx.query<{ id: number }>(`SELECT id FROM ${a.def.table} WHERE ${where} AND id <> $${key.length + 1} LIMIT 1`, [
     ...values,
