@@ -255,6 +255,8 @@ export const PublicGrowingArea = Type.Object({
   code: Type.String(),
   scheme: Type.String(),
   status: Type.String(),
+  statusVi: Type.String(),
+  statusEn: Type.String(),
   inForce: Type.Boolean(),
   name: Type.String(),
   crop: Type.String(),

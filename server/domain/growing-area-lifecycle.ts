@@ -129,3 +129,26 @@ export function transitionRequirements(to: GrowingAreaStatus): {
     concludedInspection: to === 'inspected_pass' ? 'pass' : to === 'inspected_fail' ? 'fail' : null,
   };
 }
+
+/** How each status reads to people: Vietnamese first, English beside it. */
+export const STATUS_LABELS: Readonly<Record<GrowingAreaStatus, { vi: string; en: string }>> = {
+  draft: { vi: 'Bản nháp', en: 'Draft' },
+  submitted: { vi: 'Đã nộp hồ sơ', en: 'Submitted' },
+  under_inspection: { vi: 'Đang kiểm tra', en: 'Under inspection' },
+  inspected_pass: { vi: 'Kiểm tra đạt', en: 'Inspection passed' },
+  inspected_fail: { vi: 'Kiểm tra không đạt', en: 'Inspection failed' },
+  issued: { vi: 'Đã cấp mã', en: 'Code issued' },
+  forwarded: { vi: 'Đã gửi nước nhập khẩu', en: 'Forwarded to the importing country' },
+  approved: { vi: 'Nước nhập khẩu đã phê duyệt', en: 'Approved by the importing country' },
+  active: { vi: 'Đang hoạt động', en: 'Active' },
+  suspended: { vi: 'Tạm đình chỉ', en: 'Suspended' },
+  revoked: { vi: 'Đã thu hồi', en: 'Revoked' },
+  superseded: { vi: 'Đã được cấp lại', en: 'Superseded by a re-issue' },
+};
+
+/** How each code scheme reads to people. */
+export const SCHEME_LABELS: Readonly<Record<GrowingAreaScheme, { vi: string; en: string }>> = {
+  'domestic-3156': { vi: 'Mã số vùng trồng nội địa (QĐ 3156)', en: 'Domestic growing-area code (Decision 3156)' },
+  'export-puc': { vi: 'Mã số vùng trồng xuất khẩu (PUC)', en: 'Export production-unit code (PUC)' },
+  'export-phc': { vi: 'Mã số cơ sở đóng gói (PHC)', en: 'Packing-house code (PHC)' },
+};

@@ -6,6 +6,7 @@ import type { Viewer } from '../contracts/viewer.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../plugins/errors.ts';
 import { buildEudrGeoJson, type EudrPlotInput } from '../domain/eudr.ts';
+import { SCHEME_LABELS, STATUS_LABELS } from '../domain/growing-area-lifecycle.ts';
 import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
 import * as SQL from './exports.sql.ts';
 import { getArea, type AreaRow } from './growing-areas.service.ts';
@@ -174,6 +175,8 @@ export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<st
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
+const labelOf = (l: { vi: string; en: string } | undefined): string => (l ? `${l.vi} / ${l.en}` : '');
+
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
@@ -221,9 +224,13 @@ export function plotsSvg(plots: readonly { id: number; geometry: Polygon }[], wi
 /** A printable A4 page: profile, map, legend and the plot list, Vietnamese with English beside. */
 export async function profileHtml(db: Db, viewer: Viewer, id: number): Promise<string> {
   const p = await profile(db, viewer, id);
-  const rows = PROFILE_FIELDS.map(
-    ([key, label]) => `<tr><th>${esc(label)}</th><td>${esc(Array.isArray(p[key]) ? (p[key] as string[]).join(', ') : p[key])}</td></tr>`,
-  ).join('');
+  const shown = (key: string): unknown => {
+    if (key === 'status') return labelOf(STATUS_LABELS[p.status]);
+    if (key === 'scheme') return labelOf(SCHEME_LABELS[p.scheme]);
+    const v = p[key];
+    return Array.isArray(v) ? v.join(', ') : v;
+  };
+  const rows = PROFILE_FIELDS.map(([key, label]) => `<tr><th>${esc(label)}</th><td>${esc(shown(key))}</td></tr>`).join('');
   const legend = p.plots
     .map(
       (pl, i) =>
@@ -253,7 +260,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
 </style></head>
 <body>
 <h1>${esc(title)}</h1>
-<div>${esc(p.name)} · ${esc(p.crop_name_vi)} / ${esc(p.crop_name_en)} · ${esc(p.status)}</div>
+<div>${esc(p.name)} · ${esc(p.crop_name_vi)} / ${esc(p.crop_name_en)} · ${esc(labelOf(STATUS_LABELS[p.status]))}</div>
 <h2>Thông tin chung / Profile</h2>
 <table>${rows}</table>
 <h2>Bản đồ / Map</h2>

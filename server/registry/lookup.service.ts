@@ -4,7 +4,7 @@
 import type { PublicGrowingArea } from '../contracts/registry.ts';
 import type { Queryable } from '../db/index.ts';
 import { AppError } from '../plugins/errors.ts';
-import { CODE_IN_FORCE_STATUSES, type GrowingAreaStatus } from '../domain/growing-area-lifecycle.ts';
+import { CODE_IN_FORCE_STATUSES, STATUS_LABELS, type GrowingAreaStatus } from '../domain/growing-area-lifecycle.ts';
 import { normaliseCode } from '../domain/growing-area-rules.ts';
 import * as SQL from './lookup.sql.ts';
 import { expandUnitAbbreviation } from './search.service.ts';
@@ -44,6 +44,8 @@ export async function lookupCode(q: Queryable, raw: string): Promise<PublicGrowi
     code: row.code,
     scheme: row.scheme,
     status: row.status,
+    statusVi: STATUS_LABELS[row.status]?.vi ?? row.status,
+    statusEn: STATUS_LABELS[row.status]?.en ?? row.status,
     inForce: CODE_IN_FORCE_STATUSES.includes(row.status),
     name: row.name,
     crop: row.crop,

@@ -41,6 +41,8 @@ describe('public growing-area code lookup', () => {
     expect(body).toMatchObject({
       code: 'VN-DTOR-0931',
       status: 'active',
+      statusVi: 'Đang hoạt động',
+      statusEn: 'Active',
       inForce: true,
       crop: 'mango',
       cropNameVi: 'Xoài',

@@ -326,6 +326,7 @@ describe('exports and statistics', () => {
     expect(res.body).toContain('<svg');
     expect((res.body.match(/fill-rule="evenodd"/g) ?? []).length).toBe(2);
     expect(res.body).toContain('Chú giải / Legend');
+    expect(res.body).toContain('<td>Bản nháp / Draft</td>');
     expect(res.body).toContain('Danh sách thửa / Plot list');
     expect(res.body).toContain('&lt;b&gt;Tân Hậu&lt;/b&gt;');
     expect(res.body).not.toContain('<b>Tân Hậu</b>');
