@@ -7,6 +7,7 @@
 //          trigger, no checks, no HTTP).
 //   read:  a 1,000-feature page of parcels through /ogc (anonymous; and as an officer, with owners and
 //          the access log) vs the bare SELECT of the same rows as GeoJSON.
+// Both read paths pick the page's ids before building JSON (else OFFSET's skipped rows are serialised too).
 // Against DATABASE_URL when set (seeded when empty), otherwise an embedded database under .tmp/.
 import path from 'node:path';
 import { buildApp } from '../server/app.ts';
@@ -128,7 +129,7 @@ for (const offset of offsets) {
     `SELECT json_build_object('type', 'Feature', 'id', id, 'geometry', ST_AsGeoJSON(geom, 8)::json, 'properties',
             json_build_object('commune_code', commune_code, 'sheet', sheet, 'parcel_no', parcel_no, 'land_use_code', land_use_code,
                               'legal_area_m2', legal_area_m2, 'address', address))::text AS f
-       FROM parcels ORDER BY id LIMIT 1000 OFFSET $1`,
+       FROM parcels WHERE id IN (SELECT id FROM parcels ORDER BY id LIMIT 1000 OFFSET $1) ORDER BY id`,
     [offset],
   );
   JSON.stringify(rows.rows.map((r) => r.f));

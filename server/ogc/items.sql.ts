@@ -172,9 +172,12 @@ export function itemsStatement(def: CollectionDef, scope: ViewerScope, query: It
   const ctx = new ReadContext(def, scope);
   const where = whereClauses(ctx, query);
   const select = `${featureSql(ctx)} AS f, ${revealSql(ctx)} AS reveal`;
-  const sql =
-    `SELECT ${select} FROM ${def.from}${ctx.joins()} WHERE ${where.join(' AND ')} ` +
+  // Ids first, JSON after: PostgreSQL would otherwise build the GeoJSON of every row OFFSET skips
+  // (50,000 skipped parcels cost ~0.5 s; the ids alone come straight from the primary key).
+  const page =
+    `SELECT t.id FROM ${def.from}${ctx.joins()} WHERE ${where.join(' AND ')} ` +
     `ORDER BY t.id LIMIT ${ctx.params.add(query.limit)}::int OFFSET ${ctx.params.add(query.offset)}::bigint`;
+  const sql = `SELECT ${select} FROM ${def.from}${ctx.joins()} JOIN (${page}) page ON page.id = t.id ORDER BY t.id`;
   return { sql, params: ctx.params.values };
 }
 
