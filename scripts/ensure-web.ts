@@ -17,14 +17,20 @@ function newest(dir: string): number {
   return latest;
 }
 
-const sources = Math.max(newest(path.join(root, 'web/src')), newest(path.join(root, 'web/public')), fs.existsSync(path.join(root, 'web/index.html')) ? fs.statSync(path.join(root, 'web/index.html')).mtimeMs : 0);
+const sources = Math.max(
+  newest(path.join(root, 'web/src')),
+  newest(path.join(root, 'web/public')),
+  fs.existsSync(path.join(root, 'web/index.html')) ? fs.statSync(path.join(root, 'web/index.html')).mtimeMs : 0,
+);
 const built = fs.existsSync(dist) ? fs.statSync(dist).mtimeMs : 0;
 
 if (!fs.existsSync(path.join(root, 'web/index.html'))) {
   console.log('[bando] No web client sources yet; serving the API only.');
 } else if (built < sources) {
   console.log('[bando] Building the web client (first start or changed sources)…');
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', 'web', '--logLevel', 'warn'], {
+    stdio: 'inherit',
+  });
   if (result.status !== 0) {
     console.error('[bando] The web client failed to build; see the errors above.');
     process.exit(1);
