@@ -29,7 +29,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ?? { level: ctx.config.logLevel },
     // Large enough for a GeoJSON plot with thousands of vertices; uploads have their own limit.
     bodyLimit: 5 * 1024 * 1024,
-    trustProxy: true,
+    trustProxy: ctx.config.trustProxy,
     routerOptions: {
       // Composite tile paths (/tiles/a,b,c/…) and OGC feature ids can be long.
       maxParamLength: 500,

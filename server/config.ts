@@ -22,6 +22,11 @@ export type Config = Readonly<{
   tileCacheBytes: number;
   /** Folder of the built web client. */
   webDist: string;
+  /**
+   * Trust X-Forwarded-For from a reverse proxy (TRUST_PROXY, default false). Only behind a proxy
+   * that sets it: otherwise any client could claim another address and slip the login rate limit.
+   */
+  trustProxy: boolean;
   /** Folder for uploaded files such as inspection photos (UPLOAD_DIR, default .data/uploads). */
   uploadDir: string;
   /** Largest import upload in bytes (IMPORT_MAX_MB, default 512); larger ones get 413. */
@@ -73,6 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     tileCacheBytes: integer(env, 'TILE_CACHE_MB', 256, 0, 65_536) * 1024 * 1024,
     webDist: path.resolve(root, 'web/dist'),
+    trustProxy: flag(env, 'TRUST_PROXY', false),
     uploadDir: path.resolve(root, env.UPLOAD_DIR?.trim() || '.data/uploads'),
     importMaxBytes: integer(env, 'IMPORT_MAX_MB', 512, 1, 65_536) * 1024 * 1024,
   });
