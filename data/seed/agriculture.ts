@@ -828,14 +828,8 @@ export async function writeAgriculture(
       plotRows.slice(i, i + 1000),
     );
   }
-  // Which parcels each plot covers and how much: measured by PostGIS, geodesically.
-  await q.exec(`
-    INSERT INTO plot_parcels (plot_id, parcel_id, share_m2, share_pct)
-    SELECT pl.id, pa.id, s.m2, 100 * s.m2 / pl.area_m2
-    FROM plots pl
-    JOIN parcels pa ON pa.geom && pl.geom AND ST_Intersects(pa.geom, pl.geom)
-    CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(pa.geom, pl.geom)::geography) AS m2) s
-    WHERE s.m2 > 0.5`);
+  // Which parcels each plot covers and how much: the same function the plot triggers use (skipped in bulk).
+  await q.exec(`SELECT link_plot_parcels(id) FROM plots ORDER BY id`);
   await q.exec(`SELECT refresh_growing_area(id) FROM growing_areas`);
   await insertRows(
     q,

@@ -167,7 +167,13 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
     await tx.query(
       `SELECT set_config('app.bulk', 'on', true), set_config('app.origin', 'seed', true), set_config('statement_timeout', '0', true)`,
     );
-    if (options.reset) await tx.exec(`TRUNCATE ${TABLES.join(', ')} RESTART IDENTITY CASCADE`);
+    if (options.reset) {
+      // Derived tables (the tile engine's generalized cells) go too, so nothing stale outlives the data.
+      const { rows } = await tx.query<{ t: string }>(
+        `SELECT quote_ident(tablename) AS t FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'tile\\_gen\\_%' ORDER BY 1`,
+      );
+      await tx.exec(`TRUNCATE ${[...TABLES, ...rows.map((r) => r.t)].join(', ')} RESTART IDENTITY CASCADE`);
+    }
     const staff = await writeStaff(tx, seedValue);
     phase('users');
     await writeAdminUnits(tx, layout);
