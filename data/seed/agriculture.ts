@@ -9,7 +9,7 @@ import type { Layout } from './layout.ts';
 import { citizenId, person, phone, type Person } from './names.ts';
 import type { ParcelInfo } from './parcels.ts';
 import { rng, type Rng } from './random.ts';
-import { geom, insertRows, type Column, type SeedQueryable } from './sql.ts';
+import { CREATED, geom, insertRows, STAMP, type Column, type SeedQueryable } from './sql.ts';
 import type { Rect } from './subdivide.ts';
 
 /** Ids of the users the history is attributed to. */
@@ -780,7 +780,7 @@ export async function writeAgriculture(
     { name: 'issued_on', type: 'date' },
     { name: 'created_by', type: 'bigint' },
   ];
-  await insertRows(q, 'growing_areas', areaCols, areaRows);
+  await insertRows(q, 'growing_areas', areaCols, areaRows, STAMP);
   await insertRows(
     q,
     'growing_area_transitions',
@@ -808,6 +808,7 @@ export async function writeAgriculture(
       { name: 'notes', type: 'text' },
     ],
     inspections,
+    CREATED,
   );
   for (let i = 0; i < plotRows.length; i += 1000) {
     await insertRows(
@@ -826,6 +827,7 @@ export async function writeAgriculture(
         { name: 'created_by', type: 'bigint' },
       ],
       plotRows.slice(i, i + 1000),
+      STAMP,
     );
   }
   // Which parcels each plot covers and how much: the same function the plot triggers use (skipped in bulk).
@@ -846,6 +848,7 @@ export async function writeAgriculture(
       { name: 'created_by', type: 'bigint' },
     ],
     diary,
+    CREATED,
   );
   await insertRows(
     q,
@@ -940,6 +943,7 @@ export async function writeAgriculture(
       geom(),
     ],
     productRows,
+    STAMP,
   );
 
   const sampleArea = areas.find((a) => a.spec.name === 'Vùng trồng xoài Cát Chu ấp Tân Hậu') ?? areas.find((a) => a.plots.length > 0);

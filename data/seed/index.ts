@@ -11,7 +11,7 @@ import { multiPolygonWkb } from './frame.ts';
 import { buildLayout, type Cell, type Layout } from './layout.ts';
 import { numberUnit, parcelRow, PlanCache, selectLots, type ParcelInfo } from './parcels.ts';
 import { landuseRows, zoningRows } from './planning.ts';
-import { BatchWriter, geom, geomWkb, insertRows, withIndexesDeferred, type SeedQueryable } from './sql.ts';
+import { BatchWriter, geom, geomWkb, insertRows, STAMP, withIndexesDeferred, type SeedQueryable } from './sql.ts';
 import { writeFarmerUser, writeStaff } from './users.ts';
 
 /** The part of the app's Db that the generator needs (data/ imports nothing of ours). */
@@ -183,7 +183,7 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
       writeParcels(tx, seedValue, run, target, options),
     );
     phase('parcels, owners, land-use maps');
-    await insertRows(tx, 'zoning_lots', ZONING_COLUMNS, zoningRows(seedValue, layout, 1));
+    await insertRows(tx, 'zoning_lots', ZONING_COLUMNS, zoningRows(seedValue, layout, 1), STAMP);
     await writeBasemap(tx, seedValue, layout, plans, (u) => city.unitsWritten.has(u));
     await tx.exec(`INSERT INTO water (name, kind, geom) SELECT NULL, 'pond', geom FROM parcels WHERE land_use_code = 'NTS' ORDER BY id`);
     phase('zoning, roads, water');
@@ -267,7 +267,7 @@ async function writeParcels(
   const { layout, plans } = run;
   const parcels = new BatchWriter(q, 'parcels', PARCEL_COLUMNS, 1000);
   const owners = new BatchWriter(q, 'parcel_owners', OWNER_COLUMNS, 2000, parcels);
-  const landuse = new BatchWriter(q, 'landuse_areas', LANDUSE_COLUMNS, 1000);
+  const landuse = new BatchWriter(q, 'landuse_areas', LANDUSE_COLUMNS, 1000, undefined, STAMP);
   const infos: ParcelInfo[] = [];
   const unitsWritten = new Set<number>();
   const cityCodes = new Set(CITY_UNITS.map((u) => u.code));

@@ -36,19 +36,24 @@ export async function withIndexesDeferred<T>(q: SeedQueryable, tables: readonly 
   return result;
 }
 
-/** Inserts rows (arrays in column order) into table with one unnest statement. */
+/** The time stamped on generated rows instead of now(), so that the same seed gives the same rows. */
+export const STAMP = { updated_at: `'2025-06-30T17:00:00Z'::timestamptz` } as const;
+export const CREATED = { created_at: `'2025-06-30T17:00:00Z'::timestamptz` } as const;
+
+/** Inserts rows (arrays in column order) into table with one unnest statement; `fixed` gives columns a constant SQL value. */
 export async function insertRows(
   q: SeedQueryable,
   table: string,
   columns: readonly Column[],
   rows: readonly (readonly unknown[])[],
+  fixed: Readonly<Record<string, string>> = {},
 ): Promise<void> {
   if (!rows.length) return;
   const params = columns.map((_, i) => rows.map((row) => row[i] ?? null));
   const names = columns.map((c) => c.name);
   const select = columns.map((c) => (c.expr ? c.expr(`x.${c.name}`) : `x.${c.name}`));
   await q.query(
-    `INSERT INTO ${table} (${names.join(', ')}) SELECT ${select.join(', ')} FROM unnest(${columns
+    `INSERT INTO ${table} (${[...names, ...Object.keys(fixed)].join(', ')}) SELECT ${[...select, ...Object.values(fixed)].join(', ')} FROM unnest(${columns
       .map((c, i) => `$${i + 1}::${c.type}[]`)
       .join(', ')}) AS x(${names.join(', ')})`,
     params,
@@ -67,6 +72,7 @@ export class BatchWriter {
     private readonly size = 1000,
     /** A writer whose rows these rows reference: flushed first, so foreign keys hold. */
     private readonly after?: BatchWriter,
+    private readonly fixed: Readonly<Record<string, string>> = {},
   ) {}
 
   async push(row: unknown[]): Promise<void> {
@@ -78,7 +84,7 @@ export class BatchWriter {
     await this.after?.flush();
     const rows = this.rows;
     this.rows = [];
-    await insertRows(this.q, this.table, this.columns, rows);
+    await insertRows(this.q, this.table, this.columns, rows, this.fixed);
     this.written += rows.length;
   }
 }

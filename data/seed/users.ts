@@ -25,7 +25,7 @@ async function passwordHash(seed: number, username: string, password: string): P
 export async function writeStaff(q: SeedQueryable, seed: number): Promise<{ adminId: number; officerId: number; officerName: string }> {
   for (const [i, u] of SAMPLE_USERS.slice(0, 3).entries()) {
     await q.query(
-      `INSERT INTO users (id, username, password_hash, role, display_name, created_at) VALUES ($1, $2, $3, $4, $5, '2025-07-01T08:00:00+07:00')`,
+      `INSERT INTO users (id, username, password_hash, role, display_name, created_at) VALUES ($1, $2, $3, $4, $5, '2025-06-30T17:00:00Z')`,
       [i + 1, u.username, await passwordHash(seed, u.username, u.password), u.role, u.display],
     );
   }
@@ -37,7 +37,7 @@ export async function writeStaff(q: SeedQueryable, seed: number): Promise<{ admi
 export async function writeFarmerUser(q: SeedQueryable, seed: number, farmerId: number, name: string): Promise<void> {
   const u = SAMPLE_USERS[3];
   await q.query(
-    `INSERT INTO users (id, username, password_hash, role, display_name, farmer_id, created_at) VALUES (4, $1, $2, $3, $4, $5, '2025-07-01T08:00:00+07:00')`,
+    `INSERT INTO users (id, username, password_hash, role, display_name, farmer_id, created_at) VALUES (4, $1, $2, $3, $4, $5, '2025-06-30T17:00:00Z')`,
     [u.username, await passwordHash(seed, u.username, u.password), u.role, name, farmerId],
   );
 }

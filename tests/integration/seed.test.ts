@@ -105,6 +105,27 @@ describe('parcels', () => {
   });
 });
 
+describe('determinism in the database', () => {
+  it('stamps generated rows with a fixed time, not the time of the load, so the same seed gives the same rows', async () => {
+    const stamps = [
+      ['parcels', 'updated_at'],
+      ['landuse_areas', 'updated_at'],
+      ['zoning_lots', 'updated_at'],
+      ['plots', 'updated_at'],
+      ['growing_areas', 'updated_at'],
+      ['products', 'updated_at'],
+      ['inspections', 'created_at'],
+      ['diary_entries', 'created_at'],
+      ['farmers', 'created_at'],
+      ['users', 'created_at'],
+    ];
+    for (const [table, column] of stamps) {
+      const { late } = await one<{ late: number }>(`SELECT count(*)::int AS late FROM ${table} WHERE ${column} > '2025-07-01'`);
+      expect(late, table).toBe(0);
+    }
+  });
+});
+
 describe('geometry everywhere', () => {
   it('every geometry of every layer is valid, non-empty and in EPSG:4326', async () => {
     for (const table of [
