@@ -108,10 +108,20 @@ export const IMPORT_SQL = {
       ON CONFLICT (${target.key.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
       DO UPDATE SET ${set.join(', ')}
       WHERE (${compare.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compare.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})
-      RETURNING (xmax = 0) AS inserted
+      RETURNING t.id, (xmax = 0) AS inserted
     )
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated FROM up`;
+    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
+           coalesce(array_agg(id), '{}') AS ids FROM up`;
   },
+
+  /**
+   * Bulk mode skips the row triggers of plots (migration 008 and 004): link the written plots to the
+   * parcels they cover and recompute their growing areas' geometry and area, as the triggers would.
+   */
+  relinkPlots: `WITH linked AS (SELECT link_plot_parcels(id) FROM unnest($1::bigint[]) AS id)
+    SELECT count(*)::int AS n, (SELECT count(refresh_growing_area(g))::int FROM (
+      SELECT DISTINCT growing_area_id AS g FROM plots WHERE id = ANY($1::bigint[]) AND growing_area_id IS NOT NULL) a) AS areas
+    FROM linked`,
 
   /** Extent of the rows an import will overwrite, so their old place is redrawn too. */
   oldExtent(target: Target): string {

@@ -772,7 +772,8 @@ async function write(tx: Queryable, target: Target, options: ImportOptions, repo
     const { rows } = await tx.query<{ box: string | null }>(IMPORT_SQL.oldExtent(target));
     oldBox = rows[0]?.box ?? null;
   }
-  const { rows } = await tx.query<{ inserted: number; updated: number }>(sql);
+  const { rows } = await tx.query<{ inserted: number; updated: number; ids: number[] }>(sql);
+  if (bulk && target.table === 'plots' && rows[0]?.ids.length) await tx.query(IMPORT_SQL.relinkPlots, [rows[0].ids]);
   report.counts.inserted = rows[0]?.inserted ?? 0;
   report.counts.updated = rows[0]?.updated ?? 0;
   report.counts.unchanged = report.counts.valid - report.counts.inserted - report.counts.updated;
