@@ -102,30 +102,36 @@ async function exists(file: string): Promise<boolean> {
 
 let counter = 0;
 
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A database created on the test server (empty, or from a template) that close() drops. */
+async function ownPgDatabase(url: string, name: string, template: string | undefined, maxPool: number): Promise<Db> {
+  await adminQuery(url, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  const db = await openPgDb(withDatabase(url, name), { maxPool });
+  return {
+    ...db,
+    capabilities: db.capabilities,
+    async close() {
+      await db.close();
+      await adminQuery(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
 /** A test database of its own (a copy of the seeded template); close() drops it. */
 export async function openTestDb(): Promise<Db> {
   const key = await templateKey();
   const id = `${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `bando_t_${id}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE bando_tpl_${key}`);
-    await admin.end();
-    const db = await openPgDb(withDatabase(url, name), { maxPool: 10 });
-    return {
-      ...db,
-      capabilities: db.capabilities,
-      async close() {
-        await db.close();
-        const a = new pg.Client({ connectionString: url });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
+  if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_tpl_${key}`, 10);
   const dir = path.join(TMP, `db-${id}`);
   await fs.cp(path.join(TMP, `tpl-${key}`, 'db'), dir, { recursive: true });
   const db = await openPgliteDb({ dataDir: dir });
@@ -142,24 +148,6 @@ export async function openTestDb(): Promise<Db> {
 /** An empty database with no migrations applied (for migration and setup tests). */
 export async function openEmptyTestDb(): Promise<Db> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url) {
-    const name = `bando_e_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const db = await openPgDb(withDatabase(url, name), { maxPool: 4 });
-    return {
-      ...db,
-      capabilities: db.capabilities,
-      async close() {
-        await db.close();
-        const a = new pg.Client({ connectionString: url });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      },
-    };
-  }
+  if (url) return ownPgDatabase(url, `bando_e_${process.pid}_${Date.now().toString(36)}_${counter++}`, undefined, 4);
   return openPgliteDb({ dataDir: undefined });
 }
