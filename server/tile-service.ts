@@ -35,7 +35,10 @@ export async function openTileService(
     warm: () => {
       const started = performance.now();
       engine.warmGeneralized().then(
-        () => log(`Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+        (cells) =>
+          log(
+            `Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${cells ? `${cells} cells rebuilt` : 'unchanged'})`,
+          ),
         (error: unknown) => !closed && log(`building generalized tiles failed: ${(error as Error).message}`),
       );
     },

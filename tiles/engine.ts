@@ -18,8 +18,13 @@ export type TileEngineOptions = {
   cacheBytes: number;
   /** Tiles rendered at once (default: the pool size). */
   concurrency?: number;
-  /** Renders allowed to wait for a slot before requests are refused with OVERLOADED. */
+  /** Renders allowed to wait for a slot (default 20,000: a memory cap, far above ordinary use). */
   queueLimit?: number;
+  /**
+   * Longest a render may wait for a slot, ms (default 30 s); a render whose expected wait exceeds it
+   * is refused at once. Both refusals are OVERLOADED (503 with Retry-After).
+   */
+  maxWaitMs?: number;
   /** Per-tile statement timeout on a server PostgreSQL, ms (default 10 s). */
   statementTimeoutMs?: number;
   /** Force an encoder (tests compare both); default in-database when the database has ST_AsMVT. */
@@ -79,7 +84,7 @@ export class TileEngine {
     if (this.encoder === 'sql' && !caps.mvt) throw new Error('this database has no ST_AsMVT: use the js encoder');
     this.cache = new TileCache(options.cacheBytes);
     const concurrency = options.concurrency ?? Math.max(1, caps.maxConnections);
-    this.limiter = new RenderLimiter(concurrency, options.queueLimit ?? Math.max(64, concurrency * 8));
+    this.limiter = new RenderLimiter({ concurrency, queueLimit: options.queueLimit ?? 20_000, maxWaitMs: options.maxWaitMs ?? 30_000 });
     this.log = options.log ?? (() => undefined);
     this.timeoutMs = options.statementTimeoutMs ?? 10_000;
     for (const id of catalog.sources.keys()) this.versions.set(id, version);
@@ -189,10 +194,11 @@ export class TileEngine {
     this.drop(affected, change.boxes);
     for (const gen of this.catalog.generalized.values()) {
       if (gen.config.sourceTable !== change.table) continue;
-      const cells = await gen.markDirty(this.db, change.boxes);
+      // The database marked the cells stale in the editing transaction; what is left is to drop the
+      // low-zoom tiles drawn from them, including renders that read a cell before the edit.
+      const cells = gen.cellBounds(change.boxes);
       const readers = [...this.catalog.sources.values()].filter((s) => s.config.bands.some((b) => b.generalized?.layer === gen.config.id));
       const maxZoom = Math.max(...readers.flatMap((s) => s.config.bands.filter((b) => b.generalized).map((b) => b.maxzoom)));
-      // Renders that read a cell before it was marked dirty must not be cached either.
       this.drop(
         readers.map((s) => s.id),
         cells,
@@ -213,9 +219,14 @@ export class TileEngine {
     return box;
   }
 
-  /** Builds every generalized cell that is missing or dirty, so the first low-zoom tiles are not slow (run in the background at start). */
-  async warmGeneralized(): Promise<void> {
-    for (const gen of this.catalog.generalized.values()) await gen.ensure(this.db, [-180, -85.0511, 180, 85.0511]);
+  /**
+   * Builds every generalized cell that is missing, dirty or stale, so the first low-zoom tiles are
+   * not slow (run in the background at start); returns the cells built, 0 when the data is unchanged.
+   */
+  async warmGeneralized(): Promise<number> {
+    let built = 0;
+    for (const gen of this.catalog.generalized.values()) built += await gen.ensure(this.db, [-180, -85.0511, 180, 85.0511]);
+    return built;
   }
 
   /** The highest data version among the sources. */
@@ -224,7 +235,7 @@ export class TileEngine {
   }
 
   /** Cache counters and the render queue, for diagnostics and the benchmark. */
-  stats(): CacheStats & { active: number; waiting: number } {
+  stats(): CacheStats & { active: number; waiting: number; meanRenderMs: number } {
     return { ...this.cache.stats(), ...this.limiter.load() };
   }
 

@@ -3,6 +3,17 @@
 
 /** Every tile is MVT 2.1 with this many units across (DESIGN.md). */
 export const EXTENT = 4096;
+/**
+ * Smallest polygon part a tile keeps, in square tile units: half a screen pixel (16 × 16 units).
+ * Snapping thin shapes to the grid leaves slivers that ST_AsMVTGeom (wagyu) and the JS path
+ * (GEOS) cut differently; both encoders drop parts under this, which no one could see anyway.
+ */
+export const MIN_PART_AREA = 128;
+/**
+ * Thinnest polygon part a tile keeps: its mean width (2 × area / perimeter) in tile units, a
+ * quarter of a pixel. A canal two units wide at z13 is a sliver both encoders would draw apart.
+ */
+export const MIN_PART_WIDTH = 4;
 /** Tile units kept beyond each edge so strokes and labels do not break at tile seams (DESIGN.md). */
 export const BUFFER = 64;
 
@@ -15,6 +26,8 @@ export class TileError extends Error {
   constructor(
     readonly code: TileErrorCode,
     message: string,
+    /** For OVERLOADED: seconds after which a retry is likely to be served. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }

@@ -1,40 +1,102 @@
-// Bounded rendering: at most `concurrency` tiles query the database at once and at most
-// `queueLimit` wait; beyond that a request is refused at once (503 with Retry-After) rather than
-// piling up until every client times out.
+// Bounded rendering: at most `concurrency` tiles query the database at once; the rest wait in a
+// FIFO queue. Waiting is cheap, so the queue is long: one browser filling a phone screen with
+// composite tiles on the single-connection embedded database queues hundreds of member renders
+// and must see no holes. What is refused is waiting too long: a render whose expected wait (queue
+// position × mean render time) exceeds the deadline is refused at once, and one that has waited
+// past it is refused then, both as OVERLOADED with a Retry-After from the expected wait.
 import { TileError } from './layer.ts';
 
-/** A counting semaphore with a bounded FIFO queue. */
+/** How the limiter queues. */
+export type LimiterOptions = {
+  /** Renders running at once (the database connections tiles may hold). */
+  concurrency: number;
+  /** Renders allowed to wait; a hard cap on memory, far above ordinary use. */
+  queueLimit: number;
+  /** Longest a render may wait for a slot, ms; also the bound on its expected wait at admission. */
+  maxWaitMs: number;
+};
+
+type Waiter = { start: () => void; fail: (error: TileError) => void; timer: ReturnType<typeof setTimeout> | undefined; done: boolean };
+
+// Weight of the newest render time in the running mean: recent enough to follow load, smooth
+// enough that one slow tile does not refuse a queue.
+const SMOOTHING = 0.1;
+
+/** A counting semaphore with a long FIFO queue and a wait deadline. */
 export class RenderLimiter {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private waiting = 0;
+  private readonly queue: Waiter[] = [];
+  private head = 0;
+  private meanMs = 0;
 
-  constructor(
-    readonly concurrency: number,
-    readonly queueLimit: number,
-  ) {}
+  constructor(readonly options: LimiterOptions) {}
 
-  /** Runs task when a slot is free; throws OVERLOADED when the queue is full. */
+  /** Runs task when a slot is free; throws OVERLOADED when it would wait, or has waited, past the deadline. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.concurrency) {
-      if (this.waiting.length >= this.queueLimit) {
-        throw new TileError('OVERLOADED', 'Too many tiles are being drawn; try again shortly.');
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.active++;
-    }
+    if (this.active < this.options.concurrency && this.waiting === 0) this.active++;
+    else await this.enqueue();
+    const started = performance.now();
     try {
       return await task();
     } finally {
-      // Hand the slot straight to the next waiter, or free it.
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.active--;
+      const ms = performance.now() - started;
+      this.meanMs = this.meanMs === 0 ? ms : this.meanMs + SMOOTHING * (ms - this.meanMs);
+      this.release();
     }
   }
 
-  /** Tiles rendering and waiting now. */
-  load(): { active: number; waiting: number } {
-    return { active: this.active, waiting: this.waiting.length };
+  /** Tiles rendering and waiting now, and the mean render time the deadline is judged by. */
+  load(): { active: number; waiting: number; meanRenderMs: number } {
+    return { active: this.active, waiting: this.waiting, meanRenderMs: this.meanMs };
+  }
+
+  /** Expected wait, ms, of a render joining the queue now. */
+  expectedWaitMs(): number {
+    return ((this.waiting + 1) / this.options.concurrency) * this.meanMs;
+  }
+
+  private enqueue(): Promise<void> {
+    const expected = this.expectedWaitMs();
+    if (this.waiting >= this.options.queueLimit || expected > this.options.maxWaitMs) return Promise.reject(this.overloaded(expected));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { start: resolve, fail: reject, timer: undefined, done: false };
+      waiter.timer = setTimeout(() => {
+        // Left in the array and skipped when its turn comes: removing from the middle is O(n).
+        waiter.done = true;
+        this.waiting--;
+        reject(this.overloaded(this.expectedWaitMs()));
+      }, this.options.maxWaitMs);
+      this.queue.push(waiter);
+      this.waiting++;
+    });
+  }
+
+  private release(): void {
+    while (this.head < this.queue.length) {
+      const next = this.queue[this.head++]!;
+      if (next.done) continue;
+      next.done = true;
+      this.waiting--;
+      clearTimeout(next.timer);
+      // Drop the consumed front now and then, so a long queue does not keep every waiter alive.
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+      }
+      // The slot passes straight to the waiter (`active` does not change), after a turn of the event
+      // loop: the embedded database answers without real I/O, so a queue of renders chained through
+      // promise callbacks alone would hold off timers and every other request until it drained.
+      setImmediate(next.start);
+      return;
+    }
+    this.queue.length = 0;
+    this.head = 0;
+    this.active--;
+  }
+
+  private overloaded(expectedMs: number): TileError {
+    const retryAfter = Math.min(60, Math.max(1, Math.ceil(expectedMs / 1000)));
+    return new TileError('OVERLOADED', 'Too many tiles are being drawn; try again shortly.', retryAfter);
   }
 }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseTileCoord, TileError, type SourceInfo, type TileEngine } from '../../tiles/index.ts';
 import type { AppContext } from '../context.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
-import { AppError } from '../plugins/errors.ts';
+import { AppError, sendProblem } from '../plugins/errors.ts';
 import { openTileService } from '../tile-service.ts';
 
 const MVT = 'application/vnd.mapbox-vector-tile';
@@ -173,6 +173,11 @@ async function sendTile(
     const ids = engine.resolve(source);
     result = await engine.tile(ids, parseTileCoord(z, x, y), viewerOf(request));
   } catch (error) {
+    // The shared handler's Retry-After is a constant; the limiter knows how long the queue is.
+    if (error instanceof TileError && error.code === 'OVERLOADED') {
+      reply.header('Retry-After', String(error.retryAfter ?? 2));
+      return sendProblem(reply, 503, error.message, error.code);
+    }
     throw asAppError(error);
   }
   reply

@@ -3,7 +3,7 @@
 // as MVT 2.1 wants, then written with @maplibre/vt-pbf.
 import Point from '@mapbox/point-geometry';
 import { fromVectorTileJs, type VectorTileFeatureLike, type VectorTileLayerLike } from '@maplibre/vt-pbf';
-import { EXTENT } from '../layer.ts';
+import { BUFFER, EXTENT, MIN_PART_AREA, MIN_PART_WIDTH } from '../layer.ts';
 import type { Box } from '../tile-coord.ts';
 import { ident } from '../sql.ts';
 import { readWkb } from './wkb.ts';
@@ -17,10 +17,15 @@ type Value = string | number | boolean;
 type TileFeature = { id: number; type: 1 | 2 | 3; properties: Record<string, Value>; geometry: Point[][] };
 
 /**
- * The SQL around a source's `src` CTE for the JS path, doing in SQL what ST_AsMVTGeom does: clip
- * to the buffered tile in EPSG:3857 (parameters $p..$p+3), scale into tile units (ST_Affine,
- * $p+4..$p+7), snap to the integer grid and, for polygons, make valid again (snapping can pinch a
- * ring). Clipping in SQL also keeps huge polygons (a river) from crossing the wire whole.
+ * The SQL around a source's `src` CTE for the JS path, doing in SQL what ST_AsMVTGeom does and in
+ * the same order, so both encoders agree to a tile unit: scale into tile units (ST_Affine,
+ * parameters $p..$p+3), drop lines and polygons under half a unit both ways, put the geometry on
+ * the integer grid, clip to the buffered tile in tile units and put it on the grid again (a cut
+ * falls between grid points). Lines and points are snapped; polygons are snap-rounded with
+ * ST_ReducePrecision, which, like wagyu inside ST_AsMVTGeom, keeps them valid on the grid (plain
+ * snapping pinches thin rings, and ST_ClipByBox2D of a pinched ring can come back inside out).
+ * Clipping before snapping, as this did once, moved the cut points of thin diagonal shapes by
+ * several units against ST_AsMVTGeom.
  */
 export function jsSelectSql(
   srcCte: string,
@@ -30,11 +35,13 @@ export function jsSelectSql(
 ): string {
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = firstParam;
-  const clipped = `ST_ClipByBox2D(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d)`;
-  const snapped = `ST_SnapToGrid(ST_Affine(${clipped}, $${p + 4}, 0, 0, $${p + 5}, $${p + 6}, $${p + 7}), 1)`;
+  const scaled = `ST_Affine(ST_Transform("__geom", 3857), $${p}, 0, 0, $${p + 1}, $${p + 2}, $${p + 3})`;
+  const box = `ST_MakeEnvelope(${-BUFFER}, ${-BUFFER}, ${EXTENT + BUFFER}, ${EXTENT + BUFFER})::box2d`;
+  const grid = (g: string) => (kind === 'polygon' ? `ST_ReducePrecision(${g}, 1)` : `ST_SnapToGrid(${g}, 1)`);
+  const small = kind === 'point' ? '' : `\n  WHERE ST_XMax("__t") - ST_XMin("__t") >= 0.5 OR ST_YMax("__t") - ST_YMin("__t") >= 0.5`;
   return `${srcCte}
-SELECT "__id"${props}, ST_AsBinary(${kind === 'polygon' ? `ST_MakeValid(${snapped})` : snapped}) AS "__wkb"
-FROM src`;
+SELECT "__id"${props}, ST_AsBinary(${grid(`ST_ClipByBox2D(${grid('"__t"')}, ${box})`)}) AS "__wkb"
+FROM (SELECT *, ${scaled} AS "__t" FROM src) s${small}`;
 }
 
 /** The ST_Affine factors that map a tile's EPSG:3857 bounds onto 0…EXTENT with y pointing down. */
@@ -52,6 +59,13 @@ function signedArea(ring: Point[]): number {
     const b = ring[j]!;
     sum += (a.x - b.x) * (b.y + a.y);
   }
+  return sum;
+}
+
+/** Length of a closed ring (the closing edge included). */
+function ringLength(ring: Point[]): number {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += Math.hypot(ring[i]!.x - ring[j]!.x, ring[i]!.y - ring[j]!.y);
   return sum;
 }
 
@@ -88,15 +102,23 @@ function tileGeometry(wkb: Uint8Array, kind: 'point' | 'line' | 'polygon'): { ty
     const [outer, ...holes] = polygon.map((r) => toTile(r, true));
     if (!outer || outer.length < 3) continue;
     const area = signedArea(outer);
-    if (area === 0) continue;
-    // Exterior rings wind clockwise on screen (negative sum), holes the other way (MVT 2.1 §4.3.4.4).
-    rings.push(area < 0 ? outer : outer.reverse());
+    // Parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the SQL path (signedArea is twice the area).
+    if (Math.abs(area) < 2 * MIN_PART_AREA) continue;
+    const kept: Point[][] = [];
+    let holeArea = 0;
+    let perimeter = ringLength(outer);
     for (const hole of holes) {
       if (hole.length < 3) continue;
       const a = signedArea(hole);
       if (a === 0) continue;
-      rings.push(a > 0 ? hole : hole.reverse());
+      holeArea += Math.abs(a);
+      perimeter += ringLength(hole);
+      kept.push(a > 0 ? hole : hole.reverse());
     }
+    const twiceArea = Math.abs(area) - holeArea;
+    if (twiceArea < 2 * MIN_PART_AREA || twiceArea < MIN_PART_WIDTH * perimeter) continue;
+    // Exterior rings wind clockwise on screen (negative sum), holes the other way (MVT 2.1 §4.3.4.4).
+    rings.push(area < 0 ? outer : outer.reverse(), ...kept);
   }
   // Closing each ring again keeps vt-pbf's ClosePath logic and decoders in agreement.
   for (const r of rings) r.push(r[0]!.clone());

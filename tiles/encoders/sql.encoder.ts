@@ -1,19 +1,37 @@
 // The in-database encoder: ST_AsMVTGeom clips, snaps and validates, ST_AsMVT writes the layer.
 // The fastest path on a server PostGIS (DESIGN.md); not available on the embedded PGlite.
-import { BUFFER, EXTENT } from '../layer.ts';
+import { BUFFER, EXTENT, MIN_PART_AREA, MIN_PART_WIDTH } from '../layer.ts';
 import { ident, literal } from '../sql.ts';
 
 /**
  * The SQL around a source's `src` CTE for the in-database path. The tile bounds in EPSG:3857 are
  * parameters $bounds..$bounds+3 (computed once in JS, the same numbers the JS path uses).
  */
-export function sqlEncoderSql(srcCte: string, layerName: string, propertyNames: readonly string[], boundsParam: number): string {
+export function sqlEncoderSql(
+  srcCte: string,
+  layerName: string,
+  propertyNames: readonly string[],
+  boundsParam: number,
+  kind: 'point' | 'line' | 'polygon',
+): string {
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = boundsParam;
+  const mvtGeom = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
+  if (kind !== 'polygon') {
+    return `${srcCte}
+SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM (
+  SELECT "__id"${props}, ${mvtGeom} AS geom
+  FROM src
+) q WHERE q.geom IS NOT NULL`;
+  }
+  // Polygon parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the JS path; one large part (the usual case) costs an ST_Area and an ST_Perimeter.
+  const keep = (g: string) => `ST_Area(${g}) >= ${MIN_PART_AREA} AND 2 * ST_Area(${g}) >= ${MIN_PART_WIDTH} * ST_Perimeter(${g})`;
   return `${srcCte}
 SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM (
   SELECT "__id"${props},
-    ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true) AS geom
-  FROM src
+    CASE WHEN ST_NumGeometries(g) = 1 AND ${keep('g')} THEN g
+      ELSE (SELECT ST_Collect(d.geom) FROM ST_Dump(g) d WHERE ${keep('d.geom')}) END AS geom
+  FROM (SELECT *, ${mvtGeom} AS g FROM src) s
+  WHERE g IS NOT NULL
 ) q WHERE q.geom IS NOT NULL`;
 }

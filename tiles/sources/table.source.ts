@@ -26,7 +26,6 @@ type RenderContext = {
   scope: Scope;
   env4326: Box;
   bounds3857: Box;
-  clip3857: Box;
   affine: [number, number, number, number];
 };
 type Prepared = { sql: string; params: ((c: RenderContext) => unknown)[]; propertyNames: string[] };
@@ -176,10 +175,9 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     if (encoder === 'sql') {
       const first = params.length + 1;
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
-      return { sql: sqlEncoderSql(src, c.id, propertyNames, first), params, propertyNames };
+      return { sql: sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType), params, propertyNames };
     }
     const first = params.length + 1;
-    for (let k = 0; k < 4; k++) params.push((x) => x.clip3857[k]);
     for (let k = 0; k < 4; k++) params.push((x) => x.affine[k]);
     return { sql: jsSelectSql(src, propertyNames, first, c.geometryType), params, propertyNames };
   }
@@ -212,7 +210,6 @@ function context(coord: TileCoord, scope: Scope): RenderContext {
     scope,
     env4326: tileBounds4326(coord, BUFFER),
     bounds3857: tileBounds3857(coord),
-    clip3857: tileBounds3857(coord, BUFFER),
     affine: tileAffine(tileBounds3857(coord)),
   };
 }

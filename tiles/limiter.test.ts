@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { TileError } from './layer.ts';
+import { RenderLimiter } from './limiter.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('RenderLimiter', () => {
+  it('runs at most `concurrency` tasks at once and the rest in arrival order', async () => {
+    const limiter = new RenderLimiter({ concurrency: 2, queueLimit: 100, maxWaitMs: 10_000 });
+    let running = 0;
+    let peak = 0;
+    const order: number[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        limiter.run(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          order.push(i);
+          await sleep(2);
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(2);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(limiter.load()).toMatchObject({ active: 0, waiting: 0 });
+  });
+
+  it('a long queue of short renders is served, not refused', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 5_000, maxWaitMs: 5_000 });
+    const results = await Promise.allSettled(Array.from({ length: 2_000 }, () => limiter.run(async () => 1)));
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+  });
+
+  it('refuses a render that waited past the deadline, with a Retry-After, and recovers', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 100, maxWaitMs: 30 });
+    const slow = limiter.run(() => sleep(80));
+    const late = limiter.run(async () => 'never');
+    await expect(late).rejects.toSatisfy((e: unknown) => e instanceof TileError && e.code === 'OVERLOADED' && (e.retryAfter ?? 0) >= 1);
+    await slow;
+    expect(limiter.load()).toMatchObject({ active: 0, waiting: 0 });
+    await expect(limiter.run(async () => 'served')).resolves.toBe('served');
+  });
+
+  it('refuses at once when the expected wait exceeds the deadline', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 100, maxWaitMs: 100 });
+    await limiter.run(() => sleep(60)); // teaches it that a render takes ~60 ms
+    const first = limiter.run(() => sleep(60));
+    const second = limiter.run(() => sleep(1)); // expected wait ~60 ms: queued
+    const started = performance.now();
+    const third = limiter.run(() => sleep(1)); // expected wait ~120 ms > 100: refused now
+    await expect(third).rejects.toMatchObject({ code: 'OVERLOADED' });
+    expect(performance.now() - started).toBeLessThan(30);
+    await Promise.all([first, second]);
+  });
+
+  it('refuses beyond the queue limit', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 2, maxWaitMs: 10_000 });
+    const runs = Array.from({ length: 5 }, () => limiter.run(() => sleep(5)));
+    const settled = await Promise.allSettled(runs);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+  });
+});
