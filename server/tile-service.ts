@@ -37,7 +37,7 @@ export async function openTileService(
       engine.warmGeneralized().then(
         (cells) =>
           log(
-            `Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${cells ? `${cells} cells rebuilt` : 'unchanged'})`,
+            `Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${cells ? `${cells} cell${cells === 1 ? '' : 's'} rebuilt` : 'unchanged'})`,
           ),
         (error: unknown) => !closed && log(`building generalized tiles failed: ${(error as Error).message}`),
       );
