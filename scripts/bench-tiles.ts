@@ -3,10 +3,13 @@
 // DATABASE_URL is set (seeded with the pinned sample data when empty), the embedded PGlite otherwise.
 //   npm run bench:tiles -- [--parcels 100000] [--quick]
 // Workloads: `parcels` at z14/z16 (the issue's cold-tile criterion) and the composite of every source
-// at z10/z12/z14/z16 (what the web map asks for), each with the cache off and on, 1/10/50 clients,
-// over loopback HTTP; tile sizes per source at z8–z18; cache hits under autocannon; freshness after
-// 200 edits (half by SQL, half through the transactional write path).
+// at z10/z12/z14/z16 (what the web map asks for). Cold tiles are timed one at a time with the server
+// and the raw in-database query interleaved on the same tiles, so the machine's load (other work on
+// a shared box) falls on both alike and the ratio means something; then the cache off and on with
+// 1/10/50 clients over loopback HTTP; tile sizes per source at z8–z18; cache hits under autocannon
+// (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -93,27 +96,55 @@ function baselineSql(engine: TileEngine, id: string, z: number): string | undefi
   ) q`;
 }
 
-/** Raw in-database cost of tiles, one at a time: ST_AsMVT on PostGIS; the engine's own SQL without JS encoding on PGlite. */
-async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoord[]): Promise<Stats> {
-  const latencies: number[] = [];
+/**
+ * Cold tiles, server and raw in-database cost interleaved on the same tiles (A B B A …: even tiles
+ * raw first, odd tiles server first), one at a time, so machine noise and buffer-cache warmth fall
+ * on both sides alike; returns both latency lists.
+ */
+async function interleavedRun(
+  db: Db,
+  engine: TileEngine,
+  ids: string[],
+  tiles: TileCoord[],
+  base: string,
+): Promise<{ raw: Stats; server: Stats }> {
+  const raw: number[] = [];
+  const server: number[] = [];
+  let errors = 0;
   let bytes = 0;
-  const start = performance.now();
-  for (const t of tiles) {
+  const rawOne = async (t: TileCoord) => {
     const t0 = performance.now();
     for (const id of ids) {
       if (db.capabilities.mvt) {
         const sql = baselineSql(engine, id, t.z);
-        if (!sql) continue;
-        const { rows } = await db.query<{ mvt: Uint8Array | null }>(sql, [t.z, t.x, t.y]);
-        bytes += rows[0]?.mvt?.length ?? 0;
+        if (sql) await db.query(sql, [t.z, t.x, t.y]);
       } else {
         const q = engine.catalog.sources.get(id)!.sqlFor(t, PUBLIC_SCOPE, 'js');
         if (q) await db.query(q.sql, q.params);
       }
     }
-    latencies.push(performance.now() - t0);
+    raw.push(performance.now() - t0);
+  };
+  const serverOne = async (t: TileCoord) => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}/tiles/${ids.join(',')}/${t.z}/${t.x}/${t.y}`, { headers: { 'accept-encoding': 'gzip' } });
+    const body = await res.arrayBuffer();
+    server.push(performance.now() - t0);
+    bytes += Number(res.headers.get('content-length') ?? body.byteLength);
+    if (res.status >= 500) errors++;
+  };
+  const start = performance.now();
+  for (const [i, t] of tiles.entries()) {
+    if (i % 2 === 0) {
+      await rawOne(t);
+      await serverOne(t);
+    } else {
+      await serverOne(t);
+      await rawOne(t);
+    }
   }
-  return summarise(latencies, performance.now() - start, bytes, 0);
+  const wall = performance.now() - start;
+  return { raw: summarise(raw, wall, 0, 0), server: summarise(server, wall, bytes, errors) };
 }
 
 /** Tiles at zoom z holding random features of the parcels (so lists follow the data, densest areas most). */
@@ -131,6 +162,15 @@ async function tileList(db: Db, z: number, count: number): Promise<TileCoord[]> 
   // Few tiles cover the city at z10–z12: repeat the shuffled list to reach `count` samples.
   while (out.length < count) out.push(...all.slice(0, count - out.length));
   return out;
+}
+
+function loadavg(): string {
+  return (
+    os
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' / ') + ` on ${os.cpus().length} cores`
+  );
 }
 
 async function listen(db: Db, service: TileService): Promise<{ base: string; close: () => Promise<void> }> {
@@ -173,28 +213,44 @@ async function main(): Promise<void> {
   const perZoom = QUICK ? 20 : 60;
   const levels = QUICK ? [1, 10] : [1, 10, 50];
 
-  console.log('\nworkload | zoom | raw p50/p95/p99 ms | mode clients | server p50/p95/p99 ms | tiles/s | KB sent | p95 / raw p95');
+  console.log(`\nmachine load before the runs (1/5/15 min): ${loadavg()}`);
+  console.log('\ncold tiles, one at a time, server and raw ST_AsMVT interleaved on the same tiles (ABBA):');
+  console.log('workload | zoom | raw p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | 5xx');
+  const lists = new Map<string, TileCoord[]>();
   for (const w of workloads) {
     for (const z of w.zooms) {
-      const tiles = await tileList(db, z, perZoom);
-      const raw = await rawRun(db, cold.engine, w.ids, tiles);
+      const tiles = await tileList(db, z, QUICK ? 40 : 200);
+      lists.set(`${w.name}|${z}`, tiles);
+      const { raw, server } = await interleavedRun(db, cold.engine, w.ids, tiles, coldServer.base);
+      console.log(
+        `${w.name} | z${z} | ${ms(raw.p50)}/${ms(raw.p95)}/${ms(raw.p99)} | ${ms(server.p50)}/${ms(server.p95)}/${ms(server.p99)} | ${(server.p95 / raw.p95).toFixed(2)} | ${server.errors}`,
+      );
+    }
+  }
+
+  console.log('\nunder concurrency (server only; raw p95 from the interleaved run above):');
+  console.log('workload | zoom | mode clients | server p50/p95/p99 ms | tiles/s | KB sent | 5xx');
+  for (const w of workloads) {
+    for (const z of w.zooms) {
+      const tiles = (lists.get(`${w.name}|${z}`) ?? []).slice(0, perZoom);
       const spec = w.ids.join(',');
       const urls = (base: string) => tiles.map((t) => `${base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`);
       for (const clients of levels) {
         const off = await httpRun(urls(coldServer.base), clients);
         await httpRun(urls(hotServer.base), clients); // warm
         const on = await httpRun(urls(hotServer.base), clients);
-        for (const [mode, s] of [
+        for (const [mode, st] of [
           ['cache off', off],
           ['cache on', on],
         ] as const) {
           console.log(
-            `${w.name} | z${z} | ${ms(raw.p50)}/${ms(raw.p95)}/${ms(raw.p99)} | ${mode} ×${clients} | ${ms(s.p50)}/${ms(s.p95)}/${ms(s.p99)} | ${s.perSecond.toFixed(0)} | ${kb(s.bytes)} | ${(s.p95 / raw.p95).toFixed(2)}${s.errors ? ` | ${s.errors} × 503/5xx` : ''}`,
+            `${w.name} | z${z} | ${mode} ×${clients} | ${ms(st.p50)}/${ms(st.p95)}/${ms(st.p99)} | ${st.perSecond.toFixed(0)} | ${kb(st.bytes)} | ${st.errors}`,
           );
         }
       }
     }
   }
+  console.log(`machine load after the runs (1/5/15 min): ${loadavg()}`);
 
   await sizes(db, cold.engine);
   await cacheHits(hotServer.base, db, hot.engine);
@@ -265,17 +321,29 @@ async function cacheHits(base: string, db: Db, engine: TileEngine): Promise<void
   }
   if (!best) return;
   const bin = path.join(path.dirname(createRequire(import.meta.url).resolve('autocannon')), 'autocannon.js');
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, '--json', '-c', '10', '-d', QUICK ? '3' : '8', '-H', 'accept-encoding=gzip', best.url]);
-    let text = '';
-    child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    child.on('error', reject);
-    child.on('close', () => resolve(text));
-  });
-  const r = JSON.parse(out) as AutocannonResult;
-  console.log(
-    `\ncache hits (autocannon, 10 connections, one ${kb(best.size)} KB tile, gzip): ${r.requests.average.toFixed(0)} tiles/s on one server core; latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms; non-2xx ${r.non2xx}, errors ${r.errors}`,
-  );
+  for (const coding of ['gzip', 'br']) {
+    const out = await new Promise<string>((resolve, reject) => {
+      const child = spawn(process.execPath, [
+        bin,
+        '--json',
+        '-c',
+        '10',
+        '-d',
+        QUICK ? '3' : '8',
+        '-H',
+        `accept-encoding=${coding}`,
+        best.url,
+      ]);
+      let text = '';
+      child.stdout.on('data', (d: Buffer) => (text += d.toString()));
+      child.on('error', reject);
+      child.on('close', () => resolve(text));
+    });
+    const r = JSON.parse(out) as AutocannonResult;
+    console.log(
+      `${coding === 'gzip' ? '\n' : ''}cache hits (autocannon, 10 connections, one ${kb(best.size)} KB tile, ${coding}): ${r.requests.average.toFixed(0)} tiles/s on one server core; latency p50 ${r.latency.p50} ms, p90 ${r.latency.p90} ms, p97.5 ${r.latency.p97_5} ms, p99 ${r.latency.p99} ms; non-2xx ${r.non2xx}, errors ${r.errors}; load ${loadavg()}`,
+    );
+  }
 }
 
 /** 200 edits, half by direct SQL and half through withEdits; time until each is served fresh over HTTP. */

@@ -9,7 +9,9 @@ const entry = (key: string, sources: string[], z: number, x: number, y: number, 
   box: tileBounds4326({ z, x, y }, 64),
   bytes: new Uint8Array(size),
   gzip: new Uint8Array(0),
+  brotli: new Uint8Array(0),
   etag: `"${key}"`,
+  shared: true,
 });
 
 describe('tile cache', () => {

@@ -2,7 +2,7 @@
 // so that a change drops exactly the cached tiles whose buffered bounds meet the changed boxes.
 import { boxesIntersect, type Box } from './tile-coord.ts';
 
-/** A cached tile: raw and gzip bytes, its strong ETag, and what it depends on. */
+/** A cached tile: raw, gzip and brotli bytes, its strong ETag, and what it depends on. */
 export type CacheEntry = Readonly<{
   key: string;
   /** Sources whose data is in the tile (one, or the members of a composite). */
@@ -12,13 +12,16 @@ export type CacheEntry = Readonly<{
   box: Box;
   bytes: Uint8Array;
   gzip: Uint8Array;
+  brotli: Uint8Array;
   etag: string;
+  /** Whether every member was rendered in the public scope (shared caches may keep it). */
+  shared: boolean;
 }>;
 
 // Map and key overhead per entry, so ten thousand empty tiles still count.
 const ENTRY_OVERHEAD = 200;
 
-const sizeOf = (e: CacheEntry) => e.bytes.byteLength + e.gzip.byteLength + e.key.length * 2 + ENTRY_OVERHEAD;
+const sizeOf = (e: CacheEntry) => e.bytes.byteLength + e.gzip.byteLength + e.brotli.byteLength + e.key.length * 2 + ENTRY_OVERHEAD;
 
 /** Counters for the benchmark and /tiles diagnostics. */
 export type CacheStats = { entries: number; bytes: number; hits: number; misses: number; evictions: number; invalidations: number };

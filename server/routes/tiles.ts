@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseTileCoord, TileError, type SourceInfo, type TileEngine } from '../../tiles/index.ts';
+import { parseTileCoord, TileError, type SourceInfo, type TileEngine, type TileResult } from '../../tiles/index.ts';
 import type { AppContext } from '../context.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import { AppError, sendProblem } from '../plugins/errors.ts';
@@ -69,16 +69,55 @@ function baseUrl(request: FastifyRequest, ctx: AppContext): string {
   return `${request.protocol}://${host}`;
 }
 
-/** gzip when the client accepts it with a non-zero quality (RFC 9110 §12.5.3). */
-function acceptsGzip(header: string | string[] | undefined): boolean {
+type Coding = 'br' | 'gzip' | 'identity';
+
+// Browsers send one Accept-Encoding string over and over: parse each distinct one once.
+const codings = new Map<string, Coding>();
+
+/** The best coding the client accepts with a non-zero quality (RFC 9110 §12.5.3): brotli, then gzip, else none. */
+export function preferredCoding(header: string | string[] | undefined): Coding {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const known = codings.get(value);
+  if (known) return known;
+  const accepted = new Set<string>();
   for (const part of value.split(',')) {
     const [coding, ...params] = part.trim().toLowerCase().split(';');
-    if (coding !== 'gzip' && coding !== '*') continue;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
-    if (!q || Number(q.slice(2)) > 0) return true;
+    if (coding && (!q || Number(q.slice(2)) > 0)) accepted.add(coding);
   }
-  return false;
+  const best: Coding = accepted.has('br') ? 'br' : accepted.has('gzip') || accepted.has('*') ? 'gzip' : 'identity';
+  if (value.length <= 200 && codings.size < 256) codings.set(value, best);
+  return best;
+}
+
+/** What a tile answer needs, computed once per rendered tile and reused by every cache hit. */
+type Prepared = {
+  headers: Record<string, string>;
+  raw: Buffer;
+  gzip: Buffer;
+  brotli: Buffer;
+};
+
+const prepared = new WeakMap<TileResult, Prepared>();
+
+const view = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+function prepare(result: TileResult): Prepared {
+  let p = prepared.get(result);
+  if (!p) {
+    p = {
+      headers: {
+        etag: result.etag,
+        'cache-control': `${result.shared ? 'public' : 'private'}, max-age=${MAX_AGE}, must-revalidate`,
+        vary: 'Accept-Encoding',
+      },
+      raw: view(result.bytes),
+      gzip: view(result.gzip),
+      brotli: view(result.brotli),
+    };
+    prepared.set(result, p);
+  }
+  return p;
 }
 
 /** Whether If-None-Match names this ETag (weak comparison, as RFC 9110 asks for GET). */
@@ -155,7 +194,8 @@ export async function tileRoutes(app: FastifyInstance, ctx: AppContext): Promise
 
   app.get<{ Params: Static<typeof TileParams>; Querystring: Static<typeof VersionQuery> }>(
     '/tiles/:source/:z/:x/:y',
-    { schema: { params: TileParams, querystring: VersionQuery } },
+    // A map view asks for dozens of tiles a second: two info lines per tile would cost more than a cache hit.
+    { schema: { params: TileParams, querystring: VersionQuery }, logLevel: 'warn' },
     async (request, reply) => sendTile(engine, request, reply),
   );
 }
@@ -180,15 +220,13 @@ async function sendTile(
     }
     throw asAppError(error);
   }
-  reply
-    .header('ETag', result.etag)
-    .header('Cache-Control', `${result.shared ? 'public' : 'private'}, max-age=${MAX_AGE}, must-revalidate`)
-    .header('Vary', 'Accept-Encoding');
+  const p = prepare(result);
+  reply.headers(p.headers);
   if (matches(request.headers['if-none-match'], result.etag)) return reply.status(304).send();
   if (result.bytes.length === 0) return reply.status(204).send();
   reply.type(MVT);
-  if (acceptsGzip(request.headers['accept-encoding'])) {
-    return reply.header('Content-Encoding', 'gzip').send(Buffer.from(result.gzip.buffer, result.gzip.byteOffset, result.gzip.byteLength));
-  }
-  return reply.send(Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength));
+  const coding = preferredCoding(request.headers['accept-encoding']);
+  if (coding === 'br') return reply.header('content-encoding', 'br').send(p.brotli);
+  if (coding === 'gzip') return reply.header('content-encoding', 'gzip').send(p.gzip);
+  return reply.send(p.raw);
 }

@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
@@ -104,13 +104,25 @@ describe('tiles', () => {
 
   it('gzips when the client accepts it, and not when it refuses', async () => {
     const raw = await app.inject({ url: url('parcels', 14) });
-    const zipped = await app.inject({ url: url('parcels', 14), headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const zipped = await app.inject({ url: url('parcels', 14), headers: { 'accept-encoding': 'gzip, deflate' } });
     expect(zipped.headers['content-encoding']).toBe('gzip');
     expect(zipped.headers.vary).toContain('Accept-Encoding');
     expect(gunzipSync(zipped.rawPayload).equals(raw.rawPayload)).toBe(true);
     expect(zipped.rawPayload.length).toBeLessThan(raw.rawPayload.length);
     const refused = await app.inject({ url: url('parcels', 14), headers: { 'accept-encoding': 'gzip;q=0, identity' } });
     expect(refused.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('answers brotli when the client accepts it (compressed once, at cache fill), gzip when only that', async () => {
+    const raw = await app.inject({ url: url('parcels', 16) });
+    const br = await app.inject({ url: url('parcels', 16), headers: { 'accept-encoding': 'gzip, deflate, br, zstd' } });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.rawPayload).equals(raw.rawPayload)).toBe(true);
+    expect(br.rawPayload.length).toBeLessThan(raw.rawPayload.length);
+    expect(br.headers.etag).toBe(raw.headers.etag);
+    const noBr = await app.inject({ url: url('parcels', 16), headers: { 'accept-encoding': 'br;q=0, gzip' } });
+    expect(noBr.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(noBr.rawPayload).equals(raw.rawPayload)).toBe(true);
   });
 
   it('answers 204 for an empty tile and for zooms below the source', async () => {

@@ -37,11 +37,12 @@ export function jsSelectSql(
   const p = firstParam;
   const scaled = `ST_Affine(ST_Transform("__geom", 3857), $${p}, 0, 0, $${p + 1}, $${p + 2}, $${p + 3})`;
   const box = `ST_MakeEnvelope(${-BUFFER}, ${-BUFFER}, ${EXTENT + BUFFER}, ${EXTENT + BUFFER})::box2d`;
+  // OFFSET 0 keeps the planner from pasting the transform into each place "__t" is read.
   const grid = (g: string) => (kind === 'polygon' ? `ST_ReducePrecision(${g}, 1)` : `ST_SnapToGrid(${g}, 1)`);
   const small = kind === 'point' ? '' : `\n  WHERE ST_XMax("__t") - ST_XMin("__t") >= 0.5 OR ST_YMax("__t") - ST_YMin("__t") >= 0.5`;
   return `${srcCte}
 SELECT "__id"${props}, ST_AsBinary(${grid(`ST_ClipByBox2D(${grid('"__t"')}, ${box})`)}) AS "__wkb"
-FROM (SELECT *, ${scaled} AS "__t" FROM src) s${small}`;
+FROM (SELECT *, ${scaled} AS "__t" FROM src OFFSET 0) s${small}`;
 }
 
 /** The ST_Affine factors that map a tile's EPSG:3857 bounds onto 0…EXTENT with y pointing down. */

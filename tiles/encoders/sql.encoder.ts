@@ -24,6 +24,7 @@ SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM
   FROM src
 ) q WHERE q.geom IS NOT NULL`;
   }
+  // OFFSET 0 keeps the planner from pasting ST_AsMVTGeom into each of the five places g is read.
   // Polygon parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the JS path; one large part (the usual case) costs an ST_Area and an ST_Perimeter.
   const keep = (g: string) => `ST_Area(${g}) >= ${MIN_PART_AREA} AND 2 * ST_Area(${g}) >= ${MIN_PART_WIDTH} * ST_Perimeter(${g})`;
   return `${srcCte}
@@ -31,7 +32,7 @@ SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM
   SELECT "__id"${props},
     CASE WHEN ST_NumGeometries(g) = 1 AND ${keep('g')} THEN g
       ELSE (SELECT ST_Collect(d.geom) FROM ST_Dump(g) d WHERE ${keep('d.geom')}) END AS geom
-  FROM (SELECT *, ${mvtGeom} AS g FROM src) s
+  FROM (SELECT *, ${mvtGeom} AS g FROM src OFFSET 0) s
   WHERE g IS NOT NULL
 ) q WHERE q.geom IS NOT NULL`;
 }
