@@ -4,7 +4,7 @@
 //
 //   npm run bench:web                      starts the app on the configured database (seeded if empty)
 //   npm run bench:web -- --url http://host:3000/   measures a server that is already running
-//   --runs N (default 3)   --path "/#c=105.63,10.46,15"   --json (one JSON line)
+//   --runs N (default 3)   --path "/#c=105.63,10.46,15"   --json (one JSON line)   --timeline (every request)
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
@@ -60,12 +60,26 @@ const INSTRUMENT = `
   (function attach() {
     var map = window.__bando && window.__bando.map;
     if (!map) return setTimeout(attach, 10);
-    var tileLoaded = false;
-    map.on('data', function (e) { if (e.dataType === 'source' && e.tile) tileLoaded = true; });
+    // Whether any source has a tile with data to draw (MapLibre's tile managers; internal, read only).
+    function anyTile() {
+      var managers = (map.style && map.style.tileManagers) || {};
+      for (var id in managers) if (managers[id].getRenderableIds().length > 0) return true;
+      return false;
+    }
+    var lastRender = 0;
+    var complete = false;
     map.on('render', function () {
-      if (tileLoaded && window.__bench.firstTile === undefined) window.__bench.firstTile = performance.now();
+      lastRender = performance.now();
+      if (window.__bench.firstTile === undefined && anyTile()) window.__bench.firstTile = lastRender;
+      if (complete && window.__bench.firstView === undefined) window.__bench.firstView = lastRender;
     });
-    map.once('idle', function () { window.__bench.firstView = performance.now(); });
+    // The complete first view: the first frame drawn once every visible tile and glyph is in.
+    (function poll() {
+      if (window.__bench.firstTile !== undefined && map.loaded() && map.areTilesLoaded()) {
+        complete = true;
+        map.triggerRepaint();
+      } else setTimeout(poll, 50);
+    })();
   })();`;
 
 async function instrument(page: Page): Promise<void> {
@@ -97,29 +111,49 @@ async function measure(url: string): Promise<Run> {
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await throttle(cdp);
-    const urls = new Map<string, string>();
     let bytes = 0;
     let requests = 0;
     const byKind: Record<string, number> = {};
+    const timeline: string[] = [];
     let counting = true;
-    cdp.on('Network.requestWillBeSent', (e: { requestId: string; request: { url: string } }) => urls.set(e.requestId, e.request.url));
-    cdp.on('Network.loadingFinished', (e: { requestId: string; encodedDataLength: number }) => {
-      if (!counting) return;
-      const u = urls.get(e.requestId);
-      if (!u || !u.startsWith('http')) return;
-      bytes += e.encodedDataLength;
-      requests++;
-      const k = kindOf(u);
-      byKind[k] = (byKind[k] ?? 0) + e.encodedDataLength;
+    // Playwright sees the worker's requests (tiles) too, which the page's own CDP session does not.
+    page.on('requestfinished', (request) => {
+      if (!counting || !request.url().startsWith('http')) return;
+      void request.sizes().then((sizes) => {
+        const size = sizes.responseBodySize + sizes.responseHeadersSize;
+        bytes += size;
+        requests++;
+        const k = kindOf(request.url());
+        byKind[k] = (byKind[k] ?? 0) + size;
+        const t = request.timing();
+        timeline.push(`${Math.round(t.startTime - start).toString().padStart(6)} → ${Math.round(t.startTime - start + t.responseEnd).toString().padStart(6)} ms  ${(size / 1024).toFixed(1).padStart(6)} KB  ${new URL(request.url()).pathname.slice(0, 70)}`);
+      });
     });
+    const start = Date.now();
     await instrument(page);
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction(() => (window as unknown as { __bench: { firstView?: number } }).__bench.firstView !== undefined, null, {
-      timeout: 120_000,
-      polling: 100,
+    const consoleLines: string[] = [];
+    page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e.message}`));
+    page.on('response', (r) => {
+      if (r.status() >= 400) consoleLines.push(`http ${r.status()} ${r.url()}`);
     });
+    try {
+      await page.waitForFunction(() => (window as unknown as { __bench: { firstView?: number } }).__bench.firstView !== undefined, null, {
+        timeout: 120_000,
+        polling: 100,
+      });
+    } catch (error) {
+      const state = await page
+        .evaluate(
+          'JSON.stringify({ bench: window.__bench, map: !!(window.__bando && window.__bando.map), loaded: window.__bando && window.__bando.map.loaded(), zoom: window.__bando && window.__bando.map.getZoom() })',
+        )
+        .catch((e: unknown) => String(e));
+      throw new Error(`the first view never completed (${String(state)}):\n${consoleLines.slice(-15).join('\n')}`, { cause: error });
+    }
     counting = false;
     const times = await page.evaluate(() => (window as unknown as { __bench: { firstTile: number; firstView: number } }).__bench);
+    if (process.argv.includes('--timeline')) console.log(timeline.sort().join('\n'));
     return { firstTileMs: Math.round(times.firstTile), firstViewMs: Math.round(times.firstView), bytes, requests, byKind };
   } finally {
     await browser.close();

@@ -4,8 +4,10 @@ import type {
   StyleSpecification,
   VectorSourceSpecification,
 } from '@maplibre/maplibre-gl-style-spec';
+import type { FeatureCollection, Point } from 'geojson';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import type { Queryable } from '../db/index.ts';
 import { sendCachedJson } from './cached-json.ts';
 import { readLandUseCodes, type LandUseCode } from './land-use-codes.ts';
 
@@ -66,7 +68,33 @@ type StyleInput = {
   /** TileJSON of the composites of the available sources shown and hidden by default, when the tile server offers them. */
   composites?: { shown?: TileJson | undefined; hidden?: TileJson | undefined };
   landUse: readonly LandUseCode[];
+  /** One label point per current ward and commune (a polygon cut into tiles would be named once per tile). */
+  adminLabels?: FeatureCollection<Point, { name: string; level: string; code: string }> | undefined;
 };
+
+/** The GeoJSON source of the units' label points. */
+export const ADMIN_LABELS_SOURCE = 'admin-labels';
+
+// The units the admin tile source shows (today's), one representative point each.
+const ADMIN_LABEL_POINTS = `
+  SELECT code, name, level, ST_X(p) AS lon, ST_Y(p) AS lat
+  FROM (SELECT code, name, level, ST_PointOnSurface(geom) AS p FROM admin_units
+        WHERE geom IS NOT NULL AND level NOT IN ('hamlet', 'province')
+          AND valid_from <= current_date AND (valid_to IS NULL OR valid_to > current_date)) u
+  ORDER BY code`;
+
+/** Today's wards and communes as label points, coordinates to 6 decimals. */
+export async function readAdminLabels(db: Queryable): Promise<FeatureCollection<Point, { name: string; level: string; code: string }>> {
+  const { rows } = await db.query<{ code: string; name: string; level: string; lon: number; lat: number }>(ADMIN_LABEL_POINTS);
+  return {
+    type: 'FeatureCollection',
+    features: rows.map((r) => ({
+      type: 'Feature',
+      properties: { code: r.code, name: r.name, level: r.level },
+      geometry: { type: 'Point', coordinates: [Number(Number(r.lon).toFixed(6)), Number(Number(r.lat).toFixed(6))] },
+    })),
+  };
+}
 
 /** ['match', code, 'LUC', '#FFFC8C', …, fallback]: the land-use colours, generated from the table. */
 export function landUseFillExpression(codes: readonly LandUseCode[], property = 'land_use_code'): ExpressionSpecification {
@@ -392,6 +420,14 @@ export function buildStyle(input: StyleInput): StyleSpecification {
     const visibility = g.visible ? 'visible' : 'none';
     for (const layer of groupLayers(g.id, fill)) {
       const full = { ...layer, ...common, layout: { ...(layer.layout ?? {}), visibility } } as LayerSpecification;
+      // Ward and commune names come from one point per unit (ADMIN_LABELS_SOURCE), not once per tile piece.
+      if (layer.id === 'admin-label' && input.adminLabels) {
+        sources[ADMIN_LABELS_SOURCE] = { type: 'geojson', data: input.adminLabels };
+        const single = { ...full, source: ADMIN_LABELS_SOURCE } as LayerSpecification & { 'source-layer'?: string };
+        delete single['source-layer'];
+        labels.push(single);
+        continue;
+      }
       // A polygon is cut at tile edges and each piece gets a label: keep only labels clear of the edges.
       if (full.type === 'symbol' && POLYGON_GROUPS.has(g.id)) (full.layout as Record<string, unknown>)['symbol-avoid-edges'] = true;
       // The source's own zoom range bounds its layers (a composite tile may start lower).
@@ -462,6 +498,7 @@ export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promis
       sources,
       composites: { shown, hidden },
       landUse: await readLandUseCodes(ctx.db),
+      adminLabels: sources.admin ? await readAdminLabels(ctx.db) : undefined,
     });
     return sendCachedJson(request, reply, JSON.stringify(style), 'no-cache');
   });

@@ -52,6 +52,10 @@ describe.each(['desktop', 'phone'] as const)('the map on a %s', (kind) => {
     await page.goto(`${server.url}/`);
     await waitForMap(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-first-view.png`) });
+    // The first view, with no link, shows the data: features on screen and most of the map painted.
+    const first = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.queryRenderedFeatures().length);
+    expect(first).toBeGreaterThan(50);
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(2000);
     expect(spots.map((s) => s.group).sort()).toEqual([
       'admin',
       'growing_areas',

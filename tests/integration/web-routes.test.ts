@@ -82,7 +82,14 @@ describe('GET /style.json', () => {
     expect(validateStyleMin(style)).toEqual([]);
     const urls = new Set(JSON.stringify(style).match(/https?:\/\/[^/"]+/g));
     expect([...urls]).toEqual(['http://maps.caolanh.local:8080']);
-    expect(Object.keys(style.sources).sort()).toEqual(['bando', 'bando-more']);
+    expect(Object.keys(style.sources).sort()).toEqual(['admin-labels', 'bando', 'bando-more']);
+    // One label point per ward or commune of today, so a unit is named once, not once per tile.
+    const labels = (style.sources['admin-labels'] as unknown as { data: { features: { properties: { name: string; level: string } }[] } })
+      .data.features;
+    const names = labels.map((f) => f.properties.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('Phường Cao Lãnh');
+    expect(labels.every((f) => f.properties.level !== 'hamlet')).toBe(true);
     const tiles = (style.sources.bando as { tiles: string[] }).tiles[0]!;
     expect(tiles).toMatch(
       /^http:\/\/maps\.caolanh\.local:8080\/tiles\/water,parcels,roads,admin,growing_areas,plots,products\/\{z\}\/\{x\}\/\{y\}\?v=\d+$/,

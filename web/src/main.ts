@@ -155,7 +155,10 @@ async function boot(): Promise<void> {
       () => toast(location.href),
     );
   });
-  tabContent.layers = () => layerPanel.element;
+  tabContent.layers = () => {
+    layerPanel.render();
+    return layerPanel.element;
+  };
   tabContent.details = () => details.element;
   tabContent.tools = () => toolsPanel();
 

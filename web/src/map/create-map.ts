@@ -13,6 +13,9 @@ import { toast } from '../ui/toast.ts';
 maplibregl.setWorkerUrl(workerUrl);
 maplibregl.prewarm();
 
+/** Screens narrower than this get the phone layout and the phone's first view. */
+export const PHONE_MAX_WIDTH = 760;
+
 /** What the rest of the client may do with the map, so no view reaches into MapLibre's internals. */
 export type MapHandle = {
   map: MapLibreMap;
@@ -40,7 +43,14 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
   const map = new maplibregl.Map({
     container,
     style,
-    ...(view.center ? { center: view.center, zoom: view.zoom ?? 15, bearing: view.bearing ?? 0 } : {}),
+    // Without a view in the link, a phone starts with the city overview two levels out (roads,
+    // water, wards, growing areas and plots; parcels appear from z13): a tenth of the bytes of the
+    // parcel mosaic, which is what a cheap phone on a weak link can fetch and draw in a few seconds.
+    ...(view.center
+      ? { center: view.center, zoom: view.zoom ?? 15, bearing: view.bearing ?? 0 }
+      : container.clientWidth < PHONE_MAX_WIDTH && style.zoom !== undefined && style.center
+        ? { center: style.center as [number, number], zoom: style.zoom - 2 }
+        : {}),
     attributionControl: { compact: true },
     maxPitch: 0,
     // A cheap phone: no collision-fade animation to wait for, no style validation on the main thread.
@@ -61,11 +71,28 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
   map.addControl(geolocate, 'top-right');
   geolocate.on('error', (e: { message?: string }) => toast(t('locateFailed', { detail: e.message ?? '' }), 'error'));
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+  // A busy tile server answers 503 with Retry-After (its render queue is full): ask again later,
+  // a few times with growing pauses, instead of leaving a hole in the map.
+  const retries = new Map<string, number>();
   map.on('error', (event) => {
-    // A tile that failed once is retried by MapLibre; tell the user only about lasting problems.
-    const message = (event.error as Error | undefined)?.message ?? '';
-    if (/Failed to fetch|NetworkError/.test(message) && !navigator.onLine) return;
-    console.warn('[map]', message);
+    const e = event as unknown as {
+      error?: { status?: number; message?: string };
+      sourceId?: string;
+      tile?: { tileID?: { canonical: { x: number; y: number; z: number } } };
+    };
+    const canonical = e.tile?.tileID?.canonical;
+    if (e.sourceId && canonical && (e.error?.status === 503 || e.error?.status === 0)) {
+      const key = `${e.sourceId}/${canonical.z}/${canonical.x}/${canonical.y}`;
+      const attempt = (retries.get(key) ?? 0) + 1;
+      if (attempt <= 4) {
+        retries.set(key, attempt);
+        const sourceId = e.sourceId;
+        setTimeout(() => map.refreshTiles(sourceId, [{ x: canonical.x, y: canonical.y, z: canonical.z }]), 1000 * 2 ** attempt);
+        return;
+      }
+    }
+    if (!navigator.onLine) return;
+    console.warn('[map]', e.error?.message ?? event);
   });
 
   let editing = false;

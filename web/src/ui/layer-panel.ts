@@ -171,7 +171,9 @@ export class LayerPanel {
     const firstVisible = this.groups.find((g) => LAND_USE_GROUPS.has(g.id) && (this.state.visible[g.id] ?? g.visible));
     if (firstVisible?.id !== group) return undefined;
     if (!this.codes) {
-      this.loadCodes();
+      // Only a panel someone can see needs the table (a phone starts with it closed).
+      if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
+      else requestAnimationFrame(() => this.element.isConnected && this.element.offsetParent !== null && this.loadCodes());
       return undefined;
     }
     const needle = this.filter.trim().toLowerCase();
