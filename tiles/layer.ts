@@ -116,6 +116,11 @@ export type RestrictedConfig = Readonly<{
   communeSql?: string;
   /** SQL for the row's farmer id: a farmer sees them on their own rows. */
   farmerSql?: string;
+  /**
+   * Rows only these viewers see at all (trusted SQL over t), such as draft growing areas: hidden
+   * from the public scope, shown to administrators and to the viewers the guards above let in.
+   */
+  hiddenRowsSql?: string;
 }>;
 
 /** A table-backed tile source, declared once; the catalog turns it into SQL at start-up. */

@@ -222,6 +222,11 @@ describe.each(COLLECTIONS)('%s', (collection) => {
 // tile cannot be); the farmer link is restricted to the ward's officer, admins and the farmer.
 const TILE_SOURCES = ['parcels', 'landuse', 'zones', 'products', 'growing_areas', 'plots', 'admin'] as const;
 const SEES_FARMER_LINK: Role[] = ['officer', 'admin', 'farmer'];
+// The fixture's growing area is a draft: in tiles only its ward's officer and admins see it (a tile
+// has no per-farmer rule for areas, so the farmer with a plot in it sees it through /ogc only).
+const TILE_HIDDEN: Partial<Record<(typeof TILE_SOURCES)[number], Role[]>> = {
+  growing_areas: ['anonymous', 'planner', 'officerB', 'farmer'],
+};
 
 describe.each(TILE_SOURCES)('tiles %s', (source) => {
   it.each(ROLES)('GET as %s', async (role) => {
@@ -262,7 +267,8 @@ describe.each(TILE_SOURCES)('tiles %s', (source) => {
         }
       }
     }
-    expect(features, 'the fixture shows in the tiles').toBeGreaterThan(0);
+    if (TILE_HIDDEN[source]?.includes(role)) expect(features, 'a draft is not in their tiles').toBe(0);
+    else expect(features, 'the fixture shows in the tiles').toBeGreaterThan(0);
   });
 
   it('cannot be written by anyone (tiles are read-only)', async () => {

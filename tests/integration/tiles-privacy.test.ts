@@ -95,6 +95,19 @@ describe('privacy of tiles', () => {
     expect(anonAgain.some((f) => 'farmer_id' in f.properties)).toBe(false);
   });
 
+  it('a draft growing area is hidden from the public and other wards, shown to its ward officer and administrators', async () => {
+    // Fixture area 2 is a draft in ward 29888 over the rice plot at 105.645–105.647, 10.480–10.4815.
+    const ids = async (viewer: Viewer) => (await features('growing_areas', 14, 105.646, 10.481, viewer)).map((f) => f.id);
+    const officerB: Viewer = { ...OFFICER, userId: 9, communes: ['29888'] };
+    expect(await ids(ANONYMOUS)).not.toContain(2);
+    expect(await ids(OFFICER)).not.toContain(2);
+    expect(await ids(FARMER)).not.toContain(2);
+    expect(await ids(officerB)).toContain(2);
+    expect(await ids(ADMIN)).toContain(2);
+    // The active area 1 stays public.
+    expect((await features('growing_areas', 14, 105.635, 10.4655, ANONYMOUS)).map((f) => f.id)).toContain(1);
+  });
+
   it('a farmer sees the details of their own plots and no one else’s', async () => {
     const fs = await features('plots', 16, 105.6352, 10.4655, FARMER);
     const own = fs.filter((f) => f.properties.farmer_id === 1);

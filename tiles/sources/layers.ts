@@ -191,6 +191,8 @@ const growingAreas: SourceConfig = {
       prop('households', 'integer', 'Households in the area'),
     ],
     communeSql: 't.commune_code',
+    // As in /ogc: a draft is its ward officer's work in progress, not yet public.
+    hiddenRowsSql: `t.status = 'draft'`,
   },
 };
 

@@ -155,12 +155,15 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     const select = band.properties.map((p) => `${column(p)} AS ${ident(p.name)}`);
     const propertyNames = band.properties.map((p) => p.name);
     const restricted = gen ? [] : (c.restricted?.properties ?? []);
+    const hidden = gen ? undefined : c.restricted?.hiddenRowsSql;
+    let guard: string | undefined;
+    if (variant === 'communes' && c.restricted?.communeSql)
+      guard = `(${c.restricted.communeSql}) = ANY(${param((x) => (x.scope.variant === 'communes' ? x.scope.communes : []), 'text[]')})`;
+    if (variant === 'farmer' && c.restricted?.farmerSql)
+      guard = `(${c.restricted.farmerSql}) = ${param((x) => (x.scope.variant === 'farmer' ? x.scope.farmerId : -1), 'bigint')}`;
+    // Hidden rows: none in public tiles, all for administrators, the guarded ones for the rest.
+    if (hidden && variant !== 'all') where.push(guard ? `(NOT (${hidden}) OR ${guard})` : `NOT (${hidden})`);
     if (variant !== 'public' && restricted.length) {
-      let guard: string | undefined;
-      if (variant === 'communes')
-        guard = `(${c.restricted!.communeSql}) = ANY(${param((x) => (x.scope.variant === 'communes' ? x.scope.communes : []), 'text[]')})`;
-      if (variant === 'farmer')
-        guard = `(${c.restricted!.farmerSql}) = ${param((x) => (x.scope.variant === 'farmer' ? x.scope.farmerId : -1), 'bigint')}`;
       for (const p of restricted) {
         select.push(`${guard ? `CASE WHEN ${guard} THEN ${column(p)} END` : column(p)} AS ${ident(p.name)}`);
         propertyNames.push(p.name);
