@@ -119,7 +119,13 @@ export async function openPage(
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`http ${response.status()}: ${response.url()}`);
+    const url = response.url();
+    if (response.status() >= 400) errors.push(`http ${response.status()}: ${url}`);
+    // A tile the busy server refused (503 with Retry-After) and the client fetched again
+    // successfully is the designed recovery, not an error: drop its earlier traces.
+    else if (url.includes('/tiles/')) {
+      for (let i = errors.length - 1; i >= 0; i--) if (errors[i]!.includes('503') && errors[i]!.includes(url)) errors.splice(i, 1);
+    }
   });
   return { page, context, errors };
 }
