@@ -126,7 +126,13 @@ async function measure(url: string): Promise<Run> {
         const k = kindOf(request.url());
         byKind[k] = (byKind[k] ?? 0) + size;
         const t = request.timing();
-        timeline.push(`${Math.round(t.startTime - start).toString().padStart(6)} → ${Math.round(t.startTime - start + t.responseEnd).toString().padStart(6)} ms  ${(size / 1024).toFixed(1).padStart(6)} KB  ${new URL(request.url()).pathname.slice(0, 70)}`);
+        timeline.push(
+          `${Math.round(t.startTime - start)
+            .toString()
+            .padStart(6)} → ${Math.round(t.startTime - start + t.responseEnd)
+            .toString()
+            .padStart(6)} ms  ${(size / 1024).toFixed(1).padStart(6)} KB  ${new URL(request.url()).pathname.slice(0, 70)}`,
+        );
       });
     });
     const start = Date.now();

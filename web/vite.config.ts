@@ -62,7 +62,9 @@ function preloadWorker(): Plugin {
       order: 'post',
       handler(_html, ctx) {
         const worker = Object.keys(ctx.bundle ?? {}).find((name) => /maplibre-gl-worker-[^/]+\.mjs$/.test(name));
-        return worker ? [{ tag: 'link', attrs: { rel: 'preload', href: `/${worker}`, as: 'script', crossorigin: 'anonymous' }, injectTo: 'head' }] : [];
+        return worker
+          ? [{ tag: 'link', attrs: { rel: 'preload', href: `/${worker}`, as: 'script', crossorigin: 'anonymous' }, injectTo: 'head' }]
+          : [];
       },
     },
   };
