@@ -9,14 +9,15 @@ import { openPgliteDb } from '../../server/db/pglite.adapter.ts';
 import { testDbKind } from '../helpers/test-db.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 
 type Run = { code: number | null; stdout: string; stderr: string };
 
 /** Starts server/main.ts with env; resolves when it exits, or when ready() says the test is done with it. */
 function startServer(env: Record<string, string>, untilReady?: (port: number) => Promise<void>): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, 'server/main.ts'], {
+    // As npm start runs it: node itself gets the signals (the tsx CLI would relay them, and kill a
+    // child busy in the embedded database before its SIGTERM handler can run).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
     });
