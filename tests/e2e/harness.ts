@@ -1,7 +1,5 @@
 // Browser tests: the real server in-process on a seeded test database, the built client, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
-import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Map as MapLibreMap } from 'maplibre-gl';
@@ -43,38 +41,11 @@ export const ACCOUNTS = {
   admin: { username: 'admin', password: 'admin-bando-2026' },
 } as const;
 
-/** Builds web/dist when it is missing or older than its sources; one test file at a time builds. */
-export function ensureWebBuilt(): void {
-  const lock = path.join(ROOT, '.tmp', 'web-build.lock');
-  fs.mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch {
-      // Another file is building; a stale lock (crashed run) is taken over after three minutes.
-      if (Date.now() > deadline) break;
-      spawnSync('sleep', ['0.5']);
-    }
-  }
-  try {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-web.ts')], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    });
-    if (result.status !== 0) throw new Error(`web build failed:\n${result.stdout}\n${result.stderr}`);
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /** A running server on a fresh copy of the seeded database. */
 export type TestServer = { url: string; db: Db; close(): Promise<void> };
 
 /** Starts the whole app on an ephemeral port (the browser needs a real socket, not inject). */
 export async function startServer(): Promise<TestServer> {
-  ensureWebBuilt();
   const db = await openTestDb();
   const config = loadConfig({ LOG_LEVEL: 'warn', TILE_CACHE_MB: '64' }, ROOT);
   const app = await buildApp({ config, db, ready: { value: true } }, { logger: false });

@@ -1,14 +1,35 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Builds web/dist when missing or stale (as npm start does), so every test sees the client a user gets. */
+/**
+ * Builds web/dist when missing or stale (as npm start does), so every test sees the client a user
+ * gets. Called once per run by the global setups; a lock folder keeps two runs started together
+ * from building into web/dist at once (a lock left by a crashed run is taken over after 3 minutes).
+ */
 export function buildWeb(): void {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-web.ts')], {
-    cwd: ROOT,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) throw new Error('building the web client failed');
+  const lock = path.join(ROOT, '.tmp', 'web-build.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) break;
+      spawnSync('sleep', ['0.5']);
+    }
+  }
+  try {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-web.ts')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
+    if (result.status !== 0) throw new Error('building the web client failed');
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }

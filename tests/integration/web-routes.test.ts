@@ -7,14 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
-import { ensureWebBuilt } from '../e2e/harness.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  ensureWebBuilt();
   db = await openTestDb();
   app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }), db, ready: { value: true } }, { logger: false });
 });
