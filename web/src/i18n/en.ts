@@ -74,6 +74,7 @@ export const en: Messages = {
   code: 'Code',
   status: 'Status',
   crop: 'Crop',
+  cropsUnavailable: 'The crop list could not be loaded: {detail}',
   variety: 'Variety',
   markets: 'Markets',
   plot: 'Production plot',

@@ -74,6 +74,7 @@ export const vi = {
   code: 'Mã số',
   status: 'Trạng thái',
   crop: 'Cây trồng',
+  cropsUnavailable: 'Chưa tải được danh mục cây trồng: {detail}',
   variety: 'Giống',
   markets: 'Thị trường',
   plot: 'Thửa sản xuất',

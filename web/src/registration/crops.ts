@@ -1,27 +1,26 @@
+import type { Crop } from '../../../server/contracts/crops.ts';
 import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { getJson } from '../api/http.ts';
+import { lang } from '../i18n/i18n.ts';
 
-/** The crop catalogue as migration 004 seeds it (code, names, type); the server's table decides, this fills pickers. */
-export const CROPS: readonly CropRule[] = [
-  { code: 'mango', name_vi: 'Xoài', crop_type: 'perennial', min_area_m2: null },
-  { code: 'longan', name_vi: 'Nhãn', crop_type: 'perennial', min_area_m2: null },
-  { code: 'pomelo', name_vi: 'Bưởi', crop_type: 'perennial', min_area_m2: null },
-  { code: 'durian', name_vi: 'Sầu riêng', crop_type: 'perennial', min_area_m2: null },
-  { code: 'coconut', name_vi: 'Dừa', crop_type: 'perennial', min_area_m2: null },
-  { code: 'rice', name_vi: 'Lúa', crop_type: 'annual', min_area_m2: null },
-  { code: 'lotus', name_vi: 'Sen', crop_type: 'annual', min_area_m2: null },
-  { code: 'vegetable', name_vi: 'Rau màu', crop_type: 'annual', min_area_m2: null },
-  { code: 'chili', name_vi: 'Ớt', crop_type: 'annual', min_area_m2: null },
-];
+export type { Crop };
 
-/** English crop names for the English UI. */
-export const CROP_EN: Readonly<Record<string, string>> = {
-  mango: 'Mango',
-  longan: 'Longan',
-  pomelo: 'Pomelo',
-  durian: 'Durian',
-  coconut: 'Coconut',
-  rice: 'Rice',
-  lotus: 'Lotus',
-  vegetable: 'Vegetables',
-  chili: 'Chili',
-};
+let cropsPromise: Promise<readonly Crop[]> | undefined;
+
+/** The crop catalogue from the server's table (GET /api/crops), fetched once per page; a failed fetch is retried next time. */
+export function loadCrops(): Promise<readonly Crop[]> {
+  cropsPromise ??= getJson<{ crops: Crop[] }>('/api/crops').then((r) => r.crops);
+  cropsPromise.catch(() => (cropsPromise = undefined));
+  return cropsPromise;
+}
+
+/** A crop's name in the current language, or its code when the catalogue does not list it. */
+export function cropName(crops: readonly Crop[], code: string): string {
+  const crop = crops.find((c) => c.code === code);
+  return crop ? (lang() === 'vi' ? crop.nameVi : crop.nameEn) : code;
+}
+
+/** The part of a crop the growing-area rules read (server/domain shares them with the registry). */
+export function cropRule(crop: Crop): CropRule {
+  return { code: crop.code, name_vi: crop.nameVi, crop_type: crop.type, min_area_m2: crop.minAreaM2 };
+}

@@ -1,9 +1,9 @@
 import { checkMinimumArea, minimumAreaM2 } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, sendJson } from '../api/http.ts';
-import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
-import { CROP_EN, CROPS } from './crops.ts';
+import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
 
 /** A plot picked for the growing area, as its tile describes it. */
 export type PickedPlot = { id: number; crop: string; area_m2: number; commune_code?: string };
@@ -26,9 +26,18 @@ export class GrowingAreaAssembler {
     h('option', { value: 'export-phc' }, 'export-phc'),
   );
   private message = '';
+  private crops: readonly Crop[] = [];
 
   constructor(private readonly onCreated: (id: number) => void) {
     this.render();
+    // The minimum-area check needs the crop table; it renders again once the table is in.
+    loadCrops().then(
+      (crops) => {
+        this.crops = crops;
+        this.render();
+      },
+      () => undefined,
+    );
   }
 
   toggle(plot: PickedPlot): void {
@@ -45,7 +54,8 @@ export class GrowingAreaAssembler {
     clear(this.element);
     const plots = [...this.plots.values()];
     const cropCode = plots[0]?.crop;
-    const crop = CROPS.find((c) => c.code === cropCode);
+    const row = this.crops.find((c) => c.code === cropCode);
+    const crop = row ? cropRule(row) : undefined;
     const total = plots.reduce((s, p) => s + p.area_m2, 0);
     this.element.append(
       h('h3', {}, t('assembleArea')),
@@ -57,13 +67,7 @@ export class GrowingAreaAssembler {
         h(
           'ul',
           { class: 'legend' },
-          ...plots.map((p) =>
-            h(
-              'li',
-              {},
-              `#${p.id} · ${lang() === 'vi' ? (CROPS.find((c) => c.code === p.crop)?.name_vi ?? p.crop) : (CROP_EN[p.crop] ?? p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
-            ),
-          ),
+          ...plots.map((p) => h('li', {}, `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`)),
         ),
       );
     }

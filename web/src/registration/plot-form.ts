@@ -1,5 +1,5 @@
-import { getJson } from '../api/http.ts';
-import { CROP_EN, CROPS } from './crops.ts';
+import { describeError, getJson } from '../api/http.ts';
+import { loadCrops } from './crops.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { h } from '../ui/dom.ts';
 
@@ -11,12 +11,9 @@ type FarmerOption = { id: number; lookupCode: string; fullName: string | null; h
  */
 export function openPlotForm(initial: Record<string, unknown>, areaM2: number): Promise<Record<string, unknown> | undefined> {
   return new Promise((resolve) => {
-    const crop = h(
-      'select',
-      { name: 'crop', required: true },
-      ...CROPS.map((c) => h('option', { value: c.code }, `${c.name_vi} / ${CROP_EN[c.code] ?? c.code}`)),
-    );
-    crop.value = String(initial.crop ?? 'mango');
+    // The choices come from the server's crop table; until they arrive the plot's own crop is the only one.
+    const wanted = String(initial.crop ?? 'mango');
+    const crop = h('select', { name: 'crop', required: true, 'aria-busy': 'true' }, h('option', { value: wanted }, wanted));
     const variety = h('input', { name: 'variety', value: String(initial.variety ?? ''), maxlength: 100 });
     const planting = h('input', { name: 'planting_date', type: 'date', value: String(initial.planting_date ?? '').slice(0, 10) });
     const harvest = h('input', { name: 'expected_harvest', type: 'date', value: String(initial.expected_harvest ?? '').slice(0, 10) });
@@ -46,6 +43,18 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
       }
     });
     const error = h('p', { class: 'form-error', role: 'alert' });
+    loadCrops().then(
+      (crops) => {
+        const known = crops.some((c) => c.code === wanted);
+        crop.replaceChildren(
+          ...crops.map((c) => h('option', { value: c.code }, `${c.nameVi} / ${c.nameEn}`)),
+          ...(known ? [] : [h('option', { value: wanted }, wanted)]),
+        );
+        crop.value = wanted;
+        crop.removeAttribute('aria-busy');
+      },
+      (failure: unknown) => (error.textContent = t('cropsUnavailable', { detail: describeError(failure) })),
+    );
     const dialog = h('dialog', { class: 'dialog', id: 'plot-form' });
     const form = h(
       'form',
