@@ -8,8 +8,7 @@ const entry = (key: string, sources: string[], z: number, x: number, y: number, 
   z,
   box: tileBounds4326({ z, x, y }, 64),
   bytes: new Uint8Array(size),
-  gzip: new Uint8Array(0),
-  brotli: new Uint8Array(0),
+  encoded: {},
   etag: `"${key}"`,
   shared: true,
 });
@@ -25,6 +24,26 @@ describe('tile cache', () => {
     expect(cache.get('b')).toBeUndefined();
     expect(cache.get('a')).toBeDefined();
     expect(cache.stats().bytes).toBeLessThanOrEqual(3 * 1300);
+  });
+
+  it('counts a coding added to a cached tile, evicts for it, and ignores one added after the tile left', () => {
+    const cache = new TileCache(3 * 1300);
+    const a = entry('a', ['parcels'], 14, 1, 1);
+    cache.set(a);
+    cache.set(entry('b', ['parcels'], 14, 2, 1));
+    const before = cache.stats().bytes;
+    const gz = new Uint8Array(600);
+    (a.encoded as { gzip?: Uint8Array }).gzip = gz;
+    cache.grow(a, gz.byteLength);
+    expect(cache.stats().bytes).toBe(before + 600);
+    // c no longer fits beside a (now 1,600 B + overhead) and b: the oldest, a, goes.
+    cache.set(entry('c', ['parcels'], 14, 3, 1));
+    expect(cache.get('a')).toBeUndefined();
+    const after = cache.stats().bytes;
+    cache.grow(a, 600);
+    expect(cache.stats().bytes).toBe(after);
+    cache.clear();
+    expect(cache.stats().bytes).toBe(0);
   });
 
   it('drops exactly the tiles of the changed sources whose buffered bounds meet a box', () => {

@@ -2,7 +2,7 @@
 // so that a change drops exactly the cached tiles whose buffered bounds meet the changed boxes.
 import { boxesIntersect, type Box } from './tile-coord.ts';
 
-/** A cached tile: raw, gzip and brotli bytes, its strong ETag, and what it depends on. */
+/** A cached tile: raw bytes, the codings compressed so far, its strong ETag, and what it depends on. */
 export type CacheEntry = Readonly<{
   key: string;
   /** Sources whose data is in the tile (one, or the members of a composite). */
@@ -11,8 +11,8 @@ export type CacheEntry = Readonly<{
   /** The tile's bounds plus buffer, EPSG:4326: a change meeting it makes the tile stale. */
   box: Box;
   bytes: Uint8Array;
-  gzip: Uint8Array;
-  brotli: Uint8Array;
+  /** Compressed bytes per content coding, added on first need (see TileCache.grow). */
+  encoded: Readonly<Partial<Record<'gzip' | 'br', Uint8Array>>>;
   etag: string;
   /** Whether every member was rendered in the public scope (shared caches may keep it). */
   shared: boolean;
@@ -21,7 +21,8 @@ export type CacheEntry = Readonly<{
 // Map and key overhead per entry, so ten thousand empty tiles still count.
 const ENTRY_OVERHEAD = 200;
 
-const sizeOf = (e: CacheEntry) => e.bytes.byteLength + e.gzip.byteLength + e.brotli.byteLength + e.key.length * 2 + ENTRY_OVERHEAD;
+const sizeOf = (e: CacheEntry) =>
+  e.bytes.byteLength + (e.encoded.gzip?.byteLength ?? 0) + (e.encoded.br?.byteLength ?? 0) + e.key.length * 2 + ENTRY_OVERHEAD;
 
 /** Counters for the benchmark and /tiles diagnostics. */
 export type CacheStats = { entries: number; bytes: number; hits: number; misses: number; evictions: number; invalidations: number };
@@ -61,6 +62,20 @@ export class TileCache {
       if (!set) this.bySource.set(s, (set = new Set()));
       set.add(entry.key);
     }
+    this.evict();
+  }
+
+  /**
+   * Counts bytes just added to a cached entry (a new compressed coding) and evicts beyond the
+   * budget; nothing to count when the entry has already left the cache.
+   */
+  grow(entry: CacheEntry, bytes: number): void {
+    if (this.entries.get(entry.key) !== entry) return;
+    this.used += bytes;
+    this.evict();
+  }
+
+  private evict(): void {
     for (const oldest of this.entries.keys()) {
       if (this.used <= this.maxBytes) break;
       this.remove(oldest);

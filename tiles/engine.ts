@@ -2,8 +2,8 @@
 // it for tiles and TileJSON facts and feeds it change notifications; it never sees HTTP.
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
-import { brotliCompress as brotliCallback, constants as zlib, gzip as gzipCallback } from 'node:zlib';
-import { TileCache, type CacheStats } from './cache.ts';
+import { brotliCompress as brotliCallback, brotliCompressSync, constants as zlib, gzip as gzipCallback, gzipSync } from 'node:zlib';
+import { TileCache, type CacheEntry, type CacheStats } from './cache.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
 import { BUFFER, TileError, type EncoderKind, type Scope, type TileCapabilities, type TileDb, type TileViewer } from './layer.ts';
 import { RenderLimiter } from './limiter.ts';
@@ -13,9 +13,15 @@ import { tileBounds4326, tileKey, type Box, type TileCoord } from './tile-coord.
 const gzip = promisify(gzipCallback);
 const brotli = promisify(brotliCallback);
 
-// Quality 4: about gzip's speed on a 20 KB tile and still 10–20 % smaller; both run on the thread
-// pool, side by side, once per cache fill.
+// Quality 4: about gzip's speed on a 20 KB tile and still 10–20 % smaller. A tile is compressed
+// in a coding the first time a client asks for that coding, and kept with it: browsers all send
+// "br", so a miss pays for one compression, not two.
 const BROTLI = { params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_GENERIC } };
+const GZIP = { level: 6 };
+// Below this size a tile is compressed on the main thread: a typical 11 KB z16 tile takes 0.1–0.3 ms
+// that way, while the thread-pool path (a zlib stream per call, two thread hops) added over a
+// millisecond to each cold tile. Larger tiles go to the thread pool so one does not stall the rest.
+const SYNC_COMPRESS_BYTES = 48 * 1024;
 
 /** How the engine runs; every field has a sensible default from the database's capabilities. */
 export type TileEngineOptions = {
@@ -30,8 +36,6 @@ export type TileEngineOptions = {
    * is refused at once. Both refusals are OVERLOADED (503 with Retry-After).
    */
   maxWaitMs?: number;
-  /** Per-tile statement timeout on a server PostgreSQL, ms (default 10 s). */
-  statementTimeoutMs?: number;
   /** Force an encoder (tests compare both); default in-database when the database has ST_AsMVT. */
   encoder?: EncoderKind;
   /** Where invalid notifications and background failures are reported. */
@@ -41,14 +45,17 @@ export type TileEngineOptions = {
 /** A change notification as the tile_changes channel carries it (data/migrations/005). */
 export type TileChange = { table: string; version: number; boxes: Box[] };
 
+/** A compressed content coding a tile can be sent in. */
+export type TileCoding = 'gzip' | 'br';
+
 /**
- * A tile ready to send: raw, gzip and brotli bytes (empty for an empty tile) and a strong ETag.
- * A cache hit returns the very object stored at fill time, so callers may memoise per result.
+ * A tile ready to send: raw bytes (empty for an empty tile), a strong ETag, and the codings
+ * compressed so far (always the one the request asked for). A cache hit returns the very object
+ * stored at fill time, so callers may memoise per result.
  */
 export type TileResult = Readonly<{
   bytes: Uint8Array;
-  gzip: Uint8Array;
-  brotli: Uint8Array;
+  encoded: Readonly<Partial<Record<TileCoding, Uint8Array>>>;
   etag: string;
   /** True when every member was rendered in the public scope, so shared caches may keep it. */
   shared: boolean;
@@ -80,7 +87,7 @@ export class TileEngine {
   private readonly versions = new Map<string, number>();
   private readonly extents = new Map<string, { version: number; box: Box }>();
   private readonly log: (message: string) => void;
-  private readonly timeoutMs: number;
+  private readonly compressing = new WeakMap<TileResult, Partial<Record<TileCoding, Promise<void>>>>();
 
   private constructor(
     private readonly db: TileDb,
@@ -95,7 +102,6 @@ export class TileEngine {
     const concurrency = options.concurrency ?? Math.max(1, caps.maxConnections);
     this.limiter = new RenderLimiter({ concurrency, queueLimit: options.queueLimit ?? 20_000, maxWaitMs: options.maxWaitMs ?? 30_000 });
     this.log = options.log ?? (() => undefined);
-    this.timeoutMs = options.statementTimeoutMs ?? 10_000;
     for (const id of catalog.sources.keys()) this.versions.set(id, version);
   }
 
@@ -142,8 +148,17 @@ export class TileEngine {
     return ids;
   }
 
-  /** A tile of one source or the concatenation of several (each member cached on its own). */
-  async tile(ids: readonly string[], coord: TileCoord, viewer: TileViewer): Promise<TileResult> {
+  /**
+   * A tile of one source or the concatenation of several (each member cached on its own), with
+   * `coding` among its encodings when one is asked for and the tile is not empty.
+   */
+  async tile(ids: readonly string[], coord: TileCoord, viewer: TileViewer, coding?: TileCoding): Promise<TileResult> {
+    const result = await this.uncompressed(ids, coord, viewer);
+    if (coding && result.bytes.length && !result.encoded[coding]) await this.encode(result, coding);
+    return result;
+  }
+
+  private uncompressed(ids: readonly string[], coord: TileCoord, viewer: TileViewer): Promise<TileResult> {
     // A composite spans its members' zooms; a member beyond its own maxzoom simply adds no layer.
     const max = Math.max(...ids.map((id) => this.source(id).config.maxzoom));
     if (coord.z > max) throw new TileError('TILE_OUT_OF_RANGE', `${ids.join(',')} has no zoom beyond ${max}.`);
@@ -164,23 +179,17 @@ export class TileEngine {
     );
   }
 
-  /** Renders one tile with no cache (tests, benchmark); goes through the limiter and timeout like any render. */
+  /**
+   * Renders one tile with no cache (tests, benchmark); goes through the limiter like any render.
+   * One statement per tile: the statement timeout and JIT setting belong to the connections the
+   * engine was given (see TileDb), not to a SET LOCAL round trip per tile.
+   */
   async render(id: string, coord: TileCoord, scope: Scope, encoder: EncoderKind = this.encoder): Promise<Uint8Array> {
     const source = this.source(id);
     if (!source.band(coord.z)) return EMPTY_TILE;
     return this.limiter.run(async () => {
       await source.generalizedFor(coord.z)?.ensure(this.db, tileBounds4326(coord, BUFFER));
       try {
-        if (this.caps.kind === 'postgres' && this.db.transaction) {
-          return await this.db.transaction(async (tx) => {
-            // JIT off: the sliver filter's subplan inflates the cost estimate past jit_above_cost, and
-            // compiling the query took 1.3 s on a z14 parcels tile that runs in 0.15 s without.
-            await tx.query(`SELECT set_config('statement_timeout', $1, true), set_config('jit', 'off', true)`, [
-              String(Math.max(0, Math.floor(this.timeoutMs))),
-            ]);
-            return source.render(tx, coord, scope, encoder);
-          });
-        }
         return await source.render(this.db, coord, scope, encoder);
       } catch (error) {
         if ((error as { code?: string }).code === '57014')
@@ -284,13 +293,8 @@ export class TileEngine {
     const before = sources.map((s) => this.epochs.get(s) ?? 0);
     const promise = (async () => {
       const bytes = await make();
-      const [zipped, brotlied] = bytes.length
-        ? (await Promise.all([gzip(bytes, { level: 6 }), brotli(bytes, BROTLI)])).map(
-            (b) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength),
-          )
-        : [EMPTY_TILE, EMPTY_TILE];
       const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
-      const entry = { key, sources, z: coord.z, box: tileBounds4326(coord, BUFFER), bytes, gzip: zipped!, brotli: brotlied!, etag, shared };
+      const entry = { key, sources, z: coord.z, box: tileBounds4326(coord, BUFFER), bytes, encoded: {}, etag, shared };
       // A change arrived while this tile was drawn: serve it to whoever waited, but do not keep it.
       if (sources.every((s, i) => (this.epochs.get(s) ?? 0) === before[i])) this.cache.set(entry);
       return entry;
@@ -302,6 +306,27 @@ export class TileEngine {
     };
     promise.then(done, done);
     return promise;
+  }
+
+  /** Compresses a tile in one coding once, however many requests ask at the same time, and keeps it with the tile. */
+  private encode(result: TileResult, coding: TileCoding): Promise<void> {
+    let pending = this.compressing.get(result);
+    if (!pending) this.compressing.set(result, (pending = {}));
+    return (pending[coding] ??= (async () => {
+      const small = result.bytes.byteLength <= SYNC_COMPRESS_BYTES;
+      const out =
+        coding === 'br'
+          ? small
+            ? brotliCompressSync(result.bytes, BROTLI)
+            : await brotli(result.bytes, BROTLI)
+          : small
+            ? gzipSync(result.bytes, GZIP)
+            : await gzip(result.bytes, GZIP);
+      const bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      // The engine made every TileResult; only it adds codings, and the cache counts the new bytes.
+      (result.encoded as Partial<Record<TileCoding, Uint8Array>>)[coding] = bytes;
+      this.cache.grow(result as CacheEntry, bytes.byteLength);
+    })());
   }
 
   private drop(sources: readonly string[], boxes: readonly Box[], maxZoom = Infinity): void {

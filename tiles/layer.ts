@@ -39,9 +39,13 @@ export interface TileQueryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
 }
 
-/** The database as the engine sees it: queries, and transactions when the database has them. */
+/**
+ * The database as the engine sees it: queries, and transactions when the database has them. On a
+ * server PostgreSQL, give the engine connections that carry a statement timeout and `jit = off`:
+ * each tile is then one statement and one round trip.
+ */
 export interface TileDb extends TileQueryable {
-  /** Runs fn inside BEGIN … COMMIT (used for the per-tile statement timeout and generalized-table builds). */
+  /** Runs fn inside BEGIN … COMMIT (generalized-table builds). */
   transaction?<T>(fn: (tx: TileQueryable) => Promise<T>): Promise<T>;
 }
 

@@ -28,11 +28,25 @@ export type Capabilities = Readonly<{
 /** A notification delivered after the sending transaction committed. */
 export type NotificationHandler = (payload: string) => void;
 
-/** The one database interface of the app: a pg pool or the embedded PGlite behind it. */
-export interface Db extends Queryable {
+/** Statements and transactions on connections of one kind: the app's pool or a session pool. */
+export interface SessionDb extends Queryable {
   readonly capabilities: Capabilities;
   /** Runs fn inside BEGIN … COMMIT; any throw rolls back. Nothing else interleaves on the embedded database. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+/** Session settings by name, e.g. { statement_timeout: '10000', jit: 'off' }. */
+export type SessionSettings = Readonly<Record<string, string>>;
+
+/** The one database interface of the app: a pg pool or the embedded PGlite behind it. */
+export interface Db extends SessionDb {
+  /**
+   * Connections whose sessions start with these settings, for work that needs its own limits on
+   * every statement (tiles: a short statement timeout and no JIT) without a SET LOCAL round trip
+   * per statement. One pool per distinct settings, closed with the database. The embedded database
+   * has one connection and no statement timeout or JIT: it answers with itself.
+   */
+  withSession(settings: SessionSettings): SessionDb;
   /** Subscribes to LISTEN channel; the returned function unsubscribes. */
   listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
   close(): Promise<void>;

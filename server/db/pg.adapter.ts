@@ -1,5 +1,15 @@
 import pg from 'pg';
-import { DatabaseSetupError, probeCapabilities, type Db, type NotificationHandler, type Queryable, type QueryResult } from './db.ts';
+import {
+  DatabaseSetupError,
+  probeCapabilities,
+  type Capabilities,
+  type Db,
+  type NotificationHandler,
+  type Queryable,
+  type QueryResult,
+  type SessionDb,
+  type SessionSettings,
+} from './db.ts';
 
 // Same value types as the embedded adapter: bigint and numeric as JS numbers (ids and areas fit
 // in 2^53), dates as 'YYYY-MM-DD' strings so no time zone shifts a planting date.
@@ -88,22 +98,77 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   }
   await probe.end();
 
-  // Leave room for other clients and the LISTEN connection: at most a quarter of the server's slots.
+  // Leave room for other clients and the LISTEN connection: each pool (the app's, and one per
+  // distinct session settings, in practice the tiles') holds at most a quarter of the server's slots.
   const poolSize = Math.max(2, Math.min(options.maxPool ?? 20, Math.floor(maxConnections / 4)));
-  const pool = new pg.Pool({
-    connectionString: url,
-    types,
-    max: poolSize,
-    connectionTimeoutMillis: 10_000,
-    statement_timeout: options.statementTimeoutMs ?? 30_000,
-    application_name: 'ban-do-so',
-  });
-  // An idle client that loses its connection must not crash the process.
-  pool.on('error', () => undefined);
+  const openPool = (settings: SessionSettings = {}): pg.Pool => {
+    // statement_timeout has its own startup parameter in pg; every other setting goes in `options`.
+    const { statement_timeout: timeout, ...rest } = settings;
+    const startup = Object.entries(rest)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' ');
+    const pool = new pg.Pool({
+      connectionString: url,
+      types,
+      max: poolSize,
+      connectionTimeoutMillis: 10_000,
+      statement_timeout: timeout !== undefined ? Number(timeout) : (options.statementTimeoutMs ?? 30_000),
+      application_name: 'ban-do-so',
+      ...(startup ? { options: startup } : {}),
+    });
+    // An idle client that loses its connection must not crash the process.
+    pool.on('error', () => undefined);
+    return pool;
+  };
+  const pool = openPool();
 
   const run = async <R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
     const result = await client.query(sql, params as unknown[] | undefined);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+  };
+
+  const onPool = (p: pg.Pool, capabilities: Capabilities): SessionDb => ({
+    capabilities,
+    query: (sql, params) => run(p, sql, params),
+    exec: async (sql) => void (await p.query(sql)),
+    async transaction(fn) {
+      const client = await p.connect();
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          query: (s, q) => run(client, s, q),
+          exec: async (s) => void (await client.query(s)),
+        };
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  });
+
+  const sessions = new Map<string, { pool: pg.Pool; db: SessionDb }>();
+  const withSession = (settings: SessionSettings): SessionDb => {
+    const entries = Object.entries(settings).sort(([a], [b]) => a.localeCompare(b));
+    for (const [name, value] of entries) {
+      // Sent in the startup packet: names and values come from code, never from user input.
+      const bad = name === 'statement_timeout' ? !/^\d{1,9}$/.test(value) : !/^[A-Za-z0-9_.]+$/.test(value);
+      if (!/^[a-z_][a-z0-9_.]*$/.test(name) || bad) {
+        throw new Error(`invalid session setting ${JSON.stringify(name)} = ${JSON.stringify(value)}`);
+      }
+    }
+    const key = JSON.stringify(entries);
+    let session = sessions.get(key);
+    if (!session) {
+      const p = openPool(Object.fromEntries(entries));
+      session = { pool: p, db: onPool(p, db.capabilities) };
+      sessions.set(key, session);
+    }
+    return session.db;
   };
 
   const listeners = new Map<string, Set<NotificationHandler>>();
@@ -124,32 +189,14 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     listenClient = client;
   };
 
+  const capabilities = await probeCapabilities(
+    { query: (q, p) => run(pool, q, p), exec: async (q) => void (await pool.query(q)) },
+    'postgres',
+    poolSize,
+  );
   const db: Db = {
-    capabilities: await probeCapabilities(
-      { query: (s, p) => run(pool, s, p), exec: async (s) => void (await pool.query(s)) },
-      'postgres',
-      poolSize,
-    ),
-    query: (sql, params) => run(pool, sql, params),
-    exec: async (sql) => void (await pool.query(sql)),
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const tx: Queryable = {
-          query: (s, p) => run(client, s, p),
-          exec: async (s) => void (await client.query(s)),
-        };
-        const result = await fn(tx);
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    ...onPool(pool, capabilities),
+    withSession,
     async listen(channel, handler) {
       let set = listeners.get(channel);
       if (!set) {
@@ -166,7 +213,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     async close() {
       closed = true;
       await listenClient?.end().catch(() => undefined);
-      await pool.end();
+      await Promise.all([pool, ...[...sessions.values()].map((x) => x.pool)].map((p) => p.end()));
     },
   };
   return db;

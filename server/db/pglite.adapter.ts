@@ -79,6 +79,9 @@ export async function openPgliteDb(options: PgliteOptions): Promise<Db> {
           throw error;
         }
       }),
+    // One connection, no statement timeout worth having (a cancelled query would stall the queue
+    // anyway) and no JIT: session settings have nothing to change here.
+    withSession: () => db,
     async listen(channel, handler) {
       const unsubscribe = await queue.run(() => pg.listen(channel, handler));
       return () => queue.run(() => unsubscribe());

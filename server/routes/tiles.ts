@@ -94,8 +94,8 @@ export function preferredCoding(header: string | string[] | undefined): Coding {
 type Prepared = {
   headers: Record<string, string>;
   raw: Buffer;
-  gzip: Buffer;
-  brotli: Buffer;
+  /** Views of the compressed codings, made when first sent. */
+  encoded: Partial<Record<'gzip' | 'br', Buffer>>;
 };
 
 const prepared = new WeakMap<TileResult, Prepared>();
@@ -112,8 +112,7 @@ function prepare(result: TileResult): Prepared {
         vary: 'Accept-Encoding',
       },
       raw: view(result.bytes),
-      gzip: view(result.gzip),
-      brotli: view(result.brotli),
+      encoded: {},
     };
     prepared.set(result, p);
   }
@@ -208,10 +207,11 @@ async function sendTile(
   const { source, z, x } = request.params;
   // .mvt and .pbf are accepted as in other tile servers' URLs.
   const y = request.params.y.replace(/\.(mvt|pbf)$/, '');
+  const coding = preferredCoding(request.headers['accept-encoding']);
   let result;
   try {
     const ids = engine.resolve(source);
-    result = await engine.tile(ids, parseTileCoord(z, x, y), viewerOf(request));
+    result = await engine.tile(ids, parseTileCoord(z, x, y), viewerOf(request), coding === 'identity' ? undefined : coding);
   } catch (error) {
     // The shared handler's Retry-After is a constant; the limiter knows how long the queue is.
     if (error instanceof TileError && error.code === 'OVERLOADED') {
@@ -225,8 +225,7 @@ async function sendTile(
   if (matches(request.headers['if-none-match'], result.etag)) return reply.status(304).send();
   if (result.bytes.length === 0) return reply.status(204).send();
   reply.type(MVT);
-  const coding = preferredCoding(request.headers['accept-encoding']);
-  if (coding === 'br') return reply.header('content-encoding', 'br').send(p.brotli);
-  if (coding === 'gzip') return reply.header('content-encoding', 'gzip').send(p.gzip);
-  return reply.send(p.raw);
+  if (coding === 'identity') return reply.send(p.raw);
+  const body = (p.encoded[coding] ??= view(result.encoded[coding]!));
+  return reply.header('content-encoding', coding).send(body);
 }

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
-import { openTileService, type TileService } from '../../server/tile-service.ts';
+import { openTileService, TILE_SESSION, type TileService } from '../../server/tile-service.ts';
 import { TileEngine, tileRange, type TileCoord } from '../../tiles/index.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { openTestDb, testDbKind } from '../helpers/test-db.ts';
 
 let db: Db;
 let service: TileService;
@@ -83,4 +83,39 @@ describe('overload policy', () => {
       await busy.close();
     }
   });
+
+  it.runIf(testDbKind === 'postgres')(
+    'tiles run on connections carrying their own statement timeout and no JIT; a tile past the timeout is a 503',
+    async () => {
+      const session = db.withSession(TILE_SESSION);
+      const settings = `SELECT current_setting('statement_timeout') AS timeout, current_setting('jit') AS jit`;
+      expect((await session.query(settings)).rows[0]).toEqual({ timeout: '10s', jit: 'off' });
+      // The app's own connections keep theirs: the tile settings are not leaked into the shared pool.
+      expect((await db.query(settings)).rows[0]).toMatchObject({ timeout: '30s' });
+      expect(db.withSession({ jit: 'off', statement_timeout: '10000' })).toBe(session);
+      expect(() => db.withSession({ statement_timeout: '1; DROP TABLE parcels' })).toThrow(/invalid session setting/);
+
+      // A 1 ms timeout: the engine's data-version read goes to the app's pool, every tile to the hurried session.
+      const hurried = db.withSession({ statement_timeout: '1', jit: 'off' });
+      const engine = await TileEngine.open(
+        { query: (sql, params) => (/data_version_seq/.test(sql) ? db.query(sql, params) : hurried.query(sql, params)) },
+        db.capabilities,
+        { cacheBytes: 0 },
+      );
+      const busy = await buildApp(
+        { config: loadConfig({}), db, ready: { value: true }, tiles: { engine, close: async () => undefined, warm: () => undefined } },
+        { logger: false },
+      );
+      try {
+        // The whole sample city in one z12 composite tile: far more than a millisecond of work.
+        const t = tileRange([centre[0], centre[1], centre[0], centre[1]], 12);
+        const res = await busy.inject({ url: `/tiles/parcels,landuse/12/${t.minX}/${t.minY}` });
+        expect(res.statusCode).toBe(503);
+        expect(res.json().code).toBe('OVERLOADED');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      } finally {
+        await busy.close();
+      }
+    },
+  );
 });

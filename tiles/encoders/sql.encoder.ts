@@ -25,8 +25,10 @@ SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM
 ) q WHERE q.geom IS NOT NULL`;
   }
   // OFFSET 0 keeps the planner from pasting ST_AsMVTGeom into each of the five places g is read.
-  // Polygon parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the JS path; one large part (the usual case) costs an ST_Area and an ST_Perimeter.
-  const keep = (g: string) => `ST_Area(${g}) >= ${MIN_PART_AREA} AND 2 * ST_Area(${g}) >= ${MIN_PART_WIDTH} * ST_Perimeter(${g})`;
+  // Polygon parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the JS path: area ≥ 128 and
+  // 2 × area ≥ 4 × perimeter, written so one large part (the usual case) costs one ST_Area and one
+  // ST_Perimeter (PostgreSQL does not share the two ST_Area calls of the plain form).
+  const keep = (g: string) => `ST_Area(${g}) >= GREATEST(${MIN_PART_AREA}, ${MIN_PART_WIDTH / 2} * ST_Perimeter(${g}))`;
   return `${srcCte}
 SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM (
   SELECT "__id"${props},

@@ -5,6 +5,7 @@ import { currentUser, type SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
+import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { formatViewState, parseViewState, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
@@ -112,6 +113,9 @@ async function boot(): Promise<void> {
     const group = (layer.metadata as Record<string, string> | undefined)?.['bando:group'];
     if (group && group in visible) layer.layout = { ...(layer.layout ?? {}), visibility: visible[group] ? 'visible' : 'none' } as never;
   }
+  // So is the land-use map it names (hiện trạng or quy hoạch): the tiles carry both, one is drawn.
+  const landUseMap = resolveLandUseMap(landUseMapsOf(style), initial.landuse);
+  if (landUseMap) selectLandUseMapInStyle(style, landUseMap.id);
 
   const handle: MapHandle = await createMap(mapEl, style, initial);
   mapEl.querySelector('.map-loading')?.remove();
@@ -120,6 +124,7 @@ async function boot(): Promise<void> {
   // The browser tests (and anyone debugging in the field) read the map from here.
   (window as unknown as { __bando: unknown }).__bando = { map, control, handle };
   const opacity: Record<string, number> = { ...initial.opacity };
+  const panelState = { visible, opacity, landuse: initial.landuse };
   map.once('load', () => {
     for (const [group, value] of Object.entries(opacity)) control.setOpacity(group, value);
   });
@@ -133,6 +138,7 @@ async function boot(): Promise<void> {
       bearing: map.getBearing(),
       layers: groups.filter((g) => visible[g.id]).map((g) => g.id),
       opacity,
+      landuse: panelState.landuse,
       ...(selection ? { selection } : {}),
       lang: lang(),
     };
@@ -142,7 +148,7 @@ async function boot(): Promise<void> {
   };
   map.on('moveend', writeUrl);
 
-  const layerPanel = new LayerPanel(style, groups, control, { visible, opacity }, writeUrl);
+  const layerPanel = new LayerPanel(style, groups, control, panelState, writeUrl);
   const select = (feature: PickedFeature | undefined) => {
     selection = feature && feature.id !== undefined ? { group: feature.group, id: String(feature.id) } : undefined;
     control.highlight(feature?.group, feature?.id);
