@@ -7,6 +7,7 @@ import { ogcRoutes } from './routes/ogc.ts';
 import { healthRoutes } from './routes/health.ts';
 import { landUseCodeRoutes } from './routes/land-use-codes.ts';
 import { cropRoutes } from './routes/crops.ts';
+import { landUseMapRoutes } from './routes/landuse-maps.ts';
 import { styleRoutes } from './routes/style.ts';
 import { webRoutes } from './routes/web.ts';
 import { tileRoutes } from './routes/tiles.ts';
@@ -50,6 +51,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(async (scope) => authRoutes(scope, ctx));
   await app.register(async (scope) => landUseCodeRoutes(scope, ctx));
   await app.register(async (scope) => cropRoutes(scope, ctx));
+  await app.register(async (scope) => landUseMapRoutes(scope, ctx));
   await app.register(async (scope) => styleRoutes(scope, ctx));
   await app.register(async (scope) => importRoutes(scope, ctx));
   await app.register(async (scope) => exportRoutes(scope, ctx));

@@ -79,6 +79,36 @@ describe('the generated map style', () => {
     expect(style.layers.filter((l) => l.id.startsWith('parcels-')).every((l) => (l.minzoom ?? 0) >= 13)).toBe(true);
   });
 
+  it('draws one land-use map at a time: the current status map, filtered by the map id every landuse tile carries', () => {
+    const map = (id: number, kind: 'status' | 'plan', current: boolean) => ({
+      id,
+      kind,
+      name: `${kind} ${id}`,
+      year: 2020 + id,
+      periodTo: null,
+      decisionNo: null,
+      current,
+    });
+    const maps = [map(3, 'status', true), map(1, 'status', false), map(2, 'plan', true)];
+    const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes, landUseMaps: maps });
+    expect(validateStyleMin(style)).toEqual([]);
+    expect((style.metadata as Record<string, unknown>)['bando:landuseMaps']).toEqual(maps);
+    const filters = Object.fromEntries(
+      style.layers.filter((l) => l.id.startsWith('landuse-')).map((l) => [l.id, 'filter' in l ? l.filter : undefined]),
+    );
+    expect(filters).toEqual({
+      'landuse-fill': ['==', ['get', 'map_id'], 3],
+      'landuse-line': ['==', ['get', 'map_id'], 3],
+      'landuse-highlight': ['==', ['id'], -1],
+    });
+    // With no status map the current plan is shown; with no maps at all, nothing is filtered.
+    const planOnly = buildStyle({ origin: 'http://x', sources: all, landUse: codes, landUseMaps: [map(2, 'plan', true)] });
+    expect((planOnly.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toEqual(['==', ['get', 'map_id'], 2]);
+    const none = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
+    expect((none.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toBeUndefined();
+    expect((none.metadata as Record<string, unknown>)['bando:landuseMaps']).toEqual([]);
+  });
+
   it('declares only the groups the tile server has, with their default visibility', () => {
     const style = buildStyle({ origin: 'http://x', sources: { roads: tj('roads'), parcels: tj('parcels') }, landUse: [] });
     expect((style.metadata as Record<string, unknown>)['bando:groups']).toEqual([

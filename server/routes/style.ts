@@ -9,7 +9,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/index.ts';
 import { sendCachedJson } from './cached-json.ts';
+import type { LandUseMap } from '../contracts/landuse-maps.ts';
 import { readLandUseCodes, type LandUseCode } from './land-use-codes.ts';
+import { readLandUseMaps } from './landuse-maps.ts';
 
 /** The part of a TileJSON 3.0.0 document the style needs. */
 export type TileJson = {
@@ -70,7 +72,25 @@ type StyleInput = {
   landUse: readonly LandUseCode[];
   /** One label point per current ward and commune (a polygon cut into tiles would be named once per tile). */
   adminLabels?: FeatureCollection<Point, { name: string; level: string; code: string }> | undefined;
+  /** The land-use maps; the landuse layers show one at a time, the current status map first. */
+  landUseMaps?: readonly LandUseMap[] | undefined;
 };
+
+/**
+ * The land-use map shown when a link names none: the current status map (hiện trạng), else the
+ * current plan, else the first listed.
+ */
+export function defaultLandUseMap(maps: readonly LandUseMap[]): LandUseMap | undefined {
+  return maps.find((m) => m.kind === 'status' && m.current) ?? maps.find((m) => m.current) ?? maps[0];
+}
+
+/**
+ * Keeps one land-use map's areas: the landuse tiles carry every map (status and plan overlap
+ * everywhere), so without this filter both are painted over each other. `map_id` is in every band.
+ */
+export function landUseMapFilter(mapId: number): ExpressionSpecification {
+  return ['==', ['get', 'map_id'], mapId];
+}
 
 /** The GeoJSON source of the units' label points. */
 export const ADMIN_LABELS_SOURCE = 'admin-labels';
@@ -406,6 +426,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
     return g.id;
   };
 
+  const shownMap = defaultLandUseMap(input.landUseMaps ?? []);
   const layers: LayerSpecification[] = [{ id: 'background', type: 'background', paint: { 'background-color': '#F4F1EA' } }];
   // Fills and lines first, in group order; labels and highlights above every geometry.
   const labels: LayerSpecification[] = [];
@@ -420,6 +441,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
     const visibility = g.visible ? 'visible' : 'none';
     for (const layer of groupLayers(g.id, fill)) {
       const full = { ...layer, ...common, layout: { ...(layer.layout ?? {}), visibility } } as LayerSpecification;
+      if (g.id === 'landuse' && shownMap && full.type !== 'background') full.filter = landUseMapFilter(shownMap.id);
       // Ward and commune names come from one point per unit (ADMIN_LABELS_SOURCE), not once per tile piece.
       if (layer.id === 'admin-label' && input.adminLabels) {
         sources[ADMIN_LABELS_SOURCE] = { type: 'geojson', data: input.adminLabels };
@@ -446,6 +468,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
     metadata: {
       'bando:groups': available.map((g) => ({ id: g.id, basemap: g.basemap, visible: g.visible })),
       'bando:bounds': parcels?.bounds ?? null,
+      ...(input.sources.landuse ? { 'bando:landuseMaps': input.landUseMaps ?? [] } : {}),
     },
     center: [center[0], center[1]],
     zoom: center[2] ?? DEFAULT_CENTER[2],
@@ -499,6 +522,7 @@ export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promis
       composites: { shown, hidden },
       landUse: await readLandUseCodes(ctx.db),
       adminLabels: sources.admin ? await readAdminLabels(ctx.db) : undefined,
+      landUseMaps: sources.landuse ? await readLandUseMaps(ctx.db) : undefined,
     });
     return sendCachedJson(request, reply, JSON.stringify(style), 'no-cache');
   });

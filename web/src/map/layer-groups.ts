@@ -1,4 +1,5 @@
 import type { LayerSpecification, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { landUseLayers, landUseMapFilter } from './landuse-maps.ts';
 
 /** A group of style layers the panel turns on and off together (one tile source). */
 export type LayerGroup = { id: string; basemap: boolean; visible: boolean };
@@ -67,6 +68,13 @@ export class LayerControl {
       for (const [prop, value] of Object.entries(this.base.get(layer.id) ?? {})) {
         this.map.setPaintProperty(layer.id, prop as Parameters<MapLibreMap['setPaintProperty']>[1], value * factor);
       }
+    }
+  }
+
+  /** Shows one land-use map in the landuse layers (the tiles carry every map; only this one's areas are drawn). */
+  setLandUseMap(mapId: number): void {
+    for (const layer of landUseLayers(this.style)) {
+      if (this.map.getLayer(layer.id)) this.map.setFilter(layer.id, landUseMapFilter(mapId));
     }
   }
 

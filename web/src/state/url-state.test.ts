@@ -35,6 +35,32 @@ describe('the view in the URL hash', () => {
     expect(parseViewState('#c=a,b,c&s=:5')).toEqual({ opacity: {} });
   });
 
+  it('carries the land-use map: a kind for its current map, an id for an older one, the current status map left out', () => {
+    expect(parseViewState('#lu=plan').landuse).toEqual({ kind: 'plan' });
+    expect(parseViewState('#c=105.6,10.4,14&lu=status:12').landuse).toEqual({ kind: 'status', id: 12 });
+    expect(formatViewState({ opacity: {}, landuse: { kind: 'plan' } })).toBe('#lu=plan');
+    expect(formatViewState({ opacity: {}, landuse: { kind: 'plan', id: 4 } })).toBe('#lu=plan:4');
+    expect(formatViewState({ opacity: {}, landuse: { kind: 'status', id: 3 } })).toBe('#lu=status:3');
+    expect(formatViewState({ opacity: {}, landuse: { kind: 'status' } })).toBe('');
+    const hash = '#c=105.63310,10.46010,15&l=landuse,parcels&lu=plan:2';
+    expect(formatViewState(parseViewState(hash))).toBe(hash);
+  });
+
+  it('drops a malformed land-use map', () => {
+    for (const bad of [
+      '#lu=',
+      '#lu=zoning',
+      '#lu=plan:',
+      '#lu=plan:0',
+      '#lu=plan:-1',
+      '#lu=plan:1e3',
+      '#lu=plan:12345678901',
+      '#lu=PLAN',
+      '#lu=plan:2:3',
+    ])
+      expect(parseViewState(bad).landuse, bad).toBeUndefined();
+  });
+
   it('keeps an empty layer list (everything switched off) apart from "defaults"', () => {
     expect(parseViewState('#l=').layers).toEqual([]);
     expect(parseViewState('#c=105,10,12').layers).toBeUndefined();

@@ -1,8 +1,10 @@
 /**
  * The view a link shares, kept in the URL hash so copying the address bar is enough:
- *   #c=105.63310,10.46010,15.2&l=parcels,zones&o=zones:60&s=parcels:123&lang=en
+ *   #c=105.63310,10.46010,15.2&l=parcels,zones&o=zones:60&lu=plan&s=parcels:123&lang=en
  * c = longitude, latitude, zoom[, bearing]; l = visible layer groups (omitted: the defaults);
- * o = opacity per group in percent (only those not at 100); s = the selected feature; lang = language.
+ * o = opacity per group in percent (only those not at 100); lu = the land-use map shown, `status`
+ * (hiện trạng, the default, omitted) or `plan` (quy hoạch), each meaning that kind's current map,
+ * with `:id` for an older one (`lu=plan:4`); s = the selected feature; lang = language.
  */
 export type ViewState = {
   center?: [number, number];
@@ -13,11 +15,14 @@ export type ViewState = {
   /** Opacity per group, 0–1; groups not listed are at 1. */
   opacity: Record<string, number>;
   selection?: { group: string; id: string };
+  /** The land-use map shown: a kind, and a map id when it is not that kind's current map. */
+  landuse?: { kind: 'status' | 'plan'; id?: number };
   lang?: 'vi' | 'en';
 };
 
 const GROUP = /^[a-z_]{1,32}$/;
 const FEATURE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const LAND_USE_MAP = /^(status|plan)(?::([1-9][0-9]{0,8}))?$/;
 
 function finite(text: string | undefined): number | undefined {
   if (text === undefined || text.trim() === '') return undefined;
@@ -60,6 +65,8 @@ export function parseViewState(hash: string): ViewState {
     const id = s.slice(at + 1);
     if (at > 0 && GROUP.test(group) && FEATURE_ID.test(id)) state.selection = { group, id };
   }
+  const lu = LAND_USE_MAP.exec(params.get('lu') ?? '');
+  if (lu) state.landuse = lu[2] ? { kind: lu[1] as 'status' | 'plan', id: Number(lu[2]) } : { kind: lu[1] as 'status' | 'plan' };
   const lang = params.get('lang');
   if (lang === 'vi' || lang === 'en') state.lang = lang;
   return state;
@@ -78,6 +85,8 @@ export function formatViewState(state: ViewState): string {
     .filter(([, v]) => v < 0.995)
     .map(([g, v]) => `${g}:${Math.round(v * 100)}`);
   if (opacity.length) parts.push(`o=${opacity.join(',')}`);
+  const lu = state.landuse;
+  if (lu && (lu.kind !== 'status' || lu.id !== undefined)) parts.push(`lu=${lu.kind}${lu.id !== undefined ? `:${lu.id}` : ''}`);
   if (state.selection) parts.push(`s=${state.selection.group}:${state.selection.id}`);
   if (state.lang && state.lang !== 'vi') parts.push(`lang=${state.lang}`);
   return parts.length ? `#${parts.join('&')}` : '';

@@ -3,6 +3,16 @@ import { getJson } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { LayerControl, LayerGroup } from '../map/layer-groups.ts';
+import {
+  choiceFor,
+  landUseMapsOf,
+  mapsOfKind,
+  resolveLandUseMap,
+  type LandUseChoice,
+  type LandUseMap,
+  type LandUseMapKind,
+} from '../map/landuse-maps.ts';
+import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
 import { clear, h } from './dom.ts';
 
 /** One row of the land-use table (GET /api/land-use-codes). */
@@ -25,13 +35,30 @@ export function landUseCodes(): Promise<LandUseCode[]> {
   return codesPromise;
 }
 
+let mapCodesPromise: Promise<Map<number, string[]>> | undefined;
+
+/** The land-use codes each land-use map uses (GET /api/landuse-maps), fetched once per page. */
+function landUseMapCodes(): Promise<Map<number, string[]>> {
+  mapCodesPromise ??= getJson<{ maps: LandUseMapWithCodes[] }>('/api/landuse-maps').then(
+    (r) => new Map(r.maps.map((m) => [m.id, m.codes])),
+  );
+  mapCodesPromise.catch(() => (mapCodesPromise = undefined));
+  return mapCodesPromise;
+}
+
 /** The name of a land-use code in the current language, or the code itself. */
 export function landUseName(codes: readonly LandUseCode[], code: string): string {
   const row = codes.find((c) => c.code === code);
   return row ? (lang() === 'vi' ? row.nameVi : row.nameEn) : code;
 }
 
-const LAND_USE_GROUPS = new Set(['landuse', 'parcels', 'zones']);
+/** Groups coloured by the whole land-use table; the landuse group has its own legend, of the map it shows. */
+const LAND_USE_GROUPS = new Set(['parcels', 'zones']);
+
+/** A map's period as people write it: 2024, or 2021–2030 for a plan. */
+function mapYears(map: LandUseMap): string {
+  return map.periodTo ? `${map.year}–${map.periodTo}` : String(map.year);
+}
 
 function swatch(color: string, kind: 'fill' | 'circle' | 'line' = 'fill'): HTMLElement {
   return h('span', { class: `swatch swatch-${kind}`, style: `--c:${color}`, 'aria-hidden': 'true' });
@@ -48,14 +75,16 @@ function categoryColours(style: StyleSpecification): [string, string][] {
   return pairs;
 }
 
-type PanelState = { visible: Record<string, boolean>; opacity: Record<string, number> };
+type PanelState = { visible: Record<string, boolean>; opacity: Record<string, number>; landuse?: LandUseChoice | undefined };
 
 /** The layer list with visibility, opacity and legends; calls onChange after every change (to update the URL). */
 export class LayerPanel {
   readonly element = h('section', { class: 'layer-panel', 'aria-label': t('layers') });
   private codes: LandUseCode[] | undefined;
+  private mapCodes: Map<number, string[]> | undefined;
   private loading = false;
   private filter = '';
+  private readonly maps: LandUseMap[];
 
   constructor(
     private readonly style: StyleSpecification,
@@ -64,21 +93,91 @@ export class LayerPanel {
     private readonly state: PanelState,
     private readonly onChange: () => void,
   ) {
+    this.maps = landUseMapsOf(style);
     this.render();
+  }
+
+  /** The land-use map on screen. */
+  shownLandUseMap(): LandUseMap | undefined {
+    return resolveLandUseMap(this.maps, this.state.landuse);
   }
 
   /** The land-use table is fetched the first time a legend needs it, not on a phone's first view. */
   private loadCodes(): void {
     if (this.loading) return;
     this.loading = true;
-    landUseCodes()
-      .then((codes) => {
+    Promise.all([landUseCodes(), this.maps.length ? landUseMapCodes() : undefined])
+      .then(([codes, mapCodes]) => {
         this.codes = codes;
+        this.mapCodes = mapCodes;
         this.render();
       })
       .catch(() => {
         this.loading = false;
       });
+  }
+
+  /** Shows another land-use map (and the layer, if it was off). */
+  private chooseLandUseMap(map: LandUseMap): void {
+    this.state.landuse = choiceFor(map);
+    this.control.setLandUseMap(map.id);
+    if (!(this.state.visible.landuse ?? false)) {
+      this.state.visible.landuse = true;
+      this.control.setVisible('landuse', true);
+    }
+    this.render();
+    this.onChange();
+  }
+
+  /** Hiện trạng or quy hoạch, as two big radio buttons; a year picker when a kind has several maps. */
+  private landUseSwitch(): HTMLElement | undefined {
+    const shown = this.shownLandUseMap();
+    if (!shown) return undefined;
+    const kinds = (['status', 'plan'] as const).filter((k) => this.maps.some((m) => m.kind === k));
+    const option = (kind: LandUseMapKind) =>
+      h(
+        'label',
+        { class: `segment${shown.kind === kind ? ' is-on' : ''}` },
+        h('input', {
+          type: 'radio',
+          name: 'landuse-kind',
+          id: `landuse-kind-${kind}`,
+          value: kind,
+          checked: shown.kind === kind,
+          onchange: () => this.chooseLandUseMap(mapsOfKind(this.maps, kind)[0]!),
+        }),
+        h('span', {}, t(kind === 'status' ? 'landUseStatus' : 'landUsePlan')),
+      );
+    const sameKind = mapsOfKind(this.maps, shown.kind);
+    const picker =
+      sameKind.length > 1
+        ? h(
+            'label',
+            { class: 'landuse-year' },
+            h('span', {}, t('landUseMapPick')),
+            h(
+              'select',
+              {
+                id: 'landuse-map',
+                onchange: (event) => {
+                  const id = Number((event.target as HTMLSelectElement).value);
+                  const map = this.maps.find((m) => m.id === id);
+                  if (map) this.chooseLandUseMap(map);
+                },
+              },
+              ...sameKind.map((m) =>
+                h('option', { value: m.id, selected: m.id === shown.id }, `${mapYears(m)}${m.current ? ` (${t('mapCurrent')})` : ''}`),
+              ),
+            ),
+          )
+        : null;
+    return h(
+      'fieldset',
+      { class: 'landuse-switch', 'data-shown-map': shown.id, 'data-shown-kind': shown.kind },
+      h('legend', { class: 'sr-only' }, t('landUseMapKind')),
+      h('div', { class: 'segments' }, ...kinds.map(option)),
+      picker,
+    );
   }
 
   render(): void {
@@ -133,6 +232,7 @@ export class LayerPanel {
         h('span', {}, name),
         group.basemap ? h('small', {}, t('basemap')) : null,
       ),
+      group.id === 'landuse' ? this.landUseSwitch() : null,
       visible ? h('div', { class: 'layer-opacity' }, h('span', { class: 'sr-only' }, t('opacity')), slider) : null,
     );
     if (visible) {
@@ -143,6 +243,7 @@ export class LayerPanel {
   }
 
   private legend(group: string): HTMLElement | undefined {
+    if (group === 'landuse' && this.maps.length) return this.landUseMapLegend();
     if (LAND_USE_GROUPS.has(group)) return this.landUseLegend(group);
     if (group === 'products') {
       return h(
@@ -166,16 +267,56 @@ export class LayerPanel {
       : undefined;
   }
 
+  /** Loads the tables a legend needs once the panel is on screen (a phone starts with it closed); false until they are in. */
+  private tablesReady(): boolean {
+    if (this.codes) return true;
+    if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
+    else requestAnimationFrame(() => this.element.isConnected && this.element.offsetParent !== null && this.loadCodes());
+    return false;
+  }
+
+  /** The legend of the land-use map on screen: its name and period, and the codes its areas use. */
+  private landUseMapLegend(): HTMLElement | undefined {
+    const shown = this.shownLandUseMap();
+    if (!shown) return undefined;
+    const title = h('p', { class: 'legend-map-title' }, h('strong', {}, shown.name), ` · ${mapYears(shown)}`);
+    if (!this.tablesReady() || !this.codes)
+      return h('div', { class: 'legend-landuse-map', 'data-map': shown.id }, title, h('p', { class: 'hint' }, t('loading')));
+    const used = new Set(this.mapCodes?.get(shown.id) ?? []);
+    // A map's own codes, in the table's order; codes missing from the table still get a row (grey, like the map).
+    const rows: LandUseCode[] = [
+      ...this.codes.filter((c) => used.has(c.code)),
+      ...[...used]
+        .filter((code) => !this.codes!.some((c) => c.code === code))
+        .map((code) => ({ code, nameVi: code, nameEn: code, group: null, fill: null, legacy: false, mapsTo: null })),
+    ];
+    return h(
+      'details',
+      { class: 'legend-landuse-map', 'data-map': shown.id, open: true },
+      h('summary', {}, t('landUseMapLegend')),
+      title,
+      h(
+        'ul',
+        { class: 'legend legend-codes' },
+        ...rows.map((c) =>
+          h(
+            'li',
+            { 'data-code': c.code },
+            swatch(c.fill ?? '#E0E0E0'),
+            h('code', {}, c.code),
+            h('span', {}, lang() === 'vi' ? c.nameVi : c.nameEn),
+            c.mapsTo ? h('small', {}, `→ ${c.mapsTo}`) : null,
+          ),
+        ),
+      ),
+    );
+  }
+
   private landUseLegend(group: string): HTMLElement | undefined {
-    // The full table is long; one legend (under the lowest visible land-use layer) is enough.
+    // The full table is long; one legend (under the lowest visible parcels or zones layer) is enough.
     const firstVisible = this.groups.find((g) => LAND_USE_GROUPS.has(g.id) && (this.state.visible[g.id] ?? g.visible));
     if (firstVisible?.id !== group) return undefined;
-    if (!this.codes) {
-      // Only a panel someone can see needs the table (a phone starts with it closed).
-      if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
-      else requestAnimationFrame(() => this.element.isConnected && this.element.offsetParent !== null && this.loadCodes());
-      return undefined;
-    }
+    if (!this.tablesReady() || !this.codes) return undefined;
     const needle = this.filter.trim().toLowerCase();
     const matches = (c: LandUseCode) =>
       !needle ||
@@ -211,9 +352,11 @@ export class LayerPanel {
         }
       },
     });
+    // Beside a land-use map's own legend the full table starts folded.
+    const mapLegendShown = this.maps.length > 0 && (this.state.visible.landuse ?? false);
     return h(
       'details',
-      { class: 'legend-landuse', open: true },
+      { class: 'legend-landuse', open: !mapLegendShown },
       h('summary', {}, t('landUseLegend')),
       input,
       h('ul', { class: 'legend legend-codes' }, ...current.map(item)),

@@ -1,0 +1,105 @@
+import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { LandUseMapWithCodes } from '../../server/contracts/landuse-maps.ts';
+import type { Db } from '../../server/db/index.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }), db, ready: { value: true } }, { logger: false });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+async function codesInTable(): Promise<Map<number, string[]>> {
+  const { rows } = await db.query<{ map_id: number; code: string }>(
+    `SELECT DISTINCT map_id, land_use_code AS code FROM landuse_areas ORDER BY 1, 2`,
+  );
+  const out = new Map<number, string[]>();
+  for (const r of rows) out.set(Number(r.map_id), [...(out.get(Number(r.map_id)) ?? []), r.code]);
+  return out;
+}
+
+describe('GET /api/landuse-maps', () => {
+  it('lists every land-use map with the codes its areas use and the current one of each kind marked', async () => {
+    const res = await app.inject({ url: '/api/landuse-maps' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers.etag).toBeDefined();
+    const { maps } = res.json() as { maps: LandUseMapWithCodes[] };
+    const table = await db.query<{ id: number; kind: string }>('SELECT id, kind FROM landuse_maps ORDER BY id');
+    expect(maps.map((m) => m.id).sort()).toEqual(table.rows.map((r) => Number(r.id)).sort());
+    const codes = await codesInTable();
+    for (const m of maps) expect(m.codes, m.name).toEqual(codes.get(m.id) ?? []);
+    // One current map per kind (the seed has one status map and one plan).
+    expect(
+      maps
+        .filter((m) => m.current)
+        .map((m) => m.kind)
+        .sort(),
+    ).toEqual(['plan', 'status']);
+    expect(maps[0]!.kind).toBe('status');
+    const again = await app.inject({ url: '/api/landuse-maps', headers: { 'if-none-match': String(res.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+  });
+
+  it('follows edits: a new area’s code reaches the list, and a newer status map becomes the current one, in the style too', async () => {
+    const status = Number(
+      (await db.query<{ id: number }>(`SELECT id FROM landuse_maps WHERE kind = 'status' ORDER BY id LIMIT 1`)).rows[0]!.id,
+    );
+    const newer = Number(
+      (
+        await db.query<{ id: number }>(
+          `INSERT INTO landuse_maps (kind, name, year, admin_code) VALUES ('status', 'Hiện trạng ' || extract(year FROM now())::int, extract(year FROM now())::int, '866') RETURNING id`,
+        )
+      ).rows[0]!.id,
+    );
+    await db.query(
+      `INSERT INTO landuse_areas (map_id, land_use_code, geom) SELECT $1, 'NTD', geom FROM landuse_areas WHERE map_id = $2 ORDER BY id LIMIT 3`,
+      [newer, status],
+    );
+    try {
+      // The tile engine hears of the edit through LISTEN/NOTIFY; the list is cached per data version.
+      await expect
+        .poll(
+          async () =>
+            ((await app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] }).maps.find((m) => m.id === newer)
+              ?.codes,
+          {
+            timeout: 10_000,
+          },
+        )
+        .toEqual(['NTD']);
+      const { maps } = (await app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] };
+      expect(maps.find((m) => m.id === newer)?.current).toBe(true);
+      expect(maps.find((m) => m.id === status)?.current).toBe(false);
+      const style = (await app.inject({ url: '/style.json' })).json() as StyleSpecification;
+      expect((style.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toEqual(['==', ['get', 'map_id'], newer]);
+    } finally {
+      await db.query('DELETE FROM landuse_maps WHERE id = $1', [newer]);
+    }
+  });
+
+  it('answers hostile query strings with 400 and writes with 405, never a 5xx', async () => {
+    for (const query of ['?kind=plan', '?id=1', "?x='--", '?%ZZ', `?q=${'a'.repeat(3000)}`]) {
+      const res = await app.inject({ url: `/api/landuse-maps${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers['content-type'], query).toMatch(/^application\/problem\+json/);
+    }
+    const before = await db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps');
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const res = await app.inject({ method, url: '/api/landuse-maps', payload: { kind: 'plan' } });
+      expect(res.statusCode, method).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+    }
+    expect((await db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps')).rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+});
