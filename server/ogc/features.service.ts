@@ -54,6 +54,25 @@ function validationFailed(reasons: Reason[]): never {
   );
 }
 
+// Growing-area statuses whose plots may be deleted: a draft is still being assembled, and a revoked
+// or superseded version no longer stands behind a code. Any other status is a dossier under review
+// or a code in force, and the area follows its plots by trigger (migration 004): deleting one
+// would shrink the area behind the code unseen. Such a plot leaves through the registry instead.
+const AREA_STATUSES_RELEASING_PLOTS: readonly string[] = ['draft', 'revoked', 'superseded'];
+
+async function requireReleasablePlot(tx: Queryable, plotId: number, areaId: unknown): Promise<void> {
+  if (areaId === null || areaId === undefined) return;
+  // FOR SHARE waits for a transition that holds the area (lockArea takes it FOR UPDATE).
+  const { rows } = await tx.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1 FOR SHARE', [areaId]);
+  const status = rows[0]?.status;
+  if (status === undefined || AREA_STATUSES_RELEASING_PLOTS.includes(status)) return;
+  throw new AppError(
+    'CONFLICT',
+    `Plot ${plotId} belongs to growing area ${String(areaId)}, which is ${status}: its plots can be deleted only while the area is a draft (send the dossier back to draft, or re-issue the code).`,
+    { reason: 'plot-in-locked-growing-area', growingAreaId: Number(areaId), growingAreaStatus: status },
+  );
+}
+
 function toFeature(def: CollectionDef, doc: Record<string, unknown> | null): GeoJsonFeature | null {
   if (!doc) return null;
   const { geom, ...properties } = doc;
@@ -352,6 +371,7 @@ export class FeaturesService {
       if (!current) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
       this.authorizeRow(def, viewer, current.row.commune_code);
       this.checkPrecondition(precondition, id, current.version);
+      if (def.id === 'plots') await requireReleasablePlot(tx, id, current.row.growing_area_id);
       await tx.query(`DELETE FROM ${def.table} WHERE id = $1 AND version = $2`, [id, current.version]);
     });
   }
