@@ -255,6 +255,11 @@ async function boot(): Promise<void> {
               class: 'btn btn-block btn-primary',
               id: 'edit-open',
               onclick: () => {
+                // On a phone the tools sheet would cover the map and the editor's card: the work is on the map.
+                if (!window.matchMedia('(min-width: 760px)').matches) {
+                  panelOpen = false;
+                  showTab();
+                }
                 toast(t('editorLoading'));
                 void import('./editing/editor.ts').then(({ openEditor }) => openEditor(handle, user!));
               },

@@ -65,6 +65,16 @@ const OWN = new Set([
   'selectionPoint',
 ]);
 
+/** Decimal places terra-draw keeps (and accepts): 1e-9° is 0.1 mm, far below any survey. */
+const COORDINATE_PRECISION = 9;
+
+// terra-draw refuses a feature whose coordinates carry more decimals than its precision, and an
+// averaged GPS corner or a KML vertex easily has 15: round them before handing them over.
+function rounded(geometry: Polygon): Polygon {
+  const k = 10 ** COORDINATE_PRECISION;
+  return { type: 'Polygon', coordinates: geometry.coordinates.map((ring) => ring.map((p) => p.map((v) => Math.round(v * k) / k))) };
+}
+
 function ours(properties: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(properties).filter(([k]) => !OWN.has(k)));
 }
@@ -87,7 +97,7 @@ export function startDrawSession(map: MapLibreMap, snapSource: SnapSource): Draw
   const snapping = { toCoordinate: true, toCustom };
 
   const draw = new TerraDraw({
-    adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: 9, minPixelDragDistanceDrawing: 8 }),
+    adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: COORDINATE_PRECISION, minPixelDragDistanceDrawing: 8 }),
     modes: [
       new TerraDrawPolygonMode({
         snapping,
@@ -163,7 +173,9 @@ export function startDrawSession(map: MapLibreMap, snapSource: SnapSource): Draw
       return f ? toPolygon(f) : undefined;
     },
     add(geometry, properties = {}) {
-      const [result] = draw.addFeatures([{ type: 'Feature', geometry, properties: { mode: 'polygon' } } as GeoJSONStoreFeatures]);
+      const [result] = draw.addFeatures([
+        { type: 'Feature', geometry: rounded(geometry), properties: { mode: 'polygon' } } as GeoJSONStoreFeatures,
+      ]);
       if (!result?.valid || result.id === undefined) throw new Error(result?.reason ?? 'polygon not accepted');
       const id = String(result.id);
       extra.set(id, properties);
@@ -171,7 +183,7 @@ export function startDrawSession(map: MapLibreMap, snapSource: SnapSource): Draw
       return id;
     },
     replace(id, geometry) {
-      draw.updateFeatureGeometry(id, geometry);
+      draw.updateFeatureGeometry(id, rounded(geometry));
       emit();
     },
     setProperties(id, properties) {

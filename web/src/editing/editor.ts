@@ -1,24 +1,26 @@
 import type { Polygon } from 'geojson';
 import type { GeoJSONSource } from 'maplibre-gl';
 import { REASON_TEXT_VI, validatePlotGeometry, type ReasonCode } from '../../../server/domain/plot-validation.ts';
-import { describeError, getJson } from '../api/http.ts';
+import { describeError, getJson, HttpError } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { openPlotForm } from '../registration/plot-form.ts';
-import { GrowingAreaAssembler } from '../registration/growing-area-form.ts';
+import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
 import { clear, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
 import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-adapter.ts';
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
-import { createPlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
+import { createPlot, deletePlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
 
 /** Below this zoom the neighbours are too many and too small to snap to. */
 const SNAP_MIN_ZOOM = 15;
 const CONFLICT_SOURCE = 'bando-conflict';
+const ASSEMBLE_SOURCE = 'bando-assemble';
 
 let open = false;
 
@@ -77,6 +79,14 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   const session = startDrawSession(map, () => rings);
   // Server plots open in the editor: editor id → the record (with its ETag) they came from.
   const records = new Map<string, PlotRecord>();
+  // Polygons that left the editor through the server (saved, or deleted), by editor id. terra-draw's
+  // undo may bring their shape back, and what that means is decided here, never by terra-draw:
+  //  - a saved plot comes back bound to the record it was saved as (latest ETag): saving updates it;
+  //  - a deleted plot comes back as an unsaved drawing, its old properties kept to prefill the form:
+  //    it exists on the server again only when the officer saves it, and then as a new plot.
+  // Undo and redo never send anything to the server by themselves.
+  const departed = new Map<string, { record: PlotRecord; deleted: boolean }>();
+  const restoredFromDeleted = new Map<string, PlotRecord>();
   let assembling: GrowingAreaAssembler | undefined;
   let walk: GpsWalk | undefined;
 
@@ -84,7 +94,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   const status = h('div', { class: 'editor-status', 'aria-live': 'polite' });
   const gpsPanel = h('div', { class: 'editor-gps', hidden: true });
   const assemblePanel = h('div', { class: 'editor-assemble', hidden: true });
-  const card = h('div', { class: 'editor-card' }, status, gpsPanel, assemblePanel);
+  // The card clips and its body scrolls: Chromium left a stale, unpainted band over the map above a
+  // bottom-anchored card that was itself the scroller (seen in headless Chromium's screenshots).
+  const card = h('div', { class: 'editor-card' }, h('div', { class: 'editor-card-body' }, gpsPanel, status, assemblePanel));
   map.getContainer().append(toolbar, card);
 
   const button = (id: string, label: string, onclick: () => void, extra: Record<string, string> = {}) =>
@@ -114,7 +126,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         },
         { 'aria-pressed': String(mode === 'select') },
       ),
-      button('tool-delete', t('deleteFeature'), () => void deleteActive()),
+      button('tool-delete', t('deleteFeature'), () => void deleteActive(), session.active() ? {} : { disabled: 'true' }),
       button('tool-undo', t('undo'), () => session.undo()),
       button('tool-redo', t('redo'), () => session.redo()),
       button(
@@ -142,6 +154,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
 
   function renderStatus(): void {
     clear(status);
+    // Assembling works on saved plots only: the drawing's status would be noise there.
+    if (assembling) return;
     const polygon = target();
     if (!polygon) {
       status.append(h('p', { class: 'hint' }, t('drawPolygon')));
@@ -150,6 +164,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     // While drawing, the polygon already closes back to the first corner; its area is live.
     const area = polygonAreaM2(polygon.geometry);
     const verdict = validatePlotGeometry(polygon.geometry);
+    const restored = restoredFromDeleted.get(polygon.id);
+    if (restored) status.append(h('p', { class: 'form-error', id: 'restored-note' }, t('restoredUnsaved', { id: restored.id })));
     status.append(
       h(
         'p',
@@ -162,7 +178,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         verdict.valid ? `✓ ${t('valid')}` : t('invalid', { reason: verdict.reasons.map((r) => reasonText(r.code, r.message)).join(' ') }),
       ),
     );
-    if (!polygon.drawing) {
+    // A walk is saved once finished (the corners are still coming in).
+    if (!polygon.drawing && !walk) {
       status.append(
         h(
           'button',
@@ -179,7 +196,28 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     }
   }
 
+  /** Keeps records, departed and restored polygons in step with what undo/redo left in the drawing. */
+  function reconcile(): void {
+    const present = new Set(session.polygons().map((p) => p.id));
+    for (const [id, record] of records) {
+      if (present.has(id)) continue;
+      records.delete(id);
+      departed.set(id, { record, deleted: false });
+    }
+    for (const [id, record] of restoredFromDeleted) {
+      if (present.has(id)) continue;
+      restoredFromDeleted.delete(id);
+      departed.set(id, { record, deleted: true });
+    }
+    for (const [id, gone] of departed) {
+      if (!present.has(id)) continue;
+      departed.delete(id);
+      (gone.deleted ? restoredFromDeleted : records).set(id, gone.record);
+    }
+  }
+
   session.onChange(() => {
+    reconcile();
     renderStatus();
     renderToolbar();
   });
@@ -187,7 +225,11 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   async function save(polygon: DrawnPolygon): Promise<void> {
     const record = records.get(polygon.id);
     const area = polygonAreaM2(polygon.geometry);
-    const properties = await openPlotForm(record?.properties ?? { commune_code: user.communes[0] }, area);
+    // A deleted plot brought back by undo is saved as a new plot: its old attributes prefill the
+    // form, but not its growing area (that draft may have moved on; the officer adds it again).
+    const restored = restoredFromDeleted.get(polygon.id)?.properties;
+    const initial = record?.properties ?? (restored ? { ...restored, growing_area_id: undefined } : { commune_code: user.communes[0] });
+    const properties = await openPlotForm(initial, area);
     if (!properties) return;
     await persist(polygon, properties, record?.etag);
   }
@@ -199,14 +241,21 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       const saved = record
         ? await updatePlot(record.id, etag ?? record.etag, polygon.geometry, properties)
         : await createPlot(polygon.geometry, properties);
+      departed.set(polygon.id, { record: saved, deleted: false });
       records.delete(polygon.id);
+      restoredFromDeleted.delete(polygon.id);
       session.remove(polygon.id);
       clearConflict();
       toast(t('saved'));
       (window as unknown as { __bandoLastSaved?: PlotRecord }).__bandoLastSaved = saved;
       await handle.refreshTiles();
     } catch (error) {
-      if (error instanceof PlotConflict && record) return conflict(polygon, properties, record, error.currentEtag);
+      if (error instanceof PlotConflict && record) {
+        return conflict(polygon, record, properties, error.currentEtag, t('conflictKeepMine'), async (etag) => {
+          records.set(polygon.id, { ...record, etag });
+          await persist(polygon, properties, etag);
+        });
+      }
       const reasons = validationReasons(error);
       toast(t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) }), 'error');
     }
@@ -232,8 +281,18 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     if (map.getSource(CONFLICT_SOURCE)) map.removeSource(CONFLICT_SOURCE);
   }
 
-  /** The 412 choice: reload the server copy, compare both, or overwrite with mine. */
-  function conflict(polygon: DrawnPolygon, properties: Record<string, unknown>, record: PlotRecord, currentEtag: string | undefined): void {
+  /**
+   * The 412 choice, for a save and for a delete alike: reload the server copy (dropping my change),
+   * compare both, or go ahead with the server's current ETag (overwrite it, or delete it anyway).
+   */
+  function conflict(
+    polygon: DrawnPolygon,
+    record: PlotRecord,
+    properties: Record<string, unknown>,
+    currentEtag: string | undefined,
+    goAheadLabel: string,
+    goAhead: (etag: string) => Promise<void>,
+  ): void {
     const compare = h('div', { class: 'conflict-compare', hidden: true });
     const dialog = h('dialog', { class: 'dialog', id: 'conflict-dialog', role: 'alertdialog' });
     const choose = (fn: () => Promise<void> | void) => async () => {
@@ -308,13 +367,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
             type: 'button',
             class: 'btn btn-primary',
             id: 'conflict-overwrite',
-            onclick: choose(async () => {
-              const etag = currentEtag ?? (await loadPlot(record.id)).etag;
-              records.set(polygon.id, { ...record, etag });
-              await persist(polygon, properties, etag);
-            }),
+            onclick: choose(async () => goAhead(currentEtag ?? (await loadPlot(record.id)).etag)),
           },
-          t('conflictKeepMine'),
+          goAheadLabel,
         ),
       ),
     );
@@ -326,8 +381,92 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   async function deleteActive(): Promise<void> {
     const active = session.active();
     if (!active) return;
-    session.remove(active.id);
-    records.delete(active.id);
+    const record = records.get(active.id);
+    // An unsaved drawing leaves with one undoable step; only a saved plot needs the server and a confirmation.
+    if (!record) session.remove(active.id);
+    else confirmDelete(active, record);
+  }
+
+  /** Removes a plot the server no longer holds from the editor; undo brings it back only as a drawing. */
+  function dropDeleted(polygon: DrawnPolygon, record: PlotRecord): void {
+    departed.set(polygon.id, { record, deleted: true });
+    records.delete(polygon.id);
+    session.remove(polygon.id);
+    clearConflict();
+    void handle.refreshTiles();
+  }
+
+  /** What the officer reads when the server refuses the delete (403, 409, …), in their language. */
+  function deleteRefusal(error: unknown, record: PlotRecord): string {
+    if (error instanceof HttpError && error.status === 409 && error.problem?.reason === 'plot-in-locked-growing-area') {
+      const status = String(error.problem.growingAreaStatus ?? '');
+      return t('deleteLockedArea', {
+        id: record.id,
+        area: String(error.problem.growingAreaId ?? ''),
+        status: t(`status_${status}` as MessageKey),
+      });
+    }
+    if (error instanceof HttpError && (error.status === 403 || error.status === 401))
+      return t('deleteForbidden', { detail: describeError(error) });
+    return t('deleteFailed', { detail: describeError(error) });
+  }
+
+  /** Sends DELETE with the plot's ETag; answers the refusal to show, or undefined when the plot is gone. */
+  async function removeSaved(polygon: DrawnPolygon, record: PlotRecord, etag: string): Promise<string | undefined> {
+    try {
+      await deletePlot(record.id, etag);
+      toast(t('plotDeleted', { id: record.id }));
+    } catch (error) {
+      if (error instanceof PlotConflict) {
+        conflict(polygon, record, record.properties, error.currentEtag, t('conflictDeleteAnyway'), async (fresh) => {
+          records.set(polygon.id, { ...record, etag: fresh });
+          const refusal = await removeSaved(polygon, record, fresh);
+          if (refusal) toast(refusal, 'error');
+        });
+        return undefined;
+      }
+      if (!(error instanceof HttpError && error.status === 404)) return deleteRefusal(error, record);
+      // Someone else deleted it first: the officer's wish is already true.
+      toast(t('plotAlreadyGone', { id: record.id }));
+    }
+    dropDeleted(polygon, record);
+    return undefined;
+  }
+
+  /** Asks before deleting a saved plot; the server's refusal (403, 409) stays in the dialog, in words. */
+  function confirmDelete(polygon: DrawnPolygon, record: PlotRecord): void {
+    const area = Number(record.properties.area_m2 ?? polygonAreaM2(record.geometry));
+    const error = h('p', { class: 'form-error', id: 'delete-error', role: 'alert', hidden: true });
+    const cancel = h('button', { type: 'button', class: 'btn', id: 'delete-cancel', onclick: () => dialog.close() }, t('cancel'));
+    const confirm = h('button', { type: 'button', class: 'btn btn-danger', id: 'delete-confirm' }, t('deleteConfirm'));
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', id: 'delete-dialog', role: 'alertdialog', 'aria-labelledby': 'delete-title' },
+      h('h2', { id: 'delete-title' }, t('deleteConfirmTitle')),
+      h('p', {}, t('deleteConfirmBody', { id: record.id, area: `${formatNumber(area, 0)} m²` })),
+      h('p', { class: 'hint' }, t('deleteUndoNote')),
+      error,
+      h('div', { class: 'dialog-actions' }, cancel, confirm),
+    );
+    confirm.addEventListener('click', async () => {
+      confirm.disabled = true;
+      confirm.textContent = t('deleting');
+      const refusal = await removeSaved(polygon, record, records.get(polygon.id)?.etag ?? record.etag);
+      if (!refusal) {
+        dialog.close();
+        return;
+      }
+      error.textContent = refusal;
+      error.hidden = false;
+      confirm.hidden = true;
+      cancel.textContent = t('close');
+      cancel.focus();
+    });
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    // The safe choice has the focus: Enter on an open dialog must not delete.
+    cancel.focus();
   }
 
   // In select mode a click on a saved plot opens it for editing (exact geometry and ETag from the API).
@@ -344,6 +483,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           crop: String(record.properties.crop ?? ''),
           area_m2: Number(record.properties.area_m2 ?? 0),
           commune_code: record.properties.commune_code as string | undefined,
+          growing_area_id: record.properties.growing_area_id === null ? null : Number(record.properties.growing_area_id ?? NaN) || null,
+          geometry: record.geometry,
         });
       } catch (error) {
         toast(describeError(error), 'error');
@@ -362,10 +503,43 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   };
   map.on('click', onMapClick);
 
+  /** Outlines the plots picked for the growing area, so the officer sees what a tap selected. */
+  function showPicked(plots: readonly PickedPlot[]): void {
+    const data = {
+      type: 'FeatureCollection' as const,
+      features: plots.flatMap((p) => (p.geometry ? [{ type: 'Feature' as const, id: p.id, geometry: p.geometry, properties: {} }] : [])),
+    };
+    const source = map.getSource(ASSEMBLE_SOURCE) as GeoJSONSource | undefined;
+    if (source) {
+      source.setData(data);
+      return;
+    }
+    map.addSource(ASSEMBLE_SOURCE, { type: 'geojson', data });
+    map.addLayer({
+      id: `${ASSEMBLE_SOURCE}-fill`,
+      type: 'fill',
+      source: ASSEMBLE_SOURCE,
+      paint: { 'fill-color': '#00838F', 'fill-opacity': 0.3 },
+    });
+    map.addLayer({
+      id: `${ASSEMBLE_SOURCE}-line`,
+      type: 'line',
+      source: ASSEMBLE_SOURCE,
+      paint: { 'line-color': '#006064', 'line-width': 3 },
+    });
+  }
+
+  function clearPicked(): void {
+    for (const id of [`${ASSEMBLE_SOURCE}-fill`, `${ASSEMBLE_SOURCE}-line`]) if (map.getLayer(id)) map.removeLayer(id);
+    if (map.getSource(ASSEMBLE_SOURCE)) map.removeSource(ASSEMBLE_SOURCE);
+  }
+
   function stopAssembling(): void {
     assembling = undefined;
     assemblePanel.hidden = true;
     clear(assemblePanel);
+    clearPicked();
+    renderStatus();
   }
 
   function toggleAssemble(): void {
@@ -373,52 +547,87 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       stopAssembling();
     } else {
       session.setMode('static');
-      assembling = new GrowingAreaAssembler(() => void handle.refreshTiles());
+      assembling = new GrowingAreaAssembler({ onCreated: () => void handle.refreshTiles(), onChange: showPicked });
       assemblePanel.append(assembling.element);
       assemblePanel.hidden = false;
     }
+    renderStatus();
     renderToolbar();
   }
 
-  function renderGps(state: WalkState): void {
+  // The walk panel is built once per walk and updated in place: readings arrive about once a second,
+  // and rebuilding the buttons under a thumb would swallow the tap that lands between two readings.
+  let gpsView: { accuracy: HTMLElement; points: HTMLElement; main: HTMLButtonElement; record: HTMLButtonElement } | undefined;
+  let walkId: string | undefined;
+  let walkCorners = 0;
+
+  function buildGpsPanel(): NonNullable<typeof gpsView> {
+    const view = {
+      accuracy: h('p', { class: 'hint', id: 'gps-accuracy', 'aria-live': 'polite' }),
+      points: h('p', { class: 'summary', id: 'gps-points' }),
+      main: button('gps-start', t('gpsStart'), () => {
+        const status = walk?.state.status;
+        if (status === 'walking') walk?.pause();
+        else if (status === 'paused') walk?.resume();
+        else walk?.start();
+      }),
+      record: button('gps-record', t('gpsAddPoint'), () => void walk?.recordCorner()),
+    };
+    view.record.classList.add('btn-primary');
     clear(gpsPanel);
-    const accuracy = state.last ? t('gpsAccuracy', { m: formatNumber(state.last.accuracy, 1) }) : t('gpsWaiting');
     gpsPanel.append(
       h('h3', {}, t('gpsWalk')),
-      h(
-        'p',
-        { class: state.tooInaccurate ? 'form-error' : 'hint', id: 'gps-accuracy' },
-        state.tooInaccurate && state.last ? t('gpsTooInaccurate', { m: formatNumber(state.last.accuracy, 0), limit: 10 }) : accuracy,
-      ),
-      h(
-        'p',
-        { class: 'summary', id: 'gps-points' },
-        t('gpsPoints', { n: state.points.length }),
-        state.averaging ? ` · ${t('gpsAveraging', { n: state.averaging })}` : '',
-      ),
+      view.accuracy,
+      view.points,
       h(
         'div',
         { class: 'gps-actions' },
-        state.status === 'walking'
-          ? button('gps-pause', t('gpsPause'), () => walk?.pause())
-          : button(
-              state.status === 'paused' ? 'gps-resume' : 'gps-start',
-              state.status === 'paused' ? t('gpsResume') : t('gpsStart'),
-              () => (state.status === 'paused' ? walk?.resume() : walk?.start()),
-            ),
-        button('gps-record', t('gpsAddPoint'), () => void walk?.recordCorner(), state.status === 'walking' ? {} : { disabled: 'true' }),
+        view.main,
+        view.record,
         button('gps-undo', t('undo'), () => walk?.undoCorner()),
         button('gps-finish', t('gpsFinish'), () => finishWalk()),
       ),
     );
-    // The walked corners show as a polygon in progress.
+    return view;
+  }
+
+  function renderGps(state: WalkState): void {
+    const view = (gpsView ??= buildGpsPanel());
+    const bad = state.tooInaccurate && state.last;
+    view.accuracy.className = bad ? 'form-error' : 'hint';
+    view.accuracy.textContent = bad
+      ? t('gpsTooInaccurate', { m: formatNumber(state.last!.accuracy, 0), limit: 10 })
+      : state.last
+        ? t('gpsAccuracy', { m: formatNumber(state.last.accuracy, 1) })
+        : t('gpsWaiting');
+    view.points.textContent =
+      t('gpsPoints', { n: state.points.length }) + (state.averaging ? ` · ${t('gpsAveraging', { n: state.averaging })}` : '');
+    view.accuracy.dataset.accuracy = state.last ? String(state.last.accuracy) : '';
+    view.points.dataset.points = String(state.points.length);
+    view.points.dataset.averaging = String(state.averaging);
+    const [id, label] =
+      state.status === 'walking'
+        ? ['gps-pause', t('gpsPause')]
+        : state.status === 'paused'
+          ? ['gps-resume', t('gpsResume')]
+          : ['gps-start', t('gpsStart')];
+    view.main.id = id;
+    view.main.textContent = label;
+    view.main.title = label;
+    view.main.setAttribute('aria-label', label);
+    view.record.disabled = state.status !== 'walking';
+    // The walked corners show as a polygon in progress; only a new or dropped corner touches the
+    // drawing (each change is an undo step in terra-draw, a reading is not).
+    if (state.points.length === walkCorners) return;
+    walkCorners = state.points.length;
     const polygon = polygonFromPositions(state.points);
-    if (polygon) {
-      if (walkId) session.replace(walkId, polygon);
-      else walkId = session.add(polygon);
+    if (polygon && walkId) session.replace(walkId, polygon);
+    else if (polygon) walkId = session.add(polygon);
+    else if (walkId) {
+      session.remove(walkId);
+      walkId = undefined;
     }
   }
-  let walkId: string | undefined;
 
   function toggleGps(): void {
     if (walk) {
@@ -431,17 +640,26 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       walk = undefined;
       return;
     }
+    stopAssembling();
+    session.setMode('static');
     gpsPanel.hidden = false;
     renderGps(walk.state);
   }
 
+  /** Ends the walk: the walked polygon stays selected, ready for its live area, validation and Save. */
   function finishWalk(): void {
     walk?.finish();
     walk = undefined;
+    const walked = walkId;
     walkId = undefined;
+    walkCorners = 0;
+    gpsView = undefined;
     gpsPanel.hidden = true;
     clear(gpsPanel);
+    if (walked && session.polygons().some((p) => p.id === walked)) session.select(walked);
+    else toast(t('gpsNeedCorners'));
     renderStatus();
+    renderToolbar();
   }
 
   function pickFile(): void {

@@ -59,6 +59,19 @@ export async function updatePlot(id: number, etag: string, geometry: Polygon, pr
   }
 }
 
+/**
+ * DELETE a plot with If-Match. A stale ETag becomes PlotConflict; any other refusal (403, 404, 409
+ * when the plot's growing area is no longer a draft) stays an HttpError with the server's problem.
+ */
+export async function deletePlot(id: number, etag: string): Promise<void> {
+  try {
+    await request(`${ITEMS}/${id}`, { method: 'DELETE', headers: { 'If-Match': etag } });
+  } catch (error) {
+    if (error instanceof HttpError && error.status === 412) throw new PlotConflict(error.problem?.currentETag as string | undefined);
+    throw error;
+  }
+}
+
 /** The reasons of a 422, one line each, or undefined for other errors. */
 export function validationReasons(error: unknown): string[] | undefined {
   if (!(error instanceof HttpError) || error.status !== 422) return undefined;

@@ -1,23 +1,49 @@
-import { checkMinimumArea, minimumAreaM2 } from '../../../server/domain/growing-area-rules.ts';
-import { describeError, sendJson } from '../api/http.ts';
+import type { Polygon } from 'geojson';
+import { AREA_RULE_REASONS, checkMinimumArea, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { describeError, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
 
-/** A plot picked for the growing area, as its tile describes it. */
-export type PickedPlot = { id: number; crop: string; area_m2: number; commune_code?: string };
+/** A plot picked for the growing area, as the features API describes it. */
+export type PickedPlot = {
+  id: number;
+  crop: string;
+  area_m2: number;
+  commune_code?: string;
+  /** The growing area the plot already belongs to, if any (the server refuses a plot of another live area). */
+  growing_area_id?: number | null;
+  /** Its outline, for the highlight on the map. */
+  geometry?: Polygon;
+};
+
+/** What the assembler tells the editor. */
+export type AssemblerEvents = {
+  /** A draft was created (or its dossier submitted): tiles may show it now. */
+  onCreated(id: number): void;
+  /** The picked plots changed (to outline them on the map). */
+  onChange?(plots: readonly PickedPlot[]): void;
+};
+
+/** The growing area just created, as the server answered it (the officer's API row). */
+type CreatedArea = { id: number; status: string; plotCount: number; areaM2: number; crop: CropRule | undefined };
+
+/** The message line under the form. */
+type Message = { text: string; error: boolean };
 
 /**
- * Assembling plots into a growing area: the list of picked plots, their total against the legal
- * minimum (the same rule the server applies at submission), and the draft's name, scheme and
- * registrant. Creates the draft through POST /api/growing-areas.
+ * Assembling plots into a growing area: the plots picked on the map, their total against the legal
+ * minimum (the same rule the server applies at submission, shown live), and the draft's name,
+ * scheme and registrant. Creates the draft through POST /api/growing-areas; the draft can then be
+ * submitted (draft → submitted), which is where the server enforces the minimum area. Whatever the
+ * server refuses is shown in words and nothing is written.
  */
 export class GrowingAreaAssembler {
-  readonly element = h('section', { class: 'assemble' });
+  readonly element = h('section', { class: 'assemble', id: 'assemble-panel' });
   private readonly plots = new Map<number, PickedPlot>();
-  private readonly name = h('input', { name: 'name', required: true, maxlength: 200 });
-  private readonly registrant = h('input', { name: 'registrant', required: true, maxlength: 200 });
+  private readonly name = h('input', { name: 'name', required: true, maxlength: 200, autocomplete: 'off' });
+  private readonly registrant = h('input', { name: 'registrant', required: true, maxlength: 200, autocomplete: 'off' });
   private readonly scheme = h(
     'select',
     { name: 'scheme' },
@@ -25,10 +51,12 @@ export class GrowingAreaAssembler {
     h('option', { value: 'export-puc' }, 'export-puc'),
     h('option', { value: 'export-phc' }, 'export-phc'),
   );
-  private message = '';
+  private message: Message | undefined;
+  private created: CreatedArea | undefined;
+  private busy = false;
   private crops: readonly Crop[] = [];
 
-  constructor(private readonly onCreated: (id: number) => void) {
+  constructor(private readonly events: AssemblerEvents) {
     this.render();
     // The minimum-area check needs the crop table; it renders again once the table is in.
     loadCrops().then(
@@ -40,14 +68,46 @@ export class GrowingAreaAssembler {
     );
   }
 
+  /** Picks a plot, or puts it back when it was picked. */
   toggle(plot: PickedPlot): void {
     if (this.plots.has(plot.id)) this.plots.delete(plot.id);
     else this.plots.set(plot.id, plot);
-    this.render();
+    this.message = undefined;
+    this.changed();
   }
 
   selectedIds(): number[] {
     return [...this.plots.keys()];
+  }
+
+  private changed(): void {
+    this.events.onChange?.([...this.plots.values()]);
+    this.render();
+  }
+
+  /** A rule's reason in the officer's language (the rule's own message is English), or undefined for one we do not know. */
+  private reasonText(reason: unknown, crop: CropRule | undefined, totalM2: number): string | undefined {
+    if (reason === AREA_RULE_REASONS.NO_PLOTS) return t('areaReason_no_plots');
+    if (!crop) return undefined;
+    if (reason === AREA_RULE_REASONS.CROP_MISMATCH) return t('areaReason_crop_mismatch', { crop: cropName(this.crops, crop.code) });
+    if (reason === AREA_RULE_REASONS.TOO_SMALL) return t('areaReason_too_small', this.figures(crop, totalM2));
+    return undefined;
+  }
+
+  private figures(crop: CropRule, totalM2: number): Record<string, string> {
+    return {
+      ha: formatNumber(totalM2 / 10000, 2),
+      min: formatNumber(minimumAreaM2(crop) / 10000, 1),
+      type: t(`cropType_${crop.crop_type}` as MessageKey),
+    };
+  }
+
+  /** The live verdict: the same rule the server applies when the dossier is submitted. */
+  private verdictText(crop: CropRule, plots: readonly PickedPlot[]): { ok: boolean; text: string } {
+    const total = plots.reduce((s, p) => s + p.area_m2, 0);
+    const verdict = checkMinimumArea(crop, plots);
+    if (verdict.valid) return { ok: true, text: `${t('minArea', this.figures(crop, total))} ✓` };
+    return { ok: false, text: `✗ ${this.reasonText(verdict.reason, crop, total) ?? verdict.message}` };
   }
 
   private render(): void {
@@ -56,55 +116,117 @@ export class GrowingAreaAssembler {
     const cropCode = plots[0]?.crop;
     const row = this.crops.find((c) => c.code === cropCode);
     const crop = row ? cropRule(row) : undefined;
-    const total = plots.reduce((s, p) => s + p.area_m2, 0);
     this.element.append(
       h('h3', {}, t('assembleArea')),
-      h('p', { class: 'hint' }, t('assembleHint')),
-      h('p', { class: 'summary' }, t('selectedPlots', { n: plots.length })),
+      h('p', { class: 'hint' }, t('pickPlotsHint')),
+      h('p', { class: 'summary', id: 'assemble-count', 'data-n': plots.length }, t('selectedPlots', { n: plots.length })),
     );
     if (plots.length) {
       this.element.append(
         h(
           'ul',
-          { class: 'legend' },
-          ...plots.map((p) => h('li', {}, `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`)),
+          { class: 'picked-plots', id: 'assemble-plots' },
+          ...plots.map((p) =>
+            h(
+              'li',
+              { 'data-id': p.id },
+              h(
+                'span',
+                {},
+                `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
+                p.growing_area_id ? h('span', { class: 'form-error' }, ` · ${t('plotInArea', { id: p.growing_area_id })}`) : null,
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-icon',
+                  title: t('removePlot', { id: p.id }),
+                  'aria-label': t('removePlot', { id: p.id }),
+                  onclick: () => this.toggle(p),
+                },
+                '×',
+              ),
+            ),
+          ),
         ),
       );
     }
     if (crop) {
-      const verdict = checkMinimumArea(crop, plots);
-      this.element.append(
-        h(
-          'p',
-          { class: verdict.valid ? 'hint verdict-ok' : 'form-error', id: 'area-verdict' },
-          t('minArea', {
-            ha: formatNumber(total / 10000, 2),
-            min: formatNumber(minimumAreaM2(crop) / 10000, 1),
-            type: t(`cropType_${crop.crop_type}` as MessageKey),
-          }),
-          verdict.valid ? ` ✓` : ` ✗ ${verdict.message}`,
-        ),
-      );
+      const verdict = this.verdictText(crop, plots);
+      this.element.append(h('p', { class: verdict.ok ? 'hint verdict-ok' : 'form-error', id: 'area-verdict' }, verdict.text));
     }
-    const create = h('button', { type: 'submit', class: 'btn btn-primary btn-block', disabled: plots.length === 0 }, t('createArea'));
+    const create = h(
+      'button',
+      { type: 'submit', class: 'btn btn-primary btn-block', id: 'area-create', disabled: plots.length === 0 || this.busy },
+      t('createArea'),
+    );
     const form = h(
       'form',
-      {},
+      { id: 'assemble-form' },
       h('label', {}, t('areaName'), this.name),
       h('label', {}, t('producer'), this.registrant),
       h('label', {}, t('scheme'), this.scheme),
       create,
-      this.message ? h('p', { class: 'hint' }, this.message) : null,
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       void this.create(crop?.code ?? plots[0]?.crop ?? '', plots);
     });
     this.element.append(form);
+    if (this.message) {
+      this.element.append(
+        h(
+          'p',
+          {
+            class: this.message.error ? 'form-error' : 'hint verdict-ok',
+            id: 'assemble-message',
+            role: this.message.error ? 'alert' : 'status',
+          },
+          this.message.text,
+        ),
+      );
+    }
+    if (this.created) this.element.append(this.createdCard(this.created));
+  }
+
+  private createdCard(area: CreatedArea): HTMLElement {
+    return h(
+      'div',
+      { class: 'assemble-created', id: 'area-created', 'data-id': area.id, 'data-status': area.status },
+      h(
+        'p',
+        {},
+        t('areaCreatedDetail', {
+          id: area.id,
+          n: area.plotCount,
+          ha: formatNumber(area.areaM2 / 10000, 2),
+          status: t(`status_${area.status}` as MessageKey),
+        }),
+      ),
+      area.status === 'draft'
+        ? h(
+            'button',
+            { type: 'button', class: 'btn btn-block', id: 'area-submit', disabled: this.busy, onclick: () => void this.submit(area) },
+            t('submitArea'),
+          )
+        : null,
+    );
+  }
+
+  /**
+   * The server's refusal in words: a rule's reason code in the officer's language, otherwise the
+   * server's own detail (which names the plots concerned: "Plot 12 grows mango, not vegetable.").
+   */
+  private refusal(error: unknown, key: 'createFailed' | 'submitFailed', area?: CreatedArea): string {
+    const reason = error instanceof HttpError ? error.problem?.reason : undefined;
+    return t(key, { detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? describeError(error) });
   }
 
   private async create(crop: string, plots: PickedPlot[]): Promise<void> {
     const commune = plots.find((p) => p.commune_code)?.commune_code;
+    this.busy = true;
+    this.render();
     try {
       const response = await sendJson('/api/growing-areas', 'POST', {
         name: this.name.value.trim(),
@@ -114,13 +236,41 @@ export class GrowingAreaAssembler {
         registrantName: this.registrant.value.trim(),
         plotIds: plots.map((p) => p.id),
       });
-      const body = (await response.json()) as { id?: number };
+      const body = (await response.json()) as { id: number; status: string; plot_count?: number; area_m2?: number };
+      const cropRow = this.crops.find((c) => c.code === crop);
+      this.created = {
+        id: Number(body.id),
+        status: body.status,
+        plotCount: Number(body.plot_count ?? plots.length),
+        areaM2: Number(body.area_m2 ?? 0),
+        crop: cropRow ? cropRule(cropRow) : undefined,
+      };
       this.plots.clear();
-      this.message = t('areaCreated');
-      this.render();
-      if (body.id !== undefined) this.onCreated(Number(body.id));
+      this.name.value = '';
+      this.message = { text: t('areaCreated'), error: false };
+      this.events.onCreated(this.created.id);
     } catch (error) {
-      this.message = t('saveFailed', { detail: describeError(error) });
+      this.message = { text: this.refusal(error, 'createFailed'), error: true };
+    } finally {
+      this.busy = false;
+      this.changed();
+    }
+  }
+
+  /** Submits the draft's dossier (draft → submitted): the server checks the minimum area here. */
+  private async submit(area: CreatedArea): Promise<void> {
+    this.busy = true;
+    this.render();
+    try {
+      const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', { to: 'submitted' });
+      const body = (await response.json()) as { area?: { status?: string } };
+      this.created = { ...area, status: body.area?.status ?? 'submitted' };
+      this.message = { text: t('areaSubmitted', { id: area.id }), error: false };
+      this.events.onCreated(area.id);
+    } catch (error) {
+      this.message = { text: this.refusal(error, 'submitFailed', area), error: true };
+    } finally {
+      this.busy = false;
       this.render();
     }
   }

@@ -1,0 +1,397 @@
+// The officer's registration work in the browser: deleting a saved plot (confirmation, ETag, 412
+// choice, 409 for a plot of an issued growing area, undo that never resurrects it on the server),
+// assembling plots into a growing area (the server's refusals shown, nothing written), and walking
+// a boundary with the phone's GPS (Chromium's emulated geolocation, accuracy gate, pause/resume).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ACCOUNTS,
+  launchBrowser,
+  openPage,
+  SCREENSHOTS,
+  signIn,
+  startServer,
+  waitForMap,
+  type BandoWindow,
+  type TestServer,
+} from './harness.ts';
+
+type LonLat = [number, number];
+type Win = BandoWindow & { __bandoLastSaved?: { id: number } };
+
+const WARD = '29869';
+const PHONE = { width: 393, height: 851 };
+const DESKTOP = { width: 1280, height: 800 };
+
+let server: TestServer;
+let browser: Browser;
+let officer: Record<string, string>;
+let admin: Record<string, string>;
+/** Centres of empty ground in the officer's ward: no plot within ~150 m, ~140 m squares inside the ward. */
+let spots: LonLat[];
+
+async function bearer(account: { username: string; password: string }): Promise<Record<string, string>> {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  return { Authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  [officer, admin] = await Promise.all([bearer(ACCOUNTS.officer), bearer(ACCOUNTS.admin)]);
+  const { rows } = await server.db.query<{ lon: number; lat: number }>(
+    `SELECT ST_X(c) lon, ST_Y(c) lat FROM (
+       SELECT ST_Centroid(p.geom) c FROM parcels p JOIN admin_units w ON w.code = $1 AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
+       ORDER BY p.id) s, admin_units w
+     WHERE w.code = $1 AND w.valid_to IS NULL AND ST_Within(ST_Expand(c, 0.0007), w.geom)
+       AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, c, 0.0014))
+     LIMIT 400`,
+    [WARD],
+  );
+  // Spots far enough apart that one test's plots never touch another's.
+  spots = [];
+  for (const r of rows) {
+    const p: LonLat = [Number(r.lon), Number(r.lat)];
+    if (spots.every((s) => Math.hypot(s[0] - p[0], s[1] - p[1]) > 0.003)) spots.push(p);
+  }
+  if (spots.length < 3) throw new Error(`only ${spots.length} free spots in ward ${WARD}`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A point east/north of another by metres (local flat approximation, fine over 100 m). */
+function offset([lon, lat]: LonLat, eastM: number, northM: number): LonLat {
+  return [lon + eastM / (111_320 * Math.cos((lat * Math.PI) / 180)), lat + northM / 110_574];
+}
+
+/** A square plot of the given side (m) centred on a point, as a GeoJSON polygon. */
+function square(centre: LonLat, sideM: number) {
+  const h = sideM / 2;
+  const ring = [offset(centre, -h, -h), offset(centre, h, -h), offset(centre, h, h), offset(centre, -h, h)];
+  return { type: 'Polygon' as const, coordinates: [[...ring, ring[0]!]] };
+}
+
+/** Creates a plot through the features API as the officer; answers its id. */
+async function createPlot(centre: LonLat, sideM: number, crop: string): Promise<number> {
+  const response = await fetch(`${server.url}/ogc/collections/plots/items`, {
+    method: 'POST',
+    headers: { ...officer, 'Content-Type': 'application/geo+json' },
+    body: JSON.stringify({ type: 'Feature', geometry: square(centre, sideM), properties: { crop } }),
+  });
+  if (response.status !== 201) throw new Error(`plot not created: ${response.status} ${await response.text()}`);
+  return Number(((await response.json()) as { id: number }).id);
+}
+
+async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: number }> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at);
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
+/** Ids of the plots drawn from the `plots` tiles now on screen. */
+async function renderedPlotIds(page: Page): Promise<number[]> {
+  return page.evaluate(() =>
+    (window as unknown as BandoWindow).__bando.map.queryRenderedFeatures({ layers: ['plots-fill'] }).map((f) => Number(f.id)),
+  );
+}
+
+/** Opens the map at a place as the officer with the editor open. */
+async function openEditorAt(page: Page, at: LonLat, zoom: number): Promise<void> {
+  await page.goto(`${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${zoom}&l=parcels,plots,roads`);
+  await waitForMap(page);
+  await signIn(page, ACCOUNTS.officer);
+  await page.click('[data-tab=tools]');
+  await page.click('#edit-open');
+  await page.waitForSelector('#tool-draw');
+  // On a phone the tools sheet gets out of the way of the map by itself.
+  if ((page.viewportSize()?.width ?? 1280) < 760) expect(await page.locator('#panel.is-open').count()).toBe(0);
+}
+
+/** Shoots the page at a viewport, and answers the smallest height of the visible buttons matching the selector. */
+async function shoot(page: Page, name: string, size: { width: number; height: number }, buttons: string): Promise<number> {
+  await page.setViewportSize(size);
+  // A desk page narrowed to a phone keeps its side panel open as a bottom sheet; an officer on a
+  // phone works with it closed (the editor closes it there).
+  if (size.width < 760 && (await page.locator('#panel.is-open').count())) {
+    // Programmatically: an open modal dialog makes the tab bar inert to the pointer.
+    await page.evaluate(() => (document.querySelector('.tab.is-active') as HTMLElement).click());
+  }
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  return page.$$eval(buttons, (els) =>
+    Math.min(
+      ...els
+        .map((e) => e.getBoundingClientRect())
+        .filter((r) => r.width > 0)
+        .map((r) => r.height),
+    ),
+  );
+}
+
+/** The failed requests a test provoked on purpose are not errors. */
+function unexpected(errors: string[], expected: RegExp): string[] {
+  return errors.filter((e) => !expected.test(e));
+}
+
+describe('deleting a saved plot', () => {
+  it('asks first, answers a stale ETag with the reload choice, deletes the row and its tiles, and undo brings back only an unsaved drawing', async () => {
+    const centre = spots[0]!;
+    const plotId = await createPlot(centre, 30, 'vegetable');
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await openEditorAt(page, centre, 18);
+    expect(await renderedPlotIds(page)).toContain(plotId);
+
+    await page.click('#tool-select');
+    const p = await screenPoint(page, centre);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+
+    // Someone else edits the plot after the officer opened it: the delete's ETag is stale.
+    const url = `${server.url}/ogc/collections/plots/items/${plotId}`;
+    const etag = (await fetch(url, { headers: admin })).headers.get('etag')!;
+    const patch = await fetch(url, {
+      method: 'PATCH',
+      headers: { ...admin, 'Content-Type': 'application/merge-patch+json', 'If-Match': etag },
+      body: JSON.stringify({ properties: { variety: 'Cải ngọt' } }),
+    });
+    expect(patch.status).toBe(200);
+
+    await page.click('#tool-delete');
+    await page.waitForSelector('#delete-dialog');
+    expect(await page.locator('#delete-dialog').innerText()).toContain(`#${plotId}`);
+    // Enter on the open dialog must not delete: the focus is on Cancel.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('delete-cancel');
+    expect(await shoot(page, 'desktop-delete-dialog', DESKTOP, '#delete-dialog button')).toBeGreaterThanOrEqual(40);
+    expect(await shoot(page, 'phone-delete-dialog', PHONE, '#delete-dialog button')).toBeGreaterThanOrEqual(44);
+    await page.setViewportSize(DESKTOP);
+    await page.click('#delete-confirm');
+    await page.waitForSelector('#conflict-dialog');
+    expect(await page.locator('#conflict-overwrite').innerText()).toBe('Vẫn xoá bản mới nhất');
+    await page.click('#conflict-compare');
+    await page.waitForSelector('#conflict-dialog .conflict-compare table');
+    expect(await page.locator('#conflict-dialog .conflict-compare').innerText()).toContain('Cải ngọt');
+    await page.click('#conflict-reload');
+    await page.waitForSelector('#conflict-dialog', { state: 'detached' });
+    expect((await server.db.query('SELECT 1 FROM plots WHERE id = $1', [plotId])).rows).toHaveLength(1);
+
+    // With the reloaded ETag the delete goes through.
+    await page.click('#tool-delete');
+    await page.click('#delete-confirm');
+    await page.waitForSelector('#delete-dialog', { state: 'detached' });
+    await expect.poll(async () => (await fetch(url, { headers: officer })).status).toBe(404);
+    expect((await server.db.query('SELECT 1 FROM plots WHERE id = $1', [plotId])).rows).toHaveLength(0);
+    const log = await server.db.query<{ action: string; username: string }>(
+      `SELECT l.action, u.username FROM edit_log l JOIN users u ON u.id = l.user_id WHERE l.collection = 'plots' AND l.feature_id = $1 ORDER BY l.id DESC LIMIT 1`,
+      [String(plotId)],
+    );
+    expect(log.rows[0]).toEqual({ action: 'delete', username: 'officer' });
+    // The editor asked for fresh tiles: the plot is gone from what the map draws.
+    await expect.poll(async () => (await waitForMap(page), await renderedPlotIds(page)), { timeout: 20_000 }).not.toContain(plotId);
+
+    // Undo brings the shape back as an unsaved drawing; the server stays without the plot.
+    await page.click('#tool-undo');
+    await page.waitForSelector('#restored-note');
+    expect(await page.locator('#restored-note').innerText()).toContain(`#${plotId}`);
+    expect((await server.db.query('SELECT 1 FROM plots WHERE id = $1', [plotId])).rows).toHaveLength(0);
+    expect(unexpected(errors, /412|404/)).toEqual([]);
+    await context.close();
+  });
+
+  it('explains in words why a plot of a growing area with an issued code cannot be deleted, and keeps it', async () => {
+    const plot = (
+      await server.db.query<{ id: number; area: number; lon: number; lat: number }>(
+        `SELECT p.id, g.id AS area, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+           FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
+          WHERE g.status = 'issued' AND p.commune_code = $1 ORDER BY p.id LIMIT 1`,
+        [WARD],
+      )
+    ).rows[0]!;
+    const at: LonLat = [Number(plot.lon), Number(plot.lat)];
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await openEditorAt(page, at, 18);
+    await page.click('#tool-select');
+    const p = await screenPoint(page, at);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+    await page.click('#tool-delete');
+    await page.click('#delete-confirm');
+    await page.waitForSelector('#delete-error:not(:empty)');
+    const message = await page.locator('#delete-error').innerText();
+    expect(message).toContain(`#${plot.id}`);
+    expect(message).toContain(`#${plot.area}`);
+    expect(message).toContain('Đã cấp mã');
+    expect(await page.isVisible('#delete-confirm')).toBe(false);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-delete-refused.png') });
+    expect((await server.db.query('SELECT 1 FROM plots WHERE id = $1', [plot.id])).rows).toHaveLength(1);
+    expect(unexpected(errors, /409/)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('assembling plots into a growing area', () => {
+  it('shows the server’s refusal of mixed crops without writing, creates a draft of the picked plots, and refuses to submit it below the minimum area', async () => {
+    const centre = spots[1]!;
+    const places = { v1: offset(centre, -30, 0), v2: offset(centre, 0, 0), m1: offset(centre, 30, 0) };
+    // 20 m squares: two of them (≈ 800 m²) stay under the 0.1 ha an annual crop needs.
+    const ids = {
+      v1: await createPlot(places.v1, 20, 'vegetable'),
+      v2: await createPlot(places.v2, 20, 'vegetable'),
+      m1: await createPlot(places.m1, 20, 'mango'),
+    };
+    const areasBefore = Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n);
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await openEditorAt(page, centre, 18);
+    await page.click('#tool-assemble');
+    await page.waitForSelector('#assemble-panel');
+    const pick = async (at: LonLat, n: number) => {
+      const p = await screenPoint(page, at);
+      await page.mouse.click(p.x, p.y);
+      await page.waitForSelector(`#assemble-count[data-n="${n}"]`);
+    };
+    await pick(places.v1, 1);
+    await pick(places.m1, 2);
+    // The live check already says it (the same rule the server applies) ...
+    expect(await page.locator('#area-verdict').innerText()).toContain('cùng một loại cây trồng');
+    await page.fill('#assemble-form input[name=name]', 'Vùng rau an toàn Tân Thuận');
+    await page.fill('#assemble-form input[name=registrant]', 'HTX Rau an toàn Tân Thuận');
+    // ... and the server refuses in its own words; nothing is written.
+    await page.click('#area-create');
+    await page.waitForSelector('#assemble-message.form-error');
+    expect(await page.locator('#assemble-message').innerText()).toContain(`Plot ${ids.m1} grows mango, not vegetable`);
+    expect(Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n)).toBe(areasBefore);
+    const free = await server.db.query('SELECT id FROM plots WHERE id = ANY($1) AND growing_area_id IS NULL', [Object.values(ids)]);
+    expect(free.rows).toHaveLength(3);
+
+    // The mango plot leaves the list from the form, the second vegetable plot joins from the map.
+    await page.click(`#assemble-plots li[data-id="${ids.m1}"] button`);
+    await page.waitForSelector('#assemble-count[data-n="1"]');
+    await pick(places.v2, 2);
+    expect(await page.locator('#area-verdict').innerText()).toContain('chưa đạt tối thiểu');
+    expect(await shoot(page, 'desktop-assemble', DESKTOP, '#assemble-panel button, #assemble-panel input')).toBeGreaterThanOrEqual(40);
+    expect(await shoot(page, 'phone-assemble', PHONE, '#assemble-panel button, #assemble-panel input')).toBeGreaterThanOrEqual(44);
+    await page.setViewportSize(DESKTOP);
+    await page.click('#area-create');
+    const created = Number(await page.getAttribute('#area-created', 'data-id', { timeout: 30_000 }));
+    const area = (await (await fetch(`${server.url}/api/growing-areas/${created}`, { headers: officer })).json()) as {
+      status: string;
+      crop: string;
+      name: string;
+      plots: { id: number }[];
+      area_m2: number;
+    };
+    expect(area.status).toBe('draft');
+    expect(area.crop).toBe('vegetable');
+    expect(area.name).toBe('Vùng rau an toàn Tân Thuận');
+    expect(area.plots.map((p) => Number(p.id)).sort()).toEqual([ids.v1, ids.v2].sort());
+    expect(area.area_m2).toBeGreaterThan(700);
+    expect(area.area_m2).toBeLessThan(900);
+
+    // Submitting the dossier is where the minimum area is enforced: refused, status unchanged, no transition recorded.
+    await page.click('#area-submit');
+    await page.waitForSelector('#assemble-message.form-error');
+    expect(await page.locator('#assemble-message').innerText()).toMatch(/Chưa nộp được hồ sơ: .*chưa đạt tối thiểu 0,1 ha/);
+    const after = await server.db.query<{ status: string; transitions: number }>(
+      'SELECT status, (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) transitions FROM growing_areas g WHERE id = $1',
+      [created],
+    );
+    expect(after.rows[0]).toEqual({ status: 'draft', transitions: 0 });
+    expect(unexpected(errors, /422/)).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('walking a boundary with the phone’s GPS', () => {
+  it('records averaged corners, ignores a poor fix, pauses and resumes, and the walked square has the right area and saves', async () => {
+    const centre = spots[2]!;
+    const side = 60;
+    const corners = [offset(centre, -30, -30), offset(centre, 30, -30), offset(centre, 30, 30), offset(centre, -30, 30)];
+    const expected = Number(
+      (await server.db.query<{ a: number }>('SELECT ST_Area(ST_GeomFromGeoJSON($1)::geography) a', [JSON.stringify(square(centre, side))]))
+        .rows[0]!.a,
+    );
+    const { page, context, errors } = await openPage(browser, 'phone');
+    await context.grantPermissions(['geolocation'], { origin: server.url });
+    await context.setGeolocation({ latitude: centre[1], longitude: centre[0], accuracy: 30 });
+    await openEditorAt(page, centre, 18);
+    await page.click('#tool-gps');
+    await page.waitForSelector('#gps-start');
+    await page.click('#gps-start');
+    await page.waitForSelector('#gps-pause');
+
+    let reading = 0;
+    /** One emulated fix; each has its own accuracy figure so the test knows when the page has seen it. */
+    const fix = async (context: BrowserContext, at: LonLat, accuracy: number) => {
+      reading++;
+      const value = accuracy + reading / 1000;
+      await context.setGeolocation({ longitude: at[0], latitude: at[1], accuracy: value });
+      await page.waitForSelector(`#gps-accuracy[data-accuracy="${value}"]`);
+    };
+    const walkCorner = async (at: LonLat, n: number, poorFix = false) => {
+      await page.click('#gps-record');
+      // Five readings around the corner, the walker's hand shaking by up to half a metre.
+      const shake = [
+        [0.4, -0.2],
+        [-0.3, 0.5],
+        [0.1, 0.3],
+        [-0.4, -0.4],
+        [0.2, -0.2],
+      ];
+      for (const [i, [e, nn]] of shake.entries()) {
+        if (poorFix && i === 2) {
+          // A reflection off the canal: 35 m, beyond the 10 m gate. Shown, not counted.
+          await fix(context, offset(at, 25, 25), 35);
+          expect(await page.getAttribute('#gps-accuracy', 'class')).toBe('form-error');
+          expect(await page.getAttribute('#gps-points', 'data-averaging')).toBe('2');
+        }
+        await fix(context, offset(at, e!, nn!), 3);
+      }
+      await page.waitForSelector(`#gps-points[data-points="${n}"]`);
+    };
+
+    await walkCorner(corners[0]!, 1);
+    await walkCorner(corners[1]!, 2, true);
+    // A gate across the path: pause, walk round it (no reading counts), resume.
+    await page.click('#gps-pause');
+    await page.waitForSelector('#gps-resume');
+    expect(await page.isDisabled('#gps-record')).toBe(true);
+    await context.setGeolocation({ longitude: offset(centre, 50, 0)[0], latitude: offset(centre, 50, 0)[1], accuracy: 2 });
+    await page.waitForTimeout(300);
+    expect(await page.getAttribute('#gps-points', 'data-points')).toBe('2');
+    await page.click('#gps-resume');
+    await page.waitForSelector('#gps-pause');
+    await walkCorner(corners[2]!, 3);
+    await walkCorner(corners[3]!, 4);
+    const panelButtons = '#tool-gps, .gps-actions button';
+    expect(await shoot(page, 'phone-gps', PHONE, panelButtons)).toBeGreaterThanOrEqual(44);
+    expect(await shoot(page, 'desktop-gps', DESKTOP, panelButtons)).toBeGreaterThanOrEqual(40);
+    await page.setViewportSize(PHONE);
+
+    await page.click('#gps-finish');
+    await page.waitForSelector('#plot-save:not([disabled])');
+    const live = Number(await page.getAttribute('#live-area', 'data-m2'));
+    expect(Math.abs(live - expected) / expected).toBeLessThan(0.03);
+    await page.click('#plot-save');
+    await page.selectOption('#plot-form select[name=crop]', 'rice');
+    await page.click('#plot-form-save');
+    const saved = await page.waitForFunction(() => (window as unknown as Win).__bandoLastSaved?.id, null, { timeout: 30_000 });
+    const row = (
+      await server.db.query<{ area_m2: number; crop: string }>('SELECT area_m2, crop FROM plots WHERE id = $1', [
+        Number(await saved.jsonValue()),
+      ])
+    ).rows[0]!;
+    expect(row.crop).toBe('rice');
+    expect(Math.abs(row.area_m2 - expected) / expected).toBeLessThan(0.03);
+    expect(Math.abs(row.area_m2 - live) / live).toBeLessThan(0.002);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
