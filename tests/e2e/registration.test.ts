@@ -252,6 +252,8 @@ describe('assembling plots into a growing area', () => {
     await openEditorAt(page, centre, 18);
     await page.click('#tool-assemble');
     await page.waitForSelector('#assemble-panel');
+    // No plots, no growing area: the form cannot be sent empty.
+    expect(await page.isDisabled('#area-create')).toBe(true);
     const pick = async (at: LonLat, n: number) => {
       const p = await screenPoint(page, at);
       await page.mouse.click(p.x, p.y);
