@@ -8,8 +8,8 @@
 // a shared box) falls on both alike and the ratio means something; then the cache off and on with
 // 1/10/50 clients over loopback HTTP; tile sizes per source at z8–z18; cache hits under autocannon
 // (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
-import { spawn } from 'node:child_process';
-import http from 'node:http';
+import { fork, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -23,6 +23,7 @@ import { openDb } from '../server/db/index.ts';
 import { withEdits } from '../server/db/edit-context.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { openTileService, type TileService } from '../server/tile-service.ts';
+import type { ClientJob, ClientResult } from './bench-http-client.ts';
 import { seedIfEmpty } from '../data/seed/index.ts';
 import type { TileEngine } from '../tiles/index.ts';
 import { PUBLIC_SCOPE, tileRange, type TileCoord } from '../tiles/index.ts';
@@ -66,45 +67,42 @@ function summarise(latencies: number[], wallMs: number, bytes: number, errors: n
   return { p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), perSecond: (s.length / wallMs) * 1000, bytes, n: s.length, errors };
 }
 
-// The client runs in this process beside the server, so its own cost lands in the server's
-// latency: fetch (undici, WHATWG streams) spent ~3 ms per tile here, node:http ~0.6 ms.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-
-/** GETs a URL asking for gzip; the status and the bytes that crossed the wire. */
-function get(url: string): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    http
-      .get(url, { agent, headers: { 'accept-encoding': 'gzip' } }, (res) => {
-        let bytes = 0;
-        res.on('data', (d: Buffer) => (bytes += d.length));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes }));
-        res.on('error', reject);
-      })
-      .on('error', reject);
+/** The HTTP client in a child process (scripts/bench-http-client.ts), so the server's event loop is its own. */
+class HttpClient {
+  private readonly child = fork(fileURLToPath(new URL('./bench-http-client.ts', import.meta.url)), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  private readonly waiting = new Map<number, (r: ClientResult) => void>();
+  private next = 0;
+
+  constructor() {
+    this.child.on('message', (r: ClientResult) => {
+      this.waiting.get(r.id)?.(r);
+      this.waiting.delete(r.id);
+    });
+  }
+
+  /** Requests every URL once with `clients` concurrent keep-alive clients. */
+  run(urls: string[], clients: number): Promise<ClientResult> {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ id, urls, clients } satisfies ClientJob);
+    });
+  }
+
+  close(): void {
+    this.child.disconnect();
+  }
 }
 
-/** Requests every URL once with `clients` concurrent keep-alive clients; latency per request. */
+const client = new HttpClient();
+
+/** Requests every URL once with `clients` concurrent clients; latency per request. */
 async function httpRun(urls: string[], clients: number): Promise<Stats> {
-  let next = 0;
-  let bytes = 0;
-  let errors = 0;
-  const latencies: number[] = [];
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      for (;;) {
-        const i = next++;
-        if (i >= urls.length) return;
-        const t0 = performance.now();
-        const res = await get(urls[i]!);
-        latencies.push(performance.now() - t0);
-        bytes += res.bytes;
-        if (res.status >= 500) errors++;
-      }
-    }),
-  );
-  return summarise(latencies, performance.now() - start, bytes, errors);
+  const r = await client.run(urls, clients);
+  return summarise(r.latencies, r.wallMs, r.bytes, r.errors);
 }
 
 /** The plainest good ST_AsMVT query for one source and zoom: no generalization, the band's attributes. */
@@ -152,11 +150,10 @@ async function interleavedRun(
     raw.push(performance.now() - t0);
   };
   const serverOne = async (t: TileCoord) => {
-    const t0 = performance.now();
-    const res = await get(`${base}/tiles/${ids.join(',')}/${t.z}/${t.x}/${t.y}`);
-    server.push(performance.now() - t0);
+    const res = await client.run([`${base}/tiles/${ids.join(',')}/${t.z}/${t.x}/${t.y}`], 1);
+    server.push(res.latencies[0]!);
     bytes += res.bytes;
-    if (res.status >= 500) errors++;
+    errors += res.errors;
   };
   const start = performance.now();
   for (const [i, t] of tiles.entries()) {
@@ -292,7 +289,7 @@ async function main(): Promise<void> {
   await cold.close();
   await hot.close();
   await db.close();
-  agent.destroy();
+  client.close();
 }
 
 /** Raw tile sizes per source and zoom over tiles holding random features (densest areas weigh most). */
