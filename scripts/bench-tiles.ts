@@ -22,7 +22,7 @@ import type { Db } from '../server/db/index.ts';
 import { openDb } from '../server/db/index.ts';
 import { withEdits } from '../server/db/edit-context.ts';
 import { migrate } from '../server/db/migrate.ts';
-import { openTileService, type TileService } from '../server/tile-service.ts';
+import { openTileService, TILE_SESSION, type TileService } from '../server/tile-service.ts';
 import type { ClientJob, ClientResult } from './bench-http-client.ts';
 import { seedIfEmpty } from '../data/seed/index.ts';
 import type { TileEngine } from '../tiles/index.ts';
@@ -121,9 +121,11 @@ function baselineSql(engine: TileEngine, id: string, z: number): string | undefi
 }
 
 /**
- * Cold tiles, server and raw in-database cost interleaved on the same tiles (A B B A …: even tiles
- * raw first, odd tiles server first), one at a time, so machine noise and buffer-cache warmth fall
- * on both sides alike; returns both latency lists.
+ * Cold tiles, one at a time: the raw in-database cost of the baseline query (run plainly, and as a
+ * prepared statement as the server runs its own) and the server over HTTP, interleaved on the
+ * same tiles with the order rotating from tile to tile, so machine noise and buffer-cache warmth
+ * fall on every side alike. The raw queries use the tile connections' settings (jit off), as the
+ * server does: JIT compiling a tile query costs more than running it.
  */
 async function interleavedRun(
   db: Db,
@@ -131,23 +133,24 @@ async function interleavedRun(
   ids: string[],
   tiles: TileCoord[],
   base: string,
-): Promise<{ raw: Stats; server: Stats }> {
+): Promise<{ raw: Stats; prepared: Stats; server: Stats }> {
+  const session = db.withSession(TILE_SESSION);
   const raw: number[] = [];
+  const prepared: number[] = [];
   const server: number[] = [];
   let errors = 0;
   let bytes = 0;
-  const rawOne = async (t: TileCoord) => {
+  const rawOne = (prepare: boolean) => async (t: TileCoord) => {
     const t0 = performance.now();
     for (const id of ids) {
-      if (db.capabilities.mvt) {
-        const sql = baselineSql(engine, id, t.z);
-        if (sql) await db.query(sql, [t.z, t.x, t.y]);
-      } else {
-        const q = engine.catalog.sources.get(id)!.sqlFor(t, PUBLIC_SCOPE, 'js');
-        if (q) await db.query(q.sql, q.params);
-      }
+      const q = db.capabilities.mvt
+        ? { sql: baselineSql(engine, id, t.z), params: [t.z, t.x, t.y] }
+        : engine.catalog.sources.get(id)!.sqlFor(t, PUBLIC_SCOPE, 'js');
+      if (!q?.sql) continue;
+      if (prepare && session.queryPrepared) await session.queryPrepared(`bench_${id}_${t.z}`, q.sql, q.params);
+      else await session.query(q.sql, q.params);
     }
-    raw.push(performance.now() - t0);
+    (prepare ? prepared : raw).push(performance.now() - t0);
   };
   const serverOne = async (t: TileCoord) => {
     const res = await client.run([`${base}/tiles/${ids.join(',')}/${t.z}/${t.x}/${t.y}`], 1);
@@ -155,18 +158,13 @@ async function interleavedRun(
     bytes += res.bytes;
     errors += res.errors;
   };
+  const steps = [rawOne(false), rawOne(true), serverOne];
   const start = performance.now();
   for (const [i, t] of tiles.entries()) {
-    if (i % 2 === 0) {
-      await rawOne(t);
-      await serverOne(t);
-    } else {
-      await serverOne(t);
-      await rawOne(t);
-    }
+    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!(t);
   }
   const wall = performance.now() - start;
-  return { raw: summarise(raw, wall, 0, 0), server: summarise(server, wall, bytes, errors) };
+  return { raw: summarise(raw, wall, 0, 0), prepared: summarise(prepared, wall, 0, 0), server: summarise(server, wall, bytes, errors) };
 }
 
 /** Tiles at zoom z holding random features of the parcels (so lists follow the data, densest areas most). */
@@ -237,8 +235,10 @@ async function main(): Promise<void> {
 
   console.log(`\nmachine load before the runs (1/5/15 min): ${loadavg()}`);
   if (only.has('cold')) {
-    console.log('\ncold tiles, one at a time, server and raw ST_AsMVT interleaved on the same tiles (ABBA):');
-    console.log('workload | zoom | raw p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | 5xx');
+    console.log('\ncold tiles, one at a time; raw ST_AsMVT (plain and prepared) and the server interleaved on the same tiles:');
+    console.log(
+      'workload | zoom | raw p50/p95/p99 ms | raw prepared p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | / prepared p95 | server p50 / raw p50 | 5xx',
+    );
   }
   const lists = new Map<string, TileCoord[]>();
   for (const w of workloads) {
@@ -247,9 +247,10 @@ async function main(): Promise<void> {
       const tiles = await tileList(db, z, QUICK ? 40 : z >= 16 ? 600 : 200);
       lists.set(`${w.name}|${z}`, tiles);
       if (!only.has('cold')) continue;
-      const { raw, server } = await interleavedRun(db, cold.engine, w.ids, tiles, coldServer.base);
+      const { raw, prepared, server } = await interleavedRun(db, cold.engine, w.ids, tiles, coldServer.base);
+      const triple = (x: Stats) => `${ms(x.p50)}/${ms(x.p95)}/${ms(x.p99)}`;
       console.log(
-        `${w.name} | z${z} | ${ms(raw.p50)}/${ms(raw.p95)}/${ms(raw.p99)} | ${ms(server.p50)}/${ms(server.p95)}/${ms(server.p99)} | ${(server.p95 / raw.p95).toFixed(2)} | ${server.errors}`,
+        `${w.name} | z${z} | ${triple(raw)} | ${triple(prepared)} | ${triple(server)} | ${(server.p95 / raw.p95).toFixed(2)} | ${(server.p95 / prepared.p95).toFixed(2)} | ${(server.p50 / raw.p50).toFixed(2)} | ${server.errors}`,
       );
     }
   }

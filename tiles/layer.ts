@@ -37,6 +37,12 @@ export class TileError extends Error {
 export interface TileQueryable {
   /** Runs one statement; rows come back as plain objects. */
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+  /**
+   * Runs a statement kept prepared on each connection under `name` (one name per SQL text): parsed
+   * once, and planned once when PostgreSQL finds its generic plan as good as the custom ones.
+   * Optional; without it the engine uses `query`.
+   */
+  queryPrepared?<R = Record<string, unknown>>(name: string, sql: string, params: readonly unknown[]): Promise<{ rows: R[] }>;
 }
 
 /**

@@ -7,6 +7,12 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /** Runs a script of several statements without parameters (migrations, fixtures). */
   exec(sql: string): Promise<void>;
+  /**
+   * Runs a statement kept prepared per connection under `name` (one name per SQL text, e.g. a
+   * hash of it): parsed once per connection, and planned once when PostgreSQL finds its generic
+   * plan as good. Only where it pays (tiles); absent on the embedded database.
+   */
+  queryPrepared?<R = Record<string, unknown>>(name: string, sql: string, params: readonly unknown[]): Promise<QueryResult<R>>;
 }
 
 /** What this database can do; the tile engine and validators pick their path from it. */

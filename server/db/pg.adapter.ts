@@ -130,6 +130,10 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   const onPool = (p: pg.Pool, capabilities: Capabilities): SessionDb => ({
     capabilities,
     query: (sql, params) => run(p, sql, params),
+    async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
+      const result = await p.query({ name, text: sql, values: params as unknown[] });
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
     exec: async (sql) => void (await p.query(sql)),
     async transaction(fn) {
       const client = await p.connect();

@@ -1,6 +1,7 @@
 // A table-backed source: one declarative SourceConfig becomes, at start-up, one SQL statement per
 // (zoom band × viewer scope × encoder). A request only binds numbers: the tile envelope, the
 // sub-pixel threshold and, for scoped viewers, their communes or farmer id.
+import { createHash } from 'node:crypto';
 import { encodeJsLayer, jsSelectSql, tileAffine, type JsRow } from '../encoders/js.encoder.ts';
 import { sqlEncoderSql } from '../encoders/sql.encoder.ts';
 import {
@@ -28,8 +29,16 @@ type RenderContext = {
   bounds3857: Box;
   affine: [number, number, number, number];
 };
-type Prepared = { sql: string; params: ((c: RenderContext) => unknown)[]; propertyNames: string[] };
+type Prepared = { name: string; sql: string; params: ((c: RenderContext) => unknown)[]; propertyNames: string[] };
 type Variant = Scope['variant'];
+
+/**
+ * A tile statement, named by its text: the same name on every connection, and never one name for
+ * two texts (which a connection that prepared the first would refuse).
+ */
+function named(sql: string, params: Prepared['params'], propertyNames: string[]): Prepared {
+  return { name: `tile_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, sql, params, propertyNames };
+}
 
 const CAST: Record<FieldType, string> = { string: 'text', integer: 'bigint', number: 'float8', boolean: 'boolean' };
 
@@ -117,12 +126,13 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     if (!prepared) throw new Error(`no ${encoder} SQL for scope ${scope.variant} of source ${this.id}`);
     const ctx = context(coord, scope);
     const params = prepared.params.map((f) => f(ctx));
+    const run = <R>() => (q.queryPrepared ? q.queryPrepared<R>(prepared.name, prepared.sql, params) : q.query<R>(prepared.sql, params));
     if (encoder === 'sql') {
-      const { rows } = await q.query<{ mvt: Uint8Array | null }>(prepared.sql, params);
+      const { rows } = await run<{ mvt: Uint8Array | null }>();
       const mvt = rows[0]?.mvt;
       return mvt && mvt.length ? new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength) : EMPTY_TILE;
     }
-    const { rows } = await q.query<JsRow>(prepared.sql, params);
+    const { rows } = await run<JsRow>();
     return encodeJsLayer(this.id, rows, prepared.propertyNames, this.config.geometryType);
   }
 
@@ -178,11 +188,11 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     if (encoder === 'sql') {
       const first = params.length + 1;
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
-      return { sql: sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType), params, propertyNames };
+      return named(sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType), params, propertyNames);
     }
     const first = params.length + 1;
     for (let k = 0; k < 4; k++) params.push((x) => x.affine[k]);
-    return { sql: jsSelectSql(src, propertyNames, first, c.geometryType), params, propertyNames };
+    return named(jsSelectSql(src, propertyNames, first, c.geometryType), params, propertyNames);
   }
 
   /** The geometry expression of a band: simplified in EPSG:4326 at half a pixel of the band's highest zoom. */
