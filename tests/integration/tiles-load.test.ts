@@ -7,7 +7,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
 import { openTileService, TILE_SESSION, type TileService } from '../../server/tile-service.ts';
-import { TileEngine, tileRange, type TileCoord } from '../../tiles/index.ts';
+import { PUBLIC_SCOPE, TileEngine, tileRange, type TileCoord } from '../../tiles/index.ts';
 import { openTestDb, testDbKind } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -116,6 +116,33 @@ describe('overload policy', () => {
       } finally {
         await busy.close();
       }
+    },
+  );
+
+  it.runIf(testDbKind === 'postgres')(
+    'each tile is one prepared statement, named by its SQL text, and draws what the plain statement draws',
+    async () => {
+      const session = db.withSession(TILE_SESSION);
+      const calls: { name: string | null; sql: string }[] = [];
+      const engine = await TileEngine.open(
+        {
+          query: (sql, params) => (calls.push({ name: null, sql }), session.query(sql, params)),
+          queryPrepared: (name, sql, params) => (calls.push({ name, sql }), session.queryPrepared!(name, sql, params)),
+        },
+        db.capabilities,
+        { cacheBytes: 0 },
+      );
+      calls.length = 0;
+      const [a, b] = phoneGrid(16);
+      const first = await engine.render('parcels', a!, PUBLIC_SCOPE);
+      await engine.render('parcels', b!, PUBLIC_SCOPE);
+      await engine.render('landuse', a!, PUBLIC_SCOPE);
+      expect(calls).toHaveLength(3);
+      expect(calls.every((c) => c.name?.startsWith('tile_'))).toBe(true);
+      expect(calls[1]!.name).toBe(calls[0]!.name);
+      expect(calls[2]!.name).not.toBe(calls[0]!.name);
+      const plain = await TileEngine.open({ query: (sql, params) => session.query(sql, params) }, db.capabilities, { cacheBytes: 0 });
+      expect(Buffer.from(await plain.render('parcels', a!, PUBLIC_SCOPE)).equals(Buffer.from(first))).toBe(true);
     },
   );
 });

@@ -42,7 +42,8 @@ export function jsSelectSql(
   const small = kind === 'point' ? '' : `\n  WHERE ST_XMax("__t") - ST_XMin("__t") >= 0.5 OR ST_YMax("__t") - ST_YMin("__t") >= 0.5`;
   return `${srcCte}
 SELECT "__id"${props}, ST_AsBinary(${grid(`ST_ClipByBox2D(${grid('"__t"')}, ${box})`)}) AS "__wkb"
-FROM (SELECT *, ${scaled} AS "__t" FROM src OFFSET 0) s${small}`;
+FROM (SELECT *, ${scaled} AS "__t" FROM src OFFSET 0) s${small}
+ORDER BY "__id"`;
 }
 
 /** The ST_Affine factors that map a tile's EPSG:3857 bounds onto 0…EXTENT with y pointing down. */

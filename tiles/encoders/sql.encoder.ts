@@ -1,5 +1,7 @@
 // The in-database encoder: ST_AsMVTGeom clips, snaps and validates, ST_AsMVT writes the layer.
 // The fastest path on a server PostGIS (DESIGN.md); not available on the embedded PGlite.
+// Features go in id order, as in the JS path: the same data gives the same bytes and ETag whatever
+// plan the database picked (a prepared statement's generic plan scans in another order).
 import { BUFFER, EXTENT, MIN_PART_AREA, MIN_PART_WIDTH } from '../layer.ts';
 import { ident, literal } from '../sql.ts';
 
@@ -19,7 +21,7 @@ export function sqlEncoderSql(
   const mvtGeom = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
   if (kind !== 'polygon') {
     return `${srcCte}
-SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM (
+SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (
   SELECT "__id"${props}, ${mvtGeom} AS geom
   FROM src
 ) q WHERE q.geom IS NOT NULL`;
@@ -30,7 +32,7 @@ SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM
   // ST_Perimeter (PostgreSQL does not share the two ST_Area calls of the plain form).
   const keep = (g: string) => `ST_Area(${g}) >= GREATEST(${MIN_PART_AREA}, ${MIN_PART_WIDTH / 2} * ST_Perimeter(${g}))`;
   return `${srcCte}
-SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id') AS mvt FROM (
+SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (
   SELECT "__id"${props},
     CASE WHEN ST_NumGeometries(g) = 1 AND ${keep('g')} THEN g
       ELSE (SELECT ST_Collect(d.geom) FROM ST_Dump(g) d WHERE ${keep('d.geom')}) END AS geom
