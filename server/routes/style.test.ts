@@ -79,7 +79,7 @@ describe('the generated map style', () => {
     expect(style.layers.filter((l) => l.id.startsWith('parcels-')).every((l) => (l.minzoom ?? 0) >= 13)).toBe(true);
   });
 
-  it('draws one land-use map at a time: the current status map, filtered by the map id every landuse tile carries', () => {
+  it('draws one land-use map at a time: the current plan, filtered by the map id every landuse tile carries', () => {
     const map = (id: number, kind: 'status' | 'plan', current: boolean) => ({
       id,
       kind,
@@ -89,7 +89,7 @@ describe('the generated map style', () => {
       decisionNo: null,
       current,
     });
-    const maps = [map(3, 'status', true), map(1, 'status', false), map(2, 'plan', true)];
+    const maps = [map(3, 'status', true), map(1, 'status', false), map(2, 'plan', true), map(4, 'plan', false)];
     const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes, landUseMaps: maps });
     expect(validateStyleMin(style)).toEqual([]);
     expect((style.metadata as Record<string, unknown>)['bando:landuseMaps']).toEqual(maps);
@@ -97,13 +97,18 @@ describe('the generated map style', () => {
       style.layers.filter((l) => l.id.startsWith('landuse-')).map((l) => [l.id, 'filter' in l ? l.filter : undefined]),
     );
     expect(filters).toEqual({
-      'landuse-fill': ['==', ['get', 'map_id'], 3],
-      'landuse-line': ['==', ['get', 'map_id'], 3],
+      'landuse-fill': ['==', ['get', 'map_id'], 2],
+      'landuse-line': ['==', ['get', 'map_id'], 2],
       'landuse-highlight': ['==', ['id'], -1],
     });
-    // With no status map the current plan is shown; with no maps at all, nothing is filtered.
-    const planOnly = buildStyle({ origin: 'http://x', sources: all, landUse: codes, landUseMaps: [map(2, 'plan', true)] });
-    expect((planOnly.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toEqual(['==', ['get', 'map_id'], 2]);
+    // With no plan the current status map is shown; with no maps at all, nothing is filtered.
+    const statusOnly = buildStyle({
+      origin: 'http://x',
+      sources: all,
+      landUse: codes,
+      landUseMaps: [map(1, 'status', false), map(3, 'status', true)],
+    });
+    expect((statusOnly.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toEqual(['==', ['get', 'map_id'], 3]);
     const none = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
     expect((none.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toBeUndefined();
     expect((none.metadata as Record<string, unknown>)['bando:landuseMaps']).toEqual([]);

@@ -72,16 +72,17 @@ type StyleInput = {
   landUse: readonly LandUseCode[];
   /** One label point per current ward and commune (a polygon cut into tiles would be named once per tile). */
   adminLabels?: FeatureCollection<Point, { name: string; level: string; code: string }> | undefined;
-  /** The land-use maps; the landuse layers show one at a time, the current status map first. */
+  /** The land-use maps; the landuse layers show one at a time, the current plan first. */
   landUseMaps?: readonly LandUseMap[] | undefined;
 };
 
 /**
- * The land-use map shown when a link names none: the current status map (hiện trạng), else the
- * current plan, else the first listed.
+ * The land-use map shown when a link names none: the current plan (quy hoạch), else the current
+ * status map (hiện trạng), else the first listed. The plan first, because the parcels layer already
+ * shows each parcel's current use, and what people open the land-use layer for is what is planned.
  */
 export function defaultLandUseMap(maps: readonly LandUseMap[]): LandUseMap | undefined {
-  return maps.find((m) => m.kind === 'status' && m.current) ?? maps.find((m) => m.current) ?? maps[0];
+  return maps.find((m) => m.kind === 'plan' && m.current) ?? maps.find((m) => m.current) ?? maps[0];
 }
 
 /**

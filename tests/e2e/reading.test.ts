@@ -89,48 +89,55 @@ async function legendCodes(page: Page, mapId: number): Promise<string[]> {
   return (await legend.locator('li[data-code]').evaluateAll((items) => items.map((li) => li.getAttribute('data-code')!))).sort();
 }
 
+async function chooseKind(page: Page, kind: 'status' | 'plan'): Promise<void> {
+  await page.locator('label.segment', { has: page.locator(`#landuse-kind-${kind}`) }).click();
+  await waitForMap(page);
+}
+
+const mapIds = (drawn: Rendered[]) => new Set(drawn.map((f) => f.mapId));
+
 describe.each(['desktop', 'phone'] as const)('the land-use map on a %s', (kind) => {
-  it('shows one map at a time: hiện trạng or quy hoạch, with its own legend, kept in the link across a reload', async () => {
+  it('shows one map at a time, quy hoạch or hiện trạng, with its own legend, kept in the link across a reload', async () => {
     const { page, context, errors } = await openPage(browser, kind);
     await page.goto(`${server.url}/#c=${spot.lon.toFixed(5)},${spot.lat.toFixed(5)},15&l=landuse,roads`);
     await waitForMap(page);
     await openLayers(page);
 
-    // A link without a land-use map shows the current status map, and only it.
-    expect(await page.isChecked('#landuse-kind-status')).toBe(true);
+    // A link that names no land-use map shows the current plan, and only it.
+    expect(await page.isChecked('#landuse-kind-plan')).toBe(true);
     let drawn = await renderedLandUse(page);
     expect(drawn.length).toBeGreaterThan(0);
-    expect(new Set(drawn.map((f) => f.mapId))).toEqual(new Set([statusId]));
-    expect(drawn.every((f) => f.kind === 'status')).toBe(true);
-    expect(await legendCodes(page, statusId)).toEqual(codesOf.get(statusId));
-    expect(await page.locator('.legend-landuse-map .legend-map-title').innerText()).toContain('hiện trạng');
+    expect(mapIds(drawn)).toEqual(new Set([planId]));
+    expect(drawn.every((f) => f.kind === 'plan')).toBe(true);
+    expect(await legendCodes(page, planId)).toEqual(codesOf.get(planId));
+    expect(await page.locator('.legend-landuse-map .legend-map-title').innerText()).toContain('2021–2030');
 
-    await page.locator('label.segment', { has: page.locator('#landuse-kind-plan') }).click();
-    await waitForMap(page);
+    await chooseKind(page, 'status');
     drawn = await renderedLandUse(page);
     expect(drawn.length).toBeGreaterThan(0);
-    expect(new Set(drawn.map((f) => f.mapId))).toEqual(new Set([planId]));
-    expect(drawn.every((f) => f.kind === 'plan')).toBe(true);
-    // The legend is the plan's: its codes, and every code drawn is in it.
-    const planLegend = await legendCodes(page, planId);
-    expect(planLegend).toEqual(codesOf.get(planId));
-    for (const f of drawn) expect(planLegend).toContain(f.code);
-    expect(await page.locator('.legend-landuse-map .legend-map-title').innerText()).toContain('2021–2030');
-    expect(await page.evaluate(() => location.hash)).toMatch(/[#&]lu=plan(&|$)/);
+    expect(mapIds(drawn)).toEqual(new Set([statusId]));
+    expect(drawn.every((f) => f.kind === 'status')).toBe(true);
+    // The legend is the status map's: its codes, and every code drawn is in it.
+    const statusLegend = await legendCodes(page, statusId);
+    expect(statusLegend).toEqual(codesOf.get(statusId));
+    for (const f of drawn) expect(statusLegend).toContain(f.code);
+    expect(await page.locator('.legend-landuse-map .legend-map-title').innerText()).toContain('hiện trạng');
+    expect(await page.evaluate(() => location.hash)).toMatch(/[#&]lu=status(&|$)/);
     // The page itself never scrolls (the panel does): the top bar and the map stay where they were.
     expect(await page.evaluate(() => document.body.scrollTop + document.documentElement.scrollTop)).toBe(0);
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-landuse-plan.png`) });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-landuse-status.png`) });
 
-    // Reloading the link restores the plan.
+    // Reloading the link restores hiện trạng.
     await page.reload();
     await waitForMap(page);
     await openLayers(page);
-    expect(await page.isChecked('#landuse-kind-plan')).toBe(true);
+    expect(await page.isChecked('#landuse-kind-status')).toBe(true);
     drawn = await renderedLandUse(page);
     expect(drawn.length).toBeGreaterThan(0);
-    expect(new Set(drawn.map((f) => f.mapId))).toEqual(new Set([planId]));
+    expect(mapIds(drawn)).toEqual(new Set([statusId]));
 
-    // An older plan of the same kind is picked by year; the link names it by id.
+    // An older plan is picked by its period; the link names it by id.
+    await chooseKind(page, 'plan');
     await page.selectOption('#landuse-map', String(oldPlanId));
     await waitForMap(page);
     drawn = await renderedLandUse(page);
@@ -140,15 +147,15 @@ describe.each(['desktop', 'phone'] as const)('the land-use map on a %s', (kind) 
     expect(await page.evaluate(() => location.hash)).toContain(`lu=plan:${oldPlanId}`);
     await page.reload();
     await waitForMap(page);
-    expect(new Set((await renderedLandUse(page)).map((f) => f.mapId))).toEqual(new Set([oldPlanId]));
+    expect(mapIds(await renderedLandUse(page))).toEqual(new Set([oldPlanId]));
 
-    // Back to hiện trạng: the default, so the link no longer names a map.
+    // Back to the plan in force: the default, so the link no longer names a map.
     await openLayers(page);
-    await page.locator('label.segment', { has: page.locator('#landuse-kind-status') }).click();
+    await page.selectOption('#landuse-map', String(planId));
     await waitForMap(page);
-    expect(new Set((await renderedLandUse(page)).map((f) => f.mapId))).toEqual(new Set([statusId]));
+    expect(mapIds(await renderedLandUse(page))).toEqual(new Set([planId]));
     expect(await page.evaluate(() => location.hash)).not.toContain('lu=');
-    await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-landuse-status.png`) });
+    await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-landuse-plan.png`) });
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -161,15 +168,14 @@ describe('switching on the land-use layer', () => {
     await waitForMap(page);
     await openLayers(page);
     expect(await page.isChecked('#layer-landuse')).toBe(false);
-    await page.locator('label.segment', { has: page.locator('#landuse-kind-plan') }).click();
-    await waitForMap(page);
+    await chooseKind(page, 'status');
     expect(await page.isChecked('#layer-landuse')).toBe(true);
     const drawn = await renderedLandUse(page);
     expect(drawn.length).toBeGreaterThan(0);
-    expect(new Set(drawn.map((f) => f.mapId))).toEqual(new Set([planId]));
+    expect(mapIds(drawn)).toEqual(new Set([statusId]));
     const hash = await page.evaluate(() => location.hash);
     expect(hash).toMatch(/l=[^&]*landuse/);
-    expect(hash).toContain('lu=plan');
+    expect(hash).toContain('lu=status');
     expect(errors).toEqual([]);
     await context.close();
   });

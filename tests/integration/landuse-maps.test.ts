@@ -51,20 +51,21 @@ describe('GET /api/landuse-maps', () => {
     expect(again.statusCode).toBe(304);
   });
 
-  it('follows edits: a new area’s code reaches the list, and a newer status map becomes the current one, in the style too', async () => {
-    const status = Number(
-      (await db.query<{ id: number }>(`SELECT id FROM landuse_maps WHERE kind = 'status' ORDER BY id LIMIT 1`)).rows[0]!.id,
+  it('follows edits: a new area’s code reaches the list, and a plan starting this year becomes the current one, in the style too', async () => {
+    const plan = Number(
+      (await db.query<{ id: number }>(`SELECT id FROM landuse_maps WHERE kind = 'plan' ORDER BY id LIMIT 1`)).rows[0]!.id,
     );
     const newer = Number(
       (
         await db.query<{ id: number }>(
-          `INSERT INTO landuse_maps (kind, name, year, admin_code) VALUES ('status', 'Hiện trạng ' || extract(year FROM now())::int, extract(year FROM now())::int, '866') RETURNING id`,
+          `INSERT INTO landuse_maps (kind, name, year, period_to, admin_code)
+           VALUES ('plan', 'Quy hoạch mới', extract(year FROM now())::int, extract(year FROM now())::int + 9, '866') RETURNING id`,
         )
       ).rows[0]!.id,
     );
     await db.query(
       `INSERT INTO landuse_areas (map_id, land_use_code, geom) SELECT $1, 'NTD', geom FROM landuse_areas WHERE map_id = $2 ORDER BY id LIMIT 3`,
-      [newer, status],
+      [newer, plan],
     );
     try {
       // The tile engine hears of the edit through LISTEN/NOTIFY; the list is cached per data version.
@@ -73,14 +74,13 @@ describe('GET /api/landuse-maps', () => {
           async () =>
             ((await app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] }).maps.find((m) => m.id === newer)
               ?.codes,
-          {
-            timeout: 10_000,
-          },
+          { timeout: 10_000 },
         )
         .toEqual(['NTD']);
       const { maps } = (await app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] };
       expect(maps.find((m) => m.id === newer)?.current).toBe(true);
-      expect(maps.find((m) => m.id === status)?.current).toBe(false);
+      expect(maps.find((m) => m.id === plan)?.current).toBe(false);
+      // The style opens on the current plan.
       const style = (await app.inject({ url: '/style.json' })).json() as StyleSpecification;
       expect((style.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toEqual(['==', ['get', 'map_id'], newer]);
     } finally {

@@ -14,8 +14,14 @@ const map = (id: number, kind: LandUseMap['kind'], year: number, current: boolea
 const maps = [map(1, 'status', 2024, true), map(3, 'status', 2019, false), map(2, 'plan', 2021, true), map(4, 'plan', 2011, false)];
 
 describe('choosing the land-use map to show', () => {
-  it('shows the current status map when the link names none', () => {
-    expect(resolveLandUseMap(maps, undefined)?.id).toBe(1);
+  it('shows the current plan when the link names none, else the current status map', () => {
+    expect(resolveLandUseMap(maps, undefined)?.id).toBe(2);
+    expect(
+      resolveLandUseMap(
+        maps.filter((m) => m.kind === 'status'),
+        undefined,
+      )?.id,
+    ).toBe(1);
   });
 
   it('shows the current map of a kind, or a named older map of that kind', () => {
@@ -31,9 +37,12 @@ describe('choosing the land-use map to show', () => {
     expect(resolveLandUseMap([], { kind: 'plan' })).toBeUndefined();
   });
 
-  it('records the kind alone for a current map and the id for an older one', () => {
-    expect(choiceFor(maps[0]!)).toEqual({ kind: 'status' });
-    expect(choiceFor(maps[3]!)).toEqual({ kind: 'plan', id: 4 });
+  it('records nothing for the default map, the kind alone for a current map and the id for an older one', () => {
+    expect(choiceFor(maps, maps[0]!)).toEqual({ kind: 'status' });
+    expect(choiceFor(maps, maps[1]!)).toEqual({ kind: 'status', id: 3 });
+    expect(choiceFor(maps, maps[3]!)).toEqual({ kind: 'plan', id: 4 });
+    // The default map needs no word in the link.
+    expect(choiceFor(maps, maps[2]!)).toBeUndefined();
   });
 
   it('lists a kind current first, then newest', () => {

@@ -18,22 +18,28 @@ export function mapsOfKind(maps: readonly LandUseMap[], kind: LandUseMapKind): L
 }
 
 /**
+ * The map shown when a link names none, as the server's style filters it: the current plan (quy
+ * hoạch; the parcels layer already shows each parcel's current use), else the current status map.
+ */
+export function defaultLandUseMap(maps: readonly LandUseMap[]): LandUseMap | undefined {
+  return maps.find((m) => m.kind === 'plan' && m.current) ?? maps.find((m) => m.current) ?? maps[0];
+}
+
+/**
  * The map to show for a choice: the named map when it exists and is of that kind, else the current
- * map of the kind, else the current status map (a link to a map that was since deleted still opens).
+ * map of the kind, else the default (a link to a map that was since deleted still opens).
  */
 export function resolveLandUseMap(maps: readonly LandUseMap[], choice: LandUseChoice | undefined): LandUseMap | undefined {
   const named = choice?.id === undefined ? undefined : maps.find((m) => m.id === choice.id && m.kind === choice.kind);
-  return (
-    named ??
-    (choice ? mapsOfKind(maps, choice.kind)[0] : undefined) ??
-    maps.find((m) => m.kind === 'status' && m.current) ??
-    maps.find((m) => m.current) ??
-    maps[0]
-  );
+  return named ?? (choice ? mapsOfKind(maps, choice.kind)[0] : undefined) ?? defaultLandUseMap(maps);
 }
 
-/** The choice a link records for a shown map: the kind alone for the current map (so the link follows a newer one), the id otherwise. */
-export function choiceFor(map: LandUseMap): LandUseChoice {
+/**
+ * The choice a link records for a shown map: nothing for the default map (links stay short), the
+ * kind alone for the current map of a kind (so the link follows a newer one), the id otherwise.
+ */
+export function choiceFor(maps: readonly LandUseMap[], map: LandUseMap): LandUseChoice | undefined {
+  if (map.id === defaultLandUseMap(maps)?.id) return undefined;
   return map.current ? { kind: map.kind } : { kind: map.kind, id: map.id };
 }
 

@@ -35,13 +35,14 @@ describe('the view in the URL hash', () => {
     expect(parseViewState('#c=a,b,c&s=:5')).toEqual({ opacity: {} });
   });
 
-  it('carries the land-use map: a kind for its current map, an id for an older one, the current status map left out', () => {
+  it('carries the land-use map: a kind for its current map, an id for another', () => {
     expect(parseViewState('#lu=plan').landuse).toEqual({ kind: 'plan' });
     expect(parseViewState('#c=105.6,10.4,14&lu=status:12').landuse).toEqual({ kind: 'status', id: 12 });
     expect(formatViewState({ opacity: {}, landuse: { kind: 'plan' } })).toBe('#lu=plan');
     expect(formatViewState({ opacity: {}, landuse: { kind: 'plan', id: 4 } })).toBe('#lu=plan:4');
     expect(formatViewState({ opacity: {}, landuse: { kind: 'status', id: 3 } })).toBe('#lu=status:3');
-    expect(formatViewState({ opacity: {}, landuse: { kind: 'status' } })).toBe('');
+    expect(formatViewState({ opacity: {}, landuse: { kind: 'status' } })).toBe('#lu=status');
+    expect(formatViewState({ opacity: {} })).toBe('');
     const hash = '#c=105.63310,10.46010,15&l=landuse,parcels&lu=plan:2';
     expect(formatViewState(parseViewState(hash))).toBe(hash);
   });

@@ -2,9 +2,9 @@
  * The view a link shares, kept in the URL hash so copying the address bar is enough:
  *   #c=105.63310,10.46010,15.2&l=parcels,zones&o=zones:60&lu=plan&s=parcels:123&lang=en
  * c = longitude, latitude, zoom[, bearing]; l = visible layer groups (omitted: the defaults);
- * o = opacity per group in percent (only those not at 100); lu = the land-use map shown, `status`
- * (hiện trạng, the default, omitted) or `plan` (quy hoạch), each meaning that kind's current map,
- * with `:id` for an older one (`lu=plan:4`); s = the selected feature; lang = language.
+ * o = opacity per group in percent (only those not at 100); lu = the land-use map shown (omitted:
+ * the default, the current plan), `status` (hiện trạng) or `plan` (quy hoạch), each meaning that
+ * kind's current map, with `:id` for another (`lu=plan:4`); s = the selected feature; lang = language.
  */
 export type ViewState = {
   center?: [number, number];
@@ -86,7 +86,7 @@ export function formatViewState(state: ViewState): string {
     .map(([g, v]) => `${g}:${Math.round(v * 100)}`);
   if (opacity.length) parts.push(`o=${opacity.join(',')}`);
   const lu = state.landuse;
-  if (lu && (lu.kind !== 'status' || lu.id !== undefined)) parts.push(`lu=${lu.kind}${lu.id !== undefined ? `:${lu.id}` : ''}`);
+  if (lu) parts.push(`lu=${lu.kind}${lu.id !== undefined ? `:${lu.id}` : ''}`);
   if (state.selection) parts.push(`s=${state.selection.group}:${state.selection.id}`);
   if (state.lang && state.lang !== 'vi') parts.push(`lang=${state.lang}`);
   return parts.length ? `#${parts.join('&')}` : '';

@@ -119,7 +119,7 @@ export class LayerPanel {
 
   /** Shows another land-use map (and the layer, if it was off). */
   private chooseLandUseMap(map: LandUseMap): void {
-    this.state.landuse = choiceFor(map);
+    this.state.landuse = choiceFor(this.maps, map);
     this.control.setLandUseMap(map.id);
     if (!(this.state.visible.landuse ?? false)) {
       this.state.visible.landuse = true;
