@@ -49,27 +49,6 @@ function precacheManifest(): Plugin {
   };
 }
 
-/**
- * Starts the map worker's script download with the page's own scripts instead of after them: the
- * worker (122 KB) is on the critical path to the first tile on a slow link. The preload lands in
- * the HTTP cache (the file is immutable), where the worker's own request finds it.
- */
-function preloadWorker(): Plugin {
-  return {
-    name: 'bando-preload-worker',
-    apply: 'build',
-    transformIndexHtml: {
-      order: 'post',
-      handler(_html, ctx) {
-        const worker = Object.keys(ctx.bundle ?? {}).find((name) => /maplibre-gl-worker-[^/]+\.mjs$/.test(name));
-        return worker
-          ? [{ tag: 'link', attrs: { rel: 'preload', href: `/${worker}`, as: 'script', crossorigin: 'anonymous' }, injectTo: 'head' }]
-          : [];
-      },
-    },
-  };
-}
-
 export default defineConfig({
   root: here,
   base: '/',
@@ -87,5 +66,5 @@ export default defineConfig({
       },
     },
   },
-  plugins: [preloadWorker(), precacheManifest(), glyphsAndCompression()],
+  plugins: [precacheManifest(), glyphsAndCompression()],
 });

@@ -1,3 +1,5 @@
+// First: it starts the style, worker and glyph downloads before the map library is evaluated.
+import { stylePromise } from './map/boot-fetch.ts';
 import './app.css';
 import type { StyleSpecification } from 'maplibre-gl';
 import { describeError } from './api/http.ts';
@@ -20,12 +22,6 @@ type Tab = 'layers' | 'details' | 'mine' | 'tools';
 const initial = parseViewState(location.hash);
 startLang(initialLang(initial.lang));
 
-// The style is requested before the map library has even parsed (index.html preloads it too).
-const stylePromise: Promise<StyleSpecification> = fetch('/style.json', { credentials: 'same-origin' }).then(async (r) => {
-  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
-  return (await r.json()) as StyleSpecification;
-});
-
 const root = document.getElementById('app')!;
 clear(root);
 const mapEl = h('div', { id: 'map', class: 'map' });
@@ -41,10 +37,19 @@ const langButton = h('button', {
 });
 const accountSlot = h('div', { class: 'account-slot' });
 const topbar = h('header', { class: 'topbar' }, brand, accountSlot, langButton);
+// The search box is in the top bar before the map exists: on a phone it wraps to a second row, and
+// a map created under the shorter bar would at once be resized and drawn again (a quarter second
+// of a slow phone's main thread, before the first tile).
+let onSearchHit: (hit: SearchHit) => void = () => undefined;
+const search = new SearchBox((hit) => onSearchHit(hit));
+topbar.insertBefore(search.element, accountSlot);
 root.append(topbar, h('div', { class: 'body' }, panel, mapEl));
 
 let activeTab: Tab = initial.selection ? 'details' : 'layers';
 let panelOpen = window.matchMedia('(min-width: 760px)').matches || Boolean(initial.selection);
+// Opened now, not once the map exists: on a desk the open panel narrows the map, and a map created
+// wider would be resized at once (and its first tiles chosen for the wrong width).
+panel.classList.toggle('is-open', panelOpen);
 let user: SessionUser | undefined;
 const tabContent: Partial<Record<Tab, () => HTMLElement>> = {};
 
@@ -183,8 +188,6 @@ async function boot(): Promise<void> {
     showTab();
   });
 
-  const search = new SearchBox((hit: SearchHit) => flyToHit(hit));
-  topbar.insertBefore(search.element, accountSlot);
   const flyToHit = (hit: SearchHit) => {
     if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding: 60, maxZoom: 18, duration: 1200 });
     else if (hit.center) map.flyTo({ center: hit.center, zoom: 17, duration: 1200 });
@@ -202,6 +205,8 @@ async function boot(): Promise<void> {
       writeUrl();
     });
   };
+
+  onSearchHit = flyToHit;
 
   if (initial.selection) {
     const { group, id } = initial.selection;

@@ -7,14 +7,14 @@ import { t } from '../i18n/i18n.ts';
 import type { ViewState } from '../state/url-state.ts';
 import type { PickedFeature } from '../ui/details-panel.ts';
 import { toast } from '../ui/toast.ts';
+import { initialCamera, prefetchFirstView } from './first-view.ts';
 
 // Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
-// and start the worker now, so its script downloads while the style is still on its way.
+// and start the worker now (boot-fetch.ts has already asked for its script).
 maplibregl.setWorkerUrl(workerUrl);
 maplibregl.prewarm();
 
-/** Screens narrower than this get the phone layout and the phone's first view. */
-export const PHONE_MAX_WIDTH = 760;
+export { PHONE_MAX_WIDTH } from './first-view.ts';
 
 /** What the rest of the client may do with the map, so no view reaches into MapLibre's internals. */
 export type MapHandle = {
@@ -40,18 +40,17 @@ function sourceOf(style: StyleSpecification, group: string): string | undefined 
 /** Creates the map with our controls: zoom and compass (north arrow), scale bar, locate-me, compact attribution. */
 export async function createMap(container: HTMLElement, style: StyleSpecification, view: ViewState): Promise<MapHandle> {
   const bounds = (style.metadata as Record<string, unknown> | undefined)?.['bando:bounds'] as [number, number, number, number] | null;
+  const camera = initialCamera(style, view, container.clientWidth);
+  prefetchFirstView(style, camera, container.clientWidth, container.clientHeight);
   const map = new maplibregl.Map({
     container,
     style,
-    // Without a view in the link, a phone starts with the city overview two levels out (roads,
-    // water, wards, growing areas and plots; parcels appear from z13): a tenth of the bytes of the
-    // parcel mosaic, which is what a cheap phone on a weak link can fetch and draw in a few seconds.
-    ...(view.center
-      ? { center: view.center, zoom: view.zoom ?? 15, bearing: view.bearing ?? 0 }
-      : container.clientWidth < PHONE_MAX_WIDTH && style.zoom !== undefined && style.center
-        ? { center: style.center as [number, number], zoom: style.zoom - 2 }
-        : {}),
-    attributionControl: { compact: true },
+    ...camera,
+    // Added with the other controls once the first view is drawn (below).
+    attributionControl: false,
+    // A phone screen of 2.75 device pixels per CSS pixel is drawn at 2: half the pixels to fill
+    // (and, without a GPU, to copy) for every frame, at a sharpness the eye barely tells apart.
+    pixelRatio: Math.min(window.devicePixelRatio || 1, 2),
     maxPitch: 0,
     // A cheap phone: no collision-fade animation to wait for, no style validation on the main thread.
     fadeDuration: 100,
@@ -62,15 +61,27 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       ? { maxBounds: [bounds[0] - 0.5, bounds[1] - 0.5, bounds[2] + 0.5, bounds[3] + 0.5] as [number, number, number, number] }
       : {}),
   });
-  map.addControl(new maplibregl.NavigationControl({ showCompass: true, visualizePitch: false }), 'top-right');
   const geolocate = new maplibregl.GeolocateControl({
     positionOptions: { enableHighAccuracy: true },
     trackUserLocation: true,
     showAccuracyCircle: true,
   });
-  map.addControl(geolocate, 'top-right');
   geolocate.on('error', (e: { message?: string }) => toast(t('locateFailed', { detail: e.message ?? '' }), 'error'));
-  map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+  // The controls' icons are SVG images the browser decodes as it lays them out: about a quarter
+  // second of a slow phone's main thread, inside the frames that draw the first tiles. They come
+  // once the first view is drawn and the map is idle (or after a few seconds, whatever happened),
+  // or at once when needed.
+  let controlsAddedAt = 0;
+  const addControls = () => {
+    if (controlsAddedAt) return;
+    controlsAddedAt = performance.now();
+    map.addControl(new maplibregl.NavigationControl({ showCompass: true, visualizePitch: false }), 'top-right');
+    map.addControl(geolocate, 'top-right');
+    map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+    map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
+  };
+  map.once('idle', addControls);
+  setTimeout(addControls, 6000);
   // A busy tile server answers 503 with Retry-After (its render queue is full): ask again later,
   // a few times with growing pauses, instead of leaving a hole in the map.
   const retries = new Map<string, number>();
@@ -114,7 +125,14 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       return first ? [{ group, id: first.id ?? id, properties: { ...first.properties } }] : [];
     },
     locate: () => {
-      if (!geolocate.trigger()) toast(t('locateFailed', { detail: t('gpsUnavailable') }), 'error');
+      addControls();
+      // A control added a moment ago first checks (asynchronously) whether the browser can locate.
+      const attempt = (left: number) => {
+        if (geolocate.trigger()) return;
+        if (left > 0) setTimeout(() => attempt(left - 1), 100);
+        else toast(t('locateFailed', { detail: t('gpsUnavailable') }), 'error');
+      };
+      attempt(controlsAddedAt && performance.now() - controlsAddedAt < 2000 ? 20 : 0);
     },
     user: () => user,
     setUser: (next) => {
