@@ -39,7 +39,7 @@ export const en: Messages = {
   landUseMapKind: 'Land-use map',
   landUseStatus: 'Current land use',
   landUsePlan: 'Land-use plan',
-  landUseMapPick: 'Year',
+  landUseMapPick: 'Year / period',
   mapCurrent: 'in force',
   landUseMapLegend: 'Land uses on this map',
   category_fruit: 'Fruit',

@@ -38,7 +38,7 @@ export const vi = {
   landUseMapKind: 'Bản đồ sử dụng đất',
   landUseStatus: 'Hiện trạng sử dụng đất',
   landUsePlan: 'Quy hoạch sử dụng đất',
-  landUseMapPick: 'Năm',
+  landUseMapPick: 'Năm / kỳ',
   mapCurrent: 'hiện hành',
   landUseMapLegend: 'Loại đất trên bản đồ này',
   category_fruit: 'Cây ăn quả',
