@@ -86,6 +86,30 @@ export const IMPORT_SQL = {
     WHERE s.problem_code IS NULL AND NOT EXISTS (SELECT 1 FROM allowed a WHERE a.code = s.props->>'commune_code')`,
   listForeignCommune: `SELECT layer, idx, props->>'commune_code' AS code FROM import_stage WHERE problem_code = 'NOT_YOUR_COMMUNE' ORDER BY n LIMIT $1`,
 
+  /** Growing areas of the stored plots that valid rows would overwrite (by source key). */
+  areasOfStoredPlots: `SELECT DISTINCT p.growing_area_id AS id FROM import_stage s JOIN plots p ON p.source_key = s.props->>'source_key'
+    WHERE s.problem_code IS NULL AND p.growing_area_id IS NOT NULL`,
+  /** Locks those stored plots and answers the growing areas they belong to now. */
+  lockStoredPlots: `WITH locked AS (
+      SELECT p.growing_area_id FROM plots p JOIN import_stage s ON p.source_key = s.props->>'source_key'
+      WHERE s.problem_code IS NULL FOR UPDATE OF p
+    )
+    SELECT DISTINCT growing_area_id AS id FROM locked WHERE growing_area_id IS NOT NULL`,
+  /** Refuses rows that would change a stored plot of a growing area in none of the statuses $1. */
+  markLockedPlots(target: Target): string {
+    const cols = columns(target);
+    return `UPDATE import_stage s SET problem_code = 'PLOT_IN_LOCKED_AREA'
+    FROM (
+      SELECT s2.n FROM import_stage s2 CROSS JOIN LATERAL jsonb_populate_record(NULL::plots, s2.props) r
+      JOIN plots p ON p.source_key = r.source_key JOIN growing_areas g ON g.id = p.growing_area_id
+      WHERE s2.problem_code IS NULL AND g.status <> ALL ($1::text[])
+        AND (${cols.map((c) => `p.${ident(c)}`).join(', ')}, p.geom) IS DISTINCT FROM (${cols.map((c) => `r.${ident(c)}`).join(', ')}, s2.geom)
+    ) x WHERE s.n = x.n`;
+  },
+  listLockedPlots: `SELECT s.layer, s.idx, p.id AS plot_id, g.id AS area_id, g.status
+    FROM import_stage s JOIN plots p ON p.source_key = s.props->>'source_key' JOIN growing_areas g ON g.id = p.growing_area_id
+    WHERE s.problem_code = 'PLOT_IN_LOCKED_AREA' ORDER BY s.n LIMIT $1`,
+
   countValid: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NULL',
   countRefusedInDb: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NOT NULL',
 

@@ -5,6 +5,7 @@ import type { Viewer } from '../contracts/viewer.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
+import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
 import { openSource, type OpenOptions } from './sources.ts';
@@ -669,6 +670,54 @@ async function validateInDb(
         message: `commune ${r.code} is not one you work in (${options.viewer.communes.join(', ') || 'none'})`,
       });
     }
+  }
+
+  if (target.collection === 'plots') await refuseLockedPlots(tx, target, report, problem, maxList);
+}
+
+// A stored plot of a growing area under review or with a code in force changes only through the
+// registry (server/ogc/plot-areas.ts): a row that would change one is refused, one identical to it
+// passes as unchanged. Areas are locked before the plots, in the registry's order, so no transition
+// slips between this check and the write.
+async function refuseLockedPlots(
+  tx: Queryable,
+  target: Target,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<void> {
+  const before = await tx.query<{ id: number }>(IMPORT_SQL.areasOfStoredPlots);
+  const areas = await lockAreas(
+    tx,
+    before.rows.map((r) => r.id),
+  );
+  const now = await tx.query<{ id: number }>(IMPORT_SQL.lockStoredPlots);
+  // A plot moved to another area between the two reads: that area is locked now (rare).
+  await lockAreas(
+    tx,
+    now.rows.map((r) => r.id),
+    areas,
+  );
+  await tx.query(IMPORT_SQL.markLockedPlots(target), [AREA_STATUSES_RELEASING_PLOTS]);
+  const { rows } = await tx.query<{ layer: string; idx: number; plot_id: number; area_id: number; status: string }>(
+    IMPORT_SQL.listLockedPlots,
+    [maxList],
+  );
+  if (rows.length === 0) return;
+  countBeyond(
+    report,
+    'PLOT_IN_LOCKED_AREA',
+    (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['PLOT_IN_LOCKED_AREA'])).rows[0]?.n ?? 0,
+    rows.length,
+  );
+  for (const r of rows) {
+    problem({
+      layer: r.layer,
+      index: r.idx,
+      code: 'PLOT_IN_LOCKED_AREA',
+      severity: 'error',
+      message: `would change plot ${r.plot_id}, which belongs to growing area ${r.area_id} (${r.status}): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported`,
+    });
   }
 }
 

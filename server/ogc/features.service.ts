@@ -11,6 +11,7 @@ import { AppError } from '../plugins/errors.ts';
 import type { CollectionDef } from './collections.ts';
 import { mergePatch, parseWrite, readFeatureDocument, type FeatureDocument, type Reason, type WriteInput } from './feature-input.ts';
 import { countStatement, itemStatement, itemsStatement } from './items.sql.ts';
+import { lockAreaOfPlot, lockAreas, requireAreaTakingPlots, requireReleasablePlot, type LockedAreas } from './plot-areas.ts';
 import { canReadHistory, canWriteCollection, canWriteCommune, rowPredicate, type ViewerScope } from './policy.ts';
 import type { ItemsQuery } from './query-params.ts';
 import { SqlParams } from './sql-params.ts';
@@ -51,25 +52,6 @@ function validationFailed(reasons: Reason[]): never {
     'VALIDATION_FAILED',
     reasons.length === 1 ? `The feature was not saved: ${first}` : `The feature was not saved: ${reasons.length} problems, first: ${first}`,
     { reasons },
-  );
-}
-
-// Growing-area statuses whose plots may be deleted: a draft is still being assembled, and a revoked
-// or superseded version no longer stands behind a code. Any other status is a dossier under review
-// or a code in force, and the area follows its plots by trigger (migration 004): deleting one
-// would shrink the area behind the code unseen. Such a plot leaves through the registry instead.
-const AREA_STATUSES_RELEASING_PLOTS: readonly string[] = ['draft', 'revoked', 'superseded'];
-
-async function requireReleasablePlot(tx: Queryable, plotId: number, areaId: unknown): Promise<void> {
-  if (areaId === null || areaId === undefined) return;
-  // FOR SHARE waits for a transition that holds the area (lockArea takes it FOR UPDATE).
-  const { rows } = await tx.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1 FOR SHARE', [areaId]);
-  const status = rows[0]?.status;
-  if (status === undefined || AREA_STATUSES_RELEASING_PLOTS.includes(status)) return;
-  throw new AppError(
-    'CONFLICT',
-    `Plot ${plotId} belongs to growing area ${String(areaId)}, which is ${status}: its plots can be deleted only while the area is a draft (send the dossier back to draft, or re-issue the code).`,
-    { reason: 'plot-in-locked-growing-area', growingAreaId: Number(areaId), growingAreaStatus: status },
   );
 }
 
@@ -282,7 +264,9 @@ export class FeaturesService {
     const input = parseWrite(def, readFeatureDocument(body), null, { geometryChanged: true });
     const early = await this.preflight(def, input);
     return withEdits(this.db, this.editContext(viewer, 'api'), async (tx) => {
+      const areas = await this.lockPlotAreas(tx, def, [input.values.get('growing_area_id')]);
       await this.validate(tx, def, viewer, input, null, true, null, early);
+      if (areas) requireAreaTakingPlots(areas, input.values.get('growing_area_id'));
       const insert = this.insertSql(def, input, viewer, {});
       const { rows } = await tx.query<{ id: number }>(insert.sql, insert.params);
       const id = Number(rows[0]?.id);
@@ -294,6 +278,11 @@ export class FeaturesService {
 
   private editContext(viewer: Viewer, origin: EditContext['origin']): EditContext {
     return { userId: viewer.userId, origin };
+  }
+
+  // Plots only: the growing areas a write touches, locked before the plot row (see plot-areas.ts).
+  private async lockPlotAreas(tx: Queryable, def: CollectionDef, values: readonly unknown[]): Promise<LockedAreas | null> {
+    return def.id === 'plots' ? lockAreas(tx, values) : null;
   }
 
   /** PUT and PATCH: replaces the feature with the document built from the current one. */
@@ -319,11 +308,19 @@ export class FeaturesService {
     }
     const early = await this.preflight(def, input);
     return withEdits(this.db, this.editContext(viewer, origin), async (tx) => {
+      const target = input.values.get('growing_area_id');
+      const areas = await this.lockPlotAreas(tx, def, [current.row.growing_area_id, target]);
       const locked = await this.loadCurrent(tx, def, viewer, id, true);
       if (!locked) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
       if (locked.version !== current.version) this.checkPrecondition({ any: false, tags: [] }, id, locked.version);
+      if (areas) {
+        // Same version, same area as read before the lock (every change of growing_area_id bumps it); locked again in case.
+        await lockAreas(tx, [locked.row.growing_area_id], areas);
+        requireReleasablePlot(areas, id, locked.row.growing_area_id, 'edited');
+      }
       const previousCommune = typeof locked.row.commune_code === 'string' ? locked.row.commune_code : null;
       await this.validate(tx, def, viewer, input, id, geometryChanged, previousCommune, early, locked.row);
+      if (areas && target !== locked.row.growing_area_id) requireAreaTakingPlots(areas, target);
       const params = new SqlParams();
       const sets: string[] = [];
       for (const p of def.properties) {
@@ -367,11 +364,15 @@ export class FeaturesService {
   async remove(def: CollectionDef, viewer: Viewer, id: number, precondition: Precondition): Promise<void> {
     this.authorizeCollection(def, viewer);
     await withEdits(this.db, this.editContext(viewer, 'api'), async (tx) => {
+      const areas = def.id === 'plots' ? await lockAreaOfPlot(tx, id) : null;
       const current = await this.loadCurrent(tx, def, viewer, id, true);
       if (!current) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
       this.authorizeRow(def, viewer, current.row.commune_code);
       this.checkPrecondition(precondition, id, current.version);
-      if (def.id === 'plots') await requireReleasablePlot(tx, id, current.row.growing_area_id);
+      if (areas) {
+        await lockAreas(tx, [current.row.growing_area_id], areas);
+        requireReleasablePlot(areas, id, current.row.growing_area_id, 'deleted');
+      }
       await tx.query(`DELETE FROM ${def.table} WHERE id = $1 AND version = $2`, [id, current.version]);
     });
   }
@@ -455,7 +456,9 @@ export class FeaturesService {
     for (const p of def.properties) if (p.column && p.managed) input.values.set(p.column, snapshot[p.column] ?? p.default ?? null);
     const early = await this.preflight(def, input);
     const item = await withEdits(this.db, this.editContext(viewer, 'restore'), async (tx) => {
+      const areas = await this.lockPlotAreas(tx, def, [input.values.get('growing_area_id')]);
       await this.validate(tx, def, viewer, input, id, true, null, early);
+      if (areas) requireAreaTakingPlots(areas, input.values.get('growing_area_id'));
       const insert = this.insertSql(def, input, viewer, { id, version: maxVersion + 1 });
       await tx.query(insert.sql, insert.params);
       const restored = await this.get(def, viewer, id, tx);

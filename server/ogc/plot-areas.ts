@@ -1,0 +1,84 @@
+// Plots and the growing areas behind codes. A growing area follows its plots by trigger (migration
+// 004: geometry and area are the union and sum of its plots), so a plot written through the
+// features API or an import would silently change an area under review or one whose code is in
+// force. These rules refuse such writes; the registry's own workflow (send the dossier back to
+// draft, or re-issue the code as a new draft version) is the way to change those plots.
+//
+// The checks run inside the write transaction with the area rows locked, taken before the plot
+// row as the registry does (lockArea, then the plots): a transition waits for the write, or the
+// write waits for the transition and then sees its status. FOR NO KEY UPDATE rather than FOR SHARE
+// because the plot trigger's own UPDATE of the area needs that lock: two writers holding FOR SHARE
+// on one draft would each wait for the other there (a deadlock).
+
+import type { Queryable } from '../db/index.ts';
+import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
+import { AppError } from '../plugins/errors.ts';
+
+// A draft is still being assembled, and a revoked or superseded version no longer stands behind a
+// code: their plots may change or leave. Any other status is a dossier under review or a code in force.
+/** Growing-area statuses whose member plots may be edited or deleted. */
+export const AREA_STATUSES_RELEASING_PLOTS: readonly string[] = ['draft', 'revoked', 'superseded'];
+
+/** Reason codes of the 409 answers (stable: the web client words them in Vietnamese). */
+export const PLOT_AREA_REASON = Object.freeze({
+  /** The plot belongs to an area under review or with a code in force. */
+  PLOT_IN_LOCKED_AREA: 'plot-in-locked-growing-area',
+  /** The write would put a plot into an area that is not a draft. */
+  AREA_NOT_DRAFT: 'growing-area-not-draft',
+} as const);
+
+/** Statuses of the growing areas a write locked, by id. */
+export type LockedAreas = Map<number, string>;
+
+/** Whether a value can be a growing-area id at all (a string, a negative or a huge number is refused as a 422 elsewhere). */
+export function isAreaId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
+
+/** Locks the growing areas among these values (FOR NO KEY UPDATE, in id order); answers their statuses. */
+export async function lockAreas(tx: Queryable, values: readonly unknown[], into: LockedAreas = new Map()): Promise<LockedAreas> {
+  const ids = [...new Set(values.filter(isAreaId))].filter((id) => !into.has(id)).sort((a, b) => a - b);
+  if (!ids.length) return into;
+  const { rows } = await tx.query<{ id: number; status: string }>(
+    'SELECT id, status FROM growing_areas WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+    [ids],
+  );
+  for (const r of rows) into.set(Number(r.id), r.status);
+  return into;
+}
+
+/** Locks the growing area a stored plot belongs to, read before the plot row is locked (the registry's order). */
+export async function lockAreaOfPlot(tx: Queryable, plotId: number): Promise<LockedAreas> {
+  const { rows } = await tx.query<{ growing_area_id: number | null }>('SELECT growing_area_id FROM plots WHERE id = $1', [plotId]);
+  return lockAreas(tx, [rows[0]?.growing_area_id]);
+}
+
+/**
+ * Refuses (409) a write to a plot whose growing area is under review or holds a code in force.
+ * `areas` must already hold the plot's area (locked); an area that no longer exists releases it.
+ */
+export function requireReleasablePlot(areas: LockedAreas, plotId: number, areaId: unknown, action: 'edited' | 'deleted'): void {
+  if (!isAreaId(areaId)) return;
+  const status = areas.get(areaId);
+  if (status === undefined || AREA_STATUSES_RELEASING_PLOTS.includes(status)) return;
+  throw new AppError(
+    'CONFLICT',
+    `Plot ${plotId} belongs to growing area ${areaId}, which is ${status}: its plots can be ${action} only while the area is a draft (send the dossier back to draft, or re-issue the code).`,
+    { reason: PLOT_AREA_REASON.PLOT_IN_LOCKED_AREA, plotId, growingAreaId: areaId, growingAreaStatus: status },
+  );
+}
+
+/**
+ * Refuses (409) putting a plot into a growing area that is not a draft, as the registry's own
+ * "add plots" does. An unknown area is left to the reference check (422).
+ */
+export function requireAreaTakingPlots(areas: LockedAreas, areaId: unknown): void {
+  if (!isAreaId(areaId)) return;
+  const status = areas.get(areaId);
+  if (status === undefined || (EDITABLE_STATUSES as readonly string[]).includes(status)) return;
+  throw new AppError(
+    'CONFLICT',
+    `Growing area ${areaId} is ${status}: plots join a growing area only while it is a draft (send the dossier back to draft, or re-issue the code and add the plot to the new version).`,
+    { reason: PLOT_AREA_REASON.AREA_NOT_DRAFT, growingAreaId: areaId, growingAreaStatus: status },
+  );
+}
