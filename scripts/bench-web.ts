@@ -5,6 +5,7 @@
 //   npm run bench:web                      starts the app on the configured database (seeded if empty)
 //   npm run bench:web -- --url http://host:3000/   measures a server that is already running
 //   --runs N (default 3)   --path "/#c=105.63,10.46,15"   --json (one JSON line)   --timeline (every request)
+import os from 'node:os';
 import { chromium, type CDPSession, type Page } from 'playwright-core';
 import { buildApp } from '../server/app.ts';
 import { loadConfig } from '../server/config.ts';
@@ -189,7 +190,10 @@ async function main(): Promise<void> {
   }
   const target = url.replace(/\/$/, '') + (path.startsWith('/') ? path : `/${path}`);
   const results: Run[] = [];
+  // The machine's load (1-minute average) before and after: on a shared machine the figures move with it.
+  const loadBefore = os.loadavg()[0]!;
   for (let i = 0; i < runs; i++) results.push(await measure(target));
+  const loadAfter = os.loadavg()[0]!;
   await stop?.();
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
   const summary = {
@@ -200,6 +204,8 @@ async function main(): Promise<void> {
     bytes: median(results.map((r) => r.bytes)),
     requests: median(results.map((r) => r.requests)),
     byKind: results[Math.floor(results.length / 2)]!.byKind,
+    load: [Number(loadBefore.toFixed(2)), Number(loadAfter.toFixed(2))],
+    cpus: os.cpus().length,
   };
   if (process.argv.includes('--json')) {
     console.log(JSON.stringify(summary));
@@ -207,6 +213,7 @@ async function main(): Promise<void> {
   }
   const kb = (b: number) => `${(b / 1024).toFixed(0)} KB`;
   console.log(`Phone first view (${summary.profile}), median of ${runs}:`);
+  console.log(`  machine load          ${summary.load[0]} → ${summary.load[1]} (1-minute average, ${summary.cpus} CPUs)`);
   console.log(`  first rendered tile   ${summary.firstTileMs} ms`);
   console.log(
     `  complete first view   ${summary.firstViewMs} ms   (target ≤ ${TARGET.ms} ms: ${summary.firstViewMs <= TARGET.ms ? 'met' : 'missed'})`,

@@ -48,9 +48,6 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     ...camera,
     // Added with the other controls once the first view is drawn (below).
     attributionControl: false,
-    // A phone screen of 2.75 device pixels per CSS pixel is drawn at 2: half the pixels to fill
-    // (and, without a GPU, to copy) for every frame, at a sharpness the eye barely tells apart.
-    pixelRatio: Math.min(window.devicePixelRatio || 1, 2),
     maxPitch: 0,
     // A cheap phone: no collision-fade animation to wait for, no style validation on the main thread.
     fadeDuration: 100,
