@@ -24,6 +24,8 @@ type CollectionParams = Static<typeof CollectionParams>;
 type ItemParams = Static<typeof ItemParams>;
 type EntryParams = Static<typeof EntryParams>;
 
+const ITEMS = '/ogc/collections/:collectionId/items';
+const ITEM = `${ITEMS}/:featureId`;
 const EXTENT_TTL_MS = 30_000;
 
 function collection(id: string): CollectionDef {
@@ -113,6 +115,22 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     throw new AppError('METHOD_NOT_ALLOWED', isEditable(def) ? `${request.method} is not supported here.` : `${def.id} is read-only.`);
   }
 
+  /** OPTIONS: 204 with the methods this viewer may use on the collection's items or on one item. */
+  function allowOptions(request: FastifyRequest<{ Params: CollectionParams }>, reply: FastifyReply, level: 'items' | 'item'): FastifyReply {
+    const def = collection(request.params.collectionId);
+    return reply
+      .status(204)
+      .header('Allow', allowedMethods(def, request.viewer, level).join(', '))
+      .send();
+  }
+
+  /** The collection and feature an item write names: 404 for an unknown collection or id, 405 for a read-only collection. */
+  function editableItem(request: FastifyRequest<{ Params: ItemParams }>, reply: FastifyReply): { def: CollectionDef; id: number } {
+    const def = collection(request.params.collectionId);
+    if (!isEditable(def)) methodNotAllowed(request, reply, def, 'item');
+    return { def, id: featureId(def, request.params.featureId) };
+  }
+
   app.get('/ogc', async (request, reply) => json(reply, landingPage(base(request))));
   app.get('/ogc/conformance', async (_request, reply) => json(reply, { conformsTo: CONFORMANCE }));
   app.get('/ogc/api', async (request, reply) => json(reply, openApiDocument(base(request)), MEDIA.openapi));
@@ -142,171 +160,112 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     },
   );
 
-  app.get<{ Params: CollectionParams }>(
-    '/ogc/collections/:collectionId/items',
-    { schema: { params: CollectionParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      const names = new Set(queryablesFor(def, request.viewer).map((p) => p.name));
-      const query = parseItemsQuery(request.query as Record<string, unknown>, names);
-      const { features, matched } = await service.list(def, request.viewer, query);
-      // Links keep the client's own parameters so a next page is the same request, one page on.
-      const url = new URL(`${base(request)}/ogc/collections/${def.id}/items`);
-      for (const [k, v] of Object.entries(request.query as Record<string, string>)) if (k !== 'offset') url.searchParams.set(k, v);
-      const page = (offset: number) => {
-        const u = new URL(url);
-        u.searchParams.set('limit', String(query.limit));
-        u.searchParams.set('offset', String(offset));
-        return u.toString();
-      };
-      const links: Link[] = [
-        { href: page(query.offset), rel: 'self', type: MEDIA.geojson },
-        { href: `${base(request)}/ogc/collections/${def.id}`, rel: 'collection', type: MEDIA.json },
-      ];
-      if (query.offset + features.length < matched)
-        links.push({ href: page(query.offset + query.limit), rel: 'next', type: MEDIA.geojson });
-      if (query.offset > 0) links.push({ href: page(Math.max(0, query.offset - query.limit)), rel: 'prev', type: MEDIA.geojson });
-      const head = JSON.stringify({
-        type: 'FeatureCollection',
-        numberMatched: matched,
-        numberReturned: features.length,
-        timeStamp: new Date().toISOString(),
-        links,
-      });
-      // Features arrive as JSON text from PostGIS: spliced in, never parsed and re-serialised.
-      const body = `${head.slice(0, -1)},"features":[${features.join(',')}]}`;
-      return reply.header('Content-Crs', `<${CRS84}>`).header('Vary', 'Authorization, Cookie').type(MEDIA.geojson).send(body);
-    },
-  );
+  app.get<{ Params: CollectionParams }>(ITEMS, { schema: { params: CollectionParams } }, async (request, reply) => {
+    const def = collection(request.params.collectionId);
+    const names = new Set(queryablesFor(def, request.viewer).map((p) => p.name));
+    const query = parseItemsQuery(request.query as Record<string, unknown>, names);
+    const { features, matched } = await service.list(def, request.viewer, query);
+    // Links keep the client's own parameters so a next page is the same request, one page on.
+    const url = new URL(`${base(request)}/ogc/collections/${def.id}/items`);
+    for (const [k, v] of Object.entries(request.query as Record<string, string>)) if (k !== 'offset') url.searchParams.set(k, v);
+    const page = (offset: number) => {
+      const u = new URL(url);
+      u.searchParams.set('limit', String(query.limit));
+      u.searchParams.set('offset', String(offset));
+      return u.toString();
+    };
+    const links: Link[] = [
+      { href: page(query.offset), rel: 'self', type: MEDIA.geojson },
+      { href: `${base(request)}/ogc/collections/${def.id}`, rel: 'collection', type: MEDIA.json },
+    ];
+    if (query.offset + features.length < matched) links.push({ href: page(query.offset + query.limit), rel: 'next', type: MEDIA.geojson });
+    if (query.offset > 0) links.push({ href: page(Math.max(0, query.offset - query.limit)), rel: 'prev', type: MEDIA.geojson });
+    const head = JSON.stringify({
+      type: 'FeatureCollection',
+      numberMatched: matched,
+      numberReturned: features.length,
+      timeStamp: new Date().toISOString(),
+      links,
+    });
+    // Features arrive as JSON text from PostGIS: spliced in, never parsed and re-serialised.
+    const body = `${head.slice(0, -1)},"features":[${features.join(',')}]}`;
+    return reply.header('Content-Crs', `<${CRS84}>`).header('Vary', 'Authorization, Cookie').type(MEDIA.geojson).send(body);
+  });
 
-  app.post<{ Params: CollectionParams }>(
-    '/ogc/collections/:collectionId/items',
-    { schema: { params: CollectionParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      if (!isEditable(def)) methodNotAllowed(request, reply, def, 'items');
-      requireMediaType(request, [MEDIA.geojson, MEDIA.json]);
-      const item = await service.create(def, request.viewer, request.body);
-      return sendItem(request, reply, def, item, 201);
-    },
-  );
+  app.post<{ Params: CollectionParams }>(ITEMS, { schema: { params: CollectionParams } }, async (request, reply) => {
+    const def = collection(request.params.collectionId);
+    if (!isEditable(def)) methodNotAllowed(request, reply, def, 'items');
+    requireMediaType(request, [MEDIA.geojson, MEDIA.json]);
+    const item = await service.create(def, request.viewer, request.body);
+    return sendItem(request, reply, def, item, 201);
+  });
 
-  app.options<{ Params: CollectionParams }>(
-    '/ogc/collections/:collectionId/items',
-    { schema: { params: CollectionParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      return reply
-        .status(204)
-        .header('Allow', allowedMethods(def, request.viewer, 'items').join(', '))
-        .send();
-    },
+  app.options<{ Params: CollectionParams }>(ITEMS, { schema: { params: CollectionParams } }, async (request, reply) =>
+    allowOptions(request, reply, 'items'),
   );
 
   app.route<{ Params: CollectionParams }>({
     method: ['PUT', 'PATCH', 'DELETE'],
-    url: '/ogc/collections/:collectionId/items',
+    url: ITEMS,
     schema: { params: CollectionParams },
     handler: async (request, reply) => methodNotAllowed(request, reply, collection(request.params.collectionId), 'items'),
   });
 
-  app.get<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId',
-    { schema: { params: ItemParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      const id = featureId(def, request.params.featureId);
-      const item = await service.get(def, request.viewer, id);
-      if (!item) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
-      const tag = etagOf(item.id, item.version);
-      const ifNoneMatch = request.headers['if-none-match'];
-      if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
-        return reply.status(304).header('ETag', tag).header('Vary', 'Authorization, Cookie').send();
-      }
-      return sendItem(request, reply, def, item);
-    },
+  app.get<{ Params: ItemParams }>(ITEM, { schema: { params: ItemParams } }, async (request, reply) => {
+    const def = collection(request.params.collectionId);
+    const id = featureId(def, request.params.featureId);
+    const item = await service.get(def, request.viewer, id);
+    if (!item) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
+    const tag = etagOf(item.id, item.version);
+    const ifNoneMatch = request.headers['if-none-match'];
+    if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
+      return reply.status(304).header('ETag', tag).header('Vary', 'Authorization, Cookie').send();
+    }
+    return sendItem(request, reply, def, item);
+  });
+
+  app.put<{ Params: ItemParams }>(ITEM, { schema: { params: ItemParams } }, async (request, reply) => {
+    const { def, id } = editableItem(request, reply);
+    requireMediaType(request, [MEDIA.geojson, MEDIA.json]);
+    const item = await service.replace(def, request.viewer, id, requireIfMatchAfterAuth(request, def), request.body);
+    return sendItem(request, reply, def, item);
+  });
+
+  app.patch<{ Params: ItemParams }>(ITEM, { schema: { params: ItemParams } }, async (request, reply) => {
+    const { def, id } = editableItem(request, reply);
+    requireMediaType(request, [MEDIA.mergePatch, MEDIA.json]);
+    const item = await service.patch(def, request.viewer, id, requireIfMatchAfterAuth(request, def), request.body);
+    return sendItem(request, reply, def, item);
+  });
+
+  app.delete<{ Params: ItemParams }>(ITEM, { schema: { params: ItemParams } }, async (request, reply) => {
+    const { def, id } = editableItem(request, reply);
+    await service.remove(def, request.viewer, id, requireIfMatchAfterAuth(request, def));
+    return reply.status(204).send();
+  });
+
+  app.options<{ Params: ItemParams }>(ITEM, { schema: { params: ItemParams } }, async (request, reply) =>
+    allowOptions(request, reply, 'item'),
   );
 
-  app.put<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId',
-    { schema: { params: ItemParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      if (!isEditable(def)) methodNotAllowed(request, reply, def, 'item');
-      const id = featureId(def, request.params.featureId);
-      requireMediaType(request, [MEDIA.geojson, MEDIA.json]);
-      const item = await service.replace(def, request.viewer, id, requireIfMatchAfterAuth(request, def), request.body);
-      return sendItem(request, reply, def, item);
-    },
+  app.post<{ Params: ItemParams }>(ITEM, { schema: { params: ItemParams } }, async (request, reply) =>
+    methodNotAllowed(request, reply, collection(request.params.collectionId), 'item'),
   );
 
-  app.patch<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId',
-    { schema: { params: ItemParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      if (!isEditable(def)) methodNotAllowed(request, reply, def, 'item');
-      const id = featureId(def, request.params.featureId);
-      requireMediaType(request, [MEDIA.mergePatch, MEDIA.json]);
-      const item = await service.patch(def, request.viewer, id, requireIfMatchAfterAuth(request, def), request.body);
-      return sendItem(request, reply, def, item);
-    },
-  );
+  app.get<{ Params: ItemParams }>(`${ITEM}/history`, { schema: { params: ItemParams } }, async (request, reply) => {
+    const def = collection(request.params.collectionId);
+    const id = featureId(def, request.params.featureId);
+    const entries = await service.history(def, request.viewer, id);
+    reply.header('Cache-Control', 'no-store');
+    return json(reply, { collection: def.id, featureId: String(id), entries });
+  });
 
-  app.delete<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId',
-    { schema: { params: ItemParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      if (!isEditable(def)) methodNotAllowed(request, reply, def, 'item');
-      const id = featureId(def, request.params.featureId);
-      await service.remove(def, request.viewer, id, requireIfMatchAfterAuth(request, def));
-      return reply.status(204).send();
-    },
-  );
-
-  app.options<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId',
-    { schema: { params: ItemParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      return reply
-        .status(204)
-        .header('Allow', allowedMethods(def, request.viewer, 'item').join(', '))
-        .send();
-    },
-  );
-
-  app.post<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId',
-    { schema: { params: ItemParams } },
-    async (request, reply) => methodNotAllowed(request, reply, collection(request.params.collectionId), 'item'),
-  );
-
-  app.get<{ Params: ItemParams }>(
-    '/ogc/collections/:collectionId/items/:featureId/history',
-    { schema: { params: ItemParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      const id = featureId(def, request.params.featureId);
-      const entries = await service.history(def, request.viewer, id);
-      reply.header('Cache-Control', 'no-store');
-      return json(reply, { collection: def.id, featureId: String(id), entries });
-    },
-  );
-
-  app.post<{ Params: EntryParams }>(
-    '/ogc/collections/:collectionId/items/:featureId/history/:entryId/restore',
-    { schema: { params: EntryParams } },
-    async (request, reply) => {
-      const def = collection(request.params.collectionId);
-      if (!isEditable(def)) methodNotAllowed(request, reply, def, 'item');
-      const id = featureId(def, request.params.featureId);
-      if (!/^[1-9][0-9]{0,15}$/.test(request.params.entryId)) throw new AppError('NOT_FOUND', 'No such history entry.');
-      const { item, created } = await service.restore(def, request.viewer, id, Number(request.params.entryId), precondition(request));
-      return sendItem(request, reply, def, item, created ? 201 : 200);
-    },
-  );
+  app.post<{ Params: EntryParams }>(`${ITEM}/history/:entryId/restore`, { schema: { params: EntryParams } }, async (request, reply) => {
+    const { def, id } = editableItem(request, reply);
+    if (!/^[1-9][0-9]{0,15}$/.test(request.params.entryId)) throw new AppError('NOT_FOUND', 'No such history entry.');
+    const { item, created } = await service.restore(def, request.viewer, id, Number(request.params.entryId), precondition(request));
+    return sendItem(request, reply, def, item, created ? 201 : 200);
+  });
 
   // 401/403 come before 428: a client without the right to edit learns that first.
   function requireIfMatchAfterAuth(request: FastifyRequest, def: CollectionDef): Precondition {

@@ -247,16 +247,14 @@ describe('restoring a plot from its history', () => {
 });
 
 describe('the registry’s workflow still changes plots', () => {
+  const registry = (method: 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) =>
+    fx.app.inject({ method, url, headers: fx.as('officer'), ...(payload ? { payload } : {}) });
+
   it('after a re-issue the plots belong to the new draft version, which the features API may edit; the superseded version keeps its record', async () => {
     const issued = await area('issued');
     const member = await storedPlot(0.0025, 0.0002, issued);
     expectRefusal(await patch(member, { properties: { variety: 'Xoài Úc' } }), 'plot-in-locked-growing-area', issued, 'issued');
-    const reissue = await fx.app.inject({
-      method: 'POST',
-      url: `/api/growing-areas/${issued}/reissue`,
-      headers: fx.as('officer'),
-      payload: { decisionNo: '12/QĐ-SNN', note: 'Mở rộng diện tích' },
-    });
+    const reissue = await registry('POST', `/api/growing-areas/${issued}/reissue`, { decisionNo: '12/QĐ-SNN', note: 'Mở rộng diện tích' });
     expect(reissue.statusCode, reissue.body).toBeLessThan(300);
     const next = reissue.json<{ id: number; status: string }>();
     expect(next.status).toBe('draft');
@@ -274,18 +272,9 @@ describe('the registry’s workflow still changes plots', () => {
     // The superseded version has no plots left: its record is not touched by the new version's edits.
     expect(byId.get(issued)).toBe(old.rows[0]!.area_m2);
 
-    const removed = await fx.app.inject({
-      method: 'DELETE',
-      url: `/api/growing-areas/${next.id}/plots/${member}`,
-      headers: fx.as('officer'),
-    });
+    const removed = await registry('DELETE', `/api/growing-areas/${next.id}/plots/${member}`);
     expect(removed.statusCode, removed.body).toBe(200);
-    const added = await fx.app.inject({
-      method: 'POST',
-      url: `/api/growing-areas/${next.id}/plots`,
-      headers: fx.as('officer'),
-      payload: { plotIds: [member] },
-    });
+    const added = await registry('POST', `/api/growing-areas/${next.id}/plots`, { plotIds: [member] });
     expect(added.statusCode, added.body).toBe(200);
   });
 
@@ -298,12 +287,7 @@ describe('the registry’s workflow still changes plots', () => {
       submitted,
       'submitted',
     );
-    const back = await fx.app.inject({
-      method: 'POST',
-      url: `/api/growing-areas/${submitted}/transitions`,
-      headers: fx.as('officer'),
-      payload: { to: 'draft', note: 'Bổ sung thửa' },
-    });
+    const back = await registry('POST', `/api/growing-areas/${submitted}/transitions`, { to: 'draft', note: 'Bổ sung thửa' });
     expect(back.statusCode, back.body).toBeLessThan(300);
     const edited = await patch(member, { properties: { variety: 'Cát Chu 2' } });
     expect(edited.statusCode, edited.body).toBe(200);
