@@ -251,7 +251,7 @@ const growingAreas: CollectionDef = {
   id: 'growing_areas',
   title: 'Vùng trồng / Growing areas',
   description:
-    'Growing areas (mã số vùng trồng). The geometry and area are the union and sum of the member plots; code, status and decisions change through the lifecycle, not here. Draft areas are visible to their officers only.',
+    'Growing areas (mã số vùng trồng). The geometry and area are the union and sum of the member plots; code, status and decisions change through the lifecycle, not here, and only a draft is edited or deleted here. Draft areas are visible to their officers only.',
   table: 'growing_areas',
   from: 'growing_areas t',
   geometry: { type: 'MultiPolygon', writable: false, nullable: true },

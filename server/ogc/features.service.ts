@@ -11,7 +11,14 @@ import { AppError } from '../plugins/errors.ts';
 import type { CollectionDef } from './collections.ts';
 import { mergePatch, parseWrite, readFeatureDocument, type FeatureDocument, type Reason, type WriteInput } from './feature-input.ts';
 import { countStatement, itemStatement, itemsStatement } from './items.sql.ts';
-import { lockAreaOfPlot, lockAreas, requireAreaTakingPlots, requireReleasablePlot, type LockedAreas } from './plot-areas.ts';
+import {
+  lockAreaOfPlot,
+  lockAreas,
+  requireAreaTakingPlots,
+  requireDraftArea,
+  requireReleasablePlot,
+  type LockedAreas,
+} from './plot-areas.ts';
 import { canReadHistory, canWriteCollection, canWriteCommune, rowPredicate, type ViewerScope } from './policy.ts';
 import type { ItemsQuery } from './query-params.ts';
 import { SqlParams } from './sql-params.ts';
@@ -318,6 +325,7 @@ export class FeaturesService {
         await lockAreas(tx, [locked.row.growing_area_id], areas);
         requireReleasablePlot(areas, id, locked.row.growing_area_id, 'edited');
       }
+      if (def.id === 'growing_areas') requireDraftArea(id, locked.row.status, 'edited');
       const previousCommune = typeof locked.row.commune_code === 'string' ? locked.row.commune_code : null;
       await this.validate(tx, def, viewer, input, id, geometryChanged, previousCommune, early, locked.row);
       if (areas && target !== locked.row.growing_area_id) requireAreaTakingPlots(areas, target);
@@ -373,6 +381,7 @@ export class FeaturesService {
         await lockAreas(tx, [current.row.growing_area_id], areas);
         requireReleasablePlot(areas, id, current.row.growing_area_id, 'deleted');
       }
+      if (def.id === 'growing_areas') requireDraftArea(id, current.row.status, 'deleted');
       await tx.query(`DELETE FROM ${def.table} WHERE id = $1 AND version = $2`, [id, current.version]);
     });
   }

@@ -1,4 +1,4 @@
-// Plots and the growing areas behind codes. A growing area follows its plots by trigger (migration
+// Plots and the growing areas behind codes (and the areas themselves, at the end). A growing area follows its plots by trigger (migration
 // 004: geometry and area are the union and sum of its plots), so a plot written through the
 // features API or an import would silently change an area under review or one whose code is in
 // force. These rules refuse such writes; the registry's own workflow (send the dossier back to
@@ -79,6 +79,21 @@ export function requireAreaTakingPlots(areas: LockedAreas, areaId: unknown): voi
   throw new AppError(
     'CONFLICT',
     `Growing area ${areaId} is ${status}: plots join a growing area only while it is a draft (send the dossier back to draft, or re-issue the code and add the plot to the new version).`,
+    { reason: PLOT_AREA_REASON.AREA_NOT_DRAFT, growingAreaId: areaId, growingAreaStatus: status },
+  );
+}
+
+/**
+ * Refuses (409) editing or deleting a growing area itself through the features API unless it is a
+ * draft, as the registry's own profile edit does: its code, status and decisions move through the
+ * registry's transitions, and an issued code changes by re-issue. A deleted area would also take
+ * its recorded transitions with it (ON DELETE CASCADE), and buyers must still find a revoked code.
+ */
+export function requireDraftArea(areaId: number, status: unknown, action: 'edited' | 'deleted'): void {
+  if (typeof status !== 'string' || (EDITABLE_STATUSES as readonly string[]).includes(status)) return;
+  throw new AppError(
+    'CONFLICT',
+    `Growing area ${areaId} is ${status}: it can be ${action} here only while it is a draft (its lifecycle goes through /api/growing-areas/${areaId}/transitions; an issued code changes by re-issue).`,
     { reason: PLOT_AREA_REASON.AREA_NOT_DRAFT, growingAreaId: areaId, growingAreaStatus: status },
   );
 }

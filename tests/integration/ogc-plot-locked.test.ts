@@ -294,6 +294,52 @@ describe('the registry’s workflow still changes plots', () => {
   });
 });
 
+describe('a growing area itself, through the features API', () => {
+  const AREAS = '/ogc/collections/growing_areas/items';
+  async function areaTag(id: number): Promise<string> {
+    const response = await fx.app.inject({ url: `${AREAS}/${id}`, headers: fx.as('officer') });
+    expect(response.statusCode, response.body).toBe(200);
+    return response.headers.etag as string;
+  }
+  async function areaState(id: number) {
+    const { rows } = await fx.db.query<Record<string, unknown>>(
+      `SELECT (SELECT g::text FROM growing_areas g WHERE g.id = $1) AS area,
+              (SELECT count(*)::int FROM growing_area_transitions WHERE growing_area_id = $1) AS transitions,
+              (SELECT count(*)::int FROM edit_log) AS log`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  it.each(GROWING_AREA_STATUSES)('is edited and deleted only as a draft (%s)', async (status) => {
+    const id = await area(status);
+    await fx.db.query(
+      `INSERT INTO growing_area_transitions (growing_area_id, from_status, to_status, actor_id, note) VALUES ($1, 'draft', $2, $3, 'thử')`,
+      [id, status, fx.userIds.officer],
+    );
+    const before = await areaState(id);
+    const renamed = await fx.app.inject({
+      method: 'PATCH',
+      url: `${AREAS}/${id}`,
+      headers: fx.as('officer', { ...MERGE, 'if-match': await areaTag(id) }),
+      payload: JSON.stringify({ properties: { name: 'Vùng đổi tên' } }),
+    });
+    const deleted = await fx.app.inject({
+      method: 'DELETE',
+      url: `${AREAS}/${id}`,
+      headers: fx.as('officer', { 'if-match': await areaTag(id) }),
+    });
+    if (status === 'draft') {
+      expect(renamed.statusCode, renamed.body).toBe(200);
+      expect(deleted.statusCode, deleted.body).toBe(204);
+    } else {
+      expectRefusal(renamed, 'growing-area-not-draft', id, status);
+      expectRefusal(deleted, 'growing-area-not-draft', id, status);
+      expect(await areaState(id)).toEqual(before);
+    }
+  });
+});
+
 describe('races with the registry', () => {
   it('an edit that waits for a transition in flight sees its outcome: the plot is refused, not written behind the submission', async () => {
     const draft = await area('draft');
