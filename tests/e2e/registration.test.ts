@@ -237,6 +237,44 @@ describe('deleting a saved plot', () => {
   });
 });
 
+describe('saving a plot of a locked growing area', () => {
+  it('explains in words why a plot of a growing area with an issued code cannot be changed, and writes nothing', async () => {
+    const plot = (
+      await server.db.query<{ id: number; area: number; lon: number; lat: number; variety: string | null }>(
+        `SELECT p.id, g.id AS area, p.variety, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+           FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
+          WHERE g.status = 'issued' AND p.commune_code = $1 ORDER BY p.id DESC LIMIT 1`,
+        [WARD],
+      )
+    ).rows[0]!;
+    const logged = async () =>
+      (await server.db.query(`SELECT count(*)::int AS n FROM edit_log WHERE collection = 'plots' AND feature_id = $1`, [String(plot.id)]))
+        .rows[0];
+    const before = await logged();
+    const at: LonLat = [Number(plot.lon), Number(plot.lat)];
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await openEditorAt(page, at, 18);
+    await page.click('#tool-select');
+    const p = await screenPoint(page, at);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+    await page.click('#plot-save');
+    await page.fill('#plot-form input[name=variety]', 'Giống mới');
+    await page.click('#plot-form-save');
+    const toast = page.locator('#toasts', { hasText: 'Không lưu được' });
+    await toast.waitFor();
+    const message = await toast.innerText();
+    expect(message).toContain(`#${plot.id}`);
+    expect(message).toContain(`#${plot.area}`);
+    expect(message).toContain('Đã cấp mã');
+    const row = (await server.db.query<{ variety: string | null }>('SELECT variety FROM plots WHERE id = $1', [plot.id])).rows[0];
+    expect(row?.variety).toBe(plot.variety);
+    expect(await logged()).toEqual(before);
+    expect(unexpected(errors, /409/)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('assembling plots into a growing area', () => {
   it('shows the server’s refusal of mixed crops without writing, creates a draft of the picked plots, and refuses to submit it below the minimum area', async () => {
     const centre = spots[1]!;

@@ -256,9 +256,23 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           await persist(polygon, properties, etag);
         });
       }
+      const locked = lockedRefusal(error, record?.id);
       const reasons = validationReasons(error);
-      toast(t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) }), 'error');
+      toast(locked ?? t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) }), 'error');
     }
+  }
+
+  /**
+   * The server's 409 for a plot of a growing area under review or holding a code (it may change
+   * only while the area is a draft), or for attaching a plot to such an area, in words.
+   */
+  function lockedRefusal(error: unknown, plotId: number | undefined): string | undefined {
+    if (!(error instanceof HttpError) || error.status !== 409) return undefined;
+    const area = String(error.problem?.growingAreaId ?? '');
+    const status = t(`status_${String(error.problem?.growingAreaStatus ?? '')}` as MessageKey);
+    if (error.problem?.reason === 'plot-in-locked-growing-area') return t('saveLockedArea', { id: plotId ?? '', area, status });
+    if (error.problem?.reason === 'growing-area-not-draft') return t('saveAreaNotDraft', { area, status });
+    return undefined;
   }
 
   function showConflict(geometry: Polygon | undefined): void {

@@ -222,6 +222,9 @@ export const en: Messages = {
   deleteLockedArea:
     'Cannot delete: plot #{id} belongs to growing area #{area}, which is “{status}”. A plot can be deleted only while its growing area is a draft: send the dossier back to draft or re-issue the code.',
   deleteForbidden: 'You may not delete this plot. ({detail})',
+  saveLockedArea:
+    'Cannot save: plot #{id} belongs to growing area #{area}, which is “{status}”. A plot can be changed only while its growing area is a draft: send the dossier back to draft or re-issue the code.',
+  saveAreaNotDraft: 'Cannot save: growing area #{area} is “{status}”; plots can be added only to a draft growing area.',
   deleteFailed: 'Could not delete: {detail}',
   restoredUnsaved: 'This is the shape of deleted plot #{id}, not saved: press “Save” to create it again as a new plot.',
   conflictDeleteAnyway: 'Delete the newer version anyway',

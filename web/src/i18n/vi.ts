@@ -228,6 +228,9 @@ export const vi = {
   deleteLockedArea:
     'Không xoá được: thửa #{id} thuộc vùng trồng #{area} đang ở trạng thái “{status}”. Chỉ xoá được thửa khi vùng trồng còn là bản nháp: hãy trả hồ sơ về nháp hoặc làm thủ tục cấp lại mã.',
   deleteForbidden: 'Bạn không có quyền xoá thửa này. ({detail})',
+  saveLockedArea:
+    'Không lưu được: thửa #{id} thuộc vùng trồng #{area} đang ở trạng thái “{status}”. Chỉ sửa được thửa khi vùng trồng còn là bản nháp: hãy trả hồ sơ về nháp hoặc làm thủ tục cấp lại mã.',
+  saveAreaNotDraft: 'Không lưu được: vùng trồng #{area} đang ở trạng thái “{status}”, chỉ thêm thửa vào vùng trồng còn là bản nháp.',
   deleteFailed: 'Không xoá được: {detail}',
   restoredUnsaved: 'Đây là hình của thửa #{id} đã xoá, chưa được lưu: bấm “Lưu” để tạo lại thành một thửa mới.',
   conflictDeleteAnyway: 'Vẫn xoá bản mới nhất',
