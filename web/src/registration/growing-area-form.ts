@@ -47,9 +47,9 @@ export class GrowingAreaAssembler {
   private readonly scheme = h(
     'select',
     { name: 'scheme' },
-    h('option', { value: 'domestic-3156' }, 'domestic-3156'),
-    h('option', { value: 'export-puc' }, 'export-puc'),
-    h('option', { value: 'export-phc' }, 'export-phc'),
+    h('option', { value: 'domestic-3156' }, t('schemeDomestic')),
+    h('option', { value: 'export-puc' }, t('schemeExportPuc')),
+    h('option', { value: 'export-phc' }, t('schemeExportPhc')),
   );
   private message: Message | undefined;
   private created: CreatedArea | undefined;
