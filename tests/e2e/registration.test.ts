@@ -116,6 +116,26 @@ async function openEditorAt(page: Page, at: LonLat, zoom: number): Promise<void>
   if ((page.viewportSize()?.width ?? 1280) < 760) expect(await page.locator('#panel.is-open').count()).toBe(0);
 }
 
+/** A sample plot of an issued growing area in the ward (the first or last by id), opened in the editor and selected. */
+async function selectIssuedPlot(order: 'ASC' | 'DESC') {
+  const plot = (
+    await server.db.query<{ id: number; area: number; lon: number; lat: number; variety: string | null }>(
+      `SELECT p.id, g.id AS area, p.variety, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+         FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
+        WHERE g.status = 'issued' AND p.commune_code = $1 ORDER BY p.id ${order} LIMIT 1`,
+      [WARD],
+    )
+  ).rows[0]!;
+  const at: LonLat = [Number(plot.lon), Number(plot.lat)];
+  const opened = await openPage(browser, 'desktop');
+  await openEditorAt(opened.page, at, 18);
+  await opened.page.click('#tool-select');
+  const p = await screenPoint(opened.page, at);
+  await opened.page.mouse.click(p.x, p.y);
+  await opened.page.waitForSelector('#plot-save:not([disabled])');
+  return { plot, ...opened };
+}
+
 /** Shoots the page at a viewport, and answers the smallest height of the visible buttons matching the selector. */
 async function shoot(page: Page, name: string, size: { width: number; height: number }, buttons: string): Promise<number> {
   await page.setViewportSize(size);
@@ -207,21 +227,7 @@ describe('deleting a saved plot', () => {
   });
 
   it('explains in words why a plot of a growing area with an issued code cannot be deleted, and keeps it', async () => {
-    const plot = (
-      await server.db.query<{ id: number; area: number; lon: number; lat: number }>(
-        `SELECT p.id, g.id AS area, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
-           FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
-          WHERE g.status = 'issued' AND p.commune_code = $1 ORDER BY p.id LIMIT 1`,
-        [WARD],
-      )
-    ).rows[0]!;
-    const at: LonLat = [Number(plot.lon), Number(plot.lat)];
-    const { page, context, errors } = await openPage(browser, 'desktop');
-    await openEditorAt(page, at, 18);
-    await page.click('#tool-select');
-    const p = await screenPoint(page, at);
-    await page.mouse.click(p.x, p.y);
-    await page.waitForSelector('#plot-save:not([disabled])');
+    const { plot, page, context, errors } = await selectIssuedPlot('ASC');
     await page.click('#tool-delete');
     await page.click('#delete-confirm');
     await page.waitForSelector('#delete-error:not(:empty)');
@@ -239,25 +245,11 @@ describe('deleting a saved plot', () => {
 
 describe('saving a plot of a locked growing area', () => {
   it('explains in words why a plot of a growing area with an issued code cannot be changed, and writes nothing', async () => {
-    const plot = (
-      await server.db.query<{ id: number; area: number; lon: number; lat: number; variety: string | null }>(
-        `SELECT p.id, g.id AS area, p.variety, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
-           FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
-          WHERE g.status = 'issued' AND p.commune_code = $1 ORDER BY p.id DESC LIMIT 1`,
-        [WARD],
-      )
-    ).rows[0]!;
+    const { plot, page, context, errors } = await selectIssuedPlot('DESC');
     const logged = async () =>
       (await server.db.query(`SELECT count(*)::int AS n FROM edit_log WHERE collection = 'plots' AND feature_id = $1`, [String(plot.id)]))
         .rows[0];
     const before = await logged();
-    const at: LonLat = [Number(plot.lon), Number(plot.lat)];
-    const { page, context, errors } = await openPage(browser, 'desktop');
-    await openEditorAt(page, at, 18);
-    await page.click('#tool-select');
-    const p = await screenPoint(page, at);
-    await page.mouse.click(p.x, p.y);
-    await page.waitForSelector('#plot-save:not([disabled])');
     await page.click('#plot-save');
     await page.fill('#plot-form input[name=variety]', 'Giống mới');
     await page.click('#plot-form-save');
