@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import zlib from 'node:zlib';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from '../plugins/errors.ts';
 
 /**
  * Sends a JSON body with a strong ETag (304 when the client has it) and brotli or gzip when the
@@ -21,4 +22,16 @@ export function sendCachedJson(request: FastifyRequest, reply: FastifyReply, bod
   }
   if (/\bgzip\b/.test(accept)) return reply.header('Content-Encoding', 'gzip').send(zlib.gzipSync(body));
   return reply.send(body);
+}
+
+/** Answers writes to a read-only JSON endpoint with 405, an Allow header and why (problem+json). */
+export function refuseWrites(app: FastifyInstance, url: string, why: string): void {
+  app.route({
+    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    url,
+    handler: async (_request, reply) => {
+      reply.header('Allow', 'GET, HEAD');
+      throw new AppError('METHOD_NOT_ALLOWED', why);
+    },
+  });
 }

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/index.ts';
 import { CropListQuery, type Crop } from '../contracts/crops.ts';
 import { AppError } from '../plugins/errors.ts';
-import { sendCachedJson } from './cached-json.ts';
+import { refuseWrites, sendCachedJson } from './cached-json.ts';
 
 // Perennials first, then annuals, by code (byte order: the same on every database's collation).
 const SELECT_CROPS = `
@@ -48,12 +48,5 @@ export async function cropRoutes(app: FastifyInstance, ctx: AppContext): Promise
       return sendCachedJson(req, reply, JSON.stringify({ crops }), 'public, max-age=60, must-revalidate');
     },
   );
-  app.route({
-    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
-    url: '/api/crops',
-    handler: async (_req, reply) => {
-      reply.header('Allow', 'GET, HEAD');
-      throw new AppError('METHOD_NOT_ALLOWED', 'The crop catalogue is read-only here; an administrator edits the crops table.');
-    },
-  });
+  refuseWrites(app, '/api/crops', 'The crop catalogue is read-only here; an administrator edits the crops table.');
 }

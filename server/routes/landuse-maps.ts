@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import type { LandUseMap, LandUseMapKind, LandUseMapWithCodes } from '../contracts/landuse-maps.ts';
 import type { Queryable } from '../db/index.ts';
 import { AppError } from '../plugins/errors.ts';
-import { sendCachedJson } from './cached-json.ts';
+import { refuseWrites, sendCachedJson } from './cached-json.ts';
 
 const SELECT_MAPS = `
   SELECT id, kind, name, year, period_to, decision_no FROM landuse_maps ORDER BY kind DESC, year DESC, id DESC`;
@@ -82,12 +82,5 @@ export async function landUseMapRoutes(app: FastifyInstance, ctx: AppContext): P
     const body: { maps: LandUseMapWithCodes[] } = { maps: maps.map((m) => ({ ...m, codes: codes.get(m.id) ?? [] })) };
     return sendCachedJson(request, reply, JSON.stringify(body), 'public, max-age=60, must-revalidate');
   });
-  app.route({
-    method: ['POST', 'PUT', 'PATCH', 'DELETE'],
-    url: '/api/landuse-maps',
-    handler: async (_request, reply) => {
-      reply.header('Allow', 'GET, HEAD');
-      throw new AppError('METHOD_NOT_ALLOWED', 'Land-use maps are loaded by import, not through this endpoint.');
-    },
-  });
+  refuseWrites(app, '/api/landuse-maps', 'Land-use maps are loaded by import, not through this endpoint.');
 }

@@ -64,6 +64,18 @@ function swatch(color: string, kind: 'fill' | 'circle' | 'line' = 'fill'): HTMLE
   return h('span', { class: `swatch swatch-${kind}`, style: `--c:${color}`, 'aria-hidden': 'true' });
 }
 
+/** One land-use code in a legend: its colour, code, name in the current language and, for a legacy code, what it maps to. */
+function codeRow(c: LandUseCode): HTMLElement {
+  return h(
+    'li',
+    { 'data-code': c.code },
+    swatch(c.fill ?? '#E0E0E0'),
+    h('code', {}, c.code),
+    h('span', {}, lang() === 'vi' ? c.nameVi : c.nameEn),
+    c.mapsTo ? h('small', {}, `→ ${c.mapsTo}`) : null,
+  );
+}
+
 /** Category → colour pairs read back from the style's own match expression, so the legend cannot drift from the map. */
 function categoryColours(style: StyleSpecification): [string, string][] {
   const layer = style.layers.find((l) => l.id === 'products-circle') as { paint?: Record<string, unknown> } | undefined;
@@ -295,20 +307,7 @@ export class LayerPanel {
       { class: 'legend-landuse-map', 'data-map': shown.id, open: true },
       h('summary', {}, t('landUseMapLegend')),
       title,
-      h(
-        'ul',
-        { class: 'legend legend-codes' },
-        ...rows.map((c) =>
-          h(
-            'li',
-            { 'data-code': c.code },
-            swatch(c.fill ?? '#E0E0E0'),
-            h('code', {}, c.code),
-            h('span', {}, lang() === 'vi' ? c.nameVi : c.nameEn),
-            c.mapsTo ? h('small', {}, `→ ${c.mapsTo}`) : null,
-          ),
-        ),
-      ),
+      h('ul', { class: 'legend legend-codes' }, ...rows.map(codeRow)),
     );
   }
 
@@ -323,15 +322,6 @@ export class LayerPanel {
       c.code.toLowerCase().includes(needle) ||
       c.nameVi.toLowerCase().includes(needle) ||
       c.nameEn.toLowerCase().includes(needle);
-    const item = (c: LandUseCode) =>
-      h(
-        'li',
-        { 'data-code': c.code },
-        swatch(c.fill ?? '#E0E0E0'),
-        h('code', {}, c.code),
-        h('span', {}, lang() === 'vi' ? c.nameVi : c.nameEn),
-        c.mapsTo ? h('small', {}, `→ ${c.mapsTo}`) : null,
-      );
     const current = this.codes.filter((c) => !c.legacy && matches(c));
     const legacy = this.codes.filter((c) => c.legacy && matches(c));
     const input = h('input', {
@@ -359,13 +349,13 @@ export class LayerPanel {
       { class: 'legend-landuse', open: !mapLegendShown },
       h('summary', {}, t('landUseLegend')),
       input,
-      h('ul', { class: 'legend legend-codes' }, ...current.map(item)),
+      h('ul', { class: 'legend legend-codes' }, ...current.map(codeRow)),
       legacy.length
         ? h(
             'details',
             { class: 'legend-legacy' },
             h('summary', {}, t('legacyCodes')),
-            h('ul', { class: 'legend legend-codes' }, ...legacy.map(item)),
+            h('ul', { class: 'legend legend-codes' }, ...legacy.map(codeRow)),
           )
         : null,
     );
