@@ -13,6 +13,7 @@ import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
 import { clear, h } from './ui/dom.ts';
 import { LayerPanel } from './ui/layer-panel.ts';
+import { renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
 import { SearchBox, type SearchHit } from './ui/search-box.ts';
 import { toast } from './ui/toast.ts';
 import { registerServiceWorker } from './sw-register.ts';
@@ -25,7 +26,7 @@ startLang(initialLang(initial.lang));
 const root = document.getElementById('app')!;
 clear(root);
 const mapEl = h('div', { id: 'map', class: 'map' });
-const panelBody = h('div', { class: 'panel-body' });
+const panelBody = h('div', { class: 'panel-body', id: 'panel-body' });
 const tabBar = h('nav', { class: 'tabs', 'aria-label': t('menu') });
 const panel = h('aside', { class: 'panel', id: 'panel' }, tabBar, panelBody);
 const brand = h('div', { class: 'brand' }, h('strong', {}, t('appTitle')), h('small', {}, t('appSubtitle')));
@@ -54,32 +55,30 @@ let user: SessionUser | undefined;
 const tabContent: Partial<Record<Tab, () => HTMLElement>> = {};
 
 function renderTabs(): void {
-  clear(tabBar);
-  const tabs: [Tab, string][] = [
-    ['layers', t('layers')],
-    ['details', t('details')],
+  const tabs: PanelTab<Tab>[] = [
+    { id: 'layers', label: t('layers'), short: t('layersShort'), icon: 'layers' },
+    { id: 'details', label: t('details'), short: t('detailsShort'), icon: 'details' },
+    { id: 'mine', label: t('myPlots'), short: t('myPlotsShort'), icon: 'mine' },
+    { id: 'tools', label: t('tools'), short: t('toolsShort'), icon: 'tools' },
   ];
-  tabs.push(['mine', t('myPlots')]);
-  tabs.push(['tools', t('tools')]);
-  for (const [id, label] of tabs) {
-    tabBar.append(
-      h(
-        'button',
-        {
-          type: 'button',
-          class: `tab${id === activeTab && panelOpen ? ' is-active' : ''}`,
-          'data-tab': id,
-          'aria-pressed': id === activeTab && panelOpen ? 'true' : 'false',
-          onclick: () => {
-            panelOpen = !(panelOpen && activeTab === id);
-            activeTab = id;
-            showTab();
-          },
-        },
-        label,
-      ),
-    );
-  }
+  renderPanelTabs(tabBar, {
+    tabs,
+    active: activeTab,
+    open: panelOpen,
+    controls: panelBody.id,
+    toggleLabel: t(panelOpen ? 'panelCollapse' : 'panelExpand'),
+    onPick: (id) => {
+      panelOpen = !(panelOpen && activeTab === id);
+      activeTab = id;
+      showTab();
+    },
+    // Closed, the desk panel is a rail beside the map (MapLibre's ResizeObserver resizes the map);
+    // opened again it shows the tab it showed before.
+    onToggle: () => {
+      panelOpen = !panelOpen;
+      showTab();
+    },
+  });
 }
 
 function showTab(): void {

@@ -18,6 +18,13 @@ export const en: Messages = {
   yes: 'Yes',
   no: 'No',
   menu: 'Menu',
+  // Side panel: short tab names for the desk rail, and its open/close button
+  layersShort: 'Layers',
+  detailsShort: 'Details',
+  myPlotsShort: 'Plots',
+  toolsShort: 'Tools',
+  panelCollapse: 'Collapse side panel',
+  panelExpand: 'Open side panel',
 
   layers: 'Layers',
   legend: 'Legend',

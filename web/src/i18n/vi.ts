@@ -16,6 +16,13 @@ export const vi = {
   yes: 'Có',
   no: 'Không',
   menu: 'Menu',
+  // Side panel: short tab names for the desk rail, and its open/close button
+  layersShort: 'Lớp',
+  detailsShort: 'Thông tin',
+  myPlotsShort: 'Thửa',
+  toolsShort: 'Công cụ',
+  panelCollapse: 'Thu gọn bảng bên',
+  panelExpand: 'Mở bảng bên',
 
   // Layers and legend
   layers: 'Lớp bản đồ',
