@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/db.ts';
 import type { ImportProgress, ImportReport } from './import.ts';
 
 /** A long import running in the background, as GET /api/import/jobs/{id} shows it. */
@@ -13,18 +14,65 @@ export type ImportJob = {
   error: { code: string; message: string } | null;
 };
 
+/** Finished jobs are kept this long (ms). */
 const KEEP_MS = 60 * 60 * 1000;
+/** Progress reaches the table at most this often (ms), never once per row. */
+const PROGRESS_EVERY_MS = 500;
+/** A running job's heartbeat is written at least this often (ms), even while its progress stands still. */
+const HEARTBEAT_EVERY_MS = 5_000;
+/** A 'running' job whose heartbeat is older than this (s) belongs to a process that stopped. */
+const STALE_AFTER_S = 30;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a job that lost its process reads as. */
+export const INTERRUPTED = {
+  code: 'IMPORT_INTERRUPTED',
+  message:
+    'Máy chủ chạy lần nhập này đã dừng giữa chừng; không có dữ liệu nào được ghi, hãy nhập lại. / ' +
+    'The server running this import stopped before it finished; nothing was written (the import is one transaction): import the file again.',
+} as const;
+
+type Row = {
+  id: string;
+  user_id: number;
+  status: ImportJob['status'];
+  created_ms: number;
+  finished_ms: number | null;
+  progress: ImportProgress;
+  report: ImportReport | null;
+  error: ImportJob['error'];
+  stale: boolean;
+};
+
+// jsonb refuses the NUL character, which a hostile file can carry into a report's messages.
+const toJson = (value: unknown) => JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.replaceAll('\0', '') : v));
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * Jobs of this process, kept an hour after they finish. The import itself is one transaction, so a
- * process that dies takes its job with it and leaves nothing written; the client sees 404 and retries.
+ * Background import jobs, stored in the database so that any server process behind a load balancer
+ * answers for a job another one runs. The running process keeps its own jobs in memory too (their
+ * freshest progress) and writes them to the table throttled, with a heartbeat; a process that dies
+ * leaves a 'running' row whose heartbeat stops, read as failed with IMPORT_INTERRUPTED. Finished
+ * jobs are kept an hour, swept whenever a job starts.
  */
 export class ImportJobs {
-  private readonly jobs = new Map<string, ImportJob>();
+  /** Jobs this process runs now, by id. */
+  private readonly running = new Map<string, ImportJob>();
 
-  /** Registers a job and runs work in the background, recording its progress and outcome. */
-  start(userId: number, work: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): ImportJob {
-    this.sweep();
+  constructor(
+    private readonly db: Queryable,
+    private readonly log: (error: unknown, message: string) => void = () => undefined,
+  ) {}
+
+  /** Records a job, then runs work in the background, writing its progress and outcome. */
+  async start(userId: number, work: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<ImportJob> {
+    await this.db.query(
+      `DELETE FROM import_jobs WHERE id IN (
+         SELECT id FROM import_jobs WHERE coalesce(finished_at, heartbeat_at) < now() - $1 * interval '1 millisecond'
+         LIMIT 100 FOR UPDATE SKIP LOCKED)`,
+      [KEEP_MS],
+    );
     const job: ImportJob = {
       id: randomUUID(),
       userId,
@@ -35,31 +83,115 @@ export class ImportJobs {
       report: null,
       error: null,
     };
-    this.jobs.set(job.id, job);
-    work((p) => {
-      job.progress = p;
-    }).then(
-      (report) => {
-        job.status = 'done';
-        job.report = report;
-        job.finishedAt = new Date().toISOString();
-      },
-      (error: Error & { code?: string }) => {
-        job.status = 'failed';
-        job.error = { code: typeof error.code === 'string' ? error.code : 'IMPORT_FAILED', message: error.message };
-        job.finishedAt = new Date().toISOString();
-      },
+    await this.db.query(
+      `INSERT INTO import_jobs (id, user_id, status, progress, created_at) VALUES ($1, $2, 'running', $3::jsonb, $4::timestamptz)`,
+      [job.id, userId, toJson(job.progress), job.createdAt],
     );
+    this.running.set(job.id, job);
+    void this.run(job, work);
     return job;
   }
 
-  /** The job with this id, if it is still kept. */
-  get(id: string): ImportJob | undefined {
-    return this.jobs.get(id);
+  /** The job with this id as any process sees it, if it is still kept; undefined for ids that are no uuid. */
+  async get(id: string): Promise<ImportJob | undefined> {
+    const mine = this.running.get(id);
+    if (mine) return { ...mine };
+    if (!UUID.test(id)) return undefined;
+    const { rows } = await this.db.query<Row>(
+      `SELECT id::text, user_id, status, progress, report, error,
+              extract(epoch FROM created_at) * 1000 AS created_ms,
+              extract(epoch FROM finished_at) * 1000 AS finished_ms,
+              status = 'running' AND heartbeat_at < now() - $2 * interval '1 second' AS stale
+         FROM import_jobs WHERE id = $1::uuid`,
+      [id, STALE_AFTER_S],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    // Checked again: the job may have finished here between the map lookup and the query.
+    const now = this.running.get(id);
+    if (now) return { ...now };
+    const job: ImportJob = {
+      id: row.id,
+      userId: Number(row.user_id),
+      status: row.status,
+      createdAt: iso(Number(row.created_ms)) ?? '',
+      finishedAt: iso(row.finished_ms === null ? null : Number(row.finished_ms)),
+      progress: row.progress,
+      report: row.report,
+      error: row.error,
+    };
+    if (row.stale) return { ...job, status: 'failed', error: { ...INTERRUPTED } };
+    return job;
   }
 
-  private sweep(): void {
-    const now = Date.now();
-    for (const [id, job] of this.jobs) if (job.finishedAt && now - Date.parse(job.finishedAt) > KEEP_MS) this.jobs.delete(id);
+  private async run(job: ImportJob, work: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
+    let dirty = false;
+    let lastWrite = Date.now();
+    let writing: Promise<void> = Promise.resolve();
+    let busy = false;
+    // One write at a time: on the embedded database a write waits behind the import's transaction,
+    // and a queue of stale progress behind it would be of no use.
+    const tick = () => {
+      if (busy || (!dirty && Date.now() - lastWrite < HEARTBEAT_EVERY_MS)) return;
+      busy = true;
+      dirty = false;
+      lastWrite = Date.now();
+      writing = this.db
+        .query(`UPDATE import_jobs SET progress = $2::jsonb, heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [
+          job.id,
+          toJson(job.progress),
+        ])
+        .then(
+          () => undefined,
+          (error: unknown) => this.log(error, 'import job progress not written'),
+        )
+        .finally(() => {
+          busy = false;
+        });
+    };
+    const timer = setInterval(tick, PROGRESS_EVERY_MS);
+    timer.unref();
+    try {
+      job.report = await work((p) => {
+        job.progress = p;
+        dirty = true;
+      });
+      job.status = 'done';
+    } catch (caught) {
+      const error = caught as Error & { code?: unknown };
+      job.status = 'failed';
+      job.error = { code: typeof error.code === 'string' ? error.code : 'IMPORT_FAILED', message: String(error.message) };
+    } finally {
+      clearInterval(timer);
+    }
+    job.finishedAt = new Date().toISOString();
+    await writing;
+    await this.finish(job);
+    this.running.delete(job.id);
+  }
+
+  // The outcome must reach the table, or other processes would call a finished import interrupted.
+  private async finish(job: ImportJob): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.query(
+          `UPDATE import_jobs SET status = $2, progress = $3::jsonb, report = $4::jsonb, error = $5::jsonb,
+                  finished_at = $6::timestamptz, heartbeat_at = now()
+            WHERE id = $1`,
+          [
+            job.id,
+            job.status,
+            toJson(job.progress),
+            job.report ? toJson(job.report) : null,
+            job.error ? toJson(job.error) : null,
+            job.finishedAt,
+          ],
+        );
+        return;
+      } catch (error) {
+        if (attempt >= 3) return this.log(error, 'import job outcome not written');
+        await new Promise((resolve) => setTimeout(resolve, 1000 * attempt).unref());
+      }
+    }
   }
 }

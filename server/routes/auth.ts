@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
+import type { Queryable } from '../db/db.ts';
 import { AppError } from '../plugins/errors.ts';
 import { verifyPassword } from '../auth/passwords.ts';
 import {
@@ -32,34 +33,44 @@ export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
 /** Failed sign-ins allowed per username per quarter hour, from any address (slows distributed guessing). */
 export const LOGIN_FAILURES_PER_USER = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
-const MAX_TRACKED_USERNAMES = 10_000;
+/** The form every username has (users.username's check); other names never reach the database. */
+const USERNAME = /^[a-z0-9._-]{3,64}$/;
 
-/** Counts failed sign-ins per username in a bounded map (per process; each server guards itself). */
-class FailureCounter {
-  private readonly failures = new Map<string, { count: number; until: number }>();
-  blocked(username: string): boolean {
-    const entry = this.failures.get(username);
-    if (!entry) return false;
-    if (entry.until < Date.now()) {
-      this.failures.delete(username);
-      return false;
-    }
-    return entry.count >= LOGIN_FAILURES_PER_USER;
+// Counts the attempt before the password is checked, in one statement every server process shares:
+// guesses sent in parallel through several processes cannot all pass a read made before any of them
+// failed. A count from an expired window starts again at 1. The same statement deletes a few expired
+// rows of other names, so the table holds at most the names tried within one window.
+const COUNT_ATTEMPT = `
+  WITH expired AS (
+    DELETE FROM login_attempts WHERE username IN (
+      SELECT username FROM login_attempts WHERE window_until < now() AND username <> $1
+      LIMIT 20 FOR UPDATE SKIP LOCKED)
+  )
+  INSERT INTO login_attempts AS a (username, attempts, window_until)
+  VALUES ($1, 1, now() + $2 * interval '1 millisecond')
+  ON CONFLICT (username) DO UPDATE SET
+    attempts = CASE WHEN a.window_until < now() THEN 1 ELSE least(a.attempts + 1, $3) END,
+    window_until = CASE WHEN a.window_until < now() THEN excluded.window_until ELSE a.window_until END
+  RETURNING attempts, ceil(extract(epoch FROM window_until - now()))::int AS retry_s`;
+
+/**
+ * Attempts to sign in as one username within a window, shared by every server process through the
+ * database. A failed attempt stays counted; a successful one clears the count.
+ */
+class LoginAttempts {
+  constructor(private readonly db: Queryable) {}
+  /** Counts an attempt; the seconds until the user may try again when it is one too many, else null. */
+  async count(username: string): Promise<number | null> {
+    const { rows } = await this.db.query<{ attempts: number; retry_s: number }>(COUNT_ATTEMPT, [
+      username,
+      FAILURE_WINDOW_MS,
+      LOGIN_FAILURES_PER_USER + 1,
+    ]);
+    const row = rows[0];
+    return row && row.attempts > LOGIN_FAILURES_PER_USER ? Math.max(1, row.retry_s) : null;
   }
-  fail(username: string): void {
-    const entry = this.failures.get(username);
-    if (entry && entry.until >= Date.now()) {
-      entry.count++;
-      return;
-    }
-    if (this.failures.size >= MAX_TRACKED_USERNAMES) {
-      const oldest = this.failures.keys().next().value;
-      if (oldest !== undefined) this.failures.delete(oldest);
-    }
-    this.failures.set(username, { count: 1, until: Date.now() + FAILURE_WINDOW_MS });
-  }
-  succeed(username: string): void {
-    this.failures.delete(username);
+  async succeed(username: string): Promise<void> {
+    await this.db.query('DELETE FROM login_attempts WHERE username = $1', [username]);
   }
 }
 
@@ -86,7 +97,9 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
 
 /** /api/auth/login, /api/auth/logout, /api/auth/me. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  const failures = new FailureCounter();
+  const attempts = new LoginAttempts(ctx.db);
+  // The per-address limit stays in this process's memory: with N processes an address gets N times
+  // as many tries a minute. The per-username count above is the guard against guessing one account.
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -101,16 +114,17 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     },
     async (request, reply) => {
       const username = request.body.username.trim().toLowerCase();
-      if (failures.blocked(username)) {
+      // A name that is no username can never sign in: not counted, so it costs no row.
+      const wellFormed = USERNAME.test(username);
+      const retryAfter = wellFormed ? await attempts.count(username) : null;
+      if (retryAfter !== null) {
+        reply.header('Retry-After', String(retryAfter));
         throw new AppError('RATE_LIMITED', 'Too many failed sign-ins for this user; wait 15 minutes or ask an administrator.');
       }
-      const found = /^[a-z0-9._-]{3,64}$/.test(username) ? await findUserForLogin(ctx.db, username) : null;
+      const found = wellFormed ? await findUserForLogin(ctx.db, username) : null;
       const ok = await verifyPassword(found?.passwordHash ?? null, request.body.password);
-      if (!found || !ok) {
-        failures.fail(username);
-        throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
-      }
-      failures.succeed(username);
+      if (!found || !ok) throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
+      await attempts.succeed(username);
       const cookie = await openSession(ctx.db, found.user.id, 'cookie');
       const bearer = await openSession(ctx.db, found.user.id, 'bearer');
       setSessionCookie(request, reply, cookie.token);

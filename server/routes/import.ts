@@ -8,7 +8,7 @@ import type { AppContext } from '../context.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import type { TextEncoding } from '../io/encoding.ts';
 import { runImport, type ImportOptions, type ImportReport } from '../io/import.ts';
-import { ImportJobs } from '../io/jobs.ts';
+import { ImportJobs, type ImportJob } from '../io/jobs.ts';
 import { TARGETS, type Target } from '../io/targets.ts';
 import { AppError } from '../plugins/errors.ts';
 
@@ -74,7 +74,7 @@ function parseMapping(text: string | undefined): Record<string, string> | undefi
 export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const maxBytes = ctx.config.importMaxBytes;
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 8000, parts: 12 } });
-  const jobs = new ImportJobs();
+  const jobs = new ImportJobs(ctx.db, (error, message) => app.log.error({ err: error }, message));
 
   app.post<{ Querystring: Query }>('/api/import', { schema: { querystring: querySchema } }, async (request, reply) => {
     const viewer = viewerOf(request);
@@ -146,7 +146,13 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
     }
 
     if (yes(q.async, false)) {
-      const job = jobs.start(viewer.userId, (onProgress) => runImport(ctx.db, file, { ...options, onProgress }).finally(remove));
+      let job: ImportJob;
+      try {
+        job = await jobs.start(viewer.userId, (onProgress) => runImport(ctx.db, file, { ...options, onProgress }).finally(remove));
+      } catch (error) {
+        await remove();
+        throw error;
+      }
       const url = `/api/import/jobs/${job.id}`;
       return reply.status(202).header('Location', url).send({ job: job.id, url, status: job.status });
     }
@@ -168,7 +174,8 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
     async (request) => {
       const viewer = viewerOf(request);
       if (viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to follow an import.');
-      const job = jobs.get(request.params.id);
+      // Answered from the database, so any server process knows a job another one runs.
+      const job = await jobs.get(request.params.id);
       if (!job || (job.userId !== viewer.userId && viewer.role !== 'admin'))
         throw new AppError('NOT_FOUND', 'No such import job (jobs are kept for an hour).');
       return job;
