@@ -110,6 +110,18 @@ export const IMPORT_SQL = {
     FROM import_stage s JOIN plots p ON p.source_key = s.props->>'source_key' JOIN growing_areas g ON g.id = p.growing_area_id
     WHERE s.problem_code = 'PLOT_IN_LOCKED_AREA' ORDER BY s.n LIMIT $1`,
 
+  /**
+   * Valid rows that would change the crop of a stored plot of a growing area in one of the statuses
+   * $1, with the plot, its area and the area's crop: the registry's membership rule decides on them.
+   */
+  memberCropChanges: `SELECT s.n, s.layer, s.idx, p.id AS plot_id, r.crop, g.id AS area_id, g.crop AS area_crop
+    FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::plots, s.props) r
+    JOIN plots p ON p.source_key = r.source_key JOIN growing_areas g ON g.id = p.growing_area_id
+    WHERE s.problem_code IS NULL AND g.status = ANY ($1::text[]) AND r.crop IS DISTINCT FROM p.crop
+    ORDER BY s.n`,
+  /** Refuses rows $1 (stage numbers) with problem code $2. */
+  markRows: `UPDATE import_stage SET problem_code = $2 WHERE n = ANY ($1::int[]) AND problem_code IS NULL`,
+
   countValid: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NULL',
   countRefusedInDb: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NOT NULL',
 

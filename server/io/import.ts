@@ -6,6 +6,8 @@ import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
+import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
+import { MEMBERSHIP_REASON, cropReason } from '../registry/growing-areas.service.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
 import { openSource, type OpenOptions } from './sources.ts';
@@ -672,7 +674,45 @@ async function validateInDb(
     }
   }
 
-  if (target.collection === 'plots') await refuseLockedPlots(tx, target, report, problem, maxList);
+  if (target.collection === 'plots') {
+    await refuseLockedPlots(tx, target, report, problem, maxList);
+    await refuseCropChangesOfMembers(tx, report, problem, maxList);
+  }
+}
+
+// A file has no growing-area column, so an import never puts a plot into an area; but a re-import
+// can change the crop of a stored plot of a draft, which the registry refuses (one area, one crop:
+// cropReason, the rule of its "add plots" and of the features API). Such rows are refused one by
+// one. The areas were locked by refuseLockedPlots, before the plots, as everywhere.
+async function refuseCropChangesOfMembers(
+  tx: Queryable,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<void> {
+  const { rows } = await tx.query<{
+    n: number;
+    layer: string;
+    idx: number;
+    plot_id: number;
+    crop: string;
+    area_id: number;
+    area_crop: string;
+  }>(IMPORT_SQL.memberCropChanges, [EDITABLE_STATUSES]);
+  const refused = rows.filter((r) => cropReason({ id: r.area_id, crop: r.area_crop }, { id: r.plot_id, crop: r.crop }) !== null);
+  if (refused.length === 0) return;
+  const code = MEMBERSHIP_REASON.CROP_MISMATCH;
+  await tx.query(IMPORT_SQL.markRows, [refused.map((r) => r.n), code]);
+  countBeyond(report, code, refused.length, Math.min(refused.length, maxList));
+  for (const r of refused.slice(0, maxList)) {
+    problem({
+      layer: r.layer,
+      index: r.idx,
+      code,
+      severity: 'error',
+      message: `would change the crop of plot ${r.plot_id} to ${r.crop}, but it belongs to draft growing area ${r.area_id}, which grows ${r.area_crop} (one area, one crop: take the plot out of the area first); not imported`,
+    });
+  }
 }
 
 // A stored plot of a growing area under review or with a code in force changes only through the

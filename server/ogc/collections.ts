@@ -251,7 +251,7 @@ const growingAreas: CollectionDef = {
   id: 'growing_areas',
   title: 'Vùng trồng / Growing areas',
   description:
-    'Growing areas (mã số vùng trồng). The geometry and area are the union and sum of the member plots; code, status and decisions change through the lifecycle, not here, and only a draft is edited or deleted here. Draft areas are visible to their officers only.',
+    'Growing areas (mã số vùng trồng). The geometry and area are the union and sum of the member plots; code, status and decisions change through the lifecycle, not here, and only a draft is edited or deleted here (its crop changes only to the one its plots grow). Draft areas are visible to their officers only.',
   table: 'growing_areas',
   from: 'growing_areas t',
   geometry: { type: 'MultiPolygon', writable: false, nullable: true },
@@ -304,7 +304,7 @@ const plots: CollectionDef = {
   id: 'plots',
   title: 'Thửa sản xuất / Production plots',
   description:
-    'Production plots of farmers, with crop and dates; the area is geodesic. The farmer’s identity is personal data: shown to the farmer, to officers of the commune and to administrators.',
+    'Production plots of farmers, with crop and dates; the area is geodesic. A plot joins a draft growing area (growing_area_id) only if it grows the area’s crop and belongs to no other area, and a member of a draft keeps the area’s crop, as in the registry. The farmer’s identity is personal data: shown to the farmer, to officers of the commune and to administrators.',
   table: 'plots',
   from: 'plots t',
   personalJoins: 'LEFT JOIN farmer_private fp ON fp.farmer_id = t.farmer_id',

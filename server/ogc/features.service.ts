@@ -8,16 +8,21 @@ import type { Db, Queryable } from '../db/index.ts';
 import { withEdits, type EditContext } from '../db/edit-context.ts';
 import type { Viewer } from '../contracts/viewer.ts';
 import { AppError } from '../plugins/errors.ts';
+import { linkParcels, memberCropReasons, type MembershipReason } from '../registry/growing-areas.service.ts';
 import type { CollectionDef } from './collections.ts';
 import { mergePatch, parseWrite, readFeatureDocument, type FeatureDocument, type Reason, type WriteInput } from './feature-input.ts';
 import { countStatement, itemStatement, itemsStatement } from './items.sql.ts';
 import {
+  joinsArea,
   lockAreaOfPlot,
   lockAreas,
+  membershipReasons,
   requireAreaTakingPlots,
+  requireLeavingAllowed,
   requireDraftArea,
   requireReleasablePlot,
   type LockedAreas,
+  type PlotMembershipWrite,
 } from './plot-areas.ts';
 import { canReadHistory, canWriteCollection, canWriteCommune, rowPredicate, type ViewerScope } from './policy.ts';
 import type { ItemsQuery } from './query-params.ts';
@@ -60,6 +65,16 @@ function validationFailed(reasons: Reason[]): never {
     reasons.length === 1 ? `The feature was not saved: ${first}` : `The feature was not saved: ${reasons.length} problems, first: ${first}`,
     { reasons },
   );
+}
+
+function membershipFailed(reasons: readonly MembershipReason[]): void {
+  if (reasons.length) validationFailed(reasons.map(({ code, property, message, plotIds }) => ({ code, property, message, plotIds })));
+}
+
+// A plot's membership after a write, from its validated values (every column of plots is in them).
+function membershipAfter(input: WriteInput): PlotMembershipWrite['after'] {
+  const v = input.values;
+  return { growing_area_id: v.get('growing_area_id') ?? null, crop: v.get('crop'), commune_code: v.get('commune_code') };
 }
 
 function toFeature(def: CollectionDef, doc: Record<string, unknown> | null): GeoJsonFeature | null {
@@ -274,9 +289,11 @@ export class FeaturesService {
       const areas = await this.lockPlotAreas(tx, def, [input.values.get('growing_area_id')]);
       await this.validate(tx, def, viewer, input, null, true, null, early);
       if (areas) requireAreaTakingPlots(areas, input.values.get('growing_area_id'));
+      const membership = this.checkMembership(viewer, areas, { id: null, before: null, after: membershipAfter(input) });
       const insert = this.insertSql(def, input, viewer, {});
       const { rows } = await tx.query<{ id: number }>(insert.sql, insert.params);
       const id = Number(rows[0]?.id);
+      if (membership && joinsArea(membership)) await linkParcels(tx, [id]);
       const item = await this.get(def, viewer, id, tx);
       if (!item) throw new AppError('FORBIDDEN', 'The feature was created outside what you may see.');
       return item;
@@ -285,6 +302,17 @@ export class FeaturesService {
 
   private editContext(viewer: Viewer, origin: EditContext['origin']): EditContext {
     return { userId: viewer.userId, origin };
+  }
+
+  // Plots only: the registry's rules for members of a draft growing area (403 for leaving a draft of
+  // another commune, 422 with its reasons for joining or a crop), checked after the write's own
+  // validation and the 409s of plot-areas.ts, as the registry checks them after the area's status.
+  // Answers the write when the rules apply.
+  private checkMembership(viewer: Viewer, areas: LockedAreas | null, write: PlotMembershipWrite): PlotMembershipWrite | null {
+    if (!areas) return null;
+    requireLeavingAllowed(viewer, areas, write);
+    membershipFailed(membershipReasons(viewer, areas, write));
+    return write;
   }
 
   // Plots only: the growing areas a write touches, locked before the plot row (see plot-areas.ts).
@@ -329,6 +357,16 @@ export class FeaturesService {
       const previousCommune = typeof locked.row.commune_code === 'string' ? locked.row.commune_code : null;
       await this.validate(tx, def, viewer, input, id, geometryChanged, previousCommune, early, locked.row);
       if (areas && target !== locked.row.growing_area_id) requireAreaTakingPlots(areas, target);
+      const membership = this.checkMembership(viewer, areas, {
+        id,
+        before: { growing_area_id: locked.row.growing_area_id ?? null, crop: locked.row.crop },
+        after: membershipAfter(input),
+      });
+      const crop = input.values.get('crop');
+      if (def.id === 'growing_areas' && typeof crop === 'string' && crop !== locked.row.crop) {
+        // The registry's profile edit: a draft's crop changes only to the one its member plots grow.
+        membershipFailed(await memberCropReasons(tx, id, crop));
+      }
       const params = new SqlParams();
       const sets: string[] = [];
       for (const p of def.properties) {
@@ -342,6 +380,8 @@ export class FeaturesService {
         params.values,
       );
       if (!rows[0]) this.checkPrecondition({ any: false, tags: [] }, id, -1);
+      // A plot joining a draft is linked to the parcels it covers, as the registry's attach does.
+      if (membership && joinsArea(membership)) await linkParcels(tx, [id]);
       const item = await this.get(def, viewer, id, tx);
       if (!item) throw new AppError('FORBIDDEN', 'The feature was moved outside what you may see.');
       return item;
@@ -468,8 +508,10 @@ export class FeaturesService {
       const areas = await this.lockPlotAreas(tx, def, [input.values.get('growing_area_id')]);
       await this.validate(tx, def, viewer, input, id, true, null, early);
       if (areas) requireAreaTakingPlots(areas, input.values.get('growing_area_id'));
+      const membership = this.checkMembership(viewer, areas, { id, before: null, after: membershipAfter(input) });
       const insert = this.insertSql(def, input, viewer, { id, version: maxVersion + 1 });
       await tx.query(insert.sql, insert.params);
+      if (membership && joinsArea(membership)) await linkParcels(tx, [id]);
       const restored = await this.get(def, viewer, id, tx);
       if (!restored) throw new AppError('FORBIDDEN', 'The restored feature is outside what you may see.');
       return restored;

@@ -10,9 +10,12 @@
 // because the plot trigger's own UPDATE of the area needs that lock: two writers holding FOR SHARE
 // on one draft would each wait for the other there (a deadlock).
 
+import type { Viewer } from '../contracts/viewer.ts';
 import type { Queryable } from '../db/index.ts';
 import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { AppError } from '../plugins/errors.ts';
+import { requireCommune } from '../registry/access.ts';
+import { cropReason, joinReasons, type MembershipReason } from '../registry/growing-areas.service.ts';
 
 // A draft is still being assembled, and a revoked or superseded version no longer stands behind a
 // code: their plots may change or leave. Any other status is a dossier under review or a code in force.
@@ -27,23 +30,26 @@ export const PLOT_AREA_REASON = Object.freeze({
   AREA_NOT_DRAFT: 'growing-area-not-draft',
 } as const);
 
-/** Statuses of the growing areas a write locked, by id. */
-export type LockedAreas = Map<number, string>;
+/** A growing area a write locked: what the rules of its plots need. */
+export type LockedArea = { status: string; crop: string; commune_code: string };
+
+/** The growing areas a write locked, by id. */
+export type LockedAreas = Map<number, LockedArea>;
 
 /** Whether a value can be a growing-area id at all (a string, a negative or a huge number is refused as a 422 elsewhere). */
 export function isAreaId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }
 
-/** Locks the growing areas among these values (FOR NO KEY UPDATE, in id order); answers their statuses. */
+/** Locks the growing areas among these values (FOR NO KEY UPDATE, in id order); answers their statuses and crops. */
 export async function lockAreas(tx: Queryable, values: readonly unknown[], into: LockedAreas = new Map()): Promise<LockedAreas> {
   const ids = [...new Set(values.filter(isAreaId))].filter((id) => !into.has(id)).sort((a, b) => a - b);
   if (!ids.length) return into;
-  const { rows } = await tx.query<{ id: number; status: string }>(
-    'SELECT id, status FROM growing_areas WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
+  const { rows } = await tx.query<{ id: number; status: string; crop: string; commune_code: string }>(
+    'SELECT id, status, crop, commune_code FROM growing_areas WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE',
     [ids],
   );
-  for (const r of rows) into.set(Number(r.id), r.status);
+  for (const r of rows) into.set(Number(r.id), { status: r.status, crop: r.crop, commune_code: r.commune_code });
   return into;
 }
 
@@ -59,7 +65,7 @@ export async function lockAreaOfPlot(tx: Queryable, plotId: number): Promise<Loc
  */
 export function requireReleasablePlot(areas: LockedAreas, plotId: number, areaId: unknown, action: 'edited' | 'deleted'): void {
   if (!isAreaId(areaId)) return;
-  const status = areas.get(areaId);
+  const status = areas.get(areaId)?.status;
   if (status === undefined || AREA_STATUSES_RELEASING_PLOTS.includes(status)) return;
   throw new AppError(
     'CONFLICT',
@@ -74,13 +80,69 @@ export function requireReleasablePlot(areas: LockedAreas, plotId: number, areaId
  */
 export function requireAreaTakingPlots(areas: LockedAreas, areaId: unknown): void {
   if (!isAreaId(areaId)) return;
-  const status = areas.get(areaId);
+  const status = areas.get(areaId)?.status;
   if (status === undefined || (EDITABLE_STATUSES as readonly string[]).includes(status)) return;
   throw new AppError(
     'CONFLICT',
     `Growing area ${areaId} is ${status}: plots join a growing area only while it is a draft (send the dossier back to draft, or re-issue the code and add the plot to the new version).`,
     { reason: PLOT_AREA_REASON.AREA_NOT_DRAFT, growingAreaId: areaId, growingAreaStatus: status },
   );
+}
+
+/** A plot's membership before a write (null on create) and after it, with the values already validated. */
+export type PlotMembershipWrite = {
+  id: number | null;
+  before: Readonly<{ growing_area_id: unknown; crop: unknown }> | null;
+  after: Readonly<{ growing_area_id: unknown; crop: unknown; commune_code: unknown }>;
+};
+
+/** Whether the write puts the plot into a growing area it was not in. */
+export function joinsArea(write: PlotMembershipWrite): boolean {
+  return isAreaId(write.after.growing_area_id) && write.after.growing_area_id !== (write.before?.growing_area_id ?? null);
+}
+
+/**
+ * The registry's membership rules (server/registry/growing-areas.service.ts) applied to a plot
+ * written here, once the write's own checks have passed: a plot joining a draft is checked as the
+ * registry's "add plots" checks it (same crop, in no other standing area, a commune of the viewer's),
+ * and a member of a draft that changes its crop must still grow the area's. Outside a draft the
+ * registry keeps no such rule (an area under review or in force is refused before this, a revoked or
+ * superseded one no longer stands behind a code). `areas` must hold the plot's areas before and after.
+ */
+export function membershipReasons(viewer: Viewer, areas: LockedAreas, write: PlotMembershipWrite): MembershipReason[] {
+  const { id, before, after } = write;
+  const target = after.growing_area_id;
+  if (!isAreaId(target) || typeof after.crop !== 'string') return [];
+  const area = areas.get(target);
+  if (!area || !(EDITABLE_STATUSES as readonly string[]).includes(area.status)) return [];
+  if (joinsArea(write)) {
+    const previous = before?.growing_area_id;
+    const from = isAreaId(previous) ? previous : null;
+    return joinReasons(viewer, { id: target, crop: area.crop }, [
+      {
+        id,
+        crop: after.crop,
+        commune_code: typeof after.commune_code === 'string' ? after.commune_code : '',
+        growing_area_id: from,
+        area_status: from === null ? null : (areas.get(from)?.status ?? null),
+      },
+    ]);
+  }
+  if (before?.crop === after.crop) return [];
+  const reason = cropReason({ id: target, crop: area.crop }, { id, crop: after.crop });
+  return reason ? [reason] : [];
+}
+
+/**
+ * Refuses (403) taking a plot out of a draft of a commune the viewer does not work in, as the
+ * registry's "remove a plot" does (requireCommune on the area): the plot may lie in the viewer's
+ * commune while the dossier is another commune's. Plots of revoked or superseded areas are free to leave.
+ */
+export function requireLeavingAllowed(viewer: Viewer, areas: LockedAreas, write: PlotMembershipWrite): void {
+  const from = write.before?.growing_area_id;
+  if (!isAreaId(from) || from === write.after.growing_area_id) return;
+  const area = areas.get(from);
+  if (area && (EDITABLE_STATUSES as readonly string[]).includes(area.status)) requireCommune(viewer, area.commune_code);
 }
 
 /**

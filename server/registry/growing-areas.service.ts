@@ -18,7 +18,7 @@ import {
   type GrowingAreaStatus,
 } from '../domain/growing-area-lifecycle.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
-import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
+import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import { requireCurrentCommune } from './farmers.service.ts';
 import * as SQL from './growing-areas.sql.ts';
 
@@ -155,12 +155,7 @@ export async function updateArea(db: Db, viewer: Viewer, id: number, patch: Grow
     const pick = <T>(key: keyof GrowingAreaPatch, current: T): unknown => (key in patch ? (patch[key] ?? null) : current);
     if (patch.crop && patch.crop !== cur.crop) {
       await loadCrop(tx, patch.crop);
-      const plots = (await tx.query<{ id: number; crop: string }>(SQL.AREA_PLOTS, [id])).rows.filter((p) => p.crop !== patch.crop);
-      if (plots.length)
-        throw new AppError(
-          'VALIDATION_FAILED',
-          `Plots ${plots.map((p) => p.id).join(', ')} grow ${cur.crop}; remove them before changing the crop.`,
-        );
+      refuseMembership(await memberCropReasons(tx, id, patch.crop));
     }
     await tx.query(SQL.UPDATE_AREA_PROFILE, [
       id,
@@ -192,21 +187,111 @@ async function attach(tx: Queryable, viewer: Viewer, area: { id: number; crop: s
   ).rows;
   const missing = plotIds.filter((id) => !plots.some((p) => p.id === id));
   if (missing.length) throw new AppError('VALIDATION_FAILED', `No plot ${missing.join(', ')}.`, { missing });
-  const reasons: string[] = [];
-  for (const p of plots) {
-    if (p.crop !== area.crop) reasons.push(`Plot ${p.id} grows ${p.crop}, not ${area.crop}.`);
-    if (p.growing_area_id !== null && p.growing_area_id !== area.id && p.area_status !== 'superseded') {
-      reasons.push(`Plot ${p.id} already belongs to growing area ${p.growing_area_id}.`);
-    }
-    try {
-      requireCommune(viewer, p.commune_code);
-    } catch {
-      reasons.push(`Plot ${p.id} lies in commune ${p.commune_code}, where you do not work.`);
-    }
-  }
-  if (reasons.length) throw new AppError('VALIDATION_FAILED', reasons.join(' '), { reasons });
+  refuseMembership(joinReasons(viewer, area, plots));
   await tx.query(SQL.ATTACH_PLOTS, [area.id, plotIds]);
   await linkParcels(tx, plotIds);
+}
+
+// The membership rules of a draft below are the registry's own (attach, the crop of the profile)
+// and are called as they are by the features API (server/ogc/plot-areas.ts) and the importer, so a
+// plot written there cannot end up in a draft that the registry itself would have refused it.
+
+/** Stable codes of the reasons a plot may not be a member of a draft growing area. */
+export const MEMBERSHIP_REASON = Object.freeze({
+  /** The plot grows another crop than the area: one area, one crop (DOMAIN.md). */
+  CROP_MISMATCH: 'PLOT_CROP_MISMATCH',
+  /** The plot already belongs to another growing area that still stands (not superseded). */
+  IN_OTHER_AREA: 'PLOT_IN_OTHER_AREA',
+  /** The plot lies in a commune the viewer does not work in. */
+  OUTSIDE_YOUR_COMMUNES: 'PLOT_OUTSIDE_YOUR_COMMUNES',
+} as const);
+
+/** One broken membership rule: which plots, which of their properties, and why in words. */
+export type MembershipReason = {
+  code: (typeof MEMBERSHIP_REASON)[keyof typeof MEMBERSHIP_REASON];
+  /** The property of the plot the rule is about. */
+  property: 'crop' | 'growing_area_id' | 'commune_code';
+  /** The plots concerned (empty for a plot not stored yet). */
+  plotIds: number[];
+  message: string;
+};
+
+/** A plot as the membership rules see it: its crop and commune, and the area it is in now (null id: not stored yet). */
+export type MemberPlot = {
+  id: number | null;
+  crop: string;
+  commune_code: string;
+  growing_area_id: number | null;
+  /** Status of the area it is in now (null when none). */
+  area_status: string | null;
+};
+
+const plotName = (p: Pick<MemberPlot, 'id'>) => (p.id === null ? 'The plot' : `Plot ${p.id}`);
+
+/** The reason a plot may not be (or stay) a member of this area because it grows another crop; null when it grows the area's crop. */
+export function cropReason(area: { id: number; crop: string }, plot: Pick<MemberPlot, 'id' | 'crop'>): MembershipReason | null {
+  if (plot.crop === area.crop) return null;
+  return {
+    code: MEMBERSHIP_REASON.CROP_MISMATCH,
+    property: 'crop',
+    plotIds: plot.id === null ? [] : [plot.id],
+    message: `${plotName(plot)} grows ${plot.crop}, not ${area.crop}.`,
+  };
+}
+
+/**
+ * Why these plots may not join draft growing area `area` (empty: they may): one crop per area, no
+ * plot in two areas (a superseded version has handed its plots on), only plots of the viewer's communes.
+ */
+export function joinReasons(viewer: Viewer, area: { id: number; crop: string }, plots: readonly MemberPlot[]): MembershipReason[] {
+  const reasons: MembershipReason[] = [];
+  for (const p of plots) {
+    const ids = p.id === null ? [] : [p.id];
+    const crop = cropReason(area, p);
+    if (crop) reasons.push(crop);
+    if (p.growing_area_id !== null && p.growing_area_id !== area.id && p.area_status !== 'superseded') {
+      reasons.push({
+        code: MEMBERSHIP_REASON.IN_OTHER_AREA,
+        property: 'growing_area_id',
+        plotIds: ids,
+        message: `${plotName(p)} already belongs to growing area ${p.growing_area_id}; take it out of that area first.`,
+      });
+    }
+    if (!worksIn(viewer, p.commune_code)) {
+      reasons.push({
+        code: MEMBERSHIP_REASON.OUTSIDE_YOUR_COMMUNES,
+        property: 'commune_code',
+        plotIds: ids,
+        message: `${plotName(p)} lies in commune ${p.commune_code}, where you do not work.`,
+      });
+    }
+  }
+  return reasons;
+}
+
+/** Why draft `areaId` may not take `crop` (empty: it may): its member plots must all grow it. Reads the members; the caller holds the area's row lock. */
+export async function memberCropReasons(tx: Queryable, areaId: number, crop: string): Promise<MembershipReason[]> {
+  const others = (await tx.query<{ id: number; crop: string }>(SQL.AREA_PLOTS, [areaId])).rows.filter((p) => p.crop !== crop);
+  if (!others.length) return [];
+  const grown = [...new Set(others.map((p) => p.crop))].join(', ');
+  return [
+    {
+      code: MEMBERSHIP_REASON.CROP_MISMATCH,
+      property: 'crop',
+      plotIds: others.map((p) => Number(p.id)),
+      message:
+        others.length === 1
+          ? `Plot ${others[0]!.id} grows ${grown}; take it out of the area before changing its crop to ${crop}.`
+          : `Plots ${others.map((p) => p.id).join(', ')} grow ${grown}; take them out of the area before changing its crop to ${crop}.`,
+    },
+  ];
+}
+
+// The registry's answer (422): the reasons in one sentence, and each one's words in `reasons`.
+function refuseMembership(reasons: readonly MembershipReason[]): void {
+  if (reasons.length) {
+    throw new AppError('VALIDATION_FAILED', reasons.map((r) => r.message).join(' '), { reasons: reasons.map((r) => r.message) });
+  }
 }
 
 /** Recomputes which cadastral parcels the plots cover and the share of each (geodesic m² and %). */
