@@ -23,7 +23,7 @@ export const IMPORT_SQL = {
   createStage: `CREATE TEMP TABLE import_stage (
       n integer PRIMARY KEY, layer text NOT NULL, idx integer NOT NULL, props jsonb NOT NULL,
       geom geometry NOT NULL, sx float8, sy float8,
-      problem_code text, problem text, loc geometry, area text, km float8
+      problem_code text, problem text, loc geometry, area text, km float8, stored_id bigint, stored_commune text
     ) ON COMMIT DROP`,
 
   insertStage: `INSERT INTO import_stage (n, layer, idx, props, geom, sx, sy)
@@ -74,17 +74,38 @@ export const IMPORT_SQL = {
     JOIN import_area ar ON ar.code = t.a
     WHERE ST_Intersects(ar.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))`,
 
-  /** Officers write only in their communes: the row's code, or an old code whose successor is theirs. */
-  markForeignCommune: `WITH codes AS (
-      SELECT DISTINCT props->>'commune_code' AS code FROM import_stage WHERE problem_code IS NULL
-    ), allowed AS (
-      SELECT c.code FROM codes c
-      WHERE c.code = ANY($1::text[]) OR EXISTS (
-        SELECT 1 FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) cu WHERE u.code = c.code AND cu.code = ANY($1::text[]))
-    )
-    UPDATE import_stage s SET problem_code = 'NOT_YOUR_COMMUNE'
-    WHERE s.problem_code IS NULL AND NOT EXISTS (SELECT 1 FROM allowed a WHERE a.code = s.props->>'commune_code')`,
+  /**
+   * The commune codes an officer of communes $1 writes in: those communes and every unit code (old
+   * communes before a merger, e.g. parcels' 29890 → 29869) whose lineage leads to one of them today.
+   */
+  officerScope: `SELECT coalesce(array_agg(DISTINCT c), '{}') AS codes FROM (
+      SELECT unnest($1::text[]) AS c
+      UNION
+      SELECT u.code FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) cu WHERE cu.code = ANY($1::text[])
+    ) s`,
+  /** Officers write only in their communes: rows whose commune is outside the scope $1 (officerScope). */
+  markForeignCommune: `UPDATE import_stage SET problem_code = 'NOT_YOUR_COMMUNE'
+    WHERE problem_code IS NULL AND NOT coalesce(props->>'commune_code' = ANY($1::text[]), false)`,
   listForeignCommune: `SELECT layer, idx, props->>'commune_code' AS code FROM import_stage WHERE problem_code = 'NOT_YOUR_COMMUNE' ORDER BY n LIMIT $1`,
+
+  /**
+   * Refuses rows whose key matches a stored row of a commune outside the scope $1, whatever commune
+   * the row itself names: an update would change or move another commune's row. One join of the
+   * whole stage to the stored rows by the natural key (its unique index), not a query per row.
+   */
+  markStoredOutsideScope(target: Target): string {
+    const t = ident(target.table);
+    return `UPDATE import_stage s SET problem_code = 'STORED_ROW_OUTSIDE_SCOPE', stored_id = x.id, stored_commune = x.code
+    FROM (
+      SELECT s2.n, t.id, t.commune_code AS code
+      FROM import_stage s2 CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s2.props) r
+      JOIN ${t} t ON (${target.key.map((k) => `t.${ident(k)}`).join(', ')}) = (${target.key.map((k) => `r.${ident(k)}`).join(', ')})
+      WHERE s2.problem_code IS NULL AND t.commune_code <> ALL ($1::text[])
+    ) x WHERE s.n = x.n`;
+  },
+  listStoredOutsideScope: `SELECT s.layer, s.idx, s.stored_id, s.stored_commune AS code,
+      (SELECT u.name FROM admin_units u WHERE u.code = s.stored_commune ORDER BY u.valid_from DESC LIMIT 1) AS name
+    FROM import_stage s WHERE s.problem_code = 'STORED_ROW_OUTSIDE_SCOPE' ORDER BY s.n LIMIT $1`,
 
   /** Growing areas of the stored plots that valid rows would overwrite (by source key). */
   areasOfStoredPlots: `SELECT DISTINCT p.growing_area_id AS id FROM import_stage s JOIN plots p ON p.source_key = s.props->>'source_key'
@@ -125,8 +146,12 @@ export const IMPORT_SQL = {
   countValid: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NULL',
   countRefusedInDb: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NOT NULL',
 
-  /** Inserts new rows and updates changed ones by natural key; counts both. */
-  upsert(target: Target): string {
+  /**
+   * Inserts new rows and updates changed ones by natural key; counts both. With `scoped`, a stored
+   * row is updated only when its commune is in the scope $1: markStoredOutsideScope refused such rows
+   * already, and this keeps a row that changed commune or appeared since (another transaction) as is.
+   */
+  upsert(target: Target, scoped = false): string {
     const cols = columns(target);
     const t = ident(target.table);
     const set = [
@@ -143,7 +168,7 @@ export const IMPORT_SQL = {
       WHERE s.problem_code IS NULL ORDER BY s.n
       ON CONFLICT (${target.key.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
       DO UPDATE SET ${set.join(', ')}
-      WHERE (${compare.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compare.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})
+      WHERE (${compare.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compare.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})${scoped ? ' AND t.commune_code = ANY ($1::text[])' : ''}
       RETURNING t.id, (xmax = 0) AS inserted
     )
     SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,

@@ -125,6 +125,9 @@ function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
   const t = field.type;
   switch (t.kind) {
     case 'text': {
+      // PostgreSQL text (and jsonb, the staging format) cannot hold U+0000: refuse the value, not the import.
+      if (text.includes('\u0000'))
+        return { value: null, error: `"${text.slice(0, 40).replace(/\u0000/g, '\\0')}…" contains a NUL character` };
       if (t.max && text.length > t.max) return { value: null, error: `"${text.slice(0, 40)}…" is longer than ${t.max} characters` };
       if (t.pattern && !t.pattern.test(text))
         return { value: null, error: `"${text}" is not valid (${t.patternHint ?? t.pattern.source})` };
@@ -380,7 +383,12 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
       }
 
       progress('validating');
-      await validateInDb(tx, target, options, report, problem, transforms);
+      // Officers write inside their communes only; null for everyone else (admins write anywhere).
+      const scope =
+        target.communeScoped && viewer.role === 'officer'
+          ? ((await tx.query<{ codes: string[] }>(IMPORT_SQL.officerScope, [viewer.communes])).rows[0]?.codes ?? [])
+          : null;
+      await validateInDb(tx, target, options, report, problem, transforms, scope);
 
       const { rows: validRows } = await tx.query<{ n: number }>(IMPORT_SQL.countValid);
       report.counts.valid = validRows[0]?.n ?? 0;
@@ -392,7 +400,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         throw new DryRun();
       }
       progress('writing');
-      if (report.counts.valid > 0) await write(tx, target, options, report);
+      if (report.counts.valid > 0) await write(tx, target, options, report, scope);
       if (options.dryRun) throw new DryRun();
       report.committed = report.counts.inserted + report.counts.updated > 0;
     });
@@ -576,6 +584,7 @@ async function validateInDb(
   report: ImportReport,
   problem: (p: FeatureProblem) => void,
   transforms: Map<string, CrsDefinition>,
+  scope: readonly string[] | null,
 ): Promise<void> {
   const maxList = options.maxProblems ?? 1000;
   if (options.repair) {
@@ -654,8 +663,10 @@ async function validateInDb(
     }
   }
 
-  if (target.communeScoped && options.viewer.role === 'officer') {
-    await tx.query(IMPORT_SQL.markForeignCommune, [options.viewer.communes]);
+  if (scope) {
+    // The stored row first: a row naming either commune must not change another commune's row.
+    await refuseStoredOutsideScope(tx, target, options.viewer, scope, report, problem, maxList);
+    await tx.query(IMPORT_SQL.markForeignCommune, [scope]);
     const { rows } = await tx.query<{ layer: string; idx: number; code: string }>(IMPORT_SQL.listForeignCommune, [maxList]);
     countBeyond(
       report,
@@ -677,6 +688,40 @@ async function validateInDb(
   if (target.collection === 'plots') {
     await refuseLockedPlots(tx, target, report, problem, maxList);
     await refuseCropChangesOfMembers(tx, report, problem, maxList);
+  }
+}
+
+// Rows are matched to stored rows by natural key alone (plots and products by source_key), so an
+// officer's row naming their commune could carry the key of another commune's row and the update
+// would change it, or move it into their commune. Such rows are refused one by one, as the registry
+// and the features API refuse an officer's edit of another commune's record. Parcels need no join:
+// their key holds the commune, which markForeignCommune checks on the row itself.
+async function refuseStoredOutsideScope(
+  tx: Queryable,
+  target: Target,
+  viewer: Viewer,
+  scope: readonly string[],
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<void> {
+  if (target.key.includes('commune_code')) return;
+  await tx.query(IMPORT_SQL.markStoredOutsideScope(target), [scope]);
+  const { rows } = await tx.query<{ layer: string; idx: number; stored_id: number; code: string; name: string | null }>(
+    IMPORT_SQL.listStoredOutsideScope,
+    [maxList],
+  );
+  if (rows.length === 0) return;
+  const code = 'STORED_ROW_OUTSIDE_SCOPE';
+  countBeyond(report, code, (await tx.query<{ n: number }>(IMPORT_SQL.countCode, [code])).rows[0]?.n ?? 0, rows.length);
+  for (const r of rows) {
+    problem({
+      layer: r.layer,
+      index: r.idx,
+      code,
+      severity: 'error',
+      message: `its ${target.key.join('/')} is that of ${target.collection} ${r.stored_id} of commune ${r.code}${r.name ? ` (${r.name})` : ''}, which is not one you work in (${viewer.communes.join(', ') || 'none'}): an import changes only rows of your communes; not imported`,
+    });
   }
 }
 
@@ -852,16 +897,22 @@ async function diagnose(
 
 // ---- writing ----
 
-async function write(tx: Queryable, target: Target, options: ImportOptions, report: ImportReport): Promise<void> {
+async function write(
+  tx: Queryable,
+  target: Target,
+  options: ImportOptions,
+  report: ImportReport,
+  scope: readonly string[] | null,
+): Promise<void> {
   const bulk = report.counts.valid >= (options.bulkThreshold ?? 1000);
-  const sql = IMPORT_SQL.upsert(target);
+  const sql = IMPORT_SQL.upsert(target, scope !== null);
   let oldBox: string | null = null;
   if (bulk) {
     await tx.query(`SELECT set_config('app.bulk', 'on', true)`);
     const { rows } = await tx.query<{ box: string | null }>(IMPORT_SQL.oldExtent(target));
     oldBox = rows[0]?.box ?? null;
   }
-  const { rows } = await tx.query<{ inserted: number; updated: number; ids: number[] }>(sql);
+  const { rows } = await tx.query<{ inserted: number; updated: number; ids: number[] }>(sql, scope ? [scope] : undefined);
   if (bulk && target.table === 'plots' && rows[0]?.ids.length) await tx.query(IMPORT_SQL.relinkPlots, [rows[0].ids]);
   report.counts.inserted = rows[0]?.inserted ?? 0;
   report.counts.updated = rows[0]?.updated ?? 0;

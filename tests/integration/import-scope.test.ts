@@ -1,0 +1,421 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Feature } from 'geojson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app.ts';
+import { openSession } from '../../server/auth/sessions.ts';
+import { loadConfig } from '../../server/config.ts';
+import type { Viewer } from '../../server/contracts/viewer.ts';
+import type { Db } from '../../server/db/index.ts';
+import { runImport, type ImportOptions, type ImportReport } from '../../server/io/import.ts';
+import { openTestDb, testDbKind } from '../helpers/test-db.ts';
+
+// Imports match file rows to stored rows by natural key. Plots and products are keyed by source_key
+// alone, so an officer's row could carry the key of another commune's row: the update would change
+// it, or move it into the officer's commune. An import changes only rows of the officer's communes;
+// such rows are refused one by one (STORED_ROW_OUTSIDE_SCOPE, naming the stored row's commune), the
+// others written. The seeded officer works in Phường Cao Lãnh (A); Phường Mỹ Ngãi (B) is not theirs.
+
+const A = '29869';
+const B = '29884';
+const B_NAME = 'Phường Mỹ Ngãi';
+const CODE = 'STORED_ROW_OUTSIDE_SCOPE';
+
+let db: Db;
+let app: FastifyInstance;
+let dir: string;
+let admin: Viewer;
+let officer: Viewer;
+let tokens: { officer: string; farmer: string };
+const inside: Record<string, [number, number]> = {};
+
+const viewer = (userId: number, role: Viewer['role'], communes: string[] = []): Viewer => ({
+  userId,
+  role,
+  communes,
+  farmerId: null,
+  via: 'bearer',
+});
+
+beforeAll(async () => {
+  db = await openTestDb();
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bando-import-scope-'));
+  const users = await db.query<{ id: number; username: string }>(`SELECT id, username FROM users`);
+  const id = (name: string) => users.rows.find((u) => u.username === name)!.id;
+  admin = viewer(id('admin'), 'admin');
+  officer = viewer(id('officer'), 'officer', [A]);
+  tokens = {
+    officer: (await openSession(db, id('officer'), 'bearer')).token,
+    farmer: (await openSession(db, id('farmer'), 'bearer')).token,
+  };
+  const { rows } = await db.query<{ code: string; x: number; y: number }>(
+    `SELECT code, ST_X(p) AS x, ST_Y(p) AS y FROM (
+       SELECT code, ST_PointOnSurface(geom) AS p FROM admin_units WHERE code = ANY($1::text[]) AND valid_to IS NULL AND geom IS NOT NULL) s`,
+    [[A, B]],
+  );
+  for (const r of rows) inside[r.code] = [r.x, r.y];
+  const config = loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' });
+  app = await buildApp({ config, db, ready: { value: true } }, { logger: false });
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  await fs.rm(dir, { recursive: true, force: true });
+});
+
+/** A plot row: a square of `size` degrees, the k-th east of commune `at`'s inside point. */
+type PlotRow = { key: string; commune: string; at?: string; k: number; size?: number; variety?: string };
+/** A product row: a point, the k-th east of commune `at`'s inside point. */
+type ProductRow = { key: string; commune: string; at?: string; k: number; product?: string };
+
+function plotFeature({ key, commune, at = commune, k, size = 0.0002, variety = 'Cát Chu' }: PlotRow): Feature {
+  const [x0, y0] = inside[at]!;
+  const x = x0 + k * 0.0004;
+  const ring = [
+    [x, y0],
+    [x + size, y0],
+    [x + size, y0 + size],
+    [x, y0 + size],
+    [x, y0],
+  ];
+  return {
+    type: 'Feature',
+    properties: { source_key: key, commune_code: commune, crop: 'mango', variety },
+    geometry: { type: 'Polygon', coordinates: [ring] },
+  };
+}
+
+function productFeature({ key, commune, at = commune, k, product = 'Xoài Cát Chu' }: ProductRow): Feature {
+  const [x0, y0] = inside[at]!;
+  return {
+    type: 'Feature',
+    properties: { source_key: key, commune_code: commune, producer_kind: 'household', product, category: 'fruit' },
+    geometry: { type: 'Point', coordinates: [x0 + k * 0.0004, y0 - 0.0003] },
+  };
+}
+
+async function file(name: string, features: Feature[]): Promise<string> {
+  const target = path.join(dir, name);
+  await fs.writeFile(target, JSON.stringify({ type: 'FeatureCollection', features }));
+  return target;
+}
+
+function run(collection: ImportOptions['collection'], target: string, who: Viewer, options: Partial<ImportOptions> = {}) {
+  return runImport(db, target, { collection, dryRun: false, viewer: who, fileName: path.basename(target), ...options });
+}
+
+/** Everything a refusal must leave alone: the rows (geometry, attributes, version) and their edit-log entries. */
+async function state(table: 'plots' | 'products', keys: string[]) {
+  const { rows } = await db.query<{ rows: string | null; log: number; count: number }>(
+    `SELECT (SELECT string_agg(t::text, '|' ORDER BY t.id) FROM ${table} t WHERE t.source_key = ANY($1::text[])) AS rows,
+            (SELECT count(*)::int FROM edit_log e WHERE e.collection = $2
+              AND e.feature_id IN (SELECT id::text FROM ${table} WHERE source_key = ANY($1::text[]))) AS log,
+            (SELECT count(*)::int FROM ${table}) AS count`,
+    [keys, table],
+  );
+  return rows[0]!;
+}
+
+async function stored(table: 'plots' | 'products', key: string) {
+  const { rows } = await db.query<{ id: number; commune_code: string; version: number; geom: string }>(
+    `SELECT id, commune_code, version, ST_AsText(geom) AS geom FROM ${table} WHERE source_key = $1`,
+    [key],
+  );
+  return rows[0];
+}
+
+function refusals(report: ImportReport) {
+  return report.problems.filter((p) => p.code === CODE);
+}
+
+describe('an officer importing plots over plots of another commune', () => {
+  const theirs = ['SC-B1', 'SC-B2', 'SC-B3'];
+  const ids: Record<string, number> = {};
+
+  beforeAll(async () => {
+    const report = await run(
+      'plots',
+      await file('stored.geojson', [
+        plotFeature({ key: 'SC-B1', commune: B, k: 0 }),
+        plotFeature({ key: 'SC-B2', commune: B, k: 1 }),
+        plotFeature({ key: 'SC-B3', commune: B, k: 2 }),
+        plotFeature({ key: 'SC-A1', commune: A, k: 0 }),
+      ]),
+      admin,
+    );
+    expect(report.counts.inserted, JSON.stringify(report.problems)).toBe(4);
+    for (const key of [...theirs, 'SC-A1']) ids[key] = (await stored('plots', key))!.id;
+  });
+
+  const hostileFile = (suffix: string) =>
+    file(`officer-${suffix}.geojson`, [
+      // The key of B's plot in a row that names A and lies in A: the update would move it to A.
+      plotFeature({ key: 'SC-B1', commune: A, k: 5, size: 0.00025 }),
+      // The key of B's plot in a row that names B, where it is.
+      plotFeature({ key: 'SC-B2', commune: B, k: 1, variety: 'Hòa Lộc' }),
+      plotFeature({ key: 'SC-A1', commune: A, k: 0, variety: `Hòa Lộc ${suffix}` }),
+      plotFeature({ key: `SC-A-NEW-${suffix}`, commune: A, k: 6 }),
+    ]);
+
+  it('refuses the rows that carry their keys, naming the commune, and writes the officer’s own rows', async () => {
+    const before = await state('plots', theirs);
+    const report = await run('plots', await hostileFile('write'), officer);
+    expect(report.counts).toMatchObject({ read: 4, valid: 2, refused: 2, inserted: 1, updated: 1 });
+    expect(report.problemCounts[CODE]).toBe(2);
+    expect(report.problemCounts.NOT_YOUR_COMMUNE).toBeUndefined();
+    const problems = refusals(report);
+    expect(problems.map((p) => [p.index, p.severity])).toEqual([
+      [1, 'error'],
+      [2, 'error'],
+    ]);
+    expect(problems[0]!.message).toContain(`plots ${ids['SC-B1']} of commune ${B} (${B_NAME})`);
+    expect(problems[1]!.message).toContain(`plots ${ids['SC-B2']} of commune ${B} (${B_NAME})`);
+    expect(problems[0]!.message).toContain(`not one you work in (${A})`);
+    expect(report.committed).toBe(true);
+    expect(await state('plots', theirs)).toEqual({ ...before, count: before.count + 1 });
+    expect((await stored('plots', 'SC-B1'))!.commune_code).toBe(B);
+    const own = await db.query<{ variety: string; version: number }>(`SELECT variety, version FROM plots WHERE source_key = 'SC-A1'`);
+    expect(own.rows[0]).toEqual({ variety: 'Hòa Lộc write', version: 2 });
+    expect((await stored('plots', 'SC-A-NEW-write'))!.commune_code).toBe(A);
+  });
+
+  it('in strict mode, a dry run and a bulk import alike, such a row means nothing of it is written', async () => {
+    for (const [i, options] of [{ strict: true }, { dryRun: true }, { strict: true, bulkThreshold: 1 }].entries()) {
+      const keys = [...theirs, 'SC-A1', `SC-A-NEW-mode${i}`];
+      const before = await state('plots', keys);
+      const report = await run('plots', await hostileFile(`mode${i}`), officer, options);
+      expect(report.problemCounts[CODE], JSON.stringify(options)).toBe(2);
+      expect(report.committed).toBe(false);
+      expect(await state('plots', keys)).toEqual(before);
+    }
+    // A dry run reports what a real import would do with the other rows.
+    const dry = await run('plots', await hostileFile('dry'), officer, { dryRun: true });
+    expect(dry.counts).toMatchObject({ refused: 2, inserted: 1, updated: 1 });
+  });
+
+  it('in bulk mode (no row trigger) the refused rows stay refused and the others are written', async () => {
+    const before = await state('plots', theirs);
+    const report = await run('plots', await hostileFile('bulk'), officer, { bulkThreshold: 1 });
+    expect(report.counts).toMatchObject({ refused: 2, inserted: 1, updated: 1 });
+    expect(await state('plots', theirs)).toEqual({ ...before, count: before.count + 1 });
+  });
+
+  it('a key of an old commune now inside the officer’s ward is theirs: the row updates it', async () => {
+    // Tân Thuận Tây (29890) merged into Phường Cao Lãnh: a plot still coded with it is the officer's.
+    await db.query(`UPDATE plots SET commune_code = '29890' WHERE source_key = 'SC-A1'`);
+    const report = await run('plots', await file('old-code.geojson', [plotFeature({ key: 'SC-A1', commune: A, k: 0 })]), officer);
+    expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
+    expect((await stored('plots', 'SC-A1'))!.commune_code).toBe(A);
+  });
+
+  it('an administrator may import over any commune’s plot', async () => {
+    const report = await run('plots', await file('admin.geojson', [plotFeature({ key: 'SC-B3', commune: A, k: 7 })]), admin);
+    expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
+    expect(await stored('plots', 'SC-B3')).toMatchObject({ id: ids['SC-B3'], commune_code: A, version: 2 });
+  });
+});
+
+describe('an officer importing products over products of another commune', () => {
+  const theirs = ['SP-B1', 'SP-B2'];
+
+  beforeAll(async () => {
+    const report = await run(
+      'products',
+      await file('products.geojson', [
+        productFeature({ key: 'SP-B1', commune: B, k: 0 }),
+        productFeature({ key: 'SP-B2', commune: B, k: 1 }),
+        productFeature({ key: 'SP-A1', commune: A, k: 0 }),
+      ]),
+      admin,
+    );
+    expect(report.counts.inserted, JSON.stringify(report.problems)).toBe(3);
+  });
+
+  const officerFile = (suffix: string) =>
+    file(`officer-products-${suffix}.geojson`, [
+      productFeature({ key: 'SP-B1', commune: A, k: 4, product: 'Sen Tháp Mười' }),
+      productFeature({ key: 'SP-B2', commune: B, k: 1, product: 'Quýt hồng' }),
+      productFeature({ key: 'SP-A1', commune: A, k: 0, product: `Xoài ${suffix}` }),
+    ]);
+
+  it('refuses the rows with their keys and writes the rest; strict and dry runs write nothing', async () => {
+    for (const options of [{ strict: true }, { dryRun: true }]) {
+      const before = await state('products', [...theirs, 'SP-A1']);
+      const report = await run('products', await officerFile('check'), officer, options);
+      expect(report.problemCounts[CODE]).toBe(2);
+      expect(report.committed).toBe(false);
+      expect(await state('products', [...theirs, 'SP-A1'])).toEqual(before);
+    }
+    const before = await state('products', theirs);
+    const report = await run('products', await officerFile('write'), officer);
+    expect(report.counts).toMatchObject({ read: 3, refused: 2, updated: 1 });
+    const ids = await Promise.all(theirs.map(async (k) => (await stored('products', k))!.id));
+    expect(refusals(report).map((p) => p.message.slice(0, p.message.indexOf(', which')))).toEqual(
+      ids.map((id) => `its source_key is that of products ${id} of commune ${B} (${B_NAME})`),
+    );
+    expect(await state('products', theirs)).toEqual(before);
+    const own = await db.query<{ product: string }>(`SELECT product FROM products WHERE source_key = 'SP-A1'`);
+    expect(own.rows[0]!.product).toBe('Xoài write');
+  });
+
+  it('a row whose stored product moves to another commune while the import runs is not written: the write itself checks', async () => {
+    const key = 'SP-RACE';
+    expect(
+      (await run('products', await file('race-stored.geojson', [productFeature({ key, commune: A, k: 9 })]), admin)).counts.inserted,
+    ).toBe(1);
+    // Another transaction moves the product to B and holds it until the import waits for its row.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const move = db.transaction(async (tx) => {
+      await tx.query(`UPDATE products SET commune_code = $1, product = 'Chuyển đi' WHERE source_key = $2`, [B, key]);
+      held();
+      await gate;
+    });
+    await holding;
+    const importing = run('products', await file('race.geojson', [productFeature({ key, commune: A, k: 9, product: 'Nhập đè' })]), officer);
+    if (testDbKind === 'postgres') {
+      // The import reads the committed row (still A) and then waits at the write for the moved row's lock.
+      for (let tries = 0; tries < 200; tries++) {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        if (rows[0]!.n > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    release();
+    await move;
+    const report = await importing;
+    expect(report.counts.updated).toBe(0);
+    const { rows } = await db.query<{ commune_code: string; product: string }>(
+      `SELECT commune_code, product FROM products WHERE source_key = $1`,
+      [key],
+    );
+    expect(rows[0]).toEqual({ commune_code: B, product: 'Chuyển đi' });
+  });
+
+  it('an administrator may', async () => {
+    const report = await run('products', await officerFile('admin'), admin);
+    expect(report.counts).toMatchObject({ refused: 0, updated: 3 });
+    expect((await stored('products', 'SP-B1'))!.commune_code).toBe(A);
+  });
+});
+
+describe('parcels, keyed by commune, sheet and number', () => {
+  it('an officer’s row naming another commune’s parcel is refused; the same sheet and number in their commune never reach it', async () => {
+    // A parcel of Xã Mỹ Ngãi (29881), an old commune of B. The key holds the commune, so a row can
+    // only match a stored parcel of the commune it names, which is checked on the row itself.
+    const { rows } = await db.query<{ id: number; sheet: number; parcel_no: number; geom: string; row: string }>(
+      `SELECT id, sheet, parcel_no, ST_AsGeoJSON(geom) AS geom, p::text AS row FROM parcels p WHERE commune_code = '29881' ORDER BY id LIMIT 1`,
+    );
+    const parcel = rows[0]!;
+    const properties = (commune: string) => ({
+      commune_code: commune,
+      sheet: parcel.sheet,
+      parcel_no: parcel.parcel_no,
+      land_use_code: 'ONT',
+    });
+    const theirs: Feature = { type: 'Feature', properties: properties('29881'), geometry: JSON.parse(parcel.geom) };
+    const ours: Feature = { ...plotFeature({ key: 'unused', commune: A, k: 30 }), properties: properties(A) };
+    const log = async () =>
+      (
+        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM edit_log WHERE collection = 'parcels' AND feature_id = $1`, [
+          String(parcel.id),
+        ])
+      ).rows[0]!.n;
+    const logBefore = await log();
+    const target = await file('parcels.geojson', [theirs, ours]);
+    for (const options of [{ dryRun: true }, { strict: true }, {}]) {
+      const report = await run('parcels', target, officer, options);
+      expect(report.problems.map((p) => [p.index, p.code])).toEqual([[1, 'NOT_YOUR_COMMUNE']]);
+      expect(report.counts).toMatchObject({ refused: 1, valid: 1 });
+    }
+    const after = await db.query<{ row: string }>(`SELECT p::text AS row FROM parcels p WHERE id = $1`, [parcel.id]);
+    expect(after.rows[0]!.row).toBe(parcel.row);
+    expect(await log()).toBe(logBefore);
+    const own = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM parcels WHERE commune_code = $1 AND sheet = $2 AND parcel_no = $3`,
+      [A, parcel.sheet, parcel.parcel_no],
+    );
+    expect(own.rows[0]!.n).toBe(1);
+  });
+});
+
+describe('who may import at all', () => {
+  it('a farmer imports nothing; an officer imports no zoning lots', async () => {
+    const target = await file('farmer.geojson', [plotFeature({ key: 'SC-F1', commune: A, k: 9 })]);
+    const farmer = (await db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'farmer'`)).rows[0]!.id;
+    for (const collection of ['plots', 'products', 'parcels', 'zones', 'landuse'] as const) {
+      await expect(run(collection, target, viewer(farmer, 'farmer'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    }
+    await expect(run('zones', target, officer)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const res = await upload(await fs.readFile(target), 'collection=plots&dryRun=false', tokens.farmer);
+    expect(res.statusCode).toBe(403);
+    expect(await stored('plots', 'SC-F1')).toBeUndefined();
+  });
+});
+
+async function upload(body: Buffer, query: string, token: string) {
+  const boundary = '----scope' + Math.random().toString(16).slice(2);
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rows.geojson"\r\nContent-Type: application/geo+json\r\n\r\n`,
+    ),
+    body,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return app.inject({
+    method: 'POST',
+    url: `/api/import?${query}`,
+    payload,
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` },
+  });
+}
+
+describe('hostile keys over HTTP', () => {
+  const hostile = [
+    `SC-B2'; UPDATE plots SET commune_code = '${A}'; --`,
+    `SC-B2" OR 1=1 --`,
+    `%`,
+    `_`,
+    `\\`,
+    `SC-B2\u0000`,
+    `  SC-B2  `,
+    `sc-b2`,
+    `Vườn xoài 🌳 ${'ก'.repeat(10)} \u202Eb2-CS`,
+    'x'.repeat(200),
+    'x'.repeat(100_000),
+    `{"source_key": "SC-B2"}`,
+  ];
+
+  it('never answer 5xx and never reach another commune’s plot', async () => {
+    const keys = ['SC-B1', 'SC-B2'];
+    const before = await state('plots', keys);
+    for (const [i, key] of hostile.entries()) {
+      const body = Buffer.from(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          features: [plotFeature({ key, commune: A, k: 20 + i }), plotFeature({ key, commune: B, k: 3 })],
+        }),
+      );
+      for (const dryRun of [true, false]) {
+        const res = await upload(body, `collection=plots&dryRun=${dryRun}`, tokens.officer);
+        expect(res.statusCode, `${JSON.stringify(key.slice(0, 60))}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
+      }
+    }
+    expect((await state('plots', keys)).rows).toBe(before.rows);
+    expect((await state('plots', keys)).log).toBe(before.log);
+    // The key trimmed is SC-B2's: refused with the code, like the key itself.
+    const padded = await upload(
+      Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [plotFeature({ key: '  SC-B2  ', commune: A, k: 40 })] })),
+      'collection=plots&dryRun=true',
+      tokens.officer,
+    );
+    expect(padded.json().problemCounts[CODE]).toBe(1);
+  });
+});
