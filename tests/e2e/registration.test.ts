@@ -267,6 +267,63 @@ describe('saving a plot of a locked growing area', () => {
   });
 });
 
+describe('saving a plot against its draft growing area’s crop', () => {
+  it('explains in Vietnamese, the plot, both crops and the area named, why a plot of a vegetable draft cannot turn to mango, and writes nothing', async () => {
+    // North of the first spot's plot, well clear of it and inside the ward (the spot has 75 m of ward on every side).
+    const centre = offset(spots[0]!, 0, 55);
+    const plotId = await createPlot(centre, 20, 'vegetable');
+    const created = await fetch(`${server.url}/api/growing-areas`, {
+      method: 'POST',
+      headers: { ...officer, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Vùng rau An Bình',
+        scheme: 'domestic-3156',
+        crop: 'vegetable',
+        communeCode: WARD,
+        registrantName: 'HTX Rau An Bình',
+        plotIds: [plotId],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const areaId = Number(((await created.json()) as { id: number }).id);
+    const stored = async () =>
+      (
+        await server.db.query<{ crop: string; growing_area_id: number; logged: number }>(
+          `SELECT crop, growing_area_id, (SELECT count(*)::int FROM edit_log WHERE collection = 'plots' AND feature_id = $2) AS logged
+             FROM plots WHERE id = $1`,
+          [plotId, String(plotId)],
+        )
+      ).rows[0];
+    const before = await stored();
+    expect(before).toMatchObject({ crop: 'vegetable', growing_area_id: areaId });
+
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await openEditorAt(page, centre, 18);
+    await page.click('#tool-select');
+    const p = await screenPoint(page, centre);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+    await page.click('#plot-save');
+    await page.waitForSelector('#plot-form select[name=crop]:not([aria-busy])');
+    await page.selectOption('#plot-form select[name=crop]', 'mango');
+    await page.click('#plot-form-save');
+    const toast = page.locator('#toasts .toast-error', { hasText: 'Không lưu được' });
+    await toast.waitFor();
+    expect(await toast.innerText()).toContain(
+      `Không lưu được: thửa #${plotId} thuộc vùng trồng “Vùng rau An Bình” (#${areaId}), vùng này trồng rau màu nên thửa không đổi sang trồng xoài được: giữ cây trồng rau màu, hoặc đưa thửa ra khỏi vùng trồng trước rồi mới đổi cây trồng.`,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-save-crop-mismatch.png') });
+    // The server's row and its edit log are as they were, and so is the answer to the API.
+    expect(await stored()).toEqual(before);
+    const api = (await (await fetch(`${server.url}/ogc/collections/plots/items/${plotId}`, { headers: officer })).json()) as {
+      properties: { crop: string; growing_area_id: number };
+    };
+    expect(api.properties).toMatchObject({ crop: 'vegetable', growing_area_id: areaId });
+    expect(unexpected(errors, /422/)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('assembling plots into a growing area', () => {
   it('shows the server’s refusal of mixed crops without writing, creates a draft of the picked plots, and refuses to submit it below the minimum area', async () => {
     const centre = spots[1]!;
@@ -295,10 +352,13 @@ describe('assembling plots into a growing area', () => {
     expect(await page.locator('#area-verdict').innerText()).toContain('cùng một loại cây trồng');
     await page.fill('#assemble-form input[name=name]', 'Vùng rau an toàn Tân Thuận');
     await page.fill('#assemble-form input[name=registrant]', 'HTX Rau an toàn Tân Thuận');
-    // ... and the server refuses in its own words; nothing is written.
+    // ... and the server refuses, its reason put in the officer's words (plot and both crops named); nothing is written.
     await page.click('#area-create');
     await page.waitForSelector('#assemble-message.form-error');
-    expect(await page.locator('#assemble-message').innerText()).toContain(`Plot ${ids.m1} grows mango, not vegetable`);
+    expect(await page.locator('#assemble-message').innerText()).toContain(
+      `Chưa tạo được vùng trồng: thửa #${ids.m1} trồng xoài, còn vùng trồng “Vùng rau an toàn Tân Thuận” trồng rau màu: bỏ thửa khỏi danh sách đã chọn`,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-assemble-refused.png') });
     expect(Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n)).toBe(areasBefore);
     const free = await server.db.query('SELECT id FROM plots WHERE id = ANY($1) AND growing_area_id IS NULL', [Object.values(ids)]);
     expect(free.rows).toHaveLength(3);

@@ -8,6 +8,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { openPlotForm } from '../registration/plot-form.ts';
 import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
+import { areaLabel, membershipRefusalText, plotLabel } from '../registration/membership.ts';
 import { clear, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
@@ -26,6 +27,12 @@ let open = false;
 
 /** The editor's view of the whole page, exposed for the browser tests. */
 export type EditorHandle = { session: DrawSession; snapRings: () => readonly SnapRing[]; close: () => void };
+
+/** A growing-area id from a plot's properties, or undefined when the plot is in none. */
+function areaIdOf(value: unknown): number | undefined {
+  const id = Number(value ?? NaN);
+  return Number.isSafeInteger(id) && id >= 1 ? id : undefined;
+}
 
 /** Text of a validation reason in the current language (the validator's own message is English). */
 function reasonText(code: string, message: string): string {
@@ -256,10 +263,33 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           await persist(polygon, properties, etag);
         });
       }
-      const locked = lockedRefusal(error, record?.id);
-      const reasons = validationReasons(error);
-      toast(locked ?? t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) }), 'error');
+      toast(await saveRefusal(error, record, properties), 'error');
     }
+  }
+
+  /**
+   * What the officer reads when the server refuses a save, in their language: the 409 of a growing
+   * area under review or holding a code, the 422 of a draft's membership rules (the plot grows
+   * another crop, or is in another area) with the plot, both crops and the area named, the 403 of
+   * taking a plot out of another commune's draft; otherwise the server's reasons.
+   */
+  async function saveRefusal(error: unknown, record: PlotRecord | undefined, properties: Record<string, unknown>): Promise<string> {
+    const locked = lockedRefusal(error, record?.id);
+    if (locked) return locked;
+    const before = areaIdOf(record?.properties.growing_area_id);
+    const after = areaIdOf(properties.growing_area_id);
+    if (after !== undefined) {
+      const membership = await membershipRefusalText(error, { id: after, situation: after === before ? 'member' : 'join' });
+      if (membership) return t('saveFailed', { detail: membership });
+    }
+    if (error instanceof HttpError && error.status === 403) {
+      // The plot lies in one of the officer's communes, so the refusal is the draft's: another commune's dossier.
+      const leaving = record && before !== undefined && before !== after && user.communes.includes(String(properties.commune_code));
+      if (leaving) return t('saveLeaveForbidden', { plot: plotLabel(record.id), area: await areaLabel(before) });
+      return t('saveForbidden', { detail: describeError(error) });
+    }
+    const reasons = validationReasons(error);
+    return t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) });
   }
 
   /**

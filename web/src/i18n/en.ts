@@ -250,4 +250,20 @@ export const en: Messages = {
   areaReason_crop_mismatch: 'All plots must grow one crop ({crop}).',
   areaReason_too_small: 'Total {ha} ha, below the minimum of {min} ha for {type}.',
   gpsNeedCorners: 'At least 3 points make a plot.',
+  plotLabel: 'plot #{id}',
+  plotLabelNew: 'the new plot',
+  areaLabel: '“{name}” ({ref})',
+  areaLabelNew: '“{name}”',
+  membershipCropJoin:
+    '{plot} grows {plotCrop}, but growing area {area} grows {areaCrop}: change the plot’s crop or choose another growing area.',
+  membershipCropMember:
+    '{plot} belongs to growing area {area}, which grows {areaCrop}, so it cannot change to {plotCrop}: keep {areaCrop}, or take the plot out of the growing area before changing its crop.',
+  membershipCropPick:
+    '{plot} grows {plotCrop}, but growing area {area} grows {areaCrop}: remove the plot from the list or change its crop.',
+  membershipOtherArea: '{plot} already belongs to growing area {other}: take it out of that area before adding it to growing area {area}.',
+  membershipOutsideCommunes:
+    '{plot} lies in commune {commune}, which is not one of yours: remove it, or ask an administrator to assign that commune to you.',
+  saveForbidden: 'Cannot save: you may not change this plot. ({detail})',
+  saveLeaveForbidden:
+    'Cannot save: {plot} belongs to growing area {area} of a commune you do not work in, so you cannot take it out of that area: ask that commune’s officer or an administrator.',
 };

@@ -256,6 +256,21 @@ export const vi = {
   areaReason_crop_mismatch: 'Các thửa phải cùng một loại cây trồng ({crop}).',
   areaReason_too_small: 'Tổng diện tích {ha} ha, chưa đạt tối thiểu {min} ha cho {type}.',
   gpsNeedCorners: 'Cần ít nhất 3 điểm để thành một thửa.',
+  plotLabel: 'thửa #{id}',
+  plotLabelNew: 'thửa mới',
+  areaLabel: '“{name}” ({ref})',
+  areaLabelNew: '“{name}”',
+  membershipCropJoin: '{plot} trồng {plotCrop}, còn vùng trồng {area} trồng {areaCrop}: đổi cây trồng của thửa hoặc chọn vùng trồng khác.',
+  membershipCropMember:
+    '{plot} thuộc vùng trồng {area}, vùng này trồng {areaCrop} nên thửa không đổi sang trồng {plotCrop} được: giữ cây trồng {areaCrop}, hoặc đưa thửa ra khỏi vùng trồng trước rồi mới đổi cây trồng.',
+  membershipCropPick:
+    '{plot} trồng {plotCrop}, còn vùng trồng {area} trồng {areaCrop}: bỏ thửa khỏi danh sách đã chọn hoặc đổi cây trồng của thửa.',
+  membershipOtherArea: '{plot} đã thuộc vùng trồng {other}: đưa thửa ra khỏi vùng trồng đó trước rồi mới thêm vào vùng trồng {area}.',
+  membershipOutsideCommunes:
+    '{plot} nằm ở xã/phường {commune}, nơi bạn không phụ trách: bỏ thửa này ra, hoặc nhờ quản trị viên phân công thêm xã/phường đó cho bạn.',
+  saveForbidden: 'Không lưu được: bạn không có quyền sửa thửa này. ({detail})',
+  saveLeaveForbidden:
+    'Không lưu được: {plot} thuộc vùng trồng {area} của một xã/phường bạn không phụ trách, nên bạn không đưa thửa ra khỏi vùng trồng đó được: nhờ cán bộ phụ trách xã/phường đó hoặc quản trị viên.',
 } as const;
 
 /** The message keys every language provides. */

@@ -5,6 +5,7 @@ import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
+import { membershipRefusalText } from './membership.ts';
 
 /** A plot picked for the growing area, as the features API describes it. */
 export type PickedPlot = {
@@ -215,12 +216,15 @@ export class GrowingAreaAssembler {
   }
 
   /**
-   * The server's refusal in words: a rule's reason code in the officer's language, otherwise the
-   * server's own detail (which names the plots concerned: "Plot 12 grows mango, not vegetable.").
+   * The server's refusal in words: a rule's reason code, or the registry's membership refusals of
+   * the picked plots (another crop, already in an area, another commune) with plot, crops and the
+   * new area's name, in the officer's language; otherwise the server's own detail.
    */
-  private refusal(error: unknown, key: 'createFailed' | 'submitFailed', area?: CreatedArea): string {
+  private async refusal(error: unknown, key: 'createFailed' | 'submitFailed', area?: CreatedArea): Promise<string> {
     const reason = error instanceof HttpError ? error.problem?.reason : undefined;
-    return t(key, { detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? describeError(error) });
+    const membership =
+      key === 'createFailed' ? await membershipRefusalText(error, { name: this.name.value.trim(), situation: 'pick' }) : undefined;
+    return t(key, { detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? membership ?? describeError(error) });
   }
 
   private async create(crop: string, plots: PickedPlot[]): Promise<void> {
@@ -250,11 +254,18 @@ export class GrowingAreaAssembler {
       this.message = { text: t('areaCreated'), error: false };
       this.events.onCreated(this.created.id);
     } catch (error) {
-      this.message = { text: this.refusal(error, 'createFailed'), error: true };
+      this.message = { text: await this.refusal(error, 'createFailed'), error: true };
     } finally {
       this.busy = false;
       this.changed();
+      this.revealMessage();
     }
+  }
+
+  // The answer lands under the button at the foot of a scrolled card: bring it into view, or the
+  // officer sees nothing happen.
+  private revealMessage(): void {
+    this.element.querySelector('#assemble-message')?.scrollIntoView({ block: 'nearest' });
   }
 
   /** Submits the draft's dossier (draft → submitted): the server checks the minimum area here. */
@@ -268,10 +279,11 @@ export class GrowingAreaAssembler {
       this.message = { text: t('areaSubmitted', { id: area.id }), error: false };
       this.events.onCreated(area.id);
     } catch (error) {
-      this.message = { text: this.refusal(error, 'submitFailed', area), error: true };
+      this.message = { text: await this.refusal(error, 'submitFailed', area), error: true };
     } finally {
       this.busy = false;
       this.render();
+      this.revealMessage();
     }
   }
 }
