@@ -67,8 +67,9 @@ function validationFailed(reasons: Reason[]): never {
   );
 }
 
+// Each reason whole: code, property, plotIds and message, and the facts of the message as fields (server/contracts/membership.ts).
 function membershipFailed(reasons: readonly MembershipReason[]): void {
-  if (reasons.length) validationFailed(reasons.map(({ code, property, message, plotIds }) => ({ code, property, message, plotIds })));
+  if (reasons.length) validationFailed(reasons.map((reason) => ({ ...reason })));
 }
 
 // A plot's membership after a write, from its validated values (every column of plots is in them).

@@ -5,6 +5,7 @@ import type { Viewer } from '../contracts/viewer.ts';
 import type { GrowingAreaBody, GrowingAreaListQuery, GrowingAreaPatch, ReissueBody, TransitionBody } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
+import { MEMBERSHIP_REASON, type MembershipProblem } from '../contracts/membership.ts';
 import { AppError } from '../plugins/errors.ts';
 import {
   EDITABLE_STATUSES,
@@ -196,25 +197,10 @@ async function attach(tx: Queryable, viewer: Viewer, area: { id: number; crop: s
 // and are called as they are by the features API (server/ogc/plot-areas.ts) and the importer, so a
 // plot written there cannot end up in a draft that the registry itself would have refused it.
 
-/** Stable codes of the reasons a plot may not be a member of a draft growing area. */
-export const MEMBERSHIP_REASON = Object.freeze({
-  /** The plot grows another crop than the area: one area, one crop (DOMAIN.md). */
-  CROP_MISMATCH: 'PLOT_CROP_MISMATCH',
-  /** The plot already belongs to another growing area that still stands (not superseded). */
-  IN_OTHER_AREA: 'PLOT_IN_OTHER_AREA',
-  /** The plot lies in a commune the viewer does not work in. */
-  OUTSIDE_YOUR_COMMUNES: 'PLOT_OUTSIDE_YOUR_COMMUNES',
-} as const);
+export { MEMBERSHIP_REASON } from '../contracts/membership.ts';
 
-/** One broken membership rule: which plots, which of their properties, and why in words. */
-export type MembershipReason = {
-  code: (typeof MEMBERSHIP_REASON)[keyof typeof MEMBERSHIP_REASON];
-  /** The property of the plot the rule is about. */
-  property: 'crop' | 'growing_area_id' | 'commune_code';
-  /** The plots concerned (empty for a plot not stored yet). */
-  plotIds: number[];
-  message: string;
-};
+/** One broken membership rule: which plots, which of their properties, why in words, and the facts of those words as fields. */
+export type MembershipReason = MembershipProblem;
 
 /** A plot as the membership rules see it: its crop and commune, and the area it is in now (null id: not stored yet). */
 export type MemberPlot = {
@@ -236,6 +222,10 @@ export function cropReason(area: { id: number; crop: string }, plot: Pick<Member
     property: 'crop',
     plotIds: plot.id === null ? [] : [plot.id],
     message: `${plotName(plot)} grows ${plot.crop}, not ${area.crop}.`,
+    plotId: plot.id,
+    plotCrop: plot.crop,
+    areaId: area.id,
+    areaCrop: area.crop,
   };
 }
 
@@ -255,6 +245,10 @@ export function joinReasons(viewer: Viewer, area: { id: number; crop: string }, 
         property: 'growing_area_id',
         plotIds: ids,
         message: `${plotName(p)} already belongs to growing area ${p.growing_area_id}; take it out of that area first.`,
+        plotId: p.id,
+        areaId: area.id,
+        otherAreaId: p.growing_area_id,
+        otherAreaStatus: p.area_status,
       });
     }
     if (!worksIn(viewer, p.commune_code)) {
@@ -263,6 +257,9 @@ export function joinReasons(viewer: Viewer, area: { id: number; crop: string }, 
         property: 'commune_code',
         plotIds: ids,
         message: `${plotName(p)} lies in commune ${p.commune_code}, where you do not work.`,
+        plotId: p.id,
+        areaId: area.id,
+        communeCode: p.commune_code,
       });
     }
   }
@@ -273,7 +270,8 @@ export function joinReasons(viewer: Viewer, area: { id: number; crop: string }, 
 export async function memberCropReasons(tx: Queryable, areaId: number, crop: string): Promise<MembershipReason[]> {
   const others = (await tx.query<{ id: number; crop: string }>(SQL.AREA_PLOTS, [areaId])).rows.filter((p) => p.crop !== crop);
   if (!others.length) return [];
-  const grown = [...new Set(others.map((p) => p.crop))].join(', ');
+  const plotCrops = [...new Set(others.map((p) => p.crop))];
+  const grown = plotCrops.join(', ');
   return [
     {
       code: MEMBERSHIP_REASON.CROP_MISMATCH,
@@ -283,14 +281,21 @@ export async function memberCropReasons(tx: Queryable, areaId: number, crop: str
         others.length === 1
           ? `Plot ${others[0]!.id} grows ${grown}; take it out of the area before changing its crop to ${crop}.`
           : `Plots ${others.map((p) => p.id).join(', ')} grow ${grown}; take them out of the area before changing its crop to ${crop}.`,
+      areaId,
+      plotCrops,
+      requestedCrop: crop,
     },
   ];
 }
 
-// The registry's answer (422): the reasons in one sentence, and each one's words in `reasons`.
+// The registry's answer (422): the reasons in one sentence, each one's words in `reasons` (as
+// clients have always read them) and each one whole, with its facts as fields, in `problems`.
 function refuseMembership(reasons: readonly MembershipReason[]): void {
   if (reasons.length) {
-    throw new AppError('VALIDATION_FAILED', reasons.map((r) => r.message).join(' '), { reasons: reasons.map((r) => r.message) });
+    throw new AppError('VALIDATION_FAILED', reasons.map((r) => r.message).join(' '), {
+      reasons: reasons.map((r) => r.message),
+      problems: reasons,
+    });
   }
 }
 

@@ -131,8 +131,19 @@ type Problem = {
   status: number;
   code: string;
   detail: string;
-  reasons: { code: string; property?: string; message: string; plotIds?: number[] }[];
+  reasons: (Record<string, unknown> & { code: string; property?: string; message: string; plotIds?: number[] })[];
 };
+
+/** The registry's 422: the sentences in `reasons` (as always), the same reasons whole, with their facts, in `problems`. */
+function registry422(response: { statusCode: number; body: string }): { detail: string; reasons: string[]; problems: Problem['reasons'] } {
+  expect(response.statusCode, response.body).toBe(422);
+  const body = JSON.parse(response.body) as { code: string; detail: string; reasons: string[]; problems: Problem['reasons'] };
+  expect(body.code).toBe('VALIDATION_FAILED');
+  expect(body.reasons.every((r) => typeof r === 'string')).toBe(true);
+  expect(body.problems.map((p) => p.message)).toEqual(body.reasons);
+  expect(body.detail).toBe(body.reasons.join(' '));
+  return body;
+}
 
 function expect422(response: { statusCode: number; headers: Record<string, unknown>; body: string }, code: string): Problem {
   expect(response.statusCode, response.body).toBe(422);
@@ -156,7 +167,17 @@ describe('a plot joining a draft growing area of another crop', () => {
     const before = await state(null, rice);
     const response = await post(nextSquare(), { crop: 'mango', growing_area_id: rice, commune_code: WARD_A });
     const problem = expect422(response, 'PLOT_CROP_MISMATCH');
-    expect(problem.reasons.find((r) => r.code === 'PLOT_CROP_MISMATCH')).toMatchObject({ property: 'crop' });
+    // The facts of the sentence as fields: a client words them without reading the English.
+    expect(problem.reasons.find((r) => r.code === 'PLOT_CROP_MISMATCH')).toEqual({
+      code: 'PLOT_CROP_MISMATCH',
+      property: 'crop',
+      plotIds: [],
+      message: 'The plot grows mango, not rice.',
+      plotId: null,
+      plotCrop: 'mango',
+      areaId: rice,
+      areaCrop: 'rice',
+    });
     expect(problem.detail).toContain('grows mango, not rice');
     expect(await state(null, rice)).toEqual(before);
   });
@@ -189,10 +210,13 @@ describe('a plot joining a draft growing area of another crop', () => {
       headers: fx.as('officer'),
       payload: { plotIds: [free] },
     });
-    expect(registry.statusCode, registry.body).toBe(422);
+    const refused = registry422(registry);
     const ogc = expect422(await patch(free, { properties: { growing_area_id: rice } }), 'PLOT_CROP_MISMATCH');
-    expect(registry.json().detail).toBe(`Plot ${free} grows mango, not rice.`);
-    expect(ogc.reasons.map((r) => r.message)).toEqual([registry.json().detail]);
+    expect(refused.reasons).toEqual([`Plot ${free} grows mango, not rice.`]);
+    expect(ogc.reasons.map((r) => r.message)).toEqual(refused.reasons);
+    // The same objects, facts and all, on both paths.
+    expect(refused.problems).toEqual(ogc.reasons);
+    expect(refused.problems[0]).toMatchObject({ plotId: free, plotIds: [free], plotCrop: 'mango', areaId: rice, areaCrop: 'rice' });
   });
 });
 
@@ -277,6 +301,8 @@ describe('changing the crop of a plot of a draft', () => {
     const before = await state(member, mango);
     const patched = expect422(await patch(member, { properties: { crop: 'rice' } }), 'PLOT_CROP_MISMATCH');
     expect(patched.detail).toContain(`Plot ${member} grows rice, not mango`);
+    expect(patched.reasons[0]).toMatchObject({ plotId: member, plotCrop: 'rice', areaId: mango, areaCrop: 'mango' });
+    expect(patched.reasons[0]).not.toHaveProperty('otherAreaId');
     expect422(await put(member, await geometryOf(member), { crop: 'rice', growing_area_id: mango }), 'PLOT_CROP_MISMATCH');
     expect(await state(member, mango)).toEqual(before);
   });
@@ -310,7 +336,16 @@ describe('a plot of another growing area', () => {
     const before = await state(member, b);
     const problem = expect422(await patch(member, { properties: { growing_area_id: b } }), 'PLOT_IN_OTHER_AREA');
     expect(problem.detail).toContain(`already belongs to growing area ${a}`);
-    expect(problem.reasons.find((r) => r.code === 'PLOT_IN_OTHER_AREA')).toMatchObject({ property: 'growing_area_id', plotIds: [member] });
+    expect(problem.reasons.find((r) => r.code === 'PLOT_IN_OTHER_AREA')).toEqual({
+      code: 'PLOT_IN_OTHER_AREA',
+      property: 'growing_area_id',
+      plotIds: [member],
+      message: `Plot ${member} already belongs to growing area ${a}; take it out of that area first.`,
+      plotId: member,
+      areaId: b,
+      otherAreaId: a,
+      otherAreaStatus: 'draft',
+    });
     expect(await state(member, b)).toEqual(before);
     expect((await patch(member, { properties: { growing_area_id: null } })).statusCode).toBe(200);
     const joined = await patch(member, { properties: { growing_area_id: b } });
@@ -335,9 +370,48 @@ describe('a plot of another growing area', () => {
       headers: fx.as('officer'),
       payload: { plotIds: [member] },
     });
-    expect(registry.statusCode, registry.body).toBe(422);
+    const refused = registry422(registry);
     const ogc = expect422(await patch(member, { properties: { growing_area_id: b } }), 'PLOT_IN_OTHER_AREA');
     expect(ogc.reasons.map((r) => r.message)).toEqual([registry.json().detail]);
+    expect(refused.problems).toEqual(ogc.reasons);
+  });
+
+  it('the registry names every rule a batch of plots breaks, each with its facts, in the order of its sentences', async () => {
+    const rice = await area('rice');
+    const submitted = await area('rice', 'submitted');
+    const inReview = await storedPlot('rice', submitted);
+    const mango = await storedPlot('mango');
+    const before = await state(inReview, rice);
+    const response = await fx.app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${rice}/plots`,
+      headers: fx.as('officer'),
+      payload: { plotIds: [inReview, fx.ids.plotB, mango] },
+    });
+    const refused = registry422(response);
+    const byPlot = new Map(refused.problems.map((p) => [`${String(p.plotId)}:${p.code}`, p]));
+    expect(refused.problems).toHaveLength(3);
+    expect(byPlot.get(`${inReview}:PLOT_IN_OTHER_AREA`)).toEqual({
+      code: 'PLOT_IN_OTHER_AREA',
+      property: 'growing_area_id',
+      plotIds: [inReview],
+      message: `Plot ${inReview} already belongs to growing area ${submitted}; take it out of that area first.`,
+      plotId: inReview,
+      areaId: rice,
+      otherAreaId: submitted,
+      otherAreaStatus: 'submitted',
+    });
+    expect(byPlot.get(`${fx.ids.plotB}:PLOT_OUTSIDE_YOUR_COMMUNES`)).toEqual({
+      code: 'PLOT_OUTSIDE_YOUR_COMMUNES',
+      property: 'commune_code',
+      plotIds: [fx.ids.plotB],
+      message: `Plot ${fx.ids.plotB} lies in commune ${WARD_B}, where you do not work.`,
+      plotId: fx.ids.plotB,
+      areaId: rice,
+      communeCode: WARD_B,
+    });
+    expect(byPlot.get(`${mango}:PLOT_CROP_MISMATCH`)).toMatchObject({ plotId: mango, plotCrop: 'mango', areaId: rice, areaCrop: 'rice' });
+    expect(await state(inReview, rice)).toEqual(before);
   });
 });
 
@@ -376,7 +450,15 @@ describe('the crop of a draft growing area itself', () => {
     const member = await storedPlot('mango', mango);
     const before = await state(member, mango);
     const problem = expect422(await patch(mango, { properties: { crop: 'rice' } }, AREAS), 'PLOT_CROP_MISMATCH');
-    expect(problem.reasons[0]!.plotIds).toEqual([member]);
+    expect(problem.reasons[0]).toEqual({
+      code: 'PLOT_CROP_MISMATCH',
+      property: 'crop',
+      plotIds: [member],
+      message: `Plot ${member} grows mango; take it out of the area before changing its crop to rice.`,
+      areaId: mango,
+      plotCrops: ['mango'],
+      requestedCrop: 'rice',
+    });
     expect(await state(member, mango)).toEqual(before);
     const registry = await fx.app.inject({
       method: 'PATCH',
@@ -384,8 +466,9 @@ describe('the crop of a draft growing area itself', () => {
       headers: fx.as('officer'),
       payload: { crop: 'rice' },
     });
-    expect(registry.statusCode, registry.body).toBe(422);
+    const refused = registry422(registry);
     expect(problem.reasons.map((r) => r.message)).toEqual([registry.json().detail]);
+    expect(refused.problems).toEqual(problem.reasons);
     const empty = await area('mango');
     const changed = await patch(empty, { properties: { crop: 'rice' } }, AREAS);
     expect(changed.statusCode, changed.body).toBe(200);

@@ -352,6 +352,20 @@ describe('minimum area at submission', () => {
     });
     expect(wrongCrop.statusCode).toBe(422);
     expect(wrongCrop.json().detail).toContain(`Plot ${fx.plots.lanMango} grows mango`);
+    // The sentences as ever, and beside them each reason with its facts as fields.
+    expect(wrongCrop.json().reasons).toEqual([`Plot ${fx.plots.lanMango} grows mango, not rice.`]);
+    expect(wrongCrop.json().problems).toEqual([
+      {
+        code: 'PLOT_CROP_MISMATCH',
+        property: 'crop',
+        plotIds: [fx.plots.lanMango],
+        message: `Plot ${fx.plots.lanMango} grows mango, not rice.`,
+        plotId: fx.plots.lanMango,
+        plotCrop: 'mango',
+        areaId: id,
+        areaCrop: 'rice',
+      },
+    ]);
     const missing = await app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/plots`,

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { MembershipProblem } from '../../../server/contracts/membership.ts';
 import type { Viewer } from '../../../server/contracts/viewer.ts';
 import { cropReason, joinReasons, type MemberPlot } from '../../../server/registry/growing-areas.service.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from './crops.ts';
 import { membershipText, readMembershipReason, sentences, type MembershipContext } from './membership.ts';
 
-// The parser is held to the server's own sentences (the functions the features API and the registry
-// answer with), not to copies of them: a change of wording there fails here.
+// The reader is held to the server's own reason objects (the functions the features API and the
+// registry answer with), not to copies of them: a field renamed or dropped there fails here.
 
 const officer: Viewer = { userId: 7, role: 'officer', communes: ['29869'], farmerId: null, via: 'bearer' };
 const crops: Crop[] = [
@@ -35,7 +36,7 @@ const context = (over: Partial<MembershipContext> = {}): MembershipContext => ({
 afterEach(() => startLang('vi'));
 
 describe('reading the membership refusals of the registry and the features API', () => {
-  it('reads the plot, its crop and the area’s crop from the features API’s reason object', () => {
+  it('reads the plot, its crop and the area’s crop from the fields of the server’s reason object', () => {
     const reason = cropReason(vegetableDraft, { id: 12, crop: 'mango' })!;
     expect(readMembershipReason(reason)).toEqual({
       code: 'PLOT_CROP_MISMATCH',
@@ -46,28 +47,50 @@ describe('reading the membership refusals of the registry and the features API',
     });
   });
 
-  it('reads the registry’s bare sentences of every rule, and the unstored plot', () => {
+  it('reads the facts of every rule of joining, and the unstored plot', () => {
     const reasons = joinReasons(officer, vegetableDraft, [
-      plot({ growing_area_id: 5, area_status: 'draft', commune_code: '30001' }),
+      plot({ growing_area_id: 5, area_status: 'submitted', commune_code: '30001' }),
       plot({ id: null, crop: 'vegetable', growing_area_id: 5, area_status: 'draft' }),
     ]);
-    expect(reasons.map((r) => readMembershipReason(r.message))).toEqual([
+    expect(reasons.map((r) => readMembershipReason(r))).toEqual([
       expect.objectContaining({ code: 'PLOT_CROP_MISMATCH', plotId: 12, plotCrop: 'mango', areaCrop: 'vegetable' }),
-      expect.objectContaining({ code: 'PLOT_IN_OTHER_AREA', plotId: 12, otherAreaId: 5 }),
-      expect.objectContaining({ code: 'PLOT_OUTSIDE_YOUR_COMMUNES', plotId: 12, commune: '30001' }),
-      expect.objectContaining({ code: 'PLOT_IN_OTHER_AREA', plotId: null, otherAreaId: 5 }),
+      expect.objectContaining({ code: 'PLOT_IN_OTHER_AREA', plotId: 12, otherAreaId: 5, otherAreaStatus: 'submitted' }),
+      expect.objectContaining({ code: 'PLOT_OUTSIDE_YOUR_COMMUNES', plotId: 12, communeCode: '30001' }),
+      expect.objectContaining({ code: 'PLOT_IN_OTHER_AREA', plotId: null, otherAreaId: 5, otherAreaStatus: 'draft' }),
     ]);
   });
 
-  it('leaves reasons of other rules alone, and keeps a known code whose sentence it cannot read', () => {
+  it('does not read the facts out of the sentence: a reason without them keeps the server’s words', () => {
+    const { message } = cropReason(vegetableDraft, { id: 12, crop: 'mango' })!;
+    expect(readMembershipReason(message)).toBeUndefined();
+    const bare = readMembershipReason({ code: 'PLOT_CROP_MISMATCH', property: 'crop', plotIds: [12], message });
+    expect(bare).toEqual({ code: 'PLOT_CROP_MISMATCH', plotId: null, message });
+    expect(membershipText(bare!, context())).toBe(message);
+  });
+
+  it('leaves reasons of other rules alone, and facts of the wrong type out', () => {
     expect(readMembershipReason({ code: 'SELF_INTERSECTION', message: 'The boundary crosses itself.' })).toBeUndefined();
     expect(readMembershipReason('No plot 99.')).toBeUndefined();
     expect(readMembershipReason(null)).toBeUndefined();
-    // The features API's answer when a draft's own crop changes under its plots.
-    const message = 'Plot 12 grows mango; take it out of the area before changing its crop to rice.';
-    const read = readMembershipReason({ code: 'PLOT_CROP_MISMATCH', property: 'crop', plotIds: [12], message });
-    expect(read).toEqual({ code: 'PLOT_CROP_MISMATCH', plotId: 12, message });
-    expect(membershipText(read!, context())).toBe(message);
+    const odd = readMembershipReason({ code: 'PLOT_IN_OTHER_AREA', plotId: '12', otherAreaId: -5, otherAreaStatus: 7, message: 'x' });
+    expect(odd).toEqual({ code: 'PLOT_IN_OTHER_AREA', plotId: null, message: 'x' });
+    expect(membershipText(odd!, context())).toBe('x');
+  });
+
+  it('keeps the sentence of a draft’s own crop change, which names several plots and the crop asked for', () => {
+    // memberCropReasons reads the members from the database; its object has this shape (server/contracts/membership.ts).
+    const problem: MembershipProblem = {
+      code: 'PLOT_CROP_MISMATCH',
+      property: 'crop',
+      plotIds: [12, 13],
+      message: 'Plots 12, 13 grow mango; take them out of the area before changing its crop to rice.',
+      areaId: 41,
+      plotCrops: ['mango'],
+      requestedCrop: 'rice',
+    };
+    const read = readMembershipReason(problem)!;
+    expect(read).toEqual({ code: 'PLOT_CROP_MISMATCH', plotId: null, message: problem.message });
+    expect(membershipText(read, context({ situation: 'member' }))).toBe(problem.message);
   });
 });
 

@@ -1,34 +1,32 @@
 // The registry's membership rules of a draft growing area (server/registry/growing-areas.service.ts):
 // one crop per area, a plot in one standing area at a time, plots of the officer's communes only.
-// The features API answers a broken rule with a 422 reason object {code, property, plotIds, message},
-// the registry's own endpoints with the message alone; the plot's crop, the area's crop and the
-// other area are written only in that English sentence ("Plot 12 grows mango, not vegetable."), so
-// they are read from it here and worded in the officer's language, with what to do about it.
-// membership.test.ts holds these patterns to the server's own sentences: a change of wording there
-// fails that test instead of leaving officers with raw English.
+// Both APIs answer a broken rule with a 422 whose reason objects carry the facts as fields
+// (server/contracts/membership.ts): the features API in `reasons`, the registry in `problems` (its
+// `reasons` are the same sentences as bare strings). They are worded here in the officer's
+// language, with what to do about it. The web is served by the server it talks to, so no older
+// server answers with sentences alone: a reason without its facts keeps the server's sentence.
 
+import { MEMBERSHIP_REASON, type MembershipCode } from '../../../server/contracts/membership.ts';
 import { getJson, HttpError } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import { cropName, loadCrops, type Crop } from './crops.ts';
 
 /** Codes of the membership rules (MEMBERSHIP_REASON of the registry). */
-export const MEMBERSHIP_CODES = ['PLOT_CROP_MISMATCH', 'PLOT_IN_OTHER_AREA', 'PLOT_OUTSIDE_YOUR_COMMUNES'] as const;
+export const MEMBERSHIP_CODES: readonly MembershipCode[] = Object.values(MEMBERSHIP_REASON);
 
-/** One of the membership rules. */
-export type MembershipCode = (typeof MEMBERSHIP_CODES)[number];
-
-/** A membership rule a plot broke, with the facts the server's sentence names. */
+/** A membership rule a plot broke, with the facts of the server's reason object. */
 export type MembershipRefusal = {
   code: MembershipCode;
-  /** The plot concerned; null for a plot not stored yet. */
+  /** The plot concerned; null for a plot not stored yet, or when the refusal is about several plots (a draft's own crop change). */
   plotId: number | null;
-  /** Crop codes: what the plot grows and what the area grows (PLOT_CROP_MISMATCH). */
+  /** Crop codes: what the plot grows and what the area grows (PLOT_CROP_MISMATCH of one plot). */
   plotCrop?: string;
   areaCrop?: string;
-  /** The growing area the plot already belongs to (PLOT_IN_OTHER_AREA). */
+  /** The growing area the plot already belongs to, and its status (PLOT_IN_OTHER_AREA). */
   otherAreaId?: number;
+  otherAreaStatus?: string;
   /** The commune the officer does not work in (PLOT_OUTSIDE_YOUR_COMMUNES). */
-  commune?: string;
+  communeCode?: string;
   /** The server's own sentence, shown when a fact above is missing. */
   message: string;
 };
@@ -36,45 +34,27 @@ export type MembershipRefusal = {
 /** How the refused write relates the plot to the area: joining it, already in it (its crop changed), or picked for a new area. */
 export type MembershipSituation = 'join' | 'member' | 'pick';
 
-const PLOT = String.raw`(?:Plot (\d+)|The plot)`;
-
-const SENTENCES: readonly { code: MembershipCode; pattern: RegExp; facts(m: RegExpMatchArray): Partial<MembershipRefusal> }[] = [
-  {
-    code: 'PLOT_CROP_MISMATCH',
-    pattern: new RegExp(String.raw`^${PLOT} grows ([\w-]+), not ([\w-]+)\.$`),
-    facts: (m) => ({ plotCrop: m[2], areaCrop: m[3] }),
-  },
-  {
-    code: 'PLOT_IN_OTHER_AREA',
-    pattern: new RegExp(String.raw`^${PLOT} already belongs to growing area (\d+);`),
-    facts: (m) => ({ otherAreaId: Number(m[2]) }),
-  },
-  {
-    code: 'PLOT_OUTSIDE_YOUR_COMMUNES',
-    pattern: new RegExp(String.raw`^${PLOT} lies in commune (\w+), where you do not work\.$`),
-    facts: (m) => ({ commune: m[2] }),
-  },
-];
-
 const isMembershipCode = (code: unknown): code is MembershipCode => (MEMBERSHIP_CODES as readonly unknown[]).includes(code);
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+const recordId = (value: unknown): number | undefined =>
+  Number.isSafeInteger(value) && (value as number) >= 1 ? (value as number) : undefined;
 
-/** Reads one reason of a 422 (an object of the features API, or a sentence of the registry); undefined when it is no membership rule. */
+/** Reads one reason object of a 422 (a problem of the registry, a reason of the features API); undefined when it is no membership rule. */
 export function readMembershipReason(reason: unknown): MembershipRefusal | undefined {
-  const object =
-    typeof reason === 'object' && reason !== null ? (reason as { code?: unknown; message?: unknown; plotIds?: unknown }) : undefined;
-  const message = typeof reason === 'string' ? reason : typeof object?.message === 'string' ? object.message : '';
-  // An object's code decides the rule; a bare sentence is known by its wording.
-  const code = object ? object.code : undefined;
-  if (object && !isMembershipCode(code)) return undefined;
-  for (const sentence of SENTENCES) {
-    if (code !== undefined && code !== sentence.code) continue;
-    const m = message.match(sentence.pattern);
-    if (m) return { code: sentence.code, plotId: m[1] ? Number(m[1]) : null, message, ...sentence.facts(m) };
-  }
-  if (!isMembershipCode(code)) return undefined;
-  // A rule we know in a sentence we do not (the registry's other wordings): the code and plot still stand.
-  const first = Array.isArray(object?.plotIds) ? Number(object.plotIds[0]) : NaN;
-  return { code, plotId: Number.isSafeInteger(first) ? first : null, message };
+  if (typeof reason !== 'object' || reason === null) return undefined;
+  const r = reason as Record<string, unknown>;
+  if (!isMembershipCode(r.code)) return undefined;
+  // A fact missing or malformed stays undefined, and membershipText falls back to the sentence.
+  return {
+    code: r.code,
+    plotId: recordId(r.plotId) ?? null,
+    plotCrop: text(r.plotCrop),
+    areaCrop: text(r.areaCrop),
+    otherAreaId: recordId(r.otherAreaId),
+    otherAreaStatus: text(r.otherAreaStatus),
+    communeCode: text(r.communeCode),
+    message: typeof r.message === 'string' ? r.message : r.code,
+  };
 }
 
 /** What a refusal's words need besides the refusal: the area written to, how the plot relates to it, the crops, other areas' names. */
@@ -97,7 +77,7 @@ export function membershipText(refusal: MembershipRefusal, context: MembershipCo
   const plot = plotLabel(refusal.plotId);
   // Crop names run inside the sentence: "trồng xoài", "grows mango".
   const crop = (code: string) => cropName(context.crops, code).toLocaleLowerCase(lang());
-  const { plotCrop, areaCrop, otherAreaId, commune } = refusal;
+  const { plotCrop, areaCrop, otherAreaId, communeCode } = refusal;
   switch (refusal.code) {
     case 'PLOT_CROP_MISMATCH': {
       if (!plotCrop || !areaCrop) return refusal.message;
@@ -108,7 +88,7 @@ export function membershipText(refusal: MembershipRefusal, context: MembershipCo
       if (otherAreaId === undefined) return refusal.message;
       return t('membershipOtherArea', { plot, area: context.area, other: context.areas?.get(otherAreaId) ?? `#${otherAreaId}` });
     case 'PLOT_OUTSIDE_YOUR_COMMUNES':
-      return commune ? t('membershipOutsideCommunes', { plot, commune }) : refusal.message;
+      return communeCode ? t('membershipOutsideCommunes', { plot, commune: communeCode }) : refusal.message;
   }
 }
 
@@ -141,8 +121,11 @@ export type MembershipTarget = { id: number; situation: 'join' | 'member' } | { 
  * answer holds no membership refusal.
  */
 export async function membershipRefusalText(error: unknown, target: MembershipTarget): Promise<string | undefined> {
-  if (!(error instanceof HttpError) || error.status !== 422 || !Array.isArray(error.problem?.reasons)) return undefined;
-  const reasons = (error.problem.reasons as unknown[]).map((raw) => ({ raw, refusal: readMembershipReason(raw) }));
+  if (!(error instanceof HttpError) || error.status !== 422) return undefined;
+  // The registry's objects are its `problems`; the features API's are its `reasons`.
+  const list: unknown = Array.isArray(error.problem?.problems) ? error.problem.problems : error.problem?.reasons;
+  if (!Array.isArray(list)) return undefined;
+  const reasons = (list as unknown[]).map((raw) => ({ raw, refusal: readMembershipReason(raw) }));
   if (!reasons.some((r) => r.refusal)) return undefined;
   const others = reasons.flatMap((r) => (r.refusal?.otherAreaId === undefined ? [] : [r.refusal.otherAreaId]));
   const ids = [...new Set('id' in target ? [target.id, ...others] : others)];
