@@ -312,6 +312,12 @@ describe('saving a plot against its draft growing area’s crop', () => {
     expect(await toast.innerText()).toContain(
       `Không lưu được: thửa #${plotId} thuộc vùng trồng “Vùng rau An Bình” (#${areaId}), vùng này trồng rau màu nên thửa không đổi sang trồng xoài được: giữ cây trồng rau màu, hoặc đưa thửa ra khỏi vùng trồng trước rồi mới đổi cây trồng.`,
     );
+    // Messages stand beside the editor card, not over its buttons.
+    const card = await page.locator('.editor-card').boundingBox();
+    const toasts = await page.locator('#toasts').boundingBox();
+    expect(
+      card && toasts && (toasts.x >= card.x + card.width || toasts.y >= card.y + card.height || toasts.y + toasts.height <= card.y),
+    ).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-save-crop-mismatch.png') });
     // The server's row and its edit log are as they were, and so is the answer to the API.
     expect(await stored()).toEqual(before);
