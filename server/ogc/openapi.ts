@@ -184,7 +184,32 @@ export function openApiDocument(base: string): Record<string, unknown> {
         status: { type: 'integer' },
         detail: { type: 'string' },
         code: { type: 'string' },
-        reasons: { type: 'array', items: { type: 'object' } },
+        reasons: {
+          type: 'array',
+          description:
+            'Why the write was refused. Membership refusals of plots (422) name their facts as fields: server/contracts/membership.ts.',
+          items: {
+            type: 'object',
+            properties: {
+              code: {
+                type: 'string',
+                description: 'PLOT_CROP_MISMATCH, PLOT_IN_OTHER_AREA, PLOT_OUTSIDE_YOUR_COMMUNES, or a field-level code',
+              },
+              property: { type: 'string' },
+              message: { type: 'string', description: 'The same reason as an English sentence' },
+              plotIds: { type: 'array', items: { type: 'integer' } },
+              plotId: { type: 'integer', nullable: true },
+              areaId: { type: 'integer' },
+              plotCrop: { type: 'string' },
+              areaCrop: { type: 'string' },
+              plotCrops: { type: 'array', items: { type: 'string' } },
+              requestedCrop: { type: 'string' },
+              otherAreaId: { type: 'integer' },
+              otherAreaStatus: { type: 'string', nullable: true },
+              communeCode: { type: 'string' },
+            },
+          },
+        },
       },
     },
     FeatureCollection: {

@@ -412,6 +412,12 @@ describe('a plot of another growing area', () => {
     });
     expect(byPlot.get(`${mango}:PLOT_CROP_MISMATCH`)).toMatchObject({ plotId: mango, plotCrop: 'mango', areaId: rice, areaCrop: 'rice' });
     expect(await state(inReview, rice)).toEqual(before);
+    // Every field these refusals carry is described in the features API's OpenAPI document.
+    const api = (await fx.app.inject({ url: '/ogc/api' })).json() as {
+      components: { schemas: { Problem: { properties: { reasons: { items: { properties: Record<string, unknown> } } } } } };
+    };
+    const described = Object.keys(api.components.schemas.Problem.properties.reasons.items.properties);
+    expect(described).toEqual(expect.arrayContaining([...new Set(refused.problems.flatMap((p) => Object.keys(p)))]));
   });
 });
 
