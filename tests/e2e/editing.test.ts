@@ -1,33 +1,11 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACCOUNTS,
-  launchBrowser,
-  openPage,
-  SCREENSHOTS,
-  signIn,
-  startServer,
-  waitForMap,
-  type BandoWindow,
-  type TestServer,
-} from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
 type LonLat = [number, number];
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useServerAndBrowser();
 
 /** Where a lon/lat is on the screen, in page coordinates. */
 async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: number }> {
@@ -41,7 +19,7 @@ async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: numb
  * it): the edge's two corners, and two points 20 m further out, perpendicular to the edge.
  */
 async function parcelWithFreeSide(): Promise<{ parcelId: number; a: LonLat; b: LonLat; c: LonLat; d: LonLat }> {
-  const { rows } = await server.db.query<{ id: number; ring: string; cx: number; cy: number }>(
+  const { rows } = await e2e.server.db.query<{ id: number; ring: string; cx: number; cy: number }>(
     `SELECT p.id, ST_AsGeoJSON(ST_ExteriorRing(ST_GeometryN(p.geom, 1))) AS ring, ST_X(ST_Centroid(p.geom)) cx, ST_Y(ST_Centroid(p.geom)) cy
      FROM parcels p JOIN admin_units w ON w.code = '29869' AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
      WHERE NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, p.geom, 0.0005))
@@ -70,7 +48,7 @@ async function parcelWithFreeSide(): Promise<{ parcelId: number; a: LonLat; b: L
       const c: LonLat = [b[0] + (nx * out) / kx, b[1] + ny * out];
       const d: LonLat = [a[0] + (nx * out) / kx, a[1] + ny * out];
       const wkt = `POLYGON((${[a, b, c, d, a].map((p) => `${p[0]} ${p[1]}`).join(',')}))`;
-      const fits = await server.db.query<{ ok: boolean }>(
+      const fits = await e2e.server.db.query<{ ok: boolean }>(
         `SELECT ST_Within(g, w.geom) AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_Intersects(x.geom, g)) AS ok
          FROM (SELECT ST_GeomFromText($1, 4326) g) s, admin_units w WHERE w.code = '29869' AND w.valid_to IS NULL`,
         [wkt],
@@ -83,13 +61,13 @@ async function parcelWithFreeSide(): Promise<{ parcelId: number; a: LonLat; b: L
 
 describe('search', () => {
   it('finds a parcel by commune, sheet and number and flies to it', async () => {
-    const { page, context, errors } = await openPage(browser, 'desktop');
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const parcel = (
-      await server.db.query<{ id: number; commune_code: string; sheet: number; parcel_no: number; lon: number; lat: number }>(
+      await e2e.server.db.query<{ id: number; commune_code: string; sheet: number; parcel_no: number; lon: number; lat: number }>(
         `SELECT id, commune_code, sheet, parcel_no, ST_X(ST_Centroid(geom)) lon, ST_Y(ST_Centroid(geom)) lat FROM parcels ORDER BY id DESC LIMIT 1`,
       )
     ).rows[0]!;
-    await page.goto(`${server.url}/`);
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     await page.fill('#search-input', `${parcel.commune_code} ${parcel.sheet} ${parcel.parcel_no}`);
     await page.waitForSelector('.search-hit[data-group=parcels]');
@@ -106,10 +84,10 @@ describe('search', () => {
 
 describe('editing plots as an officer', () => {
   it('draws a plot beside a parcel by pointer events: snapped corners are shared, nothing overlaps; saved, reloaded and seen', async () => {
-    const { page, context, errors } = await openPage(browser, 'desktop');
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const spot = await parcelWithFreeSide();
     const mid: LonLat = [(spot.a[0] + spot.c[0]) / 2, (spot.a[1] + spot.c[1]) / 2];
-    await page.goto(`${server.url}/#c=${mid[0].toFixed(6)},${mid[1].toFixed(6)},19&l=parcels,plots,roads`);
+    await page.goto(`${e2e.server.url}/#c=${mid[0].toFixed(6)},${mid[1].toFixed(6)},19&l=parcels,plots,roads`);
     await waitForMap(page);
     await signIn(page, ACCOUNTS.officer);
     await page.click('[data-tab=tools]');
@@ -148,7 +126,7 @@ describe('editing plots as an officer', () => {
     );
     const plotId = Number(await saved.jsonValue());
 
-    const check = await server.db.query<{ shared: number; overlap: number; area: number; crop: string; variety: string }>(
+    const check = await e2e.server.db.query<{ shared: number; overlap: number; area: number; crop: string; variety: string }>(
       `SELECT (SELECT count(*) FROM ST_DumpPoints(pl.geom) d WHERE ST_DWithin(d.geom, ST_SetSRID(ST_Point($2, $3), 4326), 1e-9)
                                                               OR ST_DWithin(d.geom, ST_SetSRID(ST_Point($4, $5), 4326), 1e-9))::int AS shared,
               ST_Area(ST_Intersection(pl.geom, pa.geom)::geography) AS overlap, pl.area_m2 AS area, pl.crop, pl.variety
@@ -177,13 +155,13 @@ describe('editing plots as an officer', () => {
   });
 
   it('shows the reload / compare / overwrite choice when the plot changed on the server meanwhile', async () => {
-    const { page, context, errors } = await openPage(browser, 'desktop');
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const plot = (
-      await server.db.query<{ id: number; lon: number; lat: number }>(
+      await e2e.server.db.query<{ id: number; lon: number; lat: number }>(
         `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat FROM plots p WHERE p.commune_code = '29869' ORDER BY p.id LIMIT 1`,
       )
     ).rows[0]!;
-    await page.goto(`${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
+    await page.goto(`${e2e.server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
     await waitForMap(page);
     await signIn(page, ACCOUNTS.officer);
     await page.click('[data-tab=tools]');
@@ -194,14 +172,16 @@ describe('editing plots as an officer', () => {
     await page.waitForSelector('#plot-save:not([disabled])');
 
     // Someone else edits the plot through the features API after the officer opened it.
-    const login = await fetch(`${server.url}/api/auth/login`, {
+    const login = await fetch(`${e2e.server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(ACCOUNTS.admin),
     });
     const { token } = (await login.json()) as { token: string };
-    const current = await fetch(`${server.url}/ogc/collections/plots/items/${plot.id}`, { headers: { Authorization: `Bearer ${token}` } });
-    const patch = await fetch(`${server.url}/ogc/collections/plots/items/${plot.id}`, {
+    const current = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const patch = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
       method: 'PATCH',
       headers: {
         Authorization: `Bearer ${token}`,

@@ -1,9 +1,11 @@
 // Browser tests: the real server in-process on a seeded test database, the built client, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
@@ -65,6 +67,27 @@ export async function startServer(): Promise<TestServer> {
 /** Launches Debian's Chromium. */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** The seeded server and the browser of one test file. */
+export type ServerAndBrowser = { server: TestServer; browser: Browser };
+
+/**
+ * Starts a seeded server and Chromium before the file's tests (and makes the screenshots folder)
+ * and closes both after them. The object is filled in when they have started: read its fields in
+ * hooks and tests, not while the file is collected.
+ */
+export function useServerAndBrowser(): ServerAndBrowser {
+  const started: Partial<ServerAndBrowser> = {};
+  beforeAll(async () => {
+    [started.server, started.browser] = await Promise.all([startServer(), launchBrowser()]);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await started.browser?.close();
+    await started.server?.close();
+  });
+  return started as ServerAndBrowser;
 }
 
 /** A page that records console errors and page errors, for the "no console errors" checks. */

@@ -1,44 +1,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ACCOUNTS,
-  launchBrowser,
-  openPage,
-  paintedPixels,
-  SCREENSHOTS,
-  signIn,
-  startServer,
-  waitForMap,
-  type BandoWindow,
-  type TestServer,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useServerAndBrowser();
 
 describe('the farmer on a phone', () => {
   it('sees “my plots” with area and status in big targets, and a tap takes the map there', async () => {
-    const { page, context, errors } = await openPage(browser, 'phone');
-    await page.goto(`${server.url}/`);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     await signIn(page, ACCOUNTS.farmer);
     // A farmer lands on their plots.
     await page.waitForSelector('.plot-item');
     const items = page.locator('.plot-item');
     const count = await items.count();
-    const expected = await server.db.query<{ n: number }>(
+    const expected = await e2e.server.db.query<{ n: number }>(
       `SELECT count(*)::int n FROM plots WHERE farmer_id = (SELECT farmer_id FROM users WHERE username = 'farmer')`,
     );
     expect(count).toBe(expected.rows[0]!.n);
@@ -56,13 +33,13 @@ describe('the farmer on a phone', () => {
   });
 
   it('finds itself with “locate me”', async () => {
-    const { page, context, errors } = await openPage(browser, 'phone');
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
     const here = (
-      await server.db.query<{ lon: number; lat: number }>(`SELECT ST_X(geom) lon, ST_Y(geom) lat FROM products ORDER BY id LIMIT 1`)
+      await e2e.server.db.query<{ lon: number; lat: number }>(`SELECT ST_X(geom) lon, ST_Y(geom) lat FROM products ORDER BY id LIMIT 1`)
     ).rows[0]!;
     await context.grantPermissions(['geolocation']);
     await context.setGeolocation({ longitude: Number(here.lon), latitude: Number(here.lat), accuracy: 8 });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     await page.click('[data-tab=tools]');
     await page.click('#locate-me');
@@ -79,8 +56,8 @@ describe('the farmer on a phone', () => {
   });
 
   it('keeps the app shell and recently viewed tiles offline (service worker)', async () => {
-    const { page, context } = await openPage(browser, 'phone', { serviceWorkers: 'allow' });
-    await page.goto(`${server.url}/`);
+    const { page, context } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     // The worker registers after the first view; once it controls the page, a visit fills its caches.
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
@@ -103,8 +80,8 @@ describe('the farmer on a phone', () => {
 
 describe('printing the current view', () => {
   it('gives a 200 dpi A4 PNG and a one-page A4 PDF with the map, legend, scale bar and north arrow', async () => {
-    const { page, context, errors } = await openPage(browser, 'desktop');
-    await page.goto(`${server.url}/`);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     await page.click('[data-tab=tools]');
     await page.click('#print-open');

@@ -1,21 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, SCREENSHOTS, startServer, waitForMap, type BandoWindow, type TestServer } from './harness.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, SCREENSHOTS, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useServerAndBrowser();
 
 type MapSize = { css: number; canvas: number; container: number; ratio: number };
 
@@ -92,8 +80,8 @@ function boxesOutsidePanel(page: Page): Promise<string[]> {
 
 describe('the side panel on a desk (1280×800)', () => {
   it('closes to a slim rail that gives the map its width, and opens again on the tab it showed', async () => {
-    const { page, context, errors } = await openPage(browser, 'desktop');
-    await page.goto(`${server.url}/`);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     // The desk opens with the panel open; the user goes to the tools.
     await page.click('[data-tab=tools]');
@@ -167,8 +155,8 @@ describe('the side panel on a desk (1280×800)', () => {
   });
 
   it('names the rail in English when the interface is in English', async () => {
-    const { page, context, errors } = await openPage(browser, 'desktop');
-    await page.goto(`${server.url}/#lang=en`);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#lang=en`);
     await waitForMap(page);
     await page.click('#panel .panel-toggle');
     await waitForMapWidth(page, 'atLeast', 1280 - 70);
@@ -194,8 +182,8 @@ describe('the side panel on a desk (1280×800)', () => {
 
 describe('the side panel on a phone (393×851)', () => {
   it('stays a bottom bar of text tabs over a full-width map, with no rail and no collapse button', async () => {
-    const { page, context, errors } = await openPage(browser, 'phone');
-    await page.goto(`${server.url}/`);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     const size = await mapSize(page);
     expect(size.css).toBe(393);

@@ -1,100 +1,46 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Viewer } from '../../server/contracts/viewer.ts';
-import type { Db } from '../../server/db/index.ts';
-import { runImport, type ImportOptions } from '../../server/io/import.ts';
-import { openTestDb, testDbKind } from '../helpers/test-db.ts';
+import type { ImportOptions } from '../../server/io/import.ts';
+import { insertGrowingArea } from '../helpers/growing-area-row.ts';
+import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-transaction.ts';
+import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas, type ImportFixture } from '../helpers/import-fixture.ts';
 
 // Re-importing a survey file updates plots by their source key. A plot whose growing area is under
 // review or holds a code in force must not change that way (the area follows its plots): such rows
 // are refused one by one with the plot, the area and its status, and written nowhere.
 
 const WARD = '29869';
-let db: Db;
-let dir: string;
-let admin: Viewer;
-let x0: number;
-let y0: number;
+let fx: ImportFixture;
+let origin: [number, number];
 
 beforeAll(async () => {
-  db = await openTestDb();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bando-plot-locked-'));
-  admin = {
-    userId: (await db.query<{ id: number }>("SELECT id FROM users WHERE username = 'admin'")).rows[0]!.id,
-    role: 'admin',
-    communes: [],
-    farmerId: null,
-    via: 'bearer',
-  } as Viewer;
-  const { rows } = await db.query<{ x: number; y: number }>(
-    `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM admin_units
-      WHERE code = $1 AND geom IS NOT NULL ORDER BY valid_from DESC LIMIT 1) s`,
-    [WARD],
-  );
-  x0 = rows[0]!.x;
-  y0 = rows[0]!.y;
+  fx = await openImportFixture();
+  origin = await insidePoint(fx.db, WARD);
 });
 
 afterAll(async () => {
-  await db?.close();
-  await fs.rm(dir, { recursive: true, force: true });
+  await fx?.close();
 });
 
 type Row = { key: string; k: number; size?: number; variety?: string };
 
-/** A GeoJSON file of mango plots keyed LK-…, the k-th a square of `size` degrees east of the ward's inside point. */
-async function file(name: string, rows: Row[]): Promise<string> {
-  const features = rows.map(({ key, k, size = 0.0002, variety = 'Cát Chu' }) => {
-    const x = x0 + k * 0.0004;
-    const ring = [
-      [x, y0],
-      [x + size, y0],
-      [x + size, y0 + size],
-      [x, y0 + size],
-      [x, y0],
-    ];
-    return {
-      type: 'Feature',
-      properties: { source_key: key, commune_code: WARD, crop: 'mango', variety },
-      geometry: { type: 'Polygon', coordinates: [ring] },
-    };
-  });
-  const target = path.join(dir, name);
-  await fs.writeFile(target, JSON.stringify({ type: 'FeatureCollection', features }));
-  return target;
-}
+/** Mango plots keyed LK-…, the k-th a square of `size` degrees east of the ward's inside point. */
+const plots = (rows: Row[]) => rows.map((row) => plotSquare(origin, { ...row, commune: WARD }));
+const file = (name: string, rows: Row[]) => fx.file(name, plots(rows));
 
 function run(target: string, options: Partial<ImportOptions> = {}) {
-  return runImport(db, target, { collection: 'plots', dryRun: false, viewer: admin, fileName: path.basename(target), ...options });
+  return fx.run('plots', target, fx.admin, options);
 }
 
-async function area(status: string, code: string | null): Promise<number> {
-  const { rows } = await db.query<{ id: number }>(
-    `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_name, commune_code)
-     VALUES (-7000 - (SELECT count(*) FROM growing_areas), $1, 'domestic-3156', $2, 'mango', $3, 'HTX Thử', $4) RETURNING id`,
-    [code, `Vùng nhập ${status}`, status, WARD],
-  );
-  await db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [rows[0]!.id]);
-  return rows[0]!.id;
+function area(status: string, code: string | null): Promise<number> {
+  return insertGrowingArea(fx.db, { code, name: `Vùng nhập ${status}`, crop: 'mango', status, commune: WARD });
 }
 
 /** The stored rows that a refusal must leave alone: plots, their areas, and the edit log's size. */
-async function state(keys: string[]) {
-  const { rows } = await db.query<{ plots: string; areas: string; log: number }>(
-    `SELECT (SELECT string_agg(p::text, '|' ORDER BY p.id) FROM plots p WHERE p.source_key = ANY($1::text[])) AS plots,
-            (SELECT string_agg(g::text, '|' ORDER BY g.id) FROM growing_areas g
-              WHERE g.id IN (SELECT growing_area_id FROM plots WHERE source_key = ANY($1::text[]))) AS areas,
-            (SELECT count(*)::int FROM edit_log) AS log`,
-    [keys],
-  );
-  return rows[0]!;
-}
+const state = (keys: string[]) => plotsAndAreas(fx.db, keys);
 
 /** Edit-log entries of these plots. */
 async function logOf(plotIds: number[]) {
-  const { rows } = await db.query<{ id: number; action: string }>(
+  const { rows } = await fx.db.query<{ id: number; action: string }>(
     "SELECT id, action FROM edit_log WHERE collection = 'plots' AND feature_id = ANY($1::text[]) ORDER BY id",
     [plotIds.map(String)],
   );
@@ -112,17 +58,15 @@ describe('importing plots over plots of growing areas', () => {
   ];
 
   beforeAll(async () => {
-    const report = await run(await file('first.geojson', first));
-    expect(report.counts.inserted, JSON.stringify(report.problems)).toBe(4);
-    const { rows } = await db.query<{ id: number; source_key: string }>("SELECT id, source_key FROM plots WHERE source_key LIKE 'LK-%'");
-    for (const r of rows) ids[r.source_key] = r.id;
+    await fx.store('plots', 'first.geojson', plots(first));
+    Object.assign(ids, await plotIdsByKey(fx.db, 'LK-%'));
     areas.issued = await area('issued', 'VN-LK-IMPORT-1');
     areas.draft = await area('draft', null);
     areas.active = await area('active', 'VN-LK-IMPORT-2');
     // The registry's attach, as officers do it.
-    await db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areas.issued, ids['LK-ISSUED']]);
-    await db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areas.draft, ids['LK-DRAFT']]);
-    await db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areas.active, ids['LK-ACTIVE']]);
+    await fx.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areas.issued, ids['LK-ISSUED']]);
+    await fx.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areas.draft, ids['LK-DRAFT']]);
+    await fx.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areas.active, ids['LK-ACTIVE']]);
   });
 
   it('the same file again passes: unchanged rows of locked plots are not refused', async () => {
@@ -181,44 +125,28 @@ describe('importing plots over plots of growing areas', () => {
 
   it('an import that waits for a transition in flight sees its outcome: the plot of the now submitted area is refused', async () => {
     // Read first: on the embedded database every query waits for the held transaction.
-    const before = await db.query<{ plot: string }>('SELECT p::text AS plot FROM plots p WHERE id = $1', [ids['LK-DRAFT']]);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    const transition = db.transaction(async (tx) => {
+    const before = await fx.db.query<{ plot: string }>('SELECT p::text AS plot FROM plots p WHERE id = $1', [ids['LK-DRAFT']]);
+    const transition = await holdTransaction(fx.db, async (tx) => {
       await tx.query('SELECT id FROM growing_areas WHERE id = $1 FOR UPDATE', [areas.draft]);
       await tx.query(`UPDATE growing_areas SET status = 'submitted' WHERE id = $1`, [areas.draft]);
-      held();
-      await gate;
     });
-    await holding;
     const importing = run(await file('race.geojson', [{ key: 'LK-DRAFT', k: 1, size: 0.00035 }]));
-    if (testDbKind === 'postgres') {
-      for (let tries = 0; tries < 200; tries++) {
-        const { rows } = await db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0]!.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-    release();
-    await transition;
+    await untilSomeoneWaitsForALock(fx.db);
+    await transition.release();
     const report = await importing;
     expect(report.problemCounts.PLOT_IN_LOCKED_AREA).toBe(1);
     expect(report.problems[0]!.message).toContain(`growing area ${areas.draft} (submitted)`);
-    const after = await db.query<{ plot: string }>('SELECT p::text AS plot FROM plots p WHERE id = $1', [ids['LK-DRAFT']]);
+    const after = await fx.db.query<{ plot: string }>('SELECT p::text AS plot FROM plots p WHERE id = $1', [ids['LK-DRAFT']]);
     expect(after.rows).toEqual(before.rows);
   });
 
   it('once the area is re-issued as a draft version, the same file updates the plot', async () => {
     const next = await area('draft', null);
-    await db.query(`UPDATE growing_areas SET status = 'superseded' WHERE id = $1`, [areas.issued]);
-    await db.query('UPDATE plots SET growing_area_id = $1, version = version + 1 WHERE id = $2', [next, ids['LK-ISSUED']]);
+    await fx.db.query(`UPDATE growing_areas SET status = 'superseded' WHERE id = $1`, [areas.issued]);
+    await fx.db.query('UPDATE plots SET growing_area_id = $1, version = version + 1 WHERE id = $2', [next, ids['LK-ISSUED']]);
     const report = await run(await file('after-reissue.geojson', [{ key: 'LK-ISSUED', k: 0, size: 0.0003 }]));
     expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
-    const { rows } = await db.query<{ area_m2: number; plot_m2: number }>(
+    const { rows } = await fx.db.query<{ area_m2: number; plot_m2: number }>(
       'SELECT g.area_m2, p.area_m2 AS plot_m2 FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id WHERE p.id = $1',
       [ids['LK-ISSUED']],
     );

@@ -1,6 +1,4 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Feature } from 'geojson';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +6,10 @@ import { buildApp } from '../../server/app.ts';
 import { openSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Viewer } from '../../server/contracts/viewer.ts';
-import type { Db } from '../../server/db/index.ts';
-import { runImport, type ImportOptions, type ImportReport } from '../../server/io/import.ts';
-import { openTestDb, testDbKind } from '../helpers/test-db.ts';
+import type { ImportOptions, ImportReport } from '../../server/io/import.ts';
+import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-transaction.ts';
+import { importUpload } from '../helpers/import-upload.ts';
+import { insidePoint, openImportFixture, plotSquare, viewerOf, type ImportFixture, type PlotSquare } from '../helpers/import-fixture.ts';
 
 // Imports match file rows to stored rows by natural key. Plots and products are keyed by source_key
 // alone, so an officer's row could carry the key of another commune's row: the update would change
@@ -23,69 +22,40 @@ const B = '29884';
 const B_NAME = 'Phường Mỹ Ngãi';
 const CODE = 'STORED_ROW_OUTSIDE_SCOPE';
 
-let db: Db;
+let fx: ImportFixture;
 let app: FastifyInstance;
-let dir: string;
 let admin: Viewer;
 let officer: Viewer;
+let farmer: Viewer;
 let tokens: { officer: string; farmer: string };
 const inside: Record<string, [number, number]> = {};
 
-const viewer = (userId: number, role: Viewer['role'], communes: string[] = []): Viewer => ({
-  userId,
-  role,
-  communes,
-  farmerId: null,
-  via: 'bearer',
-});
-
 beforeAll(async () => {
-  db = await openTestDb();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bando-import-scope-'));
-  const users = await db.query<{ id: number; username: string }>(`SELECT id, username FROM users`);
-  const id = (name: string) => users.rows.find((u) => u.username === name)!.id;
-  admin = viewer(id('admin'), 'admin');
-  officer = viewer(id('officer'), 'officer', [A]);
+  fx = await openImportFixture();
+  admin = fx.admin;
+  officer = await viewerOf(fx.db, 'officer', 'officer', [A]);
+  farmer = await viewerOf(fx.db, 'farmer', 'farmer');
   tokens = {
-    officer: (await openSession(db, id('officer'), 'bearer')).token,
-    farmer: (await openSession(db, id('farmer'), 'bearer')).token,
+    officer: (await openSession(fx.db, officer.userId!, 'bearer')).token,
+    farmer: (await openSession(fx.db, farmer.userId!, 'bearer')).token,
   };
-  const { rows } = await db.query<{ code: string; x: number; y: number }>(
-    `SELECT code, ST_X(p) AS x, ST_Y(p) AS y FROM (
-       SELECT code, ST_PointOnSurface(geom) AS p FROM admin_units WHERE code = ANY($1::text[]) AND valid_to IS NULL AND geom IS NOT NULL) s`,
-    [[A, B]],
-  );
-  for (const r of rows) inside[r.code] = [r.x, r.y];
+  for (const code of [A, B]) inside[code] = await insidePoint(fx.db, code);
   const config = loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' });
-  app = await buildApp({ config, db, ready: { value: true } }, { logger: false });
+  app = await buildApp({ config, db: fx.db, ready: { value: true } }, { logger: false });
 });
 
 afterAll(async () => {
   await app?.close();
-  await db?.close();
-  await fs.rm(dir, { recursive: true, force: true });
+  await fx?.close();
 });
 
 /** A plot row: a square of `size` degrees, the k-th east of commune `at`'s inside point. */
-type PlotRow = { key: string; commune: string; at?: string; k: number; size?: number; variety?: string };
+type PlotRow = Omit<PlotSquare, 'crop'> & { at?: string };
 /** A product row: a point, the k-th east of commune `at`'s inside point. */
 type ProductRow = { key: string; commune: string; at?: string; k: number; product?: string };
 
-function plotFeature({ key, commune, at = commune, k, size = 0.0002, variety = 'Cát Chu' }: PlotRow): Feature {
-  const [x0, y0] = inside[at]!;
-  const x = x0 + k * 0.0004;
-  const ring = [
-    [x, y0],
-    [x + size, y0],
-    [x + size, y0 + size],
-    [x, y0 + size],
-    [x, y0],
-  ];
-  return {
-    type: 'Feature',
-    properties: { source_key: key, commune_code: commune, crop: 'mango', variety },
-    geometry: { type: 'Polygon', coordinates: [ring] },
-  };
+function plotFeature({ at, ...row }: PlotRow): Feature {
+  return plotSquare(inside[at ?? row.commune]!, row);
 }
 
 function productFeature({ key, commune, at = commune, k, product = 'Xoài Cát Chu' }: ProductRow): Feature {
@@ -97,19 +67,15 @@ function productFeature({ key, commune, at = commune, k, product = 'Xoài Cát C
   };
 }
 
-async function file(name: string, features: Feature[]): Promise<string> {
-  const target = path.join(dir, name);
-  await fs.writeFile(target, JSON.stringify({ type: 'FeatureCollection', features }));
-  return target;
-}
+const file = (name: string, features: Feature[]) => fx.file(name, features);
 
 function run(collection: ImportOptions['collection'], target: string, who: Viewer, options: Partial<ImportOptions> = {}) {
-  return runImport(db, target, { collection, dryRun: false, viewer: who, fileName: path.basename(target), ...options });
+  return fx.run(collection, target, who, options);
 }
 
 /** Everything a refusal must leave alone: the rows (geometry, attributes, version) and their edit-log entries. */
 async function state(table: 'plots' | 'products', keys: string[]) {
-  const { rows } = await db.query<{ rows: string | null; log: number; count: number }>(
+  const { rows } = await fx.db.query<{ rows: string | null; log: number; count: number }>(
     `SELECT (SELECT string_agg(t::text, '|' ORDER BY t.id) FROM ${table} t WHERE t.source_key = ANY($1::text[])) AS rows,
             (SELECT count(*)::int FROM edit_log e WHERE e.collection = $2
               AND e.feature_id IN (SELECT id::text FROM ${table} WHERE source_key = ANY($1::text[]))) AS log,
@@ -120,7 +86,7 @@ async function state(table: 'plots' | 'products', keys: string[]) {
 }
 
 async function stored(table: 'plots' | 'products', key: string) {
-  const { rows } = await db.query<{ id: number; commune_code: string; version: number; geom: string }>(
+  const { rows } = await fx.db.query<{ id: number; commune_code: string; version: number; geom: string }>(
     `SELECT id, commune_code, version, ST_AsText(geom) AS geom FROM ${table} WHERE source_key = $1`,
     [key],
   );
@@ -136,17 +102,12 @@ describe('an officer importing plots over plots of another commune', () => {
   const ids: Record<string, number> = {};
 
   beforeAll(async () => {
-    const report = await run(
-      'plots',
-      await file('stored.geojson', [
-        plotFeature({ key: 'SC-B1', commune: B, k: 0 }),
-        plotFeature({ key: 'SC-B2', commune: B, k: 1 }),
-        plotFeature({ key: 'SC-B3', commune: B, k: 2 }),
-        plotFeature({ key: 'SC-A1', commune: A, k: 0 }),
-      ]),
-      admin,
-    );
-    expect(report.counts.inserted, JSON.stringify(report.problems)).toBe(4);
+    await fx.store('plots', 'stored.geojson', [
+      plotFeature({ key: 'SC-B1', commune: B, k: 0 }),
+      plotFeature({ key: 'SC-B2', commune: B, k: 1 }),
+      plotFeature({ key: 'SC-B3', commune: B, k: 2 }),
+      plotFeature({ key: 'SC-A1', commune: A, k: 0 }),
+    ]);
     for (const key of [...theirs, 'SC-A1']) ids[key] = (await stored('plots', key))!.id;
   });
 
@@ -177,7 +138,7 @@ describe('an officer importing plots over plots of another commune', () => {
     expect(report.committed).toBe(true);
     expect(await state('plots', theirs)).toEqual({ ...before, count: before.count + 1 });
     expect((await stored('plots', 'SC-B1'))!.commune_code).toBe(B);
-    const own = await db.query<{ variety: string; version: number }>(`SELECT variety, version FROM plots WHERE source_key = 'SC-A1'`);
+    const own = await fx.db.query<{ variety: string; version: number }>(`SELECT variety, version FROM plots WHERE source_key = 'SC-A1'`);
     expect(own.rows[0]).toEqual({ variety: 'Hòa Lộc write', version: 2 });
     expect((await stored('plots', 'SC-A-NEW-write'))!.commune_code).toBe(A);
   });
@@ -205,7 +166,7 @@ describe('an officer importing plots over plots of another commune', () => {
 
   it('a key of an old commune now inside the officer’s ward is theirs: the row updates it', async () => {
     // Tân Thuận Tây (29890) merged into Phường Cao Lãnh: a plot still coded with it is the officer's.
-    await db.query(`UPDATE plots SET commune_code = '29890' WHERE source_key = 'SC-A1'`);
+    await fx.db.query(`UPDATE plots SET commune_code = '29890' WHERE source_key = 'SC-A1'`);
     const report = await run('plots', await file('old-code.geojson', [plotFeature({ key: 'SC-A1', commune: A, k: 0 })]), officer);
     expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
     expect((await stored('plots', 'SC-A1'))!.commune_code).toBe(A);
@@ -222,16 +183,11 @@ describe('an officer importing products over products of another commune', () =>
   const theirs = ['SP-B1', 'SP-B2'];
 
   beforeAll(async () => {
-    const report = await run(
-      'products',
-      await file('products.geojson', [
-        productFeature({ key: 'SP-B1', commune: B, k: 0 }),
-        productFeature({ key: 'SP-B2', commune: B, k: 1 }),
-        productFeature({ key: 'SP-A1', commune: A, k: 0 }),
-      ]),
-      admin,
-    );
-    expect(report.counts.inserted, JSON.stringify(report.problems)).toBe(3);
+    await fx.store('products', 'products.geojson', [
+      productFeature({ key: 'SP-B1', commune: B, k: 0 }),
+      productFeature({ key: 'SP-B2', commune: B, k: 1 }),
+      productFeature({ key: 'SP-A1', commune: A, k: 0 }),
+    ]);
   });
 
   const officerFile = (suffix: string) =>
@@ -257,42 +213,24 @@ describe('an officer importing products over products of another commune', () =>
       ids.map((id) => `its source_key is that of products ${id} of commune ${B} (${B_NAME})`),
     );
     expect(await state('products', theirs)).toEqual(before);
-    const own = await db.query<{ product: string }>(`SELECT product FROM products WHERE source_key = 'SP-A1'`);
+    const own = await fx.db.query<{ product: string }>(`SELECT product FROM products WHERE source_key = 'SP-A1'`);
     expect(own.rows[0]!.product).toBe('Xoài write');
   });
 
   it('a row whose stored product moves to another commune while the import runs is not written: the write itself checks', async () => {
     const key = 'SP-RACE';
-    expect(
-      (await run('products', await file('race-stored.geojson', [productFeature({ key, commune: A, k: 9 })]), admin)).counts.inserted,
-    ).toBe(1);
+    await fx.store('products', 'race-stored.geojson', [productFeature({ key, commune: A, k: 9 })]);
     // Another transaction moves the product to B and holds it until the import waits for its row.
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let held!: () => void;
-    const holding = new Promise<void>((resolve) => (held = resolve));
-    const move = db.transaction(async (tx) => {
+    const move = await holdTransaction(fx.db, async (tx) => {
       await tx.query(`UPDATE products SET commune_code = $1, product = 'Chuyển đi' WHERE source_key = $2`, [B, key]);
-      held();
-      await gate;
     });
-    await holding;
     const importing = run('products', await file('race.geojson', [productFeature({ key, commune: A, k: 9, product: 'Nhập đè' })]), officer);
-    if (testDbKind === 'postgres') {
-      // The import reads the committed row (still A) and then waits at the write for the moved row's lock.
-      for (let tries = 0; tries < 200; tries++) {
-        const { rows } = await db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0]!.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-    release();
-    await move;
+    // On PostgreSQL the import reads the committed row (still A) and then waits at the write for the moved row's lock.
+    await untilSomeoneWaitsForALock(fx.db);
+    await move.release();
     const report = await importing;
     expect(report.counts.updated).toBe(0);
-    const { rows } = await db.query<{ commune_code: string; product: string }>(
+    const { rows } = await fx.db.query<{ commune_code: string; product: string }>(
       `SELECT commune_code, product FROM products WHERE source_key = $1`,
       [key],
     );
@@ -310,7 +248,7 @@ describe('parcels, keyed by commune, sheet and number', () => {
   it('an officer’s row naming another commune’s parcel is refused; the same sheet and number in their commune never reach it', async () => {
     // A parcel of Xã Mỹ Ngãi (29881), an old commune of B. The key holds the commune, so a row can
     // only match a stored parcel of the commune it names, which is checked on the row itself.
-    const { rows } = await db.query<{ id: number; sheet: number; parcel_no: number; geom: string; row: string }>(
+    const { rows } = await fx.db.query<{ id: number; sheet: number; parcel_no: number; geom: string; row: string }>(
       `SELECT id, sheet, parcel_no, ST_AsGeoJSON(geom) AS geom, p::text AS row FROM parcels p WHERE commune_code = '29881' ORDER BY id LIMIT 1`,
     );
     const parcel = rows[0]!;
@@ -324,7 +262,7 @@ describe('parcels, keyed by commune, sheet and number', () => {
     const ours: Feature = { ...plotFeature({ key: 'unused', commune: A, k: 30 }), properties: properties(A) };
     const log = async () =>
       (
-        await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM edit_log WHERE collection = 'parcels' AND feature_id = $1`, [
+        await fx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM edit_log WHERE collection = 'parcels' AND feature_id = $1`, [
           String(parcel.id),
         ])
       ).rows[0]!.n;
@@ -335,10 +273,10 @@ describe('parcels, keyed by commune, sheet and number', () => {
       expect(report.problems.map((p) => [p.index, p.code])).toEqual([[1, 'NOT_YOUR_COMMUNE']]);
       expect(report.counts).toMatchObject({ refused: 1, valid: 1 });
     }
-    const after = await db.query<{ row: string }>(`SELECT p::text AS row FROM parcels p WHERE id = $1`, [parcel.id]);
+    const after = await fx.db.query<{ row: string }>(`SELECT p::text AS row FROM parcels p WHERE id = $1`, [parcel.id]);
     expect(after.rows[0]!.row).toBe(parcel.row);
     expect(await log()).toBe(logBefore);
-    const own = await db.query<{ n: number }>(
+    const own = await fx.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM parcels WHERE commune_code = $1 AND sheet = $2 AND parcel_no = $3`,
       [A, parcel.sheet, parcel.parcel_no],
     );
@@ -349,9 +287,8 @@ describe('parcels, keyed by commune, sheet and number', () => {
 describe('who may import at all', () => {
   it('a farmer imports nothing; an officer imports no zoning lots', async () => {
     const target = await file('farmer.geojson', [plotFeature({ key: 'SC-F1', commune: A, k: 9 })]);
-    const farmer = (await db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'farmer'`)).rows[0]!.id;
     for (const collection of ['plots', 'products', 'parcels', 'zones', 'landuse'] as const) {
-      await expect(run(collection, target, viewer(farmer, 'farmer'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(run(collection, target, farmer)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }
     await expect(run('zones', target, officer)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     const res = await upload(await fs.readFile(target), 'collection=plots&dryRun=false', tokens.farmer);
@@ -360,21 +297,8 @@ describe('who may import at all', () => {
   });
 });
 
-async function upload(body: Buffer, query: string, token: string) {
-  const boundary = '----scope' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="rows.geojson"\r\nContent-Type: application/geo+json\r\n\r\n`,
-    ),
-    body,
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return app.inject({
-    method: 'POST',
-    url: `/api/import?${query}`,
-    payload,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` },
-  });
+function upload(body: Buffer, query: string, token: string) {
+  return importUpload(app, { name: 'rows.geojson', type: 'application/geo+json', body }, query, token);
 }
 
 describe('hostile keys over HTTP', () => {

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GROWING_AREA_STATUSES, type GrowingAreaStatus } from '../../server/domain/growing-area-lifecycle.ts';
 import { AREA_STATUSES_RELEASING_PLOTS } from '../../server/ogc/plot-areas.ts';
 import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
-import { testDbKind } from '../helpers/test-db.ts';
+import { insertGrowingArea } from '../helpers/growing-area-row.ts';
+import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-transaction.ts';
+import { etagOf, patchItem, postItem, putItem } from '../helpers/officer-writes.ts';
 
 // A growing area follows its plots by trigger, so writing a plot through the features API while its
 // area is under review or holds a code in force would change the area behind the code unseen, and
@@ -18,23 +20,16 @@ afterAll(async () => {
 });
 
 const [X, Y] = ORIGIN;
-const GEO = { 'content-type': 'application/geo+json' };
 const MERGE = { 'content-type': 'application/merge-patch+json' };
 const ITEMS = '/ogc/collections/plots/items';
 const LOCKED = GROWING_AREA_STATUSES.filter((s) => !AREA_STATUSES_RELEASING_PLOTS.includes(s));
 
 let lineage = -1000;
 /** A mango growing area of ward A in this status (inserted as the registry would have left it). */
-async function area(status: GrowingAreaStatus): Promise<number> {
+function area(status: GrowingAreaStatus): Promise<number> {
   lineage -= 1;
-  const { rows } = await fx.db.query<{ id: number }>(
-    `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_name, commune_code)
-     VALUES ($1, $2, 'domestic-3156', $3, 'mango', $4, 'HTX Thử', $5) RETURNING id`,
-    [lineage, status === 'draft' ? null : `VN-LK-${-lineage}`, `Vùng ${status}`, status, WARD_A],
-  );
-  const id = rows[0]!.id;
-  await fx.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [id]);
-  return id;
+  const code = status === 'draft' ? null : `VN-LK-${-lineage}`;
+  return insertGrowingArea(fx.db, { lineage, code, name: `Vùng ${status}`, crop: 'mango', status, commune: WARD_A });
 }
 
 /** A mango plot of ward A: a square of side d degrees at (ORIGIN + dx, ORIGIN + dy), optionally in an area. */
@@ -47,38 +42,12 @@ async function storedPlot(dx: number, dy: number, areaId: number | null, d = 0.0
   return rows[0]!.id;
 }
 
-async function etag(id: number): Promise<string> {
-  const response = await fx.app.inject({ url: `${ITEMS}/${id}`, headers: fx.as('officer') });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.headers.etag as string;
-}
-
-async function put(id: number, geometry: unknown, properties: Record<string, unknown>) {
-  return fx.app.inject({
-    method: 'PUT',
-    url: `${ITEMS}/${id}`,
-    headers: fx.as('officer', { ...GEO, 'if-match': await etag(id) }),
-    payload: { type: 'Feature', geometry, properties },
-  });
-}
-
-async function patch(id: number, body: unknown) {
-  return fx.app.inject({
-    method: 'PATCH',
-    url: `${ITEMS}/${id}`,
-    headers: fx.as('officer', { ...MERGE, 'if-match': await etag(id) }),
-    payload: JSON.stringify(body),
-  });
-}
-
-async function post(geometry: unknown, properties: Record<string, unknown>) {
-  return fx.app.inject({
-    method: 'POST',
-    url: ITEMS,
-    headers: fx.as('officer', GEO),
-    payload: { type: 'Feature', geometry, properties: { crop: 'mango', ...properties } },
-  });
-}
+const etag = (id: number) => etagOf(fx, `${ITEMS}/${id}`);
+const put = (id: number, geometry: unknown, properties: Record<string, unknown>) =>
+  putItem(fx, `${ITEMS}/${id}`, { type: 'Feature', geometry, properties });
+const patch = (id: number, body: unknown) => patchItem(fx, `${ITEMS}/${id}`, body);
+const post = (geometry: unknown, properties: Record<string, unknown>) =>
+  postItem(fx, ITEMS, { type: 'Feature', geometry, properties: { crop: 'mango', ...properties } });
 
 /** Everything a refused write must leave as it was: the plot row, the area row, the edit log and the plot count. */
 async function state(plotId: number, areaId: number) {
@@ -296,11 +265,7 @@ describe('the registry’s workflow still changes plots', () => {
 
 describe('a growing area itself, through the features API', () => {
   const AREAS = '/ogc/collections/growing_areas/items';
-  async function areaTag(id: number): Promise<string> {
-    const response = await fx.app.inject({ url: `${AREAS}/${id}`, headers: fx.as('officer') });
-    expect(response.statusCode, response.body).toBe(200);
-    return response.headers.etag as string;
-  }
+  const areaTag = (id: number) => etagOf(fx, `${AREAS}/${id}`);
   async function areaState(id: number) {
     const { rows } = await fx.db.query<Record<string, unknown>>(
       `SELECT (SELECT g::text FROM growing_areas g WHERE g.id = $1) AS area,
@@ -318,12 +283,7 @@ describe('a growing area itself, through the features API', () => {
       [id, status, fx.userIds.officer],
     );
     const before = await areaState(id);
-    const renamed = await fx.app.inject({
-      method: 'PATCH',
-      url: `${AREAS}/${id}`,
-      headers: fx.as('officer', { ...MERGE, 'if-match': await areaTag(id) }),
-      payload: JSON.stringify({ properties: { name: 'Vùng đổi tên' } }),
-    });
+    const renamed = await patchItem(fx, `${AREAS}/${id}`, { properties: { name: 'Vùng đổi tên' } });
     const deleted = await fx.app.inject({
       method: 'DELETE',
       url: `${AREAS}/${id}`,
@@ -345,36 +305,20 @@ describe('races with the registry', () => {
     const draft = await area('draft');
     const member = await storedPlot(0.0045, 0.0002, draft);
     const tag = await etag(member);
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    let locked!: () => void;
-    const holding = new Promise<void>((resolve) => (locked = resolve));
     // The registry's transition, held open: the area row locked FOR UPDATE and its status changed.
-    const transition = fx.db.transaction(async (tx) => {
+    const transition = await holdTransaction(fx.db, async (tx) => {
       await tx.query('SELECT id FROM growing_areas WHERE id = $1 FOR UPDATE', [draft]);
       await tx.query(`UPDATE growing_areas SET status = 'submitted' WHERE id = $1`, [draft]);
-      locked();
-      await gate;
     });
-    await holding;
     const edit = fx.app.inject({
       method: 'PATCH',
       url: `${ITEMS}/${member}`,
       headers: fx.as('officer', { ...MERGE, 'if-match': tag }),
       payload: JSON.stringify({ properties: { variety: 'Cát Chu muộn' } }),
     });
-    if (testDbKind === 'postgres') {
-      // The edit's transaction is queued behind the area's row lock before the transition commits.
-      for (let tries = 0; tries < 200; tries++) {
-        const { rows } = await fx.db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
-        );
-        if (rows[0]!.n > 0) break;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    }
-    release();
-    await transition;
+    // The edit's transaction is queued behind the area's row lock before the transition commits.
+    await untilSomeoneWaitsForALock(fx.db);
+    await transition.release();
     expectRefusal(await edit, 'plot-in-locked-growing-area', draft, 'submitted');
     const { rows } = await fx.db.query<{ variety: string }>('SELECT variety FROM plots WHERE id = $1', [member]);
     expect(rows[0]!.variety).toBe('Cát Chu');

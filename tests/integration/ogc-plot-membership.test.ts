@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORIGIN, WARD_A, WARD_B, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { insertGrowingArea } from '../helpers/growing-area-row.ts';
+import { etagOf, patchItem, postItem, putItem } from '../helpers/officer-writes.ts';
 
 // The registry puts a plot into a draft growing area only when it grows the area's crop, belongs to
 // no other standing area and lies in the officer's communes, and links it to the cadastral parcels
@@ -28,23 +30,16 @@ const [X, Y] = ORIGIN;
 /** South-west corner of the parcel grid. */
 const GX = X + 0.0065;
 const GY = Y + 0.0005;
-const GEO = { 'content-type': 'application/geo+json' };
 const MERGE = { 'content-type': 'application/merge-patch+json' };
 const ITEMS = '/ogc/collections/plots/items';
 const AREAS = '/ogc/collections/growing_areas/items';
 
 let lineage = -3000;
 /** A growing area growing `crop`, in this status and commune (inserted as the registry would have left it). */
-async function area(crop: string, status = 'draft', commune = WARD_A): Promise<number> {
+function area(crop: string, status = 'draft', commune = WARD_A): Promise<number> {
   lineage -= 1;
-  const { rows } = await fx.db.query<{ id: number }>(
-    `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_name, commune_code)
-     VALUES ($1, $2, 'domestic-3156', $3, $4, $5, 'HTX Thử', $6) RETURNING id`,
-    [lineage, status === 'draft' ? null : `VN-MB-${-lineage}`, `Vùng ${crop} ${status}`, crop, status, commune],
-  );
-  const id = rows[0]!.id;
-  await fx.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [id]);
-  return id;
+  const code = status === 'draft' ? null : `VN-MB-${-lineage}`;
+  return insertGrowingArea(fx.db, { lineage, code, name: `Vùng ${crop} ${status}`, crop, status, commune });
 }
 
 /** Squares of 0.0002° in rows along the north edge of ward A, away from the parcel grid: no two plots overlap. */
@@ -63,32 +58,15 @@ async function storedPlot(crop: string, areaId: number | null = null, geometry =
   return rows[0]!.id;
 }
 
-async function etag(url: string): Promise<string> {
-  const response = await fx.app.inject({ url, headers: fx.as('officer') });
-  expect(response.statusCode, response.body).toBe(200);
-  return response.headers.etag as string;
-}
+const etag = (url: string) => etagOf(fx, url);
+const put = (id: number, geometry: unknown, properties: Record<string, unknown>) =>
+  putItem(fx, `${ITEMS}/${id}`, { type: 'Feature', geometry, properties: { commune_code: WARD_A, ...properties } });
+const patch = (id: number, body: unknown, collection = ITEMS) => patchItem(fx, `${collection}/${id}`, body);
+const post = (geometry: unknown, properties: Record<string, unknown>) => postItem(fx, ITEMS, { type: 'Feature', geometry, properties });
 
-async function put(id: number, geometry: unknown, properties: Record<string, unknown>) {
-  return fx.app.inject({
-    method: 'PUT',
-    url: `${ITEMS}/${id}`,
-    headers: fx.as('officer', { ...GEO, 'if-match': await etag(`${ITEMS}/${id}`) }),
-    payload: { type: 'Feature', geometry, properties: { commune_code: WARD_A, ...properties } },
-  });
-}
-
-async function patch(id: number, body: unknown, collection = ITEMS) {
-  return fx.app.inject({
-    method: 'PATCH',
-    url: `${collection}/${id}`,
-    headers: fx.as('officer', { ...MERGE, 'if-match': await etag(`${collection}/${id}`) }),
-    payload: JSON.stringify(body),
-  });
-}
-
-async function post(geometry: unknown, properties: Record<string, unknown>) {
-  return fx.app.inject({ method: 'POST', url: ITEMS, headers: fx.as('officer', GEO), payload: { type: 'Feature', geometry, properties } });
+/** The registry's "add plots" of a growing area, as the officer. */
+function addPlots(areaId: number, plotIds: number[]) {
+  return fx.app.inject({ method: 'POST', url: `/api/growing-areas/${areaId}/plots`, headers: fx.as('officer'), payload: { plotIds } });
 }
 
 async function geometryOf(id: number): Promise<unknown> {
@@ -204,12 +182,7 @@ describe('a plot joining a draft growing area of another crop', () => {
 
   it('the registry’s own "add plots" refuses the same plot with the same words', async () => {
     const free = await storedPlot('mango');
-    const registry = await fx.app.inject({
-      method: 'POST',
-      url: `/api/growing-areas/${rice}/plots`,
-      headers: fx.as('officer'),
-      payload: { plotIds: [free] },
-    });
+    const registry = await addPlots(rice, [free]);
     const refused = registry422(registry);
     const ogc = expect422(await patch(free, { properties: { growing_area_id: rice } }), 'PLOT_CROP_MISMATCH');
     expect(refused.reasons).toEqual([`Plot ${free} grows mango, not rice.`]);
@@ -364,12 +337,7 @@ describe('a plot of another growing area', () => {
     const a = await area('mango');
     const b = await area('mango');
     const member = await storedPlot('mango', a);
-    const registry = await fx.app.inject({
-      method: 'POST',
-      url: `/api/growing-areas/${b}/plots`,
-      headers: fx.as('officer'),
-      payload: { plotIds: [member] },
-    });
+    const registry = await addPlots(b, [member]);
     const refused = registry422(registry);
     const ogc = expect422(await patch(member, { properties: { growing_area_id: b } }), 'PLOT_IN_OTHER_AREA');
     expect(ogc.reasons.map((r) => r.message)).toEqual([registry.json().detail]);
@@ -382,12 +350,7 @@ describe('a plot of another growing area', () => {
     const inReview = await storedPlot('rice', submitted);
     const mango = await storedPlot('mango');
     const before = await state(inReview, rice);
-    const response = await fx.app.inject({
-      method: 'POST',
-      url: `/api/growing-areas/${rice}/plots`,
-      headers: fx.as('officer'),
-      payload: { plotIds: [inReview, fx.ids.plotB, mango] },
-    });
+    const response = await addPlots(rice, [inReview, fx.ids.plotB, mango]);
     const refused = registry422(response);
     const byPlot = new Map(refused.problems.map((p) => [`${String(p.plotId)}:${p.code}`, p]));
     expect(refused.problems).toHaveLength(3);

@@ -15,6 +15,7 @@ import { ImportJobs, type ImportJob } from '../../server/io/jobs.ts';
 import type { ImportProgress, ImportReport } from '../../server/io/import.ts';
 import { AppError } from '../../server/plugins/errors.ts';
 import { LOGIN_FAILURES_PER_USER } from '../../server/routes/auth.ts';
+import { importUpload } from '../helpers/import-upload.ts';
 import { openEmptyTestDb } from '../helpers/test-db.ts';
 import { PARCEL_COLUMNS, parcelGrid, prepareIoDb, project, shapefileZip, tempDir, type Actors } from '../fixtures/io/builders.ts';
 
@@ -185,18 +186,7 @@ async function parcelsZip(name: string, n: number, sheet: number, origin: [numbe
 }
 
 function upload(app: FastifyInstance, file: string, query: string, token: string) {
-  const boundary = '----shared' + Math.random().toString(16).slice(2);
-  const payload = Buffer.concat([
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${file.split('/').pop()}"\r\n\r\n`),
-    fs.readFileSync(file),
-    Buffer.from(`\r\n--${boundary}--\r\n`),
-  ]);
-  return app.inject({
-    method: 'POST',
-    url: `/api/import?${query}`,
-    payload,
-    headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, authorization: `Bearer ${token}` },
-  });
+  return importUpload(app, { name: file.split('/').pop()!, body: fs.readFileSync(file) }, query, token);
 }
 
 const getJob = (app: FastifyInstance, url: string, token: string | null = actors.officer) =>
