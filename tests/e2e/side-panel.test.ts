@@ -63,6 +63,14 @@ function paintedOnTheLeft(page: Page, cssWidth: number): Promise<number> {
   );
 }
 
+/** Where a place is drawn: its x in page pixels. */
+function placeX(page: Page, place: [number, number]): Promise<number> {
+  return page.evaluate((place) => {
+    const { map } = (window as unknown as BandoWindow).__bando;
+    return map.getContainer().getBoundingClientRect().left + map.project(place).x;
+  }, place);
+}
+
 /** Every box inside the panel that is wider than the panel or sticks out of it. */
 function boxesOutsidePanel(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -88,6 +96,13 @@ describe('the side panel on a desk (1280×800)', () => {
     await page.waitForSelector('.tools-panel');
     const open = await mapSize(page);
     expect(open.css).toBeLessThan(1280 - 300);
+    // A place on the right of the map, which stays in view whether the panel is open or not.
+    const place = await page.evaluate(() => {
+      const { map } = (window as unknown as BandoWindow).__bando;
+      const p = map.unproject([map.getContainer().clientWidth * 0.75, 300]);
+      return [p.lng, p.lat] as [number, number];
+    });
+    const placeOpen = await placeX(page, place);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-panel-open.png') });
 
     // Closed from the keyboard: the button says what it does and keeps the focus.
@@ -98,6 +113,9 @@ describe('the side panel on a desk (1280×800)', () => {
     await toggle.focus();
     await page.keyboard.press('Enter');
     const closed = await waitForMapWidth(page, 'atLeast', 1280 - 70);
+    // What the user looked at stays where it was on the screen (MapLibre alone keeps the centre,
+    // which slides the view by half the panel's width).
+    expect(Math.abs((await placeX(page, place)) - placeOpen)).toBeLessThanOrEqual(1.5);
     expect(closed.css).toBeGreaterThanOrEqual(1280 - 70);
     expect(closed.container).toBeGreaterThanOrEqual(1280 - 70);
     expect(closed.canvas).toBe(Math.round(closed.css * closed.ratio));
@@ -142,6 +160,7 @@ describe('the side panel on a desk (1280×800)', () => {
     const reopened = await waitForMapWidth(page, 'atMost', open.css);
     expect(reopened.css).toBe(open.css);
     expect(reopened.canvas).toBe(open.canvas);
+    expect(Math.abs((await placeX(page, place)) - placeOpen)).toBeLessThanOrEqual(1.5);
 
     // A tab of the rail opens the panel on that tab.
     await toggle.click();

@@ -103,6 +103,15 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     console.warn('[map]', e.error?.message ?? event);
   });
 
+  // Opening or closing the side panel moves the map's left edge; MapLibre keeps the centre, which
+  // would slide the view by half the panel's width. Pan it back so what the user looks at stays put.
+  let left = container.getBoundingClientRect().left;
+  map.on('resize', () => {
+    const now = container.getBoundingClientRect().left;
+    if (now !== left) map.panBy([(now - left) / 2, 0], { animate: false });
+    left = now;
+  });
+
   let editing = false;
   let user: SessionUser | undefined;
   const handle: MapHandle = {
