@@ -158,13 +158,17 @@ async function boot(): Promise<void> {
     control.highlight(feature?.group, feature?.id);
     writeUrl();
   };
-  const details = new DetailsPanel(select, () => {
-    writeUrl();
-    void navigator.clipboard?.writeText(location.href).then(
-      () => toast(t('linkCopied')),
-      () => toast(location.href),
-    );
-  });
+  const details = new DetailsPanel(
+    select,
+    () => {
+      writeUrl();
+      void navigator.clipboard?.writeText(location.href).then(
+        () => toast(t('linkCopied')),
+        () => toast(location.href),
+      );
+    },
+    { user: () => user, refreshTiles: () => handle.refreshTiles() },
+  );
   tabContent.layers = () => {
     layerPanel.render();
     return layerPanel.element;
@@ -219,6 +223,7 @@ async function boot(): Promise<void> {
   const account = new AccountMenu(async (next) => {
     user = next;
     handle.setUser(next);
+    details.userChanged();
     renderTabs();
     if (next?.role === 'farmer') {
       activeTab = 'mine';
@@ -292,6 +297,7 @@ async function boot(): Promise<void> {
   }
   account.setUser(user);
   handle.setUser(user);
+  details.userChanged();
   renderTabs();
   if (user?.role === 'farmer' && !initial.selection) {
     activeTab = 'mine';

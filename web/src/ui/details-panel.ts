@@ -1,7 +1,9 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { describeError } from '../api/http.ts';
 import { featureProperties, lookupParcel, type ParcelPlanning, type ParcelShare } from '../api/lookups.ts';
+import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
+import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-card.ts';
 import { clear, h } from './dom.ts';
 import { rowsOf, titleOf } from './feature-format.ts';
 import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
@@ -27,17 +29,22 @@ export function pickFeatures(features: MapGeoJSONFeature[]): PickedFeature[] {
   return out;
 }
 
-/** The details tab: a card per feature under the pointer, and for a parcel the planner's view. */
+/** What the details panel needs to offer officers the lifecycle of a growing area. */
+export type DetailsHost = { user(): SessionUser | undefined; refreshTiles(): Promise<void> };
+
+/** The details tab: a card per feature under the pointer, for a parcel the planner's view, for a growing area its lifecycle (staff). */
 export class DetailsPanel {
   readonly element = h('section', { class: 'details-panel', 'aria-live': 'polite' });
   private picked: PickedFeature[] = [];
   private codes: LandUseCode[] = [];
   private codesRequested = false;
   private planning = new Map<string, ParcelPlanning | string>();
+  private lifecycle: LifecycleCard | undefined;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
     private readonly onCopyLink: () => void,
+    private readonly host?: DetailsHost,
   ) {
     this.render();
   }
@@ -54,6 +61,8 @@ export class DetailsPanel {
         .catch(() => (this.codesRequested = false));
     }
     this.picked = features;
+    // A new click reads the registry again: the area may have moved since the card was made.
+    this.lifecycle = undefined;
     this.render();
     const first = features[0];
     if (first?.group === 'parcels') void this.loadPlanning(first);
@@ -70,6 +79,12 @@ export class DetailsPanel {
     } catch {
       // The tile's attributes are all this viewer gets; the card already shows them.
     }
+  }
+
+  /** Someone signed in or out: the growing-area card shows or drops the officer's lifecycle. */
+  userChanged(): void {
+    this.lifecycle = undefined;
+    this.render();
   }
 
   current(): PickedFeature | undefined {
@@ -100,6 +115,12 @@ export class DetailsPanel {
         h('div', { class: 'card-actions' }, h('button', { type: 'button', class: 'btn', onclick: () => this.onCopyLink() }, t('copyLink'))),
       );
       if (feature.group === 'parcels') card.append(this.plannerSection(feature));
+      const lifecycle = this.lifecycleOf(feature);
+      if (lifecycle) {
+        // Status and next steps are what the officer came for: right under the title, above the long attribute list.
+        lifecycle.render();
+        card.querySelector('h3')?.after(lifecycle.element);
+      }
     } else {
       card.addEventListener('click', () => {
         this.picked = [feature, ...this.picked.filter((f) => f !== feature)];
@@ -110,6 +131,24 @@ export class DetailsPanel {
       card.classList.add('is-secondary');
     }
     return card;
+  }
+
+  /** The lifecycle card of a growing area for officers and admins (the registry refuses everyone else). */
+  private lifecycleOf(feature: PickedFeature): LifecycleCard | undefined {
+    const role = this.host?.user()?.role;
+    const id = Number(feature.id);
+    if (feature.group !== 'growing_areas' || (role !== 'officer' && role !== 'admin') || !Number.isInteger(id)) return undefined;
+    if (this.lifecycle?.areaId !== id) {
+      this.lifecycle = new LifecycleCard(id, {
+        onChanged: (area: LifecycleArea) => {
+          // The card's rows come from the tile: show the registry's new status and code there too.
+          feature.properties = { ...feature.properties, status: area.status, code: area.code };
+          this.render();
+        },
+        refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
+      });
+    }
+    return this.lifecycle;
   }
 
   private planningKey(feature: PickedFeature): string {

@@ -1,0 +1,193 @@
+// An officer takes a growing area through its life from the map: the details card shows the
+// registry's status and one button per allowed next status; each step's form asks for what the
+// server needs; the server's refusal is shown in Vietnamese and changes nothing; guests get no buttons.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+type Area = { id: number; lon: number; lat: number };
+
+/** A seeded submitted domestic area of the officer's communes (the registry lists only those), with a point inside it. */
+async function submittedArea(): Promise<Area> {
+  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ACCOUNTS.officer),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const list = await fetch(`${e2e.server.url}/api/growing-areas?status=submitted&scheme=domestic-3156&limit=50`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const ids = ((await list.json()) as { areas: { id: number }[] }).areas.map((a) => a.id);
+  const { rows } = await e2e.server.db.query<Area>(
+    `SELECT id, ST_X(c) lon, ST_Y(c) lat FROM (SELECT id, ST_PointOnSurface(geom) c FROM growing_areas WHERE id = ANY ($1) AND geom IS NOT NULL
+       ORDER BY ST_Area(geom) DESC LIMIT 1) s`,
+    [ids],
+  );
+  if (!rows[0]) throw new Error(`no submitted domestic area with a geometry among ${ids.length}`);
+  return { id: rows[0].id, lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+}
+
+async function dbState(id: number): Promise<{ status: string; code: string | null; steps: string[]; decisions: (string | null)[] }> {
+  const area = (
+    await e2e.server.db.query<{ status: string; code: string | null }>('SELECT status, code FROM growing_areas WHERE id = $1', [id])
+  ).rows[0]!;
+  const { rows } = await e2e.server.db.query<{ from_status: string; to_status: string; decision_no: string | null }>(
+    'SELECT from_status, to_status, decision_no FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id',
+    [id],
+  );
+  return { ...area, steps: rows.map((r) => `${r.from_status}>${r.to_status}`), decisions: rows.map((r) => r.decision_no) };
+}
+
+/** Clicks the area on the map and waits for its details card. */
+async function openArea(page: Page, area: Area): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
+}
+
+async function statusShown(page: Page, status: string): Promise<string> {
+  await page.waitForSelector(`#lifecycle-status[data-status=${status}]`, { timeout: 30_000 });
+  return (await page.locator('#lifecycle-status').textContent()) ?? '';
+}
+
+/** The status the growing-area tiles now draw for the area (they are fetched again after each step). */
+async function tileStatus(page: Page, id: number): Promise<unknown> {
+  return page.evaluate((areaId) => {
+    const map = (window as unknown as BandoWindow).__bando.map;
+    const layers = map
+      .getStyle()
+      .layers.filter((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === 'growing_areas')
+      .map((l) => l.id);
+    return map.queryRenderedFeatures({ layers }).find((f) => Number(f.id ?? f.properties.id) === areaId)?.properties.status;
+  }, id);
+}
+
+describe('growing-area lifecycle on the map', () => {
+  it('a guest sees the area but no lifecycle buttons', async () => {
+    const area = await submittedArea();
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+    await waitForMap(page);
+    await openArea(page, area);
+    expect(await page.locator('#lifecycle').count()).toBe(0);
+    expect(await page.locator('.lifecycle-actions button').count()).toBe(0);
+    await context.close();
+  });
+
+  it('an officer moves a submitted area to issued, each step recorded; a taken code is refused in Vietnamese and changes nothing', async () => {
+    const area = await submittedArea();
+    const taken = (
+      await e2e.server.db.query<{ id: number; code: string }>(
+        `SELECT id, code FROM growing_areas WHERE scheme = 'domestic-3156' AND code IS NOT NULL AND status <> 'superseded' ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]!;
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openArea(page, area);
+
+    expect(await statusShown(page, 'submitted')).toBe('Đã nộp hồ sơ');
+    const buttons = await page.locator('.lifecycle-actions button').allTextContents();
+    expect(buttons).toEqual(['Bắt đầu kiểm tra', 'Trả hồ sơ']);
+    const before = await dbState(area.id);
+    expect(before.status).toBe('submitted');
+
+    // submitted → under inspection: no input needed.
+    await page.click('#lifecycle-to-under_inspection');
+    expect(await statusShown(page, 'under_inspection')).toBe('Đang kiểm tra');
+    await page.waitForSelector('.toast:has-text("Đang kiểm tra")');
+    let now = await dbState(area.id);
+    expect(now.status).toBe('under_inspection');
+    expect(now.steps).toEqual([...before.steps, 'submitted>under_inspection']);
+
+    // under inspection → passed: the form asks for the inspection date and records the inspection.
+    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Đạt', 'Không đạt']);
+    await page.click('#lifecycle-to-inspected_pass');
+    await page.waitForSelector('#lifecycle-form[data-to=inspected_pass]');
+    expect(await page.locator('#lifecycle-form input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))).toEqual([
+      'inspectedOn',
+    ]);
+    await page.click('#lifecycle-confirm');
+    expect(await statusShown(page, 'inspected_pass')).toBe('Kiểm tra đạt');
+    now = await dbState(area.id);
+    expect(now.status).toBe('inspected_pass');
+    expect(now.steps.slice(before.steps.length)).toEqual(['submitted>under_inspection', 'under_inspection>inspected_pass']);
+    const inspection = await e2e.server.db.query<{ conclusion: string }>(
+      'SELECT conclusion FROM inspections WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
+      [area.id],
+    );
+    expect(inspection.rows[0]?.conclusion).toBe('pass');
+
+    // passed → issued: the form asks for the code (the province's proposal filled in) and the decision number.
+    await page.click('#lifecycle-to-issued');
+    await page.waitForSelector('#lifecycle-form[data-to=issued]');
+    await page.waitForFunction(() => /^VN-/.test((document.querySelector('#lifecycle-code') as HTMLInputElement | null)?.value ?? ''));
+    const proposed = await page.inputValue('#lifecycle-form input[name=code]');
+    // Empty fields are caught before anything is sent.
+    await page.fill('#lifecycle-form input[name=code]', '');
+    await page.click('#lifecycle-confirm');
+    expect(await page.textContent('#lifecycle-code-error')).toBe('Nhập mã số vùng trồng.');
+    expect(await page.textContent('#lifecycle-decisionNo-error')).toBe('Nhập số quyết định.');
+
+    // A code another area holds: the server's 409 in Vietnamese, the form keeps what was typed, nothing changes.
+    await page.fill('#lifecycle-form input[name=code]', taken.code.toLowerCase());
+    await page.fill('#lifecycle-form input[name=decisionNo]', '12/QĐ-SNN');
+    await page.click('#lifecycle-confirm');
+    await page.waitForSelector('#lifecycle-message');
+    expect(await page.textContent('#lifecycle-message')).toBe(
+      `Không chuyển trạng thái được: mã ${taken.code} đang thuộc vùng trồng #${taken.id}: nhập mã khác.`,
+    );
+    expect(await page.inputValue('#lifecycle-form input[name=decisionNo]')).toBe('12/QĐ-SNN');
+    expect(await dbState(area.id)).toEqual(now);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-refusal.png') });
+
+    await page.fill('#lifecycle-form input[name=code]', proposed);
+    await page.click('#lifecycle-confirm');
+    expect(await statusShown(page, 'issued')).toBe('Đã cấp mã');
+    expect(await page.textContent('#lifecycle #lifecycle-code')).toBe(proposed);
+    now = await dbState(area.id);
+    expect(now).toMatchObject({ status: 'issued', code: proposed });
+    expect(now.steps.slice(before.steps.length)).toEqual([
+      'submitted>under_inspection',
+      'under_inspection>inspected_pass',
+      'inspected_pass>issued',
+    ]);
+    expect(now.decisions.at(-1)).toBe('12/QĐ-SNN');
+    // The card's rows and title follow the registry, and the tiles draw the new status.
+    expect(await page.textContent('.feature-card.is-primary h3')).toContain(proposed);
+    await expect.poll(() => tileStatus(page, area.id), { timeout: 30_000, interval: 500 }).toBe('issued');
+
+    // Revoking is confirmed with the focus on Cancel; cancelling changes nothing.
+    await page.click('#lifecycle-to-revoked');
+    await page.fill('#lifecycle-form input[name=decisionNo]', '13/QĐ-SNN');
+    await page.click('#lifecycle-confirm');
+    expect(await page.textContent('#lifecycle-reason-error')).toBe('Nêu lý do.');
+    await page.fill('#lifecycle-form input[name=reason]', 'Sử dụng mã sai mục đích');
+    await page.click('#lifecycle-confirm');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
+    expect(await page.locator('#lifecycle-reason-error').count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-revoke-confirm.png') });
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lifecycle-dialog', { state: 'detached' });
+    expect((await dbState(area.id)).status).toBe('issued');
+
+    await page.click('#lifecycle-cancel');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-issued.png') });
+    // English beside Vietnamese: the same card in the other language.
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#lifecycle-status:has-text("Code issued")');
+    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Put into operation', 'Revoke']);
+    expect(errors.filter((e) => !e.includes('/transitions'))).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,354 @@
+import type { GrowingAreaScheme, GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { getJson, HttpError, sendJson } from '../api/http.ts';
+import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+import { clear, h } from '../ui/dom.ts';
+import { toast } from '../ui/toast.ts';
+import {
+  fieldProblemText,
+  refusalDetail,
+  schemeLabel,
+  statusLabel,
+  transitionRefusalText,
+  type RefusalContext,
+} from './lifecycle-refusal.ts';
+import { checkStepInput, localToday, stepOf, verbOf, type FieldProblem, type Step, type StepField } from './lifecycle-steps.ts';
+
+/** The growing area as GET /api/growing-areas/:id answers it (the fields the card reads). */
+export type LifecycleArea = {
+  id: number;
+  name: string | null;
+  code: string | null;
+  status: GrowingAreaStatus;
+  scheme: GrowingAreaScheme;
+  crop: string;
+  crop_name_vi: string | null;
+  crop_name_en: string | null;
+  crop_type: CropRule['crop_type'];
+  min_area_m2: number | null;
+  area_m2: number | null;
+  plot_count: number;
+  allowed: GrowingAreaStatus[];
+};
+
+/** What the card tells its host after a step went through. */
+export type LifecycleEvents = {
+  /** The area moved: the host updates what it shows of the feature. */
+  onChanged(area: LifecycleArea): void;
+  /** The tiles draw the status: ask for fresh ones. */
+  refreshTiles(): Promise<void>;
+};
+
+/** The open form of one step: its inputs live across re-renders (a language switch keeps what was typed). */
+type OpenStep = {
+  step: Step;
+  inputs: Map<StepField, HTMLInputElement>;
+  problems: FieldProblem[];
+  proposed?: string;
+  previous?: string | null;
+};
+
+/**
+ * The officer's card of a growing area on the map: status, code, crop, scheme, area and plots from
+ * the registry, and one button per next status the server allows this viewer. A step that needs a
+ * decision number, a code, a reason or an inspection date opens a small form; a failed inspection
+ * and a revocation are confirmed with the focus on Cancel. The server's refusals are shown in words
+ * and the card then shows the area as the server has it.
+ */
+export class LifecycleCard {
+  readonly element = h('section', { class: 'lifecycle', id: 'lifecycle' });
+  private area: LifecycleArea | undefined;
+  private loadError: string | undefined;
+  private open: OpenStep | undefined;
+  private message: string | undefined;
+  private busy = false;
+
+  constructor(
+    readonly areaId: number,
+    private readonly events: LifecycleEvents,
+  ) {
+    this.render();
+    void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.areaId}`);
+      this.loadError = undefined;
+    } catch (error) {
+      this.loadError = refusalDetail(error);
+    }
+    this.render();
+  }
+
+  render(): void {
+    clear(this.element);
+    this.element.setAttribute('data-area-id', String(this.areaId));
+    this.element.append(h('h4', {}, t('lifecycleTitle')));
+    const area = this.area;
+    if (!area) {
+      this.element.append(
+        h(
+          'p',
+          { class: this.loadError ? 'form-error' : 'hint' },
+          this.loadError ? t('lifecycleLoadFailed', { detail: this.loadError }) : t('lifecycleLoading'),
+        ),
+      );
+      return;
+    }
+    this.element.setAttribute('data-status', area.status);
+    const crop = (lang() === 'vi' ? area.crop_name_vi : area.crop_name_en) ?? area.crop;
+    const rows: [string, Node | string][] = [
+      [
+        t('status'),
+        h(
+          'span',
+          { id: 'lifecycle-status', class: `status-badge status-${area.status}`, 'data-status': area.status },
+          statusLabel(area.status),
+        ),
+      ],
+      [t('code'), area.code ? h('code', { id: 'lifecycle-code' }, area.code) : h('span', { class: 'hint' }, t('lifecycleNoCode'))],
+      [t('crop'), crop],
+      [t('scheme'), schemeLabel(area.scheme)],
+      [t('area'), area.area_m2 === null ? '–' : `${formatNumber(Number(area.area_m2) / 10000, 2)} ha`],
+      [t('lifecyclePlots'), h('span', { id: 'lifecycle-plots' }, String(area.plot_count))],
+    ];
+    this.element.append(h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
+    if (this.open) this.element.append(this.form(area, this.open));
+    else this.element.append(this.actions(area));
+    if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message));
+  }
+
+  private actions(area: LifecycleArea): HTMLElement {
+    if (area.allowed.length === 0) return h('p', { class: 'hint', id: 'lifecycle-final' }, t('lifecycleNoSteps'));
+    return h(
+      'div',
+      { class: 'lifecycle-actions', role: 'group', 'aria-label': t('lifecycleNextSteps') },
+      ...area.allowed.map((to) => {
+        const step = stepOf(to);
+        return h(
+          'button',
+          {
+            type: 'button',
+            class: `btn${step.destructive ? ' btn-danger' : ''}`,
+            'data-to': to,
+            id: `lifecycle-to-${to}`,
+            disabled: this.busy,
+            title: statusLabel(to),
+            onclick: () => this.choose(area, step),
+          },
+          t(`lifecycleVerb_${verbOf(area.status, to)}` as MessageKey),
+        );
+      }),
+    );
+  }
+
+  private choose(area: LifecycleArea, step: Step): void {
+    this.message = undefined;
+    if (step.fields.length === 0 && !step.destructive) {
+      void this.run(area, step, { to: step.to }, null);
+      return;
+    }
+    const inputs = new Map<StepField, HTMLInputElement>();
+    for (const field of step.fields) {
+      const input = h('input', { name: field, id: `lifecycle-${field}`, autocomplete: 'off' });
+      if (field === 'inspectedOn') {
+        input.type = 'date';
+        input.value = localToday();
+        input.max = localToday();
+      }
+      if (field === 'decisionNo') input.placeholder = t('lifecycleDecisionExample');
+      if (field === 'code') input.spellcheck = false;
+      inputs.set(field, input);
+    }
+    this.open = { step, inputs, problems: [] };
+    this.render();
+    this.element.querySelector<HTMLInputElement>('.lifecycle-form input')?.focus();
+    if (step.fields.includes('code')) void this.propose(this.open);
+  }
+
+  /** The province's next code, put in the field for the officer to accept or edit. */
+  private async propose(open: OpenStep): Promise<void> {
+    try {
+      const answer = await getJson<{ proposed: string; previousCode: string | null }>(`/api/growing-areas/${this.areaId}/proposed-code`);
+      open.proposed = answer.proposed;
+      open.previous = answer.previousCode;
+      const input = open.inputs.get('code');
+      if (input && !input.value) input.value = answer.proposed;
+      if (this.open === open) this.render();
+    } catch {
+      // Without a proposal the officer types the code from the decision; the server checks it anyway.
+    }
+  }
+
+  private form(area: LifecycleArea, open: OpenStep): HTMLElement {
+    const { step } = open;
+    const verb = t(`lifecycleVerb_${verbOf(area.status, step.to)}` as MessageKey);
+    const labels = step.fields.map((field) => {
+      const problem = open.problems.find((p) => p.field === field);
+      const input = open.inputs.get(field)!;
+      input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+      return h(
+        'label',
+        {},
+        t(`lifecycleField_${field}` as MessageKey),
+        input,
+        field === 'code' && open.proposed ? h('span', { class: 'hint' }, t('lifecycleProposedCode', { code: open.proposed })) : null,
+        field === 'code' && open.previous ? h('span', { class: 'hint' }, t('lifecyclePreviousCode', { code: open.previous })) : null,
+        problem
+          ? h('span', { class: 'form-error', id: `lifecycle-${field}-error`, role: 'alert' }, fieldProblemText(problem, area.scheme))
+          : null,
+      );
+    });
+    const form = h(
+      'form',
+      { class: 'lifecycle-form', id: 'lifecycle-form', 'data-to': step.to, novalidate: true },
+      h('h5', {}, t('lifecycleFormTitle', { verb, to: statusLabel(step.to) })),
+      step.inspection
+        ? h('p', { class: 'hint' }, t('lifecycleInspectionNote', { conclusion: t(`lifecycleConclusion_${step.inspection}` as MessageKey) }))
+        : null,
+      ...labels,
+      h(
+        'div',
+        { class: 'card-actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn',
+            id: 'lifecycle-cancel',
+            onclick: () => {
+              this.open = undefined;
+              this.message = undefined;
+              this.render();
+            },
+          },
+          t('cancel'),
+        ),
+        h(
+          'button',
+          { type: 'submit', class: `btn ${step.destructive ? 'btn-danger' : 'btn-primary'}`, id: 'lifecycle-confirm', disabled: this.busy },
+          this.busy ? t('lifecycleSending') : verb,
+        ),
+      ),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.submit(area, open);
+    });
+    return form;
+  }
+
+  private submit(area: LifecycleArea, open: OpenStep): void {
+    const values = Object.fromEntries([...open.inputs].map(([field, input]) => [field, input.value]));
+    const verdict = checkStepInput(open.step, values, area.scheme, localToday());
+    if (!verdict.valid) {
+      open.problems = verdict.problems;
+      this.message = undefined;
+      this.render();
+      this.element.querySelector<HTMLInputElement>('[aria-invalid=true]')?.focus();
+      return;
+    }
+    open.problems = [];
+    this.render();
+    if (open.step.destructive) this.confirm(area, open.step, () => void this.run(area, open.step, verdict.body, verdict.inspection));
+    else void this.run(area, open.step, verdict.body, verdict.inspection);
+  }
+
+  /** The second question before a step that closes a door; Enter on the open dialog must not take it. */
+  private confirm(area: LifecycleArea, step: Step, go: () => void): void {
+    const decisionNo = this.open?.inputs.get('decisionNo')?.value.trim() ?? '';
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'btn', id: 'lifecycle-confirm-cancel', onclick: () => dialog.close() },
+      t('cancel'),
+    );
+    const proceed = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-danger',
+        id: 'lifecycle-confirm-go',
+        onclick: () => {
+          dialog.close();
+          go();
+        },
+      },
+      t(`lifecycleVerb_${verbOf(area.status, step.to)}` as MessageKey),
+    );
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', id: 'lifecycle-dialog', role: 'alertdialog', 'aria-labelledby': 'lifecycle-dialog-title' },
+      h('h2', { id: 'lifecycle-dialog-title' }, t(`lifecycleConfirmTitle_${step.to}` as MessageKey)),
+      h(
+        'p',
+        {},
+        t(`lifecycleConfirmBody_${step.to}` as MessageKey, {
+          name: areaName(area),
+          code: area.code ?? '',
+          decisionNo,
+          to: statusLabel(step.to),
+        }),
+      ),
+      h('div', { class: 'dialog-actions' }, cancel, proceed),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  }
+
+  /** Writes the inspection a pass/fail needs, then the transition; a refusal leaves the form open with what was typed. */
+  private async run(
+    area: LifecycleArea,
+    step: Step,
+    body: { to: string; code?: string },
+    inspection: Record<string, unknown> | null,
+  ): Promise<void> {
+    this.busy = true;
+    this.message = undefined;
+    this.render();
+    const context: RefusalContext = {
+      code: body.code,
+      conclusion: step.inspection ?? undefined,
+      areaM2: area.area_m2 ?? undefined,
+      crop:
+        area.min_area_m2 === null
+          ? undefined
+          : { code: area.crop, name_vi: area.crop_name_vi ?? area.crop, crop_type: area.crop_type, min_area_m2: area.min_area_m2 },
+    };
+    let phase: 'inspection' | 'transition' = 'inspection';
+    try {
+      if (inspection) await sendJson(`/api/growing-areas/${area.id}/inspections`, 'POST', inspection);
+      phase = 'transition';
+      const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body);
+      const answer = (await response.json()) as { area?: { status?: GrowingAreaStatus } };
+      this.open = undefined;
+      toast(t('lifecycleDone', { name: areaName(area), from: statusLabel(area.status), to: statusLabel(answer.area?.status ?? step.to) }));
+      await this.reload();
+      void this.events.refreshTiles().catch(() => undefined);
+    } catch (error) {
+      this.message = transitionRefusalText(error, { ...context, inspection: phase === 'inspection' });
+      // A stale card (someone else moved the area) shows the area as it is now, with the right buttons.
+      if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
+        this.open = undefined;
+        await this.reload();
+      }
+    } finally {
+      this.busy = false;
+      this.render();
+      this.element.querySelector('#lifecycle-message')?.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  private async reload(): Promise<void> {
+    await this.load();
+    if (this.area) this.events.onChanged(this.area);
+  }
+}
+
+/** An area's name for sentences: its name, else its code, else its number. */
+function areaName(area: LifecycleArea): string {
+  return area.name ? `“${area.name}”` : (area.code ?? `#${area.id}`);
+}

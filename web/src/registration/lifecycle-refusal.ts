@@ -1,0 +1,89 @@
+// The registry's refusals of a lifecycle step, and the form's own objections, in the officer's
+// language. The server's detail is English; its reason codes and fields (from, to, allowed, holder)
+// are what these sentences are built from.
+import {
+  STATUS_LABELS,
+  SCHEME_LABELS,
+  isGrowingAreaStatus,
+  type GrowingAreaScheme,
+} from '../../../server/domain/growing-area-lifecycle.ts';
+import { AREA_RULE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { describeError, HttpError } from '../api/http.ts';
+import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+import type { FieldProblem } from './lifecycle-steps.ts';
+
+/** A status in the officer's language (the key itself for one the table does not know). */
+export function statusLabel(status: unknown): string {
+  return isGrowingAreaStatus(status) ? STATUS_LABELS[status][lang()] : String(status ?? '');
+}
+
+/** A code scheme in the officer's language. */
+export function schemeLabel(scheme: GrowingAreaScheme): string {
+  return SCHEME_LABELS[scheme]?.[lang()] ?? scheme;
+}
+
+/**
+ * What the refusal text may name: the area's crop rule and total for a minimum-area refusal, the
+ * code typed, the conclusion the step needed, and whether the refused request was the inspection
+ * record written before a pass/fail step (its 409 carries no fields).
+ */
+export type RefusalContext = { crop?: CropRule; areaM2?: number; code?: string; conclusion?: 'pass' | 'fail'; inspection?: boolean };
+
+/** The sentence for one field the form objects to. */
+export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaScheme): string {
+  const key = problem.reason === 'required' ? `lifecycleInput_required_${problem.field}` : `lifecycleInput_${problem.reason}`;
+  return t(key as MessageKey, { value: problem.value, scheme: schemeLabel(scheme) });
+}
+
+/**
+ * The server's refusal of a transition in words: 409 with the allowed statuses (stale state or a
+ * forbidden move), 409 for a code another area holds, 422 with the rule's reason, 403/401, 404,
+ * offline; otherwise the server's own detail.
+ */
+export function transitionRefusalText(error: unknown, context: RefusalContext = {}): string {
+  return t('lifecycleFailed', { detail: refusalDetail(error, context) });
+}
+
+/** The reason alone, for a sentence of the caller's (a card that could not load). */
+export function refusalDetail(error: unknown, context: RefusalContext = {}): string {
+  if (!(error instanceof HttpError)) return describeError(error);
+  const problem = error.problem ?? {};
+  const reason = problem.reason;
+  if (error.status === 0) return t('lifecycleOffline');
+  if (error.status === 401) return t('lifecycleSignedOut');
+  if (error.status === 403) return t('lifecycleForbiddenViewer');
+  if (error.status === 404) return t('lifecycleGone');
+  if (error.status === 409 && problem.code === 'TRANSITION_FORBIDDEN') {
+    const allowed = Array.isArray(problem.allowed) ? problem.allowed.map(statusLabel) : [];
+    return t('lifecycleForbidden', {
+      from: statusLabel(problem.from),
+      to: statusLabel(problem.to),
+      allowed: allowed.length ? allowed.map((s) => `“${s}”`).join(', ') : t('lifecycleNoneAllowed'),
+    });
+  }
+  if (error.status === 409 && problem.holder !== undefined) {
+    return t('lifecycleCodeTaken', { code: context.code ?? '', holder: String(problem.holder) });
+  }
+  if (error.status === 409 && context.inspection) return t('lifecycleNotInspectable');
+  if (reason === 'decision-required') return t('lifecycleInput_required_decisionNo');
+  if (reason === 'code-required') return t('lifecycleInput_required_code');
+  if (reason === 'code-shape' || reason === 'code-scheme-pattern' || reason === 'code-empty') {
+    return t(reason === 'code-empty' ? 'lifecycleInput_required_code' : (`lifecycleInput_${reason}` as MessageKey), {
+      value: context.code ?? '',
+      scheme: '',
+    });
+  }
+  if (reason === 'inspection-required') {
+    return t('lifecycleInspectionRequired', { conclusion: t(`lifecycleConclusion_${context.conclusion ?? 'pass'}` as MessageKey) });
+  }
+  if (reason === AREA_RULE_REASONS.NO_PLOTS) return t('areaReason_no_plots');
+  if (reason === AREA_RULE_REASONS.TOO_SMALL && context.crop && context.areaM2 !== undefined) {
+    return t('areaReason_too_small', {
+      ha: formatNumber(context.areaM2 / 10000, 2),
+      min: formatNumber(minimumAreaM2(context.crop) / 10000, 1),
+      type: t(`cropType_${context.crop.crop_type}` as MessageKey),
+    });
+  }
+  return describeError(error);
+}

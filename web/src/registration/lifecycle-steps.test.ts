@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { GROWING_AREA_STATUSES, transitionRequirements } from '../../../server/domain/growing-area-lifecycle.ts';
+import { HttpError } from '../api/http.ts';
+import { startLang } from '../i18n/i18n.ts';
+import { transitionRefusalText } from './lifecycle-refusal.ts';
+import { checkStepInput, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
+
+// The i18n module sets <html lang>; a bare object stands in for the document here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+afterEach(() => startLang('vi'));
+
+describe('lifecycle steps', () => {
+  it('asks for exactly what the server requires of each status, plus a reason where an applicant is turned away', () => {
+    for (const to of GROWING_AREA_STATUSES) {
+      const needs = transitionRequirements(to);
+      const step = stepOf(to);
+      expect(step.fields.includes('decisionNo'), to).toBe(needs.decisionNo);
+      expect(step.fields.includes('code'), to).toBe(needs.code);
+      expect(step.inspection, to).toBe(needs.concludedInspection);
+    }
+    expect(stepOf('issued').fields).toEqual(['code', 'decisionNo']);
+    expect(stepOf('revoked')).toMatchObject({ fields: ['decisionNo', 'reason'], destructive: true });
+    expect(stepOf('inspected_fail')).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail', destructive: true });
+    expect(stepOf('submitted')).toMatchObject({ fields: [], destructive: false });
+  });
+
+  it('names a step by where the area comes from', () => {
+    expect(verbOf('submitted', 'draft')).toBe('return');
+    expect(verbOf('forwarded', 'draft')).toBe('rejected');
+    expect(verbOf('inspected_fail', 'draft')).toBe('reopen');
+    expect(verbOf('suspended', 'active')).toBe('restore');
+    expect(verbOf('issued', 'active')).toBe('active');
+  });
+
+  it('issuing needs a code of the scheme and a decision number; the typed code is normalised', () => {
+    const step = stepOf('issued');
+    expect(checkStepInput(step, {}, 'domestic-3156', '2026-03-01')).toEqual({
+      valid: false,
+      problems: [
+        { field: 'code', reason: 'required', value: '' },
+        { field: 'decisionNo', reason: 'required', value: '' },
+      ],
+    });
+    expect(checkStepInput(step, { code: 'VN-DTOR-0001', decisionNo: '1' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+      valid: false,
+      problems: [{ field: 'code', reason: 'code-scheme-pattern', value: 'VN-DTOR-0001' }],
+    });
+    expect(checkStepInput(step, { code: 'ab c!', decisionNo: '1' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+      problems: [{ field: 'code', reason: 'code-shape' }],
+    });
+    expect(checkStepInput(step, { code: ' vn 82 29869 07 26 ', decisionNo: ' 45/QĐ-SNN ' }, 'domestic-3156', '2026-03-01')).toEqual({
+      valid: true,
+      body: { to: 'issued', code: 'VN-82-29869-07-26', decisionNo: '45/QĐ-SNN' },
+      inspection: null,
+    });
+  });
+
+  it('a pass/fail step records an inspection dated no later than today', () => {
+    const fail = stepOf('inspected_fail');
+    expect(checkStepInput(fail, { inspectedOn: '2026-03-02', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+      problems: [{ field: 'inspectedOn', reason: 'date-in-future' }],
+    });
+    expect(checkStepInput(fail, { inspectedOn: '2026-02-30', reason: 'x' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+      problems: [{ field: 'inspectedOn', reason: 'date-invalid' }],
+    });
+    expect(checkStepInput(fail, { inspectedOn: '2026-03-01', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toEqual({
+      valid: true,
+      body: { to: 'inspected_fail', note: 'Thiếu nhật ký' },
+      inspection: { inspectedOn: '2026-03-01', checklist: [], conclusion: 'fail', notes: 'Thiếu nhật ký' },
+    });
+  });
+
+  it("today is the officer's local date", () => {
+    const now = new Date(2026, 0, 5, 6, 30);
+    expect(localToday(now)).toBe('2026-01-05');
+  });
+});
+
+describe('refusals in words', () => {
+  const forbidden = new HttpError(
+    409,
+    'A domestic-3156 growing area cannot go from under_inspection to submitted; allowed: inspected_pass, inspected_fail.',
+    {
+      code: 'TRANSITION_FORBIDDEN',
+      reason: 'forbidden',
+      from: 'under_inspection',
+      to: 'submitted',
+      allowed: ['inspected_pass', 'inspected_fail'],
+    },
+    undefined,
+  );
+
+  it('a stale or forbidden move names the current status and the allowed ones', () => {
+    expect(transitionRefusalText(forbidden)).toBe(
+      'Không chuyển trạng thái được: vùng trồng đang ở trạng thái “Đang kiểm tra”, không chuyển sang “Đã nộp hồ sơ” được (có thể người khác vừa xử lý hồ sơ này). Từ trạng thái này chỉ chuyển được sang: “Kiểm tra đạt”, “Kiểm tra không đạt”.',
+    );
+    startLang('en');
+    expect(transitionRefusalText(forbidden)).toContain('From this status it can only become: “Inspection passed”, “Inspection failed”.');
+  });
+
+  it('a code held by another area, a missing inspection and a small area are explained', () => {
+    const taken = new HttpError(409, 'Code X is already held by growing area 5 (issued).', { code: 'CONFLICT', holder: 5 }, undefined);
+    expect(transitionRefusalText(taken, { code: 'VN-82-29869-01-26' })).toBe(
+      'Không chuyển trạng thái được: mã VN-82-29869-01-26 đang thuộc vùng trồng #5: nhập mã khác.',
+    );
+    const noInspection = new HttpError(422, 'Recording …', { code: 'VALIDATION_FAILED', reason: 'inspection-required' }, undefined);
+    expect(transitionRefusalText(noInspection, { conclusion: 'fail' })).toContain('kết luận “Không đạt”');
+    const small = new HttpError(422, 'needs at least 1 ha', { code: 'VALIDATION_FAILED', reason: 'below-minimum-area' }, undefined);
+    const crop = { code: 'mango', name_vi: 'Xoài', crop_type: 'perennial' as const, min_area_m2: 10_000 };
+    expect(transitionRefusalText(small, { crop, areaM2: 9000 })).toBe(
+      'Không chuyển trạng thái được: Tổng diện tích 0,90 ha, chưa đạt tối thiểu 1,0 ha cho cây lâu năm.',
+    );
+    expect(transitionRefusalText(new HttpError(403, 'no', undefined, undefined))).toContain('không phụ trách');
+  });
+});

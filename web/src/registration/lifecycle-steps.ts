@@ -1,0 +1,109 @@
+// What each step of the growing-area lifecycle asks of the officer in the browser, and the check
+// of what they typed, as pure functions: the card (lifecycle-card.ts) only draws and sends. The
+// server's rules (server/domain) stay the authority; these checks catch typing before a round trip.
+import type { TransitionBody } from '../../../server/contracts/registry.ts';
+import { transitionRequirements, type GrowingAreaScheme, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
+
+/** The fields a step's form asks for. */
+export type StepField = 'decisionNo' | 'code' | 'reason' | 'inspectedOn';
+
+/** One step as the card offers it: the fields to ask, the inspection it records, whether it needs a second "are you sure". */
+export type Step = {
+  to: GrowingAreaStatus;
+  fields: StepField[];
+  /** Recording the inspection result needs an inspection with this conclusion (the server checks the latest one). */
+  inspection: 'pass' | 'fail' | null;
+  /** Steps that close a door (a failed inspection, a revoked code) are confirmed with the focus on Cancel. */
+  destructive: boolean;
+};
+
+// The server takes a note on every step but requires none; a step that turns an applicant or a
+// code holder away must say why, so the card asks for the reason there.
+const REASON_REQUIRED: readonly GrowingAreaStatus[] = ['draft', 'inspected_fail', 'suspended', 'revoked'];
+const DESTRUCTIVE: readonly GrowingAreaStatus[] = ['inspected_fail', 'revoked'];
+
+/** What moving to `to` asks of the officer. */
+export function stepOf(to: GrowingAreaStatus): Step {
+  const needs = transitionRequirements(to);
+  const fields: StepField[] = [];
+  if (needs.concludedInspection) fields.push('inspectedOn');
+  if (needs.code) fields.push('code');
+  if (needs.decisionNo) fields.push('decisionNo');
+  if (REASON_REQUIRED.includes(to)) fields.push('reason');
+  return { to, fields, inspection: needs.concludedInspection, destructive: DESTRUCTIVE.includes(to) };
+}
+
+/**
+ * The i18n key suffix of a step's button: the verb depends on where the area comes from (back to
+ * draft is "return the dossier" after submission but "not approved" after forwarding; active after
+ * a suspension is "restore").
+ */
+export function verbOf(from: GrowingAreaStatus, to: GrowingAreaStatus): string {
+  if (to === 'draft') return from === 'submitted' ? 'return' : from === 'forwarded' ? 'rejected' : 'reopen';
+  if (to === 'active' && from === 'suspended') return 'restore';
+  return to;
+}
+
+/** Reason constants of checkStepInput, one i18n message each. */
+export const INPUT_REASONS = {
+  REQUIRED: 'required',
+  CODE_SHAPE: CODE_REASONS.SHAPE,
+  CODE_SCHEME: CODE_REASONS.SCHEME,
+  DATE_INVALID: 'date-invalid',
+  DATE_FUTURE: 'date-in-future',
+} as const;
+
+/** A field the officer must fix, with the reason. */
+export type FieldProblem = { field: StepField; reason: (typeof INPUT_REASONS)[keyof typeof INPUT_REASONS]; value: string };
+
+/** What the officer typed, as strings from the form. */
+export type StepValues = Partial<Record<StepField, string>>;
+
+/** The inspection record a pass/fail step writes before the transition. */
+export type InspectionRecord = { inspectedOn: string; checklist: []; conclusion: 'pass' | 'fail'; notes?: string };
+
+/** The verdict on a step's form: the bodies to send, or the fields to fix. */
+export type StepInputCheck =
+  { valid: true; body: TransitionBody; inspection: InspectionRecord | null } | { valid: false; problems: FieldProblem[] };
+
+/** Checks a step's form against what the server will ask (`today` is YYYY-MM-DD in the officer's time zone). */
+export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAreaScheme, today: string): StepInputCheck {
+  const problems: FieldProblem[] = [];
+  const text = (field: StepField) => (values[field] ?? '').trim();
+  for (const field of step.fields) if (!text(field)) problems.push({ field, reason: INPUT_REASONS.REQUIRED, value: '' });
+  let code: string | undefined;
+  if (step.fields.includes('code') && text('code')) {
+    code = normaliseCode(text('code'));
+    const verdict = checkCode(code, scheme);
+    if (!verdict.valid) {
+      const reason = verdict.reason === CODE_REASONS.SCHEME ? INPUT_REASONS.CODE_SCHEME : INPUT_REASONS.CODE_SHAPE;
+      problems.push({ field: 'code', reason, value: code });
+    }
+  }
+  const date = text('inspectedOn');
+  if (step.fields.includes('inspectedOn') && date) {
+    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+    const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
+    if (!parsed || parsed.toISOString().slice(0, 10) !== date)
+      problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_INVALID, value: date });
+    else if (date > today) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_FUTURE, value: date });
+  }
+  if (problems.length) return { valid: false, problems };
+  const note = text('reason');
+  const body: TransitionBody = {
+    to: step.to,
+    ...(step.fields.includes('decisionNo') ? { decisionNo: text('decisionNo') } : {}),
+    ...(code ? { code } : {}),
+    ...(note ? { note } : {}),
+  };
+  const inspection: InspectionRecord | null = step.inspection
+    ? { inspectedOn: date, checklist: [], conclusion: step.inspection, ...(note ? { notes: note } : {}) }
+    : null;
+  return { valid: true, body, inspection };
+}
+
+/** Today's date where the officer is, as YYYY-MM-DD (toISOString alone would give UTC's date before 7 am here). */
+export function localToday(now = new Date()): string {
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+}
