@@ -96,6 +96,11 @@ describe('growing-area lifecycle on the map', () => {
     await openArea(page, area);
 
     expect(await statusShown(page, 'submitted')).toBe('Đã nộp hồ sơ');
+    // The other attributes are labelled with the features API's titles, in Vietnamese.
+    await page.waitForSelector('.feature-card.is-primary dt:text-is("Số hộ")');
+    const labels = await page.locator('.feature-card.is-primary dl > dt').allTextContents();
+    expect(labels).toEqual(expect.arrayContaining(['Loại mã', 'Đơn vị đăng ký', 'Cán bộ kỹ thuật', 'Số vụ/năm']));
+    expect(labels.filter((l) => /^[a-z]+(_[a-z]+)+$/.test(l))).toEqual([]);
     const buttons = await page.locator('.lifecycle-actions button').allTextContents();
     expect(buttons).toEqual(['Bắt đầu kiểm tra', 'Trả hồ sơ']);
     const before = await dbState(area.id);

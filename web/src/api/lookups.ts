@@ -58,3 +58,30 @@ export async function featureProperties(collection: string, id: string | number)
   );
   return feature.properties ?? {};
 }
+
+const titles = new Map<string, Promise<Record<string, string>>>();
+
+/**
+ * The titles the features API gives a collection's properties ("Số hộ / Households"), by property
+ * name, read once per collection from its queryables; empty when they cannot be read.
+ */
+export function propertyTitles(collection: string): Promise<Record<string, string>> {
+  let pending = titles.get(collection);
+  if (!pending) {
+    pending = getJson<{ properties?: Record<string, { title?: unknown }> }>(
+      `/ogc/collections/${encodeURIComponent(collection)}/queryables`,
+      {
+        headers: { Accept: 'application/schema+json' },
+      },
+    ).then(
+      (doc) =>
+        Object.fromEntries(Object.entries(doc.properties ?? {}).flatMap(([k, v]) => (typeof v.title === 'string' ? [[k, v.title]] : []))),
+      () => {
+        titles.delete(collection);
+        return {};
+      },
+    );
+    titles.set(collection, pending);
+  }
+  return pending;
+}

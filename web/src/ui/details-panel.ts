@@ -1,6 +1,6 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { describeError } from '../api/http.ts';
-import { featureProperties, lookupParcel, type ParcelPlanning, type ParcelShare } from '../api/lookups.ts';
+import { featureProperties, lookupParcel, propertyTitles, type ParcelPlanning, type ParcelShare } from '../api/lookups.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-card.ts';
@@ -39,6 +39,8 @@ export class DetailsPanel {
   private codes: LandUseCode[] = [];
   private codesRequested = false;
   private planning = new Map<string, ParcelPlanning | string>();
+  /** The features API's titles of each enriched collection's properties, once read. */
+  private titles = new Map<string, Record<string, string>>();
   private lifecycle: LifecycleCard | undefined;
 
   constructor(
@@ -73,7 +75,8 @@ export class DetailsPanel {
   private async enrich(feature: PickedFeature): Promise<void> {
     if (feature.id === undefined || !ENRICHED.has(feature.group)) return;
     try {
-      const full = await featureProperties(feature.group, feature.id);
+      const [full, titles] = await Promise.all([featureProperties(feature.group, feature.id), propertyTitles(feature.group)]);
+      this.titles.set(feature.group, titles);
       feature.properties = { ...full, ...feature.properties };
       if (this.picked.includes(feature)) this.render();
     } catch {
@@ -103,7 +106,7 @@ export class DetailsPanel {
 
   private card(feature: PickedFeature, primary: boolean): HTMLElement {
     const describe = (code: string) => landUseName(this.codes, code);
-    const rows = rowsOf(feature.group, feature.properties, describe);
+    const rows = rowsOf(feature.group, feature.properties, describe, this.titles.get(feature.group));
     const card = h(
       'article',
       { class: `feature-card${primary ? ' is-primary' : ''}`, 'data-group': feature.group, 'data-id': String(feature.id ?? '') },

@@ -114,8 +114,22 @@ export function titleOf(group: string, p: Record<string, unknown>): string {
   }
 }
 
-/** Label/value rows for a feature: the known fields first, then everything else that is not empty. */
-export function rowsOf(group: string, p: Record<string, unknown>, describeCode?: (code: string) => string): [string, string][] {
+/** A bilingual title "Vietnamese / English" in the language shown (the whole title when it has one language). */
+function titleIn(title: string): string {
+  const [vi, en] = title.split(' / ');
+  return (lang() === 'en' ? en : vi)?.trim() || title;
+}
+
+/**
+ * Label/value rows for a feature: the known fields first, then everything else that is not empty,
+ * labelled by the features API's titles of the collection's properties when given.
+ */
+export function rowsOf(
+  group: string,
+  p: Record<string, unknown>,
+  describeCode?: (code: string) => string,
+  titles: Record<string, string> = {},
+): [string, string][] {
   const rows: [string, string][] = [];
   const used = new Set<string>(['id', 'fid']);
   for (const field of FIELDS[group] ?? []) {
@@ -128,7 +142,7 @@ export function rowsOf(group: string, p: Record<string, unknown>, describeCode?:
   }
   for (const [key, value] of Object.entries(p)) {
     if (used.has(key) || value === undefined || value === null || value === '' || typeof value === 'object') continue;
-    rows.push([key, String(value)]);
+    rows.push([titles[key] ? titleIn(titles[key]) : key, String(value)]);
   }
   return rows;
 }
