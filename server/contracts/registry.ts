@@ -106,6 +106,32 @@ export type AreaPlotParams = Static<typeof AreaPlotParams>;
 /** A file attached to a decision: its name and where it is kept (an upload id or a document reference). */
 export const Attachment = Type.Object({ name: ShortText(200), ref: ShortText(500) }, { additionalProperties: false });
 
+/** The checklist of an inspection: each item checked, with a note. */
+const Checklist = Type.Array(
+  Type.Object(
+    { item: ShortText(200), ok: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+    { additionalProperties: false },
+  ),
+  {
+    maxItems: 100,
+  },
+);
+
+/**
+ * The inspection a move to inspected_pass / inspected_fail records in the same transaction (its
+ * conclusion must be the step's), so a refused move leaves no inspection behind.
+ */
+export const TransitionInspection = Type.Object(
+  {
+    inspectedOn: IsoDate,
+    conclusion: Type.Union([Type.Literal('pass'), Type.Literal('fail')]),
+    checklist: Type.Optional(Checklist),
+    notes: Type.Optional(Type.String({ maxLength: 4000 })),
+  },
+  { additionalProperties: false },
+);
+export type TransitionInspection = Static<typeof TransitionInspection>;
+
 /** Body of POST /api/growing-areas/:id/transitions. */
 export const TransitionBody = Type.Object(
   {
@@ -114,10 +140,35 @@ export const TransitionBody = Type.Object(
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     attachments: Type.Optional(Type.Array(Attachment, { maxItems: 20 })),
+    inspection: Type.Optional(TransitionInspection),
   },
   { additionalProperties: false },
 );
 export type TransitionBody = Static<typeof TransitionBody>;
+
+/**
+ * Stable `reason` codes of the registry's lifecycle refusals besides those of the pure rules
+ * (TRANSITION_REASONS, CODE_REASONS, AREA_RULE_REASONS in server/domain): clients tell refusals
+ * apart by these, never by the English `detail`.
+ */
+export const REGISTRY_REASON = Object.freeze({
+  /** 409: another growing area (another lineage, not superseded) holds the code; `holder`, `holderStatus`. */
+  CODE_TAKEN: 'code-taken',
+  /** 409: the area's status admits no inspection (a draft, a dossier awaiting inspection, a closed code); `growingAreaId`, `growingAreaStatus`, `inspectable`. */
+  INSPECTION_NOT_ALLOWED: 'inspection-not-allowed',
+  /** 409: plots and profile change only in draft; `growingAreaId`, `growingAreaStatus` (as the features API's). */
+  AREA_NOT_DRAFT: 'growing-area-not-draft',
+  /** 422: issuing, approving, suspending and revoking need the decision number. */
+  DECISION_REQUIRED: 'decision-required',
+  /** 422: issuing and approving need the code. */
+  CODE_REQUIRED: 'code-required',
+  /** 422: recording the result needs an inspection concluded that way; `conclusion` needed, `latest` found. */
+  INSPECTION_REQUIRED: 'inspection-required',
+  /** 422: the transition's `inspection` concludes otherwise than the step (a pass recorded as inspected_fail). */
+  INSPECTION_CONCLUSION_MISMATCH: 'inspection-conclusion-mismatch',
+  /** 422: an `inspection` sent with a move that records no inspection result. */
+  INSPECTION_NOT_EXPECTED: 'inspection-not-expected',
+} as const);
 
 /** Body of POST /api/growing-areas/:id/reissue. */
 export const ReissueBody = Type.Object(
@@ -134,15 +185,7 @@ export type ReissueBody = Static<typeof ReissueBody>;
 export const InspectionBody = Type.Object(
   {
     inspectedOn: IsoDate,
-    checklist: Type.Array(
-      Type.Object(
-        { item: ShortText(200), ok: Type.Boolean(), note: Type.Optional(Type.String({ maxLength: 1000 })) },
-        { additionalProperties: false },
-      ),
-      {
-        maxItems: 100,
-      },
-    ),
+    checklist: Checklist,
     conclusion: Type.Optional(Type.Union([Type.Literal('pass'), Type.Literal('fail'), Type.Null()])),
     notes: Type.Optional(Type.String({ maxLength: 4000 })),
   },

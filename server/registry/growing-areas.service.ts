@@ -2,7 +2,14 @@
 // revocation with every transition recorded, re-issues as new versions of the same lineage, and
 // the proposed code. The rules themselves are pure (server/domain); this file applies them to rows.
 import type { Viewer } from '../contracts/viewer.ts';
-import type { GrowingAreaBody, GrowingAreaListQuery, GrowingAreaPatch, ReissueBody, TransitionBody } from '../contracts/registry.ts';
+import {
+  REGISTRY_REASON,
+  type GrowingAreaBody,
+  type GrowingAreaListQuery,
+  type GrowingAreaPatch,
+  type ReissueBody,
+  type TransitionBody,
+} from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { MEMBERSHIP_REASON, type MembershipProblem } from '../contracts/membership.ts';
@@ -22,6 +29,7 @@ import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import { requireCurrentCommune } from './farmers.service.ts';
 import * as SQL from './growing-areas.sql.ts';
+import { recordInspection } from './inspections.service.ts';
 
 /** A growing-area row as the officer's API returns it (snake_case columns of AREA_BY_ID). */
 export type AreaRow = Record<string, unknown> & {
@@ -65,9 +73,8 @@ function requireEditable(area: LockedArea): void {
     throw new AppError(
       'CONFLICT',
       `Growing area ${area.id} is ${area.status}: plots and profile change only in draft (re-issue to change an issued code).`,
-      {
-        status: area.status,
-      },
+      // `status` is what clients have always read; growingAreaId/-Status are the features API's names.
+      { reason: REGISTRY_REASON.AREA_NOT_DRAFT, status: area.status, growingAreaId: area.id, growingAreaStatus: area.status },
     );
   }
 }
@@ -332,8 +339,9 @@ export type TransitionRow = Record<string, unknown> & { id: number; from_status:
 
 /**
  * Moves an area along its lifecycle. Forbidden moves answer 409 with the allowed ones; submission
- * enforces the minimum area; inspection results need a concluded inspection; issuing and approving
- * need the code and the decision number. The transition is recorded in the same transaction.
+ * enforces the minimum area; inspection results need a concluded inspection (sent with the move,
+ * or recorded before); issuing and approving need the code and the decision number. The
+ * transition, and the inspection sent with it, are recorded in the same transaction.
  */
 export async function transition(
   db: Db,
@@ -357,14 +365,14 @@ export async function transition(
     const decisionNo = body.decisionNo?.trim() || null;
     if (needs.decisionNo && !decisionNo) {
       throw new AppError('VALIDATION_FAILED', `Moving to ${check.to} is a decision: give its number (decisionNo).`, {
-        reason: 'decision-required',
+        reason: REGISTRY_REASON.DECISION_REQUIRED,
       });
     }
     let code: string | null = null;
     if (needs.code) {
       if (!body.code)
         throw new AppError('VALIDATION_FAILED', `Moving to ${check.to} sets the code: give it (the proposed code is at …/proposed-code).`, {
-          reason: 'code-required',
+          reason: REGISTRY_REASON.CODE_REQUIRED,
         });
       code = normaliseCode(body.code);
       const verdict = checkCode(code, area.scheme);
@@ -372,7 +380,9 @@ export async function transition(
       const holder = (await tx.query<{ id: number; status: string }>(SQL.CODE_HOLDER, [code, area.lineage_id])).rows[0];
       if (holder)
         throw new AppError('CONFLICT', `Code ${code} is already held by growing area ${holder.id} (${holder.status}).`, {
+          reason: REGISTRY_REASON.CODE_TAKEN,
           holder: holder.id,
+          holderStatus: holder.status,
         });
     }
     if (check.to === 'submitted') {
@@ -381,13 +391,29 @@ export async function transition(
       const verdict = checkMinimumArea(crop, plots);
       if (!verdict.valid) throw new AppError('VALIDATION_FAILED', verdict.message, { reason: verdict.reason });
     }
-    if (needs.concludedInspection) {
+    if (body.inspection) {
+      // The inspection behind the result is written in this transaction: a refusal below or a
+      // failed write of the transition leaves no inspection behind.
+      if (!needs.concludedInspection) {
+        throw new AppError('VALIDATION_FAILED', `Moving to ${check.to} records no inspection result: send the inspection on its own.`, {
+          reason: REGISTRY_REASON.INSPECTION_NOT_EXPECTED,
+        });
+      }
+      if (body.inspection.conclusion !== needs.concludedInspection) {
+        throw new AppError(
+          'VALIDATION_FAILED',
+          `Recording ${check.to} needs an inspection concluded "${needs.concludedInspection}", not "${body.inspection.conclusion}".`,
+          { reason: REGISTRY_REASON.INSPECTION_CONCLUSION_MISMATCH, conclusion: needs.concludedInspection },
+        );
+      }
+      await recordInspection(tx, viewer, area, body.inspection);
+    } else if (needs.concludedInspection) {
       const latest = (await tx.query<{ conclusion: string }>(SQL.LATEST_CONCLUSION, [id])).rows[0];
       if (latest?.conclusion !== needs.concludedInspection) {
         throw new AppError(
           'VALIDATION_FAILED',
           `Recording ${check.to} needs an inspection concluded "${needs.concludedInspection}"; the latest concluded inspection says ${latest ? `"${latest.conclusion}"` : 'nothing yet'}.`,
-          { reason: 'inspection-required' },
+          { reason: REGISTRY_REASON.INSPECTION_REQUIRED, conclusion: needs.concludedInspection, latest: latest?.conclusion ?? null },
         );
       }
     }

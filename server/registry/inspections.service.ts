@@ -2,8 +2,8 @@
 // (inspected_pass needs a "pass"), and geotagged photos stored as files with their metadata.
 import fs from 'node:fs/promises';
 import type { Viewer } from '../contracts/viewer.ts';
-import type { InspectionBody, PhotoQuery } from '../contracts/registry.ts';
-import type { Db } from '../db/index.ts';
+import { REGISTRY_REASON, type InspectionBody, type PhotoQuery } from '../contracts/registry.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
@@ -14,9 +14,38 @@ import { checkPhoto, resolveStored, storePhoto } from './photos.ts';
 
 // An inspection happens during the application (under_inspection) or as supervision of a code in
 // force; a draft or a closed code has nothing to inspect.
-const INSPECTABLE = ['under_inspection', 'issued', 'forwarded', 'approved', 'active', 'suspended'];
+const INSPECTABLE: readonly string[] = ['under_inspection', 'issued', 'forwarded', 'approved', 'active', 'suspended'];
 
 type InspectionRow = Record<string, unknown> & { id: number; commune_code?: string };
+
+/**
+ * Writes an inspection of a locked area in the caller's transaction (the inspections endpoint, and
+ * a transition to inspected_pass / inspected_fail that records its inspection with it); 409
+ * `inspection-not-allowed` if the area's status admits none.
+ */
+export async function recordInspection(
+  tx: Queryable,
+  viewer: Viewer,
+  area: { id: number; status: string },
+  body: Pick<InspectionBody, 'inspectedOn' | 'conclusion' | 'notes'> & { checklist?: InspectionBody['checklist'] },
+): Promise<number> {
+  if (!INSPECTABLE.includes(area.status)) {
+    throw new AppError(
+      'CONFLICT',
+      `Growing area ${area.id} is ${area.status}; inspections are recorded under inspection or while a code is in force.`,
+      { reason: REGISTRY_REASON.INSPECTION_NOT_ALLOWED, growingAreaId: area.id, growingAreaStatus: area.status, inspectable: INSPECTABLE },
+    );
+  }
+  const { rows } = await tx.query<{ id: number }>(SQL.INSERT_INSPECTION, [
+    area.id,
+    viewer.userId,
+    body.inspectedOn,
+    JSON.stringify(body.checklist ?? []),
+    body.conclusion ?? null,
+    body.notes ?? null,
+  ]);
+  return rows[0]!.id;
+}
 
 /** Records an inspection of an area by the signed-in officer. */
 export async function createInspection(db: Db, viewer: Viewer, areaId: number, body: InspectionBody): Promise<InspectionRow> {
@@ -25,21 +54,7 @@ export async function createInspection(db: Db, viewer: Viewer, areaId: number, b
     const area = (await tx.query<{ status: string; commune_code: string }>(AREAS.LOCK_AREA, [areaId])).rows[0];
     if (!area) throw new AppError('NOT_FOUND', `No growing area ${areaId}.`);
     requireCommune(viewer, area.commune_code);
-    if (!INSPECTABLE.includes(area.status)) {
-      throw new AppError(
-        'CONFLICT',
-        `Growing area ${areaId} is ${area.status}; inspections are recorded under inspection or while a code is in force.`,
-      );
-    }
-    const { rows } = await tx.query<{ id: number }>(SQL.INSERT_INSPECTION, [
-      areaId,
-      viewer.userId,
-      body.inspectedOn,
-      JSON.stringify(body.checklist),
-      body.conclusion ?? null,
-      body.notes ?? null,
-    ]);
-    return rows[0]!.id;
+    return recordInspection(tx, viewer, { id: areaId, status: area.status }, body);
   });
   return getInspection(db, viewer, id);
 }

@@ -15,12 +15,13 @@
 //   PATCH  /api/growing-areas/:id                   edit a draft
 //   POST   /api/growing-areas/:id/plots             add plots {plotIds} to a draft
 //   DELETE /api/growing-areas/:id/plots/:plotId     remove a plot from a draft
-//   POST   /api/growing-areas/:id/transitions       {to, decisionNo?, code?, note?, attachments?}; 409 lists allowed
+//   POST   /api/growing-areas/:id/transitions       {to, decisionNo?, code?, note?, attachments?, inspection?}; 409 lists allowed
+//                                                   (inspection {inspectedOn, conclusion, checklist?, notes?}: written with a pass/fail)
 //   GET    /api/growing-areas/:id/history           every transition of every version of the lineage
 //   POST   /api/growing-areas/:id/reissue           new draft version, old one superseded
 //   GET    /api/growing-areas/:id/proposed-code     next code for the province's pattern (editable)
 //   GET    /api/growing-areas/:id/inspections       inspections with photos
-//   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}
+//   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}; 409 inspection-not-allowed
 //   GET    /api/growing-areas/:id/profile.geojson | profile.csv | profile.html   exports
 //   GET    /api/growing-areas/:id/eudr.geojson?points   EUDR geolocation file of the area's plots
 //   GET    /api/inspections/:id                     one inspection

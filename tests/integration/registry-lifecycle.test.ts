@@ -87,6 +87,14 @@ async function inspect(id: number, conclusion: 'pass' | 'fail'): Promise<void> {
   expect(res.statusCode, res.body).toBe(201);
 }
 
+async function inspectionsOf(id: number): Promise<Record<string, unknown>[]> {
+  const { rows } = await db.query(
+    'SELECT inspected_on, conclusion, notes, checklist, inspector_id FROM inspections WHERE growing_area_id = $1 ORDER BY id',
+    [id],
+  );
+  return rows;
+}
+
 async function move(id: number, to: GrowingAreaStatus, scheme: GrowingAreaScheme) {
   if (to === 'inspected_pass') await inspect(id, 'pass');
   if (to === 'inspected_fail') await inspect(id, 'fail');
@@ -169,7 +177,13 @@ describe('growing-area lifecycle over the API', () => {
           });
           expect(res.statusCode, `${from} → ${to}`).toBe(409);
           expect(res.headers['content-type']).toContain('application/problem+json');
-          expect(res.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', from, to, allowed });
+          expect(res.json()).toMatchObject({
+            code: 'TRANSITION_FORBIDDEN',
+            reason: to === from ? 'same-status' : 'forbidden',
+            from,
+            to,
+            allowed,
+          });
         }
         const before = (await history(id)).length;
         for (const [i, to] of allowed.entries()) {
@@ -255,7 +269,154 @@ describe('growing-area lifecycle over the API', () => {
       payload: { to: 'issued', code: taken, decisionNo: '2' },
     });
     expect(dup.statusCode).toBe(409);
+    expect(dup.headers['content-type']).toContain('application/problem+json');
+    expect(dup.json()).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'code-taken',
+      holder: other,
+      holderStatus: 'issued',
+      detail: `Code ${taken} is already held by growing area ${other} (issued).`,
+    });
     expect((await history(id)).at(-1)?.to_status).toBe('inspected_pass');
+  });
+
+  it('names the other refusals of a step by a reason too', async () => {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const unknown = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: { to: 'approvedd' },
+    });
+    expect(unknown.statusCode).toBe(409);
+    expect(unknown.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'unknown-status', to: 'approvedd' });
+    const notDraft = await app.inject({ method: 'PATCH', url: `/api/growing-areas/${id}`, headers: officer, payload: { name: 'Đổi tên' } });
+    expect(notDraft.statusCode).toBe(409);
+    expect(notDraft.json()).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'growing-area-not-draft',
+      growingAreaId: id,
+      growingAreaStatus: 'under_inspection',
+    });
+    const noCode = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${await areaIn('inspected_pass', 'domestic-3156')}/transitions`,
+      headers: officer,
+      payload: { to: 'issued', decisionNo: '3' },
+    });
+    expect(noCode.statusCode).toBe(422);
+    expect(noCode.json().reason).toBe('code-required');
+  });
+
+  it('refuses an inspection of an area that takes none with the reason and the status, and writes nothing', async () => {
+    for (const status of ['draft', 'submitted', 'inspected_pass'] as const) {
+      const id = await areaIn(status, 'domestic-3156');
+      const before = (await inspectionsOf(id)).length;
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/inspections`,
+        headers: officer,
+        payload: { inspectedOn: '2026-02-01', checklist: [], conclusion: 'pass' },
+      });
+      expect(res.statusCode, status).toBe(409);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      const body = res.json();
+      expect(body).toMatchObject({
+        code: 'CONFLICT',
+        status: 409,
+        reason: 'inspection-not-allowed',
+        growingAreaId: id,
+        growingAreaStatus: status,
+        detail: `Growing area ${id} is ${status}; inspections are recorded under inspection or while a code is in force.`,
+      });
+      expect(body.inspectable).toContain('under_inspection');
+      expect(body.inspectable).not.toContain(status);
+      expect(await inspectionsOf(id)).toHaveLength(before);
+    }
+  });
+
+  it('records the inspection sent with a pass/fail in the same transaction as the move', async () => {
+    for (const [to, conclusion] of [
+      ['inspected_pass', 'pass'],
+      ['inspected_fail', 'fail'],
+    ] as const) {
+      const id = await areaIn('under_inspection', 'domestic-3156');
+      const res = await app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/transitions`,
+        headers: officer,
+        payload: { to, note: 'Kết quả kiểm tra', inspection: { inspectedOn: '2026-02-03', conclusion, notes: 'Đủ hồ sơ' } },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().area.status).toBe(to);
+      const rows = await inspectionsOf(id);
+      expect(rows).toEqual([{ inspected_on: '2026-02-03', conclusion, notes: 'Đủ hồ sơ', checklist: [], inspector_id: fx.users.officer }]);
+      expect((await history(id)).at(-1)).toMatchObject({ from_status: 'under_inspection', to_status: to, note: 'Kết quả kiểm tra' });
+    }
+  });
+
+  it('writes no inspection when the move it came with is refused', async () => {
+    // A stale card: the area has already moved on (409), or was never under inspection.
+    const passed = await areaIn('under_inspection', 'domestic-3156');
+    const first = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${passed}/transitions`,
+      headers: officer,
+      payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-03', conclusion: 'pass' } },
+    });
+    expect(first.statusCode, first.body).toBe(201);
+    const again = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${passed}/transitions`,
+      headers: officer,
+      payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-04', conclusion: 'pass' } },
+    });
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ reason: 'same-status' });
+    expect(await inspectionsOf(passed)).toHaveLength(1);
+
+    const submitted = await areaIn('submitted', 'domestic-3156');
+    const early = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${submitted}/transitions`,
+      headers: officer,
+      payload: { to: 'inspected_fail', inspection: { inspectedOn: '2026-02-03', conclusion: 'fail' } },
+    });
+    expect(early.statusCode).toBe(409);
+    expect(early.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'forbidden', allowed: ['under_inspection', 'draft'] });
+    expect(await inspectionsOf(submitted)).toHaveLength(0);
+
+    // The inspection must conclude as the step says, and only a pass/fail takes one.
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const mismatch = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/transitions`,
+      headers: officer,
+      payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-03', conclusion: 'fail' } },
+    });
+    expect(mismatch.statusCode).toBe(422);
+    expect(mismatch.json()).toMatchObject({ reason: 'inspection-conclusion-mismatch', conclusion: 'pass' });
+    const unexpected = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${submitted}/transitions`,
+      headers: officer,
+      payload: { to: 'under_inspection', inspection: { inspectedOn: '2026-02-03', conclusion: 'pass' } },
+    });
+    expect(unexpected.statusCode).toBe(422);
+    expect(unexpected.json().reason).toBe('inspection-not-expected');
+    expect(await inspectionsOf(submitted)).toHaveLength(0);
+    expect((await history(submitted)).at(-1)?.to_status).toBe('submitted');
+    for (const inspection of [{ inspectedOn: '2026-02-03' }, { inspectedOn: 'hôm qua', conclusion: 'pass' }, { conclusion: 'pass' }]) {
+      const bad = await app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/transitions`,
+        headers: officer,
+        payload: { to: 'inspected_pass', inspection },
+      });
+      expect(bad.statusCode, JSON.stringify(inspection)).toBe(400);
+    }
+    expect(await inspectionsOf(id)).toHaveLength(0);
+    expect((await history(id)).at(-1)?.to_status).toBe('under_inspection');
   });
 
   it('needs an inspection concluded the same way before recording the result', async () => {
@@ -267,7 +428,7 @@ describe('growing-area lifecycle over the API', () => {
       payload: { to: 'inspected_pass' },
     });
     expect(res.statusCode).toBe(422);
-    expect(res.json().reason).toBe('inspection-required');
+    expect(res.json()).toMatchObject({ reason: 'inspection-required', conclusion: 'pass', latest: null });
   });
 
   it('re-issues an active code as a new draft version of the same lineage and supersedes the old one', async () => {
@@ -309,7 +470,7 @@ describe('growing-area lifecycle over the API', () => {
     const draft = await createDraft('domestic-3156');
     const refused = await app.inject({ method: 'POST', url: `/api/growing-areas/${draft}/reissue`, headers: officer, payload: {} });
     expect(refused.statusCode).toBe(409);
-    expect(refused.json().code).toBe('TRANSITION_FORBIDDEN');
+    expect(refused.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'forbidden', from: 'draft', to: 'superseded' });
   });
 });
 

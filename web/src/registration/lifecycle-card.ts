@@ -1,3 +1,4 @@
+import type { TransitionBody } from '../../../server/contracts/registry.ts';
 import type { GrowingAreaScheme, GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
@@ -147,7 +148,7 @@ export class LifecycleCard {
   private choose(area: LifecycleArea, step: Step): void {
     this.message = undefined;
     if (step.fields.length === 0 && !step.destructive) {
-      void this.run(area, step, { to: step.to }, null);
+      void this.run(area, step, { to: step.to });
       return;
     }
     const inputs = new Map<StepField, HTMLInputElement>();
@@ -252,8 +253,8 @@ export class LifecycleCard {
     }
     open.problems = [];
     this.render();
-    if (open.step.destructive) this.confirm(area, open.step, () => void this.run(area, open.step, verdict.body, verdict.inspection));
-    else void this.run(area, open.step, verdict.body, verdict.inspection);
+    if (open.step.destructive) this.confirm(area, open.step, () => void this.run(area, open.step, verdict.body));
+    else void this.run(area, open.step, verdict.body);
   }
 
   /** The second question before a step that closes a door; Enter on the open dialog must not take it. */
@@ -299,13 +300,8 @@ export class LifecycleCard {
     cancel.focus();
   }
 
-  /** Writes the inspection a pass/fail needs, then the transition; a refusal leaves the form open with what was typed. */
-  private async run(
-    area: LifecycleArea,
-    step: Step,
-    body: { to: string; code?: string },
-    inspection: Record<string, unknown> | null,
-  ): Promise<void> {
+  /** Sends the transition (a pass/fail carries its inspection: both are written or neither); a refusal leaves the form open with what was typed. */
+  private async run(area: LifecycleArea, step: Step, body: TransitionBody): Promise<void> {
     this.busy = true;
     this.message = undefined;
     this.render();
@@ -318,10 +314,7 @@ export class LifecycleCard {
           ? undefined
           : { code: area.crop, name_vi: area.crop_name_vi ?? area.crop, crop_type: area.crop_type, min_area_m2: area.min_area_m2 },
     };
-    let phase: 'inspection' | 'transition' = 'inspection';
     try {
-      if (inspection) await sendJson(`/api/growing-areas/${area.id}/inspections`, 'POST', inspection);
-      phase = 'transition';
       const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body);
       const answer = (await response.json()) as { area?: { status?: GrowingAreaStatus } };
       this.open = undefined;
@@ -329,7 +322,7 @@ export class LifecycleCard {
       await this.reload();
       void this.events.refreshTiles().catch(() => undefined);
     } catch (error) {
-      this.message = transitionRefusalText(error, { ...context, inspection: phase === 'inspection' });
+      this.message = transitionRefusalText(error, context);
       // A stale card (someone else moved the area) shows the area as it is now, with the right buttons.
       if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
         this.open = undefined;

@@ -1,13 +1,14 @@
 // The registry's refusals of a lifecycle step, and the form's own objections, in the officer's
-// language. The server's detail is English; its reason codes and fields (from, to, allowed, holder)
-// are what these sentences are built from.
+// language. The server's detail is English; its reason codes (server/registry/README.md) and their
+// fields (from, to, allowed, holder) are what these sentences are built from.
+import { REGISTRY_REASON } from '../../../server/contracts/registry.ts';
 import {
   STATUS_LABELS,
   SCHEME_LABELS,
   isGrowingAreaStatus,
   type GrowingAreaScheme,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import { AREA_RULE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { AREA_RULE_REASONS, CODE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, HttpError } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -25,10 +26,9 @@ export function schemeLabel(scheme: GrowingAreaScheme): string {
 
 /**
  * What the refusal text may name: the area's crop rule and total for a minimum-area refusal, the
- * code typed, the conclusion the step needed, and whether the refused request was the inspection
- * record written before a pass/fail step (its 409 carries no fields).
+ * code typed and the conclusion the step needed.
  */
-export type RefusalContext = { crop?: CropRule; areaM2?: number; code?: string; conclusion?: 'pass' | 'fail'; inspection?: boolean };
+export type RefusalContext = { crop?: CropRule; areaM2?: number; code?: string; conclusion?: 'pass' | 'fail' };
 
 /** The sentence for one field the form objects to. */
 export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaScheme): string {
@@ -37,9 +37,9 @@ export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaSchem
 }
 
 /**
- * The server's refusal of a transition in words: 409 with the allowed statuses (stale state or a
- * forbidden move), 409 for a code another area holds, 422 with the rule's reason, 403/401, 404,
- * offline; otherwise the server's own detail.
+ * The server's refusal of a transition in words, by its reason: 409 with the allowed statuses
+ * (stale state or a forbidden move), 409 for a code another area holds or an area that takes no
+ * inspection, 422 with the rule's reason, 403/401, 404, offline; otherwise the server's own detail.
  */
 export function transitionRefusalText(error: unknown, context: RefusalContext = {}): string {
   return t('lifecycleFailed', { detail: refusalDetail(error, context) });
@@ -62,20 +62,18 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
       allowed: allowed.length ? allowed.map((s) => `“${s}”`).join(', ') : t('lifecycleNoneAllowed'),
     });
   }
-  if (error.status === 409 && problem.holder !== undefined) {
-    return t('lifecycleCodeTaken', { code: context.code ?? '', holder: String(problem.holder) });
+  if (reason === REGISTRY_REASON.CODE_TAKEN) {
+    return t('lifecycleCodeTaken', { code: context.code ?? '', holder: String(problem.holder ?? '') });
   }
-  if (error.status === 409 && context.inspection) return t('lifecycleNotInspectable');
-  if (reason === 'decision-required') return t('lifecycleInput_required_decisionNo');
-  if (reason === 'code-required') return t('lifecycleInput_required_code');
-  if (reason === 'code-shape' || reason === 'code-scheme-pattern' || reason === 'code-empty') {
-    return t(reason === 'code-empty' ? 'lifecycleInput_required_code' : (`lifecycleInput_${reason}` as MessageKey), {
-      value: context.code ?? '',
-      scheme: '',
-    });
+  if (reason === REGISTRY_REASON.INSPECTION_NOT_ALLOWED) return t('lifecycleNotInspectable');
+  if (reason === REGISTRY_REASON.DECISION_REQUIRED) return t('lifecycleInput_required_decisionNo');
+  if (reason === REGISTRY_REASON.CODE_REQUIRED || reason === CODE_REASONS.EMPTY) return t('lifecycleInput_required_code');
+  if (reason === CODE_REASONS.SHAPE || reason === CODE_REASONS.SCHEME) {
+    return t(`lifecycleInput_${reason}`, { value: context.code ?? '', scheme: '' });
   }
-  if (reason === 'inspection-required') {
-    return t('lifecycleInspectionRequired', { conclusion: t(`lifecycleConclusion_${context.conclusion ?? 'pass'}` as MessageKey) });
+  if (reason === REGISTRY_REASON.INSPECTION_REQUIRED || reason === REGISTRY_REASON.INSPECTION_CONCLUSION_MISMATCH) {
+    const conclusion = problem.conclusion === 'fail' || problem.conclusion === 'pass' ? problem.conclusion : (context.conclusion ?? 'pass');
+    return t('lifecycleInspectionRequired', { conclusion: t(`lifecycleConclusion_${conclusion}`) });
   }
   if (reason === AREA_RULE_REASONS.NO_PLOTS) return t('areaReason_no_plots');
   if (reason === AREA_RULE_REASONS.TOO_SMALL && context.crop && context.areaM2 !== undefined) {

@@ -51,11 +51,10 @@ describe('lifecycle steps', () => {
     expect(checkStepInput(step, { code: ' vn 82 29869 07 26 ', decisionNo: ' 45/QĐ-SNN ' }, 'domestic-3156', '2026-03-01')).toEqual({
       valid: true,
       body: { to: 'issued', code: 'VN-82-29869-07-26', decisionNo: '45/QĐ-SNN' },
-      inspection: null,
     });
   });
 
-  it('a pass/fail step records an inspection dated no later than today', () => {
+  it('a pass/fail step sends its inspection, dated no later than today, inside the transition', () => {
     const fail = stepOf('inspected_fail');
     expect(checkStepInput(fail, { inspectedOn: '2026-03-02', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toMatchObject({
       problems: [{ field: 'inspectedOn', reason: 'date-in-future' }],
@@ -65,8 +64,15 @@ describe('lifecycle steps', () => {
     });
     expect(checkStepInput(fail, { inspectedOn: '2026-03-01', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toEqual({
       valid: true,
-      body: { to: 'inspected_fail', note: 'Thiếu nhật ký' },
-      inspection: { inspectedOn: '2026-03-01', checklist: [], conclusion: 'fail', notes: 'Thiếu nhật ký' },
+      body: {
+        to: 'inspected_fail',
+        note: 'Thiếu nhật ký',
+        inspection: { inspectedOn: '2026-03-01', conclusion: 'fail', notes: 'Thiếu nhật ký' },
+      },
+    });
+    expect(checkStepInput(stepOf('inspected_pass'), { inspectedOn: '2026-03-01' }, 'domestic-3156', '2026-03-01')).toEqual({
+      valid: true,
+      body: { to: 'inspected_pass', inspection: { inspectedOn: '2026-03-01', conclusion: 'pass' } },
     });
   });
 
@@ -99,17 +105,59 @@ describe('refusals in words', () => {
   });
 
   it('a code held by another area, a missing inspection and a small area are explained', () => {
-    const taken = new HttpError(409, 'Code X is already held by growing area 5 (issued).', { code: 'CONFLICT', holder: 5 }, undefined);
+    const taken = new HttpError(
+      409,
+      'Code X is already held by growing area 5 (issued).',
+      { code: 'CONFLICT', reason: 'code-taken', holder: 5, holderStatus: 'issued' },
+      undefined,
+    );
     expect(transitionRefusalText(taken, { code: 'VN-82-29869-01-26' })).toBe(
       'Không chuyển trạng thái được: mã VN-82-29869-01-26 đang thuộc vùng trồng #5: nhập mã khác.',
     );
-    const noInspection = new HttpError(422, 'Recording …', { code: 'VALIDATION_FAILED', reason: 'inspection-required' }, undefined);
-    expect(transitionRefusalText(noInspection, { conclusion: 'fail' })).toContain('kết luận “Không đạt”');
+    const noInspection = new HttpError(
+      422,
+      'Recording …',
+      { code: 'VALIDATION_FAILED', reason: 'inspection-required', conclusion: 'fail', latest: null },
+      undefined,
+    );
+    expect(transitionRefusalText(noInspection)).toContain('kết luận “Không đạt”');
     const small = new HttpError(422, 'needs at least 1 ha', { code: 'VALIDATION_FAILED', reason: 'below-minimum-area' }, undefined);
     const crop = { code: 'mango', name_vi: 'Xoài', crop_type: 'perennial' as const, min_area_m2: 10_000 };
     expect(transitionRefusalText(small, { crop, areaM2: 9000 })).toBe(
       'Không chuyển trạng thái được: Tổng diện tích 0,90 ha, chưa đạt tối thiểu 1,0 ha cho cây lâu năm.',
     );
     expect(transitionRefusalText(new HttpError(403, 'no', undefined, undefined))).toContain('không phụ trách');
+  });
+
+  it('tells 409s apart by their reason, not by which fields happen to be there', () => {
+    const notInspectable = new HttpError(
+      409,
+      'Growing area 7 is draft; inspections are recorded under inspection or while a code is in force.',
+      {
+        code: 'CONFLICT',
+        reason: 'inspection-not-allowed',
+        growingAreaId: 7,
+        growingAreaStatus: 'draft',
+        inspectable: ['under_inspection'],
+      },
+      undefined,
+    );
+    expect(transitionRefusalText(notInspectable)).toBe(
+      'Không chuyển trạng thái được: vùng trồng không ở trạng thái được ghi biên bản kiểm tra.',
+    );
+    startLang('en');
+    expect(transitionRefusalText(notInspectable)).toContain('not in a status where an inspection can be recorded');
+    // A conflict of another kind is not mistaken for a taken code: the server's words are shown.
+    const other = new HttpError(
+      409,
+      'Growing area 7 is submitted: plots and profile change only in draft.',
+      {
+        code: 'CONFLICT',
+        reason: 'growing-area-not-draft',
+        holder: 5,
+      },
+      undefined,
+    );
+    expect(transitionRefusalText(other, { code: 'VN-82-29869-01-26' })).not.toContain('#5');
   });
 });

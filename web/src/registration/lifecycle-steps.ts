@@ -1,7 +1,7 @@
 // What each step of the growing-area lifecycle asks of the officer in the browser, and the check
 // of what they typed, as pure functions: the card (lifecycle-card.ts) only draws and sends. The
 // server's rules (server/domain) stay the authority; these checks catch typing before a round trip.
-import type { TransitionBody } from '../../../server/contracts/registry.ts';
+import type { TransitionBody, TransitionInspection } from '../../../server/contracts/registry.ts';
 import { transitionRequirements, type GrowingAreaScheme, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
 
@@ -12,7 +12,7 @@ export type StepField = 'decisionNo' | 'code' | 'reason' | 'inspectedOn';
 export type Step = {
   to: GrowingAreaStatus;
   fields: StepField[];
-  /** Recording the inspection result needs an inspection with this conclusion (the server checks the latest one). */
+  /** Recording the inspection result needs an inspection with this conclusion (sent with the transition). */
   inspection: 'pass' | 'fail' | null;
   /** Steps that close a door (a failed inspection, a revoked code) are confirmed with the focus on Cancel. */
   destructive: boolean;
@@ -60,12 +60,8 @@ export type FieldProblem = { field: StepField; reason: (typeof INPUT_REASONS)[ke
 /** What the officer typed, as strings from the form. */
 export type StepValues = Partial<Record<StepField, string>>;
 
-/** The inspection record a pass/fail step writes before the transition. */
-export type InspectionRecord = { inspectedOn: string; checklist: []; conclusion: 'pass' | 'fail'; notes?: string };
-
-/** The verdict on a step's form: the bodies to send, or the fields to fix. */
-export type StepInputCheck =
-  { valid: true; body: TransitionBody; inspection: InspectionRecord | null } | { valid: false; problems: FieldProblem[] };
+/** The verdict on a step's form: the transition to send (with the inspection a pass/fail records), or the fields to fix. */
+export type StepInputCheck = { valid: true; body: TransitionBody } | { valid: false; problems: FieldProblem[] };
 
 /** Checks a step's form against what the server will ask (`today` is YYYY-MM-DD in the officer's time zone). */
 export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAreaScheme, today: string): StepInputCheck {
@@ -91,16 +87,18 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
   }
   if (problems.length) return { valid: false, problems };
   const note = text('reason');
+  // The inspection goes in the transition itself: the server writes both or neither.
+  const inspection: TransitionInspection | null = step.inspection
+    ? { inspectedOn: date, conclusion: step.inspection, ...(note ? { notes: note } : {}) }
+    : null;
   const body: TransitionBody = {
     to: step.to,
     ...(step.fields.includes('decisionNo') ? { decisionNo: text('decisionNo') } : {}),
     ...(code ? { code } : {}),
     ...(note ? { note } : {}),
+    ...(inspection ? { inspection } : {}),
   };
-  const inspection: InspectionRecord | null = step.inspection
-    ? { inspectedOn: date, checklist: [], conclusion: step.inspection, ...(note ? { notes: note } : {}) }
-    : null;
-  return { valid: true, body, inspection };
+  return { valid: true, body };
 }
 
 /** Today's date where the officer is, as YYYY-MM-DD (toISOString alone would give UTC's date before 7 am here). */
