@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { SCHEME_LABELS, type GrowingAreaScheme } from '../../server/domain/growing-area-lifecycle.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
 
 const e2e = useServerAndBrowser();
@@ -101,6 +102,24 @@ describe('growing-area lifecycle on the map', () => {
     const labels = await page.locator('.feature-card.is-primary dl > dt').allTextContents();
     expect(labels).toEqual(expect.arrayContaining(['Loại mã', 'Đơn vị đăng ký', 'Cán bộ kỹ thuật', 'Số vụ/năm']));
     expect(labels.filter((l) => /^[a-z]+(_[a-z]+)+$/.test(l))).toEqual([]);
+    // …and their values read in Vietnamese: crop and scheme by name, the registrant kind, the decimal comma, the area as the lifecycle card gives it.
+    const facts = (
+      await e2e.server.db.query<{ crop: string; scheme: GrowingAreaScheme; kind: string; yield: number }>(
+        `SELECT c.name_vi crop, g.scheme, g.registrant_kind kind, g.expected_yield_tonnes yield FROM growing_areas g JOIN crops c ON c.code = g.crop WHERE g.id = $1`,
+        [area.id],
+      )
+    ).rows[0]!;
+    await page.waitForSelector(`.feature-card.is-primary > dl > dd:text-is("${facts.crop}")`);
+    const valuesOf = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluateAll((dts) => Object.fromEntries(dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])));
+    const values = await valuesOf('.feature-card.is-primary > dl > dt');
+    expect(values['Cây trồng']).toBe(facts.crop);
+    expect(values['Loại mã']).toBe(SCHEME_LABELS[facts.scheme].vi);
+    expect(values['Loại đơn vị đăng ký']).toBe({ person: 'Cá nhân', cooperative: 'Hợp tác xã', company: 'Doanh nghiệp' }[facts.kind]);
+    expect(values['Sản lượng dự kiến (tấn)']).toBe(String(Number(facts.yield)).replace('.', ','));
+    expect(values['Diện tích']).toContain((await valuesOf('#lifecycle dl > dt'))['Diện tích']);
     const buttons = await page.locator('.lifecycle-actions button').allTextContents();
     expect(buttons).toEqual(['Bắt đầu kiểm tra', 'Trả hồ sơ']);
     const before = await dbState(area.id);

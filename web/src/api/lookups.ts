@@ -59,29 +59,40 @@ export async function featureProperties(collection: string, id: string | number)
   return feature.properties ?? {};
 }
 
-const titles = new Map<string, Promise<Record<string, string>>>();
+/** What the features API's queryables say of one property: its title ("Số hộ / Households") and JSON Schema type. */
+export type PropertySchema = { title?: string; type?: string; format?: string; enum?: readonly unknown[] };
+
+const schemas = new Map<string, Promise<Record<string, PropertySchema>>>();
+
+/** Keeps the parts of a queryables entry the card reads, each only when it has the expected type. */
+function schemaOf(raw: unknown): PropertySchema {
+  const v = (raw ?? {}) as Record<string, unknown>;
+  const out: PropertySchema = {};
+  if (typeof v.title === 'string') out.title = v.title;
+  if (typeof v.type === 'string') out.type = v.type;
+  if (typeof v.format === 'string') out.format = v.format;
+  if (Array.isArray(v.enum)) out.enum = v.enum;
+  return out;
+}
 
 /**
- * The titles the features API gives a collection's properties ("Số hộ / Households"), by property
- * name, read once per collection from its queryables; empty when they cannot be read.
+ * The features API's description of a collection's properties (title, type, date format, enum), by
+ * property name, read once per collection from its queryables; empty when they cannot be read.
  */
-export function propertyTitles(collection: string): Promise<Record<string, string>> {
-  let pending = titles.get(collection);
+export function propertySchemas(collection: string): Promise<Record<string, PropertySchema>> {
+  let pending = schemas.get(collection);
   if (!pending) {
-    pending = getJson<{ properties?: Record<string, { title?: unknown }> }>(
-      `/ogc/collections/${encodeURIComponent(collection)}/queryables`,
-      {
-        headers: { Accept: 'application/schema+json' },
-      },
-    ).then(
-      (doc) =>
-        Object.fromEntries(Object.entries(doc.properties ?? {}).flatMap(([k, v]) => (typeof v.title === 'string' ? [[k, v.title]] : []))),
+    pending = getJson<{ properties?: Record<string, unknown> }>(`/ogc/collections/${encodeURIComponent(collection)}/queryables`, {
+      headers: { Accept: 'application/schema+json' },
+    }).then(
+      (doc) => Object.fromEntries(Object.entries(doc.properties ?? {}).map(([k, v]) => [k, schemaOf(v)])),
       () => {
-        titles.delete(collection);
+        // A failed read is tried again by the next card of this collection.
+        schemas.delete(collection);
         return {};
       },
     );
-    titles.set(collection, pending);
+    schemas.set(collection, pending);
   }
   return pending;
 }

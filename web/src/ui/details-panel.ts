@@ -1,8 +1,16 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { describeError } from '../api/http.ts';
-import { featureProperties, lookupParcel, propertyTitles, type ParcelPlanning, type ParcelShare } from '../api/lookups.ts';
+import {
+  featureProperties,
+  lookupParcel,
+  propertySchemas,
+  type ParcelPlanning,
+  type ParcelShare,
+  type PropertySchema,
+} from '../api/lookups.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
+import { loadCrops, type Crop } from '../registration/crops.ts';
 import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-card.ts';
 import { clear, h } from './dom.ts';
 import { rowsOf, titleOf } from './feature-format.ts';
@@ -39,8 +47,10 @@ export class DetailsPanel {
   private codes: LandUseCode[] = [];
   private codesRequested = false;
   private planning = new Map<string, ParcelPlanning | string>();
-  /** The features API's titles of each enriched collection's properties, once read. */
-  private titles = new Map<string, Record<string, string>>();
+  /** The features API's description (titles, types) of each enriched collection's properties, once read. */
+  private schemas = new Map<string, Record<string, PropertySchema>>();
+  private crops: readonly Crop[] | undefined;
+  private cropsRequested = false;
   private lifecycle: LifecycleCard | undefined;
 
   constructor(
@@ -62,6 +72,16 @@ export class DetailsPanel {
         })
         .catch(() => (this.codesRequested = false));
     }
+    if (!this.cropsRequested) {
+      // Crops read by name once the catalogue is here; until then (or if it fails) by their code.
+      this.cropsRequested = true;
+      loadCrops()
+        .then((crops) => {
+          this.crops = crops;
+          this.render();
+        })
+        .catch(() => (this.cropsRequested = false));
+    }
     this.picked = features;
     // A new click reads the registry again: the area may have moved since the card was made.
     this.lifecycle = undefined;
@@ -75,8 +95,8 @@ export class DetailsPanel {
   private async enrich(feature: PickedFeature): Promise<void> {
     if (feature.id === undefined || !ENRICHED.has(feature.group)) return;
     try {
-      const [full, titles] = await Promise.all([featureProperties(feature.group, feature.id), propertyTitles(feature.group)]);
-      this.titles.set(feature.group, titles);
+      const [full, schema] = await Promise.all([featureProperties(feature.group, feature.id), propertySchemas(feature.group)]);
+      this.schemas.set(feature.group, schema);
       feature.properties = { ...full, ...feature.properties };
       if (this.picked.includes(feature)) this.render();
     } catch {
@@ -106,7 +126,11 @@ export class DetailsPanel {
 
   private card(feature: PickedFeature, primary: boolean): HTMLElement {
     const describe = (code: string) => landUseName(this.codes, code);
-    const rows = rowsOf(feature.group, feature.properties, describe, this.titles.get(feature.group));
+    const rows = rowsOf(feature.group, feature.properties, {
+      describeCode: describe,
+      schema: this.schemas.get(feature.group),
+      crops: this.crops,
+    });
     const card = h(
       'article',
       { class: `feature-card${primary ? ' is-primary' : ''}`, 'data-group': feature.group, 'data-id': String(feature.id ?? '') },

@@ -1,8 +1,24 @@
+import { SCHEME_LABELS, STATUS_LABELS } from '../../../server/domain/growing-area-lifecycle.ts';
+import type { PropertySchema } from '../api/lookups.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
-import type { MessageKey } from '../i18n/vi.ts';
+import { vi, type MessageKey } from '../i18n/vi.ts';
+import { cropName, type Crop } from '../registration/crops.ts';
+
+/**
+ * What a card knows beyond the feature itself, each part optional: the card renders without them
+ * (codes as they are) and reads better once they have arrived.
+ */
+export type CardContext = {
+  /** The name of a land-use code. */
+  describeCode?: (code: string) => string;
+  /** The features API's description of the collection's properties (queryables), by name. */
+  schema?: Record<string, PropertySchema>;
+  /** The crop catalogue (GET /api/crops). */
+  crops?: readonly Crop[];
+};
 
 /** How one property reads in a details card: its label and how to print its value. */
-type Field = { key: string; label: MessageKey; format?: (value: unknown) => string };
+type Field = { key: string; label: MessageKey; format?: (value: unknown, context: CardContext) => string };
 
 const m2 = (v: unknown) => `${formatNumber(Number(v), Number(v) < 100 ? 1 : 0)} m²`;
 const ha = (v: unknown) => `${formatNumber(Number(v) / 10000, 2)} ha`;
@@ -10,14 +26,84 @@ const withUnit =
   (unit: string, digits = 0) =>
   (v: unknown) =>
     `${formatNumber(Number(v), digits)} ${unit}`;
-const date = (v: unknown) => {
+
+/** A calendar date as dd/mm/yyyy in Vietnamese, yyyy-mm-dd in English; anything else as it is. */
+export function date(v: unknown): string {
   const text = String(v);
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(text);
   return m ? (lang() === 'vi' ? `${m[3]}/${m[2]}/${m[1]}` : `${m[1]}-${m[2]}-${m[3]}`) : text;
-};
-const phase = (v: unknown) => t(`phase_${String(v)}` as MessageKey) ?? String(v);
+}
+
+// Times are the registry's, in Cao Lãnh: read on Vietnam's clock whatever the viewer's device says.
+const VN_CLOCK = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Asia/Ho_Chi_Minh',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An instant (ISO date-time) as its date and hh:mm in Vietnam; anything unparsable as it is. */
+export function dateTime(v: unknown): string {
+  const text = String(v);
+  const when = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(when.getTime())) return text;
+  const part = Object.fromEntries(VN_CLOCK.formatToParts(when).map((p) => [p.type, p.value]));
+  return `${date(`${part.year}-${part.month}-${part.day}`)} ${part.hour}:${part.minute}`;
+}
+
+/** A number with the language's separators and as many decimals as it has (at most 6). */
+export function plainNumber(v: number): string {
+  const decimals = /^-?\d+(?:\.(\d+))?$/.exec(String(v));
+  return formatNumber(v, decimals ? Math.min(6, decimals[1]?.length ?? 0) : 6);
+}
+
+/** Agricultural areas read in hectares, as the lifecycle card and the rules (min. 0.1/1 ha) do, with the m² beside. */
+const farmArea = (v: unknown) => (Number(v) >= 1000 ? `${ha(v)} (${m2(v)})` : m2(v));
 const areaM2 = (v: unknown) => (Number(v) >= 10000 ? `${ha(v)} (${m2(v)})` : m2(v));
-const status = (v: unknown) => (typeof v === 'string' && /^[a-z_]+$/.test(v) ? t(`status_${v}` as MessageKey) : String(v));
+const labelIn = (labels: Readonly<Record<string, { vi: string; en: string }>>, v: unknown) => {
+  const label = Object.hasOwn(labels, String(v)) ? labels[String(v)] : undefined;
+  return label ? label[lang()] : String(v);
+};
+// Plots carry their growing area's status: both read with the registry's own words.
+const status = (v: unknown) => labelIn(STATUS_LABELS, v);
+const crop = (v: unknown, context: CardContext) => (context.crops ? cropName(context.crops, String(v)) : String(v));
+
+/** Labels of values that the registry's domain names itself, by property. */
+const DOMAIN_LABELS: Record<string, Readonly<Record<string, { vi: string; en: string }>>> = { scheme: SCHEME_LABELS };
+
+/**
+ * A value of an enumerated property in the language shown: the domain's label, else the message
+ * `<property>_<value>` (category_fruit, registrant_kind_person …), else the value as it is.
+ */
+export function enumLabel(key: string, value: unknown): string {
+  const labels = DOMAIN_LABELS[key];
+  if (labels) return labelIn(labels, value);
+  const message = `${key}_${String(value)}`;
+  return Object.hasOwn(vi, message) ? t(message as MessageKey) : String(value);
+}
+
+// Record numbers, years and versions are names, not quantities: "2024", not "2.024".
+const IDENTIFIER = /(^|_)(id|no|year)$|^version$/;
+
+/**
+ * A property's value as a card prints it, led by the features API's schema of the property: dates
+ * and times, numbers with the language's separators, Có/Không, enumerations by their labels, lists
+ * joined; what it cannot read is shown as it is.
+ */
+export function valueText(key: string, value: unknown, schema: PropertySchema = {}): string {
+  if (Array.isArray(value)) return value.flatMap((v) => (v === null || v === undefined ? [] : [valueText(key, v)])).join(', ');
+  if (typeof value === 'boolean') return t(value ? 'yes' : 'no');
+  const numeric = typeof value === 'string' && (schema.type === 'number' || schema.type === 'integer') && value.trim() !== '';
+  if (typeof value === 'number' || (numeric && Number.isFinite(Number(value)))) {
+    return IDENTIFIER.test(key) ? String(value) : plainNumber(Number(value));
+  }
+  if (schema.format === 'date') return date(value);
+  if (schema.format === 'date-time') return dateTime(value);
+  return enumLabel(key, value);
+}
 
 /** Fields shown first for each layer group, in order; other non-empty properties follow under "Properties". */
 export const FIELDS: Record<string, Field[]> = {
@@ -44,7 +130,7 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'max_floors', label: 'floors' },
     { key: 'max_height_m', label: 'maxHeight', format: withUnit('m', 1) },
     { key: 'setback_m', label: 'setback', format: withUnit('m', 1) },
-    { key: 'phase', label: 'phase', format: phase },
+    { key: 'phase', label: 'phase', format: (v) => enumLabel('phase', v) },
     { key: 'decision_no', label: 'decision' },
     { key: 'plan_name', label: 'plan' },
   ],
@@ -52,15 +138,15 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'code', label: 'code' },
     { key: 'name', label: 'name' },
     { key: 'status', label: 'status', format: status },
-    { key: 'crop', label: 'crop' },
+    { key: 'crop', label: 'crop', format: crop },
     { key: 'variety', label: 'variety' },
-    { key: 'area_m2', label: 'area', format: areaM2 },
+    { key: 'area_m2', label: 'area', format: farmArea },
     { key: 'markets', label: 'markets' },
   ],
   plots: [
-    { key: 'crop', label: 'crop' },
+    { key: 'crop', label: 'crop', format: crop },
     { key: 'variety', label: 'variety' },
-    { key: 'area_m2', label: 'area', format: areaM2 },
+    { key: 'area_m2', label: 'area', format: farmArea },
     { key: 'planting_date', label: 'plantingDate', format: date },
     { key: 'expected_harvest', label: 'expectedHarvest', format: date },
     { key: 'code', label: 'code' },
@@ -69,7 +155,7 @@ export const FIELDS: Record<string, Field[]> = {
   products: [
     { key: 'product', label: 'product' },
     { key: 'producer_name', label: 'producer' },
-    { key: 'category', label: 'kind', format: (v) => t(`category_${String(v)}` as MessageKey) },
+    { key: 'category', label: 'kind', format: (v) => enumLabel('category', v) },
     { key: 'season', label: 'season' },
     { key: 'volume_tonnes', label: 'volume', format: withUnit('t', 1) },
     { key: 'address', label: 'address' },
@@ -120,29 +206,30 @@ function titleIn(title: string): string {
   return (lang() === 'en' ? en : vi)?.trim() || title;
 }
 
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+
 /**
  * Label/value rows for a feature: the known fields first, then everything else that is not empty,
- * labelled by the features API's titles of the collection's properties when given.
+ * labelled by the features API's titles of the collection's properties and printed by their schema.
  */
-export function rowsOf(
-  group: string,
-  p: Record<string, unknown>,
-  describeCode?: (code: string) => string,
-  titles: Record<string, string> = {},
-): [string, string][] {
+export function rowsOf(group: string, p: Record<string, unknown>, context: CardContext = {}): [string, string][] {
   const rows: [string, string][] = [];
   const used = new Set<string>(['id', 'fid']);
+  const schema = context.schema ?? {};
   for (const field of FIELDS[group] ?? []) {
     used.add(field.key);
     const value = p[field.key];
-    if (value === undefined || value === null || value === '') continue;
-    let text = field.format ? field.format(value) : Array.isArray(value) ? value.join(', ') : String(value);
-    if (field.key === 'land_use_code' && describeCode) text = `${value} · ${describeCode(String(value))}`;
+    if (isEmpty(value)) continue;
+    let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
+    if (field.key === 'land_use_code' && context.describeCode) text = `${value} · ${context.describeCode(String(value))}`;
     rows.push([t(field.label), text]);
   }
   for (const [key, value] of Object.entries(p)) {
-    if (used.has(key) || value === undefined || value === null || value === '' || typeof value === 'object') continue;
-    rows.push([titles[key] ? titleIn(titles[key]) : key, String(value)]);
+    if (used.has(key) || isEmpty(value)) continue;
+    // Objects (a parcel's owners) have their own views; a list of plain values reads as one line.
+    if (typeof value === 'object' && !(Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))) continue;
+    const title = schema[key]?.title;
+    rows.push([title ? titleIn(title) : key, valueText(key, value, schema[key])]);
   }
   return rows;
 }

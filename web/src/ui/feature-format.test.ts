@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Viewer } from '../../../server/contracts/viewer.ts';
+import { findCollection } from '../../../server/ogc/collections.ts';
+import { queryablesDocument } from '../../../server/ogc/documents.ts';
+import type { PropertySchema } from '../api/lookups.ts';
+import { startLang } from '../i18n/i18n.ts';
+import type { Crop } from '../registration/crops.ts';
+import { dateTime, rowsOf, valueText } from './feature-format.ts';
+
+// The card is held to the features API's own queryables document (the schema the client reads),
+// not to a copy of it: a property renamed or retyped there shows up here.
+
+const officer: Viewer = { userId: 7, role: 'officer', communes: ['29869'], farmerId: null, via: 'bearer' };
+const schemaOf = (collection: string) =>
+  (queryablesDocument(findCollection(collection)!, officer, 'http://test') as { properties: Record<string, PropertySchema> }).properties;
+const crops: Crop[] = [{ code: 'chili', nameVi: 'Ớt', nameEn: 'Chili', type: 'annual', minAreaM2: 1_000 }];
+
+/** A growing area as the features API serves it (values of the seeded area of the browser test). */
+const area = {
+  code: 'VN-82-29869-01-26',
+  name: 'Vùng trồng ớt ấp 1, Xã Tịnh Thới',
+  status: 'issued',
+  crop: 'chili',
+  variety: 'Ớt chỉ thiên',
+  area_m2: 9705,
+  scheme: 'domestic-3156',
+  markets: [],
+  registrant_kind: 'cooperative',
+  registrant_name: 'HTX Rau an toàn Tịnh Thới',
+  commune_code: '29869',
+  households: 1200,
+  harvests_per_year: 4,
+  expected_yield_tonnes: 58.2,
+  standard: 'VietGAP',
+  issued_on: '2026-03-05',
+  lineage_id: 1010,
+  version_no: 1,
+  version: 3,
+  updated_at: '2026-03-05T17:30:00.000Z',
+};
+
+// The i18n module sets <html lang>; a bare object stands in for the document here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+afterEach(() => startLang('vi'));
+
+describe('the values of a details card', () => {
+  it('reads a growing area in Vietnamese: crop and scheme by name, kinds, numbers, dates and areas as people write them', () => {
+    startLang('vi');
+    const rows = new Map(rowsOf('growing_areas', area, { schema: schemaOf('growing_areas'), crops }));
+    expect(rows.get('Trạng thái')).toBe('Đã cấp mã');
+    expect(rows.get('Cây trồng')).toBe('Ớt');
+    expect(rows.get('Diện tích')).toBe('0,97 ha (9.705 m²)');
+    expect(rows.get('Loại mã')).toBe('Mã số vùng trồng nội địa (QĐ 3156)');
+    expect(rows.get('Loại đơn vị đăng ký')).toBe('Hợp tác xã');
+    expect(rows.get('Số hộ')).toBe('1.200');
+    expect(rows.get('Sản lượng dự kiến (tấn)')).toBe('58,2');
+    expect(rows.get('Ngày cấp')).toBe('05/03/2026');
+    // 17:30 UTC is 00:30 the next day in Cao Lãnh.
+    expect(rows.get('Cập nhật lúc')).toBe('06/03/2026 00:30');
+    // Record numbers are names, not quantities.
+    expect(rows.get('Dòng mã')).toBe('1010');
+    expect(rows.get('Lần cấp')).toBe('1');
+    // Free text and codes stay as they are; an empty list is no row.
+    expect(rows.get('Tiêu chuẩn')).toBe('VietGAP');
+    expect(rows.get('Mã xã/phường')).toBe('29869');
+    expect(rows.has('Thị trường')).toBe(false);
+  });
+
+  it('reads the same area in English', () => {
+    startLang('en');
+    const rows = new Map(rowsOf('growing_areas', area, { schema: schemaOf('growing_areas'), crops }));
+    expect(rows.get('Crop')).toBe('Chili');
+    expect(rows.get('Scheme')).toBe('Domestic growing-area code (Decision 3156)');
+    expect(rows.get('Registrant kind')).toBe('Cooperative');
+    expect(rows.get('Households')).toBe('1,200');
+    expect(rows.get('Expected yield')).toBe('58.2');
+    expect(rows.get('Issued on')).toBe('2026-03-05');
+    expect(rows.get('Status')).toBe('Code issued');
+  });
+
+  it('shows codes as they are until the crop catalogue and the schema arrive, and hides no value', () => {
+    startLang('vi');
+    const rows = rowsOf('growing_areas', area);
+    const shown = new Map(rows);
+    expect(shown.get('Cây trồng')).toBe('chili');
+    // Without the schema a label is the property's name; known enumerations still read by their label.
+    expect(shown.get('registrant_kind')).toBe('Hợp tác xã');
+    expect(shown.get('expected_yield_tonnes')).toBe('58,2');
+    expect(shown.get('issued_on')).toBe('2026-03-05');
+    // Every non-empty property has its row (markets is the empty one).
+    expect(rows).toHaveLength(Object.keys(area).length - 1);
+  });
+
+  it('shows unknown enumeration values, crops and statuses as they are', () => {
+    startLang('vi');
+    const odd = { ...area, scheme: 'export-xyz', registrant_kind: 'state', crop: 'durian', status: 'archived' };
+    const rows = new Map(rowsOf('growing_areas', odd, { schema: schemaOf('growing_areas'), crops }));
+    expect(rows.get('Loại mã')).toBe('export-xyz');
+    expect(rows.get('Loại đơn vị đăng ký')).toBe('state');
+    expect(rows.get('Cây trồng')).toBe('durian');
+    expect(rows.get('Trạng thái')).toBe('archived');
+  });
+
+  it('reads a plot’s crop, dates and its growing area’s status', () => {
+    startLang('vi');
+    const plot = { crop: 'chili', area_m2: 850.25, planting_date: '2025-12-01', status: 'submitted', growing_area_id: 12345 };
+    const rows = new Map(rowsOf('plots', plot, { schema: schemaOf('plots'), crops }));
+    expect(rows.get('Cây trồng')).toBe('Ớt');
+    expect(rows.get('Diện tích')).toBe('850 m²');
+    expect(rows.get('Ngày trồng')).toBe('01/12/2025');
+    expect(rows.get('Trạng thái')).toBe('Đã nộp hồ sơ');
+    expect(rows.get('Vùng trồng')).toBe('12345');
+  });
+
+  it('reads products and zoning lots by their enumerations', () => {
+    startLang('vi');
+    const product = new Map(
+      rowsOf(
+        'products',
+        { product: 'Xoài cát Hòa Lộc', category: 'fruit', producer_kind: 'household', volume_tonnes: 1250.5 },
+        {
+          schema: schemaOf('products'),
+        },
+      ),
+    );
+    expect(product.get('Loại')).toBe('Cây ăn quả');
+    expect(product.get('Loại cơ sở')).toBe('Hộ gia đình');
+    expect(product.get('Sản lượng')).toBe('1.250,5 t');
+    const zone = new Map(
+      rowsOf('zones', { lot_code: 'A1', phase: 'long_term', decision_date: '2024-06-30' }, { schema: schemaOf('zones') }),
+    );
+    expect(zone.get('Giai đoạn')).toBe('Dài hạn');
+    expect(zone.get('Ngày quyết định')).toBe('30/06/2024');
+  });
+});
+
+describe('one value by its schema', () => {
+  it('prints booleans as Có/Không and lists of values joined', () => {
+    startLang('vi');
+    expect(valueText('organic', true, { type: 'boolean' })).toBe('Có');
+    expect(valueText('organic', false, { type: 'boolean' })).toBe('Không');
+    expect(valueText('markets', ['CN', null, 'US'])).toBe('CN, US');
+    startLang('en');
+    expect(valueText('organic', false, { type: 'boolean' })).toBe('No');
+  });
+
+  it('reads a number sent as text when the schema says it is one, and leaves other text alone', () => {
+    startLang('vi');
+    expect(valueText('expected_yield_tonnes', '1234.5', { type: 'number' })).toBe('1.234,5');
+    expect(valueText('standard', '1234.5', { type: 'string' })).toBe('1234.5');
+    expect(valueText('issued_on', 'không rõ', { type: 'string', format: 'date' })).toBe('không rõ');
+    expect(dateTime('hôm qua')).toBe('hôm qua');
+  });
+});
