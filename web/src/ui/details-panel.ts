@@ -45,12 +45,10 @@ export class DetailsPanel {
   readonly element = h('section', { class: 'details-panel', 'aria-live': 'polite' });
   private picked: PickedFeature[] = [];
   private codes: LandUseCode[] = [];
-  private codesRequested = false;
   private planning = new Map<string, ParcelPlanning | string>();
   /** The features API's description (titles, types) of each enriched collection's properties, once read. */
   private schemas = new Map<string, Record<string, PropertySchema>>();
   private crops: readonly Crop[] | undefined;
-  private cropsRequested = false;
   private lifecycle: LifecycleCard | undefined;
 
   constructor(
@@ -61,27 +59,27 @@ export class DetailsPanel {
     this.render();
   }
 
+  /** Catalogues being read or read, by name. */
+  private readonly requested = new Set<string>();
+
+  /** Reads a catalogue the cards need once, keeps it and redraws; forgets the attempt if it fails. */
+  private loadOnce<T>(name: string, load: () => Promise<T>, keep: (value: T) => void): void {
+    if (this.requested.has(name)) return;
+    this.requested.add(name);
+    load().then(
+      (value) => {
+        keep(value);
+        this.render();
+      },
+      () => this.requested.delete(name),
+    );
+  }
+
   show(features: PickedFeature[]): void {
-    if (!this.codesRequested) {
-      // The land-use names are needed only once something is shown.
-      this.codesRequested = true;
-      landUseCodes()
-        .then((codes) => {
-          this.codes = codes;
-          this.render();
-        })
-        .catch(() => (this.codesRequested = false));
-    }
-    if (!this.cropsRequested) {
-      // Crops read by name once the catalogue is here; until then (or if it fails) by their code.
-      this.cropsRequested = true;
-      loadCrops()
-        .then((crops) => {
-          this.crops = crops;
-          this.render();
-        })
-        .catch(() => (this.cropsRequested = false));
-    }
+    // The land-use names and crop names are needed only once something is shown; until they are here
+    // (or if reading them failed: tried again on the next click) codes stand for themselves.
+    this.loadOnce('codes', landUseCodes, (codes) => (this.codes = codes));
+    this.loadOnce('crops', loadCrops, (crops) => (this.crops = crops));
     this.picked = features;
     // A new click reads the registry again: the area may have moved since the card was made.
     this.lifecycle = undefined;
