@@ -312,6 +312,9 @@ describe('saving a plot against its draft growing area’s crop', () => {
     expect(await toast.innerText()).toContain(
       `Không lưu được: thửa #${plotId} thuộc vùng trồng “Vùng rau An Bình” (#${areaId}), vùng này trồng rau màu nên thửa không đổi sang trồng xoài được: giữ cây trồng rau màu, hoặc đưa thửa ra khỏi vùng trồng trước rồi mới đổi cây trồng.`,
     );
+    // At most three messages at once (sign-in, opening the tools, saving and this refusal came in a
+    // few seconds); the refusal stays while older information gives way.
+    expect(await page.locator('#toasts .toast').count()).toBeLessThanOrEqual(3);
     // Messages stand beside the editor card, not over its buttons.
     const card = await page.locator('.editor-card').boundingBox();
     const toasts = await page.locator('#toasts').boundingBox();
