@@ -350,6 +350,7 @@ export async function transition(
   body: TransitionBody,
 ): Promise<{ area: AreaRow; transition: TransitionRow }> {
   requireStaff(viewer);
+  let claim: CodeClaim | null = null;
   const recorded = await withEdits(db, edit(viewer), async (tx) => {
     const area = await lockArea(tx, viewer, id);
     const check = checkTransition(area.status, body.to, area.scheme);
@@ -377,13 +378,8 @@ export async function transition(
       code = normaliseCode(body.code);
       const verdict = checkCode(code, area.scheme);
       if (!verdict.valid) throw new AppError('VALIDATION_FAILED', verdict.message, { reason: verdict.reason });
-      const holder = (await tx.query<{ id: number; status: string }>(SQL.CODE_HOLDER, [code, area.lineage_id])).rows[0];
-      if (holder)
-        throw new AppError('CONFLICT', `Code ${code} is already held by growing area ${holder.id} (${holder.status}).`, {
-          reason: REGISTRY_REASON.CODE_TAKEN,
-          holder: holder.id,
-          holderStatus: holder.status,
-        });
+      claim = { code, lineageId: area.lineage_id };
+      await refuseTakenCode(tx, claim);
     }
     if (check.to === 'submitted') {
       const crop = await loadCrop(tx, area.crop);
@@ -428,8 +424,33 @@ export async function transition(
       JSON.stringify(body.attachments ?? []),
     ]);
     return rows[0]!;
+  }).catch(async (error: unknown) => {
+    // Two officers issuing one code at the same instant both pass the check above; the unique
+    // index stops the later one. The winner has committed by then, so it is read after the
+    // rollback and named exactly as the check names it.
+    if (claim && isUniqueViolation(error, CODE_INDEX)) await refuseTakenCode(db, claim);
+    throw error;
   });
   return { area: await loadArea(db, id), transition: recorded };
+}
+
+type CodeClaim = { code: string; lineageId: number };
+
+/** The partial unique index on live codes (migration 004). */
+const CODE_INDEX = 'growing_areas_code_live_idx';
+
+const isUniqueViolation = (error: unknown, index: string): boolean =>
+  error instanceof Error && (error as { code?: unknown }).code === '23505' && (error as { constraint?: unknown }).constraint === index;
+
+// 409 code-taken when a live area of another lineage holds the code; nothing when none does.
+async function refuseTakenCode(q: Queryable, claim: CodeClaim): Promise<void> {
+  const holder = (await q.query<{ id: number; status: string }>(SQL.CODE_HOLDER, [claim.code, claim.lineageId])).rows[0];
+  if (holder)
+    throw new AppError('CONFLICT', `Code ${claim.code} is already held by growing area ${holder.id} (${holder.status}).`, {
+      reason: REGISTRY_REASON.CODE_TAKEN,
+      holder: holder.id,
+      holderStatus: holder.status,
+    });
 }
 
 /**

@@ -145,6 +145,15 @@ async function history(
   return res.json().transitions;
 }
 
+/** Polls until the condition holds (a few seconds at most). */
+async function waitFor(condition: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('condition never held');
+}
+
 describe('growing-area lifecycle over the API', () => {
   const reachable: Record<GrowingAreaScheme, GrowingAreaStatus[]> = {
     'domestic-3156': [
@@ -278,6 +287,75 @@ describe('growing-area lifecycle over the API', () => {
       detail: `Code ${taken} is already held by growing area ${other} (issued).`,
     });
     expect((await history(id)).at(-1)?.to_status).toBe('inspected_pass');
+  });
+
+  it('answers two officers issuing one code at the same instant like the check: one wins, the other is code-taken and writes nothing', async () => {
+    const [a, b] = [await areaIn('inspected_pass', 'domestic-3156'), await areaIn('inspected_pass', 'domestic-3156')];
+    const code = 'VN-82-29869-555-26';
+    const issue = (id: number) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/transitions`,
+        headers: officer,
+        payload: { to: 'issued', code, decisionNo: `${id}/QĐ-SNN` },
+      });
+    let answers: Awaited<ReturnType<typeof issue>>[];
+    if (db.capabilities.kind === 'postgres') {
+      // A third area holds the code uncommitted, so both requests pass the check and then wait on
+      // the unique index; once it rolls back, one takes the code and the index stops the other.
+      const third = await areaIn('inspected_pass', 'domestic-3156');
+      let release!: () => void;
+      let hold!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const held = new Promise<void>((resolve) => (hold = resolve));
+      const blocker = db
+        .transaction(async (tx) => {
+          await tx.query('UPDATE growing_areas SET code = $2 WHERE id = $1', [third, code]);
+          hold();
+          await released;
+          throw new Error('rolled back on purpose');
+        })
+        .catch(() => undefined);
+      await held;
+      const pending = [issue(a), issue(b)];
+      await waitFor(async () => {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+        );
+        return rows[0]!.n === 2;
+      });
+      release();
+      await blocker;
+      answers = await Promise.all(pending);
+    } else {
+      answers = await Promise.all([issue(a), issue(b)]);
+    }
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+    const winner = answers[0]!.statusCode === 201 ? a : b;
+    const loser = winner === a ? b : a;
+    const refused = answers.find((r) => r.statusCode === 409)!;
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    expect(refused.json()).toMatchObject({
+      code: 'CONFLICT',
+      reason: 'code-taken',
+      holder: winner,
+      holderStatus: 'issued',
+      detail: `Code ${code} is already held by growing area ${winner} (issued).`,
+    });
+    const rows = (
+      await db.query<{ id: number; status: string; code: string | null; decision_no: string | null }>(
+        'SELECT id, status, code, decision_no FROM growing_areas WHERE code = $1 OR id = ANY($2) ORDER BY id',
+        [code, [a, b]],
+      )
+    ).rows;
+    expect(rows).toEqual(
+      [
+        { id: winner, status: 'issued', code, decision_no: `${winner}/QĐ-SNN` },
+        { id: loser, status: 'inspected_pass', code: null, decision_no: null },
+      ].sort((x, y) => x.id - y.id),
+    );
+    expect((await history(winner)).at(-1)).toMatchObject({ to_status: 'issued', decision_no: `${winner}/QĐ-SNN` });
+    expect((await history(loser)).map((t) => t.to_status)).toEqual(['submitted', 'under_inspection', 'inspected_pass']);
   });
 
   it('names the other refusals of a step by a reason too', async () => {
