@@ -4,7 +4,12 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { SCHEME_LABELS, type GrowingAreaScheme } from '../../server/domain/growing-area-lifecycle.ts';
+import {
+  SCHEME_LABELS,
+  STATUS_LABELS,
+  type GrowingAreaScheme,
+  type GrowingAreaStatus,
+} from '../../server/domain/growing-area-lifecycle.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
 
 const e2e = useServerAndBrowser();
@@ -190,6 +195,22 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('.feature-card.is-primary h3')).toContain(proposed);
     await expect.poll(() => tileStatus(page, area.id), { timeout: 30_000, interval: 500 }).toBe('issued');
 
+    // The card's history, folded until asked for: the three steps just taken newest first, the issue with its decision number.
+    const moveLabel = (from: GrowingAreaStatus, to: GrowingAreaStatus, language: 'vi' | 'en') =>
+      `${STATUS_LABELS[from][language]} → ${STATUS_LABELS[to][language]}`;
+    expect(await page.locator('#lifecycle-history').getAttribute('open')).toBeNull();
+    expect(await page.textContent('#lifecycle-history summary')).toBe(`Lịch sử (${now.steps.length})`);
+    await page.click('#lifecycle-history summary');
+    const moves = () => page.locator('#lifecycle-history li .lifecycle-history-move').allTextContents();
+    expect((await moves()).slice(0, 3)).toEqual([
+      moveLabel('inspected_pass', 'issued', 'vi'),
+      moveLabel('under_inspection', 'inspected_pass', 'vi'),
+      moveLabel('submitted', 'under_inspection', 'vi'),
+    ]);
+    expect(await moves()).toHaveLength(now.steps.length);
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe('QĐ số 12/QĐ-SNN');
+    expect(await page.textContent('#lifecycle-history li:first-child time')).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+
     // Revoking is confirmed with the focus on Cancel; cancelling changes nothing.
     await page.click('#lifecycle-to-revoked');
     await page.fill('#lifecycle-form input[name=decisionNo]', '13/QĐ-SNN');
@@ -211,6 +232,10 @@ describe('growing-area lifecycle on the map', () => {
     await page.click('#lang-toggle');
     await page.waitForSelector('#lifecycle-status:has-text("Code issued")');
     expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Put into operation', 'Revoke']);
+    expect(await page.textContent('#lifecycle-history summary')).toBe(`History (${now.steps.length})`);
+    expect(await page.locator('#lifecycle-history').getAttribute('open')).not.toBeNull();
+    expect((await moves())[0]).toBe(moveLabel('inspected_pass', 'issued', 'en'));
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe('Decision 12/QĐ-SNN');
     expect(errors.filter((e) => !e.includes('/transitions'))).toEqual([]);
     await context.close();
   });

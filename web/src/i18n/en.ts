@@ -341,4 +341,9 @@ export const en: Messages = {
   lifecycleSignedOut: 'your session has ended: sign in again.',
   lifecycleGone: 'this growing area no longer exists on the server.',
   lifecycleOffline: 'no network connection; nothing was changed.',
+  lifecycleHistoryTitle: 'History ({count})',
+  lifecycleHistoryEmpty: 'No step recorded yet.',
+  lifecycleHistoryDecision: 'Decision {decisionNo}',
+  lifecycleHistoryBy: 'by {name}',
+  lifecycleHistoryVersion: 'version {n}',
 };

@@ -346,6 +346,11 @@ export const vi = {
   lifecycleSignedOut: 'phiên đăng nhập đã hết: hãy đăng nhập lại.',
   lifecycleGone: 'vùng trồng này không còn trên máy chủ.',
   lifecycleOffline: 'không có kết nối mạng; chưa có gì thay đổi.',
+  lifecycleHistoryTitle: 'Lịch sử ({count})',
+  lifecycleHistoryEmpty: 'Chưa có bước nào được ghi.',
+  lifecycleHistoryDecision: 'QĐ số {decisionNo}',
+  lifecycleHistoryBy: 'bởi {name}',
+  lifecycleHistoryVersion: 'phiên bản {n}',
 } as const;
 
 /** The message keys every language provides. */

@@ -5,6 +5,7 @@ import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
+import { dateTime } from '../ui/feature-format.ts';
 import { toast } from '../ui/toast.ts';
 import {
   fieldProblemText,
@@ -31,6 +32,19 @@ export type LifecycleArea = {
   area_m2: number | null;
   plot_count: number;
   allowed: GrowingAreaStatus[];
+};
+
+/** One recorded move of the lineage as GET /api/growing-areas/:id/history answers it (the fields the card reads). */
+export type LifecycleStepRecord = {
+  id: number;
+  growing_area_id: number;
+  version_no: number;
+  from_status: GrowingAreaStatus;
+  to_status: GrowingAreaStatus;
+  actor_name: string | null;
+  at: string;
+  decision_no: string | null;
+  note: string | null;
 };
 
 /** What the card tells its host after a step went through. */
@@ -60,6 +74,9 @@ type OpenStep = {
 export class LifecycleCard {
   readonly element = h('section', { class: 'lifecycle', id: 'lifecycle' });
   private area: LifecycleArea | undefined;
+  /** The lineage's recorded moves, oldest first; undefined while loading or when they could not be read. */
+  private steps: LifecycleStepRecord[] | undefined;
+  private historyOpen = false;
   private loadError: string | undefined;
   private open: OpenStep | undefined;
   private message: string | undefined;
@@ -74,12 +91,18 @@ export class LifecycleCard {
   }
 
   private async load(): Promise<void> {
+    // The history is the registry's other read of the same area: without it the card still works.
+    const history = getJson<{ transitions: LifecycleStepRecord[] }>(`/api/growing-areas/${this.areaId}/history`).then(
+      (answer) => answer.transitions,
+      () => undefined,
+    );
     try {
       this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.areaId}`);
       this.loadError = undefined;
     } catch (error) {
       this.loadError = refusalDetail(error);
     }
+    this.steps = await history;
     this.render();
   }
 
@@ -119,6 +142,39 @@ export class LifecycleCard {
     if (this.open) this.element.append(this.form(area, this.open));
     else this.element.append(this.actions(area));
     if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message));
+    if (this.steps) this.element.append(this.history(this.steps));
+  }
+
+  /** The recorded moves, newest first, folded away until asked for (the card stays short on a phone). */
+  private history(steps: readonly LifecycleStepRecord[]): HTMLElement {
+    const items = [...steps]
+      .reverse()
+      .map((step) =>
+        h(
+          'li',
+          { 'data-to': step.to_status },
+          h('time', { datetime: step.at }, dateTime(step.at)),
+          ' ',
+          h('span', { class: 'lifecycle-history-move' }, `${statusLabel(step.from_status)} → ${statusLabel(step.to_status)}`),
+          step.growing_area_id === this.areaId
+            ? null
+            : h('span', { class: 'hint' }, ` (${t('lifecycleHistoryVersion', { n: step.version_no })})`),
+          step.decision_no
+            ? h('span', { class: 'lifecycle-history-decision' }, t('lifecycleHistoryDecision', { decisionNo: step.decision_no }))
+            : null,
+          step.note ? h('span', { class: 'lifecycle-history-note' }, step.note) : null,
+          step.actor_name ? h('span', { class: 'hint' }, t('lifecycleHistoryBy', { name: step.actor_name })) : null,
+        ),
+      );
+    const details = h(
+      'details',
+      { class: 'lifecycle-history', id: 'lifecycle-history' },
+      h('summary', {}, t('lifecycleHistoryTitle', { count: steps.length })),
+      items.length ? h('ol', { reversed: true }, ...items) : h('p', { class: 'hint' }, t('lifecycleHistoryEmpty')),
+    );
+    details.open = this.historyOpen;
+    details.addEventListener('toggle', () => (this.historyOpen = details.open));
+    return details;
   }
 
   private actions(area: LifecycleArea): HTMLElement {
