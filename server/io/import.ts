@@ -616,12 +616,7 @@ async function validateInDb(
     IMPORT_SQL.listInvalid,
     [maxList],
   );
-  countBeyond(
-    report,
-    'INVALID_GEOMETRY',
-    (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['INVALID_GEOMETRY'])).rows[0]?.n ?? 0,
-    invalid.rows.length,
-  );
+  await countStaged(tx, report, 'INVALID_GEOMETRY', invalid.rows.length);
   for (const r of invalid.rows) {
     const def = transforms.get(r.layer);
     const location =
@@ -643,12 +638,7 @@ async function validateInDb(
     maxList,
   ]);
   if (outside.rows.length > 0) {
-    countBeyond(
-      report,
-      'OUTSIDE_AREA',
-      (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['OUTSIDE_AREA'])).rows[0]?.n ?? 0,
-      outside.rows.length,
-    );
+    await countStaged(tx, report, 'OUTSIDE_AREA', outside.rows.length);
     const diagnosis = await diagnose(tx, outside.rows, transforms);
     if (diagnosis) report.crsDiagnosis = diagnosis;
     for (const r of outside.rows) {
@@ -668,12 +658,7 @@ async function validateInDb(
     await refuseStoredOutsideScope(tx, target, options.viewer, scope, report, problem, maxList);
     await tx.query(IMPORT_SQL.markForeignCommune, [scope]);
     const { rows } = await tx.query<{ layer: string; idx: number; code: string }>(IMPORT_SQL.listForeignCommune, [maxList]);
-    countBeyond(
-      report,
-      'NOT_YOUR_COMMUNE',
-      (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['NOT_YOUR_COMMUNE'])).rows[0]?.n ?? 0,
-      rows.length,
-    );
+    await countStaged(tx, report, 'NOT_YOUR_COMMUNE', rows.length);
     for (const r of rows) {
       problem({
         layer: r.layer,
@@ -713,7 +698,7 @@ async function refuseStoredOutsideScope(
   );
   if (rows.length === 0) return;
   const code = 'STORED_ROW_OUTSIDE_SCOPE';
-  countBeyond(report, code, (await tx.query<{ n: number }>(IMPORT_SQL.countCode, [code])).rows[0]?.n ?? 0, rows.length);
+  await countStaged(tx, report, code, rows.length);
   for (const r of rows) {
     problem({
       layer: r.layer,
@@ -789,12 +774,7 @@ async function refuseLockedPlots(
     [maxList],
   );
   if (rows.length === 0) return;
-  countBeyond(
-    report,
-    'PLOT_IN_LOCKED_AREA',
-    (await tx.query<{ n: number }>(IMPORT_SQL.countCode, ['PLOT_IN_LOCKED_AREA'])).rows[0]?.n ?? 0,
-    rows.length,
-  );
+  await countStaged(tx, report, 'PLOT_IN_LOCKED_AREA', rows.length);
   for (const r of rows) {
     problem({
       layer: r.layer,
@@ -804,6 +784,12 @@ async function refuseLockedPlots(
       message: `would change plot ${r.plot_id}, which belongs to growing area ${r.area_id} (${r.status}): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported`,
     });
   }
+}
+
+/** Counts the staged rows marked with code beyond the `listed` ones the report names. */
+async function countStaged(tx: Queryable, report: ImportReport, code: string, listed: number): Promise<void> {
+  const { rows } = await tx.query<{ n: number }>(IMPORT_SQL.countCode, [code]);
+  countBeyond(report, code, rows[0]?.n ?? 0, listed);
 }
 
 // Problems past the listed ones are still counted, without holding a million messages in memory.
