@@ -1,4 +1,4 @@
-import type { TransitionBody } from '../../../server/contracts/registry.ts';
+import type { ReissueBody, TransitionBody } from '../../../server/contracts/registry.ts';
 import type { GrowingAreaScheme, GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
@@ -7,15 +7,30 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { dateTime } from '../ui/feature-format.ts';
 import { toast } from '../ui/toast.ts';
+import { AreaDocuments } from './area-documents.ts';
+import { inspectionsSection } from './inspections.ts';
 import {
   fieldProblemText,
   refusalDetail,
+  reissueRefusalText,
   schemeLabel,
   statusLabel,
   transitionRefusalText,
   type RefusalContext,
 } from './lifecycle-refusal.ts';
-import { checkStepInput, localToday, stepOf, verbOf, type FieldProblem, type Step, type StepField } from './lifecycle-steps.ts';
+import {
+  checkReissueInput,
+  checkStepInput,
+  localToday,
+  REISSUE_FIELDS,
+  REISSUE_MAX_LENGTH,
+  stepOf,
+  verbOf,
+  type FieldProblem,
+  type ReissueField,
+  type Step,
+  type StepField,
+} from './lifecycle-steps.ts';
 
 /** The growing area as GET /api/growing-areas/:id answers it (the fields the card reads). */
 export type LifecycleArea = {
@@ -31,7 +46,10 @@ export type LifecycleArea = {
   min_area_m2: number | null;
   area_m2: number | null;
   plot_count: number;
+  version_no: number;
   allowed: GrowingAreaStatus[];
+  /** Whether the registry re-issues an area in this status (REISSUABLE_STATUSES). */
+  canReissue: boolean;
 };
 
 /** One recorded move of the lineage as GET /api/growing-areas/:id/history answers it (the fields the card reads). */
@@ -64,12 +82,17 @@ type OpenStep = {
   previous?: string | null;
 };
 
+/** The open re-issue form: what was typed, and what to fix. */
+type OpenReissue = { inputs: Map<ReissueField, HTMLInputElement>; problems: FieldProblem[] };
+
 /**
  * The officer's card of a growing area on the map: status, code, crop, scheme, area and plots from
  * the registry, and one button per next status the server allows this viewer. A step that needs a
  * decision number, a code, a reason or an inspection date opens a small form; a failed inspection
  * and a revocation are confirmed with the focus on Cancel. The server's refusals are shown in words
- * and the card then shows the area as the server has it.
+ * and the card then shows the area as the server has it. Below the steps: the area's documents
+ * (area-documents.ts) and, where the registry allows it, the re-issue of its code as a new version,
+ * which the card then follows (its `areaId` stays the one it was opened for, the host's key).
  */
 export class LifecycleCard {
   readonly element = h('section', { class: 'lifecycle', id: 'lifecycle' });
@@ -79,25 +102,30 @@ export class LifecycleCard {
   private historyOpen = false;
   private loadError: string | undefined;
   private open: OpenStep | undefined;
+  private reissuing: OpenReissue | undefined;
   private message: string | undefined;
   private busy = false;
+  /** The version shown: the one clicked, then the new one after a re-issue. */
+  private shownId: number;
+  private readonly documents = new AreaDocuments();
 
   constructor(
     readonly areaId: number,
     private readonly events: LifecycleEvents,
   ) {
+    this.shownId = areaId;
     this.render();
     void this.load();
   }
 
   private async load(): Promise<void> {
     // The history is the registry's other read of the same area: without it the card still works.
-    const history = getJson<{ transitions: LifecycleStepRecord[] }>(`/api/growing-areas/${this.areaId}/history`).then(
+    const history = getJson<{ transitions: LifecycleStepRecord[] }>(`/api/growing-areas/${this.shownId}/history`).then(
       (answer) => answer.transitions,
       () => undefined,
     );
     try {
-      this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.areaId}`);
+      this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.shownId}`);
       this.loadError = undefined;
     } catch (error) {
       this.loadError = refusalDetail(error);
@@ -108,7 +136,7 @@ export class LifecycleCard {
 
   render(): void {
     clear(this.element);
-    this.element.setAttribute('data-area-id', String(this.areaId));
+    this.element.setAttribute('data-area-id', String(this.shownId));
     this.element.append(h('h4', {}, t('lifecycleTitle')));
     const area = this.area;
     if (!area) {
@@ -138,11 +166,16 @@ export class LifecycleCard {
       [t('area'), area.area_m2 === null ? '–' : `${formatNumber(Number(area.area_m2) / 10000, 2)} ha`],
       [t('lifecyclePlots'), h('span', { id: 'lifecycle-plots' }, String(area.plot_count))],
     ];
+    // Most areas have one version; a re-issued one says which it is.
+    if (area.version_no > 1) rows.push([t('lifecycleVersion'), h('span', { id: 'lifecycle-version' }, String(area.version_no))]);
     this.element.append(h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
     if (this.open) this.element.append(this.form(area, this.open));
-    else this.element.append(this.actions(area));
+    else if (this.reissuing) this.element.append(this.reissueForm(area, this.reissuing));
+    else this.element.append(this.actions(area), ...(area.canReissue ? [this.reissueButton()] : []));
     if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message));
+    this.element.append(this.documents.render(area));
     if (this.steps) this.element.append(this.history(this.steps));
+    this.element.append(inspectionsSection(this, area).element);
   }
 
   /** The recorded moves, newest first, folded away until asked for (the card stays short on a phone). */
@@ -156,7 +189,7 @@ export class LifecycleCard {
           h('time', { datetime: step.at }, dateTime(step.at)),
           ' ',
           h('span', { class: 'lifecycle-history-move' }, `${statusLabel(step.from_status)} → ${statusLabel(step.to_status)}`),
-          step.growing_area_id === this.areaId
+          step.growing_area_id === this.shownId
             ? null
             : h('span', { class: 'hint' }, ` (${t('lifecycleHistoryVersion', { n: step.version_no })})`),
           step.decision_no
@@ -228,7 +261,7 @@ export class LifecycleCard {
   /** The province's next code, put in the field for the officer to accept or edit. */
   private async propose(open: OpenStep): Promise<void> {
     try {
-      const answer = await getJson<{ proposed: string; previousCode: string | null }>(`/api/growing-areas/${this.areaId}/proposed-code`);
+      const answer = await getJson<{ proposed: string; previousCode: string | null }>(`/api/growing-areas/${this.shownId}/proposed-code`);
       open.proposed = answer.proposed;
       open.previous = answer.previousCode;
       const input = open.inputs.get('code');
@@ -309,13 +342,25 @@ export class LifecycleCard {
     }
     open.problems = [];
     this.render();
-    if (open.step.destructive) this.confirm(area, open.step, () => void this.run(area, open.step, verdict.body));
-    else void this.run(area, open.step, verdict.body);
+    if (open.step.destructive) {
+      const verb = t(`lifecycleVerb_${verbOf(area.status, open.step.to)}` as MessageKey);
+      const body = t(`lifecycleConfirmBody_${open.step.to}` as MessageKey, {
+        name: areaName(area),
+        code: area.code ?? '',
+        decisionNo: open.inputs.get('decisionNo')?.value.trim() ?? '',
+        to: statusLabel(open.step.to),
+      });
+      this.confirm(
+        t(`lifecycleConfirmTitle_${open.step.to}` as MessageKey),
+        body,
+        verb,
+        () => void this.run(area, open.step, verdict.body),
+      );
+    } else void this.run(area, open.step, verdict.body);
   }
 
   /** The second question before a step that closes a door; Enter on the open dialog must not take it. */
-  private confirm(area: LifecycleArea, step: Step, go: () => void): void {
-    const decisionNo = this.open?.inputs.get('decisionNo')?.value.trim() ?? '';
+  private confirm(title: string, body: string, verb: string, go: () => void): void {
     const cancel = h(
       'button',
       { type: 'button', class: 'btn', id: 'lifecycle-confirm-cancel', onclick: () => dialog.close() },
@@ -332,22 +377,13 @@ export class LifecycleCard {
           go();
         },
       },
-      t(`lifecycleVerb_${verbOf(area.status, step.to)}` as MessageKey),
+      verb,
     );
     const dialog = h(
       'dialog',
       { class: 'dialog', id: 'lifecycle-dialog', role: 'alertdialog', 'aria-labelledby': 'lifecycle-dialog-title' },
-      h('h2', { id: 'lifecycle-dialog-title' }, t(`lifecycleConfirmTitle_${step.to}` as MessageKey)),
-      h(
-        'p',
-        {},
-        t(`lifecycleConfirmBody_${step.to}` as MessageKey, {
-          name: areaName(area),
-          code: area.code ?? '',
-          decisionNo,
-          to: statusLabel(step.to),
-        }),
-      ),
+      h('h2', { id: 'lifecycle-dialog-title' }, title),
+      h('p', {}, body),
       h('div', { class: 'dialog-actions' }, cancel, proceed),
     );
     dialog.addEventListener('close', () => dialog.remove());
@@ -382,6 +418,128 @@ export class LifecycleCard {
       // A stale card (someone else moved the area) shows the area as it is now, with the right buttons.
       if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
         this.open = undefined;
+        await this.reload();
+      }
+    } finally {
+      this.busy = false;
+      this.render();
+      this.element.querySelector('#lifecycle-message')?.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  /** The re-issue, apart from the steps: it makes a new version rather than moving this one along. */
+  private reissueButton(): HTMLElement {
+    return h(
+      'div',
+      { class: 'lifecycle-more' },
+      h(
+        'button',
+        { type: 'button', class: 'btn', id: 'lifecycle-reissue', disabled: this.busy, onclick: () => this.openReissue() },
+        t('reissueVerb'),
+      ),
+    );
+  }
+
+  private openReissue(): void {
+    this.message = undefined;
+    const inputs = new Map<ReissueField, HTMLInputElement>();
+    for (const field of REISSUE_FIELDS) {
+      const input = h('input', { name: field, id: `reissue-${field}`, autocomplete: 'off', maxlength: REISSUE_MAX_LENGTH[field] });
+      if (field === 'decisionNo') input.placeholder = t('lifecycleDecisionExample');
+      inputs.set(field, input);
+    }
+    this.reissuing = { inputs, problems: [] };
+    this.render();
+    this.element.querySelector<HTMLInputElement>('#reissue-form input')?.focus();
+  }
+
+  private reissueForm(area: LifecycleArea, open: OpenReissue): HTMLElement {
+    const names = {
+      version: area.version_no,
+      next: area.version_no + 1,
+      draft: statusLabel('draft'),
+      superseded: statusLabel('superseded'),
+    };
+    const labels = REISSUE_FIELDS.map((field) => {
+      const problem = open.problems.find((p) => p.field === field);
+      const input = open.inputs.get(field)!;
+      input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+      return h(
+        'label',
+        {},
+        t(`reissueField_${field}`),
+        input,
+        problem
+          ? h('span', { class: 'form-error', id: `reissue-${field}-error`, role: 'alert' }, fieldProblemText(problem, area.scheme))
+          : null,
+      );
+    });
+    const form = h(
+      'form',
+      { class: 'lifecycle-form', id: 'reissue-form', novalidate: true },
+      h('h5', {}, t('reissueFormTitle', names)),
+      h('p', { class: 'hint' }, t('reissueFormHint', names)),
+      ...labels,
+      h(
+        'div',
+        { class: 'card-actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn',
+            id: 'reissue-cancel',
+            onclick: () => {
+              this.reissuing = undefined;
+              this.message = undefined;
+              this.render();
+            },
+          },
+          t('cancel'),
+        ),
+        h(
+          'button',
+          { type: 'submit', class: 'btn btn-danger', id: 'reissue-confirm', disabled: this.busy },
+          this.busy ? t('lifecycleSending') : t('reissueVerb'),
+        ),
+      ),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      const values = Object.fromEntries([...open.inputs].map(([field, input]) => [field, input.value]));
+      const verdict = checkReissueInput(values);
+      open.problems = verdict.valid ? [] : verdict.problems;
+      this.message = undefined;
+      this.render();
+      if (!verdict.valid) {
+        this.element.querySelector<HTMLInputElement>('#reissue-form [aria-invalid=true]')?.focus();
+        return;
+      }
+      // The code stops being in force until the new version is issued one: asked twice, the focus on Cancel.
+      const body = t('reissueConfirmBody', { ...names, name: areaName(area), code: area.code ?? '–' });
+      this.confirm(t('reissueConfirmTitle'), body, t('reissueVerb'), () => void this.reissue(area, verdict.body));
+    });
+    return form;
+  }
+
+  /** Sends the re-issue; on success the card follows the new version, on a refusal it keeps the form and shows the area as it is. */
+  private async reissue(area: LifecycleArea, body: ReissueBody): Promise<void> {
+    this.busy = true;
+    this.message = undefined;
+    this.render();
+    try {
+      const response = await sendJson(`/api/growing-areas/${area.id}/reissue`, 'POST', body);
+      const created = (await response.json()) as { id: number; version_no: number };
+      this.reissuing = undefined;
+      this.shownId = created.id;
+      toast(t('reissueDone', { version: created.version_no, draft: statusLabel('draft'), name: areaName(area) }));
+      await this.reload();
+      void this.events.refreshTiles().catch(() => undefined);
+    } catch (error) {
+      this.message = reissueRefusalText(error);
+      // Someone moved the area first: show it as it is now (and the re-issue goes if it no longer applies).
+      if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
+        this.reissuing = undefined;
         await this.reload();
       }
     } finally {

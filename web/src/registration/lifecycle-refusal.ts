@@ -3,6 +3,7 @@
 // fields (from, to, allowed, holder) are what these sentences are built from.
 import { REGISTRY_REASON } from '../../../server/contracts/registry.ts';
 import {
+  REISSUABLE_STATUSES,
   STATUS_LABELS,
   SCHEME_LABELS,
   isGrowingAreaStatus,
@@ -43,6 +44,23 @@ export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaSchem
  */
 export function transitionRefusalText(error: unknown, context: RefusalContext = {}): string {
   return t('lifecycleFailed', { detail: refusalDetail(error, context) });
+}
+
+/**
+ * The server's refusal of a re-issue in words: a status that cannot be re-issued (409 forbidden,
+ * `to: 'superseded'`: someone moved the area first) names the statuses that can; the rest as for a step.
+ */
+export function reissueRefusalText(error: unknown): string {
+  const problem = error instanceof HttpError ? error.problem : undefined;
+  if (error instanceof HttpError && error.status === 409 && problem?.code === 'TRANSITION_FORBIDDEN' && problem.to === 'superseded') {
+    return t('reissueFailed', {
+      detail: t('reissueNotAllowed', {
+        from: statusLabel(problem.from),
+        allowed: REISSUABLE_STATUSES.map((s) => `“${statusLabel(s)}”`).join(', '),
+      }),
+    });
+  }
+  return t('reissueFailed', { detail: refusalDetail(error) });
 }
 
 /** The reason alone, for a sentence of the caller's (a card that could not load). */

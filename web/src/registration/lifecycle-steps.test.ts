@@ -2,8 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GROWING_AREA_STATUSES, transitionRequirements } from '../../../server/domain/growing-area-lifecycle.ts';
 import { HttpError } from '../api/http.ts';
 import { startLang } from '../i18n/i18n.ts';
-import { transitionRefusalText } from './lifecycle-refusal.ts';
-import { checkStepInput, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
+import { reissueRefusalText, transitionRefusalText } from './lifecycle-refusal.ts';
+import { checkReissueInput, checkStepInput, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
 
 // The i18n module sets <html lang>; a bare object stands in for the document here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
@@ -159,5 +159,41 @@ describe('refusals in words', () => {
       undefined,
     );
     expect(transitionRefusalText(other, { code: 'VN-82-29869-01-26' })).not.toContain('#5');
+  });
+});
+
+describe('re-issue', () => {
+  it('asks why (the history must say it) and takes the decision number when there is one', () => {
+    expect(checkReissueInput({ decisionNo: '45/QĐ-SNN', reason: '  ' })).toEqual({
+      valid: false,
+      problems: [{ field: 'reason', reason: 'required', value: '' }],
+    });
+    expect(checkReissueInput({ decisionNo: ' ', reason: ' Đổi chủ thể đăng ký ' })).toEqual({
+      valid: true,
+      body: { note: 'Đổi chủ thể đăng ký' },
+    });
+    expect(checkReissueInput({ decisionNo: ' 45/QĐ-SNN ', reason: 'Mở rộng diện tích' })).toEqual({
+      valid: true,
+      body: { decisionNo: '45/QĐ-SNN', note: 'Mở rộng diện tích' },
+    });
+  });
+
+  it('a status that cannot be re-issued is refused naming the ones that can', () => {
+    const stale = new HttpError(
+      409,
+      'A revoked growing area cannot be re-issued; only issued, approved, active, suspended ones can.',
+      { code: 'TRANSITION_FORBIDDEN', reason: 'forbidden', from: 'revoked', to: 'superseded', allowed: [] },
+      undefined,
+    );
+    expect(reissueRefusalText(stale)).toBe(
+      'Không cấp lại mã được: vùng trồng đang ở trạng thái “Đã thu hồi”; chỉ cấp lại được mã ở trạng thái “Đã cấp mã”, “Nước nhập khẩu đã phê duyệt”, “Đang hoạt động”, “Tạm đình chỉ”.',
+    );
+    startLang('en');
+    expect(reissueRefusalText(stale)).toBe(
+      'Could not re-issue the code: the area is “Revoked”; only codes that are “Code issued”, “Approved by the importing country”, “Active”, “Suspended” can be re-issued.',
+    );
+    expect(reissueRefusalText(new HttpError(403, 'no', undefined, undefined))).toBe(
+      'Could not re-issue the code: you are not assigned to the commune of this growing area.',
+    );
   });
 });

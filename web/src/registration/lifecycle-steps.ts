@@ -1,7 +1,7 @@
 // What each step of the growing-area lifecycle asks of the officer in the browser, and the check
 // of what they typed, as pure functions: the card (lifecycle-card.ts) only draws and sends. The
 // server's rules (server/domain) stay the authority; these checks catch typing before a round trip.
-import type { TransitionBody, TransitionInspection } from '../../../server/contracts/registry.ts';
+import type { ReissueBody, TransitionBody, TransitionInspection } from '../../../server/contracts/registry.ts';
 import { transitionRequirements, type GrowingAreaScheme, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
 
@@ -99,6 +99,29 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
     ...(inspection ? { inspection } : {}),
   };
   return { valid: true, body };
+}
+
+/** The fields of the re-issue form: the decision or letter behind it (if any) and why. */
+export type ReissueField = Extract<StepField, 'decisionNo' | 'reason'>;
+
+/** What the re-issue form asks, in order; the server takes both as optional, the card wants the reason on record. */
+export const REISSUE_FIELDS: readonly ReissueField[] = ['decisionNo', 'reason'];
+
+/** Longest values the server takes (ReissueBody: decisionNo ≤ 100, note ≤ 2000 characters). */
+export const REISSUE_MAX_LENGTH: Readonly<Record<ReissueField, number>> = { decisionNo: 100, reason: 2000 };
+
+/** The verdict on the re-issue form: the body to send, or the fields to fix. */
+export type ReissueInputCheck = { valid: true; body: ReissueBody } | { valid: false; problems: FieldProblem[] };
+
+/**
+ * Checks the re-issue form. The history must say why a code was re-issued (a change of area,
+ * registrant or crop), so the reason is required; the decision number only when there is one.
+ */
+export function checkReissueInput(values: StepValues): ReissueInputCheck {
+  const decisionNo = (values.decisionNo ?? '').trim();
+  const note = (values.reason ?? '').trim();
+  if (!note) return { valid: false, problems: [{ field: 'reason', reason: INPUT_REASONS.REQUIRED, value: '' }] };
+  return { valid: true, body: { ...(decisionNo ? { decisionNo } : {}), note } };
 }
 
 /** Today's date where the officer is, as YYYY-MM-DD (toISOString alone would give UTC's date before 7 am here). */
