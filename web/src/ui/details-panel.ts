@@ -12,6 +12,7 @@ import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { loadCrops, type Crop } from '../registration/crops.ts';
 import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-card.ts';
+import { PlotDiary } from '../registration/plot-diary.ts';
 import { clear, h } from './dom.ts';
 import { rowsOf, titleOf } from './feature-format.ts';
 import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
@@ -50,6 +51,7 @@ export class DetailsPanel {
   private schemas = new Map<string, Record<string, PropertySchema>>();
   private crops: readonly Crop[] | undefined;
   private lifecycle: LifecycleCard | undefined;
+  private diary: PlotDiary | undefined;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -83,6 +85,7 @@ export class DetailsPanel {
     this.picked = features;
     // A new click reads the registry again: the area may have moved since the card was made.
     this.lifecycle = undefined;
+    this.diary = undefined;
     this.render();
     const first = features[0];
     if (first?.group === 'parcels') void this.loadPlanning(first);
@@ -105,6 +108,7 @@ export class DetailsPanel {
   /** Someone signed in or out: the growing-area card shows or drops the officer's lifecycle. */
   userChanged(): void {
     this.lifecycle = undefined;
+    this.diary = undefined;
     this.render();
   }
 
@@ -146,6 +150,11 @@ export class DetailsPanel {
         lifecycle.render();
         card.querySelector('h3')?.after(lifecycle.element);
       }
+      const diary = this.diaryOf(feature);
+      if (diary) {
+        diary.render();
+        card.append(diary.element);
+      }
     } else {
       card.addEventListener('click', () => {
         this.picked = [feature, ...this.picked.filter((f) => f !== feature)];
@@ -174,6 +183,16 @@ export class DetailsPanel {
       });
     }
     return this.lifecycle;
+  }
+
+  /** A plot's farm diary: staff read and write it (the registry checks the commune), a farmer reads their own; guests get none. */
+  private diaryOf(feature: PickedFeature): PlotDiary | undefined {
+    const role = this.host?.user()?.role;
+    const id = Number(feature.id);
+    if (feature.group !== 'plots' || !Number.isInteger(id) || (role !== 'officer' && role !== 'admin' && role !== 'farmer'))
+      return undefined;
+    if (this.diary?.plotId !== id) this.diary = new PlotDiary(id, { canWrite: role !== 'farmer', farmer: role === 'farmer' });
+    return this.diary;
   }
 
   private planningKey(feature: PickedFeature): string {

@@ -1,0 +1,226 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkDiaryEntry, type SubstanceRule } from '../../../server/domain/substances.ts';
+import { HttpError } from '../api/http.ts';
+import { startLang } from '../i18n/i18n.ts';
+import {
+  checkDiaryInput,
+  checkResidueInput,
+  diaryRefusalDetail,
+  flagMeaning,
+  flagsOfStoredReason,
+  flagsOfVerdict,
+  flagText,
+  inIsolation,
+  marketName,
+  newestFirst,
+  parseDecimal,
+  phiWarning,
+  safeHarvestDate,
+  vnToday,
+} from './plot-diary.ts';
+
+// The i18n module sets <html lang>; a bare object stands in for the document here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+afterEach(() => startLang('vi'));
+
+const RULES: SubstanceRule[] = [
+  { active_ingredient: 'Carbendazim', market: 'VN', allowed: true, mrl_mg_kg: 0.5 },
+  { active_ingredient: 'Carbendazim', market: 'EU', allowed: false, mrl_mg_kg: 0.1 },
+  { active_ingredient: 'Chlorpyrifos', market: 'VN', allowed: false, mrl_mg_kg: null },
+  { active_ingredient: 'Abamectin 1.8', market: 'VN', allowed: true, mrl_mg_kg: 0.02 },
+];
+
+/** The reason text the service stores: the verdict's messages joined by spaces (plots.service.ts). */
+function stored(entry: { activeIngredient: string; appliedOn: string; phiDays: number | null }, markets: string[], harvest: string | null) {
+  const verdict = checkDiaryEntry(entry, markets, RULES, harvest);
+  return { verdict, text: verdict.flags.map((f) => f.message).join(' ') };
+}
+
+const problem = (status: number, body: Record<string, unknown>) =>
+  new HttpError(status, String(body.detail ?? ''), { status, ...body }, undefined);
+
+describe('plot diary: dates', () => {
+  it('takes today on Vietnam’s clock, whatever the device’s zone (7 am there is midnight UTC)', () => {
+    expect(vnToday(new Date('2026-11-29T16:59:00Z'))).toBe('2026-11-29');
+    expect(vnToday(new Date('2026-11-29T17:00:00Z'))).toBe('2026-11-30');
+    expect(vnToday(new Date('2026-12-31T20:00:00Z'))).toBe('2027-01-01');
+  });
+
+  it('gives the safe-harvest date of an application, and says whether the interval still runs', () => {
+    expect(safeHarvestDate('2026-02-20', 14)).toBe('2026-03-06');
+    expect(safeHarvestDate('2026-02-20', null)).toBeNull();
+    expect(inIsolation({ applied_on: '2026-11-20', phi_days: 14 }, '2026-11-29')).toBe(true);
+    expect(inIsolation({ applied_on: '2026-11-20', phi_days: 9 }, '2026-11-29')).toBe(false);
+    expect(inIsolation({ applied_on: '2026-11-20', phi_days: null }, '2026-11-29')).toBe(false);
+  });
+
+  it('orders records newest first, the later record first on the same day', () => {
+    const rows = [
+      { id: 1, on: '2026-03-01' },
+      { id: 3, on: '2026-01-01' },
+      { id: 2, on: '2026-03-01' },
+    ];
+    expect(newestFirst(rows, (r) => r.on).map((r) => r.id)).toEqual([2, 1, 3]);
+  });
+});
+
+describe('plot diary: the server’s flags in words', () => {
+  it('reads back every sentence the service stores, in order, with its market, ingredient and dates', () => {
+    const { verdict, text } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU', 'CN'], '2026-04-04');
+    expect(verdict.flags.map((f) => f.reason)).toEqual(['not-allowed', 'not-listed', 'pre-harvest-interval']);
+    expect(flagsOfStoredReason(text)).toEqual([
+      { reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' },
+      { reason: 'not-listed', market: 'CN', ingredient: 'Carbendazim' },
+      { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' },
+    ]);
+  });
+
+  it('keeps an ingredient name with a dot whole', () => {
+    const { text } = stored({ activeIngredient: 'Abamectin 1.8', appliedOn: '2026-03-01', phiDays: 7 }, ['US'], null);
+    expect(flagsOfStoredReason(text)).toEqual([{ reason: 'not-listed', market: 'US', ingredient: 'Abamectin 1.8' }]);
+  });
+
+  it('shows a reason it cannot read (the seed’s Vietnamese sentences) as it is, and nothing for none', () => {
+    expect(flagsOfStoredReason('Không được phép cho thị trường EU')).toEqual([
+      { reason: 'other', text: 'Không được phép cho thị trường EU' },
+    ]);
+    expect(flagText({ reason: 'other', text: 'Không được phép cho thị trường EU' })).toBe('Không được phép cho thị trường EU');
+    expect(flagsOfStoredReason(null)).toEqual([]);
+    expect(flagsOfStoredReason('  ')).toEqual([]);
+  });
+
+  it('builds the flags of a fresh entry from the structured verdict, not from its English', () => {
+    const body = { appliedOn: '2026-03-25', pesticide: 'Carbenzim 500FL', activeIngredient: 'Carbendazim', phiDays: 14 };
+    const { verdict } = stored(body, ['EU'], '2026-04-04');
+    expect(flagsOfVerdict(verdict.flags, body, '2026-04-04')).toEqual([
+      { reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' },
+      { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' },
+    ]);
+  });
+
+  it('words each flag in Vietnamese with dd/mm/yyyy dates, and in English', () => {
+    const phi = { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' } as const;
+    expect(flagText({ reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' })).toBe(
+      'Carbendazim không được phép dùng cho thị trường EU.',
+    );
+    expect(flagText({ reason: 'not-allowed', market: 'VN', ingredient: 'Chlorpyrifos' })).toBe(
+      'Hoạt chất Chlorpyrifos bị cấm sử dụng tại Việt Nam.',
+    );
+    expect(flagText({ reason: 'not-listed', market: 'CN', ingredient: 'Carbendazim' })).toContain('thị trường Trung Quốc');
+    expect(flagText(phi)).toBe('Thời gian cách ly 14 ngày kết thúc ngày 08/04/2026, sau ngày dự kiến thu hoạch 04/04/2026.');
+    startLang('en');
+    expect(flagText(phi)).toBe('The pre-harvest interval of 14 days ends on 2026-04-08, after the expected harvest on 2026-04-04.');
+    expect(marketName('CN')).toBe('China');
+    expect(marketName('TH')).toBe('TH');
+  });
+
+  it('says what a flag means for the area’s code, the markets named once', () => {
+    const flags = [
+      { reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' },
+      { reason: 'not-listed', market: 'EU', ingredient: 'Carbendazim' },
+      { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' },
+    ] as const;
+    const [market, phi] = flagMeaning(flags, { growing_area_id: 3, growing_area_code: 'VN-DTOR-0003' });
+    expect(market).toMatch(/^Ảnh hưởng đến mã số VN-DTOR-0003: .* danh mục được phép của EU\. .*tạm dừng hoặc thu hồi/);
+    expect(market!.match(/EU/g)).toHaveLength(2);
+    expect(phi).toMatch(/^Không thu hoạch trước ngày 08\/04\/2026\. .*mã số VN-DTOR-0003 có thể bị tạm dừng\.$/);
+    expect(flagMeaning(flags, { growing_area_id: null, growing_area_code: null })[0]).toContain('chưa thuộc vùng trồng có mã số');
+    expect(flagMeaning(flags, { growing_area_id: 9, growing_area_code: null })[0]).toContain('đang làm hồ sơ');
+    expect(flagMeaning([], { growing_area_id: 3, growing_area_code: 'X' })).toEqual([]);
+  });
+
+  it('warns while typing exactly when the server’s rule will flag the interval', () => {
+    expect(phiWarning('2026-03-25', 14, '2026-04-04')).toEqual({
+      reason: 'pre-harvest-interval',
+      phiDays: 14,
+      safeOn: '2026-04-08',
+      harvestOn: '2026-04-04',
+    });
+    expect(phiWarning('2026-03-20', 14, '2026-04-04')).toBeUndefined();
+    expect(phiWarning('2026-03-25', 14, null)).toBeUndefined();
+    expect(phiWarning('2026-03-25', null, '2026-04-04')).toBeUndefined();
+    expect(phiWarning('25/03/2026', 14, '2026-04-04')).toBeUndefined();
+  });
+});
+
+describe('plot diary: the forms', () => {
+  const today = '2026-11-29';
+
+  it('sends a spray record as the server’s schema takes it, trimmed, empty optional fields as null', () => {
+    const check = checkDiaryInput(
+      { appliedOn: '2026-11-28', pesticide: ' Amistar Top 325SC ', activeIngredient: 'Azoxystrobin', dose: '', phiDays: '7' },
+      today,
+    );
+    expect(check).toEqual({
+      valid: true,
+      body: { appliedOn: '2026-11-28', pesticide: 'Amistar Top 325SC', activeIngredient: 'Azoxystrobin', dose: null, phiDays: 7 },
+    });
+    expect(checkDiaryInput({ appliedOn: today, pesticide: 'A', activeIngredient: 'B', phiDays: '' }, today)).toMatchObject({
+      valid: true,
+      body: { phiDays: null },
+    });
+  });
+
+  it('names every field to fix: missing, a future or impossible date, a bad interval, too long', () => {
+    const check = checkDiaryInput(
+      { appliedOn: '2026-11-30', pesticide: '', activeIngredient: 'x'.repeat(201), dose: 'd'.repeat(101), phiDays: '1.5' },
+      today,
+    );
+    expect(check.valid).toBe(false);
+    expect(!check.valid && check.problems).toEqual([
+      { field: 'appliedOn', reason: 'date-in-future' },
+      { field: 'pesticide', reason: 'required' },
+      { field: 'activeIngredient', reason: 'too-long', max: 200 },
+      { field: 'dose', reason: 'too-long', max: 100 },
+      { field: 'phiDays', reason: 'phi-range' },
+    ]);
+    const bad = checkDiaryInput({ appliedOn: '2026-02-30', pesticide: 'A', activeIngredient: 'B', phiDays: '366' }, today);
+    expect(!bad.valid && bad.problems.map((p) => p.reason)).toEqual(['date-invalid', 'phi-range']);
+  });
+
+  it('reads a residue figure with a decimal comma and leaves the verdict to the server unless the lab’s is given', () => {
+    expect(parseDecimal('0,05')).toBe(0.05);
+    expect(parseDecimal('0.05')).toBe(0.05);
+    expect(parseDecimal('1e3')).toBeNaN();
+    expect(parseDecimal('-1')).toBeNaN();
+    const auto = checkResidueInput(
+      { sampledOn: today, lab: '', activeIngredient: 'Abamectin', resultMgKg: '0,012', verdict: 'auto' },
+      today,
+    );
+    expect(auto).toEqual({ valid: true, body: { sampledOn: today, activeIngredient: 'Abamectin', resultMgKg: 0.012 } });
+    const fail = checkResidueInput({ sampledOn: today, lab: 'SGS', activeIngredient: 'X', resultMgKg: '3', verdict: 'fail' }, today);
+    expect(fail).toMatchObject({ valid: true, body: { lab: 'SGS', passed: false } });
+    const bad = checkResidueInput({ sampledOn: '', activeIngredient: 'X', resultMgKg: '100001', verdict: 'auto' }, today);
+    expect(!bad.valid && bad.problems).toEqual([
+      { field: 'sampledOn', reason: 'required' },
+      { field: 'resultMgKg', reason: 'result-range' },
+    ]);
+  });
+});
+
+describe('plot diary: refusals', () => {
+  it('words each refusal by status and code, never with the server’s English detail', () => {
+    const detail = 'Only agricultural officers and administrators may do this.';
+    expect(diaryRefusalDetail(problem(403, { code: 'FORBIDDEN', detail }))).toBe('bạn không phụ trách xã/phường của thửa này.');
+    expect(diaryRefusalDetail(problem(403, { code: 'FORBIDDEN', detail }), { farmer: true })).toContain(
+      'cán bộ nông nghiệp xã ghi nhật ký',
+    );
+    expect(diaryRefusalDetail(problem(401, { code: 'UNAUTHENTICATED', detail }))).toContain('đăng nhập lại');
+    expect(diaryRefusalDetail(problem(404, { code: 'NOT_FOUND', detail }))).toContain('không còn');
+    expect(diaryRefusalDetail(problem(400, { code: 'BAD_REQUEST', detail }))).toContain('kiểm tra lại các ô');
+    expect(diaryRefusalDetail(new HttpError(0, 'offline', undefined, undefined))).toContain('không có kết nối mạng');
+    expect(diaryRefusalDetail(problem(503, { code: 'OVERLOADED', detail }))).toContain('đang bận');
+    expect(diaryRefusalDetail(problem(500, { detail }))).toContain('(500)');
+    for (const status of [400, 401, 403, 404, 409, 422, 500]) {
+      expect(diaryRefusalDetail(problem(status, { code: 'X', detail }))).not.toContain(detail);
+    }
+  });
+
+  it('explains a residue test with no listed limit: give the lab’s verdict', () => {
+    const error = problem(422, { code: 'VALIDATION_FAILED', detail: 'No maximum residue limit is listed for Fipronil in VN, EU.' });
+    expect(diaryRefusalDetail(error, { ingredient: 'Fipronil', markets: ['EU'], autoVerdict: true })).toBe(
+      'chưa có giới hạn dư lượng tối đa (MRL) của Fipronil cho Việt Nam, EU: chọn “Đạt” hoặc “Không đạt” theo phiếu của phòng kiểm nghiệm.',
+    );
+    expect(diaryRefusalDetail(error, { ingredient: 'Fipronil', autoVerdict: false })).toContain('kiểm tra lại các ô');
+  });
+});
