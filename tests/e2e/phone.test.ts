@@ -1,9 +1,35 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
 const e2e = useServerAndBrowser();
+
+/** Map pixels in the outline colour of a farmer's own plots (#c2185b), read inside a render frame. */
+async function outlinePixels(page: Page): Promise<number> {
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        map.once('render', () => {
+          const source = map.getCanvas();
+          const canvas = document.createElement('canvas');
+          canvas.width = source.width;
+          canvas.height = source.height;
+          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+          ctx.drawImage(source, 0, 0);
+          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            if (Math.abs(data[i]! - 0xc2) + Math.abs(data[i + 1]! - 0x18) + Math.abs(data[i + 2]! - 0x5b) < 40) n++;
+          }
+          resolve(n);
+        });
+        map.triggerRepaint();
+      }),
+  );
+}
 
 describe('the farmer on a phone', () => {
   it('sees “my plots” with area and status in big targets, and a tap takes the map there', async () => {
@@ -28,6 +54,55 @@ describe('the farmer on a phone', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-my-plots.png') });
     await first.click();
     await page.waitForFunction(() => (window as unknown as BandoWindow).__bando.map.getZoom() > 15);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('sees their plots outlined on the map, fitted above the bottom sheet, and not after signing out', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    const before = await outlinePixels(page);
+    await signIn(page, ACCOUNTS.farmer);
+    await page.waitForSelector('.plot-item');
+    await waitForMap(page);
+    const { rows } = await e2e.server.db.query<{ w: number; s: number; e: number; n: number }>(
+      `SELECT ST_XMin(b) w, ST_YMin(b) s, ST_XMax(b) e, ST_YMax(b) n FROM (SELECT ST_Extent(geom) b FROM plots
+         WHERE farmer_id = (SELECT farmer_id FROM users WHERE username = 'farmer')) x`,
+    );
+    const box = rows[0]!;
+    const fit = await page.evaluate(
+      (b) => {
+        const [w, s, e, n] = b as [number, number, number, number];
+        const map = (window as unknown as BandoWindow).__bando.map;
+        const rect = map.getContainer().getBoundingClientRect();
+        const nw = map.project([w, n]);
+        const se = map.project([e, s]);
+        return {
+          left: rect.left + nw.x,
+          top: rect.top + nw.y,
+          right: rect.left + se.x,
+          bottom: rect.top + se.y,
+          map: { left: rect.left, top: rect.top, right: rect.right },
+          sheetTop: document.getElementById('panel')!.getBoundingClientRect().top,
+          outlined: new Set(map.queryRenderedFeatures({ layers: ['my-plots-line'] }).map((f) => f.id)).size,
+        };
+      },
+      [box.w, box.s, box.e, box.n],
+    );
+    // Every plot is in view, and none hides under the "my plots" sheet.
+    expect(fit.left).toBeGreaterThanOrEqual(fit.map.left);
+    expect(fit.right).toBeLessThanOrEqual(fit.map.right);
+    expect(fit.top).toBeGreaterThanOrEqual(fit.map.top);
+    expect(fit.bottom).toBeLessThanOrEqual(fit.sheetTop);
+    expect(fit.outlined).toBe(await page.locator('.plot-item').count());
+    const after = await outlinePixels(page);
+    expect(after).toBeGreaterThan(before + 200);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-my-plots-outlined.png') });
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in');
+    await page.waitForFunction(() => !(window as unknown as BandoWindow).__bando.map.getLayer('my-plots-line'));
+    expect(await outlinePixels(page)).toBeLessThanOrEqual(before + 20);
     expect(errors).toEqual([]);
     await context.close();
   });

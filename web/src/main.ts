@@ -228,6 +228,9 @@ async function boot(): Promise<void> {
     if (next?.role === 'farmer') {
       activeTab = 'mine';
       panelOpen = true;
+    } else {
+      // A farmer's plots stay outlined only while they are signed in (phones are shared).
+      void import('./farmer/my-plots.ts').then(({ clearMyPlots }) => clearMyPlots(handle));
     }
     showTab();
   });

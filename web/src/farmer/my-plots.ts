@@ -1,9 +1,11 @@
-import type { Polygon } from 'geojson';
+import type { FeatureCollection, Polygon } from 'geojson';
+import type { GeoJSONSource } from 'maplibre-gl';
 import { describeError, getJson } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
+import { diaryDisclosure } from '../registration/plot-diary.ts';
 import { clear, h } from '../ui/dom.ts';
 
 /** A plot as "my plots" lists it (GET /api/me/plots and /api/farmer-cards/:code/plots). */
@@ -21,11 +23,54 @@ export type MyPlot = {
 
 const CARD_KEY = 'bando.farmerCard';
 
-function bboxOf(geometry: Polygon): [number, number, number, number] {
-  const ring = geometry.coordinates.flat();
+const MINE_SOURCE = 'my-plots';
+const MINE_LAYERS = ['my-plots-casing', 'my-plots-line'];
+// Fitted once per page: later openings of the tab keep the view the farmer has moved to.
+let fitted = false;
+
+function bboxOf(geometries: Polygon[]): [number, number, number, number] {
+  const ring = geometries.flatMap((g) => g.coordinates.flat());
   const xs = ring.map((c) => c[0]!);
   const ys = ring.map((c) => c[1]!);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+/**
+ * Padding that keeps a fitted box clear of the panel where it lies over the map (the phone's
+ * bottom sheet); the desk's side panel resizes the map instead, so it needs none.
+ */
+function padding(handle: MapHandle, host: HTMLElement): { top: number; right: number; bottom: number; left: number } {
+  const map = handle.map.getContainer().getBoundingClientRect();
+  const sheet = (host.closest('aside') ?? host).getBoundingClientRect();
+  const covers = sheet.top > map.top && sheet.top < map.bottom && sheet.left <= map.left + 1 && sheet.right >= map.right - 1;
+  return { top: 48, right: 48, left: 48, bottom: covers ? Math.max(48, map.bottom - sheet.top + 24) : 48 };
+}
+
+/** Outlines a farmer's own plots over every layer, at every zoom (the plots layer starts at z13). */
+function outline(handle: MapHandle, plots: MyPlot[]): void {
+  const { map } = handle;
+  const data: FeatureCollection<Polygon> = {
+    type: 'FeatureCollection',
+    features: plots.map((p) => ({ type: 'Feature', id: p.id, geometry: p.geometry, properties: {} })),
+  };
+  const source = map.getSource(MINE_SOURCE) as GeoJSONSource | undefined;
+  if (source) {
+    source.setData(data);
+    return;
+  }
+  if (!plots.length) return;
+  map.addSource(MINE_SOURCE, { type: 'geojson', data });
+  // A white casing under a magenta line: distinct from every land-use, plot and boundary colour.
+  map.addLayer({ id: MINE_LAYERS[0]!, type: 'line', source: MINE_SOURCE, paint: { 'line-color': '#ffffff', 'line-width': 6 } });
+  map.addLayer({ id: MINE_LAYERS[1]!, type: 'line', source: MINE_SOURCE, paint: { 'line-color': '#c2185b', 'line-width': 3 } });
+}
+
+/** Takes a farmer's plots off the map (after signing out, on a shared phone). */
+export function clearMyPlots(handle: MapHandle): void {
+  const { map } = handle;
+  for (const id of MINE_LAYERS) if (map.getLayer(id)) map.removeLayer(id);
+  if (map.getSource(MINE_SOURCE)) map.removeSource(MINE_SOURCE);
+  fitted = false;
 }
 
 async function loadPlots(user: SessionUser | undefined, card: string | undefined): Promise<MyPlot[] | undefined> {
@@ -50,7 +95,8 @@ async function loadPlots(user: SessionUser | undefined, card: string | undefined
   return undefined;
 }
 
-function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle): void {
+function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle, own: boolean, user?: SessionUser): void {
+  if (own) outline(handle, plots);
   if (plots.length === 0) {
     host.append(h('p', { class: 'hint' }, t('myPlotsEmpty')));
     return;
@@ -74,7 +120,7 @@ function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle): void
               type: 'button',
               class: 'plot-item',
               'data-id': String(plot.id),
-              onclick: () => handle.map.fitBounds(bboxOf(plot.geometry), { padding: 48, maxZoom: 18 }),
+              onclick: () => handle.map.fitBounds(bboxOf([plot.geometry]), { padding: padding(handle, host), maxZoom: 18 }),
             },
             h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
             h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
@@ -84,10 +130,19 @@ function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle): void
               [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
             ),
           ),
+          // The registry shows the diary to a signed-in farmer (own plots) and to staff; a card code alone reads plots only.
+          user
+            ? diaryDisclosure(plot.id, { canWrite: user.role === 'officer' || user.role === 'admin', farmer: user.role === 'farmer' })
+            : null,
         );
       }),
     ),
   );
+  // Fitted after the list is in the sheet, so the padding clears the sheet's full height.
+  if (own && !fitted) {
+    fitted = true;
+    handle.map.fitBounds(bboxOf(plots.map((p) => p.geometry)), { padding: padding(handle, host), maxZoom: 17 });
+  }
 }
 
 /**
@@ -107,7 +162,7 @@ export async function renderMyPlots(host: HTMLElement, user: SessionUser | undef
     const input = h('input', {
       name: 'card',
       value: card ?? '',
-      placeholder: 'ND-0001',
+      placeholder: 'ND-7K3M-Q9XP',
       autocapitalize: 'characters',
       'aria-label': t('farmerId'),
     });
@@ -128,14 +183,18 @@ export async function renderMyPlots(host: HTMLElement, user: SessionUser | undef
       void renderMyPlots(host, user, handle);
     });
     host.append(form);
-    if (!card) return;
+    if (!card) {
+      clearMyPlots(handle);
+      return;
+    }
   }
   const list = h('div', { class: 'my-plots-list' }, h('p', { class: 'hint' }, t('loading')));
   host.append(list);
   try {
     const plots = await loadPlots(user, card);
     clear(list);
-    if (plots) renderList(list, plots, handle);
+    // A farmer's own plots (account or card) are outlined and fitted; an officer's list is the commune's.
+    if (plots) renderList(list, plots, handle, !user || user.role === 'farmer', user);
   } catch (error) {
     clear(list);
     list.append(h('p', { class: 'hint' }, t('myPlotsUnavailable', { detail: describeError(error) })));

@@ -248,7 +248,7 @@ export const en: Messages = {
 
   myPlots: 'My plots',
   myPlotsEmpty: 'No plots are linked to this account yet.',
-  myPlotsSignIn: 'Sign in to see your plots.',
+  myPlotsSignIn: 'Sign in, or type the farmer id printed on your card, to see your plots.',
   myPlotsUnavailable: 'Could not load your plots: {detail}',
 
   edit: 'Edit',

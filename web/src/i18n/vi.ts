@@ -255,7 +255,7 @@ export const vi = {
   // Farmer
   myPlots: 'Thửa của tôi',
   myPlotsEmpty: 'Chưa có thửa nào gắn với tài khoản này.',
-  myPlotsSignIn: 'Đăng nhập để xem các thửa của bạn.',
+  myPlotsSignIn: 'Đăng nhập, hoặc nhập mã nông hộ in trên thẻ, để xem các thửa của bạn.',
   myPlotsUnavailable: 'Chưa tải được danh sách thửa: {detail}',
 
   // Editing
