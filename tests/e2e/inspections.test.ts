@@ -1,0 +1,314 @@
+// An officer in the orchard records a field inspection from the growing area's card: checklist,
+// notes and two photos from the phone (one carrying its own EXIF GPS, one geotagged with the phone's
+// position), the first photo's upload failing once and retried without a second inspection; the
+// thumbnails are real decoded images. A non-image file and a status that takes no inspection are
+// refused in Vietnamese and write nothing; a guest sees no form.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
+import { jpegWithGeotag } from '../../server/registry/exif.ts';
+import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+type Area = { id: number; lon: number; lat: number };
+
+async function officerToken(): Promise<string> {
+  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ACCOUNTS.officer),
+  });
+  return ((await login.json()) as { token: string }).token;
+}
+
+/** A seeded area of the officer's communes under inspection (a submitted one is moved there first), with a point inside it. */
+async function areaUnderInspection(): Promise<Area> {
+  const token = await officerToken();
+  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+  const listed = async (status: string) =>
+    (
+      (await (await fetch(`${e2e.server.url}/api/growing-areas?status=${status}&limit=50`, { headers })).json()) as {
+        areas: { id: number }[];
+      }
+    ).areas.map((a) => a.id);
+  let ids = await listed('under_inspection');
+  if (!ids.length) {
+    const submitted = (await listed('submitted'))[0]!;
+    const moved = await fetch(`${e2e.server.url}/api/growing-areas/${submitted}/transitions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ to: 'under_inspection' }),
+    });
+    expect(moved.status).toBe(201);
+    ids = [submitted];
+  }
+  const { rows } = await e2e.server.db.query<Area>(
+    `SELECT id, ST_X(c) lon, ST_Y(c) lat FROM (SELECT id, ST_PointOnSurface(geom) c FROM growing_areas WHERE id = ANY ($1) AND geom IS NOT NULL
+       ORDER BY ST_Area(geom) DESC LIMIT 1) s`,
+    [ids],
+  );
+  if (!rows[0]) throw new Error(`no area under inspection with a geometry among ${ids.length}`);
+  return { id: rows[0].id, lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+}
+
+async function counts(areaId: number): Promise<{ inspections: number; photos: number }> {
+  const { rows } = await e2e.server.db.query<{ inspections: number; photos: number }>(
+    `SELECT (SELECT count(*) FROM inspections WHERE growing_area_id = $1) inspections,
+            (SELECT count(*) FROM inspection_photos p JOIN inspections i ON i.id = p.inspection_id WHERE i.growing_area_id = $1) photos`,
+    [areaId],
+  );
+  return { inspections: Number(rows[0]!.inspections), photos: Number(rows[0]!.photos) };
+}
+
+/** Opens the map at the area, signs in (unless a guest) and clicks the area. */
+async function openArea(page: Page, area: Area, account?: { username: string; password: string }): Promise<void> {
+  await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+  await waitForMap(page);
+  if (account) await signIn(page, account);
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
+}
+
+/** A real JPEG drawn by the browser's own encoder (so it decodes), width × height, one colour with a stripe. */
+async function canvasJpeg(page: Page, width: number, height: number, colour: string): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h, c]) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = c;
+      ctx.fillRect(0, 0, w, h);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, h / 2 - 10, w, 20);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.8));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    },
+    [width, height, colour] as [number, number, string],
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+/** The JPEG with an EXIF block (GPS position, capture time) put right after its start-of-image marker, as a phone camera writes it. */
+function withExif(jpeg: Buffer, lon: number, lat: number, takenAt: string): Buffer {
+  const tagged = jpegWithGeotag(lon, lat, takenAt);
+  const app1 = tagged.subarray(2, tagged.length - 2);
+  return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
+}
+
+async function allowPosition(context: BrowserContext, lon: number, lat: number): Promise<void> {
+  await context.grantPermissions(['geolocation'], { origin: e2e.server.url });
+  await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
+}
+
+describe('field inspections on the growing-area card', () => {
+  it('an officer records an inspection with checklist, notes and two geotagged photos; a failed upload is retried alone', async () => {
+    const area = await areaUnderInspection();
+    const before = await counts(area.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    const phone = { lon: area.lon + 0.0004, lat: area.lat - 0.0003 };
+    const exifAt = { lon: area.lon - 0.0002, lat: area.lat + 0.0001 };
+    await allowPosition(context, phone.lon, phone.lat);
+    await openArea(page, area, ACCOUNTS.officer);
+
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    expect(await page.inputValue('#inspection-date')).toBe(vietnamToday());
+    await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="4"] label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="3"] label:has-text("Không đạt")');
+    await page.fill('.inspection-check[data-item="3"] .inspection-check-note', 'Sổ theo dõi sâu bệnh thiếu tháng 2');
+    await page.fill('#inspection-notes', 'Vườn xoài sạch cỏ, bao trái đầy đủ.');
+
+    const green = withExif(await canvasJpeg(page, 640, 480, '#2e7d32'), exifAt.lon, exifAt.lat, '2026:03:01 09:15:00');
+    const orange = await canvasJpeg(page, 480, 640, '#ef6c00');
+    await page.setInputFiles('#inspection-camera', [
+      { name: 'vuon-xoai-1.jpg', mimeType: 'image/jpeg', buffer: green },
+      { name: 'vuon-xoai-2.jpg', mimeType: 'image/jpeg', buffer: orange },
+    ]);
+    await page.waitForSelector('#inspection-picked li:nth-child(2)');
+    await page.waitForFunction(() => !document.querySelector('#inspection-picked')?.textContent?.includes('đang lấy vị trí'));
+    const picked = await page.locator('#inspection-picked li').allTextContents();
+    expect(picked[0]).toContain('có vị trí GPS trong ảnh');
+    expect(picked[1]).toContain('vị trí của máy');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-form-desktop.png'), fullPage: false });
+
+    // The weak connection drops the first photo once: it fails alone and is sent again on Retry.
+    let dropped = 0;
+    await page.route('**/api/inspections/*/photos**', (route) =>
+      route.request().method() === 'POST' && dropped++ === 0 ? route.abort('internetdisconnected') : route.continue(),
+    );
+    await page.click('#inspection-save');
+    const failed = page.locator('.inspection-upload-list li[data-state=failed]');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.textContent()).toContain('Chưa gửi được: không có kết nối mạng');
+    await page.waitForSelector('.inspection-upload-list li[data-state=done]');
+    await page.locator('.inspection-uploads').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-upload-retry-desktop.png') });
+    let now = await counts(area.id);
+    expect(now).toEqual({ inspections: before.inspections + 1, photos: before.photos + 1 });
+    await page.click('.inspection-retry');
+    await page.waitForSelector('.inspection-uploads', { state: 'detached', timeout: 30_000 });
+    now = await counts(area.id);
+    expect(now).toEqual({ inspections: before.inspections + 1, photos: before.photos + 2 });
+
+    // The rows: the inspection as typed, the photos with the EXIF position and the phone's.
+    const inspection = (
+      await e2e.server.db.query<{
+        id: number;
+        inspected_on: string;
+        conclusion: string;
+        notes: string;
+        checklist: unknown;
+        inspector: string;
+      }>(
+        `SELECT i.id, i.inspected_on, i.conclusion, i.notes, i.checklist, u.username inspector
+           FROM inspections i JOIN users u ON u.id = i.inspector_id WHERE i.growing_area_id = $1 ORDER BY i.id DESC LIMIT 1`,
+        [area.id],
+      )
+    ).rows[0]!;
+    expect(inspection).toMatchObject({
+      inspected_on: vietnamToday(),
+      conclusion: 'pass',
+      notes: 'Vườn xoài sạch cỏ, bao trái đầy đủ.',
+      inspector: 'officer',
+    });
+    expect(inspection.checklist).toEqual([
+      { item: 'Hồ sơ, nhật ký canh tác ghi chép đầy đủ', ok: true },
+      { item: 'Giám sát sinh vật gây hại định kỳ', ok: false, note: 'Sổ theo dõi sâu bệnh thiếu tháng 2' },
+      { item: 'Ranh giới vùng trồng khớp với bản đồ', ok: true },
+    ]);
+    const photos = (
+      await e2e.server.db.query<{ id: number; bytes: number; mime: string; lon: number; lat: number; taken_at: string; file_path: string }>(
+        `SELECT id, bytes, mime, ST_X(geom) lon, ST_Y(geom) lat, taken_at::text, file_path FROM inspection_photos WHERE inspection_id = $1 ORDER BY id`,
+        [inspection.id],
+      )
+    ).rows;
+    expect(photos).toHaveLength(2);
+    // The retried photo (the green one with EXIF) was stored second.
+    const [orangeRow, greenRow] = photos as [(typeof photos)[0], (typeof photos)[0]];
+    expect({ bytes: Number(greenRow.bytes), mime: greenRow.mime }).toEqual({ bytes: green.length, mime: 'image/jpeg' });
+    expect({ bytes: Number(orangeRow.bytes), mime: orangeRow.mime }).toEqual({ bytes: orange.length, mime: 'image/jpeg' });
+    expect(Number(greenRow.lon)).toBeCloseTo(exifAt.lon, 5);
+    expect(Number(greenRow.lat)).toBeCloseTo(exifAt.lat, 5);
+    expect(new Date(greenRow.taken_at).toISOString()).toBe('2026-03-01T02:15:00.000Z');
+    expect(Number(orangeRow.lon)).toBeCloseTo(phone.lon, 6);
+    expect(Number(orangeRow.lat)).toBeCloseTo(phone.lat, 6);
+    expect(Math.abs(Date.now() - new Date(orangeRow.taken_at).getTime())).toBeLessThan(5 * 60_000);
+    const uploadDir = loadConfig({}, path.resolve(import.meta.dirname, '../..')).uploadDir;
+    expect(fs.readFileSync(path.join(uploadDir, greenRow.file_path)).equals(green)).toBe(true);
+
+    // The list shows it first, in words, with two thumbnails that are decoded images.
+    const item = page.locator(`#inspection-list > li[data-id="${inspection.id}"]`);
+    expect(await page.locator('#inspection-list > li').first().getAttribute('data-id')).toBe(String(inspection.id));
+    expect(await item.locator('.inspection-conclusion').textContent()).toBe('Đạt');
+    expect(await item.textContent()).toContain('Cán bộ:');
+    expect(await item.locator('.inspection-checklist li').allTextContents()).toEqual([
+      '✓ Hồ sơ, nhật ký canh tác ghi chép đầy đủ',
+      '✗ Giám sát sinh vật gây hại định kỳ — Sổ theo dõi sâu bệnh thiếu tháng 2',
+      '✓ Ranh giới vùng trồng khớp với bản đồ',
+    ]);
+    await page.waitForFunction(
+      (id) => {
+        const imgs = [...document.querySelectorAll<HTMLImageElement>(`#inspection-list > li[data-id="${id}"] .inspection-thumb img`)];
+        return imgs.length === 2 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+      },
+      inspection.id,
+      { timeout: 15_000 },
+    );
+    const sizes = await item
+      .locator('.inspection-thumb img')
+      .evaluateAll((imgs) => imgs.map((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]));
+    expect(sizes).toEqual([
+      [480, 640],
+      [640, 480],
+    ]);
+    await item.locator('.inspection-thumb').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-desktop.png') });
+    await item.locator('.inspection-thumb').nth(1).click();
+    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('#inspection-photo-dialog img')?.naturalWidth ?? 0) > 0);
+    expect(await page.locator('#inspection-photo-dialog').textContent()).toContain('Chụp lúc 01/03/2026 09:15');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-photo-desktop.png') });
+    await page.click('#inspection-photo-close');
+    // English beside Vietnamese: the same record in the other language, the checklist's standard items translated.
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#inspections-title:has-text("Field inspections")');
+    expect(await item.locator('.inspection-conclusion').textContent()).toBe('Pass');
+    expect(await item.locator('.inspection-checklist li').first().textContent()).toBe('✓ Records and farm diary kept in full');
+    expect(errors.filter((e) => !e.includes('/photos'))).toEqual([]);
+    await context.close();
+  });
+
+  it('on a phone, a non-image file and a status that takes no inspection are refused in Vietnamese and write nothing', async () => {
+    const area = await areaUnderInspection();
+    const { page, context } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await allowPosition(context, area.lon, area.lat);
+    await openArea(page, area, ACCOUNTS.officer);
+    // The inspection recorded before, as a phone shows it.
+    await page.locator('#inspection-list .inspection-thumb').first().scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-phone.png') });
+    await page.click('#inspection-new');
+    const before = await counts(area.id);
+
+    await page.setInputFiles('#inspection-gallery', {
+      name: 'bien-ban.pdf',
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from('%PDF-1.7\n%âãÏÓ\n1 0 obj << >> endobj\n'),
+    });
+    const refused = page.locator('.inspection-refused');
+    await refused.waitFor();
+    expect(await refused.textContent()).toBe('Tệp “bien-ban.pdf” không phải ảnh JPEG, PNG hoặc WebP: không gửi tệp này.');
+    expect(await page.locator('#inspection-picked').count()).toBe(0);
+    await page.fill('#inspection-notes', 'Kiểm tra lại sau khi bổ sung hồ sơ.');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-form-phone-viewport.png') });
+    // The page is no wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // Meanwhile the area moved on (another officer recorded the result): the save is refused in words.
+    const token = await officerToken();
+    const moved = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/transitions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: 'inspected_pass', inspection: { inspectedOn: vietnamToday(), conclusion: 'pass' } }),
+    });
+    expect(moved.status).toBe(201);
+    const afterMove = await counts(area.id);
+    await page.click('#inspection-save');
+    const message = page.locator('#inspection-message');
+    await message.waitFor();
+    const inspectable = ['under_inspection', 'issued', 'forwarded', 'approved', 'active', 'suspended'] as const;
+    expect(await message.textContent()).toBe(
+      `Chưa lưu được biên bản: vùng trồng đang ở trạng thái “${STATUS_LABELS.inspected_pass.vi}”, không ghi biên bản kiểm tra được ` +
+        `(chỉ ghi khi ở trạng thái ${inspectable.map((s) => `“${STATUS_LABELS[s].vi}”`).join(', ')}).`,
+    );
+    expect(await counts(area.id)).toEqual(afterMove);
+    expect(afterMove).toEqual({ inspections: before.inspections + 1, photos: before.photos });
+    await message.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-refused-phone.png') });
+    await context.close();
+  });
+
+  it('a guest sees the area but no inspections and no form', async () => {
+    const area = await areaUnderInspection();
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await openArea(page, area);
+    expect(await page.locator('#inspections').count()).toBe(0);
+    expect(await page.locator('#inspection-new, #inspection-form').count()).toBe(0);
+    await context.close();
+  });
+});

@@ -1,0 +1,211 @@
+import { FormatRegistry } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import { describe, expect, it } from 'vitest';
+import { InspectionBody, PhotoQuery } from '../../../server/contracts/registry.ts';
+import { GROWING_AREA_STATUSES } from '../../../server/domain/growing-area-lifecycle.ts';
+import { ANONYMOUS, type Viewer } from '../../../server/contracts/viewer.ts';
+import { jpegWithGeotag, readJpegGeotag } from '../../../server/registry/exif.ts';
+import { recordInspection } from '../../../server/registry/inspections.service.ts';
+import * as serverPhotos from '../../../server/registry/photos.ts';
+import { HttpError } from '../api/http.ts';
+import {
+  acceptsInspection,
+  checkInspectionInput,
+  checkPhotoFile,
+  CHECKLIST_ITEMS,
+  checklistItemLabel,
+  inspectableOf,
+  MAX_PHOTO_BYTES,
+  photoQuery,
+  readPhotoFacts,
+  refusalOf,
+  sniffPhoto,
+  vietnamToday,
+  type InspectionValues,
+} from './inspection-input.ts';
+
+// The schemas' string formats, as Fastify's validator reads them (TypeBox's Value knows none by itself).
+FormatRegistry.Set('date', (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)));
+FormatRegistry.Set('date-time', (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v));
+
+const officer: Viewer = { ...ANONYMOUS, userId: 7, role: 'officer' };
+
+/** What the server's own rule answers for an area in `status`: the refusal it throws, or the inspection it writes. */
+async function serverTakes(status: string): Promise<{ takes: boolean; refusal?: unknown }> {
+  // A database that only answers the insert: the rule under test decides before any SQL is sent.
+  const tx = { query: async () => ({ rows: [{ id: 1 }], rowCount: 1 }) } as unknown as Parameters<typeof recordInspection>[0];
+  try {
+    await recordInspection(tx, officer, { id: 5, status }, { inspectedOn: '2026-03-01', checklist: [] });
+    return { takes: true };
+  } catch (error) {
+    return { takes: false, refusal: error };
+  }
+}
+
+const values = (over: Partial<InspectionValues> = {}): InspectionValues => ({
+  inspectedOn: '2026-03-01',
+  conclusion: '',
+  notes: '',
+  checklist: CHECKLIST_ITEMS.map((c) => ({ item: c.vi, verdict: 'unchecked', note: '' })),
+  ...over,
+});
+
+/** A real JPEG's first bytes (SOI, JFIF APP0) with no EXIF. */
+const PLAIN_JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9]);
+const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]);
+const WEBP = new TextEncoder().encode('RIFF\x10\x00\x00\x00WEBPVP8 ');
+const PDF = new TextEncoder().encode('%PDF-1.7\n%âãÏÓ\n');
+
+describe('which statuses take an inspection', () => {
+  it('the browser offers the form in exactly the statuses the server records an inspection in', async () => {
+    for (const status of GROWING_AREA_STATUSES) {
+      expect({ status, takes: acceptsInspection(status) }).toEqual({ status, takes: (await serverTakes(status)).takes });
+    }
+  });
+
+  it('the statuses of a 409 inspection-not-allowed are read from the refusal and replace the mirror', async () => {
+    const { refusal } = await serverTakes('draft');
+    const error = new HttpError(409, 'x', { ...(refusal as { details?: object }).details, reason: 'inspection-not-allowed' }, undefined);
+    const listed = inspectableOf(error);
+    expect(listed).toContain('under_inspection');
+    expect(acceptsInspection('under_inspection', ['active'])).toBe(false);
+    expect(inspectableOf(new HttpError(409, 'x', { reason: 'code-taken' }, undefined))).toBeUndefined();
+  });
+});
+
+describe("today's date on Vietnam's clock", () => {
+  it('turns at 17:00 UTC (midnight in Cao Lãnh), whatever the device zone', () => {
+    expect(vietnamToday(new Date('2026-01-01T16:59:59Z'))).toBe('2026-01-01');
+    expect(vietnamToday(new Date('2026-01-01T17:00:00Z'))).toBe('2026-01-02');
+    expect(vietnamToday(new Date('2025-12-31T23:30:00-05:00'))).toBe('2026-01-01');
+  });
+});
+
+describe('the inspection form', () => {
+  it('sends only the items looked at, with trimmed notes, as a body the server schema accepts', () => {
+    const checklist = values().checklist.map((c, i) =>
+      i === 0 ? { ...c, verdict: 'ok' as const } : i === 3 ? { ...c, verdict: 'not-ok' as const, note: '  thiếu sổ  ' } : c,
+    );
+    const verdict = checkInspectionInput(values({ checklist, notes: ' Vườn sạch cỏ ', conclusion: 'fail' }), '2026-03-02');
+    expect(verdict).toEqual({
+      valid: true,
+      body: {
+        inspectedOn: '2026-03-01',
+        conclusion: 'fail',
+        notes: 'Vườn sạch cỏ',
+        checklist: [
+          { item: CHECKLIST_ITEMS[0]!.vi, ok: true },
+          { item: CHECKLIST_ITEMS[3]!.vi, ok: false, note: 'thiếu sổ' },
+        ],
+      },
+    });
+    expect(verdict.valid && Value.Check(InspectionBody, verdict.body)).toBe(true);
+  });
+
+  it('no conclusion is sent as null, which the server stores as an inspection without a verdict', () => {
+    const verdict = checkInspectionInput(values(), '2026-03-01');
+    expect(verdict.valid && verdict.body).toEqual({ inspectedOn: '2026-03-01', checklist: [], conclusion: null });
+    expect(verdict.valid && Value.Check(InspectionBody, verdict.body)).toBe(true);
+  });
+
+  it('a missing, impossible or future date is refused before any request', () => {
+    expect(checkInspectionInput(values({ inspectedOn: ' ' }), '2026-03-01')).toEqual({ valid: false, problems: ['date-required'] });
+    expect(checkInspectionInput(values({ inspectedOn: '2026-02-30' }), '2026-03-01')).toEqual({ valid: false, problems: ['date-invalid'] });
+    expect(checkInspectionInput(values({ inspectedOn: '2026-03-02' }), '2026-03-01')).toEqual({
+      valid: false,
+      problems: ['date-in-future'],
+    });
+  });
+
+  it('notes beyond the server limits are refused', () => {
+    const long = values({ notes: 'x'.repeat(4001) });
+    expect(checkInspectionInput(long, '2026-03-01')).toEqual({ valid: false, problems: ['notes-too-long'] });
+    const item = values({ checklist: [{ item: 'a', verdict: 'ok', note: 'y'.repeat(1001) }] });
+    expect(checkInspectionInput(item, '2026-03-01')).toEqual({ valid: false, problems: ['item-note-too-long'] });
+  });
+
+  it('a standard item reads in English, any other item as recorded', () => {
+    expect(checklistItemLabel(CHECKLIST_ITEMS[4]!.vi, 'en')).toBe('Area boundary matches the map');
+    expect(checklistItemLabel(CHECKLIST_ITEMS[4]!.vi, 'vi')).toBe(CHECKLIST_ITEMS[4]!.vi);
+    expect(checklistItemLabel('Nhật ký canh tác', 'en')).toBe('Nhật ký canh tác');
+  });
+});
+
+describe('picked photos', () => {
+  it('the type is read from the bytes as the server reads it', () => {
+    for (const bytes of [PLAIN_JPEG, PNG, WEBP, PDF, new Uint8Array(0), Uint8Array.from([0xff, 0xd8])]) {
+      expect(sniffPhoto(bytes)).toBe(serverPhotos.sniffImage(bytes));
+    }
+  });
+
+  it('a non-image, an empty file and one over the server limit are refused; a photo is kept with its real type', () => {
+    expect(MAX_PHOTO_BYTES).toBe(serverPhotos.MAX_PHOTO_BYTES);
+    expect(checkPhotoFile(PDF, PDF.length)).toEqual({ valid: false, reason: 'not-image' });
+    expect(checkPhotoFile(new Uint8Array(0), 0)).toEqual({ valid: false, reason: 'empty' });
+    expect(checkPhotoFile(PLAIN_JPEG, MAX_PHOTO_BYTES + 1)).toEqual({ valid: false, reason: 'too-large' });
+    expect(checkPhotoFile(PLAIN_JPEG, MAX_PHOTO_BYTES)).toEqual({ valid: true, type: 'image/jpeg' });
+    expect(checkPhotoFile(WEBP, 5000)).toEqual({ valid: true, type: 'image/webp' });
+  });
+
+  it('the EXIF position is read as the server reads it, in every quadrant', () => {
+    for (const [lon, lat] of [
+      [105.6321, 10.4567],
+      [-73.9857, 40.7484],
+      [151.2093, -33.8688],
+      [-0.1276, 51.5072],
+    ] as const) {
+      const bytes = jpegWithGeotag(lon, lat, '2026:03:01 09:15:00');
+      const server = readJpegGeotag(bytes)!;
+      const facts = readPhotoFacts(bytes);
+      expect(facts.lon).toBeCloseTo(server.lon!, 9);
+      expect(facts.lat).toBeCloseTo(server.lat!, 9);
+      expect(facts.hasTakenAt).toBe(server.takenAt !== null);
+    }
+  });
+
+  it('a JPEG without EXIF, a truncated one and garbage have no position and do not throw', () => {
+    const tagged = jpegWithGeotag(105.6, 10.4, '2026:03:01 09:15:00');
+    for (const bytes of [PLAIN_JPEG, tagged.subarray(0, 40), PDF, new Uint8Array(1)]) {
+      expect(readPhotoFacts(bytes)).toEqual({ lon: null, lat: null, hasTakenAt: false });
+      expect(readJpegGeotag(bytes)?.lon ?? null).toBeNull();
+    }
+  });
+});
+
+describe('the upload query', () => {
+  const here = { lon: 105.63214567, lat: 10.45678912, accuracy: 8 };
+  const noExif = { lon: null, lat: null, hasTakenAt: false };
+
+  it("sends the phone's position and the file time when the photo carries neither, in a query the server accepts", () => {
+    const query = photoQuery(noExif, here, Date.UTC(2026, 2, 1, 2, 15));
+    expect(query).toBe('?lon=105.6321457&lat=10.4567891&takenAt=2026-03-01T02%3A15%3A00.000Z');
+    const parsed = Object.fromEntries(new URLSearchParams(query));
+    expect(Value.Check(PhotoQuery, { lon: Number(parsed.lon), lat: Number(parsed.lat), takenAt: parsed.takenAt })).toBe(true);
+  });
+
+  it("leaves the photo's own GPS and capture time to the server (a query position would win over them)", () => {
+    expect(photoQuery({ lon: 105.6, lat: 10.4, hasTakenAt: true }, here, Date.now())).toBe('');
+    expect(photoQuery({ lon: 105.6, lat: 10.4, hasTakenAt: false }, here, 0)).toBe('');
+  });
+
+  it('without a position from the browser, the photo goes without one', () => {
+    expect(photoQuery(noExif, undefined, undefined)).toBe('');
+  });
+});
+
+describe('refusals', () => {
+  const problem = (status: number, body: Record<string, unknown> = {}) => new HttpError(status, 'English detail', body, undefined);
+
+  it('are told apart by status and reason, never by the English detail', () => {
+    expect(refusalOf(problem(0))).toBe('offline');
+    expect(refusalOf(problem(401))).toBe('signed-out');
+    expect(refusalOf(problem(403))).toBe('forbidden');
+    expect(refusalOf(problem(404))).toBe('gone');
+    expect(refusalOf(problem(409, { code: 'CONFLICT', reason: 'inspection-not-allowed' }))).toBe('not-allowed');
+    expect(refusalOf(problem(413, { code: 'PAYLOAD_TOO_LARGE' }))).toBe('too-large');
+    expect(refusalOf(problem(415, { code: 'UNSUPPORTED_MEDIA_TYPE' }))).toBe('not-image');
+    expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED' }))).toBe('invalid');
+    expect(refusalOf(problem(500))).toBe('server');
+    expect(refusalOf(new Error('boom'))).toBe('server');
+  });
+});
