@@ -415,7 +415,8 @@ export const vi = {
   'inspectionRefusal_signed-out': 'phiên đăng nhập đã hết: hãy đăng nhập lại.',
   inspectionRefusal_forbidden: 'bạn không phụ trách xã/phường của vùng trồng này.',
   inspectionRefusal_gone: 'vùng trồng hoặc biên bản không còn trên máy chủ.',
-  'inspectionRefusal_not-allowed': 'vùng trồng đang ở trạng thái “{status}”, không ghi biên bản kiểm tra được (chỉ ghi khi ở trạng thái {statuses}).',
+  'inspectionRefusal_not-allowed':
+    'vùng trồng đang ở trạng thái “{status}”, không ghi biên bản kiểm tra được (chỉ ghi khi ở trạng thái {statuses}).',
   'inspectionRefusal_not-image': 'tệp không phải ảnh JPEG, PNG hoặc WebP.',
   'inspectionRefusal_too-large': 'ảnh quá lớn (giới hạn 10 MB).',
   inspectionRefusal_invalid: 'máy chủ không nhận dữ liệu này; kiểm tra lại các ô.',
