@@ -1,0 +1,293 @@
+// An officer gets a growing area's documents and re-issues its code from the map: the card's
+// "Hồ sơ" section saves the CSV, GeoJSON and EUDR files (checked against the database), opens the
+// printable profile, words the EUDR check's refusal in Vietnamese; the re-issue makes version N+1
+// in the same lineage and the card follows it. Guests get no documents.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Download, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+type Area = { id: number; lon: number; lat: number; code: string; versionNo: number; lineageId: number };
+type Plot = { id: number; area_m2: number };
+type GeoJson = {
+  type: string;
+  features: { id?: string; geometry: { type: string }; properties: Record<string, unknown> }[];
+};
+
+async function officerToken(): Promise<string> {
+  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ACCOUNTS.officer),
+  });
+  return ((await login.json()) as { token: string }).token;
+}
+
+/** A seeded active area of the officer's communes (the registry lists only those) with a few plots, and a point inside it. */
+async function activeArea(token: string): Promise<Area> {
+  const list = await fetch(`${e2e.server.url}/api/growing-areas?status=active&limit=200`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  const ids = ((await list.json()) as { areas: { id: number }[] }).areas.map((a) => a.id);
+  const { rows } = await e2e.server.db.query<Area>(
+    `SELECT g.id, ST_X(ST_PointOnSurface(g.geom)) lon, ST_Y(ST_PointOnSurface(g.geom)) lat, g.code, g.version_no "versionNo", g.lineage_id "lineageId"
+       FROM growing_areas g
+      WHERE g.id = ANY ($1) AND g.geom IS NOT NULL
+        AND (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) BETWEEN 2 AND 12
+      ORDER BY ST_Area(g.geom) DESC LIMIT 1`,
+    [ids],
+  );
+  const area = rows[0];
+  if (!area) throw new Error(`no active area with 2–12 plots among ${ids.length}`);
+  return { ...area, lon: Number(area.lon), lat: Number(area.lat), versionNo: Number(area.versionNo), lineageId: Number(area.lineageId) };
+}
+
+async function plotsOf(areaId: number): Promise<Plot[]> {
+  const { rows } = await e2e.server.db.query<Plot>('SELECT id, area_m2 FROM plots WHERE growing_area_id = $1 ORDER BY id', [areaId]);
+  return rows.map((r) => ({ id: Number(r.id), area_m2: Number(r.area_m2) }));
+}
+
+/** Clicks the area on the map and waits for its card's documents. */
+async function openArea(page: Page, area: Pick<Area, 'id' | 'lon' | 'lat'>): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
+}
+
+/** The status the growing-area tiles now draw for an area (they are fetched again after the re-issue). */
+async function tileStatus(page: Page, id: number): Promise<unknown> {
+  return page.evaluate((areaId) => {
+    const map = (window as unknown as BandoWindow).__bando.map;
+    const layers = map
+      .getStyle()
+      .layers.filter((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === 'growing_areas')
+      .map((l) => l.id);
+    return map.queryRenderedFeatures({ layers }).find((f) => Number(f.id ?? f.properties.id) === areaId)?.properties.status;
+  }, id);
+}
+
+/** Clicks a document button and answers the saved file's name and text. */
+async function download(page: Page, selector: string): Promise<{ name: string; text: string }> {
+  const [file] = (await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click(selector)])) as [Download, void];
+  return { name: file.suggestedFilename(), text: fs.readFileSync((await file.path())!, 'utf8') };
+}
+
+/** RFC 4180 rows: quoted cells may hold commas, semicolons, doubled quotes and line breaks. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') quoted = !quoted;
+    else if (quoted || (c !== ',' && c !== '\n')) cell += c;
+    else {
+      row.push(cell.replace(/\r$/, ''));
+      cell = '';
+      if (c === '\n') {
+        rows.push(row);
+        row = [];
+      }
+    }
+  }
+  if (cell || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+describe('growing-area documents and re-issue from the map', () => {
+  it('a guest sees the area but no documents, and the registry refuses the files to guests', async () => {
+    const area = await activeArea(await officerToken());
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+    await waitForMap(page);
+    await openArea(page, area);
+    expect(await page.locator('#documents').count()).toBe(0);
+    expect(await page.locator('#lifecycle-reissue').count()).toBe(0);
+    for (const file of ['profile.csv', 'profile.geojson', 'profile.html', 'eudr.geojson'])
+      expect((await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/${file}`)).status, file).toBe(401);
+    await context.close();
+  });
+
+  it('an officer saves the CSV, GeoJSON and EUDR files, opens the profile, and re-issues the code as a new version', async () => {
+    const token = await officerToken();
+    const area = await activeArea(token);
+    const plots = await plotsOf(area.id);
+    const plotIds = plots.map((p) => p.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openArea(page, area);
+    await page.waitForSelector('#documents');
+    expect(await page.textContent('#documents-title')).toBe('Hồ sơ');
+    expect(await page.textContent('#documents-eudr-hint')).toBe(
+      'EUDR cho phép khai thửa đến 4 ha bằng một điểm; thửa lớn hơn luôn là đa giác.',
+    );
+    const stem = `${area.code}${area.versionNo > 1 ? `-v${area.versionNo}` : ''}`;
+
+    // CSV: one row per member plot, under the area's code, as the database has them.
+    const csv = await download(page, '#documents-csv');
+    expect(csv.name).toBe(`${stem}.csv`);
+    const [header, ...rows] = parseCsv(csv.text.replace(/^\uFEFF/, '')).filter((r) => r.length > 1);
+    expect(header).toEqual(expect.arrayContaining(['growing_area_code', 'plot_id', 'area_m2', 'lon', 'lat']));
+    const column = (name: string) => rows.map((r) => r[header!.indexOf(name)]);
+    expect(column('plot_id').map(Number)).toEqual(plotIds);
+    expect(new Set(column('growing_area_code'))).toEqual(new Set([area.code]));
+    // Areas are written to the decimetre.
+    column('area_m2').forEach((m2, i) => expect(Number(m2)).toBeCloseTo(plots[i]!.area_m2, 1));
+    await page.waitForSelector(`.toast:has-text("Đã tải ${stem}.csv.")`);
+
+    // GeoJSON: the area itself, then each plot.
+    const geojson = await download(page, '#documents-geojson');
+    expect(geojson.name).toBe(`${stem}.geojson`);
+    const profile = JSON.parse(geojson.text) as GeoJson;
+    expect(profile.features).toHaveLength(1 + plots.length);
+    expect(profile.features[0]).toMatchObject({
+      id: `growing_area.${area.id}`,
+      properties: { kind: 'growing_area', id: area.id, code: area.code },
+    });
+    expect(profile.features.slice(1).map((f) => f.properties.plot_id)).toEqual(plotIds);
+
+    // EUDR: polygons by default, every plot with its producer; then points for the plots of 4 ha or less.
+    const polygons = await download(page, '#documents-eudr');
+    expect(polygons.name).toBe(`${stem}-eudr-polygons.geojson`);
+    const eudr = JSON.parse(polygons.text) as GeoJson;
+    expect(eudr.features.map((f) => Number(f.id))).toEqual(plotIds);
+    expect(new Set(eudr.features.map((f) => f.geometry.type))).toEqual(new Set(['Polygon']));
+    expect(eudr.features.every((f) => f.properties.ProducerCountry === 'VN' && f.properties.ProducerName)).toBe(true);
+    await page.check('#documents-eudr-points');
+    const points = await download(page, '#documents-eudr');
+    expect(points.name).toBe(`${stem}-eudr-points.geojson`);
+    expect((JSON.parse(points.text) as GeoJson).features.map((f) => f.geometry.type)).toEqual(
+      plots.map((p) => (p.area_m2 <= 40_000 ? 'Point' : 'Polygon')),
+    );
+    // The choice outlives the card's redraws.
+    expect(await page.isChecked('#documents-eudr-points')).toBe(true);
+
+    // The printable profile opens in a tab of its own, with the session.
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click('#documents-html')]);
+    await tab.waitForLoadState();
+    expect(await tab.title()).toBe(`Hồ sơ vùng trồng ${area.code} / Growing-area profile`);
+    expect(await tab.locator('table.plots tbody tr').count()).toBe(plots.length);
+    await tab.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-profile.png') });
+    await tab.close();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents.png') });
+
+    // Re-issue: asked why (empty is caught before sending), confirmed with the focus on Cancel.
+    expect(await page.textContent('#lifecycle-reissue')).toBe('Cấp lại mã');
+    await page.click('#lifecycle-reissue');
+    await page.waitForSelector('#reissue-form');
+    await page.fill('#reissue-form input[name=decisionNo]', '88/QĐ-SNN');
+    await page.click('#reissue-confirm');
+    expect(await page.textContent('#reissue-reason-error')).toBe('Nêu lý do.');
+    await page.fill('#reissue-form input[name=reason]', 'Mở rộng diện tích vùng trồng');
+    await page.click('#reissue-confirm');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(`mã ${area.code} thôi hiệu lực`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-confirm.png') });
+    await page.click('#lifecycle-confirm-go');
+
+    // The card follows version N+1: a draft without a code, with the plots; the old version is superseded.
+    await page.waitForSelector(`#lifecycle-status[data-status=draft]`, { timeout: 30_000 });
+    expect(await page.textContent('#lifecycle-version')).toBe(String(area.versionNo + 1));
+    expect(await page.locator('#lifecycle-reissue').count()).toBe(0);
+    await page.waitForSelector(`.toast:has-text("Đã tạo phiên bản ${area.versionNo + 1}")`);
+    const versions = (
+      await e2e.server.db.query<{ id: number; version_no: number; status: string; code: string | null; previous_id: number | null }>(
+        'SELECT id, version_no, status, code, previous_id FROM growing_areas WHERE lineage_id = $1 ORDER BY version_no',
+        [area.lineageId],
+      )
+    ).rows;
+    const [old, created] = versions.slice(-2);
+    expect(old).toMatchObject({ id: area.id, status: 'superseded', code: area.code });
+    expect(created).toMatchObject({ version_no: area.versionNo + 1, status: 'draft', code: null, previous_id: area.id });
+    const newId = Number(created!.id);
+    expect(await page.getAttribute('#lifecycle', 'data-area-id')).toBe(String(newId));
+    expect((await plotsOf(newId)).map((p) => p.id)).toEqual(plotIds);
+    expect(await plotsOf(area.id)).toEqual([]);
+    const transition = (
+      await e2e.server.db.query<{ from_status: string; to_status: string; decision_no: string; note: string }>(
+        'SELECT from_status, to_status, decision_no, note FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
+        [area.id],
+      )
+    ).rows[0];
+    expect(transition).toMatchObject({ from_status: 'active', to_status: 'superseded', decision_no: '88/QĐ-SNN' });
+    expect(transition!.note).toContain('Mở rộng diện tích vùng trồng');
+    // The history shows the move on the old version; the tiles draw the new one.
+    await page.click('#lifecycle-history summary');
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-move')).toBe('Đang hoạt động → Đã được cấp lại');
+    await expect.poll(() => tileStatus(page, newId), { timeout: 30_000, interval: 500 }).toBe('draft');
+
+    // The documents follow too: the CSV of the new version, named by its number until it has a code.
+    const next = await download(page, '#documents-csv');
+    expect(next.name).toBe(`growing-area-${newId}-v${area.versionNo + 1}.csv`);
+    expect(parseCsv(next.text).filter((r) => r.length > 1)).toHaveLength(1 + plots.length);
+
+    // Someone empties the draft meanwhile: the EUDR file is refused, in Vietnamese, and nothing is saved.
+    for (const plot of plotIds) {
+      const removed = await fetch(`${e2e.server.url}/api/growing-areas/${newId}/plots/${plot}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      expect(removed.status).toBeLessThan(300);
+    }
+    let saved = 0;
+    page.on('download', () => saved++);
+    await page.click('#documents-eudr');
+    await page.waitForSelector('.toast-error');
+    expect(await page.textContent('.toast-error')).toBe('Không tải được tệp EUDR: vùng trồng chưa có thửa nào để khai báo.×');
+    expect(saved).toBe(0);
+    expect(await page.isEnabled('#documents-eudr')).toBe(true);
+
+    // English beside Vietnamese.
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#documents-title:text-is("Documents")');
+    expect(await page.textContent('label:has(#documents-eudr-points)')).toBe('Points for plots ≤ 4 ha');
+    expect(errors.filter((e) => !e.includes('/eudr.geojson'))).toEqual([]);
+    await context.close();
+  });
+
+  it('on a 360 px phone the documents and the re-issue form fit the screen in big targets', async () => {
+    const area = await activeArea(await officerToken());
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openArea(page, area);
+    // The sign-in toast stands over the sheet for a few seconds: the screenshots show the card itself.
+    await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 10_000 });
+    const section = page.locator('#documents');
+    await section.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone.png') });
+    await section.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone-section.png') });
+    for (const selector of ['#documents-html', '#documents-csv', '#documents-geojson', '#documents-eudr', '#lifecycle-reissue']) {
+      const box = (await page.locator(selector).boundingBox())!;
+      expect(box.x, selector).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width, selector).toBeLessThanOrEqual(360);
+      expect(box.height, selector).toBeGreaterThanOrEqual(44);
+    }
+    await page.click('#lifecycle-reissue');
+    await page.locator('#reissue-form').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-phone.png') });
+    await page.locator('#reissue-form').screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-phone-form.png') });
+    const form = (await page.locator('#reissue-form').boundingBox())!;
+    expect(form.x + form.width).toBeLessThanOrEqual(360);
+    // The page is no wider than the phone.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
