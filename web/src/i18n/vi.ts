@@ -55,6 +55,15 @@ export const vi = {
   category_flower: 'Hoa, cây cảnh',
   category_livestock: 'Chăn nuôi',
   category_other: 'Khác',
+  kind_national: 'Quốc lộ',
+  kind_provincial: 'Đường tỉnh',
+  kind_urban: 'Đường đô thị',
+  kind_rural: 'Đường nông thôn',
+  kind_path: 'Đường nhỏ, bờ kênh',
+  kind_river: 'Sông',
+  kind_canal: 'Kênh, rạch',
+  kind_pond: 'Ao',
+  kind_lake: 'Hồ',
 
   // Details
   details: 'Thông tin',

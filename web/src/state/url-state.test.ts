@@ -35,6 +35,13 @@ describe('the view in the URL hash', () => {
     expect(parseViewState('#c=a,b,c&s=:5')).toEqual({ opacity: {} });
   });
 
+  it('reads the "#zoom/lat/lon" links of other web maps, and range-checks them like its own', () => {
+    expect(parseViewState('#16/10.4601/105.6331')).toEqual({ center: [105.6331, 10.4601], zoom: 16, opacity: {} });
+    expect(parseViewState('#15.5/10.46/105.63/45')).toEqual({ center: [105.63, 10.46], zoom: 15.5, bearing: 45, opacity: {} });
+    expect(parseViewState('#16/95/105.63')).toEqual({ opacity: {} });
+    expect(parseViewState('#16/10.46/105.63/x')).toEqual({ opacity: {} });
+  });
+
   it('carries the land-use map: a kind for its current map, an id for another', () => {
     expect(parseViewState('#lu=plan').landuse).toEqual({ kind: 'plan' });
     expect(parseViewState('#c=105.6,10.4,14&lu=status:12').landuse).toEqual({ kind: 'status', id: 12 });

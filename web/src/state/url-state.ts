@@ -5,6 +5,7 @@
  * o = opacity per group in percent (only those not at 100); lu = the land-use map shown (omitted:
  * the default, the current plan), `status` (hiện trạng) or `plan` (quy hoạch), each meaning that
  * kind's current map, with `:id` for another (`lu=plan:4`); s = the selected feature; lang = language.
+ * A link in the "#zoom/lat/lon[/bearing]" form of other web maps is read too (position only).
  */
 export type ViewState = {
   center?: [number, number];
@@ -31,7 +32,12 @@ function finite(text: string | undefined): number | undefined {
 }
 
 /** Reads a hash (with or without the leading #); anything malformed is dropped, never thrown. */
+// The "#zoom/lat/lon" of OpenStreetMap links and of MapLibre's own hash option, which people paste from other maps.
+const OSM_HASH = /^#?(\d{1,2}(?:\.\d+)?)\/(-?\d{1,2}(?:\.\d+)?)\/(-?\d{1,3}(?:\.\d+)?)(?:\/(-?\d{1,3}(?:\.\d+)?))?$/;
+
 export function parseViewState(hash: string): ViewState {
+  const osm = OSM_HASH.exec(hash);
+  if (osm) return parseViewState(`c=${osm[3]},${osm[2]},${osm[1]}${osm[4] ? `,${osm[4]}` : ''}`);
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   const state: ViewState = { opacity: {} };
   const c = params.get('c')?.split(',');

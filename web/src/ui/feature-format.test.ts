@@ -132,6 +132,14 @@ describe('the values of a details card', () => {
     expect(zone.get('Giai đoạn')).toBe('Dài hạn');
     expect(zone.get('Ngày quyết định')).toBe('30/06/2024');
   });
+
+  it('names the kind of a road or a water body instead of its code, in either language', () => {
+    startLang('vi');
+    expect(new Map(rowsOf('roads', { name: 'Đường Tản Đà', kind: 'urban' })).get('Loại')).toBe('Đường đô thị');
+    expect(new Map(rowsOf('water', { name: 'Kênh Cái Sâu', kind: 'canal' })).get('Loại')).toBe('Kênh, rạch');
+    startLang('en');
+    expect(new Map(rowsOf('roads', { name: 'Quốc lộ 30', kind: 'national' })).get('Kind')).toBe('National road');
+  });
 });
 
 describe('one value by its schema', () => {

@@ -160,13 +160,14 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'volume_tonnes', label: 'volume', format: withUnit('t', 1) },
     { key: 'address', label: 'address' },
   ],
+  // Road and water kinds share the "kind_" messages: their values never overlap.
   roads: [
     { key: 'name', label: 'name' },
-    { key: 'kind', label: 'kind' },
+    { key: 'kind', label: 'kind', format: (v) => enumLabel('kind', v) },
   ],
   water: [
     { key: 'name', label: 'name' },
-    { key: 'kind', label: 'kind' },
+    { key: 'kind', label: 'kind', format: (v) => enumLabel('kind', v) },
   ],
   admin: [
     { key: 'name', label: 'name' },
