@@ -70,6 +70,11 @@ async function openArea(page: Page, area: Area, account?: { username: string; pa
   await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
   await waitForMap(page);
   if (account) await signIn(page, account);
+  await clickArea(page, area);
+}
+
+/** Clicks the area on the map: a new details card each time, read afresh from the registry. */
+async function clickArea(page: Page, area: Area): Promise<void> {
   const box = (await page.locator('#map').boundingBox())!;
   const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
     number,
@@ -161,6 +166,10 @@ describe('field inspections on the growing-area card', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-upload-retry-desktop.png') });
     let now = await counts(area.id);
     expect(now).toEqual({ inspections: before.inspections + 1, photos: before.photos + 1 });
+    // The officer looks elsewhere and comes back to the area: the photo not sent is still there to retry.
+    await clickArea(page, area);
+    await failed.waitFor();
+    expect(await page.locator('.inspection-upload-list li').count()).toBe(2);
     await page.click('.inspection-retry');
     await page.waitForSelector('.inspection-uploads', { state: 'detached', timeout: 30_000 });
     now = await counts(area.id);

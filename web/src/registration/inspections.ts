@@ -77,6 +77,8 @@ type Form = {
 };
 
 const CSRF_HEADER = 'X-CSRF-Token';
+/** Silence after which an upload is given up as lost (then offered again with Retry). */
+const STALL_MS = 45_000;
 let pickedKeys = 0;
 
 /** The field-inspections section of one growing area. */
@@ -84,7 +86,7 @@ export class InspectionsSection {
   readonly element = h('section', { class: 'inspections', id: 'inspections', 'aria-labelledby': 'inspections-title' });
   private records: InspectionRecord[] | undefined;
   private loadError: string | undefined;
-  private viewer: { role: string; csrf: string | null } | undefined;
+  private viewer: { role: string; csrf: string | null; username: string } | undefined;
   /** The statuses that take an inspection: the mirror of the server's, replaced by its own list once a 409 names it. */
   private inspectable: readonly string[] = INSPECTABLE_STATUSES;
   private form: Form | undefined;
@@ -110,10 +112,22 @@ export class InspectionsSection {
     if (this.drawnFor !== `${this.status}:${lang()}`) this.render();
   }
 
+  /** A new card of the same area (the officer came back, or someone else signed in): read everything again. */
+  reopen(status: GrowingAreaStatus): void {
+    this.status = status;
+    this.render();
+    void this.load();
+  }
+
+  /** Whether photos of this area are still to be sent (waiting, on their way, or failed). */
+  sending(): boolean {
+    return this.batches.some((batch) => batch.uploads.some((upload) => upload.state !== 'done'));
+  }
+
   private async load(): Promise<void> {
     // Who is asking decides the form; the same answer carries the CSRF token the photo uploads send.
-    const me = getJson<{ role?: string; csrfToken?: string | null }>('/api/auth/me').then(
-      (answer) => ({ role: String(answer.role ?? 'anonymous'), csrf: answer.csrfToken ?? null }),
+    const me = getJson<{ role?: string; csrfToken?: string | null; user?: { username?: string } | null }>('/api/auth/me').then(
+      (answer) => ({ role: String(answer.role ?? 'anonymous'), csrf: answer.csrfToken ?? null, username: answer.user?.username ?? '' }),
       () => undefined,
     );
     try {
@@ -122,7 +136,13 @@ export class InspectionsSection {
     } catch (error) {
       this.loadError = this.refusalText(error);
     }
-    this.viewer = (await me) ?? this.viewer;
+    const viewer = (await me) ?? this.viewer;
+    if (this.viewer && viewer && viewer.username !== this.viewer.username) {
+      // Another person signed in on this phone: what the previous one typed or was sending is not theirs.
+      this.form = undefined;
+      this.batches.length = 0;
+    }
+    this.viewer = viewer;
     this.render();
   }
 
@@ -674,7 +694,18 @@ function postPhoto(
     xhr.setRequestHeader('Content-Type', type);
     xhr.setRequestHeader('Accept', 'application/json');
     if (csrf) xhr.setRequestHeader(CSRF_HEADER, csrf);
-    xhr.upload.addEventListener('progress', (event) => progress(event.loaded));
+    // A phone that loses its signal mid-upload may leave the request hanging without an error:
+    // no progress for STALL_MS while sending (or no answer for as long after) counts as offline.
+    let last = Date.now();
+    const watchdog = setInterval(() => {
+      if (Date.now() - last > STALL_MS) xhr.abort();
+    }, 1000);
+    xhr.addEventListener('loadend', () => clearInterval(watchdog));
+    xhr.upload.addEventListener('progress', (event) => {
+      last = Date.now();
+      progress(event.loaded);
+    });
+    xhr.upload.addEventListener('load', () => (last = Date.now()));
     xhr.addEventListener('load', () => {
       let body: Record<string, unknown> | undefined;
       try {
@@ -712,14 +743,24 @@ function photoPlace(photo: InspectionPhoto): string {
     : t('inspectionPhotoAt', { lat: photo.lat.toFixed(6), lon: photo.lon.toFixed(6) });
 }
 
-const sections = new WeakMap<object, InspectionsSection>();
+// One section per area for the page's life, so photos still being sent (or failed) are there again
+// when the officer comes back to the area; each new card reads the inspections and the viewer afresh.
+const sections = new Map<number, InspectionsSection>();
+const cards = new WeakSet<object>();
 
-/** The field-inspections section of a lifecycle card (one per card, kept across its re-renders), brought up to the area's status. */
+/** The field-inspections section of a growing area's lifecycle card, brought up to the area's status. */
 export function inspectionsSection(card: object, area: { id: number; status: GrowingAreaStatus }): InspectionsSection {
-  let section = sections.get(card);
-  if (section?.areaId !== area.id) {
+  let section = sections.get(area.id);
+  if (!section) {
     section = new InspectionsSection(area.id, area.status);
-    sections.set(card, section);
-  } else section.update(area.status);
+    sections.set(area.id, section);
+  } else if (!cards.has(card)) section.reopen(area.status);
+  else section.update(area.status);
+  cards.add(card);
   return section;
 }
+
+// Leaving the page drops the photos not sent yet: the browser asks first.
+window.addEventListener('beforeunload', (event) => {
+  if ([...sections.values()].some((section) => section.sending())) event.preventDefault();
+});
