@@ -94,7 +94,7 @@ function stored(
 const meta: PropertyDef[] = [
   {
     name: 'version',
-    title: 'Version',
+    title: 'Phiên bản / Version',
     type: 'integer',
     sql: 't.version',
     description: 'Bumped by every write; the ETag is derived from it.',

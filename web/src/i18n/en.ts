@@ -84,6 +84,8 @@ export const en: Messages = {
   maxFar: 'Maximum FAR',
   maxDensity: 'Maximum building density',
   floors: 'Floors',
+  minFloors: 'Min floors',
+  maxFloors: 'Max floors',
   maxHeight: 'Maximum height',
   setback: 'Setback',
   phase: 'Phase',

@@ -84,6 +84,8 @@ export const vi = {
   maxFar: 'Hệ số sử dụng đất tối đa',
   maxDensity: 'Mật độ xây dựng tối đa',
   floors: 'Tầng cao',
+  minFloors: 'Tầng cao tối thiểu',
+  maxFloors: 'Tầng cao tối đa',
   maxHeight: 'Chiều cao tối đa',
   setback: 'Khoảng lùi',
   phase: 'Giai đoạn',

@@ -87,8 +87,9 @@ describe('the values of a details card', () => {
     expect(shown.get('registrant_kind')).toBe('Hợp tác xã');
     expect(shown.get('expected_yield_tonnes')).toBe('58,2');
     expect(shown.get('issued_on')).toBe('2026-03-05');
-    // Every non-empty property has its row (markets is the empty one).
-    expect(rows).toHaveLength(Object.keys(area).length - 1);
+    // Every non-empty property has its row but the row version, the editors' token (markets is the empty one).
+    expect('version' in area).toBe(true);
+    expect(rows).toHaveLength(Object.keys(area).length - 2);
   });
 
   it('shows unknown enumeration values, crops and statuses as they are', () => {
@@ -127,8 +128,28 @@ describe('the values of a details card', () => {
     expect(product.get('Loại cơ sở')).toBe('Hộ gia đình');
     expect(product.get('Sản lượng')).toBe('1.250,5 t');
     const zone = new Map(
-      rowsOf('zones', { lot_code: 'A1', phase: 'long_term', decision_date: '2024-06-30' }, { schema: schemaOf('zones') }),
+      rowsOf(
+        'zones',
+        {
+          lot_code: 'A1',
+          phase: 'long_term',
+          decision_date: '2024-06-30',
+          plan_id: 3,
+          plan_name: 'Quy hoạch phân khu 1/2000',
+          min_floors: 1,
+          max_floors: 7,
+          version: 4,
+        },
+        { schema: schemaOf('zones') },
+      ),
     );
+    // Floors read as a pair; the plan by its name, not its id; the row version is no fact of the lot.
+    const labels = [...zone.keys()];
+    expect(labels.indexOf('Tầng cao tối đa')).toBe(labels.indexOf('Tầng cao tối thiểu') + 1);
+    expect(zone.get('Tầng cao tối đa')).toBe('7');
+    expect(zone.get('Đồ án')).toBe('Quy hoạch phân khu 1/2000');
+    expect(labels.filter((l) => l === 'Đồ án')).toHaveLength(1);
+    expect(labels).not.toContain('Phiên bản');
     expect(zone.get('Giai đoạn')).toBe('Dài hạn');
     expect(zone.get('Ngày quyết định')).toBe('30/06/2024');
   });

@@ -126,8 +126,8 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'land_use_code', label: 'landUse' },
     { key: 'max_far', label: 'maxFar', format: (v) => formatNumber(Number(v), 2) },
     { key: 'max_density_pct', label: 'maxDensity', format: withUnit('%', 1) },
-    { key: 'floors', label: 'floors' },
-    { key: 'max_floors', label: 'floors' },
+    { key: 'min_floors', label: 'minFloors' },
+    { key: 'max_floors', label: 'maxFloors' },
     { key: 'max_height_m', label: 'maxHeight', format: withUnit('m', 1) },
     { key: 'setback_m', label: 'setback', format: withUnit('m', 1) },
     { key: 'phase', label: 'phase', format: (v) => enumLabel('phase', v) },
@@ -215,7 +215,8 @@ const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Ar
  */
 export function rowsOf(group: string, p: Record<string, unknown>, context: CardContext = {}): [string, string][] {
   const rows: [string, string][] = [];
-  const used = new Set<string>(['id', 'fid']);
+  // The row version is the editors' concurrency token, and a lot's plan id is said by the plan's name.
+  const used = new Set<string>(['id', 'fid', 'version', ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : [])]);
   const schema = context.schema ?? {};
   for (const field of FIELDS[group] ?? []) {
     used.add(field.key);
