@@ -149,6 +149,8 @@ export const en: Messages = {
   diaryMeaning_phi: 'Do not harvest before {safe}. Harvesting as planned ({harvest}) risks exceeding the maximum residue limit (MRL).',
   diaryMeaning_phiCode:
     'Do not harvest before {safe}. Harvesting as planned ({harvest}) risks exceeding the maximum residue limit (MRL): shipments are turned back and code {code} may be suspended.',
+  diaryMeaning_general:
+    'Inspectors (GACC, EU…) look at flagged entries when a growing-area code is granted or kept: ship this plot’s produce only after a residue test passes.',
   diaryMarket_VN: 'Vietnam',
   diaryMarket_CN: 'China',
   diaryMarket_US: 'United States',
@@ -168,7 +170,8 @@ export const en: Messages = {
   diaryVerdict_auto: 'By the markets’ limits (MRL)',
   diaryVerdict_pass: 'Pass (as on the lab report)',
   diaryVerdict_fail: 'Fail (as on the lab report)',
-  diaryVerdictHint: 'Let the server compare with the strictest residue limit of Vietnam and the area’s markets, or record the lab report’s verdict.',
+  diaryVerdictHint:
+    'Let the server compare with the strictest residue limit of Vietnam and the area’s markets, or record the lab report’s verdict.',
   diaryDosePlaceholder: 'e.g. 20 ml per 16-litre tank',
   diaryPreviewSafe: 'Safe to harvest from {date}.',
   diarySending: 'Sending…',
@@ -196,7 +199,8 @@ export const en: Messages = {
   diaryRefusal_farmer: 'you can read the diary of your own plots only; the commune’s officer records it.',
   diaryRefusal_gone: 'this plot is no longer on the server.',
   diaryRefusal_badInput: 'the server did not accept what was entered; check the fields.',
-  diaryRefusal_noMrl: 'no maximum residue limit (MRL) of {ingredient} is listed for {markets}: choose “Pass” or “Fail” as on the lab report.',
+  diaryRefusal_noMrl:
+    'no maximum residue limit (MRL) of {ingredient} is listed for {markets}: choose “Pass” or “Fail” as on the lab report.',
   diaryRefusal_busy: 'the server is busy; try again in a few minutes.',
   diaryRefusal_server: 'the server failed ({status}); try again later.',
   diaryRefusal_other: 'the server refused the request ({status}).',

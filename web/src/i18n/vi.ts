@@ -137,7 +137,8 @@ export const vi = {
   diaryWarningTitle: 'Cảnh báo',
   diaryFlag_notAllowed: '{ingredient} không được phép dùng cho thị trường {market}.',
   diaryFlag_bannedVN: 'Hoạt chất {ingredient} bị cấm sử dụng tại Việt Nam.',
-  diaryFlag_notListed: '{ingredient} chưa có trong danh mục được phép của thị trường {market}: chưa xác nhận được thì coi như không được phép.',
+  diaryFlag_notListed:
+    '{ingredient} chưa có trong danh mục được phép của thị trường {market}: chưa xác nhận được thì coi như không được phép.',
   diaryFlag_phi: 'Thời gian cách ly {days} ngày kết thúc ngày {safe}, sau ngày dự kiến thu hoạch {harvest}.',
   diaryFlag_other: '{text}',
   diaryMeaning_code:
@@ -146,10 +147,11 @@ export const vi = {
     'Thửa thuộc vùng trồng đang làm hồ sơ: hoạt chất không nằm trong danh mục được phép của {markets}; mục này sẽ được xem xét khi kiểm tra cấp mã số và có thể làm hồ sơ không đạt.',
   diaryMeaning_noArea:
     'Hoạt chất không nằm trong danh mục được phép của {markets}. Thửa chưa thuộc vùng trồng có mã số; khi đăng ký, mục này sẽ được xem xét lúc kiểm tra.',
-  diaryMeaning_phi:
-    'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL).',
+  diaryMeaning_phi: 'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL).',
   diaryMeaning_phiCode:
     'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL): lô hàng bị trả về và mã số {code} có thể bị tạm dừng.',
+  diaryMeaning_general:
+    'Kiểm tra viên (GACC, EU…) xem các mục bị cảnh báo khi cấp và duy trì mã số vùng trồng: chỉ xuất nông sản của thửa khi có kết quả kiểm nghiệm dư lượng đạt.',
   diaryMarket_VN: 'Việt Nam',
   diaryMarket_CN: 'Trung Quốc',
   diaryMarket_US: 'Hoa Kỳ',

@@ -16,6 +16,7 @@ import {
   parseDecimal,
   phiWarning,
   safeHarvestDate,
+  storedMeaning,
   vnToday,
 } from './plot-diary.ts';
 
@@ -127,6 +128,31 @@ describe('plot diary: the server’s flags in words', () => {
     expect(flagMeaning(flags, { growing_area_id: null, growing_area_code: null })[0]).toContain('chưa thuộc vùng trồng có mã số');
     expect(flagMeaning(flags, { growing_area_id: 9, growing_area_code: null })[0]).toContain('đang làm hồ sơ');
     expect(flagMeaning([], { growing_area_id: 3, growing_area_code: 'X' })).toEqual([]);
+  });
+
+  it('says once, above the list, what the stored flags mean: by market when the reasons are the service’s, else in general', () => {
+    const entry = (id: number, flagged: boolean, reason: string | null) => ({
+      id,
+      applied_on: '2026-03-01',
+      pesticide: 'P',
+      active_ingredient: 'A',
+      dose: null,
+      phi_days: 7,
+      flagged,
+      flag_reason: reason,
+    });
+    const area = { growing_area_id: 3, growing_area_code: 'VN-DTOR-0003' };
+    const { text } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU'], '2026-04-04');
+    const byMarket = storedMeaning(
+      [entry(1, true, text), entry(2, true, 'Không được phép cho thị trường EU'), entry(3, false, null)],
+      area,
+    );
+    expect(byMarket).toHaveLength(1);
+    expect(byMarket[0]).toContain('Ảnh hưởng đến mã số VN-DTOR-0003');
+    expect(storedMeaning([entry(2, true, 'Không được phép cho thị trường EU')], area)).toEqual([
+      'Kiểm tra viên (GACC, EU…) xem các mục bị cảnh báo khi cấp và duy trì mã số vùng trồng: chỉ xuất nông sản của thửa khi có kết quả kiểm nghiệm dư lượng đạt.',
+    ]);
+    expect(storedMeaning([entry(3, false, null)], area)).toEqual([]);
   });
 
   it('warns while typing exactly when the server’s rule will flag the interval', () => {

@@ -17,7 +17,6 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date } from '../ui/feature-format.ts';
-import { toast } from '../ui/toast.ts';
 
 /** The plot as GET /api/plots/:id answers it (the fields the diary reads; no personal data). */
 export type DiaryPlot = {
@@ -186,6 +185,16 @@ export function flagMeaning(flags: readonly DiaryFlag[], plot: Pick<DiaryPlot, '
     out.push(t(key, { safe: date(phi.safeOn), harvest: date(phi.harvestOn), code: plot.growing_area_code ?? '' }));
   }
   return out;
+}
+
+/** What the flagged entries of a diary mean for the code, said once above the list: by market where the reasons are the service's, else in general. */
+export function storedMeaning(entries: readonly DiaryEntry[], plot: Pick<DiaryPlot, 'growing_area_id' | 'growing_area_code'>): string[] {
+  const flagged = entries.filter((e) => e.flagged);
+  const substance = flagged
+    .flatMap((e) => flagsOfStoredReason(e.flag_reason))
+    .filter((f) => f.reason === SUBSTANCE_REASONS.NOT_ALLOWED || f.reason === SUBSTANCE_REASONS.NOT_LISTED);
+  const meaning = flagMeaning(substance, plot);
+  return meaning.length || flagged.length === 0 ? meaning : [t('diaryMeaning_general')];
 }
 
 /** Reason constants of the forms' checks, one i18n message each. */
@@ -423,7 +432,8 @@ export class PlotDiary {
         ),
       );
     }
-    if (this.lastFlags) this.element.append(this.warning(this.lastFlags.flags, plot, this.id('plot-diary-warning')));
+    if (this.lastFlags)
+      this.element.append(this.warning(this.lastFlags.flags, flagMeaning(this.lastFlags.flags, plot), this.id('plot-diary-warning')));
     if (this.access.canWrite) this.element.append(this.open ? this.form(plot, this.open) : this.actions());
     else if (this.access.farmer) this.element.append(h('p', { class: 'hint' }, t('diaryReadOnlyFarmer')));
     this.element.append(this.diaryList(plot), this.residueList());
@@ -436,18 +446,19 @@ export class PlotDiary {
       'p',
       { class: 'hint diary-context' },
       t('diaryContext', { markets, harvest: plot.expected_harvest ? date(plot.expected_harvest) : t('diaryNoHarvest') }),
-      plot.growing_area_code ? ` · ${t('diaryAreaCode', { code: plot.growing_area_code })}` : '',
+      plot.growing_area_code ? ' · ' : '',
+      plot.growing_area_code ? h('span', { class: 'diary-code' }, t('diaryAreaCode', { code: plot.growing_area_code })) : null,
     );
   }
 
-  /** The flags of an entry and what they mean for the code, in a box that cannot be missed. */
-  private warning(flags: readonly DiaryFlag[], plot: DiaryPlot, id?: string): HTMLElement {
+  /** Flags in a box that cannot be missed, with what they mean for the code (said once: for a list, above it). */
+  private warning(flags: readonly DiaryFlag[], meaning: readonly string[], id?: string): HTMLElement {
     return h(
       'div',
       { class: 'diary-warning', ...(id ? { id, role: 'alert' } : {}) },
       h('strong', {}, `⚠ ${t('diaryWarningTitle')}`),
-      h('ul', {}, ...flags.map((f) => h('li', { 'data-reason': f.reason }, flagText(f)))),
-      ...flagMeaning(flags, plot).map((m) => h('p', { class: 'diary-meaning' }, m)),
+      flags.length ? h('ul', {}, ...flags.map((f) => h('li', { 'data-reason': f.reason }, flagText(f)))) : null,
+      ...meaning.map((m) => h('p', { class: 'diary-meaning' }, m)),
     );
   }
 
@@ -507,7 +518,7 @@ export class PlotDiary {
     this.message = undefined;
     this.lastFlags = undefined;
     this.render();
-    this.element.querySelector<HTMLElement>('.diary-form input:not([type=date]), .diary-form input')?.focus();
+    this.element.querySelector<HTMLElement>('.diary-form input')?.focus();
   }
 
   /** The substances this plot's records already name, offered while typing (the server publishes no list of allowed ones). */
@@ -630,7 +641,6 @@ export class PlotDiary {
     this.lastFlags = flags.length ? { id: saved.id, flags } : undefined;
     const text = t(flags.length ? 'diarySavedFlagged' : 'diarySaved', { pesticide: body.pesticide, date: date(body.appliedOn) });
     this.message = { text, error: false };
-    toast(text);
   }
 
   private async sendResidue(body: ResidueBody): Promise<void> {
@@ -642,7 +652,6 @@ export class PlotDiary {
       verdict: saved.passed ? t('diaryResiduePassed') : t('diaryResidueFailed'),
     });
     this.message = { text, error: false };
-    toast(text);
   }
 
   private diaryList(plot: DiaryPlot): HTMLElement {
@@ -674,7 +683,7 @@ export class PlotDiary {
               inIsolation(entry, today) ? ` · ${t('diaryInIsolation')}` : '',
             )
           : null,
-        flags.length ? this.warning(flags, plot) : null,
+        flags.length ? this.warning(flags, []) : null,
       );
     });
     return h(
@@ -686,6 +695,8 @@ export class PlotDiary {
         t('diaryEntriesTitle', { count: this.entries.length }),
         flaggedCount ? h('span', { class: 'diary-flag-count' }, ` · ⚠ ${t('diaryFlaggedCount', { count: flaggedCount })}`) : '',
       ),
+      // Just after a flagged record the box above says it already.
+      flaggedCount && !this.lastFlags ? this.warning([], storedMeaning(this.entries, plot)) : null,
       items.length
         ? h('ol', { class: 'diary-entries', id: this.id('diary-entries') }, ...items)
         : h('p', { class: 'hint' }, t('diaryEmpty')),

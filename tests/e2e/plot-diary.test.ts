@@ -1,0 +1,281 @@
+// The farm diary of a plot on the map: an officer opens a plot of their commune, records a spray
+// with an allowed substance (no warning) and one the area's export market forbids, sprayed too close
+// to the harvest (the server's flags shown in Vietnamese with what they mean for the code), records
+// a residue test over the limit and is told in Vietnamese when no limit is listed; the database
+// holds exactly those rows. A farmer reads the diary of their own plot on a phone but gets no form
+// (the registry lets farmers read, not write); a guest gets no diary and no personal data.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
+import { vnToday } from '../../web/src/registration/plot-diary.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+type Plot = { id: number; lon: number; lat: number; harvest: string; code: string; markets: string[]; farmer: string };
+
+/** A plot of a coded export area in the officer's commune, harvested at least three days ago, with a point inside it. */
+async function plotOf(which: 'officer' | 'farmer'): Promise<Plot> {
+  const { rows } = await e2e.server.db.query<Plot>(
+    `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat, p.expected_harvest harvest,
+            g.code, g.markets, fp.full_name farmer
+       FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+      WHERE p.commune_code = '29869' AND g.code IS NOT NULL AND cardinality(g.markets) > 0 AND p.expected_harvest <= current_date - 3
+        AND (p.farmer_id = (SELECT farmer_id FROM users WHERE username = 'farmer')) = ($1 = 'farmer')
+      ORDER BY p.area_m2 DESC LIMIT 1`,
+    [which],
+  );
+  if (!rows[0]) throw new Error(`no seeded plot for the ${which}`);
+  return { ...rows[0], lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+}
+
+/** A substance every market of the plot allows, and one an export market forbids while Vietnam allows it. */
+async function substancesFor(markets: string[]): Promise<{ allowed: string; forbidden: { ai: string; market: string } }> {
+  const all = marketsToCheck(markets);
+  const allowed = await e2e.server.db.query<{ ai: string }>(
+    `SELECT active_ingredient ai FROM allowed_substances WHERE market = ANY ($1) GROUP BY 1
+      HAVING count(*) FILTER (WHERE allowed) = $2 ORDER BY 1 LIMIT 1`,
+    [all, all.length],
+  );
+  const forbidden = await e2e.server.db.query<{ ai: string; market: string }>(
+    `SELECT s.active_ingredient ai, s.market FROM allowed_substances s
+       JOIN allowed_substances v ON v.active_ingredient = s.active_ingredient AND v.market = 'VN' AND v.allowed
+      WHERE s.market = ANY ($1) AND s.market <> 'VN' AND NOT s.allowed ORDER BY 1 LIMIT 1`,
+    [all],
+  );
+  return { allowed: allowed.rows[0]!.ai, forbidden: forbidden.rows[0]! };
+}
+
+/** Clicks the plot on the map and brings its card to the front. */
+async function openPlot(page: Page, plot: Plot): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [plot.lon, plot.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  const card = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
+  await page.waitForSelector(card, { timeout: 30_000 });
+  if (!(await page.locator(`${card}.is-primary`).count())) await page.click(card);
+  await page.waitForSelector(`${card}.is-primary`);
+}
+
+const diaryRows = (plotId: number) =>
+  e2e.server.db
+    .query<{
+      applied_on: string;
+      pesticide: string;
+      active_ingredient: string;
+      dose: string | null;
+      phi_days: number | null;
+      flagged: boolean;
+      flag_reason: string | null;
+      created_by: number;
+    }>(
+      `SELECT applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by FROM diary_entries WHERE plot_id = $1 ORDER BY id`,
+      [plotId],
+    )
+    .then((r) => r.rows);
+
+const residueRows = (plotId: number) =>
+  e2e.server.db
+    .query<{ sampled_on: string; lab: string | null; active_ingredient: string; result_mg_kg: number; passed: boolean }>(
+      `SELECT sampled_on, lab, active_ingredient, result_mg_kg, passed FROM residue_tests WHERE plot_id = $1 ORDER BY id`,
+      [plotId],
+    )
+    .then((r) => r.rows);
+
+/** Fills the open form of the card; dates as YYYY-MM-DD (a date input takes them so whatever the language). */
+async function fill(page: Page, values: Record<string, string>): Promise<void> {
+  for (const [field, value] of Object.entries(values)) {
+    const input = page.locator(`#plot-diary #diary-${field}`);
+    if ((await input.evaluate((el) => el.tagName)) === 'SELECT') await input.selectOption(value);
+    else await input.fill(value);
+  }
+}
+
+describe('the farm diary of a plot', () => {
+  it('an officer records an allowed spray, a forbidden one too close to harvest and a residue test; the server’s verdicts show in Vietnamese', async () => {
+    const plot = await plotOf('officer');
+    const { allowed, forbidden } = await substancesFor(plot.markets);
+    const before = await diaryRows(plot.id);
+    const beforeTests = await residueRows(plot.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openPlot(page, plot);
+
+    await page.waitForSelector('#plot-diary h4:text-is("Nhật ký canh tác")');
+    await page.waitForSelector('#plot-diary .diary-context');
+    expect(await page.locator('#plot-diary .diary-context').innerText()).toContain(`Mã số vùng trồng ${plot.code}`);
+    expect(await page.locator('#plot-diary .diary-entry').count()).toBe(before.length);
+
+    // 1. An allowed substance, sprayed three weeks before the expected harvest with a 7-day interval: no warning.
+    await page.click('#diary-add');
+    // The date starts at today on Vietnam's clock.
+    expect(await page.locator('#plot-diary #diary-appliedOn').inputValue()).toBe(vnToday());
+    const cleanOn = addDays(plot.harvest, -21);
+    await fill(page, {
+      appliedOn: cleanOn,
+      pesticide: `${allowed} 250SC`,
+      activeIngredient: allowed,
+      dose: '20 ml/bình 16 lít',
+      phiDays: '7',
+    });
+    expect(await page.locator('#plot-diary #diary-preview').innerText()).toBe(`Thu hoạch an toàn từ ${vi(addDays(cleanOn, 7))}.`);
+    await page.click('#diary-save');
+    await page.waitForSelector('#plot-diary-message.diary-done');
+    expect(await page.locator('#plot-diary-warning').count()).toBe(0);
+    let rows = await diaryRows(plot.id);
+    expect(rows.slice(before.length)).toEqual([
+      {
+        applied_on: cleanOn,
+        pesticide: `${allowed} 250SC`,
+        active_ingredient: allowed,
+        dose: '20 ml/bình 16 lít',
+        phi_days: 7,
+        flagged: false,
+        flag_reason: null,
+        created_by: 3,
+      },
+    ]);
+
+    // 2. A substance the export market forbids, three days before the harvest with a 14-day interval.
+    await page.click('#diary-add');
+    const lateOn = addDays(plot.harvest, -3);
+    await fill(page, { appliedOn: lateOn, pesticide: `${forbidden.ai} 500SC`, activeIngredient: forbidden.ai, phiDays: '14' });
+    // The form warns before sending, by the same rule the server applies.
+    expect(await page.locator('#plot-diary #diary-preview.is-warning').innerText()).toContain(
+      `sau ngày dự kiến thu hoạch ${vi(plot.harvest)}`,
+    );
+    await page.click('#diary-save');
+    await page.waitForSelector('#plot-diary-warning');
+    const warning = await page.locator('#plot-diary-warning').innerText();
+    const marketVi = { CN: 'Trung Quốc', US: 'Hoa Kỳ', EU: 'EU' }[forbidden.market] ?? forbidden.market;
+    expect(warning).toContain(`${forbidden.ai} không được phép dùng cho thị trường ${marketVi}.`);
+    expect(warning).toContain(
+      `Thời gian cách ly 14 ngày kết thúc ngày ${vi(addDays(lateOn, 14))}, sau ngày dự kiến thu hoạch ${vi(plot.harvest)}.`,
+    );
+    expect(warning).toContain(`Ảnh hưởng đến mã số ${plot.code}`);
+    expect(warning).toContain(`Không thu hoạch trước ngày ${vi(addDays(lateOn, 14))}`);
+    expect(warning).not.toMatch(/ is not | pre-harvest interval of /);
+    rows = await diaryRows(plot.id);
+    expect(rows).toHaveLength(before.length + 2);
+    expect(rows.at(-1)).toMatchObject({ applied_on: lateOn, active_ingredient: forbidden.ai, phi_days: 14, flagged: true, dose: null });
+    expect(rows.at(-1)!.flag_reason).toContain(`${forbidden.ai} is not allowed for ${forbidden.market}.`);
+    expect(rows.at(-1)!.flag_reason).toContain('pre-harvest interval of 14 days');
+    // In the list, newest first: the flagged entry carries its warning, read back from the stored reason.
+    const flagged = page.locator('#plot-diary .diary-entry.is-flagged', { hasText: `${forbidden.ai} 500SC` });
+    expect(await flagged.locator('.diary-warning').innerText()).toContain(`không được phép dùng cho thị trường ${marketVi}`);
+    // What the flagged entries mean for the code is said once: in the box of the fresh entry, then above the list.
+    expect(await page.locator('#plot-diary .diary-section > .diary-warning').count()).toBe(0);
+    expect(await flagged.locator('.diary-meaning').count()).toBe(0);
+    const order = await page.locator('#plot-diary .diary-entry time').evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime')));
+    expect(order).toEqual([...order].sort().reverse());
+    await page.locator('#plot-diary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-flagged-desktop.png') });
+
+    // 3. A residue test with no limit listed for its substance: refused in Vietnamese, nothing written.
+    await page.click('#residue-add');
+    await fill(page, { lab: 'Trung tâm Kiểm định Nam Bộ', activeIngredient: 'Fipronil', resultMgKg: '0,002' });
+    await page.click('#diary-save');
+    await page.waitForSelector('#plot-diary-message.form-error');
+    expect(await page.locator('#plot-diary-message').innerText()).toMatch(
+      /^Chưa ghi được: chưa có giới hạn dư lượng tối đa \(MRL\) của Fipronil cho Việt Nam, .*chọn “Đạt” hoặc “Không đạt”/,
+    );
+    expect(await residueRows(plot.id)).toEqual(beforeTests);
+
+    // 4. The same form, a substance with a limit, over it: the server's verdict is "fail".
+    await fill(page, { activeIngredient: allowed, resultMgKg: '5,5', verdict: 'auto' });
+    await page.click('#diary-save');
+    await page.waitForSelector('#plot-diary-message.diary-done');
+    const tests = await residueRows(plot.id);
+    expect(tests.slice(beforeTests.length)).toEqual([
+      { sampled_on: vnToday(), lab: 'Trung tâm Kiểm định Nam Bộ', active_ingredient: allowed, result_mg_kg: 5.5, passed: false },
+    ]);
+    const failed = page.locator('#plot-diary .residue-test.is-failed').first();
+    expect(await failed.innerText()).toContain(`Vượt giới hạn: ${allowed} 5,5 mg/kg`);
+    expect(await failed.innerText()).toContain('Không đạt');
+    await failed.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-residue-desktop.png') });
+
+    // After another action the meaning of the stored flags stands above the list.
+    expect(await page.locator('#plot-diary .diary-section > .diary-warning').innerText()).toContain(`Ảnh hưởng đến mã số ${plot.code}`);
+
+    // The same card on a 360-pixel phone screen.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await flagged.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-list-phone.png') });
+    await page.click('#diary-add');
+    await page.locator('#plot-diary #diary-form').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-form-phone.png') });
+    const widths = await page.locator('#plot-diary input, #plot-diary select, #plot-diary button').evaluateAll((els) =>
+      els
+        .map((el) => el.getBoundingClientRect())
+        .filter((r) => r.width > 0)
+        .map((r) => [r.right, r.height]),
+    );
+    for (const [right, height] of widths) {
+      expect(right).toBeLessThanOrEqual(360);
+      expect(height).toBeGreaterThanOrEqual(44);
+    }
+
+    // In English the stored flags read in English too.
+    await page.click('#diary-cancel');
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#plot-diary h4:text-is("Farm diary")');
+    expect(await flagged.locator('.diary-warning').innerText()).toContain(
+      `${forbidden.ai} is not allowed for the ${forbidden.market} market.`,
+    );
+    expect(errors.filter((e) => !e.includes('/residue-tests'))).toEqual([]);
+    await context.close();
+  });
+
+  it('a farmer reads the diary of their own plot under “my plots” on a phone, without a form', async () => {
+    const plot = await plotOf('farmer');
+    const entries = await diaryRows(plot.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.farmer);
+    const disclosure = page.locator(`.plot-diary-disclosure[data-plot-id="${plot.id}"]`);
+    await disclosure.locator('summary').click();
+    const card = disclosure.locator('.plot-diary');
+    await card.locator('.diary-context').waitFor();
+    expect(await card.locator('.diary-entry').count()).toBe(entries.length);
+    expect(await card.locator('button').count()).toBe(0);
+    expect(await card.innerText()).toContain('Cán bộ nông nghiệp xã ghi nhật ký');
+    await card.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-farmer-phone.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a guest sees the plot but no diary, no form and no farmer’s name', async () => {
+    const plot = await plotOf('officer');
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/plots/')) asked.push(request.url());
+    });
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+    await openPlot(page, plot);
+    await page.waitForTimeout(500);
+    expect(await page.locator('#plot-diary, .diary-form, #diary-add').count()).toBe(0);
+    const text = await page.locator('.details-panel').innerText();
+    expect(text).not.toContain(plot.farmer);
+    expect(asked).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+/** A date as the Vietnamese card prints it. */
+function vi(iso: string): string {
+  const [y, m, d] = iso.split('-');
+  return `${d}/${m}/${y}`;
+}
