@@ -310,10 +310,10 @@ export class InspectionsSection {
         .filter((p) => reasons.includes(p))
         .map((p) => h('span', { class: 'form-error', role: 'alert' }, t(`inspectionInput_${p}` as MessageKey)));
     form.date.setAttribute('aria-invalid', form.problems.some((p) => p.startsWith('date')) ? 'true' : 'false');
-    const radios = (name: string, options: [string, MessageKey][], current: string, onPick: (value: string) => void) =>
+    const radios = (name: string, label: string, options: [string, MessageKey][], current: string, onPick: (value: string) => void) =>
       h(
         'div',
-        { class: 'segmented', role: 'radiogroup' },
+        { class: 'segmented', role: 'radiogroup', 'aria-label': label },
         ...options.map(([value, key]) =>
           h(
             'label',
@@ -332,6 +332,7 @@ export class InspectionsSection {
         h('span', { class: 'inspection-check-item' }, checklistItemLabel(answer.item, lang())),
         radios(
           `inspection-check-${i}`,
+          checklistItemLabel(answer.item, lang()),
           [
             ['unchecked', 'inspectionVerdict_unchecked'],
             ['ok', 'inspectionVerdict_ok'],
@@ -367,6 +368,7 @@ export class InspectionsSection {
         h('legend', {}, t('inspectionConclusion')),
         radios(
           'inspection-conclusion',
+          t('inspectionConclusion'),
           [
             ['pass', 'inspectionConclusion_pass'],
             ['fail', 'inspectionConclusion_fail'],
