@@ -150,6 +150,8 @@ describe('the farm diary of a plot', () => {
     expect(await page.locator('#plot-diary #diary-preview.is-warning').innerText()).toContain(
       `sau ngày dự kiến thu hoạch ${vi(plot.harvest)}`,
     );
+    await page.locator('#plot-diary #diary-form').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-form-desktop.png') });
     await page.click('#diary-save');
     await page.waitForSelector('#plot-diary-warning');
     const warning = await page.locator('#plot-diary-warning').innerText();
@@ -186,6 +188,7 @@ describe('the farm diary of a plot', () => {
       /^Chưa ghi được: chưa có giới hạn dư lượng tối đa \(MRL\) của Fipronil cho Việt Nam, .*chọn “Đạt” hoặc “Không đạt”/,
     );
     expect(await residueRows(plot.id)).toEqual(beforeTests);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-refusal-desktop.png') });
 
     // 4. The same form, a substance with a limit, over it: the server's verdict is "fail".
     await fill(page, { activeIngredient: allowed, resultMgKg: '5,5', verdict: 'auto' });
