@@ -215,6 +215,9 @@ describe('growing-area documents and re-issue from the map', () => {
     expect(created).toMatchObject({ version_no: area.versionNo + 1, status: 'draft', code: null, previous_id: area.id });
     const newId = Number(created!.id);
     expect(await page.getAttribute('#lifecycle', 'data-area-id')).toBe(String(newId));
+    // The card around it, its highlight and the link it shares name the new version, not the superseded one.
+    expect(await page.getAttribute('.feature-card.is-primary', 'data-id')).toBe(String(newId));
+    await page.waitForFunction((id) => location.hash.includes(`s=growing_areas:${id}`), newId);
     expect((await plotsOf(newId)).map((p) => p.id)).toEqual(plotIds);
     expect(await plotsOf(area.id)).toEqual([]);
     const transition = (

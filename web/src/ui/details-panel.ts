@@ -51,6 +51,8 @@ export class DetailsPanel {
   private schemas = new Map<string, Record<string, PropertySchema>>();
   private crops: readonly Crop[] | undefined;
   private lifecycle: LifecycleCard | undefined;
+  /** The feature id the lifecycle card was made for (after a re-issue, the new version's). */
+  private lifecycleFor: number | undefined;
   private diary: PlotDiary | undefined;
 
   constructor(
@@ -85,6 +87,7 @@ export class DetailsPanel {
     this.picked = features;
     // A new click reads the registry again: the area may have moved since the card was made.
     this.lifecycle = undefined;
+    this.lifecycleFor = undefined;
     this.diary = undefined;
     this.render();
     const first = features[0];
@@ -108,6 +111,7 @@ export class DetailsPanel {
   /** Someone signed in or out: the growing-area card shows or drops the officer's lifecycle. */
   userChanged(): void {
     this.lifecycle = undefined;
+    this.lifecycleFor = undefined;
     this.diary = undefined;
     this.render();
   }
@@ -172,11 +176,18 @@ export class DetailsPanel {
     const role = this.host?.user()?.role;
     const id = Number(feature.id);
     if (feature.group !== 'growing_areas' || (role !== 'officer' && role !== 'admin') || !Number.isInteger(id)) return undefined;
-    if (this.lifecycle?.areaId !== id) {
+    if (this.lifecycleFor !== id) {
+      this.lifecycleFor = id;
       this.lifecycle = new LifecycleCard(id, {
         onChanged: (area: LifecycleArea) => {
           // The card's rows come from the tile: show the registry's new status and code there too.
           feature.properties = { ...feature.properties, status: area.status, code: area.code };
+          // A re-issue made a new version: the card, its highlight and its shared link now name that one.
+          if (area.id !== Number(feature.id)) {
+            feature.id = area.id;
+            this.lifecycleFor = area.id;
+            this.onSelect(feature);
+          }
           this.render();
         },
         refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
