@@ -578,11 +578,27 @@ export class InspectionsSection {
       h('h5', {}, t('inspectionUploadsTitle', { date: date(batch.inspectedOn), done, total: batch.uploads.length })),
       h('ul', { class: 'inspection-upload-list' }, ...batch.uploads.map((u) => this.drawUpload(u, batch))),
     );
-    if (!batch.running) {
+    const failed = batch.uploads.filter((u) => u.state === 'failed');
+    if (!batch.running && failed.length) {
       batch.element.append(
         h(
           'div',
           { class: 'card-actions' },
+          failed.length > 1
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-primary',
+                  id: `inspection-retry-all-${batch.inspectionId}`,
+                  onclick: () => {
+                    for (const upload of failed) upload.state = 'waiting';
+                    void this.send(batch);
+                  },
+                },
+                t('inspectionRetryAll', { count: failed.length }),
+              )
+            : null,
           h(
             'button',
             {
@@ -593,7 +609,7 @@ export class InspectionsSection {
                 this.render();
               },
             },
-            t('inspectionUploadsClose'),
+            t('inspectionDropUnsent'),
           ),
         ),
       );
