@@ -222,6 +222,27 @@ export function plotsSvg(plots: readonly { id: number; geometry: Polygon }[], wi
 }
 
 /** A printable A4 page: profile, map, legend and the plot list, Vietnamese with English beside. */
+// What a refused profile says, by status: the page opens in a browser tab, so words, not JSON.
+const REFUSAL_TEXT: Readonly<Record<number, { vi: string; en: string }>> = {
+  401: {
+    vi: 'Bạn chưa đăng nhập, hoặc phiên đăng nhập đã hết hạn. Hãy đăng nhập lại trên bản đồ rồi mở lại hồ sơ.',
+    en: 'You are not signed in, or your session has ended. Sign in again on the map, then open the profile again.',
+  },
+  403: { vi: 'Tài khoản của bạn không được xem hồ sơ vùng trồng này.', en: 'Your account may not see this growing area’s profile.' },
+  404: { vi: 'Không có vùng trồng này (có thể đã bị xoá).', en: 'There is no such growing area (it may have been deleted).' },
+};
+
+/** A small page for a profile the registry refused, in Vietnamese with English beside; `detail` is the refusal's own sentence. */
+export function profileRefusalHtml(status: number, detail: string): string {
+  const text = REFUSAL_TEXT[status] ?? { vi: 'Không mở được hồ sơ.', en: `The profile could not be opened: ${detail}` };
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Hồ sơ vùng trồng / Growing-area profile</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#1f2a24}p.en{color:#56625b}a{color:#1b5e20}</style>
+</head><body><h1>Hồ sơ vùng trồng / Growing-area profile</h1>
+<p>${esc(text.vi)}</p><p class="en" lang="en">${esc(text.en)}</p>
+<p><a href="/">Về bản đồ / Back to the map</a></p></body></html>`;
+}
+
 export async function profileHtml(db: Db, viewer: Viewer, id: number): Promise<string> {
   const p = await profile(db, viewer, id);
   const shown = (key: string): unknown => {

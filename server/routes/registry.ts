@@ -60,7 +60,7 @@ import type { AppContext } from '../context.ts';
 import { EUDR_MAX_BYTES, validateEudrGeoJson } from '../domain/eudr.ts';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
-import { AppError } from '../plugins/errors.ts';
+import { AppError, STATUS_BY_CODE } from '../plugins/errors.ts';
 import * as exportsService from '../registry/exports.service.ts';
 import * as farmers from '../registry/farmers.service.ts';
 import * as areas from '../registry/growing-areas.service.ts';
@@ -247,13 +247,20 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
       await exportsService.profileCsv(db, viewerOf(req), req.params.id),
     ),
   );
-  app.get('/api/growing-areas/:id/profile.html', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) =>
+  app.get('/api/growing-areas/:id/profile.html', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) => {
     reply
       .type('text/html; charset=utf-8')
       .header('Cache-Control', 'no-store')
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:")
-      .send(await exportsService.profileHtml(db, viewerOf(req), req.params.id)),
-  );
+      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+    try {
+      return reply.send(await exportsService.profileHtml(db, viewerOf(req), req.params.id));
+    } catch (error) {
+      // The profile opens in a browser tab: a refusal there reads as a page (same status), not as JSON.
+      if (!(error instanceof AppError)) throw error;
+      const status = STATUS_BY_CODE[error.code] ?? 400;
+      return reply.status(status).send(exportsService.profileRefusalHtml(status, error.message));
+    }
+  });
   app.get(
     '/api/growing-areas/:id/eudr.geojson',
     { schema: { params: IdParams, querystring: EudrQuery } },

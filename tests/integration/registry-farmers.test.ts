@@ -333,6 +333,18 @@ describe('exports and statistics', () => {
     expect(res.body).toContain('<meta name="viewport"');
   });
 
+  it('answers a refused profile with a page in words (the tab has no app to read JSON), keeping the status', async () => {
+    const guest = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html` });
+    expect(guest.statusCode).toBe(401);
+    expect(guest.headers['content-type']).toContain('text/html');
+    expect(guest.body).toContain('phiên đăng nhập đã hết hạn');
+    expect(guest.body).toContain('Back to the map');
+    const missing = await app.inject({ url: '/api/growing-areas/987654321/profile.html', headers: as(fx.users.officer) });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('Không có vùng trồng này');
+    expect(missing.body).not.toContain('"status"');
+  });
+
   it('exports EUDR GeoJSON that passes the validator, as polygons or as points for small plots', async () => {
     for (const url of [
       `/api/growing-areas/${areaId}/eudr.geojson`,
