@@ -309,6 +309,20 @@ describe('field inspections on the growing-area card', () => {
     expect(afterMove).toEqual({ inspections: before.inspections + 1, photos: before.photos });
     await message.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-refused-phone.png') });
+
+    // The list now starts with the other officer's inspection; the older one's photos (full-size
+    // files, no thumbnails on the server) wait for a tap that says what they weigh.
+    const older = page.locator('#inspection-list > li').nth(1);
+    const show = older.locator('.inspection-show-photos');
+    await show.waitFor();
+    expect(await page.locator('#inspection-list > li').first().locator('.inspection-conclusion').textContent()).toBe('Đạt');
+    expect(await show.textContent()).toMatch(/^Xem 2 ảnh \(\d+ KB\)$/);
+    expect(await older.locator('.inspection-thumb').count()).toBe(0);
+    await show.click();
+    await page.waitForFunction(() => {
+      const imgs = [...document.querySelectorAll<HTMLImageElement>('#inspection-list > li:nth-child(2) .inspection-thumb img')];
+      return imgs.length === 2 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+    });
     await context.close();
   });
 

@@ -93,6 +93,8 @@ export class InspectionsSection {
   private readonly batches: Batch[] = [];
   /** Thumbnails by inspection/photo, kept so a re-render does not fetch the images again. */
   private readonly thumbs = new Map<string, HTMLElement>();
+  /** Older inspections whose photos the officer asked to see. */
+  private readonly shownPhotos = new Set<number>();
   private drawnFor = '';
 
   constructor(
@@ -187,11 +189,13 @@ export class InspectionsSection {
     } else if (this.records.length === 0) {
       this.element.append(h('p', { class: 'hint', id: 'inspections-empty' }, t('inspectionsEmpty')));
     } else {
-      this.element.append(h('ol', { class: 'inspection-list', id: 'inspection-list' }, ...this.records.map((r) => this.drawRecord(r))));
+      this.element.append(
+        h('ol', { class: 'inspection-list', id: 'inspection-list' }, ...this.records.map((r, i) => this.drawRecord(r, i === 0))),
+      );
     }
   }
 
-  private drawRecord(record: InspectionRecord): HTMLElement {
+  private drawRecord(record: InspectionRecord, newest: boolean): HTMLElement {
     const conclusion = record.conclusion ?? 'none';
     return h(
       'li',
@@ -228,8 +232,32 @@ export class InspectionsSection {
             ),
           )
         : null,
-      record.photos.length ? h('div', { class: 'inspection-photos' }, ...record.photos.map((p, i) => this.thumb(record, p, i))) : null,
+      record.photos.length ? this.photos(record, newest) : null,
     );
+  }
+
+  /**
+   * The photos of an inspection. There is no small version on the server: each thumbnail is the
+   * phone's photo (2–6 MB), so only the newest inspection's load by themselves and older ones wait
+   * for a tap that says how much they weigh.
+   */
+  private photos(record: InspectionRecord, newest: boolean): HTMLElement {
+    if (!newest && !this.shownPhotos.has(record.id)) {
+      const bytes = record.photos.reduce((sum, p) => sum + Number(p.bytes), 0);
+      return h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn inspection-show-photos',
+          onclick: () => {
+            this.shownPhotos.add(record.id);
+            this.render();
+          },
+        },
+        t('inspectionShowPhotos', { count: record.photos.length, size: megabytes(bytes) }),
+      );
+    }
+    return h('div', { class: 'inspection-photos' }, ...record.photos.map((p, i) => this.thumb(record, p, i)));
   }
 
   /** A photo's thumbnail, opening the full-size photo in a dialog (a link still opens it in a tab). */
@@ -526,7 +554,11 @@ export class InspectionsSection {
       this.records = [record, ...(this.records ?? []).filter((r) => r.id !== record.id)];
     } catch (error) {
       const inspectable = inspectableOf(error);
-      if (inspectable) this.inspectable = inspectable;
+      if (inspectable) {
+        // The area moved on (someone else recorded the result): show the inspections as they are now.
+        this.inspectable = inspectable;
+        void this.load();
+      }
       form.message = t('inspectionSaveFailed', { detail: this.refusalText(error) });
       form.busy = false;
     }
