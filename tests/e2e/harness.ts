@@ -139,11 +139,19 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
   );
 }
 
-/** Count of map pixels that differ from the background colour, read inside a render frame. */
-export async function paintedPixels(page: Page): Promise<{ painted: number; total: number }> {
+/**
+ * Map pixels whose colour is within (`near: true`) or beyond `tolerance` of `rgb` (the sum of the
+ * three channel differences), read inside a render frame, and the canvas's pixel count.
+ */
+export async function mapPixels(
+  page: Page,
+  rgb: [number, number, number],
+  tolerance: number,
+  near: boolean,
+): Promise<{ count: number; total: number }> {
   return page.evaluate(
-    () =>
-      new Promise<{ painted: number; total: number }>((resolve) => {
+    ([[r, g, b], tol, within]) =>
+      new Promise<{ count: number; total: number }>((resolve) => {
         const map = (window as unknown as BandoWindow).__bando.map;
         map.once('render', () => {
           const source = map.getCanvas();
@@ -154,16 +162,23 @@ export async function paintedPixels(page: Page): Promise<{ painted: number; tota
           // Inside the render event the WebGL back buffer still holds this frame.
           ctx.drawImage(source, 0, 0);
           const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-          let painted = 0;
+          let count = 0;
           for (let i = 0; i < data.length; i += 4) {
-            // The style's background is #F4F1EA.
-            if (Math.abs(data[i]! - 0xf4) + Math.abs(data[i + 1]! - 0xf1) + Math.abs(data[i + 2]! - 0xea) > 24) painted++;
+            const distance = Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b);
+            if (within ? distance < tol : distance > tol) count++;
           }
-          resolve({ painted, total: data.length / 4 });
+          resolve({ count, total: data.length / 4 });
         });
         map.triggerRepaint();
       }),
+    [rgb, tolerance, near] as const,
   );
+}
+
+/** Count of map pixels that differ from the style's background colour (#F4F1EA). */
+export async function paintedPixels(page: Page): Promise<{ painted: number; total: number }> {
+  const { count, total } = await mapPixels(page, [0xf4, 0xf1, 0xea], 24, false);
+  return { painted: count, total };
 }
 
 /** Signs in through the page's own dialog. */

@@ -2,33 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import {
+  ACCOUNTS,
+  mapPixels,
+  openPage,
+  paintedPixels,
+  SCREENSHOTS,
+  signIn,
+  waitForMap,
+  type BandoWindow,
+  useServerAndBrowser,
+} from './harness.ts';
 
 const e2e = useServerAndBrowser();
 
-/** Map pixels in the outline colour of a farmer's own plots (#c2185b), read inside a render frame. */
+/** Map pixels in the outline colour of a farmer's own plots (#c2185b). */
 async function outlinePixels(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const map = (window as unknown as BandoWindow).__bando.map;
-        map.once('render', () => {
-          const source = map.getCanvas();
-          const canvas = document.createElement('canvas');
-          canvas.width = source.width;
-          canvas.height = source.height;
-          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-          ctx.drawImage(source, 0, 0);
-          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-          let n = 0;
-          for (let i = 0; i < data.length; i += 4) {
-            if (Math.abs(data[i]! - 0xc2) + Math.abs(data[i + 1]! - 0x18) + Math.abs(data[i + 2]! - 0x5b) < 40) n++;
-          }
-          resolve(n);
-        });
-        map.triggerRepaint();
-      }),
-  );
+  return (await mapPixels(page, [0xc2, 0x18, 0x5b], 40, true)).count;
 }
 
 describe('the farmer on a phone', () => {
