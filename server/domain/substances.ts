@@ -1,7 +1,9 @@
 // Farm-diary checks against the allowed-substance lists kept as data (allowed_substances): a
 // pesticide must be allowed in Vietnam and in every market the growing area sells to (importers
 // reject shipments for residues: DOMAIN.md, domain-research §1.1.5), and the pre-harvest interval
-// must end before the expected harvest.
+// must end before the expected harvest. Each flag carries the facts it names (server/contracts/diary.ts):
+// the service stores them with the entry and the browser words them without reading the English.
+import { DIARY_REASON, type DiaryProblem, type SubstanceList } from '../contracts/diary.ts';
 
 /** One row of the allowed_substances table. */
 export type SubstanceRule = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null };
@@ -14,15 +16,11 @@ export type DiaryEntryInput = {
   phiDays: number | null;
 };
 
-/** One reason to flag an entry. */
-export type SubstanceFlag = { market: string | null; reason: string; message: string };
+/** One reason to flag an entry, with its facts. */
+export type SubstanceFlag = DiaryProblem;
 
-/** Reason constants of checkDiaryEntry. */
-export const SUBSTANCE_REASONS = {
-  NOT_ALLOWED: 'not-allowed',
-  NOT_LISTED: 'not-listed',
-  PHI: 'pre-harvest-interval',
-} as const;
+/** Reason constants of checkDiaryEntry (the contract's DIARY_REASON). */
+export const SUBSTANCE_REASONS = DIARY_REASON;
 
 /** Folds an active-ingredient name for matching: case, accents, spaces and hyphens don't matter. */
 export function foldIngredient(name: string): string {
@@ -50,19 +48,25 @@ export function checkDiaryEntry(
   areaMarkets: readonly string[],
   rules: readonly SubstanceRule[],
   expectedHarvest: string | null,
-): { flagged: boolean; flags: SubstanceFlag[] } {
+): { flagged: boolean; flags: DiaryProblem[] } {
   const wanted = foldIngredient(entry.activeIngredient);
-  const flags: SubstanceFlag[] = [];
+  const flags: DiaryProblem[] = [];
   for (const market of marketsToCheck(areaMarkets)) {
     const rule = rules.find((r) => r.market.toUpperCase() === market && foldIngredient(r.active_ingredient) === wanted);
     if (!rule) {
       flags.push({
         market,
         reason: SUBSTANCE_REASONS.NOT_LISTED,
+        substance: entry.activeIngredient,
         message: `${entry.activeIngredient} is not on the allowed list for ${market}.`,
       });
     } else if (!rule.allowed) {
-      flags.push({ market, reason: SUBSTANCE_REASONS.NOT_ALLOWED, message: `${entry.activeIngredient} is not allowed for ${market}.` });
+      flags.push({
+        market,
+        reason: SUBSTANCE_REASONS.NOT_ALLOWED,
+        substance: entry.activeIngredient,
+        message: `${entry.activeIngredient} is not allowed for ${market}.`,
+      });
     }
   }
   if (expectedHarvest && entry.phiDays !== null) {
@@ -71,6 +75,10 @@ export function checkDiaryEntry(
       flags.push({
         market: null,
         reason: SUBSTANCE_REASONS.PHI,
+        appliedOn: entry.appliedOn,
+        phiDays: entry.phiDays,
+        safeHarvestOn: safe,
+        expectedHarvest,
         message: `The pre-harvest interval of ${entry.phiDays} days ends on ${safe}, after the expected harvest on ${expectedHarvest}.`,
       });
     }
@@ -96,4 +104,11 @@ export function strictestMrl(activeIngredient: string, markets: readonly string[
 export function addDays(date: string, days: number): string {
   const t = Date.parse(`${date}T00:00:00Z`) + days * 86_400_000;
   return new Date(t).toISOString().slice(0, 10);
+}
+
+/** The rows of a GET /api/substances answer as the rules checkDiaryEntry reads (the browser checks while typing). */
+export function rulesOfList(list: SubstanceList): SubstanceRule[] {
+  return list.substances.flatMap((s) =>
+    s.rules.map((r) => ({ active_ingredient: s.activeIngredient, market: r.market, allowed: r.allowed, mrl_mg_kg: r.mrlMgKg })),
+  );
 }

@@ -1,6 +1,7 @@
 // Plot records kept by the registry: the plot profile with its cadastral links, the farm diary
 // checked against the allowed-substance lists of the area's markets, and residue tests.
 import type { Viewer } from '../contracts/viewer.ts';
+import type { DiaryProblem, ListedSubstance, SubstanceList } from '../contracts/diary.ts';
 import type { DiaryBody, ResidueBody } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
@@ -44,13 +45,21 @@ export async function relinkParcels(db: Db, viewer: Viewer, id: number): Promise
   return getPlot(db, viewer, id);
 }
 
-/** Records a diary entry, flagged when a market of the area does not allow the substance or the interval runs past harvest. */
+/** A diary entry as the API answers it: the row, and the reasons it was flagged as facts (null: recorded only as text). */
+export type DiaryEntryView = Record<string, unknown> & { flagged: boolean; flag_reason: string | null; problems: DiaryProblem[] | null };
+
+/**
+ * Records a diary entry, flagged when a market of the area does not allow or does not list the
+ * substance or the interval runs past harvest. The verdict is stored with the row (flagged, the
+ * sentences in flag_reason, the facts in problems) and answered as `problems`, and as `flags` for
+ * clients written before problems (the same objects).
+ */
 export async function addDiaryEntry(
   db: Db,
   viewer: Viewer,
   plotId: number,
   body: DiaryBody,
-): Promise<Record<string, unknown> & { flags: unknown[] }> {
+): Promise<DiaryEntryView & { flags: DiaryProblem[] }> {
   return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     const plot = await plotFor(tx, viewer, plotId, true);
     const rules = (await tx.query<SubstanceRule>(SQL.SUBSTANCE_RULES, [marketsToCheck(plot.markets)])).rows;
@@ -70,15 +79,50 @@ export async function addDiaryEntry(
       verdict.flagged,
       verdict.flagged ? verdict.flags.map((f) => f.message).join(' ') : null,
       viewer.userId,
+      JSON.stringify(verdict.flags),
     ]);
-    return { ...rows[0]!, flags: verdict.flags };
+    const row = rows[0]! as DiaryEntryView;
+    return { ...row, problems: verdict.flags, flags: verdict.flags };
   });
 }
 
-/** A plot's diary. */
-export async function listDiary(db: Db, viewer: Viewer, plotId: number): Promise<Record<string, unknown>[]> {
+/**
+ * A plot's diary, each entry with the problems recorded when it was written. A row from before
+ * they were stored that was not flagged had none; a flagged one whose reasons exist only as text
+ * (flag_reason) answers null.
+ */
+export async function listDiary(db: Db, viewer: Viewer, plotId: number): Promise<DiaryEntryView[]> {
   await plotFor(db, viewer, plotId, false);
-  return (await db.query(SQL.DIARY_OF_PLOT, [plotId])).rows;
+  const { rows } = await db.query<DiaryEntryView>(SQL.DIARY_OF_PLOT, [plotId]);
+  return rows.map((row) => ({ ...row, problems: row.problems ?? (row.flagged ? null : []) }));
+}
+
+/**
+ * The allowed-substance lists of the given markets (upper case; every market without any), one
+ * entry per substance with each market's row. Public: regulatory lists hold no personal data.
+ */
+export async function listSubstances(db: Queryable, markets?: readonly string[]): Promise<SubstanceList> {
+  const asked = markets ? [...new Set(markets.map((m) => m.toUpperCase()))] : null;
+  const { rows } = await db.query<{
+    active_ingredient: string;
+    market: string;
+    allowed: boolean;
+    mrl_mg_kg: number | string | null;
+    note: string | null;
+  }>(SQL.SUBSTANCE_LIST, [asked]);
+  const substances: ListedSubstance[] = [];
+  for (const r of rows) {
+    let last = substances.at(-1);
+    if (last?.activeIngredient !== r.active_ingredient) {
+      last = { activeIngredient: r.active_ingredient, rules: [] };
+      substances.push(last);
+    }
+    last.rules.push({ market: r.market, allowed: r.allowed, mrlMgKg: r.mrl_mg_kg === null ? null : Number(r.mrl_mg_kg), note: r.note });
+  }
+  const all = asked ?? (await db.query<{ market: string }>(SQL.SUBSTANCE_MARKETS)).rows.map((r) => r.market);
+  // Vietnam first (every entry is checked against it), then by code.
+  const order = (m: string): string => (m === 'VN' ? '' : m);
+  return { markets: [...all].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0)), substances };
 }
 
 /** Records a residue test; without an explicit verdict it passes when within the strictest MRL of the area's markets. */

@@ -25,16 +25,29 @@ export const PLOT_PROFILE = `
 export const SUBSTANCE_RULES = `
   SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances WHERE market = ANY ($1::text[])`;
 
-/** A diary entry; $1 plot … $8 creator. */
+/** A diary entry with its verdict; $1 plot … $9 creator, $10 problems (JSON text of DiaryProblem[]). */
 export const INSERT_DIARY = `
-  INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+  INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by, problems)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
   RETURNING id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_at`;
 
-/** A plot's diary, newest first; $1 plot. */
+/** A plot's diary, newest first, with the problems recorded at write time (migration 011); $1 plot. */
 export const DIARY_OF_PLOT = `
-  SELECT id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_at
+  SELECT id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, problems, created_at
   FROM diary_entries WHERE plot_id = $1 ORDER BY applied_on DESC, id DESC`;
+
+/**
+ * Allowed-substance rows of the markets $1 (text[]; NULL: every market), by ingredient then VN first,
+ * then market (byte order: the same on every database's collation).
+ */
+export const SUBSTANCE_LIST = `
+  SELECT active_ingredient, market, allowed, mrl_mg_kg, note
+  FROM allowed_substances
+  WHERE $1::text[] IS NULL OR market = ANY ($1::text[])
+  ORDER BY lower(active_ingredient) COLLATE "C", active_ingredient COLLATE "C", market <> 'VN', market COLLATE "C"`;
+
+/** Every market the lists name; for the answer without a filter. */
+export const SUBSTANCE_MARKETS = `SELECT DISTINCT market FROM allowed_substances`;
 
 /** A residue test; $1 plot … $6 passed. */
 export const INSERT_RESIDUE = `

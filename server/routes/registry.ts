@@ -29,8 +29,11 @@
 //   GET    /api/inspections/:id/photos/:photoId     the stored photo
 //   GET    /api/plots/:id                           plot profile with cadastral links
 //   POST   /api/plots/:id/parcel-links              recompute the cadastral links
-//   GET    /api/plots/:id/diary  POST …/diary       farm diary (entries flagged against the markets' lists)
+//   GET    /api/plots/:id/diary  POST …/diary       farm diary (entries flagged against the markets' lists; each entry's
+//                                                   `problems`: reason codes with their facts, recorded when it was written)
 //   GET    /api/plots/:id/residue-tests  POST …     residue tests
+//   GET    /api/substances?market=VN,EU             the allowed-substance lists by substance, each market's row and MRL
+//                                                   (public: regulatory data; ETag, max-age 60 s; bad or unknown parameters 400)
 //   GET    /api/eudr/export?commune&points          EUDR file of every plot in the viewer's communes
 //   POST   /api/eudr/validate                       checks any EUDR GeoJSON (public)
 //   GET    /api/statistics/growing-areas            counts and hectares per commune, crop, status (public)
@@ -56,6 +59,7 @@ import {
   CodeParams,
 } from '../contracts/registry.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
+import { SubstanceListQuery } from '../contracts/diary.ts';
 import type { AppContext } from '../context.ts';
 import { EUDR_MAX_BYTES, validateEudrGeoJson } from '../domain/eudr.ts';
 import rateLimit from '@fastify/rate-limit';
@@ -68,6 +72,7 @@ import * as inspections from '../registry/inspections.service.ts';
 import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../registry/photos.ts';
 import * as plots from '../registry/plots.service.ts';
 import { growingAreaStatistics } from '../registry/statistics.service.ts';
+import { sendCachedJson } from './cached-json.ts';
 
 /** The viewer the auth plugin put on the request; anonymous if the plugin is not registered (a bare test app). */
 export function viewerOf(request: FastifyRequest): Viewer {
@@ -234,6 +239,26 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
     { schema: { params: IdParams, body: ResidueBody } },
     async (req: Req<IdParams, unknown, ResidueBody>, reply) =>
       reply.status(201).send(await plots.addResidueTest(db, viewerOf(req), req.params.id, req.body)),
+  );
+  app.get<{ Querystring: SubstanceListQuery }>(
+    '/api/substances',
+    {
+      schema: { querystring: SubstanceListQuery },
+      // Fastify strips unknown parameters silently; a misspelt filter ('markets') must not answer every list.
+      preValidation: async (req) => {
+        const unknown = Object.keys((req.query ?? {}) as Record<string, unknown>).filter((k) => k !== 'market');
+        if (unknown.length) {
+          throw new AppError(
+            'BAD_REQUEST',
+            `Unknown query parameter ${JSON.stringify(unknown[0]!.slice(0, 40))}; /api/substances takes only market.`,
+          );
+        }
+      },
+    },
+    async (req, reply) => {
+      const list = await plots.listSubstances(db, req.query.market?.split(','));
+      return sendCachedJson(req, reply, JSON.stringify(list), 'public, max-age=60, must-revalidate');
+    },
   );
 
   // Exports

@@ -1,0 +1,299 @@
+// The farm diary's verdicts as facts and the allowed-substance lists: a spray recorded through the
+// API answers and stores the problems checkDiaryEntry found (reason codes, market, substance, the
+// interval's dates), the list reads them back as recorded whatever the lists say later, rows from
+// before migration 011 are read back from the service's sentences, and GET /api/substances answers
+// the lists to anyone, cached, refusing bad parameters.
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DiaryProblem, SubstanceList } from '../../server/contracts/diary.ts';
+import type { Db } from '../../server/db/index.ts';
+import { migrate, readMigrations } from '../../server/db/migrate.ts';
+import { checkDiaryEntry, type SubstanceRule } from '../../server/domain/substances.ts';
+import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { openEmptyTestDb, openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+let fx: Fixture;
+let as: (userId: number) => Record<string, string>;
+let areaId: number;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  fx = await loadRegistryFixture(db);
+  app = await registryTestApp(db, '/nonexistent-uploads');
+  as = await signInAll(app, fx);
+  // An export area selling to China and the United States, holding the plot the tests spray.
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/growing-areas',
+    headers: as(fx.users.officer),
+    payload: {
+      name: 'Vùng xoài xuất khẩu',
+      scheme: 'export-puc',
+      crop: 'mango',
+      communeCode: '29869',
+      markets: ['CN', 'US'],
+      registrantName: 'HTX Mỹ Xương',
+      plotIds: [fx.plots.mangoA],
+    },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  areaId = res.json().id;
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+});
+
+type Entry = { id: number; flagged: boolean; flag_reason: string | null; problems: DiaryProblem[] | null };
+
+const diaryUrl = () => `/api/plots/${fx.plots.mangoA}/diary`;
+const listed = async (): Promise<Entry[]> => {
+  const res = await app.inject({ url: diaryUrl(), headers: as(fx.users.officer) });
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json().entries as Entry[];
+};
+const storedProblems = async (id: number) =>
+  (await db.query<{ problems: unknown }>('SELECT problems FROM diary_entries WHERE id = $1', [id])).rows[0]!.problems;
+
+describe('the farm diary’s problems', () => {
+  it('a spray a market forbids, not listed for another, too close to harvest: the POST, the row and the list carry the same facts', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: diaryUrl(),
+      headers: as(fx.users.officer),
+      payload: { appliedOn: '2026-06-20', pesticide: 'Bavistin 50FL', activeIngredient: 'carbendazim', dose: '1 ml/l', phiDays: 14 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const saved = res.json() as Entry & { flags: DiaryProblem[] };
+    const problems: DiaryProblem[] = [
+      { reason: 'not-allowed', market: 'CN', substance: 'carbendazim', message: 'carbendazim is not allowed for CN.' },
+      { reason: 'not-listed', market: 'US', substance: 'carbendazim', message: 'carbendazim is not on the allowed list for US.' },
+      {
+        reason: 'pre-harvest-interval',
+        market: null,
+        appliedOn: '2026-06-20',
+        phiDays: 14,
+        safeHarvestOn: '2026-07-04',
+        expectedHarvest: '2026-06-30',
+        message: 'The pre-harvest interval of 14 days ends on 2026-07-04, after the expected harvest on 2026-06-30.',
+      },
+    ];
+    expect(saved.problems).toEqual(problems);
+    // Old clients read `flags`: the same objects, their market/reason/message unchanged.
+    expect(saved.flags).toEqual(problems);
+    expect(saved).toMatchObject({ flagged: true, flag_reason: problems.map((p) => p.message).join(' ') });
+    // The check is the domain function's, on the lists as the database holds them.
+    const rules = (await db.query<SubstanceRule>('SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances')).rows;
+    const verdict = checkDiaryEntry(
+      { activeIngredient: 'carbendazim', appliedOn: '2026-06-20', phiDays: 14 },
+      ['CN', 'US'],
+      rules,
+      '2026-06-30',
+    );
+    expect(verdict.flags).toEqual(problems);
+    expect(await storedProblems(saved.id)).toEqual(problems);
+    expect((await listed()).find((e) => e.id === saved.id)).toMatchObject({ flagged: true, problems });
+  });
+
+  it('an allowed spray with its interval ending before the harvest has no problems, and says so as an empty list', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: diaryUrl(),
+      headers: as(fx.users.officer),
+      payload: { appliedOn: '2026-06-01', pesticide: 'Vertimec 1.8EC', activeIngredient: 'Abamectin', phiDays: 7 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ flagged: false, flag_reason: null, problems: [], flags: [] });
+    expect(await storedProblems(res.json().id)).toEqual([]);
+    expect((await listed()).find((e) => e.id === res.json().id)?.problems).toEqual([]);
+  });
+
+  it('keeps the problems recorded when the spray was written after the lists, the markets and the harvest change', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: diaryUrl(),
+      headers: as(fx.users.officer),
+      payload: { appliedOn: '2026-05-02', pesticide: 'Carban 50SC', activeIngredient: 'Carbendazim', phiDays: 7 },
+    });
+    const id = res.json().id as number;
+    const before = res.json().problems as DiaryProblem[];
+    expect(before.map((p) => `${p.reason}:${p.market}`)).toEqual(['not-allowed:CN', 'not-listed:US']);
+    await db.exec(`UPDATE allowed_substances SET allowed = true WHERE active_ingredient = 'Carbendazim' AND market = 'CN'`);
+    await db.query(`UPDATE growing_areas SET markets = '{EU}' WHERE id = $1`, [areaId]);
+    await db.query(`UPDATE plots SET expected_harvest = '2026-05-05' WHERE id = $1`, [fx.plots.mangoA]);
+    try {
+      expect((await listed()).find((e) => e.id === id)).toMatchObject({ flagged: true, problems: before });
+    } finally {
+      await db.exec(`UPDATE allowed_substances SET allowed = false WHERE active_ingredient = 'Carbendazim' AND market = 'CN'`);
+      await db.query(`UPDATE growing_areas SET markets = '{CN,US}' WHERE id = $1`, [areaId]);
+      await db.query(`UPDATE plots SET expected_harvest = '2026-06-30' WHERE id = $1`, [fx.plots.mangoA]);
+    }
+  });
+
+  it('answers null for a flagged row whose reasons exist only as text (the sample data’s Vietnamese), [] for an unflagged one', async () => {
+    const { rows } = await db.query<{ id: number; flagged: boolean }>(
+      `INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, flagged, flag_reason)
+       VALUES ($1, '2025-02-01', 'Chlorpyrifos Ethyl 48EC', 'Chlorpyrifos', true, 'Hoạt chất cấm sử dụng tại Việt Nam'),
+              ($1, '2025-02-02', 'Abamectin 3.6EC', 'Abamectin', false, NULL)
+       RETURNING id, flagged`,
+      [fx.plots.mangoA],
+    );
+    const entries = await listed();
+    expect(entries.find((e) => e.id === rows[0]!.id)).toMatchObject({
+      flagged: true,
+      flag_reason: 'Hoạt chất cấm sử dụng tại Việt Nam',
+      problems: null,
+    });
+    expect(entries.find((e) => e.id === rows[1]!.id)).toMatchObject({ flagged: false, problems: [] });
+  });
+
+  it('lets the plot’s farmer read the problems, and nobody without a session', async () => {
+    const mine = await app.inject({ url: diaryUrl(), headers: as(fx.users.farmer) });
+    expect(mine.statusCode).toBe(200);
+    expect((mine.json().entries as Entry[]).some((e) => e.problems?.some((p) => p.reason === 'not-allowed'))).toBe(true);
+    const guest = await app.inject({ url: diaryUrl() });
+    expect(guest.statusCode).toBe(401);
+    expect(guest.headers['content-type']).toContain('application/problem+json');
+    expect(guest.body).not.toContain('carbendazim');
+    const other = await app.inject({ url: diaryUrl(), headers: as(fx.users.otherFarmer) });
+    expect(other.statusCode).toBe(403);
+  });
+});
+
+describe('GET /api/substances', () => {
+  type Row = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null; note: string | null };
+  const table = async (markets?: string[]) =>
+    (await db.query<Row>('SELECT active_ingredient, market, allowed, mrl_mg_kg, note FROM allowed_substances')).rows
+      .filter((r) => !markets || markets.includes(r.market))
+      .map((r) => `${r.active_ingredient}|${r.market}|${r.allowed}|${r.mrl_mg_kg === null ? null : Number(r.mrl_mg_kg)}|${r.note}`)
+      .sort();
+  const flat = (list: SubstanceList) =>
+    list.substances.flatMap((s) => s.rules.map((r) => `${s.activeIngredient}|${r.market}|${r.allowed}|${r.mrlMgKg}|${r.note}`)).sort();
+
+  it('answers every list to a client without a session: each substance once, each market’s row with its MRL, cached', async () => {
+    const res = await app.inject({ url: '/api/substances' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['cache-control']).toBe('public, max-age=60, must-revalidate');
+    expect(res.headers.etag).toMatch(/^"[\w-]{22}"$/);
+    const list = res.json() as SubstanceList;
+    expect(flat(list)).toEqual(await table());
+    const names = list.substances.map((s) => s.activeIngredient);
+    expect(new Set(names).size).toBe(names.length);
+    expect(list.markets[0]).toBe('VN');
+    expect([...list.markets].sort()).toEqual([...new Set((await table()).map((r) => r.split('|')[1]))].sort());
+    expect(list.substances.find((s) => s.activeIngredient === 'Carbendazim')?.rules).toEqual([
+      { market: 'VN', allowed: true, mrlMgKg: 0.5, note: null },
+      { market: 'CN', allowed: false, mrlMgKg: null, note: null },
+    ]);
+    const again = await app.inject({ url: '/api/substances', headers: { 'if-none-match': String(res.headers.etag) } });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+  });
+
+  it('filters by market, in either case, Vietnam first; a substance no asked market lists is left out', async () => {
+    const res = await app.inject({ url: '/api/substances?market=eu,VN' });
+    expect(res.statusCode, res.body).toBe(200);
+    const list = res.json() as SubstanceList;
+    expect(list.markets).toEqual(['VN', 'EU']);
+    expect(flat(list)).toEqual(await table(['VN', 'EU']));
+    const cn = (await app.inject({ url: '/api/substances?market=CN' })).json() as SubstanceList;
+    expect(cn.substances.every((s) => s.rules.length === 1 && s.rules[0]!.market === 'CN')).toBe(true);
+    expect(cn.substances.map((s) => s.activeIngredient)).not.toContain('Glyphosate');
+    const none = (await app.inject({ url: '/api/substances?market=ZZ' })).json() as SubstanceList;
+    expect(none).toEqual({ markets: ['ZZ'], substances: [] });
+  });
+
+  it('follows the table: a row an administrator adds is in the next answer, under a new ETag', async () => {
+    const before = await app.inject({ url: '/api/substances?market=VN' });
+    await db.exec(`INSERT INTO allowed_substances (active_ingredient, market, allowed, mrl_mg_kg) VALUES ('Spinetoram', 'VN', true, 0.05)`);
+    try {
+      const after = await app.inject({ url: '/api/substances?market=VN', headers: { 'if-none-match': String(before.headers.etag) } });
+      expect(after.statusCode).toBe(200);
+      expect((after.json() as SubstanceList).substances.find((s) => s.activeIngredient === 'Spinetoram')?.rules).toEqual([
+        { market: 'VN', allowed: true, mrlMgKg: 0.05, note: null },
+      ]);
+    } finally {
+      await db.exec(`DELETE FROM allowed_substances WHERE active_ingredient = 'Spinetoram'`);
+    }
+  });
+
+  it('refuses hostile or misspelt queries with a 400 problem', async () => {
+    const urls = [
+      '/api/substances?market=',
+      '/api/substances?market=E',
+      '/api/substances?market=EUR',
+      '/api/substances?market=EU;DROP%20TABLE%20allowed_substances',
+      "/api/substances?market=EU'--",
+      '/api/substances?market=E%00',
+      '/api/substances?market=VN,,EU',
+      '/api/substances?market=Vi%E1%BB%87t',
+      `/api/substances?market=${'EU,'.repeat(20)}EU`,
+      `/api/substances?market=${'x'.repeat(10_000)}`,
+      '/api/substances?market=EU&market=CN',
+      '/api/substances?markets=EU',
+      '/api/substances?market=EU&q=x',
+    ];
+    for (const url of urls) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, `${url.slice(0, 80)}: ${res.body}`).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM allowed_substances')).rows[0]!.n).toBeGreaterThan(0);
+  });
+});
+
+describe('migration 011 on a diary written before it', () => {
+  it('reads the service’s sentences back into the facts checkDiaryEntry gives, and leaves other text as null', async () => {
+    const empty = await openEmptyTestDb();
+    try {
+      const all = await readMigrations();
+      await migrate(
+        empty,
+        all.filter((m) => m.version < 11),
+      );
+      const plot = (
+        await empty.query<{ id: number }>(
+          `INSERT INTO plots (commune_code, crop, expected_harvest, geom)
+           VALUES ('29869', 'mango', '2026-04-04', ST_GeomFromText('POLYGON((106 10, 106.001 10, 106.001 10.001, 106 10.001, 106 10))', 4326))
+           RETURNING id`,
+        )
+      ).rows[0]!.id;
+      const rules: SubstanceRule[] = [
+        { active_ingredient: 'Abamectin 1.8', market: 'VN', allowed: true, mrl_mg_kg: 0.02 },
+        { active_ingredient: 'Abamectin 1.8', market: 'EU', allowed: false, mrl_mg_kg: 0.01 },
+      ];
+      // What the service stored before migration 011: the flag and the sentences, joined by a space.
+      const entry = { activeIngredient: 'Abamectin 1.8', appliedOn: '2026-03-25', phiDays: 14 };
+      const verdict = checkDiaryEntry(entry, ['EU', 'CN'], rules, '2026-04-04');
+      expect(verdict.flags.map((f) => f.reason)).toEqual(['not-allowed', 'not-listed', 'pre-harvest-interval']);
+      const text = verdict.flags.map((f) => f.message).join(' ');
+      const insert = (flagged: boolean, reason: string | null, phi: number | null = 14) =>
+        empty.query<{ id: number }>(
+          `INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, phi_days, flagged, flag_reason)
+           VALUES ($1, '2026-03-25', 'Vertimec', 'Abamectin 1.8', $2, $3, $4) RETURNING id`,
+          [plot, phi, flagged, reason],
+        );
+      const ids = {
+        service: (await insert(true, text)).rows[0]!.id,
+        clean: (await insert(false, null)).rows[0]!.id,
+        vietnamese: (await insert(true, 'Không được phép cho thị trường EU')).rows[0]!.id,
+        // The sentence of another interval than the row's: not this row's verdict, so not read back.
+        otherInterval: (await insert(true, text, 7)).rows[0]!.id,
+        extraText: (await insert(true, `${text} Ghi chú thêm.`)).rows[0]!.id,
+      };
+      expect(await migrate(empty)).toEqual(all.filter((m) => m.version >= 11).map((m) => m.name));
+      const { rows } = await empty.query<{ id: number; problems: unknown }>('SELECT id, problems FROM diary_entries');
+      const problems = new Map(rows.map((r) => [r.id, r.problems]));
+      expect(problems.get(ids.service)).toEqual(verdict.flags);
+      expect(problems.get(ids.clean)).toEqual([]);
+      expect(problems.get(ids.vietnamese)).toBeNull();
+      expect(problems.get(ids.otherInterval)).toBeNull();
+      expect(problems.get(ids.extraText)).toBeNull();
+    } finally {
+      await empty.close();
+    }
+  });
+});
