@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  CHECKLIST_ITEMS,
   GROWING_AREA_STATUSES,
+  acceptsInspection,
   allowedTransitions,
   canReissue,
+  checklistItemLabel,
   checkTransition,
   transitionRequirements,
   type GrowingAreaStatus,
@@ -76,5 +79,27 @@ describe('growing-area lifecycle', () => {
     expect(transitionRequirements('issued')).toEqual({ decisionNo: true, code: true, concludedInspection: null });
     expect(transitionRequirements('inspected_fail')).toEqual({ decisionNo: false, code: false, concludedInspection: 'fail' });
     expect(transitionRequirements('submitted').decisionNo).toBe(false);
+  });
+
+  it('takes an inspection under inspection and while a code is in force or suspended, in no other status', () => {
+    expect(GROWING_AREA_STATUSES.filter((s) => acceptsInspection(s))).toEqual([
+      'under_inspection',
+      'issued',
+      'forwarded',
+      'approved',
+      'active',
+      'suspended',
+    ]);
+  });
+
+  it('takes an inspection by the list given when one was heard from the server', () => {
+    expect(acceptsInspection('under_inspection', ['active'])).toBe(false);
+    expect(acceptsInspection('active', ['active'])).toBe(true);
+  });
+
+  it('reads a standard checklist item in English, any other item as recorded', () => {
+    expect(checklistItemLabel(CHECKLIST_ITEMS[4]!.vi, 'en')).toBe('Area boundary matches the map');
+    expect(checklistItemLabel(CHECKLIST_ITEMS[4]!.vi, 'vi')).toBe(CHECKLIST_ITEMS[4]!.vi);
+    expect(checklistItemLabel('Nhật ký canh tác', 'en')).toBe('Nhật ký canh tác');
   });
 });

@@ -58,6 +58,24 @@ export const REISSUABLE_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'app
 /** Statuses whose code is in force: a buyer scanning the code may trust the produce. */
 export const CODE_IN_FORCE_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'approved', 'active'];
 
+/**
+ * Statuses in which an inspection is recorded: during the application (under_inspection) and as
+ * supervision of a code in force; a draft or a closed code has nothing to inspect.
+ */
+export const INSPECTABLE_STATUSES: readonly GrowingAreaStatus[] = [
+  'under_inspection',
+  'issued',
+  'forwarded',
+  'approved',
+  'active',
+  'suspended',
+];
+
+/** Whether an area in `status` takes an inspection (by `inspectable`, the server's list when a browser heard one). */
+export function acceptsInspection(status: string, inspectable: readonly string[] = INSPECTABLE_STATUSES): boolean {
+  return inspectable.includes(status);
+}
+
 /** Statuses in which plots may be added or removed and the profile edited. */
 export const EDITABLE_STATUSES: readonly GrowingAreaStatus[] = ['draft'];
 
@@ -152,3 +170,22 @@ export const SCHEME_LABELS: Readonly<Record<GrowingAreaScheme, { vi: string; en:
   'export-puc': { vi: 'Mã số vùng trồng xuất khẩu (PUC)', en: 'Export production-unit code (PUC)' },
   'export-phc': { vi: 'Mã số cơ sở đóng gói (PHC)', en: 'Packing-house code (PHC)' },
 };
+
+/**
+ * The checklist of a growing-area inspection (Decision 3156/QĐ-BNN-TT), the items the seed's
+ * inspections carry (data/seed/agriculture.ts). The record keeps the Vietnamese wording (it is the
+ * official form's); English is a reading aid.
+ */
+export const CHECKLIST_ITEMS: readonly { vi: string; en: string }[] = [
+  { vi: 'Hồ sơ, nhật ký canh tác ghi chép đầy đủ', en: 'Records and farm diary kept in full' },
+  { vi: 'Không sử dụng thuốc BVTV ngoài danh mục', en: 'No pesticide outside the permitted list' },
+  { vi: 'Vệ sinh đồng ruộng, thu gom bao bì thuốc BVTV', en: 'Field hygiene, pesticide packaging collected' },
+  { vi: 'Giám sát sinh vật gây hại định kỳ', en: 'Regular pest monitoring' },
+  { vi: 'Ranh giới vùng trồng khớp với bản đồ', en: 'Area boundary matches the map' },
+  { vi: 'Có cán bộ kỹ thuật được tập huấn', en: 'A trained technical officer is assigned' },
+];
+
+/** A checklist item in the viewer's language: the English of a standard item, any other as recorded. */
+export function checklistItemLabel(item: string, language: 'vi' | 'en'): string {
+  return language === 'en' ? (CHECKLIST_ITEMS.find((c) => c.vi === item)?.en ?? item) : item;
+}

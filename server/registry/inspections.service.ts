@@ -5,16 +5,13 @@ import type { Viewer } from '../contracts/viewer.ts';
 import { REGISTRY_REASON, type InspectionBody, type PhotoQuery } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
+import { acceptsInspection, INSPECTABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
+import { readJpegGeotag } from '../domain/photo-facts.ts';
 import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
-import { readJpegGeotag } from './exif.ts';
 import * as AREAS from './growing-areas.sql.ts';
 import * as SQL from './inspections.sql.ts';
 import { checkPhoto, resolveStored, storePhoto } from './photos.ts';
-
-// An inspection happens during the application (under_inspection) or as supervision of a code in
-// force; a draft or a closed code has nothing to inspect.
-const INSPECTABLE: readonly string[] = ['under_inspection', 'issued', 'forwarded', 'approved', 'active', 'suspended'];
 
 type InspectionRow = Record<string, unknown> & { id: number; commune_code?: string };
 
@@ -29,11 +26,16 @@ export async function recordInspection(
   area: { id: number; status: string },
   body: Pick<InspectionBody, 'inspectedOn' | 'conclusion' | 'notes'> & { checklist?: InspectionBody['checklist'] },
 ): Promise<number> {
-  if (!INSPECTABLE.includes(area.status)) {
+  if (!acceptsInspection(area.status)) {
     throw new AppError(
       'CONFLICT',
       `Growing area ${area.id} is ${area.status}; inspections are recorded under inspection or while a code is in force.`,
-      { reason: REGISTRY_REASON.INSPECTION_NOT_ALLOWED, growingAreaId: area.id, growingAreaStatus: area.status, inspectable: INSPECTABLE },
+      {
+        reason: REGISTRY_REASON.INSPECTION_NOT_ALLOWED,
+        growingAreaId: area.id,
+        growingAreaStatus: area.status,
+        inspectable: INSPECTABLE_STATUSES,
+      },
     );
   }
   const { rows } = await tx.query<{ id: number }>(SQL.INSERT_INSPECTION, [

@@ -10,7 +10,7 @@ import {
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../../server/domain/growing-area-lifecycle.ts';
-import { jpegWithGeotag } from '../../server/registry/exif.ts';
+import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 

@@ -4,7 +4,14 @@
 // The inspection is written first; its photos then go one by one with their progress shown (a phone
 // on a weak connection), each one retried on its own without writing the inspection again. Photos
 // are read with the session cookie (same origin), so an <img> shows them as is.
-import type { GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import {
+  acceptsInspection,
+  CHECKLIST_ITEMS,
+  checklistItemLabel,
+  INSPECTABLE_STATUSES,
+  type GrowingAreaStatus,
+} from '../../../server/domain/growing-area-lifecycle.ts';
+import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -12,23 +19,14 @@ import { clear, h } from '../ui/dom.ts';
 import { date, dateTime } from '../ui/feature-format.ts';
 import { toast } from '../ui/toast.ts';
 import {
-  acceptsInspection,
   checkInspectionInput,
-  checkPhotoFile,
-  CHECKLIST_ITEMS,
-  checklistItemLabel,
-  INSPECTABLE_STATUSES,
   inspectableOf,
   PHOTO_HEAD_BYTES,
   photoQuery,
-  readPhotoFacts,
   refusalOf,
   vietnamToday,
   type ChecklistAnswer,
   type InspectionInputReason,
-  type PhotoFacts,
-  type PhotoRefusal,
-  type PhotoType,
   type Position,
 } from './inspection-input.ts';
 import { statusLabel } from './lifecycle-refusal.ts';
@@ -52,7 +50,7 @@ type Picked = {
   key: number;
   file: File;
   type: PhotoType;
-  facts: PhotoFacts;
+  geotag: Geotag | null;
   position: Promise<Position | undefined>;
   located?: Position | null;
 };
@@ -87,7 +85,7 @@ export class InspectionsSection {
   private records: InspectionRecord[] | undefined;
   private loadError: string | undefined;
   private viewer: { role: string; csrf: string | null; username: string } | undefined;
-  /** The statuses that take an inspection: the mirror of the server's, replaced by its own list once a 409 names it. */
+  /** The statuses that take an inspection: the registry's rule, replaced by the server's own list once a 409 names it. */
   private inspectable: readonly string[] = INSPECTABLE_STATUSES;
   private form: Form | undefined;
   private readonly batches: Batch[] = [];
@@ -502,7 +500,7 @@ export class InspectionsSection {
         key: ++pickedKeys,
         file,
         type: verdict.type,
-        facts: verdict.type === 'image/jpeg' ? readPhotoFacts(head) : { lon: null, lat: null, hasTakenAt: false },
+        geotag: verdict.type === 'image/jpeg' ? readJpegGeotag(head) : null,
         position,
       };
       void position.then((where) => {
@@ -577,7 +575,7 @@ export class InspectionsSection {
       this.drawUploads(batch);
       try {
         const position = await upload.position;
-        const url = `/api/inspections/${batch.inspectionId}/photos${photoQuery(upload.facts, position, upload.file.lastModified)}`;
+        const url = `/api/inspections/${batch.inspectionId}/photos${photoQuery(upload.geotag, position, upload.file.lastModified)}`;
         const record = await postPhoto(url, upload.file, upload.type, this.viewer?.csrf ?? null, (loaded) => {
           upload.loaded = loaded;
           this.drawUpload(upload);
@@ -781,7 +779,7 @@ function megabytes(bytes: number): string {
 }
 
 function positionText(picked: Picked): string {
-  if (picked.facts.lon !== null) return t('inspectionPositionExif');
+  if (picked.geotag && picked.geotag.lon !== null) return t('inspectionPositionExif');
   if (picked.located === undefined) return t('inspectionPositionPending');
   if (picked.located === null) return t('inspectionPositionNone');
   return t('inspectionPositionPhone', { m: formatNumber(Math.round(picked.located.accuracy)) });

@@ -1,11 +1,50 @@
-// Reads the GPS position and capture time a phone camera writes into a JPEG (EXIF APP1, TIFF
-// IFDs), so a photo uploaded from the gallery is still geotagged. Defensive: any malformed or
-// truncated structure yields null, never an exception.
+// What a photo's bytes say of themselves, pure so that the browser checks a picked file by the same
+// rules the registry enforces on its upload: the size limit, the image type by the first bytes (not
+// by the name or a header), and the GPS position and capture time a phone camera writes into a JPEG
+// (EXIF APP1, TIFF IFDs), so a photo uploaded from the gallery is still geotagged. Plain Uint8Array
+// and DataView: no Buffer, nothing of node.
+
+/** Largest photo accepted, the inspection_photos.bytes limit (10 MiB): a phone photo is 2–6 MB. */
+export const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** Image types accepted, as the database constraint lists them. */
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+
+/** An accepted image type. */
+export type PhotoType = (typeof PHOTO_TYPES)[number];
+
+/** The image type the bytes really are (JPEG FF D8 FF, PNG signature, RIFF…WEBP), or null. */
+export function sniffImage(bytes: Uint8Array): PhotoType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  const png = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length >= 8 && png.every((b, i) => bytes[i] === b)) return 'image/png';
+  const ascii = (from: number, to: number): string => String.fromCharCode(...bytes.subarray(from, to));
+  if (bytes.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'image/webp';
+  return null;
+}
+
+/** Reason constants of checkPhotoFile. */
+export const PHOTO_REASONS = { EMPTY: 'empty', TOO_LARGE: 'too-large', NOT_IMAGE: 'not-image' } as const;
+
+/** Why a file is not taken as a photo. */
+export type PhotoRefusal = (typeof PHOTO_REASONS)[keyof typeof PHOTO_REASONS];
+
+/**
+ * Whether a file of `size` bytes starting with `head` is a photo the registry takes, and its real
+ * type: not empty, within MAX_PHOTO_BYTES, an image by its first bytes. The browser passes the
+ * file's first bytes only; the server the whole upload.
+ */
+export function checkPhotoFile(head: Uint8Array, size: number): { valid: true; type: PhotoType } | { valid: false; reason: PhotoRefusal } {
+  if (size === 0) return { valid: false, reason: PHOTO_REASONS.EMPTY };
+  if (size > MAX_PHOTO_BYTES) return { valid: false, reason: PHOTO_REASONS.TOO_LARGE };
+  const type = sniffImage(head);
+  return type ? { valid: true, type } : { valid: false, reason: PHOTO_REASONS.NOT_IMAGE };
+}
 
 /** Where and when a photo was taken, as far as its EXIF says. */
 export type Geotag = { lon: number | null; lat: number | null; takenAt: string | null };
 
-/** The geotag of a JPEG, or null when it has no readable EXIF. */
+/** The geotag of a JPEG, or null when it has no readable EXIF (malformed or truncated: null, never an exception). */
 export function readJpegGeotag(bytes: Uint8Array): Geotag | null {
   try {
     return read(bytes);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { jpegWithGeotag, MAX_PHOTO_BYTES } from '../domain/photo-facts.ts';
+import { checkPhoto, resolveStored } from './photos.ts';
+
+describe('photo uploads', () => {
+  it('refuses a type that the bytes contradict, with a stable code', () => {
+    expect(() => checkPhoto(jpegWithGeotag(1, 1, '2026:01:01 00:00:00'), 'image/png')).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' }),
+    );
+    expect(checkPhoto(jpegWithGeotag(1, 1, '2026:01:01 00:00:00'), 'image/jpeg; charset=binary')).toBe('image/jpeg');
+  });
+
+  it('refuses an empty file, one over the limit and a non-image with their stable codes', () => {
+    const refusal = (bytes: Uint8Array): unknown => {
+      try {
+        return checkPhoto(bytes, undefined);
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+    };
+    expect(refusal(new Uint8Array(0))).toBe('VALIDATION_FAILED');
+    expect(refusal(new Uint8Array(MAX_PHOTO_BYTES + 1).fill(0xff))).toBe('PAYLOAD_TOO_LARGE');
+    expect(refusal(new TextEncoder().encode('GIF89a'))).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('never resolves a stored path outside the upload folder', () => {
+    expect(resolveStored('/srv/uploads', 'inspections/1/a.jpg')).toBe('/srv/uploads/inspections/1/a.jpg');
+    expect(() => resolveStored('/srv/uploads', '../../etc/passwd')).toThrow();
+  });
+});
