@@ -6,71 +6,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { apiToken, areaState, largestArea, listedAreaIds, openArea, tileStatus, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
-type Area = { id: number; lon: number; lat: number; code: string; versionNo: number; lineageId: number };
+type Area = AreaAt & { code: string; versionNo: number; lineageId: number };
 type Plot = { id: number; area_m2: number };
 type GeoJson = {
   type: string;
   features: { id?: string; geometry: { type: string }; properties: Record<string, unknown> }[];
 };
 
-async function officerToken(): Promise<string> {
-  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ACCOUNTS.officer),
-  });
-  return ((await login.json()) as { token: string }).token;
-}
-
 /** A seeded active area of the officer's communes (the registry lists only those) with a few plots, and a point inside it. */
 async function activeArea(token: string): Promise<Area> {
-  const list = await fetch(`${e2e.server.url}/api/growing-areas?status=active&limit=200`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  const ids = ((await list.json()) as { areas: { id: number }[] }).areas.map((a) => a.id);
-  const { rows } = await e2e.server.db.query<Area>(
-    `SELECT g.id, ST_X(ST_PointOnSurface(g.geom)) lon, ST_Y(ST_PointOnSurface(g.geom)) lat, g.code, g.version_no "versionNo", g.lineage_id "lineageId"
-       FROM growing_areas g
-      WHERE g.id = ANY ($1) AND g.geom IS NOT NULL
-        AND (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) BETWEEN 2 AND 12
-      ORDER BY ST_Area(g.geom) DESC LIMIT 1`,
-    [ids],
-  );
-  const area = rows[0];
-  if (!area) throw new Error(`no active area with 2–12 plots among ${ids.length}`);
-  return { ...area, lon: Number(area.lon), lat: Number(area.lat), versionNo: Number(area.versionNo), lineageId: Number(area.lineageId) };
+  const ids = await listedAreaIds(e2e.server, token, 'status=active&limit=200');
+  const at = await largestArea(e2e.server, ids, '(SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) BETWEEN 2 AND 12');
+  const { code, versionNo, lineageId } = await areaState(e2e.server, at.id);
+  return { ...at, code: code!, versionNo, lineageId };
 }
 
 async function plotsOf(areaId: number): Promise<Plot[]> {
   const { rows } = await e2e.server.db.query<Plot>('SELECT id, area_m2 FROM plots WHERE growing_area_id = $1 ORDER BY id', [areaId]);
   return rows.map((r) => ({ id: Number(r.id), area_m2: Number(r.area_m2) }));
-}
-
-/** Clicks the area on the map and waits for its card's documents. */
-async function openArea(page: Page, area: Pick<Area, 'id' | 'lon' | 'lat'>): Promise<void> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
-    number,
-    number,
-  ]);
-  await page.mouse.click(box.x + p.x, box.y + p.y);
-  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
-}
-
-/** The status the growing-area tiles now draw for an area (they are fetched again after the re-issue). */
-async function tileStatus(page: Page, id: number): Promise<unknown> {
-  return page.evaluate((areaId) => {
-    const map = (window as unknown as BandoWindow).__bando.map;
-    const layers = map
-      .getStyle()
-      .layers.filter((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === 'growing_areas')
-      .map((l) => l.id);
-    return map.queryRenderedFeatures({ layers }).find((f) => Number(f.id ?? f.properties.id) === areaId)?.properties.status;
-  }, id);
 }
 
 /** Clicks a document button and answers the saved file's name and text. */
@@ -107,11 +65,9 @@ function parseCsv(text: string): string[][] {
 
 describe('growing-area documents and re-issue from the map', () => {
   it('a guest sees the area but no documents, and the registry refuses the files to guests', async () => {
-    const area = await activeArea(await officerToken());
+    const area = await activeArea(await apiToken(e2e.server));
     const { page, context } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-    await waitForMap(page);
-    await openArea(page, area);
+    await openArea(page, e2e.server, area);
     expect(await page.locator('#documents').count()).toBe(0);
     expect(await page.locator('#lifecycle-reissue').count()).toBe(0);
     for (const file of ['profile.csv', 'profile.geojson', 'profile.html', 'eudr.geojson'])
@@ -120,15 +76,12 @@ describe('growing-area documents and re-issue from the map', () => {
   });
 
   it('an officer saves the CSV, GeoJSON and EUDR files, opens the profile, and re-issues the code as a new version', async () => {
-    const token = await officerToken();
+    const token = await apiToken(e2e.server);
     const area = await activeArea(token);
     const plots = await plotsOf(area.id);
     const plotIds = plots.map((p) => p.id);
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await openArea(page, area);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
     await page.waitForSelector('#documents');
     expect(await page.textContent('#documents-title')).toBe('Hồ sơ');
     expect(await page.textContent('#documents-eudr-hint')).toBe(
@@ -220,14 +173,10 @@ describe('growing-area documents and re-issue from the map', () => {
     await page.waitForFunction((id) => location.hash.includes(`s=growing_areas:${id}`), newId);
     expect((await plotsOf(newId)).map((p) => p.id)).toEqual(plotIds);
     expect(await plotsOf(area.id)).toEqual([]);
-    const transition = (
-      await e2e.server.db.query<{ from_status: string; to_status: string; decision_no: string; note: string }>(
-        'SELECT from_status, to_status, decision_no, note FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
-        [area.id],
-      )
-    ).rows[0];
-    expect(transition).toMatchObject({ from_status: 'active', to_status: 'superseded', decision_no: '88/QĐ-SNN' });
-    expect(transition!.note).toContain('Mở rộng diện tích vùng trồng');
+    const moved = await areaState(e2e.server, area.id);
+    expect(moved.steps.at(-1)).toBe('active>superseded');
+    expect(moved.decisions.at(-1)).toBe('88/QĐ-SNN');
+    expect(moved.notes.at(-1)).toContain('Mở rộng diện tích vùng trồng');
     // The history shows the move on the old version; the tiles draw the new one.
     await page.click('#lifecycle-history summary');
     expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-move')).toBe('Đang hoạt động → Đã được cấp lại');
@@ -263,13 +212,10 @@ describe('growing-area documents and re-issue from the map', () => {
   });
 
   it('on a 360 px phone the documents and the re-issue form fit the screen in big targets', async () => {
-    const area = await activeArea(await officerToken());
+    const area = await activeArea(await apiToken(e2e.server));
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await openArea(page, area);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
     // The sign-in toast stands over the sheet for a few seconds: the screenshots show the card itself.
     await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 10_000 });
     const section = page.locator('#documents');

@@ -11,49 +11,26 @@ import { loadConfig } from '../../server/config.ts';
 import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { apiToken, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
-type Area = { id: number; lon: number; lat: number };
-
-async function officerToken(): Promise<string> {
-  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ACCOUNTS.officer),
-  });
-  return ((await login.json()) as { token: string }).token;
-}
-
 /** A seeded area of the officer's communes under inspection (a submitted one is moved there first), with a point inside it. */
-async function areaUnderInspection(): Promise<Area> {
-  const token = await officerToken();
-  const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
-  const listed = async (status: string) =>
-    (
-      (await (await fetch(`${e2e.server.url}/api/growing-areas?status=${status}&limit=50`, { headers })).json()) as {
-        areas: { id: number }[];
-      }
-    ).areas.map((a) => a.id);
-  let ids = await listed('under_inspection');
+async function areaUnderInspection(): Promise<AreaAt> {
+  const token = await apiToken(e2e.server);
+  let ids = await listedAreaIds(e2e.server, token, 'status=under_inspection&limit=50');
   if (!ids.length) {
-    const submitted = (await listed('submitted'))[0]!;
+    const submitted = (await listedAreaIds(e2e.server, token, 'status=submitted&limit=50'))[0]!;
     const moved = await fetch(`${e2e.server.url}/api/growing-areas/${submitted}/transitions`, {
       method: 'POST',
-      headers,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ to: 'under_inspection' }),
     });
     expect(moved.status).toBe(201);
     ids = [submitted];
   }
-  const { rows } = await e2e.server.db.query<Area>(
-    `SELECT id, ST_X(c) lon, ST_Y(c) lat FROM (SELECT id, ST_PointOnSurface(geom) c FROM growing_areas WHERE id = ANY ($1) AND geom IS NOT NULL
-       ORDER BY ST_Area(geom) DESC LIMIT 1) s`,
-    [ids],
-  );
-  if (!rows[0]) throw new Error(`no area under inspection with a geometry among ${ids.length}`);
-  return { id: rows[0].id, lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+  return largestArea(e2e.server, ids);
 }
 
 async function counts(areaId: number): Promise<{ inspections: number; photos: number }> {
@@ -63,25 +40,6 @@ async function counts(areaId: number): Promise<{ inspections: number; photos: nu
     [areaId],
   );
   return { inspections: Number(rows[0]!.inspections), photos: Number(rows[0]!.photos) };
-}
-
-/** Opens the map at the area, signs in (unless a guest) and clicks the area. */
-async function openArea(page: Page, area: Area, account?: { username: string; password: string }): Promise<void> {
-  await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-  await waitForMap(page);
-  if (account) await signIn(page, account);
-  await clickArea(page, area);
-}
-
-/** Clicks the area on the map: a new details card each time, read afresh from the registry. */
-async function clickArea(page: Page, area: Area): Promise<void> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
-    number,
-    number,
-  ]);
-  await page.mouse.click(box.x + p.x, box.y + p.y);
-  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
 }
 
 /** A real JPEG drawn by the browser's own encoder (so it decodes), width × height, one colour with a stripe. */
@@ -127,7 +85,7 @@ describe('field inspections on the growing-area card', () => {
     const phone = { lon: area.lon + 0.0004, lat: area.lat - 0.0003 };
     const exifAt = { lon: area.lon - 0.0002, lat: area.lat + 0.0001 };
     await allowPosition(context, phone.lon, phone.lat);
-    await openArea(page, area, ACCOUNTS.officer);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
 
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
@@ -267,7 +225,7 @@ describe('field inspections on the growing-area card', () => {
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await allowPosition(context, area.lon, area.lat);
-    await openArea(page, area, ACCOUNTS.officer);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
     // The inspection recorded before, as a phone shows it.
     await page.locator('#inspection-list .inspection-thumb').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-phone.png') });
@@ -289,7 +247,7 @@ describe('field inspections on the growing-area card', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
     // Meanwhile the area moved on (another officer recorded the result): the save is refused in words.
-    const token = await officerToken();
+    const token = await apiToken(e2e.server);
     const moved = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/transitions`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -329,7 +287,7 @@ describe('field inspections on the growing-area card', () => {
   it('a guest sees the area but no inspections and no form', async () => {
     const area = await areaUnderInspection();
     const { page, context } = await openPage(e2e.browser, 'desktop');
-    await openArea(page, area);
+    await openArea(page, e2e.server, area);
     expect(await page.locator('#inspections').count()).toBe(0);
     expect(await page.locator('#inspection-new, #inspection-form').count()).toBe(0);
     await context.close();

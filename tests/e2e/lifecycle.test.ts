@@ -10,53 +10,15 @@ import {
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../../server/domain/growing-area-lifecycle.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { apiToken, areaState, largestArea, listedAreaIds, openArea, tileStatus, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
-type Area = { id: number; lon: number; lat: number };
-
 /** A seeded submitted domestic area of the officer's communes (the registry lists only those), with a point inside it. */
-async function submittedArea(): Promise<Area> {
-  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(ACCOUNTS.officer),
-  });
-  const { token } = (await login.json()) as { token: string };
-  const list = await fetch(`${e2e.server.url}/api/growing-areas?status=submitted&scheme=domestic-3156&limit=50`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
-  const ids = ((await list.json()) as { areas: { id: number }[] }).areas.map((a) => a.id);
-  const { rows } = await e2e.server.db.query<Area>(
-    `SELECT id, ST_X(c) lon, ST_Y(c) lat FROM (SELECT id, ST_PointOnSurface(geom) c FROM growing_areas WHERE id = ANY ($1) AND geom IS NOT NULL
-       ORDER BY ST_Area(geom) DESC LIMIT 1) s`,
-    [ids],
-  );
-  if (!rows[0]) throw new Error(`no submitted domestic area with a geometry among ${ids.length}`);
-  return { id: rows[0].id, lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
-}
-
-async function dbState(id: number): Promise<{ status: string; code: string | null; steps: string[]; decisions: (string | null)[] }> {
-  const area = (
-    await e2e.server.db.query<{ status: string; code: string | null }>('SELECT status, code FROM growing_areas WHERE id = $1', [id])
-  ).rows[0]!;
-  const { rows } = await e2e.server.db.query<{ from_status: string; to_status: string; decision_no: string | null }>(
-    'SELECT from_status, to_status, decision_no FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id',
-    [id],
-  );
-  return { ...area, steps: rows.map((r) => `${r.from_status}>${r.to_status}`), decisions: rows.map((r) => r.decision_no) };
-}
-
-/** Clicks the area on the map and waits for its details card. */
-async function openArea(page: Page, area: Area): Promise<void> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
-    number,
-    number,
-  ]);
-  await page.mouse.click(box.x + p.x, box.y + p.y);
-  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
+async function submittedArea(): Promise<AreaAt> {
+  const ids = await listedAreaIds(e2e.server, await apiToken(e2e.server), 'status=submitted&scheme=domestic-3156&limit=50');
+  return largestArea(e2e.server, ids);
 }
 
 async function statusShown(page: Page, status: string): Promise<string> {
@@ -64,25 +26,11 @@ async function statusShown(page: Page, status: string): Promise<string> {
   return (await page.locator('#lifecycle-status').textContent()) ?? '';
 }
 
-/** The status the growing-area tiles now draw for the area (they are fetched again after each step). */
-async function tileStatus(page: Page, id: number): Promise<unknown> {
-  return page.evaluate((areaId) => {
-    const map = (window as unknown as BandoWindow).__bando.map;
-    const layers = map
-      .getStyle()
-      .layers.filter((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === 'growing_areas')
-      .map((l) => l.id);
-    return map.queryRenderedFeatures({ layers }).find((f) => Number(f.id ?? f.properties.id) === areaId)?.properties.status;
-  }, id);
-}
-
 describe('growing-area lifecycle on the map', () => {
   it('a guest sees the area but no lifecycle buttons', async () => {
     const area = await submittedArea();
     const { page, context } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-    await waitForMap(page);
-    await openArea(page, area);
+    await openArea(page, e2e.server, area);
     expect(await page.locator('#lifecycle').count()).toBe(0);
     expect(await page.locator('.lifecycle-actions button').count()).toBe(0);
     await context.close();
@@ -96,10 +44,7 @@ describe('growing-area lifecycle on the map', () => {
       )
     ).rows[0]!;
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await openArea(page, area);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
 
     expect(await statusShown(page, 'submitted')).toBe('Đã nộp hồ sơ');
     // The other attributes are labelled with the features API's titles, in Vietnamese.
@@ -127,14 +72,14 @@ describe('growing-area lifecycle on the map', () => {
     expect(values['Diện tích']).toContain((await valuesOf('#lifecycle dl > dt'))['Diện tích']);
     const buttons = await page.locator('.lifecycle-actions button').allTextContents();
     expect(buttons).toEqual(['Bắt đầu kiểm tra', 'Trả hồ sơ']);
-    const before = await dbState(area.id);
+    const before = await areaState(e2e.server, area.id);
     expect(before.status).toBe('submitted');
 
     // submitted → under inspection: no input needed.
     await page.click('#lifecycle-to-under_inspection');
     expect(await statusShown(page, 'under_inspection')).toBe('Đang kiểm tra');
     await page.waitForSelector('.toast:has-text("Đang kiểm tra")');
-    let now = await dbState(area.id);
+    let now = await areaState(e2e.server, area.id);
     expect(now.status).toBe('under_inspection');
     expect(now.steps).toEqual([...before.steps, 'submitted>under_inspection']);
 
@@ -147,7 +92,7 @@ describe('growing-area lifecycle on the map', () => {
     ]);
     await page.click('#lifecycle-confirm');
     expect(await statusShown(page, 'inspected_pass')).toBe('Kiểm tra đạt');
-    now = await dbState(area.id);
+    now = await areaState(e2e.server, area.id);
     expect(now.status).toBe('inspected_pass');
     expect(now.steps.slice(before.steps.length)).toEqual(['submitted>under_inspection', 'under_inspection>inspected_pass']);
     const inspection = await e2e.server.db.query<{ conclusion: string }>(
@@ -176,14 +121,14 @@ describe('growing-area lifecycle on the map', () => {
       `Không chuyển trạng thái được: mã ${taken.code} đang thuộc vùng trồng #${taken.id}: nhập mã khác.`,
     );
     expect(await page.inputValue('#lifecycle-form input[name=decisionNo]')).toBe('12/QĐ-SNN');
-    expect(await dbState(area.id)).toEqual(now);
+    expect(await areaState(e2e.server, area.id)).toEqual(now);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-refusal.png') });
 
     await page.fill('#lifecycle-form input[name=code]', proposed);
     await page.click('#lifecycle-confirm');
     expect(await statusShown(page, 'issued')).toBe('Đã cấp mã');
     expect(await page.textContent('#lifecycle #lifecycle-code')).toBe(proposed);
-    now = await dbState(area.id);
+    now = await areaState(e2e.server, area.id);
     expect(now).toMatchObject({ status: 'issued', code: proposed });
     expect(now.steps.slice(before.steps.length)).toEqual([
       'submitted>under_inspection',
@@ -224,7 +169,7 @@ describe('growing-area lifecycle on the map', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-revoke-confirm.png') });
     await page.keyboard.press('Enter');
     await page.waitForSelector('#lifecycle-dialog', { state: 'detached' });
-    expect((await dbState(area.id)).status).toBe('issued');
+    expect((await areaState(e2e.server, area.id)).status).toBe('issued');
 
     await page.click('#lifecycle-cancel');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-issued.png') });

@@ -1,0 +1,110 @@
+// What the registry's browser tests ask of the seeded server besides the page: a bearer token
+// through the API, a seeded growing area of some status in the officer's communes with a point
+// inside it to click, the area's record in the database, and the map steps that open its card.
+import type { Page } from 'playwright-core';
+import { ACCOUNTS, signIn, waitForMap, type BandoWindow, type TestServer } from './harness.ts';
+
+/** A sign-in of the seed. */
+export type Account = { username: string; password: string };
+
+/** A growing area and a point inside it, where a click on the map opens its card. */
+export type AreaAt = { id: number; lon: number; lat: number };
+
+/** Signs `account` in through the API and answers its bearer token. */
+export async function apiToken(server: TestServer, account: Account = ACCOUNTS.officer): Promise<string> {
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(account),
+  });
+  return ((await login.json()) as { token: string }).token;
+}
+
+/** The ids the registry lists for `query` ('status=active&limit=200'): only the token holder's communes. */
+export async function listedAreaIds(server: TestServer, token: string, query: string): Promise<number[]> {
+  const list = await fetch(`${server.url}/api/growing-areas?${query}`, { headers: { Authorization: `Bearer ${token}` } });
+  return ((await list.json()) as { areas: { id: number }[] }).areas.map((a) => a.id);
+}
+
+/**
+ * The largest of `ids` that has a geometry (the easiest to click), with a point inside it; `where`
+ * narrows the choice with a condition on `g` (growing_areas). Throws when none is left.
+ */
+export async function largestArea(server: TestServer, ids: readonly number[], where = 'TRUE'): Promise<AreaAt> {
+  const { rows } = await server.db.query<AreaAt>(
+    `SELECT id, ST_X(c) lon, ST_Y(c) lat
+       FROM (SELECT g.id, ST_PointOnSurface(g.geom) c FROM growing_areas g
+              WHERE g.id = ANY ($1) AND g.geom IS NOT NULL AND (${where})
+              ORDER BY ST_Area(g.geom) DESC LIMIT 1) s`,
+    [ids],
+  );
+  const area = rows[0];
+  if (!area) throw new Error(`no growing area with a geometry${where === 'TRUE' ? '' : ` and ${where}`} among ${ids.length}`);
+  return { id: Number(area.id), lon: Number(area.lon), lat: Number(area.lat) };
+}
+
+/** A growing area as the database holds it now, with its recorded moves oldest first ('submitted>under_inspection'). */
+export type AreaState = {
+  status: string;
+  code: string | null;
+  versionNo: number;
+  lineageId: number;
+  steps: string[];
+  decisions: (string | null)[];
+  notes: (string | null)[];
+};
+
+/** Reads an area's status, code, version and transitions straight from the database. */
+export async function areaState(server: TestServer, id: number): Promise<AreaState> {
+  const area = (
+    await server.db.query<{ status: string; code: string | null; version_no: number; lineage_id: number }>(
+      'SELECT status, code, version_no, lineage_id FROM growing_areas WHERE id = $1',
+      [id],
+    )
+  ).rows[0];
+  if (!area) throw new Error(`no growing area ${id}`);
+  const { rows } = await server.db.query<{ from_status: string; to_status: string; decision_no: string | null; note: string | null }>(
+    'SELECT from_status, to_status, decision_no, note FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id',
+    [id],
+  );
+  return {
+    status: area.status,
+    code: area.code,
+    versionNo: Number(area.version_no),
+    lineageId: Number(area.lineage_id),
+    steps: rows.map((r) => `${r.from_status}>${r.to_status}`),
+    decisions: rows.map((r) => r.decision_no),
+    notes: rows.map((r) => r.note),
+  };
+}
+
+/** Opens the map at the area with the growing-area layer on, signs in (unless a guest) and clicks the area. */
+export async function openArea(page: Page, server: TestServer, area: AreaAt, account?: Account): Promise<void> {
+  await page.goto(`${server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
+  await waitForMap(page);
+  if (account) await signIn(page, account);
+  await clickArea(page, area);
+}
+
+/** Clicks the area on the map and waits for its details card (a new card each time, read afresh from the registry). */
+export async function clickArea(page: Page, area: AreaAt): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [area.lon, area.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`, { timeout: 30_000 });
+}
+
+/** The status the growing-area tiles now draw for an area (they are fetched again after each step). */
+export async function tileStatus(page: Page, id: number): Promise<unknown> {
+  return page.evaluate((areaId) => {
+    const map = (window as unknown as BandoWindow).__bando.map;
+    const layers = map
+      .getStyle()
+      .layers.filter((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === 'growing_areas')
+      .map((l) => l.id);
+    return map.queryRenderedFeatures({ layers }).find((f) => Number(f.id ?? f.properties.id) === areaId)?.properties.status;
+  }, id);
+}
