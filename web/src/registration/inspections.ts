@@ -17,6 +17,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date, dateTime } from '../ui/feature-format.ts';
+import { formButtons } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import {
   checkInspectionInput,
@@ -452,27 +453,15 @@ export class InspectionsSection {
         ...form.refused.map((text) => h('p', { class: 'form-error inspection-refused', role: 'alert' }, text)),
       ),
       form.message ? h('p', { class: 'form-error', id: 'inspection-message', role: 'alert' }, form.message) : null,
-      h(
-        'div',
-        { class: 'card-actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn',
-            id: 'inspection-cancel',
-            onclick: () => {
-              this.form = undefined;
-              this.render();
-            },
+      formButtons(
+        {
+          id: 'inspection-cancel',
+          onCancel: () => {
+            this.form = undefined;
+            this.render();
           },
-          t('cancel'),
-        ),
-        h(
-          'button',
-          { type: 'submit', class: 'btn btn-primary', id: 'inspection-save', disabled: form.busy },
-          form.busy ? t('inspectionSending') : t('inspectionSave'),
-        ),
+        },
+        { id: 'inspection-save', kind: 'primary', label: t('inspectionSave'), busyLabel: t('inspectionSending'), busy: form.busy },
       ),
     );
     element.addEventListener('submit', (event) => {

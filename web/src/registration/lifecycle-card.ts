@@ -6,6 +6,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { dateTime } from '../ui/feature-format.ts';
+import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import { AreaDocuments } from './area-documents.ts';
 import { inspectionsSection } from './inspections.ts';
@@ -277,18 +278,12 @@ export class LifecycleCard {
     const verb = t(`lifecycleVerb_${verbOf(area.status, step.to)}` as MessageKey);
     const labels = step.fields.map((field) => {
       const problem = open.problems.find((p) => p.field === field);
-      const input = open.inputs.get(field)!;
-      input.setAttribute('aria-invalid', problem ? 'true' : 'false');
-      return h(
-        'label',
-        {},
+      return fieldLabel(
         t(`lifecycleField_${field}` as MessageKey),
-        input,
+        open.inputs.get(field)!,
+        problem && { id: `lifecycle-${field}-error`, text: fieldProblemText(problem, area.scheme) },
         field === 'code' && open.proposed ? h('span', { class: 'hint' }, t('lifecycleProposedCode', { code: open.proposed })) : null,
         field === 'code' && open.previous ? h('span', { class: 'hint' }, t('lifecyclePreviousCode', { code: open.previous })) : null,
-        problem
-          ? h('span', { class: 'form-error', id: `lifecycle-${field}-error`, role: 'alert' }, fieldProblemText(problem, area.scheme))
-          : null,
       );
     });
     const form = h(
@@ -299,28 +294,22 @@ export class LifecycleCard {
         ? h('p', { class: 'hint' }, t('lifecycleInspectionNote', { conclusion: t(`lifecycleConclusion_${step.inspection}` as MessageKey) }))
         : null,
       ...labels,
-      h(
-        'div',
-        { class: 'card-actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn',
-            id: 'lifecycle-cancel',
-            onclick: () => {
-              this.open = undefined;
-              this.message = undefined;
-              this.render();
-            },
+      formButtons(
+        {
+          id: 'lifecycle-cancel',
+          onCancel: () => {
+            this.open = undefined;
+            this.message = undefined;
+            this.render();
           },
-          t('cancel'),
-        ),
-        h(
-          'button',
-          { type: 'submit', class: `btn ${step.destructive ? 'btn-danger' : 'btn-primary'}`, id: 'lifecycle-confirm', disabled: this.busy },
-          this.busy ? t('lifecycleSending') : verb,
-        ),
+        },
+        {
+          id: 'lifecycle-confirm',
+          kind: step.destructive ? 'danger' : 'primary',
+          label: verb,
+          busyLabel: t('lifecycleSending'),
+          busy: this.busy,
+        },
       ),
     );
     form.addEventListener('submit', (event) => {
@@ -331,8 +320,7 @@ export class LifecycleCard {
   }
 
   private submit(area: LifecycleArea, open: OpenStep): void {
-    const values = Object.fromEntries([...open.inputs].map(([field, input]) => [field, input.value]));
-    const verdict = checkStepInput(open.step, values, area.scheme, localToday());
+    const verdict = checkStepInput(open.step, inputValues(open.inputs), area.scheme, localToday());
     if (!verdict.valid) {
       open.problems = verdict.problems;
       this.message = undefined;
@@ -462,16 +450,10 @@ export class LifecycleCard {
     };
     const labels = REISSUE_FIELDS.map((field) => {
       const problem = open.problems.find((p) => p.field === field);
-      const input = open.inputs.get(field)!;
-      input.setAttribute('aria-invalid', problem ? 'true' : 'false');
-      return h(
-        'label',
-        {},
+      return fieldLabel(
         t(`reissueField_${field}`),
-        input,
-        problem
-          ? h('span', { class: 'form-error', id: `reissue-${field}-error`, role: 'alert' }, fieldProblemText(problem, area.scheme))
-          : null,
+        open.inputs.get(field)!,
+        problem && { id: `reissue-${field}-error`, text: fieldProblemText(problem, area.scheme) },
       );
     });
     const form = h(
@@ -480,34 +462,21 @@ export class LifecycleCard {
       h('h5', {}, t('reissueFormTitle', names)),
       h('p', { class: 'hint' }, t('reissueFormHint', names)),
       ...labels,
-      h(
-        'div',
-        { class: 'card-actions' },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'btn',
-            id: 'reissue-cancel',
-            onclick: () => {
-              this.reissuing = undefined;
-              this.message = undefined;
-              this.render();
-            },
+      formButtons(
+        {
+          id: 'reissue-cancel',
+          onCancel: () => {
+            this.reissuing = undefined;
+            this.message = undefined;
+            this.render();
           },
-          t('cancel'),
-        ),
-        h(
-          'button',
-          { type: 'submit', class: 'btn btn-danger', id: 'reissue-confirm', disabled: this.busy },
-          this.busy ? t('lifecycleSending') : t('reissueVerb'),
-        ),
+        },
+        { id: 'reissue-confirm', kind: 'danger', label: t('reissueVerb'), busyLabel: t('lifecycleSending'), busy: this.busy },
       ),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const values = Object.fromEntries([...open.inputs].map(([field, input]) => [field, input.value]));
-      const verdict = checkReissueInput(values);
+      const verdict = checkReissueInput(inputValues(open.inputs));
       open.problems = verdict.valid ? [] : verdict.problems;
       this.message = undefined;
       this.render();
