@@ -1,6 +1,8 @@
-// The farm diary of a plot on the map: an officer opens a plot of their commune, records a spray
-// with an allowed substance (no warning) and one the area's export market forbids, sprayed too close
-// to the harvest (the server's flags shown in Vietnamese with what they mean for the code), records
+// The farm diary of a plot on the map: an officer opens a plot of their commune, is offered the
+// allowed-substance lists of the plot's markets (each substance with the markets that forbid it and
+// its limits), records a spray with an allowed substance (no warning) and one the area's export
+// market forbids, sprayed too close to the harvest (warned while typing; the server's problems
+// shown in Vietnamese with what they mean for the code, stored as facts in the row), records
 // a residue test over the limit and is told in Vietnamese when no limit is listed; the database
 // holds exactly those rows. A farmer reads the diary of their own plot on a phone but gets no form
 // (the registry lets farmers read, not write); a guest gets no diary and no personal data.
@@ -72,8 +74,9 @@ const diaryRows = (plotId: number) =>
       flagged: boolean;
       flag_reason: string | null;
       created_by: number;
+      problems: { reason: string; market: string | null; substance?: string; safeHarvestOn?: string }[] | null;
     }>(
-      `SELECT applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by FROM diary_entries WHERE plot_id = $1 ORDER BY id`,
+      `SELECT applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by, problems FROM diary_entries WHERE plot_id = $1 ORDER BY id`,
       [plotId],
     )
     .then((r) => r.rows);
@@ -116,6 +119,28 @@ describe('the farm diary of a plot', () => {
     await page.click('#diary-add');
     // The date starts at today on Vietnam's clock.
     expect(await page.locator('#plot-diary #diary-appliedOn').inputValue()).toBe(vnToday());
+    // The ingredient field offers every substance the lists of Vietnam and the plot's markets name,
+    // those allowed everywhere first, each labelled with the markets that forbid it and its limits.
+    const listed = await e2e.server.db.query<{ ai: string }>(
+      `SELECT DISTINCT active_ingredient ai FROM allowed_substances WHERE market = ANY ($1)`,
+      [marketsToCheck(plot.markets)],
+    );
+    await page.waitForFunction((n) => document.querySelectorAll('#plot-diary #diary-substances option').length === n, listed.rows.length);
+    const options = await page
+      .locator('#plot-diary #diary-substances option')
+      .evaluateAll((os) => os.map((o) => ({ value: (o as HTMLOptionElement).value, label: (o as HTMLOptionElement).label })));
+    expect(options.map((o) => o.value).sort()).toEqual(listed.rows.map((r) => r.ai).sort());
+    expect(options[0]!.label).toContain('Được phép ở mọi thị trường của thửa');
+    const marketVi = { CN: 'Trung Quốc', US: 'Hoa Kỳ', EU: 'EU' }[forbidden.market] ?? forbidden.market;
+    const forbiddenOption = options.find((o) => o.value === forbidden.ai)!;
+    expect(forbiddenOption.label).toContain(`Không được phép: ${marketVi}`);
+    const { mrl } = (
+      await e2e.server.db.query<{ mrl: number | null }>(
+        `SELECT mrl_mg_kg mrl FROM allowed_substances WHERE active_ingredient = $1 AND market = 'VN'`,
+        [forbidden.ai],
+      )
+    ).rows[0]!;
+    expect(forbiddenOption.label).toContain(`MRL (mg/kg): Việt Nam ${String(mrl).replace('.', ',')}`);
     const cleanOn = addDays(plot.harvest, -21);
     await fill(page, {
       appliedOn: cleanOn,
@@ -139,6 +164,7 @@ describe('the farm diary of a plot', () => {
         flagged: false,
         flag_reason: null,
         created_by: 3,
+        problems: [],
       },
     ]);
 
@@ -146,16 +172,16 @@ describe('the farm diary of a plot', () => {
     await page.click('#diary-add');
     const lateOn = addDays(plot.harvest, -3);
     await fill(page, { appliedOn: lateOn, pesticide: `${forbidden.ai} 500SC`, activeIngredient: forbidden.ai, phiDays: '14' });
-    // The form warns before sending, by the same rule the server applies.
-    expect(await page.locator('#plot-diary #diary-preview.is-warning').innerText()).toContain(
-      `sau ngày dự kiến thu hoạch ${vi(plot.harvest)}`,
-    );
+    // The form warns before sending, by the same rule the server applies, against the published lists.
+    const preview = await page.locator('#plot-diary #diary-preview.is-warning').innerText();
+    expect(preview).toContain(`sau ngày dự kiến thu hoạch ${vi(plot.harvest)}`);
+    expect(preview).toContain(`${forbidden.ai} không được phép dùng cho thị trường ${marketVi}.`);
+    expect(await page.locator('#plot-diary .diary-substance-info.is-warning').innerText()).toContain(`Không được phép: ${marketVi}`);
     await page.locator('#plot-diary #diary-form').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-form-desktop.png') });
     await page.click('#diary-save');
     await page.waitForSelector('#plot-diary-warning');
     const warning = await page.locator('#plot-diary-warning').innerText();
-    const marketVi = { CN: 'Trung Quốc', US: 'Hoa Kỳ', EU: 'EU' }[forbidden.market] ?? forbidden.market;
     expect(warning).toContain(`${forbidden.ai} không được phép dùng cho thị trường ${marketVi}.`);
     expect(warning).toContain(
       `Thời gian cách ly 14 ngày kết thúc ngày ${vi(addDays(lateOn, 14))}, sau ngày dự kiến thu hoạch ${vi(plot.harvest)}.`,
@@ -168,7 +194,14 @@ describe('the farm diary of a plot', () => {
     expect(rows.at(-1)).toMatchObject({ applied_on: lateOn, active_ingredient: forbidden.ai, phi_days: 14, flagged: true, dose: null });
     expect(rows.at(-1)!.flag_reason).toContain(`${forbidden.ai} is not allowed for ${forbidden.market}.`);
     expect(rows.at(-1)!.flag_reason).toContain('pre-harvest interval of 14 days');
-    // In the list, newest first: the flagged entry carries its warning, read back from the stored reason.
+    // The row holds the same reasons as facts; the card words them from those, not from the sentences.
+    expect(rows.at(-1)!.problems).toContainEqual(
+      expect.objectContaining({ reason: 'not-allowed', market: forbidden.market, substance: forbidden.ai }),
+    );
+    expect(rows.at(-1)!.problems).toContainEqual(
+      expect.objectContaining({ reason: 'pre-harvest-interval', market: null, safeHarvestOn: addDays(lateOn, 14) }),
+    );
+    // In the list, newest first: the flagged entry carries its warning, worded from its problems.
     const flagged = page.locator('#plot-diary .diary-entry.is-flagged', { hasText: `${forbidden.ai} 500SC` });
     expect(await flagged.locator('.diary-warning').innerText()).toContain(`không được phép dùng cho thị trường ${marketVi}`);
     // What the flagged entries mean for the code is said once: in the box of the fresh entry, then above the list.

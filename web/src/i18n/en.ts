@@ -140,6 +140,13 @@ export const en: Messages = {
   diaryFlag_notListed: '{ingredient} is not on the {market} market’s allowed list: until it is confirmed it counts as not allowed.',
   diaryFlag_phi: 'The pre-harvest interval of {days} days ends on {safe}, after the expected harvest on {harvest}.',
   diaryFlag_other: '{text}',
+  diarySubstancePlaceholder: 'Pick from the lists or type the active ingredient',
+  diarySubstanceForbidden: 'Not allowed: {markets}',
+  diarySubstanceUnlisted: 'Not listed: {markets}',
+  diarySubstanceAllowed: 'Allowed in every market of the plot',
+  diarySubstanceMrl: 'MRL (mg/kg): {limits}',
+  diarySubstanceNotListed: '{ingredient} is on no list of the plot’s markets: the server will flag this entry.',
+  diarySubstancesFailed: 'The substance lists did not load; type the active ingredient, the server will check it.',
   diaryMeaning_code:
     'What it means for code {code}: the substance is not on the allowed list of {markets}. If residues are found, shipments are turned back and the growing-area code may be suspended or revoked. Do not ship this plot’s produce to {markets} before a residue test passes.',
   diaryMeaning_area:

@@ -141,6 +141,13 @@ export const vi = {
     '{ingredient} chưa có trong danh mục được phép của thị trường {market}: chưa xác nhận được thì coi như không được phép.',
   diaryFlag_phi: 'Thời gian cách ly {days} ngày kết thúc ngày {safe}, sau ngày dự kiến thu hoạch {harvest}.',
   diaryFlag_other: '{text}',
+  diarySubstancePlaceholder: 'Chọn trong danh mục hoặc gõ tên hoạt chất',
+  diarySubstanceForbidden: 'Không được phép: {markets}',
+  diarySubstanceUnlisted: 'Chưa có trong danh mục: {markets}',
+  diarySubstanceAllowed: 'Được phép ở mọi thị trường của thửa',
+  diarySubstanceMrl: 'MRL (mg/kg): {limits}',
+  diarySubstanceNotListed: '{ingredient} chưa có trong danh mục của thị trường nào của thửa: máy chủ sẽ cảnh báo mục này.',
+  diarySubstancesFailed: 'Chưa tải được danh mục thuốc; vẫn nhập được tên hoạt chất, máy chủ sẽ kiểm tra.',
   diaryMeaning_code:
     'Ảnh hưởng đến mã số {code}: hoạt chất không nằm trong danh mục được phép của {markets}. Nếu phát hiện dư lượng, lô hàng bị trả về và mã số vùng trồng có thể bị tạm dừng hoặc thu hồi. Chưa xuất nông sản của thửa sang {markets} khi chưa có kết quả kiểm nghiệm dư lượng đạt.',
   diaryMeaning_area:

@@ -1,23 +1,29 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkDiaryEntry, type SubstanceRule } from '../../../server/domain/substances.ts';
+import type { SubstanceList } from '../../../server/contracts/diary.ts';
+import { checkDiaryEntry, rulesOfList, type SubstanceRule } from '../../../server/domain/substances.ts';
 import { HttpError } from '../api/http.ts';
 import { startLang } from '../i18n/i18n.ts';
 import {
   checkDiaryInput,
   checkResidueInput,
   diaryRefusalDetail,
+  findSubstance,
   flagMeaning,
-  flagsOfStoredReason,
-  flagsOfVerdict,
+  flagsOfEntry,
   flagText,
   inIsolation,
   marketName,
   newestFirst,
   parseDecimal,
   phiWarning,
+  previewProblems,
   safeHarvestDate,
   storedMeaning,
+  substanceChoices,
+  substancesUrl,
+  substanceSummary,
   vnToday,
+  type DiaryFlag,
 } from './plot-diary.ts';
 
 // The i18n module sets <html lang>; a bare object stands in for the document here.
@@ -31,7 +37,7 @@ const RULES: SubstanceRule[] = [
   { active_ingredient: 'Abamectin 1.8', market: 'VN', allowed: true, mrl_mg_kg: 0.02 },
 ];
 
-/** The reason text the service stores: the verdict's messages joined by spaces (plots.service.ts). */
+/** The server's verdict on an entry and the reason text it stores beside it: the messages joined by spaces (plots.service.ts). */
 function stored(entry: { activeIngredient: string; appliedOn: string; phiDays: number | null }, markets: string[], harvest: string | null) {
   const verdict = checkDiaryEntry(entry, markets, RULES, harvest);
   return { verdict, text: verdict.flags.map((f) => f.message).join(' ') };
@@ -65,62 +71,72 @@ describe('plot diary: dates', () => {
   });
 });
 
-describe('plot diary: the server’s flags in words', () => {
-  it('reads back every sentence the service stores, in order, with its market, ingredient and dates', () => {
+const LIST: SubstanceList = {
+  markets: ['VN', 'EU'],
+  substances: [
+    {
+      activeIngredient: 'Carbendazim',
+      rules: [
+        { market: 'VN', allowed: true, mrlMgKg: 0.5, note: null },
+        { market: 'EU', allowed: false, mrlMgKg: 0.1, note: null },
+      ],
+    },
+    { activeIngredient: 'Chlorpyrifos', rules: [{ market: 'VN', allowed: false, mrlMgKg: null, note: null }] },
+    {
+      activeIngredient: 'Abamectin 1.8',
+      rules: [
+        { market: 'VN', allowed: true, mrlMgKg: 0.02, note: null },
+        { market: 'EU', allowed: true, mrlMgKg: 0.01, note: null },
+      ],
+    },
+  ],
+};
+
+const entry = (id: number, flagged: boolean, reason: string | null, problems?: DiaryFlag[] | null) => ({
+  id,
+  applied_on: '2026-03-01',
+  pesticide: 'P',
+  active_ingredient: 'A',
+  dose: null,
+  phi_days: 7,
+  flagged,
+  flag_reason: reason,
+  ...(problems === undefined ? {} : { problems: problems as never }),
+});
+
+describe('plot diary: the server’s problems in words', () => {
+  it('takes an entry’s problems as the server recorded them; stored text only for a flagged entry without them', () => {
     const { verdict, text } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU', 'CN'], '2026-04-04');
     expect(verdict.flags.map((f) => f.reason)).toEqual(['not-allowed', 'not-listed', 'pre-harvest-interval']);
-    expect(flagsOfStoredReason(text)).toEqual([
-      { reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' },
-      { reason: 'not-listed', market: 'CN', ingredient: 'Carbendazim' },
-      { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' },
-    ]);
-  });
-
-  it('keeps an ingredient name with a dot whole', () => {
-    const { text } = stored({ activeIngredient: 'Abamectin 1.8', appliedOn: '2026-03-01', phiDays: 7 }, ['US'], null);
-    expect(flagsOfStoredReason(text)).toEqual([{ reason: 'not-listed', market: 'US', ingredient: 'Abamectin 1.8' }]);
-  });
-
-  it('shows a reason it cannot read (the seed’s Vietnamese sentences) as it is, and nothing for none', () => {
-    expect(flagsOfStoredReason('Không được phép cho thị trường EU')).toEqual([
+    expect(flagsOfEntry(entry(1, true, text, verdict.flags))).toEqual(verdict.flags);
+    expect(flagsOfEntry(entry(2, true, 'Không được phép cho thị trường EU', null))).toEqual([
       { reason: 'other', text: 'Không được phép cho thị trường EU' },
     ]);
+    // A server from before `problems` sends none: the text, never parsed.
+    expect(flagsOfEntry(entry(3, true, text))).toEqual([{ reason: 'other', text }]);
+    expect(flagsOfEntry(entry(4, false, null, []))).toEqual([]);
+    expect(flagsOfEntry(entry(5, true, '  ', null))).toEqual([]);
     expect(flagText({ reason: 'other', text: 'Không được phép cho thị trường EU' })).toBe('Không được phép cho thị trường EU');
-    expect(flagsOfStoredReason(null)).toEqual([]);
-    expect(flagsOfStoredReason('  ')).toEqual([]);
   });
 
-  it('builds the flags of a fresh entry from the structured verdict, not from its English', () => {
-    const body = { appliedOn: '2026-03-25', pesticide: 'Carbenzim 500FL', activeIngredient: 'Carbendazim', phiDays: 14 };
-    const { verdict } = stored(body, ['EU'], '2026-04-04');
-    expect(flagsOfVerdict(verdict.flags, body, '2026-04-04')).toEqual([
-      { reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' },
-      { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' },
-    ]);
-  });
-
-  it('words each flag in Vietnamese with dd/mm/yyyy dates, and in English', () => {
-    const phi = { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' } as const;
-    expect(flagText({ reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' })).toBe(
-      'Carbendazim không được phép dùng cho thị trường EU.',
-    );
-    expect(flagText({ reason: 'not-allowed', market: 'VN', ingredient: 'Chlorpyrifos' })).toBe(
-      'Hoạt chất Chlorpyrifos bị cấm sử dụng tại Việt Nam.',
-    );
-    expect(flagText({ reason: 'not-listed', market: 'CN', ingredient: 'Carbendazim' })).toContain('thị trường Trung Quốc');
-    expect(flagText(phi)).toBe('Thời gian cách ly 14 ngày kết thúc ngày 08/04/2026, sau ngày dự kiến thu hoạch 04/04/2026.');
+  it('words each problem from its fields in Vietnamese with dd/mm/yyyy dates, and in English, whatever its English message says', () => {
+    const { verdict } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU', 'CN'], '2026-04-04');
+    const [notAllowed, notListed, phi] = verdict.flags.map((f) => ({ ...f, message: 'changed wording' }));
+    expect(flagText(notAllowed!)).toBe('Carbendazim không được phép dùng cho thị trường EU.');
+    expect(flagText(notListed!)).toContain('thị trường Trung Quốc');
+    expect(flagText(phi!)).toBe('Thời gian cách ly 14 ngày kết thúc ngày 08/04/2026, sau ngày dự kiến thu hoạch 04/04/2026.');
+    const banned = checkDiaryEntry({ activeIngredient: 'Chlorpyrifos', appliedOn: '2026-03-01', phiDays: null }, [], RULES, null).flags[0]!;
+    expect(flagText(banned)).toBe('Hoạt chất Chlorpyrifos bị cấm sử dụng tại Việt Nam.');
     startLang('en');
-    expect(flagText(phi)).toBe('The pre-harvest interval of 14 days ends on 2026-04-08, after the expected harvest on 2026-04-04.');
+    expect(flagText(phi!)).toBe('The pre-harvest interval of 14 days ends on 2026-04-08, after the expected harvest on 2026-04-04.');
+    expect(flagText(notAllowed!)).toBe('Carbendazim is not allowed for the EU market.');
     expect(marketName('CN')).toBe('China');
     expect(marketName('TH')).toBe('TH');
   });
 
-  it('says what a flag means for the area’s code, the markets named once', () => {
-    const flags = [
-      { reason: 'not-allowed', market: 'EU', ingredient: 'Carbendazim' },
-      { reason: 'not-listed', market: 'EU', ingredient: 'Carbendazim' },
-      { reason: 'pre-harvest-interval', phiDays: 14, safeOn: '2026-04-08', harvestOn: '2026-04-04' },
-    ] as const;
+  it('says what the problems mean for the area’s code, the markets named once', () => {
+    const { verdict } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU'], '2026-04-04');
+    const flags: DiaryFlag[] = [...verdict.flags, { reason: 'not-listed', market: 'EU', substance: 'Carbendazim', message: '' }];
     const [market, phi] = flagMeaning(flags, { growing_area_id: 3, growing_area_code: 'VN-DTOR-0003' });
     expect(market).toMatch(/^Ảnh hưởng đến mã số VN-DTOR-0003: .* danh mục được phép của EU\. .*tạm dừng hoặc thu hồi/);
     expect(market!.match(/EU/g)).toHaveLength(2);
@@ -130,42 +146,68 @@ describe('plot diary: the server’s flags in words', () => {
     expect(flagMeaning([], { growing_area_id: 3, growing_area_code: 'X' })).toEqual([]);
   });
 
-  it('says once, above the list, what the stored flags mean: by market when the reasons are the service’s, else in general', () => {
-    const entry = (id: number, flagged: boolean, reason: string | null) => ({
-      id,
-      applied_on: '2026-03-01',
-      pesticide: 'P',
-      active_ingredient: 'A',
-      dose: null,
-      phi_days: 7,
-      flagged,
-      flag_reason: reason,
-    });
+  it('says once, above the list, what the stored flags mean: by market when the server named them, else in general', () => {
     const area = { growing_area_id: 3, growing_area_code: 'VN-DTOR-0003' };
-    const { text } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU'], '2026-04-04');
+    const { verdict, text } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU'], '2026-04-04');
     const byMarket = storedMeaning(
-      [entry(1, true, text), entry(2, true, 'Không được phép cho thị trường EU'), entry(3, false, null)],
+      [entry(1, true, text, verdict.flags), entry(2, true, 'Không được phép cho thị trường EU', null), entry(3, false, null, [])],
       area,
     );
     expect(byMarket).toHaveLength(1);
     expect(byMarket[0]).toContain('Ảnh hưởng đến mã số VN-DTOR-0003');
-    expect(storedMeaning([entry(2, true, 'Không được phép cho thị trường EU')], area)).toEqual([
+    expect(storedMeaning([entry(2, true, 'Không được phép cho thị trường EU', null)], area)).toEqual([
       'Kiểm tra viên (GACC, EU…) xem các mục bị cảnh báo khi cấp và duy trì mã số vùng trồng: chỉ xuất nông sản của thửa khi có kết quả kiểm nghiệm dư lượng đạt.',
     ]);
-    expect(storedMeaning([entry(3, false, null)], area)).toEqual([]);
+    expect(storedMeaning([entry(3, false, null, [])], area)).toEqual([]);
   });
 
-  it('warns while typing exactly when the server’s rule will flag the interval', () => {
-    expect(phiWarning('2026-03-25', 14, '2026-04-04')).toEqual({
+  it('previews exactly what the server’s rule will flag: with the published lists every reason, without them only the interval', () => {
+    const plot = { markets: ['EU'], expected_harvest: '2026-04-04' };
+    const late = { activeIngredient: ' carbendazim ', appliedOn: '2026-03-25', phiDays: 14 };
+    expect(previewProblems(late, plot, LIST)).toEqual(
+      checkDiaryEntry({ ...late, activeIngredient: 'carbendazim' }, ['EU'], rulesOfList(LIST), '2026-04-04').flags,
+    );
+    expect(previewProblems(late, plot, LIST).map((p) => `${p.reason}:${p.market}`)).toEqual([
+      'not-allowed:EU',
+      'pre-harvest-interval:null',
+    ]);
+    expect(previewProblems(late, plot, undefined).map((p) => p.reason)).toEqual(['pre-harvest-interval']);
+    expect(previewProblems({ ...late, activeIngredient: '' }, plot, LIST).map((p) => p.reason)).toEqual(['pre-harvest-interval']);
+    expect(previewProblems({ activeIngredient: 'Abamectin 1.8', appliedOn: '2026-03-01', phiDays: 7 }, plot, LIST)).toEqual([]);
+    expect(previewProblems({ ...late, appliedOn: '25/03/2026' }, plot, LIST)).toEqual([]);
+    expect(phiWarning('2026-03-25', 14, '2026-04-04')).toMatchObject({
       reason: 'pre-harvest-interval',
       phiDays: 14,
-      safeOn: '2026-04-08',
-      harvestOn: '2026-04-04',
+      safeHarvestOn: '2026-04-08',
+      expectedHarvest: '2026-04-04',
     });
     expect(phiWarning('2026-03-20', 14, '2026-04-04')).toBeUndefined();
     expect(phiWarning('2026-03-25', 14, null)).toBeUndefined();
     expect(phiWarning('2026-03-25', null, '2026-04-04')).toBeUndefined();
-    expect(phiWarning('25/03/2026', 14, '2026-04-04')).toBeUndefined();
+  });
+});
+
+describe('plot diary: the substance lists', () => {
+  it('asks for Vietnam’s and the plot’s markets, only codes the endpoint takes', () => {
+    expect(substancesUrl(['CN', 'eu'])).toBe('/api/substances?market=VN,CN,EU');
+    expect(substancesUrl(['CN', 'EUROPE'])).toBe('/api/substances?market=VN,CN');
+  });
+
+  it('offers substances allowed in every market first, and says which markets forbid or miss one, with each limit', () => {
+    expect(substanceChoices(LIST, ['EU']).map((s) => s.activeIngredient)).toEqual(['Abamectin 1.8', 'Carbendazim', 'Chlorpyrifos']);
+    const carbendazim = findSubstance(LIST, 'CARBENDAZIM ')!;
+    expect(substanceSummary(carbendazim, ['EU'])).toBe('Không được phép: EU · MRL (mg/kg): Việt Nam 0,5; EU 0,1');
+    expect(substanceSummary(findSubstance(LIST, 'chlorpyrifos')!, ['CN'])).toBe(
+      'Không được phép: Việt Nam · Chưa có trong danh mục: Trung Quốc',
+    );
+    expect(substanceSummary(findSubstance(LIST, 'abamectin-1.8')!, ['EU'])).toBe(
+      'Được phép ở mọi thị trường của thửa · MRL (mg/kg): Việt Nam 0,02; EU 0,01',
+    );
+    startLang('en');
+    expect(substanceSummary(carbendazim, ['EU'])).toBe('Not allowed: EU · MRL (mg/kg): Vietnam 0.5; EU 0.1');
+    expect(findSubstance(LIST, 'Fipronil')).toBeUndefined();
+    expect(findSubstance(LIST, '  ')).toBeUndefined();
+    expect(findSubstance(undefined, 'Carbendazim')).toBeUndefined();
   });
 });
 

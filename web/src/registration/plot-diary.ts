@@ -6,12 +6,22 @@
 // substance against allowed_substances for Vietnam and the area's markets, flags a pre-harvest
 // interval that runs past the expected harvest, and decides a residue test against the strictest
 // limit. Writing is for officers of the plot's commune and administrators; a farmer reads the
-// diary of their own plots only. This module words the server's verdicts in the viewer's language:
-// the structured flags of a new entry, and for stored entries the reason text the service wrote
-// (its sentences come from server/domain/substances.ts, parsed back below; the list endpoint
-// carries no reason codes, and seeded rows hold Vietnamese sentences shown as they are).
+// diary of their own plots only. This module words the server's verdicts in the viewer's language
+// from each entry's `problems` (reason codes with their facts, recorded when the entry was written;
+// server/contracts/diary.ts); only an entry the server has no facts for (rows from before they
+// were stored, such as the sample data's Vietnamese sentences) shows its stored text as it is.
+// The spray form offers the allowed-substance lists of the plot's markets (GET /api/substances)
+// and checks what is typed with the server's own rule before sending; free text stays possible.
+import type { DiaryProblem as ServerProblem, ListedSubstance, SubstanceList } from '../../../server/contracts/diary.ts';
 import type { DiaryBody, ResidueBody } from '../../../server/contracts/registry.ts';
-import { addDays, checkDiaryEntry, marketsToCheck, SUBSTANCE_REASONS, type SubstanceFlag } from '../../../server/domain/substances.ts';
+import {
+  addDays,
+  checkDiaryEntry,
+  foldIngredient,
+  marketsToCheck,
+  rulesOfList,
+  SUBSTANCE_REASONS,
+} from '../../../server/domain/substances.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
@@ -40,6 +50,8 @@ export type DiaryEntry = {
   phi_days: number | null;
   flagged: boolean;
   flag_reason: string | null;
+  /** Why it was flagged, as facts ([] when it was not); null when the server holds the reasons only as text. */
+  problems?: ServerProblem[] | null;
 };
 
 /** One row of GET /api/plots/:id/residue-tests (a POST adds the limit it was judged against). */
@@ -53,11 +65,8 @@ export type ResidueTest = {
   mrlMgKg?: number | null;
 };
 
-/** Why an entry is flagged, in fields a sentence is built from. */
-export type DiaryFlag =
-  | { reason: typeof SUBSTANCE_REASONS.NOT_ALLOWED | typeof SUBSTANCE_REASONS.NOT_LISTED; market: string; ingredient: string }
-  | { reason: typeof SUBSTANCE_REASONS.PHI; phiDays: number; safeOn: string; harvestOn: string }
-  | { reason: 'other'; text: string };
+/** Why an entry is flagged: the server's problem with its facts, or its stored text when it has none. */
+export type DiaryFlag = ServerProblem | { reason: 'other'; text: string };
 
 // ---------------------------------------------------------------------------------------------
 // Pure rules
@@ -83,68 +92,86 @@ export function newestFirst<T extends { id: number }>(rows: readonly T[], dateOf
   return [...rows].sort((a, b) => (dateOf(a) === dateOf(b) ? b.id - a.id : dateOf(a) < dateOf(b) ? 1 : -1));
 }
 
-// The sentences checkDiaryEntry writes (server/domain/substances.ts), which the service stores
-// joined by spaces in flag_reason. Sticky regexes read them one after another; an ingredient name
-// may hold dots ("Abamectin 1.8"), so at each place the shortest sentence that matches is taken.
-const STORED_SENTENCES = [
-  { reason: SUBSTANCE_REASONS.NOT_LISTED, re: /(.+?) is not on the allowed list for ([A-Z0-9_-]+)\./y },
-  { reason: SUBSTANCE_REASONS.NOT_ALLOWED, re: /(.+?) is not allowed for ([A-Z0-9_-]+)\./y },
-  {
-    reason: SUBSTANCE_REASONS.PHI,
-    re: /The pre-harvest interval of (\d+) days ends on (\d{4}-\d{2}-\d{2}), after the expected harvest on (\d{4}-\d{2}-\d{2})\./y,
-  },
-] as const;
-
-/** The flags of a stored entry, read back from its reason text; text that is not the service's sentences stays one 'other' flag. */
-export function flagsOfStoredReason(reason: string | null): DiaryFlag[] {
-  const text = (reason ?? '').trim();
-  const flags: DiaryFlag[] = [];
-  let at = 0;
-  while (at < text.length) {
-    let best: { flag: DiaryFlag; end: number } | undefined;
-    for (const sentence of STORED_SENTENCES) {
-      sentence.re.lastIndex = at;
-      const m = sentence.re.exec(text);
-      if (!m || (best && sentence.re.lastIndex >= best.end)) continue;
-      const flag: DiaryFlag =
-        sentence.reason === SUBSTANCE_REASONS.PHI
-          ? { reason: sentence.reason, phiDays: Number(m[1]), safeOn: m[2]!, harvestOn: m[3]! }
-          : { reason: sentence.reason, ingredient: m[1]!, market: m[2]! };
-      best = { flag, end: sentence.re.lastIndex };
-    }
-    if (!best) {
-      flags.push({ reason: 'other', text: text.slice(at) });
-      break;
-    }
-    flags.push(best.flag);
-    at = best.end;
-    while (text[at] === ' ') at++;
-  }
-  return flags;
+/**
+ * The flags of a diary entry: the server's problems; for a flagged entry it has no facts for (null,
+ * or an older server without them), its stored text as one flag shown as it is.
+ */
+export function flagsOfEntry(entry: Pick<DiaryEntry, 'flagged' | 'flag_reason' | 'problems'>): DiaryFlag[] {
+  if (!entry.flagged) return [];
+  if (entry.problems?.length) return entry.problems;
+  const text = (entry.flag_reason ?? '').trim();
+  return text ? [{ reason: 'other', text }] : [];
 }
 
-/** The flags of an entry the server has just recorded: its structured verdict, with the dates it compared. */
-export function flagsOfVerdict(flags: readonly SubstanceFlag[], entry: DiaryBody, expectedHarvest: string | null): DiaryFlag[] {
-  return flags.map((flag): DiaryFlag => {
-    if ((flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED || flag.reason === SUBSTANCE_REASONS.NOT_LISTED) && flag.market) {
-      return { reason: flag.reason, market: flag.market, ingredient: entry.activeIngredient };
-    }
-    const safeOn = safeHarvestDate(entry.appliedOn, entry.phiDays ?? null);
-    if (flag.reason === SUBSTANCE_REASONS.PHI && safeOn && expectedHarvest) {
-      return { reason: flag.reason, phiDays: entry.phiDays ?? 0, safeOn, harvestOn: expectedHarvest };
-    }
-    return flagsOfStoredReason(flag.message)[0] ?? { reason: 'other', text: flag.message };
+/**
+ * What the server will flag for these values, by its own rule, for the form to show while typing:
+ * against the lists the server published for the plot's markets, or, while they are unknown (not
+ * loaded, or no ingredient typed yet), only the pre-harvest interval, which needs no list.
+ */
+export function previewProblems(
+  entry: { activeIngredient: string; appliedOn: string; phiDays: number | null },
+  plot: Pick<DiaryPlot, 'markets' | 'expected_harvest'>,
+  list: SubstanceList | undefined,
+): ServerProblem[] {
+  if (!isCalendarDate(entry.appliedOn)) return [];
+  const withLists = list !== undefined && entry.activeIngredient.trim() !== '';
+  const verdict = checkDiaryEntry(
+    { ...entry, activeIngredient: entry.activeIngredient.trim() },
+    withLists ? plot.markets : [],
+    withLists ? rulesOfList(list) : [],
+    plot.expected_harvest,
+  );
+  return withLists ? verdict.flags : verdict.flags.filter((f) => f.reason === SUBSTANCE_REASONS.PHI);
+}
+
+/** The pre-harvest flag the server will raise for these values (the same rule); undefined when it will not. */
+export function phiWarning(appliedOn: string, phiDays: number | null, expectedHarvest: string | null): ServerProblem | undefined {
+  return previewProblems({ activeIngredient: '', appliedOn, phiDays }, { markets: [], expected_harvest: expectedHarvest }, undefined)[0];
+}
+
+/** The address of the lists the spray form offers: Vietnam's and the plot's markets (codes the endpoint takes). */
+export function substancesUrl(markets: readonly string[]): string {
+  const codes = marketsToCheck(markets).filter((m) => /^[A-Z]{2}$/.test(m));
+  return `/api/substances?market=${codes.join(',')}`;
+}
+
+/** The listed substance an ingredient names, matched as the server matches (case, accents, spaces, hyphens folded). */
+export function findSubstance(list: SubstanceList | undefined, ingredient: string): ListedSubstance | undefined {
+  const wanted = foldIngredient(ingredient);
+  return wanted ? list?.substances.find((s) => foldIngredient(s.activeIngredient) === wanted) : undefined;
+}
+
+/** Whether every market to check lists the substance and allows it. */
+function allowedEverywhere(substance: ListedSubstance, markets: readonly string[]): boolean {
+  return marketsToCheck(markets).every((m) => substance.rules.some((r) => r.market.toUpperCase() === m && r.allowed));
+}
+
+/** The substances to offer for a plot: those allowed in every market to check first, then the rest, each by name. */
+export function substanceChoices(list: SubstanceList, markets: readonly string[]): ListedSubstance[] {
+  return [...list.substances].sort(
+    (a, b) =>
+      Number(allowedEverywhere(b, markets)) - Number(allowedEverywhere(a, markets)) || a.activeIngredient.localeCompare(b.activeIngredient),
+  );
+}
+
+/** What the lists say of a substance for the plot's markets: which forbid it, which have not listed it, and each maximum residue limit. */
+export function substanceSummary(substance: ListedSubstance, markets: readonly string[]): string {
+  const checked = marketsToCheck(markets);
+  const rule = (m: string) => substance.rules.find((r) => r.market.toUpperCase() === m);
+  const forbidden = checked.filter((m) => rule(m)?.allowed === false);
+  const unlisted = checked.filter((m) => !rule(m));
+  const limits = checked.flatMap((m) => {
+    const mrl = rule(m)?.mrlMgKg;
+    return mrl === null || mrl === undefined ? [] : [`${marketName(m)} ${formatNumber(mrl, decimalsOf(mrl))}`];
   });
-}
-
-/** The pre-harvest flag the server will raise for these values, for the form to show while typing (the same rule). */
-export function phiWarning(appliedOn: string, phiDays: number | null, expectedHarvest: string | null): DiaryFlag | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(appliedOn) || phiDays === null) return undefined;
-  const verdict = checkDiaryEntry({ activeIngredient: '', appliedOn, phiDays }, [], [], expectedHarvest);
-  const phi = verdict.flags.find((f) => f.reason === SUBSTANCE_REASONS.PHI);
-  return phi && expectedHarvest
-    ? { reason: SUBSTANCE_REASONS.PHI, phiDays, safeOn: addDays(appliedOn, phiDays), harvestOn: expectedHarvest }
-    : undefined;
+  return [
+    forbidden.length ? t('diarySubstanceForbidden', { markets: forbidden.map(marketName).join(', ') }) : '',
+    unlisted.length ? t('diarySubstanceUnlisted', { markets: unlisted.map(marketName).join(', ') }) : '',
+    !forbidden.length && !unlisted.length ? t('diarySubstanceAllowed') : '',
+    limits.length ? t('diarySubstanceMrl', { limits: limits.join('; ') }) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
 }
 
 /** A market code by name in the viewer's language (the code itself for one the table does not know). */
@@ -153,16 +180,18 @@ export function marketName(market: string): string {
   return key in vi ? t(key as MessageKey) : market;
 }
 
-/** One flag as a sentence. */
+/** One flag as a sentence, from its reason and facts (a reason this client does not know yet reads as the server's sentence). */
 export function flagText(flag: DiaryFlag): string {
   if (flag.reason === 'other') return t('diaryFlag_other', { text: flag.text });
   if (flag.reason === SUBSTANCE_REASONS.PHI) {
-    return t('diaryFlag_phi', { days: flag.phiDays, safe: date(flag.safeOn), harvest: date(flag.harvestOn) });
+    return t('diaryFlag_phi', { days: flag.phiDays, safe: date(flag.safeHarvestOn), harvest: date(flag.expectedHarvest) });
   }
-  if (flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED && flag.market === 'VN')
-    return t('diaryFlag_bannedVN', { ingredient: flag.ingredient });
-  const key = flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED ? 'diaryFlag_notAllowed' : 'diaryFlag_notListed';
-  return t(key, { ingredient: flag.ingredient, market: marketName(flag.market) });
+  if (flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED && flag.market === 'VN') return t('diaryFlag_bannedVN', { ingredient: flag.substance });
+  if (flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED || flag.reason === SUBSTANCE_REASONS.NOT_LISTED) {
+    const key = flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED ? 'diaryFlag_notAllowed' : 'diaryFlag_notListed';
+    return t(key, { ingredient: flag.substance, market: marketName(flag.market) });
+  }
+  return t('diaryFlag_other', { text: (flag as { message?: string }).message ?? '' });
 }
 
 /** What the flags mean for the plot's growing-area code, one sentence per kind of flag. */
@@ -182,16 +211,16 @@ export function flagMeaning(flags: readonly DiaryFlag[], plot: Pick<DiaryPlot, '
   const phi = flags.find((f): f is Extract<DiaryFlag, { reason: 'pre-harvest-interval' }> => f.reason === SUBSTANCE_REASONS.PHI);
   if (phi) {
     const key = plot.growing_area_code ? 'diaryMeaning_phiCode' : 'diaryMeaning_phi';
-    out.push(t(key, { safe: date(phi.safeOn), harvest: date(phi.harvestOn), code: plot.growing_area_code ?? '' }));
+    out.push(t(key, { safe: date(phi.safeHarvestOn), harvest: date(phi.expectedHarvest), code: plot.growing_area_code ?? '' }));
   }
   return out;
 }
 
-/** What the flagged entries of a diary mean for the code, said once above the list: by market where the reasons are the service's, else in general. */
+/** What the flagged entries of a diary mean for the code, said once above the list: by market where the server named them, else in general. */
 export function storedMeaning(entries: readonly DiaryEntry[], plot: Pick<DiaryPlot, 'growing_area_id' | 'growing_area_code'>): string[] {
   const flagged = entries.filter((e) => e.flagged);
   const substance = flagged
-    .flatMap((e) => flagsOfStoredReason(e.flag_reason))
+    .flatMap(flagsOfEntry)
     .filter((f) => f.reason === SUBSTANCE_REASONS.NOT_ALLOWED || f.reason === SUBSTANCE_REASONS.NOT_LISTED);
   const meaning = flagMeaning(substance, plot);
   return meaning.length || flagged.length === 0 ? meaning : [t('diaryMeaning_general')];
@@ -372,6 +401,9 @@ export class PlotDiary {
   private message: { text: string; error: boolean } | undefined;
   /** The flags of the entry just recorded (the server's structured verdict), shown above the list until the next action. */
   private lastFlags: { id: number; flags: DiaryFlag[] } | undefined;
+  /** The allowed-substance lists of the plot's markets, for the forms (staff only); undefined until read or when they could not be. */
+  private list: SubstanceList | undefined;
+  private listFailed = false;
   private busy = false;
 
   constructor(
@@ -405,6 +437,20 @@ export class PlotDiary {
       this.loadError = diaryRefusalDetail(error, { farmer: this.access.farmer });
     }
     this.render();
+    if (this.plot && this.access.canWrite) await this.loadSubstances(this.plot);
+  }
+
+  /** Reads the lists the forms offer; without them the forms still take any name (the server checks it). */
+  private async loadSubstances(plot: DiaryPlot): Promise<void> {
+    try {
+      this.list = await getJson<SubstanceList>(substancesUrl(plot.markets));
+      this.listFailed = false;
+    } catch {
+      this.listFailed = true;
+    }
+    // An open form keeps what was typed: only its choice list, the substance line and the preview follow.
+    if (this.open) this.refreshChoices();
+    else this.render();
   }
 
   render(): void {
@@ -509,9 +555,15 @@ export class PlotDiary {
         input.placeholder = lang() === 'vi' ? '0,01' : '0.01';
       }
       if (field === 'dose') input.placeholder = t('diaryDosePlaceholder');
-      if (field === 'activeIngredient') input.setAttribute('list', this.id('diary-substances'));
-      // The form's preview of the safe-harvest date follows what is typed.
-      if (kind === 'diary' && (field === 'appliedOn' || field === 'phiDays')) input.addEventListener('input', () => this.updatePreview());
+      if (field === 'activeIngredient') {
+        input.setAttribute('list', this.id('diary-substances'));
+        input.placeholder = t('diarySubstancePlaceholder');
+        input.addEventListener('input', () => this.updateSubstanceInfo());
+      }
+      // The form's preview (safe-harvest date, what the server will flag) follows what is typed.
+      if (kind === 'diary' && (field === 'appliedOn' || field === 'phiDays' || field === 'activeIngredient')) {
+        input.addEventListener('input', () => this.updatePreview());
+      }
       inputs.set(field, input);
     }
     this.open = { kind, inputs, problems: [] };
@@ -521,18 +573,51 @@ export class PlotDiary {
     this.element.querySelector<HTMLElement>('.diary-form input')?.focus();
   }
 
-  /** The substances this plot's records already name, offered while typing (the server publishes no list of allowed ones). */
-  private substances(): string[] {
+  /**
+   * The choices of the ingredient field: the listed substances of the plot's markets, allowed ones
+   * first, each labelled with the markets that forbid it and its limits; while the lists are not
+   * read, the names this plot's records already use.
+   */
+  private choices(plot: DiaryPlot): HTMLOptionElement[] {
+    if (this.list) {
+      return substanceChoices(this.list, plot.markets).map((s) =>
+        h('option', { value: s.activeIngredient, label: `${s.activeIngredient} — ${substanceSummary(s, plot.markets)}` }),
+      );
+    }
     const names = [...this.entries.map((e) => e.active_ingredient), ...this.tests.map((r) => r.active_ingredient)];
-    return [...new Set(names)].sort((a, b) => a.localeCompare(b));
+    return [...new Set(names)].sort((a, b) => a.localeCompare(b)).map((name) => h('option', { value: name }));
+  }
+
+  /** Puts the lists just read into an open form without redrawing it. */
+  private refreshChoices(): void {
+    const datalist = this.element.querySelector(`datalist`);
+    if (datalist && this.plot) datalist.replaceChildren(...this.choices(this.plot));
+    this.updateSubstanceInfo();
+    this.updatePreview();
+  }
+
+  /** Under the ingredient field: what the lists say of the substance typed, or that they do not name it. */
+  private updateSubstanceInfo(): void {
+    const info = this.element.querySelector('.diary-substance-info');
+    const typed = (this.open?.inputs.get('activeIngredient')?.value ?? '').trim();
+    if (!info || !this.plot) return;
+    const found = findSubstance(this.list, typed);
+    info.textContent = found
+      ? substanceSummary(found, this.plot.markets)
+      : this.listFailed
+        ? t('diarySubstancesFailed')
+        : typed && this.list
+          ? t('diarySubstanceNotListed', { ingredient: typed })
+          : '';
+    info.classList.toggle('is-warning', found ? !allowedEverywhere(found, this.plot.markets) : Boolean(typed && this.list));
   }
 
   private form(plot: DiaryPlot, open: OpenForm): HTMLElement {
     const today = vnToday();
-    const labels = [...open.inputs].map(([field, input]) => {
+    const labels = [...open.inputs].flatMap(([field, input]) => {
       const problem = open.problems.find((p) => p.field === field);
       input.setAttribute('aria-invalid', problem ? 'true' : 'false');
-      return h(
+      const label = h(
         'label',
         { class: `diary-field diary-field-${field}` },
         t(`diaryField_${field}` as MessageKey),
@@ -541,12 +626,16 @@ export class PlotDiary {
           ? h('span', { class: 'form-error', id: this.id(`diary-${field}-error`), role: 'alert' }, problemText(problem, today))
           : null,
       );
+      if (field !== 'activeIngredient') return [label];
+      // What the lists say of the substance typed: beside the field, not in its name.
+      input.setAttribute('aria-describedby', this.id('diary-substance-info'));
+      return [label, h('p', { class: 'hint diary-substance-info', id: this.id('diary-substance-info'), 'aria-live': 'polite' })];
     });
     const form = h(
       'form',
       { class: 'diary-form', id: this.id(`${open.kind}-form`), novalidate: true },
       h('h5', {}, open.kind === 'diary' ? t('diaryAdd') : t('diaryAddResidue')),
-      h('datalist', { id: this.id('diary-substances') }, ...this.substances().map((s) => h('option', { value: s }))),
+      h('datalist', { id: this.id('diary-substances') }, ...this.choices(plot)),
       ...labels,
       open.kind === 'diary' ? h('p', { class: 'hint diary-preview', id: this.id('diary-preview'), 'aria-live': 'polite' }) : null,
       open.kind === 'residue' ? h('p', { class: 'hint' }, t('diaryVerdictHint')) : null,
@@ -578,11 +667,14 @@ export class PlotDiary {
       event.preventDefault();
       void this.submit(plot, open);
     });
-    queueMicrotask(() => this.updatePreview());
+    queueMicrotask(() => {
+      this.updateSubstanceInfo();
+      this.updatePreview();
+    });
     return form;
   }
 
-  /** Under the spray form: the safe-harvest date the interval gives, and the server's PHI warning before it is sent. */
+  /** Under the spray form: the safe-harvest date the interval gives, and what the server will flag, by its rule, before it is sent. */
   private updatePreview(): void {
     const preview = this.element.querySelector('.diary-preview');
     const open = this.open;
@@ -591,10 +683,10 @@ export class PlotDiary {
     const phiText = (open.inputs.get('phiDays')?.value ?? '').trim();
     const phi = /^\d+$/.test(phiText) && Number(phiText) <= MAX_PHI ? Number(phiText) : null;
     const safe = isCalendarDate(appliedOn) ? safeHarvestDate(appliedOn, phi) : null;
-    const warning = phiWarning(appliedOn, phi, this.plot.expected_harvest);
-    preview.textContent = safe ? t('diaryPreviewSafe', { date: date(safe) }) : '';
-    preview.classList.toggle('is-warning', warning !== undefined);
-    if (warning) preview.textContent += ` ${flagText(warning)}`;
+    const activeIngredient = open.inputs.get('activeIngredient')?.value ?? '';
+    const problems = previewProblems({ activeIngredient, appliedOn, phiDays: phi }, this.plot, this.list);
+    preview.textContent = [safe ? t('diaryPreviewSafe', { date: date(safe) }) : '', ...problems.map(flagText)].filter(Boolean).join(' ');
+    preview.classList.toggle('is-warning', problems.length > 0);
   }
 
   private async submit(plot: DiaryPlot, open: OpenForm): Promise<void> {
@@ -635,9 +727,11 @@ export class PlotDiary {
 
   private async sendDiary(plot: DiaryPlot, body: DiaryBody): Promise<void> {
     const response = await sendJson(`/api/plots/${this.plotId}/diary`, 'POST', body);
-    const saved = (await response.json()) as DiaryEntry & { flags: SubstanceFlag[] };
+    const saved = (await response.json()) as DiaryEntry & { flags?: ServerProblem[] };
+    // `flags` holds the same objects for a server from before `problems`.
+    saved.problems ??= saved.flags ?? null;
     this.entries = newestFirst([...this.entries.filter((e) => e.id !== saved.id), saved], (e) => e.applied_on);
-    const flags = flagsOfVerdict(saved.flags ?? [], body, plot.expected_harvest);
+    const flags = flagsOfEntry(saved);
     this.lastFlags = flags.length ? { id: saved.id, flags } : undefined;
     const text = t(flags.length ? 'diarySavedFlagged' : 'diarySaved', { pesticide: body.pesticide, date: date(body.appliedOn) });
     this.message = { text, error: false };
@@ -659,7 +753,7 @@ export class PlotDiary {
     const flaggedCount = this.entries.filter((e) => e.flagged).length;
     const items = this.entries.map((entry) => {
       const safe = safeHarvestDate(entry.applied_on, entry.phi_days);
-      const flags = entry.flagged ? flagsOfStoredReason(entry.flag_reason) : [];
+      const flags = flagsOfEntry(entry);
       const facts = [
         entry.dose ? `${t('diaryField_dose')}: ${entry.dose}` : '',
         entry.phi_days !== null ? t('diaryPhi', { days: entry.phi_days }) : t('diaryNoPhi'),
