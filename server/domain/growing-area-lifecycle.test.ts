@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CHECKLIST_ITEMS,
+  CODE_IN_FORCE_STATUSES,
   GROWING_AREA_STATUSES,
   acceptsInspection,
   allowedTransitions,
@@ -82,14 +83,9 @@ describe('growing-area lifecycle', () => {
   });
 
   it('takes an inspection under inspection and while a code is in force or suspended, in no other status', () => {
-    expect(GROWING_AREA_STATUSES.filter((s) => acceptsInspection(s))).toEqual([
-      'under_inspection',
-      'issued',
-      'forwarded',
-      'approved',
-      'active',
-      'suspended',
-    ]);
+    const refused = GROWING_AREA_STATUSES.filter((s) => !acceptsInspection(s));
+    expect(refused).toEqual(['draft', 'submitted', 'inspected_pass', 'inspected_fail', 'revoked', 'superseded']);
+    for (const s of ['under_inspection', 'forwarded', 'suspended', ...CODE_IN_FORCE_STATUSES]) expect(acceptsInspection(s), s).toBe(true);
   });
 
   it('takes an inspection by the list given when one was heard from the server', () => {

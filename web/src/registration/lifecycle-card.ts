@@ -382,9 +382,6 @@ export class LifecycleCard {
 
   /** Sends the transition (a pass/fail carries its inspection: both are written or neither); a refusal leaves the form open with what was typed. */
   private async run(area: LifecycleArea, step: Step, body: TransitionBody): Promise<void> {
-    this.busy = true;
-    this.message = undefined;
-    this.render();
     const context: RefusalContext = {
       code: body.code,
       conclusion: step.inspection ?? undefined,
@@ -394,18 +391,38 @@ export class LifecycleCard {
           ? undefined
           : { code: area.crop, name_vi: area.crop_name_vi ?? area.crop, crop_type: area.crop_type, min_area_m2: area.min_area_m2 },
     };
+    await this.sending(
+      async () => {
+        const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body);
+        const answer = (await response.json()) as { area?: { status?: GrowingAreaStatus } };
+        this.open = undefined;
+        toast(
+          t('lifecycleDone', { name: areaName(area), from: statusLabel(area.status), to: statusLabel(answer.area?.status ?? step.to) }),
+        );
+        await this.reload();
+      },
+      (error) => transitionRefusalText(error, context),
+      () => (this.open = undefined),
+    );
+  }
+
+  /**
+   * Sends a step or a re-issue with the card busy; `send` makes the request and what follows its
+   * success, after which the tiles are fetched again. A refusal is worded by `refusal` and keeps the
+   * form with what was typed, unless the area moved on meanwhile (someone else moved it): then
+   * `close` drops the form and the card shows the area as it is now, with the right buttons.
+   */
+  private async sending(send: () => Promise<void>, refusal: (error: unknown) => string, close: () => void): Promise<void> {
+    this.busy = true;
+    this.message = undefined;
+    this.render();
     try {
-      const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body);
-      const answer = (await response.json()) as { area?: { status?: GrowingAreaStatus } };
-      this.open = undefined;
-      toast(t('lifecycleDone', { name: areaName(area), from: statusLabel(area.status), to: statusLabel(answer.area?.status ?? step.to) }));
-      await this.reload();
+      await send();
       void this.events.refreshTiles().catch(() => undefined);
     } catch (error) {
-      this.message = transitionRefusalText(error, context);
-      // A stale card (someone else moved the area) shows the area as it is now, with the right buttons.
+      this.message = refusal(error);
       if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
-        this.open = undefined;
+        close();
         await this.reload();
       }
     } finally {
@@ -493,29 +510,19 @@ export class LifecycleCard {
 
   /** Sends the re-issue; on success the card follows the new version, on a refusal it keeps the form and shows the area as it is. */
   private async reissue(area: LifecycleArea, body: ReissueBody): Promise<void> {
-    this.busy = true;
-    this.message = undefined;
-    this.render();
-    try {
-      const response = await sendJson(`/api/growing-areas/${area.id}/reissue`, 'POST', body);
-      const created = (await response.json()) as { id: number; version_no: number };
-      this.reissuing = undefined;
-      this.shownId = created.id;
-      toast(t('reissueDone', { version: created.version_no, draft: statusLabel('draft'), name: areaName(area) }));
-      await this.reload();
-      void this.events.refreshTiles().catch(() => undefined);
-    } catch (error) {
-      this.message = reissueRefusalText(error);
-      // Someone moved the area first: show it as it is now (and the re-issue goes if it no longer applies).
-      if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
+    await this.sending(
+      async () => {
+        const response = await sendJson(`/api/growing-areas/${area.id}/reissue`, 'POST', body);
+        const created = (await response.json()) as { id: number; version_no: number };
         this.reissuing = undefined;
+        this.shownId = created.id;
+        toast(t('reissueDone', { version: created.version_no, draft: statusLabel('draft'), name: areaName(area) }));
         await this.reload();
-      }
-    } finally {
-      this.busy = false;
-      this.render();
-      this.element.querySelector('#lifecycle-message')?.scrollIntoView({ block: 'nearest' });
-    }
+      },
+      reissueRefusalText,
+      // Someone moved the area first: the re-issue goes if it no longer applies.
+      () => (this.reissuing = undefined),
+    );
   }
 
   private async reload(): Promise<void> {
