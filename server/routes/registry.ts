@@ -33,7 +33,7 @@
 //                                                   `problems`: reason codes with their facts, recorded when it was written)
 //   GET    /api/plots/:id/residue-tests  POST …     residue tests
 //   GET    /api/substances?market=VN,EU             the allowed-substance lists by substance, each market's row and MRL
-//                                                   (public: regulatory data; ETag, max-age 60 s; bad or unknown parameters 400)
+//                                                   (public: regulatory data; ETag, max-age 60 s; bad or unknown parameters 400; writes 405)
 //   GET    /api/eudr/export?commune&points          EUDR file of every plot in the viewer's communes
 //   POST   /api/eudr/validate                       checks any EUDR GeoJSON (public)
 //   GET    /api/statistics/growing-areas            counts and hectares per commune, crop, status (public)
@@ -72,7 +72,7 @@ import * as areas from '../registry/growing-areas.service.ts';
 import * as inspections from '../registry/inspections.service.ts';
 import * as plots from '../registry/plots.service.ts';
 import { growingAreaStatistics } from '../registry/statistics.service.ts';
-import { sendCachedJson } from './cached-json.ts';
+import { refuseWrites, sendCachedJson } from './cached-json.ts';
 
 /** The viewer the auth plugin put on the request; anonymous if the plugin is not registered (a bare test app). */
 export function viewerOf(request: FastifyRequest): Viewer {
@@ -260,6 +260,7 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
       return sendCachedJson(req, reply, JSON.stringify(list), 'public, max-age=60, must-revalidate');
     },
   );
+  refuseWrites(app, '/api/substances', 'The allowed-substance lists are read-only here; an administrator edits allowed_substances.');
 
   // Exports
   app.get('/api/growing-areas/:id/profile.geojson', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) =>

@@ -243,6 +243,22 @@ describe('GET /api/substances', () => {
     }
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM allowed_substances')).rows[0]!.n).toBeGreaterThan(0);
   });
+
+  it('is read-only: a write is a 405 naming GET, whoever sends it, and changes nothing', async () => {
+    const before = await app.inject({ url: '/api/substances' });
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
+      const res = await app.inject({
+        method,
+        url: '/api/substances',
+        headers: as(fx.users.admin),
+        payload: { activeIngredient: 'Fipronil', market: 'VN', allowed: true },
+      });
+      expect(res.statusCode, res.body).toBe(405);
+      expect(res.headers.allow).toBe('GET, HEAD');
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    expect((await app.inject({ url: '/api/substances' })).headers.etag).toBe(before.headers.etag);
+  });
 });
 
 describe('migration 011 on a diary written before it', () => {
