@@ -15,7 +15,6 @@ import {
   marketName,
   newestFirst,
   parseDecimal,
-  phiWarning,
   previewProblems,
   safeHarvestDate,
   storedMeaning,
@@ -175,15 +174,15 @@ describe('plot diary: the server’s problems in words', () => {
     expect(previewProblems({ ...late, activeIngredient: '' }, plot, LIST).map((p) => p.reason)).toEqual(['pre-harvest-interval']);
     expect(previewProblems({ activeIngredient: 'Abamectin 1.8', appliedOn: '2026-03-01', phiDays: 7 }, plot, LIST)).toEqual([]);
     expect(previewProblems({ ...late, appliedOn: '25/03/2026' }, plot, LIST)).toEqual([]);
-    expect(phiWarning('2026-03-25', 14, '2026-04-04')).toMatchObject({
-      reason: 'pre-harvest-interval',
-      phiDays: 14,
-      safeHarvestOn: '2026-04-08',
-      expectedHarvest: '2026-04-04',
-    });
-    expect(phiWarning('2026-03-20', 14, '2026-04-04')).toBeUndefined();
-    expect(phiWarning('2026-03-25', 14, null)).toBeUndefined();
-    expect(phiWarning('2026-03-25', null, '2026-04-04')).toBeUndefined();
+    // The interval alone, as the form warns while the lists are unknown: only when it runs past the harvest.
+    const phi = (appliedOn: string, phiDays: number | null, harvest: string | null) =>
+      previewProblems({ activeIngredient: '', appliedOn, phiDays }, { markets: [], expected_harvest: harvest }, undefined);
+    expect(phi('2026-03-25', 14, '2026-04-04')).toEqual([
+      expect.objectContaining({ reason: 'pre-harvest-interval', phiDays: 14, safeHarvestOn: '2026-04-08', expectedHarvest: '2026-04-04' }),
+    ]);
+    expect(phi('2026-03-20', 14, '2026-04-04')).toEqual([]);
+    expect(phi('2026-03-25', 14, null)).toEqual([]);
+    expect(phi('2026-03-25', null, '2026-04-04')).toEqual([]);
   });
 });
 

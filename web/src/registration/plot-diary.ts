@@ -124,11 +124,6 @@ export function previewProblems(
   return withLists ? verdict.flags : verdict.flags.filter((f) => f.reason === SUBSTANCE_REASONS.PHI);
 }
 
-/** The pre-harvest flag the server will raise for these values (the same rule); undefined when it will not. */
-export function phiWarning(appliedOn: string, phiDays: number | null, expectedHarvest: string | null): ServerProblem | undefined {
-  return previewProblems({ activeIngredient: '', appliedOn, phiDays }, { markets: [], expected_harvest: expectedHarvest }, undefined)[0];
-}
-
 /** The address of the lists the spray form offers: Vietnam's and the plot's markets (codes the endpoint takes). */
 export function substancesUrl(markets: readonly string[]): string {
   const codes = marketsToCheck(markets).filter((m) => /^[A-Z]{2}$/.test(m));
