@@ -54,6 +54,10 @@ describe('the farmer on a phone', () => {
     await waitForMap(page);
     const before = await outlinePixels(page);
     await signIn(page, ACCOUNTS.farmer);
+    // The greeting stands above the sheet, not over the list the farmer is about to read.
+    const greeting = (await page.locator('.toast').first().boundingBox())!;
+    const sheet = (await page.locator('#panel').boundingBox())!;
+    expect(greeting.y + greeting.height).toBeLessThanOrEqual(sheet.y);
     await page.waitForSelector('.plot-item');
     await waitForMap(page);
     const { rows } = await e2e.server.db.query<{ w: number; s: number; e: number; n: number }>(
