@@ -2,7 +2,8 @@
 // notes and two photos from the phone (one carrying its own EXIF GPS, one geotagged with the phone's
 // position), the first photo's upload failing once and retried without a second inspection; the
 // thumbnails are real decoded images. A non-image file and a status that takes no inspection are
-// refused in Vietnamese and write nothing; a guest sees no form.
+// refused in Vietnamese and write nothing; a guest sees no form. Recording the pass after a passing
+// inspection of the same round rests on that record instead of writing a second one.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -290,6 +291,29 @@ describe('field inspections on the growing-area card', () => {
     await openArea(page, e2e.server, area);
     expect(await page.locator('#inspections').count()).toBe(0);
     expect(await page.locator('#inspection-new, #inspection-form').count()).toBe(0);
+    await context.close();
+  });
+
+  it('recording the pass after a passing inspection of this round rests on it: one inspection, not two', async () => {
+    const area = await areaUnderInspection();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    const before = await counts(area.id);
+    await page.click('#inspection-new');
+    await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('#inspection-save');
+    await expect.poll(() => counts(area.id)).toEqual({ inspections: before.inspections + 1, photos: before.photos });
+    await page.click('.lifecycle-actions [data-to=inspected_pass]');
+    const basedOn = page.locator('#lifecycle-based-on');
+    await basedOn.waitFor();
+    const [y, m, d] = vietnamToday().split('-');
+    expect(await basedOn.textContent()).toContain(`ngày ${d}/${m}/${y} (kết luận “Đạt”)`);
+    expect(await page.locator('#lifecycle-form input[type=date]').count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-pass-based-on.png') });
+    await page.click('#lifecycle-confirm');
+    await page.waitForSelector('#lifecycle-status[data-status=inspected_pass]');
+    expect(await counts(area.id)).toEqual({ inspections: before.inspections + 1, photos: before.photos });
+    expect(errors).toEqual([]);
     await context.close();
   });
 });

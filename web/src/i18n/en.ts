@@ -482,6 +482,7 @@ export const en: Messages = {
   lifecycleFormTitle: '{verb}: {to}',
   lifecycleInspectionNote: 'An inspection record concluding “{conclusion}” is recorded with this step.',
   lifecycleConclusion_pass: 'Passed',
+  lifecycleInspectionRecorded: 'Based on the inspection of {date} (concluded “{conclusion}”) recorded under Field inspections.',
   lifecycleConclusion_fail: 'Failed',
   lifecycleInput_required_decisionNo: 'Enter the decision number.',
   lifecycleInput_required_code: 'Enter the growing-area code.',

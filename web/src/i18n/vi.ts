@@ -489,6 +489,7 @@ export const vi = {
   lifecycleFormTitle: '{verb}: {to}',
   lifecycleInspectionNote: 'Biên bản kiểm tra kết luận “{conclusion}” được ghi lại cùng bước này.',
   lifecycleConclusion_pass: 'Đạt',
+  lifecycleInspectionRecorded: 'Theo biên bản kiểm tra ngày {date} (kết luận “{conclusion}”) đã ghi ở mục Kiểm tra thực địa.',
   lifecycleConclusion_fail: 'Không đạt',
   lifecycleInput_required_decisionNo: 'Nhập số quyết định.',
   lifecycleInput_required_code: 'Nhập mã số vùng trồng.',

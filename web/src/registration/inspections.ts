@@ -35,6 +35,9 @@ import { statusLabel } from './lifecycle-refusal.ts';
 /** A photo of an inspection as the registry lists it. */
 export type InspectionPhoto = { id: number; mime: string; bytes: number; takenAt: string | null; lon: number | null; lat: number | null };
 
+/** The DOM event the section sends (bubbling) when it has recorded an inspection. */
+export const INSPECTION_RECORDED = 'inspection-recorded';
+
 /** An inspection as GET /api/growing-areas/:id/inspections lists it (the fields the section reads). */
 export type InspectionRecord = {
   id: number;
@@ -539,6 +542,8 @@ export class InspectionsSection {
         void this.send(batch);
       }
       this.records = [record, ...(this.records ?? []).filter((r) => r.id !== record.id)];
+      // The lifecycle card around this section lets a pass/fail rest on this record (lifecycle-card.ts).
+      this.element.dispatchEvent(new CustomEvent(INSPECTION_RECORDED, { bubbles: true }));
     } catch (error) {
       const inspectable = inspectableOf(error);
       if (inspectable) {

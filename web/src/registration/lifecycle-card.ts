@@ -9,7 +9,7 @@ import { dateTime } from '../ui/feature-format.ts';
 import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import { AreaDocuments } from './area-documents.ts';
-import { inspectionsSection } from './inspections.ts';
+import { INSPECTION_RECORDED, inspectionsSection, type InspectionRecord } from './inspections.ts';
 import {
   fieldProblemText,
   refusalDetail,
@@ -22,12 +22,14 @@ import {
 import {
   checkReissueInput,
   checkStepInput,
+  inspectionOfRound,
   localToday,
   REISSUE_FIELDS,
   REISSUE_MAX_LENGTH,
   stepOf,
   verbOf,
   type FieldProblem,
+  type RecordedInspection,
   type ReissueField,
   type Step,
   type StepField,
@@ -109,12 +111,21 @@ export class LifecycleCard {
   /** The version shown: the one clicked, then the new one after a re-issue. */
   private shownId: number;
   private readonly documents = new AreaDocuments();
+  /** The concluded inspection of this round, which a pass/fail step rests on instead of recording another. */
+  private recorded: RecordedInspection | undefined;
 
   constructor(
     readonly areaId: number,
     private readonly events: LifecycleEvents,
   ) {
     this.shownId = areaId;
+    // An inspection recorded below (inspections.ts) may be the one the pass/fail steps rest on.
+    this.element.addEventListener(INSPECTION_RECORDED, () => {
+      void this.inspections().then((list) => {
+        this.recorded = this.roundInspection(list);
+        this.render();
+      });
+    });
     this.render();
     void this.load();
   }
@@ -125,6 +136,7 @@ export class LifecycleCard {
       (answer) => answer.transitions,
       () => undefined,
     );
+    const inspections = this.inspections();
     try {
       this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.shownId}`);
       this.loadError = undefined;
@@ -132,7 +144,22 @@ export class LifecycleCard {
       this.loadError = refusalDetail(error);
     }
     this.steps = await history;
+    this.recorded = this.roundInspection(await inspections);
     this.render();
+  }
+
+  /** The area's inspections, for the pass/fail steps; none when they cannot be read (the step then records one). */
+  private inspections(): Promise<InspectionRecord[]> {
+    return getJson<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.shownId}/inspections`).then(
+      (answer) => answer.inspections,
+      () => [],
+    );
+  }
+
+  /** The inspection of the current round (since the area last went under inspection, on Vietnam's calendar). */
+  private roundInspection(inspections: InspectionRecord[]): RecordedInspection | undefined {
+    const entered = this.steps?.filter((s) => s.growing_area_id === this.shownId && s.to_status === 'under_inspection').at(-1);
+    return inspectionOfRound(inspections, entered ? vietnamDay(entered.at) : undefined);
   }
 
   render(): void {
@@ -217,7 +244,7 @@ export class LifecycleCard {
       'div',
       { class: 'lifecycle-actions', role: 'group', 'aria-label': t('lifecycleNextSteps') },
       ...area.allowed.map((to) => {
-        const step = stepOf(to);
+        const step = stepOf(to, this.recorded);
         return h(
           'button',
           {
@@ -237,7 +264,8 @@ export class LifecycleCard {
 
   private choose(area: LifecycleArea, step: Step): void {
     this.message = undefined;
-    if (step.fields.length === 0 && !step.destructive) {
+    // A pass/fail resting on an inspection already recorded opens its form anyway, to say which one.
+    if (step.fields.length === 0 && !step.destructive && !step.basedOn) {
       void this.run(area, step, { to: step.to });
       return;
     }
@@ -292,7 +320,16 @@ export class LifecycleCard {
       h('h5', {}, t('lifecycleFormTitle', { verb, to: statusLabel(step.to) })),
       step.inspection
         ? h('p', { class: 'hint' }, t('lifecycleInspectionNote', { conclusion: t(`lifecycleConclusion_${step.inspection}` as MessageKey) }))
-        : null,
+        : step.basedOn
+          ? h(
+              'p',
+              { class: 'hint', id: 'lifecycle-based-on' },
+              t('lifecycleInspectionRecorded', {
+                date: dayText(step.basedOn.inspectedOn),
+                conclusion: t(`lifecycleConclusion_${step.basedOn.conclusion}` as MessageKey),
+              }),
+            )
+          : null,
       ...labels,
       formButtons(
         {
@@ -534,4 +571,15 @@ export class LifecycleCard {
 /** An area's name for sentences: its name, else its code, else its number. */
 function areaName(area: LifecycleArea): string {
   return area.name ? `“${area.name}”` : (area.code ?? `#${area.id}`);
+}
+
+/** A recorded instant's day on Vietnam's calendar (UTC+7, no summer time), YYYY-MM-DD. */
+function vietnamDay(at: string): string {
+  return new Date(Date.parse(at) + 7 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** YYYY-MM-DD as dd/mm/yyyy. */
+function dayText(day: string): string {
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
 }

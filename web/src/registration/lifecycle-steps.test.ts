@@ -3,7 +3,7 @@ import { GROWING_AREA_STATUSES, transitionRequirements } from '../../../server/d
 import { HttpError } from '../api/http.ts';
 import { startLang } from '../i18n/i18n.ts';
 import { reissueRefusalText, transitionRefusalText } from './lifecycle-refusal.ts';
-import { checkReissueInput, checkStepInput, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
+import { checkReissueInput, checkStepInput, inspectionOfRound, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
 
 // The i18n module sets <html lang>; a bare object stands in for the document here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
@@ -22,6 +22,35 @@ describe('lifecycle steps', () => {
     expect(stepOf('revoked')).toMatchObject({ fields: ['decisionNo', 'reason'], destructive: true });
     expect(stepOf('inspected_fail')).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail', destructive: true });
     expect(stepOf('submitted')).toMatchObject({ fields: [], destructive: false });
+  });
+
+  it('rests a pass or fail on the inspection of this round that already concludes so, instead of recording a second one', () => {
+    const visit = { id: 7, inspectedOn: '2026-03-02', conclusion: 'pass' as const };
+    const pass = stepOf('inspected_pass', visit);
+    expect(pass).toMatchObject({ fields: [], inspection: null, basedOn: visit });
+    const body = checkStepInput(pass, {}, 'domestic-3156', '2026-03-02');
+    expect(body).toEqual({ valid: true, body: { to: 'inspected_pass' } });
+    // The other conclusion still records its own inspection, which then becomes the latest.
+    expect(stepOf('inspected_fail', visit)).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail' });
+    expect(stepOf('inspected_fail', visit).basedOn).toBeUndefined();
+    expect(stepOf('issued', visit).basedOn).toBeUndefined();
+  });
+
+  it('finds the inspection a pass/fail is judged by, in the server’s order, only within the current round', () => {
+    const list = [
+      { id: 3, inspected_on: '2026-03-02', conclusion: 'fail' as const },
+      { id: 5, inspected_on: '2026-03-02', conclusion: 'pass' as const },
+      { id: 9, inspected_on: '2026-03-04', conclusion: null },
+      { id: 1, inspected_on: '2025-11-20', conclusion: 'pass' as const },
+    ];
+    // Same day: the later record wins; an inspection without a conclusion is not one to rest on.
+    expect(inspectionOfRound(list, '2026-03-01')).toEqual({ id: 5, inspectedOn: '2026-03-02', conclusion: 'pass' });
+    expect(inspectionOfRound(list, '2026-03-02')?.id).toBe(5);
+    // Made before the area went under inspection again: last round's, not reused.
+    expect(inspectionOfRound(list, '2026-03-03')).toBeUndefined();
+    // No recorded move under inspection (an area loaded in that status): all its inspections are this round's.
+    expect(inspectionOfRound(list, undefined)?.id).toBe(5);
+    expect(inspectionOfRound([], '2026-03-01')).toBeUndefined();
   });
 
   it('names a step by where the area comes from', () => {

@@ -8,12 +8,17 @@ import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/g
 /** The fields a step's form asks for. */
 export type StepField = 'decisionNo' | 'code' | 'reason' | 'inspectedOn';
 
+/** A concluded inspection already on record, which a pass/fail step can rest on. */
+export type RecordedInspection = { id: number; inspectedOn: string; conclusion: 'pass' | 'fail' };
+
 /** One step as the card offers it: the fields to ask, the inspection it records, whether it needs a second "are you sure". */
 export type Step = {
   to: GrowingAreaStatus;
   fields: StepField[];
   /** Recording the inspection result needs an inspection with this conclusion (sent with the transition). */
   inspection: 'pass' | 'fail' | null;
+  /** The inspection of this round that already concludes as the step needs: the step records no other. */
+  basedOn?: RecordedInspection;
   /** Steps that close a door (a failed inspection, a revoked code) are confirmed with the focus on Cancel. */
   destructive: boolean;
 };
@@ -23,15 +28,40 @@ export type Step = {
 const REASON_REQUIRED: readonly GrowingAreaStatus[] = ['draft', 'inspected_fail', 'suspended', 'revoked'];
 const DESTRUCTIVE: readonly GrowingAreaStatus[] = ['inspected_fail', 'revoked'];
 
-/** What moving to `to` asks of the officer. */
-export function stepOf(to: GrowingAreaStatus): Step {
+/**
+ * What moving to `to` asks of the officer. A pass/fail records its inspection with the move, unless
+ * `recorded` (the inspection the server will judge the move by) already concludes that way: then
+ * it rests on that record instead of adding a second one for the same visit.
+ */
+export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection): Step {
   const needs = transitionRequirements(to);
+  const basedOn = needs.concludedInspection && recorded?.conclusion === needs.concludedInspection ? recorded : undefined;
   const fields: StepField[] = [];
-  if (needs.concludedInspection) fields.push('inspectedOn');
+  if (needs.concludedInspection && !basedOn) fields.push('inspectedOn');
   if (needs.code) fields.push('code');
   if (needs.decisionNo) fields.push('decisionNo');
   if (REASON_REQUIRED.includes(to)) fields.push('reason');
-  return { to, fields, inspection: needs.concludedInspection, destructive: DESTRUCTIVE.includes(to) };
+  const step: Step = { to, fields, inspection: basedOn ? null : needs.concludedInspection, destructive: DESTRUCTIVE.includes(to) };
+  return basedOn ? { ...step, basedOn } : step;
+}
+
+/**
+ * The inspection a pass/fail would be judged by (the latest concluded one, in the server's order:
+ * date, then record), if it was made in the current round, on or after `roundStart` (the day the
+ * area last went under inspection, YYYY-MM-DD); an older one is last round's and is not reused.
+ * Without a recorded move under inspection (an area loaded in that status) every inspection is this round's.
+ */
+export function inspectionOfRound(
+  inspections: readonly { id: number; inspected_on: string; conclusion: 'pass' | 'fail' | null }[],
+  roundStart: string | undefined,
+): RecordedInspection | undefined {
+  let latest: (typeof inspections)[number] | undefined;
+  for (const i of inspections) {
+    if (!i.conclusion) continue;
+    if (!latest || i.inspected_on > latest.inspected_on || (i.inspected_on === latest.inspected_on && i.id > latest.id)) latest = i;
+  }
+  if (!latest?.conclusion || (roundStart && latest.inspected_on < roundStart)) return undefined;
+  return { id: latest.id, inspectedOn: latest.inspected_on, conclusion: latest.conclusion };
 }
 
 /**
