@@ -168,6 +168,10 @@ export const REGISTRY_REASON = Object.freeze({
   INSPECTION_CONCLUSION_MISMATCH: 'inspection-conclusion-mismatch',
   /** 422: an `inspection` sent with a move that records no inspection result. */
   INSPECTION_NOT_EXPECTED: 'inspection-not-expected',
+  /** 400: the photo's `Idempotency-Key` is not 16–64 letters, digits, `-` or `_`. */
+  IDEMPOTENCY_KEY_SHAPE: 'idempotency-key-shape',
+  /** 409: the inspection already holds a photo of other bytes under this `Idempotency-Key`; `inspectionId`, `photoId`. */
+  IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
 } as const);
 
 /** Body of POST /api/growing-areas/:id/reissue. */
@@ -203,6 +207,14 @@ export const PhotoQuery = Type.Object(
   { additionalProperties: false },
 );
 export type PhotoQuery = Static<typeof PhotoQuery>;
+
+/**
+ * Header of POST /api/inspections/:id/photos naming one picked photo across its attempts: a retry
+ * after a lost answer gets the photo stored the first time instead of a second copy.
+ */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+/** What a photo's idempotency key may be (a UUID fits): 16–64 letters, digits, `-` or `_`. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 
 /** `:id/photos/:photoId`. */
 export const PhotoParams = Type.Object({ id: Id, photoId: Id }, { additionalProperties: false });

@@ -11,7 +11,7 @@ import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
 import * as AREAS from './growing-areas.sql.ts';
 import * as SQL from './inspections.sql.ts';
-import { checkPhoto, resolveStored, storePhoto } from './photos.ts';
+import { checkPhoto, photoDigest, photoKey, resolveStored, storePhoto } from './photos.ts';
 
 type InspectionRow = Record<string, unknown> & { id: number; commune_code?: string };
 
@@ -80,9 +80,18 @@ export async function listInspections(db: Db, viewer: Viewer, areaId: number): P
   return (await db.query<InspectionRow>(SQL.INSPECTIONS_OF_AREA, [areaId])).rows;
 }
 
+/** What storing a photo answers: the inspection with its photos, the photo's id, and whether it was stored by an earlier attempt. */
+export type PhotoUpload = { inspection: InspectionRow; photoId: number; replayed: boolean };
+
 /**
  * Stores a photo of an inspection. The position and time come from the query (the phone's GPS
  * when the app took the photo) or else from the JPEG's own EXIF GPS tags.
+ *
+ * With an idempotency key (the client's name for one picked photo, the same on every attempt), a
+ * key the inspection already holds answers the photo stored then (`replayed`, its position and
+ * time as first stored) and writes nothing; the same key with other bytes is 409
+ * `idempotency-key-reused`. Two attempts at the same moment both write their file, the unique index
+ * lets one row in, and the other removes its file and answers the winner's photo.
  */
 export async function addPhoto(
   db: Db,
@@ -92,26 +101,55 @@ export async function addPhoto(
   bytes: Uint8Array,
   contentType: string | undefined,
   query: PhotoQuery,
-): Promise<InspectionRow> {
+  keyHeader?: string | string[],
+): Promise<PhotoUpload> {
   await getInspection(db, viewer, inspectionId); // 404 / 403 before anything is written
+  const key = photoKey(keyHeader);
   const type = checkPhoto(bytes, contentType);
   if ((query.lon === undefined) !== (query.lat === undefined)) {
     throw new AppError('BAD_REQUEST', 'Give both lon and lat, or neither (the photo’s own GPS tags are used then).');
+  }
+  const digest = photoDigest(bytes);
+  if (key !== null) {
+    const earlier = await photoUnderKey(db, inspectionId, key, digest);
+    if (earlier !== undefined) return { inspection: await getInspection(db, viewer, inspectionId), photoId: earlier, replayed: true };
   }
   const exif = type === 'image/jpeg' ? readJpegGeotag(bytes) : null;
   const lon = query.lon ?? exif?.lon ?? null;
   const lat = query.lat ?? exif?.lat ?? null;
   const takenAt = query.takenAt ?? exif?.takenAt ?? null;
   const stored = await storePhoto(uploadDir, inspectionId, bytes, type);
+  let inserted: number | undefined;
   try {
-    await withEdits(db, { userId: viewer.userId, origin: 'api' }, (tx) =>
-      tx.query(SQL.INSERT_PHOTO, [inspectionId, stored, type, bytes.length, takenAt, lon, lat]),
+    const { rows } = await withEdits(db, { userId: viewer.userId, origin: 'api' }, (tx) =>
+      tx.query<{ id: number }>(SQL.INSERT_PHOTO, [inspectionId, stored, type, bytes.length, takenAt, lon, lat, key, digest]),
     );
+    inserted = rows[0]?.id;
   } catch (error) {
     await fs.rm(resolveStored(uploadDir, stored), { force: true });
     throw error;
   }
-  return getInspection(db, viewer, inspectionId);
+  if (inserted !== undefined) return { inspection: await getInspection(db, viewer, inspectionId), photoId: inserted, replayed: false };
+  // Another attempt with this key got its row in first (only a key makes the insert skip): its
+  // photo stands, this copy of the file goes.
+  await fs.rm(resolveStored(uploadDir, stored), { force: true });
+  const winner = key === null ? undefined : await photoUnderKey(db, inspectionId, key, digest);
+  if (winner === undefined) throw new AppError('NOT_FOUND', `No inspection ${inspectionId}.`); // deleted meanwhile
+  return { inspection: await getInspection(db, viewer, inspectionId), photoId: winner, replayed: true };
+}
+
+/** The id of the photo the inspection holds under the key, if any; 409 when its bytes are not these. */
+async function photoUnderKey(db: Db, inspectionId: number, key: string, digest: string): Promise<number | undefined> {
+  const row = (await db.query<{ id: number; same_bytes: boolean }>(SQL.PHOTO_BY_KEY, [inspectionId, key, digest])).rows[0];
+  if (!row) return undefined;
+  if (!row.same_bytes) {
+    throw new AppError(
+      'CONFLICT',
+      `Inspection ${inspectionId} already holds photo ${row.id} under this Idempotency-Key, with other bytes; a new photo needs a new key.`,
+      { reason: REGISTRY_REASON.IDEMPOTENCY_KEY_REUSED, inspectionId, photoId: row.id },
+    );
+  }
+  return row.id;
 }
 
 /** A stored photo's bytes and type, for staff of the area's commune. */

@@ -26,12 +26,22 @@ export const INSPECTIONS_OF_AREA = `
   WHERE i.growing_area_id = $1
   ORDER BY i.inspected_on DESC, i.id DESC`;
 
-/** A photo record; $1 inspection, $2 path, $3 mime, $4 bytes, $5 taken at, $6 lon, $7 lat. */
+/**
+ * A photo record; $1 inspection, $2 path, $3 mime, $4 bytes, $5 taken at, $6 lon, $7 lat, $8 idempotency
+ * key (or null), $9 SHA-256 of the bytes (hex). No row comes back when the inspection already holds the
+ * key: the unique index, not an earlier read, decides between two attempts sent together.
+ */
 export const INSERT_PHOTO = `
-  INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom)
+  INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom, idempotency_key, content_sha256)
   VALUES ($1, $2, $3, $4, $5::timestamptz,
-          CASE WHEN $6::float8 IS NULL OR $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END)
+          CASE WHEN $6::float8 IS NULL OR $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END,
+          $8, $9)
+  ON CONFLICT (inspection_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id`;
+
+/** The photo an inspection holds under an idempotency key, and whether its bytes hash the same; $1 inspection, $2 key, $3 SHA-256 (hex). */
+export const PHOTO_BY_KEY = `
+  SELECT id, content_sha256 = $3 AS same_bytes FROM inspection_photos WHERE inspection_id = $1 AND idempotency_key = $2`;
 
 /** A photo's file; $1 inspection, $2 photo id. */
 export const PHOTO_FILE = `SELECT file_path, mime, bytes FROM inspection_photos WHERE inspection_id = $1 AND id = $2`;

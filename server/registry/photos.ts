@@ -1,9 +1,10 @@
 // Inspection photos: what an upload must be (the rules of domain/photo-facts.ts, shared with the
 // browser) as the registry's refusals, and where it is kept (config.uploadDir, never a path the
 // client chose).
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { IDEMPOTENCY_KEY_PATTERN, REGISTRY_REASON } from '../contracts/registry.ts';
 import { checkPhotoFile, MAX_PHOTO_BYTES, PHOTO_REASONS, type PhotoType } from '../domain/photo-facts.ts';
 import { AppError } from '../plugins/errors.ts';
 
@@ -27,12 +28,40 @@ export function checkPhoto(bytes: Uint8Array, declared: string | undefined): Pho
   return actual;
 }
 
+/**
+ * The upload's idempotency key from its `Idempotency-Key` header: null without one (older clients),
+ * else the key, bare or as a structured-field string (`"…"`, the IETF draft's form); 400
+ * `idempotency-key-shape` for anything else, a header sent twice included.
+ */
+export function photoKey(header: string | string[] | undefined): string | null {
+  if (header === undefined) return null;
+  const text = typeof header === 'string' ? header.replace(/^"(.*)"$/, '$1') : '';
+  if (!IDEMPOTENCY_KEY_PATTERN.test(text)) {
+    throw new AppError('BAD_REQUEST', 'The Idempotency-Key header must be 16 to 64 letters, digits, "-" or "_" (a UUID fits), sent once.', {
+      reason: REGISTRY_REASON.IDEMPOTENCY_KEY_SHAPE,
+    });
+  }
+  return text;
+}
+
+/** The SHA-256 of a photo's bytes in hex: what tells a retry (same bytes) from a key reused for another photo. */
+export function photoDigest(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Writes the photo under uploadDir/inspections/<id>/ with a random name; returns the path relative to uploadDir. */
 export async function storePhoto(uploadDir: string, inspectionId: number, bytes: Uint8Array, type: PhotoType): Promise<string> {
   const relative = path.join('inspections', String(inspectionId), `${randomBytes(12).toString('hex')}.${EXTENSION[type]}`);
   const full = path.join(uploadDir, relative);
   await fs.mkdir(path.dirname(full), { recursive: true });
-  await fs.writeFile(full, bytes, { flag: 'wx' });
+  try {
+    await fs.writeFile(full, bytes, { flag: 'wx' });
+  } catch (error) {
+    // A disk that fills up mid-write leaves part of a file that no row will ever name (a name
+    // already taken, EEXIST, is someone else's file and stays).
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await fs.rm(full, { force: true });
+    throw error;
+  }
   return relative;
 }
 

@@ -25,7 +25,10 @@
 //   GET    /api/growing-areas/:id/profile.geojson | profile.csv | profile.html   exports
 //   GET    /api/growing-areas/:id/eudr.geojson?points   EUDR geolocation file of the area's plots
 //   GET    /api/inspections/:id                     one inspection
-//   POST   /api/inspections/:id/photos?lon&lat&takenAt   body: the JPEG/PNG/WebP itself (≤ 10 MiB)
+//   POST   /api/inspections/:id/photos?lon&lat&takenAt   body: the JPEG/PNG/WebP itself (≤ 10 MiB); 201 with the inspection,
+//                                                   Location: the photo. Header Idempotency-Key (16–64 of A-Z a-z 0-9 - _, once
+//                                                   per picked photo): a key stored before answers 200 with that photo, writes
+//                                                   nothing; other bytes under it 409 idempotency-key-reused; bad shape 400
 //   GET    /api/inspections/:id/photos/:photoId     the stored photo
 //   GET    /api/plots/:id                           plot profile with cadastral links
 //   POST   /api/plots/:id/parcel-links              recompute the cadastral links
@@ -48,6 +51,7 @@ import {
   GrowingAreaBody,
   GrowingAreaListQuery,
   GrowingAreaPatch,
+  IDEMPOTENCY_KEY_HEADER,
   IdParams,
   InspectionBody,
   PhotoParams,
@@ -202,9 +206,12 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
       async (req: Req<IdParams, PhotoQuery, Buffer>, reply) => {
         const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const declared = req.headers['content-type'] === 'application/octet-stream' ? undefined : req.headers['content-type'];
+        const key = req.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+        const up = await inspections.addPhoto(db, viewerOf(req), config.uploadDir, req.params.id, bytes, declared, req.query, key);
         return reply
-          .status(201)
-          .send(await inspections.addPhoto(db, viewerOf(req), config.uploadDir, req.params.id, bytes, declared, req.query));
+          .status(up.replayed ? 200 : 201)
+          .header('Location', `/api/inspections/${req.params.id}/photos/${up.photoId}`)
+          .send(up.inspection);
       },
     );
   });

@@ -743,6 +743,131 @@ describe('proposed code, inspections and photos', () => {
     expect((await db.query('SELECT 1 FROM inspection_photos WHERE inspection_id = $1', [ins.json().id])).rowCount).toBe(0);
     await expect(fs.readdir(path.join(uploadDir, 'inspections', String(ins.json().id)))).rejects.toThrow();
   });
+
+  describe('a photo sent again under its Idempotency-Key', () => {
+    const jpeg = Buffer.from(jpegWithGeotag(105.66, 10.46, '2026:02:04 07:00:00'));
+    const otherJpeg = Buffer.from(jpegWithGeotag(105.67, 10.47, '2026:02:04 07:05:00'));
+
+    async function newInspection(): Promise<number> {
+      const id = await areaIn('under_inspection', 'domestic-3156');
+      const ins = await app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/inspections`,
+        headers: officer,
+        payload: { inspectedOn: '2026-02-04', checklist: [] },
+      });
+      expect(ins.statusCode, ins.body).toBe(201);
+      return ins.json().id;
+    }
+    const send = (inspectionId: number, key: string | undefined, bytes = jpeg, query = '') =>
+      app.inject({
+        method: 'POST',
+        url: `/api/inspections/${inspectionId}/photos${query}`,
+        headers: { ...officer, 'content-type': 'image/jpeg', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+        payload: bytes,
+      });
+    /** The inspection's photo rows and the files in its upload folder (none when the folder was never made). */
+    async function stored(inspectionId: number): Promise<{ rows: { id: number; bytes: number }[]; files: string[] }> {
+      const { rows } = await db.query<{ id: number; bytes: number }>(
+        'SELECT id, bytes FROM inspection_photos WHERE inspection_id = $1 ORDER BY id',
+        [inspectionId],
+      );
+      const files = await fs.readdir(path.join(uploadDir, 'inspections', String(inspectionId))).catch(() => []);
+      return { rows, files };
+    }
+
+    it('stores a photo sent twice under one key once, and answers the repeat with the same photo', async () => {
+      const inspectionId = await newInspection();
+      const key = crypto.randomUUID();
+      const first = await send(inspectionId, key);
+      expect(first.statusCode, first.body).toBe(201);
+      const photoId = first.json().photos[0].id;
+      expect(first.headers.location).toBe(`/api/inspections/${inspectionId}/photos/${photoId}`);
+      // The retry (a lost answer) comes with other query values too: the photo as first stored stands.
+      const again = await send(inspectionId, key, jpeg, '?lon=106&lat=11');
+      expect(again.statusCode, again.body).toBe(200);
+      expect(again.headers.location).toBe(first.headers.location);
+      expect(again.json()).toEqual(first.json());
+      // The header's structured-field form (a quoted string) names the same key.
+      const quoted = await send(inspectionId, `"${key}"`);
+      expect(quoted.statusCode).toBe(200);
+      expect(quoted.json()).toEqual(first.json());
+      const { rows, files } = await stored(inspectionId);
+      expect(rows).toEqual([{ id: photoId, bytes: jpeg.length }]);
+      expect(files).toHaveLength(1);
+      expect(await fs.readFile(path.join(uploadDir, 'inspections', String(inspectionId), files[0]!))).toEqual(jpeg);
+      // The key is the inspection's: another inspection stores its own photo under it.
+      const elsewhere = await newInspection();
+      expect((await send(elsewhere, key)).statusCode).toBe(201);
+      expect((await stored(elsewhere)).rows).toHaveLength(1);
+    });
+
+    it('lets one of two attempts sent at the same moment store the photo; the other answers it and leaves no file', async () => {
+      const inspectionId = await newInspection();
+      const keys = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+      const answers = await Promise.all(keys.flatMap((key) => [send(inspectionId, key), send(inspectionId, key)]));
+      for (let i = 0; i < keys.length; i++) {
+        const [a, b] = [answers[2 * i]!, answers[2 * i + 1]!];
+        expect([a.statusCode, b.statusCode].sort(), `${a.body} ${b.body}`).toEqual([200, 201]);
+        expect(a.headers.location).toBe(b.headers.location);
+      }
+      const { rows, files } = await stored(inspectionId);
+      expect(rows).toHaveLength(3);
+      expect(files).toHaveLength(3);
+      expect(new Set(answers.map((a) => a.headers.location)).size).toBe(3);
+    });
+
+    it('refuses other bytes under a key already used with 409 idempotency-key-reused, and writes nothing', async () => {
+      const inspectionId = await newInspection();
+      const key = crypto.randomUUID();
+      const first = await send(inspectionId, key);
+      expect(first.statusCode).toBe(201);
+      const reused = await send(inspectionId, key, otherJpeg);
+      expect(reused.statusCode).toBe(409);
+      expect(reused.headers['content-type']).toContain('application/problem+json');
+      expect(reused.json()).toMatchObject({
+        code: 'CONFLICT',
+        reason: 'idempotency-key-reused',
+        inspectionId,
+        photoId: first.json().photos[0].id,
+      });
+      // Two different photos under one key at the same moment: one is stored, the other refused.
+      const raceKey = crypto.randomUUID();
+      const race = await Promise.all([send(inspectionId, raceKey), send(inspectionId, raceKey, otherJpeg)]);
+      expect(race.map((r) => r.statusCode).sort()).toEqual([201, 409]);
+      const { rows, files } = await stored(inspectionId);
+      expect(rows).toHaveLength(2);
+      expect(files).toHaveLength(2);
+    });
+
+    it('answers a key of the wrong shape with 400 idempotency-key-shape and writes nothing; no key stores every upload', async () => {
+      const inspectionId = await newInspection();
+      const hostile = [
+        '',
+        'short-key',
+        'k'.repeat(65),
+        'has spaces in the key 123',
+        'ảnh-vườn-xoài-số-một-2026',
+        '../../../../etc/passwd%00',
+        '"unbalanced-quote-0123456789',
+        'abcdefghijklmnop, abcdefghijklmnop',
+        "x' OR '1'='1' -- 0123456789",
+      ];
+      for (const key of hostile) {
+        const res = await send(inspectionId, key);
+        expect(res.statusCode, `${JSON.stringify(key)}: ${res.body}`).toBe(400);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json().reason).toBe('idempotency-key-shape');
+      }
+      expect(await stored(inspectionId)).toEqual({ rows: [], files: [] });
+      // Older clients send no key: each upload is a photo, as before.
+      expect((await send(inspectionId, undefined)).statusCode).toBe(201);
+      expect((await send(inspectionId, undefined)).statusCode).toBe(201);
+      const { rows, files } = await stored(inspectionId);
+      expect(rows).toHaveLength(2);
+      expect(files).toHaveLength(2);
+    });
+  });
 });
 
 describe('roles and hostile input', () => {
