@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { openDb } from '../server/db/index.ts';
 import { migrate } from '../server/db/migrate.ts';
-import { DEFAULT_SEED, seed } from '../data/seed/index.ts';
+import { DEFAULT_SEED } from '../data/seed/index.ts';
+import { seedSample } from '../server/registry/sample-data.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,7 +35,7 @@ try {
   const started = Date.now();
   const tty = process.stderr.isTTY;
   let last = 0;
-  await seed(db, {
+  await seedSample(db, {
     parcels,
     seed: seedValue,
     reset: values.reset,

@@ -3,7 +3,7 @@ import { buildApp } from './app.ts';
 import { openTileService } from './tile-service.ts';
 import { DatabaseSetupError, openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
-import { seedIfEmpty } from '../data/seed/index.ts';
+import { seedSampleIfEmpty } from './registry/sample-data.ts';
 
 /** Starts the server: config → database → migrations → sample data → listen. Any setup problem is one line and exit 1. */
 async function main(): Promise<void> {
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
   const applied = await migrate(db);
   if (applied.length) log(`Applied migrations: ${applied.join(', ')}`);
   if (config.seedOnEmpty) {
-    const seeded = await seedIfEmpty(db, { parcels: config.seedParcels, log });
+    const seeded = await seedSampleIfEmpty(db, { parcels: config.seedParcels, log });
     if (!seeded) log('Sample data already present; not seeding.');
   }
   const ready = { value: true };

@@ -87,6 +87,40 @@ export async function addDiaryEntry(
 }
 
 /**
+ * Gives diary entries written in bulk without the registry the verdict the write path would have
+ * given them (flagged, the sentences, the problems), by the same checkDiaryEntry. For the sample
+ * data: data/ may not use the server's rules, so the seed writes its entries bare and this runs
+ * after it. Only rows without problems are touched; returns how many were settled.
+ */
+export async function settleDiaryVerdicts(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{
+    id: number;
+    applied_on: string;
+    active_ingredient: string;
+    phi_days: number | null;
+    expected_harvest: string | null;
+    markets: string[];
+  }>(SQL.DIARY_UNSETTLED);
+  if (!rows.length) return 0;
+  const rules = (await db.query<SubstanceRule>(SQL.ALL_SUBSTANCE_RULES)).rows;
+  const verdicts = rows.map((r) =>
+    checkDiaryEntry(
+      { activeIngredient: r.active_ingredient, appliedOn: r.applied_on, phiDays: r.phi_days },
+      r.markets,
+      rules,
+      r.expected_harvest,
+    ),
+  );
+  await db.query(SQL.SETTLE_DIARY, [
+    rows.map((r) => r.id),
+    verdicts.map((v) => v.flagged),
+    verdicts.map((v) => (v.flagged ? v.flags.map((f) => f.message).join(' ') : null)),
+    verdicts.map((v) => JSON.stringify(v.flags)),
+  ]);
+  return rows.length;
+}
+
+/**
  * A plot's diary, each entry with the problems recorded when it was written. A row from before
  * they were stored that was not flagged had none; a flagged one whose reasons exist only as text
  * (flag_reason) answers null.

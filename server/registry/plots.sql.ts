@@ -59,3 +59,18 @@ export const INSERT_RESIDUE = `
 export const RESIDUES_OF_PLOT = `
   SELECT id, plot_id, sampled_on, lab, active_ingredient, result_mg_kg, passed
   FROM residue_tests WHERE plot_id = $1 ORDER BY sampled_on DESC, id DESC`;
+
+/** Diary entries without recorded problems (written in bulk, not through the registry), with what the verdict needs. */
+export const DIARY_UNSETTLED = `
+  SELECT d.id, d.applied_on, d.active_ingredient, d.phi_days, p.expected_harvest, coalesce(g.markets, '{}') AS markets
+  FROM diary_entries d JOIN plots p ON p.id = d.plot_id LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  WHERE d.problems IS NULL ORDER BY d.id`;
+
+/** Every allowed-substance row. */
+export const ALL_SUBSTANCE_RULES = `SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances`;
+
+/** Writes verdicts; $1 ids, $2 flagged, $3 flag_reason, $4 problems (JSON text), element by element. */
+export const SETTLE_DIARY = `
+  UPDATE diary_entries d SET flagged = u.flagged, flag_reason = u.reason, problems = u.problems::jsonb
+  FROM unnest($1::bigint[], $2::boolean[], $3::text[], $4::text[]) AS u(id, flagged, reason, problems)
+  WHERE d.id = u.id`;

@@ -7,7 +7,7 @@ import type { Db } from '../../server/db/index.ts';
 import { openPgDb } from '../../server/db/pg.adapter.ts';
 import { openPgliteDb } from '../../server/db/pglite.adapter.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { seed } from '../../data/seed/index.ts';
+import { seedSample } from '../../server/registry/sample-data.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TMP = path.join(ROOT, '.tmp');
@@ -24,6 +24,10 @@ async function templateKey(): Promise<string> {
     for (const file of (await fs.readdir(path.join(ROOT, dir))).sort()) {
       hash.update(file).update(await fs.readFile(path.join(ROOT, dir, file)));
     }
+  }
+  // What the server adds to the seed's rows (server/registry/sample-data.ts) shapes the template too.
+  for (const file of ['server/registry/sample-data.ts', 'server/registry/plots.service.ts', 'server/domain/substances.ts']) {
+    hash.update(file).update(await fs.readFile(path.join(ROOT, file)));
   }
   hash.update(String(TEST_SEED_PARCELS));
   return hash.digest('hex').slice(0, 12);
@@ -56,7 +60,7 @@ export async function buildTemplate(kind: 'postgres' | 'embedded'): Promise<void
       const db = await openPgDb(withDatabase(url, building), { maxPool: 4 });
       try {
         await migrate(db);
-        await seed(db, { parcels: TEST_SEED_PARCELS });
+        await seedSample(db, { parcels: TEST_SEED_PARCELS });
       } finally {
         await db.close();
       }
@@ -76,7 +80,7 @@ export async function buildTemplate(kind: 'postgres' | 'embedded'): Promise<void
   const db = await openPgliteDb({ dataDir: path.join(building, 'db') });
   try {
     await migrate(db);
-    await seed(db, { parcels: TEST_SEED_PARCELS });
+    await seedSample(db, { parcels: TEST_SEED_PARCELS });
   } finally {
     await db.close();
   }

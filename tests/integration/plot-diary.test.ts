@@ -47,6 +47,48 @@ afterAll(async () => {
   await db?.close();
 });
 
+describe('the sample data’s diary', () => {
+  it('carries the verdict the write path gives: every entry has its problems, by the same checkDiaryEntry', async () => {
+    const sample = await openTestDb();
+    try {
+      const { rows } = await sample.query<{
+        applied_on: string;
+        active_ingredient: string;
+        phi_days: number | null;
+        expected_harvest: string | null;
+        markets: string[];
+        flagged: boolean;
+        flag_reason: string | null;
+        problems: DiaryProblem[] | null;
+      }>(
+        `SELECT d.applied_on, d.active_ingredient, d.phi_days, p.expected_harvest, coalesce(g.markets, '{}') AS markets,
+                d.flagged, d.flag_reason, d.problems
+         FROM diary_entries d JOIN plots p ON p.id = d.plot_id LEFT JOIN growing_areas g ON g.id = p.growing_area_id`,
+      );
+      const rules = (await sample.query<SubstanceRule>('SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances'))
+        .rows;
+      expect(rows.length).toBeGreaterThan(20);
+      for (const r of rows) {
+        const verdict = checkDiaryEntry(
+          { activeIngredient: r.active_ingredient, appliedOn: r.applied_on, phiDays: r.phi_days },
+          r.markets,
+          rules,
+          r.expected_harvest,
+        );
+        expect(r.problems).toEqual(verdict.flags);
+        expect(r.flagged).toBe(verdict.flagged);
+        expect(r.flag_reason).toBe(verdict.flagged ? verdict.flags.map((f) => f.message).join(' ') : null);
+      }
+      // The seed's banned and market-refused sprays are among them, as facts.
+      const reasons = new Set(rows.flatMap((r) => (r.problems ?? []).map((p) => `${p.reason}:${p.market ?? ''}`)));
+      expect(reasons).toContain('not-allowed:VN');
+      expect([...reasons].some((r) => r.startsWith('not-allowed:') && r !== 'not-allowed:VN')).toBe(true);
+    } finally {
+      await sample.close();
+    }
+  });
+});
+
 type Entry = { id: number; flagged: boolean; flag_reason: string | null; problems: DiaryProblem[] | null };
 
 const diaryUrl = () => `/api/plots/${fx.plots.mangoA}/diary`;
