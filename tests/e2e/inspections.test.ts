@@ -1,7 +1,7 @@
 // An officer in the orchard records a field inspection from the growing area's card: checklist,
 // notes and two photos from the phone (one carrying its own EXIF GPS, one geotagged with the phone's
-// position), the first photo's upload failing once and retried without a second inspection; the
-// thumbnails are real decoded images. A non-image file and a status that takes no inspection are
+// position), the first photo's answer lost once after the server stored it, retried without a second
+// inspection and stored once (its Idempotency-Key); the thumbnails are real decoded images. A non-image file and a status that takes no inspection are
 // refused in Vietnamese and write nothing; a guest sees no form. Recording the pass after a passing
 // inspection of the same round rests on that record instead of writing a second one.
 import fs from 'node:fs';
@@ -73,13 +73,23 @@ function withExif(jpeg: Buffer, lon: number, lat: number, takenAt: string): Buff
   return Buffer.concat([jpeg.subarray(0, 2), app1, jpeg.subarray(2)]);
 }
 
+/** Every file under the upload folder's inspections/, relative to the folder (as inspection_photos.file_path). */
+function uploadedFiles(uploadDir: string): string[] {
+  const root = path.join(uploadDir, 'inspections');
+  if (!fs.existsSync(root)) return [];
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(uploadDir, path.join(entry.parentPath, entry.name)));
+}
+
 async function allowPosition(context: BrowserContext, lon: number, lat: number): Promise<void> {
   await context.grantPermissions(['geolocation'], { origin: e2e.server.url });
   await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
 }
 
 describe('field inspections on the growing-area card', () => {
-  it('an officer records an inspection with checklist, notes and two geotagged photos; a failed upload is retried alone', async () => {
+  it('an officer records an inspection with checklist, notes and two geotagged photos; a lost answer is retried alone and stored once', async () => {
     const area = await areaUnderInspection();
     const before = await counts(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
@@ -111,11 +121,17 @@ describe('field inspections on the growing-area card', () => {
     expect(picked[1]).toContain('vị trí của máy');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-form-desktop.png'), fullPage: false });
 
-    // The weak connection drops the first photo once: it fails alone and is sent again on Retry.
+    // The upload folder is the server's own and keeps earlier runs' files: this run's are those not there yet.
+    const uploadDir = loadConfig({}, path.resolve(import.meta.dirname, '../..')).uploadDir;
+    const earlierFiles = new Set(uploadedFiles(uploadDir));
+    // The weak connection loses the first photo's answer once, after the server stored it: the photo
+    // fails alone, and Retry sends it again under the same key.
     let dropped = 0;
-    await page.route('**/api/inspections/*/photos**', (route) =>
-      route.request().method() === 'POST' && dropped++ === 0 ? route.abort('internetdisconnected') : route.continue(),
-    );
+    await page.route('**/api/inspections/*/photos**', async (route) => {
+      if (route.request().method() !== 'POST' || dropped++ > 0) return route.continue();
+      expect((await route.fetch()).status()).toBe(201);
+      return route.abort('internetdisconnected');
+    });
     await page.click('#inspection-save');
     const failed = page.locator('.inspection-upload-list li[data-state=failed]');
     await failed.waitFor({ timeout: 30_000 });
@@ -124,12 +140,14 @@ describe('field inspections on the growing-area card', () => {
     await page.locator('.inspection-uploads').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-upload-retry-desktop.png') });
     let now = await counts(area.id);
-    expect(now).toEqual({ inspections: before.inspections + 1, photos: before.photos + 1 });
+    expect(now).toEqual({ inspections: before.inspections + 1, photos: before.photos + 2 });
     // The officer looks elsewhere and comes back to the area: the photo not sent is still there to retry.
     await clickArea(page, area);
     await failed.waitFor();
     expect(await page.locator('.inspection-upload-list li').count()).toBe(2);
+    const retried = page.waitForResponse((r) => r.url().includes('/photos') && r.request().method() === 'POST');
     await page.click('.inspection-retry');
+    expect((await retried).status()).toBe(200); // the photo stored the first time, not a new one
     await page.waitForSelector('.inspection-uploads', { state: 'detached', timeout: 30_000 });
     now = await counts(area.id);
     expect(now).toEqual({ inspections: before.inspections + 1, photos: before.photos + 2 });
@@ -167,8 +185,8 @@ describe('field inspections on the growing-area card', () => {
       )
     ).rows;
     expect(photos).toHaveLength(2);
-    // The retried photo (the green one with EXIF) was stored second.
-    const [orangeRow, greenRow] = photos as [(typeof photos)[0], (typeof photos)[0]];
+    // The green photo (with EXIF) was stored by its first attempt, before the orange one; its retry stored nothing.
+    const [greenRow, orangeRow] = photos as [(typeof photos)[0], (typeof photos)[0]];
     expect({ bytes: Number(greenRow.bytes), mime: greenRow.mime }).toEqual({ bytes: green.length, mime: 'image/jpeg' });
     expect({ bytes: Number(orangeRow.bytes), mime: orangeRow.mime }).toEqual({ bytes: orange.length, mime: 'image/jpeg' });
     expect(Number(greenRow.lon)).toBeCloseTo(exifAt.lon, 5);
@@ -177,8 +195,10 @@ describe('field inspections on the growing-area card', () => {
     expect(Number(orangeRow.lon)).toBeCloseTo(phone.lon, 6);
     expect(Number(orangeRow.lat)).toBeCloseTo(phone.lat, 6);
     expect(Math.abs(Date.now() - new Date(orangeRow.taken_at).getTime())).toBeLessThan(5 * 60_000);
-    const uploadDir = loadConfig({}, path.resolve(import.meta.dirname, '../..')).uploadDir;
     expect(fs.readFileSync(path.join(uploadDir, greenRow.file_path)).equals(green)).toBe(true);
+    // One file per photo: the lost answer's retry left no second copy of the green one.
+    const newFiles = uploadedFiles(uploadDir).filter((file) => !earlierFiles.has(file));
+    expect(newFiles.sort()).toEqual([greenRow.file_path, orangeRow.file_path].sort());
 
     // The list shows it first, in words, with two thumbnails that are decoded images.
     const item = page.locator(`#inspection-list > li[data-id="${inspection.id}"]`);
@@ -202,12 +222,12 @@ describe('field inspections on the growing-area card', () => {
       .locator('.inspection-thumb img')
       .evaluateAll((imgs) => imgs.map((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]));
     expect(sizes).toEqual([
-      [480, 640],
       [640, 480],
+      [480, 640],
     ]);
     await item.locator('.inspection-thumb').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-desktop.png') });
-    await item.locator('.inspection-thumb').nth(1).click();
+    await item.locator('.inspection-thumb').first().click();
     await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('#inspection-photo-dialog img')?.naturalWidth ?? 0) > 0);
     expect(await page.locator('#inspection-photo-dialog').textContent()).toContain('Chụp lúc 01/03/2026 09:15');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-photo-desktop.png') });

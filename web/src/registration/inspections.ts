@@ -3,7 +3,10 @@
 // with the date (Vietnam's clock), conclusion, checklist, notes and photos from the phone's camera.
 // The inspection is written first; its photos then go one by one with their progress shown (a phone
 // on a weak connection), each one retried on its own without writing the inspection again. Photos
-// are read with the session cookie (same origin), so an <img> shows them as is.
+// are read with the session cookie (same origin), so an <img> shows them as is. Each picked photo
+// carries one random Idempotency-Key on every attempt: a retry after an answer lost on the way
+// back gets the photo the server stored then, not a second copy.
+import { IDEMPOTENCY_KEY_HEADER } from '../../../server/contracts/registry.ts';
 import {
   acceptsInspection,
   CHECKLIST_ITEMS,
@@ -49,9 +52,13 @@ export type InspectionRecord = {
   photos: InspectionPhoto[];
 };
 
-/** A photo picked for the next inspection, checked and with the phone's position asked for at that moment. */
+/**
+ * A photo picked for the next inspection, checked and with the phone's position asked for at that
+ * moment; `uploadKey` names it to the server on every attempt (kept with the queued upload).
+ */
 type Picked = {
   key: number;
+  uploadKey: string;
   file: File;
   type: PhotoType;
   geotag: Geotag | null;
@@ -490,6 +497,7 @@ export class InspectionsSection {
       }
       const picked: Picked = {
         key: ++pickedKeys,
+        uploadKey: newUploadKey(),
         file,
         type: verdict.type,
         geotag: verdict.type === 'image/jpeg' ? readJpegGeotag(head) : null,
@@ -570,7 +578,7 @@ export class InspectionsSection {
       try {
         const position = await upload.position;
         const url = `/api/inspections/${batch.inspectionId}/photos${photoQuery(upload.geotag, position, upload.file.lastModified)}`;
-        const record = await postPhoto(url, upload.file, upload.type, this.viewer?.csrf ?? null, (loaded) => {
+        const record = await postPhoto(url, upload, this.viewer?.csrf ?? null, (loaded) => {
           upload.loaded = loaded;
           this.drawUpload(upload);
         });
@@ -722,18 +730,28 @@ function currentPosition(): Promise<Position | undefined> {
   );
 }
 
-/** Posts the photo's bytes as they are; XMLHttpRequest because fetch reports no upload progress. */
+/**
+ * A random key for one picked photo. crypto.randomUUID exists only on secure pages (https, localhost):
+ * a phone reaching a test server over plain http on the office network gets as many random bits from
+ * getRandomValues.
+ */
+function newUploadKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Posts the photo's bytes as they are, under its key; XMLHttpRequest because fetch reports no upload progress. */
 function postPhoto(
   url: string,
-  file: File,
-  type: PhotoType,
+  photo: { file: File; type: PhotoType; uploadKey: string },
   csrf: string | null,
   progress: (loaded: number) => void,
 ): Promise<InspectionRecord> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
-    xhr.setRequestHeader('Content-Type', type);
+    xhr.setRequestHeader('Content-Type', photo.type);
+    xhr.setRequestHeader(IDEMPOTENCY_KEY_HEADER, photo.uploadKey);
     xhr.setRequestHeader('Accept', 'application/json');
     if (csrf) xhr.setRequestHeader(CSRF_HEADER, csrf);
     // A phone that loses its signal mid-upload may leave the request hanging without an error:
@@ -760,7 +778,7 @@ function postPhoto(
     });
     xhr.addEventListener('error', () => reject(new HttpError(0, 'offline', undefined, undefined)));
     xhr.addEventListener('abort', () => reject(new HttpError(0, 'aborted', undefined, undefined)));
-    xhr.send(file);
+    xhr.send(photo.file);
   });
 }
 
