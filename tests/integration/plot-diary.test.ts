@@ -9,7 +9,7 @@ import type { DiaryProblem, SubstanceList } from '../../server/contracts/diary.t
 import type { Db } from '../../server/db/index.ts';
 import { migrate, readMigrations } from '../../server/db/migrate.ts';
 import { checkDiaryEntry, type SubstanceRule } from '../../server/domain/substances.ts';
-import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { exportMangoArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openEmptyTestDb, openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -24,22 +24,7 @@ beforeAll(async () => {
   app = await registryTestApp(db, '/nonexistent-uploads');
   as = await signInAll(app, fx);
   // An export area selling to China and the United States, holding the plot the tests spray.
-  const res = await app.inject({
-    method: 'POST',
-    url: '/api/growing-areas',
-    headers: as(fx.users.officer),
-    payload: {
-      name: 'Vùng xoài xuất khẩu',
-      scheme: 'export-puc',
-      crop: 'mango',
-      communeCode: '29869',
-      markets: ['CN', 'US'],
-      registrantName: 'HTX Mỹ Xương',
-      plotIds: [fx.plots.mangoA],
-    },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  areaId = res.json().id;
+  areaId = await exportMangoArea(app, fx, as(fx.users.officer));
 });
 
 afterAll(async () => {

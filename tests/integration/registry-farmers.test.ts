@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { validateEudrGeoJson } from '../../server/domain/eudr.ts';
 import { CARD_LOOKUPS_PER_MINUTE } from '../../server/routes/registry.ts';
-import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { exportMangoArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -182,22 +182,7 @@ describe('hostile input on farmers, diary and residue tests', () => {
 describe('farm diary and residue tests', () => {
   let exportArea: number;
   beforeAll(async () => {
-    const res = await app.inject({
-      method: 'POST',
-      url: '/api/growing-areas',
-      headers: as(fx.users.officer),
-      payload: {
-        name: 'Vùng xoài xuất khẩu',
-        scheme: 'export-puc',
-        crop: 'mango',
-        communeCode: '29869',
-        markets: ['CN', 'US'],
-        registrantName: 'HTX Mỹ Xương',
-        plotIds: [fx.plots.mangoA],
-      },
-    });
-    expect(res.statusCode, res.body).toBe(201);
-    exportArea = res.json().id;
+    exportArea = await exportMangoArea(app, fx, as(fx.users.officer));
   });
 
   it('flags a substance that a market of the area forbids, and keeps an allowed one clean', async () => {
