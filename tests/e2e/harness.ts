@@ -93,6 +93,9 @@ export function useServerAndBrowser(): ServerAndBrowser {
 /** A page that records console errors and page errors, for the "no console errors" checks. */
 export type WatchedPage = { page: Page; context: BrowserContext; errors: string[] };
 
+/** Per page, the tile URLs the busy server refused (503) and the client has not yet fetched again. */
+const refusedTiles = new WeakMap<Page, Set<string>>();
+
 /** Opens a page with a viewport and starts collecting errors. */
 export async function openPage(
   browser: Browser,
@@ -108,6 +111,8 @@ export async function openPage(
   await context.addInitScript('window.__name = window.__name || function (f) { return f; };');
   const page = await context.newPage();
   const errors: string[] = [];
+  const refused = new Set<string>();
+  refusedTiles.set(page, refused);
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()} @ ${message.location().url}`);
   });
@@ -115,28 +120,42 @@ export async function openPage(
   page.on('response', (response) => {
     const url = response.url();
     if (response.status() >= 400) errors.push(`http ${response.status()}: ${url}`);
+    if (response.status() === 503 && url.includes('/tiles/')) refused.add(url);
     // A tile the busy server refused (503 with Retry-After) and the client fetched again
     // successfully is the designed recovery, not an error: drop its earlier traces.
-    else if (url.includes('/tiles/')) {
+    else if (response.status() < 400 && url.includes('/tiles/')) {
+      refused.delete(url);
       for (let i = errors.length - 1; i >= 0; i--) if (errors[i]!.includes('503') && errors[i]!.includes(url)) errors.splice(i, 1);
     }
   });
   return { page, context, errors };
 }
 
-/** Waits until the map has its style, every visible tile is loaded and drawn, and nothing is moving. */
+/**
+ * Waits until the map has its style, every visible tile is loaded and drawn, and nothing is moving;
+ * and, when the busy server refused tiles (503), until the client has fetched them again (it retries
+ * after 2, 4, 8 and 16 s), so a loaded machine's designed recovery is waited for, not reported.
+ */
 export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
   await page.waitForFunction(() => Boolean((window as unknown as Partial<BandoWindow>).__bando), null, { timeout });
-  // Two frames first: a camera jump or a layer switch takes effect on the next frame, not at once.
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  await page.waitForFunction(
-    () => {
-      const map = (window as unknown as BandoWindow).__bando.map;
-      return map.isStyleLoaded() && map.loaded() && map.areTilesLoaded() && !map.isMoving();
-    },
-    null,
-    { timeout, polling: 100 },
-  );
+  const idle = async () => {
+    // Two frames first: a camera jump or a layer switch takes effect on the next frame, not at once.
+    await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+    await page.waitForFunction(
+      () => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        return map.isStyleLoaded() && map.loaded() && map.areTilesLoaded() && !map.isMoving();
+      },
+      null,
+      { timeout, polling: 100 },
+    );
+  };
+  await idle();
+  const refused = refusedTiles.get(page);
+  if (!refused?.size) return;
+  const deadline = Date.now() + Math.min(timeout, 35_000);
+  while (refused.size && Date.now() < deadline) await page.waitForTimeout(250);
+  await idle();
 }
 
 /**
