@@ -5,6 +5,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { describeError } from './api/http.ts';
 import { currentUser, type SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
+import { importSlot } from './io/import-slot.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
@@ -279,6 +280,7 @@ async function boot(): Promise<void> {
             t('editPlots'),
           )
         : h('p', { class: 'hint' }, t('signInToEdit')),
+      importSlot(user, handle),
     );
   }
 

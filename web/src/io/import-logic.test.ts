@@ -1,0 +1,420 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MEMBERSHIP_REASON } from '../../../server/contracts/membership.ts';
+import { TARGETS } from '../../../server/io/targets.ts';
+import { STATUS_BY_CODE } from '../../../server/plugins/errors.ts';
+import { setLang, startLang } from '../i18n/i18n.ts';
+import { en } from '../i18n/en.ts';
+import { vi } from '../i18n/vi.ts';
+import {
+  CRS_CHOICES,
+  ENCODING_CHOICES,
+  IMPORT_COLLECTIONS,
+  PROBLEM_CODES,
+  PROBLEMS_PER_PAGE,
+  REFUSAL_KEYS,
+  checkFile,
+  checkOptions,
+  defaultOptions,
+  diagnosisText,
+  importQuery,
+  layerLines,
+  problemRows,
+  problemTally,
+  problemText,
+  progressPercent,
+  refusalText,
+  reportCounts,
+  writableCollections,
+  type ImportReport,
+  type ReportProblem,
+} from './import-logic.ts';
+
+// The i18n module sets <html lang> and remembers the choice; bare objects stand in here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+(globalThis as { localStorage?: unknown }).localStorage ??= { getItem: () => null, setItem: () => undefined };
+afterEach(() => startLang('vi'));
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function report(overrides: Partial<ImportReport> = {}): ImportReport {
+  return {
+    dryRun: true,
+    collection: 'plots',
+    file: 'thua.zip',
+    format: 'shapefile',
+    layers: [
+      {
+        name: 'thua',
+        crs: { code: 'EPSG:5897', name: 'VN-2000 / TM-3 zone 105-00', matchedBy: 'wkt' },
+        encoding: { encoding: 'tcvn3', source: 'detected', confidence: 0.9 },
+        fields: ['MaXa', 'CayTrong'],
+        mapping: { commune_code: 'MaXa', crop: 'CayTrong' },
+        unmappedRequired: [],
+        features: 12,
+      },
+    ],
+    counts: { read: 12, valid: 10, refused: 2, inserted: 7, updated: 3, unchanged: 0, warnings: 0 },
+    problemCounts: { OUTSIDE_AREA: 1, BAD_VALUE: 1 },
+    problems: [],
+    problemsOmitted: 0,
+    warnings: [],
+    committed: false,
+    ...overrides,
+  };
+}
+
+/** A problem as the importer writes it (server/io/import.ts), for one code. */
+const problem = (code: string, message: string, extra: Partial<ReportProblem> = {}): ReportProblem => ({
+  layer: 'thua',
+  index: 4,
+  code,
+  message,
+  severity: 'error',
+  ...extra,
+});
+
+/** One message per code, in the importer's own words, with the facts the wording must carry. */
+const SAMPLES: Record<(typeof PROBLEM_CODES)[number], { p: ReportProblem; facts: string[] }> = {
+  BAD_FEATURE: { p: problem('BAD_FEATURE', 'shape 4 is damaged'), facts: [] },
+  BAD_VALUE: { p: problem('BAD_VALUE', 'sheet (SoTo): "12a" is not a whole number'), facts: ['Số tờ', 'SoTo', '12a'] },
+  MISSING_FIELD: { p: problem('MISSING_FIELD', 'crop is required (field CayTrong is empty)'), facts: ['Cây trồng', 'CayTrong'] },
+  UNKNOWN_PLAN: { p: problem('UNKNOWN_PLAN', 'no plan: pass plan=ID or map maHoSoQH'), facts: [] },
+  UNKNOWN_MAP: { p: problem('UNKNOWN_MAP', 'land-use map 42 does not exist'), facts: ['42'] },
+  NO_GEOMETRY: { p: problem('NO_GEOMETRY', 'the feature has no geometry'), facts: [] },
+  OUT_OF_RANGE: {
+    p: problem(
+      'OUT_OF_RANGE',
+      'coordinate (1154000, 585000) in EPSG:5897 is not a place on Earth; check the coordinate system and the axis order',
+    ),
+    facts: ['1154000, 585000'],
+  },
+  BAD_RING: { p: problem('BAD_RING', 'the geometry is a ring with 3 points (a closed ring needs at least 4)'), facts: [] },
+  WRONG_GEOMETRY_TYPE: {
+    p: problem('WRONG_GEOMETRY_TYPE', 'the geometry is a LineString where a polygon is expected'),
+    facts: ['LineString'],
+  },
+  DUPLICATE_KEY: {
+    p: problem('DUPLICATE_KEY', 'same source_key as feature thua #2 (T-7); only the first is imported'),
+    facts: ['thua #2'],
+  },
+  INVALID_GEOMETRY: {
+    p: problem(
+      'INVALID_GEOMETRY',
+      'invalid geometry: Self-intersection[105.61 10.45] at 105.6100000, 10.4500000; fix it in the source or import with repair=true',
+      { location: { lon: 105.61, lat: 10.45 } },
+    ),
+    facts: ['cắt nhau', '10.450000, 105.610000'],
+  },
+  UNREPAIRABLE: {
+    p: problem('UNREPAIRABLE', 'invalid geometry (Too few points[1 2]); repair leaves no single valid polygon'),
+    facts: ['quá ít điểm'],
+  },
+  REPAIRED: {
+    p: problem('REPAIRED', 'geometry repaired with ST_MakeValid (Ring Self-intersection[1 2])', { severity: 'warning' }),
+    facts: ['ranh tự cắt'],
+  },
+  LEGACY_LAND_USE: { p: problem('LEGACY_LAND_USE', 'legacy code LUK mapped to LUC (lúa)', { severity: 'warning' }), facts: ['LUK', 'LUC'] },
+  OUTSIDE_AREA: {
+    p: problem(
+      'OUTSIDE_AREA',
+      'lands 0.226 km outside commune 29890: likely a missing datum shift ("VN-2000 nội bộ", about 226 m off): … Re-import with datumShift=false.',
+    ),
+    facts: ['29890', '0,226'],
+  },
+  NOT_YOUR_COMMUNE: { p: problem('NOT_YOUR_COMMUNE', 'commune 30001 is not one you work in (29869)'), facts: ['30001'] },
+  STORED_ROW_OUTSIDE_SCOPE: {
+    p: problem(
+      'STORED_ROW_OUTSIDE_SCOPE',
+      'its source_key is that of plots 812 of commune 30001 (Xã Mỹ Hiệp), which is not one you work in (29869): an import changes only rows of your communes; not imported',
+    ),
+    facts: ['812', '30001'],
+  },
+  PLOT_IN_LOCKED_AREA: {
+    p: problem(
+      'PLOT_IN_LOCKED_AREA',
+      'would change plot 55, which belongs to growing area 9 (under_inspection): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported',
+    ),
+    facts: ['55', '9', 'Đang kiểm tra'],
+  },
+  PLOT_CROP_MISMATCH: {
+    p: problem(
+      MEMBERSHIP_REASON.CROP_MISMATCH,
+      'would change the crop of plot 55 to mango, but it belongs to draft growing area 9, which grows durian (one area, one crop: take the plot out of the area first); not imported',
+    ),
+    facts: ['55', 'mango', '9', 'durian'],
+  },
+};
+
+describe('who may import where', () => {
+  it('each collection lists the roles the server lets write it', () => {
+    for (const c of IMPORT_COLLECTIONS) expect([...c.roles].sort(), c.id).toEqual([...TARGETS[c.id].roles].sort());
+    expect(IMPORT_COLLECTIONS.map((c) => c.id).sort()).toEqual(Object.keys(TARGETS).sort());
+  });
+
+  it('an officer gets plots, products, parcels and land use; a planner zoning only; farmers and guests nothing', () => {
+    expect(writableCollections('officer').map((c) => c.id)).toEqual(['plots', 'products', 'parcels', 'landuse']);
+    expect(writableCollections('planner').map((c) => c.id)).toEqual(['zones']);
+    expect(writableCollections('admin')).toHaveLength(5);
+    expect(writableCollections('farmer')).toEqual([]);
+    expect(writableCollections(undefined)).toEqual([]);
+  });
+});
+
+describe('options → query string', () => {
+  it('the defaults send the officer’s one commune and leave the CRS and encoding to the file', () => {
+    const o = defaultOptions('officer', ['29869']);
+    expect(importQuery(o, { dryRun: true, async: false })).toBe('collection=plots&dryRun=true&commune=29869');
+    expect(defaultOptions('officer', ['29869', '29870']).commune).toBe('');
+    expect(defaultOptions('planner', []).collection).toBe('zones');
+  });
+
+  it('every option chosen reaches the query the server reads', () => {
+    const o = {
+      ...defaultOptions('admin', []),
+      collection: 'parcels' as const,
+      crs: 'EPSG:9210',
+      encoding: 'vni',
+      commune: '29890',
+      communeDate: '2004-01-01',
+      axis: 'en' as const,
+      datumShift: 'off' as const,
+      mapping: ' {"sheet": "SoTo"} ',
+      repair: true,
+      strict: true,
+    };
+    const q = new URLSearchParams(importQuery(o, { dryRun: false, async: true }));
+    expect(Object.fromEntries(q)).toEqual({
+      collection: 'parcels',
+      dryRun: 'false',
+      async: 'true',
+      crs: 'EPSG:9210',
+      encoding: 'vni',
+      commune: '29890',
+      communeDate: '2004-01-01',
+      axis: 'en',
+      datumShift: 'false',
+      mapping: '{"sheet":"SoTo"}',
+      repair: 'true',
+      strict: 'true',
+    });
+  });
+
+  it('a default the collection does not take is not sent (a commune for land use, a map for plots)', () => {
+    const o = { ...defaultOptions('admin', []), commune: '29869', map: '3', plan: '2', communeDate: '2004-01-01' };
+    expect(importQuery({ ...o, collection: 'landuse' }, { dryRun: true, async: false })).toBe('collection=landuse&dryRun=true&map=3');
+    expect(importQuery({ ...o, collection: 'zones' }, { dryRun: true, async: false })).toBe('collection=zones&dryRun=true&plan=2');
+    expect(importQuery({ ...o, collection: 'plots' }, { dryRun: true, async: false })).toBe('collection=plots&dryRun=true&commune=29869');
+  });
+
+  it('options the server’s schema would refuse are caught by field', () => {
+    const o = defaultOptions('admin', []);
+    expect(checkOptions(o)).toEqual({ valid: true });
+    expect(checkOptions({ ...o, commune: '2986' })).toEqual({ valid: false, reason: 'commune' });
+    expect(checkOptions({ ...o, communeDate: '01/01/2004' })).toEqual({ valid: false, reason: 'communeDate' });
+    expect(checkOptions({ ...o, map: 'x' })).toEqual({ valid: false, reason: 'map' });
+    expect(checkOptions({ ...o, plan: '1.5' })).toEqual({ valid: false, reason: 'plan' });
+    for (const mapping of ['{sheet:SoTo}', '["SoTo"]', '{"sheet":3}'])
+      expect(checkOptions({ ...o, mapping }), mapping).toEqual({ valid: false, reason: 'mapping' });
+  });
+
+  it('every offered CRS and encoding has a label in both languages and is one the server accepts', () => {
+    const schema = fs.readFileSync(path.join(ROOT, 'server/routes/import.ts'), 'utf8');
+    for (const e of ENCODING_CHOICES.filter(Boolean)) expect(schema).toContain(`'${e}'`);
+    for (const c of CRS_CHOICES) {
+      const key = (c ? `importCrs_${c}` : 'importCrs_auto') as keyof typeof vi;
+      expect(vi[key], c).toBeTruthy();
+      expect(en[key], c).toBeTruthy();
+    }
+  });
+});
+
+describe('files', () => {
+  it('a shapefile part alone, an unknown kind and an empty file are refused before upload', () => {
+    expect(checkFile({ name: 'thua.zip', size: 10 })).toEqual({ valid: true });
+    expect(checkFile({ name: 'Thua.GeoJSON', size: 10 })).toEqual({ valid: true });
+    expect(checkFile({ name: 'thua.shp', size: 10 })).toEqual({ valid: false, reason: 'shapefile-part' });
+    expect(checkFile({ name: 'thua.dbf', size: 10 })).toEqual({ valid: false, reason: 'shapefile-part' });
+    expect(checkFile({ name: 'thua.dwg', size: 10 })).toEqual({ valid: false, reason: 'unknown-kind' });
+    expect(checkFile({ name: 'thua.kml', size: 0 })).toEqual({ valid: false, reason: 'empty' });
+  });
+});
+
+describe('progress', () => {
+  it('the bar only grows: upload, reading by rows, validating, writing, done at 100', () => {
+    const stages = [
+      progressPercent({ upload: 0 }),
+      progressPercent({ upload: 0.5 }),
+      progressPercent({ upload: 1 }),
+      progressPercent({ phase: 'reading', read: 0, total: 1000 }),
+      progressPercent({ phase: 'reading', read: 500, total: 1000 }),
+      progressPercent({ phase: 'reading', read: 1000, total: 1000 }),
+      progressPercent({ phase: 'validating', read: 1000, total: 1000 }),
+      progressPercent({ phase: 'writing', read: 1000, total: 1000 }),
+      progressPercent({ phase: 'done', read: 1000, total: 1000 }),
+    ];
+    expect(stages).toEqual([0, 15, 30, 30, 55, 80, 85, 95, 100]);
+  });
+});
+
+describe('report → rows of text', () => {
+  it('a dry run says what would happen, with the detected CRS and encoding', () => {
+    expect(reportCounts(report())).toEqual(['Tệp có 12 đối tượng.', 'Sẽ thêm mới: 7', 'Sẽ cập nhật: 3', 'Sẽ bị từ chối: 2']);
+    expect(layerLines(report())).toEqual([
+      'Hệ toạ độ: VN-2000 / TM-3 zone 105-00 (EPSG:5897) · nhận từ tệp .prj',
+      'Bảng mã: TCVN3 (ABC) · tự đoán',
+    ]);
+  });
+
+  it('an import says what happened, counts unchanged rows and warnings, and names missing columns', () => {
+    const done = report({
+      dryRun: false,
+      counts: { read: 1200, valid: 1200, refused: 0, inserted: 1000, updated: 0, unchanged: 200, warnings: 3 },
+    });
+    expect(reportCounts(done)).toEqual([
+      'Đã đọc 1.200 đối tượng.',
+      'Đã thêm mới: 1.000',
+      'Đã cập nhật: 0',
+      'Giữ nguyên (giống hệt dữ liệu đã có): 200',
+      'Bị từ chối: 0',
+      'Cảnh báo: 3',
+    ]);
+    const layer = { ...report().layers[0]!, unmappedRequired: ['commune_code', 'crop'] };
+    expect(layerLines(report({ layers: [layer] }))[2]).toBe(
+      'Tệp thiếu cột bắt buộc: Mã xã, Cây trồng. Điền ở trên hoặc ghép cột trong Tuỳ chọn nâng cao.',
+    );
+  });
+
+  it('problems are paged, errors first, and the ones only counted are added to the total', () => {
+    const many = Array.from({ length: 45 }, (_, i) =>
+      problem(
+        i === 44 ? 'BAD_VALUE' : 'LEGACY_LAND_USE',
+        i === 44 ? 'crop (CayTrong): crop "xoai" is not in the crop list' : 'legacy code LUK mapped to LUC',
+        {
+          index: i + 1,
+          severity: i === 44 ? 'error' : 'warning',
+        },
+      ),
+    );
+    const r = report({ problems: many, problemsOmitted: 100, problemCounts: { LEGACY_LAND_USE: 44, BAD_VALUE: 101 } });
+    const first = problemRows(r, 0);
+    expect(first.rows).toHaveLength(PROBLEMS_PER_PAGE);
+    expect(first.rows[0]).toEqual({
+      where: 'Đối tượng 45',
+      text: 'Cây trồng (CayTrong): cây trồng “xoai” không có trong danh mục.',
+      severity: 'error',
+    });
+    expect(first).toMatchObject({ listed: 45, total: 145, pages: 3 });
+    expect(problemRows(r, 2).rows).toHaveLength(5);
+    expect(problemRows(r, 99).rows).toHaveLength(5);
+    expect(problemTally(r)).toEqual(['Giá trị không hợp lệ: 101', 'Mã loại đất cũ đã đổi: 44']);
+  });
+});
+
+describe('refusal wording of every problem code', () => {
+  it('the list holds every code the importer gives a feature', () => {
+    const source = ['server/io/import.ts'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
+    const found = new Set<string>();
+    for (const m of source.matchAll(/(?:code: |err\(\s*|code = |countStaged\(tx, report, )'([A-Z_]{4,})'/g)) found.add(m[1]!);
+    for (const m of source.matchAll(/'(BAD_RING|WRONG_GEOMETRY_TYPE)'/g)) found.add(m[1]!);
+    found.add(MEMBERSHIP_REASON.CROP_MISMATCH);
+    expect([...found].sort()).toEqual([...PROBLEM_CODES].sort());
+  });
+
+  for (const code of PROBLEM_CODES) {
+    it(`${code} is told in Vietnamese with its facts, and in English`, () => {
+      const { p, facts } = SAMPLES[code];
+      const diagnosis = code === 'OUTSIDE_AREA' ? { cause: 'missing_datum_shift' as const, message: '', fix: '' } : undefined;
+      const text = problemText(p, diagnosis);
+      expect(text).not.toMatch(/\b(is|the|not|lands|outside|would|which|required)\b/);
+      expect(text).not.toMatch(/\{\w+\}/);
+      expect(text).not.toContain(code);
+      for (const fact of facts) expect(text, text).toContain(fact);
+      setLang('en');
+      const english = problemText(p, diagnosis);
+      expect(english).not.toBe(text);
+      expect(english).not.toMatch(/\{\w+\}/);
+    });
+  }
+
+  it('a feature outside its commune gets the likely cause and the fix the form can apply', () => {
+    const p = SAMPLES.OUTSIDE_AREA.p;
+    expect(problemText(p, { cause: 'missing_datum_shift', message: '', fix: '' })).toBe(
+      'Nằm ngoài xã/phường 29890 0,226 km. Có lẽ toạ độ VN-2000 “nội bộ”, chưa chuyển datum (lệch khoảng 226 m): bật “Toạ độ VN-2000 nội bộ” trong Tuỳ chọn nâng cao.',
+    );
+    expect(problemText({ ...p, message: 'lands 3.4 km outside the province (Đồng Tháp); check the coordinate system of the file' })).toBe(
+      'Nằm ngoài tỉnh Đồng Tháp 3,4 km. Kiểm tra hệ toạ độ của tệp.',
+    );
+    expect(diagnosisText({ cause: 'wrong_zone', message: '', fix: 'Re-import with crs=EPSG:9210.' }, { axis: '' })).toEqual({
+      text: 'Có lẽ sai múi chiếu: dữ liệu thuộc EPSG:9210. Chọn hệ toạ độ đó rồi kiểm tra lại.',
+      fix: { crs: 'EPSG:9210' },
+    });
+    expect(diagnosisText({ cause: 'missing_datum_shift', message: '', fix: '' }, { axis: '' }).fix).toEqual({ datumShift: 'off' });
+    expect(diagnosisText({ cause: 'extra_datum_shift', message: '', fix: '' }, { axis: '' }).fix).toEqual({ datumShift: '' });
+    expect(diagnosisText({ cause: 'swapped_axes', message: '', fix: '' }, { axis: '' }).fix).toEqual({ axis: 'en' });
+    expect(diagnosisText({ cause: 'swapped_axes', message: '', fix: '' }, { axis: 'en' }).fix).toEqual({ axis: 'ne' });
+  });
+
+  it('a code the client does not know yet is named, not dropped', () => {
+    expect(problemText(problem('NEW_RULE', 'something'))).toBe('Bị từ chối (mã NEW_RULE).');
+  });
+});
+
+describe('refusals of the whole file', () => {
+  it('every error code of the import routes is told with what to do, in both languages', () => {
+    const codes = [
+      'BAD_FILE',
+      'BAD_ARCHIVE',
+      'ZIP_LIMIT',
+      'UNKNOWN_CRS',
+      'UNSUPPORTED_FORMAT',
+      'UNSUPPORTED_MEDIA_TYPE',
+      'PAYLOAD_TOO_LARGE',
+      'VALIDATION_FAILED',
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'CSRF',
+      'BAD_REQUEST',
+      'IMPORT_INTERRUPTED',
+      'ABORTED',
+      'OVERLOADED',
+      'NOT_FOUND',
+      'UNKNOWN_COLLECTION',
+    ];
+    for (const code of codes) {
+      const { title, advice } = refusalText(STATUS_BY_CODE[code] ?? 400, code);
+      expect(title, code).not.toMatch(/^importError_/);
+      expect(advice, code).not.toMatch(/^importAdvice_/);
+    }
+    for (const key of REFUSAL_KEYS) {
+      for (const table of [vi, en] as Record<string, string>[]) {
+        expect(table[`importError_${key}`], key).toBeTruthy();
+        expect(table[`importAdvice_${key}`], key).toBeTruthy();
+      }
+    }
+  });
+
+  it('the status and the detail pick the wording: 413, 415, 422 unknown CRS, no answer, a zip without .shp, a truncated file', () => {
+    expect(refusalText(413, 'PAYLOAD_TOO_LARGE').title).toBe('Tệp quá lớn để nhập một lần.');
+    expect(refusalText(413, undefined).title).toBe('Tệp quá lớn để nhập một lần.');
+    expect(refusalText(415, 'UNSUPPORTED_FORMAT').title).toBe('Không đọc được loại tệp này.');
+    expect(refusalText(422, 'UNKNOWN_CRS')).toEqual({
+      title: 'Không nhận ra hệ toạ độ của tệp.',
+      advice: 'Chọn hệ toạ độ ở trên (thường là VN-2000 Đồng Tháp cũ 105°00′) rồi kiểm tra lại, hoặc hỏi đơn vị đo đạc tệp .prj đúng.',
+    });
+    expect(refusalText(0, undefined).title).toBe('Mất kết nối tới máy chủ.');
+    expect(refusalText(400, 'BAD_FILE', 'The zip has thua.dbf, thua.shx but no .shp: add the .shp.').title).toBe(
+      'Tệp .zip có .dbf/.shx nhưng thiếu tệp .shp.',
+    );
+    expect(refusalText(400, 'BAD_FILE', 'thua.shp is truncated: its header says 900 bytes, the file has 700.').title).toBe(
+      'Tệp bị cắt cụt hoặc hỏng giữa chừng.',
+    );
+    expect(refusalText(413, 'ZIP_LIMIT', 'big.dat inflates beyond its declared size: refused as a possible zip bomb.').title).toBe(
+      'Tệp zip bị từ chối vì giải nén lớn bất thường.',
+    );
+    expect(refusalText(500, 'IMPORT_INTERRUPTED').advice).toBe('Không có gì được ghi. Bấm “Nhập” lại.');
+    expect(refusalText(500, undefined).title).toBe('Máy chủ gặp lỗi khi nhập.');
+  });
+});

@@ -1,0 +1,595 @@
+// The import screen's rules without the DOM: which collections a role may fill, the options a form
+// holds and the query string the server reads from them (server/routes/import.ts), which files are
+// worth sending, and the server's report, problem codes and refusals in the viewer's language.
+import type { Role } from '../../../server/contracts/viewer.ts';
+import { STATUS_LABELS, isGrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+
+/** A collection the server imports into, who may write it, and what the form must ask for it. */
+export type ImportCollection = {
+  id: 'parcels' | 'plots' | 'products' | 'landuse' | 'zones';
+  roles: readonly Role[];
+  /** A default the file often lacks: the commune code, the land-use map, the zoning plan. */
+  asks: 'commune' | 'map' | 'plan';
+};
+
+/** The server's import targets (server/io/targets.ts: same roles; its unit test compares them). */
+export const IMPORT_COLLECTIONS: readonly ImportCollection[] = [
+  { id: 'plots', roles: ['admin', 'officer'], asks: 'commune' },
+  { id: 'products', roles: ['admin', 'officer'], asks: 'commune' },
+  { id: 'parcels', roles: ['admin', 'officer'], asks: 'commune' },
+  { id: 'landuse', roles: ['admin', 'officer'], asks: 'map' },
+  { id: 'zones', roles: ['admin', 'planner'], asks: 'plan' },
+];
+
+/** The collections this role may import into (none for guests and farmers). */
+export function writableCollections(role: Role | undefined): ImportCollection[] {
+  return role ? IMPORT_COLLECTIONS.filter((c) => c.roles.includes(role)) : [];
+}
+
+/** Coordinate systems offered by name; '' leaves the choice to the file's .prj. */
+export const CRS_CHOICES = ['', 'EPSG:5897', 'EPSG:9210', 'EPSG:3405', 'EPSG:4326'] as const;
+/** Text encodings offered; '' lets the server read the .cpg or detect it. */
+export const ENCODING_CHOICES = ['', 'tcvn3', 'vni', 'windows-1258', 'utf-8'] as const;
+
+/** What the form holds; every field is text as typed or chosen, '' for "not given". */
+export type ImportFormOptions = {
+  collection: ImportCollection['id'];
+  crs: string;
+  encoding: string;
+  commune: string;
+  communeDate: string;
+  map: string;
+  plan: string;
+  /** CSV only: '' as the file says, 'ne' X is the northing (Vietnamese habit), 'en' X is the easting. */
+  axis: '' | 'ne' | 'en';
+  /** '' the usual VN-2000 → WGS 84 shift; 'off' for "VN-2000 nội bộ" data made without it. */
+  datumShift: '' | 'off';
+  /** JSON object: column → field of the file. */
+  mapping: string;
+  repair: boolean;
+  strict: boolean;
+};
+
+/** A new form's options: the first collection this role may write, the officer's commune when there is one. */
+export function defaultOptions(role: Role | undefined, communes: readonly string[]): ImportFormOptions {
+  return {
+    collection: writableCollections(role)[0]?.id ?? 'plots',
+    crs: '',
+    encoding: '',
+    commune: communes.length === 1 ? communes[0]! : '',
+    communeDate: '',
+    map: '',
+    plan: '',
+    axis: '',
+    datumShift: '',
+    mapping: '',
+    repair: false,
+    strict: false,
+  };
+}
+
+/** Why options cannot be sent, by the field they concern. */
+export const OPTION_REASON = Object.freeze({
+  COMMUNE: 'commune',
+  COMMUNE_DATE: 'communeDate',
+  MAP: 'map',
+  PLAN: 'plan',
+  MAPPING: 'mapping',
+} as const);
+type OptionReason = (typeof OPTION_REASON)[keyof typeof OPTION_REASON];
+
+/** Checks the options the server's schema would refuse, so the form says it before uploading. */
+export function checkOptions(o: ImportFormOptions): { valid: true } | { valid: false; reason: OptionReason } {
+  if (o.commune && !/^\d{5}$/.test(o.commune)) return { valid: false, reason: OPTION_REASON.COMMUNE };
+  if (o.communeDate && !/^\d{4}-\d{2}-\d{2}$/.test(o.communeDate)) return { valid: false, reason: OPTION_REASON.COMMUNE_DATE };
+  if (o.map && !/^\d{1,9}$/.test(o.map)) return { valid: false, reason: OPTION_REASON.MAP };
+  if (o.plan && !/^\d{1,9}$/.test(o.plan)) return { valid: false, reason: OPTION_REASON.PLAN };
+  if (o.mapping.trim()) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(o.mapping);
+    } catch {
+      return { valid: false, reason: OPTION_REASON.MAPPING };
+    }
+    const isMap =
+      parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string');
+    if (!isMap || o.mapping.length > 4000) return { valid: false, reason: OPTION_REASON.MAPPING };
+  }
+  return { valid: true };
+}
+
+/** The query string of POST /api/import for these options (only what differs from the server's defaults). */
+export function importQuery(o: ImportFormOptions, run: { dryRun: boolean; async: boolean }): string {
+  const q = new URLSearchParams({ collection: o.collection, dryRun: String(run.dryRun) });
+  if (run.async) q.set('async', 'true');
+  if (o.crs) q.set('crs', o.crs);
+  if (o.encoding) q.set('encoding', o.encoding);
+  const asks = IMPORT_COLLECTIONS.find((c) => c.id === o.collection)?.asks;
+  if (asks === 'commune' && o.commune) q.set('commune', o.commune);
+  if (o.collection === 'parcels' && o.communeDate) q.set('communeDate', o.communeDate);
+  if (asks === 'map' && o.map) q.set('map', o.map);
+  if (asks === 'plan' && o.plan) q.set('plan', o.plan);
+  if (o.axis) q.set('axis', o.axis);
+  if (o.datumShift === 'off') q.set('datumShift', 'false');
+  if (o.mapping.trim()) q.set('mapping', JSON.stringify(JSON.parse(o.mapping)));
+  if (o.repair) q.set('repair', 'true');
+  if (o.strict) q.set('strict', 'true');
+  return q.toString();
+}
+
+/** Why a picked file is not sent. */
+export const FILE_REASON = Object.freeze({
+  EMPTY: 'empty',
+  /** A .shp, .dbf, .shx or .prj alone: the parts of a shapefile travel together in a zip. */
+  SHAPEFILE_PART: 'shapefile-part',
+  UNKNOWN_KIND: 'unknown-kind',
+} as const);
+type FileReason = (typeof FILE_REASON)[keyof typeof FILE_REASON];
+
+const ACCEPTED = /\.(zip|geojson|json|kml|gpx|csv|gpkg)$/i;
+
+/** The extensions the file picker offers. */
+export const ACCEPT_ATTRIBUTE = '.zip,.geojson,.json,.kml,.gpx,.csv,.gpkg';
+
+/** Checks a picked file by name and size before anything is uploaded. */
+export function checkFile(file: { name: string; size: number }): { valid: true } | { valid: false; reason: FileReason } {
+  if (/\.(shp|shx|dbf|prj|cpg|qpj|sbn|sbx)$/i.test(file.name)) return { valid: false, reason: FILE_REASON.SHAPEFILE_PART };
+  if (!ACCEPTED.test(file.name)) return { valid: false, reason: FILE_REASON.UNKNOWN_KIND };
+  if (file.size === 0) return { valid: false, reason: FILE_REASON.EMPTY };
+  return { valid: true };
+}
+
+/** A file's size in words: KB below a megabyte, MB with one decimal above. */
+export function sizeText(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} KB` : `${formatNumber(bytes / 1024 / 1024, 1)} MB`;
+}
+
+// ---- the server's answers, as far as the screen reads them (server/io/import.ts ImportReport) ----
+
+/** One problem of one feature, as the report lists it. */
+export type ReportProblem = {
+  layer: string;
+  index: number;
+  code: string;
+  message: string;
+  severity: 'error' | 'warning';
+  location?: { lon: number; lat: number; source?: [number, number] };
+};
+
+/** The report of an import, dry run or not. */
+export type ImportReport = {
+  dryRun: boolean;
+  collection: string;
+  file: string;
+  format: string;
+  layers: Array<{
+    name: string;
+    crs: { code: string; name: string; matchedBy: string };
+    encoding?: { encoding: string; source: string; confidence: number };
+    fields: string[];
+    mapping: Record<string, string>;
+    unmappedRequired: string[];
+    features: number;
+    skipped?: string;
+  }>;
+  counts: { read: number; valid: number; refused: number; inserted: number; updated: number; unchanged: number; warnings: number };
+  problemCounts: Record<string, number>;
+  problems: ReportProblem[];
+  problemsOmitted: number;
+  crsDiagnosis?: { cause: 'wrong_zone' | 'missing_datum_shift' | 'extra_datum_shift' | 'swapped_axes'; message: string; fix: string };
+  warnings: string[];
+  committed: boolean;
+};
+
+/** Where a background import is (GET /api/import/jobs/{id}). */
+export type ImportProgress = { phase: 'reading' | 'validating' | 'writing' | 'done'; read: number; total: number | null };
+
+/** A background import as the server answers for it. */
+export type ImportJob = {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  progress: ImportProgress;
+  report: ImportReport | null;
+  error: { code: string; message: string } | null;
+};
+
+/**
+ * The bar's fill (0–100) for where the import is: the upload takes the first 30 (a weak connection
+ * spends most of its time there), reading the next 50 by rows read, then validating and writing.
+ */
+export function progressPercent(stage: { upload: number } | ImportProgress): number {
+  if ('upload' in stage) return Math.round(Math.min(1, Math.max(0, stage.upload)) * 30);
+  switch (stage.phase) {
+    case 'reading':
+      return 30 + (stage.total ? Math.round(Math.min(1, stage.read / stage.total) * 50) : 10);
+    case 'validating':
+      return 85;
+    case 'writing':
+      return 95;
+    case 'done':
+      return 100;
+  }
+}
+
+/** The line under the bar: what is happening now. */
+export function progressText(stage: { upload: number; bytes: number } | ImportProgress): string {
+  if ('upload' in stage) return t('importStageUpload', { pct: Math.round(stage.upload * 100), size: sizeText(stage.bytes) });
+  if (stage.phase === 'reading')
+    return stage.total
+      ? t('importStageReadingOf', { n: formatNumber(stage.read), total: formatNumber(stage.total) })
+      : t('importStageReading', { n: formatNumber(stage.read) });
+  return t(`importStage_${stage.phase}` as MessageKey);
+}
+
+const COLUMN_KEYS: Readonly<Record<string, MessageKey>> = {
+  commune_code: 'importColumn_commune_code',
+  commune_ref_date: 'importColumn_commune_ref_date',
+  sheet: 'importColumn_sheet',
+  parcel_no: 'importColumn_parcel_no',
+  land_use_code: 'importColumn_land_use_code',
+  crop: 'importColumn_crop',
+  producer_kind: 'importColumn_producer_kind',
+  producer_name: 'importColumn_producer_name',
+  product: 'importColumn_product',
+  category: 'importColumn_category',
+  lot_code: 'importColumn_lot_code',
+  function: 'importColumn_function',
+  map_id: 'importColumn_map_id',
+};
+
+/** A target column by its name in the viewer's language (the column itself when it has none). */
+export function columnName(column: string): string {
+  const key = COLUMN_KEYS[column];
+  return key ? t(key) : column;
+}
+
+/** The detected coordinate system in words: its name and how it was found. */
+export function crsText(crs: ImportReport['layers'][number]['crs']): string {
+  const how = ['epsg', 'wkt', 'option', 'default'].includes(crs.matchedBy)
+    ? t(`importCrsBy_${crs.matchedBy}` as MessageKey)
+    : crs.matchedBy;
+  return `${crs.name} (${crs.code}) · ${how}`;
+}
+
+/** The text encoding in words: its name and how it was found. */
+export function encodingText(encoding: NonNullable<ImportReport['layers'][number]['encoding']>): string {
+  const names: Record<string, string> = {
+    tcvn3: 'TCVN3 (ABC)',
+    vni: 'VNI',
+    'windows-1258': 'Windows-1258',
+    'utf-8': 'UTF-8',
+    latin1: 'Latin-1',
+  };
+  const how = ['cpg', 'detected', 'option', 'format'].includes(encoding.source)
+    ? t(`importEncodingBy_${encoding.source}` as MessageKey)
+    : encoding.source;
+  return `${names[encoding.encoding] ?? encoding.encoding} · ${how}`;
+}
+
+/** The report's figures in words, one line each: created, updated, unchanged, refused, warnings. */
+export function reportCounts(report: ImportReport): string[] {
+  const c = report.counts;
+  const dry = report.dryRun;
+  const lines = [
+    t(dry ? 'importCountReadDry' : 'importCountRead', { n: formatNumber(c.read) }),
+    t(dry ? 'importCountInsertedDry' : 'importCountInserted', { n: formatNumber(c.inserted) }),
+    t(dry ? 'importCountUpdatedDry' : 'importCountUpdated', { n: formatNumber(c.updated) }),
+  ];
+  if (c.unchanged > 0) lines.push(t('importCountUnchanged', { n: formatNumber(c.unchanged) }));
+  lines.push(t(dry ? 'importCountRefusedDry' : 'importCountRefused', { n: formatNumber(c.refused) }));
+  if (c.warnings > 0) lines.push(t('importCountWarnings', { n: formatNumber(c.warnings) }));
+  return lines;
+}
+
+/** Facts about each layer: CRS, encoding, missing columns, a layer skipped for its geometry. */
+export function layerLines(report: ImportReport): string[] {
+  const lines: string[] = [];
+  for (const layer of report.layers) {
+    const prefix = report.layers.length > 1 ? `${layer.name}: ` : '';
+    if (layer.skipped) {
+      lines.push(prefix + t('importLayerSkipped'));
+      continue;
+    }
+    lines.push(prefix + t('importLayerCrs', { crs: crsText(layer.crs) }));
+    if (layer.encoding) lines.push(prefix + t('importLayerEncoding', { encoding: encodingText(layer.encoding) }));
+    if (layer.unmappedRequired.length > 0)
+      lines.push(prefix + t('importLayerUnmapped', { columns: layer.unmappedRequired.map(columnName).join(', ') }));
+  }
+  return lines;
+}
+
+/** What the diagnosis suggests changing in the form, so one button can try it. */
+export type DiagnosisFix = Partial<Pick<ImportFormOptions, 'crs' | 'datumShift' | 'axis'>>;
+
+/** The likely cause of features landing outside their area, in words, and the options that would fix it. */
+export function diagnosisText(
+  diagnosis: NonNullable<ImportReport['crsDiagnosis']>,
+  options: Pick<ImportFormOptions, 'axis'>,
+): { text: string; fix: DiagnosisFix } {
+  switch (diagnosis.cause) {
+    case 'wrong_zone': {
+      const code = /crs=(EPSG:\d+)/.exec(diagnosis.fix)?.[1];
+      return code
+        ? { text: t('importCause_wrong_zone', { crs: code }), fix: { crs: code } }
+        : { text: t('importCause_wrong_zone_unknown'), fix: {} };
+    }
+    case 'missing_datum_shift':
+      return { text: t('importCause_missing_datum_shift'), fix: { datumShift: 'off' } };
+    case 'extra_datum_shift':
+      return { text: t('importCause_extra_datum_shift'), fix: { datumShift: '' } };
+    case 'swapped_axes':
+      return { text: t('importCause_swapped_axes'), fix: { axis: options.axis === 'en' ? 'ne' : 'en' } };
+  }
+}
+
+// Reasons GEOS gives for invalid geometry (ST_IsValidReason), worded.
+const GEOS_REASONS: ReadonlyArray<[RegExp, MessageKey]> = [
+  [/ring self-intersection/i, 'importGeos_ringSelfIntersection'],
+  [/self-intersection/i, 'importGeos_selfIntersection'],
+  [/too few points/i, 'importGeos_tooFewPoints'],
+  [/hole lies outside shell/i, 'importGeos_holeOutside'],
+  [/nested shells|nested holes/i, 'importGeos_nested'],
+  [/interior is disconnected/i, 'importGeos_disconnected'],
+];
+
+function geosReason(message: string): string {
+  for (const [pattern, key] of GEOS_REASONS) if (pattern.test(message)) return t(key);
+  return t('importGeos_other');
+}
+
+const place = (p: ReportProblem) => (p.location ? t('importAt', { lon: p.location.lon.toFixed(6), lat: p.location.lat.toFixed(6) }) : '');
+
+function statusLabel(status: string): string {
+  return isGrowingAreaStatus(status) ? STATUS_LABELS[status][lang()] : status;
+}
+
+/**
+ * One problem of one feature in the viewer's language, from its code and the facts its English
+ * message names (the column, the commune, the distance, the plot): never the English itself.
+ */
+export function problemText(
+  p: ReportProblem,
+  diagnosis?: ImportReport['crsDiagnosis'],
+  options: Pick<ImportFormOptions, 'axis'> = { axis: '' },
+): string {
+  const m = p.message;
+  switch (p.code) {
+    case 'BAD_VALUE': {
+      const floors = /^min_floors (\S+) is above max_floors (\S+)/.exec(m);
+      if (floors) return t('importProblem_BAD_VALUE_floors', { min: floors[1]!, max: floors[2]! });
+      const dates = /^expected_harvest (\S+) is before planting_date (\S+)/.exec(m);
+      if (dates) return t('importProblem_BAD_VALUE_harvest', { harvest: dates[1]!, planting: dates[2]! });
+      const field = /^(\w+)(?: \(([^)]*)\))?: (.*)$/.exec(m);
+      const column = field ? columnName(field[1]!) : '?';
+      const rest = field?.[3] ?? m;
+      const value = /"([^"]*)"/.exec(rest)?.[1] ?? /^(-?[\d.]+) is/.exec(rest)?.[1] ?? '';
+      let why: MessageKey = 'importValue_invalid';
+      if (/not a whole number/.test(rest)) why = 'importValue_integer';
+      else if (/is not a number/.test(rest)) why = 'importValue_number';
+      else if (/is not a date/.test(rest)) why = 'importValue_date';
+      else if (/legacy land-use code/.test(rest)) why = 'importValue_legacyLandUse';
+      else if (/land-use code/.test(rest)) why = 'importValue_landUse';
+      else if (/crop .* is not in the crop list/.test(rest)) why = 'importValue_crop';
+      else if (/is not one of/.test(rest)) why = 'importValue_choice';
+      else if (/longer than/.test(rest)) why = 'importValue_tooLong';
+      else if (/is below|is outside/.test(rest)) why = 'importValue_range';
+      else if (/NUL character/.test(rest)) why = 'importValue_nul';
+      const legacy = /legacy land-use code (\S+)/.exec(rest)?.[1];
+      return t('importProblem_BAD_VALUE', { column, field: field?.[2] ?? '', why: t(why, { value: legacy ?? value }) }).replace(' ()', '');
+    }
+    case 'MISSING_FIELD': {
+      const producer = /^producer_name is required for a (\w+)/.exec(m);
+      if (producer) return t('importProblem_MISSING_FIELD_producer');
+      const column = /^(\w+) is required/.exec(m)?.[1] ?? '';
+      const empty = /\(field (.+) is empty\)/.exec(m)?.[1];
+      if (column === 'commune_ref_date') return t('importProblem_MISSING_FIELD_communeDate');
+      return empty
+        ? t('importProblem_MISSING_FIELD_empty', { column: columnName(column), field: empty })
+        : t('importProblem_MISSING_FIELD', { column: columnName(column) });
+    }
+    case 'OUTSIDE_AREA': {
+      const km = /lands ([\d.]+) km outside/.exec(m)?.[1];
+      const commune = /outside commune (\S+?)[:;]?\s/.exec(`${m} `)?.[1];
+      const where = commune ? t('importWhereCommune', { code: commune }) : t('importWhereProvince');
+      const distance = km ? formatNumber(Number(km), Number(km) < 1 ? 3 : 1) : '?';
+      const cause = diagnosis ? diagnosisText(diagnosis, options).text : t('importCause_none');
+      return t('importProblem_OUTSIDE_AREA', { km: distance, where, cause });
+    }
+    case 'NOT_YOUR_COMMUNE':
+      return t('importProblem_NOT_YOUR_COMMUNE', { code: /commune (\S+) is not/.exec(m)?.[1] ?? '?' });
+    case 'STORED_ROW_OUTSIDE_SCOPE': {
+      const f = /that of (\w+) (\d+) of commune (\S+?)[ ,(]/.exec(m);
+      return t('importProblem_STORED_ROW_OUTSIDE_SCOPE', { id: f?.[2] ?? '?', code: f?.[3] ?? '?' });
+    }
+    case 'PLOT_IN_LOCKED_AREA': {
+      const f = /plot (\d+), which belongs to growing area (\d+) \(([\w-]+)\)/.exec(m);
+      return t('importProblem_PLOT_IN_LOCKED_AREA', { plot: f?.[1] ?? '?', area: f?.[2] ?? '?', status: statusLabel(f?.[3] ?? '') });
+    }
+    case 'PLOT_CROP_MISMATCH': {
+      const f = /plot (\d+) to (\S+), but it belongs to draft growing area (\d+), which grows (\S+)/.exec(m);
+      return t('importProblem_PLOT_CROP_MISMATCH', {
+        plot: f?.[1] ?? '?',
+        crop: f?.[2] ?? '?',
+        area: f?.[3] ?? '?',
+        areaCrop: f?.[4] ?? '?',
+      });
+    }
+    case 'DUPLICATE_KEY':
+      return t('importProblem_DUPLICATE_KEY', { first: /as feature (.+?) \(/.exec(m)?.[1] ?? '?' });
+    case 'INVALID_GEOMETRY':
+      return t('importProblem_INVALID_GEOMETRY', { reason: geosReason(m), at: place(p) });
+    case 'UNREPAIRABLE':
+      return t('importProblem_UNREPAIRABLE', { reason: geosReason(m) });
+    case 'REPAIRED':
+      return t('importProblem_REPAIRED', { reason: geosReason(m) });
+    case 'LEGACY_LAND_USE': {
+      const f = /legacy code (\S+) mapped to (\S+)/.exec(m);
+      return t('importProblem_LEGACY_LAND_USE', { from: f?.[1] ?? '?', to: f?.[2] ?? '?' });
+    }
+    case 'OUT_OF_RANGE':
+      return t('importProblem_OUT_OF_RANGE', { xy: /coordinate \(?([^)]*?)\)? (?:in|is)/.exec(m)?.[1] ?? '' });
+    case 'WRONG_GEOMETRY_TYPE': {
+      const parts = /(\d+) separate polygons/.exec(m)?.[1];
+      if (parts) return t('importProblem_WRONG_GEOMETRY_TYPE_parts', { n: parts });
+      const f = /is an? (\w+) where an? (point|polygon) is expected/.exec(m);
+      if (/an empty geometry/.test(m)) return t('importProblem_NO_GEOMETRY');
+      return t(f?.[2] === 'point' ? 'importProblem_WRONG_GEOMETRY_TYPE_point' : 'importProblem_WRONG_GEOMETRY_TYPE_polygon', {
+        type: f?.[1] ?? '?',
+      });
+    }
+    case 'BAD_RING':
+    case 'NO_GEOMETRY':
+    case 'BAD_FEATURE':
+    case 'UNKNOWN_PLAN':
+      return t(`importProblem_${p.code}` as MessageKey);
+    case 'UNKNOWN_MAP':
+      return t('importProblem_UNKNOWN_MAP', { id: /land-use map (\d+)/.exec(m)?.[1] ?? '?' });
+    default:
+      return t('importProblem_other', { code: p.code });
+  }
+}
+
+/** Every problem code the importer gives a feature (server/io/import.ts; the unit test reads it to keep this list whole). */
+export const PROBLEM_CODES = [
+  'BAD_FEATURE',
+  'BAD_VALUE',
+  'MISSING_FIELD',
+  'UNKNOWN_PLAN',
+  'UNKNOWN_MAP',
+  'NO_GEOMETRY',
+  'OUT_OF_RANGE',
+  'BAD_RING',
+  'WRONG_GEOMETRY_TYPE',
+  'DUPLICATE_KEY',
+  'INVALID_GEOMETRY',
+  'UNREPAIRABLE',
+  'REPAIRED',
+  'LEGACY_LAND_USE',
+  'OUTSIDE_AREA',
+  'NOT_YOUR_COMMUNE',
+  'STORED_ROW_OUTSIDE_SCOPE',
+  'PLOT_IN_LOCKED_AREA',
+  'PLOT_CROP_MISMATCH',
+] as const;
+
+/** How many problems the screen lists at once; the rest are counted and paged. */
+export const PROBLEMS_PER_PAGE = 20;
+
+/** One row of the problem table: where (layer, feature number) and what, worded. */
+export type ProblemRow = { where: string; text: string; severity: 'error' | 'warning' };
+
+/** A page of the report's problems as rows, errors first, and how many there are in all (listed or only counted). */
+export function problemRows(
+  report: ImportReport,
+  page: number,
+  options: Pick<ImportFormOptions, 'axis'> = { axis: '' },
+): { rows: ProblemRow[]; listed: number; total: number; pages: number } {
+  const sorted = [...report.problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const pages = Math.max(1, Math.ceil(sorted.length / PROBLEMS_PER_PAGE));
+  const from = Math.min(Math.max(0, page), pages - 1) * PROBLEMS_PER_PAGE;
+  const multi = report.layers.length > 1;
+  const rows = sorted.slice(from, from + PROBLEMS_PER_PAGE).map((p) => ({
+    where: multi ? t('importWhereLayer', { layer: p.layer, n: p.index }) : t('importWhere', { n: p.index }),
+    text: problemText(p, report.crsDiagnosis, options),
+    severity: p.severity,
+  }));
+  return { rows, listed: sorted.length, total: sorted.length + report.problemsOmitted, pages };
+}
+
+/** The problems counted by code, worded, most frequent first (the summary above the table). */
+export function problemTally(report: ImportReport): string[] {
+  return Object.entries(report.problemCounts)
+    .sort((a, b) => b[1] - a[1])
+    .map(([code, n]) => t('importTally', { n: formatNumber(n), what: t(tallyKey(code)) }));
+}
+
+function tallyKey(code: string): MessageKey {
+  return (PROBLEM_CODES as readonly string[]).includes(code) ? (`importTally_${code}` as MessageKey) : 'importTally_other';
+}
+
+// ---- refusals of the whole file or request ----
+
+/** A refusal of the request or a failed job, as the screen tells it: what happened, then what to do. */
+export type Refusal = { title: string; advice: string };
+
+/** The server's refusal (HTTP status and problem code; status 0: no answer) in the viewer's language. */
+export function refusalText(status: number, code: string | undefined, detail = ''): Refusal {
+  const key = refusalKey(status, code, detail);
+  return { title: t(`importError_${key}` as MessageKey), advice: t(`importAdvice_${key}` as MessageKey) };
+}
+
+/** The refusal keys, each with a title and an advice in both languages. */
+export const REFUSAL_KEYS = [
+  'offline',
+  'tooLarge',
+  'zipLimit',
+  'zipBomb',
+  'unsupported',
+  'unknownCrs',
+  'badArchive',
+  'encrypted',
+  'noShp',
+  'noLayer',
+  'truncated',
+  'badFile',
+  'nothingValid',
+  'signedOut',
+  'forbidden',
+  'interrupted',
+  'aborted',
+  'busy',
+  'jobGone',
+  'badRequest',
+  'server',
+] as const;
+type RefusalKey = (typeof REFUSAL_KEYS)[number];
+
+function refusalKey(status: number, code: string | undefined, detail: string): RefusalKey {
+  if (status === 0) return 'offline';
+  switch (code) {
+    case 'PAYLOAD_TOO_LARGE':
+      return 'tooLarge';
+    case 'ZIP_LIMIT':
+      return /zip bomb/.test(detail) ? 'zipBomb' : 'zipLimit';
+    case 'UNSUPPORTED_FORMAT':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'unsupported';
+    case 'UNKNOWN_CRS':
+      return 'unknownCrs';
+    case 'BAD_ARCHIVE':
+      return /encrypted/.test(detail) ? 'encrypted' : 'badArchive';
+    case 'BAD_FILE':
+      if (/but no \.shp/.test(detail)) return 'noShp';
+      if (/holds no shapefile|zip inside a zip/.test(detail)) return 'noLayer';
+      if (/truncated|damaged|different rows/.test(detail)) return 'truncated';
+      return 'badFile';
+    case 'VALIDATION_FAILED':
+      return 'nothingValid';
+    case 'UNAUTHENTICATED':
+      return 'signedOut';
+    case 'FORBIDDEN':
+    case 'CSRF':
+      return 'forbidden';
+    case 'IMPORT_INTERRUPTED':
+      return 'interrupted';
+    case 'ABORTED':
+      return 'aborted';
+    case 'OVERLOADED':
+    case 'RATE_LIMITED':
+      return 'busy';
+    case 'NOT_FOUND':
+      return 'jobGone';
+    case 'BAD_REQUEST':
+    case 'UNKNOWN_COLLECTION':
+      return 'badRequest';
+  }
+  if (status === 413) return 'tooLarge';
+  if (status === 415) return 'unsupported';
+  if (status === 401) return 'signedOut';
+  if (status === 403) return 'forbidden';
+  if (status === 503 || status === 429) return 'busy';
+  if (status >= 400 && status < 500) return 'badFile';
+  return 'server';
+}

@@ -1,0 +1,570 @@
+// "Nhập dữ liệu" in the Tools tab: an officer (planner for zoning, admin for all) picks or drops a
+// survey file, checks it with a dry run that writes nothing, then imports it as a background job
+// whose progress fills one bar (the upload first, by XMLHttpRequest's upload events, then the job's
+// phases), and the map fetches its tiles again. Every answer is worded by import-logic.ts.
+import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
+import { getJson, HttpError } from '../api/http.ts';
+import type { SessionUser } from '../api/session.ts';
+import { formatNumber, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+import type { MapHandle } from '../map/create-map.ts';
+import { clear, h } from '../ui/dom.ts';
+import { toast } from '../ui/toast.ts';
+import {
+  ACCEPT_ATTRIBUTE,
+  CRS_CHOICES,
+  ENCODING_CHOICES,
+  checkFile,
+  checkOptions,
+  defaultOptions,
+  diagnosisText,
+  importQuery,
+  layerLines,
+  problemRows,
+  problemTally,
+  progressPercent,
+  progressText,
+  refusalText,
+  reportCounts,
+  sizeText,
+  writableCollections,
+  type ImportFormOptions,
+  type ImportJob,
+  type ImportReport,
+  type Refusal,
+} from './import-logic.ts';
+
+/** How often a running job is asked for its progress (ms). */
+const POLL_MS = 700;
+/** Failed polls in a row (a phone losing its signal) before the screen gives up following the job. */
+const POLL_FAILURES = 8;
+/** No upload progress for this long counts as a lost connection (ms). */
+const STALL_MS = 60_000;
+
+type Outcome = { report?: ImportReport; refusal?: Refusal };
+
+class ImportPanel {
+  readonly element = h('section', { class: 'import-panel', id: 'import-panel' });
+  private file: File | undefined;
+  private options: ImportFormOptions;
+  private advanced = false;
+  private busy: 'check' | 'import' | undefined;
+  private fileError: string | undefined;
+  private optionError: string | undefined;
+  private outcome: Outcome | undefined;
+  private page = 0;
+  private maps: LandUseMapWithCodes[] | undefined;
+  private stopFollowing: (() => void) | undefined;
+  private readonly bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
+  private readonly barText = h('p', { class: 'hint import-progress-text', id: 'import-progress-text', 'aria-live': 'polite' });
+
+  constructor(
+    readonly user: SessionUser,
+    private readonly handle: MapHandle,
+  ) {
+    this.options = defaultOptions(user.role, user.communes);
+  }
+
+  render(): void {
+    clear(this.element);
+    const o = this.options;
+    const collections = writableCollections(this.user.role);
+    const asks = collections.find((c) => c.id === o.collection)?.asks;
+    const select = <K extends keyof ImportFormOptions>(
+      field: K,
+      id: string,
+      choices: readonly string[],
+      label: (value: string) => string,
+      rerender = false,
+    ) =>
+      h(
+        'select',
+        {
+          id,
+          name: field,
+          disabled: Boolean(this.busy),
+          onchange: (event: Event) => {
+            (this.options as Record<K, unknown>)[field] = (event.target as HTMLSelectElement).value;
+            if (rerender) this.render();
+          },
+        },
+        ...choices.map((value) => h('option', { value, selected: value === o[field] }, label(value))),
+      );
+    const text = (field: 'commune' | 'communeDate' | 'plan' | 'mapping', id: string, attrs: Record<string, string> = {}) =>
+      h('input', {
+        id,
+        name: field,
+        value: o[field],
+        disabled: Boolean(this.busy),
+        autocomplete: 'off',
+        ...attrs,
+        oninput: (event: Event) => {
+          this.options[field] = (event.target as HTMLInputElement).value.trim();
+        },
+      });
+    const check = (field: 'repair' | 'strict' | 'datumShift', id: string, label: MessageKey) =>
+      h(
+        'label',
+        { class: 'import-check' },
+        h('input', {
+          type: 'checkbox',
+          id,
+          checked: field === 'datumShift' ? o.datumShift === 'off' : o[field],
+          disabled: Boolean(this.busy),
+          onchange: (event: Event) => {
+            const on = (event.target as HTMLInputElement).checked;
+            if (field === 'datumShift') this.options.datumShift = on ? 'off' : '';
+            else this.options[field] = on;
+          },
+        }),
+        h('span', {}, t(label)),
+      );
+
+    const input = h('input', {
+      type: 'file',
+      id: 'import-file',
+      accept: ACCEPT_ATTRIBUTE,
+      class: 'sr-only',
+      disabled: Boolean(this.busy),
+      onchange: (event: Event) => this.pick((event.target as HTMLInputElement).files?.[0]),
+    });
+    const drop = h(
+      'label',
+      {
+        class: `import-drop${this.file ? ' has-file' : ''}`,
+        id: 'import-drop',
+        ondragover: (event: Event) => {
+          event.preventDefault();
+          drop.classList.add('is-over');
+        },
+        ondragleave: () => drop.classList.remove('is-over'),
+        ondrop: (event: Event) => {
+          event.preventDefault();
+          drop.classList.remove('is-over');
+          if (!this.busy) this.pick((event as DragEvent).dataTransfer?.files[0]);
+        },
+      },
+      input,
+      h(
+        'span',
+        { class: 'import-drop-text' },
+        this.file ? t('importPicked', { name: this.file.name, size: sizeText(this.file.size) }) : t('importDrop'),
+      ),
+    );
+
+    const fields: Node[] = [
+      h(
+        'label',
+        {},
+        t('importCollection'),
+        select(
+          'collection',
+          'import-collection',
+          collections.map((c) => c.id),
+          (v) => t(`importCollection_${v}` as MessageKey),
+          true,
+        ),
+      ),
+      h(
+        'label',
+        {},
+        t('importCrs'),
+        select('crs', 'import-crs', CRS_CHOICES, (v) => t((v ? `importCrs_${v}` : 'importCrs_auto') as MessageKey)),
+      ),
+      h(
+        'label',
+        {},
+        t('importEncoding'),
+        select('encoding', 'import-encoding', ENCODING_CHOICES, (v) =>
+          t((v ? `importEncoding_${v}` : 'importEncoding_auto') as MessageKey),
+        ),
+      ),
+    ];
+    if (asks === 'commune') {
+      fields.push(
+        h(
+          'label',
+          {},
+          t('importCommune'),
+          text('commune', 'import-commune', { inputmode: 'numeric', maxlength: '5', pattern: '[0-9]{5}' }),
+          h('small', { class: 'hint' }, t('importCommuneHint')),
+        ),
+      );
+    } else if (asks === 'map') {
+      if (!this.maps) void this.loadMaps();
+      fields.push(
+        h(
+          'label',
+          {},
+          t('importMap'),
+          select('map', 'import-map', ['', ...(this.maps ?? []).map((m) => String(m.id))], (v) => {
+            const m = this.maps?.find((x) => String(x.id) === v);
+            return m ? `${m.name} (${m.year}${m.periodTo ? `–${m.periodTo}` : ''})` : t('importMapNone');
+          }),
+        ),
+      );
+    } else if (asks === 'plan') {
+      fields.push(h('label', {}, t('importPlan'), text('plan', 'import-plan', { inputmode: 'numeric' })));
+    }
+
+    const advanced = h(
+      'details',
+      {
+        class: 'import-advanced',
+        id: 'import-advanced',
+        open: this.advanced,
+        ontoggle: (event: Event) => (this.advanced = (event.target as HTMLDetailsElement).open),
+      },
+      h('summary', {}, t('importAdvanced')),
+      o.collection === 'parcels'
+        ? h('label', {}, t('importCommuneDate'), text('communeDate', 'import-commune-date', { type: 'date' }))
+        : null,
+      h(
+        'label',
+        {},
+        t('importAxis'),
+        select('axis', 'import-axis', ['', 'ne', 'en'], (v) => t(`importAxis_${v || 'auto'}` as MessageKey)),
+      ),
+      check('datumShift', 'import-datum-shift', 'importDatumShift'),
+      h(
+        'label',
+        {},
+        t('importMapping'),
+        text('mapping', 'import-mapping', { spellcheck: 'false' }),
+        h('small', { class: 'hint' }, t('importMappingHint')),
+      ),
+      check('repair', 'import-repair', 'importRepair'),
+      check('strict', 'import-strict', 'importStrict'),
+    );
+
+    const error = this.fileError ?? this.optionError;
+    appendAll(
+      this.element,
+      h('h3', { class: 'panel-subtitle' }, t('importTitle')),
+      h('p', { class: 'hint' }, t('importIntro')),
+      drop,
+      error ? h('p', { class: 'form-error', id: 'import-form-error', role: 'alert' }, error) : null,
+      h('div', { class: 'import-fields' }, ...fields),
+      advanced,
+      h(
+        'div',
+        { class: 'import-actions' },
+        h(
+          'button',
+          { type: 'button', class: 'btn', id: 'import-check', disabled: Boolean(this.busy), onclick: () => void this.run('check') },
+          this.busy === 'check' ? t('importBusy') : t('importCheck'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            id: 'import-run',
+            disabled: Boolean(this.busy),
+            onclick: () => void this.run('import'),
+          },
+          this.busy === 'import' ? t('importBusy') : t('importRun'),
+        ),
+      ),
+      this.busy || this.bar.value > 0 ? h('div', { class: 'import-progress' }, this.bar, this.barText) : null,
+      this.busy === 'import' && this.stopFollowing
+        ? h('button', { type: 'button', class: 'btn', id: 'import-stop', onclick: () => this.stopFollowing?.() }, t('importCancel'))
+        : null,
+      this.outcome ? this.renderOutcome(this.outcome) : null,
+    );
+  }
+
+  private pick(file: File | undefined): void {
+    if (!file) return;
+    const verdict = checkFile(file);
+    this.file = verdict.valid ? file : undefined;
+    this.fileError = verdict.valid ? undefined : t(`importFileRefused_${verdict.reason}` as MessageKey, { name: file.name });
+    this.outcome = undefined;
+    this.setBar(0, '');
+    this.render();
+  }
+
+  private async loadMaps(): Promise<void> {
+    this.maps = [];
+    try {
+      this.maps = (await getJson<{ maps: LandUseMapWithCodes[] }>('/api/landuse-maps')).maps;
+    } catch {
+      // The select then offers no map, and the check says the map is missing.
+    }
+    this.render();
+  }
+
+  private setBar(pct: number, text: string): void {
+    this.bar.value = pct;
+    this.bar.dataset.pct = String(pct);
+    this.barText.textContent = text;
+  }
+
+  private async run(kind: 'check' | 'import'): Promise<void> {
+    this.fileError = this.file ? undefined : t('importNoFile');
+    const verdict = checkOptions(this.options);
+    this.optionError = verdict.valid ? undefined : t(`importOptionRefused_${verdict.reason}` as MessageKey);
+    if (this.options.collection === 'landuse' && !this.options.map && !this.optionError) this.optionError = t('importOptionRefused_map');
+    if (!this.file || this.fileError || this.optionError) return this.render();
+    const file = this.file;
+    this.busy = kind;
+    this.outcome = undefined;
+    this.page = 0;
+    this.setBar(0, progressText({ upload: 0, bytes: file.size }));
+    this.render();
+    try {
+      this.outcome = kind === 'check' ? await this.dryRun(file) : await this.importJob(file);
+    } catch (error) {
+      this.outcome = { refusal: refusalOf(error) };
+    }
+    this.busy = undefined;
+    this.stopFollowing = undefined;
+    if (this.outcome.refusal && !this.outcome.report) this.setBar(0, '');
+    this.render();
+    this.element.querySelector('#import-result')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+
+  private async dryRun(file: File): Promise<Outcome> {
+    const { status, body } = await upload(`/api/import?${importQuery(this.options, { dryRun: true, async: false })}`, file, (f) =>
+      this.setBar(progressPercent({ upload: f }), progressText({ upload: f, bytes: file.size })),
+    );
+    this.setBar(progressPercent({ phase: 'validating', read: 0, total: null }), t('importStage_validating'));
+    if (status !== 200) throw problemError(status, body);
+    this.setBar(100, t('importStage_done'));
+    return { report: body as unknown as ImportReport };
+  }
+
+  private async importJob(file: File): Promise<Outcome> {
+    const { status, body } = await upload(`/api/import?${importQuery(this.options, { dryRun: false, async: true })}`, file, (f) =>
+      this.setBar(progressPercent({ upload: f }), progressText({ upload: f, bytes: file.size })),
+    );
+    if (status !== 202 || typeof body.url !== 'string') throw problemError(status, body);
+    const job = await this.follow(body.url);
+    if (job.status === 'failed') {
+      const code = job.error?.code ?? 'IMPORT_FAILED';
+      return { refusal: refusalText(500, code, job.error?.message ?? '') };
+    }
+    const report = job.report!;
+    this.setBar(100, t('importStage_done'));
+    const written = report.counts.inserted + report.counts.updated;
+    if (written > 0) {
+      await this.handle.refreshTiles().catch(() => undefined);
+      toast(t('importMapRefreshed', { n: formatNumber(written) }));
+    }
+    if (written === 0 && report.counts.refused > 0) return { report, refusal: refusalText(422, 'VALIDATION_FAILED') };
+    return { report };
+  }
+
+  /** Polls the job until it ends; a few failed polls in a row (no signal) are retried before giving up. */
+  private follow(url: string): Promise<ImportJob> {
+    return new Promise((resolve, reject) => {
+      let failures = 0;
+      let stopped = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      this.stopFollowing = () => {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        reject(new HttpError(404, 'stopped', { code: 'NOT_FOUND' }, undefined));
+      };
+      this.render();
+      const poll = async () => {
+        if (stopped) return;
+        try {
+          const job = await getJson<ImportJob>(url, { cache: 'no-store' });
+          failures = 0;
+          this.setBar(
+            progressPercent(job.status === 'running' ? job.progress : { ...job.progress, phase: 'done' }),
+            progressText(job.progress),
+          );
+          if (job.status !== 'running') return resolve(job);
+        } catch (error) {
+          if (error instanceof HttpError && error.status !== 0 && error.status < 500) return reject(error);
+          if (++failures >= POLL_FAILURES) return reject(error);
+        }
+        timer = setTimeout(() => void poll(), POLL_MS);
+      };
+      void poll();
+    });
+  }
+
+  private renderOutcome(outcome: Outcome): HTMLElement {
+    const box = h('div', { class: 'import-result', id: 'import-result' });
+    if (outcome.refusal) {
+      box.append(
+        h(
+          'div',
+          { class: 'import-refusal', id: 'import-refusal', role: 'alert' },
+          h('strong', {}, outcome.refusal.title),
+          h('p', {}, outcome.refusal.advice),
+        ),
+      );
+    }
+    const report = outcome.report;
+    if (!report) return box;
+    const written = report.counts.inserted + report.counts.updated;
+    appendAll(
+      box,
+      h('h4', { id: 'import-report-title' }, t(report.dryRun ? 'importDryTitle' : 'importDoneTitle')),
+      h(
+        'ul',
+        { class: 'import-counts', id: 'import-counts', 'data-dry-run': String(report.dryRun) },
+        ...reportCounts(report).map((line) => h('li', {}, line)),
+      ),
+      !report.dryRun && written === 0 && !outcome.refusal ? h('p', { class: 'hint' }, t('importDoneNothing')) : null,
+      h('ul', { class: 'import-layers', id: 'import-layers' }, ...layerLines(report).map((line) => h('li', {}, line))),
+    );
+    if (report.crsDiagnosis) {
+      const { text, fix } = diagnosisText(report.crsDiagnosis, this.options);
+      box.append(
+        h(
+          'div',
+          { class: 'import-cause', id: 'import-cause' },
+          h('strong', {}, t('importCauseTitle')),
+          h('p', {}, text),
+          Object.keys(fix).length
+            ? h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn',
+                  id: 'import-try-fix',
+                  onclick: () => {
+                    Object.assign(this.options, fix);
+                    if (fix.datumShift !== undefined || fix.axis !== undefined) this.advanced = true;
+                    void this.run('check');
+                  },
+                },
+                t('importTryFix'),
+              )
+            : null,
+        ),
+      );
+    }
+    const { rows, listed, total, pages } = problemRows(report, this.page, this.options);
+    if (total > 0) {
+      const page = Math.min(this.page, pages - 1);
+      appendAll(
+        box,
+        h('h4', {}, t('importProblemsTitle')),
+        h('ul', { class: 'import-tally', id: 'import-tally' }, ...problemTally(report).map((line) => h('li', {}, line))),
+        h(
+          'ol',
+          { class: 'import-problems', id: 'import-problems' },
+          ...rows.map((r) => h('li', { class: `is-${r.severity}` }, h('span', { class: 'import-where' }, r.where), ' ', r.text)),
+        ),
+        pages > 1
+          ? h(
+              'div',
+              { class: 'import-pager' },
+              h(
+                'button',
+                { type: 'button', class: 'btn', id: 'import-prev', disabled: page === 0, onclick: () => this.turn(-1) },
+                t('importPrev'),
+              ),
+              h('span', { class: 'hint' }, t('importProblemsShown', { page: page + 1, pages, listed: formatNumber(listed) })),
+              h(
+                'button',
+                { type: 'button', class: 'btn', id: 'import-next', disabled: page >= pages - 1, onclick: () => this.turn(1) },
+                t('importNext'),
+              ),
+            )
+          : null,
+        report.problemsOmitted > 0
+          ? h('p', { class: 'hint' }, t('importProblemsOmitted', { n: formatNumber(report.problemsOmitted) }))
+          : null,
+      );
+    }
+    // The readers' own notes (a .prj's shift, a CSV's axis guess) are technical English: folded away.
+    const notes = report.warnings.filter((w) => !w.startsWith('Required columns with no source field'));
+    if (notes.length > 0) {
+      box.append(
+        h(
+          'details',
+          { class: 'import-notes' },
+          h('summary', {}, t('importOtherNotes', { n: notes.length })),
+          h('ul', { lang: 'en' }, ...notes.map((w) => h('li', {}, w))),
+        ),
+      );
+    }
+    return box;
+  }
+
+  private turn(delta: number): void {
+    this.page = Math.max(0, this.page + delta);
+    this.render();
+    this.element.querySelector('#import-problems')?.scrollIntoView({ block: 'nearest' });
+  }
+}
+
+/** Posts the file as multipart (field "file"); XMLHttpRequest because fetch reports no upload progress. */
+async function upload(
+  url: string,
+  file: File,
+  onUpload: (fraction: number) => void,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  // The page's memory may have lost the CSRF token (reloaded); the session hands it back.
+  const me = await getJson<{ csrfToken?: string | null }>('/api/auth/me', { cache: 'no-store' });
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('Accept', 'application/json');
+    if (me.csrfToken) xhr.setRequestHeader('X-CSRF-Token', me.csrfToken);
+    // A phone that loses its signal mid-upload may hang without an error: a long stall counts as offline.
+    let last = Date.now();
+    const watchdog = setInterval(() => {
+      if (Date.now() - last > STALL_MS) xhr.abort();
+    }, 1000);
+    xhr.addEventListener('loadend', () => clearInterval(watchdog));
+    xhr.upload.addEventListener('progress', (event) => {
+      last = Date.now();
+      if (event.lengthComputable && event.total > 0) onUpload(event.loaded / event.total);
+    });
+    xhr.upload.addEventListener('load', () => {
+      last = Date.now();
+      onUpload(1);
+    });
+    xhr.addEventListener('load', () => {
+      let body: Record<string, unknown> = {};
+      try {
+        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
+      } catch {
+        // An answer that is not JSON (a proxy's error page) is judged by its status alone.
+      }
+      resolve({ status: xhr.status, body });
+    });
+    xhr.addEventListener('error', () => reject(new HttpError(0, 'offline', undefined, undefined)));
+    xhr.addEventListener('abort', () => reject(new HttpError(0, 'offline', undefined, undefined)));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    xhr.send(form);
+  });
+}
+
+/** Appends the children that are there (a part the state leaves out is null). */
+function appendAll(parent: HTMLElement, ...children: (Node | null)[]): void {
+  for (const child of children) if (child) parent.append(child);
+}
+
+function problemError(status: number, body: Record<string, unknown>): HttpError {
+  return new HttpError(status, typeof body.detail === 'string' ? body.detail : String(status), body, undefined);
+}
+
+function refusalOf(error: unknown): Refusal {
+  if (error instanceof HttpError) {
+    const code = typeof error.problem?.code === 'string' ? error.problem.code : undefined;
+    return refusalText(error.status, code, error.message);
+  }
+  return refusalText(500, undefined);
+}
+
+let panel: ImportPanel | undefined;
+
+/**
+ * The import section for this user, kept across tab switches and language changes (a running job
+ * goes on being followed while the viewer looks at the layers); a new user gets a new form.
+ */
+export function importPanel(user: SessionUser, handle: MapHandle): HTMLElement {
+  if (!panel || panel.user.username !== user.username || panel.user.role !== user.role) panel = new ImportPanel(user, handle);
+  panel.render();
+  return panel.element;
+}
