@@ -342,10 +342,10 @@ describe('refusal wording of every problem code', () => {
   it('a feature outside its commune gets the likely cause and the fix the form can apply', () => {
     const p = SAMPLES.OUTSIDE_AREA.p;
     expect(problemText(p, { cause: 'missing_datum_shift', message: '', fix: '' })).toBe(
-      'Nằm ngoài xã/phường 29890 0,226 km. Có lẽ toạ độ VN-2000 “nội bộ”, chưa chuyển datum (lệch khoảng 226 m): bật “Toạ độ VN-2000 nội bộ” trong Tuỳ chọn nâng cao.',
+      'Nằm ngoài xã/phường 29890, cách ranh 0,226 km. Có lẽ toạ độ VN-2000 “nội bộ”, chưa chuyển datum (lệch khoảng 226 m): bật “Toạ độ VN-2000 nội bộ” trong Tuỳ chọn nâng cao.',
     );
     expect(problemText({ ...p, message: 'lands 3.4 km outside the province (Đồng Tháp); check the coordinate system of the file' })).toBe(
-      'Nằm ngoài tỉnh Đồng Tháp 3,4 km. Kiểm tra hệ toạ độ của tệp.',
+      'Nằm ngoài tỉnh Đồng Tháp, cách ranh 3,4 km. Kiểm tra hệ toạ độ của tệp.',
     );
     expect(diagnosisText({ cause: 'wrong_zone', message: '', fix: 'Re-import with crs=EPSG:9210.' }, { axis: '' })).toEqual({
       text: 'Có lẽ sai múi chiếu: dữ liệu thuộc EPSG:9210. Chọn hệ toạ độ đó rồi kiểm tra lại.',

@@ -330,7 +330,7 @@ class ImportPanel {
     );
     this.setBar(progressPercent({ phase: 'validating', read: 0, total: null }), t('importStage_validating'));
     if (status !== 200) throw problemError(status, body);
-    this.setBar(100, t('importStage_done'));
+    this.setBar(100, t('importStage_checked'));
     return { report: body as unknown as ImportReport };
   }
 

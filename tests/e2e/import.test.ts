@@ -1,0 +1,253 @@
+// The officer imports a surveyor's zipped VN-2000 shapefile of plots (TCVN3 text) from the Tools tab:
+// the check reports what the file holds and writes nothing; the import fills the progress bar to
+// 100 %, writes the plots and the map draws them; a broken file is refused in Vietnamese and writes
+// nothing. Screenshots at 1280×800 and on a 360×740 phone.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Geometry } from 'geojson';
+import { project, shapefileZip, tempDir, type ShpFeature } from '../fixtures/io/builders.ts';
+import { insidePoint } from '../helpers/import-fixture.ts';
+import type { DbfColumn } from '../../server/io/formats/dbf.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir();
+});
+afterAll(async () => {
+  await tmp?.remove();
+});
+
+/** The columns of an agricultural survey's plot shapefile, named as surveyors name them. */
+const PLOT_COLUMNS: DbfColumn[] = [
+  { name: 'Ma', type: 'C', length: 20, decimals: 0 },
+  { name: 'MaXa', type: 'C', length: 5, decimals: 0 },
+  { name: 'CayTrong', type: 'C', length: 30, decimals: 0 },
+  { name: 'Giong', type: 'C', length: 40, decimals: 0 },
+];
+
+/** A square of side `size` degrees at lon/lat, counter-clockwise and closed, in WGS 84. */
+function square(lon: number, lat: number, size = 0.00015): Geometry {
+  const ring = [
+    [lon, lat],
+    [lon + size, lat],
+    [lon + size, lat + size],
+    [lon, lat + size],
+    [lon, lat],
+  ];
+  return { type: 'Polygon', coordinates: [ring] };
+}
+
+/**
+ * Ten plots of the officer's commune, one with a crop not in the list, one 40 km away (outside
+ * the commune), all in VN-2000 / EPSG:5897 with TCVN3 text (no .cpg: the server detects it).
+ */
+async function plotShapefile(at: [number, number]): Promise<{ zip: string; keys: string[] }> {
+  const features: ShpFeature[] = [];
+  const keys: string[] = [];
+  for (let k = 0; k < 10; k++) {
+    const key = `E2E-IMPORT-${k + 1}`;
+    keys.push(key);
+    const geometry = project(square(at[0] + (k % 5) * 0.0003, at[1] + Math.floor(k / 5) * 0.0003), 'EPSG:5897');
+    features.push({ geometry, values: [key, '29869', 'Xoài', 'Cát Chu'] });
+  }
+  features.push({
+    geometry: project(square(at[0] + 0.003, at[1]), 'EPSG:5897'),
+    values: ['E2E-IMPORT-BAD-CROP', '29869', 'Sầu riêng Musang', 'Ri6'],
+  });
+  features.push({ geometry: project(square(at[0] + 0.4, at[1] + 0.1), 'EPSG:5897'), values: ['E2E-IMPORT-FAR', '29869', 'Xoài', 'Keo'] });
+  const zip = await shapefileZip(tmp.dir, 'thua_vung_trong_5897', 'polygon', PLOT_COLUMNS, features, {
+    crs: 'EPSG:5897',
+    encoding: 'tcvn3',
+    cpg: null,
+  });
+  return { zip, keys };
+}
+
+async function state(): Promise<{ plots: number; log: number }> {
+  const { rows } = await e2e.server.db.query<{ plots: number; log: number }>(
+    `SELECT (SELECT count(*)::int FROM plots WHERE source_key LIKE 'E2E-IMPORT-%') AS plots, (SELECT count(*)::int FROM edit_log) AS log`,
+  );
+  return rows[0]!;
+}
+
+async function openImport(page: Page): Promise<void> {
+  await page.goto(e2e.server.url);
+  await waitForMap(page);
+  await signIn(page, ACCOUNTS.officer);
+  await page.click('[data-tab=tools], #tab-tools');
+  await page.waitForSelector('#import-panel');
+}
+
+/** Records every value the progress bar takes, so the test sees it grow to 100. */
+async function watchBar(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: number[] = [];
+    (window as unknown as { __importBar: number[] }).__importBar = seen;
+    const bar = document.getElementById('import-progress') as HTMLProgressElement;
+    new MutationObserver(() => seen.push(Number(bar.dataset.pct))).observe(bar, { attributes: true, attributeFilter: ['data-pct'] });
+  });
+}
+
+describe('importing a surveyor’s file from the web client', () => {
+  it('the officer checks a VN-2000 TCVN3 shapefile (nothing written), imports it with a progress bar, and the map draws the plots', async () => {
+    const at = await insidePoint(e2e.server.db, '29869');
+    const { zip, keys } = await plotShapefile(at);
+    const before = await state();
+    expect(before.plots).toBe(0);
+
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await openImport(page);
+    // Only the collections an officer may write, by their Vietnamese names; the commune is the officer's.
+    expect(await page.locator('#import-collection option').allTextContents()).toEqual([
+      'Thửa canh tác (vùng trồng)',
+      'Cơ sở sản xuất, sản phẩm (điểm)',
+      'Thửa đất địa chính',
+      'Bản đồ sử dụng đất',
+    ]);
+    expect(await page.inputValue('#import-commune')).toBe('29869');
+    expect(await page.locator('#import-advanced').getAttribute('open')).toBeNull();
+
+    await page.setInputFiles('#import-file', zip);
+    await page.waitForSelector('#import-drop.has-file');
+    await page.click('#import-check');
+    await page.waitForSelector('#import-counts[data-dry-run=true]', { timeout: 30_000 });
+    expect(await page.locator('#import-counts li').allTextContents()).toEqual([
+      'Tệp có 12 đối tượng.',
+      'Sẽ thêm mới: 10',
+      'Sẽ cập nhật: 0',
+      'Sẽ bị từ chối: 2',
+    ]);
+    const layer = await page.locator('#import-layers li').allTextContents();
+    expect(layer[0]).toMatch(/^Hệ toạ độ: .*\(EPSG:5897\) · nhận từ tệp \.prj$/);
+    expect(layer[1]).toBe('Bảng mã: TCVN3 (ABC) · tự đoán');
+    const problems = await page.locator('#import-problems li').allTextContents();
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toBe('Đối tượng 11 Cây trồng (CayTrong): cây trồng “Sầu riêng Musang” không có trong danh mục.');
+    expect(problems[1]).toMatch(/^Đối tượng 12 Nằm ngoài xã\/phường 29869, cách ranh [\d,]+ km\. /);
+    expect(await state()).toEqual(before);
+    await page.locator('#import-problems').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-dry-run-desktop.png') });
+    expect(await page.textContent('#import-progress-text')).toBe('Đã kiểm tra xong, chưa ghi gì');
+
+    // The import: upload, then the job's phases, to 100 %.
+    await watchBar(page);
+    await page.click('#import-run');
+    await page.waitForSelector('#import-counts[data-dry-run=false]', { timeout: 60_000 });
+    const bar = await page.evaluate(() => (window as unknown as { __importBar: number[] }).__importBar);
+    expect(bar.at(-1)).toBe(100);
+    expect(bar.some((v) => v > 0 && v <= 30)).toBe(true);
+    expect(bar).toEqual([...bar].sort((a, b) => a - b));
+    expect(await page.getAttribute('#import-progress', 'value')).toBe('100');
+    expect(await page.textContent('#import-progress-text')).toBe('Hoàn tất');
+    expect(await page.locator('#import-counts li').allTextContents()).toEqual([
+      'Đã đọc 12 đối tượng.',
+      'Đã thêm mới: 10',
+      'Đã cập nhật: 0',
+      'Bị từ chối: 2',
+    ]);
+    await page.waitForSelector('.toast:has-text("Đã nhập 10 đối tượng")');
+
+    const { rows } = await e2e.server.db.query<{ id: number; source_key: string; crop: string; variety: string; commune_code: string }>(
+      `SELECT id, source_key, crop, variety, commune_code FROM plots WHERE source_key LIKE 'E2E-IMPORT-%' ORDER BY id`,
+    );
+    expect(rows.map((r) => r.source_key).sort()).toEqual([...keys].sort());
+    expect(new Set(rows.map((r) => `${r.crop}|${r.variety}|${r.commune_code}`))).toEqual(new Set(['mango|Cát Chu|29869']));
+    const log = await e2e.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM edit_log WHERE origin = 'import'`);
+    expect(log.rows[0]!.n).toBeGreaterThanOrEqual(1);
+    await page.locator('#import-problems').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-done-desktop.png') });
+
+    // The map draws the new plots from fresh tiles.
+    await page.evaluate(
+      ([lon, lat]) => (window as unknown as BandoWindow).__bando.map.jumpTo({ center: [lon + 0.0006, lat + 0.0002], zoom: 17 }),
+      at,
+    );
+    await waitForMap(page);
+    const drawn = await page.evaluate(
+      (ids) => ids.filter((id) => (window as unknown as BandoWindow).__bando.handle.findRendered('plots', id).length > 0),
+      rows.map((r) => r.id),
+    );
+    expect(drawn.sort()).toEqual(rows.map((r) => r.id).sort());
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-map-desktop.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a broken shapefile is refused in Vietnamese with what to do, and nothing is written (phone)', async () => {
+    const at = await insidePoint(e2e.server.db, '29869');
+    const features: ShpFeature[] = Array.from({ length: 4 }, (_, k) => ({
+      geometry: project(square(at[0] + k * 0.0003, at[1] - 0.001), 'EPSG:5897'),
+      values: [`E2E-BROKEN-${k}`, '29869', 'Xoài', 'Keo'],
+    }));
+    const zip = await shapefileZip(tmp.dir, 'thua_hong', 'polygon', PLOT_COLUMNS, features, { crs: 'EPSG:5897', truncateShpBy: 60 });
+    const before = await e2e.server.db.query<{ plots: number; log: number }>(
+      `SELECT (SELECT count(*)::int FROM plots) AS plots, (SELECT count(*)::int FROM edit_log) AS log`,
+    );
+
+    const { page, context } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openImport(page);
+    await page.setInputFiles('#import-file', zip);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-form-phone.png') });
+    // A shapefile part alone is refused before anything is sent.
+    await page.setInputFiles('#import-file', { name: 'thua.shp', mimeType: 'application/octet-stream', buffer: Buffer.from('x') });
+    expect(await page.textContent('#import-form-error')).toMatch(/^thua\.shp chỉ là một phần của shapefile: nén các tệp/);
+    await page.setInputFiles('#import-file', zip);
+
+    await page.click('#import-run');
+    await page.waitForSelector('#import-refusal', { timeout: 30_000 });
+    expect(await page.textContent('#import-refusal strong')).toBe('Tệp bị cắt cụt hoặc hỏng giữa chừng.');
+    expect(await page.textContent('#import-refusal p')).toBe('Xuất lại tệp từ phần mềm đo đạc (đủ .shp, .shx, .dbf) rồi nhập lại.');
+    expect(await page.locator('#import-counts').count()).toBe(0);
+    await page.locator('#import-refusal').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-refusal-phone.png') });
+    const after = await e2e.server.db.query<{ plots: number; log: number }>(
+      `SELECT (SELECT count(*)::int FROM plots) AS plots, (SELECT count(*)::int FROM edit_log) AS log`,
+    );
+    expect(after.rows[0]).toEqual(before.rows[0]);
+    await context.close();
+  });
+
+  it('a file without .prj asks for the CRS; read in the wrong zone it lands outside and one tap re-checks in the zone the server names', async () => {
+    const at = await insidePoint(e2e.server.db, '29869');
+    const features: ShpFeature[] = Array.from({ length: 3 }, (_, k) => ({
+      geometry: project(square(at[0] + k * 0.0003, at[1] + 0.001), 'EPSG:9210'),
+      values: [`E2E-ZONE-${k}`, '29869', 'Xoài', 'Keo'],
+    }));
+    const zip = await shapefileZip(tmp.dir, 'thua_khong_prj', 'polygon', PLOT_COLUMNS, features, { crs: 'EPSG:9210', prj: null });
+    const before = await state();
+
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await openImport(page);
+    await page.setInputFiles('#import-file', zip);
+    await page.click('#import-check');
+    await page.waitForSelector('#import-refusal');
+    expect(await page.textContent('#import-refusal strong')).toBe('Không nhận ra hệ toạ độ của tệp.');
+
+    await page.selectOption('#import-crs', 'EPSG:5897');
+    await page.click('#import-check');
+    await page.waitForSelector('#import-cause');
+    expect(await page.locator('#import-counts li').allTextContents()).toContain('Sẽ bị từ chối: 3');
+    expect(await page.textContent('#import-cause p')).toBe(
+      'Có lẽ sai múi chiếu: dữ liệu thuộc EPSG:9210. Chọn hệ toạ độ đó rồi kiểm tra lại.',
+    );
+    await page.locator('#import-cause').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-wrong-zone-desktop.png') });
+
+    await page.click('#import-try-fix');
+    await page.waitForSelector('#import-counts li:text-is("Sẽ thêm mới: 3")');
+    expect(await page.inputValue('#import-crs')).toBe('EPSG:9210');
+    expect(await page.locator('#import-cause').count()).toBe(0);
+    expect(await page.locator('#import-layers li').first().textContent()).toMatch(/\(EPSG:9210\) · theo lựa chọn của bạn$/);
+
+    // English beside Vietnamese: the same report, worded again.
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#import-counts li:text-is("Would be added: 3")');
+    expect(await page.textContent('#import-run')).toBe('Import');
+    expect(await state()).toEqual(before);
+    await context.close();
+  });
+});
