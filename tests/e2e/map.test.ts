@@ -202,4 +202,54 @@ describe('reading the map', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('fetches again a tile the busy server refused (503 with Retry-After) and fills the hole', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    // The tile under the centre of the view is refused for a moment (every request for it in the first
+    // 1.5 s: the page's own prefetch and the map's), as the server's render queue does when full.
+    const spot = spots.find((s) => s.group === 'parcels')!;
+    const [z, x, y] = [
+      16,
+      Math.floor(((spot.lon + 180) / 360) * 2 ** 16),
+      Math.floor(((1 - Math.log(Math.tan((spot.lat * Math.PI) / 180) + 1 / Math.cos((spot.lat * Math.PI) / 180)) / Math.PI) / 2) * 2 ** 16),
+    ];
+    let refusedAt = 0;
+    let refused = 0;
+    let askedAgain = 0;
+    await page.route(/\/tiles\/[^/]+\/\d+\/\d+\/\d+/, (route) => {
+      if (!new URL(route.request().url()).pathname.endsWith(`/${z}/${x}/${y}`)) return route.continue();
+      refusedAt ||= Date.now();
+      if (Date.now() - refusedAt > 1500) {
+        askedAgain++;
+        return route.continue();
+      }
+      refused++;
+      return route.fulfill({ status: 503, headers: { 'Retry-After': '2', 'Content-Type': 'application/problem+json' }, body: '{}' });
+    });
+    await page.goto(`${server.url}/#c=${spot.lon},${spot.lat},16&l=parcels`);
+    await waitForMap(page);
+    expect(refused).toBeGreaterThanOrEqual(1);
+    // The same tile was asked for again and answered; what it holds is drawn.
+    expect(askedAgain).toBeGreaterThanOrEqual(1);
+    const inTile = await page.evaluate(
+      ([tz, tx, ty]) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        const lon = (i: number) => (i / 2 ** tz) * 360 - 180;
+        const lat = (j: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * j) / 2 ** tz))) * 180) / Math.PI;
+        const nw = map.project([lon(tx), lat(ty)]);
+        const se = map.project([lon(tx + 1), lat(ty + 1)]);
+        // Inside the tile by more than the neighbours' buffer (64/4096 of a 512 px tile), so what is
+        // found there can only have come from this tile's own data.
+        return map.queryRenderedFeatures([
+          [nw.x + 10, nw.y + 10],
+          [se.x - 10, se.y - 10],
+        ]).length;
+      },
+      [z, x, y] as [number, number, number],
+    );
+    expect(inTile).toBeGreaterThan(0);
+    // The refusal and its recovery are no error: the harness waited for the retry.
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });
