@@ -21,6 +21,23 @@ export async function openShapefiles(
   options: ReadOptions,
   warnings: string[],
 ): Promise<SourceLayer[]> {
+  // Each layer keeps its .dbf open for features(); a later refusal (no .prj, no .shx) would leave them open.
+  const opened: Array<{ close(): Promise<void> }> = [];
+  try {
+    return await openLayers(dir, names, options, warnings, opened);
+  } catch (error) {
+    await Promise.all(opened.map((t) => t.close().catch(() => undefined)));
+    throw error;
+  }
+}
+
+async function openLayers(
+  dir: string,
+  names: readonly string[],
+  options: ReadOptions,
+  warnings: string[],
+  opened: Array<{ close(): Promise<void> }>,
+): Promise<SourceLayer[]> {
   const layers: SourceLayer[] = [];
   for (const shpName of names.filter((n) => /\.shp$/i.test(n))) {
     const stem = shpName.slice(0, -4);
@@ -39,8 +56,8 @@ export async function openShapefiles(
     const shpPath = path.join(dir, shpName);
     const count = await checkShp(shpPath, path.join(dir, shx), shpName);
     const table = await openDbf(path.join(dir, dbf), dbf);
+    opened.push(table);
     if (table.count !== count) {
-      await table.close();
       throw new AppError(
         'BAD_FILE',
         `${shpName} has ${count} shapes but ${dbf} has ${table.count} rows: the files do not belong together or one is truncated.`,
