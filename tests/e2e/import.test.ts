@@ -2,6 +2,7 @@
 // the check reports what the file holds and writes nothing; the import fills the progress bar to
 // 100 %, writes the plots and the map draws them; a broken file is refused in Vietnamese and writes
 // nothing. Screenshots at 1280×800 and on a 360×740 phone.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -222,7 +223,19 @@ describe('importing a surveyor’s file from the web client', () => {
 
     const { page, context } = await openPage(e2e.browser, 'desktop');
     await openImport(page);
-    await page.setInputFiles('#import-file', zip);
+    // Dropped on the form rather than picked.
+    await page.evaluate(
+      ({ name, base64 }) => {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], name, { type: 'application/zip' }));
+        document
+          .getElementById('import-drop')!
+          .dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true }));
+      },
+      { name: path.basename(zip), base64: fs.readFileSync(zip).toString('base64') },
+    );
+    expect(await page.textContent('#import-drop')).toMatch(/^thua_khong_prj\.zip · \d+ KB$/);
     await page.click('#import-check');
     await page.waitForSelector('#import-refusal');
     expect(await page.textContent('#import-refusal strong')).toBe('Không nhận ra hệ toạ độ của tệp.');
@@ -233,6 +246,9 @@ describe('importing a surveyor’s file from the web client', () => {
     expect(await page.locator('#import-counts li').allTextContents()).toContain('Sẽ bị từ chối: 3');
     expect(await page.textContent('#import-cause p')).toBe(
       'Có lẽ sai múi chiếu: dữ liệu thuộc EPSG:9210. Chọn hệ toạ độ đó rồi kiểm tra lại.',
+    );
+    expect(await page.locator('#import-problems li').first().textContent()).toMatch(
+      /^Đối tượng 1 Nằm ngoài (xã\/phường 29869|tỉnh Đồng Tháp), cách ranh [\d,]+ km\. Xem nguyên nhân có thể ở trên\.$/,
     );
     await page.locator('#import-cause').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-wrong-zone-desktop.png') });

@@ -351,6 +351,8 @@ describe('refusal wording of every problem code', () => {
       text: 'Có lẽ sai múi chiếu: dữ liệu thuộc EPSG:9210. Chọn hệ toạ độ đó rồi kiểm tra lại.',
       fix: { crs: 'EPSG:9210' },
     });
+    const listed = problemRows(report({ problems: [p], crsDiagnosis: { cause: 'missing_datum_shift', message: '', fix: '' } }), 0);
+    expect(listed.rows[0]!.text).toBe('Nằm ngoài xã/phường 29890, cách ranh 0,226 km. Xem nguyên nhân có thể ở trên.');
     expect(diagnosisText({ cause: 'missing_datum_shift', message: '', fix: '' }, { axis: '' }).fix).toEqual({ datumShift: 'off' });
     expect(diagnosisText({ cause: 'extra_datum_shift', message: '', fix: '' }, { axis: '' }).fix).toEqual({ datumShift: '' });
     expect(diagnosisText({ cause: 'swapped_axes', message: '', fix: '' }, { axis: '' }).fix).toEqual({ axis: 'en' });

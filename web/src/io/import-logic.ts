@@ -353,6 +353,8 @@ export function problemText(
   p: ReportProblem,
   diagnosis?: ImportReport['crsDiagnosis'],
   options: Pick<ImportFormOptions, 'axis'> = { axis: '' },
+  /** The diagnosis is shown once above the rows: a row points to it instead of repeating it. */
+  causeAbove = false,
 ): string {
   const m = p.message;
   switch (p.code) {
@@ -394,7 +396,7 @@ export function problemText(
       const commune = /outside commune (\S+?)[:;]?\s/.exec(`${m} `)?.[1];
       const where = commune ? t('importWhereCommune', { code: commune }) : t('importWhereProvince');
       const distance = km ? formatNumber(Number(km), Number(km) < 1 ? 3 : 1) : '?';
-      const cause = diagnosis ? diagnosisText(diagnosis, options).text : t('importCause_none');
+      const cause = diagnosis ? (causeAbove ? t('importCause_seeAbove') : diagnosisText(diagnosis, options).text) : t('importCause_none');
       return t('importProblem_OUTSIDE_AREA', { km: distance, where, cause });
     }
     case 'NOT_YOUR_COMMUNE':
@@ -492,7 +494,7 @@ export function problemRows(
   const multi = report.layers.length > 1;
   const rows = sorted.slice(from, from + PROBLEMS_PER_PAGE).map((p) => ({
     where: multi ? t('importWhereLayer', { layer: p.layer, n: p.index }) : t('importWhere', { n: p.index }),
-    text: problemText(p, report.crsDiagnosis, options),
+    text: problemText(p, report.crsDiagnosis, options, true),
     severity: p.severity,
   }));
   return { rows, listed: sorted.length, total: sorted.length + report.problemsOmitted, pages };
