@@ -12,6 +12,7 @@ import { areaLabel, membershipRefusalText, plotLabel } from '../registration/mem
 import { clear, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
+import { startCrosshair, type CrosshairTool } from './crosshair-tool.ts';
 import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-adapter.ts';
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
@@ -96,14 +97,16 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   const restoredFromDeleted = new Map<string, PlotRecord>();
   let assembling: GrowingAreaAssembler | undefined;
   let walk: GpsWalk | undefined;
+  let crosshair: CrosshairTool | undefined;
 
   const toolbar = h('div', { class: 'editor-toolbar', role: 'toolbar', 'aria-label': t('editPlots') });
   const status = h('div', { class: 'editor-status', 'aria-live': 'polite' });
   const gpsPanel = h('div', { class: 'editor-gps', hidden: true });
+  const crosshairPanel = h('div', { class: 'editor-crosshair', id: 'crosshair-panel', hidden: true });
   const assemblePanel = h('div', { class: 'editor-assemble', hidden: true });
   // The card clips and its body scrolls: Chromium left a stale, unpainted band over the map above a
   // bottom-anchored card that was itself the scroller (seen in headless Chromium's screenshots).
-  const card = h('div', { class: 'editor-card' }, h('div', { class: 'editor-card-body' }, gpsPanel, status, assemblePanel));
+  const card = h('div', { class: 'editor-card' }, h('div', { class: 'editor-card-body' }, gpsPanel, crosshairPanel, status, assemblePanel));
   map.getContainer().append(toolbar, card);
 
   const button = (id: string, label: string, onclick: () => void, extra: Record<string, string> = {}) =>
@@ -146,6 +149,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         { 'aria-pressed': String(session.snapping()) },
       ),
       button('tool-gps', t('gpsWalk'), () => toggleGps()),
+      button('tool-crosshair', t('crosshairTool'), () => toggleCrosshair(), { 'aria-pressed': String(Boolean(crosshair)) }),
       button('tool-file', t('loadFile'), () => pickFile()),
       button('tool-assemble', t('assembleArea'), () => toggleAssemble(), { 'aria-pressed': String(Boolean(assembling)) }),
       button('tool-done', t('finishEditing'), () => close()),
@@ -153,6 +157,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     for (const b of toolbar.querySelectorAll('button[aria-pressed="true"]')) b.classList.add('is-on');
     (toolbar.querySelector('#tool-undo') as HTMLButtonElement).disabled = !session.canUndo();
     (toolbar.querySelector('#tool-redo') as HTMLButtonElement).disabled = !session.canRedo();
+    // The crosshair's corners are its own list (with its own undo): other tools would draw beside it.
+    if (crosshair)
+      for (const b of toolbar.querySelectorAll<HTMLButtonElement>('button:not(#tool-crosshair):not(#tool-snap):not(#tool-done)'))
+        b.disabled = true;
   }
 
   function target(): DrawnPolygon | undefined {
@@ -163,9 +171,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     clear(status);
     // Assembling works on saved plots only: the drawing's status would be noise there.
     if (assembling) return;
-    const polygon = target();
+    const crosshairId = crosshair?.polygonId();
+    const polygon = crosshair ? session.polygons().find((p) => p.id === crosshairId) : target();
     if (!polygon) {
-      status.append(h('p', { class: 'hint' }, t('drawPolygon')));
+      if (!crosshair) status.append(h('p', { class: 'hint' }, t('drawPolygon')));
       return;
     }
     // While drawing, the polygon already closes back to the first corner; its area is live.
@@ -185,8 +194,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         verdict.valid ? `✓ ${t('valid')}` : t('invalid', { reason: verdict.reasons.map((r) => reasonText(r.code, r.message)).join(' ') }),
       ),
     );
-    // A walk is saved once finished (the corners are still coming in).
-    if (!polygon.drawing && !walk) {
+    // A walk or a crosshair drawing is saved once finished (the corners are still coming in).
+    if (!polygon.drawing && !walk && !crosshair) {
       status.append(
         h(
           'button',
@@ -678,6 +687,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       finishWalk();
       return;
     }
+    crosshair?.cancel();
     walk = new GpsWalk({ maxAccuracyM: 10, samples: 5, sampleTimeoutMs: 20_000, autoSpacingM: undefined }, renderGps);
     if (!walk.available) {
       toast(t('gpsUnavailable'), 'error');
@@ -702,6 +712,39 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     clear(gpsPanel);
     if (walked && session.polygons().some((p) => p.id === walked)) session.select(walked);
     else toast(t('gpsNeedCorners'));
+    renderStatus();
+    renderToolbar();
+  }
+
+  function toggleCrosshair(): void {
+    if (crosshair) {
+      crosshair.cancel();
+      return;
+    }
+    if (walk) finishWalk();
+    stopAssembling();
+    // Taps on the map must not draw or select while the map is panned under the crosshair.
+    session.setMode('static');
+    crosshair = startCrosshair({
+      map,
+      session,
+      panel: crosshairPanel,
+      covers: () => [toolbar, card, ...document.querySelectorAll('aside.panel')],
+      rings: () => rings,
+      snapping: () => session.snapping(),
+      onEnd: (closed) => {
+        crosshair = undefined;
+        const polygon = closed ? session.polygons().find((p) => p.id === closed) : undefined;
+        if (polygon) {
+          // Done: the polygon takes the path of every drawing (selected, live area, validation), and a
+          // valid one goes straight to the plot form and the save.
+          session.select(polygon.id);
+          if (validatePlotGeometry(polygon.geometry).valid) void save(polygon);
+        } else session.setMode('polygon');
+        renderStatus();
+        renderToolbar();
+      },
+    });
     renderStatus();
     renderToolbar();
   }
@@ -736,6 +779,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
 
   function close(): void {
     walk?.finish();
+    crosshair?.cancel();
     map.off('moveend', onMoveEnd);
     map.off('click', onMapClick);
     session.stop();
