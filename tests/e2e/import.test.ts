@@ -191,8 +191,16 @@ describe('importing a surveyor’s file from the web client', () => {
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await openImport(page);
-    await page.setInputFiles('#import-file', zip);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-form-phone.png') });
+    // The same rows whole: the check's report fits the phone's sheet.
+    await page.setInputFiles(
+      '#import-file',
+      await shapefileZip(tmp.dir, 'thua_lanh', 'polygon', PLOT_COLUMNS, features, { crs: 'EPSG:5897' }),
+    );
+    await page.click('#import-check');
+    await page.waitForSelector('#import-counts li:text-is("Sẽ thêm mới: 4")');
+    await page.locator('#import-counts').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-dry-run-phone.png') });
     // A shapefile part alone is refused before anything is sent.
     await page.setInputFiles('#import-file', { name: 'thua.shp', mimeType: 'application/octet-stream', buffer: Buffer.from('x') });
     expect(await page.textContent('#import-form-error')).toMatch(/^thua\.shp chỉ là một phần của shapefile: nén các tệp/);

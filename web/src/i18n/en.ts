@@ -614,7 +614,6 @@ export const en: Messages = {
   importStrict: 'Write nothing if any feature is refused',
   importCheck: 'Check first',
   importRun: 'Import',
-  importCancel: 'Stop following',
   importBusy: 'Working…',
   importNoFile: 'Choose a file first.',
   importFileRefused_empty: 'The file {name} is empty (0 bytes).',

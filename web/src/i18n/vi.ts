@@ -622,7 +622,6 @@ export const vi = {
   importStrict: 'Không ghi gì nếu có đối tượng bị từ chối',
   importCheck: 'Kiểm tra trước',
   importRun: 'Nhập',
-  importCancel: 'Dừng theo dõi',
   importBusy: 'Đang xử lý…',
   importNoFile: 'Chọn một tệp trước.',
   importFileRefused_empty: 'Tệp {name} rỗng (0 byte).',

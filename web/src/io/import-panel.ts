@@ -54,7 +54,6 @@ class ImportPanel {
   private outcome: Outcome | undefined;
   private page = 0;
   private maps: LandUseMapWithCodes[] | undefined;
-  private stopFollowing: (() => void) | undefined;
   private readonly bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
   private readonly barText = h('p', { class: 'hint import-progress-text', id: 'import-progress-text', 'aria-live': 'polite' });
 
@@ -267,9 +266,6 @@ class ImportPanel {
         ),
       ),
       this.busy || this.bar.value > 0 ? h('div', { class: 'import-progress' }, this.bar, this.barText) : null,
-      this.busy === 'import' && this.stopFollowing
-        ? h('button', { type: 'button', class: 'btn', id: 'import-stop', onclick: () => this.stopFollowing?.() }, t('importCancel'))
-        : null,
       this.outcome ? this.renderOutcome(this.outcome) : null,
     );
   }
@@ -280,7 +276,7 @@ class ImportPanel {
     this.file = verdict.valid ? file : undefined;
     this.fileError = verdict.valid ? undefined : t(`importFileRefused_${verdict.reason}` as MessageKey, { name: file.name });
     this.outcome = undefined;
-    this.setBar(0, '');
+    this.setBar(0, '', false);
     this.render();
   }
 
@@ -294,9 +290,11 @@ class ImportPanel {
     this.render();
   }
 
-  private setBar(pct: number, text: string): void {
-    this.bar.value = pct;
-    this.bar.dataset.pct = String(pct);
+  /** Sets the bar; within one run it only grows (a job's first answer may know less than the upload did). */
+  private setBar(pct: number, text: string, grow = true): void {
+    const value = grow ? Math.max(pct, Number(this.bar.value)) : pct;
+    this.bar.value = value;
+    this.bar.dataset.pct = String(value);
     this.barText.textContent = text;
   }
 
@@ -310,7 +308,7 @@ class ImportPanel {
     this.busy = kind;
     this.outcome = undefined;
     this.page = 0;
-    this.setBar(0, progressText({ upload: 0, bytes: file.size }));
+    this.setBar(0, progressText({ upload: 0, bytes: file.size }), false);
     this.render();
     try {
       this.outcome = kind === 'check' ? await this.dryRun(file) : await this.importJob(file);
@@ -318,8 +316,7 @@ class ImportPanel {
       this.outcome = { refusal: refusalOf(error) };
     }
     this.busy = undefined;
-    this.stopFollowing = undefined;
-    if (this.outcome.refusal && !this.outcome.report) this.setBar(0, '');
+    if (this.outcome.refusal && !this.outcome.report) this.setBar(0, '', false);
     this.render();
     this.element.querySelector('#import-result')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }
@@ -359,16 +356,7 @@ class ImportPanel {
   private follow(url: string): Promise<ImportJob> {
     return new Promise((resolve, reject) => {
       let failures = 0;
-      let stopped = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      this.stopFollowing = () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        reject(new HttpError(404, 'stopped', { code: 'NOT_FOUND' }, undefined));
-      };
-      this.render();
       const poll = async () => {
-        if (stopped) return;
         try {
           const job = await getJson<ImportJob>(url, { cache: 'no-store' });
           failures = 0;
@@ -381,7 +369,7 @@ class ImportPanel {
           if (error instanceof HttpError && error.status !== 0 && error.status < 500) return reject(error);
           if (++failures >= POLL_FAILURES) return reject(error);
         }
-        timer = setTimeout(() => void poll(), POLL_MS);
+        setTimeout(() => void poll(), POLL_MS);
       };
       void poll();
     });
