@@ -31,6 +31,8 @@ export type CrosshairHost = {
 export type CrosshairTool = {
   /** The editor id of the polygon the corners make (from 3 corners), if any. */
   polygonId(): string | undefined;
+  /** Shows again where a corner added now would go (after the snap targets changed). */
+  refresh(): void;
   /** Leaves the tool, dropping the corners. */
   cancel(): void;
 };
@@ -265,5 +267,5 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   window.addEventListener('resize', place);
   place();
   render();
-  return { polygonId: () => polygonId, cancel: () => end(undefined) };
+  return { polygonId: () => polygonId, refresh: schedulePreview, cancel: () => end(undefined) };
 }

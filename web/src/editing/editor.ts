@@ -51,6 +51,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   const { map } = handle;
   handle.setEditing(true);
 
+  // Declared before the snap targets load: a crosshair drawing is told when they change.
+  let crosshair: CrosshairTool | undefined;
   // Snap targets: exact parcel and plot boundaries from the features API (tiles are quantised).
   let rings: SnapRing[] = [];
   let ringsKey = '';
@@ -78,7 +80,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         }
       }),
     );
-    if (ringsKey === bbox) rings = next;
+    if (ringsKey !== bbox) return;
+    rings = next;
+    // The crosshair may now lie on a neighbour that just arrived: show its snap without waiting for a pan.
+    crosshair?.refresh();
   };
   const onMoveEnd = () => void loadRings();
   map.on('moveend', onMoveEnd);
@@ -97,7 +102,6 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   const restoredFromDeleted = new Map<string, PlotRecord>();
   let assembling: GrowingAreaAssembler | undefined;
   let walk: GpsWalk | undefined;
-  let crosshair: CrosshairTool | undefined;
 
   const toolbar = h('div', { class: 'editor-toolbar', role: 'toolbar', 'aria-label': t('editPlots') });
   const status = h('div', { class: 'editor-status', 'aria-live': 'polite' });
