@@ -134,10 +134,14 @@ describe('drawing a plot with the centre crosshair on a phone', () => {
     await page.setViewportSize({ width: 393, height: 851 });
     expect(await corners(page)).toBe(4);
 
-    // Done hands the plot to the plot form and the save.
+    // Done hands the plot to the plot form and the save; the map does not move when the crosshair goes.
+    const project = (at: LonLat) => page.evaluate((p) => (window as unknown as BandoWindow).__bando.map.project(p), at);
+    const shownBefore = await project(places[0]!);
     await page.click('#crosshair-finish');
     await page.waitForSelector('#plot-form');
     expect(await page.isVisible('#crosshair')).toBe(false);
+    const shownAfter = await project(places[0]!);
+    expect(Math.hypot(shownAfter.x - shownBefore.x, shownAfter.y - shownBefore.y)).toBeLessThan(1);
     await page.selectOption('#plot-form select[name=crop]', 'mango');
     await page.fill('#plot-form input[name=variety]', 'Cát Chu');
     await page.click('#plot-form-save');

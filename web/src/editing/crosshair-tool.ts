@@ -256,7 +256,11 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
     for (const id of [`${SOURCE}-snap`, `${SOURCE}-corners`, `${SOURCE}-path`, `${SOURCE}-band`]) if (map.getLayer(id)) map.removeLayer(id);
     if (map.getSource(SOURCE)) map.removeSource(SOURCE);
     cross.remove();
+    // Back to the map's own padding without moving what is on screen (the plot just closed stays put).
+    const before = map.project(map.getCenter());
     map.setPadding(previousPadding);
+    const after = map.project(map.getCenter());
+    map.panBy([after.x - before.x, after.y - before.y], { animate: false });
     clear(panel);
     panel.hidden = true;
     if (result === undefined && polygonId) session.remove(polygonId);
