@@ -133,6 +133,10 @@ describe('drawing a plot with the centre crosshair on a phone', () => {
     expect(await shoot(page, 'desktop-crosshair', { width: 1280, height: 800 }, nearCorner)).toBeGreaterThanOrEqual(48);
     await page.setViewportSize({ width: 393, height: 851 });
     expect(await corners(page)).toBe(4);
+    // Away from the parcel's corner the note goes (the corners placed did not snap).
+    await panTo(page, places[3]!);
+    await page.waitForSelector('#crosshair:not(.is-snapped)');
+    expect(await page.locator('#crosshair-snap').innerText()).toBe('');
 
     // Done hands the plot to the plot form and the save; the map does not move when the crosshair goes.
     const project = (at: LonLat) => page.evaluate((p) => (window as unknown as BandoWindow).__bando.map.project(p), at);

@@ -57,6 +57,8 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   let ended = false;
   let frame = 0;
   let padding: Padding = { top: 0, right: 0, bottom: 0, left: 0 };
+  /** What the last corner added snapped to, in words ('' when it stayed at the crosshair). */
+  let placedNote = '';
 
   const cross = h('div', { class: 'crosshair', id: 'crosshair', 'aria-hidden': 'true' });
   cross.innerHTML = CROSS_SVG;
@@ -155,8 +157,8 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
     (map.getSource(SOURCE) as GeoJSONSource | undefined)?.setData(data);
     cross.classList.toggle('is-snapped', Boolean(next.snapped));
     cross.dataset.snap = next.snapped ?? '';
-    if (next.snapped) snapNote.textContent = t(next.snapped === 'vertex' ? 'crosshairWillSnapVertex' : 'crosshairWillSnapEdge');
-    else if (!snapNote.dataset.placed) snapNote.textContent = '';
+    // What the crosshair would snap to now, else what the last corner snapped to.
+    snapNote.textContent = next.snapped ? t(next.snapped === 'vertex' ? 'crosshairWillSnapVertex' : 'crosshairWillSnapEdge') : placedNote;
   }
   const schedulePreview = () => {
     if (!frame) frame = requestAnimationFrame(drawPreview);
@@ -197,10 +199,7 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
           ? t('crosshairCornersLength', { n, m: formatNumber(perimeterM, 1) })
           : t('crosshairCorners', { n });
     undoButton.disabled = n === 0;
-    if (note !== undefined) {
-      snapNote.textContent = note;
-      snapNote.dataset.placed = note ? 'true' : '';
-    }
+    if (note !== undefined) placedNote = note;
     // From 3 corners the polygon is the editor's: its live area and the server's validation show in the card.
     const polygon: Polygon | undefined = corners.polygon();
     if (polygon && polygonId) session.replace(polygonId, polygon);
