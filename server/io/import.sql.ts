@@ -68,7 +68,9 @@ export const IMPORT_SQL = {
       JOIN import_area a ON a.code = coalesce((SELECT c.code FROM import_area c WHERE c.code = s2.props->>'commune_code'), 'province')
       WHERE s2.problem_code IS NULL AND NOT ST_Intersects(a.geom, s2.geom)
     ) x WHERE s.n = x.n`,
-  listOutside: `SELECT layer, idx, area, km, sx, sy FROM import_stage WHERE problem_code = 'OUTSIDE_AREA' ORDER BY n LIMIT $1`,
+  listOutside: `SELECT s.layer, s.idx, s.area, s.km, s.sx, s.sy,
+      (SELECT u.name FROM admin_units u WHERE u.code = s.area ORDER BY u.valid_from DESC LIMIT 1) AS name
+    FROM import_stage s WHERE s.problem_code = 'OUTSIDE_AREA' ORDER BY s.n LIMIT $1`,
   pointsInAreas: `SELECT count(*)::int AS n
     FROM unnest($1::text[], $2::float8[], $3::float8[]) AS t(a, x, y)
     JOIN import_area ar ON ar.code = t.a
@@ -86,7 +88,9 @@ export const IMPORT_SQL = {
   /** Officers write only in their communes: rows whose commune is outside the scope $1 (officerScope). */
   markForeignCommune: `UPDATE import_stage SET problem_code = 'NOT_YOUR_COMMUNE'
     WHERE problem_code IS NULL AND NOT coalesce(props->>'commune_code' = ANY($1::text[]), false)`,
-  listForeignCommune: `SELECT layer, idx, props->>'commune_code' AS code FROM import_stage WHERE problem_code = 'NOT_YOUR_COMMUNE' ORDER BY n LIMIT $1`,
+  listForeignCommune: `SELECT s.layer, s.idx, s.props->>'commune_code' AS code,
+      (SELECT u.name FROM admin_units u WHERE u.code = s.props->>'commune_code' ORDER BY u.valid_from DESC LIMIT 1) AS name
+    FROM import_stage s WHERE s.problem_code = 'NOT_YOUR_COMMUNE' ORDER BY s.n LIMIT $1`,
 
   /**
    * Refuses rows whose key matches a stored row of a commune outside the scope $1, whatever commune
@@ -147,7 +151,8 @@ export const IMPORT_SQL = {
   countRefusedInDb: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NOT NULL',
 
   /**
-   * Inserts new rows and updates changed ones by natural key; counts both. With `scoped`, a stored
+   * Inserts new rows and updates changed ones by natural key; counts both and answers the extent of
+   * what it wrote (one aggregate over the rows RETURNING gives, no second read). With `scoped`, a stored
    * row is updated only when its commune is in the scope $1: markStoredOutsideScope refused such rows
    * already, and this keeps a row that changed commune or appeared since (another transaction) as is.
    */
@@ -169,10 +174,12 @@ export const IMPORT_SQL = {
       ON CONFLICT (${target.key.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
       DO UPDATE SET ${set.join(', ')}
       WHERE (${compare.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compare.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})${scoped ? ' AND t.commune_code = ANY ($1::text[])' : ''}
-      RETURNING t.id, (xmax = 0) AS inserted
+      RETURNING t.id, (xmax = 0) AS inserted, t.geom
     )
-    SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
-           coalesce(array_agg(id), '{}') AS ids FROM up`;
+    SELECT inserted, updated, ids, ST_XMin(e) AS west, ST_YMin(e) AS south, ST_XMax(e) AS east, ST_YMax(e) AS north FROM (
+      SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
+             coalesce(array_agg(id), '{}') AS ids, ST_Extent(geom) AS e FROM up
+    ) a`;
   },
 
   /**

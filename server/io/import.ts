@@ -1,13 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { Geometry, Position } from 'geojson';
 import { DONG_THAP_EXTENT, DONG_THAP_ZONES } from '../../data/crs/vn2000.ts';
+import {
+  IMPORT_PROBLEM,
+  VALUE_RULE,
+  type ImportProblem,
+  type ImportProblemFacts,
+  type ImportProgress,
+  type ImportReport,
+} from '../contracts/import.ts';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
 import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
-import { MEMBERSHIP_REASON, cropReason } from '../registry/growing-areas.service.ts';
+import { cropReason } from '../registry/growing-areas.service.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
 import { openSource, type OpenOptions } from './sources.ts';
@@ -43,47 +51,10 @@ export type ImportOptions = {
   signal?: AbortSignal;
 };
 
-/** Where a running import is. */
-export type ImportProgress = { phase: 'reading' | 'validating' | 'writing' | 'done'; read: number; total: number | null };
-
-/** One problem with one feature, located: layer, index (from 1), and for geometry the place. */
-export type FeatureProblem = {
-  layer: string;
-  index: number;
-  code: string;
-  message: string;
-  severity: 'error' | 'warning';
-  /** Longitude/latitude of a self-intersection or similar, and the same point in the file's CRS. */
-  location?: { lon: number; lat: number; source?: [number, number] };
-};
-
-/** The answer to an import, dry run or not. */
-export type ImportReport = {
-  dryRun: boolean;
-  collection: string;
-  file: string;
-  format: string;
-  layers: Array<{
-    name: string;
-    crs: { code: string; name: string; matchedBy: string };
-    encoding?: { encoding: string; source: string; confidence: number };
-    fields: string[];
-    mapping: Record<string, string>;
-    unmappedRequired: string[];
-    features: number;
-    skipped?: string;
-  }>;
-  counts: { read: number; valid: number; refused: number; inserted: number; updated: number; unchanged: number; warnings: number };
-  problemCounts: Record<string, number>;
-  problems: FeatureProblem[];
-  problemsOmitted: number;
-  /** The first mapped rows, to check a mapping before committing. */
-  preview: Array<{ layer: string; index: number; values: Record<string, unknown>; geometryType: string | null }>;
-  /** Why features landed outside their area, when one cause explains most of them. */
-  crsDiagnosis?: { cause: 'wrong_zone' | 'missing_datum_shift' | 'extra_datum_shift' | 'swapped_axes'; message: string; fix: string };
-  warnings: string[];
-  committed: boolean;
-};
+// The report's shape is the public contract (server/contracts/import.ts); re-exported for the CLI and jobs.
+export type { ImportProgress, ImportReport } from '../contracts/import.ts';
+/** One problem with one feature: where, the English sentence, and the facts of its code. */
+export type FeatureProblem = ImportProblem;
 
 class DryRun extends Error {}
 
@@ -117,33 +88,77 @@ async function loadReference(q: Queryable): Promise<Reference> {
   };
 }
 
-type Coerced = { value: unknown; error?: string; warning?: { code: string; message: string } };
+type BadValueFacts = Extract<ImportProblemFacts, { code: 'BAD_VALUE' }>;
+// BAD_VALUE's facts of one rule, without what the caller knows (the column and its field).
+type ValueError = (BadValueFacts extends infer F ? (F extends BadValueFacts ? Omit<F, 'code' | 'column' | 'field'> : never) : never) & {
+  message: string;
+};
+type Coerced = {
+  value: unknown;
+  error?: ValueError;
+  warning?: { legacyCode: string; currentCode: string; note: string | null; message: string };
+};
+
+/** The value as a fact: cut to 100 characters, a NUL written as \0 (jsonb holds no U+0000). */
+const shown = (text: string) => text.slice(0, 100).replace(/\u0000/g, '\\0');
 
 function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { value: null };
   const text = typeof raw === 'string' ? raw.trim() : String(raw);
+  const value = shown(text);
   const t = field.type;
   switch (t.kind) {
     case 'text': {
       // PostgreSQL text (and jsonb, the staging format) cannot hold U+0000: refuse the value, not the import.
       if (text.includes('\u0000'))
-        return { value: null, error: `"${text.slice(0, 40).replace(/\u0000/g, '\\0')}…" contains a NUL character` };
-      if (t.max && text.length > t.max) return { value: null, error: `"${text.slice(0, 40)}…" is longer than ${t.max} characters` };
+        return {
+          value: null,
+          error: { rule: VALUE_RULE.NUL, value, message: `"${text.slice(0, 40).replace(/\u0000/g, '\\0')}…" contains a NUL character` },
+        };
+      if (t.max && text.length > t.max)
+        return {
+          value: null,
+          error: {
+            rule: VALUE_RULE.TOO_LONG,
+            value,
+            maxLength: t.max,
+            message: `"${text.slice(0, 40)}…" is longer than ${t.max} characters`,
+          },
+        };
       if (t.pattern && !t.pattern.test(text))
-        return { value: null, error: `"${text}" is not valid (${t.patternHint ?? t.pattern.source})` };
+        return {
+          value: null,
+          error: {
+            rule: VALUE_RULE.PATTERN,
+            value,
+            pattern: t.pattern.source,
+            message: `"${text}" is not valid (${t.patternHint ?? t.pattern.source})`,
+          },
+        };
       return { value: text };
     }
     case 'integer': {
       const n = Number(text.replace(',', '.'));
-      if (!Number.isInteger(n)) return { value: null, error: `"${text}" is not a whole number` };
-      if (t.min !== undefined && n < t.min) return { value: null, error: `${n} is below ${t.min}` };
+      if (!Number.isInteger(n))
+        return { value: null, error: { rule: VALUE_RULE.INTEGER, value, message: `"${text}" is not a whole number` } };
+      if (t.min !== undefined && n < t.min)
+        return { value: null, error: { rule: VALUE_RULE.RANGE, value, min: t.min, max: null, message: `${n} is below ${t.min}` } };
       return { value: n };
     }
     case 'number': {
       const n = Number(/^-?\d+,\d+$/.test(text) ? text.replace(',', '.') : text);
-      if (!Number.isFinite(n)) return { value: null, error: `"${text}" is not a number` };
+      if (!Number.isFinite(n)) return { value: null, error: { rule: VALUE_RULE.NUMBER, value, message: `"${text}" is not a number` } };
       if ((t.min !== undefined && n < t.min) || (t.max !== undefined && n > t.max))
-        return { value: null, error: `${n} is outside ${t.min ?? '−∞'}…${t.max ?? '∞'}` };
+        return {
+          value: null,
+          error: {
+            rule: VALUE_RULE.RANGE,
+            value,
+            min: t.min ?? null,
+            max: t.max ?? null,
+            message: `${n} is outside ${t.min ?? '−∞'}…${t.max ?? '∞'}`,
+          },
+        };
       return { value: n };
     }
     case 'date': {
@@ -154,20 +169,34 @@ function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
       if (!iso && m) iso = `${m[3]}-${m[2]!.padStart(2, '0')}-${m[1]!.padStart(2, '0')}`;
       if (!iso && /^\d{8}$/.test(text)) iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
       if (!iso || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso)
-        return { value: null, error: `"${text}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)` };
+        return { value: null, error: { rule: VALUE_RULE.DATE, value, message: `"${text}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)` } };
       return { value: iso };
     }
     case 'land_use': {
       const code = text.toUpperCase();
       const known = ref.landUse.get(code);
-      if (!known) return { value: null, error: `land-use code "${text}" is not in the code list (Circular 08/2024)` };
+      if (!known)
+        return {
+          value: null,
+          error: { rule: VALUE_RULE.LAND_USE, value, message: `land-use code "${text}" is not in the code list (Circular 08/2024)` },
+        };
       if (known.legacy) {
         if (!known.mapsTo)
-          return { value: null, error: `legacy land-use code ${code} has no single current code (${known.note ?? 'check the parcel'})` };
+          return {
+            value: null,
+            error: {
+              rule: VALUE_RULE.LEGACY_LAND_USE,
+              value: code,
+              note: known.note,
+              message: `legacy land-use code ${code} has no single current code (${known.note ?? 'check the parcel'})`,
+            },
+          };
         return {
           value: known.mapsTo,
           warning: {
-            code: 'LEGACY_LAND_USE',
+            legacyCode: code,
+            currentCode: known.mapsTo,
+            note: known.note,
             message: `legacy code ${code} mapped to ${known.mapsTo}${known.note ? ` (${known.note})` : ''}`,
           },
         };
@@ -176,12 +205,17 @@ function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
     }
     case 'crop': {
       const code = ref.crops.get(foldName(text));
-      if (!code) return { value: null, error: `crop "${text}" is not in the crop list` };
+      if (!code) return { value: null, error: { rule: VALUE_RULE.CROP, value, message: `crop "${text}" is not in the crop list` } };
       return { value: code };
     }
     case 'enum': {
       const v = t.values[foldName(text)];
-      if (!v) return { value: null, error: `"${text}" is not one of ${[...new Set(Object.values(t.values))].join(', ')}` };
+      const allowed = [...new Set(Object.values(t.values))];
+      if (!v)
+        return {
+          value: null,
+          error: { rule: VALUE_RULE.CHOICE, value, allowed, message: `"${text}" is not one of ${allowed.join(', ')}` },
+        };
       return { value: v };
     }
   }
@@ -205,26 +239,49 @@ function mapPositions(g: Geometry, fn: (p: Position) => Position): Geometry {
   return { ...g, coordinates: walk(g.coordinates) } as Geometry;
 }
 
+type ShapeError = Extract<ImportProblemFacts, { code: 'BAD_RING' | 'WRONG_GEOMETRY_TYPE' }> & { message: string };
+
 /** Fits a geometry to the target's type, or says why it cannot. */
-function fitType(g: Geometry, kind: Target['geometry']): { geometry?: Geometry; error?: string } {
+function fitType(g: Geometry, kind: Target['geometry']): { geometry?: Geometry; error?: ShapeError } {
+  const wrong = (parts: number | null, what: string): { error: ShapeError } => ({
+    error: { code: IMPORT_PROBLEM.WRONG_GEOMETRY_TYPE, geometryType: g.type, expected: kind, parts, message: `the geometry is ${what}` },
+  });
   if (kind === 'point') {
     if (g.type === 'Point') return { geometry: g };
     if (g.type === 'MultiPoint' && g.coordinates.length === 1) return { geometry: { type: 'Point', coordinates: g.coordinates[0]! } };
-    return { error: `a ${g.type} where a point is expected` };
+    return wrong(null, `a ${g.type} where a point is expected`);
   }
   const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : null;
-  if (!polys) return { error: `a ${g.type} where a polygon is expected` };
-  if (polys.length === 0) return { error: 'an empty geometry' };
+  if (!polys) return wrong(null, `a ${g.type} where a polygon is expected`);
+  if (polys.length === 0) return wrong(0, 'an empty geometry');
   for (const poly of polys) {
     for (const ring of poly) {
-      if (ring.length < 4) return { error: `a ring with ${ring.length} points (a closed ring needs at least 4)` };
+      if (ring.length < 4)
+        return {
+          error: {
+            code: IMPORT_PROBLEM.BAD_RING,
+            reason: 'too-few-points',
+            points: ring.length,
+            message: `the geometry is a ring with ${ring.length} points (a closed ring needs at least 4)`,
+          },
+        };
       const a = ring[0]!;
       const b = ring[ring.length - 1]!;
-      if (a[0] !== b[0] || a[1] !== b[1]) return { error: `an unclosed ring (first point ${a.join(', ')}, last ${b.join(', ')})` };
+      if (a[0] !== b[0] || a[1] !== b[1])
+        return {
+          error: {
+            code: IMPORT_PROBLEM.BAD_RING,
+            reason: 'unclosed',
+            first: a,
+            last: b,
+            message: `the geometry is an unclosed ring (first point ${a.join(', ')}, last ${b.join(', ')})`,
+          },
+        };
     }
   }
   if (kind === 'polygon') {
-    if (polys.length > 1) return { error: `${polys.length} separate polygons where one plot is expected; split it into several plots` };
+    if (polys.length > 1)
+      return wrong(polys.length, `${polys.length} separate polygons where one plot is expected; split it into several plots`);
     return { geometry: { type: 'Polygon', coordinates: polys[0]! } };
   }
   return { geometry: { type: 'MultiPolygon', coordinates: polys } };
@@ -262,6 +319,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
     problems: [],
     problemsOmitted: 0,
     preview: [],
+    extent: null,
     warnings: [...source.warnings],
     committed: false,
   };
@@ -283,7 +341,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
       await tx.query(IMPORT_SQL.createStage);
       const transforms = new Map<string, CrsDefinition>();
       let n = 0;
-      const keys = new Map<string, string>();
+      const keys = new Map<string, { layer: string; index: number }>();
       let batch: StageRow[] = [];
       const flush = async () => {
         if (batch.length === 0) return;
@@ -352,14 +410,17 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
             problem({
               layer: layer.name,
               index: feature.index,
-              code: 'DUPLICATE_KEY',
+              code: IMPORT_PROBLEM.DUPLICATE_KEY,
+              key: Object.fromEntries(target.key.map((k) => [k, String(row.values[k] ?? '')])),
+              firstLayer: seen.layer,
+              firstIndex: seen.index,
               severity: 'error',
-              message: `same ${target.key.join('/')} as feature ${seen} (${key}); only the first is imported`,
+              message: `same ${target.key.join('/')} as feature ${seen.layer} #${seen.index} (${key}); only the first is imported`,
             });
             report.counts.refused++;
             continue;
           }
-          keys.set(key, `${layer.name} #${feature.index}`);
+          keys.set(key, { layer: layer.name, index: feature.index });
           n++;
           batch.push({
             n,
@@ -450,17 +511,34 @@ function prepare(
   problem: (p: FeatureProblem) => void,
 ): Prepared | null {
   const errors: FeatureProblem[] = [];
-  const err = (code: string, message: string, location?: FeatureProblem['location']) =>
-    errors.push({ layer, index: feature.index, code, message, severity: 'error', ...(location ? { location } : {}) });
-  if (typeof feature.properties.__error === 'string') err('BAD_FEATURE', feature.properties.__error);
+  const err = (facts: ImportProblemFacts & { message: string }) =>
+    errors.push({ layer, index: feature.index, severity: 'error', ...facts });
+  if (typeof feature.properties.__error === 'string') err({ code: IMPORT_PROBLEM.BAD_FEATURE, message: feature.properties.__error });
   const values: Record<string, unknown> = {};
   for (const field of target.fields) {
     const sourceName = mapping[field.column];
     const raw = sourceName !== undefined ? feature.properties[sourceName] : undefined;
     const fallback = defaults[field.column];
     const c = coerce(field, raw ?? fallback ?? null, ref);
-    if (c.error) err('BAD_VALUE', `${field.column}${sourceName ? ` (${sourceName})` : ''}: ${c.error}`);
-    if (c.warning) problem({ layer, index: feature.index, code: c.warning.code, message: c.warning.message, severity: 'warning' });
+    if (c.error) {
+      const { message, ...facts } = c.error;
+      err({
+        code: IMPORT_PROBLEM.BAD_VALUE,
+        column: field.column,
+        field: sourceName ?? null,
+        ...facts,
+        message: `${field.column}${sourceName ? ` (${sourceName})` : ''}: ${message}`,
+      });
+    }
+    if (c.warning)
+      problem({
+        layer,
+        index: feature.index,
+        code: IMPORT_PROBLEM.LEGACY_LAND_USE,
+        column: field.column,
+        ...c.warning,
+        severity: 'warning',
+      });
     values[field.column] = c.value;
   }
   // Collection-specific resolution of keys the file may not carry itself.
@@ -476,22 +554,30 @@ function prepare(
           ? ref.plans.get(values.plan_code.toUpperCase())
           : undefined;
     if (planId === undefined || !ref.planIds.has(planId)) {
-      err(
-        'UNKNOWN_PLAN',
-        values.plan_code
+      err({
+        code: IMPORT_PROBLEM.UNKNOWN_PLAN,
+        planCode: typeof values.plan_code === 'string' ? values.plan_code : null,
+        planId: defaults.plan_id !== undefined ? Number(defaults.plan_id) : null,
+        message: values.plan_code
           ? `plan maHoSoQH ${String(values.plan_code)} is not registered; create the plan first or pass plan=ID`
           : 'no plan: pass plan=ID or map maHoSoQH',
-      );
+      });
     } else values.plan_id = planId;
     delete values.plan_code;
     // The column's default; an explicit NULL would break its NOT NULL.
     values.phase ??= 'existing';
   }
   if (target.collection === 'landuse' && typeof values.map_id === 'number' && !ref.maps.has(values.map_id))
-    err('UNKNOWN_MAP', `land-use map ${values.map_id} does not exist`);
+    err({ code: IMPORT_PROBLEM.UNKNOWN_MAP, mapId: values.map_id, message: `land-use map ${values.map_id} does not exist` });
   // The tables' CHECK constraints, tested here so one bad row is reported instead of failing the whole write.
   if (target.collection === 'products' && values.producer_kind !== 'household' && values.producer_kind && !values.producer_name) {
-    err('MISSING_FIELD', `producer_name is required for a ${String(values.producer_kind)}`);
+    err({
+      code: IMPORT_PROBLEM.MISSING_FIELD,
+      column: 'producer_name',
+      field: mapping.producer_name ?? null,
+      producerKind: String(values.producer_kind),
+      message: `producer_name is required for a ${String(values.producer_kind)}`,
+    });
   }
   if (
     target.collection === 'zones' &&
@@ -499,7 +585,16 @@ function prepare(
     typeof values.max_floors === 'number' &&
     values.min_floors > values.max_floors
   ) {
-    err('BAD_VALUE', `min_floors ${values.min_floors} is above max_floors ${values.max_floors}`);
+    err({
+      code: IMPORT_PROBLEM.BAD_VALUE,
+      rule: VALUE_RULE.ORDER,
+      column: 'min_floors',
+      field: null,
+      value: String(values.min_floors),
+      otherColumn: 'max_floors',
+      otherValue: String(values.max_floors),
+      message: `min_floors ${values.min_floors} is above max_floors ${values.max_floors}`,
+    });
   }
   if (
     target.collection === 'plots' &&
@@ -507,33 +602,53 @@ function prepare(
     typeof values.expected_harvest === 'string' &&
     values.expected_harvest < values.planting_date
   ) {
-    err('BAD_VALUE', `expected_harvest ${values.expected_harvest} is before planting_date ${values.planting_date}`);
+    err({
+      code: IMPORT_PROBLEM.BAD_VALUE,
+      rule: VALUE_RULE.ORDER,
+      column: 'expected_harvest',
+      field: null,
+      value: values.expected_harvest,
+      otherColumn: 'planting_date',
+      otherValue: values.planting_date,
+      message: `expected_harvest ${values.expected_harvest} is before planting_date ${values.planting_date}`,
+    });
   }
   for (const field of target.fields) {
     if (
       field.required &&
       (values[field.column] === null || values[field.column] === undefined) &&
-      !errors.some((e) => e.message.startsWith(field.column))
+      !errors.some((e) => 'column' in e && e.column === field.column)
     ) {
-      err(
-        'MISSING_FIELD',
-        `${field.column} is required${mapping[field.column] ? ` (field ${mapping[field.column]} is empty)` : ' and no source field is mapped to it'}`,
-      );
+      // A parcel's reference date usually comes from the commune code: its sentence says how to give it.
+      const refDate = target.collection === 'parcels' && field.column === 'commune_ref_date' && !mapping[field.column];
+      err({
+        code: IMPORT_PROBLEM.MISSING_FIELD,
+        column: field.column,
+        field: mapping[field.column] ?? null,
+        message: refDate
+          ? 'commune_ref_date is required (the date the commune code refers to); map it or pass communeDate=YYYY-MM-DD'
+          : `${field.column} is required${mapping[field.column] ? ` (field ${mapping[field.column]} is empty)` : ' and no source field is mapped to it'}`,
+      });
     }
   }
-  if (target.collection === 'parcels' && !values.commune_ref_date)
-    err('MISSING_FIELD', 'commune_ref_date is required (the date the commune code refers to); map it or pass communeDate=YYYY-MM-DD');
 
   let prepared: Prepared | null = null;
   const g = feature.geometry;
-  if (!g) err('NO_GEOMETRY', 'the feature has no geometry');
+  if (!g) err({ code: IMPORT_PROBLEM.NO_GEOMETRY, message: 'the feature has no geometry' });
   else {
     let bad: Position | undefined;
     eachPosition(g, (p) => {
       if (!bad && (!Number.isFinite(p[0]) || !Number.isFinite(p[1]))) bad = p;
     });
     const first = firstPosition(g);
-    if (bad || !first) err('OUT_OF_RANGE', `coordinate ${bad ? bad.join(', ') : '(none)'} is not a number`);
+    if (bad || !first)
+      err({
+        code: IMPORT_PROBLEM.OUT_OF_RANGE,
+        reason: 'not-a-number',
+        coordinate: (bad ?? []).map((v) => (Number.isFinite(v) ? v : null)),
+        crs: def.code,
+        message: `coordinate ${bad ? bad.join(', ') : '(none)'} is not a number`,
+      });
     else {
       let outside: Position | undefined;
       const projected = mapPositions(g, (p) => {
@@ -542,13 +657,16 @@ function prepare(
         return q;
       });
       if (outside) {
-        err(
-          'OUT_OF_RANGE',
-          `coordinate (${outside.slice(0, 2).join(', ')}) in ${def.code} is not a place on Earth; check the coordinate system and the axis order`,
-        );
+        err({
+          code: IMPORT_PROBLEM.OUT_OF_RANGE,
+          reason: 'off-earth',
+          coordinate: outside.slice(0, 2),
+          crs: def.code,
+          message: `coordinate (${outside.slice(0, 2).join(', ')}) in ${def.code} is not a place on Earth; check the coordinate system and the axis order`,
+        });
       } else {
         const fit = fitType(projected, target.geometry);
-        if (fit.error) err(/ ring /.test(fit.error) ? 'BAD_RING' : 'WRONG_GEOMETRY_TYPE', `the geometry is ${fit.error}`);
+        if (fit.error) err(fit.error);
         else prepared = { values, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
       }
     }
@@ -597,14 +715,17 @@ async function validateInDb(
           ? {
               layer: r.layer,
               index: r.idx,
-              code: 'UNREPAIRABLE',
+              code: IMPORT_PROBLEM.UNREPAIRABLE,
+              reason: r.reason,
+              expected: target.geometry,
               severity: 'error',
               message: `invalid geometry (${r.reason}); repair leaves no single valid ${target.geometry}`,
             }
           : {
               layer: r.layer,
               index: r.idx,
-              code: 'REPAIRED',
+              code: IMPORT_PROBLEM.REPAIRED,
+              reason: r.reason,
               severity: 'warning',
               message: `geometry repaired with ST_MakeValid (${r.reason})`,
             },
@@ -616,7 +737,7 @@ async function validateInDb(
     IMPORT_SQL.listInvalid,
     [maxList],
   );
-  await countStaged(tx, report, 'INVALID_GEOMETRY', invalid.rows.length);
+  await countStaged(tx, report, IMPORT_PROBLEM.INVALID_GEOMETRY, invalid.rows.length);
   for (const r of invalid.rows) {
     const def = transforms.get(r.layer);
     const location =
@@ -624,7 +745,8 @@ async function validateInDb(
     problem({
       layer: r.layer,
       index: r.idx,
-      code: 'INVALID_GEOMETRY',
+      code: IMPORT_PROBLEM.INVALID_GEOMETRY,
+      reason: r.reason,
       severity: 'error',
       message: `invalid geometry: ${r.reason}${location ? ` at ${location.lon.toFixed(7)}, ${location.lat.toFixed(7)}` : ''}; fix it in the source or import with repair=true`,
       ...(location ? { location } : {}),
@@ -634,11 +756,12 @@ async function validateInDb(
   // CRS guard: every feature must touch its commune (when the boundary is known) or the province.
   await tx.query(IMPORT_SQL.buildAreas, [DONG_THAP_EXTENT[0], DONG_THAP_EXTENT[1], DONG_THAP_EXTENT[2], DONG_THAP_EXTENT[3]]);
   await tx.query(IMPORT_SQL.markOutside);
-  const outside = await tx.query<{ layer: string; idx: number; area: string; km: number; sx: number; sy: number }>(IMPORT_SQL.listOutside, [
-    maxList,
-  ]);
+  const outside = await tx.query<{ layer: string; idx: number; area: string; km: number; sx: number; sy: number; name: string | null }>(
+    IMPORT_SQL.listOutside,
+    [maxList],
+  );
   if (outside.rows.length > 0) {
-    await countStaged(tx, report, 'OUTSIDE_AREA', outside.rows.length);
+    await countStaged(tx, report, IMPORT_PROBLEM.OUTSIDE_AREA, outside.rows.length);
     const diagnosis = await diagnose(tx, outside.rows, transforms);
     if (diagnosis) report.crsDiagnosis = diagnosis;
     for (const r of outside.rows) {
@@ -646,7 +769,11 @@ async function validateInDb(
       problem({
         layer: r.layer,
         index: r.idx,
-        code: 'OUTSIDE_AREA',
+        code: IMPORT_PROBLEM.OUTSIDE_AREA,
+        area: r.area === 'province' ? 'province' : 'commune',
+        communeCode: r.area === 'province' ? null : r.area,
+        communeName: r.area === 'province' ? null : r.name,
+        distanceKm: r.km,
         severity: 'error',
         message: `lands ${r.km.toFixed(r.km < 1 ? 3 : 1)} km outside ${where}${diagnosis ? `: likely ${diagnosis.message} ${diagnosis.fix}` : '; check the coordinate system of the file'}`,
       });
@@ -657,13 +784,19 @@ async function validateInDb(
     // The stored row first: a row naming either commune must not change another commune's row.
     await refuseStoredOutsideScope(tx, target, options.viewer, scope, report, problem, maxList);
     await tx.query(IMPORT_SQL.markForeignCommune, [scope]);
-    const { rows } = await tx.query<{ layer: string; idx: number; code: string }>(IMPORT_SQL.listForeignCommune, [maxList]);
-    await countStaged(tx, report, 'NOT_YOUR_COMMUNE', rows.length);
+    const { rows } = await tx.query<{ layer: string; idx: number; code: string | null; name: string | null }>(
+      IMPORT_SQL.listForeignCommune,
+      [maxList],
+    );
+    await countStaged(tx, report, IMPORT_PROBLEM.NOT_YOUR_COMMUNE, rows.length);
     for (const r of rows) {
       problem({
         layer: r.layer,
         index: r.idx,
-        code: 'NOT_YOUR_COMMUNE',
+        code: IMPORT_PROBLEM.NOT_YOUR_COMMUNE,
+        communeCode: r.code,
+        communeName: r.name,
+        yourCommunes: [...options.viewer.communes],
         severity: 'error',
         message: `commune ${r.code} is not one you work in (${options.viewer.communes.join(', ') || 'none'})`,
       });
@@ -697,13 +830,18 @@ async function refuseStoredOutsideScope(
     [maxList],
   );
   if (rows.length === 0) return;
-  const code = 'STORED_ROW_OUTSIDE_SCOPE';
+  const code = IMPORT_PROBLEM.STORED_ROW_OUTSIDE_SCOPE;
   await countStaged(tx, report, code, rows.length);
   for (const r of rows) {
     problem({
       layer: r.layer,
       index: r.idx,
       code,
+      collection: target.collection,
+      storedId: r.stored_id,
+      communeCode: r.code,
+      communeName: r.name,
+      yourCommunes: [...viewer.communes],
       severity: 'error',
       message: `its ${target.key.join('/')} is that of ${target.collection} ${r.stored_id} of commune ${r.code}${r.name ? ` (${r.name})` : ''}, which is not one you work in (${viewer.communes.join(', ') || 'none'}): an import changes only rows of your communes; not imported`,
     });
@@ -731,7 +869,7 @@ async function refuseCropChangesOfMembers(
   }>(IMPORT_SQL.memberCropChanges, [EDITABLE_STATUSES]);
   const refused = rows.filter((r) => cropReason({ id: r.area_id, crop: r.area_crop }, { id: r.plot_id, crop: r.crop }) !== null);
   if (refused.length === 0) return;
-  const code = MEMBERSHIP_REASON.CROP_MISMATCH;
+  const code = IMPORT_PROBLEM.PLOT_CROP_MISMATCH;
   await tx.query(IMPORT_SQL.markRows, [refused.map((r) => r.n), code]);
   countBeyond(report, code, refused.length, Math.min(refused.length, maxList));
   for (const r of refused.slice(0, maxList)) {
@@ -739,6 +877,10 @@ async function refuseCropChangesOfMembers(
       layer: r.layer,
       index: r.idx,
       code,
+      plotId: r.plot_id,
+      plotCrop: r.crop,
+      areaId: r.area_id,
+      areaCrop: r.area_crop,
       severity: 'error',
       message: `would change the crop of plot ${r.plot_id} to ${r.crop}, but it belongs to draft growing area ${r.area_id}, which grows ${r.area_crop} (one area, one crop: take the plot out of the area first); not imported`,
     });
@@ -774,12 +916,15 @@ async function refuseLockedPlots(
     [maxList],
   );
   if (rows.length === 0) return;
-  await countStaged(tx, report, 'PLOT_IN_LOCKED_AREA', rows.length);
+  await countStaged(tx, report, IMPORT_PROBLEM.PLOT_IN_LOCKED_AREA, rows.length);
   for (const r of rows) {
     problem({
       layer: r.layer,
       index: r.idx,
-      code: 'PLOT_IN_LOCKED_AREA',
+      code: IMPORT_PROBLEM.PLOT_IN_LOCKED_AREA,
+      plotId: r.plot_id,
+      areaId: r.area_id,
+      areaStatus: r.status,
       severity: 'error',
       message: `would change plot ${r.plot_id}, which belongs to growing area ${r.area_id} (${r.status}): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported`,
     });
@@ -878,7 +1023,12 @@ async function diagnose(
     if (hits > (best?.hits ?? 0)) best = { c, hits };
   }
   if (!best || best.hits < Math.ceil(sample.length / 2)) return undefined;
-  return { cause: best.c.cause, message: best.c.label, fix: best.c.fix };
+  return {
+    cause: best.c.cause,
+    message: best.c.label,
+    fix: best.c.fix,
+    ...(best.c.cause === 'wrong_zone' ? { crs: best.c.def.code } : {}),
+  };
 }
 
 // ---- writing ----
@@ -898,7 +1048,18 @@ async function write(
     const { rows } = await tx.query<{ box: string | null }>(IMPORT_SQL.oldExtent(target));
     oldBox = rows[0]?.box ?? null;
   }
-  const { rows } = await tx.query<{ inserted: number; updated: number; ids: number[] }>(sql, scope ? [scope] : undefined);
+  const { rows } = await tx.query<{
+    inserted: number;
+    updated: number;
+    ids: number[];
+    west: number | null;
+    south: number | null;
+    east: number | null;
+    north: number | null;
+  }>(sql, scope ? [scope] : undefined);
+  const w = rows[0];
+  report.extent =
+    w && w.west !== null && w.south !== null && w.east !== null && w.north !== null ? [w.west, w.south, w.east, w.north] : null;
   if (bulk && target.table === 'plots' && rows[0]?.ids.length) await tx.query(IMPORT_SQL.relinkPlots, [rows[0].ids]);
   report.counts.inserted = rows[0]?.inserted ?? 0;
   report.counts.updated = rows[0]?.updated ?? 0;

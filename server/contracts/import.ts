@@ -1,0 +1,232 @@
+// The importer's report as POST /api/import and GET /api/import/jobs/{id} answer it. Each problem of
+// a feature carries a stable code, the English sentence (for people, the CLI and clients that know
+// no code) and the facts that sentence states as fields, so a client words them in the officer's
+// language without reading the sentence.
+import { MEMBERSHIP_REASON } from './membership.ts';
+
+/** Stable codes of the problems the importer finds in one feature. */
+export const IMPORT_PROBLEM = Object.freeze({
+  /** The reader could not make a feature of the record (a broken CSV row, an unreadable geometry blob). */
+  BAD_FEATURE: 'BAD_FEATURE',
+  /** A value does not fit its column, or two values of the row contradict each other. */
+  BAD_VALUE: 'BAD_VALUE',
+  /** A required column is empty or has no source field. */
+  MISSING_FIELD: 'MISSING_FIELD',
+  /** A zoning lot names no registered plan. */
+  UNKNOWN_PLAN: 'UNKNOWN_PLAN',
+  /** A land-use area names a land-use map that does not exist. */
+  UNKNOWN_MAP: 'UNKNOWN_MAP',
+  /** The feature has no geometry. */
+  NO_GEOMETRY: 'NO_GEOMETRY',
+  /** A coordinate is not a number, or is not a place on Earth once read in the file's CRS. */
+  OUT_OF_RANGE: 'OUT_OF_RANGE',
+  /** A ring with too few points, or not closed. */
+  BAD_RING: 'BAD_RING',
+  /** A geometry of another type than the collection takes (a line for a plot, several polygons for one plot). */
+  WRONG_GEOMETRY_TYPE: 'WRONG_GEOMETRY_TYPE',
+  /** The same natural key as an earlier feature of the file: only the first is imported. */
+  DUPLICATE_KEY: 'DUPLICATE_KEY',
+  /** PostGIS finds the geometry invalid (ST_IsValidDetail). */
+  INVALID_GEOMETRY: 'INVALID_GEOMETRY',
+  /** With repair=true, ST_MakeValid leaves no single valid geometry of the collection's type. */
+  UNREPAIRABLE: 'UNREPAIRABLE',
+  /** Warning: the geometry was made valid with ST_MakeValid. */
+  REPAIRED: 'REPAIRED',
+  /** Warning: a legacy land-use code was mapped to its current code. */
+  LEGACY_LAND_USE: 'LEGACY_LAND_USE',
+  /** The feature lies outside its commune (or the province): usually a wrong CRS. */
+  OUTSIDE_AREA: 'OUTSIDE_AREA',
+  /** An officer's row names a commune they do not work in. */
+  NOT_YOUR_COMMUNE: 'NOT_YOUR_COMMUNE',
+  /** An officer's row has the key of a stored row of a commune they do not work in. */
+  STORED_ROW_OUTSIDE_SCOPE: 'STORED_ROW_OUTSIDE_SCOPE',
+  /** The row would change a plot of a growing area under review or with a code in force. */
+  PLOT_IN_LOCKED_AREA: 'PLOT_IN_LOCKED_AREA',
+  /** The row would change the crop of a plot of a draft growing area (one area, one crop). */
+  PLOT_CROP_MISMATCH: MEMBERSHIP_REASON.CROP_MISMATCH,
+} as const);
+
+/** One of the importer's problem codes. */
+export type ImportProblemCode = (typeof IMPORT_PROBLEM)[keyof typeof IMPORT_PROBLEM];
+
+/** Why a value does not fit its column (BAD_VALUE's `rule`). */
+export const VALUE_RULE = Object.freeze({
+  /** Not a whole number. */
+  INTEGER: 'integer',
+  /** Not a number. */
+  NUMBER: 'number',
+  /** Not a date (YYYY-MM-DD, DD/MM/YYYY or YYYYMMDD). */
+  DATE: 'date',
+  /** Below `min` or above `max`. */
+  RANGE: 'range',
+  /** Longer than `maxLength` characters. */
+  TOO_LONG: 'too-long',
+  /** Does not match `pattern` (a commune code of 5 digits, a 12-digit maThongTinQH). */
+  PATTERN: 'pattern',
+  /** Holds a NUL character, which PostgreSQL text cannot store. */
+  NUL: 'nul',
+  /** A land-use code not in the code list (Circular 08/2024). */
+  LAND_USE: 'land-use',
+  /** A legacy land-use code with no single current code (`note` says why). */
+  LEGACY_LAND_USE: 'legacy-land-use',
+  /** A crop not in the crop list. */
+  CROP: 'crop',
+  /** Not one of `allowed`. */
+  CHOICE: 'choice',
+  /** Contradicts `otherColumn` of the same row: min_floors above max_floors, expected_harvest before planting_date. */
+  ORDER: 'order',
+} as const);
+
+/** One of the value rules. */
+export type ValueRule = (typeof VALUE_RULE)[keyof typeof VALUE_RULE];
+
+/** Where a problem is and how the importer wrote it, whatever its code. */
+export type ImportProblemCommon = {
+  /** The layer of the file (a shapefile's name, a GeoPackage table). */
+  layer: string;
+  /** The feature's position in its layer, from 1. */
+  index: number;
+  /** The English sentence. */
+  message: string;
+  severity: 'error' | 'warning';
+  /** Longitude/latitude of a self-intersection or similar, and the same point in the file's CRS. */
+  location?: { lon: number; lat: number; source?: [number, number] };
+};
+
+type BadValue = {
+  code: 'BAD_VALUE';
+  /** The target column. */
+  column: string;
+  /** The file's field mapped to it (null: a default given with the request, or a rule across columns). */
+  field: string | null;
+  /** The value as read, at most 100 characters, a NUL written as \0. */
+  value: string;
+};
+
+/** The geometry types a collection takes. */
+type GeometryKind = 'point' | 'polygon' | 'multipolygon';
+
+/** The facts of each code: the fields beside `code` that its sentence states. */
+export type ImportProblemFacts =
+  /** The reader's sentence is all there is. */
+  | { code: 'BAD_FEATURE' }
+  | (BadValue & { rule: 'integer' | 'number' | 'date' | 'nul' | 'land-use' | 'crop' })
+  | (BadValue & { rule: 'range'; min: number | null; max: number | null })
+  | (BadValue & { rule: 'too-long'; maxLength: number })
+  /** `pattern` is the regular expression's source, e.g. ^\d{5}$. */
+  | (BadValue & { rule: 'pattern'; pattern: string })
+  | (BadValue & { rule: 'legacy-land-use'; note: string | null })
+  | (BadValue & { rule: 'choice'; allowed: string[] })
+  /** `column` (value `value`) contradicts `otherColumn` (value `otherValue`). */
+  | (BadValue & { rule: 'order'; otherColumn: string; otherValue: string })
+  /** `column` is empty: `field` is the file's field mapped to it, null when none is. `producerKind` when a company or cooperative needs a producer_name. */
+  | { code: 'MISSING_FIELD'; column: string; field: string | null; producerKind?: string }
+  /** No plan: `planCode` is the maHoSoQH the row names (null: none), `planId` the plan=ID asked for (null: none). */
+  | { code: 'UNKNOWN_PLAN'; planCode: string | null; planId: number | null }
+  | { code: 'UNKNOWN_MAP'; mapId: number }
+  | { code: 'NO_GEOMETRY' }
+  /** `coordinate` as the file gives it (null where it is not a number), read in `crs`. */
+  | { code: 'OUT_OF_RANGE'; coordinate: Array<number | null>; crs: string; reason: 'not-a-number' | 'off-earth' }
+  /** A ring of `points` points (fewer than 4), or one whose `first` and `last` points differ. */
+  | { code: 'BAD_RING'; reason: 'too-few-points'; points: number }
+  | { code: 'BAD_RING'; reason: 'unclosed'; first: number[]; last: number[] }
+  /** A `geometryType` (GeoJSON's name) where `expected` is taken; `parts` polygons (0: empty) where one is expected. */
+  | { code: 'WRONG_GEOMETRY_TYPE'; geometryType: string; expected: GeometryKind; parts: number | null }
+  /** Same `key` (column → value) as feature `firstIndex` of layer `firstLayer`. */
+  | { code: 'DUPLICATE_KEY'; key: Record<string, string>; firstLayer: string; firstIndex: number }
+  /** `reason` is GEOS's (ST_IsValidReason), e.g. "Self-intersection[105.61 10.45]". */
+  | { code: 'INVALID_GEOMETRY'; reason: string }
+  | { code: 'UNREPAIRABLE'; reason: string; expected: GeometryKind }
+  | { code: 'REPAIRED'; reason: string }
+  /** `legacyCode` of `column` was mapped to `currentCode`; `note` is the code list's remark. */
+  | { code: 'LEGACY_LAND_USE'; column: string; legacyCode: string; currentCode: string; note: string | null }
+  /**
+   * `distanceKm` outside commune `communeCode` (`communeName`, null when unknown), or outside the
+   * province when the row's commune has no boundary (`area` 'province', communeCode null).
+   */
+  | {
+      code: 'OUTSIDE_AREA';
+      area: 'commune' | 'province';
+      communeCode: string | null;
+      communeName: string | null;
+      distanceKm: number;
+    }
+  /** The row's commune `communeCode` (null: none) is not one of `yourCommunes`. */
+  | { code: 'NOT_YOUR_COMMUNE'; communeCode: string | null; communeName: string | null; yourCommunes: string[] }
+  /** The row's key is that of stored row `storedId` of `collection`, in commune `communeCode`, not one of `yourCommunes`. */
+  | {
+      code: 'STORED_ROW_OUTSIDE_SCOPE';
+      collection: string;
+      storedId: number;
+      communeCode: string;
+      communeName: string | null;
+      yourCommunes: string[];
+    }
+  /** Plot `plotId` belongs to growing area `areaId`, whose status is `areaStatus`. */
+  | { code: 'PLOT_IN_LOCKED_AREA'; plotId: number; areaId: number; areaStatus: string }
+  /** Plot `plotId` would grow `plotCrop`, but its draft growing area `areaId` grows `areaCrop`. */
+  | { code: 'PLOT_CROP_MISMATCH'; plotId: number; plotCrop: string; areaId: number; areaCrop: string };
+
+/** One problem of one feature: where, the sentence, and the facts of its code. */
+export type ImportProblem = ImportProblemCommon & ImportProblemFacts;
+
+/** The problems of one code. */
+export type ImportProblemOf<C extends ImportProblemCode> = Extract<ImportProblem, { code: C }>;
+
+/** A box [west, south, east, north] in EPSG:4326 degrees. */
+export type Bbox = [number, number, number, number];
+
+/** Why features landed outside their area, when one cause explains most of them. */
+export type CrsDiagnosis = {
+  cause: 'wrong_zone' | 'missing_datum_shift' | 'extra_datum_shift' | 'swapped_axes';
+  /** The cause in English. */
+  message: string;
+  /** The fix in English, with the option to set. */
+  fix: string;
+  /** wrong_zone: the CRS the data is in (e.g. EPSG:9210), to re-import with crs=. */
+  crs?: string;
+};
+
+/** Where a running import is. */
+export type ImportProgress = { phase: 'reading' | 'validating' | 'writing' | 'done'; read: number; total: number | null };
+
+/** The answer to an import, dry run or not. */
+export type ImportReport = {
+  dryRun: boolean;
+  collection: string;
+  file: string;
+  format: string;
+  layers: Array<{
+    name: string;
+    crs: { code: string; name: string; matchedBy: string };
+    encoding?: { encoding: string; source: string; confidence: number };
+    fields: string[];
+    mapping: Record<string, string>;
+    unmappedRequired: string[];
+    features: number;
+    skipped?: string;
+  }>;
+  counts: { read: number; valid: number; refused: number; inserted: number; updated: number; unchanged: number; warnings: number };
+  problemCounts: Record<string, number>;
+  problems: ImportProblem[];
+  problemsOmitted: number;
+  /** The first mapped rows, to check a mapping before committing. */
+  preview: Array<{ layer: string; index: number; values: Record<string, unknown>; geometryType: string | null }>;
+  crsDiagnosis?: CrsDiagnosis;
+  /**
+   * The extent of the features the import inserted or updated (a dry run: would have), null when
+   * none; unchanged rows are not in it.
+   */
+  extent: Bbox | null;
+  warnings: string[];
+  committed: boolean;
+};
+
+/** A background import as GET /api/import/jobs/{id} answers it. */
+export type ImportJobBody = {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  progress: ImportProgress;
+  report: ImportReport | null;
+  error: { code: string; message: string } | null;
+};
