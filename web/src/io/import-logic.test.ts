@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ImportProblem, ImportProblemCode, ImportProblemCommon, ImportProblemFacts } from '../../../server/contracts/import.ts';
 import { MEMBERSHIP_REASON } from '../../../server/contracts/membership.ts';
 import { TARGETS } from '../../../server/io/targets.ts';
 import { STATUS_BY_CODE } from '../../../server/plugins/errors.ts';
@@ -28,6 +29,7 @@ import {
   refusalText,
   reportCounts,
   writableCollections,
+  writtenExtent,
   type ImportReport,
   type ReportProblem,
 } from './import-logic.ts';
@@ -66,8 +68,18 @@ function report(overrides: Partial<ImportReport> = {}): ImportReport {
   };
 }
 
-/** A problem as the importer writes it (server/io/import.ts), for one code. */
-const problem = (code: string, message: string, extra: Partial<ReportProblem> = {}): ReportProblem => ({
+/** A problem as the importer writes it (server/io/import.ts): its facts, and a sentence this client must not read. */
+const problem = (facts: ImportProblemFacts, extra: Partial<ImportProblemCommon> = {}): ImportProblem => ({
+  layer: 'thua',
+  index: 4,
+  message: 'A sentence reworded since: the wording comes from the fields.',
+  severity: 'error',
+  ...facts,
+  ...extra,
+});
+
+/** A problem as a job stored by an older server has it: the English sentence and no facts. */
+const sentence = (code: string, message: string, extra: Partial<ReportProblem> = {}): ReportProblem => ({
   layer: 'thua',
   index: 4,
   code,
@@ -76,74 +88,99 @@ const problem = (code: string, message: string, extra: Partial<ReportProblem> = 
   ...extra,
 });
 
-/** One message per code, in the importer's own words, with the facts the wording must carry. */
-const SAMPLES: Record<(typeof PROBLEM_CODES)[number], { p: ReportProblem; facts: string[] }> = {
-  BAD_FEATURE: { p: problem('BAD_FEATURE', 'shape 4 is damaged'), facts: [] },
-  BAD_VALUE: { p: problem('BAD_VALUE', 'sheet (SoTo): "12a" is not a whole number'), facts: ['Số tờ', 'SoTo', '12a'] },
-  MISSING_FIELD: { p: problem('MISSING_FIELD', 'crop is required (field CayTrong is empty)'), facts: ['Cây trồng', 'CayTrong'] },
-  UNKNOWN_PLAN: { p: problem('UNKNOWN_PLAN', 'no plan: pass plan=ID or map maHoSoQH'), facts: [] },
-  UNKNOWN_MAP: { p: problem('UNKNOWN_MAP', 'land-use map 42 does not exist'), facts: ['42'] },
-  NO_GEOMETRY: { p: problem('NO_GEOMETRY', 'the feature has no geometry'), facts: [] },
+/** One problem per code with its facts, the older server's sentence of the same facts, and what the wording must carry. */
+const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts: string[] }> = {
+  BAD_FEATURE: { p: problem({ code: 'BAD_FEATURE' }), old: 'shape 4 is damaged', facts: [] },
+  BAD_VALUE: {
+    p: problem({ code: 'BAD_VALUE', column: 'sheet', field: 'SoTo', value: '12a', rule: 'integer' }),
+    old: 'sheet (SoTo): "12a" is not a whole number',
+    facts: ['Số tờ', 'SoTo', '12a'],
+  },
+  MISSING_FIELD: {
+    p: problem({ code: 'MISSING_FIELD', column: 'crop', field: 'CayTrong' }),
+    old: 'crop is required (field CayTrong is empty)',
+    facts: ['Cây trồng', 'CayTrong'],
+  },
+  UNKNOWN_PLAN: {
+    p: problem({ code: 'UNKNOWN_PLAN', planCode: null, planId: null }),
+    old: 'no plan: pass plan=ID or map maHoSoQH',
+    facts: [],
+  },
+  UNKNOWN_MAP: { p: problem({ code: 'UNKNOWN_MAP', mapId: 42 }), old: 'land-use map 42 does not exist', facts: ['42'] },
+  NO_GEOMETRY: { p: problem({ code: 'NO_GEOMETRY' }), old: 'the feature has no geometry', facts: [] },
   OUT_OF_RANGE: {
-    p: problem(
-      'OUT_OF_RANGE',
-      'coordinate (1154000, 585000) in EPSG:5897 is not a place on Earth; check the coordinate system and the axis order',
-    ),
+    p: problem({ code: 'OUT_OF_RANGE', reason: 'off-earth', coordinate: [1154000, 585000], crs: 'EPSG:5897' }),
+    old: 'coordinate (1154000, 585000) in EPSG:5897 is not a place on Earth; check the coordinate system and the axis order',
     facts: ['1154000, 585000'],
   },
-  BAD_RING: { p: problem('BAD_RING', 'the geometry is a ring with 3 points (a closed ring needs at least 4)'), facts: [] },
+  BAD_RING: {
+    p: problem({ code: 'BAD_RING', reason: 'too-few-points', points: 3 }),
+    old: 'the geometry is a ring with 3 points (a closed ring needs at least 4)',
+    facts: [],
+  },
   WRONG_GEOMETRY_TYPE: {
-    p: problem('WRONG_GEOMETRY_TYPE', 'the geometry is a LineString where a polygon is expected'),
+    p: problem({ code: 'WRONG_GEOMETRY_TYPE', geometryType: 'LineString', expected: 'polygon', parts: null }),
+    old: 'the geometry is a LineString where a polygon is expected',
     facts: ['LineString'],
   },
   DUPLICATE_KEY: {
-    p: problem('DUPLICATE_KEY', 'same source_key as feature thua #2 (T-7); only the first is imported'),
+    p: problem({ code: 'DUPLICATE_KEY', key: { source_key: 'T-7' }, firstLayer: 'thua', firstIndex: 2 }),
+    old: 'same source_key as feature thua #2 (T-7); only the first is imported',
     facts: ['thua #2'],
   },
   INVALID_GEOMETRY: {
-    p: problem(
-      'INVALID_GEOMETRY',
-      'invalid geometry: Self-intersection[105.61 10.45] at 105.6100000, 10.4500000; fix it in the source or import with repair=true',
-      { location: { lon: 105.61, lat: 10.45 } },
-    ),
+    p: problem({ code: 'INVALID_GEOMETRY', reason: 'Self-intersection[105.61 10.45]' }, { location: { lon: 105.61, lat: 10.45 } }),
+    old: 'invalid geometry: Self-intersection[105.61 10.45] at 105.6100000, 10.4500000; fix it in the source or import with repair=true',
     facts: ['cắt nhau', '10.450000, 105.610000'],
   },
   UNREPAIRABLE: {
-    p: problem('UNREPAIRABLE', 'invalid geometry (Too few points[1 2]); repair leaves no single valid polygon'),
+    p: problem({ code: 'UNREPAIRABLE', reason: 'Too few points[1 2]', expected: 'polygon' }),
+    old: 'invalid geometry (Too few points[1 2]); repair leaves no single valid polygon',
     facts: ['quá ít điểm'],
   },
   REPAIRED: {
-    p: problem('REPAIRED', 'geometry repaired with ST_MakeValid (Ring Self-intersection[1 2])', { severity: 'warning' }),
+    p: problem({ code: 'REPAIRED', reason: 'Ring Self-intersection[1 2]' }, { severity: 'warning' }),
+    old: 'geometry repaired with ST_MakeValid (Ring Self-intersection[1 2])',
     facts: ['ranh tự cắt'],
   },
-  LEGACY_LAND_USE: { p: problem('LEGACY_LAND_USE', 'legacy code LUK mapped to LUC (lúa)', { severity: 'warning' }), facts: ['LUK', 'LUC'] },
-  OUTSIDE_AREA: {
+  LEGACY_LAND_USE: {
     p: problem(
-      'OUTSIDE_AREA',
-      'lands 0.226 km outside commune 29890: likely a missing datum shift ("VN-2000 nội bộ", about 226 m off): … Re-import with datumShift=false.',
+      { code: 'LEGACY_LAND_USE', column: 'land_use_code', legacyCode: 'LUK', currentCode: 'LUC', note: 'lúa' },
+      { severity: 'warning' },
     ),
+    old: 'legacy code LUK mapped to LUC (lúa)',
+    facts: ['LUK', 'LUC'],
+  },
+  OUTSIDE_AREA: {
+    p: problem({ code: 'OUTSIDE_AREA', area: 'commune', communeCode: '29890', communeName: 'Xã Tân Thuận Tây', distanceKm: 0.226 }),
+    old: 'lands 0.226 km outside commune 29890: likely a missing datum shift ("VN-2000 nội bộ", about 226 m off): … Re-import with datumShift=false.',
     facts: ['29890', '0,226'],
   },
-  NOT_YOUR_COMMUNE: { p: problem('NOT_YOUR_COMMUNE', 'commune 30001 is not one you work in (29869)'), facts: ['30001'] },
+  NOT_YOUR_COMMUNE: {
+    p: problem({ code: 'NOT_YOUR_COMMUNE', communeCode: '30001', communeName: null, yourCommunes: ['29869'] }),
+    old: 'commune 30001 is not one you work in (29869)',
+    facts: ['30001'],
+  },
   STORED_ROW_OUTSIDE_SCOPE: {
-    p: problem(
-      'STORED_ROW_OUTSIDE_SCOPE',
-      'its source_key is that of plots 812 of commune 30001 (Xã Mỹ Hiệp), which is not one you work in (29869): an import changes only rows of your communes; not imported',
-    ),
+    p: problem({
+      code: 'STORED_ROW_OUTSIDE_SCOPE',
+      collection: 'plots',
+      storedId: 812,
+      communeCode: '30001',
+      communeName: 'Xã Mỹ Hiệp',
+      yourCommunes: ['29869'],
+    }),
+    old: 'its source_key is that of plots 812 of commune 30001 (Xã Mỹ Hiệp), which is not one you work in (29869): an import changes only rows of your communes; not imported',
     facts: ['812', '30001'],
   },
   PLOT_IN_LOCKED_AREA: {
-    p: problem(
-      'PLOT_IN_LOCKED_AREA',
-      'would change plot 55, which belongs to growing area 9 (under_inspection): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported',
-    ),
+    p: problem({ code: 'PLOT_IN_LOCKED_AREA', plotId: 55, areaId: 9, areaStatus: 'under_inspection' }),
+    old: 'would change plot 55, which belongs to growing area 9 (under_inspection): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported',
     facts: ['55', '9', 'Đang kiểm tra'],
   },
   PLOT_CROP_MISMATCH: {
-    p: problem(
-      MEMBERSHIP_REASON.CROP_MISMATCH,
-      'would change the crop of plot 55 to mango, but it belongs to draft growing area 9, which grows durian (one area, one crop: take the plot out of the area first); not imported',
-    ),
+    p: problem({ code: MEMBERSHIP_REASON.CROP_MISMATCH, plotId: 55, plotCrop: 'mango', areaId: 9, areaCrop: 'durian' }),
+    old: 'would change the crop of plot 55 to mango, but it belongs to draft growing area 9, which grows durian (one area, one crop: take the plot out of the area first); not imported',
     facts: ['55', 'mango', '9', 'durian'],
   },
 };
@@ -289,7 +326,7 @@ describe('report → rows of text', () => {
 
   it('problems are paged, errors first, and the ones only counted are added to the total', () => {
     const many = Array.from({ length: 45 }, (_, i) =>
-      problem(
+      sentence(
         i === 44 ? 'BAD_VALUE' : 'LEGACY_LAND_USE',
         i === 44 ? 'crop (CayTrong): crop "xoai" is not in the crop list' : 'legacy code LUK mapped to LUC',
         {
@@ -313,14 +350,22 @@ describe('report → rows of text', () => {
   });
 });
 
+describe('where the map goes after an import', () => {
+  it('to the extent of what was written; nowhere after a dry run, an import that changed nothing, or a report without an extent', () => {
+    const box: [number, number, number, number] = [105.6, 10.44, 105.61, 10.45];
+    const done = { dryRun: false, counts: { ...report().counts, inserted: 2, updated: 1 } };
+    expect(writtenExtent(report({ ...done, extent: box }))).toEqual(box);
+    expect(writtenExtent(report({ extent: box }))).toBeNull();
+    expect(writtenExtent(report({ ...done, counts: { ...done.counts, inserted: 0, updated: 0 }, extent: box }))).toBeNull();
+    expect(writtenExtent(report({ ...done, extent: null }))).toBeNull();
+    expect(writtenExtent(report(done))).toBeNull();
+  });
+});
+
 describe('refusal wording of every problem code', () => {
-  it('the list holds every code the importer gives a feature', () => {
-    const source = ['server/io/import.ts'].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
-    const found = new Set<string>();
-    for (const m of source.matchAll(/(?:code: |err\(\s*|code = |countStaged\(tx, report, )'([A-Z_]{4,})'/g)) found.add(m[1]!);
-    for (const m of source.matchAll(/'(BAD_RING|WRONG_GEOMETRY_TYPE)'/g)) found.add(m[1]!);
-    found.add(MEMBERSHIP_REASON.CROP_MISMATCH);
-    expect([...found].sort()).toEqual([...PROBLEM_CODES].sort());
+  it('the list is the contract’s: every code of the importer, the membership rule’s among them', () => {
+    expect([...PROBLEM_CODES].sort()).toEqual(Object.keys(SAMPLES).sort());
+    expect(PROBLEM_CODES).toContain(MEMBERSHIP_REASON.CROP_MISMATCH);
   });
 
   for (const code of PROBLEM_CODES) {
@@ -339,12 +384,21 @@ describe('refusal wording of every problem code', () => {
     });
   }
 
+  it('a report without facts (a job stored by an older server) is worded the same from its sentences', () => {
+    for (const code of PROBLEM_CODES) {
+      const { p, old } = SAMPLES[code];
+      const { layer, index, severity, location } = p;
+      const bare = sentence(code, old, { layer, index, severity, ...(location ? { location } : {}) });
+      expect(problemText(bare), code).toBe(problemText(p));
+    }
+  });
+
   it('a feature outside its commune gets the likely cause and the fix the form can apply', () => {
     const p = SAMPLES.OUTSIDE_AREA.p;
     expect(problemText(p, { cause: 'missing_datum_shift', message: '', fix: '' })).toBe(
       'Nằm ngoài xã/phường 29890, cách ranh 0,226 km. Có lẽ toạ độ VN-2000 “nội bộ”, chưa chuyển datum (lệch khoảng 226 m): bật “Toạ độ VN-2000 nội bộ” trong Tuỳ chọn nâng cao.',
     );
-    expect(problemText({ ...p, message: 'lands 3.4 km outside the province (Đồng Tháp); check the coordinate system of the file' })).toBe(
+    expect(problemText(problem({ code: 'OUTSIDE_AREA', area: 'province', communeCode: null, communeName: null, distanceKm: 3.4 }))).toBe(
       'Nằm ngoài tỉnh Đồng Tháp, cách ranh 3,4 km. Kiểm tra hệ toạ độ của tệp.',
     );
     expect(diagnosisText({ cause: 'wrong_zone', message: '', fix: 'Re-import with crs=EPSG:9210.' }, { axis: '' })).toEqual({
@@ -353,6 +407,10 @@ describe('refusal wording of every problem code', () => {
     });
     const listed = problemRows(report({ problems: [p], crsDiagnosis: { cause: 'missing_datum_shift', message: '', fix: '' } }), 0);
     expect(listed.rows[0]!.text).toBe('Nằm ngoài xã/phường 29890, cách ranh 0,226 km. Xem nguyên nhân có thể ở trên.');
+    // The zone comes from its field; the English fix is read only when the field is missing.
+    expect(diagnosisText({ cause: 'wrong_zone', message: '', fix: 'Reworded.', crs: 'EPSG:9209' }, { axis: '' }).fix).toEqual({
+      crs: 'EPSG:9209',
+    });
     expect(diagnosisText({ cause: 'missing_datum_shift', message: '', fix: '' }, { axis: '' }).fix).toEqual({ datumShift: 'off' });
     expect(diagnosisText({ cause: 'extra_datum_shift', message: '', fix: '' }, { axis: '' }).fix).toEqual({ datumShift: '' });
     expect(diagnosisText({ cause: 'swapped_axes', message: '', fix: '' }, { axis: '' }).fix).toEqual({ axis: 'en' });
@@ -360,7 +418,7 @@ describe('refusal wording of every problem code', () => {
   });
 
   it('a code the client does not know yet is named, not dropped', () => {
-    expect(problemText(problem('NEW_RULE', 'something'))).toBe('Bị từ chối (mã NEW_RULE).');
+    expect(problemText(sentence('NEW_RULE', 'something'))).toBe('Bị từ chối (mã NEW_RULE).');
   });
 });
 

@@ -1,6 +1,17 @@
 // The import screen's rules without the DOM: which collections a role may fill, the options a form
 // holds and the query string the server reads from them (server/routes/import.ts), which files are
 // worth sending, and the server's report, problem codes and refusals in the viewer's language.
+import {
+  IMPORT_PROBLEM,
+  VALUE_RULE,
+  type Bbox,
+  type ImportJobBody,
+  type ImportProblemCode,
+  type ImportProblemCommon,
+  type ImportProblemOf,
+  type ImportProgress,
+  type ImportReport as ServerReport,
+} from '../../../server/contracts/import.ts';
 import type { Role } from '../../../server/contracts/viewer.ts';
 import { STATUS_LABELS, isGrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
@@ -146,54 +157,20 @@ export function sizeText(bytes: number): string {
   return bytes < 1024 * 1024 ? `${formatNumber(Math.max(1, Math.round(bytes / 1024)))} KB` : `${formatNumber(bytes / 1024 / 1024, 1)} MB`;
 }
 
-// ---- the server's answers, as far as the screen reads them (server/io/import.ts ImportReport) ----
+// ---- the server's answers (server/contracts/import.ts) ----
 
-/** One problem of one feature, as the report lists it. */
-export type ReportProblem = {
-  layer: string;
-  index: number;
-  code: string;
-  message: string;
-  severity: 'error' | 'warning';
-  location?: { lon: number; lat: number; source?: [number, number] };
-};
+/**
+ * One problem of one feature as received. Its facts are read by code (factsOf); a job's report stored
+ * by an older server process has the English sentence only, and a newer server may send a code this
+ * page does not know yet.
+ */
+export type ReportProblem = ImportProblemCommon & { code: string };
 
-/** The report of an import, dry run or not. */
-export type ImportReport = {
-  dryRun: boolean;
-  collection: string;
-  file: string;
-  format: string;
-  layers: Array<{
-    name: string;
-    crs: { code: string; name: string; matchedBy: string };
-    encoding?: { encoding: string; source: string; confidence: number };
-    fields: string[];
-    mapping: Record<string, string>;
-    unmappedRequired: string[];
-    features: number;
-    skipped?: string;
-  }>;
-  counts: { read: number; valid: number; refused: number; inserted: number; updated: number; unchanged: number; warnings: number };
-  problemCounts: Record<string, number>;
-  problems: ReportProblem[];
-  problemsOmitted: number;
-  crsDiagnosis?: { cause: 'wrong_zone' | 'missing_datum_shift' | 'extra_datum_shift' | 'swapped_axes'; message: string; fix: string };
-  warnings: string[];
-  committed: boolean;
-};
-
-/** Where a background import is (GET /api/import/jobs/{id}). */
-export type ImportProgress = { phase: 'reading' | 'validating' | 'writing' | 'done'; read: number; total: number | null };
+/** The report of an import as received: `extent` is missing from a job's report stored by an older server. */
+export type ImportReport = Omit<ServerReport, 'problems' | 'preview' | 'extent'> & { problems: ReportProblem[]; extent?: Bbox | null };
 
 /** A background import as the server answers for it. */
-export type ImportJob = {
-  id: string;
-  status: 'running' | 'done' | 'failed';
-  progress: ImportProgress;
-  report: ImportReport | null;
-  error: { code: string; message: string } | null;
-};
+export type ImportJob = Omit<ImportJobBody, 'report'> & { report: ImportReport | null };
 
 /**
  * The bar's fill (0–100) for where the import is: the upload takes the first 30 (a weak connection
@@ -268,6 +245,16 @@ export function encodingText(encoding: NonNullable<ImportReport['layers'][number
   return `${names[encoding.encoding] ?? encoding.encoding} · ${how}`;
 }
 
+/**
+ * Where the map goes after an import: the extent of the features it inserted or updated, none for
+ * a dry run, an import that changed nothing, or a report without an extent (an older server's job).
+ */
+export function writtenExtent(report: ImportReport): Bbox | null {
+  const e = report.extent;
+  if (report.dryRun || report.counts.inserted + report.counts.updated === 0 || !e) return null;
+  return e.every(Number.isFinite) && e[0] <= e[2] && e[1] <= e[3] ? e : null;
+}
+
 /** The report's figures in words, one line each: created, updated, unchanged, refused, warnings. */
 export function reportCounts(report: ImportReport): string[] {
   const c = report.counts;
@@ -310,7 +297,8 @@ export function diagnosisText(
 ): { text: string; fix: DiagnosisFix } {
   switch (diagnosis.cause) {
     case 'wrong_zone': {
-      const code = /crs=(EPSG:\d+)/.exec(diagnosis.fix)?.[1];
+      // An older server named the zone in its English fix only.
+      const code = diagnosis.crs ?? /crs=(EPSG:\d+)/.exec(diagnosis.fix)?.[1];
       return code
         ? { text: t('importCause_wrong_zone', { crs: code }), fix: { crs: code } }
         : { text: t('importCause_wrong_zone_unknown'), fix: {} };
@@ -345,9 +333,115 @@ function statusLabel(status: string): string {
   return isGrowingAreaStatus(status) ? STATUS_LABELS[status][lang()] : status;
 }
 
+/** Every problem code the importer gives a feature. */
+export const PROBLEM_CODES: readonly ImportProblemCode[] = Object.values(IMPORT_PROBLEM);
+
+const COMMON_KEYS = new Set(['layer', 'index', 'code', 'message', 'severity', 'location']);
+
 /**
- * One problem of one feature in the viewer's language, from its code and the facts its English
- * message names (the column, the commune, the distance, the plot): never the English itself.
+ * The facts of a problem of this code: its fields, or, from a report without them (a job stored by
+ * an older server), what its English sentence states (FROM_MESSAGE).
+ */
+export function factsOf<C extends ImportProblemCode>(p: ReportProblem, code: C): Partial<ImportProblemOf<C>> {
+  if (Object.keys(p).some((k) => !COMMON_KEYS.has(k))) return p as Partial<ImportProblemOf<C>>;
+  const parse = FROM_MESSAGE[code] as ((m: string) => Partial<ImportProblemOf<C>>) | undefined;
+  return parse ? parse(p.message) : {};
+}
+
+const num = (text: string | undefined) => (text === undefined ? undefined : Number(text));
+
+// The sentences of servers that sent no facts (server/io/import.ts before the facts were fields).
+const FROM_MESSAGE: { [C in ImportProblemCode]?: (m: string) => Partial<ImportProblemOf<C>> } = {
+  BAD_VALUE: (m) => {
+    const floors = /^min_floors (\S+) is above max_floors (\S+)/.exec(m);
+    if (floors) return { rule: 'order', column: 'min_floors', value: floors[1]!, otherColumn: 'max_floors', otherValue: floors[2]! };
+    const dates = /^expected_harvest (\S+) is before planting_date (\S+)/.exec(m);
+    if (dates) return { rule: 'order', column: 'expected_harvest', value: dates[1]!, otherColumn: 'planting_date', otherValue: dates[2]! };
+    const field = /^(\w+)(?: \(([^)]*)\))?: (.*)$/.exec(m);
+    const rest = field?.[3] ?? m;
+    const rules: Array<[RegExp, (typeof VALUE_RULE)[keyof typeof VALUE_RULE]]> = [
+      [/not a whole number/, VALUE_RULE.INTEGER],
+      [/is not a number/, VALUE_RULE.NUMBER],
+      [/is not a date/, VALUE_RULE.DATE],
+      [/legacy land-use code/, VALUE_RULE.LEGACY_LAND_USE],
+      [/land-use code/, VALUE_RULE.LAND_USE],
+      [/crop .* is not in the crop list/, VALUE_RULE.CROP],
+      [/is not one of/, VALUE_RULE.CHOICE],
+      [/longer than/, VALUE_RULE.TOO_LONG],
+      [/is below|is outside/, VALUE_RULE.RANGE],
+      [/NUL character/, VALUE_RULE.NUL],
+    ];
+    const rule = rules.find(([pattern]) => pattern.test(rest))?.[1];
+    const value = /legacy land-use code (\S+)/.exec(rest)?.[1] ?? /"([^"]*)"/.exec(rest)?.[1] ?? /^(-?[\d.]+) is/.exec(rest)?.[1] ?? '';
+    return { ...(field ? { column: field[1]!, field: field[2] ?? null } : {}), value, ...(rule ? { rule } : {}) } as Partial<
+      ImportProblemOf<'BAD_VALUE'>
+    >;
+  },
+  MISSING_FIELD: (m) => ({
+    column: /^(\w+) is required/.exec(m)?.[1],
+    field: /\(field (.+) is empty\)/.exec(m)?.[1] ?? null,
+    ...(/^producer_name is required for a (\w+)/.exec(m) ? { producerKind: /for a (\w+)/.exec(m)![1]! } : {}),
+  }),
+  OUTSIDE_AREA: (m) => {
+    const commune = /outside commune (\S+?)[:;]?\s/.exec(`${m} `)?.[1];
+    return {
+      distanceKm: num(/lands ([\d.]+) km outside/.exec(m)?.[1]),
+      area: commune ? 'commune' : 'province',
+      communeCode: commune ?? null,
+    };
+  },
+  NOT_YOUR_COMMUNE: (m) => ({ communeCode: /commune (\S+) is not/.exec(m)?.[1] }),
+  STORED_ROW_OUTSIDE_SCOPE: (m) => {
+    const f = /that of (\w+) (\d+) of commune (\S+?)[ ,(]/.exec(m);
+    return f ? { collection: f[1]!, storedId: Number(f[2]), communeCode: f[3]! } : {};
+  },
+  PLOT_IN_LOCKED_AREA: (m) => {
+    const f = /plot (\d+), which belongs to growing area (\d+) \(([\w-]+)\)/.exec(m);
+    return f ? { plotId: Number(f[1]), areaId: Number(f[2]), areaStatus: f[3]! } : {};
+  },
+  PLOT_CROP_MISMATCH: (m) => {
+    const f = /plot (\d+) to (\S+), but it belongs to draft growing area (\d+), which grows (\S+)/.exec(m);
+    return f ? { plotId: Number(f[1]), plotCrop: f[2]!, areaId: Number(f[3]), areaCrop: f[4]! } : {};
+  },
+  DUPLICATE_KEY: (m) => {
+    const f = /as feature (.+?) #(\d+) \(/.exec(m);
+    return f ? { firstLayer: f[1]!, firstIndex: Number(f[2]) } : {};
+  },
+  INVALID_GEOMETRY: (m) => ({ reason: m }),
+  UNREPAIRABLE: (m) => ({ reason: m }),
+  REPAIRED: (m) => ({ reason: m }),
+  LEGACY_LAND_USE: (m) => {
+    const f = /legacy code (\S+) mapped to (\S+)/.exec(m);
+    return f ? { legacyCode: f[1]!, currentCode: f[2]! } : {};
+  },
+  OUT_OF_RANGE: (m) => {
+    const xy = /coordinate \(?([^)]*?)\)? (?:in|is)/.exec(m)?.[1];
+    return xy ? { coordinate: xy.split(', ').map(Number) } : {};
+  },
+  WRONG_GEOMETRY_TYPE: (m) => {
+    const parts = /(\d+) separate polygons/.exec(m)?.[1] ?? (/an empty geometry/.test(m) ? '0' : undefined);
+    const f = /is an? (\w+) where an? (point|polygon) is expected/.exec(m);
+    return { ...(parts ? { parts: Number(parts) } : {}), ...(f ? { geometryType: f[1]!, expected: f[2] as 'point' | 'polygon' } : {}) };
+  },
+  UNKNOWN_MAP: (m) => ({ mapId: num(/land-use map (\d+)/.exec(m)?.[1]) }),
+};
+
+const VALUE_KEYS: Readonly<Record<string, MessageKey>> = {
+  [VALUE_RULE.INTEGER]: 'importValue_integer',
+  [VALUE_RULE.NUMBER]: 'importValue_number',
+  [VALUE_RULE.DATE]: 'importValue_date',
+  [VALUE_RULE.LEGACY_LAND_USE]: 'importValue_legacyLandUse',
+  [VALUE_RULE.LAND_USE]: 'importValue_landUse',
+  [VALUE_RULE.CROP]: 'importValue_crop',
+  [VALUE_RULE.CHOICE]: 'importValue_choice',
+  [VALUE_RULE.TOO_LONG]: 'importValue_tooLong',
+  [VALUE_RULE.RANGE]: 'importValue_range',
+  [VALUE_RULE.NUL]: 'importValue_nul',
+};
+
+/**
+ * One problem of one feature in the viewer's language, from its code and its facts (the column, the
+ * commune, the distance, the plot): never the English sentence itself.
  */
 export function problemText(
   p: ReportProblem,
@@ -356,125 +450,97 @@ export function problemText(
   /** The diagnosis is shown once above the rows: a row points to it instead of repeating it. */
   causeAbove = false,
 ): string {
-  const m = p.message;
-  switch (p.code) {
-    case 'BAD_VALUE': {
-      const floors = /^min_floors (\S+) is above max_floors (\S+)/.exec(m);
-      if (floors) return t('importProblem_BAD_VALUE_floors', { min: floors[1]!, max: floors[2]! });
-      const dates = /^expected_harvest (\S+) is before planting_date (\S+)/.exec(m);
-      if (dates) return t('importProblem_BAD_VALUE_harvest', { harvest: dates[1]!, planting: dates[2]! });
-      const field = /^(\w+)(?: \(([^)]*)\))?: (.*)$/.exec(m);
-      const column = field ? columnName(field[1]!) : '?';
-      const rest = field?.[3] ?? m;
-      const value = /"([^"]*)"/.exec(rest)?.[1] ?? /^(-?[\d.]+) is/.exec(rest)?.[1] ?? '';
-      let why: MessageKey = 'importValue_invalid';
-      if (/not a whole number/.test(rest)) why = 'importValue_integer';
-      else if (/is not a number/.test(rest)) why = 'importValue_number';
-      else if (/is not a date/.test(rest)) why = 'importValue_date';
-      else if (/legacy land-use code/.test(rest)) why = 'importValue_legacyLandUse';
-      else if (/land-use code/.test(rest)) why = 'importValue_landUse';
-      else if (/crop .* is not in the crop list/.test(rest)) why = 'importValue_crop';
-      else if (/is not one of/.test(rest)) why = 'importValue_choice';
-      else if (/longer than/.test(rest)) why = 'importValue_tooLong';
-      else if (/is below|is outside/.test(rest)) why = 'importValue_range';
-      else if (/NUL character/.test(rest)) why = 'importValue_nul';
-      const legacy = /legacy land-use code (\S+)/.exec(rest)?.[1];
-      return t('importProblem_BAD_VALUE', { column, field: field?.[2] ?? '', why: t(why, { value: legacy ?? value }) }).replace(' ()', '');
+  const code = p.code as ImportProblemCode;
+  switch (code) {
+    case IMPORT_PROBLEM.BAD_VALUE: {
+      const f = factsOf(p, code);
+      if (f.rule === VALUE_RULE.ORDER && 'otherValue' in f) {
+        if (f.column === 'min_floors') return t('importProblem_BAD_VALUE_floors', { min: f.value ?? '?', max: f.otherValue ?? '?' });
+        if (f.column === 'expected_harvest')
+          return t('importProblem_BAD_VALUE_harvest', { harvest: f.value ?? '?', planting: f.otherValue ?? '?' });
+      }
+      const why = (f.rule && VALUE_KEYS[f.rule]) || 'importValue_invalid';
+      return t('importProblem_BAD_VALUE', {
+        column: f.column ? columnName(f.column) : '?',
+        field: f.field ?? '',
+        why: t(why, { value: f.value ?? '' }),
+      }).replace(' ()', '');
     }
-    case 'MISSING_FIELD': {
-      const producer = /^producer_name is required for a (\w+)/.exec(m);
-      if (producer) return t('importProblem_MISSING_FIELD_producer');
-      const column = /^(\w+) is required/.exec(m)?.[1] ?? '';
-      const empty = /\(field (.+) is empty\)/.exec(m)?.[1];
-      if (column === 'commune_ref_date') return t('importProblem_MISSING_FIELD_communeDate');
-      return empty
-        ? t('importProblem_MISSING_FIELD_empty', { column: columnName(column), field: empty })
-        : t('importProblem_MISSING_FIELD', { column: columnName(column) });
+    case IMPORT_PROBLEM.MISSING_FIELD: {
+      const f = factsOf(p, code);
+      if (f.producerKind) return t('importProblem_MISSING_FIELD_producer');
+      if (f.column === 'commune_ref_date') return t('importProblem_MISSING_FIELD_communeDate');
+      const column = columnName(f.column ?? '');
+      return f.field ? t('importProblem_MISSING_FIELD_empty', { column, field: f.field }) : t('importProblem_MISSING_FIELD', { column });
     }
-    case 'OUTSIDE_AREA': {
-      const km = /lands ([\d.]+) km outside/.exec(m)?.[1];
-      const commune = /outside commune (\S+?)[:;]?\s/.exec(`${m} `)?.[1];
-      const where = commune ? t('importWhereCommune', { code: commune }) : t('importWhereProvince');
-      const distance = km ? formatNumber(Number(km), Number(km) < 1 ? 3 : 1) : '?';
+    case IMPORT_PROBLEM.OUTSIDE_AREA: {
+      const f = factsOf(p, code);
+      const where = f.communeCode ? t('importWhereCommune', { code: f.communeCode }) : t('importWhereProvince');
+      const km = f.distanceKm;
+      const distance = km !== undefined && Number.isFinite(km) ? formatNumber(km, km < 1 ? 3 : 1) : '?';
       const cause = diagnosis ? (causeAbove ? t('importCause_seeAbove') : diagnosisText(diagnosis, options).text) : t('importCause_none');
       return t('importProblem_OUTSIDE_AREA', { km: distance, where, cause });
     }
-    case 'NOT_YOUR_COMMUNE':
-      return t('importProblem_NOT_YOUR_COMMUNE', { code: /commune (\S+) is not/.exec(m)?.[1] ?? '?' });
-    case 'STORED_ROW_OUTSIDE_SCOPE': {
-      const f = /that of (\w+) (\d+) of commune (\S+?)[ ,(]/.exec(m);
-      return t('importProblem_STORED_ROW_OUTSIDE_SCOPE', { id: f?.[2] ?? '?', code: f?.[3] ?? '?' });
+    case IMPORT_PROBLEM.NOT_YOUR_COMMUNE:
+      return t('importProblem_NOT_YOUR_COMMUNE', { code: factsOf(p, code).communeCode ?? '?' });
+    case IMPORT_PROBLEM.STORED_ROW_OUTSIDE_SCOPE: {
+      const f = factsOf(p, code);
+      return t('importProblem_STORED_ROW_OUTSIDE_SCOPE', { id: f.storedId ?? '?', code: f.communeCode ?? '?' });
     }
-    case 'PLOT_IN_LOCKED_AREA': {
-      const f = /plot (\d+), which belongs to growing area (\d+) \(([\w-]+)\)/.exec(m);
-      return t('importProblem_PLOT_IN_LOCKED_AREA', { plot: f?.[1] ?? '?', area: f?.[2] ?? '?', status: statusLabel(f?.[3] ?? '') });
+    case IMPORT_PROBLEM.PLOT_IN_LOCKED_AREA: {
+      const f = factsOf(p, code);
+      return t('importProblem_PLOT_IN_LOCKED_AREA', {
+        plot: f.plotId ?? '?',
+        area: f.areaId ?? '?',
+        status: statusLabel(f.areaStatus ?? ''),
+      });
     }
-    case 'PLOT_CROP_MISMATCH': {
-      const f = /plot (\d+) to (\S+), but it belongs to draft growing area (\d+), which grows (\S+)/.exec(m);
+    case IMPORT_PROBLEM.PLOT_CROP_MISMATCH: {
+      const f = factsOf(p, code);
       return t('importProblem_PLOT_CROP_MISMATCH', {
-        plot: f?.[1] ?? '?',
-        crop: f?.[2] ?? '?',
-        area: f?.[3] ?? '?',
-        areaCrop: f?.[4] ?? '?',
+        plot: f.plotId ?? '?',
+        crop: f.plotCrop ?? '?',
+        area: f.areaId ?? '?',
+        areaCrop: f.areaCrop ?? '?',
       });
     }
-    case 'DUPLICATE_KEY':
-      return t('importProblem_DUPLICATE_KEY', { first: /as feature (.+?) \(/.exec(m)?.[1] ?? '?' });
-    case 'INVALID_GEOMETRY':
-      return t('importProblem_INVALID_GEOMETRY', { reason: geosReason(m), at: place(p) });
-    case 'UNREPAIRABLE':
-      return t('importProblem_UNREPAIRABLE', { reason: geosReason(m) });
-    case 'REPAIRED':
-      return t('importProblem_REPAIRED', { reason: geosReason(m) });
-    case 'LEGACY_LAND_USE': {
-      const f = /legacy code (\S+) mapped to (\S+)/.exec(m);
-      return t('importProblem_LEGACY_LAND_USE', { from: f?.[1] ?? '?', to: f?.[2] ?? '?' });
-    }
-    case 'OUT_OF_RANGE':
-      return t('importProblem_OUT_OF_RANGE', { xy: /coordinate \(?([^)]*?)\)? (?:in|is)/.exec(m)?.[1] ?? '' });
-    case 'WRONG_GEOMETRY_TYPE': {
-      const parts = /(\d+) separate polygons/.exec(m)?.[1];
-      if (parts) return t('importProblem_WRONG_GEOMETRY_TYPE_parts', { n: parts });
-      const f = /is an? (\w+) where an? (point|polygon) is expected/.exec(m);
-      if (/an empty geometry/.test(m)) return t('importProblem_NO_GEOMETRY');
-      return t(f?.[2] === 'point' ? 'importProblem_WRONG_GEOMETRY_TYPE_point' : 'importProblem_WRONG_GEOMETRY_TYPE_polygon', {
-        type: f?.[1] ?? '?',
+    case IMPORT_PROBLEM.DUPLICATE_KEY: {
+      const f = factsOf(p, code);
+      return t('importProblem_DUPLICATE_KEY', {
+        first: f.firstIndex !== undefined ? `${f.firstLayer ?? ''} #${f.firstIndex}`.trim() : '?',
       });
     }
-    case 'BAD_RING':
-    case 'NO_GEOMETRY':
-    case 'BAD_FEATURE':
-    case 'UNKNOWN_PLAN':
-      return t(`importProblem_${p.code}` as MessageKey);
-    case 'UNKNOWN_MAP':
-      return t('importProblem_UNKNOWN_MAP', { id: /land-use map (\d+)/.exec(m)?.[1] ?? '?' });
+    case IMPORT_PROBLEM.INVALID_GEOMETRY:
+      return t('importProblem_INVALID_GEOMETRY', { reason: geosReason(factsOf(p, code).reason ?? ''), at: place(p) });
+    case IMPORT_PROBLEM.UNREPAIRABLE:
+      return t('importProblem_UNREPAIRABLE', { reason: geosReason(factsOf(p, code).reason ?? '') });
+    case IMPORT_PROBLEM.REPAIRED:
+      return t('importProblem_REPAIRED', { reason: geosReason(factsOf(p, code).reason ?? '') });
+    case IMPORT_PROBLEM.LEGACY_LAND_USE: {
+      const f = factsOf(p, code);
+      return t('importProblem_LEGACY_LAND_USE', { from: f.legacyCode ?? '?', to: f.currentCode ?? '?' });
+    }
+    case IMPORT_PROBLEM.OUT_OF_RANGE:
+      return t('importProblem_OUT_OF_RANGE', { xy: (factsOf(p, code).coordinate ?? []).slice(0, 2).join(', ') });
+    case IMPORT_PROBLEM.WRONG_GEOMETRY_TYPE: {
+      const f = factsOf(p, code);
+      if (f.parts === 0) return t('importProblem_NO_GEOMETRY');
+      if (f.parts) return t('importProblem_WRONG_GEOMETRY_TYPE_parts', { n: f.parts });
+      return t(f.expected === 'point' ? 'importProblem_WRONG_GEOMETRY_TYPE_point' : 'importProblem_WRONG_GEOMETRY_TYPE_polygon', {
+        type: f.geometryType ?? '?',
+      });
+    }
+    case IMPORT_PROBLEM.BAD_RING:
+    case IMPORT_PROBLEM.NO_GEOMETRY:
+    case IMPORT_PROBLEM.BAD_FEATURE:
+    case IMPORT_PROBLEM.UNKNOWN_PLAN:
+      return t(`importProblem_${code}` as MessageKey);
+    case IMPORT_PROBLEM.UNKNOWN_MAP:
+      return t('importProblem_UNKNOWN_MAP', { id: factsOf(p, code).mapId ?? '?' });
     default:
       return t('importProblem_other', { code: p.code });
   }
 }
-
-/** Every problem code the importer gives a feature (server/io/import.ts; the unit test reads it to keep this list whole). */
-export const PROBLEM_CODES = [
-  'BAD_FEATURE',
-  'BAD_VALUE',
-  'MISSING_FIELD',
-  'UNKNOWN_PLAN',
-  'UNKNOWN_MAP',
-  'NO_GEOMETRY',
-  'OUT_OF_RANGE',
-  'BAD_RING',
-  'WRONG_GEOMETRY_TYPE',
-  'DUPLICATE_KEY',
-  'INVALID_GEOMETRY',
-  'UNREPAIRABLE',
-  'REPAIRED',
-  'LEGACY_LAND_USE',
-  'OUTSIDE_AREA',
-  'NOT_YOUR_COMMUNE',
-  'STORED_ROW_OUTSIDE_SCOPE',
-  'PLOT_IN_LOCKED_AREA',
-  'PLOT_CROP_MISMATCH',
-] as const;
 
 /** How many problems the screen lists at once; the rest are counted and paged. */
 export const PROBLEMS_PER_PAGE = 20;
