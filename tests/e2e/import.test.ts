@@ -150,6 +150,29 @@ describe('importing a surveyor’s file from the web client', () => {
       'Bị từ chối: 2',
     ]);
     await page.waitForSelector('.toast:has-text("Đã nhập 10 đối tượng")');
+    // The map flies to the extent the report gives: the ten new plots, whole in view and close up.
+    const extent = await e2e.server.db.query<{ w: number; s: number; e: number; n: number }>(
+      `SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
+       FROM (SELECT ST_Extent(geom) AS b FROM plots WHERE source_key LIKE 'E2E-IMPORT-%') x`,
+    );
+    const box = extent.rows[0]!;
+    await page.waitForFunction(
+      ({ w, s, e, n }) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        if (map.isMoving()) return false;
+        const b = map.getBounds();
+        return b.getWest() <= w && b.getSouth() <= s && b.getEast() >= e && b.getNorth() >= n && map.getZoom() >= 16;
+      },
+      box,
+      { timeout: 10_000 },
+    );
+    const view = await page.evaluate(() => {
+      const map = (window as unknown as BandoWindow).__bando.map;
+      return { center: map.getCenter().toArray(), zoom: map.getZoom() };
+    });
+    // Desktop: the side panel resizes the map, so the padding is even and the extent's centre is the map's.
+    expect(view.center[0]).toBeCloseTo((box.w + box.e) / 2, 4);
+    expect(view.center[1]).toBeCloseTo((box.s + box.n) / 2, 4);
 
     const { rows } = await e2e.server.db.query<{ id: number; source_key: string; crop: string; variety: string; commune_code: string }>(
       `SELECT id, source_key, crop, variety, commune_code FROM plots WHERE source_key LIKE 'E2E-IMPORT-%' ORDER BY id`,
@@ -177,16 +200,13 @@ describe('importing a surveyor’s file from the web client', () => {
     await context.close();
   });
 
-  it('a broken shapefile is refused in Vietnamese with what to do, and nothing is written (phone)', async () => {
+  it('on a phone, a valid file’s plots are flown to above the sheet; a broken shapefile is refused in Vietnamese with what to do, and nothing is written', async () => {
     const at = await insidePoint(e2e.server.db, '29869');
     const features: ShpFeature[] = Array.from({ length: 4 }, (_, k) => ({
       geometry: project(square(at[0] + k * 0.0003, at[1] - 0.001), 'EPSG:5897'),
       values: [`E2E-BROKEN-${k}`, '29869', 'Xoài', 'Keo'],
     }));
     const zip = await shapefileZip(tmp.dir, 'thua_hong', 'polygon', PLOT_COLUMNS, features, { crs: 'EPSG:5897', truncateShpBy: 60 });
-    const before = await e2e.server.db.query<{ plots: number; log: number }>(
-      `SELECT (SELECT count(*)::int FROM plots) AS plots, (SELECT count(*)::int FROM edit_log) AS log`,
-    );
 
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
@@ -201,6 +221,34 @@ describe('importing a surveyor’s file from the web client', () => {
     await page.waitForSelector('#import-counts li:text-is("Sẽ thêm mới: 4")');
     await page.locator('#import-counts').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-dry-run-phone.png') });
+    // Imported, the four plots are flown to and land above the bottom sheet, not under it.
+    await page.click('#import-run');
+    await page.waitForSelector('#import-counts[data-dry-run=false]', { timeout: 60_000 });
+    const written = await e2e.server.db.query<{ w: number; s: number; e: number; n: number }>(
+      `SELECT ST_XMin(b) AS w, ST_YMin(b) AS s, ST_XMax(b) AS e, ST_YMax(b) AS n
+       FROM (SELECT ST_Extent(geom) AS b FROM plots WHERE source_key LIKE 'E2E-BROKEN-%') x`,
+    );
+    await page.waitForFunction(() => {
+      const map = (window as unknown as BandoWindow).__bando.map;
+      return !map.isMoving() && map.getZoom() >= 16;
+    });
+    const onScreen = await page.evaluate(({ w, s, e, n }) => {
+      const map = (window as unknown as BandoWindow).__bando.map;
+      const canvas = map.getContainer().getBoundingClientRect();
+      const sheet = document.getElementById('panel')!.getBoundingClientRect();
+      const corners = [map.project([w, n]), map.project([e, s])].map((p) => ({ x: p.x + canvas.left, y: p.y + canvas.top }));
+      return { corners, mapTop: canvas.top, sheetTop: sheet.top, width: canvas.width };
+    }, written.rows[0]!);
+    for (const c of onScreen.corners) {
+      expect(c.y).toBeGreaterThan(onScreen.mapTop);
+      expect(c.y).toBeLessThan(onScreen.sheetTop);
+      expect(c.x).toBeGreaterThan(0);
+      expect(c.x).toBeLessThan(onScreen.width);
+    }
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-flown-phone.png') });
+    const beforeBroken = await e2e.server.db.query<{ plots: number; log: number }>(
+      `SELECT (SELECT count(*)::int FROM plots) AS plots, (SELECT count(*)::int FROM edit_log) AS log`,
+    );
     // A shapefile part alone is refused before anything is sent.
     await page.setInputFiles('#import-file', { name: 'thua.shp', mimeType: 'application/octet-stream', buffer: Buffer.from('x') });
     expect(await page.textContent('#import-form-error')).toMatch(/^thua\.shp chỉ là một phần của shapefile: nén các tệp/);
@@ -216,7 +264,7 @@ describe('importing a surveyor’s file from the web client', () => {
     const after = await e2e.server.db.query<{ plots: number; log: number }>(
       `SELECT (SELECT count(*)::int FROM plots) AS plots, (SELECT count(*)::int FROM edit_log) AS log`,
     );
-    expect(after.rows[0]).toEqual(before.rows[0]);
+    expect(after.rows[0]).toEqual(beforeBroken.rows[0]);
     await context.close();
   });
 

@@ -28,6 +28,7 @@ import {
   reportCounts,
   sizeText,
   writableCollections,
+  writtenExtent,
   type ImportFormOptions,
   type ImportJob,
   type ImportReport,
@@ -347,6 +348,9 @@ class ImportPanel {
     if (written > 0) {
       await this.handle.refreshTiles().catch(() => undefined);
       toast(t('importMapRefreshed', { n: formatNumber(written) }));
+      const extent = writtenExtent(report);
+      // The officer sees what the file put on the map, clear of the sheet the panel is on a phone.
+      if (extent) this.handle.map.fitBounds(extent, { padding: sheetPadding(this.handle, this.element), maxZoom: 18 });
     }
     if (written === 0 && report.counts.refused > 0) return { report, refusal: refusalText(422, 'VALIDATION_FAILED') };
     return { report };
@@ -526,6 +530,19 @@ async function upload(
     form.append('file', file, file.name);
     xhr.send(form);
   });
+}
+
+/**
+ * Padding that keeps a fitted box clear of the panel where it lies over the map (the phone's bottom
+ * sheet, as in farmer/my-plots.ts); the desk's side panel resizes the map instead, so it needs none.
+ */
+function sheetPadding(handle: MapHandle, host: HTMLElement): { top: number; right: number; bottom: number; left: number } {
+  const map = handle.map.getContainer().getBoundingClientRect();
+  const sheet = (host.closest('aside') ?? host).getBoundingClientRect();
+  const covers = sheet.top > map.top && sheet.top < map.bottom && sheet.left <= map.left + 1 && sheet.right >= map.right - 1;
+  // A sheet pulled up over most of the map still leaves the box a strip to fit in (MapLibre refuses padding larger than the map).
+  const bottom = covers ? Math.min(Math.max(48, map.bottom - sheet.top + 24), Math.max(48, map.height - 48 - 120)) : 48;
+  return { top: 48, right: 48, left: 48, bottom };
 }
 
 /** Appends the children that are there (a part the state leaves out is null). */
