@@ -127,7 +127,8 @@ describe('importing a surveyor’s file from the web client', () => {
     const problems = await page.locator('#import-problems li').allTextContents();
     expect(problems).toHaveLength(2);
     expect(problems[0]).toBe('Đối tượng 11 Cây trồng (CayTrong): cây trồng “Sầu riêng Musang” không có trong danh mục.');
-    expect(problems[1]).toMatch(/^Đối tượng 12 Nằm ngoài xã\/phường 29869, cách ranh [\d,]+ km\. /);
+    // The ward by its name from the report's facts, then its code.
+    expect(problems[1]).toMatch(/^Đối tượng 12 Nằm ngoài Phường Cao Lãnh \(29869\), cách ranh [\d,]+ km\. /);
     expect(await state()).toEqual(before);
     await page.locator('#import-problems').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-dry-run-desktop.png') });
@@ -304,7 +305,7 @@ describe('importing a surveyor’s file from the web client', () => {
       'Có lẽ sai múi chiếu: dữ liệu thuộc EPSG:9210. Chọn hệ toạ độ đó rồi kiểm tra lại.',
     );
     expect(await page.locator('#import-problems li').first().textContent()).toMatch(
-      /^Đối tượng 1 Nằm ngoài (xã\/phường 29869|tỉnh Đồng Tháp), cách ranh [\d,]+ km\. Xem nguyên nhân có thể ở trên\.$/,
+      /^Đối tượng 1 Nằm ngoài (Phường Cao Lãnh \(29869\)|tỉnh Đồng Tháp), cách ranh [\d,]+ km\. Xem nguyên nhân có thể ở trên\.$/,
     );
     await page.locator('#import-cause').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-wrong-zone-desktop.png') });

@@ -152,7 +152,7 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     facts: ['LUK', 'LUC'],
   },
   OUTSIDE_AREA: {
-    p: problem({ code: 'OUTSIDE_AREA', area: 'commune', communeCode: '29890', communeName: 'Xã Tân Thuận Tây', distanceKm: 0.226 }),
+    p: problem({ code: 'OUTSIDE_AREA', area: 'commune', communeCode: '29890', communeName: null, distanceKm: 0.226 }),
     old: 'lands 0.226 km outside commune 29890: likely a missing datum shift ("VN-2000 nội bộ", about 226 m off): … Re-import with datumShift=false.',
     facts: ['29890', '0,226'],
   },
@@ -383,6 +383,31 @@ describe('refusal wording of every problem code', () => {
       expect(english).not.toMatch(/\{\w+\}/);
     });
   }
+
+  it('the facts a sentence of an older server lacks are told when present: the commune’s name, a range, a length', () => {
+    const named = problem({
+      code: 'OUTSIDE_AREA',
+      area: 'commune',
+      communeCode: '29869',
+      communeName: 'Phường Cao Lãnh',
+      distanceKm: 1.25,
+    });
+    expect(problemText(named)).toBe('Nằm ngoài Phường Cao Lãnh (29869), cách ranh 1,3 km. Kiểm tra hệ toạ độ của tệp.');
+    const bad = { code: 'BAD_VALUE', column: 'legal_area_m2', field: 'DienTich', value: '-5' } as const;
+    expect(problemText(problem({ ...bad, rule: 'range', min: 0.1, max: 10_000_000_000 }))).toBe(
+      'legal_area_m2 (DienTich): -5 nằm ngoài khoảng 0,1 – 10.000.000.000.',
+    );
+    expect(problemText(problem({ code: 'BAD_VALUE', column: 'sheet', field: 'SoTo', value: '0', rule: 'range', min: 1, max: null }))).toBe(
+      'Số tờ (SoTo): 0 nhỏ hơn mức tối thiểu 1.',
+    );
+    expect(
+      problemText(
+        problem({ code: 'BAD_VALUE', column: 'variety', field: 'Giong', value: 'x'.repeat(100), rule: 'too-long', maxLength: 100 }),
+      ),
+    ).toBe('variety (Giong): giá trị dài quá 100 ký tự.');
+    setLang('en');
+    expect(problemText(named)).toMatch(/^.* Phường Cao Lãnh \(29869\)/);
+  });
 
   it('a report without facts (a job stored by an older server) is worded the same from its sentences', () => {
     for (const code of PROBLEM_CODES) {

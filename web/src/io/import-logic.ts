@@ -439,6 +439,22 @@ const VALUE_KEYS: Readonly<Record<string, MessageKey>> = {
   [VALUE_RULE.NUL]: 'importValue_nul',
 };
 
+/** A limit as written in the target (0.1, 10 000 000 000), in the viewer's digits. */
+const limit = (n: number) => formatNumber(n, Math.min(6, String(n).split('.')[1]?.length ?? 0));
+
+/** Why a value was refused, with the limit it broke when the report names it. */
+function valueWhy(f: Partial<ImportProblemOf<'BAD_VALUE'>>): string {
+  const value = f.value ?? '';
+  if (f.rule === VALUE_RULE.RANGE && 'min' in f && typeof f.min === 'number') {
+    return typeof f.max === 'number'
+      ? t('importValue_rangeBetween', { value, min: limit(f.min), max: limit(f.max) })
+      : t('importValue_rangeMin', { value, min: limit(f.min) });
+  }
+  if (f.rule === VALUE_RULE.TOO_LONG && 'maxLength' in f && typeof f.maxLength === 'number')
+    return t('importValue_tooLongMax', { max: limit(f.maxLength) });
+  return t((f.rule && VALUE_KEYS[f.rule]) || 'importValue_invalid', { value });
+}
+
 /**
  * One problem of one feature in the viewer's language, from its code and its facts (the column, the
  * commune, the distance, the plot): never the English sentence itself.
@@ -459,11 +475,10 @@ export function problemText(
         if (f.column === 'expected_harvest')
           return t('importProblem_BAD_VALUE_harvest', { harvest: f.value ?? '?', planting: f.otherValue ?? '?' });
       }
-      const why = (f.rule && VALUE_KEYS[f.rule]) || 'importValue_invalid';
       return t('importProblem_BAD_VALUE', {
         column: f.column ? columnName(f.column) : '?',
         field: f.field ?? '',
-        why: t(why, { value: f.value ?? '' }),
+        why: valueWhy(f),
       }).replace(' ()', '');
     }
     case IMPORT_PROBLEM.MISSING_FIELD: {
@@ -475,7 +490,11 @@ export function problemText(
     }
     case IMPORT_PROBLEM.OUTSIDE_AREA: {
       const f = factsOf(p, code);
-      const where = f.communeCode ? t('importWhereCommune', { code: f.communeCode }) : t('importWhereProvince');
+      const where = !f.communeCode
+        ? t('importWhereProvince')
+        : f.communeName
+          ? t('importWhereCommuneNamed', { name: f.communeName, code: f.communeCode })
+          : t('importWhereCommune', { code: f.communeCode });
       const km = f.distanceKm;
       const distance = km !== undefined && Number.isFinite(km) ? formatNumber(km, km < 1 ? 3 : 1) : '?';
       const cause = diagnosis ? (causeAbove ? t('importCause_seeAbove') : diagnosisText(diagnosis, options).text) : t('importCause_none');
