@@ -5,6 +5,7 @@ import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
+import { sheetPadding } from '../map/fit-padding.ts';
 import { diaryDisclosure } from '../registration/plot-diary.ts';
 import { clear, h } from '../ui/dom.ts';
 
@@ -33,17 +34,6 @@ function bboxOf(geometries: Polygon[]): [number, number, number, number] {
   const xs = ring.map((c) => c[0]!);
   const ys = ring.map((c) => c[1]!);
   return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
-}
-
-/**
- * Padding that keeps a fitted box clear of the panel where it lies over the map (the phone's
- * bottom sheet); the desk's side panel resizes the map instead, so it needs none.
- */
-function padding(handle: MapHandle, host: HTMLElement): { top: number; right: number; bottom: number; left: number } {
-  const map = handle.map.getContainer().getBoundingClientRect();
-  const sheet = (host.closest('aside') ?? host).getBoundingClientRect();
-  const covers = sheet.top > map.top && sheet.top < map.bottom && sheet.left <= map.left + 1 && sheet.right >= map.right - 1;
-  return { top: 48, right: 48, left: 48, bottom: covers ? Math.max(48, map.bottom - sheet.top + 24) : 48 };
 }
 
 /** Outlines a farmer's own plots over every layer, at every zoom (the plots layer starts at z13). */
@@ -120,7 +110,7 @@ function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle, own: 
               type: 'button',
               class: 'plot-item',
               'data-id': String(plot.id),
-              onclick: () => handle.map.fitBounds(bboxOf([plot.geometry]), { padding: padding(handle, host), maxZoom: 18 }),
+              onclick: () => handle.map.fitBounds(bboxOf([plot.geometry]), { padding: sheetPadding(handle, host), maxZoom: 18 }),
             },
             h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
             h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
@@ -141,7 +131,7 @@ function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle, own: 
   // Fitted after the list is in the sheet, so the padding clears the sheet's full height.
   if (own && !fitted) {
     fitted = true;
-    handle.map.fitBounds(bboxOf(plots.map((p) => p.geometry)), { padding: padding(handle, host), maxZoom: 17 });
+    handle.map.fitBounds(bboxOf(plots.map((p) => p.geometry)), { padding: sheetPadding(handle, host), maxZoom: 17 });
   }
 }
 

@@ -8,6 +8,7 @@ import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
+import { sheetPadding } from '../map/fit-padding.ts';
 import { clear, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import {
@@ -530,19 +531,6 @@ async function upload(
     form.append('file', file, file.name);
     xhr.send(form);
   });
-}
-
-/**
- * Padding that keeps a fitted box clear of the panel where it lies over the map (the phone's bottom
- * sheet, as in farmer/my-plots.ts); the desk's side panel resizes the map instead, so it needs none.
- */
-function sheetPadding(handle: MapHandle, host: HTMLElement): { top: number; right: number; bottom: number; left: number } {
-  const map = handle.map.getContainer().getBoundingClientRect();
-  const sheet = (host.closest('aside') ?? host).getBoundingClientRect();
-  const covers = sheet.top > map.top && sheet.top < map.bottom && sheet.left <= map.left + 1 && sheet.right >= map.right - 1;
-  // A sheet pulled up over most of the map still leaves the box a strip to fit in (MapLibre refuses padding larger than the map).
-  const bottom = covers ? Math.min(Math.max(48, map.bottom - sheet.top + 24), Math.max(48, map.height - 48 - 120)) : 48;
-  return { top: 48, right: 48, left: 48, bottom };
 }
 
 /** Appends the children that are there (a part the state leaves out is null). */
