@@ -4,6 +4,7 @@
 // phases), and the map fetches its tiles again. Every answer is worded by import-logic.ts.
 import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
 import { getJson, HttpError } from '../api/http.ts';
+import { postWithProgress } from '../api/upload.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -497,40 +498,19 @@ async function upload(
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   // The page's memory may have lost the CSRF token (reloaded); the session hands it back.
   const me = await getJson<{ csrfToken?: string | null }>('/api/auth/me', { cache: 'no-store' });
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
-    xhr.setRequestHeader('Accept', 'application/json');
-    if (me.csrfToken) xhr.setRequestHeader('X-CSRF-Token', me.csrfToken);
-    // A phone that loses its signal mid-upload may hang without an error: a long stall counts as offline.
-    let last = Date.now();
-    const watchdog = setInterval(() => {
-      if (Date.now() - last > STALL_MS) xhr.abort();
-    }, 1000);
-    xhr.addEventListener('loadend', () => clearInterval(watchdog));
-    xhr.upload.addEventListener('progress', (event) => {
-      last = Date.now();
-      if (event.lengthComputable && event.total > 0) onUpload(event.loaded / event.total);
-    });
-    xhr.upload.addEventListener('load', () => {
-      last = Date.now();
-      onUpload(1);
-    });
-    xhr.addEventListener('load', () => {
-      let body: Record<string, unknown> = {};
-      try {
-        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
-      } catch {
-        // An answer that is not JSON (a proxy's error page) is judged by its status alone.
-      }
-      resolve({ status: xhr.status, body });
-    });
-    xhr.addEventListener('error', () => reject(new HttpError(0, 'offline', undefined, undefined)));
-    xhr.addEventListener('abort', () => reject(new HttpError(0, 'offline', undefined, undefined)));
-    const form = new FormData();
-    form.append('file', file, file.name);
-    xhr.send(form);
+  const form = new FormData();
+  form.append('file', file, file.name);
+  const answer = await postWithProgress({
+    url,
+    body: form,
+    headers: { Accept: 'application/json', ...(me.csrfToken ? { 'X-CSRF-Token': me.csrfToken } : {}) },
+    stallMs: STALL_MS,
+    onProgress: (loaded, total) => {
+      if (total) onUpload(loaded / total);
+    },
+    onSent: () => onUpload(1),
   });
+  return { status: answer.status, body: answer.body ?? {} };
 }
 
 /** Appends the children that are there (a part the state leaves out is null). */

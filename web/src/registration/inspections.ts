@@ -16,6 +16,7 @@ import {
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
+import { postWithProgress } from '../api/upload.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
@@ -741,45 +742,26 @@ function newUploadKey(): string {
 }
 
 /** Posts the photo's bytes as they are, under its key; XMLHttpRequest because fetch reports no upload progress. */
-function postPhoto(
+async function postPhoto(
   url: string,
   photo: { file: File; type: PhotoType; uploadKey: string },
   csrf: string | null,
   progress: (loaded: number) => void,
 ): Promise<InspectionRecord> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', url);
-    xhr.setRequestHeader('Content-Type', photo.type);
-    xhr.setRequestHeader(IDEMPOTENCY_KEY_HEADER, photo.uploadKey);
-    xhr.setRequestHeader('Accept', 'application/json');
-    if (csrf) xhr.setRequestHeader(CSRF_HEADER, csrf);
-    // A phone that loses its signal mid-upload may leave the request hanging without an error:
-    // no progress for STALL_MS while sending (or no answer for as long after) counts as offline.
-    let last = Date.now();
-    const watchdog = setInterval(() => {
-      if (Date.now() - last > STALL_MS) xhr.abort();
-    }, 1000);
-    xhr.addEventListener('loadend', () => clearInterval(watchdog));
-    xhr.upload.addEventListener('progress', (event) => {
-      last = Date.now();
-      progress(event.loaded);
-    });
-    xhr.upload.addEventListener('load', () => (last = Date.now()));
-    xhr.addEventListener('load', () => {
-      let body: Record<string, unknown> | undefined;
-      try {
-        body = JSON.parse(xhr.responseText) as Record<string, unknown>;
-      } catch {
-        body = undefined;
-      }
-      if (xhr.status >= 200 && xhr.status < 300 && body) resolve(body as unknown as InspectionRecord);
-      else reject(new HttpError(xhr.status, typeof body?.detail === 'string' ? body.detail : String(xhr.status), body, undefined));
-    });
-    xhr.addEventListener('error', () => reject(new HttpError(0, 'offline', undefined, undefined)));
-    xhr.addEventListener('abort', () => reject(new HttpError(0, 'aborted', undefined, undefined)));
-    xhr.send(photo.file);
+  const { status, body } = await postWithProgress({
+    url,
+    body: photo.file,
+    headers: {
+      'Content-Type': photo.type,
+      [IDEMPOTENCY_KEY_HEADER]: photo.uploadKey,
+      Accept: 'application/json',
+      ...(csrf ? { [CSRF_HEADER]: csrf } : {}),
+    },
+    stallMs: STALL_MS,
+    onProgress: (loaded) => progress(loaded),
   });
+  if (status >= 200 && status < 300 && body) return body as unknown as InspectionRecord;
+  throw new HttpError(status, typeof body?.detail === 'string' ? body.detail : String(status), body, undefined);
 }
 
 function photoRefusalText(reason: PhotoRefusal, file: File): string {
