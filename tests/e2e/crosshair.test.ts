@@ -114,6 +114,12 @@ describe('drawing a plot with the centre crosshair on a phone', () => {
     await page.click('#crosshair-finish');
     expect(await page.locator('#crosshair-message').innerText()).toContain('cần ít nhất 3 đỉnh');
     expect(await page.isVisible('#crosshair')).toBe(true);
+    // Huỷ with corners placed asks first (a second tap would drop them); left alone, it goes back.
+    await page.click('#crosshair-cancel');
+    expect(await page.locator('#crosshair-cancel').innerText()).toBe('Bỏ 2 đỉnh?');
+    expect(await page.isVisible('#crosshair')).toBe(true);
+    expect(await corners(page)).toBe(2);
+    await page.waitForFunction(() => document.querySelector('#crosshair-cancel')?.textContent === 'Huỷ', null, { timeout: 6000 });
 
     for (const place of places.slice(2)) {
       await panTo(page, place);

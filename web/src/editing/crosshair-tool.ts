@@ -70,6 +70,23 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   const snapNote = h('p', { class: 'hint', id: 'crosshair-snap', 'aria-live': 'polite' });
   const message = h('p', { class: 'form-error', id: 'crosshair-message', role: 'alert', hidden: true });
   const undoButton = button('crosshair-undo', t('undo'), () => undo());
+  // Cancelling throws the corners away: with some placed, the first tap asks, a second within 4 s does it.
+  let cancelArmed: ReturnType<typeof setTimeout> | undefined;
+  const cancelButton = button('crosshair-cancel', t('cancel'), () => {
+    const n = corners.corners.length;
+    if (n === 0 || cancelArmed) {
+      clearTimeout(cancelArmed);
+      end(undefined);
+      return;
+    }
+    cancelButton.textContent = t('crosshairCancelConfirm', { n });
+    cancelButton.classList.add('btn-danger');
+    cancelArmed = setTimeout(() => {
+      cancelArmed = undefined;
+      cancelButton.textContent = t('cancel');
+      cancelButton.classList.remove('btn-danger');
+    }, 4000);
+  });
   clear(panel);
   panel.append(
     h('h3', {}, t('crosshairTool')),
@@ -80,7 +97,7 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
       button('crosshair-add', t('crosshairAdd'), () => add(), 'btn-primary'),
       undoButton,
       button('crosshair-finish', t('crosshairFinish'), () => finish()),
-      button('crosshair-cancel', t('cancel'), () => end(undefined)),
+      cancelButton,
     ),
     count,
     snapNote,

@@ -300,6 +300,7 @@ export const en: Messages = {
   gpsAveraging: 'Averaging {n} readings…',
   gpsPoints: '{n} points',
   gpsUnavailable: 'This device has no GPS.',
+  crosshairCancelConfirm: 'Drop {n} corners?',
   crosshairTool: 'Draw with the centre crosshair',
   crosshairHint: 'Pan the map until the crosshair sits on the plot’s corner, then tap “Add corner”.',
   crosshairAdd: 'Add corner',

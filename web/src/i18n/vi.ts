@@ -306,6 +306,7 @@ export const vi = {
   gpsAveraging: 'Đang lấy trung bình {n} lần đo…',
   gpsPoints: '{n} điểm',
   gpsUnavailable: 'Thiết bị không hỗ trợ GPS.',
+  crosshairCancelConfirm: 'Bỏ {n} đỉnh?',
   crosshairTool: 'Vẽ bằng tâm bản đồ',
   crosshairHint: 'Kéo bản đồ cho dấu thập nằm đúng góc thửa rồi bấm “Thêm đỉnh”.',
   crosshairAdd: 'Thêm đỉnh',
