@@ -90,6 +90,9 @@ describe('drawing a plot with the centre crosshair on a phone', () => {
     await signIn(page, ACCOUNTS.officer);
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
+    // The tool is in view in the phone's scrolling tool strip, with the other ways to make a plot.
+    const tool = (await page.locator('#tool-crosshair').boundingBox())!;
+    expect(tool.x + tool.width).toBeLessThanOrEqual(page.viewportSize()!.width);
     await page.click('#tool-crosshair');
     await page.waitForSelector('#crosshair');
     await page.waitForFunction(() => ((window as unknown as Win).__bandoEditor?.snapRings().length ?? 0) > 0);

@@ -130,6 +130,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         },
         { 'aria-pressed': String(mode === 'polygon') },
       ),
+      // The ways to make a plot first (on a 360 px phone the strip scrolls: these are in view), then editing.
+      button('tool-crosshair', t('crosshairTool'), () => toggleCrosshair(), { 'aria-pressed': String(Boolean(crosshair)) }),
+      button('tool-gps', t('gpsWalk'), () => toggleGps()),
+      button('tool-file', t('loadFile'), () => pickFile()),
       button(
         'tool-select',
         t('selectTool'),
@@ -152,9 +156,6 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         },
         { 'aria-pressed': String(session.snapping()) },
       ),
-      button('tool-gps', t('gpsWalk'), () => toggleGps()),
-      button('tool-crosshair', t('crosshairTool'), () => toggleCrosshair(), { 'aria-pressed': String(Boolean(crosshair)) }),
-      button('tool-file', t('loadFile'), () => pickFile()),
       button('tool-assemble', t('assembleArea'), () => toggleAssemble(), { 'aria-pressed': String(Boolean(assembling)) }),
       button('tool-done', t('finishEditing'), () => close()),
     );
