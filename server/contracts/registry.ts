@@ -220,6 +220,10 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export const PhotoParams = Type.Object({ id: Id, photoId: Id }, { additionalProperties: false });
 export type PhotoParams = Static<typeof PhotoParams>;
 
+/** Query of GET /api/inspections/:id/photos/:photoId: `size=thumb` asks for the small version (the photo itself when there is none). */
+export const PhotoFileQuery = Type.Object({ size: Type.Optional(Type.Literal('thumb')) }, { additionalProperties: false });
+export type PhotoFileQuery = Static<typeof PhotoFileQuery>;
+
 /** Body of POST /api/plots/:id/diary. */
 export const DiaryBody = Type.Object(
   {

@@ -41,6 +41,19 @@ export function checkPhotoFile(head: Uint8Array, size: number): { valid: true; t
   return type ? { valid: true, type } : { valid: false, reason: PHOTO_REASONS.NOT_IMAGE };
 }
 
+/** Longest side in pixels of a photo's small version, made by the phone: a list thumbnail needs no more. */
+export const THUMBNAIL_MAX_EDGE = 480;
+
+/** Largest small version accepted (200 KB): a 480 px JPEG at quality 0.75 is some 30–80 KB. */
+export const MAX_THUMBNAIL_BYTES = 200 * 1024;
+
+/** Whether bytes are a small version the registry keeps: not empty, within MAX_THUMBNAIL_BYTES, a JPEG by its first bytes. */
+export function checkThumbnailFile(head: Uint8Array, size: number): { valid: true } | { valid: false; reason: PhotoRefusal } {
+  if (size === 0) return { valid: false, reason: PHOTO_REASONS.EMPTY };
+  if (size > MAX_THUMBNAIL_BYTES) return { valid: false, reason: PHOTO_REASONS.TOO_LARGE };
+  return sniffImage(head) === 'image/jpeg' ? { valid: true } : { valid: false, reason: PHOTO_REASONS.NOT_IMAGE };
+}
+
 /** Where and when a photo was taken, as far as its EXIF says. */
 export type Geotag = { lon: number | null; lat: number | null; takenAt: string | null };
 

@@ -11,7 +11,7 @@ import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
 import * as AREAS from './growing-areas.sql.ts';
 import * as SQL from './inspections.sql.ts';
-import { checkPhoto, photoDigest, photoKey, resolveStored, storePhoto } from './photos.ts';
+import { checkPhoto, checkThumbnail, photoDigest, photoKey, resolveStored, storePhoto, storeThumbnail, thumbnailPath } from './photos.ts';
 
 type InspectionRow = Record<string, unknown> & { id: number; commune_code?: string };
 
@@ -152,21 +152,55 @@ async function photoUnderKey(db: Db, inspectionId: number, key: string, digest: 
   return row.id;
 }
 
-/** A stored photo's bytes and type, for staff of the area's commune. */
+/**
+ * Stores (or replaces: PUT) the small version of a photo, made by the phone that sent it; for whoever
+ * may add photos to the inspection. 404 for a photo the inspection does not hold; the bytes must be a
+ * JPEG within MAX_THUMBNAIL_BYTES. Nothing is written before every check has passed.
+ */
+export async function putThumbnail(
+  db: Db,
+  viewer: Viewer,
+  uploadDir: string,
+  inspectionId: number,
+  photoId: number,
+  bytes: Uint8Array,
+  contentType: string | undefined,
+): Promise<void> {
+  const photo = await photoFile(db, viewer, inspectionId, photoId);
+  checkThumbnail(bytes, contentType);
+  await storeThumbnail(uploadDir, photo.file_path, bytes);
+}
+
+/** A stored photo's bytes and type, for staff of the area's commune; with `thumb`, its small version when it has one (`thumb` says which came). */
 export async function readPhoto(
   db: Db,
   viewer: Viewer,
   uploadDir: string,
   inspectionId: number,
   photoId: number,
-): Promise<{ mime: string; bytes: Buffer }> {
-  await getInspection(db, viewer, inspectionId);
-  const row = (await db.query<{ file_path: string; mime: string }>(SQL.PHOTO_FILE, [inspectionId, photoId])).rows[0];
-  if (!row) throw new AppError('NOT_FOUND', `No photo ${photoId} in inspection ${inspectionId}.`);
+  size: 'full' | 'thumb' = 'full',
+): Promise<{ mime: string; bytes: Buffer; thumb: boolean }> {
+  const row = await photoFile(db, viewer, inspectionId, photoId);
+  if (size === 'thumb') {
+    try {
+      return { mime: 'image/jpeg', bytes: await fs.readFile(resolveStored(uploadDir, thumbnailPath(row.file_path))), thumb: true };
+    } catch (error) {
+      // A photo stored before small versions existed, or whose small version never arrived: the photo itself.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
   try {
-    return { mime: row.mime, bytes: await fs.readFile(resolveStored(uploadDir, row.file_path)) };
+    return { mime: row.mime, bytes: await fs.readFile(resolveStored(uploadDir, row.file_path)), thumb: false };
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('NOT_FOUND', `The file of photo ${photoId} is missing from the upload folder.`);
   }
+}
+
+/** The photo's row, after the viewer's access to the inspection (404 / 403 first); 404 for a photo the inspection does not hold. */
+async function photoFile(db: Db, viewer: Viewer, inspectionId: number, photoId: number): Promise<{ file_path: string; mime: string }> {
+  await getInspection(db, viewer, inspectionId);
+  const row = (await db.query<{ file_path: string; mime: string }>(SQL.PHOTO_FILE, [inspectionId, photoId])).rows[0];
+  if (!row) throw new AppError('NOT_FOUND', `No photo ${photoId} in inspection ${inspectionId}.`);
+  return row;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { jpegWithGeotag, MAX_PHOTO_BYTES } from '../domain/photo-facts.ts';
-import { checkPhoto, photoKey, resolveStored } from './photos.ts';
+import { jpegWithGeotag, MAX_PHOTO_BYTES, MAX_THUMBNAIL_BYTES } from '../domain/photo-facts.ts';
+import { checkPhoto, checkThumbnail, photoKey, resolveStored, thumbnailPath } from './photos.ts';
 
 describe('photo uploads', () => {
   it('refuses a type that the bytes contradict, with a stable code', () => {
@@ -21,6 +21,27 @@ describe('photo uploads', () => {
     expect(refusal(new Uint8Array(0))).toBe('VALIDATION_FAILED');
     expect(refusal(new Uint8Array(MAX_PHOTO_BYTES + 1).fill(0xff))).toBe('PAYLOAD_TOO_LARGE');
     expect(refusal(new TextEncoder().encode('GIF89a'))).toBe('UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('takes as a small version only a JPEG of at most 200 KB, refusing the rest with stable codes', () => {
+    const jpeg = jpegWithGeotag(1, 1, '2026:01:01 00:00:00');
+    const refusal = (bytes: Uint8Array, declared?: string): unknown => {
+      try {
+        return checkThumbnail(bytes, declared);
+      } catch (error) {
+        return (error as { code?: string }).code;
+      }
+    };
+    expect(refusal(jpeg, 'image/jpeg')).toBeUndefined();
+    expect(refusal(jpeg, 'image/png')).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(refusal(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/jpeg')).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(refusal(new Uint8Array(0))).toBe('VALIDATION_FAILED');
+    expect(refusal(new Uint8Array(MAX_THUMBNAIL_BYTES + 1).fill(0xff))).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('names the small version after its photo, beside it, whatever the photo’s type', () => {
+    expect(thumbnailPath('inspections/7/0a1b2c.jpg')).toBe('inspections/7/0a1b2c.thumb.jpg');
+    expect(thumbnailPath('inspections/7/0a1b2c.webp')).toBe('inspections/7/0a1b2c.thumb.jpg');
   });
 
   it('never resolves a stored path outside the upload folder', () => {

@@ -5,7 +5,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { IDEMPOTENCY_KEY_PATTERN, REGISTRY_REASON } from '../contracts/registry.ts';
-import { checkPhotoFile, MAX_PHOTO_BYTES, PHOTO_REASONS, type PhotoType } from '../domain/photo-facts.ts';
+import {
+  checkPhotoFile,
+  checkThumbnailFile,
+  MAX_PHOTO_BYTES,
+  MAX_THUMBNAIL_BYTES,
+  PHOTO_REASONS,
+  type PhotoType,
+} from '../domain/photo-facts.ts';
 import { AppError } from '../plugins/errors.ts';
 
 const EXTENSION: Readonly<Record<PhotoType, string>> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -26,6 +33,21 @@ export function checkPhoto(bytes: Uint8Array, declared: string | undefined): Pho
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file says ${claimed} but its bytes are ${actual}.`);
   }
   return actual;
+}
+
+/** Checks a photo's small version: not empty, within MAX_THUMBNAIL_BYTES, a JPEG by its bytes (and by its header, if it names one). */
+export function checkThumbnail(bytes: Uint8Array, declared: string | undefined): void {
+  const verdict = checkThumbnailFile(bytes, bytes.length);
+  if (!verdict.valid) {
+    if (verdict.reason === PHOTO_REASONS.EMPTY) throw new AppError('VALIDATION_FAILED', 'The small version is empty.');
+    if (verdict.reason === PHOTO_REASONS.TOO_LARGE) {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The small version is ${bytes.length} bytes; the limit is ${MAX_THUMBNAIL_BYTES}.`);
+    }
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'The small version is not a JPEG image.');
+  }
+  const claimed = declared?.split(';')[0]?.trim().toLowerCase();
+  if (claimed && claimed !== 'image/jpeg')
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `The file says ${claimed} but its bytes are image/jpeg.`);
 }
 
 /**
@@ -63,6 +85,28 @@ export async function storePhoto(uploadDir: string, inspectionId: number, bytes:
     throw error;
   }
   return relative;
+}
+
+/** Where a photo's small version sits: beside it, named after it (`ab12….jpg` → `ab12….thumb.jpg`), so no row records it. */
+export function thumbnailPath(photoPath: string): string {
+  return `${photoPath.replace(/\.[A-Za-z0-9]+$/, '')}.thumb.jpg`;
+}
+
+/**
+ * Writes (or replaces) a photo's small version. The bytes go to a temporary name first and are renamed
+ * over the old one, so a reader meets the old version or the new one, never half of either.
+ */
+export async function storeThumbnail(uploadDir: string, photoPath: string, bytes: Uint8Array): Promise<void> {
+  const full = resolveStored(uploadDir, thumbnailPath(photoPath));
+  const temporary = `${full}.${randomBytes(6).toString('hex')}.part`;
+  await fs.mkdir(path.dirname(full), { recursive: true });
+  try {
+    await fs.writeFile(temporary, bytes, { flag: 'wx' });
+    await fs.rename(temporary, full);
+  } catch (error) {
+    await fs.rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Resolves a stored relative path inside uploadDir, refusing anything that would step outside it. */

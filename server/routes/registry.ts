@@ -29,7 +29,8 @@
 //                                                   Location: the photo. Header Idempotency-Key (16–64 of A-Z a-z 0-9 - _, once
 //                                                   per picked photo): a key stored before answers 200 with that photo, writes
 //                                                   nothing; other bytes under it 409 idempotency-key-reused; bad shape 400
-//   GET    /api/inspections/:id/photos/:photoId     the stored photo
+//   GET    /api/inspections/:id/photos/:photoId?size=thumb   the stored photo; size=thumb: its small version if any, else the photo
+//   PUT    /api/inspections/:id/photos/:photoId/thumbnail    body: the phone-made JPEG (≤ 480 px, ≤ 200 KB); 204, replaces
 //   GET    /api/plots/:id                           plot profile with cadastral links
 //   POST   /api/plots/:id/parcel-links              recompute the cadastral links
 //   GET    /api/plots/:id/diary  POST …/diary       farm diary (entries flagged against the markets' lists; each entry's
@@ -54,6 +55,7 @@ import {
   IDEMPOTENCY_KEY_HEADER,
   IdParams,
   InspectionBody,
+  PhotoFileQuery,
   PhotoParams,
   PhotoQuery,
   PlotIdsBody,
@@ -66,7 +68,7 @@ import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import { SubstanceListQuery } from '../contracts/diary.ts';
 import type { AppContext } from '../context.ts';
 import { EUDR_MAX_BYTES, validateEudrGeoJson } from '../domain/eudr.ts';
-import { MAX_PHOTO_BYTES, PHOTO_TYPES } from '../domain/photo-facts.ts';
+import { MAX_PHOTO_BYTES, MAX_THUMBNAIL_BYTES, PHOTO_TYPES } from '../domain/photo-facts.ts';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import { AppError, STATUS_BY_CODE } from '../plugins/errors.ts';
@@ -214,15 +216,33 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
           .send(up.inspection);
       },
     );
+    scope.put(
+      '/api/inspections/:id/photos/:photoId/thumbnail',
+      { bodyLimit: MAX_THUMBNAIL_BYTES, schema: { params: PhotoParams } },
+      async (req: Req<PhotoParams, unknown, Buffer>, reply) => {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const declared = req.headers['content-type'] === 'application/octet-stream' ? undefined : req.headers['content-type'];
+        await inspections.putThumbnail(db, viewerOf(req), config.uploadDir, req.params.id, req.params.photoId, bytes, declared);
+        return reply.status(204).send();
+      },
+    );
   });
-  app.get('/api/inspections/:id/photos/:photoId', { schema: { params: PhotoParams } }, async (req: Req<PhotoParams>, reply) => {
-    const photo = await inspections.readPhoto(db, viewerOf(req), config.uploadDir, req.params.id, req.params.photoId);
-    return reply
-      .type(photo.mime)
-      .header('Cache-Control', 'private, max-age=3600')
-      .header('X-Content-Type-Options', 'nosniff')
-      .send(photo.bytes);
-  });
+  app.get(
+    '/api/inspections/:id/photos/:photoId',
+    { schema: { params: PhotoParams, querystring: PhotoFileQuery } },
+    async (req: Req<PhotoParams, PhotoFileQuery>, reply) => {
+      const size = req.query.size ?? 'full';
+      const photo = await inspections.readPhoto(db, viewerOf(req), config.uploadDir, req.params.id, req.params.photoId, size);
+      // The photo answered for a small version not there yet is not kept under the small version's URL:
+      // the phone sends that right after the photo, and the next page load must get it.
+      const stale = size === 'thumb' && !photo.thumb;
+      return reply
+        .type(photo.mime)
+        .header('Cache-Control', stale ? 'private, no-store' : 'private, max-age=3600')
+        .header('X-Content-Type-Options', 'nosniff')
+        .send(photo.bytes);
+    },
+  );
 
   // Plots: profile, cadastral links, diary, residue tests
   app.get('/api/plots/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) => plots.getPlot(db, viewerOf(req), req.params.id));

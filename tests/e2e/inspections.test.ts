@@ -1,7 +1,8 @@
 // An officer in the orchard records a field inspection from the growing area's card: checklist,
 // notes and two photos from the phone (one carrying its own EXIF GPS, one geotagged with the phone's
 // position), the first photo's answer lost once after the server stored it, retried without a second
-// inspection and stored once (its Idempotency-Key); the thumbnails are real decoded images. A non-image file and a status that takes no inspection are
+// inspection and stored once (its Idempotency-Key); the thumbnails are the phone-made small versions
+// (≤ 480 px, from ?size=thumb), the dialog the photo itself. A non-image file and a status that takes no inspection are
 // refused in Vietnamese and write nothing; a guest sees no form. Recording the pass after a passing
 // inspection of the same round rests on that record instead of writing a second one.
 import fs from 'node:fs';
@@ -196,9 +197,14 @@ describe('field inspections on the growing-area card', () => {
     expect(Number(orangeRow.lat)).toBeCloseTo(phone.lat, 6);
     expect(Math.abs(Date.now() - new Date(orangeRow.taken_at).getTime())).toBeLessThan(5 * 60_000);
     expect(fs.readFileSync(path.join(uploadDir, greenRow.file_path)).equals(green)).toBe(true);
-    // One file per photo: the lost answer's retry left no second copy of the green one.
+    // One file per photo and its small version beside it: the lost answer's retry left no second copy of the green one.
+    const thumbOf = (file: string): string => file.replace(/\.jpg$/, '.thumb.jpg');
     const newFiles = uploadedFiles(uploadDir).filter((file) => !earlierFiles.has(file));
-    expect(newFiles.sort()).toEqual([greenRow.file_path, orangeRow.file_path].sort());
+    expect(newFiles.sort()).toEqual(
+      [greenRow.file_path, thumbOf(greenRow.file_path), orangeRow.file_path, thumbOf(orangeRow.file_path)].sort(),
+    );
+    for (const row of [greenRow, orangeRow])
+      expect(fs.statSync(path.join(uploadDir, thumbOf(row.file_path))).size).toBeLessThan(200 * 1024);
 
     // The list shows it first, in words, with two thumbnails that are decoded images.
     const item = page.locator(`#inspection-list > li[data-id="${inspection.id}"]`);
@@ -218,17 +224,55 @@ describe('field inspections on the growing-area card', () => {
       inspection.id,
       { timeout: 15_000 },
     );
-    const sizes = await item
-      .locator('.inspection-thumb img')
-      .evaluateAll((imgs) => imgs.map((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]));
-    expect(sizes).toEqual([
-      [640, 480],
-      [480, 640],
+    // The list shows the small versions (480 px on the long side at most), not the 640 px photos: the
+    // orange one from ?size=thumb; the green one was drawn (as the photo itself) before its lost answer
+    // was retried, and then shows the small version the page made and sent.
+    await page.waitForFunction(
+      (id) =>
+        [...document.querySelectorAll<HTMLImageElement>(`#inspection-list > li[data-id="${id}"] .inspection-thumb img`)].every(
+          (img) => img.complete && Math.max(img.naturalWidth, img.naturalHeight) === 480,
+        ),
+      inspection.id,
+    );
+    const shown = await item.locator('.inspection-thumb img').evaluateAll((imgs) =>
+      imgs.map((img) => {
+        const src = new URL((img as HTMLImageElement).currentSrc);
+        return {
+          src: src.protocol === 'blob:' ? 'blob:' : src.pathname + src.search,
+          size: [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight],
+        };
+      }),
+    );
+    expect(shown).toEqual([
+      { src: 'blob:', size: [480, 360] },
+      { src: `/api/inspections/${inspection.id}/photos/${orangeRow.id}?size=thumb`, size: [360, 480] },
     ]);
+    // A fresh page (the next test opens this area again) loads both from ?size=thumb; here the server answers them already.
+    for (const [row, size] of [
+      [greenRow, [480, 360]],
+      [orangeRow, [360, 480]],
+    ] as const) {
+      const small = await page.evaluate(async (url) => {
+        const answer = await fetch(url, { cache: 'no-store' });
+        const bitmap = await createImageBitmap(await answer.blob());
+        return { type: answer.headers.get('content-type'), size: [bitmap.width, bitmap.height] };
+      }, `/api/inspections/${inspection.id}/photos/${row.id}?size=thumb`);
+      expect(small).toEqual({ type: 'image/jpeg', size });
+    }
     await item.locator('.inspection-thumb').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-desktop.png') });
     await item.locator('.inspection-thumb').first().click();
     await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('#inspection-photo-dialog img')?.naturalWidth ?? 0) > 0);
+    // The dialog shows the photo itself, at its own size.
+    expect(
+      await page
+        .locator('#inspection-photo-dialog img')
+        .evaluate((img) => [
+          (img as HTMLImageElement).naturalWidth,
+          (img as HTMLImageElement).naturalHeight,
+          new URL((img as HTMLImageElement).src).search,
+        ]),
+    ).toEqual([640, 480, '']);
     expect(await page.locator('#inspection-photo-dialog').textContent()).toContain('Chụp lúc 01/03/2026 09:15');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-photo-desktop.png') });
     await page.click('#inspection-photo-close');
@@ -289,18 +333,16 @@ describe('field inspections on the growing-area card', () => {
     await message.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-refused-phone.png') });
 
-    // The list now starts with the other officer's inspection; the older one's photos (full-size
-    // files, no thumbnails on the server) wait for a tap that says what they weigh.
-    const older = page.locator('#inspection-list > li').nth(1);
-    const show = older.locator('.inspection-show-photos');
-    await show.waitFor();
+    // The list now starts with the other officer's inspection; the older one's thumbnails (the small
+    // versions the first test's page sent, not the photos) load by themselves from ?size=thumb, no tap asked for.
     expect(await page.locator('#inspection-list > li').first().locator('.inspection-conclusion').textContent()).toBe('Đạt');
-    expect(await show.textContent()).toMatch(/^Xem 2 ảnh \(\d+ KB\)$/);
-    expect(await older.locator('.inspection-thumb').count()).toBe(0);
-    await show.click();
+    expect(await page.locator('#inspection-list > li').nth(1).locator('.inspection-show-photos').count()).toBe(0);
     await page.waitForFunction(() => {
       const imgs = [...document.querySelectorAll<HTMLImageElement>('#inspection-list > li:nth-child(2) .inspection-thumb img')];
-      return imgs.length === 2 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+      return (
+        imgs.length === 2 &&
+        imgs.every((img) => img.complete && img.src.endsWith('?size=thumb') && Math.max(img.naturalWidth, img.naturalHeight) === 480)
+      );
     });
     await context.close();
   });

@@ -870,6 +870,121 @@ describe('proposed code, inspections and photos', () => {
   });
 });
 
+describe('small versions of inspection photos', () => {
+  const photo = Buffer.from(jpegWithGeotag(105.66, 10.46, '2026:02:05 07:00:00'));
+  // Any JPEG by its bytes is taken as the small version; the phone's canvas makes a real one.
+  const small = Buffer.from(jpegWithGeotag(105.61, 10.41, '2026:02:05 07:01:00'));
+
+  /** A new inspection in Phường Cao Lãnh holding one photo: its ids and where its small version would be. */
+  async function photoOfNewInspection(): Promise<{ inspectionId: number; photoId: number; url: string; thumbFile: string }> {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const ins = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-05', checklist: [] },
+    });
+    const inspectionId = ins.json().id;
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/inspections/${inspectionId}/photos`,
+      headers: { ...officer, 'content-type': 'image/jpeg' },
+      payload: photo,
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const photoId = up.json().photos[0].id;
+    const { file_path } = (await db.query<{ file_path: string }>('SELECT file_path FROM inspection_photos WHERE id = $1', [photoId]))
+      .rows[0]!;
+    const thumbFile = path.join(uploadDir, file_path.replace(/\.jpg$/, '.thumb.jpg'));
+    return { inspectionId, photoId, url: `/api/inspections/${inspectionId}/photos/${photoId}`, thumbFile };
+  }
+  const put = (url: string, headers: Record<string, string>, body: Buffer, type = 'image/jpeg') =>
+    app.inject({ method: 'PUT', url: `${url}/thumbnail`, headers: { ...headers, 'content-type': type }, payload: body });
+
+  it('stores the small version beside the photo and answers it for size=thumb, the photo without; a second PUT replaces it', async () => {
+    const { url, thumbFile } = await photoOfNewInspection();
+    const stored = await put(url, officer, small);
+    expect(stored.statusCode, stored.body).toBe(204);
+    expect(await fs.readFile(thumbFile)).toEqual(small);
+    const thumb = await app.inject({ url: `${url}?size=thumb`, headers: officer });
+    expect(thumb.statusCode).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+    expect(thumb.headers['cache-control']).toBe('private, max-age=3600');
+    expect(thumb.rawPayload).toEqual(small);
+    const full = await app.inject({ url, headers: officer });
+    expect(full.rawPayload).toEqual(photo);
+    expect(full.headers['cache-control']).toBe('private, max-age=3600');
+    // PUT replaces: the phone's retry (or a better version) overwrites, leaving no second file.
+    const replaced = await put(url, officer, photo);
+    expect(replaced.statusCode).toBe(204);
+    expect((await app.inject({ url: `${url}?size=thumb`, headers: officer })).rawPayload).toEqual(photo);
+    expect((await fs.readdir(path.dirname(thumbFile))).sort()).toEqual(
+      [path.basename(thumbFile).replace('.thumb', ''), path.basename(thumbFile)].sort(),
+    );
+  });
+
+  it('answers size=thumb of a photo without a small version with the photo itself, not cached as the small version', async () => {
+    const { url } = await photoOfNewInspection();
+    const res = await app.inject({ url: `${url}?size=thumb`, headers: officer });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('image/jpeg');
+    expect(res.rawPayload).toEqual(photo);
+    expect(res.headers['cache-control']).toBe('private, no-store');
+    for (const bad of ['?size=big', '?size=', '?size=THUMB']) {
+      const refused = await app.inject({ url: `${url}${bad}`, headers: officer });
+      expect(refused.statusCode, bad).toBe(400);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+    }
+  });
+
+  it('refuses a small version that is not a JPEG, is empty or too large with a 4xx problem, and writes nothing', async () => {
+    const { url, thumbFile } = await photoOfNewInspection();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+    const cases: [string, Buffer, number][] = [
+      ['image/png', png, 415],
+      ['image/jpeg', png, 415],
+      ['image/png', small, 415],
+      ['image/jpeg', Buffer.from('<svg onload=alert(1)>'), 415],
+      ['text/html', Buffer.from('<html>'), 415],
+      ['image/jpeg', Buffer.alloc(0), 422],
+      ['image/jpeg', Buffer.concat([small, Buffer.alloc(200 * 1024)]), 413],
+    ];
+    for (const [type, body, status] of cases) {
+      const res = await put(url, officer, body, type);
+      expect(res.statusCode, `${type} ${body.length}: ${res.body}`).toBe(status);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+    }
+    await expect(fs.stat(thumbFile)).rejects.toThrow();
+    expect((await fs.readdir(path.dirname(thumbFile))).filter((f) => f !== path.basename(thumbFile).replace('.thumb', ''))).toEqual([]);
+  });
+
+  it('lets only staff of the commune send or read it, and answers 404 for a photo the inspection does not hold', async () => {
+    const { inspectionId, photoId, url, thumbFile } = await photoOfNewInspection();
+    for (const [headers, status] of [
+      [{}, 401],
+      [as(fx.users.officerElsewhere), 403],
+      [as(fx.users.farmer), 403],
+    ] as const) {
+      expect((await put(url, headers, small)).statusCode).toBe(status);
+      expect((await app.inject({ url: `${url}?size=thumb`, headers })).statusCode).toBe(status);
+    }
+    await expect(fs.stat(thumbFile)).rejects.toThrow();
+    const other = await photoOfNewInspection();
+    for (const missing of [
+      `/api/inspections/${inspectionId}/photos/${photoId + 999999}`,
+      `/api/inspections/${other.inspectionId}/photos/${photoId}`,
+      `/api/inspections/99999999/photos/${photoId}`,
+    ]) {
+      const res = await put(missing, officer, small);
+      expect(res.statusCode, missing).toBe(404);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect((await app.inject({ url: `${missing}?size=thumb`, headers: officer })).statusCode).toBe(404);
+    }
+    await expect(fs.stat(thumbFile)).rejects.toThrow();
+    await expect(fs.stat(other.thumbFile)).rejects.toThrow();
+  });
+});
+
 describe('roles and hostile input', () => {
   it('keeps visitors, farmers, planners and officers of other communes out', async () => {
     const id = await createDraft('domestic-3156');

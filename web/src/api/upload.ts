@@ -1,7 +1,7 @@
 import { HttpError } from './http.ts';
 
-/** An upload's answer: its HTTP status and its JSON body (undefined when the answer is not JSON). */
-export type UploadAnswer = { status: number; body: Record<string, unknown> | undefined };
+/** An upload's answer: its HTTP status, its JSON body (undefined when the answer is not JSON) and its Location header (null without one). */
+export type UploadAnswer = { status: number; body: Record<string, unknown> | undefined; location: string | null };
 
 /** How to send one upload. */
 export type UploadRequest = {
@@ -47,7 +47,7 @@ export function postWithProgress(request: UploadRequest): Promise<UploadAnswer> 
         // An answer that is not JSON (a proxy's error page) is judged by its status alone.
         body = undefined;
       }
-      resolve({ status: xhr.status, body });
+      resolve({ status: xhr.status, body, location: xhr.getResponseHeader('Location') });
     });
     const offline = () => reject(new HttpError(0, 'offline', undefined, undefined));
     xhr.addEventListener('error', offline);

@@ -5,7 +5,9 @@
 // on a weak connection), each one retried on its own without writing the inspection again. Photos
 // are read with the session cookie (same origin), so an <img> shows them as is. Each picked photo
 // carries one random Idempotency-Key on every attempt: a retry after an answer lost on the way
-// back gets the photo the server stored then, not a second copy.
+// back gets the photo the server stored then, not a second copy. Once a photo is stored the phone
+// makes its small version (a JPEG of at most 480 px) and sends it too; the list shows those, the
+// dialog the photo itself.
 import { IDEMPOTENCY_KEY_HEADER } from '../../../server/contracts/registry.ts';
 import {
   acceptsInspection,
@@ -14,7 +16,15 @@ import {
   INSPECTABLE_STATUSES,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
+import {
+  checkPhotoFile,
+  MAX_THUMBNAIL_BYTES,
+  readJpegGeotag,
+  THUMBNAIL_MAX_EDGE,
+  type Geotag,
+  type PhotoRefusal,
+  type PhotoType,
+} from '../../../server/domain/photo-facts.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { postWithProgress } from '../api/upload.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
@@ -103,8 +113,6 @@ export class InspectionsSection {
   private readonly batches: Batch[] = [];
   /** Thumbnails by inspection/photo, kept so a re-render does not fetch the images again. */
   private readonly thumbs = new Map<string, HTMLElement>();
-  /** Older inspections whose photos the officer asked to see. */
-  private readonly shownPhotos = new Set<number>();
   private drawnFor = '';
 
   constructor(
@@ -199,13 +207,13 @@ export class InspectionsSection {
     } else if (this.records.length === 0) {
       this.element.append(h('p', { class: 'hint', id: 'inspections-empty' }, t('inspectionsEmpty')));
     } else {
-      this.element.append(
-        h('ol', { class: 'inspection-list', id: 'inspection-list' }, ...this.records.map((r, i) => this.drawRecord(r, i === 0))),
-      );
+      this.element.append(h('ol', { class: 'inspection-list', id: 'inspection-list' }, ...this.records.map((r) => this.drawRecord(r))));
     }
   }
 
-  private drawRecord(record: InspectionRecord, newest: boolean): HTMLElement {
+  // Every inspection's thumbnails load by themselves: they are the phone-made small versions (some
+  // 30–80 KB each), no longer the 2–6 MB photos, so no tap is asked for first.
+  private drawRecord(record: InspectionRecord): HTMLElement {
     const conclusion = record.conclusion ?? 'none';
     return h(
       'li',
@@ -242,35 +250,11 @@ export class InspectionsSection {
             ),
           )
         : null,
-      record.photos.length ? this.photos(record, newest) : null,
+      record.photos.length ? h('div', { class: 'inspection-photos' }, ...record.photos.map((p, i) => this.thumb(record, p, i))) : null,
     );
   }
 
-  /**
-   * The photos of an inspection. There is no small version on the server: each thumbnail is the
-   * phone's photo (2–6 MB), so only the newest inspection's load by themselves and older ones wait
-   * for a tap that says how much they weigh.
-   */
-  private photos(record: InspectionRecord, newest: boolean): HTMLElement {
-    if (!newest && !this.shownPhotos.has(record.id)) {
-      const bytes = record.photos.reduce((sum, p) => sum + Number(p.bytes), 0);
-      return h(
-        'button',
-        {
-          type: 'button',
-          class: 'btn inspection-show-photos',
-          onclick: () => {
-            this.shownPhotos.add(record.id);
-            this.render();
-          },
-        },
-        t('inspectionShowPhotos', { count: record.photos.length, size: megabytes(bytes) }),
-      );
-    }
-    return h('div', { class: 'inspection-photos' }, ...record.photos.map((p, i) => this.thumb(record, p, i)));
-  }
-
-  /** A photo's thumbnail, opening the full-size photo in a dialog (a link still opens it in a tab). */
+  /** A photo's small version (the photo itself until it has one), opening the full-size photo in a dialog (a link still opens it in a tab). */
   private thumb(record: InspectionRecord, photo: InspectionPhoto, index: number): HTMLElement {
     const key = `${record.id}/${photo.id}`;
     const url = `/api/inspections/${record.id}/photos/${photo.id}`;
@@ -280,7 +264,7 @@ export class InspectionsSection {
       link = h(
         'a',
         { class: 'inspection-thumb', href: url, target: '_blank', rel: 'noopener', 'data-photo-id': photo.id },
-        h('img', { src: url, alt, loading: 'lazy', decoding: 'async', width: 72, height: 72 }),
+        h('img', { src: `${url}?size=thumb`, alt, loading: 'lazy', decoding: 'async', width: 72, height: 72 }),
       );
       link.addEventListener('click', (event) => {
         event.preventDefault();
@@ -579,10 +563,11 @@ export class InspectionsSection {
       try {
         const position = await upload.position;
         const url = `/api/inspections/${batch.inspectionId}/photos${photoQuery(upload.geotag, position, upload.file.lastModified)}`;
-        const record = await postPhoto(url, upload, this.viewer?.csrf ?? null, (loaded) => {
+        const { record, photoId } = await postPhoto(url, upload, this.viewer?.csrf ?? null, (loaded) => {
           upload.loaded = loaded;
           this.drawUpload(upload);
         });
+        if (photoId !== undefined) await this.sendThumbnail(batch.inspectionId, photoId, upload.file);
         upload.state = 'done';
         this.records = (this.records ?? []).map((r) => (r.id === record.id ? record : r));
       } catch (error) {
@@ -597,6 +582,45 @@ export class InspectionsSection {
       toast(t('inspectionUploadsDone', { count: batch.uploads.length, date: date(batch.inspectedOn) }));
     }
     this.render();
+  }
+
+  /**
+   * Makes and sends the stored photo's small version, before the next photo (one transfer at a time).
+   * The photo itself is safe on the server, so a failure is no business of the officer's: one quiet
+   * retry, else the list shows the photo itself.
+   */
+  private async sendThumbnail(inspectionId: number, photoId: number, file: File): Promise<void> {
+    let small: Blob;
+    try {
+      small = await thumbnailOf(file);
+    } catch {
+      return; // a photo this browser cannot decode: the list shows the photo itself
+    }
+    if (small.size > MAX_THUMBNAIL_BYTES) return;
+    const url = `/api/inspections/${inspectionId}/photos/${photoId}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const answer = await fetch(`${url}/thumbnail`, {
+          method: 'PUT',
+          body: small,
+          headers: { 'Content-Type': 'image/jpeg', ...(this.viewer?.csrf ? { [CSRF_HEADER]: this.viewer.csrf } : {}) },
+          credentials: 'same-origin',
+          signal: AbortSignal.timeout(STALL_MS),
+        });
+        if (answer.ok) {
+          // A thumbnail drawn before the small version was there shows the photo itself (a photo whose
+          // answer was lost comes into the list with the next one's). The browser keeps an image by its
+          // URL for the page's life whatever the cache headers say, so that one shows the small version
+          // made here instead: nothing downloaded again.
+          const img = this.thumbs.get(`${inspectionId}/${photoId}`)?.querySelector('img');
+          if (img) img.src = URL.createObjectURL(small);
+          return;
+        }
+        if (answer.status < 500) return; // refused: sending it again would be refused again
+      } catch {
+        // Offline or stalled: the one retry below, then nothing.
+      }
+    }
   }
 
   private drawBatch(batch: Batch): HTMLElement {
@@ -741,14 +765,14 @@ function newUploadKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Posts the photo's bytes as they are, under its key; XMLHttpRequest because fetch reports no upload progress. */
+/** Posts the photo's bytes as they are, under its key; XMLHttpRequest because fetch reports no upload progress. The photo's id comes from the Location header. */
 async function postPhoto(
   url: string,
   photo: { file: File; type: PhotoType; uploadKey: string },
   csrf: string | null,
   progress: (loaded: number) => void,
-): Promise<InspectionRecord> {
-  const { status, body } = await postWithProgress({
+): Promise<{ record: InspectionRecord; photoId: number | undefined }> {
+  const { status, body, location } = await postWithProgress({
     url,
     body: photo.file,
     headers: {
@@ -760,8 +784,35 @@ async function postPhoto(
     stallMs: STALL_MS,
     onProgress: (loaded) => progress(loaded),
   });
-  if (status >= 200 && status < 300 && body) return body as unknown as InspectionRecord;
+  if (status >= 200 && status < 300 && body) {
+    const id = Number(/\/photos\/(\d+)$/.exec(location ?? '')?.[1]);
+    return { record: body as unknown as InspectionRecord, photoId: Number.isSafeInteger(id) ? id : undefined };
+  }
   throw new HttpError(status, typeof body?.detail === 'string' ? body.detail : String(status), body, undefined);
+}
+
+/**
+ * The photo's small version: a JPEG of at most THUMBNAIL_MAX_EDGE px on its long side, turned upright
+ * by its EXIF orientation as the browser shows it (a phone held upright writes a landscape image and
+ * an orientation tag).
+ */
+async function thumbnailOf(file: Blob): Promise<Blob> {
+  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  try {
+    const scale = Math.min(1, THUMBNAIL_MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2d canvas');
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('no JPEG encoder'))), 'image/jpeg', 0.75),
+    );
+  } finally {
+    bitmap.close();
+  }
 }
 
 function photoRefusalText(reason: PhotoRefusal, file: File): string {
