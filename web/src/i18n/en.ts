@@ -463,7 +463,6 @@ export const en: Messages = {
   inspectionPhotoTaken: 'Taken {time}',
   inspectionPhotoAt: 'Position {lat}, {lon}',
   inspectionPhotoNoPosition: 'No position on this photo',
-  inspectionShowPhotos: 'Show {count} photos ({size})',
   inspectionPhotoOpen: 'Open the original',
   lifecycleTitle: 'Growing-area code file',
   lifecyclePlots: 'Plots',

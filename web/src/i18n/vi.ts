@@ -470,7 +470,6 @@ export const vi = {
   inspectionPhotoTaken: 'Chụp lúc {time}',
   inspectionPhotoAt: 'Vị trí {lat}, {lon}',
   inspectionPhotoNoPosition: 'Ảnh không có vị trí',
-  inspectionShowPhotos: 'Xem {count} ảnh ({size})',
   inspectionPhotoOpen: 'Mở ảnh gốc',
   lifecycleTitle: 'Hồ sơ mã số vùng trồng',
   lifecyclePlots: 'Số thửa',
