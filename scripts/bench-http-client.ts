@@ -9,8 +9,8 @@
 import net from 'node:net';
 import { parseResponse } from './http-response.ts';
 
-/** A batch of GETs: every URL once, `clients` at a time over keep-alive connections. */
-export type ClientJob = { id: number; urls: string[]; clients: number };
+/** A batch of GETs: every URL once, `clients` at a time over keep-alive connections, asking for `coding`. */
+export type ClientJob = { id: number; urls: string[]; clients: number; coding: string };
 /** What came back: latency per request (ms), bytes on the wire, 5xx count, wall time (ms). */
 export type ClientResult = { id: number; latencies: number[]; bytes: number; errors: number; wallMs: number };
 
@@ -32,11 +32,11 @@ class Connection {
     if (!this.socket) await this.open();
   }
 
-  async get(pathAndQuery: string): Promise<Response> {
+  async get(pathAndQuery: string, coding: string): Promise<Response> {
     const socket = this.socket ?? (await this.open());
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
-      socket.write(`GET ${pathAndQuery} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nAccept-Encoding: gzip\r\n\r\n`);
+      socket.write(`GET ${pathAndQuery} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nAccept-Encoding: ${coding}\r\n\r\n`);
     });
   }
 
@@ -98,7 +98,9 @@ async function run(job: ClientJob): Promise<ClientResult> {
           () => false,
         );
         const t0 = performance.now();
-        const res = ok ? await conn.get(url.pathname + url.search).catch(() => ({ status: 599, bytes: 0 })) : { status: 599, bytes: 0 };
+        const res = ok
+          ? await conn.get(url.pathname + url.search, job.coding).catch(() => ({ status: 599, bytes: 0 }))
+          : { status: 599, bytes: 0 };
         latencies.push(performance.now() - t0);
         bytes += res.bytes;
         if (res.status >= 500) errors++;

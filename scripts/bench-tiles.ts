@@ -1,7 +1,8 @@
 // `npm run bench:tiles`: tile server figures beside the raw in-database cost of the same tiles.
 // A benchmark, not a test: it prints figures and never fails on them. Against a real PostGIS when
 // DATABASE_URL is set (seeded with the pinned sample data when empty), the embedded PGlite otherwise.
-//   npm run bench:tiles -- [--parcels 100000] [--quick] [--only cold,load,sizes,hits,fresh]
+//   npm run bench:tiles -- [--parcels 100000] [--quick] [--only cold,load,sizes,hits,fresh] [--zooms 14,16] [--parcels-only]
+//     [--coding gzip|br|identity]
 // Workloads: `parcels` at z14/z16 (the issue's cold-tile criterion) and the composite of every source
 // at z10/z12/z14/z16 (what the web map asks for). Cold tiles are timed one at a time with the server
 // and the raw in-database query interleaved on the same tiles, so the machine's load (other work on
@@ -35,6 +36,13 @@ const option = (name: string, fallback: number) => {
   return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
 };
 const QUICK = flag('quick');
+// What the HTTP client asks for: gzip by default (every client has it); browsers on HTTPS ask for br.
+const codingAt = args.indexOf('--coding');
+const CODING = codingAt >= 0 ? (args[codingAt + 1] ?? '') : 'gzip';
+if (!['gzip', 'br', 'identity'].includes(CODING)) {
+  console.error(`[bench:tiles] --coding takes gzip, br or identity; got ${JSON.stringify(CODING)}`);
+  process.exit(2);
+}
 const PARTS = ['cold', 'load', 'sizes', 'hits', 'fresh'] as const;
 const onlyAt = args.indexOf('--only');
 const only = new Set(onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : PARTS);
@@ -88,7 +96,7 @@ class HttpClient {
     const id = this.next++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
-      this.child.send({ id, urls, clients } satisfies ClientJob);
+      this.child.send({ id, urls, clients, coding: CODING } satisfies ClientJob);
     });
   }
 
@@ -124,6 +132,37 @@ function baselineSql(engine: TileEngine, id: string, z: number): string | undefi
 }
 
 /**
+ * The raw in-database cost of one tile: the baseline query of each source (plainly, or as a prepared
+ * statement as the server runs its own), on the tile connections' settings (jit off), in ms.
+ */
+async function rawTile(db: Db, engine: TileEngine, ids: string[], t: TileCoord, prepare: boolean): Promise<number> {
+  const session = db.withSession(TILE_SESSION);
+  const t0 = performance.now();
+  for (const id of ids) {
+    const q = db.capabilities.mvt
+      ? { sql: baselineSql(engine, id, t.z), params: [t.z, t.x, t.y] }
+      : engine.catalog.sources.get(id)!.sqlFor(t, PUBLIC_SCOPE, 'js');
+    if (!q?.sql) continue;
+    if (prepare && session.queryPrepared) await session.queryPrepared(`bench_${id}_${t.z}`, q.sql, q.params);
+    else await session.query(q.sql, q.params);
+  }
+  return performance.now() - t0;
+}
+
+/** The raw cost of every tile once with `clients` concurrent callers, as the HTTP runs load the server. */
+async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoord[], clients: number, prepare: boolean): Promise<Stats> {
+  let next = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      for (let i = next++; i < tiles.length; i = next++) latencies.push(await rawTile(db, engine, ids, tiles[i]!, prepare));
+    }),
+  );
+  return summarise(latencies, performance.now() - start, 0, 0);
+}
+
+/**
  * Cold tiles, one at a time: the raw in-database cost of the baseline query (run plainly, and as a
  * prepared statement as the server runs its own) and the server over HTTP, interleaved on the
  * same tiles in blocks of BLOCK tiles with the order rotating from block to block, so machine noise
@@ -141,7 +180,7 @@ async function interleavedRun(
   base: string,
 ): Promise<{ raw: Stats; prepared: Stats; server: Stats; inside: Stats }> {
   const BLOCK = 20;
-  const session = db.withSession(TILE_SESSION);
+  const WARMUP_BLOCKS = 5;
   const raw: number[] = [];
   const prepared: number[] = [];
   const server: number[] = [];
@@ -150,18 +189,7 @@ async function interleavedRun(
   let errors = 0;
   let bytes = 0;
   const rawBlock = (prepare: boolean) => async (block: TileCoord[]) => {
-    for (const t of block) {
-      const t0 = performance.now();
-      for (const id of ids) {
-        const q = db.capabilities.mvt
-          ? { sql: baselineSql(engine, id, t.z), params: [t.z, t.x, t.y] }
-          : engine.catalog.sources.get(id)!.sqlFor(t, PUBLIC_SCOPE, 'js');
-        if (!q?.sql) continue;
-        if (prepare && session.queryPrepared) await session.queryPrepared(`bench_${id}_${t.z}`, q.sql, q.params);
-        else await session.query(q.sql, q.params);
-      }
-      (prepare ? prepared : raw).push(performance.now() - t0);
-    }
+    for (const t of block) (prepare ? prepared : raw).push(await rawTile(db, engine, ids, t, prepare));
   };
   const serverBlock = async (block: TileCoord[]) => {
     const res = await client.run(
@@ -174,6 +202,14 @@ async function interleavedRun(
     errors += res.errors;
   };
   const steps = [rawBlock(false), rawBlock(true), serverBlock];
+  // Warm up first, unmeasured: V8 compiles the server's and the driver's hot paths in the first
+  // few hundred requests, and a server in service is long past that.
+  for (let i = 0; i < WARMUP_BLOCKS; i++) {
+    const block = tiles.slice(i * BLOCK, (i + 1) * BLOCK);
+    for (const step of steps) await step(block);
+  }
+  raw.length = prepared.length = server.length = inside.length = handled.length = 0;
+  bytes = errors = 0;
   const start = performance.now();
   for (let i = 0; i * BLOCK < tiles.length; i++) {
     const block = tiles.slice(i * BLOCK, (i + 1) * BLOCK);
@@ -253,14 +289,17 @@ async function main(): Promise<void> {
   const coldServer = await listen(db, cold, true);
   const hotServer = await listen(db, hot);
   const all = cold.engine.list().map((s) => s.id);
+  // --zooms and --parcels-only narrow the run when one figure is being worked on.
+  const zoomsAt = args.indexOf('--zooms');
+  const zooms = zoomsAt >= 0 ? new Set((args[zoomsAt + 1] ?? '').split(',').map(Number)) : undefined;
   const workloads: { name: string; ids: string[]; zooms: number[] }[] = [
     { name: 'parcels', ids: ['parcels'], zooms: [14, 16] },
-    { name: 'composite (all 9 sources)', ids: all, zooms: [10, 12, 14, 16] },
-  ];
+    ...(flag('parcels-only') ? [] : [{ name: 'composite (all 9 sources)', ids: all, zooms: [10, 12, 14, 16] }]),
+  ].map((w) => ({ ...w, zooms: w.zooms.filter((z) => !zooms || zooms.has(z)) }));
   const perZoom = QUICK ? 20 : 60;
   const levels = QUICK ? [1, 10] : [1, 10, 50];
 
-  console.log(`\nmachine load before the runs (1/5/15 min): ${loadavg()}`);
+  console.log(`\nmachine load before the runs (1/5/15 min): ${loadavg()}; the HTTP client asks for Accept-Encoding: ${CODING}`);
   if (only.has('cold')) {
     console.log('\ncold tiles, one at a time; raw ST_AsMVT (plain and prepared) and the server interleaved on the same tiles:');
     console.log(
@@ -283,24 +322,33 @@ async function main(): Promise<void> {
   }
 
   if (only.has('load')) {
-    console.log('\nunder concurrency (server only; raw p95 from the interleaved run above):');
-    console.log('workload | zoom | mode clients | server p50/p95/p99 ms | tiles/s | KB sent | 5xx');
+    console.log(
+      '\nunder concurrency: the server with its cache off and on, and the raw baseline queries run with as many concurrent callers on the same tiles:',
+    );
+    console.log(
+      'workload | zoom | mode clients | p50/p95/p99 ms | tiles/s | KB sent | 5xx | p95 / raw p95 (plain / prepared) at these clients',
+    );
   }
   for (const w of only.has('load') ? workloads : []) {
     for (const z of w.zooms) {
-      const tiles = (lists.get(`${w.name}|${z}`) ?? []).slice(0, perZoom);
+      // z16 tiles take a few milliseconds: more of them, so 50 clients have something to share.
+      const tiles = (lists.get(`${w.name}|${z}`) ?? []).slice(0, z >= 16 ? perZoom * 5 : perZoom);
       const spec = w.ids.join(',');
       const urls = (base: string) => tiles.map((t) => `${base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`);
       for (const clients of levels) {
+        const raw = await rawRun(db, cold.engine, w.ids, tiles, clients, false);
+        const rawPrepared = await rawRun(db, cold.engine, w.ids, tiles, clients, true);
         const off = await httpRun(urls(coldServer.base), clients);
         await httpRun(urls(hotServer.base), clients); // warm
         const on = await httpRun(urls(hotServer.base), clients);
         for (const [mode, st] of [
+          ['raw baseline', raw],
+          ['raw prepared', rawPrepared],
           ['cache off', off],
           ['cache on', on],
         ] as const) {
           console.log(
-            `${w.name} | z${z} | ${mode} ×${clients} | ${ms(st.p50)}/${ms(st.p95)}/${ms(st.p99)} | ${st.perSecond.toFixed(0)} | ${kb(st.bytes)} | ${st.errors}`,
+            `${w.name} | z${z} | ${mode} ×${clients} | ${ms(st.p50)}/${ms(st.p95)}/${ms(st.p99)} | ${st.perSecond.toFixed(0)} | ${mode.startsWith('raw') ? '–' : kb(st.bytes)} | ${st.errors} | ${(st.p95 / raw.p95).toFixed(2)} / ${(st.p95 / rawPrepared.p95).toFixed(2)}`,
           );
         }
       }
