@@ -224,6 +224,15 @@ export type PhotoParams = Static<typeof PhotoParams>;
 export const PhotoFileQuery = Type.Object({ size: Type.Optional(Type.Literal('thumb')) }, { additionalProperties: false });
 export type PhotoFileQuery = Static<typeof PhotoFileQuery>;
 
+/**
+ * Header of every `?size=thumb` answer saying what the body is: `present`, the small version; `missing`,
+ * the photo itself because no small version is stored (a photo sent before small versions existed, or
+ * whose small version never arrived), so a client that may add photos makes one and PUTs it.
+ */
+export const PHOTO_THUMBNAIL_HEADER = 'Photo-Thumbnail';
+/** The values of PHOTO_THUMBNAIL_HEADER. */
+export const PHOTO_THUMBNAIL = { PRESENT: 'present', MISSING: 'missing' } as const;
+
 /** Body of POST /api/plots/:id/diary. */
 export const DiaryBody = Type.Object(
   {

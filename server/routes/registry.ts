@@ -30,6 +30,7 @@
 //                                                   per picked photo): a key stored before answers 200 with that photo, writes
 //                                                   nothing; other bytes under it 409 idempotency-key-reused; bad shape 400
 //   GET    /api/inspections/:id/photos/:photoId?size=thumb   the stored photo; size=thumb: its small version if any, else the photo
+//                                                   (uncached), saying which in the header Photo-Thumbnail: present | missing
 //   PUT    /api/inspections/:id/photos/:photoId/thumbnail    body: the phone-made JPEG (≤ 480 px, ≤ 200 KB); 204, replaces
 //   GET    /api/plots/:id                           plot profile with cadastral links
 //   POST   /api/plots/:id/parcel-links              recompute the cadastral links
@@ -58,6 +59,8 @@ import {
   PhotoFileQuery,
   PhotoParams,
   PhotoQuery,
+  PHOTO_THUMBNAIL,
+  PHOTO_THUMBNAIL_HEADER,
   PlotIdsBody,
   ReissueBody,
   ResidueBody,
@@ -236,6 +239,8 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
       // The photo answered for a small version not there yet is not kept under the small version's URL:
       // the phone sends that right after the photo, and the next page load must get it.
       const stale = size === 'thumb' && !photo.thumb;
+      // Said, not left to be guessed from the size: a client that may add photos makes the missing small version.
+      if (size === 'thumb') reply.header(PHOTO_THUMBNAIL_HEADER, stale ? PHOTO_THUMBNAIL.MISSING : PHOTO_THUMBNAIL.PRESENT);
       return reply
         .type(photo.mime)
         .header('Cache-Control', stale ? 'private, no-store' : 'private, max-age=3600')
