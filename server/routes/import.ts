@@ -10,7 +10,9 @@ import type { TextEncoding } from '../io/encoding.ts';
 import { runImport, type ImportOptions, type ImportReport } from '../io/import.ts';
 import { ImportJobs, type ImportJob } from '../io/jobs.ts';
 import { TARGETS, type Target } from '../io/targets.ts';
+import type { ImportLimits } from '../contracts/import-limits.ts';
 import { AppError } from '../plugins/errors.ts';
+import { refuseWrites, sendCachedJson } from './cached-json.ts';
 
 const BOOL = { type: 'string', enum: ['true', 'false', '1', '0'] } as const;
 
@@ -70,7 +72,10 @@ function parseMapping(text: string | undefined): Record<string, string> | undefi
   return parsed as Record<string, string>;
 }
 
-/** POST /api/import (multipart field `file`; dry run, commit, or a background job) and GET /api/import/jobs/{id}. */
+/**
+ * POST /api/import (multipart field `file`; dry run, commit, or a background job), GET /api/import/jobs/{id}
+ * and GET /api/import/limits (the largest file taken, asked by the import screen before it uploads).
+ */
 export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const maxBytes = ctx.config.importMaxBytes;
   await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 8000, parts: 12 } });
@@ -88,6 +93,7 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
       throw new AppError(
         'PAYLOAD_TOO_LARGE',
         `The upload is ${Math.round(declared / 1024 ** 2)} MB; imports take at most ${Math.round(maxBytes / 1024 ** 2)} MB.`,
+        { maxBytes },
       );
     }
     if (!request.isMultipart()) throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data in the field "file".');
@@ -112,6 +118,10 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
       if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(maxBytes);
       if ((error as { code?: string }).code === 'FST_INVALID_MULTIPART_CONTENT_TYPE')
         throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the file as multipart/form-data.');
+      // The sender went away mid-upload (a phone losing its signal, a browser giving up on an
+      // oversize file): nobody reads the answer, but it is the client's doing, not a server fault.
+      if (request.raw.destroyed || (error as { code?: string }).code === 'ECONNRESET' || (error as Error).message === 'aborted')
+        throw new AppError('BAD_REQUEST', 'The upload ended before the whole file arrived; send it again.');
       throw error;
     }
 
@@ -168,6 +178,28 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
     return report;
   });
 
+  app.get(
+    '/api/import/limits',
+    {
+      // Fastify strips unknown parameters silently; this endpoint takes none, so any is a mistake worth saying.
+      preValidation: async (request) => {
+        const unknown = Object.keys((request.query ?? {}) as Record<string, unknown>);
+        if (unknown.length)
+          throw new AppError(
+            'BAD_REQUEST',
+            `Unknown query parameter ${JSON.stringify(unknown[0]!.slice(0, 40))}; /api/import/limits takes none.`,
+          );
+      },
+    },
+    async (request, reply) => {
+      if (viewerOf(request).userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to see the import limits.');
+      const limits: ImportLimits = { maxBytes };
+      // Revalidated every time (a 304 by its ETag): a restart with another IMPORT_MAX_MB is seen at once.
+      return sendCachedJson(request, reply, JSON.stringify(limits), 'private, no-cache');
+    },
+  );
+  refuseWrites(app, '/api/import/limits', 'The import limits are read-only; IMPORT_MAX_MB on the server sets them.');
+
   app.get<{ Params: { id: string } }>(
     '/api/import/jobs/:id',
     { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } } },
@@ -187,5 +219,6 @@ function tooLarge(maxBytes: number): AppError {
   return new AppError(
     'PAYLOAD_TOO_LARGE',
     `The upload is larger than ${Math.round(maxBytes / 1024 ** 2)} MB, the import limit; split the file or ask an administrator to raise IMPORT_MAX_MB.`,
+    { maxBytes },
   );
 }
