@@ -621,6 +621,9 @@ export const en: Messages = {
     '{name} is only one part of a shapefile: zip the .shp, .shx, .dbf, .prj (and .cpg) files of the same name together and choose that .zip.',
   'importFileRefused_unknown-kind':
     'The kind of {name} is not accepted: choose a .zip (shapefile), .geojson, .json, .kml, .gpx, .csv or .gpkg.',
+  'importFileRefused_too-large':
+    'The file {name} is {size}, over the server’s import limit of {limit}; nothing was sent. Split it into parts (by commune or map sheet) or ask an administrator to raise the limit.',
+  importLimit: 'At most {limit} per file.',
   importOptionRefused_commune: 'A commune code is exactly 5 digits.',
   importOptionRefused_communeDate: 'Write the date as year-month-day, e.g. 2024-01-01.',
   importOptionRefused_map: 'Choose a land-use map.',
@@ -673,6 +676,8 @@ export const en: Messages = {
   importStage_writing: 'Writing to the database…',
   importStage_done: 'Finished',
   importStage_checked: 'Checked, nothing written',
+  importStage_unsure: 'Outcome not known yet, checking again…',
+  importRecheck: 'Check again',
   importMapRefreshed: '{n} features imported; the map is up to date.',
   importColumn_commune_code: 'Commune code',
   importColumn_commune_ref_date: 'Date of the commune code',
@@ -808,4 +813,8 @@ export const en: Messages = {
   importAdvice_badRequest: 'Check the commune code, the date and the column mapping in the advanced options.',
   importError_server: 'The server failed while importing.',
   importAdvice_server: 'Try again in a few minutes; if it happens again, send the file to the administrator.',
+  importError_tooLargeOf: 'The file is {size}, over the server’s import limit of {limit}.',
+  importError_unsure: 'Outcome not known: the server has not said whether this import finished or stopped.',
+  importAdvice_unsure:
+    'If the server stopped, nothing was written; if it is only slow, the data may still arrive. Press “Check again” in a few minutes; do not import again before you know, or it may be imported twice.',
 };

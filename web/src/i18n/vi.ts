@@ -628,6 +628,9 @@ export const vi = {
   'importFileRefused_shapefile-part':
     '{name} chỉ là một phần của shapefile: nén các tệp .shp, .shx, .dbf, .prj (và .cpg) cùng tên vào một tệp .zip rồi chọn tệp .zip đó.',
   'importFileRefused_unknown-kind': 'Không nhận loại tệp {name}: chọn .zip (shapefile), .geojson, .json, .kml, .gpx, .csv hoặc .gpkg.',
+  'importFileRefused_too-large':
+    'Tệp {name} nặng {size}, vượt giới hạn nhập {limit} của máy chủ; chưa gửi gì. Chia tệp thành nhiều phần (theo xã hoặc tờ bản đồ) hoặc nhờ quản trị viên tăng giới hạn.',
+  importLimit: 'Mỗi tệp tối đa {limit}.',
   importOptionRefused_commune: 'Mã xã gồm đúng 5 chữ số.',
   importOptionRefused_communeDate: 'Ngày theo dạng năm-tháng-ngày, ví dụ 2024-01-01.',
   importOptionRefused_map: 'Chọn một bản đồ sử dụng đất.',
@@ -680,6 +683,8 @@ export const vi = {
   importStage_writing: 'Đang ghi vào cơ sở dữ liệu…',
   importStage_done: 'Hoàn tất',
   importStage_checked: 'Đã kiểm tra xong, chưa ghi gì',
+  importStage_unsure: 'Chưa rõ kết quả, đang kiểm tra lại…',
+  importRecheck: 'Kiểm tra lại',
   importMapRefreshed: 'Đã nhập {n} đối tượng; bản đồ đã được cập nhật.',
   importColumn_commune_code: 'Mã xã',
   importColumn_commune_ref_date: 'Ngày của mã xã',
@@ -814,6 +819,10 @@ export const vi = {
   importAdvice_badRequest: 'Kiểm tra mã xã, ngày và phần ghép cột trong Tuỳ chọn nâng cao.',
   importError_server: 'Máy chủ gặp lỗi khi nhập.',
   importAdvice_server: 'Thử lại sau ít phút; nếu lặp lại, gửi tệp cho quản trị hệ thống.',
+  importError_tooLargeOf: 'Tệp nặng {size}, vượt giới hạn nhập {limit} của máy chủ.',
+  importError_unsure: 'Chưa rõ kết quả: máy chủ chưa báo lần nhập này đã xong hay đã dừng.',
+  importAdvice_unsure:
+    'Nếu máy chủ đã dừng thì không có gì được ghi; nếu nó chỉ chậm, dữ liệu có thể vẫn vào. Bấm “Kiểm tra lại” sau ít phút; đừng nhập lại trước khi biết, kẻo nhập hai lần.',
 } as const;
 
 /** The message keys every language provides. */

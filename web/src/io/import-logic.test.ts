@@ -20,14 +20,20 @@ import {
   checkOptions,
   defaultOptions,
   diagnosisText,
+  fileRefusalText,
   importQuery,
+  jobState,
   layerLines,
+  limitOf,
+  megabytesText,
   problemRows,
   problemTally,
   problemText,
   progressPercent,
   refusalText,
   reportCounts,
+  unsureRefusal,
+  uploadRefusal,
   writableCollections,
   writtenExtent,
   type ImportReport,
@@ -39,6 +45,7 @@ import {
 (globalThis as { localStorage?: unknown }).localStorage ??= { getItem: () => null, setItem: () => undefined };
 afterEach(() => startLang('vi'));
 
+const MB = 1024 * 1024;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 function report(overrides: Partial<ImportReport> = {}): ImportReport {
@@ -276,6 +283,100 @@ describe('files', () => {
     expect(checkFile({ name: 'thua.dbf', size: 10 })).toEqual({ valid: false, reason: 'shapefile-part' });
     expect(checkFile({ name: 'thua.dwg', size: 10 })).toEqual({ valid: false, reason: 'unknown-kind' });
     expect(checkFile({ name: 'thua.kml', size: 0 })).toEqual({ valid: false, reason: 'empty' });
+  });
+
+  it('a file over the server’s limit is refused before upload; one of exactly the limit is sent (the server takes it)', () => {
+    const limit = 512 * MB;
+    expect(checkFile({ name: 'thua.zip', size: limit }, limit)).toEqual({ valid: true });
+    expect(checkFile({ name: 'thua.zip', size: limit + 1 }, limit)).toEqual({ valid: false, reason: 'too-large' });
+    // Without a known limit (an older server, no signal) the size is left to the server.
+    expect(checkFile({ name: 'thua.zip', size: 4096 * MB })).toEqual({ valid: true });
+    // The kind is told first: a huge .shp is refused for being a part, not for its size.
+    expect(checkFile({ name: 'thua.shp', size: limit + 1 }, limit)).toEqual({ valid: false, reason: 'shapefile-part' });
+  });
+
+  it('the size refusal names the file, its size and the limit in MB and what to do, in Vietnamese and English', () => {
+    const file = { name: 'ban_do_xa.zip', size: 700 * MB + 300 * 1024 };
+    expect(fileRefusalText('too-large', file, 512 * MB)).toBe(
+      'Tệp ban_do_xa.zip nặng 700,3 MB, vượt giới hạn nhập 512 MB của máy chủ; chưa gửi gì. ' +
+        'Chia tệp thành nhiều phần (theo xã hoặc tờ bản đồ) hoặc nhờ quản trị viên tăng giới hạn.',
+    );
+    setLang('en');
+    expect(fileRefusalText('too-large', file, 512 * MB)).toBe(
+      'The file ban_do_xa.zip is 700.3 MB, over the server’s import limit of 512 MB; nothing was sent. ' +
+        'Split it into parts (by commune or map sheet) or ask an administrator to raise the limit.',
+    );
+    expect(fileRefusalText('empty', { name: 'a.kml', size: 0 }, undefined)).toBe('The file a.kml is empty (0 bytes).');
+  });
+
+  it('sizes in MB never read equal across the limit: the file’s rounds up, the limit’s down', () => {
+    expect(megabytesText(MB + 1, 'up')).toBe('1,1 MB');
+    expect(megabytesText(MB, 'down')).toBe('1 MB');
+    expect(megabytesText(3 * MB, 'up')).toBe('3 MB');
+    expect(megabytesText(1.25 * MB, 'down')).toBe('1,2 MB');
+    expect(megabytesText(512 * MB, 'down')).toBe('512 MB');
+  });
+
+  it('a limits answer is used only when it holds a positive number of bytes', () => {
+    expect(limitOf({ maxBytes: 2 * MB })).toBe(2 * MB);
+    for (const body of [undefined, null, {}, { maxBytes: '512' }, { maxBytes: 0 }, { maxBytes: -1 }, { maxBytes: Infinity }, []])
+      expect(limitOf(body), JSON.stringify(body)).toBeUndefined();
+  });
+});
+
+describe('a failed upload, judged on the evidence', () => {
+  const ours = { type: 'urn:bando:error:PAYLOAD_TOO_LARGE', status: 413, code: 'PAYLOAD_TOO_LARGE', maxBytes: MB };
+  const detail = 'The upload is larger than 1 MB, the import limit; split the file or ask an administrator to raise IMPORT_MAX_MB.';
+
+  it('our 413 says too large with both sizes from the limit it names, and keeps the server’s sentence', () => {
+    expect(uploadRefusal(413, { ...ours, detail }, detail, 3 * MB, undefined)).toEqual({
+      title: 'Tệp nặng 3 MB, vượt giới hạn nhập 1 MB của máy chủ.',
+      advice: 'Chia tệp thành nhiều phần (theo xã hoặc tờ bản đồ) hoặc nhờ quản trị tăng giới hạn IMPORT_MAX_MB.',
+      detail,
+    });
+  });
+
+  it('a proxy’s 413 (no JSON) is too large, with sizes only when a limit is known that the file exceeds', () => {
+    expect(uploadRefusal(413, undefined, '413', 3 * MB, undefined).title).toBe('Tệp quá lớn để nhập một lần.');
+    expect(uploadRefusal(413, undefined, '413', 3 * MB, 8 * MB).title).toBe('Tệp quá lớn để nhập một lần.');
+    expect(uploadRefusal(413, undefined, '413', 3 * MB, 2 * MB).title).toBe('Tệp nặng 3 MB, vượt giới hạn nhập 2 MB của máy chủ.');
+  });
+
+  it('no answer is a lost connection, unless the file is over the limit the server told', () => {
+    expect(uploadRefusal(0, undefined, 'offline', 3 * MB, undefined).title).toBe('Mất kết nối tới máy chủ.');
+    expect(uploadRefusal(0, undefined, 'offline', MB, MB).title).toBe('Mất kết nối tới máy chủ.');
+    const over = uploadRefusal(0, undefined, 'offline', MB + 1, MB);
+    expect(over.title).toBe('Tệp nặng 1,1 MB, vượt giới hạn nhập 1 MB của máy chủ.');
+    expect(over.detail).toBeUndefined();
+  });
+
+  it('other answers keep their own wording: a zip bomb’s 413, a truncated file', () => {
+    const bomb = 'big.dat inflates beyond its declared size: refused as a possible zip bomb.';
+    expect(uploadRefusal(413, { code: 'ZIP_LIMIT', detail: bomb }, bomb, MB, 2 * MB).title).toBe(
+      'Tệp zip bị từ chối vì giải nén lớn bất thường.',
+    );
+    expect(uploadRefusal(400, { code: 'BAD_FILE' }, 'thua.shp is truncated', MB, 2 * MB).title).toBe(
+      'Tệp bị cắt cụt hoặc hỏng giữa chừng.',
+    );
+  });
+});
+
+describe('following a background import', () => {
+  it('an interrupted job is not believed at once: its outcome is unknown until the server reports done or another failure', () => {
+    expect(jobState({ status: 'running', error: null })).toBe('running');
+    expect(jobState({ status: 'failed', error: { code: 'IMPORT_INTERRUPTED', message: '' } })).toBe('unsure');
+    expect(jobState({ status: 'done', error: null })).toBe('settled');
+    expect(jobState({ status: 'failed', error: { code: 'ABORTED', message: '' } })).toBe('settled');
+  });
+
+  it('an outcome that stays unknown says so and warns against importing twice, in both languages', () => {
+    expect(unsureRefusal()).toEqual({
+      title: 'Chưa rõ kết quả: máy chủ chưa báo lần nhập này đã xong hay đã dừng.',
+      advice:
+        'Nếu máy chủ đã dừng thì không có gì được ghi; nếu nó chỉ chậm, dữ liệu có thể vẫn vào. Bấm “Kiểm tra lại” sau ít phút; đừng nhập lại trước khi biết, kẻo nhập hai lần.',
+    });
+    setLang('en');
+    expect(unsureRefusal().title).toBe('Outcome not known: the server has not said whether this import finished or stopped.');
   });
 });
 

@@ -136,6 +136,8 @@ export const FILE_REASON = Object.freeze({
   /** A .shp, .dbf, .shx or .prj alone: the parts of a shapefile travel together in a zip. */
   SHAPEFILE_PART: 'shapefile-part',
   UNKNOWN_KIND: 'unknown-kind',
+  /** Larger than GET /api/import/limits says the server takes: it would answer 413, or drop the connection. */
+  TOO_LARGE: 'too-large',
 } as const);
 type FileReason = (typeof FILE_REASON)[keyof typeof FILE_REASON];
 
@@ -144,12 +146,45 @@ const ACCEPTED = /\.(zip|geojson|json|kml|gpx|csv|gpkg)$/i;
 /** The extensions the file picker offers. */
 export const ACCEPT_ATTRIBUTE = '.zip,.geojson,.json,.kml,.gpx,.csv,.gpkg';
 
-/** Checks a picked file by name and size before anything is uploaded. */
-export function checkFile(file: { name: string; size: number }): { valid: true } | { valid: false; reason: FileReason } {
+/**
+ * Checks a picked file by name and size before anything is uploaded; `maxBytes` is the server's limit
+ * when it is known (the server takes a file of exactly that size), undefined when it could not be asked.
+ */
+export function checkFile(file: { name: string; size: number }, maxBytes?: number): { valid: true } | { valid: false; reason: FileReason } {
   if (/\.(shp|shx|dbf|prj|cpg|qpj|sbn|sbx)$/i.test(file.name)) return { valid: false, reason: FILE_REASON.SHAPEFILE_PART };
   if (!ACCEPTED.test(file.name)) return { valid: false, reason: FILE_REASON.UNKNOWN_KIND };
   if (file.size === 0) return { valid: false, reason: FILE_REASON.EMPTY };
+  if (maxBytes !== undefined && file.size > maxBytes) return { valid: false, reason: FILE_REASON.TOO_LARGE };
   return { valid: true };
+}
+
+/** The limit of a GET /api/import/limits answer, or undefined when the answer holds none that can be used. */
+export function limitOf(body: unknown): number | undefined {
+  const value = (body as { maxBytes?: unknown } | null | undefined)?.maxBytes;
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Bytes as megabytes with at most one decimal: a file's size rounded up and a limit rounded down,
+ * so a file one byte over a 1 MB limit reads "1,1 MB" against "1 MB", never "1 MB" against "1 MB".
+ */
+export function megabytesText(bytes: number, round: 'up' | 'down'): string {
+  const tenths = (round === 'up' ? Math.ceil : Math.floor)((bytes / MB) * 10) / 10;
+  return `${formatNumber(tenths, Number.isInteger(tenths) ? 0 : 1)} MB`;
+}
+
+/** Why a picked file is not sent, in the viewer's language (the size refusal names both sizes in MB and what to do). */
+export function fileRefusalText(reason: FileReason, file: { name: string; size: number }, maxBytes: number | undefined): string {
+  if (reason !== FILE_REASON.TOO_LARGE) return t(`importFileRefused_${reason}` as MessageKey, { name: file.name });
+  // checkFile finds a file too large only against a known limit; without one the general sentence stands.
+  if (maxBytes === undefined) return t('importError_tooLarge');
+  return t('importFileRefused_too-large', {
+    name: file.name,
+    size: megabytesText(file.size, 'up'),
+    limit: megabytesText(maxBytes, 'down'),
+  });
 }
 
 /** A file's size in words: KB below a megabyte, MB with one decimal above. */
@@ -598,8 +633,11 @@ function tallyKey(code: string): MessageKey {
 
 // ---- refusals of the whole file or request ----
 
-/** A refusal of the request or a failed job, as the screen tells it: what happened, then what to do. */
-export type Refusal = { title: string; advice: string };
+/**
+ * A refusal of the request or a failed job, as the screen tells it: what happened, then what to do;
+ * `detail` is the server's own sentence when it is worth showing beside them (a 413's).
+ */
+export type Refusal = { title: string; advice: string; detail?: string };
 
 /** The server's refusal (HTTP status and problem code; status 0: no answer) in the viewer's language. */
 export function refusalText(status: number, code: string | undefined, detail = ''): Refusal {
@@ -625,6 +663,7 @@ export const REFUSAL_KEYS = [
   'signedOut',
   'forbidden',
   'interrupted',
+  'unsure',
   'aborted',
   'busy',
   'jobGone',
@@ -679,4 +718,45 @@ function refusalKey(status: number, code: string | undefined, detail: string): R
   if (status === 503 || status === 429) return 'busy';
   if (status >= 400 && status < 500) return 'badFile';
   return 'server';
+}
+
+/**
+ * A failed upload in words, judged on the evidence only. A 413 (ours names its limit in `maxBytes`,
+ * a proxy's says nothing) is "too large" with the server's sentence; no answer at all (status 0) is
+ * a lost connection unless the file is larger than the limit the server told: the server then
+ * answered 413 and closed while the browser was still sending, which the browser reports as a reset.
+ */
+export function uploadRefusal(
+  status: number,
+  problem: Record<string, unknown> | undefined,
+  detail: string,
+  fileBytes: number,
+  knownLimit: number | undefined,
+): Refusal {
+  const limit = limitOf(problem) ?? knownLimit;
+  const tooLarge =
+    status === 413
+      ? problem?.code === undefined || problem.code === 'PAYLOAD_TOO_LARGE'
+      : status === 0 && limit !== undefined && fileBytes > limit;
+  if (!tooLarge) return refusalText(status, typeof problem?.code === 'string' ? problem.code : undefined, detail);
+  const refusal = refusalText(413, 'PAYLOAD_TOO_LARGE');
+  if (limit !== undefined && fileBytes > limit)
+    refusal.title = t('importError_tooLargeOf', { size: megabytesText(fileBytes, 'up'), limit: megabytesText(limit, 'down') });
+  if (status === 413 && typeof problem?.detail === 'string' && problem.detail) refusal.detail = problem.detail;
+  return refusal;
+}
+
+/**
+ * What one answer of GET /api/import/jobs/{id} settles: 'running' goes on; 'settled' is the outcome;
+ * 'unsure' is IMPORT_INTERRUPTED, which the server infers from a heartbeat that stopped, and a
+ * process that only stalled may still commit afterwards: the screen asks again before believing it.
+ */
+export function jobState(job: Pick<ImportJob, 'status' | 'error'>): 'running' | 'settled' | 'unsure' {
+  if (job.status === 'running') return 'running';
+  return job.status === 'failed' && job.error?.code === 'IMPORT_INTERRUPTED' ? 'unsure' : 'settled';
+}
+
+/** A job whose outcome the screen could not learn (polls failed, or the server still calls it interrupted): said as such. */
+export function unsureRefusal(): Refusal {
+  return { title: t('importError_unsure'), advice: t('importAdvice_unsure') };
 }

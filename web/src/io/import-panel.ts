@@ -20,8 +20,12 @@ import {
   checkOptions,
   defaultOptions,
   diagnosisText,
+  fileRefusalText,
   importQuery,
+  jobState,
   layerLines,
+  limitOf,
+  megabytesText,
   problemRows,
   problemTally,
   progressPercent,
@@ -29,6 +33,8 @@ import {
   refusalText,
   reportCounts,
   sizeText,
+  unsureRefusal,
+  uploadRefusal,
   writableCollections,
   writtenExtent,
   type ImportFormOptions,
@@ -43,8 +49,16 @@ const POLL_MS = 700;
 const POLL_FAILURES = 8;
 /** No upload progress for this long counts as a lost connection (ms). */
 const STALL_MS = 60_000;
+/**
+ * How long a job the server calls interrupted is asked again before the screen says it cannot tell
+ * (ms): a process that stalled past the heartbeat's 30 s may still commit, and then reports 'done'.
+ */
+const UNSURE_MS = 120_000;
+/** How often such a job is asked again (ms). */
+const UNSURE_POLL_MS = 3000;
 
-type Outcome = { report?: ImportReport; refusal?: Refusal };
+/** What a run ended with; `recheck` is the URL of a job whose outcome is not known yet. */
+type Outcome = { report?: ImportReport; refusal?: Refusal; recheck?: string };
 
 class ImportPanel {
   readonly element = h('section', { class: 'import-panel', id: 'import-panel' });
@@ -53,6 +67,13 @@ class ImportPanel {
   private advanced = false;
   private busy: 'check' | 'import' | undefined;
   private fileError: string | undefined;
+  /** The picked file is refused (too large, a shapefile part…): nothing may be sent until another is picked. */
+  private fileRefused = false;
+  /** The file last picked, while its check waits for the limit. */
+  private picking: File | undefined;
+  /** The server's largest import in bytes, from GET /api/import/limits; undefined until known. */
+  private maxBytes: number | undefined;
+  private readonly limitAsked: Promise<void>;
   private optionError: string | undefined;
   private outcome: Outcome | undefined;
   private page = 0;
@@ -65,6 +86,20 @@ class ImportPanel {
     private readonly handle: MapHandle,
   ) {
     this.options = defaultOptions(user.role, user.communes);
+    this.limitAsked = this.askLimit();
+  }
+
+  /**
+   * Asks the server's upload limit. Not knowing it (an older server, no signal) leaves the check to
+   * the server; a limit the server changed since is seen because the answer is revalidated each time.
+   */
+  private async askLimit(): Promise<void> {
+    try {
+      const limit = limitOf(await getJson<unknown>('/api/import/limits', { cache: 'no-cache' }));
+      if (limit !== undefined) this.maxBytes = limit;
+    } catch {
+      // Unknown stays unknown; what was known before stays.
+    }
   }
 
   render(): void {
@@ -152,6 +187,9 @@ class ImportPanel {
         { class: 'import-drop-text' },
         this.file ? t('importPicked', { name: this.file.name, size: sizeText(this.file.size) }) : t('importDrop'),
       ),
+      this.maxBytes !== undefined
+        ? h('small', { class: 'hint import-limit', id: 'import-limit' }, t('importLimit', { limit: megabytesText(this.maxBytes, 'down') }))
+        : null,
     );
 
     const fields: Node[] = [
@@ -253,7 +291,13 @@ class ImportPanel {
         { class: 'import-actions' },
         h(
           'button',
-          { type: 'button', class: 'btn', id: 'import-check', disabled: Boolean(this.busy), onclick: () => void this.run('check') },
+          {
+            type: 'button',
+            class: 'btn',
+            id: 'import-check',
+            disabled: Boolean(this.busy) || this.fileRefused,
+            onclick: () => void this.run('check'),
+          },
           this.busy === 'check' ? t('importBusy') : t('importCheck'),
         ),
         h(
@@ -262,7 +306,7 @@ class ImportPanel {
             type: 'button',
             class: 'btn btn-primary',
             id: 'import-run',
-            disabled: Boolean(this.busy),
+            disabled: Boolean(this.busy) || this.fileRefused,
             onclick: () => void this.run('import'),
           },
           this.busy === 'import' ? t('importBusy') : t('importRun'),
@@ -273,14 +317,25 @@ class ImportPanel {
     );
   }
 
-  private pick(file: File | undefined): void {
+  private async pick(file: File | undefined): Promise<void> {
     if (!file) return;
-    const verdict = checkFile(file);
-    this.file = verdict.valid ? file : undefined;
-    this.fileError = verdict.valid ? undefined : t(`importFileRefused_${verdict.reason}` as MessageKey, { name: file.name });
+    this.picking = file;
+    // The limit is asked when the form opens; a file picked before the answer waits for it (milliseconds).
+    await this.limitAsked;
+    if (this.picking !== file) return;
+    this.refuseOrTake(file);
     this.outcome = undefined;
     this.setBar(0, '', false);
     this.render();
+  }
+
+  /** Takes the file, or refuses it in words and keeps the buttons off until another is picked. */
+  private refuseOrTake(file: File): boolean {
+    const verdict = checkFile(file, this.maxBytes);
+    this.file = verdict.valid ? file : undefined;
+    this.fileRefused = !verdict.valid;
+    this.fileError = verdict.valid ? undefined : fileRefusalText(verdict.reason, file, this.maxBytes);
+    return verdict.valid;
   }
 
   private async loadMaps(): Promise<void> {
@@ -313,10 +368,19 @@ class ImportPanel {
     this.page = 0;
     this.setBar(0, progressText({ upload: 0, bytes: file.size }), false);
     this.render();
+    // Asked again: the server may have been restarted with another limit since the file was picked.
+    await this.askLimit();
+    if (!this.refuseOrTake(file)) {
+      this.busy = undefined;
+      this.setBar(0, '', false);
+      return this.render();
+    }
     try {
       this.outcome = kind === 'check' ? await this.dryRun(file) : await this.importJob(file);
     } catch (error) {
-      this.outcome = { refusal: refusalOf(error) };
+      // No answer at all: was it the limit? The server is asked again rather than guessed at.
+      if (error instanceof HttpError && error.status === 0) await this.askLimit();
+      this.outcome = { refusal: this.refusalOf(error, file) };
     }
     this.busy = undefined;
     if (this.outcome.refusal && !this.outcome.report) this.setBar(0, '', false);
@@ -339,7 +403,13 @@ class ImportPanel {
       this.setBar(progressPercent({ upload: f }), progressText({ upload: f, bytes: file.size })),
     );
     if (status !== 202 || typeof body.url !== 'string') throw problemError(status, body);
-    const job = await this.follow(body.url);
+    return this.settle(body.url);
+  }
+
+  /** Follows the job at this URL to its end and tells it; a job whose outcome stays unknown can be asked again. */
+  private async settle(url: string): Promise<Outcome> {
+    const job = await this.follow(url);
+    if (!job) return { refusal: unsureRefusal(), recheck: url };
     if (job.status === 'failed') {
       const code = job.error?.code ?? 'IMPORT_FAILED';
       return { refusal: refusalText(500, code, job.error?.message ?? '') };
@@ -358,27 +428,67 @@ class ImportPanel {
     return { report };
   }
 
-  /** Polls the job until it ends; a few failed polls in a row (no signal) are retried before giving up. */
-  private follow(url: string): Promise<ImportJob> {
+  /**
+   * Polls the job until it ends. The outcome is unknown while polls fail (no signal) or the server
+   * calls the job interrupted (its heartbeat stopped, yet a stalled process may still commit): the
+   * screen says so and asks again; undefined when it stays unknown (too many failures, or UNSURE_MS).
+   */
+  private follow(url: string): Promise<ImportJob | undefined> {
     return new Promise((resolve, reject) => {
       let failures = 0;
+      let unsureSince: number | undefined;
       const poll = async () => {
+        let wait = POLL_MS;
         try {
           const job = await getJson<ImportJob>(url, { cache: 'no-store' });
           failures = 0;
-          this.setBar(
-            progressPercent(job.status === 'running' ? job.progress : { ...job.progress, phase: 'done' }),
-            progressText(job.progress),
-          );
-          if (job.status !== 'running') return resolve(job);
+          const state = jobState(job);
+          if (state === 'unsure') {
+            unsureSince ??= Date.now();
+            if (Date.now() - unsureSince > UNSURE_MS) return resolve(undefined);
+            this.barText.textContent = t('importStage_unsure');
+            wait = UNSURE_POLL_MS;
+          } else {
+            unsureSince = undefined;
+            this.setBar(
+              progressPercent(state === 'running' ? job.progress : { ...job.progress, phase: 'done' }),
+              progressText(job.progress),
+            );
+            if (state === 'settled') return resolve(job);
+          }
         } catch (error) {
           if (error instanceof HttpError && error.status !== 0 && error.status < 500) return reject(error);
-          if (++failures >= POLL_FAILURES) return reject(error);
+          if (++failures >= POLL_FAILURES) return resolve(undefined);
+          this.barText.textContent = t('importStage_unsure');
         }
-        setTimeout(() => void poll(), POLL_MS);
+        setTimeout(() => void poll(), wait);
       };
       void poll();
     });
+  }
+
+  /** Asks a job whose outcome was unknown again, and tells what the server reports now. */
+  private async recheck(url: string): Promise<void> {
+    this.busy = 'import';
+    this.outcome = undefined;
+    this.setBar(0, t('importStage_unsure'), false);
+    this.render();
+    try {
+      this.outcome = await this.settle(url);
+    } catch (error) {
+      this.outcome = { refusal: this.refusalOf(error, undefined) };
+    }
+    this.busy = undefined;
+    this.render();
+    this.element.querySelector('#import-result')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+
+  /** An error of a run in words; for the upload itself, judged against the file's size and the known limit. */
+  private refusalOf(error: unknown, file: File | undefined): Refusal {
+    if (!(error instanceof HttpError)) return refusalText(500, undefined);
+    const limit = limitOf(error.problem);
+    if (error.status === 413 && limit !== undefined) this.maxBytes = limit;
+    return uploadRefusal(error.status, error.problem, error.message, file?.size ?? 0, this.maxBytes);
   }
 
   private renderOutcome(outcome: Outcome): HTMLElement {
@@ -390,6 +500,15 @@ class ImportPanel {
           { class: 'import-refusal', id: 'import-refusal', role: 'alert' },
           h('strong', {}, outcome.refusal.title),
           h('p', {}, outcome.refusal.advice),
+          // The server's own sentence (English) beside the worded refusal, as it answered.
+          outcome.refusal.detail ? h('p', { class: 'hint', id: 'import-refusal-detail', lang: 'en' }, outcome.refusal.detail) : null,
+          outcome.recheck
+            ? h(
+                'button',
+                { type: 'button', class: 'btn', id: 'import-recheck', onclick: () => void this.recheck(outcome.recheck!) },
+                t('importRecheck'),
+              )
+            : null,
         ),
       );
     }
@@ -520,14 +639,6 @@ function appendAll(parent: HTMLElement, ...children: (Node | null)[]): void {
 
 function problemError(status: number, body: Record<string, unknown>): HttpError {
   return new HttpError(status, typeof body.detail === 'string' ? body.detail : String(status), body, undefined);
-}
-
-function refusalOf(error: unknown): Refusal {
-  if (error instanceof HttpError) {
-    const code = typeof error.problem?.code === 'string' ? error.problem.code : undefined;
-    return refusalText(error.status, code, error.message);
-  }
-  return refusalText(500, undefined);
 }
 
 let panel: ImportPanel | undefined;
