@@ -80,6 +80,64 @@ export const VALUE_RULE = Object.freeze({
 /** One of the value rules. */
 export type ValueRule = (typeof VALUE_RULE)[keyof typeof VALUE_RULE];
 
+/**
+ * What GEOS finds wrong with an invalid geometry (INVALID_GEOMETRY's, UNREPAIRABLE's and REPAIRED's
+ * `fault`), read from its ST_IsValidReason text, whose wording moves between GEOS versions.
+ */
+export const GEOMETRY_FAULT = Object.freeze({
+  /** Two edges of the boundary cross (a bow tie). */
+  SELF_INTERSECTION: 'self-intersection',
+  /** The boundary touches itself at a point (a figure eight). */
+  RING_SELF_INTERSECTION: 'ring-self-intersection',
+  /** A ring or line with fewer distinct points than a shape needs. */
+  TOO_FEW_POINTS: 'too-few-points',
+  /** A hole lies outside its polygon's outer boundary. */
+  HOLE_OUTSIDE_SHELL: 'hole-outside-shell',
+  /** A hole lies inside another hole. */
+  NESTED_HOLES: 'nested-holes',
+  /** A part of a multipolygon lies inside another part. */
+  NESTED_SHELLS: 'nested-shells',
+  /** Holes cut the polygon's inside into pieces. */
+  DISCONNECTED_INTERIOR: 'disconnected-interior',
+  /** A coordinate is not a finite number. */
+  INVALID_COORDINATE: 'invalid-coordinate',
+  /** A ring's last point is not its first. */
+  RING_NOT_CLOSED: 'ring-not-closed',
+  /** The same ring twice. */
+  DUPLICATE_RINGS: 'duplicate-rings',
+  /** A point repeated where it may not be (older GEOS). */
+  REPEATED_POINT: 'repeated-point',
+  /** A reason this list does not know: the English `reason` is all there is. */
+  OTHER: 'other',
+} as const);
+
+/** One of the geometry faults. */
+export type GeometryFault = (typeof GEOMETRY_FAULT)[keyof typeof GEOMETRY_FAULT];
+
+/** Why a reader could not make a feature of a record (BAD_FEATURE's `reason`). */
+export const FEATURE_FAULT = Object.freeze({
+  /** A GeoJSON record that is not a Feature. */
+  NOT_A_FEATURE: 'not-a-feature',
+  /** A coordinate cell (CSV lon/lat, X/Y) holding `value`, which is not a number. */
+  NOT_A_NUMBER: 'not-a-number',
+  /** WKT text that does not parse: `position` is the character where it stops making sense. */
+  BAD_WKT: 'bad-wkt',
+  /** An EMPTY geometry where a shape is needed. */
+  EMPTY_GEOMETRY: 'empty-geometry',
+  /** A geometry type the reader does not know (`geometryType`: its WKT name or WKB number). */
+  UNSUPPORTED_GEOMETRY_TYPE: 'unsupported-geometry-type',
+  /** A binary geometry (GeoPackage blob, WKB) that is cut short or not one at all. */
+  BAD_GEOMETRY_BLOB: 'bad-geometry-blob',
+  /** Anything else: the English message is all there is. */
+  OTHER: 'other',
+} as const);
+
+/** One of the reasons a record is not a feature. */
+export type FeatureFault = (typeof FEATURE_FAULT)[keyof typeof FEATURE_FAULT];
+
+/** BAD_FEATURE's facts beside its code (all absent in reports of older servers). */
+export type BadFeatureFacts = { reason?: FeatureFault; value?: string; position?: number; geometryType?: string };
+
 /** Where a problem is and how the importer wrote it, whatever its code. */
 export type ImportProblemCommon = {
   /** The layer of the file (a shapefile's name, a GeoPackage table). */
@@ -108,8 +166,8 @@ type GeometryKind = 'point' | 'polygon' | 'multipolygon';
 
 /** The facts of each code: the fields beside `code` that its sentence states. */
 export type ImportProblemFacts =
-  /** The reader's sentence is all there is. */
-  | { code: 'BAD_FEATURE' }
+  /** Why the reader gave up (`reason`), with the value, the WKT position or the geometry type it names. */
+  | ({ code: 'BAD_FEATURE' } & BadFeatureFacts)
   | (BadValue & { rule: 'integer' | 'number' | 'date' | 'nul' | 'land-use' | 'crop' })
   | (BadValue & { rule: 'range'; min: number | null; max: number | null })
   | (BadValue & { rule: 'too-long'; maxLength: number })
@@ -134,10 +192,13 @@ export type ImportProblemFacts =
   | { code: 'WRONG_GEOMETRY_TYPE'; geometryType: string; expected: GeometryKind; parts: number | null }
   /** Same `key` (column → value) as feature `firstIndex` of layer `firstLayer`. */
   | { code: 'DUPLICATE_KEY'; key: Record<string, string>; firstLayer: string; firstIndex: number }
-  /** `reason` is GEOS's (ST_IsValidReason), e.g. "Self-intersection[105.61 10.45]". */
-  | { code: 'INVALID_GEOMETRY'; reason: string }
-  | { code: 'UNREPAIRABLE'; reason: string; expected: GeometryKind }
-  | { code: 'REPAIRED'; reason: string }
+  /**
+   * `reason` is GEOS's (ST_IsValidReason), e.g. "Self-intersection[105.61 10.45]"; `fault` the same
+   * as a code (absent from older servers). The point GEOS names is the problem's `location`.
+   */
+  | { code: 'INVALID_GEOMETRY'; reason: string; fault?: GeometryFault }
+  | { code: 'UNREPAIRABLE'; reason: string; expected: GeometryKind; fault?: GeometryFault }
+  | { code: 'REPAIRED'; reason: string; fault?: GeometryFault }
   /** `legacyCode` of `column` was mapped to `currentCode`; `note` is the code list's remark. */
   | { code: 'LEGACY_LAND_USE'; column: string; legacyCode: string; currentCode: string; note: string | null }
   /**

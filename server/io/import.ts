@@ -5,6 +5,7 @@ import {
   IMPORT_PROBLEM,
   VALUE_RULE,
   type ImportProblem,
+  type ImportProblemCommon,
   type ImportProblemFacts,
   type ImportProgress,
   type ImportReport,
@@ -15,6 +16,7 @@ import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
 import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
+import { classifyGeosReason } from '../domain/geometry-fault.ts';
 import { cropReason } from '../registry/growing-areas.service.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
@@ -390,7 +392,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
           info.features++;
           // KML, GPX and GeoJSON reveal their fields with the features: map again when a new one appears.
           if (!mappingChecked || (schemaless && Object.keys(feature.properties).some((k) => !seenFields.has(k)))) {
-            for (const k of Object.keys(feature.properties)) if (k !== '__error') seenFields.add(k);
+            for (const k of Object.keys(feature.properties)) seenFields.add(k);
             info.fields = [...seenFields];
             currentMapping = autoMapping(target, info.fields, options.mapping ?? {});
             info.mapping = currentMapping;
@@ -513,7 +515,7 @@ function prepare(
   const errors: FeatureProblem[] = [];
   const err = (facts: ImportProblemFacts & { message: string }) =>
     errors.push({ layer, index: feature.index, severity: 'error', ...facts });
-  if (typeof feature.properties.__error === 'string') err({ code: IMPORT_PROBLEM.BAD_FEATURE, message: feature.properties.__error });
+  if (feature.error) err({ code: IMPORT_PROBLEM.BAD_FEATURE, ...feature.error });
   const values: Record<string, unknown> = {};
   for (const field of target.fields) {
     const sourceName = mapping[field.column];
@@ -710,22 +712,22 @@ async function validateInDb(
       IMPORT_SQL.repair(target.geometry === 'point' ? 1 : 3, target.geometry),
     );
     for (const r of rows) {
+      // ST_IsValidReason puts GEOS's point in the text: "Self-intersection[105.63 10.46]".
+      const { fault, at } = classifyGeosReason(r.reason);
+      const location = at ? faultLocation(transforms.get(r.layer), at[0], at[1]) : undefined;
+      const where = { layer: r.layer, index: r.idx, reason: r.reason, fault, ...(location ? { location } : {}) };
       problem(
         r.empty
           ? {
-              layer: r.layer,
-              index: r.idx,
+              ...where,
               code: IMPORT_PROBLEM.UNREPAIRABLE,
-              reason: r.reason,
               expected: target.geometry,
               severity: 'error',
               message: `invalid geometry (${r.reason}); repair leaves no single valid ${target.geometry}`,
             }
           : {
-              layer: r.layer,
-              index: r.idx,
+              ...where,
               code: IMPORT_PROBLEM.REPAIRED,
-              reason: r.reason,
               severity: 'warning',
               message: `geometry repaired with ST_MakeValid (${r.reason})`,
             },
@@ -739,14 +741,14 @@ async function validateInDb(
   );
   await countStaged(tx, report, IMPORT_PROBLEM.INVALID_GEOMETRY, invalid.rows.length);
   for (const r of invalid.rows) {
-    const def = transforms.get(r.layer);
-    const location =
-      r.lon !== null && r.lat !== null ? { lon: r.lon, lat: r.lat, ...(def ? { source: sourcePoint(def, r.lon, r.lat) } : {}) } : undefined;
+    // ST_IsValidDetail gives the point apart ("Self-intersection" and POINT(105.63 10.46)); NaN for an invalid coordinate.
+    const location = r.lon !== null && r.lat !== null ? faultLocation(transforms.get(r.layer), r.lon, r.lat) : undefined;
     problem({
       layer: r.layer,
       index: r.idx,
       code: IMPORT_PROBLEM.INVALID_GEOMETRY,
       reason: r.reason,
+      fault: classifyGeosReason(r.reason).fault,
       severity: 'error',
       message: `invalid geometry: ${r.reason}${location ? ` at ${location.lon.toFixed(7)}, ${location.lat.toFixed(7)}` : ''}; fix it in the source or import with repair=true`,
       ...(location ? { location } : {}),
@@ -943,6 +945,12 @@ function countBeyond(report: ImportReport, code: string, total: number, listed: 
   if (extra === 0) return;
   report.problemCounts[code] = (report.problemCounts[code] ?? 0) + extra;
   report.problemsOmitted += extra;
+}
+
+/** Where GEOS found a fault, in WGS 84 and in the file's CRS; undefined for a point that is not finite. */
+function faultLocation(def: CrsDefinition | undefined, lon: number, lat: number): ImportProblemCommon['location'] {
+  if (!Number.isFinite(lon) || !Number.isFinite(lat)) return undefined;
+  return { lon, lat, ...(def ? { source: sourcePoint(def, lon, lat) } : {}) };
 }
 
 function sourcePoint(def: CrsDefinition, lon: number, lat: number): [number, number] {

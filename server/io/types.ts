@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson';
 import type { CrsMatch } from './crs.ts';
 import type { TextEncoding } from './encoding.ts';
+import type { FeatureFailure } from './feature-fault.ts';
 
 /** One feature as a reader found it: coordinates still in the layer's CRS and axis order. */
 export type SourceFeature = {
@@ -8,6 +9,8 @@ export type SourceFeature = {
   index: number;
   geometry: Geometry | null;
   properties: Record<string, unknown>;
+  /** Set when the reader could not make a feature of the record (reported as BAD_FEATURE). */
+  error?: FeatureFailure;
 };
 
 /** One layer of an input file (a shapefile, a GeoPackage table, a KML document). */

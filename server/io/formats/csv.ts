@@ -5,6 +5,8 @@ import { crsByCode, type CrsMatch } from '../crs.ts';
 import { decodeText, detectEncoding, type TextEncoding } from '../encoding.ts';
 import type { ReadOptions, SourceFeature, SourceLayer } from '../types.ts';
 import { fromWkt } from './wkt.ts';
+import { FEATURE_FAULT } from '../../contracts/import.ts';
+import { featureFailure, FeatureReadError } from '../feature-fault.ts';
 
 const fold = (s: string) =>
   s
@@ -149,6 +151,7 @@ export async function openCsv(file: string, name: string, options: ReadOptions &
           if (!coordColumns.has(i)) properties[h] = row[i] === undefined || row[i] === '' ? null : row[i];
         });
         let geometry: Geometry | null = null;
+        let failure: SourceFeature['error'];
         try {
           if (xi >= 0) {
             const x = parseNumber(row[xi]);
@@ -156,9 +159,9 @@ export async function openCsv(file: string, name: string, options: ReadOptions &
             geometry = x === null || y === null ? null : { type: 'Point', coordinates: [x, y] };
           } else if (row[wkt]) geometry = fromWkt(row[wkt]!);
         } catch (error) {
-          properties.__error = (error as Error).message;
+          failure = featureFailure(error);
         }
-        return { index, geometry, properties };
+        return { index, geometry, properties, ...(failure ? { error: failure } : {}) };
       };
       try {
         for await (const chunk of stream) {
@@ -193,7 +196,8 @@ function parseNumber(v: string | undefined): number | null {
   if (v === undefined || v.trim() === '') return null;
   const t = v.trim().replace(/\s/g, '');
   const n = Number(/^-?\d+,\d+$/.test(t) ? t.replace(',', '.') : t);
-  if (!Number.isFinite(n)) throw new Error(`"${v}" is not a number`);
+  if (!Number.isFinite(n))
+    throw new FeatureReadError(`"${v}" is not a number`, { reason: FEATURE_FAULT.NOT_A_NUMBER, value: v.slice(0, 100) });
   return n;
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Geometry } from 'geojson';
 import { JSONParser } from '@streamparser/json';
+import { FEATURE_FAULT } from '../../contracts/import.ts';
 import { AppError } from '../../plugins/errors.ts';
 import { crsByCode, type CrsMatch } from '../crs.ts';
 import type { ReadOptions, SourceFeature, SourceLayer } from '../types.ts';
@@ -106,7 +107,7 @@ export async function openGeoJson(file: string, name: string, options: ReadOptio
 function toSource(f: unknown, index: number): SourceFeature {
   const feature = f as { type?: string; geometry?: Geometry | null; properties?: Record<string, unknown> | null; id?: unknown };
   if (!feature || typeof feature !== 'object' || feature.type !== 'Feature') {
-    return { index, geometry: null, properties: { __error: 'not a GeoJSON Feature' } };
+    return { index, geometry: null, properties: {}, error: { reason: FEATURE_FAULT.NOT_A_FEATURE, message: 'not a GeoJSON Feature' } };
   }
   const properties = { ...(feature.properties ?? {}) };
   if (feature.id !== undefined && properties.id === undefined) properties.id = feature.id;

@@ -3,6 +3,8 @@ import type { Geometry } from 'geojson';
 import initSqlJs, { type Database, type SqlJsStatic } from 'sql.js';
 import { AppError } from '../../plugins/errors.ts';
 import { crsByCode, matchPrj, type CrsDefinition, type CrsMatch } from '../crs.ts';
+import { FEATURE_FAULT } from '../../contracts/import.ts';
+import { featureFailure, FeatureReadError } from '../feature-fault.ts';
 import type { ReadOptions, SourceFeature, SourceLayer } from '../types.ts';
 import { fromWkb, toWkb } from './wkb.ts';
 
@@ -16,11 +18,12 @@ const BATCH = 2000;
 
 /** Reads the geometry out of a GeoPackage blob (header "GP", optional envelope, then WKB). */
 export function fromGpkgBlob(blob: Uint8Array): Geometry | null {
-  if (blob.length < 8 || blob[0] !== 0x47 || blob[1] !== 0x50) throw new Error('not a GeoPackage geometry blob');
+  if (blob.length < 8 || blob[0] !== 0x47 || blob[1] !== 0x50)
+    throw new FeatureReadError('not a GeoPackage geometry blob', { reason: FEATURE_FAULT.BAD_GEOMETRY_BLOB });
   const flags = blob[3]!;
   if (flags & 0x10) return null; // empty geometry
   const envelope = [0, 32, 48, 48, 64][(flags >> 1) & 0x07];
-  if (envelope === undefined) throw new Error('bad GeoPackage envelope flag');
+  if (envelope === undefined) throw new FeatureReadError('bad GeoPackage envelope flag', { reason: FEATURE_FAULT.BAD_GEOMETRY_BLOB });
   return fromWkb(blob, 8 + envelope).geometry;
 }
 
@@ -113,12 +116,13 @@ export async function openGpkg(file: string, options: ReadOptions): Promise<{ la
             delete values[geomColumn];
             let geometry: Geometry | null = null;
             const properties: Record<string, unknown> = values;
+            let failure: SourceFeature['error'];
             try {
               geometry = blob instanceof Uint8Array ? fromGpkgBlob(blob) : null;
             } catch (error) {
-              properties.__error = `geometry blob unreadable: ${(error as Error).message}`;
+              failure = featureFailure(error, 'geometry blob unreadable: ');
             }
-            yield { index, geometry, properties };
+            yield { index, geometry, properties, ...(failure ? { error: failure } : {}) };
             // Let the event loop breathe between batches: sql.js is synchronous.
             if (index % BATCH === 0) await new Promise((r) => setImmediate(r));
           }

@@ -1,4 +1,6 @@
 import type { Geometry, Position } from 'geojson';
+import { FEATURE_FAULT } from '../../contracts/import.ts';
+import { FeatureReadError } from '../feature-fault.ts';
 
 // Well-known binary, 2D, little-endian: what PostGIS takes fastest and what a GeoPackage blob holds.
 
@@ -95,7 +97,7 @@ export function fromWkb(buf: Uint8Array, start = 0): { geometry: Geometry; end: 
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let p = start;
   const read = (): Geometry => {
-    if (p + 5 > buf.byteLength) throw new Error('WKB ends early');
+    if (p + 5 > buf.byteLength) throw new FeatureReadError('WKB ends early', { reason: FEATURE_FAULT.BAD_GEOMETRY_BLOB });
     const le = view.getUint8(p) === 1;
     let type = view.getUint32(p + 1, le);
     p += 5;
@@ -111,13 +113,13 @@ export function fromWkb(buf: Uint8Array, start = 0): { geometry: Geometry; end: 
       type %= 1000;
     }
     const u32 = () => {
-      if (p + 4 > buf.byteLength) throw new Error('WKB ends early');
+      if (p + 4 > buf.byteLength) throw new FeatureReadError('WKB ends early', { reason: FEATURE_FAULT.BAD_GEOMETRY_BLOB });
       const v = view.getUint32(p, le);
       p += 4;
       return v;
     };
     const pt = (): Position => {
-      if (p + 8 * dims > buf.byteLength) throw new Error('WKB ends early');
+      if (p + 8 * dims > buf.byteLength) throw new FeatureReadError('WKB ends early', { reason: FEATURE_FAULT.BAD_GEOMETRY_BLOB });
       const c = [view.getFloat64(p, le), view.getFloat64(p + 8, le)];
       p += 8 * dims;
       return c;
@@ -145,7 +147,10 @@ export function fromWkb(buf: Uint8Array, start = 0): { geometry: Geometry; end: 
       case 7:
         return { type: 'GeometryCollection', geometries: Array.from({ length: u32() }, read) };
       default:
-        throw new Error(`unsupported WKB geometry type ${type}`);
+        throw new FeatureReadError(`unsupported WKB geometry type ${type}`, {
+          reason: FEATURE_FAULT.UNSUPPORTED_GEOMETRY_TYPE,
+          geometryType: String(type),
+        });
     }
   };
   const geometry = read();

@@ -1,4 +1,6 @@
 import type { Geometry, Position } from 'geojson';
+import { FEATURE_FAULT, type BadFeatureFacts } from '../../contracts/import.ts';
+import { FeatureReadError } from '../feature-fault.ts';
 
 // Geometry WKT for CSV cells (QGIS and GDAL write and read a WKT column).
 
@@ -30,8 +32,8 @@ export function toWkt(g: Geometry, decimals = 9): string {
 export function fromWkt(text: string): Geometry {
   const s = text.trim();
   let i = 0;
-  const fail = (what: string): never => {
-    throw new Error(`WKT: ${what} at character ${i + 1}`);
+  const fail = (what: string, facts: BadFeatureFacts = { reason: FEATURE_FAULT.BAD_WKT }): never => {
+    throw new FeatureReadError(`WKT: ${what} at character ${i + 1}`, { reason: FEATURE_FAULT.BAD_WKT, ...facts, position: i + 1 });
   };
   const ws = () => {
     while (i < s.length && /\s/.test(s[i]!)) i++;
@@ -75,9 +77,10 @@ export function fromWkt(text: string): Geometry {
   };
   const geometry = (): Geometry => {
     let type = word();
+    // "POLYGON EMPTY" reads EMPTY where a dimension may stand ("POLYGON Z EMPTY" after it).
     const dim = word();
+    if (dim === 'EMPTY' || /^EMPTY/i.test(s.slice(i))) fail('empty geometry', { reason: FEATURE_FAULT.EMPTY_GEOMETRY });
     if (dim && !['Z', 'M', 'ZM'].includes(dim)) fail(`unexpected "${dim}"`);
-    if (peek() === 'E' || /^EMPTY/i.test(s.slice(i))) fail('empty geometry');
     type = type.toUpperCase();
     switch (type) {
       case 'POINT':
@@ -95,7 +98,7 @@ export function fromWkt(text: string): Geometry {
       case 'GEOMETRYCOLLECTION':
         return { type: 'GeometryCollection', geometries: list(geometry) };
       default:
-        return fail(`unknown geometry type "${type}"`);
+        return fail(`unknown geometry type "${type}"`, { reason: FEATURE_FAULT.UNSUPPORTED_GEOMETRY_TYPE, geometryType: type });
     }
   };
   const g = geometry();

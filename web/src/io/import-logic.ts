@@ -16,6 +16,7 @@ import type { Role } from '../../../server/contracts/viewer.ts';
 import { STATUS_LABELS, isGrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { badFeatureText, geometryProblemText } from './import-reasons.ts';
 
 /** A collection the server imports into, who may write it, and what the form must ask for it. */
 export type ImportCollection = {
@@ -347,23 +348,6 @@ export function diagnosisText(
   }
 }
 
-// Reasons GEOS gives for invalid geometry (ST_IsValidReason), worded.
-const GEOS_REASONS: ReadonlyArray<[RegExp, MessageKey]> = [
-  [/ring self-intersection/i, 'importGeos_ringSelfIntersection'],
-  [/self-intersection/i, 'importGeos_selfIntersection'],
-  [/too few points/i, 'importGeos_tooFewPoints'],
-  [/hole lies outside shell/i, 'importGeos_holeOutside'],
-  [/nested shells|nested holes/i, 'importGeos_nested'],
-  [/interior is disconnected/i, 'importGeos_disconnected'],
-];
-
-function geosReason(message: string): string {
-  for (const [pattern, key] of GEOS_REASONS) if (pattern.test(message)) return t(key);
-  return t('importGeos_other');
-}
-
-const place = (p: ReportProblem) => (p.location ? t('importAt', { lon: p.location.lon.toFixed(6), lat: p.location.lat.toFixed(6) }) : '');
-
 function statusLabel(status: string): string {
   return isGrowingAreaStatus(status) ? STATUS_LABELS[status][lang()] : status;
 }
@@ -564,12 +548,13 @@ export function problemText(
         first: f.firstIndex !== undefined ? `${f.firstLayer ?? ''} #${f.firstIndex}`.trim() : '?',
       });
     }
+    // GEOS's and the readers' English reasons are worded from their codes (import-reasons.ts).
     case IMPORT_PROBLEM.INVALID_GEOMETRY:
-      return t('importProblem_INVALID_GEOMETRY', { reason: geosReason(factsOf(p, code).reason ?? ''), at: place(p) });
     case IMPORT_PROBLEM.UNREPAIRABLE:
-      return t('importProblem_UNREPAIRABLE', { reason: geosReason(factsOf(p, code).reason ?? '') });
     case IMPORT_PROBLEM.REPAIRED:
-      return t('importProblem_REPAIRED', { reason: geosReason(factsOf(p, code).reason ?? '') });
+      return geometryProblemText({ ...p, ...factsOf(p, code) });
+    case IMPORT_PROBLEM.BAD_FEATURE:
+      return badFeatureText({ ...p, ...factsOf(p, code) });
     case IMPORT_PROBLEM.LEGACY_LAND_USE: {
       const f = factsOf(p, code);
       return t('importProblem_LEGACY_LAND_USE', { from: f.legacyCode ?? '?', to: f.currentCode ?? '?' });
@@ -586,7 +571,6 @@ export function problemText(
     }
     case IMPORT_PROBLEM.BAD_RING:
     case IMPORT_PROBLEM.NO_GEOMETRY:
-    case IMPORT_PROBLEM.BAD_FEATURE:
     case IMPORT_PROBLEM.UNKNOWN_PLAN:
       return t(`importProblem_${code}` as MessageKey);
     case IMPORT_PROBLEM.UNKNOWN_MAP:
