@@ -12,8 +12,11 @@ afterEach(() => startLang('vi'));
 
 const ENGLISH_WORDS = /\b(is|the|not|lies|shell|points|intersection|nested|too|few)\b/i;
 
-function problem(facts: Record<string, unknown>, common: Partial<ImportProblemCommon> = {}) {
-  return { layer: 'thua', index: 3, severity: 'error' as const, message: 'invalid geometry', ...common, ...facts };
+function problem(
+  facts: { code: string } & Record<string, unknown>,
+  common: Partial<ImportProblemCommon> = {},
+): ImportProblemCommon & { code: string } & Record<string, unknown> {
+  return { layer: 'thua', index: 3, severity: 'error', message: 'invalid geometry', ...common, ...facts };
 }
 
 describe('an invalid geometry in the officer’s words', () => {
