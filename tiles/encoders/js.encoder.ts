@@ -89,7 +89,11 @@ function toTile(coords: readonly [number, number][], closed: boolean): Point[] {
 }
 
 /** Tile-unit geometry for one WKB value, or undefined when nothing of it survives snapping to the grid. */
-function tileGeometry(wkb: Uint8Array, kind: 'point' | 'line' | 'polygon'): { type: 1 | 2 | 3; geometry: Point[][] } | undefined {
+function tileGeometry(
+  wkb: Uint8Array,
+  kind: 'point' | 'line' | 'polygon',
+  partFilter: boolean,
+): { type: 1 | 2 | 3; geometry: Point[][] } | undefined {
   const parts = readWkb(wkb);
   if (kind === 'point') {
     const pts = parts.points.map(([x, y]) => toTile([[x, y]], false)[0]!);
@@ -104,8 +108,9 @@ function tileGeometry(wkb: Uint8Array, kind: 'point' | 'line' | 'polygon'): { ty
     const [outer, ...holes] = polygon.map((r) => toTile(r, true));
     if (!outer || outer.length < 3) continue;
     const area = signedArea(outer);
-    // Parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the SQL path (signedArea is twice the area).
-    if (Math.abs(area) < 2 * MIN_PART_AREA) continue;
+    // Parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the SQL path (signedArea is twice the area);
+    // without the filter only rings that collapsed to nothing do.
+    if (Math.abs(area) < (partFilter ? 2 * MIN_PART_AREA : 1)) continue;
     const kept: Point[][] = [];
     let holeArea = 0;
     let perimeter = ringLength(outer);
@@ -118,7 +123,7 @@ function tileGeometry(wkb: Uint8Array, kind: 'point' | 'line' | 'polygon'): { ty
       kept.push(a > 0 ? hole : hole.reverse());
     }
     const twiceArea = Math.abs(area) - holeArea;
-    if (twiceArea < 2 * MIN_PART_AREA || twiceArea < MIN_PART_WIDTH * perimeter) continue;
+    if (partFilter && (twiceArea < 2 * MIN_PART_AREA || twiceArea < MIN_PART_WIDTH * perimeter)) continue;
     // Exterior rings wind clockwise on screen (negative sum), holes the other way (MVT 2.1 §4.3.4.4).
     rings.push(area < 0 ? outer : outer.reverse(), ...kept);
   }
@@ -133,11 +138,12 @@ export function encodeJsLayer(
   rows: readonly JsRow[],
   propertyNames: readonly string[],
   kind: 'point' | 'line' | 'polygon',
+  partFilter = true,
 ): Uint8Array {
   const features: TileFeature[] = [];
   for (const row of rows) {
     if (!row.__wkb) continue;
-    const geom = tileGeometry(row.__wkb, kind);
+    const geom = tileGeometry(row.__wkb, kind, partFilter);
     if (!geom) continue;
     const properties: Record<string, Value> = {};
     for (const p of propertyNames) {

@@ -15,11 +15,12 @@ export function sqlEncoderSql(
   propertyNames: readonly string[],
   boundsParam: number,
   kind: 'point' | 'line' | 'polygon',
+  partFilter = true,
 ): string {
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = boundsParam;
   const mvtGeom = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
-  if (kind !== 'polygon') {
+  if (kind !== 'polygon' || !partFilter) {
     return `${srcCte}
 SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (
   SELECT "__id"${props}, ${mvtGeom} AS geom

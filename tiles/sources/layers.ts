@@ -32,6 +32,8 @@ const parcels: SourceConfig = {
     {
       minzoom: 16,
       maxzoom: 18,
+      // A parcel is many pixels wide from z16: the part filter would only cut buffer slivers.
+      partFilter: false,
       properties: [
         LAND_USE,
         prop('commune_code', 'string', 'Code of the (old) commune whose map sheet holds the parcel'),

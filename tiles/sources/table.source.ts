@@ -29,15 +29,22 @@ type RenderContext = {
   bounds3857: Box;
   affine: [number, number, number, number];
 };
-type Prepared = { name: string; sql: string; params: ((c: RenderContext) => unknown)[]; propertyNames: string[] };
+type Prepared = {
+  name: string;
+  sql: string;
+  params: ((c: RenderContext) => unknown)[];
+  propertyNames: string[];
+  /** The band drops polygon parts under MIN_PART_AREA / MIN_PART_WIDTH (BandConfig.partFilter). */
+  partFilter: boolean;
+};
 type Variant = Scope['variant'];
 
 /**
  * A tile statement, named by its text: the same name on every connection, and never one name for
  * two texts (which a connection that prepared the first would refuse).
  */
-function named(sql: string, params: Prepared['params'], propertyNames: string[]): Prepared {
-  return { name: `tile_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, sql, params, propertyNames };
+function named(sql: string, params: Prepared['params'], propertyNames: string[], partFilter: boolean): Prepared {
+  return { name: `tile_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, sql, params, propertyNames, partFilter };
 }
 
 const CAST: Record<FieldType, string> = { string: 'text', integer: 'bigint', number: 'float8', boolean: 'boolean' };
@@ -133,7 +140,7 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
       return mvt && mvt.length ? new Uint8Array(mvt.buffer, mvt.byteOffset, mvt.byteLength) : EMPTY_TILE;
     }
     const { rows } = await run<JsRow>();
-    return encodeJsLayer(this.id, rows, prepared.propertyNames, this.config.geometryType);
+    return encodeJsLayer(this.id, rows, prepared.propertyNames, this.config.geometryType, prepared.partFilter);
   }
 
   private prepare(band: BandConfig, variant: Variant, encoder: EncoderKind): Prepared {
@@ -185,14 +192,15 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
   FROM ${from}
   WHERE ${where.join('\n    AND ')}
 )`;
+    const partFilter = band.partFilter !== false;
     if (encoder === 'sql') {
       const first = params.length + 1;
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
-      return named(sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType), params, propertyNames);
+      return named(sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter), params, propertyNames, partFilter);
     }
     const first = params.length + 1;
     for (let k = 0; k < 4; k++) params.push((x) => x.affine[k]);
-    return named(jsSelectSql(src, propertyNames, first, c.geometryType), params, propertyNames);
+    return named(jsSelectSql(src, propertyNames, first, c.geometryType), params, propertyNames, partFilter);
   }
 
   /** The geometry expression of a band: simplified in EPSG:4326 at half a pixel of the band's highest zoom. */
