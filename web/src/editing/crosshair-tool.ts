@@ -6,6 +6,7 @@ import type { FeatureCollection, Polygon } from 'geojson';
 import type { GeoJSONSource, Map as MapLibreMap, PaddingOptions } from 'maplibre-gl';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { clear, h } from '../ui/dom.ts';
+import { followLang } from './lang-bound.ts';
 import { CornerList, SAME_AS_LAST, snapCorner, visibleCentre, visiblePadding, type Corner, type Padding } from './crosshair.ts';
 import type { DrawSession } from './draw-adapter.ts';
 import type { LonLat, SnapRing } from './snap.ts';
@@ -57,46 +58,68 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   let ended = false;
   let frame = 0;
   let padding: Padding = { top: 0, right: 0, bottom: 0, left: 0 };
-  /** What the last corner added snapped to, in words ('' when it stayed at the crosshair). */
-  let placedNote = '';
+  /** What the last corner added snapped to, in words of the language shown ('' when it stayed at the crosshair). */
+  let placedNote: () => string = () => '';
+  /** The refusal shown under the buttons, if any (a function: it is worded again on a language switch). */
+  let messageText: (() => string) | undefined;
+  // Every text of the panel follows the language while the tool is open; end() stops it.
+  const words = followLang();
 
   const cross = h('div', { class: 'crosshair', id: 'crosshair', 'aria-hidden': 'true' });
   cross.innerHTML = CROSS_SVG;
   map.getContainer().append(cross);
 
-  const button = (id: string, label: string, onclick: () => void, extra = '') =>
-    h('button', { type: 'button', class: `btn crosshair-btn ${extra}`.trim(), id, title: label, 'aria-label': label, onclick }, label);
-  const count = h('p', { class: 'summary', id: 'crosshair-count', 'aria-live': 'polite' });
+  const button = (id: string, label: () => string, onclick: () => void, extra = '') =>
+    words.label(h('button', { type: 'button', class: `btn crosshair-btn ${extra}`.trim(), id, onclick }), label);
+  const count = words.text(h('p', { class: 'summary', id: 'crosshair-count', 'aria-live': 'polite' }), () => countText());
   const snapNote = h('p', { class: 'hint', id: 'crosshair-snap', 'aria-live': 'polite' });
   const message = h('p', { class: 'form-error', id: 'crosshair-message', role: 'alert', hidden: true });
-  const undoButton = button('crosshair-undo', t('undo'), () => undo());
+  const undoButton = button(
+    'crosshair-undo',
+    () => t('undo'),
+    () => undo(),
+  );
   // Cancelling throws the corners away: with some placed, the first tap asks, a second within 4 s does it.
   let cancelArmed: ReturnType<typeof setTimeout> | undefined;
-  const cancelButton = button('crosshair-cancel', t('cancel'), () => {
+  /** The corners the armed Huỷ would drop (0: not armed). */
+  let cancelCorners = 0;
+  const cancelText = () => (cancelCorners ? t('crosshairCancelConfirm', { n: cancelCorners }) : t('cancel'));
+  const cancelButton = button('crosshair-cancel', cancelText, () => {
     const n = corners.corners.length;
     if (n === 0 || cancelArmed) {
       clearTimeout(cancelArmed);
       end(undefined);
       return;
     }
-    cancelButton.textContent = t('crosshairCancelConfirm', { n });
+    cancelCorners = n;
+    cancelButton.textContent = cancelText();
     cancelButton.classList.add('btn-danger');
     cancelArmed = setTimeout(() => {
       cancelArmed = undefined;
-      cancelButton.textContent = t('cancel');
+      cancelCorners = 0;
+      cancelButton.textContent = cancelText();
       cancelButton.classList.remove('btn-danger');
     }, 4000);
   });
   clear(panel);
   panel.append(
-    h('h3', {}, t('crosshairTool')),
-    h('p', { class: 'hint' }, t('crosshairHint')),
+    words.text(h('h3'), () => t('crosshairTool')),
+    words.text(h('p', { class: 'hint' }), () => t('crosshairHint')),
     h(
       'div',
       { class: 'crosshair-actions' },
-      button('crosshair-add', t('crosshairAdd'), () => add(), 'btn-primary'),
+      button(
+        'crosshair-add',
+        () => t('crosshairAdd'),
+        () => add(),
+        'btn-primary',
+      ),
       undoButton,
-      button('crosshair-finish', t('crosshairFinish'), () => finish()),
+      button(
+        'crosshair-finish',
+        () => t('crosshairFinish'),
+        () => finish(),
+      ),
       cancelButton,
     ),
     count,
@@ -175,7 +198,7 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
     cross.classList.toggle('is-snapped', Boolean(next.snapped));
     cross.dataset.snap = next.snapped ?? '';
     // What the crosshair would snap to now, else what the last corner snapped to.
-    snapNote.textContent = next.snapped ? t(next.snapped === 'vertex' ? 'crosshairWillSnapVertex' : 'crosshairWillSnapEdge') : placedNote;
+    snapNote.textContent = next.snapped ? t(next.snapped === 'vertex' ? 'crosshairWillSnapVertex' : 'crosshairWillSnapEdge') : placedNote();
   }
   const schedulePreview = () => {
     if (!frame) frame = requestAnimationFrame(drawPreview);
@@ -202,19 +225,25 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   for (const e of host.covers()) observer.observe(e);
   observer.observe(map.getContainer());
 
-  function render(note?: string): void {
+  /** The corners placed and the length around them, in the language shown. */
+  function countText(): string {
+    const n = corners.corners.length;
+    const { perimeterM } = corners.measure();
+    // The area is the editor's live-area line under this panel (the same figure, from 3 corners).
+    return n >= 3
+      ? t('crosshairPerimeter', { n, m: formatNumber(perimeterM, 1) })
+      : n === 2
+        ? t('crosshairCornersLength', { n, m: formatNumber(perimeterM, 1) })
+        : t('crosshairCorners', { n });
+  }
+
+  function render(note?: () => string): void {
     const n = corners.corners.length;
     const { areaM2, perimeterM } = corners.measure();
     count.dataset.corners = String(n);
     count.dataset.m2 = areaM2.toFixed(1);
     count.dataset.perimeter = perimeterM.toFixed(1);
-    // The area is the editor's live-area line under this panel (the same figure, from 3 corners).
-    count.textContent =
-      n >= 3
-        ? t('crosshairPerimeter', { n, m: formatNumber(perimeterM, 1) })
-        : n === 2
-          ? t('crosshairCornersLength', { n, m: formatNumber(perimeterM, 1) })
-          : t('crosshairCorners', { n });
+    count.textContent = countText();
     undoButton.disabled = n === 0;
     if (note !== undefined) placedNote = note;
     // From 3 corners the polygon is the editor's: its live area and the server's validation show in the card.
@@ -228,21 +257,27 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
     drawPreview();
   }
 
-  function say(text: string | undefined): void {
-    message.textContent = text ?? '';
+  function say(text: (() => string) | undefined): void {
+    messageText = text;
+    message.textContent = text?.() ?? '';
     message.hidden = !text;
   }
+  // A switch of language words again what the panel says now (the corners stay as they are).
+  words.redraw(() => {
+    say(messageText);
+    drawPreview();
+  });
 
   function add(): void {
     const corner = candidate();
     const result = corners.add(corner);
     if (!result.valid) {
-      say(result.reason === SAME_AS_LAST ? t('crosshairSameCorner') : undefined);
+      say(result.reason === SAME_AS_LAST ? () => t('crosshairSameCorner') : undefined);
       return;
     }
     say(undefined);
     const n = result.index + 1;
-    render(
+    render(() =>
       corner.snapped === 'vertex' ? t('crosshairSnappedVertex', { n }) : corner.snapped === 'edge' ? t('crosshairSnappedEdge', { n }) : '',
     );
   }
@@ -250,13 +285,14 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   function undo(): void {
     if (!corners.undo()) return;
     say(undefined);
-    render('');
+    render(() => '');
   }
 
   function finish(): void {
     const closed = corners.close();
     if (!closed.valid) {
-      say(t('crosshairNeedCorners', { n: corners.corners.length }));
+      const n = corners.corners.length;
+      say(() => t('crosshairNeedCorners', { n }));
       return;
     }
     end(polygonId);
@@ -265,6 +301,8 @@ export function startCrosshair(host: CrosshairHost): CrosshairTool {
   function end(result: string | undefined): void {
     if (ended) return;
     ended = true;
+    words.dispose();
+    clearTimeout(cancelArmed);
     if (frame) cancelAnimationFrame(frame);
     observer.disconnect();
     map.off('move', schedulePreview);

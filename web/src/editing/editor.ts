@@ -16,6 +16,7 @@ import { startCrosshair, type CrosshairTool } from './crosshair-tool.ts';
 import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-adapter.ts';
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
+import { followLang } from './lang-bound.ts';
 import { createPlot, deletePlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
 
@@ -104,6 +105,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   let walk: GpsWalk | undefined;
 
   const toolbar = h('div', { class: 'editor-toolbar', role: 'toolbar', 'aria-label': t('editPlots') });
+  // The editor's text follows a language switch while it is open (close() stops it); see the end of openEditor.
+  const words = followLang();
   const status = h('div', { class: 'editor-status', 'aria-live': 'polite' });
   const gpsPanel = h('div', { class: 'editor-gps', hidden: true });
   const crosshairPanel = h('div', { class: 'editor-crosshair', id: 'crosshair-panel', hidden: true });
@@ -783,6 +786,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   }
 
   function close(): void {
+    words.dispose();
     walk?.finish();
     crosshair?.cancel();
     map.off('moveend', onMoveEnd);
@@ -795,6 +799,19 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     open = false;
     delete (window as unknown as { __bandoEditor?: EditorHandle }).__bandoEditor;
   }
+
+  // A language switch words the toolbar, the live area and validation, and a walk's panel again from
+  // their state: the drawing, the corners walked or placed and the tool in use stay as they are (the
+  // crosshair tool words its own panel). Dialogs are modal: the switch cannot be reached under them.
+  words.redraw(() => {
+    toolbar.setAttribute('aria-label', t('editPlots'));
+    renderToolbar();
+    renderStatus();
+    if (walk) {
+      gpsView = undefined;
+      renderGps(walk.state);
+    }
+  });
 
   (window as unknown as { __bandoEditor?: EditorHandle }).__bandoEditor = { session, snapRings: () => rings, close };
   renderToolbar();
