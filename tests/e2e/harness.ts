@@ -46,10 +46,10 @@ export const ACCOUNTS = {
 /** A running server on a fresh copy of the seeded database. */
 export type TestServer = { url: string; db: Db; close(): Promise<void> };
 
-/** Starts the whole app on an ephemeral port (the browser needs a real socket, not inject). */
-export async function startServer(): Promise<TestServer> {
+/** Starts the whole app on an ephemeral port (the browser needs a real socket, not inject); `env` adds settings such as IMPORT_MAX_MB. */
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await openTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'warn', TILE_CACHE_MB: '64' }, ROOT);
+  const config = loadConfig({ LOG_LEVEL: 'warn', TILE_CACHE_MB: '64', ...env }, ROOT);
   const app = await buildApp({ config, db, ready: { value: true } }, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -77,10 +77,10 @@ export type ServerAndBrowser = { server: TestServer; browser: Browser };
  * and closes both after them. The object is filled in when they have started: read its fields in
  * hooks and tests, not while the file is collected.
  */
-export function useServerAndBrowser(): ServerAndBrowser {
+export function useServerAndBrowser(env: Record<string, string> = {}): ServerAndBrowser {
   const started: Partial<ServerAndBrowser> = {};
   beforeAll(async () => {
-    [started.server, started.browser] = await Promise.all([startServer(), launchBrowser()]);
+    [started.server, started.browser] = await Promise.all([startServer(env), launchBrowser()]);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {

@@ -67,8 +67,8 @@ class ImportPanel {
   private advanced = false;
   private busy: 'check' | 'import' | undefined;
   private fileError: string | undefined;
-  /** The picked file is refused (too large, a shapefile part…): nothing may be sent until another is picked. */
-  private fileRefused = false;
+  /** The picked file's refusal (too large, a shapefile part…), worded at each render: nothing is sent until another is picked. */
+  private refused: { reason: Parameters<typeof fileRefusalText>[0]; file: File } | undefined;
   /** The file last picked, while its check waits for the limit. */
   private picking: File | undefined;
   /** The server's largest import in bytes, from GET /api/import/limits; undefined until known. */
@@ -96,7 +96,10 @@ class ImportPanel {
   private async askLimit(): Promise<void> {
     try {
       const limit = limitOf(await getJson<unknown>('/api/import/limits', { cache: 'no-cache' }));
-      if (limit !== undefined) this.maxBytes = limit;
+      if (limit === undefined || limit === this.maxBytes) return;
+      this.maxBytes = limit;
+      // The form names the limit under the drop zone; a run in progress renders when it ends.
+      if (!this.busy) this.render();
     } catch {
       // Unknown stays unknown; what was known before stays.
     }
@@ -187,9 +190,6 @@ class ImportPanel {
         { class: 'import-drop-text' },
         this.file ? t('importPicked', { name: this.file.name, size: sizeText(this.file.size) }) : t('importDrop'),
       ),
-      this.maxBytes !== undefined
-        ? h('small', { class: 'hint import-limit', id: 'import-limit' }, t('importLimit', { limit: megabytesText(this.maxBytes, 'down') }))
-        : null,
     );
 
     const fields: Node[] = [
@@ -277,12 +277,16 @@ class ImportPanel {
       check('strict', 'import-strict', 'importStrict'),
     );
 
-    const error = this.fileError ?? this.optionError;
+    const error =
+      (this.refused && fileRefusalText(this.refused.reason, this.refused.file, this.maxBytes)) ?? this.fileError ?? this.optionError;
     appendAll(
       this.element,
       h('h3', { class: 'panel-subtitle' }, t('importTitle')),
       h('p', { class: 'hint' }, t('importIntro')),
       drop,
+      this.maxBytes !== undefined
+        ? h('p', { class: 'hint import-limit', id: 'import-limit' }, t('importLimit', { limit: megabytesText(this.maxBytes, 'down') }))
+        : null,
       error ? h('p', { class: 'form-error', id: 'import-form-error', role: 'alert' }, error) : null,
       h('div', { class: 'import-fields' }, ...fields),
       advanced,
@@ -295,7 +299,7 @@ class ImportPanel {
             type: 'button',
             class: 'btn',
             id: 'import-check',
-            disabled: Boolean(this.busy) || this.fileRefused,
+            disabled: Boolean(this.busy) || Boolean(this.refused),
             onclick: () => void this.run('check'),
           },
           this.busy === 'check' ? t('importBusy') : t('importCheck'),
@@ -306,7 +310,7 @@ class ImportPanel {
             type: 'button',
             class: 'btn btn-primary',
             id: 'import-run',
-            disabled: Boolean(this.busy) || this.fileRefused,
+            disabled: Boolean(this.busy) || Boolean(this.refused),
             onclick: () => void this.run('import'),
           },
           this.busy === 'import' ? t('importBusy') : t('importRun'),
@@ -333,8 +337,8 @@ class ImportPanel {
   private refuseOrTake(file: File): boolean {
     const verdict = checkFile(file, this.maxBytes);
     this.file = verdict.valid ? file : undefined;
-    this.fileRefused = !verdict.valid;
-    this.fileError = verdict.valid ? undefined : fileRefusalText(verdict.reason, file, this.maxBytes);
+    this.refused = verdict.valid ? undefined : { reason: verdict.reason, file };
+    this.fileError = undefined;
     return verdict.valid;
   }
 
@@ -381,6 +385,8 @@ class ImportPanel {
       // No answer at all: was it the limit? The server is asked again rather than guessed at.
       if (error instanceof HttpError && error.status === 0) await this.askLimit();
       this.outcome = { refusal: this.refusalOf(error, file) };
+      // A limit learnt from the failure refuses the file like a pick would: the buttons go off for it.
+      this.refuseOrTake(file);
     }
     this.busy = undefined;
     if (this.outcome.refusal && !this.outcome.report) this.setBar(0, '', false);
