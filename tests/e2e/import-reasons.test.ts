@@ -1,0 +1,76 @@
+// The officer checks a VN-2000 shapefile whose plot boundary crosses itself: the import screen says
+// so in Vietnamese, where (latitude, longitude and the file's own X/Y) and what to do, not GEOS's English.
+import path from 'node:path';
+import type { Geometry } from 'geojson';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DbfColumn } from '../../server/io/formats/dbf.ts';
+import { project, shapefileZip, tempDir } from '../fixtures/io/builders.ts';
+import { insidePoint } from '../helpers/import-fixture.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+let tmp: Awaited<ReturnType<typeof tempDir>>;
+beforeAll(async () => {
+  tmp = await tempDir();
+});
+afterAll(async () => {
+  await tmp?.remove();
+});
+
+const COLUMNS: DbfColumn[] = [
+  { name: 'Ma', type: 'C', length: 20, decimals: 0 },
+  { name: 'MaXa', type: 'C', length: 5, decimals: 0 },
+  { name: 'CayTrong', type: 'C', length: 30, decimals: 0 },
+];
+
+describe('an invalid boundary on the import screen', () => {
+  it('a bow-tie plot is told as a boundary crossing itself, at a place the officer can find, with the fix', async () => {
+    const [x, y] = await insidePoint(e2e.server.db, '29869');
+    const d = 0.0002;
+    const bowtie: Geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [x, y],
+          [x + d, y + d],
+          [x + d, y],
+          [x, y + d],
+          [x, y],
+        ],
+      ],
+    };
+    const zip = await shapefileZip(
+      tmp.dir,
+      'thua_no',
+      'polygon',
+      COLUMNS,
+      [{ geometry: project(bowtie, 'EPSG:5897'), values: ['E2E-BOWTIE', '29869', 'Xoài'] }],
+      { crs: 'EPSG:5897', encoding: 'utf-8', cpg: 'UTF-8' },
+    );
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(e2e.server.url);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await page.click('[data-tab=tools], #tab-tools');
+    await page.waitForSelector('#import-panel');
+    await page.setInputFiles('#import-file', zip);
+    await page.waitForSelector('#import-drop.has-file');
+    await page.click('#import-check');
+    await page.waitForSelector('#import-problems li', { timeout: 30_000 });
+    const problems = await page.locator('#import-problems li').allTextContents();
+    expect(problems).toHaveLength(1);
+    const text = problems[0]!;
+    expect(text).toMatch(
+      /^Đối tượng 1 Lỗi ranh tại 10\.\d{6}, 105\.\d{6} \(\d+\.\d{2}; \d+\.\d{2} theo toạ độ của tệp\): ranh tự cắt nhau, hai cạnh bắt chéo \(hình nơ\)\. Sửa lại trong phần mềm đo đạc/,
+    );
+    // The place is the crossing, in the middle of the bow tie.
+    const [, lat, lon] = /tại ([\d.]+), ([\d.]+)/.exec(text)!;
+    expect(Number(lon)).toBeCloseTo(x + d / 2, 5);
+    expect(Number(lat)).toBeCloseTo(y + d / 2, 5);
+    expect(text).not.toMatch(/Self-intersection/);
+    await page.locator('#import-problems').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-bowtie-desktop.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
