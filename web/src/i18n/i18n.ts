@@ -40,7 +40,7 @@ export function setLang(next: Lang): void {
   for (const listener of listeners) listener(next);
 }
 
-/** Calls fn now and whenever the language changes; returns the unsubscribe function. */
+/** Calls fn whenever the language changes (not now: callers draw their text first); returns the unsubscribe function. */
 export function onLang(fn: (lang: Lang) => void): () => void {
   listeners.add(fn);
   return () => listeners.delete(fn);
