@@ -224,9 +224,10 @@ describe('field inspections on the growing-area card', () => {
       inspection.id,
       { timeout: 15_000 },
     );
-    // The list shows the small versions (480 px on the long side at most), not the 640 px photos: the
-    // orange one from ?size=thumb; the green one was drawn (as the photo itself) before its lost answer
-    // was retried, and then shows the small version the page made and sent.
+    // The list shows the small versions (480 px on the long side at most), not the 640 px photos, each
+    // fetched from ?size=thumb and shown from the fetched bytes (a blob: URL): the orange one as the
+    // server has it; the green one was listed before its lost answer was retried, its ?size=thumb
+    // said `missing`, and the page made and sent the small version from the photo it had just loaded.
     await page.waitForFunction(
       (id) =>
         [...document.querySelectorAll<HTMLImageElement>(`#inspection-list > li[data-id="${id}"] .inspection-thumb img`)].every(
@@ -245,7 +246,7 @@ describe('field inspections on the growing-area card', () => {
     );
     expect(shown).toEqual([
       { src: 'blob:', size: [480, 360] },
-      { src: `/api/inspections/${inspection.id}/photos/${orangeRow.id}?size=thumb`, size: [360, 480] },
+      { src: 'blob:', size: [360, 480] },
     ]);
     // A fresh page (the next test opens this area again) loads both from ?size=thumb; here the server answers them already.
     for (const [row, size] of [
@@ -255,9 +256,13 @@ describe('field inspections on the growing-area card', () => {
       const small = await page.evaluate(async (url) => {
         const answer = await fetch(url, { cache: 'no-store' });
         const bitmap = await createImageBitmap(await answer.blob());
-        return { type: answer.headers.get('content-type'), size: [bitmap.width, bitmap.height] };
+        return {
+          type: answer.headers.get('content-type'),
+          thumb: answer.headers.get('photo-thumbnail'),
+          size: [bitmap.width, bitmap.height],
+        };
       }, `/api/inspections/${inspection.id}/photos/${row.id}?size=thumb`);
-      expect(small).toEqual({ type: 'image/jpeg', size });
+      expect(small).toEqual({ type: 'image/jpeg', thumb: 'present', size });
     }
     await item.locator('.inspection-thumb').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-desktop.png') });
@@ -290,6 +295,12 @@ describe('field inspections on the growing-area card', () => {
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await allowPosition(context, area.lon, area.lat);
+    const thumbAnswers: string[] = [];
+    const thumbPuts: string[] = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('?size=thumb')) thumbAnswers.push(`${response.url()} ${response.headers()['photo-thumbnail']}`);
+      if (response.request().method() === 'PUT') thumbPuts.push(response.url());
+    });
     await openArea(page, e2e.server, area, ACCOUNTS.officer);
     // The inspection recorded before, as a phone shows it.
     await page.locator('#inspection-list .inspection-thumb').first().scrollIntoViewIfNeeded();
@@ -339,11 +350,13 @@ describe('field inspections on the growing-area card', () => {
     expect(await page.locator('#inspection-list > li').nth(1).locator('.inspection-show-photos').count()).toBe(0);
     await page.waitForFunction(() => {
       const imgs = [...document.querySelectorAll<HTMLImageElement>('#inspection-list > li:nth-child(2) .inspection-thumb img')];
-      return (
-        imgs.length === 2 &&
-        imgs.every((img) => img.complete && img.src.endsWith('?size=thumb') && Math.max(img.naturalWidth, img.naturalHeight) === 480)
-      );
+      return imgs.length === 2 && imgs.every((img) => img.complete && Math.max(img.naturalWidth, img.naturalHeight) === 480);
     });
+    const listed = await page
+      .locator('#inspection-list > li:nth-child(2) .inspection-thumb')
+      .evaluateAll((links) => links.map((a) => `${(a as HTMLAnchorElement).href}?size=thumb present`));
+    expect(thumbAnswers).toEqual(expect.arrayContaining(listed));
+    expect(thumbPuts).toEqual([]); // the server had them: nothing made or sent again
     await context.close();
   });
 

@@ -9,6 +9,7 @@ import { importSlot } from './io/import-slot.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
+import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { formatViewState, parseViewState, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
@@ -224,6 +225,7 @@ async function boot(): Promise<void> {
   const account = new AccountMenu(async (next) => {
     user = next;
     handle.setUser(next);
+    void photoOutboxUser(next);
     details.userChanged();
     renderTabs();
     if (next?.role === 'farmer') {
@@ -302,6 +304,8 @@ async function boot(): Promise<void> {
   }
   account.setUser(user);
   handle.setUser(user);
+  // Inspection photos this officer took and the page could not send last time go now.
+  void photoOutboxUser(user);
   details.userChanged();
   renderTabs();
   if (user?.role === 'farmer' && !initial.selection) {

@@ -471,6 +471,20 @@ export const vi = {
   inspectionPhotoAt: 'Vị trí {lat}, {lon}',
   inspectionPhotoNoPosition: 'Ảnh không có vị trí',
   inspectionPhotoOpen: 'Mở ảnh gốc',
+  // The outbox of photos not sent yet (registration/photo-outbox-page.ts)
+  inspectionUpload_waitingKept: 'Đang chờ gửi · đã lưu trên máy',
+  inspectionPhotoAutoRetry: 'Máy sẽ tự gửi lại.',
+  inspectionPhotoWaitingNet: 'Chưa gửi được: không có kết nối mạng. Ảnh đã lưu trên máy, sẽ tự gửi khi có sóng.',
+  photoOutboxWaiting: '{count} ảnh kiểm tra chưa gửi (biên bản ngày {dates}).',
+  photoOutboxSending: 'Đang gửi {count} ảnh kiểm tra (biên bản ngày {dates})…',
+  photoOutboxOffline: 'Đang chờ có mạng.',
+  photoOutboxRefused: '{count} ảnh bị từ chối: mở vùng trồng để xem lý do.',
+  photoOutboxSendNow: 'Gửi ngay',
+  photoOutboxKept_quota:
+    'Máy hết chỗ lưu: ảnh chưa gửi chỉ còn trong trang này. Đừng tải lại hay đóng trang trước khi gửi xong; xoá bớt ảnh, video trên máy để có chỗ.',
+  photoOutboxKept_unavailable:
+    'Trình duyệt không cho lưu ảnh vào máy (có thể đang ở chế độ ẩn danh): đừng tải lại hay đóng trang trước khi gửi xong.',
+  photoOutboxKept_failed: 'Không lưu được ảnh vào máy: đừng tải lại hay đóng trang trước khi gửi xong.',
   lifecycleTitle: 'Hồ sơ mã số vùng trồng',
   lifecyclePlots: 'Số thửa',
   lifecycleNoCode: 'chưa cấp',

@@ -1,14 +1,13 @@
 // Field inspections (kiểm tra thực địa) of a growing area, inside its lifecycle card: the recorded
 // inspections newest first with their checklist and photos, and for an officer in the orchard a form
 // with the date (Vietnam's clock), conclusion, checklist, notes and photos from the phone's camera.
-// The inspection is written first; its photos then go one by one with their progress shown (a phone
-// on a weak connection), each one retried on its own without writing the inspection again. Photos
-// are read with the session cookie (same origin), so an <img> shows them as is. Each picked photo
-// carries one random Idempotency-Key on every attempt: a retry after an answer lost on the way
-// back gets the photo the server stored then, not a second copy. Once a photo is stored the phone
-// makes its small version (a JPEG of at most 480 px) and sends it too; the list shows those, the
-// dialog the photo itself.
-import { IDEMPOTENCY_KEY_HEADER } from '../../../server/contracts/registry.ts';
+// The inspection is written first; its photos then join the page's outbox (photo-outbox.ts), which
+// keeps each on the phone (IndexedDB) until the server has it and sends them one by one with their
+// progress shown here, each one retried on its own without writing the inspection again, also after
+// a reload. Each picked photo carries one random Idempotency-Key on every attempt: a retry after an
+// answer lost on the way back gets the photo the server stored then, not a second copy. Once a photo
+// is stored the phone makes its small version (a JPEG of at most 480 px) and sends it too; the list
+// shows those (making the missing ones of older photos, photo-thumbnail.ts), the dialog the photo itself.
 import {
   acceptsInspection,
   CHECKLIST_ITEMS,
@@ -16,17 +15,8 @@ import {
   INSPECTABLE_STATUSES,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import {
-  checkPhotoFile,
-  MAX_THUMBNAIL_BYTES,
-  readJpegGeotag,
-  THUMBNAIL_MAX_EDGE,
-  type Geotag,
-  type PhotoRefusal,
-  type PhotoType,
-} from '../../../server/domain/photo-facts.ts';
+import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
-import { postWithProgress } from '../api/upload.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
@@ -37,14 +27,17 @@ import {
   checkInspectionInput,
   inspectableOf,
   PHOTO_HEAD_BYTES,
-  photoQuery,
   refusalOf,
   vietnamToday,
   type ChecklistAnswer,
   type InspectionInputReason,
+  type InspectionRefusal,
   type Position,
 } from './inspection-input.ts';
 import { statusLabel } from './lifecycle-refusal.ts';
+import { retriesByItself, type OutboxPhoto } from './photo-outbox.ts';
+import { outbox } from './photo-outbox-page.ts';
+import { loadThumbnail, whenNearScreen } from './photo-thumbnail.ts';
 
 /** A photo of an inspection as the registry lists it. */
 export type InspectionPhoto = { id: number; mime: string; bytes: number; takenAt: string | null; lon: number | null; lat: number | null };
@@ -65,7 +58,7 @@ export type InspectionRecord = {
 
 /**
  * A photo picked for the next inspection, checked and with the phone's position asked for at that
- * moment; `uploadKey` names it to the server on every attempt (kept with the queued upload).
+ * moment; `uploadKey` names it to the server on every attempt (kept with it in the outbox).
  */
 type Picked = {
   key: number;
@@ -76,12 +69,6 @@ type Picked = {
   position: Promise<Position | undefined>;
   located?: Position | null;
 };
-
-/** A photo on its way to a recorded inspection. */
-type Upload = Picked & { state: 'waiting' | 'sending' | 'done' | 'failed'; loaded: number; error?: string; row: HTMLLIElement };
-
-/** The photos of one recorded inspection still being sent (or failed). */
-type Batch = { inspectionId: number; inspectedOn: string; uploads: Upload[]; running: boolean; element: HTMLElement };
 
 /** The open form; its text inputs live across re-renders (a language switch keeps what was typed). */
 type Form = {
@@ -96,9 +83,6 @@ type Form = {
   busy: boolean;
 };
 
-const CSRF_HEADER = 'X-CSRF-Token';
-/** Silence after which an upload is given up as lost (then offered again with Retry). */
-const STALL_MS = 45_000;
 let pickedKeys = 0;
 
 /** The field-inspections section of one growing area. */
@@ -110,7 +94,8 @@ export class InspectionsSection {
   /** The statuses that take an inspection: the registry's rule, replaced by the server's own list once a 409 names it. */
   private inspectable: readonly string[] = INSPECTABLE_STATUSES;
   private form: Form | undefined;
-  private readonly batches: Batch[] = [];
+  /** The outbox photos' rows by upload key, kept so progress redraws one row, not the section. */
+  private readonly rows = new Map<string, HTMLLIElement>();
   /** Thumbnails by inspection/photo, kept so a re-render does not fetch the images again. */
   private readonly thumbs = new Map<string, HTMLElement>();
   private drawnFor = '';
@@ -119,6 +104,15 @@ export class InspectionsSection {
     readonly areaId: number,
     private status: GrowingAreaStatus,
   ) {
+    outbox.subscribe((event) => {
+      if (event.kind === 'progress') {
+        if (event.photo.areaId === this.areaId) this.drawUpload(event.photo);
+      } else if (event.kind === 'stored') {
+        this.stored(event.inspectionId, event.photoId, event.record, event.small);
+      } else if (event.kind === 'changed' && this.element.isConnected) {
+        this.drawOutbox();
+      }
+    });
     this.render();
     void this.load();
   }
@@ -139,11 +133,6 @@ export class InspectionsSection {
     void this.load();
   }
 
-  /** Whether photos of this area are still to be sent (waiting, on their way, or failed). */
-  sending(): boolean {
-    return this.batches.some((batch) => batch.uploads.some((upload) => upload.state !== 'done'));
-  }
-
   private async load(): Promise<void> {
     // Who is asking decides the form; the same answer carries the CSRF token the photo uploads send.
     const me = getJson<{ role?: string; csrfToken?: string | null; user?: { username?: string } | null }>('/api/auth/me').then(
@@ -156,13 +145,16 @@ export class InspectionsSection {
     } catch (error) {
       this.loadError = this.refusalText(error);
     }
-    const viewer = (await me) ?? this.viewer;
+    const answered = await me;
+    const viewer = answered ?? this.viewer;
     if (this.viewer && viewer && viewer.username !== this.viewer.username) {
-      // Another person signed in on this phone: what the previous one typed or was sending is not theirs.
+      // Another person signed in on this phone: what the previous one typed is not theirs.
       this.form = undefined;
-      this.batches.length = 0;
     }
     this.viewer = viewer;
+    // The uploads of the outbox carry the token of the session that sends them (who owns the photos is
+    // the app's to say, at sign-in and sign-out: an answer here may come after the next sign-in).
+    if (answered && isStaff(answered.role)) outbox.setToken(answered.username, answered.csrf);
     this.render();
   }
 
@@ -195,7 +187,8 @@ export class InspectionsSection {
         ),
       );
     }
-    for (const batch of this.batches) this.element.append(this.drawBatch(batch));
+    this.element.append(this.outboxElement);
+    this.drawOutbox();
     if (this.records === undefined) {
       this.element.append(
         h(
@@ -261,16 +254,23 @@ export class InspectionsSection {
     const alt = t('inspectionPhotoAlt', { n: index + 1, date: date(record.inspected_on) });
     let link = this.thumbs.get(key);
     if (!link) {
-      link = h(
-        'a',
-        { class: 'inspection-thumb', href: url, target: '_blank', rel: 'noopener', 'data-photo-id': photo.id },
-        h('img', { src: `${url}?size=thumb`, alt, loading: 'lazy', decoding: 'async', width: 72, height: 72 }),
-      );
+      // Fetched, not left to the <img>: the answer says whether it is the small version or the photo
+      // itself, whose small version this page then makes (photo-thumbnail.ts).
+      const img = h('img', { alt, decoding: 'async', width: 72, height: 72 });
+      link = h('a', { class: 'inspection-thumb', href: url, target: '_blank', rel: 'noopener', 'data-photo-id': photo.id }, img);
       link.addEventListener('click', (event) => {
         event.preventDefault();
         this.showPhoto(url, photo, alt);
       });
       this.thumbs.set(key, link);
+      whenNearScreen(
+        link,
+        () =>
+          void loadThumbnail(img, record.id, photo.id, {
+            mayAddPhotos: isStaff(this.viewer?.role),
+            csrf: this.viewer?.csrf ?? null,
+          }),
+      );
     }
     link.title = `${alt}. ${photoPlace(photo)}`;
     link.querySelector('img')!.alt = alt;
@@ -523,17 +523,7 @@ export class InspectionsSection {
       const record = (await response.json()) as InspectionRecord;
       this.form = undefined;
       toast(t('inspectionSaved', { date: date(record.inspected_on) }));
-      if (form.photos.length) {
-        const batch: Batch = {
-          inspectionId: record.id,
-          inspectedOn: record.inspected_on,
-          uploads: form.photos.map((p) => ({ ...p, state: 'waiting', loaded: 0, row: h('li', { 'data-key': p.key }) })),
-          running: false,
-          element: h('section', { class: 'inspection-uploads', 'data-inspection-id': record.id }),
-        };
-        this.batches.push(batch);
-        void this.send(batch);
-      }
+      if (form.photos.length) void this.queue(record, form.photos);
       this.records = [record, ...(this.records ?? []).filter((r) => r.id !== record.id)];
       // The lifecycle card around this section lets a pass/fail rest on this record (lifecycle-card.ts).
       this.element.dispatchEvent(new CustomEvent(INSPECTION_RECORDED, { bubbles: true }));
@@ -551,176 +541,135 @@ export class InspectionsSection {
     this.element.querySelector('#inspection-message')?.scrollIntoView({ block: 'nearest' });
   }
 
-  /** Sends the batch's waiting photos one at a time (a weak connection carries one well rather than three badly). */
-  private async send(batch: Batch): Promise<void> {
-    if (batch.running) return;
-    batch.running = true;
-    for (let upload = next(batch); upload; upload = next(batch)) {
-      upload.state = 'sending';
-      upload.loaded = 0;
-      upload.error = undefined;
-      this.drawUploads(batch);
-      try {
-        const position = await upload.position;
-        const url = `/api/inspections/${batch.inspectionId}/photos${photoQuery(upload.geotag, position, upload.file.lastModified)}`;
-        const { record, photoId } = await postPhoto(url, upload, this.viewer?.csrf ?? null, (loaded) => {
-          upload.loaded = loaded;
-          this.drawUpload(upload);
-        });
-        if (photoId !== undefined) await this.sendThumbnail(batch.inspectionId, photoId, upload.file);
-        upload.state = 'done';
-        this.records = (this.records ?? []).map((r) => (r.id === record.id ? record : r));
-      } catch (error) {
-        upload.state = 'failed';
-        upload.error = this.refusalText(error);
-      }
-      this.drawUploads(batch);
-    }
-    batch.running = false;
-    if (batch.uploads.every((u) => u.state === 'done')) {
-      this.batches.splice(this.batches.indexOf(batch), 1);
-      toast(t('inspectionUploadsDone', { count: batch.uploads.length, date: date(batch.inspectedOn) }));
-    }
-    this.render();
-  }
-
   /**
-   * Makes and sends the stored photo's small version, before the next photo (one transfer at a time).
-   * The photo itself is safe on the server, so a failure is no business of the officer's: one quiet
-   * retry, else the list shows the photo itself.
+   * Hands the recorded inspection's photos to the outbox, which keeps them on the phone before sending.
+   * Each file's bytes are read now: a photo the camera app handed over may not be readable later.
    */
-  private async sendThumbnail(inspectionId: number, photoId: number, file: File): Promise<void> {
-    let small: Blob;
-    try {
-      small = await thumbnailOf(file);
-    } catch {
-      return; // a photo this browser cannot decode: the list shows the photo itself
-    }
-    if (small.size > MAX_THUMBNAIL_BYTES) return;
-    const url = `/api/inspections/${inspectionId}/photos/${photoId}`;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        const answer = await fetch(`${url}/thumbnail`, {
-          method: 'PUT',
-          body: small,
-          headers: { 'Content-Type': 'image/jpeg', ...(this.viewer?.csrf ? { [CSRF_HEADER]: this.viewer.csrf } : {}) },
-          credentials: 'same-origin',
-          signal: AbortSignal.timeout(STALL_MS),
-        });
-        if (answer.ok) {
-          // A thumbnail drawn before the small version was there shows the photo itself (a photo whose
-          // answer was lost comes into the list with the next one's). The browser keeps an image by its
-          // URL for the page's life whatever the cache headers say, so that one shows the small version
-          // made here instead: nothing downloaded again.
-          const img = this.thumbs.get(`${inspectionId}/${photoId}`)?.querySelector('img');
-          if (img) img.src = URL.createObjectURL(small);
-          return;
+  private async queue(record: InspectionRecord, photos: Picked[]): Promise<void> {
+    const read = await Promise.all(
+      photos.map(async (p) => {
+        try {
+          return new Blob([await p.file.arrayBuffer()], { type: p.type });
+        } catch {
+          return p.file; // unreadable now: the upload will say so
         }
-        if (answer.status < 500) return; // refused: sending it again would be refused again
-      } catch {
-        // Offline or stalled: the one retry below, then nothing.
-      }
-    }
-  }
-
-  private drawBatch(batch: Batch): HTMLElement {
-    this.drawUploads(batch);
-    return batch.element;
-  }
-
-  private drawUploads(batch: Batch): void {
-    const done = batch.uploads.filter((u) => u.state === 'done').length;
-    clear(batch.element);
-    batch.element.append(
-      h('h5', {}, t('inspectionUploadsTitle', { date: date(batch.inspectedOn), done, total: batch.uploads.length })),
-      h('ul', { class: 'inspection-upload-list' }, ...batch.uploads.map((u) => this.drawUpload(u, batch))),
+      }),
     );
-    const failed = batch.uploads.filter((u) => u.state === 'failed');
-    if (!batch.running && failed.length) {
-      batch.element.append(
+    await outbox.add(
+      { id: record.id, inspectedOn: record.inspected_on, areaId: this.areaId },
+      photos.map((p, i) => ({
+        uploadKey: p.uploadKey,
+        name: p.file.name,
+        type: p.type,
+        lastModified: p.file.lastModified,
+        bytes: read[i]!,
+        geotag: p.geotag,
+        position: p.position.then((where) => where ?? null),
+      })),
+    );
+  }
+
+  /** The server holds a photo of one of this area's inspections: the record as it answered, its small version shown at once. */
+  private stored(inspectionId: number, photoId: number | undefined, record: unknown, small: Blob | undefined): void {
+    if (!this.records?.some((r) => r.id === inspectionId)) return;
+    this.records = this.records.map((r) => (r.id === inspectionId ? (record as InspectionRecord) : r));
+    if (small && photoId !== undefined) {
+      // A thumbnail drawn before the small version was there shows the photo itself (a photo whose
+      // answer was lost comes into the list with the next one's): show the small version made here.
+      const img = this.thumbs.get(`${inspectionId}/${photoId}`)?.querySelector('img');
+      if (img) img.src = URL.createObjectURL(small);
+    }
+    if (this.element.isConnected) this.render();
+  }
+
+  private readonly outboxElement = h('div', { class: 'inspection-outbox' });
+
+  /** This area's photos in the outbox, one group per inspection: waiting, on their way, sent, or failed with what to do. */
+  private drawOutbox(): void {
+    clear(this.outboxElement);
+    const photos = outbox.photosOf(this.areaId);
+    const groups = new Map<number, OutboxPhoto[]>();
+    for (const photo of photos) groups.set(photo.inspectionId, [...(groups.get(photo.inspectionId) ?? []), photo]);
+    for (const key of this.rows.keys()) if (!photos.some((p) => p.uploadKey === key)) this.rows.delete(key);
+    for (const [inspectionId, group] of groups) {
+      const done = group.filter((p) => p.state === 'done').length;
+      const failed = group.filter((p) => p.state === 'failed');
+      const busy = group.some((p) => p.state === 'sending' || p.state === 'waiting');
+      this.outboxElement.append(
         h(
-          'div',
-          { class: 'card-actions' },
-          failed.length > 1
+          'section',
+          { class: 'inspection-uploads', 'data-inspection-id': inspectionId },
+          h('h5', {}, t('inspectionUploadsTitle', { date: date(group[0]!.inspectedOn), done, total: group.length })),
+          h('ul', { class: 'inspection-upload-list' }, ...group.map((p) => this.drawUpload(p))),
+          !busy && failed.length
             ? h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn btn-primary',
-                  id: `inspection-retry-all-${batch.inspectionId}`,
-                  onclick: () => {
-                    for (const upload of failed) upload.state = 'waiting';
-                    void this.send(batch);
-                  },
-                },
-                t('inspectionRetryAll', { count: failed.length }),
+                'div',
+                { class: 'card-actions' },
+                failed.length > 1
+                  ? h(
+                      'button',
+                      {
+                        type: 'button',
+                        class: 'btn btn-primary',
+                        id: `inspection-retry-all-${inspectionId}`,
+                        onclick: () => outbox.retryFailed((p) => p.inspectionId === inspectionId),
+                      },
+                      t('inspectionRetryAll', { count: failed.length }),
+                    )
+                  : null,
+                h(
+                  'button',
+                  { type: 'button', class: 'btn', onclick: () => void Promise.all(failed.map((p) => outbox.drop(p))) },
+                  t('inspectionDropUnsent'),
+                ),
               )
             : null,
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'btn',
-              onclick: () => {
-                this.batches.splice(this.batches.indexOf(batch), 1);
-                this.render();
-              },
-            },
-            t('inspectionDropUnsent'),
-          ),
         ),
       );
     }
   }
 
-  /** One photo's line: name, state and progress; a failed one offers to try again or to drop it. */
-  private drawUpload(upload: Upload, batch?: Batch): HTMLLIElement {
-    const { row } = upload;
+  /** One photo's line: name, state and progress; a failed one offers to send it now or to drop it. */
+  private drawUpload(photo: OutboxPhoto): HTMLLIElement {
+    let row = this.rows.get(photo.uploadKey);
+    if (!row) {
+      row = h('li', { 'data-key': photo.uploadKey });
+      this.rows.set(photo.uploadKey, row);
+    }
     clear(row);
-    row.className = `upload-${upload.state}`;
-    row.setAttribute('data-state', upload.state);
-    const percent = Math.min(100, Math.round((upload.loaded / Math.max(1, upload.file.size)) * 100));
+    row.className = `upload-${photo.state}`;
+    row.setAttribute('data-state', photo.state);
+    row.setAttribute('data-kept', String(photo.kept));
+    const percent = Math.min(100, Math.round((photo.loaded / Math.max(1, photo.bytes.size)) * 100));
+    const failed = photo.state === 'failed';
+    const refusal = photo.refusal ?? 'server';
+    // A photo kept on the phone that waits for the signal is no error: it goes by itself (or at a tap).
+    const waitsForNet = failed && photo.kept && refusal === 'offline';
+    const text = waitsForNet
+      ? t('inspectionPhotoWaitingNet')
+      : failed
+        ? `${t('inspectionPhotoFailed', { detail: this.refusalWords(refusal, photo.problem) })}${
+            retriesByItself(refusal) ? ` ${t('inspectionPhotoAutoRetry')}` : ''
+          }`
+        : photo.state === 'waiting' && photo.kept
+          ? t('inspectionUpload_waitingKept')
+          : t(`inspectionUpload_${photo.state}` as MessageKey, { percent });
     row.append(
-      h('span', { class: 'inspection-file' }, upload.file.name),
-      h('progress', { max: 100, value: upload.state === 'done' ? 100 : percent, 'aria-label': upload.file.name }),
-      h(
-        'span',
-        { class: upload.state === 'failed' ? 'form-error' : 'hint', role: upload.state === 'failed' ? 'alert' : undefined },
-        upload.state === 'failed'
-          ? t('inspectionPhotoFailed', { detail: upload.error ?? '' })
-          : t(`inspectionUpload_${upload.state}` as MessageKey, { percent }),
-      ),
+      h('span', { class: 'inspection-file' }, photo.name),
+      h('progress', { max: 100, value: photo.state === 'done' ? 100 : percent, 'aria-label': photo.name }),
+      h('span', { class: failed && !waitsForNet ? 'form-error' : 'hint', role: failed && !waitsForNet ? 'alert' : undefined }, text),
     );
-    if (upload.state === 'failed' && batch) {
+    if (failed) {
       row.append(
         h(
           'span',
           { class: 'inspection-upload-actions' },
           h(
             'button',
-            {
-              type: 'button',
-              class: 'btn inspection-retry',
-              onclick: () => {
-                upload.state = 'waiting';
-                void this.send(batch);
-              },
-            },
-            t('inspectionRetry'),
+            { type: 'button', class: 'btn inspection-retry', onclick: () => outbox.retryFailed((p) => p === photo) },
+            t(retriesByItself(refusal) ? 'photoOutboxSendNow' : 'inspectionRetry'),
           ),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'btn',
-              onclick: () => {
-                batch.uploads = batch.uploads.filter((u) => u !== upload);
-                if (!batch.uploads.length) this.batches.splice(this.batches.indexOf(batch), 1);
-                this.render();
-              },
-            },
-            t('inspectionDrop'),
-          ),
+          h('button', { type: 'button', class: 'btn', onclick: () => void outbox.drop(photo) }, t('inspectionDrop')),
         ),
       );
     }
@@ -729,9 +678,11 @@ export class InspectionsSection {
 
   /** A refusal in the officer's language, from its status and reason (never the server's English). */
   private refusalText(error: unknown): string {
-    const kind = refusalOf(error);
-    const problem = error instanceof HttpError ? (error.problem ?? {}) : {};
-    const list = inspectableOf(error) ?? this.inspectable;
+    return this.refusalWords(refusalOf(error), error instanceof HttpError ? error.problem : undefined, inspectableOf(error));
+  }
+
+  private refusalWords(kind: InspectionRefusal, problem: Record<string, unknown> = {}, inspectable?: readonly string[]): string {
+    const list = inspectable ?? this.inspectable;
     return t(`inspectionRefusal_${kind}` as MessageKey, {
       status: statusLabel(problem.growingAreaStatus ?? this.status),
       statuses: list.map((s) => `“${statusLabel(s)}”`).join(', '),
@@ -739,8 +690,8 @@ export class InspectionsSection {
   }
 }
 
-function next(batch: Batch): Upload | undefined {
-  return batch.uploads.find((u) => u.state === 'waiting');
+function isStaff(role: string | undefined): boolean {
+  return role === 'officer' || role === 'admin';
 }
 
 /** The phone's position now, or undefined when the browser has none or the officer said no (the photo then goes without). */
@@ -765,56 +716,6 @@ function newUploadKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Posts the photo's bytes as they are, under its key; XMLHttpRequest because fetch reports no upload progress. The photo's id comes from the Location header. */
-async function postPhoto(
-  url: string,
-  photo: { file: File; type: PhotoType; uploadKey: string },
-  csrf: string | null,
-  progress: (loaded: number) => void,
-): Promise<{ record: InspectionRecord; photoId: number | undefined }> {
-  const { status, body, location } = await postWithProgress({
-    url,
-    body: photo.file,
-    headers: {
-      'Content-Type': photo.type,
-      [IDEMPOTENCY_KEY_HEADER]: photo.uploadKey,
-      Accept: 'application/json',
-      ...(csrf ? { [CSRF_HEADER]: csrf } : {}),
-    },
-    stallMs: STALL_MS,
-    onProgress: (loaded) => progress(loaded),
-  });
-  if (status >= 200 && status < 300 && body) {
-    const id = Number(/\/photos\/(\d+)$/.exec(location ?? '')?.[1]);
-    return { record: body as unknown as InspectionRecord, photoId: Number.isSafeInteger(id) ? id : undefined };
-  }
-  throw new HttpError(status, typeof body?.detail === 'string' ? body.detail : String(status), body, undefined);
-}
-
-/**
- * The photo's small version: a JPEG of at most THUMBNAIL_MAX_EDGE px on its long side, turned upright
- * by its EXIF orientation as the browser shows it (a phone held upright writes a landscape image and
- * an orientation tag).
- */
-async function thumbnailOf(file: Blob): Promise<Blob> {
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  try {
-    const scale = Math.min(1, THUMBNAIL_MAX_EDGE / Math.max(bitmap.width, bitmap.height));
-    const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
-    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('no 2d canvas');
-    context.imageSmoothingQuality = 'high';
-    context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('no JPEG encoder'))), 'image/jpeg', 0.75),
-    );
-  } finally {
-    bitmap.close();
-  }
-}
-
 function photoRefusalText(reason: PhotoRefusal, file: File): string {
   return t(`inspectionPhotoRefused_${reason}` as MessageKey, { name: file.name, size: megabytes(file.size) });
 }
@@ -836,8 +737,9 @@ function photoPlace(photo: InspectionPhoto): string {
     : t('inspectionPhotoAt', { lat: photo.lat.toFixed(6), lon: photo.lon.toFixed(6) });
 }
 
-// One section per area for the page's life, so photos still being sent (or failed) are there again
-// when the officer comes back to the area; each new card reads the inspections and the viewer afresh.
+// One section per area for the page's life, so what was typed and the thumbnails already loaded are
+// there again when the officer comes back to the area; each new card reads the inspections and the
+// viewer afresh. The photos still to be sent live in the outbox (and on the phone), not here.
 const sections = new Map<number, InspectionsSection>();
 const cards = new WeakSet<object>();
 
@@ -852,8 +754,3 @@ export function inspectionsSection(card: object, area: { id: number; status: Gro
   cards.add(card);
   return section;
 }
-
-// Leaving the page drops the photos not sent yet: the browser asks first.
-window.addEventListener('beforeunload', (event) => {
-  if ([...sections.values()].some((section) => section.sending())) event.preventDefault();
-});
