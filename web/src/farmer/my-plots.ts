@@ -2,11 +2,11 @@ import type { FeatureCollection, Polygon } from 'geojson';
 import type { GeoJSONSource } from 'maplibre-gl';
 import { describeError, getJson } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
-import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import { formatNumber, lang, t, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { sheetPadding } from '../map/fit-padding.ts';
-import { diaryDisclosure } from '../registration/plot-diary.ts';
+import { DiaryDisclosure } from '../registration/plot-diary.ts';
 import { clear, h } from '../ui/dom.ts';
 
 /** A plot as "my plots" lists it (GET /api/me/plots and /api/farmer-cards/:code/plots). */
@@ -63,6 +63,21 @@ export function clearMyPlots(handle: MapHandle): void {
   fitted = false;
 }
 
+/** Whose list a view shows: a signed-in user's, or a guest's (by the code on their card). */
+export function viewerKey(user: SessionUser | undefined): string {
+  return user ? `${user.role}:${user.username}` : 'guest';
+}
+
+/**
+ * What a call of renderMyPlots does with the view it already has for the same viewer: a call in
+ * another language than the view was drawn in is the language switch (the panel draws its tab
+ * again): word it again from its state; any other call is the tab opened again: show it at once
+ * and read the plots afresh behind it.
+ */
+export function reuseOf(drawnIn: Lang, now: Lang): 'reword' | 'refresh' {
+  return drawnIn === now ? 'refresh' : 'reword';
+}
+
 async function loadPlots(user: SessionUser | undefined, card: string | undefined): Promise<MyPlot[] | undefined> {
   if (user?.role === 'farmer') return (await getJson<{ plots: MyPlot[] }>('/api/me/plots')).plots;
   if (user && (user.role === 'officer' || user.role === 'admin')) {
@@ -85,108 +100,185 @@ async function loadPlots(user: SessionUser | undefined, card: string | undefined
   return undefined;
 }
 
-function renderList(host: HTMLElement, plots: MyPlot[], handle: MapHandle, own: boolean, user?: SessionUser): void {
-  if (own) outline(handle, plots);
-  if (plots.length === 0) {
-    host.append(h('p', { class: 'hint' }, t('myPlotsEmpty')));
-    return;
-  }
-  const total = plots.reduce((sum, p) => sum + Number(p.area_m2), 0);
-  host.append(h('p', { class: 'summary' }, `${plots.length} · ${formatNumber(total / 10000, 2)} ha`));
-  host.append(
-    h(
-      'ul',
-      { class: 'my-plots' },
-      ...plots.map((plot) => {
-        const area = Number(plot.area_m2);
-        const crop = (lang() === 'vi' ? plot.crop_name_vi : plot.crop_name_en) ?? plot.crop;
-        const status = plot.growing_area_status ?? '';
-        return h(
-          'li',
-          {},
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'plot-item',
-              'data-id': String(plot.id),
-              onclick: () => handle.map.fitBounds(bboxOf([plot.geometry]), { padding: sheetPadding(handle, host), maxZoom: 18 }),
-            },
-            h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
-            h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
-            h(
-              'span',
-              { class: `status status-${status || 'none'}` },
-              [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
-            ),
-          ),
-          // The registry shows the diary to a signed-in farmer (own plots) and to staff; a card code alone reads plots only.
-          user
-            ? diaryDisclosure(plot.id, { canWrite: user.role === 'officer' || user.role === 'admin', farmer: user.role === 'farmer' })
-            : null,
-        );
-      }),
-    ),
-  );
-  // Fitted after the list is in the sheet, so the padding clears the sheet's full height.
-  if (own && !fitted) {
-    fitted = true;
-    handle.map.fitBounds(bboxOf(plots.map((p) => p.geometry)), { padding: sheetPadding(handle, host), maxZoom: 17 });
-  }
-}
-
 /**
- * "My plots" with area and status, each a tap from the map: a signed-in farmer's own plots, an
- * officer's commune plots, or, for a farmer without an account, the plots behind the code on their card.
+ * The "my plots" tab of one viewer: the plots as last read, the diary folds under them (a card
+ * opened in one keeps its form and what was typed) and a guest's card code. The panel draws the
+ * tab again on every language switch and every opening; the same view is put back and worded
+ * again from this state, never built afresh, so nothing the farmer opened or typed is lost.
  */
-export async function renderMyPlots(host: HTMLElement, user: SessionUser | undefined, handle: MapHandle): Promise<void> {
-  clear(host);
-  host.append(h('h2', { class: 'panel-title' }, t('myPlots')));
-  let card: string | undefined;
-  try {
-    card = localStorage.getItem(CARD_KEY) ?? undefined;
-  } catch {
-    card = undefined;
+class MyPlotsView {
+  readonly element = h('div', { class: 'my-plots-view' });
+  /** The language the view was last drawn in. */
+  drawnIn: Lang = lang();
+  private plots: MyPlot[] | undefined;
+  private loadError: { error: unknown } | undefined;
+  private loading: Promise<void> | undefined;
+  private readonly folds = new Map<number, DiaryDisclosure>();
+  /** A guest's card code: the one remembered on this phone, then the one asked for. */
+  private card: string | undefined;
+  private readonly cardInput: HTMLInputElement;
+
+  constructor(
+    readonly key: string,
+    private readonly user: SessionUser | undefined,
+    private readonly handle: MapHandle,
+  ) {
+    try {
+      this.card = localStorage.getItem(CARD_KEY) ?? undefined;
+    } catch {
+      this.card = undefined;
+    }
+    this.cardInput = h('input', { name: 'card', value: this.card ?? '', placeholder: 'ND-7K3M-Q9XP', autocapitalize: 'characters' });
   }
-  if (!user) {
-    const input = h('input', {
-      name: 'card',
-      value: card ?? '',
-      placeholder: 'ND-7K3M-Q9XP',
-      autocapitalize: 'characters',
-      'aria-label': t('farmerId'),
-    });
+
+  /** Reads the plots (once at a time) and draws them; a guest without a card code has none to read. */
+  load(): Promise<void> {
+    if (!this.user && !this.card) {
+      clearMyPlots(this.handle);
+      return Promise.resolve();
+    }
+    this.loading ??= this.read().finally(() => (this.loading = undefined));
+    return this.loading;
+  }
+
+  private async read(): Promise<void> {
+    let card: string | undefined;
+    let answer: { plots: MyPlot[] } | { error: unknown };
+    // A card code asked for meanwhile is read in turn: an answer for the previous code is not its plots.
+    do {
+      card = this.card;
+      answer = await loadPlots(this.user, card).then(
+        (plots) => ({ plots: plots ?? [] }),
+        (error: unknown) => ({ error }),
+      );
+    } while (card !== this.card);
+    if ('plots' in answer) {
+      this.plots = answer.plots;
+      this.loadError = undefined;
+    } else if (!this.plots) this.loadError = answer;
+    // Read again when the tab opened again, a failure leaves the list already shown (the last answer) in place.
+    for (const id of this.folds.keys()) if (!this.plots?.some((p) => p.id === id)) this.folds.delete(id);
+    this.render();
+    const own = !this.user || this.user.role === 'farmer';
+    if (this.plots && own) this.show(this.plots);
+  }
+
+  /** A farmer's own plots (account or card) are outlined, and fitted once per page; an officer's list is the commune's. */
+  private show(plots: MyPlot[]): void {
+    outline(this.handle, plots);
+    if (!plots.length || fitted || !this.element.isConnected) return;
+    fitted = true;
+    // Fitted after the list is in the sheet, so the padding clears the sheet's full height.
+    this.handle.map.fitBounds(bboxOf(plots.map((p) => p.geometry)), { padding: sheetPadding(this.handle, this.element), maxZoom: 17 });
+  }
+
+  /** Draws the view from its state in the language shown. */
+  render(): void {
+    this.drawnIn = lang();
+    clear(this.element);
+    this.element.append(h('h2', { class: 'panel-title' }, t('myPlots')));
+    if (!this.user) this.element.append(this.cardForm());
+    if (!this.user && !this.card) return;
+    const list = h('div', { class: 'my-plots-list' });
+    if (this.loadError) list.append(h('p', { class: 'hint' }, t('myPlotsUnavailable', { detail: describeError(this.loadError.error) })));
+    else if (!this.plots) list.append(h('p', { class: 'hint' }, t('loading')));
+    else this.list(list, this.plots);
+    this.element.append(list);
+  }
+
+  private cardForm(): HTMLElement {
+    this.cardInput.setAttribute('aria-label', t('farmerId'));
     const form = h(
       'form',
       { class: 'card-form' },
       h('p', { class: 'hint' }, t('myPlotsSignIn')),
-      h('label', {}, t('farmerId'), input),
+      h('label', {}, t('farmerId'), this.cardInput),
       h('button', { type: 'submit', class: 'btn btn-primary btn-block' }, t('myPlots')),
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      this.card = this.cardInput.value.trim() || undefined;
       try {
-        localStorage.setItem(CARD_KEY, input.value.trim());
+        localStorage.setItem(CARD_KEY, this.card ?? '');
       } catch {
         // Not remembered; still shown.
       }
-      void renderMyPlots(host, user, handle);
+      this.plots = undefined;
+      this.loadError = undefined;
+      this.folds.clear();
+      this.render();
+      void this.load();
     });
-    host.append(form);
-    if (!card) {
-      clearMyPlots(handle);
+    return form;
+  }
+
+  private list(host: HTMLElement, plots: MyPlot[]): void {
+    if (plots.length === 0) {
+      host.append(h('p', { class: 'hint' }, t('myPlotsEmpty')));
       return;
     }
+    const total = plots.reduce((sum, p) => sum + Number(p.area_m2), 0);
+    host.append(h('p', { class: 'summary' }, `${plots.length} · ${formatNumber(total / 10000, 2)} ha`));
+    host.append(h('ul', { class: 'my-plots' }, ...plots.map((plot) => this.item(plot))));
   }
-  const list = h('div', { class: 'my-plots-list' }, h('p', { class: 'hint' }, t('loading')));
-  host.append(list);
-  try {
-    const plots = await loadPlots(user, card);
-    clear(list);
-    // A farmer's own plots (account or card) are outlined and fitted; an officer's list is the commune's.
-    if (plots) renderList(list, plots, handle, !user || user.role === 'farmer', user);
-  } catch (error) {
-    clear(list);
-    list.append(h('p', { class: 'hint' }, t('myPlotsUnavailable', { detail: describeError(error) })));
+
+  private item(plot: MyPlot): HTMLElement {
+    const area = Number(plot.area_m2);
+    const crop = (lang() === 'vi' ? plot.crop_name_vi : plot.crop_name_en) ?? plot.crop;
+    const status = plot.growing_area_status ?? '';
+    return h(
+      'li',
+      {},
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'plot-item',
+          'data-id': String(plot.id),
+          onclick: () =>
+            this.handle.map.fitBounds(bboxOf([plot.geometry]), { padding: sheetPadding(this.handle, this.element), maxZoom: 18 }),
+        },
+        h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
+        h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
+        h(
+          'span',
+          { class: `status status-${status || 'none'}` },
+          [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
+        ),
+      ),
+      this.fold(plot.id),
+    );
   }
+
+  /** The diary fold of a plot, kept across redraws (worded again here); a card code alone reads plots only. */
+  private fold(plotId: number): HTMLElement | null {
+    const user = this.user;
+    if (!user) return null;
+    let fold = this.folds.get(plotId);
+    if (!fold) {
+      fold = new DiaryDisclosure(plotId, { canWrite: user.role === 'officer' || user.role === 'admin', farmer: user.role === 'farmer' });
+      this.folds.set(plotId, fold);
+    } else fold.render();
+    return fold.element;
+  }
+}
+
+/** The view of the viewer now signed in (one at a time: another viewer gets a new one). */
+let current: MyPlotsView | undefined;
+
+/**
+ * "My plots" with area and status, each a tap from the map: a signed-in farmer's own plots, an
+ * officer's commune plots, or, for a farmer without an account, the plots behind the code on their
+ * card. Called each time the tab is drawn (opened, or the language switched): the viewer's view is
+ * kept and put back into `host`, worded again; opened again, it reads the plots afresh behind it.
+ */
+export async function renderMyPlots(host: HTMLElement, user: SessionUser | undefined, handle: MapHandle): Promise<void> {
+  const key = viewerKey(user);
+  const reuse = current?.key === key ? reuseOf(current.drawnIn, lang()) : undefined;
+  if (!current || !reuse) current = new MyPlotsView(key, user, handle);
+  const view = current;
+  view.render();
+  clear(host);
+  host.append(view.element);
+  if (reuse !== 'reword') await view.load();
 }

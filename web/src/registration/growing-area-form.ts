@@ -1,11 +1,12 @@
 import type { Polygon } from 'geojson';
 import { AREA_RULE_REASONS, checkMinimumArea, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, HttpError, sendJson } from '../api/http.ts';
+import { followLang } from '../editing/lang-bound.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
-import { membershipRefusalText } from './membership.ts';
+import { membershipRefusalWords } from './membership.ts';
 
 /** A plot picked for the growing area, as the features API describes it. */
 export type PickedPlot = {
@@ -30,27 +31,31 @@ export type AssemblerEvents = {
 /** The growing area just created, as the server answered it (the officer's API row). */
 type CreatedArea = { id: number; status: string; plotCount: number; areaM2: number; crop: CropRule | undefined };
 
-/** The message line under the form. */
-type Message = { text: string; error: boolean };
+/** The message line under the form, worded in the language shown when drawn. */
+type Message = { text: () => string; error: boolean };
 
 /**
  * Assembling plots into a growing area: the plots picked on the map, their total against the legal
  * minimum (the same rule the server applies at submission, shown live), and the draft's name,
  * scheme and registrant. Creates the draft through POST /api/growing-areas; the draft can then be
  * submitted (draft → submitted), which is where the server enforces the minimum area. Whatever the
- * server refuses is shown in words and nothing is written.
+ * server refuses is shown in words and nothing is written. Its text follows a language switch while
+ * it is open: it is drawn again from its state (the plots picked, what was typed in the inputs, the
+ * area created, the last answer), until dispose().
  */
 export class GrowingAreaAssembler {
   readonly element = h('section', { class: 'assemble', id: 'assemble-panel' });
+  // Before the inputs: the scheme's choices are worded through it.
+  private readonly words = followLang();
   private readonly plots = new Map<number, PickedPlot>();
   private readonly name = h('input', { name: 'name', required: true, maxlength: 200, autocomplete: 'off' });
   private readonly registrant = h('input', { name: 'registrant', required: true, maxlength: 200, autocomplete: 'off' });
   private readonly scheme = h(
     'select',
     { name: 'scheme' },
-    h('option', { value: 'domestic-3156' }, t('schemeDomestic')),
-    h('option', { value: 'export-puc' }, t('schemeExportPuc')),
-    h('option', { value: 'export-phc' }, t('schemeExportPhc')),
+    this.words.text(h('option', { value: 'domestic-3156' }), () => t('schemeDomestic')),
+    this.words.text(h('option', { value: 'export-puc' }), () => t('schemeExportPuc')),
+    this.words.text(h('option', { value: 'export-phc' }), () => t('schemeExportPhc')),
   );
   private message: Message | undefined;
   private created: CreatedArea | undefined;
@@ -58,6 +63,9 @@ export class GrowingAreaAssembler {
   private crops: readonly Crop[] = [];
 
   constructor(private readonly events: AssemblerEvents) {
+    // The inputs and the choice of scheme are kept elements: a redraw puts the same ones back, with what was typed.
+    // An assembler taken off the page without dispose() (the editor stopped assembling) lets go at the next switch.
+    this.words.redraw(() => (this.element.isConnected ? this.render() : this.dispose()));
     this.render();
     // The minimum-area check needs the crop table; it renders again once the table is in.
     loadCrops().then(
@@ -79,6 +87,11 @@ export class GrowingAreaAssembler {
 
   selectedIds(): number[] {
     return [...this.plots.keys()];
+  }
+
+  /** Stops following the language (the view is closed); safe to call twice. */
+  dispose(): void {
+    this.words.dispose();
   }
 
   private changed(): void {
@@ -184,7 +197,7 @@ export class GrowingAreaAssembler {
             id: 'assemble-message',
             role: this.message.error ? 'alert' : 'status',
           },
-          this.message.text,
+          this.message.text(),
         ),
       );
     }
@@ -220,11 +233,11 @@ export class GrowingAreaAssembler {
    * the picked plots (another crop, already in an area, another commune) with plot, crops and the
    * new area's name, in the officer's language; otherwise the server's own detail.
    */
-  private async refusal(error: unknown, key: 'createFailed' | 'submitFailed', area?: CreatedArea): Promise<string> {
+  private async refusal(error: unknown, key: 'createFailed' | 'submitFailed', area?: CreatedArea): Promise<() => string> {
     const reason = error instanceof HttpError ? error.problem?.reason : undefined;
     const membership =
-      key === 'createFailed' ? await membershipRefusalText(error, { name: this.name.value.trim(), situation: 'pick' }) : undefined;
-    return t(key, { detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? membership ?? describeError(error) });
+      key === 'createFailed' ? await membershipRefusalWords(error, { name: this.name.value.trim(), situation: 'pick' }) : undefined;
+    return () => t(key, { detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? membership?.() ?? describeError(error) });
   }
 
   private async create(crop: string, plots: PickedPlot[]): Promise<void> {
@@ -251,7 +264,7 @@ export class GrowingAreaAssembler {
       };
       this.plots.clear();
       this.name.value = '';
-      this.message = { text: t('areaCreated'), error: false };
+      this.message = { text: () => t('areaCreated'), error: false };
       this.events.onCreated(this.created.id);
     } catch (error) {
       this.message = { text: await this.refusal(error, 'createFailed'), error: true };
@@ -276,7 +289,7 @@ export class GrowingAreaAssembler {
       const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', { to: 'submitted' });
       const body = (await response.json()) as { area?: { status?: string } };
       this.created = { ...area, status: body.area?.status ?? 'submitted' };
-      this.message = { text: t('areaSubmitted', { id: area.id }), error: false };
+      this.message = { text: () => t('areaSubmitted', { id: area.id }), error: false };
       this.events.onCreated(area.id);
     } catch (error) {
       this.message = { text: await this.refusal(error, 'submitFailed', area), error: true };

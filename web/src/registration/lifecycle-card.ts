@@ -96,6 +96,9 @@ type OpenReissue = { inputs: Map<ReissueField, HTMLInputElement>; problems: Fiel
  * and the card then shows the area as the server has it. Below the steps: the area's documents
  * (area-documents.ts) and, where the registry allows it, the re-issue of its code as a new version,
  * which the card then follows (its `areaId` stays the one it was opened for, the host's key).
+ * Every text is worded at render() from the card's state, and the host renders it again on a
+ * language switch (the details panel does, on every switch): the open form keeps its input
+ * elements, so what was typed survives, and a refusal shown is worded again from its facts.
  */
 export class LifecycleCard {
   readonly element = h('section', { class: 'lifecycle', id: 'lifecycle' });
@@ -103,10 +106,12 @@ export class LifecycleCard {
   /** The lineage's recorded moves, oldest first; undefined while loading or when they could not be read. */
   private steps: LifecycleStepRecord[] | undefined;
   private historyOpen = false;
-  private loadError: string | undefined;
+  /** Why the area could not be read (worded when drawn, so a language switch words it again). */
+  private loadError: { error: unknown } | undefined;
   private open: OpenStep | undefined;
   private reissuing: OpenReissue | undefined;
-  private message: string | undefined;
+  /** The refusal under the form or buttons, worded in the language shown when drawn. */
+  private message: (() => string) | undefined;
   private busy = false;
   /** The version shown: the one clicked, then the new one after a re-issue. */
   private shownId: number;
@@ -141,7 +146,7 @@ export class LifecycleCard {
       this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.shownId}`);
       this.loadError = undefined;
     } catch (error) {
-      this.loadError = refusalDetail(error);
+      this.loadError = { error };
     }
     this.steps = await history;
     this.recorded = this.roundInspection(await inspections);
@@ -172,7 +177,7 @@ export class LifecycleCard {
         h(
           'p',
           { class: this.loadError ? 'form-error' : 'hint' },
-          this.loadError ? t('lifecycleLoadFailed', { detail: this.loadError }) : t('lifecycleLoading'),
+          this.loadError ? t('lifecycleLoadFailed', { detail: refusalDetail(this.loadError.error) }) : t('lifecycleLoading'),
         ),
       );
       return;
@@ -200,7 +205,7 @@ export class LifecycleCard {
     if (this.open) this.element.append(this.form(area, this.open));
     else if (this.reissuing) this.element.append(this.reissueForm(area, this.reissuing));
     else this.element.append(this.actions(area), ...(area.canReissue ? [this.reissueButton()] : []));
-    if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message));
+    if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message()));
     this.element.append(this.documents.render(area));
     if (this.steps) this.element.append(this.history(this.steps));
     this.element.append(inspectionsSection(this, area).element);
@@ -277,7 +282,6 @@ export class LifecycleCard {
         input.value = localToday();
         input.max = localToday();
       }
-      if (field === 'decisionNo') input.placeholder = t('lifecycleDecisionExample');
       if (field === 'code') input.spellcheck = false;
       inputs.set(field, input);
     }
@@ -306,9 +310,12 @@ export class LifecycleCard {
     const verb = t(`lifecycleVerb_${verbOf(area.status, step.to)}` as MessageKey);
     const labels = step.fields.map((field) => {
       const problem = open.problems.find((p) => p.field === field);
+      const input = open.inputs.get(field)!;
+      // Worded at each render, as the label is: the input itself (and what was typed) is kept.
+      if (field === 'decisionNo') input.placeholder = t('lifecycleDecisionExample');
       return fieldLabel(
         t(`lifecycleField_${field}` as MessageKey),
-        open.inputs.get(field)!,
+        input,
         problem && { id: `lifecycle-${field}-error`, text: fieldProblemText(problem, area.scheme) },
         field === 'code' && open.proposed ? h('span', { class: 'hint' }, t('lifecycleProposedCode', { code: open.proposed })) : null,
         field === 'code' && open.previous ? h('span', { class: 'hint' }, t('lifecyclePreviousCode', { code: open.previous })) : null,
@@ -457,7 +464,7 @@ export class LifecycleCard {
       await send();
       void this.events.refreshTiles().catch(() => undefined);
     } catch (error) {
-      this.message = refusal(error);
+      this.message = () => refusal(error);
       if (error instanceof HttpError && error.problem?.code === 'TRANSITION_FORBIDDEN') {
         close();
         await this.reload();
@@ -486,9 +493,7 @@ export class LifecycleCard {
     this.message = undefined;
     const inputs = new Map<ReissueField, HTMLInputElement>();
     for (const field of REISSUE_FIELDS) {
-      const input = h('input', { name: field, id: `reissue-${field}`, autocomplete: 'off', maxlength: REISSUE_MAX_LENGTH[field] });
-      if (field === 'decisionNo') input.placeholder = t('lifecycleDecisionExample');
-      inputs.set(field, input);
+      inputs.set(field, h('input', { name: field, id: `reissue-${field}`, autocomplete: 'off', maxlength: REISSUE_MAX_LENGTH[field] }));
     }
     this.reissuing = { inputs, problems: [] };
     this.render();
@@ -504,9 +509,11 @@ export class LifecycleCard {
     };
     const labels = REISSUE_FIELDS.map((field) => {
       const problem = open.problems.find((p) => p.field === field);
+      const input = open.inputs.get(field)!;
+      if (field === 'decisionNo') input.placeholder = t('lifecycleDecisionExample');
       return fieldLabel(
         t(`reissueField_${field}`),
-        open.inputs.get(field)!,
+        input,
         problem && { id: `reissue-${field}-error`, text: fieldProblemText(problem, area.scheme) },
       );
     });

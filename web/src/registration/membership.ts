@@ -97,23 +97,95 @@ export function sentences(texts: readonly string[]): string {
   return texts.map((text, i) => (i === 0 ? text : text.charAt(0).toLocaleUpperCase(lang()) + text.slice(1))).join(' ');
 }
 
-/** A growing area as named to the officer: “name” (its code, or #id); #id alone when the features API does not show it (a draft of another commune). */
-export async function areaLabel(id: number): Promise<string> {
+/** What names a growing area to the officer: its number, and its name and code when the features API shows them. */
+export type AreaFacts = { id: number; name?: string; code?: string };
+
+/** A growing area's name in the current language: “name” (its code, or #id); #id alone without a name. */
+export function areaLabelText(area: AreaFacts): string {
+  if (!area.name) return `#${area.id}`;
+  return t('areaLabel', { name: area.name, ref: area.code || `#${area.id}` });
+}
+
+/** What the features API shows of a growing area; the number alone when it does not show it (a draft of another commune). */
+export async function areaFacts(id: number): Promise<AreaFacts> {
   try {
     const area = await getJson<{ properties?: { name?: unknown; code?: unknown } }>(`/ogc/collections/growing_areas/items/${id}`, {
       headers: { Accept: 'application/geo+json' },
     });
     const name = area.properties?.name;
     const code = area.properties?.code;
-    if (typeof name !== 'string' || !name) return `#${id}`;
-    return t('areaLabel', { name, ref: typeof code === 'string' && code ? code : `#${id}` });
+    return { id, ...(typeof name === 'string' && name ? { name } : {}), ...(typeof code === 'string' && code ? { code } : {}) };
   } catch {
-    return `#${id}`;
+    return { id };
   }
+}
+
+/** A growing area as named to the officer: “name” (its code, or #id); #id alone when the features API does not show it (a draft of another commune). */
+export async function areaLabel(id: number): Promise<string> {
+  return areaLabelText(await areaFacts(id));
 }
 
 /** The area a write went to: one already stored (by id), or one being created (by the name typed for it). */
 export type MembershipTarget = { id: number; situation: 'join' | 'member' } | { name: string; situation: 'pick' };
+
+/** The reason objects of a 422 (the registry's `problems`, the features API's `reasons`), or undefined when it holds no membership refusal. */
+function membershipReasons(error: unknown): { raw: unknown; refusal: MembershipRefusal | undefined }[] | undefined {
+  if (!(error instanceof HttpError) || error.status !== 422) return undefined;
+  const list: unknown = Array.isArray(error.problem?.problems) ? error.problem.problems : error.problem?.reasons;
+  if (!Array.isArray(list)) return undefined;
+  const reasons = (list as unknown[]).map((raw) => ({ raw, refusal: readMembershipReason(raw) }));
+  return reasons.some((r) => r.refusal) ? reasons : undefined;
+}
+
+/**
+ * A 422's reasons as sentences in the language shown when called: membership refusals in the
+ * officer's words, from their facts and the areas' names (`areas`, read once); other reasons of the
+ * same answer keep the server's words. A view keeps the function and calls it again after a language switch.
+ */
+export function membershipWords(
+  reasons: readonly unknown[],
+  target: MembershipTarget,
+  crops: readonly Crop[],
+  areas: ReadonlyMap<number, AreaFacts>,
+): () => string {
+  const refusals = reasons.map((raw) => ({ raw, refusal: readMembershipReason(raw) }));
+  return () => {
+    const labels = new Map([...areas].map(([id, facts]) => [id, areaLabelText(facts)] as const));
+    const area = 'id' in target ? (labels.get(target.id) ?? `#${target.id}`) : t('areaLabelNew', { name: target.name });
+    const context: MembershipContext = { area, situation: target.situation, crops, areas: labels };
+    return sentences(
+      refusals.map(({ raw, refusal }) => {
+        if (refusal) return membershipText(refusal, context);
+        if (typeof raw === 'string') return raw;
+        const message = (raw as { message?: unknown } | null)?.message;
+        return typeof message === 'string' ? message : String((raw as { code?: unknown } | null)?.code ?? raw);
+      }),
+    );
+  };
+}
+
+/**
+ * A 422's membership refusals in the officer's words, as a function of the language shown (see
+ * membershipWords): the crop catalogue and the names of the areas they mention are read once, here.
+ * Undefined when the answer holds no membership refusal.
+ */
+export async function membershipRefusalWords(error: unknown, target: MembershipTarget): Promise<(() => string) | undefined> {
+  const reasons = membershipReasons(error);
+  if (!reasons) return undefined;
+  const others = reasons.flatMap((r) => (r.refusal?.otherAreaId === undefined ? [] : [r.refusal.otherAreaId]));
+  const ids = [...new Set('id' in target ? [target.id, ...others] : others)];
+  const [crops, areas] = await Promise.all([
+    // Without the catalogue the crop codes stand in for their names.
+    loadCrops().catch((): readonly Crop[] => []),
+    Promise.all(ids.map(async (id) => [id, await areaFacts(id)] as const)).then((pairs) => new Map(pairs)),
+  ]);
+  return membershipWords(
+    reasons.map((r) => r.raw),
+    target,
+    crops,
+    areas,
+  );
+}
 
 /**
  * A 422's membership refusals in the officer's words, one sentence each, with the plot, both crops
@@ -121,27 +193,5 @@ export type MembershipTarget = { id: number; situation: 'join' | 'member' } | { 
  * answer holds no membership refusal.
  */
 export async function membershipRefusalText(error: unknown, target: MembershipTarget): Promise<string | undefined> {
-  if (!(error instanceof HttpError) || error.status !== 422) return undefined;
-  // The registry's objects are its `problems`; the features API's are its `reasons`.
-  const list: unknown = Array.isArray(error.problem?.problems) ? error.problem.problems : error.problem?.reasons;
-  if (!Array.isArray(list)) return undefined;
-  const reasons = (list as unknown[]).map((raw) => ({ raw, refusal: readMembershipReason(raw) }));
-  if (!reasons.some((r) => r.refusal)) return undefined;
-  const others = reasons.flatMap((r) => (r.refusal?.otherAreaId === undefined ? [] : [r.refusal.otherAreaId]));
-  const ids = [...new Set('id' in target ? [target.id, ...others] : others)];
-  const [crops, labels] = await Promise.all([
-    // Without the catalogue the crop codes stand in for their names.
-    loadCrops().catch((): readonly Crop[] => []),
-    Promise.all(ids.map(async (id) => [id, await areaLabel(id)] as const)).then((pairs) => new Map(pairs)),
-  ]);
-  const area = 'id' in target ? (labels.get(target.id) ?? `#${target.id}`) : t('areaLabelNew', { name: target.name });
-  const context: MembershipContext = { area, situation: target.situation, crops, areas: labels };
-  return sentences(
-    reasons.map(({ raw, refusal }) => {
-      if (refusal) return membershipText(refusal, context);
-      if (typeof raw === 'string') return raw;
-      const message = (raw as { message?: unknown } | null)?.message;
-      return typeof message === 'string' ? message : String((raw as { code?: unknown } | null)?.code ?? raw);
-    }),
-  );
+  return (await membershipRefusalWords(error, target))?.();
 }

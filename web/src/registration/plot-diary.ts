@@ -384,16 +384,20 @@ const RESIDUE_FIELDS: readonly DiaryField[] = ['sampledOn', 'lab', 'activeIngred
  * The diary card of one plot: what the registry checks against (markets, expected harvest, the
  * area's code), spray records newest first with the safe-harvest date each implies and the server's
  * flags, residue tests with pass/fail, and for staff the two forms. Inputs live across re-renders
- * (a language switch or a redraw of the details card keeps what was typed).
+ * (a language switch or a redraw of the details card keeps what was typed). Every text is worded
+ * at render() from the card's state (the flags from their facts, the last answer from its facts);
+ * its host renders it again on a language switch (the details panel, DiaryDisclosure).
  */
 export class PlotDiary {
   readonly element: HTMLElement;
   private plot: DiaryPlot | undefined;
   private entries: DiaryEntry[] = [];
   private tests: ResidueTest[] = [];
-  private loadError: string | undefined;
+  /** Why the card could not be read (worded when drawn: a language switch words it again). */
+  private loadError: { error: unknown } | undefined;
   private open: OpenForm | undefined;
-  private message: { text: string; error: boolean } | undefined;
+  /** The answer to the last action, worded in the language shown when drawn. */
+  private message: { text: () => string; error: boolean } | undefined;
   /** The flags of the entry just recorded (the server's structured verdict), shown above the list until the next action. */
   private lastFlags: { id: number; flags: DiaryFlag[] } | undefined;
   /** The allowed-substance lists of the plot's markets, for the forms (staff only); undefined until read or when they could not be. */
@@ -429,7 +433,7 @@ export class PlotDiary {
       this.tests = newestFirst(residues.tests, (r) => r.sampled_on);
       this.loadError = undefined;
     } catch (error) {
-      this.loadError = diaryRefusalDetail(error, { farmer: this.access.farmer });
+      this.loadError = { error };
     }
     this.render();
     if (this.plot && this.access.canWrite) await this.loadSubstances(this.plot);
@@ -458,7 +462,9 @@ export class PlotDiary {
         h(
           'p',
           { class: this.loadError ? 'form-error' : 'hint' },
-          this.loadError ? t('diaryLoadFailed', { detail: this.loadError }) : t('diaryLoading'),
+          this.loadError
+            ? t('diaryLoadFailed', { detail: diaryRefusalDetail(this.loadError.error, { farmer: this.access.farmer }) })
+            : t('diaryLoading'),
         ),
       );
       return;
@@ -469,7 +475,7 @@ export class PlotDiary {
         h(
           'p',
           { class: this.message.error ? 'form-error' : 'diary-done', id: this.id('plot-diary-message'), role: 'alert' },
-          this.message.text,
+          this.message.text(),
         ),
       );
     }
@@ -530,7 +536,7 @@ export class PlotDiary {
           h(
             'select',
             { name: field, id: this.id(`diary-${field}`) },
-            ...(['auto', 'pass', 'fail'] as const).map((v) => h('option', { value: v }, t(`diaryVerdict_${v}`))),
+            ...(['auto', 'pass', 'fail'] as const).map((v) => h('option', { value: v })),
           ),
         );
         continue;
@@ -541,18 +547,10 @@ export class PlotDiary {
         input.value = today;
         input.max = today;
       }
-      if (field === 'phiDays') {
-        input.inputMode = 'numeric';
-        input.placeholder = '14';
-      }
-      if (field === 'resultMgKg') {
-        input.inputMode = 'decimal';
-        input.placeholder = lang() === 'vi' ? '0,01' : '0.01';
-      }
-      if (field === 'dose') input.placeholder = t('diaryDosePlaceholder');
+      if (field === 'phiDays') input.inputMode = 'numeric';
+      if (field === 'resultMgKg') input.inputMode = 'decimal';
       if (field === 'activeIngredient') {
         input.setAttribute('list', this.id('diary-substances'));
-        input.placeholder = t('diarySubstancePlaceholder');
         input.addEventListener('input', () => this.updateSubstanceInfo());
       }
       // The form's preview (safe-harvest date, what the server will flag) follows what is typed.
@@ -612,6 +610,7 @@ export class PlotDiary {
     const labels = [...open.inputs].flatMap(([field, input]) => {
       const problem = open.problems.find((p) => p.field === field);
       input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+      wordInput(field, input);
       const label = h(
         'label',
         { class: `diary-field diary-field-${field}` },
@@ -712,7 +711,7 @@ export class PlotDiary {
         autoVerdict: open.kind === 'residue' && (body as ResidueBody).passed === undefined,
         farmer: this.access.farmer,
       };
-      this.message = { text: t('diaryFailed', { detail: diaryRefusalDetail(error, context) }), error: true };
+      this.message = { text: () => t('diaryFailed', { detail: diaryRefusalDetail(error, context) }), error: true };
     } finally {
       this.busy = false;
       this.render();
@@ -728,7 +727,7 @@ export class PlotDiary {
     this.entries = newestFirst([...this.entries.filter((e) => e.id !== saved.id), saved], (e) => e.applied_on);
     const flags = flagsOfEntry(saved);
     this.lastFlags = flags.length ? { id: saved.id, flags } : undefined;
-    const text = t(flags.length ? 'diarySavedFlagged' : 'diarySaved', { pesticide: body.pesticide, date: date(body.appliedOn) });
+    const text = () => t(flags.length ? 'diarySavedFlagged' : 'diarySaved', { pesticide: body.pesticide, date: date(body.appliedOn) });
     this.message = { text, error: false };
   }
 
@@ -736,10 +735,11 @@ export class PlotDiary {
     const response = await sendJson(`/api/plots/${this.plotId}/residue-tests`, 'POST', body);
     const saved = (await response.json()) as ResidueTest;
     this.tests = newestFirst([...this.tests.filter((r) => r.id !== saved.id), saved], (r) => r.sampled_on);
-    const text = t('diaryResidueSaved', {
-      ingredient: saved.active_ingredient,
-      verdict: saved.passed ? t('diaryResiduePassed') : t('diaryResidueFailed'),
-    });
+    const text = () =>
+      t('diaryResidueSaved', {
+        ingredient: saved.active_ingredient,
+        verdict: saved.passed ? t('diaryResiduePassed') : t('diaryResidueFailed'),
+      });
     this.message = { text, error: false };
   }
 
@@ -832,17 +832,53 @@ export class PlotDiary {
   }
 }
 
-/** A folded "Farm diary" under a plot of a list ("my plots"): the card is read the first time it is opened. */
-export function diaryDisclosure(plotId: number, access: DiaryAccess): HTMLElement {
-  const details = h('details', { class: 'plot-diary-disclosure', 'data-plot-id': String(plotId) }, h('summary', {}, t('diaryTitle')));
-  let card: PlotDiary | undefined;
-  details.addEventListener('toggle', () => {
-    if (!details.open || card) return;
-    // The list holds one card per plot: ids inside must not repeat.
-    card = new PlotDiary(plotId, access, `mine-${plotId}-`);
-    details.append(card.element);
-  });
-  return details;
+/**
+ * A folded "Farm diary" under a plot of a list ("my plots"): the card is read the first time it is
+ * opened. The list keeps one per plot across its redraws, and render() words it again (a language
+ * switch), the card with what its form holds.
+ */
+export class DiaryDisclosure {
+  readonly element: HTMLDetailsElement;
+  private readonly summary = h('summary', {}, t('diaryTitle'));
+  private card: PlotDiary | undefined;
+
+  constructor(
+    readonly plotId: number,
+    access: DiaryAccess,
+  ) {
+    this.element = h('details', { class: 'plot-diary-disclosure', 'data-plot-id': String(plotId) }, this.summary);
+    this.element.addEventListener('toggle', () => {
+      if (!this.element.open || this.card) return;
+      // The list holds one card per plot: ids inside must not repeat.
+      this.card = new PlotDiary(plotId, access, `mine-${plotId}-`);
+      this.element.append(this.card.element);
+    });
+  }
+
+  /** Words the fold and the card inside it in the language shown. */
+  render(): void {
+    this.summary.textContent = t('diaryTitle');
+    this.card?.render();
+  }
+}
+
+/** The hint an empty field of the forms shows, in the language shown (decimals written the language's way); '' for none. */
+export function fieldPlaceholder(field: DiaryField): string {
+  if (field === 'dose') return t('diaryDosePlaceholder');
+  if (field === 'activeIngredient') return t('diarySubstancePlaceholder');
+  if (field === 'resultMgKg') return lang() === 'vi' ? '0,01' : '0.01';
+  if (field === 'phiDays') return '14';
+  return '';
+}
+
+/** Words a kept input of the forms at each render: its hint, and the verdict's choices (the choice made stays). */
+function wordInput(field: DiaryField, input: HTMLInputElement | HTMLSelectElement): void {
+  if (input instanceof HTMLSelectElement) {
+    for (const option of input.options) option.textContent = t(`diaryVerdict_${option.value}` as MessageKey);
+    return;
+  }
+  const placeholder = fieldPlaceholder(field);
+  if (placeholder) input.placeholder = placeholder;
 }
 
 /** Decimals a residue figure needs (0.0025 mg/kg must not print as 0). */
