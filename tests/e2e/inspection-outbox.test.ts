@@ -262,6 +262,55 @@ describe('inspection photos kept on the phone until the server has them', () => 
   });
 });
 
+describe('a phone out of storage', () => {
+  it('says so in words, still sends the photo from the page, and asks before the page is left', async () => {
+    const area = await areaUnderInspection();
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await allowPosition(context, area.lon, area.lat);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    // Chromium's own quota for this origin, cut to 1 KB: the photo cannot be kept (QuotaExceededError).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: e2e.server.url, quotaSize: 1024 });
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    const photo = await canvasJpeg(page, 800, 600, '#c62828');
+    await page.setInputFiles('#inspection-camera', [{ name: 'het-bo-nho.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await page.waitForSelector('#inspection-picked li');
+    const failing = (route: Route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
+    await page.route('**/api/inspections/*/photos**', failing);
+    await page.click('#inspection-save');
+    const row = page.locator('.inspection-upload-list li[data-state=failed]');
+    await row.waitFor({ timeout: 30_000 });
+    const quota = 'Máy hết chỗ lưu: ảnh chưa gửi chỉ còn trong trang này.';
+    expect(await row.getAttribute('data-kept')).toBe('false');
+    expect(await page.locator('#photo-outbox .photo-outbox-problem').textContent()).toContain(quota);
+    // The toasts of the moment ('Đã ghi biên bản …') stand below the bar, not over it.
+    const barBox = (await page.locator('#photo-outbox').boundingBox())!;
+    for (const toastBox of await page.locator('#toasts .toast').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().top))) {
+      expect(toastBox).toBeGreaterThanOrEqual(barBox.y + barBox.height);
+    }
+    // Not kept, so not "kept on the phone": the row says the plain refusal.
+    expect(await row.textContent()).toContain('Bấm “Thử lại” khi có sóng.');
+    expect(await keptOnPhone(page)).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-outbox-quota-phone.png') });
+    // Leaving now would lose it: the browser asks first.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))),
+    );
+    await page.evaluate(() => location.reload());
+    expect(await asked).toBe('beforeunload');
+    // With the signal back, one tap sends it from the page's memory.
+    await page.unroute('**/api/inspections/*/photos**', failing);
+    await page.click('#photo-outbox-send');
+    await expect.poll(() => page.locator('#photo-outbox').isHidden(), { timeout: 30_000 }).toBe(true);
+    const inspectionId = await latestInspection(area.id);
+    expect((await photoRows(inspectionId)).map((r) => Number(r.bytes))).toEqual([photo.length]);
+    expect(errors.filter((e) => !e.includes('/photos'))).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('small versions made for photos stored without one', () => {
   it('an officer viewing an older photo makes its small version once; ?size=thumb then answers a JPEG of at most 480 px', async () => {
     const area = await areaUnderInspection();

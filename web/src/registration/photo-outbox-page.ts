@@ -64,7 +64,7 @@ const bar = h('div', { class: 'photo-outbox', id: 'photo-outbox', role: 'status'
 
 function drawBar(): void {
   const unsent = outbox.unsent();
-  bar.hidden = unsent.length === 0 && !outbox.storageProblem;
+  bar.hidden = unsent.length === 0;
   clear(bar);
   if (bar.hidden) return;
   const sending = unsent.some((p) => p.state === 'sending' || p.state === 'waiting');
@@ -80,7 +80,7 @@ function drawBar(): void {
       refused ? ` ${t('photoOutboxRefused', { count: refused })}` : '',
     ),
   );
-  if (outbox.storageProblem) {
+  if (outbox.storageProblem && outbox.wouldLoseOnReload()) {
     bar.append(h('span', { class: 'photo-outbox-problem' }, t(`photoOutboxKept_${outbox.storageProblem}` as MessageKey)));
   }
   if (unsent.length && !sending) {
@@ -94,19 +94,24 @@ function drawBar(): void {
   }
 }
 
-let shownProblem: string | undefined;
+/**
+ * Draws the bar and tells the stylesheet its height: on a phone the toasts stand under the top bar
+ * too (while the bottom sheet is open) and move down by this much instead of covering it.
+ */
+function draw(): void {
+  drawBar();
+  document.documentElement.style.setProperty('--photo-outbox-height', `${bar.hidden ? 0 : bar.offsetHeight}px`);
+}
+
 outbox.subscribe((event) => {
   if (event.kind === 'progress') return;
   if (event.kind === 'inspection-done') {
     toast(t('inspectionUploadsDone', { count: event.count, date: date(event.inspection.inspectedOn) }));
   }
-  if (outbox.storageProblem && outbox.storageProblem !== shownProblem) {
-    toast(t(`photoOutboxKept_${outbox.storageProblem}` as MessageKey), 'error');
-  }
-  shownProblem = outbox.storageProblem;
-  drawBar();
+  draw();
 });
-onLang(drawBar);
+onLang(draw);
+window.addEventListener('resize', draw);
 document.body.append(bar);
 window.addEventListener('online', () => outbox.online());
 // Only a photo the phone could not keep (its storage full) is lost by leaving: the browser asks first.

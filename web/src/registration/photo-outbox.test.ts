@@ -201,6 +201,7 @@ describe('the outbox of inspection photos', () => {
     outbox.retryFailed();
     await outbox.send();
     expect(outbox.wouldLoseOnReload()).toBe(false);
+    expect(outbox.storageProblem).toBeUndefined();
     expect(net.sent).toHaveLength(2);
   });
 

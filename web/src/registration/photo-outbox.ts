@@ -1,7 +1,7 @@
 // The outbox of inspection photos: every photo of a recorded inspection waits here until the server
 // has it. One outbox per page, whatever card is open, so a photo is sent once and shown the same
 // everywhere: in its area's inspections section (inspections.ts) and in the bar that tells a returning
-// officer that photos are still to go (photo-outbox-bar.ts). Each photo is kept in IndexedDB
+// officer that photos are still to go (photo-outbox-page.ts). Each photo is kept in IndexedDB
 // (storage/photo-store.ts) under the signed-in user's name from the moment it joins, and removed only
 // when the server answers 2xx (201 stored, or 200 for its Idempotency-Key seen before); after a reload
 // it is sent again under the key of its first attempt. Photos go one at a time (a weak connection
@@ -326,6 +326,8 @@ export class PhotoOutbox {
       if (photo.kept) await store?.remove(photo.uploadKey).catch(() => undefined);
       photo.state = 'done';
       photo.attempts = 0;
+      // The last photo the phone could not keep is on the server: nothing is at risk any more.
+      if (!this.wouldLoseOnReload()) this.storageProblem = undefined;
       this.emit({ kind: 'stored', photo, inspectionId: photo.inspectionId, photoId, record: answer.body, small });
       this.finishInspection(photo.inspectionId, true);
     } catch (error) {
