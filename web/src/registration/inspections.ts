@@ -523,7 +523,9 @@ export class InspectionsSection {
       const record = (await response.json()) as InspectionRecord;
       this.form = undefined;
       toast(t('inspectionSaved', { date: date(record.inspected_on) }));
-      if (form.photos.length) void this.queue(record, form.photos);
+      if (form.photos.length) {
+        this.queue(record, form.photos).catch((error: unknown) => toast(t('inspectionPhotoFailed', { detail: String(error) }), 'error'));
+      }
       this.records = [record, ...(this.records ?? []).filter((r) => r.id !== record.id)];
       // The lifecycle card around this section lets a pass/fail rest on this record (lifecycle-card.ts).
       this.element.dispatchEvent(new CustomEvent(INSPECTION_RECORDED, { bubbles: true }));
@@ -555,6 +557,11 @@ export class InspectionsSection {
         }
       }),
     );
+    // The app names the owner at start and at sign-in; should that word still be on its way, the
+    // officer who has just saved the inspection is the one signed in.
+    if (this.viewer && outbox.owner() !== this.viewer.username) {
+      await outbox.setViewer({ username: this.viewer.username, csrf: this.viewer.csrf });
+    }
     await outbox.add(
       { id: record.id, inspectedOn: record.inspected_on, areaId: this.areaId },
       photos.map((p, i) => ({
