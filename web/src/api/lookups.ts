@@ -10,8 +10,8 @@ export type ParcelShare = {
   details: Record<string, unknown>;
 };
 
-/** A parcel's planning answer: its area and every zone and land use it touches. */
-export type ParcelPlanning = { areaM2: number | undefined; zones: ParcelShare[]; landUses: ParcelShare[] };
+/** A parcel's planning answer: its area, the name of its (old) commune, and every zone and land use it touches. */
+export type ParcelPlanning = { areaM2: number | undefined; communeName?: string; zones: ParcelShare[]; landUses: ParcelShare[] };
 
 /** Identifies a parcel the way a certificate does: (old) commune code, map sheet, parcel number. */
 export type ParcelKey = { id?: string | number; commune: string; sheet: number; parcel: number };
@@ -39,6 +39,7 @@ export function readParcelPlanning(body: { parcels?: Record<string, unknown>[] }
   if (!parcel) return undefined;
   return {
     areaM2: parcel.area_m2 === undefined ? undefined : num(parcel.area_m2),
+    ...(typeof parcel.commune_name === 'string' ? { communeName: parcel.commune_name } : {}),
     zones: shares(parcel.zones, 'zone'),
     landUses: shares(parcel.landUses, 'landuse'),
   };

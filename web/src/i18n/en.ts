@@ -235,6 +235,12 @@ export const en: Messages = {
   sharePct: '%',
   lookupUnavailable: 'Could not look up the planning of this parcel: {detail}',
   noZones: 'This parcel lies in no zoning lot.',
+  planDecision: 'Decision {no}',
+  planDecisionDate: 'of {date}',
+  planDecisionAuthority: 'by {authority}',
+  planningSlivers: 'Left out: {count} boundary sliver(s) under 1 m².',
+  planningMeasuredArea: 'Area measured on the map',
+  mapYear: 'Year of the map',
 
   search: 'Search',
   searchPlaceholder: 'Parcel (commune/sheet/parcel), growing-area code, address…',

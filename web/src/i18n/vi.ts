@@ -236,6 +236,12 @@ export const vi = {
   sharePct: '%',
   lookupUnavailable: 'Chưa tra cứu được quy hoạch của thửa: {detail}',
   noZones: 'Thửa không nằm trong ô quy hoạch nào.',
+  planDecision: 'Quyết định số {no}',
+  planDecisionDate: 'ngày {date}',
+  planDecisionAuthority: 'của {authority}',
+  planningSlivers: 'Không kể {count} phần chạm ranh dưới 1 m².',
+  planningMeasuredArea: 'Diện tích đo trên bản đồ',
+  mapYear: 'Năm của bản đồ',
 
   // Search
   search: 'Tìm kiếm',

@@ -1,13 +1,6 @@
 import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { describeError } from '../api/http.ts';
-import {
-  featureProperties,
-  lookupParcel,
-  propertySchemas,
-  type ParcelPlanning,
-  type ParcelShare,
-  type PropertySchema,
-} from '../api/lookups.ts';
+import { featureProperties, lookupParcel, propertySchemas, type ParcelPlanning, type PropertySchema } from '../api/lookups.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { loadCrops, type Crop } from '../registration/crops.ts';
@@ -15,10 +8,14 @@ import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-car
 import { PlotDiary } from '../registration/plot-diary.ts';
 import { clear, h } from './dom.ts';
 import { rowsOf, titleOf } from './feature-format.ts';
+import { landUseGroups, zoneControls, zoneGroups, type ShareGroup } from './parcel-planning.ts';
 import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
 
 /** Groups whose full attributes the features API serves. */
 const ENRICHED = new Set(['zones', 'growing_areas', 'plots', 'products', 'landuse']);
+
+/** Groups that are collections of the features API, whose queryables title each property (the others are basemap layers). */
+const COLLECTIONS = new Set([...ENRICHED, 'parcels', 'admin']);
 
 /** A feature as the details panel shows it. */
 export type PickedFeature = { group: string; id: string | number | undefined; properties: Record<string, unknown> };
@@ -85,6 +82,7 @@ export class DetailsPanel {
     this.loadOnce('codes', landUseCodes, (codes) => (this.codes = codes));
     this.loadOnce('crops', loadCrops, (crops) => (this.crops = crops));
     this.picked = features;
+    this.loadSchemas(features);
     // A new click reads the registry again: the area may have moved since the card was made.
     this.lifecycle = undefined;
     this.lifecycleFor = undefined;
@@ -93,6 +91,22 @@ export class DetailsPanel {
     const first = features[0];
     if (first?.group === 'parcels') void this.loadPlanning(first);
     else if (first) void this.enrich(first);
+  }
+
+  /**
+   * Reads the features API's description of every shown card's collection (once each), so every
+   * card, not only the first, labels its properties in the language shown instead of by their names
+   * (cert_sheet, commune_ref_date, map_id).
+   */
+  private loadSchemas(features: PickedFeature[]): void {
+    for (const group of new Set(features.map((f) => f.group))) {
+      if (!COLLECTIONS.has(group) || this.schemas.has(group)) continue;
+      void propertySchemas(group).then((schema) => {
+        if (Object.keys(schema).length === 0 || this.schemas.has(group)) return;
+        this.schemas.set(group, schema);
+        if (this.picked.some((f) => f.group === group)) this.render();
+      });
+    }
   }
 
   /** Tiles carry few attributes at low zooms; the features API has them all (as far as this viewer may see). */
@@ -136,6 +150,7 @@ export class DetailsPanel {
       describeCode: describe,
       schema: this.schemas.get(feature.group),
       crops: this.crops,
+      communeName: this.communeNameOf(feature),
     });
     const card = h(
       'article',
@@ -206,6 +221,13 @@ export class DetailsPanel {
     return this.diary;
   }
 
+  /** The commune's name from the parcel's planning answer, once it is here. */
+  private communeNameOf(feature: PickedFeature): string | undefined {
+    if (feature.group !== 'parcels') return undefined;
+    const answer = this.planning.get(this.planningKey(feature));
+    return typeof answer === 'object' ? answer.communeName : undefined;
+  }
+
   private planningKey(feature: PickedFeature): string {
     return `${feature.group}:${feature.id ?? JSON.stringify(feature.properties)}`;
   }
@@ -243,50 +265,57 @@ export class DetailsPanel {
     } else if (typeof answer === 'string') {
       section.append(h('p', { class: 'hint' }, t('lookupUnavailable', { detail: answer })));
     } else {
-      if (answer.areaM2 !== undefined) section.append(h('p', { class: 'hint' }, `${t('area')}: ${formatNumber(answer.areaM2, 1)} m²`));
-      section.append(this.sharesTable(t('zonesTouching'), answer.zones, true));
-      section.append(this.sharesTable(t('landUsesTouching'), answer.landUses, false));
+      if (answer.areaM2 !== undefined)
+        section.append(h('p', { class: 'hint' }, `${t('planningMeasuredArea')}: ${formatNumber(answer.areaM2, 1)} m²`));
+      const zones = zoneGroups(answer.zones);
+      if (zones.every((g) => g.rows.length === 0)) section.append(h('p', { class: 'hint' }, t('noZones')));
+      else section.append(this.sharesTable(t('zonesTouching'), zones, 'zones'));
+      const landUses = landUseGroups(answer.landUses);
+      if (landUses.some((g) => g.rows.length > 0)) section.append(this.sharesTable(t('landUsesTouching'), landUses, 'landuse'));
     }
     return section;
   }
 
-  private sharesTable(title: string, shares: ParcelShare[], zones: boolean): HTMLElement {
-    if (shares.length === 0) return h('p', { class: 'hint' }, zones ? t('noZones') : '');
-    const rows = shares.map((s) => {
-      const label = s.kind === 'landuse' ? landUseName(this.codes, s.code) : (s.label ?? '');
-      const d = s.details ?? {};
-      const controls =
-        zones && d.max_far !== undefined
-          ? h(
-              'div',
-              { class: 'zone-controls' },
-              [
-                `${t('maxFar')}: ${d.max_far ?? '–'}`,
-                `${t('maxDensity')}: ${d.max_density_pct ?? '–'}%`,
-                `${t('floors')}: ${d.min_floors ?? '–'}–${d.max_floors ?? '–'}`,
-                `${t('maxHeight')}: ${d.max_height_m ?? '–'} m`,
-                d.decision_no
-                  ? `${t('decision')}: ${d.decision_no}${d.decision_date ? ` (${String(d.decision_date).slice(0, 10)})` : ''}`
-                  : '',
-              ]
-                .filter(Boolean)
-                .join(' · '),
-            )
-          : null;
-      return h(
-        'tr',
-        {},
-        h('td', {}, h('code', {}, s.code), ' ', label, controls),
-        h('td', { class: 'num' }, formatNumber(s.shareM2, 1)),
-        h('td', { class: 'num' }, formatNumber(s.sharePct, 1)),
+  /** One table of shares, a heading row per plan or land-use map, then its lots or land uses with m² and %. */
+  private sharesTable(title: string, groups: ShareGroup[], kind: 'zones' | 'landuse'): HTMLElement {
+    const bodies = groups
+      .filter((g) => g.rows.length > 0)
+      .map((group) =>
+        h(
+          'tbody',
+          { 'data-group': group.key },
+          h(
+            'tr',
+            { class: 'shares-group' },
+            h(
+              'th',
+              { colspan: 3, scope: 'rowgroup' },
+              h('span', { class: 'shares-title' }, group.title),
+              group.note && group.note !== group.title ? h('small', {}, group.note) : null,
+            ),
+          ),
+          ...group.rows.map((s) => {
+            const label = kind === 'landuse' ? landUseName(this.codes, s.code) : (s.label ?? '');
+            const controls = kind === 'zones' ? zoneControls(s.details) : '';
+            return h(
+              'tr',
+              { 'data-code': s.code },
+              h('td', {}, h('code', {}, s.code), ' ', label, controls ? h('div', { class: 'zone-controls' }, controls) : null),
+              h('td', { class: 'num' }, formatNumber(s.shareM2, 1)),
+              h('td', { class: 'num' }, formatNumber(s.sharePct, 1)),
+            );
+          }),
+          group.slivers
+            ? h('tr', { class: 'shares-slivers' }, h('td', { colspan: 3, class: 'hint' }, t('planningSlivers', { count: group.slivers })))
+            : null,
+        ),
       );
-    });
     return h(
       'table',
-      { class: 'shares' },
+      { class: 'shares', 'data-kind': kind },
       h('caption', {}, title),
       h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', { class: 'num' }, t('shareM2')), h('th', { class: 'num' }, t('sharePct')))),
-      h('tbody', {}, ...rows),
+      ...bodies,
     );
   }
 }

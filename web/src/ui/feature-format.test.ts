@@ -180,4 +180,19 @@ describe('one value by its schema', () => {
     expect(valueText('issued_on', 'không rõ', { type: 'string', format: 'date' })).toBe('không rõ');
     expect(dateTime('hôm qua')).toBe('hôm qua');
   });
+
+  it("names a parcel's commune beside its old code once the lookup has told it, and a land-use area's map year in words", () => {
+    startLang('vi');
+    const parcel = { commune_code: '29869', sheet: 1, parcel_no: 10, cert_sheet: '1', commune_ref_date: '2025-03-01' };
+    const rows = new Map(rowsOf('parcels', parcel, { schema: schemaOf('parcels'), communeName: 'Phường 1' }));
+    expect(rows.get('Xã/phường')).toBe('29869 · Phường 1');
+    expect(rows.get('Tờ trên giấy chứng nhận')).toBe('1');
+    expect(rows.get('Ngày tham chiếu mã xã')).toBe('01/03/2025');
+    expect(new Map(rowsOf('parcels', parcel)).get('Xã/phường')).toBe('29869');
+    // A tile's `year`, or the features API's `map_year` beside it: one row.
+    const area = { land_use_code: 'ODT', map_id: 1, year: 2024, map_year: 2024 };
+    const landUse = rowsOf('landuse', area, { schema: schemaOf('landuse') });
+    expect(landUse.filter(([label]) => label === 'Năm của bản đồ')).toEqual([['Năm của bản đồ', '2024']]);
+    expect(landUse.map(([label]) => label)).not.toContain('Năm');
+  });
 });

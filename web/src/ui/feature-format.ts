@@ -15,6 +15,8 @@ export type CardContext = {
   schema?: Record<string, PropertySchema>;
   /** The crop catalogue (GET /api/crops). */
   crops?: readonly Crop[];
+  /** The name of a parcel's commune at the date its code refers to (a code alone says little: 29869 was Phường 2, then Phường 1). */
+  communeName?: string;
 };
 
 /** How one property reads in a details card: its label and how to print its value. */
@@ -118,6 +120,8 @@ export const FIELDS: Record<string, Field[]> = {
   ],
   landuse: [
     { key: 'land_use_code', label: 'landUse' },
+    // The tiles call the map's year `year`, the features API `map_year`: one row either way.
+    { key: 'year', label: 'mapYear' },
     { key: 'area_m2', label: 'area', format: areaM2 },
   ],
   zones: [
@@ -216,7 +220,13 @@ const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Ar
 export function rowsOf(group: string, p: Record<string, unknown>, context: CardContext = {}): [string, string][] {
   const rows: [string, string][] = [];
   // The row version is the editors' concurrency token, and a lot's plan id is said by the plan's name.
-  const used = new Set<string>(['id', 'fid', 'version', ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : [])]);
+  const used = new Set<string>([
+    'id',
+    'fid',
+    'version',
+    ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
+    ...(group === 'landuse' && !isEmpty(p.year) ? ['map_year'] : []),
+  ]);
   const schema = context.schema ?? {};
   for (const field of FIELDS[group] ?? []) {
     used.add(field.key);
@@ -224,6 +234,7 @@ export function rowsOf(group: string, p: Record<string, unknown>, context: CardC
     if (isEmpty(value)) continue;
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code' && context.describeCode) text = `${value} · ${context.describeCode(String(value))}`;
+    if (field.key === 'commune_code' && group === 'parcels' && context.communeName) text = `${value} · ${context.communeName}`;
     rows.push([t(field.label), text]);
   }
   for (const [key, value] of Object.entries(p)) {

@@ -1,0 +1,139 @@
+// The planner's day at a desk: find a parcel by its number, read what may be built on it (zoning
+// lots under their plan and approving decision, land uses per map) in Vietnamese and in English.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap } from './harness.ts';
+
+const env = useServerAndBrowser();
+
+type Lot = {
+  lot_code: string;
+  max_far: number;
+  max_height_m: number;
+  plan_name: string;
+  decision_no: string;
+  decision_date: string;
+  authority: string;
+};
+
+/** The zoning lots (approved plans) that sheet 1 parcel 10 of 29869 overlaps by more than 1 m², from the database. */
+async function lotsOfParcel(): Promise<Lot[]> {
+  const { rows } = await env.server.db.query<Lot>(
+    `SELECT z.lot_code, z.max_far, z.max_height_m, pl.name AS plan_name, pl.decision_no, pl.decision_date, pl.authority
+     FROM parcels p JOIN zoning_lots z ON ST_Intersects(z.geom, p.geom) JOIN planning_plans pl ON pl.id = z.plan_id AND pl.status = 'approved'
+     WHERE p.commune_code = '29869' AND p.sheet = 1 AND p.parcel_no = 10
+       AND ST_Area(ST_CollectionExtract(ST_Intersection(z.geom, p.geom), 3)::geography) > 1
+     ORDER BY z.lot_code`,
+  );
+  return rows;
+}
+
+/** Labels of every row of every card on the details tab. */
+function cardLabels(page: Page): Promise<string[]> {
+  return page.locator('.feature-card dt').allInnerTexts();
+}
+
+const vnDate = (iso: string) => iso.slice(0, 10).split('-').reverse().join('/');
+const vnNumber = (n: number) => String(n).replace('.', ',');
+
+describe("a planner reading a parcel's card", () => {
+  it('finds the parcel by its number and reads its lots under the plan and decision, numbers and dates in Vietnamese, land uses per map', async () => {
+    const lots = await lotsOfParcel();
+    expect(lots.length).toBeGreaterThanOrEqual(2);
+    const maps = (await env.server.db.query<{ name: string }>(`SELECT name FROM landuse_maps ORDER BY id`)).rows.map((r) => r.name);
+    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    try {
+      await page.goto(`${env.server.url}/`);
+      await waitForMap(page);
+      await page.fill('#search-input', '29869 1 10');
+      await page.locator('.search-hit').first().waitFor();
+      expect(await page.locator('.search-hit').first().innerText()).toContain('Tờ 1 thửa 10 — Phường 1');
+      await page.keyboard.press('Enter');
+      const zonesTable = page.locator('.feature-card.is-primary table.shares[data-kind=zones]');
+      await zonesTable.waitFor({ timeout: 60_000 });
+      await waitForMap(page);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-vi.png') });
+
+      // The commune is named beside its code (the code alone has meant three wards).
+      const primary = page.locator('.feature-card.is-primary');
+      expect(await primary.locator('dd').first().innerText()).toBe('29869 · Phường 1');
+
+      // One heading per plan, with its approving decision dated dd/mm/yyyy.
+      const plan = lots[0]!;
+      const heading = zonesTable.locator('tr.shares-group th');
+      expect(await heading.count()).toBe(1);
+      expect(await heading.locator('.shares-title').innerText()).toBe(plan.plan_name);
+      expect(await heading.locator('small').innerText()).toBe(
+        `Quyết định số ${plan.decision_no} ngày ${vnDate(plan.decision_date)} của ${plan.authority}`,
+      );
+      for (const lot of lots) {
+        const controls = await zonesTable.locator(`tr[data-code="${lot.lot_code}"] .zone-controls`).innerText();
+        expect(controls).toContain(`Hệ số sử dụng đất tối đa: ${vnNumber(Number(lot.max_far))} ·`);
+        expect(controls).toContain(`Chiều cao tối đa: ${vnNumber(Number(lot.max_height_m))} m`);
+        expect(controls).toMatch(/Giai đoạn: (Hiện hữu|Đợt đầu|Dài hạn)$/);
+      }
+
+      // Land uses under the map they come from; no 0,0 m² boundary slivers among them.
+      const landUses = primary.locator('table.shares[data-kind=landuse]');
+      const mapTitles = await landUses.locator('tr.shares-group .shares-title').allInnerTexts();
+      expect([...mapTitles].sort()).toEqual([...maps].sort());
+      const shares = await landUses.locator('tr[data-code] td.num').allInnerTexts();
+      expect(shares.length).toBeGreaterThan(0);
+      expect(shares).not.toContain('0,0');
+      expect(await landUses.locator('tr.shares-slivers').first().innerText()).toMatch(/^Không kể \d+ phần chạm ranh dưới 1 m²\.$/);
+
+      // English, one tap away, with the card open: the plan line and controls follow.
+      await page.click('#lang-toggle');
+      await expect
+        .poll(() => heading.locator('small').innerText())
+        .toBe(`Decision ${plan.decision_no} of ${plan.decision_date.slice(0, 10)} by ${plan.authority}`);
+      const english = await zonesTable.locator(`tr[data-code="${plan.lot_code}"] .zone-controls`).innerText();
+      expect(english).toContain(`Maximum FAR: ${Number(plan.max_far)} ·`);
+      expect(english).toMatch(/Phase: (Existing|First phase|Long term)$/);
+      expect(await landUses.locator('tr.shares-slivers').first().innerText()).toMatch(/^Left out: \d+ boundary sliver\(s\) under 1 m²\.$/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-en.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('labels every row of every card under the pointer in words, not property names, in both languages', async () => {
+    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    try {
+      // Zoning lots, land use (status map) and units, no parcels: the zone is under admin lines and a land-use area.
+      const { rows } = await env.server.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(c) lon, ST_Y(c) lat FROM (SELECT ST_PointOnSurface(geom) c FROM zoning_lots WHERE lot_code = 'CQ-07') s`,
+      );
+      const { lon, lat } = rows[0]!;
+      await page.goto(`${env.server.url}/#c=${lon},${lat},17&l=zones,landuse,admin&lu=status`);
+      await waitForMap(page);
+      const point = await page.evaluate(
+        ([x, y]) => {
+          const p = (
+            window as unknown as { __bando: { map: { project(c: [number, number]): { x: number; y: number } } } }
+          ).__bando.map.project([x!, y!]);
+          return { x: p.x, y: p.y };
+        },
+        [Number(lon), Number(lat)],
+      );
+      const box = (await page.locator('#map').boundingBox())!;
+      await page.mouse.click(box.x + point.x, box.y + point.y);
+      await page.locator('.feature-card[data-group=zones]').waitFor();
+      await page.locator('.feature-card[data-group=landuse]').first().waitFor();
+      // The cards' labels come from the features API's descriptions, read once per collection.
+      const raw = /^[a-z]+(_[a-z]+)+$|^(level|year)$/;
+      await expect.poll(async () => (await cardLabels(page)).filter((l) => raw.test(l)), { timeout: 20_000 }).toEqual([]);
+      const zoneCard = page.locator('.feature-card[data-group=zones]');
+      expect(await zoneCard.innerText()).toContain('Ngày quyết định');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-cards-labels.png') });
+      await page.click('#lang-toggle');
+      await expect.poll(async () => (await zoneCard.innerText()).includes('Decision date')).toBe(true);
+      expect((await cardLabels(page)).filter((l) => raw.test(l))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
