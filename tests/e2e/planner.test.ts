@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap } from './harness.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
 
 const env = useServerAndBrowser();
 
@@ -131,6 +131,54 @@ describe("a planner reading a parcel's card", () => {
       await page.click('#lang-toggle');
       await expect.poll(async () => (await zoneCard.innerText()).includes('Decision date')).toBe(true);
       expect((await cardLabels(page)).filter((l) => raw.test(l))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('applies a share link pasted into the address bar of a tab already showing the map (only the hash changes, no reload)', async () => {
+    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    try {
+      const { rows } = await env.server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT id, ST_X(c) lon, ST_Y(c) lat FROM (SELECT id, ST_PointOnSurface(geom) c FROM zoning_lots WHERE lot_code = 'CQ-07') s`,
+      );
+      const lot = rows[0]!;
+      const statusMap = (await env.server.db.query<{ id: number }>(`SELECT id FROM landuse_maps WHERE kind = 'status' ORDER BY id LIMIT 1`))
+        .rows[0]!;
+      await page.goto(`${env.server.url}/`);
+      await waitForMap(page);
+      await page.evaluate(() => ((window as unknown as { __loadedOnce: boolean }).__loadedOnce = true));
+      const link = `#c=${Number(lot.lon).toFixed(5)},${Number(lot.lat).toFixed(5)},17&l=zones,landuse,admin&o=zones:60&lu=status&s=zones:${lot.id}&lang=en`;
+      await page.goto(`${env.server.url}/${link}`);
+      // The same document: nothing was reloaded.
+      expect(await page.evaluate(() => (window as unknown as { __loadedOnce?: boolean }).__loadedOnce)).toBe(true);
+      await page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`).waitFor({ timeout: 30_000 });
+      await waitForMap(page);
+      const view = await page.evaluate(() => {
+        const { map, control } = (window as unknown as BandoWindow).__bando;
+        const c = map.getCenter();
+        return {
+          lon: c.lng,
+          lat: c.lat,
+          zoom: map.getZoom(),
+          zones: control.isVisible('zones'),
+          parcels: control.isVisible('parcels'),
+          landuse: control.isVisible('landuse'),
+          zonesOpacity: map.getPaintProperty('zones-line', 'line-opacity'),
+          landuseFilter: JSON.stringify(map.getFilter('landuse-fill')),
+        };
+      });
+      expect(view.lon).toBeCloseTo(Number(lot.lon), 4);
+      expect(view.lat).toBeCloseTo(Number(lot.lat), 4);
+      expect(view.zoom).toBe(17);
+      expect([view.zones, view.landuse, view.parcels]).toEqual([true, true, false]);
+      expect(view.zonesOpacity).toBeCloseTo(0.6, 5);
+      expect(view.landuseFilter).toBe(JSON.stringify(['==', ['get', 'map_id'], Number(statusMap.id)]));
+      // The language of the link, and the card of the lot it selects.
+      expect(await page.locator('#lang-toggle').innerText()).toBe('Tiếng Việt');
+      expect(await page.locator('.feature-card.is-primary h3').innerText()).toBe('Zoning lot CQ-07');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-pasted-link.png') });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

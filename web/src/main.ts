@@ -222,6 +222,39 @@ async function boot(): Promise<void> {
     });
   }
 
+  // A shared link pasted into the address bar of a tab already showing the map changes only the hash:
+  // the browser does not reload, so the page applies the link as a fresh page would (position, layers,
+  // opacity, land-use map, selection, language). writeUrl uses replaceState, which fires no hashchange.
+  window.addEventListener('hashchange', () => {
+    const next = parseViewState(location.hash);
+    if (next.lang) setLang(next.lang);
+    if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom, bearing: next.bearing ?? 0 });
+    for (const g of groups) {
+      visible[g.id] = next.layers ? next.layers.includes(g.id) : g.visible;
+      control.setVisible(g.id, visible[g.id]!);
+      if (next.opacity[g.id] === undefined) delete opacity[g.id];
+      else opacity[g.id] = next.opacity[g.id]!;
+      control.setOpacity(g.id, opacity[g.id] ?? 1);
+    }
+    panelState.landuse = next.landuse;
+    const shown = resolveLandUseMap(landUseMapsOf(style), next.landuse);
+    if (shown) control.setLandUseMap(shown.id);
+    selection = next.selection;
+    control.highlight(selection?.group, selection?.id);
+    if (selection) {
+      const { group, id } = selection;
+      map.once('idle', () => {
+        const found = handle.findRendered(group, id);
+        if (found.length) details.show(found);
+        activeTab = 'details';
+        panelOpen = true;
+        showTab();
+      });
+      map.triggerRepaint();
+    } else showTab();
+    writeUrl();
+  });
+
   const account = new AccountMenu(async (next) => {
     user = next;
     handle.setUser(next);
