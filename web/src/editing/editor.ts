@@ -596,6 +596,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   }
 
   function stopAssembling(): void {
+    assembling?.dispose();
     assembling = undefined;
     assemblePanel.hidden = true;
     clear(assemblePanel);
@@ -787,6 +788,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
 
   function close(): void {
     words.dispose();
+    assembling?.dispose();
     walk?.finish();
     crosshair?.cancel();
     map.off('moveend', onMoveEnd);
