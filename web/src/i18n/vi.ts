@@ -245,10 +245,24 @@ export const vi = {
 
   // Search
   search: 'Tìm kiếm',
-  searchPlaceholder: 'Tìm thửa (xã/tờ/thửa), mã vùng trồng, địa chỉ…',
+  searchPlaceholder: 'Tìm thửa (xã/tờ/thửa), ô đất, mã vùng trồng, địa chỉ…',
   searchNoResults: 'Không tìm thấy kết quả cho “{q}”.',
   searchUnavailable: 'Chức năng tìm kiếm chưa sẵn sàng: {detail}',
-  searchHelp: 'Ví dụ: “Tân Thuận Tây 12 345”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
+  searchHelp: 'Ví dụ: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
+  searchParcelLabel: 'Tờ {sheet} thửa {parcel} — {commune}',
+  searchParcelShort: 'Tờ {sheet} thửa {parcel}',
+  searchParcelOf: 'Tờ {sheet} thửa {parcel} ({commune})',
+  searchLotLabel: 'Ô đất {code}',
+  searchUnitCurrent: '{level} · mã {code}',
+  searchUnitFormer: '{name} (đơn vị cũ) → nay thuộc {today}',
+  searchIn: ' ở {commune}',
+  searchNoCommune: 'Không có xã/phường nào có mã hoặc tên “{commune}”.',
+  searchNoSheet: 'Không có tờ {sheet}{where}.',
+  searchNoSheetAnywhere: 'Không xã/phường nào có tờ {sheet}.',
+  searchNoParcel: 'Không có thửa {parcel} tờ {sheet}{where}.',
+  searchNoParcelAnywhere: 'Không có thửa {parcel} tờ {sheet} ở xã/phường nào.',
+  searchNeedSheet: 'Đã hiểu: thửa {parcel}{where}. Cần số tờ: ví dụ “tờ 12 thửa {parcel}”.',
+  searchNeedParcel: 'Đã hiểu: tờ {sheet}{where}. Cần số thửa: ví dụ “tờ {sheet} thửa 345”.',
 
   // Auth
   signIn: 'Đăng nhập',
