@@ -74,7 +74,45 @@ type StyleInput = {
   adminLabels?: FeatureCollection<Point, { name: string; level: string; code: string }> | undefined;
   /** The land-use maps; the landuse layers show one at a time, the current plan first. */
   landUseMaps?: readonly LandUseMap[] | undefined;
+  /** The zoning plans in force, so a print can cite the plan and its decision at any zoom (lots carry it only from z14). */
+  zoningPlans?: readonly ZoningPlan[] | undefined;
 };
+
+/** A zoning plan in force as the style's metadata (`bando:plans`) lists it: name, scale and approving decision. */
+export type ZoningPlan = {
+  id: number;
+  name: string;
+  scale: string;
+  decisionNo: string;
+  /** YYYY-MM-DD. */
+  decisionDate: string;
+  authority: string;
+};
+
+// The plans whose lots the zones tiles draw (superseded plans are left out there too).
+const SELECT_PLANS = `
+  SELECT id, name, scale, decision_no, to_char(decision_date, 'YYYY-MM-DD') AS decision_date, authority
+  FROM planning_plans WHERE status <> 'superseded' ORDER BY decision_date DESC, id`;
+
+/** The zoning plans the zones layer draws. */
+export async function readZoningPlans(db: Queryable): Promise<ZoningPlan[]> {
+  const { rows } = await db.query<{
+    id: number;
+    name: string;
+    scale: string;
+    decision_no: string;
+    decision_date: string;
+    authority: string;
+  }>(SELECT_PLANS);
+  return rows.map((r) => ({
+    id: Number(r.id),
+    name: r.name,
+    scale: r.scale,
+    decisionNo: r.decision_no,
+    decisionDate: String(r.decision_date),
+    authority: r.authority,
+  }));
+}
 
 /**
  * The land-use map shown when a link names none: the current plan (quy hoạch), else the current
@@ -470,6 +508,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
       'bando:groups': available.map((g) => ({ id: g.id, basemap: g.basemap, visible: g.visible })),
       'bando:bounds': parcels?.bounds ?? null,
       ...(input.sources.landuse ? { 'bando:landuseMaps': input.landUseMaps ?? [] } : {}),
+      ...(input.sources.zones ? { 'bando:plans': input.zoningPlans ?? [] } : {}),
     },
     center: [center[0], center[1]],
     zoom: center[2] ?? DEFAULT_CENTER[2],
@@ -524,6 +563,7 @@ export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promis
       landUse: await readLandUseCodes(ctx.db),
       adminLabels: sources.admin ? await readAdminLabels(ctx.db) : undefined,
       landUseMaps: sources.landuse ? await readLandUseMaps(ctx.db) : undefined,
+      zoningPlans: sources.zones ? await readZoningPlans(ctx.db) : undefined,
     });
     return sendCachedJson(request, reply, JSON.stringify(style), 'no-cache');
   });

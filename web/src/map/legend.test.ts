@@ -1,0 +1,138 @@
+import type { StyleSpecification } from 'maplibre-gl';
+import { describe, expect, it } from 'vitest';
+import { buildStyle, type TileJson } from '../../../server/routes/style.ts';
+import type { LandUseCode } from '../../../server/routes/land-use-codes.ts';
+import { blend, deriveLegend, drawnValuesOf, evaluate, OTHER, type LegendSection } from './legend.ts';
+
+// Colours of DOMAIN.md (Circular 08/2024 palette), as the land-use table holds them.
+const code = (c: string, fill: string, sortOrder: number): LandUseCode => ({
+  code: c,
+  nameVi: c,
+  nameEn: c,
+  group: null,
+  fill,
+  legacy: false,
+  mapsTo: null,
+  validFrom: '2024-08-01',
+  validTo: null,
+  sortOrder,
+});
+const CODES = [
+  code('LUC', '#FFFC8C', 50),
+  code('CLN', '#FFD2A0', 80),
+  code('ODT', '#FFA0FF', 190),
+  code('TMD', '#FAAAA0', 350),
+  code('DGT', '#FFAA32', 500),
+];
+const tj = (): TileJson => ({ tiles: ['http://x/{z}/{x}/{y}'], minzoom: 6, maxzoom: 18 });
+const STYLE = buildStyle({
+  origin: 'http://x',
+  sources: {
+    water: tj(),
+    landuse: tj(),
+    parcels: tj(),
+    zones: tj(),
+    roads: tj(),
+    admin: tj(),
+    growing_areas: tj(),
+    plots: tj(),
+    products: tj(),
+  },
+  landUse: CODES,
+}) as unknown as StyleSpecification;
+
+const section = (sections: LegendSection[], group: string) => sections.find((s) => s.group === group);
+const feature = (layer: string, properties: Record<string, unknown>) => ({ layer: { id: layer }, properties });
+
+describe('the legend is read from the style that draws the map', () => {
+  it('gives zoning a row per code drawn in the view and a grey row for mixed-use lots that have no code', () => {
+    const drawn = drawnValuesOf(STYLE, [
+      feature('zones-fill', { land_use_code: 'ODT' }),
+      feature('zones-fill', { land_use_code: 'TMD' }),
+      feature('zones-fill', { land_use_code: null }),
+      feature('zones-line', { lot_code: 'HH-06' }),
+    ]);
+    const zones = section(
+      deriveLegend(STYLE, { visible: { zones: true }, zoom: 16, drawn, codeOrder: CODES.map((c) => c.code) }),
+      'zones',
+    )!;
+    expect(zones.rows.map((r) => r.label)).toEqual([
+      { kind: 'code', code: 'ODT' },
+      { kind: 'code', code: 'TMD' },
+      { kind: 'code', code: null },
+      { kind: 'layer', layer: 'zones-line', group: 'zones' },
+    ]);
+    // The grey is the style's own fallback, at the zone fill's opacity.
+    expect(zones.rows[2]!.swatch).toMatchObject({ fill: '#E0E0E0', fillOpacity: 0.45 });
+    expect(zones.rows[0]!.swatch.fill).toBe('#FFA0FF');
+    expect(zones.rows[3]!.swatch).toMatchObject({ line: '#B0306A', dashed: true });
+  });
+
+  it('gives each road kind drawn in its own colour a row, with the casing, and names the kinds drawn alike', () => {
+    const drawn = drawnValuesOf(
+      STYLE,
+      ['national', 'provincial', 'urban', 'rural', 'path'].map((kind) => feature('roads-line', { kind })),
+    );
+    const roads = section(deriveLegend(STYLE, { visible: {}, zoom: 16, drawn }), 'roads')!;
+    expect(roads.rows.map((r) => [r.swatch.line, r.swatch.casing, r.label])).toEqual([
+      ['#F6C36B', '#B8A99A', { kind: 'values', property: 'kind', values: ['national'] }],
+      ['#FBE29B', '#B8A99A', { kind: 'values', property: 'kind', values: ['provincial'] }],
+      ['#FFFFFF', '#B8A99A', { kind: 'values', property: 'kind', values: ['urban', 'rural', 'path'] }],
+    ]);
+  });
+
+  it('without rendered features lists every value the style names, the fallback as one more row', () => {
+    const roads = section(deriveLegend(STYLE, { visible: {}, zoom: 16 }), 'roads')!;
+    expect(roads.rows.map((r) => r.swatch.line)).toEqual(['#F6C36B', '#FBE29B', '#FFFFFF']);
+    const zones = section(deriveLegend(STYLE, { visible: { zones: true }, zoom: 16 }), 'zones')!;
+    expect(zones.rows.filter((r) => r.label.kind === 'code').map((r) => (r.label as { code: string | null }).code)).toEqual([
+      'LUC',
+      'CLN',
+      'ODT',
+      'TMD',
+      'DGT',
+      null,
+    ]);
+  });
+
+  it('leaves out hidden groups, layers that drew nothing and layers outside their zoom range', () => {
+    const drawn = drawnValuesOf(STYLE, [feature('admin-line', { level: 'ward' }), feature('admin-hamlet-line', { level: 'hamlet' })]);
+    const at16 = deriveLegend(STYLE, { visible: { zones: false }, zoom: 16, drawn });
+    expect(at16.map((s) => s.group)).toEqual(['admin']);
+    expect(section(at16, 'admin')!.rows.map((r) => r.id)).toEqual(['admin-hamlet-line', 'admin-line']);
+    // Hamlet boundaries start at z13 in the style: at z12 only the ward line is drawn.
+    expect(section(deriveLegend(STYLE, { visible: {}, zoom: 12, drawn }), 'admin')!.rows.map((r) => r.id)).toEqual(['admin-line']);
+  });
+
+  it('puts a group’s constant fill and outline in one row (growing areas, plots) and a product category per colour', () => {
+    const drawn = drawnValuesOf(STYLE, [
+      feature('plots-fill', {}),
+      feature('plots-line', {}),
+      feature('products-circle', { category: 'fruit' }),
+      feature('products-circle', { category: 'unknown-kind' }),
+    ]);
+    const sections = deriveLegend(STYLE, { visible: {}, zoom: 16, drawn });
+    expect(section(sections, 'plots')!.rows).toEqual([
+      {
+        id: 'plots-fill',
+        swatch: expect.objectContaining({ fill: '#FF9800', line: '#E65100', fillOpacity: 0.3 }),
+        label: expect.anything(),
+      },
+    ]);
+    expect(section(sections, 'products')!.rows.map((r) => [r.swatch.circle, r.label])).toEqual([
+      ['#F57C00', { kind: 'values', property: 'category', values: ['fruit'] }],
+      ['#757575', { kind: 'values', property: 'category', values: ['unknown-kind'] }],
+    ]);
+  });
+
+  it('evaluates the style’s match expressions as MapLibre does and refuses what it does not know', () => {
+    expect(evaluate(['match', ['to-string', ['get', 'c']], 'A', '#111111', ['B', 'C'], '#222222', '#333333'], { c: 'C' })).toBe('#222222');
+    expect(evaluate(['match', ['to-string', ['get', 'c']], 'A', '#111111', '#333333'], { c: null })).toBe('#333333');
+    expect(() => evaluate(['case', true, '#000000', '#FFFFFF'], {})).toThrow(/case/);
+    expect(OTHER).not.toBe('');
+  });
+
+  it('mixes a translucent fill over the background as the canvas shows it', () => {
+    expect(blend('#E0E0E0', 0.45, '#F4F1EA')).toEqual([235, 233, 230]);
+  });
+});
