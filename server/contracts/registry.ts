@@ -1,6 +1,6 @@
 // Request and response schemas of the registry, lookup and search API (STYLE.md §4): TypeBox
 // schemas that Fastify validates with and that double as the TypeScript types the web imports.
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 
 const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
 const CommuneCode = Type.String({ pattern: '^[0-9]{5}$', description: "Today's commune/ward code, e.g. 29869" });
@@ -295,6 +295,35 @@ export type SearchQuery = Static<typeof SearchQuery>;
 const Bbox = Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()]);
 const Center = Type.Tuple([Type.Number(), Type.Number()]);
 
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** The facts behind a search hit, for clients to word in their own language; each kind fills its own fields. */
+export const SearchFacts = Type.Object({
+  communeCode: Type.Optional(Type.String()),
+  communeName: Type.Optional(Nullable(Type.String())),
+  sheet: Type.Optional(Type.Integer()),
+  parcelNo: Type.Optional(Type.Integer()),
+  landUseCode: Type.Optional(Nullable(Type.String())),
+  address: Type.Optional(Nullable(Type.String())),
+  ownerName: Type.Optional(Type.String()),
+  code: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String()),
+  cropCode: Type.Optional(Type.String()),
+  cropNameVi: Type.Optional(Type.String()),
+  cropNameEn: Type.Optional(Type.String()),
+  level: Type.Optional(Type.String()),
+  current: Type.Optional(Type.Boolean()),
+  today: Type.Optional(Nullable(Type.String())),
+  lotCode: Type.Optional(Type.String()),
+  function: Type.Optional(Type.String()),
+  planId: Type.Optional(Type.Integer()),
+  planName: Type.Optional(Type.String()),
+  scale: Type.Optional(Type.String()),
+  exact: Type.Optional(Type.Boolean()),
+});
+export type SearchFacts = Static<typeof SearchFacts>;
+
 /** One search hit: what it is, a label to show, and where to fly. */
 export const SearchResult = Type.Object({
   kind: Type.Union([
@@ -303,17 +332,40 @@ export const SearchResult = Type.Object({
     Type.Literal('address'),
     Type.Literal('unit'),
     Type.Literal('owner'),
+    Type.Literal('zoning_lot'),
   ]),
   id: Type.String(),
+  /** Vietnamese wording of the hit, kept for older clients; `facts` carries the same in data. */
   label: Type.String(),
   detail: Type.Optional(Type.String()),
+  facts: Type.Optional(SearchFacts),
   bbox: Type.Union([Bbox, Type.Null()]),
   center: Type.Union([Center, Type.Null()]),
 });
 export type SearchResult = Static<typeof SearchResult>;
 
-/** Answer of GET /api/search. */
-export const SearchResponse = Type.Object({ query: Type.String(), results: Type.Array(SearchResult) });
+/** How the search read a query that looked like a parcel key but found no parcel: what it understood and what is missing. */
+export const SearchUnderstood = Type.Object({
+  kind: Type.Literal('parcel'),
+  /** The commune as typed, and the unit it names (code and name null when none does). */
+  commune: Type.Union([
+    Type.Object({ input: Type.String(), code: Type.Union([Type.String(), Type.Null()]), name: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+  sheet: Type.Union([Type.Integer(), Type.Null()]),
+  parcel: Type.Union([Type.Integer(), Type.Null()]),
+  missing: Type.Array(Type.Union([Type.Literal('sheet'), Type.Literal('parcel')])),
+  /** Whether that sheet exists in the commune (in any commune when none was given); null when not asked. */
+  sheetFound: Type.Union([Type.Boolean(), Type.Null()]),
+});
+export type SearchUnderstood = Static<typeof SearchUnderstood>;
+
+/** Answer of GET /api/search; `understood` comes only with an empty answer to a parcel-like query. */
+export const SearchResponse = Type.Object({
+  query: Type.String(),
+  results: Type.Array(SearchResult),
+  understood: Type.Optional(SearchUnderstood),
+});
 
 /**
  * The public answer about a growing-area code (a buyer scanning a QR code): declared field by

@@ -1,47 +1,22 @@
-// The search box: parcel keys ("29890 12 345", "tờ 12 thửa 345", "Tân Thuận Tây tờ 12 thửa 345"),
+// The search box: parcel keys ("29890 12 345", "tờ 12 thửa 345", "Tân Thuận Tây tờ 12 thửa 345"), zoning-lot codes,
 // growing-area codes, addresses and unit names old and new; owners' names for staff only. Every
 // hit carries a bbox and a center so the map can fly to it.
-import type { SearchResult } from '../contracts/registry.ts';
+import type { SearchResult, SearchUnderstood } from '../contracts/registry.ts';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { Db } from '../db/index.ts';
 import { normaliseCode } from '../domain/growing-area-rules.ts';
+import { foldVietnamese, missingParts, readParcelQuery, type ParcelQuery } from '../domain/parcel-query.ts';
 import { communeScope, isStaff, logReveal } from './access.ts';
 import * as SQL from './search.sql.ts';
 
 /** A parcel key read from the query: commune (code or name, if given), sheet and parcel number. */
 export type ParcelKey = { commune: string | null; sheet: number; parcel: number };
 
-/** Reads a parcel key from what people type; null when the query is not one. */
+/** Reads a whole parcel key from what people type; null when the query is not one (or only half of one). */
 export function parseParcelKey(q: string): ParcelKey | null {
-  const text = q.normalize('NFC').trim().replace(/\s+/g, ' ');
-  // "29890 12 345", "29890/12/345", "29890-12-345"
-  const numeric = /^(\d{5})[\s/-]+(\d{1,5})[\s/-]+(\d{1,7})$/.exec(text);
-  if (numeric) return { commune: numeric[1]!, sheet: Number(numeric[2]), parcel: Number(numeric[3]) };
-  const folded = text
-    .toLowerCase()
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd');
-  // "tờ 12 thửa 345", "thửa 345 tờ 12", "tờ bản đồ số 12, thửa đất số 345", with the commune before or after.
-  const sheetRe = /\bto(?: ban do)?(?: so)?\s*[:#]?\s*(\d{1,5})\b/;
-  const parcelRe = /\bthua(?: dat)?(?: so)?\s*[:#]?\s*(\d{1,7})\b/;
-  const s = sheetRe.exec(folded);
-  const p = parcelRe.exec(folded);
-  if (!s || !p) return null;
-  // Whatever is left (in the original spelling) names the commune: cut the matched spans out.
-  const spans = [s, p].sort((a, b) => a.index - b.index);
-  let rest = '';
-  let at = 0;
-  for (const m of spans) {
-    rest += text.slice(at, m.index);
-    at = m.index + m[0].length;
-  }
-  rest += text.slice(at);
-  const commune = rest
-    .replace(/[,;:()]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return { commune: commune.length >= 2 ? commune : null, sheet: Number(s[1]), parcel: Number(p[1]) };
+  const read = readParcelQuery(q);
+  if (!read || read.sheet === null || read.parcel === null) return null;
+  return { commune: read.commune, sheet: read.sheet, parcel: read.parcel };
 }
 
 // Abbreviations people write before unit names (TP Cao Lãnh, P. 1, X. Hòa An, TX, TT, H.).
@@ -101,11 +76,49 @@ export function accentInsensitivePattern(q: string): string {
 
 type Place = { bbox: [number, number, number, number] | null; center: [number, number] | null };
 
+/**
+ * A query as a zoning-lot code: capital letters and digits only ("odt - 53" → "ODT53"), and the
+ * same without zeros before numbers ("ODT-053" → "ODT53"); null when it cannot be one.
+ */
+export function lotCodeKey(q: string): { prefix: string; exact: string } | null {
+  const compact = foldVietnamese(q)
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, '');
+  if (!/^[A-Z]{1,6}\d{0,6}$/.test(compact)) return null;
+  return { prefix: compact, exact: compact.replace(/(^|[A-Z])0+(?=\d)/g, '$1') };
+}
+
+/** Says what a parcel-like query was read as, for an empty answer: the commune it names and whether the sheet exists. */
+async function understand(db: Db, read: ParcelQuery): Promise<SearchUnderstood> {
+  const row = (
+    await db.query<{ code: string | null; name: string | null; sheet_found: boolean | null }>(SQL.UNDERSTAND_PARCEL, [
+      read.commune,
+      read.sheet,
+    ])
+  ).rows[0];
+  return {
+    kind: 'parcel',
+    commune: read.commune === null ? null : { input: read.commune, code: row?.code ?? null, name: row?.name ?? null },
+    sheet: read.sheet,
+    parcel: read.parcel,
+    missing: missingParts(read),
+    sheetFound: row?.sheet_found ?? null,
+  };
+}
+
+const parcelLabel = (sheet: number, parcelNo: number): string => `Tờ ${sheet} thửa ${parcelNo}`;
+
 /** Runs the search for the viewer; owners' names appear only for officers (their communes) and administrators. */
-export async function search(db: Db, viewer: Viewer, q: string, limit: number): Promise<{ query: string; results: SearchResult[] }> {
+export async function search(
+  db: Db,
+  viewer: Viewer,
+  q: string,
+  limit: number,
+): Promise<{ query: string; results: SearchResult[]; understood?: SearchUnderstood }> {
   const query = q.trim();
   const results: SearchResult[] = [];
-  const key = parseParcelKey(query);
+  const read = readParcelQuery(query);
+  const key = read && read.sheet !== null && read.parcel !== null ? { ...read, sheet: read.sheet, parcel: read.parcel } : null;
   if (key) {
     const rows = (
       await db.query<
@@ -124,29 +137,75 @@ export async function search(db: Db, viewer: Viewer, q: string, limit: number): 
       results.push({
         kind: 'parcel',
         id: String(r.id),
-        label: `Tờ ${r.sheet} thửa ${r.parcel_no} — ${r.commune_name ?? r.commune_code}`,
+        label: `${parcelLabel(r.sheet, r.parcel_no)} — ${r.commune_name ?? r.commune_code}`,
         detail: [r.land_use_code, r.address].filter(Boolean).join(' · '),
+        facts: {
+          communeCode: r.commune_code,
+          communeName: r.commune_name,
+          sheet: r.sheet,
+          parcelNo: r.parcel_no,
+          landUseCode: r.land_use_code,
+          address: r.address,
+        },
         bbox: r.bbox,
         center: r.center,
       });
     }
     if (results.length > 0) return { query, results };
   }
-  if (query.length < 2) return { query, results };
+  if (query.length < 2) return read ? { query, results, understood: await understand(db, read) } : { query, results };
+
+  // Zoning lots first: a planner typing "ODT-53" means that lot, and an exact code leads the list.
+  const lot = lotCodeKey(query);
+  const infoCode = /^\d{12}$/.test(query) ? query : null;
+  if (lot || infoCode) {
+    for (const r of (
+      await db.query<
+        Place & {
+          id: number;
+          lot_code: string;
+          function: string;
+          land_use_code: string | null;
+          plan_id: number;
+          plan_name: string;
+          scale: string;
+          exact: boolean;
+        }
+      >(SQL.SEARCH_LOTS, [lot?.prefix ?? null, lot?.exact ?? null, infoCode, limit])
+    ).rows) {
+      results.push({
+        kind: 'zoning_lot',
+        id: String(r.id),
+        label: `Ô đất ${r.lot_code}`,
+        detail: r.plan_name,
+        facts: {
+          lotCode: r.lot_code,
+          function: r.function,
+          landUseCode: r.land_use_code,
+          planId: r.plan_id,
+          planName: r.plan_name,
+          scale: r.scale,
+          exact: r.exact,
+        },
+        bbox: r.bbox,
+        center: r.center,
+      });
+    }
+  }
 
   const code = normaliseCode(query);
   if (/^[A-Z0-9-]{3,40}$/.test(code) && /\d/.test(code)) {
     for (const r of (
-      await db.query<Place & { id: number; code: string; status: string; name: string; crop_name_vi: string }>(SQL.SEARCH_CODES, [
-        code,
-        limit,
-      ])
+      await db.query<
+        Place & { id: number; code: string; status: string; name: string; crop: string; crop_name_vi: string; crop_name_en: string }
+      >(SQL.SEARCH_CODES, [code, limit])
     ).rows) {
       results.push({
         kind: 'growing_area',
         id: String(r.id),
         label: r.code,
         detail: `${r.name} · ${r.crop_name_vi} · ${r.status}`,
+        facts: { code: r.code, name: r.name, status: r.status, cropCode: r.crop, cropNameVi: r.crop_name_vi, cropNameEn: r.crop_name_en },
         bbox: r.bbox,
         center: r.center,
       });
@@ -163,21 +222,23 @@ export async function search(db: Db, viewer: Viewer, q: string, limit: number): 
       id: String(r.id),
       label: r.name,
       detail: r.current ? `${r.level} · ${r.code}` : `${r.name} (cũ / former) → ${r.today ?? '?'}`,
+      facts: { code: r.code, name: r.name, level: r.level, current: r.current, today: r.today },
       bbox: r.bbox,
       center: r.center,
     });
   }
   for (const r of (
-    await db.query<Place & { id: number; sheet: number; parcel_no: number; address: string }>(SQL.SEARCH_ADDRESSES, [
-      accentInsensitivePattern(query),
-      limit,
-    ])
+    await db.query<Place & { id: number; commune_code: string; sheet: number; parcel_no: number; land_use_code: string; address: string }>(
+      SQL.SEARCH_ADDRESSES,
+      [accentInsensitivePattern(query), limit],
+    )
   ).rows) {
     results.push({
       kind: 'address',
       id: String(r.id),
       label: r.address,
-      detail: `Tờ ${r.sheet} thửa ${r.parcel_no}`,
+      detail: parcelLabel(r.sheet, r.parcel_no),
+      facts: { communeCode: r.commune_code, sheet: r.sheet, parcelNo: r.parcel_no, landUseCode: r.land_use_code, address: r.address },
       bbox: r.bbox,
       center: r.center,
     });
@@ -185,17 +246,32 @@ export async function search(db: Db, viewer: Viewer, q: string, limit: number): 
   if (isStaff(viewer)) {
     await db.transaction(async (tx) => {
       const owners = (
-        await tx.query<Place & { parcel_id: number; owner_name: string; commune_code: string; sheet: number; parcel_no: number }>(
-          SQL.SEARCH_OWNERS,
-          [accentInsensitivePattern(query), communeScope(viewer), limit],
-        )
+        await tx.query<
+          Place & {
+            parcel_id: number;
+            owner_name: string;
+            commune_code: string;
+            sheet: number;
+            parcel_no: number;
+            land_use_code: string;
+            address: string | null;
+          }
+        >(SQL.SEARCH_OWNERS, [accentInsensitivePattern(query), communeScope(viewer), limit])
       ).rows;
       for (const r of owners) {
         results.push({
           kind: 'owner',
           id: String(r.parcel_id),
           label: r.owner_name,
-          detail: `Tờ ${r.sheet} thửa ${r.parcel_no} (${r.commune_code})`,
+          detail: `${parcelLabel(r.sheet, r.parcel_no)} (${r.commune_code})`,
+          facts: {
+            ownerName: r.owner_name,
+            communeCode: r.commune_code,
+            sheet: r.sheet,
+            parcelNo: r.parcel_no,
+            landUseCode: r.land_use_code,
+            address: r.address,
+          },
           bbox: r.bbox,
           center: r.center,
         });
@@ -208,5 +284,6 @@ export async function search(db: Db, viewer: Viewer, q: string, limit: number): 
       );
     });
   }
+  if (results.length === 0 && read) return { query, results, understood: await understand(db, read) };
   return { query, results: results.slice(0, limit * 4) };
 }

@@ -33,9 +33,47 @@ export const SEARCH_PARCEL = `
   ORDER BY p.commune_code
   LIMIT $4`;
 
+// A lot code compacted to capital letters and digits ("odt - 53" → "ODT53"), and with zeros before numbers dropped ("ODT-053" → "ODT53").
+const LOT_KEY = `regexp_replace(upper(z.lot_code), '[^A-Z0-9]', '', 'g')`;
+const LOT_KEY_UNPADDED = `regexp_replace(${LOT_KEY}, '(^|[A-Z])0+([0-9])', '\\1\\2', 'g')`;
+
+/**
+ * Zoning lots of the plans on the map (not superseded) whose compacted code starts with $1, or
+ * whose 12-digit information code is $3; an exact code ($2, compacted without leading zeros) comes
+ * first, then shorter codes, then in code order. $4 limit.
+ */
+export const SEARCH_LOTS = `
+  SELECT z.id, z.lot_code, z.function, z.land_use_code, z.plan_id, pl.name AS plan_name, pl.scale,
+         ((${LOT_KEY_UNPADDED} = $2 OR z.info_code = $3) IS TRUE) AS exact, ${PLACE('z.geom')}
+  FROM zoning_lots z JOIN planning_plans pl ON pl.id = z.plan_id
+  WHERE pl.status <> 'superseded' AND (${LOT_KEY} LIKE $1 || '%' OR ${LOT_KEY_UNPADDED} = $2 OR z.info_code = $3)
+  ORDER BY exact DESC, length(z.lot_code), z.lot_code, pl.id
+  LIMIT $4`;
+
+/**
+ * What a parcel query's commune $1 (code or name; NULL = none given) names, and whether sheet $2
+ * (NULL = not given) exists there (anywhere when no commune was given): the facts of an empty answer.
+ */
+export const UNDERSTAND_PARCEL = `
+  WITH RECURSIVE input_units AS (
+    SELECT id, code, name FROM admin_units
+    WHERE $1::text IS NOT NULL AND (code = $1 OR vn_fold(name) LIKE '%' || vn_fold(regexp_replace($1, ${UNIT_PREFIX}, '', 'i')) || '%')
+  ), back(id, depth) AS (
+    SELECT id, 0 FROM input_units
+    UNION
+    SELECT l.old_id, b.depth + 1 FROM back b JOIN admin_lineage l ON l.new_id = b.id WHERE b.depth < 20
+  ), codes AS (
+    SELECT u.code FROM back JOIN admin_units u ON u.id = back.id
+  )
+  SELECT (SELECT u.code FROM input_units u ORDER BY (u.code = $1) DESC, length(u.name), u.code LIMIT 1) AS code,
+         (SELECT u.name FROM input_units u ORDER BY (u.code = $1) DESC, length(u.name), u.code LIMIT 1) AS name,
+         CASE WHEN $2::int IS NULL OR ($1::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM input_units)) THEN NULL
+              ELSE EXISTS (SELECT 1 FROM parcels p WHERE p.sheet = $2 AND ($1::text IS NULL OR p.commune_code IN (SELECT code FROM codes)))
+         END AS sheet_found`;
+
 /** Growing areas whose code starts with $1 (normalised), public fields; $2 limit. */
 export const SEARCH_CODES = `
-  SELECT g.id, g.code, g.status, g.name, c.name_vi AS crop_name_vi, ${PLACE('g.geom')}
+  SELECT g.id, g.code, g.status, g.name, g.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, ${PLACE('g.geom')}
   FROM growing_areas g JOIN crops c ON c.code = g.crop
   WHERE g.code IS NOT NULL AND g.status <> 'superseded' AND g.geom IS NOT NULL AND upper(g.code) LIKE upper($1) || '%'
   ORDER BY g.code
@@ -56,7 +94,7 @@ export const SEARCH_UNITS = `
 
 /** Parcels whose address matches the accent-insensitive pattern $1 (accentInsensitivePattern); $2 limit. */
 export const SEARCH_ADDRESSES = `
-  SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.address, ${PLACE('p.geom')}
+  SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address, ${PLACE('p.geom')}
   FROM parcels p
   WHERE p.address ~ $1
   ORDER BY length(p.address), p.id
@@ -67,7 +105,7 @@ export const SEARCH_ADDRESSES = `
  * parcel's old commune through the lineage; $3 limit. Personal data: staff only, logged.
  */
 export const SEARCH_OWNERS = `
-  SELECT o.parcel_id, o.owner_name, p.commune_code, p.sheet, p.parcel_no, ${PLACE('p.geom')}
+  SELECT o.parcel_id, o.owner_name, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address, ${PLACE('p.geom')}
   FROM parcel_owners o JOIN parcels p ON p.id = o.parcel_id
   WHERE o.owner_name ~ $1
     AND ($2::text[] IS NULL OR p.commune_code = ANY ($2) OR EXISTS (

@@ -194,6 +194,12 @@ async function boot(): Promise<void> {
   });
 
   const flyToHit = (hit: SearchHit) => {
+    // A hit on a hidden layer (zoning lots are off at first) turns it on: the card and highlight need its tiles.
+    if (visible[hit.group] === false) {
+      visible[hit.group] = true;
+      control.setVisible(hit.group, true);
+      layerPanel.render();
+    }
     if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding: 60, maxZoom: 18, duration: 1200 });
     else if (hit.center) map.flyTo({ center: hit.center, zoom: 17, duration: 1200 });
     selection = hit.id !== undefined ? { group: hit.group, id: String(hit.id) } : undefined;

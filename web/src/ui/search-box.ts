@@ -1,13 +1,18 @@
+import type { SearchFacts, SearchUnderstood } from '../../../server/contracts/registry.ts';
 import { describeError, getJson, HttpError } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import { clear, h } from './dom.ts';
+import { hitText, understoodHint } from './search-wording.ts';
 
 /** One search hit, whatever shape the search endpoint gives it. */
 export type SearchHit = {
   group: string;
+  /** The endpoint's kind ('parcel', 'zoning_lot', …), which the wording reads with the facts. */
+  kind?: string;
   id: string | number | undefined;
   label: string;
   detail?: string;
+  facts?: SearchFacts;
   bbox?: [number, number, number, number];
   center?: [number, number];
 };
@@ -70,8 +75,11 @@ export function normaliseHits(body: unknown): SearchHit[] {
       Array.isArray(r.bbox) ? r.bbox : Array.isArray(p.bbox) ? p.bbox : bboxOfGeometry(r.geometry ?? p.geometry)
     ) as SearchHit['bbox'];
     const center = (Array.isArray(p.center) ? p.center : undefined) as SearchHit['center'];
+    const facts = p.facts && typeof p.facts === 'object' ? (p.facts as SearchFacts) : undefined;
     return {
       group: KIND_TO_GROUP[kind] ?? kind,
+      kind,
+      ...(facts ? { facts } : {}),
       id: (r.id ?? p.id ?? p.fid) as string | number | undefined,
       label: String(p.label ?? p.title ?? p.name ?? p.code ?? r.id ?? ''),
       detail: (p.detail ?? p.subtitle ?? p.description ?? p.address) as string | undefined,
@@ -81,12 +89,22 @@ export function normaliseHits(body: unknown): SearchHit[] {
   });
 }
 
+/** What the answer understood of a parcel-like query that found nothing, when it says so. */
+export function understoodOf(body: unknown): SearchUnderstood | undefined {
+  const u = (body as { understood?: unknown } | null)?.understood;
+  return u && typeof u === 'object' && (u as { kind?: unknown }).kind === 'parcel' ? (u as SearchUnderstood) : undefined;
+}
+
 /** The search box: debounced queries to /api/search, a keyboard-navigable list, and onPick to fly there. */
 export class SearchBox {
   readonly element: HTMLFormElement;
   private readonly input: HTMLInputElement;
   private readonly list: HTMLUListElement;
   private hits: SearchHit[] = [];
+  /** The last answer's reading of a parcel-like query that found nothing. */
+  private understood: SearchUnderstood | undefined;
+  /** The query the list shows the answer to, so a language switch can word it again. */
+  private shown = '';
   private active = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
@@ -113,12 +131,17 @@ export class SearchBox {
     });
     this.input.addEventListener('keydown', (event) => this.keys(event));
     this.input.addEventListener('blur', () => setTimeout(() => (this.list.hidden = true), 200));
+    this.input.addEventListener('focus', () => {
+      if (this.shown) this.list.hidden = false;
+    });
     this.relabel();
   }
 
   relabel(): void {
     this.input.placeholder = t('searchPlaceholder');
     this.input.setAttribute('aria-label', t('search'));
+    // The hits are worded from their facts: an open (or reopened) list follows the language.
+    if (this.shown) this.renderHits(this.shown);
   }
 
   private keys(event: KeyboardEvent): void {
@@ -137,6 +160,8 @@ export class SearchBox {
     const seq = ++this.seq;
     if (query.length < 2) {
       this.hits = [];
+      this.understood = undefined;
+      this.shown = '';
       this.list.hidden = true;
       return;
     }
@@ -144,26 +169,38 @@ export class SearchBox {
       const body = await getJson<unknown>(`/api/search?q=${encodeURIComponent(query)}&limit=10`);
       if (seq !== this.seq) return;
       this.hits = normaliseHits(body);
+      this.understood = understoodOf(body);
       this.active = this.hits.length ? 0 : -1;
+      this.shown = query;
       this.renderHits(query);
     } catch (error) {
       if (seq !== this.seq) return;
       this.hits = [];
+      this.understood = undefined;
+      this.shown = '';
       const detail = error instanceof HttpError && error.status === 404 ? t('searchHelp') : describeError(error);
       this.renderMessage(t('searchUnavailable', { detail }));
     }
   }
 
-  private renderMessage(message: string): void {
+  private renderMessage(message: string, hint?: string): void {
+    const wasHidden = this.list.hidden;
     clear(this.list);
     this.list.append(h('li', { class: 'search-message' }, message));
-    this.list.hidden = false;
+    if (hint) this.list.append(h('li', { class: 'search-message search-understood' }, hint));
+    this.list.hidden = wasHidden && document.activeElement !== this.input;
   }
 
   private renderHits(query = this.input.value): void {
-    if (!this.hits.length) return this.renderMessage(t('searchNoResults', { q: query }));
+    if (!this.hits.length) {
+      // A parcel-like query says what was read and what is missing or not there, then the usual line.
+      const hint = this.understood ? understoodHint(this.understood) : '';
+      return this.renderMessage(t('searchNoResults', { q: query }), hint || undefined);
+    }
+    const wasHidden = this.list.hidden;
     clear(this.list);
     this.hits.forEach((hit, i) => {
+      const text = hitText(hit);
       this.list.append(
         h(
           'li',
@@ -177,17 +214,19 @@ export class SearchBox {
               this.pick(hit);
             },
           },
-          h('strong', {}, hit.label),
-          hit.detail ? h('small', {}, hit.detail) : null,
+          h('strong', {}, text.label),
+          text.detail ? h('small', {}, text.detail) : null,
         ),
       );
     });
-    this.list.hidden = false;
+    this.list.hidden = wasHidden && document.activeElement !== this.input;
   }
 
   private pick(hit: SearchHit): void {
     this.list.hidden = true;
     this.input.blur();
-    this.onPick(hit);
+    // The map's fallback card shows the hit's words: give it them in the language shown.
+    const text = hitText(hit);
+    this.onPick({ ...hit, label: text.label, ...(text.detail ? { detail: text.detail } : {}) });
   }
 }

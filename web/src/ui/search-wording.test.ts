@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SearchUnderstood } from '../../../server/contracts/registry.ts';
+import { startLang } from '../i18n/i18n.ts';
+import { hitText, understoodHint } from './search-wording.ts';
+
+// startLang marks the page's language; a bare stand-in page is enough here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+afterEach(() => startLang('vi'));
+
+// Hits as GET /api/search answers them for the sample data (facts beside the Vietnamese label).
+const parcel = {
+  kind: 'parcel',
+  label: 'Tờ 1 thửa 10 — Phường 1',
+  detail: 'ODT · Số 10 Đường Hồ Xuân Hương, Khóm 1, Phường 1',
+  facts: {
+    communeCode: '29869',
+    communeName: 'Phường 1',
+    sheet: 1,
+    parcelNo: 10,
+    landUseCode: 'ODT',
+    address: 'Số 10 Đường Hồ Xuân Hương, Khóm 1, Phường 1',
+  },
+};
+const lot = {
+  kind: 'zoning_lot',
+  label: 'Ô đất ODT-53',
+  detail: 'Quy hoạch phân khu tỷ lệ 1/2000 khu trung tâm thành phố Cao Lãnh',
+  facts: { lotCode: 'ODT-53', planName: 'Quy hoạch phân khu tỷ lệ 1/2000 khu trung tâm thành phố Cao Lãnh', planId: 1 },
+};
+const unit = {
+  kind: 'unit',
+  label: 'Xã Tân Thuận Tây',
+  facts: { code: '29890', name: 'Xã Tân Thuận Tây', level: 'commune', current: false, today: 'Phường Cao Lãnh' },
+};
+const area = {
+  kind: 'growing_area',
+  label: 'VN-82-29869-55-26',
+  facts: {
+    code: 'VN-82-29869-55-26',
+    name: 'Vùng rau Tân Hậu',
+    status: 'issued',
+    cropCode: 'vegetable',
+    cropNameVi: 'Rau',
+    cropNameEn: 'Vegetables',
+  },
+};
+
+describe('search hits worded in the language shown', () => {
+  it('words every kind in Vietnamese from its facts, as the server labels them', () => {
+    expect(hitText(parcel)).toEqual({ label: parcel.label, detail: parcel.detail });
+    expect(hitText(lot)).toEqual({ label: 'Ô đất ODT-53', detail: lot.facts.planName });
+    expect(hitText({ kind: 'address', label: 'Khóm 1', facts: { sheet: 1, parcelNo: 10 } })).toEqual({
+      label: 'Khóm 1',
+      detail: 'Tờ 1 thửa 10',
+    });
+    expect(hitText(unit).detail).toBe('Xã Tân Thuận Tây (đơn vị cũ) → nay thuộc Phường Cao Lãnh');
+    expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Rau · Đã cấp mã');
+  });
+
+  it('words them in English after the switch', () => {
+    startLang('en');
+    expect(hitText(parcel).label).toBe('Sheet 1, parcel 10 — Phường 1');
+    expect(hitText(lot)).toEqual({ label: 'Zoning lot ODT-53', detail: lot.facts.planName });
+    expect(hitText({ kind: 'owner', label: 'Kha Văn Nam', facts: { sheet: 912, parcelNo: 345, communeCode: '29890' } }).detail).toBe(
+      'Sheet 912, parcel 345 (29890)',
+    );
+    expect(hitText({ ...unit, facts: { ...unit.facts, current: true } }).detail).toBe('Commune · code 29890');
+    expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Vegetables · Issued');
+  });
+
+  it("keeps the server's label for a hit without facts", () => {
+    startLang('en');
+    expect(hitText({ kind: 'parcel', label: 'Tờ 1 thửa 10', detail: 'x' })).toEqual({ label: 'Tờ 1 thửa 10', detail: 'x' });
+  });
+});
+
+describe('what a parcel query that found nothing is told', () => {
+  const base: SearchUnderstood = { kind: 'parcel', commune: null, sheet: 1, parcel: 9999, missing: [], sheetFound: true };
+  const phuong1 = { input: '29869', code: '29869', name: 'Phường 1' };
+
+  it('names the parcel, sheet and commune it looked for', () => {
+    expect(understoodHint({ ...base, commune: phuong1 })).toBe('Không có thửa 9999 tờ 1 ở Phường 1 (29869).');
+    expect(understoodHint(base)).toBe('Không có thửa 9999 tờ 1 ở xã/phường nào.');
+    expect(understoodHint({ ...base, commune: phuong1, sheet: 99, sheetFound: false })).toBe('Không có tờ 99 ở Phường 1 (29869).');
+    expect(understoodHint({ ...base, commune: { input: '99999', code: null, name: null }, sheetFound: null })).toBe(
+      'Không có xã/phường nào có mã hoặc tên “99999”.',
+    );
+  });
+
+  it('says which part is missing, with an example', () => {
+    expect(understoodHint({ ...base, sheet: null, parcel: 10, missing: ['sheet'], sheetFound: null })).toBe(
+      'Đã hiểu: thửa 10. Cần số tờ: ví dụ “tờ 12 thửa 10”.',
+    );
+    expect(understoodHint({ ...base, commune: phuong1, sheet: 3, parcel: null, missing: ['parcel'] })).toBe(
+      'Đã hiểu: tờ 3 ở Phường 1 (29869). Cần số thửa: ví dụ “tờ 3 thửa 345”.',
+    );
+  });
+
+  it('says it in English too', () => {
+    startLang('en');
+    expect(understoodHint({ ...base, commune: phuong1 })).toBe('There is no parcel 9999 on sheet 1 in Phường 1 (29869).');
+    expect(understoodHint({ ...base, sheet: null, parcel: 10, missing: ['sheet'], sheetFound: null })).toBe(
+      'Understood: parcel 10. The sheet number is needed, e.g. “sheet 12 parcel 10”.',
+    );
+  });
+});

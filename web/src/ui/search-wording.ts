@@ -1,0 +1,75 @@
+// Words for the search box in the language shown: the server answers facts (kind, commune, sheet,
+// parcel number, lot code, plan …) and a Vietnamese label for older clients; the labels here are
+// built from the facts, so they follow the language switch. A hit without facts keeps the server's label.
+import type { SearchFacts, SearchUnderstood } from '../../../server/contracts/registry.ts';
+import { lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+
+/** What the wording needs of a hit: its kind, the server's label and detail, and its facts. */
+export type WordableHit = { kind?: string; label: string; detail?: string; facts?: SearchFacts };
+
+/** "Phường 1 (29869)": a commune by name and code, or whichever of them is known. */
+export function communeText(name: string | null | undefined, code: string | null | undefined, input = ''): string {
+  if (name && code) return `${name} (${code})`;
+  return name ?? code ?? input;
+}
+
+/** The two lines of a hit in the current language. */
+export function hitText(hit: WordableHit): { label: string; detail?: string } {
+  const f = hit.facts;
+  if (!f) return { label: hit.label, ...(hit.detail ? { detail: hit.detail } : {}) };
+  const withDetail = (label: string, detail: string | undefined) => ({ label, ...(detail ? { detail } : {}) });
+  const sheetAndParcel = f.sheet !== undefined && f.parcelNo !== undefined;
+  switch (hit.kind) {
+    case 'parcel':
+      if (!sheetAndParcel) break;
+      return withDetail(
+        t('searchParcelLabel', { sheet: f.sheet!, parcel: f.parcelNo!, commune: f.communeName ?? f.communeCode ?? '' }),
+        [f.landUseCode, f.address].filter(Boolean).join(' · '),
+      );
+    case 'address':
+      if (!sheetAndParcel) break;
+      return withDetail(hit.label, t('searchParcelShort', { sheet: f.sheet!, parcel: f.parcelNo! }));
+    case 'owner':
+      if (!sheetAndParcel) break;
+      return withDetail(hit.label, t('searchParcelOf', { sheet: f.sheet!, parcel: f.parcelNo!, commune: f.communeCode ?? '' }));
+    case 'zoning_lot':
+      if (!f.lotCode) break;
+      return withDetail(t('searchLotLabel', { code: f.lotCode }), f.planName);
+    case 'growing_area': {
+      const crop = (lang() === 'en' && f.cropNameEn ? f.cropNameEn : f.cropNameVi) ?? f.cropCode;
+      const status = f.status ? t(`status_${f.status}` as MessageKey) : undefined;
+      return withDetail(f.code ?? hit.label, [f.name, crop, status].filter(Boolean).join(' · '));
+    }
+    case 'unit': {
+      if (f.current === undefined) break;
+      const level = f.level ? t(`level_${f.level}` as MessageKey) : '';
+      return withDetail(
+        hit.label,
+        f.current
+          ? t('searchUnitCurrent', { level, code: f.code ?? '' })
+          : t('searchUnitFormer', { name: f.name ?? hit.label, today: f.today ?? '?' }),
+      );
+    }
+  }
+  return { label: hit.label, ...(hit.detail ? { detail: hit.detail } : {}) };
+}
+
+/**
+ * What to say when a parcel-like query found nothing: the commune it did not know, the sheet that
+ * is not there, the part still missing, or the parcel number not on that sheet.
+ */
+export function understoodHint(u: SearchUnderstood): string {
+  const commune = u.commune ? communeText(u.commune.name, u.commune.code, u.commune.input) : null;
+  const where = commune ? t('searchIn', { commune }) : '';
+  if (u.commune && u.commune.code === null) return t('searchNoCommune', { commune: u.commune.input });
+  if (u.sheet !== null && u.sheetFound === false)
+    return commune ? t('searchNoSheet', { sheet: u.sheet, where }) : t('searchNoSheetAnywhere', { sheet: u.sheet });
+  if (u.sheet === null && u.parcel !== null) return t('searchNeedSheet', { parcel: u.parcel, where });
+  if (u.parcel === null && u.sheet !== null) return t('searchNeedParcel', { sheet: u.sheet, where });
+  if (u.sheet !== null && u.parcel !== null)
+    return commune
+      ? t('searchNoParcel', { parcel: u.parcel, sheet: u.sheet, where })
+      : t('searchNoParcelAnywhere', { parcel: u.parcel, sheet: u.sheet });
+  return '';
+}
