@@ -212,6 +212,8 @@ async function boot(): Promise<void> {
           : [{ group: hit.group, id: hit.id, properties: { label: hit.label, ...(hit.detail ? { detail: hit.detail } : {}) } }],
       );
       activeTab = 'details';
+      // On a phone the panel starts closed: the card of what was searched for must show, as after a click.
+      panelOpen = true;
       showTab();
       writeUrl();
     });

@@ -1,0 +1,124 @@
+// A planner's search box: a zoning lot by its code flies to the lot and opens its card; labels follow
+// the language; a parcel number that is not there says what was read and what is missing.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const env = useServerAndBrowser();
+
+type Lot = { id: number; lot_code: string; function: string; plan_name: string; lon: number; lat: number };
+
+/** Lot ODT-53 of the sample plan, from the database. */
+async function lotOdt53(): Promise<Lot> {
+  const { rows } = await env.server.db.query<Lot>(
+    `SELECT z.id, z.lot_code, z.function, pl.name AS plan_name, ST_X(ST_PointOnSurface(z.geom)) AS lon, ST_Y(ST_PointOnSurface(z.geom)) AS lat
+     FROM zoning_lots z JOIN planning_plans pl ON pl.id = z.plan_id WHERE z.lot_code = 'ODT-53'`,
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
+}
+
+/** Types a query into the search box and waits for the answer to it (hits or a message). */
+async function typeQuery(page: Page, q: string): Promise<void> {
+  await page.fill('#search-input', '');
+  await page.fill('#search-input', q);
+  await page.waitForResponse((r) => r.url().includes(`/api/search?q=${encodeURIComponent(q)}`));
+  await page.locator('#search-results:not([hidden]) li').first().waitFor();
+  // The list is drawn after the answer is read.
+  await page.waitForTimeout(50);
+}
+
+const hitTexts = (page: Page) => page.locator('#search-results .search-hit').allInnerTexts();
+
+describe("a planner's search box", () => {
+  it('finds a zoning lot by its code, opens its card, words hits in English after the switch, and explains a parcel that is not there', async () => {
+    const lot = await lotOdt53();
+    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    try {
+      await page.goto(`${env.server.url}/`);
+      await waitForMap(page);
+      await typeQuery(page, 'ODT-53');
+      const first = page.locator('.search-hit').first();
+      expect(await first.getAttribute('data-group')).toBe('zones');
+      expect(await first.locator('strong').innerText()).toBe('Ô đất ODT-53');
+      expect(await first.locator('small').innerText()).toBe(lot.plan_name);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-vi.png') });
+
+      // Picking it turns the (hidden) zoning layer on, flies there and opens that lot's card.
+      await page.keyboard.press('Enter');
+      const card = page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`);
+      await card.waitFor({ timeout: 60_000 });
+      await waitForMap(page);
+      expect(await card.locator('h3').innerText()).toBe(`Ô quy hoạch ${lot.lot_code}`);
+      expect(await card.innerText()).toContain(lot.function);
+      const view = await page.evaluate(() => {
+        const { map, control } = (window as unknown as BandoWindow).__bando;
+        const b = map.getBounds();
+        return { zones: control.isVisible('zones'), bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()] };
+      });
+      expect(view.zones).toBe(true);
+      const [w, s, e, n] = view.bounds;
+      expect(lot.lon > w! && lot.lon < e! && lot.lat > s! && lot.lat < n!).toBe(true);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-card-vi.png') });
+
+      // A parcel number not on that sheet, and a parcel number with no sheet: what was read, what is missing.
+      await typeQuery(page, '29869 1 9999');
+      expect(await page.locator('#search-results .search-understood').innerText()).toBe('Không có thửa 9999 tờ 1 ở Phường 1 (29869).');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-hint-vi.png') });
+      await typeQuery(page, 'thửa 10');
+      expect(await page.locator('#search-results .search-understood').innerText()).toBe(
+        'Đã hiểu: thửa 10. Cần số tờ: ví dụ “tờ 12 thửa 10”.',
+      );
+
+      // English: the open list is worded again, new answers are English, and so is the hint.
+      await typeQuery(page, '29869 1 10');
+      expect((await hitTexts(page))[0]).toContain('Tờ 1 thửa 10 — Phường 1');
+      await page.click('#lang-toggle');
+      await expect.poll(async () => (await hitTexts(page))[0]).toContain('Sheet 1, parcel 10 — Phường 1');
+      await typeQuery(page, 'odt 53');
+      expect(await first.locator('strong').innerText()).toBe('Zoning lot ODT-53');
+      expect(await first.locator('small').innerText()).toBe(lot.plan_name);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-en.png') });
+      await typeQuery(page, '29869 1 9999');
+      expect(await page.locator('#search-results .search-understood').innerText()).toBe(
+        'There is no parcel 9999 on sheet 1 in Phường 1 (29869).',
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('works on a 360 px phone: the lot hit, its card, and the hint fit the screen', async () => {
+    const lot = await lotOdt53();
+    const { page, context, errors } = await openPage(env.browser, 'phone');
+    try {
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.goto(`${env.server.url}/`);
+      await waitForMap(page);
+      await typeQuery(page, '29869 99 9999');
+      const hint = page.locator('#search-results .search-understood');
+      const sheet99 = (
+        await env.server.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM parcels WHERE commune_code = '29869' AND sheet = 99`)
+      ).rows[0]!.n;
+      expect(await hint.innerText()).toBe(
+        sheet99 > 0 ? 'Không có thửa 9999 tờ 99 ở Phường 1 (29869).' : 'Không có tờ 99 ở Phường 1 (29869).',
+      );
+      const box = (await hint.boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(360);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-hint-phone.png') });
+      await typeQuery(page, 'ODT-53');
+      expect(await page.locator('.search-hit').first().locator('strong').innerText()).toBe('Ô đất ODT-53');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-phone.png') });
+      await page.locator('.search-hit').first().tap();
+      await page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`).waitFor({ timeout: 60_000 });
+      await waitForMap(page);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-card-phone.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
