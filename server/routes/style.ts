@@ -10,6 +10,7 @@ import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/index.ts';
 import { sendCachedJson } from './cached-json.ts';
 import type { LandUseMap } from '../contracts/landuse-maps.ts';
+import type { ZoningPlan } from '../contracts/zoning-plans.ts';
 import { readLandUseCodes, type LandUseCode } from './land-use-codes.ts';
 import { readLandUseMaps } from './landuse-maps.ts';
 
@@ -76,17 +77,6 @@ type StyleInput = {
   landUseMaps?: readonly LandUseMap[] | undefined;
   /** The zoning plans in force, so a print can cite the plan and its decision at any zoom (lots carry it only from z14). */
   zoningPlans?: readonly ZoningPlan[] | undefined;
-};
-
-/** A zoning plan in force as the style's metadata (`bando:plans`) lists it: name, scale and approving decision. */
-export type ZoningPlan = {
-  id: number;
-  name: string;
-  scale: string;
-  decisionNo: string;
-  /** YYYY-MM-DD. */
-  decisionDate: string;
-  authority: string;
 };
 
 // The plans whose lots the zones tiles draw (superseded plans are left out there too).

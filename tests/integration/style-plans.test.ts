@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
-import type { ZoningPlan } from '../../server/routes/style.ts';
+import type { ZoningPlan } from '../../server/contracts/zoning-plans.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;

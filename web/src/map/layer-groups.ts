@@ -78,6 +78,22 @@ export class LayerControl {
     }
   }
 
+  /** Features the map draws now in the given layers that are shown (the legend lists what is in view). */
+  renderedFeatures(layerIds: readonly string[]): ReturnType<MapLibreMap['queryRenderedFeatures']> {
+    const ids = layerIds.filter((id) => this.map.getLayer(id) && this.map.getLayoutProperty(id, 'visibility') !== 'none');
+    return ids.length ? this.map.queryRenderedFeatures({ layers: ids }) : [];
+  }
+
+  /** The map's zoom now. */
+  zoom(): number {
+    return this.map.getZoom();
+  }
+
+  /** Calls fn each time the map has finished drawing a view (after a move, a layer switch, tiles coming in). */
+  onIdle(fn: () => void): void {
+    this.map.on('idle', fn);
+  }
+
   /** Ids of the visible, clickable layers (fills, lines and circles; labels are not clicked). */
   clickableLayers(): string[] {
     return this.style.layers

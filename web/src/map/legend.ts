@@ -224,7 +224,10 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
         rows.push(row);
         continue;
       }
-      const values = drawn ? [...drawn] : namedValues(layer, property);
+      // Values in the order the style names them (national, provincial, then the fallback's), so rows keep their place.
+      const named = namedValues(layer, property);
+      const place = (v: string | null) => (v !== null && named.includes(v) ? named.indexOf(v) : named.length);
+      const values = (drawn ? [...drawn] : named).sort((a, b) => place(a) - place(b));
       const propsFor = (v: string | null): Props => ({ [property]: v === OTHER ? null : v });
       if (property === 'land_use_code') {
         // The table's order when known, else the order the style names them (also the table's); no code last.

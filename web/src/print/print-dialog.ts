@@ -3,7 +3,9 @@ import { describeError } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
+import { landUseMapsOf } from '../map/landuse-maps.ts';
 import { buildPdf } from './pdf.ts';
+import type { PrintSheet } from './print-sheet.ts';
 import { renderPrint, type PrintOptions } from './print-map.ts';
 
 const A4_PT = { landscape: [841.89, 595.28], portrait: [595.28, 841.89] } as const;
@@ -21,6 +23,13 @@ function toBlob(canvas: HTMLCanvasElement, type: string, quality?: number): Prom
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('canvas is empty'))), type, quality));
 }
 
+/** The land-use map the screen shows: the one the landuse fill's filter keeps (map_id). */
+function shownLandUseMap(map: MapLibreMap, style: StyleSpecification) {
+  const filter = map.getLayer('landuse-fill') ? map.getFilter('landuse-fill') : undefined;
+  const id = Array.isArray(filter) && filter[0] === '==' ? Number(filter[2]) : undefined;
+  return landUseMapsOf(style).find((m) => m.id === id);
+}
+
 /** The print dialog: title, resolution (≥ 200 dpi), orientation; PNG or a one-page A4 PDF. */
 export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, visible: Record<string, boolean>): void {
   const title = h('input', { name: 'title', value: t('appTitle') });
@@ -32,17 +41,33 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
     h('option', { value: 'portrait' }, 'A4 ↕'),
   );
   const status = h('p', { class: 'hint', role: 'status' });
+  // What the last page printed cites, so the planner sees it in words (and the browser tests can read it).
+  const summary = h('div', { class: 'print-summary', id: 'print-summary', hidden: true });
+  const showSummary = (sheet: PrintSheet) => {
+    summary.replaceChildren(
+      h('p', {}, h('strong', {}, t('printSummary'))),
+      h('ul', { class: 'print-title-block' }, ...sheet.titleBlock.map((line) => h('li', {}, line))),
+      h(
+        'ul',
+        { class: 'print-legend', hidden: true },
+        ...sheet.legend.flatMap((s) => s.rows.map((r) => h('li', { 'data-row': r.id }, r.code ? `${r.code} · ${r.name}` : r.name))),
+      ),
+    );
+    summary.hidden = false;
+  };
   const dialog = h('dialog', { class: 'dialog', id: 'print-dialog' });
   const run = async (format: 'png' | 'pdf') => {
     const options: PrintOptions = {
       title: title.value,
       dpi: Number(dpi.value),
       orientation: orientation.value === 'portrait' ? 'portrait' : 'landscape',
+      landUseMap: shownLandUseMap(map, style),
     };
     status.textContent = t('printing', { dpi: options.dpi });
     for (const b of dialog.querySelectorAll('button')) b.disabled = true;
     try {
-      const canvas = await renderPrint(map, style, visible, options);
+      const { canvas, sheet } = await renderPrint(map, style, visible, options);
+      showSummary(sheet);
       const stamp = new Date().toISOString().slice(0, 10);
       if (format === 'png') {
         download(await toBlob(canvas, 'image/png'), `ban-do-${stamp}.png`);
@@ -75,6 +100,7 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
       h('label', {}, t('printTitle'), title),
       h('div', { class: 'row' }, h('label', {}, 'DPI', dpi), h('label', {}, 'A4', orientation)),
       status,
+      summary,
       h(
         'div',
         { class: 'dialog-actions' },

@@ -6,11 +6,15 @@ import vietUrl from '@fontsource/noto-sans/files/noto-sans-vietnamese-400-normal
 import vietBoldUrl from '@fontsource/noto-sans/files/noto-sans-vietnamese-700-normal.woff2?url';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import { landUseCodes, landUseName } from '../ui/layer-panel.ts';
+import { landUseMapsOf, type LandUseMap } from '../map/landuse-maps.ts';
+import { deriveLegend, drawnValuesOf, legendLayerIds } from '../map/legend.ts';
+import { drawSwatch } from '../ui/legend-view.ts';
+import { landUseCodes } from '../ui/layer-panel.ts';
 import { metresPerPixel, niceScaleBar, scaleDenominator } from './scale-bar.ts';
+import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet } from './print-sheet.ts';
 
-/** What to print. */
-export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait' };
+/** What to print; `landUseMap` is the land-use map on screen (the layer shows one at a time). */
+export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait'; landUseMap?: LandUseMap | undefined };
 
 const A4_MM = { landscape: [297, 210], portrait: [210, 297] } as const;
 const FONT = '"Noto Sans Print", "Noto Sans", "DejaVu Sans", sans-serif';
@@ -53,20 +57,6 @@ function waitIdle(map: MapLibreMap, timeoutMs: number): Promise<void> {
   });
 }
 
-/** Codes and categories actually drawn in the printed extent, so the legend lists only what the page shows. */
-function drawnThemes(map: MapLibreMap): { landUse: string[]; categories: string[] } {
-  const landUse = new Set<string>();
-  const categories = new Set<string>();
-  const layers = ['landuse-fill', 'parcels-fill', 'zones-fill', 'products-circle'].filter(
-    (id) => map.getLayer(id) && map.getLayoutProperty(id, 'visibility') !== 'none',
-  );
-  for (const f of map.queryRenderedFeatures({ layers })) {
-    if (f.properties.land_use_code) landUse.add(String(f.properties.land_use_code));
-    if (f.properties.category) categories.add(String(f.properties.category));
-  }
-  return { landUse: [...landUse].sort(), categories: [...categories].sort() };
-}
-
 function drawNorthArrow(ctx: CanvasRenderingContext2D, x: number, y: number, size: number, bearing: number): void {
   ctx.save();
   ctx.translate(x, y);
@@ -107,7 +97,7 @@ export async function renderPrint(
   style: StyleSpecification,
   visible: Record<string, boolean>,
   options: PrintOptions,
-): Promise<HTMLCanvasElement> {
+): Promise<{ canvas: HTMLCanvasElement; sheet: PrintSheet }> {
   await loadPrintFonts();
   const [pageWmm, pageHmm] = A4_MM[options.orientation];
   const px = (mm: number) => Math.round((mm / 25.4) * options.dpi);
@@ -144,8 +134,27 @@ export async function renderPrint(
   });
   try {
     await waitIdle(printMap, 30000);
-    const themes = drawnThemes(printMap);
     const codes = await landUseCodes().catch(() => []);
+    // The legend and the title block name what the printed extent draws, read from the print map itself.
+    const features = printMap.queryRenderedFeatures({ layers: legendLayerIds(style).filter((id) => printMap.getLayer(id)) });
+    const drawn = drawnValuesOf(style, features);
+    const sections = deriveLegend(style, { visible, zoom: printMap.getZoom(), drawn, codeOrder: codes.map((c) => c.code) });
+    const planIds = new Set(features.filter((f) => f.layer.id === 'zones-fill').map((f) => Number(f.properties.plan_id)));
+    const allPlans = zoningPlansOf(style);
+    // Lots carry their plan from z14; at lower zooms every plan in force is named.
+    const plans = drawn.has('zones-fill') ? (planIds.has(NaN) || !planIds.size ? allPlans : allPlans.filter((p) => planIds.has(p.id))) : [];
+    const landUseMap = drawn.has('landuse-fill') ? (options.landUseMap ?? landUseMapsOf(style)[0]) : undefined;
+    const centerForScale = printMap.getCenter();
+    const denominator = scaleDenominator(metresPerPixel(centerForScale.lat, printMap.getZoom()) / (options.dpi / 96), options.dpi);
+    const sheet = printSheet({
+      sections,
+      codes,
+      landUseMap,
+      plans,
+      scaleDenominator: denominator,
+      printedOn: new Date(),
+      attributions: attributionsOf(style),
+    });
 
     const canvas = document.createElement('canvas');
     canvas.width = px(pageWmm);
@@ -200,87 +209,86 @@ export async function renderPrint(
       by + px(1.5),
     );
 
-    // Legend: the visible layers, then the land-use codes and product kinds on this page.
-    const lx = legendW ? px(pageWmm - margin - legendW) : px(margin);
-    let ly = legendW ? fy : fy + fh + px(6);
+    // Legend (what the page shows) from the top of its column, title block at its foot.
     const lineH = px(4.4);
     const colW = legendW ? px(legendW) : px((pageWmm - 2 * margin) / 3);
-    const startY = ly;
-    let col = 0;
-    const next = () => {
-      ly += lineH;
-      if (!legendW && ly > startY + px(legendH) - lineH) {
-        col++;
-        ly = startY + lineH;
-      }
-    };
-    const swatch = (color: string, kind: 'fill' | 'line' | 'circle') => {
-      const x = lx + col * colW;
-      ctx.fillStyle = color;
-      ctx.strokeStyle = kind === 'fill' ? '#666' : color;
-      ctx.lineWidth = px(kind === 'line' ? 0.8 : 0.2);
-      if (kind === 'circle') {
-        ctx.beginPath();
-        ctx.arc(x + px(2.5), ly - px(1.2), px(1.5), 0, Math.PI * 2);
-        ctx.fill();
-      } else if (kind === 'line') {
-        ctx.strokeRect(x + px(0.5), ly - px(3), px(4), px(3));
-      } else {
-        ctx.fillRect(x, ly - px(3), px(5), px(3.2));
-        ctx.strokeRect(x, ly - px(3), px(5), px(3.2));
-      }
-    };
-    const text = (value: string, bold = false) => {
-      ctx.fillStyle = '#111';
-      ctx.font = `${bold ? 700 : 400} ${px(bold ? 3.4 : 2.9)}px ${FONT}`;
-      const x = lx + col * colW + (bold ? 0 : px(7));
+    const lx = legendW ? px(pageWmm - margin - legendW) : px(margin);
+    const top = legendW ? fy : fy + fh + px(6);
+    const bottom = legendW ? fy + fh : top + px(legendH);
+    const fit = (value: string, width: number) => {
       let s = value;
-      while (ctx.measureText(s).width > colW - px(8) && s.length > 4) s = `${s.slice(0, -2)}…`;
-      ctx.fillText(s, x, ly);
+      while (ctx.measureText(s).width > width && s.length > 4) s = `${s.slice(0, -2)}…`;
+      return s;
     };
-    ly += lineH;
-    text(t('legend'), true);
-    next();
-    const simple: Record<string, [string, 'fill' | 'line' | 'circle']> = {
-      growing_areas: ['#1B5E20', 'line'],
-      plots: ['#E65100', 'line'],
-      zones: ['#B0306A', 'line'],
-      parcels: ['#7A5C48', 'line'],
-      water: ['#A9D3F2', 'fill'],
-      roads: ['#F6C36B', 'line'],
-      admin: ['#7B4FA0', 'line'],
-      landuse: ['#FFF0B4', 'fill'],
-      products: ['#F57C00', 'circle'],
-    };
-    for (const g of Object.keys(simple)) {
-      if (!visible[g] || !style.layers.some((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === g)) continue;
-      const [color, kind] = simple[g]!;
-      swatch(color, kind);
-      text(t(`layer_${g}` as MessageKey));
-      next();
-    }
-    if (themes.landUse.length) {
-      ly += lineH / 3;
-      text(t('landUse'), true);
-      next();
-      for (const code of themes.landUse.slice(0, 24)) {
-        swatch(codes.find((c) => c.code === code)?.fill ?? '#E0E0E0', 'fill');
-        text(`${code} · ${landUseName(codes, code)}`);
-        next();
+    const wrap = (value: string, width: number): string[] => {
+      const out: string[] = [];
+      let line = '';
+      for (const word of value.split(' ')) {
+        const next = line ? `${line} ${word}` : word;
+        if (line && ctx.measureText(next).width > width) {
+          out.push(line);
+          line = word;
+        } else line = next;
       }
+      if (line) out.push(line);
+      return out;
+    };
+    // Title block: landscape at the foot of the legend column, portrait in the band's last column.
+    ctx.font = `400 ${px(2.6)}px ${FONT}`;
+    const blockW = colW - px(2);
+    const blockLines = sheet.titleBlock.flatMap((line) => wrap(line, blockW));
+    const blockLineH = px(3.5);
+    const blockX = legendW ? lx : lx + 2 * colW;
+    const blockY = legendW ? bottom - blockLines.length * blockLineH - px(1) : top + px(1);
+    ctx.fillStyle = '#F7F7F5';
+    ctx.fillRect(blockX - px(1), blockY - px(1), colW, blockLines.length * blockLineH + px(2.5));
+    ctx.strokeStyle = '#888';
+    ctx.lineWidth = px(0.2);
+    ctx.strokeRect(blockX - px(1), blockY - px(1), colW, blockLines.length * blockLineH + px(2.5));
+    ctx.fillStyle = '#111';
+    blockLines.forEach((line, i) => ctx.fillText(line, blockX, blockY + (i + 0.8) * blockLineH));
+
+    const columns = legendW ? 1 : 2;
+    const limit = legendW ? blockY - px(3) : bottom;
+    let col = 0;
+    let ly = top + lineH;
+    const rows = sheet.legend.flatMap((s) => [{ heading: t(`layer_${s.group}` as MessageKey) }, ...s.rows.map((r) => ({ row: r }))]);
+    ctx.font = `700 ${px(3.4)}px ${FONT}`;
+    ctx.fillText(t('legend'), lx, ly);
+    ly += lineH;
+    for (let i = 0; i < rows.length; i++) {
+      if (ly > limit - lineH) {
+        if (col + 1 >= columns) {
+          ctx.font = `400 ${px(2.9)}px ${FONT}`;
+          ctx.fillStyle = '#555';
+          ctx.fillText(t('printMoreRows', { n: rows.slice(i).filter((r) => 'row' in r).length }), lx + col * colW, ly);
+          break;
+        }
+        col++;
+        ly = top + lineH;
+      }
+      const x = lx + col * colW;
+      const entry = rows[i]!;
+      ctx.fillStyle = '#111';
+      if ('heading' in entry) {
+        ctx.font = `700 ${px(3)}px ${FONT}`;
+        ctx.fillText(fit(entry.heading, colW - px(2)), x, ly + px(0.6));
+      } else {
+        drawSwatch(ctx, entry.row.section.swatch, x, ly - px(3), px(5.5), px(3.4));
+        ctx.fillStyle = '#111';
+        ctx.font = `400 ${px(2.9)}px ${FONT}`;
+        const label = entry.row.code ? `${entry.row.code} · ${entry.row.name}` : entry.row.name;
+        ctx.fillText(fit(label, colW - px(9)), x + px(7), ly);
+      }
+      ly += lineH;
     }
 
     // Footer.
     ctx.fillStyle = '#555';
     ctx.font = `400 ${px(2.6)}px ${FONT}`;
     ctx.textAlign = 'left';
-    const date = new Date().toLocaleDateString(lang() === 'vi' ? 'vi-VN' : 'en-GB');
-    ctx.fillText(
-      `${t('printedOn', { date })} · ${t('source')} · WGS 84 / Web Mercator · ${options.dpi} dpi`,
-      px(margin),
-      px(pageHmm - margin + 2),
-    );
-    return canvas;
+    ctx.fillText(`WGS 84 / Web Mercator · ${options.dpi} dpi`, px(margin), px(pageHmm - margin + 2));
+    return { canvas, sheet };
   } finally {
     printMap.remove();
     container.remove();

@@ -13,7 +13,9 @@ import {
   type LandUseMapKind,
 } from '../map/landuse-maps.ts';
 import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
+import { deriveLegend, drawnValuesOf, legendLayerIds, type LegendRow, type LegendSection } from '../map/legend.ts';
 import { clear, h } from './dom.ts';
+import { legendRowText, swatchSvg } from './legend-view.ts';
 
 /** One row of the land-use table (GET /api/land-use-codes). */
 export type LandUseCode = {
@@ -76,17 +78,6 @@ function codeRow(c: LandUseCode): HTMLElement {
   );
 }
 
-/** Category → colour pairs read back from the style's own match expression, so the legend cannot drift from the map. */
-function categoryColours(style: StyleSpecification): [string, string][] {
-  const layer = style.layers.find((l) => l.id === 'products-circle') as { paint?: Record<string, unknown> } | undefined;
-  const expr = layer?.paint?.['circle-color'];
-  if (!Array.isArray(expr) || expr[0] !== 'match') return [];
-  const pairs: [string, string][] = [];
-  for (let i = 2; i + 1 < expr.length; i += 2) pairs.push([String(expr[i]), String(expr[i + 1])]);
-  pairs.push(['other', String(expr[expr.length - 1])]);
-  return pairs;
-}
-
 type PanelState = { visible: Record<string, boolean>; opacity: Record<string, number>; landuse?: LandUseChoice | undefined };
 
 /** The layer list with visibility, opacity and legends; calls onChange after every change (to update the URL). */
@@ -97,6 +88,9 @@ export class LayerPanel {
   private loading = false;
   private filter = '';
   private readonly maps: LandUseMap[];
+  /** The legend of what the map draws in the view, derived from the style at each idle; undefined until the first. */
+  private sections: LegendSection[] | undefined;
+  private sectionsKey = '';
 
   constructor(
     private readonly style: StyleSpecification,
@@ -106,7 +100,62 @@ export class LayerPanel {
     private readonly onChange: () => void,
   ) {
     this.maps = landUseMapsOf(style);
+    this.control.onIdle(() => this.refreshLegend());
     this.render();
+  }
+
+  /** Derives the legend from what the map now draws; draws the panel again only if a row came or went. */
+  private refreshLegend(): void {
+    if (!this.element.isConnected || this.element.offsetParent === null) return;
+    const visible = Object.fromEntries(this.groups.map((g) => [g.id, this.state.visible[g.id] ?? g.visible]));
+    const drawn = drawnValuesOf(this.style, this.control.renderedFeatures(legendLayerIds(this.style)));
+    const sections = deriveLegend(this.style, { visible, zoom: this.control.zoom(), drawn, codeOrder: this.codes?.map((c) => c.code) });
+    const key = JSON.stringify(sections);
+    if (key === this.sectionsKey) return;
+    this.sections = sections;
+    this.sectionsKey = key;
+    this.render();
+  }
+
+  /** One derived row: the symbol as the map draws it, the code and its name. */
+  private legendRow(row: LegendRow): HTMLElement {
+    const text = legendRowText(row, this.codes ?? []);
+    const code = row.label.kind === 'code' ? row.label.code : undefined;
+    const item = h(
+      'li',
+      {
+        'data-row': row.id,
+        ...(code ? { 'data-code': code } : {}),
+        ...(code === null ? { 'data-code-none': 'true' } : {}),
+        ...(row.swatch.fill ? { 'data-fill': row.swatch.fill, 'data-opacity': row.swatch.fillOpacity ?? 1 } : {}),
+        ...(row.swatch.line ? { 'data-line': row.swatch.line } : {}),
+        ...(row.swatch.circle ? { 'data-circle': row.swatch.circle } : {}),
+      },
+      text.code ? h('code', {}, text.code) : null,
+      h('span', {}, text.name),
+    );
+    item.prepend(swatchSvg(row.swatch));
+    return item;
+  }
+
+  /** The derived rows of a group in view (before the first idle: those that depend on no drawn value). */
+  private viewLegend(group: string): HTMLElement | undefined {
+    // The view may have changed while the panel was closed: read it again once the panel is on screen.
+    requestAnimationFrame(() => this.refreshLegend());
+    if (this.sections === undefined) this.tablesReady();
+    const sections =
+      this.sections ??
+      deriveLegend(this.style, {
+        visible: { [group]: true },
+        zoom: this.control.zoom(),
+      }).map((s) => ({ ...s, rows: s.rows.filter((r) => r.label.kind === 'layer' || r.label.kind === 'values') }));
+    const rows = sections.find((s) => s.group === group)?.rows ?? [];
+    if (!rows.length) return undefined;
+    return h(
+      'ul',
+      { class: 'legend legend-view', 'data-group': group, 'aria-label': t('legendInView') },
+      ...rows.map((r) => this.legendRow(r)),
+    );
   }
 
   /** The land-use map on screen. */
@@ -256,27 +305,10 @@ export class LayerPanel {
 
   private legend(group: string): HTMLElement | undefined {
     if (group === 'landuse' && this.maps.length) return this.landUseMapLegend();
-    if (LAND_USE_GROUPS.has(group)) return this.landUseLegend(group);
-    if (group === 'products') {
-      return h(
-        'ul',
-        { class: 'legend' },
-        ...categoryColours(this.style).map(([category, color]) =>
-          h('li', {}, swatch(color, 'circle'), h('span', {}, t(`category_${category}` as MessageKey))),
-        ),
-      );
-    }
-    const simple: Record<string, [string, 'fill' | 'line']> = {
-      growing_areas: ['#1B5E20', 'line'],
-      plots: ['#E65100', 'line'],
-      water: ['#A9D3F2', 'fill'],
-      admin: ['#7B4FA0', 'line'],
-      roads: ['#F6C36B', 'line'],
-    };
-    const entry = simple[group];
-    return entry
-      ? h('ul', { class: 'legend' }, h('li', {}, swatch(entry[0], entry[1]), h('span', {}, t(`layer_${group}` as MessageKey))))
-      : undefined;
+    const view = this.viewLegend(group);
+    const table = LAND_USE_GROUPS.has(group) ? this.landUseLegend(group) : undefined;
+    if (!table) return view;
+    return h('div', { class: 'legend-group' }, view ?? null, table);
   }
 
   /** Loads the tables a legend needs once the panel is on screen (a phone starts with it closed); false until they are in. */
@@ -342,11 +374,10 @@ export class LayerPanel {
         }
       },
     });
-    // Beside a land-use map's own legend the full table starts folded.
-    const mapLegendShown = this.maps.length > 0 && (this.state.visible.landuse ?? false);
+    // The rows above name every colour in view; the full table is for looking a code up, folded.
     return h(
       'details',
-      { class: 'legend-landuse', open: !mapLegendShown },
+      { class: 'legend-landuse', open: this.filter !== '' },
       h('summary', {}, t('landUseLegend')),
       input,
       h('ul', { class: 'legend legend-codes' }, ...current.map(codeRow)),

@@ -1,0 +1,225 @@
+// What is on the map is in the legend, on screen and on the printed page: the legend rows come from
+// the style that draws the map, so every colour the map shows over the urban core has a row
+// (the grey of mixed-use zoning lots, each road kind), and a print cites its land-use map and plan.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { blend } from '../../web/src/map/legend.ts';
+import { mapPixels, openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const env = useServerAndBrowser();
+const CORE = 'c=105.63256,10.45870,16';
+// The city centre at z14: the urban core with the national and provincial roads that cross it.
+const CITY = 'c=105.63800,10.46600,14';
+const BACKGROUND = '#F4F1EA';
+
+type Rgb = [number, number, number];
+const hex = (c: string): Rgb => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as Rgb;
+const distance = (a: Rgb, b: Rgb) => Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
+
+/** Exact colours of the map's pixels with their counts, read inside a render frame (as mapPixels does). */
+function pixelHistogram(page: Page): Promise<{ colours: [Rgb, number][]; total: number }> {
+  return page.evaluate(
+    () =>
+      new Promise<{ colours: [[number, number, number], number][]; total: number }>((resolve) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        map.once('render', () => {
+          const source = map.getCanvas();
+          const canvas = document.createElement('canvas');
+          canvas.width = source.width;
+          canvas.height = source.height;
+          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+          ctx.drawImage(source, 0, 0);
+          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          const counts = new Map<number, number>();
+          for (let i = 0; i < data.length; i += 4) {
+            const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+          resolve({
+            colours: [...counts].map(([k, n]) => [[(k >> 16) & 255, (k >> 8) & 255, k & 255], n]),
+            total: data.length / 4,
+          });
+        });
+        map.triggerRepaint();
+      }),
+  );
+}
+
+type ScreenRow = {
+  row: string;
+  code: string | null;
+  none: boolean;
+  fill: string | null;
+  opacity: string | null;
+  line: string | null;
+  circle: string | null;
+  text: string;
+};
+
+function screenRows(page: Page): Promise<ScreenRow[]> {
+  return page.locator('.legend-view li').evaluateAll((items) =>
+    items.map((li) => ({
+      row: li.getAttribute('data-row')!,
+      code: li.getAttribute('data-code'),
+      none: li.hasAttribute('data-code-none'),
+      fill: li.getAttribute('data-fill'),
+      opacity: li.getAttribute('data-opacity'),
+      line: li.getAttribute('data-line'),
+      circle: li.getAttribute('data-circle'),
+      text: (li as HTMLElement).innerText,
+    })),
+  );
+}
+
+/** The colours a legend row can put on the canvas: a fill at its opacity over the background (or over water), a line as is. */
+function rowColours(row: ScreenRow): Rgb[] {
+  const out: Rgb[] = [];
+  if (row.fill) {
+    const opacity = Number(row.opacity ?? 1);
+    out.push(blend(row.fill, opacity, BACKGROUND), blend(row.fill, opacity, '#A9D3F2'), hex(row.fill));
+  }
+  for (const c of [row.line, row.circle]) if (c) out.push(hex(c));
+  return out;
+}
+
+async function openCore(kind: 'desktop' | 'phone', hash: string) {
+  const watched = await openPage(env.browser, kind);
+  if (kind === 'desktop') await watched.page.setViewportSize({ width: 1440, height: 900 });
+  else await watched.page.setViewportSize({ width: 360, height: 780 });
+  await watched.page.goto(`${env.server.url}/#${hash}`);
+  await waitForMap(watched.page);
+  return watched;
+}
+
+describe('the screen legend names every colour the map draws', () => {
+  it('over the urban core with the zoning layer: a row per fill colour in the pixels, the grey mixed-use row and three road kinds', async () => {
+    const { page, context, errors } = await openCore('desktop', `${CITY}&l=zones,roads,water,admin`);
+    try {
+      const grey = page.locator('.legend-view[data-group=zones] li[data-code-none]');
+      await grey.waitFor({ timeout: 90_000 });
+      await waitForMap(page);
+      const rows = await screenRows(page);
+      // The grey of lots without a code is the style's fallback, named in words.
+      const greyRow = rows.find((r) => r.none)!;
+      expect(greyRow.fill).toBe('#E0E0E0');
+      expect(greyRow.text).toContain('Chưa có mã loại đất (ô đất hỗn hợp)');
+      const greyOnMap = await mapPixels(page, blend('#E0E0E0', Number(greyRow.opacity), BACKGROUND), 6, true);
+      expect(greyOnMap.count).toBeGreaterThan(1000);
+      // Roads: national, provincial and the rest, each its own colour, as drawn.
+      const roads = rows.filter((r) => r.row.startsWith('roads-line:'));
+      expect(roads.map((r) => r.line)).toEqual(['#F6C36B', '#FBE29B', '#FFFFFF']);
+      expect(roads.map((r) => r.text)).toEqual([
+        expect.stringContaining('Quốc lộ'),
+        expect.stringContaining('Đường tỉnh'),
+        expect.stringContaining('Đường đô thị'),
+      ]);
+      // Every colour covering at least 0.2 % of the map (antialiased edges and label glyphs are
+      // below that) is the background or within a small tolerance of a row's colour.
+      const { colours, total } = await pixelHistogram(page);
+      const candidates = rows.flatMap((r) => rowColours(r).map((c) => ({ c, row: r.row })));
+      const unexplained: string[] = [];
+      const big = colours.filter(([, n]) => n / total >= 0.002).filter(([c]) => distance(c, hex(BACKGROUND)) > 9);
+      expect(big.length).toBeGreaterThan(3);
+      for (const [c, n] of big) {
+        const match = candidates.find((k) => distance(k.c, c) <= 9);
+        if (!match) unexplained.push(`rgb(${c.join(',')}) × ${n}`);
+      }
+      expect(unexplained).toEqual([]);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-zones-1440.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('in English, and on a 360 px phone once the layer panel is opened', async () => {
+    const { page, context, errors } = await openCore('phone', `${CITY}&l=zones,roads,water,admin&lang=en`);
+    try {
+      await page.click('[data-tab=layers]');
+      const grey = page.locator('.legend-view[data-group=zones] li[data-code-none]');
+      await grey.waitFor({ timeout: 90_000 });
+      expect(await grey.innerText()).toContain('No land-use code (mixed-use lot)');
+      // The phone's narrower view crosses the national road and town streets: each named in English.
+      const roads = await page.locator('.legend-view[data-group=roads] li').allInnerTexts();
+      expect(roads.length).toBeGreaterThanOrEqual(2);
+      expect(roads[0]).toContain('National road');
+      expect(roads.join(' ')).toContain('Urban street');
+      expect(roads.join(' ')).not.toMatch(/Đường|Quốc lộ/);
+      await grey.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-zones-360-en.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the printed page says what it shows and what it comes from', () => {
+  it('names the land-use map and its year and the zoning plan with its decision, and draws their legend rows', async () => {
+    const status = (
+      await env.server.db.query<{ name: string; year: number }>(
+        `SELECT name, year FROM landuse_maps WHERE kind = 'status' ORDER BY year DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+    const plan = (
+      await env.server.db.query<{ name: string; decision_no: string; decision_date: string; authority: string }>(
+        `SELECT name, decision_no, to_char(decision_date, 'DD/MM/YYYY') AS decision_date, authority FROM planning_plans WHERE status = 'approved' ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]!;
+    const { page, context, errors } = await openCore('desktop', `${CORE}&l=zones,landuse,roads,water,admin&lu=status`);
+    try {
+      await page.click('[data-tab=tools]');
+      await page.click('#print-open');
+      const [png] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#print-png')]);
+      const pngPath = path.join(SCREENSHOTS, 'legend-print-1440.png');
+      await png.saveAs(pngPath);
+      const block = await page.locator('#print-summary .print-title-block li').allInnerTexts();
+      expect(block[0]).toBe(`Bản đồ sử dụng đất: ${status.name} (${status.year})`);
+      expect(block[1]).toBe(
+        `Quy hoạch phân khu: ${plan.name}, tỉ lệ 1/2000 · Quyết định số ${plan.decision_no} ngày ${plan.decision_date} của ${plan.authority}`,
+      );
+      expect(block[2]).toMatch(/^Tỉ lệ 1:[\d.]+$/);
+      expect(block[3]).toMatch(/^In ngày \d{2}\/\d{2}\/\d{4}$/);
+      expect(block[4]).toContain('Nguồn: Bản đồ số Cao Lãnh');
+      const printed = await page
+        .locator('#print-summary .print-legend li')
+        .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-row')!));
+      expect(printed).toContain('zones-fill:');
+      // At z16 the core has urban streets and lanes only: one road row, white, naming both kinds.
+      expect(printed.filter((r) => r.startsWith('roads-line:'))).toEqual(['roads-line:#FFFFFF']);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-print-dialog-1440.png') });
+
+      // The page itself: the grey swatch is drawn in the legend column, text in the title block.
+      const bytes = fs.readFileSync(pngPath).toString('base64');
+      const grey = blend('#E0E0E0', 0.45, BACKGROUND);
+      const found = await page.evaluate(
+        async ([b64, g]) => {
+          const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+          const bitmap = await createImageBitmap(blob);
+          const canvas = document.createElement('canvas');
+          canvas.width = bitmap.width;
+          canvas.height = bitmap.height;
+          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+          ctx.drawImage(bitmap, 0, 0);
+          const column = ctx.getImageData(Math.round(bitmap.width * 0.77), 0, Math.round(bitmap.width * 0.2), bitmap.height).data;
+          let greyPx = 0;
+          let dark = 0;
+          for (let i = 0; i < column.length; i += 4) {
+            const d = Math.abs(column[i]! - g[0]) + Math.abs(column[i + 1]! - g[1]) + Math.abs(column[i + 2]! - g[2]);
+            if (d <= 6) greyPx++;
+            if (column[i]! < 80 && column[i + 1]! < 80 && column[i + 2]! < 80) dark++;
+          }
+          return { greyPx, dark };
+        },
+        [bytes, grey] as const,
+      );
+      expect(found.greyPx).toBeGreaterThan(100);
+      expect(found.dark).toBeGreaterThan(5000);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

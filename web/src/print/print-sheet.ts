@@ -1,0 +1,92 @@
+// What the printed page says besides the map: the legend rows of what the printed extent shows and
+// the title block that lets the page be cited (land-use map and year, zoning plan and its decision,
+// scale, date printed, sources). Pure data; print-map.ts draws it and the print dialog lists it.
+import type { StyleSpecification } from 'maplibre-gl';
+import { lang, t } from '../i18n/i18n.ts';
+import type { LandUseMap } from '../map/landuse-maps.ts';
+import type { LegendSection } from '../map/legend.ts';
+import type { ZoningPlan } from '../../../server/contracts/zoning-plans.ts';
+import { legendRowText, type CodeNames } from '../ui/legend-view.ts';
+
+/** One legend row as printed. */
+export type SheetRow = { id: string; code?: string; name: string };
+
+/** The printed page's words. */
+export type PrintSheet = {
+  legend: { group: string; rows: (SheetRow & { section: LegendSection['rows'][number] })[] }[];
+  /** The title block, one statement a line. */
+  titleBlock: string[];
+};
+
+/** 2023-09-15 → 15/09/2023, as Vietnamese documents write dates. */
+export function dayMonthYear(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/** A Date as dd/mm/yyyy in local time. */
+export function dateDmy(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
+}
+
+/** The zoning plans the style lists (metadata `bando:plans`). */
+export function zoningPlansOf(style: StyleSpecification): ZoningPlan[] {
+  const declared = (style.metadata as Record<string, unknown> | undefined)?.['bando:plans'];
+  return Array.isArray(declared) ? (declared as ZoningPlan[]) : [];
+}
+
+/** "Quyết định số 1234/QĐ-UBND ngày 15/09/2023 của UBND tỉnh Đồng Tháp" in the current language. */
+export function planDecisionText(plan: ZoningPlan): string {
+  return [
+    t('planDecision', { no: plan.decisionNo }),
+    t('planDecisionDate', { date: dayMonthYear(plan.decisionDate) }),
+    t('planDecisionAuthority', { authority: plan.authority }),
+  ].join(' ');
+}
+
+/** Attribution texts of the style's sources, without markup, each once. */
+export function attributionsOf(style: StyleSpecification): string[] {
+  const texts = Object.values(style.sources)
+    .map((s) => (s as { attribution?: string }).attribution)
+    .filter((a): a is string => Boolean(a))
+    .map((a) =>
+      a
+        .replace(/<[^>]*>/g, '')
+        .replace(/&copy;/g, '©')
+        .trim(),
+    );
+  return [...new Set(texts)];
+}
+
+/** What the page says: the legend of the printed extent and the title block. */
+export function printSheet(input: {
+  sections: LegendSection[];
+  codes: readonly CodeNames[];
+  /** The land-use map printed, when its layer drew something on the page. */
+  landUseMap?: LandUseMap | undefined;
+  /** The zoning plans whose lots are on the page. */
+  plans: readonly ZoningPlan[];
+  scaleDenominator: number;
+  printedOn: Date;
+  attributions: readonly string[];
+}): PrintSheet {
+  const legend = input.sections.map((s) => ({
+    group: s.group,
+    rows: s.rows.map((row) => ({ id: row.id, ...legendRowText(row, input.codes), section: row })),
+  }));
+  const lines: string[] = [];
+  const m = input.landUseMap;
+  if (m) {
+    const years = m.periodTo ? `${m.year}–${m.periodTo}` : String(m.year);
+    lines.push(`${t('printLandUseMap', { name: m.name, years })}${m.decisionNo ? ` · ${t('planDecision', { no: m.decisionNo })}` : ''}`);
+  }
+  for (const plan of input.plans) lines.push(`${t('printZoningPlan', { name: plan.name, scale: plan.scale })} · ${planDecisionText(plan)}`);
+  const fmt = new Intl.NumberFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB');
+  lines.push(`${t('scale')} 1:${fmt.format(input.scaleDenominator)}`);
+  lines.push(t('printedOn', { date: dateDmy(input.printedOn) }));
+  // A source's attribution that only repeats our own name ('© Bản đồ số Cao Lãnh') is said once.
+  const own = (a: string) => t('source').includes(a.replace(/^©\s*/, ''));
+  lines.push([t('source'), ...input.attributions.filter((a) => !own(a))].join(' · '));
+  return { legend, titleBlock: lines };
+}

@@ -1,0 +1,122 @@
+// Words and symbols of the derived legend (map/legend.ts): the same rows on screen (SVG swatches)
+// and on the printed page (canvas), in the current language.
+import { lang, t } from '../i18n/i18n.ts';
+import { vi, type MessageKey } from '../i18n/vi.ts';
+import type { LegendRow, LegendSwatch } from '../map/legend.ts';
+
+/** A land-use code's names, as the table (GET /api/land-use-codes) gives them. */
+export type CodeNames = { code: string; nameVi: string; nameEn: string };
+
+/** A row's code (for land-use rows) and name in the current language. */
+export function legendRowText(row: LegendRow, codes: readonly CodeNames[]): { code?: string; name: string } {
+  const label = row.label;
+  if (label.kind === 'code') {
+    if (label.code === null) return { name: t('legendNoCode') };
+    const found = codes.find((c) => c.code === label.code);
+    return { code: label.code, name: found ? (lang() === 'vi' ? found.nameVi : found.nameEn) : label.code };
+  }
+  if (label.kind === 'values') {
+    const prefix = label.property === 'category' ? 'category' : 'kind';
+    const words = label.values.map((v) =>
+      v === null ? (prefix === 'category' ? t('category_other') : t('legendOtherKinds')) : t(`${prefix}_${v}` as MessageKey),
+    );
+    return { name: words.join(' · ') };
+  }
+  const key = `legend_${label.layer}`;
+  return { name: key in vi ? t(key as MessageKey) : t(`layer_${label.group}` as MessageKey) };
+}
+
+const SAFE_COLOUR = /^(#[0-9A-Fa-f]{3,8}|rgba?\([0-9., ]+\)|[a-z]+)$/;
+const colour = (c: string | undefined): string | undefined => (c && SAFE_COLOUR.test(c) ? c : undefined);
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svgEl(name: string, attrs: Record<string, string | number>): SVGElement {
+  const el = document.createElementNS(SVG, name);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+/** The row's symbol as a 24 × 16 SVG, drawn as the map draws it: a translucent fill over the map's background, a dashed outline, a cased road. */
+export function swatchSvg(s: LegendSwatch): SVGElement {
+  const svg = svgEl('svg', { width: 24, height: 16, viewBox: '0 0 24 16', class: 'legend-swatch', 'aria-hidden': 'true' });
+  const fill = colour(s.fill);
+  const line = colour(s.line);
+  if (fill) {
+    svg.append(svgEl('rect', { x: 1, y: 1, width: 22, height: 14, rx: 2, fill: colour(s.background) ?? '#FFFFFF' }));
+    svg.append(
+      svgEl('rect', {
+        x: 1,
+        y: 1,
+        width: 22,
+        height: 14,
+        rx: 2,
+        fill,
+        'fill-opacity': s.fillOpacity ?? 1,
+        stroke: line ?? 'rgba(0,0,0,0.3)',
+        'stroke-width': line ? 2 : 1,
+        ...(s.dashed ? { 'stroke-dasharray': '3 2' } : {}),
+      }),
+    );
+  } else if (line && s.casing) {
+    svg.append(
+      svgEl('line', { x1: 1, y1: 8, x2: 23, y2: 8, stroke: colour(s.casing) ?? '#999999', 'stroke-width': 8, 'stroke-linecap': 'round' }),
+    );
+    svg.append(svgEl('line', { x1: 1, y1: 8, x2: 23, y2: 8, stroke: line, 'stroke-width': 5, 'stroke-linecap': 'round' }));
+  } else if (line) {
+    svg.append(
+      svgEl('rect', {
+        x: 2,
+        y: 2,
+        width: 20,
+        height: 12,
+        fill: 'none',
+        stroke: line,
+        'stroke-width': 2.5,
+        ...(s.dashed ? { 'stroke-dasharray': '4 2' } : {}),
+      }),
+    );
+  } else if (colour(s.circle)) {
+    svg.append(svgEl('circle', { cx: 12, cy: 8, r: 5.5, fill: colour(s.circle)!, stroke: '#FFFFFF', 'stroke-width': 1.5 }));
+  }
+  return svg;
+}
+
+/** Draws the row's symbol on a canvas in a box of w × h device pixels at (x, y), as swatchSvg does. */
+export function drawSwatch(ctx: CanvasRenderingContext2D, s: LegendSwatch, x: number, y: number, w: number, h: number): void {
+  ctx.save();
+  ctx.setLineDash([]);
+  if (s.fill) {
+    ctx.fillStyle = s.background;
+    ctx.fillRect(x, y, w, h);
+    ctx.globalAlpha = s.fillOpacity ?? 1;
+    ctx.fillStyle = s.fill;
+    ctx.fillRect(x, y, w, h);
+    ctx.globalAlpha = 1;
+    ctx.strokeStyle = s.line ?? 'rgba(0,0,0,0.35)';
+    ctx.lineWidth = s.line ? h / 6 : h / 14;
+    if (s.dashed) ctx.setLineDash([h / 3, h / 5]);
+    ctx.strokeRect(x, y, w, h);
+  } else if (s.line && s.casing) {
+    ctx.lineCap = 'round';
+    ctx.strokeStyle = s.casing;
+    ctx.lineWidth = h * 0.6;
+    ctx.beginPath();
+    ctx.moveTo(x + h * 0.3, y + h / 2);
+    ctx.lineTo(x + w - h * 0.3, y + h / 2);
+    ctx.stroke();
+    ctx.strokeStyle = s.line;
+    ctx.lineWidth = h * 0.38;
+    ctx.stroke();
+  } else if (s.line) {
+    ctx.strokeStyle = s.line;
+    ctx.lineWidth = h / 5;
+    if (s.dashed) ctx.setLineDash([h / 3, h / 5]);
+    ctx.strokeRect(x + h / 10, y + h / 10, w - h / 5, h - h / 5);
+  } else if (s.circle) {
+    ctx.fillStyle = s.circle;
+    ctx.beginPath();
+    ctx.arc(x + w / 2, y + h / 2, h / 2.2, 0, Math.PI * 2);
+    ctx.fill();
+  }
+  ctx.restore();
+}
