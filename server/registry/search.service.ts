@@ -115,7 +115,8 @@ export async function search(
   q: string,
   limit: number,
 ): Promise<{ query: string; results: SearchResult[]; understood?: SearchUnderstood }> {
-  const query = q.trim();
+  // Control characters (a pasted tab or line break, a stray NUL the database refuses) are spaces.
+  const query = q.replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   const results: SearchResult[] = [];
   const read = readParcelQuery(query);
   const key = read && read.sheet !== null && read.parcel !== null ? { ...read, sheet: read.sheet, parcel: read.parcel } : null;
@@ -214,7 +215,8 @@ export async function search(
   for (const r of (
     await db.query<Place & { id: number; code: string; name: string; level: string; current: boolean; today: string | null }>(
       SQL.SEARCH_UNITS,
-      [expandUnitAbbreviation(query), limit],
+      // % and _ are letters here, not LIKE's wildcards.
+      [expandUnitAbbreviation(query).replace(/[\\%_]/g, '\\$&'), limit],
     )
   ).rows) {
     results.push({

@@ -230,7 +230,10 @@ describe('hostile queries', () => {
     expect(long.statusCode).toBe(400);
     // Wildcards are letters to the lot search, not patterns.
     expect(lots(await search('ODT%'))).toEqual(lots(await search('ODT')));
-    expect(lots(await search('%_%'))).toEqual([]);
+    expect((await search('%_%')).results).toEqual([]);
+    // A pasted line break or NUL is a space.
+    expect(lots(await search('ODT-53\u0000')).map((r) => r.facts?.lotCode)).toContain('ODT-53');
+    expect(lots(await search('\tODT-53\n')).map((r) => r.facts?.lotCode)).toContain('ODT-53');
     const after = (await db.query<{ n: number }>('SELECT (SELECT count(*) FROM zoning_lots) + (SELECT count(*) FROM parcels) AS n'))
       .rows[0]!.n;
     expect(after).toBe(before);
