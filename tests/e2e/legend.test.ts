@@ -59,7 +59,7 @@ type ScreenRow = {
 };
 
 function screenRows(page: Page): Promise<ScreenRow[]> {
-  return page.locator('.legend-view li').evaluateAll((items) =>
+  return page.locator('.legend-view li, .legend-landuse-map li').evaluateAll((items) =>
     items.map((li) => ({
       row: li.getAttribute('data-row')!,
       code: li.getAttribute('data-code'),
@@ -82,6 +82,23 @@ function rowColours(row: ScreenRow): Rgb[] {
   }
   for (const c of [row.line, row.circle]) if (c) out.push(hex(c));
   return out;
+}
+
+/**
+ * Every colour covering at least 0.2 % of the map (antialiased edges and label glyphs are below
+ * that) is the background or within a small tolerance of a colour a legend row puts on the canvas.
+ */
+async function expectEveryColourInLegend(page: Page): Promise<void> {
+  const rows = await screenRows(page);
+  const { colours, total } = await pixelHistogram(page);
+  const candidates = rows.flatMap((r) => rowColours(r).map((c) => ({ c, row: r.row })));
+  const unexplained: string[] = [];
+  const big = colours.filter(([, n]) => n / total >= 0.002).filter(([c]) => distance(c, hex(BACKGROUND)) > 9);
+  expect(big.length).toBeGreaterThan(3);
+  for (const [c, n] of big) {
+    if (!candidates.some((k) => distance(k.c, c) <= 9)) unexplained.push(`rgb(${c.join(',')}) × ${n}`);
+  }
+  expect(unexplained).toEqual([]);
 }
 
 async function openCore(kind: 'desktop' | 'phone', hash: string) {
@@ -115,19 +132,23 @@ describe('the screen legend names every colour the map draws', () => {
         expect.stringContaining('Đường tỉnh'),
         expect.stringContaining('Đường đô thị'),
       ]);
-      // Every colour covering at least 0.2 % of the map (antialiased edges and label glyphs are
-      // below that) is the background or within a small tolerance of a row's colour.
-      const { colours, total } = await pixelHistogram(page);
-      const candidates = rows.flatMap((r) => rowColours(r).map((c) => ({ c, row: r.row })));
-      const unexplained: string[] = [];
-      const big = colours.filter(([, n]) => n / total >= 0.002).filter(([c]) => distance(c, hex(BACKGROUND)) > 9);
-      expect(big.length).toBeGreaterThan(3);
-      for (const [c, n] of big) {
-        const match = candidates.find((k) => distance(k.c, c) <= 9);
-        if (!match) unexplained.push(`rgb(${c.join(',')}) × ${n}`);
-      }
-      expect(unexplained).toEqual([]);
+      await expectEveryColourInLegend(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-zones-1440.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it.each([
+    ['the land-use status map', `${CITY}&l=landuse,roads,water,admin&lu=status`, '.legend-landuse-map li[data-code]'],
+    ['the cadastral parcels (the first view’s layers)', `${CITY}`, '.legend-view[data-group=parcels] li[data-code]'],
+  ])('over the city centre with %s: every colour in the pixels has a row', async (_name, hash, rowSelector) => {
+    const { page, context, errors } = await openCore('desktop', hash);
+    try {
+      await page.locator(rowSelector).first().waitFor({ timeout: 90_000 });
+      await waitForMap(page);
+      await expectEveryColourInLegend(page);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -326,20 +326,21 @@ export class LayerPanel {
     const title = h('p', { class: 'legend-map-title' }, h('strong', {}, shown.name), ` · ${mapYears(shown)}`);
     if (!this.tablesReady() || !this.codes)
       return h('div', { class: 'legend-landuse-map', 'data-map': shown.id }, title, h('p', { class: 'hint' }, t('loading')));
-    const used = new Set(this.mapCodes?.get(shown.id) ?? []);
-    // A map's own codes, in the table's order; codes missing from the table still get a row (grey, like the map).
-    const rows: LandUseCode[] = [
-      ...this.codes.filter((c) => used.has(c.code)),
-      ...[...used]
-        .filter((code) => !this.codes!.some((c) => c.code === code))
-        .map((code) => ({ code, nameVi: code, nameEn: code, group: null, fill: null, legacy: false, mapsTo: null })),
-    ];
+    const used = new Set<string | null>(this.mapCodes?.get(shown.id) ?? []);
+    // The map's own codes, coloured by the style's paint as the map draws them (a code the table lacks is grey there and here).
+    const rows =
+      deriveLegend(this.style, {
+        visible: { landuse: true },
+        zoom: this.control.zoom(),
+        drawn: new Map([['landuse-fill', used]]),
+        codeOrder: this.codes.map((c) => c.code),
+      }).find((s) => s.group === 'landuse')?.rows ?? [];
     return h(
       'details',
       { class: 'legend-landuse-map', 'data-map': shown.id, open: true },
       h('summary', {}, t('landUseMapLegend')),
       title,
-      h('ul', { class: 'legend legend-codes' }, ...rows.map(codeRow)),
+      h('ul', { class: 'legend legend-codes' }, ...rows.map((r) => this.legendRow(r))),
     );
   }
 
