@@ -17,6 +17,7 @@ import { clear, h } from './ui/dom.ts';
 import { LayerPanel } from './ui/layer-panel.ts';
 import { renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
 import { SearchBox, type SearchHit } from './ui/search-box.ts';
+import { lazy } from './ui/lazy.ts';
 import { toast } from './ui/toast.ts';
 import { registerServiceWorker } from './sw-register.ts';
 
@@ -274,7 +275,10 @@ async function boot(): Promise<void> {
       panelOpen = true;
     } else {
       // A farmer's plots stay outlined only while they are signed in (phones are shared).
-      void import('./farmer/my-plots.ts').then(({ clearMyPlots }) => clearMyPlots(handle));
+      lazy(
+        () => import('./farmer/my-plots.ts'),
+        ({ clearMyPlots }) => clearMyPlots(handle),
+      );
     }
     showTab();
   });
@@ -282,7 +286,10 @@ async function boot(): Promise<void> {
 
   tabContent.mine = () => {
     const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loading')));
-    void import('./farmer/my-plots.ts').then(({ renderMyPlots }) => renderMyPlots(wrap, user, handle));
+    lazy(
+      () => import('./farmer/my-plots.ts'),
+      ({ renderMyPlots }) => renderMyPlots(wrap, user, handle),
+    );
     return wrap;
   };
 
@@ -299,7 +306,11 @@ async function boot(): Promise<void> {
           type: 'button',
           class: 'btn btn-block',
           id: 'print-open',
-          onclick: () => void import('./print/print-dialog.ts').then(({ openPrintDialog }) => openPrintDialog(map, style, visible)),
+          onclick: () =>
+            lazy(
+              () => import('./print/print-dialog.ts'),
+              ({ openPrintDialog }) => openPrintDialog(map, style, visible),
+            ),
         },
         t('print'),
       ),
@@ -317,7 +328,10 @@ async function boot(): Promise<void> {
                   showTab();
                 }
                 toast(t('editorLoading'));
-                void import('./editing/editor.ts').then(({ openEditor }) => openEditor(handle, user!));
+                lazy(
+                  () => import('./editing/editor.ts'),
+                  ({ openEditor }) => openEditor(handle, user!),
+                );
               },
             },
             t('editPlots'),

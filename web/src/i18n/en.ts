@@ -877,4 +877,7 @@ export const en: Messages = {
   importError_unsure: 'Outcome not known: the server has not said whether this import finished or stopped.',
   importAdvice_unsure:
     'If the server stopped, nothing was written; if it is only slow, the data may still arrive. Press “Check again” in a few minutes; do not import again before you know, or it may be imported twice.',
+  appPartMissing:
+    'This part of the app could not be loaded: the connection dropped, or the app was just updated on the server. Reload the page to go on.',
+  reloadPage: 'Reload page',
 };

@@ -883,6 +883,9 @@ export const vi = {
   importError_unsure: 'Chưa rõ kết quả: máy chủ chưa báo lần nhập này đã xong hay đã dừng.',
   importAdvice_unsure:
     'Nếu máy chủ đã dừng thì không có gì được ghi; nếu nó chỉ chậm, dữ liệu có thể vẫn vào. Bấm “Kiểm tra lại” sau ít phút; đừng nhập lại trước khi biết, kẻo nhập hai lần.',
+  appPartMissing:
+    'Không tải được phần này của ứng dụng: mất kết nối, hoặc ứng dụng vừa được cập nhật trên máy chủ. Tải lại trang để dùng tiếp.',
+  reloadPage: 'Tải lại trang',
 } as const;
 
 /** The message keys every language provides. */
