@@ -101,6 +101,38 @@ async function expectEveryColourInLegend(page: Page): Promise<void> {
   expect(unexplained).toEqual([]);
 }
 
+/** In a printed PNG's region (fractions x0, y0, x1, y1 of the page): pixels of the mixed-use grey swatch, and dark (text) pixels. */
+async function legendPixels(
+  page: Page,
+  pngPath: string,
+  region: [number, number, number, number],
+): Promise<{ greyPx: number; dark: number }> {
+  const bytes = fs.readFileSync(pngPath).toString('base64');
+  return page.evaluate(
+    async ([b64, g, [x0, y0, x1, y1]]) => {
+      const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
+      const bitmap = await createImageBitmap(blob);
+      const canvas = document.createElement('canvas');
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(bitmap, 0, 0);
+      const w = bitmap.width;
+      const h = bitmap.height;
+      const data = ctx.getImageData(Math.round(w * x0), Math.round(h * y0), Math.round(w * (x1 - x0)), Math.round(h * (y1 - y0))).data;
+      let greyPx = 0;
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const d = Math.abs(data[i]! - g[0]) + Math.abs(data[i + 1]! - g[1]) + Math.abs(data[i + 2]! - g[2]);
+        if (d <= 6) greyPx++;
+        if (data[i]! < 80 && data[i + 1]! < 80 && data[i + 2]! < 80) dark++;
+      }
+      return { greyPx, dark };
+    },
+    [bytes, blend('#E0E0E0', 0.45, BACKGROUND), region] as const,
+  );
+}
+
 async function openCore(kind: 'desktop' | 'phone', hash: string) {
   const watched = await openPage(env.browser, kind);
   if (kind === 'desktop') await watched.page.setViewportSize({ width: 1440, height: 900 });
@@ -213,31 +245,28 @@ describe('the printed page says what it shows and what it comes from', () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-print-dialog-1440.png') });
 
       // The page itself: the grey swatch is drawn in the legend column, text in the title block.
-      const bytes = fs.readFileSync(pngPath).toString('base64');
-      const grey = blend('#E0E0E0', 0.45, BACKGROUND);
-      const found = await page.evaluate(
-        async ([b64, g]) => {
-          const blob = await (await fetch(`data:image/png;base64,${b64}`)).blob();
-          const bitmap = await createImageBitmap(blob);
-          const canvas = document.createElement('canvas');
-          canvas.width = bitmap.width;
-          canvas.height = bitmap.height;
-          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-          ctx.drawImage(bitmap, 0, 0);
-          const column = ctx.getImageData(Math.round(bitmap.width * 0.77), 0, Math.round(bitmap.width * 0.2), bitmap.height).data;
-          let greyPx = 0;
-          let dark = 0;
-          for (let i = 0; i < column.length; i += 4) {
-            const d = Math.abs(column[i]! - g[0]) + Math.abs(column[i + 1]! - g[1]) + Math.abs(column[i + 2]! - g[2]);
-            if (d <= 6) greyPx++;
-            if (column[i]! < 80 && column[i + 1]! < 80 && column[i + 2]! < 80) dark++;
-          }
-          return { greyPx, dark };
-        },
-        [bytes, grey] as const,
+      const landscape = await legendPixels(page, pngPath, [0.77, 0, 0.97, 1]);
+      expect(landscape.greyPx).toBeGreaterThan(100);
+      expect(landscape.dark).toBeGreaterThan(5000);
+
+      // In English, portrait: the same facts in English words, the legend in the band under the map.
+      await page.click('#print-dialog button:has-text("Đóng")');
+      await page.click('#lang-toggle');
+      // The Tools tab stays open across the switch.
+      await page.click('#print-open');
+      await page.selectOption('#print-dialog select[name=orientation]', 'portrait');
+      const [portrait] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#print-png')]);
+      const portraitPath = path.join(SCREENSHOTS, 'legend-print-portrait-en.png');
+      await portrait.saveAs(portraitPath);
+      const english = await page.locator('#print-summary .print-title-block li').allInnerTexts();
+      expect(english[0]).toBe(`Land-use map: ${status.name} (${status.year})`);
+      expect(english[1]).toBe(
+        `Zoning plan: ${plan.name}, scale 1/2000 · Decision ${plan.decision_no} of ${plan.decision_date} by ${plan.authority}`,
       );
-      expect(found.greyPx).toBeGreaterThan(100);
-      expect(found.dark).toBeGreaterThan(5000);
+      expect(english[3]).toMatch(/^Printed \d{2}\/\d{2}\/\d{4}$/);
+      const band = await legendPixels(page, portraitPath, [0, 0.74, 1, 0.97]);
+      expect(band.greyPx).toBeGreaterThan(100);
+      expect(band.dark).toBeGreaterThan(5000);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -105,7 +105,7 @@ export async function renderPrint(
   const header = 14;
   const footer = 8;
   const legendW = options.orientation === 'landscape' ? 62 : 0;
-  const legendH = options.orientation === 'portrait' ? 60 : 0;
+  const legendH = options.orientation === 'portrait' ? 66 : 0;
   const frame = {
     x: margin,
     y: margin + header,
@@ -210,7 +210,6 @@ export async function renderPrint(
     );
 
     // Legend (what the page shows) from the top of its column, title block at its foot.
-    const lineH = px(4.4);
     const colW = legendW ? px(legendW) : px((pageWmm - 2 * margin) / 3);
     const lx = legendW ? px(pageWmm - margin - legendW) : px(margin);
     const top = legendW ? fy : fy + fh + px(6);
@@ -250,35 +249,43 @@ export async function renderPrint(
 
     const columns = legendW ? 1 : 2;
     const limit = legendW ? blockY - px(3) : bottom;
+    const rows = sheet.legend.flatMap((s) => [{ heading: t(`layer_${s.group}` as MessageKey) }, ...s.rows.map((r) => ({ row: r }))]);
+    // Every row the page shows is listed: lines get closer (down to 3 mm) before any row is left out.
+    const perColumnMm = (limit - top) / px(1);
+    const lineMm = Math.max(3, Math.min(4.4, (perColumnMm * columns) / (rows.length + columns + 1)));
+    const lineH = px(lineMm);
+    const k = lineMm / 4.4;
     let col = 0;
     let ly = top + lineH;
-    const rows = sheet.legend.flatMap((s) => [{ heading: t(`layer_${s.group}` as MessageKey) }, ...s.rows.map((r) => ({ row: r }))]);
-    ctx.font = `700 ${px(3.4)}px ${FONT}`;
+    ctx.font = `700 ${px(3.4 * k)}px ${FONT}`;
+    ctx.fillStyle = '#111';
     ctx.fillText(t('legend'), lx, ly);
     ly += lineH;
     for (let i = 0; i < rows.length; i++) {
-      if (ly > limit - lineH) {
+      const entry = rows[i]!;
+      // A group's heading is not left alone at the foot of a column.
+      const need = 'heading' in entry ? 2 : 1;
+      if (ly + (need - 1) * lineH > limit - lineH * 0.3) {
         if (col + 1 >= columns) {
-          ctx.font = `400 ${px(2.9)}px ${FONT}`;
+          ctx.font = `400 ${px(2.9 * k)}px ${FONT}`;
           ctx.fillStyle = '#555';
-          ctx.fillText(t('printMoreRows', { n: rows.slice(i).filter((r) => 'row' in r).length }), lx + col * colW, ly);
+          ctx.fillText(t('printMoreRows', { n: rows.slice(i).filter((r) => 'row' in r).length }), lx + col * colW, ly - lineH * 0.2);
           break;
         }
         col++;
         ly = top + lineH;
       }
       const x = lx + col * colW;
-      const entry = rows[i]!;
       ctx.fillStyle = '#111';
       if ('heading' in entry) {
-        ctx.font = `700 ${px(3)}px ${FONT}`;
-        ctx.fillText(fit(entry.heading, colW - px(2)), x, ly + px(0.6));
+        ctx.font = `700 ${px(3 * k)}px ${FONT}`;
+        ctx.fillText(fit(entry.heading, colW - px(2)), x, ly + px(0.6 * k));
       } else {
-        drawSwatch(ctx, entry.row.section.swatch, x, ly - px(3), px(5.5), px(3.4));
+        drawSwatch(ctx, entry.row.section.swatch, x, ly - px(3 * k), px(5.5 * k), px(3.4 * k));
         ctx.fillStyle = '#111';
-        ctx.font = `400 ${px(2.9)}px ${FONT}`;
+        ctx.font = `400 ${px(2.9 * k)}px ${FONT}`;
         const label = entry.row.code ? `${entry.row.code} · ${entry.row.name}` : entry.row.name;
-        ctx.fillText(fit(label, colW - px(9)), x + px(7), ly);
+        ctx.fillText(fit(label, colW - px(9)), x + px(7 * k), ly);
       }
       ly += lineH;
     }

@@ -3,6 +3,7 @@
 // scale, date printed, sources). Pure data; print-map.ts draws it and the print dialog lists it.
 import type { StyleSpecification } from 'maplibre-gl';
 import { lang, t } from '../i18n/i18n.ts';
+import { vi } from '../i18n/vi.ts';
 import type { LandUseMap } from '../map/landuse-maps.ts';
 import type { LegendSection } from '../map/legend.ts';
 import type { ZoningPlan } from '../../../server/contracts/zoning-plans.ts';
@@ -86,7 +87,7 @@ export function printSheet(input: {
   lines.push(`${t('scale')} 1:${fmt.format(input.scaleDenominator)}`);
   lines.push(t('printedOn', { date: dateDmy(input.printedOn) }));
   // A source's attribution that only repeats our own name ('© Bản đồ số Cao Lãnh') is said once.
-  const own = (a: string) => t('source').includes(a.replace(/^©\s*/, ''));
+  const own = (a: string) => [t('source'), vi.appTitle].some((name) => name.includes(a.replace(/^©\s*/, '')));
   lines.push([t('source'), ...input.attributions.filter((a) => !own(a))].join(' · '));
   return { legend, titleBlock: lines };
 }
