@@ -2,20 +2,14 @@
 // so in Vietnamese, where (latitude, longitude and the file's own X/Y) and what to do, not GEOS's English.
 import path from 'node:path';
 import type { Geometry } from 'geojson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DbfColumn } from '../../server/io/formats/dbf.ts';
-import { project, shapefileZip, tempDir } from '../fixtures/io/builders.ts';
+import { project, shapefileZip, useTempDir } from '../fixtures/io/builders.ts';
 import { insidePoint } from '../helpers/import-fixture.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
 
 const e2e = useServerAndBrowser();
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir();
-});
-afterAll(async () => {
-  await tmp?.remove();
-});
+const tmp = useTempDir();
 
 const COLUMNS: DbfColumn[] = [
   { name: 'Ma', type: 'C', length: 20, decimals: 0 },

@@ -6,20 +6,14 @@
 // page; the import itself runs for real and its rows are checked in the database.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { project, shapefileZip, tempDir, type ShpFeature } from '../fixtures/io/builders.ts';
+import { describe, expect, it } from 'vitest';
+import { project, shapefileZip, useTempDir, type ShpFeature } from '../fixtures/io/builders.ts';
 import { insidePoint } from '../helpers/import-fixture.ts';
 import type { DbfColumn } from '../../server/io/formats/dbf.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
 
 const e2e = useServerAndBrowser();
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir();
-});
-afterAll(async () => {
-  await tmp?.remove();
-});
+const tmp = useTempDir();
 
 const COLUMNS: DbfColumn[] = [
   { name: 'Ma', type: 'C', length: 20, decimals: 0 },

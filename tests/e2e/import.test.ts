@@ -5,21 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Geometry } from 'geojson';
-import { project, shapefileZip, tempDir, type ShpFeature } from '../fixtures/io/builders.ts';
+import { project, shapefileZip, useTempDir, type ShpFeature } from '../fixtures/io/builders.ts';
 import { insidePoint } from '../helpers/import-fixture.ts';
 import type { DbfColumn } from '../../server/io/formats/dbf.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
 
 const e2e = useServerAndBrowser();
-let tmp: Awaited<ReturnType<typeof tempDir>>;
-beforeAll(async () => {
-  tmp = await tempDir();
-});
-afterAll(async () => {
-  await tmp?.remove();
-});
+const tmp = useTempDir();
 
 /** The columns of an agricultural survey's plot shapefile, named as surveyors name them. */
 const PLOT_COLUMNS: DbfColumn[] = [

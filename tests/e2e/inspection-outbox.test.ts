@@ -11,7 +11,7 @@ import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { apiToken, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
+import { apiToken, canvasJpeg, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 const uploadDir = loadConfig({}, path.resolve(import.meta.dirname, '../..')).uploadDir;
@@ -31,29 +31,6 @@ async function areaUnderInspection(): Promise<AreaAt> {
     ids = [submitted];
   }
   return largestArea(e2e.server, ids);
-}
-
-/** A real JPEG drawn by the browser's own encoder (so it decodes), width × height, one colour with a stripe. */
-async function canvasJpeg(page: Page, width: number, height: number, colour: string): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    async ([w, h, c]) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = w;
-      canvas.height = h;
-      const ctx = canvas.getContext('2d')!;
-      ctx.fillStyle = c;
-      ctx.fillRect(0, 0, w, h);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, h / 2 - 10, w, 20);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.9));
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let text = '';
-      for (const b of bytes) text += String.fromCharCode(b);
-      return btoa(text);
-    },
-    [width, height, colour] as [number, number, string],
-  );
-  return Buffer.from(base64, 'base64');
 }
 
 /** The photos kept on the phone (the page's IndexedDB): their owners and Idempotency-Keys. */
@@ -130,8 +107,8 @@ describe('inspection photos kept on the phone until the server has them', () => 
     await page.waitForSelector('#inspection-form');
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
     await page.fill('#inspection-notes', 'Mất sóng giữa vườn.');
-    const green = await canvasJpeg(page, 1280, 960, '#2e7d32');
-    const blue = await canvasJpeg(page, 960, 1280, '#1565c0');
+    const green = await canvasJpeg(page, 1280, 960, '#2e7d32', 0.9);
+    const blue = await canvasJpeg(page, 960, 1280, '#1565c0', 0.9);
     await page.setInputFiles('#inspection-camera', [
       { name: 'mat-song-1.jpg', mimeType: 'image/jpeg', buffer: green },
       { name: 'mat-song-2.jpg', mimeType: 'image/jpeg', buffer: blue },
@@ -274,7 +251,7 @@ describe('a phone out of storage', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: e2e.server.url, quotaSize: 1024 });
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
-    const photo = await canvasJpeg(page, 800, 600, '#c62828');
+    const photo = await canvasJpeg(page, 800, 600, '#c62828', 0.9);
     await page.setInputFiles('#inspection-camera', [{ name: 'het-bo-nho.jpg', mimeType: 'image/jpeg', buffer: photo }]);
     await page.waitForSelector('#inspection-picked li');
     const failing = (route: Route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.continue());
@@ -326,7 +303,7 @@ describe('small versions made for photos stored without one', () => {
     expect(recorded.status).toBe(201);
     const inspectionId = ((await recorded.json()) as { id: number }).id;
     await page.goto('about:blank');
-    const original = await canvasJpeg(page, 1600, 1200, '#8e24aa');
+    const original = await canvasJpeg(page, 1600, 1200, '#8e24aa', 0.9);
     const posted = await fetch(`${e2e.server.url}/api/inspections/${inspectionId}/photos`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'image/jpeg' },

@@ -7,14 +7,14 @@
 // inspection of the same round rests on that record instead of writing a second one.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
-import { apiToken, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
+import { apiToken, canvasJpeg, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -42,29 +42,6 @@ async function counts(areaId: number): Promise<{ inspections: number; photos: nu
     [areaId],
   );
   return { inspections: Number(rows[0]!.inspections), photos: Number(rows[0]!.photos) };
-}
-
-/** A real JPEG drawn by the browser's own encoder (so it decodes), width × height, one colour with a stripe. */
-async function canvasJpeg(page: Page, width: number, height: number, colour: string): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    async ([w, h, c]) => {
-      const canvas = document.createElement('canvas');
-      canvas.width = w;
-      canvas.height = h;
-      const ctx = canvas.getContext('2d')!;
-      ctx.fillStyle = c;
-      ctx.fillRect(0, 0, w, h);
-      ctx.fillStyle = '#fff';
-      ctx.fillRect(0, h / 2 - 10, w, 20);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', 0.8));
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      let text = '';
-      for (const b of bytes) text += String.fromCharCode(b);
-      return btoa(text);
-    },
-    [width, height, colour] as [number, number, string],
-  );
-  return Buffer.from(base64, 'base64');
 }
 
 /** The JPEG with an EXIF block (GPS position, capture time) put right after its start-of-image marker, as a phone camera writes it. */

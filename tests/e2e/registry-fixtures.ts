@@ -108,3 +108,26 @@ export async function tileStatus(page: Page, id: number): Promise<unknown> {
     return map.queryRenderedFeatures({ layers }).find((f) => Number(f.id ?? f.properties.id) === areaId)?.properties.status;
   }, id);
 }
+
+/** A real JPEG drawn by the browser's own encoder (so it decodes), width × height, one colour with a stripe. */
+export async function canvasJpeg(page: Page, width: number, height: number, colour: string, quality = 0.8): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ([w, h, c, q]) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = w;
+      canvas.height = h;
+      const ctx = canvas.getContext('2d')!;
+      ctx.fillStyle = c;
+      ctx.fillRect(0, 0, w, h);
+      ctx.fillStyle = '#fff';
+      ctx.fillRect(0, h / 2 - 10, w, 20);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/jpeg', q));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let text = '';
+      for (const b of bytes) text += String.fromCharCode(b);
+      return btoa(text);
+    },
+    [width, height, colour, quality] as [number, number, string, number],
+  );
+  return Buffer.from(base64, 'base64');
+}
