@@ -158,19 +158,14 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
   await idle();
 }
 
-/**
- * Map pixels whose colour is within (`near: true`) or beyond `tolerance` of `rgb` (the sum of the
- * three channel differences), read inside a render frame, and the canvas's pixel count.
- */
-export async function mapPixels(
-  page: Page,
-  rgb: [number, number, number],
-  tolerance: number,
-  near: boolean,
-): Promise<{ count: number; total: number }> {
+/** A colour as red, green and blue, 0–255. */
+export type Rgb = [number, number, number];
+
+/** Exact colours of the map's pixels with their counts, read inside a render frame, and the canvas's pixel count. */
+export function mapHistogram(page: Page): Promise<{ colours: [Rgb, number][]; total: number }> {
   return page.evaluate(
-    ([[r, g, b], tol, within]) =>
-      new Promise<{ count: number; total: number }>((resolve) => {
+    () =>
+      new Promise<{ colours: [[number, number, number], number][]; total: number }>((resolve) => {
         const map = (window as unknown as BandoWindow).__bando.map;
         map.once('render', () => {
           const source = map.getCanvas();
@@ -181,17 +176,33 @@ export async function mapPixels(
           // Inside the render event the WebGL back buffer still holds this frame.
           ctx.drawImage(source, 0, 0);
           const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-          let count = 0;
+          const counts = new Map<number, number>();
           for (let i = 0; i < data.length; i += 4) {
-            const distance = Math.abs(data[i]! - r) + Math.abs(data[i + 1]! - g) + Math.abs(data[i + 2]! - b);
-            if (within ? distance < tol : distance > tol) count++;
+            const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
+            counts.set(key, (counts.get(key) ?? 0) + 1);
           }
-          resolve({ count, total: data.length / 4 });
+          resolve({
+            colours: [...counts].map(([k, n]) => [[(k >> 16) & 255, (k >> 8) & 255, k & 255], n]),
+            total: data.length / 4,
+          });
         });
         map.triggerRepaint();
       }),
-    [rgb, tolerance, near] as const,
   );
+}
+
+/**
+ * Map pixels whose colour is within (`near: true`) or beyond `tolerance` of `rgb` (the sum of the
+ * three channel differences), read inside a render frame, and the canvas's pixel count.
+ */
+export async function mapPixels(page: Page, rgb: Rgb, tolerance: number, near: boolean): Promise<{ count: number; total: number }> {
+  const { colours, total } = await mapHistogram(page);
+  let count = 0;
+  for (const [[r, g, b], n] of colours) {
+    const distance = Math.abs(r - rgb[0]) + Math.abs(g - rgb[1]) + Math.abs(b - rgb[2]);
+    if (near ? distance < tolerance : distance > tolerance) count += n;
+  }
+  return { count, total };
 }
 
 /** Count of map pixels that differ from the style's background colour (#F4F1EA). */

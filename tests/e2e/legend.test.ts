@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { blend } from '../../web/src/map/legend.ts';
-import { mapPixels, openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { mapHistogram, mapPixels, openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type Rgb } from './harness.ts';
 
 const env = useServerAndBrowser();
 const CORE = 'c=105.63256,10.45870,16';
@@ -14,38 +14,8 @@ const CORE = 'c=105.63256,10.45870,16';
 const CITY = 'c=105.63800,10.46600,14';
 const BACKGROUND = '#F4F1EA';
 
-type Rgb = [number, number, number];
 const hex = (c: string): Rgb => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)) as Rgb;
 const distance = (a: Rgb, b: Rgb) => Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
-
-/** Exact colours of the map's pixels with their counts, read inside a render frame (as mapPixels does). */
-function pixelHistogram(page: Page): Promise<{ colours: [Rgb, number][]; total: number }> {
-  return page.evaluate(
-    () =>
-      new Promise<{ colours: [[number, number, number], number][]; total: number }>((resolve) => {
-        const map = (window as unknown as BandoWindow).__bando.map;
-        map.once('render', () => {
-          const source = map.getCanvas();
-          const canvas = document.createElement('canvas');
-          canvas.width = source.width;
-          canvas.height = source.height;
-          const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
-          ctx.drawImage(source, 0, 0);
-          const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-          const counts = new Map<number, number>();
-          for (let i = 0; i < data.length; i += 4) {
-            const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!;
-            counts.set(key, (counts.get(key) ?? 0) + 1);
-          }
-          resolve({
-            colours: [...counts].map(([k, n]) => [[(k >> 16) & 255, (k >> 8) & 255, k & 255], n]),
-            total: data.length / 4,
-          });
-        });
-        map.triggerRepaint();
-      }),
-  );
-}
 
 type ScreenRow = {
   row: string;
@@ -90,7 +60,7 @@ function rowColours(row: ScreenRow): Rgb[] {
  */
 async function expectEveryColourInLegend(page: Page): Promise<void> {
   const rows = await screenRows(page);
-  const { colours, total } = await pixelHistogram(page);
+  const { colours, total } = await mapHistogram(page);
   const candidates = rows.flatMap((r) => rowColours(r).map((c) => ({ c, row: r.row })));
   const unexplained: string[] = [];
   const big = colours.filter(([, n]) => n / total >= 0.002).filter(([c]) => distance(c, hex(BACKGROUND)) > 9);
