@@ -20,14 +20,15 @@ export function sqlEncoderSql(
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = boundsParam;
   const mvtGeom = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
+  // OFFSET 0 keeps the planner from pasting ST_AsMVTGeom into each place its result is read: without
+  // it the filter on the result and the result itself each ran the whole transform-and-clip.
   if (kind !== 'polygon' || !partFilter) {
     return `${srcCte}
 SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (
   SELECT "__id"${props}, ${mvtGeom} AS geom
-  FROM src
+  FROM src OFFSET 0
 ) q WHERE q.geom IS NOT NULL`;
   }
-  // OFFSET 0 keeps the planner from pasting ST_AsMVTGeom into each of the five places g is read.
   // Polygon parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the JS path: area ≥ 128 and
   // 2 × area ≥ 4 × perimeter, written so one large part (the usual case) costs one ST_Area and one
   // ST_Perimeter (PostgreSQL does not share the two ST_Area calls of the plain form).
