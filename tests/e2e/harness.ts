@@ -1,6 +1,7 @@
 // Browser tests: the real server in-process on a seeded test database, the built client, and
 // Debian's Chromium driven by playwright-core (never a downloaded browser).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Map as MapLibreMap } from 'maplibre-gl';
@@ -43,13 +44,16 @@ export const ACCOUNTS = {
   admin: { username: 'admin', password: 'admin-bando-2026' },
 } as const;
 
-/** A running server on a fresh copy of the seeded database. */
-export type TestServer = { url: string; db: Db; close(): Promise<void> };
+/** A running server on a fresh copy of the seeded database, with its own folder of uploaded files. */
+export type TestServer = { url: string; db: Db; uploadDir: string; close(): Promise<void> };
 
 /** Starts the whole app on an ephemeral port (the browser needs a real socket, not inject); `env` adds settings such as IMPORT_MAX_MB. */
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   const db = await openTestDb();
-  const config = loadConfig({ LOG_LEVEL: 'warn', TILE_CACHE_MB: '64', ...env }, ROOT);
+  // Test files run at once, each on its own copy of the seed (so the same ids): a shared upload
+  // folder would mix one file's photos into another's count.
+  const uploadDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bando-e2e-uploads-'));
+  const config = loadConfig({ LOG_LEVEL: 'warn', TILE_CACHE_MB: '64', UPLOAD_DIR: uploadDir, ...env }, ROOT);
   const app = await buildApp({ config, db, ready: { value: true } }, { logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -57,9 +61,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   return {
     url: `http://127.0.0.1:${port}`,
     db,
+    uploadDir: config.uploadDir,
     async close() {
       await app.close();
       await db.close();
+      await fs.promises.rm(uploadDir, { recursive: true, force: true });
     },
   };
 }

@@ -9,29 +9,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { apiToken, canvasJpeg, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
+import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
-const uploadDir = loadConfig({}, path.resolve(import.meta.dirname, '../..')).uploadDir;
-
-/** A seeded area of the officer's communes under inspection (a submitted one is moved there first), with a point inside it. */
-async function areaUnderInspection(): Promise<AreaAt> {
-  const token = await apiToken(e2e.server);
-  let ids = await listedAreaIds(e2e.server, token, 'status=under_inspection&limit=50');
-  if (!ids.length) {
-    const submitted = (await listedAreaIds(e2e.server, token, 'status=submitted&limit=50'))[0]!;
-    const moved = await fetch(`${e2e.server.url}/api/growing-areas/${submitted}/transitions`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ to: 'under_inspection' }),
-    });
-    expect(moved.status).toBe(201);
-    ids = [submitted];
-  }
-  return largestArea(e2e.server, ids);
-}
 
 /** The photos kept on the phone (the page's IndexedDB): their owners and Idempotency-Keys. */
 async function keptOnPhone(page: Page): Promise<{ owner: string; uploadKey: string; name: string; size: number }[]> {
@@ -97,7 +78,7 @@ async function signOut(page: Page): Promise<void> {
 
 describe('inspection photos kept on the phone until the server has them', () => {
   it('photos that failed to send survive a reload, stay hidden from another officer, and are stored exactly once', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await allowPosition(context, area.lon + 0.0003, area.lat - 0.0002);
@@ -133,7 +114,7 @@ describe('inspection photos kept on the phone until the server has them', () => 
     };
     await page.route('**/api/inspections/*/photos**', failing);
     // The upload folder is the server's own and keeps earlier runs' files (ids start again with each test database).
-    const earlier = new Set(filesUnder(path.join(uploadDir, 'inspections')));
+    const earlier = new Set(filesUnder(path.join(e2e.server.uploadDir, 'inspections')));
     await page.click('#inspection-save');
     await page.waitForFunction(() => document.querySelectorAll('.inspection-upload-list li[data-state=failed]').length === 2, null, {
       timeout: 30_000,
@@ -213,12 +194,24 @@ describe('inspection photos kept on the phone until the server has them', () => 
       [greenKey, green.length],
       [blueKey, blue.length],
     ]);
-    const added = filesUnder(path.join(uploadDir, 'inspections')).filter((file) => !earlier.has(file));
-    expect(added.sort()).toEqual(
-      stored.flatMap((r) => [path.join(uploadDir, r.file_path), path.join(uploadDir, r.file_path).replace(/\.jpg$/, '.thumb.jpg')]).sort(),
-    );
-    expect(fs.readFileSync(path.join(uploadDir, stored[0]!.file_path)).equals(green)).toBe(true);
-    expect(fs.readFileSync(path.join(uploadDir, stored[1]!.file_path)).equals(blue)).toBe(true);
+    // The small versions are made and sent quietly after each photo is stored: wait for them.
+    const expected = stored
+      .flatMap((r) => [
+        path.join(e2e.server.uploadDir, r.file_path),
+        path.join(e2e.server.uploadDir, r.file_path).replace(/\.jpg$/, '.thumb.jpg'),
+      ])
+      .sort();
+    await expect
+      .poll(
+        () =>
+          filesUnder(path.join(e2e.server.uploadDir, 'inspections'))
+            .filter((file) => !earlier.has(file))
+            .sort(),
+        { timeout: 15_000 },
+      )
+      .toEqual(expected);
+    expect(fs.readFileSync(path.join(e2e.server.uploadDir, stored[0]!.file_path)).equals(green)).toBe(true);
+    expect(fs.readFileSync(path.join(e2e.server.uploadDir, stored[1]!.file_path)).equals(blue)).toBe(true);
     await clickArea(page, area);
     // Thumbnails load as they come near the screen (as loading="lazy" would): bring the inspection into view.
     await page.locator(`#inspection-list > li[data-id="${inspectionId}"]`).scrollIntoViewIfNeeded();
@@ -241,7 +234,7 @@ describe('inspection photos kept on the phone until the server has them', () => 
 
 describe('a phone out of storage', () => {
   it('says so in words, still sends the photo from the page, and asks before the page is left', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await allowPosition(context, area.lon, area.lat);
@@ -290,7 +283,7 @@ describe('a phone out of storage', () => {
 
 describe('small versions made for photos stored without one', () => {
   it('an officer viewing an older photo makes its small version once; ?size=thumb then answers a JPEG of at most 480 px', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const token = await apiToken(e2e.server);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
@@ -311,7 +304,7 @@ describe('small versions made for photos stored without one', () => {
     });
     expect(posted.status).toBe(201);
     const [row] = await photoRows(inspectionId);
-    const thumbFile = path.join(uploadDir, row!.file_path.replace(/\.jpg$/, '.thumb.jpg'));
+    const thumbFile = path.join(e2e.server.uploadDir, row!.file_path.replace(/\.jpg$/, '.thumb.jpg'));
     expect(fs.existsSync(thumbFile)).toBe(false);
     const url = `${e2e.server.url}/api/inspections/${inspectionId}/photos/${row!.id}`;
     const before = await fetch(`${url}?size=thumb`, { headers: { Authorization: `Bearer ${token}` } });

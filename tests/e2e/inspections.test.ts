@@ -9,31 +9,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../server/config.ts';
 import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
-import { apiToken, canvasJpeg, clickArea, largestArea, listedAreaIds, openArea, type AreaAt } from './registry-fixtures.ts';
+import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
-
-/** A seeded area of the officer's communes under inspection (a submitted one is moved there first), with a point inside it. */
-async function areaUnderInspection(): Promise<AreaAt> {
-  const token = await apiToken(e2e.server);
-  let ids = await listedAreaIds(e2e.server, token, 'status=under_inspection&limit=50');
-  if (!ids.length) {
-    const submitted = (await listedAreaIds(e2e.server, token, 'status=submitted&limit=50'))[0]!;
-    const moved = await fetch(`${e2e.server.url}/api/growing-areas/${submitted}/transitions`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ to: 'under_inspection' }),
-    });
-    expect(moved.status).toBe(201);
-    ids = [submitted];
-  }
-  return largestArea(e2e.server, ids);
-}
 
 async function counts(areaId: number): Promise<{ inspections: number; photos: number }> {
   const { rows } = await e2e.server.db.query<{ inspections: number; photos: number }>(
@@ -68,7 +50,7 @@ async function allowPosition(context: BrowserContext, lon: number, lat: number):
 
 describe('field inspections on the growing-area card', () => {
   it('an officer records an inspection with checklist, notes and two geotagged photos; a lost answer is retried alone and stored once', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const before = await counts(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const phone = { lon: area.lon + 0.0004, lat: area.lat - 0.0003 };
@@ -100,7 +82,7 @@ describe('field inspections on the growing-area card', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-form-desktop.png'), fullPage: false });
 
     // The upload folder is the server's own and keeps earlier runs' files: this run's are those not there yet.
-    const uploadDir = loadConfig({}, path.resolve(import.meta.dirname, '../..')).uploadDir;
+    const uploadDir = e2e.server.uploadDir;
     const earlierFiles = new Set(uploadedFiles(uploadDir));
     // The weak connection loses the first photo's answer once, after the server stored it: the photo
     // fails alone, and Retry sends it again under the same key.
@@ -268,7 +250,7 @@ describe('field inspections on the growing-area card', () => {
   });
 
   it('on a phone, a non-image file and a status that takes no inspection are refused in Vietnamese and write nothing', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await allowPosition(context, area.lon, area.lat);
@@ -338,7 +320,7 @@ describe('field inspections on the growing-area card', () => {
   });
 
   it('a guest sees the area but no inspections and no form', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const { page, context } = await openPage(e2e.browser, 'desktop');
     await openArea(page, e2e.server, area);
     expect(await page.locator('#inspections').count()).toBe(0);
@@ -347,7 +329,7 @@ describe('field inspections on the growing-area card', () => {
   });
 
   it('recording the pass after a passing inspection of this round rests on it: one inspection, not two', async () => {
-    const area = await areaUnderInspection();
+    const area = await areaUnderInspection(e2e.server);
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     await openArea(page, e2e.server, area, ACCOUNTS.officer);
     const before = await counts(area.id);

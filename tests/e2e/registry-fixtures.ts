@@ -131,3 +131,20 @@ export async function canvasJpeg(page: Page, width: number, height: number, colo
   );
   return Buffer.from(base64, 'base64');
 }
+
+/** A seeded area of the officer's communes under inspection (a submitted one is moved there first), with a point inside it. */
+export async function areaUnderInspection(server: TestServer): Promise<AreaAt> {
+  const token = await apiToken(server);
+  let ids = await listedAreaIds(server, token, 'status=under_inspection&limit=50');
+  if (!ids.length) {
+    const submitted = (await listedAreaIds(server, token, 'status=submitted&limit=50'))[0]!;
+    const moved = await fetch(`${server.url}/api/growing-areas/${submitted}/transitions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: 'under_inspection' }),
+    });
+    if (moved.status !== 201) throw new Error(`moving area ${submitted} to under inspection failed: ${moved.status}`);
+    ids = [submitted];
+  }
+  return largestArea(server, ids);
+}

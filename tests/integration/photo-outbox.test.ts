@@ -15,7 +15,7 @@ import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { HttpError } from '../../web/src/api/http.ts';
 import { PhotoOutbox, type NewPhoto, type OutboxNetwork } from '../../web/src/registration/photo-outbox.ts';
 import { openPhotoStore, type PhotoStore } from '../../web/src/storage/photo-store.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { inspectionOfNewArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -34,38 +34,7 @@ beforeAll(async () => {
   app = await registryTestApp(db, uploadDir);
   as = await signInAll(app, fx);
   const officer = as(fx.users.officer);
-  const plot = await db.query<{ id: number }>(
-    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [fx.farmers.nam, rect(0, 4000, 30, 4050)],
-  );
-  const draft = await app.inject({
-    method: 'POST',
-    url: '/api/growing-areas',
-    headers: officer,
-    payload: {
-      name: 'Vùng rau thử hộp thư ảnh',
-      scheme: 'domestic-3156',
-      crop: 'vegetable',
-      communeCode: '29869',
-      markets: [],
-      registrantKind: 'cooperative',
-      registrantName: 'HTX Rau Mỹ Trà',
-      plotIds: [plot.rows[0]!.id],
-    },
-  });
-  expect(draft.statusCode, draft.body).toBe(201);
-  areaId = draft.json().id;
-  for (const to of ['submitted', 'under_inspection']) {
-    const moved = await app.inject({ method: 'POST', url: `/api/growing-areas/${areaId}/transitions`, headers: officer, payload: { to } });
-    expect(moved.statusCode, moved.body).toBe(201);
-  }
-  const ins = await app.inject({
-    method: 'POST',
-    url: `/api/growing-areas/${areaId}/inspections`,
-    headers: officer,
-    payload: { inspectedOn: '2026-02-05', checklist: [] },
-  });
-  inspectionId = ins.json().id;
+  ({ areaId, inspectionId } = await inspectionOfNewArea(app, db, fx, officer, 'Vùng rau thử hộp thư ảnh', 4000));
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHOTO_THUMBNAIL_HEADER } from '../../server/contracts/registry.ts';
 import type { Db } from '../../server/db/index.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { inspectionOfNewArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 const HEADER = PHOTO_THUMBNAIL_HEADER.toLowerCase();
@@ -33,40 +33,7 @@ beforeAll(async () => {
   app = await registryTestApp(db, uploadDir);
   as = await signInAll(app, fx);
   officer = as(fx.users.officer);
-  const y = 3000;
-  const plot = await db.query<{ id: number }>(
-    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [fx.farmers.nam, rect(0, y, 30, y + 50)],
-  );
-  const draft = await app.inject({
-    method: 'POST',
-    url: '/api/growing-areas',
-    headers: officer,
-    payload: {
-      name: 'Vùng rau thử ảnh nhỏ',
-      scheme: 'domestic-3156',
-      crop: 'vegetable',
-      communeCode: '29869',
-      markets: [],
-      registrantKind: 'cooperative',
-      registrantName: 'HTX Rau Mỹ Trà',
-      plotIds: [plot.rows[0]!.id],
-    },
-  });
-  expect(draft.statusCode, draft.body).toBe(201);
-  const areaId = draft.json().id;
-  for (const to of ['submitted', 'under_inspection']) {
-    const moved = await app.inject({ method: 'POST', url: `/api/growing-areas/${areaId}/transitions`, headers: officer, payload: { to } });
-    expect(moved.statusCode, moved.body).toBe(201);
-  }
-  const ins = await app.inject({
-    method: 'POST',
-    url: `/api/growing-areas/${areaId}/inspections`,
-    headers: officer,
-    payload: { inspectedOn: '2026-02-05', checklist: [] },
-  });
-  expect(ins.statusCode, ins.body).toBe(201);
-  inspectionId = ins.json().id;
+  ({ inspectionId } = await inspectionOfNewArea(app, db, fx, officer, 'Vùng rau thử ảnh nhỏ', 3000));
 });
 
 afterAll(async () => {
