@@ -13,11 +13,14 @@ import { tileBounds4326, tileKey, type Box, type TileCoord } from './tile-coord.
 const gzip = promisify(gzipCallback);
 const brotli = promisify(brotliCallback);
 
-// Quality 4: about gzip's speed on a 20 KB tile and still 10–20 % smaller. A tile is compressed
-// in a coding the first time a client asks for that coding, and kept with it: browsers all send
-// "br", so a miss pays for one compression, not two.
-const BROTLI = { params: { [zlib.BROTLI_PARAM_QUALITY]: 4, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_GENERIC } };
-const GZIP = { level: 6 };
+// Brotli quality 3 and gzip level 5: on 300 tiles of the 100,000-parcel set each is within 0.5 % of
+// the bytes of quality 4 and level 6 (z16 tiles 37.7 % / 38.4 % of raw, z14 45.5 % / 45.4 %) and
+// takes 30–40 % less time (z14: brotli 0.54 against 0.86 ms, gzip 0.97 against 1.35 ms at p50).
+// Compression sits on every cold tile's path and competes with the database for the cores. A tile
+// is compressed in a coding the first time a client asks for that coding, and kept with it:
+// browsers all send "br", so a miss pays for one compression, not two.
+const BROTLI = { params: { [zlib.BROTLI_PARAM_QUALITY]: 3, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_GENERIC } };
+const GZIP = { level: 5 };
 // Below this size a tile is compressed on the main thread: a typical 11 KB z16 tile takes 0.1–0.3 ms
 // that way, while the thread-pool path (a zlib stream per call, two thread hops) added over a
 // millisecond to each cold tile. Larger tiles go to the thread pool so one does not stall the rest.

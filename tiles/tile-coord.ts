@@ -61,6 +61,44 @@ export function tileBounds4326(t: TileCoord, buffer = 0, extent = 4096): Box {
   return [w, s, e, n];
 }
 
+/**
+ * ST_Affine factors [sx, sy, tx, ty] taking EPSG:4326 degrees to the tile's units as MVT has them
+ * (0…extent, y down): lon · sx + tx, lat · sy + ty, exact at the tile's four edges. Mercator is not
+ * linear in latitude, but across one tile (and its buffer) the chord strays from it by at most
+ * extent · (2π / 2^z) · sin(lat) / 8 units: under 0.4 at z13 and 0.1 at z15 at any latitude,
+ * below the integer grid every tile is snapped to. Far outside the tile it strays further.
+ */
+export function tileAffine4326(t: TileCoord, extent = 4096): [number, number, number, number] {
+  const [w, s, e, n] = tileBounds4326(t);
+  const sx = extent / (e - w);
+  const sy = extent / (n - s);
+  return [sx, -sy, -w * sx, n * sy];
+}
+
+const f32 = new Float32Array(1);
+const bits = new Int32Array(f32.buffer);
+
+/** The float32 nearest `v` on the side of `toward` (a float32 strictly between them when `v` is one already). */
+function float32Toward(v: number, toward: number): number {
+  f32[0] = v;
+  if (f32[0] === 0) return toward > v ? 1e-30 : -1e-30;
+  if ((f32[0] > v && toward > v) || (f32[0] < v && toward < v)) return f32[0];
+  // One step along the float32 line toward `toward`: for these finite, non-zero degrees, ±1 in the bits.
+  bits[0]! += toward > v === f32[0] > 0 ? 1 : -1;
+  return f32[0];
+}
+
+/**
+ * The tile (plus buffer) in degrees, shrunk to float32 values strictly inside it. PostGIS compares
+ * geometry boxes as float32 rounded outwards, the query's envelope included: `geom @ envelope` on
+ * the exact envelope could pass a feature a few units past the buffer at z16. Against this one,
+ * every feature that passes lies inside the buffered tile.
+ */
+export function insideEnvelope4326(t: TileCoord, buffer: number, extent = 4096): Box {
+  const [w, s, e, n] = tileBounds4326(t, buffer, extent);
+  return [float32Toward(w, e), float32Toward(s, n), float32Toward(e, w), float32Toward(n, s)];
+}
+
 /** The column and row ranges of the tiles at zoom z that a lon/lat box touches (inclusive). */
 export function tileRange(box: Box, z: number): { minX: number; minY: number; maxX: number; maxY: number } {
   const n = 2 ** z;

@@ -6,8 +6,25 @@ import { BUFFER, EXTENT, MIN_PART_AREA, MIN_PART_WIDTH } from '../layer.ts';
 import { ident, literal } from '../sql.ts';
 
 /**
- * The SQL around a source's `src` CTE for the in-database path. The tile bounds in EPSG:3857 are
- * parameters $bounds..$bounds+3 (computed once in JS, the same numbers the JS path uses).
+ * How a band's polygons reach tile units. Parameters $p..$p+3 are the tile's EPSG:3857 bounds.
+ * - `transform`: ST_Transform to EPSG:3857 and ST_AsMVTGeom, for every feature.
+ * - `inside-affine` (polygons, bands from zoom AFFINE_MIN_ZOOM): a feature lying wholly inside
+ *   the buffered tile (its box within insideEnvelope4326, parameters $p+8..$p+11) needs no clip.
+ *   It goes from degrees to tile units by one ST_Affine (parameters $p+4..$p+7: tileAffine4326),
+ *   wound for MVT 2.1 (exterior clockwise on screen) and put on the
+ *   integer grid, as ST_AsMVTGeom would. The rest take the `transform` path. wagyu's
+ *   clip-and-validate inside ST_AsMVTGeom costs ~4 µs a polygon, most of a z16 parcels tile; for
+ *   a shape many units wide it gives back the snapped outline. The affine map is exact only near
+ *   the tile: a crossing feature's far vertices would bend its clipped edges, hence the split.
+ */
+export type GeometryPath = 'transform' | 'inside-affine';
+
+/** From this zoom a tile is small enough that Web Mercator is affine across it (see tileAffine4326). */
+export const AFFINE_MIN_ZOOM = 13;
+
+/**
+ * The SQL around a source's `src` CTE for the in-database path; parameters as GeometryPath says
+ * (computed once in JS per tile).
  */
 export function sqlEncoderSql(
   srcCte: string,
@@ -16,29 +33,40 @@ export function sqlEncoderSql(
   boundsParam: number,
   kind: 'point' | 'line' | 'polygon',
   partFilter = true,
+  path: GeometryPath = 'transform',
 ): string {
+  if (path === 'inside-affine' && kind !== 'polygon') throw new Error('the inside-affine path is for polygon sources');
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = boundsParam;
-  const mvtGeom = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
-  // OFFSET 0 keeps the planner from pasting ST_AsMVTGeom into each place its result is read: without
-  // it the filter on the result and the result itself each ran the whole transform-and-clip.
+  const clipped = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
+  const placed =
+    path === 'transform'
+      ? clipped
+      : `CASE WHEN "__geom" @ ST_MakeEnvelope($${p + 8}, $${p + 9}, $${p + 10}, $${p + 11}, 4326)
+      THEN ST_SnapToGrid(ST_Affine(ST_ForcePolygonCW("__geom"), $${p + 4}, 0, 0, $${p + 5}, $${p + 6}, $${p + 7}), 1)
+      ELSE ${clipped} END`;
+  // The placed geometry is computed in a subquery with OFFSET 0: without it the planner pastes the
+  // expression into each place its result is read, and the filter on the result and the result
+  // itself each ran the whole transform-and-clip.
+  const rows = `SELECT *, ${placed} AS g FROM src OFFSET 0`;
+  const mvt = `SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (`;
   if (kind !== 'polygon' || !partFilter) {
+    // Snapping can collapse a polygon to nothing: ST_AsMVT must not get an empty geometry.
     return `${srcCte}
-SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (
-  SELECT "__id"${props}, ${mvtGeom} AS geom
-  FROM src OFFSET 0
-) q WHERE q.geom IS NOT NULL`;
+${mvt}
+  SELECT "__id"${props}, g AS geom FROM (${rows}) s
+) q WHERE q.geom IS NOT NULL AND NOT ST_IsEmpty(q.geom)`;
   }
   // Polygon parts under MIN_PART_AREA or MIN_PART_WIDTH go, as in the JS path: area ≥ 128 and
   // 2 × area ≥ 4 × perimeter, written so one large part (the usual case) costs one ST_Area and one
   // ST_Perimeter (PostgreSQL does not share the two ST_Area calls of the plain form).
   const keep = (g: string) => `ST_Area(${g}) >= GREATEST(${MIN_PART_AREA}, ${MIN_PART_WIDTH / 2} * ST_Perimeter(${g}))`;
   return `${srcCte}
-SELECT ST_AsMVT(q, ${literal(layerName)}, ${EXTENT}, 'geom', '__id' ORDER BY q."__id") AS mvt FROM (
+${mvt}
   SELECT "__id"${props},
     CASE WHEN ST_NumGeometries(g) = 1 AND ${keep('g')} THEN g
       ELSE (SELECT ST_Collect(d.geom) FROM ST_Dump(g) d WHERE ${keep('d.geom')}) END AS geom
-  FROM (SELECT *, ${mvtGeom} AS g FROM src OFFSET 0) s
+  FROM (${rows}) s
   WHERE g IS NOT NULL
 ) q WHERE q.geom IS NOT NULL`;
 }

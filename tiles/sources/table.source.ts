@@ -3,7 +3,7 @@
 // sub-pixel threshold and, for scoped viewers, their communes or farmer id.
 import { createHash } from 'node:crypto';
 import { encodeJsLayer, jsSelectSql, tileAffine, type JsRow } from '../encoders/js.encoder.ts';
-import { sqlEncoderSql } from '../encoders/sql.encoder.ts';
+import { AFFINE_MIN_ZOOM, sqlEncoderSql } from '../encoders/sql.encoder.ts';
 import {
   BUFFER,
   PUBLIC_SCOPE,
@@ -18,7 +18,15 @@ import {
   type TileViewer,
 } from '../layer.ts';
 import { ident, numberLiteral, qualified } from '../sql.ts';
-import { pixelDegrees, tileBounds3857, tileBounds4326, type Box, type TileCoord } from '../tile-coord.ts';
+import {
+  insideEnvelope4326,
+  pixelDegrees,
+  tileAffine4326,
+  tileBounds3857,
+  tileBounds4326,
+  type Box,
+  type TileCoord,
+} from '../tile-coord.ts';
 import type { GeneralizedLayer } from './generalized.ts';
 
 /** What a prepared statement needs per request; each parameter is read from it in a fixed order. */
@@ -28,6 +36,8 @@ type RenderContext = {
   env4326: Box;
   bounds3857: Box;
   affine: [number, number, number, number];
+  affine4326: [number, number, number, number];
+  inside4326: Box;
 };
 type Prepared = {
   name: string;
@@ -195,8 +205,13 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     const partFilter = band.partFilter !== false;
     if (encoder === 'sql') {
       const first = params.length + 1;
+      const path = c.geometryType === 'polygon' && band.minzoom >= AFFINE_MIN_ZOOM ? 'inside-affine' : 'transform';
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
-      return named(sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter), params, propertyNames, partFilter);
+      if (path === 'inside-affine') {
+        for (let k = 0; k < 4; k++) params.push((x) => x.affine4326[k]);
+        for (let k = 0; k < 4; k++) params.push((x) => x.inside4326[k]);
+      }
+      return named(sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path), params, propertyNames, partFilter);
     }
     const first = params.length + 1;
     for (let k = 0; k < 4; k++) params.push((x) => x.affine[k]);
@@ -232,6 +247,8 @@ function context(coord: TileCoord, scope: Scope): RenderContext {
     env4326: tileBounds4326(coord, BUFFER),
     bounds3857: tileBounds3857(coord),
     affine: tileAffine(tileBounds3857(coord)),
+    affine4326: tileAffine4326(coord),
+    inside4326: insideEnvelope4326(coord, BUFFER),
   };
 }
 

@@ -1,0 +1,133 @@
+// The in-database encoder's "inside-affine" geometry path (polygon bands from z13): a feature wholly
+// inside the buffered tile goes from degrees to tile units by one ST_Affine, with no clip; only
+// the features that cross the tile's edge go through ST_Transform and ST_AsMVTGeom.
+// It must draw what the plain path draws (ST_Transform to EPSG:3857, ST_AsMVTGeom on every
+// feature): the same features and attributes, outlines within one tile unit, and rings wound as
+// MVT 2.1 wants, so holes stay holes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { AFFINE_MIN_ZOOM, sqlEncoderSql } from '../../tiles/encoders/sql.encoder.ts';
+import { PUBLIC_SCOPE, TileEngine, tileBounds3857, type TileCoord } from '../../tiles/index.ts';
+import { differences } from '../helpers/tile-compare.ts';
+import { openTestDb, testDbKind as kind } from '../helpers/test-db.ts';
+import { decodeTile, tileAt, type DecodedFeature } from '../helpers/tile-fixtures.ts';
+
+let db: Db;
+let engine: TileEngine;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  engine = await TileEngine.open(db, db.capabilities, { cacheBytes: 0 });
+});
+afterAll(async () => db?.close());
+
+/** Twice the signed area of a ring as vector-tile-js computes it: negative for an exterior ring. */
+function signedArea(ring: { x: number; y: number }[]): number {
+  let sum = 0;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) sum += (ring[i]!.x - ring[j]!.x) * (ring[j]!.y + ring[i]!.y);
+  return sum;
+}
+
+/** The engine's statement for a tile, and the same statement on the plain path (transform, then ST_AsMVTGeom). */
+function bothPaths(id: string, t: TileCoord): { affine: { sql: string; params: unknown[] }; plain: { sql: string; params: unknown[] } } {
+  const source = engine.catalog.sources.get(id)!;
+  const band = source.band(t.z)!;
+  const affine = source.sqlFor(t, PUBLIC_SCOPE, 'sql')!;
+  const at = affine.sql.indexOf('\nSELECT ST_AsMVT(');
+  const src = affine.sql.slice(0, at);
+  // The last twelve parameters: the tile's EPSG:3857 bounds, then the affine factors and the inside
+  // envelope, which the plain path does not use.
+  const first = affine.params.length - 11;
+  const names = [...band.properties.map((p) => p.name)];
+  const sql = sqlEncoderSql(src, id, names, first, 'polygon', band.partFilter !== false, 'transform');
+  expect(affine.params.slice(first - 1, first + 3)).toEqual([...tileBounds3857(t)]);
+  return { affine, plain: { sql, params: affine.params.slice(0, first + 3) } };
+}
+
+async function render(q: { sql: string; params: unknown[] }, id: string): Promise<DecodedFeature[]> {
+  const { rows } = await db.query<{ mvt: Uint8Array | null }>(q.sql, q.params);
+  const bytes = rows[0]?.mvt;
+  return bytes?.length ? (decodeTile(bytes)[id] ?? []) : [];
+}
+
+describe('the affine geometry path of the in-database encoder', () => {
+  it.runIf(kind === 'postgres')(
+    'draws what ST_Transform and ST_AsMVTGeom draw, for every polygon source from z13 to z18, with exterior rings clockwise on screen',
+    async () => {
+      const polygonSources = engine
+        .list()
+        .filter((s) => s.geometryType === 'polygon' && s.maxzoom >= AFFINE_MIN_ZOOM)
+        .map((s) => s.id);
+      // Fixed points: every 150th parcel of the seed, so the list follows the data (densest areas most).
+      const { rows: points } = await db.query<{ x: number; y: number }>(
+        `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_PointOnSurface(geom) AS c, row_number() OVER (ORDER BY id) AS n FROM parcels) s WHERE n % 150 = 1`,
+      );
+      const problems: string[] = [];
+      let features = 0;
+      let crossing = 0;
+      let parcelsInside = 0;
+      let parcelsAll = 0;
+      for (const id of polygonSources) {
+        const source = engine.catalog.sources.get(id)!;
+        for (let z = AFFINE_MIN_ZOOM; z <= 18; z++) {
+          // Bands that reach below AFFINE_MIN_ZOOM keep the plain path at every zoom they serve.
+          const band = source.band(z);
+          if (!band || band.generalized || band.minzoom < AFFINE_MIN_ZOOM) continue;
+          const seen = new Set<string>();
+          for (const p of points) {
+            const t = tileAt(p.x, p.y, z);
+            if (seen.has(`${t.x}/${t.y}`)) continue;
+            seen.add(`${t.x}/${t.y}`);
+            const { affine, plain } = bothPaths(id, t);
+            expect(affine.sql).toContain('ST_Affine(ST_ForcePolygonCW("__geom")');
+            const a = await render(affine, id);
+            const b = await render(plain, id);
+            for (const d of differences(a, b)) problems.push(`${id} ${z}/${t.x}/${t.y} ${d}`);
+            if (id === 'parcels') {
+              // How many parcels the fast path took: those whose box lies within the inside envelope.
+              const { rows } = await db.query<{ inside: number; all: number }>(
+                `SELECT count(*) FILTER (WHERE geom @ ST_MakeEnvelope($5, $6, $7, $8, 4326))::int AS inside, count(*)::int AS all
+                   FROM parcels WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`,
+                [...affine.params.slice(0, 4), ...affine.params.slice(-4)],
+              );
+              parcelsInside += rows[0]!.inside;
+              parcelsAll += rows[0]!.all;
+            }
+            features += a.length;
+            const byId = new Map(b.map((f) => [f.id, f]));
+            for (const f of a) {
+              // Exterior first, clockwise on screen; the rings' signed areas add up as on the plain path (holes stay holes).
+              if (signedArea(f.geometry[0]!) >= 0) problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} first ring is not clockwise`);
+              const g = byId.get(f.id);
+              if (!g) continue;
+              // A vertex may round to the next unit (the affine map strays up to 0.4 units at z13),
+              // which moves the area by at most the perimeter; a hole wound as an exterior moves it by far more.
+              const total = (rings: DecodedFeature['geometry']) => rings.reduce((sum, r) => sum + signedArea(r), 0);
+              const perimeter = f.geometry.reduce(
+                (sum, r) =>
+                  sum + r.reduce((l, pt, i) => l + Math.hypot(pt.x - r[(i + 1) % r.length]!.x, pt.y - r[(i + 1) % r.length]!.y), 0),
+                0,
+              );
+              const [ta, tb] = [total(f.geometry), total(g.geometry)];
+              if (Math.abs(ta - tb) > 2 * perimeter) problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} area ${ta / 2} vs ${tb / 2}`);
+              const signs = (rings: DecodedFeature['geometry']) =>
+                rings
+                  .map((r) => Math.sign(signedArea(r)))
+                  .sort()
+                  .join();
+              if (f.geometry.length === g.geometry.length && signs(f.geometry) !== signs(g.geometry))
+                problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} rings wound ${signs(f.geometry)} vs ${signs(g.geometry)}`);
+              if (f.geometry.flat().some((pt) => pt.x < -64 || pt.y < -64 || pt.x > 4160 || pt.y > 4160)) crossing++;
+            }
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(features).toBeGreaterThan(5000);
+      // Most parcels lie inside their tile: the fast path was exercised, not just the clip.
+      expect(parcelsInside / parcelsAll).toBeGreaterThan(0.6);
+      // Nothing is drawn past the buffer: features crossing the tile's edge were clipped.
+      expect(crossing).toBe(0);
+    },
+  );
+});
