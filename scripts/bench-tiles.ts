@@ -164,7 +164,9 @@ async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoor
 
 /**
  * Cold tiles, one at a time: the raw in-database cost of the baseline query (run plainly, and as a
- * prepared statement as the server runs its own) and the server over HTTP, interleaved on the
+ * prepared statement as the server runs its own), the engine's own statements called in-process
+ * (no HTTP, no compression: what the database spends on the server's tiles) and the server over
+ * HTTP, interleaved on the
  * same tiles in blocks of BLOCK tiles with the order rotating from block to block, so machine noise
  * and buffer-cache warmth fall on every side alike. Within a block each side runs its tiles back to
  * back, as a map client asks for the tiles of a view (one request per IPC message to the client
@@ -178,11 +180,12 @@ async function interleavedRun(
   ids: string[],
   tiles: TileCoord[],
   base: string,
-): Promise<{ raw: Stats; prepared: Stats; server: Stats; inside: Stats }> {
+): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats }> {
   const BLOCK = 20;
   const WARMUP_BLOCKS = 5;
   const raw: number[] = [];
   const prepared: number[] = [];
+  const statement: number[] = [];
   const server: number[] = [];
   const inside: number[] = [];
   handled.length = 0;
@@ -190,6 +193,13 @@ async function interleavedRun(
   let bytes = 0;
   const rawBlock = (prepare: boolean) => async (block: TileCoord[]) => {
     for (const t of block) (prepare ? prepared : raw).push(await rawTile(db, engine, ids, t, prepare));
+  };
+  const statementBlock = async (block: TileCoord[]) => {
+    for (const t of block) {
+      const t0 = performance.now();
+      for (const id of ids) await engine.render(id, t, PUBLIC_SCOPE);
+      statement.push(performance.now() - t0);
+    }
   };
   const serverBlock = async (block: TileCoord[]) => {
     const res = await client.run(
@@ -201,14 +211,14 @@ async function interleavedRun(
     bytes += res.bytes;
     errors += res.errors;
   };
-  const steps = [rawBlock(false), rawBlock(true), serverBlock];
+  const steps = [rawBlock(false), rawBlock(true), statementBlock, serverBlock];
   // Warm up first, unmeasured: V8 compiles the server's and the driver's hot paths in the first
   // few hundred requests, and a server in service is long past that.
   for (let i = 0; i < WARMUP_BLOCKS; i++) {
     const block = tiles.slice(i * BLOCK, (i + 1) * BLOCK);
     for (const step of steps) await step(block);
   }
-  raw.length = prepared.length = server.length = inside.length = handled.length = 0;
+  raw.length = prepared.length = statement.length = server.length = inside.length = handled.length = 0;
   bytes = errors = 0;
   const start = performance.now();
   for (let i = 0; i * BLOCK < tiles.length; i++) {
@@ -219,6 +229,7 @@ async function interleavedRun(
   return {
     raw: summarise(raw, wall, 0, 0),
     prepared: summarise(prepared, wall, 0, 0),
+    statement: summarise(statement, wall, 0, 0),
     server: summarise(server, wall, bytes, errors),
     inside: summarise(inside, wall, 0, 0),
   };
@@ -303,20 +314,21 @@ async function main(): Promise<void> {
   if (only.has('cold')) {
     console.log('\ncold tiles, one at a time; raw ST_AsMVT (plain and prepared) and the server interleaved on the same tiles:');
     console.log(
-      'workload | zoom | raw p50/p95/p99 ms | raw prepared p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | / prepared p95 | server p50 / raw p50 | inside the server p50/p95 ms | 5xx',
+      'workload | zoom | raw p50/p95/p99 ms | raw prepared p50/p95/p99 ms | engine statements p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | / prepared p95 | server p50 / raw p50 | statements p95 / raw p95 | inside the server p50/p95 ms | 5xx',
     );
   }
   const lists = new Map<string, TileCoord[]>();
   for (const w of workloads) {
     for (const z of w.zooms) {
-      // z16 tiles take a few milliseconds: more of them steady the p95 against a noisy machine.
-      const tiles = await tileList(db, z, QUICK ? 40 : z >= 16 ? 600 : 200);
+      // z16 tiles take a few milliseconds: more of them steady the p95 against a noisy machine (the
+      // 100,000-parcel set has ~760 distinct z16 tiles; the list goes round them again).
+      const tiles = await tileList(db, z, QUICK ? 40 : z >= 16 ? 1200 : 200);
       lists.set(`${w.name}|${z}`, tiles);
       if (!only.has('cold')) continue;
-      const { raw, prepared, server, inside } = await interleavedRun(db, cold.engine, w.ids, tiles, coldServer.base);
+      const { raw, prepared, statement, server, inside } = await interleavedRun(db, cold.engine, w.ids, tiles, coldServer.base);
       const triple = (x: Stats) => `${ms(x.p50)}/${ms(x.p95)}/${ms(x.p99)}`;
       console.log(
-        `${w.name} | z${z} | ${triple(raw)} | ${triple(prepared)} | ${triple(server)} | ${(server.p95 / raw.p95).toFixed(2)} | ${(server.p95 / prepared.p95).toFixed(2)} | ${(server.p50 / raw.p50).toFixed(2)} | ${ms(inside.p50)}/${ms(inside.p95)} | ${server.errors}`,
+        `${w.name} | z${z} | ${triple(raw)} | ${triple(prepared)} | ${triple(statement)} | ${triple(server)} | ${(server.p95 / raw.p95).toFixed(2)} | ${(server.p95 / prepared.p95).toFixed(2)} | ${(server.p50 / raw.p50).toFixed(2)} | ${(statement.p95 / raw.p95).toFixed(2)} | ${ms(inside.p50)}/${ms(inside.p95)} | ${server.errors}`,
       );
     }
   }
