@@ -177,7 +177,7 @@ export async function search(
       results.push({
         kind: 'zoning_lot',
         id: String(r.id),
-        label: `Ô đất ${r.lot_code}`,
+        label: `Ô quy hoạch ${r.lot_code}`,
         detail: r.plan_name,
         facts: {
           lotCode: r.lot_code,

@@ -41,7 +41,7 @@ describe("a planner's search box", () => {
       await typeQuery(page, 'ODT-53');
       const first = page.locator('.search-hit').first();
       expect(await first.getAttribute('data-group')).toBe('zones');
-      expect(await first.locator('strong').innerText()).toBe('Ô đất ODT-53');
+      expect(await first.locator('strong').innerText()).toBe('Ô quy hoạch ODT-53');
       expect(await first.locator('small').innerText()).toBe(lot.plan_name);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-vi.png') });
 
@@ -110,7 +110,7 @@ describe("a planner's search box", () => {
       expect(box.x + box.width).toBeLessThanOrEqual(360);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-hint-phone.png') });
       await typeQuery(page, 'ODT-53');
-      expect(await page.locator('.search-hit').first().locator('strong').innerText()).toBe('Ô đất ODT-53');
+      expect(await page.locator('.search-hit').first().locator('strong').innerText()).toBe('Ô quy hoạch ODT-53');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-phone.png') });
       await page.locator('.search-hit').first().tap();
       await page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`).waitFor({ timeout: 60_000 });

@@ -70,7 +70,7 @@ describe('zoning lots in the search box', () => {
       ).toEqual([['ODT-53', 1, true], ['ODT-53', 901, true], ...(q.includes('053') ? [] : [['ODT-530', 901, false]])]);
       expect(first).toMatchObject({
         id: String(lot.id),
-        label: 'Ô đất ODT-53',
+        label: 'Ô quy hoạch ODT-53',
         detail: lot.plan_name,
         facts: { lotCode: 'ODT-53', planName: lot.plan_name, function: expect.any(String), scale: '1/2000' },
       });

@@ -23,7 +23,7 @@ const parcel = {
 };
 const lot = {
   kind: 'zoning_lot',
-  label: 'Ô đất ODT-53',
+  label: 'Ô quy hoạch ODT-53',
   detail: 'Quy hoạch phân khu tỷ lệ 1/2000 khu trung tâm thành phố Cao Lãnh',
   facts: { lotCode: 'ODT-53', planName: 'Quy hoạch phân khu tỷ lệ 1/2000 khu trung tâm thành phố Cao Lãnh', planId: 1 },
 };
@@ -48,7 +48,7 @@ const area = {
 describe('search hits worded in the language shown', () => {
   it('words every kind in Vietnamese from its facts, as the server labels them', () => {
     expect(hitText(parcel)).toEqual({ label: parcel.label, detail: parcel.detail });
-    expect(hitText(lot)).toEqual({ label: 'Ô đất ODT-53', detail: lot.facts.planName });
+    expect(hitText(lot)).toEqual({ label: 'Ô quy hoạch ODT-53', detail: lot.facts.planName });
     expect(hitText({ kind: 'address', label: 'Khóm 1', facts: { sheet: 1, parcelNo: 10 } })).toEqual({
       label: 'Khóm 1',
       detail: 'Tờ 1 thửa 10',
