@@ -142,6 +142,47 @@ describe('the screen legend names every colour the map draws', () => {
     }
   });
 
+  it('follows the zoning opacity slider: the swatches fade as the map does, and every colour in the pixels still has its row', async () => {
+    const { page, context, errors } = await openCore('desktop', `${CITY}&l=zones,roads,water,admin`);
+    try {
+      const greySwatch = page.locator('.legend-view[data-group=zones] li[data-code-none] svg.legend-swatch rect').nth(1);
+      await greySwatch.waitFor({ timeout: 90_000 });
+      await waitForMap(page);
+      const fillOpacity = () => greySwatch.evaluate((rect) => getComputedStyle(rect).fillOpacity);
+      expect(await fillOpacity()).toBe('0.45');
+      // The slider from the keyboard, as a user would move it: 100 % to 40 % in twelve steps of 5.
+      const slider = page.locator('input[type=range][data-opacity=zones]');
+      const handle = await slider.elementHandle();
+      await slider.focus();
+      for (let i = 0; i < 12; i++) await slider.press('ArrowLeft');
+      expect(await slider.inputValue()).toBe('40');
+      // At once, before the map has finished its repaint: 0.45 × 0.4.
+      expect(await fillOpacity()).toBe('0.18');
+      await waitForMap(page);
+      expect(await fillOpacity()).toBe('0.18');
+      // The panel was not rebuilt under the slider (a drag would have been cut); the row says its new opacity.
+      expect(await handle!.evaluate((el) => el.isConnected && document.activeElement === el)).toBe(true);
+      expect(await page.getAttribute('.legend-view[data-group=zones] li[data-code-none]', 'data-opacity')).toBe('0.18');
+      const greyOnMap = await mapPixels(page, blend('#E0E0E0', 0.18, BACKGROUND), 6, true);
+      expect(greyOnMap.count).toBeGreaterThan(1000);
+      await expectEveryColourInLegend(page);
+      // The lot boundary fades too (its line drawn at full opacity by the style).
+      const boundary = page.locator('.legend-view[data-group=zones] li[data-row=zones-line] svg.legend-swatch rect');
+      expect(await boundary.evaluate((rect) => getComputedStyle(rect).strokeOpacity)).toBe('0.4');
+      // The link keeps the choice; a reload shows the same dimmed legend from the start.
+      expect(page.url()).toContain('o=zones:40');
+      await page.locator('.legend-view[data-group=zones]').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-zones-dimmed-1440.png') });
+      await page.reload();
+      await greySwatch.waitFor({ timeout: 90_000 });
+      await waitForMap(page);
+      expect(await fillOpacity()).toBe('0.18');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it.each([
     ['the land-use status map', `${CITY}&l=landuse,roads,water,admin&lu=status`, '.legend-landuse-map li[data-code]'],
     ['the cadastral parcels (the first view’s layers)', `${CITY}`, '.legend-view[data-group=parcels] li[data-code]'],

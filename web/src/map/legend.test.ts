@@ -132,6 +132,56 @@ describe('the legend is read from the style that draws the map', () => {
     expect(OTHER).not.toBe('');
   });
 
+  it('dims each swatch as the layer panel dims its layer: the style’s opacity times the slider’s, for fills, lines and dots', () => {
+    const drawn = drawnValuesOf(STYLE, [
+      feature('zones-fill', { land_use_code: 'ODT' }),
+      feature('zones-line', { lot_code: 'ODT-53' }),
+      feature('roads-line', { kind: 'national' }),
+      feature('plots-fill', {}),
+      feature('plots-line', {}),
+      feature('products-circle', { category: 'fruit' }),
+      feature('admin-line', { level: 'ward' }),
+    ]);
+    const full = deriveLegend(STYLE, { visible: { zones: true }, zoom: 16, drawn });
+    const dimmed = deriveLegend(STYLE, {
+      visible: { zones: true },
+      zoom: 16,
+      drawn,
+      opacity: { zones: 0.4, roads: 0.5, plots: 0, products: 0.2 },
+    });
+    const swatches = (sections: LegendSection[], group: string) => section(sections, group)!.rows.map((r) => r.swatch);
+    // Zoning at 40 %: the fill drawn at 0.45 is now 0.18; the lot boundary, drawn full, is at 0.4.
+    expect(swatches(full, 'zones').map((s) => [s.fillOpacity, s.lineOpacity])).toEqual([
+      [0.45, undefined],
+      [undefined, undefined],
+    ]);
+    expect(swatches(dimmed, 'zones').map((s) => [s.fillOpacity, s.lineOpacity])).toEqual([
+      [0.18, undefined],
+      [undefined, 0.4],
+    ]);
+    // A road and its casing at half; a growing plot's fill and outline at nothing; a product dot at 20 %.
+    expect(swatches(dimmed, 'roads')[0]).toMatchObject({ line: '#F6C36B', casing: expect.any(String), lineOpacity: 0.5 });
+    expect(swatches(dimmed, 'plots')[0]).toMatchObject({ fill: '#FF9800', fillOpacity: 0, line: '#E65100', lineOpacity: 0 });
+    expect(swatches(dimmed, 'products')[0]).toMatchObject({ circle: '#F57C00', circleOpacity: 0.2 });
+    // A group the slider did not move keeps the style's own opacity; the colours and rows are the same.
+    expect(swatches(dimmed, 'admin')).toEqual(swatches(full, 'admin'));
+    expect(dimmed.map((s) => s.rows.map((r) => [r.id, r.swatch.fill ?? r.swatch.line ?? r.swatch.circle]))).toEqual(
+      full.map((s) => s.rows.map((r) => [r.id, r.swatch.fill ?? r.swatch.line ?? r.swatch.circle])),
+    );
+    // What the canvas shows for the ODT swatch: much nearer the background than at full opacity.
+    const odt = (sections: LegendSection[]) => blend('#FFA0FF', section(sections, 'zones')!.rows[0]!.swatch.fillOpacity!, '#F4F1EA');
+    expect(odt(full)).toEqual([249, 205, 243]);
+    expect(odt(dimmed)).toEqual([246, 226, 238]);
+  });
+
+  it('keeps an out-of-range slider value within 0–1', () => {
+    const drawn = drawnValuesOf(STYLE, [feature('zones-fill', { land_use_code: 'ODT' })]);
+    const at = (factor: number) =>
+      section(deriveLegend(STYLE, { visible: { zones: true }, zoom: 16, drawn, opacity: { zones: factor } }), 'zones')!;
+    expect(at(7).rows[0]!.swatch.fillOpacity).toBe(0.45);
+    expect(at(-1).rows[0]!.swatch.fillOpacity).toBe(0);
+  });
+
   it('mixes a translucent fill over the background as the canvas shows it', () => {
     expect(blend('#E0E0E0', 0.45, '#F4F1EA')).toEqual([235, 233, 230]);
   });

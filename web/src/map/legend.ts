@@ -7,14 +7,18 @@ import { groupsOf, layersOf } from './layer-groups.ts';
 /** How a row's symbol is drawn: a fill (with the layer's opacity over the map background), a line, a dot. */
 export type LegendSwatch = {
   fill?: string;
-  /** The fill's paint opacity; the swatch shows the colour as the map does, over `background`. */
+  /** The fill's opacity as the map draws it (the style's times the layer panel's); the swatch shows the colour over `background`. */
   fillOpacity?: number;
   /** Outline or line colour. */
   line?: string;
+  /** The line's (and its casing's) opacity as the map draws it, when below 1. */
+  lineOpacity?: number;
   /** Road casing under the line. */
   casing?: string;
   dashed?: boolean;
   circle?: string;
+  /** The circle's opacity as the map draws it, when below 1. */
+  circleOpacity?: number;
   /** The style's background colour (what a translucent fill is seen over). */
   background: string;
 };
@@ -44,6 +48,8 @@ export type LegendInput = {
   drawn?: DrawnValues | undefined;
   /** Land-use codes in the table's order, for sorting code rows. */
   codeOrder?: readonly string[] | undefined;
+  /** The layer panel's opacity per group (0–1; missing: 1): the map draws each layer at its style's opacity times this. */
+  opacity?: Readonly<Record<string, number>> | undefined;
 };
 
 const COLOUR: Record<string, string> = { fill: 'fill-color', line: 'line-color', circle: 'circle-color' };
@@ -127,9 +133,16 @@ function colourOf(layer: LayerSpecification, props: Props): string {
   return String(evaluate(paintOf(layer)[COLOUR[layer.type]!], props));
 }
 
-function opacityOf(layer: LayerSpecification): number {
+/** The layer's opacity as the map draws it: the style's paint opacity times the group's factor from the layer panel. */
+function opacityOf(layer: LayerSpecification, factor: number): number {
   const v = paintOf(layer)[OPACITY[layer.type]!];
-  return typeof v === 'number' ? v : 1;
+  // Rounded so a slider step gives the same row key each time (0.45 × 0.4 is 0.18000000000000002).
+  return Math.round((typeof v === 'number' ? v : 1) * factor * 1000) / 1000;
+}
+
+/** The opacity key of a line or circle swatch, set only when the layer is translucent (most are drawn full). */
+function translucent(key: 'lineOpacity' | 'circleOpacity', opacity: number): Partial<LegendSwatch> {
+  return opacity < 1 ? { [key]: opacity } : {};
 }
 
 /** The style's background colour. */
@@ -193,6 +206,7 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
   for (const group of groupsOf(style)) {
     if (!(input.visible[group.id] ?? group.visible)) continue;
     const layers = drawnLayers(style, group.id, input.zoom);
+    const factor = Math.min(1, Math.max(0, input.opacity?.[group.id] ?? 1));
     const casing = layers.find((l) => l.type === 'line' && l.id.endsWith('-casing'));
     const casingColour = casing && !colourProperty(paintOf(casing)['line-color']) ? colourOf(casing, {}) : undefined;
     const rows: LegendRow[] = [];
@@ -204,10 +218,12 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
       const expr = paintOf(layer)[COLOUR[layer.type]!];
       const property = colourProperty(expr);
       const symbol = (colour: string): LegendSwatch => {
-        if (layer.type === 'fill') return { fill: colour, fillOpacity: opacityOf(layer), background };
-        if (layer.type === 'circle') return { circle: colour, background };
+        const opacity = opacityOf(layer, factor);
+        if (layer.type === 'fill') return { fill: colour, fillOpacity: opacity, background };
+        if (layer.type === 'circle') return { circle: colour, ...translucent('circleOpacity', opacity), background };
         return {
           line: colour,
+          ...translucent('lineOpacity', opacity),
           background,
           ...(casingColour ? { casing: casingColour } : {}),
           ...(paintOf(layer)['line-dasharray'] ? { dashed: true } : {}),
@@ -216,7 +232,7 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
       if (!property) {
         const colour = colourOf(layer, {});
         if (layer.type === 'line' && constantFill && !constantFill.swatch.line) {
-          constantFill.swatch.line = colour;
+          Object.assign(constantFill.swatch, { line: colour, ...translucent('lineOpacity', opacityOf(layer, factor)) });
           continue;
         }
         const row: LegendRow = { id: layer.id, swatch: symbol(colour), label: { kind: 'layer', layer: layer.id, group: group.id } };

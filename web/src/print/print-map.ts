@@ -138,7 +138,8 @@ export async function renderPrint(
     // The legend and the title block name what the printed extent draws, read from the print map itself.
     const features = printMap.queryRenderedFeatures({ layers: legendLayerIds(style).filter((id) => printMap.getLayer(id)) });
     const drawn = drawnValuesOf(style, features);
-    const sections = deriveLegend(style, { visible, zoom: printMap.getZoom(), drawn, codeOrder: codes.map((c) => c.code) });
+    // Derived from the print map's own style: its paint carries the layer panel's opacities, so the swatches are dimmed as the map is.
+    const sections = deriveLegend(printStyle, { visible, zoom: printMap.getZoom(), drawn, codeOrder: codes.map((c) => c.code) });
     const planIds = new Set(features.filter((f) => f.layer.id === 'zones-fill').map((f) => Number(f.properties.plan_id)));
     const allPlans = zoningPlansOf(style);
     // Lots carry their plan from z14; at lower zooms every plan in force is named.

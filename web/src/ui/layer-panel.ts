@@ -13,7 +13,7 @@ import {
   type LandUseMapKind,
 } from '../map/landuse-maps.ts';
 import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
-import { deriveLegend, drawnValuesOf, legendLayerIds, type LegendRow, type LegendSection } from '../map/legend.ts';
+import { deriveLegend, drawnValuesOf, legendLayerIds, type DrawnValues, type LegendRow, type LegendSection } from '../map/legend.ts';
 import { clear, h } from './dom.ts';
 import { legendRowText, swatchSvg } from './legend-view.ts';
 
@@ -90,7 +90,12 @@ export class LayerPanel {
   private readonly maps: LandUseMap[];
   /** The legend of what the map draws in the view, derived from the style at each idle; undefined until the first. */
   private sections: LegendSection[] | undefined;
+  /** The rows' ids and words (not their look): a change here draws the panel again, a change of opacity only the swatches. */
   private sectionsKey = '';
+  /** The rows with their look, to do nothing at an idle that changed nothing. */
+  private looksKey = '';
+  /** What the map drew at the last idle, kept so an opacity change re-derives the same rows at once. */
+  private drawn: DrawnValues | undefined;
 
   constructor(
     private readonly style: StyleSpecification,
@@ -104,17 +109,51 @@ export class LayerPanel {
     this.render();
   }
 
-  /** Derives the legend from what the map now draws; draws the panel again only if a row came or went. */
+  /**
+   * Derives the legend from what the map now draws; draws the panel again only if a row came or went
+   * or its words changed. A new opacity alone redraws the swatches in place: the panel is not rebuilt
+   * under a slider being dragged (the map's repaint brings an idle at every step).
+   */
   private refreshLegend(): void {
     if (!this.element.isConnected || this.element.offsetParent === null) return;
-    const visible = Object.fromEntries(this.groups.map((g) => [g.id, this.state.visible[g.id] ?? g.visible]));
-    const drawn = drawnValuesOf(this.style, this.control.renderedFeatures(legendLayerIds(this.style)));
-    const sections = deriveLegend(this.style, { visible, zoom: this.control.zoom(), drawn, codeOrder: this.codes?.map((c) => c.code) });
-    const key = JSON.stringify(sections);
-    if (key === this.sectionsKey) return;
+    this.drawn = drawnValuesOf(this.style, this.control.renderedFeatures(legendLayerIds(this.style)));
+    const sections = this.deriveView(this.drawn);
+    const key = JSON.stringify(sections.map((s) => [s.group, s.rows.map((r) => [r.id, r.label])]));
+    const looks = JSON.stringify(sections);
+    if (looks === this.looksKey) return;
     this.sections = sections;
+    this.looksKey = looks;
+    if (key === this.sectionsKey) {
+      this.restyleSwatches();
+      return;
+    }
     this.sectionsKey = key;
     this.render();
+  }
+
+  /** The legend of the visible groups for what the map drew, at the panel's opacities. */
+  private deriveView(drawn: DrawnValues | undefined): LegendSection[] {
+    const visible = Object.fromEntries(this.groups.map((g) => [g.id, this.state.visible[g.id] ?? g.visible]));
+    return deriveLegend(this.style, {
+      visible,
+      zoom: this.control.zoom(),
+      drawn,
+      codeOrder: this.codes?.map((c) => c.code),
+      opacity: this.state.opacity,
+    });
+  }
+
+  /** Redraws each legend row's swatch (and its data-opacity) from the rows as derived now, keeping the rows themselves. */
+  private restyleSwatches(): void {
+    const rows = new Map<string, LegendRow>();
+    for (const section of this.sections ?? this.deriveView(undefined)) for (const row of section.rows) rows.set(row.id, row);
+    for (const row of this.landUseMapRows() ?? []) rows.set(row.id, row);
+    for (const item of this.element.querySelectorAll<HTMLElement>('li[data-row]')) {
+      const row = rows.get(item.dataset.row ?? '');
+      if (!row) continue;
+      item.querySelector('svg.legend-swatch')?.replaceWith(swatchSvg(row.swatch));
+      if (row.swatch.fill) item.dataset.opacity = String(row.swatch.fillOpacity ?? 1);
+    }
   }
 
   /** One derived row: the symbol as the map draws it, the code and its name. */
@@ -148,6 +187,7 @@ export class LayerPanel {
       deriveLegend(this.style, {
         visible: { [group]: true },
         zoom: this.control.zoom(),
+        opacity: this.state.opacity,
       }).map((s) => ({ ...s, rows: s.rows.filter((r) => r.label.kind === 'layer' || r.label.kind === 'values') }));
     const rows = sections.find((s) => s.group === group)?.rows ?? [];
     if (!rows.length) return undefined;
@@ -280,6 +320,9 @@ export class LayerPanel {
         const value = Number((event.target as HTMLInputElement).value) / 100;
         this.state.opacity[group.id] = value;
         this.control.setOpacity(group.id, value);
+        // The legend shows the colours as the map now draws them, at once (the idle after the repaint confirms).
+        if (this.drawn) this.sections = this.deriveView(this.drawn);
+        this.restyleSwatches();
         this.onChange();
       },
     });
@@ -326,21 +369,32 @@ export class LayerPanel {
     const title = h('p', { class: 'legend-map-title' }, h('strong', {}, shown.name), ` · ${mapYears(shown)}`);
     if (!this.tablesReady() || !this.codes)
       return h('div', { class: 'legend-landuse-map', 'data-map': shown.id }, title, h('p', { class: 'hint' }, t('loading')));
-    const used = new Set<string | null>(this.mapCodes?.get(shown.id) ?? []);
-    // The map's own codes, coloured by the style's paint as the map draws them (a code the table lacks is grey there and here).
-    const rows =
-      deriveLegend(this.style, {
-        visible: { landuse: true },
-        zoom: this.control.zoom(),
-        drawn: new Map([['landuse-fill', used]]),
-        codeOrder: this.codes.map((c) => c.code),
-      }).find((s) => s.group === 'landuse')?.rows ?? [];
+    const rows = this.landUseMapRows() ?? [];
     return h(
       'details',
       { class: 'legend-landuse-map', 'data-map': shown.id, open: true },
       h('summary', {}, t('landUseMapLegend')),
       title,
       h('ul', { class: 'legend legend-codes' }, ...rows.map((r) => this.legendRow(r))),
+    );
+  }
+
+  /**
+   * The legend rows of the land-use map on screen: its own codes, coloured by the style's paint as the
+   * map draws them (a code the table lacks is grey there and here); undefined before the tables are in.
+   */
+  private landUseMapRows(): LegendRow[] | undefined {
+    const shown = this.shownLandUseMap();
+    if (!shown || !this.codes) return undefined;
+    const used = new Set<string | null>(this.mapCodes?.get(shown.id) ?? []);
+    return (
+      deriveLegend(this.style, {
+        visible: { landuse: true },
+        zoom: this.control.zoom(),
+        drawn: new Map([['landuse-fill', used]]),
+        codeOrder: this.codes.map((c) => c.code),
+        opacity: this.state.opacity,
+      }).find((s) => s.group === 'landuse')?.rows ?? []
     );
   }
 

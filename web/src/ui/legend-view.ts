@@ -53,15 +53,17 @@ export function swatchSvg(s: LegendSwatch): SVGElement {
         fill,
         'fill-opacity': s.fillOpacity ?? 1,
         stroke: line ?? 'rgba(0,0,0,0.3)',
+        'stroke-opacity': line ? (s.lineOpacity ?? 1) : 1,
         'stroke-width': line ? 2 : 1,
         ...(s.dashed ? { 'stroke-dasharray': '3 2' } : {}),
       }),
     );
   } else if (line && s.casing) {
-    svg.append(
-      svgEl('line', { x1: 1, y1: 8, x2: 23, y2: 8, stroke: colour(s.casing) ?? '#999999', 'stroke-width': 8, 'stroke-linecap': 'round' }),
-    );
-    svg.append(svgEl('line', { x1: 1, y1: 8, x2: 23, y2: 8, stroke: line, 'stroke-width': 5, 'stroke-linecap': 'round' }));
+    // Each dimmed on its own, as the map draws casing and road as two translucent layers.
+    const dim = s.lineOpacity ?? 1;
+    const cased = { x1: 1, y1: 8, x2: 23, y2: 8, 'stroke-linecap': 'round', 'stroke-opacity': dim };
+    svg.append(svgEl('line', { ...cased, stroke: colour(s.casing) ?? '#999999', 'stroke-width': 8 }));
+    svg.append(svgEl('line', { ...cased, stroke: line, 'stroke-width': 5 }));
   } else if (line) {
     svg.append(
       svgEl('rect', {
@@ -71,12 +73,23 @@ export function swatchSvg(s: LegendSwatch): SVGElement {
         height: 12,
         fill: 'none',
         stroke: line,
+        'stroke-opacity': s.lineOpacity ?? 1,
         'stroke-width': 2.5,
         ...(s.dashed ? { 'stroke-dasharray': '4 2' } : {}),
       }),
     );
   } else if (colour(s.circle)) {
-    svg.append(svgEl('circle', { cx: 12, cy: 8, r: 5.5, fill: colour(s.circle)!, stroke: '#FFFFFF', 'stroke-width': 1.5 }));
+    svg.append(
+      svgEl('circle', {
+        cx: 12,
+        cy: 8,
+        r: 5.5,
+        fill: colour(s.circle)!,
+        stroke: '#FFFFFF',
+        'stroke-width': 1.5,
+        opacity: s.circleOpacity ?? 1,
+      }),
+    );
   }
   return svg;
 }
@@ -91,12 +104,13 @@ export function drawSwatch(ctx: CanvasRenderingContext2D, s: LegendSwatch, x: nu
     ctx.globalAlpha = s.fillOpacity ?? 1;
     ctx.fillStyle = s.fill;
     ctx.fillRect(x, y, w, h);
-    ctx.globalAlpha = 1;
+    ctx.globalAlpha = s.line ? (s.lineOpacity ?? 1) : 1;
     ctx.strokeStyle = s.line ?? 'rgba(0,0,0,0.35)';
     ctx.lineWidth = s.line ? h / 6 : h / 14;
     if (s.dashed) ctx.setLineDash([h / 3, h / 5]);
     ctx.strokeRect(x, y, w, h);
   } else if (s.line && s.casing) {
+    ctx.globalAlpha = s.lineOpacity ?? 1;
     ctx.lineCap = 'round';
     ctx.strokeStyle = s.casing;
     ctx.lineWidth = h * 0.6;
@@ -108,11 +122,13 @@ export function drawSwatch(ctx: CanvasRenderingContext2D, s: LegendSwatch, x: nu
     ctx.lineWidth = h * 0.38;
     ctx.stroke();
   } else if (s.line) {
+    ctx.globalAlpha = s.lineOpacity ?? 1;
     ctx.strokeStyle = s.line;
     ctx.lineWidth = h / 5;
     if (s.dashed) ctx.setLineDash([h / 3, h / 5]);
     ctx.strokeRect(x + h / 10, y + h / 10, w - h / 5, h - h / 5);
   } else if (s.circle) {
+    ctx.globalAlpha = s.circleOpacity ?? 1;
     ctx.fillStyle = s.circle;
     ctx.beginPath();
     ctx.arc(x + w / 2, y + h / 2, h / 2.2, 0, Math.PI * 2);
