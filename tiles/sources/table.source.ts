@@ -36,7 +36,7 @@ import type { GeneralizedLayer } from './generalized.ts';
  * at z14 and z16 at 2–10 times the cost (water z16 p50 4.96 → 0.52 ms, land use z14 19.1 → 6.7 ms);
  * it only keeps each shape valid, which ST_AsMVTGeom's wagyu and the JS path's snap-rounding do
  * anyway, and it keeps no shared edge between neighbours. ST_CoverageSimplify, which does, stays.
- * tests/integration/tiles-simplify.test.ts renders those bands both ways on PostgreSQL.
+ * tests/integration/tiles-shortcuts.test.ts renders those bands both ways on PostgreSQL.
  */
 export const PLAIN_SIMPLIFY_MIN_ZOOM = 14;
 

@@ -1,12 +1,16 @@
-// The in-database encoder's "inside-affine" geometry path (polygon bands from z13): a feature wholly
-// inside the buffered tile goes from degrees to tile units by one ST_Affine, with no clip; only
-// the features that cross the tile's edge go through ST_Transform and ST_AsMVTGeom.
-// It must draw what the plain path draws (ST_Transform to EPSG:3857, ST_AsMVTGeom on every
-// feature): the same features and attributes, outlines within one tile unit, and rings wound as
-// MVT 2.1 wants, so holes stay holes.
+// Two shortcuts of the in-database encoder, each rendered both ways on the seeded data (PostgreSQL):
+// - the "inside-affine" geometry path (polygon bands from z13): a feature wholly inside the
+//   buffered tile goes from degrees to tile units by one ST_Affine, with no clip; only the features
+//   that cross the tile's edge go through ST_Transform and ST_AsMVTGeom. It must draw what the plain
+//   path draws (ST_Transform to EPSG:3857, ST_AsMVTGeom on every feature): the same features and
+//   attributes, outlines within one tile unit, and rings wound as MVT 2.1 wants, so holes stay holes;
+// - plain simplification from PLAIN_SIMPLIFY_MIN_ZOOM where a band asks for topology-preserving
+//   simplification (or for coverage simplification, where PostGIS lacks it): its tolerance is under
+//   two metres, and ST_SimplifyPreserveTopology cost up to ten times as much for the same tiles.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { AFFINE_MIN_ZOOM, sqlEncoderSql } from '../../tiles/encoders/sql.encoder.ts';
+import { PLAIN_SIMPLIFY_MIN_ZOOM } from '../../tiles/sources/table.source.ts';
 import { PUBLIC_SCOPE, TileEngine, tileBounds3857, type TileCoord } from '../../tiles/index.ts';
 import { differences } from '../helpers/tile-compare.ts';
 import { openTestDb, testDbKind as kind } from '../helpers/test-db.ts';
@@ -20,6 +24,22 @@ beforeAll(async () => {
   engine = await TileEngine.open(db, db.capabilities, { cacheBytes: 0 });
 });
 afterAll(async () => db?.close());
+
+/** Runs one tile statement: its size in bytes and its layer's features, decoded. */
+async function render(q: { sql: string; params: unknown[] }, id: string): Promise<{ bytes: number; features: DecodedFeature[] }> {
+  const { rows } = await db.query<{ mvt: Uint8Array | null }>(q.sql, q.params);
+  const mvt = rows[0]?.mvt;
+  return { bytes: mvt?.length ?? 0, features: mvt?.length ? (decodeTile(mvt)[id] ?? []) : [] };
+}
+
+/** Fixed points: every n-th parcel of the seed, so tile lists follow the data (densest areas most). */
+async function everyNthParcel(n: number): Promise<{ x: number; y: number }[]> {
+  const { rows } = await db.query<{ x: number; y: number }>(
+    `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_PointOnSurface(geom) AS c, row_number() OVER (ORDER BY id) AS n FROM parcels) s WHERE n % $1 = 1`,
+    [n],
+  );
+  return rows;
+}
 
 /** Twice the signed area of a ring as vector-tile-js computes it: negative for an exterior ring. */
 function signedArea(ring: { x: number; y: number }[]): number {
@@ -44,12 +64,6 @@ function bothPaths(id: string, t: TileCoord): { affine: { sql: string; params: u
   return { affine, plain: { sql, params: affine.params.slice(0, first + 3) } };
 }
 
-async function render(q: { sql: string; params: unknown[] }, id: string): Promise<DecodedFeature[]> {
-  const { rows } = await db.query<{ mvt: Uint8Array | null }>(q.sql, q.params);
-  const bytes = rows[0]?.mvt;
-  return bytes?.length ? (decodeTile(bytes)[id] ?? []) : [];
-}
-
 describe('the affine geometry path of the in-database encoder', () => {
   it.runIf(kind === 'postgres')(
     'draws what ST_Transform and ST_AsMVTGeom draw, for every polygon source from z13 to z18, with exterior rings clockwise on screen',
@@ -58,10 +72,7 @@ describe('the affine geometry path of the in-database encoder', () => {
         .list()
         .filter((s) => s.geometryType === 'polygon' && s.maxzoom >= AFFINE_MIN_ZOOM)
         .map((s) => s.id);
-      // Fixed points: every 150th parcel of the seed, so the list follows the data (densest areas most).
-      const { rows: points } = await db.query<{ x: number; y: number }>(
-        `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (SELECT ST_PointOnSurface(geom) AS c, row_number() OVER (ORDER BY id) AS n FROM parcels) s WHERE n % 150 = 1`,
-      );
+      const points = await everyNthParcel(150);
       const problems: string[] = [];
       let features = 0;
       let crossing = 0;
@@ -80,8 +91,8 @@ describe('the affine geometry path of the in-database encoder', () => {
             seen.add(`${t.x}/${t.y}`);
             const { affine, plain } = bothPaths(id, t);
             expect(affine.sql).toContain('ST_Affine(ST_ForcePolygonCW("__geom")');
-            const a = await render(affine, id);
-            const b = await render(plain, id);
+            const a = (await render(affine, id)).features;
+            const b = (await render(plain, id)).features;
             for (const d of differences(a, b)) problems.push(`${id} ${z}/${t.x}/${t.y} ${d}`);
             if (id === 'parcels') {
               // How many parcels the fast path took: those whose box lies within the inside envelope.
@@ -128,6 +139,58 @@ describe('the affine geometry path of the in-database encoder', () => {
       expect(parcelsInside / parcelsAll).toBeGreaterThan(0.6);
       // Nothing is drawn past the buffer: features crossing the tile's edge were clipped.
       expect(crossing).toBe(0);
+    },
+  );
+});
+
+describe('plain simplification at high zooms', () => {
+  it.runIf(kind === 'postgres')(
+    'draws what ST_SimplifyPreserveTopology draws, for every band from z14 that asks for topology or coverage',
+    async () => {
+      expect(db.capabilities.coverageSimplify).toBe(false);
+      const bands = engine
+        .list()
+        .map((s) => engine.catalog.sources.get(s.id)!)
+        .flatMap((s) =>
+          s.config.bands
+            .filter(
+              (b) => b.minzoom >= PLAIN_SIMPLIFY_MIN_ZOOM && !b.generalized && (b.simplify === 'topology' || b.simplify === 'coverage'),
+            )
+            .map((b) => ({ source: s, band: b })),
+        );
+      // Water, land use, admin and growing areas have such bands.
+      expect(new Set(bands.map((b) => b.source.id)).size).toBeGreaterThanOrEqual(4);
+      const points = await everyNthParcel(200);
+      const problems: string[] = [];
+      let features = 0;
+      let identical = 0;
+      let tiles = 0;
+      for (const { source, band } of bands) {
+        for (const z of new Set([band.minzoom, band.maxzoom])) {
+          const seen = new Set<string>();
+          for (const p of points) {
+            const t = tileAt(p.x, p.y, z);
+            if (seen.has(`${t.x}/${t.y}`)) continue;
+            seen.add(`${t.x}/${t.y}`);
+            {
+              const q = source.sqlFor(t, PUBLIC_SCOPE, 'sql')!;
+              const plain = /ST_Simplify\((t\."geom"), ([0-9.e-]+), true\)/;
+              expect(q.sql, `${source.id} z${z}`).toMatch(plain);
+              const topology = q.sql.replace(plain, 'ST_SimplifyPreserveTopology($1, $2)');
+              const a = await render(q, source.id);
+              const b = await render({ sql: topology, params: q.params }, source.id);
+              for (const d of differences(a.features, b.features)) problems.push(`${source.id} ${z}/${t.x}/${t.y} ${d}`);
+              features += a.features.length;
+              tiles++;
+              if (a.bytes === b.bytes) identical++;
+            }
+          }
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(features).toBeGreaterThan(1000);
+      // Not merely close: nearly every tile comes out byte for byte the same.
+      expect(identical / tiles).toBeGreaterThan(0.9);
     },
   );
 });
