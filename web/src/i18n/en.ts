@@ -724,6 +724,14 @@ export const en: Messages = {
   importStage_checked: 'Checked, nothing written',
   importStage_unsure: 'Outcome not known yet, checking again…',
   importRecheck: 'Check again',
+  importGuard_same:
+    '“Import” is on hold: the previous import of {name} has no known outcome yet. Tap “Check again” to learn whether its data went in.',
+  importGuard_earlier: 'The previous import of {name} has no known outcome yet.',
+  importGuardOverride: 'Import anyway…',
+  importGuardConfirm:
+    'The previous import has no known outcome — if it went in, importing again writes this file once more, over any changes made since. Import anyway?',
+  importGuardConfirmYes: 'Import anyway',
+  importGuardConfirmNo: 'Cancel',
   importMapRefreshed: '{n} features imported; the map is up to date.',
   importColumn_commune_code: 'Commune code',
   importColumn_commune_ref_date: 'Date of the commune code',

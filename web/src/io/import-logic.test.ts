@@ -16,16 +16,21 @@ import {
   PROBLEM_CODES,
   PROBLEMS_PER_PAGE,
   REFUSAL_KEYS,
+  addPending,
   checkFile,
   checkOptions,
   defaultOptions,
   diagnosisText,
   fileRefusalText,
+  guardText,
+  importGuard,
   importQuery,
   jobState,
   layerLines,
   limitOf,
   megabytesText,
+  parsePending,
+  pendingAfter,
   problemRows,
   problemTally,
   problemText,
@@ -37,6 +42,7 @@ import {
   writableCollections,
   writtenExtent,
   type ImportReport,
+  type PendingImport,
   type ReportProblem,
 } from './import-logic.ts';
 
@@ -377,6 +383,83 @@ describe('following a background import', () => {
     });
     setLang('en');
     expect(unsureRefusal().title).toBe('Outcome not known: the server has not said whether this import finished or stopped.');
+  });
+});
+
+describe('an import whose outcome is not known holds the same file', () => {
+  const JOB_A = '/api/import/jobs/0b6f6c1e-6a57-4c1b-9d3e-1f2a3b4c5d6e';
+  const JOB_B = '/api/import/jobs/7d0c1f2e-3a4b-4c5d-8e9f-a0b1c2d3e4f5';
+  const pending = (url: string, name: string, size: number, at = 1): PendingImport => ({
+    url,
+    user: 'canbo.phuong1',
+    name,
+    size,
+    collection: 'plots',
+    at,
+  });
+  const thua = pending(JOB_A, 'thua.zip', 52_431);
+
+  it('the same file by name and size is held; another file or none only hears of the earlier import; nothing pending says nothing', () => {
+    expect(importGuard([thua], { name: 'thua.zip', size: 52_431 })).toEqual({ kind: 'same', pending: thua });
+    expect(importGuard([thua], { name: 'thua.zip', size: 52_432 })).toEqual({ kind: 'earlier', pending: thua });
+    expect(importGuard([thua], { name: 'thua-2.zip', size: 52_431 })).toEqual({ kind: 'earlier', pending: thua });
+    expect(importGuard([thua], undefined)).toEqual({ kind: 'earlier', pending: thua });
+    expect(importGuard([], { name: 'thua.zip', size: 52_431 })).toEqual({ kind: 'clear' });
+    expect(guardText({ kind: 'clear' })).toBe('');
+  });
+
+  it('the held file is named with the reason and the action, in Vietnamese and English', () => {
+    const held = importGuard([thua], { name: 'thua.zip', size: 52_431 });
+    expect(guardText(held)).toBe(
+      'Nút “Nhập” tạm khoá: lần nhập trước của tệp thua.zip chưa rõ kết quả. Bấm “Kiểm tra lại” để biết dữ liệu đã vào chưa.',
+    );
+    expect(guardText(importGuard([thua], undefined))).toBe('Lần nhập trước của tệp thua.zip chưa rõ kết quả.');
+    setLang('en');
+    expect(guardText(held)).toBe(
+      '“Import” is on hold: the previous import of thua.zip has no known outcome yet. Tap “Check again” to learn whether its data went in.',
+    );
+  });
+
+  it('the guard lifts by itself once the server reports done or a failure, or no longer keeps the job; it stays while unknown', () => {
+    const both = [thua, pending(JOB_B, 'dat.geojson', 900)];
+    expect(pendingAfter(both, JOB_A, { job: { status: 'done', error: null } })).toEqual([both[1]]);
+    expect(pendingAfter(both, JOB_A, { job: { status: 'failed', error: { code: 'ABORTED', message: '' } } })).toEqual([both[1]]);
+    expect(pendingAfter(both, JOB_A, { status: 404 })).toEqual([both[1]]);
+    // Still running, still called interrupted (a stalled process may commit), or not reached: still unknown.
+    expect(pendingAfter(both, JOB_A, { job: { status: 'running', error: null } })).toEqual(both);
+    expect(pendingAfter(both, JOB_A, { job: { status: 'failed', error: { code: 'IMPORT_INTERRUPTED', message: '' } } })).toEqual(both);
+    for (const status of [0, 401, 500, 503]) expect(pendingAfter(both, JOB_A, { status })).toEqual(both);
+    const lifted = pendingAfter([thua], JOB_A, { job: { status: 'done', error: null } });
+    expect(importGuard(lifted, { name: 'thua.zip', size: 52_431 })).toEqual({ kind: 'clear' });
+  });
+
+  it('a file sent again on purpose replaces its earlier unknown import; other files keep theirs; the oldest give way past ten', () => {
+    const other = pending(JOB_B, 'dat.geojson', 900);
+    const again = pending('/api/import/jobs/11111111-2222-4333-8444-555555555555', 'thua.zip', 52_431, 2);
+    expect(addPending([thua, other], again)).toEqual([other, again]);
+    expect(addPending([thua], thua)).toEqual([thua]);
+    const many = Array.from({ length: 12 }, (_, k) =>
+      pending(`/api/import/jobs/${String(k).padStart(8, '0')}-0000-4000-8000-000000000000`, `f${k}.zip`, k + 1),
+    );
+    const kept = many.reduce<PendingImport[]>(addPending, []);
+    expect(kept.map((p) => p.name)).toEqual(many.slice(2).map((p) => p.name));
+  });
+
+  it('what a reload finds in the tab’s storage is believed only when well formed, this user’s and a job of ours', () => {
+    const user = 'canbo.phuong1';
+    expect(parsePending(JSON.stringify([thua]), user)).toEqual([thua]);
+    expect(parsePending(JSON.stringify([{ ...thua, extra: '<b>' }]), user)).toEqual([thua]);
+    expect(parsePending(JSON.stringify([thua]), 'canbo.phuong2')).toEqual([]);
+    for (const text of [null, '', '{', 'null', '{"url":1}', '[null, 3, "x"]'] as const) expect(parsePending(text, user)).toEqual([]);
+    const hostile = [
+      { ...thua, url: 'https://example.com/api/import/jobs/0b6f6c1e-6a57-4c1b-9d3e-1f2a3b4c5d6e' },
+      { ...thua, url: '/api/import/jobs/../../auth/logout' },
+      { ...thua, size: -1 },
+      { ...thua, size: '52431' },
+      { ...thua, name: 7 },
+      { ...thua, at: 'yesterday' },
+    ];
+    expect(parsePending(JSON.stringify(hostile), user)).toEqual([]);
   });
 });
 

@@ -744,3 +744,90 @@ export function jobState(job: Pick<ImportJob, 'status' | 'error'>): 'running' | 
 export function unsureRefusal(): Refusal {
   return { title: t('importError_unsure'), advice: t('importAdvice_unsure') };
 }
+
+// ---- imports whose outcome is not known: the guard against sending the same file twice ----
+
+/**
+ * An import job whose outcome the screen has not learnt yet, and the file it sent. Kept in the tab's
+ * sessionStorage from the server's 202 until the job's outcome is known, so a reload (or a panel
+ * built anew) still knows that an earlier import of this file may have gone in.
+ */
+export type PendingImport = { url: string; user: string; name: string; size: number; collection: string; at: number };
+
+/** The sessionStorage key of the pending imports. */
+export const PENDING_KEY = 'bando.import.pending';
+/** More unknown outcomes than this in one tab are left from long ago: the oldest give way. */
+const MAX_PENDING = 10;
+/** Only a job URL of our own server is asked again, whatever the storage holds. */
+const JOB_URL = /^\/api\/import\/jobs\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The pending imports of this user in the stored text; malformed entries, another user's and URLs not of a job are dropped. */
+export function parsePending(text: string | null | undefined, user: string): PendingImport[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text ?? '[]');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(parsed)) return [];
+  return parsed
+    .filter(
+      (p): p is PendingImport =>
+        typeof p === 'object' &&
+        p !== null &&
+        typeof p.url === 'string' &&
+        JOB_URL.test(p.url) &&
+        p.user === user &&
+        typeof p.name === 'string' &&
+        Number.isSafeInteger(p.size) &&
+        p.size >= 0 &&
+        typeof p.collection === 'string' &&
+        Number.isFinite(p.at),
+    )
+    .map(({ url, user: who, name, size, collection, at }) => ({ url, user: who, name, size, collection, at }))
+    .slice(-MAX_PENDING);
+}
+
+const sameFile = (p: PendingImport, file: { name: string; size: number }) => p.name === file.name && p.size === file.size;
+
+/**
+ * The list with a job just accepted by the server. An earlier job of the same file gives way: a
+ * second one exists only because the officer chose to send the file again knowing the risk.
+ */
+export function addPending(list: readonly PendingImport[], entry: PendingImport): PendingImport[] {
+  return [...list.filter((p) => p.url !== entry.url && !sameFile(p, entry)), entry].slice(-MAX_PENDING);
+}
+
+/**
+ * The list after an answer about one job: a job that ended (done, or failed other than
+ * IMPORT_INTERRUPTED) has a known outcome, and one the server no longer keeps (404) never will; a
+ * job still running, still called interrupted, or not reached (no signal, 5xx, signed out) stays.
+ */
+export function pendingAfter(
+  list: readonly PendingImport[],
+  url: string,
+  answer: { job: Pick<ImportJob, 'status' | 'error'> } | { status: number },
+): PendingImport[] {
+  const known = 'job' in answer ? jobState(answer.job) === 'settled' : answer.status === 404;
+  return known ? list.filter((p) => p.url !== url) : [...list];
+}
+
+/**
+ * What the import button does for the picked file while earlier outcomes are unknown: 'same' holds
+ * it (the file by name and size is one whose import may have gone in), 'earlier' only says that an
+ * earlier import is unknown (another file, or none picked yet), 'clear' says nothing.
+ */
+export type ImportGuard = { kind: 'clear' } | { kind: 'same' | 'earlier'; pending: PendingImport };
+
+/** The guard for this file (the newest unknown import of it, else the newest of any). */
+export function importGuard(list: readonly PendingImport[], file: { name: string; size: number } | undefined): ImportGuard {
+  const same = file ? list.findLast((p) => sameFile(p, file)) : undefined;
+  if (same) return { kind: 'same', pending: same };
+  const newest = list.at(-1);
+  return newest ? { kind: 'earlier', pending: newest } : { kind: 'clear' };
+}
+
+/** The guard's sentence in the viewer's language ('' when there is nothing to say). */
+export function guardText(guard: ImportGuard): string {
+  return guard.kind === 'clear' ? '' : t(`importGuard_${guard.kind}`, { name: guard.pending.name });
+}

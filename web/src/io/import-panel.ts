@@ -18,14 +18,20 @@ import {
   ENCODING_CHOICES,
   checkFile,
   checkOptions,
+  addPending,
   defaultOptions,
   diagnosisText,
   fileRefusalText,
+  guardText,
+  importGuard,
   importQuery,
   jobState,
   layerLines,
   limitOf,
   megabytesText,
+  parsePending,
+  PENDING_KEY,
+  pendingAfter,
   problemRows,
   problemTally,
   progressPercent,
@@ -38,8 +44,10 @@ import {
   writableCollections,
   writtenExtent,
   type ImportFormOptions,
+  type ImportGuard,
   type ImportJob,
   type ImportReport,
+  type PendingImport,
   type Refusal,
 } from './import-logic.ts';
 
@@ -57,8 +65,8 @@ const UNSURE_MS = 120_000;
 /** How often such a job is asked again (ms). */
 const UNSURE_POLL_MS = 3000;
 
-/** What a run ended with; `recheck` is the URL of a job whose outcome is not known yet. */
-type Outcome = { report?: ImportReport; refusal?: Refusal; recheck?: string };
+/** What a run ended with (a job whose outcome is not known yet stays in the pending list, not here). */
+type Outcome = { report?: ImportReport; refusal?: Refusal };
 
 class ImportPanel {
   readonly element = h('section', { class: 'import-panel', id: 'import-panel' });
@@ -80,6 +88,10 @@ class ImportPanel {
   private maps: LandUseMapWithCodes[] | undefined;
   private readonly bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
   private readonly barText = h('p', { class: 'hint import-progress-text', id: 'import-progress-text', 'aria-live': 'polite' });
+  /** Imports of this tab whose outcome is not known yet (sessionStorage, so a reload still knows). */
+  private pending: PendingImport[];
+  /** The officer tapped "Vẫn nhập…" for the held file: the question is shown until answered or another file is picked. */
+  private confirming = false;
 
   constructor(
     readonly user: SessionUser,
@@ -87,6 +99,36 @@ class ImportPanel {
   ) {
     this.options = defaultOptions(user.role, user.communes);
     this.limitAsked = this.askLimit();
+    this.pending = parsePending(readStorage(PENDING_KEY), user.username);
+    if (this.pending.length > 0) void this.askPending();
+  }
+
+  /** Replaces the pending list and keeps it for a reload of this tab. */
+  private setPending(list: PendingImport[]): void {
+    this.pending = list;
+    writeStorage(PENDING_KEY, JSON.stringify(list));
+  }
+
+  /**
+   * Asks once about each import a reload (or a new panel) found pending: one that ended is told and
+   * lifts its guard; one still running is followed again as if the page had never left it; one still
+   * unknown keeps its guard, quietly (the officer asks again with "Kiểm tra lại").
+   */
+  private async askPending(): Promise<void> {
+    for (const entry of [...this.pending].reverse()) {
+      let job: ImportJob;
+      try {
+        job = await getJson<ImportJob>(entry.url, { cache: 'no-store' });
+      } catch (error) {
+        if (error instanceof HttpError) this.setPending(pendingAfter(this.pending, entry.url, { status: error.status }));
+        continue;
+      }
+      if (this.busy) return;
+      if (jobState(job) === 'running') return this.recheck(entry.url);
+      if (jobState(job) === 'unsure') continue;
+      this.outcome = await this.conclude(entry.url, job);
+    }
+    if (!this.busy) this.render();
   }
 
   /**
@@ -279,6 +321,7 @@ class ImportPanel {
 
     const error =
       (this.refused && fileRefusalText(this.refused.reason, this.refused.file, this.maxBytes)) ?? this.fileError ?? this.optionError;
+    const guard = importGuard(this.pending, this.file);
     appendAll(
       this.element,
       h('h3', { class: 'panel-subtitle' }, t('importTitle')),
@@ -310,12 +353,16 @@ class ImportPanel {
             type: 'button',
             class: 'btn btn-primary',
             id: 'import-run',
-            disabled: Boolean(this.busy) || Boolean(this.refused),
+            // Held while an earlier import of this very file has no known outcome: a second tap on a weak
+            // link must not send it again unasked (the guard below says why and offers to ask or go on).
+            disabled: Boolean(this.busy) || Boolean(this.refused) || guard.kind === 'same',
+            'aria-describedby': guard.kind === 'same' ? 'import-guard-text' : undefined,
             onclick: () => void this.run('import'),
           },
           this.busy === 'import' ? t('importBusy') : t('importRun'),
         ),
       ),
+      this.busy ? null : this.renderGuard(guard),
       this.busy || this.bar.value > 0 ? h('div', { class: 'import-progress' }, this.bar, this.barText) : null,
       this.outcome ? this.renderOutcome(this.outcome) : null,
     );
@@ -329,6 +376,7 @@ class ImportPanel {
     if (this.picking !== file) return;
     this.refuseOrTake(file);
     this.outcome = undefined;
+    this.confirming = false;
     this.setBar(0, '', false);
     this.render();
   }
@@ -360,7 +408,11 @@ class ImportPanel {
     this.barText.textContent = text;
   }
 
-  private async run(kind: 'check' | 'import'): Promise<void> {
+  /** Checks or imports the picked file; `confirmed` is the officer's "Vẫn nhập" over a held file. */
+  private async run(kind: 'check' | 'import', confirmed = false): Promise<void> {
+    this.confirming = false;
+    // The button is off while held; a keyboard or a stale tap still never sends the file unasked.
+    if (kind === 'import' && !confirmed && importGuard(this.pending, this.file).kind === 'same') return this.render();
     this.fileError = this.file ? undefined : t('importNoFile');
     const verdict = checkOptions(this.options);
     this.optionError = verdict.valid ? undefined : t(`importOptionRefused_${verdict.reason}` as MessageKey);
@@ -409,13 +461,35 @@ class ImportPanel {
       this.setBar(progressPercent({ upload: f }), progressText({ upload: f, bytes: file.size })),
     );
     if (status !== 202 || typeof body.url !== 'string') throw problemError(status, body);
+    // Pending from the moment the server took it: a reload or a lost signal from here on leaves it unknown.
+    this.setPending(
+      addPending(this.pending, {
+        url: body.url,
+        user: this.user.username,
+        name: file.name,
+        size: file.size,
+        collection: this.options.collection,
+        at: Date.now(),
+      }),
+    );
     return this.settle(body.url);
   }
 
-  /** Follows the job at this URL to its end and tells it; a job whose outcome stays unknown can be asked again. */
+  /** Follows the job at this URL to its end and tells it; a job whose outcome stays unknown stays pending and held. */
   private async settle(url: string): Promise<Outcome> {
-    const job = await this.follow(url);
-    if (!job) return { refusal: unsureRefusal(), recheck: url };
+    let job: ImportJob | undefined;
+    try {
+      job = await this.follow(url);
+    } catch (error) {
+      if (error instanceof HttpError) this.setPending(pendingAfter(this.pending, url, { status: error.status }));
+      throw error;
+    }
+    return job ? this.conclude(url, job) : { refusal: unsureRefusal() };
+  }
+
+  /** Tells a job that ended, and lifts the guard its file had. */
+  private async conclude(url: string, job: ImportJob): Promise<Outcome> {
+    this.setPending(pendingAfter(this.pending, url, { job }));
     if (job.status === 'failed') {
       const code = job.error?.code ?? 'IMPORT_FAILED';
       return { refusal: refusalText(500, code, job.error?.message ?? '') };
@@ -497,6 +571,49 @@ class ImportPanel {
     return uploadRefusal(error.status, error.problem, error.message, file?.size ?? 0, this.maxBytes);
   }
 
+  /**
+   * Beside the buttons while an earlier import's outcome is unknown: for the same file, why "Nhập" is
+   * off, "Kiểm tra lại" and "Vẫn nhập…" (which asks, naming the risk); for another file, a line only.
+   */
+  private renderGuard(guard: ImportGuard): HTMLElement | null {
+    if (guard.kind === 'clear') return null;
+    const url = guard.pending.url;
+    const button = (id: string, label: MessageKey, onclick: () => void, kind = '') =>
+      h('button', { type: 'button', class: `btn${kind ? ` btn-${kind}` : ''}`, id, onclick }, t(label));
+    const recheck = (primary: boolean) => button('import-recheck', 'importRecheck', () => void this.recheck(url), primary ? 'primary' : '');
+    const box = (text: string, ...buttons: HTMLElement[]) =>
+      h(
+        'div',
+        {
+          class: `import-guard is-${guard.kind}${guard.kind === 'same' ? ' import-cause' : ''}`,
+          id: 'import-guard',
+          'data-kind': guard.kind,
+        },
+        h('p', { id: 'import-guard-text', class: guard.kind === 'same' ? undefined : 'hint' }, text),
+        h('div', { class: 'import-actions' }, ...buttons),
+      );
+    if (guard.kind === 'earlier') return box(guardText(guard), recheck(false));
+    if (this.confirming) {
+      return box(
+        t('importGuardConfirm'),
+        button('import-guard-cancel', 'importGuardConfirmNo', () => {
+          this.confirming = false;
+          this.render();
+        }),
+        button('import-guard-confirm', 'importGuardConfirmYes', () => void this.run('import', true), 'danger'),
+      );
+    }
+    return box(
+      guardText(guard),
+      recheck(true),
+      button('import-guard-override', 'importGuardOverride', () => {
+        this.confirming = true;
+        this.render();
+        this.element.querySelector<HTMLElement>('#import-guard-cancel')?.focus();
+      }),
+    );
+  }
+
   private renderOutcome(outcome: Outcome): HTMLElement {
     const box = h('div', { class: 'import-result', id: 'import-result' });
     if (outcome.refusal) {
@@ -508,13 +625,6 @@ class ImportPanel {
           h('p', {}, outcome.refusal.advice),
           // The server's own sentence (English) beside the worded refusal, as it answered.
           outcome.refusal.detail ? h('p', { class: 'hint', id: 'import-refusal-detail', lang: 'en' }, outcome.refusal.detail) : null,
-          outcome.recheck
-            ? h(
-                'button',
-                { type: 'button', class: 'btn', id: 'import-recheck', onclick: () => void this.recheck(outcome.recheck!) },
-                t('importRecheck'),
-              )
-            : null,
         ),
       );
     }
@@ -641,6 +751,24 @@ async function upload(
 /** Appends the children that are there (a part the state leaves out is null). */
 function appendAll(parent: HTMLElement, ...children: (Node | null)[]): void {
   for (const child of children) if (child) parent.append(child);
+}
+
+/** The tab's storage, or nothing when the browser refuses it (a private window's quota): the guard then lasts the page. */
+function readStorage(key: string): string | null {
+  try {
+    return sessionStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeStorage(key: string, value: string): void {
+  try {
+    if (value === '[]') sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, value);
+  } catch {
+    // Kept in memory only.
+  }
 }
 
 function problemError(status: number, body: Record<string, unknown>): HttpError {

@@ -1,0 +1,149 @@
+// An officer on a weak link whose import's outcome is unknown (every poll of the job fails) cannot
+// send the same file again by tapping "Nhập" once more: the button is held with the reason beside it,
+// a reload of the tab still knows, another file is not held, "Vẫn nhập…" asks before sending, and
+// "Kiểm tra lại" lifts the hold once the server answers. Uploads are counted as the POSTs the page
+// sent and the job rows the server recorded; the import itself runs for real.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { project, shapefileZip, useTempDir, type ShpFeature } from '../fixtures/io/builders.ts';
+import { insidePoint } from '../helpers/import-fixture.ts';
+import type { DbfColumn } from '../../server/io/formats/dbf.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+const tmp = useTempDir();
+
+const COLUMNS: DbfColumn[] = [
+  { name: 'Ma', type: 'C', length: 20, decimals: 0 },
+  { name: 'MaXa', type: 'C', length: 5, decimals: 0 },
+  { name: 'CayTrong', type: 'C', length: 30, decimals: 0 },
+];
+
+/** Three plots of the officer's ward keyed `prefix-k`, zipped as a VN-2000 shapefile. */
+async function plots(prefix: string): Promise<string> {
+  const [lon, lat] = await insidePoint(e2e.server.db, '29869');
+  const features: ShpFeature[] = Array.from({ length: 3 }, (_, k) => {
+    const [x, y] = [lon + k * 0.0003, lat + 0.004];
+    const ring = [
+      [x, y],
+      [x + 0.00015, y],
+      [x + 0.00015, y + 0.00015],
+      [x, y + 0.00015],
+      [x, y],
+    ];
+    return { geometry: project({ type: 'Polygon', coordinates: [ring] }, 'EPSG:5897'), values: [`${prefix}-${k}`, '29869', 'Xoài'] };
+  });
+  return shapefileZip(tmp.dir, prefix.toLowerCase(), 'polygon', COLUMNS, features, { crs: 'EPSG:5897' });
+}
+
+const count = async (sql: string, params: unknown[] = []) => (await e2e.server.db.query<{ n: number }>(sql, params)).rows[0]!.n;
+const jobRows = () => count(`SELECT count(*)::int AS n FROM import_jobs`);
+const plotRows = (prefix: string) => count(`SELECT count(*)::int AS n FROM plots WHERE source_key LIKE $1`, [`${prefix}-%`]);
+
+async function openImport(page: Page): Promise<void> {
+  await page.goto(e2e.server.url);
+  await waitForMap(page);
+  await signIn(page, ACCOUNTS.officer);
+  await page.click('[data-tab=tools], #tab-tools');
+  await page.waitForSelector('#import-panel');
+}
+
+/** Every poll of a job fails, as on a phone that lost its signal after the upload. */
+const cutPolls = (page: Page) => page.route('**/api/import/jobs/*', (route) => route.abort('internetdisconnected'));
+
+describe('the import button while an earlier import of the file has no known outcome', () => {
+  it('holds the same file (also after a reload), not another; asks before sending anyway; lifts when the server answers', async () => {
+    const { page, context } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    let posts = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/import') posts++;
+    });
+    await openImport(page);
+    const jobsBefore = await jobRows();
+    const file = await plots('E2E-GUARD');
+
+    await cutPolls(page);
+    await page.setInputFiles('#import-file', file);
+    await page.waitForSelector('#import-drop.has-file');
+    expect(await page.locator('#import-guard').count()).toBe(0);
+    await page.click('#import-run');
+    await page.waitForSelector('#import-guard[data-kind=same]', { timeout: 60_000 });
+    expect(posts).toBe(1);
+    expect(await page.isDisabled('#import-run')).toBe(true);
+    expect(await page.getAttribute('#import-run', 'aria-describedby')).toBe('import-guard-text');
+    expect(await page.textContent('#import-guard-text')).toBe(
+      'Nút “Nhập” tạm khoá: lần nhập trước của tệp e2e-guard.zip chưa rõ kết quả. Bấm “Kiểm tra lại” để biết dữ liệu đã vào chưa.',
+    );
+    expect(await page.textContent('#import-refusal strong')).toBe('Chưa rõ kết quả: máy chủ chưa báo lần nhập này đã xong hay đã dừng.');
+    // The check writes nothing and stays offered.
+    expect(await page.isDisabled('#import-check')).toBe(false);
+    // A second tap (forced through, as an impatient thumb would) sends nothing.
+    await page.click('#import-run', { force: true });
+    await page.waitForTimeout(800);
+    expect(posts).toBe(1);
+    expect(await jobRows()).toBe(jobsBefore + 1);
+    await page.locator('#import-guard').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-guard-phone.png') });
+
+    // A reload of the tab still knows: the job is asked again (still no answer), the same file is held again.
+    await page.reload();
+    await waitForMap(page);
+    await page.click('[data-tab=tools], #tab-tools');
+    await page.waitForSelector('#import-guard[data-kind=earlier]');
+    expect(await page.textContent('#import-guard-text')).toBe('Lần nhập trước của tệp e2e-guard.zip chưa rõ kết quả.');
+    await page.setInputFiles('#import-file', file);
+    await page.waitForSelector('#import-guard[data-kind=same]');
+    expect(await page.isDisabled('#import-run')).toBe(true);
+
+    // Another file (same bytes, another name) is not held: the earlier import is only mentioned.
+    const renamed = path.join(tmp.dir, 'e2e-guard-ban-sua.zip');
+    await fs.promises.copyFile(file, renamed);
+    await page.setInputFiles('#import-file', renamed);
+    await page.waitForSelector('#import-guard[data-kind=earlier]');
+    expect(await page.isDisabled('#import-run')).toBe(false);
+
+    // "Vẫn nhập…" names the risk and sends nothing until answered; "Thôi" goes back to the hold.
+    await page.setInputFiles('#import-file', file);
+    await page.click('#import-guard-override');
+    expect(await page.textContent('#import-guard-text')).toBe(
+      'Lần nhập trước chưa rõ kết quả — nếu nó đã vào, nhập lại sẽ ghi tệp này thêm một lần, đè lên những sửa đổi đã làm từ đó. Vẫn nhập?',
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-guard-confirm-phone.png') });
+    await page.click('#import-guard-cancel');
+    await page.waitForSelector('#import-guard-override');
+    expect(posts).toBe(1);
+
+    // The signal is back: "Kiểm tra lại" learns the import went in, and the hold lifts by itself.
+    await page.unroute('**/api/import/jobs/*');
+    await page.click('#import-recheck');
+    await page.waitForSelector('#import-counts[data-dry-run=false]', { timeout: 60_000 });
+    expect(await page.locator('#import-counts li').allTextContents()).toContain('Đã thêm mới: 3');
+    expect(await page.locator('#import-guard').count()).toBe(0);
+    expect(await page.isDisabled('#import-run')).toBe(false);
+    expect(await page.evaluate(() => sessionStorage.getItem('bando.import.pending'))).toBeNull();
+    expect(await plotRows('E2E-GUARD')).toBe(3);
+
+    // Unknown again, then sent anyway on purpose: exactly one more upload. The rows are matched by
+    // their key, so the second run of the file adds no copy of them.
+    await cutPolls(page);
+    await page.click('#import-run');
+    await page.waitForSelector('#import-guard[data-kind=same]', { timeout: 60_000 });
+    expect(posts).toBe(2);
+    await page.click('#import-guard-override');
+    await page.click('#import-guard-confirm');
+    await page.waitForSelector('#import-guard[data-kind=same]', { timeout: 60_000 });
+    expect(posts).toBe(3);
+    await page.unroute('**/api/import/jobs/*');
+    await page.click('#import-recheck');
+    await page.waitForSelector('#import-counts[data-dry-run=false]', { timeout: 60_000 });
+    expect(await jobRows()).toBe(jobsBefore + 3);
+    expect(await plotRows('E2E-GUARD')).toBe(3);
+    // The job of the second upload, superseded by the one sent on purpose, no longer holds the file.
+    expect(await page.evaluate(() => sessionStorage.getItem('bando.import.pending'))).toBeNull();
+    expect(await page.isDisabled('#import-run')).toBe(false);
+    await context.close();
+  });
+});
