@@ -111,7 +111,7 @@ async function boot(): Promise<void> {
     return;
   }
   const groups = groupsOf(style);
-  if (groups.length === 0) toast(t('mapUnavailable'), 'error');
+  if (groups.length === 0) toast(() => t('mapUnavailable'), 'error');
 
   // Visibility and opacity from the link go into the style before the map exists: no flash of defaults.
   const visible: Record<string, boolean> = {};
@@ -166,7 +166,7 @@ async function boot(): Promise<void> {
     () => {
       writeUrl();
       void navigator.clipboard?.writeText(location.href).then(
-        () => toast(t('linkCopied')),
+        () => toast(() => t('linkCopied')),
         () => toast(location.href),
       );
     },
@@ -327,7 +327,7 @@ async function boot(): Promise<void> {
                   panelOpen = false;
                   showTab();
                 }
-                toast(t('editorLoading'));
+                toast(() => t('editorLoading'));
                 lazy(
                   () => import('./editing/editor.ts'),
                   ({ openEditor }) => openEditor(handle, user!),
@@ -371,8 +371,8 @@ async function boot(): Promise<void> {
 
   // The service worker starts after the first tiles are drawn, so it never competes with them.
   map.once('idle', () => registerServiceWorker());
-  window.addEventListener('offline', () => toast(t('offline')));
-  window.addEventListener('online', () => toast(t('backOnline')));
+  window.addEventListener('offline', () => toast(() => t('offline')));
+  window.addEventListener('online', () => toast(() => t('backOnline')));
 }
 
 void boot();

@@ -260,7 +260,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
 
   async function persist(polygon: DrawnPolygon, properties: Record<string, unknown>, etag: string | undefined): Promise<void> {
     const record = records.get(polygon.id);
-    toast(t('saving'));
+    toast(() => t('saving'));
     try {
       const saved = record
         ? await updatePlot(record.id, etag ?? record.etag, polygon.geometry, properties)
@@ -270,7 +270,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       restoredFromDeleted.delete(polygon.id);
       session.remove(polygon.id);
       clearConflict();
-      toast(t('saved'));
+      toast(() => t('saved'));
       (window as unknown as { __bandoLastSaved?: PlotRecord }).__bandoLastSaved = saved;
       await handle.refreshTiles();
     } catch (error) {
@@ -476,7 +476,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   async function removeSaved(polygon: DrawnPolygon, record: PlotRecord, etag: string): Promise<string | undefined> {
     try {
       await deletePlot(record.id, etag);
-      toast(t('plotDeleted', { id: record.id }));
+      toast(() => t('plotDeleted', { id: record.id }));
     } catch (error) {
       if (error instanceof PlotConflict) {
         conflict(polygon, record, record.properties, error.currentEtag, t('conflictDeleteAnyway'), async (fresh) => {
@@ -488,7 +488,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       }
       if (!(error instanceof HttpError && error.status === 404)) return deleteRefusal(error, record);
       // Someone else deleted it first: the officer's wish is already true.
-      toast(t('plotAlreadyGone', { id: record.id }));
+      toast(() => t('plotAlreadyGone', { id: record.id }));
     }
     dropDeleted(polygon, record);
     return undefined;
@@ -699,7 +699,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     crosshair?.cancel();
     walk = new GpsWalk({ maxAccuracyM: 10, samples: 5, sampleTimeoutMs: 20_000, autoSpacingM: undefined }, renderGps);
     if (!walk.available) {
-      toast(t('gpsUnavailable'), 'error');
+      toast(() => t('gpsUnavailable'), 'error');
       walk = undefined;
       return;
     }
@@ -720,7 +720,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     gpsPanel.hidden = true;
     clear(gpsPanel);
     if (walked && session.polygons().some((p) => p.id === walked)) session.select(walked);
-    else toast(t('gpsNeedCorners'));
+    else toast(() => t('gpsNeedCorners'));
     renderStatus();
     renderToolbar();
   }
@@ -777,9 +777,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         const ys = all.map((c) => c[1]!);
         map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 60, maxZoom: 18 });
         if (last) session.select(last);
-        toast(t('fileLoaded', { n: polygons.length }));
+        toast(() => t('fileLoaded', { n: polygons.length }));
       } catch (error) {
-        toast(t('fileUnreadable', { detail: describeError(error) }), 'error');
+        toast(() => t('fileUnreadable', { detail: describeError(error) }), 'error');
       }
     });
     document.body.append(input);

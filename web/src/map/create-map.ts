@@ -63,7 +63,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     trackUserLocation: true,
     showAccuracyCircle: true,
   });
-  geolocate.on('error', (e: { message?: string }) => toast(t('locateFailed', { detail: e.message ?? '' }), 'error'));
+  geolocate.on('error', (e: { message?: string }) => toast(() => t('locateFailed', { detail: e.message ?? '' }), 'error'));
   // The controls' icons are SVG images the browser decodes as it lays them out: about a quarter
   // second of a slow phone's main thread, inside the frames that draw the first tiles. They come
   // once the first view is drawn and the map is idle (or after a few seconds, whatever happened),
@@ -136,7 +136,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       const attempt = (left: number) => {
         if (geolocate.trigger()) return;
         if (left > 0) setTimeout(() => attempt(left - 1), 100);
-        else toast(t('locateFailed', { detail: t('gpsUnavailable') }), 'error');
+        else toast(() => t('locateFailed', { detail: t('gpsUnavailable') }), 'error');
       };
       attempt(controlsAddedAt && performance.now() - controlsAddedAt < 2000 ? 20 : 0);
     },

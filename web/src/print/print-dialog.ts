@@ -85,7 +85,7 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
         download(new Blob([pdf as BlobPart], { type: 'application/pdf' }), `ban-do-${stamp}.pdf`);
       }
       status.textContent = t('printDone');
-      toast(t('printDone'));
+      toast(() => t('printDone'));
     } catch (error) {
       status.textContent = describeError(error);
     } finally {

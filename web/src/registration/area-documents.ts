@@ -165,9 +165,9 @@ export class AreaDocuments {
     this.redraw(area);
     try {
       await saveDocument(documentUrl(area.id, kind, shape), documentFileName(area, kind, shape));
-      toast(t('documentsSaved', { name: documentFileName(area, kind, shape) }));
+      toast(() => t('documentsSaved', { name: documentFileName(area, kind, shape) }));
     } catch (error) {
-      toast(documentRefusalText(kind, error), 'error');
+      toast(() => documentRefusalText(kind, error), 'error');
     } finally {
       this.busy = undefined;
       this.redraw(area);

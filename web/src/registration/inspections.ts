@@ -522,9 +522,11 @@ export class InspectionsSection {
       const response = await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body);
       const record = (await response.json()) as InspectionRecord;
       this.form = undefined;
-      toast(t('inspectionSaved', { date: date(record.inspected_on) }));
+      toast(() => t('inspectionSaved', { date: date(record.inspected_on) }));
       if (form.photos.length) {
-        this.queue(record, form.photos).catch((error: unknown) => toast(t('inspectionPhotoFailed', { detail: String(error) }), 'error'));
+        this.queue(record, form.photos).catch((error: unknown) =>
+          toast(() => t('inspectionPhotoFailed', { detail: String(error) }), 'error'),
+        );
       }
       this.records = [record, ...(this.records ?? []).filter((r) => r.id !== record.id)];
       // The lifecycle card around this section lets a pass/fail rest on this record (lifecycle-card.ts).

@@ -440,7 +440,7 @@ export class LifecycleCard {
         const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body);
         const answer = (await response.json()) as { area?: { status?: GrowingAreaStatus } };
         this.open = undefined;
-        toast(
+        toast(() =>
           t('lifecycleDone', { name: areaName(area), from: statusLabel(area.status), to: statusLabel(answer.area?.status ?? step.to) }),
         );
         await this.reload();
@@ -560,7 +560,7 @@ export class LifecycleCard {
         const created = (await response.json()) as { id: number; version_no: number };
         this.reissuing = undefined;
         this.shownId = created.id;
-        toast(t('reissueDone', { version: created.version_no, draft: statusLabel('draft'), name: areaName(area) }));
+        toast(() => t('reissueDone', { version: created.version_no, draft: statusLabel('draft'), name: areaName(area) }));
         await this.reload();
       },
       reissueRefusalText,

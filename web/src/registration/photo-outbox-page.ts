@@ -106,7 +106,7 @@ function draw(): void {
 outbox.subscribe((event) => {
   if (event.kind === 'progress') return;
   if (event.kind === 'inspection-done') {
-    toast(t('inspectionUploadsDone', { count: event.count, date: date(event.inspection.inspectedOn) }));
+    toast(() => t('inspectionUploadsDone', { count: event.count, date: date(event.inspection.inspectedOn) }));
   }
   draw();
 });

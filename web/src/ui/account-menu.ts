@@ -71,7 +71,7 @@ export class AccountMenu {
         const user = await signIn(username.value.trim(), password.value);
         dialog.close();
         this.setUser(user);
-        toast(t('signedInAs', { name: user.displayName || user.username }));
+        toast(() => t('signedInAs', { name: user.displayName || user.username }));
         await this.onChange(user);
       } catch (e) {
         error.textContent = t('signInFailed', { detail: describeError(e) });

@@ -10,6 +10,6 @@ export function lazy<T>(load: () => Promise<T>, use: (module: T) => void): void 
     console.warn('a part of the app could not be loaded', error);
     // One message however many parts failed at once (a sign-in loads several).
     if (document.querySelector('.toast-reload')) return;
-    toast(t('appPartMissing'), 'error', 0, { label: t('reloadPage'), run: () => location.reload(), className: 'toast-reload' });
+    toast(() => t('appPartMissing'), 'error', 0, { label: () => t('reloadPage'), run: () => location.reload(), className: 'toast-reload' });
   });
 }

@@ -1,3 +1,7 @@
+// Short messages at the bottom of the screen. A message given as words (a function of the current
+// language, e.g. () => t('saved')) is worded again when the language is switched while it is up;
+// one given as finished text cannot be, so the switch closes it rather than leave the old language.
+import { onLang } from '../i18n/i18n.ts';
 import { h } from './dom.ts';
 
 let host: HTMLElement | undefined;
@@ -5,15 +9,47 @@ let host: HTMLElement | undefined;
 /** Messages shown at once: a burst of steps must not cover the map; older information gives way first. */
 const MAX_SHOWN = 3;
 
+/** What a message says: finished text, or a function called now and again after each language switch. */
+export type ToastWords = string | (() => string);
+
 /** A button in a message, such as "Tải lại trang". */
-export type ToastAction = { label: string; run: () => void; className?: string };
+export type ToastAction = { label: ToastWords; run: () => void; className?: string };
+
+/** How each shown message words itself again; a message missing here was given as finished text. */
+const rewording = new WeakMap<Element, () => void>();
+
+const wordsOf = (words: ToastWords): string => (typeof words === 'function' ? words() : words);
+
+/** One listener for every message, from the first one on: the switch rewords or closes what is shown. */
+function followLanguage(): void {
+  onLang(() => {
+    for (const item of [...(host?.children ?? [])]) {
+      const reword = rewording.get(item);
+      if (reword) reword();
+      else item.remove();
+    }
+  });
+}
 
 /** Shows a short message at the bottom of the screen; errors stay until dismissed. */
-export function toast(message: string, kind: 'info' | 'error' = 'info', ms = 4000, action?: ToastAction): void {
-  host ??=
-    document.getElementById('toasts') ?? document.body.appendChild(h('div', { id: 'toasts', role: 'status', 'aria-live': 'polite' }));
-  const item = h('div', { class: `toast toast-${kind}${action?.className ? ` ${action.className}` : ''}` }, message);
-  if (action) item.append(h('button', { type: 'button', class: 'btn toast-action', onclick: () => action.run() }, action.label));
+export function toast(message: ToastWords, kind: 'info' | 'error' = 'info', ms = 4000, action?: ToastAction): void {
+  if (!host) {
+    host =
+      document.getElementById('toasts') ?? document.body.appendChild(h('div', { id: 'toasts', role: 'status', 'aria-live': 'polite' }));
+    followLanguage();
+  }
+  const text = h('span', { class: 'toast-text' }, wordsOf(message));
+  const item = h('div', { class: `toast toast-${kind}${action?.className ? ` ${action.className}` : ''}` }, text);
+  const button = action
+    ? h('button', { type: 'button', class: 'btn toast-action', onclick: () => action.run() }, wordsOf(action.label))
+    : undefined;
+  if (button) item.append(button);
+  if (typeof message === 'function' && typeof action?.label !== 'string') {
+    rewording.set(item, () => {
+      text.textContent = message();
+      if (button && action) button.textContent = wordsOf(action.label);
+    });
+  }
   if (kind === 'error') {
     item.append(h('button', { class: 'toast-close', 'aria-label': '×', onclick: () => item.remove() }, '×'));
   } else {
