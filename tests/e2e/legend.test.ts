@@ -71,11 +71,12 @@ async function expectEveryColourInLegend(page: Page): Promise<void> {
   expect(unexplained).toEqual([]);
 }
 
-/** In a printed PNG's region (fractions x0, y0, x1, y1 of the page): pixels of the mixed-use grey swatch, and dark (text) pixels. */
+/** In a printed PNG's region (fractions x0, y0, x1, y1 of the page): pixels of the mixed-use grey swatch (at the zone fill's opacity), and dark (text) pixels. */
 async function legendPixels(
   page: Page,
   pngPath: string,
   region: [number, number, number, number],
+  greyOpacity = 0.45,
 ): Promise<{ greyPx: number; dark: number }> {
   const bytes = fs.readFileSync(pngPath).toString('base64');
   return page.evaluate(
@@ -99,7 +100,7 @@ async function legendPixels(
       }
       return { greyPx, dark };
     },
-    [bytes, blend('#E0E0E0', 0.45, BACKGROUND), region] as const,
+    [bytes, blend('#E0E0E0', greyOpacity, BACKGROUND), region] as const,
   );
 }
 
@@ -278,6 +279,26 @@ describe('the printed page says what it shows and what it comes from', () => {
       const band = await legendPixels(page, portraitPath, [0, 0.74, 1, 0.97]);
       expect(band.greyPx).toBeGreaterThan(100);
       expect(band.dark).toBeGreaterThan(5000);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('draws a layer dimmed in the layer panel dimmed in the printed legend too', async () => {
+    const { page, context, errors } = await openCore('desktop', `${CORE}&l=zones,roads,water,admin&o=zones:40`);
+    try {
+      await page.click('[data-tab=tools]');
+      await page.click('#print-open');
+      const [png] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#print-png')]);
+      const pngPath = path.join(SCREENSHOTS, 'legend-print-dimmed-1440.png');
+      await png.saveAs(pngPath);
+      // The grey swatch at 0.45 × 0.4 in the legend's rows (above the title block), not at the style's 0.45.
+      const dimmed = await legendPixels(page, pngPath, [0.75, 0.1, 0.97, 0.6], 0.18);
+      const full = await legendPixels(page, pngPath, [0.75, 0.1, 0.97, 0.6], 0.45);
+      // (The swatch's antialiased frame passes through the paler grey's shade: a few hundred edge pixels, against a thousand inside.)
+      expect(dimmed.greyPx).toBeGreaterThan(500);
+      expect(dimmed.greyPx).toBeGreaterThan(2 * full.greyPx);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
