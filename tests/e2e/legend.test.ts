@@ -184,6 +184,25 @@ describe('the screen legend names every colour the map draws', () => {
     }
   });
 
+  it('follows the land-use map’s slider too: its code rows fade with the map', async () => {
+    const { page, context, errors } = await openCore('desktop', `${CITY}&l=landuse,roads,water,admin&lu=status`);
+    try {
+      const swatch = page.locator('.legend-landuse-map li[data-code] svg.legend-swatch rect').nth(1);
+      await swatch.waitFor({ timeout: 90_000 });
+      await waitForMap(page);
+      expect(await swatch.evaluate((rect) => getComputedStyle(rect).fillOpacity)).toBe('0.75');
+      const slider = page.locator('input[type=range][data-opacity=landuse]');
+      await slider.focus();
+      for (let i = 0; i < 10; i++) await slider.press('ArrowLeft');
+      await waitForMap(page);
+      expect(await swatch.evaluate((rect) => getComputedStyle(rect).fillOpacity)).toBe('0.375');
+      await expectEveryColourInLegend(page);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it.each([
     ['the land-use status map', `${CITY}&l=landuse,roads,water,admin&lu=status`, '.legend-landuse-map li[data-code]'],
     ['the cadastral parcels (the first view’s layers)', `${CITY}`, '.legend-view[data-group=parcels] li[data-code]'],
