@@ -65,8 +65,11 @@ const UNSURE_MS = 120_000;
 /** How often such a job is asked again (ms). */
 const UNSURE_POLL_MS = 3000;
 
-/** What a run ended with (a job whose outcome is not known yet stays in the pending list, not here). */
-type Outcome = { report?: ImportReport; refusal?: Refusal };
+/**
+ * What a run ended with (a job whose outcome is not known yet stays in the pending list, not here);
+ * the refusal is worded at each render, so a language switch turns it with the rest of the panel.
+ */
+type Outcome = { report?: ImportReport; refusal?: () => Refusal };
 
 class ImportPanel {
   readonly element = h('section', { class: 'import-panel', id: 'import-panel' });
@@ -484,7 +487,7 @@ class ImportPanel {
       if (error instanceof HttpError) this.setPending(pendingAfter(this.pending, url, { status: error.status }));
       throw error;
     }
-    return job ? this.conclude(url, job) : { refusal: unsureRefusal() };
+    return job ? this.conclude(url, job) : { refusal: unsureRefusal };
   }
 
   /** Tells a job that ended, and lifts the guard its file had. */
@@ -492,7 +495,7 @@ class ImportPanel {
     this.setPending(pendingAfter(this.pending, url, { job }));
     if (job.status === 'failed') {
       const code = job.error?.code ?? 'IMPORT_FAILED';
-      return { refusal: refusalText(500, code, job.error?.message ?? '') };
+      return { refusal: () => refusalText(500, code, job.error?.message ?? '') };
     }
     const report = job.report!;
     this.setBar(100, t('importStage_done'));
@@ -504,7 +507,7 @@ class ImportPanel {
       // The officer sees what the file put on the map, clear of the sheet the panel is on a phone.
       if (extent) this.handle.map.fitBounds(extent, { padding: sheetPadding(this.handle, this.element), maxZoom: 18 });
     }
-    if (written === 0 && report.counts.refused > 0) return { report, refusal: refusalText(422, 'VALIDATION_FAILED') };
+    if (written === 0 && report.counts.refused > 0) return { report, refusal: () => refusalText(422, 'VALIDATION_FAILED') };
     return { report };
   }
 
@@ -564,11 +567,13 @@ class ImportPanel {
   }
 
   /** An error of a run in words; for the upload itself, judged against the file's size and the known limit. */
-  private refusalOf(error: unknown, file: File | undefined): Refusal {
-    if (!(error instanceof HttpError)) return refusalText(500, undefined);
+  private refusalOf(error: unknown, file: File | undefined): () => Refusal {
+    if (!(error instanceof HttpError)) return () => refusalText(500, undefined);
     const limit = limitOf(error.problem);
     if (error.status === 413 && limit !== undefined) this.maxBytes = limit;
-    return uploadRefusal(error.status, error.problem, error.message, file?.size ?? 0, this.maxBytes);
+    // Judged on the limit known now; only the wording waits for the render.
+    const [size, known] = [file?.size ?? 0, this.maxBytes];
+    return () => uploadRefusal(error.status, error.problem, error.message, size, known);
   }
 
   /**
@@ -616,15 +621,16 @@ class ImportPanel {
 
   private renderOutcome(outcome: Outcome): HTMLElement {
     const box = h('div', { class: 'import-result', id: 'import-result' });
-    if (outcome.refusal) {
+    const refusal = outcome.refusal?.();
+    if (refusal) {
       box.append(
         h(
           'div',
           { class: 'import-refusal', id: 'import-refusal', role: 'alert' },
-          h('strong', {}, outcome.refusal.title),
-          h('p', {}, outcome.refusal.advice),
+          h('strong', {}, refusal.title),
+          h('p', {}, refusal.advice),
           // The server's own sentence (English) beside the worded refusal, as it answered.
-          outcome.refusal.detail ? h('p', { class: 'hint', id: 'import-refusal-detail', lang: 'en' }, outcome.refusal.detail) : null,
+          refusal.detail ? h('p', { class: 'hint', id: 'import-refusal-detail', lang: 'en' }, refusal.detail) : null,
         ),
       );
     }
