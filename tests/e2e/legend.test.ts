@@ -104,6 +104,21 @@ async function legendPixels(
   );
 }
 
+/**
+ * The computed style of a row's swatch rectangle (the fill is the second, over the background), read
+ * in one step from the document: the panel redraws swatches in place as the map repaints, so a handle
+ * taken a moment before may already be detached.
+ */
+function swatchStyle(page: Page, row: string, property: 'fillOpacity' | 'strokeOpacity', rect = 1): Promise<string> {
+  return page.evaluate(
+    ([selector, prop, index]) => {
+      const el = document.querySelectorAll(`${selector} svg.legend-swatch rect`)[index];
+      return el ? getComputedStyle(el)[prop] : 'no swatch';
+    },
+    [row, property, rect] as const,
+  );
+}
+
 async function openCore(kind: 'desktop' | 'phone', hash: string) {
   const watched = await openPage(env.browser, kind);
   if (kind === 'desktop') await watched.page.setViewportSize({ width: 1440, height: 900 });
@@ -149,7 +164,7 @@ describe('the screen legend names every colour the map draws', () => {
       const greySwatch = page.locator('.legend-view[data-group=zones] li[data-code-none] svg.legend-swatch rect').nth(1);
       await greySwatch.waitFor({ timeout: 90_000 });
       await waitForMap(page);
-      const fillOpacity = () => greySwatch.evaluate((rect) => getComputedStyle(rect).fillOpacity);
+      const fillOpacity = () => swatchStyle(page, '.legend-view[data-group=zones] li[data-code-none]', 'fillOpacity');
       expect(await fillOpacity()).toBe('0.45');
       // The slider from the keyboard, as a user would move it: 100 % to 40 % in twelve steps of 5.
       const slider = page.locator('input[type=range][data-opacity=zones]');
@@ -168,8 +183,7 @@ describe('the screen legend names every colour the map draws', () => {
       expect(greyOnMap.count).toBeGreaterThan(1000);
       await expectEveryColourInLegend(page);
       // The lot boundary fades too (its line drawn at full opacity by the style).
-      const boundary = page.locator('.legend-view[data-group=zones] li[data-row=zones-line] svg.legend-swatch rect');
-      expect(await boundary.evaluate((rect) => getComputedStyle(rect).strokeOpacity)).toBe('0.4');
+      expect(await swatchStyle(page, '.legend-view[data-group=zones] li[data-row=zones-line]', 'strokeOpacity', 0)).toBe('0.4');
       // The link keeps the choice; a reload shows the same dimmed legend from the start.
       expect(page.url()).toContain('o=zones:40');
       await page.locator('.legend-view[data-group=zones]').scrollIntoViewIfNeeded();
@@ -190,12 +204,13 @@ describe('the screen legend names every colour the map draws', () => {
       const swatch = page.locator('.legend-landuse-map li[data-code] svg.legend-swatch rect').nth(1);
       await swatch.waitFor({ timeout: 90_000 });
       await waitForMap(page);
-      expect(await swatch.evaluate((rect) => getComputedStyle(rect).fillOpacity)).toBe('0.75');
+      const fillOpacity = () => swatchStyle(page, '.legend-landuse-map li[data-code]', 'fillOpacity');
+      expect(await fillOpacity()).toBe('0.75');
       const slider = page.locator('input[type=range][data-opacity=landuse]');
       await slider.focus();
       for (let i = 0; i < 10; i++) await slider.press('ArrowLeft');
       await waitForMap(page);
-      expect(await swatch.evaluate((rect) => getComputedStyle(rect).fillOpacity)).toBe('0.375');
+      expect(await fillOpacity()).toBe('0.375');
       await expectEveryColourInLegend(page);
       expect(errors).toEqual([]);
     } finally {
