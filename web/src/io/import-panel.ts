@@ -502,7 +502,7 @@ class ImportPanel {
     const written = report.counts.inserted + report.counts.updated;
     if (written > 0) {
       await this.handle.refreshTiles().catch(() => undefined);
-      toast(t('importMapRefreshed', { n: formatNumber(written) }));
+      toast(() => t('importMapRefreshed', { n: formatNumber(written) }));
       const extent = writtenExtent(report);
       // The officer sees what the file put on the map, clear of the sheet the panel is on a phone.
       if (extent) this.handle.map.fitBounds(extent, { padding: sheetPadding(this.handle, this.element), maxZoom: 18 });
