@@ -7,48 +7,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { project, shapefileZip, useTempDir, type ShpFeature } from '../fixtures/io/builders.ts';
-import { insidePoint } from '../helpers/import-fixture.ts';
-import type { DbfColumn } from '../../server/io/formats/dbf.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { useTempDir } from '../fixtures/io/builders.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap } from './harness.ts';
+import { openImport, wardPlotsZip } from './import-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 const tmp = useTempDir();
 
-const COLUMNS: DbfColumn[] = [
-  { name: 'Ma', type: 'C', length: 20, decimals: 0 },
-  { name: 'MaXa', type: 'C', length: 5, decimals: 0 },
-  { name: 'CayTrong', type: 'C', length: 30, decimals: 0 },
-];
-
-/** Three plots of the officer's ward keyed `prefix-k`, zipped as a VN-2000 shapefile. */
-async function plots(prefix: string): Promise<string> {
-  const [lon, lat] = await insidePoint(e2e.server.db, '29869');
-  const features: ShpFeature[] = Array.from({ length: 3 }, (_, k) => {
-    const [x, y] = [lon + k * 0.0003, lat + 0.004];
-    const ring = [
-      [x, y],
-      [x + 0.00015, y],
-      [x + 0.00015, y + 0.00015],
-      [x, y + 0.00015],
-      [x, y],
-    ];
-    return { geometry: project({ type: 'Polygon', coordinates: [ring] }, 'EPSG:5897'), values: [`${prefix}-${k}`, '29869', 'Xoài'] };
-  });
-  return shapefileZip(tmp.dir, prefix.toLowerCase(), 'polygon', COLUMNS, features, { crs: 'EPSG:5897' });
-}
-
 const count = async (sql: string, params: unknown[] = []) => (await e2e.server.db.query<{ n: number }>(sql, params)).rows[0]!.n;
 const jobRows = () => count(`SELECT count(*)::int AS n FROM import_jobs`);
 const plotRows = (prefix: string) => count(`SELECT count(*)::int AS n FROM plots WHERE source_key LIKE $1`, [`${prefix}-%`]);
-
-async function openImport(page: Page): Promise<void> {
-  await page.goto(e2e.server.url);
-  await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
-  await page.click('[data-tab=tools], #tab-tools');
-  await page.waitForSelector('#import-panel');
-}
 
 /** Every poll of a job fails, as on a phone that lost its signal after the upload. */
 const cutPolls = (page: Page) => page.route('**/api/import/jobs/*', (route) => route.abort('internetdisconnected'));
@@ -61,9 +29,9 @@ describe('the import button while an earlier import of the file has no known out
     page.on('request', (request) => {
       if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/import') posts++;
     });
-    await openImport(page);
+    await openImport(page, e2e.server);
     const jobsBefore = await jobRows();
-    const file = await plots('E2E-GUARD');
+    const file = await wardPlotsZip(e2e.server, tmp.dir, 'E2E-GUARD', 0.004);
 
     await cutPolls(page);
     await page.setInputFiles('#import-file', file);

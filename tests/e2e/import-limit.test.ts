@@ -7,7 +7,8 @@
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { openImport } from './import-fixtures.ts';
 
 const e2e = useServerAndBrowser({ IMPORT_MAX_MB: '1' });
 const MB = 1024 * 1024;
@@ -21,14 +22,6 @@ async function state(): Promise<{ plots: number; parcels: number; log: number; j
             (SELECT count(*)::int FROM edit_log) AS log, (SELECT count(*)::int FROM import_jobs) AS jobs`,
   );
   return rows[0]!;
-}
-
-async function openImport(page: Page): Promise<void> {
-  await page.goto(e2e.server.url);
-  await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
-  await page.click('[data-tab=tools], #tab-tools');
-  await page.waitForSelector('#import-panel');
 }
 
 /** The import uploads this page has sent (or tried to). */
@@ -56,7 +49,7 @@ describe('a file larger than the server takes', () => {
     const before = await state();
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const posts = watchUploads(page);
-    await openImport(page);
+    await openImport(page, e2e.server);
     await page.waitForSelector('#import-limit');
     expect(await page.textContent('#import-limit')).toBe('Mỗi tệp tối đa 1 MB.');
 
@@ -108,7 +101,7 @@ describe('a file larger than the server takes', () => {
       await opened.page.setViewportSize({ width: 360, height: 740 });
       const posts = watchUploads(opened.page);
       await opened.page.route('**/api/import/limits', (route) => (posts.length === 0 ? route.abort('failed') : route.continue()));
-      await openImport(opened.page);
+      await openImport(opened.page, e2e.server);
       expect(await opened.page.locator('#import-limit').count()).toBe(0);
       return { ...opened, posts };
     };

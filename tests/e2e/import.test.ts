@@ -10,7 +10,8 @@ import type { Geometry } from 'geojson';
 import { project, shapefileZip, useTempDir, type ShpFeature } from '../fixtures/io/builders.ts';
 import { insidePoint } from '../helpers/import-fixture.ts';
 import type { DbfColumn } from '../../server/io/formats/dbf.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { openImport } from './import-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 const tmp = useTempDir();
@@ -68,14 +69,6 @@ async function state(): Promise<{ plots: number; log: number }> {
   return rows[0]!;
 }
 
-async function openImport(page: Page): Promise<void> {
-  await page.goto(e2e.server.url);
-  await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
-  await page.click('[data-tab=tools], #tab-tools');
-  await page.waitForSelector('#import-panel');
-}
-
 /** Records every value the progress bar takes, so the test sees it grow to 100. */
 async function watchBar(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -94,7 +87,7 @@ describe('importing a surveyor’s file from the web client', () => {
     expect(before.plots).toBe(0);
 
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await openImport(page);
+    await openImport(page, e2e.server);
     // Only the collections an officer may write, by their Vietnamese names; the commune is the officer's.
     expect(await page.locator('#import-collection option').allTextContents()).toEqual([
       'Thửa canh tác (vùng trồng)',
@@ -205,7 +198,7 @@ describe('importing a surveyor’s file from the web client', () => {
 
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
-    await openImport(page);
+    await openImport(page, e2e.server);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-form-phone.png') });
     // The same rows whole: the check's report fits the phone's sheet.
     await page.setInputFiles(
@@ -273,7 +266,7 @@ describe('importing a surveyor’s file from the web client', () => {
     const before = await state();
 
     const { page, context } = await openPage(e2e.browser, 'desktop');
-    await openImport(page);
+    await openImport(page, e2e.server);
     // Dropped on the form rather than picked.
     await page.evaluate(
       ({ name, base64 }) => {
