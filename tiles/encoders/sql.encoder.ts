@@ -19,6 +19,17 @@ import { ident, literal } from '../sql.ts';
  */
 export type GeometryPath = 'transform' | 'inside-affine';
 
+/**
+ * With `cut` (the generalized land-use bands), a polygon that reaches past the tile is first cut to
+ * the tile plus twice its buffer in degrees by ST_ClipByBox2D (parameters: the last four, after
+ * the path's own), unless its box lies inside that envelope. A dissolved land-use cell spans
+ * several tiles, and wagyu's clip-and-validate costs by the vertices it is given; the rectangle cut
+ * is cheap, and ST_AsMVTGeom still makes the exact cut at the buffer. On the 100,000-parcel set
+ * (statement p50, interleaved): land use z11 62.7 → 57.6 ms, z12 20.1 → 16.0 ms, z13 32.3 → 24.9 ms,
+ * z10 unchanged; the same features, the bytes within 20 of 591,054 over the z13 tiles.
+ */
+export type CutOption = { cut?: boolean };
+
 /** From this zoom a tile is small enough that Web Mercator is affine across it (see tileAffine4326). */
 export const AFFINE_MIN_ZOOM = 13;
 
@@ -34,11 +45,16 @@ export function sqlEncoderSql(
   kind: 'point' | 'line' | 'polygon',
   partFilter = true,
   path: GeometryPath = 'transform',
+  { cut = false }: CutOption = {},
 ): string {
-  if (path === 'inside-affine' && kind !== 'polygon') throw new Error('the inside-affine path is for polygon sources');
+  if ((path !== 'transform' || cut) && kind !== 'polygon') throw new Error('the inside-affine path and the cut are for polygon sources');
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = boundsParam;
-  const clipped = `ST_AsMVTGeom(ST_Transform("__geom", 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
+  const mvtGeom = (g: string) =>
+    `ST_AsMVTGeom(ST_Transform(${g}, 3857), ST_MakeEnvelope($${p}, $${p + 1}, $${p + 2}, $${p + 3}, 3857)::box2d, ${EXTENT}, ${BUFFER}, true)`;
+  const c = p + (path === 'inside-affine' ? 12 : 4);
+  const box = `ST_MakeEnvelope($${c}, $${c + 1}, $${c + 2}, $${c + 3}, 4326)`;
+  const clipped = mvtGeom(cut ? `CASE WHEN "__geom" @ ${box} THEN "__geom" ELSE ST_ClipByBox2D("__geom", ${box}::box2d) END` : '"__geom"');
   const placed =
     path === 'transform'
       ? clipped

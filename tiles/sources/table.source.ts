@@ -49,6 +49,7 @@ type RenderContext = {
   affine: [number, number, number, number];
   affine4326: [number, number, number, number];
   inside4326: Box;
+  cut4326: Box;
 };
 type Prepared = {
   name: string;
@@ -217,12 +218,20 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     if (encoder === 'sql') {
       const first = params.length + 1;
       const path = c.geometryType === 'polygon' && band.minzoom >= AFFINE_MIN_ZOOM ? 'inside-affine' : 'transform';
+      // Dissolved land-use cells span several tiles: cut them to the tile first (see CutOption).
+      const cut = c.geometryType === 'polygon' && !!gen;
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
       if (path === 'inside-affine') {
         for (let k = 0; k < 4; k++) params.push((x) => x.affine4326[k]);
         for (let k = 0; k < 4; k++) params.push((x) => x.inside4326[k]);
       }
-      return named(sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path), params, propertyNames, partFilter);
+      if (cut) for (let k = 0; k < 4; k++) params.push((x) => x.cut4326[k]);
+      return named(
+        sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path, { cut }),
+        params,
+        propertyNames,
+        partFilter,
+      );
     }
     const first = params.length + 1;
     for (let k = 0; k < 4; k++) params.push((x) => x.affine[k]);
@@ -264,6 +273,7 @@ function context(coord: TileCoord, scope: Scope): RenderContext {
     affine: tileAffine(tileBounds3857(coord)),
     affine4326: tileAffine4326(coord),
     inside4326: insideEnvelope4326(coord, BUFFER),
+    cut4326: tileBounds4326(coord, 2 * BUFFER),
   };
 }
 
