@@ -35,6 +35,16 @@ async function render(q: { sql: string; params: unknown[] }, id: string): Promis
   return { bytes: mvt?.length ?? 0, features: mvt?.length ? (decodeTile(mvt)[id] ?? []) : [] };
 }
 
+/** The tiles at zoom z that hold the points, each once. */
+function tilesUnder(points: { x: number; y: number }[], z: number): TileCoord[] {
+  const tiles = new Map<string, TileCoord>();
+  for (const p of points) {
+    const t = tileAt(p.x, p.y, z);
+    tiles.set(`${t.x}/${t.y}`, t);
+  }
+  return [...tiles.values()];
+}
+
 /** Fixed points: every n-th parcel of the seed, so tile lists follow the data (densest areas most). */
 async function everyNthParcel(n: number): Promise<{ x: number; y: number }[]> {
   const { rows } = await db.query<{ x: number; y: number }>(
@@ -87,11 +97,7 @@ describe('the affine geometry path of the in-database encoder', () => {
           // Bands that reach below AFFINE_MIN_ZOOM keep the plain path at every zoom they serve.
           const band = source.band(z);
           if (!band || band.generalized || band.minzoom < AFFINE_MIN_ZOOM) continue;
-          const seen = new Set<string>();
-          for (const p of points) {
-            const t = tileAt(p.x, p.y, z);
-            if (seen.has(`${t.x}/${t.y}`)) continue;
-            seen.add(`${t.x}/${t.y}`);
+          for (const t of tilesUnder(points, z)) {
             const { affine, plain } = bothPaths(id, t);
             expect(affine.sql).toContain('ST_Affine(ST_ForcePolygonCW("__geom")');
             const a = (await render(affine, id)).features;
@@ -170,11 +176,7 @@ describe('plain simplification at high zooms', () => {
       let tiles = 0;
       for (const { source, band } of bands) {
         for (const z of new Set([band.minzoom, band.maxzoom])) {
-          const seen = new Set<string>();
-          for (const p of points) {
-            const t = tileAt(p.x, p.y, z);
-            if (seen.has(`${t.x}/${t.y}`)) continue;
-            seen.add(`${t.x}/${t.y}`);
+          for (const t of tilesUnder(points, z)) {
             {
               const q = source.sqlFor(t, PUBLIC_SCOPE, 'sql')!;
               const plain = /ST_Simplify\((t\."geom"), ([0-9.e-]+), true\)/;
@@ -209,11 +211,7 @@ describe('the rectangle cut before ST_AsMVTGeom', () => {
       const source = engine.catalog.sources.get(info.id)!;
       for (const band of source.config.bands.filter((b) => b.generalized)) {
         for (let z = Math.max(8, band.minzoom); z <= band.maxzoom; z++) {
-          const seen = new Set<string>();
-          for (const p of points) {
-            const t = tileAt(p.x, p.y, z);
-            if (seen.has(`${t.x}/${t.y}`)) continue;
-            seen.add(`${t.x}/${t.y}`);
+          for (const t of tilesUnder(points, z)) {
             const q = source.sqlFor(t, PUBLIC_SCOPE, 'sql')!;
             expect(q.sql, `${info.id} z${z}`).toContain('ST_ClipByBox2D("__geom"');
             // The tile's EPSG:3857 bounds open the encoder's parameters; the cut envelope is the last four.
