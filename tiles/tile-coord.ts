@@ -95,7 +95,11 @@ function float32Toward(v: number, toward: number): number {
  * every feature that passes lies inside the buffered tile.
  */
 export function insideEnvelope4326(t: TileCoord, buffer: number, extent = 4096): Box {
-  const [w, s, e, n] = tileBounds4326(t, buffer, extent);
+  return float32Inside(tileBounds4326(t, buffer, extent));
+}
+
+/** A box shrunk to the float32 values just inside it (see insideEnvelope4326). */
+export function float32Inside([w, s, e, n]: Box): Box {
   return [float32Toward(w, e), float32Toward(s, n), float32Toward(e, w), float32Toward(n, s)];
 }
 

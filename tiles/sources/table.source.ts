@@ -18,15 +18,7 @@ import {
   type TileViewer,
 } from '../layer.ts';
 import { ident, numberLiteral, qualified } from '../sql.ts';
-import {
-  insideEnvelope4326,
-  pixelDegrees,
-  tileAffine4326,
-  tileBounds3857,
-  tileBounds4326,
-  type Box,
-  type TileCoord,
-} from '../tile-coord.ts';
+import { float32Inside, pixelDegrees, tileAffine4326, tileBounds3857, tileBounds4326, type Box, type TileCoord } from '../tile-coord.ts';
 import type { GeneralizedLayer } from './generalized.ts';
 
 /**
@@ -265,14 +257,17 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
 }
 
 function context(coord: TileCoord, scope: Scope): RenderContext {
+  // Every box a band's statement may bind, each computed once per tile.
+  const env4326 = tileBounds4326(coord, BUFFER);
+  const bounds3857 = tileBounds3857(coord);
   return {
     coord,
     scope,
-    env4326: tileBounds4326(coord, BUFFER),
-    bounds3857: tileBounds3857(coord),
-    affine: tileAffine(tileBounds3857(coord)),
+    env4326,
+    bounds3857,
+    affine: tileAffine(bounds3857),
     affine4326: tileAffine4326(coord),
-    inside4326: insideEnvelope4326(coord, BUFFER),
+    inside4326: float32Inside(env4326),
     cut4326: tileBounds4326(coord, 2 * BUFFER),
   };
 }
