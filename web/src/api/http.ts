@@ -1,3 +1,5 @@
+import { t } from '../i18n/i18n.ts';
+
 /** An answer that was not 2xx, with the problem document's detail when the server sent one. */
 export class HttpError extends Error {
   override name = 'HttpError';
@@ -63,9 +65,15 @@ export async function sendJson(url: string, method: string, body: unknown, heade
   });
 }
 
-/** A short, human reason for an error, for the message line. */
+/**
+ * A short, human reason for an error, for the message line, in the current language where it is
+ * ours to word (no answer at all); the server's own detail otherwise. Call it again after a language
+ * switch (e.g. inside a toast's words function) to reword it.
+ */
 export function describeError(error: unknown): string {
-  if (error instanceof HttpError) return error.status === 0 ? error.message : `${error.message} (${error.status})`;
+  if (error instanceof HttpError && error.status === 0)
+    return error.message === 'offline' ? t('errorNoNetwork') : t('errorUnreachable', { detail: error.message });
+  if (error instanceof HttpError) return `${error.message} (${error.status})`;
   if (error instanceof Error) return error.message;
   return String(error);
 }

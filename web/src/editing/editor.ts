@@ -8,7 +8,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { openPlotForm } from '../registration/plot-form.ts';
 import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
-import { areaLabel, membershipRefusalText, plotLabel } from '../registration/membership.ts';
+import { areaFacts, areaLabelText, membershipRefusalWords, plotLabel } from '../registration/membership.ts';
 import { clear, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
@@ -290,35 +290,39 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
    * another crop, or is in another area) with the plot, both crops and the area named, the 403 of
    * taking a plot out of another commune's draft; otherwise the server's reasons.
    */
-  async function saveRefusal(error: unknown, record: PlotRecord | undefined, properties: Record<string, unknown>): Promise<string> {
+  async function saveRefusal(error: unknown, record: PlotRecord | undefined, properties: Record<string, unknown>): Promise<() => string> {
     const locked = lockedRefusal(error, record?.id);
     if (locked) return locked;
     const before = areaIdOf(record?.properties.growing_area_id);
     const after = areaIdOf(properties.growing_area_id);
     if (after !== undefined) {
-      const membership = await membershipRefusalText(error, { id: after, situation: after === before ? 'member' : 'join' });
-      if (membership) return t('saveFailed', { detail: membership });
+      const membership = await membershipRefusalWords(error, { id: after, situation: after === before ? 'member' : 'join' });
+      if (membership) return () => t('saveFailed', { detail: membership() });
     }
     if (error instanceof HttpError && error.status === 403) {
       // The plot lies in one of the officer's communes, so the refusal is the draft's: another commune's dossier.
       const leaving = record && before !== undefined && before !== after && user.communes.includes(String(properties.commune_code));
-      if (leaving) return t('saveLeaveForbidden', { plot: plotLabel(record.id), area: await areaLabel(before) });
-      return t('saveForbidden', { detail: describeError(error) });
+      if (leaving) {
+        const area = await areaFacts(before);
+        return () => t('saveLeaveForbidden', { plot: plotLabel(record.id), area: areaLabelText(area) });
+      }
+      return () => t('saveForbidden', { detail: describeError(error) });
     }
     const reasons = validationReasons(error);
-    return t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) });
+    return () => t('saveFailed', { detail: reasons ? reasons.join(' ') : describeError(error) });
   }
 
   /**
    * The server's 409 for a plot of a growing area under review or holding a code (it may change
    * only while the area is a draft), or for attaching a plot to such an area, in words.
    */
-  function lockedRefusal(error: unknown, plotId: number | undefined): string | undefined {
+  function lockedRefusal(error: unknown, plotId: number | undefined): (() => string) | undefined {
     if (!(error instanceof HttpError) || error.status !== 409) return undefined;
     const area = String(error.problem?.growingAreaId ?? '');
-    const status = t(`status_${String(error.problem?.growingAreaStatus ?? '')}` as MessageKey);
-    if (error.problem?.reason === 'plot-in-locked-growing-area') return t('saveLockedArea', { id: plotId ?? '', area, status });
-    if (error.problem?.reason === 'growing-area-not-draft') return t('saveAreaNotDraft', { area, status });
+    const status = () => t(`status_${String(error.problem?.growingAreaStatus ?? '')}` as MessageKey);
+    if (error.problem?.reason === 'plot-in-locked-growing-area')
+      return () => t('saveLockedArea', { id: plotId ?? '', area, status: status() });
+    if (error.problem?.reason === 'growing-area-not-draft') return () => t('saveAreaNotDraft', { area, status: status() });
     return undefined;
   }
 
@@ -458,22 +462,19 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   }
 
   /** What the officer reads when the server refuses the delete (403, 409, …), in their language. */
-  function deleteRefusal(error: unknown, record: PlotRecord): string {
+  function deleteRefusal(error: unknown, record: PlotRecord): () => string {
     if (error instanceof HttpError && error.status === 409 && error.problem?.reason === 'plot-in-locked-growing-area') {
       const status = String(error.problem.growingAreaStatus ?? '');
-      return t('deleteLockedArea', {
-        id: record.id,
-        area: String(error.problem.growingAreaId ?? ''),
-        status: t(`status_${status}` as MessageKey),
-      });
+      const area = String(error.problem.growingAreaId ?? '');
+      return () => t('deleteLockedArea', { id: record.id, area, status: t(`status_${status}` as MessageKey) });
     }
     if (error instanceof HttpError && (error.status === 403 || error.status === 401))
-      return t('deleteForbidden', { detail: describeError(error) });
-    return t('deleteFailed', { detail: describeError(error) });
+      return () => t('deleteForbidden', { detail: describeError(error) });
+    return () => t('deleteFailed', { detail: describeError(error) });
   }
 
   /** Sends DELETE with the plot's ETag; answers the refusal to show, or undefined when the plot is gone. */
-  async function removeSaved(polygon: DrawnPolygon, record: PlotRecord, etag: string): Promise<string | undefined> {
+  async function removeSaved(polygon: DrawnPolygon, record: PlotRecord, etag: string): Promise<(() => string) | undefined> {
     try {
       await deletePlot(record.id, etag);
       toast(() => t('plotDeleted', { id: record.id }));
@@ -517,7 +518,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         dialog.close();
         return;
       }
-      error.textContent = refusal;
+      error.textContent = refusal();
       error.hidden = false;
       confirm.hidden = true;
       cancel.textContent = t('close');
@@ -548,7 +549,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           geometry: record.geometry,
         });
       } catch (error) {
-        toast(describeError(error), 'error');
+        toast(() => describeError(error), 'error');
       }
       return;
     }
@@ -559,7 +560,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       records.set(editorId, record);
       session.select(editorId);
     } catch (error) {
-      toast(describeError(error), 'error');
+      toast(() => describeError(error), 'error');
     }
   };
   map.on('click', onMapClick);

@@ -11,6 +11,8 @@ export const en: Messages = {
   noSourcesYet: 'The map server is not ready: {detail}',
   offline: 'Offline: showing data saved on this device.',
   backOnline: 'Back online.',
+  errorNoNetwork: 'no network connection',
+  errorUnreachable: 'the server could not be reached ({detail})',
   close: 'Close',
   cancel: 'Cancel',
   save: 'Save',

@@ -9,6 +9,8 @@ export const vi = {
   noSourcesYet: 'Máy chủ bản đồ chưa sẵn sàng: {detail}',
   offline: 'Đang ngoại tuyến: hiển thị dữ liệu đã lưu trên máy.',
   backOnline: 'Đã kết nối lại.',
+  errorNoNetwork: 'không có kết nối mạng',
+  errorUnreachable: 'không liên lạc được với máy chủ ({detail})',
   close: 'Đóng',
   cancel: 'Huỷ',
   save: 'Lưu',

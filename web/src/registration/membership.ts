@@ -120,11 +120,6 @@ export async function areaFacts(id: number): Promise<AreaFacts> {
   }
 }
 
-/** A growing area as named to the officer: “name” (its code, or #id); #id alone when the features API does not show it (a draft of another commune). */
-export async function areaLabel(id: number): Promise<string> {
-  return areaLabelText(await areaFacts(id));
-}
-
 /** The area a write went to: one already stored (by id), or one being created (by the name typed for it). */
 export type MembershipTarget = { id: number; situation: 'join' | 'member' } | { name: string; situation: 'pick' };
 
@@ -185,13 +180,4 @@ export async function membershipRefusalWords(error: unknown, target: MembershipT
     crops,
     areas,
   );
-}
-
-/**
- * A 422's membership refusals in the officer's words, one sentence each, with the plot, both crops
- * and the areas named; other reasons of the same answer keep the server's words. Undefined when the
- * answer holds no membership refusal.
- */
-export async function membershipRefusalText(error: unknown, target: MembershipTarget): Promise<string | undefined> {
-  return (await membershipRefusalWords(error, target))?.();
 }

@@ -1,6 +1,7 @@
 // Short messages at the bottom of the screen. A message given as words (a function of the current
 // language, e.g. () => t('saved')) is worded again when the language is switched while it is up;
-// one given as finished text cannot be, so the switch closes it rather than leave the old language.
+// one given as finished text cannot be: the switch closes it rather than leave the old language,
+// unless it is an error, which stays until dismissed (the user may have switched to read it).
 import { onLang } from '../i18n/i18n.ts';
 import { h } from './dom.ts';
 
@@ -20,13 +21,13 @@ const rewording = new WeakMap<Element, () => void>();
 
 const wordsOf = (words: ToastWords): string => (typeof words === 'function' ? words() : words);
 
-/** One listener for every message, from the first one on: the switch rewords or closes what is shown. */
+/** One listener for every message, from the first one on: the switch rewords what it can and closes other information. */
 function followLanguage(): void {
   onLang(() => {
     for (const item of [...(host?.children ?? [])]) {
       const reword = rewording.get(item);
       if (reword) reword();
-      else item.remove();
+      else if (!item.classList.contains('toast-error')) item.remove();
     }
   });
 }
