@@ -498,6 +498,25 @@ export const en: Messages = {
   inspectionPhotoAt: 'Position {lat}, {lon}',
   inspectionPhotoNoPosition: 'No position on this photo',
   inspectionPhotoOpen: 'Open the original',
+  // The draft of an inspection kept on the phone (storage/inspection-drafts.ts)
+  inspectionDraftSaved: 'Draft kept on this phone at {time}',
+  inspectionDraftDiscard: 'Discard draft',
+  inspectionDraftDiscardTitle: 'Discard this draft inspection?',
+  inspectionDraftDiscardBody: 'The date, conclusion, checklist and notes typed will be removed from this phone and cannot be brought back.',
+  inspectionDraftDiscardBodyPhotos:
+    'The date, conclusion, checklist, notes and {count} picked photos will be removed from this phone and cannot be brought back.',
+  inspectionDraftResume: 'Continue the draft inspection',
+  inspectionSaveOffline:
+    'The inspection was not sent: no network connection. It is kept on this phone and can be sent when there is signal.',
+  inspectionSaveOfflineUnkept:
+    'The inspection was not sent: no network connection. It lives only in this page: do not reload or close it, and press “Save the record” when there is signal.',
+  inspectionNetBack: 'The connection is back.',
+  inspectionSendNow: 'Send the inspection',
+  inspectionDraftNotKept_quota:
+    'This phone is out of storage: the draft inspection lives only in this page. Do not reload or close it before it is sent; free some space (photos, videos).',
+  inspectionDraftNotKept_unavailable:
+    'This browser does not let the page keep a draft (a private window?): the inspection lives only in this page until it is sent.',
+  inspectionDraftNotKept_failed: 'The draft could not be kept on this phone: the inspection lives only in this page until it is sent.',
   inspectionUpload_waitingKept: 'Waiting · kept on this phone',
   inspectionPhotoAutoRetry: 'It will be sent again by itself.',
   inspectionPhotoWaitingNet: 'Not sent: no connection. The photo is kept on this phone and goes by itself when there is signal.',

@@ -505,6 +505,24 @@ export const vi = {
   inspectionPhotoAt: 'Vị trí {lat}, {lon}',
   inspectionPhotoNoPosition: 'Ảnh không có vị trí',
   inspectionPhotoOpen: 'Mở ảnh gốc',
+  // The draft of an inspection kept on the phone (storage/inspection-drafts.ts)
+  inspectionDraftSaved: 'Bản nháp lưu trên máy lúc {time}',
+  inspectionDraftDiscard: 'Bỏ bản nháp',
+  inspectionDraftDiscardTitle: 'Bỏ bản nháp biên bản này?',
+  inspectionDraftDiscardBody: 'Ngày, kết luận, các mục kiểm tra và ghi chú đã nhập sẽ bị xoá khỏi máy và không lấy lại được.',
+  inspectionDraftDiscardBodyPhotos:
+    'Ngày, kết luận, các mục kiểm tra, ghi chú và {count} ảnh đã chọn sẽ bị xoá khỏi máy và không lấy lại được.',
+  inspectionDraftResume: 'Tiếp tục biên bản nháp',
+  inspectionSaveOffline: 'Chưa gửi được biên bản: không có kết nối mạng. Biên bản đã lưu trên máy này, gửi được khi có sóng.',
+  inspectionSaveOfflineUnkept:
+    'Chưa gửi được biên bản: không có kết nối mạng. Biên bản chỉ còn trong trang này: đừng tải lại hay đóng trang, bấm “Lưu biên bản” khi có sóng.',
+  inspectionNetBack: 'Đã có mạng trở lại.',
+  inspectionSendNow: 'Gửi biên bản',
+  inspectionDraftNotKept_quota:
+    'Máy hết chỗ lưu: bản nháp biên bản chỉ còn trong trang này. Đừng tải lại hay đóng trang trước khi gửi; xoá bớt ảnh, video trên máy để có chỗ.',
+  inspectionDraftNotKept_unavailable:
+    'Trình duyệt không cho lưu bản nháp vào máy (có thể đang ở chế độ ẩn danh): biên bản chỉ còn trong trang này cho đến khi gửi.',
+  inspectionDraftNotKept_failed: 'Không lưu được bản nháp vào máy: biên bản chỉ còn trong trang này cho đến khi gửi.',
   // The outbox of photos not sent yet (registration/photo-outbox-page.ts)
   inspectionUpload_waitingKept: 'Đang chờ gửi · đã lưu trên máy',
   inspectionPhotoAutoRetry: 'Máy sẽ tự gửi lại.',

@@ -8,6 +8,12 @@
 // answer lost on the way back gets the photo the server stored then, not a second copy. Once a photo
 // is stored the phone makes its small version (a JPEG of at most 480 px) and sends it too; the list
 // shows those (making the missing ones of older photos, photo-thumbnail.ts), the dialog the photo itself.
+// Until the server has recorded it, the form itself is a draft on the phone (storage/inspection-drafts.ts),
+// written as the officer types and picks photos: a failed POST, a tab the system killed while the camera
+// was open, a closed card or another area tapped lose nothing, and the same officer finds the form filled
+// back when the area's card opens again. It goes when the server answers 2xx or the officer discards it.
+// The POST of an inspection takes no Idempotency-Key, so it is never sent again by itself: an answer lost
+// on the way back would record the inspection twice. With the signal back the form offers one tap instead.
 import {
   acceptsInspection,
   CHECKLIST_ITEMS,
@@ -16,6 +22,15 @@ import {
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
+import {
+  DraftStoreError,
+  openInspectionDrafts,
+  type DraftFields,
+  type DraftPhoto,
+  type InspectionDraft,
+  type InspectionDraftStore,
+} from '../storage/inspection-drafts.ts';
+import type { PhotoStoreProblem } from '../storage/photo-store.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -68,10 +83,16 @@ type Picked = {
   geotag: Geotag | null;
   position: Promise<Position | undefined>;
   located?: Position | null;
+  /** When it was picked (ms): its order in the draft. */
+  pickedAt: number;
+  /** Its bytes are in the draft on the phone. */
+  kept?: boolean;
 };
 
 /** The open form; its text inputs live across re-renders (a language switch keeps what was typed). */
 type Form = {
+  /** The officer whose draft this is (the username signed in when it was opened). */
+  owner: string;
   date: HTMLInputElement;
   notes: HTMLTextAreaElement;
   conclusion: 'pass' | 'fail' | '';
@@ -81,7 +102,17 @@ type Form = {
   problems: InspectionInputReason[];
   message?: string;
   busy: boolean;
+  /** When the draft was last written on the phone (ms); undefined while nothing is kept there. */
+  savedAt?: number;
+  /** The last POST failed for want of a connection; `netBack` once the browser says it is online again. */
+  waitingForNet?: boolean;
+  netBack?: boolean;
+  /** Recorded or discarded: nothing more of it is written to the phone. */
+  dropped?: boolean;
 };
+
+/** Pause in typing after which the draft is written (the camera may kill the tab a moment later). */
+const DRAFT_SAVE_MS = 300;
 
 let pickedKeys = 0;
 
@@ -99,6 +130,13 @@ export class InspectionsSection {
   /** Thumbnails by inspection/photo, kept so a re-render does not fetch the images again. */
   private readonly thumbs = new Map<string, HTMLElement>();
   private drawnFor = '';
+  /** Why the phone keeps no draft (said in the open form), or undefined while it does. */
+  private draftProblem: PhotoStoreProblem | undefined;
+  /** The officer closed the form with Cancel: its draft waits on the phone, behind the "continue" button. */
+  private draftWaiting = false;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The open form's "draft kept at…" line, updated in place as the officer types (a render would move the focus). */
+  private draftLine: { line: HTMLElement; time: HTMLElement } | undefined;
 
   constructor(
     readonly areaId: number,
@@ -148,14 +186,26 @@ export class InspectionsSection {
     const answered = await me;
     const viewer = answered ?? this.viewer;
     if (this.viewer && viewer && viewer.username !== this.viewer.username) {
-      // Another person signed in on this phone: what the previous one typed is not theirs.
+      // Another person signed in on this phone: what the previous one typed is not theirs (their draft
+      // stays on the phone under their name).
       this.form = undefined;
+      this.draftWaiting = false;
     }
     this.viewer = viewer;
     // The uploads of the outbox carry the token of the session that sends them (who owns the photos is
     // the app's to say, at sign-in and sign-out: an answer here may come after the next sign-in).
     if (answered && isStaff(answered.role)) outbox.setToken(answered.username, answered.csrf);
+    // The officer's draft of this area, if the phone keeps one (a reload, a killed tab, a card opened again).
+    if (!this.form && !this.draftWaiting && viewer && isStaff(viewer.role) && viewer.username) await this.restoreDraft(viewer.username);
     this.render();
+  }
+
+  /** The browser says the connection is back (or gone): a form that failed for want of it offers to send. */
+  network(online: boolean): void {
+    const form = this.form;
+    if (!form?.waitingForNet || form.busy || form.netBack === online) return;
+    form.netBack = online;
+    if (this.element.isConnected) this.render();
   }
 
   private canRecord(): boolean {
@@ -165,6 +215,13 @@ export class InspectionsSection {
 
   render(): void {
     this.drawnFor = `${this.status}:${lang()}`;
+    // A redraw while the officer types (a photo's position came) moves the inputs into a new form: keep the caret.
+    const focused = document.activeElement;
+    this.draw();
+    if (focused instanceof HTMLElement && focused !== document.activeElement && this.element.contains(focused)) focused.focus();
+  }
+
+  private draw(): void {
     clear(this.element);
     const count = this.records?.length;
     this.element.append(
@@ -173,7 +230,11 @@ export class InspectionsSection {
     if (this.form) this.element.append(this.drawForm(this.form));
     else if (this.canRecord()) {
       this.element.append(
-        h('button', { type: 'button', class: 'btn btn-primary', id: 'inspection-new', onclick: () => this.openForm() }, t('inspectionNew')),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-primary', id: 'inspection-new', onclick: () => void this.openForm() },
+          t(this.draftWaiting ? 'inspectionDraftResume' : 'inspectionNew'),
+        ),
       );
     } else if (this.viewer && (this.viewer.role === 'officer' || this.viewer.role === 'admin')) {
       this.element.append(
@@ -305,25 +366,39 @@ export class InspectionsSection {
     close.focus();
   }
 
-  private openForm(): void {
-    const today = vietnamToday();
-    this.form = {
-      date: h('input', { type: 'date', name: 'inspectedOn', id: 'inspection-date', value: today, max: today, required: true }),
-      notes: h('textarea', { name: 'notes', id: 'inspection-notes', rows: 3, maxlength: 4000 }),
-      conclusion: '',
-      checklist: CHECKLIST_ITEMS.map((item, i) => ({
-        item: item.vi,
-        verdict: 'unchecked',
-        note: '',
-        noteInput: h('input', { name: `check-note-${i}`, class: 'inspection-check-note', maxlength: 1000, autocomplete: 'off' }),
-      })),
-      photos: [],
-      refused: [],
-      problems: [],
-      busy: false,
-    };
+  /** Opens the form: the officer's draft of this area when the phone keeps one, else an empty one dated today. */
+  private async openForm(): Promise<void> {
+    if (this.form) return;
+    const owner = this.viewer?.username ?? '';
+    this.draftWaiting = false;
+    if (!(owner && (await this.restoreDraft(owner)))) this.form ??= newForm(owner);
     this.render();
-    this.form.date.focus();
+    this.form?.date.focus();
+  }
+
+  /**
+   * Fills the form back from the officer's draft of this area; answers whether it did. A draft the
+   * server had already recorded (the tab was killed before its photos reached the outbox) is handed
+   * over and forgotten instead, never offered for a second recording.
+   */
+  private async restoreDraft(owner: string): Promise<boolean> {
+    let draft: InspectionDraft | undefined;
+    try {
+      draft = await draftOp((store) => store.load({ owner, areaId: this.areaId }));
+    } catch (error) {
+      this.draftTrouble(error);
+      return false;
+    }
+    // Someone else signed in, or the officer opened the form, while the phone was reading.
+    if (!draft || this.viewer?.username !== owner || this.form) return false;
+    if (draft.recorded) {
+      const waiting = new Set(outbox.photosOf(this.areaId).map((p) => p.uploadKey));
+      const photos = draft.photos.filter((p) => !waiting.has(p.uploadKey)).map(pickedOf);
+      void this.handOver(owner, draft.recorded, photos, undefined);
+      return false;
+    }
+    this.form = newForm(owner, draft);
+    return true;
   }
 
   private drawForm(form: Form): HTMLElement {
@@ -379,10 +454,31 @@ export class InspectionsSection {
     });
     const gallery = h('input', { type: 'file', accept: 'image/*', multiple: true, id: 'inspection-gallery', class: 'sr-only' });
     for (const input of [camera, gallery]) input.addEventListener('change', () => void this.pick(form, input));
+    const draftTime = h('span', { class: 'inspection-draft-time' });
+    const draftLine = h(
+      'p',
+      { class: 'hint inspection-draft', id: 'inspection-draft' },
+      draftTime,
+      h(
+        'button',
+        { type: 'button', class: 'btn inspection-draft-discard', id: 'inspection-draft-discard', onclick: () => this.askDiscard(form) },
+        t('inspectionDraftDiscard'),
+      ),
+    );
+    this.draftLine = { line: draftLine, time: draftTime };
+    this.drawDraftLine(form);
     const element = h(
       'form',
       { class: 'inspection-form', id: 'inspection-form', novalidate: true },
       h('h5', {}, t('inspectionFormTitle')),
+      draftLine,
+      this.draftProblem
+        ? h(
+            'p',
+            { class: 'form-error', id: 'inspection-draft-problem', role: 'status' },
+            t(`inspectionDraftNotKept_${this.draftProblem}` as MessageKey),
+          )
+        : null,
       h('label', {}, t('inspectionDate'), form.date, ...problem(['date-required', 'date-invalid', 'date-in-future'])),
       h(
         'fieldset',
@@ -437,6 +533,10 @@ export class InspectionsSection {
                       onclick: () => {
                         form.photos = form.photos.filter((other) => other !== p);
                         this.render();
+                        void this.keep(form, async (store, fields) => {
+                          await store.removePhoto(p.uploadKey);
+                          await store.save(fields);
+                        });
                       },
                     },
                     '×',
@@ -447,11 +547,27 @@ export class InspectionsSection {
           : null,
         ...form.refused.map((text) => h('p', { class: 'form-error inspection-refused', role: 'alert' }, text)),
       ),
-      form.message ? h('p', { class: 'form-error', id: 'inspection-message', role: 'alert' }, form.message) : null,
+      messageOf(form),
+      form.waitingForNet && form.netBack && !form.busy
+        ? h(
+            'p',
+            { class: 'inspection-net-back', id: 'inspection-net-back', role: 'status' },
+            h('span', {}, t('inspectionNetBack')),
+            h(
+              'button',
+              { type: 'button', class: 'btn btn-primary', id: 'inspection-send-now', onclick: () => void this.submit(form) },
+              t('inspectionSendNow'),
+            ),
+          )
+        : null,
       formButtons(
         {
           id: 'inspection-cancel',
+          // Cancel closes the form, not the draft: it is there again behind "continue the draft".
           onCancel: () => {
+            const pending = this.saveTimer !== undefined;
+            if (pending) void this.saveDraft(form);
+            this.draftWaiting = pending || form.savedAt !== undefined;
             this.form = undefined;
             this.render();
           },
@@ -463,7 +579,113 @@ export class InspectionsSection {
       event.preventDefault();
       void this.submit(form);
     });
+    // Every typed character and every choice goes to the draft after a pause (the inputs outlive this element).
+    element.addEventListener('input', () => this.scheduleSave(form));
+    element.addEventListener('change', () => this.scheduleSave(form));
     return element;
+  }
+
+  /** The "draft kept at 14:32 — discard" line of the form, shown once the phone holds the draft. */
+  private drawDraftLine(form: Form): void {
+    if (this.form !== form || !this.draftLine) return;
+    this.draftLine.line.hidden = form.savedAt === undefined;
+    this.draftLine.time.textContent = form.savedAt === undefined ? '' : t('inspectionDraftSaved', { time: savedTime(form.savedAt) });
+  }
+
+  /** Writes the draft after a pause in typing; leaving the page (the camera opening) writes it at once. */
+  private scheduleSave(form: Form): void {
+    if (form.dropped || form.busy) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => void this.saveDraft(form), DRAFT_SAVE_MS);
+    pendingSaves.set(this, () => this.saveDraft(form));
+  }
+
+  /** Writes the typed fields of the draft now (photos are written when picked). */
+  private saveDraft(form: Form): Promise<void> {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    pendingSaves.delete(this);
+    return this.keep(form, (store, fields) => store.save(fields));
+  }
+
+  /**
+   * Runs one write of the form's draft with its fields as they are at that moment; a form recorded or
+   * discarded meanwhile writes nothing. A phone that refuses is said once in the form, which goes on in memory.
+   */
+  private async keep(form: Form, work: (store: InspectionDraftStore, fields: DraftFields) => Promise<void>): Promise<void> {
+    try {
+      const savedAt = await draftOp(async (store) => {
+        if (form.dropped) return undefined;
+        const at = Date.now();
+        await work(store, fieldsOf(form, this.areaId, at));
+        return at;
+      });
+      if (savedAt === undefined) return;
+      form.savedAt = savedAt;
+      // The typed fields fit where a photo did not (a nearly full phone): the problem stands while one is not kept.
+      if (this.draftProblem && keptOnPhone(form)) {
+        this.draftProblem = undefined;
+        if (this.form === form) this.render();
+      }
+      this.drawDraftLine(form);
+    } catch (error) {
+      this.draftTrouble(error);
+    }
+  }
+
+  private draftTrouble(error: unknown): void {
+    const problem = error instanceof DraftStoreError ? error.problem : 'failed';
+    if (problem === this.draftProblem) return;
+    this.draftProblem = problem;
+    if (this.form && this.element.isConnected) this.render();
+  }
+
+  /** The discard button asks first: the draft and its photos go for good. */
+  private askDiscard(form: Form): void {
+    const cancel = h(
+      'button',
+      { type: 'button', class: 'btn', id: 'inspection-discard-cancel', onclick: () => dialog.close() },
+      t('cancel'),
+    );
+    const discard = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-danger',
+        id: 'inspection-discard-go',
+        onclick: () => {
+          dialog.close();
+          void this.discard(form);
+        },
+      },
+      t('inspectionDraftDiscard'),
+    );
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', id: 'inspection-discard-dialog', role: 'alertdialog', 'aria-labelledby': 'inspection-discard-title' },
+      h('h2', { id: 'inspection-discard-title' }, t('inspectionDraftDiscardTitle')),
+      h(
+        'p',
+        {},
+        form.photos.length ? t('inspectionDraftDiscardBodyPhotos', { count: form.photos.length }) : t('inspectionDraftDiscardBody'),
+      ),
+      h('div', { class: 'dialog-actions' }, cancel, discard),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  }
+
+  private async discard(form: Form): Promise<void> {
+    form.dropped = true;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    pendingSaves.delete(this);
+    if (this.form === form) this.form = undefined;
+    this.draftWaiting = false;
+    this.render();
+    await draftOp((store) => store.remove({ owner: form.owner, areaId: this.areaId })).catch((error: unknown) => this.draftTrouble(error));
   }
 
   /** Checks the picked files by their bytes (a non-image is refused here and never sent) and asks where the phone is now. */
@@ -480,19 +702,33 @@ export class InspectionsSection {
         form.refused.push(photoRefusalText(verdict.reason, file));
         continue;
       }
+      // The bytes are read now: a photo the camera app handed over may not be readable later, and the
+      // draft keeps them on the phone in case this tab is killed the next time the camera opens.
+      let bytes: File;
+      try {
+        bytes = new File([await file.arrayBuffer()], file.name, { type: verdict.type, lastModified: file.lastModified });
+      } catch {
+        bytes = file; // unreadable now: the upload will say so
+      }
       const picked: Picked = {
         key: ++pickedKeys,
         uploadKey: newUploadKey(),
-        file,
+        file: bytes,
         type: verdict.type,
         geotag: verdict.type === 'image/jpeg' ? readJpegGeotag(head) : null,
         position,
+        pickedAt: Date.now(),
       };
       void position.then((where) => {
         picked.located = where ?? null;
+        if (where && !form.dropped) void draftOp((store) => store.placePhoto(picked.uploadKey, where)).catch(() => undefined);
         if (this.form === form) this.render();
       });
       form.photos.push(picked);
+      void this.keep(form, async (store, fields) => {
+        await store.putPhoto(draftPhotoOf(picked, fields), fields);
+        picked.kept = true;
+      });
     }
     this.render();
   }
@@ -517,17 +753,24 @@ export class InspectionsSection {
     }
     form.problems = [];
     form.busy = true;
+    form.waitingForNet = false;
+    form.netBack = false;
     this.render();
+    // The last keystrokes reach the phone before the request leaves (the answer may never come).
+    await this.saveDraft(form);
     try {
       const response = await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body);
       const record = (await response.json()) as InspectionRecord;
+      form.dropped = true;
       this.form = undefined;
+      this.draftWaiting = false;
       toast(() => t('inspectionSaved', { date: date(record.inspected_on) }));
-      if (form.photos.length) {
-        this.queue(record, form.photos).catch((error: unknown) =>
-          toast(() => t('inspectionPhotoFailed', { detail: String(error) }), 'error'),
-        );
-      }
+      void this.handOver(
+        form.owner,
+        { id: record.id, inspectedOn: record.inspected_on },
+        form.photos,
+        form.savedAt === undefined ? undefined : fieldsOf(form, this.areaId, Date.now()),
+      );
       this.records = [record, ...(this.records ?? []).filter((r) => r.id !== record.id)];
       // The lifecycle card around this section lets a pass/fail rest on this record (lifecycle-card.ts).
       this.element.dispatchEvent(new CustomEvent(INSPECTION_RECORDED, { bubbles: true }));
@@ -538,7 +781,14 @@ export class InspectionsSection {
         this.inspectable = inspectable;
         void this.load();
       }
-      form.message = t('inspectionSaveFailed', { detail: this.refusalText(error) });
+      // Every refusal keeps the draft (a 4xx is fixed and sent again); no connection at all is no
+      // error of the officer's: the form waits on the phone and offers to send when the signal is back.
+      const offline = refusalOf(error) === 'offline';
+      form.waitingForNet = offline;
+      form.netBack = false;
+      form.message = offline
+        ? t(keptOnPhone(form) ? 'inspectionSaveOffline' : 'inspectionSaveOfflineUnkept')
+        : t('inspectionSaveFailed', { detail: this.refusalText(error) });
       form.busy = false;
     }
     this.render();
@@ -546,10 +796,34 @@ export class InspectionsSection {
   }
 
   /**
+   * The server recorded the draft's inspection: the draft is marked so first (a tab killed from now on
+   * hands its photos over at the next opening instead of offering the form again), the photos go to
+   * the outbox, then the draft is forgotten. A hand-over that fails leaves the marked draft to try again.
+   */
+  private async handOver(
+    owner: string,
+    inspection: { id: number; inspectedOn: string },
+    photos: Picked[],
+    fields: DraftFields | undefined,
+  ): Promise<void> {
+    const key = { owner, areaId: this.areaId };
+    if (fields) await draftOp((store) => store.save({ ...fields, recorded: inspection })).catch(() => undefined);
+    if (photos.length) {
+      try {
+        await this.queue(inspection, photos);
+      } catch (error) {
+        toast(() => t('inspectionPhotoFailed', { detail: String(error) }), 'error');
+        return;
+      }
+    }
+    await draftOp((store) => store.remove(key)).catch(() => undefined);
+  }
+
+  /**
    * Hands the recorded inspection's photos to the outbox, which keeps them on the phone before sending.
    * Each file's bytes are read now: a photo the camera app handed over may not be readable later.
    */
-  private async queue(record: InspectionRecord, photos: Picked[]): Promise<void> {
+  private async queue(record: { id: number; inspectedOn: string }, photos: Picked[]): Promise<void> {
     const read = await Promise.all(
       photos.map(async (p) => {
         try {
@@ -565,7 +839,7 @@ export class InspectionsSection {
       await outbox.setViewer({ username: this.viewer.username, csrf: this.viewer.csrf });
     }
     await outbox.add(
-      { id: record.id, inspectedOn: record.inspected_on, areaId: this.areaId },
+      { id: record.id, inspectedOn: record.inspectedOn, areaId: this.areaId },
       photos.map((p, i) => ({
         uploadKey: p.uploadKey,
         name: p.file.name,
@@ -699,6 +973,143 @@ export class InspectionsSection {
   }
 }
 
+/** A form, empty and dated today, or filled back from the officer's draft. */
+function newForm(owner: string, draft?: InspectionDraft): Form {
+  const today = vietnamToday();
+  const answers = new Map(draft?.checklist.map((a) => [a.item, a]));
+  return {
+    owner,
+    date: h('input', {
+      type: 'date',
+      name: 'inspectedOn',
+      id: 'inspection-date',
+      value: draft?.inspectedOn ?? today,
+      max: today,
+      required: true,
+    }),
+    notes: h('textarea', { name: 'notes', id: 'inspection-notes', rows: 3, maxlength: 4000 }, draft?.notes ?? ''),
+    conclusion: draft?.conclusion ?? '',
+    checklist: CHECKLIST_ITEMS.map((item, i) => ({
+      item: item.vi,
+      verdict: answers.get(item.vi)?.verdict ?? 'unchecked',
+      note: '',
+      noteInput: h('input', {
+        name: `check-note-${i}`,
+        class: 'inspection-check-note',
+        maxlength: 1000,
+        autocomplete: 'off',
+        value: answers.get(item.vi)?.note ?? '',
+      }),
+    })),
+    photos: draft?.photos.map(pickedOf) ?? [],
+    refused: [],
+    problems: [],
+    busy: false,
+    savedAt: draft?.savedAt,
+  };
+}
+
+/** The form's message line: a refusal as an error; a form kept on the phone while the signal is away calmly, as no fault of the officer's. */
+function messageOf(form: Form): HTMLElement | null {
+  if (!form.message) return null;
+  const kept = form.waitingForNet === true && keptOnPhone(form);
+  return h(
+    'p',
+    { class: kept ? 'inspection-kept' : 'form-error', id: 'inspection-message', role: kept ? 'status' : 'alert' },
+    form.message,
+  );
+}
+
+/** Whether the draft on the phone holds the whole form: its typed fields and every picked photo. */
+function keptOnPhone(form: Form): boolean {
+  return form.savedAt !== undefined && form.photos.every((p) => p.kept);
+}
+
+/** The form's typed fields as the draft keeps them. */
+function fieldsOf(form: Form, areaId: number, savedAt: number): DraftFields {
+  return {
+    owner: form.owner,
+    areaId,
+    inspectedOn: form.date.value,
+    conclusion: form.conclusion,
+    notes: form.notes.value,
+    checklist: form.checklist.map((c) => ({ item: c.item, verdict: c.verdict, note: c.noteInput.value })),
+    savedAt,
+  };
+}
+
+/** A picked photo as the draft keeps it, with the phone's position if it has come. */
+function draftPhotoOf(picked: Picked, owner: { owner: string; areaId: number }): DraftPhoto {
+  return {
+    owner: owner.owner,
+    areaId: owner.areaId,
+    uploadKey: picked.uploadKey,
+    name: picked.file.name,
+    type: picked.type,
+    lastModified: picked.file.lastModified,
+    bytes: picked.file,
+    geotag: picked.geotag,
+    position: picked.located ?? null,
+    pickedAt: picked.pickedAt,
+  };
+}
+
+/** A photo of a draft back in the form, under the same upload key (the server stores it once whatever happens). */
+function pickedOf(photo: DraftPhoto): Picked {
+  return {
+    key: ++pickedKeys,
+    uploadKey: photo.uploadKey,
+    file: new File([photo.bytes], photo.name, { type: photo.type, lastModified: photo.lastModified }),
+    type: photo.type,
+    geotag: photo.geotag,
+    position: Promise.resolve(photo.position ?? undefined),
+    located: photo.position,
+    pickedAt: photo.pickedAt,
+    kept: true,
+  };
+}
+
+/** When a draft was kept: the time alone today (Vietnam's clock), the date and time on another day. */
+function savedTime(ms: number): string {
+  const text = dateTime(new Date(ms).toISOString());
+  const today = `${date(vietnamToday())} `;
+  return text.startsWith(today) ? text.slice(today.length) : text;
+}
+
+// The drafts' store is opened at the first use, so a guest's page never touches IndexedDB for it.
+let draftStore: Promise<InspectionDraftStore | undefined> | undefined;
+let draftOpenProblem: PhotoStoreProblem = 'unavailable';
+let draftWork: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs draft writes and reads one after another, so that a save queued before a draft was recorded or
+ * discarded cannot write it back after its removal. Rejects with a DraftStoreError when the phone keeps none.
+ */
+function draftOp<T>(work: (store: InspectionDraftStore) => Promise<T>): Promise<T> {
+  draftStore ??= openInspectionDrafts().catch((error: unknown) => {
+    draftOpenProblem = error instanceof DraftStoreError ? error.problem : 'unavailable';
+    return undefined;
+  });
+  const opened = draftStore;
+  const next = draftWork.then(async () => {
+    const store = await opened;
+    if (!store) throw new DraftStoreError(draftOpenProblem, 'This phone keeps no inspection drafts.');
+    return work(store);
+  });
+  draftWork = next.catch(() => undefined);
+  return next;
+}
+
+/** The drafts waiting for a pause in typing; the page going to the background (the camera opening) writes them at once. */
+const pendingSaves = new Map<InspectionsSection, () => Promise<void>>();
+function savePending(): void {
+  for (const save of [...pendingSaves.values()]) void save();
+}
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'hidden') savePending();
+});
+window.addEventListener('pagehide', savePending);
+
 function isStaff(role: string | undefined): boolean {
   return role === 'officer' || role === 'admin';
 }
@@ -751,6 +1162,8 @@ function photoPlace(photo: InspectionPhoto): string {
 // viewer afresh. The photos still to be sent live in the outbox (and on the phone), not here.
 const sections = new Map<number, InspectionsSection>();
 const cards = new WeakSet<object>();
+window.addEventListener('online', () => sections.forEach((section) => section.network(true)));
+window.addEventListener('offline', () => sections.forEach((section) => section.network(false)));
 
 /** The field-inspections section of a growing area's lifecycle card, brought up to the area's status. */
 export function inspectionsSection(card: object, area: { id: number; status: GrowingAreaStatus }): InspectionsSection {

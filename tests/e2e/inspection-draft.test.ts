@@ -1,0 +1,325 @@
+// An inspection form survives a killed tab and a lost connection. On a 360 px phone an officer fills
+// the checklist, the notes and one photo from the camera; the tab reloads (as when Android kills it
+// while the camera is open) and the area's card brings the form back filled from the phone's draft
+// (IndexedDB), hidden from another officer who signs in on the same phone; sent, the database holds
+// the inspection as typed and then its photo, and the draft is gone. Without signal the POST fails:
+// the form says it is kept on the phone, and with the signal back one tap sends it, once.
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
+
+const e2e = useServerAndBrowser();
+
+/** The drafts kept in the page's IndexedDB: whose, of which area, their notes and their photos' sizes. */
+async function draftsOnPhone(page: Page): Promise<{ owner: string; areaId: number; notes: string; photos: number[] }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('bando-inspection-drafts');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('drafts')) {
+            db.close();
+            return resolve([]);
+          }
+          const tx = db.transaction(['drafts', 'draft-photos']);
+          const drafts = tx.objectStore('drafts').getAll();
+          const photos = tx.objectStore('draft-photos').getAll();
+          tx.oncomplete = () => {
+            type Row = { owner: string; areaId: number; notes: string };
+            type PhotoRow = { owner: string; areaId: number; bytes: Blob };
+            resolve(
+              (drafts.result as Row[]).map((d) => ({
+                owner: d.owner,
+                areaId: d.areaId,
+                notes: d.notes,
+                photos: (photos.result as PhotoRow[]).filter((p) => p.owner === d.owner && p.areaId === d.areaId).map((p) => p.bytes.size),
+              })),
+            );
+            db.close();
+          };
+        };
+      }),
+  );
+}
+
+type InspectionRow = { id: number; inspected_on: string; conclusion: string | null; notes: string | null; checklist: unknown };
+
+async function inspectionsOf(areaId: number): Promise<InspectionRow[]> {
+  return (
+    await e2e.server.db.query<InspectionRow>(
+      'SELECT id, inspected_on, conclusion, notes, checklist FROM inspections WHERE growing_area_id = $1 ORDER BY id',
+      [areaId],
+    )
+  ).rows;
+}
+
+async function allowPosition(context: BrowserContext, lon: number, lat: number): Promise<void> {
+  await context.grantPermissions(['geolocation'], { origin: e2e.server.url });
+  await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.click('#sign-out');
+  await page.waitForSelector('#sign-in');
+}
+
+/** The checklist's answers as the form shows them: the checked verdict of each row and its note. */
+async function answers(page: Page): Promise<{ verdict: string; note: string }[]> {
+  return page.locator('#inspection-checklist .inspection-check').evaluateAll((rows) =>
+    rows.map((row) => ({
+      verdict: row.querySelector<HTMLInputElement>('input[type=radio]:checked')?.value ?? '',
+      note: row.querySelector<HTMLInputElement>('.inspection-check-note')?.value ?? '',
+    })),
+  );
+}
+
+describe('an inspection form kept on the phone', () => {
+  it('comes back filled after the tab is reloaded, is hidden from another officer, and is gone once recorded', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    const before = await inspectionsOf(area.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await allowPosition(context, area.lon + 0.0003, area.lat - 0.0002);
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.click('#inspection-conclusion label:has-text("Không đạt")');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="2"] label:has-text("Không đạt")');
+    await page.fill('.inspection-check[data-item="2"] .inspection-check-note', 'Còn vỏ chai thuốc ở bờ mương');
+    await page.fill('#inspection-notes', 'Vườn xoài cát Chu, ấp Tân Hậu: cần thu gom vỏ chai.');
+    const photo = await canvasJpeg(page, 1024, 768, '#558b2f', 0.9);
+    await page.setInputFiles('#inspection-camera', [{ name: 'vo-chai-thuoc.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await page.waitForSelector('#inspection-picked li');
+    // The draft is written after a pause in typing and the photo as soon as it is picked.
+    await expect
+      .poll(() => draftsOnPhone(page), { timeout: 10_000 })
+      .toEqual([
+        { owner: 'officer', areaId: area.id, notes: 'Vườn xoài cát Chu, ấp Tân Hậu: cần thu gom vỏ chai.', photos: [photo.length] },
+      ]);
+    expect(await page.locator('#inspection-draft .inspection-draft-time').textContent()).toMatch(/^Bản nháp lưu trên máy lúc \d{2}:\d{2}$/);
+    const typed = await answers(page);
+
+    // The tab is killed while the camera is open and comes back: the officer opens the same area.
+    await page.reload();
+    await waitForMap(page);
+    await page.waitForSelector('#sign-out');
+    await clickArea(page, area);
+    await page.waitForSelector('#inspection-form', { timeout: 15_000 });
+    expect(await page.inputValue('#inspection-notes')).toBe('Vườn xoài cát Chu, ấp Tân Hậu: cần thu gom vỏ chai.');
+    expect(await page.inputValue('#inspection-date')).toBe(vietnamToday());
+    expect(await page.locator('#inspection-conclusion input:checked').getAttribute('value')).toBe('fail');
+    expect(await answers(page)).toEqual(typed);
+    expect(typed.slice(0, 3)).toEqual([
+      { verdict: 'ok', note: '' },
+      { verdict: 'unchecked', note: '' },
+      { verdict: 'not-ok', note: 'Còn vỏ chai thuốc ở bờ mương' },
+    ]);
+    expect(await page.locator('#inspection-picked li').allTextContents()).toEqual([expect.stringContaining('vo-chai-thuoc.jpg')]);
+    expect(await page.locator('#inspection-draft .inspection-draft-time').textContent()).toMatch(/^Bản nháp lưu trên máy lúc \d{2}:\d{2}$/);
+    await page.locator('#inspection-form h5').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-restored-phone.png') });
+    await page.locator('#inspection-picked').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-restored-photo-phone.png') });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+
+    // A shared phone: another officer signs in and opens the area: an empty section, nothing of the draft.
+    await signOut(page);
+    await signIn(page, ACCOUNTS.admin);
+    await clickArea(page, area);
+    await page.waitForSelector('#inspection-new');
+    expect(await page.locator('#inspection-new').textContent()).toBe('Ghi biên bản kiểm tra');
+    expect(await page.locator('#inspection-form').count()).toBe(0);
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    expect(await page.inputValue('#inspection-notes')).toBe('');
+    expect(await page.locator('#inspection-picked li').count()).toBe(0);
+    await page.click('#inspection-cancel');
+
+    // Its owner is back: the draft is there, and sent.
+    await signOut(page);
+    await signIn(page, ACCOUNTS.officer);
+    await clickArea(page, area);
+    await page.waitForSelector('#inspection-form', { timeout: 15_000 });
+    expect(await page.inputValue('#inspection-notes')).toBe('Vườn xoài cát Chu, ấp Tân Hậu: cần thu gom vỏ chai.');
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
+
+    const after = await inspectionsOf(area.id);
+    expect(after).toHaveLength(before.length + 1);
+    const recorded = after.at(-1)!;
+    expect(recorded).toMatchObject({
+      inspected_on: vietnamToday(),
+      conclusion: 'fail',
+      notes: 'Vườn xoài cát Chu, ấp Tân Hậu: cần thu gom vỏ chai.',
+    });
+    expect(recorded.checklist).toEqual([
+      { item: 'Hồ sơ, nhật ký canh tác ghi chép đầy đủ', ok: true },
+      { item: 'Vệ sinh đồng ruộng, thu gom bao bì thuốc BVTV', ok: false, note: 'Còn vỏ chai thuốc ở bờ mương' },
+    ]);
+    // Its photo, the same bytes, goes through the outbox.
+    await expect
+      .poll(
+        async () =>
+          (
+            await e2e.server.db.query<{ bytes: number }>('SELECT bytes FROM inspection_photos WHERE inspection_id = $1', [recorded.id])
+          ).rows.map((r) => Number(r.bytes)),
+        { timeout: 30_000 },
+      )
+      .toEqual([photo.length]);
+    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
+
+    // Another reload: the form is empty again, the draft gone.
+    await page.reload();
+    await waitForMap(page);
+    await page.waitForSelector('#sign-out');
+    await clickArea(page, area);
+    await page.waitForSelector('#inspection-new');
+    await page.waitForTimeout(500);
+    expect(await page.locator('#inspection-form').count()).toBe(0);
+    expect(await page.locator('#inspection-new').textContent()).toBe('Ghi biên bản kiểm tra');
+    expect(await inspectionsOf(area.id)).toHaveLength(before.length + 1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('without signal the form says it is kept; with the signal back one tap sends it, once', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    const before = await inspectionsOf(area.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.fill('#inspection-notes', 'Mất sóng ở cuối vườn.');
+    await expect.poll(async () => (await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Mất sóng ở cuối vườn.']);
+
+    await context.setOffline(true);
+    await page.click('#inspection-save');
+    const message = page.locator('#inspection-message');
+    await message.waitFor();
+    expect(await message.textContent()).toBe(
+      'Chưa gửi được biên bản: không có kết nối mạng. Biên bản đã lưu trên máy này, gửi được khi có sóng.',
+    );
+    expect(await page.locator('#inspection-send-now').count()).toBe(0);
+    expect(await inspectionsOf(area.id)).toHaveLength(before.length);
+    expect((await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Mất sóng ở cuối vườn.']);
+    await message.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-offline-phone.png') });
+
+    // The signal is back: the form offers to send it (it does not send by itself).
+    const posts: number[] = [];
+    page.on('response', (response) => {
+      if (response.request().method() === 'POST' && response.url().endsWith(`/api/growing-areas/${area.id}/inspections`)) {
+        posts.push(response.status());
+      }
+    });
+    await context.setOffline(false);
+    await page.waitForSelector('#inspection-send-now');
+    expect(await page.locator('#inspection-net-back').textContent()).toBe('Đã có mạng trở lại.Gửi biên bản');
+    await page.locator('#inspection-net-back').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-net-back-phone.png') });
+    expect(posts).toEqual([]);
+    await page.click('#inspection-send-now');
+    await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
+    expect(posts).toEqual([201]);
+    const after = await inspectionsOf(area.id);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.at(-1)).toMatchObject({ conclusion: 'pass', notes: 'Mất sóng ở cuối vườn.' });
+    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
+    // The failed POST while offline is the one expected error.
+    expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+    await context.close();
+  });
+  it('the officer discards a draft only after saying yes, and it is gone from the phone', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.fill('#inspection-notes', 'Ghi nhầm vùng.');
+    await page.waitForSelector('#inspection-draft:not([hidden])');
+    // Cancel closes the form, not the draft: the button offers to continue it.
+    await page.click('#inspection-cancel');
+    expect(await page.locator('#inspection-new').textContent()).toBe('Tiếp tục biên bản nháp');
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    expect(await page.inputValue('#inspection-notes')).toBe('Ghi nhầm vùng.');
+    // The discard button asks first; saying no keeps everything.
+    await page.click('#inspection-draft-discard');
+    const dialog = page.locator('#inspection-discard-dialog');
+    await dialog.waitFor();
+    expect(await dialog.locator('h2').textContent()).toBe('Bỏ bản nháp biên bản này?');
+    expect(await dialog.locator('p').textContent()).toBe(
+      'Ngày, kết luận, các mục kiểm tra và ghi chú đã nhập sẽ bị xoá khỏi máy và không lấy lại được.',
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-discard-phone.png') });
+    await page.click('#inspection-discard-cancel');
+    expect(await page.inputValue('#inspection-notes')).toBe('Ghi nhầm vùng.');
+    expect((await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Ghi nhầm vùng.']);
+    await page.click('#inspection-draft-discard');
+    await page.click('#inspection-discard-go');
+    await page.waitForSelector('#inspection-form', { state: 'detached' });
+    expect(await page.locator('#inspection-new').textContent()).toBe('Ghi biên bản kiểm tra');
+    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
+    await page.reload();
+    await waitForMap(page);
+    await page.waitForSelector('#sign-out');
+    await clickArea(page, area);
+    await page.waitForSelector('#inspection-new');
+    expect(await page.locator('#inspection-form').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('a phone that refuses to keep the draft says so once, and the form still records from memory', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    const before = await inspectionsOf(area.id);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    // Chromium's own quota for this origin, cut to 1 KB: the photo's bytes cannot be kept (QuotaExceededError).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: e2e.server.url, quotaSize: 1024 });
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    const photo = await canvasJpeg(page, 800, 600, '#6d4c41', 0.9);
+    await page.setInputFiles('#inspection-camera', [{ name: 'het-cho.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    const problem = page.locator('#inspection-draft-problem');
+    await problem.waitFor();
+    expect(await problem.textContent()).toBe(
+      'Máy hết chỗ lưu: bản nháp biên bản chỉ còn trong trang này. Đừng tải lại hay đóng trang trước khi gửi; xoá bớt ảnh, video trên máy để có chỗ.',
+    );
+    expect(await page.locator('#inspection-form [role=status], #inspection-form [role=alert]').count()).toBe(1);
+    await page.fill('#inspection-notes', 'Máy đầy bộ nhớ.');
+    await page.waitForTimeout(600);
+    expect(await page.locator('#inspection-draft-problem').count()).toBe(1);
+    await problem.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-quota-phone.png') });
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
+    const after = await inspectionsOf(area.id);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.at(-1)?.notes).toBe('Máy đầy bộ nhớ.');
+    // The photo still goes, from the page's memory (the outbox cannot keep it either).
+    await expect
+      .poll(
+        async () =>
+          (
+            await e2e.server.db.query<{ bytes: number }>('SELECT bytes FROM inspection_photos WHERE inspection_id = $1', [after.at(-1)!.id])
+          ).rows.map((r) => Number(r.bytes)),
+        { timeout: 30_000 },
+      )
+      .toEqual([photo.length]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
