@@ -3,15 +3,24 @@
 // while the camera is open) and the area's card brings the form back filled from the phone's draft
 // (IndexedDB), hidden from another officer who signs in on the same phone; sent, the database holds
 // the inspection as typed and then its photo, and the draft is gone. Without signal the POST fails:
-// the form says it is kept on the phone, and with the signal back one tap sends it, once.
+// the form says it is kept on the phone, and with the signal back one tap sends it, once. The officer
+// discards a draft only after a question; a phone that keeps nothing says so; a server's 4xx keeps it.
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
+import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
+
+// Sign-ins are limited to 10 a minute from one address: the file finds its area (an API sign-in) once.
+// Inspections leave an area under inspection, so every case can use the same one (the last moves it on).
+let chosen: Promise<AreaAt> | undefined;
+function theArea(): Promise<AreaAt> {
+  chosen ??= areaUnderInspection(e2e.server);
+  return chosen;
+}
 
 /** The drafts kept in the page's IndexedDB: whose, of which area, their notes and their photos' sizes. */
 async function draftsOnPhone(page: Page): Promise<{ owner: string; areaId: number; notes: string; photos: number[] }[]> {
@@ -80,7 +89,7 @@ async function answers(page: Page): Promise<{ verdict: string; note: string }[]>
 
 describe('an inspection form kept on the phone', () => {
   it('comes back filled after the tab is reloaded, is hidden from another officer, and is gone once recorded', async () => {
-    const area = await areaUnderInspection(e2e.server);
+    const area = await theArea();
     const before = await inspectionsOf(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
@@ -190,7 +199,7 @@ describe('an inspection form kept on the phone', () => {
   });
 
   it('without signal the form says it is kept; with the signal back one tap sends it, once', async () => {
-    const area = await areaUnderInspection(e2e.server);
+    const area = await theArea();
     const before = await inspectionsOf(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
@@ -239,7 +248,7 @@ describe('an inspection form kept on the phone', () => {
     await context.close();
   });
   it('the officer discards a draft only after saying yes, and it is gone from the phone', async () => {
-    const area = await areaUnderInspection(e2e.server);
+    const area = await theArea();
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
     await openArea(page, e2e.server, area, ACCOUNTS.officer);
@@ -281,7 +290,7 @@ describe('an inspection form kept on the phone', () => {
   });
 
   it('a phone that refuses to keep the draft says so once, and the form still records from memory', async () => {
-    const area = await areaUnderInspection(e2e.server);
+    const area = await theArea();
     const before = await inspectionsOf(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
@@ -320,6 +329,45 @@ describe('an inspection form kept on the phone', () => {
       )
       .toEqual([photo.length]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+  it('a refusal of the server (409: the area moved on) keeps the draft to fix or discard', async () => {
+    const area = await theArea();
+    const before = await inspectionsOf(area.id);
+    const { page, context } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.fill('#inspection-notes', 'Vùng đã có kết luận từ trước?');
+    await page.waitForSelector('#inspection-draft:not([hidden])');
+    // Another officer records the result meanwhile: the area takes no inspection any more.
+    const moved = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/transitions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${await apiToken(e2e.server)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: 'inspected_pass', inspection: { inspectedOn: vietnamToday(), conclusion: 'pass' } }),
+    });
+    expect(moved.status).toBe(201);
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith(`/growing-areas/${area.id}/inspections`),
+    );
+    await page.click('#inspection-save');
+    expect((await answered).status()).toBe(409);
+    await page.waitForSelector('#inspection-message.form-error');
+    expect(await page.locator('#inspection-message').textContent()).toMatch(/^Chưa lưu được biên bản: /);
+    expect(await inspectionsOf(area.id)).toHaveLength(before.length + 1); // the other officer's, not this one
+    expect((await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Vùng đã có kết luận từ trước?']);
+    // Still there after a reload, until the officer discards it.
+    await page.reload();
+    await waitForMap(page);
+    await page.waitForSelector('#sign-out');
+    await clickArea(page, area);
+    await page.waitForSelector('#inspection-form', { timeout: 15_000 });
+    expect(await page.inputValue('#inspection-notes')).toBe('Vùng đã có kết luận từ trước?');
+    await page.click('#inspection-draft-discard');
+    await page.click('#inspection-discard-go');
+    await page.waitForSelector('#inspection-form', { state: 'detached' });
+    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
     await context.close();
   });
 });
