@@ -3,10 +3,11 @@
 // while the camera is open) and the area's card brings the form back filled from the phone's draft
 // (IndexedDB), hidden from another officer who signs in on the same phone; sent, the database holds
 // the inspection as typed and then its photo, and the draft is gone. Without signal the POST fails:
-// the form says it is kept on the phone, and with the signal back one tap sends it, once. The officer
+// the form says it is kept on the phone, and with the signal back one tap sends it, once; an answer lost
+// on the way back is found among the records rather than written twice. The officer
 // discards a draft only after a question; a phone that keeps nothing says so; a server's 4xx keeps it.
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
@@ -198,7 +199,7 @@ describe('an inspection form kept on the phone', () => {
     await context.close();
   });
 
-  it('without signal the form says it is kept; with the signal back one tap sends it, once', async () => {
+  it('without signal the form says it is kept; with the signal back one tap sends it once; a lost answer is not written twice', async () => {
     const area = await theArea();
     const before = await inspectionsOf(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
@@ -242,6 +243,31 @@ describe('an inspection form kept on the phone', () => {
     const after = await inspectionsOf(area.id);
     expect(after).toHaveLength(before.length + 1);
     expect(after.at(-1)).toMatchObject({ conclusion: 'pass', notes: 'Mất sóng ở cuối vườn.' });
+    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
+
+    // A weak link: the server records the next inspection but its answer is lost on the way back.
+    // Sending again finds it among the area's records instead of writing it twice.
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.fill('#inspection-notes', 'Sóng yếu, câu trả lời bị mất.');
+    await page.waitForSelector('#inspection-draft:not([hidden])');
+    const lost = async (route: Route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      posts.push((await route.fetch()).status());
+      return route.abort('internetdisconnected');
+    };
+    await page.route(`**/api/growing-areas/${area.id}/inspections`, lost);
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-message.inspection-kept');
+    expect(posts).toEqual([201, 201]);
+    expect(await inspectionsOf(area.id)).toHaveLength(before.length + 2);
+    await page.unroute(`**/api/growing-areas/${area.id}/inspections`, lost);
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
+    expect(posts).toEqual([201, 201]);
+    const final = await inspectionsOf(area.id);
+    expect(final.map((r) => r.notes).slice(before.length)).toEqual(['Mất sóng ở cuối vườn.', 'Sóng yếu, câu trả lời bị mất.']);
+    expect(await page.locator('#inspection-list > li').first().getAttribute('data-id')).toBe(String(final.at(-1)!.id));
     await expect.poll(() => draftsOnPhone(page)).toEqual([]);
     // The failed POST while offline is the one expected error.
     expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);

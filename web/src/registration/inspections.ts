@@ -21,6 +21,7 @@ import {
   INSPECTABLE_STATUSES,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
+import type { InspectionBody } from '../../../server/contracts/registry.ts';
 import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import {
   DraftStoreError,
@@ -107,6 +108,8 @@ type Form = {
   /** The last POST failed for want of a connection; `netBack` once the browser says it is online again. */
   waitingForNet?: boolean;
   netBack?: boolean;
+  /** An attempt's answer never came: the highest inspection id known before it, to look for what it may have written. */
+  unsureAfter?: number;
   /** Recorded or discarded: nothing more of it is written to the phone. */
   dropped?: boolean;
 };
@@ -758,9 +761,11 @@ export class InspectionsSection {
     this.render();
     // The last keystrokes reach the phone before the request leaves (the answer may never come).
     await this.saveDraft(form);
+    const known = this.records ? Math.max(0, ...this.records.map((r) => r.id)) : undefined;
     try {
-      const response = await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body);
-      const record = (await response.json()) as InspectionRecord;
+      const record =
+        (await this.recordedMeanwhile(form, verdict.body)) ??
+        ((await (await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body)).json()) as InspectionRecord);
       form.dropped = true;
       this.form = undefined;
       this.draftWaiting = false;
@@ -786,6 +791,10 @@ export class InspectionsSection {
       const offline = refusalOf(error) === 'offline';
       form.waitingForNet = offline;
       form.netBack = false;
+      if (offline && form.unsureAfter === undefined && known !== undefined) {
+        form.unsureAfter = known;
+        void this.saveDraft(form);
+      }
       form.message = offline
         ? t(keptOnPhone(form) ? 'inspectionSaveOffline' : 'inspectionSaveOfflineUnkept')
         : t('inspectionSaveFailed', { detail: this.refusalText(error) });
@@ -793,6 +802,18 @@ export class InspectionsSection {
     }
     this.render();
     this.element.querySelector('#inspection-message')?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /**
+   * An earlier attempt whose answer never came may have been recorded all the same (the answer lost on
+   * the way back): the inspection is looked for among the area's records newer than the attempt and
+   * taken instead of being written a second time. The POST takes no Idempotency-Key: this is its guard.
+   */
+  private async recordedMeanwhile(form: Form, body: InspectionBody): Promise<InspectionRecord | undefined> {
+    const after = form.unsureAfter;
+    if (after === undefined) return undefined;
+    const { inspections } = await getJson<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.areaId}/inspections`);
+    return inspections.find((r) => r.id > after && sameInspection(r, body));
   }
 
   /**
@@ -1006,6 +1027,7 @@ function newForm(owner: string, draft?: InspectionDraft): Form {
     problems: [],
     busy: false,
     savedAt: draft?.savedAt,
+    unsureAfter: draft?.unsureAfter,
   };
 }
 
@@ -1017,6 +1039,18 @@ function messageOf(form: Form): HTMLElement | null {
     'p',
     { class: kept ? 'inspection-kept' : 'form-error', id: 'inspection-message', role: kept ? 'status' : 'alert' },
     form.message,
+  );
+}
+
+/** Whether a recorded inspection is the one the body describes (the server keeps what it was sent). */
+function sameInspection(record: InspectionRecord, body: InspectionBody): boolean {
+  const checklist = (list: readonly { item: string; ok: boolean; note?: string | null }[]) =>
+    JSON.stringify(list.map((c) => [c.item, c.ok, c.note ?? '']));
+  return (
+    record.inspected_on === body.inspectedOn &&
+    (record.conclusion ?? null) === (body.conclusion ?? null) &&
+    (record.notes ?? '') === (body.notes ?? '') &&
+    checklist(record.checklist) === checklist(body.checklist)
   );
 }
 
@@ -1035,6 +1069,7 @@ function fieldsOf(form: Form, areaId: number, savedAt: number): DraftFields {
     notes: form.notes.value,
     checklist: form.checklist.map((c) => ({ item: c.item, verdict: c.verdict, note: c.noteInput.value })),
     savedAt,
+    ...(form.unsureAfter === undefined ? {} : { unsureAfter: form.unsureAfter }),
   };
 }
 

@@ -24,6 +24,11 @@ export type DraftFields = DraftOwner & {
   /** When it was last written (ms). */
   savedAt: number;
   /**
+   * A POST of this draft got no answer (the signal dropped): the highest inspection id of the area known
+   * before it. Sending again first looks for a newer record that is this one, written by that POST.
+   */
+  unsureAfter?: number;
+  /**
    * The inspection the server recorded from this draft (it answered 2xx) while its photos were being
    * handed to the outbox: a tab killed in that moment finds the draft marked, hands the photos over
    * and forgets it, never offering to record the inspection a second time.
