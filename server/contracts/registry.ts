@@ -168,9 +168,13 @@ export const REGISTRY_REASON = Object.freeze({
   INSPECTION_CONCLUSION_MISMATCH: 'inspection-conclusion-mismatch',
   /** 422: an `inspection` sent with a move that records no inspection result. */
   INSPECTION_NOT_EXPECTED: 'inspection-not-expected',
-  /** 400: the photo's `Idempotency-Key` is not 16–64 letters, digits, `-` or `_`. */
+  /** 400: the `Idempotency-Key` of a photo or an inspection is not 16–64 letters, digits, `-` or `_`. */
   IDEMPOTENCY_KEY_SHAPE: 'idempotency-key-shape',
-  /** 409: the inspection already holds a photo of other bytes under this `Idempotency-Key`; `inspectionId`, `photoId`. */
+  /**
+   * 409: this `Idempotency-Key` already names something else: a photo of other bytes in the inspection
+   * (`inspectionId`, `photoId`), or an inspection of the area with other content or by another
+   * officer (`growingAreaId`, `inspectionId`).
+   */
   IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
 } as const);
 

@@ -1,5 +1,6 @@
 // Inspections (biên bản kiểm tra / giám sát): a checklist, a conclusion that the lifecycle reads
 // (inspected_pass needs a "pass"), and geotagged photos stored as files with their metadata.
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Viewer } from '../contracts/viewer.ts';
 import { REGISTRY_REASON, type InspectionBody, type PhotoQuery } from '../contracts/registry.ts';
@@ -11,7 +12,16 @@ import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
 import * as AREAS from './growing-areas.sql.ts';
 import * as SQL from './inspections.sql.ts';
-import { checkPhoto, checkThumbnail, photoDigest, photoKey, resolveStored, storePhoto, storeThumbnail, thumbnailPath } from './photos.ts';
+import {
+  checkPhoto,
+  checkThumbnail,
+  photoDigest,
+  idempotencyKey,
+  resolveStored,
+  storePhoto,
+  storeThumbnail,
+  thumbnailPath,
+} from './photos.ts';
 
 type InspectionRow = Record<string, unknown> & { id: number; commune_code?: string };
 
@@ -25,6 +35,7 @@ export async function recordInspection(
   viewer: Viewer,
   area: { id: number; status: string },
   body: Pick<InspectionBody, 'inspectedOn' | 'conclusion' | 'notes'> & { checklist?: InspectionBody['checklist'] },
+  key: { key: string; sha256: string } | null = null,
 ): Promise<number> {
   if (!acceptsInspection(area.status)) {
     throw new AppError(
@@ -45,20 +56,63 @@ export async function recordInspection(
     JSON.stringify(body.checklist ?? []),
     body.conclusion ?? null,
     body.notes ?? null,
+    key?.key ?? null,
+    key?.sha256 ?? null,
   ]);
   return rows[0]!.id;
 }
 
-/** Records an inspection of an area by the signed-in officer. */
-export async function createInspection(db: Db, viewer: Viewer, areaId: number, body: InspectionBody): Promise<InspectionRow> {
+/**
+ * The SHA-256 (hex) of what an inspection request says, in a fixed order with absent fields as
+ * null: what tells a retry (the same content) from an idempotency key reused for another inspection.
+ */
+export function inspectionDigest(body: InspectionBody): string {
+  const content = [body.inspectedOn, body.checklist, body.conclusion ?? null, body.notes ?? null];
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+/** What recording an inspection answers: the inspection, and whether an earlier attempt under the same key had recorded it. */
+export type RecordedInspection = { inspection: InspectionRow; replayed: boolean };
+
+/**
+ * Records an inspection of an area by the signed-in officer.
+ *
+ * With an idempotency key (the client's name for one inspection, the same on every attempt), an
+ * attempt after one whose answer was lost finds the inspection that one recorded and answers it
+ * (`replayed`), even if the area has moved on since; the same key with other content, or from
+ * another officer, is 409 `idempotency-key-reused`. The area's row lock serialises attempts.
+ */
+export async function createInspection(
+  db: Db,
+  viewer: Viewer,
+  areaId: number,
+  body: InspectionBody,
+  keyHeader?: string | string[],
+): Promise<RecordedInspection> {
   requireStaff(viewer);
-  const id = await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+  const given = idempotencyKey(keyHeader);
+  const key = given === null ? null : { key: given, sha256: inspectionDigest(body) };
+  const done = await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     const area = (await tx.query<{ status: string; commune_code: string }>(AREAS.LOCK_AREA, [areaId])).rows[0];
     if (!area) throw new AppError('NOT_FOUND', `No growing area ${areaId}.`);
     requireCommune(viewer, area.commune_code);
-    return recordInspection(tx, viewer, { id: areaId, status: area.status }, body);
+    if (key) {
+      const earlier = (
+        await tx.query<{ id: number; inspector_id: number | null; content_sha256: string }>(SQL.INSPECTION_BY_KEY, [areaId, key.key])
+      ).rows[0];
+      if (earlier && earlier.inspector_id === viewer.userId && earlier.content_sha256 === key.sha256)
+        return { id: earlier.id, replayed: true };
+      if (earlier) {
+        throw new AppError(
+          'CONFLICT',
+          `Growing area ${areaId} already holds inspection ${earlier.id} under this Idempotency-Key, with other content or by another officer; a new inspection needs a new key.`,
+          { reason: REGISTRY_REASON.IDEMPOTENCY_KEY_REUSED, growingAreaId: areaId, inspectionId: earlier.id },
+        );
+      }
+    }
+    return { id: await recordInspection(tx, viewer, { id: areaId, status: area.status }, body, key), replayed: false };
   });
-  return getInspection(db, viewer, id);
+  return { inspection: await getInspection(db, viewer, done.id), replayed: done.replayed };
 }
 
 /** One inspection with its photos. */
@@ -104,7 +158,7 @@ export async function addPhoto(
   keyHeader?: string | string[],
 ): Promise<PhotoUpload> {
   await getInspection(db, viewer, inspectionId); // 404 / 403 before anything is written
-  const key = photoKey(keyHeader);
+  const key = idempotencyKey(keyHeader);
   const type = checkPhoto(bytes, contentType);
   if ((query.lon === undefined) !== (query.lat === undefined)) {
     throw new AppError('BAD_REQUEST', 'Give both lon and lat, or neither (the photo’s own GPS tags are used then).');

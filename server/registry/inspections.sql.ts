@@ -1,10 +1,17 @@
 // SQL of inspections (biên bản kiểm tra) and their geotagged photos.
 
-/** A new inspection; $1 area, $2 inspector, $3 date, $4 checklist (json), $5 conclusion, $6 notes. */
+/**
+ * A new inspection; $1 area, $2 inspector, $3 date, $4 checklist (json), $5 conclusion, $6 notes,
+ * $7 idempotency key and $8 SHA-256 of the request's content (both null without a key).
+ */
 export const INSERT_INSPECTION = `
-  INSERT INTO inspections (growing_area_id, inspector_id, inspected_on, checklist, conclusion, notes)
-  VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+  INSERT INTO inspections (growing_area_id, inspector_id, inspected_on, checklist, conclusion, notes, idempotency_key, content_sha256)
+  VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)
   RETURNING id`;
+
+/** The inspection an area holds under an idempotency key, its officer and content hash; $1 area, $2 key. */
+export const INSPECTION_BY_KEY = `
+  SELECT id, inspector_id, content_sha256 FROM inspections WHERE growing_area_id = $1 AND idempotency_key = $2`;
 
 const INSPECTION_COLUMNS = `
   i.id, i.growing_area_id, i.inspector_id, u.display_name AS inspector_name, i.inspected_on, i.checklist,

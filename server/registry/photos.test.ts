@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { jpegWithGeotag, MAX_PHOTO_BYTES, MAX_THUMBNAIL_BYTES } from '../domain/photo-facts.ts';
-import { checkPhoto, checkThumbnail, photoKey, resolveStored, thumbnailPath } from './photos.ts';
+import { checkPhoto, checkThumbnail, idempotencyKey, resolveStored, thumbnailPath } from './photos.ts';
 
 describe('photo uploads', () => {
   it('refuses a type that the bytes contradict, with a stable code', () => {
@@ -51,11 +51,11 @@ describe('photo uploads', () => {
 
   it('reads an Idempotency-Key bare or quoted, none as null, and refuses any other shape with its reason', () => {
     const uuid = '0b6f1c1e-8a57-4c0e-9d1b-3f2a5e7c9d10';
-    expect(photoKey(undefined)).toBeNull();
-    expect(photoKey(uuid)).toBe(uuid);
-    expect(photoKey(`"${uuid}"`)).toBe(uuid);
+    expect(idempotencyKey(undefined)).toBeNull();
+    expect(idempotencyKey(uuid)).toBe(uuid);
+    expect(idempotencyKey(`"${uuid}"`)).toBe(uuid);
     for (const bad of ['', 'short', `${uuid}, ${uuid}`, `"${uuid}`, 'x'.repeat(65), [uuid, uuid]]) {
-      expect(() => photoKey(bad), JSON.stringify(bad)).toThrow(
+      expect(() => idempotencyKey(bad), JSON.stringify(bad)).toThrow(
         expect.objectContaining({ code: 'BAD_REQUEST', details: { reason: 'idempotency-key-shape' } }),
       );
     }

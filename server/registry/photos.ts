@@ -51,11 +51,11 @@ export function checkThumbnail(bytes: Uint8Array, declared: string | undefined):
 }
 
 /**
- * The upload's idempotency key from its `Idempotency-Key` header: null without one (older clients),
+ * A request's idempotency key (a photo upload's, an inspection's) from its `Idempotency-Key` header: null without one (older clients),
  * else the key, bare or as a structured-field string (`"…"`, the IETF draft's form); 400
  * `idempotency-key-shape` for anything else, a header sent twice included.
  */
-export function photoKey(header: string | string[] | undefined): string | null {
+export function idempotencyKey(header: string | string[] | undefined): string | null {
   if (header === undefined) return null;
   const text = typeof header === 'string' ? header.replace(/^"(.*)"$/, '$1') : '';
   if (!IDEMPOTENCY_KEY_PATTERN.test(text)) {

@@ -21,7 +21,10 @@
 //   POST   /api/growing-areas/:id/reissue           new draft version, old one superseded
 //   GET    /api/growing-areas/:id/proposed-code     next code for the province's pattern (editable)
 //   GET    /api/growing-areas/:id/inspections       inspections with photos
-//   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}; 409 inspection-not-allowed
+//   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}; 201; 409 inspection-not-allowed.
+//                                                   Header Idempotency-Key (once per inspection, as for photos): a key stored
+//                                                   before answers 200 with that inspection, writes nothing; other content or
+//                                                   another officer under it 409 idempotency-key-reused; bad shape 400
 //   GET    /api/growing-areas/:id/profile.geojson | profile.csv | profile.html   exports
 //   GET    /api/growing-areas/:id/eudr.geojson?points   EUDR geolocation file of the area's plots
 //   GET    /api/inspections/:id                     one inspection
@@ -192,8 +195,11 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.post(
     '/api/growing-areas/:id/inspections',
     { schema: { params: IdParams, body: InspectionBody } },
-    async (req: Req<IdParams, unknown, InspectionBody>, reply) =>
-      reply.status(201).send(await inspections.createInspection(db, viewerOf(req), req.params.id, req.body)),
+    async (req: Req<IdParams, unknown, InspectionBody>, reply) => {
+      const key = req.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+      const done = await inspections.createInspection(db, viewerOf(req), req.params.id, req.body, key);
+      return reply.status(done.replayed ? 200 : 201).send(done.inspection);
+    },
   );
   app.get('/api/inspections/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
     inspections.getInspection(db, viewerOf(req), req.params.id),

@@ -868,6 +868,91 @@ describe('proposed code, inspections and photos', () => {
       expect(files).toHaveLength(2);
     });
   });
+
+  describe('an inspection sent again under its Idempotency-Key', () => {
+    const body = {
+      inspectedOn: '2026-02-06',
+      conclusion: 'pass',
+      notes: 'Vườn sạch, nhật ký đủ.',
+      checklist: [{ item: 'diary', ok: true, note: 'đủ 12 tháng' }],
+    };
+    const record = (areaId: number, key: string | undefined, payload: object = body, headers = officer) =>
+      app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${areaId}/inspections`,
+        headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) },
+        payload,
+      });
+    const rowsOf = async (areaId: number) =>
+      (
+        await db.query<{ id: number; notes: string; idempotency_key: string | null }>(
+          'SELECT id, notes, idempotency_key FROM inspections WHERE growing_area_id = $1 ORDER BY id',
+          [areaId],
+        )
+      ).rows;
+
+    it('records it once and answers the repeat (a lost answer) with 200 and the same inspection, even after the area moved on', async () => {
+      const areaId = await areaIn('under_inspection', 'domestic-3156');
+      const key = crypto.randomUUID();
+      const first = await record(areaId, key);
+      expect(first.statusCode, first.body).toBe(201);
+      const again = await record(areaId, `"${key}"`);
+      expect(again.statusCode, again.body).toBe(200);
+      expect(again.json()).toEqual(first.json());
+      expect(await rowsOf(areaId)).toEqual([{ id: first.json().id, notes: body.notes, idempotency_key: key }]);
+      // The pass is recorded; the area no longer takes inspections, but the retry still gets its answer.
+      const passed = await app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${areaId}/transitions`,
+        headers: officer,
+        payload: { to: 'inspected_pass' },
+      });
+      expect(passed.statusCode, passed.body).toBe(201);
+      const late = await record(areaId, key);
+      expect(late.statusCode, late.body).toBe(200);
+      expect(late.json().id).toBe(first.json().id);
+      const fresh = await record(areaId, crypto.randomUUID());
+      expect(fresh.statusCode).toBe(409);
+      expect(fresh.json().reason).toBe('inspection-not-allowed');
+      expect(await rowsOf(areaId)).toHaveLength(1);
+      // Without a key, as older clients send, each request is an inspection of its own.
+      const other = await areaIn('under_inspection', 'domestic-3156');
+      expect((await record(other, undefined)).statusCode).toBe(201);
+      expect((await record(other, undefined)).statusCode).toBe(201);
+      expect(await rowsOf(other)).toHaveLength(2);
+    });
+
+    it('lets one of two attempts at the same moment record it; the other answers it', async () => {
+      const areaId = await areaIn('under_inspection', 'domestic-3156');
+      const key = crypto.randomUUID();
+      const [a, b] = await Promise.all([record(areaId, key), record(areaId, key)]);
+      expect([a.statusCode, b.statusCode].sort(), `${a.body} ${b.body}`).toEqual([200, 201]);
+      expect(a.json().id).toBe(b.json().id);
+      expect(await rowsOf(areaId)).toHaveLength(1);
+    });
+
+    it('refuses the key with other content, from another officer, or of a bad shape, and writes nothing', async () => {
+      const areaId = await areaIn('under_inspection', 'domestic-3156');
+      const key = crypto.randomUUID();
+      const first = await record(areaId, key);
+      expect(first.statusCode).toBe(201);
+      const changed = await record(areaId, key, { ...body, notes: 'Khác hẳn.' });
+      expect(changed.statusCode).toBe(409);
+      expect(changed.headers['content-type']).toContain('application/problem+json');
+      expect(changed.json()).toMatchObject({ reason: 'idempotency-key-reused', growingAreaId: areaId, inspectionId: first.json().id });
+      const byAdmin = await record(areaId, key, body, as(fx.users.admin));
+      expect(byAdmin.statusCode).toBe(409);
+      expect(byAdmin.json().reason).toBe('idempotency-key-reused');
+      for (const bad of ['', 'short', 'k'.repeat(65), 'có dấu-0123456789abcdef', "x' OR '1'='1' -- 0123456789"]) {
+        const res = await record(areaId, bad);
+        expect(res.statusCode, `${JSON.stringify(bad)}: ${res.body}`).toBe(400);
+        expect(res.json().reason).toBe('idempotency-key-shape');
+      }
+      // A farmer may not record inspections, key or not.
+      expect((await record(areaId, crypto.randomUUID(), body, as(fx.users.farmer))).statusCode).toBe(403);
+      expect(await rowsOf(areaId)).toEqual([{ id: first.json().id, notes: body.notes, idempotency_key: key }]);
+    });
+  });
 });
 
 describe('small versions of inspection photos', () => {
