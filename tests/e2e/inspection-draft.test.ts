@@ -3,12 +3,14 @@
 // while the camera is open) and the area's card brings the form back filled from the phone's draft
 // (IndexedDB), hidden from another officer who signs in on the same phone; sent, the database holds
 // the inspection as typed and then its photo, and the draft is gone. Without signal the POST fails:
-// the form says it is kept on the phone, and with the signal back one tap sends it, once; an answer lost
-// on the way back is found among the records rather than written twice. The officer
+// the form says it is kept on the phone, and with the signal back one tap sends it, once; sent again
+// after an answer lost on the way back, its Idempotency-Key gets the inspection recorded then rather
+// than a second one, and a form changed in between is told so and recorded anew. The officer
 // discards a draft only after a question; a phone that keeps nothing says so; a server's 4xx keeps it.
 import path from 'node:path';
 import type { BrowserContext, Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { vi } from '../../web/src/i18n/vi.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
 import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea, type AreaAt } from './registry-fixtures.ts';
@@ -199,7 +201,7 @@ describe('an inspection form kept on the phone', () => {
     await context.close();
   });
 
-  it('without signal the form says it is kept; with the signal back one tap sends it once; a lost answer is not written twice', async () => {
+  it('without signal the form says it is kept; with the signal back one tap sends it once; a lost answer is not written twice, a changed form is told', async () => {
     const area = await theArea();
     const before = await inspectionsOf(area.id);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
@@ -246,13 +248,15 @@ describe('an inspection form kept on the phone', () => {
     await expect.poll(() => draftsOnPhone(page)).toEqual([]);
 
     // A weak link: the server records the next inspection but its answer is lost on the way back.
-    // Sending again finds it among the area's records instead of writing it twice.
+    // Sent again under the same Idempotency-Key, the server answers 200 with that inspection.
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
     await page.fill('#inspection-notes', 'Sóng yếu, câu trả lời bị mất.');
     await page.waitForSelector('#inspection-draft:not([hidden])');
+    const keys: string[] = [];
     const lost = async (route: Route) => {
       if (route.request().method() !== 'POST') return route.continue();
+      keys.push((await route.request().headerValue('idempotency-key')) ?? '');
       posts.push((await route.fetch()).status());
       return route.abort('internetdisconnected');
     };
@@ -262,15 +266,44 @@ describe('an inspection form kept on the phone', () => {
     expect(posts).toEqual([201, 201]);
     expect(await inspectionsOf(area.id)).toHaveLength(before.length + 2);
     await page.unroute(`**/api/growing-areas/${area.id}/inspections`, lost);
+    const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/growing-areas/${area.id}/inspections`));
     await page.click('#inspection-save');
+    expect(await (await sent).headerValue('idempotency-key')).toBe(keys[0]);
     await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
-    expect(posts).toEqual([201, 201]);
+    expect(posts).toEqual([201, 201, 200]);
     const final = await inspectionsOf(area.id);
     expect(final.map((r) => r.notes).slice(before.length)).toEqual(['Mất sóng ở cuối vườn.', 'Sóng yếu, câu trả lời bị mất.']);
     expect(await page.locator('#inspection-list > li').first().getAttribute('data-id')).toBe(String(final.at(-1)!.id));
     await expect.poll(() => draftsOnPhone(page)).toEqual([]);
-    // The failed POST while offline is the one expected error.
-    expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED'))).toEqual([]);
+
+    // Lost again, but the officer changes the notes before sending again: the server holds the form
+    // as first sent and refuses the key for other content; the form says so and keeps the change,
+    // which the next tap records as an inspection of its own (a new key).
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.fill('#inspection-notes', 'Bản đầu.');
+    await page.waitForSelector('#inspection-draft:not([hidden])');
+    await page.route(`**/api/growing-areas/${area.id}/inspections`, lost);
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-message.inspection-kept');
+    await page.unroute(`**/api/growing-areas/${area.id}/inspections`, lost);
+    await page.fill('#inspection-notes', 'Bản đầu, sửa lại.');
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-message.form-error');
+    expect(await page.locator('#inspection-message').textContent()).toBe(vi.inspectionRecordedBefore);
+    expect(posts).toEqual([201, 201, 200, 201, 409]);
+    expect((await inspectionsOf(area.id)).map((r) => r.notes).slice(before.length + 2)).toEqual(['Bản đầu.']);
+    const again = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/growing-areas/${area.id}/inspections`));
+    await page.click('#inspection-save');
+    expect(await (await again).headerValue('idempotency-key')).not.toBe(keys[1]);
+    await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
+    expect(posts).toEqual([201, 201, 200, 201, 409, 201]);
+    expect((await inspectionsOf(area.id)).map((r) => r.notes).slice(before.length + 2)).toEqual(['Bản đầu.', 'Bản đầu, sửa lại.']);
+    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
+    // The failed POSTs without signal and the 409 of the changed form are the expected errors.
+    const inspectionsUrl = `/api/growing-areas/${area.id}/inspections`;
+    const expected = (e: string) => e.includes('ERR_INTERNET_DISCONNECTED') || (e.includes('409') && e.endsWith(inspectionsUrl));
+    expect(errors.filter((e) => !expected(e))).toEqual([]);
     await context.close();
   });
   it('the officer discards a draft only after saying yes, and it is gone from the phone', async () => {

@@ -512,6 +512,8 @@ export const en: Messages = {
     'The inspection was not sent: no network connection. It lives only in this page: do not reload or close it, and press “Save the record” when there is signal.',
   inspectionNetBack: 'The connection is back.',
   inspectionSendNow: 'Send the inspection',
+  inspectionRecordedBefore:
+    'This inspection was recorded by an earlier send (its answer was lost), as it was then; what was changed since is not recorded. Press “Save the record” to record it as a new inspection, or discard the draft.',
   inspectionDraftNotKept_quota:
     'This phone is out of storage: the draft inspection lives only in this page. Do not reload or close it before it is sent; free some space (photos, videos).',
   inspectionDraftNotKept_unavailable:

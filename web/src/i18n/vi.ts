@@ -518,6 +518,8 @@ export const vi = {
     'Chưa gửi được biên bản: không có kết nối mạng. Biên bản chỉ còn trong trang này: đừng tải lại hay đóng trang, bấm “Lưu biên bản” khi có sóng.',
   inspectionNetBack: 'Đã có mạng trở lại.',
   inspectionSendNow: 'Gửi biên bản',
+  inspectionRecordedBefore:
+    'Biên bản này đã được ghi ở lần gửi trước (mạng mất câu trả lời), với nội dung lúc đó; những gì sửa sau chưa được ghi. Bấm “Lưu biên bản” để ghi thành một biên bản mới, hoặc bỏ bản nháp.',
   inspectionDraftNotKept_quota:
     'Máy hết chỗ lưu: bản nháp biên bản chỉ còn trong trang này. Đừng tải lại hay đóng trang trước khi gửi; xoá bớt ảnh, video trên máy để có chỗ.',
   inspectionDraftNotKept_unavailable:

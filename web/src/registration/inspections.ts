@@ -12,8 +12,10 @@
 // written as the officer types and picks photos: a failed POST, a tab the system killed while the camera
 // was open, a closed card or another area tapped lose nothing, and the same officer finds the form filled
 // back when the area's card opens again. It goes when the server answers 2xx or the officer discards it.
-// The POST of an inspection takes no Idempotency-Key, so it is never sent again by itself: an answer lost
-// on the way back would record the inspection twice. With the signal back the form offers one tap instead.
+// Every POST of one form carries the same random Idempotency-Key (kept in the draft): sent again after
+// an answer lost on the way back, it gets the inspection recorded then, not a second one. With the
+// signal back the form offers one tap to send; it does not send by itself while the officer may still
+// be changing it.
 import {
   acceptsInspection,
   CHECKLIST_ITEMS,
@@ -21,7 +23,7 @@ import {
   INSPECTABLE_STATUSES,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import type { InspectionBody } from '../../../server/contracts/registry.ts';
+import { REGISTRY_REASON } from '../../../server/contracts/registry.ts';
 import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import {
   DraftStoreError,
@@ -108,8 +110,8 @@ type Form = {
   /** The last POST failed for want of a connection; `netBack` once the browser says it is online again. */
   waitingForNet?: boolean;
   netBack?: boolean;
-  /** An attempt's answer never came: the highest inspection id known before it, to look for what it may have written. */
-  unsureAfter?: number;
+  /** The Idempotency-Key of every POST of this form (see InspectionDraft.requestKey). */
+  requestKey: string;
   /** Recorded or discarded: nothing more of it is written to the phone. */
   dropped?: boolean;
 };
@@ -715,7 +717,7 @@ export class InspectionsSection {
       }
       const picked: Picked = {
         key: ++pickedKeys,
-        uploadKey: newUploadKey(),
+        uploadKey: newIdempotencyKey(),
         file: bytes,
         type: verdict.type,
         geotag: verdict.type === 'image/jpeg' ? readJpegGeotag(head) : null,
@@ -761,11 +763,12 @@ export class InspectionsSection {
     this.render();
     // The last keystrokes reach the phone before the request leaves (the answer may never come).
     await this.saveDraft(form);
-    const known = this.records ? Math.max(0, ...this.records.map((r) => r.id)) : undefined;
     try {
-      const record =
-        (await this.recordedMeanwhile(form, verdict.body)) ??
-        ((await (await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body)).json()) as InspectionRecord);
+      // 201, or 200 with the inspection an earlier attempt under this key recorded (its answer was lost).
+      const response = await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body, {
+        'Idempotency-Key': form.requestKey,
+      });
+      const record = (await response.json()) as InspectionRecord;
       form.dropped = true;
       this.form = undefined;
       this.draftWaiting = false;
@@ -791,29 +794,23 @@ export class InspectionsSection {
       const offline = refusalOf(error) === 'offline';
       form.waitingForNet = offline;
       form.netBack = false;
-      if (offline && form.unsureAfter === undefined && known !== undefined) {
-        form.unsureAfter = known;
+      const reused = error instanceof HttpError && error.problem?.reason === REGISTRY_REASON.IDEMPOTENCY_KEY_REUSED;
+      if (reused) {
+        // An earlier attempt whose answer was lost did record the form as it was then; what was
+        // changed since is not recorded. A new key lets the officer record it as an inspection of its own.
+        form.requestKey = newIdempotencyKey();
         void this.saveDraft(form);
+        void this.load();
       }
       form.message = offline
         ? t(keptOnPhone(form) ? 'inspectionSaveOffline' : 'inspectionSaveOfflineUnkept')
-        : t('inspectionSaveFailed', { detail: this.refusalText(error) });
+        : reused
+          ? t('inspectionRecordedBefore')
+          : t('inspectionSaveFailed', { detail: this.refusalText(error) });
       form.busy = false;
     }
     this.render();
     this.element.querySelector('#inspection-message')?.scrollIntoView({ block: 'nearest' });
-  }
-
-  /**
-   * An earlier attempt whose answer never came may have been recorded all the same (the answer lost on
-   * the way back): the inspection is looked for among the area's records newer than the attempt and
-   * taken instead of being written a second time. The POST takes no Idempotency-Key: this is its guard.
-   */
-  private async recordedMeanwhile(form: Form, body: InspectionBody): Promise<InspectionRecord | undefined> {
-    const after = form.unsureAfter;
-    if (after === undefined) return undefined;
-    const { inspections } = await getJson<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.areaId}/inspections`);
-    return inspections.find((r) => r.id > after && sameInspection(r, body));
   }
 
   /**
@@ -1027,7 +1024,7 @@ function newForm(owner: string, draft?: InspectionDraft): Form {
     problems: [],
     busy: false,
     savedAt: draft?.savedAt,
-    unsureAfter: draft?.unsureAfter,
+    requestKey: draft?.requestKey ?? newIdempotencyKey(),
   };
 }
 
@@ -1039,18 +1036,6 @@ function messageOf(form: Form): HTMLElement | null {
     'p',
     { class: kept ? 'inspection-kept' : 'form-error', id: 'inspection-message', role: kept ? 'status' : 'alert' },
     form.message,
-  );
-}
-
-/** Whether a recorded inspection is the one the body describes (the server keeps what it was sent). */
-function sameInspection(record: InspectionRecord, body: InspectionBody): boolean {
-  const checklist = (list: readonly { item: string; ok: boolean; note?: string | null }[]) =>
-    JSON.stringify(list.map((c) => [c.item, c.ok, c.note ?? '']));
-  return (
-    record.inspected_on === body.inspectedOn &&
-    (record.conclusion ?? null) === (body.conclusion ?? null) &&
-    (record.notes ?? '') === (body.notes ?? '') &&
-    checklist(record.checklist) === checklist(body.checklist)
   );
 }
 
@@ -1069,7 +1054,7 @@ function fieldsOf(form: Form, areaId: number, savedAt: number): DraftFields {
     notes: form.notes.value,
     checklist: form.checklist.map((c) => ({ item: c.item, verdict: c.verdict, note: c.noteInput.value })),
     savedAt,
-    ...(form.unsureAfter === undefined ? {} : { unsureAfter: form.unsureAfter }),
+    requestKey: form.requestKey,
   };
 }
 
@@ -1162,11 +1147,11 @@ function currentPosition(): Promise<Position | undefined> {
 }
 
 /**
- * A random key for one picked photo. crypto.randomUUID exists only on secure pages (https, localhost):
+ * A random Idempotency-Key for one picked photo or one inspection form. crypto.randomUUID exists only on secure pages (https, localhost):
  * a phone reaching a test server over plain http on the office network gets as many random bits from
  * getRandomValues.
  */
-function newUploadKey(): string {
+function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }

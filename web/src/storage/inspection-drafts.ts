@@ -7,6 +7,7 @@
 // are rewritten at each pause in typing (a few hundred bytes), a photo's bytes (2–6 MB) are written
 // once when it is picked and removed when it is dropped. A draft and its photos go in one transaction.
 import type { Geotag, PhotoType } from '../../../server/domain/photo-facts.ts';
+import { requestDone, transactionDone } from './idb.ts';
 import { storeProblemOf, type PhotoStoreProblem, type StoredPosition } from './photo-store.ts';
 
 /** One checklist row as typed: not looked at, passed or failed, with its note. */
@@ -24,10 +25,10 @@ export type DraftFields = DraftOwner & {
   /** When it was last written (ms). */
   savedAt: number;
   /**
-   * A POST of this draft got no answer (the signal dropped): the highest inspection id of the area known
-   * before it. Sending again first looks for a newer record that is this one, written by that POST.
+   * The Idempotency-Key every POST of this draft carries (made with the draft): a POST sent again
+   * after one whose answer was lost gets the inspection that one recorded, not a second one.
    */
-  unsureAfter?: number;
+  requestKey?: string;
   /**
    * The inspection the server recorded from this draft (it answered 2xx) while its photos were being
    * handed to the outbox: a tab killed in that moment finds the draft marked, hands the photos over
@@ -97,22 +98,6 @@ function failure(error: unknown, doing: string): DraftStoreError {
   return new DraftStoreError(storeProblemOf(error), `${doing}: ${String((error as Error | null)?.message ?? error)}`);
 }
 
-function done(request: IDBRequest): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/** A transaction's end: its writes are on disk only once it completes (a quota failure may come only then, as an abort). */
-function finished(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
-  });
-}
-
 const keyOf = (key: DraftOwner): [string, number] => [key.owner, key.areaId];
 
 /** Opens (creating on first use) the store of inspection drafts. Rejects with DraftStoreError 'unavailable' when the browser has no IndexedDB. */
@@ -128,7 +113,7 @@ export async function openInspectionDrafts(
       request.result.createObjectStore(FIELDS, { keyPath: KEY_PATH });
       request.result.createObjectStore(PHOTOS, { keyPath: 'uploadKey' }).createIndex(BY_DRAFT, KEY_PATH, { unique: false });
     };
-    db = (await done(request)) as IDBDatabase;
+    db = (await requestDone(request)) as IDBDatabase;
   } catch (error) {
     const problem = failure(error, 'Opening the inspection drafts');
     // Firefox's private windows refuse the open itself with a plain error: no store here at all.
@@ -140,7 +125,7 @@ export async function openInspectionDrafts(
   async function write(doing: string, stores: string[], work: (tx: IDBTransaction) => void | Promise<void>): Promise<void> {
     try {
       const tx = db.transaction(stores, 'readwrite');
-      const end = finished(tx);
+      const end = transactionDone(tx);
       // A failed request inside rejects `end` too; awaiting the work first would leave `end` unhandled.
       end.catch(() => undefined);
       await work(tx);
@@ -160,16 +145,16 @@ export async function openInspectionDrafts(
     placePhoto: (uploadKey, position) =>
       write('Placing a picked photo', [PHOTOS], async (tx) => {
         const store = tx.objectStore(PHOTOS);
-        const photo = (await done(store.get(uploadKey))) as DraftPhoto | undefined;
+        const photo = (await requestDone(store.get(uploadKey))) as DraftPhoto | undefined;
         if (photo) store.put({ ...photo, position });
       }),
     removePhoto: (uploadKey) => write('Forgetting a picked photo', [PHOTOS], (tx) => void tx.objectStore(PHOTOS).delete(uploadKey)),
     async load(key) {
       try {
         const tx = db.transaction([FIELDS, PHOTOS], 'readonly');
-        const fields = (await done(tx.objectStore(FIELDS).get(keyOf(key)))) as DraftFields | undefined;
+        const fields = (await requestDone(tx.objectStore(FIELDS).get(keyOf(key)))) as DraftFields | undefined;
         if (!fields) return undefined;
-        const photos = (await done(tx.objectStore(PHOTOS).index(BY_DRAFT).getAll(keyOf(key)))) as DraftPhoto[];
+        const photos = (await requestDone(tx.objectStore(PHOTOS).index(BY_DRAFT).getAll(keyOf(key)))) as DraftPhoto[];
         return { ...fields, photos: photos.sort((a, b) => a.pickedAt - b.pickedAt) };
       } catch (error) {
         throw failure(error, 'Reading the inspection draft');
@@ -179,7 +164,7 @@ export async function openInspectionDrafts(
       write('Forgetting the inspection draft', [FIELDS, PHOTOS], async (tx) => {
         tx.objectStore(FIELDS).delete(keyOf(key));
         const photos = tx.objectStore(PHOTOS);
-        const keys = (await done(photos.index(BY_DRAFT).getAllKeys(keyOf(key)))) as string[];
+        const keys = (await requestDone(photos.index(BY_DRAFT).getAllKeys(keyOf(key)))) as string[];
         for (const uploadKey of keys) photos.delete(uploadKey);
       }),
     close: () => db.close(),

@@ -6,6 +6,7 @@
 // another officer's sign-in must neither show nor send it. IndexedDB directly: one object store and
 // one index do not need a wrapper library.
 import type { Geotag, PhotoType } from '../../../server/domain/photo-facts.ts';
+import { requestDone, transactionDone } from './idb.ts';
 
 /** A position the phone gave (WGS 84), with its accuracy in metres. */
 export type StoredPosition = { lon: number; lat: number; accuracy: number };
@@ -87,22 +88,6 @@ function failure(error: unknown, doing: string): PhotoStoreError {
   return new PhotoStoreError(problem, `${doing}: ${String((error as Error | null)?.message ?? error)}`);
 }
 
-function done(request: IDBRequest): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-/** A transaction's end: its writes are on disk only once it completes (a quota failure may come only then, as an abort). */
-function finished(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new DOMException('The transaction was aborted.', 'AbortError'));
-  });
-}
-
 /** Opens (creating on first use) the store of photos not sent yet. Rejects with PhotoStoreError 'unavailable' when the browser has no IndexedDB. */
 export async function openPhotoStore(factory: IDBFactory | undefined = globalThis.indexedDB, name = PHOTO_DB_NAME): Promise<PhotoStore> {
   if (!factory) throw new PhotoStoreError('unavailable', 'This browser has no IndexedDB.');
@@ -113,7 +98,7 @@ export async function openPhotoStore(factory: IDBFactory | undefined = globalThi
       const store = request.result.createObjectStore(STORE, { keyPath: 'uploadKey' });
       store.createIndex(BY_OWNER, 'owner', { unique: false });
     };
-    db = (await done(request)) as IDBDatabase;
+    db = (await requestDone(request)) as IDBDatabase;
   } catch (error) {
     const problem = failure(error, 'Opening the photo store');
     throw problem.problem === 'failed' ? new PhotoStoreError('unavailable', problem.message) : problem;
@@ -124,7 +109,7 @@ export async function openPhotoStore(factory: IDBFactory | undefined = globalThi
   async function write(doing: string, work: (store: IDBObjectStore) => void | Promise<void>): Promise<void> {
     try {
       const tx = db.transaction(STORE, 'readwrite');
-      const end = finished(tx);
+      const end = transactionDone(tx);
       // A failed request inside rejects `end` too; awaiting the work first would leave `end` unhandled.
       end.catch(() => undefined);
       await work(tx.objectStore(STORE));
@@ -138,13 +123,13 @@ export async function openPhotoStore(factory: IDBFactory | undefined = globalThi
     put: (photo) => write('Keeping a photo', (store) => void store.put(photo)),
     patch: (uploadKey, changes) =>
       write('Updating a kept photo', async (store) => {
-        const photo = (await done(store.get(uploadKey))) as StoredPhoto | undefined;
+        const photo = (await requestDone(store.get(uploadKey))) as StoredPhoto | undefined;
         if (photo) store.put({ ...photo, ...changes });
       }),
     async listOf(owner) {
       try {
         const tx = db.transaction(STORE, 'readonly');
-        const rows = (await done(tx.objectStore(STORE).index(BY_OWNER).getAll(owner))) as StoredPhoto[];
+        const rows = (await requestDone(tx.objectStore(STORE).index(BY_OWNER).getAll(owner))) as StoredPhoto[];
         return rows.sort((a, b) => a.queuedAt - b.queuedAt);
       } catch (error) {
         throw failure(error, 'Reading the kept photos');
@@ -154,7 +139,7 @@ export async function openPhotoStore(factory: IDBFactory | undefined = globalThi
     async removeSent(owner) {
       let removed = 0;
       await write('Forgetting the sent photos', async (store) => {
-        const rows = (await done(store.index(BY_OWNER).getAll(owner))) as StoredPhoto[];
+        const rows = (await requestDone(store.index(BY_OWNER).getAll(owner))) as StoredPhoto[];
         for (const row of rows) {
           if (row.sentPhotoId === undefined) continue;
           store.delete(row.uploadKey);
@@ -165,7 +150,7 @@ export async function openPhotoStore(factory: IDBFactory | undefined = globalThi
     },
     async count() {
       try {
-        return (await done(db.transaction(STORE, 'readonly').objectStore(STORE).count())) as number;
+        return (await requestDone(db.transaction(STORE, 'readonly').objectStore(STORE).count())) as number;
       } catch (error) {
         throw failure(error, 'Counting the kept photos');
       }
