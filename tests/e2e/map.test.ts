@@ -162,6 +162,28 @@ describe('reading the map', () => {
     await context.close();
   });
 
+  it('shows the default layers for a shared link naming only layers the map lacks, and keeps the link short', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await page.goto(`${server.url}/#c=105.63,10.458,15&l=nope`);
+    await waitForMap(page);
+    const shown = () =>
+      page.evaluate(() => {
+        const { control } = (window as unknown as BandoWindow).__bando;
+        return ['roads', 'water', 'parcels', 'zones'].map((g) => control.isVisible(g));
+      });
+    // The defaults: the basemap and parcels on, zoning off.
+    expect(await shown()).toEqual([true, true, true, false]);
+    await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.panBy([100, 0], { duration: 0 }));
+    await page.waitForFunction(() => !location.hash.includes('c=105.63000,'));
+    expect(await page.evaluate(() => location.hash)).not.toContain('l=');
+    // Pasted into the open tab, a link with a known layer among unknown ones shows that layer.
+    await page.evaluate(() => (location.hash = '#c=105.63,10.458,15&l=nope,roads'));
+    await page.waitForFunction(() => !(window as unknown as BandoWindow).__bando.control.isVisible('parcels'));
+    expect(await shown()).toEqual([true, false, false, false]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('shows a parcel’s details on click, with every zone and land use it touches in m² and %', async () => {
     const { page, context, errors } = await openPage(browser, 'desktop');
     // A parcel that lies in a zoning lot, so the planner view has rows.

@@ -10,7 +10,7 @@ import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
-import { formatViewState, parseViewState, type ViewState } from './state/url-state.ts';
+import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
 import { clear, h } from './ui/dom.ts';
@@ -115,7 +115,11 @@ async function boot(): Promise<void> {
 
   // Visibility and opacity from the link go into the style before the map exists: no flash of defaults.
   const visible: Record<string, boolean> = {};
-  for (const g of groups) visible[g.id] = initial.layers ? initial.layers.includes(g.id) : g.visible;
+  const initialLayers = shownGroups(
+    initial.layers,
+    groups.map((g) => g.id),
+  );
+  for (const g of groups) visible[g.id] = initialLayers ? initialLayers.includes(g.id) : g.visible;
   for (const layer of style.layers) {
     const group = (layer.metadata as Record<string, string> | undefined)?.['bando:group'];
     if (group && group in visible) layer.layout = { ...(layer.layout ?? {}), visibility: visible[group] ? 'visible' : 'none' } as never;
@@ -238,8 +242,12 @@ async function boot(): Promise<void> {
     const next = parseViewState(location.hash);
     if (next.lang) setLang(next.lang);
     if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom, bearing: next.bearing ?? 0 });
+    const nextLayers = shownGroups(
+      next.layers,
+      groups.map((g) => g.id),
+    );
     for (const g of groups) {
-      visible[g.id] = next.layers ? next.layers.includes(g.id) : g.visible;
+      visible[g.id] = nextLayers ? nextLayers.includes(g.id) : g.visible;
       control.setVisible(g.id, visible[g.id]!);
       if (next.opacity[g.id] === undefined) delete opacity[g.id];
       else opacity[g.id] = next.opacity[g.id]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatViewState, parseViewState } from './url-state.ts';
+import { formatViewState, parseViewState, shownGroups } from './url-state.ts';
 
 describe('the view in the URL hash', () => {
   it('round-trips position, layers, opacity, selection and language', () => {
@@ -33,6 +33,14 @@ describe('the view in the URL hash', () => {
     expect(state.lang).toBeUndefined();
     expect(parseViewState('')).toEqual({ opacity: {} });
     expect(parseViewState('#c=a,b,c&s=:5')).toEqual({ opacity: {} });
+  });
+
+  it("shows the map's defaults for a link naming only groups the map lacks, and drops the unknown ones of a mix", () => {
+    const known = ['roads', 'parcels', 'zones'];
+    expect(shownGroups(parseViewState('#l=nope').layers, known)).toBeUndefined();
+    expect(shownGroups(parseViewState('#l=nope,zones').layers, known)).toEqual(['zones']);
+    expect(shownGroups(parseViewState('#l=').layers, known)).toEqual([]);
+    expect(shownGroups(parseViewState('#c=105.6,10.4,14').layers, known)).toBeUndefined();
   });
 
   it('reads the "#zoom/lat/lon" links of other web maps, and range-checks them like its own', () => {

@@ -78,6 +78,17 @@ export function parseViewState(hash: string): ViewState {
   return state;
 }
 
+/**
+ * Which layer groups a link shows, given the groups the map has: its known groups; undefined (the
+ * map's defaults) when it names groups but none the map knows (a mistyped or outdated link), so such a
+ * link never blanks the whole map. A link naming no group at all (`l=`) hides them all, as written.
+ */
+export function shownGroups(layers: readonly string[] | undefined, known: readonly string[]): string[] | undefined {
+  if (!layers) return undefined;
+  const kept = layers.filter((g) => known.includes(g));
+  return layers.length > 0 && kept.length === 0 ? undefined : kept;
+}
+
 /** Writes the hash (with the leading #); coordinates to 5 decimals (about 1 m), zoom to 2. */
 export function formatViewState(state: ViewState): string {
   const parts: string[] = [];
