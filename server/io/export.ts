@@ -15,6 +15,7 @@ import { KML_HEAD, KML_TAIL, kmlPlacemark } from './formats/kml.ts';
 import { ShapefileWriter, type ShapeKind } from './formats/shapefile.ts';
 import { toWkt } from './formats/wkt.ts';
 import type { Target } from './targets.ts';
+import { vietnamToday } from '../domain/vietnam-time.ts';
 
 /** Formats we write. */
 export const EXPORT_FORMATS = ['geojson', 'shapefile', 'kml', 'csv', 'gpkg'] as const;
@@ -268,7 +269,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
   const project = crs.code === 'EPSG:4326' ? null : fromWgs84(crs);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bando-export-'));
   const cleanup = () => fs.promises.rm(dir, { recursive: true, force: true });
-  const stamp = new Date().toISOString().slice(0, 10);
+  const stamp = vietnamToday();
   const base = `${options.collection}-${stamp}`;
   let count = 0;
   try {

@@ -10,6 +10,7 @@ import { SCHEME_LABELS, STATUS_LABELS } from '../domain/growing-area-lifecycle.t
 import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
 import * as SQL from './exports.sql.ts';
 import { getArea, type AreaRow } from './growing-areas.service.ts';
+import { vietnamToday } from '../domain/vietnam-time.ts';
 
 type PlotDetail = {
   id: number;
@@ -290,7 +291,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
 <ul class="legend">${legend}<li><span class="sw" style="background:#fbfbf7"></span>Nền / Background · B/N = Bắc / North</li></ul>
 <h2>Danh sách thửa / Plot list</h2>
 <table class="plots"><thead><tr><th>Thửa / Plot</th><th>Nông hộ / Farmer</th><th>Ấp / Hamlet</th><th>Giống / Variety</th><th>Ngày trồng / Planted</th><th>Diện tích (m²) / Area</th><th>Thửa đất (xã/tờ/thửa) / Parcels</th></tr></thead><tbody>${list}</tbody></table>
-<footer>In ngày / Printed ${esc(new Date().toISOString().slice(0, 10))} · Bản đồ số Cao Lãnh. Chứa dữ liệu cá nhân: không công bố / Contains personal data: not for publication.</footer>
+<footer>In ngày / Printed ${esc(vietnamToday())} · Bản đồ số Cao Lãnh. Chứa dữ liệu cá nhân: không công bố / Contains personal data: not for publication.</footer>
 </body></html>`;
 }
 

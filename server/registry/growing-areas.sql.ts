@@ -1,4 +1,5 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
+import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
 
 const AREA_COLUMNS = `
   g.id, g.lineage_id, g.version_no, g.previous_id, g.code, g.scheme, g.markets, g.name, g.crop,
@@ -100,12 +101,12 @@ export const LATEST_CONCLUSION = `
 export const CODE_HOLDER = `
   SELECT id, status FROM growing_areas WHERE upper(code) = upper($1) AND status <> 'superseded' AND lineage_id <> $2 LIMIT 1`;
 
-/** Moves area $1 to status $2; sets the code ($3), decision ($4) and issue date when given. */
+/** Moves area $1 to status $2; sets the code ($3), decision ($4) and, on issue or approval, the issue date (Vietnam's day). */
 export const SET_STATUS = `
   UPDATE growing_areas SET status = $2,
     code = coalesce($3, code),
     decision_no = coalesce($4, decision_no),
-    issued_on = CASE WHEN $2 IN ('issued', 'approved') THEN current_date ELSE issued_on END,
+    issued_on = CASE WHEN $2 IN ('issued', 'approved') THEN ${SQL_VIETNAM_TODAY} ELSE issued_on END,
     version = version + 1, updated_at = now()
   WHERE id = $1`;
 

@@ -11,6 +11,7 @@ import {
   type GrowingAreaStatus,
 } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
@@ -215,6 +216,7 @@ describe('growing-area lifecycle over the API', () => {
     await move(id, 'submitted', 'domestic-3156');
     await move(id, 'under_inspection', 'domestic-3156');
     await move(id, 'inspected_pass', 'domestic-3156');
+    const dayBefore = vietnamToday();
     const issue = await app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
@@ -227,8 +229,12 @@ describe('growing-area lifecycle over the API', () => {
         attachments: [{ name: 'quyet-dinh.pdf', ref: 'doc:45' }],
       },
     });
+    const dayAfter = vietnamToday();
     expect(issue.statusCode, issue.body).toBe(201);
     expect(issue.json().area).toMatchObject({ code: 'VN-82-29869-77-26', decision_no: '45/QĐ-SNN', status: 'issued' });
+    // The issue date is Vietnam's day (the database's clock may be on UTC, where it changes at 07:00 in Cao Lãnh).
+    const { issued_on } = (await db.query<{ issued_on: string }>('SELECT issued_on FROM growing_areas WHERE id = $1', [id])).rows[0]!;
+    expect([dayBefore, dayAfter]).toContain(issued_on);
     const h = await history(id);
     expect(h.map((t) => `${t.from_status}>${t.to_status}`)).toEqual([
       'draft>submitted',

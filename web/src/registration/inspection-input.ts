@@ -14,12 +14,8 @@ export function inspectableOf(error: unknown): GrowingAreaStatus[] | undefined {
   return Array.isArray(list) ? list.filter(isGrowingAreaStatus) : undefined;
 }
 
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-
-/** Today as YYYY-MM-DD in Vietnam (UTC+7, no summer time), whatever the device's own zone says. */
-export function vietnamToday(now = new Date()): string {
-  return new Date(now.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
-}
+/** Today as YYYY-MM-DD in Vietnam, whatever the device's own zone says (the registry's rule, server/domain). */
+export { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 
 /** One checklist row of the form: not looked at (left out of the record), passed, or failed, with a note. */
 export type ChecklistAnswer = { item: string; verdict: 'unchecked' | 'ok' | 'not-ok'; note: string };
