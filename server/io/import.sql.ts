@@ -71,10 +71,23 @@ export const IMPORT_SQL = {
   listOutside: `SELECT s.layer, s.idx, s.area, s.km, s.sx, s.sy,
       (SELECT u.name FROM admin_units u WHERE u.code = s.area ORDER BY u.valid_from DESC LIMIT 1) AS name
     FROM import_stage s WHERE s.problem_code = 'OUTSIDE_AREA' ORDER BY s.n LIMIT $1`,
-  pointsInAreas: `SELECT count(*)::int AS n
-    FROM unnest($1::text[], $2::float8[], $3::float8[]) AS t(a, x, y)
-    JOIN import_area ar ON ar.code = t.a
-    WHERE ST_Intersects(ar.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))`,
+  /** Per point (area $1, lon $2, lat $3, in order): whether it lies in its area; a null coordinate does not. */
+  pointsInAreas: `SELECT coalesce(array_agg(EXISTS (
+        SELECT 1 FROM import_area ar
+        WHERE ar.code = t.a AND ST_Intersects(ar.geom, ST_SetSRID(ST_MakePoint(t.x, t.y), 4326))
+      ) ORDER BY t.i), '{}') AS inside
+    FROM unnest($1::text[], $2::float8[], $3::float8[]) WITH ORDINALITY AS t(a, x, y, i)`,
+  /** How many rows the CRS guard placed: in their area (no problem yet) or refused as outside it. */
+  countLocated: `SELECT count(*) FILTER (WHERE problem_code IS NULL)::int AS inside,
+      count(*) FILTER (WHERE problem_code = 'OUTSIDE_AREA')::int AS outside
+    FROM import_stage WHERE problem_code IS NULL OR problem_code = 'OUTSIDE_AREA'`,
+  /** Up to $1 rows the CRS guard accepted, spread evenly over the file, with the area each was checked against. */
+  sampleInside: `SELECT layer, area, sx, sy FROM (
+      SELECT s.n, s.layer, s.sx, s.sy,
+        coalesce((SELECT c.code FROM import_area c WHERE c.code = s.props->>'commune_code'), 'province') AS area,
+        row_number() OVER (ORDER BY s.n) AS rn, count(*) OVER () AS total
+      FROM import_stage s WHERE s.problem_code IS NULL AND s.sx IS NOT NULL AND s.sy IS NOT NULL
+    ) r WHERE (r.rn - 1) % greatest(1, ceil(r.total / $1::float8)::int) = 0 ORDER BY r.n LIMIT $1`,
 
   /**
    * The commune codes an officer of communes $1 writes in: those communes and every unit code (old

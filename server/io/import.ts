@@ -764,8 +764,13 @@ async function validateInDb(
   );
   if (outside.rows.length > 0) {
     await countStaged(tx, report, IMPORT_PROBLEM.OUTSIDE_AREA, outside.rows.length);
-    const diagnosis = await diagnose(tx, outside.rows, transforms);
+    const { diagnosis, mostlyInside } = await diagnose(tx, outside.rows, transforms);
     if (diagnosis) report.crsDiagnosis = diagnosis;
+    const cause = diagnosis
+      ? `: likely ${diagnosis.message} ${diagnosis.fix}`
+      : mostlyInside
+        ? '; most of the file lies inside its communes, so its coordinate system is not the cause: check where this feature is drawn and its commune code'
+        : '; check the coordinate system of the file';
     for (const r of outside.rows) {
       const where = r.area === 'province' ? 'the province (Đồng Tháp)' : `commune ${r.area}`;
       problem({
@@ -777,7 +782,7 @@ async function validateInDb(
         communeName: r.area === 'province' ? null : r.name,
         distanceKm: r.km,
         severity: 'error',
-        message: `lands ${r.km.toFixed(r.km < 1 ? 3 : 1)} km outside ${where}${diagnosis ? `: likely ${diagnosis.message} ${diagnosis.fix}` : '; check the coordinate system of the file'}`,
+        message: `lands ${r.km.toFixed(r.km < 1 ? 3 : 1)} km outside ${where}${cause}`,
       });
     }
   }
@@ -1010,32 +1015,67 @@ function candidates(def: CrsDefinition): Candidate[] {
   return out;
 }
 
+/** How many refused and accepted rows the diagnosis tries each reading on. */
+const DIAGNOSIS_SAMPLE = 50;
+/** The share of the accepted rows a reading may move out of their area and still be advised (a stray vertex). */
+const DIAGNOSIS_MAX_LOST = 0.05;
+
+/**
+ * The likely misreading behind rows outside their area, judged on the whole file. A wrong CRS, a
+ * missing datum shift or swapped axes moves every feature, so a reading is advised only when (1) most
+ * of the located rows are outside under the current one, (2) it brings at least half of the sampled
+ * outside rows into their areas and (3) it keeps all but 5 % of the sampled accepted rows in theirs.
+ * A file mostly inside its communes is read right: its outside rows are misplaced themselves (a plot
+ * drawn over the boundary), and a shift that happens to pull them in would move every correct one.
+ */
 async function diagnose(
   tx: Queryable,
-  rows: ReadonlyArray<{ layer: string; area: string; sx: number; sy: number }>,
+  refused: ReadonlyArray<{ layer: string; area: string; sx: number; sy: number }>,
   transforms: Map<string, CrsDefinition>,
-): Promise<ImportReport['crsDiagnosis'] | undefined> {
-  const sample = rows.slice(0, 50);
-  const def = transforms.get(sample[0]!.layer);
-  if (!def) return undefined;
-  let best: { c: Candidate; hits: number } | undefined;
-  for (const c of candidates(def)) {
-    const f = toWgs84(c.def);
-    const pts = sample.map((r) => (c.swap ? f(r.sy, r.sx) : f(r.sx, r.sy)));
-    const { rows: hit } = await tx.query<{ n: number }>(IMPORT_SQL.pointsInAreas, [
-      sample.map((r) => r.area),
-      pts.map((p) => p[0]),
-      pts.map((p) => p[1]),
+): Promise<{ diagnosis?: ImportReport['crsDiagnosis']; mostlyInside: boolean }> {
+  const { rows: counted } = await tx.query<{ inside: number; outside: number }>(IMPORT_SQL.countLocated);
+  const located = counted[0] ?? { inside: 0, outside: 0 };
+  if (located.outside * 2 <= located.inside + located.outside) return { mostlyInside: true };
+  const def = transforms.get(refused[0]!.layer);
+  if (!def) return { mostlyInside: false };
+  // Readings are tried on the rows read with this definition (a file's layers may carry others).
+  const sameReading = (r: { layer: string }) => transforms.get(r.layer)?.code === def.code;
+  const sample = refused.filter(sameReading).slice(0, DIAGNOSIS_SAMPLE);
+  const { rows: accepted } = await tx.query<{ layer: string; area: string; sx: number; sy: number }>(IMPORT_SQL.sampleInside, [
+    DIAGNOSIS_SAMPLE,
+  ]);
+  const inside = async (reading: { def: CrsDefinition; swap: boolean }, rows: ReadonlyArray<{ area: string; sx: number; sy: number }>) => {
+    const f = toWgs84(reading.def);
+    const pts = rows.map((r) => (reading.swap ? f(r.sy, r.sx) : f(r.sx, r.sy)));
+    const finite = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v : null);
+    const { rows: hit } = await tx.query<{ inside: boolean[] }>(IMPORT_SQL.pointsInAreas, [
+      rows.map((r) => r.area),
+      pts.map((p) => finite(p[0])),
+      pts.map((p) => finite(p[1])),
     ]);
-    const hits = hit[0]?.n ?? 0;
-    if (hits > (best?.hits ?? 0)) best = { c, hits };
+    return hit[0]?.inside ?? [];
+  };
+  // The accepted rows whose first vertex is in its area now (a row touching its area may start outside it).
+  const now = await inside({ def, swap: false }, accepted.filter(sameReading));
+  const anchors = accepted.filter(sameReading).filter((_, i) => now[i] === true);
+  const maxLost = Math.floor(anchors.length * DIAGNOSIS_MAX_LOST);
+  let best: { c: Candidate; fixed: number } | undefined;
+  for (const c of candidates(def)) {
+    const fixed = (await inside(c, sample)).filter(Boolean).length;
+    if (fixed < Math.ceil(sample.length / 2) || fixed <= (best?.fixed ?? 0)) continue;
+    const kept = anchors.length === 0 ? 0 : (await inside(c, anchors)).filter(Boolean).length;
+    if (anchors.length - kept > maxLost) continue;
+    best = { c, fixed };
   }
-  if (!best || best.hits < Math.ceil(sample.length / 2)) return undefined;
+  if (!best) return { mostlyInside: false };
   return {
-    cause: best.c.cause,
-    message: best.c.label,
-    fix: best.c.fix,
-    ...(best.c.cause === 'wrong_zone' ? { crs: best.c.def.code } : {}),
+    mostlyInside: false,
+    diagnosis: {
+      cause: best.c.cause,
+      message: best.c.label,
+      fix: best.c.fix,
+      ...(best.c.cause === 'wrong_zone' ? { crs: best.c.def.code } : {}),
+    },
   };
 }
 
