@@ -335,10 +335,15 @@ async function boot(): Promise<void> {
                   panelOpen = false;
                   showTab();
                 }
-                toast(() => t('editorLoading'));
+                // Up until the editor's tools are on the map (or the part could not be fetched: lazy says so).
+                const opening = toast(() => t('editorLoading'), 'info', Infinity);
                 lazy(
-                  () => import('./editing/editor.ts'),
-                  ({ openEditor }) => openEditor(handle, user!),
+                  () =>
+                    import('./editing/editor.ts').catch((failure: unknown) => {
+                      opening();
+                      throw failure;
+                    }),
+                  ({ openEditor }) => void openEditor(handle, user!).finally(opening),
                 );
               },
             },

@@ -36,6 +36,23 @@ function areaIdOf(value: unknown): number | undefined {
   return Number.isSafeInteger(id) && id >= 1 ? id : undefined;
 }
 
+/**
+ * Whether two polygons have the same corners, within 2 mm: the features API answers 8 decimals and
+ * terra-draw keeps 9, so a plot opened and left alone differs from its record only by rounding.
+ */
+function sameShape(a: Polygon, b: Polygon): boolean {
+  return (
+    a.coordinates.length === b.coordinates.length &&
+    a.coordinates.every((ring, i) => {
+      const other = b.coordinates[i]!;
+      return (
+        ring.length === other.length &&
+        ring.every((p, j) => Math.abs(p[0]! - other[j]![0]!) <= 2e-8 && Math.abs(p[1]! - other[j]![1]!) <= 2e-8)
+      );
+    })
+  );
+}
+
 /** Text of a validation reason in the current language (the validator's own message is English). */
 function reasonText(code: string, message: string): string {
   return lang() === 'vi' ? (REASON_TEXT_VI[code as ReasonCode] ?? message) : message;
@@ -160,7 +177,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         { 'aria-pressed': String(session.snapping()) },
       ),
       button('tool-assemble', t('assembleArea'), () => toggleAssemble(), { 'aria-pressed': String(Boolean(assembling)) }),
-      button('tool-done', t('finishEditing'), () => close()),
+      button('tool-done', t('finishEditing'), () => requestClose()),
     );
     for (const b of toolbar.querySelectorAll('button[aria-pressed="true"]')) b.classList.add('is-on');
     (toolbar.querySelector('#tool-undo') as HTMLButtonElement).disabled = !session.canUndo();
@@ -260,11 +277,12 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
 
   async function persist(polygon: DrawnPolygon, properties: Record<string, unknown>, etag: string | undefined): Promise<void> {
     const record = records.get(polygon.id);
-    toast(() => t('saving'));
+    // Up while the request is out, gone the moment it is answered either way.
+    const saving = toast(() => t('saving'), 'info', Infinity);
     try {
-      const saved = record
-        ? await updatePlot(record.id, etag ?? record.etag, polygon.geometry, properties)
-        : await createPlot(polygon.geometry, properties);
+      const saved = await (
+        record ? updatePlot(record.id, etag ?? record.etag, polygon.geometry, properties) : createPlot(polygon.geometry, properties)
+      ).finally(saving);
       departed.set(polygon.id, { record: saved, deleted: false });
       records.delete(polygon.id);
       restoredFromDeleted.delete(polygon.id);
@@ -785,6 +803,61 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     });
     document.body.append(input);
     input.click();
+  }
+
+  /**
+   * How many plots would be lost by leaving now: drawings (finished or not, walked, placed with the
+   * crosshair, or brought back by undo) and opened plots whose shape was changed, none of them saved.
+   */
+  function unsavedCount(): number {
+    let count = session.polygons().filter((p) => {
+      const record = records.get(p.id);
+      return !record || !sameShape(p.geometry, record.geometry);
+    }).length;
+    // Corners walked or placed that do not make a polygon yet are work too (a field walked with GPS).
+    if (walk && walk.state.points.length > 0 && !walkId) count++;
+    const placed = Number(crosshairPanel.querySelector<HTMLElement>('[data-corners]')?.dataset.corners ?? 0);
+    if (crosshair && placed > 0 && !crosshair.polygonId()) count++;
+    return count;
+  }
+
+  /** "Xong": leaves at once when nothing is unsaved, otherwise asks first, keeping the work being the safe choice. */
+  function requestClose(): void {
+    const count = unsavedCount();
+    if (count === 0) {
+      close();
+      return;
+    }
+    const keep = h(
+      'button',
+      { type: 'button', class: 'btn btn-primary', id: 'unsaved-keep', onclick: () => dialog.close() },
+      t('keepEditing'),
+    );
+    const discard = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-danger',
+        id: 'unsaved-discard',
+        onclick: () => {
+          dialog.close();
+          close();
+        },
+      },
+      t('discardUnsaved', { n: count }),
+    );
+    const dialog = h(
+      'dialog',
+      { class: 'dialog', id: 'unsaved-dialog', role: 'alertdialog', 'aria-labelledby': 'unsaved-title', 'data-unsaved': String(count) },
+      h('h2', { id: 'unsaved-title' }, t('unsavedTitle')),
+      h('p', {}, t('unsavedBody', { n: count })),
+      h('div', { class: 'dialog-actions' }, discard, keep),
+    );
+    dialog.addEventListener('close', () => dialog.remove());
+    document.body.append(dialog);
+    dialog.showModal();
+    // The safe choice has the focus: Enter (or Esc) keeps the drawing.
+    keep.focus();
   }
 
   function close(): void {

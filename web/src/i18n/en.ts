@@ -357,6 +357,18 @@ export const en: Messages = {
   communeCode: 'Commune code',
   saving: 'Saving…',
   saved: 'Plot saved.',
+  // The plot form's farmer field and leaving the editor with unsaved plots.
+  farmerChecking: 'Looking up the farmer…',
+  farmerAmbiguous: '{n} farmers are named “{name}”: {choices}. Pick one from the list (name with card code).',
+  farmerNotFound:
+    'No farmer named “{name}” in your communes: pick one from the list, or leave this field empty to save the plot without a farmer.',
+  farmerListUnavailable:
+    'The farmer list could not be loaded ({detail}), so “{name}” could not be identified: not saved. Try again, or leave this field empty to save the plot without a farmer.',
+  farmerIdMismatch: 'The “Farmer” field names {name}, but the “Farmer id” field holds farmer {id}: correct or clear one of them.',
+  unsavedTitle: 'Leave the editor?',
+  unsavedBody: 'Plots drawn or changed and not saved: {n}. If you leave now, they are lost.',
+  keepEditing: 'Keep editing',
+  discardUnsaved: 'Discard {n} and leave',
   saveFailed: 'Could not save: {detail}',
   signInToEdit: 'Sign in as an officer to edit.',
   conflictTitle: 'Someone else changed this plot',

@@ -363,6 +363,18 @@ export const vi = {
   communeCode: 'Mã xã/phường',
   saving: 'Đang lưu…',
   saved: 'Đã lưu thửa.',
+  // The plot form's farmer field and leaving the editor with unsaved plots.
+  farmerChecking: 'Đang tìm nông hộ…',
+  farmerAmbiguous: 'Có {n} nông hộ tên “{name}”: {choices}. Chọn một trong danh sách (tên kèm mã thẻ).',
+  farmerNotFound:
+    'Không có nông hộ nào tên “{name}” trong xã của bạn: chọn một trong danh sách, hoặc để trống ô này để lưu thửa chưa có nông hộ.',
+  farmerListUnavailable:
+    'Không tải được danh sách nông hộ ({detail}), nên chưa biết “{name}” là ai: chưa lưu. Thử lại, hoặc để trống ô này để lưu thửa chưa có nông hộ.',
+  farmerIdMismatch: 'Ô “Nông hộ” chỉ {name}, còn ô “Mã nông hộ” là nông hộ số {id}: sửa hoặc xoá một trong hai ô.',
+  unsavedTitle: 'Thoát công cụ vẽ?',
+  unsavedBody: '{n} thửa đã vẽ hoặc đã sửa chưa được lưu. Thoát bây giờ thì các thửa này sẽ mất.',
+  keepEditing: 'Tiếp tục sửa',
+  discardUnsaved: 'Bỏ {n} thửa và thoát',
   saveFailed: 'Không lưu được: {detail}',
   signInToEdit: 'Cần đăng nhập với quyền cán bộ để chỉnh sửa.',
   conflictTitle: 'Thửa đã được người khác sửa',

@@ -2,8 +2,27 @@ import { describeError, getJson } from '../api/http.ts';
 import { loadCrops } from './crops.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { h } from '../ui/dom.ts';
+import { farmerLabel, farmerQuery, matchFarmer, readFarmerText, type FarmerOption } from './farmer-match.ts';
 
-type FarmerOption = { id: number; lookupCode: string; fullName: string | null; hamlet: string | null };
+/** Pages of the farmer list read to find a typed name: 500 a page, enough for any commune's namesakes. */
+const FARMER_PAGE = 500;
+const FARMER_PAGES = 4;
+
+/** Every farmer of the officer's communes the server finds for the typed text (its `q` matches names as parts). */
+async function farmersFor(q: string): Promise<FarmerOption[]> {
+  const found: FarmerOption[] = [];
+  for (let page = 0; page < FARMER_PAGES; page++) {
+    const body = await getJson<{ total: number; farmers: FarmerOption[] }>(
+      `/api/farmers?q=${encodeURIComponent(q)}&limit=${FARMER_PAGE}&offset=${page * FARMER_PAGE}`,
+    );
+    found.push(...body.farmers);
+    if (body.farmers.length < FARMER_PAGE || found.length >= body.total) break;
+  }
+  return found;
+}
+
+/** The farmer id to save, or undefined for none; `refused` when the field names no one farmer (the reason is shown). */
+type FarmerChoice = { refused: false; id: number | undefined } | { refused: true };
 
 /**
  * The plot form: farmer, crop, variety, planting date and expected harvest, with the area the
@@ -23,25 +42,107 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
       min: 1,
       value: initial.farmer_id === undefined || initial.farmer_id === null ? '' : String(initial.farmer_id),
     });
-    const farmerSearch = h('input', { type: 'search', placeholder: t('farmer'), 'aria-label': t('farmer') });
+    const farmerSearch = h('input', {
+      type: 'search',
+      name: 'farmer',
+      placeholder: t('farmer'),
+      'aria-label': t('farmer'),
+      'aria-describedby': 'farmer-error',
+    });
     const farmerList = h('datalist', { id: 'farmer-options' });
     farmerSearch.setAttribute('list', 'farmer-options');
+    // Said under the field: a name that names no one farmer, or a list that could not be read.
+    const farmerError = h('p', { class: 'form-error', id: 'farmer-error', role: 'alert', hidden: true });
     let options: FarmerOption[] = [];
+    // The id the list put in the id field; a later edit of the name takes it back (the id was the name's).
+    let pickedId: string | undefined;
+    // An id the officer typed is theirs: a name naming someone else is then a contradiction, not a correction.
+    let idTyped = false;
+    let searches = 0;
+    const showFarmerError = (text: string | undefined, kind: 'form-error' | 'hint' = 'form-error') => {
+      farmerError.textContent = text ?? '';
+      farmerError.className = kind;
+      farmerError.hidden = !text;
+      if (kind === 'form-error' && text) farmerSearch.setAttribute('aria-invalid', 'true');
+      else farmerSearch.removeAttribute('aria-invalid');
+    };
+    const offer = (farmers: readonly FarmerOption[]) => {
+      options = [...farmers];
+      farmerList.replaceChildren(...farmers.map((o) => h('option', { value: farmerLabel(o) }, o.hamlet ?? '')));
+    };
+    farmerId.addEventListener('input', () => {
+      idTyped = farmerId.value !== '';
+      pickedId = undefined;
+    });
     farmerSearch.addEventListener('input', async () => {
-      const q = farmerSearch.value.trim();
-      const picked = options.find((o) => `${o.fullName ?? ''} (${o.lookupCode})` === q);
+      showFarmerError(undefined);
+      const typed = farmerSearch.value.trim();
+      const picked = options.find((o) => farmerLabel(o) === typed);
       if (picked) {
-        farmerId.value = String(picked.id);
+        if (!idTyped) {
+          farmerId.value = String(picked.id);
+          pickedId = farmerId.value;
+        }
         return;
       }
-      if (q.length < 2) return;
+      if (pickedId !== undefined && farmerId.value === pickedId) farmerId.value = '';
+      pickedId = undefined;
+      const q = farmerQuery(typed);
+      if (q === null || q.length < 2) return;
+      // Answers may come back out of order: only the latest search fills the list.
+      const search = ++searches;
       try {
-        options = (await getJson<{ farmers: FarmerOption[] }>(`/api/farmers?q=${encodeURIComponent(q)}&limit=10`)).farmers;
-        farmerList.replaceChildren(...options.map((o) => h('option', { value: `${o.fullName ?? ''} (${o.lookupCode})` }, o.hamlet ?? '')));
+        const body = await getJson<{ farmers: FarmerOption[] }>(`/api/farmers?q=${encodeURIComponent(q)}&limit=10`);
+        if (search === searches) offer(body.farmers);
       } catch {
-        // The officer can still type the farmer's id.
+        // Saving says so if the name still has to be found then.
       }
     });
+
+    /** The farmer the field names, found again from the server unless it is the entry just picked from the list. */
+    async function chooseFarmer(): Promise<FarmerChoice> {
+      const typedId = farmerId.value ? Number(farmerId.value) : undefined;
+      const text = farmerSearch.value;
+      const { name, code } = readFarmerText(text);
+      // An empty name field keeps what the id field says (a plot may have no farmer: the server allows it).
+      if (name === null && code === null) return { refused: false, id: typedId };
+      const shown = name ?? code ?? '';
+      const q = farmerQuery(text)!;
+      let found: FarmerOption[];
+      const listed = options.find((o) => farmerLabel(o) === text.trim());
+      if (listed) found = [listed];
+      else {
+        showFarmerError(t('farmerChecking'), 'hint');
+        try {
+          found = await farmersFor(q);
+        } catch (failure) {
+          showFarmerError(t('farmerListUnavailable', { detail: describeError(failure), name: shown }));
+          return { refused: true };
+        }
+      }
+      const match = matchFarmer(text, found);
+      if (match.kind === 'many') {
+        offer(match.farmers);
+        const choices = match.farmers.map((f) => (f.hamlet ? `${f.lookupCode} (${f.hamlet})` : f.lookupCode)).join(', ');
+        showFarmerError(t('farmerAmbiguous', { n: match.farmers.length, name: shown, choices }));
+        return { refused: true };
+      }
+      if (match.kind !== 'one') {
+        showFarmerError(t('farmerNotFound', { name: shown }));
+        return { refused: true };
+      }
+      if (idTyped && typedId !== undefined && typedId !== match.farmer.id) {
+        showFarmerError(t('farmerIdMismatch', { name: farmerLabel(match.farmer), id: typedId }));
+        return { refused: true };
+      }
+      showFarmerError(undefined);
+      offer([match.farmer]);
+      farmerSearch.value = farmerLabel(match.farmer);
+      farmerId.value = String(match.farmer.id);
+      pickedId = farmerId.value;
+      return { refused: false, id: match.farmer.id };
+    }
+
     const error = h('p', { class: 'form-error', role: 'alert' });
     loadCrops().then(
       (crops) => {
@@ -56,12 +157,14 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
       (failure: unknown) => (error.textContent = t('cropsUnavailable', { detail: describeError(failure) })),
     );
     const dialog = h('dialog', { class: 'dialog', id: 'plot-form' });
+    const saveButton = h('button', { type: 'submit', class: 'btn btn-primary', id: 'plot-form-save' }, t('save'));
     const form = h(
       'form',
       { method: 'dialog' },
       h('h2', {}, t('plotForm')),
       h('p', { class: 'hint' }, t('liveArea', { m2: formatNumber(areaM2, 0), ha: formatNumber(areaM2 / 10000, 2) })),
       h('label', {}, t('farmer'), farmerSearch, farmerList),
+      farmerError,
       h('label', {}, t('farmerId'), farmerId),
       h('label', {}, t('crop'), crop),
       h('label', {}, t('variety'), variety),
@@ -71,14 +174,27 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
         'div',
         { class: 'dialog-actions' },
         h('button', { type: 'button', class: 'btn', onclick: () => dialog.close('cancel') }, t('cancel')),
-        h('button', { type: 'submit', class: 'btn btn-primary', id: 'plot-form-save' }, t('save')),
+        saveButton,
       ),
     );
     let result: Record<string, unknown> | undefined;
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      void submit();
+    });
+    async function submit(): Promise<void> {
+      if (saveButton.disabled) return;
+      error.textContent = '';
       if (planting.value && harvest.value && harvest.value < planting.value) {
         error.textContent = `${t('expectedHarvest')} < ${t('plantingDate')}`;
+        return;
+      }
+      saveButton.disabled = true;
+      const farmer = await chooseFarmer().finally(() => (saveButton.disabled = false));
+      // Cancelled while the farmer was being looked up: nothing to save.
+      if (!dialog.open) return;
+      if (farmer.refused) {
+        farmerSearch.focus();
         return;
       }
       result = {
@@ -87,10 +203,10 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
         variety: variety.value.trim() || undefined,
         planting_date: planting.value || undefined,
         expected_harvest: harvest.value || undefined,
-        farmer_id: farmerId.value ? Number(farmerId.value) : undefined,
+        farmer_id: farmer.id,
       };
       dialog.close('save');
-    });
+    }
     dialog.append(form);
     dialog.addEventListener('close', () => {
       dialog.remove();

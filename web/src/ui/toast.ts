@@ -32,8 +32,12 @@ function followLanguage(): void {
   });
 }
 
-/** Shows a short message at the bottom of the screen; errors stay until dismissed. */
-export function toast(message: ToastWords, kind: 'info' | 'error' = 'info', ms = 4000, action?: ToastAction): void {
+/**
+ * Shows a short message at the bottom of the screen; errors stay until dismissed, information for
+ * `ms` (Infinity: until closed, for a step in progress such as "Đang lưu…"). Answers what closes it
+ * now; closing a message already gone does nothing.
+ */
+export function toast(message: ToastWords, kind: 'info' | 'error' = 'info', ms = 4000, action?: ToastAction): () => void {
   if (!host) {
     host =
       document.getElementById('toasts') ?? document.body.appendChild(h('div', { id: 'toasts', role: 'status', 'aria-live': 'polite' }));
@@ -53,7 +57,7 @@ export function toast(message: ToastWords, kind: 'info' | 'error' = 'info', ms =
   }
   if (kind === 'error') {
     item.append(h('button', { class: 'toast-close', 'aria-label': '×', onclick: () => item.remove() }, '×'));
-  } else {
+  } else if (Number.isFinite(ms)) {
     setTimeout(() => item.remove(), ms);
   }
   host.append(item);
@@ -61,4 +65,5 @@ export function toast(message: ToastWords, kind: 'info' | 'error' = 'info', ms =
     const older = [...host.children].filter((c) => c !== item);
     (older.find((c) => !c.classList.contains('toast-error')) ?? older[0])?.remove();
   }
+  return () => item.remove();
 }
