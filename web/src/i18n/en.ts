@@ -726,6 +726,10 @@ export const en: Messages = {
   importLayerCrs: 'Coordinate system: {crs}',
   importLayerEncoding: 'Encoding: {encoding}',
   importLayerUnmapped: 'The file lacks required columns: {columns}. Fill them in above or map them in the advanced options.',
+  // Columns the import leaves out, and a feature outside its commune in a file that is otherwise inside.
+  importLayerUnused: 'Columns not used (not imported): {columns}.',
+  importCause_feature:
+    'Most of the file lies inside its communes, so the coordinate system is not the cause: check where this feature is drawn and its commune code.',
   importCrsBy_epsg: 'by the EPSG code in the file',
   importCrsBy_wkt: 'recognised from the .prj',
   importCrsBy_option: 'as you chose',

@@ -733,6 +733,10 @@ export const vi = {
   importLayerCrs: 'Hệ toạ độ: {crs}',
   importLayerEncoding: 'Bảng mã: {encoding}',
   importLayerUnmapped: 'Tệp thiếu cột bắt buộc: {columns}. Điền ở trên hoặc ghép cột trong Tuỳ chọn nâng cao.',
+  // Columns the import leaves out, and a feature outside its commune in a file that is otherwise inside.
+  importLayerUnused: 'Cột không dùng (không được nhập): {columns}.',
+  importCause_feature:
+    'Phần lớn tệp nằm đúng xã/phường nên hệ toạ độ không phải nguyên nhân: kiểm tra vị trí vẽ và mã xã của riêng đối tượng này.',
   importCrsBy_epsg: 'theo mã EPSG trong tệp',
   importCrsBy_wkt: 'nhận từ tệp .prj',
   importCrsBy_option: 'theo lựa chọn của bạn',

@@ -508,6 +508,30 @@ describe('report → rows of text', () => {
     );
   });
 
+  it('names the file’s columns the import leaves out, once per layer', () => {
+    const layer = { ...report().layers[0]!, fields: ['MaXa', 'ten_chu', 'CayTrong', 'farmer_name'] };
+    expect(layerLines(report({ layers: [layer] }))).toEqual([
+      'Hệ toạ độ: VN-2000 / TM-3 zone 105-00 (EPSG:5897) · nhận từ tệp .prj',
+      'Bảng mã: TCVN3 (ABC) · tự đoán',
+      'Cột không dùng (không được nhập): ten_chu, farmer_name.',
+    ]);
+    setLang('en');
+    expect(layerLines(report({ layers: [layer] }))[2]).toBe('Columns not used (not imported): ten_chu, farmer_name.');
+  });
+
+  it('a feature outside its commune in a file mostly inside is told to look at itself, not at the file’s CRS', () => {
+    const p = SAMPLES.OUTSIDE_AREA.p;
+    // One of twelve outside, ten accepted: no diagnosis, the feature's own position is the question.
+    expect(problemRows(report({ problems: [p] }), 0).rows[0]!.text).toBe(
+      'Nằm ngoài xã/phường 29890, cách ranh 0,226 km. Phần lớn tệp nằm đúng xã/phường nên hệ toạ độ không phải nguyên nhân: kiểm tra vị trí vẽ và mã xã của riêng đối tượng này.',
+    );
+    // Most of the file outside and no reading found: the CRS is still the first thing to check.
+    const counts = { read: 12, valid: 2, refused: 10, inserted: 2, updated: 0, unchanged: 0, warnings: 0 };
+    expect(problemRows(report({ problems: [p], counts, problemCounts: { OUTSIDE_AREA: 10 } }), 0).rows[0]!.text).toBe(
+      'Nằm ngoài xã/phường 29890, cách ranh 0,226 km. Kiểm tra hệ toạ độ của tệp.',
+    );
+  });
+
   it('problems are paged, errors first, and the ones only counted are added to the total', () => {
     const many = Array.from({ length: 45 }, (_, i) =>
       sentence(

@@ -319,8 +319,16 @@ export function layerLines(report: ImportReport): string[] {
     if (layer.encoding) lines.push(prefix + t('importLayerEncoding', { encoding: encodingText(layer.encoding) }));
     if (layer.unmappedRequired.length > 0)
       lines.push(prefix + t('importLayerUnmapped', { columns: layer.unmappedRequired.map(columnName).join(', ') }));
+    const unused = unusedFields(layer);
+    if (unused.length > 0) lines.push(prefix + t('importLayerUnused', { columns: unused.join(', ') }));
   }
   return lines;
+}
+
+/** The file's columns no target column was mapped to: the import leaves them out (a farmer's name in ten_chu, say). */
+export function unusedFields(layer: Pick<ImportReport['layers'][number], 'fields' | 'mapping'>): string[] {
+  const used = new Set(Object.values(layer.mapping));
+  return layer.fields.filter((f) => !used.has(f));
 }
 
 /** What the diagnosis suggests changing in the form, so one button can try it. */
@@ -484,6 +492,8 @@ export function problemText(
   options: Pick<ImportFormOptions, 'axis'> = { axis: '' },
   /** The diagnosis is shown once above the rows: a row points to it instead of repeating it. */
   causeAbove = false,
+  /** No diagnosis and most of the file lies in its communes: the row is misplaced itself, not the file's CRS. */
+  mostlyInside = false,
 ): string {
   const code = p.code as ImportProblemCode;
   switch (code) {
@@ -516,7 +526,11 @@ export function problemText(
           : t('importWhereCommune', { code: f.communeCode });
       const km = f.distanceKm;
       const distance = km !== undefined && Number.isFinite(km) ? formatNumber(km, km < 1 ? 3 : 1) : '?';
-      const cause = diagnosis ? (causeAbove ? t('importCause_seeAbove') : diagnosisText(diagnosis, options).text) : t('importCause_none');
+      const cause = diagnosis
+        ? causeAbove
+          ? t('importCause_seeAbove')
+          : diagnosisText(diagnosis, options).text
+        : t(mostlyInside ? 'importCause_feature' : 'importCause_none');
       return t('importProblem_OUTSIDE_AREA', { km: distance, where, cause });
     }
     case IMPORT_PROBLEM.NOT_YOUR_COMMUNE:
@@ -596,9 +610,12 @@ export function problemRows(
   const pages = Math.max(1, Math.ceil(sorted.length / PROBLEMS_PER_PAGE));
   const from = Math.min(Math.max(0, page), pages - 1) * PROBLEMS_PER_PAGE;
   const multi = report.layers.length > 1;
+  // The server advises a reading only when most located rows are outside (server/io/import.ts
+  // diagnose); the rows accepted are at least the valid ones, so this never claims more than it.
+  const mostlyInside = !report.crsDiagnosis && (report.problemCounts[IMPORT_PROBLEM.OUTSIDE_AREA] ?? 0) <= report.counts.valid;
   const rows = sorted.slice(from, from + PROBLEMS_PER_PAGE).map((p) => ({
     where: multi ? t('importWhereLayer', { layer: p.layer, n: p.index }) : t('importWhere', { n: p.index }),
-    text: problemText(p, report.crsDiagnosis, options, true),
+    text: problemText(p, report.crsDiagnosis, options, true, mostlyInside),
     severity: p.severity,
   }));
   return { rows, listed: sorted.length, total: sorted.length + report.problemsOmitted, pages };
