@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { vi } from '../../web/src/i18n/vi.ts';
 import {
   ACCOUNTS,
   mapPixels,
@@ -98,6 +99,44 @@ describe('the farmer on a phone', () => {
     await page.waitForFunction(() => !(window as unknown as BandoWindow).__bando.map.getLayer('my-plots-line'));
     expect(await outlinePixels(page)).toBeLessThanOrEqual(before + 20);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('is told in words that a card code names no farmer or a password is wrong, and a wrong card shows no one’s plots', async () => {
+    const { rows } = await e2e.server.db.query<{ code: string; n: number }>(
+      `SELECT f.lookup_code AS code, count(p.id)::int AS n FROM farmers f JOIN plots p ON p.farmer_id = f.id
+        GROUP BY f.id ORDER BY count(p.id) DESC, f.id LIMIT 1`,
+    );
+    const farmer = rows[0]!;
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    await page.click('[data-tab=mine]');
+    // Whatever of the outline's magenta the map itself draws here, before any plots are outlined.
+    const before = await outlinePixels(page);
+    await page.fill('.card-form input', farmer.code);
+    await page.click('.card-form button[type=submit]');
+    await page.waitForSelector('.plot-item');
+    expect(await page.locator('.plot-item').count()).toBe(farmer.n);
+    await expect.poll(() => outlinePixels(page)).toBeGreaterThan(before + 100);
+
+    // A mistyped code: the sentence says so, and the last farmer's plots are no longer outlined.
+    await page.fill('.card-form input', 'XX-NOPE-0000');
+    await page.click('.card-form button[type=submit]');
+    const hint = page.locator('.my-plots-list .hint');
+    await expect.poll(() => hint.textContent()).toBe(vi.cardCodeUnknown.replace('{code}', 'XX-NOPE-0000'));
+    expect(await page.locator('.plot-item').count()).toBe(0);
+    await expect.poll(() => page.evaluate(() => Boolean((window as unknown as BandoWindow).__bando.map.getSource('my-plots')))).toBe(false);
+
+    await page.click('#sign-in');
+    await page.fill('#sign-in-dialog input[name=username]', ACCOUNTS.farmer.username);
+    await page.fill('#sign-in-dialog input[name=password]', 'not-the-password');
+    await page.click('#sign-in-dialog button[type=submit]');
+    await expect.poll(() => page.locator('#sign-in-dialog .form-error').textContent()).toBe(vi.signInWrong);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'phone-wrong-password.png') });
+    // The two refusals the test asked for are the only failed requests.
+    const expected = [`/api/farmer-cards/XX-NOPE-0000/plots`, `/api/auth/login`];
+    expect(errors.filter((e) => !(/40[14]/.test(e) && expected.some((url) => e.endsWith(url))))).toEqual([]);
     await context.close();
   });
 

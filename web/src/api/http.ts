@@ -1,4 +1,5 @@
-import { t } from '../i18n/i18n.ts';
+import { lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
 
 /** An answer that was not 2xx, with the problem document's detail when the server sent one. */
 export class HttpError extends Error {
@@ -65,15 +66,35 @@ export async function sendJson(url: string, method: string, body: unknown, heade
   });
 }
 
+/** The statuses worded in the user's language when no view has a better sentence for the refusal. */
+const STATUS_WORDS: Readonly<Record<number, MessageKey>> = {
+  400: 'error400',
+  401: 'error401',
+  403: 'error403',
+  404: 'error404',
+  409: 'error409',
+  412: 'error412',
+  413: 'error413',
+  415: 'error415',
+  422: 'error422',
+  429: 'error429',
+  503: 'error503',
+};
+
 /**
- * A short, human reason for an error, for the message line, in the current language where it is
- * ours to word (no answer at all); the server's own detail otherwise. Call it again after a language
- * switch (e.g. inside a toast's words function) to reword it.
+ * A short, human reason for an error, for the message line, in the current language: no answer at
+ * all, or the answer's status in words. The server's own sentence is English (an API's), so it is
+ * added in English only; views with a better sentence for a refusal (its reason code) word it
+ * themselves. Call it again after a language switch (e.g. inside a toast's words function).
  */
 export function describeError(error: unknown): string {
   if (error instanceof HttpError && error.status === 0)
     return error.message === 'offline' ? t('errorNoNetwork') : t('errorUnreachable', { detail: error.message });
-  if (error instanceof HttpError) return `${error.message} (${error.status})`;
+  if (error instanceof HttpError) {
+    const key = STATUS_WORDS[error.status] ?? (error.status >= 500 ? 'error5xx' : undefined);
+    const words = key ? t(key) : t('errorStatus', { status: error.status });
+    return lang() === 'en' && error.problem?.detail ? `${words}: ${error.message}` : words;
+  }
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -1,5 +1,7 @@
 import type { Polygon } from 'geojson';
+import { PLOT_OVERLAP_THRESHOLD_M2, REASON_TEXT_VI, type ReasonCode } from '../../../server/domain/plot-validation.ts';
 import { HttpError, request, sendJson } from '../api/http.ts';
+import { formatNumber, lang, t } from '../i18n/i18n.ts';
 
 /** A plot as the features API holds it, with the ETag that an edit must send back. */
 export type PlotRecord = { id: number; etag: string; geometry: Polygon; properties: Record<string, unknown> };
@@ -72,11 +74,50 @@ export async function deletePlot(id: number, etag: string): Promise<void> {
   }
 }
 
-/** The reasons of a 422, one line each, or undefined for other errors. */
+/** One reason of the features API's 422 (server/ogc/validation.ts): a code, the server's English sentence, and its facts. */
+type WriteReason = {
+  code?: string;
+  message?: string;
+  overlaps?: { id: number; overlap_m2: number }[];
+  outside_m2?: number;
+  commune_code?: string;
+  conflicting_id?: number;
+};
+
+/**
+ * A reason in the officer's language: the geometry's own faults by the shared validator's words, the
+ * database's checks (overlaps with the plots named, outside the commune, a duplicate) from their facts;
+ * the server's sentence for anything else.
+ */
+function reasonSentence(r: WriteReason): string {
+  const m2 = (value: number) => `${formatNumber(value, 1)} m²`;
+  if (lang() === 'vi' && r.code && r.code in REASON_TEXT_VI) return REASON_TEXT_VI[r.code as ReasonCode];
+  switch (r.code) {
+    case 'PLOT_OVERLAPS':
+    case 'PARCEL_OVERLAPS': {
+      const list = (r.overlaps ?? []).slice(0, 10).map((o) => `#${o.id} (${m2(o.overlap_m2)})`);
+      if (!list.length) break;
+      return t(r.code === 'PLOT_OVERLAPS' ? 'reasonPlotOverlaps' : 'reasonParcelOverlaps', {
+        count: r.overlaps!.length,
+        limit: formatNumber(PLOT_OVERLAP_THRESHOLD_M2),
+        list: list.join(', '),
+      });
+    }
+    case 'OUTSIDE_COMMUNE':
+      if (r.outside_m2 !== undefined && r.commune_code)
+        return t('reasonOutsideCommuneBy', { m2: m2(r.outside_m2), commune: r.commune_code });
+      if (r.commune_code && /not one of yours/.test(r.message ?? '')) return t('reasonNotYourCommune', { commune: r.commune_code });
+      return t('reasonOutsideCommune');
+    case 'DUPLICATE_KEY':
+      if (r.conflicting_id !== undefined) return t('reasonDuplicate', { id: r.conflicting_id });
+      break;
+  }
+  return r.message ?? r.code ?? String(r);
+}
+
+/** The reasons of a 422 in the officer's language, one line each (call again after a language switch), or undefined for other errors. */
 export function validationReasons(error: unknown): string[] | undefined {
   if (!(error instanceof HttpError) || error.status !== 422) return undefined;
-  const reasons = error.problem?.reasons;
-  return Array.isArray(reasons)
-    ? reasons.map((r: { message?: string; code?: string }) => r.message ?? r.code ?? String(r))
-    : [error.message];
+  const reasons: unknown = error.problem?.reasons;
+  return Array.isArray(reasons) ? (reasons as WriteReason[]).map(reasonSentence) : [error.message];
 }

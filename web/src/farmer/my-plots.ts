@@ -1,6 +1,6 @@
 import type { FeatureCollection, Polygon } from 'geojson';
 import type { GeoJSONSource } from 'maplibre-gl';
-import { describeError, getJson } from '../api/http.ts';
+import { describeError, getJson, HttpError } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t, type Lang } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -180,10 +180,16 @@ class MyPlotsView {
     if (!this.user) this.element.append(this.cardForm());
     if (!this.user && !this.card) return;
     const list = h('div', { class: 'my-plots-list' });
-    if (this.loadError) list.append(h('p', { class: 'hint' }, t('myPlotsUnavailable', { detail: describeError(this.loadError.error) })));
+    if (this.loadError) list.append(h('p', { class: 'hint' }, this.loadErrorText(this.loadError.error)));
     else if (!this.plots) list.append(h('p', { class: 'hint' }, t('loading')));
     else this.list(list, this.plots);
     this.element.append(list);
+  }
+
+  /** Why the list is not shown: a card code no farmer has, in words; otherwise the failure. */
+  private loadErrorText(error: unknown): string {
+    if (!this.user && error instanceof HttpError && error.status === 404) return t('cardCodeUnknown', { code: this.card ?? '' });
+    return t('myPlotsUnavailable', { detail: describeError(error) });
   }
 
   private cardForm(): HTMLElement {
@@ -203,9 +209,11 @@ class MyPlotsView {
       } catch {
         // Not remembered; still shown.
       }
+      // Another card's plots must not stay outlined while this one's are read (or if it has none).
       this.plots = undefined;
       this.loadError = undefined;
       this.folds.clear();
+      clearMyPlots(this.handle);
       this.render();
       void this.load();
     });

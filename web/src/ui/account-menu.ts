@@ -1,4 +1,4 @@
-import { describeError } from '../api/http.ts';
+import { describeError, HttpError } from '../api/http.ts';
 import { signIn, signOut, type SessionUser } from '../api/session.ts';
 import { t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -74,7 +74,8 @@ export class AccountMenu {
         toast(() => t('signedInAs', { name: user.displayName || user.username }));
         await this.onChange(user);
       } catch (e) {
-        error.textContent = t('signInFailed', { detail: describeError(e) });
+        // A 401 here is the username or password (a 429 is worded by its status: too many tries).
+        error.textContent = e instanceof HttpError && e.status === 401 ? t('signInWrong') : t('signInFailed', { detail: describeError(e) });
       }
     });
     dialog.append(form);
