@@ -90,7 +90,7 @@ describe("a planner's search box", () => {
     }
   });
 
-  it('works on a 360 px phone: the lot hit, its card, and the hint fit the screen', async () => {
+  it('works on a 360 px phone: the lot hit, its card, and the hint fit the screen, and the lot shows above its card', async () => {
     const lot = await lotOdt53();
     const { page, context, errors } = await openPage(env.browser, 'phone');
     try {
@@ -114,7 +114,25 @@ describe("a planner's search box", () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-phone.png') });
       await page.locator('.search-hit').first().tap();
       await page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`).waitFor({ timeout: 60_000 });
+      // The card opens as a bottom sheet; the lot then moves into the map's part above it.
+      await page.waitForTimeout(200);
+      await page.waitForFunction(() => !(window as unknown as BandoWindow).__bando.map.isMoving());
       await waitForMap(page);
+      const extent = (
+        await env.server.db.query<{ w: number; s: number; e: number; n: number }>(
+          `SELECT ST_XMin(b) w, ST_YMin(b) s, ST_XMax(b) e, ST_YMax(b) n FROM (SELECT ST_Extent(geom)::geometry b FROM zoning_lots WHERE id = $1) x`,
+          [lot.id],
+        )
+      ).rows[0]!;
+      const placed = await page.evaluate((b) => {
+        const { map } = (window as unknown as BandoWindow).__bando;
+        const top = map.getContainer().getBoundingClientRect().top;
+        const south = map.project([(b.w + b.e) / 2, b.s]).y + top;
+        const north = map.project([(b.w + b.e) / 2, b.n]).y + top;
+        return { north, south, sheetTop: document.querySelector('aside')!.getBoundingClientRect().top };
+      }, extent);
+      expect(placed.north).toBeGreaterThan(0);
+      expect(placed.south).toBeLessThan(placed.sheetTop);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-card-phone.png') });
       expect(errors).toEqual([]);
     } finally {

@@ -10,6 +10,7 @@ import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
+import { sheetPadding } from './map/fit-padding.ts';
 import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
@@ -221,6 +222,15 @@ async function boot(): Promise<void> {
       panelOpen = true;
       showTab();
       writeUrl();
+      // The card opened as a bottom sheet over the map's lower part: what was found moves above it.
+      requestAnimationFrame(() => {
+        const padding = sheetPadding(handle, details.element);
+        if (padding.bottom <= 48) return;
+        if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding, maxZoom: 18, duration: 600 });
+        // A point is fitted at the zoom it has (easeTo's padding would stay on the camera for later moves).
+        else if (hit.center)
+          map.fitBounds([hit.center[0], hit.center[1], hit.center[0], hit.center[1]], { padding, maxZoom: map.getZoom(), duration: 600 });
+      });
     });
   };
 
