@@ -96,6 +96,11 @@ describe('the side panel on a desk (1280×800)', () => {
     await page.waitForSelector('.tools-panel');
     const open = await mapSize(page);
     expect(open.css).toBeLessThan(1280 - 300);
+    // Each tab's name stands on one line ("Lớp bản đồ", "Thửa của tôi" used to break over two).
+    const lines = await page.$$eval('#panel .tab .tab-label', (labels) =>
+      labels.map((l) => Math.round(l.getBoundingClientRect().height / parseFloat(getComputedStyle(l).lineHeight))),
+    );
+    expect(lines).toEqual([1, 1, 1, 1]);
     // A place on the right of the map, which stays in view whether the panel is open or not.
     const place = await page.evaluate(() => {
       const { map } = (window as unknown as BandoWindow).__bando;
