@@ -84,9 +84,15 @@ describe('growing-area lifecycle on the map', () => {
     expect(now.steps).toEqual([...before.steps, 'submitted>under_inspection']);
 
     // under inspection → passed: the form asks for the inspection date and records the inspection.
-    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Đạt', 'Không đạt']);
+    // Each button is the officer's act; the status it leads to is a state ("Kiểm tra đạt").
+    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual([
+      'Ghi nhận kiểm tra đạt',
+      'Ghi nhận kiểm tra không đạt',
+    ]);
     await page.click('#lifecycle-to-inspected_pass');
     await page.waitForSelector('#lifecycle-form[data-to=inspected_pass]');
+    expect(await page.textContent('#lifecycle-form h5')).toBe('Ghi nhận kiểm tra đạt');
+    expect(await page.textContent('#lifecycle-form-result')).toBe('Sau bước này, trạng thái là “Kiểm tra đạt”.');
     expect(await page.locator('#lifecycle-form input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))).toEqual([
       'inspectedOn',
     ]);
@@ -104,6 +110,9 @@ describe('growing-area lifecycle on the map', () => {
     // passed → issued: the form asks for the code (the province's proposal filled in) and the decision number.
     await page.click('#lifecycle-to-issued');
     await page.waitForSelector('#lifecycle-form[data-to=issued]');
+    // The heading is the act, not "Cấp mã: Đã cấp mã" as if it were done already.
+    expect(await page.textContent('#lifecycle-form h5')).toBe('Cấp mã');
+    expect(await page.textContent('#lifecycle-form-result')).toBe('Sau bước này, trạng thái là “Đã cấp mã”.');
     await page.waitForFunction(() => /^VN-/.test((document.querySelector('#lifecycle-code') as HTMLInputElement | null)?.value ?? ''));
     const proposed = await page.inputValue('#lifecycle-form input[name=code]');
     // Empty fields are caught before anything is sent.
@@ -157,7 +166,9 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-history li:first-child time')).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
 
     // Revoking is confirmed with the focus on Cancel; cancelling changes nothing.
+    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Đưa vào hoạt động', 'Thu hồi mã']);
     await page.click('#lifecycle-to-revoked');
+    expect(await page.textContent('#lifecycle-form h5')).toBe('Thu hồi mã');
     await page.fill('#lifecycle-form input[name=decisionNo]', '13/QĐ-SNN');
     await page.click('#lifecycle-confirm');
     expect(await page.textContent('#lifecycle-reason-error')).toBe('Nêu lý do.');
@@ -176,7 +187,11 @@ describe('growing-area lifecycle on the map', () => {
     // English beside Vietnamese: the same card in the other language.
     await page.click('#lang-toggle');
     await page.waitForSelector('#lifecycle-status:has-text("Code issued")');
-    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Put into operation', 'Revoke']);
+    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Put into operation', 'Revoke the code']);
+    await page.click('#lifecycle-to-revoked');
+    expect(await page.textContent('#lifecycle-form h5')).toBe('Revoke the code');
+    expect(await page.textContent('#lifecycle-form-result')).toBe('After this step the status is “Revoked”.');
+    await page.click('#lifecycle-cancel');
     expect(await page.textContent('#lifecycle-history summary')).toBe(`History (${now.steps.length})`);
     expect(await page.locator('#lifecycle-history').getAttribute('open')).not.toBeNull();
     expect((await moves())[0]).toBe(moveLabel('inspected_pass', 'issued', 'en'));

@@ -55,9 +55,9 @@ describe("a planner reading a parcel's card", () => {
       await waitForMap(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-vi.png') });
 
-      // The commune is named beside its code (the code alone has meant three wards).
+      // The commune by its name, the code small beside it (the code alone has meant three wards).
       const primary = page.locator('.feature-card.is-primary');
-      expect(await primary.locator('dd').first().innerText()).toBe('29869 · Phường 1');
+      expect(await primary.locator('dd').first().innerText()).toBe('Phường 1 29869');
 
       // One heading per plan, with its approving decision dated dd/mm/yyyy.
       const plan = lots[0]!;

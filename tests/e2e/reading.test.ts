@@ -225,3 +225,65 @@ describe('the plot form', () => {
     await context.close();
   });
 });
+
+describe('a plot’s card', () => {
+  it('names the farmer, the growing area and the commune instead of their record ids, one card per feature', async () => {
+    const plot = (
+      await server.db.query<{ id: number; lon: number; lat: number; area: string; code: string; farmer: string; farmer_id: number }>(
+        `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat, g.name area, g.code,
+                fp.full_name farmer, p.farmer_id
+           FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+          WHERE p.commune_code = '29869' AND g.code IS NOT NULL AND g.status <> 'superseded' ORDER BY p.id LIMIT 1`,
+      )
+    ).rows[0]!;
+    const commune = (await server.db.query<{ name: string }>(`SELECT name FROM admin_units WHERE code = '29869' AND valid_to IS NULL`))
+      .rows[0]!.name;
+    const cardOf = async (page: Page) => {
+      const box = (await page.locator('#map').boundingBox())!;
+      const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [
+        Number(plot.lon),
+        Number(plot.lat),
+      ] as [number, number]);
+      await page.mouse.click(box.x + p.x, box.y + p.y);
+      const card = page.locator('.feature-card.is-primary[data-group=plots]');
+      await card.locator(`dd:has-text("${plot.area}")`).waitFor();
+      await card.locator(`dd:has-text("${commune}")`).waitFor();
+      const rows = await card
+        .locator(':scope > dl > dt')
+        .evaluateAll((dts) => dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''] as [string, string]));
+      const cards = await page
+        .locator('.feature-card')
+        .evaluateAll((list) => list.map((c) => `${c.getAttribute('data-group')}:${c.getAttribute('data-id')}`));
+      return { rows: new Map(rows), values: rows.map(([, v]) => v), cards };
+    };
+
+    // A guest: the area and commune by name, no farmer at all.
+    const guest = await openPage(browser, 'phone');
+    await guest.page.goto(`${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
+    await waitForMap(guest.page);
+    const seen = await cardOf(guest.page);
+    expect(seen.rows.get('Vùng trồng')).toBe(`${plot.area} ${plot.code}`);
+    expect(seen.rows.get('Xã/phường')).toBe(`${commune} 29869`);
+    expect(seen.rows.has('Nông hộ')).toBe(false);
+    expect(new Set(seen.cards).size).toBe(seen.cards.length);
+    await guest.context.close();
+
+    // An officer of the commune: the farmer by name too, never "Nông dân 4".
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    await page.goto(`${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    const officer = await cardOf(page);
+    await page.locator(`.feature-card.is-primary dd:text-is("${plot.farmer}")`).waitFor();
+    const again = await cardOf(page);
+    expect(again.rows.get('Nông hộ')).toBe(plot.farmer);
+    expect(again.rows.get('Vùng trồng')).toBe(`${plot.area} ${plot.code}`);
+    expect(again.rows.get('Xã/phường')).toBe(`${commune} 29869`);
+    expect([...again.rows.keys()]).not.toContain('Nông dân');
+    for (const id of [String(plot.farmer_id), String(plot.id), '29869']) expect(again.values).not.toContain(id);
+    expect(new Set(officer.cards).size).toBe(officer.cards.length);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-plot-card-names.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

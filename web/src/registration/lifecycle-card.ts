@@ -324,7 +324,10 @@ export class LifecycleCard {
     const form = h(
       'form',
       { class: 'lifecycle-form', id: 'lifecycle-form', 'data-to': step.to, novalidate: true },
-      h('h5', {}, t('lifecycleFormTitle', { verb, to: statusLabel(step.to) })),
+      // The heading is the act ("Thu hồi mã"), the line under it the state it leads to ("Đã thu hồi"):
+      // "Thu hồi: Đã thu hồi" read as if it were done before the officer had confirmed anything.
+      h('h5', {}, verb),
+      h('p', { class: 'hint', id: 'lifecycle-form-result' }, t('lifecycleFormResult', { to: statusLabel(step.to) })),
       step.inspection
         ? h('p', { class: 'hint' }, t('lifecycleInspectionNote', { conclusion: t(`lifecycleConclusion_${step.inspection}` as MessageKey) }))
         : step.basedOn

@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { GROWING_AREA_STATUSES, transitionRequirements } from '../../../server/domain/growing-area-lifecycle.ts';
+import {
+  allowedTransitions,
+  GROWING_AREA_SCHEMES,
+  GROWING_AREA_STATUSES,
+  STATUS_LABELS,
+  transitionRequirements,
+} from '../../../server/domain/growing-area-lifecycle.ts';
 import { HttpError } from '../api/http.ts';
-import { startLang } from '../i18n/i18n.ts';
+import { startLang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
 import { reissueRefusalText, transitionRefusalText } from './lifecycle-refusal.ts';
 import { checkReissueInput, checkStepInput, inspectionOfRound, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
 
@@ -224,5 +231,42 @@ describe('re-issue', () => {
     expect(reissueRefusalText(new HttpError(403, 'no', undefined, undefined))).toBe(
       'Could not re-issue the code: you are not assigned to the commune of this growing area.',
     );
+  });
+});
+
+describe('the words of a step', () => {
+  const steps = GROWING_AREA_SCHEMES.flatMap((scheme) =>
+    GROWING_AREA_STATUSES.flatMap((from) => allowedTransitions(from, scheme).map((to) => ({ from, to }))),
+  );
+  const verb = (from: (typeof steps)[number]['from'], to: (typeof steps)[number]['to']) =>
+    t(`lifecycleVerb_${verbOf(from, to)}` as MessageKey);
+
+  it('name every button by the officer’s act, never by the status it leads to, in both languages', () => {
+    expect(steps.length).toBeGreaterThan(10);
+    for (const language of ['vi', 'en'] as const) {
+      startLang(language);
+      for (const { from, to } of steps) {
+        const words = verb(from, to);
+        expect(words, `${from}→${to}`).not.toMatch(/^lifecycleVerb_/);
+        expect(words.toLowerCase(), `${from}→${to}`).not.toBe(STATUS_LABELS[to][language].toLowerCase());
+        // The result line names the state the step leads to, exactly as the registry names it.
+        expect(t('lifecycleFormResult', { to: STATUS_LABELS[to][language] })).toContain(`“${STATUS_LABELS[to][language]}”`);
+      }
+    }
+  });
+
+  it('say what happens to the code: issue, suspend, revoke and restore it', () => {
+    startLang('vi');
+    expect(verb('inspected_pass', 'issued')).toBe('Cấp mã');
+    expect(verb('active', 'suspended')).toBe('Tạm đình chỉ mã');
+    expect(verb('suspended', 'revoked')).toBe('Thu hồi mã');
+    expect(verb('suspended', 'active')).toBe('Khôi phục mã');
+    expect(verb('under_inspection', 'inspected_pass')).toBe('Ghi nhận kiểm tra đạt');
+    // The button "Tạm đình chỉ mã" leads to the status "Tạm đình chỉ": one word for one thing.
+    expect(verb('active', 'suspended')).toContain(STATUS_LABELS.suspended.vi);
+    startLang('en');
+    expect(verb('active', 'suspended')).toBe('Suspend the code');
+    expect(verb('suspended', 'revoked')).toBe('Revoke the code');
+    expect(verb('inspected_pass', 'issued')).toBe('Issue the code');
   });
 });

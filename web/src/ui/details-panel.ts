@@ -1,4 +1,3 @@
-import type { MapGeoJSONFeature } from 'maplibre-gl';
 import { describeError } from '../api/http.ts';
 import { featureProperties, lookupParcel, propertySchemas, type ParcelPlanning, type PropertySchema } from '../api/lookups.ts';
 import type { SessionUser } from '../api/session.ts';
@@ -7,7 +6,9 @@ import { loadCrops, type Crop } from '../registration/crops.ts';
 import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-card.ts';
 import { PlotDiary } from '../registration/plot-diary.ts';
 import { clear, h } from './dom.ts';
-import { rowsOf, titleOf } from './feature-format.ts';
+import { CardNames } from './card-names.ts';
+import { cardRows, titleOf, type CardRow } from './feature-format.ts';
+import type { PickedFeature } from './pick-features.ts';
 import { landUseGroups, zoneControls, zoneGroups, type ShareGroup } from './parcel-planning.ts';
 import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
 
@@ -17,23 +18,7 @@ const ENRICHED = new Set(['zones', 'growing_areas', 'plots', 'products', 'landus
 /** Groups that are collections of the features API, whose queryables title each property (the others are basemap layers). */
 const COLLECTIONS = new Set([...ENRICHED, 'parcels', 'admin']);
 
-/** A feature as the details panel shows it. */
-export type PickedFeature = { group: string; id: string | number | undefined; properties: Record<string, unknown> };
-
-/** Turns rendered features into one entry per (group, id), top-most first. */
-export function pickFeatures(features: MapGeoJSONFeature[]): PickedFeature[] {
-  const seen = new Set<string>();
-  const out: PickedFeature[] = [];
-  for (const f of features) {
-    const group = (f.layer.metadata as Record<string, string> | undefined)?.['bando:group'] ?? f.sourceLayer ?? f.source;
-    const id = f.id ?? (f.properties.id as string | number | undefined);
-    const key = `${group}:${id ?? JSON.stringify(f.properties)}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ group, id, properties: { ...f.properties } });
-  }
-  return out;
-}
+export { pickFeatures, type PickedFeature } from './pick-features.ts';
 
 /** What the details panel needs to offer officers the lifecycle of a growing area. */
 export type DetailsHost = { user(): SessionUser | undefined; refreshTiles(): Promise<void> };
@@ -51,6 +36,8 @@ export class DetailsPanel {
   /** The feature id the lifecycle card was made for (after a re-issue, the new version's). */
   private lifecycleFor: number | undefined;
   private diary: PlotDiary | undefined;
+  /** Names of the communes and growing areas the cards' codes and ids stand for. */
+  private readonly names = new CardNames(() => this.render());
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -141,22 +128,49 @@ export class DetailsPanel {
       this.element.append(h('p', { class: 'hint' }, t('clickHint')));
       return;
     }
-    this.picked.forEach((feature, index) => this.element.append(this.card(feature, index === 0)));
+    // Cards that would read the same say nothing more: offline, or at a zoom whose tiles carry only a
+    // land-use code, two neighbouring parcels are both "Thửa đất · ODT". One card stands for them.
+    const shown = new Set<string>();
+    this.picked.forEach((feature, index) => {
+      const rows = this.rowsOf(feature);
+      const text = JSON.stringify([feature.group, titleOf(feature.group, feature.properties), rows]);
+      if (index > 0 && shown.has(text)) return;
+      shown.add(text);
+      this.element.append(this.card(feature, rows, index === 0));
+    });
   }
 
-  private card(feature: PickedFeature, primary: boolean): HTMLElement {
-    const describe = (code: string) => landUseName(this.codes, code);
-    const rows = rowsOf(feature.group, feature.properties, {
-      describeCode: describe,
+  /** A card's lines, with the names of what its codes and ids stand for as far as they are known. */
+  private rowsOf(feature: PickedFeature): CardRow[] {
+    const p = feature.properties;
+    const role = this.host?.user()?.role;
+    const staff = role === 'officer' || role === 'admin';
+    return cardRows(feature.group, p, {
+      describeCode: (code: string) => landUseName(this.codes, code),
       schema: this.schemas.get(feature.group),
       crops: this.crops,
-      communeName: this.communeNameOf(feature),
+      communeName: feature.group === 'parcels' ? this.communeNameOf(feature) : this.names.commune(p.commune_code),
+      // A draft area is its officers' alone: anyone else would be refused its name.
+      growingAreaName:
+        feature.group === 'plots' && (staff || (p.status !== 'draft' && p.status !== undefined))
+          ? this.names.growingArea(p.growing_area_id)
+          : undefined,
     });
+  }
+
+  private card(feature: PickedFeature, rows: CardRow[], primary: boolean): HTMLElement {
     const card = h(
       'article',
       { class: `feature-card${primary ? ' is-primary' : ''}`, 'data-group': feature.group, 'data-id': String(feature.id ?? '') },
       h('h3', {}, titleOf(feature.group, feature.properties)),
-      h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])),
+      h(
+        'dl',
+        {},
+        ...rows.flatMap((row) => [
+          h('dt', {}, row.label),
+          h('dd', {}, row.value, row.code ? h('small', { class: 'card-code' }, ` ${row.code}`) : null),
+        ]),
+      ),
     );
     if (primary) {
       card.append(
@@ -180,6 +194,7 @@ export class DetailsPanel {
         this.onSelect(feature);
         this.render();
         if (feature.group === 'parcels') void this.loadPlanning(feature);
+        else void this.enrich(feature);
       });
       card.classList.add('is-secondary');
     }

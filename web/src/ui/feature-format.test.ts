@@ -5,7 +5,7 @@ import { queryablesDocument } from '../../../server/ogc/documents.ts';
 import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
-import { dateTime, rowsOf, valueText } from './feature-format.ts';
+import { cardRows, dateTime, rowsOf, valueText } from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
 // not to a copy of it: a property renamed or retyped there shows up here.
@@ -62,7 +62,9 @@ describe('the values of a details card', () => {
     expect(rows.get('Lần cấp')).toBe('1');
     // Free text and codes stay as they are; an empty list is no row.
     expect(rows.get('Tiêu chuẩn')).toBe('VietGAP');
-    expect(rows.get('Mã xã/phường')).toBe('29869');
+    // Until its name has been read, the commune is its code, once.
+    expect(rows.get('Xã/phường')).toBe('29869');
+    expect(rows.has('Mã xã/phường')).toBe(false);
     expect(rows.has('Thị trường')).toBe(false);
   });
 
@@ -110,7 +112,56 @@ describe('the values of a details card', () => {
     expect(rows.get('Diện tích')).toBe('850 m²');
     expect(rows.get('Ngày trồng')).toBe('01/12/2025');
     expect(rows.get('Trạng thái')).toBe('Đã nộp hồ sơ');
-    expect(rows.get('Vùng trồng')).toBe('12345');
+    // A submitted area has no code yet and its name is not read: no row rather than its record id.
+    expect(rows.has('Vùng trồng')).toBe(false);
+    expect([...rows.values()]).not.toContain('12345');
+  });
+
+  it('names a plot’s farmer, growing area and commune instead of their record ids, the codes small beside the names', () => {
+    startLang('vi');
+    // What the features API gives an officer of the commune, merged over the tile's attributes.
+    const plot = {
+      crop: 'mango',
+      area_m2: 3864,
+      growing_area_id: 3,
+      code: 'VN-DTOR-0101',
+      status: 'active',
+      farmer_id: 4,
+      farmer_name: 'Phan Văn Phúc',
+      farmer_phone: '0384207372',
+      commune_code: '29869',
+    };
+    const context = { schema: schemaOf('plots'), growingAreaName: 'Vùng trồng xoài Cát Chu ấp Tân Hậu', communeName: 'Phường Cao Lãnh' };
+    const rows = cardRows('plots', plot, context);
+    const byLabel = new Map(rows.map((r) => [r.label, r]));
+    expect(byLabel.get('Vùng trồng')).toEqual({ label: 'Vùng trồng', value: 'Vùng trồng xoài Cát Chu ấp Tân Hậu', code: 'VN-DTOR-0101' });
+    expect(byLabel.get('Nông hộ')).toEqual({ label: 'Nông hộ', value: 'Phan Văn Phúc' });
+    expect(byLabel.get('Xã/phường')).toEqual({ label: 'Xã/phường', value: 'Phường Cao Lãnh', code: '29869' });
+    // No record id anywhere, and each thing said once: the area's code only beside its name.
+    const values = rows.map((r) => r.value);
+    for (const id of ['3', '4', '29869', 'VN-DTOR-0101']) expect(values).not.toContain(id);
+    expect(rows.map((r) => r.label)).not.toContain('Nông dân');
+    expect(rows.map((r) => r.label)).not.toContain('Họ tên nông dân');
+    expect(rows.map((r) => r.label)).not.toContain('Mã số');
+    expect(new Map(rowsOf('plots', plot, context)).get('Xã/phường')).toBe('Phường Cao Lãnh · 29869');
+    // The tile alone (before the names are read): the area by its code, the farmer by no number at all.
+    const tile = new Map(rowsOf('plots', { crop: 'mango', growing_area_id: 3, code: 'VN-DTOR-0101', status: 'active', farmer_id: 4 }));
+    expect(tile.get('Vùng trồng')).toBe('VN-DTOR-0101');
+    expect([...tile.values()]).not.toContain('4');
+    expect([...tile.values()]).not.toContain('3');
+    startLang('en');
+    const en = new Map(rowsOf('plots', plot, context));
+    expect(en.get('Farmer')).toBe('Phan Văn Phúc');
+    expect(en.get('Commune/ward')).toBe('Phường Cao Lãnh · 29869');
+  });
+
+  it('shows a land-use code once while its name is unknown (offline), and code and name once it is known', () => {
+    startLang('vi');
+    const unknown = (code: string) => code;
+    expect(new Map(rowsOf('parcels', { land_use_code: 'ODT' }, { describeCode: unknown })).get('Loại đất')).toBe('ODT');
+    expect(new Map(rowsOf('parcels', { land_use_code: 'ODT' })).get('Loại đất')).toBe('ODT');
+    const known = (code: string) => (code === 'ODT' ? 'Đất ở tại đô thị' : code);
+    expect(new Map(rowsOf('parcels', { land_use_code: 'ODT' }, { describeCode: known })).get('Loại đất')).toBe('ODT · Đất ở tại đô thị');
   });
 
   it('reads products and zoning lots by their enumerations', () => {
@@ -185,7 +236,7 @@ describe('one value by its schema', () => {
     startLang('vi');
     const parcel = { commune_code: '29869', sheet: 1, parcel_no: 10, cert_sheet: '1', commune_ref_date: '2025-03-01' };
     const rows = new Map(rowsOf('parcels', parcel, { schema: schemaOf('parcels'), communeName: 'Phường 1' }));
-    expect(rows.get('Xã/phường')).toBe('29869 · Phường 1');
+    expect(rows.get('Xã/phường')).toBe('Phường 1 · 29869');
     expect(rows.get('Tờ trên giấy chứng nhận')).toBe('1');
     expect(rows.get('Ngày tham chiếu mã xã')).toBe('01/03/2025');
     expect(new Map(rowsOf('parcels', parcel)).get('Xã/phường')).toBe('29869');

@@ -15,9 +15,17 @@ export type CardContext = {
   schema?: Record<string, PropertySchema>;
   /** The crop catalogue (GET /api/crops). */
   crops?: readonly Crop[];
-  /** The name of a parcel's commune at the date its code refers to (a code alone says little: 29869 was Phường 2, then Phường 1). */
+  /**
+   * The name of the feature's commune or ward: for a parcel at the date its (old) code refers to, for
+   * the rest today's (a code alone says little: 29869 was Phường 2, then Phường 1, now Phường Cao Lãnh).
+   */
   communeName?: string;
+  /** The name of a plot's growing area (tiles carry its id and code only). */
+  growingAreaName?: string;
 };
+
+/** One line of a card: its label, the value people read, and the code that value names, shown small beside it. */
+export type CardRow = { label: string; value: string; code?: string };
 
 /** How one property reads in a details card: its label and how to print its value. */
 type Field = { key: string; label: MessageKey; format?: (value: unknown, context: CardContext) => string };
@@ -213,36 +221,89 @@ function titleIn(title: string): string {
 
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
+// Record ids that mean nothing to a reader: the card names what they point to instead (the farmer,
+// the growing area), or leaves them out.
+const NAMED_BY_ROW: Record<string, readonly string[]> = {
+  plots: ['farmer_id', 'farmer_name', 'growing_area_id', 'code', 'commune_code'],
+  products: ['farmer_id', 'farmer_name', 'commune_code'],
+  growing_areas: ['commune_code'],
+};
+
+/** The row naming a commune or ward, its code small beside the name; the code alone until the name is known. */
+function communeRow(p: Record<string, unknown>, context: CardContext): CardRow | undefined {
+  if (isEmpty(p.commune_code)) return undefined;
+  const code = String(p.commune_code);
+  return context.communeName ? { label: t('commune'), value: context.communeName, code } : { label: t('commune'), value: code };
+}
+
 /**
- * Label/value rows for a feature: the known fields first, then everything else that is not empty,
- * labelled by the features API's titles of the collection's properties and printed by their schema.
+ * The rows that stand for record ids: the farmer by name (the features API sends it only to whoever
+ * may read it: the farmer, their commune's officers; a tile never), the growing area by name with its
+ * code, the commune by name with its code.
  */
-export function rowsOf(group: string, p: Record<string, unknown>, context: CardContext = {}): [string, string][] {
-  const rows: [string, string][] = [];
+function namedRows(group: string, p: Record<string, unknown>, context: CardContext): CardRow[] {
+  const rows: CardRow[] = [];
+  if (group === 'plots') {
+    const code = isEmpty(p.code) ? undefined : String(p.code);
+    if (context.growingAreaName) rows.push({ label: t('growingArea'), value: context.growingAreaName, ...(code ? { code } : {}) });
+    else if (code) rows.push({ label: t('growingArea'), value: code });
+  }
+  if ((group === 'plots' || group === 'products') && !isEmpty(p.farmer_name))
+    rows.push({ label: t('farmer'), value: String(p.farmer_name) });
+  const commune = group in NAMED_BY_ROW ? communeRow(p, context) : undefined;
+  if (commune) rows.push(commune);
+  return rows;
+}
+
+/** A land-use code with its name, or the code once while the names are not here (offline, or not read yet). */
+function landUseText(code: string, context: CardContext): string {
+  const name = context.describeCode?.(code);
+  return name && name !== code ? `${code} · ${name}` : code;
+}
+
+/**
+ * The lines of a feature's card: the known fields first, the record ids named by what they point to,
+ * then everything else that is not empty, labelled by the features API's titles of the collection's
+ * properties and printed by their schema.
+ */
+export function cardRows(group: string, p: Record<string, unknown>, context: CardContext = {}): CardRow[] {
+  const rows: CardRow[] = [];
   // The row version is the editors' concurrency token, and a lot's plan id is said by the plan's name.
   const used = new Set<string>([
     'id',
     'fid',
     'version',
+    ...(NAMED_BY_ROW[group] ?? []),
     ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
     ...(group === 'landuse' && !isEmpty(p.year) ? ['map_year'] : []),
   ]);
   const schema = context.schema ?? {};
   for (const field of FIELDS[group] ?? []) {
+    if (used.has(field.key)) continue;
     used.add(field.key);
     const value = p[field.key];
     if (isEmpty(value)) continue;
+    if (field.key === 'commune_code') {
+      const commune = communeRow(p, context);
+      if (commune) rows.push(commune);
+      continue;
+    }
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
-    if (field.key === 'land_use_code' && context.describeCode) text = `${value} · ${context.describeCode(String(value))}`;
-    if (field.key === 'commune_code' && group === 'parcels' && context.communeName) text = `${value} · ${context.communeName}`;
-    rows.push([t(field.label), text]);
+    if (field.key === 'land_use_code') text = landUseText(String(value), context);
+    rows.push({ label: t(field.label), value: text });
   }
+  rows.push(...namedRows(group, p, context));
   for (const [key, value] of Object.entries(p)) {
     if (used.has(key) || isEmpty(value)) continue;
     // Objects (a parcel's owners) have their own views; a list of plain values reads as one line.
     if (typeof value === 'object' && !(Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))) continue;
     const title = schema[key]?.title;
-    rows.push([title ? titleIn(title) : key, valueText(key, value, schema[key])]);
+    rows.push({ label: title ? titleIn(title) : key, value: valueText(key, value, schema[key]) });
   }
   return rows;
+}
+
+/** Label/value pairs of a feature's card, a named code after its name ("Phường Cao Lãnh · 29869"). */
+export function rowsOf(group: string, p: Record<string, unknown>, context: CardContext = {}): [string, string][] {
+  return cardRows(group, p, context).map((row) => [row.label, row.code ? `${row.value} · ${row.code}` : row.value]);
 }

@@ -1,0 +1,83 @@
+// Names that a details card shows in place of the record ids and codes its feature carries: a
+// commune's name for its code, a growing area's name for a plot's growing_area_id. Each is one small
+// request to the features API, read once per code or id and kept for the page's life; a failed read
+// (offline) is tried again by the next card that needs it, and meanwhile the card shows the code.
+import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
+import { getJson } from '../api/http.ts';
+
+/** One version of an administrative unit as the features API's `admin` collection serves it. */
+export type UnitVersion = { name: string; valid_from: string | null; valid_to: string | null };
+
+/**
+ * The name a commune code has on `day` (YYYY-MM-DD); for a code no longer in use (a commune merged
+ * on 01/07/2025) the name it last had. Undefined when no version is named.
+ */
+export function unitNameOn(versions: readonly UnitVersion[], day: string): string | undefined {
+  const named = versions.filter((v) => v.name);
+  const current = named.find((v) => (v.valid_from ?? '') <= day && (v.valid_to === null || v.valid_to > day));
+  if (current) return current.name;
+  // The latest to close: an old commune is known by its last name (29869 was Phường 2, then Phường 1).
+  return [...named].sort((a, b) => (b.valid_to ?? '9999').localeCompare(a.valid_to ?? '9999'))[0]?.name;
+}
+
+type Collection = { features?: { properties?: Record<string, unknown> }[] };
+
+/** Reads and keeps the names the cards need, and calls `changed` when one arrives. */
+export class CardNames {
+  private readonly communes = new Map<string, string>();
+  private readonly areas = new Map<string, string>();
+  private readonly pending = new Set<string>();
+
+  constructor(private readonly changed: () => void) {}
+
+  /** Today's name of a commune or ward code, once read (asked for on first use). */
+  commune(code: unknown): string | undefined {
+    if (typeof code !== 'string' || !/^\d{3,6}$/.test(code)) return undefined;
+    return this.read(this.communes, `commune:${code}`, code, async () => {
+      const body = await getJson<Collection>(`/ogc/collections/admin/items?code=${encodeURIComponent(code)}&limit=20`, {
+        headers: { Accept: 'application/geo+json' },
+      });
+      const versions = (body.features ?? []).map((f) => {
+        const p = f.properties ?? {};
+        return {
+          name: typeof p.name === 'string' ? p.name : '',
+          valid_from: typeof p.valid_from === 'string' ? p.valid_from : null,
+          valid_to: typeof p.valid_to === 'string' ? p.valid_to : null,
+        };
+      });
+      return unitNameOn(versions, vietnamToday());
+    });
+  }
+
+  /**
+   * The name of a growing area by id, once read. The features API shows a draft only to its officers:
+   * for anyone else the read is refused and the card keeps the area's code.
+   */
+  growingArea(id: unknown): string | undefined {
+    const key = String(id ?? '');
+    if (!/^\d{1,15}$/.test(key)) return undefined;
+    return this.read(this.areas, `area:${key}`, key, async () => {
+      const body = await getJson<{ properties?: Record<string, unknown> }>(`/ogc/collections/growing_areas/items/${key}`, {
+        headers: { Accept: 'application/geo+json' },
+      });
+      const name = body.properties?.name;
+      return typeof name === 'string' && name ? name : undefined;
+    });
+  }
+
+  private read(cache: Map<string, string>, pendingKey: string, key: string, load: () => Promise<string | undefined>): string | undefined {
+    const known = cache.get(key);
+    if (known !== undefined || this.pending.has(pendingKey)) return known;
+    this.pending.add(pendingKey);
+    load().then(
+      (name) => {
+        if (!name) return;
+        cache.set(key, name);
+        this.pending.delete(pendingKey);
+        this.changed();
+      },
+      () => this.pending.delete(pendingKey),
+    );
+    return undefined;
+  }
+}
