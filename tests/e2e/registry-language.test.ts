@@ -175,7 +175,7 @@ describe('registry views follow a language switch while open', () => {
     await switchTo(page, 'vi');
     expect(await text(page, '#assemble-panel h3')).toBe(vi.assembleArea);
     expect(await text(page, '#assemble-message')).toBe(vi.areaCreated);
-    expect(await text(page, '#area-created p')).toContain('“Nháp”');
+    expect(await text(page, '#area-created p')).toContain('“Bản nháp”');
     // Closed, the assembler is gone and a switch reaches nothing of it.
     await page.click('#tool-assemble');
     await page.waitForSelector('#assemble-panel', { state: 'detached' });

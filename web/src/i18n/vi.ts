@@ -185,14 +185,14 @@ export const vi = {
   diarySubstanceNotListed: '{ingredient} chưa có trong danh mục của thị trường nào của thửa: máy chủ sẽ cảnh báo mục này.',
   diarySubstancesFailed: 'Chưa tải được danh mục thuốc; vẫn nhập được tên hoạt chất, máy chủ sẽ kiểm tra.',
   diaryMeaning_code:
-    'Ảnh hưởng đến mã số {code}: hoạt chất không nằm trong danh mục được phép của {markets}. Nếu phát hiện dư lượng, lô hàng bị trả về và mã số vùng trồng có thể bị tạm dừng hoặc thu hồi. Chưa xuất nông sản của thửa sang {markets} khi chưa có kết quả kiểm nghiệm dư lượng đạt.',
+    'Ảnh hưởng đến mã số {code}: hoạt chất không nằm trong danh mục được phép của {markets}. Nếu phát hiện dư lượng, lô hàng bị trả về và mã số vùng trồng có thể bị tạm đình chỉ hoặc thu hồi. Chưa xuất nông sản của thửa sang {markets} khi chưa có kết quả kiểm nghiệm dư lượng đạt.',
   diaryMeaning_area:
     'Thửa thuộc vùng trồng đang làm hồ sơ: hoạt chất không nằm trong danh mục được phép của {markets}; mục này sẽ được xem xét khi kiểm tra cấp mã số và có thể làm hồ sơ không đạt.',
   diaryMeaning_noArea:
     'Hoạt chất không nằm trong danh mục được phép của {markets}. Thửa chưa thuộc vùng trồng có mã số; khi đăng ký, mục này sẽ được xem xét lúc kiểm tra.',
   diaryMeaning_phi: 'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL).',
   diaryMeaning_phiCode:
-    'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL): lô hàng bị trả về và mã số {code} có thể bị tạm dừng.',
+    'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL): lô hàng bị trả về và mã số {code} có thể bị tạm đình chỉ.',
   diaryMeaning_general:
     'Kiểm tra viên (GACC, EU…) xem các mục bị cảnh báo khi cấp và duy trì mã số vùng trồng: chỉ xuất nông sản của thửa khi có kết quả kiểm nghiệm dư lượng đạt.',
   diaryMarket_VN: 'Việt Nam',

@@ -137,9 +137,9 @@ describe('plot diary: the server’s problems in words', () => {
     const { verdict } = stored({ activeIngredient: 'Carbendazim', appliedOn: '2026-03-25', phiDays: 14 }, ['EU'], '2026-04-04');
     const flags: DiaryFlag[] = [...verdict.flags, { reason: 'not-listed', market: 'EU', substance: 'Carbendazim', message: '' }];
     const [market, phi] = flagMeaning(flags, { growing_area_id: 3, growing_area_code: 'VN-DTOR-0003' });
-    expect(market).toMatch(/^Ảnh hưởng đến mã số VN-DTOR-0003: .* danh mục được phép của EU\. .*tạm dừng hoặc thu hồi/);
+    expect(market).toMatch(/^Ảnh hưởng đến mã số VN-DTOR-0003: .* danh mục được phép của EU\. .*tạm đình chỉ hoặc thu hồi/);
     expect(market!.match(/EU/g)).toHaveLength(2);
-    expect(phi).toMatch(/^Không thu hoạch trước ngày 08\/04\/2026\. .*mã số VN-DTOR-0003 có thể bị tạm dừng\.$/);
+    expect(phi).toMatch(/^Không thu hoạch trước ngày 08\/04\/2026\. .*mã số VN-DTOR-0003 có thể bị tạm đình chỉ\.$/);
     expect(flagMeaning(flags, { growing_area_id: null, growing_area_code: null })[0]).toContain('chưa thuộc vùng trồng có mã số');
     expect(flagMeaning(flags, { growing_area_id: 9, growing_area_code: null })[0]).toContain('đang làm hồ sơ');
     expect(flagMeaning([], { growing_area_id: 3, growing_area_code: 'X' })).toEqual([]);

@@ -65,7 +65,7 @@ describe('search hits worded in the language shown', () => {
       'Sheet 912, parcel 345 (29890)',
     );
     expect(hitText({ ...unit, facts: { ...unit.facts, current: true } }).detail).toBe('Commune · code 29890');
-    expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Vegetables · Issued');
+    expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Vegetables · Code issued');
   });
 
   it("keeps the server's label for a hit without facts", () => {
