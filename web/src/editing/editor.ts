@@ -1,6 +1,11 @@
 import type { Polygon } from 'geojson';
 import type { GeoJSONSource } from 'maplibre-gl';
-import { REASON_TEXT_VI, validatePlotGeometry, type ReasonCode } from '../../../server/domain/plot-validation.ts';
+import {
+  PLOT_OVERLAP_THRESHOLD_M2,
+  REASON_TEXT_VI,
+  validatePlotGeometry,
+  type ReasonCode,
+} from '../../../server/domain/plot-validation.ts';
 import { describeError, getJson, HttpError } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
@@ -17,6 +22,7 @@ import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-ad
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
 import { followLang } from './lang-bound.ts';
+import { plotOverlaps, savedPlotOf, type PlotOverlap, type SavedPlot } from './overlap.ts';
 import { createPlot, deletePlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
 
@@ -24,6 +30,15 @@ import { ringsOf, type SnapRing } from './snap.ts';
 const SNAP_MIN_ZOOM = 15;
 const CONFLICT_SOURCE = 'bando-conflict';
 const ASSEMBLE_SOURCE = 'bando-assemble';
+/**
+ * Least time between two overlap checks of a drawing: a vertex dragged fires a change per frame, and a
+ * walked or loaded plot of hundreds of corners against its neighbours is not per-frame work on a phone
+ * (turf's clipper takes about 0.5 ms per neighbour on a laptop, 10 ms for 500 corners among 12 plots).
+ * A check that took longer waits OVERLAP_IDLE_FACTOR times its own time, so it never takes more than
+ * a fifth of the main thread while the corners move.
+ */
+const OVERLAP_INTERVAL_MS = 150;
+const OVERLAP_IDLE_FACTOR = 4;
 
 let open = false;
 
@@ -73,10 +88,19 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   let crosshair: CrosshairTool | undefined;
   // Snap targets: exact parcel and plot boundaries from the features API (tiles are quantised).
   let rings: SnapRing[] = [];
+  // The same load keeps the saved plots whole (id and exact geometry) for the live overlap check.
+  let nearPlots: SavedPlot[] = [];
+  let nearPlotsVersion = 0;
   let ringsKey = '';
+  // Set once the status line exists: new neighbours may change the drawing's overlap verdict.
+  let neighboursChanged: (() => void) | undefined;
   const loadRings = async () => {
     if (map.getZoom() < SNAP_MIN_ZOOM) {
       rings = [];
+      nearPlots = [];
+      ringsKey = '';
+      nearPlotsVersion++;
+      neighboursChanged?.();
       return;
     }
     const b = map.getBounds();
@@ -85,14 +109,16 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     ringsKey = bbox;
     const collections = ['parcels', 'plots'];
     const next: SnapRing[] = [];
+    const nextPlots: SavedPlot[] = [];
     await Promise.all(
       collections.map(async (c) => {
         try {
-          const body = await getJson<{ features: { geometry: { type: string; coordinates: unknown } | null }[] }>(
+          const body = await getJson<{ features: { id?: unknown; geometry: { type: string; coordinates: unknown } | null }[] }>(
             `/ogc/collections/${c}/items?bbox=${bbox}&limit=2000`,
             { headers: { Accept: 'application/geo+json' } },
           );
           for (const f of body.features) if (f.geometry) next.push(...ringsOf(f.geometry));
+          if (c === 'plots') nextPlots.push(...body.features.flatMap((f) => savedPlotOf(f) ?? []));
         } catch {
           // Snapping to this layer is unavailable; drawing still works.
         }
@@ -100,6 +126,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     );
     if (ringsKey !== bbox) return;
     rings = next;
+    nearPlots = nextPlots;
+    nearPlotsVersion++;
+    neighboursChanged?.();
     // The crosshair may now lie on a neighbour that just arrived: show its snap without waiting for a pan.
     crosshair?.refresh();
   };
@@ -192,6 +221,58 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     return session.active() ?? session.polygons().find((p) => !p.drawing);
   }
 
+  // The last overlap check (overlap.ts says how exact it is): of which drawing, of which corners
+  // against which load of neighbours, and its answer.
+  let overlapCheck: { id: string; key: string; overlaps: PlotOverlap[] } | undefined;
+  let overlapCheckedAt = -Infinity;
+  let overlapTook = 0;
+  let overlapTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // The record a drawing is bound to is part of the question: a plot opened for editing is added to the
+  // drawing (and checked) a moment before it is bound to its record.
+  const overlapKey = (polygon: DrawnPolygon) =>
+    `${nearPlotsVersion}:${records.get(polygon.id)?.id ?? ''}:${JSON.stringify(polygon.geometry.coordinates)}`;
+
+  function checkOverlaps(polygon: DrawnPolygon, key = overlapKey(polygon)): PlotOverlap[] {
+    if (overlapCheck?.id === polygon.id && overlapCheck.key === key) return overlapCheck.overlaps;
+    // The plot being edited is no overlap of itself (the server leaves its own id out too).
+    const started = performance.now();
+    const overlaps = plotOverlaps(polygon.geometry, nearPlots, { excludeId: records.get(polygon.id)?.id });
+    overlapCheck = { id: polygon.id, key, overlaps };
+    overlapCheckedAt = performance.now();
+    overlapTook = overlapCheckedAt - started;
+    return overlaps;
+  }
+
+  /**
+   * The drawing's overlaps with saved plots, checked at most once per OVERLAP_INTERVAL_MS: between
+   * two checks the last answer for this drawing stands (undefined when there is none) and the status
+   * is drawn again when the next check is due, so the corners' final place is always checked.
+   */
+  function overlapsNow(polygon: DrawnPolygon): { overlaps: PlotOverlap[] | undefined; fresh: boolean } {
+    const key = overlapKey(polygon);
+    if (overlapCheck?.id === polygon.id && overlapCheck.key === key) return { overlaps: overlapCheck.overlaps, fresh: true };
+    const wait = overlapCheckedAt + Math.max(OVERLAP_INTERVAL_MS, OVERLAP_IDLE_FACTOR * overlapTook) - performance.now();
+    if (wait <= 0) return { overlaps: checkOverlaps(polygon, key), fresh: true };
+    overlapTimer ??= setTimeout(() => {
+      overlapTimer = undefined;
+      if (open) renderStatus();
+    }, wait);
+    return { overlaps: overlapCheck?.id === polygon.id ? overlapCheck.overlaps : undefined, fresh: false };
+  }
+
+  /** The overlap reason in the officer's language, as the server's refusal words it (plot-api.ts). */
+  function overlapText(overlaps: readonly PlotOverlap[]): string {
+    return t('reasonPlotOverlaps', {
+      count: overlaps.length,
+      limit: formatNumber(PLOT_OVERLAP_THRESHOLD_M2),
+      list: overlaps
+        .slice(0, 10)
+        .map((o) => `#${o.id} (${formatNumber(o.overlapM2, 1)} m²)`)
+        .join(', '),
+    });
+  }
+
   function renderStatus(): void {
     clear(status);
     // Assembling works on saved plots only: the drawing's status would be noise there.
@@ -205,6 +286,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     // While drawing, the polygon already closes back to the first corner; its area is live.
     const area = polygonAreaM2(polygon.geometry);
     const verdict = validatePlotGeometry(polygon.geometry);
+    // A geometry fault comes first: a ring crossing itself has no overlap to speak of yet.
+    const { overlaps, fresh } = verdict.valid ? overlapsNow(polygon) : { overlaps: [], fresh: true };
+    const reasons = [...verdict.reasons.map((r) => reasonText(r.code, r.message)), ...(overlaps?.length ? [overlapText(overlaps)] : [])];
+    const valid = reasons.length === 0;
     const restored = restoredFromDeleted.get(polygon.id);
     if (restored) status.append(h('p', { class: 'form-error', id: 'restored-note' }, t('restoredUnsaved', { id: restored.id })));
     status.append(
@@ -215,8 +300,13 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       ),
       h(
         'p',
-        { class: verdict.valid ? 'verdict-ok' : 'form-error', id: 'live-validation', 'data-valid': String(verdict.valid) },
-        verdict.valid ? `✓ ${t('valid')}` : t('invalid', { reason: verdict.reasons.map((r) => reasonText(r.code, r.message)).join(' ') }),
+        {
+          class: valid ? 'verdict-ok' : 'form-error',
+          id: 'live-validation',
+          'data-valid': String(valid),
+          'data-overlaps': (overlaps ?? []).map((o) => o.id).join(','),
+        },
+        valid ? `✓ ${t('valid')}` : t('invalid', { reason: reasons.join(' ') }),
       ),
     );
     // A walk or a crosshair drawing is saved once finished (the corners are still coming in).
@@ -228,7 +318,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
             type: 'button',
             class: 'btn btn-primary btn-block',
             id: 'plot-save',
-            disabled: !verdict.valid,
+            // Also while an overlap check is due: the corners just moved and their answer is coming.
+            disabled: !valid || !fresh,
+            'aria-describedby': 'live-validation',
             onclick: () => void save(polygon),
           },
           t('save'),
@@ -262,8 +354,20 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     renderStatus();
     renderToolbar();
   });
+  neighboursChanged = () => renderStatus();
+
+  /** Loads the neighbours again after a save or delete: the plot saved is now one to overlap, the one deleted no longer. */
+  function reloadNeighbours(): void {
+    ringsKey = '';
+    void loadRings();
+  }
 
   async function save(polygon: DrawnPolygon): Promise<void> {
+    // The form is not worth filling for a plot the server will refuse: the live line says why.
+    if (checkOverlaps(polygon).length) {
+      renderStatus();
+      return;
+    }
     const record = records.get(polygon.id);
     const area = polygonAreaM2(polygon.geometry);
     // A deleted plot brought back by undo is saved as a new plot: its old attributes prefill the
@@ -290,6 +394,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       clearConflict();
       toast(() => t('saved'));
       (window as unknown as { __bandoLastSaved?: PlotRecord }).__bandoLastSaved = saved;
+      reloadNeighbours();
       await handle.refreshTiles();
     } catch (error) {
       if (error instanceof PlotConflict && record) {
@@ -476,6 +581,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     records.delete(polygon.id);
     session.remove(polygon.id);
     clearConflict();
+    reloadNeighbours();
     void handle.refreshTiles();
   }
 
@@ -861,6 +967,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   }
 
   function close(): void {
+    clearTimeout(overlapTimer);
+    neighboursChanged = undefined;
     words.dispose();
     assembling?.dispose();
     walk?.finish();
