@@ -8,7 +8,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { openPage, SCREENSHOTS, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { openEditorAt } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
 type Win = BandoWindow & {
@@ -94,16 +95,8 @@ describe('the editor’s live check of overlaps with saved plots', () => {
     expect(shared.map((s) => s.id)).toContain(plot.id);
     const before = await plotCount();
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${plot.at[0].toFixed(6)},${plot.at[1].toFixed(6)},18&l=parcels,plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await page.click('[data-tab=tools]');
-    await page.click('#edit-open');
-    await page.waitForSelector('#tool-draw');
-    // The neighbours to snap to (and check against) have arrived.
-    await page.waitForFunction(
-      () => ((window as unknown as { __bandoEditor?: { snapRings(): unknown[] } }).__bandoEditor?.snapRings().length ?? 0) > 0,
-    );
+    // Once the neighbours to snap to (and check against) have arrived.
+    await openEditorAt(page, e2e.server, plot.at, { snapTargets: true });
     // Snapping would pull the corners onto the neighbours' lines: the square is drawn as placed.
     await page.click('#tool-snap');
 
@@ -166,14 +159,7 @@ describe('the editor’s live check of overlaps with saved plots', () => {
 
   it('a saved plot opened for editing is no overlap of itself', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${plot.at[0].toFixed(6)},${plot.at[1].toFixed(6)},18&l=plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await page.click('[data-tab=tools]');
-    await page.click('#edit-open');
-    await page.waitForFunction(
-      () => ((window as unknown as { __bandoEditor?: { snapRings(): unknown[] } }).__bandoEditor?.snapRings().length ?? 0) > 0,
-    );
+    await openEditorAt(page, e2e.server, plot.at, { layers: 'plots,roads', snapTargets: true });
     await page.click('#tool-select');
     const p = await screenPoint(page, plot.at);
     await page.mouse.click(p.x, p.y);

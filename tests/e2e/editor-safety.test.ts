@@ -7,7 +7,8 @@ import type { Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { freeSpots, openEditorAt } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
 type Win = BandoWindow & {
@@ -27,21 +28,7 @@ const spots: LonLat[] = [];
 let unique: Farmer[] = [];
 
 beforeAll(async () => {
-  const { rows } = await e2e.server.db.query<{ lon: number; lat: number }>(
-    `SELECT ST_X(c) lon, ST_Y(c) lat FROM (
-       SELECT ST_Centroid(p.geom) c FROM parcels p JOIN admin_units w ON w.code = $1 AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
-       ORDER BY p.id) s, admin_units w
-     WHERE w.code = $1 AND w.valid_to IS NULL AND ST_Within(ST_Expand(c, 0.0007), w.geom)
-       AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, c, 0.0014))
-     LIMIT 400`,
-    [WARD],
-  );
-  for (const r of rows) {
-    const p: LonLat = [Number(r.lon), Number(r.lat)];
-    if (spots.every((q) => Math.hypot(q[0] - p[0], q[1] - p[1]) > 0.002)) spots.push(p);
-    if (spots.length === 3) break;
-  }
-  if (spots.length < 3) throw new Error(`not enough empty ground in ward ${WARD}`);
+  spots.push(...(await freeSpots(e2e.server, WARD, 3, 0.002)));
   const farmers = await e2e.server.db.query<{ id: number; lookup_code: string; full_name: string }>(
     `SELECT f.id, f.lookup_code, fp.full_name FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
       WHERE f.commune_code = $1 AND fp.full_name ~ ' '
@@ -68,16 +55,6 @@ function square([lon, lat]: LonLat): Polygon {
       ],
     ],
   };
-}
-
-/** Opens the page at a spot, signs the officer in and opens the editor. */
-async function openEditorAt(page: Page, at: LonLat): Promise<void> {
-  await page.goto(`${e2e.server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},18&l=parcels,plots,roads`);
-  await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
-  await page.click('[data-tab=tools]');
-  await page.click('#edit-open');
-  await page.waitForSelector('#tool-draw');
 }
 
 /** Puts a polygon in the editor as a drawing (as a loaded file does) and selects it. */
@@ -135,7 +112,7 @@ describe('the plot form’s farmer field', () => {
 
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const at = spots[0]!;
-    await openEditorAt(page, at);
+    await openEditorAt(page, e2e.server, at);
     // "Đang mở công cụ vẽ…" goes as soon as the tools are there (it used to stay its 4 s).
     await page.locator('.toast', { hasText: vi.editorLoading }).waitFor({ state: 'detached', timeout: 1000 });
     await addDrawing(page, square(at));
@@ -205,7 +182,7 @@ describe('leaving the editor', () => {
   it('asks before dropping an unsaved drawing: keeping is the default, confirming drops it; an opened plot left alone does not ask', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     const at = spots[2]!;
-    await openEditorAt(page, at);
+    await openEditorAt(page, e2e.server, at);
     await addDrawing(page, square(at));
     await page.click('#tool-done');
     const dialog = page.locator('#unsaved-dialog');

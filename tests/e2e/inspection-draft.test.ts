@@ -8,12 +8,12 @@
 // than a second one, and a form changed in between is told so and recorded anew. The officer
 // discards a draft only after a question; a phone that keeps nothing says so; a server's 4xx keeps it.
 import path from 'node:path';
-import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea, type AreaAt } from './registry-fixtures.ts';
+import { ACCOUNTS, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { apiToken, areaUnderInspection, canvasJpeg, clickArea, inspectionOnPhone, signOut, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -70,16 +70,6 @@ async function inspectionsOf(areaId: number): Promise<InspectionRow[]> {
   ).rows;
 }
 
-async function allowPosition(context: BrowserContext, lon: number, lat: number): Promise<void> {
-  await context.grantPermissions(['geolocation'], { origin: e2e.server.url });
-  await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.click('#sign-out');
-  await page.waitForSelector('#sign-in');
-}
-
 /** The checklist's answers as the form shows them: the checked verdict of each row and its note. */
 async function answers(page: Page): Promise<{ verdict: string; note: string }[]> {
   return page.locator('#inspection-checklist .inspection-check').evaluateAll((rows) =>
@@ -94,13 +84,7 @@ describe('an inspection form kept on the phone', () => {
   it('comes back filled after the tab is reloaded, is hidden from another officer, and is gone once recorded', async () => {
     const area = await theArea();
     const before = await inspectionsOf(area.id);
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await allowPosition(context, area.lon + 0.0003, area.lat - 0.0002);
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
-
-    await page.click('#inspection-new');
-    await page.waitForSelector('#inspection-form');
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area);
     await page.click('#inspection-conclusion label:has-text("Không đạt")');
     await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.click('.inspection-check[data-item="2"] label:has-text("Không đạt")');
@@ -204,11 +188,7 @@ describe('an inspection form kept on the phone', () => {
   it('without signal the form says it is kept; with the signal back one tap sends it once; a lost answer is not written twice, a changed form is told', async () => {
     const area = await theArea();
     const before = await inspectionsOf(area.id);
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
-    await page.click('#inspection-new');
-    await page.waitForSelector('#inspection-form');
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area, { position: null });
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
     await page.fill('#inspection-notes', 'Mất sóng ở cuối vườn.');
     await expect.poll(async () => (await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Mất sóng ở cuối vườn.']);
@@ -308,11 +288,7 @@ describe('an inspection form kept on the phone', () => {
   });
   it('the officer discards a draft only after saying yes, and it is gone from the phone', async () => {
     const area = await theArea();
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
-    await page.click('#inspection-new');
-    await page.waitForSelector('#inspection-form');
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area, { position: null });
     await page.fill('#inspection-notes', 'Ghi nhầm vùng.');
     await page.waitForSelector('#inspection-draft:not([hidden])');
     // Cancel closes the form, not the draft: the button offers to continue it.
@@ -351,9 +327,7 @@ describe('an inspection form kept on the phone', () => {
   it('a phone that refuses to keep the draft says so once, and the form still records from memory', async () => {
     const area = await theArea();
     const before = await inspectionsOf(area.id);
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area, { position: null, form: false });
     // Chromium's own quota for this origin, cut to 1 KB: the photo's bytes cannot be kept (QuotaExceededError).
     const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: e2e.server.url, quotaSize: 1024 });
@@ -393,11 +367,7 @@ describe('an inspection form kept on the phone', () => {
   it('a refusal of the server (409: the area moved on) keeps the draft to fix or discard', async () => {
     const area = await theArea();
     const before = await inspectionsOf(area.id);
-    const { page, context } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
-    await page.click('#inspection-new');
-    await page.waitForSelector('#inspection-form');
+    const { page, context } = await inspectionOnPhone(e2e.browser, e2e.server, area, { position: null });
     await page.fill('#inspection-notes', 'Vùng đã có kết luận từ trước?');
     await page.waitForSelector('#inspection-draft:not([hidden])');
     // Another officer records the result meanwhile: the area takes no inspection any more.

@@ -7,10 +7,10 @@
 // views it: the thumbnail file exists afterwards and ?size=thumb answers a JPEG of at most 480 px.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page, Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
+import { apiToken, areaUnderInspection, canvasJpeg, clickArea, inspectionOnPhone, openArea, signOut } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -66,26 +66,10 @@ function filesUnder(root: string): string[] {
     .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
-async function allowPosition(context: BrowserContext, lon: number, lat: number): Promise<void> {
-  await context.grantPermissions(['geolocation'], { origin: e2e.server.url });
-  await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
-}
-
-async function signOut(page: Page): Promise<void> {
-  await page.click('#sign-out');
-  await page.waitForSelector('#sign-in');
-}
-
 describe('inspection photos kept on the phone until the server has them', () => {
   it('photos that failed to send survive a reload, stay hidden from another officer, and are stored exactly once', async () => {
     const area = await areaUnderInspection(e2e.server);
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await allowPosition(context, area.lon + 0.0003, area.lat - 0.0002);
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
-
-    await page.click('#inspection-new');
-    await page.waitForSelector('#inspection-form');
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area);
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
     await page.fill('#inspection-notes', 'Mất sóng giữa vườn.');
     const green = await canvasJpeg(page, 1280, 960, '#2e7d32', 0.9);
@@ -235,10 +219,10 @@ describe('inspection photos kept on the phone until the server has them', () => 
 describe('a phone out of storage', () => {
   it('says so in words, still sends the photo from the page, and asks before the page is left', async () => {
     const area = await areaUnderInspection(e2e.server);
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await allowPosition(context, area.lon, area.lat);
-    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area, {
+      position: [area.lon, area.lat],
+      form: false,
+    });
     // Chromium's own quota for this origin, cut to 1 KB: the photo cannot be kept (QuotaExceededError).
     const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: e2e.server.url, quotaSize: 1024 });

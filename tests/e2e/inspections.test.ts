@@ -7,13 +7,12 @@
 // inspection of the same round rests on that record instead of writing a second one.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
-import { apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
+import { allowPosition, apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -43,11 +42,6 @@ function uploadedFiles(uploadDir: string): string[] {
     .map((entry) => path.relative(uploadDir, path.join(entry.parentPath, entry.name)));
 }
 
-async function allowPosition(context: BrowserContext, lon: number, lat: number): Promise<void> {
-  await context.grantPermissions(['geolocation'], { origin: e2e.server.url });
-  await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
-}
-
 describe('field inspections on the growing-area card', () => {
   it('an officer records an inspection with checklist, notes and two geotagged photos; a lost answer is retried alone and stored once', async () => {
     const area = await areaUnderInspection(e2e.server);
@@ -55,7 +49,7 @@ describe('field inspections on the growing-area card', () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const phone = { lon: area.lon + 0.0004, lat: area.lat - 0.0003 };
     const exifAt = { lon: area.lon - 0.0002, lat: area.lat + 0.0001 };
-    await allowPosition(context, phone.lon, phone.lat);
+    await allowPosition(context, e2e.server, phone.lon, phone.lat);
     await openArea(page, e2e.server, area, ACCOUNTS.officer);
 
     await page.click('#inspection-new');
@@ -253,7 +247,7 @@ describe('field inspections on the growing-area card', () => {
     const area = await areaUnderInspection(e2e.server);
     const { page, context } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
-    await allowPosition(context, area.lon, area.lat);
+    await allowPosition(context, e2e.server, area.lon, area.lat);
     const thumbAnswers: string[] = [];
     const thumbPuts: string[] = [];
     page.on('response', (response) => {

@@ -17,6 +17,7 @@ import {
   type BandoWindow,
   type TestServer,
 } from './harness.ts';
+import { freeSpots } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
 type Win = BandoWindow & { __bandoLastSaved?: { id: number } };
@@ -45,22 +46,8 @@ beforeAll(async () => {
   [server, browser] = await Promise.all([startServer(), launchBrowser()]);
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   [officer, admin] = await Promise.all([bearer(ACCOUNTS.officer), bearer(ACCOUNTS.admin)]);
-  const { rows } = await server.db.query<{ lon: number; lat: number }>(
-    `SELECT ST_X(c) lon, ST_Y(c) lat FROM (
-       SELECT ST_Centroid(p.geom) c FROM parcels p JOIN admin_units w ON w.code = $1 AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
-       ORDER BY p.id) s, admin_units w
-     WHERE w.code = $1 AND w.valid_to IS NULL AND ST_Within(ST_Expand(c, 0.0007), w.geom)
-       AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, c, 0.0014))
-     LIMIT 400`,
-    [WARD],
-  );
   // Spots far enough apart that one test's plots never touch another's.
-  spots = [];
-  for (const r of rows) {
-    const p: LonLat = [Number(r.lon), Number(r.lat)];
-    if (spots.every((s) => Math.hypot(s[0] - p[0], s[1] - p[1]) > 0.003)) spots.push(p);
-  }
-  if (spots.length < 3) throw new Error(`only ${spots.length} free spots in ward ${WARD}`);
+  spots = await freeSpots(server, WARD, 3, 0.003);
 });
 
 afterAll(async () => {

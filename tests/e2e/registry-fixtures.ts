@@ -1,8 +1,8 @@
 // What the registry's browser tests ask of the seeded server besides the page: a bearer token
 // through the API, a seeded growing area of some status in the officer's communes with a point
 // inside it to click, the area's record in the database, and the map steps that open its card.
-import type { Page } from 'playwright-core';
-import { ACCOUNTS, signIn, waitForMap, type BandoWindow, type TestServer } from './harness.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { ACCOUNTS, openPage, signIn, waitForMap, type BandoWindow, type TestServer, type WatchedPage } from './harness.ts';
 
 /** A sign-in of the seed. */
 export type Account = { username: string; password: string };
@@ -84,6 +84,89 @@ export async function openArea(page: Page, server: TestServer, area: AreaAt, acc
   await waitForMap(page);
   if (account) await signIn(page, account);
   await clickArea(page, area);
+}
+
+/**
+ * Empty ground in a ward for drawing plots: centres of its parcels with no plot within ~150 m and
+ * room around them inside the ward, at least `apart` degrees from each other (so one test's plots
+ * never touch another's), `count` of them; throws when the ward has fewer.
+ */
+export async function freeSpots(server: TestServer, ward: string, count: number, apart = 0): Promise<[number, number][]> {
+  const { rows } = await server.db.query<{ lon: number; lat: number }>(
+    `SELECT ST_X(c) lon, ST_Y(c) lat FROM (
+       SELECT ST_Centroid(p.geom) c FROM parcels p JOIN admin_units w ON w.code = $1 AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
+       ORDER BY p.id) s, admin_units w
+     WHERE w.code = $1 AND w.valid_to IS NULL AND ST_Within(ST_Expand(c, 0.0007), w.geom)
+       AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, c, 0.0014))
+     LIMIT 400`,
+    [ward],
+  );
+  const spots: [number, number][] = [];
+  for (const r of rows) {
+    const p: [number, number] = [Number(r.lon), Number(r.lat)];
+    if (spots.every((q) => Math.hypot(q[0] - p[0], q[1] - p[1]) > apart)) spots.push(p);
+    if (spots.length === count) return spots;
+  }
+  throw new Error(`only ${spots.length} free spots in ward ${ward}, ${count} needed`);
+}
+
+/**
+ * Opens the map at `at` (zoom 18 with parcels, plots and roads unless told), signs the officer in and
+ * opens the plot editor; with `snapTargets`, waits until the neighbours to snap to (and to check
+ * overlaps against) have arrived from the features API.
+ */
+export async function openEditorAt(
+  page: Page,
+  server: TestServer,
+  at: readonly [number, number],
+  options: { zoom?: number; layers?: string; snapTargets?: boolean } = {},
+): Promise<void> {
+  const layers = options.layers ?? 'parcels,plots,roads';
+  await page.goto(`${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${options.zoom ?? 18}&l=${layers}`);
+  await waitForMap(page);
+  await signIn(page, ACCOUNTS.officer);
+  await page.click('[data-tab=tools]');
+  await page.click('#edit-open');
+  await page.waitForSelector('#tool-draw');
+  if (options.snapTargets)
+    await page.waitForFunction(
+      () => ((window as unknown as { __bandoEditor?: { snapRings(): unknown[] } }).__bandoEditor?.snapRings().length ?? 0) > 0,
+    );
+}
+
+/** Lets the pages of `context` read the phone's position, set at lon/lat (12 m accuracy). */
+export async function allowPosition(context: BrowserContext, server: TestServer, lon: number, lat: number): Promise<void> {
+  await context.grantPermissions(['geolocation'], { origin: server.url });
+  await context.setGeolocation({ longitude: lon, latitude: lat, accuracy: 12 });
+}
+
+/** Signs out from the top bar. */
+export async function signOut(page: Page): Promise<void> {
+  await page.click('#sign-out');
+  await page.waitForSelector('#sign-in');
+}
+
+/**
+ * A 360 px phone with the area's card open (signed in as `account`, the officer by default) and, unless
+ * `form` is false, its new-inspection form; `position` (default: a few metres off the area's point)
+ * is the phone's GPS, or none when null.
+ */
+export async function inspectionOnPhone(
+  browser: Browser,
+  server: TestServer,
+  area: AreaAt,
+  options: { account?: Account; position?: [number, number] | null; form?: boolean } = {},
+): Promise<WatchedPage> {
+  const opened = await openPage(browser, 'phone');
+  await opened.page.setViewportSize({ width: 360, height: 740 });
+  const position: [number, number] | null = options.position === undefined ? [area.lon + 0.0003, area.lat - 0.0002] : options.position;
+  if (position) await allowPosition(opened.context, server, position[0], position[1]);
+  await openArea(opened.page, server, area, options.account ?? ACCOUNTS.officer);
+  if (options.form !== false) {
+    await opened.page.click('#inspection-new');
+    await opened.page.waitForSelector('#inspection-form');
+  }
+  return opened;
 }
 
 /** Clicks the area on the map and waits for its details card (a new card each time, read afresh from the registry). */

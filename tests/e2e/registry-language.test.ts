@@ -11,7 +11,7 @@ import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
-import { apiToken, areaState, largestArea, listedAreaIds, openArea } from './registry-fixtures.ts';
+import { apiToken, areaState, freeSpots, largestArea, listedAreaIds, openArea } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
 
@@ -51,17 +51,7 @@ async function shoot(page: Page, name: string, focus: string, onMap = false): Pr
 
 /** An empty spot of the ward (no plot within ~150 m, room for three 20 m squares). */
 async function freeSpot(): Promise<LonLat> {
-  const { rows } = await e2e.server.db.query<{ lon: number; lat: number }>(
-    `SELECT ST_X(c) lon, ST_Y(c) lat FROM (
-       SELECT ST_Centroid(p.geom) c FROM parcels p JOIN admin_units w ON w.code = $1 AND w.valid_to IS NULL AND ST_Within(p.geom, w.geom)
-       ORDER BY p.id) s, admin_units w
-     WHERE w.code = $1 AND w.valid_to IS NULL AND ST_Within(ST_Expand(c, 0.0007), w.geom)
-       AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom, c, 0.0014))
-     LIMIT 1`,
-    [WARD],
-  );
-  if (!rows[0]) throw new Error(`no free spot in ward ${WARD}`);
-  return [Number(rows[0].lon), Number(rows[0].lat)];
+  return (await freeSpots(e2e.server, WARD, 1))[0]!;
 }
 
 function offset([lon, lat]: LonLat, eastM: number): LonLat {
