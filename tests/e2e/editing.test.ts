@@ -1,18 +1,10 @@
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, screenPoint, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
 type LonLat = [number, number];
 
 const e2e = useServerAndBrowser();
-
-/** Where a lon/lat is on the screen, in page coordinates. */
-async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: number }> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at);
-  return { x: box.x + p.x, y: box.y + p.y };
-}
 
 /**
  * A parcel of the officer's ward with a free strip beside one edge (inside the ward, no plot on

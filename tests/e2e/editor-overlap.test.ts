@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { openPage, SCREENSHOTS, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { openPage, SCREENSHOTS, screenPoint, type BandoWindow, useServerAndBrowser } from './harness.ts';
 import { openEditorAt } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
@@ -72,13 +72,6 @@ beforeAll(async () => {
   }
   throw new Error(`no plot of ward ${WARD} with free ground beside it`);
 });
-
-/** Where a lon/lat is on the screen, in page coordinates. */
-async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: number }> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at);
-  return { x: box.x + p.x, y: box.y + p.y };
-}
 
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const plotCount = async () => Number((await e2e.server.db.query<{ n: number }>('SELECT count(*) n FROM plots')).rows[0]!.n);

@@ -226,5 +226,12 @@ export async function signIn(page: Page, account: { username: string; password: 
   await page.waitForSelector('#sign-out');
 }
 
+/** Where a lon/lat is on the screen, in page coordinates (for mouse clicks on the map). */
+export async function screenPoint(page: Page, at: readonly [number, number]): Promise<{ x: number; y: number }> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at as [number, number]);
+  return { x: box.x + p.x, y: box.y + p.y };
+}
+
 /** Where the screenshots of a run go (looked at by eye before closing an issue). */
 export const SCREENSHOTS = path.join(ROOT, '.tmp', 'screenshots');

@@ -7,6 +7,7 @@ import {
   launchBrowser,
   openPage,
   SCREENSHOTS,
+  screenPoint,
   signIn,
   startServer,
   waitForMap,
@@ -201,12 +202,8 @@ describe('the plot form', () => {
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     await page.click('#tool-select');
-    const box = (await page.locator('#map').boundingBox())!;
-    const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [
-      Number(plot.lon),
-      Number(plot.lat),
-    ] as [number, number]);
-    await page.mouse.click(box.x + p.x, box.y + p.y);
+    const p = await screenPoint(page, [Number(plot.lon), Number(plot.lat)]);
+    await page.mouse.click(p.x, p.y);
     await page.waitForSelector('#plot-save:not([disabled])');
     await page.click('#plot-save');
     const select = page.locator('#plot-form select[name=crop]');
@@ -239,12 +236,8 @@ describe('a plot’s card', () => {
     const commune = (await server.db.query<{ name: string }>(`SELECT name FROM admin_units WHERE code = '29869' AND valid_to IS NULL`))
       .rows[0]!.name;
     const cardOf = async (page: Page) => {
-      const box = (await page.locator('#map').boundingBox())!;
-      const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [
-        Number(plot.lon),
-        Number(plot.lat),
-      ] as [number, number]);
-      await page.mouse.click(box.x + p.x, box.y + p.y);
+      const p = await screenPoint(page, [Number(plot.lon), Number(plot.lat)]);
+      await page.mouse.click(p.x, p.y);
       const card = page.locator('.feature-card.is-primary[data-group=plots]');
       await card.locator(`dd:has-text("${plot.area}")`).waitFor();
       await card.locator(`dd:has-text("${commune}")`).waitFor();

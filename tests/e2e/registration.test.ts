@@ -11,6 +11,7 @@ import {
   launchBrowser,
   openPage,
   SCREENSHOTS,
+  screenPoint,
   signIn,
   startServer,
   waitForMap,
@@ -76,12 +77,6 @@ async function createPlot(centre: LonLat, sideM: number, crop: string): Promise<
   });
   if (response.status !== 201) throw new Error(`plot not created: ${response.status} ${await response.text()}`);
   return Number(((await response.json()) as { id: number }).id);
-}
-
-async function screenPoint(page: Page, at: LonLat): Promise<{ x: number; y: number }> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at);
-  return { x: box.x + p.x, y: box.y + p.y };
 }
 
 /** Ids of the plots drawn from the `plots` tiles now on screen. */

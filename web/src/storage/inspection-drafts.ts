@@ -6,9 +6,8 @@
 // Two object stores, because the officer types far more often than they pick photos: the typed fields
 // are rewritten at each pause in typing (a few hundred bytes), a photo's bytes (2–6 MB) are written
 // once when it is picked and removed when it is dropped. A draft and its photos go in one transaction.
-import type { Geotag, PhotoType } from '../../../server/domain/photo-facts.ts';
 import { requestDone, transactionDone } from './idb.ts';
-import { storeProblemOf, type PhotoStoreProblem, type StoredPosition } from './photo-store.ts';
+import { storeProblemOf, type KeptPhotoFacts, type PhotoStoreProblem, type StoredPosition } from './photo-store.ts';
 
 /** One checklist row as typed: not looked at, passed or failed, with its note. */
 export type DraftAnswer = { item: string; verdict: 'unchecked' | 'ok' | 'not-ok'; note: string };
@@ -38,19 +37,11 @@ export type DraftFields = DraftOwner & {
 };
 
 /** A photo picked into a draft: its bytes and what the form knew of it. */
-export type DraftPhoto = DraftOwner & {
-  /** The Idempotency-Key its upload will carry (the outbox keeps it); also the record's key. */
-  uploadKey: string;
-  name: string;
-  type: PhotoType;
-  lastModified: number;
-  bytes: Blob;
-  geotag: Geotag | null;
-  /** The phone's position when it was picked; null when it had none (or had not answered yet). */
-  position: StoredPosition | null;
-  /** When it was picked (ms): the photos come back in that order. */
-  pickedAt: number;
-};
+export type DraftPhoto = DraftOwner &
+  KeptPhotoFacts & {
+    /** When it was picked (ms): the photos come back in that order. */
+    pickedAt: number;
+  };
 
 /** A draft as read back: the fields and the photos, in the order they were picked. */
 export type InspectionDraft = DraftFields & { photos: DraftPhoto[] };

@@ -12,23 +12,27 @@ import { requestDone, transactionDone } from './idb.ts';
 export type StoredPosition = { lon: number; lat: number; accuracy: number };
 
 /** One photo waiting to be sent, as kept on the phone. */
-export type StoredPhoto = {
-  /** The Idempotency-Key of its first attempt; also the record's key. */
+/** What the phone keeps of a picked photo, in the outbox and in an inspection's draft alike. */
+export type KeptPhotoFacts = {
+  /** The Idempotency-Key of its upload, the same on every attempt; also the record's key. */
   uploadKey: string;
-  /** The username that took it: only that user sees or sends it. */
-  owner: string;
-  areaId: number;
-  inspectionId: number;
-  /** The inspection's date (YYYY-MM-DD), to name the photo's batch. */
-  inspectedOn: string;
   name: string;
   type: PhotoType;
   /** The file's time (ms), sent as takenAt when the photo has no capture time of its own. */
   lastModified: number;
   bytes: Blob;
   geotag: Geotag | null;
-  /** The phone's position when the photo was picked; null when it had none (or had not answered when kept). */
+  /** The phone's position when the photo was picked; null when it had none (or had not answered yet). */
   position: StoredPosition | null;
+};
+
+export type StoredPhoto = KeptPhotoFacts & {
+  /** The username that took it: only that user sees or sends it. */
+  owner: string;
+  areaId: number;
+  inspectionId: number;
+  /** The inspection's date (YYYY-MM-DD), to name the photo's batch. */
+  inspectedOn: string;
   /** When it was kept (ms): photos go oldest first. */
   queuedAt: number;
   /** The server's id once it has answered 2xx: the record only waits to be removed (sign-out clears these). */
