@@ -80,6 +80,14 @@ async function answers(page: Page): Promise<{ verdict: string; note: string }[]>
   );
 }
 
+/** Reloads the page (as when the phone's system kills the tab) and opens the area's card again, still signed in. */
+async function reloadAndOpen(page: Page, area: AreaAt): Promise<void> {
+  await page.reload();
+  await waitForMap(page);
+  await page.waitForSelector('#sign-out');
+  await clickArea(page, area);
+}
+
 describe('an inspection form kept on the phone', () => {
   it('comes back filled after the tab is reloaded, is hidden from another officer, and is gone once recorded', async () => {
     const area = await theArea();
@@ -103,10 +111,7 @@ describe('an inspection form kept on the phone', () => {
     const typed = await answers(page);
 
     // The tab is killed while the camera is open and comes back: the officer opens the same area.
-    await page.reload();
-    await waitForMap(page);
-    await page.waitForSelector('#sign-out');
-    await clickArea(page, area);
+    await reloadAndOpen(page, area);
     await page.waitForSelector('#inspection-form', { timeout: 15_000 });
     expect(await page.inputValue('#inspection-notes')).toBe('Vườn xoài cát Chu, ấp Tân Hậu: cần thu gom vỏ chai.');
     expect(await page.inputValue('#inspection-date')).toBe(vietnamToday());
@@ -172,10 +177,7 @@ describe('an inspection form kept on the phone', () => {
     await expect.poll(() => draftsOnPhone(page)).toEqual([]);
 
     // Another reload: the form is empty again, the draft gone.
-    await page.reload();
-    await waitForMap(page);
-    await page.waitForSelector('#sign-out');
-    await clickArea(page, area);
+    await reloadAndOpen(page, area);
     await page.waitForSelector('#inspection-new');
     await page.waitForTimeout(500);
     expect(await page.locator('#inspection-form').count()).toBe(0);
@@ -314,10 +316,7 @@ describe('an inspection form kept on the phone', () => {
     await page.waitForSelector('#inspection-form', { state: 'detached' });
     expect(await page.locator('#inspection-new').textContent()).toBe('Ghi biên bản kiểm tra');
     await expect.poll(() => draftsOnPhone(page)).toEqual([]);
-    await page.reload();
-    await waitForMap(page);
-    await page.waitForSelector('#sign-out');
-    await clickArea(page, area);
+    await reloadAndOpen(page, area);
     await page.waitForSelector('#inspection-new');
     expect(await page.locator('#inspection-form').count()).toBe(0);
     expect(errors).toEqual([]);
@@ -387,10 +386,7 @@ describe('an inspection form kept on the phone', () => {
     expect(await inspectionsOf(area.id)).toHaveLength(before.length + 1); // the other officer's, not this one
     expect((await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Vùng đã có kết luận từ trước?']);
     // Still there after a reload, until the officer discards it.
-    await page.reload();
-    await waitForMap(page);
-    await page.waitForSelector('#sign-out');
-    await clickArea(page, area);
+    await reloadAndOpen(page, area);
     await page.waitForSelector('#inspection-form', { timeout: 15_000 });
     expect(await page.inputValue('#inspection-notes')).toBe('Vùng đã có kết luận từ trước?');
     await page.click('#inspection-draft-discard');
