@@ -36,6 +36,20 @@ describe('the farmer on a phone', () => {
       `SELECT count(*)::int n FROM plots WHERE farmer_id = (SELECT farmer_id FROM users WHERE username = 'farmer')`,
     );
     expect(count).toBe(expected.rows[0]!.n);
+    // The total says what it counts.
+    expect(await page.locator('.my-plots-list .summary').innerText()).toMatch(new RegExp(`^${count} thửa · tổng [\\d,]+ ha$`));
+    // The search box's hint fits a 360 px phone's box whole (the long one was cut mid-word).
+    await page.setViewportSize({ width: 360, height: 760 });
+    const hint = await page.evaluate(() => {
+      const input = document.querySelector<HTMLInputElement>('#search-input')!;
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = `${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: input.placeholder, width: context.measureText(input.placeholder).width, room };
+    });
+    expect(hint.text).toBe(vi.searchPlaceholderShort);
+    expect(hint.width).toBeLessThanOrEqual(hint.room);
     const first = items.first();
     expect(await first.innerText()).toMatch(/m² · [\d,.]+ ha/);
     const box = (await first.boundingBox())!;

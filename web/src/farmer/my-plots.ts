@@ -226,7 +226,7 @@ class MyPlotsView {
       return;
     }
     const total = plots.reduce((sum, p) => sum + Number(p.area_m2), 0);
-    host.append(h('p', { class: 'summary' }, `${plots.length} · ${formatNumber(total / 10000, 2)} ha`));
+    host.append(h('p', { class: 'summary' }, t('myPlotsTotal', { count: plots.length, ha: formatNumber(total / 10000, 2) })));
     host.append(h('ul', { class: 'my-plots' }, ...plots.map((plot) => this.item(plot))));
   }
 

@@ -280,6 +280,7 @@ export const en: Messages = {
 
   search: 'Search',
   searchPlaceholder: 'Parcel (commune/sheet/parcel), zoning lot, growing-area code, address…',
+  searchPlaceholderShort: 'Parcel, zoning lot, area code, address…',
   searchNoResults: 'Nothing found for “{q}”.',
   searchUnavailable: 'Search is not available yet: {detail}',
   searchHelp: 'For example: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
@@ -327,6 +328,7 @@ export const en: Messages = {
   myPlots: 'My plots',
   myPlotsEmpty: 'No plots are linked to this account yet.',
   myPlotsSignIn: 'Sign in, or type the farmer id printed on your card, to see your plots.',
+  myPlotsTotal: '{count} plot(s) · {ha} ha in all',
   myPlotsUnavailable: 'Could not load your plots: {detail}',
 
   edit: 'Edit',

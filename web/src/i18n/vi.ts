@@ -282,6 +282,7 @@ export const vi = {
   // Search
   search: 'Tìm kiếm',
   searchPlaceholder: 'Tìm thửa (xã/tờ/thửa), ô quy hoạch, mã vùng trồng, địa chỉ…',
+  searchPlaceholderShort: 'Tìm thửa, ô quy hoạch, mã vùng, địa chỉ…',
   searchNoResults: 'Không tìm thấy kết quả cho “{q}”.',
   searchUnavailable: 'Chức năng tìm kiếm chưa sẵn sàng: {detail}',
   searchHelp: 'Ví dụ: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
@@ -332,6 +333,7 @@ export const vi = {
   myPlots: 'Thửa của tôi',
   myPlotsEmpty: 'Chưa có thửa nào gắn với tài khoản này.',
   myPlotsSignIn: 'Đăng nhập, hoặc nhập mã nông hộ in trên thẻ, để xem các thửa của bạn.',
+  myPlotsTotal: '{count} thửa · tổng {ha} ha',
   myPlotsUnavailable: 'Chưa tải được danh sách thửa: {detail}',
 
   // Editing

@@ -138,7 +138,9 @@ export class SearchBox {
   }
 
   relabel(): void {
-    this.input.placeholder = t('searchPlaceholder');
+    // A phone's box cuts the long hint mid-word; it gets the short one (the format is explained on a miss).
+    const narrow = globalThis.matchMedia?.('(max-width: 759px)').matches ?? false;
+    this.input.placeholder = t(narrow ? 'searchPlaceholderShort' : 'searchPlaceholder');
     this.input.setAttribute('aria-label', t('search'));
     // The hits are worded from their facts: an open (or reopened) list follows the language.
     if (this.shown) this.renderHits(this.shown);
