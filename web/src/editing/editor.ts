@@ -14,6 +14,7 @@ import type { MapHandle } from '../map/create-map.ts';
 import { openPlotForm } from '../registration/plot-form.ts';
 import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
 import { areaFacts, areaLabelText, membershipRefusalWords, plotLabel } from '../registration/membership.ts';
+import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { clear, h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
@@ -934,36 +935,17 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       close();
       return;
     }
-    const keep = h(
-      'button',
-      { type: 'button', class: 'btn btn-primary', id: 'unsaved-keep', onclick: () => dialog.close() },
-      t('keepEditing'),
-    );
-    const discard = h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-danger',
-        id: 'unsaved-discard',
-        onclick: () => {
-          dialog.close();
-          close();
-        },
-      },
-      t('discardUnsaved', { n: count }),
-    );
-    const dialog = h(
-      'dialog',
-      { class: 'dialog', id: 'unsaved-dialog', role: 'alertdialog', 'aria-labelledby': 'unsaved-title', 'data-unsaved': String(count) },
-      h('h2', { id: 'unsaved-title' }, t('unsavedTitle')),
-      h('p', {}, t('unsavedBody', { n: count })),
-      h('div', { class: 'dialog-actions' }, discard, keep),
-    );
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
-    // The safe choice has the focus: Enter (or Esc) keeps the drawing.
-    keep.focus();
+    askBeforeActing({
+      ids: { dialog: 'unsaved-dialog', title: 'unsaved-title', stay: 'unsaved-keep', go: 'unsaved-discard' },
+      title: t('unsavedTitle'),
+      body: t('unsavedBody', { n: count }),
+      stay: t('keepEditing'),
+      go: t('discardUnsaved', { n: count }),
+      onGo: close,
+      // Keeping the drawing is the main answer: Enter (or Esc) keeps it.
+      stayIsPrimary: true,
+      attributes: { 'data-unsaved': String(count) },
+    });
   }
 
   function close(): void {

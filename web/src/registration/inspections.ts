@@ -37,6 +37,7 @@ import type { PhotoStoreProblem } from '../storage/photo-store.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date, dateTime } from '../ui/feature-format.ts';
 import { formButtons } from '../ui/form-parts.ts';
@@ -647,39 +648,19 @@ export class InspectionsSection {
 
   /** The discard button asks first: the draft and its photos go for good. */
   private askDiscard(form: Form): void {
-    const cancel = h(
-      'button',
-      { type: 'button', class: 'btn', id: 'inspection-discard-cancel', onclick: () => dialog.close() },
-      t('cancel'),
-    );
-    const discard = h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-danger',
-        id: 'inspection-discard-go',
-        onclick: () => {
-          dialog.close();
-          void this.discard(form);
-        },
+    askBeforeActing({
+      ids: {
+        dialog: 'inspection-discard-dialog',
+        title: 'inspection-discard-title',
+        stay: 'inspection-discard-cancel',
+        go: 'inspection-discard-go',
       },
-      t('inspectionDraftDiscard'),
-    );
-    const dialog = h(
-      'dialog',
-      { class: 'dialog', id: 'inspection-discard-dialog', role: 'alertdialog', 'aria-labelledby': 'inspection-discard-title' },
-      h('h2', { id: 'inspection-discard-title' }, t('inspectionDraftDiscardTitle')),
-      h(
-        'p',
-        {},
-        form.photos.length ? t('inspectionDraftDiscardBodyPhotos', { count: form.photos.length }) : t('inspectionDraftDiscardBody'),
-      ),
-      h('div', { class: 'dialog-actions' }, cancel, discard),
-    );
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
-    cancel.focus();
+      title: t('inspectionDraftDiscardTitle'),
+      body: form.photos.length ? t('inspectionDraftDiscardBodyPhotos', { count: form.photos.length }) : t('inspectionDraftDiscardBody'),
+      stay: t('cancel'),
+      go: t('inspectionDraftDiscard'),
+      onGo: () => void this.discard(form),
+    });
   }
 
   private async discard(form: Form): Promise<void> {

@@ -4,6 +4,7 @@ import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { clear, h } from '../ui/dom.ts';
 import { dateTime } from '../ui/feature-format.ts';
 import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
@@ -396,35 +397,14 @@ export class LifecycleCard {
 
   /** The second question before a step that closes a door; Enter on the open dialog must not take it. */
   private confirm(title: string, body: string, verb: string, go: () => void): void {
-    const cancel = h(
-      'button',
-      { type: 'button', class: 'btn', id: 'lifecycle-confirm-cancel', onclick: () => dialog.close() },
-      t('cancel'),
-    );
-    const proceed = h(
-      'button',
-      {
-        type: 'button',
-        class: 'btn btn-danger',
-        id: 'lifecycle-confirm-go',
-        onclick: () => {
-          dialog.close();
-          go();
-        },
-      },
-      verb,
-    );
-    const dialog = h(
-      'dialog',
-      { class: 'dialog', id: 'lifecycle-dialog', role: 'alertdialog', 'aria-labelledby': 'lifecycle-dialog-title' },
-      h('h2', { id: 'lifecycle-dialog-title' }, title),
-      h('p', {}, body),
-      h('div', { class: 'dialog-actions' }, cancel, proceed),
-    );
-    dialog.addEventListener('close', () => dialog.remove());
-    document.body.append(dialog);
-    dialog.showModal();
-    cancel.focus();
+    askBeforeActing({
+      ids: { dialog: 'lifecycle-dialog', title: 'lifecycle-dialog-title', stay: 'lifecycle-confirm-cancel', go: 'lifecycle-confirm-go' },
+      title,
+      body,
+      stay: t('cancel'),
+      go: verb,
+      onGo: go,
+    });
   }
 
   /** Sends the transition (a pass/fail carries its inspection: both are written or neither); a refusal leaves the form open with what was typed. */
