@@ -377,7 +377,7 @@ export class InspectionsSection {
     if (this.form) return;
     const owner = this.viewer?.username ?? '';
     this.draftWaiting = false;
-    if (!(owner && (await this.restoreDraft(owner)))) this.form ??= newForm(owner);
+    if (!(owner && (await this.restoreDraft(owner)))) this.form ??= this.track(newForm(owner));
     this.render();
     this.form?.date.focus();
   }
@@ -403,7 +403,7 @@ export class InspectionsSection {
       void this.handOver(owner, draft.recorded, photos, undefined);
       return false;
     }
-    this.form = newForm(owner, draft);
+    this.form = this.track(newForm(owner, draft));
     return true;
   }
 
@@ -663,8 +663,15 @@ export class InspectionsSection {
     });
   }
 
+  /** Counts a form among the live forms of this area (see dropForms). */
+  private track(form: Form): Form {
+    liveForms.set(form, this.areaId);
+    return form;
+  }
+
   private async discard(form: Form): Promise<void> {
     form.dropped = true;
+    dropForms(form.owner, this.areaId);
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
     pendingSaves.delete(this);
@@ -751,6 +758,7 @@ export class InspectionsSection {
       });
       const record = (await response.json()) as InspectionRecord;
       form.dropped = true;
+      dropForms(form.owner, this.areaId);
       this.form = undefined;
       this.draftWaiting = false;
       toast(() => t('inspectionSaved', { date: date(record.inspected_on) }));
@@ -1099,6 +1107,22 @@ function draftOp<T>(work: (store: InspectionDraftStore) => Promise<T>): Promise<
   });
   draftWork = next.catch(() => undefined);
   return next;
+}
+
+/**
+ * Every form of an area's card opened on this page, with its area: a card opened afresh (after a
+ * sign-out and back, a tap on the map) fills a new form from the same draft, and the older one must not
+ * write that draft back once it has been recorded or discarded.
+ */
+const liveForms = new Map<Form, number>();
+
+/** Marks every form of the owner's draft of an area as done (recorded or discarded): none writes to the phone again. */
+function dropForms(owner: string, areaId: number): void {
+  for (const [form, area] of liveForms) {
+    if (form.owner !== owner || area !== areaId) continue;
+    form.dropped = true;
+    liveForms.delete(form);
+  }
 }
 
 /** The drafts waiting for a pause in typing; the page going to the background (the camera opening) writes them at once. */
