@@ -129,7 +129,57 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return sendProblem(reply, 500, 'Something went wrong on our side; the error was logged.');
     },
   );
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, 404, `No route for ${request.method} ${request.url.split('?')[0]}`, 'NOT_FOUND'),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '/';
+    if (wantsPage(request, pathname)) return reply.status(404).type('text/html; charset=utf-8').send(notFoundPage(pathname));
+    return sendProblem(reply, 404, `No route for ${request.method} ${pathname}`, 'NOT_FOUND');
+  });
+}
+
+// Machine paths keep their problem documents whatever the Accept header says: tools read them.
+const MACHINE_PATHS = /^\/(api|ogc|tiles|fonts|assets|healthz|readyz|style\.json)(\/|$|\?)/;
+
+/** A person typing or following a link (a browser navigation) gets a page, not a JSON document. */
+function wantsPage(request: FastifyRequest, pathname: string): boolean {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+  if (MACHINE_PATHS.test(pathname)) return false;
+  return /\btext\/html\b/.test(String(request.headers.accept ?? ''));
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** The 404 page for people: both languages, the address they asked for, a way back to the map. */
+function notFoundPage(pathname: string): string {
+  let shown = pathname;
+  try {
+    shown = decodeURIComponent(pathname);
+  } catch {
+    // A malformed escape is shown as typed.
+  }
+  const address = shown.slice(0, 200).replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
+  return `<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Không tìm thấy trang · Page not found — Bản đồ số</title>
+<style>
+body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:2rem 1rem;color:#1f2933;background:#f5f7fa}
+main{max-width:32rem;margin:0 auto}
+h1{font-size:1.4rem;margin:0 0 .5rem}
+code{background:#e4e7eb;padding:0 .25rem;border-radius:3px;word-break:break-all}
+a.home{display:inline-block;margin-top:1rem;padding:.6rem 1rem;background:#0b6e4f;color:#fff;border-radius:6px;text-decoration:none}
+p[lang=en]{color:#52606d}
+</style>
+</head>
+<body>
+<main>
+<h1>Không tìm thấy trang</h1>
+<p>Địa chỉ <code>${address}</code> không có trên Bản đồ số. Có thể đường dẫn đã bị gõ sai hoặc bị cắt.</p>
+<p lang="en">Page not found: <code>${address}</code> is not an address of this map. The link may be mistyped or cut short.</p>
+<a class="home" href="/">Về bản đồ · Back to the map</a>
+</main>
+</body>
+</html>
+`;
 }

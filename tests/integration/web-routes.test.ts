@@ -173,3 +173,39 @@ describe('the web client at /', () => {
     expect(dots.statusCode).toBe(404);
   });
 });
+
+describe('an address that does not exist', () => {
+  it('shows a person a page in both languages with a way back to the map, the address escaped', async () => {
+    const res = await app.inject({
+      url: '/ban-do/%3Cscript%3Ealert(1)%3C%2Fscript%3E?x=1',
+      headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<html lang="vi">');
+    expect(res.body).toContain('Không tìm thấy trang');
+    expect(res.body).toContain('Page not found');
+    expect(res.body).toContain('<a class="home" href="/">');
+    expect(res.body).toContain('/ban-do/&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(res.body).not.toContain('<script>');
+    // An address whose escapes do not decode is the router's 400, never a 5xx.
+    const malformed = await app.inject({ url: '/%E0%A4%A', headers: { accept: 'text/html' } });
+    expect(malformed.statusCode).toBe(400);
+  });
+
+  it('keeps answering tools, API paths and other methods with a problem document', async () => {
+    for (const [url, accept, method] of [
+      ['/nope', 'application/json', 'GET'],
+      ['/nope', '*/*', 'GET'],
+      ['/api/nope', 'text/html', 'GET'],
+      ['/ogc/nope/x', 'text/html', 'GET'],
+      ['/tiles/nope/x/y/z/w', 'text/html', 'GET'],
+      ['/nope', 'text/html', 'POST'],
+    ] as const) {
+      const res = await app.inject({ url, method, headers: { accept } });
+      expect(res.statusCode, `${method} ${url} (${accept})`).toBe(404);
+      expect(res.headers['content-type'], `${method} ${url} (${accept})`).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
+    }
+  });
+});
