@@ -99,6 +99,22 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
       }
     });
 
+    // Editing a plot: its farmer is shown by name, as the officer knows them, not by a record id.
+    const savedId = farmerId.value;
+    if (savedId) {
+      getJson<FarmerOption>(`/api/farmers/${encodeURIComponent(savedId)}`).then(
+        (farmer) => {
+          // The officer started typing before the answer came: what they typed stands.
+          if (farmerSearch.value !== '' || farmerId.value !== savedId) return;
+          offer([farmer]);
+          farmerSearch.value = farmerLabel(farmer);
+          pickedId = savedId;
+        },
+        // Unreadable (no signal, another commune's farmer): the id field still holds the farmer and saving keeps it.
+        () => undefined,
+      );
+    }
+
     /** The farmer the field names, found again from the server unless it is the entry just picked from the list. */
     async function chooseFarmer(): Promise<FarmerChoice> {
       const typedId = farmerId.value ? Number(farmerId.value) : undefined;
