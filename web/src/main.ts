@@ -9,6 +9,7 @@ import { importSlot } from './io/import-slot.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
+import { offlineNotice, styleWhenOnline } from './map/offline-notice.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { sheetPadding } from './map/fit-padding.ts';
 import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
@@ -16,7 +17,7 @@ import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
 import { clear, h } from './ui/dom.ts';
 import { LayerPanel } from './ui/layer-panel.ts';
-import { renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
+import { offersMyPlots, renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
 import { SearchBox, type SearchHit } from './ui/search-box.ts';
 import { lazy } from './ui/lazy.ts';
 import { toast } from './ui/toast.ts';
@@ -59,12 +60,15 @@ let user: SessionUser | undefined;
 const tabContent: Partial<Record<Tab, () => HTMLElement>> = {};
 
 function renderTabs(): void {
-  const tabs: PanelTab<Tab>[] = [
+  const all: PanelTab<Tab>[] = [
     { id: 'layers', label: t('layers'), short: t('layersShort'), icon: 'layers' },
     { id: 'details', label: t('details'), short: t('detailsShort'), icon: 'details' },
     { id: 'mine', label: t('myPlots'), short: t('myPlotsShort'), icon: 'mine' },
     { id: 'tools', label: t('tools'), short: t('toolsShort'), icon: 'tools' },
   ];
+  const tabs = all.filter((tab) => tab.id !== 'mine' || offersMyPlots(user?.role));
+  // A planner signing in where a farmer was signed out lands on the layers, not on a tab they lack.
+  if (!tabs.some((tab) => tab.id === activeTab)) activeTab = 'layers';
   renderPanelTabs(tabBar, {
     tabs,
     active: activeTab,
@@ -106,7 +110,8 @@ async function boot(): Promise<void> {
   mapEl.append(h('p', { class: 'map-loading' }, t('loading')));
   let style: StyleSpecification;
   try {
-    style = await stylePromise;
+    // Offline on arrival, the map's area says so (not a blank box) and the style is read once back online.
+    style = await styleWhenOnline(stylePromise, offlineNotice(mapEl));
   } catch (error) {
     mapEl.append(h('p', { class: 'map-error' }, t('noSourcesYet', { detail: describeError(error) })));
     return;
@@ -191,7 +196,10 @@ async function boot(): Promise<void> {
       [event.point.x - pad, event.point.y - pad],
       [event.point.x + pad, event.point.y + pad],
     ];
-    const features = pickFeatures(map.queryRenderedFeatures(box, { layers: control.clickableLayers() }));
+    const features = pickFeatures(map.queryRenderedFeatures(box, { layers: control.clickableLayers() }), {
+      at: [event.lngLat.lng, event.lngLat.lat],
+      basemap: new Set(groups.filter((g) => g.basemap).map((g) => g.id)),
+    });
     details.show(features);
     select(features[0]);
     activeTab = 'details';
@@ -306,7 +314,7 @@ async function boot(): Promise<void> {
     const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loading')));
     lazy(
       () => import('./farmer/my-plots.ts'),
-      ({ renderMyPlots }) => renderMyPlots(wrap, user, handle),
+      ({ renderMyPlots }) => renderMyPlots(wrap, user, handle, flyToHit),
     );
     return wrap;
   };

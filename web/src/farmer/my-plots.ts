@@ -8,6 +8,7 @@ import type { MapHandle } from '../map/create-map.ts';
 import { sheetPadding } from '../map/fit-padding.ts';
 import { DiaryDisclosure } from '../registration/plot-diary.ts';
 import { clear, h } from '../ui/dom.ts';
+import type { SearchHit } from '../ui/search-box.ts';
 
 /** A plot as "my plots" lists it (GET /api/me/plots and /api/farmer-cards/:code/plots). */
 export type MyPlot = {
@@ -50,9 +51,12 @@ function outline(handle: MapHandle, plots: MyPlot[]): void {
   }
   if (!plots.length) return;
   map.addSource(MINE_SOURCE, { type: 'geojson', data });
+  // Under the selection's highlight: the plot picked from the list (or on the map) shows its cyan
+  // outline over the magenta one, which at 6 px would otherwise cover it whole.
+  const below = map.getStyle().layers.find((layer) => layer.id.endsWith('-highlight'))?.id;
   // A white casing under a magenta line: distinct from every land-use, plot and boundary colour.
-  map.addLayer({ id: MINE_LAYERS[0]!, type: 'line', source: MINE_SOURCE, paint: { 'line-color': '#ffffff', 'line-width': 6 } });
-  map.addLayer({ id: MINE_LAYERS[1]!, type: 'line', source: MINE_SOURCE, paint: { 'line-color': '#c2185b', 'line-width': 3 } });
+  map.addLayer({ id: MINE_LAYERS[0]!, type: 'line', source: MINE_SOURCE, paint: { 'line-color': '#ffffff', 'line-width': 6 } }, below);
+  map.addLayer({ id: MINE_LAYERS[1]!, type: 'line', source: MINE_SOURCE, paint: { 'line-color': '#c2185b', 'line-width': 3 } }, below);
 }
 
 /** Takes a farmer's plots off the map (after signing out, on a shared phone). */
@@ -117,11 +121,15 @@ class MyPlotsView {
   /** A guest's card code: the one remembered on this phone, then the one asked for. */
   private card: string | undefined;
   private readonly cardInput: HTMLInputElement;
+  /** The plot last picked from the list, marked when the list is shown again. */
+  private picked: number | undefined;
 
   constructor(
     readonly key: string,
     private readonly user: SessionUser | undefined,
     private readonly handle: MapHandle,
+    /** Opens a plot as a search hit: flies there, outlines it and opens its card. */
+    public openPlot: (hit: SearchHit) => void,
   ) {
     try {
       this.card = localStorage.getItem(CARD_KEY) ?? undefined;
@@ -230,23 +238,34 @@ class MyPlotsView {
     host.append(h('ul', { class: 'my-plots' }, ...plots.map((plot) => this.item(plot))));
   }
 
+  /**
+   * One plot as a card of its own: the button that opens it on the map, and under it, inside the
+   * same frame, its diary fold (between two frameless buttons the fold read as the next plot's).
+   */
   private item(plot: MyPlot): HTMLElement {
     const area = Number(plot.area_m2);
     const crop = (lang() === 'vi' ? plot.crop_name_vi : plot.crop_name_en) ?? plot.crop;
+    const name = [crop, plot.variety].filter(Boolean).join(' · ');
     const status = plot.growing_area_status ?? '';
+    const picked = plot.id === this.picked;
     return h(
       'li',
-      {},
+      { class: `plot-card${picked ? ' is-picked' : ''}`, 'data-id': String(plot.id) },
       h(
         'button',
         {
           type: 'button',
           class: 'plot-item',
           'data-id': String(plot.id),
-          onclick: () =>
-            this.handle.map.fitBounds(bboxOf([plot.geometry]), { padding: sheetPadding(this.handle, this.element), maxZoom: 18 }),
+          'aria-current': picked ? 'true' : undefined,
+          onclick: () => {
+            this.picked = plot.id;
+            // The page's search hit path: fly there, outline this plot, open its card, and fit the
+            // plot again above the card once the phone's sheet shows it.
+            this.openPlot({ group: 'plots', id: plot.id, label: name, bbox: bboxOf([plot.geometry]) });
+          },
         },
-        h('strong', {}, [crop, plot.variety].filter(Boolean).join(' · ')),
+        h('strong', {}, name),
         h('span', {}, `${formatNumber(area, 0)} m² · ${formatNumber(area / 10000, 2)} ha`),
         h(
           'span',
@@ -280,11 +299,17 @@ let current: MyPlotsView | undefined;
  * card. Called each time the tab is drawn (opened, or the language switched): the viewer's view is
  * kept and put back into `host`, worded again; opened again, it reads the plots afresh behind it.
  */
-export async function renderMyPlots(host: HTMLElement, user: SessionUser | undefined, handle: MapHandle): Promise<void> {
+export async function renderMyPlots(
+  host: HTMLElement,
+  user: SessionUser | undefined,
+  handle: MapHandle,
+  openPlot: (hit: SearchHit) => void,
+): Promise<void> {
   const key = viewerKey(user);
   const reuse = current?.key === key ? reuseOf(current.drawnIn, lang()) : undefined;
-  if (!current || !reuse) current = new MyPlotsView(key, user, handle);
+  if (!current || !reuse) current = new MyPlotsView(key, user, handle, openPlot);
   const view = current;
+  view.openPlot = openPlot;
   view.render();
   clear(host);
   host.append(view.element);

@@ -11,6 +11,7 @@ export const en: Messages = {
   noSourcesYet: 'The map server is not ready: {detail}',
   offline: 'Offline: showing data saved on this device.',
   backOnline: 'Back online.',
+  mapOffline: 'No network connection — the map will appear when the network is back.',
   errorNoNetwork: 'no network connection',
   errorUnreachable: 'the server could not be reached ({detail})',
   error400: 'the request was not valid',

@@ -9,6 +9,7 @@ export const vi = {
   noSourcesYet: 'Máy chủ bản đồ chưa sẵn sàng: {detail}',
   offline: 'Đang ngoại tuyến: hiển thị dữ liệu đã lưu trên máy.',
   backOnline: 'Đã kết nối lại.',
+  mapOffline: 'Không có kết nối mạng — bản đồ sẽ hiện khi có mạng trở lại.',
   errorNoNetwork: 'không có kết nối mạng',
   errorUnreachable: 'không liên lạc được với máy chủ ({detail})',
   error400: 'yêu cầu không hợp lệ',

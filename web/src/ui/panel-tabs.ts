@@ -6,6 +6,16 @@ export type PanelIcon = 'layers' | 'details' | 'mine' | 'tools' | 'collapse' | '
 /** One tab of the side panel: its full name (open panel, phone bar) and a short one (desk rail). */
 export type PanelTab<T extends string = string> = { id: T; label: string; short: string; icon: PanelIcon };
 
+/**
+ * Whether the side panel offers "my plots" to a viewer (by the session's role; undefined for a
+ * guest): a farmer signed in, a guest (a farmer without an account reads their plots there by the
+ * code on their card), and officers and admins (their communes' plots). A planner has no plots: the
+ * tab would only ever say so.
+ */
+export function offersMyPlots(role: string | undefined): boolean {
+  return role === undefined || role === 'farmer' || role === 'officer' || role === 'admin';
+}
+
 /** What the tab strip shows and what its buttons do. */
 export type PanelTabsState<T extends string> = {
   tabs: PanelTab<T>[];

@@ -1,0 +1,125 @@
+// What a planner and a phone user meet first: a click inside a parcel beside a road opens the
+// parcel's card on top (the road's card comes after it), and a planner, who has no plots, gets no
+// "Thửa của tôi" tab while an officer and a farmer keep theirs.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, screenPoint, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { signOut } from './registry-fixtures.ts';
+
+const e2e = useServerAndBrowser();
+
+const PLANNER = { username: 'planner', password: 'planner-bando-2026' };
+
+/**
+ * A point inside a parcel of 29869 (not itself road land) between 1 and 2.5 m from a road (inside the click's few-pixel
+ * box at z18, about 0.6 m a pixel), with no plot, growing area, product or other parcel within
+ * reach, so the parcel is the one thing the click is inside.
+ */
+async function parcelBesideRoad(): Promise<{ parcel: number; road: number; at: [number, number] }> {
+  const { rows } = await e2e.server.db.query<{ parcel: number; road: number; lon: number; lat: number }>(
+    `SELECT s.pid parcel, s.rid road, ST_X(s.c) lon, ST_Y(s.c) lat FROM (
+       SELECT p.id pid, r.id rid, p.geom pg, r.geom rg,
+              ST_PointOnSurface(ST_Difference(
+                ST_Intersection(p.geom, ST_Buffer(r.geom::geography, 2.5)::geometry),
+                ST_Buffer(r.geom::geography, 1)::geometry)) c
+         FROM parcels p JOIN roads r ON ST_DWithin(p.geom::geography, r.geom::geography, 2.5)
+        WHERE p.commune_code = '29869' AND p.land_use_code <> 'DGT' ORDER BY p.id, r.id LIMIT 200) s
+      WHERE NOT ST_IsEmpty(s.c) AND ST_Contains(s.pg, s.c)
+        AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom::geography, s.c::geography, 20))
+        AND NOT EXISTS (SELECT 1 FROM growing_areas g WHERE ST_DWithin(g.geom::geography, s.c::geography, 20))
+        AND NOT EXISTS (SELECT 1 FROM products x WHERE ST_DWithin(x.geom::geography, s.c::geography, 20))
+        AND NOT EXISTS (SELECT 1 FROM parcels q WHERE q.id <> s.pid AND ST_DWithin(q.geom::geography, s.c::geography, 8))
+      ORDER BY s.pid, s.rid LIMIT 1`,
+  );
+  const row = rows[0];
+  if (!row) throw new Error('no parcel of 29869 beside a road');
+  return { parcel: Number(row.parcel), road: Number(row.road), at: [Number(row.lon), Number(row.lat)] };
+}
+
+/** The groups and ids of the details tab's cards, top to bottom. */
+function cards(page: Page): Promise<string[]> {
+  return page
+    .locator('.feature-card')
+    .evaluateAll((els) => els.map((el) => `${el.getAttribute('data-group')}:${el.getAttribute('data-id')}`));
+}
+
+/** Clicks `at` on the map (opened there at z18 with the default layers) and waits for the cards. */
+async function clickAt(page: Page, at: [number, number]): Promise<void> {
+  const p = await screenPoint(page, at);
+  await page.mouse.click(p.x, p.y);
+  await page.waitForSelector('.feature-card.is-primary');
+}
+
+describe('a click inside a parcel beside a road', () => {
+  it('opens the parcel’s card first for a planner at 1440 × 900, with the road’s after it', async () => {
+    const target = await parcelBesideRoad();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${e2e.server.url}/#c=${target.at[0].toFixed(7)},${target.at[1].toFixed(7)},18`);
+    await waitForMap(page);
+    await signIn(page, PLANNER);
+    await waitForMap(page);
+    await clickAt(page, target.at);
+    const listed = await cards(page);
+    expect(listed[0]).toBe(`parcels:${target.parcel}`);
+    // The road was under the click too: it is listed, after the parcel.
+    expect(listed).toContain(`roads:${target.road}`);
+    await page.waitForSelector('.feature-card.is-primary .planner h4');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'click-parcel-beside-road-1440.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('opens the parcel’s card first on a 360 px phone', async () => {
+    const target = await parcelBesideRoad();
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/#c=${target.at[0].toFixed(7)},${target.at[1].toFixed(7)},18`);
+    await waitForMap(page);
+    await clickAt(page, target.at);
+    const listed = await cards(page);
+    expect(listed[0]).toBe(`parcels:${target.parcel}`);
+    expect(listed).toContain(`roads:${target.road}`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'click-parcel-beside-road-phone360.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('the “Thửa của tôi” tab', () => {
+  it('is not offered to a planner, and is to a guest (the card code), an officer and a farmer', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    const tabs = () => page.locator('.tabs [data-tab]').evaluateAll((els) => els.map((el) => el.getAttribute('data-tab')));
+    expect(await tabs()).toEqual(['layers', 'details', 'mine', 'tools']);
+
+    await signIn(page, PLANNER);
+    await expect.poll(tabs).toEqual(['layers', 'details', 'tools']);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-tabs-1440.png') });
+    await signOut(page);
+
+    await signIn(page, ACCOUNTS.officer);
+    await expect.poll(tabs).toEqual(['layers', 'details', 'mine', 'tools']);
+    await signOut(page);
+
+    // A farmer lands on their plots; a planner signing in after them lands on the layers.
+    await signIn(page, ACCOUNTS.farmer);
+    await expect.poll(tabs).toEqual(['layers', 'details', 'mine', 'tools']);
+    await page.waitForSelector('[data-tab=mine].is-active');
+    await signOut(page);
+    await signIn(page, PLANNER);
+    await expect.poll(tabs).toEqual(['layers', 'details', 'tools']);
+    expect(await page.locator('.tabs .tab.is-active').getAttribute('data-tab')).toBe('layers');
+    expect(await page.locator('.mine-panel').count()).toBe(0);
+
+    // A planner's session read when the page opens: no tab from the start.
+    await page.reload();
+    await waitForMap(page);
+    await expect.poll(tabs).toEqual(['layers', 'details', 'tools']);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});

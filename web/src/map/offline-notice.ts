@@ -1,0 +1,155 @@
+// A calm line over the map when it has nothing to draw for want of a network: the page arrived but
+// the signal went before the style or the tiles did, or a later visit finds the shell in the service
+// worker's cache and nothing else. Without it the map area is a blank beige box. It goes by itself
+// as soon as tiles arrive (the style and the failed tiles are asked for again when the browser says
+// it is back online, and every few seconds in case it never says so).
+import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { onLang, t } from '../i18n/i18n.ts';
+import { h } from '../ui/dom.ts';
+
+/** How often a failed style or failed tiles are asked for again while the notice shows, besides on `online`. */
+const RETRY_MS = 10_000;
+
+/** The notice over one map container: shown and hidden, worded again on a language switch. */
+export class OfflineNotice {
+  readonly element = h('p', { class: 'map-offline', role: 'status', hidden: true });
+
+  constructor(container: HTMLElement) {
+    container.append(this.element);
+    this.word();
+    onLang(() => this.word());
+  }
+
+  get shown(): boolean {
+    return !this.element.hidden;
+  }
+
+  show(): void {
+    this.element.hidden = false;
+  }
+
+  hide(): void {
+    this.element.hidden = true;
+  }
+
+  private word(): void {
+    this.element.textContent = t('mapOffline');
+  }
+}
+
+const notices = new WeakMap<HTMLElement, OfflineNotice>();
+
+/** The one notice of a map container (the page's boot and the map's tile watch share it). */
+export function offlineNotice(container: HTMLElement): OfflineNotice {
+  let notice = notices.get(container);
+  if (!notice) {
+    notice = new OfflineNotice(container);
+    notices.set(container, notice);
+  }
+  return notice;
+}
+
+/**
+ * Whether a failure is the network's rather than the server's answer: fetch rejects with a TypeError
+ * when no request could be made (offline, or the service worker had no copy), and MapLibre reports
+ * such a tile as status 0.
+ */
+export function isNetworkFailure(error: unknown): boolean {
+  if (error instanceof TypeError) return true;
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 0;
+}
+
+async function readStyle(): Promise<StyleSpecification> {
+  const response = await fetch('/style.json', { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+  return (await response.json()) as StyleSpecification;
+}
+
+/**
+ * The style, once it can be read. When `first` (the page's early read) fails for want of a network,
+ * the notice shows and the style is read again when the browser is back online (or every few
+ * seconds); the notice stays until tiles are drawn. Any other failure (the server answered an
+ * error) is the caller's to report.
+ */
+export function styleWhenOnline(first: Promise<StyleSpecification>, notice: OfflineNotice): Promise<StyleSpecification> {
+  return first.catch((error: unknown) => {
+    if (!isNetworkFailure(error)) throw error;
+    notice.show();
+    return new Promise<StyleSpecification>((resolve, reject) => {
+      let reading = false;
+      const attempt = () => {
+        if (reading) return;
+        reading = true;
+        readStyle().then(
+          (style) => {
+            window.removeEventListener('online', attempt);
+            clearInterval(timer);
+            resolve(style);
+          },
+          (failure: unknown) => {
+            reading = false;
+            if (isNetworkFailure(failure)) return;
+            window.removeEventListener('online', attempt);
+            clearInterval(timer);
+            reject(failure);
+          },
+        );
+      };
+      window.addEventListener('online', attempt);
+      const timer = setInterval(attempt, RETRY_MS);
+    });
+  });
+}
+
+type TileAt = { sourceId: string; x: number; y: number; z: number };
+
+/**
+ * Shows the notice while tiles of the view failed for want of a network, and hides it once they (or
+ * the tiles of wherever the map has moved to) have arrived. Failed tiles are asked for again when
+ * the browser is back online and every few seconds while it says it is online.
+ */
+export function watchTiles(map: MapLibreMap, notice: OfflineNotice): void {
+  const failed = new Map<string, TileAt>();
+  const keyOf = (t: TileAt) => `${t.sourceId}/${t.z}/${t.x}/${t.y}`;
+  const settle = () => (failed.size > 0 ? notice.show() : notice.hide());
+  map.on('error', (event) => {
+    const e = event as unknown as {
+      error?: unknown;
+      sourceId?: string;
+      tile?: { tileID?: { canonical: { x: number; y: number; z: number } } };
+    };
+    const canonical = e.tile?.tileID?.canonical;
+    if (!e.sourceId || !canonical || !isNetworkFailure(e.error)) return;
+    const tile = { sourceId: e.sourceId, x: canonical.x, y: canonical.y, z: canonical.z };
+    failed.set(keyOf(tile), tile);
+    settle();
+  });
+  map.on('sourcedata', (event) => {
+    const canonical = (event.tile as { tileID?: { canonical: { x: number; y: number; z: number } } } | undefined)?.tileID?.canonical;
+    if (!canonical || event.tile?.state !== 'loaded') return;
+    failed.delete(keyOf({ sourceId: event.sourceId, ...canonical }));
+    // Also the first tile of a page whose style came late: it takes down the notice the boot put up.
+    settle();
+  });
+  // Tiles of a view the map has left are no longer missing from what the user looks at.
+  map.on('moveend', () => {
+    if (failed.size === 0) return;
+    const inView = new Set<string>();
+    for (const sourceId of new Set([...failed.values()].map((t) => t.sourceId))) {
+      const source = map.getSource(sourceId) as { minzoom?: number; maxzoom?: number; tileSize?: number } | undefined;
+      const tiles = map.coveringTiles({ tileSize: source?.tileSize ?? 512, minzoom: source?.minzoom, maxzoom: source?.maxzoom });
+      for (const { canonical } of tiles) inView.add(keyOf({ sourceId, ...canonical }));
+    }
+    for (const key of failed.keys()) if (!inView.has(key)) failed.delete(key);
+    settle();
+  });
+  const retry = () => {
+    const bySource = new Map<string, { x: number; y: number; z: number }[]>();
+    for (const { sourceId, x, y, z } of failed.values()) bySource.set(sourceId, [...(bySource.get(sourceId) ?? []), { x, y, z }]);
+    for (const [sourceId, tiles] of bySource) if (map.getSource(sourceId)) map.refreshTiles(sourceId, tiles);
+  };
+  window.addEventListener('online', retry);
+  setInterval(() => {
+    if (failed.size > 0 && navigator.onLine) retry();
+  }, RETRY_MS);
+}
