@@ -1,0 +1,100 @@
+// Offline on arrival: the page came but the network went before the map's style or its tiles did,
+// or a later visit with no signal finds only the app shell in the service worker's cache. The map
+// area says so in the user's language instead of staying a blank box, and the notice goes by itself
+// once the network is back and tiles are drawn.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../web/src/i18n/en.ts';
+import { vi } from '../../web/src/i18n/vi.ts';
+import { openPage, paintedPixels, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+/** A tile request (/tiles/{source}/{z}/{x}/{y}), not the TileJSON. */
+const TILE = /\/tiles\/[^/]+\/\d+\/\d+\/\d+/;
+
+/** The notice's text, or null while it is hidden. */
+function notice(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('.map-offline');
+    return el && !el.hidden && el.getBoundingClientRect().height > 0 ? el.textContent : null;
+  });
+}
+
+/** Errors of the page's own code (failed requests are what these tests cause). */
+const pageErrors = (errors: string[]) => errors.filter((e) => e.startsWith('pageerror'));
+
+describe('a map opened with no network', () => {
+  it('says so over the map when the style never came, in either language, and draws the map once back online', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.route('**/style.json', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${e2e.server.url}/`);
+    await context.setOffline(true);
+    await expect.poll(() => notice(page), { timeout: 20_000 }).toBe(vi.mapOffline);
+    // 'Đang tải bản đồ…' under it would say the opposite.
+    expect(await page.locator('.map-loading').isVisible()).toBe(false);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-arrival-no-style-phone360.png') });
+    await page.click('#lang-toggle');
+    await expect.poll(() => notice(page)).toBe(en.mapOffline);
+    await page.click('#lang-toggle');
+
+    await page.unroute('**/style.json');
+    await context.setOffline(false);
+    await waitForMap(page);
+    await expect.poll(() => notice(page)).toBe(null);
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
+    expect(pageErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
+  it('says so over the map when the style came but no tile did, and goes by itself when tiles load', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.route(TILE, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${e2e.server.url}/`);
+    await page.waitForFunction(() => Boolean((window as unknown as Partial<BandoWindow>).__bando));
+    await context.setOffline(true);
+    await expect.poll(() => notice(page), { timeout: 20_000 }).toBe(vi.mapOffline);
+    const box = (await page.locator('.map-offline').boundingBox())!;
+    const map = (await page.locator('#map').boundingBox())!;
+    // Over the map, whole.
+    expect(box.x).toBeGreaterThan(map.x);
+    expect(box.x + box.width).toBeLessThan(map.x + map.width);
+    expect(box.y).toBeGreaterThan(map.y);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-arrival-no-tiles-1440.png') });
+
+    await page.unroute(TILE);
+    await context.setOffline(false);
+    await expect.poll(() => notice(page), { timeout: 30_000 }).toBe(null);
+    await waitForMap(page);
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
+    expect(pageErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
+  it('on a later visit with no signal and only the app shell cached, says so, and draws the map once back online', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+    // Nothing of the map kept: only the shell.
+    await page.evaluate(async () => {
+      for (const name of await caches.keys()) if (!name.startsWith('bando-shell-')) await caches.delete(name);
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await expect.poll(() => notice(page), { timeout: 30_000 }).toBe(vi.mapOffline);
+    expect(await page.locator('.brand strong').innerText()).toBe(vi.appTitle);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-later-visit-phone360.png') });
+
+    await context.setOffline(false);
+    await waitForMap(page);
+    await expect.poll(() => notice(page)).toBe(null);
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
+    expect(pageErrors(errors)).toEqual([]);
+    await context.close();
+  });
+});
