@@ -4,18 +4,7 @@
 // substance list is what a form offers while the server still checks whatever is typed.
 import { Type, type Static } from '@sinclair/typebox';
 
-/** Stable codes of the reasons a diary entry is flagged (checkDiaryEntry, server/domain/substances.ts). */
-export const DIARY_REASON = Object.freeze({
-  /** A market's list has the substance and does not allow it. */
-  NOT_ALLOWED: 'not-allowed',
-  /** A market's list does not have the substance: unknown is not allowed until an officer lists it. */
-  NOT_LISTED: 'not-listed',
-  /** The pre-harvest interval ends after the plot's expected harvest. */
-  PHI: 'pre-harvest-interval',
-} as const);
-
-/** One of the diary reasons. */
-export type DiaryReason = (typeof DIARY_REASON)[keyof typeof DIARY_REASON];
+export { DIARY_REASON, type DiaryReason } from './diary-codes.ts';
 
 type Common = {
   /** The English sentence, for people and for clients that know no reason code (flag_reason joins them). */

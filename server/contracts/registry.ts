@@ -146,37 +146,7 @@ export const TransitionBody = Type.Object(
 );
 export type TransitionBody = Static<typeof TransitionBody>;
 
-/**
- * Stable `reason` codes of the registry's lifecycle refusals besides those of the pure rules
- * (TRANSITION_REASONS, CODE_REASONS, AREA_RULE_REASONS in server/domain): clients tell refusals
- * apart by these, never by the English `detail`.
- */
-export const REGISTRY_REASON = Object.freeze({
-  /** 409: another growing area (another lineage, not superseded) holds the code; `holder`, `holderStatus`. */
-  CODE_TAKEN: 'code-taken',
-  /** 409: the area's status admits no inspection (a draft, a dossier awaiting inspection, a closed code); `growingAreaId`, `growingAreaStatus`, `inspectable`. */
-  INSPECTION_NOT_ALLOWED: 'inspection-not-allowed',
-  /** 409: plots and profile change only in draft; `growingAreaId`, `growingAreaStatus` (as the features API's). */
-  AREA_NOT_DRAFT: 'growing-area-not-draft',
-  /** 422: issuing, approving, suspending and revoking need the decision number. */
-  DECISION_REQUIRED: 'decision-required',
-  /** 422: issuing and approving need the code. */
-  CODE_REQUIRED: 'code-required',
-  /** 422: recording the result needs an inspection concluded that way; `conclusion` needed, `latest` found. */
-  INSPECTION_REQUIRED: 'inspection-required',
-  /** 422: the transition's `inspection` concludes otherwise than the step (a pass recorded as inspected_fail). */
-  INSPECTION_CONCLUSION_MISMATCH: 'inspection-conclusion-mismatch',
-  /** 422: an `inspection` sent with a move that records no inspection result. */
-  INSPECTION_NOT_EXPECTED: 'inspection-not-expected',
-  /** 400: the `Idempotency-Key` of a photo or an inspection is not 16–64 letters, digits, `-` or `_`. */
-  IDEMPOTENCY_KEY_SHAPE: 'idempotency-key-shape',
-  /**
-   * 409: this `Idempotency-Key` already names something else: a photo of other bytes in the inspection
-   * (`inspectionId`, `photoId`), or an inspection of the area with other content or by another
-   * officer (`growingAreaId`, `inspectionId`).
-   */
-  IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
-} as const);
+export { REGISTRY_REASON, PHOTO_THUMBNAIL_HEADER, PHOTO_THUMBNAIL } from './registry-codes.ts';
 
 /** Body of POST /api/growing-areas/:id/reissue. */
 export const ReissueBody = Type.Object(
@@ -227,15 +197,6 @@ export type PhotoParams = Static<typeof PhotoParams>;
 /** Query of GET /api/inspections/:id/photos/:photoId: `size=thumb` asks for the small version (the photo itself when there is none). */
 export const PhotoFileQuery = Type.Object({ size: Type.Optional(Type.Literal('thumb')) }, { additionalProperties: false });
 export type PhotoFileQuery = Static<typeof PhotoFileQuery>;
-
-/**
- * Header of every `?size=thumb` answer saying what the body is: `present`, the small version; `missing`,
- * the photo itself because no small version is stored (a photo sent before small versions existed, or
- * whose small version never arrived), so a client that may add photos makes one and PUTs it.
- */
-export const PHOTO_THUMBNAIL_HEADER = 'Photo-Thumbnail';
-/** The values of PHOTO_THUMBNAIL_HEADER. */
-export const PHOTO_THUMBNAIL = { PRESENT: 'present', MISSING: 'missing' } as const;
 
 /** Body of POST /api/plots/:id/diary. */
 export const DiaryBody = Type.Object(

@@ -3,7 +3,8 @@
 // reject shipments for residues: DOMAIN.md, domain-research §1.1.5), and the pre-harvest interval
 // must end before the expected harvest. Each flag carries the facts it names (server/contracts/diary.ts):
 // the service stores them with the entry and the browser words them without reading the English.
-import { DIARY_REASON, type DiaryProblem, type SubstanceList } from '../contracts/diary.ts';
+import { DIARY_REASON } from '../contracts/diary-codes.ts';
+import type { DiaryProblem, SubstanceList } from '../contracts/diary.ts';
 
 /** One row of the allowed_substances table. */
 export type SubstanceRule = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null };

@@ -168,7 +168,7 @@ function casesFor(route: Route, next: () => number): Case[] {
       const type = pick(['application/json', 'application/geo+json', 'application/merge-patch+json']);
       cases.push({ method, url: fill(), role: role(), headers: { 'content-type': type }, payload: body });
     }
-    const hostileHeaders = [
+    const hostileHeaders: Record<string, string>[] = [
       { 'content-type': 'application/json', 'if-match': '"garbage"' },
       { 'content-type': 'application/json', 'if-match': 'W/"x", *, "' },
       { 'content-type': 'application/json', 'idempotency-key': 'k'.repeat(300) },

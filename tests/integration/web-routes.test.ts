@@ -165,6 +165,16 @@ describe('the web client at /', () => {
     expect(sw.body).toContain(script!);
   });
 
+  it('keeps the schema library out of the page: the web imports the contracts’ codes, not their TypeBox schemas', async () => {
+    const html = (await app.inject({ url: '/' })).body;
+    const script = /src="(\/assets\/main-[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const code = (await app.inject({ url: script! })).body;
+    expect(code.length).toBeGreaterThan(100_000);
+    // TypeBox names its symbols 'TypeBox.Kind' and the like; 27 KB of brotli for a farmer's phone when they are in.
+    expect(code).not.toContain('TypeBox.Kind');
+  });
+
   it('leaves unknown API paths to the API’s 404, not the page', async () => {
     const res = await app.inject({ url: '/api/does-not-exist' });
     expect(res.statusCode).toBe(404);

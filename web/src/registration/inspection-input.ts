@@ -2,7 +2,8 @@
 // the statuses a 409 names, today's date on Vietnam's clock, the form's body, what a photo upload's
 // query says, and a refusal in words. Which statuses take an inspection, the checklist and the photo
 // rules (type by the first bytes, size, EXIF position) are the registry's own, from server/domain.
-import { REGISTRY_REASON, type InspectionBody } from '../../../server/contracts/registry.ts';
+import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
+import type { InspectionBody } from '../../../server/contracts/registry.ts';
 import { isGrowingAreaStatus, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import type { Geotag } from '../../../server/domain/photo-facts.ts';
 import { HttpError } from '../api/http.ts';

@@ -23,7 +23,7 @@ import {
   INSPECTABLE_STATUSES,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import { REGISTRY_REASON } from '../../../server/contracts/registry.ts';
+import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
 import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import {
   DraftStoreError,

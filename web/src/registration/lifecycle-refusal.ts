@@ -1,7 +1,7 @@
 // The registry's refusals of a lifecycle step, and the form's own objections, in the officer's
 // language. The server's detail is English; its reason codes (server/registry/README.md) and their
 // fields (from, to, allowed, holder) are what these sentences are built from.
-import { REGISTRY_REASON } from '../../../server/contracts/registry.ts';
+import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
 import {
   REISSUABLE_STATUSES,
   STATUS_LABELS,

@@ -5,7 +5,7 @@
 // to an <img>, so the answer's Photo-Thumbnail header can be read: `missing` means the server answered
 // the photo itself, and a viewer who may add photos to the inspection (the same access as the PUT)
 // makes the small version from the photo just loaded and sends it, once per page, quietly.
-import { PHOTO_THUMBNAIL, PHOTO_THUMBNAIL_HEADER } from '../../../server/contracts/registry.ts';
+import { PHOTO_THUMBNAIL, PHOTO_THUMBNAIL_HEADER } from '../../../server/contracts/registry-codes.ts';
 import { MAX_THUMBNAIL_BYTES, THUMBNAIL_MAX_EDGE } from '../../../server/domain/photo-facts.ts';
 
 const CSRF_HEADER = 'X-CSRF-Token';

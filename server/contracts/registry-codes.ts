@@ -1,0 +1,44 @@
+// The registry's stable codes and header names, apart from its TypeBox schemas (registry.ts, which
+// re-exports them): the web client imports these values, and a module without schemas keeps the
+// schema library out of the page a farmer downloads.
+
+/**
+ * Stable `reason` codes of the registry's lifecycle refusals besides those of the pure rules
+ * (TRANSITION_REASONS, CODE_REASONS, AREA_RULE_REASONS in server/domain): clients tell refusals
+ * apart by these, never by the English `detail`.
+ */
+export const REGISTRY_REASON = Object.freeze({
+  /** 409: another growing area (another lineage, not superseded) holds the code; `holder`, `holderStatus`. */
+  CODE_TAKEN: 'code-taken',
+  /** 409: the area's status admits no inspection (a draft, a dossier awaiting inspection, a closed code); `growingAreaId`, `growingAreaStatus`, `inspectable`. */
+  INSPECTION_NOT_ALLOWED: 'inspection-not-allowed',
+  /** 409: plots and profile change only in draft; `growingAreaId`, `growingAreaStatus` (as the features API's). */
+  AREA_NOT_DRAFT: 'growing-area-not-draft',
+  /** 422: issuing, approving, suspending and revoking need the decision number. */
+  DECISION_REQUIRED: 'decision-required',
+  /** 422: issuing and approving need the code. */
+  CODE_REQUIRED: 'code-required',
+  /** 422: recording the result needs an inspection concluded that way; `conclusion` needed, `latest` found. */
+  INSPECTION_REQUIRED: 'inspection-required',
+  /** 422: the transition's `inspection` concludes otherwise than the step (a pass recorded as inspected_fail). */
+  INSPECTION_CONCLUSION_MISMATCH: 'inspection-conclusion-mismatch',
+  /** 422: an `inspection` sent with a move that records no inspection result. */
+  INSPECTION_NOT_EXPECTED: 'inspection-not-expected',
+  /** 400: the `Idempotency-Key` of a photo or an inspection is not 16–64 letters, digits, `-` or `_`. */
+  IDEMPOTENCY_KEY_SHAPE: 'idempotency-key-shape',
+  /**
+   * 409: this `Idempotency-Key` already names something else: a photo of other bytes in the inspection
+   * (`inspectionId`, `photoId`), or an inspection of the area with other content or by another
+   * officer (`growingAreaId`, `inspectionId`).
+   */
+  IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
+} as const);
+
+/**
+ * Header of every `?size=thumb` answer saying what the body is: `present`, the small version; `missing`,
+ * the photo itself because no small version is stored (a photo sent before small versions existed, or
+ * whose small version never arrived), so a client that may add photos makes one and PUTs it.
+ */
+export const PHOTO_THUMBNAIL_HEADER = 'Photo-Thumbnail';
+/** The values of PHOTO_THUMBNAIL_HEADER. */
+export const PHOTO_THUMBNAIL = { PRESENT: 'present', MISSING: 'missing' } as const;
