@@ -1,4 +1,5 @@
 import type { LayerSpecification, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
+import { installAreaLabels } from './area-labels.ts';
 import { landUseLayers, landUseMapFilter } from './landuse-maps.ts';
 
 /** A group of style layers the panel turns on and off together (one tile source). */
@@ -47,6 +48,8 @@ export class LayerControl {
       }
       this.base.set(layer.id, values);
     }
+    // A growing area's code once, not once per plot (the union of its plots is one polygon part each).
+    installAreaLabels(map, style);
   }
 
   setVisible(group: string, visible: boolean): void {

@@ -37,8 +37,9 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
   const orientation = h(
     'select',
     { name: 'orientation' },
-    h('option', { value: 'landscape' }, 'A4 ↔'),
-    h('option', { value: 'portrait' }, 'A4 ↕'),
+    // In words: arrows ('A4 ↔') left a planner guessing which way the sheet is turned.
+    h('option', { value: 'landscape' }, t('paperLandscape', { size: 'A4' })),
+    h('option', { value: 'portrait' }, t('paperPortrait', { size: 'A4' })),
   );
   const status = h('p', { class: 'hint', role: 'status' });
   // What the last page printed cites, so the planner sees it in words (and the browser tests can read it).
@@ -98,7 +99,7 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
       { method: 'dialog', onsubmit: (e) => e.preventDefault() },
       h('h2', {}, t('print')),
       h('label', {}, t('printTitle'), title),
-      h('div', { class: 'row' }, h('label', {}, 'DPI', dpi), h('label', {}, 'A4', orientation)),
+      h('div', { class: 'row' }, h('label', {}, 'DPI', dpi), h('label', {}, t('paperSize'), orientation)),
       status,
       summary,
       h(

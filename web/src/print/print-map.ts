@@ -7,11 +7,12 @@ import vietBoldUrl from '@fontsource/noto-sans/files/noto-sans-vietnamese-700-no
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { landUseMapsOf, type LandUseMap } from '../map/landuse-maps.ts';
-import { deriveLegend, drawnValuesOf, legendLayerIds } from '../map/legend.ts';
-import { drawSwatch } from '../ui/legend-view.ts';
+import { deriveLegend, drawnValuesOf, legendLayerIds, type LegendRow } from '../map/legend.ts';
+import { drawSwatch, type CodeNames } from '../ui/legend-view.ts';
 import { landUseCodes } from '../ui/layer-panel.ts';
 import { metresPerPixel, niceScaleBar, scaleDenominator } from './scale-bar.ts';
-import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet } from './print-sheet.ts';
+import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet, type SheetRow } from './print-sheet.ts';
+import { layoutLegend, wrapText, type LegendEntry, type MeasureText } from './print-legend.ts';
 
 /** What to print; `landUseMap` is the land-use map on screen (the layer shows one at a time). */
 export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait'; landUseMap?: LandUseMap | undefined };
@@ -55,6 +56,40 @@ function waitIdle(map: MapLibreMap, timeoutMs: number): Promise<void> {
       resolve();
     });
   });
+}
+
+/** The printed legend's headings and rows, in order, as their words are printed. */
+function legendEntries(sheet: PrintSheet): (LegendEntry & { row?: SheetRow & { section: LegendRow } })[] {
+  return sheet.legend.flatMap((s) => [
+    { kind: 'heading' as const, text: t(`layer_${s.group}` as MessageKey) },
+    ...s.rows.map((r) => ({ kind: 'row' as const, text: r.code ? `${r.code} · ${r.name}` : r.name, row: r })),
+  ]);
+}
+
+/** Measures text on a canvas in millimetres (type size in mm), in the print's font. */
+function measureMm(ctx: CanvasRenderingContext2D): MeasureText {
+  return (text, size, bold) => {
+    ctx.font = `${bold ? 700 : 400} ${size * 10}px ${FONT}`;
+    return ctx.measureText(text).width / 10;
+  };
+}
+
+/**
+ * Whether the legend of what the screen map draws fits whole in one 62 mm column `heightMm` high:
+ * read before the print map is made, since the legend's width sets the map's frame.
+ */
+function fitsOneColumn(
+  source: MapLibreMap,
+  style: StyleSpecification,
+  visible: Record<string, boolean>,
+  codes: readonly CodeNames[],
+  heightMm: number,
+): boolean {
+  const features = source.queryRenderedFeatures({ layers: legendLayerIds(style).filter((id) => source.getLayer(id)) });
+  const sections = deriveLegend(style, { visible, zoom: source.getZoom(), drawn: drawnValuesOf(style, features) });
+  const sheet = printSheet({ sections, codes, plans: [], scaleDenominator: 1, printedOn: new Date(), attributions: [] });
+  const ctx = document.createElement('canvas').getContext('2d')!;
+  return layoutLegend(legendEntries(sheet), { columns: 1, columnWidth: 62, height: heightMm }, measureMm(ctx)).leftOut === 0;
 }
 
 function drawNorthArrow(ctx: CanvasRenderingContext2D, x: number, y: number, size: number, bearing: number): void {
@@ -104,7 +139,12 @@ export async function renderPrint(
   const margin = 10;
   const header = 14;
   const footer = 8;
-  const legendW = options.orientation === 'landscape' ? 62 : 0;
+  const codes = await landUseCodes().catch(() => []);
+  // Landscape: one 62 mm legend column, or two (the map a little narrower) when the rows the screen
+  // shows would not all fit in one, whole, even in the smallest type.
+  const wide = options.orientation === 'landscape' && !fitsOneColumn(source, style, visible, codes, pageHmm - 2 * 10 - 14 - 8 - 40);
+  const legendColumns = options.orientation === 'landscape' ? (wide ? 2 : 1) : 2;
+  const legendW = options.orientation === 'landscape' ? (wide ? 112 : 62) : 0;
   const legendH = options.orientation === 'portrait' ? 66 : 0;
   const frame = {
     x: margin,
@@ -134,7 +174,6 @@ export async function renderPrint(
   });
   try {
     await waitIdle(printMap, 30000);
-    const codes = await landUseCodes().catch(() => []);
     // The legend and the title block name what the printed extent draws, read from the print map itself.
     const features = printMap.queryRenderedFeatures({ layers: legendLayerIds(style).filter((id) => printMap.getLayer(id)) });
     const drawn = drawnValuesOf(style, features);
@@ -211,84 +250,57 @@ export async function renderPrint(
     );
 
     // Legend (what the page shows) from the top of its column, title block at its foot.
-    const colW = legendW ? px(legendW) : px((pageWmm - 2 * margin) / 3);
+    const colW = legendW ? px(legendW / legendColumns) : px((pageWmm - 2 * margin) / 3);
     const lx = legendW ? px(pageWmm - margin - legendW) : px(margin);
     const top = legendW ? fy : fy + fh + px(6);
     const bottom = legendW ? fy + fh : top + px(legendH);
-    const fit = (value: string, width: number) => {
-      let s = value;
-      while (ctx.measureText(s).width > width && s.length > 4) s = `${s.slice(0, -2)}…`;
-      return s;
-    };
-    const wrap = (value: string, width: number): string[] => {
-      const out: string[] = [];
-      let line = '';
-      for (const word of value.split(' ')) {
-        const next = line ? `${line} ${word}` : word;
-        if (line && ctx.measureText(next).width > width) {
-          out.push(line);
-          line = word;
-        } else line = next;
-      }
-      if (line) out.push(line);
-      return out;
-    };
+    const wrap = (value: string, width: number): string[] => wrapText(value, width, (text) => ctx.measureText(text).width);
     // Title block: landscape at the foot of the legend column, portrait in the band's last column.
     ctx.font = `400 ${px(2.6)}px ${FONT}`;
-    const blockW = colW - px(2);
+    const blockBox = legendW ? px(legendW) : colW;
+    const blockW = blockBox - px(2);
     const blockLines = sheet.titleBlock.flatMap((line) => wrap(line, blockW));
     const blockLineH = px(3.5);
     const blockX = legendW ? lx : lx + 2 * colW;
     const blockY = legendW ? bottom - blockLines.length * blockLineH - px(1) : top + px(1);
     ctx.fillStyle = '#F7F7F5';
-    ctx.fillRect(blockX - px(1), blockY - px(1), colW, blockLines.length * blockLineH + px(2.5));
+    ctx.fillRect(blockX - px(1), blockY - px(1), blockBox, blockLines.length * blockLineH + px(2.5));
     ctx.strokeStyle = '#888';
     ctx.lineWidth = px(0.2);
-    ctx.strokeRect(blockX - px(1), blockY - px(1), colW, blockLines.length * blockLineH + px(2.5));
+    ctx.strokeRect(blockX - px(1), blockY - px(1), blockBox, blockLines.length * blockLineH + px(2.5));
     ctx.fillStyle = '#111';
     blockLines.forEach((line, i) => ctx.fillText(line, blockX, blockY + (i + 0.8) * blockLineH));
 
-    const columns = legendW ? 1 : 2;
+    const columns = legendColumns;
     const limit = legendW ? blockY - px(3) : bottom;
-    const rows = sheet.legend.flatMap((s) => [{ heading: t(`layer_${s.group}` as MessageKey) }, ...s.rows.map((r) => ({ row: r }))]);
-    // Every row the page shows is listed: lines get closer (down to 3 mm) before any row is left out.
-    const perColumnMm = (limit - top) / px(1);
-    const lineMm = Math.max(3, Math.min(4.4, (perColumnMm * columns) / (rows.length + columns + 1)));
-    const lineH = px(lineMm);
-    const k = lineMm / 4.4;
-    let col = 0;
-    let ly = top + lineH;
-    ctx.font = `700 ${px(3.4 * k)}px ${FONT}`;
+    const mm = (device: number) => device / px(1);
+    const entries = legendEntries(sheet);
+    ctx.font = `700 ${px(3.4)}px ${FONT}`;
     ctx.fillStyle = '#111';
-    ctx.fillText(t('legend'), lx, ly);
-    ly += lineH;
-    for (let i = 0; i < rows.length; i++) {
-      const entry = rows[i]!;
-      // A group's heading is not left alone at the foot of a column.
-      const need = 'heading' in entry ? 2 : 1;
-      if (ly + (need - 1) * lineH > limit - lineH * 0.3) {
-        if (col + 1 >= columns) {
-          ctx.font = `400 ${px(2.9 * k)}px ${FONT}`;
-          ctx.fillStyle = '#555';
-          ctx.fillText(t('printMoreRows', { n: rows.slice(i).filter((r) => 'row' in r).length }), lx + col * colW, ly - lineH * 0.2);
-          break;
-        }
-        col++;
-        ly = top + lineH;
+    ctx.fillText(t('legend'), lx, top + px(4.4));
+    const legendTop = top + px(6.4);
+    // Every row the page shows is listed whole: long names wrap, and the type gets smaller before any row is left out.
+    const layout = layoutLegend(entries, { columns, columnWidth: mm(colW), height: mm(limit - legendTop) }, measureMm(ctx));
+    for (const placed of layout.placed) {
+      const entry = entries[placed.index]!;
+      const x = lx + px(placed.x);
+      const y = legendTop + px(placed.top);
+      const bold = entry.kind === 'heading';
+      if (entry.row) {
+        const swatchTop = y + px(placed.lineHeight / 2 - layout.swatch.h / 2);
+        drawSwatch(ctx, entry.row.section.swatch, x, swatchTop, px(layout.swatch.w), px(layout.swatch.h));
       }
-      const x = lx + col * colW;
       ctx.fillStyle = '#111';
-      if ('heading' in entry) {
-        ctx.font = `700 ${px(3 * k)}px ${FONT}`;
-        ctx.fillText(fit(entry.heading, colW - px(2)), x, ly + px(0.6 * k));
-      } else {
-        drawSwatch(ctx, entry.row.section.swatch, x, ly - px(3 * k), px(5.5 * k), px(3.4 * k));
-        ctx.fillStyle = '#111';
-        ctx.font = `400 ${px(2.9 * k)}px ${FONT}`;
-        const label = entry.row.code ? `${entry.row.code} · ${entry.row.name}` : entry.row.name;
-        ctx.fillText(fit(label, colW - px(9)), x + px(7 * k), ly);
-      }
-      ly += lineH;
+      ctx.font = `${bold ? 700 : 400} ${px(placed.size)}px ${FONT}`;
+      const textX = bold ? x : x + px(layout.textIndent);
+      placed.lines.forEach((line, i) => ctx.fillText(line, textX, y + px((i + 0.8) * placed.lineHeight)));
+    }
+    if (layout.leftOut > 0) {
+      const last = layout.placed[layout.placed.length - 1];
+      const y = last ? legendTop + px(last.top + last.lines.length * last.lineHeight + last.lineHeight * 0.8) : legendTop + px(layout.size);
+      ctx.font = `400 ${px(layout.size)}px ${FONT}`;
+      ctx.fillStyle = '#555';
+      ctx.fillText(t('printMoreRows', { n: layout.leftOut }), lx + px(last?.x ?? 0), y);
     }
 
     // Footer.

@@ -2,7 +2,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { getJson } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import type { LayerControl, LayerGroup } from '../map/layer-groups.ts';
+import { layersOf, type LayerControl, type LayerGroup } from '../map/layer-groups.ts';
 import {
   choiceFor,
   landUseMapsOf,
@@ -178,10 +178,7 @@ export class LayerPanel {
   }
 
   /** The derived rows of a group in view (before the first idle: those that depend on no drawn value). */
-  private viewLegend(group: string): HTMLElement | undefined {
-    // The view may have changed while the panel was closed: read it again once the panel is on screen.
-    requestAnimationFrame(() => this.refreshLegend());
-    if (this.sections === undefined) this.tablesReady();
+  private viewRows(group: string): LegendRow[] {
     const sections =
       this.sections ??
       deriveLegend(this.style, {
@@ -189,13 +186,28 @@ export class LayerPanel {
         zoom: this.control.zoom(),
         opacity: this.state.opacity,
       }).map((s) => ({ ...s, rows: s.rows.filter((r) => r.label.kind === 'layer' || r.label.kind === 'values') }));
-    const rows = sections.find((s) => s.group === group)?.rows ?? [];
+    return sections.find((s) => s.group === group)?.rows ?? [];
+  }
+
+  /** The legend of what a group draws in view, or undefined when it draws nothing here. */
+  private viewLegend(group: string): HTMLElement | undefined {
+    // The view may have changed while the panel was closed: read it again once the panel is on screen.
+    requestAnimationFrame(() => this.refreshLegend());
+    if (this.sections === undefined) this.tablesReady();
+    const rows = this.viewRows(group);
     if (!rows.length) return undefined;
     return h(
       'ul',
       { class: 'legend legend-view', 'data-group': group, 'aria-label': t('legendInView') },
       ...rows.map((r) => this.legendRow(r)),
     );
+  }
+
+  /** A layer switched on but drawn only from a closer zoom (parcels from z13) says so, instead of showing nothing. */
+  private zoomHint(group: string): HTMLElement | undefined {
+    const from = Math.min(...layersOf(this.style, group).map((l) => l.minzoom ?? 0));
+    if (!(this.control.zoom() < from)) return undefined;
+    return h('p', { class: 'hint legend-zoom-in', 'data-group': group }, t('legendZoomIn'));
   }
 
   /** The land-use map on screen. */
@@ -235,6 +247,9 @@ export class LayerPanel {
     const shown = this.shownLandUseMap();
     if (!shown) return undefined;
     const kinds = (['status', 'plan'] as const).filter((k) => this.maps.some((m) => m.kind === k));
+    // Picking a map is asking to see it: with the layer off, either segment (even the one already
+    // marked, which fires no change) turns the layer on, and the switch is drawn unlit meanwhile.
+    const layerOn = this.state.visible.landuse ?? false;
     const option = (kind: LandUseMapKind) =>
       h(
         'label',
@@ -245,7 +260,9 @@ export class LayerPanel {
           id: `landuse-kind-${kind}`,
           value: kind,
           checked: shown.kind === kind,
-          onchange: () => this.chooseLandUseMap(mapsOfKind(this.maps, kind)[0]!),
+          onclick: () => {
+            if (shown.kind !== kind || !layerOn) this.chooseLandUseMap(shown.kind === kind ? shown : mapsOfKind(this.maps, kind)[0]!);
+          },
         }),
         h('span', {}, t(kind === 'status' ? 'landUseStatus' : 'landUsePlan')),
       );
@@ -274,10 +291,16 @@ export class LayerPanel {
         : null;
     return h(
       'fieldset',
-      { class: 'landuse-switch', 'data-shown-map': shown.id, 'data-shown-kind': shown.kind },
+      {
+        class: `landuse-switch${layerOn ? '' : ' is-layer-off'}`,
+        'data-shown-map': shown.id,
+        'data-shown-kind': shown.kind,
+        ...(layerOn ? {} : { 'aria-describedby': 'landuse-switch-off' }),
+      },
       h('legend', { class: 'sr-only' }, t('landUseMapKind')),
       h('div', { class: 'segments' }, ...kinds.map(option)),
       picker,
+      layerOn ? null : h('p', { class: 'hint', id: 'landuse-switch-off' }, t('landUseSwitchOff')),
     );
   }
 
@@ -349,9 +372,10 @@ export class LayerPanel {
   private legend(group: string): HTMLElement | undefined {
     if (group === 'landuse' && this.maps.length) return this.landUseMapLegend();
     const view = this.viewLegend(group);
+    if (!view) return this.zoomHint(group);
     const table = LAND_USE_GROUPS.has(group) ? this.landUseLegend(group) : undefined;
     if (!table) return view;
-    return h('div', { class: 'legend-group' }, view ?? null, table);
+    return h('div', { class: 'legend-group' }, view, table);
   }
 
   /** Loads the tables a legend needs once the panel is on screen (a phone starts with it closed); false until they are in. */
@@ -399,9 +423,13 @@ export class LayerPanel {
   }
 
   private landUseLegend(group: string): HTMLElement | undefined {
-    // The full table is long; one legend (under the lowest visible parcels or zones layer) is enough.
-    const firstVisible = this.groups.find((g) => LAND_USE_GROUPS.has(g.id) && (this.state.visible[g.id] ?? g.visible));
-    if (firstVisible?.id !== group) return undefined;
+    // The full table is long; one (under the lowest parcels or zones layer drawing in view) is enough.
+    // It is for looking up the colours in view: under a layer drawing nothing here (zoomed out below
+    // it) it was a folded heading over nothing.
+    const firstDrawing = this.groups.find(
+      (g) => LAND_USE_GROUPS.has(g.id) && (this.state.visible[g.id] ?? g.visible) && this.viewRows(g.id).length > 0,
+    );
+    if (firstDrawing?.id !== group) return undefined;
     if (!this.tablesReady() || !this.codes) return undefined;
     const needle = this.filter.trim().toLowerCase();
     const matches = (c: LandUseCode) =>
