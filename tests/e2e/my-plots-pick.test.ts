@@ -45,6 +45,9 @@ describe('the farmer’s list of plots on a phone', () => {
 
     // The second plot, so the first fit (all plots) is not already its view.
     const plot = plots[1]!;
+    // The list scrolled down to it, as a thumb would on a phone.
+    await page.locator(`.plot-item[data-id="${plot.id}"]`).scrollIntoViewIfNeeded();
+    expect(await page.locator('#panel-body').evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
     const cyanBefore = (await mapPixels(page, [0x00, 0xb8, 0xd4], 60, true)).count;
     await page.click(`.plot-item[data-id="${plot.id}"]`);
     await page.waitForSelector(`.feature-card.is-primary[data-group=plots][data-id="${plot.id}"]`, { timeout: 30_000 });
@@ -81,6 +84,9 @@ describe('the farmer’s list of plots on a phone', () => {
     // The cyan outline of that one plot is drawn (not hidden under the magenta of all their plots).
     const cyan = (await mapPixels(page, [0x00, 0xb8, 0xd4], 60, true)).count;
     expect(cyan).toBeGreaterThan(cyanBefore + 100);
+    // The card is read from its title: the sheet is not left scrolled where the list was.
+    const title = (await page.locator('.details-panel .panel-title').boundingBox())!;
+    expect(title.y).toBeGreaterThanOrEqual(fit.sheetTop);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'my-plots-picked-phone360.png') });
 
     // Back on the list, the plot picked is marked.

@@ -75,6 +75,10 @@ export class DetailsPanel {
     this.lifecycleFor = undefined;
     this.diary = undefined;
     this.render();
+    // New cards are read from their title: the panel's body keeps its scroll across tabs, and a plot
+    // tapped low in a scrolled "my plots" list opened its card scrolled past its title. A microtask,
+    // so the page has put the panel into the body by then (it shows the tab right after this call).
+    queueMicrotask(() => this.element.parentElement?.scrollTo({ top: 0 }));
     const first = features[0];
     if (first?.group === 'parcels') void this.loadPlanning(first);
     else if (first) void this.enrich(first);
