@@ -44,6 +44,8 @@ export const IMPORT_PROBLEM = Object.freeze({
   PLOT_IN_LOCKED_AREA: 'PLOT_IN_LOCKED_AREA',
   /** The row would change the crop of a plot of a draft growing area (one area, one crop). */
   PLOT_CROP_MISMATCH: MEMBERSHIP_REASON.CROP_MISMATCH,
+  /** The plot overlaps a stored plot, or an earlier plot of the file, by more than the tolerance (1 m²). */
+  PLOT_OVERLAP: 'PLOT_OVERLAP',
 } as const);
 
 /** One of the importer's problem codes. */
@@ -226,7 +228,17 @@ export type ImportProblemFacts =
   /** Plot `plotId` belongs to growing area `areaId`, whose status is `areaStatus`. */
   | { code: 'PLOT_IN_LOCKED_AREA'; plotId: number; areaId: number; areaStatus: string }
   /** Plot `plotId` would grow `plotCrop`, but its draft growing area `areaId` grows `areaCrop`. */
-  | { code: 'PLOT_CROP_MISMATCH'; plotId: number; plotCrop: string; areaId: number; areaCrop: string };
+  | { code: 'PLOT_CROP_MISMATCH'; plotId: number; plotCrop: string; areaId: number; areaCrop: string }
+  /**
+   * The plot overlaps stored plots `plots` (id, m² of overlap; at most 10, largest first) or earlier
+   * rows of the file `rows` (layer, index, m²) by more than `thresholdM2` each.
+   */
+  | {
+      code: 'PLOT_OVERLAP';
+      plots: { id: number; m2: number }[];
+      rows: { layer: string; index: number; m2: number }[];
+      thresholdM2: number;
+    };
 
 /** One problem of one feature: where, the sentence, and the facts of its code. */
 export type ImportProblem = ImportProblemCommon & ImportProblemFacts;

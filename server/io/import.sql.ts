@@ -157,6 +157,30 @@ export const IMPORT_SQL = {
     JOIN plots p ON p.source_key = r.source_key JOIN growing_areas g ON g.id = p.growing_area_id
     WHERE s.problem_code IS NULL AND g.status = ANY ($1::text[]) AND r.crop IS DISTINCT FROM p.crop
     ORDER BY s.n`,
+  /**
+   * Valid rows overlapping stored plots by more than $1 m², with each plot and the m². The stored plot
+   * a row replaces (same source key) is not an overlap, nor is a stored plot another valid row
+   * replaces (the rows are compared among themselves), nor a row whose shape is the stored one's
+   * (unchanged data passes as it is). Both sides through their GiST indexes.
+   */
+  storedPlotOverlaps: `SELECT s.n, s.layer, s.idx, o.id AS plot_id, ST_Area(ST_Intersection(o.geom, s.geom)::geography) AS m2
+    FROM import_stage s JOIN plots o ON o.geom && s.geom AND ST_Intersects(o.geom, s.geom)
+    WHERE s.problem_code IS NULL
+      AND (o.source_key IS NULL OR o.source_key IS DISTINCT FROM s.props->>'source_key')
+      AND NOT EXISTS (SELECT 1 FROM import_stage r WHERE r.problem_code IS NULL AND r.props->>'source_key' = o.source_key)
+      AND NOT EXISTS (SELECT 1 FROM plots me WHERE me.source_key = s.props->>'source_key' AND me.geom = s.geom)
+      AND ST_Area(ST_Intersection(o.geom, s.geom)::geography) > $1
+    ORDER BY s.n, m2 DESC`,
+  /** Pairs of valid rows (earlier first) overlapping each other by more than $1 m². */
+  rowOverlaps: `SELECT a.n AS first, b.n AS later, a.layer AS first_layer, a.idx AS first_idx, b.layer, b.idx,
+      ST_Area(ST_Intersection(a.geom, b.geom)::geography) AS m2
+    FROM import_stage a JOIN import_stage b ON a.n < b.n AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+    WHERE a.problem_code IS NULL AND b.problem_code IS NULL
+      AND ST_Area(ST_Intersection(a.geom, b.geom)::geography) > $1
+    ORDER BY b.n, a.n`,
+  /** The staged rows' index for the overlap self-join (a file of thousands of plots). */
+  indexStage: 'CREATE INDEX ON import_stage USING gist (geom)',
+
   /** Refuses rows $1 (stage numbers) with problem code $2. */
   markRows: `UPDATE import_stage SET problem_code = $2 WHERE n = ANY ($1::int[]) AND problem_code IS NULL`,
 

@@ -17,6 +17,7 @@ import { AppError } from '../plugins/errors.ts';
 import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
 import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { classifyGeosReason } from '../domain/geometry-fault.ts';
+import { PLOT_OVERLAP_THRESHOLD_M2 } from '../domain/plot-validation.ts';
 import { cropReason } from '../registry/growing-areas.service.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
@@ -813,8 +814,77 @@ async function validateInDb(
   if (target.collection === 'plots') {
     await refuseLockedPlots(tx, target, report, problem, maxList);
     await refuseCropChangesOfMembers(tx, report, problem, maxList);
+    await refuseOverlappingPlots(tx, report, problem, maxList);
   }
 }
+
+type Overlaps = { plots: { id: number; m2: number }[]; rows: { layer: string; index: number; m2: number }[] };
+
+// Plots do not overlap: the features API and the editor refuse a plot over another by more than
+// PLOT_OVERLAP_THRESHOLD_M2, and so does the importer, row by row, so a survey file cannot bring in
+// what an officer could not draw. Against the stored plots first; then among the file's rows, in
+// file order: a row is kept unless it overlaps an earlier row that is kept (the first one drawn wins,
+// as the editor would have let only the first be saved).
+async function refuseOverlappingPlots(
+  tx: Queryable,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<void> {
+  const found = new Map<number, Overlaps & { layer: string; idx: number }>();
+  const entry = (n: number, layer: string, idx: number) => {
+    let e = found.get(n);
+    if (!e) found.set(n, (e = { layer, idx, plots: [], rows: [] }));
+    return e;
+  };
+  const stored = await tx.query<{ n: number; layer: string; idx: number; plot_id: number; m2: number }>(IMPORT_SQL.storedPlotOverlaps, [
+    PLOT_OVERLAP_THRESHOLD_M2,
+  ]);
+  for (const r of stored.rows) entry(r.n, r.layer, r.idx).plots.push({ id: Number(r.plot_id), m2: roundM2(r.m2) });
+
+  await tx.query(IMPORT_SQL.indexStage);
+  const pairs = await tx.query<{
+    first: number;
+    later: number;
+    first_layer: string;
+    first_idx: number;
+    layer: string;
+    idx: number;
+    m2: number;
+  }>(IMPORT_SQL.rowOverlaps, [PLOT_OVERLAP_THRESHOLD_M2]);
+  // Rows refused against the stored plots are not written, so they take no room from later rows.
+  const refused = new Set(found.keys());
+  for (const p of pairs.rows) {
+    // Pairs come by later row, so whether the earlier one is kept is settled when it is read.
+    if (refused.has(p.first)) continue;
+    refused.add(p.later);
+    entry(p.later, p.layer, p.idx).rows.push({ layer: p.first_layer, index: p.first_idx, m2: roundM2(p.m2) });
+  }
+  if (found.size === 0) return;
+  const code = IMPORT_PROBLEM.PLOT_OVERLAP;
+  const numbers = [...found.keys()].sort((a, b) => a - b);
+  await tx.query(IMPORT_SQL.markRows, [numbers, code]);
+  countBeyond(report, code, numbers.length, Math.min(numbers.length, maxList));
+  for (const n of numbers.slice(0, maxList)) {
+    const e = found.get(n)!;
+    const named = [
+      ...e.plots.slice(0, 10).map((o) => `plot ${o.id} (${o.m2} m²)`),
+      ...e.rows.slice(0, 10).map((o) => `${o.layer} #${o.index} of this file (${o.m2} m²)`),
+    ];
+    problem({
+      layer: e.layer,
+      index: e.idx,
+      code,
+      plots: e.plots.slice(0, 10),
+      rows: e.rows.slice(0, 10),
+      thresholdM2: PLOT_OVERLAP_THRESHOLD_M2,
+      severity: 'error',
+      message: `overlaps ${named.join(', ')} by more than ${PLOT_OVERLAP_THRESHOLD_M2} m²: plots may not overlap (fix the boundary in the source); not imported`,
+    });
+  }
+}
+
+const roundM2 = (m2: number) => Math.round(Number(m2) * 10) / 10;
 
 // Rows are matched to stored rows by natural key alone (plots and products by source_key), so an
 // officer's row naming their commune could carry the key of another commune's row and the update

@@ -111,6 +111,9 @@ describe('an officer importing plots over plots of another commune', () => {
     for (const key of [...theirs, 'SC-A1']) ids[key] = (await stored('plots', key))!.id;
   });
 
+  // Each file's new plot has a place of its own: plots may not overlap, so a second new plot where
+  // an earlier file put one would be refused for that, not for its commune.
+  let newPlace = 6;
   const hostileFile = (suffix: string) =>
     file(`officer-${suffix}.geojson`, [
       // The key of B's plot in a row that names A and lies in A: the update would move it to A.
@@ -118,7 +121,7 @@ describe('an officer importing plots over plots of another commune', () => {
       // The key of B's plot in a row that names B, where it is.
       plotFeature({ key: 'SC-B2', commune: B, k: 1, variety: 'Hòa Lộc' }),
       plotFeature({ key: 'SC-A1', commune: A, k: 0, variety: `Hòa Lộc ${suffix}` }),
-      plotFeature({ key: `SC-A-NEW-${suffix}`, commune: A, k: 6 }),
+      plotFeature({ key: `SC-A-NEW-${suffix}`, commune: A, k: newPlace++ }),
     ]);
 
   it('refuses the rows that carry their keys, naming the commune, and writes the officer’s own rows', async () => {

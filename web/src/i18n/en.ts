@@ -843,6 +843,10 @@ export const en: Messages = {
     'Would change plot {plot} of growing area {area} ({status}): its plots change only while the area is a draft.',
   importProblem_PLOT_CROP_MISMATCH:
     'Would change the crop of plot {plot} to {crop}, but it belongs to draft growing area {area}, which grows {areaCrop} (one area, one crop): take the plot out of the area first.',
+  importProblem_PLOT_OVERLAP:
+    'Overlaps {list}, each by more than {threshold} m²: plots may not overlap (fix the boundary in the source file); not imported.',
+  importOverlapPlot: 'plot #{id} ({m2} m²)',
+  importOverlapRow: 'feature {layer} #{index} of this file ({m2} m²)',
   importProblem_DUPLICATE_KEY: 'Same key as {first} in this file: only the first is imported.',
   importProblem_INVALID_GEOMETRY:
     'Boundary fault{at}: {what}. Fix it in the survey software (or QGIS) and import again, or turn on “Repair invalid geometry”.',
@@ -906,6 +910,7 @@ export const en: Messages = {
   importTally_STORED_ROW_OUTSIDE_SCOPE: 'Key of another commune’s feature',
   importTally_PLOT_IN_LOCKED_AREA: 'Plots of locked growing areas',
   importTally_PLOT_CROP_MISMATCH: 'Crop differs from the area’s',
+  importTally_PLOT_OVERLAP: 'Overlaps another plot',
   importTally_other: 'Other problems',
   importError_offline: 'The connection to the server was lost.',
   importAdvice_offline: 'Check the network and try again. For a very large file, try where the signal is better; nothing was written.',

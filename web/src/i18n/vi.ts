@@ -848,6 +848,10 @@ export const vi = {
   importProblem_PLOT_IN_LOCKED_AREA: 'Sẽ sửa thửa {plot} của vùng trồng {area} ({status}): thửa chỉ sửa được khi vùng trồng là bản nháp.',
   importProblem_PLOT_CROP_MISMATCH:
     'Sẽ đổi cây trồng của thửa {plot} thành {crop}, nhưng thửa thuộc vùng trồng nháp {area} trồng {areaCrop} (mỗi vùng một loại cây): đưa thửa ra khỏi vùng trước.',
+  importProblem_PLOT_OVERLAP:
+    'Chồng lấn {list}, mỗi chỗ hơn {threshold} m²: các thửa canh tác không được chồng lên nhau (sửa ranh giới trong tệp gốc); không nhập.',
+  importOverlapPlot: 'thửa #{id} ({m2} m²)',
+  importOverlapRow: 'đối tượng {layer} #{index} của tệp này ({m2} m²)',
   importProblem_DUPLICATE_KEY: 'Trùng mã với {first} trong cùng tệp: chỉ nhập đối tượng đầu tiên.',
   importProblem_INVALID_GEOMETRY:
     'Lỗi ranh{at}: {what}. Sửa lại trong phần mềm đo đạc (hoặc QGIS) rồi nhập lại, hoặc bật “Tự sửa hình học”.',
@@ -910,6 +914,7 @@ export const vi = {
   importTally_STORED_ROW_OUTSIDE_SCOPE: 'Trùng mã đối tượng của xã khác',
   importTally_PLOT_IN_LOCKED_AREA: 'Thửa của vùng trồng đã khoá',
   importTally_PLOT_CROP_MISMATCH: 'Khác cây trồng của vùng',
+  importTally_PLOT_OVERLAP: 'Chồng lấn thửa khác',
   importTally_other: 'Vấn đề khác',
   importError_offline: 'Mất kết nối tới máy chủ.',
   importAdvice_offline: 'Kiểm tra mạng rồi bấm lại. Nếu tệp rất lớn, thử ở nơi có sóng tốt hơn; chưa có gì được ghi.',

@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ImportProblem, ImportProblemCode, ImportProblemCommon, ImportProblemFacts } from '../../../server/contracts/import.ts';
+import {
+  IMPORT_PROBLEM,
+  type ImportProblem,
+  type ImportProblemCode,
+  type ImportProblemCommon,
+  type ImportProblemFacts,
+} from '../../../server/contracts/import.ts';
 import { MEMBERSHIP_REASON } from '../../../server/contracts/membership.ts';
 import { TARGETS } from '../../../server/io/targets.ts';
 import { STATUS_BY_CODE } from '../../../server/plugins/errors.ts';
@@ -195,6 +201,16 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     p: problem({ code: MEMBERSHIP_REASON.CROP_MISMATCH, plotId: 55, plotCrop: 'mango', areaId: 9, areaCrop: 'durian' }),
     old: 'would change the crop of plot 55 to mango, but it belongs to draft growing area 9, which grows durian (one area, one crop: take the plot out of the area first); not imported',
     facts: ['55', 'mango', '9', 'durian'],
+  },
+  PLOT_OVERLAP: {
+    p: problem({
+      code: 'PLOT_OVERLAP',
+      plots: [{ id: 1, m2: 543.4 }],
+      rows: [{ layer: 'thua', index: 2, m2: 12 }],
+      thresholdM2: 1,
+    }),
+    old: 'overlaps plot 1 (543.4 m²), thua #2 of this file (12 m²) by more than 1 m²: plots may not overlap (fix the boundary in the source); not imported',
+    facts: ['#1', '543,4', 'thua #2', '12'],
   },
 };
 
@@ -618,7 +634,10 @@ describe('refusal wording of every problem code', () => {
   });
 
   it('a report without facts (a job stored by an older server) is worded the same from its sentences', () => {
+    // Codes that came after the facts became fields: no server ever sent them as a bare sentence.
+    const alwaysWithFacts = new Set<string>([IMPORT_PROBLEM.PLOT_OVERLAP]);
     for (const code of PROBLEM_CODES) {
+      if (alwaysWithFacts.has(code)) continue;
       const { p, old } = SAMPLES[code];
       const { layer, index, severity, location } = p;
       const bare = sentence(code, old, { layer, index, severity, ...(location ? { location } : {}) });

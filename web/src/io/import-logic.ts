@@ -556,6 +556,15 @@ export function problemText(
         areaCrop: f.areaCrop ?? '?',
       });
     }
+    case IMPORT_PROBLEM.PLOT_OVERLAP: {
+      const f = factsOf(p, code);
+      const m2 = (v: number) => formatNumber(v, Number.isInteger(v) ? 0 : 1);
+      const list = [
+        ...(f.plots ?? []).map((o) => t('importOverlapPlot', { id: o.id, m2: m2(o.m2) })),
+        ...(f.rows ?? []).map((o) => t('importOverlapRow', { layer: o.layer, index: o.index, m2: m2(o.m2) })),
+      ];
+      return t('importProblem_PLOT_OVERLAP', { list: list.join(', ') || '?', threshold: f.thresholdM2 ?? 1 });
+    }
     case IMPORT_PROBLEM.DUPLICATE_KEY: {
       const f = factsOf(p, code);
       return t('importProblem_DUPLICATE_KEY', {
