@@ -207,7 +207,7 @@ async function boot(): Promise<void> {
     showTab();
   });
 
-  const flyToHit = (hit: SearchHit) => {
+  const flyToHit = (hit: SearchHit, returnTo?: () => void) => {
     // A hit on a hidden layer (zoning lots are off at first) turns it on: the card and highlight need its tiles.
     if (visible[hit.group] === false) {
       visible[hit.group] = true;
@@ -229,6 +229,8 @@ async function boot(): Promise<void> {
       // On a phone the panel starts closed: the card of what was searched for must show, as after a click.
       panelOpen = true;
       showTab();
+      // The keyboard follows what was picked: to the card's title (read out), Escape back to the box.
+      if (returnTo) details.focusCard(returnTo);
       writeUrl();
       // The card opened as a bottom sheet over the map's lower part: what was found moves above it.
       requestAnimationFrame(() => {
@@ -242,7 +244,7 @@ async function boot(): Promise<void> {
     });
   };
 
-  onSearchHit = flyToHit;
+  onSearchHit = (hit) => flyToHit(hit, () => search.focus());
 
   if (initial.selection) {
     const { group, id } = initial.selection;
@@ -293,6 +295,8 @@ async function boot(): Promise<void> {
   const account = new AccountMenu(async (next) => {
     user = next;
     handle.setUser(next);
+    // The tiles differ by viewer (a ward officer's carry their drafts): drawn and clicked, they must be this one's.
+    void handle.refreshTiles().catch(() => undefined);
     void photoOutboxUser(next);
     details.userChanged();
     renderTabs();
@@ -311,7 +315,7 @@ async function boot(): Promise<void> {
   accountSlot.append(account.element);
 
   tabContent.mine = () => {
-    const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loading')));
+    const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loadingMyPlots')));
     lazy(
       () => import('./farmer/my-plots.ts'),
       ({ renderMyPlots }) => renderMyPlots(wrap, user, handle, flyToHit),

@@ -189,7 +189,7 @@ class MyPlotsView {
     if (!this.user && !this.card) return;
     const list = h('div', { class: 'my-plots-list' });
     if (this.loadError) list.append(h('p', { class: 'hint' }, this.loadErrorText(this.loadError.error)));
-    else if (!this.plots) list.append(h('p', { class: 'hint' }, t('loading')));
+    else if (!this.plots) list.append(h('p', { class: 'hint' }, t('loadingMyPlots')));
     else this.list(list, this.plots);
     this.element.append(list);
   }

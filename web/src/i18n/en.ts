@@ -7,6 +7,8 @@ export const en: Messages = {
   language: 'Language',
   switchLanguage: 'Tiếng Việt',
   loading: 'Loading the map…',
+  loadingMyPlots: 'Loading your plots…',
+  loadingPlanning: 'Loading the planning…',
   mapUnavailable: 'The map could not load: the server offers no layers yet.',
   noSourcesYet: 'The map server is not ready: {detail}',
   offline: 'Offline: showing data saved on this device.',

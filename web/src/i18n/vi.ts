@@ -5,6 +5,8 @@ export const vi = {
   language: 'Ngôn ngữ',
   switchLanguage: 'English',
   loading: 'Đang tải bản đồ…',
+  loadingMyPlots: 'Đang tải thửa của bạn…',
+  loadingPlanning: 'Đang tải quy hoạch…',
   mapUnavailable: 'Không tải được bản đồ. Máy chủ chưa cung cấp lớp dữ liệu nào.',
   noSourcesYet: 'Máy chủ bản đồ chưa sẵn sàng: {detail}',
   offline: 'Đang ngoại tuyến: hiển thị dữ liệu đã lưu trên máy.',

@@ -9,6 +9,7 @@ import type { PickedFeature } from '../ui/details-panel.ts';
 import { toast } from '../ui/toast.ts';
 import { initialCamera, prefetchFirstView } from './first-view.ts';
 import { offlineNotice, watchTiles } from './offline-notice.ts';
+import { tilesForViewer } from './viewer-tiles.ts';
 
 // Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
 // and start the worker now (boot-fetch.ts has already asked for its script).
@@ -29,7 +30,10 @@ export type MapHandle = {
   locate(): void;
   user(): SessionUser | undefined;
   setUser(user: SessionUser | undefined): void;
-  /** Asks every vector source for fresh tiles (after a save: the TileJSON carries a new data version). */
+  /**
+   * Asks every vector source for fresh tiles: after a save (the TileJSON carries a new data version)
+   * and after a sign-in or out (the URLs carry the viewer's key: a guest's copy is not a staff one's).
+   */
   refreshTiles(): Promise<void>;
 };
 
@@ -151,7 +155,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       const fresh = (await (await fetch('/style.json', { cache: 'no-cache' })).json()) as StyleSpecification;
       for (const [id, spec] of Object.entries(fresh.sources)) {
         const source = map.getSource(id) as { setTiles?: (tiles: string[]) => void } | undefined;
-        if (spec.type === 'vector' && spec.tiles && source?.setTiles) source.setTiles(spec.tiles);
+        if (spec.type === 'vector' && spec.tiles && source?.setTiles) source.setTiles(tilesForViewer(spec.tiles, user));
       }
     },
   };

@@ -262,9 +262,14 @@ export class GrowingAreaAssembler {
         areaM2: Number(body.area_m2 ?? 0),
         crop: cropRow ? cropRule(cropRow) : undefined,
       };
+      // The next area is new plots, a new name and usually another household or cooperative: the
+      // whole form starts empty (a registrant left from the last area would go unnoticed onto the
+      // next dossier). The scheme stays: it is the kind of registration the officer is doing.
+      // The created card below says what was made: no second 'created' line.
       this.plots.clear();
       this.name.value = '';
-      this.message = { text: () => t('areaCreated'), error: false };
+      this.registrant.value = '';
+      this.message = undefined;
       this.events.onCreated(this.created.id);
     } catch (error) {
       this.message = { text: await this.refusal(error, 'createFailed'), error: true };

@@ -214,25 +214,24 @@ export class LifecycleCard {
 
   /** The recorded moves, newest first, folded away until asked for (the card stays short on a phone). */
   private history(steps: readonly LifecycleStepRecord[]): HTMLElement {
-    const items = [...steps]
-      .reverse()
-      .map((step) =>
-        h(
-          'li',
-          { 'data-to': step.to_status },
-          h('time', { datetime: step.at }, dateTime(step.at)),
-          ' ',
-          h('span', { class: 'lifecycle-history-move' }, `${statusLabel(step.from_status)} → ${statusLabel(step.to_status)}`),
-          step.growing_area_id === this.shownId
-            ? null
-            : h('span', { class: 'hint' }, ` (${t('lifecycleHistoryVersion', { n: step.version_no })})`),
-          step.decision_no
-            ? h('span', { class: 'lifecycle-history-decision' }, t('lifecycleHistoryDecision', { decisionNo: step.decision_no }))
-            : null,
-          step.note ? h('span', { class: 'lifecycle-history-note' }, step.note) : null,
-          step.actor_name ? h('span', { class: 'hint' }, t('lifecycleHistoryBy', { name: step.actor_name })) : null,
-        ),
-      );
+    const items = [...steps].reverse().map((step) =>
+      h(
+        'li',
+        { 'data-to': step.to_status },
+        h('time', { datetime: step.at }, dateTime(step.at)),
+        ' ',
+        h('span', { class: 'lifecycle-history-move' }, `${statusLabel(step.from_status)} → ${statusLabel(step.to_status)}`),
+        step.growing_area_id === this.shownId
+          ? null
+          : h('span', { class: 'hint' }, ` (${t('lifecycleHistoryVersion', { n: step.version_no })})`),
+        // The parts are separate spans: each starts with a space, or innerText and a screen reader run them together ('→ Activeby …').
+        step.decision_no
+          ? h('span', { class: 'lifecycle-history-decision' }, ` ${t('lifecycleHistoryDecision', { decisionNo: step.decision_no })}`)
+          : null,
+        step.note ? h('span', { class: 'lifecycle-history-note' }, ` ${step.note}`) : null,
+        step.actor_name ? h('span', { class: 'hint' }, ` ${t('lifecycleHistoryBy', { name: step.actor_name })}`) : null,
+      ),
+    );
     const details = h(
       'details',
       { class: 'lifecycle-history', id: 'lifecycle-history' },

@@ -38,6 +38,8 @@ export class DetailsPanel {
   private diary: PlotDiary | undefined;
   /** Names of the communes and growing areas the cards' codes and ids stand for. */
   private readonly names = new CardNames(() => this.render());
+  /** Where Escape from the cards sends the keyboard: the search box the card was opened from, if it was. */
+  private returnFocus: (() => void) | undefined;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -45,6 +47,11 @@ export class DetailsPanel {
     private readonly host?: DetailsHost,
   ) {
     this.render();
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key !== 'Escape' || event.defaultPrevented || !this.returnFocus) return;
+      event.preventDefault();
+      this.returnFocus();
+    });
   }
 
   /** Catalogues being read or read, by name. */
@@ -69,6 +76,8 @@ export class DetailsPanel {
     this.loadOnce('codes', landUseCodes, (codes) => (this.codes = codes));
     this.loadOnce('crops', loadCrops, (crops) => (this.crops = crops));
     this.picked = features;
+    // A card opened by a click on the map has no search box to go back to.
+    this.returnFocus = undefined;
     this.loadSchemas(features);
     // A new click reads the registry again: the area may have moved since the card was made.
     this.lifecycle = undefined;
@@ -125,7 +134,23 @@ export class DetailsPanel {
     return this.picked[0];
   }
 
+  /**
+   * Puts the keyboard on the first card's title (a screen reader reads it) once a search opened it;
+   * Escape from the cards goes back to `returnTo` (the search box).
+   */
+  focusCard(returnTo: () => void): void {
+    this.returnFocus = returnTo;
+    this.element.querySelector<HTMLElement>('.feature-card.is-primary > h3')?.focus({ preventScroll: false });
+  }
+
   render(): void {
+    // The card is drawn again as the registry's answers come in: the focus stays on its title.
+    const titleFocused = document.activeElement?.matches('.feature-card.is-primary > h3') && this.element.contains(document.activeElement);
+    this.draw();
+    if (titleFocused) this.element.querySelector<HTMLElement>('.feature-card.is-primary > h3')?.focus({ preventScroll: true });
+  }
+
+  private draw(): void {
     clear(this.element);
     this.element.append(h('h2', { class: 'panel-title' }, t('details')));
     if (this.picked.length === 0) {
@@ -166,7 +191,8 @@ export class DetailsPanel {
     const card = h(
       'article',
       { class: `feature-card${primary ? ' is-primary' : ''}`, 'data-group': feature.group, 'data-id': String(feature.id ?? '') },
-      h('h3', {}, titleOf(feature.group, feature.properties)),
+      // The first card's title takes the focus after a search (focusCard); the others are reached by their buttons.
+      h('h3', primary ? { tabindex: '-1' } : {}, titleOf(feature.group, feature.properties)),
       h(
         'dl',
         {},
@@ -280,7 +306,7 @@ export class DetailsPanel {
     const answer = this.planning.get(this.planningKey(feature));
     const section = h('section', { class: 'planner' }, h('h4', {}, t('plannerView')));
     if (!answer) {
-      section.append(h('p', { class: 'hint' }, t('loading')));
+      section.append(h('p', { class: 'hint' }, t('loadingPlanning')));
     } else if (typeof answer === 'string') {
       section.append(h('p', { class: 'hint' }, t('lookupUnavailable', { detail: answer })));
     } else {

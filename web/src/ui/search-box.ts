@@ -137,6 +137,11 @@ export class SearchBox {
     this.relabel();
   }
 
+  /** Gives the keyboard back to the box (Escape from the card a hit opened). */
+  focus(): void {
+    this.input.focus();
+  }
+
   relabel(): void {
     // A phone's box cuts the long hint mid-word; it gets the short one (the format is explained on a miss).
     const narrow = globalThis.matchMedia?.('(max-width: 759px)').matches ?? false;
