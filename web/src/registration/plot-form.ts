@@ -42,8 +42,11 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
       min: 1,
       value: initial.farmer_id === undefined || initial.farmer_id === null ? '' : String(initial.farmer_id),
     });
+    // A text field, not a search field: Escape in a filled search field empties it (and with it the
+    // farmer) instead of closing the form, as Escape does everywhere else in the app.
     const farmerSearch = h('input', {
-      type: 'search',
+      type: 'text',
+      autocomplete: 'off',
       name: 'farmer',
       placeholder: t('farmer'),
       'aria-label': t('farmer'),
