@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openEditorAt } from './registry-fixtures.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, screenPoint, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
 type LonLat = [number, number];
@@ -221,11 +222,7 @@ describe('editing a plot’s details', () => {
          ORDER BY p.id DESC LIMIT 1`,
       )
     ).rows[0]!;
-    await page.goto(`${e2e.server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await page.click('[data-tab=tools]');
-    await page.click('#edit-open');
+    await openEditorAt(page, e2e.server, [Number(plot.lon), Number(plot.lat)], { layers: 'plots,roads' });
     await page.click('#tool-select');
     const p = await screenPoint(page, [Number(plot.lon), Number(plot.lat)]);
     await page.mouse.click(p.x, p.y);
