@@ -228,6 +228,13 @@ export type ResidueBody = Static<typeof ResidueBody>;
 export const EudrQuery = Type.Object({ points: Type.Optional(Type.Boolean({ default: false })) }, { additionalProperties: false });
 export type EudrQuery = Static<typeof EudrQuery>;
 
+/** Query of the printable profile: the page's language (numbers written its way, its words first); Vietnamese by default. */
+export const ProfilePageQuery = Type.Object(
+  { lang: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')])) },
+  { additionalProperties: false },
+);
+export type ProfilePageQuery = Static<typeof ProfilePageQuery>;
+
 /** Query of GET /api/lookup/parcel. */
 export const ParcelLookupQuery = Type.Object(
   {

@@ -222,10 +222,13 @@ async function* rows(
   let after = 0;
   params.push(after);
   const afterIndex = params.length;
+  // GeoJSON rings run as RFC 7946 §3.1.6 wants (outer counter-clockwise); other formats keep the stored
+  // order (the shapefile writer orders rings its own way; a GeoPackage or WKT round trip stays vertex for vertex).
+  const geom = options.format === 'geojson' ? 'ST_ForcePolygonCCW(t.geom)' : 't.geom';
   for (;;) {
     params[afterIndex - 1] = after;
     const { rows: page } = await q.query<Record<string, unknown> & { __id: number; __label: string; __geom: string }>(
-      `SELECT t.id AS __id, ${source.label} AS __label, ST_AsGeoJSON(t.geom, 9) AS __geom, ${select}
+      `SELECT t.id AS __id, ${source.label} AS __label, ST_AsGeoJSON(${geom}, 9) AS __geom, ${select}
        FROM ${source.from} WHERE ${where.join(' AND ')} AND t.id > $${afterIndex} ORDER BY t.id LIMIT ${PAGE}`,
       params,
     );

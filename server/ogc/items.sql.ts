@@ -78,8 +78,10 @@ function featureSql(ctx: ReadContext): string {
     const sql = propertySql(p, ctx);
     if (sql !== null) props.push(`'${p.name}', ${sql}`);
   }
+  // RFC 7946 §3.1.6 rings (outer counter-clockwise): stored rings run either way (GEOS unions come out
+  // clockwise). On a 100k-parcel table the check costs within the run-to-run noise of ST_AsGeoJSON itself.
   return (
-    `json_build_object('type', 'Feature', 'id', t.id, 'geometry', ST_AsGeoJSON(t.geom, ${COORDINATE_DIGITS})::json, ` +
+    `json_build_object('type', 'Feature', 'id', t.id, 'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(t.geom), ${COORDINATE_DIGITS})::json, ` +
     `'properties', json_build_object(${props.join(', ')}))::text`
   );
 }

@@ -33,28 +33,30 @@ async function profile(db: Db, viewer: Viewer, id: number): Promise<Profile> {
   return (await getArea(db, viewer, id)) as unknown as Profile;
 }
 
-// Profile fields in the order an officer reads them, with bilingual labels for CSV and print.
-const PROFILE_FIELDS: readonly [keyof AreaRow & string, string][] = [
-  ['code', 'Mã số vùng trồng / Code'],
-  ['scheme', 'Loại mã / Scheme'],
-  ['status', 'Trạng thái / Status'],
-  ['name', 'Tên vùng trồng / Name'],
-  ['crop_name_vi', 'Cây trồng / Crop'],
-  ['variety', 'Giống / Variety'],
-  ['area_m2', 'Diện tích (m²) / Area (m²)'],
-  ['plot_count', 'Số thửa / Plots'],
-  ['households', 'Số hộ / Households'],
-  ['markets', 'Thị trường / Markets'],
-  ['registrant_name', 'Tổ chức, cá nhân đăng ký / Registrant'],
-  ['technical_officer', 'Cán bộ kỹ thuật / Technical officer'],
-  ['commune_name', 'Xã, phường / Commune'],
-  ['standard', 'Tiêu chuẩn / Standard'],
-  ['certificates', 'Chứng nhận / Certificates'],
-  ['harvests_per_year', 'Số vụ/năm / Harvests per year'],
-  ['expected_yield_tonnes', 'Sản lượng dự kiến (tấn) / Expected yield (t)'],
-  ['decision_no', 'Số quyết định / Decision no.'],
-  ['issued_on', 'Ngày cấp / Issued on'],
-  ['version_no', 'Phiên bản / Version'],
+type Words = { vi: string; en: string };
+
+// Profile fields in the order an officer reads them, with their labels in both languages for print.
+const PROFILE_FIELDS: readonly [keyof AreaRow & string, Words][] = [
+  ['code', { vi: 'Mã số vùng trồng', en: 'Code' }],
+  ['scheme', { vi: 'Loại mã', en: 'Scheme' }],
+  ['status', { vi: 'Trạng thái', en: 'Status' }],
+  ['name', { vi: 'Tên vùng trồng', en: 'Name' }],
+  ['crop_name_vi', { vi: 'Cây trồng', en: 'Crop' }],
+  ['variety', { vi: 'Giống', en: 'Variety' }],
+  ['area_m2', { vi: 'Diện tích', en: 'Area' }],
+  ['plot_count', { vi: 'Số thửa', en: 'Plots' }],
+  ['households', { vi: 'Số hộ', en: 'Households' }],
+  ['markets', { vi: 'Thị trường', en: 'Markets' }],
+  ['registrant_name', { vi: 'Tổ chức, cá nhân đăng ký', en: 'Registrant' }],
+  ['technical_officer', { vi: 'Cán bộ kỹ thuật', en: 'Technical officer' }],
+  ['commune_name', { vi: 'Xã, phường', en: 'Commune' }],
+  ['standard', { vi: 'Tiêu chuẩn', en: 'Standard' }],
+  ['certificates', { vi: 'Chứng nhận', en: 'Certificates' }],
+  ['harvests_per_year', { vi: 'Số vụ/năm', en: 'Harvests per year' }],
+  ['expected_yield_tonnes', { vi: 'Sản lượng dự kiến (tấn)', en: 'Expected yield (t)' }],
+  ['decision_no', { vi: 'Số quyết định', en: 'Decision no.' }],
+  ['issued_on', { vi: 'Ngày cấp', en: 'Issued on' }],
+  ['version_no', { vi: 'Phiên bản', en: 'Version' }],
 ];
 
 function profileProperties(p: Profile): Record<string, unknown> {
@@ -176,7 +178,32 @@ export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<st
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-const labelOf = (l: { vi: string; en: string } | undefined): string => (l ? `${l.vi} / ${l.en}` : '');
+/** The languages the printed profile is written in. */
+export type PageLang = 'vi' | 'en';
+
+// Both languages on every label (the page is filed and shown to people of either), the page's own first.
+const labelOf = (l: Words | undefined, lang: PageLang = 'vi'): string =>
+  !l ? '' : lang === 'vi' ? `${l.vi} / ${l.en}` : `${l.en} / ${l.vi}`;
+
+// Numbers are written the page's way, as the card writes them: 17.074 m² · 1,71 ha in Vietnamese, 17,074 m² · 1.71 ha in English.
+const LOCALES: Readonly<Record<PageLang, string>> = { vi: 'vi-VN', en: 'en-GB' };
+
+/** `value` written the way of `lang`, with `digits` decimals (at most `maxDigits`, when given, dropping trailing zeros). */
+export function numberText(value: number, lang: PageLang, digits = 0, maxDigits = digits): string {
+  return value.toLocaleString(LOCALES[lang], { minimumFractionDigits: digits, maximumFractionDigits: maxDigits });
+}
+
+/** An area in hectares with its square metres beside, as the area's card shows it: "1,71 ha (17.074 m²)". */
+export function areaText(m2: number, lang: PageLang): string {
+  return `${numberText(m2 / 10_000, lang, 2)} ha (${numberText(m2, lang)} m²)`;
+}
+
+// The varieties the area grows: its own, then each plot's, once each (an area profile often leaves it
+// blank while every plot names one, so the page would print "Giống: —" over a list of Cát Chu plots).
+function varietiesOf(p: Profile): string {
+  const names = [p.variety, ...p.plots.map((pl) => pl.variety)].map((v) => (typeof v === 'string' ? v.trim() : '')).filter(Boolean);
+  return [...new Set(names)].join(', ');
+}
 
 const esc = (v: unknown): string =>
   String(v ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -222,7 +249,6 @@ export function plotsSvg(plots: readonly { id: number; geometry: Polygon }[], wi
   ].join('');
 }
 
-/** A printable A4 page: profile, map, legend and the plot list, Vietnamese with English beside. */
 // What a refused profile says, by status: the page opens in a browser tab, so words, not JSON.
 const REFUSAL_TEXT: Readonly<Record<number, { vi: string; en: string }>> = {
   401: {
@@ -244,30 +270,41 @@ export function profileRefusalHtml(status: number, detail: string): string {
 <p><a href="/">Về bản đồ / Back to the map</a></p></body></html>`;
 }
 
-export async function profileHtml(db: Db, viewer: Viewer, id: number): Promise<string> {
+/** A printable A4 page: profile, map, legend and the plot list, in `lang` with the other language beside. */
+export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: PageLang = 'vi'): Promise<string> {
   const p = await profile(db, viewer, id);
+  const L = (vi: string, en: string): string => labelOf({ vi, en }, lang);
+  const crop = labelOf({ vi: String(p.crop_name_vi ?? p.crop), en: String(p.crop_name_en ?? p.crop) }, lang);
   const shown = (key: string): unknown => {
-    if (key === 'status') return labelOf(STATUS_LABELS[p.status]);
-    if (key === 'scheme') return labelOf(SCHEME_LABELS[p.scheme]);
+    if (key === 'status') return labelOf(STATUS_LABELS[p.status], lang);
+    if (key === 'scheme') return labelOf(SCHEME_LABELS[p.scheme], lang);
+    if (key === 'crop_name_vi') return crop;
+    if (key === 'variety') return varietiesOf(p);
     const v = p[key];
+    if (key === 'area_m2' && typeof v === 'number') return areaText(v, lang);
+    if (typeof v === 'number') return numberText(v, lang, 0, 2);
     return Array.isArray(v) ? v.join(', ') : v;
   };
-  const rows = PROFILE_FIELDS.map(([key, label]) => `<tr><th>${esc(label)}</th><td>${esc(shown(key))}</td></tr>`).join('');
+  const rows = PROFILE_FIELDS.map(([key, label]) => `<tr><th>${esc(labelOf(label, lang))}</th><td>${esc(shown(key))}</td></tr>`).join('');
+  // One entry per thing the map draws: each plot's fill, and the north arrow (the scale bar reads by itself).
   const legend = p.plots
     .map(
       (pl, i) =>
-        `<li><span class="sw" style="background:${PALETTE[i % PALETTE.length]}"></span>Thửa / Plot ${pl.id} — ${esc(pl.area_m2)} m²</li>`,
+        `<li><span class="sw" style="background:${PALETTE[i % PALETTE.length]}"></span>${esc(L('Thửa', 'Plot'))} ${pl.id} — ${esc(numberText(pl.area_m2, lang))} m²</li>`,
     )
     .join('');
+  const parcels = (pl: PlotDetail): string =>
+    pl.parcels.map((x) => `${x.commune}/${x.sheet}/${x.parcel} (${numberText(x.sharePct, lang, 0, 2)}%)`).join('; ');
   const list = p.plots
     .map(
       (pl) =>
-        `<tr><td>${pl.id}</td><td>${esc(pl.farmer_name)}</td><td>${esc(pl.hamlet)}</td><td>${esc(pl.variety)}</td><td>${esc(pl.planting_date)}</td><td class="n">${esc(pl.area_m2)}</td><td>${esc(parcelText(pl))}</td></tr>`,
+        `<tr><td>${pl.id}</td><td>${esc(pl.farmer_name)}</td><td>${esc(pl.hamlet)}</td><td>${esc(pl.variety)}</td><td>${esc(pl.planting_date)}</td><td class="n">${esc(numberText(pl.area_m2, lang))}</td><td>${esc(parcels(pl))}</td></tr>`,
     )
     .join('');
-  const title = `Hồ sơ vùng trồng ${p.code ?? `#${p.id}`} / Growing-area profile`;
+  const code = p.code ?? `#${p.id}`;
+  const title = lang === 'vi' ? `Hồ sơ vùng trồng ${code} / Growing-area profile` : `Growing-area profile ${code} / Hồ sơ vùng trồng`;
   return `<!doctype html>
-<html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
 <style>
 @page { size: A4; margin: 14mm; }
@@ -277,21 +314,32 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bb
 th { background: #f1f1ea; width: 38%; } .plots th { width: auto; } td.n { text-align: right; }
 .legend { list-style: none; padding: 0; columns: 2; } .legend li { margin: 2px 0; }
 .sw { display: inline-block; width: 14px; height: 10px; border: 1px solid #333; margin-right: 6px; vertical-align: middle; }
+.sw.arrow { border: 0; height: auto; text-align: center; font-size: 11px; }
 .map { margin: 8px 0; } svg { max-width: 100%; height: auto; }
 footer { margin-top: 12px; color: #555; font-size: 10px; }
 </style></head>
 <body>
 <h1>${esc(title)}</h1>
-<div>${esc(p.name)} · ${esc(p.crop_name_vi)} / ${esc(p.crop_name_en)} · ${esc(labelOf(STATUS_LABELS[p.status]))}</div>
-<h2>Thông tin chung / Profile</h2>
+<div>${esc(p.name)} · ${esc(crop)} · ${esc(labelOf(STATUS_LABELS[p.status], lang))}</div>
+<h2>${esc(L('Thông tin chung', 'Profile'))}</h2>
 <table>${rows}</table>
-<h2>Bản đồ / Map</h2>
+<h2>${esc(L('Bản đồ', 'Map'))}</h2>
 <div class="map">${plotsSvg(p.plots)}</div>
-<h2>Chú giải / Legend</h2>
-<ul class="legend">${legend}<li><span class="sw" style="background:#fbfbf7"></span>Nền / Background · B/N = Bắc / North</li></ul>
-<h2>Danh sách thửa / Plot list</h2>
-<table class="plots"><thead><tr><th>Thửa / Plot</th><th>Nông hộ / Farmer</th><th>Ấp / Hamlet</th><th>Giống / Variety</th><th>Ngày trồng / Planted</th><th>Diện tích (m²) / Area</th><th>Thửa đất (xã/tờ/thửa) / Parcels</th></tr></thead><tbody>${list}</tbody></table>
-<footer>In ngày / Printed ${esc(vietnamToday())} · Bản đồ số Cao Lãnh. Chứa dữ liệu cá nhân: không công bố / Contains personal data: not for publication.</footer>
+<h2>${esc(L('Chú giải', 'Legend'))}</h2>
+<ul class="legend">${legend}<li><span class="sw arrow">▲</span>B/N = ${esc(L('Bắc', 'North'))}</li></ul>
+<h2>${esc(L('Danh sách thửa', 'Plot list'))}</h2>
+<table class="plots"><thead><tr>${[
+    L('Thửa', 'Plot'),
+    L('Nông hộ', 'Farmer'),
+    L('Ấp', 'Hamlet'),
+    L('Giống', 'Variety'),
+    L('Ngày trồng', 'Planted'),
+    L('Diện tích (m²)', 'Area (m²)'),
+    L('Thửa đất (xã/tờ/thửa)', 'Parcels (commune/sheet/parcel)'),
+  ]
+    .map((h) => `<th>${esc(h)}</th>`)
+    .join('')}</tr></thead><tbody>${list}</tbody></table>
+<footer>${esc(L('In ngày', 'Printed'))} ${esc(vietnamToday())} · Bản đồ số Cao Lãnh. ${esc(L('Chứa dữ liệu cá nhân: không công bố', 'Contains personal data: not for publication'))}.</footer>
 </body></html>`;
 }
 

@@ -54,7 +54,7 @@ export const PLOTS_OF_FARMER = `
   SELECT p.id, p.commune_code, p.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, p.variety,
          p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
          g.id AS growing_area_id, g.code AS growing_area_code, g.status AS growing_area_status, g.name AS growing_area_name,
-         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+         ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM plots p
   JOIN crops c ON c.code = p.crop
   LEFT JOIN growing_areas g ON g.id = p.growing_area_id

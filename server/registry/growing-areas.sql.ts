@@ -20,8 +20,8 @@ const AREA_FROM = `
     WHERE a.code = g.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
     ORDER BY a.valid_from DESC LIMIT 1) u ON true`;
 
-/** One growing area with its crop and commune; $1 id. */
-export const AREA_BY_ID = `SELECT ${AREA_COLUMNS}, ST_AsGeoJSON(g.geom, 7)::json AS geometry ${AREA_FROM} WHERE g.id = $1`;
+/** One growing area with its crop and commune; $1 id. Rings as RFC 7946 wants them (the union of plots comes out clockwise). */
+export const AREA_BY_ID = `SELECT ${AREA_COLUMNS}, ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 7)::json AS geometry ${AREA_FROM} WHERE g.id = $1`;
 
 /** The same row locked for a change; $1 id. */
 export const LOCK_AREA = `SELECT id, lineage_id, version_no, status, scheme, crop, commune_code, code, markets FROM growing_areas WHERE id = $1 FOR UPDATE`;
@@ -82,7 +82,7 @@ export const AREA_PLOTS_DETAIL = `
                     'parcel', pa.parcel_no, 'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
                     ORDER BY pp.share_m2 DESC)
                    FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id), '[]'::json) AS parcels,
-         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+         ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM plots p
   LEFT JOIN farmers f ON f.id = p.farmer_id
   LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id

@@ -16,7 +16,7 @@ export const AREA_BY_CODE = `
          (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) AS plot_count,
          cur.version_no AS current_version_no, cur.status AS current_status, cur.code AS current_code,
          CASE WHEN gm.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(gm.geom), ST_YMin(gm.geom), ST_XMax(gm.geom), ST_YMax(gm.geom)) END AS bbox,
-         ST_AsGeoJSON(gm.geom, 6)::json AS geometry
+         ST_AsGeoJSON(ST_ForcePolygonCCW(gm.geom), 6)::json AS geometry
   FROM growing_areas g
   JOIN crops c ON c.code = g.crop
   LEFT JOIN LATERAL (SELECT x.version_no, x.status, x.code, x.geom FROM growing_areas x
@@ -51,7 +51,7 @@ export const PARCELS_BY_KEY = `
          p.land_use_code, luc.name_vi AS land_use_name_vi, luc.name_en AS land_use_name_en, p.legal_area_m2, p.address,
          ST_Area(p.geom::geography) AS area_m2,
          json_build_array(ST_XMin(p.geom), ST_YMin(p.geom), ST_XMax(p.geom), ST_YMax(p.geom)) AS bbox,
-         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+         ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM parcels p
   JOIN land_use_codes luc ON luc.code = p.land_use_code
   LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = p.commune_code AND a.valid_from <= p.commune_ref_date

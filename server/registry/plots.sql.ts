@@ -17,7 +17,7 @@ export const PLOT_PROFILE = `
                     'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
                     ORDER BY pp.share_m2 DESC)
                    FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id), '[]'::json) AS parcels,
-         ST_AsGeoJSON(p.geom, 7)::json AS geometry
+         ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM plots p JOIN crops c ON c.code = p.crop LEFT JOIN growing_areas g ON g.id = p.growing_area_id
   WHERE p.id = $1`;
 

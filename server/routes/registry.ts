@@ -50,6 +50,7 @@ import {
   AreaPlotParams,
   DiaryBody,
   EudrQuery,
+  ProfilePageQuery,
   FarmerBody,
   FarmerListQuery,
   FarmerPatch,
@@ -311,20 +312,24 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
       await exportsService.profileCsv(db, viewerOf(req), req.params.id),
     ),
   );
-  app.get('/api/growing-areas/:id/profile.html', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) => {
-    reply
-      .type('text/html; charset=utf-8')
-      .header('Cache-Control', 'no-store')
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
-    try {
-      return reply.send(await exportsService.profileHtml(db, viewerOf(req), req.params.id));
-    } catch (error) {
-      // The profile opens in a browser tab: a refusal there reads as a page (same status), not as JSON.
-      if (!(error instanceof AppError)) throw error;
-      const status = STATUS_BY_CODE[error.code] ?? 400;
-      return reply.status(status).send(exportsService.profileRefusalHtml(status, error.message));
-    }
-  });
+  app.get(
+    '/api/growing-areas/:id/profile.html',
+    { schema: { params: IdParams, querystring: ProfilePageQuery } },
+    async (req: Req<IdParams, ProfilePageQuery>, reply) => {
+      reply
+        .type('text/html; charset=utf-8')
+        .header('Cache-Control', 'no-store')
+        .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+      try {
+        return reply.send(await exportsService.profileHtml(db, viewerOf(req), req.params.id, req.query.lang));
+      } catch (error) {
+        // The profile opens in a browser tab: a refusal there reads as a page (same status), not as JSON.
+        if (!(error instanceof AppError)) throw error;
+        const status = STATUS_BY_CODE[error.code] ?? 400;
+        return reply.status(status).send(exportsService.profileRefusalHtml(status, error.message));
+      }
+    },
+  );
   app.get(
     '/api/growing-areas/:id/eudr.geojson',
     { schema: { params: IdParams, querystring: EudrQuery } },

@@ -206,6 +206,8 @@ describe('growing-area documents and re-issue from the map', () => {
     // English beside Vietnamese.
     await page.click('#lang-toggle');
     await page.waitForSelector('#documents-title:text-is("Documents")');
+    // The printed profile follows the card's language (its numbers written the English way).
+    expect(await page.getAttribute('#documents-html', 'href')).toMatch(/^\/api\/growing-areas\/\d+\/profile\.html\?lang=en$/);
     expect(await page.textContent('label:has(#documents-eudr-points)')).toBe('Points for plots ≤ 4 ha');
     expect(errors.filter((e) => !e.includes('/eudr.geojson'))).toEqual([]);
     await context.close();

@@ -6,7 +6,7 @@
 // instead of a JSON file saved under the document's name.
 import { EUDR_POINT_MAX_HA, EUDR_REASONS } from '../../../server/domain/eudr.ts';
 import { request } from '../api/http.ts';
-import { t } from '../i18n/i18n.ts';
+import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
@@ -133,7 +133,8 @@ export class AreaDocuments {
           {
             class: 'btn',
             id: 'documents-html',
-            href: documentUrl(area.id, 'html'),
+            // The page writes numbers the card's way (1,71 ha or 1.71 ha) and puts the card's language first.
+            href: `${documentUrl(area.id, 'html')}?lang=${lang()}`,
             target: '_blank',
             rel: 'noopener',
             title: t('documentsPrintHint'),
