@@ -1,15 +1,16 @@
 // First: it starts the style, worker and glyph downloads before the map library is evaluated.
-import { stylePromise } from './map/boot-fetch.ts';
+import { stylePromise, viewerPromise } from './map/boot-fetch.ts';
 import './app.css';
 import type { StyleSpecification } from 'maplibre-gl';
 import { describeError } from './api/http.ts';
-import { currentUser, type SessionUser } from './api/session.ts';
+import type { SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
 import { importSlot } from './io/import-slot.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { offlineNotice, styleWhenOnline } from './map/offline-notice.ts';
+import { keyStyleTiles } from './map/viewer-tiles.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { sheetPadding } from './map/fit-padding.ts';
 import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
@@ -134,7 +135,13 @@ async function boot(): Promise<void> {
   const landUseMap = resolveLandUseMap(landUseMapsOf(style), initial.landuse);
   if (landUseMap) selectLandUseMapInStyle(style, landUseMap.id);
 
+  // The first tiles are the viewer's (asked for beside the style, it is usually in already): a page
+  // reloaded while signed in would otherwise start from URLs a guest's copy is cached under.
+  user = await viewerPromise;
+  keyStyleTiles(style, user);
+
   const handle: MapHandle = await createMap(mapEl, style, initial);
+  handle.setUser(user);
   mapEl.querySelector('.map-loading')?.remove();
   const { map } = handle;
   const control = new LayerControl(map, style);
@@ -387,11 +394,6 @@ async function boot(): Promise<void> {
   });
 
   showTab();
-  try {
-    user = await currentUser();
-  } catch {
-    user = undefined;
-  }
   account.setUser(user);
   handle.setUser(user);
   // Inspection photos this officer took and the page could not send last time go now.
@@ -406,8 +408,6 @@ async function boot(): Promise<void> {
 
   // The service worker starts after the first tiles are drawn, so it never competes with them.
   map.once('idle', () => registerServiceWorker());
-  window.addEventListener('offline', () => toast(() => t('offline')));
-  window.addEventListener('online', () => toast(() => t('backOnline')));
 }
 
 void boot();

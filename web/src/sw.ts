@@ -8,7 +8,7 @@ type WorkerScope = {
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
   skipWaiting(): Promise<void>;
-  clients: { claim(): Promise<void> };
+  clients: { claim(): Promise<void>; matchAll(options: { type: 'window' }): Promise<{ postMessage(message: unknown): void }[]> };
   location: Location;
 };
 
@@ -52,6 +52,28 @@ async function trimTiles(): Promise<void> {
   for (const key of keys.slice(0, Math.max(0, keys.length - MAX_TILES))) await cache.delete(key);
 }
 
+/**
+ * The saved copy of a request: the same URL, or else the newest copy of the same path for the same
+ * viewer. Tile URLs carry a data version (?v=…), and offline any version of the tile beats none;
+ * they also carry the viewer's key (?viewer=…, map/viewer-tiles.ts), and a tile kept for another
+ * viewer never does: a guest on a shared phone must not be drawn an officer's drafts.
+ */
+async function savedCopy(cache: Cache, request: Request): Promise<Response | undefined> {
+  const exact = await cache.match(request);
+  if (exact) return exact;
+  const viewer = new URL(request.url).searchParams.get('viewer');
+  const same = (await cache.keys(request, { ignoreSearch: true })).filter((key) => new URL(key.url).searchParams.get('viewer') === viewer);
+  const newest = same[same.length - 1];
+  return newest ? cache.match(newest) : undefined;
+}
+
+/** Tells the pages a tile was answered with its saved copy: they say they show saved data (map/offline-notice.ts). */
+function tellSavedCopy(): void {
+  void scope.clients.matchAll({ type: 'window' }).then((pages) => {
+    for (const page of pages) page.postMessage({ type: 'bando:saved-copy' });
+  });
+}
+
 /** Network first (with a timeout on a weak signal), the cached copy when offline. */
 async function networkFirst(request: Request, cacheName: string, trim = false): Promise<Response> {
   const cache = await caches.open(cacheName);
@@ -66,10 +88,10 @@ async function networkFirst(request: Request, cacheName: string, trim = false): 
     }
     return response;
   } catch (error) {
-    // Tile URLs carry a data version (?v=…); offline, any version of the tile beats none.
-    const cached = (await cache.match(request)) ?? (await cache.match(request, { ignoreSearch: true }));
-    if (cached) return cached;
-    throw error;
+    const cached = await savedCopy(cache, request);
+    if (!cached) throw error;
+    if (cacheName === TILES) tellSavedCopy();
+    return cached;
   }
 }
 

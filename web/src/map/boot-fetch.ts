@@ -4,6 +4,7 @@
 // delay it by a second, while nothing can use them before the script has run.
 import type { StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+import { currentUser, type SessionUser } from '../api/session.ts';
 
 /** Glyph ranges of Vietnamese labels: Latin and Latin-1, Latin Extended-A/B (ơ, ư, đ), Latin Extended Additional (ạ … ỹ). */
 const GLYPH_RANGES = ['0-255', '256-511', '7680-7935'];
@@ -20,6 +21,13 @@ export const stylePromise: Promise<StyleSpecification> = fetch('/style.json', { 
   if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
   return (await r.json()) as StyleSpecification;
 });
+
+/**
+ * Who is signed in, asked beside the style: the map's first tiles are asked for under the viewer's
+ * key (map/viewer-tiles.ts), so a page reloaded while signed in is not handed the guest's copy.
+ * No answer (offline, a server error) reads as a guest, whose tiles show nobody's drafts.
+ */
+export const viewerPromise: Promise<SessionUser | undefined> = currentUser().catch(() => undefined);
 
 warm(workerUrl);
 

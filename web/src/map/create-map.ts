@@ -8,7 +8,7 @@ import type { ViewState } from '../state/url-state.ts';
 import type { PickedFeature } from '../ui/details-panel.ts';
 import { toast } from '../ui/toast.ts';
 import { initialCamera, prefetchFirstView } from './first-view.ts';
-import { offlineNotice, watchTiles } from './offline-notice.ts';
+import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
 // Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
@@ -109,6 +109,8 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
   });
   // Tiles that failed for want of a network leave the map blank: say so over it until they arrive.
   watchTiles(map, offlineNotice(container));
+  // …and 'showing saved data' only when that is what it shows.
+  announceNetwork(map, offlineNotice(container));
 
   // Opening or closing the side panel moves the map's left edge; MapLibre keeps the centre, which
   // would slide the view by half the panel's width. Pan it back so what the user looks at stays put.

@@ -6,6 +6,7 @@
 import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import { onLang, t } from '../i18n/i18n.ts';
 import { h } from '../ui/dom.ts';
+import { toast } from '../ui/toast.ts';
 
 /** How often a failed style or failed tiles are asked for again while the notice shows, besides on `online`. */
 const RETRY_MS = 10_000;
@@ -13,6 +14,7 @@ const RETRY_MS = 10_000;
 /** The notice over one map container: shown and hidden, worded again on a language switch. */
 export class OfflineNotice {
   readonly element = h('p', { class: 'map-offline', role: 'status', hidden: true });
+  private readonly shownListeners: (() => void)[] = [];
 
   constructor(container: HTMLElement) {
     container.append(this.element);
@@ -25,7 +27,14 @@ export class OfflineNotice {
   }
 
   show(): void {
+    if (this.shown) return;
     this.element.hidden = false;
+    for (const listener of this.shownListeners) listener();
+  }
+
+  /** Calls `listener` each time the notice comes up. */
+  onShow(listener: () => void): void {
+    this.shownListeners.push(listener);
   }
 
   hide(): void {
@@ -152,4 +161,45 @@ export function watchTiles(map: MapLibreMap, notice: OfflineNotice): void {
   setInterval(() => {
     if (failed.size > 0 && navigator.onLine) retry();
   }, RETRY_MS);
+}
+
+/** The service worker's message to the page when it answered a tile with its saved copy (the same words in sw.ts, which imports nothing). */
+const SAVED_COPY_MESSAGE = 'bando:saved-copy';
+
+/**
+ * Words the network's state for the user, without two lines saying opposite things: 'offline:
+ * showing data saved on this device' only while saved data is what the map shows (the service
+ * worker answered a tile with its saved copy, or the network went with the map already drawn), and
+ * never beside the notice, which says nothing could be drawn: the notice takes the toast down and
+ * the toast does not come while the notice shows. 'Back online' only after one of them has spoken.
+ */
+export function announceNetwork(map: MapLibreMap, notice: OfflineNotice): void {
+  let drawn = false;
+  let spoke = false;
+  let close: (() => void) | undefined;
+  const savedShown = () => {
+    if (spoke || notice.shown) return;
+    spoke = true;
+    close = toast(() => t('offline'));
+  };
+  notice.onShow(() => {
+    spoke = true;
+    close?.();
+    close = undefined;
+  });
+  map.on('sourcedata', (event) => {
+    if (event.tile?.state === 'loaded') drawn = true;
+  });
+  navigator.serviceWorker?.addEventListener('message', (event: MessageEvent<unknown>) => {
+    if ((event.data as { type?: unknown } | null)?.type === SAVED_COPY_MESSAGE) savedShown();
+  });
+  window.addEventListener('offline', () => {
+    if (drawn) savedShown();
+  });
+  window.addEventListener('online', () => {
+    close?.();
+    close = undefined;
+    if (spoke || notice.shown) toast(() => t('backOnline'));
+    spoke = false;
+  });
 }

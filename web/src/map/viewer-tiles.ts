@@ -27,3 +27,10 @@ export function tilesForViewer(tiles: readonly string[], viewer: TileViewer): st
     return `${path}?${[...params, `viewer=${key}`].join('&')}`;
   });
 }
+
+/** Puts the viewer's key into every vector source's tile URLs of a style not yet given to the map. */
+export function keyStyleTiles(style: { sources: Record<string, { type: string; tiles?: string[] }> }, viewer: TileViewer): void {
+  for (const source of Object.values(style.sources)) {
+    if (source.type === 'vector' && source.tiles) source.tiles = tilesForViewer(source.tiles, viewer);
+  }
+}

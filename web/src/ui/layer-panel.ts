@@ -392,7 +392,7 @@ export class LayerPanel {
     if (!shown) return undefined;
     const title = h('p', { class: 'legend-map-title' }, h('strong', {}, shown.name), ` · ${mapYears(shown)}`);
     if (!this.tablesReady() || !this.codes)
-      return h('div', { class: 'legend-landuse-map', 'data-map': shown.id }, title, h('p', { class: 'hint' }, t('loading')));
+      return h('div', { class: 'legend-landuse-map', 'data-map': shown.id }, title, h('p', { class: 'hint' }, t('loadingLandUseLegend')));
     const rows = this.landUseMapRows() ?? [];
     return h(
       'details',
