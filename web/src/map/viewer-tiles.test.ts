@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tilesForViewer, viewerKey } from './viewer-tiles.ts';
+import { keyStyleTiles, tilesForViewer, viewerKey } from './viewer-tiles.ts';
 
 describe('tile URLs per viewer', () => {
   const officer = { role: 'officer', username: 'officer' };
@@ -22,5 +22,19 @@ describe('tile URLs per viewer', () => {
     expect(signedIn).toEqual([`http://h/tiles/water,parcels/{z}/{x}/{y}?v=9&viewer=${viewerKey(officer)}`]);
     expect(tilesForViewer(signedIn, undefined)).toEqual(['http://h/tiles/water,parcels/{z}/{x}/{y}?v=9&viewer=guest']);
     expect(tilesForViewer(['http://h/tiles/a/{z}/{x}/{y}'], undefined)).toEqual(['http://h/tiles/a/{z}/{x}/{y}?viewer=guest']);
+  });
+
+  it('keys every vector source of a style before the map has it, and leaves other sources alone', () => {
+    const style = {
+      sources: {
+        bando: { type: 'vector', tiles: ['http://h/tiles/a/{z}/{x}/{y}?v=3'] },
+        photo: { type: 'raster', tiles: ['http://h/photo/{z}/{x}/{y}.png'] },
+        labels: { type: 'geojson' },
+      },
+    };
+    keyStyleTiles(style, officer);
+    expect(style.sources.bando.tiles).toEqual([`http://h/tiles/a/{z}/{x}/{y}?v=3&viewer=${viewerKey(officer)}`]);
+    expect(style.sources.photo.tiles).toEqual(['http://h/photo/{z}/{x}/{y}.png']);
+    expect(style.sources.labels).toEqual({ type: 'geojson' });
   });
 });
