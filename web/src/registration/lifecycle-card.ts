@@ -224,12 +224,15 @@ export class LifecycleCard {
         step.growing_area_id === this.shownId
           ? null
           : h('span', { class: 'hint' }, ` (${t('lifecycleHistoryVersion', { n: step.version_no })})`),
-        // The parts are separate spans: each starts with a space, or innerText and a screen reader run them together ('→ Activeby …').
-        step.decision_no
-          ? h('span', { class: 'lifecycle-history-decision' }, ` ${t('lifecycleHistoryDecision', { decisionNo: step.decision_no })}`)
-          : null,
-        step.note ? h('span', { class: 'lifecycle-history-note' }, ` ${step.note}`) : null,
-        step.actor_name ? h('span', { class: 'hint' }, ` ${t('lifecycleHistoryBy', { name: step.actor_name })}`) : null,
+        // A space between the parts, outside them: without it innerText and a screen reader run them
+        // together ('→ Activeby …'); outside, each part's own text stays what it says.
+        ...[
+          step.decision_no
+            ? h('span', { class: 'lifecycle-history-decision' }, t('lifecycleHistoryDecision', { decisionNo: step.decision_no }))
+            : null,
+          step.note ? h('span', { class: 'lifecycle-history-note' }, step.note) : null,
+          step.actor_name ? h('span', { class: 'hint' }, t('lifecycleHistoryBy', { name: step.actor_name })) : null,
+        ].flatMap((part) => (part ? [' ', part] : [])),
       ),
     );
     const details = h(
