@@ -3,8 +3,10 @@ import { featureProperties, lookupParcel, propertySchemas, type ParcelPlanning, 
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { loadCrops, type Crop } from '../registration/crops.ts';
-import { LifecycleCard, type LifecycleArea } from '../registration/lifecycle-card.ts';
-import { PlotDiary } from '../registration/plot-diary.ts';
+import type { LifecycleArea, LifecycleCard } from '../registration/lifecycle-card.ts';
+import type { PlotDiary } from '../registration/plot-diary.ts';
+import type * as CardSectionsModule from '../registration/card-sections.ts';
+import { lazy } from './lazy.ts';
 import { clear, h } from './dom.ts';
 import { CardNames } from './card-names.ts';
 import { cardRows, titleOf, type CardRow } from './feature-format.ts';
@@ -19,6 +21,8 @@ const ENRICHED = new Set(['zones', 'growing_areas', 'plots', 'products', 'landus
 const COLLECTIONS = new Set([...ENRICHED, 'parcels', 'admin']);
 
 export { pickFeatures, type PickedFeature } from './pick-features.ts';
+
+type CardSections = typeof CardSectionsModule;
 
 /** What the details panel needs to offer officers the lifecycle of a growing area. */
 export type DetailsHost = { user(): SessionUser | undefined; refreshTiles(): Promise<void> };
@@ -40,6 +44,9 @@ export class DetailsPanel {
   private readonly names = new CardNames(() => this.render());
   /** Where Escape from the cards sends the keyboard: the search box the card was opened from, if it was. */
   private returnFocus: (() => void) | undefined;
+  /** The lifecycle and diary sections, once fetched (only for someone signed in: see sectionsFor). */
+  private sections: CardSections | undefined;
+  private sectionsRequested = false;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -122,8 +129,32 @@ export class DetailsPanel {
     }
   }
 
+  /**
+   * The card sections for signed-in people, fetched once someone signs in (at sign-in, not at the
+   * first click, so an officer's card opens whole, and the service worker keeps the file for the
+   * field); undefined until they are here, and the cards are drawn again then.
+   */
+  private sectionsFor(): CardSections | undefined {
+    const role = this.host?.user()?.role;
+    if (this.sections || (role !== 'officer' && role !== 'admin' && role !== 'farmer')) return this.sections;
+    if (!this.sectionsRequested) {
+      this.sectionsRequested = true;
+      lazy(
+        // A fetch that failed (lazy() tells the person) is tried again at the next sign-in or card.
+        () =>
+          import('../registration/card-sections.ts').catch((error: unknown) => ((this.sectionsRequested = false), Promise.reject(error))),
+        (module) => {
+          this.sections = module;
+          this.render();
+        },
+      );
+    }
+    return undefined;
+  }
+
   /** Someone signed in or out: the growing-area card shows or drops the officer's lifecycle. */
   userChanged(): void {
+    this.sectionsFor();
     this.lifecycle = undefined;
     this.lifecycleFor = undefined;
     this.diary = undefined;
@@ -236,9 +267,11 @@ export class DetailsPanel {
     const role = this.host?.user()?.role;
     const id = Number(feature.id);
     if (feature.group !== 'growing_areas' || (role !== 'officer' && role !== 'admin') || !Number.isInteger(id)) return undefined;
+    const sections = this.sectionsFor();
+    if (!sections) return undefined;
     if (this.lifecycleFor !== id) {
       this.lifecycleFor = id;
-      this.lifecycle = new LifecycleCard(id, {
+      this.lifecycle = new sections.LifecycleCard(id, {
         onChanged: (area: LifecycleArea) => {
           // The card's rows come from the tile: show the registry's new status and code there too.
           feature.properties = { ...feature.properties, status: area.status, code: area.code };
@@ -262,7 +295,9 @@ export class DetailsPanel {
     const id = Number(feature.id);
     if (feature.group !== 'plots' || !Number.isInteger(id) || (role !== 'officer' && role !== 'admin' && role !== 'farmer'))
       return undefined;
-    if (this.diary?.plotId !== id) this.diary = new PlotDiary(id, { canWrite: role !== 'farmer', farmer: role === 'farmer' });
+    const sections = this.sectionsFor();
+    if (!sections) return undefined;
+    if (this.diary?.plotId !== id) this.diary = new sections.PlotDiary(id, { canWrite: role !== 'farmer', farmer: role === 'farmer' });
     return this.diary;
   }
 
