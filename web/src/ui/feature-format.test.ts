@@ -5,7 +5,7 @@ import { queryablesDocument } from '../../../server/ogc/documents.ts';
 import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
-import { cardRows, dateTime, rowsOf, valueText } from './feature-format.ts';
+import { cardRows, dateTime, rowsOf, titleOf, valueText } from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
 // not to a copy of it: a property renamed or retyped there shows up here.
@@ -245,5 +245,15 @@ describe('one value by its schema', () => {
     const landUse = rowsOf('landuse', area, { schema: schemaOf('landuse') });
     expect(landUse.filter(([label]) => label === 'Năm của bản đồ')).toEqual([['Năm của bản đồ', '2024']]);
     expect(landUse.map(([label]) => label)).not.toContain('Năm');
+  });
+});
+
+describe('a growing area card’s title', () => {
+  it('names the area once: a name that says “Vùng trồng” is not prefixed with it again; a code is', () => {
+    startLang('vi');
+    expect(titleOf('growing_areas', { name: 'Vùng trồng xoài ấp Tân Hậu (mở rộng)' })).toBe('Vùng trồng xoài ấp Tân Hậu (mở rộng)');
+    expect(titleOf('growing_areas', { name: 'vùng trồng sen' })).toBe('vùng trồng sen');
+    expect(titleOf('growing_areas', { name: 'Xoài Cát Chu Mỹ Xương' })).toBe('Vùng trồng Xoài Cát Chu Mỹ Xương');
+    expect(titleOf('growing_areas', { code: 'VN-82-29869-01-26', name: 'Vùng trồng ớt' })).toBe('Vùng trồng VN-82-29869-01-26');
   });
 });

@@ -194,8 +194,12 @@ export function titleOf(group: string, p: Record<string, unknown>): string {
       return p.parcel_no !== undefined ? t('parcelTitle', { parcel: String(p.parcel_no), sheet: String(p.sheet ?? '?') }) : t('parcel');
     case 'zones':
       return `${t('zone')} ${p.lot_code ?? ''}`.trim();
-    case 'growing_areas':
-      return `${t('growingArea')} ${p.code ?? p.name ?? ''}`.trim();
+    case 'growing_areas': {
+      const label = t('growingArea');
+      const named = String(p.code ?? p.name ?? '');
+      // A name that already says what it is ("Vùng trồng xoài ấp Tân Hậu") is not prefixed again.
+      return named.toLocaleLowerCase('vi').startsWith(label.toLocaleLowerCase('vi')) ? named : `${label} ${named}`.trim();
+    }
     case 'plots':
       return t('plot');
     case 'products':
