@@ -46,6 +46,13 @@ describe('diary substance check', () => {
     ]);
   });
 
+  it('does not compare a spray with a harvest expected before it (last season’s date), and still a harvest on the spray’s day', () => {
+    const after = checkDiaryEntry({ activeIngredient: 'Abamectin', appliedOn: '2026-11-30', phiDays: 7 }, [], rules, '2026-04-06');
+    expect(after.flags).toEqual([]);
+    const sameDay = checkDiaryEntry({ activeIngredient: 'Abamectin', appliedOn: '2026-04-06', phiDays: 7 }, [], rules, '2026-04-06');
+    expect(sameDay.flags.map((f) => f.reason)).toEqual(['pre-harvest-interval']);
+  });
+
   it('lets an interval that ends on the harvest day pass', () => {
     const r = checkDiaryEntry({ activeIngredient: 'Abamectin', appliedOn: '2026-03-18', phiDays: 14 }, [], rules, '2026-04-01');
     expect(r.flags).toEqual([]);

@@ -70,7 +70,9 @@ export function checkDiaryEntry(
       });
     }
   }
-  if (expectedHarvest && entry.phiDays !== null) {
+  // A harvest expected before the spray is the last season's (the plot's date was not moved on):
+  // this spray cannot reach it, and comparing would flag every spray of the new season.
+  if (expectedHarvest && entry.phiDays !== null && expectedHarvest >= entry.appliedOn) {
     const safe = addDays(entry.appliedOn, entry.phiDays);
     if (safe > expectedHarvest) {
       flags.push({
