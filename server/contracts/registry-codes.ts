@@ -32,6 +32,8 @@ export const REGISTRY_REASON = Object.freeze({
    * officer (`growingAreaId`, `inspectionId`).
    */
   IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
+  /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
+  DATE_IN_FUTURE: 'date-in-future',
 } as const);
 
 /**

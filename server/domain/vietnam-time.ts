@@ -9,5 +9,10 @@ export function vietnamToday(now = new Date()): string {
   return new Date(now.getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** Whether a 'YYYY-MM-DD' date is after today in Vietnam: nothing already done can be dated then. */
+export function isAfterVietnamToday(date: string, now = new Date()): boolean {
+  return date > vietnamToday(now);
+}
+
 /** The same day in SQL, whatever the session's TimeZone: for dates a statement writes. */
 export const SQL_VIETNAM_TODAY = `(now() AT TIME ZONE INTERVAL '+07:00')::date`;

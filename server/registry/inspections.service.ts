@@ -10,6 +10,7 @@ import { acceptsInspection, INSPECTABLE_STATUSES } from '../domain/growing-area-
 import { readJpegGeotag } from '../domain/photo-facts.ts';
 import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
+import { requireDoneDate } from './done-dates.ts';
 import * as AREAS from './growing-areas.sql.ts';
 import * as SQL from './inspections.sql.ts';
 import {
@@ -37,6 +38,7 @@ export async function recordInspection(
   body: Pick<InspectionBody, 'inspectedOn' | 'conclusion' | 'notes'> & { checklist?: InspectionBody['checklist'] },
   key: { key: string; sha256: string } | null = null,
 ): Promise<number> {
+  requireDoneDate('inspectedOn', body.inspectedOn, 'an inspection');
   if (!acceptsInspection(area.status)) {
     throw new AppError(
       'CONFLICT',

@@ -8,6 +8,7 @@ import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { checkDiaryEntry, marketsToCheck, strictestMrl, type SubstanceRule } from '../domain/substances.ts';
 import { requireCommune, requireStaff } from './access.ts';
+import { requireDoneDate } from './done-dates.ts';
 import { linkParcels } from './growing-areas.service.ts';
 import * as SQL from './plots.sql.ts';
 
@@ -62,6 +63,7 @@ export async function addDiaryEntry(
 ): Promise<DiaryEntryView & { flags: DiaryProblem[] }> {
   return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     const plot = await plotFor(tx, viewer, plotId, true);
+    requireDoneDate('appliedOn', body.appliedOn, 'a spray');
     const rules = (await tx.query<SubstanceRule>(SQL.SUBSTANCE_RULES, [marketsToCheck(plot.markets)])).rows;
     const verdict = checkDiaryEntry(
       { activeIngredient: body.activeIngredient, appliedOn: body.appliedOn, phiDays: body.phiDays ?? null },
@@ -163,6 +165,7 @@ export async function listSubstances(db: Queryable, markets?: readonly string[])
 export async function addResidueTest(db: Db, viewer: Viewer, plotId: number, body: ResidueBody): Promise<Record<string, unknown>> {
   return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     const plot = await plotFor(tx, viewer, plotId, true);
+    requireDoneDate('sampledOn', body.sampledOn, 'a residue sample');
     let passed = body.passed;
     let mrl: number | null = null;
     if (passed === undefined) {

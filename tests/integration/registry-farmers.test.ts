@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { validateEudrGeoJson } from '../../server/domain/eudr.ts';
 import { CARD_LOOKUPS_PER_MINUTE } from '../../server/routes/registry.ts';
-import { exportMangoArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { addDays } from '../../server/domain/substances.ts';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
+import {
+  exportMangoArea,
+  inspectionOfNewArea,
+  loadRegistryFixture,
+  registryTestApp,
+  signInAll,
+  type Fixture,
+} from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -402,5 +411,39 @@ describe('exports and statistics', () => {
     expect(mango.areas).toBeGreaterThanOrEqual(2);
     expect(stats.byStatus.reduce((s: number, r: { areas: number }) => s + r.areas, 0)).toBe(live.n);
     expect(JSON.stringify(stats)).not.toMatch(/Kha Văn Nam|087123456789/);
+  });
+});
+
+// Last in the file: it adds a diary entry, a residue test and an inspection the counts above do not expect.
+describe('dates of things done', () => {
+  it('refuses a spray, a residue sample or an inspection dated after today in Vietnam (422 date-in-future), writes none of them, and takes today', async () => {
+    const today = vietnamToday();
+    const tomorrow = addDays(today, 1);
+    const officer = as(fx.users.officer);
+    const { areaId } = await inspectionOfNewArea(app, db, fx, officer, 'Vùng rau ngày mai', 700);
+    const count = async () =>
+      (
+        await db.query<{ n: number }>(
+          `SELECT (SELECT count(*) FROM diary_entries) + (SELECT count(*) FROM residue_tests) + (SELECT count(*) FROM inspections) AS n`,
+        )
+      ).rows[0]!.n;
+    const before = await count();
+    const plot = `/api/plots/${fx.plots.mangoA}`;
+    const writes: [string, string, Record<string, unknown>][] = [
+      ['appliedOn', `${plot}/diary`, { appliedOn: tomorrow, pesticide: 'Vertimec', activeIngredient: 'Abamectin', phiDays: 7 }],
+      ['sampledOn', `${plot}/residue-tests`, { sampledOn: tomorrow, activeIngredient: 'Abamectin', resultMgKg: 0.001 }],
+      ['inspectedOn', `/api/growing-areas/${areaId}/inspections`, { inspectedOn: tomorrow, checklist: [] }],
+    ];
+    for (const [field, url, payload] of writes) {
+      const refused = await app.inject({ method: 'POST', url, headers: officer, payload });
+      expect(refused.statusCode, refused.body).toBe(422);
+      expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'date-in-future', field, value: tomorrow, today });
+    }
+    expect(await count()).toBe(before);
+    for (const [field, url, payload] of writes) {
+      const done = await app.inject({ method: 'POST', url, headers: officer, payload: { ...payload, [field]: today } });
+      expect(done.statusCode, done.body).toBe(201);
+    }
+    expect(await count()).toBe(before + 3);
   });
 });
