@@ -277,7 +277,8 @@ describe('the printed page says what it shows and what it comes from', () => {
       const block = await page.locator('#print-summary .print-title-block li').allInnerTexts();
       expect(block[0]).toBe(`Bản đồ sử dụng đất: ${status.name} (${status.year})`);
       expect(block[1]).toBe(
-        `Quy hoạch phân khu: ${plan.name}, tỉ lệ 1/2000 · Quyết định số ${plan.decision_no} ngày ${plan.decision_date} của ${plan.authority}`,
+        // The seeded name says the kind and the scale ("… tỷ lệ 1/2000 …"): the line says them once, spelled "tỉ lệ".
+        `${plan.name.replace('tỷ lệ', 'tỉ lệ')} · Quyết định số ${plan.decision_no} ngày ${plan.decision_date} của ${plan.authority}`,
       );
       expect(block[2]).toMatch(/^Tỉ lệ 1:[\d.]+$/);
       expect(block[3]).toMatch(/^In ngày \d{2}\/\d{2}\/\d{4}$/);
@@ -307,7 +308,7 @@ describe('the printed page says what it shows and what it comes from', () => {
       const english = await page.locator('#print-summary .print-title-block li').allInnerTexts();
       expect(english[0]).toBe(`Land-use map: ${status.name} (${status.year})`);
       expect(english[1]).toBe(
-        `Zoning plan: ${plan.name}, scale 1/2000 · Decision ${plan.decision_no} of ${plan.decision_date} by ${plan.authority}`,
+        `Zoning plan: ${plan.name.replace('tỷ lệ', 'tỉ lệ')} · Decision ${plan.decision_no} of ${plan.decision_date} by ${plan.authority}`,
       );
       expect(english[3]).toMatch(/^Printed \d{2}\/\d{2}\/\d{4}$/);
       const band = await legendPixels(page, portraitPath, [0, 0.74, 1, 0.97]);

@@ -91,7 +91,8 @@ export const en: Messages = {
   'legend_admin-line': 'Ward and commune boundary',
   'legend_admin-hamlet-line': 'Hamlet boundary',
   printLandUseMap: 'Land-use map: {name} ({years})',
-  printZoningPlan: 'Zoning plan: {name}, scale {scale}',
+  printZoningPlanKind: 'Zoning plan',
+  printPlanScale: 'scale {scale}',
   printSummary: 'The page cites',
   printMoreRows: '… and {n} more',
   category_fruit: 'Fruit',
@@ -193,16 +194,18 @@ export const en: Messages = {
   diarySubstanceNotListed: '{ingredient} is on no list of the plot’s markets: the server will flag this entry.',
   diarySubstancesFailed: 'The substance lists did not load; type the active ingredient, the server will check it.',
   diaryMeaning_code:
-    'What it means for code {code}: the substance is not on the allowed list of {markets}. If residues are found, shipments are turned back and the growing-area code may be suspended or revoked. Do not ship this plot’s produce to {markets} before a residue test passes.',
+    'What it means for code {code}: the substance is not on the allowed list for {markets}. If residues are found, shipments are turned back and the growing-area code may be suspended or revoked. Do not ship this plot’s produce to {markets} before a residue test passes.',
   diaryMeaning_area:
-    'The plot belongs to a growing area whose dossier is in progress: the substance is not on the allowed list of {markets}; the inspection for the code will look at this entry and may fail the dossier.',
+    'The plot belongs to a growing area whose dossier is in progress: the substance is not on the allowed list for {markets}; the inspection for the code will look at this entry and may fail the dossier.',
   diaryMeaning_noArea:
-    'The substance is not on the allowed list of {markets}. The plot is in no coded growing area yet; if one is registered, the inspection will look at this entry.',
+    'The substance is not on the allowed list for {markets}. The plot is in no coded growing area yet; if one is registered, the inspection will look at this entry.',
   diaryMeaning_phi: 'Do not harvest before {safe}. Harvesting as planned ({harvest}) risks exceeding the maximum residue limit (MRL).',
   diaryMeaning_phiCode:
     'Do not harvest before {safe}. Harvesting as planned ({harvest}) risks exceeding the maximum residue limit (MRL): shipments are turned back and code {code} may be suspended.',
   diaryMeaning_general:
     'Inspectors (GACC, EU…) look at flagged entries when a growing-area code is granted or kept: ship this plot’s produce only after a residue test passes.',
+  diaryMarkets_one: 'the {names} market',
+  diaryMarkets_many: 'the {names} markets',
   diaryMarket_VN: 'Vietnam',
   diaryMarket_CN: 'China',
   diaryMarket_US: 'United States',

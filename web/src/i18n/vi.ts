@@ -90,7 +90,8 @@ export const vi = {
   'legend_admin-line': 'Ranh giới phường, xã',
   'legend_admin-hamlet-line': 'Ranh giới khóm, ấp',
   printLandUseMap: 'Bản đồ sử dụng đất: {name} ({years})',
-  printZoningPlan: 'Quy hoạch phân khu: {name}, tỉ lệ {scale}',
+  printZoningPlanKind: 'Quy hoạch phân khu',
+  printPlanScale: 'tỉ lệ {scale}',
   printSummary: 'Trang in ghi rõ',
   printMoreRows: '… và {n} mục khác',
   category_fruit: 'Cây ăn quả',
@@ -204,6 +205,9 @@ export const vi = {
     'Không thu hoạch trước ngày {safe}. Thu hoạch theo dự kiến ({harvest}) có nguy cơ vượt giới hạn dư lượng tối đa (MRL): lô hàng bị trả về và mã số {code} có thể bị tạm đình chỉ.',
   diaryMeaning_general:
     'Kiểm tra viên (GACC, EU…) xem các mục bị cảnh báo khi cấp và duy trì mã số vùng trồng: chỉ xuất nông sản của thửa khi có kết quả kiểm nghiệm dư lượng đạt.',
+  // The markets a sentence names: English says “the EU market”, “the China and EU markets”.
+  diaryMarkets_one: '{names}',
+  diaryMarkets_many: '{names}',
   diaryMarket_VN: 'Việt Nam',
   diaryMarket_CN: 'Trung Quốc',
   diaryMarket_US: 'Hoa Kỳ',

@@ -10,7 +10,7 @@ import { landUseMapsOf, type LandUseMap } from '../map/landuse-maps.ts';
 import { deriveLegend, drawnValuesOf, legendLayerIds, type LegendRow } from '../map/legend.ts';
 import { drawSwatch, type CodeNames } from '../ui/legend-view.ts';
 import { landUseCodes } from '../ui/layer-panel.ts';
-import { metresPerPixel, niceScaleBar, scaleDenominator } from './scale-bar.ts';
+import { metresPerPixel, niceScaleBar, scaleBarLayout, scaleDenominator } from './scale-bar.ts';
 import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet, type SheetRow } from './print-sheet.ts';
 import { layoutLegend, wrapText, type LegendEntry, type MeasureText } from './print-legend.ts';
 
@@ -92,33 +92,43 @@ function fitsOneColumn(
   return layoutLegend(legendEntries(sheet), { columns: 1, columnWidth: 62, height: heightMm }, measureMm(ctx)).leftOut === 0;
 }
 
+/**
+ * The north arrow: an opaque disc (map labels must not show through it) holding the arrow and, near
+ * its rim on the north side, the letter upright, all inside the disc.
+ */
 function drawNorthArrow(ctx: CanvasRenderingContext2D, x: number, y: number, size: number, bearing: number): void {
+  const turn = (-bearing * Math.PI) / 180;
   ctx.save();
   ctx.translate(x, y);
-  ctx.rotate((-bearing * Math.PI) / 180);
-  ctx.fillStyle = 'rgba(255,255,255,0.85)';
+  ctx.fillStyle = '#FFFFFF';
+  ctx.strokeStyle = '#888';
+  ctx.lineWidth = Math.max(1, size * 0.03);
   ctx.beginPath();
-  ctx.arc(0, 0, size * 0.75, 0, Math.PI * 2);
+  ctx.arc(0, 0, size * 0.8, 0, Math.PI * 2);
   ctx.fill();
+  ctx.stroke();
+  ctx.rotate(turn);
   ctx.beginPath();
-  ctx.moveTo(0, -size * 0.6);
-  ctx.lineTo(size * 0.28, size * 0.4);
-  ctx.lineTo(0, size * 0.2);
+  ctx.moveTo(0, -size * 0.28);
+  ctx.lineTo(size * 0.24, size * 0.58);
+  ctx.lineTo(0, size * 0.4);
   ctx.closePath();
   ctx.fillStyle = '#222';
   ctx.fill();
   ctx.beginPath();
-  ctx.moveTo(0, -size * 0.6);
-  ctx.lineTo(-size * 0.28, size * 0.4);
-  ctx.lineTo(0, size * 0.2);
+  ctx.moveTo(0, -size * 0.28);
+  ctx.lineTo(-size * 0.24, size * 0.58);
+  ctx.lineTo(0, size * 0.4);
   ctx.closePath();
   ctx.fillStyle = '#888';
   ctx.fill();
-  ctx.rotate((bearing * Math.PI) / 180);
+  ctx.rotate(-turn);
+  // The letter's centre, 0.5 × size towards north: its box (about 0.3 × 0.3 size) stays within the 0.8 radius whatever the bearing.
   ctx.fillStyle = '#222';
-  ctx.font = `700 ${Math.round(size * 0.42)}px ${FONT}`;
+  ctx.font = `700 ${Math.round(size * 0.34)}px ${FONT}`;
   ctx.textAlign = 'center';
-  ctx.fillText(lang() === 'vi' ? 'B' : 'N', 0, -size * 0.85);
+  ctx.textBaseline = 'middle';
+  ctx.fillText(lang() === 'vi' ? 'B' : 'N', Math.sin(-turn) * -size * 0.5, -Math.cos(-turn) * size * 0.5);
   ctx.restore();
 }
 
@@ -227,10 +237,22 @@ export async function renderPrint(
     const center = printMap.getCenter();
     const mppDevice = metresPerPixel(center.lat, printMap.getZoom()) / (options.dpi / 96);
     const bar = niceScaleBar(mppDevice, fw / 4);
+    const fraction = `${t('scale')} 1:${scaleDenominator(mppDevice, options.dpi).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB')}`;
+    ctx.font = `400 ${px(2.8)}px ${FONT}`;
+    const scaleBar = scaleBarLayout({
+      x: fx + px(5),
+      y: fy + fh - px(7),
+      barPx: bar.px,
+      lengthLabelW: ctx.measureText(bar.label).width,
+      fractionW: ctx.measureText(fraction).width,
+      mm: px(1),
+    });
     const bx = fx + px(5);
     const by = fy + fh - px(7);
-    ctx.fillStyle = 'rgba(255,255,255,0.85)';
-    ctx.fillRect(bx - px(2), by - px(5), bar.px + px(40), px(9));
+    // Opaque: map labels under a see-through backing read as part of the scale.
+    ctx.fillStyle = '#FFFFFF';
+    const { backing } = scaleBar;
+    ctx.fillRect(backing.x, backing.y, backing.w, backing.h);
     ctx.fillStyle = '#222';
     ctx.fillRect(bx, by, bar.px / 2, px(1.2));
     ctx.fillStyle = '#FFF';
@@ -239,15 +261,10 @@ export async function renderPrint(
     ctx.lineWidth = px(0.25);
     ctx.strokeRect(bx, by, bar.px, px(1.2));
     ctx.fillStyle = '#222';
-    ctx.font = `400 ${px(2.8)}px ${FONT}`;
     ctx.textAlign = 'left';
-    ctx.fillText('0', bx - px(0.6), by - px(1));
-    ctx.fillText(bar.label, bx + bar.px - px(2), by - px(1));
-    ctx.fillText(
-      `${t('scale')} 1:${scaleDenominator(mppDevice, options.dpi).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB')}`,
-      bx + bar.px + px(6),
-      by + px(1.5),
-    );
+    ctx.fillText('0', bx - px(0.6), scaleBar.labelY);
+    ctx.fillText(bar.label, scaleBar.lengthLabelX, scaleBar.labelY);
+    ctx.fillText(fraction, scaleBar.fractionX, scaleBar.fractionY);
 
     // Legend (what the page shows) from the top of its column, title block at its foot.
     const colW = legendW ? px(legendW / legendColumns) : px((pageWmm - 2 * margin) / 3);

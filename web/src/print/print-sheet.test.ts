@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { LandUseMap } from '../map/landuse-maps.ts';
-import { attributionsOf, dateDmy, dayMonthYear, printSheet } from './print-sheet.ts';
+import { startLang } from '../i18n/i18n.ts';
+import { appSpelling, attributionsOf, dateDmy, dayMonthYear, planTitle, printSheet, statesScale } from './print-sheet.ts';
 import type { StyleSpecification } from 'maplibre-gl';
+
+// The i18n module sets <html lang>; a bare object stands in here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
 const statusMap: LandUseMap = {
   id: 1,
@@ -39,7 +43,7 @@ describe('the printed title block', () => {
     });
     expect(sheet.titleBlock).toEqual([
       'Bản đồ sử dụng đất: Bản đồ hiện trạng sử dụng đất năm 2024 thành phố Cao Lãnh (2024)',
-      'Quy hoạch phân khu: Quy hoạch phân khu tỷ lệ 1/2000 khu trung tâm thành phố Cao Lãnh, tỉ lệ 1/2000 · Quyết định số 1234/QĐ-UBND ngày 15/09/2023 của UBND tỉnh Đồng Tháp',
+      'Quy hoạch phân khu tỉ lệ 1/2000 khu trung tâm thành phố Cao Lãnh · Quyết định số 1234/QĐ-UBND ngày 15/09/2023 của UBND tỉnh Đồng Tháp',
       'Tỉ lệ 1:6.100',
       'In ngày 29/11/2026',
       'Nguồn: Bản đồ số Cao Lãnh · Sở Nông nghiệp và Môi trường Đồng Tháp',
@@ -58,6 +62,28 @@ describe('the printed title block', () => {
     });
     expect(sheet.titleBlock[0]).toBe('Bản đồ sử dụng đất: Quy hoạch sử dụng đất (2021–2030) · Quyết định số 1315/QĐ-UBND');
     expect(sheet.titleBlock.some((l) => l.startsWith('Quy hoạch phân khu'))).toBe(false);
+  });
+
+  it('names a plan once and its scale once, spelling “tỉ lệ” one way', () => {
+    // The official name says the kind and the scale: nothing is added, "tỷ lệ" is written as the page writes "Tỉ lệ".
+    expect(planTitle(plan)).toBe('Quy hoạch phân khu tỉ lệ 1/2000 khu trung tâm thành phố Cao Lãnh');
+    // A short name gets the kind before it and the scale after it.
+    expect(planTitle({ name: 'Khu dân cư Mỹ Phú', scale: '1/500' })).toBe('Quy hoạch phân khu: Khu dân cư Mỹ Phú, tỉ lệ 1/500');
+    // A name stating another scale still gets the plan's.
+    expect(planTitle({ name: 'Quy hoạch phân khu tỷ lệ 1/5000 Mỹ Trà', scale: '1/2000' })).toBe(
+      'Quy hoạch phân khu tỉ lệ 1/5000 Mỹ Trà, tỉ lệ 1/2000',
+    );
+    expect(statesScale('Khu A tỉ lệ 1:2.000', '1/2000')).toBe(true);
+    expect(statesScale('Khu A tỉ lệ 1/20000', '1/2000')).toBe(false);
+    expect(statesScale('Khu 11/2000', '1/2000')).toBe(false);
+    expect(appSpelling('Tỷ lệ 1/2000, tỷ lệ 1/500')).toBe('Tỉ lệ 1/2000, tỉ lệ 1/500');
+    startLang('en');
+    try {
+      expect(planTitle(plan)).toBe('Zoning plan: Quy hoạch phân khu tỉ lệ 1/2000 khu trung tâm thành phố Cao Lãnh');
+      expect(planTitle({ name: 'Khu dân cư Mỹ Phú', scale: '1/500' })).toBe('Zoning plan: Khu dân cư Mỹ Phú, scale 1/500');
+    } finally {
+      startLang('vi');
+    }
   });
 
   it('reads the sources’ attributions without markup, each once', () => {

@@ -46,6 +46,32 @@ export function planDecisionText(plan: ZoningPlan): string {
   ].join(' ');
 }
 
+/** "tỷ lệ" as the app writes it everywhere else, "tỉ lệ" (same case), so a page spells the word one way. */
+export function appSpelling(text: string): string {
+  return text.replace(/([Tt])ỷ lệ/g, '$1ỉ lệ');
+}
+
+/** Whether a name already states a scale such as "1/2000" (written 1/2000, 1:2000, 1/2.000 or 1:2 000). */
+export function statesScale(name: string, scale: string): boolean {
+  const denominator = /^\s*1\s*[/:]\s*([\d.,\s]+)$/.exec(scale)?.[1]?.replace(/[.,\s]/g, '');
+  if (!denominator) return false;
+  const written = name.replace(/(\d)[.,\s](?=\d{3}\b)/g, '$1');
+  return new RegExp(`(^|[^\\d])1\\s*[/:]\\s*${denominator}(?!\\d)`).test(written);
+}
+
+/**
+ * A zoning plan as its title-block line names it: its name once and its scale once. Official names
+ * usually say both ("Quy hoạch phân khu tỷ lệ 1/2000 khu trung tâm …"): the kind is put before a
+ * name only when the name does not start with it, and the scale after it only when the name does
+ * not state it.
+ */
+export function planTitle(plan: Pick<ZoningPlan, 'name' | 'scale'>): string {
+  const name = appSpelling(plan.name.trim());
+  const kind = t('printZoningPlanKind');
+  const named = name.toLocaleLowerCase('vi').startsWith(kind.toLocaleLowerCase('vi')) ? name : `${kind}: ${name}`;
+  return statesScale(name, plan.scale) || !plan.scale ? named : `${named}, ${t('printPlanScale', { scale: plan.scale })}`;
+}
+
 /** Attribution texts of the style's sources, without markup, each once. */
 export function attributionsOf(style: StyleSpecification): string[] {
   const texts = Object.values(style.sources)
@@ -82,7 +108,7 @@ export function printSheet(input: {
     const years = m.periodTo ? `${m.year}–${m.periodTo}` : String(m.year);
     lines.push(`${t('printLandUseMap', { name: m.name, years })}${m.decisionNo ? ` · ${t('planDecision', { no: m.decisionNo })}` : ''}`);
   }
-  for (const plan of input.plans) lines.push(`${t('printZoningPlan', { name: plan.name, scale: plan.scale })} · ${planDecisionText(plan)}`);
+  for (const plan of input.plans) lines.push(`${planTitle(plan)} · ${planDecisionText(plan)}`);
   const fmt = new Intl.NumberFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB');
   lines.push(`${t('scale')} 1:${fmt.format(input.scaleDenominator)}`);
   lines.push(t('printedOn', { date: dateDmy(input.printedOn) }));

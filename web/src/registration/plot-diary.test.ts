@@ -13,6 +13,7 @@ import {
   flagText,
   inIsolation,
   marketName,
+  marketsPhrase,
   newestFirst,
   parseDecimal,
   previewProblems,
@@ -143,6 +144,21 @@ describe('plot diary: the server’s problems in words', () => {
     expect(flagMeaning(flags, { growing_area_id: null, growing_area_code: null })[0]).toContain('chưa thuộc vùng trồng có mã số');
     expect(flagMeaning(flags, { growing_area_id: 9, growing_area_code: null })[0]).toContain('đang làm hồ sơ');
     expect(flagMeaning([], { growing_area_id: 3, growing_area_code: 'X' })).toEqual([]);
+  });
+
+  it('names the markets of a meaning as a sentence does, in English “the EU market”, not “the allowed list of EU”', () => {
+    const flags: DiaryFlag[] = [{ reason: 'not-listed', market: 'EU', substance: 'Carbendazim', message: '' }];
+    expect(marketsPhrase(['CN', 'EU'])).toBe('Trung Quốc và EU');
+    startLang('en');
+    expect(marketsPhrase(['EU'])).toBe('the EU market');
+    expect(marketsPhrase(['CN', 'EU'])).toBe('the China and EU markets');
+    const [code] = flagMeaning(flags, { growing_area_id: 3, growing_area_code: 'VN-DTOR-0003' });
+    expect(code).toContain('the substance is not on the allowed list for the EU market.');
+    expect(code).toContain('Do not ship this plot’s produce to the EU market before');
+    expect(code).not.toMatch(/of EU|list of/);
+    expect(flagMeaning(flags, { growing_area_id: null, growing_area_code: null })[0]).toMatch(
+      /^The substance is not on the allowed list for the EU market\./,
+    );
   });
 
   it('says once, above the list, what the stored flags mean: by market when the server named them, else in general', () => {

@@ -175,6 +175,12 @@ export function marketName(market: string): string {
   return key in vi ? t(key as MessageKey) : market;
 }
 
+/** Markets as a sentence names them: "EU", "Trung Quốc và EU"; in English "the EU market", "the China and EU markets". */
+export function marketsPhrase(markets: readonly string[]): string {
+  const names = new Intl.ListFormat(lang() === 'vi' ? 'vi' : 'en-GB', { type: 'conjunction' }).format(markets.map(marketName));
+  return t(markets.length > 1 ? 'diaryMarkets_many' : 'diaryMarkets_one', { names });
+}
+
 /** One flag as a sentence, from its reason and facts (a reason this client does not know yet reads as the server's sentence). */
 export function flagText(flag: DiaryFlag): string {
   if (flag.reason === 'other') return t('diaryFlag_other', { text: flag.text });
@@ -198,7 +204,7 @@ export function flagMeaning(flags: readonly DiaryFlag[], plot: Pick<DiaryPlot, '
     ),
   ];
   if (markets.length) {
-    const names = markets.map(marketName).join(', ');
+    const names = marketsPhrase(markets);
     if (plot.growing_area_code) out.push(t('diaryMeaning_code', { code: plot.growing_area_code, markets: names }));
     else if (plot.growing_area_id !== null) out.push(t('diaryMeaning_area', { markets: names }));
     else out.push(t('diaryMeaning_noArea', { markets: names }));
@@ -410,6 +416,8 @@ export class PlotDiary {
     private readonly access: DiaryAccess,
     /** Put before every id inside the card, so that two cards on one page (a list) keep them unique. */
     private readonly idPrefix = '',
+    /** False inside a fold whose summary already says "Farm diary": the card does not say it again. */
+    private readonly headed = true,
   ) {
     this.element = h('section', { class: 'plot-diary', id: this.id('plot-diary') });
     this.render();
@@ -455,7 +463,7 @@ export class PlotDiary {
   render(): void {
     clear(this.element);
     this.element.setAttribute('data-plot-id', String(this.plotId));
-    this.element.append(h('h4', {}, t('diaryTitle')));
+    if (this.headed) this.element.append(h('h4', {}, t('diaryTitle')));
     const plot = this.plot;
     if (!plot) {
       this.element.append(
@@ -850,7 +858,7 @@ export class DiaryDisclosure {
     this.element.addEventListener('toggle', () => {
       if (!this.element.open || this.card) return;
       // The list holds one card per plot: ids inside must not repeat.
-      this.card = new PlotDiary(plotId, access, `mine-${plotId}-`);
+      this.card = new PlotDiary(plotId, access, `mine-${plotId}-`, false);
       this.element.append(this.card.element);
     });
   }
