@@ -105,6 +105,37 @@ describe('first use, second review', () => {
     await context.close();
   });
 
+  it('a hit on a layer that is off (a zoning lot) keeps the keyboard in the panel while the map flies, then on the card', async () => {
+    const lot = (await e2e.server.db.query<{ lot_code: string }>('SELECT lot_code FROM zoning_lots ORDER BY id LIMIT 1')).rows[0]!;
+    const { page, context } = await deskPage();
+    await page.goto(e2e.server.url);
+    await waitForMap(page);
+    await page.click('#search-input');
+    await page.keyboard.type(lot.lot_code);
+    await page.waitForSelector('#search-results .search-hit');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    // Sampled until the card's title has it: never the page's body on the way (the search box let go at once).
+    const seen: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      const where = await page.evaluate(() =>
+        document.activeElement?.matches('.feature-card.is-primary > h3')
+          ? 'title'
+          : document.activeElement === document.body
+            ? 'body'
+            : 'panel',
+      );
+      seen.push(where);
+      if (where === 'title') break;
+      await page.waitForTimeout(100);
+    }
+    expect(seen.at(-1)).toBe('title');
+    expect(seen).not.toContain('body');
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('search-input');
+    await context.close();
+  });
+
   it('loading lines say what is loading: the planning at a parcel, the farmer’s plots', async () => {
     const { page, context } = await deskPage();
     const parcel = (

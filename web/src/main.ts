@@ -215,6 +215,8 @@ async function boot(): Promise<void> {
   });
 
   const flyToHit = (hit: SearchHit, returnTo?: () => void) => {
+    // Picked by keyboard: the keyboard waits in the panel, not on the page's body, while the map flies.
+    if (returnTo) details.awaitCard(returnTo, panel);
     // A hit on a hidden layer (zoning lots are off at first) turns it on: the card and highlight need its tiles.
     if (visible[hit.group] === false) {
       visible[hit.group] = true;

@@ -166,6 +166,25 @@ export class DetailsPanel {
   }
 
   /**
+   * Keeps the keyboard in the panel while a search hit is flown to (its card comes once its tiles
+   * are here, seconds later on a weak link): the search box let go of it, and on the page's body a
+   * screen reader says nothing and Tab starts over. Escape meanwhile goes back to `returnTo`.
+   */
+  awaitCard(returnTo: () => void, holder: HTMLElement): void {
+    this.returnFocus = returnTo;
+    // The panel's frame, not this section: the tabs swap the section in and out, which drops a focus inside it.
+    holder.tabIndex = -1;
+    holder.focus({ preventScroll: true });
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.activeElement !== holder) return;
+      event.preventDefault();
+      returnTo();
+    };
+    holder.addEventListener('keydown', onKey);
+    holder.addEventListener('blur', () => holder.removeEventListener('keydown', onKey), { once: true });
+  }
+
+  /**
    * Puts the keyboard on the first card's title (a screen reader reads it) once a search opened it;
    * Escape from the cards goes back to `returnTo` (the search box).
    */
