@@ -58,7 +58,11 @@ describe('field inspections on the growing-area card', () => {
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
     await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.click('.inspection-check[data-item="4"] label:has-text("Đạt") >> nth=0');
+    expect(await page.isHidden('#inspection-pass-warning')).toBe(true);
     await page.click('.inspection-check[data-item="3"] label:has-text("Không đạt")');
+    // "Đạt" over a failed item is said, not refused: the officer judges, and saves it below.
+    await page.waitForSelector('#inspection-pass-warning:not([hidden])');
+    expect(await page.textContent('#inspection-pass-warning')).toMatch(/^Kết luận “Đạt” nhưng 1 mục đánh dấu “Không đạt”: \S/);
     await page.fill('.inspection-check[data-item="3"] .inspection-check-note', 'Sổ theo dõi sâu bệnh thiếu tháng 2');
     await page.fill('#inspection-notes', 'Vườn xoài sạch cỏ, bao trái đầy đủ.');
 

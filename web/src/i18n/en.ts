@@ -492,6 +492,7 @@ export const en: Messages = {
   inspectionDate: 'Inspection date',
   inspectionConclusion: 'Conclusion',
   inspectionConclusion_pass: 'Pass',
+  inspectionPassWithFailed: 'Concluded “Pass” but {n} item(s) marked “Fail”: {items}. Check again before saving.',
   inspectionConclusion_fail: 'Fail',
   inspectionConclusion_none: 'No conclusion yet',
   inspectionChecklist: 'Checklist',

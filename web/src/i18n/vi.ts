@@ -499,6 +499,7 @@ export const vi = {
   inspectionDate: 'Ngày kiểm tra',
   inspectionConclusion: 'Kết luận',
   inspectionConclusion_pass: 'Đạt',
+  inspectionPassWithFailed: 'Kết luận “Đạt” nhưng {n} mục đánh dấu “Không đạt”: {items}. Kiểm tra lại trước khi lưu.',
   inspectionConclusion_fail: 'Không đạt',
   inspectionConclusion_none: 'Chưa kết luận',
   inspectionChecklist: 'Nội dung kiểm tra',

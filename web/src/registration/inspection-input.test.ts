@@ -6,7 +6,15 @@ import { CHECKLIST_ITEMS } from '../../../server/domain/growing-area-lifecycle.t
 import { ANONYMOUS, type Viewer } from '../../../server/contracts/viewer.ts';
 import { recordInspection } from '../../../server/registry/inspections.service.ts';
 import { HttpError } from '../api/http.ts';
-import { checkInspectionInput, inspectableOf, photoQuery, refusalOf, vietnamToday, type InspectionValues } from './inspection-input.ts';
+import {
+  checkInspectionInput,
+  failedUnderPass,
+  inspectableOf,
+  photoQuery,
+  refusalOf,
+  vietnamToday,
+  type InspectionValues,
+} from './inspection-input.ts';
 
 // The schemas' string formats, as Fastify's validator reads them (TypeBox's Value knows none by itself).
 FormatRegistry.Set('date', (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)));
@@ -131,5 +139,20 @@ describe('refusals', () => {
     expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED' }))).toBe('invalid');
     expect(refusalOf(problem(500))).toBe('server');
     expect(refusalOf(new Error('boom'))).toBe('server');
+  });
+});
+
+describe('a pass over a failed item', () => {
+  it('names the failed items when the conclusion is pass, and nothing otherwise', () => {
+    const checklist = [
+      { item: 'a', verdict: 'ok' },
+      { item: 'b', verdict: 'not-ok' },
+      { item: 'c', verdict: 'unchecked' },
+      { item: 'd', verdict: 'not-ok' },
+    ];
+    expect(failedUnderPass('pass', checklist)).toEqual(['b', 'd']);
+    expect(failedUnderPass('fail', checklist)).toEqual([]);
+    expect(failedUnderPass('', checklist)).toEqual([]);
+    expect(failedUnderPass('pass', [{ item: 'a', verdict: 'ok' }])).toEqual([]);
   });
 });

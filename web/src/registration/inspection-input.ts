@@ -46,6 +46,11 @@ export const ITEM_NOTE_MAX = 1000;
 /** The verdict on the form: the body to send, or what to fix. */
 export type InspectionInputCheck = { valid: true; body: InspectionBody } | { valid: false; problems: InspectionInputReason[] };
 
+/** The checklist items marked failed when the conclusion says pass: the officer is asked to look again (not refused: the officer judges). */
+export function failedUnderPass(conclusion: string, checklist: readonly { item: string; verdict: string }[]): string[] {
+  return conclusion === 'pass' ? checklist.filter((c) => c.verdict === 'not-ok').map((c) => c.item) : [];
+}
+
 /** Checks the form against InspectionBody (`today` on Vietnam's clock); unchecked items stay out of the record. */
 export function checkInspectionInput(values: InspectionValues, today: string): InspectionInputCheck {
   const problems: InspectionInputReason[] = [];

@@ -44,6 +44,7 @@ import { formButtons } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import {
   checkInspectionInput,
+  failedUnderPass,
   inspectableOf,
   PHOTO_HEAD_BYTES,
   refusalOf,
@@ -426,6 +427,16 @@ export class InspectionsSection {
           ),
         ),
       );
+    // "Đạt" over a failed item is allowed (the officer judges), but said, so it is not a slip of the thumb.
+    const passWarning = h('p', { class: 'form-warning', id: 'inspection-pass-warning', role: 'status' });
+    const warnPass = () => {
+      const failed = failedUnderPass(form.conclusion, form.checklist);
+      passWarning.hidden = failed.length === 0;
+      passWarning.textContent = failed.length
+        ? t('inspectionPassWithFailed', { n: failed.length, items: failed.map((item) => checklistItemLabel(item, lang())).join('; ') })
+        : '';
+    };
+    warnPass();
     const checks = form.checklist.map((answer, i) => {
       answer.noteInput.placeholder = t('inspectionItemNote');
       answer.noteInput.hidden = answer.verdict === 'unchecked';
@@ -445,6 +456,7 @@ export class InspectionsSection {
           (value) => {
             answer.verdict = value as ChecklistAnswer['verdict'];
             answer.noteInput.hidden = answer.verdict === 'unchecked';
+            warnPass();
           },
         ),
         answer.noteInput,
@@ -499,8 +511,12 @@ export class InspectionsSection {
             ['', 'inspectionConclusion_none'],
           ],
           form.conclusion,
-          (value) => (form.conclusion = value as Form['conclusion']),
+          (value) => {
+            form.conclusion = value as Form['conclusion'];
+            warnPass();
+          },
         ),
+        passWarning,
       ),
       h(
         'fieldset',
