@@ -80,6 +80,18 @@ describe('a map opened with no network', () => {
     await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
     await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+    // The worker keeps what the page loaded before it took control (sw-register.ts): let it finish,
+    // or its late writes would undo the clearing below.
+    await page.waitForFunction(
+      async () => {
+        const data = (await (await caches.open('bando-data')).keys()).map((k) => new URL(k.url).pathname);
+        const tiles = (await (await caches.open('bando-tiles')).keys()).length;
+        const loaded = performance.getEntriesByType('resource').filter((e) => /\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(e.name)).length;
+        return data.includes('/style.json') && data.includes('/__bando/lookups-viewer') && tiles >= loaded;
+      },
+      null,
+      { timeout: 30_000, polling: 250 },
+    );
     // Nothing of the map kept: only the shell.
     await page.evaluate(async () => {
       for (const name of await caches.keys()) if (!name.startsWith('bando-shell-')) await caches.delete(name);

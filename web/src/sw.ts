@@ -1,12 +1,15 @@
 // The service worker: the app shell and recently viewed tiles stay available offline, so a farmer
 // who opened the map once in the village office can open it again in the field with no signal.
-// Personal data (/api except the land-use table, /ogc) is never cached.
+// Personal data is never cached: of /api only the land-use table and the crop catalogue, of /ogc
+// only the queryables (property names and titles, which label a card's attributes).
 
 type ExtendableEvent = Event & { waitUntil(promise: Promise<unknown>): void };
 type FetchEvent = ExtendableEvent & { request: Request; respondWith(response: Promise<Response> | Response): void };
+type ExtendableMessageEvent = ExtendableEvent & { data: unknown };
 type WorkerScope = {
   addEventListener(type: 'install' | 'activate', listener: (event: ExtendableEvent) => void): void;
   addEventListener(type: 'fetch', listener: (event: FetchEvent) => void): void;
+  addEventListener(type: 'message', listener: (event: ExtendableMessageEvent) => void): void;
   skipWaiting(): Promise<void>;
   clients: { claim(): Promise<void>; matchAll(options: { type: 'window' }): Promise<{ postMessage(message: unknown): void }[]> };
   location: Location;
@@ -105,19 +108,153 @@ async function cacheFirst(request: Request): Promise<Response> {
   return response;
 }
 
+/** Which cache keeps a same-origin GET of this path, and how it is answered; undefined: straight to the network, never kept. */
+function routeOf(path: string): { cache: string; strategy: 'cacheFirst' | 'networkFirst' } | undefined {
+  if (path.startsWith('/assets/') || path.startsWith('/fonts/')) return { cache: SHELL, strategy: 'cacheFirst' };
+  if (/^\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(path)) return { cache: TILES, strategy: 'networkFirst' };
+  if (
+    path === '/style.json' ||
+    /^\/tiles(\/[^/]+)?$/.test(path) ||
+    path === '/api/land-use-codes' ||
+    path === '/api/crops' ||
+    /^\/ogc\/collections\/[^/]+\/queryables$/.test(path)
+  ) {
+    return { cache: DATA, strategy: 'networkFirst' };
+  }
+  return undefined;
+}
+
 scope.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== scope.location.origin) return;
-  const path = url.pathname;
   if (request.mode === 'navigate') {
     event.respondWith(networkFirst(request, SHELL).catch(async () => (await caches.match('/', { cacheName: SHELL })) ?? Response.error()));
-  } else if (path.startsWith('/assets/') || path.startsWith('/fonts/')) {
-    event.respondWith(cacheFirst(request));
-  } else if (/^\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(path)) {
-    event.respondWith(networkFirst(request, TILES, true));
-  } else if (path === '/style.json' || /^\/tiles(\/[^/]+)?$/.test(path) || path === '/api/land-use-codes') {
-    event.respondWith(networkFirst(request, DATA));
+    return;
   }
+  const route = routeOf(url.pathname);
+  if (route?.strategy === 'cacheFirst') event.respondWith(cacheFirst(request));
+  else if (route) event.respondWith(networkFirst(request, route.cache, route.cache === TILES));
+  if (route?.cache === TILES && viewerOf(url) !== lookupsViewer) event.waitUntil(lookupsFor(viewerOf(url)));
+});
+
+/** The page's message listing what it loaded before this worker controlled it (sw-register.ts; the same words there). */
+const KEEP_MESSAGE = 'bando:keep';
+/** Requests at once while keeping: a cheap phone's link is not flooded, and a few revalidations overlap their round trips. */
+const KEEP_PARALLEL = 4;
+
+/** Whether a cache has this URL already (exactly: a tile of another data version is not this one). */
+async function has(cacheName: string, url: string): Promise<boolean> {
+  return (await (await caches.open(cacheName)).match(url)) !== undefined;
+}
+
+/** Fetches a URL and keeps the answer when it is good; a failure leaves the cache as it was. */
+async function keepOne(cacheName: string, url: string): Promise<void> {
+  try {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (response.ok) await (await caches.open(cacheName)).put(url, response);
+  } catch {
+    // Offline already, or the server refused: nothing to keep.
+  }
+}
+
+/**
+ * What a card and the legend read besides the tiles, for a card opened offline: the crop catalogue
+ * ("Lúa", not "rice"), the land-use table, and the queryables of every collection the features API
+ * lists (a card's labels). All public and small (a few KB each).
+ */
+async function lookupUrls(): Promise<string[]> {
+  const lookups = ['/api/crops', '/api/land-use-codes'];
+  try {
+    const response = await fetch('/ogc/collections', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    if (!response.ok) return lookups;
+    const doc = (await response.json()) as { collections?: { id?: unknown }[] };
+    const ids = (doc.collections ?? []).map((c) => c.id).filter((id): id is string => typeof id === 'string');
+    return [...lookups, ...ids.map((id) => `/ogc/collections/${encodeURIComponent(id)}/queryables`)];
+  } catch {
+    return lookups;
+  }
+}
+
+/** A marker in DATA: the viewer key the kept lookups were read for (a restarted worker reads it instead of the network). */
+const LOOKUPS_MARKER = '/__bando/lookups-viewer';
+let lookupsViewer: string | undefined;
+let lookupsQueue: Promise<void> = Promise.resolve();
+/** When the lookups were last read for want of them, by viewer: a failed read (no signal) is not tried again for each tile. */
+const lookupsTried = new Map<string, number>();
+const LOOKUPS_RETRY_MS = 60_000;
+
+/**
+ * Reads the lookups again when the viewer changes (a tile asked for under another `viewer=` key):
+ * an officer's queryables title properties a guest's do not have (registrant_name), and a card
+ * opened offline after signing in must find the officer's. Once per viewer, not per tile.
+ */
+function lookupsFor(viewer: string): Promise<void> {
+  lookupsQueue = lookupsQueue.then(async () => {
+    const cache = await caches.open(DATA);
+    lookupsViewer ??= await (await cache.match(LOOKUPS_MARKER))?.text();
+    if (lookupsViewer === viewer || Date.now() - (lookupsTried.get(viewer) ?? 0) < LOOKUPS_RETRY_MS) return;
+    lookupsTried.set(viewer, Date.now());
+    let got = 0;
+    for (const url of await lookupUrls()) {
+      try {
+        const response = await fetch(url, { credentials: 'same-origin' });
+        if (response.ok) {
+          await cache.put(url, response);
+          got++;
+        }
+      } catch {
+        // Offline: the lookups kept before stay, and the next tile tries again.
+      }
+    }
+    if (got === 0) return;
+    lookupsViewer = viewer;
+    await cache.put(LOOKUPS_MARKER, new Response(viewer));
+  });
+  return lookupsQueue;
+}
+
+/** The viewer key of a tile URL ('guest' when it has none, as map/viewer-tiles.ts words nobody). */
+const viewerOf = (url: URL): string => url.searchParams.get('viewer') ?? 'guest';
+
+/**
+ * Keeps what the page loaded before this worker controlled it (the first visit's style, tiles,
+ * glyphs) and what its cards read (lookupsFor), so that what it drew is still drawn when the signal goes: the same
+ * rules as the fetch handler (routeOf), each URL as it is (a tile keeps its viewer key), nothing
+ * kept twice. The page's copies are in the HTTP cache, so each costs a revalidation (304), not a body.
+ */
+async function keep(urls: readonly string[]): Promise<void> {
+  const wanted = new Map<string, string>();
+  for (const raw of urls) {
+    let url: URL;
+    try {
+      url = new URL(raw, scope.location.origin);
+    } catch {
+      continue;
+    }
+    const route = url.origin === scope.location.origin ? routeOf(url.pathname) : undefined;
+    if (route) wanted.set(url.href, route.cache);
+  }
+  const missing: [string, string][] = [];
+  for (const [url, cacheName] of wanted) if (!(await has(cacheName, url))) missing.push([url, cacheName]);
+  const tiles = missing.filter(([, cacheName]) => cacheName === TILES).slice(-MAX_TILES);
+  const queue = [...missing.filter(([, cacheName]) => cacheName !== TILES), ...tiles];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) await keepOne(next[1], next[0]);
+  };
+  // The viewer of the page's latest tile: its lookups are the ones its cards will need.
+  const viewer =
+    [...wanted]
+      .filter(([, cacheName]) => cacheName === TILES)
+      .map(([url]) => viewerOf(new URL(url)))
+      .pop() ?? 'guest';
+  await Promise.all([...Array.from({ length: KEEP_PARALLEL }, worker), lookupsFor(viewer)]);
+  if (tiles.length > 0) await trimTiles();
+}
+
+scope.addEventListener('message', (event) => {
+  const data = event.data as { type?: unknown; urls?: unknown } | null;
+  if (data?.type !== KEEP_MESSAGE || !Array.isArray(data.urls)) return;
+  event.waitUntil(keep(data.urls.filter((u): u is string => typeof u === 'string')));
 });

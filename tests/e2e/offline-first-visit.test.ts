@@ -1,0 +1,154 @@
+// One visit, then no signal. On a first visit the map's style and tiles come before the service
+// worker controls the page; unkept, the drawn map went blank a few seconds after the network went
+// (MapLibre refetches its expired tiles), and a reload with no signal drew nothing. The page now
+// tells the worker what it loaded (sw-register.ts) and the worker keeps it, with what a card reads
+// (crop names, the queryables' labels): the map stays, a reload draws it with its tabs, and a card
+// says "Cây trồng: Lúa", not "rice".
+import path from 'node:path';
+import type { Page, Worker } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { vi } from '../../web/src/i18n/vi.ts';
+import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, screenPoint, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+/** Where the review found the map going blank: rice plots and a growing area near Mỹ Tân. */
+const SPOT: [number, number] = [105.70212, 10.47922];
+
+/** A rice plot inside a growing area: where an officer's card says the crop. */
+async function ricePlot(): Promise<[number, number]> {
+  const { rows } = await e2e.server.db.query<{ x: number; y: number }>(
+    `SELECT ST_X(c) AS x, ST_Y(c) AS y FROM (
+       SELECT ST_PointOnSurface(p.geom) AS c FROM plots p
+       WHERE p.crop = 'rice' AND p.growing_area_id IS NOT NULL
+       ORDER BY p.id LIMIT 1) s`,
+  );
+  expect(rows).toHaveLength(1);
+  return [rows[0]!.x, rows[0]!.y];
+}
+
+/** The notice's text, or null while it is hidden. */
+function notice(page: Page): Promise<string | null> {
+  return page.evaluate(() => {
+    const el = document.querySelector<HTMLElement>('.map-offline');
+    return el && !el.hidden && el.getBoundingClientRect().height > 0 ? el.textContent : null;
+  });
+}
+
+/** What the worker's caches hold of the map: the style, tiles, queryables and the crop catalogue. */
+function kept(page: Page): Promise<{ style: boolean; tiles: number; queryables: number; crops: boolean }> {
+  return page.evaluate(async () => {
+    const data = (await (await caches.open('bando-data')).keys()).map((k) => new URL(k.url).pathname);
+    const tiles = (await (await caches.open('bando-tiles')).keys()).length;
+    return {
+      style: data.includes('/style.json'),
+      tiles,
+      queryables: data.filter((p) => p.endsWith('/queryables')).length,
+      crops: data.includes('/api/crops'),
+    };
+  });
+}
+
+/** What the worker's own requests cost on the wire: bodies fetched versus bodies revalidated from the HTTP cache. */
+function workerTraffic(worker: Worker): Promise<{ name: string; transfer: number; body: number }[]> {
+  return worker.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => e as PerformanceResourceTiming)
+      .map((e) => ({ name: new URL(e.name).pathname, transfer: e.transferSize, body: e.encodedBodySize })),
+  );
+}
+
+describe('a map opened once, then no network', () => {
+  it('keeps what the first visit drew: still drawn 15 s after the network went, and after an offline reload, with its tabs', async () => {
+    const { page, context } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/#c=${SPOT.join(',')},17`);
+    await waitForMap(page);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+    const tilesLoaded = await page.evaluate(
+      () => new Set(performance.getEntriesByType('resource').filter((e) => /\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(e.name))).size,
+    );
+    await expect
+      .poll(() => kept(page), { timeout: 30_000 })
+      .toMatchObject({ style: true, crops: true, tiles: expect.any(Number) as number, queryables: expect.any(Number) as number });
+    await expect.poll(async () => (await kept(page)).tiles, { timeout: 30_000 }).toBeGreaterThanOrEqual(tilesLoaded);
+    expect((await kept(page)).queryables).toBeGreaterThanOrEqual(5);
+
+    // The worker's requests: the page's tiles came from the HTTP cache (fresh: nothing on the wire;
+    // stale: a revalidation of a few hundred bytes), not as bodies again.
+    const worker = context.serviceWorkers()[0]!;
+    const traffic = await workerTraffic(worker);
+    const tiles = traffic.filter((r) => /^\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(r.name));
+    const bodies = tiles.reduce((sum, r) => sum + r.body, 0);
+    const wire = tiles.reduce((sum, r) => sum + r.transfer, 0);
+    const lookups = traffic.filter((r) => /^\/(api|ogc|style\.json|fonts)/.test(r.name));
+    console.log(
+      `[offline-first-visit] page loaded ${tilesLoaded} tiles; the worker re-added ${tiles.length}: ${bodies} body bytes, ${wire} bytes on the wire; ` +
+        `style, glyphs and lookups: ${lookups.map((r) => `${r.name} ${r.transfer}/${r.body}`).join(', ')}`,
+    );
+    expect(tiles.length).toBeGreaterThan(0);
+    // A tile body came again only if the HTTP cache lost it; most must not.
+    expect(wire).toBeLessThan(bodies / 2);
+    const online = (await paintedPixels(page)).painted;
+    expect(online).toBeGreaterThan(1000);
+
+    await context.setOffline(true);
+    await page.waitForTimeout(15_000);
+    const offline = (await paintedPixels(page)).painted;
+    expect(offline).toBeGreaterThan(online * 0.9);
+    expect(await notice(page)).toBe(null);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-first-visit-15s-phone360.png') });
+
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('.tabs [data-tab]').count()).toBeGreaterThanOrEqual(3);
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(online * 0.9);
+    expect(await notice(page)).toBe(null);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-first-visit-reload-phone360.png') });
+
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  it('an officer who signed in on that visit: a card opened offline says "Cây trồng: Lúa" and labels every attribute', async () => {
+    const at = await ricePlot();
+    const { page, context } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/#c=${at[0].toFixed(7)},${at[1].toFixed(7)},17`);
+    await waitForMap(page);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+    await signIn(page, ACCOUNTS.officer);
+    await waitForMap(page);
+    // The officer's tiles made the worker read the officer's queryables (they title registrant_name; a guest's do not).
+    await expect
+      .poll(
+        () =>
+          page.evaluate(async () => {
+            const doc = await (await caches.open('bando-data')).match('/ogc/collections/growing_areas/queryables');
+            return doc ? Object.keys(((await doc.json()) as { properties: object }).properties) : [];
+          }),
+        { timeout: 30_000 },
+      )
+      .toContain('registrant_name');
+
+    await context.setOffline(true);
+    const p = await screenPoint(page, at);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('.feature-card.is-primary', { timeout: 20_000 });
+    const cards = page.locator('.feature-card');
+    await expect
+      .poll(() => cards.allInnerTexts(), { timeout: 20_000 })
+      .toContainEqual(expect.stringMatching(new RegExp(`${vi.crop}\\s+Lúa`)));
+    const texts = await cards.allInnerTexts();
+    console.log(`[offline-first-visit] cards offline:\n${texts.join('\n---\n')}`);
+    const all = texts.join('\n');
+    expect(all).not.toMatch(/\brice\b/);
+    // No attribute labelled by its column name (registrant_name, households, scheme).
+    expect(all).not.toMatch(/^(registrant_name|households|scheme)\b/m);
+    expect(all).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-first-visit-card-phone360.png'), fullPage: true });
+    await context.setOffline(false);
+    await context.close();
+  });
+});
