@@ -2,12 +2,12 @@
 // after signing in (the map kept drawing the guest's tiles), the keyboard lost after picking a search
 // hit, loading lines that all said 'the map', tab names read twice, and the lifecycle history's words
 // run together.
-import type { Page, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { ACCOUNTS, openPage, screenPoint, signIn, waitForMap, useServerAndBrowser, type BandoWindow } from './harness.ts';
-import { apiToken, clickArea, largestArea, listedAreaIds } from './registry-fixtures.ts';
+import { apiToken, areaInTiles, clickArea, largestArea, listedAreaIds } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 const DESK = { width: 1440, height: 900 };
@@ -16,17 +16,6 @@ async function deskPage(): Promise<ReturnType<typeof openPage>> {
   const opened = await openPage(e2e.browser, 'desktop');
   await opened.page.setViewportSize(DESK);
   return opened;
-}
-
-/** The growing-area features the map's tiles hold now with this id (what a click can find). */
-function areaInTiles(page: Page, id: number): Promise<number> {
-  return page.evaluate(
-    (areaId) =>
-      (window as unknown as BandoWindow).__bando.map
-        .querySourceFeatures('bando', { sourceLayer: 'growing_areas' })
-        .filter((f) => Number(f.id) === areaId).length,
-    id,
-  );
 }
 
 describe('first use, second review', () => {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { viewerKey } from '../../web/src/map/viewer-tiles.ts';
 import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
-import { apiToken, largestArea, listedAreaIds } from './registry-fixtures.ts';
+import { apiToken, areaInTiles, largestArea, listedAreaIds } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -39,17 +39,6 @@ function notice(page: Page): Promise<string | null> {
     const el = document.querySelector<HTMLElement>('.map-offline');
     return el && !el.hidden && el.getBoundingClientRect().height > 0 ? el.textContent : null;
   });
-}
-
-/** The growing-area features with this id in the map's tiles now (what the map draws and a click finds). */
-function areaInTiles(page: Page, id: number): Promise<number> {
-  return page.evaluate(
-    (areaId) =>
-      (window as unknown as BandoWindow).__bando.map
-        .querySourceFeatures('bando', { sourceLayer: 'growing_areas' })
-        .filter((f) => Number(f.id) === areaId).length,
-    id,
-  );
 }
 
 /** The `viewer=` keys of the tile URLs in the service worker's tile cache. */

@@ -231,3 +231,14 @@ export async function areaUnderInspection(server: TestServer): Promise<AreaAt> {
   }
   return largestArea(server, ids);
 }
+
+/** The growing-area features with this id in the map's tiles now (what the map draws and a click finds). */
+export function areaInTiles(page: Page, id: number): Promise<number> {
+  return page.evaluate(
+    (areaId) =>
+      (window as unknown as BandoWindow).__bando.map
+        .querySourceFeatures('bando', { sourceLayer: 'growing_areas' })
+        .filter((f) => Number(f.id) === areaId).length,
+    id,
+  );
+}
