@@ -113,6 +113,10 @@ describe('the farm diary of a plot', () => {
     await page.waitForSelector('#plot-diary h4:text-is("Nhật ký canh tác")');
     await page.waitForSelector('#plot-diary .diary-context');
     expect(await page.locator('#plot-diary .diary-context').innerText()).toContain(`Mã số vùng trồng ${plot.code}`);
+    // The seeded harvest is days past: new sprays are not compared with it, and the line says so.
+    expect(await page.locator('#plot-diary .diary-harvest-passed').innerText()).toBe(
+      'Ngày dự kiến thu hoạch đã qua: thời gian cách ly của lần phun mới không được kiểm tra cho đến khi cập nhật ngày này',
+    );
     expect(await page.locator('#plot-diary .diary-entry').count()).toBe(before.length);
 
     // 1. An allowed substance, sprayed three weeks before the expected harvest with a 7-day interval: no warning.

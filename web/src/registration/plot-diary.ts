@@ -27,6 +27,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date } from '../ui/feature-format.ts';
+import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 
 /** The plot as GET /api/plots/:id answers it (the fields the diary reads; no personal data). */
 export type DiaryPlot = {
@@ -503,6 +504,10 @@ export class PlotDiary {
       t('diaryContext', { markets, harvest: plot.expected_harvest ? date(plot.expected_harvest) : t('diaryNoHarvest') }),
       plot.growing_area_code ? ' · ' : '',
       plot.growing_area_code ? h('span', { class: 'diary-code' }, t('diaryAreaCode', { code: plot.growing_area_code })) : null,
+      // A past expected harvest is last season's: no new spray is compared with it (checkDiaryEntry).
+      plot.expected_harvest && plot.expected_harvest.slice(0, 10) < vietnamToday()
+        ? h('span', { class: 'diary-harvest-passed' }, t('diaryHarvestPassed'))
+        : null,
     );
   }
 

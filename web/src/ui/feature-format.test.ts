@@ -5,6 +5,7 @@ import { queryablesDocument } from '../../../server/ogc/documents.ts';
 import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
+import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 import { cardRows, dateTime, rowsOf, titleOf, valueText } from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
@@ -115,6 +116,22 @@ describe('the values of a details card', () => {
     // A submitted area has no code yet and its name is not read: no row rather than its record id.
     expect(rows.has('Vùng trồng')).toBe(false);
     expect([...rows.values()]).not.toContain('12345');
+  });
+
+  it('marks an expected harvest whose day has passed in Vietnam, in both languages, and leaves today’s and later ones plain', () => {
+    const day = (offset: number) => vietnamToday(new Date(Date.now() + offset * 86_400_000));
+    const harvestOf = (expected: string) =>
+      new Map(rowsOf('plots', { crop: 'chili', expected_harvest: expected }, { schema: schemaOf('plots'), crops })).get(label);
+    startLang('vi');
+    let label = 'Dự kiến thu hoạch';
+    const [y, m, d] = day(-1).split('-');
+    expect(harvestOf(day(-1))).toBe(`${d}/${m}/${y} (đã qua)`);
+    expect(harvestOf(day(0))).toBe(day(0).split('-').reverse().join('/'));
+    expect(harvestOf(day(30))).toBe(day(30).split('-').reverse().join('/'));
+    startLang('en');
+    label = 'Expected harvest';
+    expect(harvestOf(day(-1))).toBe(`${day(-1)} (passed)`);
+    expect(harvestOf(day(1))).toBe(day(1));
   });
 
   it('names a plot’s farmer, growing area and commune instead of their record ids, the codes small beside the names', () => {

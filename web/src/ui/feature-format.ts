@@ -3,6 +3,7 @@ import type { PropertySchema } from '../api/lookups.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { cropName, type Crop } from '../registration/crops.ts';
+import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 
 /**
  * What a card knows beyond the feature itself, each part optional: the card renders without them
@@ -36,6 +37,15 @@ const withUnit =
   (unit: string, digits = 0) =>
   (v: unknown) =>
     `${formatNumber(Number(v), digits)} ${unit}`;
+
+/**
+ * An expected harvest, marked when its day has passed in Vietnam: the diary's pre-harvest check
+ * compares only a harvest on or after a spray's day, so a stale date silently checks nothing.
+ */
+function harvest(v: unknown): string {
+  const text = String(v);
+  return /^\d{4}-\d{2}-\d{2}/.test(text) && text.slice(0, 10) < vietnamToday() ? t('harvestPassed', { date: date(v) }) : date(v);
+}
 
 /** A calendar date as dd/mm/yyyy in Vietnamese, yyyy-mm-dd in English; anything else as it is. */
 export function date(v: unknown): string {
@@ -160,7 +170,7 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'variety', label: 'variety' },
     { key: 'area_m2', label: 'area', format: farmArea },
     { key: 'planting_date', label: 'plantingDate', format: date },
-    { key: 'expected_harvest', label: 'expectedHarvest', format: date },
+    { key: 'expected_harvest', label: 'expectedHarvest', format: harvest },
     { key: 'code', label: 'code' },
     { key: 'status', label: 'status', format: status },
   ],
