@@ -183,6 +183,36 @@ export const PhotoQuery = Type.Object(
 export type PhotoQuery = Static<typeof PhotoQuery>;
 
 /**
+ * Where a stored photo's position came from: `photo`, the JPEG's own EXIF GPS; `device`, the
+ * query's lon/lat (the web client sends the phone's position, taken when the photo was added).
+ */
+export const PhotoPositionSource = Type.Union([Type.Literal('photo'), Type.Literal('device')]);
+export type PhotoPositionSource = Static<typeof PhotoPositionSource>;
+
+/**
+ * Where a stored photo's time came from: `photo`, the JPEG's EXIF capture time; `file`, the query's
+ * takenAt (the web client sends the file's last-modified time).
+ */
+export const PhotoTimeSource = Type.Union([Type.Literal('photo'), Type.Literal('file')]);
+export type PhotoTimeSource = Static<typeof PhotoTimeSource>;
+
+/**
+ * A photo in an inspection's `photos`: lon/lat rounded to 7 decimals (about 1 cm); each source is
+ * null when there is no value, and also for a photo stored before sources were kept (migration 014).
+ */
+export const InspectionPhoto = Type.Object({
+  id: Id,
+  mime: Type.String(),
+  bytes: Type.Integer({ minimum: 1 }),
+  takenAt: Type.Union([Type.String(), Type.Null()]),
+  takenAtSource: Type.Union([PhotoTimeSource, Type.Null()]),
+  lon: Type.Union([Type.Number({ minimum: -180, maximum: 180 }), Type.Null()]),
+  lat: Type.Union([Type.Number({ minimum: -90, maximum: 90 }), Type.Null()]),
+  positionSource: Type.Union([PhotoPositionSource, Type.Null()]),
+});
+export type InspectionPhoto = Static<typeof InspectionPhoto>;
+
+/**
  * Header of POST /api/inspections/:id/photos naming one picked photo across its attempts: a retry
  * after a lost answer gets the photo stored the first time instead of a second copy.
  */

@@ -15,6 +15,14 @@ describe('EXIF geotags', () => {
     expect(tag?.takenAt).toBe('2026-02-02T08:30:00+07:00');
   });
 
+  it('keeps degrees to 7 decimals, so they print as the camera meant them, not 10.466009999999999', () => {
+    // Summed from degrees, minutes and seconds these are 10.466009999999999 and 105.66812300000001.
+    const tag = readJpegGeotag(jpegWithGeotag(105.668123, 10.46601, '2026:02:02 08:30:00'));
+    expect(JSON.stringify([tag?.lon, tag?.lat])).toBe('[105.668123,10.46601]');
+    const south = readJpegGeotag(jpegWithGeotag(-47.9123457, -15.8000001, '2026:02:02 08:30:00'));
+    expect(JSON.stringify([south?.lon, south?.lat])).toBe('[-47.9123457,-15.8000001]');
+  });
+
   it('reads southern and western hemispheres as negative', () => {
     const tag = readJpegGeotag(jpegWithGeotag(-47.9, -15.8, '2026:01:01 00:00:00'));
     expect(tag?.lon).toBeCloseTo(-47.9, 5);

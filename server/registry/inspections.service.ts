@@ -3,11 +3,17 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { Viewer } from '../contracts/viewer.ts';
-import { REGISTRY_REASON, type InspectionBody, type PhotoQuery } from '../contracts/registry.ts';
+import {
+  REGISTRY_REASON,
+  type InspectionBody,
+  type PhotoPositionSource,
+  type PhotoQuery,
+  type PhotoTimeSource,
+} from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { acceptsInspection, INSPECTABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
-import { readJpegGeotag } from '../domain/photo-facts.ts';
+import { readJpegGeotag, type Geotag } from '../domain/photo-facts.ts';
 import { AppError } from '../plugins/errors.ts';
 import { requireCommune, requireStaff } from './access.ts';
 import { requireDoneDate } from './done-dates.ts';
@@ -140,8 +146,9 @@ export async function listInspections(db: Db, viewer: Viewer, areaId: number): P
 export type PhotoUpload = { inspection: InspectionRow; photoId: number; replayed: boolean };
 
 /**
- * Stores a photo of an inspection. The position and time come from the query (the phone's GPS
- * when the app took the photo) or else from the JPEG's own EXIF GPS tags.
+ * Stores a photo of an inspection. The position and time come from the query (the web client sends
+ * the phone's position and the file's time only for a photo without its own) or else from the JPEG's
+ * EXIF, and the row says which (`position_source`, `taken_at_source`, migration 014).
  *
  * With an idempotency key (the client's name for one picked photo, the same on every attempt), a
  * key the inspection already holds answers the photo stored then (`replayed`, its position and
@@ -170,15 +177,24 @@ export async function addPhoto(
     const earlier = await photoUnderKey(db, inspectionId, key, digest);
     if (earlier !== undefined) return { inspection: await getInspection(db, viewer, inspectionId), photoId: earlier, replayed: true };
   }
-  const exif = type === 'image/jpeg' ? readJpegGeotag(bytes) : null;
-  const lon = query.lon ?? exif?.lon ?? null;
-  const lat = query.lat ?? exif?.lat ?? null;
-  const takenAt = query.takenAt ?? exif?.takenAt ?? null;
+  const facts = photoFacts(query, type === 'image/jpeg' ? readJpegGeotag(bytes) : null);
   const stored = await storePhoto(uploadDir, inspectionId, bytes, type);
   let inserted: number | undefined;
   try {
     const { rows } = await withEdits(db, { userId: viewer.userId, origin: 'api' }, (tx) =>
-      tx.query<{ id: number }>(SQL.INSERT_PHOTO, [inspectionId, stored, type, bytes.length, takenAt, lon, lat, key, digest]),
+      tx.query<{ id: number }>(SQL.INSERT_PHOTO, [
+        inspectionId,
+        stored,
+        type,
+        bytes.length,
+        facts.takenAt,
+        facts.lon,
+        facts.lat,
+        key,
+        digest,
+        facts.positionSource,
+        facts.takenAtSource,
+      ]),
     );
     inserted = rows[0]?.id;
   } catch (error) {
@@ -192,6 +208,35 @@ export async function addPhoto(
   const winner = key === null ? undefined : await photoUnderKey(db, inspectionId, key, digest);
   if (winner === undefined) throw new AppError('NOT_FOUND', `No inspection ${inspectionId}.`); // deleted meanwhile
   return { inspection: await getInspection(db, viewer, inspectionId), photoId: winner, replayed: true };
+}
+
+/**
+ * A photo's position and time and where each came from: the query's (sent by the phone for a photo
+ * without its own: `device` position, `file` time) before the EXIF's (`photo`); null sources without a value.
+ */
+function photoFacts(
+  query: PhotoQuery,
+  exif: Geotag | null,
+): {
+  lon: number | null;
+  lat: number | null;
+  positionSource: PhotoPositionSource | null;
+  takenAt: string | null;
+  takenAtSource: PhotoTimeSource | null;
+} {
+  const position =
+    query.lon !== undefined && query.lat !== undefined
+      ? { lon: query.lon, lat: query.lat, positionSource: 'device' as const }
+      : exif && exif.lon !== null && exif.lat !== null
+        ? { lon: exif.lon, lat: exif.lat, positionSource: 'photo' as const }
+        : { lon: null, lat: null, positionSource: null };
+  const time =
+    query.takenAt !== undefined
+      ? { takenAt: query.takenAt, takenAtSource: 'file' as const }
+      : exif?.takenAt
+        ? { takenAt: exif.takenAt, takenAtSource: 'photo' as const }
+        : { takenAt: null, takenAtSource: null };
+  return { ...position, ...time };
 }
 
 /** The id of the photo the inspection holds under the key, if any; 409 when its bytes are not these. */

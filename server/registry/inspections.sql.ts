@@ -16,8 +16,10 @@ export const INSPECTION_BY_KEY = `
 const INSPECTION_COLUMNS = `
   i.id, i.growing_area_id, i.inspector_id, u.display_name AS inspector_name, i.inspected_on, i.checklist,
   i.conclusion, i.notes, i.created_at,
-  coalesce((SELECT json_agg(json_build_object('id', ph.id, 'mime', ph.mime, 'bytes', ph.bytes, 'takenAt', ph.taken_at,
-             'lon', ST_X(ph.geom), 'lat', ST_Y(ph.geom)) ORDER BY ph.id)
+  coalesce((SELECT json_agg(json_build_object('id', ph.id, 'mime', ph.mime, 'bytes', ph.bytes,
+             'takenAt', ph.taken_at, 'takenAtSource', ph.taken_at_source,
+             'lon', round(ST_X(ph.geom)::numeric, 7), 'lat', round(ST_Y(ph.geom)::numeric, 7),
+             'positionSource', ph.position_source) ORDER BY ph.id)
             FROM inspection_photos ph WHERE ph.inspection_id = i.id), '[]'::json) AS photos`;
 
 /** One inspection with its photos and the commune of its area; $1 id. */
@@ -35,14 +37,17 @@ export const INSPECTIONS_OF_AREA = `
 
 /**
  * A photo record; $1 inspection, $2 path, $3 mime, $4 bytes, $5 taken at, $6 lon, $7 lat, $8 idempotency
- * key (or null), $9 SHA-256 of the bytes (hex). No row comes back when the inspection already holds the
- * key: the unique index, not an earlier read, decides between two attempts sent together.
+ * key (or null), $9 SHA-256 of the bytes (hex), $10 where the position came from ('photo' | 'device',
+ * null without one), $11 where the time came from ('photo' | 'file', null without one). No row comes
+ * back when the inspection already holds the key: the unique index, not an earlier read, decides
+ * between two attempts sent together.
  */
 export const INSERT_PHOTO = `
-  INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom, idempotency_key, content_sha256)
+  INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom, idempotency_key, content_sha256,
+                                 position_source, taken_at_source)
   VALUES ($1, $2, $3, $4, $5::timestamptz,
           CASE WHEN $6::float8 IS NULL OR $7::float8 IS NULL THEN NULL ELSE ST_SetSRID(ST_MakePoint($6, $7), 4326) END,
-          $8, $9)
+          $8, $9, $10, $11)
   ON CONFLICT (inspection_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id`;
 

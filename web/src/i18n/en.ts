@@ -545,7 +545,11 @@ export const en: Messages = {
   inspectionBy: 'Officer: {name}',
   inspectionPhotoAlt: 'Photo {n} of the inspection of {date}',
   inspectionPhotoTaken: 'Taken {time}',
-  inspectionPhotoAt: 'Position {lat}, {lon}',
+  inspectionPhotoFileTime: 'File last changed {time}',
+  inspectionPhotoTimeUnknown: 'At {time} (source not recorded)',
+  inspectionPhotoAtPhoto: 'Position from the photo: {lat}, {lon}',
+  inspectionPhotoAtDevice: 'Phone’s position when the photo was added: {lat}, {lon}',
+  inspectionPhotoAtUnknown: 'Position {lat}, {lon} (source not recorded)',
   inspectionPhotoNoPosition: 'No position on this photo',
   inspectionPhotoOpen: 'Open the original',
   // The draft of an inspection kept on the phone (storage/inspection-drafts.ts)

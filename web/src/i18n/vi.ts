@@ -553,7 +553,11 @@ export const vi = {
   inspectionBy: 'Cán bộ: {name}',
   inspectionPhotoAlt: 'Ảnh {n} của biên bản ngày {date}',
   inspectionPhotoTaken: 'Chụp lúc {time}',
-  inspectionPhotoAt: 'Vị trí {lat}, {lon}',
+  inspectionPhotoFileTime: 'Tệp sửa lúc {time}',
+  inspectionPhotoTimeUnknown: 'Lúc {time} (không rõ lấy từ đâu)',
+  inspectionPhotoAtPhoto: 'Vị trí theo ảnh: {lat}, {lon}',
+  inspectionPhotoAtDevice: 'Vị trí của máy lúc thêm ảnh: {lat}, {lon}',
+  inspectionPhotoAtUnknown: 'Vị trí {lat}, {lon} (không rõ lấy từ đâu)',
   inspectionPhotoNoPosition: 'Ảnh không có vị trí',
   inspectionPhotoOpen: 'Mở ảnh gốc',
   // The draft of an inspection kept on the phone (storage/inspection-drafts.ts)

@@ -24,6 +24,7 @@ import {
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
+import type { InspectionPhoto } from '../../../server/contracts/registry.ts';
 import { checkPhotoFile, readJpegGeotag, type Geotag, type PhotoRefusal, type PhotoType } from '../../../server/domain/photo-facts.ts';
 import {
   DraftStoreError,
@@ -35,6 +36,7 @@ import {
 } from '../storage/inspection-drafts.ts';
 import type { PhotoStoreProblem } from '../storage/photo-store.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
+import type { TileViewer } from '../map/viewer-tiles.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
@@ -57,10 +59,9 @@ import {
 import { statusLabel } from './lifecycle-refusal.ts';
 import { retriesByItself, type OutboxPhoto } from './photo-outbox.ts';
 import { outbox } from './photo-outbox-page.ts';
+import { photoLine } from './photo-provenance.ts';
 import { loadThumbnail, whenNearScreen } from './photo-thumbnail.ts';
-
-/** A photo of an inspection as the registry lists it. */
-export type InspectionPhoto = { id: number; mime: string; bytes: number; takenAt: string | null; lon: number | null; lat: number | null };
+import { readKept } from './registry-reads.ts';
 
 /** The DOM event the section sends (bubbling) when it has recorded an inspection. */
 export const INSPECTION_RECORDED = 'inspection-recorded';
@@ -128,6 +129,10 @@ export class InspectionsSection {
   readonly element = h('section', { class: 'inspections', id: 'inspections', 'aria-labelledby': 'inspections-title' });
   private records: InspectionRecord[] | undefined;
   private loadError: string | undefined;
+  /** The list could not be read for want of a network (and no copy was kept): said calmly, the form still offered. */
+  private listOffline = false;
+  /** Who the page says is signed in (the card's host): the key of the kept reads, and the officer when /api/auth/me cannot be asked. */
+  pageViewer: () => TileViewer = () => undefined;
   private viewer: { role: string; csrf: string | null; username: string } | undefined;
   /** The statuses that take an inspection: the registry's rule, replaced by the server's own list once a 409 names it. */
   private inspectable: readonly string[] = INSPECTABLE_STATUSES;
@@ -148,7 +153,9 @@ export class InspectionsSection {
   constructor(
     readonly areaId: number,
     private status: GrowingAreaStatus,
+    pageViewer: () => TileViewer,
   ) {
+    this.pageViewer = pageViewer;
     outbox.subscribe((event) => {
       if (event.kind === 'progress') {
         if (event.photo.areaId === this.areaId) this.drawUpload(event.photo);
@@ -185,13 +192,19 @@ export class InspectionsSection {
       () => undefined,
     );
     try {
-      this.records = (await getJson<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.areaId}/inspections`)).inspections;
+      const read = await readKept<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.areaId}/inspections`, this.pageViewer());
+      this.records = read.body.inspections;
       this.loadError = undefined;
+      this.listOffline = false;
     } catch (error) {
-      this.loadError = this.refusalText(error);
+      this.listOffline = refusalOf(error) === 'offline';
+      this.loadError = this.listOffline ? undefined : this.refusalText(error);
     }
     const answered = await me;
-    const viewer = answered ?? this.viewer;
+    // No answer (no signal in the field): the page's word of who signed in stands, without a CSRF
+    // token, which is asked for again before anything is sent (network(), submit()).
+    const page = this.pageViewer();
+    const viewer = answered ?? this.viewer ?? (page && { role: page.role, csrf: null, username: page.username });
     if (this.viewer && viewer && viewer.username !== this.viewer.username) {
       // Another person signed in on this phone: what the previous one typed is not theirs (their draft
       // stays on the phone under their name).
@@ -209,6 +222,8 @@ export class InspectionsSection {
 
   /** The browser says the connection is back (or gone): a form that failed for want of it offers to send. */
   network(online: boolean): void {
+    // The officer was known only by the page's word: ask the server now, for the token the uploads carry.
+    if (online && this.viewer && !this.viewer.csrf && this.element.isConnected) void this.load();
     const form = this.form;
     if (!form?.waitingForNet || form.busy || form.netBack === online) return;
     form.netBack = online;
@@ -257,7 +272,9 @@ export class InspectionsSection {
     }
     this.element.append(this.outboxElement);
     this.drawOutbox();
-    if (this.records === undefined) {
+    if (this.records === undefined && this.listOffline) {
+      this.element.append(h('p', { class: 'hint', id: 'inspections-offline' }, t('inspectionsNeedNetwork')));
+    } else if (this.records === undefined) {
       this.element.append(
         h(
           'p',
@@ -340,7 +357,7 @@ export class InspectionsSection {
           }),
       );
     }
-    link.title = `${alt}. ${photoPlace(photo)}`;
+    link.title = `${alt}. ${photoLine(photo)}`;
     link.querySelector('img')!.alt = alt;
     return link;
   }
@@ -351,12 +368,7 @@ export class InspectionsSection {
       'dialog',
       { class: 'dialog photo-dialog', id: 'inspection-photo-dialog', 'aria-label': alt },
       h('img', { src: url, alt }),
-      h(
-        'p',
-        { class: 'hint' },
-        photo.takenAt ? `${t('inspectionPhotoTaken', { time: dateTime(photo.takenAt) })} · ` : '',
-        photoPlace(photo),
-      ),
+      h('p', { class: 'hint inspection-photo-line' }, photoLine(photo)),
       h(
         'div',
         { class: 'dialog-actions' },
@@ -767,6 +779,9 @@ export class InspectionsSection {
     this.render();
     // The last keystrokes reach the phone before the request leaves (the answer may never come).
     await this.saveDraft(form);
+    // A form started with no signal: who is signed in is asked first, for the token its photos carry.
+    if (this.viewer && !this.viewer.csrf) await this.load();
+    if (this.form !== form) return;
     try {
       // 201, or 200 with the inspection an earlier attempt under this key recorded (its answer was lost).
       const response = await sendJson(`/api/growing-areas/${this.areaId}/inspections`, 'POST', verdict.body, {
@@ -1192,12 +1207,6 @@ function positionText(picked: Picked): string {
   return t('inspectionPositionPhone', { m: formatNumber(Math.round(picked.located.accuracy)) });
 }
 
-function photoPlace(photo: InspectionPhoto): string {
-  return photo.lon === null || photo.lat === null
-    ? t('inspectionPhotoNoPosition')
-    : t('inspectionPhotoAt', { lat: photo.lat.toFixed(6), lon: photo.lon.toFixed(6) });
-}
-
 // One section per area for the page's life, so what was typed and the thumbnails already loaded are
 // there again when the officer comes back to the area; each new card reads the inspections and the
 // viewer afresh. The photos still to be sent live in the outbox (and on the phone), not here.
@@ -1207,13 +1216,19 @@ window.addEventListener('online', () => sections.forEach((section) => section.ne
 window.addEventListener('offline', () => sections.forEach((section) => section.network(false)));
 
 /** The field-inspections section of a growing area's lifecycle card, brought up to the area's status. */
-export function inspectionsSection(card: object, area: { id: number; status: GrowingAreaStatus }): InspectionsSection {
+export function inspectionsSection(
+  card: object,
+  area: { id: number; status: GrowingAreaStatus },
+  pageViewer: () => TileViewer,
+): InspectionsSection {
   let section = sections.get(area.id);
   if (!section) {
-    section = new InspectionsSection(area.id, area.status);
+    section = new InspectionsSection(area.id, area.status, pageViewer);
     sections.set(area.id, section);
-  } else if (!cards.has(card)) section.reopen(area.status);
-  else section.update(area.status);
+  } else if (!cards.has(card)) {
+    section.pageViewer = pageViewer;
+    section.reopen(area.status);
+  } else section.update(area.status);
   cards.add(card);
   return section;
 }
