@@ -1,7 +1,9 @@
 // The service worker: the app shell and recently viewed tiles stay available offline, so a farmer
 // who opened the map once in the village office can open it again in the field with no signal.
-// Personal data is never cached: of /api only the land-use table and the crop catalogue, of /ogc
-// only the queryables (property names and titles, which label a card's attributes).
+// Of /api only the land-use table and the crop catalogue, of /ogc only the queryables (property
+// names and titles, which label a card's attributes) are kept for everyone. The one exception is a
+// staff member's registry reads of a growing area's card (registryRead): kept under the viewer's
+// key, answered only to the same key, so an officer who opened a card with signal finds it in the field.
 
 type ExtendableEvent = Event & { waitUntil(promise: Promise<unknown>): void };
 type FetchEvent = ExtendableEvent & { request: Request; respondWith(response: Promise<Response> | Response): void };
@@ -27,6 +29,10 @@ const BUILD = MANIFEST.join('|')
 const SHELL = `bando-shell-${BUILD}`;
 const TILES = 'bando-tiles';
 const DATA = 'bando-data';
+/** An officer's registry reads of the cards they opened (registryRead), each under its viewer key. */
+const REGISTRY = 'bando-registry';
+/** The header put on a kept registry read: when it was saved, so a card answered from it says so (registration/registry-reads.ts). */
+const SAVED_AT_HEADER = 'X-Bando-Saved-At';
 /** Tiles kept for offline use; the oldest go first. About 30 MB at the largest tiles. */
 const MAX_TILES = 1500;
 const NETWORK_TIMEOUT_MS = 6000;
@@ -86,7 +92,7 @@ async function networkFirst(request: Request, cacheName: string, trim = false): 
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), NETWORK_TIMEOUT_MS)),
     ]);
     if (response.ok) {
-      await cache.put(request, response.clone());
+      await cache.put(request, cacheName === REGISTRY ? await stamped(response.clone()) : response.clone());
       if (trim) void trimTiles();
     }
     return response;
@@ -96,6 +102,24 @@ async function networkFirst(request: Request, cacheName: string, trim = false): 
     if (cacheName === TILES) tellSavedCopy();
     return cached;
   }
+}
+
+/** A copy of a response carrying the moment it was saved (the card says how old its offline copy is). */
+async function stamped(response: Response): Promise<Response> {
+  const headers = new Headers(response.headers);
+  headers.set(SAVED_AT_HEADER, new Date().toISOString());
+  return new Response(await response.blob(), { status: response.status, statusText: response.statusText, headers });
+}
+
+/**
+ * A growing area's card as an officer reads it (the area, its history, its inspections) under a
+ * signed-in viewer's key: network first, so online the server answers and judges as ever; the copy
+ * only when the network fails. A guest's reads (key 'guest' or none) are never kept: the registry
+ * refuses guests anyway, and a guest on a shared phone must not be handed an officer's copy.
+ */
+function registryRead(url: URL): boolean {
+  const viewer = url.searchParams.get('viewer');
+  return viewer !== null && viewer !== 'guest' && /^\/api\/growing-areas\/\d+(\/(history|inspections))?$/.test(url.pathname);
 }
 
 /** Cache first for files whose name changes with their content (hashed assets, glyphs). */
@@ -108,8 +132,10 @@ async function cacheFirst(request: Request): Promise<Response> {
   return response;
 }
 
-/** Which cache keeps a same-origin GET of this path, and how it is answered; undefined: straight to the network, never kept. */
-function routeOf(path: string): { cache: string; strategy: 'cacheFirst' | 'networkFirst' } | undefined {
+/** Which cache keeps a same-origin GET of this URL, and how it is answered; undefined: straight to the network, never kept. */
+function routeOf(url: URL): { cache: string; strategy: 'cacheFirst' | 'networkFirst' } | undefined {
+  const path = url.pathname;
+  if (registryRead(url)) return { cache: REGISTRY, strategy: 'networkFirst' };
   if (path.startsWith('/assets/') || path.startsWith('/fonts/')) return { cache: SHELL, strategy: 'cacheFirst' };
   if (/^\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(path)) return { cache: TILES, strategy: 'networkFirst' };
   if (
@@ -133,7 +159,7 @@ scope.addEventListener('fetch', (event) => {
     event.respondWith(networkFirst(request, SHELL).catch(async () => (await caches.match('/', { cacheName: SHELL })) ?? Response.error()));
     return;
   }
-  const route = routeOf(url.pathname);
+  const route = routeOf(url);
   if (route?.strategy === 'cacheFirst') event.respondWith(cacheFirst(request));
   else if (route) event.respondWith(networkFirst(request, route.cache, route.cache === TILES));
   if (route?.cache === TILES && viewerOf(url) !== lookupsViewer) event.waitUntil(lookupsFor(viewerOf(url)));
@@ -153,7 +179,7 @@ async function has(cacheName: string, url: string): Promise<boolean> {
 async function keepOne(cacheName: string, url: string): Promise<void> {
   try {
     const response = await fetch(url, { credentials: 'same-origin' });
-    if (response.ok) await (await caches.open(cacheName)).put(url, response);
+    if (response.ok) await (await caches.open(cacheName)).put(url, cacheName === REGISTRY ? await stamped(response) : response);
   } catch {
     // Offline already, or the server refused: nothing to keep.
   }
@@ -233,7 +259,7 @@ async function keep(urls: readonly string[]): Promise<void> {
     } catch {
       continue;
     }
-    const route = url.origin === scope.location.origin ? routeOf(url.pathname) : undefined;
+    const route = url.origin === scope.location.origin ? routeOf(url) : undefined;
     if (route) wanted.set(url.href, route.cache);
   }
   const missing: [string, string][] = [];

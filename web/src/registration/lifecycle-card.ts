@@ -1,7 +1,8 @@
 import type { ReissueBody, TransitionBody } from '../../../server/contracts/registry.ts';
-import type { GrowingAreaScheme, GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import { isGrowingAreaStatus, type GrowingAreaScheme, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
+import type { TileViewer } from '../map/viewer-tiles.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
@@ -35,6 +36,7 @@ import {
   type Step,
   type StepField,
 } from './lifecycle-steps.ts';
+import { readKept } from './registry-reads.ts';
 
 /** The growing area as GET /api/growing-areas/:id answers it (the fields the card reads). */
 export type LifecycleArea = {
@@ -75,7 +77,12 @@ export type LifecycleEvents = {
   onChanged(area: LifecycleArea): void;
   /** The tiles draw the status: ask for fresh ones. */
   refreshTiles(): Promise<void>;
+  /** Who the page says is signed in: the key of the reads the service worker keeps for the field (registry-reads.ts). */
+  viewer(): TileViewer;
 };
+
+/** What the map's tile says of the area (its status and code), shown when the registry cannot be reached and nothing was kept. */
+export type TileFacts = { status?: unknown; code?: unknown };
 
 /** The open form of one step: its inputs live across re-renders (a language switch keeps what was typed). */
 type OpenStep = {
@@ -119,12 +126,21 @@ export class LifecycleCard {
   private readonly documents = new AreaDocuments();
   /** The concluded inspection of this round, which a pass/fail step rests on instead of recording another. */
   private recorded: RecordedInspection | undefined;
+  /** When the service worker saved the area shown, if that copy is what came (no network); undefined when read afresh. */
+  private savedAt: string | undefined;
 
   constructor(
     readonly areaId: number,
     private readonly events: LifecycleEvents,
+    private readonly tile: TileFacts = {},
   ) {
     this.shownId = areaId;
+    // Back online, a card showing a saved copy or only the tile's facts reads the registry again.
+    const online = () => {
+      if (!this.element.isConnected) window.removeEventListener('online', online);
+      else if (this.savedAt || this.offline()) void this.load();
+    };
+    window.addEventListener('online', online);
     // An inspection recorded below (inspections.ts) may be the one the pass/fail steps rest on.
     this.element.addEventListener(INSPECTION_RECORDED, () => {
       void this.inspections().then((list) => {
@@ -138,13 +154,16 @@ export class LifecycleCard {
 
   private async load(): Promise<void> {
     // The history is the registry's other read of the same area: without it the card still works.
-    const history = getJson<{ transitions: LifecycleStepRecord[] }>(`/api/growing-areas/${this.shownId}/history`).then(
-      (answer) => answer.transitions,
+    const viewer = this.events.viewer();
+    const history = readKept<{ transitions: LifecycleStepRecord[] }>(`/api/growing-areas/${this.shownId}/history`, viewer).then(
+      (answer) => answer.body.transitions,
       () => undefined,
     );
     const inspections = this.inspections();
     try {
-      this.area = await getJson<LifecycleArea>(`/api/growing-areas/${this.shownId}`);
+      const read = await readKept<LifecycleArea>(`/api/growing-areas/${this.shownId}`, viewer);
+      this.area = read.body;
+      this.savedAt = read.savedAt;
       this.loadError = undefined;
     } catch (error) {
       this.loadError = { error };
@@ -156,8 +175,8 @@ export class LifecycleCard {
 
   /** The area's inspections, for the pass/fail steps; none when they cannot be read (the step then records one). */
   private inspections(): Promise<InspectionRecord[]> {
-    return getJson<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.shownId}/inspections`).then(
-      (answer) => answer.inspections,
+    return readKept<{ inspections: InspectionRecord[] }>(`/api/growing-areas/${this.shownId}/inspections`, this.events.viewer()).then(
+      (answer) => answer.body.inspections,
       () => [],
     );
   }
@@ -173,6 +192,10 @@ export class LifecycleCard {
     this.element.setAttribute('data-area-id', String(this.shownId));
     this.element.append(h('h4', {}, t('lifecycleTitle')));
     const area = this.area;
+    if (!area && this.offline()) {
+      this.drawTileFacts();
+      return;
+    }
     if (!area) {
       this.element.append(
         h(
@@ -184,6 +207,11 @@ export class LifecycleCard {
       return;
     }
     this.element.setAttribute('data-status', area.status);
+    if (this.savedAt) {
+      this.element.append(
+        h('p', { class: 'hint lifecycle-saved', id: 'lifecycle-saved' }, t('lifecycleSavedCopy', { time: dateTime(this.savedAt) })),
+      );
+    }
     const crop = (lang() === 'vi' ? area.crop_name_vi : area.crop_name_en) ?? area.crop;
     const rows: [string, Node | string][] = [
       [
@@ -209,7 +237,43 @@ export class LifecycleCard {
     if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message()));
     this.element.append(this.documents.render(area));
     if (this.steps) this.element.append(this.history(this.steps));
-    this.element.append(inspectionsSection(this, area).element);
+    this.element.append(inspectionsSection(this, area, this.events.viewer).element);
+  }
+
+  /** Whether the area could not be read for want of a network (no answer at all, and no copy kept). */
+  private offline(): boolean {
+    return this.loadError?.error instanceof HttpError && this.loadError.error.status === 0;
+  }
+
+  /**
+   * An area never opened with signal, in the field with none: what the map's tile says (status and
+   * code), that the full record needs the network, and the inspection form when the tile's status
+   * takes one (the rule the full card follows), so the officer can record it now: the form is a draft
+   * on the phone, sent when the signal is back, and the server judges it then (its refusal is shown
+   * as it is online). No steps: which are allowed is the server's to say.
+   */
+  private drawTileFacts(): void {
+    const status = isGrowingAreaStatus(this.tile.status) ? this.tile.status : undefined;
+    const code = typeof this.tile.code === 'string' && this.tile.code ? this.tile.code : undefined;
+    if (status) this.element.setAttribute('data-status', status);
+    this.element.append(
+      h('p', { class: 'hint lifecycle-tile-only', id: 'lifecycle-tile-only' }, t('lifecycleTileOnly')),
+      h(
+        'dl',
+        {},
+        h('dt', {}, t('status')),
+        h(
+          'dd',
+          {},
+          status
+            ? h('span', { id: 'lifecycle-status', class: `status-badge status-${status}`, 'data-status': status }, statusLabel(status))
+            : '–',
+        ),
+        h('dt', {}, t('code')),
+        h('dd', {}, code ? h('code', { id: 'lifecycle-code' }, code) : h('span', { class: 'hint' }, t('lifecycleNoCode'))),
+      ),
+    );
+    if (status) this.element.append(inspectionsSection(this, { id: this.shownId, status }, this.events.viewer).element);
   }
 
   /** The recorded moves, newest first, folded away until asked for (the card stays short on a phone). */

@@ -290,20 +290,26 @@ export class DetailsPanel {
     if (!sections) return undefined;
     if (this.lifecycleFor !== id) {
       this.lifecycleFor = id;
-      this.lifecycle = new sections.LifecycleCard(id, {
-        onChanged: (area: LifecycleArea) => {
-          // The card's rows come from the tile: show the registry's new status and code there too.
-          feature.properties = { ...feature.properties, status: area.status, code: area.code };
-          // A re-issue made a new version: the card, its highlight and its shared link now name that one.
-          if (area.id !== Number(feature.id)) {
-            feature.id = area.id;
-            this.lifecycleFor = area.id;
-            this.onSelect(feature);
-          }
-          this.render();
+      this.lifecycle = new sections.LifecycleCard(
+        id,
+        {
+          onChanged: (area: LifecycleArea) => {
+            // The card's rows come from the tile: show the registry's new status and code there too.
+            feature.properties = { ...feature.properties, status: area.status, code: area.code };
+            // A re-issue made a new version: the card, its highlight and its shared link now name that one.
+            if (area.id !== Number(feature.id)) {
+              feature.id = area.id;
+              this.lifecycleFor = area.id;
+              this.onSelect(feature);
+            }
+            this.render();
+          },
+          refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
+          viewer: () => this.host?.user(),
         },
-        refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
-      });
+        // The tile's status and code: all the card can show of an area when no signal reaches the registry.
+        feature.properties,
+      );
     }
     return this.lifecycle;
   }
