@@ -137,8 +137,19 @@ describe('field inspections on the growing-area card', () => {
       { item: 'Ranh giới vùng trồng khớp với bản đồ', ok: true },
     ]);
     const photos = (
-      await e2e.server.db.query<{ id: number; bytes: number; mime: string; lon: number; lat: number; taken_at: string; file_path: string }>(
-        `SELECT id, bytes, mime, ST_X(geom) lon, ST_Y(geom) lat, taken_at::text, file_path FROM inspection_photos WHERE inspection_id = $1 ORDER BY id`,
+      await e2e.server.db.query<{
+        id: number;
+        bytes: number;
+        mime: string;
+        lon: number;
+        lat: number;
+        taken_at: string;
+        file_path: string;
+        position_source: string;
+        taken_at_source: string;
+      }>(
+        `SELECT id, bytes, mime, ST_X(geom) lon, ST_Y(geom) lat, taken_at::text, file_path, position_source, taken_at_source
+           FROM inspection_photos WHERE inspection_id = $1 ORDER BY id`,
         [inspection.id],
       )
     ).rows;
@@ -153,6 +164,9 @@ describe('field inspections on the growing-area card', () => {
     expect(Number(orangeRow.lon)).toBeCloseTo(phone.lon, 6);
     expect(Number(orangeRow.lat)).toBeCloseTo(phone.lat, 6);
     expect(Math.abs(Date.now() - new Date(orangeRow.taken_at).getTime())).toBeLessThan(5 * 60_000);
+    // The row says which came from the photo and which from the phone (migration 014).
+    expect([greenRow.position_source, greenRow.taken_at_source]).toEqual(['photo', 'photo']);
+    expect([orangeRow.position_source, orangeRow.taken_at_source]).toEqual(['device', 'file']);
     expect(fs.readFileSync(path.join(uploadDir, greenRow.file_path)).equals(green)).toBe(true);
     // One file per photo and its small version beside it: the lost answer's retry left no second copy of the green one.
     const thumbOf = (file: string): string => file.replace(/\.jpg$/, '.thumb.jpg');
@@ -221,6 +235,10 @@ describe('field inspections on the growing-area card', () => {
       }, `/api/inspections/${inspection.id}/photos/${row.id}?size=thumb`);
       expect(small).toEqual({ type: 'image/jpeg', thumb: 'present', size });
     }
+    // Each thumbnail's line says where its time and position came from.
+    const titles = await item.locator('.inspection-thumb').evaluateAll((links) => links.map((a) => (a as HTMLElement).title));
+    expect(titles[0]).toContain('Chụp lúc 01/03/2026 09:15 · Vị trí theo ảnh: ');
+    expect(titles[1]).toMatch(/Tệp sửa lúc \S+ \S+ · Vị trí của máy lúc thêm ảnh: \d/);
     await item.locator('.inspection-thumb').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-desktop.png') });
     await item.locator('.inspection-thumb').first().click();
@@ -235,7 +253,9 @@ describe('field inspections on the growing-area card', () => {
           new URL((img as HTMLImageElement).src).search,
         ]),
     ).toEqual([640, 480, '']);
-    expect(await page.locator('#inspection-photo-dialog').textContent()).toContain('Chụp lúc 01/03/2026 09:15');
+    expect(await page.locator('#inspection-photo-dialog .inspection-photo-line').textContent()).toBe(
+      `Chụp lúc 01/03/2026 09:15 · Vị trí theo ảnh: ${Number(greenRow.lat).toFixed(6)}, ${Number(greenRow.lon).toFixed(6)}`,
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-photo-desktop.png') });
     await page.click('#inspection-photo-close');
     // English beside Vietnamese: the same record in the other language, the checklist's standard items translated.
@@ -243,6 +263,7 @@ describe('field inspections on the growing-area card', () => {
     await page.waitForSelector('#inspections-title:has-text("Field inspections")');
     expect(await item.locator('.inspection-conclusion').textContent()).toBe('Pass');
     expect(await item.locator('.inspection-checklist li').first().textContent()).toBe('✓ Records and farm diary kept in full');
+    expect(await item.locator('.inspection-thumb').nth(1).getAttribute('title')).toContain('Phone’s position when the photo was added: ');
     expect(errors.filter((e) => !e.includes('/photos'))).toEqual([]);
     await context.close();
   });
