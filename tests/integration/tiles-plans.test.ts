@@ -1,5 +1,5 @@
 // The in-database encoder's statements as PostgreSQL plans them: ST_AsMVTGeom, the costliest step
-// of a tile (transform, clip, validate), must run once per feature. A subquery the planner flattens
+// of a tile (transform, clip, validate), must run at most once per feature. A subquery the planner flattens
 // pastes it into every place its result is read: the filter on the result and the result itself
 // then each ran it, and z16 parcel tiles took ~0.6 ms longer.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,12 @@ describe('tile statements on PostgreSQL', () => {
         const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (VERBOSE, COSTS OFF) ${inline(q.sql, q.params)}`);
         const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
         const calls = plan.match(/st_asmvtgeom\(/g)?.length ?? 0;
-        expect(calls, `${s.id} z${band.minzoom}–${band.maxzoom}:\n${plan}`).toBe(1);
+        // As often as the statement writes it: once, or once in each of the CASE's two clipping
+        // branches (near the tile and far), of which a feature takes one.
+        const written = q.sql.match(/ST_AsMVTGeom\(/g)?.length ?? 0;
+        expect(written).toBeGreaterThanOrEqual(1);
+        expect(written).toBeLessThanOrEqual(2);
+        expect(calls, `${s.id} z${band.minzoom}–${band.maxzoom}:\n${plan}`).toBe(written);
         checked.push(`${s.id}@${band.minzoom}`);
       }
     }

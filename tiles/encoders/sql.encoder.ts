@@ -30,6 +30,18 @@ export type GeometryPath = 'transform' | 'inside-affine';
  */
 export type CutOption = { cut?: boolean };
 
+/**
+ * With `near` (the inside-affine path of bands that are not cut), a feature that crosses the
+ * buffered tile but lies within a quarter tile of it (its box within the envelope of parameters
+ * $p+16..$p+19) is clipped by ST_AsMVTGeom after the same affine map from degrees instead of after
+ * ST_Transform (parameters $p+12..$p+15: tileAffineUp4326, tile units with y up, as ST_AsMVTGeom
+ * reads a geometry in its bounds box). PROJ's per-feature transform was a quarter of what a crossing
+ * feature cost; within a quarter tile the chord strays at most 1.25 times as far as inside it
+ * (tileAffine4326): 0.25 units at z14, 0.06 at z16. Features reaching further keep the transform.
+ * On the 100,000-parcel set, statement p50 z14 11.5 → 10.8 ms, z16 1.50 → 1.41 ms (interleaved).
+ */
+export type PathOptions = CutOption & { near?: boolean };
+
 /** From this zoom a tile is small enough that Web Mercator is affine across it (see tileAffine4326). */
 export const AFFINE_MIN_ZOOM = 13;
 
@@ -45,9 +57,11 @@ export function sqlEncoderSql(
   kind: 'point' | 'line' | 'polygon',
   partFilter = true,
   path: GeometryPath = 'transform',
-  { cut = false }: CutOption = {},
+  { cut = false, near = false }: PathOptions = {},
 ): string {
   if ((path !== 'transform' || cut) && kind !== 'polygon') throw new Error('the inside-affine path and the cut are for polygon sources');
+  if (near && (path !== 'inside-affine' || cut))
+    throw new Error('the near clip belongs to the inside-affine path of bands that are not cut');
   const props = propertyNames.map((n) => `, ${ident(n)}`).join('');
   const p = boundsParam;
   const mvtGeom = (g: string) =>
@@ -55,11 +69,16 @@ export function sqlEncoderSql(
   const c = p + (path === 'inside-affine' ? 12 : 4);
   const box = `ST_MakeEnvelope($${c}, $${c + 1}, $${c + 2}, $${c + 3}, 4326)`;
   const clipped = mvtGeom(cut ? `CASE WHEN "__geom" @ ${box} THEN "__geom" ELSE ST_ClipByBox2D("__geom", ${box}::box2d) END` : '"__geom"');
+  const nearClip = near
+    ? `
+      WHEN "__geom" @ ST_MakeEnvelope($${p + 16}, $${p + 17}, $${p + 18}, $${p + 19}, 4326)
+      THEN ST_AsMVTGeom(ST_Affine("__geom", $${p + 12}, 0, 0, $${p + 13}, $${p + 14}, $${p + 15}), 'BOX(0 0,${EXTENT} ${EXTENT})'::box2d, ${EXTENT}, ${BUFFER}, true)`
+    : '';
   const placed =
     path === 'transform'
       ? clipped
       : `CASE WHEN "__geom" @ ST_MakeEnvelope($${p + 8}, $${p + 9}, $${p + 10}, $${p + 11}, 4326)
-      THEN ST_SnapToGrid(ST_Affine(ST_ForcePolygonCW("__geom"), $${p + 4}, 0, 0, $${p + 5}, $${p + 6}, $${p + 7}), 1)
+      THEN ST_SnapToGrid(ST_Affine(ST_ForcePolygonCW("__geom"), $${p + 4}, 0, 0, $${p + 5}, $${p + 6}, $${p + 7}), 1)${nearClip}
       ELSE ${clipped} END`;
   // The placed geometry is computed in a subquery with OFFSET 0: without it the planner pastes the
   // expression into each place its result is read, and the filter on the result and the result

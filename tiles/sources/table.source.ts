@@ -18,7 +18,17 @@ import {
   type TileViewer,
 } from '../layer.ts';
 import { ident, numberLiteral, qualified } from '../sql.ts';
-import { float32Inside, pixelDegrees, tileAffine4326, tileBounds3857, tileBounds4326, type Box, type TileCoord } from '../tile-coord.ts';
+import {
+  float32Inside,
+  NEAR_MARGIN,
+  pixelDegrees,
+  tileAffine4326,
+  tileAffineUp4326,
+  tileBounds3857,
+  tileBounds4326,
+  type Box,
+  type TileCoord,
+} from '../tile-coord.ts';
 import type { GeneralizedLayer } from './generalized.ts';
 
 /**
@@ -41,6 +51,8 @@ type RenderContext = {
   affine: [number, number, number, number];
   affine4326: [number, number, number, number];
   inside4326: Box;
+  affineUp4326: [number, number, number, number];
+  near4326: Box;
   cut4326: Box;
 };
 type Prepared = {
@@ -213,13 +225,18 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
       // Dissolved land-use cells span several tiles: cut them to the tile first (see CutOption).
       const cut = c.geometryType === 'polygon' && !!gen;
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
+      const near = path === 'inside-affine' && !cut;
       if (path === 'inside-affine') {
         for (let k = 0; k < 4; k++) params.push((x) => x.affine4326[k]);
         for (let k = 0; k < 4; k++) params.push((x) => x.inside4326[k]);
       }
+      if (near) {
+        for (let k = 0; k < 4; k++) params.push((x) => x.affineUp4326[k]);
+        for (let k = 0; k < 4; k++) params.push((x) => x.near4326[k]);
+      }
       if (cut) for (let k = 0; k < 4; k++) params.push((x) => x.cut4326[k]);
       return named(
-        sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path, { cut }),
+        sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path, { cut, near }),
         params,
         propertyNames,
         partFilter,
@@ -260,14 +277,17 @@ function context(coord: TileCoord, scope: Scope): RenderContext {
   // Every box a band's statement may bind, each computed once per tile.
   const env4326 = tileBounds4326(coord, BUFFER);
   const bounds3857 = tileBounds3857(coord);
+  const affine4326 = tileAffine4326(coord);
   return {
     coord,
     scope,
     env4326,
     bounds3857,
     affine: tileAffine(bounds3857),
-    affine4326: tileAffine4326(coord),
+    affine4326,
     inside4326: float32Inside(env4326),
+    affineUp4326: tileAffineUp4326(affine4326),
+    near4326: float32Inside(tileBounds4326(coord, NEAR_MARGIN)),
     cut4326: tileBounds4326(coord, 2 * BUFFER),
   };
 }
