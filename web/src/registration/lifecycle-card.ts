@@ -138,11 +138,13 @@ export class LifecycleCard {
     // Back online, a card showing a saved copy or only the tile's facts reads the registry again.
     const online = () => {
       if (!this.element.isConnected) window.removeEventListener('online', online);
-      else if (this.savedAt || this.offline()) void this.load();
+      else void this.readAgain();
     };
     window.addEventListener('online', online);
     // An inspection recorded below (inspections.ts) may be the one the pass/fail steps rest on.
     this.element.addEventListener(INSPECTION_RECORDED, () => {
+      // Recorded: the server answered, so a card drawn from no network can read the registry now.
+      if (this.stale()) return void this.readAgain();
       void this.inspections().then((list) => {
         this.recorded = this.roundInspection(list);
         this.render();
@@ -171,6 +173,22 @@ export class LifecycleCard {
     this.steps = await history;
     this.recorded = this.roundInspection(await inspections);
     this.render();
+  }
+
+  /** Whether the card shows what came without the network: a saved copy, or only the tile's facts. */
+  private stale(): boolean {
+    return this.savedAt !== undefined || this.offline();
+  }
+
+  /**
+   * Reads the registry again for a card drawn without the network, when the signal is back. The
+   * browser says "online" as the link comes up, a moment before requests go through: a few tries.
+   */
+  private async readAgain(): Promise<void> {
+    for (let attempt = 0; attempt < 4 && this.stale() && this.element.isConnected; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (navigator.onLine) await this.load();
+    }
   }
 
   /** The area's inspections, for the pass/fail steps; none when they cannot be read (the step then records one). */
