@@ -65,12 +65,18 @@ export class TileCache {
     this.evict();
   }
 
+  /** Whether this very entry (not a newer one under its key) is in the cache. */
+  holds(entry: CacheEntry): boolean {
+    return this.entries.get(entry.key) === entry;
+  }
+
   /**
-   * Counts bytes just added to a cached entry (a new compressed coding) and evicts beyond the
-   * budget; nothing to count when the entry has already left the cache.
+   * Counts bytes just added to a cached entry (a new compressed coding; negative when a coding was
+   * replaced by a smaller one) and evicts beyond the budget; nothing to count when the entry has
+   * already left the cache.
    */
   grow(entry: CacheEntry, bytes: number): void {
-    if (this.entries.get(entry.key) !== entry) return;
+    if (!this.holds(entry)) return;
     this.used += bytes;
     this.evict();
   }

@@ -94,8 +94,8 @@ export function preferredCoding(header: string | string[] | undefined): Coding {
 type Prepared = {
   headers: Record<string, string>;
   raw: Buffer;
-  /** Views of the compressed codings, made when first sent. */
-  encoded: Partial<Record<'gzip' | 'br', Buffer>>;
+  /** Views of the compressed codings, made when first sent (again after the engine recompressed one). */
+  encoded: Partial<Record<'gzip' | 'br', { of: Uint8Array; body: Buffer }>>;
 };
 
 const prepared = new WeakMap<TileResult, Prepared>();
@@ -226,6 +226,8 @@ async function sendTile(
   if (result.bytes.length === 0) return reply.status(204).send();
   reply.type(MVT);
   if (coding === 'identity') return reply.send(p.raw);
-  const body = (p.encoded[coding] ??= view(result.encoded[coding]!));
-  return reply.header('content-encoding', coding).send(body);
+  const bytes = result.encoded[coding]!;
+  let sent = p.encoded[coding];
+  if (sent?.of !== bytes) p.encoded[coding] = sent = { of: bytes, body: view(bytes) };
+  return reply.header('content-encoding', coding).send(sent.body);
 }

@@ -256,16 +256,66 @@ describe('compression', () => {
     expect(first.bytes.length).toBeGreaterThan(0);
     expect(Object.keys(first.encoded)).toEqual(['gzip']);
     expect(gunzipSync(first.encoded.gzip!).equals(Buffer.from(first.bytes))).toBe(true);
+    await engine.settled();
     const size = engine.stats().bytes;
     // Two requests at once for the missing coding: one compression, the same cached object.
     const [a, b] = await Promise.all([engine.tile(['parcels'], t, viewer, 'br'), engine.tile(['parcels'], t, viewer, 'br')]);
     expect(a).toBe(first);
     expect(b).toBe(first);
     expect(brotliDecompressSync(first.encoded.br!).equals(Buffer.from(first.bytes))).toBe(true);
+    await engine.settled();
     expect(engine.stats().bytes).toBe(size + first.encoded.br!.byteLength);
     const plain = await engine.tile(['parcels'], t, viewer);
     expect(plain).toBe(first);
     expect(engine.stats().bytes).toBe(size + first.encoded.br!.byteLength);
+  });
+
+  it('answers a miss with a fast compression, then keeps a smaller one for the hits; nothing more when the tile is not cached', async () => {
+    const engine = await TileEngine.open(db, db.capabilities, { cacheBytes: 16 << 20 });
+    const viewer = { role: 'anonymous', communes: [], farmerId: null };
+    const t = tileAt(CENTRE[0], CENTRE[1], 14);
+    const first = await engine.tile(['parcels'], t, viewer, 'br');
+    const fast = first.encoded.br!;
+    const before = engine.stats().bytes;
+    await engine.settled();
+    const better = first.encoded.br!;
+    expect(first.bytes.byteLength).toBeGreaterThan(10_000);
+    expect(better).not.toBe(fast);
+    expect(better.byteLength).toBeLessThan(fast.byteLength * 0.97);
+    for (const copy of [fast, better]) expect(brotliDecompressSync(copy).equals(Buffer.from(first.bytes))).toBe(true);
+    // The cache counts the smaller copy, and a hit sends it.
+    expect(engine.stats().bytes).toBe(before - fast.byteLength + better.byteLength);
+    expect((await engine.tile(['parcels'], t, viewer, 'br')).encoded.br).toBe(better);
+
+    // Over HTTP: the first answer and a later one carry the same ETag and decode to the same tile.
+    const app = await buildApp(
+      {
+        config: loadConfig({}),
+        db,
+        ready: { value: true },
+        tiles: { engine, close: async () => undefined, warm: () => undefined },
+      },
+      { logger: false },
+    );
+    try {
+      const url = `/tiles/parcels/${t.z + 1}/${t.x * 2}/${t.y * 2}`;
+      const one = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+      await engine.settled();
+      const two = await app.inject({ url, headers: { 'accept-encoding': 'gzip' } });
+      expect(one.statusCode).toBe(200);
+      expect(two.headers.etag).toBe(one.headers.etag);
+      expect(gunzipSync(two.rawPayload).equals(gunzipSync(one.rawPayload))).toBe(true);
+      expect(two.rawPayload.byteLength).toBeLessThanOrEqual(one.rawPayload.byteLength);
+    } finally {
+      await app.close();
+    }
+
+    // With the cache off nothing is kept, so nothing is compressed twice.
+    const cold = await TileEngine.open(db, db.capabilities, { cacheBytes: 0 });
+    const once = await cold.tile(['parcels'], t, viewer, 'br');
+    const copy = once.encoded.br;
+    await cold.settled();
+    expect(once.encoded.br).toBe(copy);
   });
 });
 
