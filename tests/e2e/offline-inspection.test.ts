@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type WatchedPage } from './harness.ts';
 import {
@@ -85,6 +86,13 @@ describe('a growing area card in the field with no signal', () => {
     expect(await page.locator('#lifecycle').textContent()).not.toContain('Không tải được');
     expect(await page.locator('#inspections-offline').textContent()).toBe(vi.inspectionsNeedNetwork);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-inspection-tile-card-phone360.png') });
+    // In English too, worded again on the switch.
+    await page.click('#lang-toggle');
+    await expect.poll(() => tileOnly.textContent()).toBe(en.lifecycleTileOnly);
+    expect(await page.locator('#inspections-offline').textContent()).toBe(en.inspectionsNeedNetwork);
+    expect(await page.locator('#lifecycle-status').textContent()).toBe(en.status_under_inspection);
+    await page.click('#lang-toggle');
+    await expect.poll(() => tileOnly.textContent()).toBe(vi.lifecycleTileOnly);
 
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');

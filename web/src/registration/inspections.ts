@@ -222,12 +222,24 @@ export class InspectionsSection {
 
   /** The browser says the connection is back (or gone): a form that failed for want of it offers to send. */
   network(online: boolean): void {
-    // The officer was known only by the page's word: ask the server now, for the token the uploads carry.
-    if (online && this.viewer && !this.viewer.csrf && this.element.isConnected) void this.load();
+    if (online) void this.readAgain();
     const form = this.form;
     if (!form?.waitingForNet || form.busy || form.netBack === online) return;
     form.netBack = online;
     if (this.element.isConnected) this.render();
+  }
+
+  /**
+   * Back online: a list that could not be read, or an officer known only by the page's word (no token
+   * for the uploads yet), is read again. The browser says "online" as the link comes up, a moment
+   * before requests go through: a few tries.
+   */
+  private async readAgain(): Promise<void> {
+    const wanted = () => this.element.isConnected && (this.listOffline || (this.viewer !== undefined && !this.viewer.csrf));
+    for (let attempt = 0; attempt < 4 && wanted(); attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (navigator.onLine) await this.load();
+    }
   }
 
   private canRecord(): boolean {
