@@ -29,7 +29,7 @@ const BUILD = MANIFEST.join('|')
 const SHELL = `bando-shell-${BUILD}`;
 const TILES = 'bando-tiles';
 const DATA = 'bando-data';
-/** An officer's registry reads of the cards they opened (registryRead), each under its viewer key. */
+/** An officer's registry reads of the cards they opened (registryRead), each under its viewer key; the page deletes it at sign-out. */
 const REGISTRY = 'bando-registry';
 /** The header put on a kept registry read: when it was saved, so a card answered from it says so (registration/registry-reads.ts). */
 const SAVED_AT_HEADER = 'X-Bando-Saved-At';

@@ -7,6 +7,9 @@
 import { request } from '../api/http.ts';
 import { viewerKey, type TileViewer } from '../map/viewer-tiles.ts';
 
+/** The worker's cache of these reads (sw.ts REGISTRY; the worker imports nothing, so the name is said twice). */
+const KEPT_READS_CACHE = 'bando-registry';
+
 /** The header the worker puts on the copies it keeps: when it saved them (ISO 8601; the same words in sw.ts). */
 export const SAVED_AT_HEADER = 'X-Bando-Saved-At';
 
@@ -22,4 +25,13 @@ export function keptUrl(path: string, viewer: TileViewer): string {
 export async function readKept<T>(path: string, viewer: TileViewer): Promise<KeptRead<T>> {
   const response = await request(keptUrl(path, viewer));
   return { body: (await response.json()) as T, savedAt: response.headers.get(SAVED_AT_HEADER) ?? undefined };
+}
+
+/**
+ * Forgets every kept registry read, at sign-out: the key already keeps them from the next person on a
+ * shared phone, and this takes them off it (an officer's notes and names need not stay after they leave).
+ */
+export async function forgetKeptReads(): Promise<void> {
+  if (typeof caches === 'undefined') return;
+  await caches.delete(KEPT_READS_CACHE).catch(() => undefined);
 }

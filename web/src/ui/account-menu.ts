@@ -2,6 +2,7 @@ import { describeError, HttpError } from '../api/http.ts';
 import { signIn, signOut, type SessionUser } from '../api/session.ts';
 import { t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { forgetKeptReads } from '../registration/registry-reads.ts';
 import { clear, h } from './dom.ts';
 import { toast } from './toast.ts';
 
@@ -35,7 +36,7 @@ export class AccountMenu {
           class: 'btn',
           id: 'sign-out',
           onclick: async () => {
-            await signOut();
+            await Promise.all([signOut(), forgetKeptReads()]);
             this.setUser(undefined);
             await this.onChange(undefined);
           },
