@@ -164,6 +164,17 @@ function vectorSource(tj: TileJson): VectorSourceSpecification {
   };
 }
 
+/** A growing area's colour by its status: in force or on its way (the rest), suspended, revoked. */
+const byAreaStatus = (rest: string, suspended: string, revoked: string): ExpressionSpecification => [
+  'match',
+  ['get', 'status'],
+  'suspended',
+  suspended,
+  'revoked',
+  revoked,
+  rest,
+];
+
 const interpolateWidth = (pairs: number[]): ExpressionSpecification =>
   ['interpolate', ['exponential', 1.6], ['zoom'], ...pairs] as unknown as ExpressionSpecification;
 
@@ -337,9 +348,19 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Lay
       ];
     }
     case 'growing_areas':
+      // A suspended or revoked code is not in force: a buyer or a farmer must not read it as a valid
+      // one, so those areas are drawn in their own colours (the legend names them from these).
       return [
-        { id: 'growing_areas-fill', type: 'fill', paint: { 'fill-color': '#2E7D32', 'fill-opacity': 0.12 } },
-        { id: 'growing_areas-line', type: 'line', paint: { 'line-color': '#1B5E20', 'line-width': 2, 'line-opacity': 1 } },
+        {
+          id: 'growing_areas-fill',
+          type: 'fill',
+          paint: { 'fill-color': byAreaStatus('#2E7D32', '#EF6C00', '#757575'), 'fill-opacity': 0.12 },
+        },
+        {
+          id: 'growing_areas-line',
+          type: 'line',
+          paint: { 'line-color': byAreaStatus('#1B5E20', '#E65100', '#616161'), 'line-width': 2, 'line-opacity': 1 },
+        },
         {
           id: 'growing_areas-label',
           type: 'symbol',
@@ -349,7 +370,12 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Lay
             'text-font': FONT_BOLD,
             'text-size': 12,
           },
-          paint: { 'text-color': '#1B5E20', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.4, 'text-opacity': 1 },
+          paint: {
+            'text-color': byAreaStatus('#1B5E20', '#BF360C', '#616161'),
+            'text-halo-color': '#FFFFFF',
+            'text-halo-width': 1.4,
+            'text-opacity': 1,
+          },
         },
       ];
     case 'plots':

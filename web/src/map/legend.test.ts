@@ -2,6 +2,8 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import { buildStyle, type TileJson } from '../../../server/routes/style.ts';
 import type { LandUseCode } from '../../../server/routes/land-use-codes.ts';
+import { startLang } from '../i18n/i18n.ts';
+import { legendRowText } from '../ui/legend-view.ts';
 import { blend, deriveLegend, drawnValuesOf, evaluate, OTHER, type LegendSection } from './legend.ts';
 
 // Colours of DOMAIN.md (Circular 08/2024 palette), as the land-use table holds them.
@@ -40,6 +42,9 @@ const STYLE = buildStyle({
   },
   landUse: CODES,
 }) as unknown as StyleSpecification;
+
+// The i18n module sets <html lang>; a bare object stands in for the document here.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
 
 const section = (sections: LegendSection[], group: string) => sections.find((s) => s.group === group);
 const feature = (layer: string, properties: Record<string, unknown>) => ({ layer: { id: layer }, properties });
@@ -123,6 +128,41 @@ describe('the legend is read from the style that draws the map', () => {
       ['#F57C00', { kind: 'values', property: 'category', values: ['fruit'] }],
       ['#757575', { kind: 'values', property: 'category', values: ['unknown-kind'] }],
     ]);
+  });
+
+  it('draws suspended and revoked growing areas in colours of their own, fill and outline in one row each, worded as not in force', () => {
+    startLang('vi');
+    const drawn = drawnValuesOf(STYLE, [
+      feature('growing_areas-fill', { status: 'active' }),
+      feature('growing_areas-line', { status: 'active' }),
+      feature('growing_areas-fill', { status: 'submitted' }),
+      feature('growing_areas-fill', { status: 'revoked' }),
+      feature('growing_areas-line', { status: 'revoked' }),
+      feature('growing_areas-fill', { status: 'suspended' }),
+      feature('growing_areas-line', { status: 'suspended' }),
+    ]);
+    const rows = section(deriveLegend(STYLE, { visible: {}, zoom: 16, drawn }), 'growing_areas')!.rows;
+    // In the order the style names them: suspended, revoked, then every other status.
+    expect(rows.map((r) => [r.swatch.fill, r.swatch.line, r.label])).toEqual([
+      ['#EF6C00', '#E65100', { kind: 'values', property: 'status', values: ['suspended'] }],
+      ['#757575', '#616161', { kind: 'values', property: 'status', values: ['revoked'] }],
+      ['#2E7D32', '#1B5E20', { kind: 'values', property: 'status', values: ['active', 'submitted'] }],
+    ]);
+    expect(rows.map((r) => legendRowText(r, []).name)).toEqual([
+      'Mã tạm đình chỉ: không còn hiệu lực',
+      'Mã đã thu hồi: không còn hiệu lực',
+      'Mã còn hiệu lực, hoặc đang xét cấp',
+    ]);
+    startLang('en');
+    expect(legendRowText(rows[1]!, []).name).toBe('Code revoked: not in force');
+    // With nothing drawn yet (the print before its map is idle): every class the style names.
+    const all = section(deriveLegend(STYLE, { visible: {}, zoom: 16 }), 'growing_areas')!.rows;
+    expect(all.map((r) => legendRowText(r, []).name)).toEqual([
+      'Code suspended: not in force',
+      'Code revoked: not in force',
+      'Code in force, or being processed',
+    ]);
+    startLang('vi');
   });
 
   it('evaluates the style’s match expressions as MapLibre does and refuses what it does not know', () => {

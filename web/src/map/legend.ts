@@ -211,6 +211,9 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
     const casingColour = casing && !colourProperty(paintOf(casing)['line-color']) ? colourOf(casing, {}) : undefined;
     const rows: LegendRow[] = [];
     let constantFill: LegendRow | undefined;
+    // A fill coloured by a property (not a land-use code): its rows, so an outline coloured by the same
+    // property is drawn on them rather than listed again.
+    let drivenFill: { property: string; rows: LegendRow[] } | undefined;
     for (const layer of layers) {
       if (layer === casing) continue;
       const drawn = input.drawn ? input.drawn.get(layer.id) : undefined;
@@ -240,6 +243,14 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
         rows.push(row);
         continue;
       }
+      if (layer.type === 'line' && drivenFill?.property === property) {
+        for (const row of drivenFill.rows) {
+          const first = row.label.kind === 'values' ? row.label.values[0] : null;
+          const colour = colourOf(layer, { [property]: first ?? null });
+          Object.assign(row.swatch, { line: colour, ...translucent('lineOpacity', opacityOf(layer, factor)) });
+        }
+        continue;
+      }
       // Values in the order the style names them (national, provincial, then the fallback's), so rows keep their place.
       const named = namedValues(layer, property);
       const place = (v: string | null) => (v !== null && named.includes(v) ? named.indexOf(v) : named.length);
@@ -261,9 +272,12 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
         const colour = colourOf(layer, propsFor(v));
         byColour.set(colour, [...(byColour.get(colour) ?? []), v === OTHER ? null : v]);
       }
+      const own: LegendRow[] = [];
       for (const [colour, vals] of byColour) {
-        rows.push({ id: `${layer.id}:${colour}`, swatch: symbol(colour), label: { kind: 'values', property, values: vals } });
+        own.push({ id: `${layer.id}:${colour}`, swatch: symbol(colour), label: { kind: 'values', property, values: vals } });
       }
+      rows.push(...own);
+      if (layer.type === 'fill') drivenFill = { property, rows: own };
     }
     if (rows.length) sections.push({ group: group.id, rows });
   }

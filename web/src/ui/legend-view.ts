@@ -15,6 +15,12 @@ export function legendRowText(row: LegendRow, codes: readonly CodeNames[]): { co
     const found = codes.find((c) => c.code === label.code);
     return { code: label.code, name: found ? (lang() === 'vi' ? found.nameVi : found.nameEn) : label.code };
   }
+  if (label.kind === 'values' && label.property === 'status') {
+    // Growing areas: suspended and revoked codes have colours of their own; every other status shares one.
+    const own = (v: string | null) => v === 'suspended' || v === 'revoked';
+    if (!label.values.every(own)) return { name: t('legendAreaInForce') };
+    return { name: label.values.map((v) => t(v === 'suspended' ? 'legendAreaSuspended' : 'legendAreaRevoked')).join(' · ') };
+  }
   if (label.kind === 'values') {
     const prefix = label.property === 'category' ? 'category' : 'kind';
     const words = label.values.map((v) =>
