@@ -121,7 +121,9 @@ describe('the editor’s live check of overlaps with saved plots', () => {
     await page.click('#lang-toggle');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     const english = await line.innerText();
-    expect(english.startsWith(`Not valid yet: Overlaps ${shared.length} other plot(s) by more than 1 m²: `)).toBe(true);
+    expect(
+      english.startsWith(`Not valid yet: Overlaps ${shared.length} other plot${shared.length === 1 ? '' : 's'} by more than 1 m²: `),
+    ).toBe(true);
     expect(Math.abs(m2Named(english, plot.id, 'en')! - shared.find((s) => s.id === plot.id)!.m2)).toBeLessThan(0.5);
     expect(en.reasonPlotOverlaps).toContain('{list}');
     await page.click('#lang-toggle');

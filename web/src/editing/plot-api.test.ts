@@ -42,7 +42,7 @@ describe("a plot's refused save in the officer's words", () => {
     ]);
     setLang('en');
     expect(validationReasons(refusal)).toEqual([
-      'Overlaps 2 other plot(s) by more than 1 m²: #677 (1,446.6 m²), #9 (2.5 m²).',
+      'Overlaps 2 other plots by more than 1 m²: #677 (1,446.6 m²), #9 (2.5 m²).',
       '36.6 m² of the plot lie outside commune 29869.',
       'The ring crosses itself.',
       'A reason this client does not know yet.',

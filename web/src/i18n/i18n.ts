@@ -10,11 +10,19 @@ const STORAGE_KEY = 'bando.lang';
 let current: Lang = 'vi';
 const listeners = new Set<(lang: Lang) => void>();
 
-/** The message in the current language with {name} placeholders filled in. */
+/**
+ * The message in the current language with {name} placeholders filled in. English counts with
+ * {name|one|other}: the first word when the parameter is 1, the second otherwise ("1 plot", "2 plots");
+ * Vietnamese nouns do not change with the number.
+ */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   // A key built from data (a status the table does not know yet) falls back to the key itself.
   const template: string = TABLES[current][key] ?? vi[key] ?? String(key).replace(/^[a-z]+_/, '');
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in params ? String(params[name]) : `{${name}}`));
+  return template.replace(/\{(\w+)(?:\|([^|{}]*)\|([^|{}]*))?\}/g, (whole, name: string, one?: string, other?: string) => {
+    if (!(name in params)) return whole;
+    if (one === undefined) return String(params[name]);
+    return Number(params[name]) === 1 ? one : (other ?? one);
+  });
 }
 
 /** The language now shown. */
