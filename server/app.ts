@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
+import { registerPrivateAnswers } from './plugins/private-answers.ts';
 import { authRoutes } from './routes/auth.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -43,6 +44,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
 
   // Cross-cutting plugins (one line each, in this order): cookies and auth (request.viewer), compression.
   await registerAuth(app, ctx);
+  registerPrivateAnswers(app);
 
   // Route areas (one line each): health, tiles, ogc, api (auth, search, registry, import/export), then the web client last.
   await app.register(async (scope) => healthRoutes(scope, ctx));

@@ -4,6 +4,7 @@
 // tiles are invalidated by its NOTIFY; optimistic locking on the version column means two clients
 // can never overwrite each other's change unseen.
 
+import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits, type EditContext } from '../db/edit-context.ts';
 import type { Viewer } from '../contracts/viewer.ts';
@@ -11,7 +12,7 @@ import { AppError } from '../plugins/errors.ts';
 import { linkParcels, memberCropReasons, type MembershipReason } from '../registry/growing-areas.service.ts';
 import type { CollectionDef } from './collections.ts';
 import { mergePatch, parseWrite, readFeatureDocument, type FeatureDocument, type Reason, type WriteInput } from './feature-input.ts';
-import { countStatement, itemStatement, itemsStatement } from './items.sql.ts';
+import { countStatement, itemStatement, itemsStatement, personalMode } from './items.sql.ts';
 import {
   joinsArea,
   lockAreaOfPlot,
@@ -35,9 +36,31 @@ export type ItemResult = { id: number; version: number; json: string };
 /** What If-Match asked for: any current version (*), or one of these strong entity tags. */
 export type Precondition = { any: boolean; tags: readonly string[] };
 
-/** The strong ETag of a feature version. */
-export function etagOf(id: number, version: number): string {
-  return `"${id}-${version}"`;
+/**
+ * The strong ETag of a feature version as one viewer reads it: "id-version" for the body everyone
+ * gets, "id-version.scope" for a body carrying fields only some viewers get (representationScope).
+ * Each body its own tag: a browser that kept an officer's copy (farmer's name and phone) and asks
+ * again as a guest with If-None-Match must get the guest's body, never a 304 onto the officer's.
+ */
+export function etagOf(id: number, version: number, scope = ''): string {
+  return scope ? `"${id}-${version}.${scope}"` : `"${id}-${version}"`;
+}
+
+/**
+ * What a viewer's body of the collection's features depends on, as a short hash ('' when it is the
+ * public body): the role and what it is scoped to (an officer's communes, a farmer's record). Two
+ * officers of the same communes read the same bytes and share a tag; no name goes into a header.
+ */
+export function representationScope(def: CollectionDef, viewer: Viewer): string {
+  if (personalMode(def, viewer) === 'none') return '';
+  const key = `${viewer.role}|${[...viewer.communes].sort().join(',')}|${viewer.farmerId ?? ''}`;
+  return createHash('sha256').update(key).digest('base64url').slice(0, 8);
+}
+
+/** Does an If-Match tag name this version, in any viewer's form (a write locks the version, whoever read it)? */
+export function tagMatchesVersion(tag: string, id: number, version: number): boolean {
+  const m = /^"([0-9]+)-([0-9]+)(?:\.[A-Za-z0-9_-]{8})?"$/.exec(tag);
+  return m !== null && Number(m[1]) === id && Number(m[2]) === version;
 }
 
 /** One entry of a feature's history. */
@@ -173,7 +196,7 @@ export class FeaturesService {
   }
 
   private checkPrecondition(precondition: Precondition, id: number, version: number): void {
-    if (precondition.any || precondition.tags.includes(etagOf(id, version))) return;
+    if (precondition.any || precondition.tags.some((tag) => tagMatchesVersion(tag, id, version))) return;
     throw new AppError(
       'PRECONDITION_FAILED',
       `The feature changed since you read it (now version ${version}); reload it and apply your edit again.`,

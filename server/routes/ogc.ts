@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { COLLECTIONS, findCollection, type CollectionDef } from '../ogc/collections.ts';
 import { CONFORMANCE, MEDIA, collectionDocument, landingPage, queryablesDocument, type Extent, type Link } from '../ogc/documents.ts';
-import { FeaturesService, etagOf, type ItemResult, type Precondition } from '../ogc/features.service.ts';
+import { FeaturesService, etagOf, representationScope, type ItemResult, type Precondition } from '../ogc/features.service.ts';
 import { extentStatement, queryablesFor } from '../ogc/items.sql.ts';
 import { openApiDocument } from '../ogc/openapi.ts';
 import { allowedMethods, isEditable } from '../ogc/policy.ts';
@@ -27,6 +27,15 @@ type EntryParams = Static<typeof EntryParams>;
 const ITEMS = '/ogc/collections/:collectionId/items';
 const ITEM = `${ITEMS}/:featureId`;
 const EXTENT_TTL_MS = 30_000;
+
+/**
+ * Cache-Control of a body that may differ by viewer: a body with fields only some viewers get is
+ * private and never stored (a shared phone's disk must not keep a farmer's phone number after the
+ * officer signs out; the ETag still answers If-Match); the public body is revalidated each time.
+ */
+function cacheControlFor(scope: string): string {
+  return scope ? 'private, no-store' : 'no-cache';
+}
 
 function collection(id: string): CollectionDef {
   const def = findCollection(id);
@@ -94,6 +103,7 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   }
 
   function sendItem(request: FastifyRequest, reply: FastifyReply, def: CollectionDef, item: ItemResult, status = 200): FastifyReply {
+    const scope = representationScope(def, request.viewer);
     const feature = JSON.parse(item.json) as Record<string, unknown>;
     const url = `${base(request)}/ogc/collections/${def.id}/items/${item.id}`;
     feature.links = [
@@ -103,7 +113,8 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     if (status === 201) reply.header('Location', url);
     return reply
       .status(status)
-      .header('ETag', etagOf(item.id, item.version))
+      .header('ETag', etagOf(item.id, item.version, scope))
+      .header('Cache-Control', cacheControlFor(scope))
       .header('Content-Crs', `<${CRS84}>`)
       .header('Vary', 'Authorization, Cookie')
       .type(MEDIA.geojson)
@@ -156,6 +167,7 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     { schema: { params: CollectionParams } },
     async (request, reply) => {
       const def = collection(request.params.collectionId);
+      reply.header('Cache-Control', cacheControlFor(representationScope(def, request.viewer)));
       return json(reply, queryablesDocument(def, request.viewer, base(request)), MEDIA.schema);
     },
   );
@@ -189,7 +201,12 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     });
     // Features arrive as JSON text from PostGIS: spliced in, never parsed and re-serialised.
     const body = `${head.slice(0, -1)},"features":[${features.join(',')}]}`;
-    return reply.header('Content-Crs', `<${CRS84}>`).header('Vary', 'Authorization, Cookie').type(MEDIA.geojson).send(body);
+    return reply
+      .header('Content-Crs', `<${CRS84}>`)
+      .header('Cache-Control', cacheControlFor(representationScope(def, request.viewer)))
+      .header('Vary', 'Authorization, Cookie')
+      .type(MEDIA.geojson)
+      .send(body);
   });
 
   app.post<{ Params: CollectionParams }>(ITEMS, { schema: { params: CollectionParams } }, async (request, reply) => {
@@ -216,10 +233,17 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     const id = featureId(def, request.params.featureId);
     const item = await service.get(def, request.viewer, id);
     if (!item) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
-    const tag = etagOf(item.id, item.version);
+    // Only this viewer's own tag revalidates: the tag a browser kept for another viewer's body is another body.
+    const scope = representationScope(def, request.viewer);
+    const tag = etagOf(item.id, item.version, scope);
     const ifNoneMatch = request.headers['if-none-match'];
     if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
-      return reply.status(304).header('ETag', tag).header('Vary', 'Authorization, Cookie').send();
+      return reply
+        .status(304)
+        .header('ETag', tag)
+        .header('Cache-Control', cacheControlFor(scope))
+        .header('Vary', 'Authorization, Cookie')
+        .send();
     }
     return sendItem(request, reply, def, item);
   });

@@ -1,0 +1,260 @@
+// A body that differs by viewer has its own ETag: a browser that kept an officer's copy of a plot
+// (the farmer's name, phone and citizen ID) and asks again as a guest, If-None-Match with the
+// officer's tag, gets the guest's body, never a 304 onto the officer's copy. Writes take any tag of
+// the version they read (the officer's or the public one); a stale one is 412, none 428. Answers
+// of /api and /ogc say they vary by the credentials, and a signed-in reader's are private.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORIGIN, PASSWORD, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+
+let fx: FeaturesFixture;
+let cookie: string;
+let csrf: string;
+beforeAll(async () => {
+  fx = await openFeaturesFixture();
+  const login = await fx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'fx-officer', password: PASSWORD } });
+  expect(login.statusCode, login.body).toBe(200);
+  const set = login.headers['set-cookie'];
+  cookie = String(Array.isArray(set) ? set[0] : set).split(';')[0]!;
+  csrf = login.json().csrfToken as string;
+});
+afterAll(async () => {
+  await fx?.close();
+});
+
+const NAME = 'Nguyễn Văn Thử';
+const PHONE = '0912345678';
+const CITIZEN_ID = '087123456789';
+const GEO = { 'content-type': 'application/geo+json' };
+const PATCH = { 'content-type': 'application/merge-patch+json' };
+const asCookie = (extra: Record<string, string> = {}) => ({ cookie, ...extra });
+const writeAsCookie = (extra: Record<string, string> = {}) => ({ cookie, 'x-csrf-token': csrf, ...extra });
+const plotUrl = () => `/ogc/collections/plots/items/${fx.ids.plotA}`;
+
+/** A fresh plot of ward A owned by farmer A, so each write test starts from version 1. */
+async function freshPlot(): Promise<string> {
+  const [x, y] = ORIGIN;
+  const created = await fx.app.inject({
+    method: 'POST',
+    url: '/ogc/collections/plots/items',
+    headers: fx.as('officer', GEO),
+    payload: {
+      type: 'Feature',
+      geometry: square(x + 0.002 + Math.random() * 0.006, y + 0.003 + Math.random() * 0.005, 0.0001),
+      properties: { crop: 'rice', farmer_id: fx.ids.farmerA },
+    },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  return `/ogc/collections/plots/items/${created.json().id}`;
+}
+
+describe('one plot read by an officer, then by a guest on the same browser', () => {
+  it('gives the officer a tag of their own and the guest, asking with it, a 200 without the personal fields', async () => {
+    const officer = await fx.app.inject({ url: plotUrl(), headers: asCookie() });
+    expect(officer.statusCode).toBe(200);
+    const officerTag = officer.headers.etag as string;
+    expect(officerTag).toMatch(new RegExp(`^"${fx.ids.plotA}-1\\.[A-Za-z0-9_-]{8}"$`));
+    expect(officer.json().properties).toMatchObject({ farmer_name: NAME, farmer_phone: PHONE, farmer_citizen_id: CITIZEN_ID });
+    expect(officer.headers['cache-control']).toBe('private, no-store');
+    expect(officer.headers.vary).toMatch(/Cookie/);
+    expect(officer.headers.vary).toMatch(/Authorization/);
+
+    const guest = await fx.app.inject({ url: plotUrl(), headers: { 'if-none-match': officerTag } });
+    expect(guest.statusCode).toBe(200);
+    expect(guest.headers.etag).toBe(`"${fx.ids.plotA}-1"`);
+    expect(guest.headers['cache-control']).toBe('no-cache');
+    for (const secret of [NAME, PHONE, CITIZEN_ID]) expect(guest.body).not.toContain(secret);
+    expect(Object.keys(guest.json().properties)).not.toContain('farmer_phone');
+  });
+
+  it('answers 304 only to the same viewer’s own tag', async () => {
+    const officer = await fx.app.inject({ url: plotUrl(), headers: asCookie() });
+    const again = await fx.app.inject({ url: plotUrl(), headers: asCookie({ 'if-none-match': officer.headers.etag as string }) });
+    expect(again.statusCode).toBe(304);
+    expect(again.body).toBe('');
+    // Several tags, the officer's among them, weak or not: still not the guest's body.
+    const listed = await fx.app.inject({ url: plotUrl(), headers: { 'if-none-match': `"x", W/${officer.headers.etag as string}` } });
+    expect(listed.statusCode).toBe(200);
+    expect(listed.body).not.toContain(PHONE);
+    const guestTag = `"${fx.ids.plotA}-1"`;
+    expect((await fx.app.inject({ url: plotUrl(), headers: { 'if-none-match': guestTag } })).statusCode).toBe(304);
+    // The guest's tag does not revalidate the officer's copy either: the officer gets the full body.
+    const officerWithGuestTag = await fx.app.inject({ url: plotUrl(), headers: asCookie({ 'if-none-match': guestTag }) });
+    expect(officerWithGuestTag.statusCode).toBe(200);
+    expect(officerWithGuestTag.json().properties.farmer_phone).toBe(PHONE);
+  });
+
+  it('gives the officer of another ward, the farmer and an administrator tags unlike each other', async () => {
+    const tags = new Map<string, string>();
+    for (const role of ['officer', 'officerB', 'farmer', 'admin', 'planner'] as const) {
+      const response = await fx.app.inject({ url: plotUrl(), headers: fx.as(role) });
+      expect(response.statusCode).toBe(200);
+      tags.set(role, response.headers.etag as string);
+    }
+    // A planner reads the public body: the public tag.
+    expect(tags.get('planner')).toBe(`"${fx.ids.plotA}-1"`);
+    expect(new Set(tags.values()).size).toBe(5);
+    // A bearer and a cookie of the same officer read the same bytes: one tag.
+    const byCookie = await fx.app.inject({ url: plotUrl(), headers: asCookie() });
+    expect(byCookie.headers.etag).toBe(tags.get('officer'));
+  });
+
+  it('tags the collections of no personal data with the public tag for everyone', async () => {
+    const url = `/ogc/collections/zones/items/${fx.ids.zoneA}`;
+    const officer = await fx.app.inject({ url, headers: asCookie() });
+    const guest = await fx.app.inject({ url });
+    expect(officer.headers.etag).toBe(`"${fx.ids.zoneA}-1"`);
+    expect(guest.headers.etag).toBe(officer.headers.etag);
+  });
+});
+
+describe('writes with the tag of a read', () => {
+  it('take the officer’s tag and the public form of the same version, with the cookie and with a bearer token', async () => {
+    for (const method of ['PATCH', 'PUT'] as const) {
+      const url = await freshPlot();
+      const read = await fx.app.inject({ url, headers: asCookie() });
+      const officerTag = read.headers.etag as string;
+      expect(officerTag).toMatch(/\.[A-Za-z0-9_-]{8}"$/);
+      const feature = read.json();
+      const body =
+        method === 'PATCH' ? { properties: { variety: 'OM18' } } : { ...feature, properties: { ...feature.properties, variety: 'OM18' } };
+      const first = await fx.app.inject({
+        method,
+        url,
+        headers: writeAsCookie({ ...(method === 'PATCH' ? PATCH : GEO), 'if-match': officerTag }),
+        payload: body,
+      });
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.headers.etag).toBe(officerTag.replace('-1.', '-2.'));
+      expect(first.json().properties.farmer_phone).toBe(PHONE);
+      // The public form of version 2 (what a guest's read or a tool's read gave) is taken too.
+      const version = url.split('/').pop();
+      const second = await fx.app.inject({
+        method,
+        url,
+        headers: fx.as('officer', { ...(method === 'PATCH' ? PATCH : GEO), 'if-match': `"${version}-2"` }),
+        payload:
+          method === 'PATCH' ? { properties: { variety: 'OM5451' } } : { ...body, properties: { ...body.properties, variety: 'OM5451' } },
+      });
+      expect(second.statusCode, second.body).toBe(200);
+      expect(
+        (await fx.db.query<{ variety: string; version: number }>('SELECT variety, version FROM plots WHERE id = $1', [Number(version)]))
+          .rows[0],
+      ).toEqual({
+        variety: 'OM5451',
+        version: 3,
+      });
+    }
+  });
+
+  it('refuses a stale tag in either form with 412 and nothing written, and no tag with 428', async () => {
+    const url = await freshPlot();
+    const id = Number(url.split('/').pop());
+    const v1 = (await fx.app.inject({ url, headers: asCookie() })).headers.etag as string;
+    const ok = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: writeAsCookie({ ...PATCH, 'if-match': v1 }),
+      payload: { properties: { variety: 'A' } },
+    });
+    expect(ok.statusCode, ok.body).toBe(200);
+    for (const stale of [v1, `"${id}-1"`, `"${id}-1.zzzzzzzz"`]) {
+      const refused = await fx.app.inject({
+        method: 'PATCH',
+        url,
+        headers: writeAsCookie({ ...PATCH, 'if-match': stale }),
+        payload: { properties: { variety: 'B' } },
+      });
+      expect(refused.statusCode, stale).toBe(412);
+      expect(refused.json().currentETag).toBe(`"${id}-2"`);
+    }
+    const none = await fx.app.inject({ method: 'PATCH', url, headers: writeAsCookie(PATCH), payload: { properties: { variety: 'B' } } });
+    expect(none.statusCode).toBe(428);
+    // Tags of another feature, or shaped like ours but malformed, are no match either.
+    for (const odd of [`"${id + 1}-2"`, `"${id}-2.short"`, `"${id}-2.abcdefgh.x"`, `W/"${id}-2"`, `"${id}-02x"`]) {
+      const refused = await fx.app.inject({
+        method: 'PATCH',
+        url,
+        headers: writeAsCookie({ ...PATCH, 'if-match': odd }),
+        payload: { properties: { variety: 'B' } },
+      });
+      expect(refused.statusCode, odd).toBe(412);
+    }
+    const row = await fx.db.query<{ variety: string; version: number }>('SELECT variety, version FROM plots WHERE id = $1', [id]);
+    expect(row.rows[0]).toEqual({ variety: 'A', version: 2 });
+  });
+
+  it('deletes with the officer’s tag', async () => {
+    const url = await freshPlot();
+    const tag = (await fx.app.inject({ url, headers: asCookie() })).headers.etag as string;
+    const deleted = await fx.app.inject({ method: 'DELETE', url, headers: writeAsCookie({ 'if-match': tag }) });
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect((await fx.app.inject({ url, headers: asCookie() })).statusCode).toBe(404);
+  });
+});
+
+describe('lists, queryables and registry reads', () => {
+  it('mark an officer’s item list and queryables private, and a guest’s not', async () => {
+    const list = `/ogc/collections/plots/items?commune_code=${WARD_A}`;
+    const officer = await fx.app.inject({ url: list, headers: asCookie() });
+    expect(officer.body).toContain(PHONE);
+    expect(officer.headers['cache-control']).toBe('private, no-store');
+    const guest = await fx.app.inject({ url: list });
+    expect(guest.body).not.toContain(PHONE);
+    expect(guest.headers['cache-control']).toBe('no-cache');
+    expect(guest.headers.vary).toMatch(/Cookie/);
+    const queryables = await fx.app.inject({ url: '/ogc/collections/plots/queryables', headers: asCookie() });
+    expect(Object.keys(queryables.json().properties)).toContain('farmer_phone');
+    expect(queryables.headers['cache-control']).toBe('private, no-store');
+    const guestQueryables = await fx.app.inject({ url: '/ogc/collections/plots/queryables' });
+    expect(Object.keys(guestQueryables.json().properties)).not.toContain('farmer_phone');
+    expect(guestQueryables.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('say a signed-in reader’s registry answers are private and vary by the credentials', async () => {
+    for (const url of [
+      `/api/plots/${fx.ids.plotA}`,
+      `/api/farmers/${fx.ids.farmerA}`,
+      `/api/growing-areas/${fx.ids.areaDraftA}`,
+      '/api/farmers',
+    ]) {
+      const response = await fx.app.inject({ url, headers: asCookie() });
+      expect(response.statusCode, `${url} ${response.body}`).toBe(200);
+      expect(response.headers['cache-control'], url).toBe('private, no-store');
+      expect(response.headers.vary, url).toMatch(/Cookie, Authorization/);
+      expect(response.headers.etag, url).toBeUndefined();
+    }
+    expect((await fx.app.inject({ url: `/api/farmers/${fx.ids.farmerA}`, headers: asCookie() })).body).toContain(PHONE);
+    // A guest is refused the farmer, and the refusal too varies by the credentials.
+    const guest = await fx.app.inject({ url: `/api/farmers/${fx.ids.farmerA}` });
+    expect(guest.statusCode).toBe(401);
+    expect(guest.headers.vary).toMatch(/Cookie/);
+  });
+
+  it('leave the public answers public (same for everyone, no Vary on the credentials)', async () => {
+    for (const url of ['/api/statistics/growing-areas', '/api/lookup/growing-areas/VN-FX-0001', '/api/crops']) {
+      const response = await fx.app.inject({ url, headers: asCookie() });
+      expect(response.statusCode, `${url} ${response.body}`).toBe(200);
+      expect(response.headers['cache-control'], url).toMatch(/^public/);
+      expect(String(response.headers.vary ?? ''), url).not.toMatch(/Cookie/);
+    }
+  });
+});
+
+describe('hostile tags', () => {
+  it('answers odd If-None-Match and If-Match values with the body or a clear 4xx, never a 5xx', async () => {
+    const odd = ['', '*', '"', '""', 'W/', `"${fx.ids.plotA}-1.${'a'.repeat(2000)}"`, ',,,', `"${fx.ids.plotA}-1.AAAAAAA="`];
+    for (const value of odd) {
+      const read = await fx.app.inject({ url: plotUrl(), headers: asCookie({ 'if-none-match': value }) });
+      expect([200, 304], JSON.stringify(value)).toContain(read.statusCode);
+      if (read.statusCode === 200) expect(read.json().properties.farmer_phone).toBe(PHONE);
+      const write = await fx.app.inject({
+        method: 'PATCH',
+        url: plotUrl(),
+        headers: writeAsCookie({ ...PATCH, 'if-match': value }),
+        payload: { properties: { variety: 'X' } },
+      });
+      expect(write.statusCode, JSON.stringify(value)).toBeLessThan(500);
+      expect(write.statusCode, JSON.stringify(value)).toBeGreaterThanOrEqual(value === '*' ? 200 : 400);
+    }
+  });
+});
