@@ -14,7 +14,7 @@ export const REGISTRY_REASON = Object.freeze({
   INSPECTION_NOT_ALLOWED: 'inspection-not-allowed',
   /** 409: plots and profile change only in draft; `growingAreaId`, `growingAreaStatus` (as the features API's). */
   AREA_NOT_DRAFT: 'growing-area-not-draft',
-  /** 422: issuing, approving, suspending and revoking need the decision number. */
+  /** 422: issuing, approving, suspending, restoring (suspended → active) and revoking need the decision number; `from`, `to`. */
   DECISION_REQUIRED: 'decision-required',
   /** 422: issuing and approving need the code. */
   CODE_REQUIRED: 'code-required',

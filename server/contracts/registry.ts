@@ -369,6 +369,14 @@ export const SearchResponse = Type.Object({
   understood: Type.Optional(SearchUnderstood),
 });
 
+/** The decision that took a code out of force (a suspension or a revocation): number, day and reason as recorded. */
+export const StatusDecision = Type.Object({
+  decisionNo: Type.Union([Type.String(), Type.Null()]),
+  decidedOn: Type.String(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+});
+export type StatusDecision = Static<typeof StatusDecision>;
+
 /**
  * The public answer about a growing-area code (a buyer scanning a QR code): declared field by
  * field so the serializer drops anything else, and no personal data can leak by a wider SELECT.
@@ -394,6 +402,10 @@ export const PublicGrowingArea = Type.Object({
   registrant: Type.Union([Type.String(), Type.Null()]),
   standard: Type.Union([Type.String(), Type.Null()]),
   issuedOn: Type.Union([Type.String(), Type.Null()]),
+  /** The decision that issued (or, for an export code, approved) the code; a later suspension does not replace it. */
+  decisionNo: Type.Union([Type.String(), Type.Null()]),
+  /** While the code is suspended or revoked: the decision that did it, its day (YYYY-MM-DD, Vietnam) and the reason given. */
+  statusDecision: Type.Union([StatusDecision, Type.Null()]),
   versionNo: Type.Integer(),
   currentVersion: Type.Union([
     Type.Object({ versionNo: Type.Integer(), status: Type.String(), code: Type.Union([Type.String(), Type.Null()]) }),

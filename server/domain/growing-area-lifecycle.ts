@@ -132,15 +132,30 @@ export function canReissue(status: GrowingAreaStatus): boolean {
   return REISSUABLE_STATUSES.includes(status);
 }
 
-/** What a transition into `to` must carry besides the actor: legal acts need a decision number, a code needs the code. */
-export function transitionRequirements(to: GrowingAreaStatus): {
+/** Whether a move from `from` to `to` can be taken back by another move (a suspension by a restore); most cannot. */
+export function canUndo(from: GrowingAreaStatus, to: GrowingAreaStatus, scheme: GrowingAreaScheme): boolean {
+  return allowedTransitions(to, scheme).includes(from);
+}
+
+/** Statuses that take the code out of force by a decision: the profile and the public lookup show that decision beside the issuing one. */
+export const WITHDRAWN_STATUSES: readonly GrowingAreaStatus[] = ['suspended', 'revoked'];
+
+/**
+ * What a transition into `to` (from `from`, when the move's origin matters) must carry besides the
+ * actor: legal acts need a decision number, a code needs the code.
+ */
+export function transitionRequirements(
+  to: GrowingAreaStatus,
+  from?: GrowingAreaStatus,
+): {
   decisionNo: boolean;
   code: boolean;
   concludedInspection: 'pass' | 'fail' | null;
 } {
   return {
-    // Issuing, approving, suspending and revoking are decisions (quyết định) with a number.
-    decisionNo: to === 'issued' || to === 'approved' || to === 'suspended' || to === 'revoked',
+    // Issuing, approving, suspending and revoking are decisions (quyết định) with a number, and so is
+    // lifting a suspension: the code is back in force only by a decision that says so.
+    decisionNo: to === 'issued' || to === 'approved' || to === 'suspended' || to === 'revoked' || (to === 'active' && from === 'suspended'),
     // The code is set when the province issues it or the importing country approves it.
     code: to === 'issued' || to === 'approved',
     // Recording the inspection result needs an inspection record with that conclusion.
@@ -163,6 +178,38 @@ export const STATUS_LABELS: Readonly<Record<GrowingAreaStatus, { vi: string; en:
   revoked: { vi: 'Đã thu hồi', en: 'Revoked' },
   superseded: { vi: 'Đã được cấp lại', en: 'Superseded by a re-issue' },
 };
+
+/** The mark beside the status of a code taken out of force: a buyer must not read "Tạm đình chỉ" as a kind of valid. */
+export const NOT_IN_FORCE_LABEL = { vi: 'không còn hiệu lực', en: 'not in force' } as const;
+
+/** A status as people read it, with the not-in-force mark when it is suspended or revoked ("Tạm đình chỉ — không còn hiệu lực"). */
+export function statusWithForce(status: string, language: 'vi' | 'en'): string {
+  const label = (STATUS_LABELS as Readonly<Record<string, { vi: string; en: string }>>)[status]?.[language] ?? status;
+  return (WITHDRAWN_STATUSES as readonly string[]).includes(status) ? `${label} — ${NOT_IN_FORCE_LABEL[language]}` : label;
+}
+
+/** The decision that took a code out of force, as recorded with the move (its day is Vietnam's, YYYY-MM-DD). */
+export type StatusDecisionFacts = { decisionNo: string | null; decidedOn: string; reason: string | null };
+
+/** What the decision that took a code out of force is called, by the status it led to. */
+export const STATUS_DECISION_LABELS: Readonly<Record<'suspended' | 'revoked', { vi: string; en: string }>> = {
+  suspended: { vi: 'Quyết định tạm đình chỉ', en: 'Suspension decision' },
+  revoked: { vi: 'Quyết định thu hồi', en: 'Revocation decision' },
+};
+
+/**
+ * The decision that took a code out of force as a line beside the issuing one: "45/QĐ-SNN ngày
+ * 30/11/2026, lý do: Dư lượng vượt mức" (English: "45/QĐ-SNN of 2026-11-30, reason: …"); the parts
+ * not recorded are left out (moves recorded before the number was required may have none).
+ */
+export function statusDecisionText(decision: StatusDecisionFacts, language: 'vi' | 'en'): string {
+  const [y, m, d] = decision.decidedOn.split('-');
+  const day = language === 'vi' ? `${d}/${m}/${y}` : decision.decidedOn;
+  const words =
+    language === 'vi' ? { no: 'không ghi số', on: 'ngày', reason: 'lý do' } : { no: 'no number recorded', on: 'of', reason: 'reason' };
+  const reason = decision.reason?.trim();
+  return `${decision.decisionNo?.trim() || `(${words.no})`} ${words.on} ${day}${reason ? `, ${words.reason}: ${reason}` : ''}`;
+}
 
 /** How each code scheme reads to people. */
 export const SCHEME_LABELS: Readonly<Record<GrowingAreaScheme, { vi: string; en: string }>> = {

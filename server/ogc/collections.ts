@@ -3,6 +3,7 @@
 // OpenAPI document is derived from these declarations (cf. pg_featureserv's layer catalogue).
 
 import type { Role } from '../contracts/viewer.ts';
+import { statusDecision } from '../registry/growing-areas.sql.ts';
 
 /** Property value types, as JSON Schema sees them. */
 export type PropertyType = 'string' | 'integer' | 'number' | 'date' | 'date-time' | 'boolean' | 'string[]' | 'json';
@@ -282,6 +283,15 @@ const growingAreas: CollectionDef = {
     stored('certificates', 'Chứng nhận / Certificates', 'string', { maxLength: 1000 }),
     stored('decision_no', 'Số quyết định / Decision', 'string', { managed: true }),
     stored('issued_on', 'Ngày cấp / Issued on', 'date', { managed: true }),
+    // While the code is suspended or revoked, the decision that did it, beside the issuing one above
+    // (which it does not replace): read from the recorded transitions, NULL in any other status.
+    ...(
+      [
+        ['status_decision_no', 'Quyết định tạm đình chỉ, thu hồi / Suspension or revocation decision', 'string', 'decision_no'],
+        ['status_decided_on', 'Ngày tạm đình chỉ, thu hồi / Suspended or revoked on', 'date', 'decided_on'],
+        ['status_reason', 'Lý do tạm đình chỉ, thu hồi / Reason for the suspension or revocation', 'string', 'reason'],
+      ] as const
+    ).map(([name, title, type, field]): PropertyDef => ({ name, title, type, sql: statusDecision('t', field), queryable: false })),
     areaM2,
     { name: 'lineage_id', title: 'Dòng mã / Lineage', type: 'integer', sql: 't.lineage_id' },
     { name: 'version_no', title: 'Lần cấp / Issue version', type: 'integer', sql: 't.version_no' },

@@ -6,7 +6,13 @@ import type { Viewer } from '../contracts/viewer.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../plugins/errors.ts';
 import { buildEudrGeoJson, type EudrPlotInput } from '../domain/eudr.ts';
-import { SCHEME_LABELS, STATUS_LABELS } from '../domain/growing-area-lifecycle.ts';
+import {
+  SCHEME_LABELS,
+  STATUS_DECISION_LABELS,
+  statusDecisionText,
+  statusWithForce,
+  type StatusDecisionFacts,
+} from '../domain/growing-area-lifecycle.ts';
 import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
 import * as SQL from './exports.sql.ts';
 import { getArea, type AreaRow } from './growing-areas.service.ts';
@@ -259,6 +265,17 @@ const REFUSAL_TEXT: Readonly<Record<number, { vi: string; en: string }>> = {
   404: { vi: 'Không có vùng trồng này (có thể đã bị xoá).', en: 'There is no such growing area (it may have been deleted).' },
 };
 
+/** The decision that took the area's code out of force, with what it is called; undefined while the code is not suspended or revoked. */
+function statusDecisionOf(p: Profile): { label: Words; decision: StatusDecisionFacts } | undefined {
+  const decidedOn = p.status_decided_on;
+  if ((p.status !== 'suspended' && p.status !== 'revoked') || typeof decidedOn !== 'string') return undefined;
+  const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+  return {
+    label: STATUS_DECISION_LABELS[p.status],
+    decision: { decisionNo: text(p.status_decision_no), decidedOn, reason: text(p.status_reason) },
+  };
+}
+
 /** A small page for a profile the registry refused, in Vietnamese with English beside; `detail` is the refusal's own sentence. */
 export function profileRefusalHtml(status: number, detail: string): string {
   const text = REFUSAL_TEXT[status] ?? { vi: 'Không mở được hồ sơ.', en: `The profile could not be opened: ${detail}` };
@@ -276,7 +293,7 @@ export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: Page
   const L = (vi: string, en: string): string => labelOf({ vi, en }, lang);
   const crop = labelOf({ vi: String(p.crop_name_vi ?? p.crop), en: String(p.crop_name_en ?? p.crop) }, lang);
   const shown = (key: string): unknown => {
-    if (key === 'status') return labelOf(STATUS_LABELS[p.status], lang);
+    if (key === 'status') return labelOf({ vi: statusWithForce(p.status, 'vi'), en: statusWithForce(p.status, 'en') }, lang);
     if (key === 'scheme') return labelOf(SCHEME_LABELS[p.scheme], lang);
     if (key === 'crop_name_vi') return crop;
     if (key === 'variety') return varietiesOf(p);
@@ -285,7 +302,17 @@ export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: Page
     if (typeof v === 'number') return numberText(v, lang, 0, 2);
     return Array.isArray(v) ? v.join(', ') : v;
   };
-  const rows = PROFILE_FIELDS.map(([key, label]) => `<tr><th>${esc(labelOf(label, lang))}</th><td>${esc(shown(key))}</td></tr>`).join('');
+  const row = (label: Words, value: unknown, id = ''): string =>
+    `<tr${id ? ` id="${id}"` : ''}><th>${esc(labelOf(label, lang))}</th><td>${esc(value)}</td></tr>`;
+  // A suspension or revocation is printed beside the issuing decision (decision_no stays that one):
+  // the page is filed, and a code out of force must not read as issued by the suspension.
+  const withdrawn = statusDecisionOf(p);
+  const rows = PROFILE_FIELDS.map(([key, label]) => {
+    const line = row(label, shown(key));
+    return key === 'issued_on' && withdrawn
+      ? line + row(withdrawn.label, statusDecisionText(withdrawn.decision, lang), 'status-decision')
+      : line;
+  }).join('');
   // One entry per thing the map draws: each plot's fill, and the north arrow (the scale bar reads by itself).
   const legend = p.plots
     .map(
@@ -320,7 +347,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
 </style></head>
 <body>
 <h1>${esc(title)}</h1>
-<div>${esc(p.name)} · ${esc(crop)} · ${esc(labelOf(STATUS_LABELS[p.status], lang))}</div>
+<div>${esc(p.name)} · ${esc(crop)} · ${esc(shown('status'))}</div>
 <h2>${esc(L('Thông tin chung', 'Profile'))}</h2>
 <table>${rows}</table>
 <h2>${esc(L('Bản đồ', 'Map'))}</h2>

@@ -362,11 +362,14 @@ export async function transition(
         allowed: check.allowed,
       });
     }
-    const needs = transitionRequirements(check.to);
+    const needs = transitionRequirements(check.to, check.from);
     const decisionNo = body.decisionNo?.trim() || null;
     if (needs.decisionNo && !decisionNo) {
-      throw new AppError('VALIDATION_FAILED', `Moving to ${check.to} is a decision: give its number (decisionNo).`, {
+      const act = check.from === 'suspended' && check.to === 'active' ? 'Lifting the suspension' : `Moving to ${check.to}`;
+      throw new AppError('VALIDATION_FAILED', `${act} is a decision: give its number (decisionNo).`, {
         reason: REGISTRY_REASON.DECISION_REQUIRED,
+        from: check.from,
+        to: check.to,
       });
     }
     let code: string | null = null;

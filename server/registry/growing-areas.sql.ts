@@ -1,6 +1,32 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
 import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
 
+// What statusDecision reads of the move, by the name it is read as.
+const STATUS_DECISION_FIELDS = {
+  decision_no: 'sd.decision_no',
+  decided_on: `to_char(sd.at AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD')`,
+  reason: 'sd.note',
+} as const;
+
+/**
+ * SQL of one fact of the decision that took the code of area `alias` out of force, while it is out
+ * (suspended or revoked): the latest recorded move of this version into its status, its decision
+ * number, its day (Vietnam's, YYYY-MM-DD) or the reason given. NULL in any other status. Built from
+ * our constants only.
+ */
+export function statusDecision(alias: string, field: keyof typeof STATUS_DECISION_FIELDS): string {
+  // The move's alias is one no caller uses for the area (the features API calls it t).
+  return `(SELECT ${STATUS_DECISION_FIELDS[field]} FROM growing_area_transitions sd
+     WHERE sd.growing_area_id = ${alias}.id AND sd.to_status = ${alias}.status AND ${alias}.status IN ('suspended', 'revoked')
+     ORDER BY sd.at DESC, sd.id DESC LIMIT 1)`;
+}
+
+/** The three facts of statusDecision of area `alias` as columns status_decision_no, status_decided_on, status_reason. */
+export function statusDecisionColumns(alias: string): string {
+  return `${statusDecision(alias, 'decision_no')} AS status_decision_no, ${statusDecision(alias, 'decided_on')} AS status_decided_on,
+  ${statusDecision(alias, 'reason')} AS status_reason`;
+}
+
 const AREA_COLUMNS = `
   g.id, g.lineage_id, g.version_no, g.previous_id, g.code, g.scheme, g.markets, g.name, g.crop,
   c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, c.crop_type, c.min_area_m2,
@@ -8,6 +34,7 @@ const AREA_COLUMNS = `
   g.commune_code, u.name AS commune_name, g.households, g.harvests_per_year, g.expected_yield_tonnes,
   g.standard, g.certificates, g.decision_no, g.issued_on, round(g.area_m2::numeric, 1) AS area_m2,
   g.version, g.created_by, g.updated_at,
+  ${statusDecisionColumns('g')},
   (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) AS plot_count,
   CASE WHEN g.geom IS NULL THEN NULL ELSE
     json_build_array(ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)) END AS bbox`;
@@ -101,11 +128,15 @@ export const LATEST_CONCLUSION = `
 export const CODE_HOLDER = `
   SELECT id, status FROM growing_areas WHERE upper(code) = upper($1) AND status <> 'superseded' AND lineage_id <> $2 LIMIT 1`;
 
-/** Moves area $1 to status $2; sets the code ($3), decision ($4) and, on issue or approval, the issue date (Vietnam's day). */
+/**
+ * Moves area $1 to status $2; on issue or approval sets the code ($3), the issuing decision ($4) and
+ * the issue date (Vietnam's day). The area's decision stays the one that issued its code: a
+ * suspension, a restore or a revocation is recorded with its own decision in the transitions.
+ */
 export const SET_STATUS = `
   UPDATE growing_areas SET status = $2,
     code = coalesce($3, code),
-    decision_no = coalesce($4, decision_no),
+    decision_no = CASE WHEN $2 IN ('issued', 'approved') THEN $4 ELSE decision_no END,
     issued_on = CASE WHEN $2 IN ('issued', 'approved') THEN ${SQL_VIETNAM_TODAY} ELSE issued_on END,
     version = version + 1, updated_at = now()
   WHERE id = $1`;

@@ -25,7 +25,11 @@ type CodeRow = {
   commune_name: string | null;
   registrant: string | null;
   standard: string | null;
+  decision_no: string | null;
   issued_on: string | null;
+  status_decision_no: string | null;
+  status_decided_on: string | null;
+  status_reason: string | null;
   version_no: number;
   plot_count: number;
   current_version_no: number;
@@ -61,6 +65,11 @@ export async function lookupCode(q: Queryable, raw: string): Promise<PublicGrowi
     registrant: row.registrant,
     standard: row.standard,
     issuedOn: row.issued_on,
+    decisionNo: row.decision_no,
+    statusDecision:
+      row.status_decided_on === null
+        ? null
+        : { decisionNo: row.status_decision_no, decidedOn: row.status_decided_on, reason: row.status_reason },
     versionNo: row.version_no,
     currentVersion:
       row.current_version_no === row.version_no

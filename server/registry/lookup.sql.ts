@@ -1,18 +1,20 @@
 // SQL of the public lookups: a growing-area code, a parcel's zones and land uses, what is at a
 // place. None of these statements touches farmer_private, parcel_owners or registrant contacts.
+import { statusDecisionColumns } from './growing-areas.sql.ts';
 
 // The unit-name prefixes dropped when matching a bare name ("Tân Thuận Tây" = "Xã Tân Thuận Tây").
 const UNIT_PREFIX = `'^(Xã|Phường|Thị trấn|Thành phố|TP\\.?|Huyện|Tỉnh|Thị xã)\\s+'`;
 
 /**
  * The version holding a code: the live one if any, else the latest superseded one; with the
- * lineage's current version. $1 code (case-insensitive).
+ * lineage's current version, its issuing decision and, while suspended or revoked, the decision
+ * that did it. $1 code (case-insensitive).
  */
 export const AREA_BY_CODE = `
   SELECT g.id, g.code, g.scheme, g.status, g.name, g.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en,
          g.variety, round(g.area_m2::numeric, 1) AS area_m2, g.markets, g.commune_code, u.name AS commune_name,
          CASE WHEN g.registrant_kind = 'person' THEN NULL ELSE g.registrant_name END AS registrant,
-         g.standard, g.issued_on, g.version_no,
+         g.standard, g.decision_no, g.issued_on, g.version_no, ${statusDecisionColumns('g')},
          (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) AS plot_count,
          cur.version_no AS current_version_no, cur.status AS current_status, cur.code AS current_code,
          CASE WHEN gm.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(gm.geom), ST_YMin(gm.geom), ST_XMax(gm.geom), ST_YMax(gm.geom)) END AS bbox,

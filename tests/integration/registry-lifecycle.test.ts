@@ -73,7 +73,10 @@ function extras(to: GrowingAreaStatus, scheme: GrowingAreaScheme): Record<string
   const serial = codeSerial++;
   const code = scheme === 'domestic-3156' ? `VN-82-29869-${serial}-26` : `VN-DTOR-${String(serial).padStart(4, '0')}`;
   return {
-    ...(to === 'issued' || to === 'approved' || to === 'suspended' || to === 'revoked' ? { decisionNo: `${serial}/QĐ-SNN` } : {}),
+    // Every move into active may carry a decision, and lifting a suspension must.
+    ...(to === 'issued' || to === 'approved' || to === 'suspended' || to === 'revoked' || to === 'active'
+      ? { decisionNo: `${serial}/QĐ-SNN` }
+      : {}),
     ...(to === 'issued' || to === 'approved' ? { code } : {}),
   };
 }
