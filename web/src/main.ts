@@ -2,7 +2,7 @@
 import { stylePromise, viewerPromise } from './map/boot-fetch.ts';
 import './app.css';
 import type { StyleSpecification } from 'maplibre-gl';
-import { describeError } from './api/http.ts';
+import { describeError, onUnauthenticated, setCsrfToken } from './api/http.ts';
 import type { SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
 import { importSlot } from './io/import-slot.ts';
@@ -12,6 +12,7 @@ import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map
 import { offlineNotice, styleWhenOnline } from './map/offline-notice.ts';
 import { keyStyleTiles } from './map/viewer-tiles.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
+import { forgetKeptReads } from './registration/registry-reads.ts';
 import { sheetPadding } from './map/fit-padding.ts';
 import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
@@ -108,12 +109,21 @@ function renderChrome(): void {
 
 async function boot(): Promise<void> {
   renderChrome();
-  mapEl.append(h('p', { class: 'map-loading' }, t('loading')));
+  // The line stays until the first tile is in (the map's box is blank until then: on a phone's slow
+  // link for ten seconds and more), and says after a while that the map comes bit by bit.
+  const loading = h('p', { class: 'map-loading', role: 'status' }, t('loading'));
+  mapEl.append(loading);
+  const slow = setTimeout(() => loading.append(h('br'), h('small', { class: 'map-loading-slow' }, t('loadingSlow'))), 6000);
+  const loaded = () => {
+    clearTimeout(slow);
+    loading.remove();
+  };
   let style: StyleSpecification;
   try {
     // Offline on arrival, the map's area says so (not a blank box) and the style is read once back online.
     style = await styleWhenOnline(stylePromise, offlineNotice(mapEl));
   } catch (error) {
+    loaded();
     mapEl.append(h('p', { class: 'map-error' }, t('noSourcesYet', { detail: describeError(error) })));
     return;
   }
@@ -142,8 +152,18 @@ async function boot(): Promise<void> {
 
   const handle: MapHandle = await createMap(mapEl, style, initial);
   handle.setUser(user);
-  mapEl.querySelector('.map-loading')?.remove();
   const { map } = handle;
+  // A tile of a vector source, from the network (the geojson label sources make theirs on the spot).
+  const firstTile = (e: { dataType?: string; tile?: unknown; sourceId?: string }) => {
+    if (e.dataType !== 'source' || !e.tile || !e.sourceId || map.getSource(e.sourceId)?.type !== 'vector') return;
+    map.off('data', firstTile);
+    loaded();
+  };
+  map.on('data', firstTile);
+  map.once('idle', () => {
+    map.off('data', firstTile);
+    loaded();
+  });
   const control = new LayerControl(map, style);
   // The browser tests (and anyone debugging in the field) read the map from here.
   (window as unknown as { __bando: unknown }).__bando = { map, control, handle };
@@ -301,13 +321,40 @@ async function boot(): Promise<void> {
     writeUrl();
   });
 
+  /**
+   * Opens again, once the map draws the new viewer's tiles, the card a sign-out closed: from those
+   * tiles and the new viewer's reads, or not at all when this viewer cannot see it (a draft area).
+   */
+  const reopen = (closed: PickedFeature, tilesFor: Promise<void>) => {
+    const { group, id } = closed;
+    const stillAsked = () => !details.current() && selection?.group === group && selection.id === String(id);
+    tilesFor.then(
+      () => {
+        // setTiles leaves the map loading until the new tiles are in: 'idle' comes after them.
+        map.once('idle', () => {
+          if (!stillAsked() || id === undefined) return;
+          const found = handle.findRendered(group, id);
+          if (found.length) details.show(found);
+          else select(undefined);
+        });
+        map.triggerRepaint();
+      },
+      // No new tiles (no signal): the old viewer's are still drawn, so nothing is read from them.
+      () => {
+        if (stillAsked()) select(undefined);
+      },
+    );
+  };
+
   const account = new AccountMenu(async (next) => {
     user = next;
     handle.setUser(next);
     // The tiles differ by viewer (a ward officer's carry their drafts): drawn and clicked, they must be this one's.
-    void handle.refreshTiles().catch(() => undefined);
+    const tilesFor = handle.refreshTiles();
     void photoOutboxUser(next);
-    details.userChanged();
+    const closed = details.userChanged();
+    if (closed) reopen(closed, tilesFor);
+    else void tilesFor.catch(() => undefined);
     renderTabs();
     if (next?.role === 'farmer') {
       activeTab = 'mine';
@@ -322,6 +369,33 @@ async function boot(): Promise<void> {
     showTab();
   });
   accountSlot.append(account.element);
+
+  // A session that ended under the page (signed out in another tab, the cookie expired): the first
+  // refusal puts the page back to a guest as a sign-out does (the bar offers Sign in, the tiles are
+  // a guest's, the phone forgets the kept reads), but the open card and what was typed in its forms
+  // stay for the same person to sign in again and save (details-panel.ts, sessionEnded).
+  onUnauthenticated(() => {
+    const previous = user;
+    if (!previous) return;
+    user = undefined;
+    setCsrfToken(undefined);
+    handle.setUser(undefined);
+    void handle.refreshTiles().catch(() => undefined);
+    void photoOutboxUser(undefined);
+    void forgetKeptReads();
+    account.setUser(undefined);
+    details.sessionEnded(previous);
+    const tab = activeTab;
+    renderTabs();
+    if (previous.role === 'farmer') {
+      lazy(
+        () => import('./farmer/my-plots.ts'),
+        ({ clearMyPlots }) => clearMyPlots(handle),
+      );
+    }
+    // The farmer's own tab is gone with them: the panel shows the tab that took its place.
+    if (activeTab !== tab) showTab();
+  });
 
   tabContent.mine = () => {
     const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loadingMyPlots')));

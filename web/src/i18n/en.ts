@@ -7,6 +7,7 @@ export const en: Messages = {
   language: 'Language',
   switchLanguage: 'Tiếng Việt',
   loading: 'Loading the map…',
+  loadingSlow: 'Slow connection: the map will appear bit by bit.',
   loadingMyPlots: 'Loading your plots…',
   loadingPlanning: 'Loading the planning…',
   loadingLandUseLegend: 'Loading the land-use legend…',
@@ -640,6 +641,22 @@ export const en: Messages = {
   lifecycleConfirmTitle_revoked: 'Revoke the growing-area code?',
   lifecycleConfirmBody_revoked:
     'Code {code} of growing area {name} will be revoked by decision {decisionNo}. This status is final: it cannot be restored; a new code needs a new application.',
+  lifecycleConfirmTitle_under_inspection: 'Start the inspection?',
+  lifecycleConfirmBody_under_inspection:
+    'The dossier of growing area {name} will move to “{to}”. This cannot be undone: from here only an inspection result (passed or failed) can be recorded; the dossier can no longer be returned.',
+  lifecycleConfirmTitle_forwarded: 'Forward the dossier to the importing country?',
+  lifecycleConfirmBody_forwarded:
+    'The dossier of growing area {name} will move to “{to}”. This cannot be undone: from here only the importing country’s answer (approved or not) can be recorded.',
+  lifecycleConfirmTitle_active: 'Put the code into operation?',
+  lifecycleConfirmBody_active:
+    'Code {code} of growing area {name} will become “{to}”. This cannot be undone: afterwards the code can only be suspended or revoked by a decision.',
+  lifecycleConfirmTitle_restore: 'Restore the growing-area code?',
+  lifecycleConfirmBody_restore:
+    'Code {code} of growing area {name} will be back in force by decision {decisionNo}: anyone looking the code up will see “{to}”. The decision goes into the history and cannot be removed; stopping the code again takes a new suspension decision.',
+  lifecycleDecisionPublic:
+    'The decision number, its day and the reason are published with the code: anyone looking it up sees them. Do not write people’s names or phone numbers in the reason.',
+  lifecycleIssuingDecision: 'Issuing decision',
+  lifecycleDecisionDay: 'of {date}',
   lifecycleDone: 'Growing area {name}: “{from}” → “{to}”.',
   lifecycleFailed: 'The status did not change: {detail}',
   lifecycleForbidden:

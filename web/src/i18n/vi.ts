@@ -5,6 +5,7 @@ export const vi = {
   language: 'Ngôn ngữ',
   switchLanguage: 'English',
   loading: 'Đang tải bản đồ…',
+  loadingSlow: 'Mạng chậm: bản đồ sẽ hiện dần.',
   loadingMyPlots: 'Đang tải thửa của bạn…',
   loadingPlanning: 'Đang tải quy hoạch…',
   loadingLandUseLegend: 'Đang tải chú giải sử dụng đất…',
@@ -648,6 +649,22 @@ export const vi = {
   lifecycleConfirmTitle_revoked: 'Thu hồi mã số vùng trồng?',
   lifecycleConfirmBody_revoked:
     'Mã {code} của vùng trồng {name} sẽ bị thu hồi theo quyết định {decisionNo}. Đây là trạng thái cuối: không khôi phục được, muốn có mã lại phải làm hồ sơ mới.',
+  lifecycleConfirmTitle_under_inspection: 'Bắt đầu kiểm tra?',
+  lifecycleConfirmBody_under_inspection:
+    'Hồ sơ vùng trồng {name} sẽ chuyển sang “{to}”. Bước này không hoàn tác được: từ đây chỉ ghi nhận kết quả kiểm tra đạt hoặc không đạt, không trả hồ sơ được nữa.',
+  lifecycleConfirmTitle_forwarded: 'Gửi hồ sơ cho nước nhập khẩu?',
+  lifecycleConfirmBody_forwarded:
+    'Hồ sơ vùng trồng {name} sẽ chuyển sang “{to}”. Bước này không hoàn tác được: từ đây chỉ ghi nhận nước nhập khẩu phê duyệt hay không.',
+  lifecycleConfirmTitle_active: 'Đưa mã vào hoạt động?',
+  lifecycleConfirmBody_active:
+    'Mã {code} của vùng trồng {name} sẽ chuyển sang “{to}”. Bước này không hoàn tác được: sau đó mã chỉ có thể bị tạm đình chỉ hoặc thu hồi theo quyết định.',
+  lifecycleConfirmTitle_restore: 'Khôi phục mã số vùng trồng?',
+  lifecycleConfirmBody_restore:
+    'Mã {code} của vùng trồng {name} có hiệu lực trở lại theo quyết định {decisionNo}: ai tra cứu mã sẽ thấy “{to}”. Quyết định được ghi vào lịch sử, không xoá được; muốn dừng mã lại phải có quyết định tạm đình chỉ mới.',
+  lifecycleDecisionPublic:
+    'Số quyết định, ngày và lý do được công bố cùng mã: ai tra cứu mã cũng thấy. Đừng ghi họ tên, số điện thoại của người dân vào lý do.',
+  lifecycleIssuingDecision: 'Quyết định cấp mã',
+  lifecycleDecisionDay: 'ngày {date}',
   lifecycleDone: 'Vùng trồng {name}: “{from}” → “{to}”.',
   lifecycleFailed: 'Không chuyển trạng thái được: {detail}',
   lifecycleForbidden:
