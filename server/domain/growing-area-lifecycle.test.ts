@@ -8,6 +8,9 @@ import {
   canReissue,
   checklistItemLabel,
   checkTransition,
+  canUndo,
+  statusDecisionText,
+  statusWithForce,
   transitionRequirements,
   type GrowingAreaStatus,
 } from './growing-area-lifecycle.ts';
@@ -97,5 +100,43 @@ describe('growing-area lifecycle', () => {
     expect(checklistItemLabel(CHECKLIST_ITEMS[4]!.vi, 'en')).toBe('Area boundary matches the map');
     expect(checklistItemLabel(CHECKLIST_ITEMS[4]!.vi, 'vi')).toBe(CHECKLIST_ITEMS[4]!.vi);
     expect(checklistItemLabel('Nhật ký canh tác', 'en')).toBe('Nhật ký canh tác');
+  });
+});
+
+describe('decisions after the issue', () => {
+  it('asks a decision number to lift a suspension, not to put an issued or approved code into operation', () => {
+    expect(transitionRequirements('active', 'suspended').decisionNo).toBe(true);
+    expect(transitionRequirements('active', 'issued').decisionNo).toBe(false);
+    expect(transitionRequirements('active', 'approved').decisionNo).toBe(false);
+    for (const to of ['issued', 'approved', 'suspended', 'revoked'] as const)
+      expect(transitionRequirements(to, 'active').decisionNo).toBe(true);
+  });
+
+  it('knows which moves another move takes back: a suspension and its restore, a submission and its return; not the rest', () => {
+    expect(canUndo('active', 'suspended', 'domestic-3156')).toBe(true);
+    expect(canUndo('suspended', 'active', 'domestic-3156')).toBe(true);
+    expect(canUndo('draft', 'submitted', 'domestic-3156')).toBe(true);
+    expect(canUndo('issued', 'active', 'domestic-3156')).toBe(false);
+    expect(canUndo('approved', 'active', 'export-puc')).toBe(false);
+    expect(canUndo('submitted', 'under_inspection', 'domestic-3156')).toBe(false);
+    expect(canUndo('inspected_pass', 'forwarded', 'export-puc')).toBe(false);
+    expect(canUndo('active', 'revoked', 'domestic-3156')).toBe(false);
+  });
+
+  it('marks a suspended or revoked status not in force, in both languages, and no other', () => {
+    expect(statusWithForce('suspended', 'vi')).toBe('Tạm đình chỉ — không còn hiệu lực');
+    expect(statusWithForce('revoked', 'en')).toBe('Revoked — not in force');
+    for (const status of CODE_IN_FORCE_STATUSES) expect(statusWithForce(status, 'vi')).not.toContain('hiệu lực');
+    expect(statusWithForce('superseded', 'en')).toBe('Superseded by a re-issue');
+    expect(statusWithForce('archived', 'vi')).toBe('archived');
+  });
+
+  it('words the decision that took a code out of force with its day and reason, leaving out what was not recorded', () => {
+    const decision = { decisionNo: '45/QĐ-SNN', decidedOn: '2026-11-30', reason: 'Dư lượng vượt mức' };
+    expect(statusDecisionText(decision, 'vi')).toBe('45/QĐ-SNN ngày 30/11/2026, lý do: Dư lượng vượt mức');
+    expect(statusDecisionText(decision, 'en')).toBe('45/QĐ-SNN of 2026-11-30, reason: Dư lượng vượt mức');
+    expect(statusDecisionText({ ...decision, reason: '  ' }, 'vi')).toBe('45/QĐ-SNN ngày 30/11/2026');
+    expect(statusDecisionText({ ...decision, decisionNo: null, reason: null }, 'vi')).toBe('(không ghi số) ngày 30/11/2026');
+    expect(statusDecisionText({ ...decision, decisionNo: null, reason: null }, 'en')).toBe('(no number recorded) of 2026-11-30');
   });
 });

@@ -1,5 +1,13 @@
 import type { ReissueBody, TransitionBody } from '../../../server/contracts/registry.ts';
-import { isGrowingAreaStatus, type GrowingAreaScheme, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import {
+  isGrowingAreaStatus,
+  NOT_IN_FORCE_LABEL,
+  STATUS_DECISION_LABELS,
+  statusDecisionText,
+  WITHDRAWN_STATUSES,
+  type GrowingAreaScheme,
+  type GrowingAreaStatus,
+} from '../../../server/domain/growing-area-lifecycle.ts';
 import type { CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import type { TileViewer } from '../map/viewer-tiles.ts';
@@ -7,7 +15,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { clear, h } from '../ui/dom.ts';
-import { dateTime } from '../ui/feature-format.ts';
+import { date, dateTime } from '../ui/feature-format.ts';
 import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import { AreaDocuments } from './area-documents.ts';
@@ -53,6 +61,13 @@ export type LifecycleArea = {
   area_m2: number | null;
   plot_count: number;
   version_no: number;
+  /** The decision that issued (or approved) the code, and its day: a later suspension does not replace them. */
+  decision_no?: string | null;
+  issued_on?: string | null;
+  /** While suspended or revoked: the decision that did it, its day (YYYY-MM-DD) and the reason given. */
+  status_decision_no?: string | null;
+  status_decided_on?: string | null;
+  status_reason?: string | null;
   allowed: GrowingAreaStatus[];
   /** Whether the registry re-issues an area in this status (REISSUABLE_STATUSES). */
   canReissue: boolean;
@@ -231,13 +246,20 @@ export class LifecycleCard {
       );
     }
     const crop = (lang() === 'vi' ? area.crop_name_vi : area.crop_name_en) ?? area.crop;
+    const withdrawn = WITHDRAWN_STATUSES.includes(area.status);
     const rows: [string, Node | string][] = [
       [
         t('status'),
         h(
           'span',
-          { id: 'lifecycle-status', class: `status-badge status-${area.status}`, 'data-status': area.status },
-          statusLabel(area.status),
+          {},
+          h(
+            'span',
+            { id: 'lifecycle-status', class: `status-badge status-${area.status}`, 'data-status': area.status },
+            statusLabel(area.status),
+          ),
+          // Suspended or revoked: say outright that the code is not in force (a buyer reads the badge alone otherwise).
+          withdrawn ? h('span', { class: 'force-mark', id: 'lifecycle-not-in-force' }, ` — ${NOT_IN_FORCE_LABEL[lang()]}`) : null,
         ),
       ],
       [t('code'), area.code ? h('code', { id: 'lifecycle-code' }, area.code) : h('span', { class: 'hint' }, t('lifecycleNoCode'))],
@@ -246,6 +268,22 @@ export class LifecycleCard {
       [t('area'), area.area_m2 === null ? '–' : `${formatNumber(Number(area.area_m2) / 10000, 2)} ha`],
       [t('lifecyclePlots'), h('span', { id: 'lifecycle-plots' }, String(area.plot_count))],
     ];
+    // The issuing decision, and beside it the one that took the code out of force (which never replaces it).
+    if (area.decision_no) {
+      const issued = area.issued_on ? ` ${t('lifecycleDecisionDay', { date: date(area.issued_on) })}` : '';
+      rows.push([t('lifecycleIssuingDecision'), h('span', { id: 'lifecycle-issuing-decision' }, `${area.decision_no}${issued}`)]);
+    }
+    if (withdrawn && area.status_decided_on && (area.status === 'suspended' || area.status === 'revoked')) {
+      const decision = {
+        decisionNo: area.status_decision_no ?? null,
+        decidedOn: area.status_decided_on,
+        reason: area.status_reason ?? null,
+      };
+      rows.push([
+        STATUS_DECISION_LABELS[area.status][lang()],
+        h('span', { id: 'lifecycle-status-decision' }, statusDecisionText(decision, lang())),
+      ]);
+    }
     // Most areas have one version; a re-issued one says which it is.
     if (area.version_no > 1) rows.push([t('lifecycleVersion'), h('span', { id: 'lifecycle-version' }, String(area.version_no))]);
     this.element.append(h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
@@ -334,7 +372,7 @@ export class LifecycleCard {
       'div',
       { class: 'lifecycle-actions', role: 'group', 'aria-label': t('lifecycleNextSteps') },
       ...area.allowed.map((to) => {
-        const step = stepOf(to, this.recorded);
+        const step = stepOf(to, this.recorded, { from: area.status, scheme: area.scheme });
         return h(
           'button',
           {
@@ -355,8 +393,10 @@ export class LifecycleCard {
   private choose(area: LifecycleArea, step: Step): void {
     this.message = undefined;
     // A pass/fail resting on an inspection already recorded opens its form anyway, to say which one.
-    if (step.fields.length === 0 && !step.destructive && !step.basedOn) {
-      void this.run(area, step, { to: step.to });
+    if (step.fields.length === 0 && !step.basedOn) {
+      // Nothing to ask: a step that cannot be taken back (or puts the code into force) is asked twice, the rest goes.
+      if (step.confirm) this.confirmStep(area, step, { to: step.to });
+      else void this.run(area, step, { to: step.to });
       return;
     }
     const inputs = new Map<StepField, HTMLInputElement>();
@@ -426,6 +466,10 @@ export class LifecycleCard {
             )
           : null,
       ...labels,
+      // The decision, its day and the reason are shown to anyone who looks the code up.
+      step.to === 'suspended' || step.to === 'revoked'
+        ? h('p', { class: 'hint', id: 'lifecycle-public-hint' }, t('lifecycleDecisionPublic'))
+        : null,
       formButtons(
         {
           id: 'lifecycle-cancel',
@@ -462,21 +506,25 @@ export class LifecycleCard {
     }
     open.problems = [];
     this.render();
-    if (open.step.destructive) {
-      const verb = t(`lifecycleVerb_${verbOf(area.status, open.step.to)}` as MessageKey);
-      const body = t(`lifecycleConfirmBody_${open.step.to}` as MessageKey, {
-        name: areaName(area),
-        code: area.code ?? '',
-        decisionNo: open.inputs.get('decisionNo')?.value.trim() ?? '',
-        to: statusLabel(open.step.to),
-      });
-      this.confirm(
-        t(`lifecycleConfirmTitle_${open.step.to}` as MessageKey),
-        body,
-        verb,
-        () => void this.run(area, open.step, verdict.body),
-      );
-    } else void this.run(area, open.step, verdict.body);
+    if (open.step.confirm) this.confirmStep(area, open.step, verdict.body);
+    else void this.run(area, open.step, verdict.body);
+  }
+
+  /** Asks before a step that closes a door or puts the code into force, in the words of its act (a restore is not an issue). */
+  private confirmStep(area: LifecycleArea, step: Step, body: TransitionBody): void {
+    const act = verbOf(area.status, step.to);
+    const text = t(`lifecycleConfirmBody_${act}` as MessageKey, {
+      name: areaName(area),
+      code: area.code ?? '',
+      decisionNo: body.decisionNo ?? '',
+      to: statusLabel(step.to),
+    });
+    this.confirm(
+      t(`lifecycleConfirmTitle_${act}` as MessageKey),
+      text,
+      t(`lifecycleVerb_${act}` as MessageKey),
+      () => void this.run(area, step, body),
+    );
   }
 
   /** The second question before a step that closes a door; Enter on the open dialog must not take it. */

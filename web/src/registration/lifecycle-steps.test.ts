@@ -5,6 +5,8 @@ import {
   GROWING_AREA_STATUSES,
   STATUS_LABELS,
   transitionRequirements,
+  type GrowingAreaScheme,
+  type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { HttpError } from '../api/http.ts';
 import { startLang, t } from '../i18n/i18n.ts';
@@ -29,6 +31,63 @@ describe('lifecycle steps', () => {
     expect(stepOf('revoked')).toMatchObject({ fields: ['decisionNo', 'reason'], destructive: true });
     expect(stepOf('inspected_fail')).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail', destructive: true });
     expect(stepOf('submitted')).toMatchObject({ fields: [], destructive: false });
+  });
+
+  it('asks the decision to lift a suspension, and asks twice before a step that cannot be taken back or puts a code into force', () => {
+    const from = (status: GrowingAreaStatus, scheme: GrowingAreaScheme = 'domestic-3156') => ({ from: status, scheme });
+    expect(stepOf('active', undefined, from('suspended'))).toMatchObject({ fields: ['decisionNo'], confirm: true, destructive: false });
+    expect(stepOf('active', undefined, from('issued'))).toMatchObject({ fields: [], confirm: true });
+    expect(stepOf('active', undefined, from('approved', 'export-puc'))).toMatchObject({ fields: [], confirm: true });
+    expect(stepOf('under_inspection', undefined, from('submitted'))).toMatchObject({ fields: [], confirm: true });
+    expect(stepOf('forwarded', undefined, from('inspected_pass', 'export-puc'))).toMatchObject({ fields: [], confirm: true });
+    // A submission can be returned, a suspension lifted: the form (or one tap) is enough.
+    expect(stepOf('submitted', undefined, from('draft'))).toMatchObject({ fields: [], confirm: false });
+    expect(stepOf('suspended', undefined, from('active'))).toMatchObject({ fields: ['decisionNo', 'reason'], confirm: false });
+    expect(stepOf('issued', undefined, from('inspected_pass'))).toMatchObject({ confirm: false });
+    expect(stepOf('revoked', undefined, from('suspended'))).toMatchObject({ confirm: true, destructive: true });
+    // Every step the server asks a decision of, the card asks too.
+    for (const scheme of GROWING_AREA_SCHEMES) {
+      for (const status of GROWING_AREA_STATUSES) {
+        for (const to of allowedTransitions(status, scheme)) {
+          const step = stepOf(to, undefined, from(status, scheme));
+          expect(step.fields.includes('decisionNo'), `${status} → ${to}`).toBe(transitionRequirements(to, status).decisionNo);
+        }
+      }
+    }
+    const restore = checkStepInput(stepOf('active', undefined, from('suspended')), { decisionNo: ' ' }, 'domestic-3156', '2026-03-01');
+    expect(restore).toEqual({ valid: false, problems: [{ field: 'decisionNo', reason: 'required', value: '' }] });
+    expect(
+      checkStepInput(stepOf('active', undefined, from('suspended')), { decisionNo: ' 60/QĐ-SNN ' }, 'domestic-3156', '2026-03-01'),
+    ).toEqual({
+      valid: true,
+      body: { to: 'active', decisionNo: '60/QĐ-SNN' },
+    });
+  });
+
+  it('words the confirmation of each step it asks twice, by its act, in both languages', () => {
+    for (const language of ['vi', 'en'] as const) {
+      startLang(language);
+      for (const scheme of GROWING_AREA_SCHEMES) {
+        for (const status of GROWING_AREA_STATUSES) {
+          for (const to of allowedTransitions(status, scheme)) {
+            if (!stepOf(to, undefined, { from: status, scheme }).confirm) continue;
+            const act = verbOf(status, to);
+            const body = t(`lifecycleConfirmBody_${act}` as MessageKey, {
+              name: '“Vùng A”',
+              code: 'VN-DTOR-0101',
+              decisionNo: '60/QĐ-SNN',
+              to: 'X',
+            });
+            expect(body, `${language} ${act}`).not.toMatch(/lifecycleConfirm|\{/);
+            expect(t(`lifecycleConfirmTitle_${act}` as MessageKey), `${language} ${act}`).not.toMatch(/lifecycleConfirm/);
+          }
+        }
+      }
+    }
+    startLang('vi');
+    expect(
+      t('lifecycleConfirmBody_restore', { name: '“Vùng A”', code: 'VN-DTOR-0101', decisionNo: '60/QĐ-SNN', to: 'Đang hoạt động' }),
+    ).toContain('có hiệu lực trở lại theo quyết định 60/QĐ-SNN');
   });
 
   it('rests a pass or fail on the inspection of this round that already concludes so, instead of recording a second one', () => {

@@ -2,7 +2,12 @@
 // of what they typed, as pure functions: the card (lifecycle-card.ts) only draws and sends. The
 // server's rules (server/domain) stay the authority; these checks catch typing before a round trip.
 import type { ReissueBody, TransitionBody, TransitionInspection } from '../../../server/contracts/registry.ts';
-import { transitionRequirements, type GrowingAreaScheme, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import {
+  canUndo,
+  transitionRequirements,
+  type GrowingAreaScheme,
+  type GrowingAreaStatus,
+} from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
 
 /** The fields a step's form asks for. */
@@ -19,9 +24,18 @@ export type Step = {
   inspection: 'pass' | 'fail' | null;
   /** The inspection of this round that already concludes as the step needs: the step records no other. */
   basedOn?: RecordedInspection;
-  /** Steps that close a door (a failed inspection, a revoked code) are confirmed with the focus on Cancel. */
+  /** Steps that close a door (a failed inspection, a revoked code) are drawn as dangerous. */
   destructive: boolean;
+  /**
+   * Asked a second time, with the focus on Cancel: the dangerous steps, the steps that cannot be
+   * taken back and would otherwise go on one tap (starting the inspection, forwarding a dossier),
+   * and every step that puts a code into force (into operation, or back after a suspension).
+   */
+  confirm: boolean;
 };
+
+/** Where a step starts from: the status the area is in and its scheme (which moves lead back). */
+export type StepOrigin = { from: GrowingAreaStatus; scheme: GrowingAreaScheme };
 
 // The server takes a note on every step but requires none; a step that turns an applicant or a
 // code holder away must say why, so the card asks for the reason there.
@@ -29,19 +43,29 @@ const REASON_REQUIRED: readonly GrowingAreaStatus[] = ['draft', 'inspected_fail'
 const DESTRUCTIVE: readonly GrowingAreaStatus[] = ['inspected_fail', 'revoked'];
 
 /**
- * What moving to `to` asks of the officer. A pass/fail records its inspection with the move, unless
- * `recorded` (the inspection the server will judge the move by) already concludes that way: then
- * it rests on that record instead of adding a second one for the same visit.
+ * What moving to `to` from `origin` asks of the officer. A pass/fail records its inspection with the
+ * move, unless `recorded` (the inspection the server will judge the move by) already concludes that
+ * way: then it rests on that record instead of adding a second one for the same visit. Without an
+ * origin the step is judged by `to` alone (lifting a suspension then asks no decision).
  */
-export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection): Step {
-  const needs = transitionRequirements(to);
+export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection, origin?: StepOrigin): Step {
+  const needs = transitionRequirements(to, origin?.from);
   const basedOn = needs.concludedInspection && recorded?.conclusion === needs.concludedInspection ? recorded : undefined;
   const fields: StepField[] = [];
   if (needs.concludedInspection && !basedOn) fields.push('inspectedOn');
   if (needs.code) fields.push('code');
   if (needs.decisionNo) fields.push('decisionNo');
   if (REASON_REQUIRED.includes(to)) fields.push('reason');
-  const step: Step = { to, fields, inspection: basedOn ? null : needs.concludedInspection, destructive: DESTRUCTIVE.includes(to) };
+  const destructive = DESTRUCTIVE.includes(to);
+  const oneTap = fields.length === 0 && !basedOn;
+  const final = origin !== undefined && !canUndo(origin.from, to, origin.scheme);
+  const step: Step = {
+    to,
+    fields,
+    inspection: basedOn ? null : needs.concludedInspection,
+    destructive,
+    confirm: destructive || (oneTap && final) || to === 'active',
+  };
   return basedOn ? { ...step, basedOn } : step;
 }
 

@@ -274,3 +274,49 @@ describe('a growing area card’s title', () => {
     expect(titleOf('growing_areas', { code: 'VN-82-29869-01-26', name: 'Vùng trồng ớt' })).toBe('Vùng trồng VN-82-29869-01-26');
   });
 });
+
+describe('a suspended or revoked growing area on its card', () => {
+  const suspended = {
+    ...area,
+    status: 'suspended',
+    decision_no: '566/BVTV-KD',
+    status_decision_no: '45/QĐ-SNN',
+    status_decided_on: '2026-11-30',
+    status_reason: 'Dư lượng thuốc vượt mức cho phép',
+  };
+
+  it('marks the status not in force and gives the suspension under it, the issuing decision kept in its own row', () => {
+    startLang('vi');
+    const rows = cardRows('growing_areas', suspended, { schema: schemaOf('growing_areas'), crops });
+    const labels = rows.map((r) => r.label);
+    const status = labels.indexOf('Trạng thái');
+    expect(rows[status]?.value).toBe('Tạm đình chỉ — không còn hiệu lực');
+    expect(rows[status + 1]).toEqual({
+      label: 'Quyết định tạm đình chỉ',
+      value: '45/QĐ-SNN ngày 30/11/2026, lý do: Dư lượng thuốc vượt mức cho phép',
+    });
+    expect(new Map(rows.map((r) => [r.label, r.value])).get('Số quyết định')).toBe('566/BVTV-KD');
+    // The three facts are said once, in that row, not again as raw properties.
+    expect(rows.filter((r) => r.value.includes('45/QĐ-SNN'))).toHaveLength(1);
+  });
+
+  it('reads the same in English, and a revocation as a revocation', () => {
+    startLang('en');
+    const rows = new Map(rowsOf('growing_areas', suspended, { schema: schemaOf('growing_areas'), crops }));
+    expect(rows.get('Status')).toBe('Suspended — not in force');
+    expect(rows.get('Suspension decision')).toBe('45/QĐ-SNN of 2026-11-30, reason: Dư lượng thuốc vượt mức cho phép');
+    const revoked = new Map(rowsOf('growing_areas', { ...suspended, status: 'revoked', status_reason: null }, {}));
+    expect(revoked.get('Status')).toBe('Revoked — not in force');
+    expect(revoked.get('Revocation decision')).toBe('45/QĐ-SNN of 2026-11-30');
+  });
+
+  it('marks the status from the tile alone (no decision read yet, or offline), and never marks a code in force', () => {
+    startLang('vi');
+    const tile = new Map(rowsOf('growing_areas', { code: 'VN-DTOR-0101', status: 'suspended' }));
+    expect(tile.get('Trạng thái')).toBe('Tạm đình chỉ — không còn hiệu lực');
+    expect([...tile.keys()]).not.toContain('Quyết định tạm đình chỉ');
+    for (const inForce of ['issued', 'approved', 'active']) {
+      expect(new Map(rowsOf('growing_areas', { ...area, status: inForce })).get('Trạng thái')).not.toContain('hiệu lực');
+    }
+  });
+});

@@ -1,4 +1,9 @@
-import { SCHEME_LABELS, STATUS_LABELS } from '../../../server/domain/growing-area-lifecycle.ts';
+import {
+  SCHEME_LABELS,
+  STATUS_DECISION_LABELS,
+  statusDecisionText,
+  statusWithForce,
+} from '../../../server/domain/growing-area-lifecycle.ts';
 import type { PropertySchema } from '../api/lookups.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
@@ -87,8 +92,9 @@ const labelIn = (labels: Readonly<Record<string, { vi: string; en: string }>>, v
   const label = Object.hasOwn(labels, String(v)) ? labels[String(v)] : undefined;
   return label ? label[lang()] : String(v);
 };
-// Plots carry their growing area's status: both read with the registry's own words.
-const status = (v: unknown) => labelIn(STATUS_LABELS, v);
+// Plots carry their growing area's status: both read with the registry's own words, and a suspended
+// or revoked code says outright that it is not in force ("Tạm đình chỉ" alone reads like a kind of valid).
+const status = (v: unknown) => statusWithForce(String(v), lang());
 const crop = (v: unknown, context: CardContext) => (context.crops ? cropName(context.crops, String(v)) : String(v));
 
 /** Labels of values that the registry's domain names itself, by property. */
@@ -243,6 +249,21 @@ const NAMED_BY_ROW: Record<string, readonly string[]> = {
   growing_areas: ['commune_code'],
 };
 
+/** The features API's facts of the decision that took an area's code out of force (read from its history). */
+const STATUS_DECISION_KEYS = ['status_decision_no', 'status_decided_on', 'status_reason'] as const;
+
+/**
+ * The row of the decision that suspended or revoked an area's code, under its status: "Quyết định tạm
+ * đình chỉ: 45/QĐ-SNN ngày 30/11/2026, lý do: …". The issuing decision keeps its own row.
+ */
+function statusDecisionRow(p: Record<string, unknown>): CardRow | undefined {
+  const state = p.status;
+  if ((state !== 'suspended' && state !== 'revoked') || typeof p.status_decided_on !== 'string') return undefined;
+  const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+  const decision = { decisionNo: text(p.status_decision_no), decidedOn: p.status_decided_on, reason: text(p.status_reason) };
+  return { label: STATUS_DECISION_LABELS[state][lang()], value: statusDecisionText(decision, lang()) };
+}
+
 /** The row naming a commune or ward, its code small beside the name; the code alone until the name is known. */
 function communeRow(p: Record<string, unknown>, context: CardContext): CardRow | undefined {
   if (isEmpty(p.commune_code)) return undefined;
@@ -290,6 +311,7 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     ...(NAMED_BY_ROW[group] ?? []),
     ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
     ...(group === 'landuse' && !isEmpty(p.year) ? ['map_year'] : []),
+    ...(group === 'growing_areas' ? STATUS_DECISION_KEYS : []),
   ]);
   const schema = context.schema ?? {};
   for (const field of FIELDS[group] ?? []) {
@@ -305,6 +327,8 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
     rows.push({ label: t(field.label), value: text });
+    const decision = group === 'growing_areas' && field.key === 'status' ? statusDecisionRow(p) : undefined;
+    if (decision) rows.push(decision);
   }
   rows.push(...namedRows(group, p, context));
   for (const [key, value] of Object.entries(p)) {
