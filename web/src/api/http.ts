@@ -15,6 +15,17 @@ export class HttpError extends Error {
 }
 
 let csrfToken: string | undefined;
+const unauthenticatedListeners = new Set<(url: string) => void>();
+
+/**
+ * Calls `listener` with the URL whenever the server answers 401 to one of our requests (the sign-in
+ * itself excepted: a wrong password is no ended session). The page uses it to show the signed-out
+ * state when a session ended elsewhere (another tab signed out, the cookie expired).
+ */
+export function onUnauthenticated(listener: (url: string) => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
 
 /** Remembers the CSRF token the sign-in answered with; cookie-authenticated writes send it back. */
 export function setCsrfToken(token: string | undefined): void {
@@ -42,6 +53,9 @@ export async function request(url: string, init: RequestInit = {}): Promise<Resp
     response = await fetch(url, { ...init, headers, credentials: 'same-origin' });
   } catch (error) {
     throw new HttpError(0, navigator.onLine ? String((error as Error).message ?? error) : 'offline', undefined, undefined);
+  }
+  if (response.status === 401 && !/^\/api\/auth\/login\b/.test(new URL(url, location.href).pathname)) {
+    for (const listener of unauthenticatedListeners) listener(url);
   }
   if (!response.ok && response.status !== 304) {
     const problem = await problemOf(response);

@@ -76,6 +76,11 @@ function schemaOf(raw: unknown): PropertySchema {
   return out;
 }
 
+/** Forgets the descriptions read so far: they differ by viewer (an officer's name the farmer's phone), read again after a sign-in or sign-out. */
+export function forgetPropertySchemas(): void {
+  schemas.clear();
+}
+
 /**
  * The features API's description of a collection's properties (title, type, date format, enum), by
  * property name, read once per collection from its queryables; empty when they cannot be read.

@@ -1,5 +1,12 @@
 import { describeError } from '../api/http.ts';
-import { featureProperties, lookupParcel, propertySchemas, type ParcelPlanning, type PropertySchema } from '../api/lookups.ts';
+import {
+  featureProperties,
+  forgetPropertySchemas,
+  lookupParcel,
+  propertySchemas,
+  type ParcelPlanning,
+  type PropertySchema,
+} from '../api/lookups.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { loadCrops, type Crop } from '../registration/crops.ts';
@@ -24,6 +31,11 @@ export { pickFeatures, type PickedFeature } from './pick-features.ts';
 
 type CardSections = typeof CardSectionsModule;
 
+/** Who a card's contents were read for: 'guest', or the role and username of someone signed in. */
+function viewerKeyOf(user: SessionUser | undefined): string {
+  return user ? `${user.role}:${user.username}` : 'guest';
+}
+
 /** What the details panel needs to offer officers the lifecycle of a growing area. */
 export type DetailsHost = { user(): SessionUser | undefined; refreshTiles(): Promise<void> };
 
@@ -47,6 +59,16 @@ export class DetailsPanel {
   /** The lifecycle and diary sections, once fetched (only for someone signed in: see sectionsFor). */
   private sections: CardSections | undefined;
   private sectionsRequested = false;
+  /** Who the shown cards (their registry reads, the lifecycle and diary with what was typed) were read for. */
+  private cardsViewer = 'guest';
+  /**
+   * The person whose session ended under an open card (another tab signed out, the cookie expired):
+   * their lifecycle and diary sections stay, with what they typed, until another card is opened or
+   * someone else signs in; signing in again as them carries on where they were.
+   */
+  private held: SessionUser | undefined;
+  /** Bumped whenever the cards are read for another viewer: an answer read for the one before is dropped. */
+  private generation = 0;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -83,6 +105,9 @@ export class DetailsPanel {
     this.loadOnce('codes', landUseCodes, (codes) => (this.codes = codes));
     this.loadOnce('crops', loadCrops, (crops) => (this.crops = crops));
     this.picked = features;
+    this.generation++;
+    this.held = undefined;
+    this.cardsViewer = viewerKeyOf(this.host?.user());
     // A card opened by a click on the map has no search box to go back to.
     this.returnFocus = undefined;
     this.loadSchemas(features);
@@ -119,8 +144,11 @@ export class DetailsPanel {
   /** Tiles carry few attributes at low zooms; the features API has them all (as far as this viewer may see). */
   private async enrich(feature: PickedFeature): Promise<void> {
     if (feature.id === undefined || !ENRICHED.has(feature.group)) return;
+    const generation = this.generation;
     try {
       const [full, schema] = await Promise.all([featureProperties(feature.group, feature.id), propertySchemas(feature.group)]);
+      // Read for the viewer before a sign-in or sign-out: not this viewer's to show.
+      if (generation !== this.generation) return;
       this.schemas.set(feature.group, schema);
       feature.properties = { ...full, ...feature.properties };
       if (this.picked.includes(feature)) this.render();
@@ -135,7 +163,7 @@ export class DetailsPanel {
    * field); undefined until they are here, and the cards are drawn again then.
    */
   private sectionsFor(): CardSections | undefined {
-    const role = this.host?.user()?.role;
+    const role = this.viewer()?.role;
     if (this.sections || (role !== 'officer' && role !== 'admin' && role !== 'farmer')) return this.sections;
     if (!this.sectionsRequested) {
       this.sectionsRequested = true;
@@ -152,13 +180,57 @@ export class DetailsPanel {
     return undefined;
   }
 
-  /** Someone signed in or out: the growing-area card shows or drops the officer's lifecycle. */
-  userChanged(): void {
+  /**
+   * Someone signed in or out. The same person back (after their session ended) finds the card as
+   * they left it, forms and all. Signed in from a guest's card: the card is read again for them and
+   * the growing-area card shows the officer's lifecycle. Anyone else after someone signed in (a
+   * sign-out, on a shared phone): the cards close at once, nothing of the last person's stays in the
+   * page (a farmer's name and phone, what the tiles carried for them), and the card they had open is
+   * answered, to be opened again from the new viewer's own tiles and reads (reopen).
+   */
+  userChanged(): PickedFeature | undefined {
+    const user = this.host?.user();
+    const next = viewerKeyOf(user);
+    const before = this.cardsViewer;
+    this.cardsViewer = next;
+    this.held = undefined;
     this.sectionsFor();
+    if (next === before) {
+      this.render();
+      return undefined;
+    }
+    this.generation++;
     this.lifecycle = undefined;
     this.lifecycleFor = undefined;
     this.diary = undefined;
+    // The properties' titles differ by viewer too (an officer's include the farmer's phone).
+    this.schemas.clear();
+    forgetPropertySchemas();
+    if (before === 'guest') {
+      this.loadSchemas(this.picked);
+      for (const feature of this.picked) void this.enrich(feature);
+      this.render();
+      return undefined;
+    }
+    const closed = this.picked[0];
+    this.picked = [];
+    this.returnFocus = undefined;
     this.render();
+    return closed;
+  }
+
+  /**
+   * The session ended under the page (a request was answered 401): the page shows a guest, but the
+   * open cards and what was typed in them stay for `previous` to sign in again and save.
+   */
+  sessionEnded(previous: SessionUser): void {
+    this.held = previous;
+    this.render();
+  }
+
+  /** Who the cards are drawn for: whoever is signed in, else the person whose session ended under them. */
+  private viewer(): SessionUser | undefined {
+    return this.host?.user() ?? this.held;
   }
 
   current(): PickedFeature | undefined {
@@ -222,7 +294,7 @@ export class DetailsPanel {
   /** A card's lines, with the names of what its codes and ids stand for as far as they are known. */
   private rowsOf(feature: PickedFeature): CardRow[] {
     const p = feature.properties;
-    const role = this.host?.user()?.role;
+    const role = this.viewer()?.role;
     const staff = role === 'officer' || role === 'admin';
     return cardRows(feature.group, p, {
       describeCode: (code: string) => landUseName(this.codes, code),
@@ -283,7 +355,7 @@ export class DetailsPanel {
 
   /** The lifecycle card of a growing area for officers and admins (the registry refuses everyone else). */
   private lifecycleOf(feature: PickedFeature): LifecycleCard | undefined {
-    const role = this.host?.user()?.role;
+    const role = this.viewer()?.role;
     const id = Number(feature.id);
     if (feature.group !== 'growing_areas' || (role !== 'officer' && role !== 'admin') || !Number.isInteger(id)) return undefined;
     const sections = this.sectionsFor();
@@ -305,7 +377,7 @@ export class DetailsPanel {
             this.render();
           },
           refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
-          viewer: () => this.host?.user(),
+          viewer: () => this.viewer(),
         },
         // The tile's status and code: all the card can show of an area when no signal reaches the registry.
         feature.properties,
@@ -316,7 +388,7 @@ export class DetailsPanel {
 
   /** A plot's farm diary: staff read and write it (the registry checks the commune), a farmer reads their own; guests get none. */
   private diaryOf(feature: PickedFeature): PlotDiary | undefined {
-    const role = this.host?.user()?.role;
+    const role = this.viewer()?.role;
     const id = Number(feature.id);
     if (feature.group !== 'plots' || !Number.isInteger(id) || (role !== 'officer' && role !== 'admin' && role !== 'farmer'))
       return undefined;

@@ -1,0 +1,155 @@
+// What the page keeps of a person once they leave. An officer opens a plot's card (the farmer's
+// name, phone and citizen ID), signs out: the card is read again as a guest's, with none of them in
+// the page; reloaded as a guest, still none (the features API answered the guest's body, not the
+// officer's). And a session that ends under the page (the cookie gone, as when another tab signs
+// out or the cookie expires): the first refused save puts the bar back to "Sign in", the diary form
+// keeps what was typed, and signing in again as the same officer saves it.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+type Plot = { id: number; lon: number; lat: number; farmer: string; phone: string; citizen: string };
+
+/** The largest plot of the officer's ward with a farmer whose name, phone and citizen ID are on record. */
+async function officersPlot(): Promise<Plot> {
+  const { rows } = await e2e.server.db.query<Plot>(
+    `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat,
+            fp.full_name farmer, fp.phone, fp.citizen_id citizen
+       FROM plots p JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+      WHERE p.commune_code = '29869' AND fp.phone IS NOT NULL AND fp.citizen_id IS NOT NULL
+      ORDER BY p.area_m2 DESC LIMIT 1`,
+  );
+  if (!rows[0]) throw new Error('no seeded plot with a farmer on record');
+  return { ...rows[0], lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+}
+
+const card = (plot: Plot) => `.feature-card.is-primary[data-group=plots][data-id="${plot.id}"]`;
+
+async function openPlot(page: Page, plot: Plot): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [plot.lon, plot.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  const any = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
+  await page.waitForSelector(any, { timeout: 30_000 });
+  if (!(await page.locator(card(plot)).count())) await page.click(any);
+  await page.waitForSelector(card(plot));
+}
+
+/** The whole page as markup (text, attributes, form values): what must hold none of the farmer's data. */
+const pageMarkup = (page: Page) =>
+  page.evaluate(() => {
+    const values = [...document.querySelectorAll('input, textarea')].map((el) => (el as HTMLInputElement).value);
+    return `${document.documentElement.outerHTML}\n${values.join('\n')}`;
+  });
+
+describe('after a sign-out', () => {
+  it('the open plot card is read again as a guest’s: no farmer name, phone or citizen ID on the page, nor after a reload', async () => {
+    const plot = await officersPlot();
+    const { page, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots&lang=en`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openPlot(page, plot);
+    // The officer's card: the farmer's name and phone from the features API.
+    await page.waitForFunction(
+      ([selector, phone]) => document.querySelector(selector!)?.textContent?.includes(phone!),
+      [card(plot), plot.phone] as const,
+      { timeout: 30_000 },
+    );
+    const officerCard = await page.locator(card(plot)).innerText();
+    expect(officerCard).toContain(plot.farmer);
+    expect(officerCard).toContain(plot.citizen);
+
+    // Sign out: the card goes at once and comes back from the guest's tiles and the guest's read.
+    const guestRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 30_000 });
+    await page.click('#sign-out');
+    await page.waitForSelector('#sign-in');
+    const read = await guestRead;
+    expect(read.status()).toBe(200);
+    const body = await read.text();
+    for (const secret of [plot.farmer, plot.phone, plot.citizen]) expect(body).not.toContain(secret);
+    await page.waitForSelector(card(plot), { timeout: 30_000 });
+    // The guest's card has the registry's public rows (the crop) and nothing personal.
+    await page.waitForFunction((selector) => /Crop/.test(document.querySelector(selector)?.textContent ?? ''), card(plot));
+    let markup = await pageMarkup(page);
+    for (const secret of [plot.farmer, plot.phone, plot.citizen, 'farmer_phone', 'farmer_citizen_id']) expect(markup).not.toContain(secret);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signout-privacy-same-page.png') });
+
+    // Reloaded as a guest (the link keeps the plot selected): the card opens from the guest's read.
+    const reloadRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 60_000 });
+    await page.reload();
+    await waitForMap(page);
+    const again = await reloadRead;
+    expect(again.status()).toBe(200);
+    const againBody = await again.text();
+    for (const secret of [plot.farmer, plot.phone, plot.citizen]) expect(againBody).not.toContain(secret);
+    await page.waitForSelector(card(plot), { timeout: 30_000 });
+    await page.waitForFunction((selector) => /Crop/.test(document.querySelector(selector)?.textContent ?? ''), card(plot));
+    markup = await pageMarkup(page);
+    for (const secret of [plot.farmer, plot.phone, plot.citizen, 'farmer_phone', 'farmer_citizen_id']) expect(markup).not.toContain(secret);
+    expect(await page.locator('#sign-in').count()).toBe(1);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signout-privacy-reload.png') });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
+
+describe('a session that ends under the page', () => {
+  it('puts the bar back to Sign in at the first refused save, keeps the typed diary entry, and saves it after signing in again', async () => {
+    const plot = await officersPlot();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots&lang=en`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    const officerName = await page.locator('.account-name').innerText();
+    expect(officerName.length).toBeGreaterThan(0);
+    await openPlot(page, plot);
+    await page.waitForSelector('#diary-add', { timeout: 30_000 });
+    await page.click('#diary-add');
+    const product = `Thuốc thử ${Date.now() % 100000}`;
+    await page.fill('#plot-diary #diary-pesticide', product);
+    await page.fill('#plot-diary #diary-activeIngredient', 'Abamectin');
+    await page.fill('#plot-diary #diary-dose', '10 ml/bình 16 lít');
+    const before = await e2e.server.db.query('SELECT 1 FROM diary_entries WHERE pesticide = $1', [product]);
+    expect(before.rows).toHaveLength(0);
+
+    // The session ends elsewhere: the browser no longer has its cookie.
+    await context.clearCookies();
+    await page.click('#diary-save');
+    await page.waitForSelector('#sign-in', { timeout: 30_000 });
+    expect(await page.locator('#sign-out').count()).toBe(0);
+    expect(await page.locator('.account-name').count()).toBe(0);
+    expect(await page.locator('.topbar').innerText()).not.toContain(officerName);
+    // The refusal is said in the form, and what was typed is still there.
+    await page.waitForFunction(() => /session has ended/.test(document.querySelector('#plot-diary')?.textContent ?? ''));
+    expect(await page.locator('#plot-diary #diary-pesticide').inputValue()).toBe(product);
+    expect(await page.locator('#plot-diary #diary-dose').inputValue()).toBe('10 ml/bình 16 lít');
+    // The tiles are asked for as a guest's again, as after a sign-out.
+    await page.waitForFunction(() => {
+      const { map } = (window as unknown as BandoWindow).__bando;
+      const tiles = Object.keys(map.getStyle().sources).flatMap((id) => (map.getSource(id) as { tiles?: string[] }).tiles ?? []);
+      return tiles.length > 0 && tiles.every((t) => !t.includes('viewer=') || t.includes('viewer=guest'));
+    });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signout-privacy-session-ended.png') });
+    expect((await e2e.server.db.query('SELECT 1 FROM diary_entries WHERE pesticide = $1', [product])).rows).toHaveLength(0);
+
+    // Signing in again as the same officer: the form is as it was, and now it saves.
+    await signIn(page, ACCOUNTS.officer);
+    expect(await page.locator('#plot-diary #diary-pesticide').inputValue()).toBe(product);
+    await page.click('#diary-save');
+    await expect
+      .poll(async () => (await e2e.server.db.query('SELECT 1 FROM diary_entries WHERE pesticide = $1', [product])).rows.length, {
+        timeout: 30_000,
+      })
+      .toBe(1);
+    // The only refused requests are the save (401) the test provoked.
+    expect(errors.filter((e) => !/(http 401: |status of 401 .*@ ).*\/api\/plots\/\d+\/diary$/.test(e))).toEqual([]);
+    await context.close();
+  });
+});
