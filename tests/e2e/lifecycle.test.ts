@@ -10,6 +10,7 @@ import {
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../../server/domain/growing-area-lifecycle.ts';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
 import { apiToken, areaState, largestArea, listedAreaIds, openArea, tileStatus, type AreaAt } from './registry-fixtures.ts';
 
@@ -75,8 +76,13 @@ describe('growing-area lifecycle on the map', () => {
     const before = await areaState(e2e.server, area.id);
     expect(before.status).toBe('submitted');
 
-    // submitted → under inspection: no input needed.
+    // submitted → under inspection: no input needed, but it cannot be taken back: asked once more, the focus on Cancel.
     await page.click('#lifecycle-to-under_inspection');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
+    expect(await page.textContent('#lifecycle-dialog h2')).toBe('Bắt đầu kiểm tra?');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain('Bước này không hoàn tác được');
+    await page.click('#lifecycle-confirm-go');
     expect(await statusShown(page, 'under_inspection')).toBe('Đang kiểm tra');
     await page.waitForSelector('.toast:has-text("Đang kiểm tra")');
     let now = await areaState(e2e.server, area.id);
@@ -198,5 +204,112 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe('Decision 12/QĐ-SNN');
     expect(errors.filter((e) => !e.includes('/transitions'))).toEqual([]);
     await context.close();
+  });
+
+  it('putting a code into operation and restoring it are asked twice; the restore records its decision, the issuing one stays the area’s; a guest reads the suspension', async () => {
+    const ids = await listedAreaIds(e2e.server, await apiToken(e2e.server), 'status=issued&scheme=domestic-3156&limit=50');
+    const area = await largestArea(e2e.server, ids, 'g.decision_no IS NOT NULL');
+    const issuing = (await e2e.server.db.query<{ decision_no: string }>('SELECT decision_no FROM growing_areas WHERE id = $1', [area.id]))
+      .rows[0]!.decision_no;
+    const row = async () =>
+      (
+        await e2e.server.db.query<{ status: string; decision_no: string }>('SELECT status, decision_no FROM growing_areas WHERE id = $1', [
+          area.id,
+        ])
+      ).rows[0]!;
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    expect(await statusShown(page, 'issued')).toBe('Đã cấp mã');
+    expect(await page.textContent('#lifecycle-issuing-decision')).toContain(issuing);
+    const before = await areaState(e2e.server, area.id);
+
+    // Into operation: one tap asks first; Cancel (the focused answer, taken by Enter) changes nothing.
+    await page.click('#lifecycle-to-active');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
+    expect(await page.textContent('#lifecycle-dialog h2')).toBe('Đưa mã vào hoạt động?');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(`Mã ${before.code} của vùng trồng`);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#lifecycle-dialog', { state: 'detached' });
+    expect(await areaState(e2e.server, area.id)).toEqual(before);
+    await page.click('#lifecycle-to-active');
+    await page.click('#lifecycle-confirm-go');
+    expect(await statusShown(page, 'active')).toBe('Đang hoạt động');
+
+    // Suspend: the form says the decision and reason are public; the card then marks the code not in force.
+    await page.click('#lifecycle-to-suspended');
+    expect(await page.textContent('#lifecycle-public-hint')).toContain('công bố cùng mã');
+    await page.fill('#lifecycle-form input[name=decisionNo]', '45/QĐ-SNN');
+    await page.fill('#lifecycle-form input[name=reason]', 'Dư lượng thuốc vượt mức cho phép');
+    await page.click('#lifecycle-confirm');
+    expect(await statusShown(page, 'suspended')).toBe('Tạm đình chỉ');
+    expect(await page.textContent('#lifecycle-not-in-force')).toBe(' — không còn hiệu lực');
+    const [y, m, d] = vietnamToday().split('-');
+    expect(await page.textContent('#lifecycle-status-decision')).toBe(
+      `45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép`,
+    );
+    expect(await page.textContent('#lifecycle-issuing-decision')).toContain(issuing);
+    expect(await row()).toEqual({ status: 'suspended', decision_no: issuing });
+
+    // Restore: a form asking the decision number; empty is caught before sending, then asked twice with the number in the question.
+    expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual(['Khôi phục mã', 'Thu hồi mã']);
+    await page.click('#lifecycle-to-active');
+    await page.waitForSelector('#lifecycle-form[data-to=active]');
+    expect(await page.textContent('#lifecycle-form h5')).toBe('Khôi phục mã');
+    expect(await page.locator('#lifecycle-form input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))).toEqual([
+      'decisionNo',
+    ]);
+    await page.click('#lifecycle-confirm');
+    expect(await page.textContent('#lifecycle-decisionNo-error')).toBe('Nhập số quyết định.');
+    expect(await page.locator('#lifecycle-dialog').count()).toBe(0);
+    await page.fill('#lifecycle-form input[name=decisionNo]', '60/QĐ-SNN');
+    await page.click('#lifecycle-confirm');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
+    expect(await page.textContent('#lifecycle-dialog h2')).toBe('Khôi phục mã số vùng trồng?');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain('có hiệu lực trở lại theo quyết định 60/QĐ-SNN');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-restore-confirm.png') });
+    await page.click('#lifecycle-confirm-go');
+    expect(await statusShown(page, 'active')).toBe('Đang hoạt động');
+    expect(await page.locator('#lifecycle-not-in-force, #lifecycle-status-decision').count()).toBe(0);
+    const after = await areaState(e2e.server, area.id);
+    expect(after.steps.slice(before.steps.length)).toEqual(['issued>active', 'active>suspended', 'suspended>active']);
+    expect(after.decisions.slice(before.steps.length)).toEqual([null, '45/QĐ-SNN', '60/QĐ-SNN']);
+    expect(await row()).toEqual({ status: 'active', decision_no: issuing });
+
+    // English: the restore's question in the other language.
+    await page.click('#lifecycle-to-suspended');
+    await page.fill('#lifecycle-form input[name=decisionNo]', '62/QĐ-SNN');
+    await page.fill('#lifecycle-form input[name=reason]', 'Chưa ghi nhật ký');
+    await page.click('#lifecycle-confirm');
+    await statusShown(page, 'suspended');
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#lifecycle-not-in-force:has-text("not in force")');
+    expect(await page.textContent('#lifecycle-status-decision')).toBe(`62/QĐ-SNN of ${vietnamToday()}, reason: Chưa ghi nhật ký`);
+    await page.click('#lifecycle-to-active');
+    expect(await page.textContent('#lifecycle-form h5')).toBe('Restore the code');
+    await page.fill('#lifecycle-form input[name=decisionNo]', '63/QĐ-SNN');
+    await page.click('#lifecycle-confirm');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.textContent('#lifecycle-dialog h2')).toBe('Restore the growing-area code?');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain('back in force by decision 63/QĐ-SNN');
+    await page.click('#lifecycle-confirm-cancel');
+    await page.click('#lifecycle-cancel');
+    expect(errors).toEqual([]);
+    await context.close();
+
+    // A guest's card of the suspended area: the status marked not in force, the suspension under it, the issuing decision kept.
+    const guest = await openPage(e2e.browser, 'desktop');
+    await openArea(guest.page, e2e.server, area);
+    await guest.page.waitForSelector('.feature-card.is-primary dt:text-is("Quyết định tạm đình chỉ")', { timeout: 30_000 });
+    const values = await guest.page
+      .locator('.feature-card.is-primary > dl > dt')
+      .evaluateAll((dts) => Object.fromEntries(dts.map((dt) => [dt.textContent ?? '', dt.nextElementSibling?.textContent ?? ''])));
+    expect(values['Trạng thái']).toBe('Tạm đình chỉ — không còn hiệu lực');
+    expect(values['Quyết định tạm đình chỉ']).toBe(`62/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Chưa ghi nhật ký`);
+    expect(values['Số quyết định']).toBe(issuing);
+    await guest.page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-guest-suspended.png') });
+    expect(guest.errors).toEqual([]);
+    await guest.context.close();
   });
 });
