@@ -58,9 +58,13 @@ describe('the values of a details card', () => {
     expect(rows.get('Ngày cấp')).toBe('05/03/2026');
     // 17:30 UTC is 00:30 the next day in Cao Lãnh.
     expect(rows.get('Cập nhật lúc')).toBe('06/03/2026 00:30');
-    // Record numbers are names, not quantities.
-    expect(rows.get('Dòng mã')).toBe('1010');
-    expect(rows.get('Lần cấp')).toBe('1');
+    // The lineage is the registry's own thread, and a first issue says nothing by its number.
+    expect(rows.has('Dòng mã')).toBe(false);
+    expect(rows.has('Lần cấp')).toBe(false);
+    // From the second issue on it does; record numbers are names, not quantities.
+    expect(new Map(rowsOf('growing_areas', { ...area, version_no: 2 }, { schema: schemaOf('growing_areas'), crops })).get('Lần cấp')).toBe(
+      '2',
+    );
     // Free text and codes stay as they are; an empty list is no row.
     expect(rows.get('Tiêu chuẩn')).toBe('VietGAP');
     // Until its name has been read, the commune is its code, once.
@@ -76,7 +80,7 @@ describe('the values of a details card', () => {
     expect(rows.get('Scheme')).toBe('Domestic growing-area code (Decision 3156)');
     expect(rows.get('Registrant kind')).toBe('Cooperative');
     expect(rows.get('Households')).toBe('1,200');
-    expect(rows.get('Expected yield')).toBe('58.2');
+    expect(rows.get('Expected yield (t)')).toBe('58.2');
     expect(rows.get('Issued on')).toBe('2026-03-05');
     expect(rows.get('Status')).toBe('Code issued');
   });
@@ -90,9 +94,10 @@ describe('the values of a details card', () => {
     expect(shown.get('registrant_kind')).toBe('Hợp tác xã');
     expect(shown.get('expected_yield_tonnes')).toBe('58,2');
     expect(shown.get('issued_on')).toBe('2026-03-05');
-    // Every non-empty property has its row but the row version, the editors' token (markets is the empty one).
-    expect('version' in area).toBe(true);
-    expect(rows).toHaveLength(Object.keys(area).length - 2);
+    // Every non-empty property has its row but the row version, the editors' token, the lineage and a
+    // first issue's number (markets is the empty one).
+    expect('version' in area && 'lineage_id' in area && area.version_no === 1).toBe(true);
+    expect(rows).toHaveLength(Object.keys(area).length - 4);
   });
 
   it('shows unknown enumeration values, crops and statuses as they are', () => {

@@ -312,6 +312,9 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
     ...(group === 'landuse' && !isEmpty(p.year) ? ['map_year'] : []),
     ...(group === 'growing_areas' ? STATUS_DECISION_KEYS : []),
+    // A code's lineage is the registry's own thread of versions; the issue's number says something
+    // only from the second issue on ("Lần cấp 2").
+    ...(group === 'growing_areas' ? ['lineage_id', ...(Number(p.version_no) === 1 ? ['version_no'] : [])] : []),
   ]);
   const schema = context.schema ?? {};
   for (const field of FIELDS[group] ?? []) {
