@@ -310,7 +310,7 @@ describe('the printed page says what it shows and what it comes from', () => {
       expect(english[1]).toBe(
         `Zoning plan: ${plan.name.replace('tỷ lệ', 'tỉ lệ')} · Decision ${plan.decision_no} of ${plan.decision_date} by ${plan.authority}`,
       );
-      expect(english[3]).toMatch(/^Printed \d{2}\/\d{2}\/\d{4}$/);
+      expect(english[3]).toMatch(/^Printed \d{4}-\d{2}-\d{2}$/);
       const band = await legendPixels(page, portraitPath, [0, 0.74, 1, 0.97]);
       expect(band.greyPx).toBeGreaterThan(100);
       expect(band.dark).toBeGreaterThan(5000);

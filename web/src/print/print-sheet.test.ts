@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LandUseMap } from '../map/landuse-maps.ts';
 import { startLang } from '../i18n/i18n.ts';
-import { appSpelling, attributionsOf, dateDmy, dayMonthYear, planTitle, printSheet, statesScale } from './print-sheet.ts';
+import { appSpelling, attributionsOf, dateDmy, dayMonthYear, pageDate, planTitle, printSheet, statesScale } from './print-sheet.ts';
 import type { StyleSpecification } from 'maplibre-gl';
 
 // The i18n module sets <html lang>; a bare object stands in here.
@@ -29,6 +29,10 @@ describe('the printed title block', () => {
   it('writes dates as Vietnamese documents do, dd/mm/yyyy', () => {
     expect(dayMonthYear('2023-09-15')).toBe('15/09/2023');
     expect(dateDmy(new Date(2026, 10, 9))).toBe('09/11/2026');
+    startLang('en');
+    expect(pageDate(new Date(2026, 10, 9))).toBe('2026-11-09');
+    startLang('vi');
+    expect(pageDate(new Date(2026, 10, 9))).toBe('09/11/2026');
   });
 
   it('names the land-use map with its year, the plan with its decision, the scale, the date and the sources', () => {

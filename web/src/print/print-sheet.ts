@@ -31,6 +31,12 @@ export function dateDmy(d: Date): string {
   return `${pad(d.getDate())}/${pad(d.getMonth() + 1)}/${d.getFullYear()}`;
 }
 
+/** A Date in local time as the page writes dates: dd/mm/yyyy in Vietnamese, yyyy-mm-dd in English (as the cards do). */
+export function pageDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return lang() === 'vi' ? dateDmy(d) : `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
 /** The zoning plans the style lists (metadata `bando:plans`). */
 export function zoningPlansOf(style: StyleSpecification): ZoningPlan[] {
   const declared = (style.metadata as Record<string, unknown> | undefined)?.['bando:plans'];
@@ -111,7 +117,7 @@ export function printSheet(input: {
   for (const plan of input.plans) lines.push(`${planTitle(plan)} · ${planDecisionText(plan)}`);
   const fmt = new Intl.NumberFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB');
   lines.push(`${t('scale')} 1:${fmt.format(input.scaleDenominator)}`);
-  lines.push(t('printedOn', { date: dateDmy(input.printedOn) }));
+  lines.push(t('printedOn', { date: pageDate(input.printedOn) }));
   // A source's attribution that only repeats our own name ('© Bản đồ số Cao Lãnh') is said once.
   const own = (a: string) => [t('source'), vi.appTitle].some((name) => name.includes(a.replace(/^©\s*/, '')));
   lines.push([t('source'), ...input.attributions.filter((a) => !own(a))].join(' · '));
