@@ -33,6 +33,9 @@ export const en: Messages = {
   errorStatus: 'the server refused (status {status})',
   cardCodeUnknown: 'No farmer has the card code “{code}”. Check the letters and digits on the card.',
   signInWrong: 'Could not sign in: wrong username or password.',
+  signInTooMany: 'Too many sign-in attempts: try again in {wait}.',
+  waitSeconds: '{n} s',
+  waitMinutes: '{n} {n|minute|minutes}',
   // A plot's save refused by the database's checks (editing/plot-api.ts)
   reasonPlotOverlaps: 'Overlaps {count} other {count|plot|plots} by more than {limit} m²: {list}.',
   reasonParcelOverlaps: 'Overlaps {count} other {count|parcel|parcels} by more than {limit} m²: {list}.',

@@ -31,6 +31,9 @@ export const vi = {
   errorStatus: 'máy chủ từ chối (mã {status})',
   cardCodeUnknown: 'Không có nông hộ nào có mã thẻ “{code}”. Kiểm tra lại các chữ và số trên thẻ.',
   signInWrong: 'Đăng nhập không thành công: sai tên đăng nhập hoặc mật khẩu.',
+  signInTooMany: 'Đăng nhập quá nhiều lần: hãy thử lại sau {wait}.',
+  waitSeconds: '{n} giây',
+  waitMinutes: '{n} phút',
   // A plot's save refused by the database's checks (editing/plot-api.ts)
   reasonPlotOverlaps: 'Chồng lấn {count} thửa canh tác khác hơn {limit} m²: {list}.',
   reasonParcelOverlaps: 'Chồng lấn {count} thửa đất khác hơn {limit} m²: {list}.',

@@ -75,8 +75,14 @@ export class AccountMenu {
         toast(() => t('signedInAs', { name: user.displayName || user.username }));
         await this.onChange(user);
       } catch (e) {
-        // A 401 here is the username or password (a 429 is worded by its status: too many tries).
-        error.textContent = e instanceof HttpError && e.status === 401 ? t('signInWrong') : t('signInFailed', { detail: describeError(e) });
+        // A 401 here is the username or password; a 429 is too many tries, from this address or for
+        // this username, with the wait the server gives in Retry-After.
+        error.textContent =
+          e instanceof HttpError && e.status === 401
+            ? t('signInWrong')
+            : e instanceof HttpError && e.status === 429
+              ? t('signInTooMany', { wait: waitWords(e.response?.headers.get('retry-after')) })
+              : t('signInFailed', { detail: describeError(e) });
       }
     });
     dialog.append(form);
@@ -85,4 +91,11 @@ export class AccountMenu {
     dialog.showModal();
     username.focus();
   }
+}
+
+/** A Retry-After in seconds as words: "39 giây", "15 phút"; a minute when the server gave none. */
+export function waitWords(retryAfter: string | null | undefined): string {
+  const seconds = Number(retryAfter);
+  if (!retryAfter || !Number.isFinite(seconds) || seconds <= 0) return t('waitMinutes', { n: 1 });
+  return seconds < 90 ? t('waitSeconds', { n: Math.ceil(seconds) }) : t('waitMinutes', { n: Math.ceil(seconds / 60) });
 }
