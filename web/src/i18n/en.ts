@@ -780,6 +780,13 @@ export const en: Messages = {
   importDryTitle: 'Check result (nothing written)',
   importDoneTitle: 'Import finished',
   importDoneNothing: 'Nothing changed in the database.',
+  importHeadline_unchanged: 'Nothing changed: {unchanged} unchanged, {refused} refused.',
+  importHeadline_unchangedDry: 'Nothing would change: {unchanged} unchanged, {refused} would be refused.',
+  importHeadline_allUnchanged: 'Nothing changed: all {unchanged} features are identical to the stored data.',
+  importHeadline_allUnchangedDry: 'Nothing would change: all {unchanged} features are identical to the stored data.',
+  importHeadline_strict: 'Nothing written: {refused} refused, so “Write nothing if any feature is refused” kept the other {valid} out too.',
+  importHeadline_strictDry:
+    'Nothing would be written: {refused} would be refused, so “Write nothing if any feature is refused” keeps the other {valid} out too.',
   importCountReadDry: 'The file holds {n} {n|feature|features}.',
   importCountRead: 'Read {n} {n|feature|features}.',
   importCountInsertedDry: 'Would be added: {n}',

@@ -788,6 +788,14 @@ export const vi = {
   importDryTitle: 'Kết quả kiểm tra (chưa ghi gì)',
   importDoneTitle: 'Đã nhập xong',
   importDoneNothing: 'Không có gì thay đổi trong cơ sở dữ liệu.',
+  importHeadline_unchanged: 'Không có gì thay đổi: {unchanged} giữ nguyên, {refused} bị từ chối.',
+  importHeadline_unchangedDry: 'Sẽ không có gì thay đổi: {unchanged} giữ nguyên, {refused} sẽ bị từ chối.',
+  importHeadline_allUnchanged: 'Không có gì thay đổi: cả {unchanged} đối tượng giống hệt dữ liệu đã có.',
+  importHeadline_allUnchangedDry: 'Sẽ không có gì thay đổi: cả {unchanged} đối tượng giống hệt dữ liệu đã có.',
+  importHeadline_strict:
+    'Không ghi gì: {refused} đối tượng bị từ chối, nên “Không ghi gì nếu có đối tượng bị từ chối” giữ lại cả {valid} đối tượng còn lại.',
+  importHeadline_strictDry:
+    'Sẽ không ghi gì: {refused} đối tượng sẽ bị từ chối, nên “Không ghi gì nếu có đối tượng bị từ chối” giữ lại cả {valid} đối tượng còn lại.',
   importCountReadDry: 'Tệp có {n} đối tượng.',
   importCountRead: 'Đã đọc {n} đối tượng.',
   importCountInsertedDry: 'Sẽ thêm mới: {n}',

@@ -35,6 +35,7 @@ import {
   layerLines,
   limitOf,
   megabytesText,
+  nothingWrittenText,
   parsePending,
   pendingAfter,
   problemRows,
@@ -571,6 +572,53 @@ describe('report → rows of text', () => {
     expect(problemRows(r, 2).rows).toHaveLength(5);
     expect(problemRows(r, 99).rows).toHaveLength(5);
     expect(problemTally(r)).toEqual(['Giá trị không hợp lệ: 101', 'Mã loại đất cũ đã đổi: 44']);
+  });
+});
+
+describe('the headline of an import that wrote nothing', () => {
+  const counts = (c: Partial<ImportReport['counts']>): ImportReport['counts'] => ({
+    read: 6,
+    valid: 5,
+    refused: 1,
+    inserted: 0,
+    updated: 0,
+    unchanged: 5,
+    warnings: 0,
+    ...c,
+  });
+
+  it('the same file imported twice (5 unchanged, 1 refused) says nothing changed, with both figures, in both languages', () => {
+    const again = report({ dryRun: false, counts: counts({}) });
+    expect(nothingWrittenText(again)).toBe('Không có gì thay đổi: 5 giữ nguyên, 1 bị từ chối.');
+    expect(nothingWrittenText({ ...again, dryRun: true })).toBe('Sẽ không có gì thay đổi: 5 giữ nguyên, 1 sẽ bị từ chối.');
+    setLang('en');
+    expect(nothingWrittenText(again)).toBe('Nothing changed: 5 unchanged, 1 refused.');
+    expect(nothingWrittenText({ ...again, dryRun: true })).toBe('Nothing would change: 5 unchanged, 1 would be refused.');
+  });
+
+  it('an unchanged export imported back says every feature is identical to the stored data', () => {
+    const same = report({ dryRun: false, counts: counts({ read: 3903, valid: 3903, refused: 0, unchanged: 3903 }) });
+    expect(nothingWrittenText(same)).toBe('Không có gì thay đổi: cả 3.903 đối tượng giống hệt dữ liệu đã có.');
+    setLang('en');
+    expect(nothingWrittenText(same)).toBe('Nothing changed: all 3,903 features are identical to the stored data.');
+  });
+
+  it('“write nothing if any feature is refused” says the refusals kept the valid rows out', () => {
+    const strict = report({ dryRun: false, counts: counts({ unchanged: 0 }) });
+    expect(nothingWrittenText(strict)).toBe(
+      'Không ghi gì: 1 đối tượng bị từ chối, nên “Không ghi gì nếu có đối tượng bị từ chối” giữ lại cả 5 đối tượng còn lại.',
+    );
+    setLang('en');
+    expect(nothingWrittenText(strict)).toBe(
+      'Nothing written: 1 refused, so “Write nothing if any feature is refused” kept the other 5 out too.',
+    );
+  });
+
+  it('is not shown when rows were written, nor when every row was refused (that is the refusal of the file)', () => {
+    expect(nothingWrittenText(report({ dryRun: false }))).toBeNull();
+    expect(nothingWrittenText(report({ counts: counts({ updated: 1, unchanged: 4 }) }))).toBeNull();
+    expect(nothingWrittenText(report({ counts: counts({ valid: 0, refused: 6, unchanged: 0 }) }))).toBeNull();
+    expect(nothingWrittenText(report({ counts: counts({ read: 0, valid: 0, refused: 0, unchanged: 0 }) }))).toBeNull();
   });
 });
 

@@ -291,6 +291,23 @@ export function writtenExtent(report: ImportReport): Bbox | null {
   return e.every(Number.isFinite) && e[0] <= e[2] && e[1] <= e[3] ? e : null;
 }
 
+/**
+ * The headline of a report that wrote nothing (a check: would write nothing) although rows were
+ * valid: they were all identical to the stored data, some beside refused ones, or "write nothing if
+ * any feature is refused" kept them out. Null when rows were written, and when none was valid: that
+ * is a refusal of the whole file (refusalText VALIDATION_FAILED), or an empty one.
+ */
+export function nothingWrittenText(report: ImportReport): string | null {
+  const c = report.counts;
+  if (c.valid === 0 || c.inserted + c.updated > 0) return null;
+  const n = { unchanged: formatNumber(c.unchanged), refused: formatNumber(c.refused), valid: formatNumber(c.valid) };
+  const dry = report.dryRun;
+  // Strict mode stops before rows are compared with the stored ones: none is counted unchanged.
+  if (c.unchanged === 0) return t(dry ? 'importHeadline_strictDry' : 'importHeadline_strict', n);
+  if (c.refused === 0) return t(dry ? 'importHeadline_allUnchangedDry' : 'importHeadline_allUnchanged', n);
+  return t(dry ? 'importHeadline_unchangedDry' : 'importHeadline_unchanged', n);
+}
+
 /** The report's figures in words, one line each: created, updated, unchanged, refused, warnings. */
 export function reportCounts(report: ImportReport): string[] {
   const c = report.counts;

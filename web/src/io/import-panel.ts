@@ -29,6 +29,7 @@ import {
   layerLines,
   limitOf,
   megabytesText,
+  nothingWrittenText,
   parsePending,
   PENDING_KEY,
   pendingAfter,
@@ -507,7 +508,8 @@ class ImportPanel {
       // The officer sees what the file put on the map, clear of the sheet the panel is on a phone.
       if (extent) this.handle.map.fitBounds(extent, { padding: sheetPadding(this.handle, this.element), maxZoom: 18 });
     }
-    if (written === 0 && report.counts.refused > 0) return { report, refusal: () => refusalText(422, 'VALIDATION_FAILED') };
+    // A refusal only when every row was refused: unchanged rows beside refused ones are not (nothingWrittenText).
+    if (report.counts.valid === 0 && report.counts.refused > 0) return { report, refusal: () => refusalText(422, 'VALIDATION_FAILED') };
     return { report };
   }
 
@@ -637,15 +639,18 @@ class ImportPanel {
     const report = outcome.report;
     if (!report) return box;
     const written = report.counts.inserted + report.counts.updated;
+    const nothingWritten = nothingWrittenText(report);
     appendAll(
       box,
+      // Where the red refusal of a whole file would stand: what happened, before the figures.
+      nothingWritten ? h('p', { class: 'import-headline', id: 'import-headline', role: 'status' }, nothingWritten) : null,
       h('h4', { id: 'import-report-title' }, t(report.dryRun ? 'importDryTitle' : 'importDoneTitle')),
       h(
         'ul',
         { class: 'import-counts', id: 'import-counts', 'data-dry-run': String(report.dryRun) },
         ...reportCounts(report).map((line) => h('li', {}, line)),
       ),
-      !report.dryRun && written === 0 && !outcome.refusal ? h('p', { class: 'hint' }, t('importDoneNothing')) : null,
+      !report.dryRun && written === 0 && !outcome.refusal && !nothingWritten ? h('p', { class: 'hint' }, t('importDoneNothing')) : null,
       h('ul', { class: 'import-layers', id: 'import-layers' }, ...layerLines(report).map((line) => h('li', {}, line))),
     );
     if (report.crsDiagnosis) {
