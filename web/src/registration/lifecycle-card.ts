@@ -324,6 +324,9 @@ export class LifecycleCard {
           status
             ? h('span', { id: 'lifecycle-status', class: `status-badge status-${status}`, 'data-status': status }, statusLabel(status))
             : '–',
+          status && WITHDRAWN_STATUSES.includes(status)
+            ? h('span', { class: 'force-mark', id: 'lifecycle-not-in-force' }, ` — ${NOT_IN_FORCE_LABEL[lang()]}`)
+            : null,
         ),
         h('dt', {}, t('code')),
         h('dd', {}, code ? h('code', { id: 'lifecycle-code' }, code) : h('span', { class: 'hint' }, t('lifecycleNoCode'))),
