@@ -68,6 +68,8 @@ const PROFILE_FIELDS: readonly [keyof AreaRow & string, Words][] = [
 function profileProperties(p: Profile): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key] of PROFILE_FIELDS) out[key] = p[key] ?? null;
+  // The suspension or revocation in force, beside the issuing decision_no (null while the code is in force).
+  for (const key of ['status_decision_no', 'status_decided_on', 'status_reason']) out[key] = p[key] ?? null;
   out.id = p.id;
   out.crop = p.crop;
   out.commune_code = p.commune_code;

@@ -154,6 +154,13 @@ describe('a code’s issuing decision and the decisions after it', () => {
       `<tr id="status-decision"><th>Quyết định tạm đình chỉ / Suspension decision</th><td>45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép</td></tr>`,
     );
     expect(page.body).toContain('<td>Tạm đình chỉ — không còn hiệu lực / Suspended — not in force</td>');
+    const geojson = await app.inject({ url: `/api/growing-areas/${id}/profile.geojson`, headers: officer });
+    expect(geojson.json().growingArea).toMatchObject({
+      decision_no: '566/BVTV-KD',
+      status_decision_no: '45/QĐ-SNN',
+      status_decided_on: today,
+      status_reason: 'Dư lượng thuốc vượt mức cho phép',
+    });
     const english = await app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=en`, headers: officer });
     expect(english.body).toContain(
       `<th>Suspension decision / Quyết định tạm đình chỉ</th><td>45/QĐ-SNN of ${today}, reason: Dư lượng thuốc vượt mức cho phép</td>`,
