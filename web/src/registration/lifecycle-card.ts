@@ -397,7 +397,7 @@ export class LifecycleCard {
     this.message = undefined;
     // A pass/fail resting on an inspection already recorded opens its form anyway, to say which one.
     if (step.fields.length === 0 && !step.basedOn) {
-      // Nothing to ask: a step that cannot be taken back (or puts the code into force) is asked twice, the rest goes.
+      // Nothing to ask: a step that cannot be taken back (or puts the code into operation) is asked twice, the rest goes.
       if (step.confirm) this.confirmStep(area, step, { to: step.to });
       else void this.run(area, step, { to: step.to });
       return;
@@ -513,7 +513,7 @@ export class LifecycleCard {
     else void this.run(area, open.step, verdict.body);
   }
 
-  /** Asks before a step that closes a door or puts the code into force, in the words of its act (a restore is not an issue). */
+  /** Asks before a step that closes a door or puts the code into operation, in the words of its act (a restore is not an issue). */
   private confirmStep(area: LifecycleArea, step: Step, body: TransitionBody): void {
     const act = verbOf(area.status, step.to);
     const text = t(`lifecycleConfirmBody_${act}` as MessageKey, {

@@ -29,7 +29,7 @@ export type Step = {
   /**
    * Asked a second time, with the focus on Cancel: the dangerous steps, the steps that cannot be
    * taken back and would otherwise go on one tap (starting the inspection, forwarding a dossier),
-   * and every step that puts a code into force (into operation, or back after a suspension).
+   * and every step into operation (after the issue or approval, or back after a suspension): buyers then rely on the code.
    */
   confirm: boolean;
 };
