@@ -23,7 +23,8 @@ export const EXPORT_FORMATS = ['geojson', 'shapefile', 'kml', 'csv', 'gpkg'] as 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 type ColumnType = 'text' | 'integer' | 'number' | 'date';
-type Column = { name: string; sql: string; type: ColumnType };
+/** `dbf`: the shapefile's field name where the column's own is over dBASE's 10 characters (the importer knows it). */
+type Column = { name: string; sql: string; type: ColumnType; dbf?: string };
 
 type Source = {
   table: string;
@@ -40,7 +41,7 @@ type Source = {
   layer: string;
 };
 
-const c = (name: string, type: ColumnType, sql = `t.${name}`): Column => ({ name, sql, type });
+const c = (name: string, type: ColumnType, sql = `t.${name}`, dbf?: string): Column => ({ name, sql, type, ...(dbf ? { dbf } : {}) });
 
 // Only public columns: owners live in parcel_owners and farmers' names in farmer_private, and
 // neither is ever joined here, whoever asks.
@@ -50,14 +51,14 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
     from: 'parcels t',
     columns: [
       c('id', 'integer'),
-      c('commune_code', 'text'),
-      c('commune_ref_date', 'date', 't.commune_ref_date::text'),
+      c('commune_code', 'text', 't.commune_code', 'commune'),
+      c('commune_ref_date', 'date', 't.commune_ref_date::text', 'commune_dt'),
       c('sheet', 'integer'),
       c('parcel_no', 'integer'),
       c('cert_sheet', 'text'),
-      c('cert_parcel', 'text'),
-      c('land_use_code', 'text'),
-      c('legal_area_m2', 'number'),
+      c('cert_parcel', 'text', 't.cert_parcel', 'cert_parc'),
+      c('land_use_code', 'text', 't.land_use_code', 'land_use'),
+      c('legal_area_m2', 'number', 't.legal_area_m2', 'legal_m2'),
       c('address', 'text'),
     ],
     kind: 'polygon',
@@ -98,17 +99,22 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
   },
   plots: {
     table: 'plots',
-    from: 'plots t',
+    // The growing area's code (public: printed on the area's profile; null until issued) beside its id.
+    // The farmer is not written: farmer_id is personal data in the features API (hidden from planners,
+    // its reveal logged), and an import never changes a plot's farmer or area anyway (README).
+    from: 'plots t LEFT JOIN growing_areas g ON g.id = t.growing_area_id',
     columns: [
       c('id', 'integer'),
+      // id:N names plot N of this database: the importer matches it back to the plot (import.sql.ts matchById).
       c('source_key', 'text', `coalesce(t.source_key, 'id:' || t.id)`),
-      c('commune_code', 'text'),
+      c('commune_code', 'text', 't.commune_code', 'commune'),
       c('crop', 'text'),
       c('variety', 'text'),
-      c('planting_date', 'date', 't.planting_date::text'),
-      c('expected_harvest', 'date', 't.expected_harvest::text'),
+      c('planting_date', 'date', 't.planting_date::text', 'planted'),
+      c('expected_harvest', 'date', 't.expected_harvest::text', 'harvest'),
       c('area_m2', 'number'),
-      c('growing_area_id', 'integer'),
+      c('growing_area_id', 'integer', 't.growing_area_id', 'area_id'),
+      c('growing_area_code', 'text', 'g.code', 'area_code'),
     ],
     kind: 'polygon',
     gpkgType: 'POLYGON',
@@ -308,7 +314,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         return { file, contentType: type, filename: `${base}.${ext}`, count, cleanup };
       }
       case 'shapefile': {
-        const names = dbfNames(source.columns.map((col) => col.name));
+        const names = dbfNames(source.columns.map((col) => col.dbf ?? col.name));
         const columns: DbfColumn[] = source.columns.map((col, i) => dbfColumn(names[i]!, col.type));
         const writer = await ShapefileWriter.create(path.join(dir, base), source.kind, columns, crs);
         for await (const r of rows(q, source, options)) {

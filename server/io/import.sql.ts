@@ -11,8 +11,57 @@ function columns(target: Target): string[] {
   return cols;
 }
 
+/**
+ * How far (degrees) a vertex may move and the row still count as unchanged: 1 mm over 111,320 m a
+ * degree, the length of a degree of latitude and the most a degree of longitude has, so the bound
+ * holds in metres in every direction. An export rounds GeoJSON to 1e-9° (0.1 mm) and reprojects
+ * shapefiles through VN-2000 and back (about 0.1 mm), far below any survey's precision (centimetres).
+ */
+export const SAME_SHAPE_TOLERANCE_DEG = 0.001 / 111320;
+
+/**
+ * Whether geometries a and b are the same shape: as many parts, rings and vertices, and no vertex of
+ * either further than SAME_SHAPE_TOLERANCE_DEG from the other's outline (Hausdorff distance of the
+ * boundaries, so a hole left out, or a ring drawn the other way round or from another start, is
+ * judged as a shape: the first differs, the other two do not).
+ */
+export function sameShape(a: string, b: string): string {
+  const outline = (g: string) => `CASE WHEN ST_Dimension(${g}) = 2 THEN ST_Boundary(${g}) ELSE ${g} END`;
+  return `(${a} = ${b} OR (ST_NumGeometries(${a}) = ST_NumGeometries(${b}) AND coalesce(ST_NRings(${a}), 0) = coalesce(ST_NRings(${b}), 0)
+    AND ST_NPoints(${a}) = ST_NPoints(${b}) AND ST_HausdorffDistance(${outline(a)}, ${outline(b)}) <= ${SAME_SHAPE_TOLERANCE_DEG}))`;
+}
+
+/**
+ * Whether a staged row (values `row`, geometry `geom`) would change the stored row `stored`: a value
+ * other than the key's, or another shape. The key is equal by the match (a row matched by id:N has
+ * that key, the stored row none).
+ */
+function differs(target: Target, stored: string, row: string, geom: string): string {
+  const cols = columns(target).filter((c) => !target.key.includes(c));
+  const values = cols.length
+    ? `(${cols.map((c) => `${stored}.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${cols.map((c) => `${row}.${ident(c)}`).join(', ')})`
+    : 'false';
+  return `(${values} OR NOT ${sameShape(`${stored}.geom`, geom)})`;
+}
+
+/** The key `id:N` our exports write for a row that has no source key of its own: it names row N of this database. */
+const ID_KEY = `'^id:[1-9][0-9]{0,17}$'`;
+
+const LEGACY_PREFIX = 'legacy:';
+
 /** The importer's statements; generated ones are built from the target's column list, never from input. */
 export const IMPORT_SQL = {
+  /** Staged props key prefix of the legacy code a row gave for a land-use column (import.ts keepStoredLegacyCodes). */
+  LEGACY_PREFIX,
+  /** A row that gives the legacy code its stored row holds in `column` keeps it; answers those rows. */
+  keepStoredLegacyCode(target: Target, column: string): string {
+    const c = ident(column);
+    const legacy = `s.props->>'${LEGACY_PREFIX}${column}'`;
+    return `UPDATE import_stage s SET props = jsonb_set(s.props, '{${column}}', to_jsonb(t.${c}))
+    FROM ${ident(target.table)} t
+    WHERE t.id = s.match_id AND ${legacy} IS NOT NULL AND t.${c} = ${legacy}
+    RETURNING s.layer, s.idx`;
+  },
   landUseCodes: 'SELECT code, legacy, maps_to, note FROM land_use_codes',
   crops: 'SELECT code, name_vi, name_en FROM crops',
   plans: 'SELECT id, plan_code FROM planning_plans',
@@ -23,12 +72,41 @@ export const IMPORT_SQL = {
   createStage: `CREATE TEMP TABLE import_stage (
       n integer PRIMARY KEY, layer text NOT NULL, idx integer NOT NULL, props jsonb NOT NULL,
       geom geometry NOT NULL, sx float8, sy float8,
-      problem_code text, problem text, loc geometry, area text, km float8, stored_id bigint, stored_commune text
+      problem_code text, problem text, loc geometry, area text, km float8, stored_id bigint, stored_commune text,
+      match_id bigint, by_id boolean NOT NULL DEFAULT false
     ) ON COMMIT DROP`,
 
+  /**
+   * Finds the stored row each staged row would write over, by the natural key (matchByKey), then, for
+   * a key `id:N` no stored row has, row N when it has no key of its own (matchById): an export writes
+   * `id:N` for such a row, so its file re-imported updates the row instead of adding a copy of it.
+   * Every later check of stored rows (scope, locked areas, overlaps) and the write go by this match.
+   */
+  matchByKey(target: Target): string {
+    const t = ident(target.table);
+    return `UPDATE import_stage s SET match_id = x.id
+    FROM (
+      SELECT s2.n, t.id FROM import_stage s2 CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s2.props) r
+      JOIN ${t} t ON (${target.key.map((k) => `t.${ident(k)}`).join(', ')}) = (${target.key.map((k) => `r.${ident(k)}`).join(', ')})
+    ) x WHERE s.n = x.n`;
+  },
+  /** See matchByKey; only for collections keyed by source_key (plots, products, land-use areas of the same map). */
+  matchById(target: Target): string {
+    const t = ident(target.table);
+    const sameMap = target.key.includes('map_id') ? ` AND t.map_id = (s.props->>'map_id')::bigint` : '';
+    return `UPDATE import_stage s SET match_id = t.id, by_id = true
+    FROM ${t} t
+    WHERE s.match_id IS NULL AND s.props->>'source_key' ~ ${ID_KEY}
+      AND t.id = substr(s.props->>'source_key', 4)::bigint AND t.source_key IS NULL${sameMap}`;
+  },
+
+  // With $8, rings are turned as RFC 7946 draws them (outer counter-clockwise, holes clockwise): a
+  // shapefile's order is ESRI's, the reverse, whatever the data was, so a plot exported to one and
+  // read back is the same vertex for vertex. Other formats keep the file's order.
   insertStage: `INSERT INTO import_stage (n, layer, idx, props, geom, sx, sy)
-    SELECT t.n, t.l, t.i, t.p::jsonb, ST_SetSRID(ST_GeomFromWKB(decode(t.w, 'hex')), 4326), t.sx, t.sy
-    FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[], $6::float8[], $7::float8[]) AS t(n, l, i, p, w, sx, sy)`,
+    SELECT t.n, t.l, t.i, t.p::jsonb, CASE WHEN $8::boolean THEN ST_ForcePolygonCCW(g) ELSE g END, t.sx, t.sy
+    FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[], $6::float8[], $7::float8[]) AS t(n, l, i, p, w, sx, sy),
+      LATERAL ST_SetSRID(ST_GeomFromWKB(decode(t.w, 'hex')), 4326) AS g`,
 
   /** Makes invalid geometry valid, keeping only the target's dimension; reports what it did. */
   repair: (dimension: 1 | 3, kind: Target['geometry']) => `
@@ -108,44 +186,37 @@ export const IMPORT_SQL = {
   /**
    * Refuses rows whose key matches a stored row of a commune outside the scope $1, whatever commune
    * the row itself names: an update would change or move another commune's row. One join of the
-   * whole stage to the stored rows by the natural key (its unique index), not a query per row.
+   * whole stage to the stored rows it matched (matchByKey, matchById), not a query per row.
    */
   markStoredOutsideScope(target: Target): string {
-    const t = ident(target.table);
-    return `UPDATE import_stage s SET problem_code = 'STORED_ROW_OUTSIDE_SCOPE', stored_id = x.id, stored_commune = x.code
-    FROM (
-      SELECT s2.n, t.id, t.commune_code AS code
-      FROM import_stage s2 CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s2.props) r
-      JOIN ${t} t ON (${target.key.map((k) => `t.${ident(k)}`).join(', ')}) = (${target.key.map((k) => `r.${ident(k)}`).join(', ')})
-      WHERE s2.problem_code IS NULL AND t.commune_code <> ALL ($1::text[])
-    ) x WHERE s.n = x.n`;
+    return `UPDATE import_stage s SET problem_code = 'STORED_ROW_OUTSIDE_SCOPE', stored_id = t.id, stored_commune = t.commune_code
+    FROM ${ident(target.table)} t
+    WHERE t.id = s.match_id AND s.problem_code IS NULL AND t.commune_code <> ALL ($1::text[])`;
   },
   listStoredOutsideScope: `SELECT s.layer, s.idx, s.stored_id, s.stored_commune AS code,
       (SELECT u.name FROM admin_units u WHERE u.code = s.stored_commune ORDER BY u.valid_from DESC LIMIT 1) AS name
     FROM import_stage s WHERE s.problem_code = 'STORED_ROW_OUTSIDE_SCOPE' ORDER BY s.n LIMIT $1`,
 
   /** Growing areas of the stored plots that valid rows would overwrite (by source key). */
-  areasOfStoredPlots: `SELECT DISTINCT p.growing_area_id AS id FROM import_stage s JOIN plots p ON p.source_key = s.props->>'source_key'
+  areasOfStoredPlots: `SELECT DISTINCT p.growing_area_id AS id FROM import_stage s JOIN plots p ON p.id = s.match_id
     WHERE s.problem_code IS NULL AND p.growing_area_id IS NOT NULL`,
   /** Locks those stored plots and answers the growing areas they belong to now. */
   lockStoredPlots: `WITH locked AS (
-      SELECT p.growing_area_id FROM plots p JOIN import_stage s ON p.source_key = s.props->>'source_key'
+      SELECT p.growing_area_id FROM plots p JOIN import_stage s ON p.id = s.match_id
       WHERE s.problem_code IS NULL FOR UPDATE OF p
     )
     SELECT DISTINCT growing_area_id AS id FROM locked WHERE growing_area_id IS NOT NULL`,
   /** Refuses rows that would change a stored plot of a growing area in none of the statuses $1. */
   markLockedPlots(target: Target): string {
-    const cols = columns(target);
     return `UPDATE import_stage s SET problem_code = 'PLOT_IN_LOCKED_AREA'
     FROM (
       SELECT s2.n FROM import_stage s2 CROSS JOIN LATERAL jsonb_populate_record(NULL::plots, s2.props) r
-      JOIN plots p ON p.source_key = r.source_key JOIN growing_areas g ON g.id = p.growing_area_id
-      WHERE s2.problem_code IS NULL AND g.status <> ALL ($1::text[])
-        AND (${cols.map((c) => `p.${ident(c)}`).join(', ')}, p.geom) IS DISTINCT FROM (${cols.map((c) => `r.${ident(c)}`).join(', ')}, s2.geom)
+      JOIN plots p ON p.id = s2.match_id JOIN growing_areas g ON g.id = p.growing_area_id
+      WHERE s2.problem_code IS NULL AND g.status <> ALL ($1::text[]) AND ${differs(target, 'p', 'r', 's2.geom')}
     ) x WHERE s.n = x.n`;
   },
   listLockedPlots: `SELECT s.layer, s.idx, p.id AS plot_id, g.id AS area_id, g.status
-    FROM import_stage s JOIN plots p ON p.source_key = s.props->>'source_key' JOIN growing_areas g ON g.id = p.growing_area_id
+    FROM import_stage s JOIN plots p ON p.id = s.match_id JOIN growing_areas g ON g.id = p.growing_area_id
     WHERE s.problem_code = 'PLOT_IN_LOCKED_AREA' ORDER BY s.n LIMIT $1`,
 
   /**
@@ -154,21 +225,21 @@ export const IMPORT_SQL = {
    */
   memberCropChanges: `SELECT s.n, s.layer, s.idx, p.id AS plot_id, r.crop, g.id AS area_id, g.crop AS area_crop
     FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::plots, s.props) r
-    JOIN plots p ON p.source_key = r.source_key JOIN growing_areas g ON g.id = p.growing_area_id
+    JOIN plots p ON p.id = s.match_id JOIN growing_areas g ON g.id = p.growing_area_id
     WHERE s.problem_code IS NULL AND g.status = ANY ($1::text[]) AND r.crop IS DISTINCT FROM p.crop
     ORDER BY s.n`,
   /**
    * Valid rows overlapping stored plots by more than $1 m², with each plot and the m². The stored plot
-   * a row replaces (same source key) is not an overlap, nor is a stored plot another valid row
-   * replaces (the rows are compared among themselves), nor a row whose shape is the stored one's
-   * (unchanged data passes as it is). Both sides through their GiST indexes.
+   * a row replaces (its match: same source key, or id:N) is not an overlap, nor is a stored plot
+   * another valid row replaces (the rows are compared among themselves), nor a row of the same shape
+   * as the plot it replaces (unchanged data passes as it is). Both sides through their GiST indexes.
    */
   storedPlotOverlaps: `SELECT s.n, s.layer, s.idx, o.id AS plot_id, ST_Area(ST_Intersection(o.geom, s.geom)::geography) AS m2
     FROM import_stage s JOIN plots o ON o.geom && s.geom AND ST_Intersects(o.geom, s.geom)
     WHERE s.problem_code IS NULL
-      AND (o.source_key IS NULL OR o.source_key IS DISTINCT FROM s.props->>'source_key')
-      AND NOT EXISTS (SELECT 1 FROM import_stage r WHERE r.problem_code IS NULL AND r.props->>'source_key' = o.source_key)
-      AND NOT EXISTS (SELECT 1 FROM plots me WHERE me.source_key = s.props->>'source_key' AND me.geom = s.geom)
+      AND o.id IS DISTINCT FROM s.match_id
+      AND NOT EXISTS (SELECT 1 FROM import_stage r WHERE r.problem_code IS NULL AND r.match_id = o.id)
+      AND NOT EXISTS (SELECT 1 FROM plots me WHERE me.id = s.match_id AND ${sameShape('me.geom', 's.geom')})
       AND ST_Area(ST_Intersection(o.geom, s.geom)::geography) > $1
     ORDER BY s.n, m2 DESC`,
   /** Pairs of valid rows (earlier first) overlapping each other by more than $1 m². */
@@ -189,33 +260,52 @@ export const IMPORT_SQL = {
 
   /**
    * Inserts new rows and updates changed ones by natural key; counts both and answers the extent of
-   * what it wrote (one aggregate over the rows RETURNING gives, no second read). With `scoped`, a stored
-   * row is updated only when its commune is in the scope $1: markStoredOutsideScope refused such rows
+   * what it wrote (one aggregate over the rows RETURNING gives, no second read). A row is changed when
+   * a value differs or its shape does beyond SAME_SHAPE_TOLERANCE_DEG (sameShape): an unchanged row is
+   * not written at all (no version, no edit-log row, no tiles redrawn), and a row whose values alone
+   * changed keeps its stored geometry. Rows matched by id:N (matchById) update row N and leave it
+   * without a source key, so the next export names it id:N again. With `scoped`, a stored row is
+   * updated only when its commune is in the scope $1: markStoredOutsideScope refused such rows
    * already, and this keeps a row that changed commune or appeared since (another transaction) as is.
    */
   upsert(target: Target, scoped = false): string {
     const cols = columns(target);
     const t = ident(target.table);
-    const set = [
-      ...cols.filter((c) => !target.key.includes(c)).map((c) => `${ident(c)} = EXCLUDED.${ident(c)}`),
-      'geom = EXCLUDED.geom',
+    const keep = (row: string) => `CASE WHEN ${sameShape('t.geom', `${row}.geom`)} THEN t.geom ELSE ${row}.geom END`;
+    const set = (row: string, skip: readonly string[]) => [
+      ...cols.filter((c) => !skip.includes(c)).map((c) => `${ident(c)} = ${row}.${ident(c)}`),
+      `geom = ${keep(row)}`,
       'version = t.version + 1',
       'updated_at = now()',
     ];
-    const compare = [...cols, 'geom'];
-    return `WITH up AS (
+    const inScope = scoped ? ' AND t.commune_code = ANY ($1::text[])' : '';
+    const byId = target.key.includes('source_key')
+      ? `by_id AS (
+      UPDATE ${t} AS t SET ${set('x', ['source_key']).join(', ')}
+      FROM (
+        SELECT s.match_id, ${cols.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
+        FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
+        WHERE s.problem_code IS NULL AND s.by_id
+      ) x
+      WHERE t.id = x.match_id AND t.source_key IS NULL AND ${differs(target, 't', 'x', 'x.geom')}${inScope}
+      RETURNING t.id, false AS inserted, t.geom
+    ), `
+      : '';
+    return `WITH ${byId}up AS (
       INSERT INTO ${t} AS t (${cols.map(ident).join(', ')}, geom)
       SELECT ${cols.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
       FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
-      WHERE s.problem_code IS NULL ORDER BY s.n
+      WHERE s.problem_code IS NULL AND NOT s.by_id ORDER BY s.n
       ON CONFLICT (${target.key.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
-      DO UPDATE SET ${set.join(', ')}
-      WHERE (${compare.map((c) => `t.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${compare.map((c) => `EXCLUDED.${ident(c)}`).join(', ')})${scoped ? ' AND t.commune_code = ANY ($1::text[])' : ''}
+      DO UPDATE SET ${set('EXCLUDED', target.key).join(', ')}
+      WHERE ${differs(target, 't', 'EXCLUDED', 'EXCLUDED.geom')}${inScope}
       RETURNING t.id, (xmax = 0) AS inserted, t.geom
+    ), written AS (
+      SELECT * FROM up${byId ? ' UNION ALL SELECT * FROM by_id' : ''}
     )
     SELECT inserted, updated, ids, ST_XMin(e) AS west, ST_YMin(e) AS south, ST_XMax(e) AS east, ST_YMax(e) AS north FROM (
       SELECT (count(*) FILTER (WHERE inserted))::int AS inserted, (count(*) FILTER (WHERE NOT inserted))::int AS updated,
-             coalesce(array_agg(id), '{}') AS ids, ST_Extent(geom) AS e FROM up
+             coalesce(array_agg(id), '{}') AS ids, ST_Extent(geom) AS e FROM written
     ) a`;
   },
 
@@ -228,19 +318,21 @@ export const IMPORT_SQL = {
       SELECT DISTINCT growing_area_id AS g FROM plots WHERE id = ANY($1::bigint[]) AND growing_area_id IS NOT NULL) a) AS areas
     FROM linked`,
 
-  /** Extent of the rows an import will overwrite, so their old place is redrawn too. */
+  /** Extent of the stored rows an import will change, so their old place is redrawn too (unchanged rows are not). */
   oldExtent(target: Target): string {
     const t = ident(target.table);
     return `SELECT ST_AsEWKT(ST_SetSRID(ST_Extent(t.geom)::geometry, 4326)) AS box
       FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
-      JOIN ${t} t ON (${target.key.map((k) => `t.${ident(k)}`).join(', ')}) = (${target.key.map((k) => `r.${ident(k)}`).join(', ')})
-      WHERE s.problem_code IS NULL`;
+      JOIN ${t} t ON t.id = s.match_id
+      WHERE s.problem_code IS NULL AND ${differs(target, 't', 'r', 's.geom')}`;
   },
 
-  /** For bulk imports: one edit-log row summarising the import, and one tile notification for its extent. */
+  /**
+   * For bulk imports: one edit-log row summarising the import, and one tile notification for the boxes
+   * of what it wrote: the new extent $7..$10 (west, south, east, north) and the old one $2 (oldExtent).
+   */
   bulkLogAndNotify: `WITH boxes AS (
-      SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) AS nb, CASE WHEN $2::text IS NULL THEN NULL ELSE ST_GeomFromEWKT($2::text) END AS ob
-      FROM import_stage WHERE problem_code IS NULL
+      SELECT ST_MakeEnvelope($7, $8, $9, $10, 4326) AS nb, CASE WHEN $2::text IS NULL THEN NULL ELSE ST_GeomFromEWKT($2::text) END AS ob
     ), log AS (
       INSERT INTO edit_log (user_id, origin, collection, feature_id, action, before, after, bounds)
       SELECT $3::bigint, 'import', $1::text, $4::text, $5::text, NULL, $6::jsonb,

@@ -356,6 +356,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
           batch.map((r) => r.wkb),
           batch.map((r) => r.sx),
           batch.map((r) => r.sy),
+          source.format === 'shapefile',
         ]);
         batch = [];
         progress('reading');
@@ -429,7 +430,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
             n,
             layer: layer.name,
             index: feature.index,
-            props: JSON.stringify(row.values),
+            props: JSON.stringify({ ...row.values, ...legacyProps(row.legacy) }),
             wkb: toWkb(row.geometry).toString('hex'),
             sx: row.sx,
             sy: row.sy,
@@ -452,6 +453,10 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         target.communeScoped && viewer.role === 'officer'
           ? ((await tx.query<{ codes: string[] }>(IMPORT_SQL.officerScope, [viewer.communes])).rows[0]?.codes ?? [])
           : null;
+      // Which stored row each row would write over, once, for every check and the write.
+      await tx.query(IMPORT_SQL.matchByKey(target));
+      if (target.key.includes('source_key')) await tx.query(IMPORT_SQL.matchById(target));
+      await keepStoredLegacyCodes(tx, target, report);
       await validateInDb(tx, target, options, report, problem, transforms, scope);
 
       const { rows: validRows } = await tx.query<{ n: number }>(IMPORT_SQL.countValid);
@@ -496,11 +501,17 @@ function missingRequired(target: Target, mapping: Record<string, string>, defaul
     .map((f) => f.column);
 }
 
+/** The legacy codes a row was given, staged beside its values under LEGACY_PREFIX + column (no table has such a column). */
+function legacyProps(legacy: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(legacy).map(([column, code]) => [`${IMPORT_SQL.LEGACY_PREFIX}${column}`, code]));
+}
+
 function naturalKey(target: Target, values: Record<string, unknown>): string {
   return target.key.map((k) => String(values[k] ?? '')).join('|');
 }
 
-type Prepared = { values: Record<string, unknown>; geometry: Geometry; sx: number; sy: number };
+/** `legacy`: column → the legacy land-use code the file gave where `values` holds its current code. */
+type Prepared = { values: Record<string, unknown>; legacy: Record<string, string>; geometry: Geometry; sx: number; sy: number };
 
 function prepare(
   feature: SourceFeature,
@@ -518,6 +529,7 @@ function prepare(
     errors.push({ layer, index: feature.index, severity: 'error', ...facts });
   if (feature.error) err({ code: IMPORT_PROBLEM.BAD_FEATURE, ...feature.error });
   const values: Record<string, unknown> = {};
+  const legacy: Record<string, string> = {};
   for (const field of target.fields) {
     const sourceName = mapping[field.column];
     const raw = sourceName !== undefined ? feature.properties[sourceName] : undefined;
@@ -533,6 +545,7 @@ function prepare(
         message: `${field.column}${sourceName ? ` (${sourceName})` : ''}: ${message}`,
       });
     }
+    if (c.warning) legacy[field.column] = c.warning.legacyCode;
     if (c.warning)
       problem({
         layer,
@@ -670,7 +683,7 @@ function prepare(
       } else {
         const fit = fitType(projected, target.geometry);
         if (fit.error) err(fit.error);
-        else prepared = { values, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
+        else prepared = { values, legacy, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
       }
     }
   }
@@ -694,6 +707,30 @@ function firstPosition(g: Geometry): Position | undefined {
     first ??= p;
   });
   return first;
+}
+
+// A stored row may hold a legacy land-use code (an old certificate's BHK, kept as registered); the
+// importer maps a legacy code in a file to its current one (HNK). A row giving the very legacy code its
+// stored row holds has not changed it: the stored code stays, and the row has no mapping to warn about
+// (an unchanged export of such parcels, imported back, writes nothing).
+async function keepStoredLegacyCodes(tx: Queryable, target: Target, report: ImportReport): Promise<void> {
+  const kept = new Set<string>();
+  for (const field of target.fields) {
+    if (field.type.kind !== 'land_use') continue;
+    const { rows } = await tx.query<{ layer: string; idx: number }>(IMPORT_SQL.keepStoredLegacyCode(target, field.column));
+    for (const r of rows) kept.add(`${r.layer}\u0000${r.idx}\u0000${field.column}`);
+  }
+  if (kept.size === 0) return;
+  const before = report.problems.length;
+  report.problems = report.problems.filter(
+    (p) => !(p.code === IMPORT_PROBLEM.LEGACY_LAND_USE && kept.has(`${p.layer}\u0000${p.index}\u0000${p.column}`)),
+  );
+  // Warnings past the listed ones are only counted; those are left as counted.
+  const dropped = before - report.problems.length;
+  report.counts.warnings -= dropped;
+  const left = (report.problemCounts[IMPORT_PROBLEM.LEGACY_LAND_USE] ?? 0) - dropped;
+  if (left > 0) report.problemCounts[IMPORT_PROBLEM.LEGACY_LAND_USE] = left;
+  else delete report.problemCounts[IMPORT_PROBLEM.LEGACY_LAND_USE];
 }
 
 // ---- in-database validation: validity with location, the CRS guard, officers' communes ----
@@ -925,7 +962,9 @@ async function refuseStoredOutsideScope(
   }
 }
 
-// A file has no growing-area column, so an import never puts a plot into an area; but a re-import
+// The importer reads no growing-area or farmer column (an export's growing_area_id and
+// growing_area_code are for people: an import never puts a plot into an area, takes it out of one or
+// moves it between farmers; the registry does, under its rules); but a re-import
 // can change the crop of a stored plot of a draft, which the registry refuses (one area, one crop:
 // cropReason, the rule of its "add plots" and of the features API). Such rows are refused one by
 // one. The areas were locked by refuseLockedPlots, before the plots, as everywhere.
@@ -1198,6 +1237,7 @@ async function write(
           updated: report.counts.updated,
           unchanged: report.counts.unchanged,
         }),
+        ...report.extent!,
       ]);
     }
   }

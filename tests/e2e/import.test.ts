@@ -184,6 +184,27 @@ describe('importing a surveyor’s file from the web client', () => {
     );
     expect(drawn.sort()).toEqual(rows.map((r) => r.id).sort());
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-map-desktop.png') });
+
+    // The same file again: its ten plots are unchanged and the two rows still refused. The screen
+    // says nothing changed, with both figures, not that every feature was refused (a review saw that).
+    const again = await state();
+    await page.click('#import-run');
+    await page.waitForSelector('#import-headline', { timeout: 60_000 });
+    expect(await page.textContent('#import-headline')).toBe('Không có gì thay đổi: 10 giữ nguyên, 2 bị từ chối.');
+    expect(await page.locator('#import-refusal').count()).toBe(0);
+    expect(await page.locator('#import-counts li').allTextContents()).toEqual([
+      'Đã đọc 12 đối tượng.',
+      'Đã thêm mới: 0',
+      'Đã cập nhật: 0',
+      'Giữ nguyên (giống hệt dữ liệu đã có): 10',
+      'Bị từ chối: 2',
+    ]);
+    await page.click('#lang-toggle');
+    await page.waitForFunction(() => document.querySelector('#import-headline')?.textContent?.startsWith('Nothing changed'));
+    expect(await page.textContent('#import-headline')).toBe('Nothing changed: 10 unchanged, 2 refused.');
+    await page.locator('#import-headline').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-again-desktop-en.png') });
+    expect(await state()).toEqual(again);
     expect(errors).toEqual([]);
     await context.close();
   });

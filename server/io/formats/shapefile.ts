@@ -206,10 +206,11 @@ async function layerEncoding(
 export type ShapeKind = 'polygon' | 'point' | 'line';
 const SHAPE_TYPE: Record<ShapeKind, number> = { point: 1, line: 3, polygon: 5 };
 
-function ringArea(ring: readonly Position[]): number {
+/** Twice the ring's signed area by the shoelace sum over its edges (x₂ − x₁)(y₂ + y₁): > 0 when clockwise in x-east/y-north. */
+function clockwiseArea(ring: readonly Position[]): number {
   let a = 0;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[j]![0]! - ring[i]![0]!) * (ring[j]![1]! + ring[i]![1]!);
-  return a / 2; // > 0 when clockwise in x-east/y-north
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) a += (ring[i]![0]! - ring[j]![0]!) * (ring[i]![1]! + ring[j]![1]!);
+  return a;
 }
 
 /** Writes a .shp/.shx/.dbf/.prj/.cpg set, streaming rows; geometries are already in the target CRS. */
@@ -310,7 +311,7 @@ export class ShapefileWriter {
     if (this.kind === 'polygon') {
       const polys = g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : [];
       // Shapefile rings: outer clockwise, holes counter-clockwise (the reverse of RFC 7946).
-      parts = polys.flatMap((poly) => poly.map((ring, i) => (ringArea(ring) > 0 === (i === 0) ? ring : [...ring].reverse())));
+      parts = polys.flatMap((poly) => poly.map((ring, i) => (clockwiseArea(ring) > 0 === (i === 0) ? ring : [...ring].reverse())));
     } else {
       parts = g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiLineString' ? g.coordinates : [];
     }
