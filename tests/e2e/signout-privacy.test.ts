@@ -26,6 +26,22 @@ async function officersPlot(): Promise<Plot> {
   return { ...rows[0], lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
 }
 
+/** The name of a parcel owner the officer's search finds (owners are searchable by staff of their communes only). */
+async function ownerSeenByOfficer(page: Page): Promise<string> {
+  const { rows } = await e2e.server.db.query<{ owner_name: string }>(
+    `SELECT DISTINCT po.owner_name FROM parcel_owners po JOIN parcels p ON p.id = po.parcel_id
+      WHERE length(po.owner_name) > 8 ORDER BY 1 LIMIT 40`,
+  );
+  for (const { owner_name: name } of rows) {
+    const found = await page.evaluate(async (q) => {
+      const answer = await fetch(`/api/search?q=${encodeURIComponent(q)}&limit=10`, { credentials: 'same-origin' });
+      return answer.ok && (await answer.text()).includes(q);
+    }, name);
+    if (found) return name;
+  }
+  throw new Error('no owner the officer finds');
+}
+
 const card = (plot: Plot) => `.feature-card.is-primary[data-group=plots][data-id="${plot.id}"]`;
 
 async function openPlot(page: Page, plot: Plot): Promise<void> {
@@ -65,6 +81,12 @@ describe('after a sign-out', () => {
     const officerCard = await page.locator(card(plot)).innerText();
     expect(officerCard).toContain(plot.farmer);
     expect(officerCard).toContain(plot.citizen);
+    // The officer also searched for a parcel owner by name: the hits name the owner.
+    const owner = await ownerSeenByOfficer(page);
+    await page.fill('#search-input', owner);
+    await page.waitForFunction((name) => document.querySelector('#search-results')?.textContent?.includes(name), owner, {
+      timeout: 30_000,
+    });
 
     // Sign out: the card goes at once and comes back from the guest's tiles and the guest's read.
     const guestRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 30_000 });
@@ -78,7 +100,12 @@ describe('after a sign-out', () => {
     // The guest's card has the registry's public rows (the crop) and nothing personal.
     await page.waitForFunction((selector) => /Crop/.test(document.querySelector(selector)?.textContent ?? ''), card(plot));
     let markup = await pageMarkup(page);
-    for (const secret of [plot.farmer, plot.phone, plot.citizen, 'farmer_phone', 'farmer_citizen_id']) expect(markup).not.toContain(secret);
+    for (const secret of [plot.farmer, plot.phone, plot.citizen, 'farmer_phone', 'farmer_citizen_id', owner])
+      expect(markup).not.toContain(secret);
+    // The search box, focused again, has no hits of the officer's to show.
+    await page.focus('#search-input');
+    expect(await page.locator('#search-results').isHidden()).toBe(true);
+    expect(await page.inputValue('#search-input')).toBe('');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signout-privacy-same-page.png') });
 
     // Reloaded as a guest (the link keeps the plot selected): the card opens from the guest's read.

@@ -354,6 +354,7 @@ async function boot(): Promise<void> {
     void photoOutboxUser(next);
     const closed = details.userChanged();
     if (closed) reopen(closed, tilesFor);
+    if (!next) search.forget();
     else void tilesFor.catch(() => undefined);
     renderTabs();
     if (next?.role === 'farmer') {

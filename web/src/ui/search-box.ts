@@ -137,6 +137,23 @@ export class SearchBox {
     this.relabel();
   }
 
+  /**
+   * Forgets the answer shown and what was typed, at a sign-out: an officer's hits name parcel owners,
+   * and the box would show them again to the next person on a shared phone when it takes the focus.
+   */
+  forget(): void {
+    clearTimeout(this.timer);
+    // An answer still on its way is for the one who left.
+    this.seq++;
+    this.hits = [];
+    this.understood = undefined;
+    this.shown = '';
+    this.active = -1;
+    this.input.value = '';
+    clear(this.list);
+    this.list.hidden = true;
+  }
+
   /** Gives the keyboard back to the box (Escape from the card a hit opened). */
   focus(): void {
     this.input.focus();
