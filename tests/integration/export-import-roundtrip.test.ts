@@ -226,6 +226,39 @@ describe('plots exported and imported back', () => {
   });
 });
 
+describe('products exported and imported back', () => {
+  it('come back unchanged by id:N; keys that only look like one are new rows, never a 5xx', async () => {
+    const products = await count('SELECT count(*)::int AS n FROM products');
+    expect(products).toBeGreaterThan(0);
+    const file = await exported('products?format=geojson');
+    const fc = JSON.parse(await fs.readFile(file, 'utf8')) as FeatureCollection;
+    expect(fc.features.filter((f) => /^id:\d+$/.test(String(f.properties!.source_key))).length).toBeGreaterThan(0);
+    const first = fc.features[0]!;
+    const keys = ['id:0', 'id:-1', `id:${'9'.repeat(25)}`, 'ID:1', 'id:1;DROP TABLE products', "id:1' OR '1'='1", 'id:'];
+    fc.features.push(
+      ...keys.map((key, i): Feature => {
+        const [x, y] = (first.geometry as { coordinates: number[] }).coordinates;
+        return {
+          ...first,
+          id: undefined,
+          properties: { ...first.properties, source_key: key },
+          geometry: { type: 'Point', coordinates: [x! + 1e-4 * (i + 1), y!] },
+        };
+      }),
+    );
+    await fs.writeFile(file, JSON.stringify(fc));
+    const report = await imported(file, 'collection=products&dryRun=true');
+    expect(report.problems).toEqual([]);
+    expect(report.counts).toMatchObject({
+      read: products + keys.length,
+      refused: 0,
+      updated: 0,
+      unchanged: products,
+      inserted: keys.length,
+    });
+  });
+});
+
 describe('parcels exported and imported back', () => {
   it('come back unchanged from GeoJSON and from a VN-2000 shapefile, and a real import of them writes nothing', async () => {
     const parcels = await count('SELECT count(*)::int AS n FROM parcels');
