@@ -14,6 +14,7 @@ import { openSession } from '../../server/auth/sessions.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { ImportReport } from '../../server/contracts/import.ts';
 import type { Db } from '../../server/db/index.ts';
+import { sameShape } from '../../server/io/import.sql.ts';
 import { extractZip } from '../../server/io/zip.ts';
 import { DEFAULT_READ_LIMITS } from '../../server/io/types.ts';
 import { tempDir } from '../fixtures/io/builders.ts';
@@ -328,6 +329,17 @@ describe('parcels exported and imported back', () => {
     expect(report.counts).toMatchObject({ refused: 0, inserted: 0, updated: 1, unchanged: parcels - 1 });
     const row = await db.query<{ address: string; version: number }>('SELECT address, version FROM parcels WHERE id = $1', [id]);
     expect(row.rows[0]).toEqual({ address: 'Ấp Tân Hậu, số 12', version: 2 });
+  });
+});
+
+describe('the same shape, within 1 mm', () => {
+  it('holds for every parcel moved 0.5 mm and drawn the other way round, and for none moved 2 mm or with a vertex more', async () => {
+    const same = (g: string) => count(`SELECT count(*) FILTER (WHERE ${sameShape('geom', g)})::int AS n FROM parcels`);
+    const parcels = await count('SELECT count(*)::int AS n FROM parcels');
+    // 1e-9° is 0.11 mm north and 0.11 mm east here; 0.5 mm is 4.5e-9° north.
+    expect(await same('ST_Translate(ST_ForcePolygonCW(geom), 0, 4.5e-9)')).toBe(parcels);
+    expect(await same('ST_Translate(geom, 0, 1.8e-8)')).toBe(0);
+    expect(await same('ST_Segmentize(geom, 1e-5)')).toBe(0);
   });
 });
 
