@@ -202,6 +202,8 @@ describe('importing a surveyor’s file from the web client', () => {
     await page.click('#lang-toggle');
     await page.waitForFunction(() => document.querySelector('#import-headline')?.textContent?.startsWith('Nothing changed'));
     expect(await page.textContent('#import-headline')).toBe('Nothing changed: 10 unchanged, 2 refused.');
+    // The progress line is worded again too (it stayed 'Hoàn tất').
+    expect(await page.textContent('#import-progress-text')).toBe('Finished');
     await page.locator('#import-headline').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-again-desktop-en.png') });
     expect(await state()).toEqual(again);

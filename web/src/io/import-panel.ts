@@ -92,6 +92,8 @@ class ImportPanel {
   private maps: LandUseMapWithCodes[] | undefined;
   private readonly bar = h('progress', { id: 'import-progress', max: 100, value: 0 });
   private readonly barText = h('p', { class: 'hint import-progress-text', id: 'import-progress-text', 'aria-live': 'polite' });
+  /** The progress line's words, kept to word it again in the language switched to. */
+  private barWords: () => string = () => '';
   /** Imports of this tab whose outcome is not known yet (sessionStorage, so a reload still knows). */
   private pending: PendingImport[];
   /** The officer tapped "Vẫn nhập…" for the held file: the question is shown until answered or another file is picked. */
@@ -367,7 +369,7 @@ class ImportPanel {
         ),
       ),
       this.busy ? null : this.renderGuard(guard),
-      this.busy || this.bar.value > 0 ? h('div', { class: 'import-progress' }, this.bar, this.barText) : null,
+      this.busy || this.bar.value > 0 ? h('div', { class: 'import-progress' }, this.bar, this.reworded()) : null,
       this.outcome ? this.renderOutcome(this.outcome) : null,
     );
   }
@@ -381,7 +383,7 @@ class ImportPanel {
     this.refuseOrTake(file);
     this.outcome = undefined;
     this.confirming = false;
-    this.setBar(0, '', false);
+    this.setBar(0, () => '', false);
     this.render();
   }
 
@@ -405,11 +407,18 @@ class ImportPanel {
   }
 
   /** Sets the bar; within one run it only grows (a job's first answer may know less than the upload did). */
-  private setBar(pct: number, text: string, grow = true): void {
+  /** The progress line in the language shown now (render runs again on a language switch). */
+  private reworded(): HTMLElement {
+    this.barText.textContent = this.barWords();
+    return this.barText;
+  }
+
+  private setBar(pct: number, words: () => string, grow = true): void {
     const value = grow ? Math.max(pct, Number(this.bar.value)) : pct;
     this.bar.value = value;
     this.bar.dataset.pct = String(value);
-    this.barText.textContent = text;
+    this.barWords = words;
+    this.barText.textContent = words();
   }
 
   /** Checks or imports the picked file; `confirmed` is the officer's "Vẫn nhập" over a held file. */
@@ -426,13 +435,13 @@ class ImportPanel {
     this.busy = kind;
     this.outcome = undefined;
     this.page = 0;
-    this.setBar(0, progressText({ upload: 0, bytes: file.size }), false);
+    this.setBar(0, () => progressText({ upload: 0, bytes: file.size }), false);
     this.render();
     // Asked again: the server may have been restarted with another limit since the file was picked.
     await this.askLimit();
     if (!this.refuseOrTake(file)) {
       this.busy = undefined;
-      this.setBar(0, '', false);
+      this.setBar(0, () => '', false);
       return this.render();
     }
     try {
@@ -445,24 +454,24 @@ class ImportPanel {
       this.refuseOrTake(file);
     }
     this.busy = undefined;
-    if (this.outcome.refusal && !this.outcome.report) this.setBar(0, '', false);
+    if (this.outcome.refusal && !this.outcome.report) this.setBar(0, () => '', false);
     this.render();
     this.element.querySelector('#import-result')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   }
 
   private async dryRun(file: File): Promise<Outcome> {
     const { status, body } = await upload(`/api/import?${importQuery(this.options, { dryRun: true, async: false })}`, file, (f) =>
-      this.setBar(progressPercent({ upload: f }), progressText({ upload: f, bytes: file.size })),
+      this.setBar(progressPercent({ upload: f }), () => progressText({ upload: f, bytes: file.size })),
     );
-    this.setBar(progressPercent({ phase: 'validating', read: 0, total: null }), t('importStage_validating'));
+    this.setBar(progressPercent({ phase: 'validating', read: 0, total: null }), () => t('importStage_validating'));
     if (status !== 200) throw problemError(status, body);
-    this.setBar(100, t('importStage_checked'));
+    this.setBar(100, () => t('importStage_checked'));
     return { report: body as unknown as ImportReport };
   }
 
   private async importJob(file: File): Promise<Outcome> {
     const { status, body } = await upload(`/api/import?${importQuery(this.options, { dryRun: false, async: true })}`, file, (f) =>
-      this.setBar(progressPercent({ upload: f }), progressText({ upload: f, bytes: file.size })),
+      this.setBar(progressPercent({ upload: f }), () => progressText({ upload: f, bytes: file.size })),
     );
     if (status !== 202 || typeof body.url !== 'string') throw problemError(status, body);
     // Pending from the moment the server took it: a reload or a lost signal from here on leaves it unknown.
@@ -499,7 +508,7 @@ class ImportPanel {
       return { refusal: () => refusalText(500, code, job.error?.message ?? '') };
     }
     const report = job.report!;
-    this.setBar(100, t('importStage_done'));
+    this.setBar(100, () => t('importStage_done'));
     const written = report.counts.inserted + report.counts.updated;
     if (written > 0) {
       await this.handle.refreshTiles().catch(() => undefined);
@@ -531,12 +540,12 @@ class ImportPanel {
           if (state === 'unsure') {
             unsureSince ??= Date.now();
             if (Date.now() - unsureSince > UNSURE_MS) return resolve(undefined);
-            this.barText.textContent = t('importStage_unsure');
+            this.barWords = () => t('importStage_unsure');
+            this.barText.textContent = this.barWords();
             wait = UNSURE_POLL_MS;
           } else {
             unsureSince = undefined;
-            this.setBar(
-              progressPercent(state === 'running' ? job.progress : { ...job.progress, phase: 'done' }),
+            this.setBar(progressPercent(state === 'running' ? job.progress : { ...job.progress, phase: 'done' }), () =>
               progressText(job.progress),
             );
             if (state === 'settled') return resolve(job);
@@ -544,7 +553,8 @@ class ImportPanel {
         } catch (error) {
           if (error instanceof HttpError && error.status !== 0 && error.status < 500) return reject(error);
           if (++failures >= POLL_FAILURES) return resolve(undefined);
-          this.barText.textContent = t('importStage_unsure');
+          this.barWords = () => t('importStage_unsure');
+          this.barText.textContent = this.barWords();
         }
         setTimeout(() => void poll(), wait);
       };
@@ -556,7 +566,7 @@ class ImportPanel {
   private async recheck(url: string): Promise<void> {
     this.busy = 'import';
     this.outcome = undefined;
-    this.setBar(0, t('importStage_unsure'), false);
+    this.setBar(0, () => t('importStage_unsure'), false);
     this.render();
     try {
       this.outcome = await this.settle(url);
