@@ -59,6 +59,13 @@ export const REISSUABLE_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'app
 export const CODE_IN_FORCE_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'approved', 'active'];
 
 /**
+ * Statuses whose record anyone may read in the features API (buyers scanning a code must see
+ * suspensions and revocations); the map's tiles draw every status but a draft, so a guest's card of
+ * an area under review stays with what its tile says.
+ */
+export const PUBLIC_STATUSES: readonly GrowingAreaStatus[] = ['issued', 'approved', 'active', 'suspended', 'revoked'];
+
+/**
  * Statuses in which an inspection is recorded: during the application (under_inspection) and as
  * supervision of a code in force; a draft or a closed code has nothing to inspect.
  */

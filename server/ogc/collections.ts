@@ -3,6 +3,7 @@
 // OpenAPI document is derived from these declarations (cf. pg_featureserv's layer catalogue).
 
 import type { Role } from '../contracts/viewer.ts';
+import { PUBLIC_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { statusDecision } from '../registry/growing-areas.sql.ts';
 
 /** Property value types, as JSON Schema sees them. */
@@ -77,7 +78,7 @@ export type CollectionDef = Readonly<{
 }>;
 
 /** Growing-area statuses shown to the public (buyers scanning a code must see suspensions and revocations). */
-export const PUBLIC_GROWING_AREA_STATUSES: readonly string[] = ['issued', 'approved', 'active', 'suspended', 'revoked'];
+export const PUBLIC_GROWING_AREA_STATUSES: readonly string[] = PUBLIC_STATUSES;
 
 const COMMUNE_CODE = '^[0-9]{3,6}$';
 

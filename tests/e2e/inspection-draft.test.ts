@@ -183,10 +183,9 @@ describe('an inspection form kept on the phone', () => {
     expect(await page.locator('#inspection-form').count()).toBe(0);
     expect(await page.locator('#inspection-new').textContent()).toBe('Ghi biên bản kiểm tra');
     expect(await inspectionsOf(area.id)).toHaveLength(before.length + 1);
-    // Each sign-out reads the open card again as a guest's, and the registry hides an area under
-    // inspection from guests (404; the card keeps the tile's code and status): that refusal is designed.
-    const guestRead = new RegExp(`(http 404: |status of 404 .*@ ).*/ogc/collections/growing_areas/items/${area.id}$`);
-    expect(errors.filter((e) => !guestRead.test(e))).toEqual([]);
+    // Each sign-out reads the open card again as a guest's; an area under inspection is not the
+    // public's to read (the API would answer 404), so the guest's card keeps its tile's facts and asks nothing.
+    expect(errors).toEqual([]);
     await context.close();
   });
 

@@ -1,3 +1,4 @@
+import { PUBLIC_STATUSES, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { describeError } from '../api/http.ts';
 import {
   featureProperties,
@@ -144,6 +145,15 @@ export class DetailsPanel {
   /** Tiles carry few attributes at low zooms; the features API has them all (as far as this viewer may see). */
   private async enrich(feature: PickedFeature): Promise<void> {
     if (feature.id === undefined || !ENRICHED.has(feature.group)) return;
+    // A guest may not read an area under review (the API answers 404): its tile's facts are the card.
+    const status = feature.properties.status;
+    if (
+      feature.group === 'growing_areas' &&
+      !this.viewer() &&
+      typeof status === 'string' &&
+      !PUBLIC_STATUSES.includes(status as GrowingAreaStatus)
+    )
+      return;
     const generation = this.generation;
     try {
       const [full, schema] = await Promise.all([featureProperties(feature.group, feature.id), propertySchemas(feature.group)]);
