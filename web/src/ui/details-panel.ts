@@ -311,9 +311,12 @@ export class DetailsPanel {
       schema: this.schemas.get(feature.group),
       crops: this.crops,
       communeName: feature.group === 'parcels' ? this.communeNameOf(feature) : this.names.commune(p.commune_code),
-      // A draft area is its officers' alone: anyone else would be refused its name.
+      // A draft area is its officers' alone, and an area under review is not yet the public's (a
+      // guest or a planner would be refused its name); a farmer reads their own areas but drafts.
       growingAreaName:
-        feature.group === 'plots' && (staff || (p.status !== 'draft' && p.status !== undefined))
+        feature.group === 'plots' &&
+        (staff ||
+          (role === 'farmer' ? p.status !== 'draft' && p.status !== undefined : PUBLIC_STATUSES.includes(p.status as GrowingAreaStatus)))
           ? this.names.growingArea(p.growing_area_id)
           : undefined,
     });
