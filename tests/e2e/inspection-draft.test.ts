@@ -13,7 +13,16 @@ import { describe, expect, it } from 'vitest';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { apiToken, areaUnderInspection, canvasJpeg, clickArea, inspectionOnPhone, signOut, type AreaAt } from './registry-fixtures.ts';
+import {
+  apiToken,
+  areaUnderInspection,
+  canvasJpeg,
+  clickArea,
+  inspectionOnPhone,
+  photoSizes,
+  signOut,
+  type AreaAt,
+} from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -165,15 +174,7 @@ describe('an inspection form kept on the phone', () => {
       { item: 'Vệ sinh đồng ruộng, thu gom bao bì thuốc BVTV', ok: false, note: 'Còn vỏ chai thuốc ở bờ mương' },
     ]);
     // Its photo, the same bytes, goes through the outbox.
-    await expect
-      .poll(
-        async () =>
-          (
-            await e2e.server.db.query<{ bytes: number }>('SELECT bytes FROM inspection_photos WHERE inspection_id = $1', [recorded.id])
-          ).rows.map((r) => Number(r.bytes)),
-        { timeout: 30_000 },
-      )
-      .toEqual([photo.length]);
+    await expect.poll(() => photoSizes(e2e.server, recorded.id), { timeout: 30_000 }).toEqual([photo.length]);
     await expect.poll(() => draftsOnPhone(page)).toEqual([]);
 
     // Another reload: the form is empty again, the draft gone.

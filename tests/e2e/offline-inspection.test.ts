@@ -22,6 +22,7 @@ import {
   listedAreaIds,
   signOut,
   type AreaAt,
+  photoSizes,
 } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
@@ -133,15 +134,7 @@ describe('a growing area card in the field with no signal', () => {
     const recorded = after.at(-1)!;
     expect(recorded).toMatchObject({ conclusion: 'pass', notes: 'Ghi ngoài vườn, không có sóng.' });
     expect(recorded.checklist.filter((c) => c.ok)).toHaveLength(2);
-    await expect
-      .poll(
-        async () =>
-          (
-            await e2e.server.db.query<{ bytes: number }>('SELECT bytes FROM inspection_photos WHERE inspection_id = $1', [recorded.id])
-          ).rows.map((r) => Number(r.bytes)),
-        { timeout: 30_000 },
-      )
-      .toEqual([photo.length]);
+    await expect.poll(() => photoSizes(e2e.server, recorded.id), { timeout: 30_000 }).toEqual([photo.length]);
     // Back online the card reads the registry: the full record, no longer the tile's facts.
     await page.waitForSelector('#lifecycle-tile-only', { state: 'detached', timeout: 15_000 });
     expect(scriptErrors(errors)).toEqual([]);

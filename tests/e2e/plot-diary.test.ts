@@ -11,7 +11,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
 import { vnToday } from '../../web/src/registration/plot-diary.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { openPlot } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -47,20 +48,6 @@ async function substancesFor(markets: string[]): Promise<{ allowed: string; forb
     [all],
   );
   return { allowed: allowed.rows[0]!.ai, forbidden: forbidden.rows[0]! };
-}
-
-/** Clicks the plot on the map and brings its card to the front. */
-async function openPlot(page: Page, plot: Plot): Promise<void> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [plot.lon, plot.lat] as [
-    number,
-    number,
-  ]);
-  await page.mouse.click(box.x + p.x, box.y + p.y);
-  const card = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
-  await page.waitForSelector(card, { timeout: 30_000 });
-  if (!(await page.locator(`${card}.is-primary`).count())) await page.click(card);
-  await page.waitForSelector(`${card}.is-primary`);
 }
 
 const diaryRows = (plotId: number) =>

@@ -242,3 +242,25 @@ export function areaInTiles(page: Page, id: number): Promise<number> {
     id,
   );
 }
+
+/** Clicks a plot on the map and brings its card to the front (the primary card). */
+export async function openPlot(page: Page, plot: { id: number; lon: number; lat: number }): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [plot.lon, plot.lat] as [
+    number,
+    number,
+  ]);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+  const card = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
+  await page.waitForSelector(card, { timeout: 30_000 });
+  if (!(await page.locator(`${card}.is-primary`).count())) await page.click(card);
+  await page.waitForSelector(`${card}.is-primary`);
+}
+
+/** The byte sizes of an inspection's stored photos, in the order stored. */
+export async function photoSizes(server: TestServer, inspectionId: number): Promise<number[]> {
+  const { rows } = await server.db.query<{ bytes: number }>('SELECT bytes FROM inspection_photos WHERE inspection_id = $1 ORDER BY id', [
+    inspectionId,
+  ]);
+  return rows.map((r) => Number(r.bytes));
+}

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { openPlot } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -43,19 +44,6 @@ async function ownerSeenByOfficer(page: Page): Promise<string> {
 }
 
 const card = (plot: Plot) => `.feature-card.is-primary[data-group=plots][data-id="${plot.id}"]`;
-
-async function openPlot(page: Page, plot: Plot): Promise<void> {
-  const box = (await page.locator('#map').boundingBox())!;
-  const p = await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.project(at), [plot.lon, plot.lat] as [
-    number,
-    number,
-  ]);
-  await page.mouse.click(box.x + p.x, box.y + p.y);
-  const any = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
-  await page.waitForSelector(any, { timeout: 30_000 });
-  if (!(await page.locator(card(plot)).count())) await page.click(any);
-  await page.waitForSelector(card(plot));
-}
 
 /** The whole page as markup (text, attributes, form values): what must hold none of the farmer's data. */
 const pageMarkup = (page: Page) =>
