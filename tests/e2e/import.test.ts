@@ -90,7 +90,7 @@ describe('importing a surveyor’s file from the web client', () => {
     await openImport(page, e2e.server);
     // Only the collections an officer may write, by their Vietnamese names; the commune is the officer's.
     expect(await page.locator('#import-collection option').allTextContents()).toEqual([
-      'Thửa canh tác (vùng trồng)',
+      'Thửa sản xuất (vùng trồng)',
       'Cơ sở sản xuất, sản phẩm (điểm)',
       'Thửa đất địa chính',
       'Bản đồ sử dụng đất',

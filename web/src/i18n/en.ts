@@ -727,7 +727,7 @@ export const en: Messages = {
   importDrop: 'Drop a file here or tap to choose one',
   importPicked: '{name} · {size}',
   importCollection: 'Import into',
-  importCollection_plots: 'Cultivation plots (growing areas)',
+  importCollection_plots: 'Production plots (growing areas)',
   importCollection_products: 'Producers and products (points)',
   importCollection_parcels: 'Cadastral parcels',
   importCollection_landuse: 'Land-use map',

@@ -736,7 +736,7 @@ export const vi = {
   importDrop: 'Kéo tệp vào đây hoặc bấm để chọn',
   importPicked: '{name} · {size}',
   importCollection: 'Nhập vào lớp',
-  importCollection_plots: 'Thửa canh tác (vùng trồng)',
+  importCollection_plots: 'Thửa sản xuất (vùng trồng)',
   importCollection_products: 'Cơ sở sản xuất, sản phẩm (điểm)',
   importCollection_parcels: 'Thửa đất địa chính',
   importCollection_landuse: 'Bản đồ sử dụng đất',
