@@ -10,6 +10,8 @@
 // 1/10/50 clients over loopback HTTP; tile sizes per source at z8–z18; cache hits under autocannon
 // (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
 import { fork, spawn } from 'node:child_process';
+import http from 'node:http';
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -180,7 +182,8 @@ async function interleavedRun(
   ids: string[],
   tiles: TileCoord[],
   base: string,
-): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats }> {
+  floorBase: string,
+): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats; floor: Stats }> {
   const BLOCK = 20;
   const WARMUP_BLOCKS = 5;
   const raw: number[] = [];
@@ -188,6 +191,7 @@ async function interleavedRun(
   const statement: number[] = [];
   const server: number[] = [];
   const inside: number[] = [];
+  const floor: number[] = [];
   handled.length = 0;
   let errors = 0;
   let bytes = 0;
@@ -211,14 +215,22 @@ async function interleavedRun(
     bytes += res.bytes;
     errors += res.errors;
   };
-  const steps = [rawBlock(false), rawBlock(true), statementBlock, serverBlock];
+  const floorBlock = async (block: TileCoord[]) => {
+    const res = await client.run(
+      block.map((t) => `${floorBase}/${ids.join(',')}/${t.z}/${t.x}/${t.y}`),
+      1,
+    );
+    floor.push(...res.latencies);
+    errors += res.errors;
+  };
+  const steps = [rawBlock(false), rawBlock(true), statementBlock, serverBlock, floorBlock];
   // Warm up first, unmeasured: V8 compiles the server's and the driver's hot paths in the first
   // few hundred requests, and a server in service is long past that.
   for (let i = 0; i < WARMUP_BLOCKS; i++) {
     const block = tiles.slice(i * BLOCK, (i + 1) * BLOCK);
     for (const step of steps) await step(block);
   }
-  raw.length = prepared.length = statement.length = server.length = inside.length = handled.length = 0;
+  raw.length = prepared.length = statement.length = server.length = inside.length = floor.length = handled.length = 0;
   bytes = errors = 0;
   const start = performance.now();
   for (let i = 0; i * BLOCK < tiles.length; i++) {
@@ -232,6 +244,44 @@ async function interleavedRun(
     statement: summarise(statement, wall, 0, 0),
     server: summarise(server, wall, bytes, errors),
     inside: summarise(inside, wall, 0, 0),
+    floor: summarise(floor, wall, 0, 0),
+  };
+}
+
+/**
+ * The floor of any HTTP tile server on this machine: a bare node:http server in this process that
+ * runs the engine's statements and compresses as the server's fast level does, with no routing,
+ * hooks, cache logic or ETag. What it adds over the in-process statements is the HTTP hop itself (a
+ * third process woken per tile: the client); the server's own figures are read against it.
+ */
+async function listenFloor(engine: TileEngine): Promise<{ base: string; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const [ids = '', z, x, y] = (req.url ?? '').split('/').slice(1);
+    const t = { z: Number(z), x: Number(x), y: Number(y) };
+    void Promise.all(ids.split(',').map((id) => engine.render(id, t, PUBLIC_SCOPE))).then(
+      (parts) => {
+        const raw = Buffer.concat(parts);
+        if (!raw.length) return res.writeHead(204).end();
+        const body =
+          CODING === 'br'
+            ? brotliCompressSync(raw, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 2 } })
+            : CODING === 'gzip'
+              ? gzipSync(raw, { level: 1 })
+              : raw;
+        const headers: Record<string, string | number> = {
+          'content-type': 'application/vnd.mapbox-vector-tile',
+          'content-length': body.length,
+        };
+        if (CODING !== 'identity') headers['content-encoding'] = CODING;
+        res.writeHead(200, headers).end(body);
+      },
+      () => res.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
 
@@ -299,6 +349,7 @@ async function main(): Promise<void> {
   const hot = await openTileService({ tileCacheBytes: 512 << 20 }, db);
   const coldServer = await listen(db, cold, true);
   const hotServer = await listen(db, hot);
+  const floorServer = await listenFloor(cold.engine);
   const all = cold.engine.list().map((s) => s.id);
   // --zooms and --parcels-only narrow the run when one figure is being worked on.
   const zoomsAt = args.indexOf('--zooms');
@@ -314,7 +365,7 @@ async function main(): Promise<void> {
   if (only.has('cold')) {
     console.log('\ncold tiles, one at a time; raw ST_AsMVT (plain and prepared) and the server interleaved on the same tiles:');
     console.log(
-      'workload | zoom | raw p50/p95/p99 ms | raw prepared p50/p95/p99 ms | engine statements p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | / prepared p95 | server p50 / raw p50 | statements p95 / raw p95 | inside the server p50/p95 ms | 5xx',
+      'workload | zoom | raw p50/p95/p99 ms | raw prepared p50/p95/p99 ms | engine statements p50/p95/p99 ms | server p50/p95/p99 ms | server p95 / raw p95 | / prepared p95 | server p50 / raw p50 | statements p95 / raw p95 | inside the server p50/p95 ms | bare node:http floor p50/p95/p99 ms | floor p95 / raw p95 | 5xx',
     );
   }
   const lists = new Map<string, TileCoord[]>();
@@ -325,10 +376,17 @@ async function main(): Promise<void> {
       const tiles = await tileList(db, z, QUICK ? 40 : z >= 16 ? 1200 : 200);
       lists.set(`${w.name}|${z}`, tiles);
       if (!only.has('cold')) continue;
-      const { raw, prepared, statement, server, inside } = await interleavedRun(db, cold.engine, w.ids, tiles, coldServer.base);
+      const { raw, prepared, statement, server, inside, floor } = await interleavedRun(
+        db,
+        cold.engine,
+        w.ids,
+        tiles,
+        coldServer.base,
+        floorServer.base,
+      );
       const triple = (x: Stats) => `${ms(x.p50)}/${ms(x.p95)}/${ms(x.p99)}`;
       console.log(
-        `${w.name} | z${z} | ${triple(raw)} | ${triple(prepared)} | ${triple(statement)} | ${triple(server)} | ${(server.p95 / raw.p95).toFixed(2)} | ${(server.p95 / prepared.p95).toFixed(2)} | ${(server.p50 / raw.p50).toFixed(2)} | ${(statement.p95 / raw.p95).toFixed(2)} | ${ms(inside.p50)}/${ms(inside.p95)} | ${server.errors}`,
+        `${w.name} | z${z} | ${triple(raw)} | ${triple(prepared)} | ${triple(statement)} | ${triple(server)} | ${(server.p95 / raw.p95).toFixed(2)} | ${(server.p95 / prepared.p95).toFixed(2)} | ${(server.p50 / raw.p50).toFixed(2)} | ${(statement.p95 / raw.p95).toFixed(2)} | ${ms(inside.p50)}/${ms(inside.p95)} | ${triple(floor)} | ${(floor.p95 / raw.p95).toFixed(2)} | ${server.errors}`,
       );
     }
   }
@@ -374,6 +432,7 @@ async function main(): Promise<void> {
 
   await coldServer.close();
   await hotServer.close();
+  await floorServer.close();
   await cold.close();
   await hot.close();
   await db.close();
