@@ -82,6 +82,8 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
     expect(await page.textContent('#lifecycle-dialog h2')).toBe('Bắt đầu kiểm tra?');
     expect(await page.textContent('#lifecycle-dialog p')).toContain('Bước này không hoàn tác được');
+    // Asked twice, but not a loss: the act's button is the main colour, not the red of a revocation.
+    expect(await page.getAttribute('#lifecycle-confirm-go', 'class')).toBe('btn btn-primary');
     await page.click('#lifecycle-confirm-go');
     expect(await statusShown(page, 'under_inspection')).toBe('Đang kiểm tra');
     await page.waitForSelector('.toast:has-text("Đang kiểm tra")');
@@ -183,6 +185,7 @@ describe('growing-area lifecycle on the map', () => {
     await page.waitForSelector('#lifecycle-dialog[open]');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
     expect(await page.locator('#lifecycle-reason-error').count()).toBe(0);
+    expect(await page.getAttribute('#lifecycle-confirm-go', 'class')).toBe('btn btn-danger');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-revoke-confirm.png') });
     await page.keyboard.press('Enter');
     await page.waitForSelector('#lifecycle-dialog', { state: 'detached' });

@@ -527,11 +527,12 @@ export class LifecycleCard {
       text,
       t(`lifecycleVerb_${act}` as MessageKey),
       () => void this.run(area, step, body),
+      step.destructive,
     );
   }
 
   /** The second question before a step that closes a door; Enter on the open dialog must not take it. */
-  private confirm(title: string, body: string, verb: string, go: () => void): void {
+  private confirm(title: string, body: string, verb: string, go: () => void, destructive: boolean): void {
     askBeforeActing({
       ids: { dialog: 'lifecycle-dialog', title: 'lifecycle-dialog-title', stay: 'lifecycle-confirm-cancel', go: 'lifecycle-confirm-go' },
       title,
@@ -539,6 +540,9 @@ export class LifecycleCard {
       stay: t('cancel'),
       go: verb,
       onGo: go,
+      // Red only for a step that closes a door (a failed inspection, a revocation); putting a code
+      // into operation is asked twice because buyers rely on it, not because it is a loss.
+      goTone: destructive ? 'danger' : 'primary',
     });
   }
 
@@ -665,7 +669,8 @@ export class LifecycleCard {
       }
       // The code stops being in force until the new version is issued one: asked twice, the focus on Cancel.
       const body = t('reissueConfirmBody', { ...names, name: areaName(area), code: area.code ?? '–' });
-      this.confirm(t('reissueConfirmTitle'), body, t('reissueVerb'), () => void this.reissue(area, verdict.body));
+      // The old code is out of force until the new version is issued: red, as a suspension.
+      this.confirm(t('reissueConfirmTitle'), body, t('reissueVerb'), () => void this.reissue(area, verdict.body), true);
     });
     return form;
   }

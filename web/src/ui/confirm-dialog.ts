@@ -15,6 +15,12 @@ export type ConfirmQuestion = {
   onGo: () => void;
   /** The safe answer drawn as the main button (it keeps the user's work), not plain. */
   stayIsPrimary?: boolean;
+  /**
+   * How the act's button is drawn: red for an act that destroys or closes a door (the default:
+   * dropping drawings, a draft, revoking a code), the main colour for one that cannot be taken back
+   * but is what the user came to do (putting a code into operation, restoring it).
+   */
+  goTone?: 'danger' | 'primary';
   /** Extra attributes on the dialog (e.g. data-unsaved). */
   attributes?: Record<string, string>;
 };
@@ -30,7 +36,7 @@ export function askBeforeActing(q: ConfirmQuestion): HTMLDialogElement {
     'button',
     {
       type: 'button',
-      class: 'btn btn-danger',
+      class: q.goTone === 'primary' ? 'btn btn-primary' : 'btn btn-danger',
       id: q.ids.go,
       onclick: () => {
         dialog.close();
