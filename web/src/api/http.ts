@@ -1,5 +1,6 @@
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { SessionWatch } from './session-watch.ts';
 
 /** An answer that was not 2xx, with the problem document's detail when the server sent one. */
 export class HttpError extends Error {
@@ -15,16 +16,38 @@ export class HttpError extends Error {
 }
 
 let csrfToken: string | undefined;
-const unauthenticatedListeners = new Set<(url: string) => void>();
+/** The page's sessions: which 401 answers end the one signed in (session-watch.ts). */
+const sessions = new SessionWatch();
 
 /**
- * Calls `listener` with the URL whenever the server answers 401 to one of our requests (the sign-in
- * itself excepted: a wrong password is no ended session). The page uses it to show the signed-out
- * state when a session ended elsewhere (another tab signed out, the cookie expired).
+ * Calls `listener` with the URL of the first request of a session the server answered 401 (the
+ * sign-in itself excepted: a wrong password is no ended session), whatever sent it: this module's
+ * helpers, the uploads (upload.ts) or a fetch of its own (sessionFetch). The page uses it to show the
+ * signed-out state when a session ended elsewhere (another tab signed out, the cookie expired).
  */
 export function onUnauthenticated(listener: (url: string) => void): () => void {
-  unauthenticatedListeners.add(listener);
-  return () => unauthenticatedListeners.delete(listener);
+  return sessions.listen(listener);
+}
+
+/** Someone signed in or out (session.ts): a 401 to a request sent before is no news of the new session. */
+export function sessionChanged(): void {
+  sessions.changed();
+}
+
+/**
+ * Marks a request that does not go through `request` (an upload with progress, a photo read as a
+ * blob) as it leaves; call what it answers with its answer's status, so its 401 too tells the page.
+ */
+export function watchAnswer(url: string): (status: number) => void {
+  return sessions.sending(url);
+}
+
+/** fetch, telling the page when the answer is a 401 (its session ended); nothing else changes. */
+export async function sessionFetch(url: string, init: RequestInit = {}): Promise<Response> {
+  const answered = sessions.sending(url);
+  const response = await fetch(url, { credentials: 'same-origin', ...init });
+  answered(response.status);
+  return response;
 }
 
 /** Remembers the CSRF token the sign-in answered with; cookie-authenticated writes send it back. */
@@ -49,14 +72,13 @@ export async function request(url: string, init: RequestInit = {}): Promise<Resp
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers.set('X-CSRF-Token', csrfToken);
   if (!headers.has('Accept')) headers.set('Accept', 'application/json, application/geo+json;q=0.9, */*;q=0.5');
   let response: Response;
+  const answered = sessions.sending(url);
   try {
     response = await fetch(url, { ...init, headers, credentials: 'same-origin' });
   } catch (error) {
     throw new HttpError(0, navigator.onLine ? String((error as Error).message ?? error) : 'offline', undefined, undefined);
   }
-  if (response.status === 401 && !/^\/api\/auth\/login\b/.test(new URL(url, location.href).pathname)) {
-    for (const listener of unauthenticatedListeners) listener(url);
-  }
+  answered(response.status);
   if (!response.ok && response.status !== 304) {
     const problem = await problemOf(response);
     const detail = typeof problem?.detail === 'string' ? problem.detail : `${response.status} ${response.statusText}`;

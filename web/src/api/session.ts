@@ -1,5 +1,5 @@
 import type { Role } from '../../../server/contracts/viewer.ts';
-import { getJson, HttpError, request, sendJson, setCsrfToken } from './http.ts';
+import { getJson, HttpError, request, sendJson, sessionChanged, setCsrfToken } from './http.ts';
 
 /** Who is signed in on this page. */
 export type SessionUser = { username: string; displayName: string; role: Role; farmerId: number | null; communes: string[] };
@@ -34,11 +34,16 @@ export async function signIn(username: string, password: string): Promise<Sessio
   const response = await sendJson('/api/auth/login', 'POST', { username, password });
   const user = readUser((await response.json()) as Record<string, unknown>);
   if (!user) throw new HttpError(401, 'no user in the answer', undefined, response);
+  // A request sent before, refused after, is no news of this session (http.ts, onUnauthenticated).
+  sessionChanged();
   return user;
 }
 
 /** Ends the session. */
 export async function signOut(): Promise<void> {
+  // Signed out from here on: the refusals still on their way (this one's too, when the session had
+  // ended already) must not sign out a second time.
+  sessionChanged();
   await request('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
   setCsrfToken(undefined);
 }

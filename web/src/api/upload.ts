@@ -1,4 +1,4 @@
-import { HttpError } from './http.ts';
+import { HttpError, watchAnswer } from './http.ts';
 
 /** An upload's answer: its HTTP status, its JSON body (undefined when the answer is not JSON) and its Location header (null without one). */
 export type UploadAnswer = { status: number; body: Record<string, unknown> | undefined; location: string | null };
@@ -20,9 +20,11 @@ export type UploadRequest = {
  * POSTs a body with XMLHttpRequest, because fetch reports no upload progress. A phone that loses its
  * signal mid-upload may leave the request hanging without an error, so a stall aborts it. Any HTTP
  * answer resolves; a lost connection or a stall rejects with an HttpError of status 0 ("offline").
+ * A 401 tells the page its session ended (http.ts, onUnauthenticated), as any request's does.
  */
 export function postWithProgress(request: UploadRequest): Promise<UploadAnswer> {
   return new Promise((resolve, reject) => {
+    const answered = watchAnswer(request.url);
     const xhr = new XMLHttpRequest();
     xhr.open('POST', request.url);
     for (const [name, value] of Object.entries(request.headers)) xhr.setRequestHeader(name, value);
@@ -47,6 +49,7 @@ export function postWithProgress(request: UploadRequest): Promise<UploadAnswer> 
         // An answer that is not JSON (a proxy's error page) is judged by its status alone.
         body = undefined;
       }
+      answered(xhr.status);
       resolve({ status: xhr.status, body, location: xhr.getResponseHeader('Location') });
     });
     const offline = () => reject(new HttpError(0, 'offline', undefined, undefined));

@@ -218,6 +218,55 @@ describe('the outbox of inspection photos', () => {
     expect((await store.listOf('officer'))[0]!.position).toEqual({ lon: 105.65, lat: 10.45, accuracy: 20 });
   });
 
+  it('keeps on the phone a photo refused for an ended session (401), and sends it once its owner has signed in again', async () => {
+    const net = wire([401]);
+    const { outbox, store } = await page(new IDBFactory(), net);
+    await outbox.setViewer(officer);
+    await outbox.add(inspection, [newPhoto(12)]);
+    expect(outbox.photosOf(12)[0]).toMatchObject({ state: 'failed', refusal: 'signed-out' });
+    // The page shows a guest: the photo leaves the page, not the phone.
+    await outbox.setViewer(undefined);
+    expect(outbox.unsent()).toEqual([]);
+    expect((await store.listOf('officer')).map((p) => p.uploadKey)).toEqual([newPhoto(12).uploadKey]);
+    // Signed in again (a new session, a new token): sent under the key of its first attempt, then forgotten.
+    await outbox.setViewer({ username: 'officer', csrf: 'csrf-b' });
+    await outbox.send();
+    expect(net.sent.map((s) => [s.key, s.csrf])).toEqual([
+      [newPhoto(12).uploadKey, 'csrf-a'],
+      [newPhoto(12).uploadKey, 'csrf-b'],
+    ]);
+    expect(outbox.unsent()).toEqual([]);
+    expect(await store.count()).toBe(0);
+  });
+
+  it('holds in memory for its owner a photo the phone could not keep when their session ends; nobody else sees or sends it', async () => {
+    const store = await openPhotoStore(new IDBFactory());
+    store.close(); // a full phone: the photo lives only in the page
+    const net = wire([401]);
+    const outbox = new PhotoOutbox(Promise.resolve(store), net);
+    opened.outboxes.push(outbox);
+    await outbox.setViewer(officer);
+    await outbox.add(inspection, [newPhoto(13)]);
+    expect(outbox.photosOf(12)[0]).toMatchObject({ kept: false, state: 'failed', refusal: 'signed-out' });
+    await outbox.setViewer(undefined);
+    expect(outbox.unsent()).toEqual([]);
+    // Still only in memory: leaving the page would lose it.
+    expect(outbox.wouldLoseOnReload()).toBe(true);
+    await outbox.setViewer({ username: 'officer2', csrf: 'csrf-other' });
+    await outbox.send();
+    expect(outbox.unsent()).toEqual([]);
+    expect(net.sent).toHaveLength(1);
+    await outbox.setViewer(undefined);
+    await outbox.setViewer({ username: 'officer', csrf: 'csrf-b' });
+    await outbox.send();
+    expect(net.sent.map((s) => [s.key, s.csrf])).toEqual([
+      [newPhoto(13).uploadKey, 'csrf-a'],
+      [newPhoto(13).uploadKey, 'csrf-b'],
+    ]);
+    expect(outbox.unsent()).toEqual([]);
+    expect(outbox.wouldLoseOnReload()).toBe(false);
+  });
+
   it('refuses photos when no one is signed in to own them', async () => {
     const { outbox } = await page(new IDBFactory(), wire([]));
     await expect(outbox.add(inspection, [newPhoto(11)])).rejects.toThrow(/signed in/);

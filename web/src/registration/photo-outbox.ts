@@ -83,6 +83,12 @@ export class PhotoOutbox {
   storageProblem: PhotoStoreProblem | undefined;
   /** The owner whose photos were last read from the store, and the read itself (so the same user's reload is read once). */
   private loading: Promise<void> = Promise.resolve();
+  /**
+   * Photos the phone could not keep (its storage full), of people no longer signed in, by owner: they
+   * exist only here, so a sign-out or a session that ended under the page (an upload answered 401)
+   * must not lose them. Shown to nobody; they go back into the outbox when their owner signs in again.
+   */
+  private readonly unkept = new Map<string, { photos: OutboxPhoto[]; inspections: OutboxInspection[] }>();
 
   constructor(
     private readonly store: Promise<PhotoStore | undefined>,
@@ -125,9 +131,11 @@ export class PhotoOutbox {
       this.retryFailed((p) => p.refusal === 'signed-out');
       return this.loading;
     }
+    if (before !== undefined) this.putAside(before);
     this.photos = [];
     this.inspections.clear();
     this.clearTimer();
+    if (viewer) this.takeBack(viewer.username);
     this.emit({ kind: 'changed' });
     const previous = before;
     this.loading = this.loading.then(async () => {
@@ -158,6 +166,33 @@ export class PhotoOutbox {
       void this.send();
     });
     return this.loading;
+  }
+
+  /** Keeps in memory, under their owner, the photos that leave the outbox with them and that the phone does not hold. */
+  private putAside(owner: string): void {
+    const photos = this.photos.filter((p) => !p.kept && p.state !== 'done');
+    if (!photos.length) return;
+    const ids = new Set(photos.map((p) => p.inspectionId));
+    const inspections = [...this.inspections.values()].filter((i) => ids.has(i.id));
+    const earlier = this.unkept.get(owner);
+    this.unkept.set(owner, {
+      photos: [...(earlier?.photos ?? []), ...photos],
+      inspections: [...(earlier?.inspections ?? []), ...inspections],
+    });
+  }
+
+  /** The owner is back: their photos kept in memory join the outbox again, to be sent (the store's are read after). */
+  private takeBack(owner: string): void {
+    const back = this.unkept.get(owner);
+    if (!back) return;
+    this.unkept.delete(owner);
+    for (const inspection of back.inspections) this.inspections.set(inspection.id, inspection);
+    for (const photo of back.photos) {
+      // One still on its way keeps its state: its attempt ends it.
+      if (photo.state === 'failed') photo.state = 'waiting';
+      this.photos.push(photo);
+    }
+    void this.send();
   }
 
   /**
@@ -235,9 +270,9 @@ export class PhotoOutbox {
     return this.inspections.get(photo.inspectionId);
   }
 
-  /** Whether a reload now would lose a photo: one not kept on the phone and not yet stored. */
+  /** Whether a reload now would lose a photo: one not kept on the phone and not yet stored (whoever owns it). */
   wouldLoseOnReload(): boolean {
-    return this.photos.some((p) => !p.kept && p.state !== 'done');
+    return this.photos.some((p) => !p.kept && p.state !== 'done') || this.unkept.size > 0;
   }
 
   /** Sends the failed photos (those `which` picks) again now. */

@@ -7,6 +7,7 @@
 // makes the small version from the photo just loaded and sends it, once per page, quietly.
 import { PHOTO_THUMBNAIL, PHOTO_THUMBNAIL_HEADER } from '../../../server/contracts/registry-codes.ts';
 import { MAX_THUMBNAIL_BYTES, THUMBNAIL_MAX_EDGE } from '../../../server/domain/photo-facts.ts';
+import { sessionFetch } from '../api/http.ts';
 
 const CSRF_HEADER = 'X-CSRF-Token';
 /** Silence after which sending a small version is given up. */
@@ -51,11 +52,11 @@ export async function sendThumbnail(inspectionId: number, photoId: number, photo
   if (small.size > MAX_THUMBNAIL_BYTES) return undefined;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const answer = await fetch(`/api/inspections/${inspectionId}/photos/${photoId}/thumbnail`, {
+      // A 401 here tells the page its session ended (sessionFetch), as any request's does.
+      const answer = await sessionFetch(`/api/inspections/${inspectionId}/photos/${photoId}/thumbnail`, {
         method: 'PUT',
         body: small,
         headers: { 'Content-Type': 'image/jpeg', ...(csrf ? { [CSRF_HEADER]: csrf } : {}) },
-        credentials: 'same-origin',
         signal: AbortSignal.timeout(STALL_MS),
       });
       if (answer.ok) return small;
@@ -84,7 +85,9 @@ export async function loadThumbnail(img: HTMLImageElement, inspectionId: number,
   let answer: Response;
   let body: Blob;
   try {
-    answer = await fetch(url, { credentials: 'same-origin' });
+    answer = await sessionFetch(url);
+    // Signed out under the page (which now shows a guest): the <img> would be refused as well.
+    if (answer.status === 401) return;
     if (!answer.ok) throw new Error(String(answer.status));
     body = await answer.blob();
   } catch {
