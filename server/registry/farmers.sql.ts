@@ -1,5 +1,6 @@
 // SQL of the farmers feature, in one place (STYLE.md §2). Personal data (farmer_private) is
 // selected only by the statements whose names say so.
+import { statusDecisionColumns } from './growing-areas.sql.ts';
 
 /** A farmer with personal data; $1 = id. */
 export const FARMER_WITH_PRIVATE = `
@@ -54,6 +55,7 @@ export const PLOTS_OF_FARMER = `
   SELECT p.id, p.commune_code, p.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, p.variety,
          p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
          g.id AS growing_area_id, g.code AS growing_area_code, g.status AS growing_area_status, g.name AS growing_area_name,
+         ${statusDecisionColumns('g')},
          ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM plots p
   JOIN crops c ON c.code = p.crop

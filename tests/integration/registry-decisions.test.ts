@@ -17,6 +17,7 @@ let app: FastifyInstance;
 let fx: Fixture;
 let uploadDir: string;
 let officer: Record<string, string>;
+let farmer: Record<string, string>;
 let rowY = 4000;
 let serial = 500;
 
@@ -25,7 +26,9 @@ beforeAll(async () => {
   fx = await loadRegistryFixture(db);
   uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-decisions-'));
   app = await registryTestApp(db, uploadDir);
-  officer = (await signInAll(app, fx))(fx.users.officer);
+  const as = await signInAll(app, fx);
+  officer = as(fx.users.officer);
+  farmer = as(fx.users.farmer);
 });
 
 afterAll(async () => {
@@ -203,6 +206,26 @@ describe('a code’s issuing decision and the decisions after it', () => {
       decisionNo: '570/BVTV-KD',
       statusDecision: { decisionNo: '61/QĐ-SNN', decidedOn: vietnamToday(), reason: 'Sử dụng mã sai mục đích' },
     });
+  });
+
+  it('a farmer reads in their plots why their code is out of force: the decision, its day and reason (account and card code alike)', async () => {
+    const { id } = await activeArea('567/BVTV-KD');
+    const plotId = (await db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1', [id])).rows[0]!.id;
+    const mine = async (url: string, headers: Record<string, string> = {}) => {
+      const res = await app.inject({ url, headers });
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json().plots as Record<string, unknown>[]).find((p) => p.id === plotId)!;
+    };
+    const decisionOf = (p: Record<string, unknown>) => [p.growing_area_status, p.status_decision_no, p.status_decided_on, p.status_reason];
+    // In force: no decision to show.
+    expect(decisionOf(await mine('/api/me/plots', farmer))).toEqual(['active', null, null, null]);
+    expect((await send(id, { to: 'suspended', decisionNo: '47/QĐ-SNN', note: 'Chưa ghi nhật ký phun thuốc' })).statusCode).toBe(201);
+    const out = ['suspended', '47/QĐ-SNN', vietnamToday(), 'Chưa ghi nhật ký phun thuốc'];
+    expect(decisionOf(await mine('/api/me/plots', farmer))).toEqual(out);
+    expect(decisionOf(await mine('/api/farmer-cards/nd-test-nam1/plots'))).toEqual(out);
+    // Restored: the suspension is history, not the plot's state.
+    expect((await send(id, { to: 'active', decisionNo: '48/QĐ-SNN' })).statusCode).toBe(201);
+    expect(decisionOf(await mine('/api/me/plots', farmer))).toEqual(['active', null, null, null]);
   });
 
   it('a second suspension shows the latest one, and the history keeps each decision', async () => {

@@ -1,4 +1,5 @@
 import type { FeatureCollection, Polygon } from 'geojson';
+import { STATUS_DECISION_LABELS, statusDecisionText } from '../../../server/domain/growing-area-lifecycle.ts';
 import type { GeoJSONSource } from 'maplibre-gl';
 import { describeError, getJson, HttpError } from '../api/http.ts';
 import type { SessionUser } from '../api/session.ts';
@@ -20,8 +21,24 @@ export type MyPlot = {
   area_m2: number;
   growing_area_code?: string | null;
   growing_area_status?: string | null;
+  /** The decision that took the area's code out of force, while it is out (suspended or revoked). */
+  status_decision_no?: string | null;
+  status_decided_on?: string | null;
+  status_reason?: string | null;
   geometry: Polygon;
 };
+
+/**
+ * Why a plot's code is out of force, as the card and the public lookup word it: "Quyết định tạm đình
+ * chỉ: 45/QĐ-SNN ngày 30/11/2026, lý do: …". A farmer whose code is suspended needs to know what to
+ * put right; undefined while the code is in force.
+ */
+export function outOfForceText(plot: MyPlot, language: Lang): string | undefined {
+  const state = plot.growing_area_status;
+  if ((state !== 'suspended' && state !== 'revoked') || typeof plot.status_decided_on !== 'string') return undefined;
+  const decision = { decisionNo: plot.status_decision_no ?? null, decidedOn: plot.status_decided_on, reason: plot.status_reason ?? null };
+  return `${STATUS_DECISION_LABELS[state][language]}: ${statusDecisionText(decision, language)}`;
+}
 
 const CARD_KEY = 'bando.farmerCard';
 
@@ -247,6 +264,7 @@ class MyPlotsView {
     const crop = (lang() === 'vi' ? plot.crop_name_vi : plot.crop_name_en) ?? plot.crop;
     const name = [crop, plot.variety].filter(Boolean).join(' · ');
     const status = plot.growing_area_status ?? '';
+    const outOfForce = outOfForceText(plot, lang());
     const picked = plot.id === this.picked;
     return h(
       'li',
@@ -272,6 +290,7 @@ class MyPlotsView {
           { class: `status status-${status || 'none'}` },
           [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
         ),
+        ...(outOfForce ? [h('span', { class: 'status-decision' }, outOfForce)] : []),
       ),
       this.fold(plot.id),
     );

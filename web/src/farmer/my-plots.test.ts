@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { Polygon } from 'geojson';
+import { outOfForceText, type MyPlot } from './my-plots.ts';
+
+const plot = (over: Partial<MyPlot>): MyPlot => ({
+  id: 1,
+  crop: 'mango',
+  area_m2: 5000,
+  growing_area_code: 'VN-87-866-29893-01-23',
+  growing_area_status: 'active',
+  geometry: { type: 'Polygon', coordinates: [] } as Polygon,
+  ...over,
+});
+
+describe('why a farmer’s code is out of force, in their list of plots', () => {
+  it('words the suspension or revocation decision with its day and reason, in either language', () => {
+    const suspended = plot({
+      growing_area_status: 'suspended',
+      status_decision_no: '45/QĐ-SNN',
+      status_decided_on: '2026-11-30',
+      status_reason: 'Dư lượng thuốc vượt mức cho phép',
+    });
+    expect(outOfForceText(suspended, 'vi')).toBe(
+      'Quyết định tạm đình chỉ: 45/QĐ-SNN ngày 30/11/2026, lý do: Dư lượng thuốc vượt mức cho phép',
+    );
+    expect(outOfForceText(suspended, 'en')).toBe('Suspension decision: 45/QĐ-SNN of 2026-11-30, reason: Dư lượng thuốc vượt mức cho phép');
+    const revoked = plot({
+      growing_area_status: 'revoked',
+      status_decision_no: null,
+      status_decided_on: '2026-01-02',
+      status_reason: null,
+    });
+    expect(outOfForceText(revoked, 'vi')).toBe('Quyết định thu hồi: (không ghi số) ngày 02/01/2026');
+  });
+
+  it('says nothing while the code is in force, for a plot outside any area, or when the server sent no decision', () => {
+    expect(outOfForceText(plot({}), 'vi')).toBeUndefined();
+    expect(outOfForceText(plot({ growing_area_status: null, growing_area_code: null }), 'vi')).toBeUndefined();
+    expect(outOfForceText(plot({ growing_area_status: 'suspended' }), 'vi')).toBeUndefined();
+  });
+});
