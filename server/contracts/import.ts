@@ -46,6 +46,11 @@ export const IMPORT_PROBLEM = Object.freeze({
   PLOT_CROP_MISMATCH: MEMBERSHIP_REASON.CROP_MISMATCH,
   /** The plot overlaps a stored plot, or an earlier plot of the file, by more than the tolerance (1 m²). */
   PLOT_OVERLAP: 'PLOT_OVERLAP',
+  /**
+   * Warning: the parcel's interior overlaps a stored parcel, or an earlier parcel of the file, by more
+   * than the tolerance (1 m²): a re-survey, or a file imported before under other sheet/parcel numbers.
+   */
+  PARCEL_OVERLAP: 'PARCEL_OVERLAP',
 } as const);
 
 /** One of the importer's problem codes. */
@@ -236,6 +241,17 @@ export type ImportProblemFacts =
   | {
       code: 'PLOT_OVERLAP';
       plots: { id: number; m2: number }[];
+      rows: { layer: string; index: number; m2: number }[];
+      thresholdM2: number;
+    }
+  /**
+   * The parcel overlaps stored parcels `parcels` (id, commune code, map sheet "tờ", parcel number
+   * "thửa", m² of overlap; at most 10, largest first) or earlier rows of the file `rows` (layer,
+   * index, m²) by more than `thresholdM2` each. A warning: the row is imported all the same.
+   */
+  | {
+      code: 'PARCEL_OVERLAP';
+      parcels: { id: number; communeCode: string; sheet: number; parcelNo: number; m2: number }[];
       rows: { layer: string; index: number; m2: number }[];
       thresholdM2: number;
     };

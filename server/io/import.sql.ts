@@ -249,7 +249,44 @@ export const IMPORT_SQL = {
     WHERE a.problem_code IS NULL AND b.problem_code IS NULL
       AND ST_Area(ST_Intersection(a.geom, b.geom)::geography) > $1
     ORDER BY b.n, a.n`,
-  /** The staged rows' index for the overlap self-join (a file of thousands of plots). */
+  /**
+   * Valid parcel rows whose interior overlaps a stored parcel by more than $1 m², with the parcel's
+   * key (commune, sheet, number) and the m². As for plots, the stored parcel a row replaces (its
+   * natural-key match) is not an overlap, nor one another valid row replaces (rows are compared among
+   * themselves: parcelRowOverlaps), nor anything a row of the same shape as its stored parcel touches
+   * (a re-import of unchanged parcels says nothing new about the land). The pairs are found through
+   * the parcels' GiST index; a shared boundary (interiors apart: ST_Relate 'T********' false) is
+   * dropped before the costly intersection, which is computed once per remaining pair.
+   */
+  storedParcelOverlaps: `WITH pairs AS MATERIALIZED (
+      SELECT s.n, s.layer, s.idx, s.match_id, s.geom, o.id, o.commune_code, o.sheet, o.parcel_no, o.geom AS stored
+      FROM import_stage s JOIN parcels o ON o.geom && s.geom
+      WHERE s.problem_code IS NULL AND o.id IS DISTINCT FROM s.match_id
+        AND NOT EXISTS (SELECT 1 FROM import_stage r WHERE r.problem_code IS NULL AND r.match_id = o.id)
+        AND ST_Relate(o.geom, s.geom, 'T********')
+    )
+    SELECT p.n, p.layer, p.idx, p.id AS parcel_id, p.commune_code, p.sheet, p.parcel_no, x.m2
+    FROM pairs p CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(p.stored, p.geom)::geography) AS m2) x
+    WHERE x.m2 > $1 AND NOT EXISTS (SELECT 1 FROM parcels me WHERE me.id = p.match_id AND ${sameShape('me.geom', 'p.geom')})
+    ORDER BY p.n, x.m2 DESC`,
+  /**
+   * Pairs of valid parcel rows (earlier first) whose interiors overlap by more than $1 m², but for
+   * pairs of two rows each of the same shape as its stored parcel (an overlap already stored, re-imported
+   * unchanged). Through the staged rows' GiST index (indexStage).
+   */
+  parcelRowOverlaps: `WITH pairs AS MATERIALIZED (
+      SELECT a.n AS first, b.n AS later, a.layer AS first_layer, a.idx AS first_idx, b.layer, b.idx,
+        a.match_id AS first_match, b.match_id AS later_match, a.geom AS first_geom, b.geom AS later_geom
+      FROM import_stage a JOIN import_stage b ON a.n < b.n AND a.geom && b.geom
+      WHERE a.problem_code IS NULL AND b.problem_code IS NULL AND ST_Relate(a.geom, b.geom, 'T********')
+    )
+    SELECT p.first, p.later, p.first_layer, p.first_idx, p.layer, p.idx, x.m2
+    FROM pairs p CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(p.first_geom, p.later_geom)::geography) AS m2) x
+    WHERE x.m2 > $1
+      AND NOT (EXISTS (SELECT 1 FROM parcels me WHERE me.id = p.first_match AND ${sameShape('me.geom', 'p.first_geom')})
+        AND EXISTS (SELECT 1 FROM parcels me WHERE me.id = p.later_match AND ${sameShape('me.geom', 'p.later_geom')}))
+    ORDER BY p.later, p.first`,
+  /** The staged rows' index for the overlap self-joins (a file of thousands of plots or parcels). */
   indexStage: 'CREATE INDEX ON import_stage USING gist (geom)',
 
   /** Refuses rows $1 (stage numbers) with problem code $2. */

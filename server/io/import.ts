@@ -853,6 +853,92 @@ async function validateInDb(
     await refuseCropChangesOfMembers(tx, report, problem, maxList);
     await refuseOverlappingPlots(tx, report, problem, maxList);
   }
+  if (target.collection === 'parcels') await warnOverlappingParcels(tx, report, problem, maxList);
+}
+
+/**
+ * Overlap of two parcels' interiors tolerated without a word, in m²: the plots' tolerance
+ * (PLOT_OVERLAP_THRESHOLD_M2), about 2 cm along a 50 m boundary. Neighbours of one cadastral map
+ * share their vertices and overlap by nothing; two surveys of one boundary (a re-survey beside the
+ * old sheet) can differ by centimetres and leave a sliver: that is noise, while a parcel drawn twice
+ * (the same sheet imported again under other numbers) overlaps by its whole area.
+ */
+export const PARCEL_OVERLAP_THRESHOLD_M2 = PLOT_OVERLAP_THRESHOLD_M2;
+
+type ParcelOverlaps = {
+  layer: string;
+  idx: number;
+  parcels: { id: number; communeCode: string; sheet: number; parcelNo: number; m2: number }[];
+  rows: { layer: string; index: number; m2: number }[];
+};
+
+// Land records may overlap for a while (a re-survey registered before the old parcels are retired),
+// so unlike plots an overlapping parcel is not refused: the row is written and the report warns,
+// naming each stored parcel by its sheet and number (tờ/thửa) and each earlier row of the file,
+// with the m², so the officer sees it in the check before writing.
+async function warnOverlappingParcels(
+  tx: Queryable,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<void> {
+  const found = new Map<number, ParcelOverlaps>();
+  const entry = (n: number, layer: string, idx: number) => {
+    let e = found.get(n);
+    if (!e) found.set(n, (e = { layer, idx, parcels: [], rows: [] }));
+    return e;
+  };
+  const stored = await tx.query<{
+    n: number;
+    layer: string;
+    idx: number;
+    parcel_id: number;
+    commune_code: string;
+    sheet: number;
+    parcel_no: number;
+    m2: number;
+  }>(IMPORT_SQL.storedParcelOverlaps, [PARCEL_OVERLAP_THRESHOLD_M2]);
+  for (const r of stored.rows) {
+    entry(r.n, r.layer, r.idx).parcels.push({
+      id: Number(r.parcel_id),
+      communeCode: r.commune_code,
+      sheet: Number(r.sheet),
+      parcelNo: Number(r.parcel_no),
+      m2: roundM2(r.m2),
+    });
+  }
+  await tx.query(IMPORT_SQL.indexStage);
+  const pairs = await tx.query<{ later: number; first_layer: string; first_idx: number; layer: string; idx: number; m2: number }>(
+    IMPORT_SQL.parcelRowOverlaps,
+    [PARCEL_OVERLAP_THRESHOLD_M2],
+  );
+  // Every row is written, so every pair counts (unlike plots, where a refused row takes no room).
+  for (const p of pairs.rows) entry(p.later, p.layer, p.idx).rows.push({ layer: p.first_layer, index: p.first_idx, m2: roundM2(p.m2) });
+  if (found.size === 0) return;
+  const code = IMPORT_PROBLEM.PARCEL_OVERLAP;
+  const numbers = [...found.keys()].sort((a, b) => a - b);
+  const listed = Math.min(numbers.length, maxList);
+  countBeyond(report, code, numbers.length, listed);
+  report.counts.warnings += numbers.length - listed;
+  for (const n of numbers.slice(0, maxList)) {
+    const e = found.get(n)!;
+    const parcels = e.parcels.slice(0, 10);
+    const rows = e.rows.slice(0, 10);
+    const named = [
+      ...parcels.map((o) => `parcel ${o.parcelNo} of sheet ${o.sheet} of commune ${o.communeCode} (${o.m2} m²)`),
+      ...rows.map((o) => `${o.layer} #${o.index} of this file (${o.m2} m²)`),
+    ];
+    problem({
+      layer: e.layer,
+      index: e.idx,
+      code,
+      parcels,
+      rows,
+      thresholdM2: PARCEL_OVERLAP_THRESHOLD_M2,
+      severity: 'warning',
+      message: `overlaps ${named.join(', ')} by more than ${PARCEL_OVERLAP_THRESHOLD_M2} m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it`,
+    });
+  }
 }
 
 type Overlaps = { plots: { id: number; m2: number }[]; rows: { layer: string; index: number; m2: number }[] };

@@ -892,6 +892,9 @@ export const en: Messages = {
     'Overlaps {list}, each by more than {threshold} m²: plots may not overlap (fix the boundary in the source file); not imported.',
   importOverlapPlot: 'plot #{id} ({m2} m²)',
   importOverlapRow: 'feature {layer} #{index} of this file ({m2} m²)',
+  importProblem_PARCEL_OVERLAP:
+    'Overlaps {list}, each by more than {threshold} m²: two parcels on one piece of land (a re-survey, or imported before under other sheet/parcel numbers). Imported all the same: check it.',
+  importOverlapParcel: 'sheet {sheet} parcel {parcel} (commune/ward {commune}, {m2} m²)',
   importProblem_DUPLICATE_KEY: 'Same key as {first} in this file: only the first is imported.',
   importProblem_INVALID_GEOMETRY:
     'Boundary fault{at}: {what}. Fix it in the survey software (or QGIS) and import again, or turn on “Repair invalid geometry”.',
@@ -956,6 +959,7 @@ export const en: Messages = {
   importTally_PLOT_IN_LOCKED_AREA: 'Plots of locked growing areas',
   importTally_PLOT_CROP_MISMATCH: 'Crop differs from the area’s',
   importTally_PLOT_OVERLAP: 'Overlaps another plot',
+  importTally_PARCEL_OVERLAP: 'Overlaps another parcel',
   importTally_other: 'Other problems',
   importError_offline: 'The connection to the server was lost.',
   importAdvice_offline: 'Check the network and try again. For a very large file, try where the signal is better; nothing was written.',

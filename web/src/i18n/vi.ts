@@ -899,6 +899,9 @@ export const vi = {
     'Chồng lấn {list}, mỗi chỗ hơn {threshold} m²: các thửa canh tác không được chồng lên nhau (sửa ranh giới trong tệp gốc); không nhập.',
   importOverlapPlot: 'thửa #{id} ({m2} m²)',
   importOverlapRow: 'đối tượng {layer} #{index} của tệp này ({m2} m²)',
+  importProblem_PARCEL_OVERLAP:
+    'Chồng lấn {list}, mỗi chỗ hơn {threshold} m²: hai thửa đất trên cùng một mảnh đất (đo đạc lại, hoặc đã nhập với số tờ/thửa khác). Vẫn được nhập: hãy kiểm tra.',
+  importOverlapParcel: 'tờ {sheet} thửa {parcel} (xã/phường {commune}, {m2} m²)',
   importProblem_DUPLICATE_KEY: 'Trùng mã với {first} trong cùng tệp: chỉ nhập đối tượng đầu tiên.',
   importProblem_INVALID_GEOMETRY:
     'Lỗi ranh{at}: {what}. Sửa lại trong phần mềm đo đạc (hoặc QGIS) rồi nhập lại, hoặc bật “Tự sửa hình học”.',
@@ -962,6 +965,7 @@ export const vi = {
   importTally_PLOT_IN_LOCKED_AREA: 'Thửa của vùng trồng đã khoá',
   importTally_PLOT_CROP_MISMATCH: 'Khác cây trồng của vùng',
   importTally_PLOT_OVERLAP: 'Chồng lấn thửa khác',
+  importTally_PARCEL_OVERLAP: 'Chồng lấn thửa đất khác',
   importTally_other: 'Vấn đề khác',
   importError_offline: 'Mất kết nối tới máy chủ.',
   importAdvice_offline: 'Kiểm tra mạng rồi bấm lại. Nếu tệp rất lớn, thử ở nơi có sóng tốt hơn; chưa có gì được ghi.',

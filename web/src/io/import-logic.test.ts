@@ -213,6 +213,19 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     old: 'overlaps plot 1 (543.4 m²), thua #2 of this file (12 m²) by more than 1 m²: plots may not overlap (fix the boundary in the source); not imported',
     facts: ['#1', '543,4', 'thua #2', '12'],
   },
+  PARCEL_OVERLAP: {
+    p: problem(
+      {
+        code: 'PARCEL_OVERLAP',
+        parcels: [{ id: 812, communeCode: '29890', sheet: 12, parcelNo: 345, m2: 1520.6 }],
+        rows: [{ layer: 'thua', index: 2, m2: 3.5 }],
+        thresholdM2: 1,
+      },
+      { severity: 'warning' },
+    ),
+    old: 'overlaps parcel 345 of sheet 12 of commune 29890 (1520.6 m²), thua #2 of this file (3.5 m²) by more than 1 m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it',
+    facts: ['tờ 12 thửa 345', '29890', '1.520,6', 'thua #2', '3,5'],
+  },
 };
 
 describe('who may import where', () => {
@@ -683,7 +696,7 @@ describe('refusal wording of every problem code', () => {
 
   it('a report without facts (a job stored by an older server) is worded the same from its sentences', () => {
     // Codes that came after the facts became fields: no server ever sent them as a bare sentence.
-    const alwaysWithFacts = new Set<string>([IMPORT_PROBLEM.PLOT_OVERLAP]);
+    const alwaysWithFacts = new Set<string>([IMPORT_PROBLEM.PLOT_OVERLAP, IMPORT_PROBLEM.PARCEL_OVERLAP]);
     for (const code of PROBLEM_CODES) {
       if (alwaysWithFacts.has(code)) continue;
       const { p, old } = SAMPLES[code];

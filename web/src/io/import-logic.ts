@@ -575,12 +575,21 @@ export function problemText(
     }
     case IMPORT_PROBLEM.PLOT_OVERLAP: {
       const f = factsOf(p, code);
-      const m2 = (v: number) => formatNumber(v, Number.isInteger(v) ? 0 : 1);
       const list = [
-        ...(f.plots ?? []).map((o) => t('importOverlapPlot', { id: o.id, m2: m2(o.m2) })),
-        ...(f.rows ?? []).map((o) => t('importOverlapRow', { layer: o.layer, index: o.index, m2: m2(o.m2) })),
+        ...(f.plots ?? []).map((o) => t('importOverlapPlot', { id: o.id, m2: overlapM2(o.m2) })),
+        ...(f.rows ?? []).map((o) => t('importOverlapRow', { layer: o.layer, index: o.index, m2: overlapM2(o.m2) })),
       ];
       return t('importProblem_PLOT_OVERLAP', { list: list.join(', ') || '?', threshold: f.thresholdM2 ?? 1 });
+    }
+    case IMPORT_PROBLEM.PARCEL_OVERLAP: {
+      const f = factsOf(p, code);
+      const list = [
+        ...(f.parcels ?? []).map((o) =>
+          t('importOverlapParcel', { sheet: o.sheet, parcel: o.parcelNo, commune: o.communeCode, m2: overlapM2(o.m2) }),
+        ),
+        ...(f.rows ?? []).map((o) => t('importOverlapRow', { layer: o.layer, index: o.index, m2: overlapM2(o.m2) })),
+      ];
+      return t('importProblem_PARCEL_OVERLAP', { list: list.join(', ') || '?', threshold: f.thresholdM2 ?? 1 });
     }
     case IMPORT_PROBLEM.DUPLICATE_KEY: {
       const f = factsOf(p, code);
@@ -619,6 +628,9 @@ export function problemText(
       return t('importProblem_other', { code: p.code });
   }
 }
+
+/** An overlap's m² as the report rounds it (to 0.1 m²), in the viewer's digits. */
+const overlapM2 = (v: number) => formatNumber(v, Number.isInteger(v) ? 0 : 1);
 
 /** How many problems the screen lists at once; the rest are counted and paged. */
 export const PROBLEMS_PER_PAGE = 20;
