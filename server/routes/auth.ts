@@ -28,8 +28,16 @@ const LoginBody = Type.Object(
 );
 type LoginBody = Static<typeof LoginBody>;
 
-/** Sign-ins allowed per client address per minute. */
+/**
+ * Failed sign-ins allowed per client address per minute. Successful ones do not count: a commune
+ * hall where thirty farmers sign in on one Wi-Fi (one address behind its router) is not an attack.
+ */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+/** Sign-in requests of any outcome per client address per minute: each costs an argon2 check (~0.1 s of CPU). */
+export const LOGIN_REQUESTS_PER_MINUTE = 60;
+const ADDRESS_WINDOW_MS = 60_000;
+/** Addresses remembered at once; beyond it the oldest windows are forgotten first. */
+const ADDRESSES_KEPT = 10_000;
 /** Failed sign-ins allowed per username per quarter hour, from any address (slows distributed guessing). */
 export const LOGIN_FAILURES_PER_USER = 10;
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -74,6 +82,53 @@ class LoginAttempts {
   }
 }
 
+/**
+ * Failed sign-ins per client address within a minute, in this process's memory (with N processes an
+ * address gets N times as many tries; the per-username count in the database is the guard against
+ * guessing one account). An attempt is counted before its password is checked, so guesses sent at
+ * once cannot all pass a count made before any failed, and a sign-in that succeeds takes its count
+ * back. An address that succeeds does not clear its failures: its own account would otherwise reset
+ * the count between guesses at others.
+ */
+export class AddressFailures {
+  private readonly windows = new Map<string, { count: number; until: number }>();
+
+  /** Counts an attempt from `address`; the seconds to wait when the address has failed too often, else null. */
+  take(address: string, now = Date.now()): number | null {
+    let w = this.windows.get(address);
+    if (!w || w.until <= now) {
+      this.windows.delete(address);
+      this.forgetOld(now);
+      w = { count: 0, until: now + ADDRESS_WINDOW_MS };
+      this.windows.set(address, w);
+    }
+    if (w.count >= LOGIN_ATTEMPTS_PER_MINUTE) return Math.max(1, Math.ceil((w.until - now) / 1000));
+    w.count++;
+    return null;
+  }
+
+  /** A sign-in from `address` that succeeded gives its count back. */
+  refund(address: string): void {
+    const w = this.windows.get(address);
+    if (w && w.count > 0) w.count--;
+  }
+
+  /** How many addresses are remembered (tests). */
+  get size(): number {
+    return this.windows.size;
+  }
+
+  /** Keeps the map bounded: expired windows go, then the oldest ones (the map keeps insertion order). */
+  private forgetOld(now: number): void {
+    if (this.windows.size < ADDRESSES_KEPT) return;
+    for (const [address, w] of this.windows) if (w.until <= now) this.windows.delete(address);
+    for (const address of this.windows.keys()) {
+      if (this.windows.size < ADDRESSES_KEPT) break;
+      this.windows.delete(address);
+    }
+  }
+}
+
 function publicUser(user: UserRecord) {
   return {
     id: user.id,
@@ -98,8 +153,9 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
 /** /api/auth/login, /api/auth/logout, /api/auth/me. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const attempts = new LoginAttempts(ctx.db);
-  // The per-address limit stays in this process's memory: with N processes an address gets N times
-  // as many tries a minute. The per-username count above is the guard against guessing one account.
+  const failures = new AddressFailures();
+  // Besides the failures per address, a cap on requests of any outcome bounds the CPU an address can
+  // spend on password checks; it too stays in this process's memory.
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -110,9 +166,14 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     '/api/auth/login',
     {
       schema: { body: LoginBody },
-      config: { skipCsrf: true, rateLimit: { max: LOGIN_ATTEMPTS_PER_MINUTE, timeWindow: 60_000 } },
+      config: { skipCsrf: true, rateLimit: { max: LOGIN_REQUESTS_PER_MINUTE, timeWindow: ADDRESS_WINDOW_MS } },
     },
     async (request, reply) => {
+      const wait = failures.take(request.ip);
+      if (wait !== null) {
+        reply.header('Retry-After', String(wait));
+        throw new AppError('RATE_LIMITED', `Too many sign-in attempts; try again in ${wait} s.`);
+      }
       const username = request.body.username.trim().toLowerCase();
       // A name that is no username can never sign in: not counted, so it costs no row.
       const wellFormed = USERNAME.test(username);
@@ -124,6 +185,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const found = wellFormed ? await findUserForLogin(ctx.db, username) : null;
       const ok = await verifyPassword(found?.passwordHash ?? null, request.body.password);
       if (!found || !ok) throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
+      failures.refund(request.ip);
       await attempts.succeed(username);
       const cookie = await openSession(ctx.db, found.user.id, 'cookie');
       const bearer = await openSession(ctx.db, found.user.id, 'bearer');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, WARD_A, openFeaturesFixture, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { AddressFailures, LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/auth.ts';
 
 let fx: FeaturesFixture;
 beforeAll(async () => {
@@ -83,6 +84,27 @@ describe('signing in', () => {
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
   });
 
+  it('lets a room of people sign in from one address (a commune hall’s Wi-Fi): successes are not counted as attempts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 3 * LOGIN_ATTEMPTS_PER_MINUTE; i++) statuses.push((await login('fx-officer', PASSWORD, '10.41.0.1')).statusCode);
+    expect(statuses.every((s) => s === 200)).toBe(true);
+  });
+
+  it('keeps counting an address’s failures between its successes: its own account cannot reset the count', async () => {
+    for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) {
+      expect((await login(`nobody-b-${i}`, 'wrong-password', '10.42.0.1')).statusCode).toBe(401);
+      if (i % 3 === 0 && i < LOGIN_ATTEMPTS_PER_MINUTE - 1) expect((await login('fx-officer', PASSWORD, '10.42.0.1')).statusCode).toBe(200);
+    }
+    // Ten failures: the address is held back, its right password too.
+    expect((await login('fx-officer', PASSWORD, '10.42.0.1')).statusCode).toBe(429);
+    const refused = await login('nobody-b-x', 'wrong-password', '10.42.0.1');
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json().detail).toMatch(/^Too many sign-in attempts; try again in \d+ s\.$/);
+    // Another address is not held back.
+    expect((await login('fx-officer', PASSWORD, '10.42.0.2')).statusCode).toBe(200);
+  });
+
   it('locks a username after repeated failures from many addresses', async () => {
     for (let i = 0; i < 10; i++) expect((await login('fx-farmer-b', 'guess-' + i)).statusCode).toBe(401);
     const right = await login('fx-farmer-b', PASSWORD);
@@ -159,5 +181,29 @@ describe('who am I, and signing out', () => {
     const response = await fx.app.inject({ url: '/api/auth/me', headers: { authorization: `Bearer ${signIn.json().token}` } });
     expect(response.statusCode).toBe(401);
     await fx.db.query("UPDATE users SET active = true WHERE username = 'fx-planner'");
+  });
+});
+
+describe('failed sign-ins per address, in memory', () => {
+  it('refuses an address past the limit until its minute is over, then counts from 1 again', () => {
+    const failures = new AddressFailures();
+    const t0 = 1_000_000;
+    for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) expect(failures.take('10.0.0.1', t0 + i)).toBeNull();
+    expect(failures.take('10.0.0.1', t0 + 30_000)).toBe(30);
+    expect(failures.take('10.0.0.2', t0 + 30_000)).toBeNull();
+    // A success gives its count back; the window does not move.
+    failures.refund('10.0.0.1');
+    expect(failures.take('10.0.0.1', t0 + 30_000)).toBeNull();
+    expect(failures.take('10.0.0.1', t0 + 30_000)).toBe(30);
+    expect(failures.take('10.0.0.1', t0 + 60_000)).toBeNull();
+  });
+
+  it('remembers at most ten thousand addresses, forgetting the oldest first', () => {
+    const failures = new AddressFailures();
+    for (let i = 0; i < 12_000; i++) failures.take(`10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`, 5_000 + i);
+    expect(failures.size).toBeLessThanOrEqual(10_000);
+    // The newest address is still counted.
+    for (let i = 1; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) failures.take('10.0.46.223', 20_000);
+    expect(failures.take('10.0.46.223', 20_000)).not.toBeNull();
   });
 });
