@@ -1,9 +1,11 @@
 // What the page keeps of a person once they leave. An officer opens a plot's card (the farmer's
 // name, phone and citizen ID), signs out: the card is read again as a guest's, with none of them in
 // the page; reloaded as a guest, still none (the features API answered the guest's body, not the
-// officer's). And a session that ends under the page (the cookie gone, as when another tab signs
-// out or the cookie expires): the first refused save puts the bar back to "Sign in", the diary form
-// keeps what was typed, and signing in again as the same officer saves it.
+// officer's). And a session that ends under the page (its row gone from the server, as when another
+// tab signs out or the session expires): the first refused save puts the bar back to "Sign in" and
+// the card is read again as a guest's, as at a sign-out (no farmer name, phone or citizen ID, no
+// diary records, no search hits), but the diary form keeps what was typed, above the card; signing
+// in again as the same officer puts it back into the officer's card, and it saves.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -41,6 +43,14 @@ async function ownerSeenByOfficer(page: Page): Promise<string> {
     if (found) return name;
   }
   throw new Error('no owner the officer finds');
+}
+
+/** Ends the officer's browser sessions on the server, as a sign-out in another tab or an expiry does (the cookie stays in this browser). */
+async function endOfficerSessions(): Promise<number> {
+  const { rows } = await e2e.server.db.query<{ token_hash: string }>(
+    `DELETE FROM sessions WHERE kind = 'cookie' AND user_id = (SELECT id FROM users WHERE username = 'officer') RETURNING token_hash`,
+  );
+  return rows.length;
 }
 
 const card = (plot: Plot) => `.feature-card.is-primary[data-group=plots][data-id="${plot.id}"]`;
@@ -116,7 +126,7 @@ describe('after a sign-out', () => {
 });
 
 describe('a session that ends under the page', () => {
-  it('puts the bar back to Sign in at the first refused save, keeps the typed diary entry, and saves it after signing in again', async () => {
+  it('at the first refused save signs the page out and reads the card again as a guest’s, keeps the typed diary entry, and saves it after signing in again', async () => {
     const plot = await officersPlot();
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots&lang=en`);
@@ -125,7 +135,19 @@ describe('a session that ends under the page', () => {
     const officerName = await page.locator('.account-name').innerText();
     expect(officerName.length).toBeGreaterThan(0);
     await openPlot(page, plot);
+    await page.waitForFunction(
+      ([selector, phone]) => document.querySelector(selector!)?.textContent?.includes(phone!),
+      [card(plot), plot.phone] as const,
+      { timeout: 30_000 },
+    );
+    // The officer also searched a parcel owner by name: the box lists the owner.
+    const owner = await ownerSeenByOfficer(page);
+    await page.fill('#search-input', owner);
+    await page.waitForFunction((name) => document.querySelector('#search-results')?.textContent?.includes(name), owner, {
+      timeout: 30_000,
+    });
     await page.waitForSelector('#diary-add', { timeout: 30_000 });
+    await page.waitForSelector('#plot-diary .diary-section');
     await page.click('#diary-add');
     const product = `Thuốc thử ${Date.now() % 100000}`;
     await page.fill('#plot-diary #diary-pesticide', product);
@@ -134,17 +156,34 @@ describe('a session that ends under the page', () => {
     const before = await e2e.server.db.query('SELECT 1 FROM diary_entries WHERE pesticide = $1', [product]);
     expect(before.rows).toHaveLength(0);
 
-    // The session ends elsewhere: the browser no longer has its cookie.
-    await context.clearCookies();
+    // The session ends elsewhere: its row is gone from the server; the browser still sends the cookie.
+    expect(await endOfficerSessions()).toBe(1);
+    const guestRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 30_000 });
     await page.click('#diary-save');
     await page.waitForSelector('#sign-in', { timeout: 30_000 });
+    expect(await page.locator('#sign-in').innerText()).toBe('Sign in');
     expect(await page.locator('#sign-out').count()).toBe(0);
     expect(await page.locator('.account-name').count()).toBe(0);
     expect(await page.locator('.topbar').innerText()).not.toContain(officerName);
-    // The refusal is said in the form, and what was typed is still there.
-    await page.waitForFunction(() => /session has ended/.test(document.querySelector('#plot-diary')?.textContent ?? ''));
+    // The refusal is said in the form, and what was typed is still there, above the cards.
+    await page.waitForFunction(() => /session has ended/.test(document.querySelector('#held-forms #plot-diary')?.textContent ?? ''));
+    expect(await page.locator('#held-forms-note').innerText()).toContain('What you were typing is kept below');
     expect(await page.locator('#plot-diary #diary-pesticide').inputValue()).toBe(product);
     expect(await page.locator('#plot-diary #diary-dose').inputValue()).toBe('10 ml/bình 16 lít');
+    // The card is read again as a guest's, as at a sign-out: the public rows, nothing personal, no
+    // diary records, and the search box has forgotten the owner.
+    const read = await guestRead;
+    expect(read.status()).toBe(200);
+    for (const secret of [plot.farmer, plot.phone, plot.citizen]) expect(await read.text()).not.toContain(secret);
+    await page.waitForSelector(card(plot), { timeout: 30_000 });
+    await page.waitForFunction((selector) => /Crop/.test(document.querySelector(selector)?.textContent ?? ''), card(plot));
+    const markup = await pageMarkup(page);
+    for (const secret of [plot.farmer, plot.phone, plot.citizen, 'farmer_phone', 'farmer_citizen_id', owner])
+      expect(markup).not.toContain(secret);
+    expect(await page.locator('.diary-section, #diary-entries, #residue-tests').count()).toBe(0);
+    expect(await page.inputValue('#search-input')).toBe('');
+    await page.focus('#search-input');
+    expect(await page.locator('#search-results').isHidden()).toBe(true);
     // The tiles are asked for as a guest's again, as after a sign-out.
     await page.waitForFunction(() => {
       const { map } = (window as unknown as BandoWindow).__bando;
@@ -154,9 +193,17 @@ describe('a session that ends under the page', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'signout-privacy-session-ended.png') });
     expect((await e2e.server.db.query('SELECT 1 FROM diary_entries WHERE pesticide = $1', [product])).rows).toHaveLength(0);
 
-    // Signing in again as the same officer: the form is as it was, and now it saves.
+    // Signing in again as the same officer: the form is back in their card as it was (the card read
+    // for them again: the farmer's phone), and now it saves.
     await signIn(page, ACCOUNTS.officer);
-    expect(await page.locator('#plot-diary #diary-pesticide').inputValue()).toBe(product);
+    expect(await page.locator('#held-forms').count()).toBe(0);
+    expect(await page.locator(`${card(plot)} #plot-diary #diary-pesticide`).inputValue()).toBe(product);
+    await page.waitForFunction(
+      ([selector, phone]) => document.querySelector(selector!)?.textContent?.includes(phone!),
+      [card(plot), plot.phone] as const,
+      { timeout: 30_000 },
+    );
+    await page.waitForSelector(`${card(plot)} #plot-diary .diary-section`, { timeout: 30_000 });
     await page.click('#diary-save');
     await expect
       .poll(async () => (await e2e.server.db.query('SELECT 1 FROM diary_entries WHERE pesticide = $1', [product])).rows.length, {

@@ -372,20 +372,26 @@ async function boot(): Promise<void> {
   accountSlot.append(account.element);
 
   // A session that ended under the page (signed out in another tab, the cookie expired): the first
-  // refusal puts the page back to a guest as a sign-out does (the bar offers Sign in, the tiles are
-  // a guest's, the phone forgets the kept reads), but the open card and what was typed in its forms
-  // stay for the same person to sign in again and save (details-panel.ts, sessionEnded).
+  // refusal of any request (http.ts: the API's, an upload's, a thumbnail's) puts the page back to a
+  // guest as a sign-out does: the bar offers Sign in, the tiles are a guest's, the phone forgets the
+  // kept reads, the open card is read again as a guest's (or stays closed when a guest may not see
+  // it), the search box forgets the officer's hits. Only the forms open in the card stay, as typed,
+  // for the same person to sign in again and save (details-panel.ts, sessionEnded); the photos still
+  // to be sent wait on the phone for them (photo-outbox.ts).
   onUnauthenticated(() => {
     const previous = user;
     if (!previous) return;
     user = undefined;
     setCsrfToken(undefined);
     handle.setUser(undefined);
-    void handle.refreshTiles().catch(() => undefined);
+    const tilesFor = handle.refreshTiles();
     void photoOutboxUser(undefined);
     void forgetKeptReads();
     account.setUser(undefined);
-    details.sessionEnded(previous);
+    const closed = details.sessionEnded(previous);
+    if (closed) reopen(closed, tilesFor);
+    else void tilesFor.catch(() => undefined);
+    search.forget();
     const tab = activeTab;
     renderTabs();
     if (previous.role === 'farmer') {

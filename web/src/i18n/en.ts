@@ -670,6 +670,7 @@ export const en: Messages = {
   lifecycleNotInspectable: 'the growing area is not in a status where an inspection can be recorded.',
   lifecycleForbiddenViewer: 'you are not assigned to the commune of this growing area.',
   lifecycleSignedOut: 'your session has ended: sign in again.',
+  sessionEndedFormsKept: 'Your session has ended. What you were typing is kept below: sign in again to save it.',
   lifecycleGone: 'this growing area no longer exists on the server.',
   lifecycleOffline: 'no network connection; nothing was changed.',
   lifecycleHistoryTitle: 'History ({count})',

@@ -678,6 +678,7 @@ export const vi = {
   lifecycleNotInspectable: 'vùng trồng không ở trạng thái được ghi biên bản kiểm tra.',
   lifecycleForbiddenViewer: 'bạn không phụ trách xã/phường của vùng trồng này.',
   lifecycleSignedOut: 'phiên đăng nhập đã hết: hãy đăng nhập lại.',
+  sessionEndedFormsKept: 'Phiên đăng nhập đã hết. Những gì bạn đang nhập vẫn còn dưới đây: đăng nhập lại để lưu.',
   lifecycleGone: 'vùng trồng này không còn trên máy chủ.',
   lifecycleOffline: 'không có kết nối mạng; chưa có gì thay đổi.',
   lifecycleHistoryTitle: 'Lịch sử ({count})',

@@ -149,6 +149,8 @@ export class InspectionsSection {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   /** The open form's "draft kept at…" line, updated in place as the officer types (a render would move the focus). */
   private draftLine: { line: HTMLElement; time: HTMLElement } | undefined;
+  /** The session ended under the open form: only the form is drawn, and nothing is read until its officer is back (hold). */
+  private held = false;
 
   constructor(
     readonly areaId: number,
@@ -178,6 +180,22 @@ export class InspectionsSection {
     if (this.drawnFor !== `${this.status}:${lang()}`) this.render();
   }
 
+  /** Whether the form is open (with what was typed and picked). */
+  hasOpenForm(): boolean {
+    return this.form !== undefined;
+  }
+
+  /**
+   * The session ended under the open form (`held`): only the form is drawn, as typed, none of the
+   * inspections read for the officer, and nothing is read (a guest's answer would take the form away
+   * as another person's). Not held (the same officer signed in again): read again and drawn whole.
+   */
+  hold(held: boolean): void {
+    this.held = held;
+    if (held) this.render();
+    else void this.load();
+  }
+
   /** A new card of the same area (the officer came back, or someone else signed in): read everything again. */
   reopen(status: GrowingAreaStatus): void {
     this.status = status;
@@ -186,6 +204,7 @@ export class InspectionsSection {
   }
 
   private async load(): Promise<void> {
+    if (this.held) return;
     // Who is asking decides the form; the same answer carries the CSRF token the photo uploads send.
     const me = getJson<{ role?: string; csrfToken?: string | null; user?: { username?: string } | null }>('/api/auth/me').then(
       (answer) => ({ role: String(answer.role ?? 'anonymous'), csrf: answer.csrfToken ?? null, username: answer.user?.username ?? '' }),
@@ -257,6 +276,11 @@ export class InspectionsSection {
 
   private draw(): void {
     clear(this.element);
+    if (this.held) {
+      this.element.append(h('h4', { id: 'inspections-title' }, t('inspectionsTitle')));
+      if (this.form) this.element.append(this.drawForm(this.form));
+      return;
+    }
     const count = this.records?.length;
     this.element.append(
       h('h4', { id: 'inspections-title' }, t('inspectionsTitle'), count ? h('span', { class: 'hint' }, ` (${count})`) : null),
@@ -1226,6 +1250,12 @@ const sections = new Map<number, InspectionsSection>();
 const cards = new WeakSet<object>();
 window.addEventListener('online', () => sections.forEach((section) => section.network(true)));
 window.addEventListener('offline', () => sections.forEach((section) => section.network(false)));
+
+/** The field-inspections section of an area, when its form is open on this page. */
+export function openInspectionForm(areaId: number): InspectionsSection | undefined {
+  const section = sections.get(areaId);
+  return section?.hasOpenForm() ? section : undefined;
+}
 
 /** The field-inspections section of a growing area's lifecycle card, brought up to the area's status. */
 export function inspectionsSection(

@@ -19,7 +19,13 @@ import { date, dateTime } from '../ui/feature-format.ts';
 import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import { AreaDocuments } from './area-documents.ts';
-import { INSPECTION_RECORDED, inspectionsSection, type InspectionRecord } from './inspections.ts';
+import {
+  INSPECTION_RECORDED,
+  inspectionsSection,
+  openInspectionForm,
+  type InspectionRecord,
+  type InspectionsSection,
+} from './inspections.ts';
 import {
   fieldProblemText,
   refusalDetail,
@@ -143,6 +149,8 @@ export class LifecycleCard {
   private recorded: RecordedInspection | undefined;
   /** When the service worker saved the area shown, if that copy is what came (no network); undefined when read afresh. */
   private savedAt: string | undefined;
+  /** The session ended under an open form: only the forms are drawn (hold), the inspection form among them when it is open. */
+  private held: { inspections: InspectionsSection | undefined } | undefined;
 
   constructor(
     readonly areaId: number,
@@ -169,7 +177,33 @@ export class LifecycleCard {
     void this.load();
   }
 
+  /** Whether a form of the card is open (a step's, the re-issue's, or the inspection's below), with what was typed. */
+  hasOpenForm(): boolean {
+    return this.open !== undefined || this.reissuing !== undefined || openInspectionForm(this.shownId) !== undefined;
+  }
+
+  /**
+   * The session ended under the card (`held`): it draws only its open forms, as typed, and the last
+   * refusal, nothing of the area read for the officer (its record, history, documents, inspections),
+   * while the page shows a guest. Not held (the same officer signed in again): the area is read again
+   * for them and drawn whole, the forms as they were.
+   */
+  hold(held: boolean): void {
+    if (held) {
+      const inspections = openInspectionForm(this.shownId);
+      inspections?.hold(true);
+      this.held = { inspections };
+      this.render();
+      return;
+    }
+    this.held?.inspections?.hold(false);
+    this.held = undefined;
+    void this.load();
+  }
+
   private async load(): Promise<void> {
+    // Held, nothing is read: the page shows a guest, and the officer's forms wait for them.
+    if (this.held) return;
     // The history is the registry's other read of the same area: without it the card still works.
     const viewer = this.events.viewer();
     const history = readKept<{ transitions: LifecycleStepRecord[] }>(`/api/growing-areas/${this.shownId}/history`, viewer).then(
@@ -225,6 +259,13 @@ export class LifecycleCard {
     this.element.setAttribute('data-area-id', String(this.shownId));
     this.element.append(h('h4', {}, t('lifecycleTitle')));
     const area = this.area;
+    if (this.held) {
+      if (area && this.open) this.element.append(this.form(area, this.open));
+      else if (area && this.reissuing) this.element.append(this.reissueForm(area, this.reissuing));
+      if (this.message) this.element.append(this.messageLine(this.message));
+      if (this.held.inspections) this.element.append(this.held.inspections.element);
+      return;
+    }
     if (!area && this.offline()) {
       this.drawTileFacts();
       return;
@@ -290,10 +331,15 @@ export class LifecycleCard {
     if (this.open) this.element.append(this.form(area, this.open));
     else if (this.reissuing) this.element.append(this.reissueForm(area, this.reissuing));
     else this.element.append(this.actions(area), ...(area.canReissue ? [this.reissueButton()] : []));
-    if (this.message) this.element.append(h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, this.message()));
+    if (this.message) this.element.append(this.messageLine(this.message));
     this.element.append(this.documents.render(area));
     if (this.steps) this.element.append(this.history(this.steps));
     this.element.append(inspectionsSection(this, area, this.events.viewer).element);
+  }
+
+  /** The refusal under the form or buttons. */
+  private messageLine(message: () => string): HTMLElement {
+    return h('p', { class: 'form-error', id: 'lifecycle-message', role: 'alert' }, message());
   }
 
   /** Whether the area could not be read for want of a network (no answer at all, and no copy kept). */

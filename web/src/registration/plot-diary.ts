@@ -411,6 +411,8 @@ export class PlotDiary {
   private list: SubstanceList | undefined;
   private listFailed = false;
   private busy = false;
+  /** The session ended under the open form: only the form and the last answer are drawn, nothing read for the officer (hold). */
+  private held = false;
 
   constructor(
     readonly plotId: number,
@@ -423,6 +425,23 @@ export class PlotDiary {
     this.element = h('section', { class: 'plot-diary', id: this.id('plot-diary') });
     this.render();
     void this.load();
+  }
+
+  /** Whether one of the forms is open (with what was typed in it). */
+  hasOpenForm(): boolean {
+    return this.open !== undefined;
+  }
+
+  /**
+   * The session ended under the card (`held`): it draws only the open form, as typed, and the last
+   * answer (the refusal), none of the plot's records read for the officer, while the page shows a
+   * guest. Not held (the same officer signed in again): the records are read again for them and
+   * drawn around the form, which stays as it was.
+   */
+  hold(held: boolean): void {
+    this.held = held;
+    if (held) this.render();
+    else void this.load();
   }
 
   /** An id inside this card. */
@@ -478,21 +497,23 @@ export class PlotDiary {
       );
       return;
     }
-    this.element.append(this.contextLine(plot));
-    if (this.message) {
-      this.element.append(
-        h(
-          'p',
-          { class: this.message.error ? 'form-error' : 'diary-done', id: this.id('plot-diary-message'), role: 'alert' },
-          this.message.text(),
-        ),
-      );
+    if (this.held) {
+      if (this.message) this.element.append(this.messageLine(this.message));
+      if (this.open) this.element.append(this.form(plot, this.open));
+      return;
     }
+    this.element.append(this.contextLine(plot));
+    if (this.message) this.element.append(this.messageLine(this.message));
     if (this.lastFlags)
       this.element.append(this.warning(this.lastFlags.flags, flagMeaning(this.lastFlags.flags, plot), this.id('plot-diary-warning')));
     if (this.access.canWrite) this.element.append(this.open ? this.form(plot, this.open) : this.actions());
     else if (this.access.farmer) this.element.append(h('p', { class: 'hint' }, t('diaryReadOnlyFarmer')));
     this.element.append(this.diaryList(plot), this.residueList());
+  }
+
+  /** The answer to the last action. */
+  private messageLine(message: { text: () => string; error: boolean }): HTMLElement {
+    return h('p', { class: message.error ? 'form-error' : 'diary-done', id: this.id('plot-diary-message'), role: 'alert' }, message.text());
   }
 
   /** What the entries are checked against: the markets, the expected harvest and the area's code. */

@@ -37,6 +37,14 @@ function viewerKeyOf(user: SessionUser | undefined): string {
   return user ? `${user.role}:${user.username}` : 'guest';
 }
 
+/** Whether two picks are the same feature (a card read again from other tiles is another object). */
+function sameFeature(a: PickedFeature | undefined, b: PickedFeature): boolean {
+  return a !== undefined && a.group === b.group && a.id !== undefined && String(a.id) === String(b.id);
+}
+
+/** The forms a person had open in a card when their session ended under them, as they typed them. */
+type HeldForms = { user: SessionUser; feature: PickedFeature; lifecycle: LifecycleCard | undefined; diary: PlotDiary | undefined };
+
 /** What the details panel needs to offer officers the lifecycle of a growing area. */
 export type DetailsHost = { user(): SessionUser | undefined; refreshTiles(): Promise<void> };
 
@@ -63,11 +71,11 @@ export class DetailsPanel {
   /** Who the shown cards (their registry reads, the lifecycle and diary with what was typed) were read for. */
   private cardsViewer = 'guest';
   /**
-   * The person whose session ended under an open card (another tab signed out, the cookie expired):
-   * their lifecycle and diary sections stay, with what they typed, until another card is opened or
-   * someone else signs in; signing in again as them carries on where they were.
+   * The forms of the person whose session ended under an open card (another tab signed out, the
+   * cookie expired): drawn above the cards, only the forms as typed, until another card is opened or
+   * someone else signs in; signing in again as them puts the forms back into their card.
    */
-  private held: SessionUser | undefined;
+  private held: HeldForms | undefined;
   /** Bumped whenever the cards are read for another viewer: an answer read for the one before is dropped. */
   private generation = 0;
 
@@ -107,7 +115,8 @@ export class DetailsPanel {
     this.loadOnce('crops', loadCrops, (crops) => (this.crops = crops));
     this.picked = features;
     this.generation++;
-    this.held = undefined;
+    // Another card than the one whose forms are held: they go (an inspection's draft stays on the phone).
+    if (this.held && !sameFeature(features[0], this.held.feature)) this.held = undefined;
     this.cardsViewer = viewerKeyOf(this.host?.user());
     // A card opened by a click on the map has no search box to go back to.
     this.returnFocus = undefined;
@@ -191,19 +200,27 @@ export class DetailsPanel {
   }
 
   /**
-   * Someone signed in or out. The same person back (after their session ended) finds the card as
-   * they left it, forms and all. Signed in from a guest's card: the card is read again for them and
-   * the growing-area card shows the officer's lifecycle. Anyone else after someone signed in (a
-   * sign-out, on a shared phone): the cards close at once, nothing of the last person's stays in the
-   * page (a farmer's name and phone, what the tiles carried for them), and the card they had open is
-   * answered, to be opened again from the new viewer's own tiles and reads (reopen).
+   * Someone signed in or out. The same person back after their session ended finds their card open
+   * again, read for them, with the forms they had open in it as they left them (resume). Signed in
+   * from a guest's card: the card is read again for them and the growing-area card shows the
+   * officer's lifecycle. Anyone else after someone signed in (a sign-out, on a shared phone): the
+   * cards close at once, nothing of the last person's stays in the page (a farmer's name and phone,
+   * what the tiles carried for them), and the card they had open is answered, to be opened again
+   * from the new viewer's own tiles and reads (reopen).
    */
   userChanged(): PickedFeature | undefined {
     const user = this.host?.user();
-    const next = viewerKeyOf(user);
+    const held = this.held;
+    this.held = undefined;
+    if (held && user && viewerKeyOf(user) === viewerKeyOf(held.user)) return this.resume(held);
+    return this.viewerChanged();
+  }
+
+  /** The cards follow the viewer the host says is signed in now: see userChanged. */
+  private viewerChanged(): PickedFeature | undefined {
+    const next = viewerKeyOf(this.host?.user());
     const before = this.cardsViewer;
     this.cardsViewer = next;
-    this.held = undefined;
     this.sectionsFor();
     if (next === before) {
       this.render();
@@ -230,17 +247,56 @@ export class DetailsPanel {
   }
 
   /**
-   * The session ended under the page (a request was answered 401): the page shows a guest, but the
-   * open cards and what was typed in them stay for `previous` to sign in again and save.
+   * The session ended under the page (a request was answered 401; the host shows a guest now). As at
+   * a sign-out the cards close, nothing read for `previous` stays in the page (a farmer's name, phone
+   * and citizen ID), and the open card is answered, to be read again as a guest's (reopen). The forms
+   * `previous` had open in it stay, only the forms and as typed, above the cards, for them to sign in
+   * again and save (an ended session is no one's choice to leave).
    */
-  sessionEnded(previous: SessionUser): void {
-    this.held = previous;
-    this.render();
+  sessionEnded(previous: SessionUser): PickedFeature | undefined {
+    const feature = this.picked[0];
+    const lifecycle = this.lifecycle?.hasOpenForm() ? this.lifecycle : undefined;
+    const diary = this.diary?.hasOpenForm() ? this.diary : undefined;
+    this.held = undefined;
+    const closed = this.viewerChanged();
+    if (feature && (lifecycle || diary)) {
+      lifecycle?.hold(true);
+      diary?.hold(true);
+      this.held = { user: previous, feature, lifecycle, diary };
+      this.render();
+    }
+    return closed;
   }
 
-  /** Who the cards are drawn for: whoever is signed in, else the person whose session ended under them. */
+  /**
+   * The person whose session ended is back: their card opens again (the one the guest's tiles opened,
+   * or, when a guest could not see it, the one they had), read for them, with their forms in it.
+   */
+  private resume(held: HeldForms): undefined {
+    this.cardsViewer = viewerKeyOf(held.user);
+    this.generation++;
+    this.schemas.clear();
+    forgetPropertySchemas();
+    this.sectionsFor();
+    if (!sameFeature(this.picked[0], held.feature)) {
+      this.picked = [held.feature];
+      this.onSelect(held.feature);
+    }
+    // lifecycleOf and diaryOf take them up for the card of this id, instead of making new ones.
+    this.lifecycle = held.lifecycle;
+    this.lifecycleFor = held.lifecycle ? Number(held.feature.id) : undefined;
+    this.diary = held.diary;
+    held.lifecycle?.hold(false);
+    held.diary?.hold(false);
+    this.loadSchemas(this.picked);
+    for (const feature of this.picked) void this.enrich(feature);
+    this.render();
+    return undefined;
+  }
+
+  /** Who the cards are drawn for: whoever is signed in. */
   private viewer(): SessionUser | undefined {
-    return this.host?.user() ?? this.held;
+    return this.host?.user();
   }
 
   current(): PickedFeature | undefined {
@@ -285,8 +341,9 @@ export class DetailsPanel {
   private draw(): void {
     clear(this.element);
     this.element.append(h('h2', { class: 'panel-title' }, t('details')));
+    if (this.held) this.element.append(this.heldForms(this.held));
     if (this.picked.length === 0) {
-      this.element.append(h('p', { class: 'hint' }, t('clickHint')));
+      if (!this.held) this.element.append(h('p', { class: 'hint' }, t('clickHint')));
       return;
     }
     // Cards that would read the same say nothing more: offline, or at a zoom whose tiles carry only a
@@ -299,6 +356,21 @@ export class DetailsPanel {
       shown.add(text);
       this.element.append(this.card(feature, rows, index === 0));
     });
+  }
+
+  /** The forms whose session ended under them, above the cards: what they are, and what to do to save them. */
+  private heldForms(held: HeldForms): HTMLElement {
+    const section = h(
+      'section',
+      { class: 'held-forms', id: 'held-forms' },
+      h('p', { class: 'form-warning', id: 'held-forms-note', role: 'status' }, t('sessionEndedFormsKept')),
+    );
+    for (const part of [held.lifecycle, held.diary]) {
+      if (!part) continue;
+      part.render();
+      section.append(part.element);
+    }
+    return section;
   }
 
   /** A card's lines, with the names of what its codes and ids stand for as far as they are known. */

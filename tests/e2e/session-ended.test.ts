@@ -1,0 +1,210 @@
+// A session that ends on the server (another tab signed out, the session expired) while the page
+// sends or reads inspection photos outside the API helper: the refused upload, or the refused
+// thumbnail, signs the page out as any refused request does. The bar offers "Đăng nhập", the card of
+// the area is read again as a guest's (an area under inspection: its tile's status and code, no
+// registry sections) and nothing read for the officer stays in the page; a photo whose upload was refused stays queued on the phone and is sent once the officer
+// has signed in again (exactly one row in the database). An inspection form open when the session
+// ends stays, as typed, and is recorded after signing in again.
+import path from 'node:path';
+import type { Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser } from './harness.ts';
+import { areaUnderInspection, canvasJpeg, inspectionOnPhone, openArea } from './registry-fixtures.ts';
+
+const e2e = useServerAndBrowser();
+
+/** Ends the officer's browser sessions on the server, as a sign-out in another tab does (the cookie stays in the browser). */
+async function endOfficerSessions(): Promise<number> {
+  const { rows } = await e2e.server.db.query<{ token_hash: string }>(
+    `DELETE FROM sessions WHERE kind = 'cookie' AND user_id = (SELECT id FROM users WHERE username = 'officer') RETURNING token_hash`,
+  );
+  return rows.length;
+}
+
+/** The photos kept on the phone (the page's IndexedDB): owner and name. */
+function keptOnPhone(page: Page): Promise<{ owner: string; name: string }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('bando-field-photos');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('pending-photos')) return resolve([]);
+          const all = db.transaction('pending-photos').objectStore('pending-photos').getAll();
+          all.onsuccess = () => {
+            resolve((all.result as { owner: string; name: string }[]).map((r) => ({ owner: r.owner, name: r.name })));
+            db.close();
+          };
+        };
+      }),
+  );
+}
+
+async function photoCount(inspectionId: number): Promise<number> {
+  const { rows } = await e2e.server.db.query<{ n: number }>('SELECT count(*)::int n FROM inspection_photos WHERE inspection_id = $1', [
+    inspectionId,
+  ]);
+  return Number(rows[0]!.n);
+}
+
+async function photoId(inspectionId: number): Promise<number> {
+  const { rows } = await e2e.server.db.query<{ id: number }>('SELECT id FROM inspection_photos WHERE inspection_id = $1', [inspectionId]);
+  return Number(rows[0]!.id);
+}
+
+async function latestInspection(areaId: number): Promise<{ id: number; notes: string | null }> {
+  const { rows } = await e2e.server.db.query<{ id: number; notes: string | null }>(
+    'SELECT id, notes FROM inspections WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
+    [areaId],
+  );
+  return { id: Number(rows[0]!.id), notes: rows[0]!.notes };
+}
+
+/** What the page shows of the officer and the area: the bar's button, the area's registry sections. */
+async function signedOutPage(page: Page): Promise<{ signIn: string; signOut: number; lifecycle: number; list: number }> {
+  return {
+    signIn: await page.locator('#sign-in').innerText(),
+    signOut: await page.locator('#sign-out').count(),
+    lifecycle: await page.locator('.feature-card #lifecycle').count(),
+    list: await page.locator('#inspection-list').count(),
+  };
+}
+
+/**
+ * The area's card read again as a guest's, as at a sign-out: from the guest's tiles, the status and
+ * code they carry (an area under inspection is not the public's to read further), none of the
+ * registry's sections, and none of `secrets` anywhere in the page.
+ */
+async function guestCardOnly(page: Page, areaId: number, secrets: string[]): Promise<void> {
+  await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${areaId}"]`, { timeout: 30_000 });
+  expect(await signedOutPage(page)).toEqual({ signIn: 'Đăng nhập', signOut: 0, lifecycle: 0, list: 0 });
+  const markup = await page.content();
+  for (const secret of secrets) expect(markup).not.toContain(secret);
+}
+
+describe('a session that ends while inspection photos go or come', () => {
+  it('a refused photo upload signs the page out; the photo stays queued and is sent once the officer signs in again', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area);
+    const officerName = await page.locator('.account-name').innerText();
+    await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    const notes = `Phiên hết giữa lúc gửi ảnh ${Date.now() % 100000}`;
+    await page.fill('#inspection-notes', notes);
+    const photo = await canvasJpeg(page, 1280, 960, '#6a1b9a', 0.9);
+    await page.setInputFiles('#inspection-camera', [{ name: 'phien-het.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await page.waitForSelector('#inspection-picked li');
+
+    // The inspection is recorded; as its photo leaves, the session ends on the server.
+    const uploads: number[] = [];
+    page.on('response', (response) => {
+      if (response.request().method() === 'POST' && /\/api\/inspections\/\d+\/photos/.test(response.url())) uploads.push(response.status());
+    });
+    let ended = 0;
+    const endFirst = async (route: Route) => {
+      if (route.request().method() === 'POST' && ended === 0) ended = await endOfficerSessions();
+      return route.continue();
+    };
+    await page.route('**/api/inspections/*/photos**', endFirst);
+    await page.click('#inspection-save');
+
+    // The refused upload signs the page out.
+    await page.waitForSelector('#sign-in', { timeout: 30_000 });
+    expect(ended).toBeGreaterThan(0);
+    await expect.poll(() => uploads).toEqual([401]);
+    expect(await page.locator('.topbar').innerText()).not.toContain(officerName);
+    // The area's card is read again as a guest's: the inspection just recorded (its notes) is gone from the page.
+    await guestCardOnly(page, area.id, [notes]);
+    // The photo is still queued: on the phone under the officer's name, not on the server.
+    const { id: inspectionId, notes: recorded } = await latestInspection(area.id);
+    expect(recorded).toBe(notes);
+    expect(await keptOnPhone(page)).toEqual([{ owner: 'officer', name: 'phien-het.jpg' }]);
+    expect(await photoCount(inspectionId)).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'session-ended-upload-phone.png') });
+
+    // Signed in again: the photo goes by itself, once.
+    await page.unroute('**/api/inspections/*/photos**', endFirst);
+    await signIn(page, ACCOUNTS.officer);
+    await expect.poll(() => photoCount(inspectionId), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => keptOnPhone(page), { timeout: 15_000 }).toEqual([]);
+    expect(uploads).toEqual([401, 201]);
+    await expect.poll(() => page.locator('#photo-outbox').isHidden()).toBe(true);
+    // The only refusal is the upload the test provoked.
+    expect(errors.filter((e) => !/(http 401: |status of 401 .*@ ).*\/api\/inspections\/\d+\/photos\?/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('a refused thumbnail signs the page out and reads the area’s card again as a guest’s; an open inspection form stays as typed and is recorded after signing in again', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    // An inspection with a photo on the server, so the area's list has a thumbnail to fetch.
+    const first = await inspectionOnPhone(e2e.browser, e2e.server, area);
+    await first.page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    const earlierNotes = `Vườn sạch, có ảnh ${Date.now() % 100000}`;
+    await first.page.fill('#inspection-notes', earlierNotes);
+    const photo = await canvasJpeg(first.page, 960, 1280, '#00838f', 0.9);
+    await first.page.setInputFiles('#inspection-camera', [{ name: 'co-anh.jpg', mimeType: 'image/jpeg', buffer: photo }]);
+    await first.page.waitForSelector('#inspection-picked li');
+    await first.page.click('#inspection-save');
+    await expect.poll(async () => photoCount((await latestInspection(area.id)).id), { timeout: 30_000 }).toBe(1);
+    const withPhoto = (await latestInspection(area.id)).id;
+    await first.context.close();
+
+    // Another phone: the thumbnail's fetch is held until the session has ended on the server.
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    let arm: () => void = () => undefined;
+    const armed = new Promise<void>((resolve) => (arm = resolve));
+    let ended = 0;
+    const endFirst = async (route: Route) => {
+      await armed;
+      if (ended === 0) ended = await endOfficerSessions();
+      return route.continue();
+    };
+    await page.route('**/api/inspections/*/photos/*?size=thumb', endFirst);
+    const refused: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() === 401) refused.push(new URL(response.url()).pathname + new URL(response.url()).search);
+    });
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    const officerName = await page.locator('.account-name').innerText();
+    await page.waitForSelector(`#inspection-list [data-photo-id="${await photoId(withPhoto)}"]`, { timeout: 30_000, state: 'attached' });
+    expect(await page.locator('#inspection-list').innerText()).toContain(earlierNotes);
+    // The officer starts another inspection and types in it.
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    const notes = `Ghi chú khi phiên hết ${Date.now() % 100000}`;
+    await page.fill('#inspection-notes', notes);
+
+    // The session ends as the list's thumbnail comes (it loads as it comes near the screen).
+    arm();
+    // (A thumbnail near the screen from the start is on its way already, held until now.)
+    await page.evaluate(() => document.querySelector('#inspection-list [data-photo-id]')?.scrollIntoView({ block: 'center' }));
+    await page.waitForSelector('#sign-in', { timeout: 30_000 });
+    expect(ended).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.every((url) => /^\/api\/inspections\/\d+\/photos\/\d+\?size=thumb$/.test(url))).toBe(true);
+    await guestCardOnly(page, area.id, [earlierNotes]);
+    expect(await page.locator('.topbar').innerText()).not.toContain(officerName);
+    // The form is kept as typed, alone: nothing of the area read for the officer.
+    await page.waitForSelector('#held-forms #inspection-form');
+    expect(await page.inputValue('#held-forms #inspection-notes')).toBe(notes);
+    expect(await page.locator('#held-forms #inspection-list, #held-forms #lifecycle-status, #held-forms .inspection-photos').count()).toBe(
+      0,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'session-ended-thumbnail-phone.png') });
+
+    // Signed in again: the card is the officer's again with the form in it, and it records.
+    await page.unroute('**/api/inspections/*/photos/*?size=thumb', endFirst);
+    await signIn(page, ACCOUNTS.officer);
+    await page.waitForSelector('.feature-card #lifecycle #inspection-form', { timeout: 30_000 });
+    expect(await page.locator('#held-forms').count()).toBe(0);
+    expect(await page.inputValue('.feature-card #inspection-notes')).toBe(notes);
+    await page.waitForSelector('.feature-card #lifecycle-status', { timeout: 30_000 });
+    await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('#inspection-save');
+    await expect.poll(async () => (await latestInspection(area.id)).notes, { timeout: 30_000 }).toBe(notes);
+    expect((await latestInspection(area.id)).id).toBeGreaterThan(withPhoto);
+    expect(errors.filter((e) => !/(http 401: |status of 401 .*@ ).*\/api\/inspections\/\d+\/photos\/\d+\?size=thumb/.test(e))).toEqual([]);
+    await context.close();
+  });
+});
