@@ -5,6 +5,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { describeError, onUnauthenticated, setCsrfToken } from './api/http.ts';
 import type { SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
+import { exportSlot } from './io/export-slot.ts';
 import { importSlot } from './io/import-slot.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
@@ -463,6 +464,7 @@ async function boot(): Promise<void> {
           )
         : h('p', { class: 'hint' }, t('signInToEdit')),
       importSlot(user, handle),
+      exportSlot(user, handle),
     );
   }
 

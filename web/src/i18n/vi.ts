@@ -1018,6 +1018,31 @@ export const vi = {
   appPartMissing:
     'Không tải được phần này của ứng dụng: mất kết nối, hoặc ứng dụng vừa được cập nhật trên máy chủ. Tải lại trang để dùng tiếp.',
   reloadPage: 'Tải lại trang',
+  exportTitle: 'Tải dữ liệu về',
+  exportLayer: 'Lớp dữ liệu',
+  exportPlotsSignIn: 'Đăng nhập để tải thửa sản xuất (dữ liệu của nông hộ).',
+  exportFormat: 'Định dạng',
+  exportFormat_geojson: 'GeoJSON',
+  exportFormat_shapefile: 'Shapefile (.zip)',
+  exportFormat_kml: 'KML (Google Earth)',
+  exportFormat_csv: 'CSV (bảng tính, hình học dạng WKT)',
+  exportFormat_gpkg: 'GeoPackage',
+  exportCrs: 'Hệ toạ độ',
+  exportCrs_4326: 'WGS 84 (EPSG:4326)',
+  exportCrs_5897: 'VN-2000 105°00′ (EPSG:5897)',
+  exportCrs_9210: 'VN-2000 105°45′ (EPSG:9210)',
+  exportCrs_3405: 'VN-2000 UTM 48N (EPSG:3405)',
+  exportCrsZones: 'Kinh tuyến trục 105°00′: Đồng Tháp cũ; 105°45′: Tiền Giang cũ (bản đồ địa chính, múi 3°).',
+  exportCrsWgs84: 'GeoJSON và KML luôn theo WGS 84 (kinh độ, vĩ độ); chọn Shapefile, CSV hoặc GeoPackage để có toạ độ VN-2000.',
+  exportExtent: 'Phạm vi',
+  exportExtentView: 'Vùng đang xem trên bản đồ',
+  exportExtentAll: 'Toàn bộ dữ liệu bạn được xem',
+  exportGo: 'Tải về',
+  exportWorking: 'Đang chuẩn bị tệp… đã nhận {size}',
+  exportDone: 'Đã tải {name}: {countText} đối tượng, {size}.',
+  exportEmpty:
+    'Lớp này không có đối tượng nào trong phạm vi đã chọn; không có tệp nào được tải. Hãy thu nhỏ bản đồ hoặc chọn “Toàn bộ dữ liệu bạn được xem”.',
+  exportFailed: 'Không tải được: {detail}',
 } as const;
 
 /** The message keys every language provides. */
