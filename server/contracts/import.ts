@@ -318,4 +318,10 @@ export type ImportJobBody = {
   progress: ImportProgress;
   report: ImportReport | null;
   error: { code: string; message: string } | null;
+  /**
+   * When someone asked the job to stop (DELETE /api/import/jobs/{id}), null if nobody did (absent
+   * from older servers). A cancelled job ends 'failed' with error code ABORTED and nothing written;
+   * one that committed before the request took effect ends 'done' with this set all the same.
+   */
+  cancelRequestedAt?: string | null;
 };

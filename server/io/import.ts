@@ -50,7 +50,11 @@ export type ImportOptions = {
   /** From this many features on, the row trigger is skipped: one edit-log row and one tile notification. */
   bulkThreshold?: number;
   onProgress?: (p: ImportProgress) => void;
-  /** Aborts between batches (the transaction rolls back). */
+  /**
+   * Cancels the import (a job's DELETE, the CLI's Ctrl-C): checked before every statement and once
+   * more before the commit, so the transaction rolls back and ABORTED is thrown. A statement running
+   * when it comes is let finish first (the embedded database cannot interrupt one).
+   */
   signal?: AbortSignal;
 };
 
@@ -60,6 +64,26 @@ export type { ImportProgress, ImportReport } from '../contracts/import.ts';
 export type FeatureProblem = ImportProblem;
 
 class DryRun extends Error {}
+
+const cancelled = () => new AppError('ABORTED', 'The import was cancelled; nothing was written.');
+
+/** The transaction, refusing every statement once the signal is aborted (the throw rolls it back). */
+function cancellable(tx: Queryable, signal: AbortSignal | undefined): Queryable {
+  if (!signal) return tx;
+  const check = () => {
+    if (signal.aborted) throw cancelled();
+  };
+  return {
+    query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
+      check();
+      return tx.query<R>(sql, params);
+    },
+    exec(sql: string) {
+      check();
+      return tx.exec(sql);
+    },
+  };
+}
 
 const BATCH = 2000;
 
@@ -311,6 +335,10 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
   const maxProblems = options.maxProblems ?? 1000;
   const read = options.read ?? {};
   const source = await openSource(file, options.fileName, read, limits);
+  if (options.signal?.aborted) {
+    await source.close();
+    throw cancelled();
+  }
   const report: ImportReport = {
     dryRun: options.dryRun,
     collection: target.collection,
@@ -336,7 +364,8 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
   const progress = (phase: ImportProgress['phase']) => options.onProgress?.({ phase, read: report.counts.read, total });
 
   try {
-    await withEdits(db, { userId: viewer.userId, origin: 'import' }, async (tx) => {
+    await withEdits(db, { userId: viewer.userId, origin: 'import' }, async (transaction) => {
+      const tx = cancellable(transaction, options.signal);
       // A province-sized import runs statements longer than the pool's request timeout; it is one
       // transaction that a cancel or a kill rolls back, so lift the limit for it alone.
       await tx.query(`SELECT set_config('statement_timeout', '0', true)`);
@@ -360,7 +389,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         ]);
         batch = [];
         progress('reading');
-        if (options.signal?.aborted) throw new AppError('ABORTED', 'The import was cancelled; nothing was written.');
+        if (options.signal?.aborted) throw cancelled();
       };
 
       for (const layer of source.layers) {
@@ -470,6 +499,8 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
       }
       progress('writing');
       if (report.counts.valid > 0) await write(tx, target, options, report, scope);
+      // The last chance: a cancel that came during the write rolls it back; after this the commit stands.
+      if (options.signal?.aborted) throw cancelled();
       if (options.dryRun) throw new DryRun();
       report.committed = report.counts.inserted + report.counts.updated > 0;
     });

@@ -12,7 +12,15 @@ export type ImportJob = {
   progress: ImportProgress;
   report: ImportReport | null;
   error: { code: string; message: string } | null;
+  /** When someone asked the job to stop (cancel), null if nobody did. */
+  cancelRequestedAt: string | null;
 };
+
+/** The work of a job: reports progress, and stops (rolling back) once the signal is aborted. */
+export type ImportWork = (onProgress: (p: ImportProgress) => void, signal: AbortSignal) => Promise<ImportReport>;
+
+/** What a request to cancel a job found: the job asked to stop, one that had ended already, or none of the asker's. */
+export type CancelResult = { kind: 'cancelling'; job: ImportJob } | { kind: 'ended'; job: ImportJob } | { kind: 'unknown' };
 
 /** Finished jobs are kept this long (ms). */
 const KEEP_MS = 60 * 60 * 1000;
@@ -42,6 +50,7 @@ type Row = {
   progress: ImportProgress;
   report: ImportReport | null;
   error: ImportJob['error'];
+  cancel_ms: number | null;
   stale: boolean;
 };
 
@@ -54,11 +63,15 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
  * answers for a job another one runs. The running process keeps its own jobs in memory too (their
  * freshest progress) and writes them to the table throttled, with a heartbeat; a process that dies
  * leaves a 'running' row whose heartbeat stops, read as failed with IMPORT_INTERRUPTED. Finished
- * jobs are kept an hour, swept whenever a job starts.
+ * jobs are kept an hour, swept whenever a job starts. A job is cancelled through any process: its own
+ * aborts the work at once, another writes the request to the row, which the running process reads
+ * back with its next progress write or heartbeat.
  */
 export class ImportJobs {
   /** Jobs this process runs now, by id. */
   private readonly running = new Map<string, ImportJob>();
+  /** The abort controllers of those jobs' work, by id. */
+  private readonly controllers = new Map<string, AbortController>();
 
   constructor(
     private readonly db: Queryable,
@@ -66,7 +79,7 @@ export class ImportJobs {
   ) {}
 
   /** Records a job, then runs work in the background, writing its progress and outcome. */
-  async start(userId: number, work: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<ImportJob> {
+  async start(userId: number, work: ImportWork): Promise<ImportJob> {
     await this.db.query(
       `DELETE FROM import_jobs WHERE id IN (
          SELECT id FROM import_jobs WHERE coalesce(finished_at, heartbeat_at) < now() - $1 * interval '1 millisecond'
@@ -82,13 +95,16 @@ export class ImportJobs {
       progress: { phase: 'reading', read: 0, total: null },
       report: null,
       error: null,
+      cancelRequestedAt: null,
     };
     await this.db.query(
       `INSERT INTO import_jobs (id, user_id, status, progress, created_at) VALUES ($1, $2, 'running', $3::jsonb, $4::timestamptz)`,
       [job.id, userId, toJson(job.progress), job.createdAt],
     );
     this.running.set(job.id, job);
-    void this.run(job, work);
+    const controller = new AbortController();
+    this.controllers.set(job.id, controller);
+    void this.run(job, work, controller);
     return job;
   }
 
@@ -101,6 +117,7 @@ export class ImportJobs {
       `SELECT id::text, user_id, status, progress, report, error,
               extract(epoch FROM created_at) * 1000 AS created_ms,
               extract(epoch FROM finished_at) * 1000 AS finished_ms,
+              extract(epoch FROM cancel_requested_at) * 1000 AS cancel_ms,
               status = 'running' AND heartbeat_at < now() - $2 * interval '1 second' AS stale
          FROM import_jobs WHERE id = $1::uuid`,
       [id, STALE_AFTER_S],
@@ -119,12 +136,44 @@ export class ImportJobs {
       progress: row.progress,
       report: row.report,
       error: row.error,
+      cancelRequestedAt: iso(row.cancel_ms === null ? null : Number(row.cancel_ms)),
     };
     if (row.stale) return { ...job, status: 'failed', error: { ...INTERRUPTED } };
     return job;
   }
 
-  private async run(job: ImportJob, work: (onProgress: (p: ImportProgress) => void) => Promise<ImportReport>): Promise<void> {
+  /**
+   * Asks the job to stop, when `may` lets the asker see it (its owner, an administrator). Its import
+   * rolls back at its next statement (ImportOptions.signal) and the job ends failed with ABORTED, unless
+   * it committed first. 'ended' for a job that had ended already (done, failed, or interrupted).
+   */
+  async cancel(id: string, may: (job: ImportJob) => boolean): Promise<CancelResult> {
+    const job = await this.get(id);
+    if (!job || !may(job)) return { kind: 'unknown' };
+    if (job.status !== 'running') return { kind: 'ended', job };
+    const at = new Date().toISOString();
+    const mine = this.running.get(id);
+    if (mine) {
+      // This process runs it: stopped at once; the next progress write records the request (on the
+      // embedded database a write now would wait for the import's transaction, which the abort ends).
+      mine.cancelRequestedAt ??= at;
+      this.controllers.get(id)?.abort();
+      return { kind: 'cancelling', job: { ...mine } };
+    }
+    const { rows } = await this.db.query<{ cancel_ms: number }>(
+      `UPDATE import_jobs SET cancel_requested_at = coalesce(cancel_requested_at, $2::timestamptz)
+        WHERE id = $1::uuid AND status = 'running'
+        RETURNING extract(epoch FROM cancel_requested_at) * 1000 AS cancel_ms`,
+      [id, at],
+    );
+    const row = rows[0];
+    if (row) return { kind: 'cancelling', job: { ...job, cancelRequestedAt: iso(Number(row.cancel_ms)) } };
+    // It ended between the read and the write.
+    const now = await this.get(id);
+    return now ? { kind: 'ended', job: now } : { kind: 'unknown' };
+  }
+
+  private async run(job: ImportJob, work: ImportWork, controller: AbortController): Promise<void> {
     let dirty = false;
     let lastWrite = Date.now();
     let writing: Promise<void> = Promise.resolve();
@@ -136,13 +185,19 @@ export class ImportJobs {
       busy = true;
       dirty = false;
       lastWrite = Date.now();
+      // The same write records a cancel asked here and reads back one asked through another process.
       writing = this.db
-        .query(`UPDATE import_jobs SET progress = $2::jsonb, heartbeat_at = now() WHERE id = $1 AND status = 'running'`, [
-          job.id,
-          toJson(job.progress),
-        ])
+        .query<{ cancelled: boolean }>(
+          `UPDATE import_jobs SET progress = $2::jsonb, heartbeat_at = now(), cancel_requested_at = coalesce(cancel_requested_at, $3::timestamptz)
+            WHERE id = $1 AND status = 'running' RETURNING cancel_requested_at IS NOT NULL AS cancelled`,
+          [job.id, toJson(job.progress), job.cancelRequestedAt],
+        )
         .then(
-          () => undefined,
+          ({ rows }) => {
+            if (!rows[0]?.cancelled || controller.signal.aborted) return;
+            job.cancelRequestedAt ??= new Date().toISOString();
+            controller.abort();
+          },
           (error: unknown) => this.log(error, 'import job progress not written'),
         )
         .finally(() => {
@@ -155,7 +210,7 @@ export class ImportJobs {
       job.report = await work((p) => {
         job.progress = p;
         dirty = true;
-      });
+      }, controller.signal);
       job.status = 'done';
     } catch (caught) {
       const error = caught as Error & { code?: unknown };
@@ -168,6 +223,7 @@ export class ImportJobs {
     await writing;
     await this.finish(job);
     this.running.delete(job.id);
+    this.controllers.delete(job.id);
   }
 
   // The outcome must reach the table, or other processes would call a finished import interrupted.
@@ -176,7 +232,7 @@ export class ImportJobs {
       try {
         await this.db.query(
           `UPDATE import_jobs SET status = $2, progress = $3::jsonb, report = $4::jsonb, error = $5::jsonb,
-                  finished_at = $6::timestamptz, heartbeat_at = now()
+                  finished_at = $6::timestamptz, heartbeat_at = now(), cancel_requested_at = coalesce(cancel_requested_at, $7::timestamptz)
             WHERE id = $1`,
           [
             job.id,
@@ -185,6 +241,7 @@ export class ImportJobs {
             job.report ? toJson(job.report) : null,
             job.error ? toJson(job.error) : null,
             job.finishedAt,
+            job.cancelRequestedAt,
           ],
         );
         return;

@@ -73,8 +73,9 @@ function parseMapping(text: string | undefined): Record<string, string> | undefi
 }
 
 /**
- * POST /api/import (multipart field `file`; dry run, commit, or a background job), GET /api/import/jobs/{id}
- * and GET /api/import/limits (the largest file taken, asked by the import screen before it uploads).
+ * POST /api/import (multipart field `file`; dry run, commit, or a background job), GET and DELETE
+ * /api/import/jobs/{id} (follow a job, cancel it) and GET /api/import/limits (the largest file taken,
+ * asked by the import screen before it uploads).
  */
 export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const maxBytes = ctx.config.importMaxBytes;
@@ -158,7 +159,9 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (yes(q.async, false)) {
       let job: ImportJob;
       try {
-        job = await jobs.start(viewer.userId, (onProgress) => runImport(ctx.db, file, { ...options, onProgress }).finally(remove));
+        job = await jobs.start(viewer.userId, (onProgress, signal) =>
+          runImport(ctx.db, file, { ...options, onProgress, signal }).finally(remove),
+        );
       } catch (error) {
         await remove();
         throw error;
@@ -213,7 +216,36 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
       return job;
     },
   );
+
+  // Cancels a running job: its import rolls back and it ends 'failed' with error code ABORTED, which
+  // clients that know no cancel already read as a cancelled import (the CLI's). 202 with the job as
+  // GET shows it (cancelRequestedAt set): the job ends at its import's next statement, so the client
+  // follows it to its end as before; it may still end 'done' if it committed first.
+  app.delete<{ Params: { id: string } }>(
+    '/api/import/jobs/:id',
+    { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } } },
+    async (request, reply) => {
+      const viewer = viewerOf(request);
+      if (viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to cancel an import.');
+      const { id } = request.params;
+      if (!JOB_ID.test(id)) throw new AppError('BAD_REQUEST', `${JSON.stringify(id.slice(0, 40))} is not an import job id (a UUID).`);
+      // Someone else's job is not found, as GET answers it: its id says nothing to whoever did not start it.
+      const result = await jobs.cancel(id, (job) => job.userId === viewer.userId || viewer.role === 'admin');
+      if (result.kind === 'unknown') throw new AppError('NOT_FOUND', 'No such import job of yours (jobs are kept for an hour).');
+      if (result.kind === 'ended') {
+        const { status, error } = result.job;
+        throw new AppError(
+          'CONFLICT',
+          `The import has ended already (${status}${error ? `: ${error.code}` : ''}); there is nothing to cancel.`,
+          { job: result.job },
+        );
+      }
+      return reply.status(202).header('Location', `/api/import/jobs/${id}`).send(result.job);
+    },
+  );
 }
+
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError(
