@@ -90,14 +90,22 @@ export const IMPORT_SQL = {
       JOIN ${t} t ON (${target.key.map((k) => `t.${ident(k)}`).join(', ')}) = (${target.key.map((k) => `r.${ident(k)}`).join(', ')})
     ) x WHERE s.n = x.n`;
   },
-  /** See matchByKey; only for collections keyed by source_key (plots, products, land-use areas of the same map). */
+  /**
+   * See matchByKey; only for collections keyed by source_key (plots, products, land-use areas of the
+   * same map). Row N is the match only where the row's shape meets it (their boxes overlap): an `id:N`
+   * of a file exported by another server (a training copy, a neighbouring province's) names that
+   * server's row N, which is some other plot here, far away; such a row is a new row under its key,
+   * and the dry run says "inserted", never an update of an unrelated plot. An export edited in a GIS
+   * (a boundary redrawn) still meets its row.
+   */
   matchById(target: Target): string {
     const t = ident(target.table);
     const sameMap = target.key.includes('map_id') ? ` AND t.map_id = (s.props->>'map_id')::bigint` : '';
     return `UPDATE import_stage s SET match_id = t.id, by_id = true
     FROM ${t} t
     WHERE s.match_id IS NULL AND s.props->>'source_key' ~ ${ID_KEY}
-      AND t.id = substr(s.props->>'source_key', 4)::bigint AND t.source_key IS NULL${sameMap}`;
+      AND t.id = substr(s.props->>'source_key', 4)::bigint AND t.source_key IS NULL${sameMap}
+      AND t.geom && s.geom`;
   },
 
   // With $8, rings are turned as RFC 7946 draws them (outer counter-clockwise, holes clockwise): a

@@ -225,6 +225,52 @@ describe('plots exported and imported back', () => {
     expect(report.problems).toEqual([]);
     expect(report.counts).toMatchObject({ inserted: 1, updated: 0 });
   });
+
+  it('a key id:N from another server (plot N here lies elsewhere) adds a new plot and leaves plot N alone', async () => {
+    const free = (
+      await db.query<{ x: number; y: number }>(
+        `SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM parcels
+        WHERE NOT EXISTS (SELECT 1 FROM plots WHERE ST_Intersects(plots.geom, parcels.geom)) AND commune_code = '29869'
+        ORDER BY id DESC LIMIT 1) s`,
+      )
+    ).rows[0]!;
+    const d = 0.00005;
+    const box = [free.x - d, free.y - d, free.x + d, free.y + d];
+    // A plot of this database with no key of its own whose box is nowhere near the file's row.
+    const far = (
+      await db.query<{ id: number; version: number }>(
+        `SELECT id, version FROM plots WHERE source_key IS NULL AND commune_code = '29869'
+           AND NOT geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY id LIMIT 1`,
+        box,
+      )
+    ).rows[0]!;
+    const ring = [
+      [box[0]!, box[1]!],
+      [box[2]!, box[1]!],
+      [box[2]!, box[3]!],
+      [box[0]!, box[3]!],
+      [box[0]!, box[1]!],
+    ];
+    const file = path.join(tmp.dir, 'other-server.geojson');
+    const feature: Feature = {
+      type: 'Feature',
+      properties: { source_key: `id:${far.id}`, commune_code: '29869', crop: 'rice' },
+      geometry: { type: 'Polygon', coordinates: [ring] },
+    };
+    await fs.writeFile(file, JSON.stringify({ type: 'FeatureCollection', features: [feature] }));
+    const checked = await imported(file, 'collection=plots&dryRun=true');
+    expect(checked.problems).toEqual([]);
+    expect(checked.counts).toMatchObject({ inserted: 1, updated: 0 });
+    const report = await imported(file, 'collection=plots&dryRun=false');
+    expect(report.counts).toMatchObject({ inserted: 1, updated: 0 });
+    // Plot N keeps its shape and version; the new plot carries the file's key.
+    expect((await db.query('SELECT version FROM plots WHERE id = $1', [far.id])).rows[0]).toEqual({ version: far.version });
+    const added = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM plots WHERE source_key = $1 AND id <> $2 AND geom && ST_MakeEnvelope($3, $4, $5, $6, 4326)`,
+      [`id:${far.id}`, far.id, ...box],
+    );
+    expect(added.rows[0]!.n).toBe(1);
+  });
 });
 
 describe('products exported and imported back', () => {
