@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../db/db.ts';
 import type { ImportProgress, ImportReport } from './import.ts';
 
@@ -72,6 +72,8 @@ export class ImportJobs {
   private readonly running = new Map<string, ImportJob>();
   /** The abort controllers of those jobs' work, by id. */
   private readonly controllers = new Map<string, AbortController>();
+  /** Each of those jobs' cancel token (cancelToken), by id. */
+  private readonly cancelTokens = new Map<string, string>();
 
   constructor(
     private readonly db: Queryable,
@@ -104,6 +106,7 @@ export class ImportJobs {
     this.running.set(job.id, job);
     const controller = new AbortController();
     this.controllers.set(job.id, controller);
+    this.cancelTokens.set(job.id, randomBytes(24).toString('base64url'));
     void this.run(job, work, controller);
     return job;
   }
@@ -140,6 +143,28 @@ export class ImportJobs {
     };
     if (row.stale) return { ...job, status: 'failed', error: { ...INTERRUPTED } };
     return job;
+  }
+
+  /**
+   * The secret that cancels a job this process runs without a session (cancelByToken), given only to
+   * whoever started it, in the answer that started it; undefined once the job ended.
+   */
+  cancelToken(id: string): string | undefined {
+    return this.cancelTokens.get(id);
+  }
+
+  /**
+   * Asks a job this process runs to stop, on its cancel token alone: no database query, so it works
+   * while the embedded database is held by that very import's transaction (where even reading the
+   * asker's session waits for the import to end). Undefined when no job runs here with that token.
+   */
+  cancelByToken(id: string, token: string): ImportJob | undefined {
+    const known = this.cancelTokens.get(id);
+    const job = this.running.get(id);
+    if (!known || !job || known.length !== token.length || !timingSafeEqual(Buffer.from(known), Buffer.from(token))) return undefined;
+    job.cancelRequestedAt ??= new Date().toISOString();
+    this.controllers.get(id)?.abort();
+    return { ...job };
   }
 
   /**
@@ -224,6 +249,7 @@ export class ImportJobs {
     await this.finish(job);
     this.running.delete(job.id);
     this.controllers.delete(job.id);
+    this.cancelTokens.delete(job.id);
   }
 
   // The outcome must reach the table, or other processes would call a finished import interrupted.

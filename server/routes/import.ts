@@ -167,7 +167,11 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
         throw error;
       }
       const url = `/api/import/jobs/${job.id}`;
-      return reply.status(202).header('Location', url).send({ job: job.id, url, status: job.status });
+      // cancelToken: DELETE url with it in X-Import-Cancel-Token cancels the job with no session (see below).
+      return reply
+        .status(202)
+        .header('Location', url)
+        .send({ job: job.id, url, status: job.status, cancelToken: jobs.cancelToken(job.id) ?? null });
     }
     let report: ImportReport;
     try {
@@ -220,32 +224,57 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
   // Cancels a running job: its import rolls back and it ends 'failed' with error code ABORTED, which
   // clients that know no cancel already read as a cancelled import (the CLI's). 202 with the job as
   // GET shows it (cancelRequestedAt set): the job ends at its import's next statement, so the client
-  // follows it to its end as before; it may still end 'done' if it committed first.
+  // follows it to its end as before; it may still end 'done' if it committed first. Two ways in: as
+  // the user who started it (or an admin), or with the job's cancel token from the 202 that started
+  // it, sent without credentials. The token is what the web uses: on the embedded database the import's
+  // transaction holds the one connection, so reading a session (every signed-in request) waits until
+  // the import has ended, and only a request that needs no query can stop it in time.
   app.delete<{ Params: { id: string } }>(
     '/api/import/jobs/:id',
     { schema: { params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] } } },
     async (request, reply) => {
       const viewer = viewerOf(request);
-      if (viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to cancel an import.');
       const { id } = request.params;
+      const token = request.headers[CANCEL_TOKEN_HEADER];
+      if (token !== undefined) {
+        if (typeof token !== 'string' || !CANCEL_TOKEN.test(token))
+          throw new AppError('BAD_REQUEST', `${CANCEL_TOKEN_HEADER} must be the cancelToken the import's 202 answer gave.`);
+        const stopped = JOB_ID.test(id) ? jobs.cancelByToken(id, token) : undefined;
+        if (stopped) return reply.status(202).header('Location', `/api/import/jobs/${id}`).send(stopped);
+        // Not a job running here with that token: signed in, the request goes on as any other.
+        if (viewer.userId === null) {
+          const job = JOB_ID.test(id) ? await jobs.get(id) : undefined;
+          if (job && job.status !== 'running') throw ended(job);
+          throw new AppError('NOT_FOUND', 'No running import job with this id and cancel token (jobs are kept for an hour).');
+        }
+      }
+      if (viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to cancel an import.');
       if (!JOB_ID.test(id)) throw new AppError('BAD_REQUEST', `${JSON.stringify(id.slice(0, 40))} is not an import job id (a UUID).`);
       // Someone else's job is not found, as GET answers it: its id says nothing to whoever did not start it.
       const result = await jobs.cancel(id, (job) => job.userId === viewer.userId || viewer.role === 'admin');
       if (result.kind === 'unknown') throw new AppError('NOT_FOUND', 'No such import job of yours (jobs are kept for an hour).');
-      if (result.kind === 'ended') {
-        const { status, error } = result.job;
-        throw new AppError(
-          'CONFLICT',
-          `The import has ended already (${status}${error ? `: ${error.code}` : ''}); there is nothing to cancel.`,
-          { job: result.job },
-        );
-      }
+      if (result.kind === 'ended') throw ended(result.job);
       return reply.status(202).header('Location', `/api/import/jobs/${id}`).send(result.job);
     },
   );
 }
 
 const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The header carrying a job's cancel token (ImportJobs.cancelToken): 24 random bytes, base64url. */
+const CANCEL_TOKEN_HEADER = 'x-import-cancel-token';
+const CANCEL_TOKEN = /^[A-Za-z0-9_-]{32}$/;
+
+/** The refusal of a cancel that came after the job ended, with the job as it ended. */
+function ended(job: ImportJob): AppError {
+  const { status, error } = job;
+  return new AppError(
+    'CONFLICT',
+    `The import has ended already (${status}${error ? `: ${error.code}` : ''}); there is nothing to cancel.`,
+    {
+      job,
+    },
+  );
+}
 
 function tooLarge(maxBytes: number): AppError {
   return new AppError(

@@ -155,6 +155,82 @@ describe('cancelling a running import', () => {
   });
 });
 
+describe('cancelling with the job’s cancel token (no session)', () => {
+  const withToken = (url: string, token: string) => app.inject({ method: 'DELETE', url, headers: { 'x-import-cancel-token': token } });
+
+  it('the 202 that starts a job carries a token that cancels it without credentials; another job’s token, a made-up or a malformed one does not', async () => {
+    const first = await upload(parcelsFile(4000, 320), 'collection=parcels&dryRun=false&async=true', actors.officer);
+    const second = await upload(parcelsFile(4000, 321, [105.62, 10.441]), 'collection=parcels&dryRun=false&async=true', actors.officer);
+    const a = first.json() as { url: string; cancelToken: string };
+    const b = second.json() as { url: string; cancelToken: string };
+    expect(a.cancelToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(b.cancelToken).not.toBe(a.cancelToken);
+    // GET never shows it, to the owner or an admin.
+    expect(JSON.stringify(await jobOf(a.url))).not.toContain(a.cancelToken);
+    expect(JSON.stringify(await jobOf(a.url, actors.admin))).not.toContain(a.cancelToken);
+    expect((await withToken(a.url, b.cancelToken)).statusCode).toBe(404);
+    expect((await withToken(a.url, 'A'.repeat(32))).statusCode).toBe(404);
+    for (const bad of ['short', 'A'.repeat(33), `${'A'.repeat(31)}!`]) {
+      const res = await withToken(a.url, bad);
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().code).toBe('BAD_REQUEST');
+    }
+    expect((await withToken('/api/import/jobs/not-a-job', a.cancelToken)).statusCode).toBe(404);
+    const res = await withToken(a.url, a.cancelToken);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'running' });
+    const ended = await until(
+      () => jobOf(a.url),
+      (j) => j.status !== 'running',
+    );
+    expect(ended).toMatchObject({ status: 'failed', error: { code: 'ABORTED' } });
+    expect(await parcelsOfSheet(320)).toBe(0);
+    // The token of an ended job: 409, as for its owner.
+    const late = await withToken(a.url, a.cancelToken);
+    expect(late.statusCode).toBe(409);
+    expect(late.json()).toMatchObject({ code: 'CONFLICT', job: { status: 'failed' } });
+    // The other job was left alone.
+    const other = await until(
+      () => jobOf(b.url),
+      (j) => j.status !== 'running',
+    );
+    expect(other.status).toBe('done');
+    expect(await parcelsOfSheet(321)).toBe(4000);
+  });
+
+  it('stops an import inside its transaction, where the embedded database serves no other query', async () => {
+    const jobs = new ImportJobs(db);
+    const file = path.join(tmp.dir, 'inside.geojson');
+    await fs.writeFile(file, parcelsFile(4500, 322));
+    const viewer = { ...ANONYMOUS, userId: actors.officerId, role: 'officer' as const, communes: ['29869'] };
+    let cancelledAt: ImportJob['progress'] | undefined;
+    const started = await jobs.start(actors.officerId, (onProgress, signal) =>
+      runImport(db, file, {
+        collection: 'parcels',
+        dryRun: false,
+        viewer,
+        fileName: 'inside.geojson',
+        signal,
+        onProgress: (p) => {
+          onProgress(p);
+          // The first 2000 rows are staged: the transaction is open. The cancel needs no query (on
+          // the embedded database one would wait for this transaction: the import would end first).
+          if (p.read >= 2000 && !cancelledAt && jobs.cancelByToken(started.id, jobs.cancelToken(started.id)!)) cancelledAt = p;
+        },
+      }),
+    );
+    const ended = await until(
+      () => jobs.get(started.id),
+      (j) => j?.status !== 'running',
+    );
+    expect(cancelledAt).toMatchObject({ phase: 'reading', read: 2000 });
+    expect(ended).toMatchObject({ status: 'failed', error: { code: 'ABORTED' } });
+    expect(ended?.cancelRequestedAt).toBeTruthy();
+    expect(jobs.cancelToken(started.id)).toBeUndefined();
+    expect(await parcelsOfSheet(322)).toBe(0);
+  });
+});
+
 describe('cancel requests that are refused', () => {
   let doneUrl: string;
 
