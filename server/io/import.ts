@@ -67,19 +67,25 @@ class DryRun extends Error {}
 
 const cancelled = () => new AppError('ABORTED', 'The import was cancelled; nothing was written.');
 
-/** The transaction, refusing every statement once the signal is aborted (the throw rolls it back). */
+/**
+ * The transaction, refusing every statement once the signal is aborted (the throw rolls it back).
+ * Before each statement it lets the event loop turn once: the embedded database runs in this process
+ * and its statements follow one another without a request being read in between, so the cancel (a
+ * DELETE with the job's token) would only be read once the whole import had ended.
+ */
 function cancellable(tx: Queryable, signal: AbortSignal | undefined): Queryable {
   if (!signal) return tx;
-  const check = () => {
+  const check = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     if (signal.aborted) throw cancelled();
   };
   return {
-    query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
-      check();
+    async query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) {
+      await check();
       return tx.query<R>(sql, params);
     },
-    exec(sql: string) {
-      check();
+    async exec(sql: string) {
+      await check();
       return tx.exec(sql);
     },
   };

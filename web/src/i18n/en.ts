@@ -838,6 +838,11 @@ export const en: Messages = {
   importStage_done: 'Finished',
   importStage_checked: 'Checked, nothing written',
   importStage_unsure: 'Outcome not known yet, checking again…',
+  importStage_cancelling: 'Cancelling the import…',
+  importCancel: 'Cancel',
+  importCancelLabel: 'Cancel the running import',
+  importCancelFailed: 'The import could not be cancelled ({reason}); it is still running.',
+  importCancelTooLate: 'The cancel came after the import had finished: what is reported below was written.',
   importRecheck: 'Check again',
   importGuard_same:
     '“Import” is on hold: the previous import of {name} has no known outcome yet. Tap “Check again” to learn whether its data went in.',
@@ -1037,4 +1042,11 @@ export const en: Messages = {
   exportDone: 'Downloaded {name}: {countText} {count|feature|features}, {size}.',
   exportEmpty: 'This layer has nothing in the chosen extent; no file was downloaded. Zoom out or choose “Everything you may read”.',
   exportFailed: 'Could not download: {detail}',
+  mapTitle: 'Map',
+  mapZoomIn: 'Zoom in',
+  mapZoomOut: 'Zoom out',
+  mapResetBearing: 'Drag to rotate the map, click to put north up',
+  mapFindMyLocation: 'Find my location',
+  mapLocationNotAvailable: 'Location not available',
+  mapToggleAttribution: 'Map data sources',
 };

@@ -847,6 +847,11 @@ export const vi = {
   importStage_done: 'Hoàn tất',
   importStage_checked: 'Đã kiểm tra xong, chưa ghi gì',
   importStage_unsure: 'Chưa rõ kết quả, đang kiểm tra lại…',
+  importStage_cancelling: 'Đang huỷ lần nhập…',
+  importCancel: 'Huỷ',
+  importCancelLabel: 'Huỷ lần nhập đang chạy',
+  importCancelFailed: 'Chưa huỷ được lần nhập ({reason}); lần nhập vẫn đang chạy.',
+  importCancelTooLate: 'Lệnh huỷ đến khi lần nhập đã xong: những gì kể dưới đây đã được ghi.',
   importRecheck: 'Kiểm tra lại',
   importGuard_same: 'Nút “Nhập” tạm khoá: lần nhập trước của tệp {name} chưa rõ kết quả. Bấm “Kiểm tra lại” để biết dữ liệu đã vào chưa.',
   importGuard_earlier: 'Lần nhập trước của tệp {name} chưa rõ kết quả.',
@@ -1043,6 +1048,13 @@ export const vi = {
   exportEmpty:
     'Lớp này không có đối tượng nào trong phạm vi đã chọn; không có tệp nào được tải. Hãy thu nhỏ bản đồ hoặc chọn “Toàn bộ dữ liệu bạn được xem”.',
   exportFailed: 'Không tải được: {detail}',
+  mapTitle: 'Bản đồ',
+  mapZoomIn: 'Phóng to',
+  mapZoomOut: 'Thu nhỏ',
+  mapResetBearing: 'Kéo để xoay bản đồ, bấm để đưa hướng bắc lên trên',
+  mapFindMyLocation: 'Tìm vị trí của tôi',
+  mapLocationNotAvailable: 'Không xác định được vị trí',
+  mapToggleAttribution: 'Nguồn dữ liệu bản đồ',
 } as const;
 
 /** The message keys every language provides. */

@@ -1,9 +1,10 @@
 // "Nhập dữ liệu" in the Tools tab: an officer (planner for zoning, admin for all) picks or drops a
 // survey file, checks it with a dry run that writes nothing, then imports it as a background job
 // whose progress fills one bar (the upload first, by XMLHttpRequest's upload events, then the job's
-// phases), and the map fetches its tiles again. Every answer is worded by import-logic.ts.
+// phases), and the map fetches its tiles again. "Huỷ" beside the bar cancels the job (nothing is
+// written). Every answer is worded by import-logic.ts.
 import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
-import { getJson, HttpError } from '../api/http.ts';
+import { describeError, getJson, HttpError, request } from '../api/http.ts';
 import { postWithProgress } from '../api/upload.ts';
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
@@ -70,7 +71,7 @@ const UNSURE_POLL_MS = 3000;
  * What a run ended with (a job whose outcome is not known yet stays in the pending list, not here);
  * the refusal is worded at each render, so a language switch turns it with the rest of the panel.
  */
-type Outcome = { report?: ImportReport; refusal?: () => Refusal };
+type Outcome = { report?: ImportReport; refusal?: () => Refusal; cancelTooLate?: boolean };
 
 class ImportPanel {
   readonly element = h('section', { class: 'import-panel', id: 'import-panel' });
@@ -98,6 +99,12 @@ class ImportPanel {
   private pending: PendingImport[];
   /** The officer tapped "Vẫn nhập…" for the held file: the question is shown until answered or another file is picked. */
   private confirming = false;
+  /** The job being followed now, which "Huỷ" cancels; undefined before the server's 202 and after the job ends. */
+  private jobUrl: string | undefined;
+  /** The job's cancel token from the server's 202 (none for a job followed again after a reload). */
+  private jobToken: string | undefined;
+  /** "Huỷ" was pressed for the job followed now. */
+  private cancelling = false;
 
   constructor(
     readonly user: SessionUser,
@@ -369,7 +376,9 @@ class ImportPanel {
         ),
       ),
       this.busy ? null : this.renderGuard(guard),
-      this.busy || this.bar.value > 0 ? h('div', { class: 'import-progress' }, this.bar, this.reworded()) : null,
+      this.busy || this.bar.value > 0
+        ? h('div', { class: 'import-progress' }, h('div', { class: 'import-progress-row' }, this.bar, this.cancelButton()), this.reworded())
+        : null,
       this.outcome ? this.renderOutcome(this.outcome) : null,
     );
   }
@@ -404,6 +413,51 @@ class ImportPanel {
       // The select then offers no map, and the check says the map is missing.
     }
     this.render();
+  }
+
+  /**
+   * "Huỷ" beside the bar while a job runs: no question asked, since a cancelled import writes nothing
+   * and the file can be imported again; the job's end (failed with ABORTED) says so in words.
+   */
+  private cancelButton(): HTMLElement | null {
+    if (this.busy !== 'import' || !this.jobUrl) return null;
+    return h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn',
+        id: 'import-cancel',
+        'aria-label': t('importCancelLabel'),
+        disabled: this.cancelling,
+        onclick: () => void this.cancel(),
+      },
+      t('importCancel'),
+    );
+  }
+
+  /** Asks the server to cancel the job followed now; following it goes on, and its end is told as usual. */
+  private async cancel(): Promise<void> {
+    const url = this.jobUrl;
+    if (!url || this.cancelling) return;
+    this.cancelling = true;
+    this.setBar(Number(this.bar.value), () => t('importStage_cancelling'));
+    // Only the button changes: a whole render would move the panel's scroll away from the bar.
+    const button = this.element.querySelector<HTMLButtonElement>('#import-cancel');
+    if (button) button.disabled = true;
+    try {
+      // With the job's cancel token and no cookie, the server needs no query to stop it: on the embedded
+      // database the import holds the one connection, and a signed-in request would wait for its end.
+      if (this.jobToken && (await cancelWithToken(url, this.jobToken))) return;
+      // The page's memory may have lost the CSRF token (reloaded); the session hands it back.
+      const me = await getJson<{ csrfToken?: string | null }>('/api/auth/me', { cache: 'no-store' });
+      await request(url, { method: 'DELETE', headers: me.csrfToken ? { 'X-CSRF-Token': me.csrfToken } : {} });
+    } catch (error) {
+      // 409: the job had ended; following it tells how. Anything else: it goes on, and the officer is told.
+      if (error instanceof HttpError && error.status === 409) return;
+      this.cancelling = false;
+      if (this.jobUrl === url) this.render();
+      toast(() => t('importCancelFailed', { reason: describeError(error) }));
+    }
   }
 
   /** Sets the bar; within one run it only grows (a job's first answer may know less than the upload did). */
@@ -485,23 +539,33 @@ class ImportPanel {
         at: Date.now(),
       }),
     );
-    return this.settle(body.url);
+    return this.settle(body.url, typeof body.cancelToken === 'string' ? body.cancelToken : undefined);
   }
 
   /** Follows the job at this URL to its end and tells it; a job whose outcome stays unknown stays pending and held. */
-  private async settle(url: string): Promise<Outcome> {
+  private async settle(url: string, cancelToken?: string): Promise<Outcome> {
     let job: ImportJob | undefined;
+    this.jobUrl = url;
+    this.jobToken = cancelToken;
+    this.cancelling = false;
+    this.render();
+    let asked = false;
     try {
       job = await this.follow(url);
     } catch (error) {
       if (error instanceof HttpError) this.setPending(pendingAfter(this.pending, url, { status: error.status }));
       throw error;
+    } finally {
+      asked = this.cancelling;
+      this.jobUrl = undefined;
+      this.jobToken = undefined;
+      this.cancelling = false;
     }
-    return job ? this.conclude(url, job) : { refusal: unsureRefusal };
+    return job ? this.conclude(url, job, asked) : { refusal: unsureRefusal };
   }
 
   /** Tells a job that ended, and lifts the guard its file had. */
-  private async conclude(url: string, job: ImportJob): Promise<Outcome> {
+  private async conclude(url: string, job: ImportJob, cancelAsked = false): Promise<Outcome> {
     this.setPending(pendingAfter(this.pending, url, { job }));
     if (job.status === 'failed') {
       const code = job.error?.code ?? 'IMPORT_FAILED';
@@ -517,9 +581,12 @@ class ImportPanel {
       // The officer sees what the file put on the map, clear of the sheet the panel is on a phone.
       if (extent) this.handle.map.fitBounds(extent, { padding: sheetPadding(this.handle, this.element), maxZoom: 18 });
     }
+    // Cancelled too late: the import had committed, and the report says what it wrote.
+    const cancelTooLate = cancelAsked || Boolean(job.cancelRequestedAt);
     // A refusal only when every row was refused: unchanged rows beside refused ones are not (nothingWrittenText).
-    if (report.counts.valid === 0 && report.counts.refused > 0) return { report, refusal: () => refusalText(422, 'VALIDATION_FAILED') };
-    return { report };
+    if (report.counts.valid === 0 && report.counts.refused > 0)
+      return { report, refusal: () => refusalText(422, 'VALIDATION_FAILED'), cancelTooLate };
+    return { report, cancelTooLate };
   }
 
   /**
@@ -546,7 +613,7 @@ class ImportPanel {
           } else {
             unsureSince = undefined;
             this.setBar(progressPercent(state === 'running' ? job.progress : { ...job.progress, phase: 'done' }), () =>
-              progressText(job.progress),
+              this.cancelling && state === 'running' ? t('importStage_cancelling') : progressText(job.progress),
             );
             if (state === 'settled') return resolve(job);
           }
@@ -654,6 +721,9 @@ class ImportPanel {
       box,
       // Where the red refusal of a whole file would stand: what happened, before the figures.
       nothingWritten ? h('p', { class: 'import-headline', id: 'import-headline', role: 'status' }, nothingWritten) : null,
+      outcome.cancelTooLate
+        ? h('p', { class: 'import-headline', id: 'import-cancel-late', role: 'status' }, t('importCancelTooLate'))
+        : null,
       h('h4', { id: 'import-report-title' }, t(report.dryRun ? 'importDryTitle' : 'importDoneTitle')),
       h(
         'ul',
@@ -767,6 +837,27 @@ async function upload(
     onSent: () => onUpload(1),
   });
   return { status: answer.status, body: answer.body ?? {} };
+}
+
+/**
+ * DELETE of a job with its cancel token, without credentials: true when the server took it (202) or the
+ * job had ended (409, told by following it); false when the token is no longer known there (404: the
+ * job runs in another server process, say), for the signed-in request to try.
+ */
+async function cancelWithToken(url: string, token: string): Promise<boolean> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'DELETE',
+      credentials: 'omit',
+      headers: { Accept: 'application/json', 'X-Import-Cancel-Token': token },
+    });
+  } catch {
+    throw new HttpError(0, navigator.onLine ? 'unreachable' : 'offline', undefined, undefined);
+  }
+  if (response.status === 202 || response.status === 409) return true;
+  if (response.status === 404) return false;
+  throw new HttpError(response.status, `${response.status}`, undefined, response);
 }
 
 /** Appends the children that are there (a part the state leaves out is null). */
