@@ -1042,4 +1042,11 @@ export const en: Messages = {
   exportDone: 'Downloaded {name}: {countText} {count|feature|features}, {size}.',
   exportEmpty: 'This layer has nothing in the chosen extent; no file was downloaded. Zoom out or choose “Everything you may read”.',
   exportFailed: 'Could not download: {detail}',
+  mapTitle: 'Map',
+  mapZoomIn: 'Zoom in',
+  mapZoomOut: 'Zoom out',
+  mapResetBearing: 'Drag to rotate the map, click to put north up',
+  mapFindMyLocation: 'Find my location',
+  mapLocationNotAvailable: 'Location not available',
+  mapToggleAttribution: 'Map data sources',
 };

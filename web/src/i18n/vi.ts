@@ -1048,6 +1048,13 @@ export const vi = {
   exportEmpty:
     'Lớp này không có đối tượng nào trong phạm vi đã chọn; không có tệp nào được tải. Hãy thu nhỏ bản đồ hoặc chọn “Toàn bộ dữ liệu bạn được xem”.',
   exportFailed: 'Không tải được: {detail}',
+  mapTitle: 'Bản đồ',
+  mapZoomIn: 'Phóng to',
+  mapZoomOut: 'Thu nhỏ',
+  mapResetBearing: 'Kéo để xoay bản đồ, bấm để đưa hướng bắc lên trên',
+  mapFindMyLocation: 'Tìm vị trí của tôi',
+  mapLocationNotAvailable: 'Không xác định được vị trí',
+  mapToggleAttribution: 'Nguồn dữ liệu bản đồ',
 } as const;
 
 /** The message keys every language provides. */

@@ -3,11 +3,12 @@ import * as maplibregl from 'maplibre-gl';
 import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
 import type { SessionUser } from '../api/session.ts';
-import { t } from '../i18n/i18n.ts';
+import { onLang, t } from '../i18n/i18n.ts';
 import type { ViewState } from '../state/url-state.ts';
 import type { PickedFeature } from '../ui/details-panel.ts';
 import { toast } from '../ui/toast.ts';
 import { initialCamera, prefetchFirstView } from './first-view.ts';
+import { mapLocale, relabelMap } from './map-locale.ts';
 import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
@@ -59,6 +60,8 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     validateStyle: false,
     // CJK and other scripts outside our glyph ranges are not drawn locally with system fonts.
     localIdeographFontFamily: false,
+    // The controls' tooltips and screen-reader labels in the page's language (map-locale.ts).
+    locale: mapLocale(),
     ...(bounds
       ? { maxBounds: [bounds[0] - 0.5, bounds[1] - 0.5, bounds[2] + 0.5, bounds[3] + 0.5] as [number, number, number, number] }
       : {}),
@@ -83,6 +86,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     map.addControl(new maplibregl.AttributionControl({ compact: true }), 'bottom-right');
   };
   map.once('idle', addControls);
+  onLang(() => relabelMap(map));
   setTimeout(addControls, 6000);
   // A busy tile server answers 503 with Retry-After (its render queue is full): ask again later,
   // a few times with growing pauses, instead of leaving a hole in the map.
