@@ -125,7 +125,9 @@ const STATUS_WORDS: Readonly<Record<number, MessageKey>> = {
  */
 export function describeError(error: unknown): string {
   if (error instanceof HttpError && error.status === 0)
-    return error.message === 'offline' ? t('errorNoNetwork') : t('errorUnreachable', { detail: error.message });
+    // The browser's own words ("Failed to fetch", "NetworkError when attempting…") tell a user nothing
+    // and are English whatever the page's language: the sentence says what to do instead.
+    return error.message === 'offline' ? t('errorNoNetwork') : t('errorUnreachable');
   if (error instanceof HttpError) {
     const key = STATUS_WORDS[error.status] ?? (error.status >= 500 ? 'error5xx' : undefined);
     const words = key ? t(key) : t('errorStatus', { status: error.status });

@@ -17,7 +17,7 @@ export const en: Messages = {
   backOnline: 'Back online.',
   mapOffline: 'No network connection — the map will appear when the network is back.',
   errorNoNetwork: 'no network connection',
-  errorUnreachable: 'the server could not be reached ({detail})',
+  errorUnreachable: 'the server could not be reached; check the connection or try again in a few minutes',
   error400: 'the request was not valid',
   error401: 'not signed in, or the session ended; sign in again',
   error403: 'you are not allowed to do this',

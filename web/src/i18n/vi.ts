@@ -15,7 +15,7 @@ export const vi = {
   backOnline: 'Đã kết nối lại.',
   mapOffline: 'Không có kết nối mạng — bản đồ sẽ hiện khi có mạng trở lại.',
   errorNoNetwork: 'không có kết nối mạng',
-  errorUnreachable: 'không liên lạc được với máy chủ ({detail})',
+  errorUnreachable: 'không liên lạc được với máy chủ; kiểm tra kết nối mạng hoặc thử lại sau ít phút',
   error400: 'yêu cầu không hợp lệ',
   error401: 'chưa đăng nhập, hoặc phiên đăng nhập đã hết; hãy đăng nhập lại',
   error403: 'bạn không có quyền làm việc này',
@@ -1044,7 +1044,8 @@ export const vi = {
   exportExtentAll: 'Toàn bộ dữ liệu bạn được xem',
   exportGo: 'Tải về',
   exportWorking: 'Đang chuẩn bị tệp… đã nhận {size}',
-  exportDone: 'Đã tải {name}: {countText} đối tượng, {size}.',
+  // {count|…|…}: the same placeholders as English, whose noun takes the plural.
+  exportDone: 'Đã tải {name}: {countText} {count|đối tượng|đối tượng}, {size}.',
   exportEmpty:
     'Lớp này không có đối tượng nào trong phạm vi đã chọn; không có tệp nào được tải. Hãy thu nhỏ bản đồ hoặc chọn “Toàn bộ dữ liệu bạn được xem”.',
   exportFailed: 'Không tải được: {detail}',
