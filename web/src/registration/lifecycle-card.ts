@@ -574,11 +574,13 @@ export class LifecycleCard {
       t(`lifecycleVerb_${act}` as MessageKey),
       () => void this.run(area, step, body),
       step.destructive,
+      // A step with a form was drawn again before the question: its confirm button, else the step's own.
+      this.open ? 'lifecycle-confirm' : `lifecycle-to-${step.to}`,
     );
   }
 
   /** The second question before a step that closes a door; Enter on the open dialog must not take it. */
-  private confirm(title: string, body: string, verb: string, go: () => void, destructive: boolean): void {
+  private confirm(title: string, body: string, verb: string, go: () => void, destructive: boolean, returnFocus?: string): void {
     askBeforeActing({
       ids: { dialog: 'lifecycle-dialog', title: 'lifecycle-dialog-title', stay: 'lifecycle-confirm-cancel', go: 'lifecycle-confirm-go' },
       title,
@@ -589,6 +591,7 @@ export class LifecycleCard {
       // Red only for a step that closes a door (a failed inspection, a revocation); putting a code
       // into operation is asked twice because buyers rely on it, not because it is a loss.
       goTone: destructive ? 'danger' : 'primary',
+      returnFocus,
     });
   }
 

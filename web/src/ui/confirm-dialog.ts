@@ -23,6 +23,12 @@ export type ConfirmQuestion = {
   goTone?: 'danger' | 'primary';
   /** Extra attributes on the dialog (e.g. data-unsaved). */
   attributes?: Record<string, string>;
+  /**
+   * The id of the element that takes the focus back when the act is not taken (Cancel, Escape): the
+   * button that asked, where the view drew it again before asking. By default the element focused
+   * when the question opened.
+   */
+  returnFocus?: string;
 };
 
 /** Opens the question as a modal dialog, removed from the page once closed. */
@@ -39,12 +45,15 @@ export function askBeforeActing(q: ConfirmQuestion): HTMLDialogElement {
       class: q.goTone === 'primary' ? 'btn btn-primary' : 'btn btn-danger',
       id: q.ids.go,
       onclick: () => {
+        acted = true;
         dialog.close();
         q.onGo();
       },
     },
     q.go,
   );
+  const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+  let acted = false;
   const dialog = h(
     'dialog',
     { class: 'dialog', id: q.ids.dialog, role: 'alertdialog', 'aria-labelledby': q.ids.title, ...q.attributes },
@@ -52,7 +61,13 @@ export function askBeforeActing(q: ConfirmQuestion): HTMLDialogElement {
     h('p', {}, q.body),
     h('div', { class: 'dialog-actions' }, stay, go),
   );
-  dialog.addEventListener('close', () => dialog.remove());
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    // Not taken: the keyboard user is back where they were, not at the top of the page.
+    if (acted) return;
+    const back = (q.returnFocus ? document.getElementById(q.returnFocus) : null) ?? (before?.isConnected ? before : null);
+    back?.focus();
+  });
   document.body.append(dialog);
   dialog.showModal();
   stay.focus();
