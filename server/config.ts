@@ -4,7 +4,11 @@ import path from 'node:path';
 export type Config = Readonly<{
   /** Port to listen on (PORT, default 3000). */
   port: number;
-  /** Interface to bind (HOST, default 0.0.0.0 so phones on the LAN can reach a laptop). */
+  /**
+   * Interface to bind (HOST, default 127.0.0.1: this computer only). The sample accounts' passwords
+   * are in the README, so opening the server to a network is a choice made with HOST=0.0.0.0 (a phone
+   * on the office Wi-Fi trying a laptop's server), not a default.
+   */
   host: string;
   /** PostgreSQL URL (DATABASE_URL); undefined selects the embedded PGlite database. */
   databaseUrl: string | undefined;
@@ -69,7 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
   const dataRoot = path.resolve(root, env.DATA_DIR?.trim() || '.data/pglite');
   return Object.freeze({
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: env.HOST?.trim() || '0.0.0.0',
+    host: env.HOST?.trim() || '127.0.0.1',
     databaseUrl,
     dataDir: dataRoot,
     publicUrl,
@@ -93,4 +97,13 @@ export function redactUrl(url: string): string {
   } catch {
     return 'postgres://(unparseable URL)';
   }
+}
+
+/** Who can reach the server, said at start: this computer only, or a network (with a warning while the sample accounts may exist). */
+export function exposureNote(host: string, sampleData: boolean): string {
+  if (['127.0.0.1', 'localhost', '::1'].includes(host)) return 'Only this computer can open it; HOST=0.0.0.0 opens it to the network.';
+  const open = `Listening on ${host}: other computers and phones on the network can open it.`;
+  return sampleData
+    ? `${open} The sample accounts' passwords are in the README: change them (npm run create-admin -- --username NAME) or start with SEED=false before others can reach it.`
+    : open;
 }

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, redactUrl } from './config.ts';
+import { ConfigError, exposureNote, loadConfig, redactUrl } from './config.ts';
 import { buildApp } from './app.ts';
 import { openTileService } from './tile-service.ts';
 import { DatabaseSetupError, openDb } from './db/index.ts';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   log(`Ready: http://localhost:${config.port}/`);
+  log(exposureNote(config.host, config.seedOnEmpty));
   // After listening, so /readyz and the first map views are not held behind it.
   tiles.warm();
 }
