@@ -51,13 +51,15 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
   const stacks = fs.existsSync(fontsDir) ? new Set(fs.readdirSync(fontsDir)) : new Set<string>();
 
   app.get<{ Params: { stack: string; range: string } }>('/fonts/:stack/:range', async (request, reply) => {
-    const match = /^(\d{1,5})-(\d{1,5})\.pbf$/.exec(request.params.range);
+    // Up to the last code point (U+10FFFF): MapLibre asks for the planes beyond the first too when a
+    // label holds an emoji (an area named "🥭"); those ranges answer the empty glyph set.
+    const match = /^(\d{1,7})-(\d{1,7})\.pbf$/.exec(request.params.range);
     const start = match ? Number(match[1]) : NaN;
     const end = match ? Number(match[2]) : NaN;
-    if (!match || start % 256 !== 0 || end !== start + 255 || end > 65535) {
+    if (!match || start % 256 !== 0 || end !== start + 255 || end > 0x10ffff) {
       throw new AppError(
         'BAD_REQUEST',
-        'A glyph range is {start}-{end}.pbf with start a multiple of 256 and end = start + 255, up to 65535.',
+        'A glyph range is {start}-{end}.pbf with start a multiple of 256 and end = start + 255, up to 1114111 (U+10FFFF).',
       );
     }
     if (request.params.stack.length > 200) throw new AppError('BAD_REQUEST', 'Font stack name too long.');
