@@ -32,6 +32,12 @@ export const REGISTRY_REASON = Object.freeze({
    * officer (`growingAreaId`, `inspectionId`).
    */
   IDEMPOTENCY_KEY_REUSED: 'idempotency-key-reused',
+  /**
+   * 422: an inspection concluded "pass" with checklist items marked failed (`ok: false`) that carry no
+   * note; `field: 'conclusion'`, `items` (those items as recorded). Conclude "fail", or write on each
+   * failed item why the area still passes (a minor lapse to be fixed).
+   */
+  INSPECTION_PASS_WITH_FAILED_ITEMS: 'inspection-pass-with-failed-items',
   /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
   DATE_IN_FUTURE: 'date-in-future',
 } as const);

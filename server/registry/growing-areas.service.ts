@@ -25,6 +25,7 @@ import {
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../domain/growing-area-lifecycle.ts';
+import { DECISION_NO_EXAMPLE, TEXT_REASONS, hasLetter, isDecisionNo } from '../domain/registry-text.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import { requireCurrentCommune } from './farmers.service.ts';
@@ -122,20 +123,52 @@ export async function getArea(
   });
 }
 
+/** The text fields of a profile that are names: printed on the profile and the public lookup, so they need a letter. */
+const NAME_FIELDS = ['name', 'registrantName', 'technicalOfficer'] as const;
+
+/**
+ * 422 `name-no-letter` naming the first field of `body` (a draft or a patch) that is a name without
+ * a letter ("🥭🥭🥭", "   ", "123"); nothing when each name given has one.
+ */
+export function refuseNamesWithoutLetter(body: Partial<Record<(typeof NAME_FIELDS)[number], string | null>>): void {
+  for (const field of NAME_FIELDS) {
+    const value = body[field];
+    if (value === undefined || value === null) continue;
+    if (!hasLetter(value)) {
+      throw new AppError('VALIDATION_FAILED', `${field} "${value}" has no letter: write the name in words.`, {
+        reason: TEXT_REASONS.NAME_NO_LETTER,
+        field,
+      });
+    }
+  }
+}
+
+/** 422 `decision-no-shape` (field `decisionNo`) when a decision number is given that does not look like one. */
+export function refuseDecisionNoShape(decisionNo: string | null): void {
+  if (decisionNo !== null && !isDecisionNo(decisionNo)) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `"${decisionNo}" is not a decision number: digits, a slash, then its letters, e.g. ${DECISION_NO_EXAMPLE}.`,
+      { reason: TEXT_REASONS.DECISION_NO_SHAPE, field: 'decisionNo', example: DECISION_NO_EXAMPLE },
+    );
+  }
+}
+
 /** Creates a draft, optionally with its first plots. */
 export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody): Promise<AreaRow> {
   requireCommune(viewer, body.communeCode);
+  refuseNamesWithoutLetter(body);
   const id = await withEdits(db, edit(viewer), async (tx) => {
     await requireCurrentCommune(tx, body.communeCode);
     await loadCrop(tx, body.crop);
     const { rows } = await tx.query<{ id: number }>(SQL.INSERT_AREA, [
       body.scheme,
       (body.markets ?? []).map((m) => m.toUpperCase()),
-      body.name,
+      body.name.trim(),
       body.crop,
       body.variety ?? null,
       body.registrantKind ?? 'cooperative',
-      body.registrantName,
+      body.registrantName.trim(),
       body.registrantContact ?? null,
       body.technicalOfficer ?? null,
       body.communeCode,
@@ -156,6 +189,7 @@ export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody):
 /** Edits the profile of a draft. */
 export async function updateArea(db: Db, viewer: Viewer, id: number, patch: GrowingAreaPatch): Promise<AreaRow> {
   requireStaff(viewer);
+  refuseNamesWithoutLetter(patch);
   await withEdits(db, edit(viewer), async (tx) => {
     const locked = await lockArea(tx, viewer, id);
     requireEditable(locked);
@@ -169,11 +203,11 @@ export async function updateArea(db: Db, viewer: Viewer, id: number, patch: Grow
       id,
       patch.scheme ?? cur.scheme,
       patch.markets ? patch.markets.map((m) => m.toUpperCase()) : cur.markets,
-      patch.name ?? cur.name,
+      patch.name?.trim() ?? cur.name,
       patch.crop ?? cur.crop,
       pick('variety', cur.variety),
       patch.registrantKind ?? cur.registrant_kind,
-      patch.registrantName ?? cur.registrant_name,
+      patch.registrantName?.trim() ?? cur.registrant_name,
       pick('registrantContact', cur.registrant_contact),
       pick('technicalOfficer', cur.technical_officer),
       pick('households', cur.households),
@@ -384,6 +418,8 @@ export async function transition(
       claim = { code, lineageId: area.lineage_id };
       await refuseTakenCode(tx, claim);
     }
+    // After the code's checks, so a wrong code is named first; before anything is written.
+    refuseDecisionNoShape(decisionNo);
     if (check.to === 'submitted') {
       const crop = await loadCrop(tx, area.crop);
       const plots = (await tx.query<{ id: number; crop: string; area_m2: number }>(SQL.AREA_PLOTS, [id])).rows;
@@ -465,6 +501,7 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
   requireStaff(viewer);
   const newId = await withEdits(db, edit(viewer), async (tx) => {
     const area = await lockArea(tx, viewer, id);
+    refuseDecisionNoShape(body.decisionNo?.trim() || null);
     if (!canReissue(area.status)) {
       throw new AppError(
         'TRANSITION_FORBIDDEN',

@@ -57,6 +57,17 @@ export async function recordInspection(
       },
     );
   }
+  // A pass over a failed item is the inspector's judgement of a minor lapse (the e2e inspection of a
+  // missing month of pest records); it must say so on the item. A failed item without a word under
+  // a pass is the slip the review found (items ticked "Không đạt", "Đạt" chosen, nothing said).
+  const unexplained = body.conclusion === 'pass' ? (body.checklist ?? []).filter((c) => !c.ok && !c.note?.trim()) : [];
+  if (unexplained.length) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `An inspection concluded "pass" has ${unexplained.length} failed checklist item(s) without a note (${unexplained.map((c) => c.item).join('; ')}): conclude "fail", or write on each item why the area still passes.`,
+      { reason: REGISTRY_REASON.INSPECTION_PASS_WITH_FAILED_ITEMS, field: 'conclusion', items: unexplained.map((c) => c.item) },
+    );
+  }
   const { rows } = await tx.query<{ id: number }>(SQL.INSERT_INSPECTION, [
     area.id,
     viewer.userId,

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { hasLetter, isDecisionNo } from './registry-text.ts';
+
+describe('isDecisionNo', () => {
+  it('accepts the numbers officers write, in any case and with spaces around the slash', () => {
+    for (const no of [
+      '45/QĐ-SNN',
+      '566/BVTV-KD',
+      '3156/QĐ-BNN-TT',
+      '12/2024/QĐ-UBND',
+      '60/TTBVTV-KD',
+      '1234/QĐ-UBND',
+      ' 45 / qđ-snn ',
+      '45 /QĐ - SNN',
+      '7/QĐ.SNN',
+      '45/QĐ-SNN'.normalize('NFD'),
+    ]) {
+      expect(isDecisionNo(no), no).toBe(true);
+    }
+  });
+
+  it('refuses emoji, words, bare digits and numbers in the wrong shape', () => {
+    for (const no of [
+      '🙂🙂🙂',
+      '45/🙂',
+      'abc',
+      '1',
+      '45',
+      '/QĐ-SNN',
+      'QĐ/45',
+      '45//QĐ',
+      '45/QĐ-',
+      '45/QĐ--SNN',
+      '45/ QĐ SNN',
+      '',
+      '   ',
+      '4'.repeat(7) + '/QĐ',
+    ]) {
+      expect(isDecisionNo(no), no).toBe(false);
+    }
+  });
+});
+
+describe('hasLetter', () => {
+  it('finds a letter of any script', () => {
+    for (const name of ['HTX Tân Thuận', 'Đ', 'ấp 3', 'x', '合作社']) expect(hasLetter(name), name).toBe(true);
+  });
+  it('finds none in emoji, digits, punctuation or spaces', () => {
+    for (const name of ['🥭🥭🥭', '🙂', '123', '   ', '--/--', '']) expect(hasLetter(name), name).toBe(false);
+  });
+});

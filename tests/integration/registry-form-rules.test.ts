@@ -1,0 +1,298 @@
+// What the registry refuses that the forms used to send and the public lookup then published: a
+// decision number that is no decision number ("🙂🙂🙂"), names without a letter ("🥭🥭🥭", "   "),
+// a pass concluded over failed checklist items, and text over the schema's limits. Each refusal
+// names the field, and nothing is written.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+let fx: Fixture;
+let uploadDir: string;
+let officer: Record<string, string>;
+let rowY = 7000;
+let serial = 700;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  fx = await loadRegistryFixture(db);
+  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-form-rules-'));
+  app = await registryTestApp(db, uploadDir);
+  const as = await signInAll(app, fx);
+  officer = as(fx.users.officer);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+});
+
+const send = (id: number, payload: Record<string, unknown>) =>
+  app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload });
+
+const draftBody = (over: Record<string, unknown> = {}) => ({
+  name: 'Vùng rau thử biểu mẫu',
+  scheme: 'domestic-3156',
+  crop: 'vegetable',
+  communeCode: '29869',
+  registrantName: 'HTX Rau Mỹ Trà',
+  ...over,
+});
+
+async function newPlot(): Promise<number> {
+  const y = (rowY += 60);
+  const plot = await db.query<{ id: number }>(
+    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
+    [fx.farmers.nam, rect(0, y, 30, y + 50)],
+  );
+  return plot.rows[0]!.id;
+}
+
+/** A domestic vegetable area of one plot, under inspection (or active when `active`). */
+async function area(stage: 'under_inspection' | 'active'): Promise<number> {
+  const draft = await app.inject({
+    method: 'POST',
+    url: '/api/growing-areas',
+    headers: officer,
+    payload: draftBody({ plotIds: [await newPlot()] }),
+  });
+  expect(draft.statusCode, draft.body).toBe(201);
+  const id = draft.json().id as number;
+  const steps: Record<string, unknown>[] = [{ to: 'submitted' }, { to: 'under_inspection' }];
+  if (stage === 'active') {
+    steps.push(
+      { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
+      { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '566/BVTV-KD' },
+      { to: 'active' },
+    );
+  }
+  for (const step of steps) {
+    const res = await send(id, step);
+    expect(res.statusCode, `${String(step.to)}: ${res.body}`).toBe(201);
+  }
+  return id;
+}
+
+type State = { status: string; decision_no: string | null; moves: number; inspections: number; versions: number };
+async function state(id: number): Promise<State> {
+  return (
+    await db.query<State>(
+      `SELECT status, decision_no,
+              (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) AS moves,
+              (SELECT count(*)::int FROM inspections i WHERE i.growing_area_id = g.id) AS inspections,
+              (SELECT count(*)::int FROM growing_areas v WHERE v.lineage_id = g.lineage_id) AS versions
+       FROM growing_areas g WHERE id = $1`,
+      [id],
+    )
+  ).rows[0]!;
+}
+
+const areaCount = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n;
+const farmerCount = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM farmer_private')).rows[0]!.n;
+
+describe('decision numbers', () => {
+  it('refuses a suspension, a revocation and a re-issue whose number is not a decision number, naming decisionNo; nothing written', async () => {
+    const id = await area('active');
+    const before = await state(id);
+    for (const decisionNo of ['🙂🙂🙂', 'abc', '45', 'QĐ/45', '45/QĐ-', ' / ', '45/🙂']) {
+      for (const to of ['suspended', 'revoked']) {
+        const res = await send(id, { to, decisionNo, note: 'Dư lượng vượt mức' });
+        expect(res.statusCode, `${to} ${decisionNo}: ${res.body}`).toBe(422);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'decision-no-shape', field: 'decisionNo' });
+      }
+      const reissue = await app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/reissue`,
+        headers: officer,
+        payload: { decisionNo },
+      });
+      expect(reissue.statusCode, reissue.body).toBe(422);
+      expect(reissue.json()).toMatchObject({ reason: 'decision-no-shape', field: 'decisionNo' });
+    }
+    expect(await state(id)).toEqual(before);
+    // The public lookup still shows the code in force with its issuing decision only.
+    expect(before).toMatchObject({ status: 'active', decision_no: '566/BVTV-KD' });
+  });
+
+  it('accepts the shapes officers write: case and spaces around the slash, year groups, the seed’s numbers', async () => {
+    const id = await area('active');
+    const ok = await send(id, { to: 'suspended', decisionNo: '12 / 2024/qđ-ubnd' });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const back = await send(id, { to: 'active', decisionNo: '3156/QĐ-BNN-TT' });
+    expect(back.statusCode, back.body).toBe(201);
+    const again = await send(id, { to: 'suspended', decisionNo: '60/TTBVTV-KD' });
+    expect(again.statusCode, again.body).toBe(201);
+  });
+
+  it('refuses an issuing decision number of the wrong shape once the code is right; nothing written', async () => {
+    const id = await area('under_inspection');
+    expect((await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } })).statusCode).toBe(201);
+    const before = await state(id);
+    const res = await send(id, { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '🙂🙂🙂' });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ reason: 'decision-no-shape', field: 'decisionNo' });
+    expect(await state(id)).toEqual(before);
+    const code = (await db.query<{ code: string | null }>('SELECT code FROM growing_areas WHERE id = $1', [id])).rows[0]!.code;
+    expect(code).toBeNull();
+  });
+});
+
+describe('names', () => {
+  it('refuses a draft whose name, registrant or technical officer has no letter, naming the field; no row', async () => {
+    const before = await areaCount();
+    for (const [field, value] of [
+      ['name', '🥭🥭🥭'],
+      ['name', '   '],
+      ['name', '123'],
+      ['registrantName', '🙂'],
+      ['registrantName', '   '],
+      ['technicalOfficer', '---'],
+    ] as const) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/growing-areas',
+        headers: officer,
+        payload: draftBody({ [field]: value, plotIds: [await newPlot()] }),
+      });
+      expect(res.statusCode, `${field}=${value}: ${res.body}`).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'name-no-letter', field });
+    }
+    expect(await areaCount()).toBe(before);
+  });
+
+  it('stores names trimmed, and refuses a patch to a name without a letter leaving the draft as it was', async () => {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: draftBody({ name: '  Vùng xoài 🥭 ', registrantName: ' HTX 🙂 ' }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const stored = async () =>
+      (await db.query<{ name: string; registrant_name: string }>('SELECT name, registrant_name FROM growing_areas WHERE id = $1', [id]))
+        .rows[0];
+    expect(await stored()).toEqual({ name: 'Vùng xoài 🥭', registrant_name: 'HTX 🙂' });
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${id}`,
+      headers: officer,
+      payload: { registrantName: '🙂🙂' },
+    });
+    expect(patch.statusCode, patch.body).toBe(422);
+    expect(patch.json()).toMatchObject({ reason: 'name-no-letter', field: 'registrantName' });
+    expect(await stored()).toEqual({ name: 'Vùng xoài 🥭', registrant_name: 'HTX 🙂' });
+  });
+
+  it('refuses a farmer named without a letter, created or patched; nothing written', async () => {
+    const before = await farmerCount();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/farmers',
+      headers: officer,
+      payload: { communeCode: '29869', fullName: '🙂 🙂' },
+    });
+    expect(res.statusCode, res.body).toBe(422);
+    expect(res.json()).toMatchObject({ reason: 'name-no-letter', field: 'fullName' });
+    expect(await farmerCount()).toBe(before);
+    const patch = await app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${fx.farmers.nam}`,
+      headers: officer,
+      payload: { fullName: '   ' },
+    });
+    expect(patch.statusCode, patch.body).toBe(422);
+    expect(patch.json()).toMatchObject({ field: 'fullName' });
+    const name = (await db.query<{ full_name: string }>('SELECT full_name FROM farmer_private WHERE farmer_id = $1', [fx.farmers.nam]))
+      .rows[0]!.full_name;
+    expect(name).toMatch(/\p{L}/u);
+  });
+});
+
+describe('text over the limits', () => {
+  it('answers 400 naming the field and its limit for a 3,000-character reason, an over-long name, a registrant of 201 characters', async () => {
+    const id = await area('active');
+    const before = await state(id);
+    const long = await send(id, { to: 'suspended', decisionNo: '45/QĐ-SNN', note: 'x'.repeat(3000) });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().detail).toMatch(/note.*2000/);
+    expect(await state(id)).toEqual(before);
+    const count = await areaCount();
+    const name = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: draftBody({ registrantName: 'H'.repeat(201) }),
+    });
+    expect(name.statusCode).toBe(400);
+    expect(name.json().detail).toMatch(/registrantName.*200/);
+    const empty = await app.inject({ method: 'POST', url: '/api/growing-areas', headers: officer, payload: draftBody({ name: '' }) });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().detail).toMatch(/name/);
+    expect(await areaCount()).toBe(count);
+  });
+});
+
+describe('an inspection concluded pass', () => {
+  const checklist = [
+    { item: 'Hồ sơ, nhật ký canh tác ghi chép đầy đủ', ok: true },
+    { item: 'Không sử dụng thuốc BVTV ngoài danh mục', ok: false },
+    { item: 'Ranh giới vùng trồng khớp với bản đồ', ok: false, note: '   ' },
+    { item: 'Giám sát sinh vật gây hại định kỳ', ok: false, note: 'Sổ theo dõi thiếu tháng 2, bổ sung trong tuần' },
+  ];
+
+  it('is refused with failed checklist items that carry no note, as its own record and with the move to inspected_pass; nothing written', async () => {
+    const id = await area('under_inspection');
+    const before = await state(id);
+    const own = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-01', conclusion: 'pass', checklist },
+    });
+    expect(own.statusCode, own.body).toBe(422);
+    expect(own.json()).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      reason: 'inspection-pass-with-failed-items',
+      field: 'conclusion',
+      items: ['Không sử dụng thuốc BVTV ngoài danh mục', 'Ranh giới vùng trồng khớp với bản đồ'],
+    });
+    const move = await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass', checklist } });
+    expect(move.statusCode, move.body).toBe(422);
+    expect(move.json()).toMatchObject({ reason: 'inspection-pass-with-failed-items' });
+    expect(await state(id)).toEqual(before);
+  });
+
+  it('is recorded when every item passed or each failed one says why, and a fail may carry failed items', async () => {
+    const id = await area('under_inspection');
+    const fail = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-01', conclusion: 'fail', checklist },
+    });
+    expect(fail.statusCode, fail.body).toBe(201);
+    // A pass over a minor lapse the inspector explains on the item.
+    const explained = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-02', conclusion: 'pass', checklist: [checklist[0], checklist[3]] },
+    });
+    expect(explained.statusCode, explained.body).toBe(201);
+    const pass = await send(id, {
+      to: 'inspected_pass',
+      inspection: { inspectedOn: '2026-02-03', conclusion: 'pass', checklist: checklist.map((c) => ({ ...c, ok: true })) },
+    });
+    expect(pass.statusCode, pass.body).toBe(201);
+    expect((await state(id)).inspections).toBe(3);
+  });
+});
