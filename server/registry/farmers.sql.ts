@@ -48,7 +48,8 @@ export const FARMER_BY_LOOKUP_CODE = `
   WHERE replace(upper(lookup_code), '-', '') = replace(upper($1), '-', '')`;
 
 /**
- * A farmer's plots with crop, growing area and geometry; no personal data. $1 farmer id.
+ * A farmer's plots with crop, growing area, the cadastral parcel holding most of each (tờ/thửa, so a
+ * farmer tells two plots of one crop apart) and geometry; no personal data. $1 farmer id.
  * Geometry at 7 decimals (about 1 cm), enough for a phone map.
  */
 export const PLOTS_OF_FARMER = `
@@ -56,6 +57,10 @@ export const PLOTS_OF_FARMER = `
          p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
          g.id AS growing_area_id, g.code AS growing_area_code, g.status AS growing_area_status, g.name AS growing_area_name,
          ${statusDecisionColumns('g')},
+         (SELECT json_build_object('commune', pa.commune_code, 'sheet', pa.sheet, 'parcel', pa.parcel_no)
+            FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id
+            ORDER BY pp.share_m2 DESC, pa.id LIMIT 1) AS main_parcel,
+         (SELECT count(*)::int FROM plot_parcels pp WHERE pp.plot_id = p.id) AS parcel_count,
          ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM plots p
   JOIN crops c ON c.code = p.crop

@@ -38,6 +38,15 @@ describe('a farmer’s suspended code in their list of plots', () => {
     await item.waitFor();
     const [y, m, d] = vietnamToday().split('-');
     expect(await item.locator('.status').textContent()).toContain('Tạm đình chỉ');
+    // Two plots of one crop told apart by where they lie: the parcel holding most of each (tờ/thửa).
+    const main = (
+      await e2e.server.db.query<{ sheet: number; parcel: number }>(
+        `SELECT pa.sheet, pa.parcel_no AS parcel FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
+          WHERE pp.plot_id = $1 ORDER BY pp.share_m2 DESC, pa.id LIMIT 1`,
+        [plot],
+      )
+    ).rows[0]!;
+    expect(await item.textContent()).toContain(`Tờ ${main.sheet} thửa ${main.parcel}`);
     expect(await item.locator('.status-decision').textContent()).toBe(
       `Quyết định tạm đình chỉ: 45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Chưa ghi nhật ký phun thuốc`,
     );

@@ -112,6 +112,20 @@ describe('farmers and their plots', () => {
     const lan = await app.inject({ url: '/api/me/plots', headers: as(fx.users.otherFarmer) });
     expect(lan.json().plots.map((p: { id: number }) => p.id)).toEqual([fx.plots.lanMango]);
     expect(res.json().plots[0].geometry.type).toBe('Polygon');
+    // Each plot names the parcel holding most of it (tờ/thửa) and how many it covers, as the links say.
+    const links = await db.query<{ plot: number; sheet: number; parcel: number; n: number }>(
+      `SELECT DISTINCT ON (pp.plot_id) pp.plot_id AS plot, pa.sheet, pa.parcel_no AS parcel,
+              (SELECT count(*)::int FROM plot_parcels x WHERE x.plot_id = pp.plot_id) AS n
+         FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id JOIN plots p ON p.id = pp.plot_id
+        WHERE p.farmer_id = $1 ORDER BY pp.plot_id, pp.share_m2 DESC, pa.id`,
+      [fx.farmers.nam],
+    );
+    expect(links.rows.length).toBeGreaterThan(0);
+    for (const link of links.rows) {
+      const shown = res.json().plots.find((p: { id: number }) => p.id === Number(link.plot));
+      expect(shown.main_parcel).toMatchObject({ sheet: Number(link.sheet), parcel: Number(link.parcel) });
+      expect(shown.parcel_count).toBe(link.n);
+    }
     const me = await app.inject({ url: '/api/me', headers: as(fx.users.farmer) });
     expect(me.json()).toMatchObject({ id: fx.farmers.nam, fullName: 'Kha Văn Nam' });
     expect((await app.inject({ url: '/api/me/plots' })).statusCode).toBe(401);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Polygon } from 'geojson';
-import { outOfForceText, type MyPlot } from './my-plots.ts';
+import { outOfForceText, parcelText, type MyPlot } from './my-plots.ts';
 
 const plot = (over: Partial<MyPlot>): MyPlot => ({
   id: 1,
@@ -37,5 +37,22 @@ describe('why a farmer’s code is out of force, in their list of plots', () => 
     expect(outOfForceText(plot({}), 'vi')).toBeUndefined();
     expect(outOfForceText(plot({ growing_area_status: null, growing_area_code: null }), 'vi')).toBeUndefined();
     expect(outOfForceText(plot({ growing_area_status: 'suspended' }), 'vi')).toBeUndefined();
+  });
+});
+
+describe('where a farmer’s plot lies in the cadastre', () => {
+  it('names the parcel holding most of it as the land certificate does, and how many more it covers', async () => {
+    const { startLang } = await import('../i18n/i18n.ts');
+    (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+    (globalThis as { localStorage?: unknown }).localStorage ??= { getItem: () => null, setItem: () => undefined };
+    startLang('vi');
+    const main_parcel = { commune: '29890', sheet: 6, parcel: 192 };
+    expect(parcelText(plot({ main_parcel, parcel_count: 1 }))).toBe('Tờ 6 thửa 192');
+    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Tờ 6 thửa 192 và 2 thửa khác');
+    expect(parcelText(plot({ main_parcel: null, parcel_count: 0 }))).toBeUndefined();
+    startLang('en');
+    expect(parcelText(plot({ main_parcel, parcel_count: 2 }))).toBe('Sheet 6 parcel 192 and 1 more parcel');
+    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Sheet 6 parcel 192 and 2 more parcels');
+    startLang('vi');
   });
 });

@@ -25,8 +25,20 @@ export type MyPlot = {
   status_decision_no?: string | null;
   status_decided_on?: string | null;
   status_reason?: string | null;
+  /** The cadastral parcel holding most of the plot, and how many parcels it covers. */
+  main_parcel?: { commune: string; sheet: number; parcel: number } | null;
+  parcel_count?: number;
   geometry: Polygon;
 };
+
+/** Where a plot lies in the cadastre, as a farmer's land certificate says it: "tờ 6 thửa 192" (and how many more). */
+export function parcelText(plot: MyPlot): string | undefined {
+  const main = plot.main_parcel;
+  if (!main) return undefined;
+  const more = Math.max(0, (plot.parcel_count ?? 1) - 1);
+  const ref = t('myPlotsParcel', { sheet: main.sheet, parcel: main.parcel });
+  return more ? t('myPlotsParcelMore', { ref, n: more }) : ref;
+}
 
 /**
  * Why a plot's code is out of force, as the card and the public lookup word it: "Quyết định tạm đình
@@ -265,6 +277,7 @@ class MyPlotsView {
     const name = [crop, plot.variety].filter(Boolean).join(' · ');
     const status = plot.growing_area_status ?? '';
     const outOfForce = outOfForceText(plot, lang());
+    const parcel = parcelText(plot);
     const picked = plot.id === this.picked;
     return h(
       'li',
@@ -290,6 +303,7 @@ class MyPlotsView {
           { class: `status status-${status || 'none'}` },
           [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
         ),
+        parcel ? h('span', { class: 'plot-parcel' }, parcel) : null,
         ...(outOfForce ? [h('span', { class: 'status-decision' }, outOfForce)] : []),
       ),
       this.fold(plot.id),

@@ -1049,4 +1049,6 @@ export const en: Messages = {
   mapFindMyLocation: 'Find my location',
   mapLocationNotAvailable: 'Location not available',
   mapToggleAttribution: 'Map data sources',
+  myPlotsParcel: 'Sheet {sheet} parcel {parcel}',
+  myPlotsParcelMore: '{ref} and {n} more {n|parcel|parcels}',
 };

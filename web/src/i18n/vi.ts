@@ -1056,6 +1056,8 @@ export const vi = {
   mapFindMyLocation: 'Tìm vị trí của tôi',
   mapLocationNotAvailable: 'Không xác định được vị trí',
   mapToggleAttribution: 'Nguồn dữ liệu bản đồ',
+  myPlotsParcel: 'Tờ {sheet} thửa {parcel}',
+  myPlotsParcelMore: '{ref} và {n} {n|thửa|thửa} khác',
 } as const;
 
 /** The message keys every language provides. */
