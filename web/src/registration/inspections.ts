@@ -908,8 +908,10 @@ export class InspectionsSection {
       }),
     );
     // The app names the owner at start and at sign-in; should that word still be on its way, the
-    // officer who has just saved the inspection is the one signed in.
-    if (this.viewer && outbox.owner() !== this.viewer.username) {
+    // officer who has just saved the inspection is the one signed in. Not when the page has signed
+    // out meanwhile (the session ended: the list's read was refused while the photos were read): the
+    // outbox refuses them, and the draft, marked recorded, hands them over when the officer is back.
+    if (this.viewer && outbox.owner() !== this.viewer.username && this.pageViewer()?.username === this.viewer.username) {
       await outbox.setViewer({ username: this.viewer.username, csrf: this.viewer.csrf });
     }
     await outbox.add(

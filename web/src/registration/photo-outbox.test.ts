@@ -267,6 +267,23 @@ describe('the outbox of inspection photos', () => {
     expect(outbox.wouldLoseOnReload()).toBe(false);
   });
 
+  it('reads the kept photos of the officer who signs in even when a section hands over a fresh token meanwhile', async () => {
+    const phone = new IDBFactory();
+    const first = await page(phone, wire(['offline']));
+    await first.outbox.setViewer(officer);
+    await first.outbox.add(inspection, [newPhoto(14)]);
+    const net = wire([]);
+    const { outbox, store } = await page(phone, net);
+    // Signed in again: the app names the officer, and the area's section, asking who is signed in,
+    // hands over the token before the phone has been read.
+    const reading = outbox.setViewer({ username: 'officer', csrf: 'csrf-b' });
+    outbox.setToken('officer', 'csrf-c');
+    await reading;
+    await outbox.send();
+    expect(net.sent.map((s) => [s.key, s.csrf])).toEqual([[newPhoto(14).uploadKey, 'csrf-c']]);
+    expect(await store.count()).toBe(0);
+  });
+
   it('refuses photos when no one is signed in to own them', async () => {
     const { outbox } = await page(new IDBFactory(), wire([]));
     await expect(outbox.add(inspection, [newPhoto(11)])).rejects.toThrow(/signed in/);

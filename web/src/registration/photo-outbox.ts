@@ -142,14 +142,16 @@ export class PhotoOutbox {
       const store = await this.store;
       if (!store) return;
       if (previous !== undefined && viewer === undefined) await store.removeSent(previous).catch(() => 0);
-      if (!viewer || this.viewer !== viewer) return;
+      // By name, not by the object: a section handing over a fresh token (setToken) while the phone
+      // is read replaces the object, and the photos of the same person must still be read.
+      if (!viewer || this.viewer?.username !== viewer.username) return;
       let kept: StoredPhoto[];
       try {
         kept = await store.listOf(viewer.username);
       } catch {
         return; // the phone cannot read its store: nothing to show, nothing lost by trying later
       }
-      if (this.viewer !== viewer) return; // someone else signed in meanwhile
+      if (this.viewer?.username !== viewer.username) return; // someone else signed in meanwhile
       for (const record of kept) {
         if (record.sentPhotoId !== undefined) {
           // The server has it; the page ended before forgetting it. Its small version may be missing:

@@ -278,10 +278,10 @@ export class DetailsPanel {
     this.schemas.clear();
     forgetPropertySchemas();
     this.sectionsFor();
-    if (!sameFeature(this.picked[0], held.feature)) {
-      this.picked = [held.feature];
-      this.onSelect(held.feature);
-    }
+    // Their own feature, not the guest's copy of it: the lifecycle card updates that one after a step.
+    const reopened = sameFeature(this.picked[0], held.feature);
+    this.picked = [held.feature, ...this.picked.filter((f) => !sameFeature(f, held.feature))];
+    if (!reopened) this.onSelect(held.feature);
     // lifecycleOf and diaryOf take them up for the card of this id, instead of making new ones.
     this.lifecycle = held.lifecycle;
     this.lifecycleFor = held.lifecycle ? Number(held.feature.id) : undefined;
