@@ -12,7 +12,7 @@ import { openImport } from './import-fixtures.ts';
 const e2e = useServerAndBrowser();
 const tmp = useTempDir();
 
-/** Sheets 851… of ward 29869: `n` parcels of 10 m, 80 to a row, from a point inside one of its hamlets. */
+/** Sheets 851–866 of ward 29869: `n` parcels of 10 m, 80 to a row, from a point inside one of its hamlets. */
 async function bigParcelFile(n: number): Promise<string> {
   const [x0, y0] = await insidePoint(e2e.server.db, '29869-03');
   const features = Array.from({ length: n }, (_, i) => {
@@ -30,7 +30,7 @@ async function bigParcelFile(n: number): Promise<string> {
       geometry: { type: 'Polygon', coordinates: [ring] },
     };
   });
-  const file = path.join(tmp.dir, 'to_851_860.geojson');
+  const file = path.join(tmp.dir, 'to_851_866.geojson');
   await fs.writeFile(file, JSON.stringify({ type: 'FeatureCollection', features }));
   return file;
 }
@@ -38,7 +38,7 @@ async function bigParcelFile(n: number): Promise<string> {
 describe('cancelling an import from the import screen', () => {
   it('“Huỷ” beside the progress bar stops the running import at once; the screen says nothing was written, and nothing was', async () => {
     const db = e2e.server.db;
-    const file = await bigParcelFile(8000);
+    const file = await bigParcelFile(16000);
     const written = async () =>
       (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM parcels WHERE commune_code = '29869' AND sheet > 850`)).rows[0]!.n;
     expect(await written()).toBe(0);
@@ -64,7 +64,7 @@ describe('cancelling an import from the import screen', () => {
     await cancel.waitFor({ timeout: 60_000 });
     expect(await cancel.textContent()).toBe('Huỷ');
     expect(await cancel.getAttribute('aria-label')).toBe('Huỷ lần nhập đang chạy');
-    // Pressed at once: the import of 8000 parcels is running (on the embedded database, inside its transaction).
+    // Pressed at once: the import of 16000 parcels is running (on the embedded database, inside its transaction).
     await cancel.click();
     // Best effort (the import may already have stopped): the bar, the greyed button and 'Đang huỷ lần nhập…'.
     await page.screenshot({ path: path.join(SCREENSHOTS, 'import-cancel-pressed-desktop.png') });
