@@ -241,12 +241,11 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
           throw new AppError('BAD_REQUEST', `${CANCEL_TOKEN_HEADER} must be the cancelToken the import's 202 answer gave.`);
         const stopped = JOB_ID.test(id) ? jobs.cancelByToken(id, token) : undefined;
         if (stopped) return reply.status(202).header('Location', `/api/import/jobs/${id}`).send(stopped);
-        // Not a job running here with that token: signed in, the request goes on as any other.
-        if (viewer.userId === null) {
-          const job = JOB_ID.test(id) ? await jobs.get(id) : undefined;
-          if (job && job.status !== 'running') throw ended(job);
-          throw new AppError('NOT_FOUND', 'No running import job with this id and cancel token (jobs are kept for an hour).');
-        }
+        // Not a job running here with that token (another process runs it, it ended, or the token is
+        // wrong): signed in, the request goes on as any other; without credentials nothing is said
+        // about the job, whose id alone must not tell a stranger whether it exists or how it ended.
+        if (viewer.userId === null)
+          throw new AppError('NOT_FOUND', 'No import job running here with this id and cancel token; sign in to cancel it.');
       }
       if (viewer.userId === null) throw new AppError('UNAUTHENTICATED', 'Sign in to cancel an import.');
       if (!JOB_ID.test(id)) throw new AppError('BAD_REQUEST', `${JSON.stringify(id.slice(0, 40))} is not an import job id (a UUID).`);

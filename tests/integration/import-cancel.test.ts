@@ -185,10 +185,18 @@ describe('cancelling with the job’s cancel token (no session)', () => {
     );
     expect(ended).toMatchObject({ status: 'failed', error: { code: 'ABORTED' } });
     expect(await parcelsOfSheet(320)).toBe(0);
-    // The token of an ended job: 409, as for its owner.
+    // The token of an ended job is known no more: 404, saying nothing of the job to whoever holds its id.
     const late = await withToken(a.url, a.cancelToken);
-    expect(late.statusCode).toBe(409);
-    expect(late.json()).toMatchObject({ code: 'CONFLICT', job: { status: 'failed' } });
+    expect(late.statusCode).toBe(404);
+    expect(JSON.stringify(late.json())).not.toMatch(/failed|ABORTED/);
+    // Signed in, its owner learns how it ended (409).
+    const owner = await app.inject({
+      method: 'DELETE',
+      url: a.url,
+      headers: { 'x-import-cancel-token': a.cancelToken, authorization: `Bearer ${actors.officer}` },
+    });
+    expect(owner.statusCode).toBe(409);
+    expect(owner.json()).toMatchObject({ code: 'CONFLICT', job: { status: 'failed', error: { code: 'ABORTED' } } });
     // The other job was left alone.
     const other = await until(
       () => jobOf(b.url),

@@ -840,9 +840,9 @@ async function upload(
 }
 
 /**
- * DELETE of a job with its cancel token, without credentials: true when the server took it (202) or the
- * job had ended (409, told by following it); false when the token is no longer known there (404: the
- * job runs in another server process, say), for the signed-in request to try.
+ * DELETE of a job with its cancel token, without credentials: true when the server took it (202);
+ * false when the token is not known there (404: the job ended, or runs in another server process),
+ * for the signed-in request to try.
  */
 async function cancelWithToken(url: string, token: string): Promise<boolean> {
   let response: Response;
@@ -855,7 +855,7 @@ async function cancelWithToken(url: string, token: string): Promise<boolean> {
   } catch {
     throw new HttpError(0, navigator.onLine ? 'unreachable' : 'offline', undefined, undefined);
   }
-  if (response.status === 202 || response.status === 409) return true;
+  if (response.status === 202) return true;
   if (response.status === 404) return false;
   throw new HttpError(response.status, `${response.status}`, undefined, response);
 }
