@@ -56,7 +56,8 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
     );
     summary.hidden = false;
   };
-  const dialog = h('dialog', { class: 'dialog', id: 'print-dialog' });
+  // Named by its heading, so a screen reader says what opened.
+  const dialog = h('dialog', { class: 'dialog', id: 'print-dialog', 'aria-labelledby': 'print-title' });
   const run = async (format: 'png' | 'pdf') => {
     const options: PrintOptions = {
       title: title.value,
@@ -97,7 +98,7 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
     h(
       'form',
       { method: 'dialog', onsubmit: (e) => e.preventDefault() },
-      h('h2', {}, t('print')),
+      h('h2', { id: 'print-title' }, t('print')),
       h('label', {}, t('printTitle'), title),
       h('div', { class: 'row' }, h('label', {}, 'DPI', dpi), h('label', {}, t('paperSize'), orientation)),
       status,

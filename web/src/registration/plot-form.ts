@@ -175,12 +175,13 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
       },
       (failure: unknown) => (error.textContent = t('cropsUnavailable', { detail: describeError(failure) })),
     );
-    const dialog = h('dialog', { class: 'dialog', id: 'plot-form' });
+    // Named by its heading, so a screen reader says what opened.
+    const dialog = h('dialog', { class: 'dialog', id: 'plot-form', 'aria-labelledby': 'plot-form-title' });
     const saveButton = h('button', { type: 'submit', class: 'btn btn-primary', id: 'plot-form-save' }, t('save'));
     const form = h(
       'form',
       { method: 'dialog' },
-      h('h2', {}, t('plotForm')),
+      h('h2', { id: 'plot-form-title' }, t('plotForm')),
       h('p', { class: 'hint' }, t('liveArea', { m2: formatNumber(areaM2, 0), ha: formatNumber(areaM2 / 10000, 2) })),
       h('label', {}, t('farmer'), farmerSearch, farmerList),
       farmerError,

@@ -50,11 +50,12 @@ export class AccountMenu {
     const error = h('p', { class: 'form-error', role: 'alert' });
     const username = h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'none' });
     const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-    const dialog = h('dialog', { class: 'dialog', id: 'sign-in-dialog' });
+    // Named by its heading: a screen reader says "Đăng nhập, dialog" when it opens, not just "dialog".
+    const dialog = h('dialog', { class: 'dialog', id: 'sign-in-dialog', 'aria-labelledby': 'sign-in-title' });
     const form = h(
       'form',
       { method: 'dialog' },
-      h('h2', {}, t('signIn')),
+      h('h2', { id: 'sign-in-title' }, t('signIn')),
       h('label', {}, t('username'), username),
       h('label', {}, t('password'), password),
       error,
