@@ -22,6 +22,7 @@ import { clear, h } from './ui/dom.ts';
 import { LayerPanel } from './ui/layer-panel.ts';
 import { offersMyPlots, renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
 import { SearchBox, type SearchHit } from './ui/search-box.ts';
+import { hitProperties } from './ui/search-hits.ts';
 import { lazy } from './ui/lazy.ts';
 import { toast } from './ui/toast.ts';
 import { registerServiceWorker } from './sw-register.ts';
@@ -250,11 +251,9 @@ async function boot(): Promise<void> {
     map.once('idle', () => {
       control.highlight(hit.group, hit.id);
       const found = hit.id === undefined ? [] : handle.findRendered(hit.group, hit.id);
-      details.show(
-        found.length
-          ? found
-          : [{ group: hit.group, id: hit.id, properties: { label: hit.label, ...(hit.detail ? { detail: hit.detail } : {}) } }],
-      );
+      // Not drawn yet (a layer just turned on, a loaded machine): the card starts from the hit's facts
+      // under the properties' own names, and the features API fills in the rest.
+      details.show(found.length ? found : [{ group: hit.group, id: hit.id, properties: hitProperties(hit.group, hit.facts) }]);
       activeTab = 'details';
       // On a phone the panel starts closed: the card of what was searched for must show, as after a click.
       panelOpen = true;

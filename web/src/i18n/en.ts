@@ -302,6 +302,8 @@ export const en: Messages = {
   search: 'Search',
   searchPlaceholder: 'Parcel (commune/sheet/parcel), zoning lot, growing-area code, address…',
   searchPlaceholderShort: 'Parcel, zoning lot, area code, address…',
+  searchResults: 'Search results',
+  searchCount: '{n} {n|result|results}',
   searchNoResults: 'Nothing found for “{q}”.',
   searchUnavailable: 'Search is not available yet: {detail}',
   searchHelp: 'For example: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',

@@ -305,6 +305,8 @@ export const vi = {
   search: 'Tìm kiếm',
   searchPlaceholder: 'Tìm thửa (xã/tờ/thửa), ô quy hoạch, mã vùng trồng, địa chỉ…',
   searchPlaceholderShort: 'Tìm thửa, ô quy hoạch, mã vùng, địa chỉ…',
+  searchResults: 'Kết quả tìm kiếm',
+  searchCount: '{n} kết quả',
   searchNoResults: 'Không tìm thấy kết quả cho “{q}”.',
   searchUnavailable: 'Chức năng tìm kiếm chưa sẵn sàng: {detail}',
   searchHelp: 'Ví dụ: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',

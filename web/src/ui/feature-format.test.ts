@@ -6,7 +6,7 @@ import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
-import { cardRows, dateTime, rowsOf, titleOf, valueText } from './feature-format.ts';
+import { cardRows, dateTime, isShownProperty, rowsOf, titleOf, valueText } from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
 // not to a copy of it: a property renamed or retyped there shows up here.
@@ -233,6 +233,39 @@ describe('the values of a details card', () => {
     expect(new Map(rowsOf('water', { name: 'Kênh Cái Sâu', kind: 'canal' })).get('Loại')).toBe('Kênh, rạch');
     startLang('en');
     expect(new Map(rowsOf('roads', { name: 'Quốc lộ 30', kind: 'national' })).get('Kind')).toBe('National road');
+  });
+});
+
+describe("a card never shows the client's own fields", () => {
+  it("leaves out a search hit's words merged into a zoning lot's properties, and shows the lot's own", () => {
+    startLang('vi');
+    const lot = {
+      lot_code: 'ODT-53',
+      function: 'Đất ở đô thị',
+      plan_name: 'Quy hoạch phân khu tỷ lệ 1/2000',
+      label: 'Ô quy hoạch ODT-53',
+      detail: 'Quy hoạch phân khu tỷ lệ 1/2000',
+      facts: { lotCode: 'ODT-53' },
+      center: [105.63, 10.46],
+    };
+    for (const context of [{}, { schema: schemaOf('zones') }]) {
+      const rows = rowsOf('zones', lot, context);
+      const labels = rows.map(([label]) => label);
+      expect(labels).not.toContain('label');
+      expect(labels).not.toContain('detail');
+      expect(labels).not.toContain('center');
+      expect(new Map(rows).get('Mã ô đất')).toBe('ODT-53');
+    }
+    // Only label and detail: no row at all.
+    expect(rowsOf('parcels', { label: 'Tờ 999 thửa 1', detail: 'ODT' })).toEqual([]);
+  });
+
+  it('shows a column-like name without the schema, a camelCase one only when the schema describes it', () => {
+    expect(isShownProperty('expected_yield_tonnes')).toBe(true);
+    expect(isShownProperty('area_m2')).toBe(true);
+    expect(isShownProperty('planName')).toBe(false);
+    expect(isShownProperty('label')).toBe(false);
+    expect(isShownProperty('planName', { planName: { title: 'Plan' } })).toBe(true);
   });
 });
 

@@ -239,6 +239,21 @@ function titleIn(title: string): string {
   return (lang() === 'en' ? en : vi)?.trim() || title;
 }
 
+/**
+ * Names that are never a feature's property but the client's own: a search hit's words and places
+ * (label, detail, facts, bbox, center) and a picked feature's (group, geometry). A card that got them
+ * among its properties showed rows "label | Ô quy hoạch ODT-53"; it leaves them out, as it does any
+ * name no column has (camelCase, spaces) unless the features API's schema describes it.
+ */
+const CLIENT_KEYS = new Set(['label', 'detail', 'facts', 'bbox', 'center', 'geometry', 'group']);
+const COLUMN_NAME = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$/;
+
+/** Whether a property the card has no field for may have a row of its own (see CLIENT_KEYS). */
+export function isShownProperty(key: string, schema: Record<string, PropertySchema> = {}): boolean {
+  if (Object.hasOwn(schema, key)) return true;
+  return COLUMN_NAME.test(key) && !CLIENT_KEYS.has(key);
+}
+
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 // Record ids that mean nothing to a reader: the card names what they point to instead (the farmer,
@@ -335,7 +350,7 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
   }
   rows.push(...namedRows(group, p, context));
   for (const [key, value] of Object.entries(p)) {
-    if (used.has(key) || isEmpty(value)) continue;
+    if (used.has(key) || isEmpty(value) || !isShownProperty(key, schema)) continue;
     // Objects (a parcel's owners) have their own views; a list of plain values reads as one line.
     if (typeof value === 'object' && !(Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))) continue;
     const title = schema[key]?.title;

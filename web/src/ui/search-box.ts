@@ -2,6 +2,7 @@ import type { SearchFacts, SearchUnderstood } from '../../../server/contracts/re
 import { describeError, getJson, HttpError } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import { clear, h } from './dom.ts';
+import { enterAction, isQuery, queryOf } from './search-hits.ts';
 import { hitText, understoodHint } from './search-wording.ts';
 
 /** One search hit, whatever shape the search endpoint gives it. */
@@ -95,44 +96,54 @@ export function understoodOf(body: unknown): SearchUnderstood | undefined {
   return u && typeof u === 'object' && (u as { kind?: unknown }).kind === 'parcel' ? (u as SearchUnderstood) : undefined;
 }
 
-/** The search box: debounced queries to /api/search, a keyboard-navigable list, and onPick to fly there. */
+/**
+ * The search box: debounced queries to /api/search, the answer as an ARIA 1.2 combobox's listbox
+ * (the highlighted hit is the input's aria-activedescendant, so a screen reader says it), and onPick
+ * to fly there. Enter acts only on the answer to the text typed now: before that answer is in, it
+ * searches that text and opens its first hit when the answer comes.
+ */
 export class SearchBox {
   readonly element: HTMLFormElement;
   private readonly input: HTMLInputElement;
   private readonly list: HTMLUListElement;
+  /** Says the number of hits or the message to a screen reader (the list itself is not announced). */
+  private readonly status: HTMLElement;
   private hits: SearchHit[] = [];
   /** The last answer's reading of a parcel-like query that found nothing. */
   private understood: SearchUnderstood | undefined;
-  /** The query the list shows the answer to, so a language switch can word it again. */
+  /** The query the list shows the answer to, so a language switch can word it again and Enter knows whose hits they are. */
   private shown = '';
   private active = -1;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
+  /** The query whose answer is on its way, if any. */
+  private inflight: string | undefined;
+  /** The query Enter was pressed for before its answer came: its first hit opens when it comes. */
+  private pickWhenAnswered: string | undefined;
 
   constructor(private readonly onPick: (hit: SearchHit) => void) {
     this.input = h('input', {
       type: 'search',
       id: 'search-input',
+      role: 'combobox',
       autocomplete: 'off',
       enterkeyhint: 'search',
       'aria-autocomplete': 'list',
       'aria-controls': 'search-results',
+      'aria-expanded': 'false',
     });
     this.list = h('ul', { id: 'search-results', class: 'search-results', role: 'listbox', hidden: true });
-    this.element = h('form', { class: 'search', role: 'search' }, this.input, this.list);
+    this.status = h('p', { id: 'search-status', class: 'sr-only', role: 'status' });
+    this.element = h('form', { class: 'search', role: 'search' }, this.input, this.list, this.status);
     this.element.addEventListener('submit', (event) => {
       event.preventDefault();
-      if (this.hits.length) this.pick(this.hits[Math.max(0, this.active)]!);
-      else void this.run(this.input.value);
+      this.enter();
     });
-    this.input.addEventListener('input', () => {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.run(this.input.value), 250);
-    });
+    this.input.addEventListener('input', () => this.typed());
     this.input.addEventListener('keydown', (event) => this.keys(event));
-    this.input.addEventListener('blur', () => setTimeout(() => (this.list.hidden = true), 200));
+    this.input.addEventListener('blur', () => setTimeout(() => this.setOpen(false), 200));
     this.input.addEventListener('focus', () => {
-      if (this.shown) this.list.hidden = false;
+      if (this.shown) this.setOpen(true);
     });
     this.relabel();
   }
@@ -142,16 +153,8 @@ export class SearchBox {
    * and the box would show them again to the next person on a shared phone when it takes the focus.
    */
   forget(): void {
-    clearTimeout(this.timer);
-    // An answer still on its way is for the one who left.
-    this.seq++;
-    this.hits = [];
-    this.understood = undefined;
-    this.shown = '';
-    this.active = -1;
     this.input.value = '';
-    clear(this.list);
-    this.list.hidden = true;
+    this.reset();
   }
 
   /** Gives the keyboard back to the box (Escape from the card a hit opened). */
@@ -164,55 +167,161 @@ export class SearchBox {
     const narrow = globalThis.matchMedia?.('(max-width: 759px)').matches ?? false;
     this.input.placeholder = t(narrow ? 'searchPlaceholderShort' : 'searchPlaceholder');
     this.input.setAttribute('aria-label', t('search'));
+    this.list.setAttribute('aria-label', t('searchResults'));
     // The hits are worded from their facts: an open (or reopened) list follows the language.
     if (this.shown) this.renderHits(this.shown);
+  }
+
+  /** Drops the answer shown, any answer on its way and any Enter waiting for one. */
+  private reset(): void {
+    clearTimeout(this.timer);
+    // An answer still on its way is for a text no longer there (or for the one who left).
+    this.seq++;
+    this.inflight = undefined;
+    this.pickWhenAnswered = undefined;
+    this.hits = [];
+    this.understood = undefined;
+    this.shown = '';
+    this.active = -1;
+    clear(this.list);
+    this.status.textContent = '';
+    this.setOpen(false);
+  }
+
+  /** Whether the hits in the list answer the text typed now (arrow keys and Enter act only on those). */
+  private current(): boolean {
+    return this.shown !== '' && this.shown === queryOf(this.input.value);
+  }
+
+  private typed(): void {
+    clearTimeout(this.timer);
+    // Enter pressed for the text before this keystroke is not wanted for this one.
+    this.pickWhenAnswered = undefined;
+    const query = queryOf(this.input.value);
+    // An answer on its way for another text would be shown over this one's: it is dropped.
+    if (this.inflight !== undefined && this.inflight !== query) {
+      this.seq++;
+      this.inflight = undefined;
+    }
+    // The hits shown answer another text: none of them is highlighted, so none looks chosen.
+    if (!this.current() && this.active >= 0) {
+      this.active = -1;
+      this.renderHits(this.shown);
+    }
+    if (this.inflight === query) return;
+    this.timer = setTimeout(() => void this.run(this.input.value), 250);
+  }
+
+  private enter(): void {
+    const action = enterAction({ typed: this.input.value, shown: this.shown, hits: this.hits.length, active: this.active });
+    if (action.kind === 'pick') this.pick(this.hits[action.index]!);
+    else if (action.kind === 'show') this.setOpen(true);
+    else if (action.kind === 'search') {
+      clearTimeout(this.timer);
+      this.pickWhenAnswered = action.query;
+      // The answer to this text may already be on its way (the pause after typing started it).
+      if (this.inflight !== action.query) void this.run(action.query);
+    }
+  }
+
+  /** Tells the screen reader, once: the arrow keys draw the list again, and the same count is not said again. */
+  private say(text: string): void {
+    if (this.status.textContent !== text) this.status.textContent = text;
+  }
+
+  private setOpen(open: boolean): void {
+    this.list.hidden = !open;
+    this.input.setAttribute('aria-expanded', String(open));
+    this.updateActiveDescendant();
+  }
+
+  private updateActiveDescendant(): void {
+    const option = !this.list.hidden && this.active >= 0 ? this.list.querySelector<HTMLElement>(`#search-hit-${this.active}`) : null;
+    if (option) this.input.setAttribute('aria-activedescendant', option.id);
+    else this.input.removeAttribute('aria-activedescendant');
   }
 
   private keys(event: KeyboardEvent): void {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
-      if (!this.hits.length) return;
+      // Hits of an earlier text are not offered: Enter would search the text typed now.
+      if (!this.hits.length || !this.current()) return;
+      if (this.list.hidden) {
+        // A closed list opens on the highlighted hit first, as a combobox does.
+        this.setOpen(true);
+        if (this.active >= 0) return;
+      }
       this.active = (this.active + (event.key === 'ArrowDown' ? 1 : -1) + this.hits.length) % this.hits.length;
       this.renderHits();
+      this.list.querySelector(`#search-hit-${this.active}`)?.scrollIntoView?.({ block: 'nearest' });
     } else if (event.key === 'Escape') {
-      this.list.hidden = true;
+      // The browser's own Escape in a search field empties it: the list closes first and the text stays;
+      // a second Escape, with the list closed, empties the box.
+      event.preventDefault();
+      if (!this.list.hidden) this.setOpen(false);
+      else if (this.input.value) {
+        this.input.value = '';
+        this.reset();
+      }
     }
   }
 
   private async run(q: string): Promise<void> {
-    const query = q.trim();
+    const query = queryOf(q);
     const seq = ++this.seq;
-    if (query.length < 2) {
+    if (!isQuery(query)) {
+      this.inflight = undefined;
+      this.pickWhenAnswered = undefined;
       this.hits = [];
       this.understood = undefined;
       this.shown = '';
-      this.list.hidden = true;
+      this.active = -1;
+      this.status.textContent = '';
+      this.setOpen(false);
       return;
     }
+    this.inflight = query;
     try {
       const body = await getJson<unknown>(`/api/search?q=${encodeURIComponent(query)}&limit=10`);
       if (seq !== this.seq) return;
+      this.inflight = undefined;
       this.hits = normaliseHits(body);
       this.understood = understoodOf(body);
-      this.active = this.hits.length ? 0 : -1;
       this.shown = query;
+      this.active = this.hits.length && this.current() ? 0 : -1;
+      if (this.pickWhenAnswered === query) {
+        this.pickWhenAnswered = undefined;
+        if (this.hits.length) return this.pick(this.hits[0]!);
+        // Nothing found for what Enter was pressed on: the message shows, open.
+        this.renderHits(query);
+        return this.setOpen(true);
+      }
       this.renderHits(query);
     } catch (error) {
       if (seq !== this.seq) return;
+      this.inflight = undefined;
       this.hits = [];
       this.understood = undefined;
       this.shown = '';
+      this.active = -1;
       const detail = error instanceof HttpError && error.status === 404 ? t('searchHelp') : describeError(error);
       this.renderMessage(t('searchUnavailable', { detail }));
+      if (this.pickWhenAnswered === query) {
+        this.pickWhenAnswered = undefined;
+        this.setOpen(true);
+      }
     }
   }
 
   private renderMessage(message: string, hint?: string): void {
     const wasHidden = this.list.hidden;
     clear(this.list);
-    this.list.append(h('li', { class: 'search-message' }, message));
-    if (hint) this.list.append(h('li', { class: 'search-message search-understood' }, hint));
-    this.list.hidden = wasHidden && document.activeElement !== this.input;
+    // A listbox holds options only: a message is one that cannot be chosen.
+    const line = (text: string, className: string) => h('li', { class: className, role: 'option', 'aria-disabled': 'true' }, text);
+    this.list.append(line(message, 'search-message'));
+    if (hint) this.list.append(line(hint, 'search-message search-understood'));
+    this.say(hint ? `${message} ${hint}` : message);
+    this.setOpen(!wasHidden || document.activeElement === this.input);
   }
 
   private renderHits(query = this.input.value): void {
@@ -229,6 +338,7 @@ export class SearchBox {
         h(
           'li',
           {
+            id: `search-hit-${i}`,
             role: 'option',
             class: `search-hit${i === this.active ? ' is-active' : ''}`,
             'aria-selected': i === this.active ? 'true' : 'false',
@@ -243,11 +353,12 @@ export class SearchBox {
         ),
       );
     });
-    this.list.hidden = wasHidden && document.activeElement !== this.input;
+    this.say(t('searchCount', { n: this.hits.length }));
+    this.setOpen(!wasHidden || document.activeElement === this.input);
   }
 
   private pick(hit: SearchHit): void {
-    this.list.hidden = true;
+    this.setOpen(false);
     this.input.blur();
     // The map's fallback card shows the hit's words: give it them in the language shown.
     const text = hitText(hit);
