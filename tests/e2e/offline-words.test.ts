@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { viewerKey } from '../../web/src/map/viewer-tiles.ts';
 import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
@@ -87,6 +88,22 @@ describe('offline words', () => {
     await expect.poll(() => page.locator('.toast', { hasText: vi.offline }).count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-words-notice-only-1440.png') });
     await context.setOffline(false);
+    await context.close();
+  });
+
+  it('a network but no server answering is said as such, not as "no network", in either language', async () => {
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await page.setViewportSize({ width: 1440, height: 900 });
+    // The server refuses every tile (down, or restarting) while the browser is online.
+    await page.route(TILE, (route) => route.abort('connectionrefused'));
+    await page.goto(`${e2e.server.url}/`);
+    await page.waitForFunction(() => Boolean((window as unknown as Partial<BandoWindow>).__bando));
+    await expect.poll(() => notice(page), { timeout: 30_000 }).toBe(vi.mapUnreachable);
+    expect(await page.evaluate(() => navigator.onLine)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-words-server-down-1440.png') });
+    // In English too.
+    await page.click('#lang-toggle');
+    await expect.poll(() => notice(page)).toBe(en.mapUnreachable);
     await context.close();
   });
 

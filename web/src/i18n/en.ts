@@ -16,6 +16,7 @@ export const en: Messages = {
   offline: 'Offline: showing data saved on this device.',
   backOnline: 'Back online.',
   mapOffline: 'No network connection — the map will appear when the network is back.',
+  mapUnreachable: 'The map server is not answering — trying again; the map will appear when it does.',
   errorNoNetwork: 'no network connection',
   errorUnreachable: 'the server could not be reached; check the connection or try again in a few minutes',
   error400: 'the request was not valid',

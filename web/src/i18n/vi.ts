@@ -14,6 +14,7 @@ export const vi = {
   offline: 'Đang ngoại tuyến: hiển thị dữ liệu đã lưu trên máy.',
   backOnline: 'Đã kết nối lại.',
   mapOffline: 'Không có kết nối mạng — bản đồ sẽ hiện khi có mạng trở lại.',
+  mapUnreachable: 'Chưa tải được bản đồ từ máy chủ — đang thử lại; bản đồ sẽ hiện khi máy chủ trả lời.',
   errorNoNetwork: 'không có kết nối mạng',
   errorUnreachable: 'không liên lạc được với máy chủ; kiểm tra kết nối mạng hoặc thử lại sau ít phút',
   error400: 'yêu cầu không hợp lệ',

@@ -20,6 +20,9 @@ export class OfflineNotice {
     container.append(this.element);
     this.word();
     onLang(() => this.word());
+    // The same blank map means no network, or a network and no server answering: said as it is.
+    window.addEventListener('online', () => this.word());
+    window.addEventListener('offline', () => this.word());
   }
 
   get shown(): boolean {
@@ -28,6 +31,7 @@ export class OfflineNotice {
 
   show(): void {
     if (this.shown) return;
+    this.word();
     this.element.hidden = false;
     for (const listener of this.shownListeners) listener();
   }
@@ -42,7 +46,7 @@ export class OfflineNotice {
   }
 
   private word(): void {
-    this.element.textContent = t('mapOffline');
+    this.element.textContent = t(navigator.onLine ? 'mapUnreachable' : 'mapOffline');
   }
 }
 
