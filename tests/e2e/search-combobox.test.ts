@@ -135,6 +135,7 @@ describe('the search box', () => {
       expect(await active()).toEqual({ id: ids[0], selected: [ids[0]] });
       await page.keyboard.press('ArrowDown');
       expect(await active()).toEqual({ id: ids[1], selected: [ids[1]] });
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-combobox-second.png') });
       await page.keyboard.press('ArrowUp');
       await page.keyboard.press('ArrowUp');
       expect(await active()).toEqual({ id: ids[n - 1], selected: [ids[n - 1]] });
