@@ -168,6 +168,8 @@ describe('drawing a plot with the centre crosshair on a phone', () => {
     await page.selectOption('#plot-form select[name=crop]', 'mango');
     await page.fill('#plot-form input[name=variety]', 'Cát Chu');
     await page.click('#plot-form-save');
+    // A new plot without a farmer is saved only when the officer says so.
+    await page.click('#plot-no-farmer-save');
     const saved = await page.waitForFunction(() => (window as unknown as Win).__bandoLastSaved?.id, null, { timeout: 30_000 });
     const plotId = Number(await saved.jsonValue());
 

@@ -112,6 +112,8 @@ describe('editing plots as an officer', () => {
     await page.selectOption('#plot-form select[name=crop]', 'vegetable');
     await page.fill('#plot-form input[name=variety]', 'Cải xanh');
     await page.click('#plot-form-save');
+    // A new plot without a farmer is saved only when the officer says so.
+    await page.click('#plot-no-farmer-save');
     const saved = await page.waitForFunction(
       () => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id,
       null,

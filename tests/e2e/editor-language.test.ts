@@ -122,6 +122,8 @@ describe('the editor follows a language switch', () => {
       await route.abort('internetdisconnected');
     });
     await page.click('#plot-form-save');
+    // A new plot without a farmer is saved only when the officer says so.
+    await page.click('#plot-no-farmer-save');
     const refusal = page.locator('.toast-error .toast-text');
     await refusal.waitFor({ state: 'visible' });
     expect(await refusal.textContent()).toBe(
@@ -143,6 +145,8 @@ describe('the editor follows a language switch', () => {
     await page.waitForSelector('#plot-form');
     await page.selectOption('#plot-form select[name=crop]', 'mango');
     await page.click('#plot-form-save');
+    // A new plot without a farmer is saved only when the officer says so.
+    await page.click('#plot-no-farmer-save');
     const saved = await page.waitForFunction(() => (window as unknown as Win).__bandoLastSaved?.id, null, { timeout: 30_000 });
     const plotId = Number(await saved.jsonValue());
     const { rows } = await e2e.server.db.query<{ points: string; area: number; crop: string }>(

@@ -156,9 +156,13 @@ describe('the plot form’s farmer field', () => {
     await saveWithFarmer(page, `  ${plain(named.name).toUpperCase()} `);
     const saved = await page.waitForFunction(() => (window as unknown as Win).__bandoLastSaved?.id, null, { timeout: 30_000 });
     const plotId = Number(await saved.jsonValue());
-    // "Đang lưu…" is gone once saved; "Đã lưu thửa." says it.
+    // "Đang lưu…" is gone once saved; the toast says which plot was saved, and for whom.
     expect(await page.locator('#toasts .toast', { hasText: vi.saving }).count()).toBe(0);
-    expect(await page.locator('#toasts .toast', { hasText: vi.saved }).count()).toBe(1);
+    const savedToast = page.locator('#toasts .toast', { hasText: `Đã lưu thửa #${plotId}:` });
+    expect(await savedToast.count()).toBe(1);
+    expect(await savedToast.textContent()).toMatch(
+      new RegExp(`^Đã lưu thửa #${plotId}: .+, [0-9,.]+ ha, nông hộ ${named.name} \\([A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4}\\)\\.$`),
+    );
     expect(await plotsAt(at)).toEqual([{ id: plotId, farmer_id: named.id }]);
 
     // An empty field stays allowed (the server keeps plots with no farmer yet).
@@ -169,8 +173,27 @@ describe('the plot form’s farmer field', () => {
     await page.waitForSelector('#plot-form select[name=crop]:not([aria-busy])');
     await page.selectOption('#plot-form select[name=crop]', 'vegetable');
     await page.click('#plot-form-save');
+    // … but asked first: choosing a farmer is the safe answer and keeps the form as it was.
+    await page.waitForSelector('#plot-no-farmer');
+    expect(await page.textContent('#plot-no-farmer-title')).toBe('Lưu thửa chưa có nông hộ?');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('plot-no-farmer-back');
+    await page.click('#plot-no-farmer-back');
+    await page.waitForSelector('#plot-no-farmer', { state: 'detached' });
+    expect(await page.isVisible('#plot-form')).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('plot-form-farmer');
+    expect(await plotsAt(next)).toEqual([]);
+    await page.click('#plot-form-save');
+    await page.click('#plot-no-farmer-save');
     await page.waitForFunction((id) => ((window as unknown as Win).__bandoLastSaved?.id ?? id) !== id, plotId, { timeout: 30_000 });
     expect((await plotsAt(next)).map((p) => p.farmer_id)).toEqual([null]);
+    const bare = Number(await page.evaluate(() => (window as unknown as Win).__bandoLastSaved?.id));
+    await page.waitForFunction(
+      (id) => [...document.querySelectorAll('#toasts .toast')].some((el) => el.textContent?.startsWith(`Đã lưu thửa #${id}:`)),
+      bare,
+    );
+    expect(await page.locator('#toasts .toast', { hasText: `Đã lưu thửa #${bare}:` }).textContent()).toMatch(
+      new RegExp(`^Đã lưu thửa #${bare}: Rau.*, [0-9,.]+ ha, chưa có nông hộ\\.$`),
+    );
     expect(await page.locator('#toasts .toast', { hasText: vi.saving }).count()).toBe(0);
     // The only failed requests are the farmer searches cut on purpose.
     expect(errors.filter((e) => !(e.includes('ERR_INTERNET_DISCONNECTED') && e.includes('/api/farmers?')))).toEqual([]);

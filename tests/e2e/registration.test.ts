@@ -392,6 +392,59 @@ describe('assembling plots into a growing area', () => {
   });
 });
 
+describe('the growing-area form names the field it refuses', () => {
+  it('marks a name without a letter and a producer of spaces under their fields before sending, and puts the server’s 400 for an over-long name under the name', async () => {
+    // North of the assembling test's plots, inside the same free ground (~150 m around its spot).
+    const centre = offset(spots[1]!, 0, 90);
+    await createPlot(centre, 40, 'vegetable');
+    const areas = async () => Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n);
+    const areasBefore = await areas();
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    let posts = 0;
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/growing-areas') posts++;
+    });
+    await openEditorAt(page, centre, 18);
+    await page.click('#tool-assemble');
+    await page.waitForSelector('#assemble-panel');
+    const p = await screenPoint(page, centre);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#assemble-count[data-n="1"]');
+    expect(await page.getAttribute('#assemble-form input[name=name]', 'maxlength')).toBe('200');
+    expect(await page.getAttribute('#assemble-form input[name=registrant]', 'maxlength')).toBe('200');
+
+    // The form's own check: each field named, nothing sent.
+    await page.fill('#assemble-form input[name=name]', '🥭🥭🥭');
+    await page.fill('#assemble-form input[name=registrant]', '   ');
+    await page.click('#area-create');
+    await page.waitForSelector('#assemble-registrantName-error');
+    expect(await page.textContent('#assemble-name-error')).toBe(
+      '“Tên vùng trồng” phải có chữ, không chỉ có biểu tượng, chữ số hay dấu cách.',
+    );
+    expect(await page.textContent('#assemble-registrantName-error')).toBe('Nhập “Cơ sở sản xuất”.');
+    expect(await page.getAttribute('#assemble-form input[name=name]', 'aria-invalid')).toBe('true');
+    expect(await page.getAttribute('#assemble-form input[name=registrant]', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('name');
+    expect(posts).toBe(0);
+
+    // A client without the input's limit (an older page): the server's 400 names the field and its limit, under the field.
+    await page.evaluate(() => document.querySelector('#assemble-form input[name=name]')?.removeAttribute('maxlength'));
+    await page.fill('#assemble-form input[name=name]', `Vùng rau ${'x'.repeat(300)}`);
+    await page.fill('#assemble-form input[name=registrant]', 'HTX Rau Tân Thuận');
+    await page.click('#area-create');
+    await page.waitForSelector('#assemble-message.form-error');
+    expect(await page.textContent('#assemble-name-error')).toBe('“Tên vùng trồng” dài quá: tối đa 200 ký tự.');
+    expect(await page.locator('#assemble-registrantName-error').count()).toBe(0);
+    expect(await page.locator('#assemble-message').innerText()).toBe(
+      'Chưa tạo được vùng trồng: “Tên vùng trồng” dài quá: tối đa 200 ký tự.',
+    );
+    expect(posts).toBe(1);
+    expect(await areas()).toBe(areasBefore);
+    expect(unexpected(errors, /400/)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('walking a boundary with the phone’s GPS', () => {
   it('records averaged corners, ignores a poor fix, pauses and resumes, and the walked square has the right area and saves', async () => {
     const centre = spots[2]!;
@@ -465,6 +518,8 @@ describe('walking a boundary with the phone’s GPS', () => {
     await page.click('#plot-save');
     await page.selectOption('#plot-form select[name=crop]', 'rice');
     await page.click('#plot-form-save');
+    // A new plot without a farmer is saved only when the officer says so.
+    await page.click('#plot-no-farmer-save');
     const saved = await page.waitForFunction(() => (window as unknown as Win).__bandoLastSaved?.id, null, { timeout: 30_000 });
     const row = (
       await server.db.query<{ area_m2: number; crop: string }>('SELECT area_m2, crop FROM plots WHERE id = $1', [

@@ -11,7 +11,8 @@ import type { SessionUser } from '../api/session.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
-import { openPlotForm } from '../registration/plot-form.ts';
+import { chosenFarmerLabel, openPlotForm } from '../registration/plot-form.ts';
+import { cropName, loadCrops } from '../registration/crops.ts';
 import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
 import { areaFacts, areaLabelText, membershipRefusalWords, plotLabel } from '../registration/membership.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
@@ -375,7 +376,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     // form, but not its growing area (that draft may have moved on; the officer adds it again).
     const restored = restoredFromDeleted.get(polygon.id)?.properties;
     const initial = record?.properties ?? (restored ? { ...restored, growing_area_id: undefined } : { commune_code: user.communes[0] });
-    const properties = await openPlotForm(initial, area);
+    const properties = await openPlotForm(initial, area, { isNew: !record });
     if (!properties) return;
     await persist(polygon, properties, record?.etag);
   }
@@ -393,7 +394,19 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       restoredFromDeleted.delete(polygon.id);
       session.remove(polygon.id);
       clearConflict();
-      toast(() => t('saved'));
+      // What was saved, plainly: the plot's number, crop, area and farmer (or that it has none yet).
+      const crops = await loadCrops().catch(() => [] as const);
+      const farmerLabel = chosenFarmerLabel(properties);
+      const farmerId = saved.properties.farmer_id;
+      const hasFarmer = farmerId !== undefined && farmerId !== null;
+      toast(() =>
+        t('plotSavedNamed', {
+          id: saved.id,
+          crop: cropName(crops, String(saved.properties.crop ?? properties.crop ?? '')),
+          ha: formatNumber(polygonAreaM2(saved.geometry) / 10000, 2),
+          farmer: hasFarmer ? t('plotSavedFarmer', { name: farmerLabel ?? `#${String(farmerId)}` }) : t('plotSavedNoFarmer'),
+        }),
+      );
       (window as unknown as { __bandoLastSaved?: PlotRecord }).__bandoLastSaved = saved;
       reloadNeighbours();
       await handle.refreshTiles();

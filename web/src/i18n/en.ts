@@ -640,6 +640,23 @@ export const en: Messages = {
   'lifecycleInput_code-scheme-pattern': '“{value}” does not fit the pattern of the “{scheme}” scheme.',
   'lifecycleInput_date-invalid': '“{value}” is not a date.',
   'lifecycleInput_date-in-future': 'The inspection date cannot be after today.',
+  // Which field of a registry form the server refused, and why (field-refusal.ts).
+  fieldTooLong: '“{field}” is too long: at most {max} characters.',
+  fieldRequired: 'Fill in “{field}”.',
+  fieldNoLetter: '“{field}” needs letters, not only symbols, digits or spaces.',
+  fieldDecisionShape: '“{field}” does not look like a decision number: digits, “/”, then its letters, e.g. {example}.',
+  fieldInvalid: '“{field}” is not valid.',
+  'lifecycleInput_decision-no-shape': '“{value}” is not a decision number: digits, “/”, then its letters, e.g. 45/QĐ-SNN.',
+  'inspectionRefusal_pass-with-failed-items':
+    'the conclusion is “Pass” but items marked “Fail” have no note. Conclude “Fail”, or note on each failed item why the area still passes.',
+  // The plot form saving a plot without a farmer, and what was saved.
+  plotNoFarmerTitle: 'Save the plot without a farmer?',
+  plotNoFarmerBody: 'The “Farmer” field is empty. The plot will be saved without a farmer; one can be added later.',
+  plotNoFarmerSave: 'Save without a farmer',
+  plotNoFarmerBack: 'Choose a farmer',
+  plotSavedNamed: 'Plot #{id} saved: {crop}, {ha} ha, {farmer}.',
+  plotSavedNoFarmer: 'no farmer yet',
+  plotSavedFarmer: 'farmer {name}',
   lifecycleSending: 'Sending…',
   lifecycleConfirmTitle_inspected_fail: 'Record a failed inspection?',
   lifecycleConfirmBody_inspected_fail:

@@ -648,6 +648,23 @@ export const vi = {
   'lifecycleInput_code-scheme-pattern': 'Mã “{value}” không đúng mẫu của loại mã “{scheme}”.',
   'lifecycleInput_date-invalid': 'Ngày “{value}” không hợp lệ.',
   'lifecycleInput_date-in-future': 'Ngày kiểm tra không được sau hôm nay.',
+  // Which field of a registry form the server refused, and why (field-refusal.ts).
+  fieldTooLong: '“{field}” dài quá: tối đa {max} ký tự.',
+  fieldRequired: 'Nhập “{field}”.',
+  fieldNoLetter: '“{field}” phải có chữ, không chỉ có biểu tượng, chữ số hay dấu cách.',
+  fieldDecisionShape: '“{field}” không giống số quyết định: số, dấu “/”, rồi ký hiệu, ví dụ {example}.',
+  fieldInvalid: '“{field}” không hợp lệ.',
+  'lifecycleInput_decision-no-shape': 'Số quyết định “{value}” không đúng dạng: số, dấu “/”, rồi ký hiệu, ví dụ 45/QĐ-SNN.',
+  'inspectionRefusal_pass-with-failed-items':
+    'kết luận “Đạt” nhưng có mục “Không đạt” chưa ghi chú. Chọn kết luận “Không đạt”, hoặc ghi ở từng mục không đạt vì sao vùng trồng vẫn đạt.',
+  // The plot form saving a plot without a farmer, and what was saved.
+  plotNoFarmerTitle: 'Lưu thửa chưa có nông hộ?',
+  plotNoFarmerBody: 'Ô “Nông hộ” đang trống. Thửa sẽ được lưu mà chưa gắn với nông hộ nào; có thể bổ sung nông hộ sau.',
+  plotNoFarmerSave: 'Lưu chưa có nông hộ',
+  plotNoFarmerBack: 'Chọn nông hộ',
+  plotSavedNamed: 'Đã lưu thửa #{id}: {crop}, {ha} ha, {farmer}.',
+  plotSavedNoFarmer: 'chưa có nông hộ',
+  plotSavedFarmer: 'nông hộ {name}',
   lifecycleSending: 'Đang gửi…',
   lifecycleConfirmTitle_inspected_fail: 'Ghi nhận kiểm tra không đạt?',
   lifecycleConfirmBody_inspected_fail:

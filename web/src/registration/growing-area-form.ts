@@ -7,6 +7,13 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
 import { membershipRefusalWords } from './membership.ts';
+import { hasLetter } from '../../../server/domain/registry-text.ts';
+import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
+
+/** The profile's text fields the form asks, by their name in the request, and their labels. */
+const PROFILE_FIELDS = ['name', 'registrantName'] as const;
+type ProfileField = (typeof PROFILE_FIELDS)[number];
+const PROFILE_LABELS: Readonly<Record<ProfileField, MessageKey>> = { name: 'areaName', registrantName: 'producer' };
 
 /** A plot picked for the growing area, as the features API describes it. */
 export type PickedPlot = {
@@ -58,6 +65,8 @@ export class GrowingAreaAssembler {
     this.words.text(h('option', { value: 'export-phc' }), () => t('schemeExportPhc')),
   );
   private message: Message | undefined;
+  /** What is wrong with a text field, by the request's name of it, worded at each render. */
+  private readonly fieldErrors = new Map<ProfileField, () => string>();
   private created: CreatedArea | undefined;
   private busy = false;
   private crops: readonly Crop[] = [];
@@ -177,9 +186,9 @@ export class GrowingAreaAssembler {
     );
     const form = h(
       'form',
-      { id: 'assemble-form' },
-      h('label', {}, t('areaName'), this.name),
-      h('label', {}, t('producer'), this.registrant),
+      { id: 'assemble-form', novalidate: true },
+      this.textField('name'),
+      this.textField('registrantName'),
       h('label', {}, t('scheme'), this.scheme),
       create,
     );
@@ -202,6 +211,41 @@ export class GrowingAreaAssembler {
       );
     }
     if (this.created) this.element.append(this.createdCard(this.created));
+  }
+
+  /** A text input with its label and, when the form or the server objected to it, the reason under it. */
+  private textField(field: ProfileField): HTMLLabelElement {
+    const error = this.fieldErrors.get(field);
+    const input = this.input(field);
+    input.setAttribute('aria-invalid', error ? 'true' : 'false');
+    if (error) input.setAttribute('aria-describedby', `assemble-${field}-error`);
+    else input.removeAttribute('aria-describedby');
+    return h(
+      'label',
+      {},
+      t(PROFILE_LABELS[field]),
+      input,
+      error ? h('span', { class: 'form-error', id: `assemble-${field}-error`, role: 'alert' }, error()) : null,
+    );
+  }
+
+  private input(field: ProfileField): HTMLInputElement {
+    return field === 'name' ? this.name : this.registrant;
+  }
+
+  /**
+   * The form's own check before sending, as the server will judge it: each name filled in (spaces
+   * are not a name) and holding a letter. Marks the fields; true when they may be sent.
+   */
+  private checkFields(): boolean {
+    this.fieldErrors.clear();
+    for (const field of PROFILE_FIELDS) {
+      const value = this.input(field).value.trim();
+      const label = () => t(PROFILE_LABELS[field]);
+      if (!value) this.fieldErrors.set(field, () => fieldRefusalText({ field, kind: 'required' }, label()));
+      else if (!hasLetter(value)) this.fieldErrors.set(field, () => fieldRefusalText({ field, kind: 'no-letter' }, label()));
+    }
+    return this.fieldErrors.size === 0;
   }
 
   private createdCard(area: CreatedArea): HTMLElement {
@@ -237,11 +281,26 @@ export class GrowingAreaAssembler {
     const reason = error instanceof HttpError ? error.problem?.reason : undefined;
     const membership =
       key === 'createFailed' ? await membershipRefusalWords(error, { name: this.name.value.trim(), situation: 'pick' }) : undefined;
-    return () => t(key, { detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? membership?.() ?? describeError(error) });
+    // A field the server refused (a name without a letter, a text over its limit) is named under the field and here.
+    const facts = fieldRefusalFacts(error);
+    const field = facts && (PROFILE_FIELDS as readonly string[]).includes(facts.field) ? (facts.field as ProfileField) : undefined;
+    const fieldText = facts && field ? () => fieldRefusalText(facts, t(PROFILE_LABELS[field])) : undefined;
+    if (field && fieldText) this.fieldErrors.set(field, fieldText);
+    return () =>
+      t(key, {
+        detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? membership?.() ?? fieldText?.() ?? describeError(error),
+      });
   }
 
   private async create(crop: string, plots: PickedPlot[]): Promise<void> {
     const commune = plots.find((p) => p.commune_code)?.commune_code;
+    this.message = undefined;
+    if (!this.checkFields()) {
+      this.render();
+      const first = PROFILE_FIELDS.find((f) => this.fieldErrors.has(f));
+      if (first) this.input(first).focus();
+      return;
+    }
     this.busy = true;
     this.render();
     try {
@@ -270,6 +329,7 @@ export class GrowingAreaAssembler {
       this.name.value = '';
       this.registrant.value = '';
       this.message = undefined;
+      this.fieldErrors.clear();
       this.events.onCreated(this.created.id);
     } catch (error) {
       this.message = { text: await this.refusal(error, 'createFailed'), error: true };

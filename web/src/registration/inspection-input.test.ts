@@ -137,6 +137,9 @@ describe('refusals', () => {
     expect(refusalOf(problem(413, { code: 'PAYLOAD_TOO_LARGE' }))).toBe('too-large');
     expect(refusalOf(problem(415, { code: 'UNSUPPORTED_MEDIA_TYPE' }))).toBe('not-image');
     expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED' }))).toBe('invalid');
+    expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED', reason: 'inspection-pass-with-failed-items', field: 'conclusion' }))).toBe(
+      'pass-with-failed-items',
+    );
     expect(refusalOf(problem(500))).toBe('server');
     expect(refusalOf(new Error('boom'))).toBe('server');
   });

@@ -103,7 +103,16 @@ export function photoQuery(geotag: Geotag | null, position: Position | undefined
 
 /** Why the server refused a photo or an inspection, by its status and reason (never its English detail). */
 export type InspectionRefusal =
-  'offline' | 'signed-out' | 'forbidden' | 'gone' | 'not-allowed' | 'not-image' | 'too-large' | 'invalid' | 'server';
+  | 'offline'
+  | 'signed-out'
+  | 'forbidden'
+  | 'gone'
+  | 'not-allowed'
+  | 'pass-with-failed-items'
+  | 'not-image'
+  | 'too-large'
+  | 'invalid'
+  | 'server';
 
 /** The kind of a refusal, for its message. */
 export function refusalOf(error: unknown): InspectionRefusal {
@@ -114,6 +123,8 @@ export function refusalOf(error: unknown): InspectionRefusal {
   if (error.status === 403) return 'forbidden';
   if (error.status === 404) return 'gone';
   if (error.status === 409 && problem.reason === REGISTRY_REASON.INSPECTION_NOT_ALLOWED) return 'not-allowed';
+  // A pass over checklist items marked failed without a note (the server's 422 names the conclusion).
+  if (error.status === 422 && problem.reason === REGISTRY_REASON.INSPECTION_PASS_WITH_FAILED_ITEMS) return 'pass-with-failed-items';
   if (error.status === 413) return 'too-large';
   if (error.status === 415) return 'not-image';
   if (error.status >= 400 && error.status < 500) return 'invalid';

@@ -31,6 +31,7 @@ import {
   refusalDetail,
   reissueRefusalText,
   schemeLabel,
+  serverFieldProblem,
   statusLabel,
   transitionRefusalText,
   type RefusalContext,
@@ -42,6 +43,7 @@ import {
   localToday,
   REISSUE_FIELDS,
   REISSUE_MAX_LENGTH,
+  STEP_MAX_LENGTH,
   stepOf,
   verbOf,
   type FieldProblem,
@@ -451,6 +453,9 @@ export class LifecycleCard {
     const inputs = new Map<StepField, HTMLInputElement>();
     for (const field of step.fields) {
       const input = h('input', { name: field, id: `lifecycle-${field}`, autocomplete: 'off' });
+      // The server's limit: the browser stops the typing there instead of the server refusing the step.
+      const max = STEP_MAX_LENGTH[field];
+      if (max) input.maxLength = max;
       if (field === 'inspectedOn') {
         input.type = 'date';
         input.value = localToday();
@@ -608,7 +613,12 @@ export class LifecycleCard {
     };
     await this.sending(
       async () => {
-        const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body);
+        const response = await sendJson(`/api/growing-areas/${area.id}/transitions`, 'POST', body).catch((error: unknown) => {
+          // A field the server refused is marked under that field, as the form's own checks are.
+          const problem = serverFieldProblem(error, step.fields);
+          if (problem && this.open?.step === step) this.open.problems = [problem];
+          throw error;
+        });
         const answer = (await response.json()) as { area?: { status?: GrowingAreaStatus } };
         this.open = undefined;
         toast(() =>
@@ -728,7 +738,11 @@ export class LifecycleCard {
   private async reissue(area: LifecycleArea, body: ReissueBody): Promise<void> {
     await this.sending(
       async () => {
-        const response = await sendJson(`/api/growing-areas/${area.id}/reissue`, 'POST', body);
+        const response = await sendJson(`/api/growing-areas/${area.id}/reissue`, 'POST', body).catch((error: unknown) => {
+          const problem = serverFieldProblem(error, REISSUE_FIELDS);
+          if (problem && this.reissuing) this.reissuing.problems = [problem];
+          throw error;
+        });
         const created = (await response.json()) as { id: number; version_no: number };
         this.reissuing = undefined;
         this.shownId = created.id;

@@ -13,7 +13,27 @@ import { AREA_RULE_REASONS, CODE_REASONS, minimumAreaM2, type CropRule } from '.
 import { describeError, HttpError } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import type { FieldProblem } from './lifecycle-steps.ts';
+import type { FieldProblem, StepField } from './lifecycle-steps.ts';
+import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
+
+/** The step form's field of each request body field the server may name (the note is asked as the reason). */
+export const STEP_FIELD_OF: Readonly<Record<string, StepField>> = {
+  decisionNo: 'decisionNo',
+  code: 'code',
+  note: 'reason',
+  inspection: 'inspectedOn',
+};
+
+/**
+ * The server's refusal of one of the step's (or re-issue's) fields as a problem under that field;
+ * undefined when it names none of `fields`.
+ */
+export function serverFieldProblem(error: unknown, fields: readonly StepField[]): FieldProblem | undefined {
+  const facts = fieldRefusalFacts(error);
+  const field = facts && STEP_FIELD_OF[facts.field];
+  if (!facts || !field || !fields.includes(field)) return undefined;
+  return { field, reason: 'server', value: '', text: () => fieldRefusalText(facts, t(`lifecycleField_${field}` as MessageKey)) };
+}
 
 /** A status in the officer's language (the key itself for one the table does not know). */
 export function statusLabel(status: unknown): string {
@@ -33,6 +53,7 @@ export type RefusalContext = { crop?: CropRule; areaM2?: number; code?: string; 
 
 /** The sentence for one field the form objects to. */
 export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaScheme): string {
+  if (problem.text) return problem.text();
   const key = problem.reason === 'required' ? `lifecycleInput_required_${problem.field}` : `lifecycleInput_${problem.reason}`;
   return t(key as MessageKey, { value: problem.value, scheme: schemeLabel(scheme) });
 }
@@ -93,6 +114,9 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
     const conclusion = problem.conclusion === 'fail' || problem.conclusion === 'pass' ? problem.conclusion : (context.conclusion ?? 'pass');
     return t('lifecycleInspectionRequired', { conclusion: t(`lifecycleConclusion_${conclusion}`) });
   }
+  const field = fieldRefusalFacts(error);
+  const stepField = field && STEP_FIELD_OF[field.field];
+  if (field && stepField) return fieldRefusalText(field, t(`lifecycleField_${stepField}` as MessageKey));
   if (reason === AREA_RULE_REASONS.NO_PLOTS) return t('areaReason_no_plots');
   if (reason === AREA_RULE_REASONS.TOO_SMALL && context.crop && context.areaM2 !== undefined) {
     return t('areaReason_too_small', {

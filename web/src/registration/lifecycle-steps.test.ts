@@ -136,11 +136,11 @@ describe('lifecycle steps', () => {
         { field: 'decisionNo', reason: 'required', value: '' },
       ],
     });
-    expect(checkStepInput(step, { code: 'VN-DTOR-0001', decisionNo: '1' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+    expect(checkStepInput(step, { code: 'VN-DTOR-0001', decisionNo: '45/QĐ-SNN' }, 'domestic-3156', '2026-03-01')).toMatchObject({
       valid: false,
       problems: [{ field: 'code', reason: 'code-scheme-pattern', value: 'VN-DTOR-0001' }],
     });
-    expect(checkStepInput(step, { code: 'ab c!', decisionNo: '1' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+    expect(checkStepInput(step, { code: 'ab c!', decisionNo: '45/QĐ-SNN' }, 'domestic-3156', '2026-03-01')).toMatchObject({
       problems: [{ field: 'code', reason: 'code-shape' }],
     });
     expect(checkStepInput(step, { code: ' vn 82 29869 07 26 ', decisionNo: ' 45/QĐ-SNN ' }, 'domestic-3156', '2026-03-01')).toEqual({

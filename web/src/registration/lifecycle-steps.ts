@@ -1,6 +1,7 @@
 // What each step of the growing-area lifecycle asks of the officer in the browser, and the check
 // of what they typed, as pure functions: the card (lifecycle-card.ts) only draws and sends. The
 // server's rules (server/domain) stay the authority; these checks catch typing before a round trip.
+import { TEXT_REASONS, isDecisionNo } from '../../../server/domain/registry-text.ts';
 import type { ReissueBody, TransitionBody, TransitionInspection } from '../../../server/contracts/registry.ts';
 import {
   canUndo,
@@ -106,10 +107,22 @@ export const INPUT_REASONS = {
   CODE_SCHEME: CODE_REASONS.SCHEME,
   DATE_INVALID: 'date-invalid',
   DATE_FUTURE: 'date-in-future',
+  DECISION_SHAPE: TEXT_REASONS.DECISION_NO_SHAPE,
 } as const;
 
-/** A field the officer must fix, with the reason. */
-export type FieldProblem = { field: StepField; reason: (typeof INPUT_REASONS)[keyof typeof INPUT_REASONS]; value: string };
+/** Longest values the server takes (TransitionBody: decisionNo ≤ 100, code ≤ 64, note ≤ 2000 characters), the inputs' maxlength. */
+export const STEP_MAX_LENGTH: Readonly<Partial<Record<StepField, number>>> = { decisionNo: 100, code: 64, reason: 2000 };
+
+/**
+ * A field the officer must fix, with the reason; `text`, when given, is the sentence itself (the
+ * server's refusal of that field, worded by field-refusal.ts).
+ */
+export type FieldProblem = {
+  field: StepField;
+  reason: (typeof INPUT_REASONS)[keyof typeof INPUT_REASONS] | 'server';
+  value: string;
+  text?: () => string;
+};
 
 /** What the officer typed, as strings from the form. */
 export type StepValues = Partial<Record<StepField, string>>;
@@ -130,6 +143,10 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
       const reason = verdict.reason === CODE_REASONS.SCHEME ? INPUT_REASONS.CODE_SCHEME : INPUT_REASONS.CODE_SHAPE;
       problems.push({ field: 'code', reason, value: code });
     }
+  }
+  const decisionNo = text('decisionNo');
+  if (step.fields.includes('decisionNo') && decisionNo && !isDecisionNo(decisionNo)) {
+    problems.push({ field: 'decisionNo', reason: INPUT_REASONS.DECISION_SHAPE, value: decisionNo });
   }
   const date = text('inspectedOn');
   if (step.fields.includes('inspectedOn') && date) {
@@ -174,7 +191,11 @@ export type ReissueInputCheck = { valid: true; body: ReissueBody } | { valid: fa
 export function checkReissueInput(values: StepValues): ReissueInputCheck {
   const decisionNo = (values.decisionNo ?? '').trim();
   const note = (values.reason ?? '').trim();
-  if (!note) return { valid: false, problems: [{ field: 'reason', reason: INPUT_REASONS.REQUIRED, value: '' }] };
+  const problems: FieldProblem[] = [];
+  if (decisionNo && !isDecisionNo(decisionNo))
+    problems.push({ field: 'decisionNo', reason: INPUT_REASONS.DECISION_SHAPE, value: decisionNo });
+  if (!note) problems.push({ field: 'reason', reason: INPUT_REASONS.REQUIRED, value: '' });
+  if (problems.length) return { valid: false, problems };
   return { valid: true, body: { ...(decisionNo ? { decisionNo } : {}), note } };
 }
 

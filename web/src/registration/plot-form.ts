@@ -1,6 +1,7 @@
 import { describeError, getJson } from '../api/http.ts';
 import { loadCrops } from './crops.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
+import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { h } from '../ui/dom.ts';
 import { farmerLabel, farmerQuery, matchFarmer, readFarmerText, type FarmerOption } from './farmer-match.ts';
 
@@ -21,6 +22,14 @@ async function farmersFor(q: string): Promise<FarmerOption[]> {
   return found;
 }
 
+/** The farmer each answer of the form names, as the officer saw them ("Nguyễn Văn Quang (ND-AEUP-9PN8)"), for the toast after saving. */
+const farmerShown = new WeakMap<object, string>();
+
+/** The farmer the form's answer `properties` named, as shown in the form; undefined for a plot saved without one. */
+export function chosenFarmerLabel(properties: object): string | undefined {
+  return farmerShown.get(properties);
+}
+
 /** The farmer id to save, or undefined for none; `refused` when the field names no one farmer (the reason is shown). */
 type FarmerChoice = { refused: false; id: number | undefined } | { refused: true };
 
@@ -28,7 +37,14 @@ type FarmerChoice = { refused: false; id: number | undefined } | { refused: true
  * The plot form: farmer, crop, variety, planting date and expected harvest, with the area the
  * drawing gives. Answers the properties to save, or undefined when cancelled.
  */
-export function openPlotForm(initial: Record<string, unknown>, areaM2: number): Promise<Record<string, unknown> | undefined> {
+export function openPlotForm(
+  initial: Record<string, unknown>,
+  areaM2: number,
+  options: { isNew: boolean } = { isNew: true },
+): Promise<Record<string, unknown> | undefined> {
+  // Asked before saving without a farmer: a new plot, or one whose farmer the officer took away. A
+  // plot already saved without one was asked about then.
+  const askNoFarmer = options.isNew || (initial.farmer_id !== undefined && initial.farmer_id !== null);
   return new Promise((resolve) => {
     // The choices come from the server's crop table; until they arrive the plot's own crop is the only one.
     const wanted = String(initial.crop ?? 'mango');
@@ -45,6 +61,7 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
     // A text field, not a search field: Escape in a filled search field empties it (and with it the
     // farmer) instead of closing the form, as Escape does everywhere else in the app.
     const farmerSearch = h('input', {
+      id: 'plot-form-farmer',
       type: 'text',
       autocomplete: 'off',
       name: 'farmer',
@@ -217,14 +234,36 @@ export function openPlotForm(initial: Record<string, unknown>, areaM2: number): 
         farmerSearch.focus();
         return;
       }
+      // A plot without a farmer is legitimate (imported outlines, a plot drawn before its household is
+      // registered: the server allows it), but never by an oversight: the officer is asked.
+      if (farmer.id === undefined && askNoFarmer) {
+        askBeforeActing({
+          ids: { dialog: 'plot-no-farmer', title: 'plot-no-farmer-title', stay: 'plot-no-farmer-back', go: 'plot-no-farmer-save' },
+          title: t('plotNoFarmerTitle'),
+          body: t('plotNoFarmerBody'),
+          stay: t('plotNoFarmerBack'),
+          go: t('plotNoFarmerSave'),
+          stayIsPrimary: true,
+          goTone: 'primary',
+          returnFocus: 'plot-form-farmer',
+          onGo: () => finish(farmer.id),
+        });
+        return;
+      }
+      finish(farmer.id);
+    }
+    function finish(farmerId: number | undefined): void {
+      if (!dialog.open) return;
       result = {
         ...initial,
         crop: crop.value,
         variety: variety.value.trim() || undefined,
         planting_date: planting.value || undefined,
         expected_harvest: harvest.value || undefined,
-        farmer_id: farmer.id,
+        farmer_id: farmerId,
       };
+      const shown = farmerSearch.value.trim();
+      if (farmerId !== undefined && shown) farmerShown.set(result, shown);
       dialog.close('save');
     }
     dialog.append(form);
