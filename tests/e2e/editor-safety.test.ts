@@ -149,6 +149,11 @@ describe('the plot form’s farmer field', () => {
     expect(await farmerError(page).innerText()).toBe(
       'Không có nông hộ nào tên “Không Có Ai Tên Này” trong xã của bạn: chọn một trong danh sách, hoặc để trống ô này để lưu thửa chưa có nông hộ.',
     );
+    // Seen, not only in the page: the field marked invalid has its message on screen beside it.
+    expect(await page.getAttribute('#plot-form input[name=farmer]', 'aria-invalid')).toBe('true');
+    expect(await farmerError(page).isVisible()).toBe(true);
+    const shown = await farmerError(page).boundingBox();
+    expect(shown && shown.height > 0 && shown.width > 0).toBe(true);
     expect(await page.isVisible('#plot-form')).toBe(true);
     expect(await plotsAt(at)).toEqual([]);
 

@@ -3,7 +3,7 @@
 // sent by a page without the input's limit) under that field, not "yêu cầu không hợp lệ".
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, useServerAndBrowser } from './harness.ts';
-import { apiToken, areaState, largestArea, listedAreaIds, openArea } from './registry-fixtures.ts';
+import { apiToken, areaState, areaUnderInspection, largestArea, listedAreaIds, openArea } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -48,6 +48,39 @@ describe('the suspension form names the field', () => {
     expect(await areaState(e2e.server, area.id)).toEqual(before);
 
     expect(errors.filter((e) => !/400/.test(e))).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('an inspection concluded “Đạt” over a failed item without a note', () => {
+  it('is refused in Vietnamese, the form kept and nothing written; with a note on the item it is recorded', async () => {
+    const area = await areaUnderInspection(e2e.server);
+    const inspections = async () =>
+      Number(
+        (await e2e.server.db.query<{ n: number }>('SELECT count(*)::int n FROM inspections WHERE growing_area_id = $1', [area.id])).rows[0]!
+          .n,
+      );
+    const before = await inspections();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await openArea(page, e2e.server, area, ACCOUNTS.officer);
+    await page.click('#inspection-new');
+    await page.waitForSelector('#inspection-form');
+    await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="3"] label:has-text("Không đạt")');
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-message.form-error');
+    expect(await page.textContent('#inspection-message')).toContain(
+      'kết luận “Đạt” nhưng có mục “Không đạt” chưa ghi chú. Chọn kết luận “Không đạt”, hoặc ghi ở từng mục không đạt vì sao vùng trồng vẫn đạt.',
+    );
+    expect(await page.isVisible('#inspection-form')).toBe(true);
+    expect(await inspections()).toBe(before);
+
+    await page.fill('.inspection-check[data-item="3"] .inspection-check-note', 'Sổ theo dõi sâu bệnh thiếu tháng 2, bổ sung trong tuần');
+    await page.click('#inspection-save');
+    await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 30_000 });
+    expect(await inspections()).toBe(before + 1);
+    expect(errors.filter((e) => !/422/.test(e))).toEqual([]);
     await context.close();
   });
 });
