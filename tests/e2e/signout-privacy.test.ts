@@ -86,8 +86,10 @@ describe('after a sign-out', () => {
       timeout: 30_000,
     });
 
-    // Sign out: the card goes at once and comes back from the guest's tiles and the guest's read.
-    const guestRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 30_000 });
+    // Sign out: the card goes at once and comes back from the guest's tiles and the guest's read. It
+    // waits for the map to settle on the guest's tiles, which under a loaded CI machine (tiles expire
+    // every 5 s and are revalidated) took over 30 s once: the wait is generous, the check unchanged.
+    const guestRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 90_000 });
     await page.click('#sign-out');
     await page.waitForSelector('#sign-in');
     const read = await guestRead;
