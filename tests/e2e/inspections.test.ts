@@ -319,7 +319,11 @@ describe('field inspections on the growing-area card', () => {
     );
     expect(await counts(area.id)).toEqual(afterMove);
     expect(afterMove).toEqual({ inspections: before.inspections + 1, photos: before.photos });
-    await message.scrollIntoViewIfNeeded();
+    // The card may draw itself again as the area's new status comes in: scroll whatever message is there now.
+    await page
+      .locator('#inspection-message')
+      .evaluate((el) => el.scrollIntoView({ block: 'center' }))
+      .catch(() => undefined);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-refused-phone.png') });
 
     // The list now starts with the other officer's inspection; the older one's thumbnails (the small
