@@ -23,10 +23,37 @@ let app: FastifyInstance;
 let actors: Actors;
 let tmp: { dir: string; remove(): Promise<void> };
 
+/**
+ * Holds the next transaction the app opens (an import's) until released, so a test can act while that
+ * job surely runs and has written nothing: a job of a few thousand parcels otherwise may finish, on
+ * a fast machine or behind another job's transaction on the embedded database, before its cancel.
+ */
+let nextTransaction: { taken: () => void; release: Promise<void> } | undefined;
+function holdNextTransaction(): { taken: Promise<void>; release: () => void } {
+  let taken!: () => void;
+  let release!: () => void;
+  const isTaken = new Promise<void>((resolve) => (taken = resolve));
+  nextTransaction = { taken, release: new Promise<void>((resolve) => (release = resolve)) };
+  return { taken: isTaken, release };
+}
+
 beforeAll(async () => {
   db = await openEmptyTestDb();
   actors = await prepareIoDb(db);
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' }), db, ready: { value: true } }, { logger: false });
+  const held: Db = Object.create(db, {
+    transaction: {
+      value: async <T>(fn: (tx: Queryable) => Promise<T>) => {
+        const hold = nextTransaction;
+        nextTransaction = undefined;
+        if (hold) {
+          hold.taken();
+          await hold.release;
+        }
+        return db.transaction(fn);
+      },
+    },
+  }) as Db;
+  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' }), db: held, ready: { value: true } }, { logger: false });
   tmp = await tempDir();
 });
 
@@ -159,7 +186,10 @@ describe('cancelling with the job’s cancel token (no session)', () => {
   const withToken = (url: string, token: string) => app.inject({ method: 'DELETE', url, headers: { 'x-import-cancel-token': token } });
 
   it('the 202 that starts a job carries a token that cancels it without credentials; another job’s token, a made-up or a malformed one does not', async () => {
+    // The first job is held before its transaction until it is cancelled: it surely runs, unwritten.
+    const hold = holdNextTransaction();
     const first = await upload(parcelsFile(4000, 320), 'collection=parcels&dryRun=false&async=true', actors.officer);
+    await hold.taken;
     const second = await upload(parcelsFile(4000, 321, [105.62, 10.441]), 'collection=parcels&dryRun=false&async=true', actors.officer);
     const a = first.json() as { url: string; cancelToken: string };
     const b = second.json() as { url: string; cancelToken: string };
@@ -179,6 +209,7 @@ describe('cancelling with the job’s cancel token (no session)', () => {
     const res = await withToken(a.url, a.cancelToken);
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ status: 'running' });
+    hold.release();
     const ended = await until(
       () => jobOf(a.url),
       (j) => j.status !== 'running',
