@@ -277,9 +277,8 @@ async function boot(): Promise<void> {
 
   if (initial.selection) {
     const { group, id } = initial.selection;
-    map.once('idle', () => {
+    void handle.whenDrawn(group, id).then((found) => {
       control.highlight(group, id);
-      const found = handle.findRendered(group, id);
       if (found.length) details.show(found);
     });
   }
@@ -309,14 +308,12 @@ async function boot(): Promise<void> {
     control.highlight(selection?.group, selection?.id);
     if (selection) {
       const { group, id } = selection;
-      map.once('idle', () => {
-        const found = handle.findRendered(group, id);
+      void handle.whenDrawn(group, id).then((found) => {
         if (found.length) details.show(found);
         activeTab = 'details';
         panelOpen = true;
         showTab();
       });
-      map.triggerRepaint();
     } else showTab();
     writeUrl();
   });
@@ -329,15 +326,13 @@ async function boot(): Promise<void> {
     const { group, id } = closed;
     const stillAsked = () => !details.current() && selection?.group === group && selection.id === String(id);
     tilesFor.then(
-      () => {
-        // setTiles leaves the map loading until the new tiles are in: 'idle' comes after them.
-        map.once('idle', () => {
-          if (!stillAsked() || id === undefined) return;
-          const found = handle.findRendered(group, id);
-          if (found.length) details.show(found);
-          else select(undefined);
-        });
-        map.triggerRepaint();
+      async () => {
+        if (id === undefined) return;
+        // setTiles has the source's tiles reload: whenDrawn waits for all of them to be the new viewer's.
+        const found = await handle.whenDrawn(group, id);
+        if (!stillAsked()) return;
+        if (found.length) details.show(found);
+        else select(undefined);
       },
       // No new tiles (no signal): the old viewer's are still drawn, so nothing is read from them.
       () => {

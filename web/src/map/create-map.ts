@@ -28,6 +28,12 @@ export type MapHandle = {
   setEditing(on: boolean): void;
   /** Rendered features of a group with this id (from loaded tiles). */
   findRendered(group: string, id: string | number): PickedFeature[];
+  /**
+   * The group's features with this id once every tile of its source in view is loaded (after a
+   * setTiles: the new viewer's), or at the map's next idle, whichever comes first; [] when they are
+   * not drawn then (this viewer does not see them, or the layer is hidden).
+   */
+  whenDrawn(group: string, id: string | number): Promise<PickedFeature[]>;
   locate(): void;
   user(): SessionUser | undefined;
   setUser(user: SessionUser | undefined): void;
@@ -142,6 +148,39 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       const features = map.querySourceFeatures(source, { sourceLayer: group, filter: ['==', ['id'], value] as never });
       const first = features[0];
       return first ? [{ group, id: first.id ?? id, properties: { ...first.properties } }] : [];
+    },
+    whenDrawn(group, id) {
+      const source = sourceOf(style, group);
+      return new Promise((resolve) => {
+        // One source, not the whole map: tiles expire every few seconds (the server's max-age) and
+        // are revalidated, each source's on its own clock, so on a loaded phone or machine the whole
+        // map may not rest for a long while (a sign-out's card waited over 90 s for it once). A tile
+        // event of this source must come first: a setTiles has its tiles reload, not its state.
+        let tileSeen = false;
+        let done = false;
+        const settled = () => !!source && tileSeen && !!map.getSource(source) && map.isSourceLoaded(source);
+        const finish = () => {
+          if (done) return;
+          done = true;
+          map.off('sourcedata', onData);
+          map.off('render', onRender);
+          map.off('idle', finish);
+          resolve(handle.findRendered(group, id));
+        };
+        const onData = (e: { sourceId?: string; tile?: unknown }) => {
+          if (e.sourceId !== source || !e.tile) return;
+          tileSeen = true;
+          if (settled()) finish();
+        };
+        // A tile revalidated unchanged (304) fires no data event: the frame that follows is looked at.
+        const onRender = () => {
+          if (settled()) finish();
+        };
+        map.on('sourcedata', onData);
+        map.on('render', onRender);
+        map.on('idle', finish);
+        map.triggerRepaint();
+      });
     },
     locate: () => {
       addControls();
