@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Db } from '../../server/db/index.ts';
 import { openPgDb } from '../../server/db/pg.adapter.ts';
@@ -11,6 +13,7 @@ import { seedSample } from '../../server/registry/sample-data.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const TMP = path.join(ROOT, '.tmp');
+const execFileAsync = promisify(execFile);
 
 /** Parcels in the shared test template: small enough to build fast, large enough for real tiles. */
 export const TEST_SEED_PARCELS = 3000;
@@ -106,6 +109,20 @@ async function exists(file: string): Promise<boolean> {
 
 let counter = 0;
 
+/**
+ * Copies a folder with the system's cp where there is one: a seeded template is ~1,200 files and
+ * 70 MB, which fs.cp copies in 1.5–1.8 s and cp in 0.3–0.6 s, for every test file on the embedded
+ * database.
+ */
+async function copyFolder(from: string, to: string): Promise<void> {
+  try {
+    await execFileAsync('cp', ['-R', from, to]);
+  } catch {
+    await fs.rm(to, { recursive: true, force: true });
+    await fs.cp(from, to, { recursive: true });
+  }
+}
+
 async function adminQuery(url: string, sql: string): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -137,7 +154,7 @@ export async function openTestDb(): Promise<Db> {
   const url = process.env.TEST_DATABASE_URL;
   if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_tpl_${key}`, 10);
   const dir = path.join(TMP, `db-${id}`);
-  await fs.cp(path.join(TMP, `tpl-${key}`, 'db'), dir, { recursive: true });
+  await copyFolder(path.join(TMP, `tpl-${key}`, 'db'), dir);
   const db = await openPgliteDb({ dataDir: dir });
   return {
     ...db,
