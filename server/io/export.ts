@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import type { Geometry } from 'geojson';
@@ -281,6 +282,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
   const stamp = vietnamToday();
   const base = `${options.collection}-${stamp}`;
   let count = 0;
+  let stream: fs.WriteStream | undefined;
   try {
     switch (options.format) {
       case 'geojson':
@@ -288,8 +290,17 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
       case 'csv': {
         const ext = options.format === 'geojson' ? 'geojson' : options.format;
         const file = path.join(dir, `${base}.${ext}`);
+        // Opened before anything is read, and listened to: a refused filter (thrown at the first
+        // row) removes the folder, and a stream still opening there would throw ENOENT into the void.
         const out = fs.createWriteStream(file);
-        const wait = () => new Promise<void>((r) => out.once('drain', () => r()));
+        stream = out;
+        let failure: Error | undefined;
+        out.on('error', (error) => (failure = error));
+        await once(out, 'ready');
+        const wait = async () => {
+          if (!failure) await new Promise<void>((r) => (out.once('drain', () => r()), out.once('close', () => r())));
+          if (failure) throw failure;
+        };
         const gj = options.format === 'geojson' ? new GeoJsonWriter(out) : null;
         if (options.format === 'kml') out.write(KML_HEAD(options.collection));
         if (options.format === 'csv') out.write('\uFEFF' + [...source.columns.map((col) => col.name), 'wkt'].map(csvCell).join(',') + '\n');
@@ -308,6 +319,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         if (gj) gj.end();
         if (options.format === 'kml') out.write(KML_TAIL);
         await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+        if (failure) throw failure;
         const type = { geojson: 'application/geo+json', kml: 'application/vnd.google-earth.kml+xml', csv: 'text/csv; charset=utf-8' }[
           options.format
         ];
@@ -359,6 +371,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
       }
     }
   } catch (error) {
+    stream?.destroy();
     await cleanup();
     throw error;
   }

@@ -215,4 +215,40 @@ describe('who may export what', () => {
     expect((await download('/api/export/parcels?format=kml&crs=EPSG:5897')).status).toBe(400);
     expect((await download('/api/export/parcels?format=shapefile&crs=EPSG:6957')).status).toBe(422);
   });
+
+  it('a refused filter or a signed-out plots export in a text format leaves no temporary folder and throws nothing into the process', async () => {
+    // The refusal comes at the first row, after the file was created: its folder is removed while
+    // the file may still be opening, which once threw ENOENT from the stream with nobody listening.
+    const stray: unknown[] = [];
+    const listener = (error: unknown) => stray.push(error);
+    process.on('uncaughtException', listener);
+    const tmpdir = (await import('node:os')).tmpdir();
+    const ours = async () => new Set((await fs.promises.readdir(tmpdir)).filter((name) => name.startsWith('bando-export-')));
+    const before = await ours();
+    try {
+      // Many at once: the thread pool's file operations (open, remove) then run in any order.
+      // Plots signed out are refused at the same point (the CI once saw plots-….geojson's ENOENT).
+      const answers = await Promise.all(
+        Array.from({ length: 60 }, (_, i) =>
+          app.inject({ method: 'GET', url: `/api/export/parcels?format=${['geojson', 'kml', 'csv'][i % 3]}&owner=x` }),
+        ),
+      );
+      for (const res of answers) {
+        expect(res.statusCode).toBe(400);
+        expect(res.json().code).toBe('INVALID_FILTER');
+      }
+      const signedOut = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          app.inject({ method: 'GET', url: `/api/export/plots?format=${['geojson', 'kml', 'csv'][i % 3]}` }),
+        ),
+      );
+      for (const res of signedOut) expect(res.statusCode).toBe(401);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      process.off('uncaughtException', listener);
+    }
+    expect(stray).toEqual([]);
+    const left = [...(await ours())].filter((name) => !before.has(name));
+    expect(left).toEqual([]);
+  });
 });
