@@ -269,17 +269,7 @@ export class SearchBox {
   private async run(q: string): Promise<void> {
     const query = queryOf(q);
     const seq = ++this.seq;
-    if (!isQuery(query)) {
-      this.inflight = undefined;
-      this.pickWhenAnswered = undefined;
-      this.hits = [];
-      this.understood = undefined;
-      this.shown = '';
-      this.active = -1;
-      this.status.textContent = '';
-      this.setOpen(false);
-      return;
-    }
+    if (!isQuery(query)) return this.reset();
     this.inflight = query;
     try {
       const body = await getJson<unknown>(`/api/search?q=${encodeURIComponent(query)}&limit=10`);
