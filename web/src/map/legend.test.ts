@@ -4,7 +4,7 @@ import { buildStyle, type TileJson } from '../../../server/routes/style.ts';
 import type { LandUseCode } from '../../../server/routes/land-use-codes.ts';
 import { startLang } from '../i18n/i18n.ts';
 import { legendRowText } from '../ui/legend-view.ts';
-import { blend, deriveLegend, drawnValuesOf, evaluate, OTHER, type LegendSection } from './legend.ts';
+import { blend, deriveLegend, drawnValuesOf, evaluate, listCodesOnce, OTHER, selectionRow, type LegendSection } from './legend.ts';
 
 // Colours of DOMAIN.md (Circular 08/2024 palette), as the land-use table holds them.
 const code = (c: string, fill: string, sortOrder: number): LandUseCode => ({
@@ -224,5 +224,59 @@ describe('the legend is read from the style that draws the map', () => {
 
   it('mixes a translucent fill over the background as the canvas shows it', () => {
     expect(blend('#E0E0E0', 0.45, '#F4F1EA')).toEqual([235, 233, 230]);
+  });
+
+  it('lists a land-use class once when the land-use areas and the parcels over them both draw it, under the lowest group', () => {
+    const drawn = drawnValuesOf(STYLE, [
+      feature('landuse-fill', { land_use_code: 'ODT' }),
+      feature('landuse-fill', { land_use_code: 'LUC' }),
+      feature('parcels-fill', { land_use_code: 'ODT' }),
+      feature('parcels-fill', { land_use_code: 'CLN' }),
+      feature('parcels-line', {}),
+    ]);
+    const sections = deriveLegend(STYLE, {
+      visible: { landuse: true, parcels: true },
+      zoom: 16,
+      drawn,
+      codeOrder: CODES.map((c) => c.code),
+    });
+    expect(sections.flatMap((s) => s.rows.filter((r) => r.label.kind === 'code'))).toHaveLength(4);
+    const once = listCodesOnce(sections);
+    expect(once.map((s) => [s.group, s.rows.map((r) => (r.label.kind === 'code' ? r.label.code : r.id))])).toEqual([
+      ['landuse', ['LUC', 'ODT']],
+      ['parcels', ['CLN', 'parcels-line']],
+    ]);
+  });
+
+  it('names the cyan outline of a selected feature under its group, and nothing when nothing is selected', () => {
+    expect(selectionRow(STYLE, [feature('parcels-fill', {})])).toBeUndefined();
+    const selected = selectionRow(STYLE, [feature('parcels-fill', {}), feature('parcels-highlight', {})])!;
+    expect(selected.group).toBe('parcels');
+    expect(selected.row.swatch.line).toBe('#00B8D4');
+    startLang('vi');
+    expect(legendRowText(selected.row, []).name).toBe('Đối tượng đang chọn (viền xanh lơ)');
+    startLang('en');
+    expect(legendRowText(selected.row, []).name).toBe('Selected feature (cyan outline)');
+    startLang('vi');
+  });
+
+  it('marks a legacy land-use code as legacy and names the code that replaced it; a current code is not marked', () => {
+    const codes = [
+      { code: 'BHK', nameVi: 'Đất bằng trồng cây hằng năm khác', nameEn: 'Flat land for other annual crops', legacy: true, mapsTo: 'HNK' },
+      { code: 'XYZ', nameVi: 'Đất cũ', nameEn: 'Old land', legacy: true, mapsTo: null },
+      { code: 'HNK', nameVi: 'Đất trồng cây hằng năm khác', nameEn: 'Other annual crop land', legacy: false, mapsTo: null },
+    ];
+    const row = (c: string) => ({ id: c, swatch: { background: '#FFFFFF' }, label: { kind: 'code' as const, code: c } });
+    startLang('vi');
+    expect(legendRowText(row('BHK'), codes)).toEqual({
+      code: 'BHK',
+      name: 'Đất bằng trồng cây hằng năm khác (mã cũ, nay là HNK)',
+      legacy: true,
+    });
+    expect(legendRowText(row('XYZ'), codes).name).toBe('Đất cũ (mã cũ, không còn trong danh mục hiện hành)');
+    expect(legendRowText(row('HNK'), codes)).toEqual({ code: 'HNK', name: 'Đất trồng cây hằng năm khác' });
+    startLang('en');
+    expect(legendRowText(row('BHK'), codes).name).toBe('Flat land for other annual crops (legacy code, now HNK)');
+    startLang('vi');
   });
 });

@@ -284,6 +284,50 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
   return sections;
 }
 
+/**
+ * The sections with each land-use class listed once: a code drawn by several groups (ODT by the
+ * land-use areas and by the parcels over them) keeps its row in the first (lowest) group that
+ * draws it; a section left without rows is dropped.
+ */
+export function listCodesOnce(sections: readonly LegendSection[]): LegendSection[] {
+  const seen = new Set<string | null>();
+  const out: LegendSection[] = [];
+  for (const section of sections) {
+    const rows = section.rows.filter((row) => {
+      if (row.label.kind !== 'code') return true;
+      if (seen.has(row.label.code)) return false;
+      seen.add(row.label.code);
+      return true;
+    });
+    if (rows.length) out.push({ ...section, rows });
+  }
+  return out;
+}
+
+/**
+ * The row of the selection outline when a highlight layer (`<group>-highlight`, the cyan line the
+ * map draws around the selected feature) drew something among `features`, with the group it belongs to.
+ */
+export function selectionRow(
+  style: StyleSpecification,
+  features: readonly { layer: { id: string } }[],
+): { group: string; row: LegendRow } | undefined {
+  const hit = features.find((f) => f.layer.id.endsWith('-highlight'));
+  const layer = hit && style.layers.find((l) => l.id === hit.layer.id);
+  const group = (layer?.metadata as Record<string, string> | undefined)?.['bando:group'];
+  if (!layer || !group) return undefined;
+  const paint = paintOf(layer);
+  const colour = String(paint['line-color'] ?? paint['circle-stroke-color'] ?? '#00B8D4');
+  return {
+    group,
+    row: {
+      id: 'selection',
+      swatch: { line: colour, background: backgroundOf(style) },
+      label: { kind: 'layer', layer: 'selection', group },
+    },
+  };
+}
+
 /** Mixes a colour at an opacity over a background, as the map's canvas does; both #RRGGBB. */
 export function blend(colour: string, opacity: number, background: string): [number, number, number] {
   const rgb = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as [number, number, number];

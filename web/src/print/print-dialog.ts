@@ -1,6 +1,6 @@
 import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import { describeError } from '../api/http.ts';
-import { t } from '../i18n/i18n.ts';
+import { lang, t } from '../i18n/i18n.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import { landUseMapsOf } from '../map/landuse-maps.ts';
@@ -68,7 +68,7 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
     status.textContent = t('printing', { dpi: options.dpi });
     for (const b of dialog.querySelectorAll('button')) b.disabled = true;
     try {
-      const { canvas, sheet } = await renderPrint(map, style, visible, options);
+      const { canvas, sheet, texts } = await renderPrint(map, style, visible, options);
       showSummary(sheet);
       const stamp = new Date().toISOString().slice(0, 10);
       if (format === 'png') {
@@ -83,6 +83,8 @@ export function openPrintDialog(map: MapLibreMap, style: StyleSpecification, vis
           pageWidthPt: w,
           pageHeightPt: hgt,
           title: options.title,
+          texts,
+          lang: lang(),
         });
         download(new Blob([pdf as BlobPart], { type: 'application/pdf' }), `ban-do-${stamp}.pdf`);
       }

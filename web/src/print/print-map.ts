@@ -7,11 +7,12 @@ import vietBoldUrl from '@fontsource/noto-sans/files/noto-sans-vietnamese-700-no
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { landUseMapsOf, type LandUseMap } from '../map/landuse-maps.ts';
-import { deriveLegend, drawnValuesOf, legendLayerIds, type LegendRow } from '../map/legend.ts';
+import { deriveLegend, drawnValuesOf, legendLayerIds, selectionRow, type LegendRow } from '../map/legend.ts';
 import { drawSwatch, type CodeNames } from '../ui/legend-view.ts';
 import { landUseCodes } from '../ui/layer-panel.ts';
 import { metresPerPixel, niceScaleBar, scaleBarLayout, scaleDenominator } from './scale-bar.ts';
 import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet, type SheetRow } from './print-sheet.ts';
+import type { PageText } from './pdf.ts';
 import { layoutLegend, wrapText, type LegendEntry, type MeasureText } from './print-legend.ts';
 
 /** What to print; `landUseMap` is the land-use map on screen (the layer shows one at a time). */
@@ -46,6 +47,13 @@ function loadPrintFonts(): Promise<void> {
     .then(() => undefined)
     .catch(() => undefined);
   return fontsReady;
+}
+
+/** The selection highlights a map has (one per group; the layer control shows only the selected feature's group's). */
+function highlightLayerIds(map: MapLibreMap): string[] {
+  return (map.getStyle().layers ?? [])
+    .filter((l) => l.id.endsWith('-highlight') && map.getLayoutProperty(l.id, 'visibility') !== 'none')
+    .map((l) => l.id);
 }
 
 function waitIdle(map: MapLibreMap, timeoutMs: number): Promise<void> {
@@ -87,7 +95,8 @@ function fitsOneColumn(
 ): boolean {
   const features = source.queryRenderedFeatures({ layers: legendLayerIds(style).filter((id) => source.getLayer(id)) });
   const sections = deriveLegend(style, { visible, zoom: source.getZoom(), drawn: drawnValuesOf(style, features) });
-  const sheet = printSheet({ sections, codes, plans: [], scaleDenominator: 1, printedOn: new Date(), attributions: [] });
+  const selection = selectionRow(style, source.queryRenderedFeatures({ layers: highlightLayerIds(source) }));
+  const sheet = printSheet({ sections, codes, selection, plans: [], scaleDenominator: 1, printedOn: new Date(), attributions: [] });
   const ctx = document.createElement('canvas').getContext('2d')!;
   return layoutLegend(legendEntries(sheet), { columns: 1, columnWidth: 62, height: heightMm }, measureMm(ctx)).leftOut === 0;
 }
@@ -135,14 +144,14 @@ function drawNorthArrow(ctx: CanvasRenderingContext2D, x: number, y: number, siz
 /**
  * Renders the current view for print: an off-screen map at dpi/96 pixel ratio fitted to the same
  * extent, then a page (A4) with title, the map, legend, scale bar, north arrow and footer drawn
- * on one canvas. That canvas becomes the PNG, or the PDF's only image.
+ * on one canvas. That canvas becomes the PNG, or the PDF's image; `texts` are its words as drawn, for the PDF's text layer.
  */
 export async function renderPrint(
   source: MapLibreMap,
   style: StyleSpecification,
   visible: Record<string, boolean>,
   options: PrintOptions,
-): Promise<{ canvas: HTMLCanvasElement; sheet: PrintSheet }> {
+): Promise<{ canvas: HTMLCanvasElement; sheet: PrintSheet; texts: PageText[] }> {
   await loadPrintFonts();
   const [pageWmm, pageHmm] = A4_MM[options.orientation];
   const px = (mm: number) => Math.round((mm / 25.4) * options.dpi);
@@ -199,6 +208,7 @@ export async function renderPrint(
     const sheet = printSheet({
       sections,
       codes,
+      selection: selectionRow(printStyle, printMap.queryRenderedFeatures({ layers: highlightLayerIds(printMap) })),
       landUseMap,
       plans,
       scaleDenominator: denominator,
@@ -210,6 +220,13 @@ export async function renderPrint(
     canvas.width = px(pageWmm);
     canvas.height = px(pageHmm);
     const ctx = canvas.getContext('2d')!;
+    // Every line of words drawn on the page, kept for the PDF's text layer (pdf.ts lays them over the image).
+    const texts: PageText[] = [];
+    const write = (line: string, x: number, y: number) => {
+      ctx.fillText(line, x, y);
+      const size = Number(/(\d+(?:\.\d+)?)px/.exec(ctx.font)?.[1] ?? 0);
+      texts.push({ text: line, x, y, size, width: ctx.measureText(line).width });
+    };
     ctx.fillStyle = '#FFFFFF';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     const fx = px(frame.x);
@@ -225,10 +242,10 @@ export async function renderPrint(
     ctx.fillStyle = '#111';
     ctx.textBaseline = 'alphabetic';
     ctx.font = `700 ${px(6)}px ${FONT}`;
-    ctx.fillText(options.title || t('appTitle'), px(margin), px(margin + 7));
+    write(options.title || t('appTitle'), px(margin), px(margin + 7));
     ctx.font = `400 ${px(3.2)}px ${FONT}`;
     ctx.fillStyle = '#555';
-    ctx.fillText(t('appSubtitle'), px(margin), px(margin + 11.5));
+    write(t('appSubtitle'), px(margin), px(margin + 11.5));
 
     // North arrow, top right of the frame.
     drawNorthArrow(ctx, fx + fw - px(10), fy + px(12), px(9), printMap.getBearing());
@@ -262,9 +279,9 @@ export async function renderPrint(
     ctx.strokeRect(bx, by, bar.px, px(1.2));
     ctx.fillStyle = '#222';
     ctx.textAlign = 'left';
-    ctx.fillText('0', bx - px(0.6), scaleBar.labelY);
-    ctx.fillText(bar.label, scaleBar.lengthLabelX, scaleBar.labelY);
-    ctx.fillText(fraction, scaleBar.fractionX, scaleBar.fractionY);
+    write('0', bx - px(0.6), scaleBar.labelY);
+    write(bar.label, scaleBar.lengthLabelX, scaleBar.labelY);
+    write(fraction, scaleBar.fractionX, scaleBar.fractionY);
 
     // Legend (what the page shows) from the top of its column, title block at its foot.
     const colW = legendW ? px(legendW / legendColumns) : px((pageWmm - 2 * margin) / 3);
@@ -286,7 +303,7 @@ export async function renderPrint(
     ctx.lineWidth = px(0.2);
     ctx.strokeRect(blockX - px(1), blockY - px(1), blockBox, blockLines.length * blockLineH + px(2.5));
     ctx.fillStyle = '#111';
-    blockLines.forEach((line, i) => ctx.fillText(line, blockX, blockY + (i + 0.8) * blockLineH));
+    blockLines.forEach((line, i) => write(line, blockX, blockY + (i + 0.8) * blockLineH));
 
     const columns = legendColumns;
     const limit = legendW ? blockY - px(3) : bottom;
@@ -294,7 +311,7 @@ export async function renderPrint(
     const entries = legendEntries(sheet);
     ctx.font = `700 ${px(3.4)}px ${FONT}`;
     ctx.fillStyle = '#111';
-    ctx.fillText(t('legend'), lx, top + px(4.4));
+    write(t('legend'), lx, top + px(4.4));
     const legendTop = top + px(6.4);
     // Every row the page shows is listed whole: long names wrap, and the type gets smaller before any row is left out.
     const layout = layoutLegend(entries, { columns, columnWidth: mm(colW), height: mm(limit - legendTop) }, measureMm(ctx));
@@ -310,22 +327,22 @@ export async function renderPrint(
       ctx.fillStyle = '#111';
       ctx.font = `${bold ? 700 : 400} ${px(placed.size)}px ${FONT}`;
       const textX = bold ? x : x + px(layout.textIndent);
-      placed.lines.forEach((line, i) => ctx.fillText(line, textX, y + px((i + 0.8) * placed.lineHeight)));
+      placed.lines.forEach((line, i) => write(line, textX, y + px((i + 0.8) * placed.lineHeight)));
     }
     if (layout.leftOut > 0) {
       const last = layout.placed[layout.placed.length - 1];
       const y = last ? legendTop + px(last.top + last.lines.length * last.lineHeight + last.lineHeight * 0.8) : legendTop + px(layout.size);
       ctx.font = `400 ${px(layout.size)}px ${FONT}`;
       ctx.fillStyle = '#555';
-      ctx.fillText(t('printMoreRows', { n: layout.leftOut }), lx + px(last?.x ?? 0), y);
+      write(t('printMoreRows', { n: layout.leftOut }), lx + px(last?.x ?? 0), y);
     }
 
     // Footer.
     ctx.fillStyle = '#555';
     ctx.font = `400 ${px(2.6)}px ${FONT}`;
     ctx.textAlign = 'left';
-    ctx.fillText(`WGS 84 / Web Mercator · ${options.dpi} dpi`, px(margin), px(pageHmm - margin + 2));
-    return { canvas, sheet };
+    write(`WGS 84 / Web Mercator · ${options.dpi} dpi`, px(margin), px(pageHmm - margin + 2));
+    return { canvas, sheet, texts };
   } finally {
     printMap.remove();
     container.remove();

@@ -5,7 +5,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { lang, t } from '../i18n/i18n.ts';
 import { vi } from '../i18n/vi.ts';
 import type { LandUseMap } from '../map/landuse-maps.ts';
-import type { LegendSection } from '../map/legend.ts';
+import { listCodesOnce, type LegendRow, type LegendSection } from '../map/legend.ts';
 import type { ZoningPlan } from '../../../server/contracts/zoning-plans.ts';
 import { legendRowText, type CodeNames } from '../ui/legend-view.ts';
 
@@ -96,6 +96,8 @@ export function attributionsOf(style: StyleSpecification): string[] {
 export function printSheet(input: {
   sections: LegendSection[];
   codes: readonly CodeNames[];
+  /** The selection outline's row (selectionRow), when the page outlines a selected feature. */
+  selection?: { group: string; row: LegendRow } | undefined;
   /** The land-use map printed, when its layer drew something on the page. */
   landUseMap?: LandUseMap | undefined;
   /** The zoning plans whose lots are on the page. */
@@ -104,7 +106,16 @@ export function printSheet(input: {
   printedOn: Date;
   attributions: readonly string[];
 }): PrintSheet {
-  const legend = input.sections.map((s) => ({
+  // Each land-use class once (the parcels repeat the land-use areas' ODT), and the cyan outline of
+  // the selected feature under its group, last: the map draws it above every layer.
+  const sections = listCodesOnce(input.sections);
+  const selection = input.selection;
+  if (selection) {
+    const own = sections.find((s) => s.group === selection.group);
+    if (own) own.rows = [...own.rows, selection.row];
+    else sections.push({ group: selection.group, rows: [selection.row] });
+  }
+  const legend = sections.map((s) => ({
     group: s.group,
     rows: s.rows.map((row) => ({ id: row.id, ...legendRowText(row, input.codes), section: row })),
   }));

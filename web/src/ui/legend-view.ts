@@ -4,16 +4,23 @@ import { lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import type { LegendRow, LegendSwatch } from '../map/legend.ts';
 
-/** A land-use code's names, as the table (GET /api/land-use-codes) gives them. */
-export type CodeNames = { code: string; nameVi: string; nameEn: string };
+/** A land-use code's names, as the table (GET /api/land-use-codes) gives them, and whether it is a legacy code (and its current one). */
+export type CodeNames = { code: string; nameVi: string; nameEn: string; legacy?: boolean; mapsTo?: string | null };
 
-/** A row's code (for land-use rows) and name in the current language. */
-export function legendRowText(row: LegendRow, codes: readonly CodeNames[]): { code?: string; name: string } {
+/**
+ * A row's code (for land-use rows) and name in the current language. A legacy code (BHK, LNQ: old
+ * certificates still carry them, the current list replaced them) says so and names its current code,
+ * so a reader does not take it for a class of today's list.
+ */
+export function legendRowText(row: LegendRow, codes: readonly CodeNames[]): { code?: string; name: string; legacy?: true } {
   const label = row.label;
   if (label.kind === 'code') {
     if (label.code === null) return { name: t('legendNoCode') };
     const found = codes.find((c) => c.code === label.code);
-    return { code: label.code, name: found ? (lang() === 'vi' ? found.nameVi : found.nameEn) : label.code };
+    const name = found ? (lang() === 'vi' ? found.nameVi : found.nameEn) : label.code;
+    if (!found?.legacy) return { code: label.code, name };
+    const mark = found.mapsTo ? t('legendLegacyCodeNow', { code: found.mapsTo }) : t('legendLegacyCode');
+    return { code: label.code, name: `${name} (${mark})`, legacy: true };
   }
   if (label.kind === 'values' && label.property === 'status') {
     // Growing areas: suspended and revoked codes have colours of their own; every other status shares one.
