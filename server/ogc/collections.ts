@@ -37,6 +37,12 @@ export type PropertyDef = Readonly<{
   itemPattern?: string;
   /** Offered as a queryable (filter and property filters); scalar properties are by default. */
   queryable?: boolean;
+  /**
+   * Read from another record whose changes leave this row's version alone (a plot's growing area's
+   * suspension): the item's ETag carries the value too (itemETag), or a browser revalidating a plot
+   * it read before the suspension would be told it has not changed.
+   */
+  borrowed?: boolean;
   description?: string;
 }>;
 
@@ -249,6 +255,20 @@ const products: CollectionDef = {
   revealSubject: { prefix: 'farmer:', sql: 't.farmer_id' },
 };
 
+/**
+ * The three facts of the decision that took a growing area's code out of force (number, day, reason),
+ * as the area's item and its member plots' items name them; `sql` reads one of them.
+ */
+function statusDecisionProperties(sql: (field: 'decision_no' | 'decided_on' | 'reason') => string, borrowed = false): PropertyDef[] {
+  return (
+    [
+      ['status_decision_no', 'Quyết định tạm đình chỉ, thu hồi / Suspension or revocation decision', 'string', 'decision_no'],
+      ['status_decided_on', 'Ngày tạm đình chỉ, thu hồi / Suspended or revoked on', 'date', 'decided_on'],
+      ['status_reason', 'Lý do tạm đình chỉ, thu hồi / Reason for the suspension or revocation', 'string', 'reason'],
+    ] as const
+  ).map(([name, title, type, field]) => ({ name, title, type, sql: sql(field), queryable: false, ...(borrowed ? { borrowed } : {}) }));
+}
+
 const growingAreas: CollectionDef = {
   id: 'growing_areas',
   title: 'Vùng trồng / Growing areas',
@@ -286,13 +306,7 @@ const growingAreas: CollectionDef = {
     stored('issued_on', 'Ngày cấp / Issued on', 'date', { managed: true }),
     // While the code is suspended or revoked, the decision that did it, beside the issuing one above
     // (which it does not replace): read from the recorded transitions, NULL in any other status.
-    ...(
-      [
-        ['status_decision_no', 'Quyết định tạm đình chỉ, thu hồi / Suspension or revocation decision', 'string', 'decision_no'],
-        ['status_decided_on', 'Ngày tạm đình chỉ, thu hồi / Suspended or revoked on', 'date', 'decided_on'],
-        ['status_reason', 'Lý do tạm đình chỉ, thu hồi / Reason for the suspension or revocation', 'string', 'reason'],
-      ] as const
-    ).map(([name, title, type, field]): PropertyDef => ({ name, title, type, sql: statusDecision('t', field), queryable: false })),
+    ...statusDecisionProperties((field) => statusDecision('t', field)),
     areaM2,
     { name: 'lineage_id', title: 'Dòng mã / Lineage', type: 'integer', sql: 't.lineage_id' },
     { name: 'version_no', title: 'Lần cấp / Issue version', type: 'integer', sql: 't.version_no' },
@@ -334,6 +348,13 @@ const plots: CollectionDef = {
     stored('planting_date', 'Ngày trồng / Planting date', 'date'),
     stored('expected_harvest', 'Dự kiến thu hoạch / Expected harvest', 'date'),
     areaM2,
+    // While its growing area's code is suspended or revoked, the decision that did it, as the area's
+    // item gives it to anyone (both statuses are public): a member plot's card says why the code it
+    // depends on is out of force. NULL while the code is in force, and for a plot of no area.
+    ...statusDecisionProperties(
+      (field) => `(SELECT ${statusDecision('g', field)} FROM growing_areas g WHERE g.id = t.growing_area_id)`,
+      true,
+    ),
     ...meta,
   ],
   privacy: 'farmer',

@@ -57,6 +57,27 @@ export function representationScope(def: CollectionDef, viewer: Viewer): string 
   return createHash('sha256').update(key).digest('base64url').slice(0, 8);
 }
 
+/**
+ * The ETag of an item as a viewer with this representationScope reads it: etagOf, unless the body
+ * carries facts borrowed from another record (a plot's growing area's suspension), which change with
+ * no new version of the item: then the tag's suffix is a hash of the scope and those facts, so a
+ * browser that kept the plot from before the suspension and revalidates is given the new body, not a
+ * 304. Writes still take it (tagMatchesVersion reads only id and version); the facts gone (the code
+ * restored), the body and its tag are what they were before.
+ */
+export function itemETag(def: CollectionDef, item: ItemResult, scope: string): string {
+  const borrowed = def.properties.filter((p) => p.borrowed);
+  if (!borrowed.length) return etagOf(item.id, item.version, scope);
+  const properties = (JSON.parse(item.json) as { properties?: Record<string, unknown> }).properties ?? {};
+  const facts = borrowed.map((p) => properties[p.name] ?? null);
+  if (facts.every((v) => v === null)) return etagOf(item.id, item.version, scope);
+  const variant = createHash('sha256')
+    .update(`${scope}|${JSON.stringify(facts)}`)
+    .digest('base64url')
+    .slice(0, 8);
+  return etagOf(item.id, item.version, variant);
+}
+
 /** Does an If-Match tag name this version, in any viewer's form (a write locks the version, whoever read it)? */
 export function tagMatchesVersion(tag: string, id: number, version: number): boolean {
   const m = /^"([0-9]+)-([0-9]+)(?:\.[A-Za-z0-9_-]{8})?"$/.exec(tag);

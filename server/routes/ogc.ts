@@ -7,7 +7,7 @@ import type { AppContext } from '../context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { COLLECTIONS, findCollection, type CollectionDef } from '../ogc/collections.ts';
 import { CONFORMANCE, MEDIA, collectionDocument, landingPage, queryablesDocument, type Extent, type Link } from '../ogc/documents.ts';
-import { FeaturesService, etagOf, representationScope, type ItemResult, type Precondition } from '../ogc/features.service.ts';
+import { FeaturesService, itemETag, representationScope, type ItemResult, type Precondition } from '../ogc/features.service.ts';
 import { extentStatement, queryablesFor } from '../ogc/items.sql.ts';
 import { openApiDocument } from '../ogc/openapi.ts';
 import { allowedMethods, isEditable } from '../ogc/policy.ts';
@@ -113,7 +113,7 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     if (status === 201) reply.header('Location', url);
     return reply
       .status(status)
-      .header('ETag', etagOf(item.id, item.version, scope))
+      .header('ETag', itemETag(def, item, scope))
       .header('Cache-Control', cacheControlFor(scope))
       .header('Content-Crs', `<${CRS84}>`)
       .header('Vary', 'Authorization, Cookie')
@@ -235,7 +235,7 @@ export async function ogcRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     if (!item) throw new AppError('NOT_FOUND', `No ${def.id} feature ${id}.`);
     // Only this viewer's own tag revalidates: the tag a browser kept for another viewer's body is another body.
     const scope = representationScope(def, request.viewer);
-    const tag = etagOf(item.id, item.version, scope);
+    const tag = itemETag(def, item, scope);
     const ifNoneMatch = request.headers['if-none-match'];
     if (typeof ifNoneMatch === 'string' && ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag)) {
       return reply
