@@ -82,6 +82,14 @@ export const VALUE_RULE = Object.freeze({
   CHOICE: 'choice',
   /** Contradicts `otherColumn` of the same row: min_floors above max_floors, expected_harvest before planting_date. */
   ORDER: 'order',
+  /** A date of something done (a plot's planting) after today in Vietnam (`today`). */
+  DATE_IN_FUTURE: 'date-in-future',
+  /** A date of something done before 1900 (`earliest`): a slip of the year. */
+  DATE_TOO_EARLY: 'date-too-early',
+  /** A name (a producer's) without a letter: emoji, digits or punctuation only. */
+  NAME_NO_LETTER: 'name-no-letter',
+  /** A name (a producer's) with an emoji or another pictograph ("HTX 🙂"). */
+  NAME_PICTOGRAPH: 'name-pictograph',
 } as const);
 
 /** One of the value rules. */
@@ -184,6 +192,10 @@ export type ImportProblemFacts =
   | (BadValue & { rule: 'choice'; allowed: string[] })
   /** `column` (value `value`) contradicts `otherColumn` (value `otherValue`). */
   | (BadValue & { rule: 'order'; otherColumn: string; otherValue: string })
+  /** A planting date after `today` in Vietnam, or before `earliest` (1900-01-01). */
+  | (BadValue & { rule: 'date-in-future'; today: string })
+  | (BadValue & { rule: 'date-too-early'; earliest: string })
+  | (BadValue & { rule: 'name-no-letter' | 'name-pictograph' })
   /** `column` is empty: `field` is the file's field mapped to it, null when none is. `producerKind` when a company or cooperative needs a producer_name. */
   | { code: 'MISSING_FIELD'; column: string; field: string | null; producerKind?: string }
   /** No plan: `planCode` is the maHoSoQH the row names (null: none), `planId` the plan=ID asked for (null: none). */

@@ -40,6 +40,8 @@ export const REGISTRY_REASON = Object.freeze({
   INSPECTION_PASS_WITH_FAILED_ITEMS: 'inspection-pass-with-failed-items',
   /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
   DATE_IN_FUTURE: 'date-in-future',
+  /** 422: a date of something done is before 1900 (a slip of the year, "0201-05-03"); `field`, `value`, `earliest`. */
+  DATE_TOO_EARLY: 'date-too-early',
 } as const);
 
 /**

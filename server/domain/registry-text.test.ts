@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasLetter, isDecisionNo } from './registry-text.ts';
+import { hasLetter, hasPictograph, isDecisionNo, nameProblem } from './registry-text.ts';
 
 describe('isDecisionNo', () => {
   it('accepts the numbers officers write, in any case and with spaces around the slash', () => {
@@ -47,5 +47,34 @@ describe('hasLetter', () => {
   });
   it('finds none in emoji, digits, punctuation or spaces', () => {
     for (const name of ['🥭🥭🥭', '🙂', '123', '   ', '--/--', '']) expect(hasLetter(name), name).toBe(false);
+  });
+});
+
+describe('nameProblem', () => {
+  it('keeps Vietnamese names with every diacritic, digits and ordinary punctuation', () => {
+    for (const name of [
+      'HTX Tân Thuận',
+      'Nguyễn Thị Ánh Hồng',
+      'Ấp Mỹ Xương 3',
+      'ĂÂĐÊÔƠƯ ăâđêôơư àảãáạ ằẳẵắặ ầẩẫấậ èẻẽéẹ ềểễếệ ìỉĩíị òỏõóọ ồổỗốộ ờởỡớợ ùủũúụ ừửữứự ỳỷỹýỵ',
+      'Tổ hợp tác (THT) rau an toàn số 2',
+      "Công ty TNHH Xoài Cát & Cộng sự, chi nhánh 1/5 - Đồng Tháp. O'Neil",
+      'Hợp tác xã'.normalize('NFD'),
+    ])
+      expect(nameProblem(name), name).toBeNull();
+  });
+
+  it('refuses a name with an emoji or another pictograph, however few', () => {
+    for (const name of ['HTX 🙂', 'Vườn xoài 🥭', 'Vườn ☀ Tân Thuận', 'HTX ❤️', 'Hộ Lê 👍🏽', 'HTX Việt 🇻🇳', 'Tổ 1️⃣', 'HTX©', 'Trại ™'])
+      expect(nameProblem(name), name).toBe('name-pictograph');
+  });
+
+  it('says "no letter" first for a name made of pictographs or digits only', () => {
+    for (const name of ['🙂', '🥭🥭🥭', '123', '   ']) expect(nameProblem(name), name).toBe('name-no-letter');
+  });
+
+  it('hasPictograph finds none in digits, # or *, which are emoji only with a keycap', () => {
+    expect(hasPictograph('Số 12 #3 *')).toBe(false);
+    expect(hasPictograph('#️⃣')).toBe(true);
   });
 });

@@ -18,6 +18,9 @@ import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
 import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { classifyGeosReason } from '../domain/geometry-fault.ts';
 import { PLOT_OVERLAP_THRESHOLD_M2 } from '../domain/plot-validation.ts';
+import { doneDateProblem, EARLIEST_DONE_DATE } from '../domain/done-date.ts';
+import { nameProblem } from '../domain/registry-text.ts';
+import { vietnamToday } from '../domain/vietnam-time.ts';
 import { cropReason } from '../registry/growing-areas.service.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
@@ -135,6 +138,30 @@ type Coerced = {
 /** The value as a fact: cut to 100 characters, a NUL written as \0 (jsonb holds no U+0000). */
 const shown = (text: string) => text.slice(0, 100).replace(/\u0000/g, '\\0');
 
+/** A name the registry keeps (a producer's): refused without a letter or with a pictograph ("HTX 🙂"). */
+function checkedName(text: string, value: string): Coerced {
+  const problem = nameProblem(text);
+  if (problem === VALUE_RULE.NAME_NO_LETTER) return { value: null, error: { rule: problem, value, message: `"${text}" has no letter` } };
+  if (problem === VALUE_RULE.NAME_PICTOGRAPH)
+    return { value: null, error: { rule: problem, value, message: `"${text}" holds an emoji or pictograph` } };
+  return { value: text };
+}
+
+/** The date of something done (a plot's planting): refused after today in Vietnam or before 1900. */
+function checkedDoneDate(iso: string, value: string): Coerced {
+  const problem = doneDateProblem(iso);
+  if (problem === VALUE_RULE.DATE_IN_FUTURE) {
+    const today = vietnamToday();
+    return { value: null, error: { rule: problem, value, today, message: `${iso} is after today (${today} in Vietnam)` } };
+  }
+  if (problem === VALUE_RULE.DATE_TOO_EARLY)
+    return {
+      value: null,
+      error: { rule: problem, value, earliest: EARLIEST_DONE_DATE, message: `${iso} is before ${EARLIEST_DONE_DATE}` },
+    };
+  return { value: iso };
+}
+
 function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { value: null };
   const text = typeof raw === 'string' ? raw.trim() : String(raw);
@@ -168,7 +195,7 @@ function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
             message: `"${text}" is not valid (${t.patternHint ?? t.pattern.source})`,
           },
         };
-      return { value: text };
+      return field.meaning === 'name' ? checkedName(text, value) : { value: text };
     }
     case 'integer': {
       const n = Number(text.replace(',', '.'));
@@ -203,7 +230,7 @@ function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
       if (!iso && /^\d{8}$/.test(text)) iso = `${text.slice(0, 4)}-${text.slice(4, 6)}-${text.slice(6, 8)}`;
       if (!iso || Number.isNaN(Date.parse(iso)) || new Date(iso).toISOString().slice(0, 10) !== iso)
         return { value: null, error: { rule: VALUE_RULE.DATE, value, message: `"${text}" is not a date (use YYYY-MM-DD or DD/MM/YYYY)` } };
-      return { value: iso };
+      return field.meaning === 'done-date' ? checkedDoneDate(iso, value) : { value: iso };
     }
     case 'land_use': {
       const code = text.toUpperCase();
@@ -623,7 +650,14 @@ function prepare(
   if (target.collection === 'landuse' && typeof values.map_id === 'number' && !ref.maps.has(values.map_id))
     err({ code: IMPORT_PROBLEM.UNKNOWN_MAP, mapId: values.map_id, message: `land-use map ${values.map_id} does not exist` });
   // The tables' CHECK constraints, tested here so one bad row is reported instead of failing the whole write.
-  if (target.collection === 'products' && values.producer_kind !== 'household' && values.producer_kind && !values.producer_name) {
+  // A producer_name refused above (too long, an emoji) is already that row's problem, not a missing one.
+  if (
+    target.collection === 'products' &&
+    values.producer_kind !== 'household' &&
+    values.producer_kind &&
+    !values.producer_name &&
+    !errors.some((e) => 'column' in e && e.column === 'producer_name')
+  ) {
     err({
       code: IMPORT_PROBLEM.MISSING_FIELD,
       column: 'producer_name',

@@ -17,6 +17,8 @@ export type TargetField = {
   required: boolean;
   /** Source field names, compared without case, accents or punctuation (e.g. "SoThua", "so_thua", "SHTHUA"). */
   aliases: readonly string[];
+  /** What the value means beyond its type: the date of something done, or a name the registry keeps (as the feature API's PropertyDef.meaning). */
+  meaning?: 'done-date' | 'name';
 };
 
 /** A collection a file can be imported into. */
@@ -234,6 +236,7 @@ export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
         column: 'planting_date',
         type: { kind: 'date' },
         required: false,
+        meaning: 'done-date',
         aliases: ['planting_date', 'plantingda', 'planted', 'ngaytrong', 'ngaygieotrong'],
       },
       {
@@ -264,6 +267,7 @@ export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
         column: 'producer_name',
         type: { kind: 'text', max: 200 },
         required: false,
+        meaning: 'name',
         aliases: ['producer_name', 'producern', 'producerna', 'tencoso', 'tendonvi', 'tenhtx'],
       },
       { column: 'product', type: { kind: 'text', max: 200 }, required: true, aliases: ['product', 'sanpham', 'tensanpham'] },

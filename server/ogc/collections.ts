@@ -33,6 +33,12 @@ export type PropertyDef = Readonly<{
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  /**
+   * A rule of what the value means: `done-date`, the date of something done (a plot's planting), not
+   * after today in Vietnam nor before 1900; `name`, a name the registry keeps, with a letter and no
+   * emoji or other pictograph (server/domain/done-date.ts, registry-text.ts).
+   */
+  meaning?: 'done-date' | 'name';
   /** Pattern of each item of a string[] property. */
   itemPattern?: string;
   /** Offered as a queryable (filter and property filters); scalar properties are by default. */
@@ -229,7 +235,7 @@ const products: CollectionDef = {
   geometry: { type: 'Point', writable: true, nullable: false },
   properties: [
     stored('producer_kind', 'Loại cơ sở / Producer kind', 'string', { required: true, enum: ['household', 'cooperative', 'company'] }),
-    stored('producer_name', 'Tên cơ sở / Producer name', 'string', { maxLength: 200 }),
+    stored('producer_name', 'Tên cơ sở / Producer name', 'string', { maxLength: 200, meaning: 'name' }),
     farmerId,
     ...farmerPersonal(''),
     stored('product', 'Sản phẩm / Product', 'string', { required: true, maxLength: 200 }),
@@ -281,7 +287,7 @@ const growingAreas: CollectionDef = {
     stored('code', 'Mã số vùng trồng / Code', 'string', { managed: true }),
     stored('scheme', 'Loại mã / Scheme', 'string', { required: true, enum: ['domestic-3156', 'export-puc', 'export-phc'] }),
     stored('markets', 'Thị trường / Markets', 'string[]', { default: [], itemPattern: '^[A-Z]{2}$', queryable: false }),
-    stored('name', 'Tên vùng trồng / Name', 'string', { required: true, maxLength: 200 }),
+    stored('name', 'Tên vùng trồng / Name', 'string', { required: true, maxLength: 200, meaning: 'name' }),
     crop,
     variety,
     stored('status', 'Trạng thái / Status', 'string', { managed: true, default: 'draft' }),
@@ -292,10 +298,11 @@ const growingAreas: CollectionDef = {
     stored('registrant_name', 'Đơn vị đăng ký / Registrant', 'string', {
       required: true,
       maxLength: 200,
+      meaning: 'name',
       privateWhen: "t.registrant_kind = 'person'",
     }),
     stored('registrant_contact', 'Liên hệ / Contact', 'string', { personal: true, maxLength: 200 }),
-    stored('technical_officer', 'Cán bộ kỹ thuật / Technical officer', 'string', { maxLength: 200 }),
+    stored('technical_officer', 'Cán bộ kỹ thuật / Technical officer', 'string', { maxLength: 200, meaning: 'name' }),
     stored('commune_code', 'Mã xã/phường / Commune code', 'string', { required: true, pattern: COMMUNE_CODE }),
     stored('households', 'Số hộ / Households', 'integer', { minimum: 0, maximum: 1000000 }),
     stored('harvests_per_year', 'Số vụ/năm / Harvests per year', 'integer', { minimum: 0, maximum: 12 }),
@@ -345,7 +352,7 @@ const plots: CollectionDef = {
     }),
     crop,
     variety,
-    stored('planting_date', 'Ngày trồng / Planting date', 'date'),
+    stored('planting_date', 'Ngày trồng / Planting date', 'date', { meaning: 'done-date' }),
     stored('expected_harvest', 'Dự kiến thu hoạch / Expected harvest', 'date'),
     areaM2,
     // While its growing area's code is suspended or revoked, the decision that did it, as the area's

@@ -3,7 +3,10 @@
 // reason so a 422 can list them all at once.
 
 import { AppError } from '../plugins/errors.ts';
+import { doneDateProblem, DONE_DATE_REASONS, EARLIEST_DONE_DATE } from '../domain/done-date.ts';
 import { validateGeometry, type ValidationReason } from '../domain/plot-validation.ts';
+import { nameProblem, TEXT_REASONS } from '../domain/registry-text.ts';
+import { vietnamToday } from '../domain/vietnam-time.ts';
 import type { CollectionDef, PropertyDef } from './collections.ts';
 
 /** A reason of a refused write; property names the attribute concerned, when there is one. */
@@ -74,7 +77,8 @@ function checkValue(p: PropertyDef, value: unknown): Reason | null {
       if (value.length > (p.maxLength ?? 1000)) return invalid(`must be at most ${p.maxLength ?? 1000} characters.`);
       if (p.enum && !p.enum.includes(value)) return invalid(`must be one of ${p.enum.join(', ')}.`);
       if (p.pattern && !new RegExp(p.pattern).test(value)) return invalid(`does not match ${p.pattern}.`);
-      return null;
+      // An empty optional name is no name at all (as before), not a name without a letter.
+      return p.meaning === 'name' && value.trim() !== '' ? nameReason(p, value) : null;
     }
     case 'integer':
     case 'number': {
@@ -86,7 +90,8 @@ function checkValue(p: PropertyDef, value: unknown): Reason | null {
       return null;
     }
     case 'date':
-      return typeof value === 'string' && isDate(value) ? null : invalid('must be a date YYYY-MM-DD.');
+      if (typeof value !== 'string' || !isDate(value)) return invalid('must be a date YYYY-MM-DD.');
+      return p.meaning === 'done-date' ? doneDateReason(p, value) : null;
     case 'date-time':
       return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? null : invalid('must be an RFC 3339 date-time.');
     case 'boolean':
@@ -102,6 +107,50 @@ function checkValue(p: PropertyDef, value: unknown): Reason | null {
     default:
       return invalid('cannot be written.');
   }
+}
+
+// The rules of meaning carry their registry reason code as `rule`, so a form can say which field is
+// wrong and why in the officer's language, as the registry API's 422 `reason` does.
+
+/** A date of something done after today in Vietnam or before 1900 (a plot planted on 2030-01-01). */
+function doneDateReason(p: PropertyDef, value: string): Reason | null {
+  const problem = doneDateProblem(value);
+  if (problem === DONE_DATE_REASONS.IN_FUTURE) {
+    const today = vietnamToday();
+    return {
+      code: ATTRIBUTE_REASON.INVALID_PROPERTY,
+      property: p.name,
+      rule: problem,
+      value,
+      today,
+      message: `${p.name}: ${value} is after today (${today} in Vietnam).`,
+    };
+  }
+  if (problem === DONE_DATE_REASONS.TOO_EARLY)
+    return {
+      code: ATTRIBUTE_REASON.INVALID_PROPERTY,
+      property: p.name,
+      rule: problem,
+      value,
+      earliest: EARLIEST_DONE_DATE,
+      message: `${p.name}: ${value} is before ${EARLIEST_DONE_DATE}.`,
+    };
+  return null;
+}
+
+/** A name without a letter ("🥭🥭🥭") or with a pictograph ("HTX 🙂"). */
+function nameReason(p: PropertyDef, value: string): Reason | null {
+  const problem = nameProblem(value);
+  if (problem === null) return null;
+  return {
+    code: ATTRIBUTE_REASON.INVALID_PROPERTY,
+    property: p.name,
+    rule: problem,
+    message:
+      problem === TEXT_REASONS.NAME_NO_LETTER
+        ? `${p.name}: has no letter; write the name in words.`
+        : `${p.name}: holds an emoji or pictograph; write the name in letters only.`,
+  };
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);

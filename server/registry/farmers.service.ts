@@ -1,7 +1,7 @@
 // Farmers: public side (commune, hamlet, lookup code) and personal data kept apart. Officers of
 // the farmer's commune and administrators read and change them, and every reveal of personal data
 // is logged; a farmer reads their own profile and plots; a lookup code shows plots, never a name.
-import { TEXT_REASONS, hasLetter } from '../domain/registry-text.ts';
+import { TEXT_REASONS, nameProblem } from '../domain/registry-text.ts';
 import { randomInt } from 'node:crypto';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { FarmerBody, FarmerListQuery, FarmerPatch } from '../contracts/registry.ts';
@@ -104,20 +104,29 @@ export async function getFarmer(db: Db, viewer: Viewer, id: number): Promise<Far
   });
 }
 
-/** 422 `name-no-letter` (field `fullName`) for a farmer's name without a letter ("🙂", "123"). */
-function refuseNameWithoutLetter(fullName: string): void {
-  if (!hasLetter(fullName)) {
+/** 422 `name-no-letter` ("🙂", "123") or `name-pictograph` ("Lê Văn 🙂"), field `fullName`, for a farmer's name that is none. */
+function refuseNonName(fullName: string): void {
+  const problem = nameProblem(fullName);
+  if (problem === TEXT_REASONS.NAME_NO_LETTER)
     throw new AppError('VALIDATION_FAILED', `fullName "${fullName}" has no letter: write the farmer's name in words.`, {
-      reason: TEXT_REASONS.NAME_NO_LETTER,
+      reason: problem,
       field: 'fullName',
     });
-  }
+  if (problem === TEXT_REASONS.NAME_PICTOGRAPH)
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `fullName "${fullName}" holds an emoji or pictograph: write the farmer's name in letters only.`,
+      {
+        reason: problem,
+        field: 'fullName',
+      },
+    );
 }
 
 /** Registers a farmer with a fresh lookup code. */
 export async function createFarmer(db: Db, viewer: Viewer, body: FarmerBody): Promise<FarmerView> {
   requireCommune(viewer, body.communeCode);
-  refuseNameWithoutLetter(body.fullName);
+  refuseNonName(body.fullName);
   const id = await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     await requireCurrentCommune(tx, body.communeCode);
     const { rows } = await tx.query<{ id: number }>(SQL.INSERT_FARMER, [newLookupCode(), body.communeCode, body.hamlet ?? null]);
@@ -142,7 +151,7 @@ export async function updateFarmer(db: Db, viewer: Viewer, id: number, patch: Fa
     }
     const pick = <K extends keyof FarmerPatch>(key: K, current: unknown): unknown => (key in patch ? (patch[key] ?? null) : current);
     await tx.query(SQL.UPDATE_FARMER, [id, commune, pick('hamlet', row.hamlet)]);
-    if (patch.fullName !== undefined && patch.fullName !== null) refuseNameWithoutLetter(patch.fullName);
+    if (patch.fullName !== undefined && patch.fullName !== null) refuseNonName(patch.fullName);
     const fullName = patch.fullName ?? row.full_name;
     if (!fullName) throw new AppError('VALIDATION_FAILED', 'A farmer needs a full name.');
     await tx.query(SQL.UPSERT_FARMER_PRIVATE, [

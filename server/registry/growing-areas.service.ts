@@ -25,7 +25,7 @@ import {
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../domain/growing-area-lifecycle.ts';
-import { DECISION_NO_EXAMPLE, TEXT_REASONS, hasLetter, isDecisionNo } from '../domain/registry-text.ts';
+import { DECISION_NO_EXAMPLE, TEXT_REASONS, isDecisionNo, nameProblem } from '../domain/registry-text.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import { requireCurrentCommune } from './farmers.service.ts';
@@ -123,23 +123,25 @@ export async function getArea(
   });
 }
 
-/** The text fields of a profile that are names: printed on the profile and the public lookup, so they need a letter. */
+/** The text fields of a profile that are names: printed on the profile and the public lookup, so they need a letter and no pictograph. */
 const NAME_FIELDS = ['name', 'registrantName', 'technicalOfficer'] as const;
 
 /**
- * 422 `name-no-letter` naming the first field of `body` (a draft or a patch) that is a name without
- * a letter ("🥭🥭🥭", "   ", "123"); nothing when each name given has one.
+ * 422 naming the first field of `body` (a draft or a patch) that is no name: `name-no-letter`
+ * ("🥭🥭🥭", "   ", "123") or `name-pictograph` ("HTX 🙂"); nothing when each name given is one.
  */
-export function refuseNamesWithoutLetter(body: Partial<Record<(typeof NAME_FIELDS)[number], string | null>>): void {
+export function refuseNonNames(body: Partial<Record<(typeof NAME_FIELDS)[number], string | null>>): void {
   for (const field of NAME_FIELDS) {
     const value = body[field];
     if (value === undefined || value === null) continue;
-    if (!hasLetter(value)) {
-      throw new AppError('VALIDATION_FAILED', `${field} "${value}" has no letter: write the name in words.`, {
-        reason: TEXT_REASONS.NAME_NO_LETTER,
+    const problem = nameProblem(value);
+    if (problem === TEXT_REASONS.NAME_NO_LETTER)
+      throw new AppError('VALIDATION_FAILED', `${field} "${value}" has no letter: write the name in words.`, { reason: problem, field });
+    if (problem === TEXT_REASONS.NAME_PICTOGRAPH)
+      throw new AppError('VALIDATION_FAILED', `${field} "${value}" holds an emoji or pictograph: write the name in letters only.`, {
+        reason: problem,
         field,
       });
-    }
   }
 }
 
@@ -157,7 +159,7 @@ export function refuseDecisionNoShape(decisionNo: string | null): void {
 /** Creates a draft, optionally with its first plots. */
 export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody): Promise<AreaRow> {
   requireCommune(viewer, body.communeCode);
-  refuseNamesWithoutLetter(body);
+  refuseNonNames(body);
   const id = await withEdits(db, edit(viewer), async (tx) => {
     await requireCurrentCommune(tx, body.communeCode);
     await loadCrop(tx, body.crop);
@@ -189,7 +191,7 @@ export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody):
 /** Edits the profile of a draft. */
 export async function updateArea(db: Db, viewer: Viewer, id: number, patch: GrowingAreaPatch): Promise<AreaRow> {
   requireStaff(viewer);
-  refuseNamesWithoutLetter(patch);
+  refuseNonNames(patch);
   await withEdits(db, edit(viewer), async (tx) => {
     const locked = await lockArea(tx, viewer, id);
     requireEditable(locked);

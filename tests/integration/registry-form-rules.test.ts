@@ -173,14 +173,15 @@ describe('names', () => {
       method: 'POST',
       url: '/api/growing-areas',
       headers: officer,
-      payload: draftBody({ name: '  Vùng xoài 🥭 ', registrantName: ' HTX 🙂 ' }),
+      // Names with an emoji are refused since registry-dates-names' rule; trimming is this test's point.
+      payload: draftBody({ name: '  Vùng xoài Cát Chu ', registrantName: ' HTX Mỹ Xương ' }),
     });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as number;
     const stored = async () =>
       (await db.query<{ name: string; registrant_name: string }>('SELECT name, registrant_name FROM growing_areas WHERE id = $1', [id]))
         .rows[0];
-    expect(await stored()).toEqual({ name: 'Vùng xoài 🥭', registrant_name: 'HTX 🙂' });
+    expect(await stored()).toEqual({ name: 'Vùng xoài Cát Chu', registrant_name: 'HTX Mỹ Xương' });
     const patch = await app.inject({
       method: 'PATCH',
       url: `/api/growing-areas/${id}`,
@@ -189,7 +190,7 @@ describe('names', () => {
     });
     expect(patch.statusCode, patch.body).toBe(422);
     expect(patch.json()).toMatchObject({ reason: 'name-no-letter', field: 'registrantName' });
-    expect(await stored()).toEqual({ name: 'Vùng xoài 🥭', registrant_name: 'HTX 🙂' });
+    expect(await stored()).toEqual({ name: 'Vùng xoài Cát Chu', registrant_name: 'HTX Mỹ Xương' });
   });
 
   it('refuses a farmer named without a letter, created or patched; nothing written', async () => {
