@@ -12,6 +12,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { chosenFarmerLabel, openPlotForm } from '../registration/plot-form.ts';
+import { plantingRefusalOf, plantingRefusalText, type PlantingRefusal } from '../registration/plot-dates.ts';
 import { cropName, loadCrops } from '../registration/crops.ts';
 import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
 import { areaFacts, areaLabelText, membershipRefusalWords, plotLabel } from '../registration/membership.ts';
@@ -376,12 +377,22 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     // form, but not its growing area (that draft may have moved on; the officer adds it again).
     const restored = restoredFromDeleted.get(polygon.id)?.properties;
     const initial = record?.properties ?? (restored ? { ...restored, growing_area_id: undefined } : { commune_code: user.communes[0] });
-    const properties = await openPlotForm(initial, area, { isNew: !record });
-    if (!properties) return;
-    await persist(polygon, properties, record?.etag);
+    let properties = await openPlotForm(initial, area, { isNew: !record });
+    // A planting date the server refuses (its clock is the judge) opens the form again with what
+    // was typed and the refusal under the field, as the form's own check would have said it.
+    while (properties) {
+      const refusal = await persist(polygon, properties, record?.etag);
+      if (!refusal) return;
+      properties = await openPlotForm(properties, area, { isNew: !record, refusal });
+    }
   }
 
-  async function persist(polygon: DrawnPolygon, properties: Record<string, unknown>, etag: string | undefined): Promise<void> {
+  /** Saves the plot; answers the server's refusal of its planting date for the form to show, undefined otherwise (saved, or refused with a toast). */
+  async function persist(
+    polygon: DrawnPolygon,
+    properties: Record<string, unknown>,
+    etag: string | undefined,
+  ): Promise<PlantingRefusal | undefined> {
     const record = records.get(polygon.id);
     // Up while the request is out, gone the moment it is answered either way.
     const saving = toast(() => t('saving'), 'info', Infinity);
@@ -412,13 +423,19 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       await handle.refreshTiles();
     } catch (error) {
       if (error instanceof PlotConflict && record) {
-        return conflict(polygon, record, properties, error.currentEtag, t('conflictKeepMine'), async (etag) => {
+        conflict(polygon, record, properties, error.currentEtag, t('conflictKeepMine'), async (etag) => {
           records.set(polygon.id, { ...record, etag });
-          await persist(polygon, properties, etag);
+          // The form is closed by now: a refused planting date is said in a toast.
+          const refusal = await persist(polygon, properties, etag);
+          if (refusal) toast(() => t('saveFailed', { detail: plantingRefusalText(refusal) }), 'error');
         });
+        return undefined;
       }
+      const planting = plantingRefusalOf(error);
+      if (planting) return planting;
       toast(await saveRefusal(error, record, properties), 'error');
     }
+    return undefined;
   }
 
   /**

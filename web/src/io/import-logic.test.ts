@@ -694,6 +694,22 @@ describe('refusal wording of every problem code', () => {
     expect(problemText(named)).toMatch(/^.* Phường Cao Lãnh \(29869\)/);
   });
 
+  it('a planting date after today or before 1900 and a producer named with an emoji are told in both languages', () => {
+    const date = (rule: string, value: string, facts: Record<string, string>) =>
+      problem({ code: 'BAD_VALUE', column: 'planting_date', field: 'NgayTrong', value, rule, ...facts } as never);
+    const future = date('date-in-future', '2030-01-01', { today: '2026-11-30' });
+    const early = date('date-too-early', '31/12/1899', { earliest: '1900-01-01' });
+    const name = (rule: string, value: string) =>
+      problem({ code: 'BAD_VALUE', column: 'producer_name', field: 'TenHTX', value, rule } as never);
+    expect(problemText(future)).toBe('planting_date (NgayTrong): ngày 01/01/2030 sau hôm nay (30/11/2026).');
+    expect(problemText(early)).toMatch(/^planting_date \(NgayTrong\): ngày 31\/12\/1899 trước năm 1900\.$/);
+    expect(problemText(name('name-pictograph', 'HTX 🙂'))).toMatch(/“HTX 🙂” có biểu tượng cảm xúc \(emoji\) hoặc hình vẽ\.$/);
+    expect(problemText(name('name-no-letter', '🙂🙂'))).toMatch(/“🙂🙂” không có chữ cái nào\.$/);
+    setLang('en');
+    expect(problemText(future)).toMatch(/date 2030-01-01 is after today \(2026-11-30\)\.$/);
+    expect(problemText(name('name-pictograph', 'HTX 🙂'))).toMatch(/“HTX 🙂” holds an emoji or pictograph\.$/);
+  });
+
   it('a report without facts (a job stored by an older server) is worded the same from its sentences', () => {
     // Codes that came after the facts became fields: no server ever sent them as a bare sentence.
     const alwaysWithFacts = new Set<string>([IMPORT_PROBLEM.PLOT_OVERLAP, IMPORT_PROBLEM.PARCEL_OVERLAP]);

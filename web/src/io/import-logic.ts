@@ -17,6 +17,7 @@ import { STATUS_LABELS, isGrowingAreaStatus } from '../../../server/domain/growi
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { badFeatureText, geometryProblemText } from './import-reasons.ts';
+import { date } from '../ui/feature-format.ts';
 
 /** A collection the server imports into, who may write it, and what the form must ask for it. */
 export type ImportCollection = {
@@ -481,6 +482,8 @@ const VALUE_KEYS: Readonly<Record<string, MessageKey>> = {
   [VALUE_RULE.TOO_LONG]: 'importValue_tooLong',
   [VALUE_RULE.RANGE]: 'importValue_range',
   [VALUE_RULE.NUL]: 'importValue_nul',
+  [VALUE_RULE.NAME_NO_LETTER]: 'importValue_nameNoLetter',
+  [VALUE_RULE.NAME_PICTOGRAPH]: 'importValue_namePictograph',
 };
 
 /** A limit as written in the target (0.1, 10 000 000 000), in the viewer's digits. */
@@ -494,6 +497,9 @@ function valueWhy(f: Partial<ImportProblemOf<'BAD_VALUE'>>): string {
       ? t('importValue_rangeBetween', { value, min: limit(f.min), max: limit(f.max) })
       : t('importValue_rangeMin', { value, min: limit(f.min) });
   }
+  if (f.rule === VALUE_RULE.DATE_IN_FUTURE && 'today' in f)
+    return t('importValue_dateInFuture', { value: date(value), today: date(f.today) });
+  if (f.rule === VALUE_RULE.DATE_TOO_EARLY) return t('importValue_dateTooEarly', { value: date(value) });
   if (f.rule === VALUE_RULE.TOO_LONG && 'maxLength' in f && typeof f.maxLength === 'number')
     return t('importValue_tooLongMax', { max: limit(f.maxLength) });
   return t((f.rule && VALUE_KEYS[f.rule]) || 'importValue_invalid', { value });

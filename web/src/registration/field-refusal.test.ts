@@ -24,6 +24,18 @@ describe('the field a server refusal names', () => {
     expect(schemaFieldFacts('querystring/limit must be <= 50')).toBeUndefined();
   });
 
+  it('takes the 422 of a name with an emoji and words it under the field, in both languages', () => {
+    const facts = fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'name-pictograph', field: 'registrantName' }));
+    expect(facts).toEqual({ field: 'registrantName', kind: 'pictograph' });
+    expect(fieldRefusalText(facts!, 'Đơn vị đăng ký')).toBe(
+      '“Đơn vị đăng ký” không được có biểu tượng cảm xúc (emoji) hay hình vẽ: chỉ viết bằng chữ, chữ số và dấu câu.',
+    );
+    setLang('en');
+    expect(fieldRefusalText(facts!, 'Registrant')).toBe(
+      '“Registrant” cannot hold emoji or other pictographs: use letters, digits and punctuation only.',
+    );
+  });
+
   it('takes the 422s that name a field and the 400 of a schema; not other refusals', () => {
     expect(fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'name-no-letter', field: 'name' }))).toEqual({
       field: 'name',

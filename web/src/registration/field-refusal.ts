@@ -1,5 +1,5 @@
 // Which field of a registry form the server refused, and why, in the officer's language: the 422s
-// that name a `field` (a decision number that is not one, a name without a letter) and Fastify's
+// that name a `field` (a decision number that is not one, a name without a letter or with an emoji) and Fastify's
 // 400 schema answers, whose message names the body's path ("body/note must NOT have more than 2000
 // characters"). A form shows the words under that field instead of "yêu cầu không hợp lệ".
 import { TEXT_REASONS, DECISION_NO_EXAMPLE } from '../../../server/domain/registry-text.ts';
@@ -11,6 +11,7 @@ export type FieldRefusalFacts =
   | { field: string; kind: 'too-long'; max: number }
   | { field: string; kind: 'required' }
   | { field: string; kind: 'no-letter' }
+  | { field: string; kind: 'pictograph' }
   | { field: string; kind: 'decision-shape'; example: string }
   | { field: string; kind: 'invalid' };
 
@@ -37,6 +38,7 @@ export function fieldRefusalFacts(error: unknown): FieldRefusalFacts | undefined
   const problem = error.problem ?? {};
   const field = typeof problem.field === 'string' ? problem.field : undefined;
   if (error.status === 422 && field && problem.reason === TEXT_REASONS.NAME_NO_LETTER) return { field, kind: 'no-letter' };
+  if (error.status === 422 && field && problem.reason === TEXT_REASONS.NAME_PICTOGRAPH) return { field, kind: 'pictograph' };
   if (error.status === 422 && field && problem.reason === TEXT_REASONS.DECISION_NO_SHAPE) {
     return { field, kind: 'decision-shape', example: typeof problem.example === 'string' ? problem.example : DECISION_NO_EXAMPLE };
   }
@@ -53,6 +55,8 @@ export function fieldRefusalText(facts: FieldRefusalFacts, label: string): strin
       return t('fieldRequired', { field: label });
     case 'no-letter':
       return t('fieldNoLetter', { field: label });
+    case 'pictograph':
+      return t('fieldPictograph', { field: label });
     case 'decision-shape':
       return t('fieldDecisionShape', { field: label, example: facts.example });
     default:

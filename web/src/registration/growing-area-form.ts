@@ -7,7 +7,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
 import { membershipRefusalWords } from './membership.ts';
-import { hasLetter } from '../../../server/domain/registry-text.ts';
+import { nameProblem, TEXT_REASONS } from '../../../server/domain/registry-text.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
 
 /** The profile's text fields the form asks, by their name in the request, and their labels. */
@@ -235,15 +235,19 @@ export class GrowingAreaAssembler {
 
   /**
    * The form's own check before sending, as the server will judge it: each name filled in (spaces
-   * are not a name) and holding a letter. Marks the fields; true when they may be sent.
+   * are not a name), holding a letter and no emoji. Marks the fields; true when they may be sent.
    */
   private checkFields(): boolean {
     this.fieldErrors.clear();
     for (const field of PROFILE_FIELDS) {
       const value = this.input(field).value.trim();
       const label = () => t(PROFILE_LABELS[field]);
+      const problem = value ? nameProblem(value) : null;
       if (!value) this.fieldErrors.set(field, () => fieldRefusalText({ field, kind: 'required' }, label()));
-      else if (!hasLetter(value)) this.fieldErrors.set(field, () => fieldRefusalText({ field, kind: 'no-letter' }, label()));
+      else if (problem === TEXT_REASONS.NAME_NO_LETTER)
+        this.fieldErrors.set(field, () => fieldRefusalText({ field, kind: 'no-letter' }, label()));
+      else if (problem === TEXT_REASONS.NAME_PICTOGRAPH)
+        this.fieldErrors.set(field, () => fieldRefusalText({ field, kind: 'pictograph' }, label()));
     }
     return this.fieldErrors.size === 0;
   }

@@ -4,6 +4,7 @@ import { formatNumber, t } from '../i18n/i18n.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { h } from '../ui/dom.ts';
 import { farmerLabel, farmerQuery, matchFarmer, readFarmerText, type FarmerOption } from './farmer-match.ts';
+import { plantingDateRefusal, plantingRefusalText, type PlantingRefusal } from './plot-dates.ts';
 
 /** Pages of the farmer list read to find a typed name: 500 a page, enough for any commune's namesakes. */
 const FARMER_PAGE = 500;
@@ -35,22 +36,38 @@ type FarmerChoice = { refused: false; id: number | undefined } | { refused: true
 
 /**
  * The plot form: farmer, crop, variety, planting date and expected harvest, with the area the
- * drawing gives. Answers the properties to save, or undefined when cancelled.
+ * drawing gives. Answers the properties to save, or undefined when cancelled. `refusal` is the
+ * server's refusal of the planting date the form is opened again for, said under that field.
  */
 export function openPlotForm(
   initial: Record<string, unknown>,
   areaM2: number,
-  options: { isNew: boolean } = { isNew: true },
+  options: { isNew: boolean; refusal?: PlantingRefusal } = { isNew: true },
 ): Promise<Record<string, unknown> | undefined> {
   // Asked before saving without a farmer: a new plot, or one whose farmer the officer took away. A
   // plot already saved without one was asked about then.
   const askNoFarmer = options.isNew || (initial.farmer_id !== undefined && initial.farmer_id !== null);
+  const refusedBefore = options.refusal;
   return new Promise((resolve) => {
     // The choices come from the server's crop table; until they arrive the plot's own crop is the only one.
     const wanted = String(initial.crop ?? 'mango');
     const crop = h('select', { name: 'crop', required: true, 'aria-busy': 'true' }, h('option', { value: wanted }, wanted));
     const variety = h('input', { name: 'variety', value: String(initial.variety ?? ''), maxlength: 100 });
-    const planting = h('input', { name: 'planting_date', type: 'date', value: String(initial.planting_date ?? '').slice(0, 10) });
+    const planting = h('input', {
+      name: 'planting_date',
+      type: 'date',
+      value: String(initial.planting_date ?? '').slice(0, 10),
+      'aria-describedby': 'planting-error',
+    });
+    // Said under the planting date: after today or before 1900, by the form's check or the server's.
+    const plantingError = h('p', { class: 'form-error', id: 'planting-error', role: 'alert', hidden: true });
+    const showPlantingError = (refusal: PlantingRefusal | undefined) => {
+      plantingError.textContent = refusal ? plantingRefusalText(refusal) : '';
+      plantingError.hidden = !refusal;
+      if (refusal) planting.setAttribute('aria-invalid', 'true');
+      else planting.removeAttribute('aria-invalid');
+    };
+    planting.addEventListener('input', () => showPlantingError(undefined));
     const harvest = h('input', { name: 'expected_harvest', type: 'date', value: String(initial.expected_harvest ?? '').slice(0, 10) });
     const farmerId = h('input', {
       name: 'farmer_id',
@@ -206,6 +223,7 @@ export function openPlotForm(
       h('label', {}, t('crop'), crop),
       h('label', {}, t('variety'), variety),
       h('div', { class: 'row' }, h('label', {}, t('plantingDate'), planting), h('label', {}, t('expectedHarvest'), harvest)),
+      plantingError,
       error,
       h(
         'div',
@@ -222,6 +240,12 @@ export function openPlotForm(
     async function submit(): Promise<void> {
       if (saveButton.disabled) return;
       error.textContent = '';
+      const plantingRefused = plantingDateRefusal(planting.value);
+      showPlantingError(plantingRefused);
+      if (plantingRefused) {
+        planting.focus();
+        return;
+      }
       if (planting.value && harvest.value && harvest.value < planting.value) {
         error.textContent = `${t('expectedHarvest')} < ${t('plantingDate')}`;
         return;
@@ -273,5 +297,9 @@ export function openPlotForm(
     });
     document.body.append(dialog);
     dialog.showModal();
+    if (refusedBefore) {
+      showPlantingError(refusedBefore);
+      planting.focus();
+    }
   });
 }
