@@ -40,9 +40,48 @@ type Source = {
   label: string;
   /** Layer name in a GeoPackage (Circular 16/2025 names for planning). */
   layer: string;
+  /**
+   * CSV only, after `wkt`: each coded column's Vietnamese name and each date as dd/mm/yyyy, for the
+   * officer who opens the file in Excel. The columns before stay as they were (the importer reads
+   * them back; it takes no notice of these).
+   */
+  readable: Column[];
 };
 
 const c = (name: string, type: ColumnType, sql = `t.${name}`, dbf?: string): Column => ({ name, sql, type, ...(dbf ? { dbf } : {}) });
+
+// The readable columns' SQL: a name looked up by code (null for a code the table lacks), a date as Vietnamese documents write it.
+const landUseVi = (sql = 't.land_use_code'): Column =>
+  c('land_use_vi', 'text', `(SELECT l.name_vi FROM land_use_codes l WHERE l.code = ${sql})`);
+/** The commune's name as of `on` (the unit the record refers to), else its latest name. */
+const communeVi = (on = 'current_date'): Column =>
+  c(
+    'commune_vi',
+    'text',
+    `(SELECT a.name FROM admin_units a WHERE a.code = t.commune_code
+       ORDER BY (a.valid_from <= ${on} AND (a.valid_to IS NULL OR a.valid_to > ${on})) DESC, a.valid_from DESC LIMIT 1)`,
+  );
+const dateVn = (name: string): Column => c(`${name}_vn`, 'text', `to_char(t.${name}, 'DD/MM/YYYY')`);
+/** Words of a closed list of codes (a CHECK constraint, not a table): `CASE` over the pairs, the code itself when unknown. */
+const wordsVi = (name: string, words: Readonly<Record<string, string>>): Column =>
+  c(
+    `${name}_vi`,
+    'text',
+    `CASE t.${name} ${Object.entries(words)
+      .map(([code, word]) => `WHEN '${code}' THEN '${word}'`)
+      .join(' ')} ELSE t.${name} END`,
+  );
+// As the map's cards word them (web/src/i18n/vi.ts: producer_kind_*, category_*).
+const PRODUCER_KIND_VI = { household: 'Hộ gia đình', cooperative: 'Hợp tác xã', company: 'Doanh nghiệp' };
+const CATEGORY_VI = {
+  fruit: 'Cây ăn quả',
+  rice: 'Lúa',
+  vegetable: 'Rau màu',
+  aquaculture: 'Thủy sản',
+  flower: 'Hoa, cây cảnh',
+  livestock: 'Chăn nuôi',
+  other: 'Khác',
+};
 
 // Only public columns: owners live in parcel_owners and farmers' names in farmer_private, and
 // neither is ever joined here, whoever asks.
@@ -71,6 +110,7 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
     },
     label: `t.commune_code || '-' || t.sheet || '-' || t.parcel_no`,
     layer: 'thua_dat',
+    readable: [communeVi('t.commune_ref_date'), dateVn('commune_ref_date'), landUseVi()],
   },
   zones: {
     table: 'zoning_lots',
@@ -97,6 +137,7 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
     filters: { plan: { sql: 't.plan_id', type: 'integer' }, land_use_code: { sql: 't.land_use_code', type: 'text' } },
     label: 't.lot_code',
     layer: 'PhanOQuyHoach_A',
+    readable: [landUseVi()],
   },
   plots: {
     table: 'plots',
@@ -126,6 +167,12 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
     },
     label: `'plot ' || t.id`,
     layer: 'vung_trong_lo',
+    readable: [
+      communeVi(),
+      c('crop_vi', 'text', '(SELECT k.name_vi FROM crops k WHERE k.code = t.crop)'),
+      dateVn('planting_date'),
+      dateVn('expected_harvest'),
+    ],
   },
   products: {
     table: 'products',
@@ -147,6 +194,7 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
     filters: { commune: { sql: 't.commune_code', type: 'text' }, category: { sql: 't.category', type: 'text' } },
     label: 't.product',
     layer: 'san_pham',
+    readable: [wordsVi('producer_kind', PRODUCER_KIND_VI), wordsVi('category', CATEGORY_VI), communeVi()],
   },
   landuse: {
     table: 'landuse_areas',
@@ -162,6 +210,7 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
     filters: { map: { sql: 't.map_id', type: 'integer' }, land_use_code: { sql: 't.land_use_code', type: 'text' } },
     label: 't.land_use_code',
     layer: 'su_dung_dat',
+    readable: [landUseVi()],
   },
 };
 
@@ -206,7 +255,7 @@ async function* rows(
   q: Queryable,
   source: Source,
   options: ExportOptions,
-): AsyncGenerator<{ id: number; label: string; geometry: Geometry; values: unknown[] }> {
+): AsyncGenerator<{ id: number; label: string; geometry: Geometry; values: unknown[]; readable: unknown[] }> {
   const params: unknown[] = [];
   const where = [visibility(options.collection, options.viewer, params)];
   if (options.bbox) {
@@ -224,7 +273,8 @@ async function* rows(
     params.push(f.type === 'integer' ? Number(value) : value);
     where.push(`${f.sql} = $${params.length}`);
   }
-  const select = source.columns.map((col) => `${col.sql} AS "${col.name}"`).join(', ');
+  const readable = options.format === 'csv' ? source.readable : [];
+  const select = [...source.columns, ...readable].map((col) => `${col.sql} AS "${col.name}"`).join(', ');
   // Keyset pages by id: memory holds one page whatever the table's size.
   let after = 0;
   params.push(after);
@@ -245,6 +295,7 @@ async function* rows(
         label: String(r.__label ?? r.__id),
         geometry: JSON.parse(r.__geom) as Geometry,
         values: source.columns.map((col) => r[col.name] ?? null),
+        readable: readable.map((col) => r[col.name] ?? null),
       };
     if (page.length < PAGE) return;
     after = Number(page[page.length - 1]!.__id);
@@ -303,7 +354,12 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         };
         const gj = options.format === 'geojson' ? new GeoJsonWriter(out) : null;
         if (options.format === 'kml') out.write(KML_HEAD(options.collection));
-        if (options.format === 'csv') out.write('\uFEFF' + [...source.columns.map((col) => col.name), 'wkt'].map(csvCell).join(',') + '\n');
+        if (options.format === 'csv')
+          out.write(
+            '\uFEFF' +
+              [...source.columns.map((col) => col.name), 'wkt', ...source.readable.map((col) => col.name)].map(csvCell).join(',') +
+              '\n',
+          );
         for await (const r of rows(q, source, options)) {
           count++;
           const props = Object.fromEntries(source.columns.map((col, i) => [col.name, r.values[i]]));
@@ -312,7 +368,9 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
           else if (options.format === 'kml') ok = out.write(kmlPlacemark(r.label, r.geometry, props));
           else
             ok = out.write(
-              [...r.values, toWkt(project ? reproject(r.geometry, project) : r.geometry, project ? 3 : 9)].map(csvCell).join(',') + '\n',
+              [...r.values, toWkt(project ? reproject(r.geometry, project) : r.geometry, project ? 3 : 9), ...r.readable]
+                .map(csvCell)
+                .join(',') + '\n',
             );
           if (!ok) await wait();
         }

@@ -136,9 +136,27 @@ function centroid(g: Polygon): Position {
   return [Number((x / n).toFixed(7)), Number((y / n).toFixed(7))];
 }
 
-/** The member plots as CSV (UTF-8 with BOM so spreadsheet programs read the Vietnamese right), one row per plot. */
+/** 2024-03-15 → 15/03/2024, as an officer writes dates (and Excel in Vietnam reads them); anything else as it is. */
+export function dateVn(iso: unknown): string | null {
+  if (typeof iso !== 'string') return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+/**
+ * The member plots as CSV (UTF-8 with BOM so spreadsheet programs read the Vietnamese right), one row
+ * per plot. After the machine-readable columns (codes, ISO dates), the same facts as an officer reads
+ * them: status, crop and commune in Vietnamese, dates as dd/mm/yyyy.
+ */
 export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<string> {
   const p = await profile(db, viewer, id);
+  const codes = [...new Set(p.plots.map((pl) => pl.commune_code))];
+  const [crops, communes] = await Promise.all([
+    db.query<{ code: string; name_vi: string }>(SQL.CROP_NAMES),
+    db.query<{ code: string; name: string }>(SQL.COMMUNE_NAMES, [codes]),
+  ]);
+  const cropVi = new Map(crops.rows.map((r) => [r.code, r.name_vi]));
+  const communeVi = new Map(communes.rows.map((r) => [r.code, r.name]));
   const header = [
     'growing_area_code',
     'growing_area_name',
@@ -156,6 +174,11 @@ export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<st
     'parcels',
     'lon',
     'lat',
+    'status_vi',
+    'commune_vi',
+    'crop_vi',
+    'planting_date_vn',
+    'expected_harvest_vn',
   ];
   const lines = [header.join(',')];
   for (const pl of p.plots) {
@@ -178,6 +201,11 @@ export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<st
         parcelText(pl),
         lon,
         lat,
+        statusWithForce(p.status, 'vi'),
+        communeVi.get(pl.commune_code) ?? null,
+        cropVi.get(pl.crop) ?? null,
+        dateVn(pl.planting_date),
+        dateVn(pl.expected_harvest),
       ]
         .map(csvCell)
         .join(','),

@@ -35,3 +35,13 @@ export const AREA_STATISTICS = `
   WHERE g.status <> 'superseded'
   GROUP BY g.commune_code, u.name, g.crop, c.name_vi, c.name_en, g.status
   ORDER BY g.commune_code, g.crop, g.status`;
+
+/** Crops' Vietnamese names, for the profile CSV's readable columns. */
+export const CROP_NAMES = `SELECT code, name_vi FROM crops`;
+
+/** Each commune's name in force today (else its latest), for the codes in $1. */
+export const COMMUNE_NAMES = `
+  SELECT DISTINCT ON (a.code) a.code, a.name
+  FROM admin_units a
+  WHERE a.code = ANY ($1::text[])
+  ORDER BY a.code, (a.valid_to IS NULL OR a.valid_to > current_date) DESC, a.valid_from DESC`;

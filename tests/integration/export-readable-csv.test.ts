@@ -1,0 +1,246 @@
+// A CSV is opened in Excel by an officer: beside each coded column (status `active`, crop `mango`,
+// a land-use or commune code, a producer kind) the file carries its Vietnamese name, and beside each
+// ISO date the date as dd/mm/yyyy, in added columns after the existing ones (which keep their names,
+// order and values: the importer and other tools read them). Read from the real files the API sends,
+// parsed as CSV; hostile filters and ids are refused in words (4xx), never a 500.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { parseCsv } from '../../server/io/formats/csv.ts';
+import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { openTestDb } from '../helpers/test-db.ts';
+
+let db: Db;
+let app: FastifyInstance;
+let fx: Fixture;
+let uploadDir: string;
+let as: (userId: number) => Record<string, string>;
+
+beforeAll(async () => {
+  db = await openTestDb();
+  fx = await loadRegistryFixture(db);
+  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'readable-csv-'));
+  app = await registryTestApp(db, uploadDir);
+  as = await signInAll(app, fx);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await db?.close();
+  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+});
+
+/** The CSV as rows of named cells (the BOM dropped), and its header. */
+function readCsv(body: string): { header: string[]; rows: Record<string, string>[] } {
+  expect(body.charCodeAt(0)).toBe(0xfeff);
+  const [header = [], ...lines] = [...parseCsv(body.slice(1), ',')].filter((r) => r.some((cell) => cell !== ''));
+  return { header, rows: lines.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i] ?? '']))) };
+}
+
+async function get(url: string, headers: Record<string, string> = {}) {
+  return app.inject({ method: 'GET', url, headers });
+}
+
+describe('the growing-area profile CSV', () => {
+  let areaId: number;
+
+  beforeAll(async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: as(fx.users.officer),
+      payload: {
+        name: 'Vùng xoài Tân Hậu',
+        scheme: 'domestic-3156',
+        crop: 'mango',
+        communeCode: '29869',
+        registrantName: 'HTX Tân Hậu',
+        plotIds: [fx.plots.mangoB, fx.plots.mangoC],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    areaId = res.json().id;
+  });
+
+  it('keeps its columns and adds status, commune and crop in Vietnamese and the dates as dd/mm/yyyy', async () => {
+    const res = await get(`/api/growing-areas/${areaId}/profile.csv`, as(fx.users.officer));
+    expect(res.statusCode).toBe(200);
+    const { header, rows } = readCsv(res.body);
+    // The contract's columns first, unchanged, in their order; the readable ones after.
+    expect(header).toEqual([
+      'growing_area_code',
+      'growing_area_name',
+      'status',
+      'plot_id',
+      'farmer_name',
+      'hamlet',
+      'commune_code',
+      'crop',
+      'variety',
+      'planting_date',
+      'expected_harvest',
+      'area_m2',
+      'area_ha',
+      'parcels',
+      'lon',
+      'lat',
+      'status_vi',
+      'commune_vi',
+      'crop_vi',
+      'planting_date_vn',
+      'expected_harvest_vn',
+    ]);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({
+      status: 'draft',
+      status_vi: 'Bản nháp',
+      plot_id: String(fx.plots.mangoB),
+      commune_code: '29869',
+      commune_vi: 'Phường Cao Lãnh',
+      crop: 'mango',
+      crop_vi: 'Xoài',
+      planting_date: '2020-03-01',
+      planting_date_vn: '01/03/2020',
+      expected_harvest: '2026-06-30',
+      expected_harvest_vn: '30/06/2026',
+    });
+  });
+
+  it('writes the status of a code out of force with its mark, as the printed profile does', async () => {
+    await db.query(`UPDATE growing_areas SET status = 'suspended' WHERE id = $1`, [areaId]);
+    try {
+      const { rows } = readCsv((await get(`/api/growing-areas/${areaId}/profile.csv`, as(fx.users.officer))).body);
+      expect(rows[0]).toMatchObject({ status: 'suspended', status_vi: 'Tạm đình chỉ — không còn hiệu lực' });
+    } finally {
+      await db.query(`UPDATE growing_areas SET status = 'draft' WHERE id = $1`, [areaId]);
+    }
+  });
+
+  it('leaves a date cell empty when the plot has no date, and refuses hostile ids in words', async () => {
+    await db.query(`UPDATE plots SET expected_harvest = NULL WHERE id = $1`, [fx.plots.mangoC]);
+    try {
+      const { rows } = readCsv((await get(`/api/growing-areas/${areaId}/profile.csv`, as(fx.users.officer))).body);
+      const c = rows.find((r) => r.plot_id === String(fx.plots.mangoC))!;
+      expect(c).toMatchObject({ expected_harvest: '', expected_harvest_vn: '', planting_date_vn: '01/03/2020' });
+    } finally {
+      await db.query(`UPDATE plots SET expected_harvest = '2026-06-30' WHERE id = $1`, [fx.plots.mangoC]);
+    }
+    for (const id of ["1'%20OR%201=1", '-1', '99999999999999999999', '%F0%9F%99%82']) {
+      const res = await get(`/api/growing-areas/${id}/profile.csv`, as(fx.users.officer));
+      expect(res.statusCode, id).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, id).toBeLessThan(500);
+    }
+    expect((await get(`/api/growing-areas/999999/profile.csv`, as(fx.users.officer))).statusCode).toBe(404);
+    expect((await get(`/api/growing-areas/${areaId}/profile.csv`)).statusCode).toBe(401);
+  });
+});
+
+describe('the collection exports as CSV', () => {
+  it('parcels: the commune named as of the record’s reference date, that date as dd/mm/yyyy, the land use in Vietnamese', async () => {
+    const res = await get(`/api/export/parcels?format=csv&sheet=912`);
+    expect(res.statusCode, res.body).toBe(200);
+    const { header, rows } = readCsv(res.body);
+    expect(header).toEqual([
+      'id',
+      'commune_code',
+      'commune_ref_date',
+      'sheet',
+      'parcel_no',
+      'cert_sheet',
+      'cert_parcel',
+      'land_use_code',
+      'legal_area_m2',
+      'address',
+      'wkt',
+      'commune_vi',
+      'commune_ref_date_vn',
+      'land_use_vi',
+    ]);
+    const p345 = rows.find((r) => r.parcel_no === '345')!;
+    expect(p345).toMatchObject({
+      commune_code: '29890',
+      commune_ref_date: '2025-03-01',
+      land_use_code: 'CLN',
+      commune_vi: 'Xã Tân Thuận Tây',
+      commune_ref_date_vn: '01/03/2025',
+      land_use_vi: 'Đất trồng cây lâu năm',
+    });
+    expect(p345.wkt).toMatch(/^MULTIPOLYGON/);
+  });
+
+  it('plots: crop and commune in Vietnamese, planting and harvest dates as dd/mm/yyyy', async () => {
+    const res = await get(`/api/export/plots?format=csv&crop=mango`, as(fx.users.officer));
+    expect(res.statusCode, res.body).toBe(200);
+    const { header, rows } = readCsv(res.body);
+    expect(header.slice(header.indexOf('wkt'))).toEqual(['wkt', 'commune_vi', 'crop_vi', 'planting_date_vn', 'expected_harvest_vn']);
+    const b = rows.find((r) => r.id === String(fx.plots.mangoB))!;
+    expect(b).toMatchObject({
+      crop: 'mango',
+      crop_vi: 'Xoài',
+      commune_code: '29869',
+      commune_vi: 'Phường Cao Lãnh',
+      planting_date: '2020-03-01',
+      planting_date_vn: '01/03/2020',
+      expected_harvest_vn: '30/06/2026',
+    });
+  });
+
+  it('zones, land-use areas and products: each code beside its Vietnamese words; a code the list lacks stays itself', async () => {
+    const zones = readCsv((await get(`/api/export/zones?format=csv&land_use_code=ODT`)).body);
+    expect(zones.rows.length).toBeGreaterThan(0);
+    for (const r of zones.rows) expect(r).toMatchObject({ land_use_code: 'ODT', land_use_vi: 'Đất ở tại đô thị' });
+    const landuse = readCsv((await get(`/api/export/landuse?format=csv&land_use_code=HNK`)).body);
+    expect(landuse.rows.length).toBeGreaterThan(0);
+    for (const r of landuse.rows) expect(r.land_use_vi).toBe('Đất trồng cây hằng năm khác');
+
+    await db.query(
+      `INSERT INTO products (producer_kind, producer_name, product, category, commune_code, source_key, geom) VALUES
+         ('cooperative', 'HTX Xoài "Mỹ Xương", Cao Lãnh', 'Xoài Cát Chu', 'fruit', '29869', 'csv-vi-1', ST_SetSRID(ST_MakePoint(105.63, 10.46), 4326)),
+         ('household', '=HYPERLINK("x")', 'Sen', 'livestock', '29869', 'csv-vi-2', ST_SetSRID(ST_MakePoint(105.64, 10.47), 4326))`,
+    );
+    const products = readCsv((await get(`/api/export/products?format=csv&commune=29869`)).body);
+    const coop = products.rows.find((r) => r.source_key === 'csv-vi-1')!;
+    expect(coop).toMatchObject({
+      producer_kind: 'cooperative',
+      producer_kind_vi: 'Hợp tác xã',
+      category: 'fruit',
+      category_vi: 'Cây ăn quả',
+      producer_name: 'HTX Xoài "Mỹ Xương", Cao Lãnh',
+      commune_vi: 'Phường Cao Lãnh',
+    });
+    const home = products.rows.find((r) => r.source_key === 'csv-vi-2')!;
+    expect(home).toMatchObject({ producer_kind_vi: 'Hộ gia đình', category_vi: 'Chăn nuôi' });
+  });
+
+  it('only CSV gains the readable columns: GeoJSON properties are as before', async () => {
+    const res = await get(`/api/export/parcels?format=geojson&sheet=912`);
+    const props = res.json().features[0].properties;
+    expect(Object.keys(props)).not.toContain('land_use_vi');
+    expect(Object.keys(props)).not.toContain('commune_ref_date_vn');
+  });
+
+  it('refuses hostile filters in words (400, 422), never a 500, and writes nothing', async () => {
+    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n;
+    const cases: [string, number][] = [
+      [`/api/export/parcels?format=csv&sheet=1;DROP%20TABLE%20parcels`, 400],
+      [`/api/export/parcels?format=csv&owner=x`, 400],
+      [`/api/export/parcels?format=csv&crs=EPSG:99999`, 422],
+    ];
+    for (const [url, status] of cases) {
+      const res = await get(url);
+      expect(res.statusCode, url).toBe(status);
+      expect(res.json().message ?? res.json().detail ?? res.body).toBeTruthy();
+    }
+    // A quote or an emoji in a text filter is a value like any other: no row has it.
+    for (const code of ["ODT'%20OR%20'1'='1", '%F0%9F%99%82']) {
+      const res = await get(`/api/export/parcels?format=csv&land_use_code=${code}`);
+      expect(res.statusCode).toBe(200);
+      expect(readCsv(res.body).rows).toEqual([]);
+    }
+    expect((await get(`/api/export/plots?format=csv`)).statusCode).toBe(401);
+    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n).toBe(before);
+  });
+});
