@@ -358,3 +358,66 @@ describe('a suspended or revoked growing area on its card', () => {
     }
   });
 });
+
+describe('a plot of a suspended or revoked growing area on its card', () => {
+  // The tile's status and code, merged under the features API's item (its area's decision, read from the area's history).
+  const plot = {
+    crop: 'mango',
+    area_m2: 3864,
+    growing_area_id: 3,
+    code: 'VN-DTOR-0101',
+    status: 'suspended',
+    commune_code: '29869',
+    status_decision_no: '45/QĐ-SNN',
+    status_decided_on: '2026-11-30',
+    status_reason: 'Dư lượng thuốc vượt mức cho phép',
+  };
+  const context = { schema: schemaOf('plots'), crops, growingAreaName: 'Vùng trồng xoài Cát Chu ấp Tân Hậu' };
+
+  it('says under the growing area that its code is not in force, then the decision with its day and reason', () => {
+    startLang('vi');
+    const rows = cardRows('plots', plot, context);
+    const area = rows.findIndex((r) => r.label === 'Vùng trồng');
+    expect(rows.slice(area, area + 3)).toEqual([
+      { label: 'Vùng trồng', value: 'Vùng trồng xoài Cát Chu ấp Tân Hậu', code: 'VN-DTOR-0101' },
+      { label: 'Trạng thái', value: 'Tạm đình chỉ — không còn hiệu lực' },
+      { label: 'Quyết định tạm đình chỉ', value: '45/QĐ-SNN ngày 30/11/2026, lý do: Dư lượng thuốc vượt mức cho phép' },
+    ]);
+    // Said once, in that row: not again as the raw properties (their titles, their ISO date).
+    expect(rows.filter((r) => r.value.includes('45/QĐ-SNN'))).toHaveLength(1);
+    expect(rows.map((r) => r.value)).not.toContain('30/11/2026');
+    expect(rows.map((r) => r.label).filter((l) => /đình chỉ, thu hồi/.test(l))).toEqual([]);
+  });
+
+  it('reads the same in English, a revocation as a revocation, and the area by its code before its name is read', () => {
+    startLang('en');
+    const rows = rowsOf('plots', plot, context);
+    const area = rows.findIndex(([label]) => label === 'Growing area');
+    expect(rows.slice(area, area + 3)).toEqual([
+      ['Growing area', 'Vùng trồng xoài Cát Chu ấp Tân Hậu · VN-DTOR-0101'],
+      ['Status', 'Suspended — not in force'],
+      ['Suspension decision', '45/QĐ-SNN of 2026-11-30, reason: Dư lượng thuốc vượt mức cho phép'],
+    ]);
+    const revoked = rowsOf('plots', { ...plot, status: 'revoked', status_decision_no: null, status_reason: '' }, { crops });
+    const at = revoked.findIndex(([label]) => label === 'Growing area');
+    expect(revoked.slice(at, at + 3)).toEqual([
+      ['Growing area', 'VN-DTOR-0101'],
+      ['Status', 'Revoked — not in force'],
+      ['Revocation decision', '(no number recorded) of 2026-11-30'],
+    ]);
+  });
+
+  it('gives no decision row while the code is in force, nor from the tile alone before the features API answers', () => {
+    startLang('vi');
+    // A decision read before the code was restored, the tile already saying "active": the status decides.
+    for (const inForce of ['issued', 'approved', 'active']) {
+      const rows = new Map(rowsOf('plots', { ...plot, status: inForce }, context));
+      expect(rows.get('Trạng thái')).not.toContain('hiệu lực');
+      expect([...rows.keys()].filter((l) => l.startsWith('Quyết định'))).toEqual([]);
+      expect([...rows.values()].join(' ')).not.toContain('45/QĐ-SNN');
+    }
+    const tile = new Map(rowsOf('plots', { crop: 'mango', growing_area_id: 3, code: 'VN-DTOR-0101', status: 'suspended' }));
+    expect(tile.get('Trạng thái')).toBe('Tạm đình chỉ — không còn hiệu lực');
+    expect([...tile.keys()]).not.toContain('Quyết định tạm đình chỉ');
+  });
+});

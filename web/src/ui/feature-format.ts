@@ -264,12 +264,13 @@ const NAMED_BY_ROW: Record<string, readonly string[]> = {
   growing_areas: ['commune_code'],
 };
 
-/** The features API's facts of the decision that took an area's code out of force (read from its history). */
+/** The features API's facts of the decision that took an area's code out of force (read from its history; a plot's are its area's). */
 const STATUS_DECISION_KEYS = ['status_decision_no', 'status_decided_on', 'status_reason'] as const;
 
 /**
- * The row of the decision that suspended or revoked an area's code, under its status: "Quyết định tạm
- * đình chỉ: 45/QĐ-SNN ngày 30/11/2026, lý do: …". The issuing decision keeps its own row.
+ * The row of the decision that suspended or revoked an area's code, under its status (on the area's
+ * card, and on a member plot's, whose status is its area's): "Quyết định tạm đình chỉ: 45/QĐ-SNN ngày
+ * 30/11/2026, lý do: …". The issuing decision keeps its own row.
  */
 function statusDecisionRow(p: Record<string, unknown>): CardRow | undefined {
   const state = p.status;
@@ -286,18 +287,22 @@ function communeRow(p: Record<string, unknown>, context: CardContext): CardRow |
   return context.communeName ? { label: t('commune'), value: context.communeName, code } : { label: t('commune'), value: code };
 }
 
+/** The row naming a plot's growing area, its code small beside the name; the code alone until the name is known. */
+function growingAreaRow(p: Record<string, unknown>, context: CardContext): CardRow | undefined {
+  const code = isEmpty(p.code) ? undefined : String(p.code);
+  if (context.growingAreaName) return { label: t('growingArea'), value: context.growingAreaName, ...(code ? { code } : {}) };
+  return code ? { label: t('growingArea'), value: code } : undefined;
+}
+
 /**
  * The rows that stand for record ids: the farmer by name (the features API sends it only to whoever
  * may read it: the farmer, their commune's officers; a tile never), the growing area by name with its
- * code, the commune by name with its code.
+ * code (unless `areaShown` already, above its status), the commune by name with its code.
  */
-function namedRows(group: string, p: Record<string, unknown>, context: CardContext): CardRow[] {
+function namedRows(group: string, p: Record<string, unknown>, context: CardContext, areaShown: boolean): CardRow[] {
   const rows: CardRow[] = [];
-  if (group === 'plots') {
-    const code = isEmpty(p.code) ? undefined : String(p.code);
-    if (context.growingAreaName) rows.push({ label: t('growingArea'), value: context.growingAreaName, ...(code ? { code } : {}) });
-    else if (code) rows.push({ label: t('growingArea'), value: code });
-  }
+  const area = group === 'plots' && !areaShown ? growingAreaRow(p, context) : undefined;
+  if (area) rows.push(area);
   if ((group === 'plots' || group === 'products') && !isEmpty(p.farmer_name))
     rows.push({ label: t('farmer'), value: String(p.farmer_name) });
   const commune = group in NAMED_BY_ROW ? communeRow(p, context) : undefined;
@@ -326,16 +331,24 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     ...(NAMED_BY_ROW[group] ?? []),
     ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
     ...(group === 'landuse' && !isEmpty(p.year) ? ['map_year'] : []),
-    ...(group === 'growing_areas' ? STATUS_DECISION_KEYS : []),
+    ...(group === 'growing_areas' || group === 'plots' ? STATUS_DECISION_KEYS : []),
     // A code's lineage is the registry's own thread of versions; the issue's number says something
     // only from the second issue on ("Lần cấp 2").
     ...(group === 'growing_areas' ? ['lineage_id', ...(Number(p.version_no) === 1 ? ['version_no'] : [])] : []),
   ]);
   const schema = context.schema ?? {};
+  let areaShown = false;
   for (const field of FIELDS[group] ?? []) {
     if (used.has(field.key)) continue;
     used.add(field.key);
     const value = p[field.key];
+    // A plot's status is its growing area's code's: said right under the row naming the area, and a
+    // code out of force with the decision that took it out (as on the area's own card).
+    if (group === 'plots' && field.key === 'status' && !isEmpty(value)) {
+      const area = growingAreaRow(p, context);
+      if (area) rows.push(area);
+      areaShown = area !== undefined;
+    }
     if (isEmpty(value)) continue;
     if (field.key === 'commune_code') {
       const commune = communeRow(p, context);
@@ -345,10 +358,10 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
     rows.push({ label: t(field.label), value: text });
-    const decision = group === 'growing_areas' && field.key === 'status' ? statusDecisionRow(p) : undefined;
+    const decision = (group === 'growing_areas' || group === 'plots') && field.key === 'status' ? statusDecisionRow(p) : undefined;
     if (decision) rows.push(decision);
   }
-  rows.push(...namedRows(group, p, context));
+  rows.push(...namedRows(group, p, context, areaShown));
   for (const [key, value] of Object.entries(p)) {
     if (used.has(key) || isEmpty(value) || !isShownProperty(key, schema)) continue;
     // Objects (a parcel's owners) have their own views; a list of plain values reads as one line.

@@ -1,0 +1,105 @@
+// A plot's card says when the growing-area code it depends on is out of force, and why: a guest
+// opens a member plot on the map while the code is in force (no decision on the card), the officer
+// suspends the code, and the same browser, reloaded, shows under the growing area "Tạm đình chỉ —
+// không còn hiệu lực" and the suspension decision with its day and reason, in Vietnamese and in
+// English. The browser kept the plot's item from the first read: it must not be told "unchanged".
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap } from './harness.ts';
+import { apiToken, openPlot } from './registry-fixtures.ts';
+
+const e2e = useServerAndBrowser();
+
+type Plot = { id: number; area: number; code: string; name: string; lon: number; lat: number };
+
+/** The largest plot of an area whose code is in force, in the seeded officer's communes (so the officer may suspend it). */
+async function memberPlot(): Promise<Plot> {
+  const { rows } = await e2e.server.db.query<Plot>(
+    `SELECT p.id, g.id AS area, g.code, g.name, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+       FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
+      WHERE g.status = 'active'
+        AND g.commune_code IN (SELECT uc.commune_code FROM user_communes uc JOIN users u ON u.id = uc.user_id WHERE u.username = 'officer')
+      ORDER BY p.area_m2 DESC LIMIT 1`,
+  );
+  if (!rows[0]) throw new Error('no seeded plot in an active area of the officer');
+  return { ...rows[0], lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+}
+
+const card = (plot: Plot) => `.feature-card.is-primary[data-group=plots][data-id="${plot.id}"]`;
+
+/** The card's rows as [label, value] pairs, in order, as the page shows them (dt and dd text). */
+function cardRows(page: Page, plot: Plot): Promise<[string, string][]> {
+  return page.locator(`${card(plot)} dl`).evaluate((dl) => {
+    const rows: [string, string][] = [];
+    for (const dt of dl.querySelectorAll('dt')) rows.push([dt.textContent ?? '', dt.nextElementSibling?.textContent ?? '']);
+    return rows;
+  });
+}
+
+/** The three rows from the growing area's on, once the card shows `status` (its tile and the features API have come in). */
+async function areaRows(page: Page, plot: Plot, areaLabel: string, status: string): Promise<[string, string][]> {
+  await page.waitForFunction(
+    ([selector, text]) => [...(document.querySelector(selector!)?.querySelectorAll('dd') ?? [])].some((dd) => dd.textContent === text),
+    [card(plot), status] as const,
+    { timeout: 60_000 },
+  );
+  const rows = await cardRows(page, plot);
+  const at = rows.findIndex(([label]) => label === areaLabel);
+  expect(at, JSON.stringify(rows)).toBeGreaterThanOrEqual(0);
+  return rows.slice(at, at + 3);
+}
+
+describe('a plot’s card when its growing area’s code is suspended', () => {
+  it('says under the growing area that the code is not in force, with the decision, its day and reason, in Vietnamese and English', async () => {
+    const plot = await memberPlot();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+
+    // A guest, the code in force: the area and its status, no decision.
+    const firstRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`), { timeout: 60_000 });
+    await openPlot(page, plot);
+    expect((await firstRead).status()).toBe(200);
+    const inForce = await areaRows(page, plot, 'Vùng trồng', 'Đang hoạt động');
+    expect(inForce.slice(0, 2)).toEqual([
+      ['Vùng trồng', `${plot.name} ${plot.code}`],
+      ['Trạng thái', 'Đang hoạt động'],
+    ]);
+    expect(await page.locator(card(plot)).innerText()).not.toContain('Quyết định');
+
+    const token = await apiToken(e2e.server);
+    const suspended = await fetch(`${e2e.server.url}/api/growing-areas/${plot.area}/transitions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ to: 'suspended', decisionNo: '45/QĐ-SNN', note: 'Dư lượng thuốc vượt mức cho phép' }),
+    });
+    expect(suspended.status).toBe(201);
+
+    // The link keeps the plot selected: reloaded, the card opens again from the tiles and the features API.
+    await page.reload();
+    await waitForMap(page);
+    const [y, m, d] = vietnamToday().split('-');
+    expect(await areaRows(page, plot, 'Vùng trồng', 'Tạm đình chỉ — không còn hiệu lực')).toEqual([
+      ['Vùng trồng', `${plot.name} ${plot.code}`],
+      ['Trạng thái', 'Tạm đình chỉ — không còn hiệu lực'],
+      ['Quyết định tạm đình chỉ', `45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép`],
+    ]);
+    // Said once, in words (no colour alone): not again as a raw property further down.
+    const text = await page.locator(card(plot)).innerText();
+    expect(text.split('45/QĐ-SNN')).toHaveLength(2);
+    await page.locator(card(plot)).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-suspended-vi.png') });
+
+    await page.click('#lang-toggle');
+    expect(await areaRows(page, plot, 'Growing area', 'Suspended — not in force')).toEqual([
+      ['Growing area', `${plot.name} ${plot.code}`],
+      ['Status', 'Suspended — not in force'],
+      ['Suspension decision', `45/QĐ-SNN of ${vietnamToday()}, reason: Dư lượng thuốc vượt mức cho phép`],
+    ]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-suspended-en.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
