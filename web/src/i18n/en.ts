@@ -257,6 +257,7 @@ export const en: Messages = {
   diaryInput_required: 'Fill this in.',
   'diaryInput_date-invalid': 'Not a valid date.',
   'diaryInput_date-in-future': 'The date cannot be after today ({today}).',
+  'diaryInput_date-too-early': 'The date cannot be before 1900: check the year.',
   'diaryInput_too-long': 'Too long: at most {max} characters.',
   'diaryInput_phi-range': 'Enter a whole number of days from 0 to 365.',
   'diaryInput_result-range': 'Enter a number from 0 to 100,000 (e.g. 0.05).',
@@ -532,6 +533,7 @@ export const en: Messages = {
   'inspectionInput_date-required': 'Enter the inspection date.',
   'inspectionInput_date-invalid': 'The inspection date is not a valid date.',
   'inspectionInput_date-in-future': 'The inspection date cannot be after today.',
+  'inspectionInput_date-too-early': 'The inspection date cannot be before 1900: check the year.',
   'inspectionInput_notes-too-long': 'The notes are longer than 4,000 characters.',
   'inspectionInput_item-note-too-long': 'A checklist note is longer than 1,000 characters.',
   'inspectionPhotoRefused_not-image': '“{name}” is not a JPEG, PNG or WebP image: it will not be sent.',
@@ -645,6 +647,7 @@ export const en: Messages = {
   'lifecycleInput_code-scheme-pattern': '“{value}” does not fit the pattern of the “{scheme}” scheme.',
   'lifecycleInput_date-invalid': '“{value}” is not a date.',
   'lifecycleInput_date-in-future': 'The inspection date cannot be after today.',
+  'lifecycleInput_date-too-early': 'The inspection date cannot be before 1900: check the year.',
   // Which field of a registry form the server refused, and why (field-refusal.ts).
   fieldTooLong: '“{field}” is too long: at most {max} characters.',
   fieldRequired: 'Fill in “{field}”.',

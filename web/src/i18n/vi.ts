@@ -258,6 +258,7 @@ export const vi = {
   diaryInput_required: 'Hãy nhập mục này.',
   'diaryInput_date-invalid': 'Ngày không hợp lệ.',
   'diaryInput_date-in-future': 'Ngày không được sau hôm nay ({today}).',
+  'diaryInput_date-too-early': 'Ngày không được trước năm 1900: kiểm tra lại năm.',
   'diaryInput_too-long': 'Quá dài: tối đa {max} ký tự.',
   'diaryInput_phi-range': 'Nhập số ngày nguyên từ 0 đến 365.',
   'diaryInput_result-range': 'Nhập một số từ 0 đến 100.000 (dùng dấu phẩy cho phần thập phân, VD 0,05).',
@@ -539,6 +540,7 @@ export const vi = {
   'inspectionInput_date-required': 'Nhập ngày kiểm tra.',
   'inspectionInput_date-invalid': 'Ngày kiểm tra không hợp lệ.',
   'inspectionInput_date-in-future': 'Ngày kiểm tra không được sau hôm nay.',
+  'inspectionInput_date-too-early': 'Ngày kiểm tra không được trước năm 1900: kiểm tra lại năm.',
   'inspectionInput_notes-too-long': 'Ghi chú dài quá 4.000 ký tự.',
   'inspectionInput_item-note-too-long': 'Ghi chú của một mục dài quá 1.000 ký tự.',
   'inspectionPhotoRefused_not-image': 'Tệp “{name}” không phải ảnh JPEG, PNG hoặc WebP: không gửi tệp này.',
@@ -653,6 +655,7 @@ export const vi = {
   'lifecycleInput_code-scheme-pattern': 'Mã “{value}” không đúng mẫu của loại mã “{scheme}”.',
   'lifecycleInput_date-invalid': 'Ngày “{value}” không hợp lệ.',
   'lifecycleInput_date-in-future': 'Ngày kiểm tra không được sau hôm nay.',
+  'lifecycleInput_date-too-early': 'Ngày kiểm tra không được trước năm 1900: kiểm tra lại năm.',
   // Which field of a registry form the server refused, and why (field-refusal.ts).
   fieldTooLong: '“{field}” dài quá: tối đa {max} ký tự.',
   fieldRequired: 'Nhập “{field}”.',

@@ -94,6 +94,12 @@ describe('the inspection form', () => {
       valid: false,
       problems: ['date-in-future'],
     });
+    // A slip of the year, refused as the server would (date-too-early).
+    expect(checkInspectionInput(values({ inspectedOn: '1026-03-01' }), '2026-03-01')).toEqual({
+      valid: false,
+      problems: ['date-too-early'],
+    });
+    expect(checkInspectionInput(values({ inspectedOn: '1900-01-01' }), '2026-03-01').valid).toBe(true);
   });
 
   it('notes beyond the server limits are refused', () => {

@@ -7,6 +7,7 @@ import type { InspectionBody } from '../../../server/contracts/registry.ts';
 import { isGrowingAreaStatus, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import type { Geotag } from '../../../server/domain/photo-facts.ts';
 import { HttpError } from '../api/http.ts';
+import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
 
 /** The statuses of a 409 `inspection-not-allowed`, or undefined for any other error. */
 export function inspectableOf(error: unknown): GrowingAreaStatus[] | undefined {
@@ -34,6 +35,8 @@ export const INSPECTION_INPUT_REASONS = {
   DATE_REQUIRED: 'date-required',
   DATE_INVALID: 'date-invalid',
   DATE_FUTURE: 'date-in-future',
+  /** Before 1900: a slip of the year (the server refuses it as date-too-early). */
+  DATE_TOO_EARLY: 'date-too-early',
   NOTES_TOO_LONG: 'notes-too-long',
   ITEM_NOTE_TOO_LONG: 'item-note-too-long',
 } as const;
@@ -60,6 +63,7 @@ export function checkInspectionInput(values: InspectionValues, today: string): I
   if (!date) problems.push(INSPECTION_INPUT_REASONS.DATE_REQUIRED);
   else if (!parsed || parsed.toISOString().slice(0, 10) !== date) problems.push(INSPECTION_INPUT_REASONS.DATE_INVALID);
   else if (date > today) problems.push(INSPECTION_INPUT_REASONS.DATE_FUTURE);
+  else if (date < EARLIEST_DONE_DATE) problems.push(INSPECTION_INPUT_REASONS.DATE_TOO_EARLY);
   const notes = values.notes.trim();
   if (notes.length > NOTES_MAX) problems.push(INSPECTION_INPUT_REASONS.NOTES_TOO_LONG);
   const checked = values.checklist.filter((c) => c.verdict !== 'unchecked');

@@ -545,7 +545,7 @@ export class InspectionsSection {
             t(`inspectionDraftNotKept_${this.draftProblem}` as MessageKey),
           )
         : null,
-      h('label', {}, t('inspectionDate'), form.date, ...problem(['date-required', 'date-invalid', 'date-in-future'])),
+      h('label', {}, t('inspectionDate'), form.date, ...problem(['date-required', 'date-invalid', 'date-in-future', 'date-too-early'])),
       h(
         'fieldset',
         { id: 'inspection-conclusion' },

@@ -157,6 +157,9 @@ describe('lifecycle steps', () => {
     expect(checkStepInput(fail, { inspectedOn: '2026-02-30', reason: 'x' }, 'domestic-3156', '2026-03-01')).toMatchObject({
       problems: [{ field: 'inspectedOn', reason: 'date-invalid' }],
     });
+    expect(checkStepInput(fail, { inspectedOn: '0202-03-01', reason: 'x' }, 'domestic-3156', '2026-03-01')).toMatchObject({
+      problems: [{ field: 'inspectedOn', reason: 'date-too-early' }],
+    });
     expect(checkStepInput(fail, { inspectedOn: '2026-03-01', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toEqual({
       valid: true,
       body: {

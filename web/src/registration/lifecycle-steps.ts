@@ -10,6 +10,7 @@ import {
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
+import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
 
 /** The fields a step's form asks for. */
 export type StepField = 'decisionNo' | 'code' | 'reason' | 'inspectedOn';
@@ -107,6 +108,7 @@ export const INPUT_REASONS = {
   CODE_SCHEME: CODE_REASONS.SCHEME,
   DATE_INVALID: 'date-invalid',
   DATE_FUTURE: 'date-in-future',
+  DATE_TOO_EARLY: 'date-too-early',
   DECISION_SHAPE: TEXT_REASONS.DECISION_NO_SHAPE,
 } as const;
 
@@ -155,6 +157,7 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
     if (!parsed || parsed.toISOString().slice(0, 10) !== date)
       problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_INVALID, value: date });
     else if (date > today) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_FUTURE, value: date });
+    else if (date < EARLIEST_DONE_DATE) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_TOO_EARLY, value: date });
   }
   if (problems.length) return { valid: false, problems };
   const note = text('reason');

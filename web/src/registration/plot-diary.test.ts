@@ -259,6 +259,8 @@ describe('plot diary: the forms', () => {
     ]);
     const bad = checkDiaryInput({ appliedOn: '2026-02-30', pesticide: 'A', activeIngredient: 'B', phiDays: '366' }, today);
     expect(!bad.valid && bad.problems.map((p) => p.reason)).toEqual(['date-invalid', 'phi-range']);
+    const early = checkDiaryInput({ appliedOn: '1899-12-31', pesticide: 'A', activeIngredient: 'B', phiDays: '' }, today);
+    expect(!early.valid && early.problems).toEqual([{ field: 'appliedOn', reason: 'date-too-early' }]);
   });
 
   it('reads a residue figure with a decimal comma and leaves the verdict to the server unless the lab’s is given', () => {

@@ -28,6 +28,7 @@ import { vi, type MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date } from '../ui/feature-format.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
+import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
 
 /** The plot as GET /api/plots/:id answers it (the fields the diary reads; no personal data). */
 export type DiaryPlot = {
@@ -233,6 +234,7 @@ export const DIARY_INPUT_REASONS = {
   REQUIRED: 'required',
   DATE_INVALID: 'date-invalid',
   DATE_FUTURE: 'date-in-future',
+  DATE_TOO_EARLY: 'date-too-early',
   TOO_LONG: 'too-long',
   PHI_RANGE: 'phi-range',
   RESULT_RANGE: 'result-range',
@@ -287,6 +289,7 @@ function checker(values: DiaryValues, today: string) {
       if (!value) problems.push({ field, reason: DIARY_INPUT_REASONS.REQUIRED });
       else if (!isCalendarDate(value)) problems.push({ field, reason: DIARY_INPUT_REASONS.DATE_INVALID });
       else if (value > today) problems.push({ field, reason: DIARY_INPUT_REASONS.DATE_FUTURE });
+      else if (value < EARLIEST_DONE_DATE) problems.push({ field, reason: DIARY_INPUT_REASONS.DATE_TOO_EARLY });
     },
   };
 }
