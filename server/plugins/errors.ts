@@ -77,12 +77,14 @@ export function sendProblem(
     .status(status)
     .type('application/problem+json')
     .send({
+      // An extension member never takes the place of one RFC 9457 defines (a growing area's
+      // `status: "revoked"` once stood where the HTTP status belongs).
+      ...extra,
       type: code ? `urn:bando:error:${code}` : 'about:blank',
       title: TITLES[status] ?? 'Error',
       status,
       detail,
       ...(code ? { code } : {}),
-      ...extra,
     });
 }
 

@@ -74,8 +74,8 @@ function requireEditable(area: LockedArea): void {
     throw new AppError(
       'CONFLICT',
       `Growing area ${area.id} is ${area.status}: plots and profile change only in draft (re-issue to change an issued code).`,
-      // `status` is what clients have always read; growingAreaId/-Status are the features API's names.
-      { reason: REGISTRY_REASON.AREA_NOT_DRAFT, status: area.status, growingAreaId: area.id, growingAreaStatus: area.status },
+      // growingAreaId/-Status, as the features API names them (`status` is the HTTP status's, RFC 9457).
+      { reason: REGISTRY_REASON.AREA_NOT_DRAFT, growingAreaId: area.id, growingAreaStatus: area.status },
     );
   }
 }

@@ -26,7 +26,7 @@
 //                                                   before answers 200 with that inspection, writes nothing; other content or
 //                                                   another officer under it 409 idempotency-key-reused; bad shape 400
 //   GET    /api/growing-areas/:id/profile.geojson | profile.csv | profile.html   exports
-//   GET    /api/growing-areas/:id/eudr.geojson?points   EUDR geolocation file of the area's plots
+//   GET    /api/growing-areas/:id/eudr.geojson?points=true  EUDR geolocation file of the area's plots (points: plots up to 4 ha as points)
 //   GET    /api/inspections/:id                     one inspection
 //   POST   /api/inspections/:id/photos?lon&lat&takenAt   body: the JPEG/PNG/WebP itself (≤ 10 MiB); 201 with the inspection,
 //                                                   Location: the photo. Header Idempotency-Key (16–64 of A-Z a-z 0-9 - _, once
@@ -42,7 +42,7 @@
 //   GET    /api/plots/:id/residue-tests  POST …     residue tests
 //   GET    /api/substances?market=VN,EU             the allowed-substance lists by substance, each market's row and MRL
 //                                                   (public: regulatory data; ETag, max-age 60 s; bad or unknown parameters 400; writes 405)
-//   GET    /api/eudr/export?commune&points          EUDR file of every plot in the viewer's communes
+//   GET    /api/eudr/export?commune=&points=true  EUDR file of every plot in the viewer's communes
 //   POST   /api/eudr/validate                       checks any EUDR GeoJSON (public)
 //   GET    /api/statistics/growing-areas            counts and hectares per commune, crop, status (public)
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';

@@ -385,6 +385,9 @@ describe('growing-area lifecycle over the API', () => {
       growingAreaId: id,
       growingAreaStatus: 'under_inspection',
     });
+    // RFC 9457's own members stay the HTTP status's: the area's status is growingAreaStatus.
+    expect(notDraft.json().status).toBe(409);
+    expect(notDraft.json().title).toBe('Conflict');
     const noCode = await app.inject({
       method: 'POST',
       url: `/api/growing-areas/${await areaIn('inspected_pass', 'domestic-3156')}/transitions`,
