@@ -25,6 +25,12 @@ describe('the printed legend of a land-use view with a selected parcel', () => {
       await page.setViewportSize({ width: 1440, height: 900 });
       await page.goto(`${env.server.url}/#c=${lon},${lat},16.5&l=landuse,parcels,roads,admin&s=parcels:${id}`);
       await waitForMap(page);
+      // The screen's legend (the same words) marks the legacy code in the parcels' rows in view.
+      await page.click('[data-tab=layers]');
+      const onScreen = page.locator('.legend-view[data-group=parcels] li[data-code=BHK]');
+      await onScreen.waitFor({ timeout: 60_000 });
+      expect(await onScreen.textContent()).toBe('BHKĐất bằng trồng cây hằng năm khác (mã cũ, nay là HNK)');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'print-legend-screen.png') });
       await page.click('[data-tab=tools]');
       await page.click('#print-open');
       const [pdf] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#print-pdf')]);
@@ -62,5 +68,5 @@ describe('the printed legend of a land-use view with a selected parcel', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 240_000);
 });
