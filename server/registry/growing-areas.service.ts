@@ -525,7 +525,8 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
       'superseded',
       viewer.userId,
       body.decisionNo?.trim() || null,
-      [`Re-issued as version ${created.version_no} (growing area ${created.id}).`, body.note].filter(Boolean).join(' '),
+      // The officer's note alone: the card says "re-issued as version N" in the reader's language.
+      body.note?.trim() || null,
       JSON.stringify(body.attachments ?? []),
     ]);
     return created.id;

@@ -180,6 +180,12 @@ describe('growing-area documents and re-issue from the map', () => {
     // The history shows the move on the old version; the tiles draw the new one.
     await page.click('#lifecycle-history summary');
     expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-move')).toBe('Đang hoạt động → Đã được cấp lại');
+    // Worded in the page's language, with the officer's reason as typed (no English sentence of the server's).
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-reissued')).toBe(
+      `cấp lại thành phiên bản ${area.versionNo + 1}`,
+    );
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-note')).toBe('Mở rộng diện tích vùng trồng');
+    expect(moved.notes.at(-1)).toBe('Mở rộng diện tích vùng trồng');
     await expect.poll(() => tileStatus(page, newId), { timeout: 30_000, interval: 500 }).toBe('draft');
 
     // The documents follow too: the CSV of the new version, named by its number until it has a code.

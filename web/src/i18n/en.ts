@@ -707,6 +707,7 @@ export const en: Messages = {
   lifecycleHistoryDecision: 'Decision {decisionNo}',
   lifecycleHistoryBy: 'by {name}',
   lifecycleHistoryVersion: 'version {n}',
+  lifecycleHistoryReissued: 're-issued as version {n}',
   lifecycleVersion: 'Version',
   reissueVerb: 'Re-issue code',
   reissueFormTitle: 'Re-issue the code: create version {next}',

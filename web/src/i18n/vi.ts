@@ -715,6 +715,7 @@ export const vi = {
   lifecycleHistoryDecision: 'QĐ số {decisionNo}',
   lifecycleHistoryBy: 'bởi {name}',
   lifecycleHistoryVersion: 'phiên bản {n}',
+  lifecycleHistoryReissued: 'cấp lại thành phiên bản {n}',
   lifecycleVersion: 'Phiên bản',
   reissueVerb: 'Cấp lại mã',
   reissueFormTitle: 'Cấp lại mã: tạo phiên bản {next}',

@@ -120,6 +120,16 @@ type OpenStep = {
 type OpenReissue = { inputs: Map<ReissueField, HTMLInputElement>; problems: FieldProblem[] };
 
 /**
+ * The officer's own note of a step. A re-issue's step is worded by the card in the reader's language
+ * (lifecycleHistoryReissued); servers before that wrote an English sentence in front of the note.
+ */
+function noteOf(step: LifecycleStepRecord): string | null {
+  if (!step.note) return null;
+  if (step.to_status !== 'superseded') return step.note;
+  return step.note.replace(/^Re-issued as version \d+ \(growing area \d+\)\.\s*/, '') || null;
+}
+
+/**
  * The officer's card of a growing area on the map: status, code, crop, scheme, area and plots from
  * the registry, and one button per next status the server allows this viewer. A step that needs a
  * decision number, a code, a reason or an inspection date opens a small form; a failed inspection
@@ -401,7 +411,10 @@ export class LifecycleCard {
           step.decision_no
             ? h('span', { class: 'lifecycle-history-decision' }, t('lifecycleHistoryDecision', { decisionNo: step.decision_no }))
             : null,
-          step.note ? h('span', { class: 'lifecycle-history-note' }, step.note) : null,
+          step.to_status === 'superseded'
+            ? h('span', { class: 'lifecycle-history-reissued' }, t('lifecycleHistoryReissued', { n: step.version_no + 1 }))
+            : null,
+          noteOf(step) ? h('span', { class: 'lifecycle-history-note' }, noteOf(step)) : null,
           step.actor_name ? h('span', { class: 'hint' }, t('lifecycleHistoryBy', { name: step.actor_name })) : null,
         ].flatMap((part) => (part ? [' ', part] : [])),
       ),
