@@ -833,6 +833,8 @@ export async function writeAgriculture(
   // Which parcels each plot covers and how much: the same function the plot triggers use (skipped in bulk).
   await q.exec(`SELECT link_plot_parcels(id) FROM plots ORDER BY id`);
   await q.exec(`SELECT refresh_growing_area(id) FROM growing_areas`);
+  // A revoked area keeps the record of the plots it had (migration 017), as the registry's revocation writes it.
+  await q.exec(`SELECT close_growing_area(id) FROM growing_areas WHERE status = 'revoked'`);
   await insertRows(
     q,
     'diary_entries',

@@ -83,6 +83,13 @@ export function acceptsInspection(status: string, inspectable: readonly string[]
   return inspectable.includes(status);
 }
 
+/**
+ * Closed versions: revoked (final for the area) or superseded by a re-issue. They no longer stand
+ * behind a code, so their plots are free to join a new draft (a new dossier after a revocation, the
+ * new version at a re-issue); each keeps the record of the plots it had when it closed (migration 017).
+ */
+export const CLOSED_STATUSES: readonly GrowingAreaStatus[] = ['revoked', 'superseded'];
+
 /** Statuses in which plots may be added or removed and the profile edited. */
 export const EDITABLE_STATUSES: readonly GrowingAreaStatus[] = ['draft'];
 

@@ -15,6 +15,7 @@ import { withEdits } from '../db/edit-context.ts';
 import { MEMBERSHIP_REASON, type MembershipProblem } from '../contracts/membership.ts';
 import { AppError } from '../plugins/errors.ts';
 import {
+  CLOSED_STATUSES,
   EDITABLE_STATUSES,
   REISSUABLE_STATUSES,
   allowedTransitions,
@@ -26,6 +27,7 @@ import {
   type GrowingAreaStatus,
 } from '../domain/growing-area-lifecycle.ts';
 import { DECISION_NO_EXAMPLE, TEXT_REASONS, isDecisionNo, nameProblem } from '../domain/registry-text.ts';
+import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../domain/public-note.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import { requireCurrentCommune } from './farmers.service.ts';
@@ -156,6 +158,23 @@ export function refuseDecisionNoShape(decisionNo: string | null): void {
   }
 }
 
+/**
+ * 422 naming `note` when a reason the registry publishes (a suspension's, a revocation's, a
+ * re-issue's) has no letter (`name-no-letter`: "😡😡😡", "1234") or holds a citizen ID
+ * (`personal-citizen-id`) or a phone number (`personal-phone`): the public lookup shows it to anyone.
+ * The detail does not repeat the number (it may be logged).
+ */
+export function refusePublicNote(note: string | null): void {
+  if (note === null) return;
+  const problem = publicNoteProblem(note);
+  if (problem === null) return;
+  const detail =
+    problem === PUBLIC_NOTE_REASONS.NO_LETTER
+      ? 'The reason has no letter: say in words why.'
+      : `The reason is published with the code and holds ${problem === PUBLIC_NOTE_REASONS.PHONE ? 'a phone number' : 'a citizen ID'}: personal data never appears in public answers; leave it out.`;
+  throw new AppError('VALIDATION_FAILED', detail, { reason: problem, field: 'note' });
+}
+
 /** Creates a draft, optionally with its first plots. */
 export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody): Promise<AreaRow> {
   requireCommune(viewer, body.communeCode);
@@ -255,6 +274,8 @@ export type MemberPlot = {
   area_status: string | null;
 };
 
+const isClosed = (status: string | null): boolean => status !== null && (CLOSED_STATUSES as readonly string[]).includes(status);
+
 const plotName = (p: Pick<MemberPlot, 'id'>) => (p.id === null ? 'The plot' : `Plot ${p.id}`);
 
 /** The reason a plot may not be (or stay) a member of this area because it grows another crop; null when it grows the area's crop. */
@@ -274,7 +295,8 @@ export function cropReason(area: { id: number; crop: string }, plot: Pick<Member
 
 /**
  * Why these plots may not join draft growing area `area` (empty: they may): one crop per area, no
- * plot in two areas (a superseded version has handed its plots on), only plots of the viewer's communes.
+ * plot in two areas (a revoked or superseded version has let its plots go, keeping its record of
+ * them), only plots of the viewer's communes.
  */
 export function joinReasons(viewer: Viewer, area: { id: number; crop: string }, plots: readonly MemberPlot[]): MembershipReason[] {
   const reasons: MembershipReason[] = [];
@@ -282,7 +304,7 @@ export function joinReasons(viewer: Viewer, area: { id: number; crop: string }, 
     const ids = p.id === null ? [] : [p.id];
     const crop = cropReason(area, p);
     if (crop) reasons.push(crop);
-    if (p.growing_area_id !== null && p.growing_area_id !== area.id && p.area_status !== 'superseded') {
+    if (p.growing_area_id !== null && p.growing_area_id !== area.id && !isClosed(p.area_status)) {
       reasons.push({
         code: MEMBERSHIP_REASON.IN_OTHER_AREA,
         property: 'growing_area_id',
@@ -422,6 +444,7 @@ export async function transition(
     }
     // After the code's checks, so a wrong code is named first; before anything is written.
     refuseDecisionNoShape(decisionNo);
+    if (PUBLISHED_REASON_STATUSES.includes(check.to)) refusePublicNote(body.note?.trim() || null);
     if (check.to === 'submitted') {
       const crop = await loadCrop(tx, area.crop);
       const plots = (await tx.query<{ id: number; crop: string; area_m2: number }>(SQL.AREA_PLOTS, [id])).rows;
@@ -454,6 +477,8 @@ export async function transition(
         );
       }
     }
+    // A revoked version keeps the record of its plots before any of them joins a new dossier.
+    if (isClosed(check.to)) await tx.query(SQL.CLOSE_AREA, [id]);
     await tx.query(SQL.SET_STATUS, [id, check.to, code, decisionNo]);
     const { rows } = await tx.query<TransitionRow>(SQL.INSERT_TRANSITION, [
       id,
@@ -504,6 +529,7 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
   const newId = await withEdits(db, edit(viewer), async (tx) => {
     const area = await lockArea(tx, viewer, id);
     refuseDecisionNoShape(body.decisionNo?.trim() || null);
+    refusePublicNote(body.note?.trim() || null);
     if (!canReissue(area.status)) {
       throw new AppError(
         'TRANSITION_FORBIDDEN',
@@ -517,6 +543,8 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
       );
     }
     const created = (await tx.query<{ id: number; version_no: number }>(SQL.INSERT_REISSUE, [id, viewer.userId])).rows[0]!;
+    // The superseded version keeps the record of its plots (its card, its history), then hands them on.
+    await tx.query(SQL.CLOSE_AREA, [id]);
     await tx.query(SQL.MOVE_PLOTS, [id, created.id]);
     await tx.query(SQL.SET_STATUS, [id, 'superseded', null, null]);
     await tx.query(SQL.INSERT_TRANSITION, [

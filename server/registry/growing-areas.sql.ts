@@ -1,5 +1,6 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
 import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
+import { hamletNameOf } from './places.sql.ts';
 
 // What statusDecision reads of the move, by the name it is read as.
 const STATUS_DECISION_FIELDS = {
@@ -27,6 +28,14 @@ export function statusDecisionColumns(alias: string): string {
   ${statusDecision(alias, 'reason')} AS status_reason`;
 }
 
+/**
+ * SQL of the number of member plots of area `alias`: those it recorded when it closed (revoked or
+ * superseded, migration 017), else those naming it now. Built from our constants only.
+ */
+export function memberCount(alias: string): string {
+  return `(SELECT count(*) FROM growing_area_members(${alias}.id))`;
+}
+
 const AREA_COLUMNS = `
   g.id, g.lineage_id, g.version_no, g.previous_id, g.code, g.scheme, g.markets, g.name, g.crop,
   c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, c.crop_type, c.min_area_m2,
@@ -35,7 +44,7 @@ const AREA_COLUMNS = `
   g.standard, g.certificates, g.decision_no, g.issued_on, round(g.area_m2::numeric, 1) AS area_m2,
   g.version, g.created_by, g.updated_at,
   ${statusDecisionColumns('g')},
-  (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) AS plot_count,
+  ${memberCount('g')} AS plot_count,
   CASE WHEN g.geom IS NULL THEN NULL ELSE
     json_build_array(ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)) END AS bbox`;
 
@@ -99,22 +108,28 @@ export const DETACH_PLOT = `UPDATE plots SET growing_area_id = NULL, version = v
 export const AREA_PLOTS = `SELECT id, crop, area_m2 FROM plots WHERE growing_area_id = $1 ORDER BY id`;
 
 /**
- * Member plots with farmer (personal data: staff only) and cadastral links; $1 id.
+ * Member plots with farmer (personal data: staff only) and cadastral links; $1 id. A closed version
+ * (revoked, superseded) lists the plots it had when it closed, with the farmer, crop, area and outline
+ * of then; current_growing_area_id says where each plot is now (NULL: in none, or deleted since).
  * Geometry at 7 decimals (about 1 cm).
  */
 export const AREA_PLOTS_DETAIL = `
-  SELECT p.id, p.farmer_id, fp.full_name AS farmer_name, f.hamlet, p.commune_code, p.crop, p.variety,
-         p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
+  SELECT m.plot_id AS id, m.farmer_id, fp.full_name AS farmer_name, ${hamletNameOf('m.geom')} AS hamlet,
+         coalesce(p.commune_code, (SELECT a.commune_code FROM growing_areas a WHERE a.id = $1)) AS commune_code, m.crop, m.variety,
+         p.planting_date, p.expected_harvest, round(m.area_m2::numeric, 1) AS area_m2,
          coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, 'sheet', pa.sheet,
                     'parcel', pa.parcel_no, 'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
                     ORDER BY pp.share_m2 DESC)
-                   FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id), '[]'::json) AS parcels,
-         ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
-  FROM plots p
-  LEFT JOIN farmers f ON f.id = p.farmer_id
-  LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
-  WHERE p.growing_area_id = $1
-  ORDER BY p.id`;
+                   FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = m.plot_id), '[]'::json) AS parcels,
+         p.growing_area_id AS current_growing_area_id,
+         ST_AsGeoJSON(ST_ForcePolygonCCW(m.geom), 7)::json AS geometry
+  FROM growing_area_members($1) m
+  LEFT JOIN plots p ON p.id = m.plot_id
+  LEFT JOIN farmer_private fp ON fp.farmer_id = m.farmer_id
+  ORDER BY m.plot_id`;
+
+/** Records the member plots of area $1 as they are, in the transaction that revokes or supersedes it (close_growing_area, migration 017). */
+export const CLOSE_AREA = `SELECT close_growing_area($1)`;
 
 /** Recomputes the cadastral links of plots $1 (link_plot_parcels, migration 008: geodesic m² and % per parcel). */
 export const LINK_PLOT_PARCELS = `SELECT link_plot_parcels(id) FROM unnest($1::bigint[]) AS id`;
@@ -159,7 +174,9 @@ export const LINEAGE_HISTORY = `
 
 /** The versions of a lineage; $1 lineage id. */
 export const LINEAGE_VERSIONS = `
-  SELECT id, version_no, status, code, decision_no, issued_on, updated_at FROM growing_areas WHERE lineage_id = $1 ORDER BY version_no`;
+  SELECT id, version_no, status, code, decision_no, issued_on, updated_at, round(g.area_m2::numeric, 1) AS area_m2,
+         ${memberCount('g')} AS plot_count
+  FROM growing_areas g WHERE lineage_id = $1 ORDER BY version_no`;
 
 /** Copies version $1 into a new draft version of the same lineage; $2 creator. */
 export const INSERT_REISSUE = `

@@ -1,6 +1,6 @@
 // SQL of the public lookups: a growing-area code, a parcel's zones and land uses, what is at a
 // place. None of these statements touches farmer_private, parcel_owners or registrant contacts.
-import { statusDecisionColumns } from './growing-areas.sql.ts';
+import { memberCount, statusDecisionColumns } from './growing-areas.sql.ts';
 
 // The unit-name prefixes dropped when matching a bare name ("Tân Thuận Tây" = "Xã Tân Thuận Tây").
 const UNIT_PREFIX = `'^(Xã|Phường|Thị trấn|Thành phố|TP\\.?|Huyện|Tỉnh|Thị xã)\\s+'`;
@@ -15,7 +15,7 @@ export const AREA_BY_CODE = `
          g.variety, round(g.area_m2::numeric, 1) AS area_m2, g.markets, g.commune_code, u.name AS commune_name,
          CASE WHEN g.registrant_kind = 'person' THEN NULL ELSE g.registrant_name END AS registrant,
          g.standard, g.decision_no, g.issued_on, g.version_no, ${statusDecisionColumns('g')},
-         (SELECT count(*) FROM plots p WHERE p.growing_area_id = g.id) AS plot_count,
+         ${memberCount('g')} AS plot_count,
          cur.version_no AS current_version_no, cur.status AS current_status, cur.code AS current_code,
          CASE WHEN gm.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(gm.geom), ST_YMin(gm.geom), ST_XMax(gm.geom), ST_YMax(gm.geom)) END AS bbox,
          ST_AsGeoJSON(ST_ForcePolygonCCW(gm.geom), 6)::json AS geometry
@@ -23,8 +23,9 @@ export const AREA_BY_CODE = `
   JOIN crops c ON c.code = g.crop
   LEFT JOIN LATERAL (SELECT x.version_no, x.status, x.code, x.geom FROM growing_areas x
                      WHERE x.lineage_id = g.lineage_id ORDER BY x.version_no DESC LIMIT 1) cur ON true
-  -- A superseded version handed its plots to the current one: show the map of the current one.
-  CROSS JOIN LATERAL (SELECT coalesce(g.geom, cur.geom) AS geom) gm
+  -- A superseded version handed its plots to the current one: show the map of the current one (the
+  -- superseded version keeps its own shape of then, migration 017, for its history).
+  CROSS JOIN LATERAL (SELECT CASE WHEN g.status = 'superseded' THEN coalesce(cur.geom, g.geom) ELSE g.geom END AS geom) gm
   LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = g.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
                      ORDER BY a.valid_from DESC LIMIT 1) u ON true
   WHERE upper(g.code) = upper($1)
