@@ -27,6 +27,7 @@ import {
   type GrowingAreaStatus,
 } from '../domain/growing-area-lifecycle.ts';
 import { DECISION_NO_EXAMPLE, TEXT_REASONS, isDecisionNo, nameProblem } from '../domain/registry-text.ts';
+import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../domain/public-note.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import { requireCurrentCommune } from './farmers.service.ts';
@@ -155,6 +156,23 @@ export function refuseDecisionNoShape(decisionNo: string | null): void {
       { reason: TEXT_REASONS.DECISION_NO_SHAPE, field: 'decisionNo', example: DECISION_NO_EXAMPLE },
     );
   }
+}
+
+/**
+ * 422 naming `note` when a reason the registry publishes (a suspension's, a revocation's, a
+ * re-issue's) has no letter (`name-no-letter`: "😡😡😡", "1234") or holds a citizen ID
+ * (`personal-citizen-id`) or a phone number (`personal-phone`): the public lookup shows it to anyone.
+ * The detail does not repeat the number (it may be logged).
+ */
+export function refusePublicNote(note: string | null): void {
+  if (note === null) return;
+  const problem = publicNoteProblem(note);
+  if (problem === null) return;
+  const detail =
+    problem === PUBLIC_NOTE_REASONS.NO_LETTER
+      ? 'The reason has no letter: say in words why.'
+      : `The reason is published with the code and holds ${problem === PUBLIC_NOTE_REASONS.PHONE ? 'a phone number' : 'a citizen ID'}: personal data never appears in public answers; leave it out.`;
+  throw new AppError('VALIDATION_FAILED', detail, { reason: problem, field: 'note' });
 }
 
 /** Creates a draft, optionally with its first plots. */
@@ -426,6 +444,7 @@ export async function transition(
     }
     // After the code's checks, so a wrong code is named first; before anything is written.
     refuseDecisionNoShape(decisionNo);
+    if (PUBLISHED_REASON_STATUSES.includes(check.to)) refusePublicNote(body.note?.trim() || null);
     if (check.to === 'submitted') {
       const crop = await loadCrop(tx, area.crop);
       const plots = (await tx.query<{ id: number; crop: string; area_m2: number }>(SQL.AREA_PLOTS, [id])).rows;
@@ -510,6 +529,7 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
   const newId = await withEdits(db, edit(viewer), async (tx) => {
     const area = await lockArea(tx, viewer, id);
     refuseDecisionNoShape(body.decisionNo?.trim() || null);
+    refusePublicNote(body.note?.trim() || null);
     if (!canReissue(area.status)) {
       throw new AppError(
         'TRANSITION_FORBIDDEN',

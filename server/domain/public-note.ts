@@ -1,0 +1,76 @@
+// What an officer may write into a reason the registry publishes: the reason of a suspension or a
+// revocation is shown to anyone who looks the code up (GET /api/lookup/growing-areas/:code, the
+// area's and its plots' features), and a re-issue's reason is kept with the code's history. A
+// citizen ID or a phone number never appears in a public answer (DOMAIN.md, Privacy), so such a
+// reason is refused; "😡😡😡" or "1234" is no reason either. Names of people cannot be told from
+// other words: the form says plainly that the reason is public. Pure, so the browser checks the same.
+import { hasLetter, TEXT_REASONS } from './registry-text.ts';
+
+/** Reason codes of publicNoteProblem (the `reason` of the server's 422; `field` names the input). */
+export const PUBLIC_NOTE_REASONS = {
+  /** No letter at all (emoji, digits, punctuation or spaces only): the names' code and words. */
+  NO_LETTER: TEXT_REASONS.NAME_NO_LETTER,
+  /** A Vietnamese citizen ID (CCCD): 12 digits, also written in groups ("087 071 411 175"). */
+  CITIZEN_ID: 'personal-citizen-id',
+  /** A Vietnamese phone number: 0 and 9–10 digits, or +84 / 84 and 9–10 digits, in groups or not. */
+  PHONE: 'personal-phone',
+} as const;
+
+/**
+ * The statuses whose move's reason is published while the area is in them (the status decision of
+ * the lookup and the features API, growing-areas.sql.ts statusDecision). A re-issue's reason is
+ * checked as well: it stays in the code's history.
+ */
+export const PUBLISHED_REASON_STATUSES: readonly string[] = ['suspended', 'revoked'];
+
+/** Why a published reason is refused. */
+export type PublicNoteProblem = (typeof PUBLIC_NOTE_REASONS)[keyof typeof PUBLIC_NOTE_REASONS];
+
+// A run of digit groups with one kind of separator between them (a space, a dot or a dash):
+// "0384 207 372", "087.071.411.175", "0384-207-372"; a leading country code "+84", "(+84)" or "84"
+// may stand apart. Mixed separators end a run, so "30.11.2026 08.30" (a date and a time) is two
+// runs. A run glued to a code by a dash or slash ("VN-87-866-29872-01-25", "45/QĐ-SNN", "VN-DTOR-0001")
+// is part of that code, not a number of its own.
+const RUN = /(?<![\p{N}]|[\p{L}\p{N}][-/])(?:(\(\+?84\)|\+84)[ .\u00A0-]?)?(\d+(?:([ .\u00A0-])\d+(?:\3\d+)*)?)(?!\p{N})/gu;
+
+type Found = typeof PUBLIC_NOTE_REASONS.CITIZEN_ID | typeof PUBLIC_NOTE_REASONS.PHONE;
+
+// What the digits of consecutive groups are, as written: `prefixed` when "+84" or "(84)" stood before them.
+function classify(digits: string, prefixed: boolean): Found | null {
+  if (prefixed) return digits.length >= 9 && digits.length <= 10 && /^[1-9]|^0[1-9]/.test(digits) ? PUBLIC_NOTE_REASONS.PHONE : null;
+  // Mobile 03/05/07/08/09 + 8 digits, landline 02 + 9 digits: 0 and a non-zero digit, 10 or 11 in all.
+  if (/^0[1-9]/.test(digits) && (digits.length === 10 || digits.length === 11)) return PUBLIC_NOTE_REASONS.PHONE;
+  // "84 384 207 372": the country code without its plus.
+  if (/^84[1-9]/.test(digits) && (digits.length === 11 || digits.length === 12)) return PUBLIC_NOTE_REASONS.PHONE;
+  // A CCCD starts with its province code, 001–096 ("000 000 000 000" of a sum of money is none).
+  if (/^0(?:0[1-9]|[1-8]\d|9[0-6])\d{9}$/.test(digits)) return PUBLIC_NOTE_REASONS.CITIZEN_ID;
+  return null;
+}
+
+/**
+ * The first citizen ID or phone number in `text`, as written, with what it is; undefined when none.
+ * Decision numbers ("45/QĐ-SNN"), dates ("30/11/2026", "30.11.2026"), areas ("1.250 m²", "2,5 ha")
+ * and codes ("VN-87-866-29872-01-25") are none.
+ */
+export function personalNumberIn(text: string): { kind: Found; written: string } | undefined {
+  for (const m of text.normalize('NFC').matchAll(RUN)) {
+    const prefix = m[1];
+    const sep = m[3];
+    const groups = sep ? m[2]!.split(sep) : [m[2]!];
+    // Any consecutive groups: "CCCD 087071411175 2 lần" holds the ID though the run goes on.
+    for (let i = 0; i < groups.length; i++) {
+      for (let j = i + 1; j <= groups.length; j++) {
+        const digits = groups.slice(i, j).join('');
+        const kind = classify(digits, i === 0 && prefix !== undefined);
+        if (kind) return { kind, written: `${i === 0 && prefix ? `${prefix} ` : ''}${groups.slice(i, j).join(sep ?? '')}` };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** What is wrong with a reason the registry publishes: no letter, a citizen ID or a phone number; null when none. */
+export function publicNoteProblem(text: string): PublicNoteProblem | null {
+  if (!hasLetter(text)) return PUBLIC_NOTE_REASONS.NO_LETTER;
+  return personalNumberIn(text)?.kind ?? null;
+}
