@@ -316,14 +316,15 @@ describe('saving a plot against its draft growing area’s crop', () => {
 });
 
 describe('assembling plots into a growing area', () => {
-  it('shows the server’s refusal of mixed crops without writing, creates a draft of the picked plots, and refuses to submit it below the minimum area', async () => {
+  it('shows the server’s refusal of mixed crops without writing, will not create a draft below the minimum area (saying why), and creates and submits one that reaches it', async () => {
     const centre = spots[1]!;
-    const places = { v1: offset(centre, -30, 0), v2: offset(centre, 0, 0), m1: offset(centre, 30, 0) };
-    // 20 m squares: two of them (≈ 800 m²) stay under the 0.1 ha an annual crop needs.
+    const places = { v1: offset(centre, -30, 0), v2: offset(centre, 0, 0), m1: offset(centre, 30, 0), v3: offset(centre, 0, -30) };
+    // 20 m squares: two of them (≈ 800 m²) stay under the 0.1 ha an annual crop needs; a third of 25 m (≈ 625 m²) reaches it.
     const ids = {
       v1: await createPlot(places.v1, 20, 'vegetable'),
       v2: await createPlot(places.v2, 20, 'vegetable'),
       m1: await createPlot(places.m1, 20, 'mango'),
+      v3: await createPlot(places.v3, 25, 'vegetable'),
     };
     const areasBefore = Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n);
     const { page, context, errors } = await openPage(browser, 'desktop');
@@ -352,16 +353,44 @@ describe('assembling plots into a growing area', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-assemble-refused.png') });
     expect(Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n)).toBe(areasBefore);
     const free = await server.db.query('SELECT id FROM plots WHERE id = ANY($1) AND growing_area_id IS NULL', [Object.values(ids)]);
-    expect(free.rows).toHaveLength(3);
+    expect(free.rows).toHaveLength(4);
 
     // The mango plot leaves the list from the form, the second vegetable plot joins from the map.
     await page.click(`#assemble-plots li[data-id="${ids.m1}"] button`);
     await page.waitForSelector('#assemble-count[data-n="1"]');
     await pick(places.v2, 2);
     expect(await page.locator('#area-verdict').innerText()).toContain('chưa đạt tối thiểu');
+    // Below the minimum the draft would be a trap (it cannot be submitted, and the web adds no plot to
+    // a draft): the button waits, its reason beside it and read with it.
+    expect(await page.isDisabled('#area-create')).toBe(true);
+    expect(await page.locator('#area-create-blocked').innerText()).toMatch(
+      /^Chưa tạo được vùng trồng: tổng diện tích 0,0\d ha, còn thiếu 0,\d\d ha so với mức tối thiểu 0,1 ha cho cây hằng năm\. Hãy chọn thêm thửa trên bản đồ\.$/,
+    );
+    expect(await page.getAttribute('#area-create', 'aria-describedby')).toBe('area-create-blocked');
+    expect(await page.locator('#area-create-blocked').isVisible()).toBe(true);
+    // Enter in a field does not send it either (the form's submit button is disabled).
+    let posts = 0;
+    const countPosts = (r: { method(): string; url(): string }) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/growing-areas') posts++;
+    };
+    page.on('request', countPosts);
+    await page.press('#assemble-form input[name=name]', 'Enter');
+    await page.waitForTimeout(500);
+    expect(posts).toBe(0);
+    expect(await page.locator('#area-created').count()).toBe(0);
+    expect(Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n)).toBe(areasBefore);
     expect(await shoot(page, 'desktop-assemble', DESKTOP, '#assemble-panel button, #assemble-panel input')).toBeGreaterThanOrEqual(40);
     expect(await shoot(page, 'phone-assemble', PHONE, '#assemble-panel button, #assemble-panel input')).toBeGreaterThanOrEqual(44);
     await page.setViewportSize(DESKTOP);
+    await page.locator('#area-create-blocked').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-assemble-below-minimum.png') });
+
+    // A third plot reaches the minimum: the reason goes, the button sends.
+    await pick(places.v3, 3);
+    expect(await page.locator('#area-verdict').innerText()).toMatch(/^Tổng diện tích 0,1\d ha; tối thiểu 0,1 ha cho cây hằng năm\. ✓$/);
+    expect(await page.locator('#area-create-blocked').count()).toBe(0);
+    expect(await page.getAttribute('#area-create', 'aria-describedby')).toBeNull();
+    expect(await page.isDisabled('#area-create')).toBe(false);
     await page.click('#area-create');
     const created = Number(await page.getAttribute('#area-created', 'data-id', { timeout: 30_000 }));
     const area = (await (await fetch(`${server.url}/api/growing-areas/${created}`, { headers: officer })).json()) as {
@@ -374,19 +403,19 @@ describe('assembling plots into a growing area', () => {
     expect(area.status).toBe('draft');
     expect(area.crop).toBe('vegetable');
     expect(area.name).toBe('Vùng rau an toàn Tân Thuận');
-    expect(area.plots.map((p) => Number(p.id)).sort()).toEqual([ids.v1, ids.v2].sort());
-    expect(area.area_m2).toBeGreaterThan(700);
-    expect(area.area_m2).toBeLessThan(900);
+    expect(area.plots.map((p) => Number(p.id)).sort()).toEqual([ids.v1, ids.v2, ids.v3].sort());
+    expect(area.area_m2).toBeGreaterThan(1300);
+    expect(area.area_m2).toBeLessThan(1550);
 
-    // Submitting the dossier is where the minimum area is enforced: refused, status unchanged, no transition recorded.
+    // The draft reaches the minimum, so its dossier is submitted (the server checks the minimum again there).
     await page.click('#area-submit');
-    await page.waitForSelector('#assemble-message.form-error');
-    expect(await page.locator('#assemble-message').innerText()).toMatch(/Chưa nộp được hồ sơ: .*chưa đạt tối thiểu 0,1 ha/);
+    await page.waitForSelector('#assemble-message:not(.form-error)');
+    expect(await page.locator('#assemble-message').innerText()).toBe(`Đã nộp hồ sơ vùng trồng #${created}.`);
     const after = await server.db.query<{ status: string; transitions: number }>(
       'SELECT status, (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) transitions FROM growing_areas g WHERE id = $1',
       [created],
     );
-    expect(after.rows[0]).toEqual({ status: 'draft', transitions: 0 });
+    expect(after.rows[0]).toEqual({ status: 'submitted', transitions: 1 });
     expect(unexpected(errors, /422/)).toEqual([]);
     await context.close();
   });

@@ -88,11 +88,12 @@ describe('registry views follow a language switch while open', () => {
   it('the assembler: picked plots, typed name and scheme, and the refusal shown turn English; the draft is then created as typed', async () => {
     const token = await apiToken(e2e.server);
     const centre = await freeSpot();
-    const places = { v1: offset(centre, -30), v2: centre, m1: offset(centre, 30) };
+    const places = { v1: offset(centre, -30), v2: centre, m1: offset(centre, 30), v3: offset(centre, -60) };
     const ids = {
       v1: await createPlot(token, places.v1, 'vegetable'),
       v2: await createPlot(token, places.v2, 'vegetable'),
       m1: await createPlot(token, places.m1, 'mango'),
+      v3: await createPlot(token, places.v3, 'vegetable'),
     };
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     await page.goto(`${e2e.server.url}/#c=${centre[0].toFixed(6)},${centre[1].toFixed(6)},18&l=parcels,plots,roads`);
@@ -147,6 +148,18 @@ describe('registry views follow a language switch while open', () => {
     await page.waitForSelector('#assemble-count[data-n="1"]');
     await pick(places.v2, 2);
     expect(await text(page, '#area-verdict')).toMatch(/^✗ Total 0\.\d\d ha, below the minimum of 0\.1 ha for annual crops\.$/);
+    // Two 20 m squares are below it: the button waits and says why, in English.
+    expect(await page.isDisabled('#area-create')).toBe(true);
+    expect(await text(page, '#area-create-blocked')).toMatch(
+      /^The growing area cannot be created yet: the plots total 0\.0\d ha, 0\.\d\d ha short of the minimum of 0\.1 ha for annual crops\. Pick more plots on the map\.$/,
+    );
+    await shoot(page, 'assemble-below-minimum-english', '#area-create-blocked', true);
+    await switchTo(page, 'vi');
+    expect(await text(page, '#area-create-blocked')).toMatch(/^Chưa tạo được vùng trồng: tổng diện tích 0,0\d ha, còn thiếu 0,\d\d ha/);
+    await switchTo(page, 'en');
+    // A third plot reaches the minimum (three 20 m squares ≈ 0.12 ha).
+    await pick(places.v3, 3);
+    expect(await page.locator('#area-create-blocked').count()).toBe(0);
     await page.click('#area-create');
     const created = Number(await page.getAttribute('#area-created', 'data-id', { timeout: 30_000 }));
     // The created card says what was made, once (no second 'created' line), and the form is empty for the next area but its scheme.
@@ -155,7 +168,7 @@ describe('registry views follow a language switch while open', () => {
     expect(await value(page, '#assemble-form input[name=registrant]')).toBe('');
     expect(await value(page, '#assemble-form select[name=scheme]')).toBe('export-puc');
     expect(await text(page, '#area-created p')).toMatch(
-      new RegExp(`^Growing area #${created} created: 2 plots, 0\\.\\d\\d ha, status “Draft”\\.$`),
+      new RegExp(`^Growing area #${created} created: 3 plots, 0\\.\\d\\d ha, status “Draft”\\.$`),
     );
     const { rows } = await e2e.server.db.query<{ name: string; registrant_name: string; scheme: string; crop: string; status: string }>(
       'SELECT name, registrant_name, scheme, crop, status FROM growing_areas WHERE id = $1',
@@ -163,7 +176,7 @@ describe('registry views follow a language switch while open', () => {
     );
     expect(rows[0]).toEqual({ name, registrant_name: registrant, scheme: 'export-puc', crop: 'vegetable', status: 'draft' });
     const members = await e2e.server.db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1 ORDER BY id', [created]);
-    expect(members.rows.map((r) => Number(r.id))).toEqual([ids.v1, ids.v2].sort((a, b) => a - b));
+    expect(members.rows.map((r) => Number(r.id))).toEqual([ids.v1, ids.v2, ids.v3].sort((a, b) => a - b));
 
     // And back: the answer and the card are Vietnamese again.
     await switchTo(page, 'vi');

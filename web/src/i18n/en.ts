@@ -483,6 +483,8 @@ export const en: Messages = {
   areaReason_no_plots: 'The growing area has no plots yet.',
   areaReason_crop_mismatch: 'All plots must grow one crop ({crop}).',
   areaReason_too_small: 'Total {ha} ha, below the minimum of {min} ha for {type}.',
+  createBlockedTooSmall:
+    'The growing area cannot be created yet: the plots total {ha} ha, {missing} ha short of the minimum of {min} ha for {type}. Pick more plots on the map.',
   gpsNeedCorners: 'At least 3 points make a plot.',
   plotLabel: 'plot #{id}',
   plotLabelNew: 'the new plot',

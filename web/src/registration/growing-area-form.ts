@@ -133,6 +133,17 @@ export class GrowingAreaAssembler {
     return { ok: false, text: `✗ ${this.reasonText(verdict.reason, crop, total) ?? verdict.message}` };
   }
 
+  /** Why the draft may not be created yet (its plots are below the crop's minimum), or undefined when it may. */
+  private blockedText(crop: CropRule, plots: readonly PickedPlot[]): string | undefined {
+    const verdict = checkMinimumArea(crop, plots);
+    if (verdict.valid || verdict.reason !== AREA_RULE_REASONS.TOO_SMALL) return undefined;
+    const total = plots.reduce((s, p) => s + p.area_m2, 0);
+    // In hundredths of a hectare, rounded up (whole m² first: 700 m² short is 0,07 ha, not 0,08), so
+    // picking what it says is enough.
+    const missingM2 = Math.round(Math.max(minimumAreaM2(crop) - total, 0));
+    return t('createBlockedTooSmall', { ...this.figures(crop, total), missing: formatNumber(Math.ceil(missingM2 / 100) / 100, 2) });
+  }
+
   private render(): void {
     clear(this.element);
     const plots = [...this.plots.values()];
@@ -179,9 +190,18 @@ export class GrowingAreaAssembler {
       const verdict = this.verdictText(crop, plots);
       this.element.append(h('p', { class: verdict.ok ? 'hint verdict-ok' : 'form-error', id: 'area-verdict' }, verdict.text));
     }
+    // A draft below the minimum could not be submitted, and this panel cannot add a plot to a draft
+    // once created: the button waits for enough plots, and says so beside it (read with the button).
+    const blocked = crop ? this.blockedText(crop, plots) : undefined;
     const create = h(
       'button',
-      { type: 'submit', class: 'btn btn-primary btn-block', id: 'area-create', disabled: plots.length === 0 || this.busy },
+      {
+        type: 'submit',
+        class: 'btn btn-primary btn-block',
+        id: 'area-create',
+        disabled: plots.length === 0 || this.busy || blocked !== undefined,
+        ...(blocked ? { 'aria-describedby': 'area-create-blocked' } : {}),
+      },
       t('createArea'),
     );
     const form = h(
@@ -191,6 +211,7 @@ export class GrowingAreaAssembler {
       this.textField('registrantName'),
       h('label', {}, t('scheme'), this.scheme),
       create,
+      blocked ? h('p', { class: 'form-error', id: 'area-create-blocked' }, blocked) : null,
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
