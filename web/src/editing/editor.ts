@@ -12,7 +12,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { chosenFarmerLabel, openPlotForm } from '../registration/plot-form.ts';
-import { plantingRefusalOf, plantingRefusalText, type PlantingRefusal } from '../registration/plot-dates.ts';
+import { plotFieldRefusalOf, type PlotFieldRefusal } from '../registration/plot-refusal.ts';
 import { cropName, loadCrops } from '../registration/crops.ts';
 import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-area-form.ts';
 import { areaFacts, areaLabelText, membershipRefusalWords, plotLabel } from '../registration/membership.ts';
@@ -378,8 +378,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     const restored = restoredFromDeleted.get(polygon.id)?.properties;
     const initial = record?.properties ?? (restored ? { ...restored, growing_area_id: undefined } : { commune_code: user.communes[0] });
     let properties = await openPlotForm(initial, area, { isNew: !record });
-    // A planting date the server refuses (its clock is the judge) opens the form again with what
-    // was typed and the refusal under the field, as the form's own check would have said it.
+    // A field the server refuses (a planting date by its clock, a farmer ID naming no farmer, a crop
+    // not in the list) opens the form again with what was typed and the refusal under the field, as
+    // the form's own check would have said it.
     while (properties) {
       const refusal = await persist(polygon, properties, record?.etag);
       if (!refusal) return;
@@ -387,12 +388,12 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     }
   }
 
-  /** Saves the plot; answers the server's refusal of its planting date for the form to show, undefined otherwise (saved, or refused with a toast). */
+  /** Saves the plot; answers the server's refusal of a form field for the form to show, undefined otherwise (saved, or refused with a toast). */
   async function persist(
     polygon: DrawnPolygon,
     properties: Record<string, unknown>,
     etag: string | undefined,
-  ): Promise<PlantingRefusal | undefined> {
+  ): Promise<PlotFieldRefusal | undefined> {
     const record = records.get(polygon.id);
     // Up while the request is out, gone the moment it is answered either way.
     const saving = toast(() => t('saving'), 'info', Infinity);
@@ -425,14 +426,14 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       if (error instanceof PlotConflict && record) {
         conflict(polygon, record, properties, error.currentEtag, t('conflictKeepMine'), async (etag) => {
           records.set(polygon.id, { ...record, etag });
-          // The form is closed by now: a refused planting date is said in a toast.
+          // The form is closed by now: a refused field is said in a toast.
           const refusal = await persist(polygon, properties, etag);
-          if (refusal) toast(() => t('saveFailed', { detail: plantingRefusalText(refusal) }), 'error');
+          if (refusal) toast(() => t('saveFailed', { detail: refusal.text() }), 'error');
         });
         return undefined;
       }
-      const planting = plantingRefusalOf(error);
-      if (planting) return planting;
+      const refused = plotFieldRefusalOf(error, properties);
+      if (refused) return refused;
       toast(await saveRefusal(error, record, properties), 'error');
     }
     return undefined;

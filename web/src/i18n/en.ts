@@ -277,6 +277,11 @@ export const en: Messages = {
   expectedHarvest: 'Expected harvest',
   plantingInFuture: 'The planting date cannot be after today ({today}).',
   plantingTooEarly: 'The planting date cannot be before 1900: check the year.',
+  harvestBeforePlanting: 'The expected harvest cannot be before the planting date ({planting}).',
+  // The features API's refusal of a plot form field, said under it (plot-refusal.ts).
+  plotFarmerUnknown: 'There is no farmer with ID {id}: check the number, or find the farmer by name.',
+  plotFarmerOutOfScope: 'Farmer {id} is not in the communes you are responsible for.',
+  plotCropUnknown: 'The crop “{value}” is not in the list: choose another crop.',
   harvestPassed: '{date} (passed)',
   product: 'Product',
   producer: 'Producer',
@@ -655,6 +660,10 @@ export const en: Messages = {
   fieldRequired: 'Fill in “{field}”.',
   fieldNoLetter: '“{field}” needs letters, not only symbols, digits or spaces.',
   fieldPictograph: '“{field}” cannot hold emoji or other pictographs: use letters, digits and punctuation only.',
+  fieldCitizenId:
+    '“{field}” cannot hold a citizen ID number: the reason goes with the growing-area code and is published for anyone looking it up. Leave the number out.',
+  fieldPhone:
+    '“{field}” cannot hold a phone number: the reason goes with the growing-area code and is published for anyone looking it up. Leave the number out.',
   fieldDecisionShape: '“{field}” does not look like a decision number: digits, “/”, then its letters, e.g. {example}.',
   fieldInvalid: '“{field}” is not valid.',
   'lifecycleInput_decision-no-shape': '“{value}” is not a decision number: digits, “/”, then its letters, e.g. 45/QĐ-SNN.',
@@ -688,7 +697,7 @@ export const en: Messages = {
   lifecycleConfirmBody_restore:
     'Code {code} of growing area {name} will be back in force by decision {decisionNo}: anyone looking the code up will see “{to}”. The decision goes into the history and cannot be removed; stopping the code again takes a new suspension decision.',
   lifecycleDecisionPublic:
-    'The decision number, its day and the reason are published with the code: anyone looking it up sees them. Do not write people’s names or phone numbers in the reason.',
+    'The reason is public: anyone looking the code up reads it, with the decision number and its day. Do not write people’s names, citizen ID or phone numbers in it.',
   lifecycleIssuingDecision: 'Issuing decision',
   lifecycleDecisionDay: 'of {date}',
   lifecycleDone: 'Growing area {name}: “{from}” → “{to}”.',

@@ -278,6 +278,11 @@ export const vi = {
   expectedHarvest: 'Dự kiến thu hoạch',
   plantingInFuture: 'Ngày trồng không được sau hôm nay ({today}).',
   plantingTooEarly: 'Ngày trồng không được trước năm 1900: kiểm tra lại năm.',
+  harvestBeforePlanting: 'Ngày dự kiến thu hoạch không được trước ngày trồng ({planting}).',
+  // The features API's refusal of a plot form field, said under it (plot-refusal.ts).
+  plotFarmerUnknown: 'Không có nông hộ mã số {id}: kiểm tra lại mã số, hoặc tìm nông hộ theo tên.',
+  plotFarmerOutOfScope: 'Nông hộ mã số {id} không thuộc xã/phường bạn phụ trách.',
+  plotCropUnknown: 'Cây trồng “{value}” không có trong danh mục: chọn cây trồng khác.',
   harvestPassed: '{date} (đã qua)',
   product: 'Sản phẩm',
   producer: 'Cơ sở sản xuất',
@@ -663,6 +668,9 @@ export const vi = {
   fieldRequired: 'Nhập “{field}”.',
   fieldNoLetter: '“{field}” phải có chữ, không chỉ có biểu tượng, chữ số hay dấu cách.',
   fieldPictograph: '“{field}” không được có biểu tượng cảm xúc (emoji) hay hình vẽ: chỉ viết bằng chữ, chữ số và dấu câu.',
+  fieldCitizenId:
+    '“{field}” không được có số căn cước công dân (CCCD): lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
+  fieldPhone: '“{field}” không được có số điện thoại: lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
   fieldDecisionShape: '“{field}” không giống số quyết định: số, dấu “/”, rồi ký hiệu, ví dụ {example}.',
   fieldInvalid: '“{field}” không hợp lệ.',
   'lifecycleInput_decision-no-shape': 'Số quyết định “{value}” không đúng dạng: số, dấu “/”, rồi ký hiệu, ví dụ 45/QĐ-SNN.',
@@ -696,7 +704,7 @@ export const vi = {
   lifecycleConfirmBody_restore:
     'Mã {code} của vùng trồng {name} có hiệu lực trở lại theo quyết định {decisionNo}: ai tra cứu mã sẽ thấy “{to}”. Quyết định được ghi vào lịch sử, không xoá được; muốn dừng mã lại phải có quyết định tạm đình chỉ mới.',
   lifecycleDecisionPublic:
-    'Số quyết định, ngày và lý do được công bố cùng mã: ai tra cứu mã cũng thấy. Đừng ghi họ tên, số điện thoại của người dân vào lý do.',
+    'Lý do là thông tin công khai: ai tra cứu mã cũng đọc được, cùng số quyết định và ngày. Không ghi họ tên, số CCCD hay số điện thoại của người dân vào lý do.',
   lifecycleIssuingDecision: 'Quyết định cấp mã',
   lifecycleDecisionDay: 'ngày {date}',
   lifecycleDone: 'Vùng trồng {name}: “{from}” → “{to}”.',

@@ -36,6 +36,20 @@ describe('the field a server refusal names', () => {
     );
   });
 
+  it('takes the 422 of a published reason holding a citizen ID or a phone number and words it under the field', () => {
+    const id = fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'personal-citizen-id', field: 'note' }));
+    expect(id).toEqual({ field: 'note', kind: 'citizen-id' });
+    expect(fieldRefusalText(id!, 'Lý do')).toBe(
+      '“Lý do” không được có số căn cước công dân (CCCD): lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
+    );
+    const phone = fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'personal-phone', field: 'note' }));
+    expect(phone).toEqual({ field: 'note', kind: 'phone' });
+    setLang('en');
+    expect(fieldRefusalText(phone!, 'Reason')).toBe(
+      '“Reason” cannot hold a phone number: the reason goes with the growing-area code and is published for anyone looking it up. Leave the number out.',
+    );
+  });
+
   it('takes the 422s that name a field and the 400 of a schema; not other refusals', () => {
     expect(fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'name-no-letter', field: 'name' }))).toEqual({
       field: 'name',

@@ -1,8 +1,10 @@
 // Which field of a registry form the server refused, and why, in the officer's language: the 422s
-// that name a `field` (a decision number that is not one, a name without a letter or with an emoji) and Fastify's
+// that name a `field` (a decision number that is not one, a name without a letter or with an emoji, a
+// published reason holding a citizen ID or a phone number) and Fastify's
 // 400 schema answers, whose message names the body's path ("body/note must NOT have more than 2000
 // characters"). A form shows the words under that field instead of "yêu cầu không hợp lệ".
 import { TEXT_REASONS, DECISION_NO_EXAMPLE } from '../../../server/domain/registry-text.ts';
+import { PUBLIC_NOTE_REASONS } from '../../../server/domain/public-note.ts';
 import { HttpError } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 
@@ -12,6 +14,8 @@ export type FieldRefusalFacts =
   | { field: string; kind: 'required' }
   | { field: string; kind: 'no-letter' }
   | { field: string; kind: 'pictograph' }
+  | { field: string; kind: 'citizen-id' }
+  | { field: string; kind: 'phone' }
   | { field: string; kind: 'decision-shape'; example: string }
   | { field: string; kind: 'invalid' };
 
@@ -39,6 +43,8 @@ export function fieldRefusalFacts(error: unknown): FieldRefusalFacts | undefined
   const field = typeof problem.field === 'string' ? problem.field : undefined;
   if (error.status === 422 && field && problem.reason === TEXT_REASONS.NAME_NO_LETTER) return { field, kind: 'no-letter' };
   if (error.status === 422 && field && problem.reason === TEXT_REASONS.NAME_PICTOGRAPH) return { field, kind: 'pictograph' };
+  if (error.status === 422 && field && problem.reason === PUBLIC_NOTE_REASONS.CITIZEN_ID) return { field, kind: 'citizen-id' };
+  if (error.status === 422 && field && problem.reason === PUBLIC_NOTE_REASONS.PHONE) return { field, kind: 'phone' };
   if (error.status === 422 && field && problem.reason === TEXT_REASONS.DECISION_NO_SHAPE) {
     return { field, kind: 'decision-shape', example: typeof problem.example === 'string' ? problem.example : DECISION_NO_EXAMPLE };
   }
@@ -57,6 +63,10 @@ export function fieldRefusalText(facts: FieldRefusalFacts, label: string): strin
       return t('fieldNoLetter', { field: label });
     case 'pictograph':
       return t('fieldPictograph', { field: label });
+    case 'citizen-id':
+      return t('fieldCitizenId', { field: label });
+    case 'phone':
+      return t('fieldPhone', { field: label });
     case 'decision-shape':
       return t('fieldDecisionShape', { field: label, example: facts.example });
     default:

@@ -10,6 +10,7 @@ import {
   type GrowingAreaScheme,
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { AREA_RULE_REASONS, CODE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { PUBLIC_NOTE_REASONS } from '../../../server/domain/public-note.ts';
 import { describeError, HttpError } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
@@ -35,6 +36,13 @@ export function serverFieldProblem(error: unknown, fields: readonly StepField[])
   return { field, reason: 'server', value: '', text: () => fieldRefusalText(facts, t(`lifecycleField_${field}` as MessageKey)) };
 }
 
+// The form's own objections to a published reason, as field-refusal kinds.
+const PUBLISHED_KINDS: Readonly<Record<string, 'no-letter' | 'citizen-id' | 'phone'>> = {
+  [PUBLIC_NOTE_REASONS.NO_LETTER]: 'no-letter',
+  [PUBLIC_NOTE_REASONS.CITIZEN_ID]: 'citizen-id',
+  [PUBLIC_NOTE_REASONS.PHONE]: 'phone',
+};
+
 /** A status in the officer's language (the key itself for one the table does not know). */
 export function statusLabel(status: unknown): string {
   return isGrowingAreaStatus(status) ? STATUS_LABELS[status][lang()] : String(status ?? '');
@@ -54,6 +62,9 @@ export type RefusalContext = { crop?: CropRule; areaM2?: number; code?: string; 
 /** The sentence for one field the form objects to. */
 export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaScheme): string {
   if (problem.text) return problem.text();
+  // A published reason is refused in the words of the server's refusal of it (field-refusal.ts).
+  const kind = PUBLISHED_KINDS[problem.reason];
+  if (kind) return fieldRefusalText({ field: problem.field, kind }, t(`lifecycleField_${problem.field}` as MessageKey));
   const key = problem.reason === 'required' ? `lifecycleInput_required_${problem.field}` : `lifecycleInput_${problem.reason}`;
   return t(key as MessageKey, { value: problem.value, scheme: schemeLabel(scheme) });
 }

@@ -11,8 +11,8 @@ import {
 import { HttpError } from '../api/http.ts';
 import { startLang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import { reissueRefusalText, transitionRefusalText } from './lifecycle-refusal.ts';
-import { checkReissueInput, checkStepInput, inspectionOfRound, localToday, stepOf, verbOf } from './lifecycle-steps.ts';
+import { fieldProblemText, reissueRefusalText, transitionRefusalText } from './lifecycle-refusal.ts';
+import { checkReissueInput, checkStepInput, inspectionOfRound, localToday, stepOf, verbOf, type FieldProblem } from './lifecycle-steps.ts';
 
 // The i18n module sets <html lang>; a bare object stands in for the document here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
@@ -330,5 +330,42 @@ describe('the words of a step', () => {
     expect(verb('active', 'suspended')).toBe('Suspend the code');
     expect(verb('suspended', 'revoked')).toBe('Revoke the code');
     expect(verb('inspected_pass', 'issued')).toBe('Issue the code');
+  });
+});
+
+describe('a published reason', () => {
+  const suspend = stepOf('suspended', undefined, { from: 'active', scheme: 'domestic-3156' });
+  const values = (reason: string) => ({ decisionNo: '45/QĐ-SNN', reason });
+
+  it('is refused under the reason when it holds a citizen ID or a phone number, or has no letter, in both languages', () => {
+    const phone = checkStepInput(suspend, values('Hộ ông Phúc SĐT 0384 207 372 phun thuốc cấm'), 'domestic-3156', '2026-11-30');
+    expect(phone).toMatchObject({ valid: false, problems: [{ field: 'reason', reason: 'personal-phone' }] });
+    const [problem] = (phone as { problems: FieldProblem[] }).problems;
+    expect(fieldProblemText(problem!, 'domestic-3156')).toBe(
+      '“Lý do” không được có số điện thoại: lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
+    );
+    startLang('en');
+    expect(fieldProblemText(problem!, 'domestic-3156')).toMatch(/^“Reason” cannot hold a phone number: .*published/);
+    startLang('vi');
+    const revoke = stepOf('revoked', undefined, { from: 'active', scheme: 'domestic-3156' });
+    expect(checkStepInput(revoke, values('CCCD 087.071.411.175'), 'domestic-3156', '2026-11-30')).toMatchObject({
+      problems: [{ field: 'reason', reason: 'personal-citizen-id' }],
+    });
+    const emoji = checkStepInput(suspend, values('😡😡😡'), 'domestic-3156', '2026-11-30') as { problems: FieldProblem[] };
+    expect(emoji.problems).toMatchObject([{ field: 'reason', reason: 'name-no-letter' }]);
+    expect(fieldProblemText(emoji.problems[0]!, 'domestic-3156')).toBe(
+      '“Lý do” phải có chữ, không chỉ có biểu tượng, chữ số hay dấu cách.',
+    );
+    expect(checkReissueInput({ reason: 'gọi +84 384 207 372' })).toMatchObject({
+      problems: [{ field: 'reason', reason: 'personal-phone' }],
+    });
+    expect(checkReissueInput({ reason: '1234' })).toMatchObject({ problems: [{ field: 'reason', reason: 'name-no-letter' }] });
+  });
+
+  it('passes with a decision number, a date and an area; the reason of a step not published is not checked for numbers', () => {
+    const note = 'Theo 45/QĐ-SNN ngày 30/11/2026, 2,5 ha phun thuốc cấm';
+    expect(checkStepInput(suspend, values(note), 'domestic-3156', '2026-11-30')).toMatchObject({ valid: true, body: { note } });
+    const back = stepOf('draft', undefined, { from: 'submitted', scheme: 'domestic-3156' });
+    expect(checkStepInput(back, { reason: 'Thiếu hồ sơ, gọi 0384207372' }, 'domestic-3156', '2026-11-30')).toMatchObject({ valid: true });
   });
 });

@@ -11,6 +11,7 @@ import {
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
 import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
+import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../../../server/domain/public-note.ts';
 
 /** The fields a step's form asks for. */
 export type StepField = 'decisionNo' | 'code' | 'reason' | 'inspectedOn';
@@ -110,6 +111,11 @@ export const INPUT_REASONS = {
   DATE_FUTURE: 'date-in-future',
   DATE_TOO_EARLY: 'date-too-early',
   DECISION_SHAPE: TEXT_REASONS.DECISION_NO_SHAPE,
+  /** A published reason without a letter ('😡😡😡', '1234'), worded as a name without one. */
+  NO_LETTER: PUBLIC_NOTE_REASONS.NO_LETTER,
+  /** A published reason holding a citizen ID or a phone number. */
+  CITIZEN_ID: PUBLIC_NOTE_REASONS.CITIZEN_ID,
+  PHONE: PUBLIC_NOTE_REASONS.PHONE,
 } as const;
 
 /** Longest values the server takes (TransitionBody: decisionNo ≤ 100, code ≤ 64, note ≤ 2000 characters), the inputs' maxlength. */
@@ -159,8 +165,13 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
     else if (date > today) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_FUTURE, value: date });
     else if (date < EARLIEST_DONE_DATE) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_TOO_EARLY, value: date });
   }
+  const reason = text('reason');
+  // The reason of a suspension or revocation is published with the code: checked as the server checks it.
+  const published =
+    step.fields.includes('reason') && reason && PUBLISHED_REASON_STATUSES.includes(step.to) ? publicNoteProblem(reason) : null;
+  if (published) problems.push({ field: 'reason', reason: published, value: reason });
   if (problems.length) return { valid: false, problems };
-  const note = text('reason');
+  const note = reason;
   // The inspection goes in the transition itself: the server writes both or neither.
   const inspection: TransitionInspection | null = step.inspection
     ? { inspectedOn: date, conclusion: step.inspection, ...(note ? { notes: note } : {}) }
@@ -197,7 +208,9 @@ export function checkReissueInput(values: StepValues): ReissueInputCheck {
   const problems: FieldProblem[] = [];
   if (decisionNo && !isDecisionNo(decisionNo))
     problems.push({ field: 'decisionNo', reason: INPUT_REASONS.DECISION_SHAPE, value: decisionNo });
+  const published = note ? publicNoteProblem(note) : null;
   if (!note) problems.push({ field: 'reason', reason: INPUT_REASONS.REQUIRED, value: '' });
+  else if (published) problems.push({ field: 'reason', reason: published, value: note });
   if (problems.length) return { valid: false, problems };
   return { valid: true, body: { ...(decisionNo ? { decisionNo } : {}), note } };
 }

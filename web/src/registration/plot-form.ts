@@ -4,7 +4,8 @@ import { formatNumber, t } from '../i18n/i18n.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { h } from '../ui/dom.ts';
 import { farmerLabel, farmerQuery, matchFarmer, readFarmerText, type FarmerOption } from './farmer-match.ts';
-import { plantingDateRefusal, plantingRefusalText, type PlantingRefusal } from './plot-dates.ts';
+import { plantingDateRefusal, plantingRefusalText } from './plot-dates.ts';
+import { harvestBeforePlanting, type PlotFieldRefusal } from './plot-refusal.ts';
 
 /** Pages of the farmer list read to find a typed name: 500 a page, enough for any commune's namesakes. */
 const FARMER_PAGE = 500;
@@ -31,18 +32,27 @@ export function chosenFarmerLabel(properties: object): string | undefined {
   return farmerShown.get(properties);
 }
 
+/** Says `text` under `input` in `box` (or takes it away when undefined), marking the input invalid meanwhile. */
+function showUnder(input: HTMLElement, box: HTMLElement, text: string | undefined): void {
+  box.textContent = text ?? '';
+  box.hidden = !text;
+  if (text) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
 /** The farmer id to save, or undefined for none; `refused` when the field names no one farmer (the reason is shown). */
 type FarmerChoice = { refused: false; id: number | undefined } | { refused: true };
 
 /**
  * The plot form: farmer, crop, variety, planting date and expected harvest, with the area the
  * drawing gives. Answers the properties to save, or undefined when cancelled. `refusal` is the
- * server's refusal of the planting date the form is opened again for, said under that field.
+ * server's refusal of a field (the planting date, the farmer ID, the crop…) the form is opened again
+ * for, said under that field.
  */
 export function openPlotForm(
   initial: Record<string, unknown>,
   areaM2: number,
-  options: { isNew: boolean; refusal?: PlantingRefusal } = { isNew: true },
+  options: { isNew: boolean; refusal?: PlotFieldRefusal } = { isNew: true },
 ): Promise<Record<string, unknown> | undefined> {
   // Asked before saving without a farmer: a new plot, or one whose farmer the officer took away. A
   // plot already saved without one was asked about then.
@@ -61,18 +71,22 @@ export function openPlotForm(
     });
     // Said under the planting date: after today or before 1900, by the form's check or the server's.
     const plantingError = h('p', { class: 'form-error', id: 'planting-error', role: 'alert', hidden: true });
-    const showPlantingError = (refusal: PlantingRefusal | undefined) => {
-      plantingError.textContent = refusal ? plantingRefusalText(refusal) : '';
-      plantingError.hidden = !refusal;
-      if (refusal) planting.setAttribute('aria-invalid', 'true');
-      else planting.removeAttribute('aria-invalid');
-    };
+    const showPlantingError = (text: string | undefined) => showUnder(planting, plantingError, text);
     planting.addEventListener('input', () => showPlantingError(undefined));
-    const harvest = h('input', { name: 'expected_harvest', type: 'date', value: String(initial.expected_harvest ?? '').slice(0, 10) });
+    const harvest = h('input', {
+      name: 'expected_harvest',
+      type: 'date',
+      value: String(initial.expected_harvest ?? '').slice(0, 10),
+      'aria-describedby': 'harvest-error',
+    });
+    // Said under the expected harvest: before the planting date.
+    const harvestError = h('p', { class: 'form-error', id: 'harvest-error', role: 'alert', hidden: true });
+    harvest.addEventListener('input', () => showUnder(harvest, harvestError, undefined));
     const farmerId = h('input', {
       name: 'farmer_id',
       type: 'number',
       min: 1,
+      'aria-describedby': 'farmer-error',
       value: initial.farmer_id === undefined || initial.farmer_id === null ? '' : String(initial.farmer_id),
     });
     // A text field, not a search field: Escape in a filled search field empties it (and with it the
@@ -108,6 +122,7 @@ export function openPlotForm(
       farmerList.replaceChildren(...farmers.map((o) => h('option', { value: farmerLabel(o) }, o.hamlet ?? '')));
     };
     farmerId.addEventListener('input', () => {
+      farmerId.removeAttribute('aria-invalid');
       idTyped = farmerId.value !== '';
       pickedId = undefined;
     });
@@ -196,6 +211,13 @@ export function openPlotForm(
       return { refused: false, id: match.farmer.id };
     }
 
+    // Said under the crop or the variety: the server's refusal of either (a crop no longer in the list).
+    crop.setAttribute('aria-describedby', 'crop-error');
+    variety.setAttribute('aria-describedby', 'variety-error');
+    const cropError = h('p', { class: 'form-error', id: 'crop-error', role: 'alert', hidden: true });
+    const varietyError = h('p', { class: 'form-error', id: 'variety-error', role: 'alert', hidden: true });
+    crop.addEventListener('change', () => showUnder(crop, cropError, undefined));
+    variety.addEventListener('input', () => showUnder(variety, varietyError, undefined));
     const error = h('p', { class: 'form-error', role: 'alert' });
     loadCrops().then(
       (crops) => {
@@ -221,9 +243,12 @@ export function openPlotForm(
       farmerError,
       h('label', {}, t('farmerId'), farmerId),
       h('label', {}, t('crop'), crop),
+      cropError,
       h('label', {}, t('variety'), variety),
+      varietyError,
       h('div', { class: 'row' }, h('label', {}, t('plantingDate'), planting), h('label', {}, t('expectedHarvest'), harvest)),
       plantingError,
+      harvestError,
       error,
       h(
         'div',
@@ -241,13 +266,15 @@ export function openPlotForm(
       if (saveButton.disabled) return;
       error.textContent = '';
       const plantingRefused = plantingDateRefusal(planting.value);
-      showPlantingError(plantingRefused);
+      showPlantingError(plantingRefused && plantingRefusalText(plantingRefused));
       if (plantingRefused) {
         planting.focus();
         return;
       }
-      if (planting.value && harvest.value && harvest.value < planting.value) {
-        error.textContent = `${t('expectedHarvest')} < ${t('plantingDate')}`;
+      const harvestRefused = harvestBeforePlanting(planting.value, harvest.value);
+      showUnder(harvest, harvestError, harvestRefused?.text());
+      if (harvestRefused) {
+        harvest.focus();
         return;
       }
       saveButton.disabled = true;
@@ -298,8 +325,20 @@ export function openPlotForm(
     document.body.append(dialog);
     dialog.showModal();
     if (refusedBefore) {
-      showPlantingError(refusedBefore);
-      planting.focus();
+      const text = refusedBefore.text();
+      const under = {
+        planting_date: () => showPlantingError(text),
+        expected_harvest: () => showUnder(harvest, harvestError, text),
+        crop: () => showUnder(crop, cropError, text),
+        variety: () => showUnder(variety, varietyError, text),
+        farmer_id: () => {
+          showFarmerError(text);
+          farmerId.setAttribute('aria-invalid', 'true');
+        },
+      }[refusedBefore.field];
+      under();
+      const focus = { planting_date: planting, expected_harvest: harvest, crop, variety, farmer_id: farmerId }[refusedBefore.field];
+      focus.focus();
     }
   });
 }
