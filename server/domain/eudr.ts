@@ -22,6 +22,13 @@ export type EudrPlotInput = {
   productionPlace: string;
   areaHa: number;
   geometry: Geometry;
+  /**
+   * The growing area the plot belongs to, when it does: its code (null before one is issued) and
+   * status, written as GrowingAreaCode and GrowingAreaStatus. Feature properties rather than foreign
+   * members of the collection: RFC 7946 lets properties hold anything, EUDR readers pass unknown
+   * properties by, and GIS tools keep them (foreign members are dropped by most).
+   */
+  growingArea?: { code: string | null; status: string } | null;
 };
 
 /** Options of the builder. */
@@ -185,6 +192,7 @@ export function buildEudrGeoJson(plots: readonly EudrPlotInput[], options: EudrB
         ProducerCountry: plot.producerCountry,
         ProductionPlace: plot.productionPlace,
         Area: Number(plot.areaHa.toFixed(4)),
+        ...(plot.growingArea ? { GrowingAreaCode: plot.growingArea.code, GrowingAreaStatus: plot.growingArea.status } : {}),
       },
     };
     problems.push(...checkFeature(feature, features.length));

@@ -322,12 +322,15 @@ export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: Page
   const p = await profile(db, viewer, id);
   const L = (vi: string, en: string): string => labelOf({ vi, en }, lang);
   const crop = labelOf({ vi: String(p.crop_name_vi ?? p.crop), en: String(p.crop_name_en ?? p.crop) }, lang);
+  // Days as the card writes them: 30/11/2026 in Vietnamese, 2026-11-30 in English.
+  const day = (v: unknown): unknown => (lang === 'vi' ? dateVn(v) : v);
   const shown = (key: string): unknown => {
     if (key === 'status') return labelOf({ vi: statusWithForce(p.status, 'vi'), en: statusWithForce(p.status, 'en') }, lang);
     if (key === 'scheme') return labelOf(SCHEME_LABELS[p.scheme], lang);
     if (key === 'crop_name_vi') return crop;
     if (key === 'variety') return varietiesOf(p);
     const v = p[key];
+    if (key === 'issued_on') return day(v);
     if (key === 'area_m2' && typeof v === 'number') return areaText(v, lang);
     if (typeof v === 'number') return numberText(v, lang, 0, 2);
     return Array.isArray(v) ? v.join(', ') : v;
@@ -355,7 +358,7 @@ export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: Page
   const list = p.plots
     .map(
       (pl) =>
-        `<tr><td>${pl.id}</td><td>${esc(pl.farmer_name)}</td><td>${esc(pl.hamlet)}</td><td>${esc(pl.variety)}</td><td>${esc(pl.planting_date)}</td><td class="n">${esc(numberText(pl.area_m2, lang))}</td><td>${esc(parcels(pl))}</td></tr>`,
+        `<tr><td>${pl.id}</td><td>${esc(pl.farmer_name)}</td><td>${esc(pl.hamlet)}</td><td>${esc(pl.variety)}</td><td>${esc(day(pl.planting_date))}</td><td class="n">${esc(numberText(pl.area_m2, lang))}</td><td>${esc(parcels(pl))}</td></tr>`,
     )
     .join('');
   const code = p.code ?? `#${p.id}`;
@@ -396,7 +399,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
   ]
     .map((h) => `<th>${esc(h)}</th>`)
     .join('')}</tr></thead><tbody>${list}</tbody></table>
-<footer>${esc(L('In ngày', 'Printed'))} ${esc(vietnamToday())} · Bản đồ số Cao Lãnh. ${esc(L('Chứa dữ liệu cá nhân: không công bố', 'Contains personal data: not for publication'))}.</footer>
+<footer>${esc(L('In ngày', 'Printed'))} ${esc(day(vietnamToday()))} · Bản đồ số Cao Lãnh. ${esc(L('Chứa dữ liệu cá nhân: không công bố', 'Contains personal data: not for publication'))}.</footer>
 </body></html>`;
 }
 
@@ -428,6 +431,8 @@ export async function eudrExport(
         producer_name: string | null;
         farmer_id: number | null;
         production_place: string;
+        growing_area_code: string | null;
+        growing_area_status: string | null;
         area_ha: number;
         geometry: Geometry;
       }>(SQL.EUDR_PLOTS, [target.growingAreaId ?? null, scope])
@@ -447,6 +452,9 @@ export async function eudrExport(
     productionPlace: r.production_place,
     areaHa: r.area_ha,
     geometry: r.geometry,
+    // The file is served whatever the code's standing (the plots' places are facts an exporter may
+    // need for due diligence), but says the code and its status: a suspended code reads as such.
+    growingArea: r.growing_area_status === null ? null : { code: r.growing_area_code, status: r.growing_area_status },
   }));
   const built = buildEudrGeoJson(input, { pointsForSmallPlots: options.points });
   if (!built.valid) {

@@ -1,19 +1,23 @@
 // SQL of the exports: growing-area profiles, EUDR plot lists and the dashboard statistics.
+import { hamletOf } from './places.sql.ts';
 
 /**
  * Plots for an EUDR file: by growing area $1, or every plot in communes $2 (NULL = all) when $1 is
  * NULL. The producer is the farmer (personal data: staff only) or, failing that, the registrant.
- * Geometry at full precision; the builder writes 6 decimals.
+ * The place is where the plot lies (its hamlet and that hamlet's ward, else its commune alone),
+ * never the farmer's home hamlet. With each plot, its growing area's code and status, so a file of
+ * a suspended or revoked area says so. Geometry at full precision; the builder writes 6 decimals.
  */
 export const EUDR_PLOTS = `
   SELECT p.id, coalesce(fp.full_name, g.registrant_name) AS producer_name, p.farmer_id,
-         concat_ws(', ', f.hamlet, u.name, 'Đồng Tháp') AS production_place,
+         concat_ws(', ', hm.hamlet_name, coalesce(hm.hamlet_commune, u.name), 'Đồng Tháp') AS production_place,
+         g.code AS growing_area_code, g.status AS growing_area_status,
          p.area_m2 / 10000.0 AS area_ha,
          ST_AsGeoJSON(p.geom)::json AS geometry
   FROM plots p
   LEFT JOIN growing_areas g ON g.id = p.growing_area_id
-  LEFT JOIN farmers f ON f.id = p.farmer_id
   LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
+  LEFT JOIN LATERAL ${hamletOf('p.geom')} hm ON true
   LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = p.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
                      ORDER BY a.valid_from DESC LIMIT 1) u ON true
   WHERE ($1::bigint IS NOT NULL AND p.growing_area_id = $1)

@@ -1,5 +1,6 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
 import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
+import { hamletNameOf } from './places.sql.ts';
 
 // What statusDecision reads of the move, by the name it is read as.
 const STATUS_DECISION_FIELDS = {
@@ -113,7 +114,7 @@ export const AREA_PLOTS = `SELECT id, crop, area_m2 FROM plots WHERE growing_are
  * Geometry at 7 decimals (about 1 cm).
  */
 export const AREA_PLOTS_DETAIL = `
-  SELECT m.plot_id AS id, m.farmer_id, fp.full_name AS farmer_name, f.hamlet,
+  SELECT m.plot_id AS id, m.farmer_id, fp.full_name AS farmer_name, ${hamletNameOf('m.geom')} AS hamlet,
          coalesce(p.commune_code, (SELECT a.commune_code FROM growing_areas a WHERE a.id = $1)) AS commune_code, m.crop, m.variety,
          p.planting_date, p.expected_harvest, round(m.area_m2::numeric, 1) AS area_m2,
          coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, 'sheet', pa.sheet,
@@ -124,7 +125,6 @@ export const AREA_PLOTS_DETAIL = `
          ST_AsGeoJSON(ST_ForcePolygonCCW(m.geom), 7)::json AS geometry
   FROM growing_area_members($1) m
   LEFT JOIN plots p ON p.id = m.plot_id
-  LEFT JOIN farmers f ON f.id = m.farmer_id
   LEFT JOIN farmer_private fp ON fp.farmer_id = m.farmer_id
   ORDER BY m.plot_id`;
 

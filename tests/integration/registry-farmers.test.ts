@@ -310,7 +310,8 @@ describe('exports and statistics', () => {
     expect(res.headers['content-type']).toContain('application/geo+json');
     const fc = res.json();
     expect(fc.features.map((f: { properties: { kind: string } }) => f.properties.kind)).toEqual(['growing_area', 'plot', 'plot']);
-    expect(fc.features[1].properties).toMatchObject({ plot_id: fx.plots.mangoB, farmer_name: 'Kha Văn Nam', hamlet: 'Ấp Tân Hậu' });
+    // The hamlet the plot lies in (none covers the fixture's ground), not the farmer's home Ấp Tân Hậu: eudr-place-status.test.ts.
+    expect(fc.features[1].properties).toMatchObject({ plot_id: fx.plots.mangoB, farmer_name: 'Kha Văn Nam', hamlet: null });
     expect(fc.growingArea.name).toBe('Vùng xoài Cát Chu <b>Tân Hậu</b>');
   });
 
@@ -323,7 +324,7 @@ describe('exports and statistics', () => {
       .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^growing_area_code,growing_area_name,status,plot_id,farmer_name/);
-    expect(lines[1]).toContain(`,${fx.plots.mangoB},Kha Văn Nam,Ấp Tân Hậu,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
+    expect(lines[1]).toContain(`,${fx.plots.mangoB},Kha Văn Nam,,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
     expect(res.body.charCodeAt(0)).toBe(0xfeff);
   });
 
@@ -368,7 +369,8 @@ describe('exports and statistics', () => {
       expect(mine.properties).toMatchObject({
         ProducerName: 'Kha Văn Nam',
         ProducerCountry: 'VN',
-        ProductionPlace: expect.stringContaining('Ấp Tân Hậu'),
+        // Where the plot lies: no hamlet covers the fixture's ground, so its ward alone (never the farmer's home hamlet).
+        ProductionPlace: 'Phường Cao Lãnh, Đồng Tháp',
       });
       if (url.includes('points')) expect(fc.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'Point')).toBe(true);
     }
