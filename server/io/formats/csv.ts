@@ -148,7 +148,8 @@ export async function openCsv(file: string, name: string, options: ReadOptions &
         index++;
         const properties: Record<string, unknown> = {};
         header.forEach((h, i) => {
-          if (!coordColumns.has(i)) properties[h] = row[i] === undefined || row[i] === '' ? null : row[i];
+          // A cell csvCell kept from running as a formula ('=…) reads back as the text it was.
+          if (!coordColumns.has(i)) properties[h] = row[i] === undefined || row[i] === '' ? null : readCsvText(row[i]!);
         });
         let geometry: Geometry | null = null;
         let failure: SourceFeature['error'];
@@ -201,9 +202,25 @@ function parseNumber(v: string | undefined): number | null {
   return n;
 }
 
-/** One CSV cell: quoted when it holds the delimiter, a quote or a line break. */
+// A text cell a spreadsheet would run as a formula (= + - @, tab, carriage return), maybe behind
+// apostrophes of our own: CSV injection (OWASP). A number, negative ones included, is a number.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+const NUMBER_TEXT = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * One CSV cell: quoted when it holds the delimiter, a quote or a line break. A text cell that a
+ * spreadsheet would run as a formula (a product named =HYPERLINK("x") opened in Excel) gets a
+ * leading apostrophe, as the growing-area profile's CSV does; so does one that already starts with
+ * apostrophes before such a sign, so that readCsvText takes exactly one away and gives the text back.
+ */
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  if (typeof v !== 'number' && typeof v !== 'bigint' && FORMULA_START.test(s) && !NUMBER_TEXT.test(s)) s = `'${s}`;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A CSV text cell as it was before csvCell neutralised it: one leading apostrophe before a formula sign is taken away. */
+export function readCsvText(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell) && !NUMBER_TEXT.test(cell.slice(1)) ? cell.slice(1) : cell;
 }
