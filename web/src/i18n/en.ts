@@ -746,6 +746,8 @@ export const en: Messages = {
   documentsEudr_polygons: 'Polygons for every plot',
   documentsEudrHint: 'EUDR accepts one point for a plot up to {ha} ha; larger plots are always polygons.',
   documentsEudrSave: 'Download EUDR file',
+  documentsEudrNotInForce:
+    'Code {code}: {status} — not in force. The EUDR file can still be saved (the plots’ locations stand), and it states the code and this status.',
   documentsEudrEmpty: 'the area has no plots to declare.',
   documentsEudrPlots: 'plot {plots}',
   'documentsEudrReason_not-json': 'the file is not JSON',

@@ -753,6 +753,8 @@ export const vi = {
   documentsEudr_polygons: 'Đa giác cho mọi thửa',
   documentsEudrHint: 'EUDR cho phép khai thửa đến {ha} ha bằng một điểm; thửa lớn hơn luôn là đa giác.',
   documentsEudrSave: 'Tải tệp EUDR',
+  documentsEudrNotInForce:
+    'Mã {code}: {status} — không còn hiệu lực. Tệp EUDR vẫn tải được (vị trí các thửa không đổi) và ghi rõ mã cùng trạng thái này.',
   documentsEudrEmpty: 'vùng trồng chưa có thửa nào để khai báo.',
   documentsEudrPlots: 'thửa {plots}',
   'documentsEudrReason_not-json': 'tệp không phải JSON',

@@ -5,12 +5,13 @@
 // than linked: a refusal (an EUDR file that would not pass) then becomes a sentence in a toast
 // instead of a JSON file saved under the document's name.
 import { EUDR_POINT_MAX_HA, EUDR_REASONS } from '../../../server/domain/eudr.ts';
+import { WITHDRAWN_STATUSES } from '../../../server/domain/growing-area-lifecycle.ts';
 import { request } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
-import { refusalDetail } from './lifecycle-refusal.ts';
+import { refusalDetail, statusLabel } from './lifecycle-refusal.ts';
 
 /** The files a card offers to save (the printable profile opens in a tab instead). */
 export type DocumentKind = 'csv' | 'geojson' | 'eudr';
@@ -18,8 +19,8 @@ export type DocumentKind = 'csv' | 'geojson' | 'eudr';
 /** How the EUDR file draws plots: one point for plots up to 4 ha, or every plot as its polygon. */
 export type EudrShape = 'points' | 'polygons';
 
-/** What the card knows of the area to name its files. */
-export type DocumentArea = { id: number; code: string | null; version_no?: number };
+/** What the card knows of the area to name its files, and its status (a suspended or revoked code is said to be out of force). */
+export type DocumentArea = { id: number; code: string | null; version_no?: number; status?: string };
 
 /** The registry's URL of a document of area `id` (`shape` only matters for the EUDR file). */
 export function documentUrl(id: number, kind: DocumentKind | 'html', shape: EudrShape = 'polygons'): string {
@@ -100,7 +101,10 @@ export class AreaDocuments {
   /** The section for this area, drawn afresh (the card redraws on every change and language switch). */
   render(area: DocumentArea): HTMLElement {
     this.area = area;
-    const file = (kind: DocumentKind, label: string) =>
+    // A suspended or revoked area's EUDR file is still served (the plots' places stand, and an exporter
+    // may need them for due diligence), but the button says beside it that the code is not in force.
+    const withdrawn = (WITHDRAWN_STATUSES as readonly (string | undefined)[]).includes(area.status);
+    const file = (kind: DocumentKind, label: string, describedBy?: string) =>
       h(
         'button',
         {
@@ -109,6 +113,7 @@ export class AreaDocuments {
           id: `documents-${kind}`,
           disabled: this.busy !== undefined,
           'aria-busy': this.busy === kind ? 'true' : undefined,
+          'aria-describedby': describedBy,
           onclick: () => void this.save(kind),
         },
         this.busy === kind ? t('documentsSaving') : label,
@@ -151,7 +156,14 @@ export class AreaDocuments {
         choice('points'),
         choice('polygons'),
         h('p', { class: 'hint', id: 'documents-eudr-hint' }, t('documentsEudrHint', { ha: EUDR_POINT_MAX_HA })),
-        file('eudr', t('documentsEudrSave')),
+        file('eudr', t('documentsEudrSave'), withdrawn ? 'documents-eudr-not-in-force' : undefined),
+        withdrawn
+          ? h(
+              'p',
+              { class: 'force-mark', id: 'documents-eudr-not-in-force' },
+              t('documentsEudrNotInForce', { code: area.code ?? '–', status: statusLabel(area.status) }),
+            )
+          : null,
       ),
     );
     this.element = section;
