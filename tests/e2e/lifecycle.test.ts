@@ -244,7 +244,7 @@ describe('growing-area lifecycle on the map', () => {
 
     // Suspend: the form says the decision and reason are public; the card then marks the code not in force.
     await page.click('#lifecycle-to-suspended');
-    expect(await page.textContent('#lifecycle-public-hint')).toContain('công bố cùng mã');
+    expect(await page.textContent('#lifecycle-public-hint')).toContain('Lý do là thông tin công khai');
     await page.fill('#lifecycle-form input[name=decisionNo]', '45/QĐ-SNN');
     await page.fill('#lifecycle-form input[name=reason]', 'Dư lượng thuốc vượt mức cho phép');
     await page.click('#lifecycle-confirm');
