@@ -348,8 +348,19 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         let failure: Error | undefined;
         out.on('error', (error) => (failure = error));
         await once(out, 'ready');
+        // Backpressure: until the stream drains, or closes on an error (listeners taken off again,
+        // or every wait of a large export would leave one behind).
         const wait = async () => {
-          if (!failure) await new Promise<void>((r) => (out.once('drain', () => r()), out.once('close', () => r())));
+          if (!failure)
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                out.off('drain', done);
+                out.off('close', done);
+                resolve();
+              };
+              out.on('drain', done);
+              out.on('close', done);
+            });
           if (failure) throw failure;
         };
         const gj = options.format === 'geojson' ? new GeoJsonWriter(out) : null;
