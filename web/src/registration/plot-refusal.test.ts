@@ -59,6 +59,8 @@ describe('the features API’s refusal of a plot form field', () => {
 
   it('leaves refusals of no form field (commune, geometry, overlaps) and other statuses to the toast', () => {
     expect(plotFieldRefusalOf(refusal([{ code: 'PLOT_OVERLAPS', message: 'Overlaps' }]), {})).toBeUndefined();
+    // A crop the plot's growing area does not grow keeps the toast that names the area and both crops.
+    expect(plotFieldRefusalOf(refusal([{ code: 'PLOT_CROP_MISMATCH', property: 'crop' }]), { crop: 'mango' })).toBeUndefined();
     expect(plotFieldRefusalOf(refusal([{ code: 'INVALID_PROPERTY', property: 'commune_code' }]), {})).toBeUndefined();
     expect(plotFieldRefusalOf(refusal([{ code: 'UNKNOWN_REFERENCE', property: 'farmer_id' }], 409), {})).toBeUndefined();
     expect(plotFieldRefusalOf(new Error('offline'), {})).toBeUndefined();

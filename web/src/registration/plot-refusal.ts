@@ -55,7 +55,10 @@ export function plotFieldRefusalOf(error: unknown, sent: Record<string, unknown>
     if (field === 'expected_harvest' && typeof sent.planting_date === 'string' && value && value < sent.planting_date) {
       return harvestBeforePlanting(sent.planting_date, value);
     }
-    return { field, text: () => t('fieldInvalid', { field: t(LABELS[field]) }) };
+    // A value of the wrong kind or a missing one; a refusal with its own words (a crop a growing
+    // area does not grow: PLOT_CROP_MISMATCH) keeps them, in the toast that names the area.
+    if (r.code === 'INVALID_PROPERTY' || r.code === 'MISSING_PROPERTY')
+      return { field, text: () => t('fieldInvalid', { field: t(LABELS[field]) }) };
   }
   return undefined;
 }
