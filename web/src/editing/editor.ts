@@ -702,6 +702,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           area_m2: Number(record.properties.area_m2 ?? 0),
           commune_code: record.properties.commune_code as string | undefined,
           growing_area_id: record.properties.growing_area_id === null ? null : Number(record.properties.growing_area_id ?? NaN) || null,
+          areaStatus: typeof hit.properties?.status === 'string' ? hit.properties.status : null,
           geometry: record.geometry,
         });
       } catch (error) {

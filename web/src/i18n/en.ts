@@ -483,6 +483,7 @@ export const en: Messages = {
   submitFailed: 'Dossier not submitted: {detail}',
   createFailed: 'Growing area not created: {detail}',
   plotInArea: 'already in growing area #{id}',
+  plotFromRevokedArea: 'formerly in growing area #{id}, whose code was revoked: it may join a new dossier',
   removePlot: 'Remove plot #{id} from the list',
   pickPlotsHint: 'Tap plots on the map to select or deselect them.',
   areaReason_no_plots: 'The growing area has no plots yet.',

@@ -490,6 +490,7 @@ export const vi = {
   submitFailed: 'Chưa nộp được hồ sơ: {detail}',
   createFailed: 'Chưa tạo được vùng trồng: {detail}',
   plotInArea: 'đã thuộc vùng trồng #{id}',
+  plotFromRevokedArea: 'trước thuộc vùng trồng #{id}, đã bị thu hồi mã: đưa được vào hồ sơ mới',
   removePlot: 'Bỏ thửa #{id} khỏi danh sách',
   pickPlotsHint: 'Bấm vào các thửa trên bản đồ để chọn hoặc bỏ chọn.',
   areaReason_no_plots: 'Vùng trồng chưa có thửa nào.',

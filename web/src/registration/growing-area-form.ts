@@ -23,9 +23,22 @@ export type PickedPlot = {
   commune_code?: string;
   /** The growing area the plot already belongs to, if any (the server refuses a plot of another live area). */
   growing_area_id?: number | null;
+  /** That area's status, as the plot's tile has it: a revoked or superseded one has let its plots go. */
+  areaStatus?: string | null;
   /** Its outline, for the highlight on the map. */
   geometry?: Polygon;
 };
+
+/**
+ * What the list says of a plot's present area: in red when the server will refuse it (another live
+ * area holds it); a plain note when that area's code was revoked, which let its plots go to a new
+ * dossier (a superseded version has handed them on: nothing to say).
+ */
+function areaMark(id: number, status: string | null | undefined): HTMLElement | null {
+  if (status === 'superseded') return null;
+  if (status === 'revoked') return h('span', { class: 'hint' }, ` · ${t('plotFromRevokedArea', { id })}`);
+  return h('span', { class: 'form-error' }, ` · ${t('plotInArea', { id })}`);
+}
 
 /** What the assembler tells the editor. */
 export type AssemblerEvents = {
@@ -168,7 +181,7 @@ export class GrowingAreaAssembler {
                 'span',
                 {},
                 `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
-                p.growing_area_id ? h('span', { class: 'form-error' }, ` · ${t('plotInArea', { id: p.growing_area_id })}`) : null,
+                p.growing_area_id ? areaMark(p.growing_area_id, p.areaStatus) : null,
               ),
               h(
                 'button',

@@ -1,0 +1,60 @@
+// Assembling plots into a new growing area from the map: a plot of an area whose code was revoked
+// is free for a new dossier (the server lets it go), so the list does not mark it in red as one of a
+// live area's is; it says where the plot came from instead.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, screenPoint, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+type Plot = { id: number; area: number; lon: number; lat: number };
+
+/** The largest plot of a seeded area of this status, with a point inside it. */
+async function plotOf(status: string, commune: string): Promise<Plot> {
+  const { rows } = await e2e.server.db.query<Plot>(
+    `SELECT p.id, g.id AS area, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+       FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
+      WHERE g.status = $1 AND p.commune_code = $2 ORDER BY p.area_m2 DESC LIMIT 1`,
+    [status, commune],
+  );
+  if (!rows[0]) throw new Error(`no seeded plot of a ${status} area in ${commune}`);
+  return { id: Number(rows[0].id), area: Number(rows[0].area), lon: Number(rows[0].lon), lat: Number(rows[0].lat) };
+}
+
+describe('assembling a new growing area', () => {
+  it('lists a revoked area’s plot as free to take, a live area’s in red', async () => {
+    const revoked = await plotOf('revoked', '29888');
+    const live = await plotOf('active', '29888');
+    const { page, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${revoked.lon.toFixed(6)},${revoked.lat.toFixed(6)},18&l=parcels,plots,roads`);
+    await waitForMap(page);
+    // The administrator works in every commune (the sample officer's ward has no revoked area).
+    await signIn(page, ACCOUNTS.admin);
+    await waitForMap(page);
+    await page.click('[data-tab=tools]');
+    await page.click('#edit-open');
+    await page.click('#tool-assemble');
+    await page.waitForSelector('#assemble-panel');
+    const at = await screenPoint(page, [revoked.lon, revoked.lat]);
+    await page.mouse.click(at.x, at.y);
+    const item = page.locator(`#assemble-plots li[data-id="${revoked.id}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    expect(await item.innerText()).toContain(`trước thuộc vùng trồng #${revoked.area}, đã bị thu hồi mã`);
+    expect(await item.locator('.form-error').count()).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-plot.png') });
+
+    // A live area's plot, picked as well, is marked as the server will refuse it.
+    await page.evaluate(
+      ([lon, lat]) => (window as never as { __bando: { map: { jumpTo(o: unknown): void } } }).__bando.map.jumpTo({ center: [lon, lat] }),
+      [live.lon, live.lat] as const,
+    );
+    await waitForMap(page);
+    const there = await screenPoint(page, [live.lon, live.lat]);
+    await page.mouse.click(there.x, there.y);
+    const other = page.locator(`#assemble-plots li[data-id="${live.id}"]`);
+    await other.waitFor({ timeout: 30_000 });
+    expect(await other.locator('.form-error').innerText()).toContain(`đã thuộc vùng trồng #${live.area}`);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+});
