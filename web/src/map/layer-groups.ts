@@ -92,9 +92,22 @@ export class LayerControl {
     return this.map.getZoom();
   }
 
-  /** Calls fn each time the map has finished drawing a view (after a move, a layer switch, tiles coming in). */
+  /**
+   * Calls fn each time the map has finished drawing a view (after a move, a layer switch, tiles coming
+   * in), and at most once a second while tiles keep coming in without the map coming to rest: tiles
+   * expire every few seconds and each source revalidates on its own clock, so on a loaded phone the
+   * whole map may not be idle for a long while (a legend once waited over a minute for it).
+   */
   onIdle(fn: () => void): void {
     this.map.on('idle', fn);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    this.map.on('sourcedata', (e: { tile?: unknown }) => {
+      if (!e.tile || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (!this.map.isMoving()) fn();
+      }, 1000);
+    });
   }
 
   /** Ids of the visible, clickable layers (fills, lines and circles; labels are not clicked). */
