@@ -161,7 +161,9 @@ export class ImportJobs {
   cancelByToken(id: string, token: string): ImportJob | undefined {
     const known = this.cancelTokens.get(id);
     const job = this.running.get(id);
-    if (!known || !job || known.length !== token.length || !timingSafeEqual(Buffer.from(known), Buffer.from(token))) return undefined;
+    // A job that has ended (its outcome being written) is no longer cancellable: as unknown as once it is gone.
+    if (!known || !job || job.status !== 'running') return undefined;
+    if (known.length !== token.length || !timingSafeEqual(Buffer.from(known), Buffer.from(token))) return undefined;
     job.cancelRequestedAt ??= new Date().toISOString();
     this.controllers.get(id)?.abort();
     return { ...job };
