@@ -7,22 +7,38 @@ import { hamletOf } from './places.sql.ts';
  * The place is where the plot lies (its hamlet and that hamlet's ward, else its commune alone),
  * never the farmer's home hamlet. With each plot, its growing area's code and status, so a file of
  * a suspended or revoked area says so. Geometry at full precision; the builder writes 6 decimals.
+ *
+ * An area's file lists its members (growing_area_members, migration 017): a revoked or superseded
+ * version lists the plots it had when it closed, with the farmer, area and outline of then, and the
+ * code and status of that version, not those of the area a plot has joined since (after a
+ * revocation its plots go to new dossiers; the file of the revoked code must still say which land it
+ * covered). The communes' file lists the plots as they are, each with the area it is in now.
  */
 export const EUDR_PLOTS = `
-  SELECT p.id, coalesce(fp.full_name, g.registrant_name) AS producer_name, p.farmer_id,
+  WITH listed AS (
+    SELECT m.plot_id AS id, m.farmer_id, m.area_m2, m.geom, $1::bigint AS growing_area_id
+    FROM growing_area_members($1::bigint) m
+    WHERE $1::bigint IS NOT NULL
+    UNION ALL
+    SELECT p.id, p.farmer_id, p.area_m2, p.geom, p.growing_area_id
+    FROM plots p
+    WHERE $1::bigint IS NULL AND ($2::text[] IS NULL OR p.commune_code = ANY ($2))
+  )
+  SELECT l.id, coalesce(fp.full_name, g.registrant_name) AS producer_name, l.farmer_id,
          concat_ws(', ', hm.hamlet_name, coalesce(hm.hamlet_commune, u.name), 'Đồng Tháp') AS production_place,
          g.code AS growing_area_code, g.status AS growing_area_status,
-         p.area_m2 / 10000.0 AS area_ha,
-         ST_AsGeoJSON(p.geom)::json AS geometry
-  FROM plots p
-  LEFT JOIN growing_areas g ON g.id = p.growing_area_id
-  LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
-  LEFT JOIN LATERAL ${hamletOf('p.geom')} hm ON true
-  LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = p.commune_code AND (a.valid_to IS NULL OR a.valid_to > current_date)
+         l.area_m2 / 10000.0 AS area_ha,
+         ST_AsGeoJSON(l.geom)::json AS geometry
+  FROM listed l
+  LEFT JOIN plots p ON p.id = l.id
+  LEFT JOIN growing_areas g ON g.id = l.growing_area_id
+  LEFT JOIN farmer_private fp ON fp.farmer_id = l.farmer_id
+  LEFT JOIN LATERAL ${hamletOf('l.geom')} hm ON true
+  -- A recorded plot deleted since is placed by its area's commune.
+  LEFT JOIN LATERAL (SELECT name FROM admin_units a WHERE a.code = coalesce(p.commune_code, g.commune_code)
+                     AND (a.valid_to IS NULL OR a.valid_to > current_date)
                      ORDER BY a.valid_from DESC LIMIT 1) u ON true
-  WHERE ($1::bigint IS NOT NULL AND p.growing_area_id = $1)
-     OR ($1::bigint IS NULL AND ($2::text[] IS NULL OR p.commune_code = ANY ($2)))
-  ORDER BY p.id
+  ORDER BY l.id
   LIMIT 100000`;
 
 /** Statistics of live growing areas per commune, crop and status, for the operations centre. */

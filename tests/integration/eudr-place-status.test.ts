@@ -205,3 +205,90 @@ describe('days on the printed profile', () => {
     expect(page).toContain(`Printed / In ngày ${vietnamToday()} ·`);
   });
 });
+
+describe('the EUDR file of a revoked area', () => {
+  type Feature = { id: string; geometry: { type: string; coordinates: number[][][] }; properties: Record<string, unknown> };
+  const recorded = async (plotId: number) =>
+    (
+      await db.query<{ geometry: { coordinates: number[][][] }; area_m2: number }>(
+        'SELECT ST_AsGeoJSON(geom)::json AS geometry, area_m2 FROM growing_area_closed_plots WHERE growing_area_id = $1 AND plot_id = $2',
+        [areaId, plotId],
+      )
+    ).rows[0]!;
+  // The builder writes 6 decimals: the recorded outline, rounded so.
+  const rounded = (rings: number[][][]) => rings.map((ring) => ring.map((c) => c.map((v) => Number(v.toFixed(6)))));
+  const sameRing = (a: number[][], b: number[][]) =>
+    a.length === b.length && a.every((c, i) => Math.abs(c[0]! - b[i]![0]!) < 2e-6 && Math.abs(c[1]! - b[i]![1]!) < 2e-6);
+
+  it('lists the plots the area had when its code was revoked, with their outline and area of then, and says “revoked”; a plot gone to a new dossier or reshaped since changes nothing', async () => {
+    const headers = as(fx.users.officer);
+    const revoke = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${areaId}/transitions`,
+      headers,
+      payload: { to: 'revoked', decisionNo: '61/QĐ-SNN', note: 'Không khắc phục dư lượng' },
+    });
+    expect(revoke.statusCode, revoke.body).toBe(201);
+    const b = await recorded(fx.plots.mangoB);
+    const c = await recorded(fx.plots.mangoC);
+
+    // After the revocation plot B joins a new dossier, and plot C is redrawn 40 m further east.
+    const draft = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers,
+      payload: {
+        name: 'Hồ sơ mới sau thu hồi',
+        scheme: 'domestic-3156',
+        crop: 'mango',
+        communeCode: '29869',
+        registrantName: 'HTX Xoài Tân Dinh',
+        plotIds: [fx.plots.mangoB],
+      },
+    });
+    expect(draft.statusCode, draft.body).toBe(201);
+    await db.query('UPDATE plots SET geom = ST_Translate(geom, 0.0004, 0) WHERE id = $1', [fx.plots.mangoC]);
+    const live = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plots WHERE growing_area_id = $1', [areaId]);
+    expect(live.rows[0]!.n).toBe(1);
+
+    for (const url of [`/api/growing-areas/${areaId}/eudr.geojson`, `/api/growing-areas/${areaId}/eudr.geojson?points=true`]) {
+      const res = await app.inject({ url, headers });
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      expect(validateEudrGeoJson(res.body)).toMatchObject({ valid: true, problems: [] });
+      const features = (JSON.parse(res.body) as { features: Feature[] }).features;
+      expect(
+        features.map((f) => f.id),
+        url,
+      ).toEqual([fx.plots.mangoB, fx.plots.mangoC].sort((x, y) => x - y).map(String));
+      for (const [id, rec] of [
+        [fx.plots.mangoB, b],
+        [fx.plots.mangoC, c],
+      ] as const) {
+        const f = features.find((x) => x.id === String(id))!;
+        expect(f.properties, url).toMatchObject({
+          ProducerName: 'Kha Văn Nam',
+          ProducerCountry: 'VN',
+          Area: Number((rec.area_m2 / 10000).toFixed(4)),
+          GrowingAreaCode: CODE,
+          GrowingAreaStatus: 'revoked',
+        });
+        if (f.geometry.type === 'Polygon') {
+          expect(sameRing(f.geometry.coordinates[0]!, rounded(rec.geometry.coordinates)[0]!), `${url} plot ${id}`).toBe(true);
+        }
+      }
+      expect(byPlot(features, fx.plots.mangoB)?.ProductionPlace, url).toBe(`${HAMLET}, Phường Cao Lãnh, Đồng Tháp`);
+    }
+    // Without ?points the fixture's small plots are polygons: the check above did run.
+    const polygons = (
+      JSON.parse((await app.inject({ url: `/api/growing-areas/${areaId}/eudr.geojson`, headers })).body) as { features: Feature[] }
+    ).features;
+    expect(polygons.map((f) => f.geometry.type)).toEqual(['Polygon', 'Polygon']);
+
+    // The new dossier's file and the commune's file list plot B as it is now: in the new draft.
+    const newId = draft.json().id as number;
+    const fresh = await eudr(`/api/growing-areas/${newId}/eudr.geojson`);
+    expect(fresh.map((f) => f.id)).toEqual([String(fx.plots.mangoB)]);
+    expect(fresh[0]!.properties).toMatchObject({ GrowingAreaStatus: 'draft' });
+    expect(byPlot(await eudr('/api/eudr/export?commune=29869'), fx.plots.mangoC)).toMatchObject({ GrowingAreaStatus: 'revoked' });
+  });
+});
