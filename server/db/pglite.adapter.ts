@@ -2,9 +2,9 @@ import fs from 'node:fs/promises';
 import { constants } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { postgis } from '@electric-sql/pglite-postgis';
 import { DatabaseSetupError, probeCapabilities, type Db, type Queryable, type QueryResult } from './db.ts';
 import { SerialQueue } from './serial.ts';
+import { postgisTrimmed } from './postgis-bundle.ts';
 
 // Same value types as the pg adapter (see pg.adapter.ts).
 const parsers = {
@@ -48,7 +48,7 @@ export async function openPgliteDb(options: PgliteOptions): Promise<Db> {
   if (!existed) log('Creating the embedded database with PostGIS (first start, about 15 s)…');
   let pg: PGlite;
   try {
-    pg = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { postgis }, parsers });
+    pg = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { postgis: postgisTrimmed }, parsers });
     await pg.waitReady;
     await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
   } catch (error) {
