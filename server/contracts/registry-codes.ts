@@ -38,10 +38,25 @@ export const REGISTRY_REASON = Object.freeze({
    * failed item why the area still passes (a minor lapse to be fixed).
    */
   INSPECTION_PASS_WITH_FAILED_ITEMS: 'inspection-pass-with-failed-items',
+  /**
+   * 422: an inspection (POST /api/growing-areas/:id/inspections) whose checklist holds no item looked
+   * at (every one left "Chưa xét"): it says nothing, yet would count as one; `field: 'checklist'`.
+   */
+  INSPECTION_NOTHING_REVIEWED: 'inspection-nothing-reviewed',
   /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
   DATE_IN_FUTURE: 'date-in-future',
   /** 422: a date of something done is before 1900 (a slip of the year, "0201-05-03"); `field`, `value`, `earliest`. */
   DATE_TOO_EARLY: 'date-too-early',
+  /** 422: a decision day (`decidedOn`) that is not a calendar day written YYYY-MM-DD ('abc', '2023-02-30'); `field`, `value`. */
+  DATE_INVALID: 'date-invalid',
+  /** 422: an issue or approval dated before its dossier was created; `field`, `value`, `earliest`. */
+  DECISION_BEFORE_DOSSIER: 'decision-before-dossier',
+  /** 422: a suspension, restore, revocation or re-issue dated before the code was issued; `field`, `value`, `earliest`. */
+  DECISION_BEFORE_ISSUE: 'decision-before-issue',
+  /** 422: a decision dated before the decision it follows (a revocation before the suspension it ends); `field`, `value`, `earliest`. */
+  DECISION_BEFORE_PREVIOUS: 'decision-before-previous',
+  /** 422: a decision day sent with a move that is no decision (a submission, an inspection result); `field`, `to`. */
+  DECISION_DATE_NOT_EXPECTED: 'decision-date-not-expected',
 } as const);
 
 /**

@@ -6,6 +6,12 @@ const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
 const CommuneCode = Type.String({ pattern: '^[0-9]{5}$', description: "Today's commune/ward code, e.g. 29869" });
 const IsoDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', format: 'date' });
 const ShortText = (max = 200) => Type.String({ minLength: 1, maxLength: max });
+// The day a decision was signed: checked by the service (422 with `reason` and `field: 'decidedOn'`,
+// server/domain/decision-date.ts) rather than by a pattern here, whose refusal would name no reason.
+const DecidedOn = Type.String({
+  maxLength: 32,
+  description: 'Day the decision was signed, YYYY-MM-DD (Vietnam); omitted: today in Vietnam',
+});
 const Market = Type.String({ pattern: '^[A-Z]{2}$', description: 'ISO 3166-1 alpha-2 market, e.g. CN, US' });
 const Scheme = Type.Union([Type.Literal('domestic-3156'), Type.Literal('export-puc'), Type.Literal('export-phc')]);
 
@@ -137,6 +143,7 @@ export const TransitionBody = Type.Object(
   {
     to: Type.String({ minLength: 1, maxLength: 30 }),
     decisionNo: Type.Optional(ShortText(100)),
+    decidedOn: Type.Optional(DecidedOn),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     attachments: Type.Optional(Type.Array(Attachment, { maxItems: 20 })),
@@ -152,6 +159,7 @@ export { REGISTRY_REASON, PHOTO_THUMBNAIL_HEADER, PHOTO_THUMBNAIL } from './regi
 export const ReissueBody = Type.Object(
   {
     decisionNo: Type.Optional(ShortText(100)),
+    decidedOn: Type.Optional(DecidedOn),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
     attachments: Type.Optional(Type.Array(Attachment, { maxItems: 20 })),
   },

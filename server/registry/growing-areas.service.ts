@@ -27,6 +27,8 @@ import {
   type GrowingAreaStatus,
 } from '../domain/growing-area-lifecycle.ts';
 import { DECISION_NO_EXAMPLE, TEXT_REASONS, isDecisionNo, nameProblem } from '../domain/registry-text.ts';
+import { DECISION_DATE_REASONS, decisionDateProblem, type DecisionDateBounds } from '../domain/decision-date.ts';
+import { vietnamToday } from '../domain/vietnam-time.ts';
 import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../domain/public-note.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
@@ -444,6 +446,7 @@ export async function transition(
     }
     // After the code's checks, so a wrong code is named first; before anything is written.
     refuseDecisionNoShape(decisionNo);
+    const decidedOn = await decisionDay(tx, id, check.to, body.decidedOn, needs.decisionNo);
     if (PUBLISHED_REASON_STATUSES.includes(check.to)) refusePublicNote(body.note?.trim() || null);
     if (check.to === 'submitted') {
       const crop = await loadCrop(tx, area.crop);
@@ -479,7 +482,7 @@ export async function transition(
     }
     // A revoked version keeps the record of its plots before any of them joins a new dossier.
     if (isClosed(check.to)) await tx.query(SQL.CLOSE_AREA, [id]);
-    await tx.query(SQL.SET_STATUS, [id, check.to, code, decisionNo]);
+    await tx.query(SQL.SET_STATUS, [id, check.to, code, decisionNo, decidedOn]);
     const { rows } = await tx.query<TransitionRow>(SQL.INSERT_TRANSITION, [
       id,
       area.status,
@@ -488,6 +491,7 @@ export async function transition(
       decisionNo,
       body.note ?? null,
       JSON.stringify(body.attachments ?? []),
+      decidedOn,
     ]);
     return rows[0]!;
   }).catch(async (error: unknown) => {
@@ -501,6 +505,59 @@ export async function transition(
 }
 
 type CodeClaim = { code: string; lineageId: number };
+
+type DecisionBoundsRow = { dossier_on: string | null; issued_on: string | null; previous_on: string | null };
+
+// What each refusal of a decision day says after "decidedOn <value> is ".
+const DECISION_DATE_WORDS: Readonly<Record<string, (limit: string) => string>> = {
+  [DECISION_DATE_REASONS.IN_FUTURE]: (limit) => `after today (${limit} in Vietnam): a decision is recorded once it is signed`,
+  [DECISION_DATE_REASONS.TOO_EARLY]: (limit) => `before ${limit}: check the year`,
+  [DECISION_DATE_REASONS.BEFORE_DOSSIER]: (limit) => `before the dossier was created (${limit})`,
+  [DECISION_DATE_REASONS.BEFORE_ISSUE]: (limit) => `before the code was issued (${limit})`,
+  [DECISION_DATE_REASONS.BEFORE_PREVIOUS]: (limit) => `before the decision it follows (${limit})`,
+};
+
+/**
+ * The day of the decision moving area `id` to `to`, as sent (YYYY-MM-DD), or null when none was sent
+ * (the statements then date it today in Vietnam). 422 with field `decidedOn` when the move is no
+ * decision, or the day is no calendar day, after today in Vietnam, before 1900, or before what the
+ * decision rests on: an issue or approval before the dossier was created, any later decision before
+ * the code was issued or before the latest decision recorded on this version.
+ */
+async function decisionDay(q: Queryable, id: number, to: GrowingAreaStatus, sent: string | undefined, isDecision: boolean) {
+  if (sent === undefined) return null;
+  const field = 'decidedOn';
+  if (!isDecision) {
+    throw new AppError('VALIDATION_FAILED', `Moving to ${to} is no decision: it takes no decision day (decidedOn).`, {
+      reason: REGISTRY_REASON.DECISION_DATE_NOT_EXPECTED,
+      field,
+      to,
+    });
+  }
+  const value = sent.trim();
+  const row = (await q.query<DecisionBoundsRow>(SQL.DECISION_BOUNDS, [id])).rows[0];
+  const bounds: DecisionDateBounds =
+    to === 'issued' || to === 'approved'
+      ? { dossierOn: row?.dossier_on ?? null }
+      : { issuedOn: row?.issued_on ?? null, previousOn: row?.previous_on ?? null };
+  const problem = decisionDateProblem(value, bounds);
+  if (problem === null) return value;
+  if (problem.reason === DECISION_DATE_REASONS.INVALID) {
+    throw new AppError('VALIDATION_FAILED', `decidedOn "${value}" is not a day written YYYY-MM-DD, e.g. ${vietnamToday()}.`, {
+      reason: problem.reason,
+      field,
+      value,
+    });
+  }
+  const limit = problem.limit ?? '';
+  const words = DECISION_DATE_WORDS[problem.reason]?.(limit) ?? 'refused';
+  throw new AppError('VALIDATION_FAILED', `decidedOn ${value} is ${words}.`, {
+    reason: problem.reason,
+    field,
+    value,
+    ...(problem.reason === DECISION_DATE_REASONS.IN_FUTURE ? { today: limit } : { earliest: limit }),
+  });
+}
 
 /** The partial unique index on live codes (migration 004). */
 const CODE_INDEX = 'growing_areas_code_live_idx';
@@ -542,11 +599,12 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
         },
       );
     }
+    const decidedOn = await decisionDay(tx, id, 'superseded', body.decidedOn, true);
     const created = (await tx.query<{ id: number; version_no: number }>(SQL.INSERT_REISSUE, [id, viewer.userId])).rows[0]!;
     // The superseded version keeps the record of its plots (its card, its history), then hands them on.
     await tx.query(SQL.CLOSE_AREA, [id]);
     await tx.query(SQL.MOVE_PLOTS, [id, created.id]);
-    await tx.query(SQL.SET_STATUS, [id, 'superseded', null, null]);
+    await tx.query(SQL.SET_STATUS, [id, 'superseded', null, null, null]);
     await tx.query(SQL.INSERT_TRANSITION, [
       id,
       area.status,
@@ -556,6 +614,7 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
       // The officer's note alone: the card says "re-issued as version N" in the reader's language.
       body.note?.trim() || null,
       JSON.stringify(body.attachments ?? []),
+      decidedOn,
     ]);
     return created.id;
   });

@@ -5,14 +5,15 @@ import { hamletNameOf } from './places.sql.ts';
 // What statusDecision reads of the move, by the name it is read as.
 const STATUS_DECISION_FIELDS = {
   decision_no: 'sd.decision_no',
-  decided_on: `to_char(sd.at AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD')`,
+  // The day the decision was signed, as the officer recorded it (migration 018), not the day it was recorded.
+  decided_on: `to_char(sd.decided_on, 'YYYY-MM-DD')`,
   reason: 'sd.note',
 } as const;
 
 /**
  * SQL of one fact of the decision that took the code of area `alias` out of force, while it is out
  * (suspended or revoked): the latest recorded move of this version into its status, its decision
- * number, its day (Vietnam's, YYYY-MM-DD) or the reason given. NULL in any other status. Built from
+ * number, its day (the decision's own, YYYY-MM-DD) or the reason given. NULL in any other status. Built from
  * our constants only.
  */
 export function statusDecision(alias: string, field: keyof typeof STATUS_DECISION_FIELDS): string {
@@ -145,27 +146,51 @@ export const CODE_HOLDER = `
 
 /**
  * Moves area $1 to status $2; on issue or approval sets the code ($3), the issuing decision ($4) and
- * the issue date (Vietnam's day). The area's decision stays the one that issued its code: a
- * suspension, a restore or a revocation is recorded with its own decision in the transitions.
+ * the issue date: the decision's day $5 (YYYY-MM-DD), else today in Vietnam. The area's decision
+ * stays the one that issued its code: a suspension, a restore or a revocation is recorded with its
+ * own decision in the transitions.
  */
 export const SET_STATUS = `
   UPDATE growing_areas SET status = $2,
     code = coalesce($3, code),
     decision_no = CASE WHEN $2 IN ('issued', 'approved') THEN $4 ELSE decision_no END,
-    issued_on = CASE WHEN $2 IN ('issued', 'approved') THEN ${SQL_VIETNAM_TODAY} ELSE issued_on END,
+    issued_on = CASE WHEN $2 IN ('issued', 'approved') THEN coalesce($5::date, ${SQL_VIETNAM_TODAY}) ELSE issued_on END,
     version = version + 1, updated_at = now()
   WHERE id = $1`;
 
-/** Records a transition; $1 area, $2 from, $3 to, $4 actor, $5 decision, $6 note, $7 attachments (json). */
+/**
+ * Records a transition; $1 area, $2 from, $3 to, $4 actor, $5 decision, $6 note, $7 attachments
+ * (json), $8 the decision's day (YYYY-MM-DD; NULL: the day it is recorded, in Vietnam, migration 018).
+ */
 export const INSERT_TRANSITION = `
-  INSERT INTO growing_area_transitions (growing_area_id, from_status, to_status, actor_id, decision_no, note, attachments)
-  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
-  RETURNING id, growing_area_id, from_status, to_status, actor_id, at, decision_no, note, attachments`;
+  INSERT INTO growing_area_transitions (growing_area_id, from_status, to_status, actor_id, decision_no, note, attachments, decided_on)
+  VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::date)
+  RETURNING id, growing_area_id, from_status, to_status, actor_id, at, decision_no, note, attachments,
+    to_char(decided_on, 'YYYY-MM-DD') AS decided_on`;
+
+/**
+ * What a decision on area $1 may not be dated before (YYYY-MM-DD, NULL when unknown): the day its
+ * dossier was created (the edit log's insert of the row, else its first recorded move: the seed
+ * writes no log), the day its code was issued, and the day of the latest decision recorded on it
+ * (an issue, an approval, a suspension, a restore, a revocation).
+ */
+export const DECISION_BOUNDS = `
+  SELECT
+    to_char(least(
+      (SELECT min((e.at AT TIME ZONE INTERVAL '+07:00')::date) FROM edit_log e
+        WHERE e.collection = 'growing_areas' AND e.feature_id = g.id::text AND e.action = 'insert'),
+      (SELECT min(t.decided_on) FROM growing_area_transitions t WHERE t.growing_area_id = g.id)), 'YYYY-MM-DD') AS dossier_on,
+    to_char(g.issued_on, 'YYYY-MM-DD') AS issued_on,
+    (SELECT to_char(max(t.decided_on), 'YYYY-MM-DD') FROM growing_area_transitions t
+      WHERE t.growing_area_id = g.id
+        AND (t.to_status IN ('issued', 'approved', 'suspended', 'revoked') OR (t.to_status = 'active' AND t.from_status = 'suspended'))
+    ) AS previous_on
+  FROM growing_areas g WHERE g.id = $1`;
 
 /** The transitions of every version of a lineage, oldest first; $1 lineage id. */
 export const LINEAGE_HISTORY = `
   SELECT t.id, t.growing_area_id, g.version_no, t.from_status, t.to_status, t.actor_id,
-         u.display_name AS actor_name, t.at, t.decision_no, t.note, t.attachments
+         u.display_name AS actor_name, t.at, to_char(t.decided_on, 'YYYY-MM-DD') AS decided_on, t.decision_no, t.note, t.attachments
   FROM growing_area_transitions t
   JOIN growing_areas g ON g.id = t.growing_area_id
   LEFT JOIN users u ON u.id = t.actor_id

@@ -15,7 +15,7 @@
 //   PATCH  /api/growing-areas/:id                   edit a draft
 //   POST   /api/growing-areas/:id/plots             add plots {plotIds} to a draft
 //   DELETE /api/growing-areas/:id/plots/:plotId     remove a plot from a draft
-//   POST   /api/growing-areas/:id/transitions       {to, decisionNo?, code?, note?, attachments?, inspection?}; 409 lists allowed
+//   POST   /api/growing-areas/:id/transitions       {to, decisionNo?, decidedOn?, code?, note?, attachments?, inspection?}; 409 lists allowed
 //                                                   (inspection {inspectedOn, conclusion, checklist?, notes?}: written with a pass/fail)
 //   GET    /api/growing-areas/:id/history           every transition of every version of the lineage
 //   POST   /api/growing-areas/:id/reissue           new draft version, old one superseded

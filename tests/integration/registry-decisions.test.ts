@@ -41,8 +41,35 @@ function send(id: number, payload: Record<string, unknown>) {
   return app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload });
 }
 
-/** A new domestic vegetable area of one fresh plot, issued by `issuing` and put into operation; its id and code. */
-async function activeArea(issuing: string): Promise<{ id: number; code: string }> {
+/** `days` days before today in Vietnam, YYYY-MM-DD (negative: after). */
+function daysAgo(days: number): string {
+  const d = new Date(`${vietnamToday()}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * What an area would hold had its dossier been created and moved along `days` days ago: its edit
+ * log and its recorded moves are put back that many days (a decision of last week can then be dated
+ * after the dossier).
+ */
+async function age(id: number, days: number): Promise<void> {
+  await db.query(`UPDATE edit_log SET at = at - make_interval(days => $2) WHERE collection = 'growing_areas' AND feature_id = $1::text`, [
+    String(id),
+    days,
+  ]);
+  await db.query(
+    `UPDATE growing_area_transitions SET at = at - make_interval(days => $2), decided_on = decided_on - $2::int WHERE growing_area_id = $1`,
+    [id, days],
+  );
+}
+
+/**
+ * A new domestic vegetable area of one fresh plot, issued by `issuing` and put into operation; its id
+ * and code. With `opts.agedDays`, the dossier and its moves up to the inspection are that many days
+ * old, and `opts.issuedOn` dates the issuing decision.
+ */
+async function activeArea(issuing: string, opts: { agedDays?: number; issuedOn?: string } = {}): Promise<{ id: number; code: string }> {
   const y = (rowY += 60);
   const plot = await db.query<{ id: number }>(
     `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
@@ -73,7 +100,8 @@ async function activeArea(issuing: string): Promise<{ id: number; code: string }
     { to: 'active' },
   ];
   for (const step of steps) {
-    const res = await send(id, step);
+    if (step.to === 'issued' && opts.agedDays) await age(id, opts.agedDays);
+    const res = await send(id, step.to === 'issued' && opts.issuedOn ? { ...step, decidedOn: opts.issuedOn } : step);
     expect(res.statusCode, `${String(step.to)}: ${res.body}`).toBe(201);
   }
   return { id, code };
@@ -83,7 +111,7 @@ type Row = { status: string; decision_no: string | null; issued_on: string | nul
 async function row(id: number): Promise<Row> {
   return (
     await db.query<Row>(
-      `SELECT status, decision_no, issued_on, version,
+      `SELECT status, decision_no, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, version,
               (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) AS moves
        FROM growing_areas g WHERE id = $1`,
       [id],
@@ -302,5 +330,205 @@ describe('a code’s issuing decision and the decisions after it', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(await row(id)).toEqual(before);
     }
+  });
+});
+
+type Move = { to_status: string; decision_no: string | null; decided_on: string; recorded_on: string };
+async function moves(id: number): Promise<Move[]> {
+  return (
+    await db.query<Move>(
+      `SELECT to_status, decision_no, to_char(decided_on, 'YYYY-MM-DD') AS decided_on,
+              to_char(at AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD') AS recorded_on
+       FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id`,
+      [id],
+    )
+  ).rows;
+}
+
+describe('a decision is dated by the day it was signed, not the day it was recorded', () => {
+  it('an issue, a suspension and a revocation signed days before they are recorded show their own days everywhere', async () => {
+    const [issuedOn, suspendedOn, revokedOn] = [daysAgo(20), daysAgo(9), daysAgo(3)];
+    const { id, code } = await activeArea('580/BVTV-KD', { agedDays: 30, issuedOn });
+    expect(await row(id)).toMatchObject({ status: 'active', decision_no: '580/BVTV-KD', issued_on: issuedOn });
+
+    const suspended = await send(id, { to: 'suspended', decisionNo: '52/QĐ-SNN', decidedOn: suspendedOn, note: 'Chưa ghi nhật ký' });
+    expect(suspended.statusCode, suspended.body).toBe(201);
+    expect(suspended.json().transition).toMatchObject({ to_status: 'suspended', decided_on: suspendedOn });
+    expect(suspended.json().area).toMatchObject({ issued_on: issuedOn, status_decision_no: '52/QĐ-SNN', status_decided_on: suspendedOn });
+    expect((await features(id)).status_decided_on).toBe(suspendedOn);
+    const lookup = (await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
+    expect(lookup).toMatchObject({ issuedOn, statusDecision: { decisionNo: '52/QĐ-SNN', decidedOn: suspendedOn } });
+
+    const revoked = await send(id, { to: 'revoked', decisionNo: '53/QĐ-SNN', decidedOn: revokedOn, note: 'Sử dụng mã sai mục đích' });
+    expect(revoked.statusCode, revoked.body).toBe(201);
+    // Stored with each move, beside the day it was recorded (today).
+    const today = vietnamToday();
+    expect((await moves(id)).slice(-4)).toEqual([
+      { to_status: 'issued', decision_no: '580/BVTV-KD', decided_on: issuedOn, recorded_on: today },
+      { to_status: 'active', decision_no: null, decided_on: today, recorded_on: today },
+      { to_status: 'suspended', decision_no: '52/QĐ-SNN', decided_on: suspendedOn, recorded_on: today },
+      { to_status: 'revoked', decision_no: '53/QĐ-SNN', decided_on: revokedOn, recorded_on: today },
+    ]);
+    // The history the card draws.
+    const history = (await app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer })).json();
+    expect(history.transitions.slice(-2).map((t: Record<string, unknown>) => [t.to_status, t.decided_on])).toEqual([
+      ['suspended', suspendedOn],
+      ['revoked', revokedOn],
+    ]);
+    expect(history.versions[0]).toMatchObject({ issued_on: issuedOn });
+    // The public lookup, the features API, the profile file and the printed page.
+    expect((await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json()).toMatchObject({
+      issuedOn,
+      statusDecision: { decisionNo: '53/QĐ-SNN', decidedOn: revokedOn, reason: 'Sử dụng mã sai mục đích' },
+    });
+    expect(await features(id)).toMatchObject({ status_decision_no: '53/QĐ-SNN', status_decided_on: revokedOn });
+    const geojson = await app.inject({ url: `/api/growing-areas/${id}/profile.geojson`, headers: officer });
+    expect(geojson.json().growingArea).toMatchObject({ issued_on: issuedOn, status_decided_on: revokedOn });
+    const page = await app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
+    const vn = (day: string) => day.split('-').reverse().join('/');
+    expect(page.body).toContain(`<th>Ngày cấp / Issued on</th><td>${vn(issuedOn)}</td>`);
+    expect(page.body).toContain(`53/QĐ-SNN ngày ${vn(revokedOn)}, lý do: Sử dụng mã sai mục đích`);
+  });
+
+  it('a decision sent without its day is dated today in Vietnam, and a re-issue takes its own day', async () => {
+    const { id } = await activeArea('581/BVTV-KD', { agedDays: 10, issuedOn: daysAgo(8) });
+    expect((await send(id, { to: 'suspended', decisionNo: '54/QĐ-SNN' })).statusCode).toBe(201);
+    expect((await moves(id)).at(-1)).toMatchObject({ to_status: 'suspended', decided_on: vietnamToday() });
+    // A re-issue of last week before the suspension of today: refused, nothing written.
+    const before = await row(id);
+    const early = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/reissue`,
+      headers: officer,
+      payload: { decisionNo: '55/QĐ-SNN', decidedOn: daysAgo(1), note: 'Đổi diện tích' },
+    });
+    expect(early.statusCode, early.body).toBe(422);
+    expect(early.json()).toMatchObject({ reason: 'decision-before-previous', field: 'decidedOn', earliest: vietnamToday() });
+    expect(await row(id)).toEqual(before);
+    const reissued = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/reissue`,
+      headers: officer,
+      payload: { decisionNo: '55/QĐ-SNN', decidedOn: vietnamToday(), note: 'Đổi diện tích' },
+    });
+    expect(reissued.statusCode, reissued.body).toBe(201);
+    expect((await moves(id)).at(-1)).toMatchObject({ to_status: 'superseded', decision_no: '55/QĐ-SNN', decided_on: vietnamToday() });
+  });
+
+  it('answers hostile decision days with 422 naming field decidedOn (or 400 for a wrong type) and writes nothing', async () => {
+    const issuedOn = daysAgo(6);
+    const { id } = await activeArea('582/BVTV-KD', { agedDays: 10, issuedOn });
+    const tomorrow = daysAgo(-1);
+    const cases: [unknown, number, Record<string, unknown>?][] = [
+      [tomorrow, 422, { reason: 'date-in-future', value: tomorrow, today: vietnamToday() }],
+      ['2999-01-01', 422, { reason: 'date-in-future' }],
+      ['2023-02-30', 422, { reason: 'date-invalid', value: '2023-02-30' }],
+      ['abc', 422, { reason: 'date-invalid', value: 'abc' }],
+      ['', 422, { reason: 'date-invalid' }],
+      ['20.11.2026', 422, { reason: 'date-invalid' }],
+      [`${issuedOn}T00:00:00Z`, 422, { reason: 'date-invalid' }],
+      [daysAgo(7), 422, { reason: 'decision-before-issue', earliest: issuedOn }],
+      ['1899-12-31', 422, { reason: 'date-too-early', earliest: '1900-01-01' }],
+      ['0201-05-03', 422, { reason: 'date-too-early' }],
+      // A number or null is taken as its text (the schema coerces scalars), which is no day.
+      [20261120, 422, { reason: 'date-invalid', value: '20261120' }],
+      [null, 422, { reason: 'date-invalid', value: '' }],
+      [{ day: issuedOn }, 400],
+      ['x'.repeat(33), 400],
+    ];
+    const before = await row(id);
+    for (const [decidedOn, status, problem] of cases) {
+      const res = await send(id, { to: 'suspended', decisionNo: '56/QĐ-SNN', decidedOn, note: 'Kiểm tra' });
+      expect(res.statusCode, `${JSON.stringify(decidedOn)}: ${res.body}`).toBe(status);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      if (problem)
+        expect(res.json(), JSON.stringify(decidedOn)).toMatchObject({ code: 'VALIDATION_FAILED', field: 'decidedOn', ...problem });
+      expect(await row(id)).toEqual(before);
+    }
+    // The day of the issue itself is fine; a revocation then may not precede that suspension.
+    expect((await send(id, { to: 'suspended', decisionNo: '56/QĐ-SNN', decidedOn: issuedOn, note: 'Kiểm tra' })).statusCode).toBe(201);
+    expect((await send(id, { to: 'active', decisionNo: '57/QĐ-SNN', decidedOn: daysAgo(2) })).statusCode).toBe(201);
+    const afterRestore = await row(id);
+    const early = await send(id, { to: 'revoked', decisionNo: '58/QĐ-SNN', decidedOn: daysAgo(4), note: 'Vi phạm' });
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ reason: 'decision-before-previous', field: 'decidedOn', earliest: daysAgo(2) });
+    expect(await row(id)).toEqual(afterRestore);
+  });
+
+  it('an issue may not precede its dossier, and a move that is no decision takes no decision day', async () => {
+    const y = (rowY += 60);
+    const plot = await db.query<{ id: number }>(
+      `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
+      [fx.farmers.nam, rect(0, y, 30, y + 50)],
+    );
+    const draft = await app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: {
+        name: 'Vùng rau hồ sơ mới',
+        scheme: 'domestic-3156',
+        crop: 'vegetable',
+        communeCode: '29869',
+        registrantName: 'HTX',
+        plotIds: [plot.rows[0]!.id],
+      },
+    });
+    const id = draft.json().id as number;
+    const submitted = await send(id, { to: 'submitted', decidedOn: vietnamToday() });
+    expect(submitted.statusCode).toBe(422);
+    expect(submitted.json()).toMatchObject({ reason: 'decision-date-not-expected', field: 'decidedOn', to: 'submitted' });
+    expect(await row(id)).toMatchObject({ status: 'draft', moves: 0 });
+    for (const step of [
+      { to: 'submitted' },
+      { to: 'under_inspection' },
+      { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
+    ])
+      expect((await send(id, step)).statusCode).toBe(201);
+    const before = await row(id);
+    const issue = { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '583/BVTV-KD' };
+    const early = await send(id, { ...issue, decidedOn: daysAgo(1) });
+    expect(early.statusCode).toBe(422);
+    expect(early.json()).toMatchObject({ reason: 'decision-before-dossier', field: 'decidedOn', earliest: vietnamToday() });
+    expect(await row(id)).toEqual(before);
+    const issued = await send(id, { ...issue, decidedOn: vietnamToday() });
+    expect(issued.statusCode, issued.body).toBe(201);
+    expect(await row(id)).toMatchObject({ status: 'issued', issued_on: vietnamToday() });
+  });
+
+  it('migration 018 dates every move recorded before it by the day it was recorded, in Vietnam, and a second run changes nothing', async () => {
+    const migration = (await readMigrations()).find((m) => m.name === '018_decision_dates.sql');
+    expect(migration).toBeDefined();
+    const { id } = await activeArea('584/BVTV-KD');
+    const rollback = new Error('rollback');
+    // The schema as it was before 018, with moves recorded then (one at 20:00 UTC: already the next day in Vietnam).
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.exec(`DROP TRIGGER growing_area_transitions_decided_on ON growing_area_transitions;
+                       ALTER TABLE growing_area_transitions DROP COLUMN decided_on;`);
+        await tx.query(
+          `INSERT INTO growing_area_transitions (growing_area_id, from_status, to_status, actor_id, at, decision_no)
+           VALUES ($1, 'active', 'suspended', NULL, '2026-03-10T20:00:00Z', '59/QĐ-SNN')`,
+          [id],
+        );
+        await tx.exec(migration!.sql);
+        const dated = await tx.query<{ n: number; late: string }>(
+          `SELECT count(*) FILTER (WHERE decided_on IS DISTINCT FROM (at AT TIME ZONE INTERVAL '+07:00')::date)::int AS n,
+                  (SELECT to_char(decided_on, 'YYYY-MM-DD') FROM growing_area_transitions WHERE decision_no = '59/QĐ-SNN') AS late
+           FROM growing_area_transitions`,
+        );
+        expect(dated.rows[0]).toEqual({ n: 0, late: '2026-03-11' });
+        // A move written without a day (a script, the seed) is dated the day it is recorded; a second run changes nothing.
+        await tx.exec(migration!.sql);
+        const fresh = await tx.query<{ d: string }>(
+          `INSERT INTO growing_area_transitions (growing_area_id, from_status, to_status, at) VALUES ($1, 'suspended', 'active', '2026-04-01T18:30:00Z')
+           RETURNING to_char(decided_on, 'YYYY-MM-DD') AS d`,
+          [id],
+        );
+        expect(fresh.rows[0]!.d).toBe('2026-04-02');
+        throw rollback;
+      }),
+    ).rejects.toBe(rollback);
+    expect((await moves(id)).every((m) => m.decided_on === m.recorded_on)).toBe(true);
   });
 });
