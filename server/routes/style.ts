@@ -165,14 +165,25 @@ function vectorSource(tj: TileJson): VectorSourceSpecification {
 }
 
 /** A growing area's colour by its status: in force or on its way (the rest), suspended, revoked. */
-const byAreaStatus = (rest: string, suspended: string, revoked: string): ExpressionSpecification => [
+/**
+ * A growing area's colour by what its status means to a reader: a code in force (issued, approved,
+ * active), suspended, revoked, failed its inspection (no code will be issued on it), or still being
+ * processed (every other status: submitted, under inspection, passed and awaiting the code, forwarded
+ * to the importing country). A buyer or a farmer must never read one of the last four as a valid code.
+ */
+type AreaColours = { inForce: string; suspended: string; revoked: string; failed: string; inProcess: string };
+const byAreaStatus = (c: AreaColours): ExpressionSpecification => [
   'match',
   ['get', 'status'],
   'suspended',
-  suspended,
+  c.suspended,
   'revoked',
-  revoked,
-  rest,
+  c.revoked,
+  'inspected_fail',
+  c.failed,
+  ['issued', 'approved', 'active'],
+  c.inForce,
+  c.inProcess,
 ];
 
 const interpolateWidth = (pairs: number[]): ExpressionSpecification =>
@@ -348,18 +359,37 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Lay
       ];
     }
     case 'growing_areas':
-      // A suspended or revoked code is not in force: a buyer or a farmer must not read it as a valid
-      // one, so those areas are drawn in their own colours (the legend names them from these).
+      // Only a code in force is drawn green: suspended, revoked, failed and pending areas each have
+      // a colour of their own (the legend names them from these).
       return [
         {
           id: 'growing_areas-fill',
           type: 'fill',
-          paint: { 'fill-color': byAreaStatus('#2E7D32', '#EF6C00', '#757575'), 'fill-opacity': 0.12 },
+          paint: {
+            'fill-color': byAreaStatus({
+              inForce: '#2E7D32',
+              suspended: '#EF6C00',
+              revoked: '#757575',
+              failed: '#C62828',
+              inProcess: '#0277BD',
+            }),
+            'fill-opacity': 0.12,
+          },
         },
         {
           id: 'growing_areas-line',
           type: 'line',
-          paint: { 'line-color': byAreaStatus('#1B5E20', '#E65100', '#616161'), 'line-width': 2, 'line-opacity': 1 },
+          paint: {
+            'line-color': byAreaStatus({
+              inForce: '#1B5E20',
+              suspended: '#E65100',
+              revoked: '#616161',
+              failed: '#B71C1C',
+              inProcess: '#01579B',
+            }),
+            'line-width': 2,
+            'line-opacity': 1,
+          },
         },
         {
           id: 'growing_areas-label',
@@ -371,7 +401,13 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Lay
             'text-size': 12,
           },
           paint: {
-            'text-color': byAreaStatus('#1B5E20', '#BF360C', '#616161'),
+            'text-color': byAreaStatus({
+              inForce: '#1B5E20',
+              suspended: '#BF360C',
+              revoked: '#616161',
+              failed: '#B71C1C',
+              inProcess: '#01579B',
+            }),
             'text-halo-color': '#FFFFFF',
             'text-halo-width': 1.4,
             'text-opacity': 1,

@@ -130,28 +130,35 @@ describe('the legend is read from the style that draws the map', () => {
     ]);
   });
 
-  it('draws suspended and revoked growing areas in colours of their own, fill and outline in one row each, worded as not in force', () => {
+  it('draws growing areas by what their status means (in force, suspended, revoked, failed, pending), fill and outline in one row each', () => {
     startLang('vi');
     const drawn = drawnValuesOf(STYLE, [
       feature('growing_areas-fill', { status: 'active' }),
       feature('growing_areas-line', { status: 'active' }),
+      feature('growing_areas-fill', { status: 'issued' }),
       feature('growing_areas-fill', { status: 'submitted' }),
+      feature('growing_areas-fill', { status: 'under_inspection' }),
+      feature('growing_areas-fill', { status: 'inspected_fail' }),
       feature('growing_areas-fill', { status: 'revoked' }),
       feature('growing_areas-line', { status: 'revoked' }),
       feature('growing_areas-fill', { status: 'suspended' }),
       feature('growing_areas-line', { status: 'suspended' }),
     ]);
     const rows = section(deriveLegend(STYLE, { visible: {}, zoom: 16, drawn }), 'growing_areas')!.rows;
-    // In the order the style names them: suspended, revoked, then every other status.
+    // In the order the style names them; a pending dossier is never drawn in the green of a code in force.
     expect(rows.map((r) => [r.swatch.fill, r.swatch.line, r.label])).toEqual([
       ['#EF6C00', '#E65100', { kind: 'values', property: 'status', values: ['suspended'] }],
       ['#757575', '#616161', { kind: 'values', property: 'status', values: ['revoked'] }],
-      ['#2E7D32', '#1B5E20', { kind: 'values', property: 'status', values: ['active', 'submitted'] }],
+      ['#C62828', '#B71C1C', { kind: 'values', property: 'status', values: ['inspected_fail'] }],
+      ['#2E7D32', '#1B5E20', { kind: 'values', property: 'status', values: ['issued', 'active'] }],
+      ['#0277BD', '#01579B', { kind: 'values', property: 'status', values: ['submitted', 'under_inspection'] }],
     ]);
     expect(rows.map((r) => legendRowText(r, []).name)).toEqual([
       'Mã tạm đình chỉ: không còn hiệu lực',
       'Mã đã thu hồi: không còn hiệu lực',
-      'Mã còn hiệu lực, hoặc đang xét cấp',
+      'Không đạt kiểm tra: không được cấp mã',
+      'Mã còn hiệu lực',
+      'Hồ sơ đang xét, chưa có mã',
     ]);
     startLang('en');
     expect(legendRowText(rows[1]!, []).name).toBe('Code revoked: not in force');
@@ -160,7 +167,9 @@ describe('the legend is read from the style that draws the map', () => {
     expect(all.map((r) => legendRowText(r, []).name)).toEqual([
       'Code suspended: not in force',
       'Code revoked: not in force',
-      'Code in force, or being processed',
+      'Failed inspection: no code issued',
+      'Code in force',
+      'Dossier being processed, no code yet',
     ]);
     startLang('vi');
   });

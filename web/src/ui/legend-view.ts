@@ -23,10 +23,11 @@ export function legendRowText(row: LegendRow, codes: readonly CodeNames[]): { co
     return { code: label.code, name: `${name} (${mark})`, legacy: true };
   }
   if (label.kind === 'values' && label.property === 'status') {
-    // Growing areas: suspended and revoked codes have colours of their own; every other status shares one.
-    const own = (v: string | null) => v === 'suspended' || v === 'revoked';
-    if (!label.values.every(own)) return { name: t('legendAreaInForce') };
-    return { name: label.values.map((v) => t(v === 'suspended' ? 'legendAreaSuspended' : 'legendAreaRevoked')).join(' · ') };
+    // Growing areas: a row per colour of the style (server/routes/style.ts), which follows what the
+    // status means to a reader; the style's last colour (every other status) is a pending dossier.
+    const names = new Set(label.values.map((v) => t(AREA_STATUS_LEGEND[v ?? ''] ?? 'legendAreaInProcess')));
+    if (names.size === 0) names.add(t('legendAreaInProcess'));
+    return { name: [...names].join(' · ') };
   }
   if (label.kind === 'values') {
     const prefix = label.property === 'category' ? 'category' : 'kind';
@@ -38,6 +39,16 @@ export function legendRowText(row: LegendRow, codes: readonly CodeNames[]): { co
   const key = `legend_${label.layer}`;
   return { name: key in vi ? t(key as MessageKey) : t(`layer_${label.group}` as MessageKey) };
 }
+
+/** The legend's words for a growing area's status, by the class the style colours it in. */
+const AREA_STATUS_LEGEND: Record<string, MessageKey> = {
+  issued: 'legendAreaInForce',
+  approved: 'legendAreaInForce',
+  active: 'legendAreaInForce',
+  suspended: 'legendAreaSuspended',
+  revoked: 'legendAreaRevoked',
+  inspected_fail: 'legendAreaFailed',
+};
 
 const SAFE_COLOUR = /^(#[0-9A-Fa-f]{3,8}|rgba?\([0-9., ]+\)|[a-z]+)$/;
 const colour = (c: string | undefined): string | undefined => (c && SAFE_COLOUR.test(c) ? c : undefined);
