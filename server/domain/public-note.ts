@@ -10,7 +10,11 @@ import { hasLetter, TEXT_REASONS } from './registry-text.ts';
 export const PUBLIC_NOTE_REASONS = {
   /** No letter at all (emoji, digits, punctuation or spaces only): the names' code and words. */
   NO_LETTER: TEXT_REASONS.NAME_NO_LETTER,
-  /** A Vietnamese citizen ID (CCCD): 12 digits, also written in groups ("087 071 411 175"). */
+  /**
+   * A Vietnamese identity number: the citizen ID (CCCD), 12 digits, also written in groups
+   * ("087 071 411 175"), or the old identity card (CMND), 9 digits ("341 234 567"), still on many
+   * farmers' papers. One reason for both: each names a person.
+   */
   CITIZEN_ID: 'personal-citizen-id',
   /** A Vietnamese phone number: 0 and 9–10 digits, or +84 / 84 and 9–10 digits, in groups or not. */
   PHONE: 'personal-phone',
@@ -47,29 +51,68 @@ function classify(digits: string, prefixed: boolean): Found | null {
   return null;
 }
 
+// What makes a run of digits a quantity or a document's number, not a number naming someone: a
+// decimal part ("123.456.789,5"), a slash and more ("341234567/QĐ-SNN", a decision), or a unit:
+// money ("150.000.000 đồng", "300 000 000đ", "VNĐ"), an area ("341 234 567 m²"), a weight, a length.
+// Only the old identity card's 9 digits are read with it: a CCCD or a phone number is refused
+// whatever follows (no sum is written "087 071 411 175 đồng" by chance).
+const NOT_A_CARD_AFTER =
+  /^(?:,\d|\/[\p{L}\p{N}]|\s*(?:₫|\$|%|(?:đồng|đ|vnđ|vnd|usd|triệu|tr|tỷ|tỉ|nghìn|ngàn|m²|m2|m|ha|km²|km|cm|mm|kg|g|tấn|tạ|yến|lít|l|cây|gốc|sào|công)(?![\p{L}\p{N}])))/iu;
+// Before it: a currency written first ("$ 150 000 000", "USD 341.234.567"), or the numbers of plots,
+// parcels or map sheets ("thửa 123 456 789", "các thửa số 215 216 217", "tờ bản đồ 12").
+const NOT_A_CARD_BEFORE = /(?:(?:\$|usd|vnđ|vnd)|(?<![\p{L}\p{N}])(?:thửa|tờ|lô|mảnh)(?:\s+(?:đất|bản\s+đồ|số))*\s*:?)\s*$/iu;
+
+// The old identity card (CMND): 9 digits whose first two are its province code, 01 (Hà Nội) to 38
+// (Cà Mau), written whole ("341234567") or in threes ("341 234 567", "341.234.567"). Other
+// groupings of 9 digits are dates, codes or lists ("29872 01 25", "12 345 6789") and kept.
+function isIdCard(groups: readonly string[]): boolean {
+  const digits = groups.join('');
+  if (!/^(?:0[1-9]|[12]\d|3[0-8])\d{7}$/.test(digits)) return false;
+  if (groups.length !== 1 && !(groups.length === 3 && groups.every((g) => g.length === 3))) return false;
+  // A round sum without its unit ("150.000.000", "125 500 000"): no identity card is written so.
+  return !(groups.length === 3 ? groups[2] === '000' : digits.endsWith('000000'));
+}
+
 /**
- * The first citizen ID or phone number in `text`, as written, with what it is; undefined when none.
- * Decision numbers ("45/QĐ-SNN"), dates ("30/11/2026", "30.11.2026"), areas ("1.250 m²", "2,5 ha")
- * and codes ("VN-87-866-29872-01-25") are none.
+ * The first citizen ID (CCCD, or the old 9-digit CMND) or phone number in `text`, as written, with
+ * what it is; undefined when none. Decision numbers ("45/QĐ-SNN"), dates ("30/11/2026",
+ * "30.11.2026"), areas ("1.250 m²", "2,5 ha"), sums ("150.000.000 đồng") and codes
+ * ("VN-87-866-29872-01-25") are none.
  */
 export function personalNumberIn(text: string): { kind: Found; written: string } | undefined {
-  for (const m of text.normalize('NFC').matchAll(RUN)) {
+  const normal = text.normalize('NFC');
+  let card: { kind: Found; written: string } | undefined;
+  for (const m of normal.matchAll(RUN)) {
     const prefix = m[1];
     const sep = m[3];
     const groups = sep ? m[2]!.split(sep) : [m[2]!];
+    const written = (i: number, j: number) => `${i === 0 && prefix ? `${prefix} ` : ''}${groups.slice(i, j).join(sep ?? '')}`;
     // Any consecutive groups: "CCCD 087071411175 2 lần" holds the ID though the run goes on.
     for (let i = 0; i < groups.length; i++) {
       for (let j = i + 1; j <= groups.length; j++) {
-        const digits = groups.slice(i, j).join('');
-        const kind = classify(digits, i === 0 && prefix !== undefined);
-        if (kind) return { kind, written: `${i === 0 && prefix ? `${prefix} ` : ''}${groups.slice(i, j).join(sep ?? '')}` };
+        const kind = classify(groups.slice(i, j).join(''), i === 0 && prefix !== undefined);
+        if (kind) return { kind, written: written(i, j) };
+      }
+    }
+    // The 9 digits of a CMND are also the middle of a CCCD or of a phone number ("84 384 207 372"):
+    // looked for once the run holds neither. A number grouped by dots ("1.234.567.890") is one
+    // number: only the whole of it can be a card; a quantity is none.
+    if (prefix !== undefined || card) continue;
+    const end = m.index + m[0].length;
+    if (NOT_A_CARD_AFTER.test(normal.slice(end)) || NOT_A_CARD_BEFORE.test(normal.slice(0, m.index))) continue;
+    const thousands = groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3);
+    const whole = sep === '.' || (thousands && groups.length > 3);
+    for (let i = 0; i < groups.length && !card; i++) {
+      for (let j = i + 1; j <= groups.length && !card; j++) {
+        if (whole && (i !== 0 || j !== groups.length)) continue;
+        if (isIdCard(groups.slice(i, j))) card = { kind: PUBLIC_NOTE_REASONS.CITIZEN_ID, written: written(i, j) };
       }
     }
   }
-  return undefined;
+  return card;
 }
 
-/** What is wrong with a reason the registry publishes: no letter, a citizen ID or a phone number; null when none. */
+/** What is wrong with a reason the registry publishes: no letter, a citizen ID (CCCD or CMND) or a phone number; null when none. */
 export function publicNoteProblem(text: string): PublicNoteProblem | null {
   if (!hasLetter(text)) return PUBLIC_NOTE_REASONS.NO_LETTER;
   return personalNumberIn(text)?.kind ?? null;

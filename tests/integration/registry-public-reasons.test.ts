@@ -1,8 +1,9 @@
 // The reason of a suspension or a revocation is published with the code (the anonymous lookup, the
 // features API's area and plots); a re-issue's reason stays in the code's history. One holding a
-// citizen ID or a phone number is refused with 422 naming `note` (personal-citizen-id,
-// personal-phone), one without a letter like a name without one (name-no-letter); nothing is
-// written, and the lookup still shows what it showed. Decision numbers, dates and areas pass.
+// citizen ID (the 12-digit CCCD or the old 9-digit CMND) or a phone number is refused with 422
+// naming `note` (personal-citizen-id, personal-phone), one without a letter like a name without one
+// (name-no-letter); nothing is written, and the lookup still shows what it showed. Decision numbers,
+// dates, areas, sums and parcel numbers pass.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,9 @@ const PERSONAL: readonly [string, string][] = [
   ['Hộ Phan Văn Phúc (CCCD 087071411175, SĐT 0384207372) phun thuốc cấm', 'personal-citizen-id'],
   ['Hộ ông Phúc, CCCD 087 071 411 175, phun thuốc cấm', 'personal-citizen-id'],
   ['Hộ ông Phúc (CCCD 087.071.411.175) phun thuốc cấm', 'personal-citizen-id'],
+  // The old identity card (CMND), 9 digits, still on many farmers' papers.
+  ['Hộ ông Phúc, CMND 341 234 567, phun thuốc cấm', 'personal-citizen-id'],
+  ['Hộ ông Phúc (CMND 341234567) phun thuốc cấm', 'personal-citizen-id'],
   ['Phun thuốc cấm, liên hệ SĐT 0384 207 372', 'personal-phone'],
   ['Phun thuốc cấm, liên hệ 0384.207.372', 'personal-phone'],
   ['Phun thuốc cấm, gọi +84 384-207-372', 'personal-phone'],
@@ -101,7 +105,7 @@ describe('the published reason of a suspension or a revocation', () => {
       const body = res.json();
       expect(body).toMatchObject({ code: 'VALIDATION_FAILED', reason, field: 'note' });
       // The refusal does not repeat the number (details may be logged).
-      expect(res.body).not.toMatch(/0384|087.?071|3829/);
+      expect(res.body).not.toMatch(/0384|087.?071|3829|341.?234/);
     }
     expect(await transitionsOf(id)).toBe(before);
     expect(await statusOf(id)).toBe('active');
@@ -130,7 +134,8 @@ describe('the published reason of a suspension or a revocation', () => {
     expect(refused.json()).toMatchObject({ reason: 'personal-phone', field: 'note' });
     expect(await statusOf(id)).toBe('active');
 
-    const note = 'Theo Quyết định 45/QĐ-SNN ngày 30/11/2026: dùng mã VN-87-866-29872-01-25 cho 2,5 ha ngoài vùng';
+    const note =
+      'Theo Quyết định 45/QĐ-SNN ngày 30/11/2026: dùng mã VN-87-866-29872-01-25 cho 2,5 ha ngoài vùng (thửa 123 456 789 tờ bản đồ số 12), phạt 150.000.000 đồng';
     const ok = await send(id, { to: 'revoked', decisionNo: '61/QĐ-SNN', note });
     expect(ok.statusCode, ok.body).toBe(201);
     const lookup = (await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();

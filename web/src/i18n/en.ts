@@ -664,7 +664,7 @@ export const en: Messages = {
   fieldNoLetter: '“{field}” needs letters, not only symbols, digits or spaces.',
   fieldPictograph: '“{field}” cannot hold emoji or other pictographs: use letters, digits and punctuation only.',
   fieldCitizenId:
-    '“{field}” cannot hold a citizen ID number: the reason goes with the growing-area code and is published for anyone looking it up. Leave the number out.',
+    '“{field}” cannot hold a citizen ID or identity card number (CCCD, CMND): the reason goes with the growing-area code and is published for anyone looking it up. Leave the number out.',
   fieldPhone:
     '“{field}” cannot hold a phone number: the reason goes with the growing-area code and is published for anyone looking it up. Leave the number out.',
   fieldDecisionShape: '“{field}” does not look like a decision number: digits, “/”, then its letters, e.g. {example}.',

@@ -672,7 +672,7 @@ export const vi = {
   fieldNoLetter: '“{field}” phải có chữ, không chỉ có biểu tượng, chữ số hay dấu cách.',
   fieldPictograph: '“{field}” không được có biểu tượng cảm xúc (emoji) hay hình vẽ: chỉ viết bằng chữ, chữ số và dấu câu.',
   fieldCitizenId:
-    '“{field}” không được có số căn cước công dân (CCCD): lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
+    '“{field}” không được có số căn cước công dân (CCCD) hay chứng minh nhân dân (CMND): lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
   fieldPhone: '“{field}” không được có số điện thoại: lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
   fieldDecisionShape: '“{field}” không giống số quyết định: số, dấu “/”, rồi ký hiệu, ví dụ {example}.',
   fieldInvalid: '“{field}” không hợp lệ.',

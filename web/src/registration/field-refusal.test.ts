@@ -40,7 +40,7 @@ describe('the field a server refusal names', () => {
     const id = fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'personal-citizen-id', field: 'note' }));
     expect(id).toEqual({ field: 'note', kind: 'citizen-id' });
     expect(fieldRefusalText(id!, 'Lý do')).toBe(
-      '“Lý do” không được có số căn cước công dân (CCCD): lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
+      '“Lý do” không được có số căn cước công dân (CCCD) hay chứng minh nhân dân (CMND): lý do đi cùng mã số vùng trồng và được công bố cho bất kỳ ai tra cứu. Bỏ số này đi.',
     );
     const phone = fieldRefusalFacts(problem(422, { code: 'VALIDATION_FAILED', reason: 'personal-phone', field: 'note' }));
     expect(phone).toEqual({ field: 'note', kind: 'phone' });
