@@ -330,6 +330,66 @@ describe('who may write', () => {
     expect(response.json().reasons).toEqual([expect.objectContaining({ code: 'READ_ONLY_PROPERTY', property: 'status' })]);
   });
 
+  it('saves a draft’s profile as its card does: a registry edit in between makes the read stale (412), bad names are refused by property, nothing half-written', async () => {
+    const url = `/ogc/collections/growing_areas/items/${fx.ids.areaDraftA}`;
+    const read = await get(url);
+    expect(read.statusCode).toBe(200);
+    const row = async () =>
+      (
+        await fx.db.query<{ name: string; households: number | null; version: number }>(
+          'SELECT name, households, version FROM growing_areas WHERE id = $1',
+          [fx.ids.areaDraftA],
+        )
+      ).rows[0]!;
+    const before = await row();
+    // Someone edits the profile through the registry meanwhile: the card's ETag no longer names the stored version.
+    const registry = await fx.app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${fx.ids.areaDraftA}`,
+      headers: fx.as('officer', { 'content-type': 'application/json' }),
+      payload: { name: 'Vùng sửa qua sổ đăng ký' },
+    });
+    expect(registry.statusCode, registry.body).toBe(200);
+    const stale = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': read.headers.etag as string }),
+      payload: { properties: { name: 'Tên của thẻ', households: 9 } },
+    });
+    expect(stale.statusCode).toBe(412);
+    expect(await row()).toEqual({ ...before, name: 'Vùng sửa qua sổ đăng ký', version: before.version + 1 });
+    // Read again: hostile values are refused by property (the card says them under the field), nothing written.
+    const fresh = await get(url);
+    for (const [properties, property, rule] of [
+      [{ name: '🥭🥭🥭', households: 9 }, 'name', 'name-no-letter'],
+      [{ registrant_name: 'HTX 🙂' }, 'registrant_name', 'name-pictograph'],
+      [{ households: -1 }, 'households', undefined],
+      [{ households: 'nhiều' }, 'households', undefined],
+      [{ name: '' }, 'name', undefined],
+    ] as const) {
+      const refused = await fx.app.inject({
+        method: 'PATCH',
+        url,
+        headers: fx.as('officer', { ...PATCH, 'if-match': fresh.headers.etag as string }),
+        payload: { properties },
+      });
+      expect(refused.statusCode, JSON.stringify(properties)).toBe(422);
+      expect(refused.json().reasons).toContainEqual(expect.objectContaining({ property, ...(rule ? { rule } : {}) }));
+    }
+    expect(await row()).toEqual({ ...before, name: 'Vùng sửa qua sổ đăng ký', version: before.version + 1 });
+    const saved = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': fresh.headers.etag as string }),
+      payload: { properties: { name: 'Tên của thẻ', households: 9 } },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(await row()).toEqual({ name: 'Tên của thẻ', households: 9, version: before.version + 2 });
+    // The registry reads what the card wrote.
+    const area = await fx.app.inject({ url: `/api/growing-areas/${fx.ids.areaDraftA}`, headers: fx.as('officer') });
+    expect(area.json()).toMatchObject({ name: 'Tên của thẻ', households: 9 });
+  });
+
   it('lets a planner edit zoning lots and refuses duplicate lot codes', async () => {
     const created = await fx.app.inject({
       method: 'POST',

@@ -11,6 +11,7 @@ import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { offlineNotice, styleWhenOnline } from './map/offline-notice.ts';
+import { PlotPicking } from './map/plot-picking.ts';
 import { keyStyleTiles } from './map/viewer-tiles.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { forgetKeptReads } from './registration/registry-reads.ts';
@@ -200,6 +201,7 @@ async function boot(): Promise<void> {
     control.highlight(feature?.group, feature?.id);
     writeUrl();
   };
+  const plotPicking = new PlotPicking(map);
   const details = new DetailsPanel(
     select,
     () => {
@@ -209,7 +211,7 @@ async function boot(): Promise<void> {
         () => toast(location.href),
       );
     },
-    { user: () => user, refreshTiles: () => handle.refreshTiles() },
+    { user: () => user, refreshTiles: () => handle.refreshTiles(), pickPlots: (onPick) => plotPicking.start(onPick) },
   );
   tabContent.layers = () => {
     layerPanel.render();
@@ -220,6 +222,8 @@ async function boot(): Promise<void> {
 
   map.on('click', (event) => {
     if (handle.editing()) return;
+    // A draft's card is adding plots: the tap picks a plot for it instead of opening cards.
+    if (plotPicking.tap(event.point)) return;
     const pad = 6;
     const box: [[number, number], [number, number]] = [
       [event.point.x - pad, event.point.y - pad],

@@ -19,6 +19,8 @@ import { date, dateTime } from '../ui/feature-format.ts';
 import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import { AreaDocuments } from './area-documents.ts';
+import { isEditableDraft } from './draft-edit.ts';
+import { DraftSection, type DraftPlot, type PlotPicker } from './draft-section.ts';
 import {
   INSPECTION_RECORDED,
   inspectionsSection,
@@ -79,6 +81,8 @@ export type LifecycleArea = {
   allowed: GrowingAreaStatus[];
   /** Whether the registry re-issues an area in this status (REISSUABLE_STATUSES). */
   canReissue: boolean;
+  /** Its plots (a draft's card lists them, each with its removal). */
+  plots?: DraftPlot[];
 };
 
 /** One recorded move of the lineage as GET /api/growing-areas/:id/history answers it (the fields the card reads). */
@@ -102,6 +106,8 @@ export type LifecycleEvents = {
   refreshTiles(): Promise<void>;
   /** Who the page says is signed in: the key of the reads the service worker keeps for the field (registry-reads.ts). */
   viewer(): TileViewer;
+  /** Sends taps on the map's plots to the card while a draft's plots are being added (the map outlines those picked). */
+  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => void): PlotPicker;
 };
 
 /** What the map's tile says of the area (its status and code), shown when the registry cannot be reached and nothing was kept. */
@@ -163,6 +169,8 @@ export class LifecycleCard {
   private savedAt: string | undefined;
   /** The session ended under an open form: only the forms are drawn (hold), the inspection form among them when it is open. */
   private held: { inspections: InspectionsSection | undefined } | undefined;
+  /** A draft's plots and profile (draft-section.ts), drawn while the area is a draft. */
+  private readonly draft: DraftSection;
 
   constructor(
     readonly areaId: number,
@@ -170,6 +178,13 @@ export class LifecycleCard {
     private readonly tile: TileFacts = {},
   ) {
     this.shownId = areaId;
+    this.draft = new DraftSection({
+      ...(events.pickPlots ? { pickPlots: (onPick) => events.pickPlots!(onPick) } : {}),
+      changed: async () => {
+        await this.reload();
+        void this.events.refreshTiles().catch(() => undefined);
+      },
+    });
     // Back online, a card showing a saved copy or only the tile's facts reads the registry again.
     const online = () => {
       if (!this.element.isConnected) window.removeEventListener('online', online);
@@ -191,7 +206,9 @@ export class LifecycleCard {
 
   /** Whether a form of the card is open (a step's, the re-issue's, or the inspection's below), with what was typed. */
   hasOpenForm(): boolean {
-    return this.open !== undefined || this.reissuing !== undefined || openInspectionForm(this.shownId) !== undefined;
+    return (
+      this.open !== undefined || this.reissuing !== undefined || this.draft.hasOpenForm() || openInspectionForm(this.shownId) !== undefined
+    );
   }
 
   /**
@@ -340,6 +357,9 @@ export class LifecycleCard {
     // Most areas have one version; a re-issued one says which it is.
     if (area.version_no > 1) rows.push([t('lifecycleVersion'), h('span', { id: 'lifecycle-version' }, String(area.version_no))]);
     this.element.append(h('dl', {}, ...rows.flatMap(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])));
+    // A draft: its plots and profile are changed here, before its dossier is submitted.
+    if (isEditableDraft(area.status)) this.element.append(this.draft.render(area));
+    else this.draft.close();
     if (this.open) this.element.append(this.form(area, this.open));
     else if (this.reissuing) this.element.append(this.reissueForm(area, this.reissuing));
     else this.element.append(this.actions(area), ...(area.canReissue ? [this.reissueButton()] : []));

@@ -11,6 +11,7 @@ import {
 import type { SessionUser } from '../api/session.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { loadCrops, type Crop } from '../registration/crops.ts';
+import type { PlotPicker } from '../registration/draft-section.ts';
 import type { LifecycleArea, LifecycleCard } from '../registration/lifecycle-card.ts';
 import type { PlotDiary } from '../registration/plot-diary.ts';
 import type * as CardSectionsModule from '../registration/card-sections.ts';
@@ -46,7 +47,12 @@ function sameFeature(a: PickedFeature | undefined, b: PickedFeature): boolean {
 type HeldForms = { user: SessionUser; feature: PickedFeature; lifecycle: LifecycleCard | undefined; diary: PlotDiary | undefined };
 
 /** What the details panel needs to offer officers the lifecycle of a growing area. */
-export type DetailsHost = { user(): SessionUser | undefined; refreshTiles(): Promise<void> };
+export type DetailsHost = {
+  user(): SessionUser | undefined;
+  refreshTiles(): Promise<void>;
+  /** Taps on the map's plots go to `onPick` until stopped (a draft's card adding plots), the picked ones outlined. */
+  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => void): PlotPicker;
+};
 
 /** The details tab: a card per feature under the pointer, for a parcel the planner's view, for a growing area its lifecycle (staff). */
 export class DetailsPanel {
@@ -463,6 +469,9 @@ export class DetailsPanel {
           },
           refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
           viewer: () => this.viewer(),
+          ...(this.host?.pickPlots
+            ? { pickPlots: (onPick: (id: number, tile: Record<string, unknown>) => void) => this.host!.pickPlots!(onPick) }
+            : {}),
         },
         // The tile's status and code: all the card can show of an area when no signal reaches the registry.
         feature.properties,

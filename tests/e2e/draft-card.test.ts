@@ -1,0 +1,206 @@
+// An officer finishes a draft growing-area dossier from its card on the map: takes a plot out (asked
+// once more, told the rest falls below the crop's minimum), adds plots picked by tapping them on the
+// map (a plot of another live area is marked before sending and refused by the server in words, and
+// nothing is written), edits the profile (saved with If-Match), and meets a change made by someone
+// else meanwhile (412) with a reload. Asserted on the page and on the database rows.
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { apiToken, type AreaAt } from './registry-fixtures.ts';
+
+const e2e = useServerAndBrowser();
+
+/** A point inside a plot or an area, where a tap finds it. */
+async function pointIn(table: 'plots' | 'growing_areas', id: number): Promise<[number, number]> {
+  const { rows } = await e2e.server.db.query<{ lon: number; lat: number }>(
+    `SELECT ST_X(c) lon, ST_Y(c) lat FROM (SELECT ST_PointOnSurface(geom) c FROM ${table} WHERE id = $1) s`,
+    [id],
+  );
+  return [Number(rows[0]!.lon), Number(rows[0]!.lat)];
+}
+
+async function tap(page: Page, at: [number, number]): Promise<void> {
+  const box = (await page.locator('#map').boundingBox())!;
+  const p = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), at);
+  await page.mouse.click(box.x + p.x, box.y + p.y);
+}
+
+/** Taps the area (its plots are drawn too: their card may come first) and brings the area's card to the front. */
+async function openDraftCard(page: Page, area: AreaAt): Promise<void> {
+  await tap(page, [area.lon, area.lat]);
+  const card = `.feature-card[data-group=growing_areas][data-id="${area.id}"]`;
+  await page.waitForSelector(card, { timeout: 30_000 });
+  if (!(await page.locator(`${card}.is-primary`).count())) await page.click(card);
+  await page.waitForSelector(`${card}.is-primary`);
+}
+
+const areaOfPlot = async (id: number) =>
+  (await e2e.server.db.query<{ g: number | null }>('SELECT growing_area_id g FROM plots WHERE id = $1', [id])).rows[0]!.g;
+
+const areaRow = async (id: number) =>
+  (
+    await e2e.server.db.query<{ name: string; version: number; plots: number }>(
+      'SELECT name, version, (SELECT count(*)::int FROM plots WHERE growing_area_id = g.id) plots FROM growing_areas g WHERE id = $1',
+      [id],
+    )
+  ).rows[0]!;
+
+describe('a draft dossier on its card', () => {
+  it('removes a plot, adds plots picked on the map, edits the profile and meets a concurrent change', async () => {
+    // The seed's mango draft of the officer's commune (three plots) and a plot of a live area beside it.
+    const draft = (
+      await e2e.server.db.query<{ id: number }>(
+        `SELECT id FROM growing_areas WHERE status = 'draft' AND commune_code = '29869' AND crop = 'mango' ORDER BY id LIMIT 1`,
+      )
+    ).rows[0]!.id;
+    const members = (
+      await e2e.server.db.query<{ id: number; area_m2: number }>(
+        'SELECT id, area_m2 FROM plots WHERE growing_area_id = $1 ORDER BY area_m2',
+        [draft],
+      )
+    ).rows.map((r) => Number(r.id));
+    expect(members.length).toBeGreaterThanOrEqual(2);
+    const leaving = members[0]!;
+    const taken = (
+      await e2e.server.db.query<{ id: number; g: number }>(
+        `SELECT p.id, p.growing_area_id g FROM plots p JOIN growing_areas o ON o.id = p.growing_area_id, growing_areas d
+          WHERE d.id = $1 AND o.status IN ('active', 'approved', 'issued') AND p.commune_code = d.commune_code
+          ORDER BY ST_Distance(p.geom, d.geom), p.id LIMIT 1`,
+        [draft],
+      )
+    ).rows[0]!;
+    const centre = await pointIn('growing_areas', draft);
+    const area: AreaAt = { id: draft, lon: centre[0], lat: centre[1] };
+
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas,plots`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openDraftCard(page, area);
+    await page.waitForSelector('#draft-edit #draft-plots');
+    expect(await page.locator('#draft-plots li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-id'))))).toEqual(
+      [...members].sort((a, b) => a - b),
+    );
+    expect(await page.textContent('#draft-edit h5')).toBe('Hồ sơ nháp: thửa và thông tin');
+
+    // Remove: asked once more, the focus on Cancel, saying the rest is below mango's minimum (1 ha).
+    await page.click(`#draft-remove-${leaving}`);
+    await page.waitForSelector('#draft-dialog[open]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('draft-remove-cancel');
+    expect(await page.textContent('#draft-dialog h2')).toBe(`Bỏ thửa #${leaving}?`);
+    const question = (await page.textContent('#draft-dialog p')) ?? '';
+    expect(question).toContain(`Thửa #${leaving} (`);
+    expect(question).toMatch(/Sau khi bỏ, hồ sơ còn [\d,]+ ha, dưới mức tối thiểu 1,0 ha cho cây lâu năm: chưa nộp được/);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-remove-question.png') });
+    await page.click('#draft-remove-go');
+    await page.waitForSelector(`#draft-plots li[data-id="${leaving}"]`, { state: 'detached' });
+    await page.waitForSelector(`#lifecycle-plots:text-is("${members.length - 1}")`);
+    expect(await areaOfPlot(leaving)).toBeNull();
+    expect((await areaRow(draft)).plots).toBe(members.length - 1);
+    expect(await page.textContent('#draft-verdict')).toMatch(/^✗ Tổng diện tích [\d,]+ ha, chưa đạt tối thiểu 1,0 ha cho cây lâu năm\.$/);
+
+    // Add: taps on the map pick plots instead of opening their cards; a live area's plot is marked in red before sending.
+    await page.click('#draft-add');
+    await page.waitForSelector('#draft-add-panel');
+    await tap(page, await pointIn('plots', Number(taken.id)));
+    await page.waitForSelector(`#draft-picked li[data-id="${taken.id}"][data-standing=taken]`);
+    expect(await page.textContent(`#draft-picked li[data-id="${taken.id}"] [data-refusal=true]`)).toContain(
+      `thửa #${taken.id} đã thuộc vùng trồng`,
+    );
+    await tap(page, await pointIn('plots', leaving));
+    await page.waitForSelector(`#draft-picked li[data-id="${leaving}"][data-standing=free]`);
+    // The card of what was tapped did not replace the draft's.
+    expect(await page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${draft}"]`).count()).toBe(1);
+    expect(await page.textContent('#draft-add-confirm')).toBe('Thêm 2 thửa vào hồ sơ');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-add-picked.png') });
+    // Sent anyway: the server refuses the whole addition, each plot's reason in words, nothing written.
+    await page.click('#draft-add-confirm');
+    await page.waitForSelector('#draft-add-message');
+    expect(await page.textContent('#draft-add-message')).toBe(
+      'Chưa thêm thửa nào: máy chủ không nhận các thửa ghi lý do bên trên; bỏ chọn chúng rồi thêm lại.',
+    );
+    expect(await page.textContent(`#draft-picked li[data-id="${taken.id}"] [data-refusal=true]`)).toMatch(
+      new RegExp(`thửa #${taken.id} đã thuộc vùng trồng .+: đưa thửa ra khỏi vùng trồng đó trước`),
+    );
+    expect(await areaOfPlot(leaving)).toBeNull();
+    expect(await areaOfPlot(Number(taken.id))).toBe(Number(taken.g));
+    // Put back (×) the refused plot and add the other.
+    await page.click(`#draft-picked li[data-id="${taken.id}"] button`);
+    await page.waitForSelector(`#draft-picked li[data-id="${taken.id}"]`, { state: 'detached' });
+    await page.click('#draft-add-confirm');
+    await page.waitForSelector(`#draft-plots li[data-id="${leaving}"]`);
+    await page.waitForSelector('#draft-add-panel', { state: 'detached' });
+    await page.waitForSelector(`#lifecycle-plots:text-is("${members.length}")`);
+    expect(await areaOfPlot(leaving)).toBe(draft);
+    // After the addition a tap opens cards again.
+    expect(await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getSource('bando-draft-pick'))).toBeUndefined();
+
+    // Edit the profile: the form holds the stored values; a name without a letter is refused under the field.
+    const before = await areaRow(draft);
+    await page.click('#draft-edit-profile');
+    await page.waitForSelector('#draft-profile-form');
+    expect(await page.inputValue('#draft-field-name')).toBe(before.name);
+    expect(await page.inputValue('#draft-field-crop')).toBe('mango');
+    await page.fill('#draft-field-name', '2026');
+    await page.click('#draft-profile-save');
+    await page.waitForSelector('#draft-field-name-error');
+    expect(await page.textContent('#draft-field-name-error')).toContain('Tên vùng trồng');
+    expect((await areaRow(draft)).version).toBe(before.version);
+    await page.fill('#draft-field-name', 'Vùng xoài Tân Hậu mở rộng (đợt 2)');
+    await page.click('#draft-profile-save');
+    await page.waitForSelector('#draft-profile-form', { state: 'detached' });
+    await page.waitForSelector('.toast:has-text("Đã lưu thông tin hồ sơ “Vùng xoài Tân Hậu mở rộng (đợt 2)”.")');
+    const saved = await areaRow(draft);
+    expect(saved.name).toBe('Vùng xoài Tân Hậu mở rộng (đợt 2)');
+    expect(saved.version).toBe(before.version + 1);
+
+    // Someone else changes the dossier while the form is open: 412, said, nothing of ours written; reload shows theirs.
+    await page.click('#draft-edit-profile');
+    await page.waitForSelector('#draft-profile-form');
+    const token = await apiToken(e2e.server);
+    const theirs = await fetch(`${e2e.server.url}/api/growing-areas/${draft}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Vùng xoài do người khác sửa' }),
+    });
+    expect(theirs.status).toBe(200);
+    await page.fill('#draft-field-name', 'Tên của tôi');
+    await page.click('#draft-profile-save');
+    await page.waitForSelector('#draft-conflict');
+    expect(await page.textContent('#draft-conflict p')).toContain('Người khác vừa sửa hồ sơ này trong lúc bạn nhập');
+    expect((await areaRow(draft)).name).toBe('Vùng xoài do người khác sửa');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-profile-conflict.png') });
+    await page.click('#draft-profile-reload');
+    await page.waitForSelector('#draft-conflict', { state: 'detached' });
+    expect(await page.inputValue('#draft-field-name')).toBe('Vùng xoài do người khác sửa');
+    await page.click('#draft-profile-cancel');
+    // Only the two refusals the test brought about (the browser logs each failed request).
+    expect(
+      errors.filter(
+        (e) =>
+          !/ 422\b.*\/api\/growing-areas\/\d+\/plots$| 412\b.*\/ogc\/collections\/growing_areas\/items\/\d+$|status of 4(12|22)/.test(e),
+      ),
+    ).toEqual([]);
+    await context.close();
+
+    // On a 360 px phone the section fits: no control wider than the screen.
+    const phone = await openPage(e2e.browser, 'phone');
+    await phone.page.setViewportSize({ width: 360, height: 740 });
+    await phone.page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas,plots`);
+    await waitForMap(phone.page);
+    await signIn(phone.page, ACCOUNTS.officer);
+    await openDraftCard(phone.page, area);
+    await phone.page.waitForSelector('#draft-edit #draft-plots', { state: 'attached', timeout: 30_000 }).catch(async (error: unknown) => {
+      await phone.page.screenshot({ path: path.join(SCREENSHOTS, 'draft-card-phone-failed.png') });
+      throw error;
+    });
+    await phone.page.locator('#draft-edit').scrollIntoViewIfNeeded();
+    const wide = await phone.page
+      .locator('#draft-edit button, #draft-edit li')
+      .evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length);
+    expect(wide).toBe(0);
+    await phone.page.screenshot({ path: path.join(SCREENSHOTS, 'draft-card-phone-360.png') });
+    await phone.context.close();
+  }, 240_000);
+});

@@ -1,0 +1,693 @@
+// The part of a growing area's card that finishes a draft dossier: its plots, each with "Bỏ thửa"
+// (asked once more, saying when the rest falls below the crop's minimum), "Thêm thửa" (plots picked
+// by tapping them on the map, each marked when the server will refuse it, and the server's refusals
+// said per plot), and "Sửa hồ sơ" (the profile read with its ETag from the features API and saved
+// there with If-Match: a change made by someone else meanwhile answers 412, said with a reload).
+// Drawn by the lifecycle card only while the area is a draft (draft-edit.ts isEditableDraft); the
+// registry decides who may (the officers of its commune, admins) and the card is only shown to them.
+import type { Polygon } from 'geojson';
+import type { GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import { minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { describeError, HttpError, request, sendJson } from '../api/http.ts';
+import { loadPlot } from '../editing/plot-api.ts';
+import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+import { askBeforeActing } from '../ui/confirm-dialog.ts';
+import { h } from '../ui/dom.ts';
+import { formButtons } from '../ui/form-parts.ts';
+import { toast } from '../ui/toast.ts';
+import { cropName, loadCrops, type Crop } from './crops.ts';
+import {
+  pickStanding,
+  profilePatch,
+  PROFILE_EDIT_FIELDS,
+  reasonProblem,
+  removalEffect,
+  shownValue,
+  type PickStanding,
+  type ProfileEditField,
+  type ProfileProblem,
+} from './draft-edit.ts';
+import { fieldRefusalText, type FieldRefusalFacts } from './field-refusal.ts';
+import {
+  areaFacts,
+  areaLabelText,
+  membershipRefusalWords,
+  membershipText,
+  readMembershipReason,
+  type MembershipRefusal,
+} from './membership.ts';
+
+/** A member plot as GET /api/growing-areas/:id lists it (the fields the section reads). */
+export type DraftPlot = { id: number; crop: string; area_m2: number | string; farmer_name?: string | null; hamlet?: string | null };
+
+/** The draft as the card has it. */
+export type DraftArea = {
+  id: number;
+  name: string | null;
+  code: string | null;
+  status: GrowingAreaStatus;
+  crop: string;
+  crop_name_vi: string | null;
+  crop_type: CropRule['crop_type'];
+  min_area_m2: number | null;
+  area_m2: number | null;
+  plots?: DraftPlot[];
+};
+
+/** Map taps on plots, taken by the section while it adds plots; the map outlines the plots picked. */
+export type PlotPicker = { outline(plots: readonly { id: number; geometry?: Polygon }[]): void; stop(): void };
+
+export type DraftEvents = {
+  /** Starts sending taps on the map's plots to `onPick` (instead of opening their cards); undefined when the page has no map. */
+  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => void): PlotPicker;
+  /** The area changed: read it again, draw the card and ask for fresh tiles. */
+  changed(): Promise<void>;
+};
+
+/** A plot picked to join, with what the map and the features API say of it. */
+type Picked = { id: number; crop: string; area_m2: number; growing_area_id: number | null; areaStatus: string | null; geometry?: Polygon };
+
+type Adding = { picker: PlotPicker | undefined; picked: Map<number, Picked>; refused: Map<number, () => string>; message?: () => string };
+
+type Editing = {
+  etag: string;
+  current: Record<string, unknown>;
+  inputs: Map<ProfileEditField, HTMLInputElement | HTMLSelectElement>;
+  problems: ProfileProblem[];
+  /** The server's other words for a field (a crop its plots do not grow). */
+  notes: Map<ProfileEditField, () => string>;
+  conflict: boolean;
+  message?: () => string;
+};
+
+const FIELD_LABELS: Readonly<Record<ProfileEditField, MessageKey>> = {
+  name: 'areaName',
+  registrant_name: 'producer',
+  scheme: 'scheme',
+  crop: 'crop',
+  variety: 'variety',
+  technical_officer: 'draftField_technical_officer',
+  households: 'draftField_households',
+};
+
+const SCHEME_KEYS: readonly [string, MessageKey][] = [
+  ['domestic-3156', 'schemeDomestic'],
+  ['export-puc', 'schemeExportPuc'],
+  ['export-phc', 'schemeExportPhc'],
+];
+
+const ha = (m2: number) => formatNumber(m2 / 10000, 2);
+const ITEM = (id: number) => `/ogc/collections/growing_areas/items/${id}`;
+
+export class DraftSection {
+  private adding: Adding | undefined;
+  private editing: Editing | undefined;
+  private message: (() => string) | undefined;
+  private busy = false;
+  private crops: readonly Crop[] = [];
+  private area: DraftArea | undefined;
+  /** The section's element of the last render; the card puts it in place at each of its own. */
+  private element: HTMLElement = h('section');
+
+  constructor(private readonly events: DraftEvents) {
+    loadCrops().then(
+      (crops) => {
+        this.crops = crops;
+        if (this.area) this.redraw();
+      },
+      () => undefined,
+    );
+  }
+
+  /** Whether a form of the section is open (the profile's, or plots being picked). */
+  hasOpenForm(): boolean {
+    return this.editing !== undefined || this.adding !== undefined;
+  }
+
+  /** Stops taking map taps (the card is closed or the area is no draft any more). */
+  close(): void {
+    this.adding?.picker?.stop();
+    this.adding = undefined;
+    this.editing = undefined;
+    this.message = undefined;
+  }
+
+  render(area: DraftArea): HTMLElement {
+    this.area = area;
+    const plots = area.plots ?? [];
+    const section = h(
+      'section',
+      { class: 'draft-edit', id: 'draft-edit', 'data-area-id': area.id },
+      h('h5', {}, t('draftTitle')),
+      h('p', { class: 'hint' }, t('draftHint')),
+      plots.length
+        ? h(
+            'ul',
+            { class: 'picked-plots', id: 'draft-plots' },
+            ...plots.map((p) =>
+              h(
+                'li',
+                { 'data-id': p.id },
+                h('span', {}, [`#${p.id}`, p.farmer_name, `${ha(Number(p.area_m2))} ha`].filter(Boolean).join(' · ')),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'btn btn-small',
+                    id: `draft-remove-${p.id}`,
+                    'aria-label': t('draftRemoveLabel', { id: p.id }),
+                    disabled: this.busy || this.adding !== undefined || this.editing !== undefined,
+                    onclick: () => this.askRemove(area, p),
+                  },
+                  t('draftRemove'),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'hint', id: 'draft-no-plots' }, t('draftPlotsNone')),
+      this.verdict(area),
+    );
+    if (this.editing) section.append(this.profileForm(area, this.editing));
+    else if (this.adding) section.append(this.addPanel(area, this.adding));
+    else {
+      section.append(
+        h(
+          'div',
+          { class: 'card-actions draft-actions' },
+          h(
+            'button',
+            { type: 'button', class: 'btn', id: 'draft-add', disabled: this.busy, onclick: () => this.startAdding() },
+            t('draftAdd'),
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'btn', id: 'draft-edit-profile', disabled: this.busy, onclick: () => void this.openProfile(area) },
+            t('draftEdit'),
+          ),
+        ),
+      );
+    }
+    if (this.message) section.append(h('p', { class: 'form-error', id: 'draft-message', role: 'alert' }, this.message()));
+    this.element = section;
+    return section;
+  }
+
+  /** Draws the section again in place (a reply came while the card was not re-rendering). */
+  private redraw(): void {
+    if (!this.area || !this.element.isConnected) return;
+    const old = this.element;
+    old.replaceWith(this.render(this.area));
+  }
+
+  private label(area: DraftArea): string {
+    return areaLabelText({ id: area.id, ...(area.name ? { name: area.name } : {}), ...(area.code ? { code: area.code } : {}) });
+  }
+
+  private cropRule(area: DraftArea): CropRule {
+    return { code: area.crop, name_vi: area.crop_name_vi ?? area.crop, crop_type: area.crop_type, min_area_m2: area.min_area_m2 };
+  }
+
+  /** The total against the crop's minimum, as the submission will judge it. */
+  private verdict(area: DraftArea): HTMLElement {
+    const crop = this.cropRule(area);
+    const total = (area.plots ?? []).reduce((s, p) => s + Number(p.area_m2), 0);
+    const figures = {
+      ha: ha(total),
+      min: formatNumber(minimumAreaM2(crop) / 10000, 1),
+      type: t(`cropType_${crop.crop_type}` as MessageKey),
+    };
+    if (!(area.plots ?? []).length)
+      return h('p', { class: 'form-error', id: 'draft-verdict', 'data-ok': 'false' }, t('areaReason_no_plots'));
+    const ok = total >= minimumAreaM2(crop);
+    return h(
+      'p',
+      { class: ok ? 'hint verdict-ok' : 'form-error', id: 'draft-verdict', 'data-ok': String(ok) },
+      ok ? `${t('minArea', figures)} ✓` : `✗ ${t('areaReason_too_small', figures)}`,
+    );
+  }
+
+  // Removing a plot
+
+  private askRemove(area: DraftArea, plot: DraftPlot): void {
+    this.message = undefined;
+    const effect = removalEffect(
+      this.cropRule(area),
+      (area.plots ?? []).map((p) => ({ id: p.id, crop: p.crop, area_m2: Number(p.area_m2) })),
+      plot.id,
+    );
+    const crop = this.cropRule(area);
+    const figures = {
+      ha: ha(effect.totalAfterM2),
+      min: formatNumber(effect.minM2 / 10000, 1),
+      type: t(`cropType_${crop.crop_type}` as MessageKey),
+    };
+    const body = [
+      t('draftRemoveBody', { id: plot.id, ha: ha(Number(plot.area_m2)), name: this.label(area) }),
+      effect.lastPlot ? t('draftRemoveLast') : effect.breaks ? t('draftRemoveBelowMin', figures) : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    askBeforeActing({
+      ids: { dialog: 'draft-dialog', title: 'draft-dialog-title', stay: 'draft-remove-cancel', go: 'draft-remove-go' },
+      title: t('draftRemoveTitle', { id: plot.id }),
+      body,
+      stay: t('cancel'),
+      go: t('draftRemove'),
+      onGo: () => void this.remove(area, plot),
+      goTone: 'danger',
+      returnFocus: `draft-remove-${plot.id}`,
+    });
+  }
+
+  private async remove(area: DraftArea, plot: DraftPlot): Promise<void> {
+    await this.sending(async () => {
+      try {
+        await request(`/api/growing-areas/${area.id}/plots/${plot.id}`, { method: 'DELETE' });
+      } catch (error) {
+        this.message = () => t('draftRemoveFailed', { id: plot.id, detail: describeError(error) });
+        return;
+      }
+      const name = this.label(area);
+      toast(() => t('draftRemoved', { id: plot.id, name }));
+      await this.events.changed();
+    });
+  }
+
+  // Adding plots
+
+  private startAdding(): void {
+    this.message = undefined;
+    const adding: Adding = { picker: undefined, picked: new Map(), refused: new Map() };
+    adding.picker = this.events.pickPlots?.((id, tile) => void this.pick(adding, id, tile));
+    this.adding = adding;
+    this.redraw();
+    this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus();
+  }
+
+  private stopAdding(): void {
+    this.adding?.picker?.stop();
+    this.adding = undefined;
+    this.redraw();
+  }
+
+  /** A tap on a plot: picks it, or puts it back when it was picked. */
+  private async pick(adding: Adding, id: number, tile: Record<string, unknown>): Promise<void> {
+    if (this.adding !== adding) return;
+    if (adding.picked.delete(id)) {
+      adding.refused.delete(id);
+    } else {
+      try {
+        const record = await loadPlot(id);
+        const area = record.properties.growing_area_id;
+        adding.picked.set(id, {
+          id,
+          crop: String(record.properties.crop ?? ''),
+          area_m2: Number(record.properties.area_m2 ?? 0),
+          growing_area_id: area === null || area === undefined ? null : Number(area),
+          areaStatus: typeof tile.status === 'string' ? tile.status : null,
+          geometry: record.geometry,
+        });
+      } catch (error) {
+        toast(() => describeError(error), 'error');
+        return;
+      }
+    }
+    adding.message = undefined;
+    adding.picker?.outline([...adding.picked.values()]);
+    this.redraw();
+  }
+
+  /** What the list says of a picked plot before sending: the server's refusal of it, else what the card sees will be refused. */
+  private pickNote(area: DraftArea, adding: Adding, plot: Picked, standing: PickStanding): { text: string; error: boolean } | undefined {
+    const refused = adding.refused.get(plot.id);
+    if (refused) return { text: refused(), error: true };
+    if (standing === 'member') return { text: t('draftPickMember'), error: false };
+    const context = { area: this.label(area), situation: 'pick' as const, crops: this.crops };
+    if (standing === 'taken') {
+      const refusal: MembershipRefusal = {
+        code: 'PLOT_IN_OTHER_AREA',
+        plotId: plot.id,
+        otherAreaId: plot.growing_area_id ?? undefined,
+        message: '',
+      };
+      return { text: membershipText(refusal, context), error: true };
+    }
+    if (plot.crop && plot.crop !== area.crop) {
+      const refusal: MembershipRefusal = {
+        code: 'PLOT_CROP_MISMATCH',
+        plotId: plot.id,
+        plotCrop: plot.crop,
+        areaCrop: area.crop,
+        message: '',
+      };
+      return { text: membershipText(refusal, context), error: true };
+    }
+    if (standing === 'released') return { text: t('plotFromRevokedArea', { id: plot.growing_area_id ?? 0 }), error: false };
+    return undefined;
+  }
+
+  private addPanel(area: DraftArea, adding: Adding): HTMLElement {
+    const picked = [...adding.picked.values()];
+    const toSend = picked.filter((p) => pickStanding(area.id, p) !== 'member');
+    const total = toSend.reduce((s, p) => s + p.area_m2, 0);
+    const panel = h(
+      'div',
+      { class: 'draft-add', id: 'draft-add-panel' },
+      h('p', { class: 'hint', id: 'draft-add-hint', tabindex: '-1' }, this.events.pickPlots ? t('draftAddHint') : t('draftAddNoMap')),
+      h(
+        'p',
+        { class: 'summary', id: 'draft-add-count', 'data-n': toSend.length },
+        t('draftAddPicked', { n: toSend.length, ha: ha(total) }),
+      ),
+    );
+    if (picked.length) {
+      panel.append(
+        h(
+          'ul',
+          { class: 'picked-plots', id: 'draft-picked' },
+          ...picked.map((p) => {
+            const standing = pickStanding(area.id, p);
+            const note = this.pickNote(area, adding, p, standing);
+            return h(
+              'li',
+              { 'data-id': p.id, 'data-standing': standing },
+              h(
+                'span',
+                {},
+                `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
+                note
+                  ? h('span', { class: note.error ? 'form-error' : 'hint', 'data-refusal': String(note.error) }, ` · ${note.text}`)
+                  : null,
+              ),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'btn btn-icon',
+                  title: t('removePlot', { id: p.id }),
+                  'aria-label': t('removePlot', { id: p.id }),
+                  onclick: () => void this.pick(adding, p.id, {}),
+                },
+                '×',
+              ),
+            );
+          }),
+        ),
+      );
+    }
+    if (adding.message) panel.append(h('p', { class: 'form-error', id: 'draft-add-message', role: 'alert' }, adding.message()));
+    panel.append(
+      h(
+        'div',
+        { class: 'card-actions' },
+        h('button', { type: 'button', class: 'btn', id: 'draft-add-cancel', onclick: () => this.stopAdding() }, t('close')),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn btn-primary',
+            id: 'draft-add-confirm',
+            disabled: this.busy || toSend.length === 0,
+            onclick: () => void this.add(area, adding, toSend),
+          },
+          this.busy ? t('saving') : t('draftAddConfirm', { n: toSend.length }),
+        ),
+      ),
+    );
+    return panel;
+  }
+
+  private async add(area: DraftArea, adding: Adding, plots: readonly Picked[]): Promise<void> {
+    adding.refused.clear();
+    adding.message = undefined;
+    await this.sending(async () => {
+      try {
+        await sendJson(`/api/growing-areas/${area.id}/plots`, 'POST', { plotIds: plots.map((p) => p.id) });
+      } catch (error) {
+        await this.addRefused(area, adding, error);
+        return;
+      }
+      const name = this.label(area);
+      const n = plots.length;
+      toast(() => t('draftAdded', { n, name }));
+      adding.picker?.stop();
+      this.adding = undefined;
+      await this.events.changed();
+    });
+  }
+
+  /** The server's refusal of an addition: each refused plot's reason under it, and a line saying nothing was added. */
+  private async addRefused(area: DraftArea, adding: Adding, error: unknown): Promise<void> {
+    const problems: unknown = error instanceof HttpError && error.status === 422 ? error.problem?.problems : undefined;
+    const refusals = Array.isArray(problems)
+      ? problems.map(readMembershipReason).filter((r): r is MembershipRefusal => r !== undefined)
+      : [];
+    const byPlot = refusals.filter((r) => r.plotId !== null && adding.picked.has(r.plotId));
+    if (byPlot.length) {
+      const others = [...new Set(byPlot.flatMap((r) => (r.otherAreaId === undefined ? [] : [r.otherAreaId])))];
+      const names = new Map(await Promise.all(others.map(async (id) => [id, areaLabelText(await areaFacts(id))] as const)));
+      for (const refusal of byPlot) {
+        const plotId = refusal.plotId!;
+        const before = adding.refused.get(plotId);
+        const words = () => membershipText(refusal, { area: this.label(area), situation: 'pick', crops: this.crops, areas: names });
+        adding.refused.set(plotId, before ? () => `${before()} ${words()}` : words);
+      }
+      adding.message = () => t('draftAddFailed', { detail: t('draftAddFailedPlots') });
+      return;
+    }
+    const missing = error instanceof HttpError ? error.problem?.missing : undefined;
+    if (Array.isArray(missing) && missing.length) {
+      adding.message = () =>
+        t('draftAddFailed', { detail: t('draftAddMissing', { ids: missing.map((id) => `#${String(id)}`).join(', ') }) });
+      return;
+    }
+    const membership = await membershipRefusalWords(error, { id: area.id, situation: 'join' });
+    adding.message = () => t('draftAddFailed', { detail: membership?.() ?? describeError(error) });
+  }
+
+  // Editing the profile
+
+  private async openProfile(area: DraftArea): Promise<void> {
+    this.message = undefined;
+    await this.sending(async () => {
+      try {
+        this.editing = await this.readProfile(area.id, new Map());
+      } catch (error) {
+        this.message = () => t('draftEditLoadFailed', { detail: describeError(error) });
+      }
+    });
+    this.element.querySelector<HTMLElement>('#draft-profile-form input')?.focus();
+  }
+
+  /** The profile as the features API has it now, with its ETag, in the form's inputs (the same inputs when given). */
+  private async readProfile(id: number, inputs: Editing['inputs']): Promise<Editing> {
+    const response = await request(ITEM(id), { headers: { Accept: 'application/geo+json' }, cache: 'no-store' });
+    const etag = response.headers.get('ETag') ?? '';
+    const body = (await response.json()) as { properties?: Record<string, unknown> };
+    const current = body.properties ?? {};
+    for (const field of PROFILE_EDIT_FIELDS) {
+      const input = inputs.get(field) ?? this.makeInput(field);
+      input.value = shownValue(current, field);
+      inputs.set(field, input);
+    }
+    return { etag, current, inputs, problems: [], notes: new Map(), conflict: false };
+  }
+
+  private makeInput(field: ProfileEditField): HTMLInputElement | HTMLSelectElement {
+    if (field === 'scheme') return h('select', { name: field, id: `draft-field-${field}` });
+    if (field === 'crop') return h('select', { name: field, id: `draft-field-${field}` });
+    const input = h('input', { name: field, id: `draft-field-${field}`, autocomplete: 'off' });
+    if (field === 'households') {
+      input.inputMode = 'numeric';
+      input.pattern = '[0-9]*';
+    }
+    return input;
+  }
+
+  /** The choices of the two lists, worded at each render (a language switch), keeping the value chosen. */
+  private fillChoices(editing: Editing): void {
+    const scheme = editing.inputs.get('scheme') as HTMLSelectElement;
+    const crop = editing.inputs.get('crop') as HTMLSelectElement;
+    const keep = (select: HTMLSelectElement, options: [string, string][], fallback: string) => {
+      const value = select.value || fallback;
+      select.replaceChildren(...options.map(([v, text]) => h('option', { value: v }, text)));
+      if (!options.some(([v]) => v === value)) select.append(h('option', { value }, value));
+      select.value = value;
+    };
+    keep(
+      scheme,
+      SCHEME_KEYS.map(([v, key]) => [v, t(key)]),
+      shownValue(editing.current, 'scheme'),
+    );
+    keep(
+      crop,
+      this.crops.map((c) => [c.code, cropName(this.crops, c.code)]),
+      shownValue(editing.current, 'crop'),
+    );
+  }
+
+  private profileForm(area: DraftArea, editing: Editing): HTMLElement {
+    this.fillChoices(editing);
+    const labels = PROFILE_EDIT_FIELDS.map((field) => {
+      const input = editing.inputs.get(field)!;
+      const problem = editing.problems.find((p) => p.field === field);
+      const note = editing.notes.get(field);
+      const label = t(FIELD_LABELS[field]);
+      const text = problem ? fieldRefusalText(refusalFacts(problem), label) : note?.();
+      input.setAttribute('aria-invalid', text ? 'true' : 'false');
+      if (text) input.setAttribute('aria-describedby', `draft-field-${field}-error`);
+      else input.removeAttribute('aria-describedby');
+      return h(
+        'label',
+        {},
+        label,
+        input,
+        text ? h('span', { class: 'form-error', id: `draft-field-${field}-error`, role: 'alert' }, text) : null,
+      );
+    });
+    const form = h(
+      'form',
+      { class: 'lifecycle-form', id: 'draft-profile-form', novalidate: true },
+      h('h5', {}, t('draftEditTitle')),
+      ...labels,
+      editing.conflict
+        ? h(
+            'div',
+            { class: 'draft-conflict', id: 'draft-conflict', role: 'alert' },
+            h('p', { class: 'form-error' }, t('draftEditConflict')),
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn',
+                id: 'draft-profile-reload',
+                disabled: this.busy,
+                onclick: () => void this.reloadProfile(area, editing),
+              },
+              t('draftEditReload'),
+            ),
+          )
+        : null,
+      editing.message ? h('p', { class: 'form-error', id: 'draft-profile-message', role: 'alert' }, editing.message()) : null,
+      formButtons(
+        {
+          id: 'draft-profile-cancel',
+          onCancel: () => {
+            this.editing = undefined;
+            this.redraw();
+          },
+        },
+        { id: 'draft-profile-save', kind: 'primary', label: t('save'), busyLabel: t('saving'), busy: this.busy },
+      ),
+    );
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.saveProfile(area, editing);
+    });
+    return form;
+  }
+
+  private async reloadProfile(area: DraftArea, editing: Editing): Promise<void> {
+    await this.sending(async () => {
+      try {
+        const fresh = await this.readProfile(area.id, editing.inputs);
+        if (this.editing === editing) this.editing = fresh;
+      } catch (error) {
+        editing.message = () => t('draftEditLoadFailed', { detail: describeError(error) });
+      }
+    });
+    // The card's rows show the name and crop: read the area again too.
+    await this.events.changed();
+  }
+
+  private async saveProfile(area: DraftArea, editing: Editing): Promise<void> {
+    const typed = Object.fromEntries([...editing.inputs].map(([field, input]) => [field, input.value])) as Record<ProfileEditField, string>;
+    const { patch, problems } = profilePatch(editing.current, typed);
+    editing.problems = problems;
+    editing.notes.clear();
+    editing.message = undefined;
+    if (problems.length) {
+      this.redraw();
+      this.element.querySelector<HTMLElement>('#draft-profile-form [aria-invalid=true]')?.focus();
+      return;
+    }
+    if (!Object.keys(patch).length) {
+      this.editing = undefined;
+      toast(() => t('draftEditNothing'));
+      this.redraw();
+      return;
+    }
+    await this.sending(async () => {
+      try {
+        await sendJson(ITEM(area.id), 'PATCH', { properties: patch }, { 'If-Match': editing.etag, Accept: 'application/geo+json' });
+      } catch (error) {
+        await this.profileRefused(area, editing, error);
+        return;
+      }
+      this.editing = undefined;
+      const name = typeof patch.name === 'string' ? `“${patch.name}”` : this.label(area);
+      toast(() => t('draftEditSaved', { name }));
+      await this.events.changed();
+    });
+  }
+
+  private async profileRefused(area: DraftArea, editing: Editing, error: unknown): Promise<void> {
+    if (error instanceof HttpError && error.status === 412) {
+      editing.conflict = true;
+      return;
+    }
+    if (error instanceof HttpError && error.status === 409) {
+      // No longer a draft (someone submitted it meanwhile): the card shows it as it is now.
+      editing.message = () => t('draftEditFailed', { detail: describeError(error) });
+      return;
+    }
+    const reasons: unknown = error instanceof HttpError && error.status === 422 ? error.problem?.reasons : undefined;
+    const problems = Array.isArray(reasons) ? reasons.map(reasonProblem).filter((p): p is ProfileProblem => p !== undefined) : [];
+    if (problems.length) {
+      editing.problems = problems;
+      return;
+    }
+    const crop = cropRefusal(error);
+    if (crop) {
+      editing.notes.set('crop', () =>
+        t('draftCropMismatch', {
+          plotCrops: crop.plotCrops.map((c) => cropName(this.crops, c).toLocaleLowerCase(lang())).join(', '),
+          crop: cropName(this.crops, crop.requested).toLocaleLowerCase(lang()),
+        }),
+      );
+      return;
+    }
+    editing.message = () => t('draftEditFailed', { detail: describeError(error) });
+  }
+
+  /** Runs a request with the section busy, drawing it before and after. */
+  private async sending(run: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    this.redraw();
+    try {
+      await run();
+    } finally {
+      this.busy = false;
+      this.redraw();
+    }
+  }
+}
+
+/** A problem of the form as the shared field sentences take it. */
+function refusalFacts(problem: ProfileProblem): FieldRefusalFacts {
+  if (problem.kind === 'too-long') return { field: problem.field, kind: 'too-long', max: problem.max ?? 0 };
+  return { field: problem.field, kind: problem.kind };
+}
+
+/** A refused crop change of the draft (its plots grow other crops): the crops they grow and the one asked for. */
+function cropRefusal(error: unknown): { plotCrops: string[]; requested: string } | undefined {
+  if (!(error instanceof HttpError) || error.status !== 422) return undefined;
+  const list: unknown = Array.isArray(error.problem?.problems) ? error.problem.problems : error.problem?.reasons;
+  if (!Array.isArray(list)) return undefined;
+  for (const r of list as Record<string, unknown>[]) {
+    if (r?.code !== 'PLOT_CROP_MISMATCH' || !Array.isArray(r.plotCrops) || typeof r.requestedCrop !== 'string') continue;
+    return { plotCrops: r.plotCrops.filter((c): c is string => typeof c === 'string'), requested: r.requestedCrop };
+  }
+  return undefined;
+}
