@@ -3,8 +3,12 @@ import type { GeoJSONSource, Map as MapLibreMap } from 'maplibre-gl';
 
 const SOURCE = 'bando-draft-pick';
 
-/** What a tap on a plot is given to while a card picks plots: the plot's id and its tile's properties. */
-export type PlotPick = (id: number, tile: Record<string, unknown>) => void;
+/**
+ * What a tap on a plot is given to while a card picks plots: the plot's id and its tile's
+ * properties. It answers false when it no longer takes taps (its card was closed or replaced):
+ * the pick stops and the tap opens cards as usual.
+ */
+export type PlotPick = (id: number, tile: Record<string, unknown>) => boolean;
 
 /**
  * The map's side of a draft card adding plots: while a pick is active, taps on plots go to it
@@ -31,7 +35,7 @@ export class PlotPicking {
     };
   }
 
-  /** Hands a tap to the active pick; false when none is active (the tap opens cards as usual). */
+  /** Hands a tap to the active pick (NaN: no plot under it); false when none takes it (the tap opens cards as usual). */
   tap(point: { x: number; y: number }): boolean {
     if (!this.current) return false;
     const layers = ['plots-fill'].filter((id) => this.map.getLayer(id));
@@ -45,7 +49,11 @@ export class PlotPicking {
           { layers },
         )[0]
       : undefined;
-    if (hit && hit.id !== undefined) this.current(Number(hit.id), hit.properties ?? {});
+    if (!this.current(hit && hit.id !== undefined ? Number(hit.id) : NaN, hit?.properties ?? {})) {
+      this.current = undefined;
+      this.clear();
+      return false;
+    }
     return true;
   }
 

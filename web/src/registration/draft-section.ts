@@ -60,7 +60,7 @@ export type PlotPicker = { outline(plots: readonly { id: number; geometry?: Poly
 
 export type DraftEvents = {
   /** Starts sending taps on the map's plots to `onPick` (instead of opening their cards); undefined when the page has no map. */
-  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => void): PlotPicker;
+  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => boolean): PlotPicker;
   /** The area changed: read it again, draw the card and ask for fresh tiles. */
   changed(): Promise<void>;
 };
@@ -279,7 +279,15 @@ export class DraftSection {
   private startAdding(): void {
     this.message = undefined;
     const adding: Adding = { picker: undefined, picked: new Map(), refused: new Map() };
-    adding.picker = this.events.pickPlots?.((id, tile) => void this.pick(adding, id, tile));
+    adding.picker = this.events.pickPlots?.((id, tile) => {
+      // The card was closed or another took its place: the taps are the map's again.
+      if (this.adding !== adding || !this.element.isConnected) {
+        if (this.adding === adding) this.adding = undefined;
+        return false;
+      }
+      if (Number.isSafeInteger(id)) void this.pick(adding, id, tile);
+      return true;
+    });
     this.adding = adding;
     this.redraw();
     this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus();
@@ -670,6 +678,10 @@ export class DraftSection {
     } finally {
       this.busy = false;
       this.redraw();
+      // The answer lands under the list or the form, maybe below a phone's fold: bring it into view.
+      this.element
+        .querySelector('#draft-conflict, #draft-profile-message, #draft-add-message, #draft-message')
+        ?.scrollIntoView({ block: 'nearest' });
     }
   }
 }

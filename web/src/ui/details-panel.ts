@@ -46,12 +46,15 @@ function sameFeature(a: PickedFeature | undefined, b: PickedFeature): boolean {
 /** The forms a person had open in a card when their session ended under them, as they typed them. */
 type HeldForms = { user: SessionUser; feature: PickedFeature; lifecycle: LifecycleCard | undefined; diary: PlotDiary | undefined };
 
+/** A growing area's rows the card changes (a draft's profile and plots): shown as the registry answers after the change. */
+const PROFILE_ROWS = ['name', 'registrant_name', 'scheme', 'crop', 'variety', 'technical_officer', 'households', 'area_m2'] as const;
+
 /** What the details panel needs to offer officers the lifecycle of a growing area. */
 export type DetailsHost = {
   user(): SessionUser | undefined;
   refreshTiles(): Promise<void>;
   /** Taps on the map's plots go to `onPick` until stopped (a draft's card adding plots), the picked ones outlined. */
-  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => void): PlotPicker;
+  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => boolean): PlotPicker;
 };
 
 /** The details tab: a card per feature under the pointer, for a parcel the planner's view, for a growing area its lifecycle (staff). */
@@ -458,7 +461,13 @@ export class DetailsPanel {
         {
           onChanged: (area: LifecycleArea) => {
             // The card's rows come from the tile: show the registry's new status and code there too.
-            feature.properties = { ...feature.properties, status: area.status, code: area.code };
+            // A draft's profile edited on the card: the rows it shows of it follow (only those it shows).
+            const profile = area as unknown as Record<string, unknown>;
+            const edited = PROFILE_ROWS.filter((key) => key in feature.properties && key in profile).map((key) => [
+              key,
+              key === 'area_m2' && profile[key] !== null ? Number(profile[key]) : profile[key],
+            ]);
+            feature.properties = { ...feature.properties, ...Object.fromEntries(edited), status: area.status, code: area.code };
             // A re-issue made a new version: the card, its highlight and its shared link now name that one.
             if (area.id !== Number(feature.id)) {
               feature.id = area.id;
@@ -470,7 +479,7 @@ export class DetailsPanel {
           refreshTiles: () => this.host?.refreshTiles() ?? Promise.resolve(),
           viewer: () => this.viewer(),
           ...(this.host?.pickPlots
-            ? { pickPlots: (onPick: (id: number, tile: Record<string, unknown>) => void) => this.host!.pickPlots!(onPick) }
+            ? { pickPlots: (onPick: (id: number, tile: Record<string, unknown>) => boolean) => this.host!.pickPlots!(onPick) }
             : {}),
         },
         // The tile's status and code: all the card can show of an area when no signal reaches the registry.
