@@ -170,7 +170,11 @@ describe('growing-area lifecycle on the map', () => {
       moveLabel('submitted', 'under_inspection', 'vi'),
     ]);
     expect(await moves()).toHaveLength(now.steps.length);
-    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe('QĐ số 12/QĐ-SNN');
+    const [ty, tm, td] = vietnamToday().split('-');
+    // The decision's own day (today: the form's default), beside the time the move was recorded.
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe(
+      `QĐ số 12/QĐ-SNN ngày ${td}/${tm}/${ty}`,
+    );
     expect(await page.textContent('#lifecycle-history li:first-child time')).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
 
     // Revoking is confirmed with the focus on Cancel; cancelling changes nothing.
@@ -206,7 +210,9 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-history summary')).toBe(`History (${now.steps.length})`);
     expect(await page.locator('#lifecycle-history').getAttribute('open')).not.toBeNull();
     expect((await moves())[0]).toBe(moveLabel('inspected_pass', 'issued', 'en'));
-    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe('Decision 12/QĐ-SNN');
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe(
+      `Decision 12/QĐ-SNN of ${vietnamToday()}`,
+    );
     expect(errors.filter((e) => !e.includes('/transitions'))).toEqual([]);
     await context.close();
   });
@@ -247,13 +253,61 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-public-hint')).toContain('Lý do là thông tin công khai');
     await page.fill('#lifecycle-form input[name=decisionNo]', '45/QĐ-SNN');
     await page.fill('#lifecycle-form input[name=reason]', 'Dư lượng thuốc vượt mức cho phép');
+    // The decision's day: today in Vietnam offered, none later; signed days ago, it is entered as such.
+    const today = vietnamToday();
+    const dayInput = page.locator('#lifecycle-form input[name=decidedOn]');
+    expect(await page.textContent('label:has(#lifecycle-decidedOn)')).toContain('Ngày quyết định');
+    expect([await dayInput.getAttribute('type'), await dayInput.inputValue(), await dayInput.getAttribute('max')]).toEqual([
+      'date',
+      today,
+      today,
+    ]);
+    const dayAfter = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const vn = (day: string) => day.split('-').reverse().join('/');
+    const bounds = (
+      await e2e.server.db.query<{ issued_on: string; previous_on: string | null }>(
+        `SELECT to_char(issued_on, 'YYYY-MM-DD') AS issued_on,
+                (SELECT to_char(max(decided_on), 'YYYY-MM-DD') FROM growing_area_transitions t
+                  WHERE t.growing_area_id = g.id AND t.to_status IN ('issued', 'approved', 'suspended', 'revoked')) AS previous_on
+         FROM growing_areas g WHERE id = $1`,
+        [area.id],
+      )
+    ).rows[0]!;
+    const earliest = [bounds.issued_on, bounds.previous_on ?? bounds.issued_on].sort().at(-1)!;
+    const signed = [dayAfter(today, -3), earliest].sort().at(-1)!;
+    // Tomorrow, or a day before the code was issued: said under the field before anything is sent.
+    const beforeSuspension = await areaState(e2e.server, area.id);
+    await dayInput.fill(dayAfter(today, 1));
+    await page.click('#lifecycle-confirm');
+    expect(await page.textContent('#lifecycle-decidedOn-error')).toBe(`Ngày quyết định không được sau hôm nay (${vn(today)}).`);
+    await dayInput.fill(dayAfter(bounds.issued_on, -1));
+    await page.click('#lifecycle-confirm');
+    expect(await page.textContent('#lifecycle-decidedOn-error')).toBe(
+      `Ngày quyết định không được trước ngày cấp mã (${vn(bounds.issued_on)}).`,
+    );
+    expect(await areaState(e2e.server, area.id)).toEqual(beforeSuspension);
+    await page.locator('#lifecycle-form').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-decision-day-refused.png') });
+    await dayInput.fill(signed);
     await page.click('#lifecycle-confirm');
     expect(await statusShown(page, 'suspended')).toBe('Tạm đình chỉ');
     expect(await page.textContent('#lifecycle-not-in-force')).toBe(' — không còn hiệu lực');
-    const [y, m, d] = vietnamToday().split('-');
     expect(await page.textContent('#lifecycle-status-decision')).toBe(
-      `45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép`,
+      `45/QĐ-SNN ngày ${vn(signed)}, lý do: Dư lượng thuốc vượt mức cho phép`,
     );
+    // Stored with the move, which was recorded today; the history says the decision's day.
+    const stored = await e2e.server.db.query<{ decided_on: string; recorded_on: string }>(
+      `SELECT to_char(decided_on, 'YYYY-MM-DD') AS decided_on, to_char(at AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD') AS recorded_on
+       FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1`,
+      [area.id],
+    );
+    expect(stored.rows[0]).toEqual({ decided_on: signed, recorded_on: today });
+    await page.click('#lifecycle-history summary');
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe(
+      `QĐ số 45/QĐ-SNN ngày ${vn(signed)}`,
+    );
+    await page.locator('#lifecycle').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-suspended-backdated.png') });
+    await page.click('#lifecycle-history summary');
+    const [y, m, d] = today.split('-');
     expect(await page.textContent('#lifecycle-issuing-decision')).toContain(issuing);
     expect(await row()).toEqual({ status: 'suspended', decision_no: issuing });
 
@@ -264,7 +318,10 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-form h5')).toBe('Khôi phục mã');
     expect(await page.locator('#lifecycle-form input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))).toEqual([
       'decisionNo',
+      'decidedOn',
     ]);
+    // No earlier than the suspension it lifts.
+    expect(await page.getAttribute('#lifecycle-form input[name=decidedOn]', 'min')).toBe(signed);
     await page.click('#lifecycle-confirm');
     expect(await page.textContent('#lifecycle-decisionNo-error')).toBe('Nhập số quyết định.');
     expect(await page.locator('#lifecycle-dialog').count()).toBe(0);

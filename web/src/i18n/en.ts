@@ -673,6 +673,7 @@ export const en: Messages = {
   lifecycleVerb_reopen: 'Send back for changes',
   lifecycleVerb_rejected: 'Record the importer’s refusal',
   lifecycleField_decisionNo: 'Decision number',
+  lifecycleField_decidedOn: 'Decision date',
   lifecycleField_code: 'Growing-area code',
   lifecycleField_reason: 'Reason',
   lifecycleField_inspectedOn: 'Inspection date',
@@ -693,6 +694,13 @@ export const en: Messages = {
   'lifecycleInput_date-invalid': '“{value}” is not a date.',
   'lifecycleInput_date-in-future': 'The inspection date cannot be after today.',
   'lifecycleInput_date-too-early': 'The inspection date cannot be before 1900: check the year.',
+  lifecycleInput_required_decidedOn: 'Enter the date the decision was signed.',
+  'lifecycleInput_decidedOn_date-invalid': 'The decision date “{value}” is not a valid date.',
+  'lifecycleInput_decidedOn_date-in-future': 'The decision date cannot be after today ({limit}).',
+  'lifecycleInput_decidedOn_date-too-early': 'The decision date cannot be before 1900: check the year.',
+  'lifecycleInput_decidedOn_decision-before-dossier': 'The decision date cannot be before the dossier was created ({limit}).',
+  'lifecycleInput_decidedOn_decision-before-issue': 'The decision date cannot be before the code was issued ({limit}).',
+  'lifecycleInput_decidedOn_decision-before-previous': 'The decision date cannot be before the previous decision ({limit}).',
   // Which field of a registry form the server refused, and why (field-refusal.ts).
   fieldTooLong: '“{field}” is too long: at most {max} characters.',
   fieldRequired: 'Fill in “{field}”.',
@@ -754,6 +762,7 @@ export const en: Messages = {
   lifecycleHistoryTitle: 'History ({count})',
   lifecycleHistoryEmpty: 'No step recorded yet.',
   lifecycleHistoryDecision: 'Decision {decisionNo}',
+  lifecycleHistoryDecisionOn: 'Decision {decisionNo} of {date}',
   lifecycleHistoryBy: 'by {name}',
   lifecycleHistoryVersion: 'version {n}',
   lifecycleHistoryReissued: 're-issued as version {n}',
@@ -763,6 +772,7 @@ export const en: Messages = {
   reissueFormHint:
     'For a change of area, registrant or crop: the profile and the plots move to version {next} as “{draft}”, version {version} becomes “{superseded}”.',
   reissueField_decisionNo: 'Decision or letter number (if any)',
+  reissueField_decidedOn: 'Date of the decision or letter',
   reissueField_reason: 'Reason for the re-issue',
   reissueConfirmTitle: 'Re-issue the growing-area code?',
   reissueConfirmBody:

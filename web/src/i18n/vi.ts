@@ -681,6 +681,7 @@ export const vi = {
   lifecycleVerb_reopen: 'Trả về để bổ sung',
   lifecycleVerb_rejected: 'Ghi nhận nước nhập khẩu không duyệt',
   lifecycleField_decisionNo: 'Số quyết định',
+  lifecycleField_decidedOn: 'Ngày quyết định',
   lifecycleField_code: 'Mã số vùng trồng',
   lifecycleField_reason: 'Lý do',
   lifecycleField_inspectedOn: 'Ngày kiểm tra',
@@ -701,6 +702,14 @@ export const vi = {
   'lifecycleInput_date-invalid': 'Ngày “{value}” không hợp lệ.',
   'lifecycleInput_date-in-future': 'Ngày kiểm tra không được sau hôm nay.',
   'lifecycleInput_date-too-early': 'Ngày kiểm tra không được trước năm 1900: kiểm tra lại năm.',
+  // The day a decision was signed (issue, suspension, restore, revocation, re-issue), as the form and the server judge it.
+  lifecycleInput_required_decidedOn: 'Nhập ngày ký quyết định.',
+  'lifecycleInput_decidedOn_date-invalid': 'Ngày quyết định “{value}” không hợp lệ.',
+  'lifecycleInput_decidedOn_date-in-future': 'Ngày quyết định không được sau hôm nay ({limit}).',
+  'lifecycleInput_decidedOn_date-too-early': 'Ngày quyết định không được trước năm 1900: kiểm tra lại năm.',
+  'lifecycleInput_decidedOn_decision-before-dossier': 'Ngày quyết định không được trước ngày lập hồ sơ ({limit}).',
+  'lifecycleInput_decidedOn_decision-before-issue': 'Ngày quyết định không được trước ngày cấp mã ({limit}).',
+  'lifecycleInput_decidedOn_decision-before-previous': 'Ngày quyết định không được trước quyết định trước đó ({limit}).',
   // Which field of a registry form the server refused, and why (field-refusal.ts).
   fieldTooLong: '“{field}” dài quá: tối đa {max} ký tự.',
   fieldRequired: 'Nhập “{field}”.',
@@ -761,6 +770,7 @@ export const vi = {
   lifecycleHistoryTitle: 'Lịch sử ({count})',
   lifecycleHistoryEmpty: 'Chưa có bước nào được ghi.',
   lifecycleHistoryDecision: 'QĐ số {decisionNo}',
+  lifecycleHistoryDecisionOn: 'QĐ số {decisionNo} ngày {date}',
   lifecycleHistoryBy: 'bởi {name}',
   lifecycleHistoryVersion: 'phiên bản {n}',
   lifecycleHistoryReissued: 'cấp lại thành phiên bản {n}',
@@ -770,6 +780,7 @@ export const vi = {
   reissueFormHint:
     'Dùng khi vùng trồng đổi diện tích, chủ thể hoặc cây trồng: hồ sơ và các thửa chuyển sang phiên bản {next} ở trạng thái “{draft}”, phiên bản {version} chuyển sang “{superseded}”.',
   reissueField_decisionNo: 'Số quyết định, văn bản (nếu có)',
+  reissueField_decidedOn: 'Ngày quyết định, văn bản',
   reissueField_reason: 'Lý do cấp lại',
   reissueConfirmTitle: 'Cấp lại mã số vùng trồng?',
   reissueConfirmBody:

@@ -18,6 +18,8 @@ import { clear, h } from '../ui/dom.ts';
 import { date, dateTime } from '../ui/feature-format.ts';
 import { fieldLabel, formButtons, inputValues } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
+import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
+import type { DecisionDateBounds } from '../../../server/domain/decision-date.ts';
 import { AreaDocuments } from './area-documents.ts';
 import { isEditableDraft } from './draft-edit.ts';
 import { DraftSection, type DraftPlot, type PlotPicker } from './draft-section.ts';
@@ -94,6 +96,8 @@ export type LifecycleStepRecord = {
   to_status: GrowingAreaStatus;
   actor_name: string | null;
   at: string;
+  /** The day the decision was signed (YYYY-MM-DD); for a move that is no decision, the day it was recorded. */
+  decided_on?: string | null;
   decision_no: string | null;
   note: string | null;
 };
@@ -362,7 +366,7 @@ export class LifecycleCard {
     else this.draft.close();
     if (this.open) this.element.append(this.form(area, this.open));
     else if (this.reissuing) this.element.append(this.reissueForm(area, this.reissuing));
-    else this.element.append(this.actions(area), ...(area.canReissue ? [this.reissueButton()] : []));
+    else this.element.append(this.actions(area), ...(area.canReissue ? [this.reissueButton(area)] : []));
     if (this.message) this.element.append(this.messageLine(this.message));
     this.element.append(this.documents.render(area));
     if (this.steps) this.element.append(this.history(this.steps));
@@ -429,7 +433,14 @@ export class LifecycleCard {
         // together ('→ Activeby …'); outside, each part's own text stays what it says.
         ...[
           step.decision_no
-            ? h('span', { class: 'lifecycle-history-decision' }, t('lifecycleHistoryDecision', { decisionNo: step.decision_no }))
+            ? h(
+                'span',
+                { class: 'lifecycle-history-decision' },
+                // The decision's own day, which may be days before the move was recorded (the time at the start).
+                step.decided_on
+                  ? t('lifecycleHistoryDecisionOn', { decisionNo: step.decision_no, date: date(step.decided_on) })
+                  : t('lifecycleHistoryDecision', { decisionNo: step.decision_no }),
+              )
             : null,
           step.to_status === 'superseded'
             ? h('span', { class: 'lifecycle-history-reissued' }, t('lifecycleHistoryReissued', { n: step.version_no + 1 }))
@@ -494,6 +505,7 @@ export class LifecycleCard {
         input.value = localToday();
         input.max = localToday();
       }
+      if (field === 'decidedOn') this.decisionDayInput(input, area, step.to);
       if (field === 'code') input.spellcheck = false;
       inputs.set(field, input);
     }
@@ -583,7 +595,7 @@ export class LifecycleCard {
   }
 
   private submit(area: LifecycleArea, open: OpenStep): void {
-    const verdict = checkStepInput(open.step, inputValues(open.inputs), area.scheme, localToday());
+    const verdict = checkStepInput(open.step, inputValues(open.inputs), area.scheme, localToday(), this.decisionBounds(area, open.step.to));
     if (!verdict.valid) {
       open.problems = verdict.problems;
       this.message = undefined;
@@ -595,6 +607,32 @@ export class LifecycleCard {
     this.render();
     if (open.step.confirm) this.confirmStep(area, open.step, verdict.body);
     else void this.run(area, open.step, verdict.body);
+  }
+
+  /**
+   * What a decision moving `area` to `to` may not be dated before, as far as the card knows: the
+   * code's issue and the latest decision on this version (the dossier's day is the server's to judge).
+   */
+  private decisionBounds(area: LifecycleArea, to: GrowingAreaStatus): DecisionDateBounds {
+    if (to === 'issued' || to === 'approved') return {};
+    const decided = (this.steps ?? [])
+      .filter((s) => s.growing_area_id === area.id && s.decision_no && s.decided_on)
+      .map((s) => s.decided_on!.slice(0, 10))
+      .sort();
+    return { issuedOn: area.issued_on?.slice(0, 10) ?? null, previousOn: decided.at(-1) ?? null };
+  }
+
+  /** A decision's day: a date field offering today in Vietnam, no later, and no earlier than the card knows it may be. */
+  private decisionDayInput(input: HTMLInputElement, area: LifecycleArea, to: GrowingAreaStatus): void {
+    input.type = 'date';
+    input.value = vietnamToday();
+    input.max = vietnamToday();
+    const bounds = this.decisionBounds(area, to);
+    const min = [bounds.issuedOn, bounds.previousOn]
+      .filter((d): d is string => !!d)
+      .sort()
+      .at(-1);
+    if (min) input.min = min;
   }
 
   /** Asks before a step that closes a door or puts the code into operation, in the words of its act (a restore is not an issue). */
@@ -691,23 +729,27 @@ export class LifecycleCard {
   }
 
   /** The re-issue, apart from the steps: it makes a new version rather than moving this one along. */
-  private reissueButton(): HTMLElement {
+  private reissueButton(area: LifecycleArea): HTMLElement {
     return h(
       'div',
       { class: 'lifecycle-more' },
       h(
         'button',
-        { type: 'button', class: 'btn', id: 'lifecycle-reissue', disabled: this.busy, onclick: () => this.openReissue() },
+        { type: 'button', class: 'btn', id: 'lifecycle-reissue', disabled: this.busy, onclick: () => this.openReissue(area) },
         t('reissueVerb'),
       ),
     );
   }
 
-  private openReissue(): void {
+  private openReissue(area: LifecycleArea): void {
     this.message = undefined;
     const inputs = new Map<ReissueField, HTMLInputElement>();
     for (const field of REISSUE_FIELDS) {
-      inputs.set(field, h('input', { name: field, id: `reissue-${field}`, autocomplete: 'off', maxlength: REISSUE_MAX_LENGTH[field] }));
+      const input = h('input', { name: field, id: `reissue-${field}`, autocomplete: 'off' });
+      const max = REISSUE_MAX_LENGTH[field];
+      if (max) input.maxLength = max;
+      if (field === 'decidedOn') this.decisionDayInput(input, area, 'superseded');
+      inputs.set(field, input);
     }
     this.reissuing = { inputs, problems: [] };
     this.render();
@@ -751,7 +793,7 @@ export class LifecycleCard {
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const verdict = checkReissueInput(inputValues(open.inputs));
+      const verdict = checkReissueInput(inputValues(open.inputs), this.decisionBounds(area, 'superseded'));
       open.problems = verdict.valid ? [] : verdict.problems;
       this.message = undefined;
       this.render();

@@ -11,15 +11,18 @@ import {
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { AREA_RULE_REASONS, CODE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { PUBLIC_NOTE_REASONS } from '../../../server/domain/public-note.ts';
+import { DECISION_DATE_REASONS } from '../../../server/domain/decision-date.ts';
 import { describeError, HttpError } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { date } from '../ui/feature-format.ts';
 import type { FieldProblem, StepField } from './lifecycle-steps.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
 
 /** The step form's field of each request body field the server may name (the note is asked as the reason). */
 export const STEP_FIELD_OF: Readonly<Record<string, StepField>> = {
   decisionNo: 'decisionNo',
+  decidedOn: 'decidedOn',
   code: 'code',
   note: 'reason',
   inspection: 'inspectedOn',
@@ -30,10 +33,29 @@ export const STEP_FIELD_OF: Readonly<Record<string, StepField>> = {
  * undefined when it names none of `fields`.
  */
 export function serverFieldProblem(error: unknown, fields: readonly StepField[]): FieldProblem | undefined {
+  const day = decidedOnRefusal(error);
+  if (day) return fields.includes('decidedOn') ? day : undefined;
   const facts = fieldRefusalFacts(error);
   const field = facts && STEP_FIELD_OF[facts.field];
   if (!facts || !field || !fields.includes(field)) return undefined;
   return { field, reason: 'server', value: '', text: () => fieldRefusalText(facts, t(`lifecycleField_${field}` as MessageKey)) };
+}
+
+const DECISION_DATE_REASON_LIST: readonly string[] = Object.values(DECISION_DATE_REASONS);
+
+/** The server's 422 refusal of a decision's day (field `decidedOn`) as the form's own problem with it; undefined for any other answer. */
+function decidedOnRefusal(error: unknown): FieldProblem | undefined {
+  if (!(error instanceof HttpError) || error.status !== 422) return undefined;
+  const problem = error.problem ?? {};
+  if (problem.field !== 'decidedOn' || typeof problem.reason !== 'string' || !DECISION_DATE_REASON_LIST.includes(problem.reason))
+    return undefined;
+  const limit = typeof problem.earliest === 'string' ? problem.earliest : typeof problem.today === 'string' ? problem.today : undefined;
+  return {
+    field: 'decidedOn',
+    reason: problem.reason as (typeof DECISION_DATE_REASONS)[keyof typeof DECISION_DATE_REASONS],
+    value: typeof problem.value === 'string' ? problem.value : '',
+    ...(limit ? { limit } : {}),
+  };
 }
 
 // The form's own objections to a published reason, as field-refusal kinds.
@@ -65,6 +87,13 @@ export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaSchem
   // A published reason is refused in the words of the server's refusal of it (field-refusal.ts).
   const kind = PUBLISHED_KINDS[problem.reason];
   if (kind) return fieldRefusalText({ field: problem.field, kind }, t(`lifecycleField_${problem.field}` as MessageKey));
+  // A decision's day has words of its own (not the inspection date's), with the day it may not pass, as the card writes days.
+  if (problem.field === 'decidedOn' && problem.reason !== 'required' && problem.reason !== 'server') {
+    return t(`lifecycleInput_decidedOn_${problem.reason}` as MessageKey, {
+      value: problem.value,
+      limit: problem.limit ? date(problem.limit) : '',
+    });
+  }
   const key = problem.reason === 'required' ? `lifecycleInput_required_${problem.field}` : `lifecycleInput_${problem.reason}`;
   return t(key as MessageKey, { value: problem.value, scheme: schemeLabel(scheme) });
 }
@@ -125,6 +154,8 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
     const conclusion = problem.conclusion === 'fail' || problem.conclusion === 'pass' ? problem.conclusion : (context.conclusion ?? 'pass');
     return t('lifecycleInspectionRequired', { conclusion: t(`lifecycleConclusion_${conclusion}`) });
   }
+  const day = decidedOnRefusal(error);
+  if (day) return fieldProblemText(day, 'domestic-3156');
   const field = fieldRefusalFacts(error);
   const stepField = field && STEP_FIELD_OF[field.field];
   if (field && stepField) return fieldRefusalText(field, t(`lifecycleField_${stepField}` as MessageKey));

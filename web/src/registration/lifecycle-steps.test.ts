@@ -11,7 +11,7 @@ import {
 import { HttpError } from '../api/http.ts';
 import { startLang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import { fieldProblemText, reissueRefusalText, transitionRefusalText } from './lifecycle-refusal.ts';
+import { fieldProblemText, reissueRefusalText, serverFieldProblem, transitionRefusalText } from './lifecycle-refusal.ts';
 import { checkReissueInput, checkStepInput, inspectionOfRound, localToday, stepOf, verbOf, type FieldProblem } from './lifecycle-steps.ts';
 
 // The i18n module sets <html lang>; a bare object stands in for the document here.
@@ -27,22 +27,26 @@ describe('lifecycle steps', () => {
       expect(step.fields.includes('code'), to).toBe(needs.code);
       expect(step.inspection, to).toBe(needs.concludedInspection);
     }
-    expect(stepOf('issued').fields).toEqual(['code', 'decisionNo']);
-    expect(stepOf('revoked')).toMatchObject({ fields: ['decisionNo', 'reason'], destructive: true });
+    expect(stepOf('issued').fields).toEqual(['code', 'decisionNo', 'decidedOn']);
+    expect(stepOf('revoked')).toMatchObject({ fields: ['decisionNo', 'decidedOn', 'reason'], destructive: true });
     expect(stepOf('inspected_fail')).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail', destructive: true });
     expect(stepOf('submitted')).toMatchObject({ fields: [], destructive: false });
   });
 
   it('asks the decision to lift a suspension, and asks twice before a step that cannot be taken back or puts a code into force', () => {
     const from = (status: GrowingAreaStatus, scheme: GrowingAreaScheme = 'domestic-3156') => ({ from: status, scheme });
-    expect(stepOf('active', undefined, from('suspended'))).toMatchObject({ fields: ['decisionNo'], confirm: true, destructive: false });
+    expect(stepOf('active', undefined, from('suspended'))).toMatchObject({
+      fields: ['decisionNo', 'decidedOn'],
+      confirm: true,
+      destructive: false,
+    });
     expect(stepOf('active', undefined, from('issued'))).toMatchObject({ fields: [], confirm: true });
     expect(stepOf('active', undefined, from('approved', 'export-puc'))).toMatchObject({ fields: [], confirm: true });
     expect(stepOf('under_inspection', undefined, from('submitted'))).toMatchObject({ fields: [], confirm: true });
     expect(stepOf('forwarded', undefined, from('inspected_pass', 'export-puc'))).toMatchObject({ fields: [], confirm: true });
     // A submission can be returned, a suspension lifted: the form (or one tap) is enough.
     expect(stepOf('submitted', undefined, from('draft'))).toMatchObject({ fields: [], confirm: false });
-    expect(stepOf('suspended', undefined, from('active'))).toMatchObject({ fields: ['decisionNo', 'reason'], confirm: false });
+    expect(stepOf('suspended', undefined, from('active'))).toMatchObject({ fields: ['decisionNo', 'decidedOn', 'reason'], confirm: false });
     expect(stepOf('issued', undefined, from('inspected_pass'))).toMatchObject({ confirm: false });
     expect(stepOf('revoked', undefined, from('suspended'))).toMatchObject({ confirm: true, destructive: true });
     // Every step the server asks a decision of, the card asks too.
@@ -177,6 +181,64 @@ describe('lifecycle steps', () => {
   it("today is the officer's local date", () => {
     const now = new Date(2026, 0, 5, 6, 30);
     expect(localToday(now)).toBe('2026-01-05');
+  });
+});
+
+describe('a decision’s day', () => {
+  // 2026-11-30 17:30 UTC: already 1 December in Vietnam.
+  const now = new Date('2026-11-30T17:30:00Z');
+  const suspend = stepOf('suspended', undefined, { from: 'active', scheme: 'domestic-3156' });
+  const typed = (decidedOn: string) => ({ decisionNo: '45/QĐ-SNN', decidedOn, reason: 'Dư lượng vượt mức' });
+  const bounds = { issuedOn: '2026-06-01', previousOn: '2026-07-10' };
+
+  it('is sent as typed when it is a day between the latest decision and today in Vietnam; left empty, the server dates it today', () => {
+    expect(checkStepInput(suspend, typed('2026-12-01'), 'domestic-3156', '2026-11-30', bounds, now)).toMatchObject({
+      valid: true,
+      body: { to: 'suspended', decisionNo: '45/QĐ-SNN', decidedOn: '2026-12-01' },
+    });
+    const empty = checkStepInput(suspend, typed(' '), 'domestic-3156', '2026-11-30', bounds, now);
+    expect(empty.valid && 'decidedOn' in empty.body).toBe(false);
+  });
+
+  it('is refused under its field after today, before the issue or the latest decision, or when it is no day, in both languages', () => {
+    const problems = (day: string) => {
+      const verdict = checkStepInput(suspend, typed(day), 'domestic-3156', '2026-11-30', bounds, now);
+      return verdict.valid ? [] : verdict.problems;
+    };
+    expect(problems('2026-12-02')).toEqual([{ field: 'decidedOn', reason: 'date-in-future', value: '2026-12-02', limit: '2026-12-01' }]);
+    expect(problems('2026-05-31')).toEqual([
+      { field: 'decidedOn', reason: 'decision-before-issue', value: '2026-05-31', limit: '2026-06-01' },
+    ]);
+    expect(problems('2026-07-09')[0]).toMatchObject({ reason: 'decision-before-previous', limit: '2026-07-10' });
+    expect(problems('2023-02-30')[0]).toMatchObject({ reason: 'date-invalid' });
+    expect(fieldProblemText(problems('2026-05-31')[0]!, 'domestic-3156')).toBe(
+      'Ngày quyết định không được trước ngày cấp mã (01/06/2026).',
+    );
+    startLang('en');
+    expect(fieldProblemText(problems('2026-12-02')[0]!, 'domestic-3156')).toBe('The decision date cannot be after today (2026-12-01).');
+    // A re-issue's day is judged alike.
+    expect(checkReissueInput({ decidedOn: '2026-07-01', reason: 'Đổi chủ thể' }, bounds, now)).toMatchObject({
+      valid: false,
+      problems: [{ field: 'decidedOn', reason: 'decision-before-previous' }],
+    });
+  });
+
+  it('the server’s refusal of it is said in the officer’s words, with the day it may not precede', () => {
+    const refused = new HttpError(
+      422,
+      'decidedOn 2026-05-01 is before the dossier was created (2026-05-02).',
+      { code: 'VALIDATION_FAILED', reason: 'decision-before-dossier', field: 'decidedOn', value: '2026-05-01', earliest: '2026-05-02' },
+      undefined,
+    );
+    expect(transitionRefusalText(refused)).toBe(
+      'Không chuyển trạng thái được: Ngày quyết định không được trước ngày lập hồ sơ (02/05/2026).',
+    );
+    expect(serverFieldProblem(refused, suspend.fields)).toMatchObject({
+      field: 'decidedOn',
+      reason: 'decision-before-dossier',
+      limit: '2026-05-02',
+    });
+    expect(serverFieldProblem(refused, ['decisionNo'])).toBeUndefined();
   });
 });
 

@@ -11,10 +11,11 @@ import {
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
 import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
+import { DECISION_DATE_REASONS, decisionDateProblem, type DecisionDateBounds } from '../../../server/domain/decision-date.ts';
 import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../../../server/domain/public-note.ts';
 
 /** The fields a step's form asks for. */
-export type StepField = 'decisionNo' | 'code' | 'reason' | 'inspectedOn';
+export type StepField = 'decisionNo' | 'decidedOn' | 'code' | 'reason' | 'inspectedOn';
 
 /** A concluded inspection already on record, which a pass/fail step can rest on. */
 export type RecordedInspection = { id: number; inspectedOn: string; conclusion: 'pass' | 'fail' };
@@ -57,7 +58,8 @@ export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection, ori
   const fields: StepField[] = [];
   if (needs.concludedInspection && !basedOn) fields.push('inspectedOn');
   if (needs.code) fields.push('code');
-  if (needs.decisionNo) fields.push('decisionNo');
+  // A decision is dated by the day it was signed (the form offers today; officers often record it later).
+  if (needs.decisionNo) fields.push('decisionNo', 'decidedOn');
   if (REASON_REQUIRED.includes(to)) fields.push('reason');
   const destructive = DESTRUCTIVE.includes(to);
   const oneTap = fields.length === 0 && !basedOn;
@@ -111,6 +113,10 @@ export const INPUT_REASONS = {
   DATE_FUTURE: 'date-in-future',
   DATE_TOO_EARLY: 'date-too-early',
   DECISION_SHAPE: TEXT_REASONS.DECISION_NO_SHAPE,
+  /** A decision dated before its dossier, the issue of its code, or the decision it follows. */
+  BEFORE_DOSSIER: DECISION_DATE_REASONS.BEFORE_DOSSIER,
+  BEFORE_ISSUE: DECISION_DATE_REASONS.BEFORE_ISSUE,
+  BEFORE_PREVIOUS: DECISION_DATE_REASONS.BEFORE_PREVIOUS,
   /** A published reason without a letter ('😡😡😡', '1234'), worded as a name without one. */
   NO_LETTER: PUBLIC_NOTE_REASONS.NO_LETTER,
   /** A published reason holding a citizen ID or a phone number. */
@@ -129,6 +135,8 @@ export type FieldProblem = {
   field: StepField;
   reason: (typeof INPUT_REASONS)[keyof typeof INPUT_REASONS] | 'server';
   value: string;
+  /** The day a refused date may not pass (today) or precede (an issue's day), YYYY-MM-DD. */
+  limit?: string;
   text?: () => string;
 };
 
@@ -138,11 +146,32 @@ export type StepValues = Partial<Record<StepField, string>>;
 /** The verdict on a step's form: the transition to send (with the inspection a pass/fail records), or the fields to fix. */
 export type StepInputCheck = { valid: true; body: TransitionBody } | { valid: false; problems: FieldProblem[] };
 
-/** Checks a step's form against what the server will ask (`today` is YYYY-MM-DD in the officer's time zone). */
-export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAreaScheme, today: string): StepInputCheck {
+/**
+ * The problem with a decision's day as the server judges it (server/domain/decision-date.ts), by what
+ * the card knows of the area (`bounds`: its issue, its latest decision; the dossier's day is the server's).
+ */
+function decidedOnProblem(value: string, bounds: DecisionDateBounds, now?: Date): FieldProblem | undefined {
+  const problem = decisionDateProblem(value, bounds, now);
+  return problem ? { field: 'decidedOn', reason: problem.reason, value, ...(problem.limit ? { limit: problem.limit } : {}) } : undefined;
+}
+
+/**
+ * Checks a step's form against what the server will ask (`today` is YYYY-MM-DD in the officer's time
+ * zone; a decision's day is judged by Vietnam's, as the server does, and by `bounds`).
+ */
+export function checkStepInput(
+  step: Step,
+  values: StepValues,
+  scheme: GrowingAreaScheme,
+  today: string,
+  bounds: DecisionDateBounds = {},
+  now?: Date,
+): StepInputCheck {
   const problems: FieldProblem[] = [];
   const text = (field: StepField) => (values[field] ?? '').trim();
-  for (const field of step.fields) if (!text(field)) problems.push({ field, reason: INPUT_REASONS.REQUIRED, value: '' });
+  // A decision's day left empty is today's: the server dates it so.
+  for (const field of step.fields)
+    if (!text(field) && field !== 'decidedOn') problems.push({ field, reason: INPUT_REASONS.REQUIRED, value: '' });
   let code: string | undefined;
   if (step.fields.includes('code') && text('code')) {
     code = normaliseCode(text('code'));
@@ -165,6 +194,9 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
     else if (date > today) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_FUTURE, value: date });
     else if (date < EARLIEST_DONE_DATE) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_TOO_EARLY, value: date });
   }
+  const decidedOn = text('decidedOn');
+  const dayProblem = step.fields.includes('decidedOn') && decidedOn ? decidedOnProblem(decidedOn, bounds, now) : undefined;
+  if (dayProblem) problems.push(dayProblem);
   const reason = text('reason');
   // The reason of a suspension or revocation is published with the code: checked as the server checks it.
   const published =
@@ -179,6 +211,7 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
   const body: TransitionBody = {
     to: step.to,
     ...(step.fields.includes('decisionNo') ? { decisionNo: text('decisionNo') } : {}),
+    ...(step.fields.includes('decidedOn') && decidedOn ? { decidedOn } : {}),
     ...(code ? { code } : {}),
     ...(note ? { note } : {}),
     ...(inspection ? { inspection } : {}),
@@ -186,14 +219,14 @@ export function checkStepInput(step: Step, values: StepValues, scheme: GrowingAr
   return { valid: true, body };
 }
 
-/** The fields of the re-issue form: the decision or letter behind it (if any) and why. */
-export type ReissueField = Extract<StepField, 'decisionNo' | 'reason'>;
+/** The fields of the re-issue form: the decision or letter behind it (if any), its day, and why. */
+export type ReissueField = Extract<StepField, 'decisionNo' | 'decidedOn' | 'reason'>;
 
-/** What the re-issue form asks, in order; the server takes both as optional, the card wants the reason on record. */
-export const REISSUE_FIELDS: readonly ReissueField[] = ['decisionNo', 'reason'];
+/** What the re-issue form asks, in order; the server takes all as optional, the card wants the reason on record. */
+export const REISSUE_FIELDS: readonly ReissueField[] = ['decisionNo', 'decidedOn', 'reason'];
 
 /** Longest values the server takes (ReissueBody: decisionNo ≤ 100, note ≤ 2000 characters). */
-export const REISSUE_MAX_LENGTH: Readonly<Record<ReissueField, number>> = { decisionNo: 100, reason: 2000 };
+export const REISSUE_MAX_LENGTH: Readonly<Partial<Record<ReissueField, number>>> = { decisionNo: 100, reason: 2000 };
 
 /** The verdict on the re-issue form: the body to send, or the fields to fix. */
 export type ReissueInputCheck = { valid: true; body: ReissueBody } | { valid: false; problems: FieldProblem[] };
@@ -202,17 +235,20 @@ export type ReissueInputCheck = { valid: true; body: ReissueBody } | { valid: fa
  * Checks the re-issue form. The history must say why a code was re-issued (a change of area,
  * registrant or crop), so the reason is required; the decision number only when there is one.
  */
-export function checkReissueInput(values: StepValues): ReissueInputCheck {
+export function checkReissueInput(values: StepValues, bounds: DecisionDateBounds = {}, now?: Date): ReissueInputCheck {
   const decisionNo = (values.decisionNo ?? '').trim();
+  const decidedOn = (values.decidedOn ?? '').trim();
   const note = (values.reason ?? '').trim();
   const problems: FieldProblem[] = [];
   if (decisionNo && !isDecisionNo(decisionNo))
     problems.push({ field: 'decisionNo', reason: INPUT_REASONS.DECISION_SHAPE, value: decisionNo });
+  const dayProblem = decidedOn ? decidedOnProblem(decidedOn, bounds, now) : undefined;
+  if (dayProblem) problems.push(dayProblem);
   const published = note ? publicNoteProblem(note) : null;
   if (!note) problems.push({ field: 'reason', reason: INPUT_REASONS.REQUIRED, value: '' });
   else if (published) problems.push({ field: 'reason', reason: published, value: note });
   if (problems.length) return { valid: false, problems };
-  return { valid: true, body: { ...(decisionNo ? { decisionNo } : {}), note } };
+  return { valid: true, body: { ...(decisionNo ? { decisionNo } : {}), ...(decidedOn ? { decidedOn } : {}), note } };
 }
 
 /** Today's date where the officer is, as YYYY-MM-DD (toISOString alone would give UTC's date before 7 am here). */
