@@ -111,7 +111,7 @@ export type LifecycleEvents = {
   /** Who the page says is signed in: the key of the reads the service worker keeps for the field (registry-reads.ts). */
   viewer(): TileViewer;
   /** Sends taps on the map's plots to the card while a draft's plots are being added (the map outlines those picked). */
-  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => void): PlotPicker;
+  pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => boolean): PlotPicker;
 };
 
 /** What the map's tile says of the area (its status and code), shown when the registry cannot be reached and nothing was kept. */
