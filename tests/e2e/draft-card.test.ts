@@ -197,6 +197,28 @@ describe('a draft dossier on its card', () => {
       ),
     ).toEqual([]);
 
+    // Picking, then another card takes the draft's place (a search for the next area's code): taps open cards again.
+    const otherCode = (await e2e.server.db.query<{ code: string }>('SELECT code FROM growing_areas WHERE id = $1', [taken.g])).rows[0]!
+      .code;
+    await page.click('#draft-add');
+    await page.waitForSelector('#draft-add-panel');
+    const answered = page.waitForResponse((r) => r.url().includes('/api/search?q='));
+    await page.fill('#search-input', otherCode);
+    await answered;
+    await page.locator('#search-results:not([hidden]) li').first().waitFor();
+    await page.press('#search-input', 'Enter');
+    await page.waitForSelector(`.feature-card.is-primary[data-group=growing_areas][data-id="${taken.g}"]`, { timeout: 30_000 });
+    await page.waitForSelector('#draft-add-panel', { state: 'detached' });
+    await tap(page, await pointIn('plots', Number(taken.id)));
+    await page.waitForSelector(`.feature-card[data-group=plots][data-id="${taken.id}"]`, { timeout: 30_000 });
+    expect(await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getSource('bando-draft-pick'))).toBeUndefined();
+    expect(await areaOfPlot(Number(taken.id))).toBe(Number(taken.g));
+    // Back to the draft for the narrow screen.
+    await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.jumpTo({ center: at, zoom: 17 }), centre);
+    await page.waitForTimeout(500);
+    await openDraftCard(page, area);
+    await page.waitForSelector('#draft-edit #draft-plots');
+
     // On a 360 px wide screen the section fits: no control wider than the screen. (The same page, made
     // narrow: the panel becomes the phone's sheet; a second page load would fetch the lazy parts again.)
     await page.setViewportSize({ width: 360, height: 740 });
