@@ -189,11 +189,14 @@ describe('a draft dossier on its card', () => {
     await page.click('#draft-add-cancel');
     await page.click('#lang-toggle');
     await page.waitForSelector('#draft-edit h5:text-is("Hồ sơ nháp: thửa và thông tin")');
-    // Only the two refusals the test brought about (the browser logs each failed request).
+    // Only the two refusals the test brought about (the browser logs each failed request), and the
+    // tile server's 503 when it sheds load on a busy machine (the map asks again; not this card's).
     expect(
       errors.filter(
         (e) =>
-          !/ 422\b.*\/api\/growing-areas\/\d+\/plots$| 412\b.*\/ogc\/collections\/growing_areas\/items\/\d+$|status of 4(12|22)/.test(e),
+          !/ 422\b.*\/api\/growing-areas\/\d+\/plots$| 412\b.*\/ogc\/collections\/growing_areas\/items\/\d+$|status of 4(12|22)|503\b.*\/tiles\//.test(
+            e,
+          ),
       ),
     ).toEqual([]);
 
