@@ -35,6 +35,18 @@ async function openDraftCard(page: Page, area: AreaAt): Promise<void> {
   await page.waitForSelector(`${card}.is-primary`);
 }
 
+/** Waits until the map's plot tiles say the plot belongs to `areaId` (null: to none): the tiles were fetched again. */
+async function plotTileArea(page: Page, plotId: number, areaId: number | null): Promise<void> {
+  await page.waitForFunction(
+    ([id, want]) =>
+      (window as unknown as BandoWindow).__bando.map
+        .querySourceFeatures('bando', { sourceLayer: 'plots' })
+        .some((f) => Number(f.id) === id && (f.properties.growing_area_id ?? null) === want),
+    [plotId, areaId] as const,
+    { timeout: 30_000 },
+  );
+}
+
 const areaOfPlot = async (id: number) =>
   (await e2e.server.db.query<{ g: number | null }>('SELECT growing_area_id g FROM plots WHERE id = $1', [id])).rows[0]!.g;
 
@@ -98,6 +110,8 @@ describe('a draft dossier on its card', () => {
     await page.waitForSelector(`#lifecycle-plots:text-is("${members.length - 1}")`);
     expect(await areaOfPlot(leaving)).toBeNull();
     expect((await areaRow(draft)).plots).toBe(members.length - 1);
+    // The map's tiles were fetched again: the plot is in no area there either.
+    await plotTileArea(page, leaving, null);
     expect(await page.textContent('#draft-verdict')).toMatch(/^✗ Tổng diện tích [\d,]+ ha, chưa đạt tối thiểu 1,0 ha cho cây lâu năm\.$/);
 
     // Add: taps on the map pick plots instead of opening their cards; a live area's plot is marked in red before sending.
@@ -133,6 +147,7 @@ describe('a draft dossier on its card', () => {
     await page.waitForSelector('#draft-add-panel', { state: 'detached' });
     await page.waitForSelector(`#lifecycle-plots:text-is("${members.length}")`);
     expect(await areaOfPlot(leaving)).toBe(draft);
+    await plotTileArea(page, leaving, draft);
     // After the addition a tap opens cards again.
     expect(await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getSource('bando-draft-pick'))).toBeUndefined();
 
