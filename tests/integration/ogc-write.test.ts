@@ -390,6 +390,66 @@ describe('who may write', () => {
     expect(area.json()).toMatchObject({ name: 'Tên của thẻ', households: 9 });
   });
 
+  it('takes plots into and out of a draft as its card sends them: hostile ids 400, a refused plot in an addition writes none, a plot not in the draft 404', async () => {
+    // A free mango plot of ward A, where no plot of this file lies (the first free spot of a few corners).
+    let mango = 0;
+    for (const [dx, dy] of [
+      [0.0094, 0.0001],
+      [0.0094, 0.0094],
+      [0.0001, 0.0001],
+      [0.0001, 0.0094],
+      [0.0094, 0.005],
+    ]) {
+      const created = await fx.app.inject({
+        method: 'POST',
+        url: '/ogc/collections/plots/items',
+        headers: fx.as('officer', GEO),
+        payload: { type: 'Feature', geometry: square(X + dx!, Y + dy!, 0.0004), properties: { crop: 'mango' } },
+      });
+      if (created.statusCode === 201) {
+        mango = created.json().id;
+        break;
+      }
+    }
+    expect(mango).toBeGreaterThan(0);
+    const base = `/api/growing-areas/${fx.ids.areaDraftA}/plots`;
+    const json = fx.as('officer', { 'content-type': 'application/json' });
+    const members = async () =>
+      (await fx.db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1 ORDER BY id', [fx.ids.areaDraftA])).rows.map(
+        (r) => Number(r.id),
+      );
+    const before = await members();
+    for (const payload of [{ plotIds: [] }, { plotIds: [mango, mango] }, { plotIds: ['x'] }, { plotIds: [0] }, {}]) {
+      const refused = await fx.app.inject({ method: 'POST', url: base, headers: json, payload });
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    for (const id of ['abc', '0', '-1', '1.5', '99999999999999999999']) {
+      const refused = await fx.app.inject({ method: 'DELETE', url: `${base}/${id}`, headers: fx.as('officer') });
+      expect(refused.statusCode, id).toBe(400);
+    }
+    // A plot of a commune the officer does not work in beside a good one: 422 naming it by plotId, neither joins.
+    const mixed = await fx.app.inject({ method: 'POST', url: base, headers: json, payload: { plotIds: [mango, fx.ids.plotB] } });
+    expect(mixed.statusCode).toBe(422);
+    const problems: { plotId: number }[] = mixed.json().problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'PLOT_OUTSIDE_YOUR_COMMUNES', plotId: fx.ids.plotB, communeCode: '99902' }),
+        expect.objectContaining({ code: 'PLOT_CROP_MISMATCH', plotId: fx.ids.plotB, plotCrop: 'rice', areaCrop: 'mango' }),
+      ]),
+    );
+    // Each refusal names the refused plot (the card says it under that plot), none the good one.
+    expect(problems.map((p) => p.plotId)).toEqual(problems.map(() => fx.ids.plotB));
+    expect(await members()).toEqual(before);
+    const notMember = await fx.app.inject({ method: 'DELETE', url: `${base}/${mango}`, headers: fx.as('officer') });
+    expect(notMember.statusCode).toBe(404);
+    const added = await fx.app.inject({ method: 'POST', url: base, headers: json, payload: { plotIds: [mango] } });
+    expect(added.statusCode, added.body).toBe(200);
+    expect(await members()).toEqual([...before, mango].sort((a, b) => a - b));
+    const removed = await fx.app.inject({ method: 'DELETE', url: `${base}/${mango}`, headers: fx.as('officer') });
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect(await members()).toEqual(before);
+  });
+
   it('lets a planner edit zoning lots and refuses duplicate lot codes', async () => {
     const created = await fx.app.inject({
       method: 'POST',
