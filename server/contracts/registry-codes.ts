@@ -38,6 +38,11 @@ export const REGISTRY_REASON = Object.freeze({
    * failed item why the area still passes (a minor lapse to be fixed).
    */
   INSPECTION_PASS_WITH_FAILED_ITEMS: 'inspection-pass-with-failed-items',
+  /**
+   * 422: an inspection (POST /api/growing-areas/:id/inspections) whose checklist holds no item looked
+   * at (every one left "Chưa xét"): it says nothing, yet would count as one; `field: 'checklist'`.
+   */
+  INSPECTION_NOTHING_REVIEWED: 'inspection-nothing-reviewed',
   /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
   DATE_IN_FUTURE: 'date-in-future',
   /** 422: a date of something done is before 1900 (a slip of the year, "0201-05-03"); `field`, `value`, `earliest`. */

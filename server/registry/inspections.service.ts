@@ -43,6 +43,7 @@ export async function recordInspection(
   area: { id: number; status: string },
   body: Pick<InspectionBody, 'inspectedOn' | 'conclusion' | 'notes'> & { checklist?: InspectionBody['checklist'] },
   key: { key: string; sha256: string } | null = null,
+  rules: { someReviewed: boolean } = { someReviewed: false },
 ): Promise<number> {
   requireDoneDate('inspectedOn', body.inspectedOn, 'an inspection');
   if (!acceptsInspection(area.status)) {
@@ -66,6 +67,16 @@ export async function recordInspection(
       'VALIDATION_FAILED',
       `An inspection concluded "pass" has ${unexplained.length} failed checklist item(s) without a note (${unexplained.map((c) => c.item).join('; ')}): conclude "fail", or write on each item why the area still passes.`,
       { reason: REGISTRY_REASON.INSPECTION_PASS_WITH_FAILED_ITEMS, field: 'conclusion', items: unexplained.map((c) => c.item) },
+    );
+  }
+  // An inspection of its own is its checklist: one with every item left "Chưa xét" says nothing of
+  // the orchard, yet would count as an inspection (the list, the lifecycle's "rests on this record").
+  // A move to inspected_pass / inspected_fail records its conclusion, which is what it says.
+  if (rules.someReviewed && !body.checklist?.length) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      'The inspection reviews no checklist item (every one is left "not reviewed"): mark at least one item passed or failed.',
+      { reason: REGISTRY_REASON.INSPECTION_NOTHING_REVIEWED, field: 'checklist' },
     );
   }
   const { rows } = await tx.query<{ id: number }>(SQL.INSERT_INSPECTION, [
@@ -129,7 +140,8 @@ export async function createInspection(
         );
       }
     }
-    return { id: await recordInspection(tx, viewer, { id: areaId, status: area.status }, body, key), replayed: false };
+    const id = await recordInspection(tx, viewer, { id: areaId, status: area.status }, body, key, { someReviewed: true });
+    return { id, replayed: false };
   });
   return { inspection: await getInspection(db, viewer, done.id), replayed: done.replayed };
 }

@@ -199,6 +199,27 @@ describe('an inspection form kept on the phone', () => {
     await expect.poll(async () => (await draftsOnPhone(page)).map((d) => d.notes)).toEqual(['Mất sóng ở cuối vườn.']);
 
     await context.setOffline(true);
+    // Every item still "Chưa xét": the form says why under the checklist and keeps nothing for later
+    // sending (the server refuses such an inspection: a draft waiting for signal would never go).
+    const requests: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().endsWith(`/api/growing-areas/${area.id}/inspections`)) requests.push(r.url());
+    });
+    await page.click('#inspection-save');
+    const unreviewed = page.locator('#inspection-checklist[aria-invalid=true] .form-error');
+    await unreviewed.waitFor();
+    expect(await unreviewed.textContent()).toBe(vi['inspectionInput_nothing-reviewed']);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('inspection-checklist');
+    expect(await page.locator('#inspection-message').count()).toBe(0);
+    expect(requests).toEqual([]);
+    // Where the focus took the page: the words are on the screen (not under the sheet's edge), above the items.
+    const seen = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return e.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    };
+    expect(await unreviewed.evaluate(seen)).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-nothing-reviewed-phone.png') });
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.click('#inspection-save');
     const message = page.locator('#inspection-message');
     await message.waitFor();
@@ -236,6 +257,7 @@ describe('an inspection form kept on the phone', () => {
     // Sent again under the same Idempotency-Key, the server answers 200 with that inspection.
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.fill('#inspection-notes', 'Sóng yếu, câu trả lời bị mất.');
     await page.waitForSelector('#inspection-draft:not([hidden])');
     const keys: string[] = [];
@@ -266,6 +288,7 @@ describe('an inspection form kept on the phone', () => {
     // which the next tap records as an inspection of its own (a new key).
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.fill('#inspection-notes', 'Bản đầu.');
     await page.waitForSelector('#inspection-draft:not([hidden])');
     await page.route(`**/api/growing-areas/${area.id}/inspections`, lost);
@@ -349,6 +372,7 @@ describe('an inspection form kept on the phone', () => {
     expect(await page.locator('#inspection-draft-problem').count()).toBe(1);
     await problem.scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-draft-quota-phone.png') });
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.click('#inspection-save');
     await page.waitForSelector('#inspection-form', { state: 'detached', timeout: 15_000 });
     const after = await inspectionsOf(area.id);
@@ -372,6 +396,7 @@ describe('an inspection form kept on the phone', () => {
     const before = await inspectionsOf(area.id);
     const { page, context } = await inspectionOnPhone(e2e.browser, e2e.server, area, { position: null });
     await page.fill('#inspection-notes', 'Vùng đã có kết luận từ trước?');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.waitForSelector('#inspection-draft:not([hidden])');
     // Another officer records the result meanwhile: the area takes no inspection any more.
     const moved = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/transitions`, {

@@ -71,6 +71,7 @@ describe('inspection photos kept on the phone until the server has them', () => 
     const area = await areaUnderInspection(e2e.server);
     const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area);
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.fill('#inspection-notes', 'Mất sóng giữa vườn.');
     const green = await canvasJpeg(page, 1280, 960, '#2e7d32', 0.9);
     const blue = await canvasJpeg(page, 960, 1280, '#1565c0', 0.9);
@@ -228,6 +229,7 @@ describe('a phone out of storage', () => {
     await cdp.send('Storage.overrideQuotaForOrigin', { origin: e2e.server.url, quotaSize: 1024 });
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     const photo = await canvasJpeg(page, 800, 600, '#c62828', 0.9);
     await page.setInputFiles('#inspection-camera', [{ name: 'het-bo-nho.jpg', mimeType: 'image/jpeg', buffer: photo }]);
     await page.waitForSelector('#inspection-picked li');
@@ -275,7 +277,12 @@ describe('small versions made for photos stored without one', () => {
     const recorded = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/inspections`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ inspectedOn: '2026-01-15', checklist: [], conclusion: 'pass', notes: 'Ảnh từ phiên bản cũ.' }),
+      body: JSON.stringify({
+        inspectedOn: '2026-01-15',
+        checklist: [{ item: 'Nhật ký canh tác', ok: true }],
+        conclusion: 'pass',
+        notes: 'Ảnh từ phiên bản cũ.',
+      }),
     });
     expect(recorded.status).toBe(201);
     const inspectionId = ((await recorded.json()) as { id: number }).id;

@@ -284,6 +284,7 @@ describe('field inspections on the growing-area card', () => {
     await page.locator('#inspection-list .inspection-thumb').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'inspection-list-phone.png') });
     await page.click('#inspection-new');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     const before = await counts(area.id);
 
     await page.setInputFiles('#inspection-gallery', {
@@ -358,6 +359,7 @@ describe('field inspections on the growing-area card', () => {
     const before = await counts(area.id);
     await page.click('#inspection-new');
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     await page.click('#inspection-save');
     await expect.poll(() => counts(area.id)).toEqual({ inspections: before.inspections + 1, photos: before.photos });
     await page.click('.lifecycle-actions [data-to=inspected_pass]');

@@ -103,6 +103,7 @@ describe('a session that ends while inspection photos go or come', () => {
     const { page, context, errors } = await inspectionOnPhone(e2e.browser, e2e.server, area);
     const officerName = await page.locator('.account-name').innerText();
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     const notes = `Phiên hết giữa lúc gửi ảnh ${Date.now() % 100000}`;
     await page.fill('#inspection-notes', notes);
     const photo = await canvasJpeg(page, 1280, 960, '#6a1b9a', 0.9);
@@ -162,6 +163,7 @@ describe('a session that ends while inspection photos go or come', () => {
     // An inspection with a photo on the server, so the area's list has a thumbnail to fetch.
     const first = await inspectionOnPhone(e2e.browser, e2e.server, area);
     await first.page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
+    await first.page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     const earlierNotes = `Vườn sạch, có ảnh ${Date.now() % 100000}`;
     await first.page.fill('#inspection-notes', earlierNotes);
     const photo = await canvasJpeg(first.page, 960, 1280, '#00838f', 0.9);
@@ -196,6 +198,7 @@ describe('a session that ends while inspection photos go or come', () => {
     // The officer starts another inspection and types in it.
     await page.click('#inspection-new');
     await page.waitForSelector('#inspection-form');
+    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
     const notes = `Ghi chú khi phiên hết ${Date.now() % 100000}`;
     await page.fill('#inspection-notes', notes);
 

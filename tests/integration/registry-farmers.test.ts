@@ -448,7 +448,11 @@ describe('dates of things done', () => {
     const writes: [string, string, Record<string, unknown>][] = [
       ['appliedOn', `${plot}/diary`, { appliedOn: tomorrow, pesticide: 'Vertimec', activeIngredient: 'Abamectin', phiDays: 7 }],
       ['sampledOn', `${plot}/residue-tests`, { sampledOn: tomorrow, activeIngredient: 'Abamectin', resultMgKg: 0.001 }],
-      ['inspectedOn', `/api/growing-areas/${areaId}/inspections`, { inspectedOn: tomorrow, checklist: [] }],
+      [
+        'inspectedOn',
+        `/api/growing-areas/${areaId}/inspections`,
+        { inspectedOn: tomorrow, checklist: [{ item: 'Nhật ký canh tác', ok: true }] },
+      ],
     ];
     for (const [field, url, payload] of writes) {
       const refused = await app.inject({ method: 'POST', url, headers: officer, payload });

@@ -1,6 +1,7 @@
 // What the registry refuses that the forms used to send and the public lookup then published: a
 // decision number that is no decision number ("🙂🙂🙂"), names without a letter ("🥭🥭🥭", "   "),
-// a pass concluded over failed checklist items, and text over the schema's limits. Each refusal
+// a pass concluded over failed checklist items, an inspection with every checklist item left "Chưa
+// xét" (it says nothing), and text over the schema's limits. Each refusal
 // names the field, and nothing is written.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -295,5 +296,70 @@ describe('an inspection concluded pass', () => {
     });
     expect(pass.statusCode, pass.body).toBe(201);
     expect((await state(id)).inspections).toBe(3);
+  });
+});
+
+describe('an inspection that reviews nothing', () => {
+  const record = (id: number, payload: Record<string, unknown>, key?: string) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: { ...officer, ...(key ? { 'idempotency-key': key } : {}) },
+      payload,
+    });
+
+  it('is refused when every checklist item is left “Chưa xét”, whatever its conclusion and notes say; nothing written, its key free', async () => {
+    for (const stage of ['under_inspection', 'active'] as const) {
+      const id = await area(stage);
+      const before = await state(id);
+      const key = `nothing-reviewed-${stage}-${serial++}`;
+      for (const payload of [
+        { inspectedOn: '2026-02-01', checklist: [] },
+        { inspectedOn: '2026-02-01', checklist: [], conclusion: 'pass' },
+        { inspectedOn: '2026-02-01', checklist: [], conclusion: 'fail', notes: 'Đã đến vườn' },
+        { inspectedOn: '2026-02-01', checklist: [], conclusion: null, notes: '   ' },
+      ]) {
+        const res = await record(id, payload, key);
+        expect(res.statusCode, `${stage} ${JSON.stringify(payload)}: ${res.body}`).toBe(422);
+        expect(res.headers['content-type']).toContain('application/problem+json');
+        expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'inspection-nothing-reviewed', field: 'checklist' });
+      }
+      expect(await state(id)).toEqual(before);
+      // The refused attempt took no key: the same key records the inspection once an item is looked at.
+      const reviewed = await record(id, { inspectedOn: '2026-02-01', checklist: [{ item: 'Nhật ký canh tác', ok: true }] }, key);
+      expect(reviewed.statusCode, reviewed.body).toBe(201);
+      expect((await state(id)).inspections).toBe(before.inspections + 1);
+    }
+  });
+
+  it('a missing checklist is a 400 as before, and a partly reviewed inspection is recorded with the items looked at', async () => {
+    const id = await area('under_inspection');
+    const before = await state(id);
+    const missing = await record(id, { inspectedOn: '2026-02-01', conclusion: 'pass' });
+    expect(missing.statusCode, missing.body).toBe(400);
+    const bad = await record(id, { inspectedOn: '2026-02-01', checklist: 'none' });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(await state(id)).toEqual(before);
+
+    const partly = await record(id, {
+      inspectedOn: '2026-02-01',
+      checklist: [{ item: 'Ranh giới vùng trồng khớp với bản đồ', ok: false, note: 'Lệch 5 m ở bờ mương' }],
+      conclusion: 'fail',
+    });
+    expect(partly.statusCode, partly.body).toBe(201);
+    const rows = await db.query<{ checklist: unknown; conclusion: string }>('SELECT checklist, conclusion FROM inspections WHERE id = $1', [
+      partly.json().id,
+    ]);
+    expect(rows.rows).toEqual([
+      { checklist: [{ item: 'Ranh giới vùng trồng khớp với bản đồ', ok: false, note: 'Lệch 5 m ở bờ mương' }], conclusion: 'fail' },
+    ]);
+  });
+
+  it('the move to inspected_pass still records its conclusion without a checklist (the conclusion is what it says)', async () => {
+    const id = await area('under_inspection');
+    const before = await state(id);
+    const move = await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } });
+    expect(move.statusCode, move.body).toBe(201);
+    expect(await state(id)).toMatchObject({ status: 'inspected_pass', inspections: before.inspections + 1 });
   });
 });

@@ -729,7 +729,7 @@ describe('proposed code, inspections and photos', () => {
       method: 'POST',
       url: `/api/growing-areas/${id}/inspections`,
       headers: officer,
-      payload: { inspectedOn: '2026-02-03', checklist: [] },
+      payload: { inspectedOn: '2026-02-03', checklist: [{ item: 'Nhật ký canh tác', ok: true }] },
     });
     const url = `/api/inspections/${ins.json().id}/photos`;
     const cases: [string, Buffer, number][] = [
@@ -766,7 +766,7 @@ describe('proposed code, inspections and photos', () => {
         method: 'POST',
         url: `/api/growing-areas/${id}/inspections`,
         headers: officer,
-        payload: { inspectedOn: '2026-02-04', checklist: [] },
+        payload: { inspectedOn: '2026-02-04', checklist: [{ item: 'Nhật ký canh tác', ok: true }] },
       });
       expect(ins.statusCode, ins.body).toBe(201);
       return ins.json().id;
@@ -979,7 +979,7 @@ describe('small versions of inspection photos', () => {
       method: 'POST',
       url: `/api/growing-areas/${id}/inspections`,
       headers: officer,
-      payload: { inspectedOn: '2026-02-05', checklist: [] },
+      payload: { inspectedOn: '2026-02-05', checklist: [{ item: 'Nhật ký canh tác', ok: true }] },
     });
     const inspectionId = ins.json().id;
     const up = await app.inject({

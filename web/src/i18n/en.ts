@@ -581,6 +581,7 @@ export const en: Messages = {
   'inspectionInput_date-too-early': 'The inspection date cannot be before 1900: check the year.',
   'inspectionInput_notes-too-long': 'The notes are longer than 4,000 characters.',
   'inspectionInput_item-note-too-long': 'A checklist note is longer than 1,000 characters.',
+  'inspectionInput_nothing-reviewed': 'No item checked: the record would say nothing. Mark at least one item “Pass” or “Fail”, then save.',
   'inspectionPhotoRefused_not-image': '“{name}” is not a JPEG, PNG or WebP image: it will not be sent.',
   'inspectionPhotoRefused_too-large': '“{name}” is {size}, over the 10 MB limit: it will not be sent.',
   inspectionPhotoRefused_empty: '“{name}” is empty: it will not be sent.',
@@ -594,6 +595,8 @@ export const en: Messages = {
   'inspectionRefusal_not-image': 'the file is not a JPEG, PNG or WebP image.',
   'inspectionRefusal_too-large': 'the photo is too large (10 MB limit).',
   inspectionRefusal_invalid: 'the server did not accept these values; check the fields.',
+  'inspectionRefusal_nothing-reviewed':
+    'the record checks no item of the list. Mark at least one item “Pass” or “Fail”, then send it again.',
   inspectionRefusal_server: 'the server has a problem; try again later.',
   inspectionSaved: 'Inspection of {date} recorded.',
   inspectionUploadsTitle: 'Photos of the inspection of {date}: {done}/{total} sent',

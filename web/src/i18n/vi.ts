@@ -588,6 +588,8 @@ export const vi = {
   'inspectionInput_date-too-early': 'Ngày kiểm tra không được trước năm 1900: kiểm tra lại năm.',
   'inspectionInput_notes-too-long': 'Ghi chú dài quá 4.000 ký tự.',
   'inspectionInput_item-note-too-long': 'Ghi chú của một mục dài quá 1.000 ký tự.',
+  'inspectionInput_nothing-reviewed':
+    'Chưa xét mục nào: biên bản không ghi được điều gì. Đánh dấu ít nhất một mục “Đạt” hoặc “Không đạt” rồi lưu.',
   'inspectionPhotoRefused_not-image': 'Tệp “{name}” không phải ảnh JPEG, PNG hoặc WebP: không gửi tệp này.',
   'inspectionPhotoRefused_too-large': 'Ảnh “{name}” nặng {size}, quá giới hạn 10 MB: không gửi ảnh này.',
   inspectionPhotoRefused_empty: 'Tệp “{name}” rỗng: không gửi tệp này.',
@@ -602,6 +604,8 @@ export const vi = {
   'inspectionRefusal_not-image': 'tệp không phải ảnh JPEG, PNG hoặc WebP.',
   'inspectionRefusal_too-large': 'ảnh quá lớn (giới hạn 10 MB).',
   inspectionRefusal_invalid: 'máy chủ không nhận dữ liệu này; kiểm tra lại các ô.',
+  'inspectionRefusal_nothing-reviewed':
+    'biên bản chưa xét mục nào trong danh sách. Đánh dấu ít nhất một mục “Đạt” hoặc “Không đạt” rồi gửi lại.',
   inspectionRefusal_server: 'máy chủ đang gặp sự cố; thử lại sau.',
   inspectionSaved: 'Đã ghi biên bản kiểm tra ngày {date}.',
   inspectionUploadsTitle: 'Ảnh của biên bản ngày {date}: đã gửi {done}/{total}',

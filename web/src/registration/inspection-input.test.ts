@@ -34,11 +34,15 @@ async function serverRefusal(status: string): Promise<unknown> {
   }
 }
 
+/** Every item left "Chưa xét", as the form opens. */
+const untouched = (): InspectionValues['checklist'] => CHECKLIST_ITEMS.map((c) => ({ item: c.vi, verdict: 'unchecked', note: '' }));
+
+/** A form as an officer fills it: dated, its first item passed (at least one must be looked at). */
 const values = (over: Partial<InspectionValues> = {}): InspectionValues => ({
   inspectedOn: '2026-03-01',
   conclusion: '',
   notes: '',
-  checklist: CHECKLIST_ITEMS.map((c) => ({ item: c.vi, verdict: 'unchecked', note: '' })),
+  checklist: untouched().map((c, i) => (i === 0 ? { ...c, verdict: 'ok' } : c)),
   ...over,
 });
 
@@ -83,8 +87,38 @@ describe('the inspection form', () => {
 
   it('no conclusion is sent as null, which the server stores as an inspection without a verdict', () => {
     const verdict = checkInspectionInput(values(), '2026-03-01');
-    expect(verdict.valid && verdict.body).toEqual({ inspectedOn: '2026-03-01', checklist: [], conclusion: null });
+    expect(verdict.valid && verdict.body).toEqual({
+      inspectedOn: '2026-03-01',
+      checklist: [{ item: CHECKLIST_ITEMS[0]!.vi, ok: true }],
+      conclusion: null,
+    });
     expect(verdict.valid && Value.Check(InspectionBody, verdict.body)).toBe(true);
+  });
+
+  it('every item left “Chưa xét” is refused before any request, whatever the conclusion and notes, as the server refuses it', async () => {
+    for (const over of [{}, { conclusion: 'pass' as const }, { conclusion: 'fail' as const, notes: 'Đã đến vườn' }]) {
+      expect(checkInspectionInput(values({ ...over, checklist: untouched() }), '2026-03-01'), JSON.stringify(over)).toEqual({
+        valid: false,
+        problems: ['nothing-reviewed'],
+      });
+    }
+    // With a date problem too, both are said.
+    expect(checkInspectionInput(values({ inspectedOn: '', checklist: untouched() }), '2026-03-01')).toEqual({
+      valid: false,
+      problems: ['date-required', 'nothing-reviewed'],
+    });
+    // One item looked at, passed or failed, is enough.
+    for (const verdict of ['ok', 'not-ok'] as const) {
+      const checklist = untouched().map((c, i) => (i === 5 ? { ...c, verdict } : c));
+      expect(checkInspectionInput(values({ checklist, conclusion: 'fail' }), '2026-03-01').valid).toBe(true);
+    }
+    // The server's own rule for the inspections endpoint says the same of the body the form would send.
+    const tx = { query: async () => ({ rows: [{ id: 1 }], rowCount: 1 }) } as unknown as Parameters<typeof recordInspection>[0];
+    const body = { inspectedOn: '2026-03-01', checklist: [], conclusion: null };
+    const refused = await recordInspection(tx, officer, { id: 5, status: 'under_inspection' }, body, null, { someReviewed: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', details: { reason: 'inspection-nothing-reviewed', field: 'checklist' } });
   });
 
   it('a missing, impossible or future date is refused before any request', () => {
@@ -145,6 +179,9 @@ describe('refusals', () => {
     expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED' }))).toBe('invalid');
     expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED', reason: 'inspection-pass-with-failed-items', field: 'conclusion' }))).toBe(
       'pass-with-failed-items',
+    );
+    expect(refusalOf(problem(422, { code: 'VALIDATION_FAILED', reason: 'inspection-nothing-reviewed', field: 'checklist' }))).toBe(
+      'nothing-reviewed',
     );
     expect(refusalOf(problem(500))).toBe('server');
     expect(refusalOf(new Error('boom'))).toBe('server');

@@ -39,6 +39,8 @@ export const INSPECTION_INPUT_REASONS = {
   DATE_TOO_EARLY: 'date-too-early',
   NOTES_TOO_LONG: 'notes-too-long',
   ITEM_NOTE_TOO_LONG: 'item-note-too-long',
+  /** Every checklist item left "Chưa xét": the inspection says nothing (the server refuses it as inspection-nothing-reviewed). */
+  NOTHING_REVIEWED: 'nothing-reviewed',
 } as const;
 export type InspectionInputReason = (typeof INSPECTION_INPUT_REASONS)[keyof typeof INSPECTION_INPUT_REASONS];
 
@@ -54,7 +56,10 @@ export function failedUnderPass(conclusion: string, checklist: readonly { item: 
   return conclusion === 'pass' ? checklist.filter((c) => c.verdict === 'not-ok').map((c) => c.item) : [];
 }
 
-/** Checks the form against InspectionBody (`today` on Vietnam's clock); unchecked items stay out of the record. */
+/**
+ * Checks the form against InspectionBody (`today` on Vietnam's clock); unchecked items stay out of the
+ * record, and at least one item must be looked at (the server's inspection-nothing-reviewed).
+ */
 export function checkInspectionInput(values: InspectionValues, today: string): InspectionInputCheck {
   const problems: InspectionInputReason[] = [];
   const date = values.inspectedOn.trim();
@@ -67,6 +72,7 @@ export function checkInspectionInput(values: InspectionValues, today: string): I
   const notes = values.notes.trim();
   if (notes.length > NOTES_MAX) problems.push(INSPECTION_INPUT_REASONS.NOTES_TOO_LONG);
   const checked = values.checklist.filter((c) => c.verdict !== 'unchecked');
+  if (checked.length === 0) problems.push(INSPECTION_INPUT_REASONS.NOTHING_REVIEWED);
   if (checked.some((c) => c.note.trim().length > ITEM_NOTE_MAX)) problems.push(INSPECTION_INPUT_REASONS.ITEM_NOTE_TOO_LONG);
   if (problems.length) return { valid: false, problems };
   return {
@@ -113,6 +119,7 @@ export type InspectionRefusal =
   | 'gone'
   | 'not-allowed'
   | 'pass-with-failed-items'
+  | 'nothing-reviewed'
   | 'not-image'
   | 'too-large'
   | 'invalid'
@@ -129,6 +136,8 @@ export function refusalOf(error: unknown): InspectionRefusal {
   if (error.status === 409 && problem.reason === REGISTRY_REASON.INSPECTION_NOT_ALLOWED) return 'not-allowed';
   // A pass over checklist items marked failed without a note (the server's 422 names the conclusion).
   if (error.status === 422 && problem.reason === REGISTRY_REASON.INSPECTION_PASS_WITH_FAILED_ITEMS) return 'pass-with-failed-items';
+  // Every checklist item left "Chưa xét" (a draft kept on the phone by a page from before the form checked it).
+  if (error.status === 422 && problem.reason === REGISTRY_REASON.INSPECTION_NOTHING_REVIEWED) return 'nothing-reviewed';
   if (error.status === 413) return 'too-large';
   if (error.status === 415) return 'not-image';
   if (error.status >= 400 && error.status < 500) return 'invalid';

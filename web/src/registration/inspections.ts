@@ -47,6 +47,7 @@ import { toast } from '../ui/toast.ts';
 import {
   checkInspectionInput,
   failedUnderPass,
+  INSPECTION_INPUT_REASONS,
   inspectableOf,
   PHOTO_HEAD_BYTES,
   refusalOf,
@@ -462,6 +463,8 @@ export class InspectionsSection {
         .filter((p) => reasons.includes(p))
         .map((p) => h('span', { class: 'form-error', role: 'alert' }, t(`inspectionInput_${p}` as MessageKey)));
     form.date.setAttribute('aria-invalid', form.problems.some((p) => p.startsWith('date')) ? 'true' : 'false');
+    // No item looked at: the checklist itself is what to fix, and where the focus goes (submit).
+    const nothingReviewed = form.problems.includes(INSPECTION_INPUT_REASONS.NOTHING_REVIEWED);
     const radios = (name: string, label: string, options: [string, MessageKey][], current: string, onPick: (value: string) => void) =>
       h(
         'div',
@@ -568,8 +571,10 @@ export class InspectionsSection {
       ),
       h(
         'fieldset',
-        { id: 'inspection-checklist' },
+        { id: 'inspection-checklist', ...(nothingReviewed ? { 'aria-invalid': 'true', tabindex: -1 } : {}) },
         h('legend', {}, t('inspectionChecklist')),
+        // Above the items, where the focus lands: the list is longer than a phone's screen.
+        ...problem(['nothing-reviewed']),
         ...checks,
         ...problem(['item-note-too-long']),
       ),
@@ -805,7 +810,10 @@ export class InspectionsSection {
     if (!verdict.valid) {
       form.problems = verdict.problems;
       this.render();
-      this.element.querySelector<HTMLElement>('[aria-invalid=true]')?.focus();
+      const invalid = this.element.querySelector<HTMLElement>('[aria-invalid=true]');
+      invalid?.focus();
+      // The checklist is taller than a phone's sheet: focusing it shows its end, its words are at its top.
+      invalid?.querySelector('.form-error')?.scrollIntoView({ block: 'nearest' });
       return;
     }
     form.problems = [];
@@ -850,6 +858,9 @@ export class InspectionsSection {
       const offline = refusalOf(error) === 'offline';
       form.waitingForNet = offline;
       form.netBack = false;
+      // The form checks this before sending; should the server refuse it all the same (its rule is the
+      // one that counts), the words go under the checklist too, where it is fixed, and the draft stays.
+      if (refusalOf(error) === 'nothing-reviewed') form.problems = [INSPECTION_INPUT_REASONS.NOTHING_REVIEWED];
       const reused = error instanceof HttpError && error.problem?.reason === REGISTRY_REASON.IDEMPOTENCY_KEY_REUSED;
       if (reused) {
         // An earlier attempt whose answer was lost did record the form as it was then; what was
