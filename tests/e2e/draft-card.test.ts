@@ -254,6 +254,17 @@ describe('a draft dossier on its card', () => {
     await page.locator('#draft-profile-form').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-card-360.png') });
     await page.click('#draft-profile-cancel');
+
+    // Someone submits the dossier meanwhile (written straight into the database here): a removal now
+    // says the dossier is no draft any more, the section goes, and nothing is removed.
+    await e2e.server.db.query("UPDATE growing_areas SET status = 'submitted', version = version + 1 WHERE id = $1", [draft]);
+    const staying = members[1]!;
+    await page.click(`#draft-remove-${staying}`);
+    await page.click('#draft-remove-go');
+    await page.waitForSelector('.toast:has-text("Hồ sơ không còn là nháp (nay: “Đã nộp hồ sơ”)")');
+    await page.waitForSelector('#draft-edit', { state: 'detached' });
+    expect(await page.getAttribute('#lifecycle-status', 'data-status')).toBe('submitted');
+    expect(await areaOfPlot(staying)).toBe(draft);
     await context.close();
   }, 240_000);
 });

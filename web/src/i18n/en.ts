@@ -531,6 +531,7 @@ export const en: Messages = {
   draftEditLoadFailed: 'The profile could not be read: {detail}',
   draftCropMismatch: 'The dossier’s plots grow {plotCrops}, so it cannot change to {crop}: remove those plots first, or keep the crop.',
   draftField_technical_officer: 'Technical officer',
+  draftNoLongerDraft: 'The dossier is no longer a draft (now “{status}”), so its plots and profile can no longer be changed.',
   draftField_households: 'Households',
   areaLabelNew: '“{name}”',
   membershipCropJoin:

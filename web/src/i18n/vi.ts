@@ -538,6 +538,7 @@ export const vi = {
   draftCropMismatch:
     'Các thửa của hồ sơ đang trồng {plotCrops}, nên hồ sơ không đổi sang {crop} được: bỏ các thửa đó ra trước, hoặc giữ cây trồng cũ.',
   draftField_technical_officer: 'Cán bộ kỹ thuật',
+  draftNoLongerDraft: 'Hồ sơ không còn là nháp (nay: “{status}”), nên không thêm, bỏ thửa hay sửa thông tin được nữa.',
   draftField_households: 'Số hộ',
   areaLabelNew: '“{name}”',
   membershipCropJoin: '{plot} trồng {plotCrop}, còn vùng trồng {area} trồng {areaCrop}: đổi cây trồng của thửa hoặc chọn vùng trồng khác.',

@@ -6,7 +6,8 @@
 // Drawn by the lifecycle card only while the area is a draft (draft-edit.ts isEditableDraft); the
 // registry decides who may (the officers of its commune, admins) and the card is only shown to them.
 import type { Polygon } from 'geojson';
-import type { GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
+import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
+import { isGrowingAreaStatus, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, HttpError, request, sendJson } from '../api/http.ts';
 import { loadPlot } from '../editing/plot-api.ts';
@@ -29,6 +30,7 @@ import {
   type ProfileProblem,
 } from './draft-edit.ts';
 import { fieldRefusalText, type FieldRefusalFacts } from './field-refusal.ts';
+import { statusLabel } from './lifecycle-refusal.ts';
 import {
   areaFacts,
   areaLabelText,
@@ -96,6 +98,9 @@ const SCHEME_KEYS: readonly [string, MessageKey][] = [
   ['export-puc', 'schemeExportPuc'],
   ['export-phc', 'schemeExportPhc'],
 ];
+
+/** The reason of a 409 when the area is no draft any more (the registry's and the features API's, the same code). */
+const NOT_DRAFT = REGISTRY_REASON.AREA_NOT_DRAFT;
 
 const ha = (m2: number) => formatNumber(m2 / 10000, 2);
 const ITEM = (id: number) => `/ogc/collections/growing_areas/items/${id}`;
@@ -265,6 +270,7 @@ export class DraftSection {
       try {
         await request(`/api/growing-areas/${area.id}/plots/${plot.id}`, { method: 'DELETE' });
       } catch (error) {
+        if (await this.noLongerDraft(error)) return;
         this.message = () => t('draftRemoveFailed', { id: plot.id, detail: describeError(error) });
         return;
       }
@@ -433,6 +439,7 @@ export class DraftSection {
       try {
         await sendJson(`/api/growing-areas/${area.id}/plots`, 'POST', { plotIds: plots.map((p) => p.id) });
       } catch (error) {
+        if (await this.noLongerDraft(error)) return;
         await this.addRefused(area, adding, error);
         return;
       }
@@ -645,11 +652,7 @@ export class DraftSection {
       editing.conflict = true;
       return;
     }
-    if (error instanceof HttpError && error.status === 409) {
-      // No longer a draft (someone submitted it meanwhile): the card shows it as it is now.
-      editing.message = () => t('draftEditFailed', { detail: describeError(error) });
-      return;
-    }
+    if (await this.noLongerDraft(error)) return;
     const reasons: unknown = error instanceof HttpError && error.status === 422 ? error.problem?.reasons : undefined;
     const problems = Array.isArray(reasons) ? reasons.map(reasonProblem).filter((p): p is ProfileProblem => p !== undefined) : [];
     if (problems.length) {
@@ -667,6 +670,21 @@ export class DraftSection {
       return;
     }
     editing.message = () => t('draftEditFailed', { detail: describeError(error) });
+  }
+
+  /**
+   * The area left the draft meanwhile (someone submitted it): said in a toast, the section's forms
+   * closed, and the card read again, showing the area as it is now without the section. False for
+   * any other answer.
+   */
+  private async noLongerDraft(error: unknown): Promise<boolean> {
+    if (!(error instanceof HttpError) || error.status !== 409 || error.problem?.reason !== NOT_DRAFT) return false;
+    const status = error.problem?.growingAreaStatus;
+    const words = () => t('draftNoLongerDraft', { status: isGrowingAreaStatus(status) ? statusLabel(status) : String(status ?? '') });
+    toast(words, 'error', 8000);
+    this.close();
+    await this.events.changed();
+    return true;
   }
 
   /** Runs a request with the section busy, drawing it before and after. */
