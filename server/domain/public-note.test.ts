@@ -115,6 +115,16 @@ describe('publicNoteProblem', () => {
     }
   });
 
+  it('answers at once for a reason of 2,000 characters of digit groups (it was seconds: every run of groups tried)', () => {
+    for (const text of ['a ' + '1 '.repeat(999), 'a ' + '12 '.repeat(660), 'a ' + '5.'.repeat(999), 'thửa ' + '512 '.repeat(498)]) {
+      const started = performance.now();
+      expect(publicNoteProblem(text.slice(0, 2000))).toBeNull();
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+    // A number at the end of such a run is still found.
+    expect(publicNoteProblem('a ' + '1 '.repeat(900) + '0384 207 372')).toBe(PUBLIC_NOTE_REASONS.PHONE);
+  });
+
   it('refuses a reason without a letter: emoji, digits or punctuation only', () => {
     for (const text of ['😡😡😡', '🙂', '1234', '...', '  ', '45/2026']) {
       expect(publicNoteProblem(text), text).toBe(PUBLIC_NOTE_REASONS.NO_LETTER);

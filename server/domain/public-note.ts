@@ -87,10 +87,14 @@ export function personalNumberIn(text: string): { kind: Found; written: string }
     const sep = m[3];
     const groups = sep ? m[2]!.split(sep) : [m[2]!];
     const written = (i: number, j: number) => `${i === 0 && prefix ? `${prefix} ` : ''}${groups.slice(i, j).join(sep ?? '')}`;
-    // Any consecutive groups: "CCCD 087071411175 2 lần" holds the ID though the run goes on.
+    // Any consecutive groups: "CCCD 087071411175 2 lần" holds the ID though the run goes on. None
+    // longer than 12 digits is looked at (no number named here has more): a reason of 2,000 characters
+    // "1 1 1 …" costs a few thousand tries, not a billion.
     for (let i = 0; i < groups.length; i++) {
-      for (let j = i + 1; j <= groups.length; j++) {
-        const kind = classify(groups.slice(i, j).join(''), i === 0 && prefix !== undefined);
+      let digits = '';
+      for (let j = i + 1; j <= groups.length && digits.length + groups[j - 1]!.length <= 12; j++) {
+        digits += groups[j - 1]!;
+        const kind = classify(digits, i === 0 && prefix !== undefined);
         if (kind) return { kind, written: written(i, j) };
       }
     }
@@ -99,12 +103,18 @@ export function personalNumberIn(text: string): { kind: Found; written: string }
     // number: only the whole of it can be a card; a quantity is none.
     if (prefix !== undefined || card) continue;
     const end = m.index + m[0].length;
-    if (NOT_A_CARD_AFTER.test(normal.slice(end)) || NOT_A_CARD_BEFORE.test(normal.slice(0, m.index))) continue;
+    // The words just before it only (a bounded slice: the reason may be 2,000 characters of "thửa thửa …").
+    const before = normal.slice(Math.max(0, m.index - 40), m.index);
+    if (NOT_A_CARD_AFTER.test(normal.slice(end, end + 20)) || NOT_A_CARD_BEFORE.test(before)) continue;
     const thousands = groups.length > 1 && groups[0]!.length <= 3 && groups.slice(1).every((g) => g.length === 3);
     const whole = sep === '.' || (thousands && groups.length > 3);
+    if (whole) {
+      if (isIdCard(groups)) card = { kind: PUBLIC_NOTE_REASONS.CITIZEN_ID, written: written(0, groups.length) };
+      continue;
+    }
+    // A card is one group or three.
     for (let i = 0; i < groups.length && !card; i++) {
-      for (let j = i + 1; j <= groups.length && !card; j++) {
-        if (whole && (i !== 0 || j !== groups.length)) continue;
+      for (let j = i + 1; j <= Math.min(groups.length, i + 3) && !card; j++) {
         if (isIdCard(groups.slice(i, j))) card = { kind: PUBLIC_NOTE_REASONS.CITIZEN_ID, written: written(i, j) };
       }
     }
