@@ -57,6 +57,15 @@ export const REGISTRY_REASON = Object.freeze({
   DECISION_BEFORE_PREVIOUS: 'decision-before-previous',
   /** 422: a decision day sent with a move that is no decision (a submission, an inspection result); `field`, `to`. */
   DECISION_DATE_NOT_EXPECTED: 'decision-date-not-expected',
+  /**
+   * 422: a move's attachment names an uploaded document (`ref` /api/growing-areas/:id/documents/:docId)
+   * that does not exist, or a ref of that form that is malformed; `field: 'attachments'`, `ref`.
+   */
+  DOCUMENT_UNKNOWN: 'document-unknown',
+  /** 422: a move's attachment names a document uploaded to another growing area; `field: 'attachments'`, `ref`. */
+  DOCUMENT_OF_OTHER_AREA: 'document-of-other-area',
+  /** 422: a move's attachment names a document another move already carries (or names it twice); `field: 'attachments'`, `ref`. */
+  DOCUMENT_ALREADY_USED: 'document-already-used',
 } as const);
 
 /**

@@ -232,6 +232,20 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
 export const PhotoParams = Type.Object({ id: Id, photoId: Id }, { additionalProperties: false });
 export type PhotoParams = Static<typeof PhotoParams>;
 
+/** Query of POST /api/growing-areas/:id/documents: the file's name as the officer picked it (cleaned before it is kept). */
+export const DocumentQuery = Type.Object({ name: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+export type DocumentQuery = Static<typeof DocumentQuery>;
+
+/** Path parameters of GET /api/growing-areas/:id/documents/:docId. */
+export const DocumentParams = Type.Object({ id: Id, docId: Id }, { additionalProperties: false });
+export type DocumentParams = Static<typeof DocumentParams>;
+
+/**
+ * An uploaded document (a decision's scan) as POST /api/growing-areas/:id/documents answers it and
+ * the history lists it: `ref` is what a move's attachment names it by, and where it is read.
+ */
+export type AreaDocument = { id: number; name: string; type: string; bytes: number; ref: string };
+
 /** Query of GET /api/inspections/:id/photos/:photoId: `size=thumb` asks for the small version (the photo itself when there is none). */
 export const PhotoFileQuery = Type.Object({ size: Type.Optional(Type.Literal('thumb')) }, { additionalProperties: false });
 export type PhotoFileQuery = Static<typeof PhotoFileQuery>;

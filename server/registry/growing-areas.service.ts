@@ -35,6 +35,7 @@ import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from '
 import { requireCurrentCommune } from './farmers.service.ts';
 import * as SQL from './growing-areas.sql.ts';
 import { recordInspection } from './inspections.service.ts';
+import { checkAttachments, claimDocuments } from './area-documents.service.ts';
 
 /** A growing-area row as the officer's API returns it (snake_case columns of AREA_BY_ID). */
 export type AreaRow = Record<string, unknown> & {
@@ -448,6 +449,8 @@ export async function transition(
     refuseDecisionNoShape(decisionNo);
     const decidedOn = await decisionDay(tx, id, check.to, body.decidedOn, needs.decisionNo);
     if (PUBLISHED_REASON_STATUSES.includes(check.to)) refusePublicNote(body.note?.trim() || null);
+    // Uploaded documents named by the attachments: this area's, carried by no other move (locked until written).
+    const documents = await checkAttachments(tx, id, body.attachments ?? []);
     if (check.to === 'submitted') {
       const crop = await loadCrop(tx, area.crop);
       const plots = (await tx.query<{ id: number; crop: string; area_m2: number }>(SQL.AREA_PLOTS, [id])).rows;
@@ -490,9 +493,10 @@ export async function transition(
       viewer.userId,
       decisionNo,
       body.note ?? null,
-      JSON.stringify(body.attachments ?? []),
+      JSON.stringify(documents.attachments),
       decidedOn,
     ]);
+    await claimDocuments(tx, rows[0]!.id, documents);
     return rows[0]!;
   }).catch(async (error: unknown) => {
     // Two officers issuing one code at the same instant both pass the check above; the unique
@@ -600,12 +604,13 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
       );
     }
     const decidedOn = await decisionDay(tx, id, 'superseded', body.decidedOn, true);
+    const documents = await checkAttachments(tx, id, body.attachments ?? []);
     const created = (await tx.query<{ id: number; version_no: number }>(SQL.INSERT_REISSUE, [id, viewer.userId])).rows[0]!;
     // The superseded version keeps the record of its plots (its card, its history), then hands them on.
     await tx.query(SQL.CLOSE_AREA, [id]);
     await tx.query(SQL.MOVE_PLOTS, [id, created.id]);
     await tx.query(SQL.SET_STATUS, [id, 'superseded', null, null, null]);
-    await tx.query(SQL.INSERT_TRANSITION, [
+    const recorded = await tx.query<{ id: number }>(SQL.INSERT_TRANSITION, [
       id,
       area.status,
       'superseded',
@@ -613,9 +618,10 @@ export async function reissue(db: Db, viewer: Viewer, id: number, body: ReissueB
       body.decisionNo?.trim() || null,
       // The officer's note alone: the card says "re-issued as version N" in the reader's language.
       body.note?.trim() || null,
-      JSON.stringify(body.attachments ?? []),
+      JSON.stringify(documents.attachments),
       decidedOn,
     ]);
+    await claimDocuments(tx, recorded.rows[0]!.id, documents);
     return created.id;
   });
   return loadArea(db, newId);

@@ -1,5 +1,6 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
 import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
+import { TRANSITION_DOCUMENTS } from './area-documents.sql.ts';
 import { hamletNameOf } from './places.sql.ts';
 
 // What statusDecision reads of the move, by the name it is read as.
@@ -187,10 +188,11 @@ export const DECISION_BOUNDS = `
     ) AS previous_on
   FROM growing_areas g WHERE g.id = $1`;
 
-/** The transitions of every version of a lineage, oldest first; $1 lineage id. */
+/** The transitions of every version of a lineage, oldest first, each with the uploaded documents it carries; $1 lineage id. */
 export const LINEAGE_HISTORY = `
   SELECT t.id, t.growing_area_id, g.version_no, t.from_status, t.to_status, t.actor_id,
-         u.display_name AS actor_name, t.at, to_char(t.decided_on, 'YYYY-MM-DD') AS decided_on, t.decision_no, t.note, t.attachments
+         u.display_name AS actor_name, t.at, to_char(t.decided_on, 'YYYY-MM-DD') AS decided_on, t.decision_no, t.note, t.attachments,
+         ${TRANSITION_DOCUMENTS} AS documents
   FROM growing_area_transitions t
   JOIN growing_areas g ON g.id = t.growing_area_id
   LEFT JOIN users u ON u.id = t.actor_id

@@ -20,6 +20,12 @@
 //   GET    /api/growing-areas/:id/history           every transition of every version of the lineage
 //   POST   /api/growing-areas/:id/reissue           new draft version, old one superseded
 //   GET    /api/growing-areas/:id/proposed-code     next code for the province's pattern (editable)
+//   POST   /api/growing-areas/:id/documents?name    body: a decision's scan itself, PDF/JPEG/PNG by its bytes (≤ 10 MiB; empty 400,
+//                                                   larger 413, other bytes or a Content-Type its bytes belie 415); staff of the
+//                                                   area's commune; 201 {id, name, type, bytes, ref}: a move's attachments name it
+//                                                   by ref (once; 422 for an unknown ref, another area's, one already used).
+//                                                   Header Idempotency-Key as for photos
+//   GET    /api/growing-areas/:id/documents/:docId  the stored scan (inline, its name in Content-Disposition), as the card's read
 //   GET    /api/growing-areas/:id/inspections       inspections with photos
 //   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}; 201; 409 inspection-not-allowed.
 //                                                   Header Idempotency-Key (once per inspection, as for photos): a key stored
@@ -70,12 +76,16 @@ import {
   ResidueBody,
   TransitionBody,
   CodeParams,
+  DocumentParams,
+  DocumentQuery,
 } from '../contracts/registry.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import { SubstanceListQuery } from '../contracts/diary.ts';
 import type { AppContext } from '../context.ts';
 import { EUDR_MAX_BYTES, validateEudrGeoJson } from '../domain/eudr.ts';
 import { MAX_PHOTO_BYTES, MAX_THUMBNAIL_BYTES, PHOTO_TYPES } from '../domain/photo-facts.ts';
+import { contentDisposition, MAX_DOCUMENT_BYTES } from '../domain/document-facts.ts';
+import * as documents from '../registry/area-documents.service.ts';
 import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import { AppError, STATUS_BY_CODE } from '../plugins/errors.ts';
@@ -188,6 +198,45 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.get('/api/growing-areas/:id/proposed-code', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
     areas.proposedCode(db, viewerOf(req), req.params.id),
   );
+
+  // A decision's scan, attached to a lifecycle move
+  await app.register(async (scope) => {
+    // The body is the file itself whatever it says it is: its bytes decide (a disguised file is
+    // refused 415 by the service, not parsed as JSON or text here).
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_DOCUMENT_BYTES }, (_req, body, done) => done(null, body));
+    scope.post(
+      '/api/growing-areas/:id/documents',
+      { bodyLimit: MAX_DOCUMENT_BYTES, schema: { params: IdParams, querystring: DocumentQuery } },
+      async (req: Req<IdParams, DocumentQuery, Buffer>, reply) => {
+        const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        const key = req.headers[IDEMPOTENCY_KEY_HEADER.toLowerCase()];
+        const up = await documents.uploadDocument(
+          db,
+          viewerOf(req),
+          config.uploadDir,
+          req.params.id,
+          bytes,
+          req.headers['content-type'],
+          req.query.name,
+          key,
+        );
+        return reply
+          .status(up.replayed ? 200 : 201)
+          .header('Location', up.document.ref)
+          .send(up.document);
+      },
+    );
+  });
+  app.get('/api/growing-areas/:id/documents/:docId', { schema: { params: DocumentParams } }, async (req: Req<DocumentParams>, reply) => {
+    const file = await documents.readDocument(db, viewerOf(req), config.uploadDir, req.params.id, req.params.docId);
+    return reply
+      .type(file.type)
+      .header('Content-Disposition', contentDisposition(file.name))
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Cache-Control', 'private, no-store')
+      .send(file.content);
+  });
 
   // Inspections and photos
   app.get('/api/growing-areas/:id/inspections', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({

@@ -253,6 +253,40 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-public-hint')).toContain('Lý do là thông tin công khai');
     await page.fill('#lifecycle-form input[name=decisionNo]', '45/QĐ-SNN');
     await page.fill('#lifecycle-form input[name=reason]', 'Dư lượng thuốc vượt mức cho phép');
+    // The signed decision's scan. A file over 10 MB or not a PDF/JPEG/PNG is refused in words before
+    // anything is uploaded, and the form is not sent while it is listed; removed, a small PDF is
+    // uploaded and shown with its name and size.
+    const documents = async () =>
+      (
+        await e2e.server.db.query<{ id: number; name: string; transition_id: number | null }>(
+          'SELECT id, name, transition_id FROM growing_area_documents WHERE growing_area_id = $1 ORDER BY id',
+          [area.id],
+        )
+      ).rows;
+    expect(await page.textContent('#decision-attachments label')).toBe('Đính kèm quyết định (PDF, ảnh)');
+    const scan = Buffer.from('%PDF-1.4\n% Quyết định 45/QĐ-SNN (bản quét)\n%%EOF\n');
+    await page.setInputFiles('#decision-attach-input', [
+      { name: 'quét quá lớn.pdf', mimeType: 'application/pdf', buffer: Buffer.concat([scan, Buffer.alloc(10 * 1024 * 1024)]) },
+      { name: 'trang web.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html><body>không phải PDF</body></html>') },
+    ]);
+    await page.waitForFunction(() => document.querySelectorAll('#decision-attach-list li[data-state=refused]').length === 2);
+    const refusals = await page.locator('#decision-attach-list .decision-attach-refused').allTextContents();
+    expect(refusals[0]).toMatch(/^Tệp “quét quá lớn.pdf” nặng 10(,0)? MB, quá giới hạn 10 MB: không đính kèm được\./);
+    expect(refusals[1]).toBe('Tệp “trang web.pdf” không phải PDF, JPEG hoặc PNG: không đính kèm được.');
+    const beforeAttach = await areaState(e2e.server, area.id);
+    await page.click('#lifecycle-confirm');
+    expect(await page.textContent('#lifecycle-message')).toBe('Có tệp không đính kèm được (ghi đỏ): bỏ tệp đó hoặc chọn tệp khác rồi gửi.');
+    expect(await areaState(e2e.server, area.id)).toEqual(beforeAttach);
+    expect(await documents()).toEqual([]);
+    await page.click('#decision-attach-list li:first-child .decision-attach-remove');
+    await page.click('#decision-attach-list li:first-child .decision-attach-remove');
+    expect(await page.locator('#decision-attach-list').count()).toBe(0);
+    await page.setInputFiles('#decision-attach-input', { name: 'QĐ 45-SNN đình chỉ.pdf', mimeType: 'application/pdf', buffer: scan });
+    await page.waitForSelector('#decision-attach-list li[data-state=ready]', { timeout: 30_000 });
+    expect(await page.textContent('#decision-attach-list li .decision-attach-name')).toBe('QĐ 45-SNN đình chỉ.pdf');
+    expect(await page.textContent('#decision-attach-list li .decision-attach-size')).toBe('1 KB');
+    expect(await page.textContent('#decision-attach-list li .decision-attach-ready')).toBe('Đã tải lên');
+    expect((await documents()).map((doc) => [doc.name, doc.transition_id])).toEqual([['QĐ 45-SNN đình chỉ.pdf', null]]);
     // The decision's day: today in Vietnam offered, none later; signed days ago, it is entered as such.
     const today = vietnamToday();
     const dayInput = page.locator('#lifecycle-form input[name=decidedOn]');
@@ -305,6 +339,28 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-decision')).toBe(
       `QĐ số 45/QĐ-SNN ngày ${vn(signed)}`,
     );
+    // The move carries the scan: listed beside it in the history, opened from there with its name.
+    const suspension = (
+      await e2e.server.db.query<{ id: number }>(
+        'SELECT id FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
+        [area.id],
+      )
+    ).rows[0]!.id;
+    const [attached] = await documents();
+    expect(attached!.transition_id).toBe(suspension);
+    const link = page.locator('#lifecycle-history li:first-child a.lifecycle-history-document');
+    expect(await page.textContent('#lifecycle-history li:first-child .lifecycle-history-documents')).toBe(
+      'Quyết định đính kèm: QĐ 45-SNN đình chỉ.pdf (1 KB)',
+    );
+    const href = (await link.getAttribute('href'))!;
+    expect(href).toBe(`/api/growing-areas/${area.id}/documents/${attached!.id}`);
+    const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+    await tab.close();
+    const opened = await context.request.get(new URL(href, page.url()).href);
+    expect(opened.status()).toBe(200);
+    expect(opened.headers()['content-type']).toBe('application/pdf');
+    expect(opened.headers()['content-disposition']).toContain("filename*=UTF-8''Q%C4%90%2045-SNN%20%C4%91%C3%ACnh%20ch%E1%BB%89.pdf");
+    expect(Buffer.from(await opened.body())).toEqual(scan);
     await page.locator('#lifecycle').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-suspended-backdated.png') });
     await page.click('#lifecycle-history summary');
     const [y, m, d] = today.split('-');
@@ -316,11 +372,10 @@ describe('growing-area lifecycle on the map', () => {
     await page.click('#lifecycle-to-active');
     await page.waitForSelector('#lifecycle-form[data-to=active]');
     expect(await page.textContent('#lifecycle-form h5')).toBe('Khôi phục mã');
-    expect(await page.locator('#lifecycle-form input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))).toEqual([
-      'decisionNo',
-      'decidedOn',
-    ]);
-    // No earlier than the suspension it lifts.
+    expect(
+      await page.locator('#lifecycle-form input:not([type=file])').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name)),
+    ).toEqual(['decisionNo', 'decidedOn']);
+    // (Beside them, the picker of the decision's scan.) No earlier than the suspension it lifts.
     expect(await page.getAttribute('#lifecycle-form input[name=decidedOn]', 'min')).toBe(signed);
     await page.click('#lifecycle-confirm');
     expect(await page.textContent('#lifecycle-decisionNo-error')).toBe('Nhập số quyết định.');
@@ -357,6 +412,21 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-dialog h2')).toBe('Restore the growing-area code?');
     expect(await page.textContent('#lifecycle-dialog p')).toContain('back in force by decision 63/QĐ-SNN');
     await page.click('#lifecycle-confirm-cancel');
+    // The restore's scan in English, on a 360 px phone: the picker and the file's row keep within the
+    // screen (a long name cut short), the words English.
+    expect(await page.textContent('#decision-attachments label')).toBe('Attach the decision (PDF, image)');
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    const longName = 'Quyết định khôi phục mã số vùng trồng số 63-QĐ-SNN, bản quét trang 1.png';
+    await page.setInputFiles('#decision-attach-input', { name: longName, mimeType: 'image/png', buffer: png });
+    await page.waitForSelector('#decision-attach-list li[data-state=ready]', { timeout: 30_000 });
+    expect(await page.textContent('#decision-attach-list li .decision-attach-ready')).toBe('Uploaded');
+    expect(await page.getAttribute('#decision-attach-list li .decision-attach-remove', 'aria-label')).toBe(`Remove the file ${longName}`);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.locator('#decision-attachments').scrollIntoViewIfNeeded();
+    expect(await page.locator('#lifecycle-form').evaluate((form) => form.scrollWidth - form.clientWidth)).toBeLessThanOrEqual(0);
+    const row360 = (await page.locator('#decision-attach-list li').boundingBox())!;
+    expect(row360.x + row360.width).toBeLessThanOrEqual(360);
+    await page.locator('#lifecycle-form').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-decision-attached-360.png') });
     await page.click('#lifecycle-cancel');
     expect(errors).toEqual([]);
     await context.close();

@@ -50,6 +50,11 @@ export async function sessionFetch(url: string, init: RequestInit = {}): Promise
   return response;
 }
 
+/** The CSRF header a write sent outside `request` carries (an upload with progress): empty before a sign-in answered one. */
+export function csrfHeaders(): Record<string, string> {
+  return csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+}
+
 /** Remembers the CSRF token the sign-in answered with; cookie-authenticated writes send it back. */
 export function setCsrfToken(token: string | undefined): void {
   csrfToken = token;

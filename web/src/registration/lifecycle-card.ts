@@ -21,6 +21,7 @@ import { toast } from '../ui/toast.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 import type { DecisionDateBounds } from '../../../server/domain/decision-date.ts';
 import { AreaDocuments } from './area-documents.ts';
+import { DecisionAttachments, fileSize } from './decision-attachments.ts';
 import { isEditableDraft } from './draft-edit.ts';
 import { DraftSection, type DraftPlot, type PlotPicker } from './draft-section.ts';
 import {
@@ -100,6 +101,8 @@ export type LifecycleStepRecord = {
   decided_on?: string | null;
   decision_no: string | null;
   note: string | null;
+  /** The decision's scans uploaded and attached to the move (older servers send none). */
+  documents?: { id: number; name: string; type: string; bytes: number; ref: string }[];
 };
 
 /** What the card tells its host after a step went through. */
@@ -124,10 +127,12 @@ type OpenStep = {
   problems: FieldProblem[];
   proposed?: string;
   previous?: string | null;
+  /** The decision's scans, for a step that is a decision. */
+  attachments?: DecisionAttachments;
 };
 
 /** The open re-issue form: what was typed, and what to fix. */
-type OpenReissue = { inputs: Map<ReissueField, HTMLInputElement>; problems: FieldProblem[] };
+type OpenReissue = { inputs: Map<ReissueField, HTMLInputElement>; problems: FieldProblem[]; attachments: DecisionAttachments };
 
 /**
  * The officer's own note of a step. A re-issue's step is worded by the card in the reader's language
@@ -446,6 +451,7 @@ export class LifecycleCard {
             ? h('span', { class: 'lifecycle-history-reissued' }, t('lifecycleHistoryReissued', { n: step.version_no + 1 }))
             : null,
           noteOf(step) ? h('span', { class: 'lifecycle-history-note' }, noteOf(step)) : null,
+          step.documents?.length ? this.historyDocuments(step.documents) : null,
           step.actor_name ? h('span', { class: 'hint' }, t('lifecycleHistoryBy', { name: step.actor_name })) : null,
         ].flatMap((part) => (part ? [' ', part] : [])),
       ),
@@ -459,6 +465,24 @@ export class LifecycleCard {
     details.open = this.historyOpen;
     details.addEventListener('toggle', () => (this.historyOpen = details.open));
     return details;
+  }
+
+  /** A move's decision scans, each a link opening it in a new tab (the server names the file). */
+  private historyDocuments(documents: NonNullable<LifecycleStepRecord['documents']>): HTMLElement {
+    return h(
+      'span',
+      { class: 'lifecycle-history-documents' },
+      t('lifecycleHistoryDocuments'),
+      ...documents.flatMap((doc) => [
+        ' ',
+        h(
+          'a',
+          { href: doc.ref, target: '_blank', rel: 'noopener', class: 'lifecycle-history-document', 'data-document-id': doc.id },
+          doc.name,
+        ),
+        h('span', { class: 'hint' }, ` (${fileSize(doc.bytes)})`),
+      ]),
+    );
   }
 
   private actions(area: LifecycleArea): HTMLElement {
@@ -510,6 +534,8 @@ export class LifecycleCard {
       inputs.set(field, input);
     }
     this.open = { step, inputs, problems: [] };
+    // A decision's step offers its signed paper's scan.
+    if (step.fields.includes('decisionNo')) this.open.attachments = new DecisionAttachments(area.id);
     this.render();
     this.element.querySelector<HTMLInputElement>('.lifecycle-form input')?.focus();
     if (step.fields.includes('code')) void this.propose(this.open);
@@ -565,6 +591,7 @@ export class LifecycleCard {
             )
           : null,
       ...labels,
+      open.attachments?.render() ?? null,
       // The decision, its day and the reason are shown to anyone who looks the code up.
       step.to === 'suspended' || step.to === 'revoked'
         ? h('p', { class: 'hint', id: 'lifecycle-public-hint' }, t('lifecycleDecisionPublic'))
@@ -604,9 +631,26 @@ export class LifecycleCard {
       return;
     }
     open.problems = [];
+    const attached = this.attachedOrSay(open.attachments);
     this.render();
-    if (open.step.confirm) this.confirmStep(area, open.step, verdict.body);
-    else void this.run(area, open.step, verdict.body);
+    if (attached === undefined) return;
+    const body = attached.length ? { ...verdict.body, attachments: attached } : verdict.body;
+    if (open.step.confirm) this.confirmStep(area, open.step, body);
+    else void this.run(area, open.step, body);
+  }
+
+  /**
+   * The attachments a form sends, or undefined after saying why it cannot be sent yet (a file still
+   * uploading, or one refused and not removed: the officer meant to attach it).
+   */
+  private attachedOrSay(attachments: DecisionAttachments | undefined): { name: string; ref: string }[] | undefined {
+    const blocker = attachments?.blocker();
+    if (blocker) {
+      this.message = () => t(blocker === 'uploading' ? 'decisionAttachWait' : 'decisionAttachFix');
+      return undefined;
+    }
+    this.message = undefined;
+    return attachments?.attachments() ?? [];
   }
 
   /**
@@ -751,7 +795,7 @@ export class LifecycleCard {
       if (field === 'decidedOn') this.decisionDayInput(input, area, 'superseded');
       inputs.set(field, input);
     }
-    this.reissuing = { inputs, problems: [] };
+    this.reissuing = { inputs, problems: [], attachments: new DecisionAttachments(area.id) };
     this.render();
     this.element.querySelector<HTMLInputElement>('#reissue-form input')?.focus();
   }
@@ -779,6 +823,7 @@ export class LifecycleCard {
       h('h5', {}, t('reissueFormTitle', names)),
       h('p', { class: 'hint' }, t('reissueFormHint', names)),
       ...labels,
+      open.attachments.render(),
       formButtons(
         {
           id: 'reissue-cancel',
@@ -796,15 +841,18 @@ export class LifecycleCard {
       const verdict = checkReissueInput(inputValues(open.inputs), this.decisionBounds(area, 'superseded'));
       open.problems = verdict.valid ? [] : verdict.problems;
       this.message = undefined;
+      const attached = verdict.valid ? this.attachedOrSay(open.attachments) : [];
       this.render();
       if (!verdict.valid) {
         this.element.querySelector<HTMLInputElement>('#reissue-form [aria-invalid=true]')?.focus();
         return;
       }
+      if (attached === undefined) return;
+      const sent: ReissueBody = attached.length ? { ...verdict.body, attachments: attached } : verdict.body;
       // The code stops being in force until the new version is issued one: asked twice, the focus on Cancel.
       const body = t('reissueConfirmBody', { ...names, name: areaName(area), code: area.code ?? '–' });
       // The old code is out of force until the new version is issued: red, as a suspension.
-      this.confirm(t('reissueConfirmTitle'), body, t('reissueVerb'), () => void this.reissue(area, verdict.body), true);
+      this.confirm(t('reissueConfirmTitle'), body, t('reissueVerb'), () => void this.reissue(area, sent), true);
     });
     return form;
   }

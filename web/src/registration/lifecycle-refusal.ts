@@ -43,6 +43,13 @@ export function serverFieldProblem(error: unknown, fields: readonly StepField[])
 
 const DECISION_DATE_REASON_LIST: readonly string[] = Object.values(DECISION_DATE_REASONS);
 
+// The refusals of a move's attachments (an uploaded scan another area's, already used, or gone).
+const DOCUMENT_REASON_LIST: readonly string[] = [
+  REGISTRY_REASON.DOCUMENT_UNKNOWN,
+  REGISTRY_REASON.DOCUMENT_OF_OTHER_AREA,
+  REGISTRY_REASON.DOCUMENT_ALREADY_USED,
+];
+
 /** The server's 422 refusal of a decision's day (field `decidedOn`) as the form's own problem with it; undefined for any other answer. */
 function decidedOnRefusal(error: unknown): FieldProblem | undefined {
   if (!(error instanceof HttpError) || error.status !== 422) return undefined;
@@ -145,6 +152,7 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
     return t('lifecycleCodeTaken', { code: context.code ?? '', holder: String(problem.holder ?? '') });
   }
   if (reason === REGISTRY_REASON.INSPECTION_NOT_ALLOWED) return t('lifecycleNotInspectable');
+  if (typeof reason === 'string' && DOCUMENT_REASON_LIST.includes(reason)) return t(`lifecycleDocument_${reason}` as MessageKey);
   if (reason === REGISTRY_REASON.DECISION_REQUIRED) return t('lifecycleInput_required_decisionNo');
   if (reason === REGISTRY_REASON.CODE_REQUIRED || reason === CODE_REASONS.EMPTY) return t('lifecycleInput_required_code');
   if (reason === CODE_REASONS.SHAPE || reason === CODE_REASONS.SCHEME) {

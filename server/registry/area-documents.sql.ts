@@ -1,0 +1,35 @@
+// SQL of the documents attached to lifecycle moves (area-documents.service.ts); migration 019.
+
+/** The columns a document is answered with; `ref` is the path it is read at and a move names it by. */
+const DOCUMENT_COLUMNS = `d.id, d.name, d.mime AS type, d.bytes, '/api/growing-areas/' || d.growing_area_id || '/documents/' || d.id AS ref`;
+
+/** Stores an uploaded document; $1 area, $2 uploader, $3 name, $4 type, $5 size, $6 sha256, $7 idempotency key. A key stored before inserts nothing. */
+export const INSERT_DOCUMENT = `
+  INSERT INTO growing_area_documents AS d (growing_area_id, uploaded_by, name, mime, bytes, sha256, idempotency_key)
+  VALUES ($1, $2, $3, $4, $5, $6, $7)
+  ON CONFLICT (growing_area_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+  RETURNING ${DOCUMENT_COLUMNS}`;
+
+/** The document stored under key $2 for area $1, with the hash of its bytes. */
+export const DOCUMENT_BY_KEY = `
+  SELECT ${DOCUMENT_COLUMNS}, d.sha256 FROM growing_area_documents d WHERE d.growing_area_id = $1 AND d.idempotency_key = $2`;
+
+/** Document $2 of area $1, with what reading its file needs. */
+export const DOCUMENT_OF_AREA = `
+  SELECT ${DOCUMENT_COLUMNS}, d.sha256 FROM growing_area_documents d WHERE d.growing_area_id = $1 AND d.id = $2`;
+
+/** Documents $1 (ids), locked: a move claims them, and two moves must not claim one. */
+export const LOCK_DOCUMENTS = `
+  SELECT d.id, d.growing_area_id, d.name, d.transition_id FROM growing_area_documents d WHERE d.id = ANY($1::bigint[]) ORDER BY d.id FOR UPDATE`;
+
+/** Marks documents $2 (ids) as carried by transition $1. */
+export const CLAIM_DOCUMENTS = `UPDATE growing_area_documents SET transition_id = $1 WHERE id = ANY($2::bigint[]) AND transition_id IS NULL`;
+
+/** How many documents keep the bytes of hash $1 (a file on disk may go only when none does). */
+export const DOCUMENTS_WITH_HASH = `SELECT count(*)::int AS n FROM growing_area_documents WHERE sha256 = $1`;
+
+/** The documents a transition carries, as the history lists them beside it; t is the transition. */
+export const TRANSITION_DOCUMENTS = `COALESCE((
+    SELECT json_agg(json_build_object('id', d.id, 'name', d.name, 'type', d.mime, 'bytes', d.bytes,
+      'ref', '/api/growing-areas/' || d.growing_area_id || '/documents/' || d.id) ORDER BY d.id)
+    FROM growing_area_documents d WHERE d.transition_id = t.id), '[]'::json)`;
