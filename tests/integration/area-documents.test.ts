@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER } from '../../server/contracts/registry.ts';
 import type { Db } from '../../server/db/index.ts';
 import { MAX_DOCUMENT_BYTES } from '../../server/domain/document-facts.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import {
+  type Fixture,
+  loadRegistryFixture,
+  moveThrough,
+  registryTestApp,
+  signInAll,
+  toActive,
+  vegetableDraftOfNewPlot,
+} from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -51,36 +59,8 @@ function move(id: number, payload: Record<string, unknown>, url = 'transitions')
 
 /** A new domestic vegetable area of one fresh plot, issued and in operation; its id. */
 async function activeArea(): Promise<number> {
-  const y = (rowY += 60);
-  const plot = await db.query<{ id: number }>(
-    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [fx.farmers.nam, rect(0, y, 30, y + 50)],
-  );
-  const draft = await app.inject({
-    method: 'POST',
-    url: '/api/growing-areas',
-    headers: officer,
-    payload: {
-      name: 'Vùng rau thử quyết định đính kèm',
-      scheme: 'domestic-3156',
-      crop: 'vegetable',
-      communeCode: '29869',
-      registrantName: 'HTX Rau Mỹ Trà',
-      plotIds: [plot.rows[0]!.id],
-    },
-  });
-  expect(draft.statusCode, draft.body).toBe(201);
-  const id = draft.json().id as number;
-  for (const step of [
-    { to: 'submitted' },
-    { to: 'under_inspection' },
-    { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
-    { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '12/QĐ-SNN' },
-    { to: 'active' },
-  ]) {
-    const res = await move(id, step);
-    expect(res.statusCode, `${step.to}: ${res.body}`).toBe(201);
-  }
+  const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau thử quyết định đính kèm', (rowY += 60));
+  await moveThrough(app, officer, id, toActive(`VN-82-29869-${serial++}-26`, '12/QĐ-SNN'));
   return id;
 }
 

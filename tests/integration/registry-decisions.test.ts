@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { readMigrations } from '../../server/db/migrate.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import {
+  type Fixture,
+  loadRegistryFixture,
+  moveThrough,
+  registryTestApp,
+  signInAll,
+  TO_INSPECTED_PASS,
+  vegetableDraftOfNewPlot,
+} from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -70,40 +78,15 @@ async function age(id: number, days: number): Promise<void> {
  * old, and `opts.issuedOn` dates the issuing decision.
  */
 async function activeArea(issuing: string, opts: { agedDays?: number; issuedOn?: string } = {}): Promise<{ id: number; code: string }> {
-  const y = (rowY += 60);
-  const plot = await db.query<{ id: number }>(
-    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [fx.farmers.nam, rect(0, y, 30, y + 50)],
-  );
-  const draft = await app.inject({
-    method: 'POST',
-    url: '/api/growing-areas',
-    headers: officer,
-    payload: {
-      name: 'Vùng rau thử quyết định',
-      scheme: 'domestic-3156',
-      crop: 'vegetable',
-      communeCode: '29869',
-      registrantName: 'HTX Rau Mỹ Trà',
-      plotIds: [plot.rows[0]!.id],
-    },
-  });
-  expect(draft.statusCode, draft.body).toBe(201);
-  const id = draft.json().id as number;
+  const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau thử quyết định', (rowY += 60));
+  await moveThrough(app, officer, id, TO_INSPECTED_PASS);
+  if (opts.agedDays) await age(id, opts.agedDays);
   const code = `VN-82-29869-${serial++}-26`;
-  const steps: Record<string, unknown>[] = [
-    { to: 'submitted' },
-    { to: 'under_inspection' },
-    { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
-    { to: 'issued', code, decisionNo: issuing },
-    // Putting an issued code into operation is no decision of its own: it takes none.
+  // Putting an issued code into operation is no decision of its own: it takes none.
+  await moveThrough(app, officer, id, [
+    { to: 'issued', code, decisionNo: issuing, ...(opts.issuedOn ? { decidedOn: opts.issuedOn } : {}) },
     { to: 'active' },
-  ];
-  for (const step of steps) {
-    if (step.to === 'issued' && opts.agedDays) await age(id, opts.agedDays);
-    const res = await send(id, step.to === 'issued' && opts.issuedOn ? { ...step, decidedOn: opts.issuedOn } : step);
-    expect(res.statusCode, `${String(step.to)}: ${res.body}`).toBe(201);
-  }
+  ]);
   return { id, code };
 }
 
@@ -456,35 +439,12 @@ describe('a decision is dated by the day it was signed, not the day it was recor
   });
 
   it('an issue may not precede its dossier, and a move that is no decision takes no decision day', async () => {
-    const y = (rowY += 60);
-    const plot = await db.query<{ id: number }>(
-      `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-      [fx.farmers.nam, rect(0, y, 30, y + 50)],
-    );
-    const draft = await app.inject({
-      method: 'POST',
-      url: '/api/growing-areas',
-      headers: officer,
-      payload: {
-        name: 'Vùng rau hồ sơ mới',
-        scheme: 'domestic-3156',
-        crop: 'vegetable',
-        communeCode: '29869',
-        registrantName: 'HTX',
-        plotIds: [plot.rows[0]!.id],
-      },
-    });
-    const id = draft.json().id as number;
+    const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau hồ sơ mới', (rowY += 60));
     const submitted = await send(id, { to: 'submitted', decidedOn: vietnamToday() });
     expect(submitted.statusCode).toBe(422);
     expect(submitted.json()).toMatchObject({ reason: 'decision-date-not-expected', field: 'decidedOn', to: 'submitted' });
     expect(await row(id)).toMatchObject({ status: 'draft', moves: 0 });
-    for (const step of [
-      { to: 'submitted' },
-      { to: 'under_inspection' },
-      { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
-    ])
-      expect((await send(id, step)).statusCode).toBe(201);
+    await moveThrough(app, officer, id, TO_INSPECTED_PASS);
     const before = await row(id);
     const issue = { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '583/BVTV-KD' };
     const early = await send(id, { ...issue, decidedOn: daysAgo(1) });

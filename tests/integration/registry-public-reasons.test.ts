@@ -10,7 +10,15 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import {
+  type Fixture,
+  loadRegistryFixture,
+  moveThrough,
+  registryTestApp,
+  signInAll,
+  toActive,
+  vegetableDraftOfNewPlot,
+} from '../fixtures/registry.ts';
 import { publicNoteProblem } from '../../server/domain/public-note.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
@@ -42,37 +50,9 @@ const send = (id: number, payload: Record<string, unknown>) =>
 
 /** A new domestic vegetable area of one fresh plot, issued and in operation; its id and code. */
 async function activeArea(): Promise<{ id: number; code: string }> {
-  const y = (rowY += 60);
-  const plot = await db.query<{ id: number }>(
-    `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [fx.farmers.nam, rect(0, y, 30, y + 50)],
-  );
-  const draft = await app.inject({
-    method: 'POST',
-    url: '/api/growing-areas',
-    headers: officer,
-    payload: {
-      name: 'Vùng rau thử lý do',
-      scheme: 'domestic-3156',
-      crop: 'vegetable',
-      communeCode: '29869',
-      registrantName: 'HTX Rau Mỹ Trà',
-      plotIds: [plot.rows[0]!.id],
-    },
-  });
-  expect(draft.statusCode, draft.body).toBe(201);
-  const id = draft.json().id as number;
+  const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau thử lý do', (rowY += 60));
   const code = `VN-82-29869-${serial++}-26`;
-  for (const step of [
-    { to: 'submitted' },
-    { to: 'under_inspection' },
-    { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
-    { to: 'issued', code, decisionNo: '566/BVTV-KD' },
-    { to: 'active' },
-  ]) {
-    const res = await send(id, step);
-    expect(res.statusCode, `${step.to}: ${res.body}`).toBe(201);
-  }
+  await moveThrough(app, officer, id, toActive(code, '566/BVTV-KD'));
   return { id, code };
 }
 
