@@ -195,7 +195,9 @@ export async function search(
   }
 
   const code = normaliseCode(query);
-  if (/^[A-Z0-9-]{3,40}$/.test(code) && /\d/.test(code)) {
+  // A code is looked for when the query has a digit ("0101", "29869-55") or names a code's
+  // beginning without one ("VN-DTOR": every code of that orchard series); plain words never.
+  if (/^[A-Z0-9-]{3,40}$/.test(code) && (/\d/.test(code) || /^VN-[A-Z]{2,}/.test(code))) {
     for (const r of (
       await db.query<
         Place & { id: number; code: string; status: string; name: string; crop: string; crop_name_vi: string; crop_name_en: string }

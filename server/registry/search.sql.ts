@@ -71,12 +71,17 @@ export const UNDERSTAND_PARCEL = `
               ELSE EXISTS (SELECT 1 FROM parcels p WHERE p.sheet = $2 AND ($1::text IS NULL OR p.commune_code IN (SELECT code FROM codes)))
          END AS sheet_found`;
 
-/** Growing areas whose code starts with $1 (normalised), public fields; $2 limit. */
+/**
+ * Growing areas whose code starts with $1 (normalised), or holds it when it has four characters or
+ * more (people remember the distinctive end: "DTOR-0101", "29869-55"); codes that start with it
+ * first. Public fields; $2 limit.
+ */
 export const SEARCH_CODES = `
   SELECT g.id, g.code, g.status, g.name, g.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, ${PLACE('g.geom')}
   FROM growing_areas g JOIN crops c ON c.code = g.crop
-  WHERE g.code IS NOT NULL AND g.status <> 'superseded' AND g.geom IS NOT NULL AND upper(g.code) LIKE upper($1) || '%'
-  ORDER BY g.code
+  WHERE g.code IS NOT NULL AND g.status <> 'superseded' AND g.geom IS NOT NULL
+    AND (upper(g.code) LIKE upper($1) || '%' OR (length($1) >= 4 AND upper(g.code) LIKE '%' || upper($1) || '%'))
+  ORDER BY upper(g.code) LIKE upper($1) || '%' DESC, g.code
   LIMIT $2`;
 
 /** Administrative units, old and current, whose name contains $1; each with today's units. $2 limit. */

@@ -63,6 +63,22 @@ describe('search', () => {
     expect(hit!.bbox).not.toBeNull();
   });
 
+  it('finds a growing-area code from the part people remember, and a code series without a digit', async () => {
+    const inner = (await search('29869-55')).filter((r) => r.kind === 'growing_area');
+    expect(inner.map((r) => r.label)).toContain('VN-82-29869-55-26');
+    const series = (await search('vn-dtor')).filter((r) => r.kind === 'growing_area');
+    expect(series.length).toBeGreaterThan(0);
+    expect(series.every((r) => r.label.startsWith('VN-DTOR-'))).toBe(true);
+    const tail = (await search('DTOR-0101')).filter((r) => r.kind === 'growing_area');
+    expect(tail.map((r) => r.label)).toContain('VN-DTOR-0101');
+    // Codes that start with the query come before those that only hold it.
+    const first = (await search('VN-82')).filter((r) => r.kind === 'growing_area');
+    expect(first.length).toBeGreaterThan(0);
+    expect(first[0]!.label.startsWith('VN-82')).toBe(true);
+    // A plain word is no code: nothing of the registry answers to it.
+    expect((await search('DTOR')).filter((r) => r.kind === 'growing_area')).toEqual([]);
+  });
+
   it('finds an old unit name and says what it is today', async () => {
     const hit = (await search('Tân Thuận Tây')).find((r) => r.kind === 'unit' && r.label === 'Xã Tân Thuận Tây');
     expect(hit?.detail).toContain('Phường Cao Lãnh');
