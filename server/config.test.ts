@@ -13,3 +13,14 @@ describe('where the server listens', () => {
     expect(exposureNote('0.0.0.0', false)).toBe('Listening on 0.0.0.0: other computers and phones on the network can open it.');
   });
 });
+
+describe('the sweep of unclaimed decision scans', () => {
+  it('waits 24 hours by default; UNCLAIMED_DOCUMENT_HOURS sets it, 0 included, and anything but whole hours is refused', () => {
+    expect(loadConfig({}).unclaimedDocumentHours).toBe(24);
+    expect(loadConfig({ UNCLAIMED_DOCUMENT_HOURS: '0' }).unclaimedDocumentHours).toBe(0);
+    expect(loadConfig({ UNCLAIMED_DOCUMENT_HOURS: '72' }).unclaimedDocumentHours).toBe(72);
+    for (const bad of ['-1', '1.5', 'day', '9000']) {
+      expect(() => loadConfig({ UNCLAIMED_DOCUMENT_HOURS: bad }), bad).toThrow(/UNCLAIMED_DOCUMENT_HOURS/);
+    }
+  });
+});

@@ -35,6 +35,12 @@ export type Config = Readonly<{
   uploadDir: string;
   /** Largest import upload in bytes (IMPORT_MAX_MB, default 512); larger ones get 413. */
   importMaxBytes: number;
+  /**
+   * Hours an uploaded decision scan may wait for a lifecycle move to claim it before the hourly sweep
+   * deletes it (UNCLAIMED_DOCUMENT_HOURS, default 24): a file removed from a form, a form given up, a
+   * tab closed. 0 sweeps every unclaimed scan at the next sweep (tests).
+   */
+  unclaimedDocumentHours: number;
 }>;
 
 /** A configuration value that cannot be used; main prints its message as one line and exits. */
@@ -85,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     trustProxy: flag(env, 'TRUST_PROXY', false),
     uploadDir: path.resolve(root, env.UPLOAD_DIR?.trim() || '.data/uploads'),
     importMaxBytes: integer(env, 'IMPORT_MAX_MB', 512, 1, 65_536) * 1024 * 1024,
+    unclaimedDocumentHours: integer(env, 'UNCLAIMED_DOCUMENT_HOURS', 24, 0, 8760),
   });
 }
 

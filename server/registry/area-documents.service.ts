@@ -3,6 +3,7 @@
 // the client's name), the read for whoever may read the area's card, and the claim a transition or
 // re-issue makes on the documents its attachments name (growing-areas.service.ts), so that one scan
 // backs one move. The rules of the file itself are domain/document-facts.ts, shared with the browser.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { REGISTRY_REASON, type AreaDocument } from '../contracts/registry.ts';
@@ -84,42 +85,78 @@ export async function uploadDocument(
   const sha256 = photoDigest(bytes);
   if (key !== null) {
     const earlier = await documentUnderKey(db, areaId, key, sha256);
-    if (earlier) return { document: earlier, replayed: true };
-  }
-  const full = resolveStored(uploadDir, storedPath(sha256, type));
-  await fs.mkdir(path.dirname(full), { recursive: true });
-  let created = false;
-  try {
-    await fs.writeFile(full, bytes, { flag: 'wx' });
-    created = true;
-  } catch (error) {
-    // Already there: the same bytes, uploaded before (the name is their hash). Anything else (a full
-    // disk) may have left part of a file that no row names.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      await fs.rm(full, { force: true });
-      throw error;
+    // The bytes are put in place again (the same name, nothing changes if they are there): the first
+    // attempt may still be writing them, or its answer never arrived because its write failed.
+    if (earlier) {
+      await storeBytes(resolveStored(uploadDir, storedPath(sha256, type)), bytes);
+      return { document: earlier, replayed: true };
     }
   }
-  let row: AreaDocument | undefined;
+  // The row first, then the file: a sweep or a delete removing a file counts the rows naming its
+  // bytes after moving it aside (dropFileIfUnnamed), so a row written before the file is never left
+  // without it.
+  const row = (await db.query<AreaDocument>(SQL.INSERT_DOCUMENT, [areaId, viewer.userId, name, type, bytes.length, sha256, key])).rows[0];
+  if (!row) {
+    // Another attempt under this key got its row in first: that document stands.
+    const winner = key === null ? undefined : await documentUnderKey(db, areaId, key, sha256);
+    if (!winner) throw new AppError('NOT_FOUND', `No growing area ${areaId}.`); // deleted meanwhile
+    await storeBytes(resolveStored(uploadDir, storedPath(sha256, type)), bytes);
+    return { document: winner, replayed: true };
+  }
   try {
-    row = (await db.query<AreaDocument>(SQL.INSERT_DOCUMENT, [areaId, viewer.userId, name, type, bytes.length, sha256, key])).rows[0];
+    await storeBytes(resolveStored(uploadDir, storedPath(sha256, type)), bytes);
   } catch (error) {
-    await dropUnnamedFile(db, full, sha256, created);
+    // A full disk: the row goes too, so the refusal leaves nothing.
+    await db.query(SQL.DELETE_UNCLAIMED_DOCUMENT, [areaId, row.id]).catch(() => undefined);
     throw error;
   }
-  if (row) return { document: plain(row), replayed: false };
-  // Another attempt under this key got its row in first: that document stands.
-  await dropUnnamedFile(db, full, sha256, created);
-  const winner = key === null ? undefined : await documentUnderKey(db, areaId, key, sha256);
-  if (!winner) throw new AppError('NOT_FOUND', `No growing area ${areaId}.`); // deleted meanwhile
-  return { document: winner, replayed: true };
+  return { document: plain(row), replayed: false };
 }
 
-// A file this upload wrote and no row names (the insert failed): removed, so a refusal leaves nothing.
-async function dropUnnamedFile(db: Db, full: string, sha256: string, created: boolean): Promise<void> {
-  if (!created) return;
-  const named = (await db.query<{ n: number }>(SQL.DOCUMENTS_WITH_HASH, [sha256]).catch(() => ({ rows: [{ n: 1 }] }))).rows[0];
-  if (Number(named?.n ?? 1) === 0) await fs.rm(full, { force: true });
+/**
+ * Puts the bytes at `full` whole or not at all: written under a passing name, then linked into place
+ * (a reader never sees part of a file). Already there: the same bytes (the name is their hash).
+ */
+async function storeBytes(full: string, bytes: Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(full), { recursive: true });
+  const passing = `${full}.${randomBytes(6).toString('hex')}.part`;
+  try {
+    await fs.writeFile(passing, bytes, { flag: 'wx' });
+    await fs.link(passing, full).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+  } finally {
+    await fs.rm(passing, { force: true });
+  }
+}
+
+/**
+ * Removes the file of `sha256` once no row names its bytes; answers whether it did. Moved aside
+ * first, then the rows counted again: an upload of the same bytes writes its row before its file,
+ * so a row that appeared meanwhile gets the file back.
+ */
+async function dropFileIfUnnamed(db: Db, uploadDir: string, sha256: string, type: string): Promise<boolean> {
+  const named = async () => Number((await db.query<{ n: number }>(SQL.DOCUMENTS_WITH_HASH, [sha256])).rows[0]?.n ?? 1) > 0;
+  if (await named()) return false;
+  const full = resolveStored(uploadDir, storedPath(sha256, type));
+  const aside = `${full}.${randomBytes(6).toString('hex')}.gone`;
+  try {
+    await fs.rename(full, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+  try {
+    if (await named()) {
+      await fs.link(aside, full).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+      return false;
+    }
+    return true;
+  } finally {
+    await fs.rm(aside, { force: true });
+  }
 }
 
 async function documentUnderKey(db: Db, areaId: number, key: string, sha256: string): Promise<AreaDocument | undefined> {
@@ -218,4 +255,92 @@ export async function checkAttachments(tx: Queryable, areaId: number, attachment
 /** Marks the claimed documents as carried by transition `transitionId` (in the move's transaction). */
 export async function claimDocuments(tx: Queryable, transitionId: number, claim: DocumentClaim): Promise<void> {
   if (claim.ids.length) await tx.query(SQL.CLAIM_DOCUMENTS, [transitionId, claim.ids]);
+}
+
+/**
+ * Deletes document `docId` of area `areaId` while no move carries it (the officer removed it from the
+ * form before sending), for staff of the area's commune: the row, and the file unless another row
+ * keeps the same bytes. 404 for an unknown document or another area's, 409 document-already-used
+ * for one a move carries (it stays the move's record).
+ */
+export async function deleteDocument(db: Db, viewer: Viewer, uploadDir: string, areaId: number, docId: number): Promise<void> {
+  await requireAreaReader(db, viewer, areaId);
+  const gone = (await db.query<{ sha256: string; mime: string }>(SQL.DELETE_UNCLAIMED_DOCUMENT, [areaId, docId])).rows[0];
+  if (!gone) {
+    const row = (await db.query<{ transition_id: number | null }>(SQL.DOCUMENT_CLAIM, [areaId, docId])).rows[0];
+    if (!row) throw new AppError('NOT_FOUND', `Growing area ${areaId} holds no document ${docId}.`);
+    throw new AppError('CONFLICT', `Document ${docId} is attached to a move of growing area ${areaId}; it stays with that move.`, {
+      reason: REGISTRY_REASON.DOCUMENT_ALREADY_USED,
+      growingAreaId: areaId,
+      documentId: docId,
+    });
+  }
+  await dropFileIfUnnamed(db, uploadDir, gone.sha256, gone.mime);
+}
+
+/** What a sweep removed: rows, files, and the hashes whose file could not be removed (with why). */
+export type SweepResult = { rows: number; files: number; failed: { sha256: string; error: string }[] };
+
+/**
+ * Deletes the documents no move has claimed `hours` after their upload (a file removed from a form
+ * whose delete did not reach the server, a form given up, a tab closed), and each file no row names
+ * any more. A file that cannot be removed is listed and the rest go on.
+ */
+export async function sweepUnclaimedDocuments(db: Db, uploadDir: string, hours: number): Promise<SweepResult> {
+  const gone = (await db.query<{ sha256: string; mime: string }>(SQL.DELETE_UNCLAIMED_DOCUMENTS, [hours])).rows;
+  const result: SweepResult = { rows: gone.length, files: 0, failed: [] };
+  const hashes = new Map(gone.map((g) => [g.sha256, g.mime]));
+  for (const [sha256, mime] of hashes) {
+    try {
+      if (await dropFileIfUnnamed(db, uploadDir, sha256, mime)) result.files++;
+    } catch (error) {
+      result.failed.push({ sha256, error: String((error as Error).message ?? error) });
+    }
+  }
+  return result;
+}
+
+/** How often the sweep runs after the one at start. */
+const SWEEP_EVERY_MS = 3600_000;
+
+/** A running sweep: stop() clears its timer and waits for a sweep under way. */
+export type DocumentSweep = { stop(): Promise<void> };
+
+/**
+ * Sweeps unclaimed documents now and then every hour, one sweep at a time. The timer is unref'd (it
+ * never keeps a process alive) and stop() is meant for the app's close: tests build many apps in one
+ * process, and a sweep left running would query a database already closed.
+ */
+export function startDocumentSweep(
+  db: Db,
+  uploadDir: string,
+  hours: number,
+  log: { info(message: string): void; warn(message: string): void },
+): DocumentSweep {
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  const run = (): void => {
+    if (stopped || running) return;
+    running = sweepUnclaimedDocuments(db, uploadDir, hours)
+      .then(
+        (r) => {
+          if (r.rows) log.info(`Removed ${r.rows} decision scan(s) no move claimed within ${hours} h (${r.files} file(s)).`);
+          for (const f of r.failed) log.warn(`Could not remove the unclaimed scan file ${f.sha256}: ${f.error}`);
+        },
+        (error: unknown) => {
+          if (!stopped) log.warn(`The sweep of unclaimed decision scans failed: ${String((error as Error)?.message ?? error)}`);
+        },
+      )
+      .finally(() => (running = undefined));
+  };
+  run();
+  const timer = setInterval(run, SWEEP_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

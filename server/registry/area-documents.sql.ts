@@ -33,3 +33,21 @@ export const TRANSITION_DOCUMENTS = `COALESCE((
     SELECT json_agg(json_build_object('id', d.id, 'name', d.name, 'type', d.mime, 'bytes', d.bytes,
       'ref', '/api/growing-areas/' || d.growing_area_id || '/documents/' || d.id) ORDER BY d.id)
     FROM growing_area_documents d WHERE d.transition_id = t.id), '[]'::json)`;
+
+/** Removes document $2 of area $1 while no move carries it; answers its hash and type (nothing when claimed, gone or another area's). */
+export const DELETE_UNCLAIMED_DOCUMENT = `
+  DELETE FROM growing_area_documents WHERE growing_area_id = $1 AND id = $2 AND transition_id IS NULL
+  RETURNING sha256, mime`;
+
+/** Document $2 of area $1 as far as deleting it needs: whether a move carries it. */
+export const DOCUMENT_CLAIM = `SELECT transition_id FROM growing_area_documents WHERE growing_area_id = $1 AND id = $2`;
+
+/**
+ * Removes every document no move carries that was uploaded $1 hours ago or longer (the sweep);
+ * answers their hashes and types. A move claiming one at the same time holds its row locked
+ * (LOCK_DOCUMENTS): the delete waits, then finds it claimed and leaves it.
+ */
+export const DELETE_UNCLAIMED_DOCUMENTS = `
+  DELETE FROM growing_area_documents
+  WHERE transition_id IS NULL AND uploaded_at <= now() - $1::double precision * interval '1 hour'
+  RETURNING sha256, mime`;

@@ -26,6 +26,9 @@
 //                                                   by ref (once; 422 for an unknown ref, another area's, one already used).
 //                                                   Header Idempotency-Key as for photos
 //   GET    /api/growing-areas/:id/documents/:docId  the stored scan (inline, its name in Content-Disposition), as the card's read
+//   DELETE /api/growing-areas/:id/documents/:docId  a scan no move carries (removed from the form before sending); 204; staff of
+//                                                   the area's commune; 409 document-already-used once a move carries it; 404
+//                                                   another area's. Unclaimed scans are swept UNCLAIMED_DOCUMENT_HOURS after upload
 //   GET    /api/growing-areas/:id/inspections       inspections with photos
 //   POST   /api/growing-areas/:id/inspections       {inspectedOn, checklist, conclusion?, notes?}; 201; 409 inspection-not-allowed.
 //                                                   Header Idempotency-Key (once per inspection, as for photos): a key stored
@@ -237,6 +240,17 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
       .header('Cache-Control', 'private, no-store')
       .send(file.content);
   });
+
+  app.delete('/api/growing-areas/:id/documents/:docId', { schema: { params: DocumentParams } }, async (req: Req<DocumentParams>, reply) => {
+    await documents.deleteDocument(db, viewerOf(req), config.uploadDir, req.params.id, req.params.docId);
+    return reply.status(204).send();
+  });
+  // Scans no move claimed: swept at start and every hour, the timer stopped with the app.
+  const sweep = documents.startDocumentSweep(db, config.uploadDir, config.unclaimedDocumentHours, {
+    info: (message) => app.log.info(message),
+    warn: (message) => app.log.warn(message),
+  });
+  app.addHook('onClose', () => sweep.stop());
 
   // Inspections and photos
   app.get('/api/growing-areas/:id/inspections', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({

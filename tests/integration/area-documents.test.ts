@@ -8,9 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { buildApp } from '../../server/app.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../server/contracts/registry.ts';
 import type { Db } from '../../server/db/index.ts';
 import { MAX_DOCUMENT_BYTES } from '../../server/domain/document-facts.ts';
+import { sweepUnclaimedDocuments } from '../../server/registry/area-documents.service.ts';
 import {
   type Fixture,
   loadRegistryFixture,
@@ -321,5 +324,151 @@ describe('a move carrying a decision scan', () => {
     const legacy = await move(next, { to: 'submitted', attachments: [{ name: 'Biên bản giấy', ref: 'archive:box-12/45' }] });
     expect(legacy.statusCode, legacy.body).toBe(201);
     expect(legacy.json().transition.attachments).toEqual([{ name: 'Biên bản giấy', ref: 'archive:box-12/45' }]);
+  });
+});
+
+describe('a scan no move claimed', () => {
+  const del = (areaId: number, docId: number | string, headers = officer) =>
+    app.inject({ method: 'DELETE', url: `/api/growing-areas/${areaId}/documents/${docId}`, headers });
+  const onDisk = async (bytes: Buffer, ext = 'pdf') => (await written()).files.includes(`${sha(bytes)}.${ext}`);
+  const rowExists = async (id: number) => (await db.query('SELECT 1 FROM growing_area_documents WHERE id = $1', [id])).rows.length === 1;
+
+  it('is deleted by staff of the commune when removed from the form: the row, and the file no other row keeps', async () => {
+    const id = await activeArea();
+    const bytes = pdf('removed from the form');
+    const doc = (await upload(id, bytes, 'application/pdf', 'bỏ đi.pdf')).json();
+    expect(await onDisk(bytes)).toBe(true);
+    const res = await del(id, doc.id);
+    expect(res.statusCode, res.body).toBe(204);
+    expect(res.body).toBe('');
+    expect(await rowExists(doc.id)).toBe(false);
+    expect(await onDisk(bytes)).toBe(false);
+    expect((await app.inject({ method: 'GET', url: doc.ref, headers: officer })).statusCode).toBe(404);
+    // Removed twice (a second tap, a retry): already gone.
+    expect((await del(id, doc.id)).statusCode).toBe(404);
+
+    // The same bytes kept by a move: the unclaimed copy's row goes, the file stays for the move's.
+    const shared = pdf('shared with a move');
+    const carried = (await upload(id, shared, 'application/pdf', 'giữ.pdf')).json();
+    const copy = (await upload(id, shared, 'application/pdf', 'bản sao.pdf')).json();
+    expect(
+      (
+        await move(id, {
+          to: 'suspended',
+          decisionNo: '70/QĐ-SNN',
+          note: 'Tạm dừng',
+          attachments: [{ name: carried.name, ref: carried.ref }],
+        })
+      ).statusCode,
+    ).toBe(201);
+    expect((await del(id, copy.id)).statusCode).toBe(204);
+    expect(await rowExists(copy.id)).toBe(false);
+    expect(await onDisk(shared)).toBe(true);
+    expect((await app.inject({ method: 'GET', url: carried.ref, headers: officer })).rawPayload).toEqual(shared);
+  });
+
+  it('refuses to delete a claimed scan (409), another area’s or an unknown one (404), a malformed id (400), and anyone but the commune’s staff, deleting nothing', async () => {
+    const id = await activeArea();
+    const other = await activeArea();
+    const claimed = (await upload(id, pdf('claimed'), 'application/pdf', 'claimed.pdf')).json();
+    expect(
+      (
+        await move(id, {
+          to: 'suspended',
+          decisionNo: '71/QĐ-SNN',
+          note: 'Tạm dừng',
+          attachments: [{ name: claimed.name, ref: claimed.ref }],
+        })
+      ).statusCode,
+    ).toBe(201);
+    const free = (await upload(id, pdf('free to delete'), 'application/pdf', 'free.pdf')).json();
+    const foreign = (await upload(other, pdf('foreign to delete'), 'application/pdf', 'foreign.pdf')).json();
+    const before = await written();
+    const cases: [string, Promise<{ statusCode: number; body: string }>, number, string?][] = [
+      ['a scan a move carries', del(id, claimed.id), 409, 'document-already-used'],
+      ['another area’s scan under this area', del(id, foreign.id), 404],
+      ['this area’s scan under another area', del(other, free.id), 404],
+      ['an unknown scan', del(id, 99999999), 404],
+      ['an unknown area', del(987654, free.id), 404],
+      ['a word as id', del(id, 'abc'), 400],
+      ['0', del(id, 0), 400],
+      ['-1', del(id, -1), 400],
+      ['1.5', del(id, '1.5'), 400],
+      ['20 digits', del(id, '12345678901234567890'), 400],
+      ['a path', del(id, '..%2F..%2Fetc%2Fpasswd'), 400],
+      ['another commune’s officer', del(id, free.id, elsewhere), 403],
+      ['a farmer', del(id, free.id, farmer), 403],
+      ['a guest', del(id, free.id, {}), 401],
+    ];
+    for (const [what, sent, status, reason] of cases) {
+      const res = await sent;
+      expect(res.statusCode, `${what}: ${res.body}`).toBe(status);
+      expect(JSON.parse(res.body).status, what).toBe(status);
+      if (reason) expect(JSON.parse(res.body).reason, what).toBe(reason);
+    }
+    expect(await written()).toEqual(before);
+    expect((await docRow(claimed.id)).transition_id).not.toBeNull();
+  });
+
+  it('is swept once older than the configured age: only unclaimed rows, and only files no claimed row shares', async () => {
+    const id = await activeArea();
+    const kept = pdf('kept by a move, also uploaded again');
+    const alone = pdf('unclaimed alone');
+    const twice = pdf('unclaimed twice');
+    const image = Buffer.concat([png, Buffer.from('unclaimed image')]);
+    const claimed = (await upload(id, kept, 'application/pdf', 'kept.pdf')).json();
+    expect(
+      (
+        await move(id, {
+          to: 'suspended',
+          decisionNo: '72/QĐ-SNN',
+          note: 'Tạm dừng',
+          attachments: [{ name: claimed.name, ref: claimed.ref }],
+        })
+      ).statusCode,
+    ).toBe(201);
+    const copy = (await upload(id, kept, 'application/pdf', 'kept again.pdf')).json();
+    const single = (await upload(id, alone, 'application/pdf', 'alone.pdf')).json();
+    const first = (await upload(id, twice, 'application/pdf', 'twice 1.pdf')).json();
+    const picture = (await upload(id, image, 'image/png', 'ảnh.png')).json();
+    const third = (await upload(id, twice, 'application/pdf', 'twice 2.pdf')).json();
+
+    // Within the age, nothing goes; one made to look 25 hours old goes alone at the default 24 hours.
+    expect(await sweepUnclaimedDocuments(db, uploadDir, 24)).toEqual({ rows: 0, files: 0, failed: [] });
+    await db.query(`UPDATE growing_area_documents SET uploaded_at = now() - interval '25 hours' WHERE id = $1`, [single.id]);
+    expect(await sweepUnclaimedDocuments(db, uploadDir, 24)).toEqual({ rows: 1, files: 1, failed: [] });
+    expect([await rowExists(single.id), await onDisk(alone), await rowExists(copy.id)]).toEqual([false, false, true]);
+
+    // Age 0: every unclaimed row (this test's and those earlier tests left), and every file only they named.
+    const swept = await sweepUnclaimedDocuments(db, uploadDir, 0);
+    expect(swept.failed).toEqual([]);
+    for (const doc of [copy, first, picture, third]) expect(await rowExists(doc.id)).toBe(false);
+    expect(await rowExists(claimed.id)).toBe(true);
+    expect([await onDisk(kept), await onDisk(twice), await onDisk(image, 'png')]).toEqual([true, false, false]);
+    const left = await db.query<{ sha256: string; mime: string; transition_id: number | null }>(
+      'SELECT sha256, mime, transition_id FROM growing_area_documents',
+    );
+    expect(left.rows.every((r) => r.transition_id !== null)).toBe(true);
+    // What is on disk is exactly what the claimed rows name: nothing swept that a move keeps, nothing left that none does.
+    const named = [
+      ...new Set(left.rows.map((r) => `${r.sha256}.${r.mime === 'image/png' ? 'png' : r.mime === 'image/jpeg' ? 'jpg' : 'pdf'}`)),
+    ];
+    expect((await written()).files).toEqual(named.sort());
+    expect((await app.inject({ method: 'GET', url: claimed.ref, headers: officer })).rawPayload).toEqual(kept);
+  });
+
+  it('is swept by the server at its start, at the configured age, and the timer stops with the app', async () => {
+    const id = await activeArea();
+    const bytes = pdf('left by a closed tab');
+    const doc = (await upload(id, bytes, 'application/pdf', 'tab.pdf')).json();
+    const config = loadConfig({ UPLOAD_DIR: uploadDir, LOG_LEVEL: 'silent', UNCLAIMED_DOCUMENT_HOURS: '0' }, process.cwd());
+    expect(config.unclaimedDocumentHours).toBe(0);
+    const started = await buildApp({ config, db, ready: { value: true } }, { logger: false });
+    try {
+      await expect.poll(() => rowExists(doc.id), { timeout: 10_000, interval: 100 }).toBe(false);
+      await expect.poll(() => onDisk(bytes), { timeout: 10_000, interval: 100 }).toBe(false);
+    } finally {
+      await started.close();
+    }
   });
 });
