@@ -1,41 +1,29 @@
-import os from 'node:os';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
-import { at, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let as: (userId: number) => Record<string, string>;
+const reg = useRegistryApp();
 let areaId: number;
 
 beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  app = await registryTestApp(db, os.tmpdir());
-  as = await signInAll(app, fx);
   // An issued export code over two of Nam's mango plots, registered by a person (whose name is private).
-  const { rows } = await db.query<{ id: number }>(
+  const { rows } = await reg.db.query<{ id: number }>(
     `INSERT INTO growing_areas (lineage_id, code, scheme, markets, name, crop, variety, status, registrant_kind, registrant_name,
        registrant_contact, technical_officer, commune_code, households, decision_no, issued_on)
      VALUES (0, 'VN-DTOR-0931', 'export-puc', '{CN,US}', 'Vùng xoài Tân Hậu', 'mango', 'Cát Chu', 'active', 'person', 'Kha Văn Nam',
        '0912345678', 'Phạm Văn Kỹ', '29869', 2, '12/QĐ-BVTV', '2026-01-15') RETURNING id`,
   );
   areaId = rows[0]!.id;
-  await db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [areaId]);
-  await db.query('UPDATE plots SET growing_area_id = $1 WHERE id = ANY ($2::bigint[])', [areaId, [fx.plots.mangoB, fx.plots.mangoC]]);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
+  await reg.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [areaId]);
+  await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = ANY ($2::bigint[])', [
+    areaId,
+    [reg.fx.plots.mangoB, reg.fx.plots.mangoC],
+  ]);
 });
 
 describe('public growing-area code lookup', () => {
   it('tells a buyer the crop, status, area, markets and map of a code, whatever its case', async () => {
-    const res = await app.inject({ url: '/api/lookup/growing-areas/vn-dtor-0931' });
+    const res = await reg.app.inject({ url: '/api/lookup/growing-areas/vn-dtor-0931' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body).toMatchObject({
@@ -62,7 +50,7 @@ describe('public growing-area code lookup', () => {
   });
 
   it('shows no personal data: no farmer, citizen ID, phone, person registrant or officer', async () => {
-    const res = await app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-0931', headers: as(fx.users.admin) });
+    const res = await reg.app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-0931', headers: reg.as(reg.fx.users.admin) });
     for (const secret of [
       'Kha Văn Nam',
       '087123456789',
@@ -77,23 +65,23 @@ describe('public growing-area code lookup', () => {
   });
 
   it('names an organisation that registered, and answers 404 for an unknown code', async () => {
-    await db.query(`UPDATE growing_areas SET registrant_kind = 'cooperative', registrant_name = 'HTX Xoài Mỹ Xương' WHERE id = $1`, [
+    await reg.db.query(`UPDATE growing_areas SET registrant_kind = 'cooperative', registrant_name = 'HTX Xoài Mỹ Xương' WHERE id = $1`, [
       areaId,
     ]);
-    expect((await app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-0931' })).json().registrant).toBe('HTX Xoài Mỹ Xương');
-    const missing = await app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-9999' });
+    expect((await reg.app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-0931' })).json().registrant).toBe('HTX Xoài Mỹ Xương');
+    const missing = await reg.app.inject({ url: '/api/lookup/growing-areas/VN-DTOR-9999' });
     expect(missing.statusCode).toBe(404);
     expect(missing.headers['content-type']).toContain('application/problem+json');
-    expect((await app.inject({ url: `/api/lookup/growing-areas/${'A'.repeat(200)}` })).statusCode).toBe(400);
+    expect((await reg.app.inject({ url: `/api/lookup/growing-areas/${'A'.repeat(200)}` })).statusCode).toBe(400);
   });
 });
 
 describe('parcel lookup', () => {
   it('returns both zones of a parcel crossing two zoning lots, with shares that sum to the parcel within 0.5 %', async () => {
-    const res = await app.inject({ url: '/api/lookup/parcel?commune=29890&sheet=912&parcel=345' });
+    const res = await reg.app.inject({ url: '/api/lookup/parcel?commune=29890&sheet=912&parcel=345' });
     expect(res.statusCode, res.body).toBe(200);
     const [parcel] = res.json().parcels;
-    expect(parcel).toMatchObject({ id: fx.parcels.twoZones, commune_code: '29890', sheet: 912, parcel_no: 345, land_use_code: 'CLN' });
+    expect(parcel).toMatchObject({ id: reg.fx.parcels.twoZones, commune_code: '29890', sheet: 912, parcel_no: 345, land_use_code: 'CLN' });
     expect(parcel.zones.map((z: { lot_code: string }) => z.lot_code)).toEqual(['ODT-91', 'CX-92']);
     expect(parcel.zones.map((z: { pct: number }) => Math.round(z.pct))).toEqual([60, 40]);
     const zoneSum = parcel.zones.reduce((s: number, z: { area_m2: number }) => s + z.area_m2, 0);
@@ -112,14 +100,14 @@ describe('parcel lookup', () => {
 
   it('finds the parcel by the old commune name and by the ward it became', async () => {
     for (const commune of ['Tân Thuận Tây', 'xa tan thuan tay', '29869', 'Phường Cao Lãnh']) {
-      const res = await app.inject({ url: `/api/lookup/parcel?commune=${encodeURIComponent(commune)}&sheet=912&parcel=345` });
+      const res = await reg.app.inject({ url: `/api/lookup/parcel?commune=${encodeURIComponent(commune)}&sheet=912&parcel=345` });
       expect(res.statusCode, commune).toBe(200);
-      expect(res.json().parcels.map((p: { id: number }) => p.id)).toContain(fx.parcels.twoZones);
+      expect(res.json().parcels.map((p: { id: number }) => p.id)).toContain(reg.fx.parcels.twoZones);
     }
   });
 
   it('answers a missing parcel with 404 and bad keys with 400, never a 5xx', async () => {
-    expect((await app.inject({ url: '/api/lookup/parcel?commune=29890&sheet=912&parcel=999999' })).statusCode).toBe(404);
+    expect((await reg.app.inject({ url: '/api/lookup/parcel?commune=29890&sheet=912&parcel=999999' })).statusCode).toBe(404);
     for (const q of [
       'commune=29890&sheet=-1&parcel=1',
       'commune=29890&sheet=abc&parcel=1',
@@ -127,7 +115,7 @@ describe('parcel lookup', () => {
       `commune=${encodeURIComponent("'; DROP TABLE parcels;--")}&sheet=1&parcel=1`,
       'commune=29890&sheet=1&parcel=1&evil=1',
     ]) {
-      const res = await app.inject({ url: `/api/lookup/parcel?${q}` });
+      const res = await reg.app.inject({ url: `/api/lookup/parcel?${q}` });
       expect(res.statusCode, q).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, q).toBeLessThan(500);
     }
@@ -137,7 +125,7 @@ describe('parcel lookup', () => {
 describe('lookups on the sample data', () => {
   it('answers sample parcels that cross zoning lots with one row per lot, summing to the parcel within 0.5 %', async () => {
     const crossing = (
-      await db.query<{ id: number; commune_code: string; sheet: number; parcel_no: number; lots: number }>(
+      await reg.db.query<{ id: number; commune_code: string; sheet: number; parcel_no: number; lots: number }>(
         // Parcels inside the planned area (covered by the union of its lots, computed apart from the API) that touch two lots or more.
         `WITH plan AS (SELECT ST_Union(geom) AS geom FROM zoning_lots)
          SELECT p.id, p.commune_code, p.sheet, p.parcel_no, count(*)::int AS lots
@@ -150,7 +138,7 @@ describe('lookups on the sample data', () => {
     ).rows;
     expect(crossing.length).toBeGreaterThan(0);
     for (const c of crossing) {
-      const res = await app.inject({ url: `/api/lookup/parcel?commune=${c.commune_code}&sheet=${c.sheet}&parcel=${c.parcel_no}` });
+      const res = await reg.app.inject({ url: `/api/lookup/parcel?commune=${c.commune_code}&sheet=${c.sheet}&parcel=${c.parcel_no}` });
       expect(res.statusCode).toBe(200);
       const parcel = res.json().parcels.find((p: { id: number }) => p.id === c.id);
       expect(parcel.zones).toHaveLength(c.lots);
@@ -165,14 +153,15 @@ describe('lookups on the sample data', () => {
   });
 
   it('shows no personal data for any coded sample growing area', async () => {
-    const areas = (await db.query<{ id: number; code: string }>(`SELECT id, code FROM growing_areas WHERE code IS NOT NULL ORDER BY id`))
-      .rows;
+    const areas = (
+      await reg.db.query<{ id: number; code: string }>(`SELECT id, code FROM growing_areas WHERE code IS NOT NULL ORDER BY id`)
+    ).rows;
     expect(areas.length).toBeGreaterThan(0);
     for (const a of areas) {
-      const res = await app.inject({ url: `/api/lookup/growing-areas/${encodeURIComponent(a.code)}` });
+      const res = await reg.app.inject({ url: `/api/lookup/growing-areas/${encodeURIComponent(a.code)}` });
       expect(res.statusCode).toBe(200);
       const secrets = (
-        await db.query<{ s: string }>(
+        await reg.db.query<{ s: string }>(
           `SELECT unnest(ARRAY[fp.full_name, fp.citizen_id, fp.phone, fp.address]) AS s
            FROM plots p JOIN growing_areas g ON g.lineage_id = (SELECT lineage_id FROM growing_areas WHERE id = $1) AND p.growing_area_id = g.id
            JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
@@ -191,27 +180,27 @@ describe('lookups on the sample data', () => {
 describe('place and unit lookups', () => {
   it('tells what is at a point: parcel, land use, zoning lot and coded growing area, without owners', async () => {
     const [lon, lat] = at(20, 25);
-    const res = await app.inject({ url: `/api/lookup/place?lon=${lon}&lat=${lat}` });
+    const res = await reg.app.inject({ url: `/api/lookup/place?lon=${lon}&lat=${lat}` });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.parcels.map((p: { id: number }) => p.id)).toEqual([fx.parcels.twoZones]);
+    expect(body.parcels.map((p: { id: number }) => p.id)).toEqual([reg.fx.parcels.twoZones]);
     expect(body.landUses.map((l: { land_use_code: string }) => l.land_use_code)).toEqual(['CLN']);
     expect(body.zones.map((z: { lot_code: string }) => z.lot_code)).toEqual(['ODT-91']);
     const [alon, alat] = at(40, 80);
-    const inArea = (await app.inject({ url: `/api/lookup/place?lon=${alon}&lat=${alat}` })).json();
+    const inArea = (await reg.app.inject({ url: `/api/lookup/place?lon=${alon}&lat=${alat}` })).json();
     expect(inArea.growingAreas.map((g: { code: string }) => g.code)).toEqual(['VN-DTOR-0931']);
     expect(JSON.stringify(body) + JSON.stringify(inArea)).not.toMatch(/Kha Văn Nam|087123456789/);
     for (const q of ['lon=200&lat=10', 'lon=abc&lat=10', 'lat=10', 'lon=105&lat=-91']) {
-      expect((await app.inject({ url: `/api/lookup/place?${q}` })).statusCode, q).toBe(400);
+      expect((await reg.app.inject({ url: `/api/lookup/place?${q}` })).statusCode, q).toBe(400);
     }
   });
 
   it('resolves the old name Tân Thuận Tây to Phường Cao Lãnh', async () => {
-    const res = await app.inject({ url: `/api/lookup/units?name=${encodeURIComponent('Tân Thuận Tây')}` });
+    const res = await reg.app.inject({ url: `/api/lookup/units?name=${encodeURIComponent('Tân Thuận Tây')}` });
     expect(res.statusCode).toBe(200);
     const unit = res.json().units.find((u: { code: string }) => u.code === '29890');
     expect(unit.current).toBe(false);
     expect(unit.today.map((t: { code: string; name: string }) => `${t.code} ${t.name}`)).toContain('29869 Phường Cao Lãnh');
-    expect((await app.inject({ url: '/api/lookup/units?name=Atlantis' })).statusCode).toBe(404);
+    expect((await reg.app.inject({ url: '/api/lookup/units?name=Atlantis' })).statusCode).toBe(404);
   });
 });

@@ -5,43 +5,28 @@
 // the database holds one row and the upload folder one file. Another officer on the same phone sends
 // nothing of it; a refusal by the server is kept for the officer to see, not retried by itself.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { HttpError } from '../../web/src/api/http.ts';
 import { PhotoOutbox, type NewPhoto, type OutboxNetwork } from '../../web/src/registration/photo-outbox.ts';
 import { openPhotoStore, type PhotoStore } from '../../web/src/storage/photo-store.ts';
-import { inspectionOfNewArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { inspectionOfNewArea } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
-let as: (userId: number) => Record<string, string>;
+const reg = useRegistryApp();
 let areaId: number;
 let inspectionId: number;
 const closing: { close(): void }[] = [];
 
 beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'outbox-'));
-  app = await registryTestApp(db, uploadDir);
-  as = await signInAll(app, fx);
-  const officer = as(fx.users.officer);
-  ({ areaId, inspectionId } = await inspectionOfNewArea(app, db, fx, officer, 'Vùng rau thử hộp thư ảnh', 4000));
+  const officer = reg.as(reg.fx.users.officer);
+  ({ areaId, inspectionId } = await inspectionOfNewArea(reg.app, reg.db, reg.fx, officer, 'Vùng rau thử hộp thư ảnh', 4000));
 });
 
 afterAll(async () => {
   for (const item of closing) item.close();
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
 });
 
 /** The wire to the real server as `userId`; `loseAnswers` answers are lost on the way back (after the server acted). */
@@ -52,10 +37,10 @@ function toServer(userId: number, loseAnswers = 0): OutboxNetwork & { statuses: 
     statuses,
     online: () => true,
     async post(url, photo, headers, progress) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: 'POST',
         url,
-        headers: { ...headers, ...as(userId) },
+        headers: { ...headers, ...reg.as(userId) },
         payload: Buffer.from(await photo.bytes.arrayBuffer()),
       });
       progress(photo.bytes.size);
@@ -78,7 +63,7 @@ async function pageOn(phone: IDBFactory, network: OutboxNetwork): Promise<{ outb
 
 async function rowsUnder(key: string): Promise<{ id: number; file_path: string }[]> {
   return (
-    await db.query<{ id: number; file_path: string }>('SELECT id, file_path FROM inspection_photos WHERE idempotency_key = $1', [key])
+    await reg.db.query<{ id: number; file_path: string }>('SELECT id, file_path FROM inspection_photos WHERE idempotency_key = $1', [key])
   ).rows;
 }
 
@@ -96,14 +81,14 @@ describe('the outbox of inspection photos against the registry', () => {
   it('a photo whose answer was lost is sent again after a reload under its first key and stored once', async () => {
     const phone = new IDBFactory();
     const key = 'outbox-lost-answer-0001';
-    const first = await pageOn(phone, toServer(fx.users.officer, 1));
+    const first = await pageOn(phone, toServer(reg.fx.users.officer, 1));
     await first.outbox.setViewer({ username: 'reg.officer', csrf: null });
     await first.outbox.add({ id: inspectionId, inspectedOn: '2026-02-05', areaId }, [photo(key, 105.66)]);
     expect(first.outbox.unsent()[0]).toMatchObject({ state: 'failed', refusal: 'offline', kept: true });
     expect(await rowsUnder(key)).toHaveLength(1); // the server has it; the phone does not know
     expect(await first.store.count()).toBe(1);
 
-    const wire = toServer(fx.users.officer);
+    const wire = toServer(reg.fx.users.officer);
     const again = await pageOn(phone, wire);
     await again.outbox.setViewer({ username: 'reg.officer', csrf: null });
     await again.outbox.send();
@@ -111,19 +96,19 @@ describe('the outbox of inspection photos against the registry', () => {
     expect(await again.store.count()).toBe(0);
     const rows = await rowsUnder(key);
     expect(rows).toHaveLength(1);
-    const folder = path.join(uploadDir, path.dirname(rows[0]!.file_path));
+    const folder = path.join(reg.uploadDir, path.dirname(rows[0]!.file_path));
     expect(await fs.readdir(folder)).toEqual([path.basename(rows[0]!.file_path)]);
   });
 
   it("another officer on the same phone sends nothing of the first one's photos; their owner does, later", async () => {
     const phone = new IDBFactory();
     const key = 'outbox-shared-phone-01';
-    const offline = await pageOn(phone, { ...toServer(fx.users.officer), online: () => false });
+    const offline = await pageOn(phone, { ...toServer(reg.fx.users.officer), online: () => false });
     await offline.outbox.setViewer({ username: 'reg.officer', csrf: null });
     await offline.outbox.add({ id: inspectionId, inspectedOn: '2026-02-05', areaId }, [photo(key, 105.67)]);
     await offline.outbox.setViewer(undefined);
 
-    const other = toServer(fx.users.officerElsewhere);
+    const other = toServer(reg.fx.users.officerElsewhere);
     const theirs = await pageOn(phone, other);
     await theirs.outbox.setViewer({ username: 'reg.officer2', csrf: null });
     await theirs.outbox.send();
@@ -131,7 +116,7 @@ describe('the outbox of inspection photos against the registry', () => {
     expect(theirs.outbox.unsent()).toEqual([]);
     expect(await rowsUnder(key)).toEqual([]);
 
-    const owner = toServer(fx.users.officer);
+    const owner = toServer(reg.fx.users.officer);
     const back = await pageOn(phone, owner);
     await back.outbox.setViewer({ username: 'reg.officer', csrf: null });
     await back.outbox.send();
@@ -141,7 +126,7 @@ describe('the outbox of inspection photos against the registry', () => {
   });
 
   it('a refusal (an inspection the server does not hold) stays on the phone, worded, and is not sent again by itself', async () => {
-    const wire = toServer(fx.users.officer);
+    const wire = toServer(reg.fx.users.officer);
     const { outbox, store } = await pageOn(new IDBFactory(), wire);
     await outbox.setViewer({ username: 'reg.officer', csrf: null });
     await outbox.add({ id: 99_999_999, inspectedOn: '2026-02-05', areaId }, [photo('outbox-gone-inspection1', 105.68)]);

@@ -3,20 +3,15 @@
 // the file's last-modified time (`file`). Positions print rounded to 7 decimals, old rows too. A
 // client cannot name the source itself; hostile query values are 4xx problems that write nothing.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { Value } from '@sinclair/typebox/value';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IDEMPOTENCY_KEY_HEADER, InspectionPhoto } from '../../server/contracts/registry.ts';
-import type { Db } from '../../server/db/index.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
-import { inspectionOfNewArea, loadRegistryFixture, registryTestApp, signInAll } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { inspectionOfNewArea } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let uploadDir: string;
+const reg = useRegistryApp();
 let officer: Record<string, string>;
 let areaId: number;
 let inspectionId: number;
@@ -35,18 +30,8 @@ type Row = {
 };
 
 beforeAll(async () => {
-  db = await openTestDb();
-  const fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'photo-provenance-'));
-  app = await registryTestApp(db, uploadDir);
-  officer = (await signInAll(app, fx))(fx.users.officer);
-  ({ areaId, inspectionId } = await inspectionOfNewArea(app, db, fx, officer, 'Vùng rau thử nguồn vị trí ảnh', 3000));
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+  officer = reg.as(reg.fx.users.officer);
+  ({ areaId, inspectionId } = await inspectionOfNewArea(reg.app, reg.db, reg.fx, officer, 'Vùng rau thử nguồn vị trí ảnh', 3000));
 });
 
 /** Posts a photo; its status, the answer's photo object for the stored photo (by Location) and the raw body. */
@@ -56,7 +41,7 @@ async function upload(
   query = '',
   key?: string,
 ): Promise<{ status: number; photo: Record<string, unknown> | undefined; raw: string }> {
-  const res = await app.inject({
+  const res = await reg.app.inject({
     method: 'POST',
     url: `/api/inspections/${inspectionId}/photos${query}`,
     headers: { ...officer, 'content-type': type, ...(key ? { [IDEMPOTENCY_KEY_HEADER]: key } : {}) },
@@ -68,7 +53,7 @@ async function upload(
 }
 
 async function row(id: unknown): Promise<Row> {
-  const { rows } = await db.query<Row>(
+  const { rows } = await reg.db.query<Row>(
     `SELECT id, ST_X(geom) lon, ST_Y(geom) lat, taken_at::text, position_source, taken_at_source FROM inspection_photos WHERE id = $1`,
     [id],
   );
@@ -76,7 +61,7 @@ async function row(id: unknown): Promise<Row> {
 }
 
 async function photoCount(): Promise<number> {
-  return (await db.query('SELECT 1 FROM inspection_photos WHERE inspection_id = $1', [inspectionId])).rowCount ?? 0;
+  return (await reg.db.query('SELECT 1 FROM inspection_photos WHERE inspection_id = $1', [inspectionId])).rowCount ?? 0;
 }
 
 describe('where an inspection photo’s position and time came from', () => {
@@ -130,15 +115,15 @@ describe('where an inspection photo’s position and time came from', () => {
 
   it('a photo stored before sources were kept prints its position rounded and says no source', async () => {
     // As an old row stands: the EXIF degrees unrounded, no source columns written.
-    const { rows } = await db.query<{ id: number }>(
+    const { rows } = await reg.db.query<{ id: number }>(
       `INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom)
        VALUES ($1, 'inspections/old.jpg', 'image/jpeg', 1000, '2025-12-01T08:00:00+07', ST_SetSRID(ST_MakePoint(105.66812300000001, 10.466009999999999), 4326))
        RETURNING id`,
       [inspectionId],
     );
     const id = rows[0]!.id;
-    const one = await app.inject({ url: `/api/inspections/${inspectionId}`, headers: officer });
-    const list = await app.inject({ url: `/api/growing-areas/${areaId}/inspections`, headers: officer });
+    const one = await reg.app.inject({ url: `/api/inspections/${inspectionId}`, headers: officer });
+    const list = await reg.app.inject({ url: `/api/growing-areas/${areaId}/inspections`, headers: officer });
     for (const res of [one, list]) {
       expect(res.statusCode).toBe(200);
       expect(res.body).not.toMatch(/\d\.\d{8,}/);
@@ -150,7 +135,7 @@ describe('where an inspection photo’s position and time came from', () => {
 
   it('the database takes only the known sources, and a source only beside a value', async () => {
     const insert = (geom: string, takenAt: string | null, positionSource: string | null, takenAtSource: string | null) =>
-      db.query(
+      reg.db.query(
         `INSERT INTO inspection_photos (inspection_id, file_path, mime, bytes, taken_at, geom, position_source, taken_at_source)
          VALUES ($1, 'inspections/x.jpg', 'image/jpeg', 1000, $2::timestamptz, ${geom}, $3, $4)`,
         [inspectionId, takenAt, positionSource, takenAtSource],
@@ -177,7 +162,7 @@ describe('where an inspection photo’s position and time came from', () => {
 
   it('refuses hostile query values with a 4xx problem and writes nothing', async () => {
     const before = await photoCount();
-    const files = await fs.readdir(path.join(uploadDir, 'inspections', String(inspectionId)));
+    const files = await fs.readdir(path.join(reg.uploadDir, 'inspections', String(inspectionId)));
     for (const query of [
       '?lon=abc&lat=10.45',
       '?lon=105.6&lat=NaN',
@@ -192,7 +177,7 @@ describe('where an inspection photo’s position and time came from', () => {
       `?takenAt=2026-02-05T08%3A00%3A00.${'0'.repeat(40)}Z`,
       '?takenAt=%00',
     ]) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: 'POST',
         url: `/api/inspections/${inspectionId}/photos${query}`,
         headers: { ...officer, 'content-type': 'image/jpeg' },
@@ -203,6 +188,6 @@ describe('where an inspection photo’s position and time came from', () => {
       expect(res.headers['content-type'], query).toContain('application/problem+json');
     }
     expect(await photoCount()).toBe(before);
-    expect(await fs.readdir(path.join(uploadDir, 'inspections', String(inspectionId)))).toEqual(files);
+    expect(await fs.readdir(path.join(reg.uploadDir, 'inspections', String(inspectionId)))).toEqual(files);
   });
 });

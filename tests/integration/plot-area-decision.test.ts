@@ -5,59 +5,41 @@
 // officers, and no more (no farmer's name for a guest). The plot's version does not change with its
 // area's status, so its ETag carries the facts: a browser that kept the plot from before the
 // suspension is not told "304, unchanged". The facts are read-only and no filter.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
+import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { rect } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
-let as: (userId: number) => Record<string, string>;
+const reg = useRegistryApp();
 let rowY = 4000;
 let serial = 700;
-
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'plot-area-decision-'));
-  app = await registryTestApp(db, uploadDir);
-  as = await signInAll(app, fx);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
-});
 
 const GEO = { accept: 'application/geo+json' };
 const FACTS = ['status_decision_no', 'status_decided_on', 'status_reason'] as const;
 const NONE = { status_decision_no: null, status_decided_on: null, status_reason: null };
 
 function move(areaId: number, payload: Record<string, unknown>) {
-  return app.inject({ method: 'POST', url: `/api/growing-areas/${areaId}/transitions`, headers: as(fx.users.officer), payload });
+  return reg.app.inject({
+    method: 'POST',
+    url: `/api/growing-areas/${areaId}/transitions`,
+    headers: reg.as(reg.fx.users.officer),
+    payload,
+  });
 }
 
 /** A new domestic vegetable area of one fresh plot of farmer Nam, issued and put into operation: the area's and the plot's ids. */
 async function activeArea(): Promise<{ area: number; plot: number }> {
   const y = (rowY += 60);
   const plot = (
-    await db.query<{ id: number }>(
+    await reg.db.query<{ id: number }>(
       `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-      [fx.farmers.nam, rect(0, y, 30, y + 50)],
+      [reg.fx.farmers.nam, rect(0, y, 30, y + 50)],
     )
   ).rows[0]!.id;
-  const draft = await app.inject({
+  const draft = await reg.app.inject({
     method: 'POST',
     url: '/api/growing-areas',
-    headers: as(fx.users.officer),
+    headers: reg.as(reg.fx.users.officer),
     payload: {
       name: 'Vùng rau thử thẻ thửa',
       scheme: 'domestic-3156',
@@ -84,7 +66,7 @@ async function activeArea(): Promise<{ area: number; plot: number }> {
 
 /** An item as one viewer reads it (headers: none for a guest): its status, ETag, Cache-Control and properties. */
 async function item(collection: string, id: number, headers: Record<string, string> = {}) {
-  const res = await app.inject({ url: `/ogc/collections/${collection}/items/${id}`, headers: { ...GEO, ...headers } });
+  const res = await reg.app.inject({ url: `/ogc/collections/${collection}/items/${id}`, headers: { ...GEO, ...headers } });
   return {
     status: res.statusCode,
     etag: res.headers.etag as string | undefined,
@@ -99,12 +81,12 @@ const factsOf = (p: Record<string, unknown>) => Object.fromEntries(FACTS.map((k)
 /** Every reader of the plot: a guest, its farmer, another farmer, the officers in and out of its commune, a planner, an admin. */
 const readers = () => ({
   guest: {},
-  farmer: as(fx.users.farmer),
-  otherFarmer: as(fx.users.otherFarmer),
-  officer: as(fx.users.officer),
-  officerElsewhere: as(fx.users.officerElsewhere),
-  planner: as(fx.users.planner),
-  admin: as(fx.users.admin),
+  farmer: reg.as(reg.fx.users.farmer),
+  otherFarmer: reg.as(reg.fx.users.otherFarmer),
+  officer: reg.as(reg.fx.users.officer),
+  officerElsewhere: reg.as(reg.fx.users.officerElsewhere),
+  planner: reg.as(reg.fx.users.planner),
+  admin: reg.as(reg.fx.users.admin),
 });
 
 describe('a member plot’s item while its growing area’s code is out of force', () => {
@@ -135,12 +117,12 @@ describe('a member plot’s item while its growing area’s code is out of force
     expect(guest.cache).toBe('no-cache');
     for (const secret of ['Kha Văn Nam', '0912345678', '087123456789']) expect(guest.body).not.toContain(secret);
     expect(Object.keys(guest.properties)).not.toContain('farmer_name');
-    const officer = await item('plots', plot, as(fx.users.officer));
+    const officer = await item('plots', plot, reg.as(reg.fx.users.officer));
     expect(officer.properties.farmer_name).toBe('Kha Văn Nam');
     expect(officer.cache).toBe('private, no-store');
 
     // The list carries them too (an officer's "my plots" and QGIS read it).
-    const list = await app.inject({ url: `/ogc/collections/plots/items?growing_area_id=${area}`, headers: GEO });
+    const list = await reg.app.inject({ url: `/ogc/collections/plots/items?growing_area_id=${area}`, headers: GEO });
     expect(list.statusCode, list.body).toBe(200);
     const listed = (list.json().features as { id: number; properties: Record<string, unknown> }[]).find((f) => f.id === plot);
     expect(factsOf(listed!.properties)).toEqual(facts);
@@ -161,26 +143,26 @@ describe('a member plot’s item while its growing area’s code is out of force
     // Another area's suspension is not this plot's.
     expect(factsOf((await item('plots', plot)).properties)).toEqual(NONE);
     // The fixture's rice plot belongs to no area; its mango plot A goes into a draft, then under review.
-    expect(factsOf((await item('plots', fx.plots.rice)).properties)).toEqual(NONE);
-    const draft = await app.inject({
+    expect(factsOf((await item('plots', reg.fx.plots.rice)).properties)).toEqual(NONE);
+    const draft = await reg.app.inject({
       method: 'POST',
       url: '/api/growing-areas',
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: {
         name: 'Vùng xoài thử thẻ thửa',
         scheme: 'domestic-3156',
         crop: 'mango',
         communeCode: '29869',
         registrantName: 'HTX Xoài Mỹ Xương',
-        plotIds: [fx.plots.mangoA, fx.plots.mangoB, fx.plots.mangoC],
+        plotIds: [reg.fx.plots.mangoA, reg.fx.plots.mangoB, reg.fx.plots.mangoC],
       },
     });
     expect(draft.statusCode, draft.body).toBe(201);
     for (const headers of Object.values(readers()))
-      expect(factsOf((await item('plots', fx.plots.mangoA, headers)).properties)).toEqual(NONE);
+      expect(factsOf((await item('plots', reg.fx.plots.mangoA, headers)).properties)).toEqual(NONE);
     expect((await move(draft.json().id as number, { to: 'submitted' })).statusCode).toBe(201);
     for (const headers of Object.values(readers()))
-      expect(factsOf((await item('plots', fx.plots.mangoA, headers)).properties)).toEqual(NONE);
+      expect(factsOf((await item('plots', reg.fx.plots.mangoA, headers)).properties)).toEqual(NONE);
   });
 });
 
@@ -188,29 +170,34 @@ describe('the ETag of a plot whose area’s code changes', () => {
   it('is another once the code is suspended, so a guest revalidating the plot read before gets the new body, and the old one once restored', async () => {
     const { area, plot } = await activeArea();
     const inForce = await item('plots', plot);
-    const officerInForce = await item('plots', plot, as(fx.users.officer));
+    const officerInForce = await item('plots', plot, reg.as(reg.fx.users.officer));
     expect(
-      (await app.inject({ url: `/ogc/collections/plots/items/${plot}`, headers: { ...GEO, 'if-none-match': inForce.etag! } })).statusCode,
+      (await reg.app.inject({ url: `/ogc/collections/plots/items/${plot}`, headers: { ...GEO, 'if-none-match': inForce.etag! } }))
+        .statusCode,
     ).toBe(304);
 
     expect((await move(area, { to: 'suspended', decisionNo: '47/QĐ-SNN', note: 'Chưa ghi nhật ký phun thuốc' })).statusCode).toBe(201);
     // The plot's row is as it was: its version is the editors' token, not the area's.
-    const again = await app.inject({ url: `/ogc/collections/plots/items/${plot}`, headers: { ...GEO, 'if-none-match': inForce.etag! } });
+    const again = await reg.app.inject({
+      url: `/ogc/collections/plots/items/${plot}`,
+      headers: { ...GEO, 'if-none-match': inForce.etag! },
+    });
     expect(again.statusCode).toBe(200);
     expect(again.json().properties.status_decision_no).toBe('47/QĐ-SNN');
     const suspendedTag = again.headers.etag as string;
     expect(suspendedTag).not.toBe(inForce.etag);
     expect(suspendedTag).toMatch(new RegExp(`^${inForce.etag!.slice(0, -1)}\\.[A-Za-z0-9_-]{8}"$`));
     // The officer's copy likewise, and the officer's tag is still not the guest's.
-    const officer = await app.inject({
+    const officer = await reg.app.inject({
       url: `/ogc/collections/plots/items/${plot}`,
-      headers: { ...GEO, ...as(fx.users.officer), 'if-none-match': officerInForce.etag! },
+      headers: { ...GEO, ...reg.as(reg.fx.users.officer), 'if-none-match': officerInForce.etag! },
     });
     expect(officer.statusCode).toBe(200);
     expect(officer.headers.etag).not.toBe(suspendedTag);
     // Asked again with the new tag: unchanged indeed.
     expect(
-      (await app.inject({ url: `/ogc/collections/plots/items/${plot}`, headers: { ...GEO, 'if-none-match': suspendedTag } })).statusCode,
+      (await reg.app.inject({ url: `/ogc/collections/plots/items/${plot}`, headers: { ...GEO, 'if-none-match': suspendedTag } }))
+        .statusCode,
     ).toBe(304);
 
     // Another decision later (restored, suspended again): another body, another tag.
@@ -219,7 +206,10 @@ describe('the ETag of a plot whose area’s code changes', () => {
     expect(factsOf(restored.properties)).toEqual(NONE);
     expect(restored.etag).toBe(inForce.etag);
     expect((await move(area, { to: 'suspended', decisionNo: '49/QĐ-SNN' })).statusCode).toBe(201);
-    const second = await app.inject({ url: `/ogc/collections/plots/items/${plot}`, headers: { ...GEO, 'if-none-match': suspendedTag } });
+    const second = await reg.app.inject({
+      url: `/ogc/collections/plots/items/${plot}`,
+      headers: { ...GEO, 'if-none-match': suspendedTag },
+    });
     expect(second.statusCode).toBe(200);
     expect(second.json().properties).toMatchObject({ status_decision_no: '49/QĐ-SNN', status_reason: null });
   });
@@ -227,17 +217,17 @@ describe('the ETag of a plot whose area’s code changes', () => {
   it('is still a tag of the plot’s version for a write: a plot of a suspended area is refused as locked (409), not as stale (412)', async () => {
     const { area, plot } = await activeArea();
     expect((await move(area, { to: 'suspended', decisionNo: '50/QĐ-SNN' })).statusCode).toBe(201);
-    const read = await item('plots', plot, as(fx.users.officer));
-    const before = await db.query('SELECT p::text AS row FROM plots p WHERE id = $1', [plot]);
-    const res = await app.inject({
+    const read = await item('plots', plot, reg.as(reg.fx.users.officer));
+    const before = await reg.db.query('SELECT p::text AS row FROM plots p WHERE id = $1', [plot]);
+    const res = await reg.app.inject({
       method: 'PATCH',
       url: `/ogc/collections/plots/items/${plot}`,
-      headers: { ...as(fx.users.officer), 'content-type': 'application/merge-patch+json', 'if-match': read.etag! },
+      headers: { ...reg.as(reg.fx.users.officer), 'content-type': 'application/merge-patch+json', 'if-match': read.etag! },
       payload: { properties: { variety: 'Cải ngọt' } },
     });
     expect(res.statusCode, res.body).toBe(409);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    expect((await db.query('SELECT p::text AS row FROM plots p WHERE id = $1', [plot])).rows).toEqual(before.rows);
+    expect((await reg.db.query('SELECT p::text AS row FROM plots p WHERE id = $1', [plot])).rows).toEqual(before.rows);
   });
 });
 
@@ -250,42 +240,44 @@ describe('hostile reads and writes of the decision’s facts on plots', () => {
       `filter=${encodeURIComponent("status_reason = 'x'")}`,
       `filter=${encodeURIComponent("status_decision_no LIKE '%' OR 1=1")}`,
     ]) {
-      const res = await app.inject({ url: `/ogc/collections/plots/items?${query}`, headers: GEO });
+      const res = await reg.app.inject({ url: `/ogc/collections/plots/items?${query}`, headers: GEO });
       expect(res.statusCode, `${query}: ${res.body}`).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    const queryables = await app.inject({ url: '/ogc/collections/plots/queryables', headers: { accept: 'application/schema+json' } });
+    const queryables = await reg.app.inject({ url: '/ogc/collections/plots/queryables', headers: { accept: 'application/schema+json' } });
     expect(Object.keys(queryables.json().properties)).not.toContain('status_reason');
   });
 
   it('writes none of them: a plot sent back as read, or with made-up facts, records no decision and reads none', async () => {
     // The fixture's rice plot, of no area, is the officer's to edit.
-    const officer = as(fx.users.officer);
-    const moves = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_transitions')).rows[0]!.n;
+    const officer = reg.as(reg.fx.users.officer);
+    const moves = async () => (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_transitions')).rows[0]!.n;
     const movesBefore = await moves();
-    const read = await app.inject({ url: `/ogc/collections/plots/items/${fx.plots.rice}`, headers: { ...GEO, ...officer } });
+    const read = await reg.app.inject({ url: `/ogc/collections/plots/items/${reg.fx.plots.rice}`, headers: { ...GEO, ...officer } });
     expect(read.statusCode).toBe(200);
     const feature = read.json();
     const made = { status_decision_no: '99/QĐ-BỊA', status_decided_on: '2026-01-01', status_reason: 'bịa' };
     // Its properties as read, the facts made up (a PUT would check the fixture's plot against the sample data's communes).
-    const put = await app.inject({
+    const put = await reg.app.inject({
       method: 'PATCH',
-      url: `/ogc/collections/plots/items/${fx.plots.rice}`,
+      url: `/ogc/collections/plots/items/${reg.fx.plots.rice}`,
       headers: { ...officer, 'content-type': 'application/merge-patch+json', 'if-match': read.headers.etag as string },
       payload: { properties: { ...feature.properties, ...made, variety: 'OM18' } },
     });
     expect(put.statusCode, put.body).toBe(200);
     expect(put.json().properties).toMatchObject({ ...NONE, variety: 'OM18' });
     // Made-up facts of the wrong type are no 500 either: ignored as every read-only property is.
-    const patch = await app.inject({
+    const patch = await reg.app.inject({
       method: 'PATCH',
-      url: `/ogc/collections/plots/items/${fx.plots.rice}`,
+      url: `/ogc/collections/plots/items/${reg.fx.plots.rice}`,
       headers: { ...officer, 'content-type': 'application/merge-patch+json', 'if-match': put.headers.etag as string },
       payload: { properties: { status_decision_no: { no: 1 }, status_decided_on: 'hôm qua', status_reason: 'x'.repeat(5000) } },
     });
     expect(patch.statusCode, patch.body).toBeLessThan(500);
-    expect(factsOf((await item('plots', fx.plots.rice)).properties)).toEqual(NONE);
+    expect(factsOf((await item('plots', reg.fx.plots.rice)).properties)).toEqual(NONE);
     expect(await moves()).toBe(movesBefore);
-    expect((await db.query('SELECT growing_area_id FROM plots WHERE id = $1', [fx.plots.rice])).rows[0]).toEqual({ growing_area_id: null });
+    expect((await reg.db.query('SELECT growing_area_id FROM plots WHERE id = $1', [reg.fx.plots.rice])).rows[0]).toEqual({
+      growing_area_id: null,
+    });
   });
 });

@@ -3,33 +3,20 @@
 // interval's dates), the list reads them back as recorded whatever the lists say later, rows from
 // before migration 011 are read back from the service's sentences, and GET /api/substances answers
 // the lists to anyone, cached, refusing bad parameters.
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { DiaryProblem, SubstanceList } from '../../server/contracts/diary.ts';
-import type { Db } from '../../server/db/index.ts';
 import { migrate, readMigrations } from '../../server/db/migrate.ts';
 import { checkDiaryEntry, type SubstanceRule } from '../../server/domain/substances.ts';
-import { exportMangoArea, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { exportMangoArea } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 import { openEmptyTestDb, openTestDb } from '../helpers/test-db.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let as: (userId: number) => Record<string, string>;
+const reg = useRegistryApp();
 let areaId: number;
 
 beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  app = await registryTestApp(db, '/nonexistent-uploads');
-  as = await signInAll(app, fx);
   // An export area selling to China and the United States, holding the plot the tests spray.
-  areaId = await exportMangoArea(app, fx, as(fx.users.officer));
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
+  areaId = await exportMangoArea(reg.app, reg.fx, reg.as(reg.fx.users.officer));
 });
 
 describe('the sample data’s diary', () => {
@@ -76,21 +63,21 @@ describe('the sample data’s diary', () => {
 
 type Entry = { id: number; flagged: boolean; flag_reason: string | null; problems: DiaryProblem[] | null };
 
-const diaryUrl = () => `/api/plots/${fx.plots.mangoA}/diary`;
+const diaryUrl = () => `/api/plots/${reg.fx.plots.mangoA}/diary`;
 const listed = async (): Promise<Entry[]> => {
-  const res = await app.inject({ url: diaryUrl(), headers: as(fx.users.officer) });
+  const res = await reg.app.inject({ url: diaryUrl(), headers: reg.as(reg.fx.users.officer) });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().entries as Entry[];
 };
 const storedProblems = async (id: number) =>
-  (await db.query<{ problems: unknown }>('SELECT problems FROM diary_entries WHERE id = $1', [id])).rows[0]!.problems;
+  (await reg.db.query<{ problems: unknown }>('SELECT problems FROM diary_entries WHERE id = $1', [id])).rows[0]!.problems;
 
 describe('the farm diary’s problems', () => {
   it('a spray a market forbids, not listed for another, too close to harvest: the POST, the row and the list carry the same facts', async () => {
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: diaryUrl(),
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { appliedOn: '2026-06-20', pesticide: 'Bavistin 50FL', activeIngredient: 'carbendazim', dose: '1 ml/l', phiDays: 14 },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -113,7 +100,7 @@ describe('the farm diary’s problems', () => {
     expect(saved.flags).toEqual(problems);
     expect(saved).toMatchObject({ flagged: true, flag_reason: problems.map((p) => p.message).join(' ') });
     // The check is the domain function's, on the lists as the database holds them.
-    const rules = (await db.query<SubstanceRule>('SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances')).rows;
+    const rules = (await reg.db.query<SubstanceRule>('SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances')).rows;
     const verdict = checkDiaryEntry(
       { activeIngredient: 'carbendazim', appliedOn: '2026-06-20', phiDays: 14 },
       ['CN', 'US'],
@@ -126,10 +113,10 @@ describe('the farm diary’s problems', () => {
   });
 
   it('an allowed spray with its interval ending before the harvest has no problems, and says so as an empty list', async () => {
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: diaryUrl(),
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { appliedOn: '2026-06-01', pesticide: 'Vertimec 1.8EC', activeIngredient: 'Abamectin', phiDays: 7 },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -139,34 +126,34 @@ describe('the farm diary’s problems', () => {
   });
 
   it('keeps the problems recorded when the spray was written after the lists, the markets and the harvest change', async () => {
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: diaryUrl(),
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { appliedOn: '2026-05-02', pesticide: 'Carban 50SC', activeIngredient: 'Carbendazim', phiDays: 7 },
     });
     const id = res.json().id as number;
     const before = res.json().problems as DiaryProblem[];
     expect(before.map((p) => `${p.reason}:${p.market}`)).toEqual(['not-allowed:CN', 'not-listed:US']);
-    await db.exec(`UPDATE allowed_substances SET allowed = true WHERE active_ingredient = 'Carbendazim' AND market = 'CN'`);
-    await db.query(`UPDATE growing_areas SET markets = '{EU}' WHERE id = $1`, [areaId]);
-    await db.query(`UPDATE plots SET expected_harvest = '2026-05-05' WHERE id = $1`, [fx.plots.mangoA]);
+    await reg.db.exec(`UPDATE allowed_substances SET allowed = true WHERE active_ingredient = 'Carbendazim' AND market = 'CN'`);
+    await reg.db.query(`UPDATE growing_areas SET markets = '{EU}' WHERE id = $1`, [areaId]);
+    await reg.db.query(`UPDATE plots SET expected_harvest = '2026-05-05' WHERE id = $1`, [reg.fx.plots.mangoA]);
     try {
       expect((await listed()).find((e) => e.id === id)).toMatchObject({ flagged: true, problems: before });
     } finally {
-      await db.exec(`UPDATE allowed_substances SET allowed = false WHERE active_ingredient = 'Carbendazim' AND market = 'CN'`);
-      await db.query(`UPDATE growing_areas SET markets = '{CN,US}' WHERE id = $1`, [areaId]);
-      await db.query(`UPDATE plots SET expected_harvest = '2026-06-30' WHERE id = $1`, [fx.plots.mangoA]);
+      await reg.db.exec(`UPDATE allowed_substances SET allowed = false WHERE active_ingredient = 'Carbendazim' AND market = 'CN'`);
+      await reg.db.query(`UPDATE growing_areas SET markets = '{CN,US}' WHERE id = $1`, [areaId]);
+      await reg.db.query(`UPDATE plots SET expected_harvest = '2026-06-30' WHERE id = $1`, [reg.fx.plots.mangoA]);
     }
   });
 
   it('answers null for a flagged row whose reasons exist only as text (the sample data’s Vietnamese), [] for an unflagged one', async () => {
-    const { rows } = await db.query<{ id: number; flagged: boolean }>(
+    const { rows } = await reg.db.query<{ id: number; flagged: boolean }>(
       `INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, flagged, flag_reason)
        VALUES ($1, '2025-02-01', 'Chlorpyrifos Ethyl 48EC', 'Chlorpyrifos', true, 'Hoạt chất cấm sử dụng tại Việt Nam'),
               ($1, '2025-02-02', 'Abamectin 3.6EC', 'Abamectin', false, NULL)
        RETURNING id, flagged`,
-      [fx.plots.mangoA],
+      [reg.fx.plots.mangoA],
     );
     const entries = await listed();
     expect(entries.find((e) => e.id === rows[0]!.id)).toMatchObject({
@@ -178,14 +165,14 @@ describe('the farm diary’s problems', () => {
   });
 
   it('lets the plot’s farmer read the problems, and nobody without a session', async () => {
-    const mine = await app.inject({ url: diaryUrl(), headers: as(fx.users.farmer) });
+    const mine = await reg.app.inject({ url: diaryUrl(), headers: reg.as(reg.fx.users.farmer) });
     expect(mine.statusCode).toBe(200);
     expect((mine.json().entries as Entry[]).some((e) => e.problems?.some((p) => p.reason === 'not-allowed'))).toBe(true);
-    const guest = await app.inject({ url: diaryUrl() });
+    const guest = await reg.app.inject({ url: diaryUrl() });
     expect(guest.statusCode).toBe(401);
     expect(guest.headers['content-type']).toContain('application/problem+json');
     expect(guest.body).not.toContain('carbendazim');
-    const other = await app.inject({ url: diaryUrl(), headers: as(fx.users.otherFarmer) });
+    const other = await reg.app.inject({ url: diaryUrl(), headers: reg.as(reg.fx.users.otherFarmer) });
     expect(other.statusCode).toBe(403);
   });
 });
@@ -193,7 +180,7 @@ describe('the farm diary’s problems', () => {
 describe('GET /api/substances', () => {
   type Row = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null; note: string | null };
   const table = async (markets?: string[]) =>
-    (await db.query<Row>('SELECT active_ingredient, market, allowed, mrl_mg_kg, note FROM allowed_substances')).rows
+    (await reg.db.query<Row>('SELECT active_ingredient, market, allowed, mrl_mg_kg, note FROM allowed_substances')).rows
       .filter((r) => !markets || markets.includes(r.market))
       .map((r) => `${r.active_ingredient}|${r.market}|${r.allowed}|${r.mrl_mg_kg === null ? null : Number(r.mrl_mg_kg)}|${r.note}`)
       .sort();
@@ -201,7 +188,7 @@ describe('GET /api/substances', () => {
     list.substances.flatMap((s) => s.rules.map((r) => `${s.activeIngredient}|${r.market}|${r.allowed}|${r.mrlMgKg}|${r.note}`)).sort();
 
   it('answers every list to a client without a session: each substance once, each market’s row with its MRL, cached', async () => {
-    const res = await app.inject({ url: '/api/substances' });
+    const res = await reg.app.inject({ url: '/api/substances' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['cache-control']).toBe('public, max-age=60, must-revalidate');
     expect(res.headers.etag).toMatch(/^"[\w-]{22}"$/);
@@ -215,35 +202,37 @@ describe('GET /api/substances', () => {
       { market: 'VN', allowed: true, mrlMgKg: 0.5, note: null },
       { market: 'CN', allowed: false, mrlMgKg: null, note: null },
     ]);
-    const again = await app.inject({ url: '/api/substances', headers: { 'if-none-match': String(res.headers.etag) } });
+    const again = await reg.app.inject({ url: '/api/substances', headers: { 'if-none-match': String(res.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });
 
   it('filters by market, in either case, Vietnam first; a substance no asked market lists is left out', async () => {
-    const res = await app.inject({ url: '/api/substances?market=eu,VN' });
+    const res = await reg.app.inject({ url: '/api/substances?market=eu,VN' });
     expect(res.statusCode, res.body).toBe(200);
     const list = res.json() as SubstanceList;
     expect(list.markets).toEqual(['VN', 'EU']);
     expect(flat(list)).toEqual(await table(['VN', 'EU']));
-    const cn = (await app.inject({ url: '/api/substances?market=CN' })).json() as SubstanceList;
+    const cn = (await reg.app.inject({ url: '/api/substances?market=CN' })).json() as SubstanceList;
     expect(cn.substances.every((s) => s.rules.length === 1 && s.rules[0]!.market === 'CN')).toBe(true);
     expect(cn.substances.map((s) => s.activeIngredient)).not.toContain('Glyphosate');
-    const none = (await app.inject({ url: '/api/substances?market=ZZ' })).json() as SubstanceList;
+    const none = (await reg.app.inject({ url: '/api/substances?market=ZZ' })).json() as SubstanceList;
     expect(none).toEqual({ markets: ['ZZ'], substances: [] });
   });
 
   it('follows the table: a row an administrator adds is in the next answer, under a new ETag', async () => {
-    const before = await app.inject({ url: '/api/substances?market=VN' });
-    await db.exec(`INSERT INTO allowed_substances (active_ingredient, market, allowed, mrl_mg_kg) VALUES ('Spinetoram', 'VN', true, 0.05)`);
+    const before = await reg.app.inject({ url: '/api/substances?market=VN' });
+    await reg.db.exec(
+      `INSERT INTO allowed_substances (active_ingredient, market, allowed, mrl_mg_kg) VALUES ('Spinetoram', 'VN', true, 0.05)`,
+    );
     try {
-      const after = await app.inject({ url: '/api/substances?market=VN', headers: { 'if-none-match': String(before.headers.etag) } });
+      const after = await reg.app.inject({ url: '/api/substances?market=VN', headers: { 'if-none-match': String(before.headers.etag) } });
       expect(after.statusCode).toBe(200);
       expect((after.json() as SubstanceList).substances.find((s) => s.activeIngredient === 'Spinetoram')?.rules).toEqual([
         { market: 'VN', allowed: true, mrlMgKg: 0.05, note: null },
       ]);
     } finally {
-      await db.exec(`DELETE FROM allowed_substances WHERE active_ingredient = 'Spinetoram'`);
+      await reg.db.exec(`DELETE FROM allowed_substances WHERE active_ingredient = 'Spinetoram'`);
     }
   });
 
@@ -264,27 +253,27 @@ describe('GET /api/substances', () => {
       '/api/substances?market=EU&q=x',
     ];
     for (const url of urls) {
-      const res = await app.inject({ url });
+      const res = await reg.app.inject({ url });
       expect(res.statusCode, `${url.slice(0, 80)}: ${res.body}`).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM allowed_substances')).rows[0]!.n).toBeGreaterThan(0);
+    expect((await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM allowed_substances')).rows[0]!.n).toBeGreaterThan(0);
   });
 
   it('is read-only: a write is a 405 naming GET, whoever sends it, and changes nothing', async () => {
-    const before = await app.inject({ url: '/api/substances' });
+    const before = await reg.app.inject({ url: '/api/substances' });
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method,
         url: '/api/substances',
-        headers: as(fx.users.admin),
+        headers: reg.as(reg.fx.users.admin),
         payload: { activeIngredient: 'Fipronil', market: 'VN', allowed: true },
       });
       expect(res.statusCode, res.body).toBe(405);
       expect(res.headers.allow).toBe('GET, HEAD');
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    expect((await app.inject({ url: '/api/substances' })).headers.etag).toBe(before.headers.etag);
+    expect((await reg.app.inject({ url: '/api/substances' })).headers.etag).toBe(before.headers.etag);
   });
 });
 

@@ -1,20 +1,15 @@
 // The planner's search: zoning lots by code (exact first), the facts behind every label so clients
 // word it in their language, and what a parcel-like query that found nothing was understood as.
-import os from 'node:os';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResult, SearchUnderstood } from '../../server/contracts/registry.ts';
-import type { Db } from '../../server/db/index.ts';
-import { registryTestApp } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
+const reg = useRegistryApp({ fixture: false });
 
 type Answer = { query: string; results: SearchResult[]; understood?: SearchUnderstood };
 
 async function search(q: string, limit = 10): Promise<Answer> {
-  const res = await app.inject({ url: `/api/search?q=${encodeURIComponent(q)}&limit=${limit}` });
+  const res = await reg.app.inject({ url: `/api/search?q=${encodeURIComponent(q)}&limit=${limit}` });
   expect(res.statusCode, `${q}: ${res.body}`).toBe(200);
   return res.json();
 }
@@ -22,7 +17,7 @@ async function search(q: string, limit = 10): Promise<Answer> {
 type LotRow = { id: number; lot_code: string; plan_name: string; lon: number; lat: number };
 
 async function lotRow(code: string, planName?: string): Promise<LotRow> {
-  const { rows } = await db.query<LotRow>(
+  const { rows } = await reg.db.query<LotRow>(
     `SELECT z.id, z.lot_code, pl.name AS plan_name, ST_X(ST_PointOnSurface(z.geom)) AS lon, ST_Y(ST_PointOnSurface(z.geom)) AS lat
      FROM zoning_lots z JOIN planning_plans pl ON pl.id = z.plan_id WHERE z.lot_code = $1 AND ($2::text IS NULL OR pl.name = $2)`,
     [code, planName ?? null],
@@ -34,26 +29,19 @@ async function lotRow(code: string, planName?: string): Promise<LotRow> {
 const lots = (a: Answer) => a.results.filter((r) => r.kind === 'zoning_lot');
 
 beforeAll(async () => {
-  db = await openTestDb();
-  app = await registryTestApp(db, os.tmpdir());
   // A second, later plan reusing a lot code, with a longer code that starts the same; and a superseded
   // plan whose lots are off the map (and so out of the search).
-  await db.query(
+  await reg.db.query(
     `INSERT INTO planning_plans (id, name, scale, decision_no, decision_date, authority, admin_code, status) VALUES
        (901, 'Quy hoạch chi tiết tỷ lệ 1/500 khu dân cư Hòa Thuận', '1/500', '77/QĐ-UBND', '2024-03-01', 'UBND thành phố Cao Lãnh', '87866', 'approved'),
        (902, 'Quy hoạch cũ đã thay thế', '1/2000', '5/QĐ-UBND', '2015-01-01', 'UBND tỉnh Đồng Tháp', '87866', 'superseded')`,
   );
-  await db.query(
+  await reg.db.query(
     `INSERT INTO zoning_lots (plan_id, lot_code, info_code, function, geom)
      SELECT p.plan_id, p.code, p.info, 'Đất ở đô thị', z.geom FROM zoning_lots z,
        (VALUES (901, 'ODT-530', NULL), (901, 'ODT-53', '878660000053'), (902, 'ODT-53', NULL), (902, 'ZZ-01', NULL)) AS p(plan_id, code, info)
      WHERE z.lot_code = 'ODT-53' AND z.plan_id = 1`,
   );
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
 });
 
 describe('zoning lots in the search box', () => {
@@ -81,7 +69,7 @@ describe('zoning lots in the search box', () => {
   });
 
   it('lists lots by the start of their code, the exact one first (ODT-5 means ODT-05), the rest in code order', async () => {
-    const { rows } = await db.query<{ lot_code: string }>(
+    const { rows } = await reg.db.query<{ lot_code: string }>(
       `SELECT lot_code FROM zoning_lots z JOIN planning_plans pl ON pl.id = z.plan_id
        WHERE pl.status <> 'superseded' AND (lot_code LIKE 'ODT-5%' OR lot_code = 'ODT-05')`,
     );
@@ -103,7 +91,7 @@ describe('zoning lots in the search box', () => {
 
 describe('the facts behind the labels', () => {
   it('gives a parcel hit its commune, sheet, number, land use and address, and keeps the Vietnamese label', async () => {
-    const { rows } = await db.query<{ id: number; land_use_code: string; address: string | null }>(
+    const { rows } = await reg.db.query<{ id: number; land_use_code: string; address: string | null }>(
       `SELECT id, land_use_code, address FROM parcels WHERE commune_code = '29869' AND sheet = 1 AND parcel_no = 10`,
     );
     const row = rows[0]!;
@@ -128,7 +116,7 @@ describe('the facts behind the labels', () => {
     expect(unit?.facts?.today).toContain('Phường Cao Lãnh');
     const address = (await search('Hồ Xuân Hương')).results.find((r) => r.kind === 'address');
     expect(address).toBeDefined();
-    const { rows } = await db.query<{ sheet: number; parcel_no: number; commune_code: string }>(
+    const { rows } = await reg.db.query<{ sheet: number; parcel_no: number; commune_code: string }>(
       'SELECT sheet, parcel_no, commune_code FROM parcels WHERE id = $1',
       [Number(address!.id)],
     );
@@ -138,7 +126,7 @@ describe('the facts behind the labels', () => {
 
 describe('a parcel-like query that finds nothing', () => {
   it('says the sheet exists but not that parcel, in the commune it named', async () => {
-    const { rows } = await db.query<{ n: number }>(
+    const { rows } = await reg.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM parcels WHERE commune_code = '29869' AND sheet = 1 AND parcel_no = 9999`,
     );
     expect(rows[0]!.n).toBe(0);
@@ -157,8 +145,9 @@ describe('a parcel-like query that finds nothing', () => {
   });
 
   it('says when the sheet itself is not there, or the commune is unknown', async () => {
-    const sheet99 = (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM parcels WHERE commune_code = '29869' AND sheet = 99`))
-      .rows[0]!.n;
+    const sheet99 = (
+      await reg.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM parcels WHERE commune_code = '29869' AND sheet = 99`)
+    ).rows[0]!.n;
     expect((await search('29869 99 9999')).understood).toMatchObject({ sheet: 99, parcel: 9999, sheetFound: sheet99 > 0 });
     expect((await search('99999 1 1')).understood).toMatchObject({ commune: { input: '99999', code: null, name: null }, sheetFound: null });
     expect((await search('Tân Thuận Tây 1 99999')).understood).toMatchObject({
@@ -191,7 +180,7 @@ describe('a parcel-like query that finds nothing', () => {
 
 describe('hostile queries', () => {
   it('answers 400 as problem+json or an empty (or honest) 200, never a 5xx, and writes nothing', async () => {
-    const before = (await db.query<{ n: number }>('SELECT (SELECT count(*) FROM zoning_lots) + (SELECT count(*) FROM parcels) AS n'))
+    const before = (await reg.db.query<{ n: number }>('SELECT (SELECT count(*) FROM zoning_lots) + (SELECT count(*) FROM parcels) AS n'))
       .rows[0]!.n;
     const queries = [
       'O'.repeat(200),
@@ -218,7 +207,7 @@ describe('hostile queries', () => {
       '🏠 12',
     ];
     for (const q of queries) {
-      const res = await app.inject({ url: `/api/search?q=${encodeURIComponent(q)}` });
+      const res = await reg.app.inject({ url: `/api/search?q=${encodeURIComponent(q)}` });
       expect(res.statusCode, JSON.stringify(q)).toBeLessThan(500);
       if (res.statusCode === 200) expect(Array.isArray(res.json().results), JSON.stringify(q)).toBe(true);
       else {
@@ -226,7 +215,7 @@ describe('hostile queries', () => {
         expect(res.headers['content-type']).toContain('application/problem+json');
       }
     }
-    const long = await app.inject({ url: `/api/search?q=${'ODT-53'.padEnd(201, '9')}` });
+    const long = await reg.app.inject({ url: `/api/search?q=${'ODT-53'.padEnd(201, '9')}` });
     expect(long.statusCode).toBe(400);
     // Wildcards are letters to the lot search, not patterns.
     expect(lots(await search('ODT%'))).toEqual(lots(await search('ODT')));
@@ -234,7 +223,7 @@ describe('hostile queries', () => {
     // A pasted line break or NUL is a space.
     expect(lots(await search('ODT-53\u0000')).map((r) => r.facts?.lotCode)).toContain('ODT-53');
     expect(lots(await search('\tODT-53\n')).map((r) => r.facts?.lotCode)).toContain('ODT-53');
-    const after = (await db.query<{ n: number }>('SELECT (SELECT count(*) FROM zoning_lots) + (SELECT count(*) FROM parcels) AS n'))
+    const after = (await reg.db.query<{ n: number }>('SELECT (SELECT count(*) FROM zoning_lots) + (SELECT count(*) FROM parcels) AS n'))
       .rows[0]!.n;
     expect(after).toBe(before);
   });

@@ -1,36 +1,21 @@
-import os from 'node:os';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SearchResult } from '../../server/contracts/registry.ts';
-import type { Db } from '../../server/db/index.ts';
-import { at, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { at } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let as: (userId: number) => Record<string, string>;
+const reg = useRegistryApp();
 
 beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  app = await registryTestApp(db, os.tmpdir());
-  as = await signInAll(app, fx);
-  const { rows } = await db.query<{ id: number }>(
+  const { rows } = await reg.db.query<{ id: number }>(
     `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_name, commune_code)
      VALUES (0, 'VN-82-29869-55-26', 'domestic-3156', 'Vùng rau Tân Hậu', 'vegetable', 'issued', 'HTX Rau', '29869') RETURNING id`,
   );
-  await db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [rows[0]!.id]);
-  await db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [rows[0]!.id, fx.plots.vegetable]);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
+  await reg.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [rows[0]!.id]);
+  await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [rows[0]!.id, reg.fx.plots.vegetable]);
 });
 
 async function search(q: string, headers: Record<string, string> = {}): Promise<SearchResult[]> {
-  const res = await app.inject({ url: `/api/search?q=${encodeURIComponent(q)}`, headers });
+  const res = await reg.app.inject({ url: `/api/search?q=${encodeURIComponent(q)}`, headers });
   expect(res.statusCode, `${q}: ${res.body}`).toBe(200);
   return res.json().results;
 }
@@ -47,7 +32,7 @@ describe('search', () => {
       'to ban do so 912, thua dat so 345',
     ]) {
       const results = await search(q);
-      const hit = results.find((r) => r.kind === 'parcel' && r.id === String(fx.parcels.twoZones));
+      const hit = results.find((r) => r.kind === 'parcel' && r.id === String(reg.fx.parcels.twoZones));
       expect(hit, q).toBeDefined();
       expect(hit!.label).toBe('Tờ 912 thửa 345 — Xã Tân Thuận Tây');
       const [minX, minY, maxX, maxY] = hit!.bbox!;
@@ -91,26 +76,28 @@ describe('search', () => {
 
   it('finds addresses without accents', async () => {
     const hits = (await search('to 12, ap tan hau, xa tan thuan tay')).filter((r) => r.kind === 'address');
-    expect(hits.map((r) => r.id)).toEqual(expect.arrayContaining([String(fx.parcels.twoZones), String(fx.parcels.next)]));
+    expect(hits.map((r) => r.id)).toEqual(expect.arrayContaining([String(reg.fx.parcels.twoZones), String(reg.fx.parcels.next)]));
   });
 
   it('shows owners only to officers of the commune and administrators, and logs it', async () => {
     const owner = (results: SearchResult[]) => results.filter((r) => r.kind === 'owner').map((r) => r.id);
-    expect(owner(await search('Kha Văn Nam', as(fx.users.officer)))).toEqual([String(fx.parcels.twoZones)]);
-    expect(owner(await search('kha van nam', as(fx.users.admin)))).toEqual([String(fx.parcels.twoZones)]);
-    for (const who of [fx.users.officerElsewhere, fx.users.farmer, fx.users.planner]) {
-      expect(JSON.stringify(await search('Kha Văn Nam', as(who)))).not.toContain('Kha Văn Nam');
+    expect(owner(await search('Kha Văn Nam', reg.as(reg.fx.users.officer)))).toEqual([String(reg.fx.parcels.twoZones)]);
+    expect(owner(await search('kha van nam', reg.as(reg.fx.users.admin)))).toEqual([String(reg.fx.parcels.twoZones)]);
+    for (const who of [reg.fx.users.officerElsewhere, reg.fx.users.farmer, reg.fx.users.planner]) {
+      expect(JSON.stringify(await search('Kha Văn Nam', reg.as(who)))).not.toContain('Kha Văn Nam');
     }
     expect(JSON.stringify(await search('Kha Văn Nam'))).not.toContain('Kha Văn Nam');
     const log = (
-      await db.query<{ subject: string; purpose: string }>('SELECT subject, purpose FROM access_log WHERE user_id = $1', [fx.users.officer])
+      await reg.db.query<{ subject: string; purpose: string }>('SELECT subject, purpose FROM access_log WHERE user_id = $1', [
+        reg.fx.users.officer,
+      ])
     ).rows;
-    expect(log).toEqual([{ subject: `parcel_owner:${fx.parcels.twoZones}`, purpose: 'search' }]);
+    expect(log).toEqual([{ subject: `parcel_owner:${reg.fx.parcels.twoZones}`, purpose: 'search' }]);
   });
 
   it('answers hostile queries with 200 or 400, never a 5xx', async () => {
     for (const q of ["'; DROP TABLE parcels;--", '%', '_', '\\', 'tờ 99999999999 thửa 1', '29890 0 0', 'ⓐⓑ', '\u0000']) {
-      const res = await app.inject({ url: `/api/search?q=${encodeURIComponent(q)}` });
+      const res = await reg.app.inject({ url: `/api/search?q=${encodeURIComponent(q)}` });
       expect(res.statusCode, q).toBeLessThan(500);
     }
     for (const url of [
@@ -120,10 +107,10 @@ describe('search', () => {
       '/api/search?q=a&limit=0',
       '/api/search?q=a&limit=abc',
     ]) {
-      const res = await app.inject({ url });
+      const res = await reg.app.inject({ url });
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels WHERE sheet = 912')).rows[0]!.n).toBe(2);
+    expect((await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels WHERE sheet = 912')).rows[0]!.n).toBe(2);
   });
 });
