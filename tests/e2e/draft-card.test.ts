@@ -47,6 +47,9 @@ async function plotTileArea(page: Page, plotId: number, areaId: number | null): 
   );
 }
 
+/** Hectares as the Vietnamese card writes them, two decimals. */
+const ha = (m2: number | string) => (Number(m2) / 10000).toFixed(2).replace('.', ',');
+
 const areaOfPlot = async (id: number) =>
   (await e2e.server.db.query<{ g: number | null }>('SELECT growing_area_id g FROM plots WHERE id = $1', [id])).rows[0]!.g;
 
@@ -75,8 +78,8 @@ describe('a draft dossier on its card', () => {
     expect(members.length).toBeGreaterThanOrEqual(2);
     const leaving = members[0]!;
     const taken = (
-      await e2e.server.db.query<{ id: number; g: number }>(
-        `SELECT p.id, p.growing_area_id g FROM plots p JOIN growing_areas o ON o.id = p.growing_area_id, growing_areas d
+      await e2e.server.db.query<{ id: number; g: number; area_m2: number }>(
+        `SELECT p.id, p.growing_area_id g, p.area_m2 FROM plots p JOIN growing_areas o ON o.id = p.growing_area_id, growing_areas d
           WHERE d.id = $1 AND o.status IN ('active', 'approved', 'issued') AND p.commune_code = d.commune_code
           ORDER BY ST_Distance(p.geom, d.geom), p.id LIMIT 1`,
         [draft],
@@ -254,6 +257,79 @@ describe('a draft dossier on its card', () => {
     await page.locator('#draft-profile-form').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-card-360.png') });
     await page.click('#draft-profile-cancel');
+
+    // Picking plots on the phone: the sheet folds to a bar at the bottom, the map above it is free to
+    // tap (a plot where the sheet stood is picked: the live area's plot, as every plot of the seed's
+    // commune is in an area), and 'Xong' opens the card on the list, the plot's refusal said there.
+    const takenAt = await pointIn('plots', Number(taken.id));
+    // The plot low on the screen, where the open sheet covers the map.
+    await page.evaluate((at) => {
+      const map = (window as unknown as BandoWindow).__bando.map;
+      map.jumpTo({ center: at, zoom: 17 });
+      map.panBy([0, -0.2 * map.getContainer().clientHeight], { animate: false });
+    }, takenAt);
+    const sheetTop = await page.locator('#panel').evaluate((el) => el.getBoundingClientRect().top);
+    await page.click('#draft-add');
+    await page.waitForSelector('#draft-pick-bar', { state: 'visible' });
+    const bar = (await page.locator('#draft-pick-bar').boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(740 + 1);
+    expect(bar.height).toBeLessThan(740 * 0.25);
+    expect(await page.locator('#draft-add-panel').isVisible()).toBe(false);
+    expect(await page.textContent('#draft-pick-bar-title')).toBe(`Chọn thửa thêm vào “Vùng xoài do người khác sửa” (#${draft})`);
+    const figuresBefore = (await page.textContent('#draft-pick-bar-figures')) ?? '';
+    expect(figuresBefore).toMatch(/^✗ Đã chọn 0 thửa \(0,00 ha\) · cả hồ sơ [\d,]+ ha, tối thiểu 1,0 ha$/);
+    expect(await page.textContent('#draft-pick-done')).toBe('Xong');
+    expect(await page.textContent('#draft-pick-cancel')).toBe('Huỷ');
+    // Where the plot is drawn, the map itself takes the tap now (the sheet stood there before).
+    const box = (await page.locator('#map').boundingBox())!;
+    const spot = await page.evaluate((lonLat) => (window as unknown as BandoWindow).__bando.map.project(lonLat), takenAt);
+    expect(box.y + spot.y).toBeGreaterThan(sheetTop);
+    expect(box.y + spot.y).toBeLessThan(bar.y);
+    expect(
+      await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('#map') !== null, [box.x + spot.x, box.y + spot.y] as const),
+    ).toBe(true);
+    await page.waitForFunction(
+      ([x, y, id]) =>
+        (window as unknown as BandoWindow).__bando.map
+          .queryRenderedFeatures([x, y], { layers: ['plots-fill'] })
+          .some((f) => Number(f.id) === id),
+      [spot.x, spot.y, Number(taken.id)] as const,
+      { timeout: 30_000 },
+    );
+    await tap(page, takenAt);
+    await page.waitForSelector('#draft-pick-bar-figures[data-n="1"]');
+    // The live area's plot is counted as picked, not in the total: the server will not take it.
+    expect(await page.textContent('#draft-pick-bar-figures')).toBe(
+      figuresBefore.replace('Đã chọn 0 thửa (0,00 ha)', `Đã chọn 1 thửa (${ha(taken.area_m2)} ha)`),
+    );
+    expect(await page.textContent('#draft-pick-bar-refused')).toBe(
+      '1 thửa sẽ không thêm được (không tính vào tổng): bấm Xong để xem lý do.',
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-pick-bar-360.png') });
+    await page.click('#draft-pick-done');
+    await page.waitForSelector('#draft-pick-bar', { state: 'detached' });
+    await page.waitForSelector(`#draft-picked li[data-id="${taken.id}"][data-standing=taken]`, { state: 'visible' });
+    expect(await page.locator(`#draft-picked li[data-id="${taken.id}"] [data-refusal=true]`).isVisible()).toBe(true);
+    expect(await page.locator('#draft-add-confirm').isVisible()).toBe(true);
+    const wideAdd = await page
+      .locator('#draft-add-panel button, #draft-add-panel li')
+      .evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length);
+    expect(wideAdd).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-pick-done-360.png') });
+    // 'Chọn tiếp trên bản đồ' folds it again, the plot still picked; 'Đóng' ends the picking, nothing written.
+    await page.click('#draft-add-fold');
+    await page.waitForSelector('#draft-pick-bar-figures[data-n="1"]', { state: 'visible' });
+    await page.click('#draft-pick-done');
+    await page.click('#draft-add-cancel');
+    await page.waitForSelector('#draft-add-panel', { state: 'detached' });
+    expect(await areaOfPlot(Number(taken.id))).toBe(Number(taken.g));
+    // Cancelled from the bar: the card opens again as it was, and taps open cards again.
+    await page.click('#draft-add');
+    await page.waitForSelector('#draft-pick-bar', { state: 'visible' });
+    await page.click('#draft-pick-cancel');
+    await page.waitForSelector('#draft-pick-bar', { state: 'detached' });
+    expect(await page.locator('#draft-add').isVisible()).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getSource('bando-draft-pick'))).toBeUndefined();
 
     // Someone submits the dossier meanwhile (written straight into the database here): a removal now
     // says the dossier is no draft any more, the section goes, and nothing is removed.

@@ -70,7 +70,18 @@ export type DraftEvents = {
 /** A plot picked to join, with what the map and the features API say of it. */
 type Picked = { id: number; crop: string; area_m2: number; growing_area_id: number | null; areaStatus: string | null; geometry?: Polygon };
 
-type Adding = { picker: PlotPicker | undefined; picked: Map<number, Picked>; refused: Map<number, () => string>; message?: () => string };
+type Adding = {
+  picker: PlotPicker | undefined;
+  picked: Map<number, Picked>;
+  refused: Map<number, () => string>;
+  message?: () => string;
+  /**
+   * On a phone the card folds to a bar at the bottom while plots are picked (the sheet would cover
+   * half the map the plots are tapped on); 'Xong' unfolds it to the list and the addition. A desk's
+   * side panel leaves the map free: there the bar is never shown (app.css).
+   */
+  folded: boolean;
+};
 
 type Editing = {
   etag: string;
@@ -284,7 +295,7 @@ export class DraftSection {
 
   private startAdding(): void {
     this.message = undefined;
-    const adding: Adding = { picker: undefined, picked: new Map(), refused: new Map() };
+    const adding: Adding = { picker: undefined, picked: new Map(), refused: new Map(), folded: true };
     adding.picker = this.events.pickPlots?.((id, tile) => {
       // The card was closed or another took its place: the taps are the map's again.
       if (this.adding !== adding || !this.element.isConnected) {
@@ -296,7 +307,28 @@ export class DraftSection {
     });
     this.adding = adding;
     this.redraw();
-    this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus();
+    this.focusPicking();
+  }
+
+  /** The keyboard goes where the picking is read: the phone's bar when it shows, else the card's hint. */
+  private focusPicking(): void {
+    const bar = this.element.querySelector<HTMLElement>('#draft-pick-bar');
+    if (bar && bar.getClientRects().length) bar.focus();
+    else this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus();
+  }
+
+  /** Folds the card to the phone's bar (picking more on the map) or opens it on the list of plots picked. */
+  private fold(adding: Adding, folded: boolean): void {
+    if (this.adding !== adding) return;
+    adding.folded = folded;
+    this.redraw();
+    if (folded) {
+      this.focusPicking();
+      return;
+    }
+    const panel = this.element.querySelector<HTMLElement>('#draft-add-panel');
+    panel?.scrollIntoView({ block: 'nearest' });
+    this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus({ preventScroll: true });
   }
 
   private stopAdding(): void {
@@ -416,6 +448,13 @@ export class DraftSection {
         'div',
         { class: 'card-actions' },
         h('button', { type: 'button', class: 'btn', id: 'draft-add-cancel', onclick: () => this.stopAdding() }, t('close')),
+        this.events.pickPlots
+          ? h(
+              'button',
+              { type: 'button', class: 'btn phone-only', id: 'draft-add-fold', onclick: () => this.fold(adding, true) },
+              t('draftPickMore'),
+            )
+          : null,
         h(
           'button',
           {
@@ -429,7 +468,60 @@ export class DraftSection {
         ),
       ),
     );
+    if (adding.folded && this.events.pickPlots) panel.append(this.pickBar(area, toSend));
     return panel;
+  }
+
+  /**
+   * The card folded on a phone while plots are picked: what is being done, the plots picked and the
+   * dossier's total with them against the crop's minimum, 'Xong' (the card opens on the list, to add
+   * them) and 'Huỷ' (nothing picked is kept). Fixed at the bottom of the screen by app.css, the rest
+   * of the panel hidden, so the map above takes the taps.
+   */
+  private pickBar(area: DraftArea, toSend: readonly Picked[]): HTMLElement {
+    const adding = this.adding!;
+    const crop = this.cropRule(area);
+    // The total counts only the plots the server will take: one it refuses (another live area's, another
+    // crop's) would not be in the dossier.
+    const accepted = toSend.filter((p) => !this.pickNote(area, adding, p, pickStanding(area.id, p))?.error);
+    const refused = toSend.length - accepted.length;
+    const picked = toSend.reduce((s, p) => s + p.area_m2, 0);
+    const total = [...(area.plots ?? []), ...accepted].reduce((s, p) => s + Number(p.area_m2), 0);
+    const ok = total >= minimumAreaM2(crop);
+    const figures = t('draftPickBarFigures', {
+      n: toSend.length,
+      ha: ha(picked),
+      total: ha(total),
+      min: formatNumber(minimumAreaM2(crop) / 10000, 1),
+    });
+    return h(
+      'div',
+      { class: 'pick-bar', id: 'draft-pick-bar', role: 'region', 'aria-label': t('draftPickBarLabel'), tabindex: '-1' },
+      h('p', { class: 'pick-bar-title', id: 'draft-pick-bar-title' }, t('draftPickBarTitle', { name: this.label(area) })),
+      h(
+        'p',
+        {
+          class: `pick-bar-figures ${ok ? 'verdict-ok' : 'form-error'}`,
+          id: 'draft-pick-bar-figures',
+          'data-n': toSend.length,
+          'data-ok': String(ok),
+        },
+        ok ? `${figures} ✓` : `✗ ${figures}`,
+      ),
+      refused
+        ? h('p', { class: 'form-error', id: 'draft-pick-bar-refused', 'data-n': refused }, t('draftPickBarRefused', { n: refused }))
+        : null,
+      h(
+        'div',
+        { class: 'pick-bar-actions' },
+        h('button', { type: 'button', class: 'btn', id: 'draft-pick-cancel', onclick: () => this.stopAdding() }, t('cancel')),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-primary', id: 'draft-pick-done', onclick: () => this.fold(adding, false) },
+          t('draftPickDone'),
+        ),
+      ),
+    );
   }
 
   private async add(area: DraftArea, adding: Adding, plots: readonly Picked[]): Promise<void> {
