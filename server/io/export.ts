@@ -46,6 +46,11 @@ type Source = {
    * them back; it takes no notice of these).
    */
   readable: Column[];
+  /**
+   * Columns added after the ones tools already read by position: in every format after the columns,
+   * in CSV after the readable ones too (`csvOnly`: a date as dd/mm/yyyy, CSV only as the readable ones).
+   */
+  added?: (Column & { csvOnly?: boolean })[];
 };
 
 const c = (name: string, type: ColumnType, sql = `t.${name}`, dbf?: string): Column => ({ name, sql, type, ...(dbf ? { dbf } : {}) });
@@ -173,6 +178,12 @@ const SOURCES: Readonly<Record<Target['collection'], Source>> = {
       dateVn('planting_date'),
       dateVn('expected_harvest'),
     ],
+    // Beside the code, the decision that issued it (number and the day it was signed, null until issued).
+    added: [
+      c('growing_area_decision_no', 'text', 'g.decision_no', 'area_decno'),
+      c('growing_area_issued_on', 'date', 'g.issued_on::text', 'area_issue'),
+      { ...c('growing_area_issued_on_vn', 'text', `to_char(g.issued_on, 'DD/MM/YYYY')`), csvOnly: true },
+    ],
   },
   products: {
     table: 'products',
@@ -251,11 +262,22 @@ function visibility(collection: Target['collection'], viewer: Viewer, params: un
 
 const PAGE = 5000;
 
+/** The added columns a format writes: every one in CSV, the rest without the CSV-only ones. */
+function addedOf(source: Source, format: ExportFormat): Column[] {
+  return (source.added ?? []).filter((col) => format === 'csv' || !col.csvOnly);
+}
+
+/** The columns a format writes besides the geometry, the readable and the CSV's added ones aside (they follow the wkt). */
+function columnsOf(source: Source, format: ExportFormat): Column[] {
+  return format === 'csv' ? source.columns : [...source.columns, ...addedOf(source, format)];
+}
+
 async function* rows(
   q: Queryable,
   source: Source,
   options: ExportOptions,
 ): AsyncGenerator<{ id: number; label: string; geometry: Geometry; values: unknown[]; readable: unknown[] }> {
+  const columns = columnsOf(source, options.format);
   const params: unknown[] = [];
   const where = [visibility(options.collection, options.viewer, params)];
   if (options.bbox) {
@@ -273,8 +295,9 @@ async function* rows(
     params.push(f.type === 'integer' ? Number(value) : value);
     where.push(`${f.sql} = $${params.length}`);
   }
-  const readable = options.format === 'csv' ? source.readable : [];
-  const select = [...source.columns, ...readable].map((col) => `${col.sql} AS "${col.name}"`).join(', ');
+  // CSV: the readable columns, then the added ones, all after the wkt.
+  const readable = options.format === 'csv' ? [...source.readable, ...addedOf(source, 'csv')] : [];
+  const select = [...columns, ...readable].map((col) => `${col.sql} AS "${col.name}"`).join(', ');
   // Keyset pages by id: memory holds one page whatever the table's size.
   let after = 0;
   params.push(after);
@@ -294,7 +317,7 @@ async function* rows(
         id: Number(r.__id),
         label: String(r.__label ?? r.__id),
         geometry: JSON.parse(r.__geom) as Geometry,
-        values: source.columns.map((col) => r[col.name] ?? null),
+        values: columns.map((col) => r[col.name] ?? null),
         readable: readable.map((col) => r[col.name] ?? null),
       };
     if (page.length < PAGE) return;
@@ -328,6 +351,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
     crs = def;
   }
   const project = crs.code === 'EPSG:4326' ? null : fromWgs84(crs);
+  const columns = columnsOf(source, options.format);
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bando-export-'));
   const cleanup = () => fs.promises.rm(dir, { recursive: true, force: true });
   const stamp = vietnamToday();
@@ -368,12 +392,14 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         if (options.format === 'csv')
           out.write(
             '\uFEFF' +
-              [...source.columns.map((col) => col.name), 'wkt', ...source.readable.map((col) => col.name)].map(csvCell).join(',') +
+              [...columns.map((col) => col.name), 'wkt', ...[...source.readable, ...addedOf(source, 'csv')].map((col) => col.name)]
+                .map(csvCell)
+                .join(',') +
               '\n',
           );
         for await (const r of rows(q, source, options)) {
           count++;
-          const props = Object.fromEntries(source.columns.map((col, i) => [col.name, r.values[i]]));
+          const props = Object.fromEntries(columns.map((col, i) => [col.name, r.values[i]]));
           let ok: boolean;
           if (gj) ok = gj.write({ id: r.id, geometry: r.geometry, properties: props });
           else if (options.format === 'kml') ok = out.write(kmlPlacemark(r.label, r.geometry, props));
@@ -395,9 +421,9 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         return { file, contentType: type, filename: `${base}.${ext}`, count, cleanup };
       }
       case 'shapefile': {
-        const names = dbfNames(source.columns.map((col) => col.dbf ?? col.name));
-        const columns: DbfColumn[] = source.columns.map((col, i) => dbfColumn(names[i]!, col.type));
-        const writer = await ShapefileWriter.create(path.join(dir, base), source.kind, columns, crs);
+        const names = dbfNames(columns.map((col) => col.dbf ?? col.name));
+        const fields: DbfColumn[] = columns.map((col, i) => dbfColumn(names[i]!, col.type));
+        const writer = await ShapefileWriter.create(path.join(dir, base), source.kind, fields, crs);
         for await (const r of rows(q, source, options)) {
           count++;
           await writer.write(project ? reproject(r.geometry, project) : r.geometry, r.values);
@@ -417,7 +443,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
         const add = gpkg.addLayer(
           source.layer,
           source.gpkgType,
-          source.columns
+          columns
             .filter((col) => col.name !== 'id')
             .map((col): GpkgColumn => ({
               name: col.name,
@@ -426,7 +452,7 @@ export async function exportCollection(q: Queryable, options: ExportOptions): Pr
           crs,
           esriWkt(crs),
         );
-        const keep = source.columns.map((col) => col.name !== 'id');
+        const keep = columns.map((col) => col.name !== 'id');
         for await (const r of rows(q, source, options)) {
           count++;
           add(

@@ -179,6 +179,10 @@ export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<st
     'crop_vi',
     'planting_date_vn',
     'expected_harvest_vn',
+    // Added after the columns tools read by position: the decision that issued the code, its day.
+    'decision_no',
+    'issued_on',
+    'issued_on_vn',
   ];
   const lines = [header.join(',')];
   for (const pl of p.plots) {
@@ -206,6 +210,9 @@ export async function profileCsv(db: Db, viewer: Viewer, id: number): Promise<st
         cropVi.get(pl.crop) ?? null,
         dateVn(pl.planting_date),
         dateVn(pl.expected_harvest),
+        p.decision_no,
+        p.issued_on,
+        dateVn(p.issued_on),
       ]
         .map(csvCell)
         .join(','),

@@ -107,6 +107,8 @@ describe('plots exported and imported back', () => {
       'area_m2',
       'area_id',
       'area_code',
+      'area_decno',
+      'area_issue',
     ]);
     expect(layer.mapping).toEqual({
       commune_code: 'commune',

@@ -9,8 +9,19 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { parseCsv } from '../../server/io/formats/csv.ts';
-import { loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
+import { openSource } from '../../server/io/sources.ts';
+import { DEFAULT_READ_LIMITS } from '../../server/io/types.ts';
+import {
+  loadRegistryFixture,
+  moveThrough,
+  registryTestApp,
+  signInAll,
+  TO_INSPECTED_PASS,
+  vegetableDraftOfNewPlot,
+  type Fixture,
+} from '../fixtures/registry.ts';
 import { openTestDb } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -92,6 +103,9 @@ describe('the growing-area profile CSV', () => {
       'crop_vi',
       'planting_date_vn',
       'expected_harvest_vn',
+      'decision_no',
+      'issued_on',
+      'issued_on_vn',
     ]);
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatchObject({
@@ -175,7 +189,16 @@ describe('the collection exports as CSV', () => {
     const res = await get(`/api/export/plots?format=csv&crop=mango`, as(fx.users.officer));
     expect(res.statusCode, res.body).toBe(200);
     const { header, rows } = readCsv(res.body);
-    expect(header.slice(header.indexOf('wkt'))).toEqual(['wkt', 'commune_vi', 'crop_vi', 'planting_date_vn', 'expected_harvest_vn']);
+    expect(header.slice(header.indexOf('wkt'))).toEqual([
+      'wkt',
+      'commune_vi',
+      'crop_vi',
+      'planting_date_vn',
+      'expected_harvest_vn',
+      'growing_area_decision_no',
+      'growing_area_issued_on',
+      'growing_area_issued_on_vn',
+    ]);
     const b = rows.find((r) => r.id === String(fx.plots.mangoB))!;
     expect(b).toMatchObject({
       crop: 'mango',
@@ -242,5 +265,105 @@ describe('the collection exports as CSV', () => {
     }
     expect((await get(`/api/export/plots?format=csv`)).statusCode).toBe(401);
     expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n).toBe(before);
+  });
+});
+
+describe('the issuing decision beside the code', () => {
+  const today = vietnamToday();
+  const todayVn = today.split('-').reverse().join('/');
+  let issued: number;
+  let draft: number;
+  let plotOf: (area: number) => Promise<number>;
+
+  beforeAll(async () => {
+    const officer = as(fx.users.officer);
+    issued = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau có quyết định', 9100);
+    await moveThrough(app, officer, issued, [
+      ...TO_INSPECTED_PASS,
+      { to: 'issued', code: 'VN-82-29869-901-26', decisionNo: '45/QĐ-SNN', decidedOn: today },
+    ]);
+    draft = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau chưa cấp mã', 9200);
+    plotOf = async (area) =>
+      Number((await db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1', [area])).rows[0]!.id);
+  });
+
+  it('the profile CSV ends with the decision number and its day, ISO then dd/mm/yyyy; empty before the code is issued', async () => {
+    const { header, rows } = readCsv((await get(`/api/growing-areas/${issued}/profile.csv`, as(fx.users.officer))).body);
+    expect(header.slice(-3)).toEqual(['decision_no', 'issued_on', 'issued_on_vn']);
+    expect(rows[0]).toMatchObject({
+      growing_area_code: 'VN-82-29869-901-26',
+      decision_no: '45/QĐ-SNN',
+      issued_on: today,
+      issued_on_vn: todayVn,
+    });
+    const none = readCsv((await get(`/api/growing-areas/${draft}/profile.csv`, as(fx.users.officer))).body).rows[0]!;
+    expect(none).toMatchObject({ growing_area_code: '', decision_no: '', issued_on: '', issued_on_vn: '' });
+  });
+
+  it('the plots export carries it after every column it had, in CSV, GeoJSON, KML and shapefile', async () => {
+    const officer = as(fx.users.officer);
+    const plot = await plotOf(issued);
+    const csv = readCsv((await get(`/api/export/plots?format=csv&growing_area=${issued}`, officer)).body);
+    expect(csv.header.slice(0, 10)).toEqual([
+      'id',
+      'source_key',
+      'commune_code',
+      'crop',
+      'variety',
+      'planting_date',
+      'expected_harvest',
+      'area_m2',
+      'growing_area_id',
+      'growing_area_code',
+    ]);
+    expect(csv.header.slice(-3)).toEqual(['growing_area_decision_no', 'growing_area_issued_on', 'growing_area_issued_on_vn']);
+    expect(csv.rows).toEqual([
+      expect.objectContaining({
+        id: String(plot),
+        growing_area_code: 'VN-82-29869-901-26',
+        growing_area_decision_no: '45/QĐ-SNN',
+        growing_area_issued_on: today,
+        growing_area_issued_on_vn: todayVn,
+      }),
+    ]);
+    const unissued = readCsv((await get(`/api/export/plots?format=csv&growing_area=${draft}`, officer)).body).rows[0]!;
+    expect(unissued).toMatchObject({ growing_area_code: '', growing_area_decision_no: '', growing_area_issued_on: '' });
+
+    const geojson = (await get(`/api/export/plots?format=geojson&growing_area=${issued}`, officer)).json();
+    const props = geojson.features[0].properties;
+    expect(Object.keys(props).slice(-3)).toEqual(['growing_area_code', 'growing_area_decision_no', 'growing_area_issued_on']);
+    expect(props).toMatchObject({ growing_area_decision_no: '45/QĐ-SNN', growing_area_issued_on: today });
+
+    // KML and the shapefile read back as the importer reads them.
+    const read = async (format: string, ext: string) => {
+      const res = await get(`/api/export/plots?format=${format}&growing_area=${issued}`, officer);
+      expect(res.statusCode, res.body).toBe(200);
+      const file = path.join(uploadDir, `plots-decision.${ext}`);
+      await fs.writeFile(file, res.rawPayload);
+      const source = await openSource(file, `plots.${ext}`, {}, DEFAULT_READ_LIMITS);
+      try {
+        const layer = source.layers[0]!;
+        const features = [];
+        for await (const f of layer.features()) features.push(f.properties);
+        return { fields: layer.fields, features };
+      } finally {
+        await source.close();
+      }
+    };
+    const kml = await read('kml', 'kml');
+    expect(kml.features).toEqual([expect.objectContaining({ growing_area_decision_no: '45/QĐ-SNN', growing_area_issued_on: today })]);
+    const shp = await read('shapefile', 'zip');
+    expect(shp.fields.slice(-3)).toEqual(['area_code', 'area_decno', 'area_issue']);
+    expect(shp.features).toEqual([
+      expect.objectContaining({ area_code: 'VN-82-29869-901-26', area_decno: '45/QĐ-SNN', area_issue: today }),
+    ]);
+  });
+
+  it('refuses a hostile area filter in words, never a 500', async () => {
+    for (const value of ['abc', '1.5', '-1', "1'%20OR%201=1", '%F0%9F%99%82']) {
+      const res = await get(`/api/export/plots?format=csv&growing_area=${value}`, as(fx.users.officer));
+      expect(res.statusCode, value).toBe(400);
+      expect(res.json().detail, value).toMatch(/growing_area/);
+    }
   });
 });
