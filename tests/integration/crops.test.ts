@@ -1,27 +1,12 @@
 import zlib from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { describe, expect, it } from 'vitest';
 import type { Crop } from '../../server/contracts/crops.ts';
-import type { Db } from '../../server/db/index.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  db = await openTestDb();
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }), db, ready: { value: true } }, { logger: false });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const reg = useRegistryApp({ fixture: false });
 
 async function tableRows(): Promise<Crop[]> {
-  const { rows } = await db.query<{ code: string; name_vi: string; name_en: string; crop_type: Crop['type']; min_area_m2: number }>(
+  const { rows } = await reg.db.query<{ code: string; name_vi: string; name_en: string; crop_type: Crop['type']; min_area_m2: number }>(
     'SELECT code, name_vi, name_en, crop_type, min_area_m2 FROM crops',
   );
   return rows
@@ -33,7 +18,7 @@ const byCode = (list: Crop[]) => [...list].sort((a, b) => (a.code < b.code ? -1 
 
 describe('GET /api/crops', () => {
   it('answers every row of the crops table with both names, type and minimum area, perennials first', async () => {
-    const res = await app.inject({ url: '/api/crops' });
+    const res = await reg.app.inject({ url: '/api/crops' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['cache-control']).toBe('public, max-age=60, must-revalidate');
@@ -52,42 +37,42 @@ describe('GET /api/crops', () => {
   });
 
   it('follows the table: a crop an administrator adds is in the next answer, with a new ETag', async () => {
-    const before = await app.inject({ url: '/api/crops' });
-    await db.query(
+    const before = await reg.app.inject({ url: '/api/crops' });
+    await reg.db.query(
       `INSERT INTO crops (code, name_vi, name_en, crop_type, min_area_m2) VALUES ('dragonfruit', 'Thanh long', 'Dragon fruit', 'perennial', 5000)`,
     );
     try {
-      const after = await app.inject({ url: '/api/crops', headers: { 'if-none-match': String(before.headers.etag) } });
+      const after = await reg.app.inject({ url: '/api/crops', headers: { 'if-none-match': String(before.headers.etag) } });
       expect(after.statusCode).toBe(200);
       expect(after.headers.etag).not.toBe(before.headers.etag);
       const { crops } = after.json() as { crops: Crop[] };
       expect(byCode(crops)).toEqual(await tableRows());
       expect(crops.find((c) => c.code === 'dragonfruit')).toMatchObject({ nameVi: 'Thanh long', minAreaM2: 5000 });
     } finally {
-      await db.query(`DELETE FROM crops WHERE code = 'dragonfruit'`);
+      await reg.db.query(`DELETE FROM crops WHERE code = 'dragonfruit'`);
     }
   });
 
   it('filters by type', async () => {
-    const res = await app.inject({ url: '/api/crops?type=annual' });
+    const res = await reg.app.inject({ url: '/api/crops?type=annual' });
     expect(res.statusCode).toBe(200);
     const { crops } = res.json() as { crops: Crop[] };
     expect(byCode(crops)).toEqual((await tableRows()).filter((c) => c.type === 'annual'));
   });
 
   it('revalidates with its ETag (304, empty body) and compresses when asked', async () => {
-    const first = await app.inject({ url: '/api/crops', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const first = await reg.app.inject({ url: '/api/crops', headers: { 'accept-encoding': 'gzip, deflate, br' } });
     expect(first.headers['content-encoding']).toBe('br');
     expect(first.headers.vary).toBe('Accept-Encoding');
     expect(JSON.parse(zlib.brotliDecompressSync(first.rawPayload).toString()).crops.length).toBe((await tableRows()).length);
     const etag = String(first.headers.etag);
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     for (const header of [etag, `W/${etag}`, `"other", ${etag}`]) {
-      const again = await app.inject({ url: '/api/crops', headers: { 'if-none-match': header } });
+      const again = await reg.app.inject({ url: '/api/crops', headers: { 'if-none-match': header } });
       expect(again.statusCode, header).toBe(304);
       expect(again.body).toBe('');
     }
-    const stale = await app.inject({ url: '/api/crops', headers: { 'if-none-match': '"stale"' } });
+    const stale = await reg.app.inject({ url: '/api/crops', headers: { 'if-none-match': '"stale"' } });
     expect(stale.statusCode).toBe(200);
   });
 
@@ -107,7 +92,7 @@ describe('GET /api/crops', () => {
       '?constructor=1',
     ];
     for (const query of hostile) {
-      const res = await app.inject({ url: `/api/crops${query}` });
+      const res = await reg.app.inject({ url: `/api/crops${query}` });
       expect(res.statusCode, query).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, query).toBeLessThan(500);
       expect(res.headers['content-type'], query).toMatch(/^application\/problem\+json/);
@@ -118,7 +103,7 @@ describe('GET /api/crops', () => {
   it('refuses writes with 405 and leaves the table unchanged', async () => {
     const before = await tableRows();
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method,
         url: '/api/crops',
         headers: { 'content-type': 'application/json' },
@@ -128,8 +113,8 @@ describe('GET /api/crops', () => {
       expect(res.headers.allow, method).toBe('GET, HEAD');
       expect(res.headers['content-type'], method).toMatch(/^application\/problem\+json/);
     }
-    expect((await app.inject({ method: 'HEAD', url: '/api/crops' })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/api/crops/mango' })).statusCode).toBe(404);
+    expect((await reg.app.inject({ method: 'HEAD', url: '/api/crops' })).statusCode).toBe(200);
+    expect((await reg.app.inject({ url: '/api/crops/mango' })).statusCode).toBe(404);
     expect(await tableRows()).toEqual(before);
   });
 });

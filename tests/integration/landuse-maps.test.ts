@@ -1,27 +1,12 @@
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { describe, expect, it } from 'vitest';
 import type { LandUseMapWithCodes } from '../../server/contracts/landuse-maps.ts';
-import type { Db } from '../../server/db/index.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  db = await openTestDb();
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }), db, ready: { value: true } }, { logger: false });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const reg = useRegistryApp({ fixture: false });
 
 async function codesInTable(): Promise<Map<number, string[]>> {
-  const { rows } = await db.query<{ map_id: number; code: string }>(
+  const { rows } = await reg.db.query<{ map_id: number; code: string }>(
     `SELECT DISTINCT map_id, land_use_code AS code FROM landuse_areas ORDER BY 1, 2`,
   );
   const out = new Map<number, string[]>();
@@ -31,11 +16,11 @@ async function codesInTable(): Promise<Map<number, string[]>> {
 
 describe('GET /api/landuse-maps', () => {
   it('lists every land-use map with the codes its areas use and the current one of each kind marked', async () => {
-    const res = await app.inject({ url: '/api/landuse-maps' });
+    const res = await reg.app.inject({ url: '/api/landuse-maps' });
     expect(res.statusCode).toBe(200);
     expect(res.headers.etag).toBeDefined();
     const { maps } = res.json() as { maps: LandUseMapWithCodes[] };
-    const table = await db.query<{ id: number; kind: string }>('SELECT id, kind FROM landuse_maps ORDER BY id');
+    const table = await reg.db.query<{ id: number; kind: string }>('SELECT id, kind FROM landuse_maps ORDER BY id');
     expect(maps.map((m) => m.id).sort()).toEqual(table.rows.map((r) => Number(r.id)).sort());
     const codes = await codesInTable();
     for (const m of maps) expect(m.codes, m.name).toEqual(codes.get(m.id) ?? []);
@@ -47,23 +32,23 @@ describe('GET /api/landuse-maps', () => {
         .sort(),
     ).toEqual(['plan', 'status']);
     expect(maps[0]!.kind).toBe('status');
-    const again = await app.inject({ url: '/api/landuse-maps', headers: { 'if-none-match': String(res.headers.etag) } });
+    const again = await reg.app.inject({ url: '/api/landuse-maps', headers: { 'if-none-match': String(res.headers.etag) } });
     expect(again.statusCode).toBe(304);
   });
 
   it('follows edits: a new area’s code reaches the list, and a plan starting this year becomes the current one, in the style too', async () => {
     const plan = Number(
-      (await db.query<{ id: number }>(`SELECT id FROM landuse_maps WHERE kind = 'plan' ORDER BY id LIMIT 1`)).rows[0]!.id,
+      (await reg.db.query<{ id: number }>(`SELECT id FROM landuse_maps WHERE kind = 'plan' ORDER BY id LIMIT 1`)).rows[0]!.id,
     );
     const newer = Number(
       (
-        await db.query<{ id: number }>(
+        await reg.db.query<{ id: number }>(
           `INSERT INTO landuse_maps (kind, name, year, period_to, admin_code)
            VALUES ('plan', 'Quy hoạch mới', extract(year FROM now())::int, extract(year FROM now())::int + 9, '866') RETURNING id`,
         )
       ).rows[0]!.id,
     );
-    await db.query(
+    await reg.db.query(
       `INSERT INTO landuse_areas (map_id, land_use_code, geom) SELECT $1, 'NTD', geom FROM landuse_areas WHERE map_id = $2 ORDER BY id LIMIT 3`,
       [newer, plan],
     );
@@ -72,34 +57,35 @@ describe('GET /api/landuse-maps', () => {
       await expect
         .poll(
           async () =>
-            ((await app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] }).maps.find((m) => m.id === newer)
-              ?.codes,
+            ((await reg.app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] }).maps.find(
+              (m) => m.id === newer,
+            )?.codes,
           { timeout: 10_000 },
         )
         .toEqual(['NTD']);
-      const { maps } = (await app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] };
+      const { maps } = (await reg.app.inject({ url: '/api/landuse-maps' })).json() as { maps: LandUseMapWithCodes[] };
       expect(maps.find((m) => m.id === newer)?.current).toBe(true);
       expect(maps.find((m) => m.id === plan)?.current).toBe(false);
       // The style opens on the current plan.
-      const style = (await app.inject({ url: '/style.json' })).json() as StyleSpecification;
+      const style = (await reg.app.inject({ url: '/style.json' })).json() as StyleSpecification;
       expect((style.layers.find((l) => l.id === 'landuse-fill') as { filter?: unknown }).filter).toEqual(['==', ['get', 'map_id'], newer]);
     } finally {
-      await db.query('DELETE FROM landuse_maps WHERE id = $1', [newer]);
+      await reg.db.query('DELETE FROM landuse_maps WHERE id = $1', [newer]);
     }
   });
 
   it('answers hostile query strings with 400 and writes with 405, never a 5xx', async () => {
     for (const query of ['?kind=plan', '?id=1', "?x='--", '?%ZZ', `?q=${'a'.repeat(3000)}`]) {
-      const res = await app.inject({ url: `/api/landuse-maps${query}` });
+      const res = await reg.app.inject({ url: `/api/landuse-maps${query}` });
       expect(res.statusCode, query).toBe(400);
       expect(res.headers['content-type'], query).toMatch(/^application\/problem\+json/);
     }
-    const before = await db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps');
+    const before = await reg.db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps');
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE'] as const) {
-      const res = await app.inject({ method, url: '/api/landuse-maps', payload: { kind: 'plan' } });
+      const res = await reg.app.inject({ method, url: '/api/landuse-maps', payload: { kind: 'plan' } });
       expect(res.statusCode, method).toBe(405);
       expect(res.headers.allow).toBe('GET, HEAD');
     }
-    expect((await db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps')).rows[0]!.n).toBe(before.rows[0]!.n);
+    expect((await reg.db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps')).rows[0]!.n).toBe(before.rows[0]!.n);
   });
 });

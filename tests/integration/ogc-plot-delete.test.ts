@@ -1,21 +1,14 @@
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
-import type { Db } from '../../server/db/index.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
 // Deleting a plot through the features API while its growing area is under review or holds a code
 // in force would shrink the area behind that code (the area follows its plots by trigger).
 
-let db: Db;
-let app: FastifyInstance;
+const reg = useRegistryApp({ fixture: false });
 let officer: Record<string, string>;
 
 beforeAll(async () => {
-  db = await openTestDb();
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }, process.cwd()), db, ready: { value: true } }, { logger: false });
-  const login = await app.inject({
+  const login = await reg.app.inject({
     method: 'POST',
     url: '/api/auth/login',
     payload: { username: 'officer', password: 'officer-bando-2026' },
@@ -23,14 +16,9 @@ beforeAll(async () => {
   officer = { authorization: `Bearer ${login.json<{ token: string }>().token}` };
 });
 
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
-
 /** The first plot of the officer's ward whose growing area has this status, with the area's id and area. */
 async function plotOfArea(status: string): Promise<{ id: number; area: number; areaM2: number }> {
-  const { rows } = await db.query<{ id: number; area: number; area_m2: number }>(
+  const { rows } = await reg.db.query<{ id: number; area: number; area_m2: number }>(
     `SELECT p.id, g.id AS area, g.area_m2 FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
       WHERE g.status = $1 AND p.commune_code = '29869' ORDER BY p.id LIMIT 1`,
     [status],
@@ -40,8 +28,8 @@ async function plotOfArea(status: string): Promise<{ id: number; area: number; a
 }
 
 async function remove(id: number) {
-  const current = await app.inject({ url: `/ogc/collections/plots/items/${id}`, headers: officer });
-  return app.inject({
+  const current = await reg.app.inject({ url: `/ogc/collections/plots/items/${id}`, headers: officer });
+  return reg.app.inject({
     method: 'DELETE',
     url: `/ogc/collections/plots/items/${id}`,
     headers: { ...officer, 'if-match': current.headers.etag as string },
@@ -51,7 +39,7 @@ async function remove(id: number) {
 describe('deleting a plot that belongs to a growing area', () => {
   it('is refused with 409 naming the area and its status while the area holds an issued code, and nothing changes', async () => {
     const plot = await plotOfArea('issued');
-    const logBefore = await db.query<{ n: number }>('SELECT count(*)::int n FROM edit_log');
+    const logBefore = await reg.db.query<{ n: number }>('SELECT count(*)::int n FROM edit_log');
     const response = await remove(plot.id);
     expect(response.statusCode, response.body).toBe(409);
     expect(response.headers['content-type']).toContain('application/problem+json');
@@ -61,12 +49,12 @@ describe('deleting a plot that belongs to a growing area', () => {
       growingAreaStatus: 'issued',
     });
     expect(response.json().detail).toContain(`growing area ${plot.area}`);
-    const after = await db.query<{ n: number; area_m2: number }>(
+    const after = await reg.db.query<{ n: number; area_m2: number }>(
       'SELECT (SELECT count(*)::int FROM plots WHERE id = $1) n, (SELECT area_m2 FROM growing_areas WHERE id = $2) area_m2',
       [plot.id, plot.area],
     );
     expect(after.rows[0]).toEqual({ n: 1, area_m2: plot.areaM2 });
-    expect((await db.query<{ n: number }>('SELECT count(*)::int n FROM edit_log')).rows[0]!.n).toBe(logBefore.rows[0]!.n);
+    expect((await reg.db.query<{ n: number }>('SELECT count(*)::int n FROM edit_log')).rows[0]!.n).toBe(logBefore.rows[0]!.n);
   });
 
   it('is refused while the dossier is submitted', async () => {
@@ -78,8 +66,8 @@ describe('deleting a plot that belongs to a growing area', () => {
     const plot = await plotOfArea('draft');
     const response = await remove(plot.id);
     expect(response.statusCode, response.body).toBe(204);
-    expect((await app.inject({ url: `/ogc/collections/plots/items/${plot.id}`, headers: officer })).statusCode).toBe(404);
-    const area = await db.query<{ area_m2: number }>('SELECT area_m2 FROM growing_areas WHERE id = $1', [plot.area]);
+    expect((await reg.app.inject({ url: `/ogc/collections/plots/items/${plot.id}`, headers: officer })).statusCode).toBe(404);
+    const area = await reg.db.query<{ area_m2: number }>('SELECT area_m2 FROM growing_areas WHERE id = $1', [plot.area]);
     expect(area.rows[0]!.area_m2).toBeLessThan(plot.areaM2);
   });
 });

@@ -1,26 +1,11 @@
 import zlib from 'node:zlib';
 import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
 import type { StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { FastifyInstance } from 'fastify';
 import { PbfReader } from 'pbf';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
-import type { Db } from '../../server/db/index.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { describe, expect, it } from 'vitest';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-
-beforeAll(async () => {
-  db = await openTestDb();
-  app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'warn' }), db, ready: { value: true } }, { logger: false });
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-});
+const reg = useRegistryApp({ fixture: false });
 
 /** Glyph ids and the fontstack name in a glyph PBF. */
 function glyphIds(bytes: Buffer): { name: string; ids: number[] } {
@@ -41,7 +26,7 @@ function glyphIds(bytes: Buffer): { name: string; ids: number[] } {
 
 describe('GET /api/land-use-codes', () => {
   it('answers the colour table from the database, legacy codes resolved to their current colour', async () => {
-    const res = await app.inject({ url: '/api/land-use-codes' });
+    const res = await reg.app.inject({ url: '/api/land-use-codes' });
     expect(res.statusCode).toBe(200);
     const { codes } = res.json() as {
       codes: { code: string; fill: string | null; legacy: boolean; mapsTo: string | null; nameVi: string }[];
@@ -49,23 +34,23 @@ describe('GET /api/land-use-codes', () => {
     const byCode = new Map(codes.map((c) => [c.code, c]));
     expect(byCode.get('LUC')).toMatchObject({ fill: '#FFFC8C', legacy: false, nameVi: 'Đất chuyên trồng lúa' });
     expect(byCode.get('LNQ')).toMatchObject({ legacy: true, mapsTo: 'CLN' });
-    const db_ = await db.query<{ n: number }>('SELECT count(*)::int n FROM land_use_codes');
+    const db_ = await reg.db.query<{ n: number }>('SELECT count(*)::int n FROM land_use_codes');
     expect(codes).toHaveLength(db_.rows[0]!.n);
     // A colour an administrator changes in the table is what the legend and the style show next.
-    await db.query(`UPDATE land_use_codes SET fill = '#123456' WHERE code = 'CLN'`);
-    const after = (await app.inject({ url: '/api/land-use-codes' })).json() as { codes: { code: string; fill: string }[] };
+    await reg.db.query(`UPDATE land_use_codes SET fill = '#123456' WHERE code = 'CLN'`);
+    const after = (await reg.app.inject({ url: '/api/land-use-codes' })).json() as { codes: { code: string; fill: string }[] };
     expect(after.codes.find((c) => c.code === 'CLN')?.fill).toBe('#123456');
-    const style = (await app.inject({ url: '/style.json' })).json() as StyleSpecification;
+    const style = (await reg.app.inject({ url: '/style.json' })).json() as StyleSpecification;
     expect(JSON.stringify(style.layers.find((l) => l.id === 'parcels-fill'))).toContain('"CLN","#123456"');
-    await db.query(`UPDATE land_use_codes SET fill = '#FFD2A0' WHERE code = 'CLN'`);
+    await reg.db.query(`UPDATE land_use_codes SET fill = '#FFD2A0' WHERE code = 'CLN'`);
   });
 
   it('revalidates with its ETag (304) and compresses for clients that accept it', async () => {
-    const first = await app.inject({ url: '/api/land-use-codes', headers: { 'accept-encoding': 'br' } });
+    const first = await reg.app.inject({ url: '/api/land-use-codes', headers: { 'accept-encoding': 'br' } });
     expect(first.headers['content-encoding']).toBe('br');
     const plain = zlib.brotliDecompressSync(first.rawPayload).toString();
     expect(JSON.parse(plain).codes.length).toBeGreaterThan(50);
-    const again = await app.inject({ url: '/api/land-use-codes', headers: { 'if-none-match': String(first.headers.etag) } });
+    const again = await reg.app.inject({ url: '/api/land-use-codes', headers: { 'if-none-match': String(first.headers.etag) } });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
   });
@@ -73,7 +58,7 @@ describe('GET /api/land-use-codes', () => {
 
 describe('GET /style.json', () => {
   it('is a valid style built from the tile server’s TileJSON, with URLs only on the asking host', async () => {
-    const res = await app.inject({ url: '/style.json', headers: { host: 'maps.caolanh.local:8080' } });
+    const res = await reg.app.inject({ url: '/style.json', headers: { host: 'maps.caolanh.local:8080' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-cache');
     const style = res.json() as StyleSpecification;
@@ -93,12 +78,12 @@ describe('GET /style.json', () => {
       /^http:\/\/maps\.caolanh\.local:8080\/tiles\/water,parcels,roads,admin,growing_areas,plots,products\/\{z\}\/\{x\}\/\{y\}\?v=\d+$/,
     );
     // The composite tile it names is served.
-    const tile = await app.inject({ url: tiles.replace('http://maps.caolanh.local:8080', '').replace('{z}/{x}/{y}', '14/13000/7712') });
+    const tile = await reg.app.inject({ url: tiles.replace('http://maps.caolanh.local:8080', '').replace('{z}/{x}/{y}', '14/13000/7712') });
     expect([200, 204]).toContain(tile.statusCode);
   });
 
   it('ignores a Host header that is not a host name', async () => {
-    const res = await app.inject({ url: '/style.json', headers: { host: 'evil.example/"><script>' } });
+    const res = await reg.app.inject({ url: '/style.json', headers: { host: 'evil.example/"><script>' } });
     expect(res.statusCode).toBe(200);
     expect(JSON.stringify(res.json())).not.toContain('evil');
   });
@@ -106,7 +91,7 @@ describe('GET /style.json', () => {
 
 describe('GET /fonts/{fontstack}/{range}.pbf', () => {
   it('serves Vietnamese glyphs, compressed when asked', async () => {
-    const res = await app.inject({ url: '/fonts/Noto%20Sans%20Regular/7680-7935.pbf', headers: { 'accept-encoding': 'gzip' } });
+    const res = await reg.app.inject({ url: '/fonts/Noto%20Sans%20Regular/7680-7935.pbf', headers: { 'accept-encoding': 'gzip' } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/x-protobuf');
     expect(res.headers['content-encoding']).toBe('gzip');
@@ -116,14 +101,14 @@ describe('GET /fonts/{fontstack}/{range}.pbf', () => {
   });
 
   it('falls back to the stack it has for a font list it does not, and answers an empty range for a script it lacks', async () => {
-    const fallback = await app.inject({ url: '/fonts/Open%20Sans%20Bold,Arial%20Unicode%20MS%20Regular/0-255.pbf' });
+    const fallback = await reg.app.inject({ url: '/fonts/Open%20Sans%20Bold,Arial%20Unicode%20MS%20Regular/0-255.pbf' });
     expect(fallback.statusCode).toBe(200);
     expect(glyphIds(fallback.rawPayload).ids).toContain('A'.charCodeAt(0));
-    const cjk = await app.inject({ url: '/fonts/Noto%20Sans%20Regular/19968-20223.pbf' });
+    const cjk = await reg.app.inject({ url: '/fonts/Noto%20Sans%20Regular/19968-20223.pbf' });
     expect(cjk.statusCode).toBe(200);
     expect(glyphIds(cjk.rawPayload)).toEqual({ name: 'Noto Sans Regular', ids: [] });
     // Emoji (U+1F900…, asked for by MapLibre for a label holding one): the empty set, not an error.
-    const emoji = await app.inject({ url: '/fonts/Noto%20Sans%20Regular/129280-129535.pbf' });
+    const emoji = await reg.app.inject({ url: '/fonts/Noto%20Sans%20Regular/129280-129535.pbf' });
     expect(emoji.statusCode).toBe(200);
     expect(glyphIds(emoji.rawPayload)).toEqual({ name: 'Noto Sans Regular', ids: [] });
   });
@@ -138,11 +123,11 @@ describe('GET /fonts/{fontstack}/{range}.pbf', () => {
       '/fonts/Noto%20Sans%20Regular/-256--1.pbf',
       `/fonts/${'A'.repeat(300)}/0-255.pbf`,
     ]) {
-      const res = await app.inject({ url });
+      const res = await reg.app.inject({ url });
       expect(res.statusCode, url).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    const traversal = await app.inject({ url: '/fonts/..%2F..%2F..%2Fpackage.json/0-255.pbf' });
+    const traversal = await reg.app.inject({ url: '/fonts/..%2F..%2F..%2Fpackage.json/0-255.pbf' });
     expect(traversal.statusCode).toBe(200);
     expect(traversal.body).not.toContain('"name"');
     expect(glyphIds(traversal.rawPayload).name).toBe('Noto Sans Regular');
@@ -151,7 +136,7 @@ describe('GET /fonts/{fontstack}/{range}.pbf', () => {
 
 describe('the web client at /', () => {
   it('serves the page (Vietnamese, with a viewport meta tag), hashed assets as immutable, the service worker revalidated', async () => {
-    const page = await app.inject({ url: '/', headers: { 'accept-encoding': 'br' } });
+    const page = await reg.app.inject({ url: '/', headers: { 'accept-encoding': 'br' } });
     expect(page.statusCode).toBe(200);
     const html = page.headers['content-encoding'] === 'br' ? zlib.brotliDecompressSync(page.rawPayload).toString() : page.body;
     expect(html).toContain('<html lang="vi">');
@@ -159,11 +144,11 @@ describe('the web client at /', () => {
     expect(page.headers['cache-control']).toBe('no-cache');
     const script = /src="(\/assets\/main-[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await app.inject({ url: script!, headers: { 'accept-encoding': 'br, gzip' } });
+    const asset = await reg.app.inject({ url: script!, headers: { 'accept-encoding': 'br, gzip' } });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['content-encoding']).toBe('br');
-    const sw = await app.inject({ url: '/sw.js' });
+    const sw = await reg.app.inject({ url: '/sw.js' });
     expect(sw.statusCode).toBe(200);
     expect(sw.headers['cache-control']).toBe('no-cache');
     expect(sw.body).not.toContain('__PRECACHE_LIST__');
@@ -171,27 +156,27 @@ describe('the web client at /', () => {
   });
 
   it('keeps the schema library out of the page: the web imports the contracts’ codes, not their TypeBox schemas', async () => {
-    const html = (await app.inject({ url: '/' })).body;
+    const html = (await reg.app.inject({ url: '/' })).body;
     const script = /src="(\/assets\/main-[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const code = (await app.inject({ url: script! })).body;
+    const code = (await reg.app.inject({ url: script! })).body;
     expect(code.length).toBeGreaterThan(100_000);
     // TypeBox names its symbols 'TypeBox.Kind' and the like; 27 KB of brotli for a farmer's phone when they are in.
     expect(code).not.toContain('TypeBox.Kind');
   });
 
   it('leaves unknown API paths to the API’s 404, not the page', async () => {
-    const res = await app.inject({ url: '/api/does-not-exist' });
+    const res = await reg.app.inject({ url: '/api/does-not-exist' });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/problem+json');
-    const dots = await app.inject({ url: '/assets/../../package.json' });
+    const dots = await reg.app.inject({ url: '/assets/../../package.json' });
     expect(dots.statusCode).toBe(404);
   });
 });
 
 describe('an address that does not exist', () => {
   it('shows a person a page in both languages with a way back to the map, the address escaped', async () => {
-    const res = await app.inject({
+    const res = await reg.app.inject({
       url: '/ban-do/%3Cscript%3Ealert(1)%3C%2Fscript%3E?x=1',
       headers: { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
     });
@@ -204,7 +189,7 @@ describe('an address that does not exist', () => {
     expect(res.body).toContain('/ban-do/&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(res.body).not.toContain('<script>');
     // An address whose escapes do not decode is the router's 400, never a 5xx.
-    const malformed = await app.inject({ url: '/%E0%A4%A', headers: { accept: 'text/html' } });
+    const malformed = await reg.app.inject({ url: '/%E0%A4%A', headers: { accept: 'text/html' } });
     expect(malformed.statusCode).toBe(400);
   });
 
@@ -217,7 +202,7 @@ describe('an address that does not exist', () => {
       ['/tiles/nope/x/y/z/w', 'text/html', 'GET'],
       ['/nope', 'text/html', 'POST'],
     ] as const) {
-      const res = await app.inject({ url, method, headers: { accept } });
+      const res = await reg.app.inject({ url, method, headers: { accept } });
       expect(res.statusCode, `${method} ${url} (${accept})`).toBe(404);
       expect(res.headers['content-type'], `${method} ${url} (${accept})`).toContain('application/problem+json');
       expect(res.json()).toMatchObject({ status: 404, code: 'NOT_FOUND' });
