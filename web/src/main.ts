@@ -323,12 +323,14 @@ async function boot(): Promise<void> {
   });
 
   /**
-   * Opens again, once the map draws the new viewer's tiles, the card a sign-out closed: from those
-   * tiles and the new viewer's reads, or not at all when this viewer cannot see it (a draft area).
+   * Opens again the card a sign-out closed, as the new viewer reads it (details.reopen: the features
+   * API's answer), or, for a card made from its tiles alone, once the map draws the new viewer's
+   * tiles; not at all when this viewer cannot see it (a draft area).
    */
   const reopen = (closed: PickedFeature, tilesFor: Promise<void>) => {
     const { group, id } = closed;
     const stillAsked = () => !details.current() && selection?.group === group && selection.id === String(id);
+    if (details.reopen(closed, stillAsked, () => select(undefined))) return void tilesFor.catch(() => undefined);
     tilesFor.then(
       async () => {
         if (id === undefined) return;

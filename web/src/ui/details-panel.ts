@@ -117,7 +117,7 @@ export class DetailsPanel {
     );
   }
 
-  show(features: PickedFeature[]): void {
+  show(features: PickedFeature[], read = false): void {
     // The land-use names and crop names are needed only once something is shown; until they are here
     // (or if reading them failed: tried again on the next click) codes stand for themselves.
     this.loadOnce('codes', landUseCodes, (codes) => (this.codes = codes));
@@ -141,7 +141,47 @@ export class DetailsPanel {
     queueMicrotask(() => this.element.parentElement?.scrollTo({ top: 0 }));
     const first = features[0];
     if (first?.group === 'parcels') void this.loadPlanning(first);
-    else if (first) void this.enrich(first);
+    else if (first && !read) void this.enrich(first);
+  }
+
+  /** A guest may not read an area under review (the API answers 404): its tile's facts are all there is. */
+  private mayRead(feature: PickedFeature): boolean {
+    const status = feature.properties.status;
+    return !(
+      feature.group === 'growing_areas' &&
+      !this.viewer() &&
+      typeof status === 'string' &&
+      !PUBLIC_STATUSES.includes(status as GrowingAreaStatus)
+    );
+  }
+
+  /**
+   * Opens again the card a sign-out or an ended session closed, from the features API as the viewer
+   * signed in now reads it, without waiting for the map: on a loaded phone the new viewer's tiles may
+   * not all rest for a long while (they are revalidated every few seconds, each on its own clock), and
+   * a card that waited for them once never came. `gone` when this viewer may not read it (a guest and
+   * an area under review: 404) or the read failed. False for groups whose card is their tiles' (the
+   * features API does not describe them in full): the caller waits for the new viewer's tiles.
+   */
+  reopen(closed: PickedFeature, stillAsked: () => boolean, gone: () => void): boolean {
+    const { group, id } = closed;
+    if (id === undefined || !ENRICHED.has(group)) return false;
+    if (!this.mayRead(closed)) {
+      gone();
+      return true;
+    }
+    const generation = this.generation;
+    // The viewer changed again, or another card opened, while this was read: not this card's to show.
+    const wanted = () => generation === this.generation && stillAsked();
+    featureProperties(group, id).then(
+      (properties) => {
+        if (wanted()) this.show([{ group, id, properties }], true);
+      },
+      () => {
+        if (wanted()) gone();
+      },
+    );
+    return true;
   }
 
   /**
@@ -162,16 +202,7 @@ export class DetailsPanel {
 
   /** Tiles carry few attributes at low zooms; the features API has them all (as far as this viewer may see). */
   private async enrich(feature: PickedFeature): Promise<void> {
-    if (feature.id === undefined || !ENRICHED.has(feature.group)) return;
-    // A guest may not read an area under review (the API answers 404): its tile's facts are the card.
-    const status = feature.properties.status;
-    if (
-      feature.group === 'growing_areas' &&
-      !this.viewer() &&
-      typeof status === 'string' &&
-      !PUBLIC_STATUSES.includes(status as GrowingAreaStatus)
-    )
-      return;
+    if (feature.id === undefined || !ENRICHED.has(feature.group) || !this.mayRead(feature)) return;
     const generation = this.generation;
     try {
       const [full, schema] = await Promise.all([featureProperties(feature.group, feature.id), propertySchemas(feature.group)]);
