@@ -51,6 +51,8 @@ export const REGISTRY_REASON = Object.freeze({
   DATE_INVALID: 'date-invalid',
   /** 422: an issue or approval dated before its dossier was created; `field`, `value`, `earliest`. */
   DECISION_BEFORE_DOSSIER: 'decision-before-dossier',
+  /** 422: an issue or approval dated before the day of the inspection that passed the area; `field`, `value`, `earliest`. */
+  DECISION_BEFORE_INSPECTION: 'decision-before-inspection',
   /** 422: a suspension, restore, revocation or re-issue dated before the code was issued; `field`, `value`, `earliest`. */
   DECISION_BEFORE_ISSUE: 'decision-before-issue',
   /** 422: a decision dated before the decision it follows (a revocation before the suspension it ends); `field`, `value`, `earliest`. */
@@ -66,6 +68,11 @@ export const REGISTRY_REASON = Object.freeze({
   DOCUMENT_OF_OTHER_AREA: 'document-of-other-area',
   /** 422: a move's attachment names a document another move already carries (or names it twice); `field: 'attachments'`, `ref`. */
   DOCUMENT_ALREADY_USED: 'document-already-used',
+  /**
+   * 400: a JSON body member the endpoint does not take (`decided_on` for `decidedOn`, at any depth);
+   * `field` (the first, a path such as `inspection.checklist[0].okk`), `fields`, `didYouMean`.
+   */
+  UNKNOWN_FIELD: 'unknown-field',
 } as const);
 
 /**

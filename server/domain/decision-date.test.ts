@@ -29,4 +29,15 @@ describe('decision days', () => {
     expect(decisionDateProblem('2026-07-01', bounds, lateEvening)).toBeNull();
     expect(decisionDateProblem('2023-02-30', bounds, lateEvening)).toEqual({ reason: 'date-invalid' });
   });
+
+  it('refuses an issue dated before the inspection that passed the area; the inspection day itself and later pass', () => {
+    const issue = { dossierOn: '2026-03-01', passedOn: '2026-04-10' };
+    expect(decisionDateProblem('2026-04-09', issue, lateEvening)).toEqual({ reason: 'decision-before-inspection', limit: '2026-04-10' });
+    expect(decisionDateProblem('2026-04-10', issue, lateEvening)).toBeNull();
+    expect(decisionDateProblem('2026-11-30', issue, lateEvening)).toBeNull();
+    // Before the dossier too: the dossier is named, it came first.
+    expect(decisionDateProblem('2026-02-28', issue, lateEvening)?.reason).toBe('decision-before-dossier');
+    // No inspection known (an area recorded before inspections were kept): nothing to compare with.
+    expect(decisionDateProblem('2026-03-02', { dossierOn: '2026-03-01', passedOn: null }, lateEvening)).toBeNull();
+  });
 });

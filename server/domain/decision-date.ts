@@ -1,9 +1,10 @@
 // The day of a lifecycle decision (an issue, an approval, a suspension, a restore, a revocation, a
 // re-issue) is the day it was signed, which officers often record days later. It is a real calendar
 // day, not after today in Vietnam (UTC+7), not before 1900, and not before what it rests on: an issue
-// not before its dossier was created, a suspension or revocation not before the code was issued nor
-// before the decision it follows (a revocation of a suspended code not before that suspension). Pure,
-// so the card tells the officer what the server refuses with.
+// not before its dossier was created nor before the inspection that passed the area, a suspension or
+// revocation not before the code was issued nor before the decision it follows (a revocation of a
+// suspended code not before that suspension). Pure, so the card tells the officer what the server
+// refuses with.
 import { EARLIEST_DONE_DATE } from './done-date.ts';
 import { vietnamToday } from './vietnam-time.ts';
 
@@ -17,6 +18,8 @@ export const DECISION_DATE_REASONS = {
   TOO_EARLY: 'date-too-early',
   /** An issue or approval dated before its dossier was created. */
   BEFORE_DOSSIER: 'decision-before-dossier',
+  /** An issue or approval dated before the day of the inspection that passed the area. */
+  BEFORE_INSPECTION: 'decision-before-inspection',
   /** A suspension, restore, revocation or re-issue dated before the code was issued. */
   BEFORE_ISSUE: 'decision-before-issue',
   /** A decision dated before the decision it follows (a revocation before the suspension it ends). */
@@ -30,6 +33,8 @@ export type DecisionDateReason = (typeof DECISION_DATE_REASONS)[keyof typeof DEC
 export type DecisionDateBounds = {
   /** The day the dossier was created (for an issue or approval). */
   dossierOn?: string | null;
+  /** The day of the inspection that passed the area (for an issue or approval). */
+  passedOn?: string | null;
   /** The day the code was issued (for a move of a code already issued). */
   issuedOn?: string | null;
   /** The day of the latest decision already recorded on this version (for a move of a code already issued). */
@@ -56,6 +61,7 @@ export function decisionDateProblem(value: string, bounds: DecisionDateBounds = 
   if (value > today) return { reason: DECISION_DATE_REASONS.IN_FUTURE, limit: today };
   if (value < EARLIEST_DONE_DATE) return { reason: DECISION_DATE_REASONS.TOO_EARLY, limit: EARLIEST_DONE_DATE };
   if (bounds.dossierOn && value < bounds.dossierOn) return { reason: DECISION_DATE_REASONS.BEFORE_DOSSIER, limit: bounds.dossierOn };
+  if (bounds.passedOn && value < bounds.passedOn) return { reason: DECISION_DATE_REASONS.BEFORE_INSPECTION, limit: bounds.passedOn };
   if (bounds.issuedOn && value < bounds.issuedOn) return { reason: DECISION_DATE_REASONS.BEFORE_ISSUE, limit: bounds.issuedOn };
   if (bounds.previousOn && value < bounds.previousOn) return { reason: DECISION_DATE_REASONS.BEFORE_PREVIOUS, limit: bounds.previousOn };
   return null;

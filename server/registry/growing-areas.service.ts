@@ -36,6 +36,7 @@ import { requireCurrentCommune } from './farmers.service.ts';
 import * as SQL from './growing-areas.sql.ts';
 import { recordInspection } from './inspections.service.ts';
 import { checkAttachments, claimDocuments } from './area-documents.service.ts';
+import { requireCurrentVersion, requireIfMatch, type IfMatch } from './preconditions.ts';
 
 /** A growing-area row as the officer's API returns it (snake_case columns of AREA_BY_ID). */
 export type AreaRow = Record<string, unknown> & {
@@ -48,9 +49,14 @@ export type AreaRow = Record<string, unknown> & {
   commune_code: string;
   code: string | null;
   markets: string[];
+  /** The row's version, bumped by every change: its ETag (areaETag) and the If-Match of a PATCH name it. */
+  version: number;
 };
 
-type LockedArea = Pick<AreaRow, 'id' | 'lineage_id' | 'version_no' | 'status' | 'scheme' | 'crop' | 'commune_code' | 'code' | 'markets'>;
+type LockedArea = Pick<
+  AreaRow,
+  'id' | 'lineage_id' | 'version_no' | 'status' | 'scheme' | 'crop' | 'commune_code' | 'code' | 'markets' | 'version'
+>;
 
 const edit = (viewer: Viewer) => ({ userId: viewer.userId, origin: 'api' as const });
 
@@ -210,12 +216,18 @@ export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody):
   return loadArea(db, id);
 }
 
-/** Edits the profile of a draft. */
-export async function updateArea(db: Db, viewer: Viewer, id: number, patch: GrowingAreaPatch): Promise<AreaRow> {
+/**
+ * Edits the profile of a draft, made on the version `ifMatch` names (If-Match: 428 without it, 412
+ * when the area changed since, by this API or the features API).
+ */
+export async function updateArea(db: Db, viewer: Viewer, id: number, patch: GrowingAreaPatch, ifMatch: IfMatch | null): Promise<AreaRow> {
   requireStaff(viewer);
+  const precondition = requireIfMatch(ifMatch, id);
   refuseNonNames(patch);
   await withEdits(db, edit(viewer), async (tx) => {
     const locked = await lockArea(tx, viewer, id);
+    // A stale card first: read again, it says what the area is now (perhaps no longer a draft).
+    requireCurrentVersion(precondition, id, Number(locked.version));
     requireEditable(locked);
     const cur = await loadArea(tx, id);
     const pick = <T>(key: keyof GrowingAreaPatch, current: T): unknown => (key in patch ? (patch[key] ?? null) : current);
@@ -510,13 +522,14 @@ export async function transition(
 
 type CodeClaim = { code: string; lineageId: number };
 
-type DecisionBoundsRow = { dossier_on: string | null; issued_on: string | null; previous_on: string | null };
+type DecisionBoundsRow = { dossier_on: string | null; passed_on: string | null; issued_on: string | null; previous_on: string | null };
 
 // What each refusal of a decision day says after "decidedOn <value> is ".
 const DECISION_DATE_WORDS: Readonly<Record<string, (limit: string) => string>> = {
   [DECISION_DATE_REASONS.IN_FUTURE]: (limit) => `after today (${limit} in Vietnam): a decision is recorded once it is signed`,
   [DECISION_DATE_REASONS.TOO_EARLY]: (limit) => `before ${limit}: check the year`,
   [DECISION_DATE_REASONS.BEFORE_DOSSIER]: (limit) => `before the dossier was created (${limit})`,
+  [DECISION_DATE_REASONS.BEFORE_INSPECTION]: (limit) => `before the inspection that passed the area (${limit})`,
   [DECISION_DATE_REASONS.BEFORE_ISSUE]: (limit) => `before the code was issued (${limit})`,
   [DECISION_DATE_REASONS.BEFORE_PREVIOUS]: (limit) => `before the decision it follows (${limit})`,
 };
@@ -525,7 +538,8 @@ const DECISION_DATE_WORDS: Readonly<Record<string, (limit: string) => string>> =
  * The day of the decision moving area `id` to `to`, as sent (YYYY-MM-DD), or null when none was sent
  * (the statements then date it today in Vietnam). 422 with field `decidedOn` when the move is no
  * decision, or the day is no calendar day, after today in Vietnam, before 1900, or before what the
- * decision rests on: an issue or approval before the dossier was created, any later decision before
+ * decision rests on: an issue or approval before the dossier was created or before the day of the
+ * inspection that passed the area, any later decision before
  * the code was issued or before the latest decision recorded on this version.
  */
 async function decisionDay(q: Queryable, id: number, to: GrowingAreaStatus, sent: string | undefined, isDecision: boolean) {
@@ -542,7 +556,7 @@ async function decisionDay(q: Queryable, id: number, to: GrowingAreaStatus, sent
   const row = (await q.query<DecisionBoundsRow>(SQL.DECISION_BOUNDS, [id])).rows[0];
   const bounds: DecisionDateBounds =
     to === 'issued' || to === 'approved'
-      ? { dossierOn: row?.dossier_on ?? null }
+      ? { dossierOn: row?.dossier_on ?? null, passedOn: row?.passed_on ?? null }
       : { issuedOn: row?.issued_on ?? null, previousOn: row?.previous_on ?? null };
   const problem = decisionDateProblem(value, bounds);
   if (problem === null) return value;

@@ -62,7 +62,7 @@ const AREA_FROM = `
 export const AREA_BY_ID = `SELECT ${AREA_COLUMNS}, ST_AsGeoJSON(ST_ForcePolygonCCW(g.geom), 7)::json AS geometry ${AREA_FROM} WHERE g.id = $1`;
 
 /** The same row locked for a change; $1 id. */
-export const LOCK_AREA = `SELECT id, lineage_id, version_no, status, scheme, crop, commune_code, code, markets FROM growing_areas WHERE id = $1 FOR UPDATE`;
+export const LOCK_AREA = `SELECT id, lineage_id, version_no, status, scheme, crop, commune_code, code, markets, version FROM growing_areas WHERE id = $1 FOR UPDATE`;
 
 /** Areas in communes $1 (NULL = all) filtered by $2 status, $3 crop, $4 scheme; $5 limit, $6 offset. */
 export const LIST_AREAS = `
@@ -181,6 +181,13 @@ export const DECISION_BOUNDS = `
       (SELECT min((e.at AT TIME ZONE INTERVAL '+07:00')::date) FROM edit_log e
         WHERE e.collection = 'growing_areas' AND e.feature_id = g.id::text AND e.action = 'insert'),
       (SELECT min(t.decided_on) FROM growing_area_transitions t WHERE t.growing_area_id = g.id)), 'YYYY-MM-DD') AS dossier_on,
+    -- The inspection that passed the area: the latest concluded 'pass' recorded by its move to
+    -- inspected_pass (an export area's later supervision while forwarded does not count).
+    (SELECT to_char(i.inspected_on, 'YYYY-MM-DD') FROM inspections i
+      WHERE i.growing_area_id = g.id AND i.conclusion = 'pass'
+        AND i.created_at <= coalesce((SELECT max(t.at) FROM growing_area_transitions t
+                                       WHERE t.growing_area_id = g.id AND t.to_status = 'inspected_pass'), now())
+      ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1) AS passed_on,
     to_char(g.issued_on, 'YYYY-MM-DD') AS issued_on,
     (SELECT to_char(max(t.decided_on), 'YYYY-MM-DD') FROM growing_area_transitions t
       WHERE t.growing_area_id = g.id

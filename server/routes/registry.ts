@@ -11,8 +11,9 @@
 //   GET    /api/farmer-cards/:code/plots            anyone holding the card code: plots, no personal data
 //   GET    /api/growing-areas?commune&status&crop&scheme&limit&offset
 //   POST   /api/growing-areas                       create a draft (optionally with plotIds)
-//   GET    /api/growing-areas/:id                   profile, member plots, allowed next statuses
-//   PATCH  /api/growing-areas/:id                   edit a draft
+//   GET    /api/growing-areas/:id                   profile, member plots, allowed next statuses; ETag "id-version"
+//   PATCH  /api/growing-areas/:id                   edit a draft; If-Match the ETag read (or the features API item's):
+//                                                   stale 412 (currentETag), none 428; answers the new ETag
 //   POST   /api/growing-areas/:id/plots             add plots {plotIds} to a draft
 //   DELETE /api/growing-areas/:id/plots/:plotId     remove a plot from a draft
 //   POST   /api/growing-areas/:id/transitions       {to, decisionNo?, decidedOn?, code?, note?, attachments?, inspection?}; 409 lists allowed
@@ -54,6 +55,9 @@
 //   GET    /api/eudr/export?commune=&points=true  EUDR file of every plot in the viewer's communes
 //   POST   /api/eudr/validate                       checks any EUDR GeoJSON (public)
 //   GET    /api/statistics/growing-areas            counts and hectares per commune, crop, status (public)
+//
+// Every JSON body above is refused 400 (reason unknown-field, `field`, `fields`, `didYouMean`) when it
+// holds a member its schema does not declare, at any depth, before anything is read or written.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AreaPlotParams,
@@ -99,6 +103,8 @@ import * as inspections from '../registry/inspections.service.ts';
 import * as plots from '../registry/plots.service.ts';
 import { growingAreaStatistics } from '../registry/statistics.service.ts';
 import { refuseWrites, sendCachedJson } from './cached-json.ts';
+import { refuseUnknownBodyFields } from '../plugins/unknown-fields.ts';
+import { areaETag, readIfMatch } from '../registry/preconditions.ts';
 
 /** The viewer the auth plugin put on the request; anonymous if the plugin is not registered (a bare test app). */
 export function viewerOf(request: FastifyRequest): Viewer {
@@ -121,6 +127,8 @@ function attachment(reply: FastifyReply, type: string, name: string): FastifyRep
 export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const { db, config } = ctx;
   type Req<P = unknown, Q = unknown, B = unknown> = FastifyRequest<{ Params: P; Querystring: Q; Body: B }>;
+  // A misspelt member ('decided_on') is a 400 naming it, not dropped by the schema into a default.
+  app.addHook('onRoute', refuseUnknownBodyFields);
 
   // Farmers
   app.get('/api/farmers', { schema: { querystring: FarmerListQuery } }, (req: Req<unknown, FarmerListQuery>) =>
@@ -163,15 +171,19 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   );
   app.post('/api/growing-areas', { schema: { body: GrowingAreaBody } }, async (req: Req<unknown, unknown, GrowingAreaBody>, reply) => {
     const area = await areas.createArea(db, viewerOf(req), req.body);
-    return reply.status(201).header('Location', `/api/growing-areas/${area.id}`).send(area);
+    return reply.status(201).header('Location', `/api/growing-areas/${area.id}`).header('ETag', areaETag(area.id, area.version)).send(area);
   });
-  app.get('/api/growing-areas/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
-    areas.getArea(db, viewerOf(req), req.params.id),
-  );
+  app.get('/api/growing-areas/:id', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) => {
+    const area = await areas.getArea(db, viewerOf(req), req.params.id);
+    return reply.header('ETag', areaETag(area.id, area.version)).send(area);
+  });
   app.patch(
     '/api/growing-areas/:id',
     { schema: { params: IdParams, body: GrowingAreaPatch } },
-    (req: Req<IdParams, unknown, GrowingAreaPatch>) => areas.updateArea(db, viewerOf(req), req.params.id, req.body),
+    async (req: Req<IdParams, unknown, GrowingAreaPatch>, reply) => {
+      const area = await areas.updateArea(db, viewerOf(req), req.params.id, req.body, readIfMatch(req.headers['if-match']));
+      return reply.header('ETag', areaETag(area.id, area.version)).send(area);
+    },
   );
   app.post(
     '/api/growing-areas/:id/plots',

@@ -179,9 +179,11 @@ describe('a draft dossier on its card', () => {
     await page.click('#draft-edit-profile');
     await page.waitForSelector('#draft-profile-form');
     const token = await apiToken(e2e.server);
+    // Their tool reads the area first: the registry's PATCH takes If-Match like the features API.
+    const theirRead = await fetch(`${e2e.server.url}/api/growing-areas/${draft}`, { headers: { Authorization: `Bearer ${token}` } });
     const theirs = await fetch(`${e2e.server.url}/api/growing-areas/${draft}`, {
       method: 'PATCH',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': theirRead.headers.get('etag')! },
       body: JSON.stringify({ name: 'Vùng xoài do người khác sửa' }),
     });
     expect(theirs.status).toBe(200);

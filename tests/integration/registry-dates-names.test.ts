@@ -79,10 +79,11 @@ describe('names with an emoji', () => {
       (await db.query<{ name: string; registrant_name: string }>('SELECT name, registrant_name FROM growing_areas WHERE id = $1', [id]))
         .rows[0];
     expect(await stored()).toEqual({ name, registrant_name: registrantName });
+    const read = await app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
     const patch = await app.inject({
       method: 'PATCH',
       url: `/api/growing-areas/${id}`,
-      headers: officer,
+      headers: { ...officer, 'if-match': read.headers.etag as string },
       payload: { name: 'Vùng rau 🥬' },
     });
     expect(patch.statusCode, patch.body).toBe(422);

@@ -456,6 +456,51 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     expect(await row(id)).toMatchObject({ status: 'issued', issued_on: vietnamToday() });
   });
 
+  it('an issue may not precede the inspection that passed the area (422 decision-before-inspection); the day itself may', async () => {
+    const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau kiểm tra trước', (rowY += 60));
+    // The dossier was created a month ago; the inspection that passed it was five days ago.
+    await db.query(`UPDATE edit_log SET at = at - interval '30 days' WHERE collection = 'growing_areas' AND feature_id = $1::text`, [
+      String(id),
+    ]);
+    await moveThrough(app, officer, id, [
+      { to: 'submitted' },
+      { to: 'under_inspection' },
+      { to: 'inspected_pass', inspection: { inspectedOn: daysAgo(5), conclusion: 'pass' } },
+    ]);
+    const before = await row(id);
+    const issue = { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '585/BVTV-KD' };
+    for (const day of [daysAgo(6), daysAgo(20)]) {
+      const early = await send(id, { ...issue, decidedOn: day });
+      expect(early.statusCode, early.body).toBe(422);
+      expect(early.headers['content-type']).toContain('application/problem+json');
+      expect(early.json()).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        reason: 'decision-before-inspection',
+        field: 'decidedOn',
+        value: day,
+        earliest: daysAgo(5),
+      });
+      expect(early.json().detail).toContain('before the inspection that passed the area');
+    }
+    // Before the dossier as well: the dossier is named, it came first.
+    const beforeDossier = await send(id, { ...issue, decidedOn: daysAgo(31) });
+    expect(beforeDossier.json()).toMatchObject({ reason: 'decision-before-dossier' });
+    expect(await row(id)).toEqual(before);
+    const issued = await send(id, { ...issue, decidedOn: daysAgo(5) });
+    expect(issued.statusCode, issued.body).toBe(201);
+    expect(await row(id)).toMatchObject({ status: 'issued', issued_on: daysAgo(5) });
+
+    // A code recorded before the rule, issued before its inspection, stays as it was and moves on.
+    await db.query(`UPDATE growing_areas SET issued_on = $2::date WHERE id = $1`, [id, daysAgo(8)]);
+    await db.query(`UPDATE growing_area_transitions SET decided_on = $2::date WHERE growing_area_id = $1 AND to_status = 'issued'`, [
+      id,
+      daysAgo(8),
+    ]);
+    const suspended = await send(id, { to: 'revoked', decisionNo: '586/QĐ-SNN', decidedOn: daysAgo(7), note: 'Cấp trước khi kiểm tra' });
+    expect(suspended.statusCode, suspended.body).toBe(201);
+    expect(await row(id)).toMatchObject({ status: 'revoked', issued_on: daysAgo(8) });
+  });
+
   it('migration 018 dates every move recorded before it by the day it was recorded, in Vietnam, and a second run changes nothing', async () => {
     const migration = (await readMigrations()).find((m) => m.name === '018_decision_dates.sql');
     expect(migration).toBeDefined();

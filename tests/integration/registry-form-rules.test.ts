@@ -183,10 +183,11 @@ describe('names', () => {
       (await db.query<{ name: string; registrant_name: string }>('SELECT name, registrant_name FROM growing_areas WHERE id = $1', [id]))
         .rows[0];
     expect(await stored()).toEqual({ name: 'Vùng xoài Cát Chu', registrant_name: 'HTX Mỹ Xương' });
+    const read = await app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
     const patch = await app.inject({
       method: 'PATCH',
       url: `/api/growing-areas/${id}`,
-      headers: officer,
+      headers: { ...officer, 'if-match': read.headers.etag as string },
       payload: { registrantName: '🙂🙂' },
     });
     expect(patch.statusCode, patch.body).toBe(422);
@@ -361,5 +362,225 @@ describe('an inspection that reviews nothing', () => {
     const move = await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } });
     expect(move.statusCode, move.body).toBe(201);
     expect(await state(id)).toMatchObject({ status: 'inspected_pass', inspections: before.inspections + 1 });
+  });
+});
+
+describe('body fields the endpoint does not take', () => {
+  const rows = async () =>
+    (
+      await db.query<Record<string, number>>(
+        `SELECT (SELECT count(*)::int FROM growing_areas) AS areas, (SELECT count(*)::int FROM growing_area_transitions) AS moves,
+                (SELECT count(*)::int FROM inspections) AS inspections, (SELECT count(*)::int FROM farmer_private) AS farmers,
+                (SELECT count(*)::int FROM diary_entries) AS diary, (SELECT count(*)::int FROM residue_tests) AS residue,
+                (SELECT coalesce(sum(version), 0)::int FROM growing_areas) AS versions,
+                (SELECT count(*)::int FROM plots WHERE growing_area_id IS NOT NULL) AS members`,
+      )
+    ).rows[0]!;
+
+  it('a move with decided_on (or decidedon, DecidedOn) is 400 naming it, not a decision dated today; nothing written', async () => {
+    const id = await area('active');
+    const before = await state(id);
+    for (const misspelt of ['decided_on', 'decidedon', 'DecidedOn']) {
+      const res = await send(id, { to: 'suspended', decisionNo: '45/QĐ-SNN', [misspelt]: '2026-11-01', note: 'Vi phạm quy trình' });
+      expect(res.statusCode, res.body).toBe(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json().detail).toContain(`unknown field '${misspelt}'`);
+      expect(res.json()).toMatchObject({
+        code: 'BAD_REQUEST',
+        reason: 'unknown-field',
+        field: misspelt,
+        fields: [misspelt],
+        didYouMean: 'decidedOn',
+      });
+    }
+    expect(await state(id)).toEqual(before);
+    // Spelt right it is the decision's day.
+    const today = (await db.query<{ d: string }>(`SELECT to_char(issued_on, 'YYYY-MM-DD') AS d FROM growing_areas WHERE id = $1`, [id]))
+      .rows[0]!.d;
+    const right = await send(id, { to: 'suspended', decisionNo: '45/QĐ-SNN', decidedOn: today, note: 'Vi phạm quy trình' });
+    expect(right.statusCode, right.body).toBe(201);
+    expect(right.json().transition.decided_on).toBe(today);
+  });
+
+  it('nested unknown fields, prototype keys, huge names and arrays where objects belong are 4xx on every write; nothing written', async () => {
+    const inspecting = await area('under_inspection');
+    const active = await area('active');
+    const draft = await app.inject({ method: 'POST', url: '/api/growing-areas', headers: officer, payload: draftBody() });
+    expect(draft.statusCode, draft.body).toBe(201);
+    const draftId = draft.json().id as number;
+    const etag = draft.headers.etag as string;
+    const plot = await newPlot();
+    const key = { 'idempotency-key': 'unknown-field-key-0001' };
+    const pass = { inspectedOn: '2026-02-01', conclusion: 'pass' };
+    const move = (id: number) => `/api/growing-areas/${id}/transitions`;
+    type Case = { url: string; method?: 'POST' | 'PATCH'; payload: unknown; field?: string; headers?: Record<string, string> };
+    const cases: Case[] = [
+      {
+        url: move(inspecting),
+        payload: { to: 'inspected_pass', inspection: { ...pass, inspected_on: '2026-02-01' } },
+        field: 'inspection.inspected_on',
+      },
+      {
+        url: move(inspecting),
+        payload: { to: 'inspected_pass', inspection: { ...pass, checklist: [{ item: 'Nước tưới', ok: true, okk: false }] } },
+        field: 'inspection.checklist[0].okk',
+      },
+      {
+        url: move(active),
+        payload: { to: 'suspended', decisionNo: '45/QĐ-SNN', note: 'Vi phạm', attachments: [{ name: 'qd.pdf', ref: 'scan-1', url: 'x' }] },
+        field: 'attachments[0].url',
+      },
+      { url: move(active), payload: { to: 'suspended', decisionNo: '45/QĐ-SNN', note: 'Vi phạm', constructor: 1 }, field: 'constructor' },
+      {
+        url: `/api/growing-areas/${inspecting}/inspections`,
+        payload: { inspectedOn: '2026-02-01', checklist: [{ item: 'Nước tưới', ok: true }], inspector: 'Ông Ba' },
+        field: 'inspector',
+        headers: key,
+      },
+      { url: '/api/growing-areas', payload: draftBody({ commune_code: '29869' }), field: 'commune_code' },
+      {
+        url: `/api/growing-areas/${draftId}`,
+        method: 'PATCH',
+        payload: { name: 'Vùng rau mới', toString: 'x' },
+        field: 'toString',
+        headers: { 'if-match': etag },
+      },
+      { url: `/api/growing-areas/${draftId}/plots`, payload: { plotIds: [plot], plot_ids: [plot] }, field: 'plot_ids' },
+      { url: `/api/growing-areas/${active}/reissue`, payload: { note: 'Đổi ranh giới', decided_on: '2026-11-01' }, field: 'decided_on' },
+      {
+        url: `/api/plots/${fx.plots.vegetable}/diary`,
+        payload: { appliedOn: '2026-02-01', pesticide: 'Abamectin 1.8EC', activeIngredient: 'abamectin', phi_days: 7 },
+        field: 'phi_days',
+      },
+      {
+        url: `/api/plots/${fx.plots.vegetable}/residue-tests`,
+        payload: { sampledOn: '2026-02-01', activeIngredient: 'abamectin', resultMgKg: 0.001, lab_name: 'Lab' },
+        field: 'lab_name',
+      },
+      { url: '/api/farmers', payload: { communeCode: '29869', fullName: 'Lê Văn Ba', full_name: 'Lê Văn Ba' }, field: 'full_name' },
+      {
+        url: `/api/farmers/${fx.farmers.nam}`,
+        method: 'PATCH',
+        payload: { hamlet: 'Ấp 1', ['x'.repeat(100_000)]: 1 },
+        field: `${'x'.repeat(64)}…`,
+      },
+      // Prototype keys never reach a handler (Fastify's parser refuses them), at the top or nested.
+      { url: move(active), payload: '{"to":"suspended","decisionNo":"45/QĐ-SNN","__proto__":{"polluted":true}}' },
+      {
+        url: move(inspecting),
+        payload: '{"to":"inspected_pass","inspection":{"inspectedOn":"2026-02-01","conclusion":"pass","__proto__":{"x":1}}}',
+      },
+      { url: move(active), payload: '{"to":"suspended","decisionNo":"45/QĐ-SNN","constructor":{"prototype":{"polluted":true}}}' },
+      // Arrays where objects belong, an object where an array belongs.
+      { url: move(active), payload: [{ to: 'suspended', decisionNo: '45/QĐ-SNN', decided_on: '2026-11-01' }] },
+      { url: move(inspecting), payload: { to: 'inspected_pass', inspection: [pass] } },
+      {
+        url: move(active),
+        payload: { to: 'suspended', decisionNo: '45/QĐ-SNN', attachments: { name: 'qd.pdf', ref: 'scan-1', extra: 1 } },
+      },
+      {
+        url: `/api/growing-areas/${inspecting}/inspections`,
+        payload: { inspectedOn: '2026-02-01', checklist: { item: 'x', ok: true } },
+        headers: key,
+      },
+      { url: `/api/growing-areas/${draftId}/plots`, payload: [plot] },
+    ];
+    const before = await rows();
+    const draftBefore = (await db.query('SELECT g::text AS row FROM growing_areas g WHERE id = $1', [draftId])).rows;
+    for (const c of cases) {
+      const res = await app.inject({
+        method: c.method ?? 'POST',
+        url: c.url,
+        headers: { ...officer, 'content-type': 'application/json', ...c.headers },
+        payload: typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload),
+      });
+      const what = `${c.method ?? 'POST'} ${c.url} ${(typeof c.payload === 'string' ? c.payload : JSON.stringify(c.payload)).slice(0, 120)}`;
+      expect(res.statusCode, `${what}: ${res.body.slice(0, 300)}`).toBe(400);
+      expect(res.headers['content-type'], what).toContain('application/problem+json');
+      if (c.field) {
+        expect(res.json(), what).toMatchObject({ code: 'BAD_REQUEST', reason: 'unknown-field', field: c.field });
+        expect(res.json().fields, what).toContain(c.field);
+        expect(res.json().detail.length, what).toBeLessThan(400);
+      }
+    }
+    expect(await rows()).toEqual(before);
+    expect((await db.query('SELECT g::text AS row FROM growing_areas g WHERE id = $1', [draftId])).rows).toEqual(draftBefore);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    // The key of the refused inspection is free: the same key with a right body records it.
+    const recorded = await app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${inspecting}/inspections`,
+      headers: { ...officer, ...key },
+      payload: { inspectedOn: '2026-02-01', checklist: [{ item: 'Nước tưới', ok: true }] },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+  });
+});
+
+describe('If-Match on the registry’s PATCH of a draft', () => {
+  it('the read gives an ETag; without If-Match 428, a stale one 412 with the current tag, the current one applies and answers the next', async () => {
+    const created = await app.inject({ method: 'POST', url: '/api/growing-areas', headers: officer, payload: draftBody() });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const read = await app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
+    const etag = read.headers.etag as string;
+    expect(etag).toBe(`"${id}-${read.json().version}"`);
+    expect(created.headers.etag).toBe(etag);
+    const row = async () => (await db.query('SELECT g::text AS row FROM growing_areas g WHERE id = $1', [id])).rows;
+    const patch = (headers: Record<string, string>, payload: Record<string, unknown> = { name: 'Vùng rau đổi tên' }) =>
+      app.inject({ method: 'PATCH', url: `/api/growing-areas/${id}`, headers: { ...officer, ...headers }, payload });
+    const before = await row();
+
+    const none = await patch({});
+    expect(none.statusCode, none.body).toBe(428);
+    expect(none.headers['content-type']).toContain('application/problem+json');
+    expect(none.json()).toMatchObject({ code: 'PRECONDITION_REQUIRED' });
+    expect(none.json().currentETag).toBeUndefined();
+    for (const stale of [
+      `"${id}-${read.json().version - 1}"`,
+      `"${id + 1}-${read.json().version}"`,
+      `W/${etag}`,
+      'garbage',
+      '"\u0000"',
+      `"${'9'.repeat(600)}"`,
+    ]) {
+      const res = await patch({ 'if-match': stale });
+      expect(res.statusCode, `${stale.slice(0, 40)}: ${res.body}`).toBe(412);
+      expect(res.json()).toMatchObject({ code: 'PRECONDITION_FAILED', currentETag: etag });
+    }
+    expect(await row()).toEqual(before);
+
+    // Someone edits the draft through the features API: the registry's tag of before is stale.
+    const feature = await app.inject({
+      url: `/ogc/collections/growing_areas/items/${id}`,
+      headers: { ...officer, accept: 'application/geo+json' },
+    });
+    expect(feature.statusCode, feature.body).toBe(200);
+    const theirs = await app.inject({
+      method: 'PATCH',
+      url: `/ogc/collections/growing_areas/items/${id}`,
+      headers: { ...officer, 'content-type': 'application/merge-patch+json', 'if-match': feature.headers.etag as string },
+      payload: { properties: { variety: 'Cải ngọt' } },
+    });
+    expect(theirs.statusCode, theirs.body).toBe(200);
+    const late = await patch({ 'if-match': etag });
+    expect(late.statusCode, late.body).toBe(412);
+    // The features item's own tag (a viewer's suffix and all) names the same version: it applies.
+    const ok = await patch({ 'if-match': theirs.headers.etag as string });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json().name).toBe('Vùng rau đổi tên');
+    expect(ok.headers.etag).toBe(`"${id}-${ok.json().version}"`);
+    const next = await patch({ 'if-match': ok.headers.etag as string }, { registrantName: 'HTX Rau Mỹ Trà mới' });
+    expect(next.statusCode, next.body).toBe(200);
+    expect((await db.query('SELECT name, registrant_name, variety FROM growing_areas WHERE id = $1', [id])).rows[0]).toEqual({
+      name: 'Vùng rau đổi tên',
+      registrant_name: 'HTX Rau Mỹ Trà mới',
+      variety: 'Cải ngọt',
+    });
+    // * is any current version; a stale tag among others still lets the current one through.
+    const star = await patch({ 'if-match': '*' }, { standard: 'VietGAP' });
+    expect(star.statusCode, star.body).toBe(200);
+    const list = await patch({ 'if-match': `"${id}-1", ${star.headers.etag as string}` }, { standard: 'GlobalGAP' });
+    expect(list.statusCode, list.body).toBe(200);
   });
 });

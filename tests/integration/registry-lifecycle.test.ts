@@ -377,7 +377,13 @@ describe('growing-area lifecycle over the API', () => {
     });
     expect(unknown.statusCode).toBe(409);
     expect(unknown.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'unknown-status', to: 'approvedd' });
-    const notDraft = await app.inject({ method: 'PATCH', url: `/api/growing-areas/${id}`, headers: officer, payload: { name: 'Đổi tên' } });
+    const read = await app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
+    const notDraft = await app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${id}`,
+      headers: { ...officer, 'if-match': read.headers.etag as string },
+      payload: { name: 'Đổi tên' },
+    });
     expect(notDraft.statusCode).toBe(409);
     expect(notDraft.json()).toMatchObject({
       code: 'CONFLICT',

@@ -709,6 +709,8 @@ export const en: Messages = {
   'lifecycleInput_decidedOn_date-in-future': 'The decision date cannot be after today ({limit}).',
   'lifecycleInput_decidedOn_date-too-early': 'The decision date cannot be before 1900: check the year.',
   'lifecycleInput_decidedOn_decision-before-dossier': 'The decision date cannot be before the dossier was created ({limit}).',
+  'lifecycleInput_decidedOn_decision-before-inspection':
+    'The decision date cannot be before the inspection that passed the area ({limit}).',
   'lifecycleInput_decidedOn_decision-before-issue': 'The decision date cannot be before the code was issued ({limit}).',
   'lifecycleInput_decidedOn_decision-before-previous': 'The decision date cannot be before the previous decision ({limit}).',
   // Which field of a registry form the server refused, and why (field-refusal.ts).

@@ -719,6 +719,7 @@ export const vi = {
   'lifecycleInput_decidedOn_date-in-future': 'Ngày quyết định không được sau hôm nay ({limit}).',
   'lifecycleInput_decidedOn_date-too-early': 'Ngày quyết định không được trước năm 1900: kiểm tra lại năm.',
   'lifecycleInput_decidedOn_decision-before-dossier': 'Ngày quyết định không được trước ngày lập hồ sơ ({limit}).',
+  'lifecycleInput_decidedOn_decision-before-inspection': 'Ngày quyết định không được trước ngày kiểm tra đạt ({limit}).',
   'lifecycleInput_decidedOn_decision-before-issue': 'Ngày quyết định không được trước ngày cấp mã ({limit}).',
   'lifecycleInput_decidedOn_decision-before-previous': 'Ngày quyết định không được trước quyết định trước đó ({limit}).',
   // Which field of a registry form the server refused, and why (field-refusal.ts).

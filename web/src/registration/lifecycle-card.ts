@@ -654,11 +654,16 @@ export class LifecycleCard {
   }
 
   /**
-   * What a decision moving `area` to `to` may not be dated before, as far as the card knows: the
-   * code's issue and the latest decision on this version (the dossier's day is the server's to judge).
+   * What a decision moving `area` to `to` may not be dated before, as far as the card knows: for an
+   * issue, the day of the inspection that passed the area; else the code's issue and the latest
+   * decision on this version (the dossier's day, and an approval's inspection, are the server's to judge:
+   * a forwarded area may have been inspected again since it passed).
    */
   private decisionBounds(area: LifecycleArea, to: GrowingAreaStatus): DecisionDateBounds {
-    if (to === 'issued' || to === 'approved') return {};
+    if (to === 'issued' || to === 'approved') {
+      const passed = area.status === 'inspected_pass' && this.recorded?.conclusion === 'pass' ? this.recorded.inspectedOn : null;
+      return { passedOn: passed };
+    }
     const decided = (this.steps ?? [])
       .filter((s) => s.growing_area_id === area.id && s.decision_no && s.decided_on)
       .map((s) => s.decided_on!.slice(0, 10))
@@ -672,7 +677,7 @@ export class LifecycleCard {
     input.value = vietnamToday();
     input.max = vietnamToday();
     const bounds = this.decisionBounds(area, to);
-    const min = [bounds.issuedOn, bounds.previousOn]
+    const min = [bounds.passedOn, bounds.issuedOn, bounds.previousOn]
       .filter((d): d is string => !!d)
       .sort()
       .at(-1);

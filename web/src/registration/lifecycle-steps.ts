@@ -113,8 +113,9 @@ export const INPUT_REASONS = {
   DATE_FUTURE: 'date-in-future',
   DATE_TOO_EARLY: 'date-too-early',
   DECISION_SHAPE: TEXT_REASONS.DECISION_NO_SHAPE,
-  /** A decision dated before its dossier, the issue of its code, or the decision it follows. */
+  /** A decision dated before its dossier, the inspection that passed the area, the issue of its code, or the decision it follows. */
   BEFORE_DOSSIER: DECISION_DATE_REASONS.BEFORE_DOSSIER,
+  BEFORE_INSPECTION: DECISION_DATE_REASONS.BEFORE_INSPECTION,
   BEFORE_ISSUE: DECISION_DATE_REASONS.BEFORE_ISSUE,
   BEFORE_PREVIOUS: DECISION_DATE_REASONS.BEFORE_PREVIOUS,
   /** A published reason without a letter ('😡😡😡', '1234'), worded as a name without one. */
