@@ -1,4 +1,4 @@
-import { validateStyleMin } from '@maplibre/maplibre-gl-style-spec';
+import { createExpression, validateStyleMin, type SymbolLayerSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { describe, expect, it } from 'vitest';
 import type { LandUseCode } from './land-use-codes.ts';
 import { buildStyle, LAYER_GROUPS, landUseFillExpression, type TileJson } from './style.ts';
@@ -77,6 +77,22 @@ describe('the generated map style', () => {
     const lastGeometry = style.layers.map((l) => l.type !== 'symbol' && !l.id.endsWith('-highlight')).lastIndexOf(true);
     expect(firstLabel).toBeGreaterThan(lastGeometry);
     expect(style.layers.filter((l) => l.id.startsWith('parcels-')).every((l) => (l.minzoom ?? 0) >= 13)).toBe(true);
+  });
+
+  it('labels a growing area by its code, else by the name the web map cut to fit, else by its whole name wrapped at 9 ems', () => {
+    const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
+    const layer = style.layers.find((l) => l.id === 'growing_areas-label') as SymbolLayerSpecification;
+    expect(layer.layout?.['text-max-width']).toBe(9);
+    const parsed = createExpression(layer.layout?.['text-field'], 'text-field');
+    if (parsed.result !== 'success') throw new Error(JSON.stringify(parsed.value));
+    const text = (properties: Record<string, string>) =>
+      String(
+        parsed.value.evaluate({ zoom: 16 }, { type: 'Polygon', properties } as unknown as Parameters<typeof parsed.value.evaluate>[1]),
+      );
+    const name = 'Vùng trồng xoài cát Chu xuất khẩu của Hợp tác xã Nông nghiệp Dịch vụ Mỹ Xương';
+    expect(text({ code: 'VN-DTOR-0101', name, label: 'Vùng trồng…' })).toBe('VN-DTOR-0101');
+    expect(text({ name, label: 'Vùng trồng…' })).toBe('Vùng trồng…');
+    expect(text({ name })).toBe(name);
   });
 
   it('draws one land-use map at a time: the current plan, filtered by the map id every landuse tile carries', () => {

@@ -396,9 +396,13 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Lay
           type: 'symbol',
           minzoom: 13,
           layout: {
-            'text-field': ['to-string', ['coalesce', ['get', 'code'], ['get', 'name'], '']],
+            // The code; an area without one (a draft) by its name: the web map gives each label point
+            // that name cut to fit, whole letters only, as 'label' (web/src/map/area-labels.ts); read
+            // straight from the tiles the whole name shows, wrapped at 9 ems so it never runs wide.
+            'text-field': ['to-string', ['coalesce', ['get', 'code'], ['get', 'label'], ['get', 'name'], '']],
             'text-font': FONT_BOLD,
             'text-size': 12,
+            'text-max-width': 9,
           },
           paint: {
             'text-color': byAreaStatus({

@@ -47,6 +47,12 @@ async function plotTileArea(page: Page, plotId: number, areaId: number | null): 
   );
 }
 
+/** A growing area's name of 120 characters, a cooperative's with a 40-letter code unbroken, and a farmer's long name. */
+const LONG_NAME =
+  'Vùng trồng xoài cát Chu xuất khẩu của Hợp tác xã Nông nghiệp Dịch vụ Mỹ Xương, ấp Tân Hậu, xã Tân Thuận, Đồng Tháp mới 2';
+const LONG_COOPERATIVE = 'Hợp tác xã Nông nghiệp Dịch vụ Sản xuất Kinh doanh Xoài cát Chu HTX-NôngNghiệpDịchVụMỹXươngTânThuậnTây';
+const LONG_FARMER = 'Nguyễn Thị Ngọc Bích Phương Thảo Hoàng Lan Anh Huỳnh Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý';
+
 /** Hectares as the Vietnamese card writes them, two decimals. */
 const ha = (m2: number | string) => (Number(m2) / 10000).toFixed(2).replace('.', ',');
 
@@ -236,11 +242,43 @@ describe('a draft dossier on its card', () => {
     await page.waitForSelector(`.feature-card[data-group=plots][data-id="${taken.id}"]`, { timeout: 30_000 });
     expect(await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getSource('bando-draft-pick'))).toBeUndefined();
     expect(await areaOfPlot(Number(taken.id))).toBe(Number(taken.g));
-    // Back to the draft for the narrow screen.
+    // Back to the draft for the narrow screen, its name, its cooperative's and a member's farmer's long
+    // (120 characters; a cooperative's code of 40 letters unbroken). The name through the features API
+    // (the map then asks for fresh tiles, as after the card's own edit), the others straight into the database.
+    const item = `${e2e.server.url}/ogc/collections/growing_areas/items/${draft}`;
+    const read = await fetch(item, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/geo+json' } });
+    const renamed = await fetch(item, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        Accept: 'application/geo+json',
+        'If-Match': read.headers.get('etag')!,
+      },
+      body: JSON.stringify({ properties: { name: LONG_NAME } }),
+    });
+    expect(renamed.status).toBe(200);
+    await page.evaluate(() => (window as unknown as BandoWindow).__bando.handle.refreshTiles());
+    await e2e.server.db.query('UPDATE growing_areas SET registrant_name = $2 WHERE id = $1', [draft, LONG_COOPERATIVE]);
+    await e2e.server.db.query('UPDATE farmer_private SET full_name = $2 WHERE farmer_id = (SELECT farmer_id FROM plots WHERE id = $1)', [
+      members[1],
+      LONG_FARMER,
+    ]);
     await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.jumpTo({ center: at, zoom: 17 }), centre);
     await page.waitForTimeout(500);
     await openDraftCard(page, area);
     await page.waitForSelector('#draft-edit #draft-plots');
+    await page.waitForSelector(`#draft-plots li:has-text("${LONG_FARMER}")`);
+    // On the map the draft (no code yet) is labelled by its name cut to fit, whole words, with '…'.
+    await page.waitForFunction(
+      ([id, want]) =>
+        (window as unknown as BandoWindow).__bando.map
+          .querySourceFeatures('growing-area-labels')
+          .some((f) => Number(f.id) === id && f.properties.label === want),
+      [draft, 'Vùng trồng xoài cát Chu xuất khẩu…'] as const,
+      { timeout: 30_000 },
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-label-long-name.png') });
 
     // On a 360 px wide screen the section fits: no control wider than the screen. (The same page, made
     // narrow: the panel becomes the phone's sheet; a second page load would fetch the lazy parts again.)
@@ -250,6 +288,14 @@ describe('a draft dossier on its card', () => {
       .locator('#draft-edit button, #draft-edit li, #draft-edit p')
       .evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length);
     expect(wide).toBe(0);
+    // The long names wrap inside the card: the sheet does not scroll sideways, the cooperative's row stays on the screen.
+    expect(await page.locator('#panel-body').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+    const cooperative = page.locator('.feature-card.is-primary dd', { hasText: LONG_COOPERATIVE });
+    await cooperative.scrollIntoViewIfNeeded();
+    const row = (await cooperative.boundingBox())!;
+    expect(row.x + row.width).toBeLessThanOrEqual(360);
+    expect(row.height).toBeGreaterThan(30);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-card-long-names-360.png') });
     await page.click('#draft-edit-profile');
     await page.waitForSelector('#draft-profile-form');
     const wideForm = await page
@@ -277,7 +323,18 @@ describe('a draft dossier on its card', () => {
     expect(bar.y + bar.height).toBeLessThanOrEqual(740 + 1);
     expect(bar.height).toBeLessThan(740 * 0.25);
     expect(await page.locator('#draft-add-panel').isVisible()).toBe(false);
-    expect(await page.textContent('#draft-pick-bar-title')).toBe(`Chọn thửa thêm vào “Vùng xoài do người khác sửa” (#${draft})`);
+    // The name of 120 characters takes one line of the bar, ending in '…' on the screen.
+    expect(await page.textContent('#draft-pick-bar-title')).toBe(`Chọn thửa thêm vào “${LONG_NAME}” (#${draft})`);
+    const title = await page.locator('#draft-pick-bar-title').evaluate((el) => ({
+      right: el.getBoundingClientRect().right,
+      height: el.getBoundingClientRect().height,
+      line: parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5,
+      cut: el.scrollWidth > el.clientWidth,
+      ellipsis: getComputedStyle(el).textOverflow,
+    }));
+    expect(title.right).toBeLessThanOrEqual(360);
+    expect(title.height).toBeLessThan(title.line * 1.5);
+    expect(title).toMatchObject({ cut: true, ellipsis: 'ellipsis' });
     const figuresBefore = (await page.textContent('#draft-pick-bar-figures')) ?? '';
     expect(figuresBefore).toMatch(/^✗ Đã chọn 0 thửa \(0,00 ha\) · cả hồ sơ [\d,]+ ha, tối thiểu 1,0 ha$/);
     expect(await page.textContent('#draft-pick-done')).toBe('Xong');

@@ -10,6 +10,10 @@ import { areaUnderInspection, inspectionOnPhone } from './registry-fixtures.ts';
 
 const env = useServerAndBrowser();
 
+/** A growing area's name of 120 characters, with diacritics. */
+const LONG_TITLE =
+  'Vùng trồng xoài cát Chu xuất khẩu của Hợp tác xã Nông nghiệp Dịch vụ Mỹ Xương, ấp Tân Hậu, xã Tân Thuận, Đồng Tháp mới 2';
+
 type Drawn = { text: string; x: number; y: number; left: number; right: number; ascent: number; descent: number };
 type Arc = { x: number; y: number; r: number };
 
@@ -85,6 +89,8 @@ describe('the printed page', () => {
       await page.click('[data-tab=tools]');
       await page.click('#print-open');
       await page.selectOption('#print-dialog select[name=orientation]', 'portrait');
+      // A growing area's name of 120 characters as the title: it must stay on the page.
+      await page.fill('#print-dialog input[name=title]', LONG_TITLE);
       const [png] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('#print-png')]);
       await png.saveAs(path.join(SCREENSHOTS, 'print-marks-portrait.png'));
       const texts = await page.evaluate(() => (window as unknown as { __texts: Drawn[] }).__texts);
@@ -124,6 +130,23 @@ describe('the printed page', () => {
         y1: box.y1 + 0.5 * mm,
       });
       expect(aroundLetter.coloured).toBe(0);
+
+      // The long title: set on two lines inside the page's margins and above the map's frame, cut with '…'
+      // only at its end (whole letters), and nothing drawn on the page runs past its right edge.
+      const pageBox = await page.evaluate(() => {
+        const canvas = (window as unknown as { __page: HTMLCanvasElement }).__page;
+        return { w: canvas.width, h: canvas.height };
+      });
+      const titleLines = texts.slice(0, 2);
+      expect(LONG_TITLE.startsWith(titleLines[0]!.text)).toBe(true);
+      expect(LONG_TITLE.includes(titleLines[1]!.text.replace(/…$/, ''))).toBe(true);
+      for (const line of titleLines) {
+        expect(line.x - line.left).toBeGreaterThanOrEqual(10 * mm - 1);
+        expect(line.x + line.right).toBeLessThanOrEqual(pageBox.w - 10 * mm);
+        expect(line.y + line.descent).toBeLessThan(24 * mm);
+        expect(line.y - line.ascent).toBeGreaterThan(0);
+      }
+      for (const d of texts) expect(d.x + d.right, d.text).toBeLessThanOrEqual(pageBox.w);
 
       // The title block names the plan once, and its scale once, spelled "tỉ lệ".
       const block = await page.locator('#print-summary .print-title-block li').allTextContents();

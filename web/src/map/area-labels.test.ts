@@ -1,6 +1,6 @@
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { areaLabelPoints, inPolygon, labelPoint, type AreaPiece, type ViewBox } from './area-labels.ts';
+import { areaLabelPoints, inPolygon, LABEL_NAME_CHARS, labelPoint, type AreaPiece, type ViewBox } from './area-labels.ts';
 
 /** A closed rectangle ring from its west, south, east and north. */
 const rect = (w: number, s: number, e: number, n: number): Position[] => [
@@ -24,6 +24,23 @@ describe('one label per growing area', () => {
     expect(labels.features).toHaveLength(1);
     expect(labels.features[0]!.properties).toEqual({ code: 'VN-87-866-29890-01-24' });
     expect(labels.features[0]!.geometry.coordinates).toEqual([14.5, 1.5]);
+  });
+
+  it('labels an area with no code by its name cut to fit, whole letters and “…”; a short name as it is', () => {
+    const long = 'Vùng trồng xoài cát Chu xuất khẩu của Hợp tác xã Nông nghiệp Dịch vụ Mỹ Xương, ấp Tân Hậu, xã Tân Thuận, Đồng Tháp mới 2';
+    const named = (id: number, name: string): AreaPiece => ({
+      id,
+      properties: { name },
+      geometry: { type: 'Polygon', coordinates: [rect(id, 0, id + 1, 1)] },
+    });
+    const labels = areaLabelPoints([named(1, long.normalize('NFD')), named(3, 'Vùng sen Mỹ Trà')], WORLD);
+    const [cut, short] = labels.features.map((f) => f.properties!);
+    expect(cut!.name).toBe(long.normalize('NFD'));
+    expect(String(cut!.label).normalize('NFC')).toBe('Vùng trồng xoài cát Chu xuất khẩu…');
+    expect([...new Intl.Segmenter('vi', { granularity: 'grapheme' }).segment(String(cut!.label))].length).toBeLessThanOrEqual(
+      LABEL_NAME_CHARS,
+    );
+    expect(short!.label).toBe('Vùng sen Mỹ Trà');
   });
 
   it('gives each area its own label, and reads an area cut into tile pieces as one area', () => {

@@ -5,6 +5,7 @@
 // tiles' scope (drafts for their officer only) the labels follow the tiles and need no other request.
 import type { FilterSpecification, GeoJSONSource, LayerSpecification, Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
 import type { Feature, FeatureCollection, MultiPolygon, Point, Polygon, Position } from 'geojson';
+import { shortenName } from '../ui/short-text.ts';
 
 /** The style's label layer of growing areas (server/routes/style.ts). */
 export const AREA_LABEL_LAYER = 'growing_areas-label';
@@ -17,6 +18,13 @@ export type AreaPiece = {
   properties: Record<string, unknown>;
   geometry: { type: string; coordinates?: unknown };
 };
+
+/**
+ * Characters of a name the label shows (a draft has no code yet: its name is its label). The style
+ * wraps the label at 9 ems, so this is about three short lines; a 120-character name would stand as a
+ * column of nine lines over its neighbours' plots.
+ */
+export const LABEL_NAME_CHARS = 36;
 
 /** West, south, east, north of the view, degrees. */
 export type ViewBox = [number, number, number, number];
@@ -115,6 +123,8 @@ export function areaLabelPoints(
       const ranked = parts.map((rings) => ({ area: polygonArea(rings), point: labelPoint(rings) })).sort((a, b) => b.area - a.area);
       at = (ranked.find((r) => inView(r.point, view)) ?? ranked[0]!).point;
     }
+    // The label's words: its name cut to fit, whole letters only (the style shows a code first).
+    if (typeof properties.name === 'string' && properties.name) properties.label = shortenName(properties.name, LABEL_NAME_CHARS);
     features.push({ type: 'Feature', id, properties, geometry: { type: 'Point', coordinates: [at[0]!, at[1]!] } });
   }
   return { type: 'FeatureCollection', features };

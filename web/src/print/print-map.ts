@@ -14,6 +14,7 @@ import { metresPerPixel, niceScaleBar, scaleBarLayout, scaleDenominator } from '
 import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet, type SheetRow } from './print-sheet.ts';
 import type { PageText } from './pdf.ts';
 import { layoutLegend, wrapText, type LegendEntry, type MeasureText } from './print-legend.ts';
+import { fitTitle } from './print-title.ts';
 
 /** What to print; `landUseMap` is the land-use map on screen (the layer shows one at a time). */
 export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait'; landUseMap?: LandUseMap | undefined };
@@ -238,14 +239,20 @@ export async function renderPrint(
     ctx.lineWidth = px(0.3);
     ctx.strokeRect(fx, fy, fw, fh);
 
-    // Title and subtitle.
+    // Title and subtitle. A long title (a growing area's name) is set smaller, then on two lines, the
+    // second cut with '…', so it never runs past the page's edge (print-title.ts).
     ctx.fillStyle = '#111';
     ctx.textBaseline = 'alphabetic';
-    ctx.font = `700 ${px(6)}px ${FONT}`;
-    write(options.title || t('appTitle'), px(margin), px(margin + 7));
-    ctx.font = `400 ${px(3.2)}px ${FONT}`;
+    const title = fitTitle(options.title || t('appTitle'), px(pageWmm - 2 * margin), (text, size) => {
+      ctx.font = `700 ${px(size)}px ${FONT}`;
+      return ctx.measureText(text).width;
+    });
+    ctx.font = `700 ${px(title.size)}px ${FONT}`;
+    if (title.lines.length === 1) write(title.lines[0]!, px(margin), px(margin + 7));
+    else title.lines.forEach((line, i) => write(line, px(margin), px(margin + title.size + i * title.size * 1.05)));
+    ctx.font = `400 ${px(title.lines.length === 1 ? 3.2 : 2.9)}px ${FONT}`;
     ctx.fillStyle = '#555';
-    write(t('appSubtitle'), px(margin), px(margin + 11.5));
+    write(t('appSubtitle'), px(margin), px(margin + (title.lines.length === 1 ? 11.5 : 12.6)));
 
     // North arrow, top right of the frame.
     drawNorthArrow(ctx, fx + fw - px(10), fy + px(12), px(9), printMap.getBearing());
