@@ -190,6 +190,8 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
     expect(await page.locator('#lifecycle-reason-error').count()).toBe(0);
     expect(await page.getAttribute('#lifecycle-confirm-go', 'class')).toBe('btn btn-danger');
+    // The question names the decision and its day (the form's default: today), as the card writes days.
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(`theo quyết định 13/QĐ-SNN ngày ${td}/${tm}/${ty}.`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-revoke-confirm.png') });
     await page.keyboard.press('Enter');
     await page.waitForSelector('#lifecycle-dialog', { state: 'detached' });
@@ -281,8 +283,35 @@ describe('growing-area lifecycle on the map', () => {
     await page.click('#decision-attach-list li:first-child .decision-attach-remove');
     await page.click('#decision-attach-list li:first-child .decision-attach-remove');
     expect(await page.locator('#decision-attach-list').count()).toBe(0);
-    await page.setInputFiles('#decision-attach-input', { name: 'QĐ 45-SNN đình chỉ.pdf', mimeType: 'application/pdf', buffer: scan });
+    // A file uploaded by mistake and removed from the form is deleted on the server at once.
+    await page.setInputFiles('#decision-attach-input', {
+      name: 'nhầm tệp.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n% nhầm\n%%EOF\n'),
+    });
     await page.waitForSelector('#decision-attach-list li[data-state=ready]', { timeout: 30_000 });
+    expect((await documents()).map((doc) => [doc.name, doc.transition_id])).toEqual([['nhầm tệp.pdf', null]]);
+    await page.click('#decision-attach-list li:first-child .decision-attach-remove');
+    await expect.poll(documents, { timeout: 10_000, interval: 200 }).toEqual([]);
+    // An upload the network drops is tried again by itself, the bar saying so, and then arrives once.
+    const uploads = '**/api/growing-areas/*/documents?*';
+    let attempts = 0;
+    let letThrough!: () => void;
+    const held = new Promise<void>((resolve) => (letThrough = resolve));
+    await page.route(uploads, async (route) => {
+      attempts++;
+      if (attempts === 1) return route.abort('internetdisconnected');
+      await held;
+      return route.continue();
+    });
+    await page.setInputFiles('#decision-attach-input', { name: 'QĐ 45-SNN đình chỉ.pdf', mimeType: 'application/pdf', buffer: scan });
+    await page.waitForSelector('#decision-attach-list li[data-state=sending][data-attempt="2"]', { timeout: 10_000 });
+    expect(await page.textContent('#decision-attach-list li .decision-attach-progress .hint')).toMatch(/^Đang thử lại… \d+%$/);
+    await expect.poll(() => attempts, { timeout: 10_000 }).toBe(2);
+    await page.locator('#decision-attachments').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-decision-retrying.png') });
+    letThrough();
+    await page.waitForSelector('#decision-attach-list li[data-state=ready]', { timeout: 30_000 });
+    await page.unroute(uploads);
     expect(await page.textContent('#decision-attach-list li .decision-attach-name')).toBe('QĐ 45-SNN đình chỉ.pdf');
     expect(await page.textContent('#decision-attach-list li .decision-attach-size')).toBe('1 KB');
     expect(await page.textContent('#decision-attach-list li .decision-attach-ready')).toBe('Đã tải lên');
@@ -385,7 +414,7 @@ describe('growing-area lifecycle on the map', () => {
     await page.waitForSelector('#lifecycle-dialog[open]');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
     expect(await page.textContent('#lifecycle-dialog h2')).toBe('Khôi phục mã số vùng trồng?');
-    expect(await page.textContent('#lifecycle-dialog p')).toContain('có hiệu lực trở lại theo quyết định 60/QĐ-SNN');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(`có hiệu lực trở lại theo quyết định 60/QĐ-SNN ngày ${d}/${m}/${y}:`);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-restore-confirm.png') });
     await page.click('#lifecycle-confirm-go');
     expect(await statusShown(page, 'active')).toBe('Đang hoạt động');
@@ -410,7 +439,7 @@ describe('growing-area lifecycle on the map', () => {
     await page.click('#lifecycle-confirm');
     await page.waitForSelector('#lifecycle-dialog[open]');
     expect(await page.textContent('#lifecycle-dialog h2')).toBe('Restore the growing-area code?');
-    expect(await page.textContent('#lifecycle-dialog p')).toContain('back in force by decision 63/QĐ-SNN');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(`back in force by decision 63/QĐ-SNN of ${vietnamToday()}:`);
     await page.click('#lifecycle-confirm-cancel');
     // The restore's scan in English, on a 360 px phone: the picker and the file's row keep within the
     // screen (a long name cut short), the words English.
@@ -427,8 +456,12 @@ describe('growing-area lifecycle on the map', () => {
     const row360 = (await page.locator('#decision-attach-list li').boundingBox())!;
     expect(row360.x + row360.width).toBeLessThanOrEqual(360);
     await page.locator('#lifecycle-form').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-decision-attached-360.png') });
+    expect((await documents()).filter((doc) => doc.transition_id === null)).toHaveLength(1);
+    // The form given up: its scan goes from the server too.
     await page.click('#lifecycle-cancel');
-    expect(errors).toEqual([]);
+    await expect.poll(async () => (await documents()).filter((doc) => doc.transition_id === null), { timeout: 10_000 }).toEqual([]);
+    // The dropped upload's attempt is the only error the page met.
+    expect(errors.filter((e) => !(e.includes('/documents?name=') && e.includes('ERR_INTERNET_DISCONNECTED')))).toEqual([]);
     await context.close();
 
     // A guest's card of the suspended area: the status marked not in force, the suspension under it, the issuing decision kept.

@@ -1,7 +1,15 @@
 import { HttpError, watchAnswer } from './http.ts';
 
-/** An upload's answer: its HTTP status, its JSON body (undefined when the answer is not JSON) and its Location header (null without one). */
-export type UploadAnswer = { status: number; body: Record<string, unknown> | undefined; location: string | null };
+/**
+ * An upload's answer: its HTTP status, its JSON body (undefined when the answer is not JSON), its
+ * Location header and its Retry-After header (a busy server's 503 says when to come back; null without one).
+ */
+export type UploadAnswer = {
+  status: number;
+  body: Record<string, unknown> | undefined;
+  location: string | null;
+  retryAfter: string | null;
+};
 
 /** How to send one upload. */
 export type UploadRequest = {
@@ -50,7 +58,7 @@ export function postWithProgress(request: UploadRequest): Promise<UploadAnswer> 
         body = undefined;
       }
       answered(xhr.status);
-      resolve({ status: xhr.status, body, location: xhr.getResponseHeader('Location') });
+      resolve({ status: xhr.status, body, location: xhr.getResponseHeader('Location'), retryAfter: xhr.getResponseHeader('Retry-After') });
     });
     const offline = () => reject(new HttpError(0, 'offline', undefined, undefined));
     xhr.addEventListener('error', offline);

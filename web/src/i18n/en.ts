@@ -741,7 +741,7 @@ export const en: Messages = {
     'Growing area {name} will become “{to}”. After this step the dossier can only go back to draft to be corrected and submitted again.',
   lifecycleConfirmTitle_revoked: 'Revoke the growing-area code?',
   lifecycleConfirmBody_revoked:
-    'Code {code} of growing area {name} will be revoked by decision {decisionNo}. This status is final: it cannot be restored; a new code needs a new application.',
+    'Code {code} of growing area {name} will be revoked by decision {decisionNo} of {date}. This status is final: it cannot be restored; a new code needs a new application.',
   lifecycleConfirmTitle_under_inspection: 'Start the inspection?',
   lifecycleConfirmBody_under_inspection:
     'The dossier of growing area {name} will move to “{to}”. This cannot be undone: from here only an inspection result (passed or failed) can be recorded; the dossier can no longer be returned.',
@@ -753,7 +753,7 @@ export const en: Messages = {
     'Code {code} of growing area {name} will become “{to}”. This cannot be undone: afterwards the code can only be suspended or revoked by a decision.',
   lifecycleConfirmTitle_restore: 'Restore the growing-area code?',
   lifecycleConfirmBody_restore:
-    'Code {code} of growing area {name} will be back in force by decision {decisionNo}: anyone looking the code up will see “{to}”. The decision goes into the history and cannot be removed; stopping the code again takes a new suspension decision.',
+    'Code {code} of growing area {name} will be back in force by decision {decisionNo} of {date}: anyone looking the code up will see “{to}”. The decision goes into the history and cannot be removed; stopping the code again takes a new suspension decision.',
   lifecycleDecisionPublic:
     'The reason is public: anyone looking the code up reads it, with the decision number and its day. Do not write people’s names, citizen ID or phone numbers in it.',
   lifecycleIssuingDecision: 'Issuing decision',
@@ -802,6 +802,9 @@ export const en: Messages = {
     'The file “{name}” is {size}, over the 10 MB limit: it cannot be attached. Scan it again at a lower resolution.',
   'decisionAttachRefused_wrong-type': 'The file “{name}” is not a PDF, JPEG or PNG: it cannot be attached.',
   decisionAttachRefused_empty: 'The file “{name}” is empty: it cannot be attached.',
+  decisionAttachRetrying: 'Retrying… {percent}%',
+  decisionAttachRetry: 'Retry',
+  decisionAttachRetryNamed: 'Upload the file {name} again',
   decisionAttachFailed: 'Could not upload “{name}”: {detail}',
   decisionAttachWait: 'An attached file is still uploading: wait until it is done, then send.',
   decisionAttachFix: 'A file could not be attached (in red): remove it or pick another, then send.',

@@ -749,7 +749,7 @@ export const vi = {
     'Vùng trồng {name} sẽ chuyển sang “{to}”. Sau bước này hồ sơ chỉ có thể trả về bản nháp để bổ sung rồi nộp lại.',
   lifecycleConfirmTitle_revoked: 'Thu hồi mã số vùng trồng?',
   lifecycleConfirmBody_revoked:
-    'Mã {code} của vùng trồng {name} sẽ bị thu hồi theo quyết định {decisionNo}. Đây là trạng thái cuối: không khôi phục được, muốn có mã lại phải làm hồ sơ mới.',
+    'Mã {code} của vùng trồng {name} sẽ bị thu hồi theo quyết định {decisionNo} ngày {date}. Đây là trạng thái cuối: không khôi phục được, muốn có mã lại phải làm hồ sơ mới.',
   lifecycleConfirmTitle_under_inspection: 'Bắt đầu kiểm tra?',
   lifecycleConfirmBody_under_inspection:
     'Hồ sơ vùng trồng {name} sẽ chuyển sang “{to}”. Bước này không hoàn tác được: từ đây chỉ ghi nhận kết quả kiểm tra đạt hoặc không đạt, không trả hồ sơ được nữa.',
@@ -761,7 +761,7 @@ export const vi = {
     'Mã {code} của vùng trồng {name} sẽ chuyển sang “{to}”. Bước này không hoàn tác được: sau đó mã chỉ có thể bị tạm đình chỉ hoặc thu hồi theo quyết định.',
   lifecycleConfirmTitle_restore: 'Khôi phục mã số vùng trồng?',
   lifecycleConfirmBody_restore:
-    'Mã {code} của vùng trồng {name} có hiệu lực trở lại theo quyết định {decisionNo}: ai tra cứu mã sẽ thấy “{to}”. Quyết định được ghi vào lịch sử, không xoá được; muốn dừng mã lại phải có quyết định tạm đình chỉ mới.',
+    'Mã {code} của vùng trồng {name} có hiệu lực trở lại theo quyết định {decisionNo} ngày {date}: ai tra cứu mã sẽ thấy “{to}”. Quyết định được ghi vào lịch sử, không xoá được; muốn dừng mã lại phải có quyết định tạm đình chỉ mới.',
   lifecycleDecisionPublic:
     'Lý do là thông tin công khai: ai tra cứu mã cũng đọc được, cùng số quyết định và ngày. Không ghi họ tên, số CCCD hay số điện thoại của người dân vào lý do.',
   lifecycleIssuingDecision: 'Quyết định cấp mã',
@@ -810,6 +810,9 @@ export const vi = {
     'Tệp “{name}” nặng {size}, quá giới hạn 10 MB: không đính kèm được. Quét lại với độ phân giải thấp hơn.',
   'decisionAttachRefused_wrong-type': 'Tệp “{name}” không phải PDF, JPEG hoặc PNG: không đính kèm được.',
   decisionAttachRefused_empty: 'Tệp “{name}” rỗng: không đính kèm được.',
+  decisionAttachRetrying: 'Đang thử lại… {percent}%',
+  decisionAttachRetry: 'Thử lại',
+  decisionAttachRetryNamed: 'Tải lại tệp {name}',
   decisionAttachFailed: 'Không tải “{name}” lên được: {detail}',
   decisionAttachWait: 'Tệp đính kèm đang tải lên: chờ tải xong rồi gửi.',
   decisionAttachFix: 'Có tệp không đính kèm được (ghi đỏ): bỏ tệp đó hoặc chọn tệp khác rồi gửi.',

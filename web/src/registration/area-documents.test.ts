@@ -4,6 +4,7 @@ import { buildEudrGeoJson, type EudrPlotInput } from '../../../server/domain/eud
 import { HttpError } from '../api/http.ts';
 import { startLang } from '../i18n/i18n.ts';
 import { documentFileName, documentRefusalText, documentUrl, eudrProblemsText } from './area-documents.ts';
+import { retryDelay, UPLOAD_ATTEMPTS } from './decision-attachments.ts';
 
 // The i18n module sets <html lang>; a bare object stands in for the document here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
@@ -91,5 +92,20 @@ describe('area documents', () => {
       'Không tải được tệp GeoJSON: bạn không phụ trách xã/phường của vùng trồng này.',
     );
     expect(documentRefusalText('eudr', new HttpError(0, 'offline', undefined, undefined))).toContain('không có kết nối mạng');
+  });
+});
+
+describe('a decision scan whose upload failed is tried again', () => {
+  it('after 1, 3 and 8 seconds, four attempts in all, unless the server said when (capped at 30 s)', () => {
+    expect(UPLOAD_ATTEMPTS).toBe(4);
+    expect([1, 2, 3].map((attempt) => retryDelay(attempt, null))).toEqual([1_000, 3_000, 8_000]);
+    expect(retryDelay(1, '5')).toBe(5_000);
+    expect(retryDelay(1, ' 0 ')).toBe(0);
+    expect(retryDelay(2, '3600')).toBe(30_000);
+    const now = Date.parse('2026-11-30T10:00:00Z');
+    expect(retryDelay(1, 'Mon, 30 Nov 2026 10:00:12 GMT', now)).toBe(12_000);
+    expect(retryDelay(1, 'Mon, 30 Nov 2026 09:00:00 GMT', now)).toBe(0);
+    // A header that is neither seconds nor a date: the backoff.
+    expect(retryDelay(2, 'soon', now)).toBe(3_000);
   });
 });

@@ -600,6 +600,8 @@ export class LifecycleCard {
         {
           id: 'lifecycle-cancel',
           onCancel: () => {
+            // Given up: the scans it uploaded go from the server too.
+            open.attachments?.discard();
             this.open = undefined;
             this.message = undefined;
             this.render();
@@ -691,6 +693,8 @@ export class LifecycleCard {
       name: areaName(area),
       code: area.code ?? '',
       decisionNo: body.decisionNo ?? '',
+      // The decision's own day, as the card and the history write it (left empty, the server dates it today).
+      date: date(body.decidedOn ?? vietnamToday()),
       to: statusLabel(step.to),
     });
     this.confirm(
@@ -833,6 +837,7 @@ export class LifecycleCard {
         {
           id: 'reissue-cancel',
           onCancel: () => {
+            open.attachments.discard();
             this.reissuing = undefined;
             this.message = undefined;
             this.render();
