@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, WARD_A, openFeaturesFixture, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, WARD_A, openFeaturesFixture } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 import { AddressFailures, LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/auth.ts';
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 let address = 0;
 // Each sign-in from its own address unless a test is about the per-address limit.
 function login(username: string, password: string, remoteAddress = `10.20.${Math.floor(address / 250)}.${(address++ % 250) + 1}`) {

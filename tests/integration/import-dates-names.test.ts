@@ -4,24 +4,20 @@
 // refused row is a problem of that feature in the report; the other rows are imported as before, and
 // a stored plot the file would move into the future keeps its date.
 import type { Feature } from 'geojson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Viewer } from '../../server/contracts/viewer.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { insidePoint, openImportFixture, plotSquare, viewerOf, type ImportFixture } from '../helpers/import-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
+import { insidePoint, openImportFixture, plotSquare, viewerOf } from '../helpers/import-fixture.ts';
 
 const A = '29869';
-let fx: ImportFixture;
+const fx = openForFile(openImportFixture);
 let officer: Viewer;
 let inside: [number, number];
 
 beforeAll(async () => {
-  fx = await openImportFixture();
   officer = await viewerOf(fx.db, 'officer', 'officer', [A]);
   inside = await insidePoint(fx.db, A);
-});
-
-afterAll(async () => {
-  await fx?.close();
 });
 
 /** A plot row of the officer's ward with this planting date (and harvest), the k-th square east of its inside point. */

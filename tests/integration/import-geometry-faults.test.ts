@@ -13,25 +13,25 @@ import {
 } from '../../server/contracts/import.ts';
 import { classifyGeosReason } from '../../server/domain/geometry-fault.ts';
 import { tempDir } from '../fixtures/io/builders.ts';
-import { insidePoint, openImportFixture, type ImportFixture } from '../helpers/import-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
+import { insidePoint, openImportFixture } from '../helpers/import-fixture.ts';
 
 // Why a geometry or a record is refused, as a code the browser words in the officer's language:
 // GEOS's own reasons from this database's PostGIS (PGlite's GEOS 3.14, Debian's 3.11: the wording
 // may move between versions), and the readers' reasons for records they cannot make a feature of.
 
 const WARD = '29869';
-let fx: ImportFixture;
+const fx = openForFile(openImportFixture);
 let tmp: Awaited<ReturnType<typeof tempDir>>;
 let origin: [number, number];
 
 beforeAll(async () => {
-  [fx, tmp] = await Promise.all([openImportFixture(), tempDir()]);
+  tmp = await tempDir();
   const [x, y] = await insidePoint(fx.db, WARD);
   origin = [x, y - 0.003];
 });
 
 afterAll(async () => {
-  await fx?.close();
   await tmp?.remove();
 });
 

@@ -1,24 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../server/io/import.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-transaction.ts';
-import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas, type ImportFixture } from '../helpers/import-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
+import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas } from '../helpers/import-fixture.ts';
 
 // Re-importing a survey file updates plots by their source key. A plot whose growing area is under
 // review or holds a code in force must not change that way (the area follows its plots): such rows
 // are refused one by one with the plot, the area and its status, and written nowhere.
 
 const WARD = '29869';
-let fx: ImportFixture;
+const fx = openForFile(openImportFixture);
 let origin: [number, number];
 
 beforeAll(async () => {
-  fx = await openImportFixture();
   origin = await insidePoint(fx.db, WARD);
-});
-
-afterAll(async () => {
-  await fx?.close();
 });
 
 type Row = { key: string; k: number; size?: number; variety?: string };

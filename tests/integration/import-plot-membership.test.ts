@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../server/io/import.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
-import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas, type ImportFixture } from '../helpers/import-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
+import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas } from '../helpers/import-fixture.ts';
 
 // A survey file has no growing-area column, so an import never puts a plot into an area. A
 // re-import can still change the crop of a stored plot of a draft growing area, which the registry
@@ -9,17 +10,12 @@ import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas
 // nowhere; the rest of the file goes in.
 
 const WARD = '29869';
-let fx: ImportFixture;
+const fx = openForFile(openImportFixture);
 let origin: [number, number];
 
 beforeAll(async () => {
-  fx = await openImportFixture();
   const [x, y] = await insidePoint(fx.db, WARD);
   origin = [x, y + 0.002];
-});
-
-afterAll(async () => {
-  await fx?.close();
 });
 
 type Row = { key: string; k: number; crop: string; variety?: string };

@@ -1,6 +1,7 @@
 import type { Feature, Polygon } from 'geojson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insidePoint, openImportFixture, plotSquare, type ImportFixture } from '../helpers/import-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openForFile } from '../helpers/for-file.ts';
+import { insidePoint, openImportFixture, plotSquare } from '../helpers/import-fixture.ts';
 
 // Plots do not overlap: the features API and the editor refuse a plot over another by more than
 // 1 m², and an imported survey file must not bring in what an officer could not draw. Each refused
@@ -8,11 +9,10 @@ import { insidePoint, openImportFixture, plotSquare, type ImportFixture } from '
 // the m², and nothing of it is written.
 
 const WARD = '29869';
-let fx: ImportFixture;
+const fx = openForFile(openImportFixture);
 let origin: [number, number];
 
 beforeAll(async () => {
-  fx = await openImportFixture();
   origin = await insidePoint(fx.db, WARD);
   // The squares below must start on free ground, or every case would be about the seeded plots.
   const { rows } = await fx.db.query<{ n: number }>(
@@ -20,10 +20,6 @@ beforeAll(async () => {
     origin,
   );
   expect(rows[0]!.n).toBe(0);
-});
-
-afterAll(async () => {
-  await fx?.close();
 });
 
 /** A plot row: a square of `size` degrees whose south-west corner is `dx`, `dy` degrees from the origin. */

@@ -1,5 +1,5 @@
 import type { Feature } from 'geojson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   IMPORT_PROBLEM,
   VALUE_RULE,
@@ -8,24 +8,20 @@ import {
   type ImportReport,
 } from '../../server/contracts/import.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
-import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, viewerOf, type ImportFixture } from '../helpers/import-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
+import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, viewerOf } from '../helpers/import-fixture.ts';
 
 // The import report states each refusal's facts as fields beside its code and English sentence (a
 // client words them without reading the sentence), and the extent of what the import wrote. Every
 // refusal here is a real one of the importer, on a copy of the seeded database.
 
 const WARD = '29869';
-let fx: ImportFixture;
+const fx = openForFile(openImportFixture);
 let origin: [number, number];
 
 beforeAll(async () => {
-  fx = await openImportFixture();
   const [x, y] = await insidePoint(fx.db, WARD);
   origin = [x, y - 0.003];
-});
-
-afterAll(async () => {
-  await fx?.close();
 });
 
 /** The one problem of this code at this feature number. */

@@ -3,18 +3,12 @@
 // an emoji for a growing area or a product's producer. Each is refused with 422 whose reason names the
 // `property` and its `rule` (date-in-future, date-too-early, name-pictograph, name-no-letter), and
 // nothing is written; the expected harvest may lie ahead.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { ORIGIN, WARD_A, openFeaturesFixture, square } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 const [X, Y] = ORIGIN;
 const GEO = { 'content-type': 'application/geo+json' };
 const MERGE = { 'content-type': 'application/merge-patch+json' };

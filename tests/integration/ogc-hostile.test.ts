@@ -3,17 +3,11 @@
 // answer is a 4xx problem (or a harmless 200 for a read), never a 5xx, and the data does not change.
 
 import type { InjectOptions } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ORIGIN, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 const TOTAL = 10_000;
 const COLLECTIONS = ['parcels', 'landuse', 'zones', 'products', 'growing_areas', 'plots', 'admin'];
 

@@ -2,18 +2,12 @@
 // what personal data each may see. The expectations are written here from the rules of the issue
 // (not read from the server's policy module), so the test checks the policy rather than repeats it.
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { ORIGIN, WARD_A, openFeaturesFixture, square } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 import { decodeTile, tileAt } from '../helpers/tile-fixtures.ts';
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 type Role = 'anonymous' | 'farmer' | 'planner' | 'officer' | 'officerB' | 'admin';
 const ROLES: Role[] = ['anonymous', 'farmer', 'planner', 'officer', 'officerB', 'admin'];
 const COLLECTIONS = ['parcels', 'landuse', 'zones', 'products', 'growing_areas', 'plots', 'admin'] as const;

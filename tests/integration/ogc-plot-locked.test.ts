@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { GROWING_AREA_STATUSES, type GrowingAreaStatus } from '../../server/domain/growing-area-lifecycle.ts';
 import { AREA_STATUSES_RELEASING_PLOTS } from '../../server/ogc/plot-areas.ts';
-import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { ORIGIN, WARD_A, openFeaturesFixture, square } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-transaction.ts';
 import { etagOf, patchItem, postItem, putItem } from '../helpers/officer-writes.ts';
@@ -11,14 +12,7 @@ import { etagOf, patchItem, postItem, putItem } from '../helpers/officer-writes.
 // so would putting a plot into such an area. Those writes answer 409; the registry's own workflow
 // (back to draft, or re-issue as a new draft version) still changes the plots.
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 const [X, Y] = ORIGIN;
 const MERGE = { 'content-type': 'application/merge-patch+json' };
 const ITEMS = '/ogc/collections/plots/items';

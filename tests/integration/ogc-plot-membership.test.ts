@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, WARD_A, WARD_B, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORIGIN, WARD_A, WARD_B, openFeaturesFixture, square } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { etagOf, patchItem, postItem, putItem } from '../helpers/officer-writes.ts';
 
@@ -8,9 +9,8 @@ import { etagOf, patchItem, postItem, putItem } from '../helpers/officer-writes.
 // it covers. A plot written through the features API obeys the same rules (the same code:
 // server/registry/growing-areas.service.ts), and its links follow its geometry.
 
-let fx: FeaturesFixture;
+const fx = openForFile(openFeaturesFixture);
 beforeAll(async () => {
-  fx = await openFeaturesFixture();
   // A 4 × 3 grid of parcels of 0.0006° (about 65 m) in a free corner of ward A, for the links.
   for (let i = 0; i < 4; i++) {
     for (let j = 0; j < 3; j++) {
@@ -21,9 +21,6 @@ beforeAll(async () => {
       );
     }
   }
-});
-afterAll(async () => {
-  await fx?.close();
 });
 
 const [X, Y] = ORIGIN;

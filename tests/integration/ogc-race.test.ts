@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openFeaturesFixture, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { openFeaturesFixture } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 const ROUNDS = 500;
 
 describe('two clients editing one plot at once', () => {

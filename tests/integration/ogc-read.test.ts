@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ORIGIN, WARD_A, openFeaturesFixture, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 const [X, Y] = ORIGIN;
 type Collection = {
   type: string;

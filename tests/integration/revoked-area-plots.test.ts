@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { describe, expect, it } from 'vitest';
+import { ORIGIN, WARD_A, openFeaturesFixture, square } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { patchItem } from '../helpers/officer-writes.ts';
 
@@ -9,14 +10,7 @@ import { patchItem } from '../helpers/officer-writes.ts';
 // its shape and area, on its card, in its history and in the table the tiles draw (migration 017).
 // A plot of an area under review or in force still cannot be taken.
 
-let fx: FeaturesFixture;
-beforeAll(async () => {
-  fx = await openFeaturesFixture();
-});
-afterAll(async () => {
-  await fx?.close();
-});
-
+const fx = openForFile(openFeaturesFixture);
 const [X, Y] = ORIGIN;
 const ITEMS = '/ogc/collections/plots/items';
 

@@ -3,22 +3,19 @@
 // officer's tag, gets the guest's body, never a 304 onto the officer's copy. Writes take any tag of
 // the version they read (the officer's or the public one); a stale one is 412, none 428. Answers
 // of /api and /ogc say they vary by the credentials, and a signed-in reader's are private.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORIGIN, PASSWORD, WARD_A, openFeaturesFixture, square, type FeaturesFixture } from '../helpers/features-fixture.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ORIGIN, PASSWORD, WARD_A, openFeaturesFixture, square } from '../helpers/features-fixture.ts';
+import { openForFile } from '../helpers/for-file.ts';
 
-let fx: FeaturesFixture;
+const fx = openForFile(openFeaturesFixture);
 let cookie: string;
 let csrf: string;
 beforeAll(async () => {
-  fx = await openFeaturesFixture();
   const login = await fx.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'fx-officer', password: PASSWORD } });
   expect(login.statusCode, login.body).toBe(200);
   const set = login.headers['set-cookie'];
   cookie = String(Array.isArray(set) ? set[0] : set).split(';')[0]!;
   csrf = login.json().csrfToken as string;
-});
-afterAll(async () => {
-  await fx?.close();
 });
 
 const NAME = 'Nguyễn Văn Thử';
