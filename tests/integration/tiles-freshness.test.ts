@@ -111,6 +111,22 @@ describe('freshness after edits', () => {
     await until('landuse', t, (fs) => codes(fs).has('SON'));
   });
 
+  it('a generalized cell is built whole on tile connections whose statement timeout is shorter than the build', async () => {
+    await db.query(`DELETE FROM tile_gen_cells WHERE layer = 'landuse'`);
+    await db.query(`DELETE FROM tile_gen_landuse`);
+    // The build's transactions on connections with a 1 ms statement timeout: every statement of a
+    // build would be cancelled under that limit (its look-ups before them run on the plain ones).
+    const hurried = db.withSession({ statement_timeout: '1', jit: 'off' });
+    const tileDb = { query: db.query.bind(db), transaction: hurried.transaction!.bind(hurried) };
+    const layer = service.engine.catalog.generalized.get('landuse')!;
+    expect(await layer.ensure(tileDb, [-180, -85.0511, 180, 85.0511])).toBeGreaterThan(0);
+    const { rows } = await db.query<{ n: number; dirty: number }>(
+      `SELECT (SELECT count(*) FROM tile_gen_landuse)::int AS n, (SELECT count(*) FROM tile_gen_cells WHERE layer = 'landuse' AND dirty)::int AS dirty`,
+    );
+    expect(rows[0]!.n).toBeGreaterThan(0);
+    expect(rows[0]!.dirty).toBe(0);
+  });
+
   it('20 random edits, half by SQL and half through the write path, are each served fresh within 2 s', async () => {
     const { rows } = await db.query<{ id: number; x: number; y: number }>(
       `SELECT id, ST_X(ST_Centroid(geom)) AS x, ST_Y(ST_Centroid(geom)) AS y FROM parcels ORDER BY id`,

@@ -7,6 +7,9 @@ import type { TileCapabilities, TileDb, TileQueryable } from '../layer.ts';
 import { ident, qualified } from '../sql.ts';
 import { pixelDegrees, tileBounds4326, tileRange, type Box } from '../tile-coord.ts';
 
+/** How long one statement of a cell's build may take (tile statements have a much shorter limit). */
+export const BUILD_TIMEOUT_MS = 300_000;
+
 /** A generalized table and how to fill one cell of it. */
 export type GeneralizedLayerConfig = Readonly<{
   /** Id the bands refer to. */
@@ -134,10 +137,20 @@ export class GeneralizedLayer {
     );
   }
 
-  /** One short transaction, after a turn of the event loop so waiting requests get theirs first. */
+  /**
+   * One short transaction, after a turn of the event loop so waiting requests get theirs first. Not
+   * under the tile connections' statement timeout, which is sized for one tile: dissolving a cell of
+   * a city's land use takes a fraction of a second on a quiet server but took over 10 s on a loaded
+   * one (100,000 parcels, load 13), and a build cut short is tried again by every low-zoom tile
+   * after it, each failing alike, so the low zooms never came.
+   */
   private async step<T>(db: TileDb, work: (tx: TileQueryable) => Promise<T>): Promise<T> {
     await new Promise((resolve) => setImmediate(resolve));
-    return db.transaction ? db.transaction(work) : work(db);
+    if (!db.transaction) return work(db);
+    return db.transaction(async (tx) => {
+      await tx.query(`SET LOCAL statement_timeout = ${BUILD_TIMEOUT_MS}`);
+      return work(tx);
+    });
   }
 }
 
