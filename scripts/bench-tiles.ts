@@ -11,6 +11,7 @@
 // (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
 import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -183,7 +184,7 @@ async function interleavedRun(
   tiles: TileCoord[],
   base: string,
   floorBase: string,
-): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats; floor: Stats }> {
+): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats; floor: Stats; gc: GcBySide }> {
   const BLOCK = 20;
   const WARMUP_BLOCKS = 5;
   const raw: number[] = [];
@@ -224,6 +225,15 @@ async function interleavedRun(
     errors += res.errors;
   };
   const steps = [rawBlock(false), rawBlock(true), statementBlock, serverBlock, floorBlock];
+  const sides = ['raw', 'prepared', 'statements', 'server', 'floor'] as const;
+  // Garbage-collection pauses of this process (server, raw callers and floor all live here), told to
+  // the side whose block was running: the tail of a side that allocates more is partly its GC.
+  const blocks: { side: (typeof sides)[number]; from: number; to: number }[] = [];
+  const pauses: { at: number; ms: number }[] = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push({ at: e.startTime, ms: e.duration });
+  });
+  observer.observe({ entryTypes: ['gc'] });
   // Warm up first, unmeasured: V8 compiles the server's and the driver's hot paths in the first
   // few hundred requests, and a server in service is long past that.
   for (let i = 0; i < WARMUP_BLOCKS; i++) {
@@ -232,12 +242,27 @@ async function interleavedRun(
   }
   raw.length = prepared.length = statement.length = server.length = inside.length = floor.length = handled.length = 0;
   bytes = errors = 0;
+  pauses.length = 0;
   const start = performance.now();
   for (let i = 0; i * BLOCK < tiles.length; i++) {
     const block = tiles.slice(i * BLOCK, (i + 1) * BLOCK);
-    for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!(block);
+    for (let k = 0; k < steps.length; k++) {
+      const from = performance.now();
+      await steps[(i + k) % steps.length]!(block);
+      blocks.push({ side: sides[(i + k) % steps.length]!, from, to: performance.now() });
+    }
   }
   const wall = performance.now() - start;
+  // Entries arrive after the pause: one more turn so the last block's are in.
+  await new Promise((resolve) => setImmediate(resolve));
+  observer.disconnect();
+  const gc = Object.fromEntries(sides.map((side) => [side, { count: 0, ms: 0 }])) as GcBySide;
+  for (const p of pauses) {
+    const b = blocks.find((x) => p.at >= x.from && p.at < x.to);
+    if (!b) continue;
+    gc[b.side].count++;
+    gc[b.side].ms += p.ms;
+  }
   return {
     raw: summarise(raw, wall, 0, 0),
     prepared: summarise(prepared, wall, 0, 0),
@@ -245,8 +270,11 @@ async function interleavedRun(
     server: summarise(server, wall, bytes, errors),
     inside: summarise(inside, wall, 0, 0),
     floor: summarise(floor, wall, 0, 0),
+    gc,
   };
 }
+
+type GcBySide = Record<'raw' | 'prepared' | 'statements' | 'server' | 'floor', { count: number; ms: number }>;
 
 /**
  * The floor of any HTTP tile server on this machine: a bare node:http server in this process that
@@ -369,6 +397,7 @@ async function main(): Promise<void> {
     );
   }
   const lists = new Map<string, TileCoord[]>();
+  const gcLines: string[] = [];
   for (const w of workloads) {
     for (const z of w.zooms) {
       // z16 tiles take a few milliseconds: more of them steady the p95 against a noisy machine (the
@@ -376,7 +405,7 @@ async function main(): Promise<void> {
       const tiles = await tileList(db, z, QUICK ? 40 : z >= 16 ? 1200 : 200);
       lists.set(`${w.name}|${z}`, tiles);
       if (!only.has('cold')) continue;
-      const { raw, prepared, statement, server, inside, floor } = await interleavedRun(
+      const { raw, prepared, statement, server, inside, floor, gc } = await interleavedRun(
         db,
         cold.engine,
         w.ids,
@@ -388,7 +417,17 @@ async function main(): Promise<void> {
       console.log(
         `${w.name} | z${z} | ${triple(raw)} | ${triple(prepared)} | ${triple(statement)} | ${triple(server)} | ${(server.p95 / raw.p95).toFixed(2)} | ${(server.p95 / prepared.p95).toFixed(2)} | ${(server.p50 / raw.p50).toFixed(2)} | ${(statement.p95 / raw.p95).toFixed(2)} | ${ms(inside.p50)}/${ms(inside.p95)} | ${triple(floor)} | ${(floor.p95 / raw.p95).toFixed(2)} | ${server.errors}`,
       );
+      gcLines.push(
+        `${w.name} | z${z} | ${Object.entries(gc)
+          .map(([side, g]) => `${side} ${g.count} / ${g.ms.toFixed(1)} ms`)
+          .join(' | ')}`,
+      );
     }
+  }
+
+  if (gcLines.length) {
+    console.log("\ngarbage-collection pauses in this process during each side's blocks of the cold runs (count / total):");
+    for (const line of gcLines) console.log(line);
   }
 
   if (only.has('load')) {
