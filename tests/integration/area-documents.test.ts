@@ -4,31 +4,17 @@
 // the area's commune only. Every refusal writes nothing: no row, no file, no move.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
 import { buildApp } from '../../server/app.ts';
 import { IDEMPOTENCY_KEY_HEADER } from '../../server/contracts/registry.ts';
-import type { Db } from '../../server/db/index.ts';
 import { MAX_DOCUMENT_BYTES } from '../../server/domain/document-facts.ts';
 import { sweepUnclaimedDocuments } from '../../server/registry/area-documents.service.ts';
-import {
-  type Fixture,
-  loadRegistryFixture,
-  moveThrough,
-  registryTestApp,
-  signInAll,
-  toActive,
-  vegetableDraftOfNewPlot,
-} from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { moveThrough, toActive, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
+const reg = useRegistryApp();
 let officer: Record<string, string>;
 let elsewhere: Record<string, string>;
 let farmer: Record<string, string>;
@@ -39,37 +25,26 @@ const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'area-documents-'));
-  app = await registryTestApp(db, uploadDir);
-  const as = await signInAll(app, fx);
-  officer = as(fx.users.officer);
-  elsewhere = as(fx.users.officerElsewhere);
-  farmer = as(fx.users.farmer);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+beforeAll(() => {
+  officer = reg.as(reg.fx.users.officer);
+  elsewhere = reg.as(reg.fx.users.officerElsewhere);
+  farmer = reg.as(reg.fx.users.farmer);
 });
 
 function move(id: number, payload: Record<string, unknown>, url = 'transitions') {
-  return app.inject({ method: 'POST', url: `/api/growing-areas/${id}/${url}`, headers: officer, payload });
+  return reg.app.inject({ method: 'POST', url: `/api/growing-areas/${id}/${url}`, headers: officer, payload });
 }
 
 /** A new domestic vegetable area of one fresh plot, issued and in operation; its id. */
 async function activeArea(): Promise<number> {
-  const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau thử quyết định đính kèm', (rowY += 60));
-  await moveThrough(app, officer, id, toActive(`VN-82-29869-${serial++}-26`, '12/QĐ-SNN'));
+  const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau thử quyết định đính kèm', (rowY += 60));
+  await moveThrough(reg.app, officer, id, toActive(`VN-82-29869-${serial++}-26`, '12/QĐ-SNN'));
   return id;
 }
 
 function upload(areaId: number, body: Buffer, type: string, name: string | null, headers = officer, key?: string) {
   const query = name === null ? '' : `?name=${encodeURIComponent(name)}`;
-  return app.inject({
+  return reg.app.inject({
     method: 'POST',
     url: `/api/growing-areas/${areaId}/documents${query}`,
     headers: { ...headers, 'content-type': type, ...(key ? { [IDEMPOTENCY_KEY_HEADER]: key } : {}) },
@@ -79,8 +54,8 @@ function upload(areaId: number, body: Buffer, type: string, name: string | null,
 
 /** What is written of documents: the rows and the files on disk. */
 async function written(): Promise<{ rows: number; files: string[] }> {
-  const rows = Number((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_documents')).rows[0]!.n);
-  const files = await fs.readdir(path.join(uploadDir, 'area-documents')).catch(() => [] as string[]);
+  const rows = Number((await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_documents')).rows[0]!.n);
+  const files = await fs.readdir(path.join(reg.uploadDir, 'area-documents')).catch(() => [] as string[]);
   return { rows, files: files.sort() };
 }
 
@@ -95,7 +70,7 @@ type DocRow = {
 };
 async function docRow(id: number): Promise<DocRow> {
   return (
-    await db.query<DocRow>(
+    await reg.db.query<DocRow>(
       'SELECT growing_area_id, uploaded_by, name, mime, bytes, sha256, transition_id FROM growing_area_documents WHERE id = $1',
       [id],
     )
@@ -119,16 +94,16 @@ describe('a decision scan uploaded to a growing area', () => {
     expect(res.headers.location).toBe(doc.ref);
     expect(await docRow(doc.id)).toMatchObject({
       growing_area_id: id,
-      uploaded_by: fx.users.officer,
+      uploaded_by: reg.fx.users.officer,
       mime: 'application/pdf',
       bytes: bytes.length,
       sha256: sha(bytes),
       transition_id: null,
     });
     expect((await written()).files).toContain(`${sha(bytes)}.pdf`);
-    expect(await fs.readFile(path.join(uploadDir, 'area-documents', `${sha(bytes)}.pdf`))).toEqual(bytes);
+    expect(await fs.readFile(path.join(reg.uploadDir, 'area-documents', `${sha(bytes)}.pdf`))).toEqual(bytes);
 
-    const read = await app.inject({ method: 'GET', url: doc.ref, headers: officer });
+    const read = await reg.app.inject({ method: 'GET', url: doc.ref, headers: officer });
     expect(read.statusCode).toBe(200);
     expect(read.rawPayload).toEqual(bytes);
     expect(read.headers['content-type']).toBe('application/pdf');
@@ -217,23 +192,23 @@ describe('a decision scan uploaded to a growing area', () => {
     const id = await activeArea();
     const other = await activeArea();
     const doc = (await upload(id, png, 'image/png', 'ảnh quyết định.png')).json();
-    expect((await app.inject({ method: 'GET', url: doc.ref, headers: officer })).headers['content-type']).toBe('image/png');
-    expect((await app.inject({ method: 'GET', url: doc.ref, headers: elsewhere })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'GET', url: doc.ref, headers: farmer })).statusCode).toBe(403);
-    expect((await app.inject({ method: 'GET', url: doc.ref })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: `/api/growing-areas/${other}/documents/${doc.id}`, headers: officer })).statusCode).toBe(
-      404,
-    );
-    expect((await app.inject({ method: 'GET', url: `/api/growing-areas/${id}/documents/abc`, headers: officer })).statusCode).toBe(400);
+    expect((await reg.app.inject({ method: 'GET', url: doc.ref, headers: officer })).headers['content-type']).toBe('image/png');
+    expect((await reg.app.inject({ method: 'GET', url: doc.ref, headers: elsewhere })).statusCode).toBe(403);
+    expect((await reg.app.inject({ method: 'GET', url: doc.ref, headers: farmer })).statusCode).toBe(403);
+    expect((await reg.app.inject({ method: 'GET', url: doc.ref })).statusCode).toBe(401);
+    expect(
+      (await reg.app.inject({ method: 'GET', url: `/api/growing-areas/${other}/documents/${doc.id}`, headers: officer })).statusCode,
+    ).toBe(404);
+    expect((await reg.app.inject({ method: 'GET', url: `/api/growing-areas/${id}/documents/abc`, headers: officer })).statusCode).toBe(400);
   });
 });
 
 describe('a move carrying a decision scan', () => {
   async function state(id: number) {
-    const area = (await db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!;
+    const area = (await reg.db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!;
     const moves = Number(
-      (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rows[0]!
-        .n,
+      (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_transitions WHERE growing_area_id = $1', [id]))
+        .rows[0]!.n,
     );
     return { status: area.status, moves };
   }
@@ -252,11 +227,11 @@ describe('a move carrying a decision scan', () => {
     expect(transition.attachments).toEqual([{ name: 'QĐ 45 đình chỉ.pdf', ref: doc.ref }]);
     expect((await docRow(doc.id)).transition_id).toBe(transition.id);
 
-    const history = (await app.inject({ method: 'GET', url: `/api/growing-areas/${id}/history`, headers: officer })).json();
+    const history = (await reg.app.inject({ method: 'GET', url: `/api/growing-areas/${id}/history`, headers: officer })).json();
     const suspended = history.transitions.find((t: { to_status: string }) => t.to_status === 'suspended');
     expect(suspended.documents).toEqual([doc]);
     expect(history.transitions.filter((t: { documents: unknown[] }) => t.documents.length)).toHaveLength(1);
-    const read = await app.inject({ method: 'GET', url: suspended.documents[0].ref, headers: officer });
+    const read = await reg.app.inject({ method: 'GET', url: suspended.documents[0].ref, headers: officer });
     expect(read.rawPayload).toEqual(pdf('suspension'));
   });
 
@@ -312,7 +287,7 @@ describe('a move carrying a decision scan', () => {
     const res = await move(id, { decisionNo: '50/QĐ-SNN', note: 'Đổi chủ', attachments: [{ name: 'x', ref: doc.ref }] }, 'reissue');
     expect(res.statusCode, res.body).toBe(201);
     const superseded = (
-      await db.query<{ id: number; attachments: unknown }>(
+      await reg.db.query<{ id: number; attachments: unknown }>(
         `SELECT id, attachments FROM growing_area_transitions WHERE growing_area_id = $1 AND to_status = 'superseded'`,
         [id],
       )
@@ -329,9 +304,10 @@ describe('a move carrying a decision scan', () => {
 
 describe('a scan no move claimed', () => {
   const del = (areaId: number, docId: number | string, headers = officer) =>
-    app.inject({ method: 'DELETE', url: `/api/growing-areas/${areaId}/documents/${docId}`, headers });
+    reg.app.inject({ method: 'DELETE', url: `/api/growing-areas/${areaId}/documents/${docId}`, headers });
   const onDisk = async (bytes: Buffer, ext = 'pdf') => (await written()).files.includes(`${sha(bytes)}.${ext}`);
-  const rowExists = async (id: number) => (await db.query('SELECT 1 FROM growing_area_documents WHERE id = $1', [id])).rows.length === 1;
+  const rowExists = async (id: number) =>
+    (await reg.db.query('SELECT 1 FROM growing_area_documents WHERE id = $1', [id])).rows.length === 1;
 
   it('is deleted by staff of the commune when removed from the form: the row, and the file no other row keeps', async () => {
     const id = await activeArea();
@@ -343,7 +319,7 @@ describe('a scan no move claimed', () => {
     expect(res.body).toBe('');
     expect(await rowExists(doc.id)).toBe(false);
     expect(await onDisk(bytes)).toBe(false);
-    expect((await app.inject({ method: 'GET', url: doc.ref, headers: officer })).statusCode).toBe(404);
+    expect((await reg.app.inject({ method: 'GET', url: doc.ref, headers: officer })).statusCode).toBe(404);
     // Removed twice (a second tap, a retry): already gone.
     expect((await del(id, doc.id)).statusCode).toBe(404);
 
@@ -364,7 +340,7 @@ describe('a scan no move claimed', () => {
     expect((await del(id, copy.id)).statusCode).toBe(204);
     expect(await rowExists(copy.id)).toBe(false);
     expect(await onDisk(shared)).toBe(true);
-    expect((await app.inject({ method: 'GET', url: carried.ref, headers: officer })).rawPayload).toEqual(shared);
+    expect((await reg.app.inject({ method: 'GET', url: carried.ref, headers: officer })).rawPayload).toEqual(shared);
   });
 
   it('refuses to delete a claimed scan (409), another area’s or an unknown one (404), a malformed id (400), and anyone but the commune’s staff, deleting nothing', async () => {
@@ -434,18 +410,18 @@ describe('a scan no move claimed', () => {
     const third = (await upload(id, twice, 'application/pdf', 'twice 2.pdf')).json();
 
     // Within the age, nothing goes; one made to look 25 hours old goes alone at the default 24 hours.
-    expect(await sweepUnclaimedDocuments(db, uploadDir, 24)).toEqual({ rows: 0, files: 0, failed: [] });
-    await db.query(`UPDATE growing_area_documents SET uploaded_at = now() - interval '25 hours' WHERE id = $1`, [single.id]);
-    expect(await sweepUnclaimedDocuments(db, uploadDir, 24)).toEqual({ rows: 1, files: 1, failed: [] });
+    expect(await sweepUnclaimedDocuments(reg.db, reg.uploadDir, 24)).toEqual({ rows: 0, files: 0, failed: [] });
+    await reg.db.query(`UPDATE growing_area_documents SET uploaded_at = now() - interval '25 hours' WHERE id = $1`, [single.id]);
+    expect(await sweepUnclaimedDocuments(reg.db, reg.uploadDir, 24)).toEqual({ rows: 1, files: 1, failed: [] });
     expect([await rowExists(single.id), await onDisk(alone), await rowExists(copy.id)]).toEqual([false, false, true]);
 
     // Age 0: every unclaimed row (this test's and those earlier tests left), and every file only they named.
-    const swept = await sweepUnclaimedDocuments(db, uploadDir, 0);
+    const swept = await sweepUnclaimedDocuments(reg.db, reg.uploadDir, 0);
     expect(swept.failed).toEqual([]);
     for (const doc of [copy, first, picture, third]) expect(await rowExists(doc.id)).toBe(false);
     expect(await rowExists(claimed.id)).toBe(true);
     expect([await onDisk(kept), await onDisk(twice), await onDisk(image, 'png')]).toEqual([true, false, false]);
-    const left = await db.query<{ sha256: string; mime: string; transition_id: number | null }>(
+    const left = await reg.db.query<{ sha256: string; mime: string; transition_id: number | null }>(
       'SELECT sha256, mime, transition_id FROM growing_area_documents',
     );
     expect(left.rows.every((r) => r.transition_id !== null)).toBe(true);
@@ -454,16 +430,16 @@ describe('a scan no move claimed', () => {
       ...new Set(left.rows.map((r) => `${r.sha256}.${r.mime === 'image/png' ? 'png' : r.mime === 'image/jpeg' ? 'jpg' : 'pdf'}`)),
     ];
     expect((await written()).files).toEqual(named.sort());
-    expect((await app.inject({ method: 'GET', url: claimed.ref, headers: officer })).rawPayload).toEqual(kept);
+    expect((await reg.app.inject({ method: 'GET', url: claimed.ref, headers: officer })).rawPayload).toEqual(kept);
   });
 
   it('is swept by the server at its start, at the configured age, and the timer stops with the app', async () => {
     const id = await activeArea();
     const bytes = pdf('left by a closed tab');
     const doc = (await upload(id, bytes, 'application/pdf', 'tab.pdf')).json();
-    const config = loadConfig({ UPLOAD_DIR: uploadDir, LOG_LEVEL: 'silent', UNCLAIMED_DOCUMENT_HOURS: '0' }, process.cwd());
+    const config = loadConfig({ UPLOAD_DIR: reg.uploadDir, LOG_LEVEL: 'silent', UNCLAIMED_DOCUMENT_HOURS: '0' }, process.cwd());
     expect(config.unclaimedDocumentHours).toBe(0);
-    const started = await buildApp({ config, db, ready: { value: true } }, { logger: false });
+    const started = await buildApp({ config, db: reg.db, ready: { value: true } }, { logger: false });
     try {
       await expect.poll(() => rowExists(doc.id), { timeout: 10_000, interval: 100 }).toBe(false);
       await expect.poll(() => onDisk(bytes), { timeout: 10_000, interval: 100 }).toBe(false);

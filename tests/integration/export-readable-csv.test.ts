@@ -4,45 +4,16 @@
 // order and values: the importer and other tools read them). Read from the real files the API sends,
 // parsed as CSV; hostile filters and ids are refused in words (4xx), never a 500.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { parseCsv } from '../../server/io/formats/csv.ts';
 import { openSource } from '../../server/io/sources.ts';
 import { DEFAULT_READ_LIMITS } from '../../server/io/types.ts';
-import {
-  loadRegistryFixture,
-  moveThrough,
-  registryTestApp,
-  signInAll,
-  TO_INSPECTED_PASS,
-  vegetableDraftOfNewPlot,
-  type Fixture,
-} from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { moveThrough, TO_INSPECTED_PASS, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
-let as: (userId: number) => Record<string, string>;
-
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'readable-csv-'));
-  app = await registryTestApp(db, uploadDir);
-  as = await signInAll(app, fx);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
-});
+const reg = useRegistryApp();
 
 /** The CSV as rows of named cells (the BOM dropped), and its header. */
 function readCsv(body: string): { header: string[]; rows: Record<string, string>[] } {
@@ -52,24 +23,24 @@ function readCsv(body: string): { header: string[]; rows: Record<string, string>
 }
 
 async function get(url: string, headers: Record<string, string> = {}) {
-  return app.inject({ method: 'GET', url, headers });
+  return reg.app.inject({ method: 'GET', url, headers });
 }
 
 describe('the growing-area profile CSV', () => {
   let areaId: number;
 
   beforeAll(async () => {
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: '/api/growing-areas',
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: {
         name: 'Vùng xoài Tân Hậu',
         scheme: 'domestic-3156',
         crop: 'mango',
         communeCode: '29869',
         registrantName: 'HTX Tân Hậu',
-        plotIds: [fx.plots.mangoB, fx.plots.mangoC],
+        plotIds: [reg.fx.plots.mangoB, reg.fx.plots.mangoC],
       },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -77,7 +48,7 @@ describe('the growing-area profile CSV', () => {
   });
 
   it('keeps its columns and adds status, commune and crop in Vietnamese and the dates as dd/mm/yyyy', async () => {
-    const res = await get(`/api/growing-areas/${areaId}/profile.csv`, as(fx.users.officer));
+    const res = await get(`/api/growing-areas/${areaId}/profile.csv`, reg.as(reg.fx.users.officer));
     expect(res.statusCode).toBe(200);
     const { header, rows } = readCsv(res.body);
     // The contract's columns first, unchanged, in their order; the readable ones after.
@@ -111,7 +82,7 @@ describe('the growing-area profile CSV', () => {
     expect(rows[0]).toMatchObject({
       status: 'draft',
       status_vi: 'Bản nháp',
-      plot_id: String(fx.plots.mangoB),
+      plot_id: String(reg.fx.plots.mangoB),
       commune_code: '29869',
       commune_vi: 'Phường Cao Lãnh',
       crop: 'mango',
@@ -124,30 +95,30 @@ describe('the growing-area profile CSV', () => {
   });
 
   it('writes the status of a code out of force with its mark, as the printed profile does', async () => {
-    await db.query(`UPDATE growing_areas SET status = 'suspended' WHERE id = $1`, [areaId]);
+    await reg.db.query(`UPDATE growing_areas SET status = 'suspended' WHERE id = $1`, [areaId]);
     try {
-      const { rows } = readCsv((await get(`/api/growing-areas/${areaId}/profile.csv`, as(fx.users.officer))).body);
+      const { rows } = readCsv((await get(`/api/growing-areas/${areaId}/profile.csv`, reg.as(reg.fx.users.officer))).body);
       expect(rows[0]).toMatchObject({ status: 'suspended', status_vi: 'Tạm đình chỉ — không còn hiệu lực' });
     } finally {
-      await db.query(`UPDATE growing_areas SET status = 'draft' WHERE id = $1`, [areaId]);
+      await reg.db.query(`UPDATE growing_areas SET status = 'draft' WHERE id = $1`, [areaId]);
     }
   });
 
   it('leaves a date cell empty when the plot has no date, and refuses hostile ids in words', async () => {
-    await db.query(`UPDATE plots SET expected_harvest = NULL WHERE id = $1`, [fx.plots.mangoC]);
+    await reg.db.query(`UPDATE plots SET expected_harvest = NULL WHERE id = $1`, [reg.fx.plots.mangoC]);
     try {
-      const { rows } = readCsv((await get(`/api/growing-areas/${areaId}/profile.csv`, as(fx.users.officer))).body);
-      const c = rows.find((r) => r.plot_id === String(fx.plots.mangoC))!;
+      const { rows } = readCsv((await get(`/api/growing-areas/${areaId}/profile.csv`, reg.as(reg.fx.users.officer))).body);
+      const c = rows.find((r) => r.plot_id === String(reg.fx.plots.mangoC))!;
       expect(c).toMatchObject({ expected_harvest: '', expected_harvest_vn: '', planting_date_vn: '01/03/2020' });
     } finally {
-      await db.query(`UPDATE plots SET expected_harvest = '2026-06-30' WHERE id = $1`, [fx.plots.mangoC]);
+      await reg.db.query(`UPDATE plots SET expected_harvest = '2026-06-30' WHERE id = $1`, [reg.fx.plots.mangoC]);
     }
     for (const id of ["1'%20OR%201=1", '-1', '99999999999999999999', '%F0%9F%99%82']) {
-      const res = await get(`/api/growing-areas/${id}/profile.csv`, as(fx.users.officer));
+      const res = await get(`/api/growing-areas/${id}/profile.csv`, reg.as(reg.fx.users.officer));
       expect(res.statusCode, id).toBeGreaterThanOrEqual(400);
       expect(res.statusCode, id).toBeLessThan(500);
     }
-    expect((await get(`/api/growing-areas/999999/profile.csv`, as(fx.users.officer))).statusCode).toBe(404);
+    expect((await get(`/api/growing-areas/999999/profile.csv`, reg.as(reg.fx.users.officer))).statusCode).toBe(404);
     expect((await get(`/api/growing-areas/${areaId}/profile.csv`)).statusCode).toBe(401);
   });
 });
@@ -186,7 +157,7 @@ describe('the collection exports as CSV', () => {
   });
 
   it('plots: crop and commune in Vietnamese, planting and harvest dates as dd/mm/yyyy', async () => {
-    const res = await get(`/api/export/plots?format=csv&crop=mango`, as(fx.users.officer));
+    const res = await get(`/api/export/plots?format=csv&crop=mango`, reg.as(reg.fx.users.officer));
     expect(res.statusCode, res.body).toBe(200);
     const { header, rows } = readCsv(res.body);
     expect(header.slice(header.indexOf('wkt'))).toEqual([
@@ -199,7 +170,7 @@ describe('the collection exports as CSV', () => {
       'growing_area_issued_on',
       'growing_area_issued_on_vn',
     ]);
-    const b = rows.find((r) => r.id === String(fx.plots.mangoB))!;
+    const b = rows.find((r) => r.id === String(reg.fx.plots.mangoB))!;
     expect(b).toMatchObject({
       crop: 'mango',
       crop_vi: 'Xoài',
@@ -219,7 +190,7 @@ describe('the collection exports as CSV', () => {
     expect(landuse.rows.length).toBeGreaterThan(0);
     for (const r of landuse.rows) expect(r.land_use_vi).toBe('Đất trồng cây hằng năm khác');
 
-    await db.query(
+    await reg.db.query(
       `INSERT INTO products (producer_kind, producer_name, product, category, commune_code, source_key, geom) VALUES
          ('cooperative', 'HTX Xoài "Mỹ Xương", Cao Lãnh', 'Xoài Cát Chu', 'fruit', '29869', 'csv-vi-1', ST_SetSRID(ST_MakePoint(105.63, 10.46), 4326)),
          ('household', '=HYPERLINK("x")', 'Sen', 'livestock', '29869', 'csv-vi-2', ST_SetSRID(ST_MakePoint(105.64, 10.47), 4326))`,
@@ -246,7 +217,7 @@ describe('the collection exports as CSV', () => {
   });
 
   it('refuses hostile filters in words (400, 422), never a 500, and writes nothing', async () => {
-    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n;
+    const before = (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n;
     const cases: [string, number][] = [
       [`/api/export/parcels?format=csv&sheet=1;DROP%20TABLE%20parcels`, 400],
       [`/api/export/parcels?format=csv&owner=x`, 400],
@@ -264,7 +235,7 @@ describe('the collection exports as CSV', () => {
       expect(readCsv(res.body).rows).toEqual([]);
     }
     expect((await get(`/api/export/plots?format=csv`)).statusCode).toBe(401);
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n).toBe(before);
+    expect((await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels')).rows[0]!.n).toBe(before);
   });
 });
 
@@ -276,19 +247,19 @@ describe('the issuing decision beside the code', () => {
   let plotOf: (area: number) => Promise<number>;
 
   beforeAll(async () => {
-    const officer = as(fx.users.officer);
-    issued = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau có quyết định', 9100);
-    await moveThrough(app, officer, issued, [
+    const officer = reg.as(reg.fx.users.officer);
+    issued = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau có quyết định', 9100);
+    await moveThrough(reg.app, officer, issued, [
       ...TO_INSPECTED_PASS,
       { to: 'issued', code: 'VN-82-29869-901-26', decisionNo: '45/QĐ-SNN', decidedOn: today },
     ]);
-    draft = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau chưa cấp mã', 9200);
+    draft = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau chưa cấp mã', 9200);
     plotOf = async (area) =>
-      Number((await db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1', [area])).rows[0]!.id);
+      Number((await reg.db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1', [area])).rows[0]!.id);
   });
 
   it('the profile CSV ends with the decision number and its day, ISO then dd/mm/yyyy; empty before the code is issued', async () => {
-    const { header, rows } = readCsv((await get(`/api/growing-areas/${issued}/profile.csv`, as(fx.users.officer))).body);
+    const { header, rows } = readCsv((await get(`/api/growing-areas/${issued}/profile.csv`, reg.as(reg.fx.users.officer))).body);
     expect(header.slice(-3)).toEqual(['decision_no', 'issued_on', 'issued_on_vn']);
     expect(rows[0]).toMatchObject({
       growing_area_code: 'VN-82-29869-901-26',
@@ -296,12 +267,12 @@ describe('the issuing decision beside the code', () => {
       issued_on: today,
       issued_on_vn: todayVn,
     });
-    const none = readCsv((await get(`/api/growing-areas/${draft}/profile.csv`, as(fx.users.officer))).body).rows[0]!;
+    const none = readCsv((await get(`/api/growing-areas/${draft}/profile.csv`, reg.as(reg.fx.users.officer))).body).rows[0]!;
     expect(none).toMatchObject({ growing_area_code: '', decision_no: '', issued_on: '', issued_on_vn: '' });
   });
 
   it('the plots export carries it after every column it had, in CSV, GeoJSON, KML and shapefile', async () => {
-    const officer = as(fx.users.officer);
+    const officer = reg.as(reg.fx.users.officer);
     const plot = await plotOf(issued);
     const csv = readCsv((await get(`/api/export/plots?format=csv&growing_area=${issued}`, officer)).body);
     expect(csv.header.slice(0, 10)).toEqual([
@@ -338,7 +309,7 @@ describe('the issuing decision beside the code', () => {
     const read = async (format: string, ext: string) => {
       const res = await get(`/api/export/plots?format=${format}&growing_area=${issued}`, officer);
       expect(res.statusCode, res.body).toBe(200);
-      const file = path.join(uploadDir, `plots-decision.${ext}`);
+      const file = path.join(reg.uploadDir, `plots-decision.${ext}`);
       await fs.writeFile(file, res.rawPayload);
       const source = await openSource(file, `plots.${ext}`, {}, DEFAULT_READ_LIMITS);
       try {
@@ -361,7 +332,7 @@ describe('the issuing decision beside the code', () => {
 
   it('refuses a hostile area filter in words, never a 500', async () => {
     for (const value of ['abc', '1.5', '-1', "1'%20OR%201=1", '%F0%9F%99%82']) {
-      const res = await get(`/api/export/plots?format=csv&growing_area=${value}`, as(fx.users.officer));
+      const res = await get(`/api/export/plots?format=csv&growing_area=${value}`, reg.as(reg.fx.users.officer));
       expect(res.statusCode, value).toBe(400);
       expect(res.json().detail, value).toMatch(/growing_area/);
     }

@@ -1,52 +1,25 @@
 // A code's issuing decision stays its own: a suspension, a restore or a revocation is recorded with
 // its own decision in the history and shown beside the issuing one (officer's profile, printed page,
 // features API, public lookup), never over it. Lifting a suspension is a decision too.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../server/db/migrate.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import {
-  type Fixture,
-  loadRegistryFixture,
-  moveThrough,
-  registryTestApp,
-  signInAll,
-  TO_INSPECTED_PASS,
-  vegetableDraftOfNewPlot,
-} from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { moveThrough, TO_INSPECTED_PASS, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
+const reg = useRegistryApp();
 let officer: Record<string, string>;
 let farmer: Record<string, string>;
 let rowY = 4000;
 let serial = 500;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-decisions-'));
-  app = await registryTestApp(db, uploadDir);
-  const as = await signInAll(app, fx);
-  officer = as(fx.users.officer);
-  farmer = as(fx.users.farmer);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+beforeAll(() => {
+  officer = reg.as(reg.fx.users.officer);
+  farmer = reg.as(reg.fx.users.farmer);
 });
 
 function send(id: number, payload: Record<string, unknown>) {
-  return app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload });
+  return reg.app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload });
 }
 
 /** `days` days before today in Vietnam, YYYY-MM-DD (negative: after). */
@@ -62,11 +35,11 @@ function daysAgo(days: number): string {
  * after the dossier).
  */
 async function age(id: number, days: number): Promise<void> {
-  await db.query(`UPDATE edit_log SET at = at - make_interval(days => $2) WHERE collection = 'growing_areas' AND feature_id = $1::text`, [
-    String(id),
-    days,
-  ]);
-  await db.query(
+  await reg.db.query(
+    `UPDATE edit_log SET at = at - make_interval(days => $2) WHERE collection = 'growing_areas' AND feature_id = $1::text`,
+    [String(id), days],
+  );
+  await reg.db.query(
     `UPDATE growing_area_transitions SET at = at - make_interval(days => $2), decided_on = decided_on - $2::int WHERE growing_area_id = $1`,
     [id, days],
   );
@@ -78,12 +51,12 @@ async function age(id: number, days: number): Promise<void> {
  * old, and `opts.issuedOn` dates the issuing decision.
  */
 async function activeArea(issuing: string, opts: { agedDays?: number; issuedOn?: string } = {}): Promise<{ id: number; code: string }> {
-  const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau thử quyết định', (rowY += 60));
-  await moveThrough(app, officer, id, TO_INSPECTED_PASS);
+  const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau thử quyết định', (rowY += 60));
+  await moveThrough(reg.app, officer, id, TO_INSPECTED_PASS);
   if (opts.agedDays) await age(id, opts.agedDays);
   const code = `VN-82-29869-${serial++}-26`;
   // Putting an issued code into operation is no decision of its own: it takes none.
-  await moveThrough(app, officer, id, [
+  await moveThrough(reg.app, officer, id, [
     { to: 'issued', code, decisionNo: issuing, ...(opts.issuedOn ? { decidedOn: opts.issuedOn } : {}) },
     { to: 'active' },
   ]);
@@ -93,7 +66,7 @@ async function activeArea(issuing: string, opts: { agedDays?: number; issuedOn?:
 type Row = { status: string; decision_no: string | null; issued_on: string | null; version: number; moves: number };
 async function row(id: number): Promise<Row> {
   return (
-    await db.query<Row>(
+    await reg.db.query<Row>(
       `SELECT status, decision_no, to_char(issued_on, 'YYYY-MM-DD') AS issued_on, version,
               (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) AS moves
        FROM growing_areas g WHERE id = $1`,
@@ -104,7 +77,7 @@ async function row(id: number): Promise<Row> {
 
 async function lastMove(id: number): Promise<{ from_status: string; to_status: string; decision_no: string | null; note: string | null }> {
   return (
-    await db.query<{ from_status: string; to_status: string; decision_no: string | null; note: string | null }>(
+    await reg.db.query<{ from_status: string; to_status: string; decision_no: string | null; note: string | null }>(
       'SELECT from_status, to_status, decision_no, note FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
       [id],
     )
@@ -112,7 +85,7 @@ async function lastMove(id: number): Promise<{ from_status: string; to_status: s
 }
 
 const features = async (id: number) => {
-  const res = await app.inject({ url: `/ogc/collections/growing_areas/items/${id}`, headers: { accept: 'application/geo+json' } });
+  const res = await reg.app.inject({ url: `/ogc/collections/growing_areas/items/${id}`, headers: { accept: 'application/geo+json' } });
   expect(res.statusCode, res.body).toBe(200);
   return res.json().properties as Record<string, unknown>;
 };
@@ -142,7 +115,7 @@ describe('a code’s issuing decision and the decisions after it', () => {
       status_reason: 'Dư lượng thuốc vượt mức cho phép',
     });
 
-    const lookup = await app.inject({ url: `/api/lookup/growing-areas/${code}` });
+    const lookup = await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` });
     expect(lookup.statusCode).toBe(200);
     expect(lookup.json()).toMatchObject({
       status: 'suspended',
@@ -161,21 +134,21 @@ describe('a code’s issuing decision and the decisions after it', () => {
     });
 
     const [y, m, d] = today.split('-');
-    const page = await app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
+    const page = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<th>Số quyết định / Decision no.</th><td>566/BVTV-KD</td>');
     expect(page.body).toContain(
       `<tr id="status-decision"><th>Quyết định tạm đình chỉ / Suspension decision</th><td>45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép</td></tr>`,
     );
     expect(page.body).toContain('<td>Tạm đình chỉ — không còn hiệu lực / Suspended — not in force</td>');
-    const geojson = await app.inject({ url: `/api/growing-areas/${id}/profile.geojson`, headers: officer });
+    const geojson = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.geojson`, headers: officer });
     expect(geojson.json().growingArea).toMatchObject({
       decision_no: '566/BVTV-KD',
       status_decision_no: '45/QĐ-SNN',
       status_decided_on: today,
       status_reason: 'Dư lượng thuốc vượt mức cho phép',
     });
-    const english = await app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=en`, headers: officer });
+    const english = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=en`, headers: officer });
     expect(english.body).toContain(
       `<th>Suspension decision / Quyết định tạm đình chỉ</th><td>45/QĐ-SNN of ${today}, reason: Dư lượng thuốc vượt mức cho phép</td>`,
     );
@@ -206,13 +179,13 @@ describe('a code’s issuing decision and the decisions after it', () => {
     expect(await lastMove(id)).toEqual({ from_status: 'suspended', to_status: 'active', decision_no: '60/QĐ-SNN', note: 'Đã khắc phục' });
     // Back in force: nothing out of force to show any more.
     expect(restored.json().area).toMatchObject({ status_decision_no: null, status_decided_on: null, status_reason: null });
-    const lookup = (await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
+    const lookup = (await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
     expect(lookup).toMatchObject({ inForce: true, decisionNo: '570/BVTV-KD', statusDecision: null });
 
     // A revocation is shown the same way, the issuing decision still the area's.
     expect((await send(id, { to: 'revoked', decisionNo: '61/QĐ-SNN', note: 'Sử dụng mã sai mục đích' })).statusCode).toBe(201);
     expect(await row(id)).toMatchObject({ status: 'revoked', decision_no: '570/BVTV-KD' });
-    expect((await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json()).toMatchObject({
+    expect((await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` })).json()).toMatchObject({
       inForce: false,
       decisionNo: '570/BVTV-KD',
       statusDecision: { decisionNo: '61/QĐ-SNN', decidedOn: vietnamToday(), reason: 'Sử dụng mã sai mục đích' },
@@ -221,9 +194,9 @@ describe('a code’s issuing decision and the decisions after it', () => {
 
   it('a farmer reads in their plots why their code is out of force: the decision, its day and reason (account and card code alike)', async () => {
     const { id } = await activeArea('567/BVTV-KD');
-    const plotId = (await db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1', [id])).rows[0]!.id;
+    const plotId = (await reg.db.query<{ id: number }>('SELECT id FROM plots WHERE growing_area_id = $1', [id])).rows[0]!.id;
     const mine = async (url: string, headers: Record<string, string> = {}) => {
-      const res = await app.inject({ url, headers });
+      const res = await reg.app.inject({ url, headers });
       expect(res.statusCode, res.body).toBe(200);
       return (res.json().plots as Record<string, unknown>[]).find((p) => p.id === plotId)!;
     };
@@ -249,7 +222,7 @@ describe('a code’s issuing decision and the decisions after it', () => {
       expect((await send(id, { to, decisionNo })).statusCode).toBe(201);
     }
     expect(await features(id)).toMatchObject({ decision_no: '571/BVTV-KD', status_decision_no: '49/QĐ-SNN', status_reason: null });
-    const history = await app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer });
+    const history = await reg.app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer });
     expect(history.json().transitions.map((t: { decision_no: string | null }) => t.decision_no)).toEqual([
       null,
       null,
@@ -266,10 +239,10 @@ describe('a code’s issuing decision and the decisions after it', () => {
     const { id } = await activeArea('572/BVTV-KD');
     expect((await send(id, { to: 'suspended', decisionNo: '50/QĐ-SNN' })).statusCode).toBe(201);
     // What the earlier server left behind: the suspension's number on the area itself.
-    await db.query(`UPDATE growing_areas SET decision_no = '50/QĐ-SNN' WHERE id = $1`, [id]);
+    await reg.db.query(`UPDATE growing_areas SET decision_no = '50/QĐ-SNN' WHERE id = $1`, [id]);
     // An area with no recorded issue (loaded without its history) keeps what it says.
     const bare = (
-      await db.query<{ id: number }>(
+      await reg.db.query<{ id: number }>(
         `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_name, commune_code, decision_no, issued_on)
          VALUES (0, 'VN-82-29869-999-26', 'domestic-3156', 'Vùng không lịch sử', 'vegetable', 'suspended', 'HTX', '29869', '9/QĐ-SNN', '2024-01-02')
          RETURNING id`,
@@ -280,15 +253,15 @@ describe('a code’s issuing decision and the decisions after it', () => {
 
     const repair = (await readMigrations()).find((m) => m.name === '015_issuing_decision_repair.sql');
     expect(repair).toBeDefined();
-    await db.transaction((tx) => tx.exec(repair!.sql));
+    await reg.db.transaction((tx) => tx.exec(repair!.sql));
 
     expect(await row(id)).toEqual({ ...before, decision_no: '572/BVTV-KD', version: before.version + 1 });
     expect(await row(bare)).toEqual(bareBefore);
     // A second run finds nothing to repair.
-    await db.transaction((tx) => tx.exec(repair!.sql));
+    await reg.db.transaction((tx) => tx.exec(repair!.sql));
     expect((await row(id)).version).toBe(before.version + 1);
     // The seed's areas were never overwritten: none differs from its recorded issue.
-    const { rows } = await db.query<{ n: number }>(
+    const { rows } = await reg.db.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM growing_areas g
        JOIN LATERAL (SELECT decision_no FROM growing_area_transitions t WHERE t.growing_area_id = g.id AND t.to_status IN ('issued', 'approved')
                      ORDER BY t.at DESC, t.id DESC LIMIT 1) i ON true
@@ -319,7 +292,7 @@ describe('a code’s issuing decision and the decisions after it', () => {
 type Move = { to_status: string; decision_no: string | null; decided_on: string; recorded_on: string };
 async function moves(id: number): Promise<Move[]> {
   return (
-    await db.query<Move>(
+    await reg.db.query<Move>(
       `SELECT to_status, decision_no, to_char(decided_on, 'YYYY-MM-DD') AS decided_on,
               to_char(at AT TIME ZONE INTERVAL '+07:00', 'YYYY-MM-DD') AS recorded_on
        FROM growing_area_transitions WHERE growing_area_id = $1 ORDER BY id`,
@@ -339,7 +312,7 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     expect(suspended.json().transition).toMatchObject({ to_status: 'suspended', decided_on: suspendedOn });
     expect(suspended.json().area).toMatchObject({ issued_on: issuedOn, status_decision_no: '52/QĐ-SNN', status_decided_on: suspendedOn });
     expect((await features(id)).status_decided_on).toBe(suspendedOn);
-    const lookup = (await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
+    const lookup = (await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
     expect(lookup).toMatchObject({ issuedOn, statusDecision: { decisionNo: '52/QĐ-SNN', decidedOn: suspendedOn } });
 
     const revoked = await send(id, { to: 'revoked', decisionNo: '53/QĐ-SNN', decidedOn: revokedOn, note: 'Sử dụng mã sai mục đích' });
@@ -353,21 +326,21 @@ describe('a decision is dated by the day it was signed, not the day it was recor
       { to_status: 'revoked', decision_no: '53/QĐ-SNN', decided_on: revokedOn, recorded_on: today },
     ]);
     // The history the card draws.
-    const history = (await app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer })).json();
+    const history = (await reg.app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer })).json();
     expect(history.transitions.slice(-2).map((t: Record<string, unknown>) => [t.to_status, t.decided_on])).toEqual([
       ['suspended', suspendedOn],
       ['revoked', revokedOn],
     ]);
     expect(history.versions[0]).toMatchObject({ issued_on: issuedOn });
     // The public lookup, the features API, the profile file and the printed page.
-    expect((await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json()).toMatchObject({
+    expect((await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` })).json()).toMatchObject({
       issuedOn,
       statusDecision: { decisionNo: '53/QĐ-SNN', decidedOn: revokedOn, reason: 'Sử dụng mã sai mục đích' },
     });
     expect(await features(id)).toMatchObject({ status_decision_no: '53/QĐ-SNN', status_decided_on: revokedOn });
-    const geojson = await app.inject({ url: `/api/growing-areas/${id}/profile.geojson`, headers: officer });
+    const geojson = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.geojson`, headers: officer });
     expect(geojson.json().growingArea).toMatchObject({ issued_on: issuedOn, status_decided_on: revokedOn });
-    const page = await app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
+    const page = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
     const vn = (day: string) => day.split('-').reverse().join('/');
     expect(page.body).toContain(`<th>Ngày cấp / Issued on</th><td>${vn(issuedOn)}</td>`);
     expect(page.body).toContain(`53/QĐ-SNN ngày ${vn(revokedOn)}, lý do: Sử dụng mã sai mục đích`);
@@ -379,7 +352,7 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     expect((await moves(id)).at(-1)).toMatchObject({ to_status: 'suspended', decided_on: vietnamToday() });
     // A re-issue of last week before the suspension of today: refused, nothing written.
     const before = await row(id);
-    const early = await app.inject({
+    const early = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/reissue`,
       headers: officer,
@@ -388,7 +361,7 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     expect(early.statusCode, early.body).toBe(422);
     expect(early.json()).toMatchObject({ reason: 'decision-before-previous', field: 'decidedOn', earliest: vietnamToday() });
     expect(await row(id)).toEqual(before);
-    const reissued = await app.inject({
+    const reissued = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/reissue`,
       headers: officer,
@@ -439,12 +412,12 @@ describe('a decision is dated by the day it was signed, not the day it was recor
   });
 
   it('an issue may not precede its dossier, and a move that is no decision takes no decision day', async () => {
-    const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau hồ sơ mới', (rowY += 60));
+    const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau hồ sơ mới', (rowY += 60));
     const submitted = await send(id, { to: 'submitted', decidedOn: vietnamToday() });
     expect(submitted.statusCode).toBe(422);
     expect(submitted.json()).toMatchObject({ reason: 'decision-date-not-expected', field: 'decidedOn', to: 'submitted' });
     expect(await row(id)).toMatchObject({ status: 'draft', moves: 0 });
-    await moveThrough(app, officer, id, TO_INSPECTED_PASS);
+    await moveThrough(reg.app, officer, id, TO_INSPECTED_PASS);
     const before = await row(id);
     const issue = { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '583/BVTV-KD' };
     const early = await send(id, { ...issue, decidedOn: daysAgo(1) });
@@ -457,12 +430,12 @@ describe('a decision is dated by the day it was signed, not the day it was recor
   });
 
   it('an issue may not precede the inspection that passed the area (422 decision-before-inspection); the day itself may', async () => {
-    const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau kiểm tra trước', (rowY += 60));
+    const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau kiểm tra trước', (rowY += 60));
     // The dossier was created a month ago; the inspection that passed it was five days ago.
-    await db.query(`UPDATE edit_log SET at = at - interval '30 days' WHERE collection = 'growing_areas' AND feature_id = $1::text`, [
+    await reg.db.query(`UPDATE edit_log SET at = at - interval '30 days' WHERE collection = 'growing_areas' AND feature_id = $1::text`, [
       String(id),
     ]);
-    await moveThrough(app, officer, id, [
+    await moveThrough(reg.app, officer, id, [
       { to: 'submitted' },
       { to: 'under_inspection' },
       { to: 'inspected_pass', inspection: { inspectedOn: daysAgo(5), conclusion: 'pass' } },
@@ -491,8 +464,8 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     expect(await row(id)).toMatchObject({ status: 'issued', issued_on: daysAgo(5) });
 
     // A code recorded before the rule, issued before its inspection, stays as it was and moves on.
-    await db.query(`UPDATE growing_areas SET issued_on = $2::date WHERE id = $1`, [id, daysAgo(8)]);
-    await db.query(`UPDATE growing_area_transitions SET decided_on = $2::date WHERE growing_area_id = $1 AND to_status = 'issued'`, [
+    await reg.db.query(`UPDATE growing_areas SET issued_on = $2::date WHERE id = $1`, [id, daysAgo(8)]);
+    await reg.db.query(`UPDATE growing_area_transitions SET decided_on = $2::date WHERE growing_area_id = $1 AND to_status = 'issued'`, [
       id,
       daysAgo(8),
     ]);
@@ -508,7 +481,7 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     const rollback = new Error('rollback');
     // The schema as it was before 018, with moves recorded then (one at 20:00 UTC: already the next day in Vietnam).
     await expect(
-      db.transaction(async (tx) => {
+      reg.db.transaction(async (tx) => {
         await tx.exec(`DROP TRIGGER growing_area_transitions_decided_on ON growing_area_transitions;
                        ALTER TABLE growing_area_transitions DROP COLUMN decided_on;`);
         await tx.query(

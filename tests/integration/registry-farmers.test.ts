@@ -1,51 +1,24 @@
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { validateEudrGeoJson } from '../../server/domain/eudr.ts';
 import { CARD_LOOKUPS_PER_MINUTE } from '../../server/routes/registry.ts';
 import { addDays } from '../../server/domain/substances.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import {
-  exportMangoArea,
-  inspectionOfNewArea,
-  loadRegistryFixture,
-  registryTestApp,
-  signInAll,
-  type Fixture,
-} from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { exportMangoArea, inspectionOfNewArea } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
-let as: (userId: number) => Record<string, string>;
-
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-uploads-'));
-  app = await registryTestApp(db, uploadDir);
-  as = await signInAll(app, fx);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
-});
+const reg = useRegistryApp();
 
 const accessLog = async (userId: number) =>
-  (await db.query<{ subject: string; purpose: string }>('SELECT subject, purpose FROM access_log WHERE user_id = $1 ORDER BY id', [userId]))
-    .rows;
+  (
+    await reg.db.query<{ subject: string; purpose: string }>('SELECT subject, purpose FROM access_log WHERE user_id = $1 ORDER BY id', [
+      userId,
+    ])
+  ).rows;
 
 describe('farmers and their plots', () => {
   it('lets an officer register a farmer, gives a card code, and logs every reveal of personal data', async () => {
-    const officer = as(fx.users.officer);
-    const res = await app.inject({
+    const officer = reg.as(reg.fx.users.officer);
+    const res = await reg.app.inject({
       method: 'POST',
       url: '/api/farmers',
       headers: officer,
@@ -63,62 +36,64 @@ describe('farmers and their plots', () => {
     expect(farmer).toMatchObject({ fullName: 'Lê Văn Bình', citizenId: '087111222333', communeCode: '29869' });
     expect(farmer.lookupCode).toMatch(/^ND-[2-9A-Z]{4}-[2-9A-Z]{4}$/);
     const edits = (
-      await db.query<{ collection: string; user_id: number; origin: string }>(
+      await reg.db.query<{ collection: string; user_id: number; origin: string }>(
         `SELECT collection, user_id, origin FROM edit_log WHERE feature_id = $1 AND collection LIKE 'farmer%'`,
         [String(farmer.id)],
       )
     ).rows;
     expect(edits.map((e) => e.collection).sort()).toEqual(['farmer_private', 'farmers']);
-    expect(edits.every((e) => e.user_id === fx.users.officer && e.origin === 'api')).toBe(true);
+    expect(edits.every((e) => e.user_id === reg.fx.users.officer && e.origin === 'api')).toBe(true);
 
-    const list = await app.inject({ url: '/api/farmers?q=le%20van%20binh', headers: officer });
+    const list = await reg.app.inject({ url: '/api/farmers?q=le%20van%20binh', headers: officer });
     expect(list.json().farmers.map((f: { id: number }) => f.id)).toContain(farmer.id);
-    const patched = await app.inject({
+    const patched = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmer.id}`,
       headers: officer,
       payload: { phone: null, hamlet: 'Ấp Tân Dinh' },
     });
     expect(patched.json()).toMatchObject({ phone: null, hamlet: 'Ấp Tân Dinh', fullName: 'Lê Văn Bình', version: 2 });
-    expect((await accessLog(fx.users.officer)).filter((a) => a.subject === `farmer:${farmer.id}`).length).toBeGreaterThanOrEqual(3);
+    expect((await accessLog(reg.fx.users.officer)).filter((a) => a.subject === `farmer:${farmer.id}`).length).toBeGreaterThanOrEqual(3);
   });
 
   it('keeps other communes, planners, farmers and visitors away from personal data', async () => {
     for (const [who, status] of [
-      [fx.users.officerElsewhere, 403],
-      [fx.users.planner, 403],
-      [fx.users.otherFarmer, 403],
+      [reg.fx.users.officerElsewhere, 403],
+      [reg.fx.users.planner, 403],
+      [reg.fx.users.otherFarmer, 403],
     ] as const) {
-      expect((await app.inject({ url: `/api/farmers/${fx.farmers.nam}`, headers: as(who) })).statusCode).toBe(status);
+      expect((await reg.app.inject({ url: `/api/farmers/${reg.fx.farmers.nam}`, headers: reg.as(who) })).statusCode).toBe(status);
     }
-    expect((await app.inject({ url: `/api/farmers/${fx.farmers.nam}` })).statusCode).toBe(401);
-    const elsewhere = await app.inject({ url: '/api/farmers', headers: as(fx.users.officerElsewhere) });
-    expect(elsewhere.json().farmers.some((f: { id: number }) => f.id === fx.farmers.nam)).toBe(false);
-    expect((await app.inject({ url: '/api/farmers?commune=29869', headers: as(fx.users.officerElsewhere) })).statusCode).toBe(403);
+    expect((await reg.app.inject({ url: `/api/farmers/${reg.fx.farmers.nam}` })).statusCode).toBe(401);
+    const elsewhere = await reg.app.inject({ url: '/api/farmers', headers: reg.as(reg.fx.users.officerElsewhere) });
+    expect(elsewhere.json().farmers.some((f: { id: number }) => f.id === reg.fx.farmers.nam)).toBe(false);
+    expect((await reg.app.inject({ url: '/api/farmers?commune=29869', headers: reg.as(reg.fx.users.officerElsewhere) })).statusCode).toBe(
+      403,
+    );
     // Listing their own commune reveals its farmers (logged), never Nam of another commune.
-    const seen = (await accessLog(fx.users.officerElsewhere)).map((a) => a.subject);
-    expect(seen).not.toContain(`farmer:${fx.farmers.nam}`);
-    expect(seen).not.toContain(`farmer:${fx.farmers.lan}`);
+    const seen = (await accessLog(reg.fx.users.officerElsewhere)).map((a) => a.subject);
+    expect(seen).not.toContain(`farmer:${reg.fx.farmers.nam}`);
+    expect(seen).not.toContain(`farmer:${reg.fx.farmers.lan}`);
   });
 
   it('shows a signed-in farmer exactly their own plots', async () => {
-    const own = (await db.query<{ id: number }>('SELECT id FROM plots WHERE farmer_id = $1 ORDER BY id', [fx.farmers.nam])).rows.map(
-      (r) => r.id,
-    );
-    const res = await app.inject({ url: '/api/me/plots', headers: as(fx.users.farmer) });
+    const own = (
+      await reg.db.query<{ id: number }>('SELECT id FROM plots WHERE farmer_id = $1 ORDER BY id', [reg.fx.farmers.nam])
+    ).rows.map((r) => r.id);
+    const res = await reg.app.inject({ url: '/api/me/plots', headers: reg.as(reg.fx.users.farmer) });
     expect(res.statusCode).toBe(200);
     expect(res.json().plots.map((p: { id: number }) => p.id)).toEqual(own);
     expect(own.length).toBeGreaterThanOrEqual(5);
-    const lan = await app.inject({ url: '/api/me/plots', headers: as(fx.users.otherFarmer) });
-    expect(lan.json().plots.map((p: { id: number }) => p.id)).toEqual([fx.plots.lanMango]);
+    const lan = await reg.app.inject({ url: '/api/me/plots', headers: reg.as(reg.fx.users.otherFarmer) });
+    expect(lan.json().plots.map((p: { id: number }) => p.id)).toEqual([reg.fx.plots.lanMango]);
     expect(res.json().plots[0].geometry.type).toBe('Polygon');
     // Each plot names the parcel holding most of it (tờ/thửa) and how many it covers, as the links say.
-    const links = await db.query<{ plot: number; sheet: number; parcel: number; n: number }>(
+    const links = await reg.db.query<{ plot: number; sheet: number; parcel: number; n: number }>(
       `SELECT DISTINCT ON (pp.plot_id) pp.plot_id AS plot, pa.sheet, pa.parcel_no AS parcel,
               (SELECT count(*)::int FROM plot_parcels x WHERE x.plot_id = pp.plot_id) AS n
          FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id JOIN plots p ON p.id = pp.plot_id
         WHERE p.farmer_id = $1 ORDER BY pp.plot_id, pp.share_m2 DESC, pa.id`,
-      [fx.farmers.nam],
+      [reg.fx.farmers.nam],
     );
     expect(links.rows.length).toBeGreaterThan(0);
     for (const link of links.rows) {
@@ -126,20 +101,22 @@ describe('farmers and their plots', () => {
       expect(shown.main_parcel).toMatchObject({ sheet: Number(link.sheet), parcel: Number(link.parcel) });
       expect(shown.parcel_count).toBe(link.n);
     }
-    const me = await app.inject({ url: '/api/me', headers: as(fx.users.farmer) });
-    expect(me.json()).toMatchObject({ id: fx.farmers.nam, fullName: 'Kha Văn Nam' });
-    expect((await app.inject({ url: '/api/me/plots' })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/me/plots', headers: as(fx.users.officer) })).statusCode).toBe(403);
-    expect((await app.inject({ url: `/api/plots/${fx.plots.lanMango}`, headers: as(fx.users.farmer) })).statusCode).toBe(403);
-    expect((await app.inject({ url: `/api/plots/${fx.plots.rice}`, headers: as(fx.users.farmer) })).statusCode).toBe(200);
+    const me = await reg.app.inject({ url: '/api/me', headers: reg.as(reg.fx.users.farmer) });
+    expect(me.json()).toMatchObject({ id: reg.fx.farmers.nam, fullName: 'Kha Văn Nam' });
+    expect((await reg.app.inject({ url: '/api/me/plots' })).statusCode).toBe(401);
+    expect((await reg.app.inject({ url: '/api/me/plots', headers: reg.as(reg.fx.users.officer) })).statusCode).toBe(403);
+    expect((await reg.app.inject({ url: `/api/plots/${reg.fx.plots.lanMango}`, headers: reg.as(reg.fx.users.farmer) })).statusCode).toBe(
+      403,
+    );
+    expect((await reg.app.inject({ url: `/api/plots/${reg.fx.plots.rice}`, headers: reg.as(reg.fx.users.farmer) })).statusCode).toBe(200);
   });
 
   it('shows plots, never a name, to whoever holds the card code', async () => {
-    const res = await app.inject({ url: '/api/farmer-cards/nd-test-nam1/plots' });
+    const res = await reg.app.inject({ url: '/api/farmer-cards/nd-test-nam1/plots' });
     expect(res.statusCode).toBe(200);
     expect(res.json().plots.length).toBeGreaterThanOrEqual(5);
     expect(res.body).not.toMatch(/Kha Văn Nam|087123456789|0912345678/);
-    const wrong = await app.inject({ url: '/api/farmer-cards/ND-XXXX-XXXX/plots' });
+    const wrong = await reg.app.inject({ url: '/api/farmer-cards/ND-XXXX-XXXX/plots' });
     expect(wrong.statusCode).toBe(404);
   });
 
@@ -147,7 +124,7 @@ describe('farmers and their plots', () => {
     const statuses: number[] = [];
     for (let i = 0; i < CARD_LOOKUPS_PER_MINUTE + 2; i++) {
       statuses.push(
-        (await app.inject({ url: `/api/farmer-cards/ND-GUES-${String(1000 + i)}/plots`, remoteAddress: '10.9.8.7' })).statusCode,
+        (await reg.app.inject({ url: `/api/farmer-cards/ND-GUES-${String(1000 + i)}/plots`, remoteAddress: '10.9.8.7' })).statusCode,
       );
     }
     expect(statuses.filter((s) => s === 404).length).toBeLessThanOrEqual(CARD_LOOKUPS_PER_MINUTE);
@@ -157,22 +134,22 @@ describe('farmers and their plots', () => {
 
 describe('hostile input on farmers, diary and residue tests', () => {
   it('answers every bad request with a 4xx problem and writes nothing', async () => {
-    const officer = as(fx.users.officer);
+    const officer = reg.as(reg.fx.users.officer);
     const count = async () =>
       (
-        await db.query<{ n: number }>(
+        await reg.db.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM farmers) + (SELECT count(*) FROM diary_entries) + (SELECT count(*) FROM residue_tests) AS n`,
         )
       ).rows[0]!.n;
     const before = await count();
-    const plot = `/api/plots/${fx.plots.rice}`;
+    const plot = `/api/plots/${reg.fx.plots.rice}`;
     const cases: [string, string, unknown][] = [
       ['POST', '/api/farmers', { communeCode: '29869', fullName: 'A', citizenId: '12345' }],
       ['POST', '/api/farmers', { communeCode: '99999', fullName: 'A' }],
       ['POST', '/api/farmers', { communeCode: '29884', fullName: 'A' }],
       ['POST', '/api/farmers', { communeCode: '29869', fullName: 'x'.repeat(5000) }],
       ['POST', '/api/farmers', { communeCode: '29869' }],
-      ['PATCH', `/api/farmers/${fx.farmers.nam}`, {}],
+      ['PATCH', `/api/farmers/${reg.fx.farmers.nam}`, {}],
       ['PATCH', '/api/farmers/0', { hamlet: 'x' }],
       ['GET', '/api/farmers?limit=100000', undefined],
       ['POST', `${plot}/diary`, { appliedOn: '2026-13-45', pesticide: 'x', activeIngredient: 'y' }],
@@ -184,7 +161,7 @@ describe('hostile input on farmers, diary and residue tests', () => {
       ['POST', '/api/eudr/validate', 'x'.repeat(100)],
     ];
     for (const [method, url, payload] of cases) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: method as 'GET' | 'POST' | 'PATCH',
         url,
         headers: { ...officer, ...(typeof payload === 'string' ? { 'content-type': 'text/plain' } : {}) },
@@ -205,15 +182,15 @@ describe('hostile input on farmers, diary and residue tests', () => {
 describe('farm diary and residue tests', () => {
   let exportArea: number;
   beforeAll(async () => {
-    exportArea = await exportMangoArea(app, fx, as(fx.users.officer));
+    exportArea = await exportMangoArea(reg.app, reg.fx, reg.as(reg.fx.users.officer));
   });
 
   it('flags a substance that a market of the area forbids, and keeps an allowed one clean', async () => {
-    const url = `/api/plots/${fx.plots.mangoA}/diary`;
-    const bad = await app.inject({
+    const url = `/api/plots/${reg.fx.plots.mangoA}/diary`;
+    const bad = await reg.app.inject({
       method: 'POST',
       url,
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { appliedOn: '2026-03-01', pesticide: 'Bavistin 50FL', activeIngredient: 'carbendazim', dose: '1 ml/l', phiDays: 14 },
     });
     expect(bad.statusCode, bad.body).toBe(201);
@@ -222,14 +199,14 @@ describe('farm diary and residue tests', () => {
       'CN:not-allowed',
       'US:not-listed',
     ]);
-    const ok = await app.inject({
+    const ok = await reg.app.inject({
       method: 'POST',
       url,
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { appliedOn: '2026-03-01', pesticide: 'Vertimec 1.8EC', activeIngredient: 'Abamectin', phiDays: 7 },
     });
     expect(ok.json()).toMatchObject({ flagged: false, flag_reason: null });
-    const list = await app.inject({ url, headers: as(fx.users.farmer) });
+    const list = await reg.app.inject({ url, headers: reg.as(reg.fx.users.farmer) });
     expect(
       list
         .json()
@@ -238,10 +215,10 @@ describe('farm diary and residue tests', () => {
     ).toEqual([false, true]);
     expect(
       (
-        await app.inject({
+        await reg.app.inject({
           method: 'POST',
           url,
-          headers: as(fx.users.farmer),
+          headers: reg.as(reg.fx.users.farmer),
           payload: { appliedOn: '2026-03-01', pesticide: 'x', activeIngredient: 'y' },
         })
       ).statusCode,
@@ -250,54 +227,54 @@ describe('farm diary and residue tests', () => {
   });
 
   it('judges a residue test against the strictest limit of the markets', async () => {
-    const url = `/api/plots/${fx.plots.mangoA}/residue-tests`;
-    const over = await app.inject({
+    const url = `/api/plots/${reg.fx.plots.mangoA}/residue-tests`;
+    const over = await reg.app.inject({
       method: 'POST',
       url,
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { sampledOn: '2026-04-01', lab: 'Trung tâm Kiểm nghiệm', activeIngredient: 'Abamectin', resultMgKg: 0.015 },
     });
     expect(over.statusCode, over.body).toBe(201);
     expect(over.json()).toMatchObject({ passed: false, mrlMgKg: 0.01 });
-    const under = await app.inject({
+    const under = await reg.app.inject({
       method: 'POST',
       url,
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { sampledOn: '2026-04-01', activeIngredient: 'Abamectin', resultMgKg: 0.005 },
     });
     expect(under.json().passed).toBe(true);
-    const unknown = await app.inject({
+    const unknown = await reg.app.inject({
       method: 'POST',
       url,
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { sampledOn: '2026-04-01', activeIngredient: 'Unknownin', resultMgKg: 1 },
     });
     expect(unknown.statusCode).toBe(422);
-    const negative = await app.inject({
+    const negative = await reg.app.inject({
       method: 'POST',
       url,
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: { sampledOn: '2026-04-01', activeIngredient: 'Abamectin', resultMgKg: -1 },
     });
     expect(negative.statusCode).toBe(400);
-    expect((await app.inject({ url, headers: as(fx.users.officer) })).json().tests).toHaveLength(2);
+    expect((await reg.app.inject({ url, headers: reg.as(reg.fx.users.officer) })).json().tests).toHaveLength(2);
   });
 });
 
 describe('exports and statistics', () => {
   let areaId: number;
   beforeAll(async () => {
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: '/api/growing-areas',
-      headers: as(fx.users.officer),
+      headers: reg.as(reg.fx.users.officer),
       payload: {
         name: 'Vùng xoài Cát Chu <b>Tân Hậu</b>',
         scheme: 'domestic-3156',
         crop: 'mango',
         communeCode: '29869',
         registrantName: '=HYPERLINK("x")',
-        plotIds: [fx.plots.mangoB, fx.plots.mangoC],
+        plotIds: [reg.fx.plots.mangoB, reg.fx.plots.mangoC],
       },
     });
     expect(res.statusCode, res.body).toBe(201);
@@ -305,18 +282,18 @@ describe('exports and statistics', () => {
   });
 
   it('exports the profile as GeoJSON with the area and every plot', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.geojson`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.geojson`, headers: reg.as(reg.fx.users.officer) });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('application/geo+json');
     const fc = res.json();
     expect(fc.features.map((f: { properties: { kind: string } }) => f.properties.kind)).toEqual(['growing_area', 'plot', 'plot']);
     // The hamlet the plot lies in (none covers the fixture's ground), not the farmer's home Ấp Tân Hậu: eudr-place-status.test.ts.
-    expect(fc.features[1].properties).toMatchObject({ plot_id: fx.plots.mangoB, farmer_name: 'Kha Văn Nam', hamlet: null });
+    expect(fc.features[1].properties).toMatchObject({ plot_id: reg.fx.plots.mangoB, farmer_name: 'Kha Văn Nam', hamlet: null });
     expect(fc.growingArea.name).toBe('Vùng xoài Cát Chu <b>Tân Hậu</b>');
   });
 
   it('exports the plot list as CSV with a BOM, escaped cells and no formula', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.csv`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.csv`, headers: reg.as(reg.fx.users.officer) });
     expect(res.headers['content-type']).toContain('text/csv');
     const lines = res.body
       .replace(/^\uFEFF/, '')
@@ -324,12 +301,12 @@ describe('exports and statistics', () => {
       .split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^growing_area_code,growing_area_name,status,plot_id,farmer_name/);
-    expect(lines[1]).toContain(`,${fx.plots.mangoB},Kha Văn Nam,,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
+    expect(lines[1]).toContain(`,${reg.fx.plots.mangoB},Kha Văn Nam,,29869,mango,Cát Chu,2020-03-01,2026-06-30,`);
     expect(res.body.charCodeAt(0)).toBe(0xfeff);
   });
 
   it('prints a page with an SVG map, a legend and the plot list, with text escaped', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: reg.as(reg.fx.users.officer) });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('text/html');
     expect(res.body).toContain('<svg');
@@ -343,12 +320,12 @@ describe('exports and statistics', () => {
   });
 
   it('answers a refused profile with a page in words (the tab has no app to read JSON), keeping the status', async () => {
-    const guest = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html` });
+    const guest = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html` });
     expect(guest.statusCode).toBe(401);
     expect(guest.headers['content-type']).toContain('text/html');
     expect(guest.body).toContain('phiên đăng nhập đã hết hạn');
     expect(guest.body).toContain('Back to the map');
-    const missing = await app.inject({ url: '/api/growing-areas/987654321/profile.html', headers: as(fx.users.officer) });
+    const missing = await reg.app.inject({ url: '/api/growing-areas/987654321/profile.html', headers: reg.as(reg.fx.users.officer) });
     expect(missing.statusCode).toBe(404);
     expect(missing.body).toContain('Không có vùng trồng này');
     expect(missing.body).not.toContain('"status"');
@@ -360,12 +337,12 @@ describe('exports and statistics', () => {
       `/api/growing-areas/${areaId}/eudr.geojson?points=true`,
       '/api/eudr/export?commune=29869',
     ]) {
-      const res = await app.inject({ url, headers: as(fx.users.officer) });
+      const res = await reg.app.inject({ url, headers: reg.as(reg.fx.users.officer) });
       expect(res.statusCode, res.body).toBe(200);
       const verdict = validateEudrGeoJson(res.body);
       expect(verdict, url).toMatchObject({ valid: true, problems: [] });
       const fc = JSON.parse(res.body);
-      const mine = fc.features.find((f: { id: string }) => f.id === String(fx.plots.mangoB));
+      const mine = fc.features.find((f: { id: string }) => f.id === String(reg.fx.plots.mangoB));
       expect(mine.properties).toMatchObject({
         ProducerName: 'Kha Văn Nam',
         ProducerCountry: 'VN',
@@ -375,12 +352,14 @@ describe('exports and statistics', () => {
       if (url.includes('points')) expect(fc.features.every((f: { geometry: { type: string } }) => f.geometry.type === 'Point')).toBe(true);
     }
     // Every plot on record (the sample data's too, once seeded) passes for an administrator.
-    const all = await app.inject({ url: '/api/eudr/export', headers: as(fx.users.admin) });
+    const all = await reg.app.inject({ url: '/api/eudr/export', headers: reg.as(reg.fx.users.admin) });
     expect(all.statusCode, all.body.slice(0, 500)).toBe(200);
-    const plotCount = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plots')).rows[0]!.n;
+    const plotCount = (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM plots')).rows[0]!.n;
     expect(validateEudrGeoJson(all.body)).toEqual({ valid: true, problems: [], featureCount: plotCount });
-    expect((await app.inject({ url: `/api/growing-areas/${areaId}/eudr.geojson` })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/eudr/export?commune=29869', headers: as(fx.users.officerElsewhere) })).statusCode).toBe(403);
+    expect((await reg.app.inject({ url: `/api/growing-areas/${areaId}/eudr.geojson` })).statusCode).toBe(401);
+    expect(
+      (await reg.app.inject({ url: '/api/eudr/export?commune=29869', headers: reg.as(reg.fx.users.officerElsewhere) })).statusCode,
+    ).toBe(403);
   });
 
   it('validates any EUDR file and names the plot over 4 ha given as a point', async () => {
@@ -395,7 +374,7 @@ describe('exports and statistics', () => {
         },
       ],
     };
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: '/api/eudr/validate',
       headers: { 'content-type': 'application/geo+json' },
@@ -403,7 +382,7 @@ describe('exports and statistics', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ valid: false, problems: [{ plotId: 'VN-PLOT-4711', reason: 'point-for-plot-over-4-ha' }] });
-    const garbage = await app.inject({
+    const garbage = await reg.app.inject({
       method: 'POST',
       url: '/api/eudr/validate',
       headers: { 'content-type': 'application/json' },
@@ -413,11 +392,11 @@ describe('exports and statistics', () => {
   });
 
   it('counts growing areas per commune, crop and status for anyone', async () => {
-    const res = await app.inject({ url: '/api/statistics/growing-areas' });
+    const res = await reg.app.inject({ url: '/api/statistics/growing-areas' });
     expect(res.statusCode).toBe(200);
     const stats = res.json();
     const live = (
-      await db.query<{ n: number; ha: number }>(
+      await reg.db.query<{ n: number; ha: number }>(
         `SELECT count(*)::int AS n, sum(area_m2) / 10000 AS ha FROM growing_areas WHERE status <> 'superseded'`,
       )
     ).rows[0]!;
@@ -435,16 +414,16 @@ describe('dates of things done', () => {
   it('refuses a spray, a residue sample or an inspection dated after today in Vietnam (422 date-in-future), writes none of them, and takes today', async () => {
     const today = vietnamToday();
     const tomorrow = addDays(today, 1);
-    const officer = as(fx.users.officer);
-    const { areaId } = await inspectionOfNewArea(app, db, fx, officer, 'Vùng rau ngày mai', 700);
+    const officer = reg.as(reg.fx.users.officer);
+    const { areaId } = await inspectionOfNewArea(reg.app, reg.db, reg.fx, officer, 'Vùng rau ngày mai', 700);
     const count = async () =>
       (
-        await db.query<{ n: number }>(
+        await reg.db.query<{ n: number }>(
           `SELECT (SELECT count(*) FROM diary_entries) + (SELECT count(*) FROM residue_tests) + (SELECT count(*) FROM inspections) AS n`,
         )
       ).rows[0]!.n;
     const before = await count();
-    const plot = `/api/plots/${fx.plots.mangoA}`;
+    const plot = `/api/plots/${reg.fx.plots.mangoA}`;
     const writes: [string, string, Record<string, unknown>][] = [
       ['appliedOn', `${plot}/diary`, { appliedOn: tomorrow, pesticide: 'Vertimec', activeIngredient: 'Abamectin', phiDays: 7 }],
       ['sampledOn', `${plot}/residue-tests`, { sampledOn: tomorrow, activeIngredient: 'Abamectin', resultMgKg: 0.001 }],
@@ -455,13 +434,13 @@ describe('dates of things done', () => {
       ],
     ];
     for (const [field, url, payload] of writes) {
-      const refused = await app.inject({ method: 'POST', url, headers: officer, payload });
+      const refused = await reg.app.inject({ method: 'POST', url, headers: officer, payload });
       expect(refused.statusCode, refused.body).toBe(422);
       expect(refused.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'date-in-future', field, value: tomorrow, today });
     }
     expect(await count()).toBe(before);
     for (const [field, url, payload] of writes) {
-      const done = await app.inject({ method: 'POST', url, headers: officer, payload: { ...payload, [field]: today } });
+      const done = await reg.app.inject({ method: 'POST', url, headers: officer, payload: { ...payload, [field]: today } });
       expect(done.statusCode, done.body).toBe(201);
     }
     expect(await count()).toBe(before + 3);

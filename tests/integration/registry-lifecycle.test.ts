@@ -1,9 +1,6 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   GROWING_AREA_STATUSES,
   allowedTransitions,
@@ -12,44 +9,29 @@ import {
 } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { loadRegistryFixture, rect, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { rect } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
+const reg = useRegistryApp();
 let officer: Record<string, string>;
-let as: (userId: number) => Record<string, string>;
 let plotOffset = 0;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-uploads-'));
-  app = await registryTestApp(db, uploadDir);
-  as = await signInAll(app, fx);
-  officer = as(fx.users.officer);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+beforeAll(() => {
+  officer = reg.as(reg.fx.users.officer);
 });
 
 /** A fresh 0.15 ha vegetable plot in Phường Cao Lãnh, in a row of its own. */
 async function newVegetablePlot(): Promise<number> {
   const y = 1000 + 60 * plotOffset++;
-  const { rows } = await db.query<{ id: number }>(
+  const { rows } = await reg.db.query<{ id: number }>(
     `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [fx.farmers.nam, rect(0, y, 30, y + 50)],
+    [reg.fx.farmers.nam, rect(0, y, 30, y + 50)],
   );
   return rows[0]!.id;
 }
 
 async function createDraft(scheme: GrowingAreaScheme, crop = 'vegetable', plotIds?: number[]): Promise<number> {
-  const res = await app.inject({
+  const res = await reg.app.inject({
     method: 'POST',
     url: '/api/growing-areas',
     headers: officer,
@@ -82,7 +64,7 @@ function extras(to: GrowingAreaStatus, scheme: GrowingAreaScheme): Record<string
 }
 
 async function inspect(id: number, conclusion: 'pass' | 'fail'): Promise<void> {
-  const res = await app.inject({
+  const res = await reg.app.inject({
     method: 'POST',
     url: `/api/growing-areas/${id}/inspections`,
     headers: officer,
@@ -92,7 +74,7 @@ async function inspect(id: number, conclusion: 'pass' | 'fail'): Promise<void> {
 }
 
 async function inspectionsOf(id: number): Promise<Record<string, unknown>[]> {
-  const { rows } = await db.query(
+  const { rows } = await reg.db.query(
     'SELECT inspected_on, conclusion, notes, checklist, inspector_id FROM inspections WHERE growing_area_id = $1 ORDER BY id',
     [id],
   );
@@ -102,7 +84,7 @@ async function inspectionsOf(id: number): Promise<Record<string, unknown>[]> {
 async function move(id: number, to: GrowingAreaStatus, scheme: GrowingAreaScheme) {
   if (to === 'inspected_pass') await inspect(id, 'pass');
   if (to === 'inspected_fail') await inspect(id, 'fail');
-  return app.inject({
+  return reg.app.inject({
     method: 'POST',
     url: `/api/growing-areas/${id}/transitions`,
     headers: officer,
@@ -144,7 +126,7 @@ async function areaIn(status: GrowingAreaStatus, scheme: GrowingAreaScheme): Pro
 async function history(
   id: number,
 ): Promise<{ from_status: string; to_status: string; actor_id: number; decision_no: string | null; growing_area_id: number }[]> {
-  const res = await app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer });
+  const res = await reg.app.inject({ url: `/api/growing-areas/${id}/history`, headers: officer });
   expect(res.statusCode).toBe(200);
   return res.json().transitions;
 }
@@ -182,7 +164,7 @@ describe('growing-area lifecycle over the API', () => {
         const id = await areaIn(from, scheme);
         for (const to of GROWING_AREA_STATUSES) {
           if (allowed.includes(to)) continue;
-          const res = await app.inject({
+          const res = await reg.app.inject({
             method: 'POST',
             url: `/api/growing-areas/${id}/transitions`,
             headers: officer,
@@ -205,10 +187,10 @@ describe('growing-area lifecycle over the API', () => {
           expect(res.statusCode, `${from} → ${to}: ${res.body}`).toBe(201);
           expect(res.json().area.status).toBe(to);
           const h = await history(target);
-          expect(h.at(-1)).toMatchObject({ from_status: from, to_status: to, actor_id: fx.users.officer, growing_area_id: target });
+          expect(h.at(-1)).toMatchObject({ from_status: from, to_status: to, actor_id: reg.fx.users.officer, growing_area_id: target });
           if (i === 0) expect(h).toHaveLength(before + 1);
         }
-        const row = (await db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!;
+        const row = (await reg.db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!;
         expect(row.status).toBe(allowed[0] ?? from);
       });
     }
@@ -220,7 +202,7 @@ describe('growing-area lifecycle over the API', () => {
     await move(id, 'under_inspection', 'domestic-3156');
     await move(id, 'inspected_pass', 'domestic-3156');
     const dayBefore = vietnamToday();
-    const issue = await app.inject({
+    const issue = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -236,7 +218,7 @@ describe('growing-area lifecycle over the API', () => {
     expect(issue.statusCode, issue.body).toBe(201);
     expect(issue.json().area).toMatchObject({ code: 'VN-82-29869-77-26', decision_no: '45/QĐ-SNN', status: 'issued' });
     // The issue date is Vietnam's day (the database's clock may be on UTC, where it changes at 07:00 in Cao Lãnh).
-    const { issued_on } = (await db.query<{ issued_on: string }>('SELECT issued_on FROM growing_areas WHERE id = $1', [id])).rows[0]!;
+    const { issued_on } = (await reg.db.query<{ issued_on: string }>('SELECT issued_on FROM growing_areas WHERE id = $1', [id])).rows[0]!;
     expect([dayBefore, dayAfter]).toContain(issued_on);
     const h = await history(id);
     expect(h.map((t) => `${t.from_status}>${t.to_status}`)).toEqual([
@@ -253,7 +235,12 @@ describe('growing-area lifecycle over the API', () => {
     await inspect(id, 'pass');
     const [a, b] = await Promise.all(
       [0, 1].map(() =>
-        app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload: { to: 'inspected_pass' } }),
+        reg.app.inject({
+          method: 'POST',
+          url: `/api/growing-areas/${id}/transitions`,
+          headers: officer,
+          payload: { to: 'inspected_pass' },
+        }),
       ),
     );
     expect([a!.statusCode, b!.statusCode].sort()).toEqual([201, 409]);
@@ -262,7 +249,7 @@ describe('growing-area lifecycle over the API', () => {
 
   it('asks for the decision number and a valid, unused code when issuing', async () => {
     const id = await areaIn('inspected_pass', 'domestic-3156');
-    const noDecision = await app.inject({
+    const noDecision = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -270,7 +257,7 @@ describe('growing-area lifecycle over the API', () => {
     });
     expect(noDecision.statusCode).toBe(422);
     expect(noDecision.json().reason).toBe('decision-required');
-    const badCode = await app.inject({
+    const badCode = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -279,8 +266,8 @@ describe('growing-area lifecycle over the API', () => {
     expect(badCode.statusCode).toBe(422);
     expect(badCode.json().reason).toBe('code-scheme-pattern');
     const other = await areaIn('issued', 'domestic-3156');
-    const taken = (await db.query<{ code: string }>('SELECT code FROM growing_areas WHERE id = $1', [other])).rows[0]!.code;
-    const dup = await app.inject({
+    const taken = (await reg.db.query<{ code: string }>('SELECT code FROM growing_areas WHERE id = $1', [other])).rows[0]!.code;
+    const dup = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -302,14 +289,14 @@ describe('growing-area lifecycle over the API', () => {
     const [a, b] = [await areaIn('inspected_pass', 'domestic-3156'), await areaIn('inspected_pass', 'domestic-3156')];
     const code = 'VN-82-29869-555-26';
     const issue = (id: number) =>
-      app.inject({
+      reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/transitions`,
         headers: officer,
         payload: { to: 'issued', code, decisionNo: `${id}/QĐ-SNN` },
       });
     let answers: Awaited<ReturnType<typeof issue>>[];
-    if (db.capabilities.kind === 'postgres') {
+    if (reg.db.capabilities.kind === 'postgres') {
       // A third area holds the code uncommitted, so both requests pass the check and then wait on
       // the unique index; once it rolls back, one takes the code and the index stops the other.
       const third = await areaIn('inspected_pass', 'domestic-3156');
@@ -317,7 +304,7 @@ describe('growing-area lifecycle over the API', () => {
       let hold!: () => void;
       const released = new Promise<void>((resolve) => (release = resolve));
       const held = new Promise<void>((resolve) => (hold = resolve));
-      const blocker = db
+      const blocker = reg.db
         .transaction(async (tx) => {
           await tx.query('UPDATE growing_areas SET code = $2 WHERE id = $1', [third, code]);
           hold();
@@ -328,7 +315,7 @@ describe('growing-area lifecycle over the API', () => {
       await held;
       const pending = [issue(a), issue(b)];
       await waitFor(async () => {
-        const { rows } = await db.query<{ n: number }>(
+        const { rows } = await reg.db.query<{ n: number }>(
           `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
         );
         return rows[0]!.n === 2;
@@ -352,7 +339,7 @@ describe('growing-area lifecycle over the API', () => {
       detail: `Code ${code} is already held by growing area ${winner} (issued).`,
     });
     const rows = (
-      await db.query<{ id: number; status: string; code: string | null; decision_no: string | null }>(
+      await reg.db.query<{ id: number; status: string; code: string | null; decision_no: string | null }>(
         'SELECT id, status, code, decision_no FROM growing_areas WHERE code = $1 OR id = ANY($2) ORDER BY id',
         [code, [a, b]],
       )
@@ -369,7 +356,7 @@ describe('growing-area lifecycle over the API', () => {
 
   it('names the other refusals of a step by a reason too', async () => {
     const id = await areaIn('under_inspection', 'domestic-3156');
-    const unknown = await app.inject({
+    const unknown = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -377,8 +364,8 @@ describe('growing-area lifecycle over the API', () => {
     });
     expect(unknown.statusCode).toBe(409);
     expect(unknown.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'unknown-status', to: 'approvedd' });
-    const read = await app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
-    const notDraft = await app.inject({
+    const read = await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
+    const notDraft = await reg.app.inject({
       method: 'PATCH',
       url: `/api/growing-areas/${id}`,
       headers: { ...officer, 'if-match': read.headers.etag as string },
@@ -394,7 +381,7 @@ describe('growing-area lifecycle over the API', () => {
     // RFC 9457's own members stay the HTTP status's: the area's status is growingAreaStatus.
     expect(notDraft.json().status).toBe(409);
     expect(notDraft.json().title).toBe('Conflict');
-    const noCode = await app.inject({
+    const noCode = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${await areaIn('inspected_pass', 'domestic-3156')}/transitions`,
       headers: officer,
@@ -408,7 +395,7 @@ describe('growing-area lifecycle over the API', () => {
     for (const status of ['draft', 'submitted', 'inspected_pass'] as const) {
       const id = await areaIn(status, 'domestic-3156');
       const before = (await inspectionsOf(id)).length;
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/inspections`,
         headers: officer,
@@ -437,7 +424,7 @@ describe('growing-area lifecycle over the API', () => {
       ['inspected_fail', 'fail'],
     ] as const) {
       const id = await areaIn('under_inspection', 'domestic-3156');
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/transitions`,
         headers: officer,
@@ -446,7 +433,9 @@ describe('growing-area lifecycle over the API', () => {
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json().area.status).toBe(to);
       const rows = await inspectionsOf(id);
-      expect(rows).toEqual([{ inspected_on: '2026-02-03', conclusion, notes: 'Đủ hồ sơ', checklist: [], inspector_id: fx.users.officer }]);
+      expect(rows).toEqual([
+        { inspected_on: '2026-02-03', conclusion, notes: 'Đủ hồ sơ', checklist: [], inspector_id: reg.fx.users.officer },
+      ]);
       expect((await history(id)).at(-1)).toMatchObject({ from_status: 'under_inspection', to_status: to, note: 'Kết quả kiểm tra' });
     }
   });
@@ -454,14 +443,14 @@ describe('growing-area lifecycle over the API', () => {
   it('writes no inspection when the move it came with is refused', async () => {
     // A stale card: the area has already moved on (409), or was never under inspection.
     const passed = await areaIn('under_inspection', 'domestic-3156');
-    const first = await app.inject({
+    const first = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${passed}/transitions`,
       headers: officer,
       payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-03', conclusion: 'pass' } },
     });
     expect(first.statusCode, first.body).toBe(201);
-    const again = await app.inject({
+    const again = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${passed}/transitions`,
       headers: officer,
@@ -472,7 +461,7 @@ describe('growing-area lifecycle over the API', () => {
     expect(await inspectionsOf(passed)).toHaveLength(1);
 
     const submitted = await areaIn('submitted', 'domestic-3156');
-    const early = await app.inject({
+    const early = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${submitted}/transitions`,
       headers: officer,
@@ -484,7 +473,7 @@ describe('growing-area lifecycle over the API', () => {
 
     // The inspection must conclude as the step says, and only a pass/fail takes one.
     const id = await areaIn('under_inspection', 'domestic-3156');
-    const mismatch = await app.inject({
+    const mismatch = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -492,7 +481,7 @@ describe('growing-area lifecycle over the API', () => {
     });
     expect(mismatch.statusCode).toBe(422);
     expect(mismatch.json()).toMatchObject({ reason: 'inspection-conclusion-mismatch', conclusion: 'pass' });
-    const unexpected = await app.inject({
+    const unexpected = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${submitted}/transitions`,
       headers: officer,
@@ -503,7 +492,7 @@ describe('growing-area lifecycle over the API', () => {
     expect(await inspectionsOf(submitted)).toHaveLength(0);
     expect((await history(submitted)).at(-1)?.to_status).toBe('submitted');
     for (const inspection of [{ inspectedOn: '2026-02-03' }, { inspectedOn: 'hôm qua', conclusion: 'pass' }, { conclusion: 'pass' }]) {
-      const bad = await app.inject({
+      const bad = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/transitions`,
         headers: officer,
@@ -517,7 +506,7 @@ describe('growing-area lifecycle over the API', () => {
 
   it('needs an inspection concluded the same way before recording the result', async () => {
     const id = await areaIn('under_inspection', 'domestic-3156');
-    const res = await app.inject({
+    const res = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
@@ -529,8 +518,9 @@ describe('growing-area lifecycle over the API', () => {
 
   it('re-issues an active code as a new draft version of the same lineage and supersedes the old one', async () => {
     const id = await areaIn('active', 'domestic-3156');
-    const old = (await db.query<{ code: string; area_m2: number }>('SELECT code, area_m2 FROM growing_areas WHERE id = $1', [id])).rows[0]!;
-    const res = await app.inject({
+    const old = (await reg.db.query<{ code: string; area_m2: number }>('SELECT code, area_m2 FROM growing_areas WHERE id = $1', [id]))
+      .rows[0]!;
+    const res = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/reissue`,
       headers: officer,
@@ -541,7 +531,7 @@ describe('growing-area lifecycle over the API', () => {
     expect(next).toMatchObject({ status: 'draft', version_no: 2, previous_id: id, code: null, plot_count: 1 });
     expect(next.area_m2).toBeCloseTo(old.area_m2, 0);
     const rows = (
-      await db.query<{ id: number; status: string; lineage_id: number }>(
+      await reg.db.query<{ id: number; status: string; lineage_id: number }>(
         'SELECT id, status, lineage_id FROM growing_areas WHERE lineage_id = $1 ORDER BY version_no',
         [id],
       )
@@ -552,7 +542,7 @@ describe('growing-area lifecycle over the API', () => {
     // The new version can take the same code again once it is issued.
     for (const step of ['submitted', 'under_inspection', 'inspected_pass'] as const)
       expect((await move(next.id, step, 'domestic-3156')).statusCode).toBe(201);
-    const again = await app.inject({
+    const again = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${next.id}/transitions`,
       headers: officer,
@@ -560,11 +550,11 @@ describe('growing-area lifecycle over the API', () => {
     });
     expect(again.statusCode, again.body).toBe(201);
     // Superseded is final, and a draft cannot be re-issued.
-    expect((await app.inject({ method: 'POST', url: `/api/growing-areas/${id}/reissue`, headers: officer, payload: {} })).statusCode).toBe(
-      409,
-    );
+    expect(
+      (await reg.app.inject({ method: 'POST', url: `/api/growing-areas/${id}/reissue`, headers: officer, payload: {} })).statusCode,
+    ).toBe(409);
     const draft = await createDraft('domestic-3156');
-    const refused = await app.inject({ method: 'POST', url: `/api/growing-areas/${draft}/reissue`, headers: officer, payload: {} });
+    const refused = await reg.app.inject({ method: 'POST', url: `/api/growing-areas/${draft}/reissue`, headers: officer, payload: {} });
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'forbidden', from: 'draft', to: 'superseded' });
   });
@@ -572,20 +562,20 @@ describe('growing-area lifecycle over the API', () => {
 
 describe('minimum area at submission', () => {
   it('refuses a 0.9 ha mango area and accepts it once it reaches 1.2 ha', async () => {
-    const id = await createDraft('domestic-3156', 'mango', [fx.plots.mangoA, fx.plots.mangoB]);
-    const area = (await app.inject({ url: `/api/growing-areas/${id}`, headers: officer })).json();
+    const id = await createDraft('domestic-3156', 'mango', [reg.fx.plots.mangoA, reg.fx.plots.mangoB]);
+    const area = (await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: officer })).json();
     expect(area.area_m2).toBeGreaterThan(8900);
     expect(area.area_m2).toBeLessThan(9100);
     const res = await move(id, 'submitted', 'domestic-3156');
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', reason: 'below-minimum-area' });
     expect(res.json().detail).toMatch(/needs at least 1 ha; the plots total 0\.9\d* ha/);
-    expect((await db.query('SELECT 1 FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rowCount).toBe(0);
-    const added = await app.inject({
+    expect((await reg.db.query('SELECT 1 FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rowCount).toBe(0);
+    const added = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/plots`,
       headers: officer,
-      payload: { plotIds: [fx.plots.mangoC] },
+      payload: { plotIds: [reg.fx.plots.mangoC] },
     });
     expect(added.statusCode).toBe(200);
     expect(added.json().area_m2).toBeGreaterThan(11_900);
@@ -593,102 +583,112 @@ describe('minimum area at submission', () => {
   });
 
   it('accepts a 0.15 ha vegetable area', async () => {
-    const id = await createDraft('domestic-3156', 'vegetable', [fx.plots.vegetable]);
+    const id = await createDraft('domestic-3156', 'vegetable', [reg.fx.plots.vegetable]);
     const res = await move(id, 'submitted', 'domestic-3156');
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().area.area_m2).toBeCloseTo(1500, -1);
   });
 
   it('refuses plots of another crop, of another area or of a commune the officer does not work in', async () => {
-    const id = await createDraft('domestic-3156', 'rice', [fx.plots.rice]);
-    const wrongCrop = await app.inject({
+    const id = await createDraft('domestic-3156', 'rice', [reg.fx.plots.rice]);
+    const wrongCrop = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/plots`,
       headers: officer,
-      payload: { plotIds: [fx.plots.lanMango] },
+      payload: { plotIds: [reg.fx.plots.lanMango] },
     });
     expect(wrongCrop.statusCode).toBe(422);
-    expect(wrongCrop.json().detail).toContain(`Plot ${fx.plots.lanMango} grows mango`);
+    expect(wrongCrop.json().detail).toContain(`Plot ${reg.fx.plots.lanMango} grows mango`);
     // The sentences as ever, and beside them each reason with its facts as fields.
-    expect(wrongCrop.json().reasons).toEqual([`Plot ${fx.plots.lanMango} grows mango, not rice.`]);
+    expect(wrongCrop.json().reasons).toEqual([`Plot ${reg.fx.plots.lanMango} grows mango, not rice.`]);
     expect(wrongCrop.json().problems).toEqual([
       {
         code: 'PLOT_CROP_MISMATCH',
         property: 'crop',
-        plotIds: [fx.plots.lanMango],
-        message: `Plot ${fx.plots.lanMango} grows mango, not rice.`,
-        plotId: fx.plots.lanMango,
+        plotIds: [reg.fx.plots.lanMango],
+        message: `Plot ${reg.fx.plots.lanMango} grows mango, not rice.`,
+        plotId: reg.fx.plots.lanMango,
         plotCrop: 'mango',
         areaId: id,
         areaCrop: 'rice',
       },
     ]);
-    const missing = await app.inject({
+    const missing = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/plots`,
       headers: officer,
       payload: { plotIds: [987654321] },
     });
     expect(missing.statusCode).toBe(422);
-    const elsewhere = await app.inject({
+    const elsewhere = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/plots`,
-      headers: as(fx.users.officerElsewhere),
-      payload: { plotIds: [fx.plots.rice] },
+      headers: reg.as(reg.fx.users.officerElsewhere),
+      payload: { plotIds: [reg.fx.plots.rice] },
     });
     expect(elsewhere.statusCode).toBe(403);
-    const removed = await app.inject({ method: 'DELETE', url: `/api/growing-areas/${id}/plots/${fx.plots.rice}`, headers: officer });
+    const removed = await reg.app.inject({
+      method: 'DELETE',
+      url: `/api/growing-areas/${id}/plots/${reg.fx.plots.rice}`,
+      headers: officer,
+    });
     expect(removed.statusCode).toBe(200);
     expect(removed.json()).toMatchObject({ plot_count: 0, area_m2: 0 });
   });
 
   it('links member plots to the cadastral parcels they cover, with shares summing to the plot', async () => {
     // mangoA joined an area in the test above, which linked it; recomputing gives the same links.
-    const linked = (await app.inject({ url: `/api/plots/${fx.plots.mangoA}`, headers: officer })).json();
-    const res = await app.inject({ method: 'POST', url: `/api/plots/${fx.plots.mangoA}/parcel-links`, headers: officer });
+    const linked = (await reg.app.inject({ url: `/api/plots/${reg.fx.plots.mangoA}`, headers: officer })).json();
+    const res = await reg.app.inject({ method: 'POST', url: `/api/plots/${reg.fx.plots.mangoA}/parcel-links`, headers: officer });
     expect(res.statusCode, res.body).toBe(200);
     const links = res.json().parcels as { parcelId: number; shareM2: number; sharePct: number }[];
     expect(links).toEqual(linked.parcels);
-    expect(links.map((l) => l.parcelId).sort()).toEqual([fx.parcels.twoZones, fx.parcels.next].sort());
+    expect(links.map((l) => l.parcelId).sort()).toEqual([reg.fx.parcels.twoZones, reg.fx.parcels.next].sort());
     expect(links.reduce((s, l) => s + l.sharePct, 0)).toBeCloseTo(100, 0);
     for (const l of links) expect(l.sharePct).toBeCloseTo(50, 0);
   });
   it('keeps the links current when a plot or a parcel is redrawn, however it is edited', async () => {
     const links = async (plotId: number) =>
       (
-        await db.query<{ parcel_id: number; share_pct: number }>(
+        await reg.db.query<{ parcel_id: number; share_pct: number }>(
           'SELECT parcel_id, share_pct FROM plot_parcels WHERE plot_id = $1 ORDER BY parcel_id',
           [plotId],
         )
       ).rows;
     // The vegetable plot lies east of both parcels: no link. Moved onto parcel 346, it links to it alone.
-    expect(await links(fx.plots.vegetable)).toEqual([]);
-    await db.query('UPDATE plots SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.plots.vegetable, rect(150, 0, 180, 50)]);
-    expect(await links(fx.plots.vegetable)).toEqual([{ parcel_id: fx.parcels.next, share_pct: expect.closeTo(100, 1) }]);
+    expect(await links(reg.fx.plots.vegetable)).toEqual([]);
+    await reg.db.query('UPDATE plots SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [reg.fx.plots.vegetable, rect(150, 0, 180, 50)]);
+    expect(await links(reg.fx.plots.vegetable)).toEqual([{ parcel_id: reg.fx.parcels.next, share_pct: expect.closeTo(100, 1) }]);
     // Parcel 346 shrinks to its western half: the plot now lies half outside any parcel.
-    await db.query('UPDATE parcels SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.parcels.next, rect(100, 0, 165, 50, true)]);
-    expect(await links(fx.plots.vegetable)).toEqual([{ parcel_id: fx.parcels.next, share_pct: expect.closeTo(50, 0) }]);
-    await db.query('UPDATE parcels SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.parcels.next, rect(100, 0, 200, 50, true)]);
-    await db.query('UPDATE plots SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [fx.plots.vegetable, rect(200, 0, 230, 50)]);
-    expect(await links(fx.plots.vegetable)).toEqual([]);
+    await reg.db.query('UPDATE parcels SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [
+      reg.fx.parcels.next,
+      rect(100, 0, 165, 50, true),
+    ]);
+    expect(await links(reg.fx.plots.vegetable)).toEqual([{ parcel_id: reg.fx.parcels.next, share_pct: expect.closeTo(50, 0) }]);
+    await reg.db.query('UPDATE parcels SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [
+      reg.fx.parcels.next,
+      rect(100, 0, 200, 50, true),
+    ]);
+    await reg.db.query('UPDATE plots SET geom = ST_GeomFromText($2, 4326) WHERE id = $1', [reg.fx.plots.vegetable, rect(200, 0, 230, 50)]);
+    expect(await links(reg.fx.plots.vegetable)).toEqual([]);
   });
 });
 
 describe('proposed code, inspections and photos', () => {
   it('proposes the next code of the province pattern, for the scheme', async () => {
     const dom = await createDraft('domestic-3156');
-    const res = await app.inject({ url: `/api/growing-areas/${dom}/proposed-code`, headers: officer });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${dom}/proposed-code`, headers: officer });
     expect(res.statusCode).toBe(200);
     expect(res.json().proposed).toMatch(new RegExp(`^VN-82-29869-\\d{2,}-${String(new Date().getFullYear() % 100).padStart(2, '0')}$`));
     const puc = await createDraft('export-puc');
-    expect((await app.inject({ url: `/api/growing-areas/${puc}/proposed-code`, headers: officer })).json().proposed).toMatch(
+    expect((await reg.app.inject({ url: `/api/growing-areas/${puc}/proposed-code`, headers: officer })).json().proposed).toMatch(
       /^VN-DTOR-\d{4}$/,
     );
   });
 
   it('stores a geotagged photo, reads the position from EXIF, and serves it back', async () => {
     const id = await areaIn('under_inspection', 'domestic-3156');
-    const ins = await app.inject({
+    const ins = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/inspections`,
       headers: officer,
@@ -701,7 +701,7 @@ describe('proposed code, inspections and photos', () => {
     expect(ins.statusCode, ins.body).toBe(201);
     const inspectionId = ins.json().id;
     const jpeg = jpegWithGeotag(105.668123, 10.463456, '2026:02:02 08:30:00');
-    const up = await app.inject({
+    const up = await reg.app.inject({
       method: 'POST',
       url: `/api/inspections/${inspectionId}/photos`,
       headers: { ...officer, 'content-type': 'image/jpeg' },
@@ -713,7 +713,7 @@ describe('proposed code, inspections and photos', () => {
     expect(photo.lat).toBeCloseTo(10.463456, 5);
     expect(new Date(photo.takenAt).toISOString()).toBe('2026-02-02T01:30:00.000Z');
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
-    const withQuery = await app.inject({
+    const withQuery = await reg.app.inject({
       method: 'POST',
       url: `/api/inspections/${inspectionId}/photos?lon=105.6&lat=10.45`,
       headers: { ...officer, 'content-type': 'image/png' },
@@ -721,17 +721,17 @@ describe('proposed code, inspections and photos', () => {
     });
     expect(withQuery.statusCode).toBe(201);
     expect(withQuery.json().photos[1]).toMatchObject({ lon: 105.6, lat: 10.45, mime: 'image/png' });
-    const back = await app.inject({ url: `/api/inspections/${inspectionId}/photos/${photo.id}`, headers: officer });
+    const back = await reg.app.inject({ url: `/api/inspections/${inspectionId}/photos/${photo.id}`, headers: officer });
     expect(back.statusCode).toBe(200);
     expect(back.headers['content-type']).toBe('image/jpeg');
     expect(Buffer.compare(back.rawPayload, Buffer.from(jpeg))).toBe(0);
-    const files = await fs.readdir(path.join(uploadDir, 'inspections', String(inspectionId)));
+    const files = await fs.readdir(path.join(reg.uploadDir, 'inspections', String(inspectionId)));
     expect(files).toHaveLength(2);
   });
 
   it('refuses photos that lie about their type, are not images, are empty or too large, and writes nothing', async () => {
     const id = await areaIn('under_inspection', 'domestic-3156');
-    const ins = await app.inject({
+    const ins = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/inspections`,
       headers: officer,
@@ -747,19 +747,19 @@ describe('proposed code, inspections and photos', () => {
       ['image/jpeg', Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(11 * 1024 * 1024)]), 413],
     ];
     for (const [type, body, status] of cases) {
-      const res = await app.inject({ method: 'POST', url, headers: { ...officer, 'content-type': type }, payload: body });
+      const res = await reg.app.inject({ method: 'POST', url, headers: { ...officer, 'content-type': type }, payload: body });
       expect(res.statusCode, `${type} ${body.length}`).toBe(status);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    const half = await app.inject({
+    const half = await reg.app.inject({
       method: 'POST',
       url: `${url}?lon=105.6`,
       headers: { ...officer, 'content-type': 'image/png' },
       payload: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     });
     expect(half.statusCode).toBe(400);
-    expect((await db.query('SELECT 1 FROM inspection_photos WHERE inspection_id = $1', [ins.json().id])).rowCount).toBe(0);
-    await expect(fs.readdir(path.join(uploadDir, 'inspections', String(ins.json().id)))).rejects.toThrow();
+    expect((await reg.db.query('SELECT 1 FROM inspection_photos WHERE inspection_id = $1', [ins.json().id])).rowCount).toBe(0);
+    await expect(fs.readdir(path.join(reg.uploadDir, 'inspections', String(ins.json().id)))).rejects.toThrow();
   });
 
   describe('a photo sent again under its Idempotency-Key', () => {
@@ -768,7 +768,7 @@ describe('proposed code, inspections and photos', () => {
 
     async function newInspection(): Promise<number> {
       const id = await areaIn('under_inspection', 'domestic-3156');
-      const ins = await app.inject({
+      const ins = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/inspections`,
         headers: officer,
@@ -778,7 +778,7 @@ describe('proposed code, inspections and photos', () => {
       return ins.json().id;
     }
     const send = (inspectionId: number, key: string | undefined, bytes = jpeg, query = '') =>
-      app.inject({
+      reg.app.inject({
         method: 'POST',
         url: `/api/inspections/${inspectionId}/photos${query}`,
         headers: { ...officer, 'content-type': 'image/jpeg', ...(key === undefined ? {} : { 'idempotency-key': key }) },
@@ -786,11 +786,11 @@ describe('proposed code, inspections and photos', () => {
       });
     /** The inspection's photo rows and the files in its upload folder (none when the folder was never made). */
     async function stored(inspectionId: number): Promise<{ rows: { id: number; bytes: number }[]; files: string[] }> {
-      const { rows } = await db.query<{ id: number; bytes: number }>(
+      const { rows } = await reg.db.query<{ id: number; bytes: number }>(
         'SELECT id, bytes FROM inspection_photos WHERE inspection_id = $1 ORDER BY id',
         [inspectionId],
       );
-      const files = await fs.readdir(path.join(uploadDir, 'inspections', String(inspectionId))).catch(() => []);
+      const files = await fs.readdir(path.join(reg.uploadDir, 'inspections', String(inspectionId))).catch(() => []);
       return { rows, files };
     }
 
@@ -813,7 +813,7 @@ describe('proposed code, inspections and photos', () => {
       const { rows, files } = await stored(inspectionId);
       expect(rows).toEqual([{ id: photoId, bytes: jpeg.length }]);
       expect(files).toHaveLength(1);
-      expect(await fs.readFile(path.join(uploadDir, 'inspections', String(inspectionId), files[0]!))).toEqual(jpeg);
+      expect(await fs.readFile(path.join(reg.uploadDir, 'inspections', String(inspectionId), files[0]!))).toEqual(jpeg);
       // The key is the inspection's: another inspection stores its own photo under it.
       const elsewhere = await newInspection();
       expect((await send(elsewhere, key)).statusCode).toBe(201);
@@ -895,7 +895,7 @@ describe('proposed code, inspections and photos', () => {
       checklist: [{ item: 'diary', ok: true, note: 'đủ 12 tháng' }],
     };
     const record = (areaId: number, key: string | undefined, payload: object = body, headers = officer) =>
-      app.inject({
+      reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${areaId}/inspections`,
         headers: { ...headers, ...(key === undefined ? {} : { 'idempotency-key': key }) },
@@ -903,7 +903,7 @@ describe('proposed code, inspections and photos', () => {
       });
     const rowsOf = async (areaId: number) =>
       (
-        await db.query<{ id: number; notes: string; idempotency_key: string | null }>(
+        await reg.db.query<{ id: number; notes: string; idempotency_key: string | null }>(
           'SELECT id, notes, idempotency_key FROM inspections WHERE growing_area_id = $1 ORDER BY id',
           [areaId],
         )
@@ -919,7 +919,7 @@ describe('proposed code, inspections and photos', () => {
       expect(again.json()).toEqual(first.json());
       expect(await rowsOf(areaId)).toEqual([{ id: first.json().id, notes: body.notes, idempotency_key: key }]);
       // The pass is recorded; the area no longer takes inspections, but the retry still gets its answer.
-      const passed = await app.inject({
+      const passed = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${areaId}/transitions`,
         headers: officer,
@@ -958,7 +958,7 @@ describe('proposed code, inspections and photos', () => {
       expect(changed.statusCode).toBe(409);
       expect(changed.headers['content-type']).toContain('application/problem+json');
       expect(changed.json()).toMatchObject({ reason: 'idempotency-key-reused', growingAreaId: areaId, inspectionId: first.json().id });
-      const byAdmin = await record(areaId, key, body, as(fx.users.admin));
+      const byAdmin = await record(areaId, key, body, reg.as(reg.fx.users.admin));
       expect(byAdmin.statusCode).toBe(409);
       expect(byAdmin.json().reason).toBe('idempotency-key-reused');
       for (const bad of ['', 'short', 'k'.repeat(65), 'có dấu-0123456789abcdef', "x' OR '1'='1' -- 0123456789"]) {
@@ -967,7 +967,7 @@ describe('proposed code, inspections and photos', () => {
         expect(res.json().reason).toBe('idempotency-key-shape');
       }
       // A farmer may not record inspections, key or not.
-      expect((await record(areaId, crypto.randomUUID(), body, as(fx.users.farmer))).statusCode).toBe(403);
+      expect((await record(areaId, crypto.randomUUID(), body, reg.as(reg.fx.users.farmer))).statusCode).toBe(403);
       expect(await rowsOf(areaId)).toEqual([{ id: first.json().id, notes: body.notes, idempotency_key: key }]);
     });
   });
@@ -981,14 +981,14 @@ describe('small versions of inspection photos', () => {
   /** A new inspection in Phường Cao Lãnh holding one photo: its ids and where its small version would be. */
   async function photoOfNewInspection(): Promise<{ inspectionId: number; photoId: number; url: string; thumbFile: string }> {
     const id = await areaIn('under_inspection', 'domestic-3156');
-    const ins = await app.inject({
+    const ins = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/inspections`,
       headers: officer,
       payload: { inspectedOn: '2026-02-05', checklist: [{ item: 'Nhật ký canh tác', ok: true }] },
     });
     const inspectionId = ins.json().id;
-    const up = await app.inject({
+    const up = await reg.app.inject({
       method: 'POST',
       url: `/api/inspections/${inspectionId}/photos`,
       headers: { ...officer, 'content-type': 'image/jpeg' },
@@ -996,31 +996,31 @@ describe('small versions of inspection photos', () => {
     });
     expect(up.statusCode, up.body).toBe(201);
     const photoId = up.json().photos[0].id;
-    const { file_path } = (await db.query<{ file_path: string }>('SELECT file_path FROM inspection_photos WHERE id = $1', [photoId]))
+    const { file_path } = (await reg.db.query<{ file_path: string }>('SELECT file_path FROM inspection_photos WHERE id = $1', [photoId]))
       .rows[0]!;
-    const thumbFile = path.join(uploadDir, file_path.replace(/\.jpg$/, '.thumb.jpg'));
+    const thumbFile = path.join(reg.uploadDir, file_path.replace(/\.jpg$/, '.thumb.jpg'));
     return { inspectionId, photoId, url: `/api/inspections/${inspectionId}/photos/${photoId}`, thumbFile };
   }
   const put = (url: string, headers: Record<string, string>, body: Buffer, type = 'image/jpeg') =>
-    app.inject({ method: 'PUT', url: `${url}/thumbnail`, headers: { ...headers, 'content-type': type }, payload: body });
+    reg.app.inject({ method: 'PUT', url: `${url}/thumbnail`, headers: { ...headers, 'content-type': type }, payload: body });
 
   it('stores the small version beside the photo and answers it for size=thumb, the photo without; a second PUT replaces it', async () => {
     const { url, thumbFile } = await photoOfNewInspection();
     const stored = await put(url, officer, small);
     expect(stored.statusCode, stored.body).toBe(204);
     expect(await fs.readFile(thumbFile)).toEqual(small);
-    const thumb = await app.inject({ url: `${url}?size=thumb`, headers: officer });
+    const thumb = await reg.app.inject({ url: `${url}?size=thumb`, headers: officer });
     expect(thumb.statusCode).toBe(200);
     expect(thumb.headers['content-type']).toBe('image/jpeg');
     expect(thumb.headers['cache-control']).toBe('private, max-age=3600');
     expect(thumb.rawPayload).toEqual(small);
-    const full = await app.inject({ url, headers: officer });
+    const full = await reg.app.inject({ url, headers: officer });
     expect(full.rawPayload).toEqual(photo);
     expect(full.headers['cache-control']).toBe('private, max-age=3600');
     // PUT replaces: the phone's retry (or a better version) overwrites, leaving no second file.
     const replaced = await put(url, officer, photo);
     expect(replaced.statusCode).toBe(204);
-    expect((await app.inject({ url: `${url}?size=thumb`, headers: officer })).rawPayload).toEqual(photo);
+    expect((await reg.app.inject({ url: `${url}?size=thumb`, headers: officer })).rawPayload).toEqual(photo);
     expect((await fs.readdir(path.dirname(thumbFile))).sort()).toEqual(
       [path.basename(thumbFile).replace('.thumb', ''), path.basename(thumbFile)].sort(),
     );
@@ -1028,13 +1028,13 @@ describe('small versions of inspection photos', () => {
 
   it('answers size=thumb of a photo without a small version with the photo itself, not cached as the small version', async () => {
     const { url } = await photoOfNewInspection();
-    const res = await app.inject({ url: `${url}?size=thumb`, headers: officer });
+    const res = await reg.app.inject({ url: `${url}?size=thumb`, headers: officer });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('image/jpeg');
     expect(res.rawPayload).toEqual(photo);
     expect(res.headers['cache-control']).toBe('private, no-store');
     for (const bad of ['?size=big', '?size=', '?size=THUMB']) {
-      const refused = await app.inject({ url: `${url}${bad}`, headers: officer });
+      const refused = await reg.app.inject({ url: `${url}${bad}`, headers: officer });
       expect(refused.statusCode, bad).toBe(400);
       expect(refused.headers['content-type']).toContain('application/problem+json');
     }
@@ -1065,11 +1065,11 @@ describe('small versions of inspection photos', () => {
     const { inspectionId, photoId, url, thumbFile } = await photoOfNewInspection();
     for (const [headers, status] of [
       [{}, 401],
-      [as(fx.users.officerElsewhere), 403],
-      [as(fx.users.farmer), 403],
+      [reg.as(reg.fx.users.officerElsewhere), 403],
+      [reg.as(reg.fx.users.farmer), 403],
     ] as const) {
       expect((await put(url, headers, small)).statusCode).toBe(status);
-      expect((await app.inject({ url: `${url}?size=thumb`, headers })).statusCode).toBe(status);
+      expect((await reg.app.inject({ url: `${url}?size=thumb`, headers })).statusCode).toBe(status);
     }
     await expect(fs.stat(thumbFile)).rejects.toThrow();
     const other = await photoOfNewInspection();
@@ -1081,7 +1081,7 @@ describe('small versions of inspection photos', () => {
       const res = await put(missing, officer, small);
       expect(res.statusCode, missing).toBe(404);
       expect(res.headers['content-type']).toContain('application/problem+json');
-      expect((await app.inject({ url: `${missing}?size=thumb`, headers: officer })).statusCode).toBe(404);
+      expect((await reg.app.inject({ url: `${missing}?size=thumb`, headers: officer })).statusCode).toBe(404);
     }
     await expect(fs.stat(thumbFile)).rejects.toThrow();
     await expect(fs.stat(other.thumbFile)).rejects.toThrow();
@@ -1093,22 +1093,27 @@ describe('roles and hostile input', () => {
     const id = await createDraft('domestic-3156');
     for (const [who, status] of [
       [undefined, 401],
-      [fx.users.farmer, 403],
-      [fx.users.planner, 403],
-      [fx.users.officerElsewhere, 403],
+      [reg.fx.users.farmer, 403],
+      [reg.fx.users.planner, 403],
+      [reg.fx.users.officerElsewhere, 403],
     ] as const) {
-      const headers = who === undefined ? {} : as(who);
-      expect((await app.inject({ url: `/api/growing-areas/${id}`, headers })).statusCode).toBe(status);
-      const res = await app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers, payload: { to: 'submitted' } });
+      const headers = who === undefined ? {} : reg.as(who);
+      expect((await reg.app.inject({ url: `/api/growing-areas/${id}`, headers })).statusCode).toBe(status);
+      const res = await reg.app.inject({
+        method: 'POST',
+        url: `/api/growing-areas/${id}/transitions`,
+        headers,
+        payload: { to: 'submitted' },
+      });
       expect(res.statusCode).toBe(status);
     }
     expect((await history(id)).length).toBe(0);
-    const admin = await app.inject({ url: `/api/growing-areas/${id}`, headers: as(fx.users.admin) });
+    const admin = await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: reg.as(reg.fx.users.admin) });
     expect(admin.statusCode).toBe(200);
   });
 
   it('answers bad input with a 4xx problem and changes nothing', async () => {
-    const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n;
+    const before = (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n;
     const bad: [string, string, unknown][] = [
       ['POST', '/api/growing-areas', { name: 'x' }],
       ['POST', '/api/growing-areas', { name: 'x', scheme: 'gacc', crop: 'mango', communeCode: '29869', registrantName: 'A' }],
@@ -1128,7 +1133,7 @@ describe('roles and hostile input', () => {
       ['GET', '/api/growing-areas/1e400', undefined],
     ];
     for (const [method, url, payload] of bad) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: method as 'GET' | 'POST',
         url,
         headers: { ...officer, ...(typeof payload === 'string' ? { 'content-type': 'application/json' } : {}) },
@@ -1138,6 +1143,6 @@ describe('roles and hostile input', () => {
       expect(res.statusCode).toBeLessThan(500);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
-    expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n).toBe(before);
+    expect((await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_areas')).rows[0]!.n).toBe(before);
   });
 });

@@ -2,21 +2,12 @@
 // plots' varieties, a legend of what the map draws) and the ring direction of every GeoJSON we emit:
 // RFC 7946 §3.1.6 wants exterior rings counter-clockwise and holes clockwise, whatever way the
 // database stored them. The plot under test is stored clockwise with a counter-clockwise hole.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Geometry, Position } from 'geojson';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
-import { at, loadRegistryFixture, registryTestApp, signInAll, type Fixture } from '../fixtures/registry.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at } from '../fixtures/registry.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
-let as: (userId: number) => Record<string, string>;
+const reg = useRegistryApp();
 let clockwisePlot: number;
 let areaId: number;
 
@@ -24,11 +15,6 @@ let areaId: number;
 const wktRing = (corners: [number, number][]): string => `(${[...corners, corners[0]!].map(([x, y]) => at(x, y).join(' ')).join(', ')})`;
 
 beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-profile-'));
-  app = await registryTestApp(db, uploadDir);
-  as = await signInAll(app, fx);
   // 100 m × 100 m, outer ring north then east (clockwise), a 40 m × 40 m hole east then north (counter-clockwise).
   const outer = wktRing([
     [700, 0],
@@ -43,41 +29,35 @@ beforeAll(async () => {
     [730, 70],
   ]);
   clockwisePlot = (
-    await db.query<{ id: number }>(
+    await reg.db.query<{ id: number }>(
       `INSERT INTO plots (farmer_id, commune_code, crop, variety, planting_date, geom)
        VALUES ($1, '29869', 'mango', 'Hòa Lộc', '2021-06-01', ST_GeomFromText($2, 4326)) RETURNING id`,
-      [fx.farmers.nam, `POLYGON(${outer}, ${hole})`],
+      [reg.fx.farmers.nam, `POLYGON(${outer}, ${hole})`],
     )
   ).rows[0]!.id;
   // The area itself names no variety: its plots do (Cát Chu on plot B, Hòa Lộc on the clockwise one).
-  const res = await app.inject({
+  const res = await reg.app.inject({
     method: 'POST',
     url: '/api/growing-areas',
-    headers: as(fx.users.officer),
+    headers: reg.as(reg.fx.users.officer),
     payload: {
       name: 'Vùng xoài in hồ sơ',
       scheme: 'domestic-3156',
       crop: 'mango',
       registrantName: 'HTX Xoài Tân Hậu',
       communeCode: '29869',
-      plotIds: [fx.plots.mangoB, clockwisePlot],
+      plotIds: [reg.fx.plots.mangoB, clockwisePlot],
     },
   });
   expect(res.statusCode, res.body).toBe(201);
   areaId = res.json().id;
 });
 
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
-});
-
 // Whole square metres with thousands grouped by `sep`, written out here rather than by Intl so the test does not share the page's formatter.
 const grouped = (m2: number, sep: string): string => String(Math.round(m2)).replace(/\B(?=(\d{3})+(?!\d))/g, sep);
 
 const areaM2 = async (table: 'plots' | 'growing_areas', id: number): Promise<number> =>
-  Number((await db.query<{ a: number }>(`SELECT area_m2 AS a FROM ${table} WHERE id = $1`, [id])).rows[0]!.a);
+  Number((await reg.db.query<{ a: number }>(`SELECT area_m2 AS a FROM ${table} WHERE id = $1`, [id])).rows[0]!.a);
 
 // The page's visible text of the row labelled `label` in the profile table.
 const rowText = (html: string, label: string): string | undefined =>
@@ -85,13 +65,13 @@ const rowText = (html: string, label: string): string | undefined =>
 
 describe('the printed profile', () => {
   it('writes areas the Vietnamese way on the Vietnamese page (1,24 ha (12.4xx m²)), as the card does', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: reg.as(reg.fx.users.officer) });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<html lang="vi">');
     const total = await areaM2('growing_areas', areaId);
     const ha = (Math.round(total / 100) / 100).toFixed(2).replace('.', ',');
     expect(rowText(res.body, 'Diện tích / Area')).toBe(`${ha} ha (${grouped(total, '.')} m²)`);
-    for (const id of [fx.plots.mangoB, clockwisePlot]) {
+    for (const id of [reg.fx.plots.mangoB, clockwisePlot]) {
       const m2 = grouped(await areaM2('plots', id), '.');
       expect(res.body).toContain(`Thửa / Plot ${id} — ${m2} m²</li>`);
       expect(res.body).toMatch(new RegExp(`<tr><td>${id}</td>.*?<td class="n">${m2.replace('.', '\\.')}</td>`));
@@ -102,7 +82,7 @@ describe('the printed profile', () => {
   });
 
   it('writes them the English way on the English page, English first', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html?lang=en`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html?lang=en`, headers: reg.as(reg.fx.users.officer) });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<html lang="en">');
     const total = await areaM2('growing_areas', areaId);
@@ -114,13 +94,13 @@ describe('the printed profile', () => {
   });
 
   it('names the crop in both languages and lists the varieties of its plots', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: reg.as(reg.fx.users.officer) });
     expect(rowText(res.body, 'Cây trồng / Crop')).toBe('Xoài / Mango');
     expect(rowText(res.body, 'Giống / Variety')).toBe('Cát Chu, Hòa Lộc');
   });
 
   it('has a legend entry for each thing the map draws and none for a background it does not draw', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: reg.as(reg.fx.users.officer) });
     const legend = /<ul class="legend">([\s\S]*?)<\/ul>/.exec(res.body)?.[1] ?? '';
     const entries = legend.match(/<li>[\s\S]*?<\/li>/g) ?? [];
     const fills = (/<svg[\s\S]*?<\/svg>/.exec(res.body)?.[0].match(/<path d="[^"]*" fill="(#[0-9a-f]{6})"/g) ?? []).map(
@@ -136,7 +116,7 @@ describe('the printed profile', () => {
 
   it('refuses an unknown page language with a 400 problem, not a page in some language', async () => {
     for (const q of ['lang=fr', 'lang=', 'lang=vi-VN', `lang=${'x'.repeat(5000)}`]) {
-      const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.html?${q}`, headers: as(fx.users.officer) });
+      const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html?${q}`, headers: reg.as(reg.fx.users.officer) });
       expect(res.statusCode, q).toBe(400);
       expect(res.headers['content-type']).toContain('application/problem+json');
     }
@@ -162,7 +142,7 @@ type Fc = { features: { id?: string | number; geometry: Geometry; properties: Re
 
 describe('GeoJSON ring direction (RFC 7946: outer rings counter-clockwise, holes clockwise)', () => {
   it('the plot under test is stored clockwise with a counter-clockwise hole', async () => {
-    const { rows } = await db.query<{ cw: boolean; holes: number }>(
+    const { rows } = await reg.db.query<{ cw: boolean; holes: number }>(
       'SELECT ST_IsPolygonCW(geom) AS cw, ST_NumInteriorRings(geom) AS holes FROM plots WHERE id = $1',
       [clockwisePlot],
     );
@@ -170,26 +150,29 @@ describe('GeoJSON ring direction (RFC 7946: outer rings counter-clockwise, holes
   });
 
   it('the profile GeoJSON: the area and every plot', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/profile.geojson`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.geojson`, headers: reg.as(reg.fx.users.officer) });
     expect(res.statusCode).toBe(200);
     const fc = res.json() as Fc;
-    expect(fc.features.map((f) => f.id)).toEqual([`growing_area.${areaId}`, `plot.${fx.plots.mangoB}`, `plot.${clockwisePlot}`]);
+    expect(fc.features.map((f) => f.id)).toEqual([`growing_area.${areaId}`, `plot.${reg.fx.plots.mangoB}`, `plot.${clockwisePlot}`]);
     for (const f of fc.features) expect(wrongRings(f.geometry), String(f.id)).toEqual([]);
     const plot = fc.features[2]!.geometry;
     expect(plot.type === 'Polygon' && plot.coordinates.length).toBe(2);
   });
 
   it('the area card and the plot card', async () => {
-    const area = (await app.inject({ url: `/api/growing-areas/${areaId}`, headers: as(fx.users.officer) })).json();
+    const area = (await reg.app.inject({ url: `/api/growing-areas/${areaId}`, headers: reg.as(reg.fx.users.officer) })).json();
     expect(wrongRings(area.geometry)).toEqual([]);
     for (const p of area.plots as { id: number; geometry: Geometry }[]) expect(wrongRings(p.geometry), `plot ${p.id}`).toEqual([]);
-    const plot = await app.inject({ url: `/api/plots/${clockwisePlot}`, headers: as(fx.users.officer) });
+    const plot = await reg.app.inject({ url: `/api/plots/${clockwisePlot}`, headers: reg.as(reg.fx.users.officer) });
     expect(plot.statusCode).toBe(200);
     expect(wrongRings(plot.json().geometry)).toEqual([]);
   });
 
   it('the EUDR file (polygons)', async () => {
-    const res = await app.inject({ url: `/api/growing-areas/${areaId}/eudr.geojson?points=false`, headers: as(fx.users.officer) });
+    const res = await reg.app.inject({
+      url: `/api/growing-areas/${areaId}/eudr.geojson?points=false`,
+      headers: reg.as(reg.fx.users.officer),
+    });
     expect(res.statusCode, res.body).toBe(200);
     const fc = JSON.parse(res.body) as Fc;
     expect(fc.features).toHaveLength(2);
@@ -197,7 +180,7 @@ describe('GeoJSON ring direction (RFC 7946: outer rings counter-clockwise, holes
   });
 
   it('the plots export as GeoJSON', async () => {
-    const res = await app.inject({ url: '/api/export/plots?format=geojson', headers: as(fx.users.officer) });
+    const res = await reg.app.inject({ url: '/api/export/plots?format=geojson', headers: reg.as(reg.fx.users.officer) });
     expect(res.statusCode, res.body).toBe(200);
     const fc = JSON.parse(res.body) as Fc;
     const mine = fc.features.find((f) => Number(f.id) === clockwisePlot || Number(f.properties.id) === clockwisePlot);
@@ -208,12 +191,15 @@ describe('GeoJSON ring direction (RFC 7946: outer rings counter-clockwise, holes
   it('the features API: a page of items and one item', async () => {
     // The fixture's plots only (the sample data's own plots are stored counter-clockwise already).
     const bbox = [...at(-10, -10), ...at(810, 180)].join(',');
-    const page = await app.inject({ url: `/ogc/collections/plots/items?limit=100&bbox=${bbox}`, headers: as(fx.users.officer) });
+    const page = await reg.app.inject({
+      url: `/ogc/collections/plots/items?limit=100&bbox=${bbox}`,
+      headers: reg.as(reg.fx.users.officer),
+    });
     expect(page.statusCode, page.body).toBe(200);
     const fc = page.json() as Fc;
-    expect(fc.features.map((f) => Number(f.id))).toEqual(expect.arrayContaining([fx.plots.mangoB, clockwisePlot]));
+    expect(fc.features.map((f) => Number(f.id))).toEqual(expect.arrayContaining([reg.fx.plots.mangoB, clockwisePlot]));
     for (const f of fc.features) expect(wrongRings(f.geometry), String(f.id)).toEqual([]);
-    const one = await app.inject({ url: `/ogc/collections/plots/items/${clockwisePlot}`, headers: as(fx.users.officer) });
+    const one = await reg.app.inject({ url: `/ogc/collections/plots/items/${clockwisePlot}`, headers: reg.as(reg.fx.users.officer) });
     expect(one.statusCode).toBe(200);
     expect(wrongRings(one.json().geometry)).toEqual([]);
   });

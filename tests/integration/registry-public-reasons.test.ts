@@ -4,55 +4,28 @@
 // naming `note` (personal-citizen-id, personal-phone), one without a letter like a name without one
 // (name-no-letter); nothing is written, and the lookup still shows what it showed. Decision numbers,
 // dates, areas, sums and parcel numbers pass.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../../server/db/index.ts';
-import {
-  type Fixture,
-  loadRegistryFixture,
-  moveThrough,
-  registryTestApp,
-  signInAll,
-  toActive,
-  vegetableDraftOfNewPlot,
-} from '../fixtures/registry.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { moveThrough, toActive, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
 import { publicNoteProblem } from '../../server/domain/public-note.ts';
-import { openTestDb } from '../helpers/test-db.ts';
+import { useRegistryApp } from '../helpers/registry-app.ts';
 
-let db: Db;
-let app: FastifyInstance;
-let fx: Fixture;
-let uploadDir: string;
+const reg = useRegistryApp();
 let officer: Record<string, string>;
 let rowY = 6000;
 let serial = 700;
 
-beforeAll(async () => {
-  db = await openTestDb();
-  fx = await loadRegistryFixture(db);
-  uploadDir = await fs.mkdtemp(path.join(os.tmpdir(), 'reg-public-reasons-'));
-  app = await registryTestApp(db, uploadDir);
-  const as = await signInAll(app, fx);
-  officer = as(fx.users.officer);
-});
-
-afterAll(async () => {
-  await app?.close();
-  await db?.close();
-  if (uploadDir) await fs.rm(uploadDir, { recursive: true, force: true });
+beforeAll(() => {
+  officer = reg.as(reg.fx.users.officer);
 });
 
 const send = (id: number, payload: Record<string, unknown>) =>
-  app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload });
+  reg.app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload });
 
 /** A new domestic vegetable area of one fresh plot, issued and in operation; its id and code. */
 async function activeArea(): Promise<{ id: number; code: string }> {
-  const id = await vegetableDraftOfNewPlot(app, db, fx, officer, 'Vùng rau thử lý do', (rowY += 60));
+  const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau thử lý do', (rowY += 60));
   const code = `VN-82-29869-${serial++}-26`;
-  await moveThrough(app, officer, id, toActive(code, '566/BVTV-KD'));
+  await moveThrough(reg.app, officer, id, toActive(code, '566/BVTV-KD'));
   return { id, code };
 }
 
@@ -71,9 +44,10 @@ const PERSONAL: readonly [string, string][] = [
 const NO_LETTER = ['😡😡😡', '1234', '🙂', '...!'];
 
 const transitionsOf = async (id: number) =>
-  (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rows[0]!.n;
+  (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rows[0]!
+    .n;
 const statusOf = async (id: number) =>
-  (await db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!.status;
+  (await reg.db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!.status;
 
 describe('the published reason of a suspension or a revocation', () => {
   it('refuses a suspension whose reason holds a citizen ID or a phone number, naming the note; nothing written', async () => {
@@ -89,7 +63,7 @@ describe('the published reason of a suspension or a revocation', () => {
     }
     expect(await transitionsOf(id)).toBe(before);
     expect(await statusOf(id)).toBe('active');
-    const lookup = (await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
+    const lookup = (await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
     expect(lookup).toMatchObject({ inForce: true, statusDecision: null });
   });
 
@@ -118,7 +92,7 @@ describe('the published reason of a suspension or a revocation', () => {
       'Theo Quyết định 45/QĐ-SNN ngày 30/11/2026: dùng mã VN-87-866-29872-01-25 cho 2,5 ha ngoài vùng (thửa 123 456 789 tờ bản đồ số 12), phạt 150.000.000 đồng';
     const ok = await send(id, { to: 'revoked', decisionNo: '61/QĐ-SNN', note });
     expect(ok.statusCode, ok.body).toBe(201);
-    const lookup = (await app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
+    const lookup = (await reg.app.inject({ url: `/api/lookup/growing-areas/${code}` })).json();
     expect(lookup).toMatchObject({ inForce: false, statusDecision: { decisionNo: '61/QĐ-SNN', reason: note } });
   });
 
@@ -137,14 +111,14 @@ describe('the reason of a re-issue', () => {
     const { id } = await activeArea();
     const versions = async () =>
       (
-        await db.query<{ n: number }>(
+        await reg.db.query<{ n: number }>(
           'SELECT count(*)::int AS n FROM growing_areas WHERE lineage_id = (SELECT lineage_id FROM growing_areas WHERE id = $1)',
           [id],
         )
       ).rows[0]!.n;
     const before = await versions();
     for (const [note, reason] of [...PERSONAL, ...NO_LETTER.map((n) => [n, 'name-no-letter'] as const)]) {
-      const res = await app.inject({
+      const res = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/reissue`,
         headers: officer,
@@ -155,7 +129,7 @@ describe('the reason of a re-issue', () => {
     }
     expect(await versions()).toBe(before);
     expect(await statusOf(id)).toBe('active');
-    const ok = await app.inject({
+    const ok = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${id}/reissue`,
       headers: officer,
@@ -168,7 +142,7 @@ describe('the reason of a re-issue', () => {
 
 describe('the reasons already stored', () => {
   it('the seed and sample data hold no published reason this rule would refuse', async () => {
-    const { rows } = await db.query<{ to_status: string; note: string }>(
+    const { rows } = await reg.db.query<{ to_status: string; note: string }>(
       `SELECT DISTINCT to_status, note FROM growing_area_transitions WHERE note IS NOT NULL AND to_status IN ('suspended', 'revoked', 'superseded')`,
     );
     expect(rows.length).toBeGreaterThan(0);
