@@ -288,6 +288,16 @@ describe('a draft dossier on its card', () => {
       .locator('#draft-edit button, #draft-edit li, #draft-edit p')
       .evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length);
     expect(wide).toBe(0);
+    // Beside the long farmer's name each plot's 'Bỏ thửa' stays on one line, its words whole.
+    const removeLines = await page.locator('#draft-plots li button').evaluateAll((buttons) =>
+      buttons.map((b) => {
+        const range = document.createRange();
+        range.selectNodeContents(b);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }),
+    );
+    expect(removeLines.length).toBeGreaterThan(0);
+    expect(removeLines.every((n) => n === 1)).toBe(true);
     // The long names wrap inside the card: the sheet does not scroll sideways, the cooperative's row stays on the screen.
     expect(await page.locator('#panel-body').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
     const cooperative = page.locator('.feature-card.is-primary dd', { hasText: LONG_COOPERATIVE });
