@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../server/io/import.ts';
+import { openForFile } from '../helpers/for-file.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-transaction.ts';
-import { openForFile } from '../helpers/for-file.ts';
 import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas } from '../helpers/import-fixture.ts';
 
 // Re-importing a survey file updates plots by their source key. A plot whose growing area is under

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../server/io/import.ts';
-import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { openForFile } from '../helpers/for-file.ts';
+import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas } from '../helpers/import-fixture.ts';
 
 // A survey file has no growing-area column, so an import never puts a plot into an area. A

@@ -7,8 +7,8 @@ import {
   type ImportProblemOf,
   type ImportReport,
 } from '../../server/contracts/import.ts';
-import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { openForFile } from '../helpers/for-file.ts';
+import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, viewerOf } from '../helpers/import-fixture.ts';
 
 // The import report states each refusal's facts as fields beside its code and English sentence (a
