@@ -80,6 +80,7 @@ describe('lifecycle steps', () => {
               name: '“Vùng A”',
               code: 'VN-DTOR-0101',
               decisionNo: '60/QĐ-SNN',
+              date: language === 'vi' ? '30/11/2026' : '2026-11-30',
               to: 'X',
             });
             expect(body, `${language} ${act}`).not.toMatch(/lifecycleConfirm|\{/);
