@@ -227,7 +227,7 @@ export async function updateArea(db: Db, viewer: Viewer, id: number, patch: Grow
   await withEdits(db, edit(viewer), async (tx) => {
     const locked = await lockArea(tx, viewer, id);
     // A stale card first: read again, it says what the area is now (perhaps no longer a draft).
-    requireCurrentVersion(precondition, id, Number(locked.version));
+    requireCurrentVersion(precondition, id, Number(locked.version), viewer);
     requireEditable(locked);
     const cur = await loadArea(tx, id);
     const pick = <T>(key: keyof GrowingAreaPatch, current: T): unknown => (key in patch ? (patch[key] ?? null) : current);

@@ -11,7 +11,7 @@
 //   GET    /api/farmer-cards/:code/plots            anyone holding the card code: plots, no personal data
 //   GET    /api/growing-areas?commune&status&crop&scheme&limit&offset
 //   POST   /api/growing-areas                       create a draft (optionally with plotIds)
-//   GET    /api/growing-areas/:id                   profile, member plots, allowed next statuses; ETag "id-version"
+//   GET    /api/growing-areas/:id                   profile, member plots, allowed next statuses; ETag "id-version.scope"
 //   PATCH  /api/growing-areas/:id                   edit a draft; If-Match the ETag read (or the features API item's):
 //                                                   stale 412 (currentETag), none 428; answers the new ETag
 //   POST   /api/growing-areas/:id/plots             add plots {plotIds} to a draft
@@ -171,18 +171,22 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   );
   app.post('/api/growing-areas', { schema: { body: GrowingAreaBody } }, async (req: Req<unknown, unknown, GrowingAreaBody>, reply) => {
     const area = await areas.createArea(db, viewerOf(req), req.body);
-    return reply.status(201).header('Location', `/api/growing-areas/${area.id}`).header('ETag', areaETag(area.id, area.version)).send(area);
+    return reply
+      .status(201)
+      .header('Location', `/api/growing-areas/${area.id}`)
+      .header('ETag', areaETag(area.id, area.version, viewerOf(req)))
+      .send(area);
   });
   app.get('/api/growing-areas/:id', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) => {
     const area = await areas.getArea(db, viewerOf(req), req.params.id);
-    return reply.header('ETag', areaETag(area.id, area.version)).send(area);
+    return reply.header('ETag', areaETag(area.id, area.version, viewerOf(req))).send(area);
   });
   app.patch(
     '/api/growing-areas/:id',
     { schema: { params: IdParams, body: GrowingAreaPatch } },
     async (req: Req<IdParams, unknown, GrowingAreaPatch>, reply) => {
       const area = await areas.updateArea(db, viewerOf(req), req.params.id, req.body, readIfMatch(req.headers['if-match']));
-      return reply.header('ETag', areaETag(area.id, area.version)).send(area);
+      return reply.header('ETag', areaETag(area.id, area.version, viewerOf(req))).send(area);
     },
   );
   app.post(

@@ -429,7 +429,8 @@ describe('the crop of a draft growing area itself', () => {
     const registry = await fx.app.inject({
       method: 'PATCH',
       url: `/api/growing-areas/${mango}`,
-      headers: fx.as('officer'),
+      // The features item's tag names the version as well as the registry read's does.
+      headers: fx.as('officer', { 'if-match': await etag(`${AREAS}/${mango}`) }),
       payload: { crop: 'rice' },
     });
     const refused = registry422(registry);

@@ -336,11 +336,13 @@ describe('who may write', () => {
         )
       ).rows[0]!;
     const before = await row();
-    // Someone edits the profile through the registry meanwhile: the card's ETag no longer names the stored version.
+    // Someone edits the profile through the registry meanwhile (with its own read's ETag): the card's
+    // ETag no longer names the stored version.
+    const theirRead = await fx.app.inject({ url: `/api/growing-areas/${fx.ids.areaDraftA}`, headers: fx.as('officer') });
     const registry = await fx.app.inject({
       method: 'PATCH',
       url: `/api/growing-areas/${fx.ids.areaDraftA}`,
-      headers: fx.as('officer', { 'content-type': 'application/json' }),
+      headers: fx.as('officer', { 'content-type': 'application/json', 'if-match': theirRead.headers.etag as string }),
       payload: { name: 'Vùng sửa qua sổ đăng ký' },
     });
     expect(registry.statusCode, registry.body).toBe(200);
