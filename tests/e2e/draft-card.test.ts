@@ -245,6 +245,16 @@ describe('a draft dossier on its card', () => {
     // Back to the draft for the narrow screen, its name, its cooperative's and a member's farmer's long
     // (120 characters; a cooperative's code of 40 letters unbroken). The name through the features API
     // (the map then asks for fresh tiles, as after the card's own edit), the others straight into the database.
+    // First, so that the tiles fetched again after the rename carry them too (the card's rows are the
+    // tile's first, then the features API's).
+    await e2e.server.db.query('UPDATE growing_areas SET registrant_name = $2, version = version + 1 WHERE id = $1', [
+      draft,
+      LONG_COOPERATIVE,
+    ]);
+    await e2e.server.db.query('UPDATE farmer_private SET full_name = $2 WHERE farmer_id = (SELECT farmer_id FROM plots WHERE id = $1)', [
+      members[1],
+      LONG_FARMER,
+    ]);
     const item = `${e2e.server.url}/ogc/collections/growing_areas/items/${draft}`;
     const read = await fetch(item, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/geo+json' } });
     const renamed = await fetch(item, {
@@ -259,11 +269,6 @@ describe('a draft dossier on its card', () => {
     });
     expect(renamed.status).toBe(200);
     await page.evaluate(() => (window as unknown as BandoWindow).__bando.handle.refreshTiles());
-    await e2e.server.db.query('UPDATE growing_areas SET registrant_name = $2 WHERE id = $1', [draft, LONG_COOPERATIVE]);
-    await e2e.server.db.query('UPDATE farmer_private SET full_name = $2 WHERE farmer_id = (SELECT farmer_id FROM plots WHERE id = $1)', [
-      members[1],
-      LONG_FARMER,
-    ]);
     await page.evaluate((at) => (window as unknown as BandoWindow).__bando.map.jumpTo({ center: at, zoom: 17 }), centre);
     await page.waitForTimeout(500);
     await openDraftCard(page, area);
