@@ -35,11 +35,13 @@ export type GeneralizedLayerConfig = Readonly<{
 export class GeneralizedLayer {
   private readonly buildSql: string;
   private readonly building = new Map<string, Promise<void>>();
+  private readonly server: boolean;
 
   constructor(
     readonly config: GeneralizedLayerConfig,
     caps: TileCapabilities,
   ) {
+    this.server = caps.kind === 'postgres';
     this.buildSql = config.buildSql((g, tol) =>
       caps.coverageSimplify
         ? `ST_SetSRID(ST_CoverageSimplify(${g}, ${tol}) OVER (PARTITION BY map_id), 4326)`
@@ -142,11 +144,12 @@ export class GeneralizedLayer {
    * under the tile connections' statement timeout, which is sized for one tile: dissolving a cell of
    * a city's land use takes a fraction of a second on a quiet server but took over 10 s on a loaded
    * one (100,000 parcels, load 13), and a build cut short is tried again by every low-zoom tile
-   * after it, each failing alike, so the low zooms never came.
+   * after it, each failing alike, so the low zooms never came. (A PostgreSQL server's: on the
+   * embedded PGlite the setting made every tile after a build crawl, up to 503s in a browser test.)
    */
   private async step<T>(db: TileDb, work: (tx: TileQueryable) => Promise<T>): Promise<T> {
     await new Promise((resolve) => setImmediate(resolve));
-    if (!db.transaction) return work(db);
+    if (!db.transaction || !this.server) return db.transaction ? db.transaction(work) : work(db);
     return db.transaction(async (tx) => {
       await tx.query(`SET LOCAL statement_timeout = ${BUILD_TIMEOUT_MS}`);
       return work(tx);
