@@ -87,7 +87,11 @@ export type SourceInfo = Readonly<{
   version: number;
 }>;
 
-type Flight = { promise: Promise<TileResult>; sources: readonly string[] };
+/** A render under way: who asked (each one's "do I still want it?", undefined: always) and what it reads. */
+type Flight = { promise: Promise<TileResult>; sources: readonly string[]; interest: ((() => boolean) | undefined)[] };
+
+/** Whether a caller of tile() let go of it: the render is skipped if every caller of its flight has. */
+export type Abandoned = () => boolean;
 
 /** Renders, caches and invalidates tiles for every source of a catalog. */
 export class TileEngine {
@@ -167,30 +171,37 @@ export class TileEngine {
    * A tile of one source or the concatenation of several (each member cached on its own), with
    * `coding` among its encodings when one is asked for and the tile is not empty.
    */
-  async tile(ids: readonly string[], coord: TileCoord, viewer: TileViewer, coding?: TileCoding): Promise<TileResult> {
-    const result = await this.uncompressed(ids, coord, viewer);
+  async tile(
+    ids: readonly string[],
+    coord: TileCoord,
+    viewer: TileViewer,
+    coding?: TileCoding,
+    abandoned?: Abandoned,
+  ): Promise<TileResult> {
+    const result = await this.uncompressed(ids, coord, viewer, abandoned);
     if (coding && result.bytes.length && !result.encoded[coding]) await this.encode(result, coding);
     return result;
   }
 
-  private uncompressed(ids: readonly string[], coord: TileCoord, viewer: TileViewer): Promise<TileResult> {
+  private uncompressed(ids: readonly string[], coord: TileCoord, viewer: TileViewer, abandoned?: Abandoned): Promise<TileResult> {
     // A composite spans its members' zooms; a member beyond its own maxzoom simply adds no layer.
     const max = Math.max(...ids.map((id) => this.source(id).config.maxzoom));
     if (coord.z > max) throw new TileError('TILE_OUT_OF_RANGE', `${ids.join(',')} has no zoom beyond ${max}.`);
-    if (ids.length === 1) return this.single(ids[0]!, coord, viewer);
+    if (ids.length === 1) return this.single(ids[0]!, coord, viewer, abandoned);
     const scopes = ids.map((id) => this.source(id).scopeFor(viewer));
     const key = `${ids.join(',')}|${scopes.map((s) => s.key).join(',')}|${tileKey(coord)}`;
     return this.cached(
       key,
       ids,
       coord,
-      async () => {
+      async (gone) => {
         const live = ids.filter((id) => coord.z <= this.source(id).config.maxzoom);
-        const members = await Promise.all(live.map((id) => this.single(id, coord, viewer)));
+        const members = await Promise.all(live.map((id) => this.single(id, coord, viewer, gone)));
         // An MVT tile is a sequence of layer messages: concatenating member tiles is a valid tile.
         return Buffer.concat(members.map((m) => m.bytes));
       },
       scopes.every((s) => s.key === 'public'),
+      abandoned,
     );
   }
 
@@ -199,7 +210,13 @@ export class TileEngine {
    * One statement per tile: the statement timeout and JIT setting belong to the connections the
    * engine was given (see TileDb), not to a SET LOCAL round trip per tile.
    */
-  async render(id: string, coord: TileCoord, scope: Scope, encoder: EncoderKind = this.encoder): Promise<Uint8Array> {
+  async render(
+    id: string,
+    coord: TileCoord,
+    scope: Scope,
+    encoder: EncoderKind = this.encoder,
+    abandoned?: Abandoned,
+  ): Promise<Uint8Array> {
     const source = this.source(id);
     if (!source.band(coord.z)) return EMPTY_TILE;
     return this.limiter.run(async () => {
@@ -211,7 +228,7 @@ export class TileEngine {
           throw new TileError('OVERLOADED', 'Drawing this tile took too long; try again shortly.');
         throw error;
       }
-    });
+    }, abandoned);
   }
 
   /**
@@ -287,34 +304,49 @@ export class TileEngine {
     return s;
   }
 
-  private single(id: string, coord: TileCoord, viewer: TileViewer): Promise<TileResult> {
+  private single(id: string, coord: TileCoord, viewer: TileViewer, abandoned?: Abandoned): Promise<TileResult> {
     const source = this.source(id);
     const scope = source.scopeFor(viewer);
-    return this.cached(`${id}|${scope.key}|${tileKey(coord)}`, [id], coord, () => this.render(id, coord, scope), scope.key === 'public');
+    return this.cached(
+      `${id}|${scope.key}|${tileKey(coord)}`,
+      [id],
+      coord,
+      (gone) => this.render(id, coord, scope, undefined, gone),
+      scope.key === 'public',
+      abandoned,
+    );
   }
 
-  /** Cache lookup, then single-flight: concurrent misses for one key share one render. */
+  /**
+   * Cache lookup, then single-flight: concurrent misses for one key share one render, which is
+   * skipped (ABORTED) only if every one of them let go of it before its turn.
+   */
   private cached(
     key: string,
     sources: readonly string[],
     coord: TileCoord,
-    make: () => Promise<Uint8Array>,
+    make: (abandoned: Abandoned) => Promise<Uint8Array>,
     shared: boolean,
+    abandoned?: Abandoned,
   ): Promise<TileResult> {
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     const flying = this.inflight.get(key);
-    if (flying) return flying.promise;
+    if (flying) {
+      flying.interest.push(abandoned);
+      return flying.promise;
+    }
+    const interest = [abandoned];
     const before = sources.map((s) => this.epochs.get(s) ?? 0);
     const promise = (async () => {
-      const bytes = await make();
+      const bytes = await make(() => interest.every((gone) => gone?.() ?? false));
       const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
       const entry = { key, sources, z: coord.z, box: tileBounds4326(coord, BUFFER), bytes, encoded: {}, etag, shared };
       // A change arrived while this tile was drawn: serve it to whoever waited, but do not keep it.
       if (sources.every((s, i) => (this.epochs.get(s) ?? 0) === before[i])) this.cache.set(entry);
       return entry;
     })();
-    const flight: Flight = { promise, sources };
+    const flight: Flight = { promise, sources, interest };
     this.inflight.set(key, flight);
     const done = () => {
       if (this.inflight.get(key) === flight) this.inflight.delete(key);

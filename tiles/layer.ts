@@ -18,7 +18,7 @@ export const MIN_PART_WIDTH = 4;
 export const BUFFER = 64;
 
 /** Stable codes of the failures a tile request can meet; the HTTP shell maps them to statuses. */
-export type TileErrorCode = 'TILE_OUT_OF_RANGE' | 'UNKNOWN_SOURCE' | 'OVERLOADED';
+export type TileErrorCode = 'TILE_OUT_OF_RANGE' | 'UNKNOWN_SOURCE' | 'OVERLOADED' | 'ABORTED';
 
 /** A tile request the engine refuses, with a stable code and no HTTP in it. */
 export class TileError extends Error {

@@ -60,4 +60,60 @@ describe('RenderLimiter', () => {
     const settled = await Promise.allSettled(runs);
     expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
   });
+
+  it('skips a queued render nobody waits for any more, and the slot goes to the next', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 100, maxWaitMs: 10_000 });
+    const ran: string[] = [];
+    let release = () => {};
+    const holding = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    let leftA = false;
+    const a = limiter.run(
+      async () => void ran.push('a'),
+      () => leftA,
+    );
+    const b = limiter.run(
+      async () => void ran.push('b'),
+      () => false,
+    );
+    const c = limiter.run(async () => void ran.push('c'));
+    leftA = true; // the browser let go of a while it waited
+    release();
+    await holding;
+    await expect(a).rejects.toMatchObject({ code: 'ABORTED' });
+    await Promise.all([b, c]);
+    expect(ran).toEqual(['b', 'c']);
+    expect(limiter.load()).toMatchObject({ active: 0, waiting: 0 });
+    // Let go of before it even queues: refused at once, nothing run.
+    await expect(
+      limiter.run(
+        async () => void ran.push('d'),
+        () => true,
+      ),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(ran).toEqual(['b', 'c']);
+  });
+
+  it('before refusing a full queue, drops the waiters nobody waits for, and takes the new one', async () => {
+    const limiter = new RenderLimiter({ concurrency: 1, queueLimit: 3, maxWaitMs: 10_000 });
+    let release = () => {};
+    const holding = limiter.run(() => new Promise<void>((resolve) => (release = resolve)));
+    let left = false;
+    const dropped = Array.from({ length: 3 }, () =>
+      limiter
+        .run(
+          async () => 'drawn',
+          () => left,
+        )
+        .catch((e: unknown) => e),
+    );
+    // Full while they are wanted.
+    await expect(limiter.run(async () => 'late')).rejects.toMatchObject({ code: 'OVERLOADED' });
+    left = true;
+    const wanted = limiter.run(async () => 'wanted');
+    expect(limiter.load().waiting).toBe(1);
+    release();
+    await holding;
+    await expect(wanted).resolves.toBe('wanted');
+    for (const d of dropped) expect(await d).toMatchObject({ code: 'ABORTED' });
+  });
 });

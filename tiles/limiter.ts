@@ -16,7 +16,13 @@ export type LimiterOptions = {
   maxWaitMs: number;
 };
 
-type Waiter = { start: () => void; fail: (error: TileError) => void; timer: ReturnType<typeof setTimeout> | undefined; done: boolean };
+type Waiter = {
+  start: () => void;
+  fail: (error: TileError) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  done: boolean;
+  abandoned: (() => boolean) | undefined;
+};
 
 // Weight of the newest render time in the running mean: recent enough to follow load, smooth
 // enough that one slow tile does not refuse a queue.
@@ -32,10 +38,16 @@ export class RenderLimiter {
 
   constructor(readonly options: LimiterOptions) {}
 
-  /** Runs task when a slot is free; throws OVERLOADED when it would wait, or has waited, past the deadline. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  /**
+   * Runs task when a slot is free; throws OVERLOADED when it would wait, or has waited, past the
+   * deadline, and ABORTED instead of running it when `abandoned` says, as its turn comes, that nobody
+   * waits for it any more (the browser let go of a tile while the map flew past it: a map's flight
+   * asks for and drops dozens of tiles, whose renders would otherwise hold the queue for the next).
+   */
+  async run<T>(task: () => Promise<T>, abandoned?: () => boolean): Promise<T> {
+    if (abandoned?.()) throw aborted();
     if (this.active < this.options.concurrency && this.waiting === 0) this.active++;
-    else await this.enqueue();
+    else await this.enqueue(abandoned);
     const started = performance.now();
     try {
       return await task();
@@ -56,11 +68,18 @@ export class RenderLimiter {
     return ((this.waiting + 1) / this.options.concurrency) * this.meanMs;
   }
 
-  private enqueue(): Promise<void> {
-    const expected = this.expectedWaitMs();
-    if (this.waiting >= this.options.queueLimit || expected > this.options.maxWaitMs) return Promise.reject(this.overloaded(expected));
+  private enqueue(abandoned: (() => boolean) | undefined): Promise<void> {
+    let expected = this.expectedWaitMs();
+    const full = () => this.waiting >= this.options.queueLimit || expected > this.options.maxWaitMs;
+    // Before refusing, let go of the waiters nobody waits for (a flight's dropped tiles): they make the
+    // queue look longer than the work it holds.
+    if (full()) {
+      this.dropAbandoned();
+      expected = this.expectedWaitMs();
+    }
+    if (full()) return Promise.reject(this.overloaded(expected));
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { start: resolve, fail: reject, timer: undefined, done: false };
+      const waiter: Waiter = { start: resolve, fail: reject, timer: undefined, done: false, abandoned };
       waiter.timer = setTimeout(() => {
         // Left in the array and skipped when its turn comes: removing from the middle is O(n).
         waiter.done = true;
@@ -72,6 +91,17 @@ export class RenderLimiter {
     });
   }
 
+  private dropAbandoned(): void {
+    for (let i = this.head; i < this.queue.length; i++) {
+      const w = this.queue[i]!;
+      if (w.done || !w.abandoned?.()) continue;
+      w.done = true;
+      this.waiting--;
+      clearTimeout(w.timer);
+      w.fail(aborted());
+    }
+  }
+
   private release(): void {
     while (this.head < this.queue.length) {
       const next = this.queue[this.head++]!;
@@ -79,6 +109,11 @@ export class RenderLimiter {
       next.done = true;
       this.waiting--;
       clearTimeout(next.timer);
+      // Nobody waits for this one any more: refused without a render, and the slot goes to the next.
+      if (next.abandoned?.()) {
+        next.fail(aborted());
+        continue;
+      }
       // Drop the consumed front now and then, so a long queue does not keep every waiter alive.
       if (this.head > 1024 && this.head * 2 > this.queue.length) {
         this.queue.splice(0, this.head);
@@ -100,3 +135,5 @@ export class RenderLimiter {
     return new TileError('OVERLOADED', 'Too many tiles are being drawn; try again shortly.', retryAfter);
   }
 }
+
+const aborted = () => new TileError('ABORTED', 'Nobody waits for this tile any more.');

@@ -208,18 +208,31 @@ async function sendTile(
   // .mvt and .pbf are accepted as in other tile servers' URLs.
   const y = request.params.y.replace(/\.(mvt|pbf)$/, '');
   const coding = preferredCoding(request.headers['accept-encoding']);
+  // A browser lets go of a tile (the map flew past it) by closing its connection: a render still
+  // queued for it is then skipped (the engine asks this as its turn comes).
+  const socket = request.raw.socket as { destroyed?: boolean } | undefined;
+  const gone = () => socket?.destroyed === true;
   let result;
   try {
     const ids = engine.resolve(source);
-    result = await engine.tile(ids, parseTileCoord(z, x, y), viewerOf(request), coding === 'identity' ? undefined : coding);
+    const coord = parseTileCoord(z, x, y);
+    const draw = () => engine.tile(ids, coord, viewerOf(request), coding === 'identity' ? undefined : coding, gone);
+    result = await draw().catch((error: unknown) => {
+      if (!(error instanceof TileError && error.code === 'ABORTED')) throw error;
+      // Nobody to answer. Or this request joined a render everyone else let go of: drawn again for it.
+      return gone() ? undefined : draw();
+    });
   } catch (error) {
-    // The shared handler's Retry-After is a constant; the limiter knows how long the queue is.
-    if (error instanceof TileError && error.code === 'OVERLOADED') {
+    // The shared handler's Retry-After is a constant; the limiter knows how long the queue is. (A
+    // render let go of twice by the others who asked for it, however unlikely, is said the same way.)
+    if (error instanceof TileError && (error.code === 'OVERLOADED' || error.code === 'ABORTED')) {
       reply.header('Retry-After', String(error.retryAfter ?? 2));
       return sendProblem(reply, 503, error.message, error.code);
     }
     throw asAppError(error);
   }
+  // The connection is closed: there is no one to send the tile to.
+  if (!result) return reply.status(204).send();
   const p = prepare(result);
   reply.headers(p.headers);
   if (matches(request.headers['if-none-match'], result.etag)) return reply.status(304).send();

@@ -161,4 +161,51 @@ describe('single-flight', () => {
     // And the rendered bytes are what an uncached render gives.
     expect(Buffer.from(results[0]!.bytes).equals(Buffer.from(await engine.render('parcels', PLOT_TILE, PUBLIC_SCOPE)))).toBe(true);
   });
+
+  it('a queued tile every asker let go of is not drawn; one that someone still waits for is, once', async () => {
+    // One connection, held by a first render until `release`: the tiles after it queue.
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const drawn: string[] = [];
+    let first = false;
+    const gated = {
+      query: (async (sql: string, params?: readonly unknown[]) => {
+        if (first) {
+          first = false;
+          await gate;
+        }
+        drawn.push(String(params?.slice(0, 2)));
+        return db.query(sql, params);
+      }) as typeof db.query,
+    };
+    const engine = await TileEngine.open(gated, db.capabilities, { cacheBytes: 0, concurrency: 1 });
+    first = true;
+    drawn.length = 0;
+    const anyone = { role: 'anonymous', communes: [], farmerId: null } as const;
+    const blocker = engine.tile(['parcels'], tileAt(105.6345, 10.4655, 15), anyone);
+    let leftA = false;
+    let leftB = false;
+    let leftC = false;
+    // Two askers of the far tile, both of whom go away; two of the plot's tile, one of whom stays.
+    const far = [
+      engine.tile(['parcels'], FAR_TILE, anyone, undefined, () => leftA),
+      engine.tile(['parcels'], FAR_TILE, anyone, undefined, () => leftB),
+    ];
+    const near = [
+      engine.tile(['parcels'], PLOT_TILE, anyone, undefined, () => leftC),
+      engine.tile(['parcels'], PLOT_TILE, anyone, undefined, () => false),
+    ];
+    const farSettled = Promise.allSettled(far);
+    leftA = leftB = leftC = true;
+    release();
+    await blocker;
+    const [kept, stayed] = await Promise.all(near);
+    expect(kept!.etag).toBe(stayed!.etag);
+    expect((await farSettled).map((r) => (r.status === 'rejected' ? (r.reason as { code?: string }).code : 'drawn'))).toEqual([
+      'ABORTED',
+      'ABORTED',
+    ]);
+    // The blocker and the plot's tile were drawn; the far tile never was.
+    expect(drawn).toHaveLength(2);
+  });
 });
