@@ -30,9 +30,6 @@ import { registerServiceWorker } from './sw-register.ts';
 
 type Tab = 'layers' | 'details' | 'mine' | 'tools';
 
-/** How long the map flies to a search hit, ms. */
-const FLIGHT_MS = 1200;
-
 const initial = parseViewState(location.hash);
 startLang(initialLang(initial.lang));
 
@@ -243,28 +240,6 @@ async function boot(): Promise<void> {
     showTab();
   });
 
-  /**
-   * Runs `then` once the map has flown to a search hit and rests there, or SETTLE_MS after the flight
-   * ended if it does not rest by then: on a loaded phone or a weak link the whole map may not rest for
-   * long (every tile is revalidated every few seconds, each on its own clock), and the card waited for
-   * it (a search hit's card once took over 12 s on a loaded CI machine). A card opened before its
-   * tiles are drawn starts from the hit's facts and the features API's read.
-   */
-  const afterFlight = (then: () => void) => {
-    const SETTLE_MS = 1500;
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      map.off('idle', run);
-      then();
-    };
-    map.once('idle', run);
-    map.once('moveend', () => setTimeout(run, SETTLE_MS));
-    // A flight that never ends (interrupted by a drag) still opens the card.
-    setTimeout(run, FLIGHT_MS + 2 * SETTLE_MS);
-  };
-
   const flyToHit = (hit: SearchHit, returnTo?: () => void) => {
     // Picked by keyboard: the keyboard waits in the panel, not on the page's body, while the map flies.
     if (returnTo) details.awaitCard(returnTo, panel);
@@ -274,10 +249,10 @@ async function boot(): Promise<void> {
       control.setVisible(hit.group, true);
       layerPanel.render();
     }
-    if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding: 60, maxZoom: 18, duration: FLIGHT_MS });
-    else if (hit.center) map.flyTo({ center: hit.center, zoom: 17, duration: FLIGHT_MS });
+    if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding: 60, maxZoom: 18, duration: 1200 });
+    else if (hit.center) map.flyTo({ center: hit.center, zoom: 17, duration: 1200 });
     selection = hit.id !== undefined ? { group: hit.group, id: String(hit.id) } : undefined;
-    afterFlight(() => {
+    map.once('idle', () => {
       control.highlight(hit.group, hit.id);
       const found = hit.id === undefined ? [] : handle.findRendered(hit.group, hit.id);
       // Not drawn yet (a layer just turned on, a loaded machine): the card starts from the hit's facts
