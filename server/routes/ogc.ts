@@ -12,6 +12,7 @@ import { extentStatement, queryablesFor } from '../ogc/items.sql.ts';
 import { openApiDocument } from '../ogc/openapi.ts';
 import { allowedMethods, isEditable } from '../ogc/policy.ts';
 import { CRS84, parseItemsQuery } from '../ogc/query-params.ts';
+import { readIfMatch } from '../registry/preconditions.ts';
 
 const CollectionParams = Type.Object({ collectionId: Type.String({ maxLength: 64 }) });
 const ItemParams = Type.Object({ collectionId: Type.String({ maxLength: 64 }), featureId: Type.String({ maxLength: 64 }) });
@@ -49,19 +50,9 @@ function featureId(def: CollectionDef, raw: string): number {
   return Number(raw);
 }
 
-/** If-Match as a precondition: '*' or a list of strong tags (weak ones never match a strong comparison). */
+/** If-Match as a precondition: '*' or a list of strong tags (weak ones never match a strong comparison), as the registry reads it. */
 function precondition(request: FastifyRequest): Precondition | null {
-  const header = request.headers['if-match'];
-  if (header === undefined) return null;
-  const value = Array.isArray(header) ? header.join(',') : header;
-  if (value.trim() === '*') return { any: true, tags: [] };
-  return {
-    any: false,
-    tags: value
-      .split(',')
-      .map((t) => t.trim())
-      .filter((t) => /^"[^"]*"$/.test(t)),
-  };
+  return readIfMatch(request.headers['if-match']);
 }
 
 function requirePrecondition(request: FastifyRequest): Precondition {
