@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
 import { apiToken, areaState, largestArea, listedAreaIds, openArea, tileStatus, type AreaAt } from './registry-fixtures.ts';
 
@@ -145,10 +146,31 @@ describe('growing-area documents and re-issue from the map', () => {
     await page.click('#reissue-confirm');
     expect(await page.textContent('#reissue-reason-error')).toBe('Nêu lý do.');
     await page.fill('#reissue-form input[name=reason]', 'Mở rộng diện tích vùng trồng');
+    // The question names the decision and the day the officer typed, as the revocation's and the
+    // restore's do: a day before today (no earlier than the form allows), not the form's default.
+    const today = vietnamToday();
+    const earliest = (await page.getAttribute('#reissue-decidedOn', 'min')) ?? '';
+    const threeDaysAgo = new Date(Date.parse(`${today}T00:00:00Z`) - 3 * 86_400_000).toISOString().slice(0, 10);
+    const typedDay = earliest > threeDaysAgo ? earliest : threeDaysAgo;
+    expect(typedDay <= today).toBe(true);
+    await page.fill('#reissue-decidedOn', typedDay);
+    const [y, m, d] = typedDay.split('-');
+    // Without a number first (it is optional here): the question names the day alone and says so.
+    await page.fill('#reissue-form input[name=decisionNo]', '');
+    await page.click('#reissue-confirm');
+    await page.waitForSelector('#lifecycle-dialog[open]');
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(
+      `sẽ chuyển sang “Đã được cấp lại” từ ngày ${d}/${m}/${y}, không kèm số quyết định:`,
+    );
+    await page.click('#lifecycle-confirm-cancel');
+    await page.waitForSelector('#lifecycle-dialog', { state: 'detached' });
+    await page.fill('#reissue-form input[name=decisionNo]', '88/QĐ-SNN');
     await page.click('#reissue-confirm');
     await page.waitForSelector('#lifecycle-dialog[open]');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm-cancel');
-    expect(await page.textContent('#lifecycle-dialog p')).toContain(`mã ${area.code} thôi hiệu lực`);
+    expect(await page.textContent('#lifecycle-dialog p')).toContain(
+      `theo quyết định 88/QĐ-SNN ngày ${d}/${m}/${y}: mã ${area.code} thôi hiệu lực`,
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-confirm.png') });
     await page.click('#lifecycle-confirm-go');
 
@@ -176,6 +198,13 @@ describe('growing-area documents and re-issue from the map', () => {
     const moved = await areaState(e2e.server, area.id);
     expect(moved.steps.at(-1)).toBe('active>superseded');
     expect(moved.decisions.at(-1)).toBe('88/QĐ-SNN');
+    // The day the question named is the one recorded.
+    const recorded = await e2e.server.db.query<{ day: string }>(
+      `SELECT to_char(decided_on, 'YYYY-MM-DD') AS day FROM growing_area_transitions
+        WHERE growing_area_id = $1 AND to_status = 'superseded' ORDER BY id DESC LIMIT 1`,
+      [area.id],
+    );
+    expect(recorded.rows[0]?.day).toBe(typedDay);
     expect(moved.notes.at(-1)).toContain('Mở rộng diện tích vùng trồng');
     // The history shows the move on the old version; the tiles draw the new one.
     await page.click('#lifecycle-history summary');

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
 import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
@@ -231,6 +232,10 @@ describe('registry views follow a language switch while open', () => {
     await page.click('#reissue-confirm');
     await page.waitForSelector('#lifecycle-dialog[open]');
     expect(await text(page, '#lifecycle-dialog h2')).toBe(en.reissueConfirmTitle);
+    // The decision and its day (the form's default, today) named in English, days written the English way.
+    expect(await text(page, '#lifecycle-dialog p')).toContain(
+      `becomes “${STATUS_LABELS.superseded.en}” by decision 12/QĐ-SNN of ${vietnamToday()}:`,
+    );
     await page.click('#lifecycle-confirm-go');
     await page.waitForSelector('#lifecycle-status[data-status=draft]', { timeout: 30_000 });
     expect(await text(page, '#lifecycle-status')).toBe(STATUS_LABELS.draft.en);

@@ -788,7 +788,9 @@ export const en: Messages = {
   reissueField_reason: 'Reason for the re-issue',
   reissueConfirmTitle: 'Re-issue the growing-area code?',
   reissueConfirmBody:
-    'Version {version} of growing area {name} becomes “{superseded}”: code {code} is not in force until version {next} is issued a code. The plots move to version {next} as “{draft}”.',
+    'Version {version} of growing area {name} becomes “{superseded}” by decision {decisionNo} of {date}: code {code} is not in force until version {next} is issued a code. The plots move to version {next} as “{draft}”.',
+  reissueConfirmBodyNoDecision:
+    'Version {version} of growing area {name} becomes “{superseded}” as of {date}, with no decision number: code {code} is not in force until version {next} is issued a code. The plots move to version {next} as “{draft}”.',
   reissueDone: 'Version {version} (“{draft}”) of growing area {name} created: complete the profile and submit it for a code.',
   reissueFailed: 'Could not re-issue the code: {detail}',
   reissueNotAllowed: 'the area is “{from}”; only codes that are {allowed} can be re-issued.',

@@ -796,7 +796,9 @@ export const vi = {
   reissueField_reason: 'Lý do cấp lại',
   reissueConfirmTitle: 'Cấp lại mã số vùng trồng?',
   reissueConfirmBody:
-    'Phiên bản {version} của vùng trồng {name} sẽ chuyển sang “{superseded}”: mã {code} thôi hiệu lực cho đến khi phiên bản {next} được cấp mã. Các thửa chuyển sang phiên bản {next} ở trạng thái “{draft}”.',
+    'Phiên bản {version} của vùng trồng {name} sẽ chuyển sang “{superseded}” theo quyết định {decisionNo} ngày {date}: mã {code} thôi hiệu lực cho đến khi phiên bản {next} được cấp mã. Các thửa chuyển sang phiên bản {next} ở trạng thái “{draft}”.',
+  reissueConfirmBodyNoDecision:
+    'Phiên bản {version} của vùng trồng {name} sẽ chuyển sang “{superseded}” từ ngày {date}, không kèm số quyết định: mã {code} thôi hiệu lực cho đến khi phiên bản {next} được cấp mã. Các thửa chuyển sang phiên bản {next} ở trạng thái “{draft}”.',
   reissueDone: 'Đã tạo phiên bản {version} (“{draft}”) của vùng trồng {name}: hoàn thiện hồ sơ rồi gửi để cấp mã.',
   reissueFailed: 'Không cấp lại mã được: {detail}',
   reissueNotAllowed: 'vùng trồng đang ở trạng thái “{from}”; chỉ cấp lại được mã ở trạng thái {allowed}.',

@@ -693,8 +693,7 @@ export class LifecycleCard {
       name: areaName(area),
       code: area.code ?? '',
       decisionNo: body.decisionNo ?? '',
-      // The decision's own day, as the card and the history write it (left empty, the server dates it today).
-      date: date(body.decidedOn ?? vietnamToday()),
+      date: decisionDay(body.decidedOn),
       to: statusLabel(step.to),
     });
     this.confirm(
@@ -859,8 +858,13 @@ export class LifecycleCard {
       }
       if (attached === undefined) return;
       const sent: ReissueBody = attached.length ? { ...verdict.body, attachments: attached } : verdict.body;
-      // The code stops being in force until the new version is issued one: asked twice, the focus on Cancel.
-      const body = t('reissueConfirmBody', { ...names, name: areaName(area), code: area.code ?? '–' });
+      // The code stops being in force until the new version is issued one: asked twice, the focus on Cancel,
+      // naming the decision and its day as the revocation and restore questions do. Its number is optional
+      // here (a change of crop may come by letter): without one the question names the day alone.
+      const words = { ...names, name: areaName(area), code: area.code ?? '–', date: decisionDay(sent.decidedOn) };
+      const body = sent.decisionNo
+        ? t('reissueConfirmBody', { ...words, decisionNo: sent.decisionNo })
+        : t('reissueConfirmBodyNoDecision', words);
       // The old code is out of force until the new version is issued: red, as a suspension.
       this.confirm(t('reissueConfirmTitle'), body, t('reissueVerb'), () => void this.reissue(area, sent), true);
     });
@@ -892,6 +896,11 @@ export class LifecycleCard {
     await this.load();
     if (this.area) this.events.onChanged(this.area);
   }
+}
+
+/** The decision's own day as the questions name it, written as the card and the history write days (left empty, the server dates it today). */
+function decisionDay(decidedOn: string | undefined): string {
+  return date(decidedOn ?? vietnamToday());
 }
 
 /** An area's name for sentences: its name, else its code, else its number. */

@@ -93,6 +93,24 @@ describe('lifecycle steps', () => {
     expect(
       t('lifecycleConfirmBody_restore', { name: '“Vùng A”', code: 'VN-DTOR-0101', decisionNo: '60/QĐ-SNN', to: 'Đang hoạt động' }),
     ).toContain('có hiệu lực trở lại theo quyết định 60/QĐ-SNN');
+    // The re-issue's question names its decision and day the same way; its number is optional, so
+    // without one the question names the day alone.
+    const reissue = { version: 2, next: 3, name: '“Vùng A”', code: 'VN-DTOR-0101', superseded: 'S', draft: 'D' };
+    for (const [language, day] of [
+      ['vi', '30/11/2026'],
+      ['en', '2026-11-30'],
+    ] as const) {
+      startLang(language);
+      const named = t('reissueConfirmBody', { ...reissue, decisionNo: '88/QĐ-SNN', date: day });
+      const dayOnly = t('reissueConfirmBodyNoDecision', { ...reissue, date: day });
+      for (const body of [named, dayOnly]) expect(body, language).not.toMatch(/reissueConfirm|\{/);
+      expect(named, language).toContain(
+        language === 'vi' ? 'theo quyết định 88/QĐ-SNN ngày 30/11/2026' : 'by decision 88/QĐ-SNN of 2026-11-30',
+      );
+      expect(dayOnly, language).toContain(
+        language === 'vi' ? 'từ ngày 30/11/2026, không kèm số quyết định' : 'as of 2026-11-30, with no decision number',
+      );
+    }
   });
 
   it('rests a pass or fail on the inspection of this round that already concludes so, instead of recording a second one', () => {
