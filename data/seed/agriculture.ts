@@ -833,6 +833,9 @@ export async function writeAgriculture(
   // Which parcels each plot covers and how much: the same function the plot triggers use (skipped in bulk).
   await q.exec(`SELECT link_plot_parcels(id) FROM plots ORDER BY id`);
   await q.exec(`SELECT refresh_growing_area(id) FROM growing_areas`);
+  // The shape is part of the seeded row, not an edit of it: the version trigger (migration 020) took
+  // the refresh for one. Each area starts at version 1, stamped with the seed's time like every row.
+  await q.exec(`UPDATE growing_areas SET version = 1, updated_at = ${STAMP.updated_at} WHERE version <> 1`);
   // A revoked area keeps the record of the plots it had (migration 017), as the registry's revocation writes it.
   await q.exec(`SELECT close_growing_area(id) FROM growing_areas WHERE status = 'revoked'`);
   await insertRows(

@@ -2,7 +2,9 @@
 // the viewer's scope in SQL) and log what personal data an officer saw. Writes are one transaction
 // each, attributed through withEdits so the edit_log trigger records before/after with the user and
 // tiles are invalidated by its NOTIFY; optimistic locking on the version column means two clients
-// can never overwrite each other's change unseen.
+// can never overwrite each other's change unseen. The database moves the version for writers that do
+// not (a direct SQL edit, refresh_growing_area reshaping an area: migration 020), so a read's answer,
+// taken after the write's last statement, carries the tag the next read gives.
 
 import { createHash } from 'node:crypto';
 import type { Db, Queryable } from '../db/index.ts';

@@ -154,6 +154,93 @@ describe('schema constraints', () => {
     expect(note.boxes[0]![0]).toBeCloseTo(105.6, 6);
   });
 
+  it('give every table whose version makes an ETag a trigger that bumps it, naming its stored generated columns', async () => {
+    // A generated column the trigger does not name is NULL in NEW before the row is written: every
+    // UPDATE of its table would look like a change and bump (migration 020).
+    const { rows } = await db.query<{ table: string; generated: string[]; definition: string | null }>(`
+      SELECT c.relname AS table,
+             coalesce((SELECT array_agg(a.attname::text ORDER BY a.attname) FROM pg_attribute a
+                        WHERE a.attrelid = c.oid AND a.attgenerated = 's' AND NOT a.attisdropped), '{}') AS generated,
+             (SELECT pg_get_triggerdef(t.oid) FROM pg_trigger t WHERE t.tgrelid = c.oid AND t.tgname = c.relname || '_version') AS definition
+      FROM pg_class c JOIN pg_attribute v ON v.attrelid = c.oid AND v.attname = 'version' AND NOT v.attisdropped
+      WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
+      ORDER BY 1`);
+    expect(rows.map((r) => r.table)).toEqual(['farmers', 'growing_areas', 'landuse_areas', 'parcels', 'plots', 'products', 'zoning_lots']);
+    for (const r of rows) {
+      const m = /BEFORE UPDATE ON \S+ FOR EACH ROW EXECUTE FUNCTION (bump_row_version(?:_only)?)\(([^)]*)\)$/.exec(r.definition ?? '');
+      expect(m, `${r.table}: ${r.definition}`).not.toBeNull();
+      const args = m![2]!
+        .split(',')
+        .map((a) => a.trim().replace(/^'(.*)'$/, '$1'))
+        .filter(Boolean);
+      expect(args, r.table).toEqual(r.generated);
+    }
+    expect(rows.find((r) => r.table === 'plots')?.generated).toEqual(['area_m2']);
+  });
+
+  it('bump a row’s version once for a writer that did not, never twice, and not for an UPDATE that changes nothing', async () => {
+    const farmer = (await db.query<{ id: number }>(`INSERT INTO farmers (lookup_code, commune_code) VALUES ('MG-V', '29869') RETURNING id`))
+      .rows[0]!.id;
+    const area = (
+      await db.query<{ id: number }>(
+        `INSERT INTO growing_areas (lineage_id, scheme, name, crop, registrant_name, commune_code)
+         VALUES (0, 'domestic-3156', 'Vùng thử phiên bản', 'mango', 'HTX Thử', '29869') RETURNING id`,
+      )
+    ).rows[0]!.id;
+    const plot = (
+      await db.query<{ id: number }>(
+        `INSERT INTO plots (commune_code, crop, geom, updated_at) VALUES ('29869', 'mango', ST_GeomFromText($1, 4326), '2020-01-01') RETURNING id`,
+        [square(105.7, 10.5)],
+      )
+    ).rows[0]!.id;
+    type Row = { version: number; updated_at: string | null; area_m2: number | null };
+    const read = async (table: string, id: number): Promise<Row> =>
+      (
+        await db.query<Row>(
+          `SELECT version, ${table === 'farmers' ? 'NULL' : 'updated_at::text'} AS updated_at,
+                  ${table === 'farmers' ? 'NULL' : 'area_m2'} AS area_m2 FROM ${table} WHERE id = $1`,
+          [id],
+        )
+      ).rows[0]!;
+
+    // A direct edit (a QGIS user, a DBA): +1, and updated_at stamped with it.
+    const p0 = await read('plots', plot);
+    await db.query(`UPDATE plots SET variety = 'Cát Chu' WHERE id = $1`, [plot]);
+    const p1 = await read('plots', plot);
+    expect(p1.version).toBe(p0.version + 1);
+    expect(p1.updated_at).not.toBe(p0.updated_at);
+    // Nothing changed (the generated area_m2 included: it is not compared while NULL in NEW): no bump.
+    await db.query(`UPDATE plots SET variety = variety, geom = geom WHERE id = $1`, [plot]);
+    expect(await read('plots', plot)).toEqual(p1);
+    // The application's own bump is taken as it is: +1, not +2; an updated_at the writer set is kept.
+    await db.query(`UPDATE plots SET variety = 'Hòa Lộc', version = version + 1 WHERE id = $1`, [plot]);
+    expect((await read('plots', plot)).version).toBe(p1.version + 1);
+    await db.query(`UPDATE plots SET updated_at = '2021-06-01' WHERE id = $1`, [plot]);
+    expect((await read('plots', plot)).version).toBe(p1.version + 2);
+    const kept = await db.query<{ kept: boolean }>(`SELECT updated_at = '2021-06-01'::timestamptz AS kept FROM plots WHERE id = $1`, [
+      plot,
+    ]);
+    expect(kept.rows[0]!.kept).toBe(true);
+    // A reshape moves the version (area_m2 follows the geometry).
+    await db.query(`UPDATE plots SET geom = ST_Translate(geom, 0.0001, 0) WHERE id = $1`, [plot]);
+    expect((await read('plots', plot)).version).toBe(p1.version + 3);
+
+    // A farmer has no updated_at: the version alone.
+    await db.query(`UPDATE farmers SET hamlet = 'Ấp Mỹ' WHERE id = $1`, [farmer]);
+    await db.query(`UPDATE farmers SET hamlet = hamlet WHERE id = $1`, [farmer]);
+    expect((await read('farmers', farmer)).version).toBe(2);
+
+    // A plot joining the area reshapes it through refresh_growing_area: the area's version moves;
+    // a refresh that finds the same shape moves nothing.
+    const a0 = await read('growing_areas', area);
+    await db.query(`UPDATE plots SET growing_area_id = $1 WHERE id = $2`, [area, plot]);
+    const a1 = await read('growing_areas', area);
+    expect(a1.version).toBe(a0.version + 1);
+    expect(a1.area_m2).toBeGreaterThan(12_000);
+    await db.query(`SELECT refresh_growing_area($1)`, [area]);
+    expect(await read('growing_areas', area)).toEqual(a1);
+  });
+
   it('keep land-use colours as data, with legacy codes inheriting their current code', async () => {
     const { rows } = await db.query<{ luc: string; bhk: string; dmt: string; maps: string }>(
       `SELECT land_use_fill('LUC') AS luc, land_use_fill('BHK') AS bhk, land_use_fill('DMT') AS dmt,

@@ -499,6 +499,195 @@ describe('who may write', () => {
   });
 });
 
+describe('a row’s version moves with every change, direct SQL edits too', () => {
+  // Squares of 0.0005° in the middle of ward A that no other test of this file draws on.
+  const spots = [
+    [0.0055, 0.0025],
+    [0.0065, 0.0025],
+    [0.0075, 0.0025],
+    [0.0055, 0.004],
+    [0.0065, 0.004],
+  ] as const;
+  let next = 0;
+  async function newPlot(crop = 'rice'): Promise<{ id: number; url: string; etag: string }> {
+    const [dx, dy] = spots[next++]!;
+    const created = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: { type: 'Feature', geometry: square(X + dx, Y + dy, 0.0005), properties: { crop, farmer_id: fx.ids.farmerA } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    return { id, url: `/ogc/collections/plots/items/${id}`, etag: created.headers.etag as string };
+  }
+  const stored = async (table: 'plots' | 'growing_areas', id: number) =>
+    (
+      await fx.db.query<{ version: number; variety: string | null; name: string | null; area_m2: number }>(
+        `SELECT version, variety, ${table === 'plots' ? 'NULL' : 'name'} AS name, area_m2 FROM ${table} WHERE id = $1`,
+        [id],
+      )
+    ).rows[0]!;
+
+  it('a plot edited in SQL (not through the API) has a new ETag: the old one revalidates to 200 with the new body, and a PATCH with it is 412, changing nothing', async () => {
+    const { id, url, etag } = await newPlot();
+    const guestTag = (await fx.app.inject({ url })).headers.etag as string;
+    const before = await stored('plots', id);
+    await fx.db.query(`UPDATE plots SET variety = 'Sửa trong QGIS' WHERE id = $1`, [id]);
+    const after = await stored('plots', id);
+    expect(after).toMatchObject({ version: before.version + 1, variety: 'Sửa trong QGIS' });
+
+    const read = await get(url);
+    expect(read.headers.etag).toMatch(new RegExp(`^"${id}-${after.version}\\.[A-Za-z0-9_-]{8}"$`));
+    expect(read.headers.etag).not.toBe(etag);
+    // The officer's kept copy and a guest's: each asks with its old tag and gets the new body.
+    const officer = await fx.app.inject({ url, headers: fx.as('officer', { 'if-none-match': etag }) });
+    expect(officer.statusCode).toBe(200);
+    expect(officer.json().properties).toMatchObject({ variety: 'Sửa trong QGIS', version: after.version });
+    expect(officer.headers.etag).toBe(read.headers.etag);
+    const guest = await fx.app.inject({ url, headers: { 'if-none-match': guestTag } });
+    expect(guest.statusCode).toBe(200);
+    expect(guest.headers.etag).toBe(`"${id}-${after.version}"`);
+    expect(guest.json().properties.variety).toBe('Sửa trong QGIS');
+
+    // An edit made on the copy of before is refused (no lost update), in either tag's form.
+    for (const tag of [etag, guestTag]) {
+      const stale = await fx.app.inject({
+        method: 'PATCH',
+        url,
+        headers: fx.as('officer', { ...PATCH, 'if-match': tag }),
+        payload: { properties: { variety: 'Sửa trên thẻ cũ' } },
+      });
+      expect(stale.statusCode, stale.body).toBe(412);
+      expect(stale.json().currentETag).toBe(`"${id}-${after.version}"`);
+      const gone = await fx.app.inject({ method: 'DELETE', url, headers: fx.as('officer', { 'if-match': tag }) });
+      expect(gone.statusCode).toBe(412);
+    }
+    expect(await stored('plots', id)).toEqual(after);
+  });
+
+  it('a PATCH or PUT through the API moves the version by exactly one, and its answer’s ETag is the one the next read gives', async () => {
+    const { id, url, etag } = await newPlot();
+    const v0 = (await stored('plots', id)).version;
+    const patched = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'OM18' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(await stored('plots', id)).toMatchObject({ version: v0 + 1, variety: 'OM18' });
+    expect(patched.json().properties.version).toBe(v0 + 1);
+    expect(patched.headers.etag).toBe((await get(url)).headers.etag);
+    const body = patched.json();
+    body.geometry = square(X + spots[1]![0], Y + spots[1]![1] + 0.0011, 0.0004);
+    delete body.links;
+    const put = await fx.app.inject({
+      method: 'PUT',
+      url,
+      headers: fx.as('officer', { ...GEO, 'if-match': patched.headers.etag as string }),
+      payload: body,
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect((await stored('plots', id)).version).toBe(v0 + 2);
+    expect(put.headers.etag).toBe((await get(url)).headers.etag);
+  });
+
+  it('an UPDATE that changes nothing keeps the version: the tag still revalidates to 304 and still applies', async () => {
+    const { id, url, etag } = await newPlot();
+    const before = await stored('plots', id);
+    await fx.db.query('UPDATE plots SET variety = variety, geom = geom, crop = crop WHERE id = $1', [id]);
+    expect(await stored('plots', id)).toEqual(before);
+    const revalidated = await fx.app.inject({ url, headers: fx.as('officer', { 'if-none-match': etag }) });
+    expect(revalidated.statusCode).toBe(304);
+    const patched = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': etag }),
+      payload: { properties: { variety: 'Một' } },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+  });
+
+  it('a member plot reshaped reshapes its draft: the area’s ETag moves in both APIs, its old tag is 412 there, and the registry’s edit answers the tag of the next read', async () => {
+    const member = await newPlot('mango');
+    const officerJson = fx.as('officer', { 'content-type': 'application/json' });
+    const created = await fx.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officerJson,
+      payload: {
+        name: 'Vùng xoài thử phiên bản',
+        scheme: 'domestic-3156',
+        crop: 'mango',
+        communeCode: WARD_A,
+        registrantName: 'HTX Xoài Thử',
+        plotIds: [member.id],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const areaId = created.json().id as number;
+    const areaUrl = `/ogc/collections/growing_areas/items/${areaId}`;
+    const registryUrl = `/api/growing-areas/${areaId}`;
+    const featureTag = (await get(areaUrl)).headers.etag as string;
+    const registryTag = (await get(registryUrl)).headers.etag as string;
+    expect(registryTag).toBe(created.headers.etag);
+    const before = await stored('growing_areas', areaId);
+    const memberTag = (await get(member.url)).headers.etag as string;
+
+    // The plot's outline shrinks (through the features API): the area's shape and m² follow, and so does its version.
+    const [dx, dy] = spots[next - 1]!;
+    const reshaped = await fx.app.inject({
+      method: 'PATCH',
+      url: member.url,
+      headers: fx.as('officer', { ...PATCH, 'if-match': memberTag }),
+      payload: { geometry: square(X + dx, Y + dy, 0.0003) },
+    });
+    expect(reshaped.statusCode, reshaped.body).toBe(200);
+    const after = await stored('growing_areas', areaId);
+    expect(after.area_m2).toBeLessThan(before.area_m2 * 0.5);
+    expect(after.version).toBe(before.version + 1);
+    const featureRead = await get(areaUrl);
+    expect(featureRead.headers.etag).not.toBe(featureTag);
+    expect(featureRead.json().properties.area_m2).toBeCloseTo(after.area_m2, 3);
+    expect((await fx.app.inject({ url: areaUrl, headers: fx.as('officer', { 'if-none-match': featureTag }) })).statusCode).toBe(200);
+    const registryRead = await get(registryUrl);
+    expect(registryRead.headers.etag).not.toBe(registryTag);
+    expect(registryRead.headers.etag).toMatch(new RegExp(`^"${areaId}-${after.version}\\.`));
+
+    // Edits made on the reads of before are refused in both APIs; nothing written.
+    const staleRegistry = await fx.app.inject({
+      method: 'PATCH',
+      url: registryUrl,
+      headers: { ...officerJson, 'if-match': registryTag },
+      payload: { name: 'Tên trên thẻ cũ' },
+    });
+    expect(staleRegistry.statusCode, staleRegistry.body).toBe(412);
+    expect(staleRegistry.json().currentETag).toBe(registryRead.headers.etag);
+    const staleFeature = await fx.app.inject({
+      method: 'PATCH',
+      url: areaUrl,
+      headers: fx.as('officer', { ...PATCH, 'if-match': featureTag }),
+      payload: { properties: { name: 'Tên trên thẻ cũ' } },
+    });
+    expect(staleFeature.statusCode, staleFeature.body).toBe(412);
+    expect(await stored('growing_areas', areaId)).toEqual(after);
+
+    // The registry's edit on the current tag: one version more, answered with the tag its next read gives, in both APIs.
+    const saved = await fx.app.inject({
+      method: 'PATCH',
+      url: registryUrl,
+      headers: { ...officerJson, 'if-match': registryRead.headers.etag as string },
+      payload: { name: 'Vùng xoài thử phiên bản (sửa)' },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(await stored('growing_areas', areaId)).toMatchObject({ version: after.version + 1, name: 'Vùng xoài thử phiên bản (sửa)' });
+    expect(saved.headers.etag).toBe((await get(registryUrl)).headers.etag);
+    expect(saved.json().version).toBe(after.version + 1);
+    expect((await get(areaUrl)).json().properties.version).toBe(after.version + 1);
+  });
+});
+
 describe('writing with the session cookie', () => {
   it('needs the CSRF token from sign-in', async () => {
     const login = await fx.app.inject({

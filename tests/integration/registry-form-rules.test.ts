@@ -571,4 +571,69 @@ describe('If-Match on the registry’s PATCH of a draft', () => {
     const list = await patch({ 'if-match': `"${id}-1", ${star.headers.etag as string}` }, { standard: 'GlobalGAP' });
     expect(list.statusCode, list.body).toBe(200);
   });
+
+  it('a change the registry’s PATCH did not make moves the tag too: plots joining or leaving, a plot or the area edited in SQL; the old tag is 412, an UPDATE that changes nothing keeps it', async () => {
+    const first = await newPlot();
+    const created = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: draftBody({ plotIds: [first] }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const read = async () => {
+      const res = await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
+      return { etag: res.headers.etag as string, version: res.json().version as number };
+    };
+    const row = async () =>
+      (await reg.db.query<{ row: string }>('SELECT g::text AS row FROM growing_areas g WHERE id = $1', [id])).rows[0]!.row;
+    const patch = (etag: string, payload: Record<string, unknown>) =>
+      reg.app.inject({ method: 'PATCH', url: `/api/growing-areas/${id}`, headers: { ...officer, 'if-match': etag }, payload });
+    // Each change below leaves a tag read before it stale: 412 naming the current one, nothing written.
+    const refusedAfter = async (before: { etag: string; version: number }) => {
+      const now = await read();
+      expect(now.etag).not.toBe(before.etag);
+      expect(now.version).toBeGreaterThan(before.version);
+      const kept = await row();
+      const stale = await patch(before.etag, { name: 'Tên trên thẻ cũ' });
+      expect(stale.statusCode, stale.body).toBe(412);
+      expect(stale.json().currentETag).toBe(now.etag);
+      expect(await row()).toBe(kept);
+      return now;
+    };
+    const r0 = await read();
+    expect(created.headers.etag).toBe(r0.etag);
+
+    // A plot joins the draft (its shape and m² grow): the answer carries the version its next read gives.
+    const second = await newPlot();
+    const added = await reg.app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/plots`,
+      headers: officer,
+      payload: { plotIds: [second] },
+    });
+    expect(added.statusCode, added.body).toBe(200);
+    const r1 = await refusedAfter(r0);
+    expect(added.json().version).toBe(r1.version);
+    // A member plot redrawn in SQL (a QGIS user): the area's shape follows, and its version.
+    await reg.db.query('UPDATE plots SET geom = ST_Translate(geom, 0.00005, 0) WHERE id = $1', [second]);
+    const r2 = await refusedAfter(r1);
+    // The area itself edited in SQL.
+    await reg.db.query('UPDATE growing_areas SET households = 12 WHERE id = $1', [id]);
+    const r3 = await refusedAfter(r2);
+    // A plot leaves.
+    const removed = await reg.app.inject({ method: 'DELETE', url: `/api/growing-areas/${id}/plots/${second}`, headers: officer });
+    expect(removed.statusCode, removed.body).toBe(200);
+    const r4 = await refusedAfter(r3);
+    expect(removed.json().version).toBe(r4.version);
+    // Statements that change nothing (a refresh finding the same shape, SET x = x) keep the tag.
+    await reg.db.query('SELECT refresh_growing_area($1)', [id]);
+    await reg.db.query('UPDATE growing_areas SET households = households WHERE id = $1', [id]);
+    expect(await read()).toEqual(r4);
+    const saved = await patch(r4.etag, { name: 'Vùng rau thử phiên bản' });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().version).toBe(r4.version + 1);
+    expect(saved.headers.etag).toBe((await read()).etag);
+  });
 });
