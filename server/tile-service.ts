@@ -30,9 +30,17 @@ export async function openTileService(
   log: (message: string) => void = () => undefined,
 ): Promise<TileService> {
   const engine = await TileEngine.open(db.withSession(TILE_SESSION), db.capabilities, { cacheBytes: config.tileCacheBytes, log });
-  const unlisten = await db.listen('tile_changes', (payload) => {
-    engine.applyChange(payload).catch((error: unknown) => log(`tile invalidation failed: ${(error as Error).message}`));
-  });
+  const unlisten = await db.listen(
+    'tile_changes',
+    (payload) => {
+      engine.applyChange(payload).catch((error: unknown) => log(`tile invalidation failed: ${(error as Error).message}`));
+    },
+    // Changes made while the notification connection was down went unheard: start afresh.
+    () => {
+      log('the tile change notifications were interrupted: every cached tile is dropped');
+      engine.resync().catch((error: unknown) => log(`tile resync failed: ${(error as Error).message}`));
+    },
+  );
   let closed = false;
   return {
     engine,

@@ -1,6 +1,6 @@
 // The tile engine: the catalog, the cache and the limiter behind one object. The HTTP shell asks
 // it for tiles and TileJSON facts and feeds it change notifications; it never sees HTTP.
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress as brotliCallback, brotliCompressSync, constants as zlib, gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { TileCache, type CacheEntry, type CacheStats } from './cache.ts';
@@ -57,6 +57,37 @@ export type TileEngineOptions = {
 /** A change notification as the tile_changes channel carries it (data/migrations/005). */
 export type TileChange = { table: string; version: number; boxes: Box[] };
 
+/**
+ * Where a map client stands in the feed of changes (changesSince): this engine's instance, the
+ * number of changes it had applied, and its clock then (ms). Opaque to clients: they send back
+ * what they were given.
+ */
+export type ChangeCursor = { instance: string; seq: number; at: number };
+
+/** One change as map clients are told it: the sources whose tiles it touched, and where. */
+export type ChangeNotice = { sources: readonly string[]; boxes: readonly Box[] };
+
+/**
+ * The changes after a cursor and the cursor to ask from next. `complete` is false when some may be
+ * missing (the cursor is older than what this engine remembers, or the change stream was broken
+ * meanwhile): the client then refreshes every tile it shows.
+ */
+export type ChangeFeed = { cursor: ChangeCursor; complete: boolean; changes: ChangeNotice[] };
+
+// The feed keeps the last FEED_LENGTH changes; a change over many places is told as FEED_BOXES
+// boxes at most (the rest merged into their bounding box: a few more tiles refreshed, none missed);
+// an answer tells FEED_TOLD changes at most, else to refresh everything.
+const FEED_LENGTH = 1000;
+const FEED_BOXES = 16;
+const FEED_TOLD = 200;
+// A cursor from another server process (behind a load balancer) is read by its clock, this much
+// earlier: processes hear each change within milliseconds of each other, and a change told twice
+// only costs the client a revalidation (304).
+const FEED_OVERLAP_MS = 2000;
+// A new client's first cursor starts this long before now: a tile it loaded while asking may
+// have been drawn just before a change the cursor would otherwise be past.
+const FEED_START_MS = 5000;
+
 /** A compressed content coding a tile can be sent in. */
 export type TileCoding = 'gzip' | 'br';
 
@@ -107,6 +138,15 @@ export class TileEngine {
   /** Cached tiles waiting to be compressed again at the better level, oldest first. */
   private readonly refineQueue: { result: TileResult; coding: TileCoding; fast: Uint8Array }[] = [];
   private refining: Promise<void> | undefined;
+  /** Changes applied, oldest first, numbered from 1 (seq) and stamped with this engine's clock. */
+  private readonly feed: (ChangeNotice & { seq: number; at: number })[] = [];
+  private seq = 0;
+  /** From this moment (ms) every change is in the feed: the engine's start, or its last resync. */
+  private feedFrom = Date.now();
+  /** The same moment in the feed's numbering: a cursor before it was given before a resync. */
+  private feedFromSeq = 0;
+  /** Tells this engine's cursors from another process's. */
+  private readonly instance = randomBytes(6).toString('base64url');
 
   private constructor(
     private readonly db: TileDb,
@@ -244,6 +284,7 @@ export class TileEngine {
     }
     const affected = [...this.catalog.sources.values()].filter((s) => s.config.tables.includes(change.table)).map((s) => s.id);
     if (!affected.length) return;
+    this.tell(affected, change.boxes);
     for (const id of affected) this.versions.set(id, Math.max(this.versions.get(id) ?? 0, change.version));
     this.drop(affected, change.boxes);
     for (const gen of this.catalog.generalized.values()) {
@@ -259,6 +300,49 @@ export class TileEngine {
         maxZoom,
       );
     }
+  }
+
+  /**
+   * After the change stream was broken (the database's notification connection was lost and
+   * made again), changes may have gone by unheard: every cached and in-flight tile is dropped,
+   * the generalized cells are checked again, and map clients are told to refresh everything.
+   */
+  async resync(): Promise<void> {
+    this.feedFrom = Date.now();
+    this.feedFromSeq = ++this.seq;
+    this.feed.length = 0;
+    const all = [...this.catalog.sources.keys()];
+    const { rows } = await this.db.query<{ v: number }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS v FROM data_version_seq`);
+    const version = Number(rows[0]?.v ?? 0);
+    for (const id of all) this.versions.set(id, Math.max(this.versions.get(id) ?? 0, version));
+    this.drop(all, [[-180, -90, 180, 90]]);
+    // Cells edited while unheard were marked dirty by the database itself; build them again now.
+    await this.warmGeneralized();
+  }
+
+  /**
+   * The changes a map client has not been told of yet, from the cursor of its last answer (none:
+   * its first ask, answered from a few seconds ago). Cheap: it reads memory only.
+   */
+  changesSince(since: ChangeCursor | undefined, now = Date.now()): ChangeFeed {
+    const cursor = { instance: this.instance, seq: this.seq, at: now };
+    let from: number;
+    let complete: boolean;
+    if (since && since.instance === this.instance && since.seq <= this.seq) {
+      // This engine's own cursor: exactly the changes applied after it.
+      from = since.seq + 1;
+      complete = since.seq >= this.feedFromSeq && from >= (this.feed[0]?.seq ?? from);
+    } else {
+      // Another process's cursor, or none (a first ask: what a client just loaded is as fresh as
+      // its tiles, so nothing is missing for it): read by the clock, a little earlier.
+      const after = since ? since.at - FEED_OVERLAP_MS : now - FEED_START_MS;
+      from = this.feed.find((n) => n.at > after)?.seq ?? this.seq + 1;
+      complete = !since || (after >= this.feedFrom && after >= this.feedDropped);
+    }
+    // Past a few hundred changes, refreshing every tile shown is cheaper for a client than sorting them.
+    if (complete && this.seq - from + 1 > FEED_TOLD) complete = false;
+    const changes = complete ? this.feed.filter((n) => n.seq >= from).map(({ sources, boxes }) => ({ sources, boxes })) : [];
+    return { cursor, complete, changes };
   }
 
   /** Bounds of a source's data [w, s, e, n], recomputed only after its data version moves; the world when empty. */
@@ -410,6 +494,24 @@ export class TileEngine {
   /** Resolves once the cached tiles waiting for their better compression have it (tests, benchmark). */
   async settled(): Promise<void> {
     while (this.refining) await this.refining;
+  }
+
+  /** Clock (ms) of the newest change pushed out of the feed by newer ones; -Infinity while none was. */
+  private feedDropped = -Infinity;
+
+  /** Adds a change to the feed map clients read (changesSince). */
+  private tell(sources: readonly string[], boxes: readonly Box[]): void {
+    let kept = boxes.slice(0, FEED_BOXES);
+    if (boxes.length > FEED_BOXES) {
+      kept = [
+        boxes.reduce<Box>(
+          (all, b) => [Math.min(all[0], b[0]), Math.min(all[1], b[1]), Math.max(all[2], b[2]), Math.max(all[3], b[3])],
+          [Infinity, Infinity, -Infinity, -Infinity],
+        ),
+      ];
+    }
+    this.feed.push({ seq: ++this.seq, at: Date.now(), sources: [...sources], boxes: kept });
+    if (this.feed.length > FEED_LENGTH) this.feedDropped = this.feed.shift()!.at;
   }
 
   private drop(sources: readonly string[], boxes: readonly Box[], maxZoom = Infinity): void {

@@ -1,5 +1,15 @@
 // The tile engine's public surface: what the server and scripts import.
-export { TileEngine, parseChange, type TileEngineOptions, type TileResult, type TileChange, type SourceInfo } from './engine.ts';
+export {
+  TileEngine,
+  parseChange,
+  type TileEngineOptions,
+  type TileResult,
+  type TileChange,
+  type SourceInfo,
+  type ChangeCursor,
+  type ChangeFeed,
+  type ChangeNotice,
+} from './engine.ts';
 export { buildCatalog, type Catalog } from './catalog.ts';
 export { TileCache, type CacheEntry, type CacheStats } from './cache.ts';
 export { TileError, PUBLIC_SCOPE, EXTENT, BUFFER } from './layer.ts';

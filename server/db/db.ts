@@ -53,8 +53,12 @@ export interface Db extends SessionDb {
    * has one connection and no statement timeout or JIT: it answers with itself.
    */
   withSession(settings: SessionSettings): SessionDb;
-  /** Subscribes to LISTEN channel; the returned function unsubscribes. */
-  listen(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to LISTEN channel; the returned function unsubscribes. `onResync` is called when
+   * the notification connection was lost and made again: notifications sent meanwhile are lost,
+   * so whoever keeps state from them must read it afresh (the embedded database never loses it).
+   */
+  listen(channel: string, handler: NotificationHandler, onResync?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

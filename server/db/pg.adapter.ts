@@ -176,21 +176,40 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   };
 
   const listeners = new Map<string, Set<NotificationHandler>>();
+  const resyncs = new Set<() => void>();
   let listenClient: pg.Client | undefined;
   let closed = false;
-  const connectListener = async (): Promise<void> => {
+  const connectListener = async (again = false): Promise<void> => {
     const client = new pg.Client({ connectionString: url, types });
     client.on('notification', (msg) => {
       for (const handler of listeners.get(msg.channel) ?? []) handler(msg.payload ?? '');
     });
-    client.on('error', () => {
-      // Reconnect and re-subscribe: an invalidation must not be missed for longer than the outage.
-      listenClient = undefined;
-      if (!closed) setTimeout(() => void connectListener().catch(() => undefined), 1000);
-    });
-    await client.connect();
-    for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    let lost = false;
+    const reconnect = () => {
+      // Reconnect and re-subscribe (every second until it works), then tell the subscribers that
+      // what was sent meanwhile is lost.
+      if (lost || closed) return;
+      lost = true;
+      if (listenClient === client) listenClient = undefined;
+      client.end().catch(() => undefined);
+      const retry = () => {
+        if (!closed) setTimeout(() => void connectListener(true).catch(retry), 1000);
+      };
+      retry();
+    };
+    client.on('error', reconnect);
+    client.on('end', reconnect);
+    try {
+      await client.connect();
+      for (const channel of listeners.keys()) await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      // The caller (or the retry above) tries again; this client is done.
+      lost = true;
+      client.end().catch(() => undefined);
+      throw error;
+    }
     listenClient = client;
+    if (again) for (const resync of resyncs) resync();
   };
 
   const capabilities = await probeCapabilities(
@@ -201,7 +220,8 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   const db: Db = {
     ...onPool(pool, capabilities),
     withSession,
-    async listen(channel, handler) {
+    async listen(channel, handler, onResync) {
+      if (onResync) resyncs.add(onResync);
       let set = listeners.get(channel);
       if (!set) {
         set = new Set();
@@ -212,6 +232,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       if (!listenClient) await connectListener();
       return async () => {
         set.delete(handler);
+        if (onResync) resyncs.delete(onResync);
       };
     },
     async close() {

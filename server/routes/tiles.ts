@@ -1,14 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { parseTileCoord, TileError, type SourceInfo, type TileEngine, type TileResult } from '../../tiles/index.ts';
+import { parseTileCoord, TileError, type ChangeCursor, type SourceInfo, type TileEngine, type TileResult } from '../../tiles/index.ts';
 import type { AppContext } from '../context.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import { AppError, sendProblem } from '../plugins/errors.ts';
 import { openTileService } from '../tile-service.ts';
 
 const MVT = 'application/vnd.mapbox-vector-tile';
-// Edits must show up at once: caches may keep a tile a few seconds, then revalidate with the ETag.
-const MAX_AGE = 5;
+// Edits must show up at once: a cache keeps a tile but asks again (ETag, 304) before each use. A
+// map client is not made to ask every few seconds for every tile it shows (MapLibre reloads a tile
+// when its max-age runs out): it asks GET /api/changes what changed, and refreshes only those tiles.
+const CACHE_CONTROL = { shared: 'public, no-cache', own: 'private, no-cache' } as const;
 
 const SourceParams = Type.Object({ source: Type.String({ maxLength: 400 }) });
 const TileParams = Type.Object({
@@ -18,6 +20,35 @@ const TileParams = Type.Object({
   y: Type.String({ maxLength: 40 }),
 });
 const VersionQuery = Type.Object({ v: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: true });
+const ChangesQuery = Type.Object({ since: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: true });
+
+const Box = Type.Array(Type.Number(), { minItems: 4, maxItems: 4 });
+/** GET /api/changes: the changes to the map's data since a cursor, for map clients to refresh their tiles. */
+export const ChangesSchema = Type.Object({
+  cursor: Type.String({ description: 'Send it back as ?since= next time.' }),
+  complete: Type.Boolean({ description: 'False when changes may be missing: refresh every tile shown.' }),
+  changes: Type.Array(
+    Type.Object({
+      sources: Type.Array(Type.String(), { description: 'Tile sources whose tiles the change touched' }),
+      boxes: Type.Array(Box, { description: 'Where, as [west, south, east, north] in degrees' }),
+    }),
+  ),
+});
+
+const CURSOR = /^([A-Za-z0-9_-]{1,16})\.(\d{1,15})\.(\d{1,15})$/;
+
+/** A cursor as changesSince gives it, written into ?since=. */
+export function writeCursor(c: ChangeCursor): string {
+  return `${c.instance}.${c.seq}.${c.at}`;
+}
+
+/** ?since= read back; undefined when absent, BAD_REQUEST when it is not a cursor this API wrote. */
+export function readCursor(since: string | undefined): ChangeCursor | undefined {
+  if (since === undefined) return undefined;
+  const m = CURSOR.exec(since);
+  if (!m) throw new AppError('BAD_REQUEST', 'since must be the cursor of an earlier answer of /api/changes (or left out for a first ask).');
+  return { instance: m[1]!, seq: Number(m[2]), at: Number(m[3]) };
+}
 
 const SourceListItem = Type.Object({
   id: Type.String(),
@@ -108,7 +139,7 @@ function prepare(result: TileResult): Prepared {
     p = {
       headers: {
         etag: result.etag,
-        'cache-control': `${result.shared ? 'public' : 'private'}, max-age=${MAX_AGE}, must-revalidate`,
+        'cache-control': result.shared ? CACHE_CONTROL.shared : CACHE_CONTROL.own,
         vary: 'Accept-Encoding',
       },
       raw: view(result.bytes),
@@ -157,7 +188,8 @@ async function tileJson(engine: TileEngine, ids: string[], base: string): Promis
 
 /**
  * /tiles: the source list, TileJSON per source (or composite "a,b"), and MVT tiles with ETag,
- * 304, gzip and 204 for empty tiles. Thin: the engine in tiles/ does the work.
+ * 304, gzip and 204 for empty tiles; /api/changes: what changed since a client last asked. Thin:
+ * the engine in tiles/ does the work.
  */
 export async function tileRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const service = ctx.tiles ?? (await openTileService(ctx.config, ctx.db, (m) => app.log.warn(m)));
@@ -188,6 +220,18 @@ export async function tileRoutes(app: FastifyInstance, ctx: AppContext): Promise
       }
       reply.header('Cache-Control', 'no-cache');
       return tileJson(engine, ids, baseUrl(request, ctx));
+    },
+  );
+
+  // Map clients ask every few seconds; a poll costs a look at memory. Nobody's data: the same for
+  // every viewer (where a change was, and in which sources), never kept by a cache.
+  app.get<{ Querystring: Static<typeof ChangesQuery> }>(
+    '/api/changes',
+    { schema: { querystring: ChangesQuery, response: { 200: ChangesSchema } }, logLevel: 'warn' },
+    async (request, reply) => {
+      const feed = engine.changesSince(readCursor(request.query.since));
+      reply.header('Cache-Control', 'no-store');
+      return { cursor: writeCursor(feed.cursor), complete: feed.complete, changes: feed.changes };
     },
   );
 

@@ -274,4 +274,52 @@ describe('reading the map', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+  it('asks the server what changed instead of reloading its tiles, and redraws only the tiles an edit touched', async () => {
+    const { page, context, errors } = await openPage(browser, 'desktop');
+    const parcel = (
+      await server.db.query<{ id: number; lon: number; lat: number; area: number }>(
+        `SELECT id, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat, legal_area_m2 AS area FROM parcels ORDER BY id DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+    await page.goto(`${server.url}/#c=${Number(parcel.lon).toFixed(6)},${Number(parcel.lat).toFixed(6)},17&l=parcels`);
+    await waitForMap(page);
+    const tiles: string[] = [];
+    const asks: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (/^\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(url.pathname)) tiles.push(url.pathname);
+      if (url.pathname === '/api/changes') asks.push(url.search);
+    });
+    const shown = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.queryRenderedFeatures().length);
+    expect(shown).toBeGreaterThan(0);
+
+    // Left alone for 11 s, the map asks what changed (every 5 s), and asks for no tile again.
+    await page.waitForTimeout(11_000);
+    expect(tiles).toEqual([]);
+    expect(asks.length).toBeGreaterThanOrEqual(2);
+    expect(asks.every((q) => /^\?since=[A-Za-z0-9_-]+\.\d+\.\d+$/.test(q))).toBe(true);
+
+    // Someone edits that parcel straight in the database: the map shows it within one ask or two,
+    // having asked again only for the tiles over it.
+    await server.db.query(`UPDATE parcels SET legal_area_m2 = 98765 WHERE id = $1`, [parcel.id]);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            (id) => (window as unknown as BandoWindow).__bando.handle.findRendered('parcels', id)[0]?.properties.legal_area_m2,
+            parcel.id,
+          ),
+        { timeout: 15_000, interval: 250 },
+      )
+      .toBe(98765);
+    expect(tiles.length).toBeGreaterThan(0);
+    // Only tiles around the parcel, at the zooms the map may hold: a few, not the view's whole set.
+    const z = (t: string) => Number(t.split('/').at(-3));
+    expect(tiles.every((t) => z(t) >= 16 && z(t) <= 18)).toBe(true);
+    expect(new Set(tiles).size).toBeLessThanOrEqual(12);
+    console.log(`[map] idle 11 s: ${asks.length} asks, 0 tiles; after an edit: ${new Set(tiles).size} tiles asked again`);
+    await server.db.query(`UPDATE parcels SET legal_area_m2 = $2 WHERE id = $1`, [parcel.id, parcel.area]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

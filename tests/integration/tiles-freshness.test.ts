@@ -7,13 +7,17 @@ import { withEdits } from '../../server/db/edit-context.ts';
 import { openTileService, type TileService } from '../../server/tile-service.ts';
 import { PUBLIC_SCOPE, TileEngine, type TileCoord } from '../../tiles/index.ts';
 import { decodeTile, openTileFixtureDb, tileAt, type DecodedFeature } from '../helpers/tile-fixtures.ts';
+import { testDbKind } from '../helpers/test-db.ts';
 
 let db: Db;
 let service: TileService;
 let app: FastifyInstance;
 
+let openedAt = 0;
+
 beforeAll(async () => {
   db = await openTileFixtureDb();
+  openedAt = Date.now();
   service = await openTileService({ tileCacheBytes: 64 << 20 }, db);
   app = await buildApp({ config: loadConfig({}), db, ready: { value: true }, tiles: service }, { logger: false });
 });
@@ -145,6 +149,167 @@ describe('freshness after edits', () => {
     delays.sort((a, b) => a - b);
     expect(delays[Math.floor(delays.length * 0.95)]!).toBeLessThan(2000);
   });
+});
+
+type Feed = { cursor: string; complete: boolean; changes: { sources: string[]; boxes: number[][] }[] };
+
+/** GET /api/changes from `since` (none: a first ask), checked to be a feed nobody may keep. */
+async function changes(since?: string): Promise<Feed> {
+  const res = await app.inject({ url: since === undefined ? '/api/changes' : `/api/changes?since=${encodeURIComponent(since)}` });
+  expect(res.statusCode).toBe(200);
+  expect(res.headers['cache-control']).toBe('no-store');
+  return res.json() as Feed;
+}
+
+/** Asks from `cursor` until something changed (the notification comes after commit), then a little longer for the rest. */
+async function nextChanges(cursor: string, settleMs = 300): Promise<Feed> {
+  const start = performance.now();
+  for (;;) {
+    const r = await changes(cursor);
+    if (r.changes.length) {
+      await new Promise((resolve) => setTimeout(resolve, settleMs));
+      const more = await changes(r.cursor);
+      return { ...more, changes: [...r.changes, ...more.changes] };
+    }
+    if (performance.now() - start > 2000) throw new Error('no change told within 2 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Whether box [w, s, e, n] holds the other. */
+const holds = (outer: number[], inner: number[]) =>
+  outer[0]! <= inner[0]! && outer[1]! <= inner[1]! && outer[2]! >= inner[2]! && outer[3]! >= inner[3]!;
+
+async function bboxOf(table: string, id: number): Promise<number[]> {
+  const { rows } = await db.query<{ w: number; s: number; e: number; n: number }>(
+    `SELECT ST_XMin(geom) AS w, ST_YMin(geom) AS s, ST_XMax(geom) AS e, ST_YMax(geom) AS n FROM ${table} WHERE id = $1`,
+    [id],
+  );
+  const r = rows[0]!;
+  return [r.w, r.s, r.e, r.n];
+}
+
+describe('the change feed: GET /api/changes tells map clients which tiles to refresh', () => {
+  it('says which sources an edit by SQL, then one through the write path, touched and where, each once', async () => {
+    const first = await changes();
+    expect(first.complete).toBe(true);
+    expect(first.cursor).toMatch(/^[A-Za-z0-9_-]+\.\d+\.\d+$/);
+    // A first ask looks a few seconds back (earlier tests' edits); from its cursor on, nothing yet.
+    const quiet = await changes(first.cursor);
+    expect(quiet).toMatchObject({ complete: true, changes: [] });
+
+    await db.query(`UPDATE plots SET crop = 'durian' WHERE id = 2`);
+    const bySql = await nextChanges(quiet.cursor);
+    expect(bySql.complete).toBe(true);
+    const plot = await bboxOf('plots', 2);
+    const plotChange = bySql.changes.find((c) => c.sources.includes('plots'));
+    expect(plotChange?.boxes.some((b) => holds(b, plot))).toBe(true);
+    // Only the sources built on the edited tables: no road, parcel or land-use tile is refreshed.
+    const told = new Set(bySql.changes.flatMap((c) => c.sources));
+    expect([...told].sort()).toEqual(['growing_areas', 'plots']);
+    // Told once: the next ask from the answer's cursor has nothing.
+    expect((await changes(bySql.cursor)).changes).toEqual([]);
+
+    const { rows } = await db.query<{ id: number }>(`SELECT id FROM parcels ORDER BY id LIMIT 1`);
+    const parcel = rows[0]!.id;
+    await withEdits(db, { userId: null, origin: 'api' }, (tx) =>
+      tx.query(`UPDATE parcels SET legal_area_m2 = 1234 WHERE id = $1`, [parcel]),
+    );
+    const byApi = await nextChanges(bySql.cursor);
+    expect(byApi.changes).toHaveLength(1);
+    expect(byApi.changes[0]!.sources).toEqual(['parcels']);
+    const parcelBox = await bboxOf('parcels', parcel);
+    expect(byApi.changes[0]!.boxes.some((b) => holds(b, parcelBox))).toBe(true);
+  });
+
+  it('reads a cursor of another server process by its clock, a little earlier, and says when changes may be missing', async () => {
+    // Read by the clock, a cursor is vouched for only from 2 s after this process began to listen.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt + 2500 - Date.now())));
+    const start = await changes();
+    await db.query(`UPDATE plots SET crop = 'coconut' WHERE id = 2`);
+    const seen = await nextChanges(start.cursor);
+    // Behind a load balancer the next ask may reach another process: its cursor names another
+    // instance, and this one answers from its clock (the change above is a moment old: told again).
+    const [, , at] = seen.cursor.split('.');
+    const other = await changes(`someoneelse.7.${Number(at)}`);
+    expect(other.complete).toBe(true);
+    expect(other.changes.some((c) => c.sources.includes('plots'))).toBe(true);
+    // A cursor from before this process heard every change: the client must refresh everything.
+    expect(await changes('someoneelse.7.1000')).toMatchObject({ complete: false, changes: [] });
+    // Its own cursor from the future (a clock or a client gone wrong) is read by the clock as well.
+    const ahead = await changes(`${seen.cursor.split('.')[0]}.99999999.${Number(at)}`);
+    expect(ahead.complete).toBe(true);
+  });
+
+  it('keeps the last thousand changes, tells 200 at most, and a change over many places as their bounding box', async () => {
+    const start = (await changes()).cursor;
+    const boxes = Array.from({ length: 40 }, (_, i) => [105.6 + i * 0.001, 10.4, 105.6005 + i * 0.001, 10.4005] as const);
+    await service.engine.applyChange({ table: 'roads', version: 1, boxes });
+    const wide = await changes(start);
+    expect(wide.changes).toEqual([{ sources: ['roads'], boxes: [[105.6, 10.4, 105.6005 + 39 * 0.001, 10.4005]] }]);
+    for (let i = 0; i < 1000; i++) await service.engine.applyChange({ table: 'water', version: 1, boxes: [[105.6, 10.4, 105.61, 10.41]] });
+    // The first of these is gone from the feed: a cursor from before it cannot be answered whole.
+    expect(await changes(start)).toMatchObject({ complete: false, changes: [] });
+    // A thousand changes to tell: the client is told to refresh everything instead.
+    expect(await changes(wide.cursor)).toMatchObject({ complete: false, changes: [] });
+  });
+
+  it('answers 400 to a cursor it did not write, and never 5xx', async () => {
+    const bad = [
+      '',
+      'abc',
+      "' OR 1=1--",
+      'a.b.c',
+      '..',
+      'x.1.2.3',
+      'x.-1.2',
+      'x.1.2e5',
+      '9'.repeat(120),
+      'x'.repeat(17) + '.1.2',
+      '%00.1.2',
+    ];
+    for (const since of bad) {
+      const res = await app.inject({ url: `/api/changes?since=${encodeURIComponent(since)}` });
+      expect(res.statusCode, since).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    }
+    const twice = await app.inject({ url: '/api/changes?since=a.1.2&since=a.1.3' });
+    expect(twice.statusCode).toBe(400);
+  });
+
+  it('after the change stream was broken, drops every cached tile and tells clients to refresh everything', async () => {
+    const t = tileAt(105.6305, 10.4605, 16);
+    await layer('parcels', t);
+    const cursor = (await changes()).cursor;
+    const misses = service.engine.stats().misses;
+    await service.engine.resync();
+    expect(await changes(cursor)).toMatchObject({ complete: false, changes: [] });
+    await layer('parcels', t);
+    expect(service.engine.stats().misses).toBe(misses + 1);
+    // From the resync on, the feed is whole again.
+    const after = await changes();
+    expect((await changes(after.cursor)).complete).toBe(true);
+  });
+
+  it.runIf(testDbKind === 'postgres')(
+    'a lost notification connection is made again; what changed meanwhile is drawn afresh, and clients are told to refresh',
+    async () => {
+      const [w, s, e, n] = await bboxOf('plots', 2);
+      const t = tileAt((w! + e!) / 2, (s! + n!) / 2, 16);
+      expect((await layer('plots', t)).some((f) => f.id === 2)).toBe(true);
+      const cursor = (await changes()).cursor;
+      // Cut the listening connection, and edit while it is down: that notification is lost.
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN %' AND pid <> pg_backend_pid()`,
+      );
+      expect(rows[0]!.n).toBeGreaterThan(0);
+      await db.query(`UPDATE plots SET crop = 'pomelo' WHERE id = 2`);
+      // The tile comes fresh once the connection is back (about a second later), though its
+      // notification was never heard.
+      await until('plots', t, (fs) => fs.find((f) => f.id === 2)?.properties.crop === 'pomelo', 5000);
+      expect(await changes(cursor)).toMatchObject({ complete: false, changes: [] });
+    },
+  );
 });
 
 describe('single-flight', () => {

@@ -9,6 +9,7 @@ import type { PickedFeature } from '../ui/details-panel.ts';
 import { toast } from '../ui/toast.ts';
 import { initialCamera, prefetchFirstView } from './first-view.ts';
 import { mapLocale, relabelMap } from './map-locale.ts';
+import { followChanges } from './change-feed.ts';
 import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
@@ -117,6 +118,8 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     if (!navigator.onLine) return;
     console.warn('[map]', e.error?.message ?? event);
   });
+  // Others' edits: the server says which tiles changed, and only those are asked for again.
+  followChanges(map);
   // Tiles that failed for want of a network leave the map blank: say so over it until they arrive.
   watchTiles(map, offlineNotice(container));
   // …and 'showing saved data' only when that is what it shows.
@@ -152,9 +155,9 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     whenDrawn(group, id) {
       const source = sourceOf(style, group);
       return new Promise((resolve) => {
-        // One source, not the whole map: tiles expire every few seconds (the server's max-age) and
-        // are revalidated, each source's on its own clock, so on a loaded phone or machine the whole
-        // map may not rest for a long while (a sign-out's card waited over 90 s for it once). A tile
+        // One source, not the whole map: tiles are refreshed as others' edits come in, each
+        // source's on its own, so on a busy map the whole of it may not rest for a long while (a
+        // sign-out's card waited over 90 s for it once, when every tile expired every 5 s). A tile
         // event of this source must come first: a setTiles has its tiles reload, not its state.
         let tileSeen = false;
         let done = false;

@@ -1,0 +1,163 @@
+// What changed on the map, told by the server: every few seconds the map asks GET /api/changes
+// (from the cursor of its last answer) which sources changed and where, and refreshes only the
+// tiles it shows there. Tiles are answered `no-cache` (kept, revalidated with their ETag when
+// asked again), so MapLibre no longer reloads every tile it shows every few seconds: on a phone
+// left open on the map, one small request every few seconds instead of one per tile.
+import type { Map as MapLibreMap } from 'maplibre-gl';
+
+/** How often the map asks while the page is shown and the browser is online. */
+export const CHANGES_EVERY_MS = 5000;
+/** Past this many tiles of one source to refresh, the source refreshes them all (one call). */
+const MANY_TILES = 64;
+/** A feature drawn into a neighbour's buffer: 64 of 4096 units each side (DESIGN.md). */
+const BUFFER = 64 / 4096;
+
+type Box = [number, number, number, number];
+type Change = { sources: string[]; boxes: Box[] };
+type Feed = { cursor: string; complete: boolean; changes: Change[] };
+type TileId = { x: number; y: number; z: number };
+
+/** A vector source of the style: the tile sources its tiles carry (a composite carries several) and its zooms. */
+type Follower = { id: string; members: Set<string>; minzoom: number; maxzoom: number };
+
+/** The tile sources named by a tile URL template: /tiles/{a},{b}/{z}/{x}/{y}. */
+export function membersOf(template: string): string[] {
+  try {
+    const path = new URL(template.replace(/\{[zxy]\}/g, '0'), 'http://localhost/').pathname;
+    const spec = /^\/tiles\/([^/]+)\/0\/0\/0/.exec(path)?.[1];
+    return spec ? decodeURIComponent(spec).split(',') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The tiles at zoom z that may draw something inside box (buffer included), or undefined past `limit`. */
+export function tilesOver(box: Box, z: number, limit = MANY_TILES): TileId[] | undefined {
+  const n = 2 ** z;
+  const tx = (lon: number) => ((lon + 180) / 360) * n;
+  const ty = (lat: number) => {
+    const r = (Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180;
+    return ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
+  };
+  const clamp = (v: number) => Math.max(0, Math.min(n - 1, v));
+  const x0 = clamp(Math.floor(tx(box[0]) - BUFFER));
+  const x1 = clamp(Math.floor(tx(box[2]) + BUFFER));
+  const y0 = clamp(Math.floor(ty(box[3]) - BUFFER));
+  const y1 = clamp(Math.floor(ty(box[1]) + BUFFER));
+  if (![x0, x1, y0, y1].every(Number.isFinite)) return undefined;
+  if ((x1 - x0 + 1) * (y1 - y0 + 1) > limit) return undefined;
+  const out: TileId[] = [];
+  for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push({ x, y, z });
+  return out;
+}
+
+/** The tile zooms a map at `zoom` may hold tiles of, for a source with these zooms (512 px tiles). */
+export function zoomsShown(zoom: number, minzoom: number, maxzoom: number): number[] {
+  const ideal = Math.floor(zoom);
+  const out = new Set<number>();
+  // The ideal zoom, and the parent and child tiles kept while zooming.
+  for (const z of [ideal - 1, ideal, ideal + 1]) out.add(Math.max(minzoom, Math.min(maxzoom, z)));
+  return [...out];
+}
+
+/** What to refresh for the changes: per map source, its tiles, or 'all'. */
+export function refreshPlan(changes: Change[], followers: Follower[], zoom: number): Map<string, TileId[] | 'all'> {
+  const plan = new Map<string, TileId[] | 'all'>();
+  for (const change of changes) {
+    for (const f of followers) {
+      if (plan.get(f.id) === 'all' || !change.sources.some((s) => f.members.has(s))) continue;
+      const tiles = (plan.get(f.id) as TileId[] | undefined) ?? [];
+      for (const box of change.boxes) {
+        for (const z of zoomsShown(zoom, f.minzoom, f.maxzoom)) {
+          const over = tilesOver(box, z);
+          if (!over) {
+            plan.set(f.id, 'all');
+            break;
+          }
+          tiles.push(...over);
+        }
+        if (plan.get(f.id) === 'all') break;
+      }
+      if (plan.get(f.id) === 'all') continue;
+      const unique = [...new Map(tiles.map((t) => [`${t.z}/${t.x}/${t.y}`, t])).values()];
+      plan.set(f.id, unique.length > MANY_TILES ? 'all' : unique);
+    }
+  }
+  return plan;
+}
+
+function followersOf(map: MapLibreMap): Follower[] {
+  const out: Follower[] = [];
+  for (const [id, spec] of Object.entries(map.getStyle()?.sources ?? {})) {
+    if (spec.type !== 'vector' || !spec.tiles?.length) continue;
+    const members = new Set(membersOf(spec.tiles[0]!));
+    if (members.size) out.push({ id, members, minzoom: spec.minzoom ?? 0, maxzoom: spec.maxzoom ?? 22 });
+  }
+  return out;
+}
+
+/**
+ * Follows the server's changes for this map until stopped: asks at once (the cursor that its
+ * tiles are measured against), then every CHANGES_EVERY_MS while the page is shown and online,
+ * and at once when it is shown again or back online. A failed ask is tried at the next turn.
+ */
+export function followChanges(map: MapLibreMap, url = '/api/changes'): { stop(): void; askNow(): Promise<void> } {
+  let cursor: string | undefined;
+  let asking: Promise<void> | undefined;
+  let stopped = false;
+  const apply = (feed: Feed) => {
+    const followers = followersOf(map);
+    if (!feed.complete) {
+      for (const f of followers) if (map.getSource(f.id)) map.refreshTiles(f.id);
+      return;
+    }
+    for (const [id, tiles] of refreshPlan(feed.changes, followers, map.getZoom())) {
+      if (!map.getSource(id)) continue;
+      if (tiles === 'all') map.refreshTiles(id);
+      else if (tiles.length) map.refreshTiles(id, tiles);
+    }
+  };
+  const ask = (): Promise<void> =>
+    (asking ??= (async () => {
+      try {
+        const res = await fetch(cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`, { cache: 'no-store' });
+        if (!res.ok) {
+          // A cursor the server no longer reads (it was upgraded, say): start again, refreshing all.
+          if (res.status === 400 && cursor !== undefined) {
+            cursor = undefined;
+            apply({ cursor: '', complete: false, changes: [] });
+          }
+          return;
+        }
+        const feed = (await res.json()) as Feed;
+        if (stopped) return;
+        cursor = feed.cursor;
+        // A first answer tells the last few seconds' changes too: a tile drawn while it was asked
+        // for may predate one of them.
+        apply(feed);
+      } catch {
+        // No network or no server: asked again at the next turn.
+      } finally {
+        asking = undefined;
+      }
+    })());
+  const shown = () => document.visibilityState === 'visible' && navigator.onLine;
+  const timer = setInterval(() => {
+    if (shown()) void ask();
+  }, CHANGES_EVERY_MS);
+  const wake = () => {
+    if (shown()) void ask();
+  };
+  document.addEventListener('visibilitychange', wake);
+  window.addEventListener('online', wake);
+  void ask();
+  return {
+    stop() {
+      stopped = true;
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', wake);
+      window.removeEventListener('online', wake);
+    },
+    askNow: ask,
+  };
+}
