@@ -54,6 +54,23 @@ describe('assembling a new growing area', () => {
     const other = page.locator(`#assemble-plots li[data-id="${live.id}"]`);
     await other.waitFor({ timeout: 30_000 });
     expect(await other.locator('.form-error').innerText()).toContain(`đã thuộc vùng trồng #${live.area}`);
+    // Narrowed to a phone (the tools sheet closed, as the editor leaves it there), the panel folds to its
+    // bar: the revoked area's plot counts, the live area's is said apart, outside the total.
+    await page.setViewportSize({ width: 360, height: 740 });
+    if (await page.locator('#panel.is-open').count()) {
+      await page.evaluate(() => (document.querySelector('.tab.is-active') as HTMLElement).click());
+    }
+    await page.waitForSelector('#assemble-pick-bar', { state: 'visible' });
+    expect(await page.getAttribute('#assemble-pick-bar-figures', 'data-n')).toBe('2');
+    const { rows } = await e2e.server.db.query<{ m2: number }>('SELECT area_m2 m2 FROM plots WHERE id = $1', [revoked.id]);
+    const ha = (Number(rows[0]!.m2) / 10000).toFixed(2).replace('.', ',');
+    expect(await page.textContent('#assemble-pick-bar-figures')).toContain(`Đã chọn 1 thửa (${ha} ha), tối thiểu`);
+    expect(await page.textContent('#assemble-pick-bar-refused')).toBe(
+      '1 thửa nữa thuộc vùng trồng khác, không tính vào tổng: bấm Xong để xem.',
+    );
+    // With its red line, the bar still leaves three quarters of the screen to the map.
+    expect((await page.locator('#assemble-pick-bar').boundingBox())!.height).toBeLessThan(740 * 0.25);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-pick-bar-360.png') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -421,6 +421,106 @@ describe('assembling plots into a growing area', () => {
   });
 });
 
+describe('assembling a new growing area on a 360 px phone', () => {
+  it('folds the panel to a bar at the bottom while plots are picked: a plot where the panel stood is tapped and picked, Xong opens the list, Huỷ ends it with nothing written; a desk keeps its panel', async () => {
+    // South of the first spot's plots, inside its free ground (~75 m of ward on every side).
+    const at = offset(spots[0]!, 0, -50);
+    const plotId = await createPlot(at, 25, 'vegetable');
+    const areasBefore = Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n);
+    const { page, context, errors } = await openPage(browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await openEditorAt(page, at, 18);
+    await page.click('#tool-assemble');
+    await page.waitForSelector('#assemble-pick-bar', { state: 'visible' });
+    const bar = (await page.locator('#assemble-pick-bar').boundingBox())!;
+    expect(bar.y + bar.height).toBeLessThanOrEqual(740 + 1);
+    expect(bar.height).toBeLessThan(740 * 0.25);
+    expect(await page.locator('#assemble-form').isVisible()).toBe(false);
+    expect(await page.textContent('#assemble-pick-bar-title')).toBe('Chọn thửa cho vùng trồng mới');
+    expect(await page.textContent('#assemble-pick-bar-figures')).toBe('Đã chọn 0 thửa (0,00 ha)');
+    expect(await page.textContent('#assemble-pick-done')).toBe('Xong');
+    expect(await page.textContent('#assemble-pick-cancel')).toBe('Huỷ');
+    // Where the panel stands when open: 'Xong' shows it, 'Chọn tiếp trên bản đồ' folds it again.
+    await page.click('#assemble-pick-done');
+    await page.waitForSelector('#assemble-pick-bar', { state: 'detached' });
+    expect(await page.locator('#assemble-form').isVisible()).toBe(true);
+    const panelTop = (await page.locator('.editor-card').boundingBox())!.y;
+    expect(panelTop).toBeLessThan(740 * 0.6);
+    await page.click('#assemble-fold');
+    await page.waitForSelector('#assemble-pick-bar', { state: 'visible' });
+
+    // The plot moved to where the open panel stood, above the bar: the map itself takes the tap there.
+    const box = (await page.locator('#map').boundingBox())!;
+    const targetY = (panelTop + bar.y) / 2;
+    await page.evaluate(
+      ([lonLat, dy]) => {
+        const map = (window as unknown as BandoWindow).__bando.map;
+        map.jumpTo({ center: lonLat });
+        map.panBy([0, -dy], { animate: false });
+      },
+      [at, targetY - (box.y + box.height / 2)] as const,
+    );
+    const spot = await screenPoint(page, at);
+    expect(spot.y).toBeGreaterThan(panelTop);
+    expect(spot.y).toBeLessThan(bar.y);
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('#map') !== null, [spot.x, spot.y] as const)).toBe(
+      true,
+    );
+    await page.waitForFunction(
+      ([x, y, id]) =>
+        (window as unknown as BandoWindow).__bando.map
+          .queryRenderedFeatures([x, y], { layers: ['plots-fill'] })
+          .some((f) => Number(f.id) === id),
+      [spot.x - box.x, spot.y - box.y, plotId] as const,
+      { timeout: 30_000 },
+    );
+    await page.touchscreen.tap(spot.x, spot.y);
+    await page.waitForSelector('#assemble-pick-bar-figures[data-n="1"]');
+    const m2 = Number((await server.db.query<{ m2: number }>('SELECT area_m2 m2 FROM plots WHERE id = $1', [plotId])).rows[0]!.m2);
+    const ha = (m2 / 10000).toFixed(2).replace('.', ',');
+    // One 25 m square is below the 0.1 ha an annual crop needs.
+    expect(await page.textContent('#assemble-pick-bar-figures')).toBe(`✗ Đã chọn 1 thửa (${ha} ha), tối thiểu 0,1 ha`);
+    expect(await page.getAttribute('#assemble-pick-bar-figures', 'data-ok')).toBe('false');
+    expect(await page.locator('#assemble-pick-bar-refused').count()).toBe(0);
+    expect((await page.locator('#assemble-pick-bar').boundingBox())!.height).toBeLessThan(740 * 0.25);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-pick-bar-360.png') });
+
+    // 'Xong': the panel opens on the plot picked and the form, nothing wider than the screen.
+    await page.click('#assemble-pick-done');
+    await page.waitForSelector(`#assemble-plots li[data-id="${plotId}"]`, { state: 'visible' });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('assemble-hint');
+    const wide = await page
+      .locator('#assemble-panel button, #assemble-panel input, #assemble-panel li')
+      .evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length);
+    expect(wide).toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-pick-done-360.png') });
+    // A name typed shows in the bar once folded again.
+    await page.fill('#assemble-form input[name=name]', 'Vùng rau Tân Thuận');
+    await page.click('#assemble-fold');
+    await page.waitForSelector('#assemble-pick-bar-figures[data-n="1"]', { state: 'visible' });
+    expect(await page.textContent('#assemble-pick-bar-title')).toBe('Chọn thửa cho vùng trồng mới “Vùng rau Tân Thuận”');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('assemble-pick-bar');
+
+    // A desk keeps its side card: no bar, the list and the form in view.
+    await page.setViewportSize(DESKTOP);
+    expect(await page.locator('#assemble-pick-bar').isVisible()).toBe(false);
+    expect(await page.locator('#assemble-form').isVisible()).toBe(true);
+    expect(await page.locator(`#assemble-plots li[data-id="${plotId}"]`).isVisible()).toBe(true);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-pick-desktop.png') });
+    await page.setViewportSize({ width: 360, height: 740 });
+
+    // 'Huỷ' ends the assembling: the panel and the outline go, the tool is no longer pressed, nothing is written.
+    await page.click('#assemble-pick-cancel');
+    await page.waitForSelector('#assemble-panel', { state: 'detached' });
+    expect(await page.getAttribute('#tool-assemble', 'aria-pressed')).toBe('false');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('tool-assemble');
+    expect(Number((await server.db.query<{ n: number }>('SELECT count(*)::int n FROM growing_areas')).rows[0]!.n)).toBe(areasBefore);
+    expect((await server.db.query('SELECT growing_area_id g FROM plots WHERE id = $1', [plotId])).rows[0]).toEqual({ g: null });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('the growing-area form names the field it refuses', () => {
   it('marks a name without a letter and a producer of spaces under their fields before sending, and puts the server’s 400 for an over-long name under the name', async () => {
     // North of the assembling test's plots, inside the same free ground (~150 m around its spot).

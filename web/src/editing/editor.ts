@@ -767,9 +767,19 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       stopAssembling();
     } else {
       session.setMode('static');
-      assembling = new GrowingAreaAssembler({ onCreated: () => void handle.refreshTiles(), onChange: showPicked });
+      assembling = new GrowingAreaAssembler({
+        onCreated: () => void handle.refreshTiles(),
+        onChange: showPicked,
+        // 'Huỷ' on the phone's pick bar: as the tool's button would, and the keyboard goes back to it.
+        onCancel: () => {
+          if (!assembling) return;
+          toggleAssemble();
+          document.getElementById('tool-assemble')?.focus();
+        },
+      });
       assemblePanel.append(assembling.element);
       assemblePanel.hidden = false;
+      assembling.focusPicking();
     }
     renderStatus();
     renderToolbar();

@@ -491,6 +491,11 @@ export const en: Messages = {
   areaReason_no_plots: 'The growing area has no plots yet.',
   areaReason_crop_mismatch: 'All plots must grow one crop ({crop}).',
   areaReason_too_small: 'Total {ha} ha, below the minimum of {min} ha for {type}.',
+  assemblePickBarTitle: 'Picking plots for a new growing area',
+  assemblePickBarTitleNamed: 'Picking plots for the new growing area “{name}”',
+  assemblePickBarFigures: '{n} {n|plot|plots} picked ({ha} ha), minimum {min} ha',
+  assemblePickBarFiguresNoRule: '{n} {n|plot|plots} picked ({ha} ha)',
+  assemblePickBarRefused: '{n} more {n|plot|plots} in another growing area, not counted: tap Done to see why.',
   createBlockedTooSmall:
     'The growing area cannot be created yet: the plots total {ha} ha, {missing} ha short of the minimum of {min} ha for {type}. Pick more plots on the map.',
   gpsNeedCorners: 'At least 3 points make a plot.',

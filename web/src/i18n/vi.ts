@@ -498,6 +498,11 @@ export const vi = {
   areaReason_no_plots: 'Vùng trồng chưa có thửa nào.',
   areaReason_crop_mismatch: 'Các thửa phải cùng một loại cây trồng ({crop}).',
   areaReason_too_small: 'Tổng diện tích {ha} ha, chưa đạt tối thiểu {min} ha cho {type}.',
+  assemblePickBarTitle: 'Chọn thửa cho vùng trồng mới',
+  assemblePickBarTitleNamed: 'Chọn thửa cho vùng trồng mới “{name}”',
+  assemblePickBarFigures: 'Đã chọn {n} {n|thửa|thửa} ({ha} ha), tối thiểu {min} ha',
+  assemblePickBarFiguresNoRule: 'Đã chọn {n} {n|thửa|thửa} ({ha} ha)',
+  assemblePickBarRefused: '{n} {n|thửa|thửa} nữa thuộc vùng trồng khác, không tính vào tổng: bấm Xong để xem.',
   createBlockedTooSmall:
     'Chưa tạo được vùng trồng: tổng diện tích {ha} ha, còn thiếu {missing} ha so với mức tối thiểu {min} ha cho {type}. Hãy chọn thêm thửa trên bản đồ.',
   gpsNeedCorners: 'Cần ít nhất 3 điểm để thành một thửa.',

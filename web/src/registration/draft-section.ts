@@ -31,6 +31,7 @@ import {
 } from './draft-edit.ts';
 import { fieldRefusalText, type FieldRefusalFacts } from './field-refusal.ts';
 import { statusLabel } from './lifecycle-refusal.ts';
+import { focusPickBar, pickBar } from './pick-bar.ts';
 import {
   areaFacts,
   areaLabelText,
@@ -312,9 +313,7 @@ export class DraftSection {
 
   /** The keyboard goes where the picking is read: the phone's bar when it shows, else the card's hint. */
   private focusPicking(): void {
-    const bar = this.element.querySelector<HTMLElement>('#draft-pick-bar');
-    if (bar && bar.getClientRects().length) bar.focus();
-    else this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus();
+    if (!focusPickBar(this.element, 'draft-pick')) this.element.querySelector<HTMLElement>('#draft-add-hint')?.focus();
   }
 
   /** Folds the card to the phone's bar (picking more on the map) or opens it on the list of plots picked. */
@@ -494,34 +493,14 @@ export class DraftSection {
       total: ha(total),
       min: formatNumber(minimumAreaM2(crop) / 10000, 1),
     });
-    return h(
-      'div',
-      { class: 'pick-bar', id: 'draft-pick-bar', role: 'region', 'aria-label': t('draftPickBarLabel'), tabindex: '-1' },
-      h('p', { class: 'pick-bar-title', id: 'draft-pick-bar-title' }, t('draftPickBarTitle', { name: this.label(area) })),
-      h(
-        'p',
-        {
-          class: `pick-bar-figures ${ok ? 'verdict-ok' : 'form-error'}`,
-          id: 'draft-pick-bar-figures',
-          'data-n': toSend.length,
-          'data-ok': String(ok),
-        },
-        ok ? `${figures} ✓` : `✗ ${figures}`,
-      ),
-      refused
-        ? h('p', { class: 'form-error', id: 'draft-pick-bar-refused', 'data-n': refused }, t('draftPickBarRefused', { n: refused }))
-        : null,
-      h(
-        'div',
-        { class: 'pick-bar-actions' },
-        h('button', { type: 'button', class: 'btn', id: 'draft-pick-cancel', onclick: () => this.stopAdding() }, t('cancel')),
-        h(
-          'button',
-          { type: 'button', class: 'btn btn-primary', id: 'draft-pick-done', onclick: () => this.fold(adding, false) },
-          t('draftPickDone'),
-        ),
-      ),
-    );
+    return pickBar({
+      id: 'draft-pick',
+      title: t('draftPickBarTitle', { name: this.label(area) }),
+      figures: { text: figures, n: toSend.length, ok },
+      refused: refused ? { n: refused, text: t('draftPickBarRefused', { n: refused }) } : undefined,
+      onCancel: () => this.stopAdding(),
+      onDone: () => this.fold(adding, false),
+    });
   }
 
   private async add(area: DraftArea, adding: Adding, plots: readonly Picked[]): Promise<void> {

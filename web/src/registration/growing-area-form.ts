@@ -9,6 +9,7 @@ import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
 import { membershipRefusalWords } from './membership.ts';
 import { nameProblem, TEXT_REASONS } from '../../../server/domain/registry-text.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
+import { focusPickBar, pickBar } from './pick-bar.ts';
 
 /** The profile's text fields the form asks, by their name in the request, and their labels. */
 const PROFILE_FIELDS = ['name', 'registrantName'] as const;
@@ -29,6 +30,11 @@ export type PickedPlot = {
   geometry?: Polygon;
 };
 
+/** Whether the server will refuse a picked plot for being another live area's (a revoked or superseded one has let its plots go). */
+function heldElsewhere(plot: PickedPlot): boolean {
+  return !!plot.growing_area_id && plot.areaStatus !== 'revoked' && plot.areaStatus !== 'superseded';
+}
+
 /**
  * What the list says of a plot's present area: in red when the server will refuse it (another live
  * area holds it); a plain note when that area's code was revoked, which let its plots go to a new
@@ -46,6 +52,8 @@ export type AssemblerEvents = {
   onCreated(id: number): void;
   /** The picked plots changed (to outline them on the map). */
   onChange?(plots: readonly PickedPlot[]): void;
+  /** 'Huỷ' on the phone's pick bar: the officer gives up this area (the editor stops assembling). */
+  onCancel(): void;
 };
 
 /** The growing area just created, as the server answered it (the officer's API row). */
@@ -83,6 +91,12 @@ export class GrowingAreaAssembler {
   private created: CreatedArea | undefined;
   private busy = false;
   private crops: readonly Crop[] = [];
+  /**
+   * On a phone the panel folds to a bar at the bottom while plots are picked (the editor's card would
+   * cover half the map the plots are tapped on), as a draft's card does (pick-bar.ts); 'Xong' unfolds
+   * it to the list and the form. A desk's card leaves the map free: there the bar is never shown (app.css).
+   */
+  private folded = true;
 
   constructor(private readonly events: AssemblerEvents) {
     // The inputs and the choice of scheme are kept elements: a redraw puts the same ones back, with what was typed.
@@ -114,6 +128,61 @@ export class GrowingAreaAssembler {
   /** Stops following the language (the view is closed); safe to call twice. */
   dispose(): void {
     this.words.dispose();
+  }
+
+  /** Puts the keyboard on the phone's bar once the panel is on the page (on a desk the focus stays where it was). */
+  focusPicking(): void {
+    focusPickBar(this.element, 'assemble-pick');
+  }
+
+  /** Folds the panel to the phone's bar (picking more on the map) or opens it on the list and the form. */
+  private fold(folded: boolean): void {
+    this.folded = folded;
+    this.render();
+    if (folded) {
+      this.focusPicking();
+      return;
+    }
+    this.element.scrollIntoView({ block: 'nearest' });
+    this.element.querySelector<HTMLElement>('#assemble-hint')?.focus({ preventScroll: true });
+  }
+
+  /**
+   * The phone's bar while plots are picked: what is being picked (the new area's name once typed),
+   * the plots the server will take and their hectares against the crop's minimum, and in red what it
+   * will refuse (a mix of crops; another live area's plots, counted apart as a draft's bar does), to
+   * be read in full behind 'Xong'. Its figures' data-n is every plot picked.
+   */
+  private pickBar(crop: CropRule | undefined, plots: readonly PickedPlot[]): HTMLElement {
+    const taken = plots.filter((p) => !heldElsewhere(p));
+    const held = plots.length - taken.length;
+    const total = taken.reduce((s, p) => s + p.area_m2, 0);
+    const verdict = crop ? checkMinimumArea(crop, plots) : undefined;
+    const mixed = verdict && !verdict.valid && verdict.reason === AREA_RULE_REASONS.CROP_MISMATCH;
+    const refused = [
+      mixed ? this.reasonText(verdict.reason, crop, total) : undefined,
+      held ? t('assemblePickBarRefused', { n: held }) : undefined,
+    ].filter((text): text is string => !!text);
+    const name = this.name.value.trim();
+    return pickBar({
+      id: 'assemble-pick',
+      title: name ? t('assemblePickBarTitleNamed', { name }) : t('assemblePickBarTitle'),
+      figures: crop
+        ? {
+            text: t('assemblePickBarFigures', { n: taken.length, ...this.figures(crop, total) }),
+            n: plots.length,
+            // The minimum alone: a mix of crops is said on the red line under it.
+            ok: total >= minimumAreaM2(crop),
+          }
+        : {
+            text: t('assemblePickBarFiguresNoRule', { n: taken.length, ha: formatNumber(total / 10000, 2) }),
+            n: plots.length,
+            ok: undefined,
+          },
+      ...(refused.length ? { refused: { n: held, text: refused.join(' ') } } : {}),
+      onCancel: () => this.events.onCancel(),
+      onDone: () => this.fold(false),
+    });
   }
 
   private changed(): void {
@@ -165,7 +234,7 @@ export class GrowingAreaAssembler {
     const crop = row ? cropRule(row) : undefined;
     this.element.append(
       h('h3', {}, t('assembleArea')),
-      h('p', { class: 'hint' }, t('pickPlotsHint')),
+      h('p', { class: 'hint', id: 'assemble-hint', tabindex: '-1' }, t('pickPlotsHint')),
       h('p', { class: 'summary', id: 'assemble-count', 'data-n': plots.length }, t('selectedPlots', { n: plots.length })),
     );
     if (plots.length) {
@@ -203,6 +272,10 @@ export class GrowingAreaAssembler {
       const verdict = this.verdictText(crop, plots);
       this.element.append(h('p', { class: verdict.ok ? 'hint verdict-ok' : 'form-error', id: 'area-verdict' }, verdict.text));
     }
+    // On a phone, back to the map for more plots (the panel folds to its bar again).
+    this.element.append(
+      h('button', { type: 'button', class: 'btn phone-only', id: 'assemble-fold', onclick: () => this.fold(true) }, t('draftPickMore')),
+    );
     // A draft below the minimum could not be submitted, and this panel cannot add a plot to a draft
     // once created: the button waits for enough plots, and says so beside it (read with the button).
     const blocked = crop ? this.blockedText(crop, plots) : undefined;
@@ -245,6 +318,7 @@ export class GrowingAreaAssembler {
       );
     }
     if (this.created) this.element.append(this.createdCard(this.created));
+    if (this.folded) this.element.append(this.pickBar(crop, plots));
   }
 
   /** A text input with its label and, when the form or the server objected to it, the reason under it. */
