@@ -112,6 +112,12 @@ describe('editing plots as an officer', () => {
     await page.selectOption('#plot-form select[name=crop]', 'vegetable');
     await page.fill('#plot-form input[name=variety]', 'Cải xanh');
     await page.click('#plot-form-save');
+    // What the map asks for once the plot is saved: the tiles under it again, not the whole view's.
+    const tilesBefore = await page.evaluate(() => [...new Set(performance.getEntriesByType('resource').map((e) => e.name))]);
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (/\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(request.url())) asked.push(new URL(request.url()).pathname);
+    });
     // A new plot without a farmer is saved only when the officer says so.
     await page.click('#plot-no-farmer-save');
     const saved = await page.waitForFunction(
@@ -136,6 +142,20 @@ describe('editing plots as an officer', () => {
     expect(row.variety).toBe('Cải xanh');
     // The live area agrees with PostGIS's geodesic area.
     expect(Math.abs(liveArea - row.area) / row.area).toBeLessThan(0.002);
+
+    // Drawn from the tiles at once, without a reload: the map asked the server what changed.
+    await page.waitForFunction(
+      (id) => {
+        const { map } = (window as unknown as BandoWindow).__bando;
+        return map.queryRenderedFeatures({ layers: ['plots-fill'] }).some((f) => f.id === id);
+      },
+      plotId,
+      { timeout: 15_000 },
+    );
+    const shown = tilesBefore.filter((u) => /\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(u)).length;
+    console.log(`[editing] after the save: ${new Set(asked).size} tiles asked again of the ${shown} the page had loaded`);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(new Set(asked).size).toBeLessThanOrEqual(12);
 
     // Reloaded, the saved plot comes back in the tiles.
     await page.reload();

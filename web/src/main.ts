@@ -211,7 +211,7 @@ async function boot(): Promise<void> {
         () => toast(location.href),
       );
     },
-    { user: () => user, refreshTiles: () => handle.refreshTiles(), pickPlots: (onPick) => plotPicking.start(onPick) },
+    { user: () => user, refreshTiles: () => handle.showEdits(), pickPlots: (onPick) => plotPicking.start(onPick) },
   );
   tabContent.layers = () => {
     layerPanel.render();

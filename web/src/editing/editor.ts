@@ -421,7 +421,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       );
       (window as unknown as { __bandoLastSaved?: PlotRecord }).__bandoLastSaved = saved;
       reloadNeighbours();
-      await handle.refreshTiles();
+      await handle.showEdits();
     } catch (error) {
       if (error instanceof PlotConflict && record) {
         conflict(polygon, record, properties, error.currentEtag, t('conflictKeepMine'), async (etag) => {
@@ -614,7 +614,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     session.remove(polygon.id);
     clearConflict();
     reloadNeighbours();
-    void handle.refreshTiles();
+    void handle.showEdits();
   }
 
   /** What the officer reads when the server refuses the delete (403, 409, …), in their language. */
@@ -768,7 +768,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     } else {
       session.setMode('static');
       assembling = new GrowingAreaAssembler({
-        onCreated: () => void handle.refreshTiles(),
+        onCreated: () => void handle.showEdits(),
         onChange: showPicked,
         // 'Huỷ' on the phone's pick bar: as the tool's button would, and the keyboard goes back to it.
         onCancel: () => {

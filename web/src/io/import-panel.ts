@@ -575,7 +575,7 @@ class ImportPanel {
     this.setBar(100, () => t('importStage_done'));
     const written = report.counts.inserted + report.counts.updated;
     if (written > 0) {
-      await this.handle.refreshTiles().catch(() => undefined);
+      await this.handle.showEdits().catch(() => undefined);
       toast(() => t('importMapRefreshed', { n: formatNumber(written) }));
       const extent = writtenExtent(report);
       // The officer sees what the file put on the map, clear of the sheet the panel is on a phone.

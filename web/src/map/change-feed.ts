@@ -101,9 +101,20 @@ function followersOf(map: MapLibreMap): Follower[] {
  * tiles are measured against), then every CHANGES_EVERY_MS while the page is shown and online,
  * and at once when it is shown again or back online. A failed ask is tried at the next turn.
  */
-export function followChanges(map: MapLibreMap, url = '/api/changes'): { stop(): void; askNow(): Promise<void> } {
+export type ChangeFollower = {
+  stop(): void;
+  /** Asks at once; resolves with whether anything was told (or everything must be refreshed). */
+  askNow(): Promise<boolean>;
+  /**
+   * After this page's own save: asks until the save is told (the server hears of it a moment after
+   * its commit), at most `tries` times over a few seconds; the regular asks would tell it anyway.
+   */
+  askUntilTold(tries?: number): Promise<void>;
+};
+
+export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFollower {
   let cursor: string | undefined;
-  let asking: Promise<void> | undefined;
+  let asking: Promise<boolean> | undefined;
   let stopped = false;
   const apply = (feed: Feed) => {
     const followers = followersOf(map);
@@ -117,7 +128,7 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): { stop():
       else if (tiles.length) map.refreshTiles(id, tiles);
     }
   };
-  const ask = (): Promise<void> =>
+  const ask = (): Promise<boolean> =>
     (asking ??= (async () => {
       try {
         const res = await fetch(cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`, { cache: 'no-store' });
@@ -126,17 +137,20 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): { stop():
           if (res.status === 400 && cursor !== undefined) {
             cursor = undefined;
             apply({ cursor: '', complete: false, changes: [] });
+            return true;
           }
-          return;
+          return false;
         }
         const feed = (await res.json()) as Feed;
-        if (stopped) return;
+        if (stopped) return false;
         cursor = feed.cursor;
         // A first answer tells the last few seconds' changes too: a tile drawn while it was asked
         // for may predate one of them.
         apply(feed);
+        return !feed.complete || feed.changes.length > 0;
       } catch {
         // No network or no server: asked again at the next turn.
+        return false;
       } finally {
         asking = undefined;
       }
@@ -159,5 +173,13 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): { stop():
       window.removeEventListener('online', wake);
     },
     askNow: ask,
+    async askUntilTold(tries = 5) {
+      // An ask already under way may have left before the save: wait for it, then ask afresh.
+      await asking;
+      for (let i = 0; i < tries && !stopped; i++) {
+        if (await ask()) return;
+        await new Promise((resolve) => setTimeout(resolve, 150 * 2 ** i));
+      }
+    },
   };
 }

@@ -39,10 +39,16 @@ export type MapHandle = {
   user(): SessionUser | undefined;
   setUser(user: SessionUser | undefined): void;
   /**
-   * Asks every vector source for fresh tiles: after a save (the TileJSON carries a new data version)
-   * and after a sign-in or out (the URLs carry the viewer's key: a guest's copy is not a staff one's).
+   * Asks every vector source for fresh tiles, under new URLs: after a sign-in or out (the URLs
+   * carry the viewer's key: a guest's copy is not a staff one's). After a save, showEdits.
    */
   refreshTiles(): Promise<void>;
+  /**
+   * After this page's own save: the tiles the save changed are asked for again, as soon as the
+   * server has heard of it (GET /api/changes), and only those: the rest of the view is not
+   * fetched again (a phone's link carries a few tiles, not the whole view).
+   */
+  showEdits(): Promise<void>;
 };
 
 function sourceOf(style: StyleSpecification, group: string): string | undefined {
@@ -118,8 +124,8 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     if (!navigator.onLine) return;
     console.warn('[map]', e.error?.message ?? event);
   });
-  // Others' edits: the server says which tiles changed, and only those are asked for again.
-  followChanges(map);
+  // Edits, others' and this page's: the server says which tiles changed, and only those are asked for again.
+  const changes = followChanges(map);
   // Tiles that failed for want of a network leave the map blank: say so over it until they arrive.
   watchTiles(map, offlineNotice(container));
   // …and 'showing saved data' only when that is what it shows.
@@ -199,6 +205,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     setUser: (next) => {
       user = next;
     },
+    showEdits: () => changes.askUntilTold(),
     async refreshTiles() {
       const fresh = (await (await fetch('/style.json', { cache: 'no-cache' })).json()) as StyleSpecification;
       for (const [id, spec] of Object.entries(fresh.sources)) {
