@@ -28,22 +28,22 @@ const draftBody = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-async function newPlot(): Promise<number> {
+async function newPlot(farmerId = reg.fx.farmers.nam): Promise<number> {
   const y = (rowY += 60);
   const plot = await reg.db.query<{ id: number }>(
     `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES ($1, '29869', 'vegetable', ST_GeomFromText($2, 4326)) RETURNING id`,
-    [reg.fx.farmers.nam, rect(0, y, 30, y + 50)],
+    [farmerId, rect(0, y, 30, y + 50)],
   );
   return plot.rows[0]!.id;
 }
 
-/** A domestic vegetable area of one plot, under inspection (or active when `active`). */
-async function area(stage: 'under_inspection' | 'active'): Promise<number> {
+/** A domestic vegetable area of one plot (a new one of farmer nam unless given), under inspection (or active when `active`). */
+async function area(stage: 'under_inspection' | 'active', plotId?: number): Promise<number> {
   const draft = await reg.app.inject({
     method: 'POST',
     url: '/api/growing-areas',
     headers: officer,
-    payload: draftBody({ plotIds: [await newPlot()] }),
+    payload: draftBody({ plotIds: [plotId ?? (await newPlot())] }),
   });
   expect(draft.statusCode, draft.body).toBe(201);
   const id = draft.json().id as number;
@@ -635,5 +635,108 @@ describe('If-Match on the registry’s PATCH of a draft', () => {
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json().version).toBe(r4.version + 1);
     expect(saved.headers.etag).toBe((await read()).etag);
+  });
+
+  it('a member plot’s farmer renamed, through the farmers API or in SQL, moves the tag: the read names the new name, the old tag is 412; an address or no change keeps it', async () => {
+    const farmer = await reg.app.inject({
+      method: 'POST',
+      url: '/api/farmers',
+      headers: officer,
+      payload: { communeCode: '29869', fullName: 'Phạm Văn Cũ', phone: '0911000111', address: 'Ấp Tân Hậu' },
+    });
+    expect(farmer.statusCode, farmer.body).toBe(201);
+    const farmerId = farmer.json().id as number;
+    const created = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: draftBody({ plotIds: [await newPlot(farmerId)] }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const read = async (headers: Record<string, string> = {}) => {
+      const res = await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: { ...officer, ...headers } });
+      expect(res.statusCode, res.body).toBe(200);
+      return {
+        etag: res.headers.etag as string,
+        version: res.json().version as number,
+        names: res.json().plots.map((p: { farmer_name: string }) => p.farmer_name),
+      };
+    };
+    const row = async () =>
+      (await reg.db.query<{ row: string }>('SELECT g::text AS row FROM growing_areas g WHERE id = $1', [id])).rows[0]!.row;
+    // The read kept before the rename: asked again with its tag, the new name (the registry's read is never a 304); a PATCH with it 412.
+    const staleAfter = async (before: { etag: string; version: number }, name: string) => {
+      const now = await read({ 'if-none-match': before.etag });
+      expect(now.names).toEqual([name]);
+      expect(now.etag).not.toBe(before.etag);
+      expect(now.version).toBe(before.version + 1);
+      const kept = await row();
+      const stale = await reg.app.inject({
+        method: 'PATCH',
+        url: `/api/growing-areas/${id}`,
+        headers: { ...officer, 'if-match': before.etag },
+        payload: { name: 'Tên trên thẻ cũ' },
+      });
+      expect(stale.statusCode, stale.body).toBe(412);
+      expect(stale.json().currentETag).toBe(now.etag);
+      expect(await row()).toBe(kept);
+      return now;
+    };
+    const r0 = await read();
+    expect(r0.names).toEqual(['Phạm Văn Cũ']);
+
+    const renamed = await reg.app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${farmerId}`,
+      headers: officer,
+      payload: { fullName: 'Phạm Văn Mới' },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    const r1 = await staleAfter(r0, 'Phạm Văn Mới');
+    await reg.db.query(`UPDATE farmer_private SET full_name = 'Phạm Văn Sửa' WHERE farmer_id = $1`, [farmerId]);
+    const r2 = await staleAfter(r1, 'Phạm Văn Sửa');
+    // What the read does not show (the phone, the address), a PATCH that keeps the name, SET x = x: the tag stays.
+    await reg.db.query(`UPDATE farmer_private SET phone = '0911000222', address = 'Ấp Hòa Hưng' WHERE farmer_id = $1`, [farmerId]);
+    const same = await reg.app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${farmerId}`,
+      headers: officer,
+      payload: { fullName: 'Phạm Văn Sửa' },
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    await reg.db.query(`UPDATE farmer_private SET full_name = full_name WHERE farmer_id = $1`, [farmerId]);
+    expect(await read()).toEqual(r2);
+    const saved = await reg.app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${id}`,
+      headers: { ...officer, 'if-match': r2.etag },
+      payload: { name: 'Vùng rau sau đổi tên' },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+  });
+
+  it('a revoked area lists the plots it had with their farmers’ names of today: a rename moves its tag too', async () => {
+    const farmer = await reg.app.inject({
+      method: 'POST',
+      url: '/api/farmers',
+      headers: officer,
+      payload: { communeCode: '29869', fullName: 'Võ Thị Thu' },
+    });
+    expect(farmer.statusCode, farmer.body).toBe(201);
+    const farmerId = farmer.json().id as number;
+    const id = await area('active', await newPlot(farmerId));
+    expect((await send(id, { to: 'revoked', decisionNo: '71/QĐ-SNN', note: 'Sử dụng mã sai mục đích' })).statusCode).toBe(201);
+    const before = await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: officer });
+    expect(before.json().plots.map((p: { farmer_name: string }) => p.farmer_name)).toEqual(['Võ Thị Thu']);
+    await reg.db.query(`UPDATE farmer_private SET full_name = 'Võ Thị Thu Hà' WHERE farmer_id = $1`, [farmerId]);
+    const after = await reg.app.inject({
+      url: `/api/growing-areas/${id}`,
+      headers: { ...officer, 'if-none-match': before.headers.etag as string },
+    });
+    expect(after.statusCode).toBe(200);
+    expect(after.json().plots.map((p: { farmer_name: string }) => p.farmer_name)).toEqual(['Võ Thị Thu Hà']);
+    expect(after.json().version).toBe(before.json().version + 1);
+    expect(after.headers.etag).not.toBe(before.headers.etag);
   });
 });

@@ -194,6 +194,148 @@ describe('writes with the tag of a read', () => {
   });
 });
 
+describe('a farmer renamed after an officer kept the farmer’s plot and product', () => {
+  // A farmer of its own (the file's farmer A keeps its name for the other tests), with one plot and one
+  // household product made through the features API.
+  async function farmerWithPlotAndProduct(name: string): Promise<{ farmerId: number; plot: string; product: string }> {
+    const farmerId = Number(
+      (
+        await fx.db.query<{ id: number }>(`INSERT INTO farmers (lookup_code, commune_code) VALUES ($1, $2) RETURNING id`, [
+          `FX-R${Math.floor(Math.random() * 1e9)}`,
+          WARD_A,
+        ])
+      ).rows[0]!.id,
+    );
+    await fx.db.query(
+      `INSERT INTO farmer_private (farmer_id, full_name, phone, citizen_id, address) VALUES ($1, $2, '0900000001', '087000000001', 'Ấp 1')`,
+      [farmerId, name],
+    );
+    const [x, y] = ORIGIN;
+    const plot = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/plots/items',
+      headers: fx.as('officer', GEO),
+      payload: {
+        type: 'Feature',
+        geometry: square(x + 0.002 + Math.random() * 0.006, y + 0.003 + Math.random() * 0.005, 0.0001),
+        properties: { crop: 'rice', farmer_id: farmerId, variety: 'OM18' },
+      },
+    });
+    expect(plot.statusCode, plot.body).toBe(201);
+    const product = await fx.app.inject({
+      method: 'POST',
+      url: '/ogc/collections/products/items',
+      headers: fx.as('officer', GEO),
+      payload: {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [x + 0.004, y + 0.004] },
+        properties: { producer_kind: 'household', farmer_id: farmerId, product: 'Lúa', category: 'rice' },
+      },
+    });
+    expect(product.statusCode, product.body).toBe(201);
+    return {
+      farmerId,
+      plot: `/ogc/collections/plots/items/${plot.json().id}`,
+      product: `/ogc/collections/products/items/${product.json().id}`,
+    };
+  }
+  const versionOf = async (url: string) => {
+    const [, table, id] = /collections\/(\w+)\/items\/(\d+)$/.exec(url)!;
+    return Number((await fx.db.query<{ version: number }>(`SELECT version FROM ${table} WHERE id = $1`, [Number(id)])).rows[0]!.version);
+  };
+
+  /** The officer's kept copy (tag) of `url` is no longer current: a 200 with `shown`, a new tag, and a write with the old tag 412, nothing written. */
+  async function keptCopyIsStale(url: string, kept: string, shown: Record<string, unknown>): Promise<string> {
+    const again = await fx.app.inject({ url, headers: asCookie({ 'if-none-match': kept }) });
+    expect(again.statusCode, url).toBe(200);
+    expect(again.json().properties).toMatchObject(shown);
+    const fresh = again.headers.etag as string;
+    expect(fresh).not.toBe(kept);
+    expect((await fx.app.inject({ url, headers: asCookie({ 'if-none-match': fresh }) })).statusCode).toBe(304);
+    const version = await versionOf(url);
+    const stale = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: writeAsCookie({ ...PATCH, 'if-match': kept }),
+      payload: { properties: url.includes('/plots/') ? { variety: 'Trên thẻ cũ' } : { product: 'Trên thẻ cũ' } },
+    });
+    expect(stale.statusCode, stale.body).toBe(412);
+    expect(stale.json().currentETag).toBe(`"${url.split('/').pop()}-${version}"`);
+    expect(await versionOf(url)).toBe(version);
+    expect(JSON.stringify((await fx.app.inject({ url, headers: asCookie() })).json().properties)).not.toContain('Trên thẻ cũ');
+    return fresh;
+  }
+
+  it('through the registry: the old tags revalidate 200 with the new name, and writes with them are 412', async () => {
+    const { farmerId, plot, product } = await farmerWithPlotAndProduct('Trần Thị Cũ');
+    const plotTag = (await fx.app.inject({ url: plot, headers: asCookie() })).headers.etag as string;
+    const productTag = (await fx.app.inject({ url: product, headers: asCookie() })).headers.etag as string;
+    expect((await fx.app.inject({ url: plot, headers: asCookie({ 'if-none-match': plotTag }) })).statusCode).toBe(304);
+    const [plotV, productV] = [await versionOf(plot), await versionOf(product)];
+
+    // A name the registry refuses is not written, and moves nothing.
+    const refused = await fx.app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${farmerId}`,
+      headers: fx.as('officer'),
+      payload: { fullName: '🙂🙂' },
+    });
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect([await versionOf(plot), await versionOf(product)]).toEqual([plotV, productV]);
+    expect((await fx.app.inject({ url: plot, headers: asCookie({ 'if-none-match': plotTag }) })).statusCode).toBe(304);
+    // The same name again changes nothing shown: the tags stay.
+    const same = await fx.app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${farmerId}`,
+      headers: fx.as('officer'),
+      payload: { fullName: 'Trần Thị Cũ' },
+    });
+    expect(same.statusCode, same.body).toBe(200);
+    expect((await fx.app.inject({ url: plot, headers: asCookie({ 'if-none-match': plotTag }) })).statusCode).toBe(304);
+
+    const renamed = await fx.app.inject({
+      method: 'PATCH',
+      url: `/api/farmers/${farmerId}`,
+      headers: fx.as('officer'),
+      payload: { fullName: 'Trần Thị Mới' },
+    });
+    expect(renamed.statusCode, renamed.body).toBe(200);
+    // One edit, one version more.
+    expect([await versionOf(plot), await versionOf(product)]).toEqual([plotV + 1, productV + 1]);
+    await keptCopyIsStale(plot, plotTag, { farmer_name: 'Trần Thị Mới' });
+    await keptCopyIsStale(product, productTag, { farmer_name: 'Trần Thị Mới' });
+  });
+
+  it('in SQL: a new phone or citizen ID moves the tags of what shows it, an address nothing', async () => {
+    const { farmerId, plot, product } = await farmerWithPlotAndProduct('Lê Văn Sửa');
+    const read = async (url: string) => (await fx.app.inject({ url, headers: asCookie() })).headers.etag as string;
+    let [plotTag, productTag] = [await read(plot), await read(product)];
+
+    await fx.db.query(`UPDATE farmer_private SET full_name = 'Lê Văn Đã Sửa' WHERE farmer_id = $1`, [farmerId]);
+    plotTag = await keptCopyIsStale(plot, plotTag, { farmer_name: 'Lê Văn Đã Sửa' });
+    productTag = await keptCopyIsStale(product, productTag, { farmer_name: 'Lê Văn Đã Sửa' });
+
+    await fx.db.query(`UPDATE farmer_private SET phone = '0987654321' WHERE farmer_id = $1`, [farmerId]);
+    plotTag = await keptCopyIsStale(plot, plotTag, { farmer_phone: '0987654321' });
+    productTag = await keptCopyIsStale(product, productTag, { farmer_phone: '0987654321' });
+
+    // The citizen ID is on the plot's card, not on the product's.
+    await fx.db.query(`UPDATE farmer_private SET citizen_id = '087999999999' WHERE farmer_id = $1`, [farmerId]);
+    plotTag = await keptCopyIsStale(plot, plotTag, { farmer_citizen_id: '087999999999' });
+    expect(await read(product)).toBe(productTag);
+
+    // Shown by neither, or no change at all: both tags stay.
+    await fx.db.query(`UPDATE farmer_private SET address = 'Ấp 2' WHERE farmer_id = $1`, [farmerId]);
+    await fx.db.query(`UPDATE farmer_private SET full_name = full_name WHERE farmer_id = $1`, [farmerId]);
+    expect(await read(plot)).toBe(plotTag);
+    expect(await read(product)).toBe(productTag);
+
+    // The personal row gone: the name is gone from the card, and so is the tag that showed it.
+    await fx.db.query(`DELETE FROM farmer_private WHERE farmer_id = $1`, [farmerId]);
+    await keptCopyIsStale(plot, plotTag, { farmer_name: null, farmer_phone: null });
+  });
+});
+
 describe('lists, queryables and registry reads', () => {
   it('mark an officer’s item list and queryables private, and a guest’s not', async () => {
     const list = `/ogc/collections/plots/items?commune_code=${WARD_A}`;
