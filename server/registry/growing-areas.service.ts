@@ -218,16 +218,17 @@ export async function createArea(db: Db, viewer: Viewer, body: GrowingAreaBody):
 
 /**
  * Edits the profile of a draft, made on the version `ifMatch` names (If-Match: 428 without it, 412
- * when the area changed since, by this API or the features API).
+ * when the area changed since, by this API or the features API). An area that does not exist is 404
+ * and one of another commune 403 whatever the headers, as the read answers them: a missing If-Match
+ * is told only about an area the viewer could have read.
  */
 export async function updateArea(db: Db, viewer: Viewer, id: number, patch: GrowingAreaPatch, ifMatch: IfMatch | null): Promise<AreaRow> {
   requireStaff(viewer);
-  const precondition = requireIfMatch(ifMatch, id);
-  refuseNonNames(patch);
   await withEdits(db, edit(viewer), async (tx) => {
     const locked = await lockArea(tx, viewer, id);
     // A stale card first: read again, it says what the area is now (perhaps no longer a draft).
-    requireCurrentVersion(precondition, id, Number(locked.version), viewer);
+    requireCurrentVersion(requireIfMatch(ifMatch, id), id, Number(locked.version), viewer);
+    refuseNonNames(patch);
     requireEditable(locked);
     const cur = await loadArea(tx, id);
     const pick = <T>(key: keyof GrowingAreaPatch, current: T): unknown => (key in patch ? (patch[key] ?? null) : current);

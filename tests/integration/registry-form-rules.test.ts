@@ -739,4 +739,56 @@ describe('If-Match on the registry’s PATCH of a draft', () => {
     expect(after.json().version).toBe(before.json().version + 1);
     expect(after.headers.etag).not.toBe(before.headers.etag);
   });
+
+  it('PATCH of an area that does not exist is 404, another commune’s 403, with or without If-Match; the officer’s own without it 428', async () => {
+    const missing = Number((await reg.db.query<{ id: number }>('SELECT coalesce(max(id), 0) + 1000 AS id FROM growing_areas')).rows[0]!.id);
+    for (const headers of [{}, { 'if-match': `"${missing}-1"` }, { 'if-match': '*' }, { 'if-match': 'garbage' }]) {
+      const res = await reg.app.inject({
+        method: 'PATCH',
+        url: `/api/growing-areas/${missing}`,
+        headers: { ...officer, ...headers },
+        payload: { name: 'Không có' },
+      });
+      expect(res.statusCode, `${JSON.stringify(headers)}: ${res.body}`).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+    }
+    // A name without a letter on a missing area: 404 too (the area is looked up first).
+    const noLetter = await reg.app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${missing}`,
+      headers: officer,
+      payload: { name: '🙂🙂' },
+    });
+    expect(noLetter.statusCode, noLetter.body).toBe(404);
+    expect((await reg.db.query('SELECT 1 FROM growing_areas WHERE id = $1', [missing])).rowCount).toBe(0);
+    // Another commune's area is refused as its read is (403), If-Match or not; the officer's own without one is 428.
+    const elsewhere = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: reg.as(reg.fx.users.admin),
+      payload: draftBody({ communeCode: '29884' }),
+    });
+    expect(elsewhere.statusCode, elsewhere.body).toBe(201);
+    const elsewhereUrl = `/api/growing-areas/${elsewhere.json().id as number}`;
+    expect((await reg.app.inject({ url: elsewhereUrl, headers: officer })).statusCode).toBe(403);
+    for (const headers of [{}, { 'if-match': elsewhere.headers.etag as string }]) {
+      const res = await reg.app.inject({
+        method: 'PATCH',
+        url: elsewhereUrl,
+        headers: { ...officer, ...headers },
+        payload: { name: 'Không phải của tôi' },
+      });
+      expect(res.statusCode, `${JSON.stringify(headers)}: ${res.body}`).toBe(403);
+    }
+    const created = await reg.app.inject({ method: 'POST', url: '/api/growing-areas', headers: officer, payload: draftBody() });
+    expect(created.statusCode, created.body).toBe(201);
+    const none = await reg.app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${created.json().id as number}`,
+      headers: officer,
+      payload: { name: 'Có' },
+    });
+    expect(none.statusCode, none.body).toBe(428);
+    expect(none.json()).toMatchObject({ code: 'PRECONDITION_REQUIRED' });
+  });
 });
