@@ -45,8 +45,11 @@ export type PropertyDef = Readonly<{
   queryable?: boolean;
   /**
    * Read from another record whose changes leave this row's version alone (a plot's growing area's
-   * suspension): the item's ETag carries the value too (itemETag), or a browser revalidating a plot
-   * it read before the suspension would be told it has not changed.
+   * suspension, a zoning lot's plan, a land-use area's map, a parcel's owners): the item's ETag
+   * carries the value too (itemETag), or a browser revalidating a plot it read before the suspension
+   * would be told it has not changed. Another table's value shown on few rows may instead move their
+   * version by trigger (a farmer's name on the farmer's plots, migration 021); one shown on thousands
+   * (a plan's name) is borrowed.
    */
   borrowed?: boolean;
   description?: string;
@@ -139,6 +142,8 @@ const parcels: CollectionDef = {
       title: 'Chủ sử dụng / Owners',
       type: 'json',
       personal: true,
+      // parcel_owners rows have no version; edited in SQL only (an import, a DBA).
+      borrowed: true,
       sql: `(SELECT json_agg(json_build_object('name', o.owner_name, 'citizen_id', o.citizen_id, 'address', o.owner_address, 'share', o.share) ORDER BY o.owner_name) FROM parcel_owners o WHERE o.parcel_id = t.id)`,
     },
     ...meta,
@@ -164,9 +169,10 @@ const landuse: CollectionDef = {
   geometry: { type: 'MultiPolygon', writable: false, nullable: false },
   properties: [
     { name: 'map_id', title: 'Bản đồ / Map', type: 'integer', sql: 't.map_id' },
-    { name: 'map_kind', title: 'Loại bản đồ / Map kind', type: 'string', sql: 'm.kind', enum: ['status', 'plan'] },
-    { name: 'map_name', title: 'Tên bản đồ / Map name', type: 'string', sql: 'm.name' },
-    { name: 'map_year', title: 'Năm / Year', type: 'integer', sql: 'm.year' },
+    // The map's facts (landuse_maps has no version; a map holds thousands of areas): borrowed.
+    { name: 'map_kind', title: 'Loại bản đồ / Map kind', type: 'string', sql: 'm.kind', enum: ['status', 'plan'], borrowed: true },
+    { name: 'map_name', title: 'Tên bản đồ / Map name', type: 'string', sql: 'm.name', borrowed: true },
+    { name: 'map_year', title: 'Năm / Year', type: 'integer', sql: 'm.year', borrowed: true },
     { name: 'land_use_code', title: 'Mã loại đất / Land-use code', type: 'string', sql: 't.land_use_code' },
     ...meta,
   ],
@@ -187,11 +193,12 @@ const zones: CollectionDef = {
   geometry: { type: 'MultiPolygon', writable: true, nullable: false },
   properties: [
     stored('plan_id', 'Đồ án / Plan', 'integer', { required: true, minimum: 1, maximum: 2147483647 }),
-    { name: 'plan_name', title: 'Tên đồ án / Plan name', type: 'string', sql: 'pl.name' },
-    { name: 'plan_scale', title: 'Tỷ lệ / Scale', type: 'string', sql: 'pl.scale' },
-    { name: 'decision_no', title: 'Quyết định phê duyệt / Approving decision', type: 'string', sql: 'pl.decision_no' },
-    { name: 'decision_date', title: 'Ngày quyết định / Decision date', type: 'date', sql: 'pl.decision_date' },
-    { name: 'authority', title: 'Cơ quan phê duyệt / Authority', type: 'string', sql: 'pl.authority' },
+    // The plan's facts (planning_plans has no version; a plan holds many lots): borrowed.
+    { name: 'plan_name', title: 'Tên đồ án / Plan name', type: 'string', sql: 'pl.name', borrowed: true },
+    { name: 'plan_scale', title: 'Tỷ lệ / Scale', type: 'string', sql: 'pl.scale', borrowed: true },
+    { name: 'decision_no', title: 'Quyết định phê duyệt / Approving decision', type: 'string', sql: 'pl.decision_no', borrowed: true },
+    { name: 'decision_date', title: 'Ngày quyết định / Decision date', type: 'date', sql: 'pl.decision_date', borrowed: true },
+    { name: 'authority', title: 'Cơ quan phê duyệt / Authority', type: 'string', sql: 'pl.authority', borrowed: true },
     stored('lot_code', 'Ký hiệu ô đất / Lot code', 'string', { required: true, maxLength: 40 }),
     stored('info_code', 'Mã thông tin quy hoạch / Planning information code (maThongTinQH)', 'string', { pattern: '^[0-9]{12}$' }),
     stored('function', 'Chức năng / Land function', 'string', { required: true, maxLength: 200 }),

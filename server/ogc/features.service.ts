@@ -61,11 +61,14 @@ export function representationScope(def: CollectionDef, viewer: Viewer): string 
 
 /**
  * The ETag of an item as a viewer with this representationScope reads it: etagOf, unless the body
- * carries facts borrowed from another record (a plot's growing area's suspension), which change with
- * no new version of the item: then the tag's suffix is a hash of the scope and those facts, so a
- * browser that kept the plot from before the suspension and revalidates is given the new body, not a
- * 304. Writes still take it (tagMatchesVersion reads only id and version); the facts gone (the code
- * restored), the body and its tag are what they were before.
+ * carries facts borrowed from another record (a plot's growing area's suspension, a zoning lot's
+ * plan, a land-use area's map, a parcel's owners), which change with no new version of the item:
+ * then the tag's suffix is a hash of the scope and those facts, so a browser that kept the plot from
+ * before the suspension and revalidates is given the new body, not a 304. Writes still take it
+ * (tagMatchesVersion reads only id and version: a write changes none of the borrowed facts, so none
+ * is lost); the facts gone (the code restored), the body and its tag are what they were before. A
+ * personal fact (the owners) is hashed only for a viewer who is shown it (a guest's is null) and only
+ * 48 bits of the hash are sent.
  */
 export function itemETag(def: CollectionDef, item: ItemResult, scope: string): string {
   const borrowed = def.properties.filter((p) => p.borrowed);

@@ -104,7 +104,8 @@ describe('one plot read by an officer, then by a guest on the same browser', () 
     const url = `/ogc/collections/zones/items/${fx.ids.zoneA}`;
     const officer = await fx.app.inject({ url, headers: asCookie() });
     const guest = await fx.app.inject({ url });
-    expect(officer.headers.etag).toBe(`"${fx.ids.zoneA}-1"`);
+    // Version 1, and a suffix of the plan's facts the lot shows (borrowed: see the last describe).
+    expect(officer.headers.etag).toMatch(new RegExp(`^"${fx.ids.zoneA}-1\\.[A-Za-z0-9_-]{8}"$`));
     expect(guest.headers.etag).toBe(officer.headers.etag);
   });
 });
@@ -401,6 +402,93 @@ describe('hostile tags', () => {
       });
       expect(write.statusCode, JSON.stringify(value)).toBeLessThan(500);
       expect(write.statusCode, JSON.stringify(value)).toBeGreaterThanOrEqual(value === '*' ? 200 : 400);
+    }
+  });
+});
+
+describe('what a card shows of a plan, a land-use map or a parcel’s owners (tables with no version)', () => {
+  /** Reads `url` as `headers`, changes the other table in SQL, and asks again with the kept tag: 200 with `shown`; undone, the tag is the old one again. */
+  async function keptTagAfter(
+    url: string,
+    headers: Record<string, string>,
+    change: string,
+    undo: string,
+    params: unknown[],
+    shown: (properties: Record<string, unknown>) => unknown,
+  ): Promise<void> {
+    const before = await fx.app.inject({ url, headers });
+    expect(before.statusCode, before.body).toBe(200);
+    const kept = before.headers.etag as string;
+    expect((await fx.app.inject({ url, headers: { ...headers, 'if-none-match': kept } })).statusCode).toBe(304);
+    await fx.db.query(change, params);
+    try {
+      const again = await fx.app.inject({ url, headers: { ...headers, 'if-none-match': kept } });
+      expect(again.statusCode, url).toBe(200);
+      expect(shown(again.json().properties)).toBeTruthy();
+      expect(again.headers.etag).not.toBe(kept);
+      // The row itself did not change: same version, the tag's suffix carries the other table's facts.
+      expect(String(again.headers.etag).split('.')[0]).toBe(kept.split('.')[0]);
+    } finally {
+      await fx.db.query(undo, params);
+    }
+    expect((await fx.app.inject({ url, headers: { ...headers, 'if-none-match': kept } })).statusCode).toBe(304);
+  }
+
+  it('a plan renamed or re-dated in SQL: a zoning lot’s kept tag revalidates 200 with the new facts, for a guest and a planner', async () => {
+    const url = `/ogc/collections/zones/items/${fx.ids.zoneA}`;
+    for (const headers of [{}, fx.as('planner')]) {
+      await keptTagAfter(
+        url,
+        headers,
+        `UPDATE planning_plans SET name = 'Quy hoạch điều chỉnh' WHERE id = $1`,
+        `UPDATE planning_plans SET name = 'Quy hoạch thử' WHERE id = $1`,
+        [fx.ids.planId],
+        (p) => p.plan_name === 'Quy hoạch điều chỉnh',
+      );
+      await keptTagAfter(
+        url,
+        headers,
+        `UPDATE planning_plans SET decision_date = '2025-01-02' WHERE id = $1`,
+        `UPDATE planning_plans SET decision_date = '2024-05-01' WHERE id = $1`,
+        [fx.ids.planId],
+        (p) => p.decision_date === '2025-01-02',
+      );
+    }
+  });
+
+  it('a land-use map renamed in SQL: its area’s kept tag revalidates 200 with the new name', async () => {
+    const url = `/ogc/collections/landuse/items/${fx.ids.landuseA}`;
+    const mapId = Number(
+      (await fx.db.query<{ map_id: number }>('SELECT map_id FROM landuse_areas WHERE id = $1', [fx.ids.landuseA])).rows[0]!.map_id,
+    );
+    await keptTagAfter(
+      url,
+      {},
+      `UPDATE landuse_maps SET name = 'Hiện trạng 2025', year = 2025 WHERE id = $1`,
+      `UPDATE landuse_maps SET name = 'Hiện trạng thử', year = 2024 WHERE id = $1`,
+      [mapId],
+      (p) => p.map_name === 'Hiện trạng 2025' && p.map_year === 2025,
+    );
+  });
+
+  it('a parcel’s owner renamed in SQL: the administrator’s kept tag revalidates 200 with the new owner; the guest’s, which shows no owner, still 304', async () => {
+    const url = `/ogc/collections/parcels/items/${fx.ids.parcelA}`;
+    const guest = await fx.app.inject({ url });
+    const guestTag = guest.headers.etag as string;
+    expect(guestTag).toBe(`"${fx.ids.parcelA}-${guest.json().properties.version as number}"`);
+    await keptTagAfter(
+      url,
+      fx.as('admin'),
+      `UPDATE parcel_owners SET owner_name = 'Lê Văn Chủ Mới' WHERE parcel_id = $1`,
+      `UPDATE parcel_owners SET owner_name = 'Lê Văn Chủ' WHERE parcel_id = $1`,
+      [fx.ids.parcelA],
+      (p) => JSON.stringify(p.owners).includes('Lê Văn Chủ Mới'),
+    );
+    await fx.db.query(`UPDATE parcel_owners SET citizen_id = '087111222444' WHERE parcel_id = $1`, [fx.ids.parcelA]);
+    try {
+      expect((await fx.app.inject({ url, headers: { 'if-none-match': guestTag } })).statusCode).toBe(304);
+    } finally {
+      await fx.db.query(`UPDATE parcel_owners SET citizen_id = '087111222333' WHERE parcel_id = $1`, [fx.ids.parcelA]);
     }
   });
 });
