@@ -43,7 +43,8 @@ describe('assembling a new growing area', () => {
     expect(await item.locator('.form-error').count()).toBe(0);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-plot.png') });
 
-    // A live area's plot, picked as well, is marked as the server will refuse it.
+    // A live area's plot, picked as well, is listed apart, marked as the server will refuse it, and left
+    // out of the count and the total.
     await page.evaluate(
       ([lon, lat]) => (window as never as { __bando: { map: { jumpTo(o: unknown): void } } }).__bando.map.jumpTo({ center: [lon, lat] }),
       [live.lon, live.lat] as const,
@@ -51,9 +52,20 @@ describe('assembling a new growing area', () => {
     await waitForMap(page);
     const there = await screenPoint(page, [live.lon, live.lat]);
     await page.mouse.click(there.x, there.y);
-    const other = page.locator(`#assemble-plots li[data-id="${live.id}"]`);
+    const other = page.locator(`#assemble-held-plots li[data-id="${live.id}"]`);
     await other.waitFor({ timeout: 30_000 });
     expect(await other.locator('.form-error').innerText()).toContain(`đã thuộc vùng trồng #${live.area}`);
+    expect(await page.locator('#assemble-plots li').evaluateAll((li) => li.map((l) => Number(l.getAttribute('data-id'))))).toEqual([
+      revoked.id,
+    ]);
+    expect(await page.getAttribute('#assemble-count', 'data-n')).toBe('1');
+    expect(await page.textContent('#assemble-held')).toBe(
+      '1 thửa nữa thuộc vùng trồng khác, không tính vào tổng: máy chủ sẽ không nhận, hãy bỏ chọn trước khi tạo vùng trồng.',
+    );
+    const { rows } = await e2e.server.db.query<{ m2: number }>('SELECT area_m2 m2 FROM plots WHERE id = $1', [revoked.id]);
+    const ha = (Number(rows[0]!.m2) / 10000).toFixed(2).replace('.', ',');
+    // The verdict's total is the revoked area's plot alone (it said both plots' before).
+    expect(await page.textContent('#area-verdict')).toContain(`Tổng diện tích ${ha} ha`);
     // Narrowed to a phone (the tools sheet closed, as the editor leaves it there), the panel folds to its
     // bar: the revoked area's plot counts, the live area's is said apart, outside the total.
     await page.setViewportSize({ width: 360, height: 740 });
@@ -61,16 +73,27 @@ describe('assembling a new growing area', () => {
       await page.evaluate(() => (document.querySelector('.tab.is-active') as HTMLElement).click());
     }
     await page.waitForSelector('#assemble-pick-bar', { state: 'visible' });
-    expect(await page.getAttribute('#assemble-pick-bar-figures', 'data-n')).toBe('2');
-    const { rows } = await e2e.server.db.query<{ m2: number }>('SELECT area_m2 m2 FROM plots WHERE id = $1', [revoked.id]);
-    const ha = (Number(rows[0]!.m2) / 10000).toFixed(2).replace('.', ',');
+    // The figures' data-n is the plots counted, the red line's the plots left out (no mix of crops here).
+    expect(await page.getAttribute('#assemble-pick-bar-figures', 'data-n')).toBe('1');
+    expect(await page.getAttribute('#assemble-pick-bar-refused', 'data-n')).toBe('1');
+    expect(await page.getAttribute('#assemble-pick-bar-refused', 'data-mixed')).toBe('false');
     expect(await page.textContent('#assemble-pick-bar-figures')).toContain(`Đã chọn 1 thửa (${ha} ha), tối thiểu`);
     expect(await page.textContent('#assemble-pick-bar-refused')).toBe(
-      '1 thửa nữa thuộc vùng trồng khác, không tính vào tổng: bấm Xong để xem.',
+      '1 thửa nữa thuộc vùng trồng khác, không tính vào tổng: xem trong danh sách.',
     );
+    expect(await page.textContent('#assemble-pick-done')).toBe('Xem danh sách');
     // With its red line, the bar still leaves three quarters of the screen to the map.
     expect((await page.locator('#assemble-pick-bar').boundingBox())!.height).toBeLessThan(740 * 0.25);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-pick-bar-360.png') });
+    // 'Xem danh sách': the panel says the bar's count and total, the live area's plot listed apart under them.
+    await page.click('#assemble-pick-done');
+    await page.waitForSelector('#assemble-pick-bar', { state: 'detached' });
+    await page.locator('#assemble-held-plots').scrollIntoViewIfNeeded();
+    expect(await page.locator(`#assemble-held-plots li[data-id="${live.id}"]`).isVisible()).toBe(true);
+    expect(await page.locator('#assemble-held').isVisible()).toBe(true);
+    expect(await page.getAttribute('#assemble-count', 'data-n')).toBe('1');
+    expect(await page.textContent('#area-verdict')).toContain(`Tổng diện tích ${ha} ha`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-list-360.png') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

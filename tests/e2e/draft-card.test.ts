@@ -126,11 +126,18 @@ describe('a draft dossier on its card', () => {
     // Add: taps on the map pick plots instead of opening their cards; a live area's plot is marked in red before sending.
     await page.click('#draft-add');
     await page.waitForSelector('#draft-add-panel');
+    const totalPart = async () => /cả hồ sơ [\d,]+ ha/.exec((await page.textContent('#draft-add-count')) ?? '')?.[0];
+    const dossierBefore = await totalPart();
+    expect(dossierBefore).toBeDefined();
     await tap(page, await pointIn('plots', Number(taken.id)));
-    await page.waitForSelector(`#draft-picked li[data-id="${taken.id}"][data-standing=taken]`);
-    expect(await page.textContent(`#draft-picked li[data-id="${taken.id}"] [data-refusal=true]`)).toContain(
+    // Listed apart, under a line saying it is not counted: the dossier's total stays as it was.
+    await page.waitForSelector(`#draft-refused li[data-id="${taken.id}"][data-standing=taken]`);
+    expect(await page.textContent(`#draft-refused li[data-id="${taken.id}"] [data-refusal=true]`)).toContain(
       `thửa #${taken.id} đã thuộc vùng trồng`,
     );
+    expect(await page.textContent('#draft-add-refused')).toBe('1 thửa sẽ không thêm được (không tính vào tổng), lý do ghi ở từng thửa:');
+    expect(await page.textContent('#draft-add-count')).toMatch(new RegExp(`^✗ Đã chọn 1 thửa \\(${ha(taken.area_m2)} ha\\) · `));
+    expect(await totalPart()).toBe(dossierBefore);
     await tap(page, await pointIn('plots', leaving));
     await page.waitForSelector(`#draft-picked li[data-id="${leaving}"][data-standing=free]`);
     // The card of what was tapped did not replace the draft's.
@@ -143,14 +150,14 @@ describe('a draft dossier on its card', () => {
     expect(await page.textContent('#draft-add-message')).toBe(
       'Chưa thêm thửa nào: máy chủ không nhận các thửa ghi lý do bên trên; bỏ chọn chúng rồi thêm lại.',
     );
-    expect(await page.textContent(`#draft-picked li[data-id="${taken.id}"] [data-refusal=true]`)).toMatch(
+    expect(await page.textContent(`#draft-refused li[data-id="${taken.id}"] [data-refusal=true]`)).toMatch(
       new RegExp(`thửa #${taken.id} đã thuộc vùng trồng .+: đưa thửa ra khỏi vùng trồng đó trước`),
     );
     expect(await areaOfPlot(leaving)).toBeNull();
     expect(await areaOfPlot(Number(taken.id))).toBe(Number(taken.g));
     // Put back (×) the refused plot and add the other.
-    await page.click(`#draft-picked li[data-id="${taken.id}"] button`);
-    await page.waitForSelector(`#draft-picked li[data-id="${taken.id}"]`, { state: 'detached' });
+    await page.click(`#draft-refused li[data-id="${taken.id}"] button`);
+    await page.waitForSelector(`#draft-refused li[data-id="${taken.id}"]`, { state: 'detached' });
     await page.click('#draft-add-confirm');
     await page.waitForSelector(`#draft-plots li[data-id="${leaving}"]`);
     await page.waitForSelector('#draft-add-panel', { state: 'detached' });
@@ -323,7 +330,7 @@ describe('a draft dossier on its card', () => {
 
     // Picking plots on the phone: the sheet folds to a bar at the bottom, the map above it is free to
     // tap (a plot where the sheet stood is picked: the live area's plot, as every plot of the seed's
-    // commune is in an area), and 'Xong' opens the card on the list, the plot's refusal said there.
+    // commune is in an area), and 'Xem danh sách' opens the card on the list, the plot's refusal said there.
     const takenAt = await pointIn('plots', Number(taken.id));
     // The plot low on the screen, where the open sheet covers the map.
     await page.evaluate((at) => {
@@ -352,7 +359,7 @@ describe('a draft dossier on its card', () => {
     expect(title).toMatchObject({ cut: true, ellipsis: 'ellipsis' });
     const figuresBefore = (await page.textContent('#draft-pick-bar-figures')) ?? '';
     expect(figuresBefore).toMatch(/^✗ Đã chọn 0 thửa \(0,00 ha\) · cả hồ sơ [\d,]+ ha, tối thiểu 1,0 ha$/);
-    expect(await page.textContent('#draft-pick-done')).toBe('Xong');
+    expect(await page.textContent('#draft-pick-done')).toBe('Xem danh sách');
     expect(await page.textContent('#draft-pick-cancel')).toBe('Huỷ');
     // Where the plot is drawn, the map itself takes the tap now (the sheet stood there before).
     const box = (await page.locator('#map').boundingBox())!;
@@ -377,13 +384,18 @@ describe('a draft dossier on its card', () => {
       figuresBefore.replace('Đã chọn 0 thửa (0,00 ha)', `Đã chọn 1 thửa (${ha(taken.area_m2)} ha)`),
     );
     expect(await page.textContent('#draft-pick-bar-refused')).toBe(
-      '1 thửa sẽ không thêm được (không tính vào tổng): bấm Xong để xem lý do.',
+      '1 thửa sẽ không thêm được (không tính vào tổng): lý do ở trong danh sách.',
     );
+    expect(await page.getAttribute('#draft-pick-bar-refused', 'data-n')).toBe('1');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-pick-bar-360.png') });
+    const barFigures = await page.textContent('#draft-pick-bar-figures');
     await page.click('#draft-pick-done');
     await page.waitForSelector('#draft-pick-bar', { state: 'detached' });
-    await page.waitForSelector(`#draft-picked li[data-id="${taken.id}"][data-standing=taken]`, { state: 'visible' });
-    expect(await page.locator(`#draft-picked li[data-id="${taken.id}"] [data-refusal=true]`).isVisible()).toBe(true);
+    await page.waitForSelector(`#draft-refused li[data-id="${taken.id}"][data-standing=taken]`, { state: 'visible' });
+    expect(await page.locator(`#draft-refused li[data-id="${taken.id}"] [data-refusal=true]`).isVisible()).toBe(true);
+    // The open card says the bar's line word for word (the total without the live area's plot), and the plot apart.
+    expect(await page.textContent('#draft-add-count')).toBe(barFigures);
+    expect(await page.getAttribute('#draft-add-refused', 'data-n')).toBe('1');
     expect(await page.locator('#draft-add-confirm').isVisible()).toBe(true);
     const wideAdd = await page
       .locator('#draft-add-panel button, #draft-add-panel li')

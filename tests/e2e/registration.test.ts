@@ -342,6 +342,10 @@ describe('assembling plots into a growing area', () => {
     await pick(places.m1, 2);
     // The live check already says it (the same rule the server applies) ...
     expect(await page.locator('#area-verdict').innerText()).toContain('cùng một loại cây trồng');
+    // ... as the phone's bar does (kept, hidden, on a desk): its red line leaves no plot out of the
+    // total for a mix, it says the mix.
+    expect(await page.getAttribute('#assemble-pick-bar-refused', 'data-mixed')).toBe('true');
+    expect(await page.getAttribute('#assemble-pick-bar-refused', 'data-n')).toBe('0');
     await page.fill('#assemble-form input[name=name]', 'Vùng rau an toàn Tân Thuận');
     await page.fill('#assemble-form input[name=registrant]', 'HTX Rau an toàn Tân Thuận');
     // ... and the server refuses, its reason put in the officer's words (plot and both crops named); nothing is written.
@@ -422,7 +426,7 @@ describe('assembling plots into a growing area', () => {
 });
 
 describe('assembling a new growing area on a 360 px phone', () => {
-  it('folds the panel to a bar at the bottom while plots are picked: a plot where the panel stood is tapped and picked, Xong opens the list, Huỷ ends it with nothing written; a desk keeps its panel', async () => {
+  it('folds the panel to a bar at the bottom while plots are picked: a plot where the panel stood is tapped and picked, its “Xem danh sách” (not a second “Xong” beside the editor’s) opens the list, Huỷ ends it with nothing written; a desk keeps its panel', async () => {
     // South of the first spot's plots, inside its free ground (~75 m of ward on every side).
     const at = offset(spots[0]!, 0, -50);
     const plotId = await createPlot(at, 25, 'vegetable');
@@ -438,9 +442,26 @@ describe('assembling a new growing area on a 360 px phone', () => {
     expect(await page.locator('#assemble-form').isVisible()).toBe(false);
     expect(await page.textContent('#assemble-pick-bar-title')).toBe('Chọn thửa cho vùng trồng mới');
     expect(await page.textContent('#assemble-pick-bar-figures')).toBe('Đã chọn 0 thửa (0,00 ha)');
-    expect(await page.textContent('#assemble-pick-done')).toBe('Xong');
+    // The bar's button says what it does: it opens the list. The one 'Xong' on the screen is the
+    // editor's toolbar's, which closes the editor.
+    expect(await page.textContent('#assemble-pick-done')).toBe('Xem danh sách');
     expect(await page.textContent('#assemble-pick-cancel')).toBe('Huỷ');
-    // Where the panel stands when open: 'Xong' shows it, 'Chọn tiếp trên bản đồ' folds it again.
+    const xong = await page
+      .locator('button')
+      .evaluateAll((els) =>
+        els
+          .filter((el) => el.textContent?.trim() === 'Xong' && el.getClientRects().length && getComputedStyle(el).visibility === 'visible')
+          .map((el) => el.id),
+      );
+    expect(xong).toEqual(['tool-done']);
+    // Its words on one line in its half of the bar at 360 px.
+    const reviewLines = await page.locator('#assemble-pick-done').evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    });
+    expect(reviewLines).toBe(1);
+    // Where the panel stands when open: 'Xem danh sách' shows it, 'Chọn tiếp trên bản đồ' folds it again.
     await page.click('#assemble-pick-done');
     await page.waitForSelector('#assemble-pick-bar', { state: 'detached' });
     expect(await page.locator('#assemble-form').isVisible()).toBe(true);
@@ -485,7 +506,7 @@ describe('assembling a new growing area on a 360 px phone', () => {
     expect((await page.locator('#assemble-pick-bar').boundingBox())!.height).toBeLessThan(740 * 0.25);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-pick-bar-360.png') });
 
-    // 'Xong': the panel opens on the plot picked and the form, nothing wider than the screen.
+    // 'Xem danh sách': the panel opens on the plot picked and the form, nothing wider than the screen.
     await page.click('#assemble-pick-done');
     await page.waitForSelector(`#assemble-plots li[data-id="${plotId}"]`, { state: 'visible' });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('assemble-hint');

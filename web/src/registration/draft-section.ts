@@ -32,6 +32,7 @@ import {
 import { fieldRefusalText, type FieldRefusalFacts } from './field-refusal.ts';
 import { statusLabel } from './lifecycle-refusal.ts';
 import { focusPickBar, pickBar } from './pick-bar.ts';
+import { draftPickTally, type DraftPickTally } from './pick-tally.ts';
 import {
   areaFacts,
   areaLabelText,
@@ -78,8 +79,8 @@ type Adding = {
   message?: () => string;
   /**
    * On a phone the card folds to a bar at the bottom while plots are picked (the sheet would cover
-   * half the map the plots are tapped on); 'Xong' unfolds it to the list and the addition. A desk's
-   * side panel leaves the map free: there the bar is never shown (app.css).
+   * half the map the plots are tapped on); 'Xem danh sách' unfolds it to the list and the addition.
+   * A desk's side panel leaves the map free: there the bar is never shown (app.css).
    */
   folded: boolean;
 };
@@ -392,53 +393,86 @@ export class DraftSection {
     return undefined;
   }
 
+  /** What the picks come to, as the bar and the panel both say it: the plots the server will take, and apart the ones it will refuse. */
+  private tally(area: DraftArea, adding: Adding): DraftPickTally<Picked> {
+    return draftPickTally({ id: area.id, crop: this.cropRule(area), plots: area.plots ?? [] }, [...adding.picked.values()], adding.refused);
+  }
+
+  /**
+   * The picks and the dossier's total with the plots the server will take, against the crop's minimum:
+   * the same line in the phone's bar and at the head of the open panel.
+   */
+  private pickFigures(tally: DraftPickTally<Picked>): { text: string; ok: boolean } {
+    const figures = t('draftPickBarFigures', {
+      n: tally.toSend.length,
+      ha: ha(tally.pickedM2),
+      total: ha(tally.totalM2),
+      min: formatNumber(tally.minM2 / 10000, 1),
+    });
+    return { text: figures, ok: tally.ok };
+  }
+
+  /** A picked plot's row: what the card sees of it (in red what the server will refuse, and why), and '×' to put it back. */
+  private pickedItem(area: DraftArea, adding: Adding, p: Picked): HTMLElement {
+    const standing = pickStanding(area.id, p);
+    const note = this.pickNote(area, adding, p, standing);
+    return h(
+      'li',
+      { 'data-id': p.id, 'data-standing': standing },
+      h(
+        'span',
+        {},
+        `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
+        note ? h('span', { class: note.error ? 'form-error' : 'hint', 'data-refusal': String(note.error) }, ` · ${note.text}`) : null,
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-icon',
+          title: t('removePlot', { id: p.id }),
+          'aria-label': t('removePlot', { id: p.id }),
+          onclick: () => void this.pick(adding, p.id, {}),
+        },
+        '×',
+      ),
+    );
+  }
+
   private addPanel(area: DraftArea, adding: Adding): HTMLElement {
-    const picked = [...adding.picked.values()];
-    const toSend = picked.filter((p) => pickStanding(area.id, p) !== 'member');
-    const total = toSend.reduce((s, p) => s + p.area_m2, 0);
+    const tally = this.tally(area, adding);
+    const { toSend, refused } = tally;
+    const apart = new Set(refused.map((p) => p.id));
+    const listed = [...adding.picked.values()].filter((p) => !apart.has(p.id));
+    const figures = this.pickFigures(tally);
+    // The bar's line, word for word: the dossier's total counts only the plots the server will take;
+    // the ones it will refuse are listed apart under it with their reasons.
     const panel = h(
       'div',
       { class: 'draft-add', id: 'draft-add-panel' },
       h('p', { class: 'hint', id: 'draft-add-hint', tabindex: '-1' }, this.events.pickPlots ? t('draftAddHint') : t('draftAddNoMap')),
       h(
         'p',
-        { class: 'summary', id: 'draft-add-count', 'data-n': toSend.length },
-        t('draftAddPicked', { n: toSend.length, ha: ha(total) }),
+        {
+          class: `summary ${figures.ok ? 'verdict-ok' : 'form-error'}`,
+          id: 'draft-add-count',
+          'data-n': toSend.length,
+          'data-ok': String(figures.ok),
+        },
+        figures.ok ? `${figures.text} ✓` : `✗ ${figures.text}`,
       ),
     );
-    if (picked.length) {
+    if (listed.length) {
+      panel.append(h('ul', { class: 'picked-plots', id: 'draft-picked' }, ...listed.map((p) => this.pickedItem(area, adding, p))));
+    }
+    if (refused.length) {
       panel.append(
         h(
-          'ul',
-          { class: 'picked-plots', id: 'draft-picked' },
-          ...picked.map((p) => {
-            const standing = pickStanding(area.id, p);
-            const note = this.pickNote(area, adding, p, standing);
-            return h(
-              'li',
-              { 'data-id': p.id, 'data-standing': standing },
-              h(
-                'span',
-                {},
-                `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
-                note
-                  ? h('span', { class: note.error ? 'form-error' : 'hint', 'data-refusal': String(note.error) }, ` · ${note.text}`)
-                  : null,
-              ),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn btn-icon',
-                  title: t('removePlot', { id: p.id }),
-                  'aria-label': t('removePlot', { id: p.id }),
-                  onclick: () => void this.pick(adding, p.id, {}),
-                },
-                '×',
-              ),
-            );
-          }),
+          'p',
+          { class: 'form-error', id: 'draft-add-refused', 'data-n': refused.length },
+          t('draftAddRefusedApart', { n: refused.length }),
         ),
+        h('ul', { class: 'picked-plots', id: 'draft-refused' }, ...refused.map((p) => this.pickedItem(area, adding, p))),
       );
     }
     if (adding.message) panel.append(h('p', { class: 'form-error', id: 'draft-add-message', role: 'alert' }, adding.message()));
@@ -467,36 +501,24 @@ export class DraftSection {
         ),
       ),
     );
-    if (adding.folded && this.events.pickPlots) panel.append(this.pickBar(area, toSend));
+    if (adding.folded && this.events.pickPlots) panel.append(this.pickBar(area, tally));
     return panel;
   }
 
   /**
    * The card folded on a phone while plots are picked: what is being done, the plots picked and the
-   * dossier's total with them against the crop's minimum, 'Xong' (the card opens on the list, to add
-   * them) and 'Huỷ' (nothing picked is kept). Fixed at the bottom of the screen by app.css, the rest
-   * of the panel hidden, so the map above takes the taps.
+   * dossier's total with them against the crop's minimum (the panel's own line), 'Xem danh sách' (the
+   * card opens on the list, to add them) and 'Huỷ' (nothing picked is kept). Fixed at the bottom of the
+   * screen by app.css, the rest of the panel hidden, so the map above takes the taps.
    */
-  private pickBar(area: DraftArea, toSend: readonly Picked[]): HTMLElement {
+  private pickBar(area: DraftArea, tally: DraftPickTally<Picked>): HTMLElement {
     const adding = this.adding!;
-    const crop = this.cropRule(area);
-    // The total counts only the plots the server will take: one it refuses (another live area's, another
-    // crop's) would not be in the dossier.
-    const accepted = toSend.filter((p) => !this.pickNote(area, adding, p, pickStanding(area.id, p))?.error);
-    const refused = toSend.length - accepted.length;
-    const picked = toSend.reduce((s, p) => s + p.area_m2, 0);
-    const total = [...(area.plots ?? []), ...accepted].reduce((s, p) => s + Number(p.area_m2), 0);
-    const ok = total >= minimumAreaM2(crop);
-    const figures = t('draftPickBarFigures', {
-      n: toSend.length,
-      ha: ha(picked),
-      total: ha(total),
-      min: formatNumber(minimumAreaM2(crop) / 10000, 1),
-    });
+    const figures = this.pickFigures(tally);
+    const refused = tally.refused.length;
     return pickBar({
       id: 'draft-pick',
       title: t('draftPickBarTitle', { name: this.label(area) }),
-      figures: { text: figures, n: toSend.length, ok },
+      figures: { text: figures.text, n: tally.toSend.length, ok: figures.ok },
       refused: refused ? { n: refused, text: t('draftPickBarRefused', { n: refused }) } : undefined,
       onCancel: () => this.stopAdding(),
       onDone: () => this.fold(adding, false),

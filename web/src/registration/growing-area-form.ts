@@ -1,5 +1,5 @@
 import type { Polygon } from 'geojson';
-import { AREA_RULE_REASONS, checkMinimumArea, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { AREA_RULE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, HttpError, sendJson } from '../api/http.ts';
 import { followLang } from '../editing/lang-bound.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
@@ -10,6 +10,7 @@ import { membershipRefusalWords } from './membership.ts';
 import { nameProblem, TEXT_REASONS } from '../../../server/domain/registry-text.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
 import { focusPickBar, pickBar } from './pick-bar.ts';
+import { assembleTally, type AssembleTally } from './pick-tally.ts';
 
 /** The profile's text fields the form asks, by their name in the request, and their labels. */
 const PROFILE_FIELDS = ['name', 'registrantName'] as const;
@@ -29,11 +30,6 @@ export type PickedPlot = {
   /** Its outline, for the highlight on the map. */
   geometry?: Polygon;
 };
-
-/** Whether the server will refuse a picked plot for being another live area's (a revoked or superseded one has let its plots go). */
-function heldElsewhere(plot: PickedPlot): boolean {
-  return !!plot.growing_area_id && plot.areaStatus !== 'revoked' && plot.areaStatus !== 'superseded';
-}
 
 /**
  * What the list says of a plot's present area: in red when the server will refuse it (another live
@@ -93,8 +89,9 @@ export class GrowingAreaAssembler {
   private crops: readonly Crop[] = [];
   /**
    * On a phone the panel folds to a bar at the bottom while plots are picked (the editor's card would
-   * cover half the map the plots are tapped on), as a draft's card does (pick-bar.ts); 'Xong' unfolds
-   * it to the list and the form. A desk's card leaves the map free: there the bar is never shown (app.css).
+   * cover half the map the plots are tapped on), as a draft's card does (pick-bar.ts); 'Xem danh sách'
+   * unfolds it to the list and the form. A desk's card leaves the map free: there the bar is never
+   * shown (app.css).
    */
   private folded = true;
 
@@ -151,17 +148,14 @@ export class GrowingAreaAssembler {
    * The phone's bar while plots are picked: what is being picked (the new area's name once typed),
    * the plots the server will take and their hectares against the crop's minimum, and in red what it
    * will refuse (a mix of crops; another live area's plots, counted apart as a draft's bar does), to
-   * be read in full behind 'Xong'. Its figures' data-n is every plot picked.
+   * be read in full in the list. The figures' data-n is the plots counted; the red line's data-n the
+   * plots left out of the total, its data-mixed whether it says the crops mix.
    */
-  private pickBar(crop: CropRule | undefined, plots: readonly PickedPlot[]): HTMLElement {
-    const taken = plots.filter((p) => !heldElsewhere(p));
-    const held = plots.length - taken.length;
-    const total = taken.reduce((s, p) => s + p.area_m2, 0);
-    const verdict = crop ? checkMinimumArea(crop, plots) : undefined;
-    const mixed = verdict && !verdict.valid && verdict.reason === AREA_RULE_REASONS.CROP_MISMATCH;
+  private pickBar(tally: AssembleTally<PickedPlot>): HTMLElement {
+    const { crop, taken, held, totalM2 } = tally;
     const refused = [
-      mixed ? this.reasonText(verdict.reason, crop, total) : undefined,
-      held ? t('assemblePickBarRefused', { n: held }) : undefined,
+      tally.mixed ? this.reasonText(AREA_RULE_REASONS.CROP_MISMATCH, crop, totalM2) : undefined,
+      held.length ? t('assemblePickBarRefused', { n: held.length }) : undefined,
     ].filter((text): text is string => !!text);
     const name = this.name.value.trim();
     return pickBar({
@@ -169,17 +163,17 @@ export class GrowingAreaAssembler {
       title: name ? t('assemblePickBarTitleNamed', { name }) : t('assemblePickBarTitle'),
       figures: crop
         ? {
-            text: t('assemblePickBarFigures', { n: taken.length, ...this.figures(crop, total) }),
-            n: plots.length,
+            text: t('assemblePickBarFigures', { n: taken.length, ...this.figures(crop, totalM2) }),
+            n: taken.length,
             // The minimum alone: a mix of crops is said on the red line under it.
-            ok: total >= minimumAreaM2(crop),
+            ok: tally.reachesMinimum,
           }
         : {
-            text: t('assemblePickBarFiguresNoRule', { n: taken.length, ha: formatNumber(total / 10000, 2) }),
-            n: plots.length,
+            text: t('assemblePickBarFiguresNoRule', { n: taken.length, ha: formatNumber(totalM2 / 10000, 2) }),
+            n: taken.length,
             ok: undefined,
           },
-      ...(refused.length ? { refused: { n: held, text: refused.join(' ') } } : {}),
+      ...(refused.length ? { refused: { n: held.length, mixed: tally.mixed, text: refused.join(' ') } } : {}),
       onCancel: () => this.events.onCancel(),
       onDone: () => this.fold(false),
     });
@@ -207,70 +201,75 @@ export class GrowingAreaAssembler {
     };
   }
 
-  /** The live verdict: the same rule the server applies when the dossier is submitted. */
-  private verdictText(crop: CropRule, plots: readonly PickedPlot[]): { ok: boolean; text: string } {
-    const total = plots.reduce((s, p) => s + p.area_m2, 0);
-    const verdict = checkMinimumArea(crop, plots);
-    if (verdict.valid) return { ok: true, text: `${t('minArea', this.figures(crop, total))} ✓` };
-    return { ok: false, text: `✗ ${this.reasonText(verdict.reason, crop, total) ?? verdict.message}` };
+  /**
+   * The live verdict on the plots the server will take (another live area's are counted apart, as the
+   * bar does): the same rule the server applies when the dossier is submitted.
+   */
+  private verdictText(tally: AssembleTally<PickedPlot>): { ok: boolean; text: string } | undefined {
+    const { crop, verdict, totalM2 } = tally;
+    if (!crop || !verdict) return undefined;
+    if (verdict.valid) return { ok: true, text: `${t('minArea', this.figures(crop, totalM2))} ✓` };
+    return { ok: false, text: `✗ ${this.reasonText(verdict.reason, crop, totalM2) ?? verdict.message}` };
   }
 
-  /** Why the draft may not be created yet (its plots are below the crop's minimum), or undefined when it may. */
-  private blockedText(crop: CropRule, plots: readonly PickedPlot[]): string | undefined {
-    const verdict = checkMinimumArea(crop, plots);
-    if (verdict.valid || verdict.reason !== AREA_RULE_REASONS.TOO_SMALL) return undefined;
-    const total = plots.reduce((s, p) => s + p.area_m2, 0);
+  /** Why the draft may not be created yet (the plots it may take are below the crop's minimum), or undefined when it may. */
+  private blockedText(tally: AssembleTally<PickedPlot>): string | undefined {
+    const { crop, verdict, totalM2 } = tally;
+    if (!crop || !verdict || verdict.valid || verdict.reason !== AREA_RULE_REASONS.TOO_SMALL) return undefined;
     // In hundredths of a hectare, rounded up (whole m² first: 700 m² short is 0,07 ha, not 0,08), so
     // picking what it says is enough.
-    const missingM2 = Math.round(Math.max(minimumAreaM2(crop) - total, 0));
-    return t('createBlockedTooSmall', { ...this.figures(crop, total), missing: formatNumber(Math.ceil(missingM2 / 100) / 100, 2) });
+    const missingM2 = Math.round(Math.max(minimumAreaM2(crop) - totalM2, 0));
+    return t('createBlockedTooSmall', { ...this.figures(crop, totalM2), missing: formatNumber(Math.ceil(missingM2 / 100) / 100, 2) });
+  }
+
+  /** A picked plot's row in a list, with '×' to put it back. */
+  private plotItem(p: PickedPlot): HTMLElement {
+    return h(
+      'li',
+      { 'data-id': p.id },
+      h(
+        'span',
+        {},
+        `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
+        p.growing_area_id ? areaMark(p.growing_area_id, p.areaStatus) : null,
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-icon',
+          title: t('removePlot', { id: p.id }),
+          'aria-label': t('removePlot', { id: p.id }),
+          onclick: () => this.toggle(p),
+        },
+        '×',
+      ),
+    );
   }
 
   private render(): void {
     clear(this.element);
     const plots = [...this.plots.values()];
-    const cropCode = plots[0]?.crop;
-    const row = this.crops.find((c) => c.code === cropCode);
-    const crop = row ? cropRule(row) : undefined;
+    const tally = assembleTally(plots, (code) => {
+      const row = this.crops.find((c) => c.code === code);
+      return row ? cropRule(row) : undefined;
+    });
+    const { taken, held } = tally;
+    // The count, the list and the verdict are of the plots the server will take, as the bar says; another
+    // live area's plots are listed apart under them, out of the total.
     this.element.append(
       h('h3', {}, t('assembleArea')),
       h('p', { class: 'hint', id: 'assemble-hint', tabindex: '-1' }, t('pickPlotsHint')),
-      h('p', { class: 'summary', id: 'assemble-count', 'data-n': plots.length }, t('selectedPlots', { n: plots.length })),
+      h('p', { class: 'summary', id: 'assemble-count', 'data-n': taken.length }, t('selectedPlots', { n: taken.length })),
     );
-    if (plots.length) {
+    if (taken.length) this.element.append(h('ul', { class: 'picked-plots', id: 'assemble-plots' }, ...taken.map((p) => this.plotItem(p))));
+    const verdict = this.verdictText(tally);
+    if (verdict) this.element.append(h('p', { class: verdict.ok ? 'hint verdict-ok' : 'form-error', id: 'area-verdict' }, verdict.text));
+    if (held.length) {
       this.element.append(
-        h(
-          'ul',
-          { class: 'picked-plots', id: 'assemble-plots' },
-          ...plots.map((p) =>
-            h(
-              'li',
-              { 'data-id': p.id },
-              h(
-                'span',
-                {},
-                `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
-                p.growing_area_id ? areaMark(p.growing_area_id, p.areaStatus) : null,
-              ),
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'btn btn-icon',
-                  title: t('removePlot', { id: p.id }),
-                  'aria-label': t('removePlot', { id: p.id }),
-                  onclick: () => this.toggle(p),
-                },
-                '×',
-              ),
-            ),
-          ),
-        ),
+        h('p', { class: 'form-error', id: 'assemble-held', 'data-n': held.length }, t('assembleHeldApart', { n: held.length })),
+        h('ul', { class: 'picked-plots', id: 'assemble-held-plots' }, ...held.map((p) => this.plotItem(p))),
       );
-    }
-    if (crop) {
-      const verdict = this.verdictText(crop, plots);
-      this.element.append(h('p', { class: verdict.ok ? 'hint verdict-ok' : 'form-error', id: 'area-verdict' }, verdict.text));
     }
     // On a phone, back to the map for more plots (the panel folds to its bar again).
     this.element.append(
@@ -278,14 +277,15 @@ export class GrowingAreaAssembler {
     );
     // A draft below the minimum could not be submitted, and this panel cannot add a plot to a draft
     // once created: the button waits for enough plots, and says so beside it (read with the button).
-    const blocked = crop ? this.blockedText(crop, plots) : undefined;
+    const blocked = this.blockedText(tally);
     const create = h(
       'button',
       {
         type: 'submit',
         class: 'btn btn-primary btn-block',
         id: 'area-create',
-        disabled: plots.length === 0 || this.busy || blocked !== undefined,
+        // Nothing the server would take (none picked, or only another live area's plots): nothing to create.
+        disabled: taken.length === 0 || this.busy || blocked !== undefined,
         ...(blocked ? { 'aria-describedby': 'area-create-blocked' } : {}),
       },
       t('createArea'),
@@ -301,7 +301,7 @@ export class GrowingAreaAssembler {
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.create(crop?.code ?? plots[0]?.crop ?? '', plots);
+      void this.create(tally.cropCode ?? '', plots);
     });
     this.element.append(form);
     if (this.message) {
@@ -318,7 +318,7 @@ export class GrowingAreaAssembler {
       );
     }
     if (this.created) this.element.append(this.createdCard(this.created));
-    if (this.folded) this.element.append(this.pickBar(crop, plots));
+    if (this.folded) this.element.append(this.pickBar(tally));
   }
 
   /** A text input with its label and, when the form or the server objected to it, the reason under it. */

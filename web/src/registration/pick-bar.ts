@@ -1,10 +1,12 @@
 // The bar a card folds to on a phone while plots are picked on the map: the sheet or the editor's card
 // would cover half of the map the plots are tapped on. One line says what is being picked, one the
 // plots picked against the crop's minimum (a third, in red, what the server will refuse), and two
-// buttons: 'Xong' opens the card again on the list, 'Huỷ' ends the picking. app.css fixes it at the
-// bottom of a phone's screen and hides the rest of its card (visibility, so taps reach the map); on a
-// desk the card leaves the map free and the bar is never shown. Used by a draft's 'Thêm thửa'
-// (draft-section.ts) and by the assembler of a new growing area (growing-area-form.ts).
+// buttons: 'Xem danh sách' opens the card again on the list, 'Huỷ' ends the picking. Not 'Xong': while
+// a new area is assembled the editor's toolbar stands above the bar with its own 'Xong', which closes
+// the editor. app.css fixes the bar at the bottom of a phone's screen and hides the rest of its card
+// (visibility, so taps reach the map); on a desk the card leaves the map free and the bar is never
+// shown. Used by a draft's 'Thêm thửa' (draft-section.ts) and by the assembler of a new growing area
+// (growing-area-form.ts); what both count is pick-tally.ts.
 import { t } from '../i18n/i18n.ts';
 import { h } from '../ui/dom.ts';
 
@@ -14,8 +16,12 @@ export type PickBarView = {
   title: string;
   /** The plots picked and their hectares against the crop's minimum, with the verdict: true ✓, false ✗, undefined when there is no verdict yet (no plot, no crop rule). */
   figures: { text: string; n: number; ok: boolean | undefined };
-  /** A line in red under the figures: plots the server will refuse, with what to do. */
-  refused?: { n: number; text: string };
+  /**
+   * A line in red under the figures: what the server will refuse, with what to do. `n` is the plots it
+   * leaves out of the total (data-n); `mixed` says the line also speaks of a mix of crops (data-mixed),
+   * which leaves no plot out by itself.
+   */
+  refused?: { n: number; mixed?: boolean; text: string };
   onCancel(): void;
   onDone(): void;
 };
@@ -40,13 +46,22 @@ export function pickBar(view: PickBarView): HTMLElement {
       text,
     ),
     view.refused
-      ? h('p', { class: 'form-error pick-bar-refused', id: `${id}-bar-refused`, 'data-n': view.refused.n }, view.refused.text)
+      ? h(
+          'p',
+          {
+            class: 'form-error pick-bar-refused',
+            id: `${id}-bar-refused`,
+            'data-n': view.refused.n,
+            'data-mixed': String(view.refused.mixed ?? false),
+          },
+          view.refused.text,
+        )
       : null,
     h(
       'div',
       { class: 'pick-bar-actions' },
       h('button', { type: 'button', class: 'btn', id: `${id}-cancel`, onclick: view.onCancel }, t('cancel')),
-      h('button', { type: 'button', class: 'btn btn-primary', id: `${id}-done`, onclick: view.onDone }, t('draftPickDone')),
+      h('button', { type: 'button', class: 'btn btn-primary', id: `${id}-done`, onclick: view.onDone }, t('pickBarReview')),
     ),
   );
 }

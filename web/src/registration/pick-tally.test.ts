@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { AREA_RULE_REASONS, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import { assembleTally, draftPickTally, heldElsewhere } from './pick-tally.ts';
+
+const vegetable: CropRule = { code: 'vegetable', name_vi: 'Rau màu', crop_type: 'annual', min_area_m2: 1000 };
+const mango: CropRule = { code: 'mango', name_vi: 'Xoài', crop_type: 'perennial', min_area_m2: null };
+const rules = new Map([
+  ['vegetable', vegetable],
+  ['mango', mango],
+]);
+const ruleOf = (code: string) => rules.get(code);
+
+const free = { id: 1, crop: 'vegetable', area_m2: 600, growing_area_id: null, areaStatus: null };
+const released = { id: 2, crop: 'vegetable', area_m2: 300, growing_area_id: 7, areaStatus: 'revoked' };
+const held = { id: 3, crop: 'vegetable', area_m2: 900, growing_area_id: 8, areaStatus: 'active' };
+
+describe('what the plots picked for a new growing area come to', () => {
+  it('tells another live area’s plot from a free one and one a revoked or superseded area let go', () => {
+    expect(heldElsewhere(free)).toBe(false);
+    expect(heldElsewhere({ id: 1, crop: 'x', area_m2: 1 })).toBe(false);
+    expect(heldElsewhere(released)).toBe(false);
+    expect(heldElsewhere({ ...released, areaStatus: 'superseded' })).toBe(false);
+    expect(heldElsewhere(held)).toBe(true);
+    // No status from the tile: counted as held (the server decides, the card promises nothing).
+    expect(heldElsewhere({ ...held, areaStatus: null })).toBe(true);
+  });
+
+  it('leaves a live area’s plot out of the total and the verdict, and counts it apart', () => {
+    // 600 + 300 m² taken is below vegetable's 1000 m²; with the held 900 m² it would have reached it.
+    const tally = assembleTally([free, held, released], ruleOf);
+    expect(tally.taken.map((p) => p.id)).toEqual([1, 2]);
+    expect(tally.held.map((p) => p.id)).toEqual([3]);
+    expect(tally.totalM2).toBe(900);
+    expect(tally.reachesMinimum).toBe(false);
+    expect(tally.verdict).toMatchObject({ valid: false, reason: AREA_RULE_REASONS.TOO_SMALL });
+    expect(tally.mixed).toBe(false);
+  });
+
+  it('takes the crop from the first plot it may take, so a held plot of another crop makes no mix', () => {
+    const heldMango = { ...held, crop: 'mango' };
+    const tally = assembleTally([heldMango, free, { ...free, id: 4, area_m2: 500 }], ruleOf);
+    expect(tally.cropCode).toBe('vegetable');
+    expect(tally.mixed).toBe(false);
+    expect(tally.verdict).toEqual({ valid: true });
+    expect(tally.totalM2).toBe(1100);
+    // Only held plots: nothing to take, the crop still named by the first picked.
+    expect(assembleTally([heldMango], ruleOf)).toMatchObject({ taken: [], cropCode: 'mango', totalM2: 0, reachesMinimum: false });
+  });
+
+  it('says a mix of the crops it may take, and no verdict before the catalogue is in', () => {
+    const mixed = assembleTally([free, { ...free, id: 5, crop: 'mango', area_m2: 20_000 }], ruleOf);
+    expect(mixed.mixed).toBe(true);
+    expect(mixed.verdict).toMatchObject({ valid: false, reason: AREA_RULE_REASONS.CROP_MISMATCH });
+    expect(assembleTally([free], () => undefined)).toMatchObject({ crop: undefined, verdict: undefined, reachesMinimum: undefined });
+    expect(assembleTally([], ruleOf)).toMatchObject({ taken: [], held: [], cropCode: undefined, verdict: undefined });
+  });
+});
+
+describe('what the plots picked for a draft come to', () => {
+  // A mango draft #9 of 6000 m² (numeric text, as the registry answers) against mango's 1 ha.
+  const draft = { id: 9, crop: mango, plots: [{ area_m2: '6000' }] };
+  const mangoFree = { id: 11, crop: 'mango', area_m2: 3000, growing_area_id: null, areaStatus: null };
+  const mangoHeld = { id: 12, crop: 'mango', area_m2: 5000, growing_area_id: 8, areaStatus: 'issued' };
+  const member = { id: 13, crop: 'mango', area_m2: 6000, growing_area_id: 9, areaStatus: 'draft' };
+  const vegetableFree = { id: 14, crop: 'vegetable', area_m2: 2000, growing_area_id: null, areaStatus: null };
+
+  it('sends every plot not yet the draft’s, and totals the dossier with only those the server will take', () => {
+    const tally = draftPickTally(draft, [mangoFree, mangoHeld, member, vegetableFree], new Set());
+    expect(tally.toSend.map((p) => p.id)).toEqual([11, 12, 14]);
+    expect(tally.accepted.map((p) => p.id)).toEqual([11]);
+    expect(tally.refused.map((p) => p.id)).toEqual([12, 14]);
+    expect(tally.pickedM2).toBe(10_000);
+    // 6000 + 3000: the held plot's 5000 m² would have made it 1.4 ha.
+    expect(tally).toMatchObject({ totalM2: 9000, minM2: 10_000, ok: false });
+  });
+
+  it('counts a plot the server’s last answer refused apart, and a let-go plot in', () => {
+    const released = { ...mangoHeld, id: 15, areaStatus: 'revoked' };
+    expect(draftPickTally(draft, [mangoFree, released], new Set()).totalM2).toBe(14_000);
+    const after = draftPickTally(draft, [mangoFree, released], new Set([15]));
+    expect(after.refused.map((p) => p.id)).toEqual([15]);
+    expect(after).toMatchObject({ totalM2: 9000, ok: false });
+  });
+});
