@@ -90,6 +90,11 @@ export type CollectionDef = Readonly<{
   lineageFromId?: boolean;
   /** What an officer's read of personal data is logged as: access_log.subject = prefix + the SQL's value. */
   revealSubject?: Readonly<{ prefix: string; sql: string }>;
+  /**
+   * The table has no version column (admin_units, read-only here, changed by migrations and SQL):
+   * items are read as version 1 and their ETag carries a hash of the whole body instead (itemETag).
+   */
+  unversioned?: boolean;
 }>;
 
 /** Growing-area statuses shown to the public (buyers scanning a code must see suspensions and revocations). */
@@ -386,6 +391,7 @@ const admin: CollectionDef = {
   description: 'Provinces, communes and wards with their validity dates (the 2025 reorganisation kept the old units, closed).',
   table: 'admin_units',
   from: 'admin_units t',
+  unversioned: true,
   geometry: { type: 'MultiPolygon', writable: false, nullable: true },
   properties: [
     { name: 'code', title: 'Mã / Code', type: 'string', sql: 't.code' },

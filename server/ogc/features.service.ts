@@ -68,9 +68,13 @@ export function representationScope(def: CollectionDef, viewer: Viewer): string 
  * (tagMatchesVersion reads only id and version: a write changes none of the borrowed facts, so none
  * is lost); the facts gone (the code restored), the body and its tag are what they were before. A
  * personal fact (the owners) is hashed only for a viewer who is shown it (a guest's is null) and only
- * 48 bits of the hash are sent.
+ * 48 bits of the hash are sent. An unversioned collection's tag hashes its whole body.
  */
 export function itemETag(def: CollectionDef, item: ItemResult, scope: string): string {
+  // No version to move (an administrative unit renamed, closed or redrawn in SQL): the body is the tag.
+  if (def.unversioned) {
+    return etagOf(item.id, item.version, createHash('sha256').update(`${scope}|${item.json}`).digest('base64url').slice(0, 8));
+  }
   const borrowed = def.properties.filter((p) => p.borrowed);
   if (!borrowed.length) return etagOf(item.id, item.version, scope);
   const properties = (JSON.parse(item.json) as { properties?: Record<string, unknown> }).properties ?? {};

@@ -194,7 +194,7 @@ export function countStatement(def: CollectionDef, scope: ViewerScope, query: It
 export function itemStatement(def: CollectionDef, scope: ViewerScope, id: number): Statement {
   const ctx = new ReadContext(def, scope);
   const idParam = ctx.params.add(id);
-  const select = `${featureSql(ctx)} AS f, ${revealSql(ctx)} AS reveal, ${def.table === 'admin_units' ? '1' : 't.version'} AS version`;
+  const select = `${featureSql(ctx)} AS f, ${revealSql(ctx)} AS reveal, ${def.unversioned ? '1' : 't.version'} AS version`;
   const where = rowPredicate(def, scope, ctx.params);
   return { sql: `SELECT ${select} FROM ${def.from}${ctx.joins()} WHERE t.id = ${idParam}::bigint AND ${where}`, params: ctx.params.values };
 }

@@ -406,7 +406,7 @@ describe('hostile tags', () => {
   });
 });
 
-describe('what a card shows of a plan, a land-use map or a parcel’s owners (tables with no version)', () => {
+describe('what a card shows of a plan, a land-use map, a parcel’s owners or an administrative unit (tables with no version)', () => {
   /** Reads `url` as `headers`, changes the other table in SQL, and asks again with the kept tag: 200 with `shown`; undone, the tag is the old one again. */
   async function keptTagAfter(
     url: string,
@@ -468,6 +468,18 @@ describe('what a card shows of a plan, a land-use map or a parcel’s owners (ta
       `UPDATE landuse_maps SET name = 'Hiện trạng thử', year = 2024 WHERE id = $1`,
       [mapId],
       (p) => p.map_name === 'Hiện trạng 2025' && p.map_year === 2025,
+    );
+  });
+
+  it('an administrative unit (no version column) renamed in SQL: its kept tag revalidates 200 with the new name', async () => {
+    const url = `/ogc/collections/admin/items/${fx.ids.wardA}`;
+    await keptTagAfter(
+      url,
+      {},
+      `UPDATE admin_units SET name = 'Phường Đổi Tên' WHERE id = $1`,
+      `UPDATE admin_units SET name = 'Phường Thử Nghiệm A' WHERE id = $1`,
+      [fx.ids.wardA],
+      (p) => p.name === 'Phường Đổi Tên',
     );
   });
 
