@@ -740,6 +740,27 @@ describe('If-Match on the registry’s PATCH of a draft', () => {
     expect(after.headers.etag).not.toBe(before.headers.etag);
   });
 
+  it('the read takes no If-None-Match: asked with its own tag it answers the body, so a member plot’s new planting date is never a 304', async () => {
+    const plot = await newPlot();
+    const created = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: draftBody({ plotIds: [plot] }),
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const url = `/api/growing-areas/${created.json().id as number}`;
+    const first = await reg.app.inject({ url, headers: officer });
+    const tag = first.headers.etag as string;
+    const again = await reg.app.inject({ url, headers: { ...officer, 'if-none-match': tag } });
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['cache-control']).toBe('private, no-store');
+    await reg.db.query(`UPDATE plots SET planting_date = '2024-02-03' WHERE id = $1`, [plot]);
+    const later = await reg.app.inject({ url, headers: { ...officer, 'if-none-match': `${tag}, W/${tag}` } });
+    expect(later.statusCode).toBe(200);
+    expect(later.json().plots).toMatchObject([{ id: plot, planting_date: expect.stringMatching(/^2024-02-03/) }]);
+  });
+
   it('PATCH of an area that does not exist is 404, another commune’s 403, with or without If-Match; the officer’s own without it 428', async () => {
     const missing = Number((await reg.db.query<{ id: number }>('SELECT coalesce(max(id), 0) + 1000 AS id FROM growing_areas')).rows[0]!.id);
     for (const headers of [{}, { 'if-match': `"${missing}-1"` }, { 'if-match': '*' }, { 'if-match': 'garbage' }]) {
