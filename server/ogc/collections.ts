@@ -325,7 +325,8 @@ const growingAreas: CollectionDef = {
     stored('issued_on', 'Ngày cấp / Issued on', 'date', { managed: true }),
     // While the code is suspended or revoked, the decision that did it, beside the issuing one above
     // (which it does not replace): read from the recorded transitions, NULL in any other status.
-    ...statusDecisionProperties((field) => statusDecision('t', field)),
+    // Borrowed: the move that recorded it bumps the area, but a reason corrected in SQL does not.
+    ...statusDecisionProperties((field) => statusDecision('t', field), true),
     areaM2,
     { name: 'lineage_id', title: 'Dòng mã / Lineage', type: 'integer', sql: 't.lineage_id' },
     { name: 'version_no', title: 'Lần cấp / Issue version', type: 'integer', sql: 't.version_no' },

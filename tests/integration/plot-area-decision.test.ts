@@ -214,6 +214,34 @@ describe('the ETag of a plot whose area’s code changes', () => {
     expect(second.json().properties).toMatchObject({ status_decision_no: '49/QĐ-SNN', status_reason: null });
   });
 
+  it('is another, with the area’s, once the decision’s recorded reason is corrected in SQL (no version moves)', async () => {
+    const { area, plot } = await activeArea();
+    expect((await move(area, { to: 'suspended', decisionNo: '51/QĐ-SNN', note: 'Chưa ghi nhật ký' })).statusCode).toBe(201);
+    const kept = { plot: await item('plots', plot), area: await item('growing_areas', area) };
+    const versions = async () =>
+      (
+        await reg.db.query<{ p: number; g: number }>(
+          'SELECT (SELECT version FROM plots WHERE id = $1) AS p, (SELECT version FROM growing_areas WHERE id = $2) AS g',
+          [plot, area],
+        )
+      ).rows[0];
+    const before = await versions();
+    await reg.db.query(
+      `UPDATE growing_area_transitions SET note = 'Chưa ghi nhật ký phun thuốc' WHERE growing_area_id = $1 AND to_status = 'suspended'`,
+      [area],
+    );
+    expect(await versions()).toEqual(before);
+    for (const [collection, id, tag] of [
+      ['plots', plot, kept.plot.etag!],
+      ['growing_areas', area, kept.area.etag!],
+    ] as const) {
+      const again = await reg.app.inject({ url: `/ogc/collections/${collection}/items/${id}`, headers: { ...GEO, 'if-none-match': tag } });
+      expect(again.statusCode, collection).toBe(200);
+      expect(again.json().properties.status_reason).toBe('Chưa ghi nhật ký phun thuốc');
+      expect(again.headers.etag).not.toBe(tag);
+    }
+  });
+
   it('is still a tag of the plot’s version for a write: a plot of a suspended area is refused as locked (409), not as stale (412)', async () => {
     const { area, plot } = await activeArea();
     expect((await move(area, { to: 'suspended', decisionNo: '50/QĐ-SNN' })).statusCode).toBe(201);
