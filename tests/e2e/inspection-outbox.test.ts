@@ -199,7 +199,19 @@ describe('inspection photos kept on the phone until the server has them', () => 
     expect(fs.readFileSync(path.join(e2e.server.uploadDir, stored[1]!.file_path)).equals(blue)).toBe(true);
     await clickArea(page, area);
     // Thumbnails load as they come near the screen (as loading="lazy" would): bring the inspection into view.
-    await page.locator(`#inspection-list > li[data-id="${inspectionId}"]`).scrollIntoViewIfNeeded();
+    // (The card may draw its list again as the registry's read replaces the tile's facts: on a
+    // loaded machine the item can go from under the scroll; it is looked up again then.)
+    await expect
+      .poll(() =>
+        page
+          .locator(`#inspection-list > li[data-id="${inspectionId}"]`)
+          .scrollIntoViewIfNeeded({ timeout: 3000 })
+          .then(
+            () => true,
+            () => false,
+          ),
+      )
+      .toBe(true);
     // The list shows both as their small versions (≤ 480 px), made on this phone.
     await page.waitForFunction(
       (id) => {

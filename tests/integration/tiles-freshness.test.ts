@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
-import type { Db } from '../../server/db/index.ts';
+import type { Db, Queryable } from '../../server/db/index.ts';
 import { withEdits } from '../../server/db/edit-context.ts';
 import { openTileService, type TileService } from '../../server/tile-service.ts';
 import { PUBLIC_SCOPE, TileEngine, type TileCoord } from '../../tiles/index.ts';
@@ -118,12 +118,31 @@ describe('freshness after edits', () => {
   it('a generalized cell is built whole on tile connections whose statement timeout is shorter than the build', async () => {
     await db.query(`DELETE FROM tile_gen_cells WHERE layer = 'landuse'`);
     await db.query(`DELETE FROM tile_gen_landuse`);
-    // The build's transactions on connections with a 1 ms statement timeout: every statement of a
-    // build would be cancelled under that limit (its look-ups before them run on the plain ones).
-    const hurried = db.withSession({ statement_timeout: '1', jit: 'off' });
-    const tileDb = { query: db.query.bind(db), transaction: hurried.transaction!.bind(hurried) };
+    // The build's transactions on connections whose statements time out after 3 s (a tile's limit
+    // in small): each statement of the build must run under the build's own limit instead. Read
+    // inside each transaction, so the test does not hang on a machine's speed (with a 1 ms limit
+    // it did: BEGIN itself was cancelled on a loaded CI machine).
+    const hurried = db.withSession({ statement_timeout: '3000', jit: 'off' });
+    const limits: string[] = [];
+    const tileDb = {
+      query: db.query.bind(db),
+      transaction: <T>(work: (tx: Queryable) => Promise<T>) =>
+        hurried.transaction!((tx) =>
+          work({
+            ...tx,
+            query: async <R>(sql: string, params?: readonly unknown[]) => {
+              if (!/^\s*SET LOCAL/i.test(sql))
+                limits.push((await tx.query<{ statement_timeout: string }>('SHOW statement_timeout')).rows[0]!.statement_timeout);
+              return tx.query<R>(sql, params);
+            },
+          }),
+        ),
+    };
     const layer = service.engine.catalog.generalized.get('landuse')!;
     expect(await layer.ensure(tileDb, [-180, -85.0511, 180, 85.0511])).toBeGreaterThan(0);
+    // Every statement of the build ran under the build's limit (5 minutes), none under the tile's.
+    expect(limits.length).toBeGreaterThan(0);
+    expect(new Set(limits)).toEqual(new Set(testDbKind === 'postgres' ? ['5min'] : limits));
     const { rows } = await db.query<{ n: number; dirty: number }>(
       `SELECT (SELECT count(*) FROM tile_gen_landuse)::int AS n, (SELECT count(*) FROM tile_gen_cells WHERE layer = 'landuse' AND dirty)::int AS dirty`,
     );
