@@ -9,10 +9,12 @@
 -- So a change of what those answers show of a farmer moves the version of every row that shows it:
 -- the farmer's plots and products, and the growing areas that list one of the farmer's plots (the
 -- plots naming the area now, and the members a closed area recorded, migration 017, which it lists
--- with the farmer's name of today). One bump per row and change: a farmer with 200 plots renamed
--- writes 200 plot rows (each logged in edit_log with the farmer edit's user and origin, and its tiles
--- told, as any edit). The farmer's address is shown by none of them and moves nothing. The areas are
--- locked before the plots, in id order, as the registry and the features API lock them.
+-- with the farmer's name of today). One bump per row and change, with updated_at stamped as
+-- migration 020 stamps it (a client asking what changed since, datetime=…/.., gets the new name): a
+-- farmer with 200 plots renamed writes 200 plot rows (each logged in edit_log with the farmer edit's
+-- user and origin, and its tiles told, as any edit). The farmer's address is shown by none of them
+-- and moves nothing. The areas are locked before the plots, in id order, as the registry and the
+-- features API lock them.
 
 CREATE OR REPLACE FUNCTION farmer_private_bump_dependents() RETURNS trigger
 LANGUAGE plpgsql AS $$
@@ -41,14 +43,14 @@ BEGIN
         WHERE g.id IN (SELECT p.growing_area_id FROM plots p WHERE p.farmer_id = fid
                        UNION SELECT c.growing_area_id FROM growing_area_closed_plots c WHERE c.farmer_id = fid)
         ORDER BY g.id FOR NO KEY UPDATE;
-      UPDATE growing_areas g SET version = g.version + 1
+      UPDATE growing_areas g SET version = g.version + 1, updated_at = now()
         WHERE g.id IN (SELECT p.growing_area_id FROM plots p WHERE p.farmer_id = fid
                        UNION SELECT c.growing_area_id FROM growing_area_closed_plots c WHERE c.farmer_id = fid);
     END IF;
     PERFORM 1 FROM plots p WHERE p.farmer_id = fid ORDER BY p.id FOR NO KEY UPDATE;
-    UPDATE plots p SET version = p.version + 1 WHERE p.farmer_id = fid;
+    UPDATE plots p SET version = p.version + 1, updated_at = now() WHERE p.farmer_id = fid;
     IF by_products THEN
-      UPDATE products pr SET version = pr.version + 1 WHERE pr.farmer_id = fid;
+      UPDATE products pr SET version = pr.version + 1, updated_at = now() WHERE pr.farmer_id = fid;
     END IF;
   END LOOP;
   RETURN NULL;

@@ -312,7 +312,13 @@ describe('a farmer renamed after an officer kept the farmer’s plot and product
     const read = async (url: string) => (await fx.app.inject({ url, headers: asCookie() })).headers.etag as string;
     let [plotTag, productTag] = [await read(plot), await read(product)];
 
+    const stamped = async () =>
+      (await fx.db.query<{ at: string }>(`SELECT updated_at::text AS at FROM plots WHERE id = $1`, [Number(plot.split('/').pop())]))
+        .rows[0]!.at;
+    const stampedBefore = await stamped();
     await fx.db.query(`UPDATE farmer_private SET full_name = 'Lê Văn Đã Sửa' WHERE farmer_id = $1`, [farmerId]);
+    // Stamped as changed too: a client asking for the plots changed since then (datetime=…/..) gets it.
+    expect(await stamped()).not.toBe(stampedBefore);
     plotTag = await keptCopyIsStale(plot, plotTag, { farmer_name: 'Lê Văn Đã Sửa' });
     productTag = await keptCopyIsStale(product, productTag, { farmer_name: 'Lê Văn Đã Sửa' });
 
