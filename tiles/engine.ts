@@ -145,6 +145,8 @@ export class TileEngine {
   private feedFrom = Date.now();
   /** The same moment in the feed's numbering: a cursor before it was given before a resync. */
   private feedFromSeq = 0;
+  /** Clock (ms) of the newest change pushed out of the feed by newer ones; -Infinity while none was. */
+  private feedDropped = -Infinity;
   /** Tells this engine's cursors from another process's. */
   private readonly instance = randomBytes(6).toString('base64url');
 
@@ -284,7 +286,8 @@ export class TileEngine {
     }
     const affected = [...this.catalog.sources.values()].filter((s) => s.config.tables.includes(change.table)).map((s) => s.id);
     if (!affected.length) return;
-    this.tell(affected, change.boxes);
+    // Told to map clients: the change's boxes, and the generalized cells under them (below).
+    const told = [...change.boxes];
     for (const id of affected) this.versions.set(id, Math.max(this.versions.get(id) ?? 0, change.version));
     this.drop(affected, change.boxes);
     for (const gen of this.catalog.generalized.values()) {
@@ -299,7 +302,10 @@ export class TileEngine {
         cells,
         maxZoom,
       );
+      // A dissolved cell spans more than the edit: its low-zoom tiles around the edit change too.
+      told.push(...cells);
     }
+    this.tell(affected, told);
   }
 
   /**
@@ -495,9 +501,6 @@ export class TileEngine {
   async settled(): Promise<void> {
     while (this.refining) await this.refining;
   }
-
-  /** Clock (ms) of the newest change pushed out of the feed by newer ones; -Infinity while none was. */
-  private feedDropped = -Infinity;
 
   /** Adds a change to the feed map clients read (changesSince). */
   private tell(sources: readonly string[], boxes: readonly Box[]): void {

@@ -105,14 +105,21 @@ describe('freshness after edits', () => {
     expect(log.rows).toEqual([{ origin: 'api', action: 'update' }]);
   });
 
-  it('the generalized low-zoom land-use tiles follow an edit of a land-use area', async () => {
+  it('the generalized low-zoom land-use tiles follow an edit of a land-use area, and map clients are told the whole cell', async () => {
     const t = tileAt(105.6325, 10.4625, 10);
     const codes = (fs: DecodedFeature[]) => new Set(fs.map((f) => f.properties.land_use_code));
     expect(codes(await layer('landuse', t)).has('SON')).toBe(false);
-    await db.query(
-      `UPDATE landuse_areas SET land_use_code = 'SON' WHERE id = (SELECT id FROM landuse_areas ORDER BY geom <-> ST_Point(105.6325, 10.4625, 4326) LIMIT 1)`,
+    const cursor = (await app.inject({ url: '/api/changes' })).json<{ cursor: string }>().cursor;
+    const { rows } = await db.query<{ id: number }>(
+      `SELECT id FROM landuse_areas ORDER BY geom <-> ST_Point(105.6325, 10.4625, 4326) LIMIT 1`,
     );
+    await db.query(`UPDATE landuse_areas SET land_use_code = 'SON' WHERE id = $1`, [rows[0]!.id]);
     await until('landuse', t, (fs) => codes(fs).has('SON'));
+    // The dissolved cell's low-zoom tiles change beyond the edited area: the feed names the cell.
+    const told = (await app.inject({ url: `/api/changes?since=${cursor}` })).json<{ changes: { boxes: number[][] }[] }>();
+    const area = await bboxOf('landuse_areas', rows[0]!.id);
+    const [cell] = service.engine.catalog.generalized.get('landuse')!.cellBounds([area as [number, number, number, number]]);
+    expect(told.changes.flatMap((c) => c.boxes)).toContainEqual([...cell!]);
   });
 
   it('a generalized cell is built whole on tile connections whose statement timeout is shorter than the build', async () => {
