@@ -96,15 +96,8 @@ function followersOf(map: MapLibreMap): Follower[] {
   return out;
 }
 
-/**
- * Follows the server's changes for this map until stopped: asks at once (the cursor that its
- * tiles are measured against), then every CHANGES_EVERY_MS while the page is shown and online,
- * and at once when it is shown again or back online. A failed ask is tried at the next turn.
- */
+/** What the rest of the client may ask of the follower. */
 export type ChangeFollower = {
-  stop(): void;
-  /** Asks at once; resolves with whether anything was told (or everything must be refreshed). */
-  askNow(): Promise<boolean>;
   /**
    * After this page's own save: asks until the save is told (the server hears of it a moment after
    * its commit), at most `tries` times over a few seconds; the regular asks would tell it anyway.
@@ -112,10 +105,14 @@ export type ChangeFollower = {
   askUntilTold(tries?: number): Promise<void>;
 };
 
+/**
+ * Follows the server's changes for this map, for the page's life: asks at once (the cursor that
+ * its tiles are measured against), then every CHANGES_EVERY_MS while the page is shown and online,
+ * and at once when it is shown again or back online. A failed ask is tried at the next turn.
+ */
 export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFollower {
   let cursor: string | undefined;
   let asking: Promise<boolean> | undefined;
-  let stopped = false;
   const apply = (feed: Feed) => {
     const followers = followersOf(map);
     if (!feed.complete) {
@@ -142,7 +139,6 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFol
           return false;
         }
         const feed = (await res.json()) as Feed;
-        if (stopped) return false;
         cursor = feed.cursor;
         // A first answer tells the last few seconds' changes too: a tile drawn while it was asked
         // for may predate one of them.
@@ -156,27 +152,18 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFol
       }
     })());
   const shown = () => document.visibilityState === 'visible' && navigator.onLine;
-  const timer = setInterval(() => {
-    if (shown()) void ask();
-  }, CHANGES_EVERY_MS);
   const wake = () => {
     if (shown()) void ask();
   };
+  setInterval(wake, CHANGES_EVERY_MS);
   document.addEventListener('visibilitychange', wake);
   window.addEventListener('online', wake);
   void ask();
   return {
-    stop() {
-      stopped = true;
-      clearInterval(timer);
-      document.removeEventListener('visibilitychange', wake);
-      window.removeEventListener('online', wake);
-    },
-    askNow: ask,
     async askUntilTold(tries = 5) {
       // An ask already under way may have left before the save: wait for it, then ask afresh.
       await asking;
-      for (let i = 0; i < tries && !stopped; i++) {
+      for (let i = 0; i < tries; i++) {
         if (await ask()) return;
         await new Promise((resolve) => setTimeout(resolve, 150 * 2 ** i));
       }
