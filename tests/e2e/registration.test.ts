@@ -436,7 +436,19 @@ describe('assembling a new growing area on a 360 px phone', () => {
     await openEditorAt(page, at, 18);
     await page.click('#tool-assemble');
     await page.waitForSelector('#assemble-pick-bar', { state: 'visible' });
-    const bar = (await page.locator('#assemble-pick-bar').boundingBox())!;
+    // The bar is drawn again as the picking starts (its figures): measure the one that stays.
+    let barBox: { x: number; y: number; width: number; height: number } | null = null;
+    await expect
+      .poll(
+        async () =>
+          (barBox = await page
+            .locator('#assemble-pick-bar')
+            .boundingBox()
+            .catch(() => null)) !== null,
+        { timeout: 10_000 },
+      )
+      .toBe(true);
+    const bar = barBox!;
     expect(bar.y + bar.height).toBeLessThanOrEqual(740 + 1);
     expect(bar.height).toBeLessThan(740 * 0.25);
     expect(await page.locator('#assemble-form').isVisible()).toBe(false);
