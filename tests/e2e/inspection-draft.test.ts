@@ -175,7 +175,7 @@ describe('an inspection form kept on the phone', () => {
     ]);
     // Its photo, the same bytes, goes through the outbox.
     await expect.poll(() => photoSizes(e2e.server, recorded.id), { timeout: 30_000 }).toEqual([photo.length]);
-    await expect.poll(() => draftsOnPhone(page)).toEqual([]);
+    await expect.poll(() => draftsOnPhone(page), { timeout: 15_000 }).toEqual([]);
 
     // Another reload: the form is empty again, the draft gone.
     await reloadAndOpen(page, area);
