@@ -207,9 +207,12 @@ describe('editing plots as an officer', () => {
     });
     expect(patch.status).toBeLessThan(300);
 
+    // The officer changes the same field to another value: only they can choose.
     await page.click('#plot-save');
+    await page.fill('#plot-form input[name=variety]', 'Sửa bởi cán bộ');
     await page.click('#plot-form-save');
     await page.waitForSelector('#conflict-dialog');
+    expect(await page.locator('#conflict-dialog .conflict-both').innerText()).toBe('Bạn và người kia cùng sửa: giống.');
     expect(await page.isVisible('#conflict-reload')).toBe(true);
     expect(await page.isVisible('#conflict-overwrite')).toBe(true);
     await page.click('#conflict-compare');
@@ -225,6 +228,67 @@ describe('editing plots as an officer', () => {
       timeout: 30_000,
     });
     // The only failed request was the stale PUT the dialog answered.
+    expect(errors.filter((e) => !/http 412/.test(e) && !/status of 412/.test(e))).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps both edits without asking when someone else changed other fields or renamed the farmer meanwhile', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    const plot = (
+      await e2e.server.db.query<{ id: number; lon: number; lat: number; farmer_id: number; planted: string }>(
+        `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat, p.farmer_id,
+                to_char(coalesce(p.planting_date, date '2024-01-10') - 1, 'YYYY-MM-DD') AS planted
+         FROM plots p JOIN farmer_private fp ON fp.farmer_id = p.farmer_id LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+         WHERE p.commune_code = '29869' AND (g.id IS NULL OR g.status = 'draft')
+         ORDER BY p.id DESC LIMIT 1 OFFSET 3`,
+      )
+    ).rows[0]!;
+    await openEditorAt(page, e2e.server, [Number(plot.lon), Number(plot.lat)], { layers: 'plots,roads' });
+    await page.click('#tool-select');
+    const p = await screenPoint(page, [Number(plot.lon), Number(plot.lat)]);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+
+    // Meanwhile the plot's farmer is renamed (which moves the plot's version) and a colleague sets
+    // its planting date through the features API.
+    await e2e.server.db.query(`UPDATE farmer_private SET full_name = full_name || ' (đổi tên)' WHERE farmer_id = $1`, [plot.farmer_id]);
+    const login = await fetch(`${e2e.server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(ACCOUNTS.admin),
+    });
+    const { token } = (await login.json()) as { token: string };
+    const current = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
+    const patch = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/merge-patch+json',
+        'If-Match': current.headers.get('etag')!,
+      },
+      body: JSON.stringify({ properties: { planting_date: plot.planted } }),
+    });
+    expect(patch.status).toBeLessThan(300);
+
+    // The officer changes the variety: saved at once, with the colleague's date kept and said.
+    await page.click('#plot-save');
+    await page.fill('#plot-form input[name=variety]', 'Giống của cán bộ');
+    await page.click('#plot-form-save');
+    await page.waitForFunction((id) => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id === id, plot.id, {
+      timeout: 30_000,
+    });
+    expect(await page.locator('#conflict-dialog').count()).toBe(0);
+    await page.waitForSelector('.toast:has-text("người khác đã đổi ngày trồng của thửa này")');
+    const row = (
+      await e2e.server.db.query<{ variety: string; planted: string; name: string }>(
+        `SELECT p.variety, to_char(p.planting_date, 'YYYY-MM-DD') planted, fp.full_name AS name
+         FROM plots p JOIN farmer_private fp ON fp.farmer_id = p.farmer_id WHERE p.id = $1`,
+        [plot.id],
+      )
+    ).rows[0]!;
+    expect(row).toEqual({ variety: 'Giống của cán bộ', planted: plot.planted, name: expect.stringMatching(/ \(đổi tên\)$/) });
     expect(errors.filter((e) => !/http 412/.test(e) && !/status of 412/.test(e))).toEqual([]);
     await context.close();
   });

@@ -27,6 +27,7 @@ import { GpsWalk, type WalkState } from './gps-walk.ts';
 import { followLang } from './lang-bound.ts';
 import { plotOverlaps, savedPlotOf, type PlotOverlap, type SavedPlot } from './overlap.ts';
 import { createPlot, deletePlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
+import { mergePlot } from './plot-merge.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
 
 /** Below this zoom the neighbours are too many and too small to snap to. */
@@ -382,7 +383,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     // not in the list) opens the form again with what was typed and the refusal under the field, as
     // the form's own check would have said it.
     while (properties) {
-      const refusal = await persist(polygon, properties, record?.etag);
+      // After a merged 412 the editor holds the server's newer copy: send its ETag.
+      const refusal = await persist(polygon, properties, records.get(polygon.id)?.etag);
       if (!refusal) return;
       properties = await openPlotForm(properties, area, { isNew: !record, refusal });
     }
@@ -424,7 +426,18 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       await handle.showEdits();
     } catch (error) {
       if (error instanceof PlotConflict && record) {
-        conflict(polygon, record, properties, error.currentEtag, t('conflictKeepMine'), async (etag) => {
+        // Edits of different fields (or a farmer renamed, which changes no field here) are merged
+        // and saved at once; only a field both sides changed differently needs the officer.
+        const fresh = await loadPlot(record.id).catch(() => undefined);
+        const merge = fresh && mergePlot(record, { geometry: polygon.geometry, properties }, fresh);
+        if (fresh && merge?.kind === 'merged') {
+          records.set(polygon.id, fresh);
+          if (merge.theirs.includes('geometry')) session.replace(polygon.id, merge.geometry);
+          if (merge.theirs.length) toast(() => t('conflictMerged', { fields: fieldNames(merge.theirs) }), 'info');
+          return persist({ ...polygon, geometry: merge.geometry }, merge.properties, fresh.etag);
+        }
+        const both = merge?.kind === 'conflict' ? merge.fields : [];
+        conflict(polygon, record, properties, fresh?.etag ?? error.currentEtag, t('conflictKeepMine'), both, async (etag) => {
           records.set(polygon.id, { ...record, etag });
           // The form is closed by now: a refused field is said in a toast.
           const refusal = await persist(polygon, properties, etag);
@@ -481,6 +494,21 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     return undefined;
   }
 
+  /** A merge's field names in the officer's language, e.g. "Giống, ranh thửa". */
+  function fieldNames(fields: readonly string[]): string {
+    const label: Record<string, MessageKey> = {
+      crop: 'crop',
+      variety: 'variety',
+      planting_date: 'plantingDate',
+      expected_harvest: 'expectedHarvest',
+      farmer_id: 'farmer',
+      growing_area_id: 'growingArea',
+      commune_code: 'commune',
+      geometry: 'plotOutline',
+    };
+    return fields.map((f) => (label[f] ? t(label[f]).toLocaleLowerCase() : f)).join(', ');
+  }
+
   function showConflict(geometry: Polygon | undefined): void {
     const data = { type: 'FeatureCollection' as const, features: geometry ? [{ type: 'Feature' as const, geometry, properties: {} }] : [] };
     const source = map.getSource(CONFLICT_SOURCE) as GeoJSONSource | undefined;
@@ -511,6 +539,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     properties: Record<string, unknown>,
     currentEtag: string | undefined,
     goAheadLabel: string,
+    both: readonly string[],
     goAhead: (etag: string) => Promise<void>,
   ): void {
     const compare = h('div', { class: 'conflict-compare', hidden: true });
@@ -522,6 +551,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     dialog.append(
       h('h2', {}, t('conflictTitle')),
       h('p', {}, t('conflictBody')),
+      ...(both.length ? [h('p', { class: 'conflict-both' }, t('conflictBoth', { fields: fieldNames(both) }))] : []),
       compare,
       h(
         'div',
@@ -636,7 +666,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       toast(() => t('plotDeleted', { id: record.id }));
     } catch (error) {
       if (error instanceof PlotConflict) {
-        conflict(polygon, record, record.properties, error.currentEtag, t('conflictDeleteAnyway'), async (fresh) => {
+        conflict(polygon, record, record.properties, error.currentEtag, t('conflictDeleteAnyway'), [], async (fresh) => {
           records.set(polygon.id, { ...record, etag: fresh });
           const refusal = await removeSaved(polygon, record, fresh);
           if (refusal) toast(refusal, 'error');

@@ -1,0 +1,70 @@
+import type { Polygon } from 'geojson';
+import { describe, expect, it } from 'vitest';
+
+// plot-api (the writable fields) loads the i18n module, which sets <html lang>: bare objects stand in.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+(globalThis as { localStorage?: unknown }).localStorage ??= { getItem: () => null, setItem: () => undefined };
+const { mergePlot } = await import('./plot-merge.ts');
+
+const square = (x: number): Polygon => ({
+  type: 'Polygon',
+  coordinates: [
+    [
+      [105.6 + x, 10.4],
+      [105.601 + x, 10.4],
+      [105.601 + x, 10.401],
+      [105.6 + x, 10.401],
+      [105.6 + x, 10.4],
+    ],
+  ],
+});
+const base = {
+  geometry: square(0),
+  properties: { crop: 'mango', variety: 'Cát Chu', planting_date: '2024-03-01', farmer_id: 7, growing_area_id: null, version: 3 },
+};
+
+describe('merging an officer’s plot edit with the server’s newer copy', () => {
+  it('keeps both when they changed different fields, taking each from the side that changed it', () => {
+    const mine = { geometry: square(0), properties: { ...base.properties, variety: 'Hòa Lộc' } };
+    const theirs = { geometry: square(0), properties: { ...base.properties, planting_date: '2024-04-15', version: 4 } };
+    expect(mergePlot(base, mine, theirs)).toEqual({
+      kind: 'merged',
+      geometry: square(0),
+      properties: { ...base.properties, variety: 'Hòa Lộc', planting_date: '2024-04-15' },
+      theirs: ['planting_date'],
+    });
+  });
+
+  it('takes the server’s outline when only the server redrew it, and the officer’s when only the officer did', () => {
+    const theirs = { geometry: square(0.002), properties: base.properties };
+    const untouched = mergePlot(base, { geometry: square(0), properties: base.properties }, theirs);
+    expect(untouched).toMatchObject({ kind: 'merged', geometry: square(0.002), theirs: ['geometry'] });
+    const redrawn = mergePlot(base, { geometry: square(0.001), properties: base.properties }, { ...theirs, geometry: square(0) });
+    expect(redrawn).toMatchObject({ kind: 'merged', geometry: square(0.001), theirs: [] });
+  });
+
+  it('saves the officer’s edit as is when nothing the editor writes changed (a farmer renamed moves only the version)', () => {
+    const mine = { geometry: square(0.001), properties: { ...base.properties, crop: 'longan', variety: '' } };
+    const theirs = { geometry: square(0), properties: { ...base.properties, version: 9, farmer_name: 'Nguyễn Văn B' } };
+    expect(mergePlot(base, mine, theirs)).toEqual({ kind: 'merged', geometry: square(0.001), properties: mine.properties, theirs: [] });
+  });
+
+  it('asks the officer about each field both sides changed to different values, the outline included', () => {
+    const mine = { geometry: square(0.001), properties: { ...base.properties, variety: 'Hòa Lộc', crop: 'durian' } };
+    const theirs = { geometry: square(0.002), properties: { ...base.properties, variety: 'Ba Màu', crop: 'durian' } };
+    expect(mergePlot(base, mine, theirs)).toEqual({ kind: 'conflict', fields: ['variety', 'geometry'] });
+  });
+
+  it('reads empty, null and missing as one value, and a number as its digits', () => {
+    const mine = { geometry: square(0), properties: { ...base.properties, farmer_id: '7', growing_area_id: '' } };
+    const theirs = { geometry: square(0), properties: { ...base.properties, growing_area_id: undefined } };
+    expect(mergePlot(base, mine, theirs)).toMatchObject({ kind: 'merged', theirs: [] });
+    // A field cleared on the server while the officer left it: cleared.
+    const cleared = mergePlot(
+      base,
+      { geometry: square(0), properties: base.properties },
+      { geometry: square(0), properties: { ...base.properties, variety: null } },
+    );
+    expect(cleared).toMatchObject({ kind: 'merged', theirs: ['variety'], properties: { variety: null } });
+  });
+});
