@@ -1,6 +1,7 @@
 // Assembling plots into a new growing area from the map: a plot of an area whose code was revoked
 // is free for a new dossier (the server lets it go), so the list does not mark it in red as one of a
-// live area's is; it says where the plot came from instead.
+// live area's is; it says where the plot came from instead. The live area's plot is neither chosen nor
+// sent: 'Tạo vùng trồng' sends the plots that can join and says how many it leaves out.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, SCREENSHOTS, screenPoint, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
@@ -22,7 +23,7 @@ async function plotOf(status: string, commune: string): Promise<Plot> {
 }
 
 describe('assembling a new growing area', () => {
-  it('lists a revoked area’s plot as free to take, a live area’s in red', async () => {
+  it('lists a revoked area’s plot as free to take, a live area’s in red, and sends the first alone', async () => {
     const revoked = await plotOf('revoked', '29888');
     const live = await plotOf('active', '29888');
     const { page, errors } = await openPage(e2e.browser, 'desktop');
@@ -60,12 +61,31 @@ describe('assembling a new growing area', () => {
     ]);
     expect(await page.getAttribute('#assemble-count', 'data-n')).toBe('1');
     expect(await page.textContent('#assemble-held')).toBe(
-      '1 thửa nữa thuộc vùng trồng khác, không tính vào tổng: máy chủ sẽ không nhận, hãy bỏ chọn trước khi tạo vùng trồng.',
+      '1 thửa nữa thuộc vùng trồng khác: không tính vào tổng, không gửi đi khi tạo vùng trồng.',
     );
     const { rows } = await e2e.server.db.query<{ m2: number }>('SELECT area_m2 m2 FROM plots WHERE id = $1', [revoked.id]);
     const ha = (Number(rows[0]!.m2) / 10000).toFixed(2).replace('.', ',');
     // The verdict's total is the revoked area's plot alone (it said both plots' before).
     expect(await page.textContent('#area-verdict')).toContain(`Tổng diện tích ${ha} ha`);
+    // The revoked area's plot put back (×): nothing picked can join, the button is disabled and says why.
+    await page.click(`#assemble-plots li[data-id="${revoked.id}"] button`);
+    await page.waitForSelector('#assemble-count[data-n="0"]');
+    expect(await page.isDisabled('#area-create')).toBe(true);
+    expect(await page.textContent('#area-create-blocked')).toBe(
+      'Chưa tạo được vùng trồng: không thửa nào đã chọn vào được (đều thuộc vùng trồng khác). Hãy chọn thửa khác trên bản đồ.',
+    );
+    expect(await page.getAttribute('#area-create', 'aria-describedby')).toBe('area-create-blocked');
+    expect(await page.locator('#area-create-left-out').count()).toBe(0);
+    // Picked again on the map.
+    await page.evaluate(
+      ([lon, lat]) => (window as never as { __bando: { map: { jumpTo(o: unknown): void } } }).__bando.map.jumpTo({ center: [lon, lat] }),
+      [revoked.lon, revoked.lat] as const,
+    );
+    await waitForMap(page);
+    const back = await screenPoint(page, [revoked.lon, revoked.lat]);
+    await page.mouse.click(back.x, back.y);
+    await item.waitFor({ timeout: 30_000 });
+    expect(await page.getAttribute('#assemble-count', 'data-n')).toBe('1');
     // Narrowed to a phone (the tools sheet closed, as the editor leaves it there), the panel folds to its
     // bar: the revoked area's plot counts, the live area's is said apart, outside the total.
     await page.setViewportSize({ width: 360, height: 740 });
@@ -78,9 +98,13 @@ describe('assembling a new growing area', () => {
     expect(await page.getAttribute('#assemble-pick-bar-refused', 'data-n')).toBe('1');
     expect(await page.getAttribute('#assemble-pick-bar-refused', 'data-mixed')).toBe('false');
     expect(await page.textContent('#assemble-pick-bar-figures')).toContain(`Đã chọn 1 thửa (${ha} ha), tối thiểu`);
-    expect(await page.textContent('#assemble-pick-bar-refused')).toBe(
-      '1 thửa nữa thuộc vùng trồng khác, không tính vào tổng: xem trong danh sách.',
-    );
+    // The left-out line in the draft bar's words, on one line at 360 px (why is in the list).
+    expect(await page.textContent('#assemble-pick-bar-refused')).toBe('1 thửa không vào được: không tính, không gửi');
+    const refusedLine = await page.locator('#assemble-pick-bar-refused').evaluate((el) => ({
+      height: el.getBoundingClientRect().height,
+      line: parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5,
+    }));
+    expect(refusedLine.height).toBeLessThan(refusedLine.line * 1.5);
     expect(await page.textContent('#assemble-pick-done')).toBe('Xem danh sách');
     // With its red line, the bar still leaves three quarters of the screen to the map.
     expect((await page.locator('#assemble-pick-bar').boundingBox())!.height).toBeLessThan(740 * 0.25);
@@ -93,7 +117,29 @@ describe('assembling a new growing area', () => {
     expect(await page.locator('#assemble-held').isVisible()).toBe(true);
     expect(await page.getAttribute('#assemble-count', 'data-n')).toBe('1');
     expect(await page.textContent('#area-verdict')).toContain(`Tổng diện tích ${ha} ha`);
+    // 'Tạo vùng trồng' says before it is pressed that it leaves the live area's plot out, and sends the other alone.
+    expect(await page.textContent('#area-create-left-out')).toBe('Chỉ gửi 1 thửa; để ra 1 thửa không vào được (lý do ghi ở từng thửa).');
+    expect(await page.getAttribute('#area-create', 'aria-describedby')).toBe('area-create-left-out');
+    expect(await page.isDisabled('#area-create')).toBe(false);
+    await page.locator('#area-create-left-out').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-list-360.png') });
+    await page.fill('#assemble-form input[name=name]', 'Vùng trồng mới từ vùng đã thu hồi');
+    await page.fill('#assemble-form input[name=registrant]', 'HTX Mỹ Tân');
+    const post = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/growing-areas');
+    await page.click('#area-create');
+    expect(((await post).postDataJSON() as { plotIds: number[] }).plotIds).toEqual([revoked.id]);
+    const created = Number(await page.getAttribute('#area-created', 'data-id', { timeout: 30_000 }));
+    const members = await e2e.server.db.query<{ id: number; g: number }>(
+      'SELECT id, growing_area_id g FROM plots WHERE id = ANY($1) ORDER BY id',
+      [[revoked.id, live.id]],
+    );
+    expect(Object.fromEntries(members.rows.map((r) => [Number(r.id), Number(r.g)]))).toEqual({
+      [revoked.id]: created,
+      [live.id]: live.area,
+    });
+    expect(await page.locator('#assemble-message').count()).toBe(0);
+    await page.locator('#area-created').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'assemble-revoked-created-360.png') });
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -1,7 +1,7 @@
 // An officer finishes a draft growing-area dossier from its card on the map: takes a plot out (asked
 // once more, told the rest falls below the crop's minimum), adds plots picked by tapping them on the
-// map (a plot of another live area is marked before sending and refused by the server in words, and
-// nothing is written), edits the profile (saved with If-Match), and meets a change made by someone
+// map (a plot of another live area is marked, neither counted nor sent; one another area took meanwhile
+// is refused by the server in words, and nothing is written), edits the profile (saved with If-Match), and meets a change made by someone
 // else meanwhile (412) with a reload. Asserted on the page and on the database rows.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -130,35 +130,62 @@ describe('a draft dossier on its card', () => {
     const dossierBefore = await totalPart();
     expect(dossierBefore).toBeDefined();
     await tap(page, await pointIn('plots', Number(taken.id)));
-    // Listed apart, under a line saying it is not counted: the dossier's total stays as it was.
+    // Listed apart, under a line saying it is neither counted nor sent: 'Đã chọn' and the dossier's total stay as they were.
     await page.waitForSelector(`#draft-refused li[data-id="${taken.id}"][data-standing=taken]`);
     expect(await page.textContent(`#draft-refused li[data-id="${taken.id}"] [data-refusal=true]`)).toContain(
       `thửa #${taken.id} đã thuộc vùng trồng`,
     );
-    expect(await page.textContent('#draft-add-refused')).toBe('1 thửa sẽ không thêm được (không tính vào tổng), lý do ghi ở từng thửa:');
-    expect(await page.textContent('#draft-add-count')).toMatch(new RegExp(`^✗ Đã chọn 1 thửa \\(${ha(taken.area_m2)} ha\\) · `));
+    expect(await page.textContent('#draft-add-refused')).toBe(
+      '1 thửa không vào được hồ sơ (không tính vào tổng, không gửi đi), lý do ghi ở từng thửa:',
+    );
+    expect(await page.textContent('#draft-add-count')).toMatch(/^✗ Đã chọn 0 thửa \(0,00 ha\) · /);
     expect(await totalPart()).toBe(dossierBefore);
+    // Nothing that can join: 'Thêm' is disabled, and says why.
+    expect(await page.isDisabled('#draft-add-confirm')).toBe(true);
+    expect(await page.textContent('#draft-add-blocked')).toBe(
+      'Chưa thêm được: không thửa nào đã chọn vào được hồ sơ (lý do ghi ở từng thửa).',
+    );
+    expect(await page.getAttribute('#draft-add-confirm', 'aria-describedby')).toBe('draft-add-blocked');
     await tap(page, await pointIn('plots', leaving));
     await page.waitForSelector(`#draft-picked li[data-id="${leaving}"][data-standing=free]`);
     // The card of what was tapped did not replace the draft's.
     expect(await page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${draft}"]`).count()).toBe(1);
-    expect(await page.textContent('#draft-add-confirm')).toBe('Thêm 2 thửa vào hồ sơ');
+    const leavingM2 = (await e2e.server.db.query<{ m2: number }>('SELECT area_m2 m2 FROM plots WHERE id = $1', [leaving])).rows[0]!.m2;
+    // 'Đã chọn' counts the free plot alone, as 'Thêm' will send it alone; the line above the button says so before it is pressed.
+    expect(await page.textContent('#draft-add-count')).toMatch(new RegExp(`^✗ Đã chọn 1 thửa \\(${ha(leavingM2)} ha\\) · `));
+    expect(await page.textContent('#draft-add-confirm')).toBe('Thêm 1 thửa vào hồ sơ');
+    expect(await page.textContent('#draft-add-left-out')).toBe('Chỉ gửi 1 thửa; để ra 1 thửa không vào được (lý do ghi ở từng thửa).');
+    expect(await page.getAttribute('#draft-add-confirm', 'aria-describedby')).toBe('draft-add-left-out');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-add-picked.png') });
-    // Sent anyway: the server refuses the whole addition, each plot's reason in words, nothing written.
+    // Meanwhile someone puts the free plot in the live area (written straight into the database): the card,
+    // which saw it free, sends it, and the server refuses it in words; nothing is written.
+    await e2e.server.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [taken.g, leaving]);
+    const refusedPost = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/growing-areas/${draft}/plots`));
     await page.click('#draft-add-confirm');
+    expect((await refusedPost).postDataJSON()).toEqual({ plotIds: [leaving] });
     await page.waitForSelector('#draft-add-message');
     expect(await page.textContent('#draft-add-message')).toBe(
-      'Chưa thêm thửa nào: máy chủ không nhận các thửa ghi lý do bên trên; bỏ chọn chúng rồi thêm lại.',
+      'Chưa thêm thửa nào: máy chủ không nhận các thửa ghi lý do bên trên: nay để ra, không gửi lại.',
     );
-    expect(await page.textContent(`#draft-refused li[data-id="${taken.id}"] [data-refusal=true]`)).toMatch(
-      new RegExp(`thửa #${taken.id} đã thuộc vùng trồng .+: đưa thửa ra khỏi vùng trồng đó trước`),
+    expect(await page.textContent(`#draft-refused li[data-id="${leaving}"] [data-refusal=true]`)).toMatch(
+      new RegExp(`thửa #${leaving} đã thuộc vùng trồng .+: đưa thửa ra khỏi vùng trồng đó trước`),
     );
-    expect(await areaOfPlot(leaving)).toBeNull();
+    // Refused, it is left out now: nothing can join, and the button says so.
+    expect(await page.getAttribute('#draft-add-refused', 'data-n')).toBe('2');
+    expect(await page.isDisabled('#draft-add-confirm')).toBe(true);
+    expect(await areaOfPlot(leaving)).toBe(Number(taken.g));
     expect(await areaOfPlot(Number(taken.id))).toBe(Number(taken.g));
-    // Put back (×) the refused plot and add the other.
-    await page.click(`#draft-refused li[data-id="${taken.id}"] button`);
-    await page.waitForSelector(`#draft-refused li[data-id="${taken.id}"]`, { state: 'detached' });
+    expect((await areaRow(draft)).plots).toBe(members.length - 1);
+    // The plot let go again, put back (×) and picked anew: 'Thêm' sends it alone, the live area's plot still picked and left out.
+    await e2e.server.db.query('UPDATE plots SET growing_area_id = NULL WHERE id = $1', [leaving]);
+    await page.click(`#draft-refused li[data-id="${leaving}"] button`);
+    await page.waitForSelector(`#draft-refused li[data-id="${leaving}"]`, { state: 'detached' });
+    await tap(page, await pointIn('plots', leaving));
+    await page.waitForSelector(`#draft-picked li[data-id="${leaving}"][data-standing=free]`);
+    expect(await page.textContent('#draft-add-confirm')).toBe('Thêm 1 thửa vào hồ sơ');
+    const addedPost = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/api/growing-areas/${draft}/plots`));
     await page.click('#draft-add-confirm');
+    expect((await addedPost).postDataJSON()).toEqual({ plotIds: [leaving] });
     await page.waitForSelector(`#draft-plots li[data-id="${leaving}"]`);
     await page.waitForSelector('#draft-add-panel', { state: 'detached' });
     await page.waitForSelector(`#lifecycle-plots:text-is("${members.length}")`);
@@ -378,15 +405,17 @@ describe('a draft dossier on its card', () => {
       { timeout: 30_000 },
     );
     await tap(page, takenAt);
-    await page.waitForSelector('#draft-pick-bar-figures[data-n="1"]');
-    // The live area's plot is counted as picked, not in the total: the server will not take it.
-    expect(await page.textContent('#draft-pick-bar-figures')).toBe(
-      figuresBefore.replace('Đã chọn 0 thửa (0,00 ha)', `Đã chọn 1 thửa (${ha(taken.area_m2)} ha)`),
-    );
-    expect(await page.textContent('#draft-pick-bar-refused')).toBe(
-      '1 thửa sẽ không thêm được (không tính vào tổng): lý do ở trong danh sách.',
-    );
-    expect(await page.getAttribute('#draft-pick-bar-refused', 'data-n')).toBe('1');
+    await page.waitForSelector('#draft-pick-bar-refused[data-n="1"]');
+    // The live area's plot is not chosen ('Thêm' would not send it) nor in the total, as the new area's
+    // bar says it: the line under the figures says it is left out, on one line at 360 px.
+    expect(await page.textContent('#draft-pick-bar-figures')).toBe(figuresBefore);
+    expect(await page.getAttribute('#draft-pick-bar-figures', 'data-n')).toBe('0');
+    expect(await page.textContent('#draft-pick-bar-refused')).toBe('1 thửa không vào được: không tính, không gửi');
+    const refusedLine = await page.locator('#draft-pick-bar-refused').evaluate((el) => ({
+      height: el.getBoundingClientRect().height,
+      line: parseFloat(getComputedStyle(el).lineHeight) || parseFloat(getComputedStyle(el).fontSize) * 1.5,
+    }));
+    expect(refusedLine.height).toBeLessThan(refusedLine.line * 1.5);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-pick-bar-360.png') });
     const barFigures = await page.textContent('#draft-pick-bar-figures');
     await page.click('#draft-pick-done');
@@ -397,6 +426,9 @@ describe('a draft dossier on its card', () => {
     expect(await page.textContent('#draft-add-count')).toBe(barFigures);
     expect(await page.getAttribute('#draft-add-refused', 'data-n')).toBe('1');
     expect(await page.locator('#draft-add-confirm').isVisible()).toBe(true);
+    // Nothing picked can join: the button is disabled, its reason above it.
+    expect(await page.isDisabled('#draft-add-confirm')).toBe(true);
+    expect(await page.locator('#draft-add-blocked').isVisible()).toBe(true);
     const wideAdd = await page
       .locator('#draft-add-panel button, #draft-add-panel li')
       .evaluateAll((els) => els.filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1).length);
@@ -404,7 +436,7 @@ describe('a draft dossier on its card', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'draft-pick-done-360.png') });
     // 'Chọn tiếp trên bản đồ' folds it again, the plot still picked; 'Đóng' ends the picking, nothing written.
     await page.click('#draft-add-fold');
-    await page.waitForSelector('#draft-pick-bar-figures[data-n="1"]', { state: 'visible' });
+    await page.waitForSelector('#draft-pick-bar-refused[data-n="1"]', { state: 'visible' });
     await page.click('#draft-pick-done');
     await page.click('#draft-add-cancel');
     await page.waitForSelector('#draft-add-panel', { state: 'detached' });

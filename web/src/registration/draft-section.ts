@@ -393,19 +393,18 @@ export class DraftSection {
     return undefined;
   }
 
-  /** What the picks come to, as the bar and the panel both say it: the plots the server will take, and apart the ones it will refuse. */
+  /** What the picks come to, as the bar and the panel both say it: the plots the server will take (those 'Thêm' sends), and apart the ones it will refuse. */
   private tally(area: DraftArea, adding: Adding): DraftPickTally<Picked> {
     return draftPickTally({ id: area.id, crop: this.cropRule(area), plots: area.plots ?? [] }, [...adding.picked.values()], adding.refused);
   }
 
   /**
-   * The picks and the dossier's total with the plots the server will take, against the crop's minimum:
-   * the same line in the phone's bar and at the head of the open panel.
+   * The plots the server will take ('Đã chọn' as the new area's bar says it) and the dossier's total
+   * with them, against the crop's minimum: the same line in the phone's bar and at the head of the open panel.
    */
   private pickFigures(tally: DraftPickTally<Picked>): { text: string; ok: boolean } {
     const figures = t('draftPickBarFigures', {
-      n: tally.toSend.length,
-      ha: ha(tally.pickedM2),
+      chosen: t('pickChosen', { n: tally.accepted.length, ha: ha(tally.acceptedM2) }),
       total: ha(tally.totalM2),
       min: formatNumber(tally.minM2 / 10000, 1),
     });
@@ -441,7 +440,7 @@ export class DraftSection {
 
   private addPanel(area: DraftArea, adding: Adding): HTMLElement {
     const tally = this.tally(area, adding);
-    const { toSend, refused } = tally;
+    const { accepted, refused } = tally;
     const apart = new Set(refused.map((p) => p.id));
     const listed = [...adding.picked.values()].filter((p) => !apart.has(p.id));
     const figures = this.pickFigures(tally);
@@ -456,7 +455,7 @@ export class DraftSection {
         {
           class: `summary ${figures.ok ? 'verdict-ok' : 'form-error'}`,
           id: 'draft-add-count',
-          'data-n': toSend.length,
+          'data-n': accepted.length,
           'data-ok': String(figures.ok),
         },
         figures.ok ? `${figures.text} ✓` : `✗ ${figures.text}`,
@@ -476,6 +475,14 @@ export class DraftSection {
       );
     }
     if (adding.message) panel.append(h('p', { class: 'form-error', id: 'draft-add-message', role: 'alert' }, adding.message()));
+    // 'Thêm' sends only the plots the server will take: the line above it says how many are left out,
+    // or why there is nothing to send when none can join.
+    const note = !refused.length
+      ? undefined
+      : accepted.length
+        ? { id: 'draft-add-left-out', error: false, text: t('pickSendLeftOut', { sent: accepted.length, n: refused.length }) }
+        : { id: 'draft-add-blocked', error: true, text: t('draftAddNoneCanJoin') };
+    if (note) panel.append(h('p', { class: note.error ? 'form-error' : 'hint', id: note.id, 'data-n': refused.length }, note.text));
     panel.append(
       h(
         'div',
@@ -494,10 +501,11 @@ export class DraftSection {
             type: 'button',
             class: 'btn btn-primary',
             id: 'draft-add-confirm',
-            disabled: this.busy || toSend.length === 0,
-            onclick: () => void this.add(area, adding, toSend),
+            disabled: this.busy || accepted.length === 0,
+            ...(note ? { 'aria-describedby': note.id } : {}),
+            onclick: () => void this.add(area, adding, accepted),
           },
-          this.busy ? t('saving') : t('draftAddConfirm', { n: toSend.length }),
+          this.busy ? t('saving') : t('draftAddConfirm', { n: accepted.length }),
         ),
       ),
     );
@@ -518,15 +526,18 @@ export class DraftSection {
     return pickBar({
       id: 'draft-pick',
       title: t('draftPickBarTitle', { name: this.label(area) }),
-      figures: { text: figures.text, n: tally.toSend.length, ok: figures.ok },
-      refused: refused ? { n: refused, text: t('draftPickBarRefused', { n: refused }) } : undefined,
+      figures: { text: figures.text, n: tally.accepted.length, ok: figures.ok },
+      refused: refused ? { n: refused, text: t('pickBarLeftOut', { n: refused }) } : undefined,
       onCancel: () => this.stopAdding(),
       onDone: () => this.fold(adding, false),
     });
   }
 
+  /**
+   * Sends the plots the card sees the server taking. The ones its last answer refused stay refused (counted
+   * apart, not sent again) until they are put back and picked anew.
+   */
   private async add(area: DraftArea, adding: Adding, plots: readonly Picked[]): Promise<void> {
-    adding.refused.clear();
     adding.message = undefined;
     await this.sending(async () => {
       try {

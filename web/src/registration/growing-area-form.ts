@@ -146,33 +146,31 @@ export class GrowingAreaAssembler {
 
   /**
    * The phone's bar while plots are picked: what is being picked (the new area's name once typed),
-   * the plots the server will take and their hectares against the crop's minimum, and in red what it
-   * will refuse (a mix of crops; another live area's plots, counted apart as a draft's bar does), to
-   * be read in full in the list. The figures' data-n is the plots counted; the red line's data-n the
-   * plots left out of the total, its data-mixed whether it says the crops mix.
+   * the plots the server will take ('Đã chọn', what 'Tạo vùng trồng' sends) and their hectares against
+   * the crop's minimum, and in red what it will refuse (a mix of crops; another live area's plots,
+   * counted apart and not sent, in the words of a draft's bar), to be read in full in the list. The
+   * figures' data-n is the plots counted; the red line's data-n the plots left out, its data-mixed
+   * whether it says the crops mix.
    */
   private pickBar(tally: AssembleTally<PickedPlot>): HTMLElement {
     const { crop, taken, held, totalM2 } = tally;
     const refused = [
       tally.mixed ? this.reasonText(AREA_RULE_REASONS.CROP_MISMATCH, crop, totalM2) : undefined,
-      held.length ? t('assemblePickBarRefused', { n: held.length }) : undefined,
+      held.length ? t('pickBarLeftOut', { n: held.length }) : undefined,
     ].filter((text): text is string => !!text);
     const name = this.name.value.trim();
+    const chosen = t('pickChosen', { n: taken.length, ha: formatNumber(totalM2 / 10000, 2) });
     return pickBar({
       id: 'assemble-pick',
       title: name ? t('assemblePickBarTitleNamed', { name }) : t('assemblePickBarTitle'),
       figures: crop
         ? {
-            text: t('assemblePickBarFigures', { n: taken.length, ...this.figures(crop, totalM2) }),
+            text: t('assemblePickBarFigures', { chosen, min: formatNumber(minimumAreaM2(crop) / 10000, 1) }),
             n: taken.length,
             // The minimum alone: a mix of crops is said on the red line under it.
             ok: tally.reachesMinimum,
           }
-        : {
-            text: t('assemblePickBarFiguresNoRule', { n: taken.length, ha: formatNumber(totalM2 / 10000, 2) }),
-            n: taken.length,
-            ok: undefined,
-          },
+        : { text: chosen, n: taken.length, ok: undefined },
       ...(refused.length ? { refused: { n: held.length, mixed: tally.mixed, text: refused.join(' ') } } : {}),
       onCancel: () => this.events.onCancel(),
       onDone: () => this.fold(false),
@@ -212,9 +210,14 @@ export class GrowingAreaAssembler {
     return { ok: false, text: `✗ ${this.reasonText(verdict.reason, crop, totalM2) ?? verdict.message}` };
   }
 
-  /** Why the draft may not be created yet (the plots it may take are below the crop's minimum), or undefined when it may. */
+  /**
+   * Why the draft may not be created yet, or undefined when it may (or nothing is picked, which the hint
+   * above says): every plot picked is another live area's, or the plots it may take are below the crop's
+   * minimum.
+   */
   private blockedText(tally: AssembleTally<PickedPlot>): string | undefined {
     const { crop, verdict, totalM2 } = tally;
+    if (!tally.taken.length) return tally.held.length ? t('createBlockedNoneCanJoin') : undefined;
     if (!crop || !verdict || verdict.valid || verdict.reason !== AREA_RULE_REASONS.TOO_SMALL) return undefined;
     // In hundredths of a hectare, rounded up (whole m² first: 700 m² short is 0,07 ha, not 0,08), so
     // picking what it says is enough.
@@ -277,7 +280,11 @@ export class GrowingAreaAssembler {
     );
     // A draft below the minimum could not be submitted, and this panel cannot add a plot to a draft
     // once created: the button waits for enough plots, and says so beside it (read with the button).
+    // It sends only the plots the area may take: another live area's are left out, and the line under
+    // it says how many before it is pressed.
     const blocked = this.blockedText(tally);
+    const leftOut = taken.length && held.length ? t('pickSendLeftOut', { sent: taken.length, n: held.length }) : undefined;
+    const described = [blocked ? 'area-create-blocked' : '', leftOut ? 'area-create-left-out' : ''].filter(Boolean).join(' ');
     const create = h(
       'button',
       {
@@ -286,7 +293,7 @@ export class GrowingAreaAssembler {
         id: 'area-create',
         // Nothing the server would take (none picked, or only another live area's plots): nothing to create.
         disabled: taken.length === 0 || this.busy || blocked !== undefined,
-        ...(blocked ? { 'aria-describedby': 'area-create-blocked' } : {}),
+        ...(described ? { 'aria-describedby': described } : {}),
       },
       t('createArea'),
     );
@@ -298,10 +305,12 @@ export class GrowingAreaAssembler {
       h('label', {}, t('scheme'), this.scheme),
       create,
       blocked ? h('p', { class: 'form-error', id: 'area-create-blocked' }, blocked) : null,
+      leftOut ? h('p', { class: 'hint', id: 'area-create-left-out', 'data-n': held.length }, leftOut) : null,
     );
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      void this.create(tally.cropCode ?? '', plots);
+      if (create.disabled) return;
+      void this.create(tally.cropCode ?? '', taken);
     });
     this.element.append(form);
     if (this.message) {

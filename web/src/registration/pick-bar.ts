@@ -1,7 +1,8 @@
 // The bar a card folds to on a phone while plots are picked on the map: the sheet or the editor's card
 // would cover half of the map the plots are tapped on. One line says what is being picked, one the
-// plots picked against the crop's minimum (a third, in red, what the server will refuse), and two
-// buttons: 'Xem danh sách' opens the card again on the list, 'Huỷ' ends the picking. Not 'Xong': while
+// plots chosen (those the card will send) against the crop's minimum, a third in red, short, the plots
+// left out as the server would refuse them (why is said in the list), and two buttons: 'Xem danh
+// sách' opens the card again on the list, 'Huỷ' ends the picking. Not 'Xong': while
 // a new area is assembled the editor's toolbar stands above the bar with its own 'Xong', which closes
 // the editor. app.css fixes the bar at the bottom of a phone's screen and hides the rest of its card
 // (visibility, so taps reach the map); on a desk the card leaves the map free and the bar is never
@@ -17,9 +18,9 @@ export type PickBarView = {
   /** The plots picked and their hectares against the crop's minimum, with the verdict: true ✓, false ✗, undefined when there is no verdict yet (no plot, no crop rule). */
   figures: { text: string; n: number; ok: boolean | undefined };
   /**
-   * A line in red under the figures: what the server will refuse, with what to do. `n` is the plots it
-   * leaves out of the total (data-n); `mixed` says the line also speaks of a mix of crops (data-mixed),
-   * which leaves no plot out by itself.
+   * A line in red under the figures: the plots the server would refuse, neither counted nor sent (one
+   * line at 360 px; the reasons are in the list). `n` is the plots it leaves out (data-n); `mixed` says
+   * the line also speaks of a mix of crops (data-mixed), which leaves no plot out by itself.
    */
   refused?: { n: number; mixed?: boolean; text: string };
   onCancel(): void;

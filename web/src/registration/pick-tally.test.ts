@@ -64,21 +64,46 @@ describe('what the plots picked for a draft come to', () => {
   const member = { id: 13, crop: 'mango', area_m2: 6000, growing_area_id: 9, areaStatus: 'draft' };
   const vegetableFree = { id: 14, crop: 'vegetable', area_m2: 2000, growing_area_id: null, areaStatus: null };
 
-  it('sends every plot not yet the draft’s, and totals the dossier with only those the server will take', () => {
+  it('counts and sends only the plots the server will take, and totals the dossier with them', () => {
     const tally = draftPickTally(draft, [mangoFree, mangoHeld, member, vegetableFree], new Set());
-    expect(tally.toSend.map((p) => p.id)).toEqual([11, 12, 14]);
+    // What 'Đã chọn' counts and 'Thêm' sends: the free mango plot alone; the member is neither.
     expect(tally.accepted.map((p) => p.id)).toEqual([11]);
+    expect(tally.acceptedM2).toBe(3000);
+    // Another live area's plot and another crop's are counted apart, in the order picked.
     expect(tally.refused.map((p) => p.id)).toEqual([12, 14]);
-    expect(tally.pickedM2).toBe(10_000);
     // 6000 + 3000: the held plot's 5000 m² would have made it 1.4 ha.
     expect(tally).toMatchObject({ totalM2: 9000, minM2: 10_000, ok: false });
   });
 
   it('counts a plot the server’s last answer refused apart, and a let-go plot in', () => {
     const released = { ...mangoHeld, id: 15, areaStatus: 'revoked' };
-    expect(draftPickTally(draft, [mangoFree, released], new Set()).totalM2).toBe(14_000);
+    const before = draftPickTally(draft, [mangoFree, released], new Set());
+    expect(before.accepted.map((p) => p.id)).toEqual([11, 15]);
+    expect(before).toMatchObject({ acceptedM2: 8000, totalM2: 14_000, ok: true });
     const after = draftPickTally(draft, [mangoFree, released], new Set([15]));
+    expect(after.accepted.map((p) => p.id)).toEqual([11]);
     expect(after.refused.map((p) => p.id)).toEqual([15]);
-    expect(after).toMatchObject({ totalM2: 9000, ok: false });
+    expect(after).toMatchObject({ acceptedM2: 3000, totalM2: 9000, ok: false });
+  });
+
+  it('has nothing to send when every plot picked would be refused or is the draft’s already', () => {
+    const tally = draftPickTally(draft, [mangoHeld, member], new Set());
+    expect(tally.accepted).toEqual([]);
+    expect(tally.refused.map((p) => p.id)).toEqual([12]);
+    expect(tally).toMatchObject({ acceptedM2: 0, totalM2: 6000 });
+  });
+});
+
+describe('the two bars count alike', () => {
+  // The same picks, free, released and held, for a new vegetable area and for a vegetable draft of 500 m²:
+  // both count the same plots as chosen (and send them), and both leave the held one apart.
+  const vegetableDraft = { id: 20, crop: vegetable, plots: [{ area_m2: 500 }] };
+  it('counts as chosen exactly the plots each will send, and the held plot apart in both', () => {
+    const picks = [free, held, released];
+    const assembled = assembleTally(picks, ruleOf);
+    const drafted = draftPickTally(vegetableDraft, picks, new Set());
+    expect(drafted.accepted.map((p) => p.id)).toEqual(assembled.taken.map((p) => p.id));
+    expect(drafted.refused.map((p) => p.id)).toEqual(assembled.held.map((p) => p.id));
+    expect(drafted.acceptedM2).toBe(assembled.totalM2);
   });
 });

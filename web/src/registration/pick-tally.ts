@@ -1,9 +1,11 @@
 // What the plots picked on the map come to, counted once for both places that say it: the phone's
 // pick bar (pick-bar.ts) and the card's panel behind it (growing-area-form.ts for a new growing area,
-// draft-section.ts for a draft's 'Thêm thửa'). The plots the server will take make the total that is
-// held against the crop's minimum; the plots it will refuse (another live area's, another crop's, the
-// ones it refused already) are counted apart, out of the total, since they would not be in the area.
-// Before, the bar left them out and the panel's verdict counted them. Pure: unit-tested.
+// draft-section.ts for a draft's 'Thêm thửa'). Both count and send the same way: the plots the server
+// will take are the ones 'Đã chọn' counts, the total held against the crop's minimum, and the only ones
+// the button sends; the plots it would refuse (another live area's, another crop's, the ones it refused
+// already) are counted apart, out of the total, and left out of the request. Before, the draft's bar
+// counted them as chosen and its 'Thêm' sent them, and the assembler sent them too, for the server to
+// refuse the whole request. Pure: unit-tested.
 import { CLOSED_STATUSES } from '../../../server/domain/growing-area-lifecycle.ts';
 import {
   AREA_RULE_REASONS,
@@ -29,9 +31,9 @@ export function heldElsewhere(plot: TallyPlot): boolean {
 
 /** The picks of a new growing area: what the server will take and what it will refuse, and the verdict on the first. */
 export type AssembleTally<P extends TallyPlot> = {
-  /** The plots the new area may take (free, or let go by a revoked or superseded area), in the order picked. */
+  /** The plots the new area may take (free, or let go by a revoked or superseded area), in the order picked: what 'Đã chọn' counts and 'Tạo vùng trồng' sends. */
   taken: P[];
-  /** The plots another live area holds: refused by the server, counted apart and out of the total. */
+  /** The plots another live area holds: the server would refuse them; counted apart, out of the total, not sent. */
   held: P[];
   /** The hectares of `taken`, in m². */
   totalM2: number;
@@ -59,16 +61,14 @@ export function assembleTally<P extends TallyPlot>(plots: readonly P[], ruleOf: 
   return { taken, held, totalM2, cropCode, crop, verdict, mixed, reachesMinimum: crop ? totalM2 >= minimumAreaM2(crop) : undefined };
 }
 
-/** The picks of a draft's 'Thêm thửa': the plots to send, those the server will take, those it will refuse, and the dossier with them. */
+/** The picks of a draft's 'Thêm thửa': the plots to send (those the server will take), those it will refuse, and the dossier with them. */
 export type DraftPickTally<P extends TallyPlot> = {
-  /** Every picked plot that is not already the draft's: what 'Thêm' sends. */
-  toSend: P[];
-  /** Of those, the ones the server will take. */
+  /** The picked plots not yet the draft's that the server will take: what 'Đã chọn' counts and 'Thêm' sends. */
   accepted: P[];
-  /** Of those, the ones it will refuse (another live area's, another crop's, or refused by its last answer): counted apart. */
+  /** The others not yet the draft's, which it will refuse (another live area's, another crop's, or refused by its last answer): counted apart, not sent. */
   refused: P[];
-  /** The hectares of `toSend`, in m² (what the officer picked). */
-  pickedM2: number;
+  /** The hectares of `accepted`, in m². */
+  acceptedM2: number;
   /** The dossier's total with the accepted plots, in m²: the total held against the minimum. */
   totalM2: number;
   minM2: number;
@@ -77,19 +77,19 @@ export type DraftPickTally<P extends TallyPlot> = {
 
 /**
  * Tallies the plots picked to join draft `area` (its crop's rule and its member plots); `refusedByServer`
- * holds the plots the server's last answer refused.
+ * holds the plots the server's last answer refused. A plot already the draft's is neither sent nor refused.
  */
 export function draftPickTally<P extends TallyPlot>(
   area: { id: number; crop: CropRule; plots: readonly { area_m2: number | string }[] },
   picked: readonly P[],
   refusedByServer: { has(id: number): boolean },
 ): DraftPickTally<P> {
-  const toSend = picked.filter((p) => pickStanding(area.id, p) !== 'member');
+  const joining = picked.filter((p) => pickStanding(area.id, p) !== 'member');
   const refuses = (p: P) => refusedByServer.has(p.id) || pickStanding(area.id, p) === 'taken' || (!!p.crop && p.crop !== area.crop.code);
-  const accepted = toSend.filter((p) => !refuses(p));
-  const refused = toSend.filter(refuses);
-  const pickedM2 = toSend.reduce((s, p) => s + Number(p.area_m2), 0);
+  const accepted = joining.filter((p) => !refuses(p));
+  const refused = joining.filter(refuses);
+  const acceptedM2 = accepted.reduce((s, p) => s + Number(p.area_m2), 0);
   const totalM2 = [...area.plots, ...accepted].reduce((s, p) => s + Number(p.area_m2), 0);
   const minM2 = minimumAreaM2(area.crop);
-  return { toSend, accepted, refused, pickedM2, totalM2, minM2, ok: totalM2 >= minM2 };
+  return { accepted, refused, acceptedM2, totalM2, minM2, ok: totalM2 >= minM2 };
 }
