@@ -237,6 +237,29 @@ describe('a draft dossier on its card', () => {
     await page.waitForSelector('#draft-conflict', { state: 'detached' });
     expect(await page.inputValue('#draft-field-name')).toBe('Vùng xoài do người khác sửa');
     await page.click('#draft-profile-cancel');
+
+    // Someone else changes another field while the form is open: both changes are kept, no question.
+    await page.click('#draft-edit-profile');
+    await page.waitForSelector('#draft-profile-form');
+    const theirRead2 = await fetch(`${e2e.server.url}/api/growing-areas/${draft}`, { headers: { Authorization: `Bearer ${token}` } });
+    const theirs2 = await fetch(`${e2e.server.url}/api/growing-areas/${draft}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'If-Match': theirRead2.headers.get('etag')! },
+      body: JSON.stringify({ households: 37 }),
+    });
+    expect(theirs2.status).toBe(200);
+    await page.fill('#draft-field-variety', 'Cát Hòa Lộc');
+    await page.click('#draft-profile-save');
+    await page.waitForSelector('#draft-profile-form', { state: 'detached' });
+    await page.waitForSelector('.toast:has-text("người khác đã sửa mục khác của hồ sơ")');
+    expect(await page.locator('#draft-conflict').count()).toBe(0);
+    const both = (
+      await e2e.server.db.query<{ name: string; variety: string; households: number }>(
+        'SELECT name, variety, households FROM growing_areas WHERE id = $1',
+        [draft],
+      )
+    ).rows[0]!;
+    expect(both).toEqual({ name: 'Vùng xoài do người khác sửa', variety: 'Cát Hòa Lộc', households: 37 });
     // English beside it: the section is worded again, the form and the picking in English.
     await page.click('#lang-toggle');
     await page.waitForSelector('#draft-edit h5:text-is("Draft dossier: plots and profile")');

@@ -543,6 +543,7 @@ export const en: Messages = {
   draftEditTitle: 'Edit the dossier’s profile',
   draftEditSaved: 'The profile of {name} was saved.',
   draftEditNothing: 'Nothing changed.',
+  draftEditMerged: 'While you typed, someone else changed other fields of the dossier: their changes were kept along with yours.',
   draftEditConflict:
     'Someone else changed this dossier while you were typing, so your changes were not saved. Reload to see the latest version (it replaces what you typed).',
   draftEditReload: 'Reload the latest version',

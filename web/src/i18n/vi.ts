@@ -549,6 +549,7 @@ export const vi = {
   draftEditTitle: 'Sửa thông tin hồ sơ',
   draftEditSaved: 'Đã lưu thông tin hồ sơ {name}.',
   draftEditNothing: 'Không có gì thay đổi.',
+  draftEditMerged: 'Trong lúc bạn nhập, người khác đã sửa mục khác của hồ sơ: thay đổi của họ được giữ cùng với của bạn.',
   draftEditConflict:
     'Người khác vừa sửa hồ sơ này trong lúc bạn nhập, nên thay đổi của bạn chưa được lưu. Tải lại để xem bản mới nhất (những gì bạn vừa nhập sẽ được thay bằng bản đó).',
   draftEditReload: 'Tải lại bản mới nhất',

@@ -601,16 +601,20 @@ export class DraftSection {
 
   /** The profile as the features API has it now, with its ETag, in the form's inputs (the same inputs when given). */
   private async readProfile(id: number, inputs: Editing['inputs']): Promise<Editing> {
-    const response = await request(ITEM(id), { headers: { Accept: 'application/geo+json' }, cache: 'no-store' });
-    const etag = response.headers.get('ETag') ?? '';
-    const body = (await response.json()) as { properties?: Record<string, unknown> };
-    const current = body.properties ?? {};
+    const { etag, current } = await this.readCurrent(id);
     for (const field of PROFILE_EDIT_FIELDS) {
       const input = inputs.get(field) ?? this.makeInput(field);
       input.value = shownValue(current, field);
       inputs.set(field, input);
     }
     return { etag, current, inputs, problems: [], notes: new Map(), conflict: false };
+  }
+
+  /** The area's properties as the features API has them now, with their ETag. */
+  private async readCurrent(id: number): Promise<{ etag: string; current: Record<string, unknown> }> {
+    const response = await request(ITEM(id), { headers: { Accept: 'application/geo+json' }, cache: 'no-store' });
+    const body = (await response.json()) as { properties?: Record<string, unknown> };
+    return { etag: response.headers.get('ETag') ?? '', current: body.properties ?? {} };
   }
 
   private makeInput(field: ProfileEditField): HTMLInputElement | HTMLSelectElement {
@@ -738,13 +742,31 @@ export class DraftSection {
       return;
     }
     await this.sending(async () => {
+      const send = (etag: string) =>
+        sendJson(ITEM(area.id), 'PATCH', { properties: patch }, { 'If-Match': etag, Accept: 'application/geo+json' });
+      let merged = false;
       try {
-        await sendJson(ITEM(area.id), 'PATCH', { properties: patch }, { 'If-Match': editing.etag, Accept: 'application/geo+json' });
+        try {
+          await send(editing.etag);
+        } catch (error) {
+          // Someone changed the dossier meanwhile (a colleague's edit, a plot joining, a farmer
+          // renamed): when none of the fields sent was changed by them, the patch is sent again
+          // over their copy; a field both changed is the officer's to decide (the reload below).
+          if (!(error instanceof HttpError && error.status === 412)) throw error;
+          const fresh = await this.readCurrent(area.id).catch(() => undefined);
+          const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '');
+          const clash =
+            !fresh || Object.keys(patch).some((f) => !same(fresh.current[f], editing.current[f]) && !same(fresh.current[f], patch[f]));
+          if (clash) throw error;
+          merged = PROFILE_EDIT_FIELDS.some((f) => !same(fresh.current[f], editing.current[f]));
+          await send(fresh.etag);
+        }
       } catch (error) {
         await this.profileRefused(area, editing, error);
         return;
       }
       this.editing = undefined;
+      if (merged) toast(() => t('draftEditMerged'), 'info', 8000);
       const name = typeof patch.name === 'string' ? `“${patch.name}”` : this.label(area);
       toast(() => t('draftEditSaved', { name }));
       await this.events.changed();
