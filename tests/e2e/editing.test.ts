@@ -52,6 +52,24 @@ async function parcelWithFreeSide(): Promise<{ parcelId: number; a: LonLat; b: L
   throw new Error('no parcel with a free side in ward 29869');
 }
 
+/** Someone else's edit of a plot: an administrator's PATCH through the features API, with its ETag. */
+async function patchAsAdmin(plotId: number, properties: Record<string, unknown>): Promise<void> {
+  const login = await fetch(`${e2e.server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(ACCOUNTS.admin),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const item = `${e2e.server.url}/ogc/collections/plots/items/${plotId}`;
+  const current = await fetch(item, { headers: { Authorization: `Bearer ${token}` } });
+  const patch = await fetch(item, {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/merge-patch+json', 'If-Match': current.headers.get('etag')! },
+    body: JSON.stringify({ properties }),
+  });
+  expect(patch.status).toBeLessThan(300);
+}
+
 describe('search', () => {
   it('finds a parcel by commune, sheet and number and flies to it', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
@@ -187,25 +205,7 @@ describe('editing plots as an officer', () => {
     await page.waitForSelector('#plot-save:not([disabled])');
 
     // Someone else edits the plot through the features API after the officer opened it.
-    const login = await fetch(`${e2e.server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(ACCOUNTS.admin),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const current = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    const patch = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/merge-patch+json',
-        'If-Match': current.headers.get('etag')!,
-      },
-      body: JSON.stringify({ properties: { variety: 'Sửa bởi người khác' } }),
-    });
-    expect(patch.status).toBeLessThan(300);
+    await patchAsAdmin(plot.id, { variety: 'Sửa bởi người khác' });
 
     // The officer changes the same field to another value: only they can choose.
     await page.click('#plot-save');
@@ -252,25 +252,7 @@ describe('editing plots as an officer', () => {
     // Meanwhile the plot's farmer is renamed (which moves the plot's version) and a colleague sets
     // its planting date through the features API.
     await e2e.server.db.query(`UPDATE farmer_private SET full_name = full_name || ' (đổi tên)' WHERE farmer_id = $1`, [plot.farmer_id]);
-    const login = await fetch(`${e2e.server.url}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(ACCOUNTS.admin),
-    });
-    const { token } = (await login.json()) as { token: string };
-    const current = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
-      headers: { Authorization: `Bearer ${token}` },
-    });
-    const patch = await fetch(`${e2e.server.url}/ogc/collections/plots/items/${plot.id}`, {
-      method: 'PATCH',
-      headers: {
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/merge-patch+json',
-        'If-Match': current.headers.get('etag')!,
-      },
-      body: JSON.stringify({ properties: { planting_date: plot.planted } }),
-    });
-    expect(patch.status).toBeLessThan(300);
+    await patchAsAdmin(plot.id, { planting_date: plot.planted });
 
     // The officer changes the variety: saved at once, with the colleague's date kept and said.
     await page.click('#plot-save');
