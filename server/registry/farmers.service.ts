@@ -2,13 +2,14 @@
 // the farmer's commune and administrators read and change them, and every reveal of personal data
 // is logged; a farmer reads their own profile and plots; a lookup code shows plots, never a name.
 import { TEXT_REASONS, nameProblem } from '../domain/registry-text.ts';
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { FarmerBody, FarmerListQuery, FarmerPatch } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
+import type { IfMatch } from './preconditions.ts';
 import * as SQL from './farmers.sql.ts';
 import { CURRENT_UNIT_BY_CODE } from './units.sql.ts';
 
@@ -137,13 +138,45 @@ export async function createFarmer(db: Db, viewer: Viewer, body: FarmerBody): Pr
   return getFarmer(db, viewer, id);
 }
 
-/** Changes a farmer's public and personal data; moving to another commune needs both communes. */
-export async function updateFarmer(db: Db, viewer: Viewer, id: number, patch: FarmerPatch): Promise<FarmerView> {
+/**
+ * The strong ETag of a farmer as the registry shows it: `"id-version.hash"`, the hash of the whole
+ * answer. The version moves with every change of the farmers row (the registry's writes and SQL,
+ * migration 020), but the name, citizen ID and phone live in farmer_private, whose UPDATE in SQL
+ * moves no version of the farmer: the hash makes such a change a new tag too. Every viewer reads the
+ * same answer, so the tag is not scoped to the viewer.
+ */
+export function farmerETag(farmer: FarmerView): string {
+  const hash = createHash('sha256').update(JSON.stringify(farmer)).digest('base64url').slice(0, 8);
+  return `"${farmer.id}-${farmer.version}.${hash}"`;
+}
+
+/**
+ * Changes a farmer's public and personal data; moving to another commune needs both communes. With
+ * `ifMatch` (the ETag the editor read), 412 when the farmer changed since (DESIGN.md): two officers
+ * correcting one farmer do not overwrite each other. A request without If-Match is still taken.
+ */
+export async function updateFarmer(
+  db: Db,
+  viewer: Viewer,
+  id: number,
+  patch: FarmerPatch,
+  ifMatch: IfMatch | null = null,
+): Promise<FarmerView> {
   requireStaff(viewer);
   await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
-    const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE, [id])).rows[0];
+    // Locked, so a PATCH sent at the same moment with the same tag waits and then meets the new version.
+    const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE_FOR_UPDATE, [id])).rows[0];
     if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
     requireCommune(viewer, row.commune_code);
+    if (ifMatch && !ifMatch.any) {
+      const current = farmerETag(view(row));
+      if (!ifMatch.tags.includes(current))
+        throw new AppError(
+          'PRECONDITION_FAILED',
+          `Farmer ${id} changed since you read it (now version ${row.version}); read it again and apply your edit again.`,
+          { currentETag: current },
+        );
+    }
     const commune = patch.communeCode ?? row.commune_code;
     if (commune !== row.commune_code) {
       requireCommune(viewer, commune);

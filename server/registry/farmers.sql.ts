@@ -9,6 +9,10 @@ export const FARMER_WITH_PRIVATE = `
   FROM farmers f LEFT JOIN farmer_private fp ON fp.farmer_id = f.id
   WHERE f.id = $1`;
 
+/** The same, the farmers row locked for an update; $1 = id. */
+export const FARMER_WITH_PRIVATE_FOR_UPDATE = `${FARMER_WITH_PRIVATE}
+  FOR UPDATE OF f`;
+
 /**
  * Farmers with personal data in the given communes ($1 text[], NULL = all), optionally matching
  * $2 (folded name, phone, citizen id or lookup code); $3 limit, $4 offset.

@@ -3,8 +3,9 @@
 //
 //   GET    /api/farmers?commune&q&limit&offset      officers (their communes), admin: farmers with personal data (logged)
 //   POST   /api/farmers                             register a farmer (gets a card lookup code)
-//   GET    /api/farmers/:id                         profile (officers of the commune, admin, the farmer)
-//   PATCH  /api/farmers/:id                         change profile
+//   GET    /api/farmers/:id                         profile (officers of the commune, admin, the farmer); ETag "id-version.hash"
+//   PATCH  /api/farmers/:id                         change profile; with If-Match the ETag read: stale 412 (currentETag);
+//                                                   answers the new ETag
 //   GET    /api/farmers/:id/plots                   the farmer's plots
 //   GET    /api/me                                  signed-in farmer: own profile
 //   GET    /api/me/plots                            signed-in farmer: own plots
@@ -134,14 +135,22 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.get('/api/farmers', { schema: { querystring: FarmerListQuery } }, (req: Req<unknown, FarmerListQuery>) =>
     farmers.listFarmers(db, viewerOf(req), req.query),
   );
-  app.post('/api/farmers', { schema: { body: FarmerBody } }, async (req: Req<unknown, unknown, FarmerBody>, reply) =>
-    reply.status(201).send(await farmers.createFarmer(db, viewerOf(req), req.body)),
-  );
-  app.get('/api/farmers/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
-    farmers.getFarmer(db, viewerOf(req), req.params.id),
-  );
-  app.patch('/api/farmers/:id', { schema: { params: IdParams, body: FarmerPatch } }, (req: Req<IdParams, unknown, FarmerPatch>) =>
-    farmers.updateFarmer(db, viewerOf(req), req.params.id, req.body),
+  // A farmer's answers carry its ETag (farmers.farmerETag), for the If-Match of a correction.
+  app.post('/api/farmers', { schema: { body: FarmerBody } }, async (req: Req<unknown, unknown, FarmerBody>, reply) => {
+    const farmer = await farmers.createFarmer(db, viewerOf(req), req.body);
+    return reply.status(201).header('Location', `/api/farmers/${farmer.id}`).header('ETag', farmers.farmerETag(farmer)).send(farmer);
+  });
+  app.get('/api/farmers/:id', { schema: { params: IdParams } }, async (req: Req<IdParams>, reply) => {
+    const farmer = await farmers.getFarmer(db, viewerOf(req), req.params.id);
+    return reply.header('ETag', farmers.farmerETag(farmer)).send(farmer);
+  });
+  app.patch(
+    '/api/farmers/:id',
+    { schema: { params: IdParams, body: FarmerPatch } },
+    async (req: Req<IdParams, unknown, FarmerPatch>, reply) => {
+      const farmer = await farmers.updateFarmer(db, viewerOf(req), req.params.id, req.body, readIfMatch(req.headers['if-match']));
+      return reply.header('ETag', farmers.farmerETag(farmer)).send(farmer);
+    },
   );
   app.get('/api/farmers/:id/plots', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({
     plots: await farmers.farmerPlots(db, viewerOf(req), req.params.id),

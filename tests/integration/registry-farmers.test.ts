@@ -56,6 +56,86 @@ describe('farmers and their plots', () => {
     expect((await accessLog(reg.fx.users.officer)).filter((a) => a.subject === `farmer:${farmer.id}`).length).toBeGreaterThanOrEqual(3);
   });
 
+  it('takes a correction sent with the ETag read, and refuses one made on an older copy with 412, writing nothing', async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const created = await reg.app.inject({
+      method: 'POST',
+      url: '/api/farmers',
+      headers: officer,
+      payload: { communeCode: '29869', fullName: 'Đỗ Thị Hạnh', phone: '0907000111' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const url = `/api/farmers/${id}`;
+    const tagOf = async () => (await reg.app.inject({ url, headers: officer })).headers.etag as string;
+    const first = await tagOf();
+    expect(created.headers.etag).toBe(first);
+    expect(created.headers.location).toBe(url);
+    expect(first).toMatch(new RegExp(`^"${id}-1\\.[A-Za-z0-9_-]{8}"$`));
+    const row = async () =>
+      (
+        await reg.db.query<{ phone: string; version: number }>(
+          'SELECT fp.phone, f.version FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id WHERE f.id = $1',
+          [id],
+        )
+      ).rows[0];
+    const logged = async () =>
+      (
+        await reg.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM edit_log WHERE collection LIKE 'farmer%' AND feature_id = $1`, [
+          String(id),
+        ])
+      ).rows[0]!.n;
+
+    const patch = (ifMatch: string | undefined, payload: Record<string, unknown>, headers = officer) =>
+      reg.app.inject({ method: 'PATCH', url, headers: { ...headers, ...(ifMatch === undefined ? {} : { 'if-match': ifMatch }) }, payload });
+    const taken = await patch(first, { phone: '0907000222' });
+    expect(taken.statusCode, taken.body).toBe(200);
+    expect(taken.headers.etag).toBe(await tagOf());
+    expect(taken.headers.etag).not.toBe(first);
+    expect(await row()).toEqual({ phone: '0907000222', version: 2 });
+    const edits = await logged();
+
+    // The copy read before that correction: refused, and nothing is written or logged.
+    const stale = await patch(first, { phone: '0907000333' });
+    expect(stale.statusCode, stale.body).toBe(412);
+    expect(stale.headers['content-type']).toContain('application/problem+json');
+    expect(stale.json().currentETag).toBe(taken.headers.etag);
+    expect(await row()).toEqual({ phone: '0907000222', version: 2 });
+    expect(await logged()).toBe(edits);
+
+    // A phone changed in SQL moves no version of the farmer, but its tag all the same.
+    const before = taken.headers.etag as string;
+    await reg.db.query(`UPDATE farmer_private SET phone = '0907000444' WHERE farmer_id = $1`, [id]);
+    expect((await row())!.version).toBe(2);
+    expect(await tagOf()).not.toBe(before);
+    expect((await patch(before, { phone: '0907000555' })).statusCode).toBe(412);
+    expect((await row())!.phone).toBe('0907000444');
+
+    // What is no tag of this farmer's: 412 too, never a 500; a weak tag never matches.
+    const now = await tagOf();
+    for (const bad of ['abc', `W/${now}`, '"0-0"', `"${id}-2"`, '""', 'x'.repeat(3000)]) {
+      const res = await patch(bad, { phone: '0907000666' });
+      expect(res.statusCode, `${bad.slice(0, 40)}: ${res.body}`).toBe(412);
+    }
+    expect((await row())!.phone).toBe('0907000444');
+    // 404 and 403 are said whatever If-Match holds.
+    expect(
+      (
+        await reg.app.inject({
+          method: 'PATCH',
+          url: '/api/farmers/987654321',
+          headers: { ...officer, 'if-match': now },
+          payload: { phone: null },
+        })
+      ).statusCode,
+    ).toBe(404);
+    expect((await patch(now, { phone: null }, reg.as(reg.fx.users.officerElsewhere))).statusCode).toBe(403);
+    // The tag read now, one of several, or '*': taken.
+    expect((await patch(`"1-1", ${now}`, { phone: '0907000777' })).statusCode).toBe(200);
+    expect((await patch('*', { phone: '0907000888' })).statusCode).toBe(200);
+    expect((await row())!.phone).toBe('0907000888');
+  });
+
   it('keeps other communes, planners, farmers and visitors away from personal data', async () => {
     for (const [who, status] of [
       [reg.fx.users.officerElsewhere, 403],
