@@ -378,7 +378,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     // form, but not its growing area (that draft may have moved on; the officer adds it again).
     const restored = restoredFromDeleted.get(polygon.id)?.properties;
     const initial = record?.properties ?? (restored ? { ...restored, growing_area_id: undefined } : { commune_code: user.communes[0] });
-    let properties = await openPlotForm(initial, area, { isNew: !record });
+    let properties = await openPlotForm(initial, area, { isNew: !record, communes: user.communes });
     // A field the server refuses (a planting date by its clock, a farmer ID naming no farmer, a crop
     // not in the list) opens the form again with what was typed and the refusal under the field, as
     // the form's own check would have said it.
@@ -386,7 +386,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       // After a merged 412 the editor holds the server's newer copy: send its ETag.
       const refusal = await persist(polygon, properties, records.get(polygon.id)?.etag);
       if (!refusal) return;
-      properties = await openPlotForm(properties, area, { isNew: !record, refusal });
+      properties = await openPlotForm(properties, area, { isNew: !record, refusal, communes: user.communes });
     }
   }
 

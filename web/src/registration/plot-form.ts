@@ -3,6 +3,8 @@ import { loadCrops } from './crops.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { h } from '../ui/dom.ts';
+import { farmerOption, openFarmerForm } from './farmer-form.ts';
+import type { FarmerRecord } from './farmer-input.ts';
 import { farmerLabel, farmerQuery, matchFarmer, readFarmerText, type FarmerOption } from './farmer-match.ts';
 import { plantingDateRefusal, plantingRefusalText } from './plot-dates.ts';
 import { harvestBeforePlanting, type PlotFieldRefusal } from './plot-refusal.ts';
@@ -47,17 +49,20 @@ type FarmerChoice = { refused: false; id: number | undefined } | { refused: true
  * The plot form: farmer, crop, variety, planting date and expected harvest, with the area the
  * drawing gives. Answers the properties to save, or undefined when cancelled. `refusal` is the
  * server's refusal of a field (the planting date, the farmer ID, the crop…) the form is opened again
- * for, said under that field.
+ * for, said under that field. Beside the farmer field, "Thêm nông hộ mới" registers a farmer and
+ * chooses them, and "Sửa thông tin nông hộ" corrects the farmer chosen (farmer-form.ts); `communes`
+ * are the officer's, the communes a new farmer may be registered in.
  */
 export function openPlotForm(
   initial: Record<string, unknown>,
   areaM2: number,
-  options: { isNew: boolean; refusal?: PlotFieldRefusal } = { isNew: true },
+  options: { isNew: boolean; refusal?: PlotFieldRefusal; communes?: readonly string[] } = { isNew: true },
 ): Promise<Record<string, unknown> | undefined> {
   // Asked before saving without a farmer: a new plot, or one whose farmer the officer took away. A
   // plot already saved without one was asked about then.
   const askNoFarmer = options.isNew || (initial.farmer_id !== undefined && initial.farmer_id !== null);
   const refusedBefore = options.refusal;
+  const communes = options.communes ?? [];
   return new Promise((resolve) => {
     // The choices come from the server's crop table; until they arrive the plot's own crop is the only one.
     const wanted = String(initial.crop ?? 'mango');
@@ -121,10 +126,43 @@ export function openPlotForm(
       options = [...farmers];
       farmerList.replaceChildren(...farmers.map((o) => h('option', { value: farmerLabel(o) }, o.hamlet ?? '')));
     };
+    // Beside the field: register a new farmer, and correct the one chosen (shown while one is).
+    const newFarmerButton = h('button', { type: 'button', class: 'btn', id: 'plot-form-new-farmer' }, t('farmerNew'));
+    const editFarmerButton = h('button', { type: 'button', class: 'btn', id: 'plot-form-edit-farmer', hidden: true }, t('farmerEdit'));
+    const showFarmerActions = () => (editFarmerButton.hidden = !/^[1-9][0-9]{0,15}$/.test(farmerId.value));
+    /** Puts a farmer just registered or corrected in the field, as if picked from the list. */
+    const chooseSaved = (farmer: FarmerRecord) => {
+      const option = farmerOption(farmer);
+      offer([option]);
+      farmerSearch.value = farmerLabel(option);
+      farmerId.value = String(farmer.id);
+      farmerId.removeAttribute('aria-invalid');
+      pickedId = farmerId.value;
+      idTyped = false;
+      showFarmerError(undefined);
+      showFarmerActions();
+    };
+    newFarmerButton.addEventListener('click', async () => {
+      const { name } = readFarmerText(farmerSearch.value);
+      const commune = typeof initial.commune_code === 'string' ? initial.commune_code : undefined;
+      const farmer = await openFarmerForm({ communes, ...(commune ? { commune } : {}), ...(name ? { name } : {}) });
+      if (farmer) chooseSaved(farmer);
+      farmerSearch.focus();
+    });
+    editFarmerButton.addEventListener('click', async () => {
+      try {
+        const farmer = await openFarmerForm({ communes, farmerId: Number(farmerId.value) });
+        if (farmer) chooseSaved(farmer);
+      } catch (failure) {
+        showFarmerError(t('farmerLoadFailed', { detail: describeError(failure) }));
+      }
+      farmerSearch.focus();
+    });
     farmerId.addEventListener('input', () => {
       farmerId.removeAttribute('aria-invalid');
       idTyped = farmerId.value !== '';
       pickedId = undefined;
+      showFarmerActions();
     });
     farmerSearch.addEventListener('input', async () => {
       showFarmerError(undefined);
@@ -135,17 +173,23 @@ export function openPlotForm(
           farmerId.value = String(picked.id);
           pickedId = farmerId.value;
         }
+        showFarmerActions();
         return;
       }
       if (pickedId !== undefined && farmerId.value === pickedId) farmerId.value = '';
       pickedId = undefined;
+      showFarmerActions();
       const q = farmerQuery(typed);
       if (q === null || q.length < 2) return;
       // Answers may come back out of order: only the latest search fills the list.
       const search = ++searches;
       try {
         const body = await getJson<{ farmers: FarmerOption[] }>(`/api/farmers?q=${encodeURIComponent(q)}&limit=10`);
-        if (search === searches) offer(body.farmers);
+        if (search !== searches) return;
+        offer(body.farmers);
+        // A name nobody has: the officer is told at once, beside the button that registers them.
+        const { name } = readFarmerText(typed);
+        if (!body.farmers.length && name) showFarmerError(t('farmerNoneNamed', { name }), 'hint');
       } catch {
         // Saving says so if the name still has to be found then.
       }
@@ -161,6 +205,7 @@ export function openPlotForm(
           offer([farmer]);
           farmerSearch.value = farmerLabel(farmer);
           pickedId = savedId;
+          showFarmerActions();
         },
         // Unreadable (no signal, another commune's farmer): the id field still holds the farmer and saving keeps it.
         () => undefined,
@@ -208,6 +253,7 @@ export function openPlotForm(
       farmerSearch.value = farmerLabel(match.farmer);
       farmerId.value = String(match.farmer.id);
       pickedId = farmerId.value;
+      showFarmerActions();
       return { refused: false, id: match.farmer.id };
     }
 
@@ -241,6 +287,7 @@ export function openPlotForm(
       h('p', { class: 'hint' }, t('liveArea', { m2: formatNumber(areaM2, 0), ha: formatNumber(areaM2 / 10000, 2) })),
       h('label', {}, t('farmer'), farmerSearch, farmerList),
       farmerError,
+      h('div', { class: 'farmer-actions' }, newFarmerButton, editFarmerButton),
       h('label', {}, t('farmerId'), farmerId),
       h('label', {}, t('crop'), crop),
       cropError,
@@ -324,6 +371,7 @@ export function openPlotForm(
     });
     document.body.append(dialog);
     dialog.showModal();
+    showFarmerActions();
     if (refusedBefore) {
       const text = refusedBefore.text();
       const under = {

@@ -1,0 +1,239 @@
+// An officer registers the first plot of a farmer the registry does not know yet, from the plot
+// form: "Thêm nông hộ mới" opens the farmer form (at 360 px and on a desk), its own check says a
+// citizen ID of the wrong length under the field before anything is sent, and the farmer saved is
+// chosen in the plot form, which keeps what was typed. "Sửa thông tin nông hộ" corrects the farmer
+// (PATCH with the ETag read; the edit logged with the officer's id), and a correction made on a copy
+// someone else changed meanwhile is refused with a reload, never written over theirs.
+import path from 'node:path';
+import type { Polygon } from 'geojson';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { vi as words } from '../../web/src/i18n/vi.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { apiToken, freeSpots, openEditorAt } from './registry-fixtures.ts';
+
+type LonLat = [number, number];
+type Win = { __bandoEditor?: { session: { add(g: Polygon): string; select(id: string): void } } };
+
+const WARD = '29869';
+const e2e = useServerAndBrowser();
+let spots: LonLat[];
+
+beforeAll(async () => {
+  spots = (await freeSpots(e2e.server, WARD, 2, 0.003)) as LonLat[];
+});
+
+/** A square of about 20 m around a spot, put in the editor as a drawing and selected, and the plot form opened for it. */
+async function drawAndOpenForm(page: Page, [lon, lat]: LonLat): Promise<void> {
+  const d = 0.0001;
+  const ring = [
+    [lon - d, lat - d],
+    [lon + d, lat - d],
+    [lon + d, lat + d],
+    [lon - d, lat + d],
+    [lon - d, lat - d],
+  ];
+  await page.evaluate(
+    (g) => {
+      const { session } = (window as unknown as Win).__bandoEditor!;
+      session.select(session.add(g));
+    },
+    { type: 'Polygon', coordinates: [ring] } as Polygon,
+  );
+  await page.click('#plot-save:not([disabled])');
+  await page.waitForSelector('#plot-form select[name=crop]:not([aria-busy])');
+}
+
+type FarmerRows = { commune_code: string; hamlet: string | null; full_name: string; citizen_id: string | null; phone: string | null };
+
+async function farmerRows(id: number): Promise<FarmerRows | undefined> {
+  const { rows } = await e2e.server.db.query<FarmerRows>(
+    `SELECT f.commune_code, f.hamlet, fp.full_name, fp.citizen_id, fp.phone
+       FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id WHERE f.id = $1`,
+    [id],
+  );
+  return rows[0];
+}
+
+const farmerCount = async () => (await e2e.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM farmers')).rows[0]!.n;
+
+/** The farmer id of the plot saved at a spot, once it is saved. */
+async function savedPlotFarmer([lon, lat]: LonLat): Promise<number | null> {
+  let farmer: number | null | undefined;
+  await expect
+    .poll(
+      async () => {
+        const { rows } = await e2e.server.db.query<{ farmer_id: number | null }>(
+          `SELECT farmer_id FROM plots WHERE ST_Intersects(geom, ST_SetSRID(ST_Point($1, $2), 4326))`,
+          [lon, lat],
+        );
+        farmer = rows[0]?.farmer_id;
+        return rows.length;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe(1);
+  return farmer === null || farmer === undefined ? null : Number(farmer);
+}
+
+/** The farmer form's fields fit the screen: no side-scrolling, every input inside the dialog. */
+async function formFits(page: Page, width: number): Promise<void> {
+  const box = (await page.locator('#farmer-form').boundingBox())!;
+  expect(box.x).toBeGreaterThanOrEqual(0);
+  expect(box.x + box.width).toBeLessThanOrEqual(width);
+  const overflow = await page.evaluate(() => {
+    const dialog = document.getElementById('farmer-form')!;
+    const right = dialog.getBoundingClientRect().right;
+    return {
+      scroll: dialog.scrollWidth - dialog.clientWidth,
+      outside: [...dialog.querySelectorAll('input, select, button')].filter((e) => e.getBoundingClientRect().right > right + 0.5).length,
+    };
+  });
+  expect(overflow).toEqual({ scroll: 0, outside: 0 });
+}
+
+describe('registering and correcting a farmer from the plot form', () => {
+  it('at 360 px: a name nobody has, the new farmer registered (a refused citizen ID said first), chosen, and the plot saved with them', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    const spot = spots[0]!;
+    await openEditorAt(page, e2e.server, spot);
+    await drawAndOpenForm(page, spot);
+    await page.selectOption('#plot-form select[name=crop]', 'vegetable');
+    await page.fill('#plot-form input[name=variety]', 'Cải xanh');
+    await page.fill('#plot-form input[name=planting_date]', '2025-03-01');
+
+    // A name the registry does not know: said at once, beside the button that registers them.
+    await page.fill('#plot-form-farmer', 'Huỳnh Thị Mai');
+    const hint = page.locator('#farmer-error.hint');
+    await hint.waitFor({ state: 'visible' });
+    expect(await hint.innerText()).toBe('Chưa có nông hộ nào tên “Huỳnh Thị Mai” trong xã/phường của bạn.');
+    await page.click('#plot-form-new-farmer');
+    await page.waitForSelector('#farmer-form[open]');
+    expect(await page.innerText('#farmer-form-title')).toBe(words.farmerNew);
+    expect(await page.inputValue('#farmer-form-fullName')).toBe('Huỳnh Thị Mai');
+    expect(await page.inputValue('#farmer-form-communeCode')).toBe(WARD);
+    // The keyboard each field needs on a phone.
+    expect(await page.getAttribute('#farmer-form-citizenId', 'inputmode')).toBe('numeric');
+    expect(await page.getAttribute('#farmer-form-phone', 'type')).toBe('tel');
+    await formFits(page, 360);
+
+    // Eleven digits: neither a CCCD nor a CMND. Said under the field; nothing is sent.
+    const before = await farmerCount();
+    await page.fill('#farmer-form-citizenId', '087 111 222 33');
+    await page.fill('#farmer-form-phone', '0901 234 567');
+    await page.fill('#farmer-form-hamlet', 'Ấp Tân Hậu');
+    await page.click('#farmer-form-save');
+    const refused = page.locator('#farmer-form-citizenId-error');
+    await refused.waitFor({ state: 'visible' });
+    expect(await refused.innerText()).toBe('Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).');
+    expect(await page.getAttribute('#farmer-form-citizenId', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('farmer-form-citizenId');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-360-refused.png') });
+    expect(await farmerCount()).toBe(before);
+
+    // Copied from the card in groups of three: taken as its twelve digits.
+    await page.fill('#farmer-form-citizenId', '087 111 222 333');
+    expect(await refused.isHidden()).toBe(true);
+    await page.click('#farmer-form-save');
+    await page.waitForSelector('#farmer-form', { state: 'detached' });
+    const id = Number(await page.inputValue('#plot-form input[name=farmer_id]'));
+    expect(id).toBeGreaterThan(0);
+    expect(await farmerRows(id)).toEqual({
+      commune_code: WARD,
+      hamlet: 'Ấp Tân Hậu',
+      full_name: 'Huỳnh Thị Mai',
+      citizen_id: '087111222333',
+      phone: '0901 234 567',
+    });
+    // Chosen in the plot form by name and card code; what was typed before is kept.
+    expect(await page.inputValue('#plot-form-farmer')).toMatch(/^Huỳnh Thị Mai \(ND-[2-9A-Z]{4}-[2-9A-Z]{4}\)$/);
+    expect(await page.isVisible('#plot-form-edit-farmer')).toBe(true);
+    expect(await page.inputValue('#plot-form select[name=crop]')).toBe('vegetable');
+    expect(await page.inputValue('#plot-form input[name=variety]')).toBe('Cải xanh');
+    expect(await page.inputValue('#plot-form input[name=planting_date]')).toBe('2025-03-01');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-360-chosen.png') });
+
+    await page.click('#plot-form-save');
+    await page.waitForSelector('#plot-form', { state: 'detached' });
+    expect(await savedPlotFarmer(spot)).toBe(id);
+    // The name searched before the farmer existed (an empty list) is no failure; nothing else failed.
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('on a desk: registers a farmer, corrects the phone (logged), and meets a colleague’s change with a reload', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    const spot = spots[1]!;
+    await openEditorAt(page, e2e.server, spot);
+    await drawAndOpenForm(page, spot);
+    await page.selectOption('#plot-form select[name=crop]', 'vegetable');
+    await page.fill('#plot-form input[name=variety]', 'Cải ngọt');
+
+    // The plain button, with nothing typed in the farmer field.
+    await page.click('#plot-form-new-farmer');
+    await page.waitForSelector('#farmer-form[open]');
+    await formFits(page, 1280);
+    await page.fill('#farmer-form-fullName', 'Trương Văn Lộc');
+    await page.fill('#farmer-form-phone', '0912 000 111');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-new.png') });
+    await page.click('#farmer-form-save');
+    await page.waitForSelector('#farmer-form', { state: 'detached' });
+    const id = Number(await page.inputValue('#plot-form input[name=farmer_id]'));
+    expect(await farmerRows(id)).toMatchObject({ full_name: 'Trương Văn Lộc', phone: '0912 000 111', citizen_id: null, hamlet: null });
+
+    // The farmer's phone corrected: the form opens filled in, and the edit is logged as the officer's.
+    await page.click('#plot-form-edit-farmer');
+    await page.waitForSelector('#farmer-form[open]');
+    expect(await page.innerText('#farmer-form-title')).toBe(words.farmerEdit);
+    expect(await page.inputValue('#farmer-form-fullName')).toBe('Trương Văn Lộc');
+    expect(await page.inputValue('#farmer-form-phone')).toBe('0912 000 111');
+    await page.fill('#farmer-form-phone', '0912 000 222');
+    await page.click('#farmer-form-save');
+    await page.waitForSelector('#farmer-form', { state: 'detached' });
+    expect((await farmerRows(id))!.phone).toBe('0912 000 222');
+    const officer = (await e2e.server.db.query<{ id: number }>(`SELECT id FROM users WHERE username = 'officer'`)).rows[0]!.id;
+    const { rows: logged } = await e2e.server.db.query<{ user_id: number; origin: string; before: string; after: string }>(
+      `SELECT user_id, origin, before ->> 'phone' AS before, after ->> 'phone' AS after
+         FROM edit_log WHERE collection = 'farmer_private' AND feature_id = $1 AND action = 'update' ORDER BY id`,
+      [String(id)],
+    );
+    expect(logged.map((r) => ({ ...r, user_id: Number(r.user_id) }))).toEqual([
+      { user_id: Number(officer), origin: 'api', before: '0912 000 111', after: '0912 000 222' },
+    ]);
+
+    // A colleague changes the farmer while the officer corrects them: the officer's save is refused, said plainly.
+    await page.click('#plot-form-edit-farmer');
+    await page.waitForSelector('#farmer-form[open]');
+    const colleague = await fetch(`${e2e.server.url}/api/farmers/${id}`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${await apiToken(e2e.server)}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ hamlet: 'Ấp Hòa Khánh' }),
+    });
+    expect(colleague.status).toBe(200);
+    await page.fill('#farmer-form-phone', '0912 000 333');
+    await page.click('#farmer-form-save');
+    const message = page.locator('#farmer-form-message');
+    await message.waitFor({ state: 'visible' });
+    expect(await message.innerText()).toBe(words.farmerConflict);
+    expect(await farmerRows(id)).toMatchObject({ phone: '0912 000 222', hamlet: 'Ấp Hòa Khánh' });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-conflict.png') });
+    // The latest version, with the colleague's hamlet, and the correction made again over it.
+    await page.click('#farmer-form-reload');
+    await page.waitForFunction(() => (document.getElementById('farmer-form-hamlet') as HTMLInputElement | null)?.value === 'Ấp Hòa Khánh');
+    expect(await page.inputValue('#farmer-form-phone')).toBe('0912 000 222');
+    expect(await page.isHidden('#farmer-form-reload')).toBe(true);
+    await page.fill('#farmer-form-phone', '0912 000 333');
+    await page.click('#farmer-form-save');
+    await page.waitForSelector('#farmer-form', { state: 'detached' });
+    expect(await farmerRows(id)).toMatchObject({ phone: '0912 000 333', hamlet: 'Ấp Hòa Khánh' });
+
+    await page.click('#plot-form-save');
+    await page.waitForSelector('#plot-form', { state: 'detached' });
+    expect(await savedPlotFarmer(spot)).toBe(id);
+    // The one refused request is the stale correction's 412.
+    expect(errors.filter((e) => !/412/.test(e))).toEqual([]);
+    expect(errors.filter((e) => /^http 412: .*\/api\/farmers\/[0-9]+$/.test(e))).toHaveLength(1);
+    await context.close();
+  });
+});
