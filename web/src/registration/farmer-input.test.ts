@@ -27,7 +27,7 @@ describe('the farmer form’s own checks', () => {
   it('holds the limits of the server’s FarmerBody schema', () => {
     const p = FarmerBody.properties;
     expect(p.fullName.maxLength).toBe(FARMER_LIMITS.fullName);
-    const optional = (s: { anyOf: { maxLength?: number; pattern?: string }[] }) => s.anyOf[0]!;
+    const optional = (s: { anyOf: readonly unknown[] }) => s.anyOf[0] as { maxLength?: number; pattern?: string };
     expect(optional(p.hamlet).maxLength).toBe(FARMER_LIMITS.hamlet);
     expect(optional(p.address).maxLength).toBe(FARMER_LIMITS.address);
     expect(optional(p.citizenId).pattern).toBe(FARMER_LIMITS.citizenId.source);

@@ -132,6 +132,8 @@ export function openPlotForm(
     const showFarmerActions = () => (editFarmerButton.hidden = !/^[1-9][0-9]{0,15}$/.test(farmerId.value));
     /** Puts a farmer just registered or corrected in the field, as if picked from the list. */
     const chooseSaved = (farmer: FarmerRecord) => {
+      // A search for the name typed before, answered late, says nothing over the farmer now chosen.
+      ++searches;
       const option = farmerOption(farmer);
       offer([option]);
       farmerSearch.value = farmerLabel(option);
@@ -214,6 +216,9 @@ export function openPlotForm(
 
     /** The farmer the field names, found again from the server unless it is the entry just picked from the list. */
     async function chooseFarmer(): Promise<FarmerChoice> {
+      // A search still on its way answers for what was typed before saving: its list and its "no one of
+      // that name" must not replace what saving finds and says.
+      ++searches;
       const typedId = farmerId.value ? Number(farmerId.value) : undefined;
       const text = farmerSearch.value;
       const { name, code } = readFarmerText(text);
