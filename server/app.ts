@@ -4,6 +4,7 @@ import { registerErrorHandler } from './plugins/errors.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerPrivateAnswers } from './plugins/private-answers.ts';
 import { authRoutes } from './routes/auth.ts';
+import { accountRoutes } from './routes/accounts.ts';
 import { ogcRoutes } from './routes/ogc.ts';
 import { healthRoutes } from './routes/health.ts';
 import { landUseCodeRoutes } from './routes/land-use-codes.ts';
@@ -51,6 +52,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(async (scope) => tileRoutes(scope, ctx));
   await app.register(async (scope) => ogcRoutes(scope, ctx));
   await app.register(async (scope) => authRoutes(scope, ctx));
+  await app.register(async (scope) => accountRoutes(scope, ctx));
   await app.register(async (scope) => landUseCodeRoutes(scope, ctx));
   await app.register(async (scope) => cropRoutes(scope, ctx));
   await app.register(async (scope) => landUseMapRoutes(scope, ctx));

@@ -7,7 +7,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import type { Queryable } from '../db/db.ts';
 import { AppError } from '../plugins/errors.ts';
+import { unknownFields, unknownFieldsError } from '../plugins/unknown-fields.ts';
 import { verifyPassword } from '../auth/passwords.ts';
+import { changeOwnPassword, checkNewPassword, ownPasswordHash, recordSignIn } from '../auth/accounts.service.ts';
+import { ACCOUNT_REASONS, ChangePasswordBody } from '../contracts/accounts.ts';
 import {
   BEARER_SESSION_DAYS,
   COOKIE_SESSION_HOURS,
@@ -150,7 +153,7 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
   });
 }
 
-/** /api/auth/login, /api/auth/logout, /api/auth/me. */
+/** /api/auth/login, /api/auth/logout, /api/auth/me, /api/auth/password. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const attempts = new LoginAttempts(ctx.db);
   const failures = new AddressFailures();
@@ -189,6 +192,7 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       await attempts.succeed(username);
       const cookie = await openSession(ctx.db, found.user.id, 'cookie');
       const bearer = await openSession(ctx.db, found.user.id, 'bearer');
+      await recordSignIn(ctx.db, found.user.id);
       setSessionCookie(request, reply, cookie.token);
       reply.header('Cache-Control', 'no-store');
       return {
@@ -208,6 +212,48 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
+
+  // A signed-in user changes their own password: {currentPassword, newPassword}; 204. A wrong current
+  // password is 403 (reason current-password-wrong) and counts as a failed sign-in of the user and of
+  // the address (a stolen session cannot guess the password faster than the sign-in form could); the
+  // user's other sessions end, the one that asked stays.
+  app.post<{ Body: ChangePasswordBody }>(
+    '/api/auth/password',
+    {
+      schema: { body: ChangePasswordBody },
+      // A misspelt member ('new_password') is named in a 400, not dropped and answered "newPassword missing".
+      preValidation: async (request) => {
+        const found = unknownFields(ChangePasswordBody, request.body);
+        if (found.length) throw unknownFieldsError(found);
+      },
+    },
+    async (request, reply) => {
+      const { viewer, sessionToken } = request;
+      if (viewer.userId === null || !sessionToken) throw new AppError('UNAUTHENTICATED', 'Sign in to change your password.');
+      checkNewPassword(request.body.newPassword);
+      const own = await ownPasswordHash(ctx.db, viewer.userId);
+      if (!own) throw new AppError('UNAUTHENTICATED', 'Sign in to change your password.');
+      const wait = failures.take(request.ip);
+      if (wait !== null) {
+        reply.header('Retry-After', String(wait));
+        throw new AppError('RATE_LIMITED', `Too many wrong passwords; try again in ${wait} s.`);
+      }
+      const retryAfter = await attempts.count(own.username);
+      if (retryAfter !== null) {
+        reply.header('Retry-After', String(retryAfter));
+        throw new AppError('RATE_LIMITED', 'Too many wrong passwords for this user; wait 15 minutes or ask an administrator.');
+      }
+      if (!(await verifyPassword(own.passwordHash, request.body.currentPassword)))
+        throw new AppError('FORBIDDEN', 'The current password is wrong.', {
+          reason: ACCOUNT_REASONS.PASSWORD_WRONG,
+          field: 'currentPassword',
+        });
+      failures.refund(request.ip);
+      await attempts.succeed(own.username);
+      await changeOwnPassword(ctx.db, viewer.userId, sessionToken, request.body.newPassword);
+      return reply.status(204).send();
+    },
+  );
 
   app.get('/api/auth/me', async (request, reply) => {
     reply.header('Cache-Control', 'no-store');

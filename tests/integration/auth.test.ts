@@ -1,7 +1,9 @@
+import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, WARD_A, openFeaturesFixture } from '../helpers/features-fixture.ts';
+import { PASSWORD, WARD_A, WARD_B, openFeaturesFixture } from '../helpers/features-fixture.ts';
 import { openForFile } from '../helpers/for-file.ts';
-import { AddressFailures, LOGIN_ATTEMPTS_PER_MINUTE } from '../../server/routes/auth.ts';
+import { AddressFailures, LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_FAILURES_PER_USER } from '../../server/routes/auth.ts';
+import { MIN_PASSWORD_LENGTH } from '../../server/auth/passwords.ts';
 
 const fx = openForFile(openFeaturesFixture);
 let address = 0;
@@ -199,5 +201,419 @@ describe('failed sign-ins per address, in memory', () => {
     // The newest address is still counted.
     for (let i = 1; i < LOGIN_ATTEMPTS_PER_MINUTE; i++) failures.take('10.0.46.223', 20_000);
     expect(failures.take('10.0.46.223', 20_000)).not.toBeNull();
+  });
+});
+
+describe('accounts managed by administrators (/api/users)', () => {
+  const NEW_PASSWORD = 'new-password-for-test-2026';
+  const call = (options: InjectOptions) => fx.app.inject(options);
+  const admin = (extra: Record<string, string> = {}) => fx.as('admin', extra);
+  const create = (payload: unknown, headers = admin()) => call({ method: 'POST', url: '/api/users', headers, payload: payload as object });
+  const patch = (id: number, payload: unknown, headers: Record<string, string>) =>
+    call({ method: 'PATCH', url: `/api/users/${id}`, headers, payload: payload as object });
+  const count = async (sql: string, params: unknown[] = []) => (await fx.db.query<{ n: number }>(sql, params)).rows[0]!.n;
+  const usersCount = () => count('SELECT count(*)::int AS n FROM users');
+  const logCount = () => count("SELECT count(*)::int AS n FROM edit_log WHERE collection = 'users'");
+  const row = async (id: number) =>
+    (
+      await fx.db.query<{
+        role: string;
+        active: boolean;
+        display_name: string;
+        version: number;
+        farmer_id: number | null;
+        communes: string[];
+      }>(
+        `SELECT role, active, display_name, version, farmer_id,
+                coalesce((SELECT array_agg(commune_code ORDER BY commune_code) FROM user_communes WHERE user_id = u.id), '{}') AS communes
+         FROM users u WHERE id = $1`,
+        [id],
+      )
+    ).rows[0];
+  const me = async (headers: Record<string, string>) => call({ url: '/api/auth/me', headers });
+  async function signedIn(username: string, password: string) {
+    const response = await login(username, password);
+    expect(response.statusCode, `${username}: ${response.body}`).toBe(200);
+    const cookie = `bando_session=${response.cookies.find((c) => c.name === 'bando_session')?.value}`;
+    return { bearer: { authorization: `Bearer ${response.json().token}` }, cookie: { cookie }, csrf: response.json().csrfToken as string };
+  }
+  let serial = 0;
+  async function newOfficer(communes = [WARD_A]) {
+    const username = `acc-officer-${++serial}`;
+    const response = await create({ username, password: PASSWORD, role: 'officer', displayName: `Cán bộ ${serial}`, communes });
+    expect(response.statusCode, response.body).toBe(201);
+    return { id: response.json().id as number, username, etag: response.headers.etag as string };
+  }
+
+  it('are for administrators only: 401 signed out, 403 for other roles whatever the body, nothing written', async () => {
+    const users = await usersCount();
+    const body = { username: 'acc-sneaky', password: PASSWORD, role: 'admin', displayName: 'Sneaky' };
+    const requests: InjectOptions[] = [
+      { method: 'GET', url: '/api/users' },
+      { method: 'GET', url: `/api/users/${fx.userIds.officer}` },
+      { method: 'POST', url: '/api/users', payload: body },
+      { method: 'POST', url: '/api/users', payload: { junk: 1 } },
+      { method: 'PATCH', url: `/api/users/${fx.userIds.planner}`, payload: { role: 'admin' }, headers: { 'if-match': '*' } },
+      { method: 'POST', url: `/api/users/${fx.userIds.officer}/password`, payload: { password: NEW_PASSWORD } },
+    ];
+    for (const request of requests) {
+      const anonymous = await call({ ...request, headers: { ...(request.headers as object) } });
+      expect(anonymous.statusCode, `anonymous ${request.method} ${request.url}`).toBe(401);
+      expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
+      for (const role of ['planner', 'officer', 'farmer'] as const) {
+        const response = await call({ ...request, headers: fx.as(role, request.headers as Record<string, string>) });
+        expect(response.statusCode, `${role} ${request.method} ${request.url}`).toBe(403);
+      }
+    }
+    expect(await usersCount()).toBe(users);
+    expect((await row(fx.userIds.planner))?.role).toBe('planner');
+    // The administrator's own cookie needs its CSRF token for a write, as every cookie write does.
+    const web = await signedIn('fx-admin', PASSWORD);
+    expect((await create(body, web.cookie)).statusCode).toBe(403);
+    expect(await usersCount()).toBe(users);
+  });
+
+  it('lists accounts with their communes, farmer, state and last sign-in, never a password hash, and today’s wards by name', async () => {
+    const response = await call({ url: '/api/users', headers: admin() });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body).not.toMatch(/argon2|password/i);
+    const body = response.json();
+    const byName = new Map((body.users as { username: string }[]).map((u) => [u.username, u]));
+    expect(byName.get('fx-officer')).toMatchObject({
+      id: fx.userIds.officer,
+      role: 'officer',
+      displayName: 'Cán bộ A',
+      communes: [WARD_A],
+      farmerId: null,
+      active: true,
+      etag: expect.stringMatching(/^"\d+-\d+"$/),
+    });
+    expect(byName.get('fx-officer')).toHaveProperty('createdAt', expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    expect(byName.get('fx-officer')).toHaveProperty('lastSignInAt', expect.stringMatching(/^\d{4}-\d\d-\d\dT/));
+    expect(byName.get('fx-farmer')).toMatchObject({ role: 'farmer', farmerId: fx.ids.farmerA, communes: [] });
+    expect(body.total).toBe(await usersCount());
+    expect(body.communes).toContainEqual({ code: WARD_A, name: 'Phường Thử Nghiệm A' });
+    const searched = await call({ url: `/api/users?q=${encodeURIComponent("Cán bộ B'; --")}`, headers: admin() });
+    expect(searched.json().users).toEqual([]);
+    expect((await call({ url: '/api/users?q=fx-officer-b', headers: admin() })).json().users.map((u: { id: number }) => u.id)).toEqual([
+      fx.userIds.officerB,
+    ]);
+    expect((await call({ url: '/api/users?limit=0', headers: admin() })).statusCode).toBe(400);
+  });
+
+  it('creates an officer for one ward: the rows, the edit log without the password, and the officer signs in with those rights', async () => {
+    const logs = await logCount();
+    const response = await create({
+      username: '  Acc-Ward-Officer ',
+      password: PASSWORD,
+      role: 'officer',
+      displayName: ' Cán bộ phường ',
+      communes: [WARD_A, WARD_A],
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const account = response.json();
+    expect(account).toMatchObject({
+      username: 'acc-ward-officer',
+      displayName: 'Cán bộ phường',
+      role: 'officer',
+      communes: [WARD_A],
+      active: true,
+    });
+    expect(response.headers.location).toBe(`/api/users/${account.id}`);
+    expect(response.headers.etag).toBe(account.etag);
+    expect(await row(account.id)).toMatchObject({ role: 'officer', active: true, communes: [WARD_A], version: 1 });
+    expect(await logCount()).toBe(logs + 1);
+    const { rows } = await fx.db.query<{ user_id: number; action: string; before: unknown; after: string }>(
+      "SELECT user_id::int, action, before, after::text FROM edit_log WHERE collection = 'users' AND feature_id = $1",
+      [String(account.id)],
+    );
+    expect(rows).toEqual([{ user_id: fx.userIds.admin, action: 'insert', before: null, after: expect.any(String) }]);
+    expect(rows[0]!.after).not.toMatch(/argon2|password|fixture-password/);
+    const officer = await signedIn('acc-ward-officer', PASSWORD);
+    expect((await me(officer.bearer)).json().user).toMatchObject({ role: 'officer', communes: [WARD_A] });
+  });
+
+  it('refuses hostile bodies with 400 or 422 naming each field, and writes nothing', async () => {
+    const closedWard = '99903';
+    await fx.db.query(
+      "INSERT INTO admin_units (code, name, level, valid_from, valid_to) VALUES ($1, 'Phường Đã Nhập', 'ward', '2010-01-01', '2025-07-01')",
+      [closedWard],
+    );
+    const users = await usersCount();
+    const logs = await logCount();
+    const ok = { username: 'acc-hostile', password: PASSWORD, role: 'officer', displayName: 'Thử', communes: [WARD_A] };
+    const bad400: unknown[] = [
+      {},
+      { ...ok, password: undefined },
+      { ...ok, isAdmin: true },
+      { ...ok, username: { $ne: '' } },
+      { ...ok, communes: { 0: WARD_A } },
+      { ...ok, communes: [{}] },
+      { ...ok, role: { admin: true } },
+      { ...ok, farmerId: 'abc' },
+      { ...ok, farmerId: -1 },
+      { ...ok, username: 'a'.repeat(100_000) },
+      { ...ok, displayName: 'x'.repeat(5000) },
+      { ...ok, communes: Array.from({ length: 1000 }, (_, i) => String(i)) },
+      [ok],
+    ];
+    for (const payload of bad400) {
+      const response = await create(payload);
+      expect(response.statusCode, JSON.stringify(payload).slice(0, 80)).toBe(400);
+      expect(response.headers['content-type']).toMatch(/problem\+json/);
+    }
+    expect((await create({ ...ok, isAdmin: true })).json()).toMatchObject({ reason: 'unknown-field', field: 'isAdmin' });
+    expect((await create('username=acc')).statusCode).toBe(415);
+    const bad422: [unknown, string, string][] = [
+      [{ ...ok, username: "x'; DROP TABLE users;--" }, 'username', 'username-shape'],
+      [{ ...ok, username: 'ab' }, 'username', 'username-shape'],
+      [{ ...ok, username: 'người-dùng' }, 'username', 'username-shape'],
+      [{ ...ok, password: 'x'.repeat(MIN_PASSWORD_LENGTH - 1) }, 'password', 'password-too-short'],
+      [{ ...ok, role: 'root' }, 'role', 'role-unknown'],
+      [{ ...ok, role: 'anonymous' }, 'role', 'role-unknown'],
+      [{ ...ok, displayName: '   ' }, 'displayName', 'display-name-required'],
+      [{ ...ok, displayName: 'Tên\nhai dòng' }, 'displayName', 'display-name-control'],
+      [{ ...ok, displayName: 'x'.repeat(101) }, 'displayName', 'display-name-too-long'],
+      [{ ...ok, communes: [] }, 'communes', 'communes-required'],
+      [{ ...ok, communes: undefined }, 'communes', 'communes-required'],
+      [{ ...ok, communes: [WARD_A, '00000'] }, 'communes', 'commune-unknown'],
+      [{ ...ok, communes: ["99901' OR '1'='1"] }, 'communes', 'commune-unknown'],
+      [{ ...ok, communes: ['\u0000'] }, 'communes', 'commune-unknown'],
+      [{ ...ok, communes: [closedWard] }, 'communes', 'commune-unknown'],
+      [{ ...ok, role: 'planner' }, 'communes', 'communes-officer-only'],
+      [{ ...ok, role: 'farmer', communes: undefined }, 'farmerId', 'farmer-required'],
+      [{ ...ok, role: 'farmer', communes: undefined, farmerId: 9_000_000_000 }, 'farmerId', 'farmer-unknown'],
+      [{ ...ok, farmerId: fx.ids.farmerA }, 'farmerId', 'farmer-farmer-only'],
+    ];
+    for (const [payload, field, reason] of bad422) {
+      const response = await create(payload);
+      expect(response.statusCode, `${field} ${reason}`).toBe(422);
+      expect(response.json(), `${field} ${reason}`).toMatchObject({ code: 'VALIDATION_FAILED', field, reason });
+    }
+    const unknown = (await create({ ...ok, communes: [WARD_A, '00000', closedWard] })).json();
+    expect(unknown.errors).toEqual([
+      expect.objectContaining({ field: 'communes', reason: 'commune-unknown', codes: ['00000', closedWard] }),
+    ]);
+    // Every refused field at once, each under its name.
+    const many = await create({ username: 'A', password: 'short', role: 'officer', displayName: '', communes: [] });
+    expect(many.statusCode).toBe(422);
+    expect(many.json().errors.map((e: { field: string }) => e.field)).toEqual(['username', 'password', 'displayName', 'communes']);
+    // A taken username, however it is typed.
+    for (const username of ['fx-officer', ' FX-Officer ']) {
+      const taken = await create({ ...ok, username });
+      expect(taken.statusCode).toBe(409);
+      expect(taken.json()).toMatchObject({ reason: 'username-taken', field: 'username' });
+    }
+    expect(await usersCount()).toBe(users);
+    expect(await logCount()).toBe(logs);
+    expect((await row(fx.userIds.officer))?.display_name).toBe('Cán bộ A');
+  });
+
+  it('creates a farmer’s account linked to an existing farmer, through the web’s cookie and CSRF token', async () => {
+    const web = await signedIn('fx-admin', PASSWORD);
+    const response = await create(
+      { username: 'acc-farmer', password: PASSWORD, role: 'farmer', displayName: 'Nông dân', farmerId: fx.ids.farmerB },
+      { ...web.cookie, 'x-csrf-token': web.csrf },
+    );
+    expect(response.statusCode, response.body).toBe(201);
+    expect(await row(response.json().id)).toMatchObject({ role: 'farmer', farmer_id: fx.ids.farmerB, communes: [] });
+  });
+
+  it('changes an officer’s communes with If-Match: 428 without, 412 stale, and the officer’s sessions end at once', async () => {
+    const { id, username, etag } = await newOfficer();
+    const officer = await signedIn(username, PASSWORD);
+    const logs = await logCount();
+    const none = await patch(id, { communes: [WARD_B] }, admin());
+    expect(none.statusCode).toBe(428);
+    const stale = await patch(id, { communes: [WARD_B] }, admin({ 'if-match': `"${id}-99"` }));
+    expect(stale.statusCode).toBe(412);
+    expect(stale.json().currentETag).toBe(etag);
+    for (const ifMatch of ['garbage', 'W/' + etag, `"${id + 1}-1"`]) {
+      expect((await patch(id, { communes: [WARD_B] }, admin({ 'if-match': ifMatch }))).statusCode, ifMatch).toBe(412);
+    }
+    expect(await row(id)).toMatchObject({ communes: [WARD_A], version: 1 });
+    expect(await logCount()).toBe(logs);
+    expect((await me(officer.bearer)).statusCode).toBe(200);
+
+    const changed = await patch(id, { communes: [WARD_B] }, admin({ 'if-match': etag, 'content-type': 'application/merge-patch+json' }));
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ communes: [WARD_B], version: 2 });
+    expect(changed.headers.etag).toBe(`"${id}-2"`);
+    expect(await row(id)).toMatchObject({ communes: [WARD_B], version: 2 });
+    // The old token is refused and the old cookie is anonymous: the new rights hold from the next request.
+    expect((await me(officer.bearer)).statusCode).toBe(401);
+    expect((await me(officer.cookie)).json().role).toBe('anonymous');
+    expect(await count('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [id])).toBe(0);
+    const { rows } = await fx.db.query<{ before: { communes: string[] }; after: { communes: string[] }; user_id: number }>(
+      "SELECT before, after, user_id::int FROM edit_log WHERE collection = 'users' AND feature_id = $1 AND action = 'update'",
+      [String(id)],
+    );
+    expect(rows).toEqual([expect.objectContaining({ user_id: fx.userIds.admin, before: expect.objectContaining({ communes: [WARD_A] }) })]);
+    expect(rows[0]!.after.communes).toEqual([WARD_B]);
+    // The same PATCH again on the old tag is stale now.
+    expect((await patch(id, { communes: [WARD_A] }, admin({ 'if-match': etag }))).statusCode).toBe(412);
+    // Refusals of a PATCH write nothing.
+    for (const [payload, reason] of [
+      [{ communes: ['00000'] }, 'commune-unknown'],
+      [{ role: 'officer', communes: [] }, 'communes-required'],
+      [{ role: 'farmer' }, 'farmer-required'],
+      [{ role: 'superuser' }, 'role-unknown'],
+      [{ displayName: '\u202eevil' }, 'display-name-control'],
+    ] as const) {
+      const refused = await patch(id, payload, admin({ 'if-match': '"' + id + '-2"' }));
+      expect(refused.statusCode, reason).toBe(422);
+      expect(refused.json().reason).toBe(reason);
+    }
+    for (const payload of [{}, { active: 'no' }, { password: 'x' }, { role: 'admin', extra: 1 }]) {
+      expect((await patch(id, payload, admin({ 'if-match': '*' }))).statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    expect(await row(id)).toMatchObject({ communes: [WARD_B], version: 2, role: 'officer' });
+    const missing = await patch(9_000_000_000, { displayName: 'x' }, admin());
+    expect(missing.statusCode).toBe(404);
+    expect((await patch(9_000_000_000, { displayName: 'x' }, admin({ 'if-match': '*' }))).statusCode).toBe(404);
+  });
+
+  it('renames without ending sessions; a role change clears an officer’s communes and ends them', async () => {
+    const { id, username, etag } = await newOfficer();
+    const officer = await signedIn(username, PASSWORD);
+    const renamed = await patch(id, { displayName: 'Tên mới' }, admin({ 'if-match': etag }));
+    expect(renamed.statusCode).toBe(200);
+    expect((await me(officer.bearer)).json().user.displayName).toBe('Tên mới');
+    const planner = await patch(id, { role: 'planner' }, admin({ 'if-match': renamed.headers.etag as string }));
+    expect(planner.statusCode, planner.body).toBe(200);
+    expect(await row(id)).toMatchObject({ role: 'planner', communes: [], version: 3 });
+    expect((await me(officer.bearer)).statusCode).toBe(401);
+  });
+
+  it('deactivates an account: its sessions end and it cannot sign in until reactivated', async () => {
+    const { id, username, etag } = await newOfficer();
+    const officer = await signedIn(username, PASSWORD);
+    const off = await patch(id, { active: false }, admin({ 'if-match': etag }));
+    expect(off.statusCode).toBe(200);
+    expect(off.json().active).toBe(false);
+    expect((await me(officer.bearer)).statusCode).toBe(401);
+    expect((await login(username, PASSWORD)).statusCode).toBe(401);
+    const on = await patch(id, { active: true }, admin({ 'if-match': off.headers.etag as string }));
+    expect(on.statusCode).toBe(200);
+    expect((await login(username, PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('never lets an administrator demote or deactivate themself, and never leaves no administrator', async () => {
+    const self = (await call({ url: `/api/users/${fx.userIds.admin}`, headers: admin() })).headers.etag as string;
+    for (const [payload, reason] of [
+      [{ role: 'planner' }, 'own-role'],
+      [{ active: false }, 'own-active'],
+      [{ role: 'officer', communes: [WARD_A] }, 'own-role'],
+    ] as const) {
+      const response = await patch(fx.userIds.admin, payload, admin({ 'if-match': self }));
+      expect(response.statusCode, reason).toBe(409);
+      expect(response.json()).toMatchObject({ reason });
+      expect(response.json().detail).toMatch(/your own account/);
+    }
+    expect(await row(fx.userIds.admin)).toMatchObject({ role: 'admin', active: true });
+    expect((await me(admin())).statusCode).toBe(200);
+
+    // Two administrators demoting each other at once: one is taken, the other refused; one remains.
+    const second = await create({ username: 'acc-admin-2', password: PASSWORD, role: 'admin', displayName: 'Quản trị 2' });
+    const third = await create({ username: 'acc-admin-3', password: PASSWORD, role: 'admin', displayName: 'Quản trị 3' });
+    const two = await signedIn('acc-admin-2', PASSWORD);
+    const three = await signedIn('acc-admin-3', PASSWORD);
+    // The other administrators (the fixture's, the seed's) step aside for this test, in SQL so that
+    // their sessions outlive it: two are left.
+    const aside = (
+      await fx.db.query<{ id: number }>(
+        "UPDATE users SET role = 'planner' WHERE role = 'admin' AND username NOT IN ('acc-admin-2', 'acc-admin-3') RETURNING id",
+      )
+    ).rows.map((r) => r.id);
+    try {
+      const [a, b] = await Promise.all([
+        patch(third.json().id, { active: false }, { ...two.bearer, 'if-match': '*' }),
+        patch(second.json().id, { active: false }, { ...three.bearer, 'if-match': '*' }),
+      ]);
+      expect([a.statusCode, b.statusCode].filter((s) => s === 200)).toHaveLength(1);
+      expect([a.statusCode, b.statusCode].every((s) => [200, 401, 403, 409].includes(s))).toBe(true);
+      expect(await count("SELECT count(*)::int AS n FROM users WHERE role = 'admin' AND active")).toBe(1);
+    } finally {
+      await fx.db.query("UPDATE users SET role = 'admin' WHERE id = ANY($1::bigint[])", [aside]);
+      await fx.db.query("UPDATE users SET active = false WHERE username IN ('acc-admin-2', 'acc-admin-3')");
+    }
+    expect((await me(admin())).json().role).toBe('admin');
+  });
+
+  it('lets an administrator set a new password: the account’s sessions and failed sign-ins end, the log keeps no password', async () => {
+    const { id, username } = await newOfficer();
+    const officer = await signedIn(username, PASSWORD);
+    for (let i = 0; i < LOGIN_FAILURES_PER_USER; i++) await login(username, `wrong-${i}`);
+    expect((await login(username, PASSWORD)).statusCode).toBe(429);
+    const url = `/api/users/${id}/password`;
+    expect((await call({ method: 'POST', url, headers: admin(), payload: { password: 'short' } })).json()).toMatchObject({
+      reason: 'password-too-short',
+      field: 'password',
+    });
+    expect((await call({ method: 'POST', url, headers: admin(), payload: { password: NEW_PASSWORD, role: 'admin' } })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (await call({ method: 'POST', url: '/api/users/9000000000/password', headers: admin(), payload: { password: NEW_PASSWORD } }))
+        .statusCode,
+    ).toBe(404);
+    expect((await me(officer.bearer)).statusCode).toBe(200);
+    const set = await call({ method: 'POST', url, headers: admin(), payload: { password: NEW_PASSWORD } });
+    expect(set.statusCode).toBe(204);
+    expect((await me(officer.bearer)).statusCode).toBe(401);
+    expect((await login(username, PASSWORD)).statusCode).toBe(401);
+    expect((await login(username, NEW_PASSWORD)).statusCode).toBe(200);
+    const { rows } = await fx.db.query<{ before: string; after: string; user_id: number }>(
+      "SELECT before::text, after::text, user_id::int FROM edit_log WHERE collection = 'users' AND feature_id = $1 ORDER BY id DESC LIMIT 1",
+      [String(id)],
+    );
+    expect(rows[0]).toMatchObject({ user_id: fx.userIds.admin, after: expect.stringContaining('set-by-admin') });
+    expect(rows[0]!.before + rows[0]!.after).not.toMatch(/argon2|new-password|fixture-password|password_hash/);
+  });
+
+  it('lets any signed-in user change their own password: a wrong current one is 403 and counted, the other sessions end', async () => {
+    const { username } = await newOfficer();
+    const here = await signedIn(username, PASSWORD);
+    const elsewhere = await signedIn(username, PASSWORD);
+    const change = (payload: unknown, headers: Record<string, string> = here.bearer, remoteAddress = '10.60.0.1') =>
+      call({ method: 'POST', url: '/api/auth/password', headers, payload: payload as object, remoteAddress });
+    expect((await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, {})).statusCode).toBe(401);
+    expect((await change({ currentPassword: PASSWORD, newPassword: 'short' })).json()).toMatchObject({
+      reason: 'password-too-short',
+      field: 'newPassword',
+    });
+    for (const payload of [
+      {},
+      { currentPassword: PASSWORD },
+      { currentPassword: PASSWORD, newPassword: NEW_PASSWORD, new_password: 'x' },
+    ]) {
+      expect((await change(payload)).statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    // The web's cookie needs its CSRF token here too.
+    expect((await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, here.cookie)).statusCode).toBe(403);
+    const wrong = await change({ currentPassword: 'not-my-password', newPassword: NEW_PASSWORD });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json()).toMatchObject({ reason: 'current-password-wrong', field: 'currentPassword' });
+    expect((await login(username, PASSWORD)).statusCode).toBe(200);
+
+    const ok = await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD }, { ...here.cookie, 'x-csrf-token': here.csrf });
+    expect(ok.statusCode, ok.body).toBe(204);
+    expect((await me(here.cookie)).json().user?.username).toBe(username);
+    expect((await me(elsewhere.bearer)).statusCode).toBe(401);
+    expect((await me(here.bearer)).statusCode).toBe(401);
+    expect((await login(username, PASSWORD)).statusCode).toBe(401);
+    expect((await login(username, NEW_PASSWORD)).statusCode).toBe(200);
+
+    // Guessing through a stolen session is held back like guessing at the sign-in form.
+    const stolen = await signedIn(username, NEW_PASSWORD);
+    const statuses: number[] = [];
+    for (let i = 0; i <= LOGIN_FAILURES_PER_USER; i++)
+      statuses.push(
+        (await change({ currentPassword: `guess-${i}`, newPassword: NEW_PASSWORD }, stolen.bearer, `10.61.0.${i + 1}`)).statusCode,
+      );
+    expect(statuses.slice(0, LOGIN_FAILURES_PER_USER - 1).every((s) => s === 403)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await login(username, NEW_PASSWORD)).statusCode).toBe(429);
   });
 });

@@ -165,7 +165,16 @@ describe('schema constraints', () => {
       FROM pg_class c JOIN pg_attribute v ON v.attrelid = c.oid AND v.attname = 'version' AND NOT v.attisdropped
       WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r' AND c.relname <> 'schema_migrations'
       ORDER BY 1`);
-    expect(rows.map((r) => r.table)).toEqual(['farmers', 'growing_areas', 'landuse_areas', 'parcels', 'plots', 'products', 'zoning_lots']);
+    expect(rows.map((r) => r.table)).toEqual([
+      'farmers',
+      'growing_areas',
+      'landuse_areas',
+      'parcels',
+      'plots',
+      'products',
+      'users',
+      'zoning_lots',
+    ]);
     for (const r of rows) {
       const m = /BEFORE UPDATE ON \S+ FOR EACH ROW EXECUTE FUNCTION (bump_row_version(?:_only)?)\(([^)]*)\)$/.exec(r.definition ?? '');
       expect(m, `${r.table}: ${r.definition}`).not.toBeNull();
