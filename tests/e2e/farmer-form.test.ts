@@ -9,8 +9,8 @@ import type { Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vi as words } from '../../web/src/i18n/vi.ts';
-import { openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
-import { apiToken, freeSpots, openEditorAt } from './registry-fixtures.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { apiToken, freeSpots, openEditorAt, openPlot } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
 type Win = { __bandoEditor?: { session: { add(g: Polygon): string; select(id: string): void } } };
@@ -162,7 +162,7 @@ describe('registering and correcting a farmer from the plot form', () => {
     await context.close();
   });
 
-  it('on a desk: registers a farmer, corrects the phone (logged), and meets a colleague’s change with a reload', async () => {
+  it('on a desk: registers a farmer, corrects the phone (logged), meets a colleague’s change with a reload, and corrects the name from the plot’s card', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const spot = spots[1]!;
     await openEditorAt(page, e2e.server, spot);
@@ -235,5 +235,33 @@ describe('registering and correcting a farmer from the plot form', () => {
     expect(errors.filter((e) => !/412/.test(e))).toEqual([]);
     expect(errors.filter((e) => /^http 412: .*\/api\/farmers\/[0-9]+$/.test(e))).toHaveLength(1);
     await context.close();
+
+    // Where an officer meets the farmer later, on the plot's card: the same correction, and the card says the new name.
+    const plotId = Number(
+      (
+        await e2e.server.db.query<{ id: number }>(
+          `SELECT id FROM plots WHERE ST_Intersects(geom, ST_SetSRID(ST_Point($1, $2), 4326))`,
+          spot,
+        )
+      ).rows[0]!.id,
+    );
+    const reader = await openPage(e2e.browser, 'desktop');
+    await reader.page.goto(`${e2e.server.url}/#c=${spot[0].toFixed(6)},${spot[1].toFixed(6)},18&l=plots`);
+    await waitForMap(reader.page);
+    await signIn(reader.page, ACCOUNTS.officer);
+    await openPlot(reader.page, { id: plotId, lon: spot[0], lat: spot[1] });
+    const card = `.feature-card[data-id="${plotId}"]`;
+    await reader.page.locator(`${card} dd`, { hasText: 'Trương Văn Lộc' }).waitFor();
+    await reader.page.click(`${card} #card-farmer-edit`);
+    await reader.page.waitForSelector('#farmer-form[open]');
+    expect(await reader.page.inputValue('#farmer-form-hamlet')).toBe('Ấp Hòa Khánh');
+    await reader.page.fill('#farmer-form-fullName', 'Trương Văn Lộc Em');
+    await reader.page.click('#farmer-form-save');
+    await reader.page.waitForSelector('#farmer-form', { state: 'detached' });
+    await reader.page.locator(`${card} dd`, { hasText: 'Trương Văn Lộc Em' }).waitFor();
+    expect((await farmerRows(id))!.full_name).toBe('Trương Văn Lộc Em');
+    await reader.page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-card.png') });
+    expect(reader.errors).toEqual([]);
+    await reader.context.close();
   });
 });

@@ -451,7 +451,12 @@ export class DetailsPanel {
     );
     if (primary) {
       card.append(
-        h('div', { class: 'card-actions' }, h('button', { type: 'button', class: 'btn', onclick: () => this.onCopyLink() }, t('copyLink'))),
+        h(
+          'div',
+          { class: 'card-actions' },
+          h('button', { type: 'button', class: 'btn', onclick: () => this.onCopyLink() }, t('copyLink')),
+          this.farmerEditOf(feature),
+        ),
       );
       if (feature.group === 'parcels') card.append(this.plannerSection(feature));
       const lifecycle = this.lifecycleOf(feature);
@@ -476,6 +481,52 @@ export class DetailsPanel {
       card.classList.add('is-secondary');
     }
     return card;
+  }
+
+  /**
+   * "Sửa thông tin nông hộ" on a plot's card, for the officers of the farmer's commune (the registry
+   * refuses anyone else): the farmer form, filled in from the registry. The card's farmer rows
+   * follow what was saved.
+   */
+  private farmerEditOf(feature: PickedFeature): HTMLButtonElement | null {
+    const user = this.viewer();
+    const farmerId = Number(feature.properties.farmer_id);
+    if (
+      feature.group !== 'plots' ||
+      !user ||
+      (user.role !== 'officer' && user.role !== 'admin') ||
+      !Number.isSafeInteger(farmerId) ||
+      farmerId < 1
+    )
+      return null;
+    const sections = this.sectionsFor();
+    if (!sections) return null;
+    const button = h('button', { type: 'button', class: 'btn', id: 'card-farmer-edit' }, t('farmerEdit'));
+    const note = () => h('p', { class: 'form-error', id: 'card-farmer-edit-error', role: 'alert' });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const farmer = await sections.openFarmerForm({ communes: user.communes, farmerId });
+        if (!farmer) return;
+        const shown: Record<string, unknown> = {
+          farmer_name: farmer.fullName,
+          farmer_phone: farmer.phone,
+          farmer_citizen_id: farmer.citizenId,
+        };
+        const changed = Object.fromEntries(Object.entries(shown).filter(([key]) => key in feature.properties));
+        feature.properties = { ...feature.properties, ...changed };
+        this.render();
+      } catch (error) {
+        // The farmer could not be read (no signal, another commune's): said beside the button.
+        const said = note();
+        said.textContent = t('farmerLoadFailed', { detail: describeError(error) });
+        button.parentElement?.querySelector('#card-farmer-edit-error')?.remove();
+        button.after(said);
+      } finally {
+        button.disabled = false;
+      }
+    });
+    return button;
   }
 
   /** The lifecycle card of a growing area for officers and admins (the registry refuses everyone else). */
