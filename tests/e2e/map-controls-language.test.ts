@@ -52,4 +52,18 @@ describe('the map controls’ words', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('say a refused position in the user’s words, with what to do, not the browser’s English', async () => {
+    // No permission granted: the headless browser refuses the position as a user saying no would.
+    const { page, context } = await openPage(e2e.browser, 'phone');
+    await page.goto(e2e.server.url);
+    await waitForMap(page);
+    await page.waitForSelector('.maplibregl-ctrl-geolocate:not([disabled])', { timeout: 30_000 });
+    await page.click('.maplibregl-ctrl-geolocate');
+    const toast = page.locator('.toast-error', { hasText: 'Trang chưa được phép dùng vị trí của máy' });
+    await toast.waitFor({ timeout: 15_000 });
+    expect(await toast.innerText()).toContain('cài đặt trang của trình duyệt');
+    expect(await toast.innerText()).not.toMatch(/denied|Geolocation/i);
+    await context.close();
+  });
 });

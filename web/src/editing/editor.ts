@@ -28,6 +28,7 @@ import { followLang } from './lang-bound.ts';
 import { plotOverlaps, savedPlotOf, type PlotOverlap, type SavedPlot } from './overlap.ts';
 import { createPlot, deletePlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
 import { mergePlot } from './plot-merge.ts';
+import { locationErrorText } from '../map/location-error.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
 
 /** Below this zoom the neighbours are too many and too small to snap to. */
@@ -854,12 +855,14 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   function renderGps(state: WalkState): void {
     const view = (gpsView ??= buildGpsPanel());
     const bad = state.tooInaccurate && state.last;
-    view.accuracy.className = bad ? 'form-error' : 'hint';
-    view.accuracy.textContent = bad
-      ? t('gpsTooInaccurate', { m: formatNumber(state.last!.accuracy, 0), limit: 10 })
-      : state.last
-        ? t('gpsAccuracy', { m: formatNumber(state.last.accuracy, 1) })
-        : t('gpsWaiting');
+    view.accuracy.className = bad || state.error ? 'form-error' : 'hint';
+    view.accuracy.textContent = state.error
+      ? locationErrorText(state.error)
+      : bad
+        ? t('gpsTooInaccurate', { m: formatNumber(state.last!.accuracy, 0), limit: 10 })
+        : state.last
+          ? t('gpsAccuracy', { m: formatNumber(state.last.accuracy, 1) })
+          : t('gpsWaiting');
     view.points.textContent =
       t('gpsPoints', { n: state.points.length }) + (state.averaging ? ` · ${t('gpsAveraging', { n: state.averaging })}` : '');
     view.accuracy.dataset.accuracy = state.last ? String(state.last.accuracy) : '';

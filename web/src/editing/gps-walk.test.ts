@@ -4,19 +4,23 @@ import { averageFixes, distanceM, GpsWalk, type Fix } from './gps-walk.ts';
 /** A fake Geolocation: the test feeds readings through the watch callback. */
 function fakeGeolocation() {
   let callback: PositionCallback | undefined;
+  let onError: PositionErrorCallback | undefined;
   const geolocation = {
-    watchPosition: (cb: PositionCallback) => {
+    watchPosition: (cb: PositionCallback, err: PositionErrorCallback) => {
       callback = cb;
+      onError = err;
       return 1;
     },
     clearWatch: () => {
       callback = undefined;
+      onError = undefined;
     },
     getCurrentPosition: () => undefined,
   } as unknown as Geolocation;
   const send = (lon: number, lat: number, accuracy: number) =>
     callback?.({ coords: { longitude: lon, latitude: lat, accuracy }, timestamp: Date.now() } as unknown as GeolocationPosition);
-  return { geolocation, send, watching: () => callback !== undefined };
+  const refuse = (code: number) => onError?.({ code, message: 'User denied Geolocation' } as GeolocationPositionError);
+  return { geolocation, send, refuse, watching: () => callback !== undefined };
 }
 
 const options = { maxAccuracyM: 10, samples: 3, sampleTimeoutMs: 5000, autoSpacingM: undefined };
@@ -46,6 +50,19 @@ describe('walking a boundary with GPS', () => {
     gps.send(105.0002, 10.0002, 4);
     expect(await corner).toEqual([expect.closeTo(105.0002, 9), expect.closeTo(10.0002, 9)]);
     expect(walk.state.points).toHaveLength(1);
+  });
+
+  it('says a refusal until the next reading, and pauses on a denial instead of waiting for ever', () => {
+    const gps = fakeGeolocation();
+    const walk = new GpsWalk(options, () => undefined, gps.geolocation);
+    walk.start();
+    gps.refuse(3); // timed out: the watch goes on
+    expect(walk.state).toMatchObject({ status: 'walking', error: 3 });
+    gps.send(105, 10, 4);
+    expect(walk.state.error).toBeUndefined();
+    gps.refuse(1); // denied: nothing will come until the walker allows it and presses again
+    expect(walk.state).toMatchObject({ status: 'paused', error: 1 });
+    expect(gps.watching()).toBe(false);
   });
 
   it('pauses (no readings taken) and resumes without losing corners', async () => {

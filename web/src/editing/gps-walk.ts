@@ -12,6 +12,11 @@ export type WalkState = {
   averaging: number;
   /** True while the last reading is worse than the accuracy gate. */
   tooInaccurate: boolean;
+  /**
+   * The browser's last refusal (GeolocationPositionError.code: 1 permission denied, 2 no position,
+   * 3 timed out), until the next reading; a denial also pauses the walk.
+   */
+  error?: number;
 };
 
 export type WalkOptions = {
@@ -78,7 +83,7 @@ export class GpsWalk {
     this.state.status = 'walking';
     this.watchId = this.geolocation.watchPosition(
       (p) => this.reading({ lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, time: p.timestamp }),
-      () => this.onUpdate(this.state),
+      (error) => this.failed(error.code),
       { enableHighAccuracy: true, maximumAge: 0, timeout: 30_000 },
     );
     void this.keepAwake();
@@ -131,8 +136,20 @@ export class GpsWalk {
     return [...this.state.points];
   }
 
+  /** The browser refused a reading (the geolocation error callback; tests call it directly). */
+  failed(code: number): void {
+    this.state.error = code;
+    // Permission denied does not end by waiting: the walker must allow it and press again.
+    if (code === 1 && this.state.status === 'walking') {
+      this.stopWatching();
+      this.state.status = 'paused';
+    }
+    this.onUpdate(this.state);
+  }
+
   /** Feeds one reading (the geolocation callback; tests call it directly). */
   reading(fix: Fix): void {
+    this.state.error = undefined;
     this.state.last = fix;
     this.state.tooInaccurate = fix.accuracy > this.options.maxAccuracyM;
     if (!this.state.tooInaccurate) {

@@ -350,6 +350,11 @@ export const en: Messages = {
 
   tools: 'Tools',
   locateMe: 'Locate me',
+  locateDenied:
+    'This page may not use your device’s location. Allow it in the browser’s site settings (the padlock beside the address) and turn on the device’s location, then press the locate button again.',
+  locateUnavailable: 'Your device could not find its position. Turn on its location (GPS) and try again outdoors, in the open.',
+  locateTimeout: 'The position took too long to come. Try again outdoors, in the open.',
+  locateOutside: 'Your position is outside the area this map covers.',
   locateFailed: 'Could not find your position: {detail}',
   print: 'Print map',
   printPng: 'Download PNG',

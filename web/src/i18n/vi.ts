@@ -355,6 +355,11 @@ export const vi = {
   // Tools
   tools: 'Công cụ',
   locateMe: 'Vị trí của tôi',
+  locateDenied:
+    'Trang chưa được phép dùng vị trí của máy. Hãy cho phép trong cài đặt trang của trình duyệt (biểu tượng ổ khoá cạnh địa chỉ trang) và bật định vị của máy, rồi bấm lại nút định vị.',
+  locateUnavailable: 'Máy chưa xác định được vị trí. Hãy bật định vị (GPS) của máy và thử lại ở nơi thoáng, ngoài trời.',
+  locateTimeout: 'Chờ tín hiệu định vị quá lâu. Hãy thử lại ở nơi thoáng, ngoài trời.',
+  locateOutside: 'Vị trí của bạn nằm ngoài vùng bản đồ này.',
   locateFailed: 'Không xác định được vị trí: {detail}',
   print: 'In bản đồ',
   printPng: 'Tải ảnh PNG',

@@ -10,6 +10,7 @@ import { toast } from '../ui/toast.ts';
 import { initialCamera, prefetchFirstView } from './first-view.ts';
 import { mapLocale, relabelMap } from './map-locale.ts';
 import { followChanges } from './change-feed.ts';
+import { locationErrorText } from './location-error.ts';
 import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
@@ -84,7 +85,9 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     trackUserLocation: true,
     showAccuracyCircle: true,
   });
-  geolocate.on('error', (e: { message?: string }) => toast(() => t('locateFailed', { detail: e.message ?? '' }), 'error'));
+  // The browser's refusal in the user's words, with what to do (its own message is English).
+  geolocate.on('error', (e: { code?: number }) => toast(() => locationErrorText(e.code), 'error', 10_000));
+  geolocate.on('outofmaxbounds', () => toast(() => t('locateOutside'), 'error', 10_000));
   // The controls' icons are SVG images the browser decodes as it lays them out: about a quarter
   // second of a slow phone's main thread, inside the frames that draw the first tiles. They come
   // once the first view is drawn and the map is idle (or after a few seconds, whatever happened),
