@@ -257,6 +257,27 @@ describe('the legend is read from the style that draws the map', () => {
     ]);
   });
 
+  it('keeps the zoning plan’s classes under the plan even when the parcels draw the same codes (a planned class is not today’s use)', () => {
+    const drawn = drawnValuesOf(STYLE, [
+      feature('parcels-fill', { land_use_code: 'ODT' }),
+      feature('parcels-fill', { land_use_code: 'CLN' }),
+      feature('zones-fill', { land_use_code: 'ODT' }),
+      feature('zones-fill', { land_use_code: 'TMD' }),
+    ]);
+    const sections = deriveLegend(STYLE, {
+      visible: { parcels: true, zones: true },
+      zoom: 16,
+      drawn,
+      codeOrder: CODES.map((c) => c.code),
+    });
+    const codes = (group: string) =>
+      listCodesOnce(sections)
+        .find((s) => s.group === group)
+        ?.rows.flatMap((r) => (r.label.kind === 'code' ? [r.label.code] : []));
+    expect(codes('zones')).toEqual(['ODT', 'TMD']);
+    expect(codes('parcels')).toEqual(['CLN', 'ODT']);
+  });
+
   it('names the cyan outline of a selected feature under its group, and nothing when nothing is selected', () => {
     expect(selectionRow(STYLE, [feature('parcels-fill', {})])).toBeUndefined();
     const selected = selectionRow(STYLE, [feature('parcels-fill', {}), feature('parcels-highlight', {})])!;

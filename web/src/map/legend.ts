@@ -285,14 +285,25 @@ export function deriveLegend(style: StyleSpecification, input: LegendInput): Leg
 }
 
 /**
+ * Groups whose codes mean something else than the land's use today: a zoning lot's ODT is what the
+ * plan allows there. Their rows stay in their own section, so a planner reading a print finds every
+ * zoning class under the zoning plan even when the parcels draw the same codes.
+ */
+const PLANNED_GROUPS: ReadonlySet<string> = new Set(['zones']);
+
+/**
  * The sections with each land-use class listed once: a code drawn by several groups (ODT by the
  * land-use areas and by the parcels over them) keeps its row in the first (lowest) group that
- * draws it; a section left without rows is dropped.
+ * draws it; a section left without rows is dropped. The zoning plan's classes are listed apart.
  */
 export function listCodesOnce(sections: readonly LegendSection[]): LegendSection[] {
   const seen = new Set<string | null>();
   const out: LegendSection[] = [];
   for (const section of sections) {
+    if (PLANNED_GROUPS.has(section.group)) {
+      if (section.rows.length) out.push({ ...section, rows: [...section.rows] });
+      continue;
+    }
     const rows = section.rows.filter((row) => {
       if (row.label.kind !== 'code') return true;
       if (seen.has(row.label.code)) return false;
