@@ -67,9 +67,11 @@ const SUBSTANCES: readonly Substance[] = [
     ],
   },
   {
+    // Decision 278/QĐ-BNN-BVTV (2017) took carbendazim (with benomyl and thiophanate-methyl) off
+    // Vietnam's list of permitted plant-protection products; its use ended in 2019.
     ai: 'Carbendazim',
     rules: [
-      ['VN', true, 0.5, SAMPLE_MRL],
+      ['VN', false, null, 'Cấm sử dụng tại Việt Nam từ năm 2019 (QĐ 278/QĐ-BNN-BVTV)'],
       ['CN', true, 0.5, SAMPLE_MRL],
       ['US', true, 0.5, SAMPLE_MRL],
       ['EU', false, 0.1, 'Không được phép cho hàng xuất khẩu sang EU'],
