@@ -21,12 +21,11 @@ import {
 } from '../contracts/accounts.ts';
 import { AppError } from '../plugins/errors.ts';
 import { readIfMatch, ifMatchNames } from '../registry/preconditions.ts';
-import { MIN_PASSWORD_LENGTH, hashPassword } from './passwords.ts';
+import { hashPassword } from './passwords.ts';
+import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../domain/account-rules.ts';
 import { tokenHash } from './sessions.ts';
 import * as sql from './accounts.sql.ts';
 
-/** The form of a username (users.username's check; create-admin's rule). */
-export const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
 // A display name is one line of text: no control characters (a NUL, a newline, a bidi override).
 const CONTROL = /[\p{Cc}\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 // A commune code worth asking the database about (others are unknown without a query).

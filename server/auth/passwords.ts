@@ -5,8 +5,8 @@ import { hash, verify, type Options } from '@node-rs/argon2';
 // in the typings, unusable under isolatedModules, hence the literal 2 (= Argon2id).
 const ARGON2ID: Options = { algorithm: 2 as Options['algorithm'], memoryCost: 19_456, timeCost: 2, parallelism: 1 };
 
-/** Shortest password accepted for a new account. */
-export const MIN_PASSWORD_LENGTH = 10;
+/** Shortest password accepted for a new account (the rule lives with the other account rules). */
+export { MIN_PASSWORD_LENGTH } from '../domain/account-rules.ts';
 
 /** Hashes a password as an argon2id PHC string. */
 export function hashPassword(password: string): Promise<string> {

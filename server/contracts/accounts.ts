@@ -3,39 +3,18 @@
 // an account (a username's form, a password's length, an officer's communes) by the service, whose
 // 422 names each refused field with a reason the web words under that field.
 import { Type, type Static } from '@sinclair/typebox';
+import { MAX_ACCOUNT_COMMUNES, type AccountReason, type AccountRole } from '../domain/account-rules.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
 
-/** The roles an account can have. */
-export const ACCOUNT_ROLES = ['admin', 'planner', 'officer', 'farmer'] as const;
-export type AccountRole = (typeof ACCOUNT_ROLES)[number];
-
-/** Longest display name kept. */
-export const MAX_DISPLAY_NAME = 100;
-/** Most communes one officer can be given (a district's worth). */
-export const MAX_ACCOUNT_COMMUNES = 200;
-
-/** Why a field of an account was refused (`reason` of each entry of a 422's `errors`, or of a 409). */
-export const ACCOUNT_REASONS = {
-  USERNAME_SHAPE: 'username-shape',
-  USERNAME_TAKEN: 'username-taken',
-  PASSWORD_SHORT: 'password-too-short',
-  PASSWORD_WRONG: 'current-password-wrong',
-  ROLE_UNKNOWN: 'role-unknown',
-  DISPLAY_NAME_REQUIRED: 'display-name-required',
-  DISPLAY_NAME_LONG: 'display-name-too-long',
-  DISPLAY_NAME_CONTROL: 'display-name-control',
-  COMMUNES_REQUIRED: 'communes-required',
-  COMMUNE_UNKNOWN: 'commune-unknown',
-  COMMUNES_OFFICER_ONLY: 'communes-officer-only',
-  FARMER_REQUIRED: 'farmer-required',
-  FARMER_UNKNOWN: 'farmer-unknown',
-  FARMER_FARMER_ONLY: 'farmer-farmer-only',
-  OWN_ROLE: 'own-role',
-  OWN_ACTIVE: 'own-active',
-  LAST_ADMIN: 'last-admin',
-} as const;
-export type AccountReason = (typeof ACCOUNT_REASONS)[keyof typeof ACCOUNT_REASONS];
+export {
+  ACCOUNT_REASONS,
+  ACCOUNT_ROLES,
+  MAX_ACCOUNT_COMMUNES,
+  MAX_DISPLAY_NAME,
+  type AccountReason,
+  type AccountRole,
+} from '../domain/account-rules.ts';
 
 /** One refused field of a 422. */
 export type AccountFieldError = { field: string; reason: AccountReason; detail: string; codes?: string[] };

@@ -6,6 +6,7 @@ import { describeError, onUnauthenticated, setCsrfToken } from './api/http.ts';
 import type { SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
 import { exportSlot } from './io/export-slot.ts';
+import { accountTools } from './ui/account-tools.ts';
 import { importSlot } from './io/import-slot.ts';
 import { createMap, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
@@ -401,8 +402,9 @@ async function boot(): Promise<void> {
         ({ clearMyPlots }) => clearMyPlots(handle),
       );
     }
-    // The farmer's own tab is gone with them: the panel shows the tab that took its place.
-    if (activeTab !== tab) showTab();
+    // The farmer's own tab is gone with them: the panel shows the tab that took its place. An
+    // officer's plot list and the tools of the account (editing, accounts) go too: drawn again for a guest.
+    if (activeTab !== tab || tab === 'mine' || tab === 'tools') showTab();
   });
 
   tabContent.mine = () => {
@@ -465,6 +467,7 @@ async function boot(): Promise<void> {
         : h('p', { class: 'hint' }, t('signInToEdit')),
       importSlot(user, handle),
       exportSlot(user, handle),
+      accountTools(user),
     );
   }
 

@@ -1,0 +1,109 @@
+// Accounts managed in the page: the sample administrator, on a 360 px phone, opens "Tài khoản" in
+// the Tools tab, is told under the username field that a name is taken, creates an officer for one
+// ward (ticked by its name); the officer signs in elsewhere and is given exactly that ward's plots;
+// the administrator deactivates them, and the officer's open page is signed out on its next request.
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+const WARD = { code: '29888', name: 'Phường Mỹ Trà' };
+const OFFICER = { username: 'ward-officer', password: 'ward-officer-2026' };
+
+describe('accounts', () => {
+  it('the administrator creates an officer for one ward, who sees that ward’s plots, and deactivating them signs their page out', async () => {
+    const admin = await openPage(e2e.browser, 'phone');
+    await admin.page.setViewportSize({ width: 360, height: 740 });
+    await admin.page.goto(e2e.server.url);
+    await signIn(admin.page, ACCOUNTS.admin);
+    await admin.page.click('[data-tab=tools]');
+    await admin.page.click('#accounts-open');
+    await admin.page.waitForSelector('#accounts-list .account-row[data-username=officer]');
+    // The sample officer's ward is said by its name.
+    expect(await admin.page.locator('.account-row[data-username=officer] .account-communes-names').innerText()).toBe('Phường Cao Lãnh');
+
+    await admin.page.click('#account-new');
+    await admin.page.fill('#account-form input[name=username]', 'Officer');
+    await admin.page.fill('#account-form input[name=password]', OFFICER.password);
+    await admin.page.fill('#account-form input[name=displayName]', 'Cán bộ Mỹ Trà');
+    expect(await admin.page.locator('#account-form select[name=role]').inputValue()).toBe('officer');
+    // An officer has communes, not a farmer's record number.
+    expect(await admin.page.locator('#account-form input[name=farmerId]').isVisible()).toBe(false);
+    await admin.page.locator('#account-form .account-communes label', { hasText: WARD.name }).click();
+    await admin.page.click('#account-submit');
+    // The server's refusal, under the field it names, in Vietnamese.
+    const taken = admin.page.locator('#account-error-username');
+    await taken.waitFor({ state: 'visible' });
+    expect(await taken.innerText()).toBe('Tên đăng nhập này đã có; hãy chọn tên khác.');
+    // Nothing overflows the phone's width, the open form included.
+    const overflow = await admin.page.evaluate(() => {
+      const dialog = document.querySelector('#accounts-dialog')!;
+      return { scroll: dialog.scrollWidth, client: dialog.clientWidth, right: dialog.getBoundingClientRect().right };
+    });
+    expect(overflow.scroll).toBeLessThanOrEqual(overflow.client);
+    expect(overflow.right).toBeLessThanOrEqual(360);
+    await admin.page.screenshot({ path: path.join(SCREENSHOTS, 'accounts-refusal-phone360.png') });
+
+    await admin.page.fill('#account-form input[name=username]', OFFICER.username);
+    await admin.page.click('#account-submit');
+    const row = admin.page.locator(`.account-row[data-username="${OFFICER.username}"]`);
+    await row.waitFor();
+    expect(await row.locator('.account-communes-names').innerText()).toBe(WARD.name);
+    expect(await row.locator('.account-role').innerText()).toBe('Cán bộ nông nghiệp');
+    expect(await row.locator('.account-state').innerText()).toBe('Đang hoạt động');
+    const created = await e2e.server.db.query<{ id: number; role: string; communes: string[] }>(
+      `SELECT u.id::int, u.role, array_agg(c.commune_code) AS communes FROM users u JOIN user_communes c ON c.user_id = u.id
+       WHERE u.username = $1 GROUP BY u.id, u.role`,
+      [OFFICER.username],
+    );
+    expect(created.rows).toEqual([{ id: expect.any(Number), role: 'officer', communes: [WARD.code] }]);
+    await admin.page.screenshot({ path: path.join(SCREENSHOTS, 'accounts-list-phone360.png') });
+
+    // The officer, on a desk: their plots are that ward's, every one of them and no other.
+    const officer = await openPage(e2e.browser, 'desktop');
+    await officer.page.goto(e2e.server.url);
+    await signIn(officer.page, OFFICER);
+    await officer.page.click('[data-tab=mine]');
+    await officer.page.waitForSelector('.my-plots .plot-item[data-id]');
+    const listed = (
+      await officer.page.locator('.my-plots .plot-item[data-id]').evaluateAll((items) => items.map((i) => i.getAttribute('data-id')))
+    )
+      .map(Number)
+      .sort((a, b) => a - b);
+    const ward = await e2e.server.db.query<{ id: number }>('SELECT id::int FROM plots WHERE commune_code = $1 ORDER BY id', [WARD.code]);
+    expect(ward.rows.length).toBeGreaterThan(0);
+    expect(listed).toEqual(ward.rows.map((r) => r.id));
+    await officer.page.click('[data-tab=tools]');
+    await officer.page.waitForSelector('#edit-open');
+
+    // The administrator deactivates the officer.
+    await row.locator('.account-edit').click();
+    await admin.page.locator('#account-form input[name=active]').uncheck();
+    await admin.page.click('#account-submit');
+    await admin.page.locator(`.account-row.inactive[data-username="${OFFICER.username}"] .account-state`).waitFor();
+    expect(await row.locator('.account-state').innerText()).toBe('Đã khoá');
+    const after = await e2e.server.db.query<{ active: boolean; sessions: number }>(
+      'SELECT active, (SELECT count(*)::int FROM sessions s WHERE s.user_id = u.id) AS sessions FROM users u WHERE username = $1',
+      [OFFICER.username],
+    );
+    expect(after.rows).toEqual([{ active: false, sessions: 0 }]);
+
+    // The officer's open page asks for their plots again and is signed out.
+    await officer.page.click('[data-tab=mine]');
+    await officer.page.waitForSelector('#sign-in');
+    expect(await officer.page.locator('#sign-out').count()).toBe(0);
+    expect(await officer.page.locator('.my-plots .plot-item').count()).toBe(0);
+    // Their password no longer signs in.
+    await officer.page.click('#sign-in');
+    await officer.page.fill('#sign-in-dialog input[name=username]', OFFICER.username);
+    await officer.page.fill('#sign-in-dialog input[name=password]', OFFICER.password);
+    await officer.page.click('#sign-in-dialog button[type=submit]');
+    await officer.page.locator('#sign-in-dialog .form-error', { hasText: /./ }).waitFor();
+
+    // 401s of the ended session and the refused sign-in are what this test does; nothing else failed.
+    expect(admin.errors.filter((e) => !e.includes('/api/users'))).toEqual([]);
+    expect(officer.errors.filter((e) => !/http 401/.test(e) && !/Failed to load resource.*401/.test(e))).toEqual([]);
+    await admin.context.close();
+    await officer.context.close();
+  });
+});

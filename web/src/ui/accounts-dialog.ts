@@ -1,0 +1,386 @@
+// "Tài khoản / Accounts" for administrators: the accounts (role, communes by name, active), a form to
+// create one, to edit one (role, communes as checkboxes by name, active) and to set a new password;
+// and "Đổi mật khẩu" for everyone signed in. The server's refusals are said under the field they name
+// (a 422's `errors`, a 409's or 403's `field`), in the user's language.
+import type { Account, AccountFieldError, AccountList, CommuneChoice } from '../../../server/contracts/accounts.ts';
+import {
+  ACCOUNT_REASONS,
+  ACCOUNT_ROLES,
+  MAX_DISPLAY_NAME,
+  MIN_PASSWORD_LENGTH,
+  type AccountReason,
+  type AccountRole,
+} from '../../../server/domain/account-rules.ts';
+import { describeError, getJson, HttpError, sendJson } from '../api/http.ts';
+import { lang, t } from '../i18n/i18n.ts';
+import type { MessageKey } from '../i18n/vi.ts';
+import { waitWords } from './account-menu.ts';
+import { clear, h } from './dom.ts';
+import { toast } from './toast.ts';
+
+const REASON_WORDS: Readonly<Record<AccountReason, MessageKey>> = {
+  [ACCOUNT_REASONS.USERNAME_SHAPE]: 'accountReasonUsernameShape',
+  [ACCOUNT_REASONS.USERNAME_TAKEN]: 'accountReasonUsernameTaken',
+  [ACCOUNT_REASONS.PASSWORD_SHORT]: 'accountReasonPasswordShort',
+  [ACCOUNT_REASONS.PASSWORD_WRONG]: 'accountReasonPasswordWrong',
+  [ACCOUNT_REASONS.ROLE_UNKNOWN]: 'accountReasonRole',
+  [ACCOUNT_REASONS.DISPLAY_NAME_REQUIRED]: 'accountReasonNameRequired',
+  [ACCOUNT_REASONS.DISPLAY_NAME_LONG]: 'accountReasonNameLong',
+  [ACCOUNT_REASONS.DISPLAY_NAME_CONTROL]: 'accountReasonNameControl',
+  [ACCOUNT_REASONS.COMMUNES_REQUIRED]: 'accountReasonCommunesRequired',
+  [ACCOUNT_REASONS.COMMUNE_UNKNOWN]: 'accountReasonCommuneUnknown',
+  [ACCOUNT_REASONS.COMMUNES_OFFICER_ONLY]: 'accountReasonCommunesOfficerOnly',
+  [ACCOUNT_REASONS.FARMER_REQUIRED]: 'accountReasonFarmerRequired',
+  [ACCOUNT_REASONS.FARMER_UNKNOWN]: 'accountReasonFarmerUnknown',
+  [ACCOUNT_REASONS.FARMER_FARMER_ONLY]: 'accountReasonFarmerOnly',
+  [ACCOUNT_REASONS.OWN_ROLE]: 'accountReasonOwnRole',
+  [ACCOUNT_REASONS.OWN_ACTIVE]: 'accountReasonOwnActive',
+  [ACCOUNT_REASONS.LAST_ADMIN]: 'accountReasonLastAdmin',
+};
+
+/** The refused fields an answer names, each with its words; empty when it names none. */
+export function refusedFields(error: unknown): { field: string; text: string }[] {
+  if (!(error instanceof HttpError) || !error.problem) return [];
+  const problem = error.problem;
+  const listed = Array.isArray(problem.errors) ? (problem.errors as AccountFieldError[]) : [];
+  const entries: { field?: unknown; reason?: unknown; codes?: unknown }[] = listed.length ? listed : [problem];
+  return entries.flatMap((entry) => {
+    const key = typeof entry.reason === 'string' ? REASON_WORDS[entry.reason as AccountReason] : undefined;
+    if (!key || typeof entry.field !== 'string') return [];
+    const codes = Array.isArray(entry.codes) ? entry.codes.join(', ') : '';
+    const n = entry.reason === ACCOUNT_REASONS.DISPLAY_NAME_LONG ? MAX_DISPLAY_NAME : MIN_PASSWORD_LENGTH;
+    return [{ field: entry.field, text: t(key, { n, codes }) }];
+  });
+}
+
+/** A form's fields by name, each with the line under it where a refusal is said. */
+class FieldErrors {
+  private readonly lines = new Map<string, HTMLElement>();
+  constructor(private readonly prefix: string) {}
+
+  /** The labelled control with its (empty) error line. */
+  label(field: string, text: string, control: HTMLElement, ...hints: (HTMLElement | null)[]): HTMLLabelElement {
+    const line = h('span', { class: 'form-error', id: `${this.prefix}-error-${field}`, role: 'alert', hidden: true });
+    this.lines.set(field, line);
+    return h('label', {}, text, control, ...hints, line);
+  }
+
+  /** A group (the communes' checkboxes) with its error line. */
+  group(field: string, legend: string, body: HTMLElement): HTMLFieldSetElement {
+    const line = h('span', { class: 'form-error', id: `${this.prefix}-error-${field}`, role: 'alert', hidden: true });
+    this.lines.set(field, line);
+    return h('fieldset', { class: 'account-communes' }, h('legend', {}, legend), body, line);
+  }
+
+  clear(): void {
+    for (const line of this.lines.values()) {
+      line.textContent = '';
+      line.hidden = true;
+    }
+  }
+
+  /** Says each refusal under its field; the ones naming no field of this form go to `general`. */
+  show(refusals: { field: string; text: string }[], general: HTMLElement): void {
+    for (const { field, text } of refusals) {
+      const line = this.lines.get(field);
+      if (line && line.hidden) {
+        line.textContent = text;
+        line.hidden = false;
+      } else if (!line) general.textContent = text;
+    }
+  }
+}
+
+function passwordInput(name: string, autocomplete: string): HTMLInputElement {
+  return h('input', { name, type: 'password', autocomplete, required: true, minlength: MIN_PASSWORD_LENGTH, maxlength: 1024 });
+}
+
+function dialogShell(id: string, title: string): { dialog: HTMLDialogElement; body: HTMLElement; heading: HTMLElement } {
+  const heading = h('h2', { id: `${id}-title` }, title);
+  const body = h('div', { class: 'dialog-body' });
+  const dialog = h(
+    'dialog',
+    { class: 'dialog accounts-dialog', id, 'aria-labelledby': `${id}-title` },
+    heading,
+    body,
+    h(
+      'div',
+      { class: 'dialog-actions' },
+      h('button', { type: 'button', class: 'btn', id: `${id}-close`, onclick: () => dialog.close() }, t('close')),
+    ),
+  );
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  return { dialog, body, heading };
+}
+
+/** "Đổi mật khẩu": the current password and the new one twice; other sessions of the user end. */
+export function openChangePasswordDialog(): void {
+  const { dialog, body } = dialogShell('change-password-dialog', t('changePassword'));
+  const fields = new FieldErrors('change-password');
+  const general = h('p', { class: 'form-error', role: 'alert' });
+  const current = passwordInput('currentPassword', 'current-password');
+  const fresh = passwordInput('newPassword', 'new-password');
+  const again = passwordInput('newPasswordAgain', 'new-password');
+  const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'change-password-submit' }, t('changePassword'));
+  const form = h(
+    'form',
+    { class: 'account-form' },
+    fields.label('currentPassword', t('currentPassword'), current),
+    fields.label('newPassword', t('newPassword'), fresh, h('span', { class: 'hint' }, t('passwordHint', { n: MIN_PASSWORD_LENGTH }))),
+    fields.label('newPasswordAgain', t('newPasswordAgain'), again),
+    general,
+    h('div', { class: 'dialog-actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    fields.clear();
+    general.textContent = '';
+    if (fresh.value !== again.value) {
+      fields.show([{ field: 'newPasswordAgain', text: t('passwordsDiffer') }], general);
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await sendJson('/api/auth/password', 'POST', { currentPassword: current.value, newPassword: fresh.value });
+      dialog.close();
+      toast(() => t('passwordChanged'));
+    } catch (error) {
+      const refusals = refusedFields(error);
+      if (refusals.length) fields.show(refusals, general);
+      else if (error instanceof HttpError && error.status === 429)
+        general.textContent = t('signInTooMany', { wait: waitWords(error.response?.headers.get('retry-after')) });
+      else general.textContent = t('accountFailed', { detail: describeError(error) });
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  body.append(form);
+  current.focus();
+}
+
+const roleWords = (role: AccountRole) => t(`role_${role}` as MessageKey);
+
+/** "Tài khoản": the list, and in its place the create, edit or password form. */
+export function openAccountsDialog(): void {
+  const { body } = dialogShell('accounts-dialog', t('accounts'));
+  let list: AccountList | undefined;
+  const communeNames = () => new Map((list?.communes ?? []).map((c) => [c.code, c.name]));
+
+  async function showList(): Promise<void> {
+    clear(body);
+    const status = h('p', { class: 'hint', id: 'accounts-status' }, t('accountsLoading'));
+    body.append(
+      h('p', { class: 'hint' }, t('accountsHint')),
+      h('button', { type: 'button', class: 'btn btn-primary', id: 'account-new', onclick: () => showForm(undefined) }, t('accountNew')),
+      status,
+    );
+    try {
+      list = await getJson<AccountList>('/api/users');
+    } catch (error) {
+      status.textContent = t('accountsLoadFailed', { detail: describeError(error) });
+      return;
+    }
+    status.textContent = t('accountsCount', { n: list.total });
+    const names = communeNames();
+    body.append(
+      h(
+        'ul',
+        { class: 'accounts-list', id: 'accounts-list' },
+        ...list.users.map((account) =>
+          h(
+            'li',
+            { class: `account-row${account.active ? '' : ' inactive'}`, 'data-username': account.username },
+            h('div', { class: 'account-who' }, h('strong', {}, account.displayName), ' ', h('span', { class: 'hint' }, account.username)),
+            h(
+              'div',
+              { class: 'account-facts' },
+              h('span', { class: 'account-role' }, roleWords(account.role)),
+              account.role === 'officer'
+                ? h(
+                    'span',
+                    { class: 'account-communes-names' },
+                    account.communes.length ? account.communes.map((c) => names.get(c) ?? c).join(', ') : t('accountNoCommunes'),
+                  )
+                : null,
+              h('span', { class: 'account-state' }, account.active ? t('accountStateActive') : t('accountStateInactive')),
+              h(
+                'span',
+                { class: 'hint' },
+                account.lastSignInAt
+                  ? t('accountLastSignIn', { when: new Date(account.lastSignInAt).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB') })
+                  : t('accountNeverSignedIn'),
+              ),
+            ),
+            h(
+              'div',
+              { class: 'account-actions' },
+              h('button', { type: 'button', class: 'btn account-edit', onclick: () => showForm(account) }, t('accountEdit')),
+              h('button', { type: 'button', class: 'btn account-reset', onclick: () => showReset(account) }, t('accountResetPassword')),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+
+  function communeBoxes(choices: CommuneChoice[], chosen: readonly string[]): { element: HTMLElement; value: () => string[] } {
+    // A commune the officer keeps but that is no longer current is still listed, so it can be taken off.
+    const known = new Set(choices.map((c) => c.code));
+    const all = [...choices, ...chosen.filter((c) => !known.has(c)).map((code) => ({ code, name: code }))];
+    const boxes = all.map((c) => ({
+      code: c.code,
+      input: h('input', { type: 'checkbox', name: 'communes', value: c.code, checked: chosen.includes(c.code) }),
+      name: c.name,
+    }));
+    return {
+      element: h('div', { class: 'account-commune-list' }, ...boxes.map((b) => h('label', { class: 'check' }, b.input, ` ${b.name}`))),
+      value: () => boxes.filter((b) => b.input.checked).map((b) => b.code),
+    };
+  }
+
+  function showForm(account: Account | undefined): void {
+    clear(body);
+    const fields = new FieldErrors('account');
+    const general = h('p', { class: 'form-error', role: 'alert' });
+    const username = h('input', { name: 'username', autocomplete: 'off', autocapitalize: 'none', required: true, maxlength: 64 });
+    const password = passwordInput('password', 'new-password');
+    const displayName = h('input', { name: 'displayName', required: true, maxlength: MAX_DISPLAY_NAME, value: account?.displayName ?? '' });
+    const role = h(
+      'select',
+      { name: 'role' },
+      ...ACCOUNT_ROLES.map((r) => h('option', { value: r, selected: (account?.role ?? 'officer') === r }, roleWords(r))),
+    );
+    const communes = communeBoxes(list?.communes ?? [], account?.communes ?? []);
+    const communesGroup = fields.group('communes', t('accountCommunes'), communes.element);
+    const farmerId = h('input', { name: 'farmerId', inputmode: 'numeric', pattern: '[0-9]*', value: account?.farmerId ?? '' });
+    const farmerLabel = fields.label('farmerId', t('accountFarmerId'), farmerId);
+    const active = h('input', { type: 'checkbox', name: 'active', checked: account?.active ?? true });
+    const activeLabel = account ? fields.label('active', t('accountActive'), active) : null;
+    activeLabel?.classList.add('check');
+    const roleShown = () => {
+      communesGroup.hidden = role.value !== 'officer';
+      farmerLabel.hidden = role.value !== 'farmer';
+    };
+    role.addEventListener('change', roleShown);
+    roleShown();
+    const submit = h(
+      'button',
+      { type: 'submit', class: 'btn btn-primary', id: 'account-submit' },
+      account ? t('save') : t('accountCreate'),
+    );
+    const form = h(
+      'form',
+      { class: 'account-form', id: 'account-form' },
+      h('h3', {}, account ? t('accountEditTitle', { username: account.username }) : t('accountNew')),
+      account ? null : fields.label('username', t('username'), username),
+      account
+        ? null
+        : fields.label('password', t('password'), password, h('span', { class: 'hint' }, t('passwordHint', { n: MIN_PASSWORD_LENGTH }))),
+      fields.label('displayName', t('accountDisplayName'), displayName),
+      fields.label('role', t('accountRole'), role),
+      communesGroup,
+      farmerLabel,
+      activeLabel,
+      general,
+      h(
+        'div',
+        { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'btn', id: 'account-cancel', onclick: () => void showList() }, t('cancel')),
+        submit,
+      ),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      fields.clear();
+      general.textContent = '';
+      const chosen = role.value as AccountRole;
+      const scope = {
+        ...(chosen === 'officer' ? { communes: communes.value() } : {}),
+        ...(chosen === 'farmer' ? { farmerId: farmerId.value.trim() === '' ? null : Number(farmerId.value) } : {}),
+      };
+      submit.disabled = true;
+      submit.textContent = t('accountSaving');
+      try {
+        if (account) {
+          await sendJson(
+            `/api/users/${account.id}`,
+            'PATCH',
+            { displayName: displayName.value, role: chosen, active: active.checked, ...scope },
+            { 'If-Match': account.etag },
+          );
+          toast(() => t('accountSaved', { username: account.username }));
+        } else {
+          const name = username.value.trim().toLowerCase();
+          await sendJson('/api/users', 'POST', {
+            username: name,
+            password: password.value,
+            displayName: displayName.value,
+            role: chosen,
+            ...scope,
+          });
+          toast(() => t('accountCreated', { username: name }));
+        }
+        await showList();
+      } catch (error) {
+        submit.disabled = false;
+        submit.textContent = account ? t('save') : t('accountCreate');
+        if (error instanceof HttpError && error.status === 412 && account) {
+          // Read again and show the form over the account as it is now: the admin sees what changed.
+          toast(() => t('accountStale'), 'error');
+          await showList();
+          const now = list?.users.find((u) => u.id === account.id);
+          if (now) showForm(now);
+          return;
+        }
+        const refusals = refusedFields(error);
+        if (refusals.length) fields.show(refusals, general);
+        else general.textContent = t('accountFailed', { detail: describeError(error) });
+      }
+    });
+    body.append(form);
+    (account ? displayName : username).focus();
+  }
+
+  function showReset(account: Account): void {
+    clear(body);
+    const fields = new FieldErrors('account-reset');
+    const general = h('p', { class: 'form-error', role: 'alert' });
+    const password = passwordInput('password', 'new-password');
+    const submit = h('button', { type: 'submit', class: 'btn btn-primary', id: 'account-reset-submit' }, t('accountResetPassword'));
+    const form = h(
+      'form',
+      { class: 'account-form', id: 'account-reset-form' },
+      h('h3', {}, t('accountResetTitle', { username: account.username })),
+      fields.label('password', t('newPassword'), password, h('span', { class: 'hint' }, t('passwordHint', { n: MIN_PASSWORD_LENGTH }))),
+      general,
+      h(
+        'div',
+        { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'btn', onclick: () => void showList() }, t('cancel')),
+        submit,
+      ),
+    );
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      fields.clear();
+      general.textContent = '';
+      submit.disabled = true;
+      try {
+        await sendJson(`/api/users/${account.id}/password`, 'POST', { password: password.value });
+        toast(() => t('accountPasswordSet', { username: account.username }));
+        await showList();
+      } catch (error) {
+        submit.disabled = false;
+        const refusals = refusedFields(error);
+        if (refusals.length) fields.show(refusals, general);
+        else general.textContent = t('accountFailed', { detail: describeError(error) });
+      }
+    });
+    body.append(form);
+    password.focus();
+  }
+
+  void showList();
+}
