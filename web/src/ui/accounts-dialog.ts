@@ -95,7 +95,7 @@ function passwordInput(name: string, autocomplete: string): HTMLInputElement {
   return h('input', { name, type: 'password', autocomplete, required: true, minlength: MIN_PASSWORD_LENGTH, maxlength: 1024 });
 }
 
-function dialogShell(id: string, title: string): { dialog: HTMLDialogElement; body: HTMLElement; heading: HTMLElement } {
+function dialogShell(id: string, title: string, closeRow = true): { dialog: HTMLDialogElement; body: HTMLElement; heading: HTMLElement } {
   const heading = h('h2', { id: `${id}-title` }, title);
   const body = h('div', { class: 'dialog-body' });
   const dialog = h(
@@ -103,11 +103,13 @@ function dialogShell(id: string, title: string): { dialog: HTMLDialogElement; bo
     { class: 'dialog accounts-dialog', id, 'aria-labelledby': `${id}-title` },
     heading,
     body,
-    h(
-      'div',
-      { class: 'dialog-actions' },
-      h('button', { type: 'button', class: 'btn', id: `${id}-close`, onclick: () => dialog.close() }, t('close')),
-    ),
+    closeRow
+      ? h(
+          'div',
+          { class: 'dialog-actions' },
+          h('button', { type: 'button', class: 'btn', id: `${id}-close`, onclick: () => dialog.close() }, t('close')),
+        )
+      : null,
   );
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
@@ -117,7 +119,8 @@ function dialogShell(id: string, title: string): { dialog: HTMLDialogElement; bo
 
 /** "Đổi mật khẩu": the current password and the new one twice; other sessions of the user end. */
 export function openChangePasswordDialog(): void {
-  const { dialog, body } = dialogShell('change-password-dialog', t('changePassword'));
+  // One row of buttons: Cancel beside the submit, as the sign-in dialog has.
+  const { dialog, body } = dialogShell('change-password-dialog', t('changePassword'), false);
   const fields = new FieldErrors('change-password');
   const general = h('p', { class: 'form-error', role: 'alert' });
   const current = passwordInput('currentPassword', 'current-password');
@@ -131,7 +134,12 @@ export function openChangePasswordDialog(): void {
     fields.label('newPassword', t('newPassword'), fresh, h('span', { class: 'hint' }, t('passwordHint', { n: MIN_PASSWORD_LENGTH }))),
     fields.label('newPasswordAgain', t('newPasswordAgain'), again),
     general,
-    h('div', { class: 'dialog-actions' }, submit),
+    h(
+      'div',
+      { class: 'dialog-actions' },
+      h('button', { type: 'button', class: 'btn', id: 'change-password-dialog-close', onclick: () => dialog.close() }, t('cancel')),
+      submit,
+    ),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
