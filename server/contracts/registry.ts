@@ -34,6 +34,12 @@ export const FarmerListQuery = Type.Composite(
 );
 export type FarmerListQuery = Static<typeof FarmerListQuery>;
 
+/** Query of GET /api/plots: one page of the plots of the viewer's communes (or of one of them). */
+export const CommunePlotsQuery = Type.Composite([Paging, Type.Object({ commune: Type.Optional(CommuneCode) })], {
+  additionalProperties: false,
+});
+export type CommunePlotsQuery = Static<typeof CommunePlotsQuery>;
+
 /** Body of POST /api/farmers (and, all optional, PATCH). */
 export const FarmerBody = Type.Object(
   {

@@ -4,7 +4,7 @@
 import { TEXT_REASONS, nameProblem } from '../domain/registry-text.ts';
 import { createHash, randomInt } from 'node:crypto';
 import type { Viewer } from '../contracts/viewer.ts';
-import type { FarmerBody, FarmerListQuery, FarmerPatch } from '../contracts/registry.ts';
+import type { CommunePlotsQuery, FarmerBody, FarmerListQuery, FarmerPatch } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
@@ -219,6 +219,22 @@ export async function myPlots(db: Db, viewer: Viewer): Promise<FarmerPlot[]> {
     throw new AppError('FORBIDDEN', 'This account is not a farmer’s; officers find plots through the registry.');
   }
   return (await db.query(SQL.PLOTS_OF_FARMER, [viewer.farmerId])).rows;
+}
+
+/**
+ * One page of the plots of the viewer's communes (or of one of them), as a farmer's own are listed:
+ * an officer's "my plots". No personal data, so nothing is logged; `total` counts them all.
+ */
+export async function communePlots(db: Db, viewer: Viewer, query: CommunePlotsQuery): Promise<{ total: number; plots: FarmerPlot[] }> {
+  requireStaff(viewer);
+  let scope = communeScope(viewer);
+  if (query.commune) {
+    requireCommune(viewer, query.commune);
+    scope = [query.commune];
+  }
+  const total = (await db.query<{ total: number }>(SQL.COUNT_PLOTS_OF_COMMUNES, [scope])).rows[0]?.total ?? 0;
+  const { rows } = await db.query(SQL.PLOTS_OF_COMMUNES, [scope, query.limit, query.offset]);
+  return { total, plots: rows };
 }
 
 /** The signed-in farmer's own profile, personal data included (it is theirs). */

@@ -51,12 +51,11 @@ export const FARMER_BY_LOOKUP_CODE = `
   SELECT id, commune_code FROM farmers
   WHERE replace(upper(lookup_code), '-', '') = replace(upper($1), '-', '')`;
 
-/**
- * A farmer's plots with crop, growing area, the cadastral parcel holding most of each (tờ/thửa, so a
- * farmer tells two plots of one crop apart) and geometry; no personal data. $1 farmer id.
- * Geometry at 7 decimals (about 1 cm), enough for a phone map.
- */
-export const PLOTS_OF_FARMER = `
+// A plot as "my plots" lists it: crop with its names, growing area with code and status (and the
+// decision that took the code out of force), the cadastral parcel holding most of it (tờ/thửa, so a
+// farmer tells two plots of one crop apart) and geometry; no personal data. Geometry at 7 decimals
+// (about 1 cm), enough for a phone map.
+const MY_PLOT_COLUMNS = `
   SELECT p.id, p.commune_code, p.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, p.variety,
          p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
          g.id AS growing_area_id, g.code AS growing_area_code, g.status AS growing_area_status, g.name AS growing_area_name,
@@ -68,6 +67,19 @@ export const PLOTS_OF_FARMER = `
          ST_AsGeoJSON(ST_ForcePolygonCCW(p.geom), 7)::json AS geometry
   FROM plots p
   JOIN crops c ON c.code = p.crop
-  LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+  LEFT JOIN growing_areas g ON g.id = p.growing_area_id`;
+
+/** A farmer's plots (MY_PLOT_COLUMNS); $1 farmer id. */
+export const PLOTS_OF_FARMER = `${MY_PLOT_COLUMNS}
   WHERE p.farmer_id = $1
   ORDER BY p.id`;
+
+/** One page of the plots of some communes (MY_PLOT_COLUMNS); $1 communes (NULL: every commune), $2 limit, $3 offset. */
+export const PLOTS_OF_COMMUNES = `${MY_PLOT_COLUMNS}
+  WHERE ($1::text[] IS NULL OR p.commune_code = ANY ($1))
+  ORDER BY p.id
+  LIMIT $2 OFFSET $3`;
+
+/** How many plots some communes hold; $1 communes (NULL: every commune). */
+export const COUNT_PLOTS_OF_COMMUNES = `
+  SELECT count(*)::int AS total FROM plots WHERE $1::text[] IS NULL OR commune_code = ANY ($1)`;

@@ -46,6 +46,7 @@
 //   GET    /api/inspections/:id/photos/:photoId?size=thumb   the stored photo; size=thumb: its small version if any, else the photo
 //                                                   (uncached), saying which in the header Photo-Thumbnail: present | missing
 //   PUT    /api/inspections/:id/photos/:photoId/thumbnail    body: the phone-made JPEG (≤ 480 px, ≤ 200 KB); 204, replaces
+//   GET    /api/plots?commune&limit&offset          officers (their communes), admin: {total, plots} as /api/me/plots gives them
 //   GET    /api/plots/:id                           plot profile with cadastral links
 //   POST   /api/plots/:id/parcel-links              recompute the cadastral links
 //   GET    /api/plots/:id/diary  POST …/diary       farm diary (entries flagged against the markets' lists; each entry's
@@ -62,6 +63,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AreaPlotParams,
+  CommunePlotsQuery,
   DiaryBody,
   EudrQuery,
   ProfilePageQuery,
@@ -345,6 +347,9 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   );
 
   // Plots: profile, cadastral links, diary, residue tests
+  app.get('/api/plots', { schema: { querystring: CommunePlotsQuery } }, (req: Req<unknown, CommunePlotsQuery>) =>
+    farmers.communePlots(db, viewerOf(req), req.query),
+  );
   app.get('/api/plots/:id', { schema: { params: IdParams } }, (req: Req<IdParams>) => plots.getPlot(db, viewerOf(req), req.params.id));
   app.post('/api/plots/:id/parcel-links', { schema: { params: IdParams } }, (req: Req<IdParams>) =>
     plots.relinkParcels(db, viewerOf(req), req.params.id),

@@ -191,6 +191,53 @@ describe('farmers and their plots', () => {
     expect((await reg.app.inject({ url: `/api/plots/${reg.fx.plots.rice}`, headers: reg.as(reg.fx.users.farmer) })).statusCode).toBe(200);
   });
 
+  it("pages an officer through their communes' plots as a farmer's own are listed, and keeps everyone else out", async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const ids = (await reg.db.query<{ id: number }>(`SELECT id FROM plots WHERE commune_code = '29869' ORDER BY id`)).rows.map((r) => r.id);
+    expect(ids.length).toBeGreaterThanOrEqual(6);
+    const first = await reg.app.inject({ url: '/api/plots?limit=4', headers: officer });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json().total).toBe(ids.length);
+    const rest = await reg.app.inject({ url: `/api/plots?limit=500&offset=4`, headers: officer });
+    const seen = [...first.json().plots, ...rest.json().plots].map((p: { id: number }) => p.id);
+    expect(seen).toEqual(ids);
+    // The same plot reads as its farmer reads it: crop names, the area's code and status, the main parcel.
+    const areaId = (
+      await reg.db.query<{ id: number }>(
+        `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_name, commune_code)
+         VALUES (0, 'VN-82-29869-998-26', 'domestic-3156', 'Vùng rau thử', 'vegetable', 'active', 'HTX', '29869') RETURNING id`,
+      )
+    ).rows[0]!.id;
+    await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [areaId, reg.fx.plots.vegetable]);
+    const all = (await reg.app.inject({ url: '/api/plots?commune=29869&limit=500', headers: officer })).json();
+    const own = (await reg.app.inject({ url: '/api/me/plots', headers: reg.as(reg.fx.users.farmer) })).json().plots;
+    await reg.db.query('UPDATE plots SET growing_area_id = NULL WHERE id = $1', [reg.fx.plots.vegetable]);
+    await reg.db.query('DELETE FROM growing_areas WHERE id = $1', [areaId]);
+    const vegetable = all.plots.find((p: { id: number }) => p.id === reg.fx.plots.vegetable);
+    expect(vegetable).toEqual(own.find((p: { id: number }) => p.id === reg.fx.plots.vegetable));
+    expect(vegetable).toMatchObject({ crop: 'vegetable', growing_area_code: 'VN-82-29869-998-26', growing_area_status: 'active' });
+    expect(vegetable.crop_name_vi).toMatch(/^Rau/);
+    const mango = all.plots.find((p: { id: number }) => p.id === reg.fx.plots.mangoA);
+    expect(mango).toMatchObject({ crop_name_vi: 'Xoài', crop_name_en: 'Mango', main_parcel: { sheet: 912 } });
+    expect(all.plots[0].geometry.type).toBe('Polygon');
+    expect(JSON.stringify(all)).not.toMatch(/Kha Văn Nam|087123456789|0912345678/);
+    // A page past the end still says how many there are.
+    expect((await reg.app.inject({ url: '/api/plots?offset=100000', headers: officer })).json()).toEqual({ total: ids.length, plots: [] });
+    // Another commune's officer sees only theirs; admin sees them all.
+    const elsewhere = (await reg.app.inject({ url: '/api/plots?limit=500', headers: reg.as(reg.fx.users.officerElsewhere) })).json();
+    expect(elsewhere.plots.every((p: { commune_code: string }) => p.commune_code === '29884')).toBe(true);
+    const everyone = (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM plots')).rows[0]!.n;
+    expect((await reg.app.inject({ url: '/api/plots?limit=1', headers: reg.as(reg.fx.users.admin) })).json().total).toBe(everyone);
+    // Hostile or out-of-scope asks: a clear 4xx, never a 500.
+    const status = async (url: string, headers?: Record<string, string>) => (await reg.app.inject({ url, headers })).statusCode;
+    expect(await status('/api/plots')).toBe(401);
+    expect(await status('/api/plots', reg.as(reg.fx.users.farmer))).toBe(403);
+    expect(await status('/api/plots', reg.as(reg.fx.users.planner))).toBe(403);
+    expect(await status('/api/plots?commune=29884', officer)).toBe(403);
+    for (const bad of ['limit=0', 'limit=501', 'limit=abc', 'offset=-1', 'offset=1e9', "commune=29869'--", 'commune=' + 'x'.repeat(5000)])
+      expect(await status(`/api/plots?${bad}`, officer), bad).toBe(400);
+  });
+
   it('shows plots, never a name, to whoever holds the card code', async () => {
     const res = await reg.app.inject({ url: '/api/farmer-cards/nd-test-nam1/plots' });
     expect(res.statusCode).toBe(200);

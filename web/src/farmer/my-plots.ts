@@ -111,25 +111,31 @@ export function reuseOf(drawnIn: Lang, now: Lang): 'reword' | 'refresh' {
   return drawnIn === now ? 'refresh' : 'reword';
 }
 
-async function loadPlots(user: SessionUser | undefined, card: string | undefined): Promise<MyPlot[] | undefined> {
-  if (user?.role === 'farmer') return (await getJson<{ plots: MyPlot[] }>('/api/me/plots')).plots;
+/** How many of an officer's plots are read at a time ("Xem thêm" reads the next as many). */
+export const OFFICER_PAGE = 200;
+
+/** The plots a viewer's list shows and, for an officer, how many their communes hold in all. */
+type PlotsRead = { plots: MyPlot[]; total?: number };
+
+/**
+ * Reads the viewer's plots: a farmer's own, a card's, or an officer's communes' (at least `shown`
+ * of them, a page at a time: read afresh, the list keeps the pages the officer had opened).
+ */
+async function loadPlots(user: SessionUser | undefined, card: string | undefined, shown = 0): Promise<PlotsRead | undefined> {
+  if (user?.role === 'farmer') return getJson<{ plots: MyPlot[] }>('/api/me/plots');
   if (user && (user.role === 'officer' || user.role === 'admin')) {
-    // An officer's "mine" is the plots of their communes, which the features API already scopes.
-    const body = await getJson<{ features: { id: number; geometry: Polygon; properties: Record<string, unknown> }[] }>(
-      '/ogc/collections/plots/items?limit=200',
-      { headers: { Accept: 'application/geo+json' } },
-    );
-    return body.features.map((f) => ({
-      id: Number(f.id),
-      crop: String(f.properties.crop ?? ''),
-      variety: f.properties.variety as string | null,
-      area_m2: Number(f.properties.area_m2 ?? 0),
-      growing_area_code: null,
-      growing_area_status: null,
-      geometry: f.geometry,
-    }));
+    // Read as the farmer's list is (crop names, the area's code and status, the parcel), without personal data.
+    const plots: MyPlot[] = [];
+    let total = 0;
+    do {
+      const page = await getJson<{ total: number; plots: MyPlot[] }>(`/api/plots?limit=${OFFICER_PAGE}&offset=${plots.length}`);
+      plots.push(...page.plots);
+      total = page.total;
+      if (page.plots.length === 0) break;
+    } while (plots.length < Math.min(shown, total));
+    return { plots, total };
   }
-  if (card) return (await getJson<{ plots: MyPlot[] }>(`/api/farmer-cards/${encodeURIComponent(card)}/plots`)).plots;
+  if (card) return getJson<{ plots: MyPlot[] }>(`/api/farmer-cards/${encodeURIComponent(card)}/plots`);
   return undefined;
 }
 
@@ -144,6 +150,11 @@ class MyPlotsView {
   /** The language the view was last drawn in. */
   drawnIn: Lang = lang();
   private plots: MyPlot[] | undefined;
+  /** How many plots an officer's communes hold (the list shows the first pages of them). */
+  private total: number | undefined;
+  /** The next page being read after "Xem thêm", and why it failed if it did. */
+  private moreLoading = false;
+  private moreError: unknown;
   private loadError: { error: unknown } | undefined;
   private loading: Promise<void> | undefined;
   private readonly folds = new Map<number, DiaryDisclosure>();
@@ -180,17 +191,19 @@ class MyPlotsView {
 
   private async read(): Promise<void> {
     let card: string | undefined;
-    let answer: { plots: MyPlot[] } | { error: unknown };
+    let answer: PlotsRead | { error: unknown };
     // A card code asked for meanwhile is read in turn: an answer for the previous code is not its plots.
     do {
       card = this.card;
-      answer = await loadPlots(this.user, card).then(
-        (plots) => ({ plots: plots ?? [] }),
+      answer = await loadPlots(this.user, card, this.plots?.length).then(
+        (read) => read ?? { plots: [] },
         (error: unknown) => ({ error }),
       );
     } while (card !== this.card);
     if ('plots' in answer) {
       this.plots = answer.plots;
+      this.total = answer.total;
+      this.moreError = undefined;
       this.loadError = undefined;
     } else if (!this.plots) this.loadError = answer;
     // Read again when the tab opened again, a failure leaves the list already shown (the last answer) in place.
@@ -262,9 +275,54 @@ class MyPlotsView {
       host.append(h('p', { class: 'hint' }, t('myPlotsEmpty')));
       return;
     }
-    const total = plots.reduce((sum, p) => sum + Number(p.area_m2), 0);
-    host.append(h('p', { class: 'summary' }, t('myPlotsTotal', { count: plots.length, ha: formatNumber(total / 10000, 2) })));
+    const ha = formatNumber(plots.reduce((sum, p) => sum + Number(p.area_m2), 0) / 10000, 2);
+    const total = this.total ?? plots.length;
+    // An officer's communes may hold thousands: say plainly how many of them the list shows.
+    const summary =
+      total > plots.length ? t('myPlotsFirst', { count: plots.length, total, ha }) : t('myPlotsTotal', { count: plots.length, ha });
+    host.append(h('p', { class: 'summary' }, summary));
     host.append(h('ul', { class: 'my-plots' }, ...plots.map((plot) => this.item(plot))));
+    if (total > plots.length) host.append(...this.moreButton(total - plots.length));
+  }
+
+  /** "Xem thêm 200 thửa" under an officer's list that shows only the first of their plots. */
+  private moreButton(left: number): HTMLElement[] {
+    const n = Math.min(left, OFFICER_PAGE);
+    const button = h(
+      'button',
+      {
+        type: 'button',
+        class: 'btn btn-block my-plots-more',
+        'aria-busy': this.moreLoading ? 'true' : undefined,
+        disabled: this.moreLoading,
+      },
+      this.moreLoading ? t('myPlotsMoreLoading') : t('myPlotsMore', { n }),
+    );
+    button.addEventListener('click', () => void this.more());
+    const error =
+      this.moreError === undefined
+        ? []
+        : [h('p', { class: 'form-error' }, t('myPlotsUnavailable', { detail: describeError(this.moreError) }))];
+    return [...error, button];
+  }
+
+  /** Reads the next page of an officer's plots and adds it under those shown. */
+  private async more(): Promise<void> {
+    if (this.moreLoading || !this.plots) return;
+    this.moreLoading = true;
+    this.render();
+    try {
+      const page = await getJson<{ total: number; plots: MyPlot[] }>(`/api/plots?limit=${OFFICER_PAGE}&offset=${this.plots.length}`);
+      const known = new Set(this.plots.map((p) => p.id));
+      this.plots = [...this.plots, ...page.plots.filter((p) => !known.has(p.id))];
+      this.total = page.total;
+      this.moreError = undefined;
+    } catch (error) {
+      this.moreError = error;
+    } finally {
+      this.moreLoading = false;
+    }
+    this.render();
   }
 
   /**
@@ -301,7 +359,7 @@ class MyPlotsView {
         h(
           'span',
           { class: `status status-${status || 'none'}` },
-          [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || '–',
+          [plot.growing_area_code, status ? t(`status_${status}` as MessageKey) : ''].filter(Boolean).join(' · ') || t('myPlotsNoArea'),
         ),
         parcel ? h('span', { class: 'plot-parcel' }, parcel) : null,
         ...(outOfForce ? [h('span', { class: 'status-decision' }, outOfForce)] : []),

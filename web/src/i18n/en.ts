@@ -425,6 +425,10 @@ export const en: Messages = {
   myPlotsSignIn: 'Sign in, or type the farmer id printed on your card, to see your plots.',
   myPlotsTotal: '{count} {count|plot|plots} · {ha} ha in all',
   myPlotsUnavailable: 'Could not load your plots: {detail}',
+  myPlotsFirst: 'First {count} of {total} plots · {ha} ha',
+  myPlotsMore: 'Show {n} more {n|plot|plots}',
+  myPlotsMoreLoading: 'Loading more…',
+  myPlotsNoArea: 'In no growing area yet',
 
   edit: 'Edit',
   editPlots: 'Draw / edit plots',

@@ -431,6 +431,10 @@ export const vi = {
   myPlotsSignIn: 'Đăng nhập, hoặc nhập mã nông hộ in trên thẻ, để xem các thửa của bạn.',
   myPlotsTotal: '{count} thửa · tổng {ha} ha',
   myPlotsUnavailable: 'Chưa tải được danh sách thửa: {detail}',
+  myPlotsFirst: '{count} thửa đầu tiên trong {total} thửa · {ha} ha',
+  myPlotsMore: 'Xem thêm {n} thửa',
+  myPlotsMoreLoading: 'Đang tải thêm…',
+  myPlotsNoArea: 'Chưa thuộc vùng trồng',
 
   // Editing
   edit: 'Chỉnh sửa',
