@@ -83,3 +83,6 @@ export const REGISTRY_REASON = Object.freeze({
 export const PHOTO_THUMBNAIL_HEADER = 'Photo-Thumbnail';
 /** The values of PHOTO_THUMBNAIL_HEADER. */
 export const PHOTO_THUMBNAIL = { PRESENT: 'present', MISSING: 'missing' } as const;
+
+/** The longest search query /api/search takes (characters): the box holds no more, and says so. */
+export const SEARCH_QUERY_MAX = 200;

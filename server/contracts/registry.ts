@@ -1,6 +1,7 @@
 // Request and response schemas of the registry, lookup and search API (STYLE.md §4): TypeBox
 // schemas that Fastify validates with and that double as the TypeScript types the web imports.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { SEARCH_QUERY_MAX } from './registry-codes.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
 const CommuneCode = Type.String({ pattern: '^[0-9]{5}$', description: "Today's commune/ward code, e.g. 29869" });
@@ -159,7 +160,7 @@ export const TransitionBody = Type.Object(
 );
 export type TransitionBody = Static<typeof TransitionBody>;
 
-export { REGISTRY_REASON, PHOTO_THUMBNAIL_HEADER, PHOTO_THUMBNAIL } from './registry-codes.ts';
+export { REGISTRY_REASON, PHOTO_THUMBNAIL_HEADER, PHOTO_THUMBNAIL, SEARCH_QUERY_MAX } from './registry-codes.ts';
 
 /** Body of POST /api/growing-areas/:id/reissue. */
 export const ReissueBody = Type.Object(
@@ -317,7 +318,7 @@ export type UnitQuery = Static<typeof UnitQuery>;
 
 /** Query of GET /api/search. */
 export const SearchQuery = Type.Object(
-  { q: Type.String({ minLength: 1, maxLength: 200 }), limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) },
+  { q: Type.String({ minLength: 1, maxLength: SEARCH_QUERY_MAX }), limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }) },
   { additionalProperties: false },
 );
 export type SearchQuery = Static<typeof SearchQuery>;
@@ -345,6 +346,10 @@ export const SearchFacts = Type.Object({
   level: Type.Optional(Type.String()),
   current: Type.Optional(Type.Boolean()),
   today: Type.Optional(Nullable(Type.String())),
+  /** A former unit's last day in force (YYYY-MM-DD). */
+  lastDay: Type.Optional(Nullable(Type.String())),
+  /** A former hamlet's commune or ward of then. */
+  formerParent: Type.Optional(Nullable(Type.String())),
   lotCode: Type.Optional(Type.String()),
   function: Type.Optional(Type.String()),
   planId: Type.Optional(Type.Integer()),

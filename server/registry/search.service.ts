@@ -215,7 +215,18 @@ export async function search(
     }
   }
   for (const r of (
-    await db.query<Place & { id: number; code: string; name: string; level: string; current: boolean; today: string | null }>(
+    await db.query<
+      Place & {
+        id: number;
+        code: string;
+        name: string;
+        level: string;
+        current: boolean;
+        today: string | null;
+        last_day: string | null;
+        parent_name: string | null;
+      }
+    >(
       SQL.SEARCH_UNITS,
       // % and _ are letters here, not LIKE's wildcards.
       [expandUnitAbbreviation(query).replace(/[\\%_]/g, '\\$&'), limit],
@@ -225,8 +236,19 @@ export async function search(
       kind: 'unit',
       id: String(r.id),
       label: r.name,
-      detail: r.current ? `${r.level} · ${r.code}` : `${r.name} (cũ / former) → ${r.today ?? '?'}`,
-      facts: { code: r.code, name: r.name, level: r.level, current: r.current, today: r.today },
+      // A former unit names its code and last day (two old "Phường 1" differ by them), and where it
+      // went only when the lineage says so.
+      detail: r.current
+        ? `${r.level} · ${r.code}`
+        : `${r.name} (cũ / former) · ${r.code}${r.last_day ? ` · ≤ ${r.last_day}` : ''}${r.today ? ` → ${r.today}` : ''}`,
+      facts: {
+        code: r.code,
+        name: r.name,
+        level: r.level,
+        current: r.current,
+        today: r.today,
+        ...(r.current ? {} : { lastDay: r.last_day, formerParent: r.parent_name }),
+      },
       bbox: r.bbox,
       center: r.center,
     });

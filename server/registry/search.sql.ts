@@ -88,8 +88,15 @@ export const SEARCH_CODES = `
 export const SEARCH_UNITS = `
   SELECT u.id, u.code, u.name, u.level, u.valid_to,
          (u.valid_to IS NULL OR u.valid_to > current_date) AS current,
-         (SELECT string_agg(c.name, ', ' ORDER BY c.code) FROM admin_current_units(u.id) c
-            WHERE c.level IN ('ward', 'commune', 'town') AND c.id <> u.id) AS today,
+         to_char(u.valid_to - 1, 'YYYY-MM-DD') AS last_day,
+         (SELECT p.name FROM admin_units p WHERE p.id = u.parent_id AND u.level = 'hamlet') AS parent_name,
+         -- Where it is today: the communes and wards its lineage leads to; a hamlet's lineage leads to
+         -- today's hamlet, which is named by the ward or commune that holds it.
+         (SELECT string_agg(DISTINCT coalesce(holder.name, c.name), ', ')
+            FROM admin_current_units(u.id) c
+            LEFT JOIN admin_units own ON own.id = c.id AND c.level = 'hamlet'
+            LEFT JOIN admin_units holder ON holder.id = own.parent_id
+           WHERE c.id <> u.id AND (c.level IN ('ward', 'commune', 'town') OR holder.id IS NOT NULL)) AS today,
          CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(u.geom), ST_YMin(u.geom), ST_XMax(u.geom), ST_YMax(u.geom)) END AS bbox,
          CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_X(ST_PointOnSurface(u.geom)), ST_Y(ST_PointOnSurface(u.geom))) END AS center
   FROM admin_units u

@@ -69,6 +69,35 @@ describe('search', () => {
     expect(hit?.detail).toContain('Phường Cao Lãnh');
   });
 
+  it('says where a former hamlet lies today, never "?", and tells two former units of one name apart', async () => {
+    const units = (await search('Tân Dinh')).filter((r) => r.kind === 'unit');
+    const former = units.find((r) => r.facts?.current === false);
+    expect(former?.facts).toMatchObject({
+      name: 'Ấp Tân Dinh',
+      today: 'Phường Cao Lãnh',
+      formerParent: 'Xã Tân Thuận Tây',
+      lastDay: '2025-06-30',
+    });
+    expect(former?.detail).toContain('→ Phường Cao Lãnh');
+    expect(units.some((r) => r.facts?.current === true)).toBe(true);
+    // The old Phường 1 (29866, merged on 1 January 2025) and the Phường 1 of 2025 (29869, until 1 July 2025).
+    const phuong1 = (await search('Phường 1')).filter((r) => r.kind === 'unit' && r.label === 'Phường 1' && r.facts?.current === false);
+    expect(phuong1.map((r) => [r.facts?.code, r.facts?.lastDay, r.facts?.today]).sort()).toEqual([
+      ['29866', '2024-12-31', 'Phường Cao Lãnh'],
+      ['29869', '2025-06-30', 'Phường Cao Lãnh'],
+    ]);
+    expect(new Set(phuong1.map((r) => r.detail)).size).toBe(2);
+    // A former unit whose lineage is not recorded says nothing of today (no literal "?").
+    await reg.db.query(
+      `INSERT INTO admin_units (code, name, level, valid_from, valid_to) VALUES ('29001-99', 'Ấp Không Dấu Vết', 'hamlet', '2000-01-01', '2020-01-01')`,
+    );
+    const lost = (await search('Không Dấu Vết')).find((r) => r.kind === 'unit');
+    await reg.db.query(`DELETE FROM admin_units WHERE code = '29001-99'`);
+    expect(lost?.facts).toMatchObject({ current: false, today: null, lastDay: '2019-12-31' });
+    expect(lost?.detail).not.toContain('?');
+    expect(lost?.detail).not.toContain('→');
+  });
+
   it('reads "TP Cao Lãnh" as the former city', async () => {
     const hit = (await search('TP Cao Lãnh')).find((r) => r.kind === 'unit' && r.label === 'Thành phố Cao Lãnh');
     expect(hit?.detail).toContain('(cũ / former)');

@@ -1,9 +1,11 @@
+import { SEARCH_QUERY_MAX } from '../../../server/contracts/registry-codes.ts';
 import type { SearchFacts, SearchUnderstood } from '../../../server/contracts/registry.ts';
-import { describeError, getJson, HttpError } from '../api/http.ts';
+import { getJson } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import { clear, h } from './dom.ts';
 import { enterAction, isQuery, queryOf } from './search-hits.ts';
-import { hitText, understoodHint } from './search-wording.ts';
+import { quoted } from './short-text.ts';
+import { hitText, searchFailure, understoodHint } from './search-wording.ts';
 
 /** One search hit, whatever shape the search endpoint gives it. */
 export type SearchHit = {
@@ -96,6 +98,9 @@ export function understoodOf(body: unknown): SearchUnderstood | undefined {
   return u && typeof u === 'object' && (u as { kind?: unknown }).kind === 'parcel' ? (u as SearchUnderstood) : undefined;
 }
 
+/** How long an answer may take before the list says "Đang tìm…". */
+const BUSY_AFTER_MS = 300;
+
 /**
  * The search box: debounced queries to /api/search, the answer as an ARIA 1.2 combobox's listbox
  * (the highlighted hit is the input's aria-activedescendant, so a screen reader says it), and onPick
@@ -120,6 +125,8 @@ export class SearchBox {
   private inflight: string | undefined;
   /** The query Enter was pressed for before its answer came: its first hit opens when it comes. */
   private pickWhenAnswered: string | undefined;
+  /** Shows "Đang tìm…" when an answer is slow to come (a fast one replaces the list without a flash). */
+  private busyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly onPick: (hit: SearchHit) => void) {
     this.input = h('input', {
@@ -128,6 +135,8 @@ export class SearchBox {
       role: 'combobox',
       autocomplete: 'off',
       enterkeyhint: 'search',
+      // The endpoint takes no more (a longer paste is cut here, and the list says so).
+      maxlength: SEARCH_QUERY_MAX,
       'aria-autocomplete': 'list',
       'aria-controls': 'search-results',
       'aria-expanded': 'false',
@@ -175,6 +184,7 @@ export class SearchBox {
   /** Drops the answer shown, any answer on its way and any Enter waiting for one. */
   private reset(): void {
     clearTimeout(this.timer);
+    this.setBusy(false);
     // An answer still on its way is for a text no longer there (or for the one who left).
     this.seq++;
     this.inflight = undefined;
@@ -270,10 +280,19 @@ export class SearchBox {
     const query = queryOf(q);
     const seq = ++this.seq;
     if (!isQuery(query)) return this.reset();
+    if (query.length > SEARCH_QUERY_MAX) {
+      // Only a value set from outside the box gets here (it holds no more): said, not asked.
+      this.inflight = undefined;
+      this.hits = [];
+      this.shown = '';
+      return this.renderMessage(t('searchTooLong', { n: SEARCH_QUERY_MAX }));
+    }
     this.inflight = query;
+    this.setBusy(true);
     try {
       const body = await getJson<unknown>(`/api/search?q=${encodeURIComponent(query)}&limit=10`);
       if (seq !== this.seq) return;
+      this.setBusy(false);
       this.inflight = undefined;
       this.hits = normaliseHits(body);
       this.understood = understoodOf(body);
@@ -289,18 +308,41 @@ export class SearchBox {
       this.renderHits(query);
     } catch (error) {
       if (seq !== this.seq) return;
+      this.setBusy(false);
       this.inflight = undefined;
       this.hits = [];
       this.understood = undefined;
       this.shown = '';
       this.active = -1;
-      const detail = error instanceof HttpError && error.status === 404 ? t('searchHelp') : describeError(error);
-      this.renderMessage(t('searchUnavailable', { detail }));
+      this.renderMessage(searchFailure(error, query));
       if (this.pickWhenAnswered === query) {
         this.pickWhenAnswered = undefined;
         this.setOpen(true);
       }
     }
+  }
+
+  /**
+   * Marks the box busy while an answer is out (aria-busy at once), and after a moment says
+   * "Đang tìm…" in the list: on a slow link the box otherwise looks as if nothing happened.
+   */
+  private setBusy(busy: boolean): void {
+    clearTimeout(this.busyTimer);
+    this.busyTimer = undefined;
+    if (!busy) {
+      this.element.removeAttribute('aria-busy');
+      this.list.querySelector('.search-busy')?.remove();
+      return;
+    }
+    this.element.setAttribute('aria-busy', 'true');
+    this.busyTimer = setTimeout(() => {
+      this.busyTimer = undefined;
+      const wasHidden = this.list.hidden;
+      clear(this.list);
+      this.list.append(h('li', { class: 'search-busy', role: 'option', 'aria-disabled': 'true' }, t('searching')));
+      this.say(t('searching'));
+      this.setOpen(!wasHidden || document.activeElement === this.input);
+    }, BUSY_AFTER_MS);
   }
 
   private renderMessage(message: string, hint?: string): void {
@@ -318,7 +360,9 @@ export class SearchBox {
     if (!this.hits.length) {
       // A parcel-like query says what was read and what is missing or not there, then the usual line.
       const hint = this.understood ? understoodHint(this.understood) : '';
-      return this.renderMessage(t('searchNoResults', { q: query }), hint || undefined);
+      const cut = query.length >= SEARCH_QUERY_MAX ? t('searchCut', { n: SEARCH_QUERY_MAX }) : '';
+      // A pasted address is quoted by its start: the whole of it would fill the list.
+      return this.renderMessage(t('searchNoResults', { q: quoted(query) }), [hint, cut].filter(Boolean).join(' ') || undefined);
     }
     const wasHidden = this.list.hidden;
     clear(this.list);
@@ -344,6 +388,11 @@ export class SearchBox {
       );
     });
     this.say(t('searchCount', { n: this.hits.length }));
+    // A paste longer than the box holds was cut: what was searched is only its start.
+    if (query.length >= SEARCH_QUERY_MAX)
+      this.list.append(
+        h('li', { class: 'search-message', role: 'option', 'aria-disabled': 'true' }, t('searchCut', { n: SEARCH_QUERY_MAX })),
+      );
     this.setOpen(!wasHidden || document.activeElement === this.input);
   }
 

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchUnderstood } from '../../../server/contracts/registry.ts';
 import { startLang } from '../i18n/i18n.ts';
-import { hitText, understoodHint } from './search-wording.ts';
+import { HttpError } from '../api/http.ts';
+import { hitText, searchFailure, understoodHint } from './search-wording.ts';
 
 // startLang marks the page's language; a bare stand-in page is enough here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
@@ -30,7 +31,7 @@ const lot = {
 const unit = {
   kind: 'unit',
   label: 'Xã Tân Thuận Tây',
-  facts: { code: '29890', name: 'Xã Tân Thuận Tây', level: 'commune', current: false, today: 'Phường Cao Lãnh' },
+  facts: { code: '29890', name: 'Xã Tân Thuận Tây', level: 'commune', current: false, today: 'Phường Cao Lãnh', lastDay: '2025-06-30' },
 };
 const area = {
   kind: 'growing_area',
@@ -53,7 +54,7 @@ describe('search hits worded in the language shown', () => {
       label: 'Khóm 1',
       detail: 'Tờ 1 thửa 10',
     });
-    expect(hitText(unit).detail).toBe('Xã Tân Thuận Tây (đơn vị cũ) → nay thuộc Phường Cao Lãnh');
+    expect(hitText(unit).detail).toBe('Xã Tân Thuận Tây (đơn vị cũ, mã 29890) · đến 30/06/2025 → nay thuộc Phường Cao Lãnh');
     expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Rau · Đã cấp mã');
   });
 
@@ -66,6 +67,40 @@ describe('search hits worded in the language shown', () => {
     );
     expect(hitText({ ...unit, facts: { ...unit.facts, current: true } }).detail).toBe('Commune · code 29890');
     expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Vegetables · Code issued');
+  });
+
+  it('words a former unit by its code and last day, a hamlet with its commune of then, and never prints "?" for an unknown today', () => {
+    const hamlet = {
+      kind: 'unit',
+      label: 'Ấp Tân Dinh',
+      facts: { code: '29890-02', name: 'Ấp Tân Dinh', level: 'hamlet', current: false, today: null, formerParent: 'Xã Tân Thuận Tây' },
+    };
+    expect(hitText(hamlet).detail).toBe('Ấp Tân Dinh, Xã Tân Thuận Tây (đơn vị cũ, mã 29890-02) · chưa rõ đơn vị hiện nay');
+    const old1 = {
+      kind: 'unit',
+      label: 'Phường 1',
+      facts: { code: '29866', name: 'Phường 1', current: false, today: 'Phường Cao Lãnh', lastDay: '2024-12-31' },
+    };
+    const old2 = { ...old1, facts: { ...old1.facts, code: '29869', lastDay: '2025-06-30' } };
+    expect(hitText(old1).detail).not.toBe(hitText(old2).detail);
+    startLang('en');
+    expect(hitText(hamlet).detail).toBe('Ấp Tân Dinh, Xã Tân Thuận Tây (former unit, code 29890-02) · today’s unit not known');
+    expect(hitText(old1).detail).toBe('Phường 1 (former unit, code 29866) · until 2024-12-31 → now part of Phường Cao Lãnh');
+  });
+
+  it('says a refused query is too long or not searchable, never that search is not ready, in either language', () => {
+    const refused = new HttpError(
+      400,
+      'the request was not valid: querystring/q must NOT have more than 200 characters',
+      undefined,
+      undefined,
+    );
+    expect(searchFailure(refused, 'x'.repeat(201))).toBe('Từ khoá quá dài: tối đa 200 ký tự.');
+    expect(searchFailure(refused, 'ab')).not.toMatch(/sẵn sàng|querystring/);
+    expect(searchFailure(new HttpError(503, 'down', undefined, undefined), 'ab')).toMatch(/^Chức năng tìm kiếm chưa sẵn sàng/);
+    startLang('en');
+    expect(searchFailure(refused, 'x'.repeat(5000))).toBe('The search text is too long: at most 200 characters.');
+    expect(searchFailure(refused, 'ab')).not.toMatch(/not available|querystring/);
   });
 
   it("keeps the server's label for a hit without facts", () => {

@@ -2,8 +2,11 @@
 // parcel number, lot code, plan …) and a Vietnamese label for older clients; the labels here are
 // built from the facts, so they follow the language switch. A hit without facts keeps the server's label.
 import type { SearchFacts, SearchUnderstood } from '../../../server/contracts/registry.ts';
+import { SEARCH_QUERY_MAX } from '../../../server/contracts/registry-codes.ts';
+import { describeError, HttpError } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { date } from './feature-format.ts';
 
 /** What the wording needs of a hit: its kind, the server's label and detail, and its facts. */
 export type WordableHit = { kind?: string; label: string; detail?: string; facts?: SearchFacts };
@@ -44,15 +47,22 @@ export function hitText(hit: WordableHit): { label: string; detail?: string } {
     case 'unit': {
       if (f.current === undefined) break;
       const level = f.level ? t(`level_${f.level}` as MessageKey) : '';
-      return withDetail(
-        hit.label,
-        f.current
-          ? t('searchUnitCurrent', { level, code: f.code ?? '' })
-          : t('searchUnitFormer', { name: f.name ?? hit.label, today: f.today ?? '?' }),
-      );
+      return withDetail(hit.label, f.current ? t('searchUnitCurrent', { level, code: f.code ?? '' }) : formerUnitText(f, hit.label));
     }
   }
   return { label: hit.label, ...(hit.detail ? { detail: hit.detail } : {}) };
+}
+
+/**
+ * A former unit as a hit words it: its code and last day (the old Phường 1, 29866, and the Phường 1
+ * of 2025, 29869, share a name), a hamlet with its commune of then, and where it is today only when
+ * the lineage says so: "Phường 1 (đơn vị cũ, mã 29866) · đến 31/12/2024 → nay thuộc Phường Cao Lãnh".
+ */
+function formerUnitText(f: SearchFacts, label: string): string {
+  const name = [f.name ?? label, f.formerParent].filter(Boolean).join(', ');
+  const former = [t('searchUnitFormer', { name, code: f.code ?? '' }), f.lastDay ? t('searchUnitUntil', { date: date(f.lastDay) }) : ''];
+  const said = former.filter(Boolean).join(' · ');
+  return f.today ? `${said} → ${t('searchUnitToday', { today: f.today })}` : `${said} · ${t('searchUnitTodayUnknown')}`;
 }
 
 /**
@@ -72,4 +82,15 @@ export function understoodHint(u: SearchUnderstood): string {
       ? t('searchNoParcel', { parcel: u.parcel, sheet: u.sheet, where })
       : t('searchNoParcelAnywhere', { parcel: u.parcel, sheet: u.sheet });
   return '';
+}
+
+/**
+ * Why a search got no answer, in words: a query the endpoint refuses (400: the box holds no more than
+ * it takes, so a refusal is of the text, never "search is not ready"), no such endpoint, or the failure.
+ */
+export function searchFailure(error: unknown, query: string): string {
+  if (error instanceof HttpError && error.status === 400)
+    return query.length > SEARCH_QUERY_MAX ? t('searchTooLong', { n: SEARCH_QUERY_MAX }) : t('searchRefused');
+  const detail = error instanceof HttpError && error.status === 404 ? t('searchHelp') : describeError(error);
+  return t('searchUnavailable', { detail });
 }

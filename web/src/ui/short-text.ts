@@ -38,6 +38,14 @@ export function shortenName(text: string, max: number): string {
   return `${kept.join('').replace(TRAILING, '')}…`;
 }
 
+/** How many characters of a typed value a message quotes back: a pasted page would fill the panel. */
+export const QUOTED_MAX = 40;
+
+/** A typed value as an error or a hint quotes it: its start, with '…' when it is longer. */
+export function quoted(value: string): string {
+  return shortenName(value, QUOTED_MAX);
+}
+
 /**
  * The longest start of `text` that fits `width` with '…' after it (whole graphemes), by `measure`;
  * the text itself when it fits.

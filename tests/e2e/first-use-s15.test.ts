@@ -1,0 +1,155 @@
+// What a first-time user met in the s15 review: an officer's "Thửa của tôi" cut at 200 plots with raw
+// crop codes and no status, a long search query answered "search is not ready" (English validator
+// words in English), nothing under the box while a search was out on a slow link, and former units
+// said "→ nay thuộc ?" or listed twice alike.
+import { describe, expect, it } from 'vitest';
+import { SEARCH_QUERY_MAX } from '../../server/contracts/registry-codes.ts';
+import { ACCOUNTS, openPage, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+
+const e2e = useServerAndBrowser();
+
+describe('first use, s15 review', () => {
+  it("an officer's plots: all of their communes' plots a page at a time, crop names, the area's code and status", async () => {
+    // More plots than a page (the review met 516 shown as "200 thửa"): copies (in no area) of its plots.
+    await e2e.server.db.query(
+      `INSERT INTO plots (farmer_id, commune_code, crop, variety, planting_date, geom)
+       SELECT p.farmer_id, p.commune_code, p.crop, p.variety, p.planting_date, p.geom
+         FROM plots p, generate_series(1, 10) g
+        WHERE p.commune_code = '29869'
+        LIMIT 150`,
+    );
+    const { rows } = await e2e.server.db.query<{ n: number; coded: number }>(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE g.code IS NOT NULL)::int AS coded
+         FROM plots p LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+        WHERE p.commune_code IN (SELECT commune_code FROM user_communes uc JOIN users u ON u.id = uc.user_id WHERE u.username = 'officer')`,
+    );
+    const total = rows[0]!.n;
+    expect(total).toBeGreaterThan(200);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await page.click('[data-tab=mine]');
+    await page.waitForSelector('.my-plots .plot-item');
+    const summary = page.locator('.my-plots-list .summary');
+    expect(await summary.innerText()).toMatch(new RegExp(`^200 thửa đầu tiên trong ${total} thửa · [0-9.,]+ ha$`));
+    expect(await page.locator('.my-plots .plot-item').count()).toBe(200);
+    // Crop names, never codes; the area's code and status where the plot has one, words where it has none.
+    const names = await page.locator('.my-plots .plot-item strong').allInnerTexts();
+    expect(names.some((n) => /^(mango|vegetable|rice|durian|pomelo)\b/.test(n))).toBe(false);
+    expect(names.some((n) => n.startsWith('Xoài'))).toBe(true);
+    const statuses = await page.locator('.my-plots .plot-item .status').allInnerTexts();
+    expect(statuses).not.toContain('–');
+    expect(statuses.some((s) => s === 'Chưa thuộc vùng trồng' || /^VN-/.test(s))).toBe(true);
+    // "Xem thêm" reads the next page under the first, until all are listed.
+    const more = page.locator('.my-plots-more');
+    expect(await more.innerText()).toBe(`Xem thêm ${Math.min(200, total - 200)} thửa`);
+    while ((await more.count()) > 0) {
+      const shown = await page.locator('.my-plots .plot-item').count();
+      await more.click();
+      await page.waitForFunction((n) => document.querySelectorAll('.my-plots .plot-item').length > n, shown);
+    }
+    expect(await page.locator('.my-plots .plot-item').count()).toBe(total);
+    expect(await summary.innerText()).toMatch(new RegExp(`^${total.toLocaleString('vi-VN')} thửa · tổng`));
+    const allStatuses = await page.locator('.my-plots .plot-item .status').allInnerTexts();
+    expect(allStatuses.filter((s) => /^VN-/.test(s)).length).toBe(rows[0]!.coded);
+    const ids = await page.locator('.my-plots .plot-item').evaluateAll((items) => items.map((i) => Number(i.getAttribute('data-id'))));
+    expect(new Set(ids).size).toBe(total);
+    await page.screenshot({ path: '.tmp/screenshots/s15-officer-my-plots.png' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('the search box holds 200 characters, says a cut or refused query plainly, and says "Đang tìm…" while an answer is slow', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    const box = page.locator('#search-input');
+    expect(await box.getAttribute('maxlength')).toBe(String(SEARCH_QUERY_MAX));
+    // A pasted address of 212 characters is cut to the box's 200, searched, and the cut said.
+    const address = 'Số 12 đường Nguyễn Văn Cừ, khóm 3, phường Cao Lãnh, tỉnh Đồng Tháp, gần chợ, đối diện trường tiểu học, '
+      .repeat(3)
+      .slice(0, 212);
+    await box.focus();
+    await page.keyboard.insertText(address);
+    expect((await box.inputValue()).length).toBe(SEARCH_QUERY_MAX);
+    const list = page.locator('#search-results:not([hidden])');
+    await list.locator('.search-message').first().waitFor({ timeout: 30_000 });
+    const said = await list.innerText();
+    expect(said).toContain('Chỉ tìm theo 200 ký tự đầu');
+    expect(said).not.toContain('chưa sẵn sàng');
+    // The quoted query is its start, and the list keeps within its width.
+    expect(said.length).toBeLessThan(400);
+    expect(await list.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+
+    // A refusal of the query (the server's 400) is said as the query's, not as search being down, in English too.
+    await page.click('#lang-toggle');
+    await page.route('**/api/search?*', (route) =>
+      route.fulfill({
+        status: 400,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({ status: 400, code: 'BAD_REQUEST', detail: 'querystring/q must NOT have more than 200 characters' }),
+      }),
+    );
+    await box.fill('tờ 12 thửa 345 refused');
+    await page.waitForFunction(() => /345 refused|Nothing can/.test(document.getElementById('search-results')?.innerText ?? ''));
+    const refused = await list.innerText();
+    expect(refused).not.toMatch(/not available|querystring|must NOT/);
+    expect(refused).toContain('Nothing can be searched with this text');
+    await page.unroute('**/api/search?*');
+    await page.click('#lang-toggle');
+
+    // A slow link: the box is busy at once, "Đang tìm…" shows while the answer is out, then the hit.
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/search?*', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await box.fill('');
+    await box.fill('VN-DTOR-0101');
+    await page.waitForSelector('form.search[aria-busy=true]');
+    await list.locator('.search-busy').waitFor({ timeout: 5_000 });
+    expect(await list.locator('.search-busy').innerText()).toBe('Đang tìm…');
+    expect(await page.locator('#search-status').innerText()).toBe('Đang tìm…');
+    release();
+    await list.locator('.search-hit').first().waitFor({ timeout: 30_000 });
+    expect(await list.locator('.search-busy').count()).toBe(0);
+    expect(await page.locator('form.search').getAttribute('aria-busy')).toBeNull();
+    expect(await list.locator('.search-hit strong').first().innerText()).toBe('VN-DTOR-0101');
+    await page.unroute('**/api/search?*');
+    // The refusal above was made here on purpose.
+    expect(errors.filter((e) => !e.includes('/api/search'))).toEqual([]);
+    await context.close();
+  });
+
+  it('former units say where they are today or that it is not known, never "?", and two of one name differ', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    const list = page.locator('#search-results:not([hidden])');
+    const formerRows = async (q: string) => {
+      const answered = page.waitForResponse((r) => r.url().includes('/api/search?') && new URL(r.url()).searchParams.get('q') === q);
+      await page.fill('#search-input', q);
+      await answered;
+      await page.waitForFunction(() => !document.querySelector('form.search[aria-busy]'));
+      await list.locator('.search-hit').first().waitFor({ timeout: 30_000 });
+      return (await list.locator('.search-hit').allInnerTexts()).filter((text) => text.includes('đơn vị cũ'));
+    };
+    const tanDinh = await formerRows('Tân Dinh');
+    expect(tanDinh.length).toBeGreaterThan(0);
+    for (const row of tanDinh) {
+      expect(row).not.toContain('?');
+      expect(row).toContain('Xã Tân Thuận Tây');
+      expect(row).toContain('nay thuộc Phường Cao Lãnh');
+    }
+    const phuong1 = (await formerRows('Phường 1')).filter((text) => text.startsWith('Phường 1\n'));
+    expect(phuong1.length).toBe(2);
+    expect(new Set(phuong1).size).toBe(2);
+    expect(phuong1.join('\n')).toContain('mã 29866');
+    expect(phuong1.join('\n')).toContain('mã 29869');
+    await page.screenshot({ path: '.tmp/screenshots/s15-search-phuong1.png' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
