@@ -16,6 +16,16 @@ export type OpenOptions = ReadOptions & { axis?: 'ne' | 'en' };
 
 type Format = OpenedSource['format'] | 'zip';
 
+// Extensions of the supported types that content sniffing reads by their first bytes (a zip's "PK",
+// GeoPackage's SQLite header, KML's and GPX's "<", GeoJSON's "{" or "["); CSV is read by its name.
+const CLAIMED_TYPES: readonly { ext: RegExp; type: string; code: 'BAD_ARCHIVE' | 'BAD_FILE' }[] = [
+  { ext: /\.zip$/i, type: 'zip', code: 'BAD_ARCHIVE' },
+  { ext: /\.(geojson|json)$/i, type: 'GeoJSON', code: 'BAD_FILE' },
+  { ext: /\.kml$/i, type: 'KML', code: 'BAD_FILE' },
+  { ext: /\.gpx$/i, type: 'GPX', code: 'BAD_FILE' },
+  { ext: /\.gpkg$/i, type: 'GeoPackage', code: 'BAD_FILE' },
+];
+
 async function sniff(file: string, name: string): Promise<Format> {
   const fd = await fs.promises.open(file, 'r');
   const head = Buffer.alloc(512);
@@ -34,9 +44,16 @@ async function sniff(file: string, name: string): Promise<Format> {
     if (/<kml[\s>]/i.test(text)) return 'kml';
     if (/\.gpx$/i.test(name)) return 'gpx';
     if (/\.kml$/i.test(name)) return 'kml';
+    // A page saved as .geojson (an HTML error page downloaded instead of the file) is not GeoJSON.
+    const claimed = CLAIMED_TYPES.find((c) => c.ext.test(name));
+    if (claimed) throw new AppError(claimed.code, `${name} is not valid ${claimed.type}: it holds XML or HTML.`);
     throw new AppError('UNSUPPORTED_FORMAT', `${name} is XML but neither KML nor GPX.`);
   }
   if (text.startsWith('{') || text.startsWith('[')) return 'geojson';
+  // A file named as a supported type whose bytes are not of it is damaged (or renamed): said as
+  // such, 400 with the type named, not 415 "unsupported type" for a type the user did choose.
+  const claimed = CLAIMED_TYPES.find((c) => c.ext.test(name));
+  if (claimed) throw new AppError(claimed.code, `${name} is not valid ${claimed.type}: it is damaged, or another kind of file renamed.`);
   if (/\.(csv|tsv|txt)$/i.test(name) || /^[^\n]*[,;\t][^\n]*\n/.test(text)) return 'csv';
   if (/\.shp$/i.test(name))
     throw new AppError(

@@ -458,6 +458,33 @@ describe('atomicity, permissions and jobs', () => {
     expect((await upload(Buffer.from('not a geodata file at all'), 'collection=parcels', actors.officer, 'x.bin')).statusCode).toBe(415);
   });
 
+  it('a damaged file of a supported type is a 400 naming that type, not 415; a truly unknown type stays 415; nothing is written', async () => {
+    const before = await count();
+    const junk = Buffer.from('this is not a zip archive');
+    const random = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919 + 13) % 251));
+    const cases: [Buffer, string, string, RegExp][] = [
+      [junk, 'junk.zip', 'BAD_ARCHIVE', /junk\.zip is not valid zip/],
+      [random, 'thua.geojson', 'BAD_FILE', /thua\.geojson is not valid GeoJSON/],
+      [Buffer.from('<!doctype html><html><body>Not found</body></html>'), 'thua.geojson', 'BAD_FILE', /is not valid GeoJSON: it holds XML/],
+      [random, 'thua.json', 'BAD_FILE', /is not valid GeoJSON/],
+      [random, 'duong.kml', 'BAD_FILE', /is not valid KML/],
+      [random, 'vet.gpx', 'BAD_FILE', /is not valid GPX/],
+      [random, 'lop.gpkg', 'BAD_FILE', /is not valid GeoPackage/],
+    ];
+    for (const [bytes, name, code, detail] of cases) {
+      for (const dryRun of ['true', 'false']) {
+        const res = await upload(bytes, `collection=parcels&dryRun=${dryRun}`, actors.officer, name);
+        expect(res.statusCode, `${name}: ${res.body}`).toBe(400);
+        expect(res.json(), name).toMatchObject({ code });
+        expect(res.json().detail, name).toMatch(detail);
+      }
+    }
+    const unknown = await upload(random, 'collection=parcels', actors.officer, 'thua.dwg');
+    expect(unknown.statusCode).toBe(415);
+    expect(unknown.json().code).toBe('UNSUPPORTED_FORMAT');
+    expect(await count()).toBe(before);
+  });
+
   it('a background import answers 202 with a job URL that reports progress and the final report', async () => {
     const zip = await shapefileZip(
       tmp.dir,

@@ -1231,6 +1231,9 @@ export const en: Messages = {
   importAdvice_truncated: 'Export it again from the survey software (with .shp, .shx and .dbf) and import again.',
   importError_badFile: 'The file is damaged or not in the format it claims.',
   importAdvice_badFile: 'Try opening it in QGIS; if it opens, export it again as a shapefile or GeoJSON and import again.',
+  importError_notValid: 'The file is damaged or not valid {type}.',
+  importAdvice_notValid:
+    'It cannot be read as {type}: it may not have downloaded in full, or it is another kind of file renamed. Export it again from the software that made it (or try opening it in QGIS) and import again.',
   importError_nothingValid: 'No feature could be imported: all were refused.',
   importAdvice_nothingValid: 'See the reasons below, fix the file or the options and try again. Nothing was written.',
   importError_signedOut: 'Your session has ended.',

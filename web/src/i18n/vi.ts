@@ -1235,6 +1235,9 @@ export const vi = {
   importAdvice_truncated: 'Xuất lại tệp từ phần mềm đo đạc (đủ .shp, .shx, .dbf) rồi nhập lại.',
   importError_badFile: 'Tệp bị hỏng hoặc không đúng định dạng.',
   importAdvice_badFile: 'Mở thử tệp trong QGIS; nếu mở được, xuất lại dạng shapefile hoặc GeoJSON rồi nhập lại.',
+  importError_notValid: 'Tệp bị hỏng hoặc không phải tệp {type} hợp lệ.',
+  importAdvice_notValid:
+    'Tệp không đọc được như {type}: có thể tải về chưa hết, hoặc là tệp khác bị đổi đuôi. Xuất lại tệp từ phần mềm đã tạo ra nó (hoặc mở thử trong QGIS) rồi nhập lại.',
   importError_nothingValid: 'Không đối tượng nào nhập được: tất cả đều bị từ chối.',
   importAdvice_nothingValid: 'Xem danh sách lý do bên dưới, sửa tệp hoặc tuỳ chọn rồi thử lại. Chưa có gì được ghi.',
   importError_signedOut: 'Phiên đăng nhập đã hết.',

@@ -785,6 +785,24 @@ describe('refusals of the whole file', () => {
     }
   });
 
+  it('a damaged file of a chosen type is called damaged, with its type named, never an unsupported type', () => {
+    expect(refusalText(400, 'BAD_ARCHIVE', 'junk.zip is not valid zip: it is damaged, or another kind of file renamed.').title).toBe(
+      'Tệp .zip bị hỏng, không mở được.',
+    );
+    const geojson = refusalText(400, 'BAD_FILE', 'thua.geojson is not valid GeoJSON: it is damaged, or another kind of file renamed.');
+    expect(geojson.title).toBe('Tệp bị hỏng hoặc không phải tệp GeoJSON hợp lệ.');
+    expect(geojson.advice).toContain('GeoJSON');
+    expect(geojson.title).not.toBe(refusalText(415, 'UNSUPPORTED_FORMAT').title);
+    startLang('en');
+    try {
+      expect(refusalText(400, 'BAD_FILE', 'lop.gpkg is not valid GeoPackage: it holds XML or HTML.').title).toBe(
+        'The file is damaged or not valid GeoPackage.',
+      );
+    } finally {
+      startLang('vi');
+    }
+  });
+
   it('the status and the detail pick the wording: 413, 415, 422 unknown CRS, no answer, a zip without .shp, a truncated file', () => {
     expect(refusalText(413, 'PAYLOAD_TOO_LARGE').title).toBe('Tệp quá lớn để nhập một lần.');
     expect(refusalText(413, undefined).title).toBe('Tệp quá lớn để nhập một lần.');

@@ -687,8 +687,13 @@ export type Refusal = { title: string; advice: string; detail?: string };
 /** The server's refusal (HTTP status and problem code; status 0: no answer) in the viewer's language. */
 export function refusalText(status: number, code: string | undefined, detail = ''): Refusal {
   const key = refusalKey(status, code, detail);
-  return { title: t(`importError_${key}` as MessageKey), advice: t(`importAdvice_${key}` as MessageKey) };
+  // A file of a supported type whose content is not of it: the type the user chose is named.
+  const type = NOT_VALID.exec(detail)?.[1] ?? '';
+  return { title: t(`importError_${key}` as MessageKey, { type }), advice: t(`importAdvice_${key}` as MessageKey, { type }) };
 }
+
+/** The server's BAD_FILE for a file named as a supported type whose bytes are not of it (server/io/sources.ts). */
+const NOT_VALID = /is not valid (GeoJSON|KML|GPX|GeoPackage)\b/;
 
 /** The refusal keys, each with a title and an advice in both languages. */
 export const REFUSAL_KEYS = [
@@ -704,6 +709,7 @@ export const REFUSAL_KEYS = [
   'noLayer',
   'truncated',
   'badFile',
+  'notValid',
   'nothingValid',
   'signedOut',
   'forbidden',
@@ -732,6 +738,7 @@ function refusalKey(status: number, code: string | undefined, detail: string): R
     case 'BAD_ARCHIVE':
       return /encrypted/.test(detail) ? 'encrypted' : 'badArchive';
     case 'BAD_FILE':
+      if (NOT_VALID.test(detail)) return 'notValid';
       if (/but no \.shp/.test(detail)) return 'noShp';
       if (/holds no shapefile|zip inside a zip/.test(detail)) return 'noLayer';
       if (/truncated|damaged|different rows/.test(detail)) return 'truncated';
