@@ -90,14 +90,17 @@ export function normaliseCode(raw: string): string {
     .replace(/-+/g, '-');
 }
 
+/** The longest growing-area code (characters), as checkCode takes it. */
+export const CODE_MAX_LENGTH = 40;
+
 /** Whether a (normalised) code fits its scheme's pattern; the message names an example. */
 export function checkCode(code: string, scheme: GrowingAreaScheme): RuleResult {
   if (code.length === 0) return { valid: false, reason: CODE_REASONS.EMPTY, message: 'The code is empty.' };
-  if (code.length > 40 || !/^[A-Z0-9]+(-[A-Z0-9]+)+$/.test(code)) {
+  if (code.length > CODE_MAX_LENGTH || !/^[A-Z0-9]+(-[A-Z0-9]+)+$/.test(code)) {
     return {
       valid: false,
       reason: CODE_REASONS.SHAPE,
-      message: `"${code}" is not a code: use upper-case letters and digits separated by hyphens, at most 40 characters.`,
+      message: `"${code}" is not a code: use upper-case letters and digits separated by hyphens, at most ${CODE_MAX_LENGTH} characters.`,
     };
   }
   const rule = SCHEME_PATTERNS[scheme];

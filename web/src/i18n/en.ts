@@ -811,6 +811,7 @@ export const en: Messages = {
   lifecycleInput_required_inspectedOn: 'Enter the inspection date.',
   'lifecycleInput_code-shape': '“{value}” is not a code: use upper-case letters and digits separated by hyphens, at most 40 characters.',
   'lifecycleInput_code-scheme-pattern': '“{value}” does not fit the pattern of the “{scheme}” scheme.',
+  'lifecycleInput_code-too-long': 'The code is {length} characters long: a growing-area code has at most {max}.',
   'lifecycleInput_date-invalid': '“{value}” is not a date.',
   'lifecycleInput_date-in-future': 'The inspection date cannot be after today.',
   'lifecycleInput_date-too-early': 'The inspection date cannot be before 1900: check the year.',

@@ -818,6 +818,7 @@ export const vi = {
   lifecycleInput_required_inspectedOn: 'Nhập ngày kiểm tra.',
   'lifecycleInput_code-shape': 'Mã “{value}” không hợp lệ: dùng chữ in hoa và chữ số, nối bằng dấu gạch ngang, tối đa 40 ký tự.',
   'lifecycleInput_code-scheme-pattern': 'Mã “{value}” không đúng mẫu của loại mã “{scheme}”.',
+  'lifecycleInput_code-too-long': 'Mã dài {length} ký tự: mã vùng trồng dài tối đa {max} ký tự.',
   'lifecycleInput_date-invalid': 'Ngày “{value}” không hợp lệ.',
   'lifecycleInput_date-in-future': 'Ngày kiểm tra không được sau hôm nay.',
   'lifecycleInput_date-too-early': 'Ngày kiểm tra không được trước năm 1900: kiểm tra lại năm.',

@@ -9,13 +9,20 @@ import {
   isGrowingAreaStatus,
   type GrowingAreaScheme,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import { AREA_RULE_REASONS, CODE_REASONS, minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
+import {
+  AREA_RULE_REASONS,
+  CODE_MAX_LENGTH,
+  CODE_REASONS,
+  minimumAreaM2,
+  type CropRule,
+} from '../../../server/domain/growing-area-rules.ts';
 import { PUBLIC_NOTE_REASONS } from '../../../server/domain/public-note.ts';
 import { DECISION_DATE_REASONS } from '../../../server/domain/decision-date.ts';
 import { describeError, HttpError } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { date } from '../ui/feature-format.ts';
+import { graphemes, quoted } from '../ui/short-text.ts';
 import type { FieldProblem, StepField } from './lifecycle-steps.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
 
@@ -102,7 +109,12 @@ export function fieldProblemText(problem: FieldProblem, scheme: GrowingAreaSchem
     });
   }
   const key = problem.reason === 'required' ? `lifecycleInput_required_${problem.field}` : `lifecycleInput_${problem.reason}`;
-  return t(key as MessageKey, { value: problem.value, scheme: schemeLabel(scheme) });
+  return t(key as MessageKey, {
+    value: quoted(problem.value),
+    length: graphemes(problem.value).length,
+    max: CODE_MAX_LENGTH,
+    scheme: schemeLabel(scheme),
+  });
 }
 
 /**
@@ -156,7 +168,9 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
   if (reason === REGISTRY_REASON.DECISION_REQUIRED) return t('lifecycleInput_required_decisionNo');
   if (reason === REGISTRY_REASON.CODE_REQUIRED || reason === CODE_REASONS.EMPTY) return t('lifecycleInput_required_code');
   if (reason === CODE_REASONS.SHAPE || reason === CODE_REASONS.SCHEME) {
-    return t(`lifecycleInput_${reason}`, { value: context.code ?? '', scheme: '' });
+    const code = context.code ?? '';
+    if (code.length > CODE_MAX_LENGTH) return t('lifecycleInput_code-too-long', { length: graphemes(code).length, max: CODE_MAX_LENGTH });
+    return t(`lifecycleInput_${reason}`, { value: quoted(code), scheme: '' });
   }
   if (reason === REGISTRY_REASON.INSPECTION_REQUIRED || reason === REGISTRY_REASON.INSPECTION_CONCLUSION_MISMATCH) {
     const conclusion = problem.conclusion === 'fail' || problem.conclusion === 'pass' ? problem.conclusion : (context.conclusion ?? 'pass');

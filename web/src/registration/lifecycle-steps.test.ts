@@ -261,6 +261,40 @@ describe('a decision’s day', () => {
   });
 });
 
+describe('a code typed too long or in the wrong shape', () => {
+  const step = stepOf('issued');
+  const problemOf = (code: string) => checkStepInput(step, { code, decisionNo: '45/QĐ-SNN' }, 'domestic-3156', '2026-03-01');
+
+  it('gives the length as the reason for a code over 40 characters, without quoting it', () => {
+    const long = 'x'.repeat(64);
+    const check = problemOf(long);
+    expect(check).toMatchObject({ valid: false, problems: [{ field: 'code', reason: 'code-too-long' }] });
+    const text = fieldProblemText((check as { problems: FieldProblem[] }).problems[0]!, 'domestic-3156');
+    expect(text).toBe('Mã dài 64 ký tự: mã vùng trồng dài tối đa 40 ký tự.');
+    expect(text).not.toMatch(/in hoa|XXXX/);
+    startLang('en');
+    expect(fieldProblemText((check as { problems: FieldProblem[] }).problems[0]!, 'domestic-3156')).toBe(
+      'The code is 64 characters long: a growing-area code has at most 40.',
+    );
+  });
+
+  it('quotes a wrong code as typed (not upper-cased), cut to its first 40 characters', () => {
+    const check = problemOf('ab c!');
+    const text = fieldProblemText((check as { problems: FieldProblem[] }).problems[0]!, 'domestic-3156');
+    expect(text).toContain('“ab c!”');
+    const decision = checkStepInput(step, { code: 'VN-82-29869-01-26', decisionNo: 'số '.repeat(30) }, 'domestic-3156', '2026-03-01');
+    const said = fieldProblemText((decision as { problems: FieldProblem[] }).problems[0]!, 'domestic-3156');
+    expect(said.length).toBeLessThan(200);
+    expect(said).toContain('…');
+  });
+
+  it('words the server’s code-shape refusal of a long code by its length', () => {
+    const refused = new HttpError(422, 'not a code', { code: 'VALIDATION_FAILED', reason: 'code-shape' }, undefined);
+    expect(transitionRefusalText(refused, { code: 'VN-' + '1'.repeat(60) })).toContain('Mã dài 63 ký tự');
+    expect(transitionRefusalText(refused, { code: 'vn 82 x' })).toContain('“vn 82 x”');
+  });
+});
+
 describe('refusals in words', () => {
   const forbidden = new HttpError(
     409,

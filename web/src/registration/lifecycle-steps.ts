@@ -9,7 +9,7 @@ import {
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
-import { checkCode, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
+import { checkCode, CODE_MAX_LENGTH, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
 import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
 import { DECISION_DATE_REASONS, decisionDateProblem, type DecisionDateBounds } from '../../../server/domain/decision-date.ts';
 import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../../../server/domain/public-note.ts';
@@ -109,6 +109,8 @@ export const INPUT_REASONS = {
   REQUIRED: 'required',
   CODE_SHAPE: CODE_REASONS.SHAPE,
   CODE_SCHEME: CODE_REASONS.SCHEME,
+  /** A code longer than codes are (the form says the length, not "use capitals"); the server calls it code-shape. */
+  CODE_TOO_LONG: 'code-too-long',
   DATE_INVALID: 'date-invalid',
   DATE_FUTURE: 'date-in-future',
   DATE_TOO_EARLY: 'date-too-early',
@@ -177,9 +179,11 @@ export function checkStepInput(
   if (step.fields.includes('code') && text('code')) {
     code = normaliseCode(text('code'));
     const verdict = checkCode(code, scheme);
-    if (!verdict.valid) {
+    // Quoted as typed (not as upper-cased for the check): the officer finds their own text in it.
+    if (code.length > CODE_MAX_LENGTH) problems.push({ field: 'code', reason: INPUT_REASONS.CODE_TOO_LONG, value: text('code') });
+    else if (!verdict.valid) {
       const reason = verdict.reason === CODE_REASONS.SCHEME ? INPUT_REASONS.CODE_SCHEME : INPUT_REASONS.CODE_SHAPE;
-      problems.push({ field: 'code', reason, value: code });
+      problems.push({ field: 'code', reason, value: text('code') });
     }
   }
   const decisionNo = text('decisionNo');

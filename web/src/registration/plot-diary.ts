@@ -27,6 +27,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date } from '../ui/feature-format.ts';
+import { quoted } from '../ui/short-text.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
 
@@ -189,10 +190,11 @@ export function flagText(flag: DiaryFlag): string {
   if (flag.reason === SUBSTANCE_REASONS.PHI) {
     return t('diaryFlag_phi', { days: flag.phiDays, safe: date(flag.safeHarvestOn), harvest: date(flag.expectedHarvest) });
   }
-  if (flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED && flag.market === 'VN') return t('diaryFlag_bannedVN', { ingredient: flag.substance });
+  if (flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED && flag.market === 'VN')
+    return t('diaryFlag_bannedVN', { ingredient: quoted(flag.substance) });
   if (flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED || flag.reason === SUBSTANCE_REASONS.NOT_LISTED) {
     const key = flag.reason === SUBSTANCE_REASONS.NOT_ALLOWED ? 'diaryFlag_notAllowed' : 'diaryFlag_notListed';
-    return t(key, { ingredient: flag.substance, market: marketName(flag.market) });
+    return t(key, { ingredient: quoted(flag.substance), market: marketName(flag.market) });
   }
   return t('diaryFlag_other', { text: (flag as { message?: string }).message ?? '' });
 }
@@ -366,7 +368,7 @@ export function diaryRefusalDetail(error: unknown, context: DiaryRefusalContext 
   if (error.status === 404) return t('diaryRefusal_gone');
   if (error.status === 422 && code === 'VALIDATION_FAILED' && context.autoVerdict) {
     return t('diaryRefusal_noMrl', {
-      ingredient: context.ingredient ?? '',
+      ingredient: quoted(context.ingredient ?? ''),
       markets: marketsToCheck(context.markets ?? [])
         .map(marketName)
         .join(', '),
@@ -637,7 +639,7 @@ export class PlotDiary {
       : this.listFailed
         ? t('diarySubstancesFailed')
         : typed && this.list
-          ? t('diarySubstanceNotListed', { ingredient: typed })
+          ? t('diarySubstanceNotListed', { ingredient: quoted(typed) })
           : '';
     info.classList.toggle('is-warning', found ? !allowedEverywhere(found, this.plot.markets) : Boolean(typed && this.list));
   }
