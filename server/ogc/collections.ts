@@ -215,6 +215,8 @@ const zones: CollectionDef = {
     stored('max_height_m', 'Chiều cao tối đa (m) / Max height', 'number', { minimum: 0, maximum: 99999 }),
     stored('setback_m', 'Khoảng lùi (m) / Setback', 'number', { minimum: -9999, maximum: 9999 }),
     stored('phase', 'Giai đoạn / Phase', 'string', { enum: ['existing', 'first_phase', 'long_term'], default: 'existing' }),
+    // Derived from the outline (a generated column): area × max_far is the floor area allowed.
+    { name: 'area_m2', title: 'Diện tích ô đất (m²) / Lot area', type: 'number', sql: 'round(t.area_m2::numeric, 1)::double precision' },
     ...meta,
   ],
   privacy: 'none',

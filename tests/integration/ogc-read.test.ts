@@ -168,6 +168,38 @@ describe('one item', () => {
     expect(again.statusCode).toBe(304);
   });
 
+  it('gives a zoning lot its geodesic area, which follows its outline (area × FAR is what the plan allows)', async () => {
+    const url = `/ogc/collections/zones/items/${fx.ids.zoneA}`;
+    const area = async () => (await fx.app.inject({ url })).json().properties.area_m2 as number;
+    const stored = async () =>
+      Number(
+        (await fx.db.query<{ m2: number }>('SELECT ST_Area(geom::geography) m2 FROM zoning_lots WHERE id = $1', [fx.ids.zoneA])).rows[0]!
+          .m2,
+      );
+    const before = await area();
+    expect(before).toBeGreaterThan(100);
+    expect(before).toBeCloseTo(await stored(), 0);
+    // A planner's new outline, written in SQL (QGIS): half as wide, about half the area.
+    await fx.db.query(`UPDATE zoning_lots SET geom = ST_Multi(ST_Scale(geom, ST_MakePoint(0.5, 1), ST_Centroid(geom))) WHERE id = $1`, [
+      fx.ids.zoneA,
+    ]);
+    const after = await area();
+    expect(after).toBeCloseTo(await stored(), 0);
+    expect(after / before).toBeCloseTo(0.5, 2);
+    // Derived, not written: a planner's write that sends it is taken as the other read-only fields
+    // are (ignored), never stored.
+    const current = await fx.app.inject({ url, headers: fx.as('planner') });
+    const write = await fx.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { ...fx.as('planner'), 'content-type': 'application/merge-patch+json', 'if-match': current.headers.etag as string },
+      payload: { properties: { area_m2: 1 } },
+    });
+    expect(write.statusCode, write.body).toBeLessThan(500);
+    expect(write.json().properties.area_m2).not.toBe(1);
+    expect(await area()).toBeCloseTo(await stored(), 0);
+  });
+
   it('answers 404 for unknown and malformed ids', async () => {
     for (const id of ['999999999', 'abc', '1;DROP TABLE plots', '0', '-1', '1e3']) {
       const response = await fx.app.inject({ url: `/ogc/collections/plots/items/${encodeURIComponent(id)}` });

@@ -106,6 +106,7 @@ const zones: SourceConfig = {
         prop('max_floors', 'integer', 'Maximum floors'),
         prop('max_height_m', 'number', 'Maximum height, m'),
         prop('setback_m', 'number', 'Setback, m'),
+        prop('area_m2', 'number', 'Lot area, m² (geodesic); × max_far is the floor area allowed', AREA_ROUNDED),
         prop('plan_id', 'integer', 'Plan the lot belongs to'),
         prop('plan_name', 'string', 'Name of the plan', 'p.name'),
         prop('plan_scale', 'string', '1/5000, 1/2000 or 1/500', 'p.scale'),

@@ -140,6 +140,8 @@ export const en: Messages = {
   zone: 'Zoning lot',
   lotCode: 'Lot code',
   landFunction: 'Function',
+  lotArea: 'Lot area',
+  maxFloorArea: 'Maximum floor area (area × FAR)',
   maxFar: 'Maximum FAR',
   maxDensity: 'Maximum building density',
   floors: 'Floors',

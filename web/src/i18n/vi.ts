@@ -140,6 +140,8 @@ export const vi = {
   zone: 'Ô quy hoạch',
   lotCode: 'Mã ô đất',
   landFunction: 'Chức năng',
+  lotArea: 'Diện tích ô đất',
+  maxFloorArea: 'Tổng diện tích sàn tối đa (diện tích × hệ số)',
   maxFar: 'Hệ số sử dụng đất tối đa',
   maxDensity: 'Mật độ xây dựng tối đa',
   floors: 'Tầng cao',

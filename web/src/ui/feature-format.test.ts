@@ -225,6 +225,15 @@ describe('the values of a details card', () => {
     expect(labels).not.toContain('Phiên bản');
     expect(zone.get('Giai đoạn')).toBe('Dài hạn');
     expect(zone.get('Ngày quyết định')).toBe('30/06/2024');
+    // What may be built: the lot's area, and that area times the FAR right under the FAR.
+    const built = rowsOf('zones', { lot_code: 'ODT-53', area_m2: 12500.4, max_far: 2.5 });
+    const at = built.findIndex(([label]) => label === 'Hệ số sử dụng đất tối đa');
+    expect(built[at]).toEqual(['Hệ số sử dụng đất tối đa', '2,50']);
+    expect(built[at + 1]).toEqual(['Tổng diện tích sàn tối đa (diện tích × hệ số)', '3,13 ha (31.251 m²)']);
+    expect(new Map(built).get('Diện tích ô đất')).toBe('1,25 ha (12.500 m²)');
+    // No FAR or no area: no floor area made up.
+    expect(rowsOf('zones', { lot_code: 'X', area_m2: 900 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
+    expect(rowsOf('zones', { lot_code: 'X', max_far: 2 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
   });
 
   it('names the kind of a road or a water body instead of its code, in either language', () => {

@@ -152,6 +152,7 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'lot_code', label: 'lotCode' },
     { key: 'function', label: 'landFunction' },
     { key: 'land_use_code', label: 'landUse' },
+    { key: 'area_m2', label: 'lotArea', format: areaM2 },
     { key: 'max_far', label: 'maxFar', format: (v) => formatNumber(Number(v), 2) },
     { key: 'max_density_pct', label: 'maxDensity', format: withUnit('%', 1) },
     { key: 'min_floors', label: 'minFloors' },
@@ -358,6 +359,9 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
     rows.push({ label: t(field.label), value: text });
+    // What may be built on a lot: its area times the FAR, the floor area the plan allows.
+    if (group === 'zones' && field.key === 'max_far' && !isEmpty(p.area_m2) && Number.isFinite(Number(value)))
+      rows.push({ label: t('maxFloorArea'), value: areaM2(Math.round(Number(p.area_m2) * Number(value))) });
     const decision = (group === 'growing_areas' || group === 'plots') && field.key === 'status' ? statusDecisionRow(p) : undefined;
     if (decision) rows.push(decision);
   }
