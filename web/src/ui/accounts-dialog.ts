@@ -2,56 +2,15 @@
 // create one, to edit one (role, communes as checkboxes by name, active) and to set a new password;
 // and "Đổi mật khẩu" for everyone signed in. The server's refusals are said under the field they name
 // (a 422's `errors`, a 409's or 403's `field`), in the user's language.
-import type { Account, AccountFieldError, AccountList, CommuneChoice } from '../../../server/contracts/accounts.ts';
-import {
-  ACCOUNT_REASONS,
-  ACCOUNT_ROLES,
-  MAX_DISPLAY_NAME,
-  MIN_PASSWORD_LENGTH,
-  type AccountReason,
-  type AccountRole,
-} from '../../../server/domain/account-rules.ts';
+import type { Account, AccountList, CommuneChoice } from '../../../server/contracts/accounts.ts';
+import { ACCOUNT_ROLES, MAX_DISPLAY_NAME, MIN_PASSWORD_LENGTH, type AccountRole } from '../../../server/domain/account-rules.ts';
 import { describeError, getJson, HttpError, sendJson } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { waitWords } from './account-menu.ts';
+import { refusedFields } from './account-refusal.ts';
 import { clear, h } from './dom.ts';
 import { toast } from './toast.ts';
-
-const REASON_WORDS: Readonly<Record<AccountReason, MessageKey>> = {
-  [ACCOUNT_REASONS.USERNAME_SHAPE]: 'accountReasonUsernameShape',
-  [ACCOUNT_REASONS.USERNAME_TAKEN]: 'accountReasonUsernameTaken',
-  [ACCOUNT_REASONS.PASSWORD_SHORT]: 'accountReasonPasswordShort',
-  [ACCOUNT_REASONS.PASSWORD_WRONG]: 'accountReasonPasswordWrong',
-  [ACCOUNT_REASONS.ROLE_UNKNOWN]: 'accountReasonRole',
-  [ACCOUNT_REASONS.DISPLAY_NAME_REQUIRED]: 'accountReasonNameRequired',
-  [ACCOUNT_REASONS.DISPLAY_NAME_LONG]: 'accountReasonNameLong',
-  [ACCOUNT_REASONS.DISPLAY_NAME_CONTROL]: 'accountReasonNameControl',
-  [ACCOUNT_REASONS.COMMUNES_REQUIRED]: 'accountReasonCommunesRequired',
-  [ACCOUNT_REASONS.COMMUNE_UNKNOWN]: 'accountReasonCommuneUnknown',
-  [ACCOUNT_REASONS.COMMUNES_OFFICER_ONLY]: 'accountReasonCommunesOfficerOnly',
-  [ACCOUNT_REASONS.FARMER_REQUIRED]: 'accountReasonFarmerRequired',
-  [ACCOUNT_REASONS.FARMER_UNKNOWN]: 'accountReasonFarmerUnknown',
-  [ACCOUNT_REASONS.FARMER_FARMER_ONLY]: 'accountReasonFarmerOnly',
-  [ACCOUNT_REASONS.OWN_ROLE]: 'accountReasonOwnRole',
-  [ACCOUNT_REASONS.OWN_ACTIVE]: 'accountReasonOwnActive',
-  [ACCOUNT_REASONS.LAST_ADMIN]: 'accountReasonLastAdmin',
-};
-
-/** The refused fields an answer names, each with its words; empty when it names none. */
-export function refusedFields(error: unknown): { field: string; text: string }[] {
-  if (!(error instanceof HttpError) || !error.problem) return [];
-  const problem = error.problem;
-  const listed = Array.isArray(problem.errors) ? (problem.errors as AccountFieldError[]) : [];
-  const entries: { field?: unknown; reason?: unknown; codes?: unknown }[] = listed.length ? listed : [problem];
-  return entries.flatMap((entry) => {
-    const key = typeof entry.reason === 'string' ? REASON_WORDS[entry.reason as AccountReason] : undefined;
-    if (!key || typeof entry.field !== 'string') return [];
-    const codes = Array.isArray(entry.codes) ? entry.codes.join(', ') : '';
-    const n = entry.reason === ACCOUNT_REASONS.DISPLAY_NAME_LONG ? MAX_DISPLAY_NAME : MIN_PASSWORD_LENGTH;
-    return [{ field: entry.field, text: t(key, { n, codes }) }];
-  });
-}
 
 /** A form's fields by name, each with the line under it where a refusal is said. */
 class FieldErrors {
