@@ -72,7 +72,7 @@ export function isQueryable(p: PropertyDef): boolean {
   return p.queryable ?? (p.type !== 'json' && p.type !== 'string[]');
 }
 
-function featureSql(ctx: ReadContext): string {
+function featureSql(ctx: ReadContext, skipGeometry = false): string {
   const props: string[] = [];
   for (const p of ctx.def.properties) {
     const sql = propertySql(p, ctx);
@@ -81,7 +81,7 @@ function featureSql(ctx: ReadContext): string {
   // RFC 7946 §3.1.6 rings (outer counter-clockwise): stored rings run either way (GEOS unions come out
   // clockwise). On a 100k-parcel table the check costs within the run-to-run noise of ST_AsGeoJSON itself.
   return (
-    `json_build_object('type', 'Feature', 'id', t.id, 'geometry', ST_AsGeoJSON(ST_ForcePolygonCCW(t.geom), ${COORDINATE_DIGITS})::json, ` +
+    `json_build_object('type', 'Feature', 'id', t.id, 'geometry', ${skipGeometry ? 'NULL::json' : `ST_AsGeoJSON(ST_ForcePolygonCCW(t.geom), ${COORDINATE_DIGITS})::json`}, ` +
     `'properties', json_build_object(${props.join(', ')}))::text`
   );
 }
@@ -173,7 +173,7 @@ export type Statement = { sql: string; params: unknown[] };
 export function itemsStatement(def: CollectionDef, scope: ViewerScope, query: ItemsQuery): Statement {
   const ctx = new ReadContext(def, scope);
   const where = whereClauses(ctx, query);
-  const select = `${featureSql(ctx)} AS f, ${revealSql(ctx)} AS reveal`;
+  const select = `${featureSql(ctx, query.skipGeometry)} AS f, ${revealSql(ctx)} AS reveal`;
   // Ids first, JSON after: PostgreSQL would otherwise build the GeoJSON of every row OFFSET skips
   // (50,000 skipped parcels cost ~0.5 s; the ids alone come straight from the primary key).
   const page =

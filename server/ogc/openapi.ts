@@ -21,6 +21,7 @@ function itemsParameters(def: CollectionDef): unknown[] {
     { $ref: '#/components/parameters/datetime' },
     { $ref: '#/components/parameters/filter' },
     { $ref: '#/components/parameters/filter-lang' },
+    { $ref: '#/components/parameters/skipGeometry' },
     ...props.map((p) => ({
       name: p.name,
       in: 'query',
@@ -279,6 +280,13 @@ export function openApiDocument(base: string): Record<string, unknown> {
           in: 'query',
           required: false,
           schema: { type: 'string', enum: ['cql2-text'], default: 'cql2-text' },
+        },
+        skipGeometry: {
+          name: 'skipGeometry',
+          in: 'query',
+          required: false,
+          description: 'true: every feature with "geometry": null (its properties only)',
+          schema: { type: 'boolean', default: false },
         },
       },
     },

@@ -14,7 +14,15 @@ const code = (fn: () => unknown) => {
 
 describe('items query parameters', () => {
   it('defaults to limit 10 at offset 0', () => {
-    expect(parseItemsQuery({}, Q)).toEqual({ limit: 10, offset: 0, bbox: null, datetime: null, filter: null, properties: [] });
+    expect(parseItemsQuery({}, Q)).toEqual({
+      limit: 10,
+      offset: 0,
+      bbox: null,
+      datetime: null,
+      filter: null,
+      properties: [],
+      skipGeometry: false,
+    });
   });
 
   it('clamps a huge limit and refuses zero, negative and non-integer ones', () => {
@@ -59,5 +67,16 @@ describe('items query parameters', () => {
     expect(code(() => parseItemsQuery({ crs: 'EPSG:4326' }, Q))).toBe('BAD_REQUEST');
     expect(code(() => parseItemsQuery({ 'filter-lang': 'cql2-json' }, Q))).toBe('BAD_REQUEST');
     expect(parseItemsQuery({ crs: 'http://www.opengis.net/def/crs/OGC/1.3/CRS84', f: 'json' }, Q).limit).toBe(10);
+  });
+
+  it('reads skipGeometry as true or false only', () => {
+    expect(parseItemsQuery({}, Q).skipGeometry).toBe(false);
+    expect(parseItemsQuery({ skipGeometry: 'true' }, Q).skipGeometry).toBe(true);
+    expect(parseItemsQuery({ skipGeometry: 'false' }, Q).skipGeometry).toBe(false);
+    for (const raw of ['1', 'TRUE', '', 'yes'])
+      expect(
+        code(() => parseItemsQuery({ skipGeometry: raw }, Q)),
+        raw,
+      ).toBe('BAD_REQUEST');
   });
 });

@@ -13,7 +13,19 @@ export const MAX_LIMIT = 10_000;
 export const MAX_OFFSET = 100_000_000;
 
 /** Parameters every items request may carry besides property filters. */
-export const ITEMS_PARAMS = ['limit', 'offset', 'bbox', 'bbox-crs', 'datetime', 'filter', 'filter-lang', 'filter-crs', 'crs', 'f'] as const;
+export const ITEMS_PARAMS = [
+  'limit',
+  'offset',
+  'bbox',
+  'bbox-crs',
+  'datetime',
+  'filter',
+  'filter-lang',
+  'filter-crs',
+  'crs',
+  'f',
+  'skipGeometry',
+] as const;
 
 /** A closed or half-open time interval; null ends are open. */
 export type Interval = { start: string | null; end: string | null };
@@ -28,6 +40,11 @@ export type ItemsQuery = {
   filter: string | null;
   /** Equality filters on queryables (?crop=mango), in the order given. */
   properties: Array<[string, string]>;
+  /**
+   * skipGeometry=true (as pygeoapi and GeoServer offer): features with `"geometry": null`, for a
+   * client that needs only their properties (a commune's name is a few bytes, its outline 100 KB).
+   */
+  skipGeometry: boolean;
 };
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
@@ -94,7 +111,15 @@ function crs(name: string, raw: string): void {
 
 /** Reads the query of an items request; queryables are the names allowed as property filters. */
 export function parseItemsQuery(query: Record<string, unknown>, queryables: ReadonlySet<string>): ItemsQuery {
-  const result: ItemsQuery = { limit: DEFAULT_LIMIT, offset: 0, bbox: null, datetime: null, filter: null, properties: [] };
+  const result: ItemsQuery = {
+    limit: DEFAULT_LIMIT,
+    offset: 0,
+    bbox: null,
+    datetime: null,
+    filter: null,
+    properties: [],
+    skipGeometry: false,
+  };
   for (const [name, rawValue] of Object.entries(query)) {
     const value = single(name, rawValue);
     // PostgreSQL text cannot hold NUL: refuse it here rather than as a database error.
@@ -129,10 +154,14 @@ export function parseItemsQuery(query: Record<string, unknown>, queryables: Read
       case 'f':
         if (value !== 'json' && value !== 'geojson') bad('f must be json or geojson.');
         break;
+      case 'skipGeometry':
+        if (value !== 'true' && value !== 'false') bad('skipGeometry must be true or false.');
+        result.skipGeometry = value === 'true';
+        break;
       default:
         if (!queryables.has(name)) {
           bad(
-            `Unknown parameter "${name.slice(0, 60)}". Use limit, offset, bbox, datetime, filter or a queryable of this collection (see its /queryables).`,
+            `Unknown parameter "${name.slice(0, 60)}". Use limit, offset, bbox, datetime, filter, skipGeometry or a queryable of this collection (see its /queryables).`,
           );
         }
         if (value.length > 1000) bad(`The value of "${name}" is too long.`);

@@ -141,11 +141,27 @@ describe('items', () => {
       '/ogc/collections/plots/items?bbox=1,2,3',
       '/ogc/collections/plots/items?limit=-1',
       '/ogc/collections/plots/items?crs=EPSG:3857',
+      '/ogc/collections/plots/items?skipGeometry=yes',
+      '/ogc/collections/plots/items?skipGeometry=true&skipGeometry=false',
+      "/ogc/collections/plots/items?skipGeometry=true'--",
     ]) {
       const response = await fx.app.inject({ url });
       expect(response.statusCode, url).toBe(400);
       expect(response.headers['content-type']).toMatch(/problem\+json/);
     }
+  });
+
+  it('leaves the geometry out on skipGeometry=true: the same features and properties, a fraction of the bytes', async () => {
+    const url = `/ogc/collections/admin/items?code=${WARD_A}&limit=20`;
+    const whole = await items(url);
+    const named = await items(`${url}&skipGeometry=true`);
+    expect(named.numberMatched).toBe(whole.numberMatched);
+    expect(named.features.map((f) => [f.id, f.properties])).toEqual(whole.features.map((f) => [f.id, f.properties]));
+    expect(named.features.every((f) => (f as { geometry?: unknown }).geometry === null)).toBe(true);
+    expect(whole.features.every((f) => (f as { geometry?: unknown }).geometry !== null)).toBe(true);
+    expect(JSON.stringify(named).length).toBeLessThan(JSON.stringify(whole).length);
+    // false is the default, spelled out.
+    expect((await items(`${url}&skipGeometry=false`)).features).toEqual(whole.features);
   });
 
   it('filters by datetime on validity intervals (admin units)', async () => {

@@ -494,8 +494,12 @@ async function boot(): Promise<void> {
     showTab();
   }
 
-  // The service worker starts after the first tiles are drawn, so it never competes with them.
-  map.once('idle', () => registerServiceWorker());
+  // The service worker starts after the first tiles are drawn, so it never competes with them; so do
+  // the names the cards show for codes (crops, land uses), read before anyone taps.
+  map.once('idle', () => {
+    registerServiceWorker();
+    details.prefetchNames();
+  });
 }
 
 void boot();

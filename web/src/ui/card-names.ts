@@ -34,7 +34,8 @@ export class CardNames {
   commune(code: unknown): string | undefined {
     if (typeof code !== 'string' || !/^\d{3,6}$/.test(code)) return undefined;
     return this.read(this.communes, `commune:${code}`, code, async () => {
-      const body = await getJson<Collection>(`/ogc/collections/admin/items?code=${encodeURIComponent(code)}&limit=20`, {
+      // Names only: a ward's outline is ~100 KB, seconds on a weak link before the card could name it.
+      const body = await getJson<Collection>(`/ogc/collections/admin/items?code=${encodeURIComponent(code)}&limit=20&skipGeometry=true`, {
         headers: { Accept: 'application/geo+json' },
       });
       const versions = (body.features ?? []).map((f) => {

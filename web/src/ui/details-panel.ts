@@ -117,11 +117,19 @@ export class DetailsPanel {
     );
   }
 
-  show(features: PickedFeature[], read = false): void {
-    // The land-use names and crop names are needed only once something is shown; until they are here
-    // (or if reading them failed: tried again on the next click) codes stand for themselves.
+  /**
+   * Reads the land-use and crop names the cards show in place of codes (a few KB). Called once the
+   * first view is drawn, so that on a weak link a card tapped later reads "Xoài", not "mango",
+   * from the start; until they are here (or if reading failed: tried again on the next card) codes
+   * stand for themselves.
+   */
+  prefetchNames(): void {
     this.loadOnce('codes', landUseCodes, (codes) => (this.codes = codes));
     this.loadOnce('crops', loadCrops, (crops) => (this.crops = crops));
+  }
+
+  show(features: PickedFeature[], read = false): void {
+    this.prefetchNames();
     this.picked = features;
     this.generation++;
     // Another card than the one whose forms are held: they go (an inspection's draft stays on the phone).
