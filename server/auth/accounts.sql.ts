@@ -18,11 +18,14 @@ export const LIST_ACCOUNTS = `
 export const ACCOUNT_BY_ID = `
   SELECT ${ACCOUNT_COLUMNS} FROM users u LEFT JOIN user_sign_ins s ON s.user_id = u.id WHERE u.id = $1`;
 
-/** Today's communes, wards and towns an officer can be given, by name. */
+/** Today's communes, wards and towns an officer can be given, in the order of their names (accents aside). */
 export const COMMUNE_CHOICES = `
-  SELECT DISTINCT ON (code) code, name FROM admin_units
-  WHERE level IN ('ward', 'commune', 'town') AND valid_from <= current_date AND (valid_to IS NULL OR valid_to > current_date)
-  ORDER BY code, valid_from DESC`;
+  SELECT code, name FROM (
+    SELECT DISTINCT ON (code) code, name FROM admin_units
+    WHERE level IN ('ward', 'commune', 'town') AND valid_from <= current_date AND (valid_to IS NULL OR valid_to > current_date)
+    ORDER BY code, valid_from DESC
+  ) today
+  ORDER BY vn_fold(name), code`;
 
 /** Which of the codes $1 are today's communes, wards or towns. */
 export const CURRENT_COMMUNES_AMONG = `
