@@ -57,6 +57,11 @@ describe('accounts', () => {
       [OFFICER.username],
     );
     expect(created.rows).toEqual([{ id: expect.any(Number), role: 'officer', communes: [WARD.code] }]);
+    // Found by a part of their name, accents aside; the list goes back to that search after a save.
+    await admin.page.fill('.accounts-search input[name=q]', 'my tra');
+    await admin.page.click('.accounts-search button[type=submit]');
+    await admin.page.waitForFunction(() => document.querySelectorAll('#accounts-list .account-row').length === 1);
+    expect(await admin.page.locator('#accounts-list .account-row').getAttribute('data-username')).toBe(OFFICER.username);
     await admin.page.screenshot({ path: path.join(SCREENSHOTS, 'accounts-list-phone360.png') });
 
     // The officer, on a desk: their plots are that ward's, every one of them and no other.

@@ -135,21 +135,44 @@ export function openAccountsDialog(): void {
   let list: AccountList | undefined;
   const communeNames = () => new Map((list?.communes ?? []).map((c) => [c.code, c.name]));
 
+  // What the list was last searched for: the forms go back to the same list.
+  let query = '';
+
   async function showList(): Promise<void> {
     clear(body);
     const status = h('p', { class: 'hint', id: 'accounts-status' }, t('accountsLoading'));
+    const find = h('input', { type: 'search', name: 'q', maxlength: 100, value: query, 'aria-label': t('accountsFind') });
+    find.placeholder = t('accountsFind');
+    const search = h(
+      'form',
+      { class: 'accounts-search', role: 'search' },
+      find,
+      h('button', { type: 'submit', class: 'btn' }, t('search')),
+    );
+    search.addEventListener('submit', (event) => {
+      event.preventDefault();
+      query = find.value.trim();
+      void showList();
+    });
     body.append(
       h('p', { class: 'hint' }, t('accountsHint')),
       h('button', { type: 'button', class: 'btn btn-primary', id: 'account-new', onclick: () => showForm(undefined) }, t('accountNew')),
+      search,
       status,
     );
     try {
-      list = await getJson<AccountList>('/api/users');
+      list = await getJson<AccountList>(query ? `/api/users?q=${encodeURIComponent(query)}` : '/api/users');
     } catch (error) {
       status.textContent = t('accountsLoadFailed', { detail: describeError(error) });
       return;
     }
-    status.textContent = t('accountsCount', { n: list.total });
+    // The list shows the first 500: beyond that the search narrows it.
+    status.textContent =
+      list.total === 0 && query
+        ? t('accountsNone', { q: query })
+        : list.users.length < list.total
+          ? t('accountsShown', { shown: list.users.length, total: list.total })
+          : t('accountsCount', { n: list.total });
     const names = communeNames();
     body.append(
       h(
