@@ -151,9 +151,10 @@ export function farmerETag(farmer: FarmerView): string {
 }
 
 /**
- * Changes a farmer's public and personal data; moving to another commune needs both communes. With
- * `ifMatch` (the ETag the editor read), 412 when the farmer changed since (DESIGN.md): two officers
- * correcting one farmer do not overwrite each other. A request without If-Match is still taken.
+ * Changes a farmer's public and personal data; moving to another commune needs both communes. Made
+ * on the copy `ifMatch` names (the ETag the editor read), as DESIGN.md asks of every editable
+ * collection: 428 without it, 412 when the farmer changed since, so two officers correcting one
+ * farmer do not overwrite each other. A missing farmer is 404 and another commune's 403 first.
  */
 export async function updateFarmer(
   db: Db,
@@ -168,7 +169,12 @@ export async function updateFarmer(
     const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE_FOR_UPDATE, [id])).rows[0];
     if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
     requireCommune(viewer, row.commune_code);
-    if (ifMatch && !ifMatch.any) {
+    if (!ifMatch)
+      throw new AppError(
+        'PRECONDITION_REQUIRED',
+        `Correcting farmer ${id} needs If-Match with the ETag of the copy you read (GET /api/farmers/${id} first).`,
+      );
+    if (!ifMatch.any) {
       const current = farmerETag(view(row));
       if (!ifMatch.tags.includes(current))
         throw new AppError(

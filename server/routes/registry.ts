@@ -4,8 +4,8 @@
 //   GET    /api/farmers?commune&q&limit&offset      officers (their communes), admin: farmers with personal data (logged)
 //   POST   /api/farmers                             register a farmer (gets a card lookup code)
 //   GET    /api/farmers/:id                         profile (officers of the commune, admin, the farmer); ETag "id-version.hash"
-//   PATCH  /api/farmers/:id                         change profile; with If-Match the ETag read: stale 412 (currentETag);
-//                                                   answers the new ETag
+//   PATCH  /api/farmers/:id                         change profile; If-Match the ETag read: stale 412 (currentETag),
+//                                                   none 428; answers the new ETag
 //   GET    /api/farmers/:id/plots                   the farmer's plots
 //   GET    /api/me                                  signed-in farmer: own profile
 //   GET    /api/me/plots                            signed-in farmer: own plots

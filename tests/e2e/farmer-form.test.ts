@@ -205,9 +205,11 @@ describe('registering and correcting a farmer from the plot form', () => {
     // A colleague changes the farmer while the officer corrects them: the officer's save is refused, said plainly.
     await page.click('#plot-form-edit-farmer');
     await page.waitForSelector('#farmer-form[open]');
+    const bearer = { Authorization: `Bearer ${await apiToken(e2e.server)}` };
+    const theirRead = await fetch(`${e2e.server.url}/api/farmers/${id}`, { headers: bearer });
     const colleague = await fetch(`${e2e.server.url}/api/farmers/${id}`, {
       method: 'PATCH',
-      headers: { Authorization: `Bearer ${await apiToken(e2e.server)}`, 'Content-Type': 'application/json' },
+      headers: { ...bearer, 'Content-Type': 'application/json', 'If-Match': theirRead.headers.get('etag')! },
       body: JSON.stringify({ hamlet: 'Ấp Hòa Khánh' }),
     });
     expect(colleague.status).toBe(200);

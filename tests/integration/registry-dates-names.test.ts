@@ -95,7 +95,10 @@ describe('names with an emoji', () => {
     const patch = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${reg.fx.farmers.nam}`,
-      headers: officer,
+      headers: {
+        ...officer,
+        'if-match': (await reg.app.inject({ url: `/api/farmers/${reg.fx.farmers.nam}`, headers: officer })).headers.etag as string,
+      },
       payload: { fullName: 'Kha Văn Nam 👍🏽' },
     });
     expect(patch.statusCode, patch.body).toBe(422);

@@ -49,7 +49,10 @@ describe('farmers and their plots', () => {
     const patched = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmer.id}`,
-      headers: officer,
+      headers: {
+        ...officer,
+        'if-match': (await reg.app.inject({ url: `/api/farmers/${farmer.id}`, headers: officer })).headers.etag as string,
+      },
       payload: { phone: null, hamlet: 'Ấp Tân Dinh' },
     });
     expect(patched.json()).toMatchObject({ phone: null, hamlet: 'Ấp Tân Dinh', fullName: 'Lê Văn Bình', version: 2 });
@@ -130,6 +133,14 @@ describe('farmers and their plots', () => {
       ).statusCode,
     ).toBe(404);
     expect((await patch(now, { phone: null }, reg.as(reg.fx.users.officerElsewhere))).statusCode).toBe(403);
+    expect((await patch(undefined, { phone: null }, reg.as(reg.fx.users.officerElsewhere))).statusCode).toBe(403);
+    // Without If-Match: 428 (the copy it was made on is unknown), nothing written or logged.
+    const logs = await logged();
+    const blind = await patch(undefined, { phone: '0907000999' });
+    expect(blind.statusCode, blind.body).toBe(428);
+    expect(blind.headers['content-type']).toContain('application/problem+json');
+    expect((await row())!.phone).toBe('0907000444');
+    expect(await logged()).toBe(logs);
     // The tag read now, one of several, or '*': taken.
     expect((await patch(`"1-1", ${now}`, { phone: '0907000777' })).statusCode).toBe(200);
     expect((await patch('*', { phone: '0907000888' })).statusCode).toBe(200);

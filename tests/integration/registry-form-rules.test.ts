@@ -190,7 +190,10 @@ describe('names', () => {
     const patch = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${reg.fx.farmers.nam}`,
-      headers: officer,
+      headers: {
+        ...officer,
+        'if-match': (await reg.app.inject({ url: `/api/farmers/${reg.fx.farmers.nam}`, headers: officer })).headers.etag as string,
+      },
       payload: { fullName: '   ' },
     });
     expect(patch.statusCode, patch.body).toBe(422);
@@ -689,7 +692,10 @@ describe('If-Match on the registry’s PATCH of a draft', () => {
     const renamed = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmerId}`,
-      headers: officer,
+      headers: {
+        ...officer,
+        'if-match': (await reg.app.inject({ url: `/api/farmers/${farmerId}`, headers: officer })).headers.etag as string,
+      },
       payload: { fullName: 'Phạm Văn Mới' },
     });
     expect(renamed.statusCode, renamed.body).toBe(200);
@@ -701,7 +707,10 @@ describe('If-Match on the registry’s PATCH of a draft', () => {
     const same = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmerId}`,
-      headers: officer,
+      headers: {
+        ...officer,
+        'if-match': (await reg.app.inject({ url: `/api/farmers/${farmerId}`, headers: officer })).headers.etag as string,
+      },
       payload: { fullName: 'Phạm Văn Sửa' },
     });
     expect(same.statusCode, same.body).toBe(200);

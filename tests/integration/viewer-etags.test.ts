@@ -278,7 +278,10 @@ describe('a farmer renamed after an officer kept the farmer’s plot and product
     const refused = await fx.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmerId}`,
-      headers: fx.as('officer'),
+      headers: {
+        ...fx.as('officer'),
+        'if-match': (await fx.app.inject({ url: `/api/farmers/${farmerId}`, headers: fx.as('officer') })).headers.etag as string,
+      },
       payload: { fullName: '🙂🙂' },
     });
     expect(refused.statusCode, refused.body).toBe(422);
@@ -288,7 +291,10 @@ describe('a farmer renamed after an officer kept the farmer’s plot and product
     const same = await fx.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmerId}`,
-      headers: fx.as('officer'),
+      headers: {
+        ...fx.as('officer'),
+        'if-match': (await fx.app.inject({ url: `/api/farmers/${farmerId}`, headers: fx.as('officer') })).headers.etag as string,
+      },
       payload: { fullName: 'Trần Thị Cũ' },
     });
     expect(same.statusCode, same.body).toBe(200);
@@ -297,7 +303,10 @@ describe('a farmer renamed after an officer kept the farmer’s plot and product
     const renamed = await fx.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmerId}`,
-      headers: fx.as('officer'),
+      headers: {
+        ...fx.as('officer'),
+        'if-match': (await fx.app.inject({ url: `/api/farmers/${farmerId}`, headers: fx.as('officer') })).headers.etag as string,
+      },
       payload: { fullName: 'Trần Thị Mới' },
     });
     expect(renamed.statusCode, renamed.body).toBe(200);
