@@ -351,6 +351,15 @@ describe('growing-area lifecycle on the map', () => {
       `Ngày quyết định không được trước ngày cấp mã (${vn(bounds.issued_on)}).`,
     );
     expect(await areaState(e2e.server, area.id)).toEqual(beforeSuspension);
+    // The day in words under the field, kept through the form's redraw with the refusal, and named
+    // with the field for a screen reader: the browser may show the day as mm/dd/yyyy.
+    const inWords = (day: string) => {
+      const [y, m, d] = day.split('-').map(Number);
+      return `${d} tháng ${m}, ${y}`;
+    };
+    const dayWords = page.locator('label:has(#lifecycle-decidedOn) .date-words');
+    expect(await dayWords.innerText()).toBe(inWords(dayAfter(bounds.issued_on, -1)));
+    expect((await dayInput.getAttribute('aria-describedby'))!.split(' ')).toContain(await dayWords.getAttribute('id'));
     await page.locator('#lifecycle-form').screenshot({ path: path.join(SCREENSHOTS, 'lifecycle-decision-day-refused.png') });
     await dayInput.fill(signed);
     await page.click('#lifecycle-confirm');

@@ -69,7 +69,10 @@ describe('the plot form’s planting date', () => {
     // Beside the field, marked invalid and described by the message; the form stays, nothing asked or sent.
     const input = page.locator('#plot-form input[name=planting_date]');
     expect(await input.getAttribute('aria-invalid')).toBe('true');
-    expect(await input.getAttribute('aria-describedby')).toBe('planting-error');
+    const described = (await input.getAttribute('aria-describedby'))!.split(' ');
+    expect(described[0]).toBe('planting-error');
+    // The day in words under the field, named with it for a screen reader: the browser shows its own order.
+    expect(await page.locator(`[id="${described[1]}"]`).innerText()).toBe('1 tháng 1, 2030');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('planting_date');
     const [field, message] = [(await input.boundingBox())!, (await refusal.boundingBox())!];
     expect(message.y).toBeGreaterThan(field.y);
@@ -83,6 +86,14 @@ describe('the plot form’s planting date', () => {
     await page.fill('#plot-form input[name=planting_date]', '2025-03-01');
     expect(await refusal.isHidden()).toBe(true);
     expect(await input.getAttribute('aria-invalid')).toBeNull();
+    // The words follow the day chosen: 1 March, whatever order the browser shows 03/01 in.
+    expect(await page.locator(`[id="${described[1]}"]`).innerText()).toBe('1 tháng 3, 2025');
+    const harvestWords = page.locator('#plot-form label:has(input[name=expected_harvest]) .date-words');
+    expect(await harvestWords.isHidden()).toBe(true);
+    await page.fill('#plot-form input[name=expected_harvest]', '2025-12-01');
+    expect(await harvestWords.innerText()).toBe('1 tháng 12, 2025');
+    await page.fill('#plot-form input[name=expected_harvest]', '');
+    expect(await harvestWords.isHidden()).toBe(true);
 
     // A device a year ahead: the form lets 2030-06-01 pass, the server (on Vietnam's real day) refuses it.
     await page.clock.setFixedTime(new Date('2031-01-01T03:00:00Z'));
@@ -95,6 +106,7 @@ describe('the plot form’s planting date', () => {
       return p !== null && !p.hidden;
     });
     expect(await page.inputValue('#plot-form input[name=planting_date]')).toBe('2030-06-01');
+    expect(await page.locator('#plot-form label:has(input[name=planting_date]) .date-words').innerText()).toBe('1 tháng 6, 2030');
     expect(await page.inputValue('#plot-form select[name=crop]')).toBe('vegetable');
     expect(await page.locator('#planting-error').innerText()).toBe(`Ngày trồng không được sau hôm nay (${dmy(vietnamToday())}).`);
     expect(await plotsAt(spot)).toBe(0);

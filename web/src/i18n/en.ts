@@ -286,6 +286,7 @@ export const en: Messages = {
   plotFarmerUnknown: 'There is no farmer with ID {id}: check the number, or find the farmer by name.',
   plotFarmerOutOfScope: 'Farmer {id} is not in the communes you are responsible for.',
   plotCropUnknown: 'The crop “{value}” is not in the list: choose another crop.',
+  dateInWords: '{day} {month} {year}',
   harvestPassed: '{date} (passed)',
   product: 'Product',
   producer: 'Producer',

@@ -287,6 +287,7 @@ export const vi = {
   plotFarmerUnknown: 'Không có nông hộ mã số {id}: kiểm tra lại mã số, hoặc tìm nông hộ theo tên.',
   plotFarmerOutOfScope: 'Nông hộ mã số {id} không thuộc xã/phường bạn phụ trách.',
   plotCropUnknown: 'Cây trồng “{value}” không có trong danh mục: chọn cây trồng khác.',
+  dateInWords: '{day} tháng {month}, {year}',
   harvestPassed: '{date} (đã qua)',
   product: 'Sản phẩm',
   producer: 'Cơ sở sản xuất',

@@ -12,6 +12,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { sheetPadding } from '../map/fit-padding.ts';
 import { clear, h } from '../ui/dom.ts';
+import { dateWords } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import {
   ACCEPT_ATTRIBUTE,
@@ -312,7 +313,10 @@ class ImportPanel {
       },
       h('summary', {}, t('importAdvanced')),
       o.collection === 'parcels'
-        ? h('label', {}, t('importCommuneDate'), text('communeDate', 'import-commune-date', { type: 'date' }))
+        ? (() => {
+            const communeDate = text('communeDate', 'import-commune-date', { type: 'date' });
+            return h('label', {}, t('importCommuneDate'), communeDate, dateWords(communeDate));
+          })()
         : null,
       h(
         'label',

@@ -42,7 +42,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date, dateTime } from '../ui/feature-format.ts';
-import { formButtons } from '../ui/form-parts.ts';
+import { dateWords, formButtons } from '../ui/form-parts.ts';
 import { toast } from '../ui/toast.ts';
 import {
   checkInspectionInput,
@@ -548,7 +548,14 @@ export class InspectionsSection {
             t(`inspectionDraftNotKept_${this.draftProblem}` as MessageKey),
           )
         : null,
-      h('label', {}, t('inspectionDate'), form.date, ...problem(['date-required', 'date-invalid', 'date-in-future', 'date-too-early'])),
+      h(
+        'label',
+        {},
+        t('inspectionDate'),
+        form.date,
+        dateWords(form.date),
+        ...problem(['date-required', 'date-invalid', 'date-in-future', 'date-too-early']),
+      ),
       h(
         'fieldset',
         { id: 'inspection-conclusion' },

@@ -27,6 +27,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { date } from '../ui/feature-format.ts';
+import { dateWords } from '../ui/form-parts.ts';
 import { quoted } from '../ui/short-text.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
@@ -655,6 +656,7 @@ export class PlotDiary {
         { class: `diary-field diary-field-${field}` },
         t(`diaryField_${field}` as MessageKey),
         input,
+        input instanceof HTMLInputElement && input.type === 'date' ? dateWords(input) : null,
         problem
           ? h('span', { class: 'form-error', id: this.id(`diary-${field}-error`), role: 'alert' }, problemText(problem, today))
           : null,

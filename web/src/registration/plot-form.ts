@@ -3,6 +3,7 @@ import { loadCrops } from './crops.ts';
 import { formatNumber, t } from '../i18n/i18n.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { h } from '../ui/dom.ts';
+import { dateWords } from '../ui/form-parts.ts';
 import { farmerOption, openFarmerForm } from './farmer-form.ts';
 import type { FarmerRecord } from './farmer-input.ts';
 import { farmerLabel, farmerQuery, matchFarmer, readFarmerText, type FarmerOption } from './farmer-match.ts';
@@ -298,7 +299,12 @@ export function openPlotForm(
       cropError,
       h('label', {}, t('variety'), variety),
       varietyError,
-      h('div', { class: 'row' }, h('label', {}, t('plantingDate'), planting), h('label', {}, t('expectedHarvest'), harvest)),
+      h(
+        'div',
+        { class: 'row' },
+        h('label', {}, t('plantingDate'), planting, dateWords(planting)),
+        h('label', {}, t('expectedHarvest'), harvest, dateWords(harvest)),
+      ),
       plantingError,
       harvestError,
       error,

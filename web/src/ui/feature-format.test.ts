@@ -6,7 +6,7 @@ import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
-import { cardRows, dateTime, isShownProperty, rowsOf, titleOf, valueText } from './feature-format.ts';
+import { cardRows, dateInWords, dateTime, isShownProperty, rowsOf, titleOf, valueText } from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
 // not to a copy of it: a property renamed or retyped there shows up here.
@@ -294,6 +294,18 @@ describe('one value by its schema', () => {
     expect(valueText('standard', '1234.5', { type: 'string' })).toBe('1234.5');
     expect(valueText('issued_on', 'không rõ', { type: 'string', format: 'date' })).toBe('không rõ');
     expect(dateTime('hôm qua')).toBe('hôm qua');
+  });
+
+  it('words a date field’s day so its order cannot be misread: 1 December, not 12 January', () => {
+    startLang('vi');
+    expect(dateInWords('2026-12-01')).toBe('1 tháng 12, 2026');
+    expect(dateInWords('2026-01-12')).toBe('12 tháng 1, 2026');
+    expect(dateInWords('2024-02-29')).toBe('29 tháng 2, 2024');
+    startLang('en');
+    expect(dateInWords('2026-12-01')).toBe('1 December 2026');
+    expect(dateInWords('0099-03-05')).toBe('5 March 99');
+    // Nothing chosen, or a day that does not exist: no words rather than a wrong day.
+    for (const v of ['', '2025-02-29', '2026-13-01', '2026-12-32', '01/12/2026', '2026-12-01T00:00']) expect(dateInWords(v)).toBe('');
   });
 
   it("names a parcel's commune beside its old code once the lookup has told it, and a land-use area's map year in words", () => {

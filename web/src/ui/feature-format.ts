@@ -59,6 +59,23 @@ export function date(v: unknown): string {
   return m ? (lang() === 'vi' ? `${m[3]}/${m[2]}/${m[1]}` : `${m[1]}-${m[2]}-${m[3]}`) : text;
 }
 
+/**
+ * A calendar day (yyyy-mm-dd, as a date field gives it) in words in the language shown: "1 tháng 12,
+ * 2026", "1 December 2026"; '' for an empty or impossible day. A date field shows the browser's
+ * order (mm/dd/yyyy on an English system), so 12/01/2026 is read as 12 January: the words settle it.
+ */
+export function dateInWords(value: string): string {
+  const m = /^(\d{4,6})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return '';
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const at = new Date(0);
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+  at.setUTCFullYear(year, month - 1, day);
+  if (at.getUTCFullYear() !== year || at.getUTCMonth() !== month - 1 || at.getUTCDate() !== day) return '';
+  const monthWord = lang() === 'vi' ? String(month) : at.toLocaleDateString('en-GB', { timeZone: 'UTC', month: 'long' });
+  return t('dateInWords', { day, month: monthWord, year });
+}
+
 // Times are the registry's, in Cao Lãnh: read on Vietnam's clock whatever the viewer's device says.
 const VN_CLOCK = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Asia/Ho_Chi_Minh',
