@@ -48,6 +48,8 @@ describe('first use, s15 review', () => {
       const shown = await page.locator('.my-plots .plot-item').count();
       await more.click();
       await page.waitForFunction((n) => document.querySelectorAll('.my-plots .plot-item').length > n, shown);
+      // The keyboard goes on at the first plot read, not lost with the button drawn anew.
+      expect(await page.evaluate((n) => document.activeElement === document.querySelectorAll('.my-plots .plot-item')[n], shown)).toBe(true);
     }
     expect(await page.locator('.my-plots .plot-item').count()).toBe(total);
     expect(await summary.innerText()).toMatch(new RegExp(`^${total.toLocaleString('vi-VN')} thửa · tổng`));

@@ -311,10 +311,12 @@ class MyPlotsView {
     if (this.moreLoading || !this.plots) return;
     this.moreLoading = true;
     this.render();
+    let added: MyPlot[] = [];
     try {
       const page = await getJson<{ total: number; plots: MyPlot[] }>(`/api/plots?limit=${OFFICER_PAGE}&offset=${this.plots.length}`);
       const known = new Set(this.plots.map((p) => p.id));
-      this.plots = [...this.plots, ...page.plots.filter((p) => !known.has(p.id))];
+      added = page.plots.filter((p) => !known.has(p.id));
+      this.plots = [...this.plots, ...added];
       this.total = page.total;
       this.moreError = undefined;
     } catch (error) {
@@ -323,6 +325,9 @@ class MyPlotsView {
       this.moreLoading = false;
     }
     this.render();
+    // The button pressed is drawn anew: the keyboard goes on at the first plot read.
+    if (added[0]) this.element.querySelector<HTMLElement>(`.plot-item[data-id="${added[0].id}"]`)?.focus();
+    else this.element.querySelector<HTMLElement>('.my-plots-more')?.focus();
   }
 
   /**
