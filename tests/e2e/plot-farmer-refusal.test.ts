@@ -50,7 +50,7 @@ async function plotsAt([lon, lat]: LonLat): Promise<number> {
 }
 
 describe('the plot form’s refused fields', () => {
-  it('says a harvest before planting under that field, and an unknown farmer ID under the farmer field with the form kept', async () => {
+  it('says a harvest before planting under that field, an unknown farmer number under the farmer field with the form kept, and takes a card code', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     await openEditorAt(page, e2e.server, spot);
     await addDrawing(page, spot);
@@ -77,7 +77,7 @@ describe('the plot form’s refused fields', () => {
       const p = document.querySelector('#plot-form #farmer-error') as HTMLElement | null;
       return p !== null && !p.hidden && p.className === 'form-error' && /99999999/.test(p.textContent ?? '');
     });
-    expect(await farmer.innerText()).toBe('Không có nông hộ mã số 99999999: kiểm tra lại mã số, hoặc tìm nông hộ theo tên.');
+    expect(await farmer.innerText()).toBe('Không có nông hộ số hiệu 99999999: kiểm tra lại số hiệu, hoặc tìm nông hộ theo tên hay mã thẻ.');
     expect(await page.inputValue('#plot-form input[name=farmer_id]')).toBe('99999999');
     expect(await page.getAttribute('#plot-form input[name=farmer_id]', 'aria-invalid')).toBe('true');
     expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('farmer_id');
@@ -90,9 +90,29 @@ describe('the plot form’s refused fields', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-plot-form-farmer-unknown.png') });
     expect(await plotsAt(spot)).toBe(0);
 
-    await page.click('#plot-form .dialog-actions button.btn:not(.btn-primary)');
-    await page.waitForSelector('#plot-form', { state: 'detached' });
-    expect(await plotsAt(spot)).toBe(0);
+    // One meaning per label: the registry's number is called so, the card's code goes in "Nông hộ".
+    expect(await page.innerText('#plot-form label:has(input[name=farmer_id])')).toBe('Số hiệu nông hộ trong hệ thống');
+    expect(await page.innerText('#plot-form')).not.toContain('Mã nông hộ');
+    expect(await page.innerText('#farmer-hint')).toBe('Gõ tên hoặc mã thẻ nông hộ (ví dụ ND-7K3M-Q9XP).');
+    expect(await page.getAttribute('#plot-form-farmer', 'aria-describedby')).toBe('farmer-hint farmer-error');
+
+    // An officer holding a farmer's card types its code (as read off the card: lower case, no hyphens):
+    // the plot is saved with that farmer.
+    const card = (
+      await e2e.server.db.query<{ id: number; lookup_code: string }>(
+        `SELECT id, lookup_code FROM farmers WHERE commune_code = $1 ORDER BY id LIMIT 1`,
+        [WARD],
+      )
+    ).rows[0]!;
+    await page.fill('#plot-form input[name=farmer_id]', '');
+    await page.fill('#plot-form-farmer', card.lookup_code.replace(/-/g, '').toLowerCase());
+    await page.click('#plot-form-save');
+    await page.waitForSelector('#plot-form', { state: 'detached', timeout: 30_000 });
+    const saved = await e2e.server.db.query<{ farmer_id: number }>(
+      `SELECT farmer_id FROM plots WHERE ST_Intersects(geom, ST_SetSRID(ST_Point($1, $2), 4326))`,
+      spot,
+    );
+    expect(saved.rows.map((r) => Number(r.farmer_id))).toEqual([Number(card.id)]);
     // The refused save's 422 (and the form's look-up of the unknown farmer, 404) are the only failed requests.
     expect(errors.filter((e) => !/422|404/.test(e))).toEqual([]);
     await context.close();

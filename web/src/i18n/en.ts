@@ -283,8 +283,8 @@ export const en: Messages = {
   plantingTooEarly: 'The planting date cannot be before 1900: check the year.',
   harvestBeforePlanting: 'The expected harvest cannot be before the planting date ({planting}).',
   // The features API's refusal of a plot form field, said under it (plot-refusal.ts).
-  plotFarmerUnknown: 'There is no farmer with ID {id}: check the number, or find the farmer by name.',
-  plotFarmerOutOfScope: 'Farmer {id} is not in the communes you are responsible for.',
+  plotFarmerUnknown: 'There is no farmer with system number {id}: check the number, or find the farmer by name or card code.',
+  plotFarmerOutOfScope: 'Farmer number {id} is not in the communes you are responsible for.',
   plotCropUnknown: 'The crop “{value}” is not in the list: choose another crop.',
   dateInWords: '{day} {month} {year}',
   harvestPassed: '{date} (passed)',
@@ -436,7 +436,7 @@ export const en: Messages = {
 
   myPlots: 'My plots',
   myPlotsEmpty: 'No plots are linked to this account yet.',
-  myPlotsSignIn: 'Sign in, or type the farmer id printed on your card, to see your plots.',
+  myPlotsSignIn: 'Sign in, or type the farmer card code printed on your card, to see your plots.',
   myPlotsTotal: '{count} {count|plot|plots} · {ha} ha in all',
   myPlotsUnavailable: 'Could not load your plots: {detail}',
   myPlotsFirst: 'First {count} of {total} plots · {ha} ha',
@@ -490,7 +490,9 @@ export const en: Messages = {
   fileUnreadable: 'Could not read the file: {detail}',
   plotForm: 'Production plot',
   farmer: 'Farmer',
-  farmerId: 'Farmer id',
+  farmerId: 'Farmer card code',
+  farmerRecordNo: 'Farmer number in the system',
+  farmerFieldHint: 'Type the farmer’s name or card code (e.g. ND-7K3M-Q9XP).',
   communeCode: 'Commune code',
   saving: 'Saving…',
   saved: 'Plot saved.',
@@ -501,7 +503,8 @@ export const en: Messages = {
     'No farmer named “{name}” in your communes: pick one from the list, or leave this field empty to save the plot without a farmer.',
   farmerListUnavailable:
     'The farmer list could not be loaded ({detail}), so “{name}” could not be identified: not saved. Try again, or leave this field empty to save the plot without a farmer.',
-  farmerIdMismatch: 'The “Farmer” field names {name}, but the “Farmer id” field holds farmer {id}: correct or clear one of them.',
+  farmerIdMismatch:
+    'The “Farmer” field names {name}, but the “Farmer number in the system” field holds farmer number {id}: correct or clear one of them.',
   // The farmer form (farmer-form.ts): registering a new farmer from the plot form, correcting one.
   farmerNew: 'Register a new farmer',
   farmerEdit: 'Edit farmer details',

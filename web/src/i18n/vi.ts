@@ -284,8 +284,8 @@ export const vi = {
   plantingTooEarly: 'Ngày trồng không được trước năm 1900: kiểm tra lại năm.',
   harvestBeforePlanting: 'Ngày dự kiến thu hoạch không được trước ngày trồng ({planting}).',
   // The features API's refusal of a plot form field, said under it (plot-refusal.ts).
-  plotFarmerUnknown: 'Không có nông hộ mã số {id}: kiểm tra lại mã số, hoặc tìm nông hộ theo tên.',
-  plotFarmerOutOfScope: 'Nông hộ mã số {id} không thuộc xã/phường bạn phụ trách.',
+  plotFarmerUnknown: 'Không có nông hộ số hiệu {id}: kiểm tra lại số hiệu, hoặc tìm nông hộ theo tên hay mã thẻ.',
+  plotFarmerOutOfScope: 'Nông hộ số hiệu {id} không thuộc xã/phường bạn phụ trách.',
   plotCropUnknown: 'Cây trồng “{value}” không có trong danh mục: chọn cây trồng khác.',
   dateInWords: '{day} tháng {month}, {year}',
   harvestPassed: '{date} (đã qua)',
@@ -441,7 +441,7 @@ export const vi = {
   // Farmer
   myPlots: 'Thửa của tôi',
   myPlotsEmpty: 'Chưa có thửa nào gắn với tài khoản này.',
-  myPlotsSignIn: 'Đăng nhập, hoặc nhập mã nông hộ in trên thẻ, để xem các thửa của bạn.',
+  myPlotsSignIn: 'Đăng nhập, hoặc nhập mã thẻ nông hộ (in trên thẻ), để xem các thửa của bạn.',
   myPlotsTotal: '{count} thửa · tổng {ha} ha',
   myPlotsUnavailable: 'Chưa tải được danh sách thửa: {detail}',
   myPlotsFirst: '{count} thửa đầu tiên trong {total} thửa · {ha} ha',
@@ -496,7 +496,9 @@ export const vi = {
   fileUnreadable: 'Không đọc được tệp: {detail}',
   plotForm: 'Thông tin thửa sản xuất',
   farmer: 'Nông hộ',
-  farmerId: 'Mã nông hộ',
+  farmerId: 'Mã thẻ nông hộ',
+  farmerRecordNo: 'Số hiệu nông hộ trong hệ thống',
+  farmerFieldHint: 'Gõ tên hoặc mã thẻ nông hộ (ví dụ ND-7K3M-Q9XP).',
   communeCode: 'Mã xã/phường',
   saving: 'Đang lưu…',
   saved: 'Đã lưu thửa.',
@@ -507,7 +509,7 @@ export const vi = {
     'Không có nông hộ nào tên “{name}” trong xã của bạn: chọn một trong danh sách, hoặc để trống ô này để lưu thửa chưa có nông hộ.',
   farmerListUnavailable:
     'Không tải được danh sách nông hộ ({detail}), nên chưa biết “{name}” là ai: chưa lưu. Thử lại, hoặc để trống ô này để lưu thửa chưa có nông hộ.',
-  farmerIdMismatch: 'Ô “Nông hộ” chỉ {name}, còn ô “Mã nông hộ” là nông hộ số {id}: sửa hoặc xoá một trong hai ô.',
+  farmerIdMismatch: 'Ô “Nông hộ” chỉ {name}, còn ô “Số hiệu nông hộ trong hệ thống” là nông hộ số hiệu {id}: sửa hoặc xoá một trong hai ô.',
   // The farmer form (farmer-form.ts): registering a new farmer from the plot form, correcting one.
   farmerNew: 'Thêm nông hộ mới',
   farmerEdit: 'Sửa thông tin nông hộ',

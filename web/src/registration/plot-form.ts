@@ -104,7 +104,7 @@ export function openPlotForm(
       name: 'farmer',
       placeholder: t('farmer'),
       'aria-label': t('farmer'),
-      'aria-describedby': 'farmer-error',
+      'aria-describedby': 'farmer-hint farmer-error',
     });
     const farmerList = h('datalist', { id: 'farmer-options' });
     farmerSearch.setAttribute('list', 'farmer-options');
@@ -291,10 +291,12 @@ export function openPlotForm(
       { method: 'dialog' },
       h('h2', { id: 'plot-form-title' }, t('plotForm')),
       h('p', { class: 'hint' }, t('liveArea', { m2: formatNumber(areaM2, 0), ha: formatNumber(areaM2 / 10000, 2) })),
-      h('label', {}, t('farmer'), farmerSearch, farmerList),
+      // The name, or the code on the farmer's card: an officer holding the card types its code here.
+      h('label', {}, t('farmer'), farmerSearch, farmerList, h('span', { class: 'hint', id: 'farmer-hint' }, t('farmerFieldHint'))),
       farmerError,
       h('div', { class: 'farmer-actions' }, newFarmerButton, editFarmerButton),
-      h('label', {}, t('farmerId'), farmerId),
+      // The registry's own number of the farmer, filled in when one is chosen; the card's code goes in the field above.
+      h('label', {}, t('farmerRecordNo'), farmerId),
       h('label', {}, t('crop'), crop),
       cropError,
       h('label', {}, t('variety'), variety),

@@ -30,12 +30,14 @@ describe('the features API’s refusal of a plot form field', () => {
       { farmer_id: 99999999 },
     )!;
     expect(unknown.field).toBe('farmer_id');
-    expect(unknown.text()).toBe('Không có nông hộ mã số 99999999: kiểm tra lại mã số, hoặc tìm nông hộ theo tên.');
+    expect(unknown.text()).toBe('Không có nông hộ số hiệu 99999999: kiểm tra lại số hiệu, hoặc tìm nông hộ theo tên hay mã thẻ.');
     setLang('en');
-    expect(unknown.text()).toBe('There is no farmer with ID 99999999: check the number, or find the farmer by name.');
+    expect(unknown.text()).toBe(
+      'There is no farmer with system number 99999999: check the number, or find the farmer by name or card code.',
+    );
     setLang('vi');
     const scope = plotFieldRefusalOf(refusal([{ code: 'REFERENCE_OUT_OF_SCOPE', property: 'farmer_id' }]), { farmer_id: 12 })!;
-    expect(scope.text()).toBe('Nông hộ mã số 12 không thuộc xã/phường bạn phụ trách.');
+    expect(scope.text()).toBe('Nông hộ số hiệu 12 không thuộc xã/phường bạn phụ trách.');
   });
 
   it('says an unknown crop, a harvest before planting, a bad value and the planting date’s rules under their fields', () => {
@@ -49,7 +51,7 @@ describe('the features API’s refusal of a plot form field', () => {
     expect(harvest?.field).toBe('expected_harvest');
     expect(harvest?.text()).toBe('Ngày dự kiến thu hoạch không được trước ngày trồng (01/03/2026).');
     const bad = plotFieldRefusalOf(refusal([{ code: 'INVALID_PROPERTY', property: 'farmer_id' }]), { farmer_id: 1.5 });
-    expect(bad?.text()).toBe('“Mã nông hộ” không hợp lệ.');
+    expect(bad?.text()).toBe('“Số hiệu nông hộ trong hệ thống” không hợp lệ.');
     const planting = plotFieldRefusalOf(
       refusal([{ code: 'INVALID_PROPERTY', property: 'planting_date', rule: 'date-too-early', value: '1800-01-01' }]),
       {},

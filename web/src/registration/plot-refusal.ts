@@ -19,7 +19,7 @@ const FIELDS: readonly string[] = ['farmer_id', 'crop', 'variety', 'planting_dat
 
 // The label of each field, for the general sentences.
 const LABELS: Readonly<Record<PlotField, MessageKey>> = {
-  farmer_id: 'farmerId',
+  farmer_id: 'farmerRecordNo',
   crop: 'crop',
   variety: 'variety',
   planting_date: 'plantingDate',
