@@ -26,7 +26,16 @@ import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
 import { followLang } from './lang-bound.ts';
 import { plotOverlaps, savedPlotOf, type PlotOverlap, type SavedPlot } from './overlap.ts';
-import { createPlot, deletePlot, loadPlot, PlotConflict, updatePlot, validationReasons, type PlotRecord } from './plot-api.ts';
+import {
+  createPlot,
+  deletePlot,
+  loadMainParcel,
+  loadPlot,
+  PlotConflict,
+  updatePlot,
+  validationReasons,
+  type PlotRecord,
+} from './plot-api.ts';
 import { mergePlot } from './plot-merge.ts';
 import { locationErrorText } from '../map/location-error.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
@@ -726,9 +735,12 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     const id = Number(hit.id);
     if (assembling) {
       try {
-        const record = await loadPlot(id);
+        const [record, parcel] = await Promise.all([loadPlot(id), loadMainParcel(id)]);
         assembling.toggle({
           id,
+          // Given by the features API only to staff who may see the farmer.
+          farmer_name: typeof record.properties.farmer_name === 'string' ? record.properties.farmer_name : null,
+          parcel,
           crop: String(record.properties.crop ?? ''),
           area_m2: Number(record.properties.area_m2 ?? 0),
           commune_code: record.properties.commune_code as string | undefined,

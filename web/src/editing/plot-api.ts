@@ -1,6 +1,6 @@
 import type { Polygon } from 'geojson';
 import { PLOT_OVERLAP_THRESHOLD_M2, REASON_TEXT_VI, type ReasonCode } from '../../../server/domain/plot-validation.ts';
-import { HttpError, request, sendJson } from '../api/http.ts';
+import { getJson, HttpError, request, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 
 /** A plot as the features API holds it, with the ETag that an edit must send back. */
@@ -35,6 +35,23 @@ function writable(properties: Record<string, unknown>): Record<string, unknown> 
 /** GET one plot with its ETag. */
 export async function loadPlot(id: number): Promise<PlotRecord> {
   return readRecord(await request(`${ITEMS}/${id}`, { headers: { Accept: 'application/geo+json' }, cache: 'no-store' }));
+}
+
+/** The cadastral parcel holding most of a plot, as its profile (GET /api/plots/:id) gives it. */
+export type MainParcel = { sheet: number; parcel: number };
+
+/**
+ * The parcel holding most of the plot (the profile lists them largest share first), or null when it
+ * lies on none or the profile cannot be read (offline): the plot is then named without it.
+ */
+export async function loadMainParcel(id: number): Promise<MainParcel | null> {
+  try {
+    const profile = await getJson<{ parcels?: { sheet: number; parcel: number }[] }>(`/api/plots/${id}`);
+    const main = profile.parcels?.[0];
+    return main ? { sheet: main.sheet, parcel: main.parcel } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** POST a new plot; answers it as stored (area computed by the server) with its first ETag. */

@@ -10,7 +10,7 @@ import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
 import { isGrowingAreaStatus, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
 import { minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, HttpError, request, sendJson } from '../api/http.ts';
-import { loadPlot } from '../editing/plot-api.ts';
+import { loadMainParcel, loadPlot } from '../editing/plot-api.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
@@ -32,7 +32,7 @@ import {
 import { fieldRefusalText, type FieldRefusalFacts } from './field-refusal.ts';
 import { statusLabel } from './lifecycle-refusal.ts';
 import { focusPickBar, pickBar } from './pick-bar.ts';
-import { draftPickTally, type DraftPickTally } from './pick-tally.ts';
+import { draftPickTally, pickedPlotWords, type DraftPickTally, type PlotNaming } from './pick-tally.ts';
 import {
   areaFacts,
   areaLabelText,
@@ -70,7 +70,14 @@ export type DraftEvents = {
 };
 
 /** A plot picked to join, with what the map and the features API say of it. */
-type Picked = { id: number; crop: string; area_m2: number; growing_area_id: number | null; areaStatus: string | null; geometry?: Polygon };
+type Picked = PlotNaming & {
+  id: number;
+  crop: string;
+  area_m2: number;
+  growing_area_id: number | null;
+  areaStatus: string | null;
+  geometry?: Polygon;
+};
 
 type Adding = {
   picker: PlotPicker | undefined;
@@ -344,10 +351,13 @@ export class DraftSection {
       adding.refused.delete(id);
     } else {
       try {
-        const record = await loadPlot(id);
+        const [record, parcel] = await Promise.all([loadPlot(id), loadMainParcel(id)]);
         const area = record.properties.growing_area_id;
         adding.picked.set(id, {
           id,
+          // Given by the features API only to staff who may see the farmer.
+          farmer_name: typeof record.properties.farmer_name === 'string' ? record.properties.farmer_name : null,
+          parcel,
           crop: String(record.properties.crop ?? ''),
           area_m2: Number(record.properties.area_m2 ?? 0),
           growing_area_id: area === null || area === undefined ? null : Number(area),
@@ -421,7 +431,9 @@ export class DraftSection {
       h(
         'span',
         {},
-        `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
+        pickedPlotWords(p, cropName(this.crops, p.crop)),
+        ' ',
+        h('small', { class: 'plot-id' }, `#${p.id}`),
         note ? h('span', { class: note.error ? 'form-error' : 'hint', 'data-refusal': String(note.error) }, ` · ${note.text}`) : null,
       ),
       h(

@@ -10,15 +10,15 @@ import { membershipRefusalWords } from './membership.ts';
 import { nameProblem, TEXT_REASONS } from '../../../server/domain/registry-text.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
 import { focusPickBar, pickBar } from './pick-bar.ts';
-import { assembleTally, type AssembleTally } from './pick-tally.ts';
+import { assembleTally, pickedPlotWords, type AssembleTally, type PlotNaming } from './pick-tally.ts';
 
 /** The profile's text fields the form asks, by their name in the request, and their labels. */
 const PROFILE_FIELDS = ['name', 'registrantName'] as const;
 type ProfileField = (typeof PROFILE_FIELDS)[number];
 const PROFILE_LABELS: Readonly<Record<ProfileField, MessageKey>> = { name: 'areaName', registrantName: 'producer' };
 
-/** A plot picked for the growing area, as the features API describes it. */
-export type PickedPlot = {
+/** A plot picked for the growing area, as the features API describes it, with what tells it apart (PlotNaming). */
+export type PickedPlot = PlotNaming & {
   id: number;
   crop: string;
   area_m2: number;
@@ -233,7 +233,9 @@ export class GrowingAreaAssembler {
       h(
         'span',
         {},
-        `#${p.id} · ${cropName(this.crops, p.crop)} · ${formatNumber(p.area_m2, 0)} m²`,
+        pickedPlotWords(p, cropName(this.crops, p.crop)),
+        ' ',
+        h('small', { class: 'plot-id' }, `#${p.id}`),
         p.growing_area_id ? areaMark(p.growing_area_id, p.areaStatus) : null,
       ),
       h(

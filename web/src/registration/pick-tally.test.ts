@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLang } from '../i18n/i18n.ts';
 import { AREA_RULE_REASONS, type CropRule } from '../../../server/domain/growing-area-rules.ts';
-import { assembleTally, draftPickTally, heldElsewhere } from './pick-tally.ts';
+import { assembleTally, draftPickTally, heldElsewhere, pickedPlotWords } from './pick-tally.ts';
 
 const vegetable: CropRule = { code: 'vegetable', name_vi: 'Rau màu', crop_type: 'annual', min_area_m2: 1000 };
 const mango: CropRule = { code: 'mango', name_vi: 'Xoài', crop_type: 'perennial', min_area_m2: null };
@@ -105,5 +106,29 @@ describe('the two bars count alike', () => {
     expect(drafted.accepted.map((p) => p.id)).toEqual(assembled.taken.map((p) => p.id));
     expect(drafted.refused.map((p) => p.id)).toEqual(assembled.held.map((p) => p.id));
     expect(drafted.acceptedM2).toBe(assembled.totalM2);
+  });
+});
+
+// startLang sets the page's lang attribute: a bare stand-in for the page under Node.
+(globalThis as { document?: unknown }).document ??= { documentElement: {} };
+
+describe('a picked plot’s name in the lists', () => {
+  afterEach(() => startLang('vi'));
+
+  it('names it by its parcel and farmer before crop and area, without the record id', () => {
+    startLang('vi');
+    const plot = { ...free, area_m2: 77.4, farmer_name: 'Nguyễn Văn An', parcel: { sheet: 12, parcel: 345 } };
+    expect(pickedPlotWords(plot, 'Xoài')).toBe('Tờ 12 thửa 345 · Nguyễn Văn An · Xoài · 77 m²');
+    startLang('en');
+    expect(pickedPlotWords({ ...plot, area_m2: 1234 }, 'Mango')).toBe('Sheet 12 parcel 345 · Nguyễn Văn An · Mango · 1,234 m²');
+  });
+
+  it('leaves out what is not known: no parcel under it, a farmer the viewer may not see', () => {
+    startLang('vi');
+    expect(pickedPlotWords({ ...free, farmer_name: null, parcel: null }, 'Rau màu')).toBe('Rau màu · 600 m²');
+    expect(pickedPlotWords({ ...free, farmer_name: '  ', parcel: { sheet: 3, parcel: 22 } }, 'Rau màu')).toBe(
+      'Tờ 3 thửa 22 · Rau màu · 600 m²',
+    );
+    expect(pickedPlotWords(free, 'Rau màu')).not.toContain('#');
   });
 });
