@@ -147,6 +147,11 @@ describe('a session that ends under the page', () => {
     await signIn(page, ACCOUNTS.officer);
     const officerName = await page.locator('.account-name').innerText();
     expect(officerName.length).toBeGreaterThan(0);
+    // The whole name shows in the top bar (on two lines if it must), not cut short; the tooltip adds the role.
+    expect(
+      await page.locator('.account-name').evaluate((el) => el.scrollWidth <= el.clientWidth + 1 && el.scrollHeight <= el.clientHeight + 1),
+    ).toBe(true);
+    expect(await page.locator('.account-name').getAttribute('title')).toBe(`${officerName} · Agricultural officer`);
     await openPlot(page, plot);
     await page.waitForFunction(
       ([selector, phone]) => document.querySelector(selector!)?.textContent?.includes(phone!),

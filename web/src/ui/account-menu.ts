@@ -28,7 +28,11 @@ export class AccountMenu {
     }
     const role = t(`role_${this.user.role}` as MessageKey);
     this.element.append(
-      h('span', { class: 'account-name', title: role }, this.user.displayName || this.user.username),
+      h(
+        'span',
+        { class: 'account-name', title: `${this.user.displayName || this.user.username} · ${role}` },
+        this.user.displayName || this.user.username,
+      ),
       h(
         'button',
         {
