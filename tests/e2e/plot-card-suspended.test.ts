@@ -3,11 +3,12 @@
 // suspends the code, and the same browser, reloaded, shows under the growing area "Tạm đình chỉ —
 // không còn hiệu lực" and the suspension decision with its day and reason, in Vietnamese and in
 // English. The browser kept the plot's item from the first read: it must not be told "unchanged".
+// An officer's plot card opens its growing area's file (the area's card with its lifecycle).
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
 import { apiToken, openPlot } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
@@ -68,6 +69,8 @@ describe('a plot’s card when its growing area’s code is suspended', () => {
       ['Trạng thái', 'Đang hoạt động'],
     ]);
     expect(await page.locator(card(plot)).innerText()).not.toContain('Quyết định');
+    // The area's file is the officers': a guest is not offered it.
+    expect(await page.locator('#card-open-area').count()).toBe(0);
 
     const token = await apiToken(e2e.server);
     const suspended = await fetch(`${e2e.server.url}/api/growing-areas/${plot.area}/transitions`, {
@@ -105,4 +108,31 @@ describe('a plot’s card when its growing area’s code is suspended', () => {
     await context.close();
     // Two whole page loads and a language switch: minutes on a loaded 2-core machine.
   }, 240_000);
+});
+
+describe('a plot’s card for an officer', () => {
+  it('offers “Mở hồ sơ vùng trồng” when the plot is in a growing area, opening the area’s card with its lifecycle first', async () => {
+    const plot = await memberPlot();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    // The layers as they open (no l=): a tap inside an area picks the plot under it first.
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await waitForMap(page);
+    await openPlot(page, plot);
+    const link = page.locator(`${card(plot)} #card-open-area`);
+    expect(await link.innerText()).toBe('Mở hồ sơ vùng trồng');
+    expect(await link.isVisible()).toBe(true);
+    await link.click();
+    const areaCard = page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${plot.area}"]`);
+    await areaCard.locator('#lifecycle-status[data-status=active]').waitFor({ timeout: 30_000 });
+    expect(await areaCard.locator('#lifecycle-status').innerText()).toBe('Đang hoạt động');
+    // The area's card is read first (its title has the focus), the plot's is still there to go back to.
+    expect(await page.evaluate(() => document.activeElement?.closest('.feature-card')?.getAttribute('data-group'))).toBe('growing_areas');
+    expect(await page.locator(`.feature-card.is-secondary[data-group=plots][data-id="${plot.id}"]`).count()).toBe(1);
+    expect(await page.locator('.feature-card').first().getAttribute('data-group')).toBe('growing_areas');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-open-area.png') });
+    expect(errors, errors.join('\n')).toEqual([]);
+    await context.close();
+  }, 120_000);
 });

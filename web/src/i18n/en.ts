@@ -298,6 +298,8 @@ export const en: Messages = {
   name: 'Name',
   kind: 'Kind',
   properties: 'Properties',
+  plotOpenArea: 'Open the growing area’s file',
+  plotOpenAreaFailed: 'Could not open the growing area’s file: {detail}',
   copyLink: 'Copy link',
   linkCopied: 'Link copied.',
   zoomTo: 'Zoom to',

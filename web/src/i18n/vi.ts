@@ -299,6 +299,8 @@ export const vi = {
   name: 'Tên',
   kind: 'Loại',
   properties: 'Thuộc tính',
+  plotOpenArea: 'Mở hồ sơ vùng trồng',
+  plotOpenAreaFailed: 'Không mở được hồ sơ vùng trồng: {detail}',
   copyLink: 'Sao chép liên kết',
   linkCopied: 'Đã sao chép liên kết.',
   zoomTo: 'Phóng tới',

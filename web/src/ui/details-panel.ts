@@ -464,6 +464,7 @@ export class DetailsPanel {
           { class: 'card-actions' },
           h('button', { type: 'button', class: 'btn', onclick: () => this.onCopyLink() }, t('copyLink')),
           this.farmerEditOf(feature),
+          this.areaLinkOf(feature),
         ),
       );
       if (feature.group === 'parcels') card.append(this.plannerSection(feature));
@@ -533,6 +534,44 @@ export class DetailsPanel {
       } finally {
         button.disabled = false;
       }
+    });
+    return button;
+  }
+
+  /**
+   * "Mở hồ sơ vùng trồng" on the card of a plot in a growing area, for officers and admins: the area's
+   * card with its lifecycle. A tap inside an area picks the plot under it first, and the area's card
+   * came last, below the plot's diary, with nothing saying its status and steps were there.
+   */
+  private areaLinkOf(feature: PickedFeature): HTMLButtonElement | null {
+    const role = this.viewer()?.role;
+    const areaId = Number(feature.properties.growing_area_id);
+    if (feature.group !== 'plots' || (role !== 'officer' && role !== 'admin') || !Number.isSafeInteger(areaId) || areaId < 1) return null;
+    const button = h('button', { type: 'button', class: 'btn', id: 'card-open-area' }, t('plotOpenArea'));
+    button.addEventListener('click', async () => {
+      const generation = this.generation;
+      // The area's card picked with the plot (the tap was inside it) has its tile's facts; else they are read.
+      let area = this.picked.find((f) => f.group === 'growing_areas' && Number(f.id) === areaId);
+      if (!area) {
+        button.disabled = true;
+        try {
+          area = { group: 'growing_areas', id: areaId, properties: await featureProperties('growing_areas', areaId) };
+        } catch (error) {
+          const said = h('p', { class: 'form-error', id: 'card-open-area-error', role: 'alert' });
+          said.textContent = t('plotOpenAreaFailed', { detail: describeError(error) });
+          button.parentElement?.querySelector('#card-open-area-error')?.remove();
+          button.after(said);
+          return;
+        } finally {
+          button.disabled = false;
+        }
+        // Another card was opened meanwhile: this answer is not wanted.
+        if (generation !== this.generation) return;
+      }
+      const opened = area;
+      this.show([opened, ...this.picked.filter((f) => f !== opened)]);
+      this.onSelect(opened);
+      this.element.querySelector<HTMLElement>('.feature-card.is-primary > h3')?.focus({ preventScroll: false });
     });
     return button;
   }
