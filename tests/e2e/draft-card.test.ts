@@ -331,6 +331,18 @@ describe('a draft dossier on its card', () => {
     await openDraftCard(page, area);
     await page.waitForSelector('#draft-edit #draft-plots');
     await page.waitForSelector(`#draft-plots li:has-text("${LONG_FARMER}")`);
+    // A member is named by the parcel holding most of it and its farmer; its record id apart and small.
+    const member = page.locator(`#draft-plots li:has-text("${LONG_FARMER}")`).first();
+    const memberId = Number(await member.getAttribute('data-id'));
+    const main = (
+      await e2e.server.db.query<{ sheet: number; parcel_no: number }>(
+        `SELECT pa.sheet, pa.parcel_no FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
+          WHERE pp.plot_id = $1 ORDER BY pp.share_m2 DESC LIMIT 1`,
+        [memberId],
+      )
+    ).rows[0]!;
+    expect(await member.locator('span').first().innerText()).toMatch(new RegExp(`^Tờ ${main.sheet} thửa ${main.parcel_no} · `));
+    expect(await member.locator('.plot-id').innerText()).toBe(`#${memberId}`);
     // On the map the draft (no code yet) is labelled by its name cut to fit, whole words, with '…'.
     await page.waitForFunction(
       ([id, want]) =>

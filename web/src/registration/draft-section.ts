@@ -43,7 +43,15 @@ import {
 } from './membership.ts';
 
 /** A member plot as GET /api/growing-areas/:id lists it (the fields the section reads). */
-export type DraftPlot = { id: number; crop: string; area_m2: number | string; farmer_name?: string | null; hamlet?: string | null };
+export type DraftPlot = {
+  id: number;
+  crop: string;
+  area_m2: number | string;
+  farmer_name?: string | null;
+  hamlet?: string | null;
+  /** Its cadastral parcels, the largest share first. */
+  parcels?: { sheet: number; parcel: number }[];
+};
 
 /** The draft as the card has it. */
 export type DraftArea = {
@@ -174,7 +182,20 @@ export class DraftSection {
               h(
                 'li',
                 { 'data-id': p.id },
-                h('span', {}, [`#${p.id}`, p.farmer_name, `${ha(Number(p.area_m2))} ha`].filter(Boolean).join(' · ')),
+                // Named as the picked plots are: its main parcel and farmer, the id apart and small.
+                h(
+                  'span',
+                  {},
+                  [
+                    p.parcels?.[0] ? t('myPlotsParcel', { sheet: p.parcels[0].sheet, parcel: p.parcels[0].parcel }) : null,
+                    p.farmer_name,
+                    `${ha(Number(p.area_m2))} ha`,
+                  ]
+                    .filter(Boolean)
+                    .join(' · '),
+                  ' ',
+                  h('small', { class: 'plot-id' }, `#${p.id}`),
+                ),
                 h(
                   'button',
                   {
