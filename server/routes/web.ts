@@ -82,8 +82,9 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     prefix: '/',
     preCompressed: true,
     cacheControl: false,
-    // Never list or serve the glyph folder through the wildcard: /fonts has its own route.
-    allowedPath: (pathName) => !pathName.startsWith('/fonts/'),
+    // Never list or serve the glyph folder through the wildcard: /fonts has its own route. Nor a
+    // dotfile (the build's source digest, scripts/ensure-web.ts): it is no part of the app.
+    allowedPath: (pathName) => !pathName.startsWith('/fonts/') && !pathName.split('/').some((part) => part.startsWith('.')),
     setHeaders(reply, filePath) {
       const relative = path.relative(dist, filePath).split(path.sep).join('/');
       if (relative.startsWith('assets/')) reply.header('Cache-Control', 'public, max-age=31536000, immutable');

@@ -209,3 +209,14 @@ describe('an address that does not exist', () => {
     }
   });
 });
+
+describe('the built client', () => {
+  it('serves its pages but no dotfile of the build (the source digest) or of anywhere else', async () => {
+    expect((await reg.app.inject({ url: '/' })).statusCode).toBe(200);
+    for (const url of ['/.sources-sha256', '/assets/.hidden', '/.env', '/.git/config']) {
+      const res = await reg.app.inject({ url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body, url).not.toMatch(/^[0-9a-f]{64}\s*$/);
+    }
+  });
+});
