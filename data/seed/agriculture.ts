@@ -387,6 +387,19 @@ export async function writeAgriculture(
   const farmers: Farmer[] = [];
   const farmerByOwner = new Map<string, Farmer>();
   const plotFarmer = new Map<PlotDraft, Farmer>();
+  // One farmer per citizen ID (migration 024's unique index): an ID drawn twice (six random digits
+  // per sex and birth year) takes the next free number, so the same seed gives the same IDs.
+  const citizensTaken = new Set<string>();
+  const uniqueCitizen = (id: string): string => {
+    let n = Number(id.slice(6));
+    let next = id;
+    while (citizensTaken.has(next)) {
+      n = (n + 1) % 1_000_000;
+      next = `${id.slice(0, 6)}${String(n).padStart(6, '0')}`;
+    }
+    citizensTaken.add(next);
+    return next;
+  };
   for (const area of areas) {
     let prev: Farmer | undefined;
     for (const [j, plot] of area.plots.entries()) {
@@ -404,7 +417,7 @@ export async function writeAgriculture(
         f = {
           id: farmers.length + 1,
           person: who,
-          citizen: p.owner?.citizenId ?? citizenId(who, r),
+          citizen: uniqueCitizen(p.owner?.citizenId ?? citizenId(who, r)),
           unitCode: unit.code,
           hamlet: unit.hamlets[p.cell.hamlet] ?? unit.hamlets[0]!,
         };
@@ -429,7 +442,7 @@ export async function writeAgriculture(
     const f: Farmer = {
       id: farmers.length + 1,
       person: who,
-      citizen: citizenId(who, r),
+      citizen: uniqueCitizen(citizenId(who, r)),
       unitCode: unit.code,
       hamlet: unit.hamlets[p.cell.hamlet] ?? unit.hamlets[0]!,
     };

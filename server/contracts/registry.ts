@@ -47,7 +47,9 @@ export const FarmerBody = Type.Object(
     communeCode: CommuneCode,
     hamlet: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
     fullName: ShortText(120),
-    citizenId: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9]{9}([0-9]{3})?$' }), Type.Null()])),
+    // 12 digits (CCCD) or 9 (old CMND), spaces, dots or hyphens between groups taken as written
+    // ('087 123 456 789'); kept and compared as the digits alone.
+    citizenId: Type.Optional(Type.Union([Type.String({ pattern: '^[0-9](?:[ .-]?[0-9]){8}(?:(?:[ .-]?[0-9]){3})?$' }), Type.Null()])),
     phone: Type.Optional(Type.Union([Type.String({ pattern: '^\\+?[0-9 .-]{8,20}$' }), Type.Null()])),
     address: Type.Optional(Type.Union([ShortText(300), Type.Null()])),
   },

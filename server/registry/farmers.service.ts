@@ -8,7 +8,7 @@ import type { CommunePlotsQuery, FarmerBody, FarmerListQuery, FarmerPatch } from
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
-import { communeScope, logReveal, requireCommune, requireStaff } from './access.ts';
+import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
 import type { IfMatch } from './preconditions.ts';
 import * as SQL from './farmers.sql.ts';
 import { CURRENT_UNIT_BY_CODE } from './units.sql.ts';
@@ -124,17 +124,87 @@ function refuseNonName(fullName: string): void {
     );
 }
 
-/** Registers a farmer with a fresh lookup code. */
+/** The reason of the 409 for a citizen ID another farmer holds. */
+export const DUPLICATE_CITIZEN_ID = 'duplicate-citizen-id';
+
+/** A citizen ID as digits: the spaces, dots and hyphens people write between groups left out (null stays null). */
+export function citizenDigits(id: string | null | undefined): string | null {
+  return id === undefined || id === null ? null : id.replace(/[^0-9]/g, '');
+}
+
+type CitizenHolder = { id: number; lookup_code: string; commune_code: string; full_name: string; commune_name: string | null };
+
+/** Thrown inside a write's transaction when the ID is taken, so the refusal (and its reveal log) comes after the rollback. */
+class CitizenIdTaken extends Error {
+  constructor(readonly holder: CitizenHolder) {
+    super('citizen ID taken');
+  }
+}
+
+/** Throws CitizenIdTaken when a farmer other than `exceptId` holds the ID. */
+async function requireFreeCitizenId(q: Queryable, citizenId: string | null, exceptId: number | null): Promise<void> {
+  if (citizenId === null) return;
+  const holder = (await q.query<CitizenHolder>(SQL.FARMER_BY_CITIZEN_ID, [citizenId, exceptId])).rows[0];
+  if (holder) throw new CitizenIdTaken(holder);
+}
+
+/**
+ * Runs a write that sets a farmer's citizen ID and turns "another farmer holds it" into 409
+ * `duplicate-citizen-id`, field `citizenId`, whether the check in the write saw it or the unique index
+ * (migration 024) did, when two officers registered the ID at the same moment. The refusal names the
+ * holder (id, card code, name, commune) only to a viewer who may read that farmer, and that reveal is
+ * logged; anyone else learns only that the ID is registered in another commune.
+ */
+async function refusingTakenCitizenId<T>(
+  db: Db,
+  viewer: Viewer,
+  citizenId: string | null,
+  exceptId: number | null,
+  write: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    let holder = error instanceof CitizenIdTaken ? error.holder : undefined;
+    if (!holder && citizenId !== null && (error as { code?: unknown }).code === '23505')
+      holder = (await db.query<CitizenHolder>(SQL.FARMER_BY_CITIZEN_ID, [citizenId, exceptId])).rows[0];
+    if (!holder) throw error;
+    const details = { reason: DUPLICATE_CITIZEN_ID, field: 'citizenId' };
+    if (!worksIn(viewer, holder.commune_code))
+      throw new AppError(
+        'CONFLICT',
+        'This citizen ID is already registered to a farmer in another commune; ask that commune or an administrator.',
+        details,
+      );
+    await logReveal(db, viewer, [`farmer:${holder.id}`], 'duplicate-citizen-id');
+    throw new AppError('CONFLICT', `This citizen ID is already registered to farmer ${holder.id} (${holder.lookup_code}).`, {
+      ...details,
+      farmer: {
+        id: Number(holder.id),
+        lookupCode: holder.lookup_code,
+        fullName: holder.full_name,
+        communeCode: holder.commune_code,
+        communeName: holder.commune_name,
+      },
+    });
+  }
+}
+
+/** Registers a farmer with a fresh lookup code; 409 `duplicate-citizen-id` when another farmer holds the citizen ID. */
 export async function createFarmer(db: Db, viewer: Viewer, body: FarmerBody): Promise<FarmerView> {
   requireCommune(viewer, body.communeCode);
   refuseNonName(body.fullName);
-  const id = await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
-    await requireCurrentCommune(tx, body.communeCode);
-    const { rows } = await tx.query<{ id: number }>(SQL.INSERT_FARMER, [newLookupCode(), body.communeCode, body.hamlet ?? null]);
-    const farmerId = rows[0]!.id;
-    await tx.query(SQL.INSERT_FARMER_PRIVATE, [farmerId, body.fullName, body.citizenId ?? null, body.phone ?? null, body.address ?? null]);
-    return farmerId;
-  });
+  const citizenId = citizenDigits(body.citizenId);
+  const id = await refusingTakenCitizenId(db, viewer, citizenId, null, () =>
+    withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+      await requireCurrentCommune(tx, body.communeCode);
+      await requireFreeCitizenId(tx, citizenId, null);
+      const { rows } = await tx.query<{ id: number }>(SQL.INSERT_FARMER, [newLookupCode(), body.communeCode, body.hamlet ?? null]);
+      const farmerId = rows[0]!.id;
+      await tx.query(SQL.INSERT_FARMER_PRIVATE, [farmerId, body.fullName, citizenId, body.phone ?? null, body.address ?? null]);
+      return farmerId;
+    }),
+  );
   return getFarmer(db, viewer, id);
 }
 
@@ -164,43 +234,47 @@ export async function updateFarmer(
   ifMatch: IfMatch | null = null,
 ): Promise<FarmerView> {
   requireStaff(viewer);
-  await withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
-    // Locked, so a PATCH sent at the same moment with the same tag waits and then meets the new version.
-    const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE_FOR_UPDATE, [id])).rows[0];
-    if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
-    requireCommune(viewer, row.commune_code);
-    if (!ifMatch)
-      throw new AppError(
-        'PRECONDITION_REQUIRED',
-        `Correcting farmer ${id} needs If-Match with the ETag of the copy you read (GET /api/farmers/${id} first).`,
-      );
-    if (!ifMatch.any) {
-      const current = farmerETag(view(row));
-      if (!ifMatch.tags.includes(current))
+  const citizenId = 'citizenId' in patch ? citizenDigits(patch.citizenId) : null;
+  await refusingTakenCitizenId(db, viewer, citizenId, id, () =>
+    withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
+      // Locked, so a PATCH sent at the same moment with the same tag waits and then meets the new version.
+      const row = (await tx.query<FarmerRow>(SQL.FARMER_WITH_PRIVATE_FOR_UPDATE, [id])).rows[0];
+      if (!row) throw new AppError('NOT_FOUND', `No farmer ${id}.`);
+      requireCommune(viewer, row.commune_code);
+      if (!ifMatch)
         throw new AppError(
-          'PRECONDITION_FAILED',
-          `Farmer ${id} changed since you read it (now version ${row.version}); read it again and apply your edit again.`,
-          { currentETag: current },
+          'PRECONDITION_REQUIRED',
+          `Correcting farmer ${id} needs If-Match with the ETag of the copy you read (GET /api/farmers/${id} first).`,
         );
-    }
-    const commune = patch.communeCode ?? row.commune_code;
-    if (commune !== row.commune_code) {
-      requireCommune(viewer, commune);
-      await requireCurrentCommune(tx, commune);
-    }
-    const pick = <K extends keyof FarmerPatch>(key: K, current: unknown): unknown => (key in patch ? (patch[key] ?? null) : current);
-    await tx.query(SQL.UPDATE_FARMER, [id, commune, pick('hamlet', row.hamlet)]);
-    if (patch.fullName !== undefined && patch.fullName !== null) refuseNonName(patch.fullName);
-    const fullName = patch.fullName ?? row.full_name;
-    if (!fullName) throw new AppError('VALIDATION_FAILED', 'A farmer needs a full name.');
-    await tx.query(SQL.UPSERT_FARMER_PRIVATE, [
-      id,
-      fullName,
-      pick('citizenId', row.citizen_id),
-      pick('phone', row.phone),
-      pick('address', row.address),
-    ]);
-  });
+      if (!ifMatch.any) {
+        const current = farmerETag(view(row));
+        if (!ifMatch.tags.includes(current))
+          throw new AppError(
+            'PRECONDITION_FAILED',
+            `Farmer ${id} changed since you read it (now version ${row.version}); read it again and apply your edit again.`,
+            { currentETag: current },
+          );
+      }
+      const commune = patch.communeCode ?? row.commune_code;
+      if (commune !== row.commune_code) {
+        requireCommune(viewer, commune);
+        await requireCurrentCommune(tx, commune);
+      }
+      const pick = <K extends keyof FarmerPatch>(key: K, current: unknown): unknown => (key in patch ? (patch[key] ?? null) : current);
+      await tx.query(SQL.UPDATE_FARMER, [id, commune, pick('hamlet', row.hamlet)]);
+      if (patch.fullName !== undefined && patch.fullName !== null) refuseNonName(patch.fullName);
+      const fullName = patch.fullName ?? row.full_name;
+      if (!fullName) throw new AppError('VALIDATION_FAILED', 'A farmer needs a full name.');
+      if ('citizenId' in patch && citizenId !== row.citizen_id) await requireFreeCitizenId(tx, citizenId, id);
+      await tx.query(SQL.UPSERT_FARMER_PRIVATE, [
+        id,
+        fullName,
+        'citizenId' in patch ? citizenId : row.citizen_id,
+        pick('phone', row.phone),
+        pick('address', row.address),
+      ]);
+    }),
+  );
   return getFarmer(db, viewer, id);
 }
 

@@ -29,6 +29,20 @@ export const LIST_FARMERS = `
   ORDER BY f.id
   LIMIT $3 OFFSET $4`;
 
+/**
+ * The farmer holding a citizen ID, with personal data (name) and today's name of their commune;
+ * $1 the ID as digits, $2 a farmer to leave out (the one being corrected) or NULL.
+ */
+export const FARMER_BY_CITIZEN_ID = `
+  SELECT f.id, f.lookup_code, f.commune_code, fp.full_name,
+         (SELECT u.name FROM admin_units u
+           WHERE u.code = f.commune_code AND u.valid_from <= current_date AND (u.valid_to IS NULL OR u.valid_to > current_date)
+           ORDER BY u.valid_from DESC LIMIT 1) AS commune_name
+  FROM farmer_private fp JOIN farmers f ON f.id = fp.farmer_id
+  WHERE fp.citizen_id = $1 AND ($2::bigint IS NULL OR f.id <> $2)
+  ORDER BY f.id
+  LIMIT 1`;
+
 /** New farmer; $1 lookup code, $2 commune, $3 hamlet. */
 export const INSERT_FARMER = `
   INSERT INTO farmers (lookup_code, commune_code, hamlet) VALUES ($1, $2, $3) RETURNING id`;

@@ -270,6 +270,165 @@ describe('farmers and their plots', () => {
   });
 });
 
+describe('one farmer per citizen ID', () => {
+  const NAM_ID = '087123456789';
+  const farmerCount = async () => (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM farmers')).rows[0]!.n;
+  const holders = async (citizenId: string) =>
+    (await reg.db.query<{ farmer_id: number }>('SELECT farmer_id FROM farmer_private WHERE citizen_id = $1', [citizenId])).rows.map((r) =>
+      Number(r.farmer_id),
+    );
+  const register = (headers: Record<string, string>, payload: Record<string, unknown>) =>
+    reg.app.inject({ method: 'POST', url: '/api/farmers', headers, payload });
+  const communeName = async (code: string) =>
+    (
+      await reg.db.query<{ name: string }>(
+        `SELECT name FROM admin_units WHERE code = $1 AND (valid_to IS NULL OR valid_to > current_date) ORDER BY valid_from DESC LIMIT 1`,
+        [code],
+      )
+    ).rows[0]!.name;
+
+  it("refuses to register an ID another farmer holds, however it is spaced, with 409 naming that farmer to an officer of the farmer's commune", async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const before = await farmerCount();
+    const revealsBefore = (await accessLog(reg.fx.users.officer)).filter((a) => a.purpose === 'duplicate-citizen-id').length;
+    for (const written of [NAM_ID, '087 123 456 789', '087.123.456.789', '0871-2345-6789']) {
+      const res = await register(officer, { communeCode: '29869', fullName: 'Kha Văn Nam', citizenId: written });
+      expect(res.statusCode, `${written}: ${res.body}`).toBe(409);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toMatchObject({
+        status: 409,
+        reason: 'duplicate-citizen-id',
+        field: 'citizenId',
+        farmer: {
+          id: reg.fx.farmers.nam,
+          lookupCode: 'ND-TEST-NAM1',
+          fullName: 'Kha Văn Nam',
+          communeCode: '29869',
+          communeName: await communeName('29869'),
+        },
+      });
+    }
+    expect(await farmerCount()).toBe(before);
+    expect(await holders(NAM_ID)).toEqual([reg.fx.farmers.nam]);
+    // Each answer showed the farmer's name: each is logged as a reveal.
+    const reveals = (await accessLog(reg.fx.users.officer)).filter((a) => a.purpose === 'duplicate-citizen-id');
+    expect(reveals.length - revealsBefore).toBe(4);
+    expect(reveals.every((a) => a.subject === `farmer:${reg.fx.farmers.nam}`)).toBe(true);
+
+    // An ID of its own, written with spaces, is kept as its digits; an administrator is told the holder too.
+    const fresh = await register(officer, { communeCode: '29869', fullName: 'Phan Văn Mới', citizenId: '087 200 300 401' });
+    expect(fresh.statusCode, fresh.body).toBe(201);
+    expect(fresh.json().citizenId).toBe('087200300401');
+    expect(await holders('087200300401')).toEqual([fresh.json().id]);
+    const byAdmin = await register(reg.as(reg.fx.users.admin), {
+      communeCode: '29884',
+      fullName: 'Phan Văn Mới',
+      citizenId: '087200300401',
+    });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(409);
+    expect(byAdmin.json().farmer).toMatchObject({ id: fresh.json().id, fullName: 'Phan Văn Mới', communeCode: '29869' });
+    expect(await holders('087200300401')).toEqual([fresh.json().id]);
+  });
+
+  it('tells an officer of another commune only that the ID is registered elsewhere: no name, code or id, nothing logged', async () => {
+    const elsewhere = reg.as(reg.fx.users.officerElsewhere);
+    const before = await farmerCount();
+    const res = await register(elsewhere, { communeCode: '29884', fullName: 'Kha Văn Nam', citizenId: '087 123 456 789' });
+    expect(res.statusCode, res.body).toBe(409);
+    const problem = res.json();
+    expect(problem).toMatchObject({ reason: 'duplicate-citizen-id', field: 'citizenId' });
+    expect(problem.farmer).toBeUndefined();
+    expect(problem.detail).toContain('another commune');
+    for (const secret of ['Kha', 'ND-TEST-NAM1', String(reg.fx.farmers.nam), '29869']) expect(res.body).not.toContain(secret);
+    expect(await farmerCount()).toBe(before);
+    expect((await accessLog(reg.fx.users.officerElsewhere)).filter((a) => a.subject === `farmer:${reg.fx.farmers.nam}`)).toEqual([]);
+  });
+
+  it("refuses a correction giving a farmer another farmer's ID with 409, writing nothing, and takes the farmer's own ID back", async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const created = await register(officer, { communeCode: '29869', fullName: 'Võ Thị Sửa', citizenId: '087300400501' });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const url = `/api/farmers/${id}`;
+    const patch = async (payload: Record<string, unknown>) =>
+      reg.app.inject({
+        method: 'PATCH',
+        url,
+        headers: { ...officer, 'if-match': (await reg.app.inject({ url, headers: officer })).headers.etag as string },
+        payload,
+      });
+    const row = async () =>
+      (
+        await reg.db.query<{ citizen_id: string | null; phone: string | null; version: number }>(
+          'SELECT fp.citizen_id, fp.phone, f.version FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id WHERE f.id = $1',
+          [id],
+        )
+      ).rows[0];
+    const edits = async () =>
+      (await reg.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM edit_log WHERE feature_id = $1`, [String(id)])).rows[0]!.n;
+    const logged = await edits();
+    for (const written of [NAM_ID, '087.123.456.789']) {
+      const res = await patch({ citizenId: written, phone: '0909111222' });
+      expect(res.statusCode, res.body).toBe(409);
+      expect(res.json()).toMatchObject({ reason: 'duplicate-citizen-id', field: 'citizenId', farmer: { id: reg.fx.farmers.nam } });
+    }
+    expect(await row()).toEqual({ citizen_id: '087300400501', phone: null, version: 1 });
+    expect(await edits()).toBe(logged);
+    // Its own ID, spaced, and other fields alongside: not a duplicate of itself.
+    const own = await patch({ citizenId: '087 300 400 501', phone: '0909111222' });
+    expect(own.statusCode, own.body).toBe(200);
+    expect(await row()).toEqual({ citizen_id: '087300400501', phone: '0909111222', version: 2 });
+    // Cleared, the ID is free for another farmer.
+    expect((await patch({ citizenId: null })).statusCode).toBe(200);
+    const other = await register(officer, { communeCode: '29869', fullName: 'Võ Văn Khác', citizenId: '087300400501' });
+    expect(other.statusCode, other.body).toBe(201);
+    expect(await holders('087300400501')).toEqual([other.json().id]);
+    // Another farmer cannot take it back from them.
+    expect((await patch({ citizenId: '087300400501' })).statusCode).toBe(409);
+    expect((await row())!.citizen_id).toBeNull();
+  });
+
+  it('lets exactly one of several officers registering the same ID at the same moment succeed; the others get the 409', async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const before = await farmerCount();
+    const answers = await Promise.all(
+      ['087 400 500 601', '087400500601', '087.400.500.601', '087400500601', '0874-0050-0601'].map((citizenId, i) =>
+        register(officer, { communeCode: '29869', fullName: `Đặng Văn Trùng ${'ABCDE'[i]}`, citizenId }),
+      ),
+    );
+    const statuses = answers.map((a) => a.statusCode);
+    expect(
+      statuses.filter((s) => s === 201),
+      statuses.join(','),
+    ).toHaveLength(1);
+    expect(
+      statuses.filter((s) => s === 409),
+      statuses.join(','),
+    ).toHaveLength(4);
+    const winner = answers.find((a) => a.statusCode === 201)!.json();
+    for (const refused of answers.filter((a) => a.statusCode === 409))
+      expect(refused.json()).toMatchObject({ reason: 'duplicate-citizen-id', field: 'citizenId', farmer: { id: winner.id } });
+    expect(await holders('087400500601')).toEqual([winner.id]);
+    expect(await farmerCount()).toBe(before + 1);
+  });
+
+  it('refuses an ID of the wrong shape, however spaced, with 400', async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const before = await farmerCount();
+    for (const citizenId of [
+      '087 123 456 78',
+      '0871234567890',
+      '087  123456789',
+      ' 087123456789',
+      '087123456789.',
+      '087-123-456-7a9',
+      '12 345 678',
+    ])
+      expect((await register(officer, { communeCode: '29869', fullName: 'Hình Sai', citizenId })).statusCode, citizenId).toBe(400);
+    expect(await farmerCount()).toBe(before);
+  });
+});
+
 describe('hostile input on farmers, diary and residue tests', () => {
   it('answers every bad request with a 4xx problem and writes nothing', async () => {
     const officer = reg.as(reg.fx.users.officer);

@@ -208,8 +208,9 @@ describe('a farmer renamed after an officer kept the farmer’s plot and product
       ).rows[0]!.id,
     );
     await fx.db.query(
-      `INSERT INTO farmer_private (farmer_id, full_name, phone, citizen_id, address) VALUES ($1, $2, '0900000001', '087000000001', 'Ấp 1')`,
-      [farmerId, name],
+      // A citizen ID of its own: one farmer per ID (migration 024).
+      `INSERT INTO farmer_private (farmer_id, full_name, phone, citizen_id, address) VALUES ($1, $2, '0900000001', lpad($3::text, 12, '0'), 'Ấp 1')`,
+      [farmerId, name, 87_000_000_000 + farmerId],
     );
     const [x, y] = ORIGIN;
     const plot = await fx.app.inject({
