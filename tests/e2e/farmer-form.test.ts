@@ -3,7 +3,9 @@
 // citizen ID of the wrong length under the field before anything is sent, and the farmer saved is
 // chosen in the plot form, which keeps what was typed. "Sửa thông tin nông hộ" corrects the farmer
 // (PATCH with the ETag read; the edit logged with the officer's id), and a correction made on a copy
-// someone else changed meanwhile is refused with a reload, never written over theirs.
+// someone else changed meanwhile is refused with a reload, never written over theirs. A citizen ID
+// another farmer has is refused under the field: a farmer of another ward is not named, one of the
+// officer's ward is, and "Chọn nông hộ này" chooses them in the plot form instead of a new farmer.
 import path from 'node:path';
 import type { Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
@@ -174,6 +176,57 @@ describe('registering and correcting a farmer from the plot form', () => {
     await page.click('#plot-form-new-farmer');
     await page.waitForSelector('#farmer-form[open]');
     await formFits(page, 1280);
+
+    // A citizen ID a farmer already has, copied in groups: refused, nothing written.
+    type Holder = { id: number; lookup_code: string; full_name: string; citizen_id: string; commune_name: string };
+    const holderOf = async (where: string) =>
+      (
+        await e2e.server.db.query<Holder>(
+          `SELECT f.id, f.lookup_code, fp.full_name, fp.citizen_id,
+                  (SELECT name FROM admin_units u WHERE u.code = f.commune_code AND u.valid_to IS NULL LIMIT 1) AS commune_name
+             FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
+            WHERE fp.citizen_id ~ '^[0-9]{12}$' AND f.commune_code ${where} $1 ORDER BY f.id LIMIT 1`,
+          [WARD],
+        )
+      ).rows[0]!;
+    const grouped = (id: string) => `${id.slice(0, 3)} ${id.slice(3, 6)} ${id.slice(6, 9)} ${id.slice(9)}`;
+    const before = await farmerCount();
+    const idError = page.locator('#farmer-form-citizenId-error');
+    const choose = page.locator('#farmer-form-choose-existing');
+    // Another ward's farmer: the officer may not read them, so only that the ID is registered is said.
+    const elsewhere = await holderOf('<>');
+    await page.fill('#farmer-form-fullName', 'Trương Văn Lộc');
+    await page.fill('#farmer-form-citizenId', grouped(elsewhere.citizen_id));
+    await page.click('#farmer-form-save');
+    await idError.waitFor({ state: 'visible' });
+    expect(await idError.innerText()).toBe('Số CCCD này đã có trong hồ sơ nông hộ ở một xã/phường khác.');
+    expect(await choose.isHidden()).toBe(true);
+    expect(await page.getAttribute('#farmer-form-citizenId', 'aria-invalid')).toBe('true');
+    expect(await page.innerText('#farmer-form')).not.toContain(elsewhere.full_name);
+    // A farmer of the officer's ward: named with card code and ward, and offered.
+    const mine = await holderOf('=');
+    await page.fill('#farmer-form-citizenId', grouped(mine.citizen_id));
+    expect(await idError.isHidden()).toBe(true);
+    await page.click('#farmer-form-save');
+    await choose.waitFor({ state: 'visible' });
+    expect(await idError.innerText()).toBe(
+      `Số CCCD này đã có trong hồ sơ nông hộ: ${mine.full_name} (${mine.lookup_code}), ${mine.commune_name}.`,
+    );
+    expect(await choose.innerText()).toBe('Chọn nông hộ này');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('farmer-form-citizenId');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-citizen-taken.png') });
+    expect(await farmerCount()).toBe(before);
+    // Chosen in the plot form in place of a new farmer; what was typed there is kept.
+    await choose.click();
+    await page.waitForSelector('#farmer-form', { state: 'detached' });
+    expect(await page.inputValue('#plot-form input[name=farmer_id]')).toBe(String(mine.id));
+    expect(await page.inputValue('#plot-form-farmer')).toBe(`${mine.full_name} (${mine.lookup_code})`);
+    expect(await page.inputValue('#plot-form input[name=variety]')).toBe('Cải ngọt');
+    expect(await farmerCount()).toBe(before);
+
+    // Not them after all: a new farmer, registered.
+    await page.click('#plot-form-new-farmer');
+    await page.waitForSelector('#farmer-form[open]');
     await page.fill('#farmer-form-fullName', 'Trương Văn Lộc');
     await page.fill('#farmer-form-phone', '0912 000 111');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-new.png') });
@@ -233,8 +286,9 @@ describe('registering and correcting a farmer from the plot form', () => {
     await page.click('#plot-form-save');
     await page.waitForSelector('#plot-form', { state: 'detached' });
     expect(await savedPlotFarmer(spot)).toBe(id);
-    // The one refused request is the stale correction's 412.
-    expect(errors.filter((e) => !/412/.test(e))).toEqual([]);
+    // The refused requests are the two citizen IDs' 409 and the stale correction's 412.
+    expect(errors.filter((e) => !(/409/.test(e) && /\/api\/farmers$/.test(e)) && !/412/.test(e))).toEqual([]);
+    expect(errors.filter((e) => /^http 409: .*\/api\/farmers$/.test(e))).toHaveLength(2);
     expect(errors.filter((e) => /^http 412: .*\/api\/farmers\/[0-9]+$/.test(e))).toHaveLength(1);
     await context.close();
 

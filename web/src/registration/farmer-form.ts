@@ -2,7 +2,9 @@
 // /api/farmers) and "Sửa thông tin nông hộ" corrects one (PATCH /api/farmers/:id with the ETag
 // read as If-Match). The form checks what the server's schema checks (farmer-input.ts) and says it
 // under the field; a refusal of the server is said there too. A correction meeting someone else's
-// change (412) says so and offers the latest version, as the draft dossier's profile form does.
+// change (412) says so and offers the latest version, as the draft dossier's profile form does. A
+// citizen ID another farmer has (409) is said under the ID with that farmer, when the officer may
+// read them; registering, "Chọn nông hộ này" then closes the form answering that farmer instead.
 import { describeError, HttpError, request } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import { CardNames } from '../ui/card-names.ts';
@@ -18,6 +20,7 @@ import {
   farmerRefusal,
   farmerTyped,
   type FarmerField,
+  type CitizenIdHolder,
   type FarmerProblem,
   type FarmerRecord,
   type FarmerTyped,
@@ -79,6 +82,13 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       errors.set(field, h('p', { class: 'form-error', id: errorId, role: 'alert', hidden: true }));
       input.addEventListener('input', () => showProblem(field, undefined));
     }
+    // Offered under a citizen ID another farmer has, when the form registers a new farmer and the server named them.
+    let holder: CitizenIdHolder | undefined;
+    const chooseExisting = h(
+      'button',
+      { type: 'button', class: 'btn', id: 'farmer-form-choose-existing', hidden: true },
+      t('farmerChooseExisting'),
+    );
     const communeInput = inputs.get('communeCode')!;
     // The commune's name beside its code, once read.
     const names = new CardNames(() => nameCommunes());
@@ -107,6 +117,10 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       const input = inputs.get(field)!;
       if (text) input.setAttribute('aria-invalid', 'true');
       else input.removeAttribute('aria-invalid');
+      if (field === 'citizenId') {
+        holder = !editing && problem?.kind === 'citizen-id-taken' ? (problem.holder ?? undefined) : undefined;
+        chooseExisting.hidden = !holder;
+      }
     }
     const typedNow = () => Object.fromEntries(FARMER_FIELDS.map((f) => [f, inputs.get(f)!.value])) as FarmerTyped;
 
@@ -130,7 +144,13 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       title,
       lead,
       ...FARMER_FIELDS.map((field) =>
-        h('div', {}, h('label', { for: `farmer-form-${field}` }, t(FARMER_LABELS[field]), inputs.get(field)!), errors.get(field)!),
+        h(
+          'div',
+          {},
+          h('label', { for: `farmer-form-${field}` }, t(FARMER_LABELS[field]), inputs.get(field)!),
+          errors.get(field)!,
+          ...(field === 'citizenId' ? [chooseExisting] : []),
+        ),
       ),
       message,
       reload,
@@ -143,6 +163,7 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       void submit();
     });
     reload.addEventListener('click', () => void reloadLatest());
+    chooseExisting.addEventListener('click', () => void chooseHolder());
 
     async function submit(): Promise<void> {
       if (save.disabled) return;
@@ -211,6 +232,20 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
         return;
       }
       say(t('farmerSaveFailed', { detail: describeError(error) }));
+    }
+
+    /** The farmer who has the citizen ID, read whole, answered in place of a new one. */
+    async function chooseHolder(): Promise<void> {
+      if (!holder) return;
+      chooseExisting.disabled = true;
+      try {
+        result = (await readFarmer(holder.id)).farmer;
+        dialog.close();
+      } catch (error) {
+        say(t('farmerLoadFailed', { detail: describeError(error) }));
+      } finally {
+        chooseExisting.disabled = false;
+      }
     }
 
     async function reloadLatest(): Promise<void> {

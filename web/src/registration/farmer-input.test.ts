@@ -30,7 +30,12 @@ describe('the farmer form’s own checks', () => {
     const optional = (s: { anyOf: readonly unknown[] }) => s.anyOf[0] as { maxLength?: number; pattern?: string };
     expect(optional(p.hamlet).maxLength).toBe(FARMER_LIMITS.hamlet);
     expect(optional(p.address).maxLength).toBe(FARMER_LIMITS.address);
-    expect(optional(p.citizenId).pattern).toBe(FARMER_LIMITS.citizenId.source);
+    // The server also takes an ID written in groups and keeps its digits; the form sends the digits, which both read alike.
+    const server = new RegExp(optional(p.citizenId).pattern!);
+    for (const id of ['087111222333', '087111222', '0871112223', '08711122233', '0871112223334', '08711122233a', ''])
+      expect(server.test(id), id).toBe(FARMER_LIMITS.citizenId.test(id));
+    for (const id of ['087 111 222 333', '087.111.222.333', '0871-1122-2333', '087 111 222'])
+      expect(server.test(id) && FARMER_LIMITS.citizenId.test(farmerBody(typed({ citizenId: id })).citizenId!), id).toBe(true);
     expect(optional(p.phone).pattern).toBe(FARMER_LIMITS.phone.source);
     expect(p.communeCode.pattern).toBe(FARMER_LIMITS.communeCode.source);
   });
@@ -131,6 +136,24 @@ describe('the server’s refusals of a farmer, said under the field', () => {
       commune: '29884',
     });
     // What names no field is the form's to say: a stale copy, a farmer gone, a correction of another commune's farmer.
+    // Another farmer has the citizen ID: named when the server named them, else only said.
+    const farmer = { id: 7, lookupCode: 'NT-ABCD-EFGH', fullName: 'Nguyễn Văn A', communeCode: '29869', communeName: 'Phường Cao Lãnh' };
+    expect(farmerRefusal(problem(409, { code: 'CONFLICT', reason: 'duplicate-citizen-id', field: 'citizenId', farmer }), sent)).toEqual({
+      field: 'citizenId',
+      kind: 'citizen-id-taken',
+      holder: farmer,
+    });
+    expect(farmerRefusal(problem(409, { code: 'CONFLICT', reason: 'duplicate-citizen-id', field: 'citizenId' }), sent)).toEqual({
+      field: 'citizenId',
+      kind: 'citizen-id-taken',
+      holder: null,
+    });
+    expect(farmerRefusal(problem(409, { code: 'CONFLICT', reason: 'duplicate-citizen-id', farmer: { id: '7' } }), sent)).toEqual({
+      field: 'citizenId',
+      kind: 'citizen-id-taken',
+      holder: null,
+    });
+    expect(farmerRefusal(problem(409, { code: 'CONFLICT' }), sent)).toBeUndefined();
     expect(farmerRefusal(problem(412, { code: 'PRECONDITION_FAILED' }), sent)).toBeUndefined();
     expect(farmerRefusal(problem(404, { code: 'NOT_FOUND' }), sent)).toBeUndefined();
     expect(farmerRefusal(problem(403, { code: 'FORBIDDEN' }), { phone: null })).toBeUndefined();
@@ -140,7 +163,23 @@ describe('the server’s refusals of a farmer, said under the field', () => {
   it('words them in the officer’s language', () => {
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-shape' })).toBe('Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).');
     expect(farmerProblemText({ field: 'fullName', kind: 'required' })).toBe('Nhập “Họ và tên”.');
+    const holder = { id: 7, lookupCode: 'NT-ABCD-EFGH', fullName: 'Nguyễn Văn A', communeCode: '29869', communeName: 'Phường Cao Lãnh' };
+    expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder })).toBe(
+      'Số CCCD này đã có trong hồ sơ nông hộ: Nguyễn Văn A (NT-ABCD-EFGH), Phường Cao Lãnh.',
+    );
+    expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder: { ...holder, communeName: null } })).toBe(
+      'Số CCCD này đã có trong hồ sơ nông hộ: Nguyễn Văn A (NT-ABCD-EFGH), 29869.',
+    );
+    expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder: null })).toBe(
+      'Số CCCD này đã có trong hồ sơ nông hộ ở một xã/phường khác.',
+    );
     setLang('en');
+    expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder })).toBe(
+      'This citizen ID is already in the farmer registry: Nguyễn Văn A (NT-ABCD-EFGH), Phường Cao Lãnh.',
+    );
+    expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder: null })).toBe(
+      'This citizen ID is already in the farmer registry, in another commune or ward.',
+    );
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-shape' })).toBe(
       'A citizen ID (CCCD) has 12 digits (an old CMND card: 9).',
     );

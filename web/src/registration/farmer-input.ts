@@ -45,8 +45,12 @@ export const FARMER_LIMITS = {
   communeCode: /^[0-9]{5}$/,
 } as const;
 
+/** The farmer holding a citizen ID, as the server's 409 names them to an officer who may read them. */
+export type CitizenIdHolder = { id: number; lookupCode: string; fullName: string; communeCode: string; communeName: string | null };
+
 /** Why a field is refused, by the form's check or the server's. */
 export type FarmerProblem =
+  | { field: FarmerField; kind: 'citizen-id-taken'; holder: CitizenIdHolder | null }
   | { field: FarmerField; kind: 'required' | 'no-letter' | 'pictograph' | 'citizen-id-shape' | 'phone-shape' | 'commune' | 'invalid' }
   | { field: FarmerField; kind: 'too-long'; max: number }
   | { field: FarmerField; kind: 'commune-not-yours' | 'commune-not-current'; commune: string };
@@ -152,6 +156,9 @@ export function farmerRefusal(error: unknown, sent: Record<string, unknown>): Fa
     if (field === 'communeCode') return { field, kind: 'commune' };
     return { field, kind: 'invalid' };
   }
+  // 409 duplicate-citizen-id: another farmer has the ID; named when the officer may read them.
+  if (error.status === 409 && problem.reason === 'duplicate-citizen-id')
+    return { field: 'citizenId', kind: 'citizen-id-taken', holder: holderOf(problem.farmer) };
   if (error.status === 422 && isField(problem.field)) {
     if (problem.reason === TEXT_REASONS.NAME_NO_LETTER) return { field: problem.field, kind: 'no-letter' };
     if (problem.reason === TEXT_REASONS.NAME_PICTOGRAPH) return { field: problem.field, kind: 'pictograph' };
@@ -164,6 +171,21 @@ export function farmerRefusal(error: unknown, sent: Record<string, unknown>): Fa
   if (error.status === 403 && typeof sent.communeCode === 'string')
     return { field: 'communeCode', kind: 'commune-not-yours', commune: sent.communeCode };
   return undefined;
+}
+
+/** The holder a 409 names, when it names one whole. */
+function holderOf(value: unknown): CitizenIdHolder | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const f = value as Record<string, unknown>;
+  if (typeof f.id !== 'number' || typeof f.lookupCode !== 'string' || typeof f.fullName !== 'string' || typeof f.communeCode !== 'string')
+    return null;
+  return {
+    id: f.id,
+    lookupCode: f.lookupCode,
+    fullName: f.fullName,
+    communeCode: f.communeCode,
+    communeName: typeof f.communeName === 'string' ? f.communeName : null,
+  };
 }
 
 /** The label of each field, as the form shows it. */
@@ -198,6 +220,15 @@ export function farmerProblemText(problem: FarmerProblem): string {
       return t('farmerCommuneNotCurrent', { code: problem.commune });
     case 'commune-not-yours':
       return t('farmerCommuneNotYours', { code: problem.commune });
+    case 'citizen-id-taken': {
+      const holder = problem.holder;
+      if (!holder) return t('farmerCitizenIdTakenElsewhere');
+      return t('farmerCitizenIdTaken', {
+        name: holder.fullName,
+        code: holder.lookupCode,
+        commune: holder.communeName ?? holder.communeCode,
+      });
+    }
     default:
       return t('fieldInvalid', { field });
   }
