@@ -7,15 +7,13 @@
 // another farmer has is refused under the field: a farmer of another ward is not named, one of the
 // officer's ward is, and "Chọn nông hộ này" chooses them in the plot form instead of a new farmer.
 import path from 'node:path';
-import type { Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vi as words } from '../../web/src/i18n/vi.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
-import { apiToken, freeSpots, openEditorAt, openPlot } from './registry-fixtures.ts';
+import { addDrawing, apiToken, freeSpots, openEditorAt, openPlot } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
-type Win = { __bandoEditor?: { session: { add(g: Polygon): string; select(id: string): void } } };
 
 const WARD = '29869';
 const e2e = useServerAndBrowser();
@@ -27,21 +25,7 @@ beforeAll(async () => {
 
 /** A square of about 20 m around a spot, put in the editor as a drawing and selected, and the plot form opened for it. */
 async function drawAndOpenForm(page: Page, [lon, lat]: LonLat): Promise<void> {
-  const d = 0.0001;
-  const ring = [
-    [lon - d, lat - d],
-    [lon + d, lat - d],
-    [lon + d, lat + d],
-    [lon - d, lat + d],
-    [lon - d, lat - d],
-  ];
-  await page.evaluate(
-    (g) => {
-      const { session } = (window as unknown as Win).__bandoEditor!;
-      session.select(session.add(g));
-    },
-    { type: 'Polygon', coordinates: [ring] } as Polygon,
-  );
+  await addDrawing(page, [lon, lat]);
   await page.click('#plot-save:not([disabled])');
   await page.waitForSelector('#plot-form select[name=crop]:not([aria-busy])');
 }

@@ -3,17 +3,12 @@
 // device whose clock runs a year ahead lets 2030 through), the form opens again with what was typed
 // and the server's refusal under the same field. No plot is written either way.
 import path from 'node:path';
-import type { Polygon } from 'geojson';
-import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { openPage, SCREENSHOTS, type BandoWindow, useServerAndBrowser } from './harness.ts';
-import { freeSpots, openEditorAt } from './registry-fixtures.ts';
+import { openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { addDrawing, freeSpots, openEditorAt } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
-type Win = BandoWindow & {
-  __bandoEditor?: { session: { add(g: Polygon): string; select(id: string): void } };
-};
 
 const WARD = '29869';
 const e2e = useServerAndBrowser();
@@ -22,25 +17,6 @@ let spot: LonLat;
 beforeAll(async () => {
   [spot] = (await freeSpots(e2e.server, WARD, 1)) as [LonLat];
 });
-
-/** A square of about 20 m around a spot, put in the editor as a drawing and selected. */
-async function addDrawing(page: Page, [lon, lat]: LonLat): Promise<void> {
-  const d = 0.0001;
-  const ring = [
-    [lon - d, lat - d],
-    [lon + d, lat - d],
-    [lon + d, lat + d],
-    [lon - d, lat + d],
-    [lon - d, lat - d],
-  ];
-  await page.evaluate(
-    (g) => {
-      const { session } = (window as unknown as Win).__bandoEditor!;
-      session.select(session.add(g));
-    },
-    { type: 'Polygon', coordinates: [ring] } as Polygon,
-  );
-}
 
 async function plotsAt([lon, lat]: LonLat): Promise<number> {
   const { rows } = await e2e.server.db.query<{ n: number }>(

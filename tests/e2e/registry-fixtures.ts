@@ -134,6 +134,26 @@ export async function openEditorAt(
     );
 }
 
+/** A square of about 20 m around a spot, put in the open editor as a drawing and selected. */
+export async function addDrawing(page: Page, [lon, lat]: readonly [number, number]): Promise<void> {
+  const d = 0.0001;
+  const ring = [
+    [lon - d, lat - d],
+    [lon + d, lat - d],
+    [lon + d, lat + d],
+    [lon - d, lat + d],
+    [lon - d, lat - d],
+  ];
+  await page.evaluate(
+    (g) => {
+      type Session = { add(g: unknown): string; select(id: string): void };
+      const { session } = (window as unknown as { __bandoEditor: { session: Session } }).__bandoEditor;
+      session.select(session.add(g));
+    },
+    { type: 'Polygon', coordinates: [ring] },
+  );
+}
+
 /** Lets the pages of `context` read the phone's position, set at lon/lat (12 m accuracy). */
 export async function allowPosition(context: BrowserContext, server: TestServer, lon: number, lat: number): Promise<void> {
   await context.grantPermissions(['geolocation'], { origin: server.url });
