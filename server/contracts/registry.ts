@@ -450,3 +450,16 @@ export const PublicGrowingArea = Type.Object({
   geometry: Type.Union([Type.Object({ type: Type.String(), coordinates: Type.Array(Type.Unknown()) }), Type.Null()]),
 });
 export type PublicGrowingArea = Static<typeof PublicGrowingArea>;
+
+/** A farmer as officers see it: GET /api/farmers/:id, and POST and PATCH answer it (the web's farmer form reads it). */
+export type FarmerView = {
+  id: number;
+  lookupCode: string;
+  communeCode: string;
+  hamlet: string | null;
+  fullName: string | null;
+  citizenId: string | null;
+  phone: string | null;
+  address: string | null;
+  version: number;
+};

@@ -4,7 +4,7 @@
 import { TEXT_REASONS, nameProblem } from '../domain/registry-text.ts';
 import { createHash, randomInt } from 'node:crypto';
 import type { Viewer } from '../contracts/viewer.ts';
-import type { CommunePlotsQuery, FarmerBody, FarmerListQuery, FarmerPatch } from '../contracts/registry.ts';
+import type { CommunePlotsQuery, FarmerBody, FarmerListQuery, FarmerPatch, FarmerView } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
@@ -24,19 +24,6 @@ type FarmerRow = {
   citizen_id: string | null;
   phone: string | null;
   address: string | null;
-};
-
-/** A farmer as officers see it. */
-export type FarmerView = {
-  id: number;
-  lookupCode: string;
-  communeCode: string;
-  hamlet: string | null;
-  fullName: string | null;
-  citizenId: string | null;
-  phone: string | null;
-  address: string | null;
-  version: number;
 };
 
 function view(row: FarmerRow): FarmerView {

@@ -2,7 +2,7 @@
 // rules of the server's FarmerBody (server/contracts/registry.ts) before anything is sent, and the
 // server's refusals read back to the field they name. Pure but for the words (i18n), so the checks
 // and the mapping are tested without a browser; farmer-form.ts draws the form.
-import type { FarmerBody, FarmerPatch } from '../../../server/contracts/registry.ts';
+import type { FarmerBody, FarmerPatch, FarmerView } from '../../../server/contracts/registry.ts';
 import { TEXT_REASONS, nameProblem } from '../../../server/domain/registry-text.ts';
 import { HttpError } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
@@ -18,18 +18,8 @@ export const FARMER_FIELDS: readonly FarmerField[] = ['fullName', 'citizenId', '
 /** What the inputs hold, as typed. */
 export type FarmerTyped = Record<FarmerField, string>;
 
-/** A farmer as GET /api/farmers/:id answers it (the fields the form edits, and who it is). */
-export type FarmerRecord = {
-  id: number;
-  lookupCode: string;
-  communeCode: string;
-  hamlet: string | null;
-  fullName: string | null;
-  citizenId: string | null;
-  phone: string | null;
-  address: string | null;
-  version: number;
-};
+/** A farmer as GET /api/farmers/:id answers it (the fields the form edits, and who it is): the server's own type. */
+export type FarmerRecord = FarmerView;
 
 /**
  * The limits of FarmerBody (a unit test holds them to the schema): the longest name, hamlet and
