@@ -1,5 +1,5 @@
 // First: it starts the style, worker and glyph downloads before the map library is evaluated.
-import { stylePromise, viewerPromise } from './map/boot-fetch.ts';
+import { stylePromise, viewerPromise, workerScript, workerUrl } from './map/boot-fetch.ts';
 import './app.css';
 import type { StyleSpecification } from 'maplibre-gl';
 import { describeError, onUnauthenticated, setCsrfToken } from './api/http.ts';
@@ -8,10 +8,10 @@ import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts
 import { exportSlot } from './io/export-slot.ts';
 import { accountTools } from './ui/account-tools.ts';
 import { importSlot } from './io/import-slot.ts';
-import { createMap, type MapHandle } from './map/create-map.ts';
+import { createMap, restartMapWorkers, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
-import { offlineNotice, styleWhenOnline } from './map/offline-notice.ts';
+import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-notice.ts';
 import { PlotPicking } from './map/plot-picking.ts';
 import { keyStyleTiles } from './map/viewer-tiles.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
@@ -125,7 +125,13 @@ async function boot(): Promise<void> {
   let style: StyleSpecification;
   try {
     // Offline on arrival, the map's area says so (not a blank box) and the style is read once back online.
-    style = await styleWhenOnline(stylePromise, offlineNotice(mapEl));
+    // So is the map's worker script: a worker started without it would never draw a tile.
+    const [read, restart] = await Promise.all([
+      styleWhenOnline(stylePromise, offlineNotice(mapEl)),
+      workerWhenOnline(workerScript, workerUrl, offlineNotice(mapEl)),
+    ]);
+    style = read;
+    if (restart) restartMapWorkers();
   } catch (error) {
     loaded();
     mapEl.append(h('p', { class: 'map-error' }, t('noSourcesYet', { detail: describeError(error) })));

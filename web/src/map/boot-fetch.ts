@@ -4,6 +4,8 @@
 // delay it by a second, while nothing can use them before the script has run.
 import type { StyleSpecification } from 'maplibre-gl';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url';
+
+export { workerUrl };
 import { currentUser, type SessionUser } from '../api/session.ts';
 
 /** Glyph ranges of Vietnamese labels: Latin and Latin-1, Latin Extended-A/B (ơ, ư, đ), Latin Extended Additional (ạ … ỹ). */
@@ -29,7 +31,16 @@ export const stylePromise: Promise<StyleSpecification> = fetch('/style.json', { 
  */
 export const viewerPromise: Promise<SessionUser | undefined> = currentUser().catch(() => undefined);
 
-warm(workerUrl);
+/**
+ * The map worker's script, downloaded into the HTTP cache, where the worker started by
+ * maplibregl.prewarm (create-map.ts) finds it. It fails when the signal went before it came: that
+ * worker then has no script, and the boot waits for the download before making the map.
+ */
+export const workerScript: Promise<void> = fetch(workerUrl, { credentials: 'same-origin' }).then(async (r) => {
+  if (!r.ok) throw new Error(`${r.status} ${r.statusText}`);
+  await r.arrayBuffer();
+});
+workerScript.catch(() => undefined);
 
 stylePromise.then(
   (style) => {

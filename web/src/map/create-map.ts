@@ -19,6 +19,16 @@ import { tilesForViewer } from './viewer-tiles.ts';
 maplibregl.setWorkerUrl(workerUrl);
 maplibregl.prewarm();
 
+/**
+ * Starts the map's worker again, for a page whose worker was started while its script could not be
+ * downloaded (the signal went on arrival): that worker never answers, and a map made on it never
+ * draws. Call before createMap, once the script is in the cache (main.ts).
+ */
+export function restartMapWorkers(): void {
+  maplibregl.clearPrewarmedResources();
+  maplibregl.prewarm();
+}
+
 export { PHONE_MAX_WIDTH } from './first-view.ts';
 
 /** What the rest of the client may do with the map, so no view reaches into MapLibre's internals. */

@@ -79,25 +79,24 @@ async function readStyle(): Promise<StyleSpecification> {
 }
 
 /**
- * The style, once it can be read. When `first` (the page's early read) fails for want of a network,
- * the notice shows and the style is read again when the browser is back online (or every few
- * seconds); the notice stays until tiles are drawn. Any other failure (the server answered an
- * error) is the caller's to report.
+ * What `first` gives, or once it failed for want of a network, what `read` gives when it next
+ * succeeds: the notice shows meanwhile, and `read` is tried again when the browser is back online
+ * (or every few seconds). Any other failure (the server answered an error) is the caller's.
  */
-export function styleWhenOnline(first: Promise<StyleSpecification>, notice: OfflineNotice): Promise<StyleSpecification> {
+function whenOnline<T>(first: Promise<T>, read: () => Promise<T>, notice: OfflineNotice): Promise<T> {
   return first.catch((error: unknown) => {
     if (!isNetworkFailure(error)) throw error;
     notice.show();
-    return new Promise<StyleSpecification>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       let reading = false;
       const attempt = () => {
         if (reading) return;
         reading = true;
-        readStyle().then(
-          (style) => {
+        read().then(
+          (value) => {
             window.removeEventListener('online', attempt);
             clearInterval(timer);
-            resolve(style);
+            resolve(value);
           },
           (failure: unknown) => {
             reading = false;
@@ -110,8 +109,43 @@ export function styleWhenOnline(first: Promise<StyleSpecification>, notice: Offl
       };
       window.addEventListener('online', attempt);
       const timer = setInterval(attempt, RETRY_MS);
+      // The browser may have come back online while `first` was still failing: no event will say so.
+      if (navigator.onLine) attempt();
     });
   });
+}
+
+/**
+ * The style, once it can be read. When `first` (the page's early read) fails for want of a network,
+ * the notice shows and the style is read again when the browser is back online (or every few
+ * seconds); the notice stays until tiles are drawn. Any other failure (the server answered an
+ * error) is the caller's to report.
+ */
+export function styleWhenOnline(first: Promise<StyleSpecification>, notice: OfflineNotice): Promise<StyleSpecification> {
+  return whenOnline(first, readStyle, notice);
+}
+
+/**
+ * Resolves once the map's worker script is in the browser's cache, where the map's worker is made
+ * from: at once when the page's early download of it (`first`) came, else when it can be downloaded
+ * again, the notice showing meanwhile. Resolves `true` when the early download had failed: a worker
+ * started then (maplibregl.prewarm) got no script and never answers, so the caller starts anew.
+ */
+export function workerWhenOnline(first: Promise<unknown>, url: string, notice: OfflineNotice): Promise<boolean> {
+  const read = async () => {
+    const response = await fetch(url, { credentials: 'same-origin' });
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    await response.arrayBuffer();
+  };
+  let failed = false;
+  return whenOnline(
+    first.catch((error: unknown) => {
+      failed = true;
+      throw error;
+    }),
+    read,
+    notice,
+  ).then(() => failed);
 }
 
 type TileAt = { sourceId: string; x: number; y: number; z: number };
