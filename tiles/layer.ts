@@ -85,6 +85,12 @@ export type PropertyDef = Readonly<{
   sql?: string;
   /** Shown in TileJSON's vector_layers fields. */
   description: string;
+  /**
+   * SQL condition over the row: where it holds, the value is left out for the viewers that
+   * `restricted.hiddenRowsSql` would not show the row to (the public, other communes), as for a
+   * plot's link to a growing area still in draft. Trusted config, never user input.
+   */
+  hiddenWhenSql?: string;
 }>;
 
 /**

@@ -360,7 +360,13 @@ const plots: CollectionDef = {
     farmerId,
     ...farmerPersonal(''),
     { name: 'farmer_citizen_id', title: 'Số CCCD / Citizen ID', type: 'string', sql: 'fp.citizen_id', personal: true },
-    stored('growing_area_id', 'Vùng trồng / Growing area', 'integer', { minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+    // A draft area is its ward officer's work in progress (hidden from the public, as in the tiles):
+    // its plots do not say which it is to those who may not see it.
+    stored('growing_area_id', 'Vùng trồng / Growing area', 'integer', {
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      privateWhen: "EXISTS (SELECT 1 FROM growing_areas g WHERE g.id = t.growing_area_id AND g.status = 'draft')",
+    }),
     stored('commune_code', 'Mã xã/phường / Commune code', 'string', {
       pattern: COMMUNE_CODE,
       description: 'Today’s commune; derived from the plot when left out.',

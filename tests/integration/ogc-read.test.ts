@@ -292,4 +292,22 @@ describe('privacy where the data is read', () => {
     expect(await ids('farmer')).toEqual([fx.ids.areaDraftA, fx.ids.areaActiveB].sort());
     expect((await fx.app.inject({ url: `/ogc/collections/growing_areas/items/${fx.ids.areaDraftA}` })).statusCode).toBe(404);
   });
+
+  it('does not say which draft area a plot is in to those who may not see the draft', async () => {
+    const areaOf = async (role: Parameters<FeaturesFixture['as']>[0]) => {
+      const response = await fx.app.inject({ url: `/ogc/collections/plots/items/${fx.ids.plotA}`, headers: fx.as(role) });
+      expect(response.statusCode, response.body).toBe(200);
+      return (response.json() as { properties: Record<string, unknown> }).properties.growing_area_id;
+    };
+    for (const role of ['anonymous', 'planner', 'officerB', 'farmerB'] as const) expect(await areaOf(role), role).toBeNull();
+    for (const role of ['officer', 'farmer', 'admin'] as const) expect(await areaOf(role), role).toBe(fx.ids.areaDraftA);
+    // Nor can it be found by filtering on it.
+    const filtered = await items(`/ogc/collections/plots/items?filter=${encodeURIComponent(`growing_area_id = ${fx.ids.areaDraftA}`)}`);
+    expect(filtered.numberMatched).toBe(0);
+    const own = await items(
+      `/ogc/collections/plots/items?filter=${encodeURIComponent(`growing_area_id = ${fx.ids.areaDraftA}`)}`,
+      'officer',
+    );
+    expect(own.features.map((f) => f.id)).toEqual([fx.ids.plotA]);
+  });
 });

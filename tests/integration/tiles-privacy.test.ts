@@ -108,6 +108,26 @@ describe('privacy of tiles', () => {
     expect((await features('growing_areas', 14, 105.635, 10.4655, ANONYMOUS)).map((f) => f.id)).toContain(1);
   });
 
+  it('a plot in a draft area does not tell the public, other wards or other farmers which area, nor that it is a draft', async () => {
+    // The rice plot (farmer 2, ward 29888) is in draft area 2; the mango plots are in active area 1.
+    const rice = async (viewer: Viewer) =>
+      (await features('plots', 15, 105.646, 10.481, viewer)).find((f) => f.properties.crop === 'rice')?.properties;
+    const officerB: Viewer = { ...OFFICER, userId: 9, communes: ['29888'] };
+    const farmer2: Viewer = { ...FARMER, userId: 10, farmerId: 2 };
+    for (const viewer of [ANONYMOUS, OFFICER, FARMER]) {
+      const p = await rice(viewer);
+      expect(p, viewer.role).toBeDefined();
+      expect(p, viewer.role).not.toHaveProperty('growing_area_id');
+      expect(p, viewer.role).not.toHaveProperty('status');
+    }
+    for (const viewer of [officerB, farmer2, ADMIN]) {
+      expect(await rice(viewer), `${viewer.role} ${viewer.communes.join()}`).toMatchObject({ growing_area_id: 2, status: 'draft' });
+    }
+    // A plot of an active area still says so to everyone.
+    const mango = (await features('plots', 15, 105.6345, 10.4655, ANONYMOUS)).find((f) => f.properties.crop === 'mango');
+    expect(mango?.properties).toMatchObject({ growing_area_id: 1, code: 'VN-DTOR-0101', status: 'active' });
+  });
+
   it('a farmer sees the details of their own plots and no one else’s', async () => {
     const fs = await features('plots', 16, 105.6352, 10.4655, FARMER);
     const own = fs.filter((f) => f.properties.farmer_id === 1);

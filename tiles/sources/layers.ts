@@ -199,12 +199,15 @@ const growingAreas: SourceConfig = {
   },
 };
 
+// A growing area in draft is its ward officer's work in progress (hidden from the growing_areas
+// tiles above): its plots do not tell the public that they are in one, nor which.
+const IN_DRAFT_AREA = `g.status = 'draft'`;
 const PLOT_PUBLIC = [
   prop('crop', 'string', 'Crop code'),
   prop('area_m2', 'number', 'Area, m² (geodesic)', AREA_ROUNDED),
-  prop('growing_area_id', 'integer', 'Growing area the plot belongs to'),
-  prop('code', 'string', "Its growing area's code", 'g.code'),
-  prop('status', 'string', "Its growing area's status", 'g.status'),
+  { ...prop('growing_area_id', 'integer', 'Growing area the plot belongs to'), hiddenWhenSql: IN_DRAFT_AREA },
+  { ...prop('code', 'string', "Its growing area's code", 'g.code'), hiddenWhenSql: IN_DRAFT_AREA },
+  { ...prop('status', 'string', "Its growing area's status", 'g.status'), hiddenWhenSql: IN_DRAFT_AREA },
 ];
 
 const plots: SourceConfig = {

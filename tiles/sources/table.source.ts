@@ -195,8 +195,6 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
     if (band.where) where.push(`(${band.where})`);
 
     const column = (p: PropertyDef) => `(${p.sql ?? `t.${ident(p.name)}`})::${CAST[p.type]}`;
-    const select = band.properties.map((p) => `${column(p)} AS ${ident(p.name)}`);
-    const propertyNames = band.properties.map((p) => p.name);
     const restricted = gen ? [] : (c.restricted?.properties ?? []);
     const hidden = gen ? undefined : c.restricted?.hiddenRowsSql;
     let guard: string | undefined;
@@ -204,6 +202,13 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
       guard = `(${c.restricted.communeSql}) = ANY(${param((x) => (x.scope.variant === 'communes' ? x.scope.communes : []), 'text[]')})`;
     if (variant === 'farmer' && c.restricted?.farmerSql)
       guard = `(${c.restricted.farmerSql}) = ${param((x) => (x.scope.variant === 'farmer' ? x.scope.farmerId : -1), 'bigint')}`;
+    // A hidden value: left out where its condition holds, for all but administrators and the guarded rows.
+    const value = (p: PropertyDef) =>
+      !p.hiddenWhenSql || gen || variant === 'all'
+        ? column(p)
+        : `CASE WHEN NOT (${p.hiddenWhenSql})${guard ? ` OR ${guard}` : ''} THEN ${column(p)} END`;
+    const select = band.properties.map((p) => `${value(p)} AS ${ident(p.name)}`);
+    const propertyNames = band.properties.map((p) => p.name);
     // Hidden rows: none in public tiles, all for administrators, the guarded ones for the rest.
     if (hidden && variant !== 'all') where.push(guard ? `(NOT (${hidden}) OR ${guard})` : `NOT (${hidden})`);
     if (variant !== 'public' && restricted.length) {
