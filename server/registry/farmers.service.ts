@@ -119,7 +119,14 @@ export function citizenDigits(id: string | null | undefined): string | null {
   return id === undefined || id === null ? null : id.replace(/[^0-9]/g, '');
 }
 
-type CitizenHolder = { id: number; lookup_code: string; commune_code: string; full_name: string; commune_name: string | null };
+type CitizenHolder = {
+  id: number;
+  lookup_code: string;
+  commune_code: string;
+  hamlet: string | null;
+  full_name: string;
+  commune_name: string | null;
+};
 
 /** Thrown inside a write's transaction when the ID is taken, so the refusal (and its reveal log) comes after the rollback. */
 class CitizenIdTaken extends Error {
@@ -139,7 +146,7 @@ async function requireFreeCitizenId(q: Queryable, citizenId: string | null, exce
  * Runs a write that sets a farmer's citizen ID and turns "another farmer holds it" into 409
  * `duplicate-citizen-id`, field `citizenId`, whether the check in the write saw it or the unique index
  * (migration 024) did, when two officers registered the ID at the same moment. The refusal names the
- * holder (id, card code, name, commune) only to a viewer who may read that farmer, and that reveal is
+ * holder (id, card code, name, commune, hamlet) only to a viewer who may read that farmer, and that reveal is
  * logged; anyone else learns only that the ID is registered in another commune.
  */
 async function refusingTakenCitizenId<T>(
@@ -172,6 +179,7 @@ async function refusingTakenCitizenId<T>(
         fullName: holder.full_name,
         communeCode: holder.commune_code,
         communeName: holder.commune_name,
+        hamlet: holder.hamlet,
       },
     });
   }

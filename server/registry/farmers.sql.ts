@@ -34,7 +34,7 @@ export const LIST_FARMERS = `
  * $1 the ID as digits, $2 a farmer to leave out (the one being corrected) or NULL.
  */
 export const FARMER_BY_CITIZEN_ID = `
-  SELECT f.id, f.lookup_code, f.commune_code, fp.full_name,
+  SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, fp.full_name,
          (SELECT u.name FROM admin_units u
            WHERE u.code = f.commune_code AND u.valid_from <= current_date AND (u.valid_to IS NULL OR u.valid_to > current_date)
            ORDER BY u.valid_from DESC LIMIT 1) AS commune_name

@@ -5,7 +5,9 @@
 // (PATCH with the ETag read; the edit logged with the officer's id), and a correction made on a copy
 // someone else changed meanwhile is refused with a reload, never written over theirs. A citizen ID
 // another farmer has is refused under the field: a farmer of another ward is not named, one of the
-// officer's ward is, and "Chọn nông hộ này" chooses them in the plot form instead of a new farmer.
+// officer's ward is (name, card code, hamlet, ward, and what to do), and "Chọn nông hộ này" chooses
+// them in the plot form instead of a new farmer, or instead of the farmer being corrected there (left
+// as it was); on a plot's card, where no other farmer can take the plot, only what to do is said.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -162,17 +164,19 @@ describe('registering and correcting a farmer from the plot form', () => {
     await formFits(page, 1280);
 
     // A citizen ID a farmer already has, copied in groups: refused, nothing written.
-    type Holder = { id: number; lookup_code: string; full_name: string; citizen_id: string; commune_name: string };
+    type Holder = { id: number; lookup_code: string; full_name: string; citizen_id: string; commune_name: string; hamlet: string | null };
     const holderOf = async (where: string) =>
       (
         await e2e.server.db.query<Holder>(
-          `SELECT f.id, f.lookup_code, fp.full_name, fp.citizen_id,
+          `SELECT f.id, f.lookup_code, fp.full_name, fp.citizen_id, f.hamlet,
                   (SELECT name FROM admin_units u WHERE u.code = f.commune_code AND u.valid_to IS NULL LIMIT 1) AS commune_name
              FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
             WHERE fp.citizen_id ~ '^[0-9]{12}$' AND f.commune_code ${where} $1 ORDER BY f.id LIMIT 1`,
           [WARD],
         )
       ).rows[0]!;
+    const takenText = (h: Holder) =>
+      `Số CCCD này đã có trong hồ sơ nông hộ: ${h.full_name} (${h.lookup_code}), ${h.hamlet ? `${h.hamlet}, ` : ''}${h.commune_name}.`;
     const grouped = (id: string) => `${id.slice(0, 3)} ${id.slice(3, 6)} ${id.slice(6, 9)} ${id.slice(9)}`;
     const before = await farmerCount();
     const idError = page.locator('#farmer-form-citizenId-error');
@@ -184,6 +188,7 @@ describe('registering and correcting a farmer from the plot form', () => {
     await page.click('#farmer-form-save');
     await idError.waitFor({ state: 'visible' });
     expect(await idError.innerText()).toBe('Số CCCD này đã có trong hồ sơ nông hộ ở một xã/phường khác.');
+    expect(await page.innerText('#farmer-form-citizenId-next')).toBe(words.farmerCitizenIdNextElsewhere);
     expect(await choose.isHidden()).toBe(true);
     expect(await page.getAttribute('#farmer-form-citizenId', 'aria-invalid')).toBe('true');
     expect(await page.innerText('#farmer-form')).not.toContain(elsewhere.full_name);
@@ -193,9 +198,9 @@ describe('registering and correcting a farmer from the plot form', () => {
     expect(await idError.isHidden()).toBe(true);
     await page.click('#farmer-form-save');
     await choose.waitFor({ state: 'visible' });
-    expect(await idError.innerText()).toBe(
-      `Số CCCD này đã có trong hồ sơ nông hộ: ${mine.full_name} (${mine.lookup_code}), ${mine.commune_name}.`,
-    );
+    expect(mine.hamlet, 'a seeded farmer of the ward has a hamlet').toBeTruthy();
+    expect(await idError.innerText()).toBe(takenText(mine));
+    expect(await page.innerText('#farmer-form-citizenId-next')).toBe(words.farmerCitizenIdNextChoose);
     expect(await choose.innerText()).toBe('Chọn nông hộ này');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('farmer-form-citizenId');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-citizen-taken.png') });
@@ -267,12 +272,35 @@ describe('registering and correcting a farmer from the plot form', () => {
     await page.waitForSelector('#farmer-form', { state: 'detached' });
     expect(await farmerRows(id)).toMatchObject({ phone: '0912 000 333', hamlet: 'Ấp Hòa Khánh' });
 
+    // Corrected to the citizen ID of a farmer of the ward: refused, that farmer named as when registering
+    // (hamlet and ward), what to do said, and 'Chọn nông hộ này' offered: the plot form then holds them,
+    // and the farmer being corrected is left as it was.
+    await page.click('#plot-form-edit-farmer');
+    await page.waitForSelector('#farmer-form[open]');
+    await page.fill('#farmer-form-citizenId', grouped(mine.citizen_id));
+    await page.click('#farmer-form-save');
+    await choose.waitFor({ state: 'visible' });
+    expect(await idError.innerText()).toBe(takenText(mine));
+    expect(await page.innerText('#farmer-form-citizenId-next')).toBe(words.farmerCitizenIdNextChooseEdit);
+    expect(await page.getAttribute('#farmer-form-citizenId', 'aria-describedby')).toContain('farmer-form-citizenId-next');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-correct-taken.png') });
+    await choose.click();
+    await page.waitForSelector('#farmer-form', { state: 'detached' });
+    expect(await page.inputValue('#plot-form input[name=farmer_id]')).toBe(String(mine.id));
+    expect(await page.inputValue('#plot-form-farmer')).toBe(`${mine.full_name} (${mine.lookup_code})`);
+    expect(await farmerRows(id)).toMatchObject({ citizen_id: null, phone: '0912 000 333' });
+    // Not the same person after all: the corrected farmer named again by card code.
+    const code = (await e2e.server.db.query<{ lookup_code: string }>('SELECT lookup_code FROM farmers WHERE id = $1', [id])).rows[0]!
+      .lookup_code;
+    await page.fill('#plot-form-farmer', `Trương Văn Lộc (${code})`);
+
     await page.click('#plot-form-save');
     await page.waitForSelector('#plot-form', { state: 'detached' });
     expect(await savedPlotFarmer(spot)).toBe(id);
-    // The refused requests are the two citizen IDs' 409 and the stale correction's 412.
-    expect(errors.filter((e) => !(/409/.test(e) && /\/api\/farmers$/.test(e)) && !/412/.test(e))).toEqual([]);
+    // The refused requests are the two citizen IDs' 409, the correction's 409 and the stale correction's 412.
+    expect(errors.filter((e) => !(/409/.test(e) && /\/api\/farmers(\/[0-9]+)?$/.test(e)) && !/412/.test(e))).toEqual([]);
     expect(errors.filter((e) => /^http 409: .*\/api\/farmers$/.test(e))).toHaveLength(2);
+    expect(errors.filter((e) => /^http 409: .*\/api\/farmers\/[0-9]+$/.test(e))).toHaveLength(1);
     expect(errors.filter((e) => /^http 412: .*\/api\/farmers\/[0-9]+$/.test(e))).toHaveLength(1);
     await context.close();
 
@@ -295,13 +323,22 @@ describe('registering and correcting a farmer from the plot form', () => {
     await reader.page.click(`${card} #card-farmer-edit`);
     await reader.page.waitForSelector('#farmer-form[open]');
     expect(await reader.page.inputValue('#farmer-form-hamlet')).toBe('Ấp Hòa Khánh');
+    // The card cannot give the plot to another farmer: the holder named, what to do said, nothing to choose.
+    await reader.page.fill('#farmer-form-citizenId', mine.citizen_id);
+    await reader.page.click('#farmer-form-save');
+    await reader.page.locator('#farmer-form-citizenId-next').waitFor({ state: 'visible' });
+    expect(await reader.page.innerText('#farmer-form-citizenId-error')).toBe(takenText(mine));
+    expect(await reader.page.innerText('#farmer-form-citizenId-next')).toBe(words.farmerCitizenIdNextCheck);
+    expect(await reader.page.isHidden('#farmer-form-choose-existing')).toBe(true);
+    await reader.page.fill('#farmer-form-citizenId', '');
     await reader.page.fill('#farmer-form-fullName', 'Trương Văn Lộc Em');
     await reader.page.click('#farmer-form-save');
     await reader.page.waitForSelector('#farmer-form', { state: 'detached' });
     await reader.page.locator(`${card} dd`, { hasText: 'Trương Văn Lộc Em' }).waitFor();
     expect((await farmerRows(id))!.full_name).toBe('Trương Văn Lộc Em');
     await reader.page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-card.png') });
-    expect(reader.errors).toEqual([]);
+    // The one refusal is the taken citizen ID's 409 (said by the request and by the browser's console).
+    expect(reader.errors.filter((e) => !(/409/.test(e) && /\/api\/farmers\/[0-9]+$/.test(e)))).toEqual([]);
     await reader.context.close();
   });
 });

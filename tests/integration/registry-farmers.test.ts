@@ -305,6 +305,7 @@ describe('one farmer per citizen ID', () => {
           fullName: 'Kha Văn Nam',
           communeCode: '29869',
           communeName: await communeName('29869'),
+          hamlet: 'Ấp Tân Hậu',
         },
       });
     }
@@ -370,7 +371,12 @@ describe('one farmer per citizen ID', () => {
     for (const written of [NAM_ID, '087.123.456.789']) {
       const res = await patch({ citizenId: written, phone: '0909111222' });
       expect(res.statusCode, res.body).toBe(409);
-      expect(res.json()).toMatchObject({ reason: 'duplicate-citizen-id', field: 'citizenId', farmer: { id: reg.fx.farmers.nam } });
+      // Named as on the registry's cards, so the officer correcting can tell who has it: hamlet and commune.
+      expect(res.json()).toMatchObject({
+        reason: 'duplicate-citizen-id',
+        field: 'citizenId',
+        farmer: { id: reg.fx.farmers.nam, fullName: 'Kha Văn Nam', hamlet: 'Ấp Tân Hậu', communeName: await communeName('29869') },
+      });
     }
     expect(await row()).toEqual({ citizen_id: '087300400501', phone: null, version: 1 });
     expect(await edits()).toBe(logged);

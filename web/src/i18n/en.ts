@@ -527,6 +527,14 @@ export const en: Messages = {
   farmerCitizenIdTaken: 'This citizen ID is already in the farmer registry: {name} ({code}), {commune}.',
   farmerCitizenIdTakenElsewhere: 'This citizen ID is already in the farmer registry, in another commune or ward.',
   farmerChooseExisting: 'Choose this farmer',
+  farmerCitizenIdNextChoose:
+    'If it is the same person, press “Choose this farmer” to use the existing record for the plot; if not, check the number on the card.',
+  farmerCitizenIdNextChooseEdit:
+    'If it is the same person, press “Choose this farmer”: the plot goes to the existing record and the one you are correcting stays as it was. If not, check the number on the card; if the other record has the wrong number, correct that one first.',
+  farmerCitizenIdNextCheck:
+    'Check the number on the card. If the other record has the wrong number, correct that one first; if it is the same person, choose that record for the plot in the plot form.',
+  farmerCitizenIdNextElsewhere:
+    'Check the number on the card; if it is right, ask the commune or ward that keeps that record, or an administrator.',
   farmerCreated: 'Registered farmer {name}, card code {code}.',
   farmerUpdated: 'Saved the details of {name}.',
   farmerNothingChanged: 'Nothing has changed.',

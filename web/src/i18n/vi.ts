@@ -532,6 +532,13 @@ export const vi = {
   farmerCitizenIdTaken: 'Số CCCD này đã có trong hồ sơ nông hộ: {name} ({code}), {commune}.',
   farmerCitizenIdTakenElsewhere: 'Số CCCD này đã có trong hồ sơ nông hộ ở một xã/phường khác.',
   farmerChooseExisting: 'Chọn nông hộ này',
+  farmerCitizenIdNextChoose:
+    'Nếu đó là cùng một người, bấm “Chọn nông hộ này” để dùng hồ sơ có sẵn cho thửa; nếu không, kiểm tra lại số trên thẻ.',
+  farmerCitizenIdNextChooseEdit:
+    'Nếu đó là cùng một người, bấm “Chọn nông hộ này”: thửa được gắn với hồ sơ có sẵn, hồ sơ đang sửa giữ nguyên. Nếu không, kiểm tra lại số trên thẻ; nếu số của hồ sơ kia sai, hãy sửa hồ sơ đó trước.',
+  farmerCitizenIdNextCheck:
+    'Kiểm tra lại số trên thẻ. Nếu số của hồ sơ kia sai, hãy sửa hồ sơ đó trước; nếu là cùng một người, chọn hồ sơ đó cho thửa trong biểu mẫu thửa.',
+  farmerCitizenIdNextElsewhere: 'Kiểm tra lại số trên thẻ; nếu số đúng, hãy liên hệ xã/phường đang giữ hồ sơ đó hoặc quản trị viên.',
   farmerCreated: 'Đã thêm nông hộ {name}, mã thẻ {code}.',
   farmerUpdated: 'Đã lưu thông tin nông hộ {name}.',
   farmerNothingChanged: 'Chưa có gì thay đổi.',

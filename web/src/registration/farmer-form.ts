@@ -3,14 +3,17 @@
 // read as If-Match). The form checks what the server's schema checks (farmer-input.ts) and says it
 // under the field; a refusal of the server is said there too. A correction meeting someone else's
 // change (412) says so and offers the latest version, as the draft dossier's profile form does. A
-// citizen ID another farmer has (409) is said under the ID with that farmer, when the officer may
-// read them; registering, "Chọn nông hộ này" then closes the form answering that farmer instead.
+// citizen ID another farmer has (409) is said under the ID with that farmer (name, card code,
+// hamlet and commune), when the officer may read them, and what the officer can do about it; from
+// the plot form, registering or correcting, "Chọn nông hộ này" then closes the form answering that
+// farmer instead (the farmer being corrected is left as it was).
 import { describeError, HttpError, request } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import { CardNames } from '../ui/card-names.ts';
 import { h } from '../ui/dom.ts';
 import { toast } from '../ui/toast.ts';
 import {
+  citizenIdTakenNext,
   FARMER_FIELDS,
   FARMER_LABELS,
   farmerBody,
@@ -21,6 +24,7 @@ import {
   farmerTyped,
   type FarmerField,
   type CitizenIdHolder,
+  type CitizenIdTakenMode,
   type FarmerProblem,
   type FarmerRecord,
   type FarmerTyped,
@@ -36,6 +40,12 @@ export type FarmerFormOptions = {
   name?: string;
   /** The farmer to correct. */
   farmerId?: number;
+  /**
+   * Whether the farmer holding a citizen ID typed may be answered in place of the one registered or
+   * corrected ("Chọn nông hộ này"): the plot form's choice, which then holds that farmer. Defaults to
+   * registering only; a plot's card correcting its farmer cannot put another farmer in their place.
+   */
+  offerHolder?: boolean;
 };
 
 type Read = { farmer: FarmerRecord; etag: string };
@@ -64,6 +74,8 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
   let read: Read | undefined = options.farmerId === undefined ? undefined : await readFarmer(options.farmerId);
   return new Promise((resolve) => {
     const editing = read !== undefined;
+    const offerHolder = options.offerHolder ?? !editing;
+    const takenMode: CitizenIdTakenMode = !editing ? 'register' : offerHolder ? 'correct-choose' : 'correct';
     const inputs = new Map<FarmerField, HTMLInputElement | HTMLSelectElement>();
     const errors = new Map<FarmerField, HTMLElement>();
     for (const field of FARMER_FIELDS) {
@@ -76,14 +88,16 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
           ? h('select', { id, name: field }, ...choices.map((code) => h('option', { value: code }, code)))
           : h('input', { id, name: field, type: 'text', inputmode: 'numeric', maxlength: 5, autocomplete: 'off' });
       } else input = h('input', { id, name: field, ...INPUT_ATTRS[field] });
-      input.setAttribute('aria-describedby', errorId);
+      input.setAttribute('aria-describedby', field === 'citizenId' ? `${errorId} farmer-form-citizenId-next` : errorId);
       if (field === 'fullName' || field === 'communeCode') input.setAttribute('aria-required', 'true');
       inputs.set(field, input);
       errors.set(field, h('p', { class: 'form-error', id: errorId, role: 'alert', hidden: true }));
       input.addEventListener('input', () => showProblem(field, undefined));
     }
-    // Offered under a citizen ID another farmer has, when the form registers a new farmer and the server named them.
+    // Offered under a citizen ID another farmer has, when the form may answer them and the server named them.
     let holder: CitizenIdHolder | undefined;
+    // What the officer can do about that ID, said under the refusal.
+    const takenNext = h('p', { class: 'hint', id: 'farmer-form-citizenId-next', hidden: true });
     const chooseExisting = h(
       'button',
       { type: 'button', class: 'btn', id: 'farmer-form-choose-existing', hidden: true },
@@ -118,8 +132,11 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       if (text) input.setAttribute('aria-invalid', 'true');
       else input.removeAttribute('aria-invalid');
       if (field === 'citizenId') {
-        holder = !editing && problem?.kind === 'citizen-id-taken' ? (problem.holder ?? undefined) : undefined;
+        const taken = problem?.kind === 'citizen-id-taken' ? problem : undefined;
+        holder = offerHolder && taken ? (taken.holder ?? undefined) : undefined;
         chooseExisting.hidden = !holder;
+        takenNext.textContent = taken ? citizenIdTakenNext(taken.holder, takenMode) : '';
+        takenNext.hidden = !taken;
       }
     }
     const typedNow = () => Object.fromEntries(FARMER_FIELDS.map((f) => [f, inputs.get(f)!.value])) as FarmerTyped;
@@ -149,7 +166,7 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
           {},
           h('label', { for: `farmer-form-${field}` }, t(FARMER_LABELS[field]), inputs.get(field)!),
           errors.get(field)!,
-          ...(field === 'citizenId' ? [chooseExisting] : []),
+          ...(field === 'citizenId' ? [takenNext, chooseExisting] : []),
         ),
       ),
       message,
@@ -234,7 +251,7 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       say(t('farmerSaveFailed', { detail: describeError(error) }));
     }
 
-    /** The farmer who has the citizen ID, read whole, answered in place of a new one. */
+    /** The farmer who has the citizen ID, read whole, answered in place of the one registered or corrected (left as it was). */
     async function chooseHolder(): Promise<void> {
       if (!holder) return;
       chooseExisting.disabled = true;

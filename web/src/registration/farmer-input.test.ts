@@ -4,6 +4,7 @@ import { FarmerBody } from '../../../server/contracts/registry.ts';
 import { HttpError } from '../api/http.ts';
 import { setLang, startLang } from '../i18n/i18n.ts';
 import {
+  citizenIdTakenNext,
   FARMER_LIMITS,
   farmerBody,
   farmerPatch,
@@ -138,10 +139,17 @@ describe('the server’s refusals of a farmer, said under the field', () => {
     // What names no field is the form's to say: a stale copy, a farmer gone, a correction of another commune's farmer.
     // Another farmer has the citizen ID: named when the server named them, else only said.
     const farmer = { id: 7, lookupCode: 'NT-ABCD-EFGH', fullName: 'Nguyễn Văn A', communeCode: '29869', communeName: 'Phường Cao Lãnh' };
+    expect(
+      farmerRefusal(
+        problem(409, { code: 'CONFLICT', reason: 'duplicate-citizen-id', field: 'citizenId', farmer: { ...farmer, hamlet: 'Ấp 3' } }),
+        sent,
+      ),
+    ).toEqual({ field: 'citizenId', kind: 'citizen-id-taken', holder: { ...farmer, hamlet: 'Ấp 3' } });
+    // A holder without a hamlet (or an older server that sent none) is named all the same.
     expect(farmerRefusal(problem(409, { code: 'CONFLICT', reason: 'duplicate-citizen-id', field: 'citizenId', farmer }), sent)).toEqual({
       field: 'citizenId',
       kind: 'citizen-id-taken',
-      holder: farmer,
+      holder: { ...farmer, hamlet: null },
     });
     expect(farmerRefusal(problem(409, { code: 'CONFLICT', reason: 'duplicate-citizen-id', field: 'citizenId' }), sent)).toEqual({
       field: 'citizenId',
@@ -163,9 +171,31 @@ describe('the server’s refusals of a farmer, said under the field', () => {
   it('words them in the officer’s language', () => {
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-shape' })).toBe('Số CCCD gồm 12 chữ số (CMND cũ: 9 chữ số).');
     expect(farmerProblemText({ field: 'fullName', kind: 'required' })).toBe('Nhập “Họ và tên”.');
-    const holder = { id: 7, lookupCode: 'NT-ABCD-EFGH', fullName: 'Nguyễn Văn A', communeCode: '29869', communeName: 'Phường Cao Lãnh' };
+    const holder = {
+      id: 7,
+      lookupCode: 'NT-ABCD-EFGH',
+      fullName: 'Nguyễn Văn A',
+      communeCode: '29869',
+      communeName: 'Phường Cao Lãnh',
+      hamlet: null,
+    };
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder })).toBe(
       'Số CCCD này đã có trong hồ sơ nông hộ: Nguyễn Văn A (NT-ABCD-EFGH), Phường Cao Lãnh.',
+    );
+    // The hamlet, when the registry has it, tells two farmers of one name apart.
+    expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder: { ...holder, hamlet: 'Ấp Tân Hậu' } })).toBe(
+      'Số CCCD này đã có trong hồ sơ nông hộ: Nguyễn Văn A (NT-ABCD-EFGH), Ấp Tân Hậu, Phường Cao Lãnh.',
+    );
+    // What the officer can do next: choose the holder where the form offers it, else check the card or ask.
+    expect(citizenIdTakenNext(holder, 'register')).toBe(
+      'Nếu đó là cùng một người, bấm “Chọn nông hộ này” để dùng hồ sơ có sẵn cho thửa; nếu không, kiểm tra lại số trên thẻ.',
+    );
+    expect(citizenIdTakenNext(holder, 'correct-choose')).toBe(
+      'Nếu đó là cùng một người, bấm “Chọn nông hộ này”: thửa được gắn với hồ sơ có sẵn, hồ sơ đang sửa giữ nguyên. Nếu không, kiểm tra lại số trên thẻ; nếu số của hồ sơ kia sai, hãy sửa hồ sơ đó trước.',
+    );
+    expect(citizenIdTakenNext(holder, 'correct')).not.toContain('Chọn nông hộ này');
+    expect(citizenIdTakenNext(null, 'correct-choose')).toBe(
+      'Kiểm tra lại số trên thẻ; nếu số đúng, hãy liên hệ xã/phường đang giữ hồ sơ đó hoặc quản trị viên.',
     );
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder: { ...holder, communeName: null } })).toBe(
       'Số CCCD này đã có trong hồ sơ nông hộ: Nguyễn Văn A (NT-ABCD-EFGH), 29869.',
@@ -180,6 +210,8 @@ describe('the server’s refusals of a farmer, said under the field', () => {
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-taken', holder: null })).toBe(
       'This citizen ID is already in the farmer registry, in another commune or ward.',
     );
+    expect(citizenIdTakenNext(holder, 'correct-choose')).toMatch(/^If it is the same person, press “Choose this farmer”: the plot goes/);
+    expect(citizenIdTakenNext(holder, 'correct')).toMatch(/^Check the number on the card\. If the other record/);
     expect(farmerProblemText({ field: 'citizenId', kind: 'citizen-id-shape' })).toBe(
       'A citizen ID (CCCD) has 12 digits (an old CMND card: 9).',
     );

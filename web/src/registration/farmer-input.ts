@@ -35,8 +35,15 @@ export const FARMER_LIMITS = {
   communeCode: /^[0-9]{5}$/,
 } as const;
 
-/** The farmer holding a citizen ID, as the server's 409 names them to an officer who may read them. */
-export type CitizenIdHolder = { id: number; lookupCode: string; fullName: string; communeCode: string; communeName: string | null };
+/** The farmer holding a citizen ID, as the server's 409 names them to an officer who may read them (hamlet null when unknown). */
+export type CitizenIdHolder = {
+  id: number;
+  lookupCode: string;
+  fullName: string;
+  communeCode: string;
+  communeName: string | null;
+  hamlet: string | null;
+};
 
 /** Why a field is refused, by the form's check or the server's. */
 export type FarmerProblem =
@@ -175,7 +182,27 @@ function holderOf(value: unknown): CitizenIdHolder | null {
     fullName: f.fullName,
     communeCode: f.communeCode,
     communeName: typeof f.communeName === 'string' ? f.communeName : null,
+    hamlet: typeof f.hamlet === 'string' && f.hamlet.trim() ? f.hamlet.trim() : null,
   };
+}
+
+/**
+ * Where the form stands when it meets a citizen ID another farmer has: registering a new farmer,
+ * correcting one from the plot form (the holder may be chosen for the plot instead), or correcting
+ * one where no other farmer can be put in their place (a plot's card).
+ */
+export type CitizenIdTakenMode = 'register' | 'correct-choose' | 'correct';
+
+/**
+ * What the officer can do about a citizen ID another farmer has, said under the refusal: choose that
+ * farmer when the form offers it, else check the card, correct the other record, or ask the commune
+ * that keeps it when the server did not name them.
+ */
+export function citizenIdTakenNext(holder: CitizenIdHolder | null, mode: CitizenIdTakenMode): string {
+  if (!holder) return t('farmerCitizenIdNextElsewhere');
+  if (mode === 'register') return t('farmerCitizenIdNextChoose');
+  if (mode === 'correct-choose') return t('farmerCitizenIdNextChooseEdit');
+  return t('farmerCitizenIdNextCheck');
 }
 
 /** The label of each field, as the form shows it. */
@@ -213,10 +240,12 @@ export function farmerProblemText(problem: FarmerProblem): string {
     case 'citizen-id-taken': {
       const holder = problem.holder;
       if (!holder) return t('farmerCitizenIdTakenElsewhere');
+      const commune = holder.communeName ?? holder.communeCode;
       return t('farmerCitizenIdTaken', {
         name: holder.fullName,
         code: holder.lookupCode,
-        commune: holder.communeName ?? holder.communeCode,
+        // Where they live, as their card says it: the hamlet first when the registry has one.
+        commune: holder.hamlet ? `${holder.hamlet}, ${commune}` : commune,
       });
     }
     default:

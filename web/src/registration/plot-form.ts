@@ -154,7 +154,8 @@ export function openPlotForm(
     });
     editFarmerButton.addEventListener('click', async () => {
       try {
-        const farmer = await openFarmerForm({ communes, farmerId: Number(farmerId.value) });
+        // A citizen ID typed that another farmer has may turn out to be theirs: "Chọn nông hộ này" puts them here instead.
+        const farmer = await openFarmerForm({ communes, farmerId: Number(farmerId.value), offerHolder: true });
         if (farmer) chooseSaved(farmer);
       } catch (failure) {
         showFarmerError(t('farmerLoadFailed', { detail: describeError(failure) }));
