@@ -274,6 +274,50 @@ describe('editing plots as an officer', () => {
     expect(errors.filter((e) => !/http 412/.test(e) && !/status of 412/.test(e))).toEqual([]);
     await context.close();
   });
+
+  it('opens the form on the merged values when the merged save is refused, so the colleague’s change is not lost on the next save', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    const plot = (
+      await e2e.server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat
+         FROM plots p LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+         WHERE p.commune_code = '29869' AND (g.id IS NULL OR g.status = 'draft')
+         ORDER BY p.id LIMIT 1 OFFSET 1`,
+      )
+    ).rows[0]!;
+    await e2e.server.db.query(`UPDATE plots SET planting_date = '2024-01-10', expected_harvest = '2024-12-01' WHERE id = $1`, [plot.id]);
+    await openEditorAt(page, e2e.server, [Number(plot.lon), Number(plot.lat)], { layers: 'plots,roads' });
+    await page.click('#tool-select');
+    const p = await screenPoint(page, [Number(plot.lon), Number(plot.lat)]);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+
+    // A colleague brings the expected harvest forward; the officer moves the planting later. Each is
+    // fine alone; together the harvest falls before the planting, and the merged save is refused.
+    await patchAsAdmin(plot.id, { expected_harvest: '2024-03-01' });
+    await page.click('#plot-save');
+    await page.fill('#plot-form input[name=planting_date]', '2024-05-01');
+    await page.click('#plot-form-save');
+    await page.waitForSelector('#harvest-error:has-text("trước ngày trồng")', { timeout: 30_000 });
+    // The form shows what was sent: the colleague's harvest beside the officer's planting.
+    expect(await page.inputValue('#plot-form input[name=expected_harvest]')).toBe('2024-03-01');
+
+    // The officer puts the planting back before the harvest: both dates are the ones chosen.
+    await page.fill('#plot-form input[name=planting_date]', '2024-02-01');
+    await page.click('#plot-form-save');
+    await page.waitForFunction((id) => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id === id, plot.id, {
+      timeout: 30_000,
+    });
+    const row = (
+      await e2e.server.db.query<{ planted: string; harvest: string }>(
+        `SELECT to_char(planting_date, 'YYYY-MM-DD') planted, to_char(expected_harvest, 'YYYY-MM-DD') harvest FROM plots WHERE id = $1`,
+        [plot.id],
+      )
+    ).rows[0]!;
+    expect(row).toEqual({ planted: '2024-02-01', harvest: '2024-03-01' });
+    expect(errors.filter((e) => !/http 4(12|22)/.test(e) && !/status of 4(12|22)/.test(e))).toEqual([]);
+    await context.close();
+  });
 });
 
 describe('editing a plot’s details', () => {

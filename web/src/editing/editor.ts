@@ -56,6 +56,9 @@ const OVERLAP_IDLE_FACTOR = 4;
 
 let open = false;
 
+/** A field the server refused, with what was sent when a 412 was merged (the server's changes with the officer's). */
+type MergedRefusal = PlotFieldRefusal & { merged?: { polygon: DrawnPolygon; properties: Record<string, unknown> } };
+
 /** The editor's view of the whole page, exposed for the browser tests. */
 export type EditorHandle = { session: DrawSession; snapRings: () => readonly SnapRing[]; close: () => void };
 
@@ -396,7 +399,11 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       // After a merged 412 the editor holds the server's newer copy: send its ETag.
       const refusal = await persist(polygon, properties, records.get(polygon.id)?.etag);
       if (!refusal) return;
-      properties = await openPlotForm(properties, area, { isNew: !record, refusal, communes: user.communes });
+      // A merged save refused (a colleague's harvest before the officer's new planting date): the form
+      // opens on what was sent, the colleague's fields and outline with the officer's. Opened on the
+      // officer's own values, the next save, made on the newer ETag, would undo the colleague's change unseen.
+      if (refusal.merged) ({ polygon, properties } = refusal.merged);
+      properties = await openPlotForm(properties, polygonAreaM2(polygon.geometry), { isNew: !record, refusal, communes: user.communes });
     }
   }
 
@@ -405,7 +412,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     polygon: DrawnPolygon,
     properties: Record<string, unknown>,
     etag: string | undefined,
-  ): Promise<PlotFieldRefusal | undefined> {
+  ): Promise<MergedRefusal | undefined> {
     const record = records.get(polygon.id);
     // Up while the request is out, gone the moment it is answered either way.
     const saving = toast(() => t('saving'), 'info', Infinity);
@@ -444,7 +451,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           records.set(polygon.id, fresh);
           if (merge.theirs.includes('geometry')) session.replace(polygon.id, merge.geometry);
           if (merge.theirs.length) toast(() => t('conflictMerged', { fields: fieldNames(merge.theirs) }), 'info');
-          return persist({ ...polygon, geometry: merge.geometry }, merge.properties, fresh.etag);
+          const merged = { polygon: { ...polygon, geometry: merge.geometry }, properties: merge.properties };
+          const refusal = await persist(merged.polygon, merged.properties, fresh.etag);
+          return refusal && { merged, ...refusal };
         }
         const both = merge?.kind === 'conflict' ? merge.fields : [];
         conflict(polygon, record, properties, fresh?.etag ?? error.currentEtag, t('conflictKeepMine'), both, async (etag) => {
