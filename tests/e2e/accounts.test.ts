@@ -2,6 +2,8 @@
 // the Tools tab, is told under the username field that a name is taken, creates an officer for one
 // ward (ticked by its name); the officer signs in elsewhere and is given exactly that ward's plots;
 // the administrator deactivates them, and the officer's open page is signed out on its next request.
+// The edit form has one way out, "Huỷ" (no "Đóng" beside it); Escape does the same, and the keyboard
+// goes back to the row's "Sửa" button.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser } from './harness.ts';
@@ -92,6 +94,30 @@ describe('accounts', () => {
     await officer.page.screenshot({ path: path.join(SCREENSHOTS, 'accounts-change-password-refused.png') });
     await officer.page.click('#change-password-dialog-close');
 
+    // The edit form's one way out: "Huỷ", as every form dialog has; no "Đóng" beside it. Huỷ and Escape
+    // both go back to the list (the dialog stays open), the keyboard on the row's "Sửa", nothing saved.
+    const dialog = admin.page.locator('#accounts-dialog');
+    const focusedRowButton = () =>
+      admin.page.evaluate(() => {
+        const active = document.activeElement as HTMLElement | null;
+        return `${active?.closest<HTMLElement>('.account-row')?.dataset.username ?? ''} ${active?.className ?? ''}`;
+      });
+    for (const leave of ['Huỷ', 'Escape'] as const) {
+      await row.locator('.account-edit').click();
+      await admin.page.waitForSelector('#account-form');
+      expect(await dialog.locator('button:visible', { hasText: /^(Huỷ|Đóng)$/ }).allInnerTexts()).toEqual(['Huỷ']);
+      await admin.page.fill('#account-form input[name=displayName]', 'Không lưu');
+      if (leave === 'Huỷ') await admin.page.click('#account-cancel');
+      else await admin.page.keyboard.press('Escape');
+      await admin.page.waitForSelector('#account-form', { state: 'detached' });
+      await row.waitFor();
+      expect(await dialog.isVisible(), leave).toBe(true);
+      await expect.poll(focusedRowButton).toBe(`${OFFICER.username} btn account-edit`);
+      expect(await row.locator('.account-who strong').innerText()).toBe('Cán bộ Mỹ Trà');
+    }
+    // The list's own way out is "Đóng".
+    expect(await dialog.locator('button:visible', { hasText: /^(Huỷ|Đóng)$/ }).allInnerTexts()).toEqual(['Đóng']);
+
     // The administrator deactivates the officer.
     await row.locator('.account-edit').click();
     await admin.page.locator('#account-form input[name=active]').uncheck();
@@ -99,6 +125,7 @@ describe('accounts', () => {
     await admin.page.click('#account-submit');
     await admin.page.locator(`.account-row.inactive[data-username="${OFFICER.username}"] .account-state`).waitFor();
     expect(await row.locator('.account-state').innerText()).toBe('Đã khoá');
+    await expect.poll(focusedRowButton).toBe(`${OFFICER.username} btn account-edit`);
     const after = await e2e.server.db.query<{ active: boolean; sessions: number }>(
       'SELECT active, (SELECT count(*)::int FROM sessions s WHERE s.user_id = u.id) AS sessions FROM users u WHERE username = $1',
       [OFFICER.username],

@@ -54,26 +54,25 @@ function passwordInput(name: string, autocomplete: string): HTMLInputElement {
   return h('input', { name, type: 'password', autocomplete, required: true, minlength: MIN_PASSWORD_LENGTH, maxlength: 1024 });
 }
 
-function dialogShell(id: string, title: string, closeRow = true): { dialog: HTMLDialogElement; body: HTMLElement; heading: HTMLElement } {
+function dialogShell(
+  id: string,
+  title: string,
+  closeRow = true,
+): { dialog: HTMLDialogElement; body: HTMLElement; heading: HTMLElement; closeRow: HTMLElement | null } {
   const heading = h('h2', { id: `${id}-title` }, title);
   const body = h('div', { class: 'dialog-body' });
-  const dialog = h(
-    'dialog',
-    { class: 'dialog accounts-dialog', id, 'aria-labelledby': `${id}-title` },
-    heading,
-    body,
-    closeRow
-      ? h(
-          'div',
-          { class: 'dialog-actions' },
-          h('button', { type: 'button', class: 'btn', id: `${id}-close`, onclick: () => dialog.close() }, t('close')),
-        )
-      : null,
-  );
+  const row = closeRow
+    ? h(
+        'div',
+        { class: 'dialog-actions' },
+        h('button', { type: 'button', class: 'btn', id: `${id}-close`, onclick: () => dialog.close() }, t('close')),
+      )
+    : null;
+  const dialog = h('dialog', { class: 'dialog accounts-dialog', id, 'aria-labelledby': `${id}-title` }, heading, body, row);
   dialog.addEventListener('close', () => dialog.remove());
   document.body.append(dialog);
   dialog.showModal();
-  return { dialog, body, heading };
+  return { dialog, body, heading, closeRow: row };
 }
 
 /** "Đổi mật khẩu": the current password and the new one twice; other sessions of the user end. */
@@ -129,16 +128,39 @@ export function openChangePasswordDialog(): void {
 
 const roleWords = (role: AccountRole) => t(`role_${role}` as MessageKey);
 
-/** "Tài khoản": the list, and in its place the create, edit or password form. */
+/** The button the keyboard goes back to when a form over the list closes: a row's, or "Tạo tài khoản". */
+type ListFocus = { username: string; button: 'account-edit' | 'account-reset' } | 'account-new';
+
+/**
+ * "Tài khoản": the list, and in its place the create, edit or password form. A form has one way out,
+ * "Huỷ" beside its submit, as every form dialog of the app has (the list's "Đóng" is hidden meanwhile,
+ * it would close the whole dialog); Escape does what "Huỷ" does, back to the list, and the keyboard
+ * goes back to the row's button that opened the form.
+ */
 export function openAccountsDialog(): void {
-  const { body } = dialogShell('accounts-dialog', t('accounts'));
+  const { dialog, body, closeRow } = dialogShell('accounts-dialog', t('accounts'));
   let list: AccountList | undefined;
   const communeNames = () => new Map((list?.communes ?? []).map((c) => [c.code, c.name]));
 
   // What the list was last searched for: the forms go back to the same list.
   let query = '';
+  // The open form's "Huỷ"; none while the list is shown (Escape then closes the dialog).
+  let back: (() => void) | undefined;
+  dialog.addEventListener('cancel', (event) => {
+    if (!back) return;
+    event.preventDefault();
+    back();
+  });
+  /** Shows a form in the list's place, with its way back. */
+  function showFormView(cancel: () => void): void {
+    clear(body);
+    back = cancel;
+    if (closeRow) closeRow.hidden = true;
+  }
 
-  async function showList(): Promise<void> {
+  async function showList(focus?: ListFocus): Promise<void> {
+    back = undefined;
+    if (closeRow) closeRow.hidden = false;
     clear(body);
     const status = h('p', { class: 'hint', id: 'accounts-status' }, t('accountsLoading'));
     const find = h('input', { type: 'search', name: 'q', maxlength: 100, value: query, 'aria-label': t('accountsFind') });
@@ -164,6 +186,7 @@ export function openAccountsDialog(): void {
       list = await getJson<AccountList>(query ? `/api/users?q=${encodeURIComponent(query)}` : '/api/users');
     } catch (error) {
       status.textContent = t('accountsLoadFailed', { detail: describeError(error) });
+      body.querySelector<HTMLElement>('#account-new')?.focus();
       return;
     }
     // The list shows the first 500: beyond that the search narrows it.
@@ -213,6 +236,17 @@ export function openAccountsDialog(): void {
         ),
       ),
     );
+    if (focus) focusListButton(focus);
+  }
+
+  /** The keyboard back where it was before a form: the row's button (the row may be gone: a search, a rename), else "Tạo tài khoản". */
+  function focusListButton(focus: ListFocus): void {
+    const row =
+      focus === 'account-new'
+        ? undefined
+        : [...body.querySelectorAll<HTMLElement>('.account-row')].find((r) => r.dataset.username === focus.username);
+    const button = focus === 'account-new' ? undefined : row?.querySelector<HTMLElement>(`.${focus.button}`);
+    (button ?? body.querySelector<HTMLElement>('#account-new'))?.focus();
   }
 
   function communeBoxes(choices: CommuneChoice[], chosen: readonly string[]): { element: HTMLElement; value: () => string[] } {
@@ -231,7 +265,9 @@ export function openAccountsDialog(): void {
   }
 
   function showForm(account: Account | undefined): void {
-    clear(body);
+    const returnTo: ListFocus = account ? { username: account.username, button: 'account-edit' } : 'account-new';
+    const cancel = () => void showList(returnTo);
+    showFormView(cancel);
     const fields = new FieldErrors('account');
     const general = h('p', { class: 'form-error', role: 'alert' });
     const username = h('input', { name: 'username', autocomplete: 'off', autocapitalize: 'none', required: true, maxlength: 64 });
@@ -277,7 +313,7 @@ export function openAccountsDialog(): void {
       h(
         'div',
         { class: 'dialog-actions' },
-        h('button', { type: 'button', class: 'btn', id: 'account-cancel', onclick: () => void showList() }, t('cancel')),
+        h('button', { type: 'button', class: 'btn', id: 'account-cancel', onclick: cancel }, t('cancel')),
         submit,
       ),
     );
@@ -311,8 +347,10 @@ export function openAccountsDialog(): void {
             ...scope,
           });
           toast(() => t('accountCreated', { username: name }));
+          await showList({ username: name, button: 'account-edit' });
+          return;
         }
-        await showList();
+        await showList(returnTo);
       } catch (error) {
         submit.disabled = false;
         submit.textContent = account ? t('save') : t('accountCreate');
@@ -334,7 +372,9 @@ export function openAccountsDialog(): void {
   }
 
   function showReset(account: Account): void {
-    clear(body);
+    const returnTo: ListFocus = { username: account.username, button: 'account-reset' };
+    const cancel = () => void showList(returnTo);
+    showFormView(cancel);
     const fields = new FieldErrors('account-reset');
     const general = h('p', { class: 'form-error', role: 'alert' });
     const password = passwordInput('password', 'new-password');
@@ -348,7 +388,7 @@ export function openAccountsDialog(): void {
       h(
         'div',
         { class: 'dialog-actions' },
-        h('button', { type: 'button', class: 'btn', onclick: () => void showList() }, t('cancel')),
+        h('button', { type: 'button', class: 'btn', id: 'account-reset-cancel', onclick: cancel }, t('cancel')),
         submit,
       ),
     );
@@ -360,7 +400,7 @@ export function openAccountsDialog(): void {
       try {
         await sendJson(`/api/users/${account.id}/password`, 'POST', { password: password.value });
         toast(() => t('accountPasswordSet', { username: account.username }));
-        await showList();
+        await showList(returnTo);
       } catch (error) {
         submit.disabled = false;
         const refusals = refusedFields(error);
