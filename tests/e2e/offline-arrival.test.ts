@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { openPage, paintedPixels, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { openPage, paintedPixels, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow, type WatchedPage } from './harness.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -27,14 +27,31 @@ function notice(page: Page): Promise<string | null> {
 /** Errors of the page's own code (failed requests are what these tests cause). */
 const pageErrors = (errors: string[]) => errors.filter((e) => e.startsWith('pageerror'));
 
+/** A phone that opens the site as the signal goes, with `blocked` never coming: the notice says so. */
+async function arriveOffline(blocked: string | RegExp): Promise<WatchedPage> {
+  const watched = await openPage(e2e.browser, 'phone');
+  await watched.page.setViewportSize({ width: 360, height: 740 });
+  await watched.page.route(blocked, (route) => route.abort('internetdisconnected'));
+  await watched.page.goto(`${e2e.server.url}/`);
+  await watched.context.setOffline(true);
+  await expect.poll(() => notice(watched.page), { timeout: 20_000 }).toBe(vi.mapOffline);
+  return watched;
+}
+
+/** Back online: the map is drawn, the notice gone, and the page's code threw nothing. */
+async function drawnOnceOnline({ page, context, errors }: WatchedPage): Promise<void> {
+  await context.setOffline(false);
+  await waitForMap(page);
+  await expect.poll(() => notice(page)).toBe(null);
+  expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
+  expect(pageErrors(errors)).toEqual([]);
+  await context.close();
+}
+
 describe('a map opened with no network', () => {
   it('says so over the map when the style never came, in either language, and draws the map once back online', async () => {
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await page.route('**/style.json', (route) => route.abort('internetdisconnected'));
-    await page.goto(`${e2e.server.url}/`);
-    await context.setOffline(true);
-    await expect.poll(() => notice(page), { timeout: 20_000 }).toBe(vi.mapOffline);
+    const watched = await arriveOffline('**/style.json');
+    const { page } = watched;
     // 'Đang tải bản đồ…' under it would say the opposite.
     expect(await page.locator('.map-loading').isVisible()).toBe(false);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-arrival-no-style-phone360.png') });
@@ -43,32 +60,16 @@ describe('a map opened with no network', () => {
     await page.click('#lang-toggle');
 
     await page.unroute('**/style.json');
-    await context.setOffline(false);
-    await waitForMap(page);
-    await expect.poll(() => notice(page)).toBe(null);
-    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
-    expect(pageErrors(errors)).toEqual([]);
-    await context.close();
+    await drawnOnceOnline(watched);
   });
 
   // The map's worker is started early, from a script downloaded beside the style. When the signal
   // goes before that script came, the worker never answers, and a map made on it never draws, even
   // once back online (on a busy machine this is also what became of the test above).
   it('says so when the map’s worker script never came, and draws the map once back online', async () => {
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
-    await page.setViewportSize({ width: 360, height: 740 });
-    await page.route(WORKER, (route) => route.abort('internetdisconnected'));
-    await page.goto(`${e2e.server.url}/`);
-    await context.setOffline(true);
-    await expect.poll(() => notice(page), { timeout: 20_000 }).toBe(vi.mapOffline);
-
-    await page.unroute(WORKER);
-    await context.setOffline(false);
-    await waitForMap(page);
-    await expect.poll(() => notice(page)).toBe(null);
-    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
-    expect(pageErrors(errors)).toEqual([]);
-    await context.close();
+    const watched = await arriveOffline(WORKER);
+    await watched.page.unroute(WORKER);
+    await drawnOnceOnline(watched);
   });
 
   it('says so over the map when the style came but no tile did, and goes by itself when tiles load', async () => {
@@ -133,11 +134,6 @@ describe('a map opened with no network', () => {
     expect(await page.locator('.brand strong').innerText()).toBe(vi.appTitle);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-later-visit-phone360.png') });
 
-    await context.setOffline(false);
-    await waitForMap(page);
-    await expect.poll(() => notice(page)).toBe(null);
-    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
-    expect(pageErrors(errors)).toEqual([]);
-    await context.close();
+    await drawnOnceOnline({ page, context, errors });
   });
 });
