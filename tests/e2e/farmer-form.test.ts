@@ -335,6 +335,8 @@ describe('registering and correcting a farmer from the plot form', () => {
     await reader.page.click('#farmer-form-save');
     await reader.page.waitForSelector('#farmer-form', { state: 'detached' });
     await reader.page.locator(`${card} dd`, { hasText: 'Trương Văn Lộc Em' }).waitFor();
+    // The card drawn anew keeps the keyboard where it was: on the button that opened the form.
+    expect(await reader.page.evaluate(() => document.activeElement?.id)).toBe('card-farmer-edit');
     expect((await farmerRows(id))!.full_name).toBe('Trương Văn Lộc Em');
     await reader.page.screenshot({ path: path.join(SCREENSHOTS, 'farmer-form-desktop-card.png') });
     // The one refusal is the taken citizen ID's 409 (said by the request and by the browser's console).

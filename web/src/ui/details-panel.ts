@@ -525,6 +525,8 @@ export class DetailsPanel {
         const changed = Object.fromEntries(Object.entries(shown).filter(([key]) => key in feature.properties));
         feature.properties = { ...feature.properties, ...changed };
         this.render();
+        // The card is drawn anew, this button with it: the keyboard goes on from the new one, not from the page's start.
+        this.element.querySelector<HTMLElement>('#card-farmer-edit')?.focus({ preventScroll: true });
       } catch (error) {
         // The farmer could not be read (no signal, another commune's): said beside the button.
         const said = note();
