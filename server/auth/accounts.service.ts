@@ -174,13 +174,22 @@ async function readAccount(db: Queryable, id: number): Promise<Account | null> {
   return rows[0] ? toAccount(rows[0]) : null;
 }
 
-/** GET /api/users: the accounts, and the communes an officer can be given. */
+/**
+ * GET /api/users: one page of the accounts (`limit` from `offset`, by username), the total of them
+ * all, and the communes an officer can be given. The page's rows carry the total; a page past the end
+ * has none, so the total is counted apart then (it said 0, as if there were no accounts).
+ */
 export async function listAccounts(db: Queryable, viewer: Viewer, query: AccountListQuery): Promise<AccountList> {
   requireAdmin(viewer);
   const q = query.q?.trim() || null;
   const { rows } = await db.query<AccountRow>(sql.LIST_ACCOUNTS, [q, query.limit, query.offset]);
+  const total = rows[0]
+    ? Number(rows[0].total)
+    : query.offset > 0
+      ? ((await db.query<{ total: number }>(sql.COUNT_ACCOUNTS, [q])).rows[0]?.total ?? 0)
+      : 0;
   const communes = await db.query<CommuneChoice>(sql.COMMUNE_CHOICES);
-  return { users: rows.map(toAccount), total: Number(rows[0]?.total ?? 0), communes: communes.rows };
+  return { users: rows.map(toAccount), total, communes: communes.rows };
 }
 
 /** GET /api/users/:id. */

@@ -14,6 +14,11 @@ export const LIST_ACCOUNTS = `
   ORDER BY u.username
   LIMIT $2 OFFSET $3`;
 
+/** How many accounts LIST_ACCOUNTS would list without its page; $1 as there. */
+export const COUNT_ACCOUNTS = `
+  SELECT count(*)::int AS total FROM users u
+  WHERE $1::text IS NULL OR strpos(u.username, lower($1)) > 0 OR strpos(vn_fold(u.display_name), vn_fold($1)) > 0`;
+
 /** One account; $1 id. */
 export const ACCOUNT_BY_ID = `
   SELECT ${ACCOUNT_COLUMNS} FROM users u LEFT JOIN user_sign_ins s ON s.user_id = u.id WHERE u.id = $1`;

@@ -3,7 +3,8 @@
 // ward (ticked by its name); the officer signs in elsewhere and is given exactly that ward's plots;
 // the administrator deactivates them, and the officer's open page is signed out on its next request.
 // The edit form has one way out, "Huỷ" (no "Đóng" beside it); Escape does the same, and the keyboard
-// goes back to the row's "Sửa" button.
+// goes back to the row's "Sửa" button. With more accounts than a page (520 made in SQL), the list
+// says how many it shows of how many, and "Xem thêm" brings the rest.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser } from './harness.ts';
@@ -18,9 +19,33 @@ describe('accounts', () => {
     await admin.page.setViewportSize({ width: 360, height: 740 });
     await admin.page.goto(e2e.server.url);
     await signIn(admin.page, ACCOUNTS.admin);
+    // A province's worth of accounts, more than the 500 a page of the list holds.
+    await e2e.server.db.query(
+      `INSERT INTO users (username, password_hash, role, display_name)
+       SELECT 'page-' || lpad(n::text, 4, '0'), 'not-a-hash', 'planner', 'Trang ' || n FROM generate_series(1, 520) AS n`,
+    );
+    const total = (await e2e.server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n;
     await admin.page.click('[data-tab=tools]');
     await admin.page.click('#accounts-open');
     await admin.page.waitForSelector('#accounts-list .account-row[data-username=officer]');
+    // The first page, said as such, and "Xem thêm" for the rest: every account reachable, the keyboard at the first new row.
+    const rows = admin.page.locator('#accounts-list .account-row');
+    expect(await admin.page.innerText('#accounts-status')).toBe(`Hiện 500 trong ${total} tài khoản`);
+    expect(await rows.count()).toBe(500);
+    const more = admin.page.locator('#accounts-more');
+    expect(await more.innerText()).toBe(`Xem thêm ${total - 500} tài khoản`);
+    await more.click();
+    await admin.page.waitForFunction((n) => document.querySelectorAll('#accounts-list .account-row').length === n, total);
+    expect(await more.isHidden()).toBe(true);
+    expect(await admin.page.innerText('#accounts-status')).toBe(`${total} tài khoản`);
+    const usernames = await rows.evaluateAll((items) => items.map((i) => (i as HTMLElement).dataset.username));
+    const all = (await e2e.server.db.query<{ username: string }>('SELECT username FROM users ORDER BY username')).rows.map(
+      (r) => r.username,
+    );
+    expect(usernames).toEqual(all);
+    expect(await admin.page.evaluate(() => (document.activeElement?.closest('.account-row') as HTMLElement | null)?.dataset.username)).toBe(
+      all[500],
+    );
     // The sample officer's ward is said by its name.
     expect(await admin.page.locator('.account-row[data-username=officer] .account-communes-names').innerText()).toBe('Phường Cao Lãnh');
 

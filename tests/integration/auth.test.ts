@@ -302,6 +302,64 @@ describe('accounts managed by administrators (/api/users)', () => {
     expect((await call({ url: '/api/users?limit=0', headers: admin() })).statusCode).toBe(400);
   });
 
+  it('pages through more than 500 accounts with offset and limit: the default answer is the first 500, every account on some page once', async () => {
+    // 520 accounts made in SQL, as a province's officers would be loaded; taken away after, the other tests count users.
+    await fx.db.query(
+      `INSERT INTO users (username, password_hash, role, display_name)
+       SELECT 'page-' || lpad(n::text, 4, '0'), '$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', 'planner', 'Trang ' || n
+       FROM generate_series(1, 520) AS n`,
+    );
+    try {
+      const all = (await fx.db.query<{ username: string }>('SELECT username FROM users ORDER BY username')).rows.map((r) => r.username);
+      expect(all.length).toBeGreaterThan(500);
+      const page = async (query: string) => {
+        const response = await call({ url: `/api/users${query}`, headers: admin() });
+        expect(response.statusCode, `${query}: ${response.body.slice(0, 200)}`).toBe(200);
+        return response.json() as { users: { username: string }[]; total: number };
+      };
+      const names = (body: { users: { username: string }[] }) => body.users.map((u) => u.username);
+      // As before: the first 500 by username, and the total of them all.
+      const first = await page('');
+      expect(names(first)).toEqual(all.slice(0, 500));
+      expect(first.total).toBe(all.length);
+      // The rest, from where the first page ended; pages of 200 put together give every account once, in order.
+      const rest = await page('?offset=500');
+      expect(names(rest)).toEqual(all.slice(500));
+      expect(rest.total).toBe(all.length);
+      const pages: string[] = [];
+      for (let offset = 0; offset < all.length; offset += 200) pages.push(...names(await page(`?limit=200&offset=${offset}`)));
+      expect(pages).toEqual(all);
+      // Past the end: no accounts, and still the true total (not 0), so a page can say how many there are.
+      const past = await page(`?offset=${all.length + 10}`);
+      expect(past).toMatchObject({ users: [], total: all.length });
+      // A search pages the same way.
+      const searched = await page('?q=page-&limit=10&offset=515');
+      expect(names(searched)).toEqual(['page-0516', 'page-0517', 'page-0518', 'page-0519', 'page-0520']);
+      expect(searched.total).toBe(520);
+      // Hostile paging values: a clear 400, never a 500 or a silent default.
+      for (const query of [
+        '?limit=0',
+        '?limit=-1',
+        '?limit=1001',
+        '?limit=abc',
+        '?limit=2.5',
+        '?offset=-1',
+        '?offset=1.5',
+        '?offset=x',
+        '?offset=1e9',
+        '?offset=99999999999999999999',
+        '?offset=0;DROP TABLE users',
+      ]) {
+        const response = await call({ url: `/api/users${query}`, headers: admin() });
+        expect(response.statusCode, `${query}: ${response.body.slice(0, 200)}`).toBe(400);
+        expect(response.headers['content-type']).toMatch(/problem\+json/);
+      }
+      expect((await fx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n).toBe(all.length);
+    } finally {
+      await fx.db.query(`DELETE FROM users WHERE username LIKE 'page-%'`);
+    }
+  });
+
   it('creates an officer for one ward: the rows, the edit log without the password, and the officer signs in with those rights', async () => {
     const logs = await logCount();
     const response = await create({

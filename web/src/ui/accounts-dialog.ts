@@ -128,6 +128,9 @@ export function openChangePasswordDialog(): void {
 
 const roleWords = (role: AccountRole) => t(`role_${role}` as MessageKey);
 
+/** Accounts read at a time, the API's default page: "Xem thêm" reads the next. */
+const PAGE = 500;
+
 /** The button the keyboard goes back to when a form over the list closes: a row's, or "Tạo tài khoản". */
 type ListFocus = { username: string; button: 'account-edit' | 'account-reset' } | 'account-new';
 
@@ -174,6 +177,8 @@ export function openAccountsDialog(): void {
     search.addEventListener('submit', (event) => {
       event.preventDefault();
       query = find.value.trim();
+      // A new search starts at its first page.
+      list = undefined;
       void showList();
     });
     body.append(
@@ -182,61 +187,105 @@ export function openAccountsDialog(): void {
       search,
       status,
     );
+    // As many accounts as were shown before the form ("Xem thêm" pages included), so the row edited is there again.
+    const wanted = Math.max(PAGE, list?.users.length ?? 0);
     try {
-      list = await getJson<AccountList>(query ? `/api/users?q=${encodeURIComponent(query)}` : '/api/users');
+      list = await readPage(0);
+      while (list.users.length < Math.min(wanted, list.total)) {
+        const next = await readPage(list.users.length);
+        if (!next.users.length) break;
+        list = { ...next, users: [...list.users, ...next.users] };
+      }
     } catch (error) {
       status.textContent = t('accountsLoadFailed', { detail: describeError(error) });
       body.querySelector<HTMLElement>('#account-new')?.focus();
       return;
     }
-    // The list shows the first 500: beyond that the search narrows it.
-    status.textContent =
-      list.total === 0 && query
-        ? t('accountsNone', { q: query })
-        : list.users.length < list.total
-          ? t('accountsShown', { shown: list.users.length, total: list.total })
-          : t('accountsCount', { n: list.total });
+    const rows = h('ul', { class: 'accounts-list', id: 'accounts-list' }, ...list.users.map(accountRow));
+    // The list comes a page at a time: "Xem thêm" reads the next one and keeps the keyboard at its first row.
+    const more = h('button', { type: 'button', class: 'btn', id: 'accounts-more' });
+    const moreError = h('p', { class: 'form-error', id: 'accounts-more-error', role: 'alert', hidden: true });
+    const sayCount = () => {
+      const shown = list!.users.length;
+      const total = list!.total;
+      status.textContent =
+        total === 0 && query
+          ? t('accountsNone', { q: query })
+          : shown < total
+            ? t('accountsShown', { shown, total })
+            : t('accountsCount', { n: total });
+      more.hidden = shown >= total;
+      more.textContent = t('accountsMore', { n: Math.min(PAGE, total - shown) });
+    };
+    more.addEventListener('click', async () => {
+      if (!list || more.disabled) return;
+      more.disabled = true;
+      more.textContent = t('accountsMoreLoading');
+      moreError.hidden = true;
+      try {
+        const page = await readPage(list.users.length);
+        // Accounts made meanwhile may shift a page: a row already shown is not drawn twice.
+        const known = new Set(list.users.map((u) => u.id));
+        const fresh = page.users.filter((u) => !known.has(u.id));
+        list = { ...page, users: [...list.users, ...fresh] };
+        const drawn = fresh.map(accountRow);
+        rows.append(...drawn);
+        sayCount();
+        (drawn[0]?.querySelector<HTMLElement>('.account-edit') ?? find).focus();
+      } catch (error) {
+        sayCount();
+        moreError.textContent = t('accountsMoreFailed', { detail: describeError(error) });
+        moreError.hidden = false;
+      } finally {
+        more.disabled = false;
+      }
+    });
+    sayCount();
+    body.append(rows, more, moreError);
+    if (focus) focusListButton(focus);
+  }
+
+  /** One account's row: who, role, communes, state, last sign-in, and its buttons. */
+  function accountRow(account: Account): HTMLElement {
     const names = communeNames();
-    body.append(
+    return h(
+      'li',
+      { class: `account-row${account.active ? '' : ' inactive'}`, 'data-username': account.username },
+      h('div', { class: 'account-who' }, h('strong', {}, account.displayName), ' ', h('span', { class: 'hint' }, account.username)),
       h(
-        'ul',
-        { class: 'accounts-list', id: 'accounts-list' },
-        ...list.users.map((account) =>
-          h(
-            'li',
-            { class: `account-row${account.active ? '' : ' inactive'}`, 'data-username': account.username },
-            h('div', { class: 'account-who' }, h('strong', {}, account.displayName), ' ', h('span', { class: 'hint' }, account.username)),
-            h(
-              'div',
-              { class: 'account-facts' },
-              h('span', { class: 'account-role' }, roleWords(account.role)),
-              account.role === 'officer'
-                ? h(
-                    'span',
-                    { class: 'account-communes-names' },
-                    account.communes.length ? account.communes.map((c) => names.get(c) ?? c).join(', ') : t('accountNoCommunes'),
-                  )
-                : null,
-              h('span', { class: 'account-state' }, account.active ? t('accountStateActive') : t('accountStateInactive')),
-              h(
-                'span',
-                { class: 'hint' },
-                account.lastSignInAt
-                  ? t('accountLastSignIn', { when: new Date(account.lastSignInAt).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB') })
-                  : t('accountNeverSignedIn'),
-              ),
-            ),
-            h(
-              'div',
-              { class: 'account-actions' },
-              h('button', { type: 'button', class: 'btn account-edit', onclick: () => showForm(account) }, t('accountEdit')),
-              h('button', { type: 'button', class: 'btn account-reset', onclick: () => showReset(account) }, t('accountResetPassword')),
-            ),
-          ),
+        'div',
+        { class: 'account-facts' },
+        h('span', { class: 'account-role' }, roleWords(account.role)),
+        account.role === 'officer'
+          ? h(
+              'span',
+              { class: 'account-communes-names' },
+              account.communes.length ? account.communes.map((c) => names.get(c) ?? c).join(', ') : t('accountNoCommunes'),
+            )
+          : null,
+        h('span', { class: 'account-state' }, account.active ? t('accountStateActive') : t('accountStateInactive')),
+        h(
+          'span',
+          { class: 'hint' },
+          account.lastSignInAt
+            ? t('accountLastSignIn', { when: new Date(account.lastSignInAt).toLocaleString(lang() === 'vi' ? 'vi-VN' : 'en-GB') })
+            : t('accountNeverSignedIn'),
         ),
       ),
+      h(
+        'div',
+        { class: 'account-actions' },
+        h('button', { type: 'button', class: 'btn account-edit', onclick: () => showForm(account) }, t('accountEdit')),
+        h('button', { type: 'button', class: 'btn account-reset', onclick: () => showReset(account) }, t('accountResetPassword')),
+      ),
     );
-    if (focus) focusListButton(focus);
+  }
+
+  /** One page of GET /api/users for what was searched, from `offset`. */
+  function readPage(offset: number): Promise<AccountList> {
+    const params = new URLSearchParams({ limit: String(PAGE), offset: String(offset) });
+    if (query) params.set('q', query);
+    return getJson<AccountList>(`/api/users?${params.toString()}`);
   }
 
   /** The keyboard back where it was before a form: the row's button (the row may be gone: a search, a rename), else "Tạo tài khoản". */
