@@ -55,6 +55,35 @@ describe('merging an officer’s plot edit with the server’s newer copy', () =
     expect(mergePlot(base, mine, theirs)).toEqual({ kind: 'conflict', fields: ['variety', 'geometry'] });
   });
 
+  it('never puts one side’s variety on the other side’s crop: the officer decides', () => {
+    const noVariety = { ...base.properties, variety: null };
+    // The colleague made the plot a durian one; the officer, still on the mango, named its variety.
+    const mine = { geometry: square(0), properties: { ...noVariety, variety: 'Cát Chu' } };
+    const theirs = { geometry: square(0), properties: { ...noVariety, crop: 'durian' } };
+    expect(mergePlot({ ...base, properties: noVariety }, mine, theirs)).toEqual({ kind: 'conflict', fields: ['crop', 'variety'] });
+    // And the other way round: the officer's new crop with the colleague's variety of the old one.
+    const swapped = mergePlot(
+      base,
+      { geometry: square(0), properties: { ...base.properties, crop: 'durian' } },
+      { geometry: square(0), properties: { ...base.properties, variety: 'Hòa Lộc' } },
+    );
+    expect(swapped).toEqual({ kind: 'conflict', fields: ['crop', 'variety'] });
+    // The colleague's crop and variety together, the officer's planting date: both kept.
+    const apart = mergePlot(
+      base,
+      { geometry: square(0), properties: { ...base.properties, planting_date: '2024-02-01' } },
+      { geometry: square(0), properties: { ...base.properties, crop: 'durian', variety: 'Ri6' } },
+    );
+    expect(apart).toMatchObject({ kind: 'merged', properties: { crop: 'durian', variety: 'Ri6', planting_date: '2024-02-01' } });
+    // Both made it a durian plot; the colleague also named the variety: one crop, so taken.
+    const sameCrop = mergePlot(
+      base,
+      { geometry: square(0), properties: { ...base.properties, crop: 'durian' } },
+      { geometry: square(0), properties: { ...base.properties, crop: 'durian', variety: 'Ri6' } },
+    );
+    expect(sameCrop).toMatchObject({ kind: 'merged', properties: { crop: 'durian', variety: 'Ri6' }, theirs: ['variety'] });
+  });
+
   it('reads empty, null and missing as one value, and a number as its digits', () => {
     const mine = { geometry: square(0), properties: { ...base.properties, farmer_id: '7', growing_area_id: '' } };
     const theirs = { geometry: square(0), properties: { ...base.properties, growing_area_id: undefined } };

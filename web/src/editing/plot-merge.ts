@@ -40,6 +40,13 @@ export function mergePlot(base: PlotSide, mine: PlotSide, theirs: PlotSide): Plo
       fromTheirs.push(key);
     } else conflicts.push(key);
   }
+  // A variety is a variety of its crop: one side's crop with the other side's variety would save a
+  // durian plot as 'Cát Chu' (a mango). The two come from one side, or the officer decides.
+  const onlyMine = (key: string) =>
+    norm(mine.properties[key]) !== norm(base.properties[key]) && norm(mine.properties[key]) !== norm(theirs.properties[key]);
+  const cropAndVariety = ['crop', 'variety'];
+  if (cropAndVariety.some((key) => fromTheirs.includes(key)) && cropAndVariety.some(onlyMine))
+    for (const key of cropAndVariety) if (!conflicts.includes(key)) conflicts.push(key);
   let geometry = mine.geometry;
   if (!sameGeometry(theirs.geometry, base.geometry) && !sameGeometry(theirs.geometry, mine.geometry)) {
     if (sameGeometry(mine.geometry, base.geometry)) {
