@@ -3,14 +3,15 @@
 // makes it an active administrator) in the database the environment names. The password is read
 // from standard input: typed twice without echo on a terminal, or the first line of a pipe
 // (`printf '%s\n' "$PASSWORD" | npm run create-admin -- --username admin`), never from arguments
-// where the shell history and the process list would keep it.
+// where the shell history and the process list would keep it. The account is in the edit log as
+// one the API makes (collection users, origin cli, never the password or its hash).
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../server/config.ts';
 import { openDb } from '../server/db/index.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { MIN_PASSWORD_LENGTH } from '../server/auth/passwords.ts';
-import { upsertUser } from '../server/auth/users.ts';
+import { provisionAdministrator } from '../server/auth/accounts.service.ts';
 
 const { values } = parseArgs({
   options: {
@@ -61,14 +62,13 @@ try {
   const { rows } = await db.query<{ role: string }>('SELECT role FROM users WHERE username = $1', [username]);
   if (rows[0] && !values.reset)
     fail(`user ${username} exists (role ${rows[0].role}): add --reset to make it an administrator with this password.`);
-  const id = await upsertUser(
+  // Made, sessions ended (a reset's old sessions may be what was compromised) and logged in one transaction.
+  const { id, created } = await provisionAdministrator(
     db,
-    { username, password, role: 'admin', displayName: values['display-name'] ?? 'Quản trị viên' },
-    { replace: values.reset },
+    { username, password, displayName: values['display-name'] ?? 'Quản trị viên' },
+    values.reset,
   );
-  // A reset also signs the account out everywhere: its old sessions may be what was compromised.
-  await db.query('DELETE FROM sessions WHERE user_id = $1', [id]);
-  console.error(`create-admin: ${rows[0] ? 'reset' : 'created'} administrator ${username} (id ${id}).`);
+  console.error(`create-admin: ${created ? 'created' : 'reset'} administrator ${username} (id ${id}).`);
 } finally {
   await db.close();
 }

@@ -22,6 +22,7 @@ import {
 import { AppError } from '../plugins/errors.ts';
 import { readIfMatch, ifMatchNames } from '../registry/preconditions.ts';
 import { hashPassword } from './passwords.ts';
+import { upsertUser } from './users.ts';
 import { MIN_PASSWORD_LENGTH, USERNAME_PATTERN } from '../domain/account-rules.ts';
 import { tokenHash } from './sessions.ts';
 import * as sql from './accounts.sql.ts';
@@ -81,8 +82,16 @@ async function logEdit(
   action: 'insert' | 'update',
   before: unknown,
   after: unknown,
+  origin: 'api' | 'cli' = 'api',
 ): Promise<void> {
-  await tx.query(sql.LOG_ACCOUNT_EDIT, [by, action, String(id), before === null ? null : JSON.stringify(before), JSON.stringify(after)]);
+  await tx.query(sql.LOG_ACCOUNT_EDIT, [
+    by,
+    action,
+    String(id),
+    before === null ? null : JSON.stringify(before),
+    JSON.stringify(after),
+    origin,
+  ]);
 }
 
 /** 401 signed out, 403 for every role but administrators. */
@@ -379,4 +388,33 @@ export async function changeOwnPassword(db: Db, userId: number, sessionToken: st
 /** Remembers that account `userId` signed in now (the administrators' list shows it). */
 export async function recordSignIn(db: Queryable, userId: number): Promise<void> {
   await db.query(sql.RECORD_SIGN_IN, [userId]);
+}
+
+/**
+ * The create-admin command: makes `username` an active administrator with this password, creating the
+ * account, or with `reset` replacing the role, name and password of an existing one, and ends its
+ * sessions. Logged as the API logs the accounts it makes and the passwords it sets (collection
+ * `users`, insert or update, what an administrator sets and never the password or its hash), by no
+ * one (user_id null: nobody is signed in) from origin `cli`. An existing account without `reset` is
+ * refused, nothing written. One transaction: the account and its log entry come together or not at all.
+ */
+export async function provisionAdministrator(
+  db: Db,
+  user: { username: string; password: string; displayName: string },
+  reset: boolean,
+): Promise<{ id: number; created: boolean }> {
+  return db.transaction(async (tx) => {
+    const existing = (await tx.query<{ id: number }>(sql.LOCK_ACCOUNT_BY_USERNAME, [user.username])).rows[0];
+    if (existing && !reset) throw new Error(`user ${user.username} exists: reset it to make it an administrator with this password.`);
+    const before = existing ? await readAccount(tx, Number(existing.id)) : null;
+    const id = await upsertUser(tx, { ...user, role: 'admin' }, { replace: reset });
+    // A reset also signs the account out everywhere: its old sessions may be what was compromised.
+    await tx.query(sql.END_SESSIONS, [id, null]);
+    // As a password set by an administrator does: a locked-out administrator signs in at once.
+    if (before) await tx.query(sql.FORGET_FAILURES, [user.username]);
+    const after = (await readAccount(tx, id))!;
+    if (before) await logEdit(tx, null, id, 'update', logDoc(before), { ...logDoc(after), passwordChange: 'set-by-cli' }, 'cli');
+    else await logEdit(tx, null, id, 'insert', null, logDoc(after), 'cli');
+    return { id, created: !before };
+  });
 }

@@ -73,13 +73,16 @@ export const PASSWORD_HASH = 'SELECT username, password_hash FROM users WHERE id
 /** Ends every session of account $1 but the one whose token hash is $2 (null: all of them). */
 export const END_SESSIONS = 'DELETE FROM sessions WHERE user_id = $1 AND ($2::text IS NULL OR token_hash <> $2)';
 
+/** The id of username $1, locked for the create-admin command's change. */
+export const LOCK_ACCOUNT_BY_USERNAME = 'SELECT id FROM users WHERE username = $1 FOR UPDATE';
+
 /** Forgets the failed sign-ins of username $1 (a password reset lets a locked-out user in at once). */
 export const FORGET_FAILURES = 'DELETE FROM login_attempts WHERE username = $1';
 
 /** The edit log's row of a change to account $3 by $1 ($2 action, $4 before, $5 after: never a password or hash). */
 export const LOG_ACCOUNT_EDIT = `
   INSERT INTO edit_log (user_id, origin, collection, feature_id, action, before, after)
-  VALUES ($1, 'api', 'users', $3, $2, $4::jsonb, $5::jsonb)`;
+  VALUES ($1, $6, 'users', $3, $2, $4::jsonb, $5::jsonb)`;
 
 /** Records a sign-in of account $1. */
 export const RECORD_SIGN_IN = `

@@ -4,6 +4,7 @@ import { PASSWORD, WARD_A, WARD_B, openFeaturesFixture } from '../helpers/featur
 import { openForFile } from '../helpers/for-file.ts';
 import { AddressFailures, LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_FAILURES_PER_USER } from '../../server/routes/auth.ts';
 import { MIN_PASSWORD_LENGTH } from '../../server/auth/passwords.ts';
+import { provisionAdministrator } from '../../server/auth/accounts.service.ts';
 
 const fx = openForFile(openFeaturesFixture);
 let address = 0;
@@ -673,5 +674,99 @@ describe('accounts managed by administrators (/api/users)', () => {
     expect(statuses.slice(0, LOGIN_FAILURES_PER_USER - 1).every((s) => s === 403)).toBe(true);
     expect(statuses.at(-1)).toBe(429);
     expect((await login(username, NEW_PASSWORD)).statusCode).toBe(429);
+  });
+
+  it('logs an administrator made by the create-admin command as the API logs an account: by no one, from origin cli, never the password', async () => {
+    type Entry = {
+      user_id: number | null;
+      origin: string;
+      action: string;
+      before: Record<string, unknown> | null;
+      after: Record<string, unknown>;
+    };
+    const logged = async (id: number) =>
+      (
+        await fx.db.query<Entry>(
+          `SELECT user_id, origin, action, before, after FROM edit_log WHERE collection = 'users' AND feature_id = $1 ORDER BY id`,
+          [String(id)],
+        )
+      ).rows;
+    const cliPassword = 'cli-admin-password-2026';
+    // An account the API made, for the shape the command's entry must have.
+    const viaApi = await newOfficer();
+    const [apiEntry] = await logged(viaApi.id);
+    const officer = await newOfficer();
+    try {
+      const made = await provisionAdministrator(
+        fx.db,
+        { username: 'cli-admin', password: cliPassword, displayName: 'Quản trị dòng lệnh' },
+        false,
+      );
+      expect(made.created).toBe(true);
+      const entries = await logged(made.id);
+      expect(entries).toEqual([
+        {
+          user_id: null,
+          origin: 'cli',
+          action: 'insert',
+          before: null,
+          after: {
+            id: made.id,
+            username: 'cli-admin',
+            displayName: 'Quản trị dòng lệnh',
+            role: 'admin',
+            communes: [],
+            farmerId: null,
+            active: true,
+            version: 1,
+          },
+        },
+      ]);
+      expect(Object.keys(entries[0]!.after).sort()).toEqual(Object.keys(apiEntry!.after).sort());
+      const hash = (await fx.db.query<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [made.id])).rows[0]!
+        .password_hash;
+      expect(JSON.stringify(entries)).not.toContain(cliPassword);
+      expect(JSON.stringify(entries)).not.toContain(hash);
+      expect(JSON.stringify(entries)).not.toMatch(/argon2|hash/i);
+      await signedIn('cli-admin', cliPassword);
+      // Run again without --reset: refused, nothing written, nothing logged.
+      await expect(
+        provisionAdministrator(fx.db, { username: 'cli-admin', password: 'another-password-2026', displayName: 'X' }, false),
+      ).rejects.toThrow(/exists/);
+      expect(await logged(made.id)).toHaveLength(1);
+      await signedIn('cli-admin', cliPassword);
+
+      // --reset over an officer: an update entry from what they were to an administrator, the password change said
+      // (not the password), and their sessions ended.
+      const session = await signedIn(officer.username, PASSWORD);
+      expect(
+        await provisionAdministrator(fx.db, { username: officer.username, password: cliPassword, displayName: 'Từng là cán bộ' }, true),
+      ).toEqual({
+        id: officer.id,
+        created: false,
+      });
+      const resetEntries = await logged(officer.id);
+      expect(resetEntries).toHaveLength(2);
+      expect(resetEntries[1]).toMatchObject({
+        user_id: null,
+        origin: 'cli',
+        action: 'update',
+        before: { username: officer.username, role: 'officer', communes: [WARD_A] },
+        after: {
+          username: officer.username,
+          role: 'admin',
+          communes: [],
+          displayName: 'Từng là cán bộ',
+          active: true,
+          passwordChange: 'set-by-cli',
+        },
+      });
+      expect(JSON.stringify(resetEntries)).not.toContain(cliPassword);
+      expect((await me(session.bearer)).statusCode).toBe(401);
+      await signedIn(officer.username, cliPassword);
+    } finally {
+      // Administrators the other tests do not expect.
+      await fx.db.query(`DELETE FROM users WHERE username IN ('cli-admin', $1)`, [officer.username]);
+    }
   });
 });
