@@ -320,6 +320,12 @@ describe('registering and correcting a farmer from the plot form', () => {
     await openPlot(reader.page, { id: plotId, lon: spot[0], lat: spot[1] });
     const card = `.feature-card[data-id="${plotId}"]`;
     await reader.page.locator(`${card} dd`, { hasText: 'Trương Văn Lộc' }).waitFor();
+    // Opened and cancelled: the keyboard is back on the button.
+    await reader.page.click(`${card} #card-farmer-edit`);
+    await reader.page.waitForSelector('#farmer-form[open]');
+    await reader.page.click('#farmer-form-cancel');
+    await reader.page.waitForSelector('#farmer-form', { state: 'detached' });
+    expect(await reader.page.evaluate(() => document.activeElement?.id)).toBe('card-farmer-edit');
     await reader.page.click(`${card} #card-farmer-edit`);
     await reader.page.waitForSelector('#farmer-form[open]');
     expect(await reader.page.inputValue('#farmer-form-hamlet')).toBe('Ấp Hòa Khánh');

@@ -453,7 +453,13 @@ export class DetailsPanel {
         {},
         ...rows.flatMap((row) => [
           h('dt', {}, row.label),
-          h('dd', {}, row.value, row.code ? h('small', { class: 'card-code' }, ` ${row.code}`) : null),
+          h(
+            'dd',
+            {},
+            row.whole ? h('span', { class: 'code-whole' }, row.value) : row.value,
+            // A code kept whole: it moves to the next line as one rather than breaking at a hyphen.
+            ...(row.code ? [' ', h('small', { class: 'card-code code-whole' }, row.code)] : []),
+          ),
         ]),
       ),
     );
@@ -535,6 +541,10 @@ export class DetailsPanel {
         button.after(said);
       } finally {
         button.disabled = false;
+        // Disabled while the farmer was read, the button lost the focus the closing form would give
+        // back to it: the keyboard goes on from here, not from the page's start.
+        if (button.isConnected && (document.activeElement === null || document.activeElement === document.body))
+          button.focus({ preventScroll: true });
       }
     });
     return button;
