@@ -63,6 +63,12 @@ describe('walking a boundary with GPS', () => {
     gps.refuse(1); // denied: nothing will come until the walker allows it and presses again
     expect(walk.state).toMatchObject({ status: 'paused', error: 1 });
     expect(gps.watching()).toBe(false);
+    // Allowed in the settings and pressed again: a new try, not the old refusal, until the browser answers.
+    walk.resume();
+    expect(walk.state).toMatchObject({ status: 'walking' });
+    expect(walk.state.error).toBeUndefined();
+    gps.refuse(1);
+    expect(walk.state).toMatchObject({ status: 'paused', error: 1 });
   });
 
   it('pauses (no readings taken) and resumes without losing corners', async () => {

@@ -81,6 +81,8 @@ export class GpsWalk {
   start(): void {
     if (!this.geolocation || this.state.status === 'walking') return;
     this.state.status = 'walking';
+    // A new try (after a denial, the walker allowed it and pressed again): the old refusal is not its answer.
+    this.state.error = undefined;
     this.watchId = this.geolocation.watchPosition(
       (p) => this.reading({ lon: p.coords.longitude, lat: p.coords.latitude, accuracy: p.coords.accuracy, time: p.timestamp }),
       (error) => this.failed(error.code),
