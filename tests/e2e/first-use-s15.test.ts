@@ -4,9 +4,47 @@
 // said "→ nay thuộc ?" or listed twice alike.
 import { describe, expect, it } from 'vitest';
 import { SEARCH_QUERY_MAX } from '../../server/contracts/registry-codes.ts';
+import type { Page } from 'playwright-core';
 import { ACCOUNTS, openPage, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { openPlot } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
+
+// Long enough that, at 360 px, the code written after it on the plot card comes at the end of a line.
+const AREA_NAME = 'Vùng trồng xoài cát Hòa Lộc xuất khẩu Mỹ Xương';
+
+/** On how many lines each occurrence of `code` inside `selector` is laid out (1: whole). */
+async function codeLines(page: Page, selector: string, code: string): Promise<number[]> {
+  return page.evaluate(
+    ([sel, text]) => {
+      const lines: number[] = [];
+      const walker = document.createTreeWalker(document.querySelector(sel)!, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.textContent!.indexOf(text);
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + text.length);
+        lines.push(new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size);
+      }
+      return lines;
+    },
+    [selector, code] as const,
+  );
+}
+
+/** Nothing in the card reaches past its right edge, nor the screen's. */
+async function fitsCard(page: Page, selector: string): Promise<void> {
+  const fit = await page.evaluate((sel) => {
+    const card = document.querySelector(sel)!;
+    const right = card.getBoundingClientRect().right;
+    const past = [...card.querySelectorAll('*')].filter((e) => e.getBoundingClientRect().right > right + 0.5).map((e) => e.textContent);
+    return { past, right, scroll: card.scrollWidth - card.clientWidth };
+  }, selector);
+  expect(fit.past).toEqual([]);
+  expect(fit.scroll).toBeLessThanOrEqual(0);
+  expect(fit.right).toBeLessThanOrEqual(360);
+}
 
 describe('first use, s15 review', () => {
   it("an officer's plots: all of their communes' plots a page at a time, crop names, the area's code and status", async () => {
@@ -151,6 +189,42 @@ describe('first use, s15 review', () => {
     expect(phuong1.join('\n')).toContain('mã 29866');
     expect(phuong1.join('\n')).toContain('mã 29869');
     await page.screenshot({ path: '.tmp/screenshots/s15-search-phuong1.png' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("a growing area's code stays whole on the plot card and the area card at 360 px, inside the card", async () => {
+    // A plot of the officer's ward in an issued area, and the area's name long enough that its code comes at a line's end.
+    const { rows } = await e2e.server.db.query<{ id: number; lon: number; lat: number; area: number; code: string }>(
+      `SELECT p.id::int, ST_X(ST_PointOnSurface(p.geom)) AS lon, ST_Y(ST_PointOnSurface(p.geom)) AS lat, g.id::int AS area, g.code
+         FROM plots p JOIN growing_areas g ON g.id = p.growing_area_id
+        WHERE p.commune_code = '29869' AND g.status = 'issued' AND g.code IS NOT NULL
+        ORDER BY ST_Area(p.geom) DESC LIMIT 1`,
+    );
+    const plot = rows[0]!;
+    await e2e.server.db.query(`UPDATE growing_areas SET name = $2 WHERE id = $1`, [plot.area, AREA_NAME]);
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},18&l=plots`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openPlot(page, plot);
+    const plotCard = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
+    await page.locator(`${plotCard} dd`, { hasText: AREA_NAME }).waitFor();
+    await page.screenshot({ path: '.tmp/screenshots/s16-code-plot-card-360.png' });
+    const onPlotCard = await codeLines(page, plotCard, plot.code);
+    expect(onPlotCard.length).toBeGreaterThan(0);
+    expect(onPlotCard).toEqual(onPlotCard.map(() => 1));
+    await fitsCard(page, plotCard);
+    // The area's card, opened from the plot's: its code row and its lifecycle's code, each whole.
+    await page.click(`${plotCard} #card-open-area`);
+    const areaCard = `.feature-card[data-group=growing_areas][data-id="${plot.area}"]`;
+    await page.locator(`${areaCard} #lifecycle-code`).waitFor();
+    await page.screenshot({ path: '.tmp/screenshots/s16-code-area-card-360.png' });
+    const onAreaCard = await codeLines(page, areaCard, plot.code);
+    expect(onAreaCard.length).toBeGreaterThan(1);
+    expect(onAreaCard).toEqual(onAreaCard.map(() => 1));
+    await fitsCard(page, areaCard);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -341,7 +341,12 @@ export class LifecycleCard {
           withdrawn ? h('span', { class: 'force-mark', id: 'lifecycle-not-in-force' }, ` — ${NOT_IN_FORCE_LABEL[lang()]}`) : null,
         ),
       ],
-      [t('code'), area.code ? h('code', { id: 'lifecycle-code' }, area.code) : h('span', { class: 'hint' }, t('lifecycleNoCode'))],
+      [
+        t('code'),
+        area.code
+          ? h('code', { id: 'lifecycle-code', class: 'code-whole' }, area.code)
+          : h('span', { class: 'hint' }, t('lifecycleNoCode')),
+      ],
       [t('crop'), crop],
       [t('scheme'), schemeLabel(area.scheme)],
       [t('area'), area.area_m2 === null ? '–' : `${formatNumber(Number(area.area_m2) / 10000, 2)} ha`],
@@ -416,7 +421,11 @@ export class LifecycleCard {
             : null,
         ),
         h('dt', {}, t('code')),
-        h('dd', {}, code ? h('code', { id: 'lifecycle-code' }, code) : h('span', { class: 'hint' }, t('lifecycleNoCode'))),
+        h(
+          'dd',
+          {},
+          code ? h('code', { id: 'lifecycle-code', class: 'code-whole' }, code) : h('span', { class: 'hint' }, t('lifecycleNoCode')),
+        ),
       ),
     );
     if (status) this.element.append(inspectionsSection(this, { id: this.shownId, status }, this.events.viewer).element);

@@ -169,6 +169,12 @@ describe('the values of a details card', () => {
     // The tile alone (before the names are read): the area by its code, the farmer by no number at all.
     const tile = new Map(rowsOf('plots', { crop: 'mango', growing_area_id: 3, code: 'VN-DTOR-0101', status: 'active', farmer_id: 4 }));
     expect(tile.get('Vùng trồng')).toBe('VN-DTOR-0101');
+    // A row whose value is a code is marked to be kept whole (never broken at a hyphen); a name is not.
+    const tileRows = cardRows('plots', { growing_area_id: 3, code: 'VN-DTOR-0101', status: 'active' });
+    expect(tileRows.find((r) => r.label === 'Vùng trồng')).toEqual({ label: 'Vùng trồng', value: 'VN-DTOR-0101', whole: true });
+    expect(cardRows('growing_areas', { code: 'VN-DTOR-0101', name: 'Vùng A' }).filter((r) => r.whole)).toEqual([
+      { label: 'Mã số', value: 'VN-DTOR-0101', whole: true },
+    ]);
     expect([...tile.values()]).not.toContain('4');
     expect([...tile.values()]).not.toContain('3');
     startLang('en');

@@ -31,7 +31,11 @@ export type CardContext = {
 };
 
 /** One line of a card: its label, the value people read, and the code that value names, shown small beside it. */
-export type CardRow = { label: string; value: string; code?: string };
+/**
+ * One line of a card: its label, its value, a code said small beside the value, and `whole` when the
+ * value is itself a code (a growing area's "VN-87-866-29893-01-23"), kept on one line, never broken at a hyphen.
+ */
+export type CardRow = { label: string; value: string; code?: string; whole?: true };
 
 /** How one property reads in a details card: its label and how to print its value. */
 type Field = { key: string; label: MessageKey; format?: (value: unknown, context: CardContext) => string };
@@ -309,7 +313,7 @@ function communeRow(p: Record<string, unknown>, context: CardContext): CardRow |
 function growingAreaRow(p: Record<string, unknown>, context: CardContext): CardRow | undefined {
   const code = isEmpty(p.code) ? undefined : String(p.code);
   if (context.growingAreaName) return { label: t('growingArea'), value: context.growingAreaName, ...(code ? { code } : {}) };
-  return code ? { label: t('growingArea'), value: code } : undefined;
+  return code ? { label: t('growingArea'), value: code, whole: true } : undefined;
 }
 
 /**
@@ -375,7 +379,7 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     }
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
-    rows.push({ label: t(field.label), value: text });
+    rows.push({ label: t(field.label), value: text, ...(field.key === 'code' ? { whole: true as const } : {}) });
     // What may be built on a lot: its area times the FAR, the floor area the plan allows.
     if (group === 'zones' && field.key === 'max_far' && !isEmpty(p.area_m2) && Number.isFinite(Number(value)))
       rows.push({ label: t('maxFloorArea'), value: areaM2(Math.round(Number(p.area_m2) * Number(value))) });
