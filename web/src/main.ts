@@ -8,7 +8,7 @@ import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts
 import { exportSlot } from './io/export-slot.ts';
 import { accountTools } from './ui/account-tools.ts';
 import { importSlot } from './io/import-slot.ts';
-import { createMap, restartMapWorkers, type MapHandle } from './map/create-map.ts';
+import { createMap, reviveMapWorkers, type MapHandle } from './map/create-map.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-notice.ts';
@@ -125,13 +125,9 @@ async function boot(): Promise<void> {
   let style: StyleSpecification;
   try {
     // Offline on arrival, the map's area says so (not a blank box) and the style is read once back online.
-    // So is the map's worker script: a worker started without it would never draw a tile.
-    const [read, restart] = await Promise.all([
-      styleWhenOnline(stylePromise, offlineNotice(mapEl)),
-      workerWhenOnline(workerScript, workerUrl, offlineNotice(mapEl)),
-    ]);
-    style = read;
-    if (restart) restartMapWorkers();
+    // So is the map's worker script: a worker started without it never draws a tile, and is started again.
+    workerWhenOnline(workerScript, workerUrl, offlineNotice(mapEl), reviveMapWorkers);
+    style = await styleWhenOnline(stylePromise, offlineNotice(mapEl));
   } catch (error) {
     loaded();
     mapEl.append(h('p', { class: 'map-error' }, t('noSourcesYet', { detail: describeError(error) })));

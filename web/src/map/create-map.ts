@@ -20,13 +20,13 @@ maplibregl.setWorkerUrl(workerUrl);
 maplibregl.prewarm();
 
 /**
- * Starts the map's worker again, for a page whose worker was started while its script could not be
- * downloaded (the signal went on arrival): that worker never answers, and a map made on it never
- * draws. Call before createMap, once the script is in the cache (main.ts).
+ * Starts the map's worker again if it does not answer: for a page whose worker was started while
+ * its script could not be downloaded (the signal went on arrival), which never answers, so no map
+ * draws. MapLibre's own recovery (a ping, new workers, the maps' sources loaded again), made for
+ * workers a phone's browser kills in the background.
  */
-export function restartMapWorkers(): void {
-  maplibregl.clearPrewarmedResources();
-  maplibregl.prewarm();
+export function reviveMapWorkers(): void {
+  void maplibregl.getGlobalDispatcher().ensureWorkers();
 }
 
 export { PHONE_MAX_WIDTH } from './first-view.ts';

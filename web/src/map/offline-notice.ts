@@ -126,26 +126,25 @@ export function styleWhenOnline(first: Promise<StyleSpecification>, notice: Offl
 }
 
 /**
- * Resolves once the map's worker script is in the browser's cache, where the map's worker is made
- * from: at once when the page's early download of it (`first`) came, else when it can be downloaded
- * again, the notice showing meanwhile. Resolves `true` when the early download had failed: a worker
- * started then (maplibregl.prewarm) got no script and never answers, so the caller starts anew.
+ * Watches the page's early download of the map's worker script (`first`). When it failed for want
+ * of a network, the worker started meanwhile (maplibregl.prewarm) got no script and never answers:
+ * the notice shows (the map cannot draw), and once the script can be downloaded again `revive` is
+ * called to start the worker anew. Nothing is waited for when the download came: the map is made
+ * beside it, as before.
  */
-export function workerWhenOnline(first: Promise<unknown>, url: string, notice: OfflineNotice): Promise<boolean> {
+export function workerWhenOnline(first: Promise<unknown>, url: string, notice: OfflineNotice, revive: () => void): void {
   const read = async () => {
     const response = await fetch(url, { credentials: 'same-origin' });
     if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
     await response.arrayBuffer();
   };
-  let failed = false;
-  return whenOnline(
-    first.catch((error: unknown) => {
-      failed = true;
-      throw error;
-    }),
-    read,
-    notice,
-  ).then(() => failed);
+  first.then(
+    () => undefined,
+    (error: unknown) => {
+      if (!isNetworkFailure(error)) return;
+      whenOnline(Promise.reject(error), read, notice).then(revive, () => undefined);
+    },
+  );
 }
 
 type TileAt = { sourceId: string; x: number; y: number; z: number };
