@@ -65,7 +65,15 @@ export async function listFarmers(db: Db, viewer: Viewer, query: FarmerListQuery
     scope = [query.commune];
   }
   return db.transaction(async (tx) => {
-    const { rows } = await tx.query<FarmerRow & { total: number }>(SQL.LIST_FARMERS, [scope, query.q ?? null, query.limit, query.offset]);
+    // "087 123 456 789" or "0909.111.222": people write numbers in groups; stored IDs are digits.
+    const digits = query.q && /^[0-9][0-9 .+-]{4,}$/.test(query.q.trim()) ? query.q.replace(/[^0-9]/g, '') : null;
+    const { rows } = await tx.query<FarmerRow & { total: number }>(SQL.LIST_FARMERS, [
+      scope,
+      query.q ?? null,
+      query.limit,
+      query.offset,
+      digits,
+    ]);
     await logReveal(
       tx,
       viewer,

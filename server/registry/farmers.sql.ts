@@ -15,7 +15,8 @@ export const FARMER_WITH_PRIVATE_FOR_UPDATE = `${FARMER_WITH_PRIVATE}
 
 /**
  * Farmers with personal data in the given communes ($1 text[], NULL = all), optionally matching
- * $2 (folded name, phone, citizen id or lookup code); $3 limit, $4 offset.
+ * $2 (folded name, phone, citizen id or lookup code; $5, the query's digits when it is a number
+ * written in groups, matches the citizen ID and the phone's digits); $3 limit, $4 offset.
  */
 export const LIST_FARMERS = `
   SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, f.created_at, f.version,
@@ -25,7 +26,8 @@ export const LIST_FARMERS = `
   WHERE ($1::text[] IS NULL OR f.commune_code = ANY ($1))
     AND ($2::text IS NULL
          OR vn_fold(fp.full_name) LIKE '%' || vn_fold($2) || '%'
-         OR fp.phone = $2 OR fp.citizen_id = $2 OR upper(f.lookup_code) = upper($2))
+         OR fp.phone = $2 OR fp.citizen_id = $2 OR upper(f.lookup_code) = upper($2)
+         OR fp.citizen_id = $5 OR regexp_replace(fp.phone, '[^0-9]', '', 'g') = $5)
   ORDER BY f.id
   LIMIT $3 OFFSET $4`;
 

@@ -46,6 +46,17 @@ describe('farmers and their plots', () => {
 
     const list = await reg.app.inject({ url: '/api/farmers?q=le%20van%20binh', headers: officer });
     expect(list.json().farmers.map((f: { id: number }) => f.id)).toContain(farmer.id);
+    // Numbers as people write them, in groups: the citizen ID and the phone are found.
+    for (const q of ['087 111 222 333', '087.111.222.333', '0901 234 567', '0901-234-567']) {
+      const found = await reg.app.inject({ url: `/api/farmers?q=${encodeURIComponent(q)}`, headers: officer });
+      expect(
+        found.json().farmers.map((f: { id: number }) => f.id),
+        q,
+      ).toEqual([farmer.id]);
+    }
+    // Part of a number finds nobody (an ID is matched whole, not guessed at).
+    const part = await reg.app.inject({ url: `/api/farmers?q=${encodeURIComponent('087 111')}`, headers: officer });
+    expect(part.json().farmers).toEqual([]);
     const patched = await reg.app.inject({
       method: 'PATCH',
       url: `/api/farmers/${farmer.id}`,
