@@ -51,6 +51,13 @@ const SOURCE_KEY: TargetField = {
   required: false,
   aliases: ['source_key', 'sourcekey', 'id', 'fid', 'ma', 'madoituong', 'objectid', 'maso'],
 };
+// A surveyor's plot file names its rows by the plot's code or number (MaThua, SoThua, Ma_Thua...):
+// that is the plot's key, so a corrected survey updates the plots it corrects. Tried after the
+// generic names, so a file that also has an id column keys its rows as before.
+const PLOT_KEY: TargetField = {
+  ...SOURCE_KEY,
+  aliases: [...SOURCE_KEY.aliases, 'mathua', 'mathuasx', 'mathuasanxuat', 'mathuadat', 'sothua', 'sohieuthua', 'sothuasx', 'sothuadat'],
+};
 
 const PHASES = {
   existing: 'existing',
@@ -245,7 +252,7 @@ export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
         required: false,
         aliases: ['expected_harvest', 'expectedha', 'harvest', 'ngaythuhoach', 'dukienthuhoach'],
       },
-      SOURCE_KEY,
+      PLOT_KEY,
     ],
   },
   products: {

@@ -108,3 +108,82 @@ describe('importing plots that overlap', () => {
     expect(again.counts).toMatchObject({ unchanged: 2, refused: 0 });
   });
 });
+
+describe("a surveyor's plot code column (MaThua, SoThua...) keys the plots", () => {
+  /** A surveyor's row: the plot code in `column`, the rest in the survey's own Vietnamese names. */
+  function surveyed(column: string, code: string | number, dx: number, dy: number): Feature<Polygon> {
+    const f = square('unused', dx, dy);
+    f.properties = { [column]: code, MaXa: WARD, CayTrong: 'Xoài', Giong: 'Xoài Cát Chu', NgayTrong: '15/03/2018', ChuHo: 'Nguyễn Văn Tư' };
+    return f;
+  }
+  const rows = (column: string, prefix: string, shift: number) =>
+    [0, 1, 2, 3].map((k) => surveyed(column, `${prefix}-${k}`, 0.0004 * k + shift, -0.003));
+
+  async function plotsOf(prefix: string) {
+    const { rows: r } = await fx.db.query<{ id: number; source_key: string; x: number }>(
+      'SELECT id, source_key, round(ST_XMin(geom)::numeric, 6)::float AS x FROM plots WHERE source_key LIKE $1 ORDER BY source_key',
+      [`${prefix}%`],
+    );
+    return r;
+  }
+
+  it('re-importing a corrected survey (boundaries moved 3 m) updates the same plots instead of refusing them as overlapping', async () => {
+    const first = await run('survey.geojson', rows('MaThua', 'S16-G', 0));
+    expect(first.layers[0]!.mapping.source_key).toBe('MaThua');
+    expect(first.counts).toMatchObject({ inserted: 4, refused: 0 });
+    const before = await plotsOf('S16-G');
+    expect(before.map((p) => p.source_key)).toEqual(['S16-G-0', 'S16-G-1', 'S16-G-2', 'S16-G-3']);
+
+    // 0.00003° of longitude at 10.5° N is about 3.3 m.
+    const corrected = rows('MaThua', 'S16-G', 0.00003);
+    const dry = await run('survey-corrected-dry.geojson', corrected, true);
+    expect(dry.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    expect(dry.counts).toMatchObject({ updated: 4, inserted: 0, refused: 0 });
+    const report = await run('survey-corrected.geojson', corrected);
+    expect(report.counts).toMatchObject({ updated: 4, inserted: 0, refused: 0 });
+    const after = await plotsOf('S16-G');
+    expect(after.map((p) => p.id)).toEqual(before.map((p) => p.id));
+    for (const [i, p] of after.entries()) expect(p.x).toBeCloseTo(before[i]!.x + 0.00003, 6);
+  });
+
+  it('takes the other usual spellings (SoThua as a number, ma_thua, MaThuaSX)', async () => {
+    for (const [column, dy] of [
+      ['SoThua', -0.0036],
+      ['ma_thua', -0.0042],
+      ['MaThuaSX', -0.0048],
+    ] as const) {
+      const f = (k: number, shift: number) => surveyed(column, column === 'SoThua' ? 9100 + k : `${column}-${k}`, 0.0004 * k + shift, dy);
+      const first = await run(`${column}.geojson`, [f(0, 0), f(1, 0)]);
+      expect(first.layers[0]!.mapping.source_key, column).toBe(column);
+      expect(first.counts, column).toMatchObject({ inserted: 2 });
+      const again = await run(`${column}-moved.geojson`, [f(0, 0.00003), f(1, 0.00003)]);
+      expect(again.counts, column).toMatchObject({ updated: 2, inserted: 0, refused: 0 });
+    }
+    expect((await plotsOf('910')).map((p) => p.source_key)).toEqual(['9100', '9101']);
+  });
+
+  it('a file with an id column as well keys its rows by the id as before', async () => {
+    const f = surveyed('MaThua', 'S16-BOTH', 0, -0.0054);
+    f.properties = { ...f.properties, id: 'S16-ID-1' };
+    const report = await run('both.geojson', [f]);
+    expect(report.layers[0]!.mapping.source_key).toBe('id');
+    expect((await plotsOf('S16-ID-')).map((p) => p.source_key)).toEqual(['S16-ID-1']);
+  });
+
+  it('the same plot code twice in one file: the repeat is refused by name, nothing of it written; strict writes nothing', async () => {
+    const features = [surveyed('MaThua', 'S16-DUP', 0, -0.006), surveyed('MaThua', 'S16-DUP', 0.0008, -0.006)];
+    const strict = await fx.run('plots', await fx.file('dup-strict.geojson', features), fx.admin, { strict: true });
+    expect(strict.problems).toEqual([
+      expect.objectContaining({ index: 2, code: 'DUPLICATE_KEY', severity: 'error', key: { source_key: 'S16-DUP' }, firstIndex: 1 }),
+    ]);
+    expect(strict.counts).toMatchObject({ refused: 1, inserted: 0 });
+    expect(await plotsOf('S16-DUP')).toEqual([]);
+    const report = await run('dup.geojson', features);
+    expect(report.problems.map((p) => [p.index, p.code])).toEqual([[2, 'DUPLICATE_KEY']]);
+    expect(report.counts).toMatchObject({ refused: 1, inserted: 1 });
+    const stored = await plotsOf('S16-DUP');
+    // The first row is the one kept: the repeat (0.0008° further east) wrote nothing.
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.x).toBeCloseTo(origin[0], 6);
+  });
+});
