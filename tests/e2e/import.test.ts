@@ -100,8 +100,26 @@ describe('importing a surveyor’s file from the web client', () => {
 
     await page.setInputFiles('#import-file', zip);
     await page.waitForSelector('#import-drop.has-file');
+    // While the check runs (held here at its upload), its progress row is in sight under the buttons:
+    // the panel used to jump back to its top and leave the bar below the fold for the whole run.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/api/import?**', async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.click('#import-check');
+    await page.waitForSelector('.import-progress');
+    const seen = await page.evaluate(() => {
+      const row = document.querySelector('.import-progress')!.getBoundingClientRect();
+      const panel = document.getElementById('panel-body')!.getBoundingClientRect();
+      return { top: row.top, bottom: row.bottom, from: Math.max(0, panel.top), to: Math.min(innerHeight, panel.bottom) };
+    });
+    expect(seen.top, JSON.stringify(seen)).toBeGreaterThanOrEqual(seen.from);
+    expect(seen.bottom, JSON.stringify(seen)).toBeLessThanOrEqual(seen.to);
+    release();
     await page.waitForSelector('#import-counts[data-dry-run=true]', { timeout: 30_000 });
+    await page.unroute('**/api/import?**');
     expect(await page.locator('#import-counts li').allTextContents()).toEqual([
       'Tệp có 12 đối tượng.',
       'Sẽ thêm mới: 10',

@@ -161,7 +161,15 @@ class ImportPanel {
     }
   }
 
+  /** Draws the panel again where it stood: emptying it would otherwise scroll its panel back to the top. */
   render(): void {
+    const scrolled: [Element, number][] = [];
+    for (let e = this.element.parentElement; e; e = e.parentElement) if (e.scrollTop > 0) scrolled.push([e, e.scrollTop]);
+    this.draw();
+    for (const [e, top] of scrolled) e.scrollTop = top;
+  }
+
+  private draw(): void {
     clear(this.element);
     const o = this.options;
     const collections = writableCollections(this.user.role);
@@ -495,6 +503,8 @@ class ImportPanel {
     this.page = 0;
     this.setBar(0, () => progressText({ upload: 0, bytes: file.size }), false);
     this.render();
+    // The bar is what moves while the work runs (a large file takes tens of seconds): in sight, under the buttons.
+    this.element.querySelector('.import-progress')?.scrollIntoView({ block: 'nearest' });
     // Asked again: the server may have been restarted with another limit since the file was picked.
     await this.askLimit();
     if (!this.refuseOrTake(file)) {
