@@ -25,6 +25,7 @@ import {
   addPending,
   checkFile,
   checkOptions,
+  columnName,
   defaultOptions,
   diagnosisText,
   fileRefusalText,
@@ -227,6 +228,20 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     facts: ['tờ 12 thửa 345', '29890', '1.520,6', 'thua #2', '3,5'],
   },
 };
+
+describe('the columns a file is imported into', () => {
+  it('every importable field of every collection has a label in both languages, never its database name', () => {
+    const columns = [...new Set(Object.values(TARGETS).flatMap((target) => target.fields.map((f) => f.column)))];
+    for (const lang of ['vi', 'en'] as const) {
+      setLang(lang);
+      const unnamed = columns.filter((c) => columnName(c) === c || columnName(c).includes('_') || columnName(c).trim() === '');
+      expect(unnamed, lang).toEqual([]);
+    }
+    expect(columnName('planting_date')).toBe('Planting date');
+    startLang('vi');
+    expect(columnName('planting_date')).toBe('Ngày trồng');
+  });
+});
 
 describe('who may import where', () => {
   it('each collection lists the roles the server lets write it', () => {
@@ -680,7 +695,7 @@ describe('refusal wording of every problem code', () => {
     expect(problemText(named)).toBe('Nằm ngoài Phường Cao Lãnh (29869), cách ranh 1,3 km. Kiểm tra hệ toạ độ của tệp.');
     const bad = { code: 'BAD_VALUE', column: 'legal_area_m2', field: 'DienTich', value: '-5' } as const;
     expect(problemText(problem({ ...bad, rule: 'range', min: 0.1, max: 10_000_000_000 }))).toBe(
-      'legal_area_m2 (DienTich): -5 nằm ngoài khoảng 0,1 – 10.000.000.000.',
+      'Diện tích pháp lý (m²) (DienTich): -5 nằm ngoài khoảng 0,1 – 10.000.000.000.',
     );
     expect(problemText(problem({ code: 'BAD_VALUE', column: 'sheet', field: 'SoTo', value: '0', rule: 'range', min: 1, max: null }))).toBe(
       'Số tờ (SoTo): 0 nhỏ hơn mức tối thiểu 1.',
@@ -689,7 +704,7 @@ describe('refusal wording of every problem code', () => {
       problemText(
         problem({ code: 'BAD_VALUE', column: 'variety', field: 'Giong', value: 'x'.repeat(100), rule: 'too-long', maxLength: 100 }),
       ),
-    ).toBe('variety (Giong): giá trị dài quá 100 ký tự.');
+    ).toBe('Giống (Giong): giá trị dài quá 100 ký tự.');
     setLang('en');
     expect(problemText(named)).toMatch(/^.* Phường Cao Lãnh \(29869\)/);
   });
@@ -701,12 +716,12 @@ describe('refusal wording of every problem code', () => {
     const early = date('date-too-early', '31/12/1899', { earliest: '1900-01-01' });
     const name = (rule: string, value: string) =>
       problem({ code: 'BAD_VALUE', column: 'producer_name', field: 'TenHTX', value, rule } as never);
-    expect(problemText(future)).toBe('planting_date (NgayTrong): ngày 01/01/2030 sau hôm nay (30/11/2026).');
-    expect(problemText(early)).toMatch(/^planting_date \(NgayTrong\): ngày 31\/12\/1899 trước năm 1900\.$/);
+    expect(problemText(future)).toBe('Ngày trồng (NgayTrong): ngày 01/01/2030 sau hôm nay (30/11/2026).');
+    expect(problemText(early)).toMatch(/^Ngày trồng \(NgayTrong\): ngày 31\/12\/1899 trước năm 1900\.$/);
     expect(problemText(name('name-pictograph', 'HTX 🙂'))).toMatch(/“HTX 🙂” có biểu tượng cảm xúc \(emoji\) hoặc hình vẽ\.$/);
     expect(problemText(name('name-no-letter', '🙂🙂'))).toMatch(/“🙂🙂” không có chữ cái nào\.$/);
     setLang('en');
-    expect(problemText(future)).toMatch(/date 2030-01-01 is after today \(2026-11-30\)\.$/);
+    expect(problemText(future)).toMatch(/^Planting date \(NgayTrong\): date 2030-01-01 is after today \(2026-11-30\)\.$/);
     expect(problemText(name('name-pictograph', 'HTX 🙂'))).toMatch(/“HTX 🙂” holds an emoji or pictograph\.$/);
   });
 
