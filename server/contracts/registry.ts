@@ -352,6 +352,8 @@ export const SearchFacts = Type.Object({
   lastDay: Type.Optional(Nullable(Type.String())),
   /** A former hamlet's commune or ward of then. */
   formerParent: Type.Optional(Nullable(Type.String())),
+  /** The hamlet(s) a former hamlet is today (renamed, or merged into another), by today's names; null when none is recorded. */
+  todayHamlet: Type.Optional(Nullable(Type.String())),
   lotCode: Type.Optional(Type.String()),
   function: Type.Optional(Type.String()),
   planId: Type.Optional(Type.Integer()),

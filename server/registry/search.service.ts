@@ -225,6 +225,7 @@ export async function search(
         today: string | null;
         last_day: string | null;
         parent_name: string | null;
+        today_hamlet: string | null;
       }
     >(
       SQL.SEARCH_UNITS,
@@ -232,6 +233,9 @@ export async function search(
       [expandUnitAbbreviation(query).replace(/[\\%_]/g, '\\$&'), limit],
     )
   ).rows) {
+    // A former hamlet that is today another (renamed, merged): said as that one, not only by its ward.
+    const renamed = r.today_hamlet !== null && r.today_hamlet.normalize('NFC').toLowerCase() !== r.name.normalize('NFC').toLowerCase();
+    const now = renamed ? [r.today_hamlet, r.today].filter(Boolean).join(', ') : r.today;
     results.push({
       kind: 'unit',
       id: String(r.id),
@@ -240,14 +244,14 @@ export async function search(
       // went only when the lineage says so.
       detail: r.current
         ? `${r.level} · ${r.code}`
-        : `${r.name} (cũ / former) · ${r.code}${r.last_day ? ` · ≤ ${r.last_day}` : ''}${r.today ? ` → ${r.today}` : ''}`,
+        : `${r.name} (cũ / former) · ${r.code}${r.last_day ? ` · ≤ ${r.last_day}` : ''}${now ? ` → ${now}` : ''}`,
       facts: {
         code: r.code,
         name: r.name,
         level: r.level,
         current: r.current,
         today: r.today,
-        ...(r.current ? {} : { lastDay: r.last_day, formerParent: r.parent_name }),
+        ...(r.current ? {} : { lastDay: r.last_day, formerParent: r.parent_name, todayHamlet: r.today_hamlet }),
       },
       bbox: r.bbox,
       center: r.center,

@@ -97,6 +97,11 @@ export const SEARCH_UNITS = `
             LEFT JOIN admin_units own ON own.id = c.id AND c.level = 'hamlet'
             LEFT JOIN admin_units holder ON holder.id = own.parent_id
            WHERE c.id <> u.id AND (c.level IN ('ward', 'commune', 'town') OR holder.id IS NOT NULL)) AS today,
+         -- A former hamlet's hamlet of today, by its name: the same name moved to a new ward, or another
+         -- name when it was renamed or merged into a neighbour ("Ấp X cũ, nay là Ấp Y").
+         (SELECT string_agg(DISTINCT c.name, ', ')
+            FROM admin_current_units(u.id) c
+           WHERE u.level = 'hamlet' AND c.id <> u.id AND c.level = 'hamlet') AS today_hamlet,
          CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(u.geom), ST_YMin(u.geom), ST_XMax(u.geom), ST_YMax(u.geom)) END AS bbox,
          CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_X(ST_PointOnSurface(u.geom)), ST_Y(ST_PointOnSurface(u.geom))) END AS center
   FROM admin_units u

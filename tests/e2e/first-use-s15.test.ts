@@ -163,7 +163,7 @@ describe('first use, s15 review', () => {
     await context.close();
   });
 
-  it('former units say where they are today or that it is not known, never "?", and two of one name differ', async () => {
+  it('former units say where they are today or that it is not known, never "?", two of one name differ, and a merged hamlet names the one it became', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);
@@ -189,6 +189,24 @@ describe('first use, s15 review', () => {
     expect(phuong1.join('\n')).toContain('mã 29866');
     expect(phuong1.join('\n')).toContain('mã 29869');
     await page.screenshot({ path: '.tmp/screenshots/s15-search-phuong1.png' });
+
+    // A hamlet merged into Ấp Tân Dinh on 1 July 2025: its hit and, once picked, its card say which hamlet it is today.
+    await e2e.server.db.query(
+      `WITH today AS (SELECT id, geom FROM admin_units WHERE name = 'Ấp Tân Dinh' AND level = 'hamlet' AND valid_to IS NULL),
+            commune AS (SELECT id FROM admin_units WHERE name = 'Xã Tân Thuận Tây' ORDER BY valid_from DESC LIMIT 1),
+            old AS (
+              INSERT INTO admin_units (code, name, level, parent_id, valid_from, valid_to, geom)
+              SELECT '29890-98', 'Ấp Thử Sáp Nhập', 'hamlet', commune.id, '2000-01-01', '2025-07-01', today.geom FROM commune, today RETURNING id)
+       INSERT INTO admin_lineage (old_id, new_id, kind, effective) SELECT old.id, today.id, 'full', '2025-07-01' FROM old, today`,
+    );
+    const merged = await formerRows('Thử Sáp Nhập');
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toContain('→ nay là Ấp Tân Dinh, Phường Cao Lãnh');
+    await list.locator('.search-hit', { hasText: 'Thử Sáp Nhập' }).click();
+    const card = page.locator('.feature-card[data-group=admin]');
+    await card.locator('dd', { hasText: 'nay là' }).waitFor();
+    expect(await card.locator('dd', { hasText: 'nay là' }).innerText()).toBe('Ấp Thử Sáp Nhập cũ, nay là Ấp Tân Dinh, Phường Cao Lãnh');
+    await page.screenshot({ path: '.tmp/screenshots/s16-former-hamlet-card.png' });
     expect(errors).toEqual([]);
     await context.close();
   });

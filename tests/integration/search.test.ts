@@ -98,6 +98,38 @@ describe('search', () => {
     expect(lost?.detail).not.toContain('→');
   });
 
+  it('names the hamlet a renamed or merged former hamlet is today, and says nothing more of one that kept its name', async () => {
+    // Ấp Tân Dinh kept its name when it moved to the ward: its hamlet of today is itself, by name.
+    const kept = (await search('Tân Dinh')).find((r) => r.kind === 'unit' && r.facts?.current === false);
+    expect(kept?.facts).toMatchObject({ todayHamlet: 'Ấp Tân Dinh', today: 'Phường Cao Lãnh' });
+    expect(kept?.detail).toMatch(/→ Phường Cao Lãnh$/);
+    // A hamlet of the old commune that was merged into Ấp Tân Dinh on 1 July 2025.
+    const { rows } = await reg.db.query<{ old: number }>(
+      `WITH today AS (SELECT id FROM admin_units WHERE name = 'Ấp Tân Dinh' AND level = 'hamlet' AND valid_to IS NULL),
+            commune AS (SELECT id FROM admin_units WHERE name = 'Xã Tân Thuận Tây' ORDER BY valid_from DESC LIMIT 1),
+            old AS (
+              INSERT INTO admin_units (code, name, level, parent_id, valid_from, valid_to)
+              SELECT '29890-98', 'Ấp Thử Sáp Nhập', 'hamlet', commune.id, '2000-01-01', '2025-07-01' FROM commune RETURNING id)
+       INSERT INTO admin_lineage (old_id, new_id, kind, effective)
+       SELECT old.id, today.id, 'full', '2025-07-01' FROM old, today RETURNING old_id AS old`,
+    );
+    expect(rows).toHaveLength(1);
+    try {
+      const merged = (await search('Thử Sáp Nhập')).find((r) => r.kind === 'unit');
+      expect(merged?.facts).toMatchObject({
+        current: false,
+        name: 'Ấp Thử Sáp Nhập',
+        formerParent: 'Xã Tân Thuận Tây',
+        todayHamlet: 'Ấp Tân Dinh',
+        today: 'Phường Cao Lãnh',
+      });
+      expect(merged?.detail).toMatch(/→ Ấp Tân Dinh, Phường Cao Lãnh$/);
+    } finally {
+      await reg.db.query('DELETE FROM admin_lineage WHERE old_id = $1', [rows[0]!.old]);
+      await reg.db.query('DELETE FROM admin_units WHERE id = $1', [rows[0]!.old]);
+    }
+  });
+
   it('reads "TP Cao Lãnh" as the former city', async () => {
     const hit = (await search('TP Cao Lãnh')).find((r) => r.kind === 'unit' && r.label === 'Thành phố Cao Lãnh');
     expect(hit?.detail).toContain('(cũ / former)');

@@ -6,7 +6,7 @@ import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
-import { cardRows, dateInWords, dateTime, isShownProperty, rowsOf, titleOf, valueText } from './feature-format.ts';
+import { cardRows, dateInWords, dateTime, formerUnitNow, isShownProperty, rowsOf, titleOf, valueText } from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
 // not to a copy of it: a property renamed or retyped there shows up here.
@@ -446,5 +446,25 @@ describe('a plot of a suspended or revoked growing area on its card', () => {
     const tile = new Map(rowsOf('plots', { crop: 'mango', growing_area_id: 3, code: 'VN-DTOR-0101', status: 'suspended' }));
     expect(tile.get('Trạng thái')).toBe('Tạm đình chỉ — không còn hiệu lực');
     expect([...tile.keys()]).not.toContain('Quyết định tạm đình chỉ');
+  });
+});
+
+describe('a former unit opened from the search', () => {
+  it('says on its card what it is today: the hamlet it became, the ward it went to, or that it is not known', () => {
+    startLang('vi');
+    const merged = { name: 'Ấp Thử Sáp Nhập', today: 'Phường Cao Lãnh', todayHamlet: 'Ấp Tân Dinh' };
+    expect(new Map(rowsOf('admin', { name: 'Ấp Thử Sáp Nhập', code: '29890-98', former: merged })).get('Hiện nay')).toBe(
+      'Ấp Thử Sáp Nhập cũ, nay là Ấp Tân Dinh, Phường Cao Lãnh',
+    );
+    expect(formerUnitNow({ name: 'Ấp Tân Dinh', today: 'Phường Cao Lãnh', todayHamlet: 'ấp Tân Dinh' })).toBe(
+      'Ấp Tân Dinh cũ, nay thuộc Phường Cao Lãnh',
+    );
+    expect(formerUnitNow({ name: 'Ấp Không Dấu Vết', today: null, todayHamlet: null })).toBe(
+      'Ấp Không Dấu Vết cũ; chưa rõ đơn vị hiện nay',
+    );
+    // Today's unit (from the tiles) has no such row.
+    expect(new Map(rowsOf('admin', { name: 'Ấp Tân Dinh', code: '29890-02' })).has('Hiện nay')).toBe(false);
+    startLang('en');
+    expect(formerUnitNow(merged)).toBe('former Ấp Thử Sáp Nhập, now Ấp Tân Dinh, Phường Cao Lãnh');
   });
 });

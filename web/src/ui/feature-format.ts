@@ -4,6 +4,7 @@ import {
   statusDecisionText,
   statusWithForce,
 } from '../../../server/domain/growing-area-lifecycle.ts';
+import type { SearchFacts } from '../../../server/contracts/registry.ts';
 import type { PropertySchema } from '../api/lookups.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
@@ -222,8 +223,35 @@ export const FIELDS: Record<string, Field[]> = {
   admin: [
     { key: 'name', label: 'name' },
     { key: 'code', label: 'code' },
+    // A former unit opened from the search: what it is today, said on its card (it looks like today's otherwise).
+    { key: 'former', label: 'unitNow', format: (v) => formerUnitNow(v as FormerUnit) ?? '' },
   ],
 };
+
+/** What a former unit's card and search hit need of it (SearchFacts of a unit). */
+export type FormerUnit = Pick<SearchFacts, 'name' | 'today' | 'todayHamlet'>;
+
+/**
+ * The hamlet of today a former hamlet became when it is another (renamed, or merged into a neighbour),
+ * with its ward: "Ấp Tân Dinh, Phường Cao Lãnh"; undefined when it kept its name or none is recorded.
+ */
+export function renamedHamletNow(f: FormerUnit): string | undefined {
+  const same = (a: string, b: string) => a.normalize('NFC').toLowerCase() === b.normalize('NFC').toLowerCase();
+  if (!f.todayHamlet || (f.name && same(f.todayHamlet, f.name))) return undefined;
+  return [f.todayHamlet, f.today].filter(Boolean).join(', ');
+}
+
+/**
+ * A former unit said with what it is today: "Ấp Thử Sáp Nhập cũ, nay là Ấp Tân Dinh, Phường Cao
+ * Lãnh" for a hamlet renamed or merged, "Ấp Tân Dinh cũ, nay thuộc Phường Cao Lãnh" for one that kept
+ * its name, or that today's unit is not known.
+ */
+export function formerUnitNow(f: FormerUnit): string | undefined {
+  if (!f.name) return undefined;
+  const renamed = renamedHamletNow(f);
+  if (renamed) return t('unitFormerNowIs', { former: f.name, today: renamed });
+  return f.today ? t('unitFormerNowIn', { former: f.name, today: f.today }) : t('unitFormerNowUnknown', { former: f.name });
+}
 
 /** The card title of a feature of a group. */
 export function titleOf(group: string, p: Record<string, unknown>): string {

@@ -58,6 +58,20 @@ describe("a hit's facts as its card's properties", () => {
       name: 'Phường 1',
       code: '29869',
     });
+    // A former unit carries what its card says of today (feature-format formerUnitNow).
+    const former = {
+      code: '29890-98',
+      name: 'Ấp Thử Sáp Nhập',
+      level: 'hamlet',
+      current: false,
+      today: 'Phường Cao Lãnh',
+      todayHamlet: 'Ấp Tân Dinh',
+    };
+    expect(hitProperties('admin', former)).toEqual({
+      name: 'Ấp Thử Sáp Nhập',
+      code: '29890-98',
+      former: { name: 'Ấp Thử Sáp Nhập', today: 'Phường Cao Lãnh', todayHamlet: 'Ấp Tân Dinh' },
+    });
   });
 
   it('has nothing for a hit without facts or of a group it does not know', () => {

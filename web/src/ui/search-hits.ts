@@ -70,6 +70,11 @@ export function hitProperties(group: string, facts: SearchFacts | undefined): Re
       return pick([
         ['name', facts.name],
         ['code', facts.code],
+        // A former unit: its card says what it is today (feature-format formerUnitNow).
+        [
+          'former',
+          facts.current === false ? { name: facts.name, today: facts.today ?? null, todayHamlet: facts.todayHamlet ?? null } : undefined,
+        ],
       ]);
     default:
       return {};

@@ -88,6 +88,31 @@ describe('search hits worded in the language shown', () => {
     expect(hitText(old1).detail).toBe('Phường 1 (former unit, code 29866) · until 2024-12-31 → now part of Phường Cao Lãnh');
   });
 
+  it('names the hamlet a renamed or merged former hamlet is today, in either language; one that kept its name says its ward', () => {
+    const facts = {
+      code: '29890-98',
+      name: 'Ấp Thử Sáp Nhập',
+      level: 'hamlet',
+      current: false,
+      today: 'Phường Cao Lãnh',
+      todayHamlet: 'Ấp Tân Dinh',
+      formerParent: 'Xã Tân Thuận Tây',
+      lastDay: '2025-06-30',
+    };
+    const merged = { kind: 'unit', label: 'Ấp Thử Sáp Nhập', facts };
+    expect(hitText(merged).detail).toBe(
+      'Ấp Thử Sáp Nhập, Xã Tân Thuận Tây (đơn vị cũ, mã 29890-98) · đến 30/06/2025 → nay là Ấp Tân Dinh, Phường Cao Lãnh',
+    );
+    const kept = { kind: 'unit', label: 'Ấp Tân Dinh', facts: { ...facts, name: 'Ấp Tân Dinh', code: '29890-02' } };
+    expect(hitText(kept).detail).toBe(
+      'Ấp Tân Dinh, Xã Tân Thuận Tây (đơn vị cũ, mã 29890-02) · đến 30/06/2025 → nay thuộc Phường Cao Lãnh',
+    );
+    startLang('en');
+    expect(hitText(merged).detail).toBe(
+      'Ấp Thử Sáp Nhập, Xã Tân Thuận Tây (former unit, code 29890-98) · until 2025-06-30 → now Ấp Tân Dinh, Phường Cao Lãnh',
+    );
+  });
+
   it('says a refused query is too long or not searchable, never that search is not ready, in either language', () => {
     const refused = new HttpError(
       400,

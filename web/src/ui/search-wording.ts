@@ -6,7 +6,7 @@ import { SEARCH_QUERY_MAX } from '../../../server/contracts/registry-codes.ts';
 import { describeError, HttpError } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
-import { date } from './feature-format.ts';
+import { date, renamedHamletNow } from './feature-format.ts';
 
 /** What the wording needs of a hit: its kind, the server's label and detail, and its facts. */
 export type WordableHit = { kind?: string; label: string; detail?: string; facts?: SearchFacts };
@@ -56,12 +56,15 @@ export function hitText(hit: WordableHit): { label: string; detail?: string } {
 /**
  * A former unit as a hit words it: its code and last day (the old Phường 1, 29866, and the Phường 1
  * of 2025, 29869, share a name), a hamlet with its commune of then, and where it is today only when
- * the lineage says so: "Phường 1 (đơn vị cũ, mã 29866) · đến 31/12/2024 → nay thuộc Phường Cao Lãnh".
+ * the lineage says so: "Phường 1 (đơn vị cũ, mã 29866) · đến 31/12/2024 → nay thuộc Phường Cao Lãnh";
+ * a hamlet renamed or merged into another names that one: "… → nay là Ấp Tân Dinh, Phường Cao Lãnh".
  */
 function formerUnitText(f: SearchFacts, label: string): string {
   const name = [f.name ?? label, f.formerParent].filter(Boolean).join(', ');
   const former = [t('searchUnitFormer', { name, code: f.code ?? '' }), f.lastDay ? t('searchUnitUntil', { date: date(f.lastDay) }) : ''];
   const said = former.filter(Boolean).join(' · ');
+  const renamed = renamedHamletNow({ name: f.name ?? label, today: f.today, todayHamlet: f.todayHamlet });
+  if (renamed) return `${said} → ${t('searchUnitTodayIs', { today: renamed })}`;
   return f.today ? `${said} → ${t('searchUnitToday', { today: f.today })}` : `${said} · ${t('searchUnitTodayUnknown')}`;
 }
 
