@@ -7,8 +7,10 @@ import type { Db } from '../db/index.ts';
 import { AppError } from '../plugins/errors.ts';
 import { buildEudrGeoJson, type EudrPlotInput } from '../domain/eudr.ts';
 import {
+  checklistItemLabel,
   SCHEME_LABELS,
   STATUS_DECISION_LABELS,
+  STATUS_LABELS,
   statusDecisionText,
   statusWithForce,
   type StatusDecisionFacts,
@@ -324,9 +326,87 @@ export function profileRefusalHtml(status: number, detail: string): string {
 <p><a href="/">Về bản đồ / Back to the map</a></p></body></html>`;
 }
 
-/** A printable A4 page: profile, map, legend and the plot list, in `lang` with the other language beside. */
+type DossierMove = {
+  from_status: string | null;
+  to_status: string;
+  version_no: number;
+  day: string;
+  decision_no: string | null;
+  attachments: string[];
+};
+type DossierInspection = {
+  inspected_on: string;
+  conclusion: string | null;
+  version_no: number;
+  checklist: { item: string; ok: boolean }[];
+  photos: number;
+};
+
+const CONCLUSION_LABELS: Readonly<Record<string, Words>> = {
+  pass: { vi: 'Đạt', en: 'Passed' },
+  fail: { vi: 'Không đạt', en: 'Failed' },
+};
+
+/**
+ * The dossier's record after its plots: every move of the lineage with its decision and attached
+ * files, the inspections with their checklists, and the list of attached files. Names and days only
+ * (no actor, no note): the page goes to inspectors and importers.
+ */
+function recordHtml(moves: readonly DossierMove[], inspections: readonly DossierInspection[], lang: PageLang): string {
+  const L = (vi: string, en: string): string => labelOf({ vi, en }, lang);
+  const day = (v: string): string => (lang === 'vi' ? (dateVn(v) ?? v) : v);
+  const status = (s: string | null): string => (s ? labelOf((STATUS_LABELS as Record<string, Words>)[s] ?? { vi: s, en: s }, lang) : '');
+  const versions = new Set([...moves.map((m) => m.version_no), ...inspections.map((i) => i.version_no)]).size > 1;
+  const version = (n: number): string => (versions ? ` (${L('phiên bản', 'version')} ${n})` : '');
+  const none = (text: string): string => `<p class="none">${esc(text)}</p>`;
+  const head = (cells: string[]): string => `<thead><tr>${cells.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
+  const history = moves.length
+    ? `<table class="plots" id="dossier-history">${head([
+        L('Ngày', 'Date'),
+        L('Bước', 'Step'),
+        L('Số quyết định', 'Decision no.'),
+        L('Tệp đính kèm', 'Attached files'),
+      ])}<tbody>${moves
+        .map(
+          (m) =>
+            `<tr><td>${esc(day(m.day))}</td><td>${esc(`${status(m.from_status)} → ${status(m.to_status)}${version(m.version_no)}`)}</td><td>${esc(m.decision_no)}</td><td>${esc(m.attachments.join('; '))}</td></tr>`,
+        )
+        .join('')}</tbody></table>`
+    : none(L('Chưa có bước nào được ghi nhận.', 'No step recorded yet.'));
+  const checks = inspections.length
+    ? `<table class="plots" id="dossier-inspections">${head([
+        L('Ngày kiểm tra', 'Inspected on'),
+        L('Kết luận', 'Conclusion'),
+        L('Nội dung kiểm tra', 'Checklist'),
+        L('Ảnh', 'Photos'),
+      ])}<tbody>${inspections
+        .map((i) => {
+          const items = i.checklist.map((c) => `<li>${c.ok ? '✓' : '✗'} ${esc(checklistItemLabel(c.item, lang))}</li>`).join('');
+          const conclusion = i.conclusion
+            ? labelOf(CONCLUSION_LABELS[i.conclusion] ?? { vi: i.conclusion, en: i.conclusion }, lang)
+            : L('Chưa kết luận', 'No conclusion yet');
+          return `<tr><td>${esc(day(i.inspected_on))}</td><td>${esc(conclusion + version(i.version_no))}</td><td>${items ? `<ul class="checklist">${items}</ul>` : esc(L('Không có', 'None'))}</td><td class="n">${i.photos}</td></tr>`;
+        })
+        .join('')}</tbody></table>`
+    : none(L('Chưa có biên bản kiểm tra.', 'No inspection recorded yet.'));
+  const files = moves.flatMap((m) => m.attachments.map((name) => ({ name, m })));
+  const attached = files.length
+    ? `<ul id="dossier-attachments">${files.map(({ name, m }) => `<li>${esc(name)} — ${esc(status(m.to_status))}, ${esc(day(m.day))}${m.decision_no ? ` (${esc(m.decision_no)})` : ''}</li>`).join('')}</ul>`
+    : none(L('Không có tệp đính kèm.', 'No attached files.'));
+  return [
+    `<section><h2>${esc(L('Quá trình xử lý hồ sơ', 'History of the dossier'))}</h2>${history}</section>`,
+    `<section><h2>${esc(L('Kết quả kiểm tra', 'Inspections'))}</h2>${checks}</section>`,
+    `<section><h2>${esc(L('Tài liệu đính kèm', 'Attached documents'))}</h2>${attached}</section>`,
+  ].join('\n');
+}
+
+/** A printable A4 page: profile, map, legend, the plot list and the dossier's record, in `lang` with the other language beside. */
 export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: PageLang = 'vi'): Promise<string> {
   const p = await profile(db, viewer, id);
+  const [moves, inspections] = [
+    (await db.query<DossierMove>(SQL.DOSSIER_HISTORY, [id])).rows,
+    (await db.query<DossierInspection>(SQL.DOSSIER_INSPECTIONS, [id])).rows,
+  ];
   const L = (vi: string, en: string): string => labelOf({ vi, en }, lang);
   const crop = labelOf({ vi: String(p.crop_name_vi ?? p.crop), en: String(p.crop_name_en ?? p.crop) }, lang);
   // Days as the card writes them: 30/11/2026 in Vietnamese, 2026-11-30 in English.
@@ -381,6 +461,12 @@ table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bb
 th { background: #f1f1ea; width: 38%; } .plots th { width: auto; } td.n { text-align: right; }
 .legend { list-style: none; padding: 0; columns: 2; } .legend li { margin: 2px 0; }
 .sw { display: inline-block; width: 14px; height: 10px; border: 1px solid #333; margin-right: 6px; vertical-align: middle; }
+/* Browsers leave backgrounds out of print unless told: the swatches are the legend. */
+.sw, th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+/* A heading stays with what it introduces; the map, the legend and each record keep together when they fit. */
+h1, h2 { break-after: avoid; page-break-after: avoid; }
+.keep, .map, .legend, tr { break-inside: avoid; page-break-inside: avoid; }
+.checklist { list-style: none; margin: 0; padding: 0; } p.none { color: #555; margin: 2px 0; }
 .sw.arrow { border: 0; height: auto; text-align: center; font-size: 11px; }
 .map { margin: 8px 0; } svg { max-width: 100%; height: auto; }
 footer { margin-top: 12px; color: #555; font-size: 10px; }
@@ -390,10 +476,10 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
 <div>${esc(p.name)} · ${esc(crop)} · ${esc(shown('status'))}</div>
 <h2>${esc(L('Thông tin chung', 'Profile'))}</h2>
 <table>${rows}</table>
-<h2>${esc(L('Bản đồ', 'Map'))}</h2>
-<div class="map">${plotsSvg(p.plots)}</div>
-<h2>${esc(L('Chú giải', 'Legend'))}</h2>
-<ul class="legend">${legend}<li><span class="sw arrow">▲</span>B/N = ${esc(L('Bắc', 'North'))}</li></ul>
+<section class="keep"><h2>${esc(L('Bản đồ', 'Map'))}</h2>
+<div class="map">${plotsSvg(p.plots)}</div></section>
+<section class="keep"><h2>${esc(L('Chú giải', 'Legend'))}</h2>
+<ul class="legend">${legend}<li><span class="sw arrow">▲</span>B/N = ${esc(L('Bắc', 'North'))}</li></ul></section>
 <h2>${esc(L('Danh sách thửa', 'Plot list'))}</h2>
 <table class="plots"><thead><tr>${[
     L('Thửa', 'Plot'),
@@ -406,6 +492,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
   ]
     .map((h) => `<th>${esc(h)}</th>`)
     .join('')}</tr></thead><tbody>${list}</tbody></table>
+${recordHtml(moves, inspections, lang)}
 <footer>${esc(L('In ngày', 'Printed'))} ${esc(day(vietnamToday()))} · Bản đồ số Cao Lãnh. ${esc(L('Chứa dữ liệu cá nhân: không công bố', 'Contains personal data: not for publication'))}.</footer>
 </body></html>`;
 }

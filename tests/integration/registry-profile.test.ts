@@ -4,7 +4,9 @@
 // database stored them. The plot under test is stored clockwise with a counter-clockwise hole.
 import type { Geometry, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { at } from '../fixtures/registry.ts';
+import { CHECKLIST_ITEMS } from '../../server/domain/growing-area-lifecycle.ts';
+import { vietnamToday } from '../../server/domain/vietnam-time.ts';
+import { at, moveThrough, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -112,6 +114,82 @@ describe('the printed profile', () => {
     expect(entries.at(-1)).toContain('B/N = Bắc / North');
     expect(res.body).toContain('>B/N</text>');
     expect(legend).not.toMatch(/Nền|Background/);
+  });
+
+  it('carries the dossier’s record: every step with its decision and files, the inspections with their checklists, the attached files', async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau in lịch sử', 5200);
+    const checklist = CHECKLIST_ITEMS.map((c, i) => ({ item: c.vi, ok: i !== 3, note: i === 3 ? 'Sổ theo dõi thiếu tháng 5' : undefined }));
+    const notes = 'Ghi chú riêng của cán bộ: gọi ông Tư 0901234567';
+    const doc = await reg.app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/documents?name=${encodeURIComponent('QĐ 910 cấp mã.pdf')}`,
+      headers: { ...officer, 'content-type': 'application/pdf' },
+      payload: Buffer.from('%PDF-1.4\n% cap ma\n%%EOF\n'),
+    });
+    expect(doc.statusCode, doc.body).toBe(201);
+    await moveThrough(reg.app, officer, id, [
+      { to: 'submitted' },
+      { to: 'under_inspection' },
+      { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass', checklist, notes } },
+      {
+        to: 'issued',
+        code: 'VN-82-29869-910-26',
+        decisionNo: '910/QĐ-SNN',
+        attachments: [{ name: 'x', ref: doc.json().ref }],
+      },
+      { to: 'active' },
+    ]);
+    const today = vietnamToday();
+    const todayVn = today.split('-').reverse().join('/');
+    const vi = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
+    expect(vi.statusCode).toBe(200);
+    const section = (html: string, tableId: string): string[] =>
+      (new RegExp(`<(table|ul)[^>]* id="${tableId}">([\\s\\S]*?)</\\1>`).exec(html)?.[2] ?? '')
+        .split(tableId === 'dossier-attachments' ? '</li>' : '</tr>')
+        .map((r) =>
+          r
+            .replace(/<[^>]+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim(),
+        )
+        .filter(Boolean);
+    const history = section(vi.body, 'dossier-history');
+    expect(history.slice(1)).toEqual([
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4} Bản nháp \/ Draft → Đã nộp hồ sơ \/ Submitted$/),
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4} Đã nộp hồ sơ \/ Submitted → Đang kiểm tra \/ Under inspection$/),
+      expect.stringMatching(/→ Kiểm tra đạt \/ Inspection passed$/),
+      `${todayVn} Kiểm tra đạt / Inspection passed → Đã cấp mã / Code issued 910/QĐ-SNN QĐ 910 cấp mã.pdf`,
+      expect.stringMatching(/→ Đang hoạt động \/ Active$/),
+    ]);
+    const inspections = section(vi.body, 'dossier-inspections');
+    expect(inspections).toHaveLength(2);
+    expect(inspections[1]).toMatch(
+      /^01\/02\/2026 Đạt \/ Passed ✓ Hồ sơ, nhật ký canh tác ghi chép đầy đủ .* ✗ Giám sát sinh vật gây hại định kỳ .* 0$/,
+    );
+    expect(section(vi.body, 'dossier-attachments')).toEqual([`QĐ 910 cấp mã.pdf — Đã cấp mã / Code issued, ${todayVn} (910/QĐ-SNN)`]);
+    // Names and days only: no free-text note, no officer (the page goes to inspectors and importers).
+    expect(vi.body).not.toContain('0901234567');
+    expect(vi.body).not.toContain('Sổ theo dõi thiếu tháng 5');
+    const english = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=en`, headers: officer });
+    expect(section(english.body, 'dossier-history')[4]).toBe(
+      `${today} Inspection passed / Kiểm tra đạt → Code issued / Đã cấp mã 910/QĐ-SNN QĐ 910 cấp mã.pdf`,
+    );
+    expect(section(english.body, 'dossier-inspections')[1]).toMatch(/^2026-02-01 Passed \/ Đạt ✓ Records and farm diary kept in full/);
+    expect(english.body).toContain('<h2>Attached documents / Tài liệu đính kèm</h2>');
+  });
+
+  it('prints the legend’s colours and keeps each heading with what it introduces', async () => {
+    const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: reg.as(reg.fx.users.officer) });
+    const css = /<style>([\s\S]*?)<\/style>/.exec(res.body)?.[1] ?? '';
+    // Chrome prints no CSS background unless told to: the swatches would be empty boxes.
+    expect(css).toMatch(/\.sw[^{]*\{[^}]*-webkit-print-color-adjust: exact; print-color-adjust: exact;/);
+    expect(css).toMatch(/h2[^{]*\{[^}]*break-after: avoid/);
+    expect(css).toMatch(/\.keep[^{]*\{[^}]*break-inside: avoid/);
+    // The map's heading and the map are one block that moves to the next page whole.
+    expect(res.body).toMatch(/<section class="keep"><h2>Bản đồ \/ Map<\/h2>\s*<div class="map"><svg/);
+    // A draft has no record yet: said in words.
+    expect(res.body).toContain('Chưa có biên bản kiểm tra. / No inspection recorded yet.');
   });
 
   it('refuses an unknown page language with a 400 problem, not a page in some language', async () => {
