@@ -43,6 +43,18 @@ export const REGISTRY_REASON = Object.freeze({
    * at (every one left "Chưa xét"): it says nothing, yet would count as one; `field: 'checklist'`.
    */
   INSPECTION_NOTHING_REVIEWED: 'inspection-nothing-reviewed',
+  /**
+   * 422: the inspection a move to inspected_pass / inspected_fail rests on (sent with the move, or
+   * the latest concluded one on record) leaves standard checklist items unanswered (CHECKLIST_ITEMS of
+   * server/domain/growing-area-lifecycle.ts); `field: 'checklist'`, `items` (those items, as worded
+   * on the form), `inspectionId` (null: the one sent with the move).
+   */
+  INSPECTION_CHECKLIST_INCOMPLETE: 'inspection-checklist-incomplete',
+  /**
+   * 422: the inspection such a move rests on has neither a photo nor a note (an inspection sent with
+   * the move carries no photo: it needs its note); `field: 'notes'`, `inspectionId` (null: the one sent).
+   */
+  INSPECTION_NO_EVIDENCE: 'inspection-no-evidence',
   /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
   DATE_IN_FUTURE: 'date-in-future',
   /** 422: a date of something done is before 1900 (a slip of the year, "0201-05-03"); `field`, `value`, `earliest`. */

@@ -250,3 +250,19 @@ export const CHECKLIST_ITEMS: readonly { vi: string; en: string }[] = [
 export function checklistItemLabel(item: string, language: 'vi' | 'en'): string {
   return language === 'en' ? (CHECKLIST_ITEMS.find((c) => c.vi === item)?.en ?? item) : item;
 }
+
+/** An inspection as a pass/fail step weighs it: its checklist, its notes and how many photos it holds. */
+export type InspectionEvidence = { checklist?: readonly { item: string }[] | null; notes?: string | null; photoCount: number };
+
+/**
+ * What an inspection lacks for a move to inspected_pass / inspected_fail to rest on it: the standard
+ * checklist items it leaves unanswered (each of CHECKLIST_ITEMS must be marked passed or failed), and
+ * whether it has neither a photo nor a note (DOMAIN.md: inspections carry geotagged photos and a
+ * checklist; an officer without a photo says why in the note). Null when it lacks nothing.
+ */
+export function inspectionShortfall(inspection: InspectionEvidence): { unanswered: string[]; noEvidence: boolean } | null {
+  const answered = new Set((inspection.checklist ?? []).map((c) => c.item.trim()));
+  const unanswered = CHECKLIST_ITEMS.filter((c) => !answered.has(c.vi)).map((c) => c.vi);
+  const noEvidence = inspection.photoCount === 0 && !inspection.notes?.trim();
+  return unanswered.length || noEvidence ? { unanswered, noEvidence } : null;
+}

@@ -21,10 +21,12 @@ import {
   allowedTransitions,
   canReissue,
   checkTransition,
+  inspectionShortfall,
   isGrowingAreaStatus,
   transitionRequirements,
   type GrowingAreaScheme,
   type GrowingAreaStatus,
+  type InspectionEvidence,
 } from '../domain/growing-area-lifecycle.ts';
 import { DECISION_NO_EXAMPLE, TEXT_REASONS, isDecisionNo, nameProblem } from '../domain/registry-text.ts';
 import { DECISION_DATE_REASONS, decisionDateProblem, type DecisionDateBounds } from '../domain/decision-date.ts';
@@ -485,9 +487,10 @@ export async function transition(
           { reason: REGISTRY_REASON.INSPECTION_CONCLUSION_MISMATCH, conclusion: needs.concludedInspection },
         );
       }
+      refuseThinInspection(check.to, null, { ...body.inspection, photoCount: 0 });
       await recordInspection(tx, viewer, area, body.inspection);
     } else if (needs.concludedInspection) {
-      const latest = (await tx.query<{ conclusion: string }>(SQL.LATEST_CONCLUSION, [id])).rows[0];
+      const latest = (await tx.query<LatestInspection>(SQL.LATEST_CONCLUSION, [id])).rows[0];
       if (latest?.conclusion !== needs.concludedInspection) {
         throw new AppError(
           'VALIDATION_FAILED',
@@ -495,6 +498,11 @@ export async function transition(
           { reason: REGISTRY_REASON.INSPECTION_REQUIRED, conclusion: needs.concludedInspection, latest: latest?.conclusion ?? null },
         );
       }
+      refuseThinInspection(check.to, Number(latest.id), {
+        checklist: latest.checklist,
+        notes: latest.notes,
+        photoCount: latest.photo_count,
+      });
     }
     // A revoked version keeps the record of its plots before any of them joins a new dossier.
     if (isClosed(check.to)) await tx.query(SQL.CLOSE_AREA, [id]);
@@ -522,6 +530,41 @@ export async function transition(
 }
 
 type CodeClaim = { code: string; lineageId: number };
+
+/** The latest concluded inspection of an area as LATEST_CONCLUSION reads it. */
+type LatestInspection = {
+  id: number | string;
+  conclusion: string;
+  checklist: { item: string }[] | null;
+  notes: string | null;
+  photo_count: number;
+};
+
+/**
+ * 422 when the inspection a move to inspected_pass / inspected_fail rests on (`inspectionId`; null:
+ * the one sent with the move) says too little to stand on: a standard checklist item unanswered
+ * (`inspection-checklist-incomplete`, the items named), or neither a photo nor a note
+ * (`inspection-no-evidence`). A "Đạt" on the record must have the inspection behind it (audit s16).
+ */
+function refuseThinInspection(to: GrowingAreaStatus, inspectionId: number | null, inspection: InspectionEvidence): void {
+  const shortfall = inspectionShortfall(inspection);
+  if (!shortfall) return;
+  const which = inspectionId === null ? 'The inspection sent with the move' : `Inspection ${inspectionId}, the latest concluded one,`;
+  if (shortfall.unanswered.length) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `Recording ${to} rests on an inspection that answers every checklist item. ${which} leaves ${shortfall.unanswered.length} unanswered: ${shortfall.unanswered.join('; ')}.`,
+      { reason: REGISTRY_REASON.INSPECTION_CHECKLIST_INCOMPLETE, field: 'checklist', items: shortfall.unanswered, inspectionId },
+    );
+  }
+  throw new AppError(
+    'VALIDATION_FAILED',
+    inspectionId === null
+      ? `Recording ${to} rests on an inspection with a photo or a note: ${which} carries no photo, so write in its notes what was seen (or record the inspection with its photos first).`
+      : `Recording ${to} rests on an inspection with a photo or a note: ${which} has neither; add a photo to it, or record the inspection again with a note.`,
+    { reason: REGISTRY_REASON.INSPECTION_NO_EVIDENCE, field: 'notes', inspectionId },
+  );
+}
 
 type DecisionBoundsRow = { dossier_on: string | null; passed_on: string | null; issued_on: string | null; previous_on: string | null };
 

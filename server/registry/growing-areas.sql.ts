@@ -136,10 +136,12 @@ export const CLOSE_AREA = `SELECT close_growing_area($1)`;
 /** Recomputes the cadastral links of plots $1 (link_plot_parcels, migration 008: geodesic m² and % per parcel). */
 export const LINK_PLOT_PARCELS = `SELECT link_plot_parcels(id) FROM unnest($1::bigint[]) AS id`;
 
-/** The latest concluded inspection of an area; $1 id. */
+/** The latest concluded inspection of an area, with what a pass/fail weighs in it (checklist, notes, photo count); $1 id. */
 export const LATEST_CONCLUSION = `
-  SELECT conclusion FROM inspections WHERE growing_area_id = $1 AND conclusion IS NOT NULL
-  ORDER BY inspected_on DESC, id DESC LIMIT 1`;
+  SELECT i.id, i.conclusion, i.checklist, i.notes,
+         (SELECT count(*)::int FROM inspection_photos ph WHERE ph.inspection_id = i.id) AS photo_count
+  FROM inspections i WHERE i.growing_area_id = $1 AND i.conclusion IS NOT NULL
+  ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1`;
 
 /** A live (not superseded) area of another lineage holding code $1; $2 lineage to ignore. */
 export const CODE_HOLDER = `

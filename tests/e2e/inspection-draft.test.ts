@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { recordedInspection } from '../fixtures/registry.ts';
 import {
   apiToken,
   areaUnderInspection,
@@ -402,7 +403,7 @@ describe('an inspection form kept on the phone', () => {
     const moved = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/transitions`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${await apiToken(e2e.server)}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ to: 'inspected_pass', inspection: { inspectedOn: vietnamToday(), conclusion: 'pass' } }),
+      body: JSON.stringify({ to: 'inspected_pass', inspection: recordedInspection('pass', vietnamToday()) }),
     });
     expect(moved.status).toBe(201);
     const answered = page.waitForResponse(

@@ -12,6 +12,7 @@ import { STATUS_LABELS } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../web/src/registration/inspection-input.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
+import { recordedInspection } from '../fixtures/registry.ts';
 import { allowPosition, apiToken, areaUnderInspection, canvasJpeg, clickArea, openArea } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
@@ -306,7 +307,7 @@ describe('field inspections on the growing-area card', () => {
     const moved = await fetch(`${e2e.server.url}/api/growing-areas/${area.id}/transitions`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ to: 'inspected_pass', inspection: { inspectedOn: vietnamToday(), conclusion: 'pass' } }),
+      body: JSON.stringify({ to: 'inspected_pass', inspection: recordedInspection('pass', vietnamToday()) }),
     });
     expect(moved.status).toBe(201);
     const afterMove = await counts(area.id);
@@ -359,7 +360,9 @@ describe('field inspections on the growing-area card', () => {
     const before = await counts(area.id);
     await page.click('#inspection-new');
     await page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
-    await page.click('.inspection-check[data-item="0"] label:has-text("Đạt") >> nth=0');
+    // Every item answered and a note: what a pass may rest on (a photo would do as well as the note).
+    for (let i = 0; i < 6; i++) await page.click(`.inspection-check[data-item="${i}"] label:has-text("Đạt") >> nth=0`);
+    await page.fill('#inspection-notes', 'Vườn đạt đủ các mục.');
     await page.click('#inspection-save');
     await expect.poll(() => counts(area.id)).toEqual({ inspections: before.inspections + 1, photos: before.photos });
     await page.click('.lifecycle-actions [data-to=inspected_pass]');

@@ -93,29 +93,56 @@ describe('growing-area lifecycle on the map', () => {
     expect(now.status).toBe('under_inspection');
     expect(now.steps).toEqual([...before.steps, 'submitted>under_inspection']);
 
-    // under inspection → passed: the form asks for the inspection date and records the inspection.
+
+    // under inspection → passed: it rests on an inspection record with its checklist, photos or note
+    // (a "Đạt" with nothing checked is what the s16 audit found): the step opens the inspection form,
+    // "Đạt" chosen, the keyboard on its first field, and says why.
     // Each button is the officer's act; the status it leads to is a state ("Kiểm tra đạt").
     expect(await page.locator('.lifecycle-actions button').allTextContents()).toEqual([
       'Ghi nhận kiểm tra đạt',
       'Ghi nhận kiểm tra không đạt',
     ]);
-    await page.click('#lifecycle-to-inspected_pass');
-    await page.waitForSelector('#lifecycle-form[data-to=inspected_pass]');
+    const inspectionsBefore = Number(
+      (await e2e.server.db.query<{ n: number }>('SELECT count(*)::int n FROM inspections WHERE growing_area_id = $1', [area.id])).rows[0]!
+        .n,
+    );
+    const recordPass = async (withNote: boolean) => {
+      await page.click('#lifecycle-to-inspected_pass');
+      await page.waitForSelector('#inspection-save');
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('inspection-date');
+      expect(await page.isChecked('#inspection-conclusion input[value=pass]')).toBe(true);
+      expect(await page.textContent('#lifecycle-message')).toContain('Ghi nhận “Đạt” dựa trên biên bản kiểm tra');
+      for (let i = 0; i < 6; i++) await page.click(`.inspection-check[data-item="${i}"] label:has-text("Đạt") >> nth=0`);
+      if (withNote) await page.fill('#inspection-notes', 'Đủ 6 mục; trời mưa, không chụp ảnh được.');
+      await page.click('#inspection-save');
+      await page.waitForSelector('#inspection-save', { state: 'detached' });
+    };
+    // Every item answered, but neither photo nor note: the step does not go, and says what is missing.
+    await recordPass(false);
+    await page.waitForSelector('#lifecycle-message:has-text("không có ảnh hay ghi chú")');
+    expect(await page.textContent('#lifecycle-message')).toMatch(/^Biên bản ngày \d{2}\/\d{2}\/\d{4} chưa đủ để ghi nhận kết quả/);
+    expect(await page.locator('#lifecycle-form').count()).toBe(0);
+    expect((await areaState(e2e.server, area.id)).status).toBe('under_inspection');
+    // With a note: saved, the step's form opens by itself, resting on that record, the keyboard on its button.
+    await recordPass(true);
+    await page.waitForSelector('#lifecycle-form[data-to=inspected_pass] #lifecycle-based-on');
     expect(await page.textContent('#lifecycle-form h5')).toBe('Ghi nhận kiểm tra đạt');
     expect(await page.textContent('#lifecycle-form-result')).toBe('Sau bước này, trạng thái là “Kiểm tra đạt”.');
-    expect(await page.locator('#lifecycle-form input').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).name))).toEqual([
-      'inspectedOn',
-    ]);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm');
     await page.click('#lifecycle-confirm');
     expect(await statusShown(page, 'inspected_pass')).toBe('Kiểm tra đạt');
     now = await areaState(e2e.server, area.id);
     expect(now.status).toBe('inspected_pass');
     expect(now.steps.slice(before.steps.length)).toEqual(['submitted>under_inspection', 'under_inspection>inspected_pass']);
-    const inspection = await e2e.server.db.query<{ conclusion: string }>(
-      'SELECT conclusion FROM inspections WHERE growing_area_id = $1 ORDER BY id DESC LIMIT 1',
+    const inspections = await e2e.server.db.query<{ conclusion: string; checklist: { ok: boolean }[]; notes: string | null }>(
+      'SELECT conclusion, checklist, notes FROM inspections WHERE growing_area_id = $1 ORDER BY id',
       [area.id],
     );
-    expect(inspection.rows[0]?.conclusion).toBe('pass');
+    // The two records of the officer's, the move wrote none of its own.
+    expect(inspections.rows).toHaveLength(inspectionsBefore + 2);
+    const latest = inspections.rows.at(-1)!;
+    expect(latest).toMatchObject({ conclusion: 'pass', notes: 'Đủ 6 mục; trời mưa, không chụp ảnh được.' });
+    expect(latest.checklist.map((c) => c.ok)).toEqual([true, true, true, true, true, true]);
 
     // passed → issued: the form asks for the code (the province's proposal filled in) and the decision number.
     await page.click('#lifecycle-to-issued');

@@ -7,7 +7,7 @@
 // suspension is not told "304, unchanged". The facts are read-only and no filter.
 import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { rect } from '../fixtures/registry.ts';
+import { rect, recordedInspection } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -54,7 +54,7 @@ async function activeArea(): Promise<{ area: number; plot: number }> {
   for (const step of [
     { to: 'submitted' },
     { to: 'under_inspection' },
-    { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
+    { to: 'inspected_pass', inspection: recordedInspection('pass') },
     { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '580/BVTV-KD' },
     { to: 'active' },
   ]) {

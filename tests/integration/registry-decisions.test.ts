@@ -4,7 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readMigrations } from '../../server/db/migrate.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { moveThrough, TO_INSPECTED_PASS, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
+import { moveThrough, recordedInspection, TO_INSPECTED_PASS, vegetableDraftOfNewPlot } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -438,7 +438,7 @@ describe('a decision is dated by the day it was signed, not the day it was recor
     await moveThrough(reg.app, officer, id, [
       { to: 'submitted' },
       { to: 'under_inspection' },
-      { to: 'inspected_pass', inspection: { inspectedOn: daysAgo(5), conclusion: 'pass' } },
+      { to: 'inspected_pass', inspection: recordedInspection('pass', daysAgo(5)) },
     ]);
     const before = await row(id);
     const issue = { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '585/BVTV-KD' };

@@ -4,7 +4,7 @@
 // xét" (it says nothing), and text over the schema's limits. Each refusal
 // names the field, and nothing is written.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rect } from '../fixtures/registry.ts';
+import { FULL_CHECKLIST, rect, recordedInspection } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -50,7 +50,7 @@ async function area(stage: 'under_inspection' | 'active', plotId?: number): Prom
   const steps: Record<string, unknown>[] = [{ to: 'submitted' }, { to: 'under_inspection' }];
   if (stage === 'active') {
     steps.push(
-      { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } },
+      { to: 'inspected_pass', inspection: recordedInspection('pass') },
       { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '566/BVTV-KD' },
       { to: 'active' },
     );
@@ -116,7 +116,7 @@ describe('decision numbers', () => {
 
   it('refuses an issuing decision number of the wrong shape once the code is right; nothing written', async () => {
     const id = await area('under_inspection');
-    expect((await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } })).statusCode).toBe(201);
+    expect((await send(id, { to: 'inspected_pass', inspection: recordedInspection('pass') })).statusCode).toBe(201);
     const before = await state(id);
     const res = await send(id, { to: 'issued', code: `VN-82-29869-${serial++}-26`, decisionNo: '🙂🙂🙂' });
     expect(res.statusCode, res.body).toBe(422);
@@ -253,7 +253,9 @@ describe('an inspection concluded pass', () => {
       field: 'conclusion',
       items: ['Không sử dụng thuốc BVTV ngoài danh mục', 'Ranh giới vùng trồng khớp với bản đồ'],
     });
-    const move = await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass', checklist } });
+    // Every item answered (the others passed) and a note: the failed items without a word are what is refused.
+    const answered = [...checklist, ...FULL_CHECKLIST.filter((c) => !checklist.some((d) => d.item === c.item))];
+    const move = await send(id, { to: 'inspected_pass', inspection: { ...recordedInspection('pass'), checklist: answered } });
     expect(move.statusCode, move.body).toBe(422);
     expect(move.json()).toMatchObject({ reason: 'inspection-pass-with-failed-items' });
     expect(await state(id)).toEqual(before);
@@ -278,7 +280,7 @@ describe('an inspection concluded pass', () => {
     expect(explained.statusCode, explained.body).toBe(201);
     const pass = await send(id, {
       to: 'inspected_pass',
-      inspection: { inspectedOn: '2026-02-03', conclusion: 'pass', checklist: checklist.map((c) => ({ ...c, ok: true })) },
+      inspection: recordedInspection('pass', '2026-02-03'),
     });
     expect(pass.statusCode, pass.body).toBe(201);
     expect((await state(id)).inspections).toBe(3);
@@ -342,11 +344,15 @@ describe('an inspection that reviews nothing', () => {
     ]);
   });
 
-  it('the move to inspected_pass still records its conclusion without a checklist (the conclusion is what it says)', async () => {
+  it('the move to inspected_pass records no conclusion without its checklist (audit s16: "Đạt" with nothing checked); nothing written', async () => {
     const id = await area('under_inspection');
     const before = await state(id);
     const move = await send(id, { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-01', conclusion: 'pass' } });
-    expect(move.statusCode, move.body).toBe(201);
+    expect(move.statusCode, move.body).toBe(422);
+    expect(move.json()).toMatchObject({ reason: 'inspection-checklist-incomplete', field: 'checklist' });
+    expect(await state(id)).toEqual(before);
+    const whole = await send(id, { to: 'inspected_pass', inspection: recordedInspection('pass') });
+    expect(whole.statusCode, whole.body).toBe(201);
     expect(await state(id)).toMatchObject({ status: 'inspected_pass', inspections: before.inspections + 1 });
   });
 });

@@ -9,7 +9,7 @@ import {
 } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { rect } from '../fixtures/registry.ts';
+import { FULL_CHECKLIST, rect, recordedInspection } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -68,7 +68,7 @@ async function inspect(id: number, conclusion: 'pass' | 'fail'): Promise<void> {
     method: 'POST',
     url: `/api/growing-areas/${id}/inspections`,
     headers: officer,
-    payload: { inspectedOn: '2026-02-01', checklist: [{ item: 'Nhật ký canh tác', ok: conclusion === 'pass' }], conclusion },
+    payload: { ...recordedInspection(conclusion), checklist: FULL_CHECKLIST.map((c) => ({ ...c, ok: conclusion === 'pass' })) },
   });
   expect(res.statusCode, res.body).toBe(201);
 }
@@ -424,18 +424,17 @@ describe('growing-area lifecycle over the API', () => {
       ['inspected_fail', 'fail'],
     ] as const) {
       const id = await areaIn('under_inspection', 'domestic-3156');
+      const checklist = (recordedInspection(conclusion) as { checklist: unknown[] }).checklist;
       const res = await reg.app.inject({
         method: 'POST',
         url: `/api/growing-areas/${id}/transitions`,
         headers: officer,
-        payload: { to, note: 'Kết quả kiểm tra', inspection: { inspectedOn: '2026-02-03', conclusion, notes: 'Đủ hồ sơ' } },
+        payload: { to, note: 'Kết quả kiểm tra', inspection: { inspectedOn: '2026-02-03', conclusion, checklist, notes: 'Đủ hồ sơ' } },
       });
       expect(res.statusCode, res.body).toBe(201);
       expect(res.json().area.status).toBe(to);
       const rows = await inspectionsOf(id);
-      expect(rows).toEqual([
-        { inspected_on: '2026-02-03', conclusion, notes: 'Đủ hồ sơ', checklist: [], inspector_id: reg.fx.users.officer },
-      ]);
+      expect(rows).toEqual([{ inspected_on: '2026-02-03', conclusion, notes: 'Đủ hồ sơ', checklist, inspector_id: reg.fx.users.officer }]);
       expect((await history(id)).at(-1)).toMatchObject({ from_status: 'under_inspection', to_status: to, note: 'Kết quả kiểm tra' });
     }
   });
@@ -447,14 +446,14 @@ describe('growing-area lifecycle over the API', () => {
       method: 'POST',
       url: `/api/growing-areas/${passed}/transitions`,
       headers: officer,
-      payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-03', conclusion: 'pass' } },
+      payload: { to: 'inspected_pass', inspection: recordedInspection('pass', '2026-02-03') },
     });
     expect(first.statusCode, first.body).toBe(201);
     const again = await reg.app.inject({
       method: 'POST',
       url: `/api/growing-areas/${passed}/transitions`,
       headers: officer,
-      payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-04', conclusion: 'pass' } },
+      payload: { to: 'inspected_pass', inspection: recordedInspection('pass', '2026-02-04') },
     });
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ reason: 'same-status' });
@@ -465,7 +464,7 @@ describe('growing-area lifecycle over the API', () => {
       method: 'POST',
       url: `/api/growing-areas/${submitted}/transitions`,
       headers: officer,
-      payload: { to: 'inspected_fail', inspection: { inspectedOn: '2026-02-03', conclusion: 'fail' } },
+      payload: { to: 'inspected_fail', inspection: recordedInspection('fail', '2026-02-03') },
     });
     expect(early.statusCode).toBe(409);
     expect(early.json()).toMatchObject({ code: 'TRANSITION_FORBIDDEN', reason: 'forbidden', allowed: ['under_inspection', 'draft'] });
@@ -477,7 +476,7 @@ describe('growing-area lifecycle over the API', () => {
       method: 'POST',
       url: `/api/growing-areas/${id}/transitions`,
       headers: officer,
-      payload: { to: 'inspected_pass', inspection: { inspectedOn: '2026-02-03', conclusion: 'fail' } },
+      payload: { to: 'inspected_pass', inspection: recordedInspection('fail', '2026-02-03') },
     });
     expect(mismatch.statusCode).toBe(422);
     expect(mismatch.json()).toMatchObject({ reason: 'inspection-conclusion-mismatch', conclusion: 'pass' });
@@ -514,6 +513,81 @@ describe('growing-area lifecycle over the API', () => {
     });
     expect(res.statusCode).toBe(422);
     expect(res.json()).toMatchObject({ reason: 'inspection-required', conclusion: 'pass', latest: null });
+  });
+
+  it('refuses a pass or fail that rests on an inspection with items unanswered, or with neither photo nor note; nothing written', async () => {
+    const id = await areaIn('under_inspection', 'domestic-3156');
+    const send = (payload: unknown) =>
+      reg.app.inject({ method: 'POST', url: `/api/growing-areas/${id}/transitions`, headers: officer, payload: payload as object });
+    const unchanged = async () => {
+      expect(await inspectionsOf(id)).toHaveLength(0);
+      expect((await history(id)).at(-1)?.to_status).toBe('under_inspection');
+    };
+    const full = recordedInspection('pass', '2026-02-03');
+    // The audit's pass: a date and nothing else; an empty checklist; items missing; a wrong item's name.
+    const thin: [string, Record<string, unknown>, number][] = [
+      ['date only', { inspectedOn: '2026-02-03', conclusion: 'pass' }, 6],
+      ['empty checklist', { ...full, checklist: [] }, 6],
+      ['two items', { ...full, checklist: FULL_CHECKLIST.slice(0, 2) }, 4],
+      ['an item misnamed', { ...full, checklist: [...FULL_CHECKLIST.slice(1), { item: 'Nhật ký', ok: true }] }, 1],
+    ];
+    for (const [what, inspection, missing] of thin) {
+      const res = await send({ to: 'inspected_pass', inspection });
+      expect(res.statusCode, what).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      const body = res.json();
+      expect(body, what).toMatchObject({ reason: 'inspection-checklist-incomplete', field: 'checklist', inspectionId: null });
+      expect(body.items, what).toHaveLength(missing);
+      expect(body.detail, what).toContain(`leaves ${missing} unanswered`);
+      await unchanged();
+    }
+    // Every item answered, but no note (and a move carries no photo); a note of blanks is none.
+    for (const notes of [undefined, '   \n ']) {
+      const { notes: _n, ...bare } = full;
+      const res = await send({
+        to: 'inspected_fail',
+        inspection: { ...bare, conclusion: 'fail', ...(notes === undefined ? {} : { notes }) },
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ reason: 'inspection-no-evidence', field: 'notes', inspectionId: null });
+      await unchanged();
+    }
+    // Resting on the inspection on record: a pass with three items reviewed is not enough.
+    const partial = await reg.app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-03', conclusion: 'pass', checklist: FULL_CHECKLIST.slice(0, 3) },
+    });
+    expect(partial.statusCode, partial.body).toBe(201);
+    const partialId = partial.json().id as number;
+    const onPartial = await send({ to: 'inspected_pass' });
+    expect(onPartial.statusCode).toBe(422);
+    expect(onPartial.json()).toMatchObject({ reason: 'inspection-checklist-incomplete', inspectionId: partialId });
+    expect(onPartial.json().items).toEqual(FULL_CHECKLIST.slice(3).map((c) => c.item));
+    // Complete but bare: refused until a photo is added to it, then the move rests on it.
+    const bare = await reg.app.inject({
+      method: 'POST',
+      url: `/api/growing-areas/${id}/inspections`,
+      headers: officer,
+      payload: { inspectedOn: '2026-02-04', conclusion: 'pass', checklist: FULL_CHECKLIST },
+    });
+    const bareId = bare.json().id as number;
+    const onBare = await send({ to: 'inspected_pass' });
+    expect(onBare.statusCode).toBe(422);
+    expect(onBare.json()).toMatchObject({ reason: 'inspection-no-evidence', inspectionId: bareId });
+    expect((await history(id)).at(-1)?.to_status).toBe('under_inspection');
+    expect(await inspectionsOf(id)).toHaveLength(2);
+    const photo = await reg.app.inject({
+      method: 'POST',
+      url: `/api/inspections/${bareId}/photos`,
+      headers: { ...officer, 'content-type': 'image/jpeg' },
+      payload: Buffer.from(jpegWithGeotag(105.63, 10.46, '2026:02:04 09:00:00')),
+    });
+    expect(photo.statusCode, photo.body).toBe(201);
+    const rested = await send({ to: 'inspected_pass' });
+    expect(rested.statusCode, rested.body).toBe(201);
+    expect(await inspectionsOf(id)).toHaveLength(2);
   });
 
   it('re-issues an active code as a new draft version of the same lineage and supersedes the old one', async () => {
@@ -892,7 +966,7 @@ describe('proposed code, inspections and photos', () => {
       inspectedOn: '2026-02-06',
       conclusion: 'pass',
       notes: 'Vườn sạch, nhật ký đủ.',
-      checklist: [{ item: 'diary', ok: true, note: 'đủ 12 tháng' }],
+      checklist: FULL_CHECKLIST.map((c, i) => (i === 0 ? { ...c, note: 'đủ 12 tháng' } : c)),
     };
     const record = (areaId: number, key: string | undefined, payload: object = body, headers = officer) =>
       reg.app.inject({

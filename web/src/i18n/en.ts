@@ -906,6 +906,15 @@ export const en: Messages = {
   lifecycleNoneAllowed: 'nothing (final status)',
   lifecycleCodeTaken: 'code {code} belongs to growing area #{holder}: enter another code.',
   lifecycleInspectionRequired: 'no inspection record concludes “{conclusion}” yet.',
+  lifecycleInspectionFirst:
+    'Recording “{conclusion}” rests on an inspection record: record it under Field inspections below, reviewing all {n} checklist items, with a photo or a note. Once it is saved, this step continues.',
+  lifecycleInspectionThin: 'The inspection of {date} is not enough to record the result: {what}.',
+  lifecycleInspectionUnanswered: '{n} items not reviewed ({items})',
+  lifecycleInspectionNoEvidence: 'no photo or note',
+  lifecycleInspectionIncomplete:
+    'the inspection record leaves {n} checklist items unreviewed: {items}. Review every item and record it again.',
+  lifecycleInspectionNoPhotoNote:
+    'the inspection record has no photo or note: add a photo, or record it again with a note of what was seen.',
   lifecycleNotInspectable: 'the growing area is not in a status where an inspection can be recorded.',
   lifecycleForbiddenViewer: 'you are not assigned to the commune of this growing area.',
   lifecycleSignedOut: 'your session has ended: sign in again.',

@@ -910,6 +910,13 @@ export const vi = {
   lifecycleNoneAllowed: 'không trạng thái nào (trạng thái cuối)',
   lifecycleCodeTaken: 'mã {code} đang thuộc vùng trồng #{holder}: nhập mã khác.',
   lifecycleInspectionRequired: 'chưa có biên bản kiểm tra kết luận “{conclusion}”.',
+  lifecycleInspectionFirst:
+    'Ghi nhận “{conclusion}” dựa trên biên bản kiểm tra: ghi biên bản ở mục Kiểm tra thực địa bên dưới, xét đủ {n} mục, kèm ảnh hoặc ghi chú. Lưu biên bản xong, bước này tiếp tục.',
+  lifecycleInspectionThin: 'Biên bản ngày {date} chưa đủ để ghi nhận kết quả: {what}.',
+  lifecycleInspectionUnanswered: '{n} mục chưa xét ({items})',
+  lifecycleInspectionNoEvidence: 'không có ảnh hay ghi chú',
+  lifecycleInspectionIncomplete: 'biên bản kiểm tra còn {n} mục chưa xét: {items}. Xét đủ các mục rồi ghi lại biên bản.',
+  lifecycleInspectionNoPhotoNote: 'biên bản kiểm tra không có ảnh hay ghi chú: thêm ảnh, hoặc ghi lại biên bản kèm ghi chú điều đã thấy.',
   lifecycleNotInspectable: 'vùng trồng không ở trạng thái được ghi biên bản kiểm tra.',
   lifecycleForbiddenViewer: 'bạn không phụ trách xã/phường của vùng trồng này.',
   lifecycleSignedOut: 'phiên đăng nhập đã hết: hãy đăng nhập lại.',

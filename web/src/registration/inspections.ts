@@ -423,6 +423,21 @@ export class InspectionsSection {
   }
 
   /** Opens the form: the officer's draft of this area when the phone keeps one, else an empty one dated today. */
+  /**
+   * Opens the form for the inspection a pass/fail step of the card rests on, its conclusion chosen
+   * (unless the officer had chosen one in a draft), and puts the focus on its first field.
+   */
+  async start(conclusion: 'pass' | 'fail'): Promise<void> {
+    await this.openForm();
+    const form = this.form;
+    if (!form) return;
+    if (!form.conclusion) {
+      form.conclusion = conclusion;
+      this.render();
+    }
+    form.date.focus();
+  }
+
   private async openForm(): Promise<void> {
     if (this.form) return;
     const owner = this.viewer?.username ?? '';
@@ -956,7 +971,11 @@ export class InspectionsSection {
       const img = this.thumbs.get(`${inspectionId}/${photoId}`)?.querySelector('img');
       if (img) img.src = URL.createObjectURL(small);
     }
-    if (this.element.isConnected) this.render();
+    if (this.element.isConnected) {
+      this.render();
+      // A photo on record may be what a pass/fail step waits for (an inspection with neither photo nor note will not do).
+      this.element.dispatchEvent(new CustomEvent(INSPECTION_RECORDED, { bubbles: true }));
+    }
   }
 
   private readonly outboxElement = h('div', { class: 'inspection-outbox' });

@@ -1,5 +1,7 @@
 import type { ReissueBody, TransitionBody } from '../../../server/contracts/registry.ts';
 import {
+  CHECKLIST_ITEMS,
+  checklistItemLabel,
   isGrowingAreaStatus,
   NOT_IN_FORCE_LABEL,
   STATUS_DECISION_LABELS,
@@ -174,6 +176,8 @@ export class LifecycleCard {
   private readonly documents = new AreaDocuments();
   /** The concluded inspection of this round, which a pass/fail step rests on instead of recording another. */
   private recorded: RecordedInspection | undefined;
+  /** The pass/fail the officer chose before an inspection it can rest on was on record: taken up once one is. */
+  private awaiting: GrowingAreaStatus | undefined;
   /** When the service worker saved the area shown, if that copy is what came (no network); undefined when read afresh. */
   private savedAt: string | undefined;
   /** The session ended under an open form: only the forms are drawn (hold), the inspection form among them when it is open. */
@@ -206,7 +210,7 @@ export class LifecycleCard {
       if (this.stale()) return void this.readAgain();
       void this.inspections().then((list) => {
         this.recorded = this.roundInspection(list);
-        this.render();
+        if (!this.takeUpAwaited()) this.render();
       });
     });
     this.render();
@@ -518,8 +522,50 @@ export class LifecycleCard {
     );
   }
 
+  /**
+   * The pass/fail chosen before its inspection was recorded, now that one is: its form opens resting
+   * on it (answers whether it did); still too thin, the card says what it lacks.
+   */
+  private takeUpAwaited(): boolean {
+    const area = this.area;
+    const to = this.awaiting;
+    if (!area || !to || this.open || this.reissuing || !area.allowed.includes(to)) return false;
+    const step = stepOf(to, this.recorded, { from: area.status, scheme: area.scheme });
+    if (step.basedOn) {
+      this.awaiting = undefined;
+      this.choose(area, step);
+      return true;
+    }
+    if (step.thin) this.message = () => this.inspectionFirstText(step);
+    return false;
+  }
+
+  /** Why a pass/fail waits for an inspection record, and what the one on record lacks. */
+  private inspectionFirstText(step: Step): string {
+    const conclusion = t(`lifecycleConclusion_${step.inspection ?? 'pass'}` as MessageKey);
+    const first = t('lifecycleInspectionFirst', { conclusion, n: CHECKLIST_ITEMS.length });
+    const thin = step.thin?.shortfall;
+    if (!step.thin || !thin) return first;
+    const items = thin.unanswered.map((item) => checklistItemLabel(item, lang()));
+    const what = [
+      ...(items.length ? [t('lifecycleInspectionUnanswered', { n: items.length, items: items.join('; ') })] : []),
+      ...(thin.noEvidence ? [t('lifecycleInspectionNoEvidence')] : []),
+    ].join('; ');
+    return `${t('lifecycleInspectionThin', { date: dayText(step.thin.inspectedOn), what })} ${first}`;
+  }
+
   private choose(area: LifecycleArea, step: Step): void {
     this.message = undefined;
+    this.awaiting = undefined;
+    // No inspection of this round to rest on: it is recorded first, with its checklist and photos, in
+    // the inspection form below; the step opens by itself once it is saved (takeUpAwaited).
+    if (step.inspection) {
+      this.awaiting = step.to;
+      this.message = () => this.inspectionFirstText(step);
+      this.render();
+      void inspectionsSection(this, area, this.events.viewer).start(step.inspection);
+      return;
+    }
     // A pass/fail resting on an inspection already recorded opens its form anyway, to say which one.
     if (step.fields.length === 0 && !step.basedOn) {
       // Nothing to ask: a step that cannot be taken back (or puts the code into operation) is asked twice, the rest goes.
@@ -546,7 +592,8 @@ export class LifecycleCard {
     // A decision's step offers its signed paper's scan.
     if (step.fields.includes('decisionNo')) this.open.attachments = new DecisionAttachments(area.id);
     this.render();
-    this.element.querySelector<HTMLInputElement>('.lifecycle-form input')?.focus();
+    // A form with no field (a pass resting on its inspection) has its confirm button to go to.
+    this.element.querySelector<HTMLElement>('.lifecycle-form input, #lifecycle-confirm')?.focus();
     if (step.fields.includes('code')) void this.propose(this.open);
   }
 

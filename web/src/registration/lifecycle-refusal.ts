@@ -3,6 +3,7 @@
 // fields (from, to, allowed, holder) are what these sentences are built from.
 import { REGISTRY_REASON } from '../../../server/contracts/registry-codes.ts';
 import {
+  checklistItemLabel,
   REISSUABLE_STATUSES,
   STATUS_LABELS,
   SCHEME_LABELS,
@@ -176,6 +177,11 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
     const conclusion = problem.conclusion === 'fail' || problem.conclusion === 'pass' ? problem.conclusion : (context.conclusion ?? 'pass');
     return t('lifecycleInspectionRequired', { conclusion: t(`lifecycleConclusion_${conclusion}`) });
   }
+  if (reason === REGISTRY_REASON.INSPECTION_CHECKLIST_INCOMPLETE) {
+    const items = Array.isArray(problem.items) ? problem.items.map((item) => checklistItemLabel(String(item), lang())) : [];
+    return t('lifecycleInspectionIncomplete', { n: items.length, items: items.join('; ') });
+  }
+  if (reason === REGISTRY_REASON.INSPECTION_NO_EVIDENCE) return t('lifecycleInspectionNoPhotoNote');
   const day = decidedOnRefusal(error);
   if (day) return fieldProblemText(day, 'domestic-3156');
   const field = fieldRefusalFacts(error);

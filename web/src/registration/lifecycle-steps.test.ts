@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   allowedTransitions,
+  CHECKLIST_ITEMS,
   GROWING_AREA_SCHEMES,
   GROWING_AREA_STATUSES,
   STATUS_LABELS,
@@ -29,7 +30,7 @@ describe('lifecycle steps', () => {
     }
     expect(stepOf('issued').fields).toEqual(['code', 'decisionNo', 'decidedOn']);
     expect(stepOf('revoked')).toMatchObject({ fields: ['decisionNo', 'decidedOn', 'reason'], destructive: true });
-    expect(stepOf('inspected_fail')).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail', destructive: true });
+    expect(stepOf('inspected_fail')).toMatchObject({ fields: ['reason'], inspection: 'fail', destructive: true });
     expect(stepOf('submitted')).toMatchObject({ fields: [], destructive: false });
   });
 
@@ -114,15 +115,30 @@ describe('lifecycle steps', () => {
   });
 
   it('rests a pass or fail on the inspection of this round that already concludes so, instead of recording a second one', () => {
-    const visit = { id: 7, inspectedOn: '2026-03-02', conclusion: 'pass' as const };
+    const visit = { id: 7, inspectedOn: '2026-03-02', conclusion: 'pass' as const, shortfall: null };
     const pass = stepOf('inspected_pass', visit);
     expect(pass).toMatchObject({ fields: [], inspection: null, basedOn: visit });
     const body = checkStepInput(pass, {}, 'domestic-3156', '2026-03-02');
     expect(body).toEqual({ valid: true, body: { to: 'inspected_pass' } });
-    // The other conclusion still records its own inspection, which then becomes the latest.
-    expect(stepOf('inspected_fail', visit)).toMatchObject({ fields: ['inspectedOn', 'reason'], inspection: 'fail' });
+    // The other conclusion needs its own inspection recorded first (the card opens the inspection form).
+    expect(stepOf('inspected_fail', visit)).toMatchObject({ fields: ['reason'], inspection: 'fail' });
     expect(stepOf('inspected_fail', visit).basedOn).toBeUndefined();
     expect(stepOf('issued', visit).basedOn).toBeUndefined();
+  });
+
+  it('never rests a pass on an inspection that leaves items unanswered or has neither photo nor note, and never sends one of its own', () => {
+    const thin = { id: 8, inspectedOn: '2026-03-02', conclusion: 'pass' as const, shortfall: { unanswered: ['A'], noEvidence: false } };
+    const pass = stepOf('inspected_pass', thin);
+    expect(pass).toMatchObject({ inspection: 'pass', thin });
+    expect(pass.basedOn).toBeUndefined();
+    // Whatever is typed, the body carries no inspection: a "Đạt" with nothing checked cannot be sent from the card.
+    const sent = checkStepInput(
+      stepOf('inspected_fail'),
+      { inspectedOn: '2026-03-01', reason: 'Thiếu nhật ký' },
+      'domestic-3156',
+      '2026-03-01',
+    );
+    expect(sent).toEqual({ valid: true, body: { to: 'inspected_fail', note: 'Thiếu nhật ký' } });
   });
 
   it('finds the inspection a pass/fail is judged by, in the server’s order, only within the current round', () => {
@@ -133,7 +149,17 @@ describe('lifecycle steps', () => {
       { id: 1, inspected_on: '2025-11-20', conclusion: 'pass' as const },
     ];
     // Same day: the later record wins; an inspection without a conclusion is not one to rest on.
-    expect(inspectionOfRound(list, '2026-03-01')).toEqual({ id: 5, inspectedOn: '2026-03-02', conclusion: 'pass' });
+    expect(inspectionOfRound(list, '2026-03-01')).toEqual({
+      id: 5,
+      inspectedOn: '2026-03-02',
+      conclusion: 'pass',
+      shortfall: { unanswered: CHECKLIST_ITEMS.map((c) => c.vi), noEvidence: true },
+    });
+    // Every item answered and a photo: nothing lacking.
+    const whole = { checklist: CHECKLIST_ITEMS.map((c) => ({ item: c.vi, ok: true })), notes: null, photos: [{}] };
+    expect(inspectionOfRound([{ ...list[1]!, ...whole }], undefined)?.shortfall).toBeNull();
+    expect(inspectionOfRound([{ ...list[1]!, ...whole, photos: [] }], undefined)?.shortfall).toEqual({ unanswered: [], noEvidence: true });
+    expect(inspectionOfRound([{ ...list[1]!, ...whole, photos: [], notes: 'Mưa, không chụp được' }], undefined)?.shortfall).toBeNull();
     expect(inspectionOfRound(list, '2026-03-02')?.id).toBe(5);
     // Made before the area went under inspection again: last round's, not reused.
     expect(inspectionOfRound(list, '2026-03-03')).toBeUndefined();
@@ -169,31 +195,6 @@ describe('lifecycle steps', () => {
     expect(checkStepInput(step, { code: ' vn 82 29869 07 26 ', decisionNo: ' 45/QĐ-SNN ' }, 'domestic-3156', '2026-03-01')).toEqual({
       valid: true,
       body: { to: 'issued', code: 'VN-82-29869-07-26', decisionNo: '45/QĐ-SNN' },
-    });
-  });
-
-  it('a pass/fail step sends its inspection, dated no later than today, inside the transition', () => {
-    const fail = stepOf('inspected_fail');
-    expect(checkStepInput(fail, { inspectedOn: '2026-03-02', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toMatchObject({
-      problems: [{ field: 'inspectedOn', reason: 'date-in-future' }],
-    });
-    expect(checkStepInput(fail, { inspectedOn: '2026-02-30', reason: 'x' }, 'domestic-3156', '2026-03-01')).toMatchObject({
-      problems: [{ field: 'inspectedOn', reason: 'date-invalid' }],
-    });
-    expect(checkStepInput(fail, { inspectedOn: '0202-03-01', reason: 'x' }, 'domestic-3156', '2026-03-01')).toMatchObject({
-      problems: [{ field: 'inspectedOn', reason: 'date-too-early' }],
-    });
-    expect(checkStepInput(fail, { inspectedOn: '2026-03-01', reason: 'Thiếu nhật ký' }, 'domestic-3156', '2026-03-01')).toEqual({
-      valid: true,
-      body: {
-        to: 'inspected_fail',
-        note: 'Thiếu nhật ký',
-        inspection: { inspectedOn: '2026-03-01', conclusion: 'fail', notes: 'Thiếu nhật ký' },
-      },
-    });
-    expect(checkStepInput(stepOf('inspected_pass'), { inspectedOn: '2026-03-01' }, 'domestic-3156', '2026-03-01')).toEqual({
-      valid: true,
-      body: { to: 'inspected_pass', inspection: { inspectedOn: '2026-03-01', conclusion: 'pass' } },
     });
   });
 

@@ -2,32 +2,46 @@
 // of what they typed, as pure functions: the card (lifecycle-card.ts) only draws and sends. The
 // server's rules (server/domain) stay the authority; these checks catch typing before a round trip.
 import { TEXT_REASONS, isDecisionNo } from '../../../server/domain/registry-text.ts';
-import type { ReissueBody, TransitionBody, TransitionInspection } from '../../../server/contracts/registry.ts';
+import type { ReissueBody, TransitionBody } from '../../../server/contracts/registry.ts';
 import {
   canUndo,
+  inspectionShortfall,
   transitionRequirements,
   type GrowingAreaScheme,
   type GrowingAreaStatus,
 } from '../../../server/domain/growing-area-lifecycle.ts';
 import { checkCode, CODE_MAX_LENGTH, CODE_REASONS, normaliseCode } from '../../../server/domain/growing-area-rules.ts';
-import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
 import { DECISION_DATE_REASONS, decisionDateProblem, type DecisionDateBounds } from '../../../server/domain/decision-date.ts';
 import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../../../server/domain/public-note.ts';
 
 /** The fields a step's form asks for. */
 export type StepField = 'decisionNo' | 'decidedOn' | 'code' | 'reason' | 'inspectedOn';
 
-/** A concluded inspection already on record, which a pass/fail step can rest on. */
-export type RecordedInspection = { id: number; inspectedOn: string; conclusion: 'pass' | 'fail' };
+/**
+ * A concluded inspection already on record, which a pass/fail step can rest on when it lacks nothing
+ * the server asks (`shortfall` null: every checklist item answered, a photo or a note).
+ */
+export type RecordedInspection = {
+  id: number;
+  inspectedOn: string;
+  conclusion: 'pass' | 'fail';
+  shortfall: { unanswered: string[]; noEvidence: boolean } | null;
+};
 
 /** One step as the card offers it: the fields to ask, the inspection it records, whether it needs a second "are you sure". */
 export type Step = {
   to: GrowingAreaStatus;
   fields: StepField[];
-  /** Recording the inspection result needs an inspection with this conclusion (sent with the transition). */
+  /**
+   * Recording the inspection result needs an inspection with this conclusion, and none of this round
+   * will do: the card opens the inspection form (checklist, photos, notes) first and takes the step
+   * from the inspection saved there.
+   */
   inspection: 'pass' | 'fail' | null;
-  /** The inspection of this round that already concludes as the step needs: the step records no other. */
+  /** The inspection of this round that already concludes as the step needs, with nothing lacking: the step rests on it. */
   basedOn?: RecordedInspection;
+  /** The inspection of this round that concludes as the step needs but lacks what the server asks (why it will not do). */
+  thin?: RecordedInspection;
   /** Steps that close a door (a failed inspection, a revoked code) are drawn as dangerous. */
   destructive: boolean;
   /**
@@ -47,22 +61,24 @@ const REASON_REQUIRED: readonly GrowingAreaStatus[] = ['draft', 'inspected_fail'
 const DESTRUCTIVE: readonly GrowingAreaStatus[] = ['inspected_fail', 'revoked'];
 
 /**
- * What moving to `to` from `origin` asks of the officer. A pass/fail records its inspection with the
- * move, unless `recorded` (the inspection the server will judge the move by) already concludes that
- * way: then it rests on that record instead of adding a second one for the same visit. Without an
- * origin the step is judged by `to` alone (lifting a suspension then asks no decision).
+ * What moving to `to` from `origin` asks of the officer. A pass/fail rests on `recorded` (the
+ * inspection the server will judge the move by) when it concludes that way and lacks nothing (every
+ * checklist item answered, a photo or a note); otherwise the inspection is to be recorded first, in
+ * the inspection form (a "Đạt" with nothing checked is what the s16 audit found). Without an origin
+ * the step is judged by `to` alone (lifting a suspension then asks no decision).
  */
 export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection, origin?: StepOrigin): Step {
   const needs = transitionRequirements(to, origin?.from);
-  const basedOn = needs.concludedInspection && recorded?.conclusion === needs.concludedInspection ? recorded : undefined;
+  const concluded = needs.concludedInspection && recorded?.conclusion === needs.concludedInspection ? recorded : undefined;
+  const basedOn = concluded && !concluded.shortfall ? concluded : undefined;
   const fields: StepField[] = [];
-  if (needs.concludedInspection && !basedOn) fields.push('inspectedOn');
   if (needs.code) fields.push('code');
   // A decision is dated by the day it was signed (the form offers today; officers often record it later).
   if (needs.decisionNo) fields.push('decisionNo', 'decidedOn');
   if (REASON_REQUIRED.includes(to)) fields.push('reason');
   const destructive = DESTRUCTIVE.includes(to);
-  const oneTap = fields.length === 0 && !basedOn;
+  // A pass/fail is never one tap: it opens the inspection form, or its own form naming the record it rests on.
+  const oneTap = fields.length === 0 && !needs.concludedInspection;
   const final = origin !== undefined && !canUndo(origin.from, to, origin.scheme);
   const step: Step = {
     to,
@@ -71,7 +87,8 @@ export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection, ori
     destructive,
     confirm: destructive || (oneTap && final) || to === 'active',
   };
-  return basedOn ? { ...step, basedOn } : step;
+  if (basedOn) return { ...step, basedOn };
+  return concluded ? { ...step, thin: concluded } : step;
 }
 
 /**
@@ -81,7 +98,14 @@ export function stepOf(to: GrowingAreaStatus, recorded?: RecordedInspection, ori
  * Without a recorded move under inspection (an area loaded in that status) every inspection is this round's.
  */
 export function inspectionOfRound(
-  inspections: readonly { id: number; inspected_on: string; conclusion: 'pass' | 'fail' | null }[],
+  inspections: readonly {
+    id: number;
+    inspected_on: string;
+    conclusion: 'pass' | 'fail' | null;
+    checklist?: readonly { item: string }[] | null;
+    notes?: string | null;
+    photos?: readonly unknown[];
+  }[],
   roundStart: string | undefined,
 ): RecordedInspection | undefined {
   let latest: (typeof inspections)[number] | undefined;
@@ -90,7 +114,8 @@ export function inspectionOfRound(
     if (!latest || i.inspected_on > latest.inspected_on || (i.inspected_on === latest.inspected_on && i.id > latest.id)) latest = i;
   }
   if (!latest?.conclusion || (roundStart && latest.inspected_on < roundStart)) return undefined;
-  return { id: latest.id, inspectedOn: latest.inspected_on, conclusion: latest.conclusion };
+  const shortfall = inspectionShortfall({ checklist: latest.checklist, notes: latest.notes, photoCount: latest.photos?.length ?? 0 });
+  return { id: latest.id, inspectedOn: latest.inspected_on, conclusion: latest.conclusion, shortfall };
 }
 
 /**
@@ -190,15 +215,6 @@ export function checkStepInput(
   if (step.fields.includes('decisionNo') && decisionNo && !isDecisionNo(decisionNo)) {
     problems.push({ field: 'decisionNo', reason: INPUT_REASONS.DECISION_SHAPE, value: decisionNo });
   }
-  const date = text('inspectedOn');
-  if (step.fields.includes('inspectedOn') && date) {
-    const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-    const parsed = match ? new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) : undefined;
-    if (!parsed || parsed.toISOString().slice(0, 10) !== date)
-      problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_INVALID, value: date });
-    else if (date > today) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_FUTURE, value: date });
-    else if (date < EARLIEST_DONE_DATE) problems.push({ field: 'inspectedOn', reason: INPUT_REASONS.DATE_TOO_EARLY, value: date });
-  }
   const decidedOn = text('decidedOn');
   const dayProblem = step.fields.includes('decidedOn') && decidedOn ? decidedOnProblem(decidedOn, bounds, now) : undefined;
   if (dayProblem) problems.push(dayProblem);
@@ -209,17 +225,14 @@ export function checkStepInput(
   if (published) problems.push({ field: 'reason', reason: published, value: reason });
   if (problems.length) return { valid: false, problems };
   const note = reason;
-  // The inspection goes in the transition itself: the server writes both or neither.
-  const inspection: TransitionInspection | null = step.inspection
-    ? { inspectedOn: date, conclusion: step.inspection, ...(note ? { notes: note } : {}) }
-    : null;
+  // A pass/fail carries no inspection of its own: it rests on one recorded with its checklist and
+  // photos in the inspection form (step.basedOn), which the server judges again.
   const body: TransitionBody = {
     to: step.to,
     ...(step.fields.includes('decisionNo') ? { decisionNo: text('decisionNo') } : {}),
     ...(step.fields.includes('decidedOn') && decidedOn ? { decidedOn } : {}),
     ...(code ? { code } : {}),
     ...(note ? { note } : {}),
-    ...(inspection ? { inspection } : {}),
   };
   return { valid: true, body };
 }
