@@ -345,6 +345,8 @@ export const SearchFacts = Type.Object({
   cropCode: Type.Optional(Type.String()),
   cropNameVi: Type.Optional(Type.String()),
   cropNameEn: Type.Optional(Type.String()),
+  /** A growing area's registrant, when the query matched it (not the area's name): an organisation, or a person for staff of its commune. */
+  registrantName: Type.Optional(Type.String()),
   level: Type.Optional(Type.String()),
   current: Type.Optional(Type.Boolean()),
   today: Type.Optional(Nullable(Type.String())),

@@ -1,9 +1,11 @@
 // The search box: parcel keys ("29890 12 345", "tờ 12 thửa 345", "Tân Thuận Tây tờ 12 thửa 345"), zoning-lot codes,
-// growing-area codes, addresses and unit names old and new; owners' names for staff only. Every
-// hit carries a bbox and a center so the map can fly to it.
+// growing-area codes and names (and organisation registrants), addresses and unit names old and new;
+// owners' names for staff only. Every hit carries a bbox and a center so the map can fly to it (an
+// empty draft has none: its card opens where the map is).
 import type { SearchResult, SearchUnderstood } from '../contracts/registry.ts';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { Db } from '../db/index.ts';
+import { PUBLIC_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { normaliseCode } from '../domain/growing-area-rules.ts';
 import { foldVietnamese, missingParts, readParcelQuery, type ParcelQuery } from '../domain/parcel-query.ts';
 import { communeScope, isStaff, logReveal } from './access.ts';
@@ -107,6 +109,68 @@ async function understand(db: Db, read: ParcelQuery): Promise<SearchUnderstood> 
 }
 
 const parcelLabel = (sheet: number, parcelNo: number): string => `Tờ ${sheet} thửa ${parcelNo}`;
+
+/**
+ * Growing areas by their name or their registrant's (audit s16: an area with no code yet could be
+ * opened only by a click on the map), appended to `results` after those found by code. Drafts and
+ * dossiers under review only for whom the features API shows them (their ward's officers,
+ * administrators); a person registrant's name only to staff of the area's commune, and logged as the
+ * features API logs it.
+ */
+async function searchAreaNames(db: Db, viewer: Viewer, query: string, limit: number, results: SearchResult[]): Promise<void> {
+  const byCode = new Set(results.filter((r) => r.kind === 'growing_area').map((r) => r.id));
+  await db.transaction(async (tx) => {
+    const rows = (
+      await tx.query<
+        Place & {
+          id: number;
+          code: string | null;
+          status: string;
+          name: string;
+          crop: string;
+          commune_code: string;
+          crop_name_vi: string;
+          crop_name_en: string;
+          registrant_person: boolean;
+          registrant_name: string | null;
+        }
+      >(SQL.SEARCH_AREA_NAMES, [
+        accentInsensitivePattern(query),
+        communeScope(viewer),
+        viewer.role === 'farmer' ? viewer.farmerId : null,
+        PUBLIC_STATUSES,
+        limit,
+      ])
+    ).rows.filter((r) => !byCode.has(String(r.id)));
+    for (const r of rows) {
+      results.push({
+        kind: 'growing_area',
+        id: String(r.id),
+        label: r.code ?? r.name,
+        detail: [r.code ? r.name : r.registrant_name, r.crop_name_vi, r.status].filter(Boolean).join(' · '),
+        facts: {
+          ...(r.code ? { code: r.code } : {}),
+          name: r.name,
+          status: r.status,
+          cropCode: r.crop,
+          cropNameVi: r.crop_name_vi,
+          cropNameEn: r.crop_name_en,
+          communeCode: r.commune_code,
+          ...(r.registrant_name ? { registrantName: r.registrant_name } : {}),
+        },
+        bbox: r.bbox,
+        center: r.center,
+      });
+    }
+    const persons = rows.filter((r) => r.registrant_person && r.registrant_name !== null);
+    await logReveal(
+      tx,
+      viewer,
+      persons.map((r) => `growing_area_registrant:${r.id}`),
+      'search',
+    );
+  });
+}
 
 /** Runs the search for the viewer; owners' names appear only for officers (their communes) and administrators. */
 export async function search(
@@ -214,6 +278,7 @@ export async function search(
       });
     }
   }
+  await searchAreaNames(db, viewer, query, limit, results);
   for (const r of (
     await db.query<
       Place & {

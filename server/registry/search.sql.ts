@@ -84,6 +84,29 @@ export const SEARCH_CODES = `
   ORDER BY upper(g.code) LIKE upper($1) || '%' DESC, g.code
   LIMIT $2`;
 
+/**
+ * Growing areas whose name, or registrant's name, matches the accent-insensitive pattern $1
+ * (accentInsensitivePattern), as the features API lets the viewer read them: every area for $2 NULL
+ * (administrators), else the public statuses $4 anywhere and every status in the viewer's communes $2
+ * (a ward officer's drafts and dossiers under review), and a farmer ($3) the areas their plots are in,
+ * but not a draft (work in progress is the ward's). A person registrant's name is personal data: it
+ * is matched and returned only in the communes $2 (NULL = all); $5 limit. Names that start with the
+ * query come first. An empty draft has no geometry: its bbox and center are NULL.
+ */
+export const SEARCH_AREA_NAMES = `
+  SELECT g.id, g.code, g.status, g.name, g.crop, g.commune_code, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en,
+         g.registrant_kind = 'person' AS registrant_person,
+         CASE WHEN g.name !~ $1 THEN g.registrant_name END AS registrant_name,
+         CASE WHEN g.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(g.geom), ST_YMin(g.geom), ST_XMax(g.geom), ST_YMax(g.geom)) END AS bbox,
+         CASE WHEN g.geom IS NULL THEN NULL ELSE json_build_array(ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom))) END AS center
+  FROM growing_areas g JOIN crops c ON c.code = g.crop
+  WHERE g.status <> 'superseded'
+    AND ($2::text[] IS NULL OR g.status = ANY ($4::text[]) OR g.commune_code = ANY ($2)
+         OR (g.status <> 'draft' AND EXISTS (SELECT 1 FROM plots p WHERE p.growing_area_id = g.id AND p.farmer_id = $3::bigint)))
+    AND (g.name ~ $1 OR (g.registrant_name ~ $1 AND (g.registrant_kind <> 'person' OR $2::text[] IS NULL OR g.commune_code = ANY ($2))))
+  ORDER BY g.name ~ ('^' || $1) DESC, g.name !~ $1, length(g.name), g.id
+  LIMIT $5`;
+
 /** Administrative units, old and current, whose name contains $1; each with today's units. $2 limit. */
 export const SEARCH_UNITS = `
   SELECT u.id, u.code, u.name, u.level, u.valid_to,

@@ -1,6 +1,7 @@
 // The search box under /api/search (JSON; errors as problem+json).
 //
-//   GET /api/search?q&limit   parcels ("29890 12 345", "tờ 12 thửa 345"), zoning-lot codes ("ODT-53"), growing-area codes, addresses,
+//   GET /api/search?q&limit   parcels ("29890 12 345", "tờ 12 thửa 345"), zoning-lot codes ("ODT-53"), growing-area codes and names
+//                             (drafts for their ward and administrators; a person registrant for staff of its commune), addresses,
 //                             unit names old and new; owners for officers (their communes) and admin.
 //                             Each hit has a bbox and a center to fly to, a Vietnamese label and the facts it
 //                             is made of (for clients to word in their language); a parcel-like query that

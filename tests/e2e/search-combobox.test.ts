@@ -26,6 +26,23 @@ async function lotId(code: string): Promise<number> {
   return rows[0]!.id;
 }
 
+/** A growing area with a geometry and a name no other area has, of those the condition picks. */
+async function uniqueArea(where: string): Promise<{ id: number; name: string }> {
+  const { rows } = await env.server.db.query<{ id: number; name: string }>(
+    `SELECT min(id)::int AS id, name FROM growing_areas g WHERE geom IS NOT NULL AND ${where}
+       AND (SELECT count(*) FROM growing_areas o WHERE o.name = g.name) = 1 GROUP BY name ORDER BY name LIMIT 1`,
+  );
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
+}
+
+/** Text as people type it on a keyboard without Vietnamese: no accents, "đ" as "d". */
+const fold = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd');
+
 /** Types a query and waits for the list of its answer. */
 async function typeAndWait(page: Page, q: string): Promise<void> {
   const answered = page.waitForResponse((r) => r.url().includes(`/api/search?q=${encodeURIComponent(q)}`));
@@ -98,6 +115,40 @@ describe('the search box', () => {
       expect(await message.innerText()).toBe('Không tìm thấy kết quả cho “tờ 999 thửa 1”.');
       expect(await page.locator('.feature-card.is-primary').getAttribute('data-id')).toBe(String(parcel.id));
       for (const card of await page.locator('.feature-card').all()) expect(await rowLabels(card)).not.toContain('label');
+
+      // A growing area by its name, typed without accents (audit s16: only codes were found): Enter opens its card.
+      const named = await uniqueArea(`status = 'active'`);
+      await page.focus('#search-input');
+      await typeAndWait(page, fold(named.name));
+      await page.keyboard.press('Enter');
+      await page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${named.id}"]`).waitFor({ timeout: 60_000 });
+      // The officer finds a draft of their ward, which has no code, by its name, and its lifecycle card opens with the keyboard on it.
+      await signIn(page, ACCOUNTS.officer);
+      const draft = await uniqueArea(
+        `status = 'draft' AND commune_code IN (SELECT c.commune_code FROM user_communes c JOIN users u ON u.id = c.user_id WHERE u.username = 'officer')`,
+      );
+      await page.focus('#search-input');
+      await typeAndWait(page, draft.name);
+      expect(await page.locator('#search-hit-0 strong').innerText()).toBe(draft.name);
+      await page.keyboard.press('Enter');
+      const draftCard = page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${draft.id}"]`);
+      await draftCard.waitFor({ timeout: 60_000 });
+      await page.locator('#lifecycle-status[data-status=draft]').waitFor({ timeout: 60_000 });
+      expect(await page.evaluate(() => document.activeElement?.closest('.feature-card')?.getAttribute('data-id'))).toBe(String(draft.id));
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-draft-by-name.png') });
+      // A draft with no plots yet is not on the map at all: its name opens its card where the map is.
+      const { rows: empty } = await env.server.db.query<{ id: number }>(
+        `INSERT INTO growing_areas (lineage_id, scheme, name, crop, status, registrant_name, commune_code)
+         SELECT 0, 'domestic-3156', 'Vùng thử chưa có thửa', 'mango', 'draft', 'HTX Thử', commune_code FROM growing_areas WHERE id = $1
+         RETURNING id`,
+        [draft.id],
+      );
+      await env.server.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [empty[0]!.id]);
+      await page.focus('#search-input');
+      await typeAndWait(page, 'vung thu chua co thua');
+      await page.keyboard.press('Enter');
+      await page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${empty[0]!.id}"]`).waitFor({ timeout: 30_000 });
+      await page.locator('#lifecycle-status[data-status=draft]').waitFor({ timeout: 30_000 });
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -161,6 +212,23 @@ describe('the search box', () => {
       await typeAndWait(page, 'zzqq');
       expect(await page.locator('#search-results .search-message').first().getAttribute('aria-disabled')).toBe('true');
       expect(await page.locator('#search-status').innerText()).toContain('Không tìm thấy kết quả cho “zzqq”.');
+      expect(await page.locator('#search-hit-0').count()).toBe(0);
+
+      // A farmer's own name finds nothing for a guest (personal data): the list says why and offers
+      // "Thửa của tôi" as its one choosable line; the arrow highlights it and Enter opens that tab.
+      await typeAndWait(page, 'Phan Văn Phúc');
+      expect(await page.locator('#search-results .search-understood').innerText()).toContain(
+        'Vì bảo mật, không tìm được theo tên người, số điện thoại hay số CCCD. Xem thửa của bạn ở mục “Thửa của tôi”',
+      );
+      expect(await page.locator('#search-status').innerText()).toContain('nhập mã thẻ nông hộ');
+      await page.keyboard.press('ArrowDown');
+      expect(await input.getAttribute('aria-activedescendant')).toBe('search-hit-0');
+      expect(await page.locator('#search-hit-0[aria-selected=true]').innerText()).toBe('Mở “Thửa của tôi”');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-personal-hint.png') });
+      await page.keyboard.press('Enter');
+      await page.locator('.tab.is-active[data-tab=mine]').waitFor();
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset['tab'])).toBe('mine');
+      expect(await page.locator('#search-results').isHidden()).toBe(true);
       await page.click('#lang-toggle');
       expect(await page.getAttribute('#search-results', 'aria-label')).toBe('Search results');
       expect(errors).toEqual([]);

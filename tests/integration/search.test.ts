@@ -174,4 +174,84 @@ describe('search', () => {
     }
     expect((await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM parcels WHERE sheet = 912')).rows[0]!.n).toBe(2);
   });
+
+  it('finds growing areas by name and by an organisation registrant, drafts and dossiers under review only for their ward and administrators', async () => {
+    const square = (x: number, y: number) => {
+      const [a, b] = at(x, y);
+      return `ST_Multi(ST_MakeEnvelope(${a}, ${b}, ${a + 0.0005}, ${b + 0.0005}, 4326))`;
+    };
+    const area = async (name: string, status: string, commune: string, kind: string, registrant: string, code: string | null = null) => {
+      const { rows } = await reg.db.query<{ id: number }>(
+        `INSERT INTO growing_areas (lineage_id, code, scheme, name, crop, status, registrant_kind, registrant_name, commune_code, geom)
+         VALUES (0, $1, 'domestic-3156', $2, 'mango', $3, $4, $5, $6, ${square(400, 400)}) RETURNING id`,
+        [code, name, status, kind, registrant, commune],
+      );
+      await reg.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [rows[0]!.id]);
+      return String(rows[0]!.id);
+    };
+    const draft = await area('Vùng xoài Thử Tìm ấp Tân Phát', 'draft', '29869', 'cooperative', 'HTX Thử Tìm Đức');
+    const draftElsewhere = await area('Vùng xoài Thử Tìm Mỹ Ngãi', 'draft', '29884', 'cooperative', 'HTX Mỹ Ngãi');
+    const submitted = await area('Vùng xoài Thử Tìm đã nộp', 'submitted', '29869', 'cooperative', 'HTX Hòa An');
+    const person = await area('Vùng xoài Thử Tìm Cát Chu', 'active', '29869', 'person', 'Lê Văn Riêng Tư', 'VN-82-29869-77-26');
+    const company = await area('Vùng nhãn Mỹ Trà', 'active', '29884', 'company', 'Công ty Thử Tìm Xuất Khẩu', 'VN-82-29884-78-26');
+    const areas = (results: SearchResult[]) =>
+      results
+        .filter((r) => r.kind === 'growing_area')
+        .map((r) => r.id)
+        .sort();
+
+    // A guest: areas whose record is public, found without accents; an organisation by its name.
+    expect(areas(await search('thu tim'))).toEqual([person, company].sort());
+    const byCompany = (await search('cong ty thu tim xuat khau')).find((r) => r.kind === 'growing_area');
+    expect(byCompany).toMatchObject({
+      id: company,
+      label: 'VN-82-29884-78-26',
+      facts: { name: 'Vùng nhãn Mỹ Trà', registrantName: 'Công ty Thử Tìm Xuất Khẩu' },
+    });
+    expect(byCompany!.bbox).not.toBeNull();
+    // The draft's card opens from its hit: no code yet, so its name is the label.
+    const officer = reg.as(reg.fx.users.officer);
+    const byName = (await search('Thử Tìm ấp Tân Phát', officer)).find((r) => r.id === draft);
+    expect(byName).toMatchObject({
+      kind: 'growing_area',
+      label: 'Vùng xoài Thử Tìm ấp Tân Phát',
+      facts: { status: 'draft', communeCode: '29869' },
+    });
+    expect(byName!.facts!.code).toBeUndefined();
+    expect(byName!.center).not.toBeNull();
+    // The ward's officer: every status of their ward, the public ones elsewhere; the administrator: all.
+    expect(areas(await search('THU TIM', officer))).toEqual([draft, submitted, person, company].sort());
+    expect(areas(await search('thử tìm', reg.as(reg.fx.users.officerElsewhere)))).toEqual([draftElsewhere, person, company].sort());
+    expect(areas(await search('thử tìm', reg.as(reg.fx.users.admin)))).toEqual([draft, draftElsewhere, submitted, person, company].sort());
+    for (const who of [reg.fx.users.farmer, reg.fx.users.planner])
+      expect(areas(await search('thử tìm', reg.as(who)))).toEqual([person, company].sort());
+
+    // A person registrant is personal data: only staff of the area's commune find it, and that is logged.
+    for (const headers of [{}, reg.as(reg.fx.users.officerElsewhere), reg.as(reg.fx.users.farmer), reg.as(reg.fx.users.planner)]) {
+      expect(JSON.stringify(await search('Lê Văn Riêng Tư', headers))).not.toContain('Riêng Tư');
+    }
+    const mine = (await search('le van rieng tu', officer)).filter((r) => r.kind === 'growing_area');
+    expect(mine).toMatchObject([{ id: person, facts: { registrantName: 'Lê Văn Riêng Tư' } }]);
+    const log = (
+      await reg.db.query<{ subject: string }>(
+        `SELECT subject FROM access_log WHERE user_id = $1 AND subject LIKE 'growing_area_registrant:%'`,
+        [reg.fx.users.officer],
+      )
+    ).rows;
+    expect(log).toEqual([{ subject: `growing_area_registrant:${person}` }]);
+    // A match on the area's name does not show a person registrant's name, even to the ward's officer.
+    expect(JSON.stringify(await search('Thử Tìm Cát Chu', officer))).not.toContain('Riêng Tư');
+
+    // Hostile queries: regular-expression and SQL syntax is text, never an error, never a draft to a guest.
+    for (const q of ['.*', '.', '(', '[', 'Thử Tìm)', 'x{99999}', '\\', "'; DELETE FROM growing_areas;--", '^$', '|', 'Tìm\u0000Nháp']) {
+      const res = await reg.app.inject({ url: `/api/search?q=${encodeURIComponent(q)}` });
+      expect(res.statusCode, q).toBe(200);
+      const hits = (res.json().results as SearchResult[]).filter((r) => r.kind === 'growing_area').map((r) => r.id);
+      expect(hits, q).not.toContain(draft);
+      expect(hits, q).not.toContain(submitted);
+    }
+    expect((await reg.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM growing_areas WHERE name LIKE '%Thử Tìm%'`)).rows[0]!.n).toBe(
+      4,
+    );
+  });
 });

@@ -53,7 +53,16 @@ const topbar = h('header', { class: 'topbar' }, brand, accountSlot, langButton);
 // a map created under the shorter bar would at once be resized and drawn again (a quarter second
 // of a slow phone's main thread, before the first tile).
 let onSearchHit: (hit: SearchHit) => void = () => undefined;
-const search = new SearchBox((hit) => onSearchHit(hit));
+const search = new SearchBox((hit) => onSearchHit(hit), {
+  role: () => user?.role,
+  // A guest's name, phone or citizen ID found nothing: "Thửa của tôi" is where their plots are, and the keyboard goes to its tab.
+  openMine: () => {
+    activeTab = 'mine';
+    panelOpen = true;
+    showTab();
+    tabBar.querySelector<HTMLElement>('[data-tab="mine"]')?.focus();
+  },
+});
 topbar.insertBefore(search.element, accountSlot);
 root.append(topbar, h('div', { class: 'body' }, panel, mapEl));
 
@@ -254,6 +263,8 @@ async function boot(): Promise<void> {
     }
     if (hit.bbox) map.fitBounds([hit.bbox[0], hit.bbox[1], hit.bbox[2], hit.bbox[3]], { padding: 60, maxZoom: 18, duration: 1200 });
     else if (hit.center) map.flyTo({ center: hit.center, zoom: 17, duration: 1200 });
+    // Nowhere to fly (a draft with no plots yet): a frame is drawn all the same, so 'idle' comes and the card opens.
+    else map.triggerRepaint();
     selection = hit.id !== undefined ? { group: hit.group, id: String(hit.id) } : undefined;
     map.once('idle', () => {
       control.highlight(hit.group, hit.id);

@@ -322,11 +322,17 @@ export const vi = {
 
   // Search
   search: 'Tìm kiếm',
-  searchPlaceholder: 'Tìm thửa (xã/tờ/thửa), ô quy hoạch, mã vùng trồng, địa chỉ…',
-  searchPlaceholderShort: 'Tìm thửa, ô quy hoạch, mã vùng, địa chỉ…',
+  searchPlaceholder: 'Tìm thửa (xã/tờ/thửa), ô quy hoạch, vùng trồng (tên, mã), địa chỉ…',
+  searchPlaceholderShort: 'Tìm thửa, ô quy hoạch, vùng trồng, địa chỉ…',
   searchResults: 'Kết quả tìm kiếm',
   searchCount: '{n} kết quả',
   searchNoResults: 'Không tìm thấy kết quả cho “{q}”.',
+  searchPersonal: 'Vì bảo mật, không tìm được theo tên người, số điện thoại hay số CCCD.',
+  searchPersonalGuest:
+    'Xem thửa của bạn ở mục “{mine}”: đăng nhập hoặc nhập mã thẻ nông hộ; chưa có thẻ thì hỏi cán bộ nông nghiệp xã/phường.',
+  searchPersonalFarmer: 'Thửa của bạn ở mục “{mine}”.',
+  searchPersonalOfficer: 'Hỏi cán bộ nông nghiệp xã/phường.',
+  searchOpenMine: 'Mở “{mine}”',
   searchUnavailable: 'Chức năng tìm kiếm chưa sẵn sàng: {detail}',
   searchTooLong: 'Từ khoá quá dài: tối đa {n} ký tự.',
   searchCut: 'Chỉ tìm theo {n} ký tự đầu (tối đa {n} ký tự).',

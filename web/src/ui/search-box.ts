@@ -5,7 +5,7 @@ import { t } from '../i18n/i18n.ts';
 import { clear, h } from './dom.ts';
 import { enterAction, isQuery, queryOf } from './search-hits.ts';
 import { quoted } from './short-text.ts';
-import { hitText, searchFailure, understoodHint } from './search-wording.ts';
+import { hitText, personalHint, searchFailure, understoodHint } from './search-wording.ts';
 
 /** One search hit, whatever shape the search endpoint gives it. */
 export type SearchHit = {
@@ -98,6 +98,9 @@ export function understoodOf(body: unknown): SearchUnderstood | undefined {
   return u && typeof u === 'object' && (u as { kind?: unknown }).kind === 'parcel' ? (u as SearchUnderstood) : undefined;
 }
 
+/** What the search box asks of the page: who is searching (their role; undefined for a guest) and how to open "Thửa của tôi". */
+export type SearchBoxHost = { role?: () => string | undefined; openMine?: () => void };
+
 /** How long an answer may take before the list says "Đang tìm…". */
 const BUSY_AFTER_MS = 300;
 
@@ -127,8 +130,13 @@ export class SearchBox {
   private pickWhenAnswered: string | undefined;
   /** Shows "Đang tìm…" when an answer is slow to come (a fast one replaces the list without a flash). */
   private busyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the list's one choosable line does when it holds no hit (open "Thửa của tôi"); undefined when it has none. */
+  private action: (() => void) | undefined;
 
-  constructor(private readonly onPick: (hit: SearchHit) => void) {
+  constructor(
+    private readonly onPick: (hit: SearchHit) => void,
+    private readonly host: SearchBoxHost = {},
+  ) {
     this.input = h('input', {
       type: 'search',
       id: 'search-input',
@@ -191,6 +199,7 @@ export class SearchBox {
     this.pickWhenAnswered = undefined;
     this.hits = [];
     this.understood = undefined;
+    this.action = undefined;
     this.shown = '';
     this.active = -1;
     clear(this.list);
@@ -225,6 +234,7 @@ export class SearchBox {
   private enter(): void {
     const action = enterAction({ typed: this.input.value, shown: this.shown, hits: this.hits.length, active: this.active });
     if (action.kind === 'pick') this.pick(this.hits[action.index]!);
+    else if (action.kind === 'show' && this.action && this.active === 0 && !this.list.hidden) this.runAction(this.action);
     else if (action.kind === 'show') this.setOpen(true);
     else if (action.kind === 'search') {
       clearTimeout(this.timer);
@@ -255,7 +265,14 @@ export class SearchBox {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
       // Hits of an earlier text are not offered: Enter would search the text typed now.
-      if (!this.hits.length || !this.current()) return;
+      if (!this.current()) return;
+      if (!this.hits.length) {
+        // Nothing found, and one line to choose (open "Thửa của tôi"): the arrows highlight it or not.
+        if (!this.action) return;
+        this.active = this.active === 0 ? -1 : 0;
+        this.renderHits(this.shown);
+        return this.setOpen(true);
+      }
       if (this.list.hidden) {
         // A closed list opens on the highlighted hit first, as a combobox does.
         this.setOpen(true);
@@ -345,15 +362,45 @@ export class SearchBox {
     }, BUSY_AFTER_MS);
   }
 
-  private renderMessage(message: string, hint?: string): void {
+  /**
+   * A message in the list, with a hint under it, and perhaps one line to choose that does something
+   * (`action`: its words and what it does), the only option then: the arrow keys highlight it, Enter or a tap runs it.
+   */
+  private renderMessage(message: string, hint?: string, action?: { label: string; run: () => void }): void {
     const wasHidden = this.list.hidden;
     clear(this.list);
     // A listbox holds options only: a message is one that cannot be chosen.
     const line = (text: string, className: string) => h('li', { class: className, role: 'option', 'aria-disabled': 'true' }, text);
     this.list.append(line(message, 'search-message'));
     if (hint) this.list.append(line(hint, 'search-message search-understood'));
+    this.action = action?.run;
+    if (!action) this.active = -1;
+    else
+      this.list.append(
+        h(
+          'li',
+          {
+            id: 'search-hit-0',
+            role: 'option',
+            class: `search-hit search-action${this.active === 0 ? ' is-active' : ''}`,
+            'aria-selected': this.active === 0 ? 'true' : 'false',
+            onmousedown: (event) => {
+              event.preventDefault();
+              this.runAction(action.run);
+            },
+          },
+          h('strong', {}, action.label),
+        ),
+      );
     this.say(hint ? `${message} ${hint}` : message);
     this.setOpen(!wasHidden || document.activeElement === this.input);
+  }
+
+  /** Runs the list's action line: the list closes and the page takes over (it moves the keyboard). */
+  private runAction(run: () => void): void {
+    this.setOpen(false);
+    this.input.blur();
+    run();
   }
 
   private renderHits(query = this.input.value): void {
@@ -361,11 +408,20 @@ export class SearchBox {
       // A parcel-like query says what was read and what is missing or not there, then the usual line.
       const hint = this.understood ? understoodHint(this.understood) : '';
       const cut = query.length >= SEARCH_QUERY_MAX ? t('searchCut', { n: SEARCH_QUERY_MAX }) : '';
+      // A name, a phone number or a citizen ID that found nothing: personal data is not searched
+      // publicly; the list says so and where to look instead (audit s16: a farmer got a bare "no results").
+      const personal = personalHint(query, this.host.role?.());
+      const openMine = personal?.openMine ? this.host.openMine : undefined;
       // A pasted address is quoted by its start: the whole of it would fill the list.
-      return this.renderMessage(t('searchNoResults', { q: quoted(query) }), [hint, cut].filter(Boolean).join(' ') || undefined);
+      return this.renderMessage(
+        t('searchNoResults', { q: quoted(query) }),
+        [hint, personal?.text, cut].filter(Boolean).join(' ') || undefined,
+        openMine ? { label: t('searchOpenMine', { mine: t('myPlots') }), run: openMine } : undefined,
+      );
     }
     const wasHidden = this.list.hidden;
     clear(this.list);
+    this.action = undefined;
     this.hits.forEach((hit, i) => {
       const text = hitText(hit);
       this.list.append(

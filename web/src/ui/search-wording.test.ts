@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SearchUnderstood } from '../../../server/contracts/registry.ts';
 import { startLang } from '../i18n/i18n.ts';
 import { HttpError } from '../api/http.ts';
-import { hitText, searchFailure, understoodHint } from './search-wording.ts';
+import { hitText, personalHint, personalQuery, searchFailure, understoodHint } from './search-wording.ts';
 
 // startLang marks the page's language; a bare stand-in page is enough here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
@@ -161,6 +161,73 @@ describe('what a parcel query that found nothing is told', () => {
     expect(understoodHint({ ...base, commune: phuong1 })).toBe('There is no parcel 9999 on sheet 1 in Phường 1 (29869).');
     expect(understoodHint({ ...base, sheet: null, parcel: 10, missing: ['sheet'], sheetFound: null })).toBe(
       'Understood: parcel 10. The sheet number is needed, e.g. “sheet 12 parcel 10”.',
+    );
+  });
+});
+
+describe('a growing area found by its name or registrant', () => {
+  it('is named by its name while it has no code, with its registrant when that is what matched, in either language', () => {
+    const draft = {
+      kind: 'growing_area',
+      label: 'Vùng trồng xoài ấp Tân Phát',
+      facts: { name: 'Vùng trồng xoài ấp Tân Phát', status: 'draft', cropCode: 'mango', cropNameVi: 'Xoài', cropNameEn: 'Mango' },
+    };
+    expect(hitText(draft)).toEqual({ label: 'Vùng trồng xoài ấp Tân Phát', detail: 'Xoài · Bản nháp' });
+    const byRegistrant = { ...area, facts: { ...area.facts, registrantName: 'HTX Nông nghiệp Tân Thuận Tây' } };
+    expect(hitText(byRegistrant)).toEqual({
+      label: 'VN-82-29869-55-26',
+      detail: 'Vùng rau Tân Hậu · HTX Nông nghiệp Tân Thuận Tây · Rau · Đã cấp mã',
+    });
+    startLang('en');
+    expect(hitText({ ...draft, facts: { ...draft.facts, registrantName: 'HTX Hòa An' } })).toEqual({
+      label: 'Vùng trồng xoài ấp Tân Phát',
+      detail: 'HTX Hòa An · Mango · Draft',
+    });
+  });
+});
+
+describe('a query that looks like personal data', () => {
+  it("is read as a phone number, a citizen ID or a person's name, and a place, an area or a parcel is none of them", () => {
+    expect(['0384207372', '0384 207 372', '038.420.7372', '+84 384 207 372', '84384207372'].map(personalQuery)).toEqual(
+      Array(5).fill('phone'),
+    );
+    expect(['087071411175', '087 071 411 175', '123456789'].map(personalQuery)).toEqual(Array(3).fill('citizen-id'));
+    expect(['Phan Văn Phúc', 'phan van phuc', 'Nguyễn Thị Lan', 'Lê Hoà', 'Kha Văn Nam', 'Mai Thị  Hồng'].map(personalQuery)).toEqual(
+      Array(6).fill('name'),
+    );
+    for (const q of [
+      'Tân Phát',
+      'ấp Tân Hậu',
+      'Vùng trồng xoài Cát Chu',
+      'tờ 6 thửa 192',
+      'ODT-53',
+      'VN-DTOR-0101',
+      '29890 12 345',
+      'Phường 1',
+      'Phan',
+      '0384',
+      'Phan Văn Phúc Lộc Thọ An',
+    ])
+      expect(personalQuery(q), q).toBeUndefined();
+  });
+
+  it('tells a guest why nothing is found and where to look instead; a farmer and a planner their own way; staff nothing', () => {
+    expect(personalHint('Phan Văn Phúc', undefined)).toEqual({
+      text: 'Vì bảo mật, không tìm được theo tên người, số điện thoại hay số CCCD. Xem thửa của bạn ở mục “Thửa của tôi”: đăng nhập hoặc nhập mã thẻ nông hộ; chưa có thẻ thì hỏi cán bộ nông nghiệp xã/phường.',
+      openMine: true,
+    });
+    expect(personalHint('0384207372', 'farmer')).toEqual({
+      text: 'Vì bảo mật, không tìm được theo tên người, số điện thoại hay số CCCD. Thửa của bạn ở mục “Thửa của tôi”.',
+      openMine: true,
+    });
+    expect(personalHint('087071411175', 'planner')?.openMine).toBe(false);
+    expect(personalHint('087071411175', 'planner')?.text).toContain('Hỏi cán bộ nông nghiệp xã/phường.');
+    expect(personalHint('Kha Văn Nam', 'officer')).toBeUndefined();
+    expect(personalHint('0384207372', 'admin')).toBeUndefined();
+    expect(personalHint('Tân Phát', undefined)).toBeUndefined();
+    startLang('en');
+    expect(personalHint('087071411175', undefined)?.text).toBe(
+      'For privacy, people’s names, phone numbers and citizen ID numbers cannot be searched. See your plots under “My plots”: sign in or enter your farmer card code; without a card, ask your commune’s agricultural officer.',
     );
   });
 });

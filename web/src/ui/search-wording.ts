@@ -42,7 +42,10 @@ export function hitText(hit: WordableHit): { label: string; detail?: string } {
     case 'growing_area': {
       const crop = (lang() === 'en' && f.cropNameEn ? f.cropNameEn : f.cropNameVi) ?? f.cropCode;
       const status = f.status ? t(`status_${f.status}` as MessageKey) : undefined;
-      return withDetail(f.code ?? hit.label, [f.name, crop, status].filter(Boolean).join(' · '));
+      // An area with no code yet (a draft, a dossier under review) is named by its name; one found by
+      // its registrant says whose it is.
+      if (!f.code) return withDetail(f.name ?? hit.label, [f.registrantName, crop, status].filter(Boolean).join(' · '));
+      return withDetail(f.code, [f.name, f.registrantName, crop, status].filter(Boolean).join(' · '));
     }
     case 'unit': {
       if (f.current === undefined) break;
@@ -96,4 +99,58 @@ export function searchFailure(error: unknown, query: string): string {
     return query.length > SEARCH_QUERY_MAX ? t('searchTooLong', { n: SEARCH_QUERY_MAX }) : t('searchRefused');
   const detail = error instanceof HttpError && error.status === 404 ? t('searchHelp') : describeError(error);
   return t('searchUnavailable', { detail });
+}
+
+/** Personal data a query looks like: what no one may search publicly (DOMAIN.md, Privacy). */
+export type PersonalQuery = 'phone' | 'citizen-id' | 'name';
+
+// Family names that start most Vietnamese names (folded), and the middle names văn, thị: with them a
+// few words of letters only read as a person ("Phan Văn Phúc"), not a hamlet or an area.
+const SURNAMES = new Set(
+  'nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly truong dinh doan lam mai trinh luong cao ta ha chau tang luu kieu quach thai trieu diep ton tong nghiem au giang khuu lai thach danh'.split(
+    ' ',
+  ),
+);
+const MIDDLE_NAMES = new Set(['van', 'thi']);
+
+/**
+ * What personal data a query looks like, if any: a phone number (0 or +84 and 9–10 digits, spaces,
+ * dots and dashes allowed), a citizen ID (12 digits, or an old 9-digit ID card), or a person's name
+ * (two to five words of letters, the first a common family name or the second văn/thị).
+ */
+export function personalQuery(query: string): PersonalQuery | undefined {
+  const text = query.trim();
+  const digits = text.replace(/[\s.()-]/g, '');
+  if (/^\d{12}$/.test(digits) || /^\d{9}$/.test(digits)) return 'citizen-id';
+  if (/^(?:\+?84|0)\d{9,10}$/.test(digits)) return 'phone';
+  const words = text
+    .normalize('NFC')
+    .split(/\s+/)
+    .map((w) =>
+      w
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[đĐ]/g, 'd')
+        .toLowerCase(),
+    );
+  if (words.length < 2 || words.length > 5 || !words.every((w) => /^[a-z]+$/.test(w))) return undefined;
+  return SURNAMES.has(words[0]!) || MIDDLE_NAMES.has(words[1]!) ? 'name' : undefined;
+}
+
+/**
+ * Why a query that found nothing found nothing, when it looks like personal data and the viewer (by
+ * role; undefined for a guest) may not search it: it is not searchable publicly, and where to go
+ * instead: "Thửa của tôi" (signed in, or with the farmer card's code) or the commune's officer.
+ * `openMine` when the panel offers that tab to this viewer. Staff search owners by name: nothing to say.
+ */
+export function personalHint(query: string, role: string | undefined): { text: string; openMine: boolean } | undefined {
+  if (role === 'officer' || role === 'admin' || !personalQuery(query)) return undefined;
+  const mine = t('myPlots');
+  const where =
+    role === undefined
+      ? t('searchPersonalGuest', { mine })
+      : role === 'farmer'
+        ? t('searchPersonalFarmer', { mine })
+        : t('searchPersonalOfficer');
+  return { text: `${t('searchPersonal')} ${where}`, openMine: role === undefined || role === 'farmer' };
 }
