@@ -57,6 +57,8 @@ export const EUDR_REASONS = {
   RING_ORIENTATION: 'ring-orientation',
   PROPERTY: 'missing-property',
   AREA: 'bad-area',
+  /** A registry plot with no one to name as its producer: no farmer, and no growing area's registrant. */
+  NO_PRODUCER: 'no-producer',
 } as const;
 
 /** The result of building: the file text (with 6-decimal coordinates) or every problem found. */

@@ -5,7 +5,7 @@ import type { Feature, FeatureCollection, Geometry, Polygon, Position } from 'ge
 import type { Viewer } from '../contracts/viewer.ts';
 import type { Db } from '../db/index.ts';
 import { AppError } from '../plugins/errors.ts';
-import { buildEudrGeoJson, type EudrPlotInput } from '../domain/eudr.ts';
+import { buildEudrGeoJson, EUDR_REASONS, type EudrPlotInput, type EudrProblem } from '../domain/eudr.ts';
 import {
   checklistItemLabel,
   SCHEME_LABELS,
@@ -539,7 +539,21 @@ export async function eudrExport(
     );
     return found;
   });
-  const input: EudrPlotInput[] = rows.map((r) => ({
+  // The producer is the plot's farmer, else its growing area's registrant (the same rule for the area's
+  // file and the communes'). A plot with neither cannot be described: it blocks the file, and the
+  // refusal lists every such plot and what would give it a producer, before any other problem.
+  const unnamed: EudrProblem[] = rows
+    .filter((r) => !r.producer_name?.trim())
+    .map((r) => ({
+      plotId: String(r.id),
+      reason: EUDR_REASONS.NO_PRODUCER,
+      message:
+        r.growing_area_status === null
+          ? `Plot ${r.id} has no farmer and is in no growing area, so nothing names its producer: give it a farmer, or add it to a growing area (whose registrant is then named).`
+          : `Plot ${r.id} has no farmer and its growing area names no registrant: give the plot a farmer or the area a registrant.`,
+    }));
+  const named = unnamed.length ? rows.filter((r) => r.producer_name?.trim()) : rows;
+  const input: EudrPlotInput[] = named.map((r) => ({
     plotId: r.id,
     producerName: r.producer_name ?? '',
     producerCountry: 'VN',
@@ -551,6 +565,16 @@ export async function eudrExport(
     growingArea: r.growing_area_status === null ? null : { code: r.growing_area_code, status: r.growing_area_status },
   }));
   const built = buildEudrGeoJson(input, { pointsForSmallPlots: options.points });
+  if (unnamed.length) {
+    const others = built.valid ? [] : built.problems.filter((p) => p.reason !== EUDR_REASONS.EMPTY);
+    const ids = unnamed.map((p) => p.plotId);
+    const listed = ids.length > 100 ? `${ids.slice(0, 100).join(', ')} (and ${ids.length - 100} more)` : ids.join(', ');
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `The EUDR file would not pass: ${ids.length} plot(s) have no producer to name (no farmer, and no growing area's registrant): ${listed}. Give each a farmer, or add it to a growing area.${others.length ? ` ${others.length} other problem(s) are listed too.` : ''}`,
+      { problems: [...unnamed, ...others] },
+    );
+  }
   if (!built.valid) {
     const first = built.problems.slice(0, 5).map((p) => p.message);
     throw new AppError(

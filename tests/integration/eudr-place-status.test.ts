@@ -275,3 +275,61 @@ describe('the EUDR file of a revoked area', () => {
     expect(byPlot(await eudr('/api/eudr/export?commune=29869'), reg.fx.plots.mangoC)).toMatchObject({ GrowingAreaStatus: 'revoked' });
   });
 });
+
+describe('the producer of a plot without a farmer', () => {
+  const newPlot = async (y: number, crop: string) =>
+    (
+      await reg.db.query<{ id: number }>(
+        `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES (NULL, '29869', $1, ST_GeomFromText($2, 4326)) RETURNING id`,
+        [crop, rect(3000, y, 3040, y + 40)],
+      )
+    ).rows[0]!.id;
+
+  it('is the growing area’s registrant in the communes’ file as in the area’s file; a plot in no area blocks the file, which lists it', async () => {
+    const headers = reg.as(reg.fx.users.officer);
+    // A surveyed plot with no farmer, put in a draft area: the area's registrant is its producer in both files.
+    const member = await newPlot(3000, 'durian');
+    const area = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers,
+      payload: {
+        name: 'Vùng sầu riêng nhập từ tệp',
+        scheme: 'domestic-3156',
+        crop: 'durian',
+        communeCode: '29869',
+        registrantName: 'HTX Sầu riêng Tân Thuận',
+        plotIds: [member],
+      },
+    });
+    expect(area.statusCode, area.body).toBe(201);
+    for (const url of [`/api/growing-areas/${area.json().id}/eudr.geojson`, '/api/eudr/export?commune=29869'])
+      expect(byPlot(await eudr(url), member), url).toMatchObject({ ProducerName: 'HTX Sầu riêng Tân Thuận' });
+
+    // Two surveyed plots in no area and with no farmer: nothing names a producer. The file is refused
+    // (422 problem+json), naming both plots and what to do, and the area's file is still served.
+    const loose = [await newPlot(3100, 'mango'), await newPlot(3200, 'mango')];
+    try {
+      const refused = await reg.app.inject({ url: '/api/eudr/export?commune=29869', headers });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.headers['content-type']).toContain('application/problem+json');
+      const body = refused.json() as { detail: string; problems: { plotId: string; reason: string; message: string }[] };
+      expect(body.problems).toEqual(
+        loose.map((id) => ({
+          plotId: String(id),
+          reason: 'no-producer',
+          message: expect.stringContaining(`Plot ${id} has no farmer and is in no growing area`),
+        })),
+      );
+      expect(body.detail).toContain(`2 plot(s) have no producer to name`);
+      expect(body.detail).toContain(`: ${loose.join(', ')}. Give each a farmer, or add it to a growing area.`);
+      expect(byPlot(await eudr(`/api/growing-areas/${area.json().id}/eudr.geojson`), member)).toBeDefined();
+      // A farmer given to each, the file is served again, each named by its farmer.
+      await reg.db.query('UPDATE plots SET farmer_id = $2 WHERE id = ANY($1::bigint[])', [loose, reg.fx.farmers.lan]);
+      const served = await eudr('/api/eudr/export?commune=29869');
+      for (const id of loose) expect(byPlot(served, id)?.ProducerName).toEqual(expect.any(String));
+    } finally {
+      await reg.db.query('DELETE FROM plots WHERE id = ANY($1::bigint[])', [loose]);
+    }
+  });
+});

@@ -1003,6 +1003,8 @@ export const en: Messages = {
   'documentsEudrReason_ring-orientation': 'the boundary is drawn the wrong way round',
   'documentsEudrReason_missing-property': 'producer, production place or area missing',
   'documentsEudrReason_bad-area': 'invalid area',
+  'documentsEudrReason_no-producer':
+    'no farmer, and no growing area’s registrant to name as producer: give the plot a farmer, or add it to a growing area',
   importTitle: 'Import data',
   importIntro: 'Import survey files: zipped shapefiles (VN-2000), GeoJSON, KML, GPX, CSV or GeoPackage. A check writes nothing.',
   importFile: 'File',

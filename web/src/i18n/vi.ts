@@ -1005,6 +1005,8 @@ export const vi = {
   'documentsEudrReason_ring-orientation': 'ranh thửa vẽ sai chiều',
   'documentsEudrReason_missing-property': 'thiếu người sản xuất, nơi sản xuất hoặc diện tích',
   'documentsEudrReason_bad-area': 'diện tích không hợp lệ',
+  'documentsEudrReason_no-producer':
+    'chưa có nông hộ và không thuộc vùng trồng nào có tổ chức đăng ký: gán nông hộ cho thửa, hoặc đưa thửa vào một vùng trồng',
   // Import data (Tools tab): web/src/io/import-panel.ts, import-logic.ts
   importTitle: 'Nhập dữ liệu',
   importIntro: 'Nhập tệp khảo sát: shapefile nén .zip (VN-2000), GeoJSON, KML, GPX, CSV hoặc GeoPackage. Kiểm tra trước không ghi gì.',

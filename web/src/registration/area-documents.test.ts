@@ -80,6 +80,14 @@ describe('area documents', () => {
     expect(documentRefusalText('eudr', error)).toBe('Không tải được tệp EUDR: thửa 15, 16: ranh thửa tự cắt nhau');
     startLang('en');
     expect(eudrProblemsText((error.problem as { problems: never[] }).problems)).toBe('plot 15, 16: the boundary crosses itself');
+    // Plots nothing names a producer for (no farmer, no area's registrant): named, with what to do.
+    const unnamed = ['681', '682'].map((plotId) => ({ plotId, reason: 'no-producer', message: `Plot ${plotId} has no farmer…` }));
+    expect(eudrProblemsText(unnamed)).toBe(
+      'plot 681, 682: no farmer, and no growing area’s registrant to name as producer: give the plot a farmer, or add it to a growing area',
+    );
+    startLang('vi');
+    expect(eudrProblemsText(unnamed)).toMatch(/^thửa 681, 682: chưa có nông hộ .*đưa thửa vào một vùng trồng$/);
+    startLang('en');
     // A rule this client does not know yet is given in the server's own words.
     expect(eudrProblemsText([{ plotId: '3', reason: 'new-rule', message: 'Plot 3: something new.' }])).toBe('Plot 3: something new.');
   });
