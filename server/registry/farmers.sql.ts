@@ -1,6 +1,7 @@
 // SQL of the farmers feature, in one place (STYLE.md §2). Personal data (farmer_private) is
 // selected only by the statements whose names say so.
 import { statusDecisionColumns } from './growing-areas.sql.ts';
+import { parcelCommuneJson } from './places.sql.ts';
 
 /** A farmer with personal data; $1 = id. */
 export const FARMER_WITH_PRIVATE = `
@@ -76,7 +77,7 @@ const MY_PLOT_COLUMNS = `
          p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2,
          g.id AS growing_area_id, g.code AS growing_area_code, g.status AS growing_area_status, g.name AS growing_area_name,
          ${statusDecisionColumns('g')},
-         (SELECT json_build_object('commune', pa.commune_code, 'sheet', pa.sheet, 'parcel', pa.parcel_no)
+         (SELECT json_build_object('commune', pa.commune_code, ${parcelCommuneJson('pa')}, 'sheet', pa.sheet, 'parcel', pa.parcel_no)
             FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = p.id
             ORDER BY pp.share_m2 DESC, pa.id LIMIT 1) AS main_parcel,
          (SELECT count(*)::int FROM plot_parcels pp WHERE pp.plot_id = p.id) AS parcel_count,

@@ -1,7 +1,7 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
 import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
 import { TRANSITION_DOCUMENTS } from './area-documents.sql.ts';
-import { hamletNameOf } from './places.sql.ts';
+import { hamletNameOf, parcelCommuneJson } from './places.sql.ts';
 
 // What statusDecision reads of the move, by the name it is read as.
 const STATUS_DECISION_FIELDS = {
@@ -119,7 +119,7 @@ export const AREA_PLOTS_DETAIL = `
   SELECT m.plot_id AS id, m.farmer_id, fp.full_name AS farmer_name, ${hamletNameOf('m.geom')} AS hamlet,
          coalesce(p.commune_code, (SELECT a.commune_code FROM growing_areas a WHERE a.id = $1)) AS commune_code, m.crop, m.variety,
          p.planting_date, p.expected_harvest, round(m.area_m2::numeric, 1) AS area_m2,
-         coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, 'sheet', pa.sheet,
+         coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, ${parcelCommuneJson('pa')}, 'sheet', pa.sheet,
                     'parcel', pa.parcel_no, 'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
                     ORDER BY pp.share_m2 DESC)
                    FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id WHERE pp.plot_id = m.plot_id), '[]'::json) AS parcels,

@@ -21,3 +21,17 @@ export function hamletOf(geom: string): string {
 export function hamletNameOf(geom: string): string {
   return `(SELECT x.hamlet_name FROM ${hamletOf(geom)} x)`;
 }
+
+/**
+ * json_build_object pairs that name the commune of parcel alias `pa` (an alias of ours, never user
+ * input) as its survey knew it: 'communeName', the unit its code named on the parcel's
+ * commune_ref_date (29869 was Phường 1 then, Phường Cao Lãnh now), and 'communeFormer', whether that
+ * unit is no longer in force (merged on 01/07/2025). A sheet and parcel number repeat across the old
+ * communes of one ward (DOMAIN.md): people are told "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ".
+ */
+export function parcelCommuneJson(pa: string): string {
+  const unit = `FROM admin_units a WHERE a.code = ${pa}.commune_code AND a.valid_from <= ${pa}.commune_ref_date
+                  AND (a.valid_to IS NULL OR a.valid_to > ${pa}.commune_ref_date) ORDER BY a.valid_from DESC LIMIT 1`;
+  return `'communeName', (SELECT a.name ${unit}),
+          'communeFormer', (SELECT a.valid_to IS NOT NULL AND a.valid_to <= current_date ${unit})`;
+}

@@ -1,4 +1,5 @@
 // SQL of plot records kept by the registry: the plot profile, farm diary and residue tests.
+import { parcelCommuneJson } from './places.sql.ts';
 
 /** A plot with its area's markets and the farmer's commune; $1 id. */
 export const PLOT_CONTEXT = `
@@ -12,7 +13,7 @@ export const PLOT_PROFILE = `
   SELECT p.id, p.farmer_id, p.commune_code, p.crop, c.name_vi AS crop_name_vi, c.name_en AS crop_name_en, p.variety,
          p.planting_date, p.expected_harvest, round(p.area_m2::numeric, 1) AS area_m2, p.growing_area_id,
          g.code AS growing_area_code, g.status AS growing_area_status, coalesce(g.markets, '{}') AS markets,
-         coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, 'sheet', pa.sheet,
+         coalesce((SELECT json_agg(json_build_object('parcelId', pa.id, 'commune', pa.commune_code, ${parcelCommuneJson('pa')}, 'sheet', pa.sheet,
                     'parcel', pa.parcel_no, 'landUseCode', pa.land_use_code,
                     'shareM2', round(pp.share_m2::numeric, 1), 'sharePct', round(pp.share_pct::numeric, 2))
                     ORDER BY pp.share_m2 DESC)

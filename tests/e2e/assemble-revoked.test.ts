@@ -41,14 +41,17 @@ describe('assembling a new growing area', () => {
     const item = page.locator(`#assemble-plots li[data-id="${revoked.id}"]`);
     await item.waitFor({ timeout: 30_000 });
     expect(await item.innerText()).toContain(`trước thuộc vùng trồng #${revoked.area}, đã bị thu hồi mã`);
-    // Named as people tell plots apart: the parcel holding most of it, its farmer (the administrator may
-    // see them), crop and area; the record id apart and small.
+    // Named as people tell plots apart: the parcel holding most of it with the (old) commune of its
+    // survey, its farmer (the administrator may see them), crop and area; the record id apart and small.
     const facts = (
-      await e2e.server.db.query<{ sheet: number; parcel_no: number; full_name: string | null; crop: string; m2: number }>(
-        `SELECT pa.sheet, pa.parcel_no, fp.full_name, c.name_vi AS crop, p.area_m2 AS m2
+      await e2e.server.db.query<{ sheet: number; parcel_no: number; unit: string; full_name: string | null; crop: string; m2: number }>(
+        `SELECT pa.sheet, pa.parcel_no, pa.unit, fp.full_name, c.name_vi AS crop, p.area_m2 AS m2
            FROM plots p JOIN crops c ON c.code = p.crop
            LEFT JOIN farmer_private fp ON fp.farmer_id = p.farmer_id
-           LEFT JOIN LATERAL (SELECT pa.sheet, pa.parcel_no FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
+           LEFT JOIN LATERAL (SELECT pa.sheet, pa.parcel_no, (SELECT a.name || CASE WHEN a.valid_to <= current_date THEN ' cũ' ELSE '' END FROM admin_units a
+                  WHERE a.code = pa.commune_code AND a.valid_from <= pa.commune_ref_date
+                    AND (a.valid_to IS NULL OR a.valid_to > pa.commune_ref_date) ORDER BY a.valid_from DESC LIMIT 1) AS unit
+                                FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
                                WHERE pp.plot_id = p.id ORDER BY pp.share_m2 DESC LIMIT 1) pa ON true
           WHERE p.id = $1`,
         [revoked.id],
@@ -58,7 +61,9 @@ describe('assembling a new growing area', () => {
     expect(facts.full_name).not.toBeNull();
     const m2Text = Math.round(Number(facts.m2)).toLocaleString('vi-VN');
     expect(await item.locator('span').first().innerText()).toMatch(
-      new RegExp(`^Tờ ${facts.sheet} thửa ${facts.parcel_no} · ${facts.full_name} · ${facts.crop} · ${m2Text} m² #${revoked.id}\\b`),
+      new RegExp(
+        `^Tờ ${facts.sheet} thửa ${facts.parcel_no}, ${facts.unit} · ${facts.full_name} · ${facts.crop} · ${m2Text} m² #${revoked.id}\\b`,
+      ),
     );
     expect(await item.locator('.plot-id').innerText()).toBe(`#${revoked.id}`);
     expect(await item.locator('.form-error').count()).toBe(0);

@@ -335,13 +335,20 @@ describe('a draft dossier on its card', () => {
     const member = page.locator(`#draft-plots li:has-text("${LONG_FARMER}")`).first();
     const memberId = Number(await member.getAttribute('data-id'));
     const main = (
-      await e2e.server.db.query<{ sheet: number; parcel_no: number }>(
-        `SELECT pa.sheet, pa.parcel_no FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
+      await e2e.server.db.query<{ sheet: number; parcel_no: number; unit: string }>(
+        `SELECT pa.sheet, pa.parcel_no, (SELECT a.name || CASE WHEN a.valid_to <= current_date THEN ' cũ' ELSE '' END FROM admin_units a
+                  WHERE a.code = pa.commune_code AND a.valid_from <= pa.commune_ref_date
+                    AND (a.valid_to IS NULL OR a.valid_to > pa.commune_ref_date) ORDER BY a.valid_from DESC LIMIT 1) AS unit
+           FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
           WHERE pp.plot_id = $1 ORDER BY pp.share_m2 DESC LIMIT 1`,
         [memberId],
       )
     ).rows[0]!;
-    expect(await member.locator('span').first().innerText()).toMatch(new RegExp(`^Tờ ${main.sheet} thửa ${main.parcel_no} · `));
+    // With the commune of the parcel's survey ("Xã Tân Thuận Tây cũ"): sheet numbers repeat across the old communes of a ward.
+    expect(main.unit).toBeTruthy();
+    expect(await member.locator('span').first().innerText()).toMatch(
+      new RegExp(`^Tờ ${main.sheet} thửa ${main.parcel_no}, ${main.unit} · `),
+    );
     expect(await member.locator('.plot-id').innerText()).toBe(`#${memberId}`);
     // On the map the draft (no code yet) is labelled by its name cut to fit, whole words, with '…'.
     await page.waitForFunction(

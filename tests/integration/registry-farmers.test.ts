@@ -269,6 +269,45 @@ describe('farmers and their plots', () => {
     expect(wrong.statusCode).toBe(404);
   });
 
+  it('names each parcel with the commune of its survey, and says when that commune is a former one', async () => {
+    // Sheet 912 of the old Xã Tân Thuận Tây (merged into Phường Cao Lãnh on 01/07/2025): sheet numbers repeat across the old communes of a ward.
+    const former = { commune: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true, sheet: 912 };
+    const officer = reg.as(reg.fx.users.officer);
+    const mainOf = (plots: { id: number; main_parcel: unknown }[]) => plots.find((p) => p.id === reg.fx.plots.mangoA)?.main_parcel;
+    expect(mainOf((await reg.app.inject({ url: '/api/farmer-cards/nd-test-nam1/plots' })).json().plots)).toMatchObject(former);
+    expect(mainOf((await reg.app.inject({ url: '/api/me/plots', headers: reg.as(reg.fx.users.farmer) })).json().plots)).toMatchObject(
+      former,
+    );
+    const profile = (await reg.app.inject({ url: `/api/plots/${reg.fx.plots.mangoA}`, headers: officer })).json();
+    expect(profile.parcels.length).toBeGreaterThan(0);
+    for (const p of profile.parcels) expect(p).toMatchObject(former);
+    // A draft's member plots, as the draft's card lists them.
+    const area = (
+      await reg.db.query<{ id: number }>(
+        `INSERT INTO growing_areas (lineage_id, scheme, name, crop, status, registrant_name, commune_code)
+         VALUES (0, 'domestic-3156', 'Vùng thử tên thửa', 'mango', 'draft', 'HTX', '29869') RETURNING id`,
+      )
+    ).rows[0]!.id;
+    await reg.db.query('UPDATE growing_areas SET lineage_id = id WHERE id = $1', [area]);
+    // A parcel of a unit still in force is named without "former"; the code names the unit of the survey's date.
+    await reg.db.query(`UPDATE parcels SET commune_code = '29869', commune_ref_date = current_date WHERE id = $1`, [reg.fx.parcels.next]);
+    const before = (
+      await reg.db.query<{ growing_area_id: number | null }>('SELECT growing_area_id FROM plots WHERE id = $1', [reg.fx.plots.mangoA])
+    ).rows[0]!.growing_area_id;
+    await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [area, reg.fx.plots.mangoA]);
+    try {
+      const detail = (await reg.app.inject({ url: `/api/growing-areas/${area}`, headers: officer })).json();
+      const member = detail.plots.find((p: { id: number }) => p.id === reg.fx.plots.mangoA);
+      const byId = new Map(member.parcels.map((p: { parcelId: number }) => [p.parcelId, p]));
+      expect(byId.get(reg.fx.parcels.twoZones)).toMatchObject(former);
+      expect(byId.get(reg.fx.parcels.next)).toMatchObject({ commune: '29869', communeName: 'Phường Cao Lãnh', communeFormer: false });
+    } finally {
+      await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [before, reg.fx.plots.mangoA]);
+      await reg.db.query(`UPDATE parcels SET commune_code = '29890', commune_ref_date = '2025-03-01' WHERE id = $1`, [reg.fx.parcels.next]);
+      await reg.db.query('DELETE FROM growing_areas WHERE id = $1', [area]);
+    }
+  });
+
   it('slows down whoever tries card codes one after another', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < CARD_LOOKUPS_PER_MINUTE + 2; i++) {

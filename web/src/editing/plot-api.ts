@@ -2,6 +2,7 @@ import type { Polygon } from 'geojson';
 import { PLOT_OVERLAP_THRESHOLD_M2, REASON_TEXT_VI, type ReasonCode } from '../../../server/domain/plot-validation.ts';
 import { getJson, HttpError, request, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
+import type { NamedParcel } from '../ui/parcel-name.ts';
 
 /** A plot as the features API holds it, with the ETag that an edit must send back. */
 export type PlotRecord = { id: number; etag: string; geometry: Polygon; properties: Record<string, unknown> };
@@ -38,7 +39,7 @@ export async function loadPlot(id: number): Promise<PlotRecord> {
 }
 
 /** The cadastral parcel holding most of a plot, as its profile (GET /api/plots/:id) gives it. */
-export type MainParcel = { sheet: number; parcel: number };
+export type MainParcel = NamedParcel;
 
 /**
  * The parcel holding most of the plot (the profile lists them largest share first), or null when it
@@ -46,9 +47,17 @@ export type MainParcel = { sheet: number; parcel: number };
  */
 export async function loadMainParcel(id: number): Promise<MainParcel | null> {
   try {
-    const profile = await getJson<{ parcels?: { sheet: number; parcel: number }[] }>(`/api/plots/${id}`);
+    const profile = await getJson<{ parcels?: NamedParcel[] }>(`/api/plots/${id}`);
     const main = profile.parcels?.[0];
-    return main ? { sheet: main.sheet, parcel: main.parcel } : null;
+    return main
+      ? {
+          sheet: main.sheet,
+          parcel: main.parcel,
+          commune: main.commune ?? null,
+          communeName: main.communeName ?? null,
+          communeFormer: main.communeFormer ?? null,
+        }
+      : null;
   } catch {
     return null;
   }

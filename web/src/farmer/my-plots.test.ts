@@ -46,13 +46,19 @@ describe('where a farmer’s plot lies in the cadastre', () => {
     (globalThis as { document?: unknown }).document ??= { documentElement: {} };
     (globalThis as { localStorage?: unknown }).localStorage ??= { getItem: () => null, setItem: () => undefined };
     startLang('vi');
-    const main_parcel = { commune: '29890', sheet: 6, parcel: 192 };
-    expect(parcelText(plot({ main_parcel, parcel_count: 1 }))).toBe('Tờ 6 thửa 192');
-    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Tờ 6 thửa 192 và 2 thửa khác');
+    // Sheet 6 parcel 192 is in five old communes of Phường Cao Lãnh: the survey's commune tells them apart.
+    const main_parcel = { commune: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true, sheet: 6, parcel: 192 };
+    expect(parcelText(plot({ main_parcel, parcel_count: 1 }))).toBe('Tờ 6 thửa 192, Xã Tân Thuận Tây cũ');
+    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Tờ 6 thửa 192, Xã Tân Thuận Tây cũ và 2 thửa khác');
+    expect(parcelText(plot({ main_parcel: { ...main_parcel, communeName: 'Phường Mỹ Ngãi', communeFormer: false } }))).toBe(
+      'Tờ 6 thửa 192, Phường Mỹ Ngãi',
+    );
+    // An answer with the code alone (a server of before) still tells the communes apart.
+    expect(parcelText(plot({ main_parcel: { commune: '29890', sheet: 6, parcel: 192 } }))).toBe('Tờ 6 thửa 192 (29890)');
     expect(parcelText(plot({ main_parcel: null, parcel_count: 0 }))).toBeUndefined();
     startLang('en');
-    expect(parcelText(plot({ main_parcel, parcel_count: 2 }))).toBe('Sheet 6 parcel 192 and 1 more parcel');
-    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Sheet 6 parcel 192 and 2 more parcels');
+    expect(parcelText(plot({ main_parcel, parcel_count: 2 }))).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây) and 1 more parcel');
+    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây) and 2 more parcels');
     startLang('vi');
   });
 });

@@ -9,6 +9,7 @@ import type { MapHandle } from '../map/create-map.ts';
 import { sheetPadding } from '../map/fit-padding.ts';
 import { DiaryDisclosure } from '../registration/plot-diary.ts';
 import { clear, h } from '../ui/dom.ts';
+import { parcelName, type NamedParcel } from '../ui/parcel-name.ts';
 import type { SearchHit } from '../ui/search-box.ts';
 
 /** A plot as "my plots" lists it (GET /api/me/plots and /api/farmer-cards/:code/plots). */
@@ -26,17 +27,17 @@ export type MyPlot = {
   status_decided_on?: string | null;
   status_reason?: string | null;
   /** The cadastral parcel holding most of the plot, and how many parcels it covers. */
-  main_parcel?: { commune: string; sheet: number; parcel: number } | null;
+  main_parcel?: (NamedParcel & { commune: string }) | null;
   parcel_count?: number;
   geometry: Polygon;
 };
 
-/** Where a plot lies in the cadastre, as a farmer's land certificate says it: "tờ 6 thửa 192" (and how many more). */
+/** Where a plot lies in the cadastre, as a farmer's land certificate says it: "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ" (and how many more). */
 export function parcelText(plot: MyPlot): string | undefined {
   const main = plot.main_parcel;
   if (!main) return undefined;
   const more = Math.max(0, (plot.parcel_count ?? 1) - 1);
-  const ref = t('myPlotsParcel', { sheet: main.sheet, parcel: main.parcel });
+  const ref = parcelName(main);
   return more ? t('myPlotsParcelMore', { ref, n: more }) : ref;
 }
 

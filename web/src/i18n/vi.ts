@@ -1365,5 +1365,8 @@ export const vi = {
 
 /** The message keys every language provides. */
 export type MessageKey = keyof typeof vi;
+  parcelInUnit: '{parcel}, {unit}',
+  parcelInFormerUnit: '{parcel}, {unit} cũ',
+  parcelInUnitCode: '{parcel} ({unit})',
 /** A complete message table. */
 export type Messages = Record<MessageKey, string>;

@@ -16,6 +16,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { h } from '../ui/dom.ts';
 import { formButtons } from '../ui/form-parts.ts';
+import { parcelName, type NamedParcel } from '../ui/parcel-name.ts';
 import { toast } from '../ui/toast.ts';
 import { cropName, loadCrops, type Crop } from './crops.ts';
 import {
@@ -50,7 +51,7 @@ export type DraftPlot = {
   farmer_name?: string | null;
   hamlet?: string | null;
   /** Its cadastral parcels, the largest share first. */
-  parcels?: { sheet: number; parcel: number }[];
+  parcels?: NamedParcel[];
 };
 
 /** The draft as the card has it. */
@@ -186,11 +187,7 @@ export class DraftSection {
                 h(
                   'span',
                   {},
-                  [
-                    p.parcels?.[0] ? t('myPlotsParcel', { sheet: p.parcels[0].sheet, parcel: p.parcels[0].parcel }) : null,
-                    p.farmer_name,
-                    `${ha(Number(p.area_m2))} ha`,
-                  ]
+                  [p.parcels?.[0] ? parcelName(p.parcels[0]) : null, p.farmer_name, `${ha(Number(p.area_m2))} ha`]
                     .filter(Boolean)
                     .join(' · '),
                   ' ',

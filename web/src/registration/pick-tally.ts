@@ -14,14 +14,15 @@ import {
   type CropRule,
   type RuleResult,
 } from '../../../server/domain/growing-area-rules.ts';
-import { formatNumber, t } from '../i18n/i18n.ts';
+import { formatNumber } from '../i18n/i18n.ts';
 import { pickStanding } from './draft-edit.ts';
+import { parcelName, type NamedParcel } from '../ui/parcel-name.ts';
 
 /** A picked plot as the tally reads it: its crop and area, and the growing area the map's tile puts it in with that area's status. */
 export type TallyPlot = { id: number; crop: string; area_m2: number; growing_area_id?: number | null; areaStatus?: string | null };
 
 /** What the lists know to tell picked plots apart: the farmer's name (for staff who may see it) and the parcel holding most of it. */
-export type PlotNaming = { farmer_name?: string | null; parcel?: { sheet: number; parcel: number } | null };
+export type PlotNaming = { farmer_name?: string | null; parcel?: NamedParcel | null };
 
 /**
  * A picked plot as both lists name it, the way people tell plots apart: the parcel holding most of
@@ -29,12 +30,7 @@ export type PlotNaming = { farmer_name?: string | null; parcel?: { sheet: number
  * id ("#681") is not in it: the lists show it apart, small. Whatever is unknown is left out.
  */
 export function pickedPlotWords(plot: TallyPlot & PlotNaming, cropWord: string): string {
-  return [
-    plot.parcel ? t('myPlotsParcel', { sheet: plot.parcel.sheet, parcel: plot.parcel.parcel }) : null,
-    plot.farmer_name?.trim() || null,
-    cropWord,
-    `${formatNumber(plot.area_m2, 0)} m²`,
-  ]
+  return [plot.parcel ? parcelName(plot.parcel) : null, plot.farmer_name?.trim() || null, cropWord, `${formatNumber(plot.area_m2, 0)} m²`]
     .filter(Boolean)
     .join(' · ');
 }
