@@ -449,10 +449,14 @@ export async function writeAgriculture(
     farmers.push(f);
     householdFarmers.push({ farmer: f, parcel: p });
   }
+  // Card codes as the registry issues them (server/registry/farmers.service.ts newLookupCode:
+  // "ND-7K3M-Q9XP", the form the card field's hint shows); the sample once said "NT-", and a farmer
+  // comparing a card with the hint thought it the wrong one (audit s16). Older "NT-" cards still work:
+  // a look-up compares the whole code.
   const lookup = (r: Rng) => {
     const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
     const part = () => Array.from({ length: 4 }, () => alphabet[Math.floor(r.next() * alphabet.length)]).join('');
-    return `NT-${part()}-${part()}`;
+    return `ND-${part()}-${part()}`;
   };
   await insertRows(
     q,

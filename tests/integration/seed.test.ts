@@ -5,6 +5,7 @@
 import { verify } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
+import { newLookupCode, plotsByLookupCode } from '../../server/registry/farmers.service.ts';
 import { openTestDb, TEST_SEED_PARCELS } from '../helpers/test-db.ts';
 
 let db: Db;
@@ -327,5 +328,19 @@ describe('agriculture and users', () => {
       `SELECT count(*)::int AS n FROM farmer_private WHERE citizen_id !~ '^[0-9]{12}$' OR full_name !~ ' '`,
     );
     expect(n).toBe(0);
+  });
+
+  it('gives every farmer a card code as the registry issues them (ND-7K3M-Q9XP, as the hint shows), and an older NT- card still opens its plots', async () => {
+    const issued = /^ND-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}-[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{4}$/;
+    expect(newLookupCode()).toMatch(issued);
+    const codes = (await db.query<{ lookup_code: string }>('SELECT lookup_code FROM farmers')).rows.map((r) => r.lookup_code);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.filter((c) => !issued.test(c))).toEqual([]);
+    // A card printed from a sample of before (NT-…) is looked up by its whole code, whatever the letters before it.
+    const farmer = await one<{ id: number; n: number }>(
+      `SELECT f.id, count(p.id)::int AS n FROM farmers f JOIN plots p ON p.farmer_id = f.id GROUP BY f.id ORDER BY f.id LIMIT 1`,
+    );
+    await db.query(`UPDATE farmers SET lookup_code = 'NT-WA9T-NR6K' WHERE id = $1`, [farmer.id]);
+    expect((await plotsByLookupCode(db, 'nt-wa9t-nr6k')).plots).toHaveLength(farmer.n);
   });
 });
