@@ -7,6 +7,14 @@
  * (TRANSITION_REASONS, CODE_REASONS, AREA_RULE_REASONS in server/domain): clients tell refusals
  * apart by these, never by the English `detail`.
  */
+/**
+ * The profile fields (request body names) a dossier must have before it is submitted: the printed
+ * dossier's households, technical officer and expected yield (DOMAIN.md's profile; the standard and
+ * certificates are voluntary, VietGAP/GlobalGAP, and the rest have defaults or are the draft's own).
+ */
+export const DOSSIER_FIELDS = ['households', 'technicalOfficer', 'expectedYieldTonnes'] as const;
+export type DossierField = (typeof DOSSIER_FIELDS)[number];
+
 export const REGISTRY_REASON = Object.freeze({
   /** 409: another growing area (another lineage, not superseded) holds the code; `holder`, `holderStatus`. */
   CODE_TAKEN: 'code-taken',
@@ -55,6 +63,13 @@ export const REGISTRY_REASON = Object.freeze({
    * the move carries no photo: it needs its note); `field: 'notes'`, `inspectionId` (null: the one sent).
    */
   INSPECTION_NO_EVIDENCE: 'inspection-no-evidence',
+  /**
+   * 422: a dossier submitted (draft → submitted) with member plots without a farmer, or profile
+   * fields the dossier needs left empty (DOSSIER_FIELDS: households, technicalOfficer,
+   * expectedYieldTonnes); `plotsWithoutFarmer` ([{ id, commune, sheet, parcel }], the main parcel
+   * null when it covers none), `missingFields` (the request body's names), each listed.
+   */
+  DOSSIER_INCOMPLETE: 'dossier-incomplete',
   /** 422: a date of something done (an inspection, a spray, a sample) is after today in Vietnam; `field`, `value`, `today`. */
   DATE_IN_FUTURE: 'date-in-future',
   /** 422: a date of something done is before 1900 (a slip of the year, "0201-05-03"); `field`, `value`, `earliest`. */

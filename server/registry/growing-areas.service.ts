@@ -13,6 +13,7 @@ import {
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { MEMBERSHIP_REASON, type MembershipProblem } from '../contracts/membership.ts';
+import { DOSSIER_FIELDS, type DossierField } from '../contracts/registry-codes.ts';
 import { AppError } from '../plugins/errors.ts';
 import {
   CLOSED_STATUSES,
@@ -471,6 +472,7 @@ export async function transition(
       const plots = (await tx.query<{ id: number; crop: string; area_m2: number }>(SQL.AREA_PLOTS, [id])).rows;
       const verdict = checkMinimumArea(crop, plots);
       if (!verdict.valid) throw new AppError('VALIDATION_FAILED', verdict.message, { reason: verdict.reason });
+      await refuseIncompleteDossier(tx, id);
     }
     if (body.inspection) {
       // The inspection behind the result is written in this transaction: a refusal below or a
@@ -530,6 +532,41 @@ export async function transition(
 }
 
 type CodeClaim = { code: string; lineageId: number };
+
+/** A member plot without a farmer, named by its main parcel (null parts: it covers none). */
+type PlotWithoutFarmer = { id: number; commune: string | null; sheet: number | null; parcel: number | null };
+
+/** The column of each dossier field (DOSSIER_FIELDS, named as the request body names them). */
+const DOSSIER_COLUMNS: Readonly<Record<DossierField, string>> = {
+  households: 'households',
+  technicalOfficer: 'technical_officer',
+  expectedYieldTonnes: 'expected_yield_tonnes',
+};
+
+/**
+ * 422 `dossier-incomplete` when draft `id` is submitted with member plots that have no farmer (the
+ * printed dossier's farmer column, the EUDR producer) or with profile fields the dossier needs left
+ * empty (audit s16: a dossier of ten plots, no farmer, no households, went through); each named.
+ */
+async function refuseIncompleteDossier(tx: Queryable, id: number): Promise<void> {
+  const plots = (await tx.query<PlotWithoutFarmer>(SQL.PLOTS_WITHOUT_FARMER, [id])).rows.map((p) => ({ ...p, id: Number(p.id) }));
+  const profile = (await tx.query<Record<string, unknown>>(SQL.DOSSIER_PROFILE, [id])).rows[0] ?? {};
+  const missingFields = DOSSIER_FIELDS.filter((field) => {
+    const value = profile[DOSSIER_COLUMNS[field]];
+    return value === null || value === undefined || (typeof value === 'string' && !value.trim());
+  });
+  if (!plots.length && !missingFields.length) return;
+  const named = plots.map((p) => (p.sheet !== null ? `${p.id} (sheet ${p.sheet} parcel ${p.parcel})` : String(p.id)));
+  const parts = [
+    ...(plots.length ? [`${plots.length} plot(s) have no farmer: ${named.join(', ')}`] : []),
+    ...(missingFields.length ? [`the profile leaves ${missingFields.join(', ')} empty`] : []),
+  ];
+  throw new AppError('VALIDATION_FAILED', `The dossier is not complete: ${parts.join('; ')}. Fill them in, then submit it.`, {
+    reason: REGISTRY_REASON.DOSSIER_INCOMPLETE,
+    plotsWithoutFarmer: plots,
+    missingFields,
+  });
+}
 
 /** The latest concluded inspection of an area as LATEST_CONCLUSION reads it. */
 type LatestInspection = {

@@ -130,6 +130,21 @@ export const AREA_PLOTS_DETAIL = `
   LEFT JOIN farmer_private fp ON fp.farmer_id = m.farmer_id
   ORDER BY m.plot_id`;
 
+/**
+ * Member plots of draft $1 without a farmer, each with its main cadastral parcel (the largest share,
+ * as the card names a plot: "Tờ 8 thửa 63"; null when it covers none); the submit's check.
+ */
+export const PLOTS_WITHOUT_FARMER = `
+  SELECT p.id, main.commune_code AS commune, main.sheet, main.parcel_no AS parcel
+  FROM plots p
+  LEFT JOIN LATERAL (SELECT pa.commune_code, pa.sheet, pa.parcel_no FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
+                     WHERE pp.plot_id = p.id ORDER BY pp.share_m2 DESC, pa.id LIMIT 1) main ON true
+  WHERE p.growing_area_id = $1 AND p.farmer_id IS NULL
+  ORDER BY p.id`;
+
+/** The profile fields of area $1 a dossier needs (DOSSIER_FIELDS), as stored. */
+export const DOSSIER_PROFILE = `SELECT households, technical_officer, expected_yield_tonnes FROM growing_areas WHERE id = $1`;
+
 /** Records the member plots of area $1 as they are, in the transaction that revokes or supersedes it (close_growing_area, migration 017). */
 export const CLOSE_AREA = `SELECT close_growing_area($1)`;
 

@@ -206,11 +206,17 @@ describe('a draft dossier on its card', () => {
     expect(await page.textContent('#draft-field-name-error')).toContain('Tên vùng trồng');
     expect((await areaRow(draft)).version).toBe(before.version);
     await page.fill('#draft-field-name', 'Vùng xoài Tân Hậu mở rộng (đợt 2)');
+    // The expected yield, which the dossier needs before it is submitted, is typed with the decimal comma.
+    await page.fill('#draft-field-expected_yield_tonnes', '18,5');
     await page.click('#draft-profile-save');
     await page.waitForSelector('#draft-profile-form', { state: 'detached' });
     await page.waitForSelector('.toast:has-text("Đã lưu thông tin hồ sơ “Vùng xoài Tân Hậu mở rộng (đợt 2)”.")');
     const saved = await areaRow(draft);
     expect(saved.name).toBe('Vùng xoài Tân Hậu mở rộng (đợt 2)');
+    const yieldRow = await e2e.server.db.query<{ y: string }>('SELECT expected_yield_tonnes::text y FROM growing_areas WHERE id = $1', [
+      draft,
+    ]);
+    expect(Number(yieldRow.rows[0]!.y)).toBe(18.5);
     expect(saved.version).toBe(before.version + 1);
     // The card's title (the tile's name until the tiles come again) shows the saved name.
     await page.waitForSelector('.feature-card.is-primary h3:has-text("Vùng xoài Tân Hậu mở rộng (đợt 2)")');

@@ -411,7 +411,25 @@ describe('assembling plots into a growing area', () => {
     expect(area.area_m2).toBeGreaterThan(1300);
     expect(area.area_m2).toBeLessThan(1550);
 
-    // The draft reaches the minimum, so its dossier is submitted (the server checks the minimum again there).
+    // The draft reaches the minimum, but its plots have no farmer and its profile is empty (audit s16):
+    // the submit is refused, each plot and each field named, nothing written.
+    await page.click('#area-submit');
+    await page.waitForSelector('#assemble-message.form-error:has-text("hồ sơ chưa đủ")');
+    const incomplete = await page.locator('#assemble-message').innerText();
+    expect(incomplete).toMatch(/^Chưa nộp được hồ sơ: hồ sơ chưa đủ: 3 thửa chưa có nông hộ: /);
+    for (const id of [ids.v1, ids.v2, ids.v3]) expect(incomplete).toContain(`#${id}`);
+    expect(incomplete).toContain('; còn trống Số hộ, Cán bộ kỹ thuật, Sản lượng dự kiến (tấn). Bổ sung rồi gửi lại.');
+    const still = await server.db.query<{ status: string; transitions: number }>(
+      'SELECT status, (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) transitions FROM growing_areas g WHERE id = $1',
+      [created],
+    );
+    expect(still.rows[0]).toEqual({ status: 'draft', transitions: 0 });
+    // The farmers and the profile given (the plot cards' and the draft card's forms, here in SQL): the dossier goes.
+    await server.db.query('UPDATE plots SET farmer_id = (SELECT min(id) FROM farmers) WHERE id = ANY($1)', [[ids.v1, ids.v2, ids.v3]]);
+    await server.db.query(
+      `UPDATE growing_areas SET households = 3, technical_officer = 'Nguyễn Thị Ánh Hồng', expected_yield_tonnes = 4.5 WHERE id = $1`,
+      [created],
+    );
     await page.click('#area-submit');
     await page.waitForSelector('#assemble-message:not(.form-error)');
     expect(await page.locator('#assemble-message').innerText()).toBe(`Đã nộp hồ sơ vùng trồng #${created}.`);

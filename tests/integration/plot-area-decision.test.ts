@@ -7,7 +7,7 @@
 // suspension is not told "304, unchanged". The facts are read-only and no filter.
 import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { rect, recordedInspection } from '../fixtures/registry.ts';
+import { DOSSIER_PROFILE, rect, recordedInspection } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -46,6 +46,7 @@ async function activeArea(): Promise<{ area: number; plot: number }> {
       crop: 'vegetable',
       communeCode: '29869',
       registrantName: 'HTX Rau Mỹ Trà',
+      ...DOSSIER_PROFILE,
       plotIds: [plot],
     },
   });
@@ -154,6 +155,7 @@ describe('a member plot’s item while its growing area’s code is out of force
         crop: 'mango',
         communeCode: '29869',
         registrantName: 'HTX Xoài Mỹ Xương',
+        ...DOSSIER_PROFILE,
         plotIds: [reg.fx.plots.mangoA, reg.fx.plots.mangoB, reg.fx.plots.mangoC],
       },
     });

@@ -4,7 +4,7 @@
 // xét" (it says nothing), and text over the schema's limits. Each refusal
 // names the field, and nothing is written.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FULL_CHECKLIST, rect, recordedInspection } from '../fixtures/registry.ts';
+import { DOSSIER_PROFILE, FULL_CHECKLIST, rect, recordedInspection } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -25,6 +25,7 @@ const draftBody = (over: Record<string, unknown> = {}) => ({
   crop: 'vegetable',
   communeCode: '29869',
   registrantName: 'HTX Rau Mỹ Trà',
+  ...DOSSIER_PROFILE,
   ...over,
 });
 

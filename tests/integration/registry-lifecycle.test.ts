@@ -9,7 +9,7 @@ import {
 } from '../../server/domain/growing-area-lifecycle.ts';
 import { jpegWithGeotag } from '../../server/domain/photo-facts.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { FULL_CHECKLIST, rect, recordedInspection } from '../fixtures/registry.ts';
+import { DOSSIER_PROFILE, FULL_CHECKLIST, rect, recordedInspection } from '../fixtures/registry.ts';
 import { useRegistryApp } from '../helpers/registry-app.ts';
 
 const reg = useRegistryApp();
@@ -19,6 +19,8 @@ let plotOffset = 0;
 beforeAll(() => {
   officer = reg.as(reg.fx.users.officer);
 });
+
+const NO_PARCEL = { commune: null, sheet: null, parcel: null };
 
 /** A fresh 0.15 ha vegetable plot in Phường Cao Lãnh, in a row of its own. */
 async function newVegetablePlot(): Promise<number> {
@@ -43,6 +45,7 @@ async function createDraft(scheme: GrowingAreaScheme, crop = 'vegetable', plotId
       markets: scheme === 'domestic-3156' ? [] : ['CN'],
       registrantKind: 'cooperative',
       registrantName: 'HTX Xoài Tân Thuận Tây',
+      ...DOSSIER_PROFILE,
       plotIds: plotIds ?? [await newVegetablePlot()],
     },
   });
@@ -654,6 +657,78 @@ describe('minimum area at submission', () => {
     expect(added.statusCode).toBe(200);
     expect(added.json().area_m2).toBeGreaterThan(11_900);
     expect((await move(id, 'submitted', 'domestic-3156')).statusCode).toBe(201);
+  });
+
+  it('refuses a dossier with plots without a farmer or an empty profile, naming each; nothing written; accepts it once complete', async () => {
+    // Two plots without a farmer (one on parcel 346 of sheet 912, one on no parcel), one with.
+    const orphan = async (wkt: string) =>
+      (
+        await reg.db.query<{ id: number }>(
+          `INSERT INTO plots (farmer_id, commune_code, crop, geom) VALUES (NULL, '29869', 'vegetable', ST_GeomFromText($1, 4326)) RETURNING id`,
+          [wkt],
+        )
+      ).rows[0]!.id;
+    const onParcel = await orphan(rect(110, 5, 140, 45));
+    const nowhere = await orphan(rect(0, 1000 + 60 * plotOffset++, 30, 1000 + 60 * plotOffset + 50));
+    const created = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: officer,
+      payload: {
+        name: 'Vùng rau nhập từ tệp',
+        scheme: 'domestic-3156',
+        crop: 'vegetable',
+        communeCode: '29869',
+        registrantName: 'HTX Rau Mỹ Trà',
+        plotIds: [nowhere, await newVegetablePlot(), onParcel],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id as number;
+    const unchanged = async () => {
+      expect((await reg.db.query<{ status: string }>('SELECT status FROM growing_areas WHERE id = $1', [id])).rows[0]!.status).toBe(
+        'draft',
+      );
+      expect((await reg.db.query('SELECT 1 FROM growing_area_transitions WHERE growing_area_id = $1', [id])).rowCount).toBe(0);
+    };
+    const refused = await move(id, 'submitted', 'domestic-3156');
+    expect(refused.statusCode).toBe(422);
+    expect(refused.headers['content-type']).toContain('application/problem+json');
+    const body = refused.json();
+    expect(body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      reason: 'dossier-incomplete',
+      missingFields: ['households', 'technicalOfficer', 'expectedYieldTonnes'],
+    });
+    expect(body.plotsWithoutFarmer).toEqual([
+      { id: Math.min(onParcel, nowhere), ...(onParcel < nowhere ? { commune: '29890', sheet: 912, parcel: 346 } : NO_PARCEL) },
+      { id: Math.max(onParcel, nowhere), ...(onParcel < nowhere ? NO_PARCEL : { commune: '29890', sheet: 912, parcel: 346 }) },
+    ]);
+    expect(body.detail).toContain(`${onParcel} (sheet 912 parcel 346)`);
+    expect(body.detail).toContain('the profile leaves households, technicalOfficer, expectedYieldTonnes empty');
+    await unchanged();
+    // A profile of blanks is empty too (written past the API, which refuses a name of spaces).
+    await reg.db.query(`UPDATE growing_areas SET households = 4, technical_officer = '   ', expected_yield_tonnes = 3 WHERE id = $1`, [id]);
+    const blank = await move(id, 'submitted', 'domestic-3156');
+    expect(blank.json()).toMatchObject({ reason: 'dossier-incomplete', missingFields: ['technicalOfficer'] });
+    expect(blank.json().plotsWithoutFarmer).toHaveLength(2);
+    await unchanged();
+    // The profile filled through the API, the farmers given: the plots alone, then nothing, stand in the way.
+    const etag = (await reg.app.inject({ url: `/api/growing-areas/${id}`, headers: officer })).headers.etag as string;
+    const patched = await reg.app.inject({
+      method: 'PATCH',
+      url: `/api/growing-areas/${id}`,
+      headers: { ...officer, 'if-match': etag },
+      payload: { technicalOfficer: 'Trần Văn Kỹ' },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const plotsOnly = await move(id, 'submitted', 'domestic-3156');
+    expect(plotsOnly.json()).toMatchObject({ reason: 'dossier-incomplete', missingFields: [] });
+    expect(plotsOnly.json().detail).toMatch(/^The dossier is not complete: 2 plot\(s\) have no farmer: /);
+    await unchanged();
+    await reg.db.query('UPDATE plots SET farmer_id = $1 WHERE id = ANY($2)', [reg.fx.farmers.lan, [onParcel, nowhere]]);
+    const ok = await move(id, 'submitted', 'domestic-3156');
+    expect(ok.statusCode, ok.body).toBe(201);
   });
 
   it('accepts a 0.15 ha vegetable area', async () => {

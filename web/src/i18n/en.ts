@@ -685,6 +685,10 @@ export const en: Messages = {
   draftField_technical_officer: 'Technical officer',
   draftNoLongerDraft: 'The dossier is no longer a draft (now “{status}”), so its plots and profile can no longer be changed.',
   draftField_households: 'Households',
+  draftField_expected_yield_tonnes: 'Expected yield (t)',
+  dossierIncomplete: 'the dossier is not complete: {parts}. Fill these in, then submit again.',
+  dossierPlotsWithoutFarmer: '{n} {n|plot has|plots have} no farmer: {plots}',
+  dossierEmptyFields: 'left empty: {fields}',
   areaLabelNew: '“{name}”',
   membershipCropJoin:
     '{plot} grows {plotCrop}, but growing area {area} grows {areaCrop}: change the plot’s crop or choose another growing area.',
@@ -915,10 +919,10 @@ export const en: Messages = {
   lifecycleInspectionFirst:
     'Recording “{conclusion}” rests on an inspection record: record it under Field inspections below, reviewing all {n} checklist items, with a photo or a note. Once it is saved, this step continues.',
   lifecycleInspectionThin: 'The inspection of {date} is not enough to record the result: {what}.',
-  lifecycleInspectionUnanswered: '{n} items not reviewed ({items})',
+  lifecycleInspectionUnanswered: '{n} {n|item|items} not reviewed ({items})',
   lifecycleInspectionNoEvidence: 'no photo or note',
   lifecycleInspectionIncomplete:
-    'the inspection record leaves {n} checklist items unreviewed: {items}. Review every item and record it again.',
+    'the inspection record leaves {n} {n|checklist item|checklist items} unreviewed: {items}. Review every item and record it again.',
   lifecycleInspectionNoPhotoNote:
     'the inspection record has no photo or note: add a photo, or record it again with a note of what was seen.',
   lifecycleNotInspectable: 'the growing area is not in a status where an inspection can be recorded.',

@@ -688,6 +688,10 @@ export const vi = {
   draftField_technical_officer: 'Cán bộ kỹ thuật',
   draftNoLongerDraft: 'Hồ sơ không còn là nháp (nay: “{status}”), nên không thêm, bỏ thửa hay sửa thông tin được nữa.',
   draftField_households: 'Số hộ',
+  draftField_expected_yield_tonnes: 'Sản lượng dự kiến (tấn)',
+  dossierIncomplete: 'hồ sơ chưa đủ: {parts}. Bổ sung rồi gửi lại.',
+  dossierPlotsWithoutFarmer: '{n} {n|thửa|thửa} chưa có nông hộ: {plots}',
+  dossierEmptyFields: 'còn trống {fields}',
   areaLabelNew: '“{name}”',
   membershipCropJoin: '{plot} trồng {plotCrop}, còn vùng trồng {area} trồng {areaCrop}: đổi cây trồng của thửa hoặc chọn vùng trồng khác.',
   membershipCropMember:

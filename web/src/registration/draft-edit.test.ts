@@ -17,6 +17,7 @@ const stored = {
   variety: null,
   technical_officer: 'Nguyễn Văn An',
   households: 12,
+  expected_yield_tonnes: 12.5,
 };
 const typed = (over: Partial<Record<ProfileEditField, string>> = {}): Record<ProfileEditField, string> => ({
   name: 'Vùng rau Tân Thuận',
@@ -26,6 +27,7 @@ const typed = (over: Partial<Record<ProfileEditField, string>> = {}): Record<Pro
   variety: '',
   technical_officer: 'Nguyễn Văn An',
   households: '12',
+  expected_yield_tonnes: '12,5',
   ...over,
 });
 
@@ -84,6 +86,14 @@ describe('a draft card’s rules', () => {
     ]);
     expect(patch).toEqual({});
     expect(profilePatch(stored, typed({ households: '2.5' })).problems).toEqual([{ field: 'households', kind: 'invalid' }]);
+    // The yield in tonnes: one decimal, with a comma or a point; no words, no negative, no second decimal.
+    expect(profilePatch(stored, typed({ expected_yield_tonnes: '12.5' })).patch).toEqual({});
+    expect(profilePatch(stored, typed({ expected_yield_tonnes: '40,2' })).patch).toEqual({ expected_yield_tonnes: 40.2 });
+    expect(profilePatch(stored, typed({ expected_yield_tonnes: '' })).patch).toEqual({ expected_yield_tonnes: null });
+    for (const bad of ['nhiều', '-3', '1,25', '1e9', '123456789'])
+      expect(profilePatch(stored, typed({ expected_yield_tonnes: bad })).problems, bad).toEqual([
+        { field: 'expected_yield_tonnes', kind: 'invalid' },
+      ]);
     expect(profilePatch(stored, typed({ scheme: 'export-xyz' })).problems).toEqual([{ field: 'scheme', kind: 'invalid' }]);
     expect(profilePatch(stored, typed({ crop: '' })).problems).toEqual([{ field: 'crop', kind: 'required' }]);
   });

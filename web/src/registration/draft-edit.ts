@@ -48,7 +48,16 @@ export function removalEffect(crop: CropRule, members: readonly MemberArea[], pl
 }
 
 /** The profile fields the card's form edits, by their names in the features API. */
-export const PROFILE_EDIT_FIELDS = ['name', 'registrant_name', 'scheme', 'crop', 'variety', 'technical_officer', 'households'] as const;
+export const PROFILE_EDIT_FIELDS = [
+  'name',
+  'registrant_name',
+  'scheme',
+  'crop',
+  'variety',
+  'technical_officer',
+  'households',
+  'expected_yield_tonnes',
+] as const;
 export type ProfileEditField = (typeof PROFILE_EDIT_FIELDS)[number];
 
 /** Why a typed value may not be sent (the words come from field-refusal.ts). */
@@ -71,7 +80,9 @@ const SCHEMES: readonly GrowingAreaScheme[] = ['domestic-3156', 'export-puc', 'e
 /** The value a field shows in the form: the stored one as text ('' for none). */
 export function shownValue(current: Record<string, unknown>, field: ProfileEditField): string {
   const value = current[field];
-  return value === null || value === undefined ? '' : String(value);
+  if (value === null || value === undefined) return '';
+  // The yield is shown with the decimal comma the officer types it with.
+  return field === 'expected_yield_tonnes' ? String(value).replace('.', ',') : String(value);
 }
 
 /**
@@ -111,12 +122,22 @@ export function profilePatch(
       }
       value = Number(text);
     }
+    if (field === 'expected_yield_tonnes') {
+      // Tonnes with one decimal, written the Vietnamese way ("12,5") or with a point; the features API takes 0–1e8.
+      const number = /^\d{1,8}([.,]\d)?$/.test(text) ? Number(text.replace(',', '.')) : NaN;
+      if (!Number.isFinite(number) || number > 1e8) {
+        problems.push({ field, kind: 'invalid' });
+        continue;
+      }
+      value = number;
+    }
     if (field === 'scheme' && !(SCHEMES as readonly string[]).includes(text)) {
       problems.push({ field, kind: 'invalid' });
       continue;
     }
     const stored = current[field];
-    if (field === 'households' ? Number(stored ?? NaN) !== value : String(stored ?? '') !== value) patch[field] = value;
+    const numeric = field === 'households' || field === 'expected_yield_tonnes';
+    if (numeric ? Number(stored ?? NaN) !== value : String(stored ?? '') !== value) patch[field] = value;
   }
   return { patch, problems };
 }

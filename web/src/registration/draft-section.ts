@@ -120,6 +120,7 @@ const FIELD_LABELS: Readonly<Record<ProfileEditField, MessageKey>> = {
   variety: 'variety',
   technical_officer: 'draftField_technical_officer',
   households: 'draftField_households',
+  expected_yield_tonnes: 'draftField_expected_yield_tonnes',
 };
 
 const SCHEME_KEYS: readonly [string, MessageKey][] = [
@@ -655,6 +656,7 @@ export class DraftSection {
       input.inputMode = 'numeric';
       input.pattern = '[0-9]*';
     }
+    if (field === 'expected_yield_tonnes') input.inputMode = 'decimal';
     return input;
   }
 

@@ -6,6 +6,7 @@ import { formatNumber, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
 import { cropName, cropRule, loadCrops, type Crop } from './crops.ts';
+import { dossierIncompleteWords } from './dossier-refusal.ts';
 import { membershipRefusalWords } from './membership.ts';
 import { nameProblem, TEXT_REASONS } from '../../../server/domain/registry-text.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
@@ -411,7 +412,12 @@ export class GrowingAreaAssembler {
     if (field && fieldText) this.fieldErrors.set(field, fieldText);
     return () =>
       t(key, {
-        detail: this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ?? membership?.() ?? fieldText?.() ?? describeError(error),
+        detail:
+          this.reasonText(reason, area?.crop, area?.areaM2 ?? 0) ??
+          membership?.() ??
+          fieldText?.() ??
+          dossierIncompleteWords(error) ??
+          describeError(error),
       });
   }
 

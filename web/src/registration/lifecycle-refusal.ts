@@ -25,6 +25,7 @@ import type { MessageKey } from '../i18n/vi.ts';
 import { date } from '../ui/feature-format.ts';
 import { graphemes, quoted } from '../ui/short-text.ts';
 import type { FieldProblem, StepField } from './lifecycle-steps.ts';
+import { dossierIncompleteWords } from './dossier-refusal.ts';
 import { fieldRefusalFacts, fieldRefusalText } from './field-refusal.ts';
 
 /** The step form's field of each request body field the server may name (the note is asked as the reason). */
@@ -182,6 +183,8 @@ export function refusalDetail(error: unknown, context: RefusalContext = {}): str
     return t('lifecycleInspectionIncomplete', { n: items.length, items: items.join('; ') });
   }
   if (reason === REGISTRY_REASON.INSPECTION_NO_EVIDENCE) return t('lifecycleInspectionNoPhotoNote');
+  const dossier = dossierIncompleteWords(error);
+  if (dossier) return dossier;
   const day = decidedOnRefusal(error);
   if (day) return fieldProblemText(day, 'domestic-3156');
   const field = fieldRefusalFacts(error);

@@ -343,6 +343,49 @@ describe('refusals in words', () => {
     expect(transitionRefusalText(new HttpError(403, 'no', undefined, undefined))).toContain('không phụ trách');
   });
 
+  it('names each plot without a farmer and each empty profile field of an incomplete dossier, and each checklist item unanswered, in both languages', () => {
+    const incomplete = new HttpError(
+      422,
+      'The dossier is not complete: …',
+      {
+        code: 'VALIDATION_FAILED',
+        reason: 'dossier-incomplete',
+        plotsWithoutFarmer: [
+          { id: 692, commune: '29890', sheet: 8, parcel: 63 },
+          { id: 693, commune: null, sheet: null, parcel: null },
+        ],
+        missingFields: ['households', 'technicalOfficer', 'expectedYieldTonnes'],
+      },
+      undefined,
+    );
+    expect(transitionRefusalText(incomplete)).toBe(
+      'Không chuyển trạng thái được: hồ sơ chưa đủ: 2 thửa chưa có nông hộ: Tờ 8 thửa 63 (#692), #693; còn trống Số hộ, Cán bộ kỹ thuật, Sản lượng dự kiến (tấn). Bổ sung rồi gửi lại.',
+    );
+    const fieldsOnly = new HttpError(
+      422,
+      '…',
+      { code: 'VALIDATION_FAILED', reason: 'dossier-incomplete', plotsWithoutFarmer: [], missingFields: ['households'] },
+      undefined,
+    );
+    const unanswered = new HttpError(
+      422,
+      '…',
+      { code: 'VALIDATION_FAILED', reason: 'inspection-checklist-incomplete', items: [CHECKLIST_ITEMS[4]!.vi], inspectionId: null },
+      undefined,
+    );
+    const bare = new HttpError(422, '…', { code: 'VALIDATION_FAILED', reason: 'inspection-no-evidence', inspectionId: 3 }, undefined);
+    expect(transitionRefusalText(unanswered)).toBe(
+      'Không chuyển trạng thái được: biên bản kiểm tra còn 1 mục chưa xét: Ranh giới vùng trồng khớp với bản đồ. Xét đủ các mục rồi ghi lại biên bản.',
+    );
+    expect(transitionRefusalText(bare)).toContain('không có ảnh hay ghi chú');
+    startLang('en');
+    expect(transitionRefusalText(fieldsOnly)).toBe(
+      'The status did not change: the dossier is not complete: left empty: Households. Fill these in, then submit again.',
+    );
+    expect(transitionRefusalText(incomplete)).toContain('2 plots have no farmer: Sheet 8 parcel 63 (#692), #693; left empty: Households');
+    expect(transitionRefusalText(unanswered)).toContain('1 checklist item unreviewed: Area boundary matches the map.');
+  });
+
   it('tells 409s apart by their reason, not by which fields happen to be there', () => {
     const notInspectable = new HttpError(
       409,
