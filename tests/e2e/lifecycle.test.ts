@@ -93,6 +93,8 @@ describe('growing-area lifecycle on the map', () => {
     expect(now.status).toBe('under_inspection');
     expect(now.steps).toEqual([...before.steps, 'submitted>under_inspection']);
 
+    // The keyboard is on the new status, not lost to the page's start (audit s16).
+    await page.waitForFunction(() => document.activeElement?.id === 'lifecycle-status');
 
     // under inspection → passed: it rests on an inspection record with its checklist, photos or note
     // (a "Đạt" with nothing checked is what the s16 audit found): the step opens the inspection form,
@@ -131,6 +133,7 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('lifecycle-confirm');
     await page.click('#lifecycle-confirm');
     expect(await statusShown(page, 'inspected_pass')).toBe('Kiểm tra đạt');
+    await page.waitForFunction(() => document.activeElement?.id === 'lifecycle-status');
     now = await areaState(e2e.server, area.id);
     expect(now.status).toBe('inspected_pass');
     expect(now.steps.slice(before.steps.length)).toEqual(['submitted>under_inspection', 'under_inspection>inspected_pass']);
@@ -152,6 +155,8 @@ describe('growing-area lifecycle on the map', () => {
     expect(await page.textContent('#lifecycle-form-result')).toBe('Sau bước này, trạng thái là “Đã cấp mã”.');
     await page.waitForFunction(() => /^VN-/.test((document.querySelector('#lifecycle-code') as HTMLInputElement | null)?.value ?? ''));
     const proposed = await page.inputValue('#lifecycle-form input[name=code]');
+    // The proposal redrew the form: the keyboard is still in its first field (audit s16: it fell to <body>).
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('code');
     // Empty fields are caught before anything is sent.
     await page.fill('#lifecycle-form input[name=code]', '');
     await page.click('#lifecycle-confirm');

@@ -176,6 +176,8 @@ export class LifecycleCard {
   private readonly documents = new AreaDocuments();
   /** The concluded inspection of this round, which a pass/fail step rests on instead of recording another. */
   private recorded: RecordedInspection | undefined;
+  /** A step or re-issue went through: once drawn, the keyboard is put on the new status. */
+  private focusAfterMove = false;
   /** The pass/fail the officer chose before an inspection it can rest on was on record: taken up once one is. */
   private awaiting: GrowingAreaStatus | undefined;
   /** When the service worker saved the area shown, if that copy is what came (no network); undefined when read afresh. */
@@ -297,6 +299,14 @@ export class LifecycleCard {
   }
 
   render(): void {
+    // A redraw moves the open form's inputs (kept across renders) into a new form: the keyboard stays
+    // on the one it was on (the approval's code arriving redrew the form under the officer, audit s16).
+    const focused = document.activeElement;
+    this.draw();
+    if (focused instanceof HTMLElement && focused !== document.activeElement && this.element.contains(focused)) focused.focus();
+  }
+
+  private draw(): void {
     clear(this.element);
     this.element.setAttribute('data-area-id', String(this.shownId));
     this.element.append(h('h4', {}, t('lifecycleTitle')));
@@ -338,7 +348,8 @@ export class LifecycleCard {
           {},
           h(
             'span',
-            { id: 'lifecycle-status', class: `status-badge status-${area.status}`, 'data-status': area.status },
+            // Focusable by script: after a step the keyboard lands here, on what the step changed (tabindex -1: no Tab stop).
+            { id: 'lifecycle-status', class: `status-badge status-${area.status}`, 'data-status': area.status, tabindex: -1 },
             statusLabel(area.status),
           ),
           // Suspended or revoked: say outright that the code is not in force (a buyer reads the badge alone otherwise).
@@ -804,6 +815,7 @@ export class LifecycleCard {
           t('lifecycleDone', { name: areaName(area), from: statusLabel(area.status), to: statusLabel(answer.area?.status ?? step.to) }),
         );
         await this.reload();
+        this.focusAfterMove = true;
       },
       (error) => transitionRefusalText(error, context),
       () => (this.open = undefined),
@@ -833,6 +845,9 @@ export class LifecycleCard {
       this.busy = false;
       this.render();
       this.element.querySelector('#lifecycle-message')?.scrollIntoView({ block: 'nearest' });
+      // Moved: the keyboard goes to the new status (the buttons it was on are gone; it fell to <body>, audit s16).
+      if (this.focusAfterMove) this.element.querySelector<HTMLElement>('#lifecycle-status')?.focus();
+      this.focusAfterMove = false;
     }
   }
 
@@ -941,6 +956,7 @@ export class LifecycleCard {
         this.shownId = created.id;
         toast(() => t('reissueDone', { version: created.version_no, draft: statusLabel('draft'), name: areaName(area) }));
         await this.reload();
+        this.focusAfterMove = true;
       },
       reissueRefusalText,
       // Someone moved the area first: the re-issue goes if it no longer applies.
