@@ -334,6 +334,8 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 export const SearchFacts = Type.Object({
   communeCode: Type.Optional(Type.String()),
   communeName: Type.Optional(Nullable(Type.String())),
+  /** Whether a parcel's commune (communeCode, of its survey) is no longer in force: "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ". */
+  communeFormer: Type.Optional(Nullable(Type.Boolean())),
   sheet: Type.Optional(Type.Integer()),
   parcelNo: Type.Optional(Type.Integer()),
   landUseCode: Type.Optional(Nullable(Type.String())),

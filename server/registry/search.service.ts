@@ -323,17 +323,33 @@ export async function search(
     });
   }
   for (const r of (
-    await db.query<Place & { id: number; commune_code: string; sheet: number; parcel_no: number; land_use_code: string; address: string }>(
-      SQL.SEARCH_ADDRESSES,
-      [accentInsensitivePattern(query), limit],
-    )
+    await db.query<
+      Place & {
+        id: number;
+        commune_code: string;
+        sheet: number;
+        parcel_no: number;
+        land_use_code: string;
+        address: string;
+        commune_name: string | null;
+        commune_former: boolean | null;
+      }
+    >(SQL.SEARCH_ADDRESSES, [accentInsensitivePattern(query), limit])
   ).rows) {
     results.push({
       kind: 'address',
       id: String(r.id),
       label: r.address,
       detail: parcelLabel(r.sheet, r.parcel_no),
-      facts: { communeCode: r.commune_code, sheet: r.sheet, parcelNo: r.parcel_no, landUseCode: r.land_use_code, address: r.address },
+      facts: {
+        communeCode: r.commune_code,
+        communeName: r.commune_name,
+        communeFormer: r.commune_former,
+        sheet: r.sheet,
+        parcelNo: r.parcel_no,
+        landUseCode: r.land_use_code,
+        address: r.address,
+      },
       bbox: r.bbox,
       center: r.center,
     });
@@ -350,6 +366,8 @@ export async function search(
             parcel_no: number;
             land_use_code: string;
             address: string | null;
+            commune_name: string | null;
+            commune_former: boolean | null;
           }
         >(SQL.SEARCH_OWNERS, [accentInsensitivePattern(query), communeScope(viewer), limit])
       ).rows;
@@ -362,6 +380,8 @@ export async function search(
           facts: {
             ownerName: r.owner_name,
             communeCode: r.commune_code,
+            communeName: r.commune_name,
+            communeFormer: r.commune_former,
             sheet: r.sheet,
             parcelNo: r.parcel_no,
             landUseCode: r.land_use_code,

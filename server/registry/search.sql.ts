@@ -132,9 +132,18 @@ export const SEARCH_UNITS = `
   ORDER BY (u.valid_to IS NULL) DESC, length(u.name), u.code
   LIMIT $2`;
 
+// The unit a parcel's commune code named on its commune_ref_date, and whether it is a former one
+// (places.sql parcelCommuneJson): a sheet and number repeat across the old communes of one ward.
+const PARCEL_UNIT = `
+  (SELECT a.name FROM admin_units a WHERE a.code = p.commune_code AND a.valid_from <= p.commune_ref_date
+     AND (a.valid_to IS NULL OR a.valid_to > p.commune_ref_date) ORDER BY a.valid_from DESC LIMIT 1) AS commune_name,
+  (SELECT a.valid_to IS NOT NULL AND a.valid_to <= current_date FROM admin_units a WHERE a.code = p.commune_code
+     AND a.valid_from <= p.commune_ref_date AND (a.valid_to IS NULL OR a.valid_to > p.commune_ref_date)
+   ORDER BY a.valid_from DESC LIMIT 1) AS commune_former`;
+
 /** Parcels whose address matches the accent-insensitive pattern $1 (accentInsensitivePattern); $2 limit. */
 export const SEARCH_ADDRESSES = `
-  SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address, ${PLACE('p.geom')}
+  SELECT p.id, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address, ${PARCEL_UNIT}, ${PLACE('p.geom')}
   FROM parcels p
   WHERE p.address ~ $1
   ORDER BY length(p.address), p.id
@@ -145,7 +154,7 @@ export const SEARCH_ADDRESSES = `
  * parcel's old commune through the lineage; $3 limit. Personal data: staff only, logged.
  */
 export const SEARCH_OWNERS = `
-  SELECT o.parcel_id, o.owner_name, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address, ${PLACE('p.geom')}
+  SELECT o.parcel_id, o.owner_name, p.commune_code, p.sheet, p.parcel_no, p.land_use_code, p.address, ${PARCEL_UNIT}, ${PLACE('p.geom')}
   FROM parcel_owners o JOIN parcels p ON p.id = o.parcel_id
   WHERE o.owner_name ~ $1
     AND ($2::text[] IS NULL OR p.commune_code = ANY ($2) OR EXISTS (

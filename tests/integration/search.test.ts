@@ -137,12 +137,20 @@ describe('search', () => {
 
   it('finds addresses without accents', async () => {
     const hits = (await search('to 12, ap tan hau, xa tan thuan tay')).filter((r) => r.kind === 'address');
+    // Each says the commune of its survey, as the lists name parcels: sheet 912 of the former Xã Tân Thuận Tây.
+    for (const hit of hits.filter((r) => r.facts?.sheet === 912))
+      expect(hit.facts).toMatchObject({ communeCode: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true });
+    expect(hits.some((r) => r.facts?.sheet === 912)).toBe(true);
     expect(hits.map((r) => r.id)).toEqual(expect.arrayContaining([String(reg.fx.parcels.twoZones), String(reg.fx.parcels.next)]));
   });
 
   it('shows owners only to officers of the commune and administrators, and logs it', async () => {
     const owner = (results: SearchResult[]) => results.filter((r) => r.kind === 'owner').map((r) => r.id);
     expect(owner(await search('Kha Văn Nam', reg.as(reg.fx.users.officer)))).toEqual([String(reg.fx.parcels.twoZones)]);
+    expect((await search('Kha Văn Nam', reg.as(reg.fx.users.admin))).find((r) => r.kind === 'owner')?.facts).toMatchObject({
+      communeName: 'Xã Tân Thuận Tây',
+      communeFormer: true,
+    });
     expect(owner(await search('kha van nam', reg.as(reg.fx.users.admin)))).toEqual([String(reg.fx.parcels.twoZones)]);
     for (const who of [reg.fx.users.officerElsewhere, reg.fx.users.farmer, reg.fx.users.planner]) {
       expect(JSON.stringify(await search('Kha Văn Nam', reg.as(who)))).not.toContain('Kha Văn Nam');

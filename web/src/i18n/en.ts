@@ -338,8 +338,6 @@ export const en: Messages = {
   searching: 'Searching…',
   searchHelp: 'For example: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
   searchParcelLabel: 'Sheet {sheet}, parcel {parcel} — {commune}',
-  searchParcelShort: 'Sheet {sheet}, parcel {parcel}',
-  searchParcelOf: 'Sheet {sheet}, parcel {parcel} ({commune})',
   searchLotLabel: 'Zoning lot {code}',
   searchUnitCurrent: '{level} · code {code}',
   searchUnitFormer: '{name} (former unit, code {code})',

@@ -340,8 +340,6 @@ export const vi = {
   searching: 'Đang tìm…',
   searchHelp: 'Ví dụ: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
   searchParcelLabel: 'Tờ {sheet} thửa {parcel} — {commune}',
-  searchParcelShort: 'Tờ {sheet} thửa {parcel}',
-  searchParcelOf: 'Tờ {sheet} thửa {parcel} ({commune})',
   searchLotLabel: 'Ô quy hoạch {code}',
   searchUnitCurrent: '{level} · mã {code}',
   searchUnitFormer: '{name} (đơn vị cũ, mã {code})',

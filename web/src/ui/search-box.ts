@@ -410,7 +410,8 @@ export class SearchBox {
       const cut = query.length >= SEARCH_QUERY_MAX ? t('searchCut', { n: SEARCH_QUERY_MAX }) : '';
       // A name, a phone number or a citizen ID that found nothing: personal data is not searched
       // publicly; the list says so and where to look instead (audit s16: a farmer got a bare "no results").
-      const personal = personalHint(query, this.host.role?.());
+      // A parcel key read as one ("29869 1 999" has nine digits, as an old ID card) is not taken for personal data.
+      const personal = this.understood ? undefined : personalHint(query, this.host.role?.());
       const openMine = personal?.openMine ? this.host.openMine : undefined;
       // A pasted address is quoted by its start: the whole of it would fill the list.
       return this.renderMessage(

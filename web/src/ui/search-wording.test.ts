@@ -63,7 +63,7 @@ describe('search hits worded in the language shown', () => {
     expect(hitText(parcel).label).toBe('Sheet 1, parcel 10 — Phường 1');
     expect(hitText(lot)).toEqual({ label: 'Zoning lot ODT-53', detail: lot.facts.planName });
     expect(hitText({ kind: 'owner', label: 'Kha Văn Nam', facts: { sheet: 912, parcelNo: 345, communeCode: '29890' } }).detail).toBe(
-      'Sheet 912, parcel 345 (29890)',
+      'Sheet 912 parcel 345 (29890)',
     );
     expect(hitText({ ...unit, facts: { ...unit.facts, current: true } }).detail).toBe('Commune · code 29890');
     expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Vegetables · Code issued');
@@ -162,6 +162,18 @@ describe('what a parcel query that found nothing is told', () => {
     expect(understoodHint({ ...base, sheet: null, parcel: 10, missing: ['sheet'], sheetFound: null })).toBe(
       'Understood: parcel 10. The sheet number is needed, e.g. “sheet 12 parcel 10”.',
     );
+  });
+});
+
+describe('a parcel named in an address or owner hit', () => {
+  it('says the commune of its survey as the lists do, a former one as such', () => {
+    const facts = { sheet: 6, parcelNo: 192, communeCode: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true };
+    expect(hitText({ kind: 'address', label: 'Tổ 12, Ấp Tân Hậu', facts }).detail).toBe('Tờ 6 thửa 192, Xã Tân Thuận Tây cũ');
+    expect(
+      hitText({ kind: 'owner', label: 'Kha Văn Nam', facts: { ...facts, communeName: 'Phường Mỹ Trà', communeFormer: false } }).detail,
+    ).toBe('Tờ 6 thửa 192, Phường Mỹ Trà');
+    startLang('en');
+    expect(hitText({ kind: 'owner', label: 'Kha Văn Nam', facts }).detail).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây)');
   });
 });
 

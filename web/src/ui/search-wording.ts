@@ -7,6 +7,7 @@ import { describeError, HttpError } from '../api/http.ts';
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { date, renamedHamletNow } from './feature-format.ts';
+import { parcelName, type NamedParcel } from './parcel-name.ts';
 
 /** What the wording needs of a hit: its kind, the server's label and detail, and its facts. */
 export type WordableHit = { kind?: string; label: string; detail?: string; facts?: SearchFacts };
@@ -15,6 +16,11 @@ export type WordableHit = { kind?: string; label: string; detail?: string; facts
 export function communeText(name: string | null | undefined, code: string | null | undefined, input = ''): string {
   if (name && code) return `${name} (${code})`;
   return name ?? code ?? input;
+}
+
+/** A hit's parcel as the lists name parcels: with the (old) commune of its survey ("Tờ 6 thửa 192, Xã Tân Thuận Tây cũ"). */
+function namedParcel(f: SearchFacts): NamedParcel {
+  return { sheet: f.sheet!, parcel: f.parcelNo!, commune: f.communeCode, communeName: f.communeName, communeFormer: f.communeFormer };
 }
 
 /** The two lines of a hit in the current language. */
@@ -32,10 +38,10 @@ export function hitText(hit: WordableHit): { label: string; detail?: string } {
       );
     case 'address':
       if (!sheetAndParcel) break;
-      return withDetail(hit.label, t('searchParcelShort', { sheet: f.sheet!, parcel: f.parcelNo! }));
+      return withDetail(hit.label, parcelName(namedParcel(f)));
     case 'owner':
       if (!sheetAndParcel) break;
-      return withDetail(hit.label, t('searchParcelOf', { sheet: f.sheet!, parcel: f.parcelNo!, commune: f.communeCode ?? '' }));
+      return withDetail(hit.label, parcelName(namedParcel(f)));
     case 'zoning_lot':
       if (!f.lotCode) break;
       return withDetail(t('searchLotLabel', { code: f.lotCode }), f.planName);
