@@ -231,6 +231,21 @@ describe('search', () => {
     expect(areas(await search('THU TIM', officer))).toEqual([draft, submitted, person, company].sort());
     expect(areas(await search('thử tìm', reg.as(reg.fx.users.officerElsewhere)))).toEqual([draftElsewhere, person, company].sort());
     expect(areas(await search('thử tìm', reg.as(reg.fx.users.admin)))).toEqual([draft, draftElsewhere, submitted, person, company].sort());
+    // A farmer finds the dossier their plot is in once it is submitted, never a draft of theirs (the ward's work in progress).
+    const before = (await reg.db.query<{ g: number | null }>('SELECT growing_area_id AS g FROM plots WHERE id = $1', [reg.fx.plots.mangoC]))
+      .rows[0]!.g;
+    try {
+      for (const [into, expected] of [
+        [submitted, [submitted, person, company]],
+        [draft, [person, company]],
+      ] as const) {
+        await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [into, reg.fx.plots.mangoC]);
+        expect(areas(await search('thử tìm', reg.as(reg.fx.users.farmer)))).toEqual([...expected].sort());
+        expect(areas(await search('thử tìm', reg.as(reg.fx.users.otherFarmer)))).toEqual([person, company].sort());
+      }
+    } finally {
+      await reg.db.query('UPDATE plots SET growing_area_id = $1 WHERE id = $2', [before, reg.fx.plots.mangoC]);
+    }
     for (const who of [reg.fx.users.farmer, reg.fx.users.planner])
       expect(areas(await search('thử tìm', reg.as(who)))).toEqual([person, company].sort());
 
