@@ -415,6 +415,8 @@ describe('assembling plots into a growing area', () => {
     // the submit is refused, each plot and each field named, nothing written.
     await page.click('#area-submit');
     await page.waitForSelector('#assemble-message.form-error:has-text("hồ sơ chưa đủ")');
+    // The keyboard is on the answer, not lost to the page's start (audit s16).
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('assemble-message');
     const incomplete = await page.locator('#assemble-message').innerText();
     expect(incomplete).toMatch(/^Chưa nộp được hồ sơ: hồ sơ chưa đủ: 3 thửa chưa có nông hộ: /);
     for (const id of [ids.v1, ids.v2, ids.v3]) expect(incomplete).toContain(`#${id}`);
@@ -432,6 +434,7 @@ describe('assembling plots into a growing area', () => {
     );
     await page.click('#area-submit');
     await page.waitForSelector('#assemble-message:not(.form-error)');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('assemble-message');
     expect(await page.locator('#assemble-message').innerText()).toBe(`Đã nộp hồ sơ vùng trồng #${created}.`);
     const after = await server.db.query<{ status: string; transitions: number }>(
       'SELECT status, (SELECT count(*)::int FROM growing_area_transitions t WHERE t.growing_area_id = g.id) transitions FROM growing_areas g WHERE id = $1',

@@ -324,6 +324,8 @@ export class GrowingAreaAssembler {
             class: this.message.error ? 'form-error' : 'hint verdict-ok',
             id: 'assemble-message',
             role: this.message.error ? 'alert' : 'status',
+            // Focusable by script, no Tab stop: the keyboard lands on the answer to a submit (submit()).
+            tabindex: -1,
           },
           this.message.text(),
         ),
@@ -491,6 +493,9 @@ export class GrowingAreaAssembler {
       this.busy = false;
       this.render();
       this.revealMessage();
+      // The button pressed was drawn away (submitted, or drawn again): the keyboard goes to the answer,
+      // not to the page's start (audit s16: document.activeElement was <body> after "Gửi hồ sơ").
+      this.element.querySelector<HTMLElement>('#assemble-message')?.focus();
     }
   }
 }
