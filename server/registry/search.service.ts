@@ -4,7 +4,7 @@
 // empty draft has none: its card opens where the map is).
 import type { SearchResult, SearchUnderstood } from '../contracts/registry.ts';
 import type { Viewer } from '../contracts/viewer.ts';
-import type { Db } from '../db/index.ts';
+import type { Db, Queryable } from '../db/index.ts';
 import { PUBLIC_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { normaliseCode } from '../domain/growing-area-rules.ts';
 import { foldVietnamese, missingParts, readParcelQuery, type ParcelQuery } from '../domain/parcel-query.ts';
@@ -119,7 +119,7 @@ const parcelLabel = (sheet: number, parcelNo: number): string => `Tờ ${sheet} 
  */
 async function searchAreaNames(db: Db, viewer: Viewer, query: string, limit: number, results: SearchResult[]): Promise<void> {
   const byCode = new Set(results.filter((r) => r.kind === 'growing_area').map((r) => r.id));
-  await db.transaction(async (tx) => {
+  const read = async (tx: Queryable): Promise<void> => {
     const rows = (
       await tx.query<
         Place & {
@@ -169,7 +169,11 @@ async function searchAreaNames(db: Db, viewer: Viewer, query: string, limit: num
       persons.map((r) => `growing_area_registrant:${r.id}`),
       'search',
     );
-  });
+  };
+  // Staff may be shown a person registrant, logged in the same transaction as it is read; the public's
+  // search, run at every pause in typing, needs none.
+  if (isStaff(viewer)) await db.transaction(read);
+  else await read(db);
 }
 
 /** Runs the search for the viewer; owners' names appear only for officers (their communes) and administrators. */
