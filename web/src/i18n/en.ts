@@ -1362,7 +1362,7 @@ export const en: Messages = {
   mapToggleAttribution: 'Map data sources',
   myPlotsParcel: 'Sheet {sheet} parcel {parcel}',
   myPlotsParcelMore: '{ref} and {n} more {n|parcel|parcels}',
-};
   parcelInUnit: '{parcel}, {unit}',
   parcelInFormerUnit: '{parcel} (former {unit})',
   parcelInUnitCode: '{parcel} ({unit})',
+};

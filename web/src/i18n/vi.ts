@@ -1363,12 +1363,12 @@ export const vi = {
   mapToggleAttribution: 'Nguồn dữ liệu bản đồ',
   myPlotsParcel: 'Tờ {sheet} thửa {parcel}',
   myPlotsParcelMore: '{ref} và {n} {n|thửa|thửa} khác',
+  parcelInUnit: '{parcel}, {unit}',
+  parcelInFormerUnit: '{parcel}, {unit} cũ',
+  parcelInUnitCode: '{parcel} ({unit})',
 } as const;
 
 /** The message keys every language provides. */
 export type MessageKey = keyof typeof vi;
-  parcelInUnit: '{parcel}, {unit}',
-  parcelInFormerUnit: '{parcel}, {unit} cũ',
-  parcelInUnitCode: '{parcel} ({unit})',
 /** A complete message table. */
 export type Messages = Record<MessageKey, string>;
