@@ -40,6 +40,11 @@ export const IMPORT_PROBLEM = Object.freeze({
   NOT_YOUR_COMMUNE: 'NOT_YOUR_COMMUNE',
   /** An officer's row has the key of a stored row of a commune they do not work in. */
   STORED_ROW_OUTSIDE_SCOPE: 'STORED_ROW_OUTSIDE_SCOPE',
+  /**
+   * The row's key is that of a stored row somewhere else (their shapes do not meet): two surveys that
+   * both number their rows from 1 (OBJECTID, SoThua), not a correction of that row.
+   */
+  KEY_OF_ANOTHER_FEATURE: 'KEY_OF_ANOTHER_FEATURE',
   /** The row would change a plot of a growing area under review or with a code in force. */
   PLOT_IN_LOCKED_AREA: 'PLOT_IN_LOCKED_AREA',
   /** The row would change the crop of a plot of a draft growing area (one area, one crop). */
@@ -242,6 +247,8 @@ export type ImportProblemFacts =
       communeName: string | null;
       yourCommunes: string[];
     }
+  /** The row's key `key` is that of stored row `storedId` of `collection`, `distanceM` metres away. */
+  | { code: 'KEY_OF_ANOTHER_FEATURE'; collection: string; storedId: number; key: string; distanceM: number }
   /** Plot `plotId` belongs to growing area `areaId`, whose status is `areaStatus`. */
   | { code: 'PLOT_IN_LOCKED_AREA'; plotId: number; areaId: number; areaStatus: string }
   /** Plot `plotId` would grow `plotCrop`, but its draft growing area `areaId` grows `areaCrop`. */

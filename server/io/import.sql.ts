@@ -205,6 +205,26 @@ export const IMPORT_SQL = {
       (SELECT u.name FROM admin_units u WHERE u.code = s.stored_commune ORDER BY u.valid_from DESC LIMIT 1) AS name
     FROM import_stage s WHERE s.problem_code = 'STORED_ROW_OUTSIDE_SCOPE' ORDER BY s.n LIMIT $1`,
 
+  /**
+   * Refuses rows matched by source key to a stored row their shape does not meet: the key names
+   * another feature (two surveys numbering their rows from 1), and the update would move it. A
+   * polygon meets its stored row when a point inside either lies in the other (a corrected boundary
+   * does; two plots side by side, which may not overlap, do not); a point, within 50 m. Valid
+   * geometries only (run after markInvalid). The distance goes in `problem`, in metres.
+   */
+  markKeyOfAnother(target: Target): string {
+    const meets =
+      target.geometry === 'point'
+        ? 'ST_DWithin(t.geom::geography, s.geom::geography, 50)'
+        : 'ST_Intersects(t.geom, ST_PointOnSurface(s.geom)) OR ST_Intersects(s.geom, ST_PointOnSurface(t.geom))';
+    return `UPDATE import_stage s SET problem_code = 'KEY_OF_ANOTHER_FEATURE', stored_id = t.id,
+      problem = round(ST_Distance(t.geom::geography, s.geom::geography))::text
+    FROM ${ident(target.table)} t
+    WHERE t.id = s.match_id AND s.problem_code IS NULL AND NOT s.by_id AND NOT (${meets})`;
+  },
+  listKeyOfAnother: `SELECT s.layer, s.idx, s.stored_id, s.problem::float8 AS distance, s.props->>'source_key' AS key
+    FROM import_stage s WHERE s.problem_code = 'KEY_OF_ANOTHER_FEATURE' ORDER BY s.n LIMIT $1`,
+
   /** Growing areas of the stored plots that valid rows would overwrite (by source key). */
   areasOfStoredPlots: `SELECT DISTINCT p.growing_area_id AS id FROM import_stage s JOIN plots p ON p.id = s.match_id
     WHERE s.problem_code IS NULL AND p.growing_area_id IS NOT NULL`,

@@ -38,6 +38,12 @@ export type ImportOptions = {
   repair?: boolean;
   /** Write nothing if any feature is refused (default: write the valid ones, report the rest). */
   strict?: boolean;
+  /**
+   * Let a row move the stored row its key names to where the row is, however far (a survey placed
+   * wrongly, corrected). Without it such a row is refused (KEY_OF_ANOTHER_FEATURE): files that number
+   * their rows from 1 share keys, and the second would move the first one's features.
+   */
+  relocate?: boolean;
   /** Target column → source field; '' leaves a column unmapped. */
   mapping?: Record<string, string>;
   /** Values for columns the file lacks: commune_code, commune_ref_date, map_id, plan_id. */
@@ -919,6 +925,9 @@ async function validateInDb(
     }
   }
 
+  // After the scope: a row over another commune's row is told so first, whatever its shape.
+  if (target.key.includes('source_key') && !options.relocate) await refuseKeysOfOtherFeatures(tx, target, report, problem, maxList);
+
   if (target.collection === 'plots') {
     await refuseLockedPlots(tx, target, report, problem, maxList);
     await refuseCropChangesOfMembers(tx, report, problem, maxList);
@@ -1115,6 +1124,40 @@ async function refuseStoredOutsideScope(
       yourCommunes: [...viewer.communes],
       severity: 'error',
       message: `its ${target.key.join('/')} is that of ${target.collection} ${r.stored_id} of commune ${r.code}${r.name ? ` (${r.name})` : ''}, which is not one you work in (${viewer.communes.join(', ') || 'none'}): an import changes only rows of your communes; not imported`,
+    });
+  }
+}
+
+// Plots, products and land-use areas are matched to stored rows by source key alone, and files number
+// their rows from 1 (OBJECTID, FID, SoThua): a second survey's row 5 would overwrite, and move, the
+// first survey's row 5. A row whose key names a stored row its shape does not meet is refused,
+// with the stored row and how far it is; a corrected boundary still meets its row and updates it.
+async function refuseKeysOfOtherFeatures(
+  tx: Queryable,
+  target: Target,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<void> {
+  await tx.query(IMPORT_SQL.markKeyOfAnother(target));
+  const { rows } = await tx.query<{ layer: string; idx: number; stored_id: number; distance: number; key: string }>(
+    IMPORT_SQL.listKeyOfAnother,
+    [maxList],
+  );
+  if (rows.length === 0) return;
+  const code = IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE;
+  await countStaged(tx, report, code, rows.length);
+  for (const r of rows) {
+    problem({
+      layer: r.layer,
+      index: r.idx,
+      code,
+      collection: target.collection,
+      storedId: r.stored_id,
+      key: r.key,
+      distanceM: r.distance,
+      severity: 'error',
+      message: `its source_key ${JSON.stringify(r.key)} is that of ${target.collection} ${r.stored_id}, ${Math.round(r.distance)} m away, which this row does not cover: it is another feature, not a correction of it (files that number their rows from 1 share keys); key the file by a column unique to it, or leave the key out (or, to move the stored ${target.collection} where the file has them, import with relocate=true); not imported`,
     });
   }
 }

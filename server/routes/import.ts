@@ -26,6 +26,7 @@ const querySchema = {
     async: BOOL,
     repair: BOOL,
     strict: BOOL,
+    relocate: BOOL,
     crs: { type: 'string', maxLength: 20 },
     encoding: { type: 'string', enum: ['utf-8', 'tcvn3', 'vni', 'windows-1258', 'latin1'] },
     axis: { type: 'string', enum: ['ne', 'en'] },
@@ -44,6 +45,7 @@ type Query = {
   async?: string;
   repair?: string;
   strict?: string;
+  relocate?: string;
   crs?: string;
   encoding?: TextEncoding;
   axis?: 'ne' | 'en';
@@ -140,6 +142,7 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
         dryRun: yes(q.dryRun, true),
         repair: yes(q.repair, false),
         strict: yes(q.strict, false),
+        relocate: yes(q.relocate, false),
         ...(mapping ? { mapping } : {}),
         defaults,
         read: {

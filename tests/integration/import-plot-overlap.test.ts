@@ -170,6 +170,40 @@ describe("a surveyor's plot code column (MaThua, SoThua...) keys the plots", () 
     expect((await plotsOf('S16-ID-')).map((p) => p.source_key)).toEqual(['S16-ID-1']);
   });
 
+  it('a second survey that numbers its plots from 1 as the first did does not move the first one’s plots: its rows are refused, naming the plot the key belongs to', async () => {
+    const first = await run(
+      'hamlet-a.geojson',
+      [1, 2, 3].map((k) => surveyed('SoThua', 7700 + k, 0.0004 * k, -0.0066)),
+    );
+    expect(first.counts).toMatchObject({ inserted: 3, refused: 0 });
+    const before = await plotsOf('770');
+    // Survey B: plots 7701 and 7702 of another hamlet, ~550 m north; plot 7703 right beside A's 7703 (sharing its edge).
+    const b = [
+      surveyed('SoThua', 7701, 0.0004, -0.0016),
+      surveyed('SoThua', 7702, 0.0008, -0.0016),
+      surveyed('SoThua', 7703, 0.0012, -0.0064),
+    ];
+    for (const dryRun of [true, false]) {
+      const report = await run('hamlet-b.geojson', b, dryRun);
+      expect(report.counts, String(dryRun)).toMatchObject({ inserted: 0, updated: 0, refused: 3 });
+      const refusals = report.problems.filter((p) => p.code === 'KEY_OF_ANOTHER_FEATURE');
+      expect(refusals.map((p) => [p.index, (p as { storedId?: number }).storedId, (p as { key?: string }).key])).toEqual(
+        b.map((_, i) => [i + 1, before[i]!.id, String(7701 + i)]),
+      );
+      const far = refusals[0] as { distanceM?: number };
+      expect(far.distanceM).toBeGreaterThan(500);
+      expect(far.distanceM).toBeLessThan(600);
+      expect((refusals[2] as { distanceM?: number }).distanceM).toBe(0);
+    }
+    expect(await plotsOf('770')).toEqual(before);
+    // The same survey corrected by 3 m still updates its own plots.
+    const corrected = await run(
+      'hamlet-a-corrected.geojson',
+      [1, 2, 3].map((k) => surveyed('SoThua', 7700 + k, 0.0004 * k + 0.00003, -0.0066)),
+    );
+    expect(corrected.counts).toMatchObject({ updated: 3, refused: 0 });
+  });
+
   it('the same plot code twice in one file: the repeat is refused by name, nothing of it written; strict writes nothing', async () => {
     const features = [surveyed('MaThua', 'S16-DUP', 0, -0.006), surveyed('MaThua', 'S16-DUP', 0.0008, -0.006)];
     const strict = await fx.run('plots', await fx.file('dup-strict.geojson', features), fx.admin, { strict: true });

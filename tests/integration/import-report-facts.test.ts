@@ -272,7 +272,10 @@ describe('the extent of what an import wrote', () => {
 
     // One row moved far east in the ward (still inside it): the extent is that row's new place alone.
     const moved = plotSquare([origin[0] + 0.001, origin[1] - 0.002], { key: 'RF-EXT-2', commune: WARD, k: 0 });
-    const bulk = await fx.run('plots', await fx.file('extent-moved.geojson', [rows[0]!, rows[1]!, moved]), fx.admin, { bulkThreshold: 1 });
+    const bulk = await fx.run('plots', await fx.file('extent-moved.geojson', [rows[0]!, rows[1]!, moved]), fx.admin, {
+      bulkThreshold: 1,
+      relocate: true,
+    });
     expect(bulk.counts).toMatchObject({ updated: 1, unchanged: 2 });
     expectBox(bulk.extent, bboxOf([moved]));
   });

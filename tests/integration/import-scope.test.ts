@@ -175,8 +175,11 @@ describe('an officer importing plots over plots of another commune', () => {
     expect((await stored('plots', 'SC-A1'))!.commune_code).toBe(A);
   });
 
-  it('an administrator may import over any commune’s plot', async () => {
-    const report = await run('plots', await file('admin.geojson', [plotFeature({ key: 'SC-B3', commune: A, k: 7 })]), admin);
+  it('an administrator may import over any commune’s plot (moving it needs relocate: a key alone does not move a feature elsewhere)', async () => {
+    const moving = await file('admin.geojson', [plotFeature({ key: 'SC-B3', commune: A, k: 7 })]);
+    expect((await run('plots', moving, admin)).problems.map((p) => p.code)).toEqual(['KEY_OF_ANOTHER_FEATURE']);
+    expect(await stored('plots', 'SC-B3')).toMatchObject({ id: ids['SC-B3'], commune_code: B, version: 1 });
+    const report = await run('plots', moving, admin, { relocate: true });
     expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
     expect(await stored('plots', 'SC-B3')).toMatchObject({ id: ids['SC-B3'], commune_code: A, version: 2 });
   });
@@ -241,7 +244,7 @@ describe('an officer importing products over products of another commune', () =>
   });
 
   it('an administrator may', async () => {
-    const report = await run('products', await officerFile('admin'), admin);
+    const report = await run('products', await officerFile('admin'), admin, { relocate: true });
     expect(report.counts).toMatchObject({ refused: 0, updated: 3 });
     expect((await stored('products', 'SP-B1'))!.commune_code).toBe(A);
   });

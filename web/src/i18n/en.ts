@@ -1046,6 +1046,7 @@ export const en: Messages = {
   importMappingHint: 'E.g. {"sheet":"SoTo","parcel_no":"SoThua"}. Empty: matched by field name.',
   importRepair: 'Repair invalid geometry (ST_MakeValid)',
   importStrict: 'Write nothing if any feature is refused',
+  importRelocate: 'Let rows move the stored features they name to where the file puts them (a misplaced survey, corrected)',
   importCheck: 'Check first',
   importRun: 'Import',
   importBusy: 'Working…',
@@ -1198,6 +1199,8 @@ export const en: Messages = {
   importProblem_OUTSIDE_AREA: 'Lies outside {where}, {km} km from its boundary. {cause}',
   importProblem_NOT_YOUR_COMMUNE: 'Commune/ward {code} is not one you work in.',
   importProblem_STORED_ROW_OUTSIDE_SCOPE: 'Same key as feature {id} of commune/ward {code}, outside your communes: not imported.',
+  importProblem_KEY_OF_ANOTHER_FEATURE:
+    'Key “{key}” already names feature {id}, {m} m away, which this row does not cover: it is another feature, not a correction of it (files numbering their rows from 1 share keys). Key the file by a column of its own, or leave the key out; if it does move that feature, tick “Let rows move the stored features” in the advanced options: not imported.',
   importProblem_PLOT_IN_LOCKED_AREA:
     'Would change plot {plot} of growing area {area} ({status}): its plots change only while the area is a draft.',
   importProblem_PLOT_CROP_MISMATCH:
@@ -1270,6 +1273,7 @@ export const en: Messages = {
   importTally_OUTSIDE_AREA: 'Outside the commune/province',
   importTally_NOT_YOUR_COMMUNE: 'Outside your communes',
   importTally_STORED_ROW_OUTSIDE_SCOPE: 'Key of another commune’s feature',
+  importTally_KEY_OF_ANOTHER_FEATURE: 'Key of a feature elsewhere',
   importTally_PLOT_IN_LOCKED_AREA: 'Plots of locked growing areas',
   importTally_PLOT_CROP_MISMATCH: 'Crop differs from the area’s',
   importTally_PLOT_OVERLAP: 'Overlaps another plot',

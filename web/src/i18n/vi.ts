@@ -1049,6 +1049,7 @@ export const vi = {
   importMappingHint: 'Ví dụ {"sheet":"SoTo","parcel_no":"SoThua"}. Để trống: tự ghép theo tên trường.',
   importRepair: 'Tự sửa hình học lỗi (ST_MakeValid)',
   importStrict: 'Không ghi gì nếu có đối tượng bị từ chối',
+  importRelocate: 'Cho phép dời đối tượng đã có đến chỗ tệp ghi (tệp đặt sai chỗ, nay đã sửa)',
   importCheck: 'Kiểm tra trước',
   importRun: 'Nhập',
   importBusy: 'Đang xử lý…',
@@ -1200,6 +1201,8 @@ export const vi = {
   importProblem_OUTSIDE_AREA: 'Nằm ngoài {where}, cách ranh {km} km. {cause}',
   importProblem_NOT_YOUR_COMMUNE: 'Xã/phường {code} không thuộc địa bàn bạn phụ trách.',
   importProblem_STORED_ROW_OUTSIDE_SCOPE: 'Trùng mã với đối tượng số {id} của xã/phường {code}, ngoài địa bàn của bạn: không nhập.',
+  importProblem_KEY_OF_ANOTHER_FEATURE:
+    'Mã “{key}” đã là mã của đối tượng số {id}, cách {m} m, mà dòng này không phủ lên: đây là đối tượng khác chứ không phải bản sửa của nó (tệp đánh số dòng từ 1 thường trùng mã). Hãy dùng cột mã riêng của tệp, hoặc bỏ cột mã; nếu đúng là dời đối tượng đó, bật “Cho phép dời đối tượng đã có” trong tuỳ chọn nâng cao: không nhập.',
   importProblem_PLOT_IN_LOCKED_AREA: 'Sẽ sửa thửa {plot} của vùng trồng {area} ({status}): thửa chỉ sửa được khi vùng trồng là bản nháp.',
   importProblem_PLOT_CROP_MISMATCH:
     'Sẽ đổi cây trồng của thửa {plot} thành {crop}, nhưng thửa thuộc vùng trồng nháp {area} trồng {areaCrop} (mỗi vùng một loại cây): đưa thửa ra khỏi vùng trước.',
@@ -1270,6 +1273,7 @@ export const vi = {
   importTally_OUTSIDE_AREA: 'Nằm ngoài xã/tỉnh',
   importTally_NOT_YOUR_COMMUNE: 'Ngoài địa bàn của bạn',
   importTally_STORED_ROW_OUTSIDE_SCOPE: 'Trùng mã đối tượng của xã khác',
+  importTally_KEY_OF_ANOTHER_FEATURE: 'Trùng mã với đối tượng ở nơi khác',
   importTally_PLOT_IN_LOCKED_AREA: 'Thửa của vùng trồng đã khoá',
   importTally_PLOT_CROP_MISMATCH: 'Khác cây trồng của vùng',
   importTally_PLOT_OVERLAP: 'Chồng lấn thửa khác',

@@ -194,6 +194,11 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     old: 'its source_key is that of plots 812 of commune 30001 (Xã Mỹ Hiệp), which is not one you work in (29869): an import changes only rows of your communes; not imported',
     facts: ['812', '30001'],
   },
+  KEY_OF_ANOTHER_FEATURE: {
+    p: problem({ code: 'KEY_OF_ANOTHER_FEATURE', collection: 'plots', storedId: 812, key: '5', distanceM: 1234 }),
+    old: 'its source_key "5" is that of plots 812, 1234 m away, which this row does not cover: it is another feature, not a correction of it (files that number their rows from 1 share keys); key the file by a column unique to it, or leave the key out; not imported',
+    facts: ['“5”', '812', '1.234 m'],
+  },
   PLOT_IN_LOCKED_AREA: {
     p: problem({ code: 'PLOT_IN_LOCKED_AREA', plotId: 55, areaId: 9, areaStatus: 'under_inspection' }),
     old: 'would change plot 55, which belongs to growing area 9 (under_inspection): its plots change only while the area is a draft (send the dossier back to draft, or re-issue the code); not imported',
@@ -727,7 +732,11 @@ describe('refusal wording of every problem code', () => {
 
   it('a report without facts (a job stored by an older server) is worded the same from its sentences', () => {
     // Codes that came after the facts became fields: no server ever sent them as a bare sentence.
-    const alwaysWithFacts = new Set<string>([IMPORT_PROBLEM.PLOT_OVERLAP, IMPORT_PROBLEM.PARCEL_OVERLAP]);
+    const alwaysWithFacts = new Set<string>([
+      IMPORT_PROBLEM.PLOT_OVERLAP,
+      IMPORT_PROBLEM.PARCEL_OVERLAP,
+      IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE,
+    ]);
     for (const code of PROBLEM_CODES) {
       if (alwaysWithFacts.has(code)) continue;
       const { p, old } = SAMPLES[code];

@@ -63,6 +63,8 @@ export type ImportFormOptions = {
   mapping: string;
   repair: boolean;
   strict: boolean;
+  /** Let a row move the stored feature its key names, however far (a misplaced survey, corrected). */
+  relocate: boolean;
 };
 
 /** A new form's options: the first collection this role may write, the officer's commune when there is one. */
@@ -80,6 +82,7 @@ export function defaultOptions(role: Role | undefined, communes: readonly string
     mapping: '',
     repair: false,
     strict: false,
+    relocate: false,
   };
 }
 
@@ -129,6 +132,7 @@ export function importQuery(o: ImportFormOptions, run: { dryRun: boolean; async:
   if (o.mapping.trim()) q.set('mapping', JSON.stringify(JSON.parse(o.mapping)));
   if (o.repair) q.set('repair', 'true');
   if (o.strict) q.set('strict', 'true');
+  if (o.relocate) q.set('relocate', 'true');
   return q.toString();
 }
 
@@ -580,6 +584,14 @@ export function problemText(
     case IMPORT_PROBLEM.STORED_ROW_OUTSIDE_SCOPE: {
       const f = factsOf(p, code);
       return t('importProblem_STORED_ROW_OUTSIDE_SCOPE', { id: f.storedId ?? '?', code: f.communeCode ?? '?' });
+    }
+    case IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE: {
+      const f = factsOf(p, code);
+      return t('importProblem_KEY_OF_ANOTHER_FEATURE', {
+        key: f.key ?? '?',
+        id: f.storedId ?? '?',
+        m: f.distanceM !== undefined ? formatNumber(Math.round(f.distanceM)) : '?',
+      });
     }
     case IMPORT_PROBLEM.PLOT_IN_LOCKED_AREA: {
       const f = factsOf(p, code);

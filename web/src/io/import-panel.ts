@@ -206,7 +206,7 @@ class ImportPanel {
           this.options[field] = (event.target as HTMLInputElement).value.trim();
         },
       });
-    const check = (field: 'repair' | 'strict' | 'datumShift', id: string, label: MessageKey) =>
+    const check = (field: 'repair' | 'strict' | 'relocate' | 'datumShift', id: string, label: MessageKey) =>
       h(
         'label',
         { class: 'import-check' },
@@ -342,6 +342,7 @@ class ImportPanel {
       ),
       check('repair', 'import-repair', 'importRepair'),
       check('strict', 'import-strict', 'importStrict'),
+      check('relocate', 'import-relocate', 'importRelocate'),
     );
 
     const error =
