@@ -481,7 +481,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
 <section class="keep"><h2>${esc(L('Chú giải', 'Legend'))}</h2>
 <ul class="legend">${legend}<li><span class="sw arrow">▲</span>B/N = ${esc(L('Bắc', 'North'))}</li></ul></section>
 <h2>${esc(L('Danh sách thửa', 'Plot list'))}</h2>
-<table class="plots"><thead><tr>${[
+<table class="plots" id="dossier-plots"><thead><tr>${[
     L('Thửa', 'Plot'),
     L('Nông hộ', 'Farmer'),
     L('Ấp', 'Hamlet'),

@@ -133,7 +133,7 @@ describe('growing-area documents and re-issue from the map', () => {
     const [tab] = await Promise.all([page.context().waitForEvent('page'), page.click('#documents-html')]);
     await tab.waitForLoadState();
     expect(await tab.title()).toBe(`Hồ sơ vùng trồng ${area.code} / Growing-area profile`);
-    expect(await tab.locator('table.plots tbody tr').count()).toBe(plots.length);
+    expect(await tab.locator('table#dossier-plots tbody tr').count()).toBe(plots.length);
     await tab.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-profile.png') });
     await tab.close();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents.png') });
