@@ -1105,18 +1105,14 @@ async function refuseStoredOutsideScope(
 ): Promise<void> {
   if (target.key.includes('commune_code')) return;
   await tx.query(IMPORT_SQL.markStoredOutsideScope(target), [scope]);
-  const { rows } = await tx.query<{ layer: string; idx: number; stored_id: number; code: string; name: string | null }>(
+  await reportMarked<{ stored_id: number; code: string; name: string | null }>(
+    tx,
+    report,
+    problem,
     IMPORT_SQL.listStoredOutsideScope,
-    [maxList],
-  );
-  if (rows.length === 0) return;
-  const code = IMPORT_PROBLEM.STORED_ROW_OUTSIDE_SCOPE;
-  await countStaged(tx, report, code, rows.length);
-  for (const r of rows) {
-    problem({
-      layer: r.layer,
-      index: r.idx,
-      code,
+    maxList,
+    (r) => ({
+      code: IMPORT_PROBLEM.STORED_ROW_OUTSIDE_SCOPE,
       collection: target.collection,
       storedId: r.stored_id,
       communeCode: r.code,
@@ -1124,8 +1120,27 @@ async function refuseStoredOutsideScope(
       yourCommunes: [...viewer.communes],
       severity: 'error',
       message: `its ${target.key.join('/')} is that of ${target.collection} ${r.stored_id} of commune ${r.code}${r.name ? ` (${r.name})` : ''}, which is not one you work in (${viewer.communes.join(', ') || 'none'}): an import changes only rows of your communes; not imported`,
-    });
-  }
+    }),
+  );
+}
+
+/**
+ * Lists the rows a mark query refused (`listSql`: their layer, idx and the facts, at most $1 of
+ * them), counts them all under the problem's code and reports each as `describe` words it.
+ */
+async function reportMarked<R>(
+  tx: Queryable,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  listSql: string,
+  maxList: number,
+  describe: (row: R) => Omit<ImportProblemCommon, 'layer' | 'index'> & ImportProblemFacts,
+): Promise<void> {
+  const { rows } = await tx.query<R & { layer: string; idx: number }>(listSql, [maxList]);
+  if (rows.length === 0) return;
+  const first = describe(rows[0]!);
+  await countStaged(tx, report, first.code, rows.length);
+  for (const r of rows) problem({ layer: r.layer, index: r.idx, ...describe(r) } as FeatureProblem);
 }
 
 // Plots, products and land-use areas are matched to stored rows by source key alone, and files number
@@ -1140,26 +1155,22 @@ async function refuseKeysOfOtherFeatures(
   maxList: number,
 ): Promise<void> {
   await tx.query(IMPORT_SQL.markKeyOfAnother(target));
-  const { rows } = await tx.query<{ layer: string; idx: number; stored_id: number; distance: number; key: string }>(
+  await reportMarked<{ stored_id: number; distance: number; key: string }>(
+    tx,
+    report,
+    problem,
     IMPORT_SQL.listKeyOfAnother,
-    [maxList],
-  );
-  if (rows.length === 0) return;
-  const code = IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE;
-  await countStaged(tx, report, code, rows.length);
-  for (const r of rows) {
-    problem({
-      layer: r.layer,
-      index: r.idx,
-      code,
+    maxList,
+    (r) => ({
+      code: IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE,
       collection: target.collection,
       storedId: r.stored_id,
       key: r.key,
       distanceM: r.distance,
       severity: 'error',
       message: `its source_key ${JSON.stringify(r.key)} is that of ${target.collection} ${r.stored_id}, ${Math.round(r.distance)} m away, which this row does not cover: it is another feature, not a correction of it (files that number their rows from 1 share keys); key the file by a column unique to it, or leave the key out (or, to move the stored ${target.collection} where the file has them, import with relocate=true); not imported`,
-    });
-  }
+    }),
+  );
 }
 
 // The importer reads no growing-area or farmer column (an export's growing_area_id and
