@@ -359,35 +359,30 @@ function recordHtml(moves: readonly DossierMove[], inspections: readonly Dossier
   const versions = new Set([...moves.map((m) => m.version_no), ...inspections.map((i) => i.version_no)]).size > 1;
   const version = (n: number): string => (versions ? ` (${L('phiên bản', 'version')} ${n})` : '');
   const none = (text: string): string => `<p class="none">${esc(text)}</p>`;
-  const head = (cells: string[]): string => `<thead><tr>${cells.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`;
+  const table = (id: string, cells: string[], rows: string[]): string =>
+    `<table class="plots" id="${id}"><thead><tr>${cells.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const history = moves.length
-    ? `<table class="plots" id="dossier-history">${head([
-        L('Ngày', 'Date'),
-        L('Bước', 'Step'),
-        L('Số quyết định', 'Decision no.'),
-        L('Tệp đính kèm', 'Attached files'),
-      ])}<tbody>${moves
-        .map(
+    ? table(
+        'dossier-history',
+        [L('Ngày', 'Date'), L('Bước', 'Step'), L('Số quyết định', 'Decision no.'), L('Tệp đính kèm', 'Attached files')],
+        moves.map(
           (m) =>
             `<tr><td>${esc(day(m.day))}</td><td>${esc(`${status(m.from_status)} → ${status(m.to_status)}${version(m.version_no)}`)}</td><td>${esc(m.decision_no)}</td><td>${esc(m.attachments.join('; '))}</td></tr>`,
-        )
-        .join('')}</tbody></table>`
+        ),
+      )
     : none(L('Chưa có bước nào được ghi nhận.', 'No step recorded yet.'));
   const checks = inspections.length
-    ? `<table class="plots" id="dossier-inspections">${head([
-        L('Ngày kiểm tra', 'Inspected on'),
-        L('Kết luận', 'Conclusion'),
-        L('Nội dung kiểm tra', 'Checklist'),
-        L('Ảnh', 'Photos'),
-      ])}<tbody>${inspections
-        .map((i) => {
+    ? table(
+        'dossier-inspections',
+        [L('Ngày kiểm tra', 'Inspected on'), L('Kết luận', 'Conclusion'), L('Nội dung kiểm tra', 'Checklist'), L('Ảnh', 'Photos')],
+        inspections.map((i) => {
           const items = i.checklist.map((c) => `<li>${c.ok ? '✓' : '✗'} ${esc(checklistItemLabel(c.item, lang))}</li>`).join('');
           const conclusion = i.conclusion
             ? labelOf(CONCLUSION_LABELS[i.conclusion] ?? { vi: i.conclusion, en: i.conclusion }, lang)
             : L('Chưa kết luận', 'No conclusion yet');
           return `<tr><td>${esc(day(i.inspected_on))}</td><td>${esc(conclusion + version(i.version_no))}</td><td>${items ? `<ul class="checklist">${items}</ul>` : esc(L('Không có', 'None'))}</td><td class="n">${i.photos}</td></tr>`;
-        })
-        .join('')}</tbody></table>`
+        }),
+      )
     : none(L('Chưa có biên bản kiểm tra.', 'No inspection recorded yet.'));
   const files = moves.flatMap((m) => m.attachments.map((name) => ({ name, m })));
   const attached = files.length
