@@ -11,6 +11,27 @@ import { foldVietnamese, missingParts, readParcelQuery, type ParcelQuery } from 
 import { communeScope, isStaff, logReveal } from './access.ts';
 import * as SQL from './search.sql.ts';
 
+/** The facts of a parcel a hit names (an address's, an owner's), with the commune of its survey. */
+function parcelFacts(r: {
+  commune_code: string;
+  commune_name: string | null;
+  commune_former: boolean | null;
+  sheet: number;
+  parcel_no: number;
+  land_use_code: string;
+  address: string | null;
+}) {
+  return {
+    communeCode: r.commune_code,
+    communeName: r.commune_name,
+    communeFormer: r.commune_former,
+    sheet: r.sheet,
+    parcelNo: r.parcel_no,
+    landUseCode: r.land_use_code,
+    address: r.address,
+  };
+}
+
 /** A parcel key read from the query: commune (code or name, if given), sheet and parcel number. */
 export type ParcelKey = { commune: string | null; sheet: number; parcel: number };
 
@@ -345,15 +366,7 @@ export async function search(
       id: String(r.id),
       label: r.address,
       detail: parcelLabel(r.sheet, r.parcel_no),
-      facts: {
-        communeCode: r.commune_code,
-        communeName: r.commune_name,
-        communeFormer: r.commune_former,
-        sheet: r.sheet,
-        parcelNo: r.parcel_no,
-        landUseCode: r.land_use_code,
-        address: r.address,
-      },
+      facts: parcelFacts(r),
       bbox: r.bbox,
       center: r.center,
     });
@@ -381,16 +394,7 @@ export async function search(
           id: String(r.parcel_id),
           label: r.owner_name,
           detail: `${parcelLabel(r.sheet, r.parcel_no)} (${r.commune_code})`,
-          facts: {
-            ownerName: r.owner_name,
-            communeCode: r.commune_code,
-            communeName: r.commune_name,
-            communeFormer: r.commune_former,
-            sheet: r.sheet,
-            parcelNo: r.parcel_no,
-            landUseCode: r.land_use_code,
-            address: r.address,
-          },
+          facts: { ownerName: r.owner_name, ...parcelFacts(r) },
           bbox: r.bbox,
           center: r.center,
         });
