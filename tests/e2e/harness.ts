@@ -224,6 +224,22 @@ export async function signIn(page: Page, account: { username: string; password: 
   await page.fill('#sign-in-dialog input[name=password]', account.password);
   await page.click('#sign-in-dialog button[type=submit]');
   await page.waitForSelector('#sign-out');
+  // The map then asks for the viewer's own tiles (a ward officer's carry their drafts): a tap before
+  // they are in picks from the guest's, which carry none of that.
+  const keyed = await page.evaluate(() => {
+    const map = (window as unknown as Partial<BandoWindow>).__bando?.map;
+    return map ? Object.values(map.getStyle().sources).some((s) => s.type === 'vector') : false;
+  });
+  if (!keyed) return;
+  await page.waitForFunction(
+    () =>
+      Object.values((window as unknown as BandoWindow).__bando.map.getStyle().sources).every(
+        (s) => s.type !== 'vector' || !('tiles' in s) || !s.tiles?.some((u) => u.includes('viewer=guest')),
+      ),
+    null,
+    { timeout: 30_000 },
+  );
+  await waitForMap(page);
 }
 
 /** Where a lon/lat is on the screen, in page coordinates (for mouse clicks on the map). */
