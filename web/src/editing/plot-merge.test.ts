@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // plot-api (the writable fields) loads the i18n module, which sets <html lang>: bare objects stand in.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };
 (globalThis as { localStorage?: unknown }).localStorage ??= { getItem: () => null, setItem: () => undefined };
-const { mergePlot } = await import('./plot-merge.ts');
+const { mergeFields, mergePlot, overwriteWithMine } = await import('./plot-merge.ts');
 
 const square = (x: number): Polygon => ({
   type: 'Polygon',
@@ -95,5 +95,66 @@ describe('merging an officer’s plot edit with the server’s newer copy', () =
       { geometry: square(0), properties: { ...base.properties, variety: null } },
     );
     expect(cleared).toMatchObject({ kind: 'merged', theirs: ['variety'], properties: { variety: null } });
+  });
+});
+
+describe('the crop-and-variety rule, shared by the plot merge and the draft dossier’s profile merge', () => {
+  const fields = ['name', 'crop', 'variety', 'households'];
+  const profile = { name: 'Vùng xoài Tân Thuận', crop: 'mango', variety: null, households: 4 };
+
+  it('makes a crop and a variety changed by different sides one conflict naming both', () => {
+    // The colleague made the dossier a durian one; the officer, still reading mango, named 'Cát Chu'.
+    const merge = mergeFields(fields, profile, { ...profile, variety: 'Cát Chu' }, { ...profile, crop: 'durian' });
+    expect(merge.conflicts).toEqual(['crop', 'variety']);
+    expect(merge.theirs).toEqual([]);
+    // Settled the officer's way, the pair is the officer's: no durian 'Cát Chu'.
+    expect(merge.values).toMatchObject({ crop: 'mango', variety: 'Cát Chu' });
+    const swapped = mergeFields(fields, profile, { ...profile, crop: 'durian' }, { ...profile, variety: 'Hòa Lộc' });
+    expect(swapped.conflicts).toEqual(['crop', 'variety']);
+  });
+
+  it('merges the colleague’s crop and variety together with the officer’s other fields', () => {
+    const merge = mergeFields(fields, profile, { ...profile, households: 6 }, { ...profile, crop: 'durian', variety: 'Ri6' });
+    expect(merge).toEqual({
+      values: { ...profile, households: 6, crop: 'durian', variety: 'Ri6' },
+      theirs: ['crop', 'variety'],
+      conflicts: [],
+    });
+  });
+
+  it('leaves fields it is not given alone (a profile without a variety field)', () => {
+    const merge = mergeFields(['name', 'crop'], profile, { ...profile, variety: 'Cát Chu' }, { ...profile, crop: 'durian' });
+    expect(merge).toMatchObject({ conflicts: [], theirs: ['crop'] });
+  });
+});
+
+describe('“overwrite with mine” after a conflict', () => {
+  it('takes the officer’s value only where both changed, and keeps the colleague’s other changes and outline', () => {
+    // Both changed the variety; the colleague also set the planting date and moved the outline.
+    const mine = { geometry: square(0), properties: { ...base.properties, variety: 'Hòa Lộc' } };
+    const theirs = {
+      geometry: square(0.002),
+      properties: { ...base.properties, variety: 'Ba Màu', planting_date: '2024-04-15', version: 4 },
+    };
+    expect(mergePlot(base, mine, theirs)).toEqual({ kind: 'conflict', fields: ['variety'] });
+    expect(overwriteWithMine(base, mine, theirs)).toEqual({
+      geometry: square(0.002),
+      properties: { ...base.properties, variety: 'Hòa Lộc', planting_date: '2024-04-15' },
+      theirs: ['planting_date', 'geometry'],
+    });
+  });
+
+  it('takes the officer’s outline when both redrew it, and the officer’s crop and variety as a pair', () => {
+    const mine = { geometry: square(0.001), properties: { ...base.properties, variety: 'Hòa Lộc' } };
+    const theirs = {
+      geometry: square(0.002),
+      properties: { ...base.properties, crop: 'durian', variety: 'Ri6', expected_harvest: '2025-06-01' },
+    };
+    expect(mergePlot(base, mine, theirs)).toEqual({ kind: 'conflict', fields: ['variety', 'crop', 'geometry'] });
+    const kept = overwriteWithMine(base, mine, theirs);
+    // The crop and variety are one side's: the officer's mango 'Hòa Lộc', not a durian 'Hòa Lộc'.
+    expect(kept.geometry).toEqual(square(0.001));
+    expect(kept.properties).toMatchObject({ crop: 'mango', variety: 'Hòa Lộc', expected_harvest: '2025-06-01' });
+    expect(kept.theirs).toEqual(['expected_harvest']);
   });
 });

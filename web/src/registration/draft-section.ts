@@ -11,6 +11,7 @@ import { isGrowingAreaStatus, type GrowingAreaStatus } from '../../../server/dom
 import { minimumAreaM2, type CropRule } from '../../../server/domain/growing-area-rules.ts';
 import { describeError, HttpError, request, sendJson } from '../api/http.ts';
 import { loadMainParcel, loadPlot } from '../editing/plot-api.ts';
+import { mergeFields } from '../editing/plot-merge.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
@@ -783,14 +784,13 @@ export class DraftSection {
         } catch (error) {
           // Someone changed the dossier meanwhile (a colleague's edit, a plot joining, a farmer
           // renamed): when none of the fields sent was changed by them, the patch is sent again
-          // over their copy; a field both changed is the officer's to decide (the reload below).
+          // over their copy; a field both changed is the officer's to decide (the reload below), and
+          // so are a crop and a variety each changed by another side (the plots' merge rule).
           if (!(error instanceof HttpError && error.status === 412)) throw error;
           const fresh = await this.readCurrent(area.id).catch(() => undefined);
-          const same = (a: unknown, b: unknown) => String(a ?? '') === String(b ?? '');
-          const clash =
-            !fresh || Object.keys(patch).some((f) => !same(fresh.current[f], editing.current[f]) && !same(fresh.current[f], patch[f]));
-          if (clash) throw error;
-          merged = PROFILE_EDIT_FIELDS.some((f) => !same(fresh.current[f], editing.current[f]));
+          const merge = fresh && mergeFields(PROFILE_EDIT_FIELDS, editing.current, { ...editing.current, ...patch }, fresh.current);
+          if (!fresh || !merge || merge.conflicts.length) throw error;
+          merged = merge.theirs.length > 0;
           await send(fresh.etag);
         }
       } catch (error) {
