@@ -66,7 +66,7 @@ export const REGISTRY_REASON = Object.freeze({
   /**
    * 422: a dossier submitted (draft → submitted) with member plots without a farmer, or profile
    * fields the dossier needs left empty (DOSSIER_FIELDS: households, technicalOfficer,
-   * expectedYieldTonnes); `plotsWithoutFarmer` ([{ id, commune, sheet, parcel }], the main parcel
+   * expectedYieldTonnes); `plotsWithoutFarmer` ([{ id, commune, communeName, communeFormer, sheet, parcel }], the main parcel
    * null when it covers none), `missingFields` (the request body's names), each listed.
    */
   DOSSIER_INCOMPLETE: 'dossier-incomplete',

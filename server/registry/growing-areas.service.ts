@@ -32,6 +32,7 @@ import {
 import { DECISION_NO_EXAMPLE, TEXT_REASONS, isDecisionNo, nameProblem } from '../domain/registry-text.ts';
 import { DECISION_DATE_REASONS, decisionDateProblem, type DecisionDateBounds } from '../domain/decision-date.ts';
 import { vietnamToday } from '../domain/vietnam-time.ts';
+import { parcelName } from '../domain/parcel-name.ts';
 import { PUBLIC_NOTE_REASONS, PUBLISHED_REASON_STATUSES, publicNoteProblem } from '../domain/public-note.ts';
 import { DONG_THAP_2025, checkCode, checkMinimumArea, normaliseCode, proposeCode, type CropRule } from '../domain/growing-area-rules.ts';
 import { communeScope, logReveal, requireCommune, requireStaff, worksIn } from './access.ts';
@@ -534,7 +535,14 @@ export async function transition(
 type CodeClaim = { code: string; lineageId: number };
 
 /** A member plot without a farmer, named by its main parcel (null parts: it covers none). */
-type PlotWithoutFarmer = { id: number; commune: string | null; sheet: number | null; parcel: number | null };
+type PlotWithoutFarmer = {
+  id: number;
+  commune: string | null;
+  communeName: string | null;
+  communeFormer: boolean | null;
+  sheet: number | null;
+  parcel: number | null;
+};
 
 /** The column of each dossier field (DOSSIER_FIELDS, named as the request body names them). */
 const DOSSIER_COLUMNS: Readonly<Record<DossierField, string>> = {
@@ -556,7 +564,9 @@ async function refuseIncompleteDossier(tx: Queryable, id: number): Promise<void>
     return value === null || value === undefined || (typeof value === 'string' && !value.trim());
   });
   if (!plots.length && !missingFields.length) return;
-  const named = plots.map((p) => (p.sheet !== null ? `${p.id} (sheet ${p.sheet} parcel ${p.parcel})` : String(p.id)));
+  const named = plots.map((p) =>
+    p.sheet !== null && p.parcel !== null ? `${p.id} (${parcelName({ ...p, sheet: p.sheet, parcel: p.parcel }, 'en')})` : String(p.id),
+  );
   const parts = [
     ...(plots.length ? [`${plots.length} plot(s) have no farmer: ${named.join(', ')}`] : []),
     ...(missingFields.length ? [`the profile leaves ${missingFields.join(', ')} empty`] : []),

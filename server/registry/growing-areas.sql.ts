@@ -1,7 +1,7 @@
 // SQL of the growing-areas feature: profiles, member plots, lifecycle transitions and re-issues.
 import { SQL_VIETNAM_TODAY } from '../domain/vietnam-time.ts';
 import { TRANSITION_DOCUMENTS } from './area-documents.sql.ts';
-import { hamletNameOf, parcelCommuneJson } from './places.sql.ts';
+import { hamletNameOf, parcelCommuneColumns, parcelCommuneJson } from './places.sql.ts';
 
 // What statusDecision reads of the move, by the name it is read as.
 const STATUS_DECISION_FIELDS = {
@@ -132,12 +132,15 @@ export const AREA_PLOTS_DETAIL = `
 
 /**
  * Member plots of draft $1 without a farmer, each with its main cadastral parcel (the largest share,
- * as the card names a plot: "Tờ 8 thửa 63"; null when it covers none); the submit's check.
+ * as the card names a plot: "Tờ 8 thửa 63, Xã Tân Thuận Tây cũ", with the commune of its survey as
+ * parcelCommuneColumns names it; null when it covers none); the submit's check.
  */
 export const PLOTS_WITHOUT_FARMER = `
-  SELECT p.id, main.commune_code AS commune, main.sheet, main.parcel_no AS parcel
+  SELECT p.id, main.commune_code AS commune, main.commune_name AS "communeName", main.commune_former AS "communeFormer",
+         main.sheet, main.parcel_no AS parcel
   FROM plots p
-  LEFT JOIN LATERAL (SELECT pa.commune_code, pa.sheet, pa.parcel_no FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
+  LEFT JOIN LATERAL (SELECT pa.commune_code, ${parcelCommuneColumns('pa')}, pa.sheet, pa.parcel_no
+                     FROM plot_parcels pp JOIN parcels pa ON pa.id = pp.parcel_id
                      WHERE pp.plot_id = p.id ORDER BY pp.share_m2 DESC, pa.id LIMIT 1) main ON true
   WHERE p.growing_area_id = $1 AND p.farmer_id IS NULL
   ORDER BY p.id`;

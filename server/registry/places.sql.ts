@@ -35,3 +35,14 @@ export function parcelCommuneJson(pa: string): string {
   return `'communeName', (SELECT a.name ${unit}),
           'communeFormer', (SELECT a.valid_to IS NOT NULL AND a.valid_to <= current_date ${unit})`;
 }
+
+/**
+ * The same facts as parcelCommuneJson as two columns, commune_name and commune_former, for a SELECT
+ * list over parcel alias `pa` (an alias of ours, never user input).
+ */
+export function parcelCommuneColumns(pa: string): string {
+  const unit = `FROM admin_units a WHERE a.code = ${pa}.commune_code AND a.valid_from <= ${pa}.commune_ref_date
+                  AND (a.valid_to IS NULL OR a.valid_to > ${pa}.commune_ref_date) ORDER BY a.valid_from DESC LIMIT 1`;
+  return `(SELECT a.name ${unit}) AS commune_name,
+          (SELECT a.valid_to IS NOT NULL AND a.valid_to <= current_date ${unit}) AS commune_former`;
+}

@@ -20,7 +20,9 @@ beforeAll(() => {
   officer = reg.as(reg.fx.users.officer);
 });
 
-const NO_PARCEL = { commune: null, sheet: null, parcel: null };
+const NO_PARCEL = { commune: null, communeName: null, communeFormer: null, sheet: null, parcel: null };
+// Parcel 346 of sheet 912, named with the commune of its survey (a unit merged on 01/07/2025).
+const PARCEL_346 = { commune: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true, sheet: 912, parcel: 346 };
 
 /** A fresh 0.15 ha vegetable plot in Phường Cao Lãnh, in a row of its own. */
 async function newVegetablePlot(): Promise<number> {
@@ -701,10 +703,10 @@ describe('minimum area at submission', () => {
       missingFields: ['households', 'technicalOfficer', 'expectedYieldTonnes'],
     });
     expect(body.plotsWithoutFarmer).toEqual([
-      { id: Math.min(onParcel, nowhere), ...(onParcel < nowhere ? { commune: '29890', sheet: 912, parcel: 346 } : NO_PARCEL) },
-      { id: Math.max(onParcel, nowhere), ...(onParcel < nowhere ? NO_PARCEL : { commune: '29890', sheet: 912, parcel: 346 }) },
+      { id: Math.min(onParcel, nowhere), ...(onParcel < nowhere ? PARCEL_346 : NO_PARCEL) },
+      { id: Math.max(onParcel, nowhere), ...(onParcel < nowhere ? NO_PARCEL : PARCEL_346) },
     ]);
-    expect(body.detail).toContain(`${onParcel} (sheet 912 parcel 346)`);
+    expect(body.detail).toContain(`${onParcel} (Sheet 912 parcel 346 (former Xã Tân Thuận Tây))`);
     expect(body.detail).toContain('the profile leaves households, technicalOfficer, expectedYieldTonnes empty');
     await unchanged();
     // A profile of blanks is empty too (written past the API, which refuses a name of spaces).

@@ -1,11 +1,13 @@
 // The server's refusal of a dossier submitted incomplete (422 dossier-incomplete: member plots
 // without a farmer, profile fields the dossier needs left empty) in the officer's words, each plot
-// named as the card lists it ("Tờ 8 thửa 63 (#692)") and each field by its label on the draft's form.
+// named as the card lists it, with the commune of its survey ("Tờ 8 thửa 63, Xã Tân Thuận Tây cũ
+// (#692)"), and each field by its label on the draft's form.
 // Shared by the lifecycle card's "Gửi hồ sơ" and the assemble panel's submit.
 import { REGISTRY_REASON, type DossierField } from '../../../server/contracts/registry-codes.ts';
 import { HttpError } from '../api/http.ts';
 import { t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { parcelName } from '../ui/parcel-name.ts';
 
 /** The label of each dossier field on the draft's profile form. */
 const FIELD_LABELS: Readonly<Record<DossierField, MessageKey>> = {
@@ -14,13 +16,22 @@ const FIELD_LABELS: Readonly<Record<DossierField, MessageKey>> = {
   expectedYieldTonnes: 'draftField_expected_yield_tonnes',
 };
 
-type PlotFacts = { id?: unknown; sheet?: unknown; parcel?: unknown };
+type PlotFacts = { id?: unknown; sheet?: unknown; parcel?: unknown; commune?: unknown; communeName?: unknown; communeFormer?: unknown };
 
-/** A plot as the card's list names it: its main parcel, the id beside it; the id alone when it covers no parcel. */
+const text = (v: unknown): string | null => (typeof v === 'string' && v ? v : null);
+
+/** A plot as the card's list names it: its main parcel with the commune of its survey, the id beside it; the id alone when it covers no parcel. */
 function plotWords(plot: PlotFacts): string {
   const id = `#${String(plot.id)}`;
   if (plot.sheet === null || plot.sheet === undefined) return id;
-  return `${t('myPlotsParcel', { sheet: String(plot.sheet), parcel: String(plot.parcel) })} (${id})`;
+  const parcel = parcelName({
+    sheet: Number(plot.sheet),
+    parcel: Number(plot.parcel),
+    commune: text(plot.commune),
+    communeName: text(plot.communeName),
+    communeFormer: plot.communeFormer === true,
+  });
+  return `${parcel} (${id})`;
 }
 
 /** The words of a dossier-incomplete refusal, or undefined when `error` is another. */

@@ -351,15 +351,16 @@ describe('refusals in words', () => {
         code: 'VALIDATION_FAILED',
         reason: 'dossier-incomplete',
         plotsWithoutFarmer: [
-          { id: 692, commune: '29890', sheet: 8, parcel: 63 },
-          { id: 693, commune: null, sheet: null, parcel: null },
+          { id: 692, commune: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true, sheet: 8, parcel: 63 },
+          { id: 693, commune: null, communeName: null, communeFormer: null, sheet: null, parcel: null },
+          { id: 694, commune: '29869', communeName: 'Phường Cao Lãnh', communeFormer: false, sheet: 8, parcel: 63 },
         ],
         missingFields: ['households', 'technicalOfficer', 'expectedYieldTonnes'],
       },
       undefined,
     );
     expect(transitionRefusalText(incomplete)).toBe(
-      'Không chuyển trạng thái được: hồ sơ chưa đủ: 2 thửa chưa có nông hộ: Tờ 8 thửa 63 (#692), #693; còn trống Số hộ, Cán bộ kỹ thuật, Sản lượng dự kiến (tấn). Bổ sung rồi gửi lại.',
+      'Không chuyển trạng thái được: hồ sơ chưa đủ: 3 thửa chưa có nông hộ: Tờ 8 thửa 63, Xã Tân Thuận Tây cũ (#692), #693, Tờ 8 thửa 63, Phường Cao Lãnh (#694); còn trống Số hộ, Cán bộ kỹ thuật, Sản lượng dự kiến (tấn). Bổ sung rồi gửi lại.',
     );
     const fieldsOnly = new HttpError(
       422,
@@ -382,7 +383,9 @@ describe('refusals in words', () => {
     expect(transitionRefusalText(fieldsOnly)).toBe(
       'The status did not change: the dossier is not complete: left empty: Households. Fill these in, then submit again.',
     );
-    expect(transitionRefusalText(incomplete)).toContain('2 plots have no farmer: Sheet 8 parcel 63 (#692), #693; left empty: Households');
+    expect(transitionRefusalText(incomplete)).toContain(
+      '3 plots have no farmer: Sheet 8 parcel 63 (former Xã Tân Thuận Tây) (#692), #693, Sheet 8 parcel 63, Phường Cao Lãnh (#694); left empty: Households',
+    );
     expect(transitionRefusalText(unanswered)).toContain('1 checklist item unreviewed: Area boundary matches the map.');
   });
 
