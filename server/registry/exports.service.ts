@@ -19,6 +19,7 @@ import { communeScope, logReveal, requireCommune, requireStaff } from './access.
 import * as SQL from './exports.sql.ts';
 import { getArea, type AreaRow } from './growing-areas.service.ts';
 import { vietnamToday } from '../domain/vietnam-time.ts';
+import { parcelName } from '../domain/parcel-name.ts';
 
 type PlotDetail = {
   id: number;
@@ -31,7 +32,15 @@ type PlotDetail = {
   planting_date: string | null;
   expected_harvest: string | null;
   area_m2: number;
-  parcels: { commune: string; sheet: number; parcel: number; shareM2: number; sharePct: number }[];
+  parcels: {
+    commune: string;
+    communeName: string | null;
+    communeFormer: boolean | null;
+    sheet: number;
+    parcel: number;
+    shareM2: number;
+    sharePct: number;
+  }[];
   geometry: Polygon;
 };
 
@@ -435,8 +444,10 @@ export async function profileHtml(db: Db, viewer: Viewer, id: number, lang: Page
         `<li><span class="sw" style="background:${PALETTE[i % PALETTE.length]}"></span>${esc(L('Thửa', 'Plot'))} ${pl.id} — ${esc(numberText(pl.area_m2, lang))} m²</li>`,
     )
     .join('');
+  // Each parcel named with the commune of its survey ("Tờ 912 thửa 346, Xã Tân Thuận Tây cũ"), as the
+  // card names it: a sheet and number repeat across the old communes merged into one ward.
   const parcels = (pl: PlotDetail): string =>
-    pl.parcels.map((x) => `${x.commune}/${x.sheet}/${x.parcel} (${numberText(x.sharePct, lang, 0, 2)}%)`).join('; ');
+    pl.parcels.map((x) => `${parcelName(x, lang)} (${numberText(x.sharePct, lang, 0, 2)}%)`).join('; ');
   const list = p.plots
     .map(
       (pl) =>
@@ -483,7 +494,7 @@ footer { margin-top: 12px; color: #555; font-size: 10px; }
     L('Giống', 'Variety'),
     L('Ngày trồng', 'Planted'),
     L('Diện tích (m²)', 'Area (m²)'),
-    L('Thửa đất (xã/tờ/thửa)', 'Parcels (commune/sheet/parcel)'),
+    L('Thửa đất', 'Parcels'),
   ]
     .map((h) => `<th>${esc(h)}</th>`)
     .join('')}</tr></thead><tbody>${list}</tbody></table>

@@ -179,6 +179,44 @@ describe('the printed profile', () => {
     expect(english.body).toContain('<h2>Attached documents / Tài liệu đính kèm</h2>');
   });
 
+  it('names each plot’s parcels with the commune of their survey, in both languages', async () => {
+    // Plot A lies half on parcel 345, half on 346, both of sheet 912 of the old Xã Tân Thuận Tây
+    // (merged into Phường Cao Lãnh): the numbers alone repeat across the old communes of the ward.
+    const res = await reg.app.inject({
+      method: 'POST',
+      url: '/api/growing-areas',
+      headers: reg.as(reg.fx.users.officer),
+      payload: {
+        name: 'Vùng xoài hai thửa đất',
+        scheme: 'domestic-3156',
+        crop: 'mango',
+        registrantName: 'HTX Xoài Tân Hậu',
+        communeCode: '29869',
+        plotIds: [reg.fx.plots.mangoA],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const parcelsCell = async (lang: string): Promise<string[]> => {
+      const page = await reg.app.inject({
+        url: `/api/growing-areas/${res.json().id}/profile.html?lang=${lang}`,
+        headers: reg.as(reg.fx.users.officer),
+      });
+      expect(page.statusCode).toBe(200);
+      const row = new RegExp(`<tr><td>${reg.fx.plots.mangoA}</td>(?:<td>[^<]*</td>|<td class="n">[^<]*</td>)*?<td>([^<]*)</td></tr>`).exec(
+        page.body,
+      );
+      return (row?.[1] ?? '').split('; ').sort();
+    };
+    expect(await parcelsCell('vi')).toEqual([
+      expect.stringMatching(/^Tờ 912 thửa 345, Xã Tân Thuận Tây cũ \((49|50)(,\d+)?%\)$/),
+      expect.stringMatching(/^Tờ 912 thửa 346, Xã Tân Thuận Tây cũ \((49|50)(,\d+)?%\)$/),
+    ]);
+    expect(await parcelsCell('en')).toEqual([
+      expect.stringMatching(/^Sheet 912 parcel 345 \(former Xã Tân Thuận Tây\) \((49|50)(\.\d+)?%\)$/),
+      expect.stringMatching(/^Sheet 912 parcel 346 \(former Xã Tân Thuận Tây\) \((49|50)(\.\d+)?%\)$/),
+    ]);
+  });
+
   it('prints the legend’s colours and keeps each heading with what it introduces', async () => {
     const res = await reg.app.inject({ url: `/api/growing-areas/${areaId}/profile.html`, headers: reg.as(reg.fx.users.officer) });
     const css = /<style>([\s\S]*?)<\/style>/.exec(res.body)?.[1] ?? '';
