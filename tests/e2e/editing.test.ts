@@ -227,7 +227,39 @@ describe('editing plots as an officer', () => {
     await page.waitForFunction((id) => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id === id, plot.id, {
       timeout: 30_000,
     });
-    // The only failed request was the stale PUT the dialog answered.
+
+    // Again, and this time "overwrite with mine": the colleague changes the variety and the planting
+    // date; the officer's variety wins, the colleague's planting date (which only they changed) stays.
+    const planted = (
+      await e2e.server.db.query<{ planted: string }>(
+        `SELECT to_char(coalesce(planting_date, date '2024-01-10') - 1, 'YYYY-MM-DD') AS planted FROM plots WHERE id = $1`,
+        [plot.id],
+      )
+    ).rows[0]!.planted;
+    await page.evaluate(() => delete (window as unknown as { __bandoLastSaved?: unknown }).__bandoLastSaved);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForSelector('#plot-save:not([disabled])');
+    await patchAsAdmin(plot.id, { variety: 'Người khác sửa lần hai', planting_date: planted });
+    await page.click('#plot-save');
+    await page.fill('#plot-form input[name=variety]', 'Cán bộ ghi đè');
+    await page.click('#plot-form-save');
+    await page.waitForSelector('#conflict-dialog');
+    expect(await page.locator('#conflict-dialog .conflict-both').innerText()).toBe('Bạn và người kia cùng sửa: giống.');
+    expect(await page.locator('#conflict-dialog .conflict-keep-mine').innerText()).toBe(
+      '“Ghi đè bằng bản của tôi” chỉ lấy bản của bạn cho giống; những gì chỉ người kia sửa (mục khác, ranh thửa) vẫn giữ như họ sửa.',
+    );
+    await page.click('#conflict-overwrite');
+    await page.waitForFunction((id) => (window as unknown as { __bandoLastSaved?: { id: number } }).__bandoLastSaved?.id === id, plot.id, {
+      timeout: 30_000,
+    });
+    const row = (
+      await e2e.server.db.query<{ variety: string; planted: string }>(
+        `SELECT variety, to_char(planting_date, 'YYYY-MM-DD') AS planted FROM plots WHERE id = $1`,
+        [plot.id],
+      )
+    ).rows[0]!;
+    expect(row).toEqual({ variety: 'Cán bộ ghi đè', planted });
+    // The only failed requests were the stale PUTs the dialog answered.
     expect(errors.filter((e) => !/http 412/.test(e) && !/status of 412/.test(e))).toEqual([]);
     await context.close();
   });

@@ -36,7 +36,7 @@ import {
   validationReasons,
   type PlotRecord,
 } from './plot-api.ts';
-import { mergePlot } from './plot-merge.ts';
+import { mergePlot, overwriteWithMine } from './plot-merge.ts';
 import { locationErrorText } from '../map/location-error.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
 
@@ -457,9 +457,14 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         }
         const both = merge?.kind === 'conflict' ? merge.fields : [];
         conflict(polygon, record, properties, fresh?.etag ?? error.currentEtag, t('conflictKeepMine'), both, async (etag) => {
-          records.set(polygon.id, { ...record, etag });
+          // "Overwrite with mine" settles only the fields both changed the officer's way: what only
+          // the colleague changed (a field, the outline) stays theirs, as the dialog says.
+          const kept = fresh ? overwriteWithMine(record, { geometry: polygon.geometry, properties }, fresh) : undefined;
+          records.set(polygon.id, fresh ? { ...fresh, etag } : { ...record, etag });
+          if (kept?.theirs.includes('geometry')) session.replace(polygon.id, kept.geometry);
+          const mine = kept ? { ...polygon, geometry: kept.geometry } : polygon;
           // The form is closed by now: a refused field is said in a toast.
-          const refusal = await persist(polygon, properties, etag);
+          const refusal = await persist(mine, kept?.properties ?? properties, etag);
           if (refusal) toast(() => t('saveFailed', { detail: refusal.text() }), 'error');
         });
         return undefined;
@@ -570,7 +575,12 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     dialog.append(
       h('h2', {}, t('conflictTitle')),
       h('p', {}, t('conflictBody')),
-      ...(both.length ? [h('p', { class: 'conflict-both' }, t('conflictBoth', { fields: fieldNames(both) }))] : []),
+      ...(both.length
+        ? [
+            h('p', { class: 'conflict-both' }, t('conflictBoth', { fields: fieldNames(both) })),
+            h('p', { class: 'conflict-keep-mine' }, t('conflictKeepMineOnly', { fields: fieldNames(both) })),
+          ]
+        : []),
       compare,
       h(
         'div',

@@ -570,6 +570,8 @@ export const en: Messages = {
   plotOutline: 'outline',
   conflictCompare: 'Compare both',
   conflictKeepMine: 'Overwrite with mine',
+  conflictKeepMineOnly:
+    '“Overwrite with mine” takes your version of {fields} only; what only they changed (other fields, the outline) stays as they left it.',
   compareServer: 'Server copy',
   compareMine: 'My copy',
   assembleArea: 'Assemble a growing area',

@@ -573,6 +573,8 @@ export const vi = {
   plotOutline: 'ranh thửa',
   conflictCompare: 'So sánh hai bản',
   conflictKeepMine: 'Ghi đè bằng bản của tôi',
+  conflictKeepMineOnly:
+    '“Ghi đè bằng bản của tôi” chỉ lấy bản của bạn cho {fields}; những gì chỉ người kia sửa (mục khác, ranh thửa) vẫn giữ như họ sửa.',
   compareServer: 'Bản trên máy chủ',
   compareMine: 'Bản của tôi',
   assembleArea: 'Gộp thành vùng trồng',
