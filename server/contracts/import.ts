@@ -264,13 +264,22 @@ export type ImportProblemFacts =
       thresholdM2: number;
     }
   /**
-   * The parcel overlaps stored parcels `parcels` (id, commune code, map sheet "tờ", parcel number
-   * "thửa", m² of overlap; at most 10, largest first) or earlier rows of the file `rows` (layer,
+   * The parcel overlaps stored parcels `parcels` (id, commune code, the name of that commune on the
+   * parcel's commune_ref_date and whether it is a former unit, map sheet "tờ", parcel number "thửa",
+   * m² of overlap; at most 10, largest first) or earlier rows of the file `rows` (layer,
    * index, m²) by more than `thresholdM2` each. A warning: the row is imported all the same.
    */
   | {
       code: 'PARCEL_OVERLAP';
-      parcels: { id: number; communeCode: string; sheet: number; parcelNo: number; m2: number }[];
+      parcels: {
+        id: number;
+        communeCode: string;
+        communeName: string | null;
+        communeFormer: boolean | null;
+        sheet: number;
+        parcelNo: number;
+        m2: number;
+      }[];
       rows: { layer: string; index: number; m2: number }[];
       thresholdM2: number;
     };

@@ -1,3 +1,4 @@
+import { parcelCommuneColumns } from '../registry/places.sql.ts';
 import type { Target } from './targets.ts';
 
 // All SQL of the importer in one place. Features go to a temporary staging table (dropped at the end
@@ -287,13 +288,13 @@ export const IMPORT_SQL = {
    * dropped before the costly intersection, which is computed once per remaining pair.
    */
   storedParcelOverlaps: `WITH pairs AS MATERIALIZED (
-      SELECT s.n, s.layer, s.idx, s.match_id, s.geom, o.id, o.commune_code, o.sheet, o.parcel_no, o.geom AS stored
+      SELECT s.n, s.layer, s.idx, s.match_id, s.geom, o.id, o.commune_code, o.commune_ref_date, o.sheet, o.parcel_no, o.geom AS stored
       FROM import_stage s JOIN parcels o ON o.geom && s.geom
       WHERE s.problem_code IS NULL AND o.id IS DISTINCT FROM s.match_id
         AND NOT EXISTS (SELECT 1 FROM import_stage r WHERE r.problem_code IS NULL AND r.match_id = o.id)
         AND ST_Relate(o.geom, s.geom, 'T********')
     )
-    SELECT p.n, p.layer, p.idx, p.id AS parcel_id, p.commune_code, p.sheet, p.parcel_no, x.m2
+    SELECT p.n, p.layer, p.idx, p.id AS parcel_id, p.commune_code, ${parcelCommuneColumns('p')}, p.sheet, p.parcel_no, x.m2
     FROM pairs p CROSS JOIN LATERAL (SELECT ST_Area(ST_Intersection(p.stored, p.geom)::geography) AS m2) x
     WHERE x.m2 > $1 AND NOT EXISTS (SELECT 1 FROM parcels me WHERE me.id = p.match_id AND ${sameShape('me.geom', 'p.geom')})
     ORDER BY p.n, x.m2 DESC`,

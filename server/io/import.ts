@@ -22,6 +22,7 @@ import { doneDateProblem, EARLIEST_DONE_DATE } from '../domain/done-date.ts';
 import { nameProblem } from '../domain/registry-text.ts';
 import { vietnamToday } from '../domain/vietnam-time.ts';
 import { cropReason } from '../registry/growing-areas.service.ts';
+import { parcelName } from '../domain/parcel-name.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
 import { openSource, type OpenOptions } from './sources.ts';
@@ -948,13 +949,22 @@ export const PARCEL_OVERLAP_THRESHOLD_M2 = PLOT_OVERLAP_THRESHOLD_M2;
 type ParcelOverlaps = {
   layer: string;
   idx: number;
-  parcels: { id: number; communeCode: string; sheet: number; parcelNo: number; m2: number }[];
+  parcels: {
+    id: number;
+    communeCode: string;
+    communeName: string | null;
+    communeFormer: boolean | null;
+    sheet: number;
+    parcelNo: number;
+    m2: number;
+  }[];
   rows: { layer: string; index: number; m2: number }[];
 };
 
 // Land records may overlap for a while (a re-survey registered before the old parcels are retired),
 // so unlike plots an overlapping parcel is not refused: the row is written and the report warns,
-// naming each stored parcel by its sheet and number (tờ/thửa) and each earlier row of the file,
+// naming each stored parcel by its sheet and number (tờ/thửa) with the commune of its survey (as
+// parcelName names parcels everywhere) and each earlier row of the file,
 // with the m², so the officer sees it in the check before writing.
 async function warnOverlappingParcels(
   tx: Queryable,
@@ -974,6 +984,8 @@ async function warnOverlappingParcels(
     idx: number;
     parcel_id: number;
     commune_code: string;
+    commune_name: string | null;
+    commune_former: boolean | null;
     sheet: number;
     parcel_no: number;
     m2: number;
@@ -982,6 +994,8 @@ async function warnOverlappingParcels(
     entry(r.n, r.layer, r.idx).parcels.push({
       id: Number(r.parcel_id),
       communeCode: r.commune_code,
+      communeName: r.commune_name,
+      communeFormer: r.commune_former,
       sheet: Number(r.sheet),
       parcelNo: Number(r.parcel_no),
       m2: roundM2(r.m2),
@@ -1005,7 +1019,10 @@ async function warnOverlappingParcels(
     const parcels = e.parcels.slice(0, 10);
     const rows = e.rows.slice(0, 10);
     const named = [
-      ...parcels.map((o) => `parcel ${o.parcelNo} of sheet ${o.sheet} of commune ${o.communeCode} (${o.m2} m²)`),
+      ...parcels.map(
+        (o) =>
+          `${parcelName({ sheet: o.sheet, parcel: o.parcelNo, commune: o.communeCode, communeName: o.communeName, communeFormer: o.communeFormer }, 'en')} (${o.m2} m²)`,
+      ),
       ...rows.map((o) => `${o.layer} #${o.index} of this file (${o.m2} m²)`),
     ];
     problem({

@@ -83,6 +83,8 @@ describe('importing parcels that overlap', () => {
   it('writes a parcel over a stored parcel and one over an earlier row, warning of each with the sheet/number and the m², in the check first', async () => {
     await fx.store('parcels', 'stored.geojson', [parcel(901, 1, 0, 0)]);
     const stored = (await fx.db.query<{ id: number }>('SELECT id FROM parcels WHERE sheet = 901 AND parcel_no = 1')).rows[0]!.id;
+    const wardName = (await fx.db.query<{ name: string }>(`SELECT name FROM admin_units WHERE code = $1 AND valid_to IS NULL`, [WARD]))
+      .rows[0]!.name;
     const features = [
       // Over the east half of 901/1: 0.0001° × 0.0002° ≈ 11 m × 22 m.
       parcel(902, 1, 0.0001, 0),
@@ -104,11 +106,12 @@ describe('importing parcels that overlap', () => {
       expect(onStored).toMatchObject({ index: 1, severity: 'warning', rows: [], thresholdM2: 1 });
       expect(onStored!.parcels).toHaveLength(1);
       const over = onStored!.parcels[0]!;
-      expect(over).toMatchObject({ id: stored, communeCode: WARD, sheet: 901, parcelNo: 1 });
+      // Named with the commune of its survey: imported today under 29869, today's Phường Cao Lãnh.
+      expect(over).toMatchObject({ id: stored, communeCode: WARD, communeName: wardName, communeFormer: false, sheet: 901, parcelNo: 1 });
       // 0.0001° of longitude × 0.0002° of latitude near 10.46° N: about 11 m × 22 m.
       expect(over.m2).toBeGreaterThan(200);
       expect(over.m2).toBeLessThan(300);
-      expect(onStored!.message).toMatch(/^overlaps parcel 1 of sheet 901 of commune 29869 \(\d+(\.\d)? m²\) by more than 1 m²/);
+      expect(onStored!.message).toMatch(new RegExp(`^overlaps Sheet 901 parcel 1, ${wardName} \\(\\d+(\\.\\d)? m²\\) by more than 1 m²`));
       // Features are numbered from 1, as the report's table shows them; a quarter of the square.
       expect(onRow).toMatchObject({ index: 3, severity: 'warning', parcels: [], rows: [{ index: 2 }] });
       expect(onRow!.rows[0]!.m2).toBeGreaterThan(100);

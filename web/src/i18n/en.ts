@@ -1213,7 +1213,7 @@ export const en: Messages = {
   importOverlapRow: 'feature {layer} #{index} of this file ({m2} m²)',
   importProblem_PARCEL_OVERLAP:
     'Overlaps {list}, each by more than {threshold} m²: two parcels on one piece of land (a re-survey, or imported before under other sheet/parcel numbers). Imported all the same: check it.',
-  importOverlapParcel: 'sheet {sheet} parcel {parcel} (commune/ward {commune}, {m2} m²)',
+  importOverlapParcel: '{parcel} ({m2} m²)',
   importProblem_DUPLICATE_KEY: 'Same key as {first} in this file: only the first is imported.',
   importProblem_INVALID_GEOMETRY:
     'Boundary fault{at}: {what}. Fix it in the survey software (or QGIS) and import again, or turn on “Repair invalid geometry”.',

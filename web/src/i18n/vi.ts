@@ -1214,7 +1214,7 @@ export const vi = {
   importOverlapRow: 'đối tượng {layer} #{index} của tệp này ({m2} m²)',
   importProblem_PARCEL_OVERLAP:
     'Chồng lấn {list}, mỗi chỗ hơn {threshold} m²: hai thửa đất trên cùng một mảnh đất (đo đạc lại, hoặc đã nhập với số tờ/thửa khác). Vẫn được nhập: hãy kiểm tra.',
-  importOverlapParcel: 'tờ {sheet} thửa {parcel} (xã/phường {commune}, {m2} m²)',
+  importOverlapParcel: '{parcel} ({m2} m²)',
   importProblem_DUPLICATE_KEY: 'Trùng mã với {first} trong cùng tệp: chỉ nhập đối tượng đầu tiên.',
   importProblem_INVALID_GEOMETRY:
     'Lỗi ranh{at}: {what}. Sửa lại trong phần mềm đo đạc (hoặc QGIS) rồi nhập lại, hoặc bật “Tự sửa hình học”.',

@@ -8,6 +8,7 @@ import {
   type ImportProblemCode,
   type ImportProblemCommon,
   type ImportProblemFacts,
+  type ImportProblemOf,
 } from '../../../server/contracts/import.ts';
 import { MEMBERSHIP_REASON } from '../../../server/contracts/membership.ts';
 import { TARGETS } from '../../../server/io/targets.ts';
@@ -223,14 +224,16 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     p: problem(
       {
         code: 'PARCEL_OVERLAP',
-        parcels: [{ id: 812, communeCode: '29890', sheet: 12, parcelNo: 345, m2: 1520.6 }],
+        parcels: [
+          { id: 812, communeCode: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true, sheet: 12, parcelNo: 345, m2: 1520.6 },
+        ],
         rows: [{ layer: 'thua', index: 2, m2: 3.5 }],
         thresholdM2: 1,
       },
       { severity: 'warning' },
     ),
-    old: 'overlaps parcel 345 of sheet 12 of commune 29890 (1520.6 m²), thua #2 of this file (3.5 m²) by more than 1 m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it',
-    facts: ['tờ 12 thửa 345', '29890', '1.520,6', 'thua #2', '3,5'],
+    old: 'overlaps Sheet 12 parcel 345 (former Xã Tân Thuận Tây) (1520.6 m²), thua #2 of this file (3.5 m²) by more than 1 m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it',
+    facts: ['Tờ 12 thửa 345, Xã Tân Thuận Tây cũ (1.520,6 m²)', 'thua #2', '3,5'],
   },
 };
 
@@ -688,6 +691,22 @@ describe('refusal wording of every problem code', () => {
       expect(english).not.toMatch(/\{\w+\}/);
     });
   }
+
+  it('names an overlapped parcel with the commune of its survey, as parcels are named everywhere, in both languages', () => {
+    const { p } = SAMPLES.PARCEL_OVERLAP;
+    expect(problemText(p)).toBe(
+      'Chồng lấn Tờ 12 thửa 345, Xã Tân Thuận Tây cũ (1.520,6 m²), đối tượng thua #2 của tệp này (3,5 m²), mỗi chỗ hơn 1 m²: hai thửa đất trên cùng một mảnh đất (đo đạc lại, hoặc đã nhập với số tờ/thửa khác). Vẫn được nhập: hãy kiểm tra.',
+    );
+    setLang('en');
+    expect(problemText(p)).toContain('Overlaps Sheet 12 parcel 345 (former Xã Tân Thuận Tây) (1,520.6 m²), feature thua #2');
+    // A parcel whose commune was not found by its code on the survey's date: the code.
+    const byCode = problem({
+      ...(p as ImportProblemOf<'PARCEL_OVERLAP'>),
+      parcels: [{ id: 9, communeCode: '29890', communeName: null, communeFormer: null, sheet: 12, parcelNo: 345, m2: 5 }],
+      rows: [],
+    });
+    expect(problemText(byCode)).toContain('Overlaps Sheet 12 parcel 345 (29890) (5 m²)');
+  });
 
   it('the facts a sentence of an older server lacks are told when present: the commune’s name, a range, a length', () => {
     const named = problem({

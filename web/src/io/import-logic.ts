@@ -18,6 +18,7 @@ import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { badFeatureText, geometryProblemText } from './import-reasons.ts';
 import { date } from '../ui/feature-format.ts';
+import { parcelName } from '../ui/parcel-name.ts';
 
 /** A collection the server imports into, who may write it, and what the form must ask for it. */
 export type ImportCollection = {
@@ -621,8 +622,18 @@ export function problemText(
     case IMPORT_PROBLEM.PARCEL_OVERLAP: {
       const f = factsOf(p, code);
       const list = [
+        // Named as parcels are everywhere, with the commune of their survey ("Tờ 12 thửa 345, Xã Tân Thuận Tây cũ").
         ...(f.parcels ?? []).map((o) =>
-          t('importOverlapParcel', { sheet: o.sheet, parcel: o.parcelNo, commune: o.communeCode, m2: overlapM2(o.m2) }),
+          t('importOverlapParcel', {
+            parcel: parcelName({
+              sheet: o.sheet,
+              parcel: o.parcelNo,
+              commune: o.communeCode,
+              communeName: o.communeName,
+              communeFormer: o.communeFormer,
+            }),
+            m2: overlapM2(o.m2),
+          }),
         ),
         ...(f.rows ?? []).map((o) => t('importOverlapRow', { layer: o.layer, index: o.index, m2: overlapM2(o.m2) })),
       ];
