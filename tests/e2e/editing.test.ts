@@ -217,7 +217,12 @@ describe('editing plots as an officer', () => {
     expect(await page.isVisible('#conflict-overwrite')).toBe(true);
     await page.click('#conflict-compare');
     await page.waitForSelector('#conflict-dialog .conflict-compare table');
-    expect(await page.locator('#conflict-dialog .conflict-compare').innerText()).toContain('Sửa bởi người khác');
+    const compared = await page.locator('#conflict-dialog .conflict-compare').innerText();
+    expect(compared).toContain('Sửa bởi người khác');
+    // In words: the fields by their names on the form, the crop by its name, dates day first.
+    expect(compared).toContain('Giống');
+    expect(compared).not.toMatch(/\b(variety|planting_date|expected_harvest|farmer_id|crop|version)\b/);
+    expect(compared).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-conflict.png') });
     await page.click('#conflict-reload');
     await page.waitForSelector('#conflict-dialog', { state: 'detached' });

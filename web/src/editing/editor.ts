@@ -18,6 +18,7 @@ import { GrowingAreaAssembler, type PickedPlot } from '../registration/growing-a
 import { areaFacts, areaLabelText, membershipRefusalWords, plotLabel } from '../registration/membership.ts';
 import { askBeforeActing } from '../ui/confirm-dialog.ts';
 import { clear, h } from '../ui/dom.ts';
+import { date } from '../ui/feature-format.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
 import { startCrosshair, type CrosshairTool } from './crosshair-tool.ts';
@@ -39,6 +40,18 @@ import {
 import { mergePlot, overwriteWithMine } from './plot-merge.ts';
 import { locationErrorText } from '../map/location-error.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
+
+/** A plot's fields in the officer's language (merge notices, the conflict dialog and its comparison). */
+const FIELD_LABEL: Record<string, MessageKey> = {
+  crop: 'crop',
+  variety: 'variety',
+  planting_date: 'plantingDate',
+  expected_harvest: 'expectedHarvest',
+  farmer_id: 'farmer',
+  growing_area_id: 'growingArea',
+  commune_code: 'commune',
+  geometry: 'plotOutline',
+};
 
 /** Below this zoom the neighbours are too many and too small to snap to. */
 const SNAP_MIN_ZOOM = 15;
@@ -520,17 +533,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
 
   /** A merge's field names in the officer's language, e.g. "Giống, ranh thửa". */
   function fieldNames(fields: readonly string[]): string {
-    const label: Record<string, MessageKey> = {
-      crop: 'crop',
-      variety: 'variety',
-      planting_date: 'plantingDate',
-      expected_harvest: 'expectedHarvest',
-      farmer_id: 'farmer',
-      growing_area_id: 'growingArea',
-      commune_code: 'commune',
-      geometry: 'plotOutline',
-    };
-    return fields.map((f) => (label[f] ? t(label[f]).toLocaleLowerCase() : f)).join(', ');
+    return fields.map((f) => (FIELD_LABEL[f] ? t(FIELD_LABEL[f]).toLocaleLowerCase() : f)).join(', ');
   }
 
   function showConflict(geometry: Polygon | undefined): void {
@@ -607,12 +610,21 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
             class: 'btn',
             id: 'conflict-compare',
             onclick: async () => {
-              const fresh = await loadPlot(record.id);
+              const [fresh, crops] = await Promise.all([loadPlot(record.id), loadCrops().catch(() => [] as const)]);
               showConflict(fresh.geometry);
               const keys = [...new Set([...Object.keys(fresh.properties), ...Object.keys(properties)])].filter((k) =>
-                ['crop', 'variety', 'planting_date', 'expected_harvest', 'farmer_id', 'area_m2', 'version'].includes(k),
+                ['crop', 'variety', 'planting_date', 'expected_harvest', 'farmer_id'].includes(k),
               );
               const area = (g: Polygon) => `${formatNumber(polygonAreaM2(g), 1)} m²`;
+              // In words, as the card says them: the crop's name, a date in the officer's order.
+              const value = (k: string, v: unknown) =>
+                v === null || v === undefined || v === ''
+                  ? '–'
+                  : k === 'crop'
+                    ? cropName(crops, String(v))
+                    : k.endsWith('_date') || k === 'expected_harvest'
+                      ? date(v)
+                      : String(v);
               clear(compare);
               compare.append(
                 h(
@@ -627,9 +639,9 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
                       h(
                         'tr',
                         {},
-                        h('td', {}, k),
-                        h('td', {}, String(fresh.properties[k] ?? '–')),
-                        h('td', {}, String(properties[k] ?? '–')),
+                        h('td', {}, FIELD_LABEL[k] ? t(FIELD_LABEL[k]) : k),
+                        h('td', {}, value(k, fresh.properties[k])),
+                        h('td', {}, value(k, properties[k])),
                       ),
                     ),
                   ),
