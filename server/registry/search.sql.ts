@@ -114,17 +114,25 @@ export const SEARCH_UNITS = `
          to_char(u.valid_to - 1, 'YYYY-MM-DD') AS last_day,
          (SELECT p.name FROM admin_units p WHERE p.id = u.parent_id AND u.level = 'hamlet') AS parent_name,
          -- Where it is today: the communes and wards its lineage leads to; a hamlet's lineage leads to
-         -- today's hamlet, which is named by the ward or commune that holds it.
-         (SELECT string_agg(DISTINCT coalesce(holder.name, c.name), ', ')
-            FROM admin_current_units(u.id) c
-            LEFT JOIN admin_units own ON own.id = c.id AND c.level = 'hamlet'
-            LEFT JOIN admin_units holder ON holder.id = own.parent_id
-           WHERE c.id <> u.id AND (c.level IN ('ward', 'commune', 'town') OR holder.id IS NOT NULL)) AS today,
+         -- today's hamlet, which is named by the ward or commune that holds it. Each name once, in a
+         -- defined order (the one in force longest first, then by name without accents, then
+         -- byte by byte), so PostgreSQL and the embedded database, whose collations differ, say the same.
+         (SELECT string_agg(t.name, ', ' ORDER BY t.since, vn_fold(t.name) COLLATE "C", t.name COLLATE "C")
+            FROM (SELECT coalesce(holder.name, c.name) AS name, min(coalesce(holder.valid_from, cu.valid_from)) AS since
+                    FROM admin_current_units(u.id) c
+                    JOIN admin_units cu ON cu.id = c.id
+                    LEFT JOIN admin_units own ON own.id = c.id AND c.level = 'hamlet'
+                    LEFT JOIN admin_units holder ON holder.id = own.parent_id
+                   WHERE c.id <> u.id AND (c.level IN ('ward', 'commune', 'town') OR holder.id IS NOT NULL)
+                   GROUP BY 1) t) AS today,
          -- A former hamlet's hamlet of today, by its name: the same name moved to a new ward, or another
-         -- name when it was renamed or merged into a neighbour ("Ấp X cũ, nay là Ấp Y").
-         (SELECT string_agg(DISTINCT c.name, ', ')
-            FROM admin_current_units(u.id) c
-           WHERE u.level = 'hamlet' AND c.id <> u.id AND c.level = 'hamlet') AS today_hamlet,
+         -- name when it was renamed or merged into a neighbour ("Ấp X cũ, nay là Ấp Y"). Ordered as today.
+         (SELECT string_agg(t.name, ', ' ORDER BY t.since, vn_fold(t.name) COLLATE "C", t.name COLLATE "C")
+            FROM (SELECT c.name, min(cu.valid_from) AS since
+                    FROM admin_current_units(u.id) c
+                    JOIN admin_units cu ON cu.id = c.id
+                   WHERE u.level = 'hamlet' AND c.id <> u.id AND c.level = 'hamlet'
+                   GROUP BY 1) t) AS today_hamlet,
          CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(u.geom), ST_YMin(u.geom), ST_XMax(u.geom), ST_YMax(u.geom)) END AS bbox,
          CASE WHEN u.geom IS NULL THEN NULL ELSE json_build_array(ST_X(ST_PointOnSurface(u.geom)), ST_Y(ST_PointOnSurface(u.geom))) END AS center
   FROM admin_units u

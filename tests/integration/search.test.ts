@@ -130,6 +130,34 @@ describe('search', () => {
     }
   });
 
+  it('names the units a former commune split into in one order on every database: longest in force first, then by name', async () => {
+    // A former commune split three ways on 1 July 2025; one of the three was in force before. By bytes
+    // (C collation) the names would read "Xã Bắc Thử, Xã an Thử, Xã Ấp Thử"; by the rule, the oldest
+    // first, then by the name without accents.
+    const { rows } = await reg.db.query<{ id: number }>(
+      `INSERT INTO admin_units (code, name, level, valid_from, valid_to) VALUES
+         ('29991', 'Xã Thử Chia Ba', 'commune', '2000-01-01', '2025-07-01'),
+         ('29992', 'Xã Bắc Thử', 'commune', '2025-07-01', NULL),
+         ('29993', 'Xã an Thử', 'commune', '2025-07-01', NULL),
+         ('29994', 'Xã Ấp Thử', 'commune', '2020-01-01', NULL)
+       RETURNING id`,
+    );
+    const [old, ...now] = rows.map((r) => r.id);
+    try {
+      for (const id of now)
+        await reg.db.query(`INSERT INTO admin_lineage (old_id, new_id, kind, effective) VALUES ($1, $2, 'partial', '2025-07-01')`, [
+          old,
+          id,
+        ]);
+      const hit = (await search('Thử Chia Ba')).find((r) => r.kind === 'unit' && r.label === 'Xã Thử Chia Ba');
+      expect(hit?.facts?.today).toBe('Xã Ấp Thử, Xã an Thử, Xã Bắc Thử');
+      expect(hit?.detail).toContain('Xã Ấp Thử, Xã an Thử, Xã Bắc Thử');
+    } finally {
+      await reg.db.query('DELETE FROM admin_lineage WHERE old_id = $1', [old]);
+      await reg.db.query('DELETE FROM admin_units WHERE id = ANY ($1::int[])', [rows.map((r) => r.id)]);
+    }
+  });
+
   it('reads "TP Cao Lãnh" as the former city', async () => {
     const hit = (await search('TP Cao Lãnh')).find((r) => r.kind === 'unit' && r.label === 'Thành phố Cao Lãnh');
     expect(hit?.detail).toContain('(cũ / former)');
