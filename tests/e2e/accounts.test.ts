@@ -78,6 +78,25 @@ describe('accounts', () => {
     expect(await row.locator('.account-communes-names').innerText()).toBe(WARD.name);
     expect(await row.locator('.account-role').innerText()).toBe('Cán bộ nông nghiệp');
     expect(await row.locator('.account-state').innerText()).toBe('Đang hoạt động');
+    // Every row's "Sửa" and "Đặt lại mật khẩu" name whose account they are to a screen reader (the
+    // accessible name, beginning with the visible words); the sample officer's row names theirs.
+    const buttonNames = (username: string) =>
+      admin.page
+        .locator(`.account-row[data-username="${username}"] .account-actions button`)
+        .evaluateAll((buttons) => buttons.map((b) => [b.textContent, b.getAttribute('aria-label')]));
+    expect(await buttonNames(OFFICER.username)).toEqual([
+      ['Sửa', `Sửa tài khoản Cán bộ Mỹ Trà (${OFFICER.username})`],
+      ['Đặt lại mật khẩu', `Đặt lại mật khẩu cho Cán bộ Mỹ Trà (${OFFICER.username})`],
+    ]);
+    const sample = (await e2e.server.db.query<{ name: string }>(`SELECT display_name AS name FROM users WHERE username = 'officer'`))
+      .rows[0]!.name;
+    expect(await buttonNames('officer')).toEqual([
+      ['Sửa', `Sửa tài khoản ${sample} (officer)`],
+      ['Đặt lại mật khẩu', `Đặt lại mật khẩu cho ${sample} (officer)`],
+    ]);
+    expect(await admin.page.getByRole('button', { name: `Sửa tài khoản Cán bộ Mỹ Trà (${OFFICER.username})`, exact: true }).count()).toBe(
+      1,
+    );
     const created = await e2e.server.db.query<{ id: number; role: string; communes: string[] }>(
       `SELECT u.id::int, u.role, array_agg(c.commune_code) AS communes FROM users u JOIN user_communes c ON c.user_id = u.id
        WHERE u.username = $1 GROUP BY u.id, u.role`,

@@ -386,6 +386,8 @@ export const en: Messages = {
   accountEdit: 'Edit',
   accountEditTitle: 'Edit account {username}',
   accountResetPassword: 'Reset password',
+  accountEditNamed: 'Edit account {name}',
+  accountResetPasswordNamed: 'Reset password for {name}',
   accountResetTitle: 'Reset the password of {username}',
   accountDisplayName: 'Display name',
   accountRole: 'Role',

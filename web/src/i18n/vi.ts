@@ -389,6 +389,8 @@ export const vi = {
   accountEdit: 'Sửa',
   accountEditTitle: 'Sửa tài khoản {username}',
   accountResetPassword: 'Đặt lại mật khẩu',
+  accountEditNamed: 'Sửa tài khoản {name}',
+  accountResetPasswordNamed: 'Đặt lại mật khẩu cho {name}',
   accountResetTitle: 'Đặt lại mật khẩu cho {username}',
   accountDisplayName: 'Tên hiển thị',
   accountRole: 'Vai trò',

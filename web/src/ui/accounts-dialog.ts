@@ -248,6 +248,8 @@ export function openAccountsDialog(): void {
   /** One account's row: who, role, communes, state, last sign-in, and its buttons. */
   function accountRow(account: Account): HTMLElement {
     const names = communeNames();
+    // The name shown with the sign-in name beside it: two people may share a display name.
+    const who = `${account.displayName} (${account.username})`;
     return h(
       'li',
       { class: `account-row${account.active ? '' : ' inactive'}`, 'data-username': account.username },
@@ -275,8 +277,27 @@ export function openAccountsDialog(): void {
       h(
         'div',
         { class: 'account-actions' },
-        h('button', { type: 'button', class: 'btn account-edit', onclick: () => showForm(account) }, t('accountEdit')),
-        h('button', { type: 'button', class: 'btn account-reset', onclick: () => showReset(account) }, t('accountResetPassword')),
+        // Every row's buttons read alike; a screen reader's list of buttons names whose account each is.
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn account-edit',
+            'aria-label': t('accountEditNamed', { name: who }),
+            onclick: () => showForm(account),
+          },
+          t('accountEdit'),
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'btn account-reset',
+            'aria-label': t('accountResetPasswordNamed', { name: who }),
+            onclick: () => showReset(account),
+          },
+          t('accountResetPassword'),
+        ),
       ),
     );
   }
