@@ -3,7 +3,8 @@
 // suspends the code, and the same browser, reloaded, shows under the growing area "Tạm đình chỉ —
 // không còn hiệu lực" and the suspension decision with its day and reason, in Vietnamese and in
 // English. The browser kept the plot's item from the first read: it must not be told "unchanged".
-// An officer's plot card opens its growing area's file (the area's card with its lifecycle).
+// An officer's plot card opens its growing area's file (the area's card with its lifecycle); when the
+// area cannot be read, the keyboard stays on the button beside the error.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -133,6 +134,29 @@ describe('a plot’s card for an officer', () => {
     expect(await page.locator('.feature-card').first().getAttribute('data-group')).toBe('growing_areas');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-open-area.png') });
     expect(errors, errors.join('\n')).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('keeps the keyboard on “Mở hồ sơ vùng trồng” when the area cannot be read, and opens it once it can', async () => {
+    const plot = await memberPlot();
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    // Plots alone: the tap picks the plot and not its area, so the button reads the area's facts.
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await waitForMap(page);
+    await openPlot(page, plot);
+    const item = `**/ogc/collections/growing_areas/items/${plot.area}`;
+    await page.route(item, (route) => route.abort('internetdisconnected'));
+    await page.locator(`${card(plot)} #card-open-area`).click();
+    await page.locator('#card-open-area-error').waitFor();
+    // The button was disabled during the read, which took the focus to <body>: it is given back.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('card-open-area');
+    await page.unroute(item);
+    await page.keyboard.press('Enter');
+    const areaCard = page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${plot.area}"]`);
+    await areaCard.locator('#lifecycle-status').waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => document.activeElement?.closest('.feature-card')?.getAttribute('data-group'))).toBe('growing_areas');
     await context.close();
   }, 120_000);
 });

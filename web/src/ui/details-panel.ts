@@ -20,6 +20,7 @@ import { clear, h } from './dom.ts';
 import { CardNames } from './card-names.ts';
 import { cardRows, titleOf, type CardRow } from './feature-format.ts';
 import type { PickedFeature } from './pick-features.ts';
+import { focusBackIfLost } from './focus-back.ts';
 import { landUseGroups, zoneControls, zoneGroups, type ShareGroup } from './parcel-planning.ts';
 import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
 
@@ -543,8 +544,7 @@ export class DetailsPanel {
         button.disabled = false;
         // Disabled while the farmer was read, the button lost the focus the closing form would give
         // back to it: the keyboard goes on from here, not from the page's start.
-        if (button.isConnected && (document.activeElement === null || document.activeElement === document.body))
-          button.focus({ preventScroll: true });
+        focusBackIfLost(button);
       }
     });
     return button;
@@ -576,6 +576,9 @@ export class DetailsPanel {
           return;
         } finally {
           button.disabled = false;
+          // Disabled during the read, the button lost the focus: on a failed read the keyboard stays
+          // here, beside the error (an answer moves it to the area's card below).
+          focusBackIfLost(button);
         }
         // Another card was opened meanwhile: this answer is not wanted.
         if (generation !== this.generation) return;
