@@ -63,7 +63,8 @@ describe('a parcel over a stored parcel on the import screen', () => {
     // The whole stored parcel lies under it: its m² as the server rounds it, in Vietnamese digits.
     const m2 = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }).format(Math.round(stored.m2 * 10) / 10);
     expect(text).toBe(
-      `Đối tượng 1 Chồng lấn tờ ${stored.sheet} thửa ${stored.parcel_no} (xã/phường 29869, ${m2} m²), mỗi chỗ hơn 1 m²: ` +
+      // Named as parcels are everywhere, with the commune of its survey (Phường 1, merged in 2025).
+      `Đối tượng 1 Chồng lấn Tờ ${stored.sheet} thửa ${stored.parcel_no}, Phường 1 cũ (${m2} m²), mỗi chỗ hơn 1 m²: ` +
         'hai thửa đất trên cùng một mảnh đất (đo đạc lại, hoặc đã nhập với số tờ/thửa khác). Vẫn được nhập: hãy kiểm tra.',
     );
     await page.locator('#import-problems').scrollIntoViewIfNeeded();
@@ -74,7 +75,7 @@ describe('a parcel over a stored parcel on the import screen', () => {
     expect(await page.locator('#import-counts li').last().textContent()).toBe('Warnings: 1');
     expect(await warning.textContent()).toMatch(
       new RegExp(
-        `^Feature 1 Overlaps sheet ${stored.sheet} parcel ${stored.parcel_no} \\(commune/ward 29869, [\\d,.]+ m²\\), each by more than 1 m²: two parcels on one piece of land`,
+        `^Feature 1 Overlaps Sheet ${stored.sheet} parcel ${stored.parcel_no} \\(former Phường 1\\) \\([\\d,.]+ m²\\), each by more than 1 m²: two parcels on one piece of land`,
       ),
     );
     expect(await count()).toBe(0);
