@@ -7,6 +7,7 @@ import {
   type ImportProblem,
   type ImportProblemCommon,
   type ImportProblemFacts,
+  type ImportProblemOf,
   type ImportProgress,
   type ImportReport,
 } from '../contracts/import.ts';
@@ -946,20 +947,7 @@ async function validateInDb(
  */
 export const PARCEL_OVERLAP_THRESHOLD_M2 = PLOT_OVERLAP_THRESHOLD_M2;
 
-type ParcelOverlaps = {
-  layer: string;
-  idx: number;
-  parcels: {
-    id: number;
-    communeCode: string;
-    communeName: string | null;
-    communeFormer: boolean | null;
-    sheet: number;
-    parcelNo: number;
-    m2: number;
-  }[];
-  rows: { layer: string; index: number; m2: number }[];
-};
+type ParcelOverlaps = { layer: string; idx: number } & Pick<ImportProblemOf<'PARCEL_OVERLAP'>, 'parcels' | 'rows'>;
 
 // Land records may overlap for a while (a re-survey registered before the old parcels are retired),
 // so unlike plots an overlapping parcel is not refused: the row is written and the report warns,
