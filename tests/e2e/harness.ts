@@ -99,8 +99,8 @@ export function useServerAndBrowser(env: Record<string, string> = {}): ServerAnd
 /** A page that records console errors and page errors, for the "no console errors" checks. */
 export type WatchedPage = { page: Page; context: BrowserContext; errors: string[] };
 
-/** Per page, the tile URLs the busy server refused (503) and the client has not yet fetched again. */
-const refusedTiles = new WeakMap<Page, Set<string>>();
+/** Per page, the tile URLs the busy server refused (503) and the client has not yet fetched again, and the page's errors. */
+const refusedTiles = new WeakMap<Page, { refused: Set<string>; errors: string[] }>();
 
 /** Opens a page with a viewport and starts collecting errors. */
 export async function openPage(
@@ -118,7 +118,7 @@ export async function openPage(
   const page = await context.newPage();
   const errors: string[] = [];
   const refused = new Set<string>();
-  refusedTiles.set(page, refused);
+  refusedTiles.set(page, { refused, errors });
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()} @ ${message.location().url}`);
   });
@@ -157,11 +157,28 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
     );
   };
   await idle();
-  const refused = refusedTiles.get(page);
-  if (!refused?.size) return;
+  const watched = refusedTiles.get(page);
+  if (!watched?.refused.size) return;
+  const { refused, errors } = watched;
   const deadline = Date.now() + Math.min(timeout, 35_000);
-  while (refused.size && Date.now() < deadline) await page.waitForTimeout(250);
+  while (refused.size && Date.now() < deadline && (await heldErroredTiles(page))) await page.waitForTimeout(250);
   await idle();
+  // A refused tile the map no longer holds (a lower zoom's stand-in while the view's own tiles came,
+  // or one the view left) is not asked for again, rightly: nothing is missing from the map.
+  if (refused.size && !(await heldErroredTiles(page))) {
+    for (const url of refused) for (let i = errors.length - 1; i >= 0; i--) if (errors[i] === `http 503: ${url}`) errors.splice(i, 1);
+    refused.clear();
+  }
+}
+
+/** Whether the map holds a tile that failed (a refusal waiting for the client's retry). */
+function heldErroredTiles(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    type Manager = { getIds(): string[]; getTileByID(id: string): { state: string } | undefined };
+    const map = (window as unknown as BandoWindow).__bando.map;
+    const managers = (map.style as unknown as { tileManagers?: Record<string, Manager> }).tileManagers ?? {};
+    return Object.values(managers).some((m) => m.getIds().some((id) => m.getTileByID(id)?.state === 'errored'));
+  });
 }
 
 /** A colour as red, green and blue, 0–255. */

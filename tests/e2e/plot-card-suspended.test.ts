@@ -4,7 +4,8 @@
 // không còn hiệu lực" and the suspension decision with its day and reason, in Vietnamese and in
 // English. The browser kept the plot's item from the first read: it must not be told "unchanged".
 // An officer's plot card opens its growing area's file (the area's card with its lifecycle); when the
-// area cannot be read, the keyboard stays on the button beside the error.
+// area cannot be read, the keyboard stays on the button beside the error. A shared link's card opens
+// even when the busy server first refused the plot's tiles (503): it waits for the client's retry.
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -157,6 +158,32 @@ describe('a plot’s card for an officer', () => {
     const areaCard = page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${plot.area}"]`);
     await areaCard.locator('#lifecycle-status').waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => document.activeElement?.closest('.feature-card')?.getAttribute('data-group'))).toBe('growing_areas');
+    await context.close();
+  }, 120_000);
+});
+
+describe('a linked plot’s card when the server is busy', () => {
+  it('still opens when the plot’s tiles were first refused (503) and come on the retry', async () => {
+    const plot = await memberPlot();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    // Every tile of the plots' source is refused for the first 1.5 s, as a full render queue does.
+    let refusedAt = 0;
+    let refused = 0;
+    await page.route(/\/tiles\/[^/?]*plots[^/?]*\/\d+\/\d+\/\d+/, (route) => {
+      refusedAt ||= Date.now();
+      if (Date.now() - refusedAt > 1500) return route.continue();
+      refused++;
+      return route.fulfill({ status: 503, headers: { 'Retry-After': '2', 'Content-Type': 'application/problem+json' }, body: '{}' });
+    });
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots&s=plots:${plot.id}`);
+    const rows = await areaRows(page, plot, 'Vùng trồng', 'Đang hoạt động');
+    expect(refused).toBeGreaterThanOrEqual(1);
+    expect(rows.slice(0, 2)).toEqual([
+      ['Vùng trồng', `${plot.name} ${plot.code}`],
+      ['Trạng thái', 'Đang hoạt động'],
+    ]);
+    await waitForMap(page);
+    expect(errors, errors.join('\n')).toEqual([]);
     await context.close();
   }, 120_000);
 });

@@ -117,6 +117,9 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
   // A busy tile server answers 503 with Retry-After (its render queue is full): ask again later,
   // a few times with growing pauses, instead of leaving a hole in the map.
   const retries = new Map<string, number>();
+  // Per source, the retries asked for and not yet made: a card waiting for its feature to be drawn
+  // (whenDrawn) waits for them too, since a refused tile counts as loaded until it is asked again.
+  const retrying = new Map<string, number>();
   map.on('error', (event) => {
     const e = event as unknown as {
       error?: { status?: number; message?: string };
@@ -130,7 +133,17 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       if (attempt <= 4) {
         retries.set(key, attempt);
         const sourceId = e.sourceId;
-        setTimeout(() => map.refreshTiles(sourceId, [{ x: canonical.x, y: canonical.y, z: canonical.z }]), 1000 * 2 ** attempt);
+        retrying.set(sourceId, (retrying.get(sourceId) ?? 0) + 1);
+        setTimeout(
+          () => {
+            retrying.set(sourceId, retrying.get(sourceId)! - 1);
+            // The tile is 'expired' (not loaded) from here until its answer, if it is still in view;
+            // the frame asked for lets a waiting whenDrawn look again if it is not.
+            map.refreshTiles(sourceId, [{ x: canonical.x, y: canonical.y, z: canonical.z }]);
+            map.triggerRepaint();
+          },
+          1000 * 2 ** attempt,
+        );
         return;
       }
     }
@@ -180,9 +193,12 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
         // event of this source must come first: a setTiles has its tiles reload, not its state.
         let tileSeen = false;
         let done = false;
-        const settled = () => !!source && tileSeen && !!map.getSource(source) && map.isSourceLoaded(source);
+        // A tile the busy server refused (503) and that is to be asked for again is not settled yet:
+        // the feature may be in it (a shared link's card would otherwise never open).
+        const waitingRetry = () => !!source && (retrying.get(source) ?? 0) > 0;
+        const settled = () => !!source && tileSeen && !!map.getSource(source) && map.isSourceLoaded(source) && !waitingRetry();
         const finish = () => {
-          if (done) return;
+          if (done || waitingRetry()) return;
           done = true;
           map.off('sourcedata', onData);
           map.off('render', onRender);
