@@ -15,10 +15,11 @@ const bare: NamedParcel = { sheet: 6, parcel: 192 };
 describe('parcelName (server)', () => {
   it('names a parcel with the commune of its survey, in both languages', () => {
     expect(parcelName(former, 'vi')).toBe('Tờ 6 thửa 192, Xã Tân Thuận Tây cũ');
-    expect(parcelName(former, 'en')).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây)');
+    expect(parcelName(former, 'en')).toBe('Sheet 6 parcel 192, former Xã Tân Thuận Tây');
     expect(parcelName(inForce, 'vi')).toBe('Tờ 6 thửa 192, Phường Cao Lãnh');
     expect(parcelName(inForce, 'en')).toBe('Sheet 6 parcel 192, Phường Cao Lãnh');
-    expect(parcelName(codeOnly, 'vi')).toBe('Tờ 6 thửa 192 (29890)');
+    expect(parcelName(codeOnly, 'vi')).toBe('Tờ 6 thửa 192, xã/phường 29890');
+    expect(parcelName(codeOnly, 'en')).toBe('Sheet 6 parcel 192, commune/ward 29890');
     expect(parcelName(bare, 'en')).toBe('Sheet 6 parcel 192');
   });
 

@@ -12,12 +12,15 @@ export type NamedParcel = {
   communeFormer?: boolean | null;
 };
 
-/** "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ" / "Sheet 6 parcel 192 (former Xã Tân Thuận Tây)"; "Tờ 6 thửa 192 (29890)" with the code alone. */
+/** "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ" / "Sheet 6 parcel 192, former Xã Tân Thuận Tây"; "Tờ 6 thửa 192, xã/phường 29890" with the code alone. */
 export function parcelName(p: NamedParcel, lang: 'vi' | 'en'): string {
   const numbers = lang === 'vi' ? `Tờ ${p.sheet} thửa ${p.parcel}` : `Sheet ${p.sheet} parcel ${p.parcel}`;
   if (p.communeName) {
     if (lang === 'vi') return `${numbers}, ${p.communeName}${p.communeFormer ? ' cũ' : ''}`;
-    return p.communeFormer ? `${numbers} (former ${p.communeName})` : `${numbers}, ${p.communeName}`;
+    return `${numbers}, ${p.communeFormer ? 'former ' : ''}${p.communeName}`;
   }
-  return p.commune ? `${numbers} (${p.commune})` : numbers;
+  // No brackets of its own: callers add one after the name ("(50%)", "(#692)", "(5 m²)"), and
+  // "(former Xã Tân Thuận Tây) (#692)" or "(29890) (#692)" read as nested or doubled (s17).
+  if (!p.commune) return numbers;
+  return lang === 'vi' ? `${numbers}, xã/phường ${p.commune}` : `${numbers}, commune/ward ${p.commune}`;
 }

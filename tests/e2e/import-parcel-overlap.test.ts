@@ -75,7 +75,7 @@ describe('a parcel over a stored parcel on the import screen', () => {
     expect(await page.locator('#import-counts li').last().textContent()).toBe('Warnings: 1');
     expect(await warning.textContent()).toMatch(
       new RegExp(
-        `^Feature 1 Overlaps Sheet ${stored.sheet} parcel ${stored.parcel_no} \\(former Phường 1\\) \\([\\d,.]+ m²\\), each by more than 1 m²: two parcels on one piece of land`,
+        `^Feature 1 Overlaps Sheet ${stored.sheet} parcel ${stored.parcel_no}, former Phường 1 \\([\\d,.]+ m²\\), each by more than 1 m²: two parcels on one piece of land`,
       ),
     );
     expect(await count()).toBe(0);

@@ -706,7 +706,7 @@ describe('minimum area at submission', () => {
       { id: Math.min(onParcel, nowhere), ...(onParcel < nowhere ? PARCEL_346 : NO_PARCEL) },
       { id: Math.max(onParcel, nowhere), ...(onParcel < nowhere ? NO_PARCEL : PARCEL_346) },
     ]);
-    expect(body.detail).toContain(`${onParcel} (Sheet 912 parcel 346 (former Xã Tân Thuận Tây))`);
+    expect(body.detail).toContain(`${onParcel} (Sheet 912 parcel 346, former Xã Tân Thuận Tây)`);
     expect(body.detail).toContain('the profile leaves households, technicalOfficer, expectedYieldTonnes empty');
     await unchanged();
     // A profile of blanks is empty too (written past the API, which refuses a name of spaces).

@@ -212,8 +212,8 @@ describe('the printed profile', () => {
       expect.stringMatching(/^Tờ 912 thửa 346, Xã Tân Thuận Tây cũ \((49|50)(,\d+)?%\)$/),
     ]);
     expect(await parcelsCell('en')).toEqual([
-      expect.stringMatching(/^Sheet 912 parcel 345 \(former Xã Tân Thuận Tây\) \((49|50)(\.\d+)?%\)$/),
-      expect.stringMatching(/^Sheet 912 parcel 346 \(former Xã Tân Thuận Tây\) \((49|50)(\.\d+)?%\)$/),
+      expect.stringMatching(/^Sheet 912 parcel 345, former Xã Tân Thuận Tây \((49|50)(\.\d+)?%\)$/),
+      expect.stringMatching(/^Sheet 912 parcel 346, former Xã Tân Thuận Tây \((49|50)(\.\d+)?%\)$/),
     ]);
   });
 

@@ -54,11 +54,11 @@ describe('where a farmer’s plot lies in the cadastre', () => {
       'Tờ 6 thửa 192, Phường Mỹ Ngãi',
     );
     // An answer with the code alone (a server of before) still tells the communes apart.
-    expect(parcelText(plot({ main_parcel: { commune: '29890', sheet: 6, parcel: 192 } }))).toBe('Tờ 6 thửa 192 (29890)');
+    expect(parcelText(plot({ main_parcel: { commune: '29890', sheet: 6, parcel: 192 } }))).toBe('Tờ 6 thửa 192, xã/phường 29890');
     expect(parcelText(plot({ main_parcel: null, parcel_count: 0 }))).toBeUndefined();
     startLang('en');
-    expect(parcelText(plot({ main_parcel, parcel_count: 2 }))).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây) and 1 more parcel');
-    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây) and 2 more parcels');
+    expect(parcelText(plot({ main_parcel, parcel_count: 2 }))).toBe('Sheet 6 parcel 192, former Xã Tân Thuận Tây and 1 more parcel');
+    expect(parcelText(plot({ main_parcel, parcel_count: 3 }))).toBe('Sheet 6 parcel 192, former Xã Tân Thuận Tây and 2 more parcels');
     startLang('vi');
   });
 });

@@ -1371,6 +1371,6 @@ export const en: Messages = {
   myPlotsParcel: 'Sheet {sheet} parcel {parcel}',
   myPlotsParcelMore: '{ref} and {n} more {n|parcel|parcels}',
   parcelInUnit: '{parcel}, {unit}',
-  parcelInFormerUnit: '{parcel} (former {unit})',
-  parcelInUnitCode: '{parcel} ({unit})',
+  parcelInFormerUnit: '{parcel}, former {unit}',
+  parcelInUnitCode: '{parcel}, commune/ward {unit}',
 };

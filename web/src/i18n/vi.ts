@@ -1373,7 +1373,7 @@ export const vi = {
   myPlotsParcelMore: '{ref} và {n} {n|thửa|thửa} khác',
   parcelInUnit: '{parcel}, {unit}',
   parcelInFormerUnit: '{parcel}, {unit} cũ',
-  parcelInUnitCode: '{parcel} ({unit})',
+  parcelInUnitCode: '{parcel}, xã/phường {unit}',
 } as const;
 
 /** The message keys every language provides. */

@@ -232,7 +232,7 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
       },
       { severity: 'warning' },
     ),
-    old: 'overlaps Sheet 12 parcel 345 (former Xã Tân Thuận Tây) (1520.6 m²), thua #2 of this file (3.5 m²) by more than 1 m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it',
+    old: 'overlaps Sheet 12 parcel 345, former Xã Tân Thuận Tây (1520.6 m²), thua #2 of this file (3.5 m²) by more than 1 m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it',
     facts: ['Tờ 12 thửa 345, Xã Tân Thuận Tây cũ (1.520,6 m²)', 'thua #2', '3,5'],
   },
 };
@@ -698,14 +698,14 @@ describe('refusal wording of every problem code', () => {
       'Chồng lấn Tờ 12 thửa 345, Xã Tân Thuận Tây cũ (1.520,6 m²), đối tượng thua #2 của tệp này (3,5 m²), mỗi chỗ hơn 1 m²: hai thửa đất trên cùng một mảnh đất (đo đạc lại, hoặc đã nhập với số tờ/thửa khác). Vẫn được nhập: hãy kiểm tra.',
     );
     setLang('en');
-    expect(problemText(p)).toContain('Overlaps Sheet 12 parcel 345 (former Xã Tân Thuận Tây) (1,520.6 m²), feature thua #2');
+    expect(problemText(p)).toContain('Overlaps Sheet 12 parcel 345, former Xã Tân Thuận Tây (1,520.6 m²), feature thua #2');
     // A parcel whose commune was not found by its code on the survey's date: the code.
     const byCode = problem({
       ...(p as ImportProblemOf<'PARCEL_OVERLAP'>),
       parcels: [{ id: 9, communeCode: '29890', communeName: null, communeFormer: null, sheet: 12, parcelNo: 345, m2: 5 }],
       rows: [],
     });
-    expect(problemText(byCode)).toContain('Overlaps Sheet 12 parcel 345 (29890) (5 m²)');
+    expect(problemText(byCode)).toContain('Overlaps Sheet 12 parcel 345, commune/ward 29890 (5 m²)');
   });
 
   it('the facts a sentence of an older server lacks are told when present: the commune’s name, a range, a length', () => {

@@ -384,7 +384,7 @@ describe('refusals in words', () => {
       'The status did not change: the dossier is not complete: left empty: Households. Fill these in, then submit again.',
     );
     expect(transitionRefusalText(incomplete)).toContain(
-      '3 plots have no farmer: Sheet 8 parcel 63 (former Xã Tân Thuận Tây) (#692), #693, Sheet 8 parcel 63, Phường Cao Lãnh (#694); left empty: Households',
+      '3 plots have no farmer: Sheet 8 parcel 63, former Xã Tân Thuận Tây (#692), #693, Sheet 8 parcel 63, Phường Cao Lãnh (#694); left empty: Households',
     );
     expect(transitionRefusalText(unanswered)).toContain('1 checklist item unreviewed: Area boundary matches the map.');
   });

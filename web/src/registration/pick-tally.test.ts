@@ -123,7 +123,7 @@ describe('a picked plot’s name in the lists', () => {
     expect(pickedPlotWords({ ...plot, area_m2: 1234 }, 'Mango')).toBe('Sheet 12 parcel 345 · Nguyễn Văn An · Mango · 1,234 m²');
     // With the commune of its survey, as the registry names it: the numbers repeat across the old communes of a ward.
     const named = { ...plot, parcel: { sheet: 12, parcel: 345, commune: '29890', communeName: 'Xã Tân Thuận Tây', communeFormer: true } };
-    expect(pickedPlotWords(named, 'Mango')).toBe('Sheet 12 parcel 345 (former Xã Tân Thuận Tây) · Nguyễn Văn An · Mango · 77 m²');
+    expect(pickedPlotWords(named, 'Mango')).toBe('Sheet 12 parcel 345, former Xã Tân Thuận Tây · Nguyễn Văn An · Mango · 77 m²');
     startLang('vi');
     expect(pickedPlotWords(named, 'Xoài')).toBe('Tờ 12 thửa 345, Xã Tân Thuận Tây cũ · Nguyễn Văn An · Xoài · 77 m²');
   });

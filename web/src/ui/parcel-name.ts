@@ -9,7 +9,7 @@ import { t } from '../i18n/i18n.ts';
 // by the name it had then (communeName) and whether that unit is no longer in force (communeFormer).
 export type { NamedParcel };
 
-/** "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ" / "Sheet 6 parcel 192 (former Xã Tân Thuận Tây)"; "Tờ 6 thửa 192 (29890)" when only the code came, the bare numbers when neither did. */
+/** "Tờ 6 thửa 192, Xã Tân Thuận Tây cũ" / "Sheet 6 parcel 192, former Xã Tân Thuận Tây"; "Tờ 6 thửa 192, xã/phường 29890" when only the code came, the bare numbers when neither did. */
 export function parcelName(p: NamedParcel): string {
   const numbers = t('myPlotsParcel', { sheet: p.sheet, parcel: p.parcel });
   if (p.communeName) return t(p.communeFormer ? 'parcelInFormerUnit' : 'parcelInUnit', { parcel: numbers, unit: p.communeName });

@@ -63,7 +63,7 @@ describe('search hits worded in the language shown', () => {
     expect(hitText(parcel).label).toBe('Sheet 1, parcel 10 — Phường 1');
     expect(hitText(lot)).toEqual({ label: 'Zoning lot ODT-53', detail: lot.facts.planName });
     expect(hitText({ kind: 'owner', label: 'Kha Văn Nam', facts: { sheet: 912, parcelNo: 345, communeCode: '29890' } }).detail).toBe(
-      'Sheet 912 parcel 345 (29890)',
+      'Sheet 912 parcel 345, commune/ward 29890',
     );
     expect(hitText({ ...unit, facts: { ...unit.facts, current: true } }).detail).toBe('Commune · code 29890');
     expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Vegetables · Code issued');
@@ -173,7 +173,7 @@ describe('a parcel named in an address or owner hit', () => {
       hitText({ kind: 'owner', label: 'Kha Văn Nam', facts: { ...facts, communeName: 'Phường Mỹ Trà', communeFormer: false } }).detail,
     ).toBe('Tờ 6 thửa 192, Phường Mỹ Trà');
     startLang('en');
-    expect(hitText({ kind: 'owner', label: 'Kha Văn Nam', facts }).detail).toBe('Sheet 6 parcel 192 (former Xã Tân Thuận Tây)');
+    expect(hitText({ kind: 'owner', label: 'Kha Văn Nam', facts }).detail).toBe('Sheet 6 parcel 192, former Xã Tân Thuận Tây');
   });
 });
 
