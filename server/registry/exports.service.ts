@@ -341,14 +341,29 @@ type DossierMove = {
   version_no: number;
   day: string;
   decision_no: string | null;
+  note: string | null;
+  actor_name: string | null;
+  actor_role: string | null;
   attachments: string[];
 };
 type DossierInspection = {
   inspected_on: string;
   conclusion: string | null;
   version_no: number;
-  checklist: { item: string; ok: boolean }[];
+  notes: string | null;
+  inspector_name: string | null;
+  inspector_role: string | null;
+  checklist: { item: string; ok: boolean; note: string | null }[];
   photos: number;
+};
+
+// An account's role as the page names the person who took a step ("Cán bộ Mỹ Trà (Cán bộ nông
+// nghiệp / Agricultural officer)"), worded as the web's role_* labels.
+const ROLE_LABELS: Readonly<Record<string, Words>> = {
+  admin: { vi: 'Quản trị', en: 'Administrator' },
+  planner: { vi: 'Cán bộ quy hoạch', en: 'Planner' },
+  officer: { vi: 'Cán bộ nông nghiệp', en: 'Agricultural officer' },
+  farmer: { vi: 'Nông dân', en: 'Farmer' },
 };
 
 const CONCLUSION_LABELS: Readonly<Record<string, Words>> = {
@@ -357,9 +372,11 @@ const CONCLUSION_LABELS: Readonly<Record<string, Words>> = {
 };
 
 /**
- * The dossier's record after its plots: every move of the lineage with its decision and attached
- * files, the inspections with their checklists, and the list of attached files. Names and days only
- * (no actor, no note): the page goes to inspectors and importers.
+ * The dossier's record after its plots: every move of the lineage with who took it, its note (a
+ * suspension's reason), its decision and attached files; the inspections with their inspector,
+ * checklists (each item's note) and notes; and the list of attached files. People are named by
+ * their accounts' display names and roles, never by sign-in names: an inspector reading the paper
+ * needs to know who decided and why (s17), and only staff of the area's commune may print it.
  */
 function recordHtml(moves: readonly DossierMove[], inspections: readonly DossierInspection[], lang: PageLang): string {
   const L = (vi: string, en: string): string => labelOf({ vi, en }, lang);
@@ -368,28 +385,46 @@ function recordHtml(moves: readonly DossierMove[], inspections: readonly Dossier
   const versions = new Set([...moves.map((m) => m.version_no), ...inspections.map((i) => i.version_no)]).size > 1;
   const version = (n: number): string => (versions ? ` (${L('phiên bản', 'version')} ${n})` : '');
   const none = (text: string): string => `<p class="none">${esc(text)}</p>`;
+  const person = (name: string | null, role: string | null): string =>
+    name ? `${name}${role && ROLE_LABELS[role] ? ` (${labelOf(ROLE_LABELS[role], lang)})` : ''}` : '';
   const table = (id: string, cells: string[], rows: string[]): string =>
     `<table class="plots" id="${id}"><thead><tr>${cells.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const history = moves.length
     ? table(
         'dossier-history',
-        [L('Ngày', 'Date'), L('Bước', 'Step'), L('Số quyết định', 'Decision no.'), L('Tệp đính kèm', 'Attached files')],
+        [
+          L('Ngày', 'Date'),
+          L('Bước', 'Step'),
+          L('Người thực hiện', 'Taken by'),
+          L('Số quyết định', 'Decision no.'),
+          L('Ghi chú', 'Note'),
+          L('Tệp đính kèm', 'Attached files'),
+        ],
         moves.map(
           (m) =>
-            `<tr><td>${esc(day(m.day))}</td><td>${esc(`${status(m.from_status)} → ${status(m.to_status)}${version(m.version_no)}`)}</td><td>${esc(m.decision_no)}</td><td>${esc(m.attachments.join('; '))}</td></tr>`,
+            `<tr><td>${esc(day(m.day))}</td><td>${esc(`${status(m.from_status)} → ${status(m.to_status)}${version(m.version_no)}`)}</td><td>${esc(person(m.actor_name, m.actor_role))}</td><td>${esc(m.decision_no)}</td><td class="note">${esc(m.note)}</td><td>${esc(m.attachments.join('; '))}</td></tr>`,
         ),
       )
     : none(L('Chưa có bước nào được ghi nhận.', 'No step recorded yet.'));
   const checks = inspections.length
     ? table(
         'dossier-inspections',
-        [L('Ngày kiểm tra', 'Inspected on'), L('Kết luận', 'Conclusion'), L('Nội dung kiểm tra', 'Checklist'), L('Ảnh', 'Photos')],
+        [
+          L('Ngày kiểm tra', 'Inspected on'),
+          L('Người kiểm tra', 'Inspector'),
+          L('Kết luận', 'Conclusion'),
+          L('Nội dung kiểm tra', 'Checklist'),
+          L('Ghi chú', 'Notes'),
+          L('Ảnh', 'Photos'),
+        ],
         inspections.map((i) => {
-          const items = i.checklist.map((c) => `<li>${c.ok ? '✓' : '✗'} ${esc(checklistItemLabel(c.item, lang))}</li>`).join('');
+          const items = i.checklist
+            .map((c) => `<li>${c.ok ? '✓' : '✗'} ${esc(checklistItemLabel(c.item, lang))}${c.note ? ` — ${esc(c.note)}` : ''}</li>`)
+            .join('');
           const conclusion = i.conclusion
             ? labelOf(CONCLUSION_LABELS[i.conclusion] ?? { vi: i.conclusion, en: i.conclusion }, lang)
             : L('Chưa kết luận', 'No conclusion yet');
-          return `<tr><td>${esc(day(i.inspected_on))}</td><td>${esc(conclusion + version(i.version_no))}</td><td>${items ? `<ul class="checklist">${items}</ul>` : esc(L('Không có', 'None'))}</td><td class="n">${i.photos}</td></tr>`;
+          return `<tr><td>${esc(day(i.inspected_on))}</td><td>${esc(person(i.inspector_name, i.inspector_role))}</td><td>${esc(conclusion + version(i.version_no))}</td><td>${items ? `<ul class="checklist">${items}</ul>` : esc(L('Không có', 'None'))}</td><td class="note">${esc(i.notes)}</td><td class="n">${i.photos}</td></tr>`;
         }),
       )
     : none(L('Chưa có biên bản kiểm tra.', 'No inspection recorded yet.'));
@@ -465,6 +500,8 @@ body { font-family: "Noto Sans", "DejaVu Sans", Arial, sans-serif; font-size: 12
 h1 { font-size: 18px; margin: 0 0 4px; } h2 { font-size: 14px; margin: 14px 0 6px; }
 table { border-collapse: collapse; width: 100%; } th, td { border: 1px solid #bbb; padding: 3px 6px; text-align: left; vertical-align: top; }
 th { background: #f1f1ea; width: 38%; } .plots th { width: auto; } td.n { text-align: right; }
+/* A note keeps the lines its writer broke it into. */
+td.note { white-space: pre-line; }
 .legend { list-style: none; padding: 0; columns: 2; } .legend li { margin: 2px 0; }
 .sw { display: inline-block; width: 14px; height: 10px; border: 1px solid #333; margin-right: 6px; vertical-align: middle; }
 /* Browsers leave backgrounds out of print unless told: the swatches are the legend. */

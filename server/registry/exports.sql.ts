@@ -69,32 +69,36 @@ export const COMMUNE_NAMES = `
 
 /**
  * The recorded moves of every version of area $1's lineage, oldest first, for the printed dossier:
- * the step, its version, its day (the decision's own, else the day it was recorded, in Vietnam), the
- * decision number and the names of the files attached. No actor and no note: the page is handed to
- * inspectors and importers, and says no more of people than it already does.
+ * the step, its version, its day (the decision's own, else the day it was recorded, in Vietnam), who
+ * took it (the account's display name and role, never its sign-in name), the note given with it (a
+ * suspension's reason) and the decision number and the names of the files attached. The inspector
+ * reading the paper needs who decided and why; the page is for staff of the area's commune only.
  */
 export const DOSSIER_HISTORY = `
   SELECT t.from_status, t.to_status, g.version_no,
          to_char(coalesce(t.decided_on, (t.at AT TIME ZONE INTERVAL '+07:00')::date), 'YYYY-MM-DD') AS day,
-         t.decision_no,
+         t.decision_no, nullif(btrim(t.note), '') AS note, u.display_name AS actor_name, u.role AS actor_role,
          coalesce((SELECT json_agg(a->>'name' ORDER BY n) FROM jsonb_array_elements(coalesce(t.attachments, '[]'::jsonb)) WITH ORDINALITY x(a, n)),
                   '[]'::json) AS attachments
   FROM growing_area_transitions t
   JOIN growing_areas g ON g.id = t.growing_area_id
+  LEFT JOIN users u ON u.id = t.actor_id
   WHERE g.lineage_id = (SELECT lineage_id FROM growing_areas WHERE id = $1)
   ORDER BY t.at, t.id`;
 
 /**
  * The inspections of every version of area $1's lineage, oldest first, for the printed dossier: the
- * day, the conclusion, each checklist item with its mark, and how many photos are kept. No inspector
- * and no free-text notes, for the reason above.
+ * day, the inspector (display name and role), the conclusion, each checklist item with its mark and
+ * note, the inspection's notes, and how many photos are kept.
  */
 export const DOSSIER_INSPECTIONS = `
   SELECT to_char(i.inspected_on, 'YYYY-MM-DD') AS inspected_on, i.conclusion, g.version_no,
-         coalesce((SELECT json_agg(json_build_object('item', c->>'item', 'ok', (c->>'ok')::boolean) ORDER BY n)
+         nullif(btrim(i.notes), '') AS notes, u.display_name AS inspector_name, u.role AS inspector_role,
+         coalesce((SELECT json_agg(json_build_object('item', c->>'item', 'ok', (c->>'ok')::boolean, 'note', nullif(btrim(c->>'note'), '')) ORDER BY n)
                    FROM jsonb_array_elements(coalesce(i.checklist, '[]'::jsonb)) WITH ORDINALITY x(c, n)), '[]'::json) AS checklist,
          (SELECT count(*)::int FROM inspection_photos ph WHERE ph.inspection_id = i.id) AS photos
   FROM inspections i
   JOIN growing_areas g ON g.id = i.growing_area_id
+  LEFT JOIN users u ON u.id = i.inspector_id
   WHERE g.lineage_id = (SELECT lineage_id FROM growing_areas WHERE id = $1)
   ORDER BY i.inspected_on, i.id`;

@@ -134,7 +134,34 @@ describe('growing-area documents and re-issue from the map', () => {
     await tab.waitForLoadState();
     expect(await tab.title()).toBe(`Hồ sơ vùng trồng ${area.code} / Growing-area profile`);
     expect(await tab.locator('table#dossier-plots tbody tr').count()).toBe(plots.length);
-    await tab.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-profile.png') });
+    // Who took each step and who inspected, by display name and role alone (the cells hold nothing
+    // else, so no sign-in name), and the notes given (a step's note, an inspection's notes), as the
+    // database holds them.
+    const roleWords: Record<string, string> = { officer: 'Cán bộ nông nghiệp / Agricultural officer', admin: 'Quản trị / Administrator' };
+    const person = (r: { name: string; role: string }): string => `${r.name} (${roleWords[r.role] ?? r.role})`;
+    type Recorded = { name: string; role: string; note: string | null };
+    const takenBy = async (table: string, who: string, note: string, order: string): Promise<Recorded[]> =>
+      (
+        await e2e.server.db.query<Recorded>(
+          `SELECT u.display_name AS name, u.role, x.${note} AS note FROM ${table} x
+           JOIN growing_areas g ON g.id = x.growing_area_id JOIN users u ON u.id = x.${who}
+           WHERE g.lineage_id = $1 ORDER BY x.${order}, x.id`,
+          [area.lineageId],
+        )
+      ).rows;
+    const steps = await takenBy('growing_area_transitions', 'actor_id', 'note', 'at');
+    const checks = await takenBy('inspections', 'inspector_id', 'notes', 'inspected_on');
+    expect(steps.length).toBeGreaterThan(0);
+    expect(checks.filter((c) => c.note).length).toBeGreaterThan(0);
+    const cells = (table: string, column: number) =>
+      tab
+        .locator(`table#${table} tbody tr`)
+        .evaluateAll((trs, n) => trs.map((tr) => (tr.children[n] as HTMLElement).innerText.trim()), column);
+    expect(await cells('dossier-history', 2)).toEqual(steps.map(person));
+    expect(await cells('dossier-history', 4)).toEqual(steps.map((r) => r.note ?? ''));
+    expect(await cells('dossier-inspections', 1)).toEqual(checks.map(person));
+    expect(await cells('dossier-inspections', 4)).toEqual(checks.map((r) => r.note ?? ''));
+    await tab.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-profile.png'), fullPage: true });
     await tab.close();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents.png') });
 

@@ -116,7 +116,7 @@ describe('the printed profile', () => {
     expect(legend).not.toMatch(/Nền|Background/);
   });
 
-  it('carries the dossier’s record: every step with its decision and files, the inspections with their checklists, the attached files', async () => {
+  it('carries the dossier’s record: every step with who took it, its note, decision and files, the inspections with their inspector, checklists and notes, the attached files', async () => {
     const officer = reg.as(reg.fx.users.officer);
     const id = await vegetableDraftOfNewPlot(reg.app, reg.db, reg.fx, officer, 'Vùng rau in lịch sử', 5200);
     const checklist = CHECKLIST_ITEMS.map((c, i) => ({ item: c.vi, ok: i !== 3, note: i === 3 ? 'Sổ theo dõi thiếu tháng 5' : undefined }));
@@ -140,6 +140,9 @@ describe('the printed profile', () => {
       },
       { to: 'active' },
     ]);
+    // The suspension by another account, its reason written with characters a page must escape.
+    const reason = 'Dư lượng <b>Chlorpyrifos</b> vượt MRL & "mẫu 12"';
+    await moveThrough(reg.app, reg.as(reg.fx.users.admin), id, [{ to: 'suspended', decisionNo: '911/QĐ-SNN', note: reason }]);
     const today = vietnamToday();
     const todayVn = today.split('-').reverse().join('/');
     const vi = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html`, headers: officer });
@@ -155,28 +158,58 @@ describe('the printed profile', () => {
         )
         .filter(Boolean);
     const history = section(vi.body, 'dossier-history');
+    const byOfficer = 'Test officer (Cán bộ nông nghiệp / Agricultural officer)';
+    expect(history[0]).toBe(
+      'Ngày / Date Bước / Step Người thực hiện / Taken by Số quyết định / Decision no. Ghi chú / Note Tệp đính kèm / Attached files',
+    );
     expect(history.slice(1)).toEqual([
-      expect.stringMatching(/^\d\d\/\d\d\/\d{4} Bản nháp \/ Draft → Đã nộp hồ sơ \/ Submitted$/),
-      expect.stringMatching(/^\d\d\/\d\d\/\d{4} Đã nộp hồ sơ \/ Submitted → Đang kiểm tra \/ Under inspection$/),
-      expect.stringMatching(/→ Kiểm tra đạt \/ Inspection passed$/),
-      `${todayVn} Kiểm tra đạt / Inspection passed → Đã cấp mã / Code issued 910/QĐ-SNN QĐ 910 cấp mã.pdf`,
-      expect.stringMatching(/→ Đang hoạt động \/ Active$/),
+      expect.stringMatching(
+        new RegExp(`^\\d\\d/\\d\\d/\\d{4} Bản nháp / Draft → Đã nộp hồ sơ / Submitted ${byOfficer.replace(/[()]/g, '\\$&')}$`),
+      ),
+      expect.stringMatching(/^\d\d\/\d\d\/\d{4} Đã nộp hồ sơ \/ Submitted → Đang kiểm tra \/ Under inspection Test officer /),
+      expect.stringMatching(/→ Kiểm tra đạt \/ Inspection passed Test officer /),
+      `${todayVn} Kiểm tra đạt / Inspection passed → Đã cấp mã / Code issued ${byOfficer} 910/QĐ-SNN QĐ 910 cấp mã.pdf`,
+      expect.stringMatching(/→ Đang hoạt động \/ Active Test officer /),
+      `${todayVn} Đang hoạt động / Active → Tạm đình chỉ / Suspended Test admin (Quản trị / Administrator) 911/QĐ-SNN Dư lượng &lt;b&gt;Chlorpyrifos&lt;/b&gt; vượt MRL &amp; &quot;mẫu 12&quot;`,
     ]);
+    // The reason is text on the page (escaped above, not markup); no account's sign-in name is printed.
+    expect(vi.body).not.toContain('<b>Chlorpyrifos');
+    expect(vi.body).not.toMatch(/reg\.(officer|admin)/);
     const inspections = section(vi.body, 'dossier-inspections');
     expect(inspections).toHaveLength(2);
+    expect(inspections[0]).toBe(
+      'Ngày kiểm tra / Inspected on Người kiểm tra / Inspector Kết luận / Conclusion Nội dung kiểm tra / Checklist Ghi chú / Notes Ảnh / Photos',
+    );
     expect(inspections[1]).toMatch(
-      /^01\/02\/2026 Đạt \/ Passed ✓ Hồ sơ, nhật ký canh tác ghi chép đầy đủ .* ✗ Giám sát sinh vật gây hại định kỳ .* 0$/,
+      new RegExp(
+        `^01/02/2026 ${byOfficer.replace(/[()]/g, '\\$&')} Đạt / Passed ✓ Hồ sơ, nhật ký canh tác ghi chép đầy đủ .* ✗ Giám sát sinh vật gây hại định kỳ — Sổ theo dõi thiếu tháng 5 .* ${notes} 0$`,
+      ),
     );
     expect(section(vi.body, 'dossier-attachments')).toEqual([`QĐ 910 cấp mã.pdf — Đã cấp mã / Code issued, ${todayVn} (910/QĐ-SNN)`]);
-    // Names and days only: no free-text note, no officer (the page goes to inspectors and importers).
-    expect(vi.body).not.toContain('0901234567');
-    expect(vi.body).not.toContain('Sổ theo dõi thiếu tháng 5');
     const english = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=en`, headers: officer });
     expect(section(english.body, 'dossier-history')[4]).toBe(
-      `${today} Inspection passed / Kiểm tra đạt → Code issued / Đã cấp mã 910/QĐ-SNN QĐ 910 cấp mã.pdf`,
+      `${today} Inspection passed / Kiểm tra đạt → Code issued / Đã cấp mã Test officer (Agricultural officer / Cán bộ nông nghiệp) 910/QĐ-SNN QĐ 910 cấp mã.pdf`,
     );
-    expect(section(english.body, 'dossier-inspections')[1]).toMatch(/^2026-02-01 Passed \/ Đạt ✓ Records and farm diary kept in full/);
+    expect(section(english.body, 'dossier-history')[0]).toContain('Taken by / Người thực hiện');
+    expect(section(english.body, 'dossier-inspections')[1]).toMatch(
+      /^2026-02-01 Test officer \(Agricultural officer \/ Cán bộ nông nghiệp\) Passed \/ Đạt ✓ Records and farm diary kept in full/,
+    );
     expect(english.body).toContain('<h2>Attached documents / Tài liệu đính kèm</h2>');
+    // Who may not read the dossier gets neither the names nor the notes: a guest (401), a farmer, an
+    // officer of another commune (403), each in both languages.
+    for (const [who, headers, status] of [
+      ['guest', {}, 401],
+      ['farmer', reg.as(reg.fx.users.farmer), 403],
+      ['officer elsewhere', reg.as(reg.fx.users.officerElsewhere), 403],
+    ] as const) {
+      for (const lang of ['vi', 'en']) {
+        const refused = await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=${lang}`, headers });
+        expect(refused.statusCode, `${who} ${lang}`).toBe(status);
+        for (const secret of ['Test officer', 'Test admin', 'Chlorpyrifos', '0901234567', 'Sổ theo dõi thiếu', 'dossier-history']) {
+          expect(refused.body, `${who} ${lang}`).not.toContain(secret);
+        }
+      }
+    }
   });
 
   it('names each plot’s parcels with the commune of their survey, in both languages', async () => {
