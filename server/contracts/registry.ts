@@ -1,6 +1,7 @@
 // Request and response schemas of the registry, lookup and search API (STYLE.md §4): TypeBox
 // schemas that Fastify validates with and that double as the TypeScript types the web imports.
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { DoseUnit } from '../domain/diary-dose.ts';
 import { SEARCH_QUERY_MAX } from './registry-codes.ts';
 
 const Id = Type.Integer({ minimum: 1, maximum: 9_007_199_254_740_991 });
@@ -259,13 +260,24 @@ export type AreaDocument = { id: number; name: string; type: string; bytes: numb
 export const PhotoFileQuery = Type.Object({ size: Type.Optional(Type.Literal('thumb')) }, { additionalProperties: false });
 export type PhotoFileQuery = Static<typeof PhotoFileQuery>;
 
-/** Body of POST /api/plots/:id/diary. */
+/**
+ * Body of POST /api/plots/:id/diary. The dose is `doseAmount` with `doseUnit` (DOSE_UNITS of
+ * server/domain/diary-dose.ts), both or neither, checked by the service (422 with `reason` and
+ * `field`) rather than by the schema, whose refusal would name no reason. `dose`, free text, is what
+ * clients written before sent: still taken (stored as sent), never with a figure.
+ */
 export const DiaryBody = Type.Object(
   {
     appliedOn: IsoDate,
     pesticide: ShortText(200),
     activeIngredient: ShortText(200),
     dose: Type.Optional(Type.Union([ShortText(100), Type.Null()])),
+    doseAmount: Type.Optional(Type.Unsafe<number | null>({ description: 'The dose as a number above 0, at most 100000, in doseUnit' })),
+    doseUnit: Type.Optional(
+      Type.Unsafe<DoseUnit | null>({
+        description: "The dose's unit: ml/ha, l/ha, g/ha, kg/ha, ml/16l or g/16l (per 16-litre knapsack tank)",
+      }),
+    ),
     phiDays: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 365 }), Type.Null()])),
   },
   { additionalProperties: false },

@@ -7,6 +7,7 @@ import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
 import { checkDiaryEntry, marketsToCheck, strictestMrl, type SubstanceRule } from '../domain/substances.ts';
+import { checkDose, DOSE_MAX, DOSE_REASONS, DOSE_UNITS, doseTextVi, type Dose, type DoseReason } from '../domain/diary-dose.ts';
 import { requireCommune, requireStaff } from './access.ts';
 import { requireDoneDate } from './done-dates.ts';
 import { linkParcels } from './growing-areas.service.ts';
@@ -50,6 +51,32 @@ export async function relinkParcels(db: Db, viewer: Viewer, id: number): Promise
 export type DiaryEntryView = Record<string, unknown> & { flagged: boolean; flag_reason: string | null; problems: DiaryProblem[] | null };
 
 /**
+ * The dose of a diary entry sent (`doseAmount` with `doseUnit`), or null when none was, or 422
+ * `dose-*` naming the field: not a number, zero or negative, too large, an unknown unit, one without
+ * the other, or a figure beside an older client's free-text `dose`.
+ */
+function requireDose(body: DiaryBody): Dose | null {
+  const check = checkDose(body.doseAmount, body.doseUnit);
+  const textToo = check.valid && check.dose !== null && body.dose !== undefined && body.dose !== null;
+  if (check.valid && !textToo) return check.dose;
+  const refused = check.valid ? { reason: DOSE_REASONS.TEXT_AND_AMOUNT, field: 'dose' } : check;
+  const sentences: Record<DoseReason, string> = {
+    [DOSE_REASONS.NOT_A_NUMBER]: 'doseAmount must be a number (such as 2 or 0.5), not text.',
+    [DOSE_REASONS.NOT_POSITIVE]: 'doseAmount must be above 0.',
+    [DOSE_REASONS.TOO_LARGE]: `doseAmount must be at most ${DOSE_MAX}: check the figure and its unit.`,
+    [DOSE_REASONS.UNIT_UNKNOWN]: `doseUnit must be one of ${DOSE_UNITS.join(', ')}.`,
+    [DOSE_REASONS.UNIT_MISSING]: `doseAmount needs its doseUnit (${DOSE_UNITS.join(', ')}).`,
+    [DOSE_REASONS.AMOUNT_MISSING]: 'doseUnit needs its doseAmount.',
+    [DOSE_REASONS.TEXT_AND_AMOUNT]: 'send doseAmount with doseUnit, without the free-text dose of older clients.',
+  };
+  throw new AppError('VALIDATION_FAILED', `The dose is not valid: ${sentences[refused.reason]}`, {
+    reason: refused.reason,
+    field: refused.field,
+    units: [...DOSE_UNITS],
+  });
+}
+
+/**
  * Records a diary entry, flagged when a market of the area does not allow or does not list the
  * substance or the interval runs past harvest. The verdict is stored with the row (flagged, the
  * sentences in flag_reason, the facts in problems) and answered as `problems`, and as `flags` for
@@ -64,6 +91,7 @@ export async function addDiaryEntry(
   return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     const plot = await plotFor(tx, viewer, plotId, true);
     requireDoneDate('appliedOn', body.appliedOn, 'a spray');
+    const dose = requireDose(body);
     const rules = (await tx.query<SubstanceRule>(SQL.SUBSTANCE_RULES, [marketsToCheck(plot.markets)])).rows;
     const verdict = checkDiaryEntry(
       { activeIngredient: body.activeIngredient, appliedOn: body.appliedOn, phiDays: body.phiDays ?? null },
@@ -76,12 +104,14 @@ export async function addDiaryEntry(
       body.appliedOn,
       body.pesticide,
       body.activeIngredient,
-      body.dose ?? null,
+      dose ? doseTextVi(dose) : (body.dose ?? null),
       body.phiDays ?? null,
       verdict.flagged,
       verdict.flagged ? verdict.flags.map((f) => f.message).join(' ') : null,
       viewer.userId,
       JSON.stringify(verdict.flags),
+      dose?.amount ?? null,
+      dose?.unit ?? null,
     ]);
     const row = rows[0]! as DiaryEntryView;
     return { ...row, problems: verdict.flags, flags: verdict.flags };

@@ -26,15 +26,19 @@ export const PLOT_PROFILE = `
 export const SUBSTANCE_RULES = `
   SELECT active_ingredient, market, allowed, mrl_mg_kg FROM allowed_substances WHERE market = ANY ($1::text[])`;
 
-/** A diary entry with its verdict; $1 plot … $9 creator, $10 problems (JSON text of DiaryProblem[]). */
+/**
+ * A diary entry with its verdict; $1 plot … $9 creator, $10 problems (JSON text of DiaryProblem[]),
+ * $11 dose figure and $12 its unit (both NULL for none, or for an older client's free-text $5).
+ */
 export const INSERT_DIARY = `
-  INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by, problems)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb)
-  RETURNING id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_at`;
+  INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by, problems,
+                             dose_amount, dose_unit)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
+  RETURNING id, plot_id, applied_on, pesticide, active_ingredient, dose, dose_amount, dose_unit, phi_days, flagged, flag_reason, created_at`;
 
 /** A plot's diary, newest first, with the problems recorded at write time (migration 011); $1 plot. */
 export const DIARY_OF_PLOT = `
-  SELECT id, plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, problems, created_at
+  SELECT id, plot_id, applied_on, pesticide, active_ingredient, dose, dose_amount, dose_unit, phi_days, flagged, flag_reason, problems, created_at
   FROM diary_entries WHERE plot_id = $1 ORDER BY applied_on DESC, id DESC`;
 
 /**

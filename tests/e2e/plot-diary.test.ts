@@ -57,13 +57,16 @@ const diaryRows = (plotId: number) =>
       pesticide: string;
       active_ingredient: string;
       dose: string | null;
+      dose_amount: number | null;
+      dose_unit: string | null;
       phi_days: number | null;
       flagged: boolean;
       flag_reason: string | null;
       created_by: number;
       problems: { reason: string; market: string | null; substance?: string; safeHarvestOn?: string }[] | null;
     }>(
-      `SELECT applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by, problems FROM diary_entries WHERE plot_id = $1 ORDER BY id`,
+      `SELECT applied_on, pesticide, active_ingredient, dose, dose_amount, dose_unit, phi_days, flagged, flag_reason, created_by, problems
+       FROM diary_entries WHERE plot_id = $1 ORDER BY id`,
       [plotId],
     )
     .then((r) => r.rows);
@@ -133,13 +136,31 @@ describe('the farm diary of a plot', () => {
     ).rows[0]!;
     expect(forbiddenOption.label).toContain(`MRL (mg/kg): Việt Nam ${String(mrl).replace('.', ',')}`);
     const cleanOn = addDays(plot.harvest, -21);
+    // The dose is a figure and a unit from the list, the knapsack tank first; words are refused before sending.
+    expect(await page.locator('#plot-diary #diary-doseUnit').inputValue()).toBe('ml/16l');
+    expect(await page.locator('#plot-diary #diary-doseUnit option').allInnerTexts()).toEqual([
+      'ml/ha',
+      'lít/ha',
+      'g/ha',
+      'kg/ha',
+      'ml/bình 16 lít',
+      'g/bình 16 lít',
+    ]);
+    expect(await page.getAttribute('#plot-diary #diary-dose', 'inputmode')).toBe('decimal');
     await fill(page, {
       appliedOn: cleanOn,
       pesticide: `${allowed} 250SC`,
       activeIngredient: allowed,
-      dose: '20 ml/bình 16 lít',
+      dose: 'hai lít',
       phiDays: '7',
     });
+    await page.click('#diary-save');
+    expect(await page.locator('#plot-diary #diary-dose-error').innerText()).toBe(
+      'Nhập liều lượng là một số lớn hơn 0, tối đa 100.000 (dùng dấu phẩy cho phần thập phân, VD 0,5), rồi chọn đơn vị.',
+    );
+    expect(await page.getAttribute('#plot-diary #diary-dose', 'aria-invalid')).toBe('true');
+    expect(await diaryRows(plot.id)).toEqual(before);
+    await fill(page, { dose: '0,5', doseUnit: 'l/ha' });
     expect(await page.locator('#plot-diary #diary-preview').innerText()).toBe(`Thu hoạch an toàn từ ${vi(addDays(cleanOn, 7))}.`);
     await page.click('#diary-save');
     await page.waitForSelector('#plot-diary-message.diary-done');
@@ -150,7 +171,9 @@ describe('the farm diary of a plot', () => {
         applied_on: cleanOn,
         pesticide: `${allowed} 250SC`,
         active_ingredient: allowed,
-        dose: '20 ml/bình 16 lít',
+        dose: '0,5 lít/ha',
+        dose_amount: 0.5,
+        dose_unit: 'l/ha',
         phi_days: 7,
         flagged: false,
         flag_reason: null,
@@ -158,6 +181,16 @@ describe('the farm diary of a plot', () => {
         problems: [],
       },
     ]);
+
+    // The list words the figure and unit in the language shown; an entry from before them shows its text as typed.
+    const idOf = async (sql: string) => (await e2e.server.db.query<{ id: number }>(sql, [plot.id])).rows[0]?.id;
+    const cleanId = await idOf('SELECT max(id) AS id FROM diary_entries WHERE plot_id = $1');
+    const oldId = await idOf('SELECT min(id) AS id FROM diary_entries WHERE plot_id = $1 AND dose IS NOT NULL AND dose_amount IS NULL');
+    const oldDose = before.find((r) => r.dose !== null && r.dose_amount === null)?.dose;
+    expect(oldId && oldDose).toBeTruthy();
+    const entryText = (id: number | undefined) => page.locator(`#plot-diary .diary-entry[data-id="${id}"]`).innerText();
+    expect(await entryText(cleanId)).toContain('Liều lượng: 0,5 lít/ha');
+    expect(await entryText(oldId)).toContain(`Liều lượng: ${oldDose}`);
 
     // 2. A substance the export market forbids, three days before the harvest with a 14-day interval.
     await page.click('#diary-add');
@@ -256,6 +289,8 @@ describe('the farm diary of a plot', () => {
     expect(await flagged.locator('.diary-warning').innerText()).toContain(
       `${forbidden.ai} is not allowed for the ${forbidden.market} market.`,
     );
+    expect(await entryText(cleanId)).toContain('Dose: 0.5 l/ha');
+    expect(await entryText(oldId)).toContain(`Dose: ${oldDose}`);
     expect(errors.filter((e) => !e.includes('/residue-tests'))).toEqual([]);
     await context.close();
   });

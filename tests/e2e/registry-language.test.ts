@@ -283,7 +283,7 @@ describe('registry views follow a language switch while open', () => {
       appliedOn: addDays(plot.harvest, -3),
       pesticide: `${ai} 500SC`,
       activeIngredient: ai,
-      dose: '15 ml/bình 16 lít',
+      dose: '15',
       phiDays: '14',
     };
     for (const [field, v] of Object.entries(typed)) await page.fill(`#plot-diary #diary-${field}`, v);
@@ -296,6 +296,9 @@ describe('registry views follow a language switch while open', () => {
     expect(await text(page, '#plot-diary .diary-field-pesticide')).toContain(en.diaryField_pesticide);
     expect(await text(page, '#plot-diary .diary-field-phiDays')).toContain(en.diaryField_phiDays);
     expect(await page.getAttribute('#plot-diary #diary-dose', 'placeholder')).toBe(en.diaryDosePlaceholder);
+    // The dose's unit, picked from the list, is worded in English and stays picked.
+    expect(await page.locator('#plot-diary #diary-doseUnit option:checked').innerText()).toBe(en['diaryDoseUnit_ml/16l']);
+    expect(await page.locator('#plot-diary #diary-doseUnit').inputValue()).toBe('ml/16l');
     expect(await page.getAttribute('#plot-diary #diary-activeIngredient', 'placeholder')).toBe(en.diarySubstancePlaceholder);
     expect(await text(page, '#plot-diary .diary-context')).toContain('Checked against the substance lists of');
     const preview = await text(page, '#plot-diary #diary-preview');
@@ -326,7 +329,7 @@ describe('registry views follow a language switch while open', () => {
       applied_on: typed.appliedOn,
       pesticide: typed.pesticide,
       active_ingredient: ai,
-      dose: typed.dose,
+      dose: '15 ml/bình 16 lít',
       phi_days: 14,
       flagged: true,
     });

@@ -177,6 +177,109 @@ describe('the farm diary’s problems', () => {
   });
 });
 
+describe('the spray’s dose, a number and a unit', () => {
+  type DoseRow = { dose: string | null; dose_amount: number | null; dose_unit: string | null };
+  const spray = { appliedOn: '2026-06-02', pesticide: 'Vertimec 1.8EC', activeIngredient: 'Abamectin', phiDays: 7 };
+  const post = (payload: Record<string, unknown> | string, headers = reg.as(reg.fx.users.officer)) =>
+    reg.app.inject({ method: 'POST', url: diaryUrl(), headers: { ...headers, 'content-type': 'application/json' }, payload });
+  const count = async () => (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM diary_entries')).rows[0]!.n;
+  const stored = async (id: number) =>
+    (await reg.db.query<DoseRow>('SELECT dose, dose_amount, dose_unit FROM diary_entries WHERE id = $1', [id])).rows[0];
+
+  it('stores the figure and its unit, with the text a Vietnamese label writes for clients that read dose alone', async () => {
+    const res = await post({ ...spray, doseAmount: 0.5, doseUnit: 'l/ha' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ dose: '0,5 lít/ha', dose_amount: 0.5, dose_unit: 'l/ha' });
+    expect(await stored(res.json().id)).toEqual({ dose: '0,5 lít/ha', dose_amount: 0.5, dose_unit: 'l/ha' });
+    const tank = await post({ ...spray, doseAmount: 20, doseUnit: 'ml/16l' });
+    expect(tank.statusCode, tank.body).toBe(201);
+    expect((await listed()).find((e) => e.id === tank.json().id)).toMatchObject({
+      dose: '20 ml/bình 16 lít',
+      dose_amount: 20,
+      dose_unit: 'ml/16l',
+    });
+    // No dose at all is still a record.
+    const none = await post({ ...spray, doseAmount: null, doseUnit: null });
+    expect(none.statusCode, none.body).toBe(201);
+    expect(await stored(none.json().id)).toEqual({ dose: null, dose_amount: null, dose_unit: null });
+  });
+
+  it('keeps the free text of entries written before, and of clients that still send it, as it was', async () => {
+    const old = await post({ ...spray, dose: 'hai lít/ha' });
+    expect(old.statusCode, old.body).toBe(201);
+    expect(await stored(old.json().id)).toEqual({ dose: 'hai lít/ha', dose_amount: null, dose_unit: null });
+    const { rows } = await reg.db.query<{ id: number }>(
+      `INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose) VALUES ($1, '2025-05-01', 'Vertimec', 'Abamectin', '2l') RETURNING id`,
+      [reg.fx.plots.mangoA],
+    );
+    const entries = (await listed()) as unknown as (DoseRow & { id: number })[];
+    expect(entries.find((e) => e.id === rows[0]!.id)).toMatchObject({ dose: '2l', dose_amount: null, dose_unit: null });
+    expect(entries.find((e) => e.id === old.json().id)).toMatchObject({ dose: 'hai lít/ha', dose_amount: null });
+  });
+
+  it('refuses a dose that is no positive number in a listed unit with a 422 naming the reason and the field; nothing is written', async () => {
+    const cases: [Record<string, unknown> | string, string, string][] = [
+      [{ doseAmount: -2, doseUnit: 'l/ha' }, 'dose-not-positive', 'doseAmount'],
+      [{ doseAmount: 0, doseUnit: 'l/ha' }, 'dose-not-positive', 'doseAmount'],
+      [{ doseAmount: -0.0001, doseUnit: 'ml/16l' }, 'dose-not-positive', 'doseAmount'],
+      [{ doseAmount: '2', doseUnit: 'l/ha' }, 'dose-not-a-number', 'doseAmount'],
+      [{ doseAmount: 'hai', doseUnit: 'l/ha' }, 'dose-not-a-number', 'doseAmount'],
+      [{ doseAmount: true, doseUnit: 'l/ha' }, 'dose-not-a-number', 'doseAmount'],
+      [{ doseAmount: { value: 2 }, doseUnit: 'l/ha' }, 'dose-not-a-number', 'doseAmount'],
+      [{ doseAmount: [2], doseUnit: 'l/ha' }, 'dose-not-a-number', 'doseAmount'],
+      [JSON.stringify({ ...spray, doseUnit: 'l/ha' }).replace('}', ',"doseAmount":1e400}'), 'dose-not-a-number', 'doseAmount'],
+      [{ doseAmount: 100_000.5, doseUnit: 'ml/ha' }, 'dose-too-large', 'doseAmount'],
+      [{ doseAmount: 2, doseUnit: 'lít/ha' }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2, doseUnit: 'L/HA' }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2, doseUnit: ' l/ha' }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2, doseUnit: '' }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2, doseUnit: "l/ha'; DELETE FROM diary_entries; --" }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2, doseUnit: 16 }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2, doseUnit: 'x'.repeat(100_000) }, 'dose-unit-unknown', 'doseUnit'],
+      [{ doseAmount: 2 }, 'dose-unit-missing', 'doseUnit'],
+      [{ doseUnit: 'l/ha' }, 'dose-amount-missing', 'doseAmount'],
+      [{ doseAmount: null, doseUnit: 'l/ha' }, 'dose-amount-missing', 'doseAmount'],
+      [{ doseAmount: 2, doseUnit: 'l/ha', dose: '2 lít/ha' }, 'dose-text-and-amount', 'dose'],
+    ];
+    const before = await count();
+    for (const [body, reason, field] of cases) {
+      const res = await post(typeof body === 'string' ? body : { ...spray, ...body });
+      const label = (typeof body === 'string' ? body : JSON.stringify(body)).slice(0, 80);
+      expect(res.statusCode, `${label}: ${res.body.slice(0, 200)}`).toBe(422);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json(), label).toMatchObject({
+        code: 'VALIDATION_FAILED',
+        reason,
+        field,
+        units: ['ml/ha', 'l/ha', 'g/ha', 'kg/ha', 'ml/16l', 'g/16l'],
+      });
+      expect(res.json().detail, label).toMatch(/^The dose is not valid: /);
+    }
+    expect(await count()).toBe(before);
+    // The table holds the rule too: a figure of 0 or an unknown unit written past the API is refused.
+    for (const [amount, unit] of [
+      [0, 'l/ha'],
+      [2, 'lít/ha'],
+      [2, null],
+    ] as const) {
+      await expect(
+        reg.db.query(
+          `INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose_amount, dose_unit) VALUES ($1, '2026-06-02', 'x', 'y', $2, $3)`,
+          [reg.fx.plots.mangoA, amount, unit],
+        ),
+      ).rejects.toThrow();
+    }
+    expect(await count()).toBe(before);
+  });
+
+  it('asks who sends it before what: a guest’s or a farmer’s hostile dose is refused as theirs (401, 403), not judged', async () => {
+    const hostile = { ...spray, doseAmount: -1, doseUnit: 'nope' };
+    expect((await post(hostile, {})).statusCode).toBe(401);
+    expect((await post(hostile, reg.as(reg.fx.users.farmer))).statusCode).toBe(403);
+    expect((await post({ ...spray, doseAmount: 2, doseUnit: 'l/ha' }, reg.as(reg.fx.users.officerElsewhere))).statusCode).toBe(403);
+  });
+});
+
 describe('GET /api/substances', () => {
   type Row = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null; note: string | null };
   const table = async (markets?: string[]) =>

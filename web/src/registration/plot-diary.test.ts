@@ -7,6 +7,7 @@ import {
   checkDiaryInput,
   checkResidueInput,
   diaryRefusalDetail,
+  doseText,
   findSubstance,
   flagMeaning,
   flagsOfEntry,
@@ -229,14 +230,21 @@ describe('plot diary: the substance lists', () => {
 describe('plot diary: the forms', () => {
   const today = '2026-11-29';
 
-  it('sends a spray record as the server’s schema takes it, trimmed, empty optional fields as null', () => {
+  it('sends a spray record as the server’s schema takes it, trimmed, empty optional fields as null, no dose without its figure', () => {
     const check = checkDiaryInput(
-      { appliedOn: '2026-11-28', pesticide: ' Amistar Top 325SC ', activeIngredient: 'Azoxystrobin', dose: '', phiDays: '7' },
+      {
+        appliedOn: '2026-11-28',
+        pesticide: ' Amistar Top 325SC ',
+        activeIngredient: 'Azoxystrobin',
+        dose: '',
+        doseUnit: 'ml/16l',
+        phiDays: '7',
+      },
       today,
     );
     expect(check).toEqual({
       valid: true,
-      body: { appliedOn: '2026-11-28', pesticide: 'Amistar Top 325SC', activeIngredient: 'Azoxystrobin', dose: null, phiDays: 7 },
+      body: { appliedOn: '2026-11-28', pesticide: 'Amistar Top 325SC', activeIngredient: 'Azoxystrobin', phiDays: 7 },
     });
     expect(checkDiaryInput({ appliedOn: today, pesticide: 'A', activeIngredient: 'B', phiDays: '' }, today)).toMatchObject({
       valid: true,
@@ -246,7 +254,7 @@ describe('plot diary: the forms', () => {
 
   it('names every field to fix: missing, a future or impossible date, a bad interval, too long', () => {
     const check = checkDiaryInput(
-      { appliedOn: '2026-11-30', pesticide: '', activeIngredient: 'x'.repeat(201), dose: 'd'.repeat(101), phiDays: '1.5' },
+      { appliedOn: '2026-11-30', pesticide: '', activeIngredient: 'x'.repeat(201), dose: '2 lít/ha', doseUnit: 'l/ha', phiDays: '1.5' },
       today,
     );
     expect(check.valid).toBe(false);
@@ -254,7 +262,7 @@ describe('plot diary: the forms', () => {
       { field: 'appliedOn', reason: 'date-in-future' },
       { field: 'pesticide', reason: 'required' },
       { field: 'activeIngredient', reason: 'too-long', max: 200 },
-      { field: 'dose', reason: 'too-long', max: 100 },
+      { field: 'dose', reason: 'dose-range' },
       { field: 'phiDays', reason: 'phi-range' },
     ]);
     const bad = checkDiaryInput({ appliedOn: '2026-02-30', pesticide: 'A', activeIngredient: 'B', phiDays: '366' }, today);
@@ -280,6 +288,57 @@ describe('plot diary: the forms', () => {
       { field: 'sampledOn', reason: 'required' },
       { field: 'resultMgKg', reason: 'result-range' },
     ]);
+  });
+});
+
+describe('plot diary: the dose, a figure and a unit', () => {
+  const today = '2026-11-29';
+  const spray = { appliedOn: '2026-11-28', pesticide: 'Vertimec', activeIngredient: 'Abamectin', phiDays: '' };
+
+  it('sends the figure typed either way (0,5 or 0.5) with the unit picked', () => {
+    for (const dose of ['0,5', '0.5', ' 0,5 ']) {
+      expect(checkDiaryInput({ ...spray, dose, doseUnit: 'l/ha' }, today)).toMatchObject({
+        valid: true,
+        body: { doseAmount: 0.5, doseUnit: 'l/ha' },
+      });
+    }
+    expect(checkDiaryInput({ ...spray, dose: '20', doseUnit: 'ml/16l' }, today)).toMatchObject({
+      body: { doseAmount: 20, doseUnit: 'ml/16l' },
+    });
+  });
+
+  it('refuses a figure that is not a number above 0 and at most 100 000, and a unit off the list', () => {
+    for (const dose of ['0', '-2', 'hai', '2l', '2 lít/ha', '1e3', '100001', '0,0,5']) {
+      const check = checkDiaryInput({ ...spray, dose, doseUnit: 'l/ha' }, today);
+      expect(!check.valid && check.problems, dose).toEqual([{ field: 'dose', reason: 'dose-range' }]);
+    }
+    for (const doseUnit of ['lít/ha', '', 'L/HA']) {
+      const check = checkDiaryInput({ ...spray, dose: '2', doseUnit }, today);
+      expect(!check.valid && check.problems, doseUnit).toEqual([{ field: 'doseUnit', reason: 'dose-unit' }]);
+    }
+  });
+
+  it('shows a recorded figure in the language shown, and an older entry’s text as it was typed', () => {
+    const figure = { dose: '0,5 lít/ha', dose_amount: 0.5, dose_unit: 'l/ha' };
+    expect(doseText(figure)).toBe('0,5 lít/ha');
+    expect(doseText({ dose: '20 ml/bình 16 lít', dose_amount: 20, dose_unit: 'ml/16l' })).toBe('20 ml/bình 16 lít');
+    expect(doseText({ dose: 'hai lít', dose_amount: null, dose_unit: null })).toBe('hai lít');
+    expect(doseText({ dose: '2l' })).toBe('2l');
+    expect(doseText({ dose: null, dose_amount: null, dose_unit: null })).toBe('');
+    startLang('en');
+    expect(doseText(figure)).toBe('0.5 l/ha');
+    expect(doseText({ dose: '1.250 g/bình 16 lít', dose_amount: 1250, dose_unit: 'g/16l' })).toBe('1,250 g per 16-litre tank');
+    expect(doseText({ dose: 'hai lít', dose_amount: null, dose_unit: null })).toBe('hai lít');
+  });
+
+  it('words the server’s refusal of a dose by its reason', () => {
+    const refused = problem(422, {
+      code: 'VALIDATION_FAILED',
+      reason: 'dose-unit-unknown',
+      field: 'doseUnit',
+      detail: 'The dose is not valid',
+    });
+    expect(diaryRefusalDetail(refused)).toBe('máy chủ không nhận liều lượng: nhập một số lớn hơn 0 và chọn đơn vị trong danh sách.');
   });
 });
 

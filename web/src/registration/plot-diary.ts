@@ -31,6 +31,7 @@ import { dateWords } from '../ui/form-parts.ts';
 import { quoted } from '../ui/short-text.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 import { EARLIEST_DONE_DATE } from '../../../server/domain/done-date.ts';
+import { DOSE_MAX, DOSE_UNITS, isDoseUnit } from '../../../server/domain/diary-dose.ts';
 
 /** The plot as GET /api/plots/:id answers it (the fields the diary reads; no personal data). */
 export type DiaryPlot = {
@@ -50,7 +51,11 @@ export type DiaryEntry = {
   applied_on: string;
   pesticide: string;
   active_ingredient: string;
+  /** The dose as typed: free text on entries written before the figure and unit (migration 026); on later ones the figure and unit worded in Vietnamese. */
   dose: string | null;
+  /** The dose's figure and unit (DOSE_UNITS), both or neither; absent from a server of before. */
+  dose_amount?: number | null;
+  dose_unit?: string | null;
   phi_days: number | null;
   flagged: boolean;
   flag_reason: string | null;
@@ -241,11 +246,13 @@ export const DIARY_INPUT_REASONS = {
   TOO_LONG: 'too-long',
   PHI_RANGE: 'phi-range',
   RESULT_RANGE: 'result-range',
+  DOSE_RANGE: 'dose-range',
+  DOSE_UNIT: 'dose-unit',
 } as const;
 
 /** The fields of the two forms. */
 export type DiaryField =
-  'appliedOn' | 'pesticide' | 'activeIngredient' | 'dose' | 'phiDays' | 'sampledOn' | 'lab' | 'resultMgKg' | 'verdict';
+  'appliedOn' | 'pesticide' | 'activeIngredient' | 'dose' | 'doseUnit' | 'phiDays' | 'sampledOn' | 'lab' | 'resultMgKg' | 'verdict';
 
 /** A field to fix, with the reason and the limit it broke. */
 export type DiaryProblem = { field: DiaryField; reason: (typeof DIARY_INPUT_REASONS)[keyof typeof DIARY_INPUT_REASONS]; max?: number };
@@ -258,7 +265,6 @@ export type InputCheck<B> = { valid: true; body: B } | { valid: false; problems:
 
 // Limits of the server's schemas (DiaryBody, ResidueBody in server/contracts/registry.ts).
 const MAX_TEXT = 200;
-const MAX_DOSE = 100;
 const MAX_PHI = 365;
 const MAX_RESULT = 100_000;
 
@@ -303,20 +309,26 @@ export function checkDiaryInput(values: DiaryValues, today: string): InputCheck<
   c.pastDate('appliedOn');
   c.required('pesticide', MAX_TEXT);
   c.required('activeIngredient', MAX_TEXT);
-  c.length('dose', MAX_DOSE);
+  // The dose: a figure above 0 and its unit from the list (server/domain/diary-dose.ts); none when
+  // the figure is left empty, whatever unit the list shows.
+  const doseText = c.text('dose');
+  const doseAmount = doseText ? parseDecimal(doseText) : null;
+  if (doseAmount !== null && !(doseAmount > 0 && doseAmount <= DOSE_MAX))
+    c.problems.push({ field: 'dose', reason: DIARY_INPUT_REASONS.DOSE_RANGE });
+  const doseUnit = c.text('doseUnit');
+  if (doseAmount !== null && !isDoseUnit(doseUnit)) c.problems.push({ field: 'doseUnit', reason: DIARY_INPUT_REASONS.DOSE_UNIT });
   const phiText = c.text('phiDays');
   const phi = phiText ? Number(phiText) : null;
   if (phi !== null && (!/^\d+$/.test(phiText) || phi > MAX_PHI))
     c.problems.push({ field: 'phiDays', reason: DIARY_INPUT_REASONS.PHI_RANGE });
   if (c.problems.length) return { valid: false, problems: c.problems };
-  const dose = c.text('dose');
   return {
     valid: true,
     body: {
       appliedOn: c.text('appliedOn'),
       pesticide: c.text('pesticide'),
       activeIngredient: c.text('activeIngredient'),
-      dose: dose || null,
+      ...(doseAmount !== null && isDoseUnit(doseUnit) ? { doseAmount, doseUnit } : {}),
       phiDays: phi,
     },
   };
@@ -375,6 +387,8 @@ export function diaryRefusalDetail(error: unknown, context: DiaryRefusalContext 
         .join(', '),
     });
   }
+  // A dose the server refused (an older form, another client): what it takes, in words.
+  if (error.status === 422 && String(error.problem?.reason ?? '').startsWith('dose-')) return t('diaryRefusal_dose');
   if (error.status === 400 || error.status === 422) return t('diaryRefusal_badInput');
   if (error.status === 429 || error.status === 503) return t('diaryRefusal_busy');
   if (error.status >= 500) return t('diaryRefusal_server', { status: error.status });
@@ -390,7 +404,10 @@ export type DiaryAccess = { canWrite: boolean; farmer: boolean };
 type FormKind = 'diary' | 'residue';
 type OpenForm = { kind: FormKind; inputs: Map<DiaryField, HTMLInputElement | HTMLSelectElement>; problems: DiaryProblem[] };
 
-const DIARY_FIELDS: readonly DiaryField[] = ['appliedOn', 'pesticide', 'activeIngredient', 'dose', 'phiDays'];
+const DIARY_FIELDS: readonly DiaryField[] = ['appliedOn', 'pesticide', 'activeIngredient', 'dose', 'doseUnit', 'phiDays'];
+
+/** The unit a new spray record offers first: the 16-litre knapsack tank a farmer measures by. */
+const FIRST_DOSE_UNIT = 'ml/16l';
 const RESIDUE_FIELDS: readonly DiaryField[] = ['sampledOn', 'lab', 'activeIngredient', 'resultMgKg', 'verdict'];
 
 /**
@@ -581,6 +598,12 @@ export class PlotDiary {
         );
         continue;
       }
+      if (field === 'doseUnit') {
+        const select = h('select', { name: field, id: this.id(`diary-${field}`) }, ...DOSE_UNITS.map((u) => h('option', { value: u })));
+        select.value = FIRST_DOSE_UNIT;
+        inputs.set(field, select);
+        continue;
+      }
       const input = h('input', { name: field, id: this.id(`diary-${field}`), autocomplete: 'off' });
       if (field === 'appliedOn' || field === 'sampledOn') {
         input.type = 'date';
@@ -588,7 +611,7 @@ export class PlotDiary {
         input.max = today;
       }
       if (field === 'phiDays') input.inputMode = 'numeric';
-      if (field === 'resultMgKg') input.inputMode = 'decimal';
+      if (field === 'resultMgKg' || field === 'dose') input.inputMode = 'decimal';
       if (field === 'activeIngredient') {
         input.setAttribute('list', this.id('diary-substances'));
         input.addEventListener('input', () => this.updateSubstanceInfo());
@@ -791,7 +814,7 @@ export class PlotDiary {
       const safe = safeHarvestDate(entry.applied_on, entry.phi_days);
       const flags = flagsOfEntry(entry);
       const facts = [
-        entry.dose ? `${t('diaryField_dose')}: ${entry.dose}` : '',
+        doseText(entry) ? `${t('diaryField_dose')}: ${doseText(entry)}` : '',
         entry.phi_days !== null ? t('diaryPhi', { days: entry.phi_days }) : t('diaryNoPhi'),
       ].filter(Boolean);
       return h(
@@ -915,11 +938,24 @@ export function fieldPlaceholder(field: DiaryField): string {
 /** Words a kept input of the forms at each render: its hint, and the verdict's choices (the choice made stays). */
 function wordInput(field: DiaryField, input: HTMLInputElement | HTMLSelectElement): void {
   if (input instanceof HTMLSelectElement) {
-    for (const option of input.options) option.textContent = t(`diaryVerdict_${option.value}` as MessageKey);
+    const prefix = field === 'doseUnit' ? 'diaryDoseUnit_' : 'diaryVerdict_';
+    for (const option of input.options) option.textContent = t(`${prefix}${option.value}` as MessageKey);
     return;
   }
   const placeholder = fieldPlaceholder(field);
   if (placeholder) input.placeholder = placeholder;
+}
+
+/**
+ * An entry's dose in the language shown: its figure and unit ("0,5 lít/ha", "0.5 l/ha"), else the
+ * text as it was typed (entries from before the figure and unit, or an older client's); '' for none.
+ */
+export function doseText(entry: Pick<DiaryEntry, 'dose' | 'dose_amount' | 'dose_unit'>): string {
+  const amount = entry.dose_amount === null || entry.dose_amount === undefined ? null : Number(entry.dose_amount);
+  if (amount !== null && Number.isFinite(amount) && isDoseUnit(entry.dose_unit)) {
+    return `${formatNumber(amount, decimalsOf(amount))} ${t(`diaryDoseUnit_${entry.dose_unit}`)}`;
+  }
+  return (entry.dose ?? '').trim();
 }
 
 /** Decimals a residue figure needs (0.0025 mg/kg must not print as 0). */

@@ -72,7 +72,8 @@ describe('the diary form’s hints follow the language', () => {
     setLang('en');
     const english = [fieldPlaceholder('resultMgKg'), fieldPlaceholder('dose'), fieldPlaceholder('activeIngredient')];
     expect(english[0]).toBe('0.01');
-    expect(english[1]).toBe('e.g. 20 ml per 16-litre tank');
+    expect(english[1]).toBe('e.g. 20 or 0.5');
+    expect(vietnamese[1]).toBe('VD: 20 hoặc 0,5');
     for (let i = 1; i < 3; i++) expect(english[i]).not.toBe(vietnamese[i]);
     expect(fieldPlaceholder('pesticide')).toBe('');
   });
