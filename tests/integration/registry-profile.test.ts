@@ -195,11 +195,12 @@ describe('the printed profile', () => {
       /^2026-02-01 Test officer \(Agricultural officer \/ Cán bộ nông nghiệp\) Passed \/ Đạt ✓ Records and farm diary kept in full/,
     );
     expect(english.body).toContain('<h2>Attached documents / Tài liệu đính kèm</h2>');
-    // Who may not read the dossier gets neither the names nor the notes: a guest (401), a farmer, an
-    // officer of another commune (403), each in both languages.
+    // Who may not read the dossier gets neither the names nor the notes: a guest (401), a farmer, a
+    // planner, an officer of another commune (403), each in both languages.
     for (const [who, headers, status] of [
       ['guest', {}, 401],
       ['farmer', reg.as(reg.fx.users.farmer), 403],
+      ['planner', reg.as(reg.fx.users.planner), 403],
       ['officer elsewhere', reg.as(reg.fx.users.officerElsewhere), 403],
     ] as const) {
       for (const lang of ['vi', 'en']) {
