@@ -56,7 +56,53 @@ export const IMPORT_PROBLEM = Object.freeze({
    * than the tolerance (1 m²): a re-survey, or a file imported before under other sheet/parcel numbers.
    */
   PARCEL_OVERLAP: 'PARCEL_OVERLAP',
+  /**
+   * Warning: the plot is imported without the farmer its row names (ChuHo, CCCD, SDT): `reason`
+   * (FARMER_LINK_REASON) says why; link it in the registry.
+   */
+  FARMER_NOT_LINKED: 'FARMER_NOT_LINKED',
 } as const);
+
+/** Why an imported plot was not linked to the farmer its row names (FARMER_NOT_LINKED's `reason`). */
+export const FARMER_LINK_REASON = Object.freeze({
+  /** `matches` farmers of the plot's commune fit the row's name (or phone): the import does not guess. */
+  AMBIGUOUS: 'ambiguous',
+  /** The row's farmer columns are empty. */
+  NO_FARMER: 'no-farmer',
+  /** No farmer holds the row's citizen ID or phone, and the row gives no name to register one by. */
+  NO_NAME: 'no-name',
+  /** The citizen ID is a farmer's of a commune the importing officer does not work in. */
+  ELSEWHERE: 'citizen-id-elsewhere',
+  /** The citizen ID is not 9 or 12 digits (spaces, dots and hyphens between groups are fine). */
+  BAD_CITIZEN_ID: 'bad-citizen-id',
+  /** The phone is not 9 to 12 digits. */
+  BAD_PHONE: 'bad-phone',
+  /** The name is no name (`rule`: too-long, name-no-letter, name-pictograph, nul). */
+  BAD_NAME: 'bad-name',
+  /** The stored plot has another farmer: an import does not move a plot between farmers (the registry does). */
+  HAS_FARMER: 'plot-has-farmer',
+  /** The stored plot belongs to a growing area under review or with a code in force. */
+  LOCKED: 'plot-in-locked-area',
+  /** The plot lies in no commune or ward of today that the importer may register a farmer in. */
+  NO_COMMUNE: 'no-commune',
+} as const);
+
+/** One of the reasons a plot was not linked to its farmer. */
+export type FarmerLinkReason = (typeof FARMER_LINK_REASON)[keyof typeof FARMER_LINK_REASON];
+
+/** What an import of plots did (a dry run: would do) with the farmers its rows name. */
+export type FarmerLinks = {
+  /** Rows linked to a farmer already registered (by citizen ID, phone, or the one farmer of that name in the commune). */
+  matched: number;
+  /** Farmers registered from the file's names (several rows of one household count once). */
+  created: number;
+  /** Rows linked to those new farmers. */
+  createdRows: number;
+  /** Rows whose name (or phone) fits several farmers: imported without a farmer. */
+  ambiguous: number;
+  /** Rows imported without a farmer for another reason (FARMER_NOT_LINKED says which). */
+  unlinked: number;
+};
 
 /** One of the importer's problem codes. */
 export type ImportProblemCode = (typeof IMPORT_PROBLEM)[keyof typeof IMPORT_PROBLEM];
@@ -282,7 +328,12 @@ export type ImportProblemFacts =
       }[];
       rows: { layer: string; index: number; m2: number }[];
       thresholdM2: number;
-    };
+    }
+  /**
+   * The plot was imported without a farmer, for `reason`; `matches` is how many farmers fit
+   * (ambiguous), `rule` why the name is none (bad-name). No name, citizen ID or phone is repeated here.
+   */
+  | { code: 'FARMER_NOT_LINKED'; reason: FarmerLinkReason; matches?: number; rule?: string };
 
 /** One problem of one feature: where, the sentence, and the facts of its code. */
 export type ImportProblem = ImportProblemCommon & ImportProblemFacts;
@@ -322,6 +373,11 @@ export type ImportReport = {
     unmappedRequired: string[];
     features: number;
     skipped?: string;
+    /**
+     * When no column keys the rows (plots, products, land-use areas): the file's columns that look
+     * like a plot code (a value on every row, no two alike, no decimal number), to import with key=<column>.
+     */
+    keyCandidates?: string[];
   }>;
   counts: { read: number; valid: number; refused: number; inserted: number; updated: number; unchanged: number; warnings: number };
   problemCounts: Record<string, number>;
@@ -330,6 +386,8 @@ export type ImportReport = {
   /** The first mapped rows, to check a mapping before committing. */
   preview: Array<{ layer: string; index: number; values: Record<string, unknown>; geometryType: string | null }>;
   crsDiagnosis?: CrsDiagnosis;
+  /** Plots whose file names their farmers (ChuHo, CCCD, SDT): what became of those links. */
+  farmers?: FarmerLinks;
   /**
    * The extent of the features the import inserted or updated (a dry run: would have), null when
    * none; unchanged rows are not in it.

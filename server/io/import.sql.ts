@@ -42,13 +42,18 @@ function differs(target: Target, stored: string, row: string, geom: string): str
   const values = cols.length
     ? `(${cols.map((c) => `${stored}.${ident(c)}`).join(', ')}) IS DISTINCT FROM (${cols.map((c) => `${row}.${ident(c)}`).join(', ')})`
     : 'false';
-  return `(${values} OR NOT ${sameShape(`${stored}.geom`, geom)})`;
+  // A plot without a farmer is changed by the farmer its row links it to (linkFarmers); a farmer it has is kept.
+  const farmer = target.table === 'plots' ? ` OR (${stored}.farmer_id IS NULL AND ${row}.farmer_id IS NOT NULL)` : '';
+  return `(${values}${farmer} OR NOT ${sameShape(`${stored}.geom`, geom)})`;
 }
 
 /** The key `id:N` our exports write for a row that has no source key of its own: it names row N of this database. */
 const ID_KEY = `'^id:[1-9][0-9]{0,17}$'`;
 
 const LEGACY_PREFIX = 'legacy:';
+
+/** A stored phone as digits, +84 written as the leading 0 (import.ts phoneDigits is its twin). */
+const PHONE_DIGITS = `nullif(regexp_replace(regexp_replace(coalesce(fp.phone, ''), '[^0-9]', '', 'g'), '^84([0-9]{9})$', '0\\1'), '')`;
 
 /** The importer's statements; generated ones are built from the target's column list, never from input. */
 export const IMPORT_SQL = {
@@ -85,6 +90,22 @@ export const IMPORT_SQL = {
    */
   matchByKey(target: Target): string {
     const t = ident(target.table);
+    if (target.keyScope === 'commune') {
+      // The commune the row's geometry falls in (a point of it: an invalid shape is refused later, and
+      // ST_PointOnSurface may fail on one); the row's own commune code is the same commune too (an old
+      // commune's code on a stored plot is matched through the geometry). The exact code first.
+      const point = `CASE WHEN ST_IsValid(s2.geom) THEN ST_PointOnSurface(s2.geom) ELSE ST_StartPoint(ST_ExteriorRing(s2.geom)) END`;
+      return `UPDATE import_stage s SET match_id = x.id
+    FROM (
+      SELECT DISTINCT ON (s2.n) s2.n, t.id FROM import_stage s2
+      JOIN ${t} t ON t.source_key = s2.props->>'source_key'
+      WHERE t.commune_code = s2.props->>'commune_code' OR EXISTS (
+        SELECT 1 FROM admin_units u
+        WHERE (u.valid_to IS NULL OR u.valid_to > current_date) AND u.level IN ('commune', 'ward', 'town') AND u.geom IS NOT NULL
+          AND ST_Intersects(u.geom, ${point}) AND ST_Intersects(u.geom, ST_PointOnSurface(t.geom)))
+      ORDER BY s2.n, (t.commune_code = s2.props->>'commune_code') DESC, t.id
+    ) x WHERE s.n = x.n`;
+    }
     return `UPDATE import_stage s SET match_id = x.id
     FROM (
       SELECT s2.n, t.id FROM import_stage s2 CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s2.props) r
@@ -321,6 +342,45 @@ export const IMPORT_SQL = {
   /** Refuses rows $1 (stage numbers) with problem code $2. */
   markRows: `UPDATE import_stage SET problem_code = $2 WHERE n = ANY ($1::int[]) AND problem_code IS NULL`,
 
+  /**
+   * The valid plot rows that name a farmer (or have farmer columns left empty), with what linkFarmers
+   * decides on: the staged farmer cells (name folded as vn_fold folds the registry's), the stored
+   * plot's farmer, whether that plot is in a growing area of none of the statuses $1 (locked), the
+   * commune or ward of today the plot lies in (`here`) and today's units of the row's commune code.
+   */
+  farmerRows: `SELECT s.n, s.layer, s.idx, s.props->>'farmer:name' AS name, vn_fold(s.props->>'farmer:name') AS folded,
+      s.props->>'farmer:cid' AS cid, s.props->>'farmer:phone' AS phone,
+      s.props->>'farmer:problem' AS problem, s.props->>'farmer:rule' AS rule,
+      p.farmer_id AS stored_farmer, (g.id IS NOT NULL AND g.status <> ALL ($1::text[])) AS locked,
+      (SELECT u.code FROM admin_units u
+        WHERE (u.valid_to IS NULL OR u.valid_to > current_date) AND u.level IN ('commune', 'ward', 'town')
+          AND u.geom IS NOT NULL AND ST_Intersects(u.geom, ST_PointOnSurface(s.geom)) ORDER BY u.id LIMIT 1) AS here,
+      (SELECT coalesce(array_agg(DISTINCT c.code), '{}') FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) c
+        WHERE u.code = s.props->>'commune_code' AND c.level IN ('commune', 'ward', 'town')) AS today
+    FROM import_stage s LEFT JOIN plots p ON p.id = s.match_id LEFT JOIN growing_areas g ON g.id = p.growing_area_id
+    WHERE s.problem_code IS NULL AND s.props ? 'farmer:given'
+    ORDER BY s.n`,
+  /**
+   * Registered farmers a row may name: the holder of a citizen ID in $1 (anywhere: one ID, one
+   * person), and the farmers of communes $2 whose folded name is in $3 or whose phone is in $4
+   * (digits, +84 written as 0). Names are compared with single spaces, as the staged ones are.
+   */
+  farmerCandidates: `SELECT f.id, f.commune_code, vn_fold(regexp_replace(btrim(fp.full_name), '\\s+', ' ', 'g')) AS folded,
+      fp.citizen_id AS cid, ${PHONE_DIGITS} AS phone
+    FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
+    WHERE fp.citizen_id = ANY ($1::text[])
+      OR (f.commune_code = ANY ($2::text[])
+        AND (vn_fold(regexp_replace(btrim(fp.full_name), '\\s+', ' ', 'g')) = ANY ($3::text[]) OR ${PHONE_DIGITS} = ANY ($4::text[])))
+    ORDER BY f.id`,
+  /** New farmers: $1 lookup codes, $2 their communes of today. */
+  insertFarmers: `INSERT INTO farmers (lookup_code, commune_code) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id, lookup_code`,
+  /** Their personal data: $1 ids, $2 names, $3 citizen IDs, $4 phones. */
+  insertFarmersPrivate: `INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
+  /** Stages the farmer of rows $1 (stage numbers) as $2 (farmer ids): the upsert links them. */
+  stageFarmers: `UPDATE import_stage s SET props = s.props || jsonb_build_object('farmer_id', x.f)
+    FROM unnest($1::int[], $2::bigint[]) AS x(n, f) WHERE s.n = x.n`,
+
   countValid: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NULL',
   countRefusedInDb: 'SELECT count(*)::int AS n FROM import_stage WHERE problem_code IS NOT NULL',
 
@@ -337,32 +397,40 @@ export const IMPORT_SQL = {
   upsert(target: Target, scoped = false): string {
     const cols = columns(target);
     const t = ident(target.table);
+    // Plots also take the farmer linkFarmers found (staged as props.farmer_id), only where they have none.
+    const farmer = target.table === 'plots';
+    const inserted = farmer ? [...cols, 'farmer_id'] : cols;
     const keep = (row: string) => `CASE WHEN ${sameShape('t.geom', `${row}.geom`)} THEN t.geom ELSE ${row}.geom END`;
     const set = (row: string, skip: readonly string[]) => [
       ...cols.filter((c) => !skip.includes(c)).map((c) => `${ident(c)} = ${row}.${ident(c)}`),
+      ...(farmer ? [`farmer_id = coalesce(t.farmer_id, ${row}.farmer_id)`] : []),
       `geom = ${keep(row)}`,
       'version = t.version + 1',
       'updated_at = now()',
     ];
     const inScope = scoped ? ' AND t.commune_code = ANY ($1::text[])' : '';
+    // A key within its commune may match a stored row of another code of that commune (an old
+    // commune's, matchByKey): every matched row is updated by its match, the others inserted.
+    const byMatch = target.keyScope === 'commune';
     const byId = target.key.includes('source_key')
       ? `by_id AS (
       UPDATE ${t} AS t SET ${set('x', ['source_key']).join(', ')}
       FROM (
-        SELECT s.match_id, ${cols.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
+        SELECT s.match_id, s.by_id, ${inserted.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
         FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
-        WHERE s.problem_code IS NULL AND s.by_id
+        WHERE s.problem_code IS NULL AND ${byMatch ? 's.match_id IS NOT NULL' : 's.by_id'}
       ) x
-      WHERE t.id = x.match_id AND t.source_key IS NULL AND ${differs(target, 't', 'x', 'x.geom')}${inScope}
+      WHERE t.id = x.match_id AND ${byMatch ? '(NOT x.by_id OR t.source_key IS NULL)' : 't.source_key IS NULL'} AND ${differs(target, 't', 'x', 'x.geom')}${inScope}
       RETURNING t.id, false AS inserted, t.geom
     ), `
       : '';
+    const conflict = [...(byMatch ? ['commune_code'] : []), ...target.key];
     return `WITH ${byId}up AS (
-      INSERT INTO ${t} AS t (${cols.map(ident).join(', ')}, geom)
-      SELECT ${cols.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
+      INSERT INTO ${t} AS t (${inserted.map(ident).join(', ')}, geom)
+      SELECT ${inserted.map((c) => `r.${ident(c)}`).join(', ')}, s.geom
       FROM import_stage s CROSS JOIN LATERAL jsonb_populate_record(NULL::${t}, s.props) r
-      WHERE s.problem_code IS NULL AND NOT s.by_id ORDER BY s.n
-      ON CONFLICT (${target.key.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
+      WHERE s.problem_code IS NULL AND ${byMatch ? 's.match_id IS NULL' : 'NOT s.by_id'} ORDER BY s.n
+      ON CONFLICT (${conflict.map(ident).join(', ')})${target.keyWhere ? ` WHERE ${target.keyWhere}` : ''}
       DO UPDATE SET ${set('EXCLUDED', target.key).join(', ')}
       WHERE ${differs(target, 't', 'EXCLUDED', 'EXCLUDED.geom')}${inScope}
       RETURNING t.id, (xmax = 0) AS inserted, t.geom

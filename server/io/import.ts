@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Geometry, Position } from 'geojson';
 import { DONG_THAP_EXTENT, DONG_THAP_ZONES } from '../../data/crs/vn2000.ts';
 import {
+  FARMER_LINK_REASON,
   IMPORT_PROBLEM,
   VALUE_RULE,
+  type FarmerLinkReason,
   type ImportProblem,
   type ImportProblemCommon,
   type ImportProblemFacts,
@@ -15,6 +17,7 @@ import type { Viewer } from '../contracts/viewer.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
+import { newLookupCode } from '../registry/farmers.service.ts';
 import { AREA_STATUSES_RELEASING_PLOTS, lockAreas } from '../ogc/plot-areas.ts';
 import { EDITABLE_STATUSES } from '../domain/growing-area-lifecycle.ts';
 import { classifyGeosReason } from '../domain/geometry-fault.ts';
@@ -27,7 +30,7 @@ import { parcelName } from '../domain/parcel-name.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
 import { openSource, type OpenOptions } from './sources.ts';
-import { autoMapping, foldName, TARGETS, type Target, type TargetField } from './targets.ts';
+import { autoMapping, FARMER_FIELDS, foldName, TARGETS, type Target, type TargetField } from './targets.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits, type SourceFeature, type SourceLayer } from './types.ts';
 import { IMPORT_SQL } from './import.sql.ts';
 
@@ -48,6 +51,12 @@ export type ImportOptions = {
   relocate?: boolean;
   /** Target column → source field; '' leaves a column unmapped. */
   mapping?: Record<string, string>;
+  /**
+   * The file's column that keys the rows (plots, products, land-use areas): mapping's source_key by
+   * another name, checked against the file's columns (an unknown one is a 400). The dry run of a file
+   * no known key column keys names the columns that could (layers' keyCandidates).
+   */
+  key?: string;
   /** Values for columns the file lacks: commune_code, commune_ref_date, map_id, plan_id. */
   defaults?: Record<string, string | number>;
   /** Read options: crs, encoding, axis; datumShift=false reads VN-2000 "nội bộ" data without the shift. */
@@ -372,6 +381,16 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
   if (!target.roles.includes(viewer.role)) {
     throw new AppError('FORBIDDEN', `Importing ${target.collection} needs the role ${target.roles.join(' or ')}; you are ${viewer.role}.`);
   }
+  const keyField = options.key;
+  if (keyField !== undefined && !target.key.includes('source_key'))
+    throw new AppError(
+      'BAD_REQUEST',
+      `key= names the column that keys plots, products and land-use areas; ${target.collection} are keyed by ${target.key.join(', ')}.`,
+    );
+  // key=<column> is mapping's source_key by another name; an explicit mapping of source_key wins.
+  const explicit = { ...(keyField !== undefined ? { source_key: keyField } : {}), ...(options.mapping ?? {}) };
+  // Plots also read their farmer's columns (ChuHo, CCCD, SDT), mapped as the target's own.
+  const mapped: Target = target.collection === 'plots' ? { ...target, fields: [...target.fields, ...FARMER_FIELDS] } : target;
   const limits = options.limits ?? DEFAULT_READ_LIMITS;
   const maxProblems = options.maxProblems ?? 1000;
   const read = options.read ?? {};
@@ -435,7 +454,9 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
 
       for (const layer of source.layers) {
         const skip = layerSkip(layer, target);
-        const mapping = autoMapping(target, layer.fields.length ? layer.fields : [], options.mapping ?? {});
+        if (keyField !== undefined && !skip && layer.fields.length > 0 && !layer.fields.includes(keyField) && source.layers.length === 1)
+          throw unknownKey(keyField, layer.fields);
+        const mapping = autoMapping(mapped, layer.fields.length ? layer.fields : [], explicit);
         const info = {
           name: layer.name,
           crs: { code: layer.crs.definition.code, name: layer.crs.definition.name, matchedBy: layer.crs.matchedBy },
@@ -445,7 +466,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
           unmappedRequired: [] as string[],
           features: 0,
           ...(skip ? { skipped: skip } : {}),
-        };
+        } as ImportReport['layers'][number];
         report.layers.push(info);
         report.warnings.push(...layer.crs.warnings);
         if (skip) continue;
@@ -458,6 +479,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         const seenFields = new Set<string>();
         let currentMapping = mapping;
         if (mappingChecked) info.unmappedRequired = missingRequired(target, mapping, options.defaults);
+        const codes = new KeyCandidates(layer.fields);
 
         for await (const feature of layer.features()) {
           report.counts.read++;
@@ -466,11 +488,12 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
           if (!mappingChecked || (schemaless && Object.keys(feature.properties).some((k) => !seenFields.has(k)))) {
             for (const k of Object.keys(feature.properties)) seenFields.add(k);
             info.fields = [...seenFields];
-            currentMapping = autoMapping(target, info.fields, options.mapping ?? {});
+            currentMapping = autoMapping(mapped, info.fields, explicit);
             info.mapping = currentMapping;
             info.unmappedRequired = missingRequired(target, currentMapping, options.defaults);
             mappingChecked = true;
           }
+          codes.see(feature.properties);
           const row = prepare(feature, layer.name, target, currentMapping, options.defaults ?? {}, ref, project, def, problem);
           if (!row) {
             report.counts.refused++;
@@ -500,16 +523,22 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
             n,
             layer: layer.name,
             index: feature.index,
-            props: JSON.stringify({ ...row.values, ...legacyProps(row.legacy) }),
+            props: JSON.stringify({ ...row.values, ...legacyProps(row.legacy), ...(row.farmer ? farmerProps(row.farmer) : {}) }),
             wkb: toWkb(row.geometry).toString('hex'),
             sx: row.sx,
             sy: row.sy,
           });
           if (batch.length >= BATCH) await flush();
         }
+        if (target.key.includes('source_key') && !info.mapping.source_key && info.features >= 2) {
+          const used = new Set(Object.values(info.mapping));
+          info.keyCandidates = codes.found().filter((f) => !used.has(f));
+        }
       }
       await flush();
       keys.clear();
+      if (keyField !== undefined && !report.layers.some((l) => !l.skipped && l.fields.includes(keyField)))
+        throw unknownKey(keyField, [...new Set(report.layers.flatMap((l) => l.fields))]);
       const unmapped = report.layers.flatMap((l) => l.unmappedRequired.map((c) => `${l.name}: ${c}`));
       if (unmapped.length > 0) {
         report.warnings.push(
@@ -538,6 +567,8 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         report.warnings.push(`Strict mode: ${report.counts.refused} feature(s) refused, so nothing was written.`);
         throw new DryRun();
       }
+      if (target.collection === 'plots' && report.layers.some((l) => FARMER_FIELDS.some((f) => f.column in l.mapping)))
+        report.farmers = await linkFarmers(tx, viewer, report, problem, maxProblems);
       progress('writing');
       if (report.counts.valid > 0) await write(tx, target, options, report, scope);
       // The last chance: a cancel that came during the write rolls it back; after this the commit stands.
@@ -553,6 +584,48 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
   report.problems.sort((a, b) => (a.layer === b.layer ? a.index - b.index : a.layer < b.layer ? -1 : 1));
   progress('done');
   return report;
+}
+
+/** The 400 of a key= naming no column of the file. */
+function unknownKey(column: string, fields: readonly string[]): AppError {
+  const listed = fields.slice(0, 30).map((f) => JSON.stringify(f));
+  return new AppError(
+    'BAD_REQUEST',
+    `key=${JSON.stringify(column.slice(0, 100))} names no column of the file; its columns are ${listed.join(', ') || '(none)'}${fields.length > 30 ? ', …' : ''}.`,
+  );
+}
+
+/** Rows past which a layer's columns are no longer watched for a key (memory: a value per row and column). */
+const KEY_CANDIDATE_ROWS = 200_000;
+
+/**
+ * Watches a layer's columns for one that could key its rows, as a surveyor's plot code does: a value
+ * on every row, no two alike, and no decimal number (an area or a coordinate is unique too, but
+ * names nothing). A column the first row lacks (GeoJSON reveals its fields row by row) is not one.
+ */
+class KeyCandidates {
+  private readonly seen = new Map<string, Set<string>>();
+  private rows = 0;
+
+  constructor(private readonly fields: readonly string[]) {}
+
+  see(properties: Record<string, unknown>): void {
+    this.rows++;
+    if (this.rows === 1) for (const f of this.fields.length ? this.fields : Object.keys(properties)) this.seen.set(f, new Set());
+    if (this.rows > KEY_CANDIDATE_ROWS) return this.seen.clear();
+    for (const [field, values] of this.seen) {
+      const raw = properties[field];
+      const text = raw === null || raw === undefined ? '' : String(raw).trim();
+      const decimal = (typeof raw === 'number' && !Number.isInteger(raw)) || /^-?\d+[.,]\d*[1-9]\d*$/.test(text);
+      if (text === '' || decimal || typeof raw === 'object' || values.has(text)) this.seen.delete(field);
+      else values.add(text);
+    }
+  }
+
+  /** The columns still fit to key the rows, in file order. */
+  found(): string[] {
+    return [...this.seen.keys()];
+  }
 }
 
 function layerSkip(layer: SourceLayer, target: Target): string | undefined {
@@ -579,11 +652,20 @@ function legacyProps(legacy: Record<string, string>): Record<string, string> {
 }
 
 function naturalKey(target: Target, values: Record<string, unknown>): string {
-  return target.key.map((k) => String(values[k] ?? '')).join('|');
+  const key = target.key.map((k) => String(values[k] ?? '')).join('|');
+  // Two communes' plot 5 are two plots; the same code twice in one commune is a repeat.
+  return target.keyScope === 'commune' ? `${String(values.commune_code ?? '')}|${key}` : key;
 }
 
 /** `legacy`: column → the legacy land-use code the file gave where `values` holds its current code. */
-type Prepared = { values: Record<string, unknown>; legacy: Record<string, string>; geometry: Geometry; sx: number; sy: number };
+type Prepared = {
+  values: Record<string, unknown>;
+  legacy: Record<string, string>;
+  geometry: Geometry;
+  sx: number;
+  sy: number;
+  farmer?: FarmerCells;
+};
 
 function prepare(
   feature: SourceFeature,
@@ -762,7 +844,13 @@ function prepare(
       } else {
         const fit = fitType(projected, target.geometry);
         if (fit.error) err(fit.error);
-        else prepared = { values, legacy, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
+        else {
+          prepared = { values, legacy, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
+          if (target.collection === 'plots' && FARMER_FIELDS.some((f) => f.column in mapping))
+            prepared.farmer = farmerCells(
+              FARMER_FIELDS.map((f) => (mapping[f.column] !== undefined ? feature.properties[mapping[f.column]!] : undefined)),
+            );
+        }
       }
     }
   }
@@ -1402,6 +1490,223 @@ async function diagnose(
       ...(best.c.cause === 'wrong_zone' ? { crs: best.c.def.code } : {}),
     },
   };
+}
+
+// ---- farmers: each imported plot linked to the household head its row names ----
+
+/**
+ * A row's farmer cells as the import uses them: the name with single spaces, the citizen ID and the
+ * phone as digits (+84 as 0), or the reason the row cannot name anyone by them (a CCCD with a
+ * letter, a name of 5,000 characters). `given`: some cell holds something.
+ */
+export type FarmerCells = {
+  given: boolean;
+  name: string | null;
+  citizenId: string | null;
+  phone: string | null;
+  problem?: { reason: FarmerLinkReason; rule?: string };
+};
+
+/** A phone as digits, +84 written as the leading 0; null for no phone. (import.sql.ts PHONE_DIGITS is its twin.) */
+export function phoneDigits(text: string): string | null {
+  const digits = text.replace(/[^0-9]/g, '').replace(/^84(\d{9})$/, '0$1');
+  return digits === '' ? null : digits;
+}
+
+/** Reads [name, citizen ID, phone] cells (FARMER_FIELDS' order) as the import links farmers by them. */
+export function farmerCells(raw: readonly unknown[]): FarmerCells {
+  const [name, cid, phone] = raw.map((v) => (v === null || v === undefined ? '' : String(v).trim()));
+  const cells: FarmerCells = { given: Boolean(name || cid || phone), name: null, citizenId: null, phone: null };
+  if (cid) {
+    // People write a CCCD in groups ("087 123 456 789", "087.123.456.789"); a letter in it is no ID.
+    const digits = /^[0-9][0-9 .-]*$/.test(cid) ? cid.replace(/[^0-9]/g, '') : '';
+    if (!/^[0-9]{9}([0-9]{3})?$/.test(digits)) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_CITIZEN_ID } };
+    cells.citizenId = digits;
+  }
+  if (phone) {
+    const digits = /^\+?[0-9][0-9 .()-]*$/.test(phone) ? phoneDigits(phone) : null;
+    if (!digits || digits.length < 9 || digits.length > 12) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_PHONE } };
+    cells.phone = digits;
+  }
+  if (name) {
+    const text = name.replace(/\s+/g, ' ');
+    const rule = text.includes('\u0000')
+      ? VALUE_RULE.NUL
+      : text.length > (FARMER_FIELDS[0]!.type as { max: number }).max
+        ? VALUE_RULE.TOO_LONG
+        : nameProblem(text);
+    if (rule) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_NAME, rule } };
+    cells.name = text;
+  }
+  return cells;
+}
+
+/** The cells staged beside the row's values (no table has these keys: jsonb_populate_record leaves them). */
+function farmerProps(cells: FarmerCells): Record<string, string | boolean | null> {
+  return {
+    'farmer:given': cells.given,
+    'farmer:name': cells.name,
+    'farmer:cid': cells.citizenId,
+    'farmer:phone': cells.phone,
+    ...(cells.problem ? { 'farmer:problem': cells.problem.reason, 'farmer:rule': cells.problem.rule ?? null } : {}),
+  };
+}
+
+type FarmerRow = {
+  n: number;
+  layer: string;
+  idx: number;
+  name: string | null;
+  folded: string | null;
+  cid: string | null;
+  phone: string | null;
+  problem: FarmerLinkReason | null;
+  rule: string | null;
+  stored_farmer: number | null;
+  locked: boolean;
+  here: string | null;
+  today: string[];
+};
+type KnownFarmer = { id: number; commune_code: string; folded: string; cid: string | null; phone: string | null };
+
+const FARMER_WHY: Record<FarmerLinkReason, string> = {
+  ambiguous: 'several farmers of its commune fit the row',
+  'no-farmer': 'its farmer columns are empty',
+  'no-name': 'no farmer holds its citizen ID or phone, and it gives no name to register one by',
+  'citizen-id-elsewhere': 'its citizen ID is that of a farmer of a commune you do not work in',
+  'bad-citizen-id': 'its citizen ID is not 9 or 12 digits',
+  'bad-phone': 'its phone is not 9 to 12 digits',
+  'bad-name': 'its farmer name is not a name',
+  'plot-has-farmer': 'the stored plot has another farmer, which an import does not change (the registry does)',
+  'plot-in-locked-area': 'the stored plot belongs to a growing area under review or with a code in force',
+  'no-commune': 'it lies in no commune or ward of today where you may register its farmer',
+};
+
+/**
+ * Links each valid plot row to the farmer it names (DOMAIN.md: a member plot's profile starts with its
+ * farmer), before the write, in the import's transaction: a registered farmer holding the row's
+ * citizen ID (one ID, one person, whatever the commune), else the one farmer of the plot's commune
+ * with the row's phone, else the one with its name (folded as the registry folds names: case and
+ * diacritics aside); a farmer whose citizen ID or phone differs from the row's is not the row's. None
+ * found and a name given: a farmer is registered in the commune the plot lies in (rows of one
+ * household, by citizen ID, phone or name, share one). Several found: no guess, the plot comes without
+ * a farmer and a warning says why, as for every row not linked. A stored plot's farmer is kept (an
+ * import moves no plot between farmers) and a plot of a locked area is not touched. The report says
+ * how many rows matched, how many farmers are new, and never repeats a name, ID or phone.
+ */
+async function linkFarmers(
+  tx: Queryable,
+  viewer: Viewer,
+  report: ImportReport,
+  problem: (p: FeatureProblem) => void,
+  maxList: number,
+): Promise<NonNullable<ImportReport['farmers']>> {
+  const links: NonNullable<ImportReport['farmers']> = { matched: 0, created: 0, createdRows: 0, ambiguous: 0, unlinked: 0 };
+  const { rows } = await tx.query<FarmerRow>(IMPORT_SQL.farmerRows, [AREA_STATUSES_RELEASING_PLOTS]);
+  const mayWrite = (commune: string) => viewer.role !== 'officer' || viewer.communes.includes(commune);
+  const communeOf = (r: FarmerRow): string | null => {
+    if (r.here && mayWrite(r.here)) return r.here;
+    const today = r.today.filter(mayWrite);
+    return today.length === 1 ? today[0]! : null;
+  };
+  const { rows: known } = await tx.query<KnownFarmer>(IMPORT_SQL.farmerCandidates, [
+    rows.flatMap((r) => (r.cid ? [r.cid] : [])),
+    [...new Set(rows.map(communeOf).filter((c): c is string => c !== null))],
+    rows.flatMap((r) => (r.folded ? [r.folded] : [])),
+    rows.flatMap((r) => (r.phone ? [r.phone] : [])),
+  ]);
+  let listed = 0;
+  const unlinked = (r: FarmerRow, reason: FarmerLinkReason, facts: { matches?: number; rule?: string } = {}) => {
+    if (reason === FARMER_LINK_REASON.AMBIGUOUS) links.ambiguous++;
+    else links.unlinked++;
+    if (listed >= maxList) {
+      report.problemCounts[IMPORT_PROBLEM.FARMER_NOT_LINKED] = (report.problemCounts[IMPORT_PROBLEM.FARMER_NOT_LINKED] ?? 0) + 1;
+      report.problemsOmitted++;
+      report.counts.warnings++;
+      return;
+    }
+    listed++;
+    const why = reason === FARMER_LINK_REASON.AMBIGUOUS ? `${facts.matches} farmers of its commune fit the row` : FARMER_WHY[reason];
+    problem({
+      layer: r.layer,
+      index: r.idx,
+      code: IMPORT_PROBLEM.FARMER_NOT_LINKED,
+      reason,
+      ...facts,
+      severity: 'warning',
+      message: `imported without a farmer: ${why}${facts.rule ? ` (${facts.rule})` : ''}; link the plot to its farmer in the registry`,
+    });
+  };
+  // A farmer some identifier of the row contradicts is someone else (a namesake with another CCCD).
+  const fits = (f: KnownFarmer, r: FarmerRow) => !(r.cid && f.cid && f.cid !== r.cid) && !(r.phone && f.phone && f.phone !== r.phone);
+  const fresh = new Map<string, { commune: string; name: string; cid: string | null; phone: string | null; rows: number[] }>();
+  const linked: Array<{ n: number; farmer: number | string }> = [];
+  for (const r of rows) {
+    if (r.problem) {
+      if (r.stored_farmer === null) unlinked(r, r.problem, r.rule ? { rule: r.rule } : {});
+      continue;
+    }
+    const commune = communeOf(r);
+    let found: KnownFarmer[] = [];
+    let elsewhere = false;
+    if (r.cid) {
+      const holder = known.find((f) => f.cid === r.cid);
+      if (holder && !mayWrite(holder.commune_code)) elsewhere = true;
+      else if (holder) found = [holder];
+    }
+    const near = (f: KnownFarmer) => f.commune_code === commune && fits(f, r);
+    if (found.length === 0 && !elsewhere && r.phone && commune) found = known.filter((f) => near(f) && f.phone === r.phone);
+    if (found.length === 0 && !elsewhere && r.folded && commune) found = known.filter((f) => near(f) && f.folded === r.folded);
+    if (r.stored_farmer !== null) {
+      // The plot keeps its farmer; a row naming someone else is told so.
+      const same = found.length === 1 && Number(found[0]!.id) === Number(r.stored_farmer);
+      if (same) links.matched++;
+      else if (r.name || r.cid || r.phone) unlinked(r, FARMER_LINK_REASON.HAS_FARMER);
+      continue;
+    }
+    if (r.locked) unlinked(r, FARMER_LINK_REASON.LOCKED);
+    else if (elsewhere) unlinked(r, FARMER_LINK_REASON.ELSEWHERE);
+    else if (found.length > 1) unlinked(r, FARMER_LINK_REASON.AMBIGUOUS, { matches: found.length });
+    else if (found.length === 1) {
+      links.matched++;
+      linked.push({ n: r.n, farmer: Number(found[0]!.id) });
+    } else if (!r.name && !r.cid && !r.phone) unlinked(r, FARMER_LINK_REASON.NO_FARMER);
+    else if (!r.name) unlinked(r, FARMER_LINK_REASON.NO_NAME);
+    else if (!commune) unlinked(r, FARMER_LINK_REASON.NO_COMMUNE);
+    else {
+      // One household, several plots: the rows share the farmer their citizen ID, phone or name makes.
+      const key = r.cid ? `cid:${r.cid}` : r.phone ? `phone:${commune}:${r.phone}` : `name:${commune}:${r.folded}`;
+      const entry = fresh.get(key) ?? { commune, name: r.name, cid: r.cid, phone: r.phone, rows: [] };
+      fresh.set(key, entry);
+      entry.rows.push(r.n);
+      links.createdRows++;
+      linked.push({ n: r.n, farmer: key });
+    }
+  }
+  const ids = new Map<string, number>();
+  if (fresh.size > 0) {
+    const entries = [...fresh.entries()];
+    const codes = entries.map(() => newLookupCode());
+    const { rows: made } = await tx.query<{ id: number; lookup_code: string }>(IMPORT_SQL.insertFarmers, [
+      codes,
+      entries.map(([, e]) => e.commune),
+    ]);
+    const byCode = new Map(made.map((m) => [m.lookup_code, Number(m.id)]));
+    entries.forEach(([key], i) => ids.set(key, byCode.get(codes[i]!)!));
+    await tx.query(IMPORT_SQL.insertFarmersPrivate, [
+      entries.map(([key]) => ids.get(key)!),
+      entries.map(([, e]) => e.name),
+      entries.map(([, e]) => e.cid),
+      entries.map(([, e]) => e.phone),
+    ]);
+    links.created = fresh.size;
+  }
+  if (linked.length > 0)
+    await tx.query(IMPORT_SQL.stageFarmers, [
+      linked.map((l) => l.n),
+      linked.map((l) => (typeof l.farmer === 'number' ? l.farmer : ids.get(l.farmer)!)),
+    ]);
+  return links;
 }
 
 // ---- writing ----

@@ -29,6 +29,12 @@ export type Target = {
   fields: readonly TargetField[];
   /** Columns of the natural key, in the ON CONFLICT target. */
   key: readonly string[];
+  /**
+   * 'commune': the key names a row within its commune only (unique on commune_code and the key): a
+   * row matches the stored row of its key that lies in the commune of today the row's geometry falls
+   * in, or that has the row's commune code (import.sql.ts matchByKey).
+   */
+  keyScope?: 'commune';
   /** The partial-index predicate of the key, when it has one. */
   keyWhere?: string;
   /** Roles that may import into it. */
@@ -103,6 +109,34 @@ const CATEGORIES = {
   other: 'other',
   khac: 'other',
 };
+
+/**
+ * The household head of a plot row (the member plot's farmer, DOMAIN.md): not a column of plots, so
+ * not in the plots target, but read from the file to link each plot to its farmer (import.ts
+ * linkFarmers). Surveyors' files name the head in ChuHo (Chu_ho, TenChuHo, HoTen), with CCCD (SoCCCD)
+ * and SDT (DienThoai) beside it. The name's limit is the registry's (fullName, 120).
+ */
+export const FARMER_FIELDS: readonly TargetField[] = [
+  {
+    column: 'farmer_name',
+    type: { kind: 'text', max: 120 },
+    required: false,
+    meaning: 'name',
+    aliases: ['farmer_name', 'farmername', 'chuho', 'tenchuho', 'hoten', 'hotenchuho', 'tennongho', 'nongho'],
+  },
+  {
+    column: 'farmer_citizen_id',
+    type: { kind: 'text', max: 40 },
+    required: false,
+    aliases: ['farmer_citizen_id', 'farmercitizenid', 'cccd', 'socccd', 'cmnd', 'socmnd', 'cccdchuho'],
+  },
+  {
+    column: 'farmer_phone',
+    type: { kind: 'text', max: 40 },
+    required: false,
+    aliases: ['farmer_phone', 'farmerphone', 'sdt', 'dienthoai', 'sodienthoai', 'sdtchuho'],
+  },
+];
 
 /** Every collection the importer writes. */
 export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
@@ -232,6 +266,8 @@ export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
     table: 'plots',
     geometry: 'polygon',
     key: ['source_key'],
+    // Every survey numbers its plots from 1: two communes' plot 5 are two plots (migration 025).
+    keyScope: 'commune',
     keyWhere: 'source_key IS NOT NULL',
     roles: ['admin', 'officer'],
     communeScoped: true,

@@ -36,6 +36,8 @@ const querySchema = {
     map: { type: 'string', pattern: '^[0-9]{1,9}$' },
     plan: { type: 'string', pattern: '^[0-9]{1,9}$' },
     mapping: { type: 'string', maxLength: 4000 },
+    // The file's column keying the rows (mapping's source_key by another name); checked against the file.
+    key: { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
 
@@ -55,6 +57,7 @@ type Query = {
   map?: string;
   plan?: string;
   mapping?: string;
+  key?: string;
 };
 
 const yes = (v: string | undefined, fallback: boolean) => (v === undefined ? fallback : v === 'true' || v === '1');
@@ -144,6 +147,7 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
         strict: yes(q.strict, false),
         relocate: yes(q.relocate, false),
         ...(mapping ? { mapping } : {}),
+        ...(q.key !== undefined ? { key: q.key } : {}),
         defaults,
         read: {
           ...(q.crs ? { crs: q.crs } : {}),

@@ -351,4 +351,81 @@ describe('importing a surveyor’s file from the web client', () => {
     expect(await state()).toEqual(before);
     await context.close();
   });
+
+  it('a surveyor’s file naming household heads (ChuHo) and keyed by no known column: the check tells each farmer link and offers the code column', async () => {
+    const db = e2e.server.db;
+    // Three plots on free ground of the ward, and the farmers their rows name: one registered, one
+    // new, one whose name two registered farmers share.
+    const [lon, lat] = await insidePoint(db, '29869');
+    const { rows: free } = await db.query<{ x: number; y: number }>(
+      `SELECT $1 + dx AS x, $2 + dy AS y FROM unnest(ARRAY[-0.004, 0.004, -0.008]) dx, unnest(ARRAY[-0.002, -0.004, 0.003]) dy,
+         LATERAL ST_MakeEnvelope($1 + dx, $2 + dy, $1 + dx + 0.0012, $2 + dy + 0.0003, 4326) box
+       WHERE NOT EXISTS (SELECT 1 FROM plots p WHERE p.geom && ST_Expand(box, 0.0005))
+         AND EXISTS (SELECT 1 FROM admin_units u WHERE u.code = '29869' AND u.valid_to IS NULL AND ST_Covers(u.geom, box))
+       LIMIT 1`,
+      [lon, lat],
+    );
+    expect(free).toHaveLength(1);
+    for (const name of ['Nguyễn Văn Khớp', 'Lê Thị Trùng', 'Lê Thị Trùng']) {
+      const { rows } = await db.query<{ id: number }>(
+        `INSERT INTO farmers (lookup_code, commune_code) VALUES ('ND-E2E' || substr(md5(random()::text), 1, 6), '29869') RETURNING id`,
+      );
+      await db.query('INSERT INTO farmer_private (farmer_id, full_name) VALUES ($1, $2)', [rows[0]!.id, name]);
+    }
+    const farmers = async () => (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM farmers')).rows[0]!.n;
+    const farmersBefore = await farmers();
+    const heads = ['NGUYỄN VĂN KHỚP', 'Trần Văn Mới', 'Lê Thị Trùng'];
+    const file = path.join(tmp.dir, 'thua_chu_ho.geojson');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: heads.map((ChuHo, k) => ({
+          type: 'Feature',
+          properties: { MaHo: `E2E-HO-${k + 1}`, MaXa: '29869', CayTrong: 'Xoài', ChuHo, CCCD: null },
+          geometry: square(free[0]!.x + k * 0.0004, free[0]!.y),
+        })),
+      }),
+    );
+
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await openImport(page, e2e.server);
+    await page.setInputFiles('#import-file', file);
+    await page.waitForSelector('#import-drop.has-file');
+    await page.click('#import-check');
+    await page.waitForSelector('#import-farmers', { timeout: 30_000 });
+    expect(await page.locator('#import-farmers li').allTextContents()).toEqual([
+      'Nông hộ: 1 thửa sẽ gắn với nông hộ đã có trong sổ.',
+      '1 nông hộ mới sẽ được đăng ký theo tên chủ hộ trong tệp (1 thửa).',
+      '1 thửa có tên chủ hộ trùng nhiều nông hộ: sẽ nhập không kèm nông hộ, không tự chọn.',
+    ]);
+    // ChuHo and CCCD are read, not "not used"; no column the import knows codes the plots, MaHo could.
+    const layers = await page.locator('#import-layers li').allTextContents();
+    expect(layers).toContain('Cột không dùng (không được nhập): MaHo.');
+    expect(layers).toContain('Cột có thể làm mã thửa (có ở mọi dòng, không trùng nhau): MaHo.');
+    expect(await page.locator('#import-problems li').allTextContents()).toEqual([
+      'Đối tượng 3 Chưa gắn nông hộ: 2 nông hộ trong xã cùng tên (hoặc cùng số điện thoại), không tự chọn; gắn thửa với nông hộ trong sổ.',
+    ]);
+    await page.locator('#import-farmers').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-farmers-desktop.png') });
+
+    // One tap checks again keyed by MaHo: the column is named in the form, the suggestion is gone.
+    await page.click('#import-key-choices button[data-key="MaHo"]');
+    await page.waitForFunction(() => document.querySelector('#import-key') !== null && !document.querySelector('#import-key-choices'));
+    await page.waitForSelector('#import-farmers');
+    expect(await page.inputValue('#import-key')).toBe('MaHo');
+    expect((await page.locator('#import-layers li').allTextContents()).join('\n')).not.toContain('Cột có thể làm mã thửa');
+
+    // English beside Vietnamese.
+    await page.click('#lang-toggle');
+    await page.waitForSelector('#import-farmers li:text-is("Plots to be linked to farmers already registered: 1")');
+    expect(await page.locator('#import-farmers li').nth(1).textContent()).toBe(
+      'New farmers to be registered from the file’s household heads: 1 (their plots: 1)',
+    );
+    // A check writes nothing: no plot, no farmer.
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM plots WHERE source_key LIKE 'E2E-HO-%'`)).rows[0]!.n).toBe(0);
+    expect(await farmers()).toBe(farmersBefore);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

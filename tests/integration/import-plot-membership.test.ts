@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportOptions } from '../../server/io/import.ts';
 import { openForFile } from '../helpers/for-file.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
-import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas } from '../helpers/import-fixture.ts';
+import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas, viewerOf } from '../helpers/import-fixture.ts';
 
 // A survey file has no growing-area column, so an import never puts a plot into an area. A
 // re-import can still change the crop of a stored plot of a draft growing area, which the registry
@@ -114,5 +114,166 @@ describe('re-importing plots of a draft growing area', () => {
     const report = await run(await file('out.geojson', [{ key: 'MB-MEMBER', k: 0, crop: 'rice' }]));
     expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
     expect(await cropOf('MB-MEMBER')).toBe('rice');
+  });
+});
+
+// A surveyor's plot file names each plot's household head (ChuHo, with CCCD and SDT beside it): the
+// import links the plot to that farmer (by citizen ID, else phone, else the one farmer of the name in
+// the plot's commune), registers the farmers it does not know by name, and says of every row it
+// cannot link why, never guessing between two farmers of one name and never repeating an ID or phone.
+describe('an imported plot gets the farmer its row names', () => {
+  const OTHER = '29884';
+  let at: [number, number];
+  const farmers: Record<string, number> = {};
+
+  async function farmer(name: string, commune: string, cid: string | null = null, phone: string | null = null): Promise<number> {
+    const { rows } = await fx.db.query<{ id: number }>(
+      `INSERT INTO farmers (lookup_code, commune_code) VALUES ('ND-T' || substr(md5(random()::text), 1, 8), $1) RETURNING id`,
+      [commune],
+    );
+    const id = Number(rows[0]!.id);
+    await fx.db.query('INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone) VALUES ($1, $2, $3, $4)', [
+      id,
+      name,
+      cid,
+      phone,
+    ]);
+    return id;
+  }
+
+  beforeAll(async () => {
+    // Twelve squares in a row on free ground inside the ward, near its inside point.
+    const [x, y] = await insidePoint(fx.db, WARD);
+    const { rows } = await fx.db.query<{ dx: number; dy: number }>(
+      `SELECT dx, dy FROM unnest(ARRAY[0, -0.006, 0.006, -0.012, 0.012]) dx, unnest(ARRAY[-0.003, -0.006, 0.004, -0.009, 0.008]) dy,
+         LATERAL ST_MakeEnvelope($1 + dx, $2 + dy, $1 + dx + 0.006, $2 + dy + 0.0003, 4326) box
+       WHERE NOT EXISTS (SELECT 1 FROM plots p WHERE p.geom && ST_Expand(box, 0.0005))
+         AND EXISTS (SELECT 1 FROM admin_units u WHERE u.code = $3 AND u.valid_to IS NULL AND ST_Covers(u.geom, box))
+       LIMIT 1`,
+      [x, y, WARD],
+    );
+    expect(rows).toHaveLength(1);
+    at = [x + Number(rows[0]!.dx), y + Number(rows[0]!.dy)];
+    farmers.tu = await farmer('Nguyễn Văn Tư', WARD, '087123456789', '0909 111 222');
+    farmers.hai1 = await farmer('Trần Thị Hai', WARD);
+    farmers.hai2 = await farmer('Trần  Thị Hai', WARD);
+    farmers.nam = await farmer('Lê Văn Năm', WARD);
+    // A namesake with another citizen ID is someone else than a row with its own.
+    farmers.namOther = await farmer('Lê Văn Năm', WARD, '087555555555');
+    farmers.sau = await farmer('Phạm Văn Sáu', OTHER, '087999888777');
+  });
+
+  type Cells = { ChuHo?: unknown; CCCD?: unknown; SDT?: unknown };
+  const row = (key: string, k: number, cells: Cells) => {
+    const f = plotSquare(at, { key, commune: WARD, k });
+    f.properties = { ...f.properties, ...cells };
+    return f;
+  };
+  const LONG = 'Nguyễn '.repeat(715);
+  const rows = (prefix: string) => [
+    row(`${prefix}-1`, 0, { ChuHo: 'Nguyễn Văn Tư', CCCD: '087 123 456 789' }),
+    row(`${prefix}-2`, 1, { ChuHo: 'Ng. V. Tư', SDT: '+84 909.111.222' }),
+    row(`${prefix}-3`, 2, { ChuHo: 'TRẦN THỊ HAI' }),
+    // Two farmers of this name; the other's citizen ID is not the row's, so the row's is the one without.
+    row(`${prefix}-4`, 3, { ChuHo: 'le van nam', CCCD: '087 111 111 111' }),
+    row(`${prefix}-5`, 4, { ChuHo: 'Võ Văn Mới', CCCD: '087000000001' }),
+    row(`${prefix}-6`, 5, { ChuHo: 'Võ Văn Mới', CCCD: '087.000.000.001' }),
+    row(`${prefix}-7`, 6, { ChuHo: 'Đặng Văn Bảy' }),
+    row(`${prefix}-8`, 7, { ChuHo: 'Hồ Văn Tám', CCCD: '08712345678A' }),
+    row(`${prefix}-9`, 8, { ChuHo: LONG }),
+    row(`${prefix}-10`, 9, { ChuHo: '', CCCD: null, SDT: '  ' }),
+    row(`${prefix}-11`, 10, { ChuHo: 'Phạm Văn Sáu', CCCD: '087999888777' }),
+    row(`${prefix}-12`, 11, { ChuHo: 'Lý 🙂' }),
+  ];
+  const farmerOf = async (key: string) =>
+    (await fx.db.query<{ farmer_id: number | null }>('SELECT farmer_id FROM plots WHERE source_key = $1', [key])).rows[0]?.farmer_id ??
+    null;
+  const farmerCount = async () => (await fx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM farmers')).rows[0]!.n;
+  const reasons = (report: { problems: Array<{ code: string; index: number }> }) =>
+    report.problems.filter((p) => p.code === 'FARMER_NOT_LINKED').map((p) => [p.index, (p as { reason?: string }).reason]);
+
+  it('a dry run tells what would become of each farmer link and writes no plot and no farmer', async () => {
+    const officer = await viewerOf(fx.db, 'officer', 'officer', [WARD]);
+    const before = await farmerCount();
+    const dry = await fx.run('plots', await fx.file('chuho-dry.geojson', rows('CH-DRY')), officer, { dryRun: true });
+    expect(dry.counts).toMatchObject({ read: 12, valid: 12, refused: 0, inserted: 12 });
+    expect(dry.farmers).toEqual({ matched: 3, created: 2, createdRows: 3, ambiguous: 1, unlinked: 5 });
+    expect(reasons(dry)).toEqual([
+      [3, 'ambiguous'],
+      [8, 'bad-citizen-id'],
+      [9, 'bad-name'],
+      [10, 'no-farmer'],
+      [11, 'citizen-id-elsewhere'],
+      [12, 'bad-name'],
+    ]);
+    expect(dry.problems.find((p) => p.index === 3)).toMatchObject({ severity: 'warning', matches: 2 });
+    expect(dry.problems.find((p) => p.index === 9)).toMatchObject({ rule: 'too-long' });
+    expect(dry.problems.find((p) => p.index === 12)).toMatchObject({ rule: 'name-pictograph' });
+    expect(dry.layers[0]!.mapping).toMatchObject({ farmer_name: 'ChuHo', farmer_citizen_id: 'CCCD', farmer_phone: 'SDT' });
+    // Nothing personal goes back: no citizen ID, phone or name of a farmer.
+    const text = JSON.stringify(dry);
+    for (const secret of ['087123456789', '087 123', '909', '087999888777', 'Võ Văn', 'Trần', '08712345678A'])
+      expect(text).not.toContain(secret);
+    expect(await farmerCount()).toBe(before);
+    expect(await farmerOf('CH-DRY-1')).toBeNull();
+  });
+
+  it('the import links matched plots, registers one farmer per new household, and leaves the rest without a farmer', async () => {
+    const before = await farmerCount();
+    const report = await fx.run('plots', await fx.file('chuho.geojson', rows('CH')), fx.admin);
+    expect(report.counts).toMatchObject({ inserted: 12, refused: 0 });
+    // The administrator may link the plot to a farmer of another commune by the citizen ID.
+    expect(report.farmers).toEqual({ matched: 4, created: 2, createdRows: 3, ambiguous: 1, unlinked: 4 });
+    expect(await farmerOf('CH-1')).toBe(farmers.tu);
+    expect(await farmerOf('CH-2')).toBe(farmers.tu);
+    expect(await farmerOf('CH-3')).toBeNull();
+    expect(await farmerOf('CH-4')).toBe(farmers.nam);
+    expect(await farmerOf('CH-11')).toBe(farmers.sau);
+    for (const key of ['CH-8', 'CH-9', 'CH-10', 'CH-12']) expect(await farmerOf(key)).toBeNull();
+    const moi = await farmerOf('CH-5');
+    expect(moi).not.toBeNull();
+    expect(await farmerOf('CH-6')).toBe(moi);
+    expect(await farmerCount()).toBe(before + 2);
+    const { rows: made } = await fx.db.query<{ full_name: string; citizen_id: string | null; commune_code: string }>(
+      `SELECT fp.full_name, fp.citizen_id, f.commune_code FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
+       WHERE f.id IN (SELECT farmer_id FROM plots WHERE source_key IN ('CH-5', 'CH-7')) ORDER BY f.id`,
+    );
+    expect(made).toEqual([
+      { full_name: 'Võ Văn Mới', citizen_id: '087000000001', commune_code: WARD },
+      { full_name: 'Đặng Văn Bảy', citizen_id: null, commune_code: WARD },
+    ]);
+  });
+
+  it('importing the file again registers nobody twice and keeps every plot’s farmer', async () => {
+    const before = await farmerCount();
+    await fx.db.query('UPDATE plots SET farmer_id = $1 WHERE source_key = $2', [farmers.hai1, 'CH-7']);
+    const report = await fx.run('plots', await fx.file('chuho-again.geojson', rows('CH')), fx.admin);
+    expect(report.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 12 });
+    expect(report.farmers).toMatchObject({ created: 0, createdRows: 0, matched: 6 });
+    expect(reasons(report)).toContainEqual([7, 'plot-has-farmer']);
+    expect(await farmerOf('CH-7')).toBe(farmers.hai1);
+    expect(await farmerCount()).toBe(before);
+  });
+
+  it('a stored plot without a farmer gets the one its row names: an update', async () => {
+    await fx.db.query('UPDATE plots SET farmer_id = NULL WHERE source_key = $1', ['CH-4']);
+    const report = await fx.run('plots', await fx.file('chuho-link.geojson', [rows('CH')[3]!]), fx.admin);
+    expect(report.counts).toMatchObject({ updated: 1, unchanged: 0 });
+    expect(await farmerOf('CH-4')).toBe(farmers.nam);
+  });
+
+  it('a refused import writes no farmer either (strict: one bad row, nothing)', async () => {
+    const before = await farmerCount();
+    const bad = row('CH-STRICT-2', 13, { ChuHo: 'Mai Văn Chín' });
+    bad.properties = { ...bad.properties, crop: 'not-a-crop' };
+    const report = await fx.run(
+      'plots',
+      await fx.file('chuho-strict.geojson', [row('CH-STRICT-1', 12, { ChuHo: 'Mai Văn Mười' }), bad]),
+      fx.admin,
+      { strict: true },
+    );
+    expect(report.counts).toMatchObject({ refused: 1, inserted: 0 });
+    expect(await farmerCount()).toBe(before);
+    expect(await farmerOf('CH-STRICT-1')).toBeNull();
   });
 });

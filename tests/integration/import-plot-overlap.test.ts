@@ -204,6 +204,76 @@ describe("a surveyor's plot code column (MaThua, SoThua...) keys the plots", () 
     expect(corrected.counts).toMatchObject({ updated: 3, refused: 0 });
   });
 
+  it('two communes’ plot 5 are two plots: a second commune’s survey neither updates nor is refused for the first’s', async () => {
+    const OTHER = '29884';
+    const [ox, oy] = await insidePoint(fx.db, OTHER);
+    const inOther = (code: number, dx: number): Feature<Polygon> => {
+      const f = plotSquare([ox + dx, oy - 0.0003], { key: 'unused', commune: OTHER, k: 0 }) as Feature<Polygon>;
+      f.properties = { SoThua: code, MaXa: OTHER, CayTrong: 'Xoài' };
+      return f;
+    };
+    const here = await run('commune-a.geojson', [surveyed('SoThua', 7705, 0, -0.0072)]);
+    expect(here.counts).toMatchObject({ inserted: 1, refused: 0 });
+    for (const dryRun of [true, false]) {
+      const there = await run('commune-b.geojson', [inOther(7705, 0)], dryRun);
+      expect(there.counts, String(dryRun)).toMatchObject({ inserted: 1, updated: 0, refused: 0 });
+    }
+    const { rows } = await fx.db.query<{ id: number; commune_code: string; version: number }>(
+      `SELECT id, commune_code, version FROM plots WHERE source_key = '7705' ORDER BY commune_code`,
+    );
+    expect(rows.map((r) => [r.commune_code, r.version])).toEqual([
+      [WARD, 1],
+      [OTHER, 1],
+    ]);
+    // Each commune's corrected survey updates its own plot 5 only.
+    const corrected = await run('commune-b-corrected.geojson', [inOther(7705, 0.00003)]);
+    expect(corrected.counts).toMatchObject({ updated: 1, inserted: 0, refused: 0 });
+    const after = await fx.db.query<{ commune_code: string; version: number }>(
+      `SELECT commune_code, version FROM plots WHERE source_key = '7705' ORDER BY commune_code`,
+    );
+    expect(after.rows.map((r) => [r.commune_code, r.version])).toEqual([
+      [WARD, 1],
+      [OTHER, 2],
+    ]);
+    // One file with both communes' 7705 keeps both (the file's own repeat check is per commune too).
+    const both = await run('both.geojson', [surveyed('SoThua', 7705, 0, -0.0072), inOther(7705, 0.00003)], true);
+    expect(both.problemCounts.DUPLICATE_KEY).toBeUndefined();
+    expect(both.counts).toMatchObject({ unchanged: 2, refused: 0 });
+  });
+
+  it('a file with no known key column: the check names the columns that could key it, and key=<column> keys it', async () => {
+    const coded = (k: number): Feature<Polygon> => {
+      const f = square('unused', 0.0004 * k, -0.0078);
+      // MaHo: a code on every row; DienTich: unique, but an area; GhiChu: empty on one row; Loai: repeated.
+      f.properties = {
+        MaHo: `H-${k}`,
+        DienTich: 480.25 + k,
+        GhiChu: k === 1 ? '' : `ghi ${k}`,
+        Loai: 'xoài',
+        MaXa: WARD,
+        CayTrong: 'Xoài',
+      };
+      return f;
+    };
+    const features = [0, 1, 2].map(coded);
+    const dry = await run('keyless.geojson', features, true);
+    expect(dry.layers[0]!.mapping.source_key).toBeUndefined();
+    expect(dry.layers[0]!.keyCandidates).toEqual(['MaHo']);
+    const keyed = await fx.run('plots', await fx.file('keyed.geojson', features), fx.admin, { key: 'MaHo' });
+    expect(keyed.layers[0]!.mapping.source_key).toBe('MaHo');
+    expect(keyed.layers[0]!.keyCandidates).toBeUndefined();
+    expect(keyed.counts).toMatchObject({ inserted: 3, refused: 0 });
+    expect((await plotsOf('H-')).map((r) => r.source_key)).toEqual(['H-0', 'H-1', 'H-2']);
+    // A column the file does not have, or a key for a collection keyed otherwise, is refused before anything is written.
+    await expect(fx.run('plots', await fx.file('keyed-2.geojson', features), fx.admin, { key: 'MaThuaa' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('"MaThuaa" names no column of the file'),
+    });
+    await expect(fx.run('parcels', await fx.file('keyed-3.geojson', features), fx.admin, { key: 'MaHo' })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+
   it('the same plot code twice in one file: the repeat is refused by name, nothing of it written; strict writes nothing', async () => {
     const features = [surveyed('MaThua', 'S16-DUP', 0, -0.006), surveyed('MaThua', 'S16-DUP', 0.0008, -0.006)];
     const strict = await fx.run('plots', await fx.file('dup-strict.geojson', features), fx.admin, { strict: true });

@@ -11,11 +11,13 @@ import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-tran
 import { importUpload } from '../helpers/import-upload.ts';
 import { insidePoint, openImportFixture, plotSquare, viewerOf, type ImportFixture, type PlotSquare } from '../helpers/import-fixture.ts';
 
-// Imports match file rows to stored rows by natural key. Plots and products are keyed by source_key
-// alone, so an officer's row could carry the key of another commune's row: the update would change
-// it, or move it into the officer's commune. An import changes only rows of the officer's communes;
-// such rows are refused one by one (STORED_ROW_OUTSIDE_SCOPE, naming the stored row's commune), the
-// others written. The seeded officer works in Phường Cao Lãnh (A); Phường Mỹ Ngãi (B) is not theirs.
+// Imports match file rows to stored rows by natural key. Products are keyed by source_key alone, so
+// an officer's row could carry the key of another commune's row: the update would change it, or move
+// it into the officer's commune. Plots are keyed by source_key within their commune (migration 025):
+// a row of A with B's plot code is another plot, A's; a row naming B with B's key still meets B's plot.
+// An import changes only rows of the officer's communes; such rows are refused one by one
+// (STORED_ROW_OUTSIDE_SCOPE, naming the stored row's commune), the others written. The seeded
+// officer works in Phường Cao Lãnh (A); Phường Mỹ Ngãi (B) is not theirs.
 
 const A = '29869';
 const B = '29884';
@@ -74,21 +76,23 @@ function run(collection: ImportOptions['collection'], target: string, who: Viewe
 }
 
 /** Everything a refusal must leave alone: the rows (geometry, attributes, version) and their edit-log entries. */
-async function state(table: 'plots' | 'products', keys: string[]) {
+async function state(table: 'plots' | 'products', keys: string[], commune: string | null = null) {
   const { rows } = await fx.db.query<{ rows: string | null; log: number; count: number }>(
-    `SELECT (SELECT string_agg(t::text, '|' ORDER BY t.id) FROM ${table} t WHERE t.source_key = ANY($1::text[])) AS rows,
+    `SELECT (SELECT string_agg(t::text, '|' ORDER BY t.id) FROM ${table} t
+              WHERE t.source_key = ANY($1::text[]) AND ($3::text IS NULL OR t.commune_code = $3)) AS rows,
             (SELECT count(*)::int FROM edit_log e WHERE e.collection = $2
-              AND e.feature_id IN (SELECT id::text FROM ${table} WHERE source_key = ANY($1::text[]))) AS log,
+              AND e.feature_id IN (SELECT id::text FROM ${table} WHERE source_key = ANY($1::text[]) AND ($3::text IS NULL OR commune_code = $3))) AS log,
             (SELECT count(*)::int FROM ${table}) AS count`,
-    [keys, table],
+    [keys, table, commune],
   );
   return rows[0]!;
 }
 
-async function stored(table: 'plots' | 'products', key: string) {
+async function stored(table: 'plots' | 'products', key: string, commune: string | null = null) {
   const { rows } = await fx.db.query<{ id: number; commune_code: string; version: number; geom: string }>(
-    `SELECT id, commune_code, version, ST_AsText(geom) AS geom FROM ${table} WHERE source_key = $1`,
-    [key],
+    `SELECT id, commune_code, version, ST_AsText(geom) AS geom FROM ${table} WHERE source_key = $1 AND ($2::text IS NULL OR commune_code = $2)
+     ORDER BY id`,
+    [key, commune],
   );
   return rows[0];
 }
@@ -116,7 +120,7 @@ describe('an officer importing plots over plots of another commune', () => {
   let newPlace = 6;
   const hostileFile = (suffix: string) =>
     file(`officer-${suffix}.geojson`, [
-      // The key of B's plot in a row that names A and lies in A: the update would move it to A.
+      // The key of B's plot in a row that names A and lies in A: another plot, A's (keys are per commune).
       plotFeature({ key: 'SC-B1', commune: A, k: 5, size: 0.00025 }),
       // The key of B's plot in a row that names B, where it is.
       plotFeature({ key: 'SC-B2', commune: B, k: 1, variety: 'Hòa Lộc' }),
@@ -125,22 +129,20 @@ describe('an officer importing plots over plots of another commune', () => {
     ]);
 
   it('refuses the rows that carry their keys, naming the commune, and writes the officer’s own rows', async () => {
-    const before = await state('plots', theirs);
+    const before = await state('plots', theirs, B);
     const report = await run('plots', await hostileFile('write'), officer);
-    expect(report.counts).toMatchObject({ read: 4, valid: 2, refused: 2, inserted: 1, updated: 1 });
-    expect(report.problemCounts[CODE]).toBe(2);
+    // SC-B1 naming A is A's own new plot; SC-B2 naming B meets B's plot and is refused.
+    expect(report.counts).toMatchObject({ read: 4, valid: 3, refused: 1, inserted: 2, updated: 1 });
+    expect(report.problemCounts[CODE]).toBe(1);
     expect(report.problemCounts.NOT_YOUR_COMMUNE).toBeUndefined();
     const problems = refusals(report);
-    expect(problems.map((p) => [p.index, p.severity])).toEqual([
-      [1, 'error'],
-      [2, 'error'],
-    ]);
-    expect(problems[0]!.message).toContain(`plots ${ids['SC-B1']} of commune ${B} (${B_NAME})`);
-    expect(problems[1]!.message).toContain(`plots ${ids['SC-B2']} of commune ${B} (${B_NAME})`);
+    expect(problems.map((p) => [p.index, p.severity])).toEqual([[2, 'error']]);
+    expect(problems[0]!.message).toContain(`plots ${ids['SC-B2']} of commune ${B} (${B_NAME})`);
     expect(problems[0]!.message).toContain(`not one you work in (${A})`);
     expect(report.committed).toBe(true);
-    expect(await state('plots', theirs)).toEqual({ ...before, count: before.count + 1 });
-    expect((await stored('plots', 'SC-B1'))!.commune_code).toBe(B);
+    expect(await state('plots', theirs, B)).toEqual({ ...before, count: before.count + 2 });
+    expect(await stored('plots', 'SC-B1', B)).toMatchObject({ id: ids['SC-B1'], commune_code: B, version: 1 });
+    expect((await stored('plots', 'SC-B1', A))!.id).not.toBe(ids['SC-B1']);
     const own = await fx.db.query<{ variety: string; version: number }>(`SELECT variety, version FROM plots WHERE source_key = 'SC-A1'`);
     expect(own.rows[0]).toEqual({ variety: 'Hòa Lộc write', version: 2 });
     expect((await stored('plots', 'SC-A-NEW-write'))!.commune_code).toBe(A);
@@ -151,20 +153,21 @@ describe('an officer importing plots over plots of another commune', () => {
       const keys = [...theirs, 'SC-A1', `SC-A-NEW-mode${i}`];
       const before = await state('plots', keys);
       const report = await run('plots', await hostileFile(`mode${i}`), officer, options);
-      expect(report.problemCounts[CODE], JSON.stringify(options)).toBe(2);
+      expect(report.problemCounts[CODE], JSON.stringify(options)).toBe(1);
       expect(report.committed).toBe(false);
       expect(await state('plots', keys)).toEqual(before);
     }
     // A dry run reports what a real import would do with the other rows.
     const dry = await run('plots', await hostileFile('dry'), officer, { dryRun: true });
-    expect(dry.counts).toMatchObject({ refused: 2, inserted: 1, updated: 1 });
+    expect(dry.counts).toMatchObject({ refused: 1, inserted: 1, updated: 1 });
   });
 
   it('in bulk mode (no row trigger) the refused rows stay refused and the others are written', async () => {
-    const before = await state('plots', theirs);
+    const before = await state('plots', theirs, B);
     const report = await run('plots', await hostileFile('bulk'), officer, { bulkThreshold: 1 });
-    expect(report.counts).toMatchObject({ refused: 2, inserted: 1, updated: 1 });
-    expect(await state('plots', theirs)).toEqual({ ...before, count: before.count + 1 });
+    // A's own SC-B1, written by the first test, is the same again: unchanged.
+    expect(report.counts).toMatchObject({ refused: 1, inserted: 1, updated: 1, unchanged: 1 });
+    expect(await state('plots', theirs, B)).toEqual({ ...before, count: before.count + 1 });
   });
 
   it('a key of an old commune now inside the officer’s ward is theirs: the row updates it', async () => {
@@ -176,12 +179,17 @@ describe('an officer importing plots over plots of another commune', () => {
   });
 
   it('an administrator may import over any commune’s plot (moving it needs relocate: a key alone does not move a feature elsewhere)', async () => {
-    const moving = await file('admin.geojson', [plotFeature({ key: 'SC-B3', commune: A, k: 7 })]);
+    // Another commune's plot code is another plot: B's SC-B3 stays where it is, A gets its own.
+    const inA = await file('admin-a.geojson', [plotFeature({ key: 'SC-B3', commune: A, k: 7 })]);
+    expect((await run('plots', inA, admin)).counts).toMatchObject({ refused: 0, inserted: 1, updated: 0 });
+    expect(await stored('plots', 'SC-B3', B)).toMatchObject({ id: ids['SC-B3'], commune_code: B, version: 1 });
+    // Within B, far from where it is, the key is refused unless relocate moves it.
+    const moving = await file('admin.geojson', [plotFeature({ key: 'SC-B3', commune: B, k: 7 })]);
     expect((await run('plots', moving, admin)).problems.map((p) => p.code)).toEqual(['KEY_OF_ANOTHER_FEATURE']);
-    expect(await stored('plots', 'SC-B3')).toMatchObject({ id: ids['SC-B3'], commune_code: B, version: 1 });
+    expect(await stored('plots', 'SC-B3', B)).toMatchObject({ id: ids['SC-B3'], commune_code: B, version: 1 });
     const report = await run('plots', moving, admin, { relocate: true });
     expect(report.counts).toMatchObject({ refused: 0, updated: 1 });
-    expect(await stored('plots', 'SC-B3')).toMatchObject({ id: ids['SC-B3'], commune_code: A, version: 2 });
+    expect(await stored('plots', 'SC-B3', B)).toMatchObject({ id: ids['SC-B3'], commune_code: B, version: 2 });
   });
 });
 
@@ -325,7 +333,7 @@ describe('hostile keys over HTTP', () => {
 
   it('never answer 5xx and never reach another commune’s plot', async () => {
     const keys = ['SC-B1', 'SC-B2'];
-    const before = await state('plots', keys);
+    const before = await state('plots', keys, B);
     for (const [i, key] of hostile.entries()) {
       const body = Buffer.from(
         JSON.stringify({
@@ -338,14 +346,36 @@ describe('hostile keys over HTTP', () => {
         expect(res.statusCode, `${JSON.stringify(key.slice(0, 60))}: ${res.body.slice(0, 300)}`).toBeLessThan(500);
       }
     }
-    expect((await state('plots', keys)).rows).toBe(before.rows);
-    expect((await state('plots', keys)).log).toBe(before.log);
-    // The key trimmed is SC-B2's: refused with the code, like the key itself.
+    expect((await state('plots', keys, B)).rows).toBe(before.rows);
+    expect((await state('plots', keys, B)).log).toBe(before.log);
+    // The key trimmed is SC-B2's: naming B, refused with the code, like the key itself; naming A, A's own plot.
     const padded = await upload(
-      Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [plotFeature({ key: '  SC-B2  ', commune: A, k: 40 })] })),
+      Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [plotFeature({ key: '  SC-B2  ', commune: B, k: 1 })] })),
       'collection=plots&dryRun=true',
       tokens.officer,
     );
     expect(padded.json().problemCounts[CODE]).toBe(1);
+  });
+
+  it('key=<column> naming no column of the file, an empty one or one of a collection keyed otherwise is a 400, and nothing is written', async () => {
+    const body = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [plotFeature({ key: 'SC-KEY', commune: A, k: 50 })] }));
+    const before = await state('plots', ['SC-KEY']);
+    for (const [query, words] of [
+      ['collection=plots&dryRun=false&key=MaThua', '"MaThua" names no column of the file'],
+      [`collection=plots&dryRun=false&key=${encodeURIComponent("x'; DROP TABLE plots; --")}`, 'names no column of the file'],
+      ['collection=plots&dryRun=false&key=', 'key'],
+      [`collection=plots&dryRun=false&key=${'k'.repeat(201)}`, 'key'],
+      ['collection=products&dryRun=false&key=nope', 'names no column'],
+      ['collection=parcels&dryRun=false&key=source_key', 'parcels are keyed by commune_code, sheet, parcel_no'],
+    ] as const) {
+      const res = await upload(body, query, tokens.officer);
+      expect(res.statusCode, `${query}: ${res.body.slice(0, 300)}`).toBe(400);
+      expect(String(res.json().detail)).toContain(words);
+    }
+    expect(await state('plots', ['SC-KEY'])).toEqual(before);
+    // The column the file has keys the rows.
+    const ok = await upload(body, 'collection=plots&dryRun=true&key=source_key', tokens.officer);
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().layers[0].mapping.source_key).toBe('source_key');
   });
 });

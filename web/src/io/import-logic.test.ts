@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  FARMER_LINK_REASON,
   IMPORT_PROBLEM,
   type ImportProblem,
   type ImportProblemCode,
@@ -29,11 +30,13 @@ import {
   columnName,
   defaultOptions,
   diagnosisText,
+  farmerLines,
   fileRefusalText,
   guardText,
   importGuard,
   importQuery,
   jobState,
+  keyChoices,
   layerLines,
   limitOf,
   megabytesText,
@@ -234,6 +237,11 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     ),
     old: 'overlaps Sheet 12 parcel 345, former Xã Tân Thuận Tây (1520.6 m²), thua #2 of this file (3.5 m²) by more than 1 m²: two parcels on one piece of land (a re-survey, or the same parcels under other numbers); imported all the same, check it',
     facts: ['Tờ 12 thửa 345, Xã Tân Thuận Tây cũ (1.520,6 m²)', 'thua #2', '3,5'],
+  },
+  FARMER_NOT_LINKED: {
+    p: problem({ code: 'FARMER_NOT_LINKED', reason: 'ambiguous', matches: 2 }, { severity: 'warning' }),
+    old: 'imported without a farmer: 2 farmers of its commune fit the row; link the plot to its farmer in the registry',
+    facts: ['2 nông hộ trong xã cùng tên'],
   },
 };
 
@@ -755,6 +763,7 @@ describe('refusal wording of every problem code', () => {
       IMPORT_PROBLEM.PLOT_OVERLAP,
       IMPORT_PROBLEM.PARCEL_OVERLAP,
       IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE,
+      IMPORT_PROBLEM.FARMER_NOT_LINKED,
     ]);
     for (const code of PROBLEM_CODES) {
       if (alwaysWithFacts.has(code)) continue;
@@ -866,5 +875,59 @@ describe('refusals of the whole file', () => {
     );
     expect(refusalText(500, 'IMPORT_INTERRUPTED').advice).toBe('Không có gì được ghi. Bấm “Nhập” lại.');
     expect(refusalText(500, undefined).title).toBe('Máy chủ gặp lỗi khi nhập.');
+  });
+});
+
+describe('the farmers a plot file names, and a file without a code column', () => {
+  const farmers = { matched: 5, created: 2, createdRows: 3, ambiguous: 1, unlinked: 4 };
+
+  it('a check says what will become of each farmer link, the new farmers counted as “n nông hộ mới”; an import what it did', () => {
+    expect(farmerLines(report({ farmers }))).toEqual([
+      'Nông hộ: 5 thửa sẽ gắn với nông hộ đã có trong sổ.',
+      '2 nông hộ mới sẽ được đăng ký theo tên chủ hộ trong tệp (3 thửa).',
+      '1 thửa có tên chủ hộ trùng nhiều nông hộ: sẽ nhập không kèm nông hộ, không tự chọn.',
+      '4 thửa sẽ nhập không kèm nông hộ (lý do ở danh sách bên dưới).',
+    ]);
+    setLang('en');
+    expect(farmerLines(report({ farmers, dryRun: false }))[1]).toBe(
+      'New farmers registered from the file’s household heads: 2 (their plots: 3)',
+    );
+    expect(farmerLines(report())).toEqual([]);
+  });
+
+  it('every reason a plot came without its farmer is worded in both languages, with no ID, phone or placeholder', () => {
+    const samples = Object.values(FARMER_LINK_REASON).map((reason) =>
+      problem(
+        {
+          code: 'FARMER_NOT_LINKED',
+          reason,
+          ...(reason === 'ambiguous' ? { matches: 3 } : {}),
+          ...(reason === 'bad-name' ? { rule: 'too-long' } : {}),
+        },
+        { severity: 'warning' },
+      ),
+    );
+    for (const lang of ['vi', 'en'] as const) {
+      setLang(lang);
+      const texts = samples.map((p) => problemText(p));
+      expect(new Set(texts).size, lang).toBe(samples.length);
+      for (const text of texts) expect(text).not.toMatch(/\{\w+\}|undefined/);
+    }
+    startLang('vi');
+    expect(problemText(samples.find((p) => 'reason' in p && p.reason === 'bad-name')!)).toBe(
+      'Chưa gắn nông hộ: tên chủ hộ không dùng được (dài quá 120 ký tự).',
+    );
+  });
+
+  it('a layer without a known code column says so and names the columns that could be one; key= carries the choice', () => {
+    const layer = { ...report().layers[0]!, fields: ['MaXa', 'CayTrong', 'MaHo'], keyCandidates: ['MaHo'] };
+    const lines = layerLines(report({ layers: [layer] }));
+    expect(lines).toContain('Cột có thể làm mã thửa (có ở mọi dòng, không trùng nhau): MaHo.');
+    expect(lines.some((l) => l.startsWith('Không thấy cột mã thửa quen thuộc'))).toBe(true);
+    expect(keyChoices(report({ layers: [layer] }))).toEqual(['MaHo']);
+    const options = { ...defaultOptions('officer', ['29869']), key: ' MaHo ' };
+    expect(new URLSearchParams(importQuery(options, { dryRun: true, async: false })).get('key')).toBe('MaHo');
+    expect(new URLSearchParams(importQuery({ ...options, collection: 'parcels' }, { dryRun: true, async: false })).get('key')).toBeNull();
+    expect(checkOptions({ ...options, key: 'k'.repeat(201) })).toEqual({ valid: false, reason: 'key' });
   });
 });

@@ -2,6 +2,7 @@
 // holds and the query string the server reads from them (server/routes/import.ts), which files are
 // worth sending, and the server's report, problem codes and refusals in the viewer's language.
 import {
+  FARMER_LINK_REASON,
   IMPORT_PROBLEM,
   VALUE_RULE,
   type Bbox,
@@ -66,6 +67,8 @@ export type ImportFormOptions = {
   strict: boolean;
   /** Let a row move the stored feature its key names, however far (a misplaced survey, corrected). */
   relocate: boolean;
+  /** The file's column that codes the rows (plots, products, land-use areas); '' lets the server find it. */
+  key: string;
 };
 
 /** A new form's options: the first collection this role may write, the officer's commune when there is one. */
@@ -84,6 +87,7 @@ export function defaultOptions(role: Role | undefined, communes: readonly string
     repair: false,
     strict: false,
     relocate: false,
+    key: '',
   };
 }
 
@@ -94,6 +98,7 @@ export const OPTION_REASON = Object.freeze({
   MAP: 'map',
   PLAN: 'plan',
   MAPPING: 'mapping',
+  KEY: 'key',
 } as const);
 type OptionReason = (typeof OPTION_REASON)[keyof typeof OPTION_REASON];
 
@@ -114,6 +119,7 @@ export function checkOptions(o: ImportFormOptions): { valid: true } | { valid: f
       parsed && typeof parsed === 'object' && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === 'string');
     if (!isMap || o.mapping.length > 4000) return { valid: false, reason: OPTION_REASON.MAPPING };
   }
+  if (o.key.trim().length > 200) return { valid: false, reason: OPTION_REASON.KEY };
   return { valid: true };
 }
 
@@ -134,8 +140,12 @@ export function importQuery(o: ImportFormOptions, run: { dryRun: boolean; async:
   if (o.repair) q.set('repair', 'true');
   if (o.strict) q.set('strict', 'true');
   if (o.relocate) q.set('relocate', 'true');
+  if (o.key.trim() && KEYED_COLLECTIONS.includes(o.collection)) q.set('key', o.key.trim());
   return q.toString();
 }
+
+/** The collections keyed by a code column of the file (server/io/targets.ts: source_key), which key= names. */
+export const KEYED_COLLECTIONS: readonly string[] = ['plots', 'products', 'landuse'];
 
 /** Why a picked file is not sent. */
 export const FILE_REASON = Object.freeze({
@@ -363,8 +373,53 @@ export function layerLines(report: ImportReport): string[] {
       lines.push(prefix + t('importLayerUnmapped', { columns: layer.unmappedRequired.map(columnName).join(', ') }));
     const unused = unusedFields(layer);
     if (unused.length > 0) lines.push(prefix + t('importLayerUnused', { columns: unused.join(', ') }));
+    if (layer.keyCandidates) {
+      lines.push(prefix + t('importLayerNoKey'));
+      if (layer.keyCandidates.length > 0) lines.push(prefix + t('importLayerKeyCandidates', { columns: layer.keyCandidates.join(', ') }));
+    }
   }
   return lines;
+}
+
+/** The columns the report offers as the rows' code (each layer's keyCandidates, once each), for a button apiece. */
+export function keyChoices(report: ImportReport): string[] {
+  return [...new Set(report.layers.flatMap((l) => l.keyCandidates ?? []))].slice(0, 5);
+}
+
+/**
+ * What became of the farmers the plots' rows name (ChuHo, CCCD, SDT), one line each: plots linked
+ * to farmers already registered, the new farmers ("n nông hộ mới"), the plots left without one.
+ */
+export function farmerLines(report: ImportReport): string[] {
+  const f = report.farmers;
+  if (!f) return [];
+  const dry = report.dryRun;
+  const n = (v: number) => formatNumber(v);
+  const lines = [t(dry ? 'importFarmersMatchedDry' : 'importFarmersMatched', { n: n(f.matched) })];
+  if (f.created > 0) lines.push(t(dry ? 'importFarmersCreatedDry' : 'importFarmersCreated', { n: n(f.created), rows: n(f.createdRows) }));
+  if (f.ambiguous > 0) lines.push(t(dry ? 'importFarmersAmbiguousDry' : 'importFarmersAmbiguous', { n: n(f.ambiguous) }));
+  if (f.unlinked > 0) lines.push(t(dry ? 'importFarmersUnlinkedDry' : 'importFarmersUnlinked', { n: n(f.unlinked) }));
+  return lines;
+}
+
+/** The words of each reason a plot came without its farmer (but ambiguous and bad-name, which carry facts). */
+const FARMER_REASON_KEYS: Partial<Record<string, MessageKey>> = {
+  [FARMER_LINK_REASON.NO_FARMER]: 'importFarmer_noFarmer',
+  [FARMER_LINK_REASON.NO_NAME]: 'importFarmer_noName',
+  [FARMER_LINK_REASON.ELSEWHERE]: 'importFarmer_elsewhere',
+  [FARMER_LINK_REASON.BAD_CITIZEN_ID]: 'importFarmer_badCitizenId',
+  [FARMER_LINK_REASON.BAD_PHONE]: 'importFarmer_badPhone',
+  [FARMER_LINK_REASON.HAS_FARMER]: 'importFarmer_hasFarmer',
+  [FARMER_LINK_REASON.LOCKED]: 'importFarmer_locked',
+  [FARMER_LINK_REASON.NO_COMMUNE]: 'importFarmer_noCommune',
+};
+
+/** Why a farmer's name is none, in words (FARMER_NOT_LINKED's rule). */
+function farmerNameWhy(rule: string | undefined): string {
+  if (rule === VALUE_RULE.TOO_LONG) return t('importFarmerName_tooLong');
+  if (rule === VALUE_RULE.NAME_NO_LETTER) return t('importFarmerName_noLetter');
+  if (rule === VALUE_RULE.NAME_PICTOGRAPH) return t('importFarmerName_pictograph');
+  return t('importFarmerName_other');
 }
 
 /** The file's columns no target column was mapped to: the import leaves them out (a farmer's name in ten_chu, say). */
@@ -672,6 +727,12 @@ export function problemText(
       return t(`importProblem_${code}` as MessageKey);
     case IMPORT_PROBLEM.UNKNOWN_MAP:
       return t('importProblem_UNKNOWN_MAP', { id: factsOf(p, code).mapId ?? '?' });
+    case IMPORT_PROBLEM.FARMER_NOT_LINKED: {
+      const f = factsOf(p, code);
+      if (f.reason === FARMER_LINK_REASON.AMBIGUOUS) return t('importFarmer_ambiguous', { n: f.matches ?? '?' });
+      if (f.reason === FARMER_LINK_REASON.BAD_NAME) return t('importFarmer_badName', { why: farmerNameWhy(f.rule) });
+      return t((f.reason && FARMER_REASON_KEYS[f.reason]) || 'importFarmer_other');
+    }
     default:
       return t('importProblem_other', { code: p.code });
   }

@@ -23,11 +23,14 @@ import {
   addPending,
   defaultOptions,
   diagnosisText,
+  farmerLines,
   fileRefusalText,
   guardText,
   importGuard,
   importQuery,
   jobState,
+  KEYED_COLLECTIONS,
+  keyChoices,
   layerLines,
   limitOf,
   megabytesText,
@@ -194,7 +197,7 @@ class ImportPanel {
         },
         ...choices.map((value) => h('option', { value, selected: value === o[field] }, label(value))),
       );
-    const text = (field: 'commune' | 'communeDate' | 'plan' | 'mapping', id: string, attrs: Record<string, string> = {}) =>
+    const text = (field: 'commune' | 'communeDate' | 'plan' | 'mapping' | 'key', id: string, attrs: Record<string, string> = {}) =>
       h('input', {
         id,
         name: field,
@@ -340,6 +343,15 @@ class ImportPanel {
         text('mapping', 'import-mapping', { spellcheck: 'false' }),
         h('small', { class: 'hint' }, t('importMappingHint')),
       ),
+      KEYED_COLLECTIONS.includes(o.collection)
+        ? h(
+            'label',
+            {},
+            t('importKey'),
+            text('key', 'import-key', { spellcheck: 'false', maxlength: '200' }),
+            h('small', { class: 'hint' }, t('importKeyHint')),
+          )
+        : null,
       check('repair', 'import-repair', 'importRepair'),
       check('strict', 'import-strict', 'importStrict'),
       check('relocate', 'import-relocate', 'importRelocate'),
@@ -746,8 +758,37 @@ class ImportPanel {
         ...reportCounts(report).map((line) => h('li', {}, line)),
       ),
       !report.dryRun && written === 0 && !outcome.refusal && !nothingWritten ? h('p', { class: 'hint' }, t('importDoneNothing')) : null,
+      report.farmers
+        ? h('ul', { class: 'import-farmers', id: 'import-farmers' }, ...farmerLines(report).map((line) => h('li', {}, line)))
+        : null,
       h('ul', { class: 'import-layers', id: 'import-layers' }, ...layerLines(report).map((line) => h('li', {}, line))),
     );
+    // A file no known column keys: one button per column that could, to check it again keyed by it.
+    const choices = report.dryRun ? keyChoices(report) : [];
+    if (choices.length > 0) {
+      box.append(
+        h(
+          'div',
+          { class: 'import-key-choices', id: 'import-key-choices' },
+          ...choices.map((column) =>
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn',
+                'data-key': column,
+                onclick: () => {
+                  this.options.key = column;
+                  this.advanced = true;
+                  void this.run('check');
+                },
+              },
+              t('importUseKey', { column }),
+            ),
+          ),
+        ),
+      );
+    }
     if (report.crsDiagnosis) {
       const { text, fix } = diagnosisText(report.crsDiagnosis, this.options);
       box.append(
