@@ -595,6 +595,25 @@ function unknownKey(column: string, fields: readonly string[]): AppError {
   );
 }
 
+/** Columns unique without naming a plot: a centroid's coordinates some GIS exports add as attributes (VN-2000 metres are whole numbers), a shape as text. */
+const NOT_A_CODE = new Set([
+  'x',
+  'y',
+  'lon',
+  'lng',
+  'long',
+  'lat',
+  'longitude',
+  'latitude',
+  'kinhdo',
+  'vido',
+  'toadox',
+  'toadoy',
+  'wkt',
+  'geom',
+  'geometry',
+]);
+
 /** Rows past which a layer's columns are no longer watched for a key (memory: a value per row and column). */
 const KEY_CANDIDATE_ROWS = 200_000;
 
@@ -611,7 +630,9 @@ class KeyCandidates {
 
   see(properties: Record<string, unknown>): void {
     this.rows++;
-    if (this.rows === 1) for (const f of this.fields.length ? this.fields : Object.keys(properties)) this.seen.set(f, new Set());
+    if (this.rows === 1)
+      for (const f of this.fields.length ? this.fields : Object.keys(properties))
+        if (!NOT_A_CODE.has(foldName(f))) this.seen.set(f, new Set());
     if (this.rows > KEY_CANDIDATE_ROWS) return this.seen.clear();
     for (const [field, values] of this.seen) {
       const raw = properties[field];
