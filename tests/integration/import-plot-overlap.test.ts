@@ -244,10 +244,12 @@ describe("a surveyor's plot code column (MaThua, SoThua...) keys the plots", () 
   it('a file with no known key column: the check names the columns that could key it, and key=<column> keys it', async () => {
     const coded = (k: number): Feature<Polygon> => {
       const f = square('unused', 0.0004 * k, -0.0078);
-      // MaHo: a code on every row; DienTich: unique, but an area; GhiChu: empty on one row; Loai: repeated.
+      // MaHo: a code on every row; DienTich: unique, but an area; X: a centroid's easting in whole metres;
+      // GhiChu: empty on one row; Loai: repeated.
       f.properties = {
         MaHo: `H-${k}`,
         DienTich: 480.25 + k,
+        X: 587_000 + k * 40,
         GhiChu: k === 1 ? '' : `ghi ${k}`,
         Loai: 'xoài',
         MaXa: WARD,
