@@ -1328,6 +1328,9 @@ export const en: Messages = {
   importKey: 'Code column',
   importKeyHint: 'The file’s column that codes the plots. Empty: found automatically.',
   importOptionRefused_key: 'The code column’s name is too long (200 characters at most).',
+  importError_badKey: 'The file has no such code column.',
+  importAdvice_badKey:
+    'Correct or clear “Code column” in the advanced options (the column’s name as the file writes it), then check again.',
   importError_offline: 'The connection to the server was lost.',
   importAdvice_offline: 'Check the network and try again. For a very large file, try where the signal is better; nothing was written.',
   importError_tooLarge: 'The file is too large to import at once.',

@@ -1327,6 +1327,8 @@ export const vi = {
   importKey: 'Cột mã đối tượng',
   importKeyHint: 'Tên cột trong tệp dùng làm mã thửa. Để trống: tự nhận.',
   importOptionRefused_key: 'Tên cột mã quá dài (tối đa 200 ký tự).',
+  importError_badKey: 'Tệp không có cột mã đã chọn.',
+  importAdvice_badKey: 'Sửa hoặc xoá “Cột mã đối tượng” trong Tuỳ chọn nâng cao (tên cột đúng như trong tệp), rồi kiểm tra lại.',
   importError_offline: 'Mất kết nối tới máy chủ.',
   importAdvice_offline: 'Kiểm tra mạng rồi bấm lại. Nếu tệp rất lớn, thử ở nơi có sóng tốt hơn; chưa có gì được ghi.',
   importError_tooLarge: 'Tệp quá lớn để nhập một lần.',

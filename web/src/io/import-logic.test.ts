@@ -929,5 +929,10 @@ describe('the farmers a plot file names, and a file without a code column', () =
     expect(new URLSearchParams(importQuery(options, { dryRun: true, async: false })).get('key')).toBe('MaHo');
     expect(new URLSearchParams(importQuery({ ...options, collection: 'parcels' }, { dryRun: true, async: false })).get('key')).toBeNull();
     expect(checkOptions({ ...options, key: 'k'.repeat(201) })).toEqual({ valid: false, reason: 'key' });
+    // The server's 400 for a column the file does not have is told as such, not as the options in general.
+    expect(refusalText(400, 'BAD_REQUEST', 'key="MaThua" names no column of the file; its columns are "MaHo".').title).toBe(
+      'Tệp không có cột mã đã chọn.',
+    );
+    expect(refusalText(400, 'BAD_REQUEST', 'mapping must be JSON').title).toBe('Máy chủ không nhận các tuỳ chọn đã chọn.');
   });
 });

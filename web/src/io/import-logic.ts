@@ -822,6 +822,7 @@ export const REFUSAL_KEYS = [
   'busy',
   'jobGone',
   'badRequest',
+  'badKey',
   'server',
 ] as const;
 type RefusalKey = (typeof REFUSAL_KEYS)[number];
@@ -863,6 +864,8 @@ function refusalKey(status: number, code: string | undefined, detail: string): R
     case 'NOT_FOUND':
       return 'jobGone';
     case 'BAD_REQUEST':
+      // key=<column> (the form's "Cột mã đối tượng") naming no column of the file.
+      return /^key=.* names no column of the file/.test(detail) ? 'badKey' : 'badRequest';
     case 'UNKNOWN_COLLECTION':
       return 'badRequest';
   }
