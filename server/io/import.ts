@@ -1679,8 +1679,8 @@ async function linkFarmers(
     if (found.length === 0 && !elsewhere && r.phone && commune) found = known.filter((f) => near(f) && f.phone === r.phone);
     if (found.length === 0 && !elsewhere && r.folded && commune) found = known.filter((f) => near(f) && f.folded === r.folded);
     if (r.stored_farmer !== null) {
-      // The plot keeps its farmer; a row naming someone else is told so.
-      const same = found.length === 1 && Number(found[0]!.id) === Number(r.stored_farmer);
+      // The plot keeps its farmer; a row naming someone else is told so (a namesake of its farmer is no one else).
+      const same = found.some((f) => Number(f.id) === Number(r.stored_farmer));
       if (same) links.matched++;
       else if (r.name || r.cid || r.phone) unlinked(r, FARMER_LINK_REASON.HAS_FARMER);
       continue;

@@ -255,6 +255,15 @@ describe('an imported plot gets the farmer its row names', () => {
     expect(await farmerCount()).toBe(before);
   });
 
+  it('a plot whose farmer is one of two namesakes the row names keeps it without a word', async () => {
+    await fx.db.query('UPDATE plots SET farmer_id = $1 WHERE source_key = $2', [farmers.hai2, 'CH-3']);
+    const report = await fx.run('plots', await fx.file('chuho-namesake.geojson', [rows('CH')[2]!]), fx.admin);
+    expect(report.counts).toMatchObject({ unchanged: 1, refused: 0 });
+    expect(report.farmers).toEqual({ matched: 1, created: 0, createdRows: 0, ambiguous: 0, unlinked: 0 });
+    expect(report.problems).toEqual([]);
+    expect(await farmerOf('CH-3')).toBe(farmers.hai2);
+  });
+
   it('a stored plot without a farmer gets the one its row names: an update', async () => {
     await fx.db.query('UPDATE plots SET farmer_id = NULL WHERE source_key = $1', ['CH-4']);
     const report = await fx.run('plots', await fx.file('chuho-link.geojson', [rows('CH')[3]!]), fx.admin);
