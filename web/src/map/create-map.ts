@@ -200,6 +200,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
         const finish = () => {
           if (done || waitingRetry()) return;
           done = true;
+          clearInterval(poll);
           map.off('sourcedata', onData);
           map.off('render', onRender);
           map.off('idle', finish);
@@ -217,6 +218,13 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
         map.on('sourcedata', onData);
         map.on('render', onRender);
         map.on('idle', finish);
+        // The source may come to rest with no event to say so: on a loaded machine, a page reloaded
+        // with a plot in its link had every tile of the source arrive, the last frames drawn while one
+        // was still being parsed, then no frame, no 'idle' and no data event when it was done, and the
+        // card never opened. A look twice a second catches that.
+        const poll = setInterval(() => {
+          if (settled()) finish();
+        }, 500);
         map.triggerRepaint();
       });
     },
