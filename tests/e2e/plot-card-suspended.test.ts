@@ -162,6 +162,46 @@ describe('a plot’s card for an officer', () => {
   }, 120_000);
 });
 
+describe('a plot’s card on a link that drops', () => {
+  it('says when its full details could not be read, reads them again on “Tải lại thông tin”, and by itself once back online', async () => {
+    const plot = await memberPlot();
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+    const item = `**/ogc/collections/plots/items/${plot.id}`;
+    const note = page.locator(`${card(plot)} #card-unread`);
+
+    // The read of the plot's description fails (the signal dropped): the card shows its tile's facts and says so.
+    await page.route(item, (route) => route.abort('internetdisconnected'));
+    await openPlot(page, plot);
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.innerText()).toContain('Chưa tải được đầy đủ thông tin');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-unread.png') });
+    const partial = (await cardRows(page, plot)).length;
+
+    // Back: “Tải lại thông tin” reads it, the note goes, the card has the rows the tile lacked, the keyboard is on the title.
+    await page.unroute(item);
+    await page.click('#card-unread-retry');
+    await note.waitFor({ state: 'detached', timeout: 30_000 });
+    expect((await cardRows(page, plot)).length).toBeGreaterThan(partial);
+    expect(await page.evaluate(() => document.activeElement?.matches('.feature-card.is-primary > h3'))).toBe(true);
+
+    // Offline (the browser knows): the card opened again says so in English, and is read by itself when the signal returns.
+    await page.click('#lang-toggle');
+    await context.setOffline(true);
+    await page.route(item, (route) => route.abort('internetdisconnected'));
+    await openPlot(page, plot);
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.innerText()).toContain('The full details could not be loaded');
+    await page.unroute(item);
+    await context.setOffline(false);
+    await note.waitFor({ state: 'detached', timeout: 30_000 });
+    expect((await cardRows(page, plot)).length).toBeGreaterThan(partial);
+    expect(errors.filter((e) => !e.includes('ERR_INTERNET_DISCONNECTED') && !e.includes('/items/'))).toEqual([]);
+    await context.close();
+  }, 120_000);
+});
+
 describe('a linked plot’s card when the server is busy', () => {
   it('still opens when the plot’s tiles were first refused (503) and come on the retry', async () => {
     const plot = await memberPlot();

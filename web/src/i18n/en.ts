@@ -127,6 +127,8 @@ export const en: Messages = {
 
   details: 'Details',
   clickHint: 'Tap the map to see what is there.',
+  cardUnread: 'The full details could not be loaded ({reason}): the card shows what the map has.',
+  cardUnreadRetry: 'Load the details again',
   nothingHere: 'Nothing here.',
   parcel: 'Parcel',
   parcelTitle: 'Parcel {parcel}, sheet {sheet}',

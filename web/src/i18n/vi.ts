@@ -127,6 +127,8 @@ export const vi = {
   // Details
   details: 'Thông tin',
   clickHint: 'Chạm vào bản đồ để xem thông tin.',
+  cardUnread: 'Chưa tải được đầy đủ thông tin ({reason}): thẻ đang hiện những gì bản đồ có.',
+  cardUnreadRetry: 'Tải lại thông tin',
   nothingHere: 'Không có đối tượng nào tại đây.',
   parcel: 'Thửa đất',
   parcelTitle: 'Thửa {parcel}, tờ {sheet}',

@@ -1,5 +1,5 @@
 import { PUBLIC_STATUSES, type GrowingAreaStatus } from '../../../server/domain/growing-area-lifecycle.ts';
-import { describeError } from '../api/http.ts';
+import { describeError, HttpError } from '../api/http.ts';
 import {
   featureProperties,
   forgetPropertySchemas,
@@ -88,6 +88,11 @@ export class DetailsPanel {
   private held: HeldForms | undefined;
   /** Bumped whenever the cards are read for another viewer: an answer read for the one before is dropped. */
   private generation = 0;
+  /**
+   * The card whose features-API read failed for want of a network or a server (a weak link): it shows
+   * its tile's facts, says so, and is read again with "Thử lại" or once the browser is back online.
+   */
+  private unread: { feature: PickedFeature; reason: string } | undefined;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -99,6 +104,9 @@ export class DetailsPanel {
       if (event.key !== 'Escape' || event.defaultPrevented || !this.returnFocus) return;
       event.preventDefault();
       this.returnFocus();
+    });
+    window.addEventListener('online', () => {
+      if (this.unread) void this.enrich(this.unread.feature);
     });
   }
 
@@ -219,10 +227,40 @@ export class DetailsPanel {
       if (generation !== this.generation) return;
       this.schemas.set(feature.group, schema);
       feature.properties = { ...full, ...feature.properties };
+      if (this.unread?.feature === feature) this.unread = undefined;
       if (this.picked.includes(feature)) this.render();
-    } catch {
-      // The tile's attributes are all this viewer gets; the card already shows them.
+    } catch (error) {
+      // Refused (not this viewer's to read): the tile's attributes are all this viewer gets, and the
+      // card already shows them. Not read (no network, a failing server): the card says it is partial.
+      const unreachable = error instanceof HttpError && (error.status === 0 || error.status >= 500);
+      if (!unreachable || generation !== this.generation || !this.picked.includes(feature)) return;
+      // Short: the card says the rest (what it shows, and the button to read again).
+      this.unread = { feature, reason: error.status === 0 ? t('errorNoNetwork') : describeError(error) };
+      if (this.picked[0] === feature) this.render();
     }
+  }
+
+  /** Under a card whose full description could not be read: what it shows instead, and a retry. */
+  private unreadNote(feature: PickedFeature): HTMLElement | undefined {
+    if (this.unread?.feature !== feature) return undefined;
+    const retry = h('button', { type: 'button', class: 'btn', id: 'card-unread-retry' }, t('cardUnreadRetry'));
+    retry.addEventListener('click', () => {
+      retry.disabled = true;
+      // Drawn again either way: the keyboard goes to the new button (failed again) or the card's title.
+      void this.enrich(feature).finally(() => {
+        const next =
+          this.element.querySelector<HTMLElement>('#card-unread-retry') ??
+          this.element.querySelector<HTMLElement>('.feature-card.is-primary > h3');
+        if (next) focusBackIfLost(next);
+      });
+    });
+    return h(
+      'p',
+      { class: 'form-warning', id: 'card-unread', role: 'status' },
+      t('cardUnread', { reason: this.unread.reason }),
+      ' ',
+      retry,
+    );
   }
 
   /**
@@ -449,6 +487,7 @@ export class DetailsPanel {
       { class: `feature-card${primary ? ' is-primary' : ''}`, 'data-group': feature.group, 'data-id': String(feature.id ?? '') },
       // The first card's title takes the focus after a search (focusCard); the others are reached by their buttons.
       h('h3', primary ? { tabindex: '-1' } : {}, titleOf(feature.group, feature.properties)),
+      primary ? this.unreadNote(feature) : undefined,
       h(
         'dl',
         {},
