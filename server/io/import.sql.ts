@@ -91,19 +91,28 @@ export const IMPORT_SQL = {
   matchByKey(target: Target): string {
     const t = ident(target.table);
     if (target.keyScope === 'commune') {
-      // The commune the row's geometry falls in (a point of it: an invalid shape is refused later, and
-      // ST_PointOnSurface may fail on one); the row's own commune code is the same commune too (an old
-      // commune's code on a stored plot is matched through the geometry). The exact code first.
+      // The commune of today the row's geometry falls in (a point of it: an invalid shape is refused
+      // later, and ST_PointOnSurface may fail on one), found once per row; a stored plot is in it when
+      // its commune code is that unit's or a former unit's that became it (29890 in Phường Cao Lãnh).
+      // Codes, not the stored plots' shapes: a key shared by a hundred communes' surveys costs a
+      // hundred text comparisons per row, not a hundred point-in-polygon tests. The exact code first.
       const point = `CASE WHEN ST_IsValid(s2.geom) THEN ST_PointOnSurface(s2.geom) ELSE ST_StartPoint(ST_ExteriorRing(s2.geom)) END`;
-      return `UPDATE import_stage s SET match_id = x.id
+      return `WITH today AS MATERIALIZED (
+      SELECT DISTINCT u.code, c.code AS today FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) c
+      WHERE c.level IN ('commune', 'ward', 'town')
+    ), staged AS MATERIALIZED (
+      SELECT s2.n, s2.props->>'source_key' AS key, s2.props->>'commune_code' AS code,
+        (SELECT u.code FROM admin_units u
+          WHERE (u.valid_to IS NULL OR u.valid_to > current_date) AND u.level IN ('commune', 'ward', 'town') AND u.geom IS NOT NULL
+            AND ST_Intersects(u.geom, ${point}) ORDER BY u.id LIMIT 1) AS here
+      FROM import_stage s2
+    )
+    UPDATE import_stage s SET match_id = x.id
     FROM (
-      SELECT DISTINCT ON (s2.n) s2.n, t.id FROM import_stage s2
-      JOIN ${t} t ON t.source_key = s2.props->>'source_key'
-      WHERE t.commune_code = s2.props->>'commune_code' OR EXISTS (
-        SELECT 1 FROM admin_units u
-        WHERE (u.valid_to IS NULL OR u.valid_to > current_date) AND u.level IN ('commune', 'ward', 'town') AND u.geom IS NOT NULL
-          AND ST_Intersects(u.geom, ${point}) AND ST_Intersects(u.geom, ST_PointOnSurface(t.geom)))
-      ORDER BY s2.n, (t.commune_code = s2.props->>'commune_code') DESC, t.id
+      SELECT DISTINCT ON (r.n) r.n, t.id FROM staged r
+      JOIN ${t} t ON t.source_key = r.key
+      WHERE t.commune_code = r.code OR t.commune_code IN (SELECT d.code FROM today d WHERE d.today = r.here)
+      ORDER BY r.n, (t.commune_code = r.code) DESC, t.id
     ) x WHERE s.n = x.n`;
     }
     return `UPDATE import_stage s SET match_id = x.id

@@ -31,8 +31,8 @@ export type Target = {
   key: readonly string[];
   /**
    * 'commune': the key names a row within its commune only (unique on commune_code and the key): a
-   * row matches the stored row of its key that lies in the commune of today the row's geometry falls
-   * in, or that has the row's commune code (import.sql.ts matchByKey).
+   * row matches the stored row of its key that has the row's commune code, or whose commune code is,
+   * or became, the commune of today the row's geometry falls in (import.sql.ts matchByKey).
    */
   keyScope?: 'commune';
   /** The partial-index predicate of the key, when it has one. */
