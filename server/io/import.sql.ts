@@ -357,15 +357,18 @@ export const IMPORT_SQL = {
    * plot's farmer, whether that plot is in a growing area of none of the statuses $1 (locked), the
    * commune or ward of today the plot lies in (`here`) and today's units of the row's commune code.
    */
-  farmerRows: `SELECT s.n, s.layer, s.idx, s.props->>'farmer:name' AS name, vn_fold(s.props->>'farmer:name') AS folded,
+  farmerRows: `WITH today AS MATERIALIZED (
+      SELECT DISTINCT u.code, c.code AS today FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) c
+      WHERE c.level IN ('commune', 'ward', 'town')
+    )
+    SELECT s.n, s.layer, s.idx, s.props->>'farmer:name' AS name, vn_fold(s.props->>'farmer:name') AS folded,
       s.props->>'farmer:cid' AS cid, s.props->>'farmer:phone' AS phone,
       s.props->>'farmer:problem' AS problem, s.props->>'farmer:rule' AS rule,
       p.farmer_id AS stored_farmer, (g.id IS NOT NULL AND g.status <> ALL ($1::text[])) AS locked,
       (SELECT u.code FROM admin_units u
         WHERE (u.valid_to IS NULL OR u.valid_to > current_date) AND u.level IN ('commune', 'ward', 'town')
           AND u.geom IS NOT NULL AND ST_Intersects(u.geom, ST_PointOnSurface(s.geom)) ORDER BY u.id LIMIT 1) AS here,
-      (SELECT coalesce(array_agg(DISTINCT c.code), '{}') FROM admin_units u CROSS JOIN LATERAL admin_current_units(u.id) c
-        WHERE u.code = s.props->>'commune_code' AND c.level IN ('commune', 'ward', 'town')) AS today
+      (SELECT coalesce(array_agg(DISTINCT d.today), '{}') FROM today d WHERE d.code = s.props->>'commune_code') AS today
     FROM import_stage s LEFT JOIN plots p ON p.id = s.match_id LEFT JOIN growing_areas g ON g.id = p.growing_area_id
     WHERE s.problem_code IS NULL AND s.props ? 'farmer:given'
     ORDER BY s.n`,
