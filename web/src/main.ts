@@ -9,6 +9,7 @@ import { exportSlot } from './io/export-slot.ts';
 import { accountTools } from './ui/account-tools.ts';
 import { importSlot } from './io/import-slot.ts';
 import { createMap, reviveMapWorkers, type MapHandle } from './map/create-map.ts';
+import { onceAtRest } from './map/at-rest.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
 import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-notice.ts';
@@ -266,7 +267,7 @@ async function boot(): Promise<void> {
     // Nowhere to fly (a draft with no plots yet): a frame is drawn all the same, so 'idle' comes and the card opens.
     else map.triggerRepaint();
     selection = hit.id !== undefined ? { group: hit.group, id: String(hit.id) } : undefined;
-    map.once('idle', () => {
+    onceAtRest(map, () => {
       control.highlight(hit.group, hit.id);
       const found = hit.id === undefined ? [] : handle.findRendered(hit.group, hit.id);
       // Not drawn yet (a layer just turned on, a loaded machine): the card starts from the hit's facts
@@ -509,7 +510,7 @@ async function boot(): Promise<void> {
 
   // The service worker starts after the first tiles are drawn, so it never competes with them; so do
   // the names the cards show for codes (crops, land uses), read before anyone taps.
-  map.once('idle', () => {
+  onceAtRest(map, () => {
     registerServiceWorker();
     details.prefetchNames();
   });
