@@ -1660,7 +1660,8 @@ async function linkFarmers(
   };
   // A farmer some identifier of the row contradicts is someone else (a namesake with another CCCD).
   const fits = (f: KnownFarmer, r: FarmerRow) => !(r.cid && f.cid && f.cid !== r.cid) && !(r.phone && f.phone && f.phone !== r.phone);
-  const fresh = new Map<string, { commune: string; name: string; cid: string | null; phone: string | null; rows: number[] }>();
+  // The farmers this file registers, matched by the rows after them as the registered ones are.
+  const fresh: Array<{ key: string; commune: string; name: string; folded: string; cid: string | null; phone: string | null }> = [];
   const linked: Array<{ n: number; farmer: number | string }> = [];
   for (const r of rows) {
     if (r.problem) {
@@ -1695,32 +1696,41 @@ async function linkFarmers(
     else if (!r.name) unlinked(r, FARMER_LINK_REASON.NO_NAME);
     else if (!commune) unlinked(r, FARMER_LINK_REASON.NO_COMMUNE);
     else {
-      // One household, several plots: the rows share the farmer their citizen ID, phone or name makes.
-      const key = r.cid ? `cid:${r.cid}` : r.phone ? `phone:${commune}:${r.phone}` : `name:${commune}:${r.folded}`;
-      const entry = fresh.get(key) ?? { commune, name: r.name, cid: r.cid, phone: r.phone, rows: [] };
-      fresh.set(key, entry);
-      entry.rows.push(r.n);
-      links.createdRows++;
-      linked.push({ n: r.n, farmer: key });
+      // One household, several plots: a row goes with a farmer an earlier row registers when its
+      // citizen ID, else its phone, else its name fits that one alone (as with registered farmers).
+      const fitsFresh = (f: (typeof fresh)[number]) =>
+        f.commune === commune && !(r.cid && f.cid && f.cid !== r.cid) && !(r.phone && f.phone && f.phone !== r.phone);
+      let same = r.cid ? fresh.filter((f) => f.cid === r.cid) : [];
+      if (same.length === 0 && r.phone) same = fresh.filter((f) => fitsFresh(f) && f.phone === r.phone);
+      if (same.length === 0) same = fresh.filter((f) => fitsFresh(f) && f.folded === r.folded);
+      if (same.length > 1) unlinked(r, FARMER_LINK_REASON.AMBIGUOUS, { matches: same.length });
+      else {
+        let entry = same[0];
+        if (!entry)
+          fresh.push((entry = { key: `new:${fresh.length}`, commune, name: r.name, folded: r.folded ?? '', cid: null, phone: null }));
+        entry.cid ??= r.cid;
+        entry.phone ??= r.phone;
+        links.createdRows++;
+        linked.push({ n: r.n, farmer: entry.key });
+      }
     }
   }
   const ids = new Map<string, number>();
-  if (fresh.size > 0) {
-    const entries = [...fresh.entries()];
-    const codes = entries.map(() => newLookupCode());
+  if (fresh.length > 0) {
+    const codes = fresh.map(() => newLookupCode());
     const { rows: made } = await tx.query<{ id: number; lookup_code: string }>(IMPORT_SQL.insertFarmers, [
       codes,
-      entries.map(([, e]) => e.commune),
+      fresh.map((e) => e.commune),
     ]);
     const byCode = new Map(made.map((m) => [m.lookup_code, Number(m.id)]));
-    entries.forEach(([key], i) => ids.set(key, byCode.get(codes[i]!)!));
+    fresh.forEach((e, i) => ids.set(e.key, byCode.get(codes[i]!)!));
     await tx.query(IMPORT_SQL.insertFarmersPrivate, [
-      entries.map(([key]) => ids.get(key)!),
-      entries.map(([, e]) => e.name),
-      entries.map(([, e]) => e.cid),
-      entries.map(([, e]) => e.phone),
+      fresh.map((e) => ids.get(e.key)!),
+      fresh.map((e) => e.name),
+      fresh.map((e) => e.cid),
+      fresh.map((e) => e.phone),
     ]);
-    links.created = fresh.size;
+    links.created = fresh.length;
   }
   if (linked.length > 0)
     await tx.query(IMPORT_SQL.stageFarmers, [

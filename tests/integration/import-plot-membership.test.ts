@@ -142,11 +142,11 @@ describe('an imported plot gets the farmer its row names', () => {
   }
 
   beforeAll(async () => {
-    // Twelve squares in a row on free ground inside the ward, near its inside point.
+    // Sixteen squares in a row on free ground inside the ward, near its inside point.
     const [x, y] = await insidePoint(fx.db, WARD);
     const { rows } = await fx.db.query<{ dx: number; dy: number }>(
-      `SELECT dx, dy FROM unnest(ARRAY[0, -0.006, 0.006, -0.012, 0.012]) dx, unnest(ARRAY[-0.003, -0.006, 0.004, -0.009, 0.008]) dy,
-         LATERAL ST_MakeEnvelope($1 + dx, $2 + dy, $1 + dx + 0.006, $2 + dy + 0.0003, 4326) box
+      `SELECT dx, dy FROM unnest(ARRAY[0, -0.007, 0.007, -0.014, 0.014]) dx, unnest(ARRAY[-0.003, -0.006, 0.004, -0.009, 0.008]) dy,
+         LATERAL ST_MakeEnvelope($1 + dx, $2 + dy, $1 + dx + 0.0068, $2 + dy + 0.0003, 4326) box
        WHERE NOT EXISTS (SELECT 1 FROM plots p WHERE p.geom && ST_Expand(box, 0.0005))
          AND EXISTS (SELECT 1 FROM admin_units u WHERE u.code = $3 AND u.valid_to IS NULL AND ST_Covers(u.geom, box))
        LIMIT 1`,
@@ -184,6 +184,9 @@ describe('an imported plot gets the farmer its row names', () => {
     row(`${prefix}-10`, 9, { ChuHo: '', CCCD: null, SDT: '  ' }),
     row(`${prefix}-11`, 10, { ChuHo: 'Phạm Văn Sáu', CCCD: '087999888777' }),
     row(`${prefix}-12`, 11, { ChuHo: 'Lý 🙂' }),
+    // The same two households again, by name alone and with a phone: the farmers rows 5 and 7 register.
+    row(`${prefix}-13`, 12, { ChuHo: 'vo van moi' }),
+    row(`${prefix}-14`, 13, { ChuHo: 'Đặng Văn Bảy', SDT: '0912 345 678' }),
   ];
   const farmerOf = async (key: string) =>
     (await fx.db.query<{ farmer_id: number | null }>('SELECT farmer_id FROM plots WHERE source_key = $1', [key])).rows[0]?.farmer_id ??
@@ -196,8 +199,8 @@ describe('an imported plot gets the farmer its row names', () => {
     const officer = await viewerOf(fx.db, 'officer', 'officer', [WARD]);
     const before = await farmerCount();
     const dry = await fx.run('plots', await fx.file('chuho-dry.geojson', rows('CH-DRY')), officer, { dryRun: true });
-    expect(dry.counts).toMatchObject({ read: 12, valid: 12, refused: 0, inserted: 12 });
-    expect(dry.farmers).toEqual({ matched: 3, created: 2, createdRows: 3, ambiguous: 1, unlinked: 5 });
+    expect(dry.counts).toMatchObject({ read: 14, valid: 14, refused: 0, inserted: 14 });
+    expect(dry.farmers).toEqual({ matched: 3, created: 2, createdRows: 5, ambiguous: 1, unlinked: 5 });
     expect(reasons(dry)).toEqual([
       [3, 'ambiguous'],
       [8, 'bad-citizen-id'],
@@ -221,9 +224,9 @@ describe('an imported plot gets the farmer its row names', () => {
   it('the import links matched plots, registers one farmer per new household, and leaves the rest without a farmer', async () => {
     const before = await farmerCount();
     const report = await fx.run('plots', await fx.file('chuho.geojson', rows('CH')), fx.admin);
-    expect(report.counts).toMatchObject({ inserted: 12, refused: 0 });
+    expect(report.counts).toMatchObject({ inserted: 14, refused: 0 });
     // The administrator may link the plot to a farmer of another commune by the citizen ID.
-    expect(report.farmers).toEqual({ matched: 4, created: 2, createdRows: 3, ambiguous: 1, unlinked: 4 });
+    expect(report.farmers).toEqual({ matched: 4, created: 2, createdRows: 5, ambiguous: 1, unlinked: 4 });
     expect(await farmerOf('CH-1')).toBe(farmers.tu);
     expect(await farmerOf('CH-2')).toBe(farmers.tu);
     expect(await farmerOf('CH-3')).toBeNull();
@@ -233,14 +236,16 @@ describe('an imported plot gets the farmer its row names', () => {
     const moi = await farmerOf('CH-5');
     expect(moi).not.toBeNull();
     expect(await farmerOf('CH-6')).toBe(moi);
+    expect(await farmerOf('CH-13')).toBe(moi);
+    expect(await farmerOf('CH-14')).toBe(await farmerOf('CH-7'));
     expect(await farmerCount()).toBe(before + 2);
-    const { rows: made } = await fx.db.query<{ full_name: string; citizen_id: string | null; commune_code: string }>(
-      `SELECT fp.full_name, fp.citizen_id, f.commune_code FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
+    const { rows: made } = await fx.db.query<{ full_name: string; citizen_id: string | null; phone: string | null; commune_code: string }>(
+      `SELECT fp.full_name, fp.citizen_id, fp.phone, f.commune_code FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
        WHERE f.id IN (SELECT farmer_id FROM plots WHERE source_key IN ('CH-5', 'CH-7')) ORDER BY f.id`,
     );
     expect(made).toEqual([
-      { full_name: 'Võ Văn Mới', citizen_id: '087000000001', commune_code: WARD },
-      { full_name: 'Đặng Văn Bảy', citizen_id: null, commune_code: WARD },
+      { full_name: 'Võ Văn Mới', citizen_id: '087000000001', phone: null, commune_code: WARD },
+      { full_name: 'Đặng Văn Bảy', citizen_id: null, phone: '0912345678', commune_code: WARD },
     ]);
   });
 
@@ -248,8 +253,8 @@ describe('an imported plot gets the farmer its row names', () => {
     const before = await farmerCount();
     await fx.db.query('UPDATE plots SET farmer_id = $1 WHERE source_key = $2', [farmers.hai1, 'CH-7']);
     const report = await fx.run('plots', await fx.file('chuho-again.geojson', rows('CH')), fx.admin);
-    expect(report.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 12 });
-    expect(report.farmers).toMatchObject({ created: 0, createdRows: 0, matched: 6 });
+    expect(report.counts).toMatchObject({ inserted: 0, updated: 0, unchanged: 14 });
+    expect(report.farmers).toMatchObject({ created: 0, createdRows: 0, matched: 8 });
     expect(reasons(report)).toContainEqual([7, 'plot-has-farmer']);
     expect(await farmerOf('CH-7')).toBe(farmers.hai1);
     expect(await farmerCount()).toBe(before);
@@ -273,11 +278,11 @@ describe('an imported plot gets the farmer its row names', () => {
 
   it('a refused import writes no farmer either (strict: one bad row, nothing)', async () => {
     const before = await farmerCount();
-    const bad = row('CH-STRICT-2', 13, { ChuHo: 'Mai Văn Chín' });
+    const bad = row('CH-STRICT-2', 15, { ChuHo: 'Mai Văn Chín' });
     bad.properties = { ...bad.properties, crop: 'not-a-crop' };
     const report = await fx.run(
       'plots',
-      await fx.file('chuho-strict.geojson', [row('CH-STRICT-1', 12, { ChuHo: 'Mai Văn Mười' }), bad]),
+      await fx.file('chuho-strict.geojson', [row('CH-STRICT-1', 14, { ChuHo: 'Mai Văn Mười' }), bad]),
       fx.admin,
       { strict: true },
     );
