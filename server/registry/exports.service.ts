@@ -385,8 +385,14 @@ function recordHtml(moves: readonly DossierMove[], inspections: readonly Dossier
   const versions = new Set([...moves.map((m) => m.version_no), ...inspections.map((i) => i.version_no)]).size > 1;
   const version = (n: number): string => (versions ? ` (${L('phiên bản', 'version')} ${n})` : '');
   const none = (text: string): string => `<p class="none">${esc(text)}</p>`;
-  const person = (name: string | null, role: string | null): string =>
-    name ? `${name}${role && ROLE_LABELS[role] ? ` (${labelOf(ROLE_LABELS[role], lang)})` : ''}` : '';
+  // A display name that already says the role ("Cán bộ nông nghiệp Phường Cao Lãnh") is not followed
+  // by it again: the Vietnamese page names the person alone, the English one adds the English role.
+  const person = (name: string | null, role: string | null): string => {
+    const label = role ? ROLE_LABELS[role] : undefined;
+    if (!name || !label) return name ?? '';
+    if (!name.toLocaleLowerCase('vi').includes(label.vi.toLocaleLowerCase('vi'))) return `${name} (${labelOf(label, lang)})`;
+    return lang === 'en' ? `${name} (${label.en})` : name;
+  };
   const table = (id: string, cells: string[], rows: string[]): string =>
     `<table class="plots" id="${id}"><thead><tr>${cells.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
   const history = moves.length

@@ -211,6 +211,22 @@ describe('the printed profile', () => {
         }
       }
     }
+    // A display name that already says the role is not followed by it again in Vietnamese; the English page adds the English role.
+    const { rows: was } = await reg.db.query<{ name: string }>('SELECT display_name AS name FROM users WHERE id = $1', [
+      reg.fx.users.admin,
+    ]);
+    await reg.db.query(`UPDATE users SET display_name = 'Quản trị hệ thống Sở Nông nghiệp' WHERE id = $1`, [reg.fx.users.admin]);
+    try {
+      const lastStep = async (lang: string) =>
+        section(
+          (await reg.app.inject({ url: `/api/growing-areas/${id}/profile.html?lang=${lang}`, headers: officer })).body,
+          'dossier-history',
+        ).at(-1);
+      expect(await lastStep('vi')).toContain('Tạm đình chỉ / Suspended Quản trị hệ thống Sở Nông nghiệp 911/QĐ-SNN');
+      expect(await lastStep('en')).toContain('Suspended / Tạm đình chỉ Quản trị hệ thống Sở Nông nghiệp (Administrator) 911/QĐ-SNN');
+    } finally {
+      await reg.db.query('UPDATE users SET display_name = $2 WHERE id = $1', [reg.fx.users.admin, was[0]!.name]);
+    }
   });
 
   it('names each plot’s parcels with the commune of their survey, in both languages', async () => {
