@@ -150,6 +150,20 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     if (!navigator.onLine) return;
     console.warn('[map]', e.error?.message ?? event);
   });
+  // A tile can finish loading with no frame asked for after it (seen on a loaded machine: the last
+  // frames drawn while a tile was still being parsed, then nothing, though the tile was loaded): what
+  // came would not be drawn and 'idle' would not fire until the next touch. While the map has drawn a
+  // frame and not come to rest since, it is asked for another each second.
+  let restedSinceFrame = true;
+  map.on('render', () => {
+    restedSinceFrame = false;
+  });
+  map.on('idle', () => {
+    restedSinceFrame = true;
+  });
+  setInterval(() => {
+    if (!restedSinceFrame) map.triggerRepaint();
+  }, 1000);
   // Edits, others' and this page's: the server says which tiles changed, and only those are asked for again.
   const changes = followChanges(map);
   // Tiles that failed for want of a network leave the map blank: say so over it until they arrive.
