@@ -353,6 +353,9 @@ export const SearchFacts = Type.Object({
   landUseCode: Type.Optional(Nullable(Type.String())),
   address: Type.Optional(Nullable(Type.String())),
   ownerName: Type.Optional(Type.String()),
+  /** A farmer hit's number of plots, and their hamlet. */
+  plotCount: Type.Optional(Type.Integer()),
+  hamlet: Type.Optional(Nullable(Type.String())),
   code: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
   status: Type.Optional(Type.String()),
@@ -388,6 +391,8 @@ export const SearchResult = Type.Object({
     Type.Literal('unit'),
     Type.Literal('owner'),
     Type.Literal('zoning_lot'),
+    /** A farmer of the registry (staff only): `id` is the first of their plots, the card the hit opens. */
+    Type.Literal('farmer'),
   ]),
   id: Type.String(),
   /** Vietnamese wording of the hit, kept for older clients; `facts` carries the same in data. */

@@ -405,6 +405,47 @@ export async function search(
         owners.map((r) => `parcel_owner:${r.parcel_id}`),
         'search',
       );
+      // Farmers of the registry by name, citizen ID, phone ("0909 111 222": digits in groups) or card
+      // code: an officer finds the farmer who lost their card, and the hit opens the first of their plots.
+      const digits = /^[0-9][0-9 .+-]{4,}$/.test(query) ? query.replace(/[^0-9]/g, '') : null;
+      const farmers = (
+        await tx.query<
+          Place & {
+            id: number;
+            lookup_code: string;
+            commune_code: string;
+            hamlet: string | null;
+            full_name: string;
+            plots: number;
+            first_plot: number;
+            commune_name: string | null;
+          }
+        >(SQL.SEARCH_FARMERS, [accentInsensitivePattern(query), communeScope(viewer), digits, query, limit])
+      ).rows;
+      for (const r of farmers) {
+        results.push({
+          kind: 'farmer',
+          id: String(r.first_plot),
+          label: r.full_name,
+          detail: [`${r.lookup_code}`, `${r.plots} thửa`, r.hamlet, r.commune_name ?? r.commune_code].filter(Boolean).join(' · '),
+          facts: {
+            name: r.full_name,
+            code: r.lookup_code,
+            plotCount: r.plots,
+            hamlet: r.hamlet,
+            communeCode: r.commune_code,
+            communeName: r.commune_name,
+          },
+          bbox: r.bbox,
+          center: r.center,
+        });
+      }
+      await logReveal(
+        tx,
+        viewer,
+        farmers.map((r) => `farmer:${r.id}`),
+        'search',
+      );
     });
   }
   if (results.length === 0 && read) return { query, results, understood: await understand(db, read) };

@@ -296,3 +296,37 @@ describe('the dialogs', () => {
     }
   });
 });
+
+describe('an officer looking up a farmer', () => {
+  it('finds a farmer who lost their card by their phone as written, reads the card code in the hit, and Enter opens their plot', async () => {
+    // A farmer of the officer's communes with plots, and their phone written in groups.
+    const { rows } = await env.server.db.query<{ name: string; code: string; phone: string; first: number }>(
+      `SELECT fp.full_name AS name, f.lookup_code AS code, fp.phone, min(p.id)::int AS first
+         FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id JOIN plots p ON p.farmer_id = f.id
+        WHERE fp.phone IS NOT NULL AND length(regexp_replace(fp.phone, '[^0-9]', '', 'g')) = 10
+          AND f.commune_code IN (SELECT uc.commune_code FROM user_communes uc JOIN users u ON u.id = uc.user_id WHERE u.username = 'officer')
+        GROUP BY f.id, fp.full_name, f.lookup_code, fp.phone ORDER BY f.id LIMIT 1`,
+    );
+    expect(rows).toHaveLength(1);
+    const farmer = rows[0]!;
+    const digits = farmer.phone.replace(/[^0-9]/g, '');
+    const typed = `${digits.slice(0, 4)} ${digits.slice(4, 7)} ${digits.slice(7)}`;
+    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    try {
+      await page.goto(`${env.server.url}/`);
+      await waitForMap(page);
+      await signIn(page, ACCOUNTS.officer);
+      await page.fill('#search-input', typed);
+      const hit = page.locator('#search-results .search-hit', { hasText: farmer.name });
+      await hit.first().waitFor({ timeout: 30_000 });
+      expect(await hit.first().innerText()).toContain(`Mã thẻ ${farmer.code}`);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'search-farmer-hit.png') });
+      await page.press('#search-input', 'Enter');
+      const card = page.locator(`.feature-card.is-primary[data-group=plots][data-id="${farmer.first}"]`);
+      await card.locator('dd', { hasText: farmer.name }).waitFor({ timeout: 60_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});

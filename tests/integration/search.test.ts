@@ -189,7 +189,53 @@ describe('search', () => {
         reg.fx.users.officer,
       ])
     ).rows;
-    expect(log).toEqual([{ subject: `parcel_owner:${reg.fx.parcels.twoZones}`, purpose: 'search' }]);
+    // Kha Văn Nam is also a farmer of the registry: the officer's search named him as such too.
+    expect(log).toEqual([
+      { subject: `parcel_owner:${reg.fx.parcels.twoZones}`, purpose: 'search' },
+      { subject: `farmer:${reg.fx.farmers.nam}`, purpose: 'search' },
+    ]);
+  });
+
+  it('finds a farmer of the registry by name, citizen ID, phone or card code as people write them, for staff of their commune only', async () => {
+    const farmerHits = (results: SearchResult[]) => results.filter((r) => r.kind === 'farmer');
+    const { rows } = await reg.db.query<{ first: number; n: number }>(
+      'SELECT min(id) AS first, count(*)::int AS n FROM plots WHERE farmer_id = $1',
+      [reg.fx.farmers.nam],
+    );
+    const officer = reg.as(reg.fx.users.officer);
+    for (const q of ['Kha Văn Nam', 'kha van nam', '087 123 456 789', '087.123.456.789', '0912 345 678', 'nd-test-nam1', 'NDTESTNAM1']) {
+      expect(
+        farmerHits(await search(q, officer)).map((h) => h.id),
+        q,
+      ).toEqual([String(rows[0]!.first)]);
+    }
+    const [hit] = farmerHits(await search('Kha Văn Nam', officer));
+    expect(hit!.label).toBe('Kha Văn Nam');
+    expect(hit!.facts).toMatchObject({
+      name: 'Kha Văn Nam',
+      code: 'ND-TEST-NAM1',
+      plotCount: rows[0]!.n,
+      hamlet: 'Ấp Tân Hậu',
+      communeCode: '29869',
+    });
+    // The hit flies to the farmer's plots: every one of them lies in its bbox.
+    const { rows: inside } = await reg.db.query<{ all: boolean }>(
+      'SELECT bool_and(ST_Within(geom, ST_MakeEnvelope($2, $3, $4, $5, 4326))) AS all FROM plots WHERE farmer_id = $1',
+      [reg.fx.farmers.nam, hit!.bbox![0] - 1e-9, hit!.bbox![1] - 1e-9, hit!.bbox![2] + 1e-9, hit!.bbox![3] + 1e-9],
+    );
+    expect(inside[0]!.all).toBe(true);
+    // Only staff of the farmer's commune: not another commune's officer, a farmer, a planner or a guest.
+    for (const headers of [reg.as(reg.fx.users.officerElsewhere), reg.as(reg.fx.users.otherFarmer), reg.as(reg.fx.users.planner), {}]) {
+      for (const q of ['Kha Văn Nam', '087 123 456 789', '0912345678', 'ND-TEST-NAM1']) {
+        const results = await search(q, headers);
+        expect(farmerHits(results), q).toEqual([]);
+        expect(JSON.stringify(results)).not.toContain('ND-TEST-NAM1');
+      }
+    }
+    // Hostile or partial numbers match no one (a phone's tail, a pattern, zeros).
+    for (const q of ['345 678', '00000', '%', '.*', "'; DROP TABLE farmers;--", '0912']) {
+      expect(farmerHits(await search(q, officer)), q).toEqual([]);
+    }
   });
 
   it('answers hostile queries with 200 or 400, never a 5xx', async () => {

@@ -351,6 +351,8 @@ export const en: Messages = {
   searchHelp: 'For example: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
   searchParcelLabel: 'Sheet {sheet}, parcel {parcel} — {commune}',
   searchLotLabel: 'Zoning lot {code}',
+  searchFarmerCard: 'Card code {code}',
+  searchFarmerPlots: '{count} {count|plot|plots}',
   searchUnitCurrent: '{level} · code {code}',
   searchUnitFormer: '{name} (former unit, code {code})',
   searchUnitUntil: 'until {date}',

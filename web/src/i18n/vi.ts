@@ -354,6 +354,8 @@ export const vi = {
   searchHelp: 'Ví dụ: “Tân Thuận Tây 12 345”, “ODT-53”, “VN-DTOR-0012”, “ấp Tân Hậu”.',
   searchParcelLabel: 'Tờ {sheet} thửa {parcel} — {commune}',
   searchLotLabel: 'Ô quy hoạch {code}',
+  searchFarmerCard: 'Mã thẻ {code}',
+  searchFarmerPlots: '{count} thửa',
   searchUnitCurrent: '{level} · mã {code}',
   searchUnitFormer: '{name} (đơn vị cũ, mã {code})',
   searchUnitUntil: 'đến {date}',

@@ -38,6 +38,8 @@ const KIND_TO_GROUP: Record<string, string> = {
   unit: 'admin',
   address: 'parcels',
   owner: 'parcels',
+  // A farmer's hit opens the first of their plots.
+  farmer: 'plots',
   road: 'roads',
 };
 

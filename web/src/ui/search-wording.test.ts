@@ -58,6 +58,28 @@ describe('search hits worded in the language shown', () => {
     expect(hitText(area).detail).toBe('Vùng rau Tân Hậu · Rau · Đã cấp mã');
   });
 
+  it('words a farmer of the registry by name, with the card code, the number of plots and where, in both languages', () => {
+    const farmer = {
+      kind: 'farmer',
+      label: 'Kha Văn Nam',
+      detail: 'ND-TEST-NAM1 · 3 thửa · Ấp Tân Hậu · Phường Cao Lãnh',
+      facts: {
+        name: 'Kha Văn Nam',
+        code: 'ND-TEST-NAM1',
+        plotCount: 3,
+        hamlet: 'Ấp Tân Hậu',
+        communeCode: '29869',
+        communeName: 'Phường Cao Lãnh',
+      },
+    };
+    expect(hitText(farmer)).toEqual({ label: 'Kha Văn Nam', detail: 'Mã thẻ ND-TEST-NAM1 · 3 thửa · Ấp Tân Hậu, Phường Cao Lãnh' });
+    startLang('en');
+    expect(hitText(farmer).detail).toBe('Card code ND-TEST-NAM1 · 3 plots · Ấp Tân Hậu, Phường Cao Lãnh');
+    expect(hitText({ ...farmer, facts: { ...farmer.facts, plotCount: 1, hamlet: null } }).detail).toBe(
+      'Card code ND-TEST-NAM1 · 1 plot · Phường Cao Lãnh',
+    );
+  });
+
   it('words them in English after the switch', () => {
     startLang('en');
     expect(hitText(parcel).label).toBe('Sheet 1, parcel 10 — Phường 1');

@@ -42,6 +42,16 @@ export function hitText(hit: WordableHit): { label: string; detail?: string } {
     case 'owner':
       if (!sheetAndParcel) break;
       return withDetail(hit.label, parcelName(namedParcel(f)));
+    case 'farmer': {
+      // "Mã thẻ ND-1234 · 3 thửa · Ấp Tân Hậu, Phường Cao Lãnh": the card code a farmer who lost
+      // their card asks for, and where their plots are.
+      if (!f.code || f.plotCount === undefined) break;
+      const place = [f.hamlet, f.communeName ?? f.communeCode].filter(Boolean).join(', ');
+      return withDetail(
+        f.name ?? hit.label,
+        [t('searchFarmerCard', { code: f.code }), t('searchFarmerPlots', { count: f.plotCount }), place].filter(Boolean).join(' · '),
+      );
+    }
     case 'zoning_lot':
       if (!f.lotCode) break;
       return withDetail(t('searchLotLabel', { code: f.lotCode }), f.planName);
