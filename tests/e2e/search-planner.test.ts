@@ -113,7 +113,8 @@ describe("a planner's search box", () => {
       expect(await page.locator('.search-hit').first().locator('strong').innerText()).toBe('Ô quy hoạch ODT-53');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-phone.png') });
       await page.locator('.search-hit').first().tap();
-      await page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`).waitFor({ timeout: 60_000 });
+      const card = page.locator(`.feature-card.is-primary[data-group=zones][data-id="${lot.id}"]`);
+      await card.waitFor({ timeout: 60_000 });
       // The card opens as a bottom sheet; the lot then moves into the map's part above it.
       await page.waitForTimeout(200);
       await page.waitForFunction(() => !(window as unknown as BandoWindow).__bando.map.isMoving());
@@ -134,6 +135,37 @@ describe("a planner's search box", () => {
       expect(placed.north).toBeGreaterThan(0);
       expect(placed.south).toBeLessThan(placed.sheetTop);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'search-lot-card-phone.png') });
+
+      // Every value of the card is readable: the label column grew to its longest label ('Tổng diện
+      // tích sàn tối đa (diện tích × hệ số)') and left the values 41 px, 'ODT- / 53' (audit s17).
+      // The values keep more than half the card's rows in both languages, and the lot code one line.
+      // The features API's rows (the plan's name, the planning information code) come after the tile's.
+      await expect.poll(() => card.locator('dd').count(), { timeout: 15_000 }).toBeGreaterThan(12);
+      for (const language of ['vi', 'en']) {
+        if (language === 'en') {
+          await page.click('#lang-toggle');
+          await card.locator('dt', { hasText: 'Maximum floor area' }).waitFor();
+        }
+        const widths = await card.evaluate((el) => {
+          const list = el.querySelector('dl')!.getBoundingClientRect().width;
+          const cells = [...el.querySelectorAll('dd')].map((dd) => {
+            const box = dd.getBoundingClientRect();
+            return {
+              text: dd.textContent ?? '',
+              width: box.width,
+              height: box.height,
+              line: parseFloat(getComputedStyle(dd).lineHeight) || 18,
+            };
+          });
+          return { list, cells };
+        });
+        expect(widths.list).toBeGreaterThan(250);
+        for (const cell of widths.cells) expect(cell.width, `${language} "${cell.text}"`).toBeGreaterThanOrEqual(widths.list * 0.55);
+        const code = widths.cells.find((c) => c.text === lot.lot_code);
+        expect(code, language).toBeDefined();
+        expect(code!.height).toBeLessThan(code!.line * 1.5);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `search-lot-card-phone-rows-${language}.png`) });
+      }
       expect(errors).toEqual([]);
     } finally {
       await context.close();
