@@ -212,6 +212,13 @@ describe('leaving the editor', () => {
     const at = spots[2]!;
     await openEditorAt(page, e2e.server, at);
     await addDrawing(page, square(at));
+    // Leaving the page now (a reload, Back out of the app) would lose the drawing: the browser asks first.
+    const asked = new Promise<string>((resolve) =>
+      page.once('dialog', (question) => void question.dismiss().then(() => resolve(question.type()))),
+    );
+    await page.evaluate(() => location.reload());
+    expect(await asked).toBe('beforeunload');
+    expect(await page.evaluate(() => (window as unknown as Win).__bandoEditor!.session.polygons().length)).toBe(1);
     await page.click('#tool-done');
     const dialog = page.locator('#unsaved-dialog');
     await dialog.waitFor();

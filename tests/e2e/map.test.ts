@@ -210,6 +210,64 @@ describe('reading the map', () => {
     await context.close();
   });
 
+  it('on a phone, Back closes the card a tap opened, then the dialog, and only then leaves the app; moving adds no entry', async () => {
+    const { page, context, errors } = await openPage(browser, 'phone');
+    const parcel = (
+      await server.db.query<{ lon: number; lat: number }>(
+        `SELECT ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat FROM parcels ORDER BY ST_Area(geom) DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+    // Came from another page, as from a message with the link.
+    await page.goto(`${server.url}/healthz`);
+    await page.goto(`${server.url}/#c=${Number(parcel.lon).toFixed(6)},${Number(parcel.lat).toFixed(6)},18&l=parcels`);
+    await waitForMap(page);
+    const entries = () => page.evaluate(() => history.length);
+    // about:blank, the other page, the app.
+    expect(await entries()).toBe(3);
+    // Panning and zooming rewrite the entry, they add none.
+    await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.panBy([30, 0], { duration: 0 }));
+    await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.zoomTo(18.2, { duration: 0 }));
+    await page.waitForFunction(() => location.hash.includes(',18.2'));
+    expect(await entries()).toBe(3);
+
+    const box = (await page.locator('#map').boundingBox())!;
+    const at = await page.evaluate((c) => (window as unknown as BandoWindow).__bando.map.project(c), [
+      Number(parcel.lon),
+      Number(parcel.lat),
+    ] as [number, number]);
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await page.waitForSelector('.feature-card.is-primary[data-group=parcels]');
+    expect(await page.evaluate(() => location.hash)).toMatch(/s=parcels:\d+/);
+    expect(await entries()).toBe(4);
+    const view = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getCenter().toArray());
+
+    // Back: the card and its sheet close, the map stays where it is, the page is still the app.
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('.feature-card', { state: 'detached' });
+    expect(await page.evaluate(() => location.pathname)).toBe('/');
+    expect(await page.evaluate(() => location.hash)).not.toContain('s=');
+    expect(await page.locator('#panel').getAttribute('class')).not.toContain('is-open');
+    const after = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getCenter().toArray());
+    expect(after[0]).toBeCloseTo(view[0]!, 6);
+
+    // A dialog is one entry too: Back closes it; closed by its own button, it takes its entry back.
+    await page.click('[data-tab=tools]');
+    await page.click('#print-open');
+    await page.waitForSelector('#print-dialog[open]');
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('#print-dialog', { state: 'detached' });
+    expect(await page.evaluate(() => location.pathname)).toBe('/');
+    await page.click('#print-open');
+    await page.waitForSelector('#print-dialog[open]');
+    await page.click('#print-dialog .dialog-actions .btn >> nth=0');
+    await page.waitForSelector('#print-dialog', { state: 'detached' });
+    // With nothing open, Back leaves the app for the page it came from, in one step.
+    await page.evaluate(() => history.back());
+    await page.waitForURL('**/healthz');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('switches the whole interface to English in one tap and back', async () => {
     const { page, context, errors } = await openPage(browser, 'phone');
     await page.goto(`${server.url}/`);

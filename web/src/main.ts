@@ -18,6 +18,8 @@ import { keyStyleTiles } from './map/viewer-tiles.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { forgetKeptReads } from './registration/registry-reads.ts';
 import { sheetPadding } from './map/fit-padding.ts';
+import { BackStack, type BackLayer } from './state/back-stack.ts';
+import { formsHoldInput, warnBeforeLeaving } from './state/unsaved.ts';
 import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
@@ -190,6 +192,15 @@ async function boot(): Promise<void> {
   });
 
   let selection = initial.selection;
+  // The address the page last wrote or applied: a link pasted into the address bar fires popstate and
+  // then hashchange, and is applied once.
+  let appliedHref = location.href;
+  // Back closes the card or dialog opened last before it leaves the app (back-stack.ts).
+  const back = new BackStack(history, (settled) => (settled ? writeUrl() : applyUrl()));
+  window.addEventListener('popstate', (event) => back.popped(event.state));
+  // The entry the page opened on is the app's from now on (depth 0), its URL as it came.
+  history.replaceState(back.state(), '', location.href);
+  warnBeforeLeaving();
   const writeUrl = () => {
     const c = map.getCenter();
     const state: ViewState = {
@@ -204,7 +215,9 @@ async function boot(): Promise<void> {
     };
     // If every group is at its default, leave l= out so links stay short.
     if (groups.every((g) => visible[g.id] === g.visible)) delete state.layers;
-    history.replaceState(null, '', `${location.pathname}${location.search}${formatViewState(state)}`);
+    // The entry keeps its depth in the back stack: only the view in its URL changes.
+    history.replaceState(back.state(), '', `${location.pathname}${location.search}${formatViewState(state)}`);
+    appliedHref = location.href;
   };
   map.on('moveend', writeUrl);
 
@@ -226,6 +239,69 @@ async function boot(): Promise<void> {
     },
     { user: () => user, refreshTiles: () => handle.showEdits(), pickPlots: (onPick) => plotPicking.start(onPick) },
   );
+
+  const isDesk = () => window.matchMedia('(min-width: 760px)').matches;
+  // The card opened by a tap or a search is one entry in the history: Back closes it (and, on a phone,
+  // its sheet) and the map stays where it is. Another card opened over it replaces it.
+  let cardLayer: BackLayer | undefined;
+  const cardOpened = (): BackLayer => {
+    if (cardLayer && back.has(cardLayer)) return cardLayer;
+    const layer: BackLayer = {
+      kind: 'card',
+      close: () => {
+        if (cardLayer !== layer) return;
+        // A form open in the card with something typed in it (a spray, an inspection) is not thrown away
+        // by Back: the card stays and says how to leave it.
+        if (formsHoldInput(details.element)) {
+          back.open(layer, location.href);
+          toast(() => t('backKeepsForm'));
+          return;
+        }
+        cardLayer = undefined;
+        selection = undefined;
+        control.highlight(undefined, undefined);
+        details.show([]);
+        if (!isDesk()) panelOpen = false;
+        showTab();
+      },
+    };
+    cardLayer = layer;
+    back.open(layer, location.href);
+    return layer;
+  };
+  const cardClosed = () => {
+    if (cardLayer) back.closed(cardLayer);
+    cardLayer = undefined;
+  };
+
+  // A modal dialog (print, sign in, a plot's form, a confirmation) is one entry too: Back asks it to
+  // close as Escape does (its own 'cancel' handling may keep it open, then its entry is pushed again).
+  // Its own buttons closing it take its entry back.
+  const dialogLayers = new Map<HTMLDialogElement, BackLayer>();
+  const dialogOpened = (dialog: HTMLDialogElement) => {
+    const layer: BackLayer = {
+      kind: 'dialog',
+      close: () => {
+        dialogLayers.delete(dialog);
+        if (typeof dialog.requestClose === 'function') dialog.requestClose();
+        else if (dialog.dispatchEvent(new Event('cancel', { cancelable: true }))) dialog.close();
+        if (dialog.open && dialog.isConnected) dialogOpened(dialog);
+      },
+    };
+    dialogLayers.set(dialog, layer);
+    back.open(layer, location.href);
+  };
+  new MutationObserver(() => {
+    for (const [dialog, layer] of dialogLayers) {
+      if (dialog.open && dialog.isConnected) continue;
+      dialogLayers.delete(dialog);
+      back.closed(layer);
+    }
+    for (const dialog of document.querySelectorAll<HTMLDialogElement>('dialog[open]')) {
+      if (!dialogLayers.has(dialog) && dialog.matches(':modal')) dialogOpened(dialog);
+    }
+  }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['open'] });
+
   tabContent.layers = () => {
     layerPanel.render();
     return layerPanel.element;
@@ -246,8 +322,11 @@ async function boot(): Promise<void> {
       at: [event.lngLat.lng, event.lngLat.lat],
       basemap: new Set(groups.filter((g) => g.basemap).map((g) => g.id)),
     });
+    // Opening a card adds one history entry (Back closes it); a tap on the empty map closes it and takes it back.
+    if (features.length) cardOpened();
     details.show(features);
     select(features[0]);
+    if (!features.length) cardClosed();
     activeTab = 'details';
     panelOpen = true;
     showTab();
@@ -267,7 +346,10 @@ async function boot(): Promise<void> {
     // Nowhere to fly (a draft with no plots yet): a frame is drawn all the same, so 'idle' comes and the card opens.
     else map.triggerRepaint();
     selection = hit.id !== undefined ? { group: hit.group, id: String(hit.id) } : undefined;
+    const layer = cardOpened();
     onceAtRest(map, () => {
+      // Back was pressed while the map flew: the card it closed is not opened after all.
+      if (!back.has(layer)) return;
       control.highlight(hit.group, hit.id);
       const found = hit.id === undefined ? [] : handle.findRendered(hit.group, hit.id);
       // Not drawn yet (a layer just turned on, a loaded machine): the card starts from the hit's facts
@@ -305,7 +387,10 @@ async function boot(): Promise<void> {
   // A shared link pasted into the address bar of a tab already showing the map changes only the hash:
   // the browser does not reload, so the page applies the link as a fresh page would (position, layers,
   // opacity, land-use map, selection, language). writeUrl uses replaceState, which fires no hashchange.
-  window.addEventListener('hashchange', () => {
+  // Back and Forward between such entries (popstate, not closing a layer) apply theirs the same way.
+  const applyUrl = () => {
+    if (location.href === appliedHref) return;
+    appliedHref = location.href;
     const next = parseViewState(location.hash);
     if (next.lang) setLang(next.lang);
     if (next.center && next.zoom !== undefined) map.jumpTo({ center: next.center, zoom: next.zoom, bearing: next.bearing ?? 0 });
@@ -333,9 +418,14 @@ async function boot(): Promise<void> {
         panelOpen = true;
         showTab();
       });
-    } else showTab();
+    } else {
+      // Whatever card was open is not this entry's (Back or Forward to a view with none).
+      details.show([]);
+      showTab();
+    }
     writeUrl();
-  });
+  };
+  window.addEventListener('hashchange', applyUrl);
 
   /**
    * Opens again the card a sign-out closed, as the new viewer reads it (details.reopen: the features

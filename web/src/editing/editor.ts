@@ -40,6 +40,7 @@ import {
 import { mergePlot, overwriteWithMine } from './plot-merge.ts';
 import { locationErrorText } from '../map/location-error.ts';
 import { ringsOf, type SnapRing } from './snap.ts';
+import { holdUnsaved } from '../state/unsaved.ts';
 
 /** A plot's fields in the officer's language (merge notices, the conflict dialog and its comparison). */
 const FIELD_LABEL: Record<string, MessageKey> = {
@@ -113,6 +114,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   open = true;
   const { map } = handle;
   handle.setEditing(true);
+  // Set once the editor is built (end of this function): until then there is nothing to lose.
+  let releaseUnsaved = (): void => undefined;
 
   // Declared before the snap targets load: a crosshair drawing is told when they change.
   let crosshair: CrosshairTool | undefined;
@@ -1080,6 +1083,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     toolbar.remove();
     card.remove();
     handle.setEditing(false);
+    releaseUnsaved();
     open = false;
     delete (window as unknown as { __bandoEditor?: EditorHandle }).__bandoEditor;
   }
@@ -1097,6 +1101,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     }
   });
 
+  // Leaving the page (a reload, Back out of the app) with a drawing not saved: the browser asks first.
+  releaseUnsaved = holdUnsaved(() => unsavedCount() > 0);
   (window as unknown as { __bandoEditor?: EditorHandle }).__bandoEditor = { session, snapRings: () => rings, close };
   renderToolbar();
   renderStatus();

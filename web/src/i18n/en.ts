@@ -314,6 +314,7 @@ export const en: Messages = {
   plotOpenAreaFailed: 'Could not open the growing area’s file: {detail}',
   copyLink: 'Copy link',
   linkCopied: 'Link copied.',
+  backKeepsForm: 'A form in the card holds unsaved input: save it or press Cancel before closing the card.',
   zoomTo: 'Zoom to',
 
   plannerView: 'Planning at this parcel',

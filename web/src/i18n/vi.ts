@@ -316,6 +316,7 @@ export const vi = {
   plotOpenAreaFailed: 'Không mở được hồ sơ vùng trồng: {detail}',
   copyLink: 'Sao chép liên kết',
   linkCopied: 'Đã sao chép liên kết.',
+  backKeepsForm: 'Biểu mẫu trong thẻ có nội dung chưa lưu: hãy lưu hoặc bấm Hủy trước khi đóng thẻ.',
   zoomTo: 'Phóng tới',
 
   // Planner view
