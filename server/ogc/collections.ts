@@ -178,6 +178,8 @@ const landuse: CollectionDef = {
     { name: 'map_kind', title: 'Loại bản đồ / Map kind', type: 'string', sql: 'm.kind', enum: ['status', 'plan'], borrowed: true },
     { name: 'map_name', title: 'Tên bản đồ / Map name', type: 'string', sql: 'm.name', borrowed: true },
     { name: 'map_year', title: 'Năm / Year', type: 'integer', sql: 'm.year', borrowed: true },
+    // A plan's last year: its period reads 2021–2030, not the 2021 of its first year alone (audit s17).
+    { name: 'map_period_to', title: 'Đến năm / Until', type: 'integer', sql: 'm.period_to', borrowed: true },
     { name: 'land_use_code', title: 'Mã loại đất / Land-use code', type: 'string', sql: 't.land_use_code' },
     ...meta,
   ],

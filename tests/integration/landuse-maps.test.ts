@@ -89,3 +89,34 @@ describe('GET /api/landuse-maps', () => {
     expect((await reg.db.query<{ n: number }>('SELECT count(*)::int n FROM landuse_maps')).rows[0]!.n).toBe(before.rows[0]!.n);
   });
 });
+
+describe('GET /ogc/collections/landuse/items', () => {
+  it("gives an area its map's last year (map_period_to) beside its first, for a plan's period on the card; a status map none", async () => {
+    const { rows } = await reg.db.query<{ id: number; kind: string; year: number; period_to: number | null }>(
+      `SELECT DISTINCT ON (m.id) a.id, m.kind, m.year, m.period_to
+         FROM landuse_maps m JOIN landuse_areas a ON a.map_id = m.id ORDER BY m.id, a.id`,
+    );
+    expect(rows.map((r) => r.kind).sort()).toEqual(['plan', 'status']);
+    for (const area of rows) {
+      const res = await reg.app.inject({ url: `/ogc/collections/landuse/items/${area.id}`, headers: { accept: 'application/geo+json' } });
+      expect(res.statusCode).toBe(200);
+      const p = (res.json() as { properties: Record<string, unknown> }).properties;
+      expect(p.map_year).toBe(Number(area.year));
+      expect(p.map_period_to ?? null).toBe(area.period_to === null ? null : Number(area.period_to));
+      if (area.kind === 'plan') expect(p.map_period_to, 'the seeded plan has a period').toBeGreaterThan(Number(area.year));
+    }
+    const queryables = (await reg.app.inject({ url: '/ogc/collections/landuse/queryables' })).json() as {
+      properties: Record<string, { title?: string; type?: string }>;
+    };
+    expect(queryables.properties.map_period_to).toMatchObject({ title: 'Đến năm / Until', type: 'integer' });
+    // Hostile filters on it: a clear 400, never a 5xx.
+    for (const query of ['map_period_to=abc', "map_period_to='--", 'map_period_to=2030)', 'map_period_to=1e400']) {
+      const res = await reg.app.inject({ url: `/ogc/collections/landuse/items?${query}` });
+      expect(res.statusCode, query).toBe(400);
+      expect(res.headers['content-type'], query).toMatch(/^application\/problem\+json/);
+    }
+    const far = await reg.app.inject({ url: '/ogc/collections/landuse/items?map_period_to=99999999999999999999' });
+    expect(far.statusCode).toBe(200);
+    expect((far.json() as { features: unknown[] }).features).toEqual([]);
+  });
+});

@@ -330,6 +330,9 @@ export const en: Messages = {
   planningSlivers: 'Left out: {count} boundary {count|sliver|slivers} under 1 m².',
   planningMeasuredArea: 'Area measured on the map',
   mapYear: 'Year of the map',
+  cardMapName: 'Map',
+  cardMapKind: 'Map kind',
+  cardMapPeriod: 'Plan period',
 
   search: 'Search',
   searchPlaceholder: 'Parcel (commune/sheet/parcel), zoning lot, growing area (name, code), address…',

@@ -333,6 +333,9 @@ export const vi = {
   planningSlivers: 'Không kể {count} phần chạm ranh dưới 1 m².',
   planningMeasuredArea: 'Diện tích đo trên bản đồ',
   mapYear: 'Năm của bản đồ',
+  cardMapName: 'Bản đồ',
+  cardMapKind: 'Loại bản đồ',
+  cardMapPeriod: 'Kỳ quy hoạch',
 
   // Search
   search: 'Tìm kiếm',

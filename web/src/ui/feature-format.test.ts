@@ -328,6 +328,41 @@ describe('one value by its schema', () => {
     expect(landUse.filter(([label]) => label === 'Năm của bản đồ')).toEqual([['Năm của bản đồ', '2024']]);
     expect(landUse.map(([label]) => label)).not.toContain('Năm');
   });
+
+  it("names a land-use area's map by its name, kind and a plan's period, never by its record id (audit s17)", () => {
+    // As the features API serves an area of the 2021–2030 plan (its id 2), the tile's `year` beside it or not.
+    const plan = {
+      land_use_code: 'CLN',
+      map_id: 2,
+      map_kind: 'plan',
+      map_name: 'Quy hoạch sử dụng đất thành phố Cao Lãnh',
+      map_year: 2021,
+      map_period_to: 2030,
+    };
+    startLang('vi');
+    for (const area of [plan, { ...plan, year: 2021 }]) {
+      const rows = rowsOf('landuse', area, { schema: schemaOf('landuse') });
+      expect(rows).toEqual([
+        ['Loại đất', 'CLN'],
+        ['Bản đồ', 'Quy hoạch sử dụng đất thành phố Cao Lãnh'],
+        ['Loại bản đồ', 'Quy hoạch'],
+        ['Kỳ quy hoạch', '2021–2030'],
+      ]);
+    }
+    startLang('en');
+    expect(rowsOf('landuse', plan, { schema: schemaOf('landuse') })).toEqual([
+      ['Land use', 'CLN'],
+      ['Map', 'Quy hoạch sử dụng đất thành phố Cao Lãnh'],
+      ['Map kind', 'Plan'],
+      ['Plan period', '2021–2030'],
+    ]);
+    // A status map has a year, not a period; the tile alone (no name yet) says what it has.
+    expect(rowsOf('landuse', { land_use_code: 'ODT', map_id: 1, map_kind: 'status', year: 2024 })).toEqual([
+      ['Land use', 'ODT'],
+      ['Map kind', 'Current use'],
+      ['Year of the map', '2024'],
+    ]);
+  });
 });
 
 describe('a growing area card’s title', () => {

@@ -166,7 +166,11 @@ export const FIELDS: Record<string, Field[]> = {
   ],
   landuse: [
     { key: 'land_use_code', label: 'landUse' },
-    // The tiles call the map's year `year`, the features API `map_year`: one row either way.
+    // The map by its name and kind, never by its record id ('Bản đồ: 2', audit s17).
+    { key: 'map_name', label: 'cardMapName' },
+    { key: 'map_kind', label: 'cardMapKind', format: (v) => enumLabel('map_kind', v) },
+    // The tiles call the map's year `year`, the features API `map_year`: one row either way; a plan's
+    // is its period (2021–2030), its first year alone read as the year the plan is of.
     { key: 'year', label: 'mapYear' },
     { key: 'area_m2', label: 'area', format: areaM2 },
   ],
@@ -372,6 +376,8 @@ function landUseText(code: string, context: CardContext): string {
  * properties and printed by their schema.
  */
 export function cardRows(group: string, p: Record<string, unknown>, context: CardContext = {}): CardRow[] {
+  // A land-use area read from the features API alone has `map_year`, not the tiles' `year`.
+  if (group === 'landuse' && isEmpty(p.year) && !isEmpty(p.map_year)) return cardRows(group, { ...p, year: p.map_year }, context);
   const rows: CardRow[] = [];
   // The row version is the editors' concurrency token, and a lot's plan id is said by the plan's name.
   const used = new Set<string>([
@@ -380,7 +386,7 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     'version',
     ...(NAMED_BY_ROW[group] ?? []),
     ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
-    ...(group === 'landuse' && !isEmpty(p.year) ? ['map_year'] : []),
+    ...(group === 'landuse' ? ['map_id', 'map_year', 'map_period_to'] : []),
     ...(group === 'growing_areas' || group === 'plots' ? STATUS_DECISION_KEYS : []),
     // A code's lineage is the registry's own thread of versions; the issue's number says something
     // only from the second issue on ("Lần cấp 2").
@@ -407,6 +413,10 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     }
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
+    if (group === 'landuse' && field.key === 'year' && !isEmpty(p.map_period_to)) {
+      rows.push({ label: t('cardMapPeriod'), value: `${String(value)}–${String(p.map_period_to)}` });
+      continue;
+    }
     rows.push({ label: t(field.label), value: text, ...(field.key === 'code' ? { whole: true as const } : {}) });
     // What may be built on a lot: its area times the FAR, the floor area the plan allows.
     if (group === 'zones' && field.key === 'max_far' && !isEmpty(p.area_m2) && Number.isFinite(Number(value)))
