@@ -27,6 +27,23 @@ async function ricePlot(): Promise<[number, number]> {
   return [rows[0]!.x, rows[0]!.y];
 }
 
+/** The farmer account's plots, in the order of their ids, with how many spray records each has. */
+async function farmerPlots(): Promise<{ id: number; entries: number }[]> {
+  const { rows } = await e2e.server.db.query<{ id: number; entries: number }>(
+    `SELECT p.id::int AS id, (SELECT count(*) FROM diary_entries d WHERE d.plot_id = p.id)::int AS entries
+       FROM plots p WHERE p.farmer_id = (SELECT farmer_id FROM users WHERE username = 'farmer') ORDER BY p.id`,
+  );
+  return rows.map((r) => ({ id: Number(r.id), entries: Number(r.entries) }));
+}
+
+/** The paths (with the viewer key dropped) of what the worker keeps of a signed-in person (sw.ts REGISTRY). */
+function keptPersonal(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    if (!(await caches.has('bando-registry'))) return [];
+    return (await (await caches.open('bando-registry')).keys()).map((k) => new URL(k.url).pathname);
+  });
+}
+
 /** The notice's text, or null while it is hidden. */
 function notice(page: Page): Promise<string | null> {
   return page.evaluate(() => {
@@ -150,6 +167,81 @@ describe('a map opened once, then no network', () => {
     expect(all).not.toMatch(/^(registrant_name|households|scheme)\b/m);
     expect(all).not.toMatch(/\b[a-z]+_[a-z_]+\b/);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-first-visit-card-phone360.png'), fullPage: true });
+    await context.setOffline(false);
+    await context.close();
+  });
+
+  it('a farmer who signed in on that visit: an offline reload starts as them, with their plots, their map and the diary they opened; once signed out or the session ended, nothing of it is shown', async () => {
+    const plots = await farmerPlots();
+    expect(plots.length).toBeGreaterThanOrEqual(2);
+    // The diary opened with signal has records: a copy of none would prove nothing.
+    const opened = plots.find((p) => p.entries > 0) ?? plots[0]!;
+    const unopened = plots.find((p) => p.id !== opened.id)!;
+    const { page, context } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+    await signIn(page, ACCOUNTS.farmer);
+    const name = await page.locator('.account-name').innerText();
+    const fold = (id: number) => page.locator(`.plot-diary-disclosure[data-plot-id="${id}"]`);
+    await fold(opened.id).locator('summary').click();
+    await fold(opened.id).locator('.diary-context').waitFor({ timeout: 20_000 });
+    expect(await fold(opened.id).locator('.diary-entry').count()).toBe(opened.entries);
+    await expect
+      .poll(() => keptPersonal(page), { timeout: 30_000 })
+      .toEqual(expect.arrayContaining(['/api/auth/me', '/api/me/plots', `/api/plots/${opened.id}`, `/api/plots/${opened.id}/diary`]));
+    await waitForMap(page);
+    const online = (await paintedPixels(page)).painted;
+
+    // The browser killed in the field: reloaded with no signal.
+    await context.setOffline(true);
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('.account-name').innerText()).toBe(name);
+    expect(await page.locator('#sign-in').count()).toBe(0);
+    const list = page.locator('.my-plots-list');
+    await list.locator('.plot-card').first().waitFor({ timeout: 20_000 });
+    expect(await list.locator('.plot-card').count()).toBe(plots.length);
+    expect(await list.locator('.my-plots-saved').innerText()).toMatch(/^Không có mạng: đây là bản lưu trên máy lúc \S/);
+    // The farmer's own tiles, kept under their key, are drawn: not the blank map of a guest with none.
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(online * 0.8);
+    await fold(opened.id).locator('summary').click();
+    await fold(opened.id).locator('.diary-context').waitFor({ timeout: 20_000 });
+    expect(await fold(opened.id).locator('.diary-entry').count()).toBe(opened.entries);
+    expect(await fold(opened.id).locator('.diary-saved-copy').innerText()).toMatch(/^Không có mạng: đây là bản lưu trên máy lúc \S/);
+    // A diary never opened with signal cannot be read, and says so: not "nothing was recorded".
+    await fold(unopened.id).locator('summary').click();
+    const failed = fold(unopened.id).locator('.form-error');
+    await failed.waitFor({ timeout: 20_000 });
+    expect(await failed.innerText()).toBe(vi.diaryLoadFailed.replace('{detail}', vi.diaryLoad_offline));
+    expect(await failed.innerText()).not.toContain('chưa có gì được ghi');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'offline-first-visit-farmer-reload-phone360.png') });
+
+    // Signed out with no signal: the phone keeps nothing of them, and a reload is a guest's.
+    await page.click('#sign-out');
+    await page.locator('#sign-in').waitFor();
+    expect(await keptPersonal(page)).toEqual([]);
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('#sign-in').count()).toBe(1);
+    expect(await page.locator('.account-name').count()).toBe(0);
+
+    // Signed in again with signal, then the session ended on the server (expired, signed out elsewhere):
+    // the next answer of nobody takes what was kept off the phone, and offline the page is a guest's.
+    await context.setOffline(false);
+    await signIn(page, ACCOUNTS.farmer);
+    await expect.poll(() => keptPersonal(page), { timeout: 30_000 }).toContain('/api/auth/me');
+    await e2e.server.db.query(`DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'farmer')`);
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('#sign-in').count()).toBe(1);
+    await expect.poll(() => keptPersonal(page), { timeout: 10_000 }).not.toContain('/api/auth/me');
+    await context.setOffline(true);
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('#sign-in').count()).toBe(1);
+    expect(await page.locator('.my-plots-list .plot-card').count()).toBe(0);
     await context.setOffline(false);
     await context.close();
   });

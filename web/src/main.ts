@@ -3,7 +3,7 @@ import { stylePromise, viewerPromise, workerScript, workerUrl } from './map/boot
 import './app.css';
 import type { StyleSpecification } from 'maplibre-gl';
 import { describeError, onUnauthenticated, setCsrfToken } from './api/http.ts';
-import type { SessionUser } from './api/session.ts';
+import { currentUser, type SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
 import { exportSlot } from './io/export-slot.ts';
 import { accountTools } from './ui/account-tools.ts';
@@ -484,7 +484,7 @@ async function boot(): Promise<void> {
   // it), the search box forgets the officer's hits. Only the forms open in the card stay, as typed,
   // for the same person to sign in again and save (details-panel.ts, sessionEnded); the photos still
   // to be sent wait on the phone for them (photo-outbox.ts).
-  onUnauthenticated(() => {
+  const sessionEnded = () => {
     const previous = user;
     if (!previous) return;
     user = undefined;
@@ -509,7 +509,29 @@ async function boot(): Promise<void> {
     // The farmer's own tab is gone with them: the panel shows the tab that took its place. An
     // officer's plot list and the tools of the account (editing, accounts) go too: drawn again for a guest.
     if (activeTab !== tab || tab === 'mine' || tab === 'tools') showTab();
-  });
+  };
+  onUnauthenticated(sessionEnded);
+
+  // Started with no network as the person the worker kept (sw.ts, identity): once the signal is back
+  // the server says who this is. The same person goes on (with the session's CSRF token, for writes);
+  // a session that ended meanwhile, or anyone else's, puts the page back to a guest, as a sign-out does.
+  const confirmIdentity = () => {
+    const kept = user;
+    if (!kept?.savedAt) return window.removeEventListener('online', confirmIdentity);
+    currentUser().then(
+      (fresh) => {
+        window.removeEventListener('online', confirmIdentity);
+        if (user !== kept) return;
+        if (fresh && fresh.username === kept.username && fresh.role === kept.role) {
+          user = fresh;
+          account.setUser(fresh);
+        } else sessionEnded();
+      },
+      // Not yet (a weak signal, a busy server): the next 'online' asks again.
+      () => undefined,
+    );
+  };
+  if (user?.savedAt) window.addEventListener('online', confirmIdentity);
 
   tabContent.mine = () => {
     const wrap = h('section', { class: 'mine-panel' }, h('p', { class: 'hint' }, t('loadingMyPlots')));

@@ -1,9 +1,11 @@
 // The service worker: the app shell and recently viewed tiles stay available offline, so a farmer
 // who opened the map once in the village office can open it again in the field with no signal.
 // Of /api only the land-use table and the crop catalogue, of /ogc only the queryables (property
-// names and titles, which label a card's attributes) are kept for everyone. The one exception is a
-// staff member's registry reads of a growing area's card (registryRead): kept under the viewer's
-// key, answered only to the same key, so an officer who opened a card with signal finds it in the field.
+// names and titles, which label a card's attributes) are kept for everyone. The exceptions are a
+// signed-in person's own reads (registryRead: a growing area's card, a farmer's plot list, a plot's
+// diary): kept under the viewer's key, answered only to the same key, so an officer or a farmer who
+// opened them with signal finds them in the field; and who that person is (identity): the last
+// signed-in answer of /api/auth/me, so a page reloaded with no signal starts as them, not as a guest.
 
 type ExtendableEvent = Event & { waitUntil(promise: Promise<unknown>): void };
 type FetchEvent = ExtendableEvent & { request: Request; respondWith(response: Promise<Response> | Response): void };
@@ -112,14 +114,64 @@ async function stamped(response: Response): Promise<Response> {
 }
 
 /**
- * A growing area's card as an officer reads it (the area, its history, its inspections) under a
- * signed-in viewer's key: network first, so online the server answers and judges as ever; the copy
- * only when the network fails. A guest's reads (key 'guest' or none) are never kept: the registry
- * refuses guests anyway, and a guest on a shared phone must not be handed an officer's copy.
+ * A signed-in viewer's own reads under their key: a growing area's card as an officer reads it (the
+ * area, its history, its inspections), a farmer's plot list, and a plot with its diary and residue
+ * tests. Network first, so online the server answers and judges as ever; the copy only when the
+ * network fails. A guest's reads (key 'guest' or none) are never kept: a guest on a shared phone
+ * must not be handed an officer's or a farmer's copy.
  */
 function registryRead(url: URL): boolean {
   const viewer = url.searchParams.get('viewer');
-  return viewer !== null && viewer !== 'guest' && /^\/api\/growing-areas\/\d+(\/(history|inspections))?$/.test(url.pathname);
+  return (
+    viewer !== null &&
+    viewer !== 'guest' &&
+    (/^\/api\/growing-areas\/\d+(\/(history|inspections))?$/.test(url.pathname) ||
+      /^\/api\/plots\/\d+(\/(diary|residue-tests))?$/.test(url.pathname) ||
+      url.pathname === '/api/me/plots')
+  );
+}
+
+/** Who is signed in on this browser (api/session.ts currentUser): the one read kept without a viewer key, since it is what tells the key. */
+const IDENTITY = '/api/auth/me';
+
+/**
+ * Keeps or drops this browser's identity by the server's answer to /api/auth/me: a signed-in answer
+ * is kept (stamped) in REGISTRY; an answer of nobody (the session expired or ended elsewhere) drops
+ * all of REGISTRY, every kept read of the session that is over, so the next person on the phone is
+ * never started offline as the one before. Any other answer (a busy server) changes nothing.
+ */
+async function keepIdentity(response: Response): Promise<void> {
+  if (response.status === 401) return void (await caches.delete(REGISTRY));
+  if (!response.ok) return;
+  const body = (await response
+    .clone()
+    .json()
+    .catch(() => undefined)) as { user?: unknown; role?: unknown } | undefined;
+  if (body?.user && body.role !== 'anonymous') await (await caches.open(REGISTRY)).put(IDENTITY, await stamped(response));
+  else if (body) await caches.delete(REGISTRY);
+}
+
+/**
+ * /api/auth/me: the network's answer whenever there is one (and the identity kept or dropped by it);
+ * with no network, the identity kept at the last signed-in answer, stamped with when. The page signs
+ * out through the server and deletes REGISTRY (registration/registry-reads.ts), so a signed-out
+ * browser has none; a session that expired while offline is found out at the first request online
+ * (a 401 puts the page back to a guest, api/http.ts onUnauthenticated).
+ */
+async function identity(request: Request): Promise<Response> {
+  let response: Response;
+  try {
+    response = await Promise.race([
+      fetch(request),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), NETWORK_TIMEOUT_MS)),
+    ]);
+  } catch (error) {
+    const kept = await (await caches.open(REGISTRY)).match(IDENTITY);
+    if (!kept) throw error;
+    return kept;
+  }
+  await keepIdentity(response.clone());
+  return response;
 }
 
 /** Cache first for files whose name changes with their content (hashed assets, glyphs). */
@@ -133,8 +185,9 @@ async function cacheFirst(request: Request): Promise<Response> {
 }
 
 /** Which cache keeps a same-origin GET of this URL, and how it is answered; undefined: straight to the network, never kept. */
-function routeOf(url: URL): { cache: string; strategy: 'cacheFirst' | 'networkFirst' } | undefined {
+function routeOf(url: URL): { cache: string; strategy: 'cacheFirst' | 'networkFirst' | 'identity' } | undefined {
   const path = url.pathname;
+  if (path === IDENTITY && url.search === '') return { cache: REGISTRY, strategy: 'identity' };
   if (registryRead(url)) return { cache: REGISTRY, strategy: 'networkFirst' };
   if (path.startsWith('/assets/') || path.startsWith('/fonts/')) return { cache: SHELL, strategy: 'cacheFirst' };
   if (/^\/tiles\/[^/]+\/\d+\/\d+\/\d+/.test(path)) return { cache: TILES, strategy: 'networkFirst' };
@@ -161,6 +214,7 @@ scope.addEventListener('fetch', (event) => {
   }
   const route = routeOf(url);
   if (route?.strategy === 'cacheFirst') event.respondWith(cacheFirst(request));
+  else if (route?.strategy === 'identity') event.respondWith(identity(request));
   else if (route) event.respondWith(networkFirst(request, route.cache, route.cache === TILES));
   if (route?.cache === TILES && viewerOf(url) !== lookupsViewer) event.waitUntil(lookupsFor(viewerOf(url)));
 });
@@ -179,7 +233,8 @@ async function has(cacheName: string, url: string): Promise<boolean> {
 async function keepOne(cacheName: string, url: string): Promise<void> {
   try {
     const response = await fetch(url, { credentials: 'same-origin' });
-    if (response.ok) await (await caches.open(cacheName)).put(url, cacheName === REGISTRY ? await stamped(response) : response);
+    if (new URL(url).pathname === IDENTITY) await keepIdentity(response);
+    else if (response.ok) await (await caches.open(cacheName)).put(url, cacheName === REGISTRY ? await stamped(response) : response);
   } catch {
     // Offline already, or the server refused: nothing to keep.
   }

@@ -1,8 +1,21 @@
 import type { Role } from '../../../server/contracts/viewer.ts';
-import { getJson, HttpError, request, sendJson, sessionChanged, setCsrfToken } from './http.ts';
+import { HttpError, request, sendJson, sessionChanged, setCsrfToken } from './http.ts';
 
-/** Who is signed in on this page. */
-export type SessionUser = { username: string; displayName: string; role: Role; farmerId: number | null; communes: string[] };
+/**
+ * Who is signed in on this page. `savedAt` is set when no network answered and the service worker
+ * gave the identity it kept at the last signed-in answer (sw.ts, identity): when that was (ISO 8601).
+ */
+export type SessionUser = {
+  username: string;
+  displayName: string;
+  role: Role;
+  farmerId: number | null;
+  communes: string[];
+  savedAt?: string;
+};
+
+/** The header the service worker puts on the copies it keeps (sw.ts; registration/registry-reads.ts says it too). */
+const SAVED_AT_HEADER = 'X-Bando-Saved-At';
 
 function readUser(body: Record<string, unknown>): SessionUser | undefined {
   const u = (body.user ?? body.viewer ?? body) as Record<string, unknown>;
@@ -22,7 +35,10 @@ function readUser(body: Record<string, unknown>): SessionUser | undefined {
 /** The signed-in user from the session cookie, or undefined for a guest (or a server without auth yet). */
 export async function currentUser(): Promise<SessionUser | undefined> {
   try {
-    return readUser(await getJson<Record<string, unknown>>('/api/auth/me'));
+    const response = await request('/api/auth/me');
+    const user = readUser((await response.json()) as Record<string, unknown>);
+    const savedAt = response.headers.get(SAVED_AT_HEADER);
+    return user && savedAt ? { ...user, savedAt } : user;
   } catch (error) {
     if (error instanceof HttpError && (error.status === 401 || error.status === 404)) return undefined;
     throw error;

@@ -8,6 +8,8 @@ import type { MessageKey } from '../i18n/vi.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { sheetPadding } from '../map/fit-padding.ts';
 import { DiaryDisclosure } from '../registration/plot-diary.ts';
+import { readKept } from '../registration/registry-reads.ts';
+import { dateTime } from '../ui/feature-format.ts';
 import { clear, h } from '../ui/dom.ts';
 import { parcelName, type NamedParcel } from '../ui/parcel-name.ts';
 import type { SearchHit } from '../ui/search-box.ts';
@@ -115,15 +117,22 @@ export function reuseOf(drawnIn: Lang, now: Lang): 'reword' | 'refresh' {
 /** How many of an officer's plots are read at a time ("Xem thêm" reads the next as many). */
 export const OFFICER_PAGE = 200;
 
-/** The plots a viewer's list shows and, for an officer, how many their communes hold in all. */
-type PlotsRead = { plots: MyPlot[]; total?: number };
+/**
+ * The plots a viewer's list shows and, for an officer, how many their communes hold in all; for a
+ * farmer with no network, when the service worker kept the copy shown (registration/registry-reads.ts).
+ */
+type PlotsRead = { plots: MyPlot[]; total?: number; savedAt?: string };
 
 /**
  * Reads the viewer's plots: a farmer's own, a card's, or an officer's communes' (at least `shown`
  * of them, a page at a time: read afresh, the list keeps the pages the officer had opened).
  */
 async function loadPlots(user: SessionUser | undefined, card: string | undefined, shown = 0): Promise<PlotsRead | undefined> {
-  if (user?.role === 'farmer') return getJson<{ plots: MyPlot[] }>('/api/me/plots');
+  if (user?.role === 'farmer') {
+    // Under the farmer's key: the worker keeps it for the field and hands it to no one else.
+    const read = await readKept<{ plots: MyPlot[] }>('/api/me/plots', user);
+    return { plots: read.body.plots, ...(read.savedAt ? { savedAt: read.savedAt } : {}) };
+  }
   if (user && (user.role === 'officer' || user.role === 'admin')) {
     // Read as the farmer's list is (crop names, the area's code and status, the parcel), without personal data.
     const plots: MyPlot[] = [];
@@ -151,6 +160,8 @@ class MyPlotsView {
   /** The language the view was last drawn in. */
   drawnIn: Lang = lang();
   private plots: MyPlot[] | undefined;
+  /** When the list shown was kept on the phone, when it is that copy (no network); undefined when fresh. */
+  private savedAt: string | undefined;
   /** How many plots an officer's communes hold (the list shows the first pages of them). */
   private total: number | undefined;
   /** The next page being read after "Xem thêm", and why it failed if it did. */
@@ -204,6 +215,7 @@ class MyPlotsView {
     if ('plots' in answer) {
       this.plots = answer.plots;
       this.total = answer.total;
+      this.savedAt = answer.savedAt;
       this.moreError = undefined;
       this.loadError = undefined;
     } else if (!this.plots) this.loadError = answer;
@@ -233,7 +245,10 @@ class MyPlotsView {
     const list = h('div', { class: 'my-plots-list' });
     if (this.loadError) list.append(h('p', { class: 'hint' }, this.loadErrorText(this.loadError.error)));
     else if (!this.plots) list.append(h('p', { class: 'hint' }, t('loadingMyPlots')));
-    else this.list(list, this.plots);
+    else {
+      if (this.savedAt) list.append(h('p', { class: 'hint my-plots-saved' }, t('savedCopyAt', { time: dateTime(this.savedAt) })));
+      this.list(list, this.plots);
+    }
     this.element.append(list);
   }
 
@@ -380,7 +395,11 @@ class MyPlotsView {
     if (!user) return null;
     let fold = this.folds.get(plotId);
     if (!fold) {
-      fold = new DiaryDisclosure(plotId, { canWrite: user.role === 'officer' || user.role === 'admin', farmer: user.role === 'farmer' });
+      fold = new DiaryDisclosure(plotId, {
+        canWrite: user.role === 'officer' || user.role === 'admin',
+        farmer: user.role === 'farmer',
+        viewer: user,
+      });
       this.folds.set(plotId, fold);
     } else fold.render();
     return fold.element;

@@ -184,6 +184,8 @@ export const en: Messages = {
   diaryTitle: 'Farm diary',
   diaryLoading: 'Loading the farm diary…',
   diaryLoadFailed: 'Could not load the diary: {detail}',
+  diaryLoad_offline: 'no network connection. Open it again when there is signal.',
+  savedCopyAt: 'No network: this is the copy saved on this phone at {time}.',
   diaryContext: 'Checked against the substance lists of: {markets} · Expected harvest: {harvest}',
   diaryNoHarvest: 'not set',
   diaryHarvestPassed: 'The expected harvest has passed: new sprays’ pre-harvest intervals are not checked until it is updated',

@@ -184,6 +184,8 @@ export const vi = {
   diaryTitle: 'Nhật ký canh tác',
   diaryLoading: 'Đang tải nhật ký canh tác…',
   diaryLoadFailed: 'Không tải được nhật ký: {detail}',
+  diaryLoad_offline: 'không có kết nối mạng. Mở lại khi có sóng.',
+  savedCopyAt: 'Không có mạng: đây là bản lưu trên máy lúc {time}.',
   diaryContext: 'Kiểm tra theo danh mục thuốc của: {markets} · Dự kiến thu hoạch: {harvest}',
   diaryNoHarvest: 'chưa có',
   diaryHarvestPassed: 'Ngày dự kiến thu hoạch đã qua: thời gian cách ly của lần phun mới không được kiểm tra cho đến khi cập nhật ngày này',

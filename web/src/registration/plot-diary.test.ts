@@ -6,6 +6,7 @@ import { startLang } from '../i18n/i18n.ts';
 import {
   checkDiaryInput,
   checkResidueInput,
+  diaryLoadDetail,
   diaryRefusalDetail,
   doseText,
   findSubstance,
@@ -366,5 +367,15 @@ describe('plot diary: refusals', () => {
       'chưa có giới hạn dư lượng tối đa (MRL) của Fipronil cho Việt Nam, EU: chọn “Đạt” hoặc “Không đạt” theo phiếu của phòng kiểm nghiệm.',
     );
     expect(diaryRefusalDetail(error, { ingredient: 'Fipronil', autoVerdict: false })).toContain('kiểm tra lại các ô');
+  });
+
+  it('a diary that could not be read offline says so and to open it again, never “nothing was recorded”', () => {
+    const offline = new HttpError(0, 'offline', undefined, undefined);
+    expect(diaryLoadDetail(offline, false)).toBe('không có kết nối mạng. Mở lại khi có sóng.');
+    expect(diaryLoadDetail(offline, true)).not.toContain('chưa có gì được ghi');
+    // Other failures are worded as before (a farmer's other plot: whose diary they may read).
+    expect(diaryLoadDetail(problem(403, { code: 'FORBIDDEN', detail: 'x' }), true)).toContain('chỉ xem được nhật ký các thửa của mình');
+    startLang('en');
+    expect(diaryLoadDetail(offline, true)).toBe('no network connection. Open it again when there is signal.');
   });
 });

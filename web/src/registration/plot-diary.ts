@@ -26,7 +26,9 @@ import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import { vi, type MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
-import { date } from '../ui/feature-format.ts';
+import { date, dateTime } from '../ui/feature-format.ts';
+import type { TileViewer } from '../map/viewer-tiles.ts';
+import { readKept, type KeptRead } from './registry-reads.ts';
 import { dateWords } from '../ui/form-parts.ts';
 import { quoted } from '../ui/short-text.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
@@ -395,11 +397,24 @@ export function diaryRefusalDetail(error: unknown, context: DiaryRefusalContext 
   return t('diaryRefusal_other', { status: error.status });
 }
 
+/**
+ * Why the records could not be read, in words: with no network, that they could not be read and to
+ * open them again with signal. Never the words of a refused save ("nothing was recorded"): under a
+ * diary a farmer or a buyer reads that as "no spray on this plot".
+ */
+export function diaryLoadDetail(error: unknown, farmer: boolean): string {
+  if (error instanceof HttpError && error.status === 0) return t('diaryLoad_offline');
+  return diaryRefusalDetail(error, { farmer });
+}
+
 // ---------------------------------------------------------------------------------------------
 // The card
 
-/** Who is looking: staff write (the server still checks the commune), a farmer reads their own plot. */
-export type DiaryAccess = { canWrite: boolean; farmer: boolean };
+/**
+ * Who is looking: staff write (the server still checks the commune), a farmer reads their own plot.
+ * `viewer`, the signed-in person, keys the reads the service worker keeps for the field (registry-reads.ts).
+ */
+export type DiaryAccess = { canWrite: boolean; farmer: boolean; viewer?: TileViewer };
 
 type FormKind = 'diary' | 'residue';
 type OpenForm = { kind: FormKind; inputs: Map<DiaryField, HTMLInputElement | HTMLSelectElement>; problems: DiaryProblem[] };
@@ -425,6 +440,8 @@ export class PlotDiary {
   private tests: ResidueTest[] = [];
   /** Why the card could not be read (worded when drawn: a language switch words it again). */
   private loadError: { error: unknown } | undefined;
+  /** When the records shown were kept on the phone, when they are that copy (no network); undefined when fresh. */
+  private savedAt: string | undefined;
   private open: OpenForm | undefined;
   /** The answer to the last action, worded in the language shown when drawn. */
   private message: { text: () => string; error: boolean } | undefined;
@@ -474,11 +491,19 @@ export class PlotDiary {
 
   private async load(): Promise<void> {
     try {
+      // Under the viewer's key: the service worker keeps them for the field, for this viewer only.
+      const viewer = this.access.viewer;
+      const read = <T>(path: string): Promise<KeptRead<T>> =>
+        viewer ? readKept<T>(path, viewer) : getJson<T>(path).then((body) => ({ body, savedAt: undefined }));
       const [plot, diary, residues] = await Promise.all([
-        getJson<DiaryPlot>(`/api/plots/${this.plotId}`),
-        getJson<{ entries: DiaryEntry[] }>(`/api/plots/${this.plotId}/diary`),
-        getJson<{ tests: ResidueTest[] }>(`/api/plots/${this.plotId}/residue-tests`),
-      ]);
+        read<DiaryPlot>(`/api/plots/${this.plotId}`),
+        read<{ entries: DiaryEntry[] }>(`/api/plots/${this.plotId}/diary`),
+        read<{ tests: ResidueTest[] }>(`/api/plots/${this.plotId}/residue-tests`),
+      ]).then(([p, d, r]) => {
+        // The oldest of the copies is what the card says of them all.
+        this.savedAt = [p.savedAt, d.savedAt, r.savedAt].filter((at): at is string => at !== undefined).sort()[0];
+        return [p.body, d.body, r.body] as const;
+      });
       this.plot = plot;
       this.entries = newestFirst(diary.entries, (e) => e.applied_on);
       this.tests = newestFirst(residues.tests, (r) => r.sampled_on);
@@ -513,9 +538,7 @@ export class PlotDiary {
         h(
           'p',
           { class: this.loadError ? 'form-error' : 'hint' },
-          this.loadError
-            ? t('diaryLoadFailed', { detail: diaryRefusalDetail(this.loadError.error, { farmer: this.access.farmer }) })
-            : t('diaryLoading'),
+          this.loadError ? t('diaryLoadFailed', { detail: diaryLoadDetail(this.loadError.error, this.access.farmer) }) : t('diaryLoading'),
         ),
       );
       return;
@@ -526,6 +549,7 @@ export class PlotDiary {
       return;
     }
     this.element.append(this.contextLine(plot));
+    if (this.savedAt) this.element.append(h('p', { class: 'hint diary-saved-copy' }, t('savedCopyAt', { time: dateTime(this.savedAt) })));
     if (this.message) this.element.append(this.messageLine(this.message));
     if (this.lastFlags)
       this.element.append(this.warning(this.lastFlags.flags, flagMeaning(this.lastFlags.flags, plot), this.id('plot-diary-warning')));

@@ -1,5 +1,5 @@
 import { describeError, HttpError } from '../api/http.ts';
-import { signIn, signOut, type SessionUser } from '../api/session.ts';
+import { currentUser, signIn, signOut, type SessionUser } from '../api/session.ts';
 import { t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { forgetKeptReads } from '../registration/registry-reads.ts';
@@ -74,7 +74,11 @@ export class AccountMenu {
       event.preventDefault();
       error.textContent = '';
       try {
+        // What the service worker kept of a session before (its identity, its reads) is not this one's.
+        await forgetKeptReads();
         const user = await signIn(username.value.trim(), password.value);
+        // Asked once through the service worker, which keeps who this is for a reload with no signal (sw.ts, identity).
+        void currentUser().catch(() => undefined);
         dialog.close();
         this.setUser(user);
         toast(() => t('signedInAs', { name: user.displayName || user.username }));

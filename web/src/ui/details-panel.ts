@@ -680,7 +680,8 @@ export class DetailsPanel {
       return undefined;
     const sections = this.sectionsFor();
     if (!sections) return undefined;
-    if (this.diary?.plotId !== id) this.diary = new sections.PlotDiary(id, { canWrite: role !== 'farmer', farmer: role === 'farmer' });
+    if (this.diary?.plotId !== id)
+      this.diary = new sections.PlotDiary(id, { canWrite: role !== 'farmer', farmer: role === 'farmer', viewer: this.viewer() });
     return this.diary;
   }
 
