@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
+import { vi as viText } from '../../web/src/i18n/vi.ts';
 import { vnToday } from '../../web/src/registration/plot-diary.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
 import { openPlot } from './registry-fixtures.ts';
@@ -292,6 +293,51 @@ describe('the farm diary of a plot', () => {
     expect(await entryText(cleanId)).toContain('Dose: 0.5 l/ha');
     expect(await entryText(oldId)).toContain(`Dose: ${oldDose}`);
     expect(errors.filter((e) => !e.includes('/residue-tests'))).toEqual([]);
+    await context.close();
+  });
+
+  it('a spray saved with no network says it was not recorded and will not be sent, keeps the form, and once the signal is back says to press Save; then it is written once', async () => {
+    const plot = await plotOf('officer');
+    const { allowed } = await substancesFor(plot.markets);
+    const before = await diaryRows(plot.id);
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openPlot(page, plot);
+    await page.waitForSelector('#plot-diary .diary-context');
+    await page.click('#diary-add');
+    const typed = { appliedOn: addDays(plot.harvest, -21), pesticide: 'Anvil 5SC', activeIngredient: allowed, dose: '20', phiDays: '7' };
+    await fill(page, { ...typed, doseUnit: 'ml/16l' });
+
+    await context.setOffline(true);
+    await page.click('#diary-save');
+    const message = page.locator('#plot-diary-message');
+    await expect
+      .poll(() => message.innerText(), { timeout: 10_000 })
+      .toBe(viText.diaryFailed.replace('{detail}', viText.diaryRefusal_offline));
+    expect(await message.innerText()).toContain('Máy sẽ không tự gửi');
+    // The form holds what was typed, and nothing reached the server.
+    for (const [field, value] of Object.entries(typed)) expect(await page.locator(`#plot-diary #diary-${field}`).inputValue()).toBe(value);
+    expect(await diaryRows(plot.id)).toEqual(before);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-offline-save.png') });
+
+    // The signal returns: no stale "no network", and still nothing sent by itself.
+    await context.setOffline(false);
+    await expect.poll(() => message.innerText(), { timeout: 10_000 }).toBe(viText.diaryBackOnline);
+    await page.waitForTimeout(1000);
+    expect(await diaryRows(plot.id)).toEqual(before);
+    await page.click('#diary-save');
+    await page.waitForSelector('#plot-diary-message.diary-done');
+    const after = await diaryRows(plot.id);
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.at(-1)).toMatchObject({
+      pesticide: 'Anvil 5SC',
+      active_ingredient: allowed,
+      dose_amount: 20,
+      dose_unit: 'ml/16l',
+      phi_days: 7,
+    });
     await context.close();
   });
 

@@ -278,7 +278,9 @@ export const en: Messages = {
   'diaryInput_result-range': 'Enter a number from 0 to 100,000 (e.g. 0.05).',
   'diaryInput_dose-range': 'Enter the dose as a number above 0, at most 100,000 (e.g. 0.5), then pick its unit.',
   'diaryInput_dose-unit': 'Pick a unit from the list.',
-  diaryRefusal_offline: 'no network connection; nothing was recorded.',
+  diaryRefusal_offline:
+    'no network connection. It will not be sent by itself: what you entered stays in the form; press “Save” again when there is signal.',
+  diaryBackOnline: 'The network is back. What you entered is not recorded yet: press “Save” to record it.',
   diaryRefusal_signedOut: 'your session has ended: sign in again.',
   diaryRefusal_forbidden: 'you do not work in this plot’s commune.',
   diaryRefusal_farmer: 'you can read the diary of your own plots only; the commune’s officer records it.',

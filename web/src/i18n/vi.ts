@@ -280,7 +280,8 @@ export const vi = {
   'diaryInput_dose-range':
     'Nhập liều lượng là một số lớn hơn 0, tối đa 100.000 (dùng dấu phẩy cho phần thập phân, VD 0,5), rồi chọn đơn vị.',
   'diaryInput_dose-unit': 'Chọn đơn vị trong danh sách.',
-  diaryRefusal_offline: 'không có kết nối mạng; chưa có gì được ghi.',
+  diaryRefusal_offline: 'không có kết nối mạng. Máy sẽ không tự gửi: những gì đã nhập vẫn còn trong biểu mẫu, bấm “Lưu” lại khi có sóng.',
+  diaryBackOnline: 'Đã có mạng trở lại. Những gì đã nhập chưa được ghi: bấm “Lưu” để ghi.',
   diaryRefusal_signedOut: 'phiên đăng nhập đã hết: hãy đăng nhập lại.',
   diaryRefusal_forbidden: 'bạn không phụ trách xã/phường của thửa này.',
   diaryRefusal_farmer: 'chỉ xem được nhật ký các thửa của mình; cán bộ nông nghiệp xã ghi nhật ký.',

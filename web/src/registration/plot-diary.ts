@@ -443,8 +443,10 @@ export class PlotDiary {
   /** When the records shown were kept on the phone, when they are that copy (no network); undefined when fresh. */
   private savedAt: string | undefined;
   private open: OpenForm | undefined;
-  /** The answer to the last action, worded in the language shown when drawn. */
-  private message: { text: () => string; error: boolean } | undefined;
+  /** The answer to the last action, worded in the language shown when drawn; `offline`: a save that found no network. */
+  private message: { text: () => string; error: boolean; offline?: boolean } | undefined;
+  /** Whether the card waits for the browser's 'online' (a save or a read that found no network). */
+  private awaitingNetwork = false;
   /** The flags of the entry just recorded (the server's structured verdict), shown above the list until the next action. */
   private lastFlags: { id: number; flags: DiaryFlag[] } | undefined;
   /** The allowed-substance lists of the plot's markets, for the forms (staff only); undefined until read or when they could not be. */
@@ -510,6 +512,7 @@ export class PlotDiary {
       this.loadError = undefined;
     } catch (error) {
       this.loadError = { error };
+      if (error instanceof HttpError && error.status === 0) this.whenOnline();
     }
     this.render();
     if (this.plot && this.access.canWrite) await this.loadSubstances(this.plot);
@@ -799,12 +802,35 @@ export class PlotDiary {
         autoVerdict: open.kind === 'residue' && (body as ResidueBody).passed === undefined,
         farmer: this.access.farmer,
       };
-      this.message = { text: () => t('diaryFailed', { detail: diaryRefusalDetail(error, context) }), error: true };
+      const offline = error instanceof HttpError && error.status === 0;
+      this.message = { text: () => t('diaryFailed', { detail: diaryRefusalDetail(error, context) }), error: true, offline };
+      if (offline) this.whenOnline();
     } finally {
       this.busy = false;
       this.render();
       this.element.querySelector('[role=alert]')?.scrollIntoView({ block: 'nearest' });
     }
+  }
+
+  /**
+   * Once the signal is back: a save refused for want of network no longer says "no network" (it was
+   * not sent, and nothing sends it by itself: the form still holds it, and the line says to press
+   * Save), and records that could not be read are read.
+   */
+  private whenOnline(): void {
+    if (this.awaitingNetwork || typeof window === 'undefined') return;
+    this.awaitingNetwork = true;
+    window.addEventListener(
+      'online',
+      () => {
+        this.awaitingNetwork = false;
+        if (this.message?.offline) this.message = { text: () => t('diaryBackOnline'), error: true };
+        const unread = this.loadError?.error instanceof HttpError && this.loadError.error.status === 0;
+        if (unread && !this.held) void this.load();
+        else this.render();
+      },
+      { once: true },
+    );
   }
 
   private async sendDiary(plot: DiaryPlot, body: DiaryBody): Promise<void> {
