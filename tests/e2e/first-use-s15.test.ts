@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEARCH_QUERY_MAX } from '../../server/contracts/registry-codes.ts';
 import type { Page } from 'playwright-core';
-import { ACCOUNTS, openPage, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -208,6 +208,40 @@ describe('first use, s15 review', () => {
     await page.screenshot({ path: '.tmp/screenshots/s16-former-hamlet-card.png' });
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('on a phone, a link to an area with no code and no position flies to it and opens its card; a guest is told it cannot be opened', async () => {
+    const { rows } = await e2e.server.db.query<{ id: number }>(
+      `SELECT id::int FROM growing_areas
+        WHERE commune_code = '29869' AND code IS NULL AND geom IS NOT NULL AND status IN ('submitted', 'under_inspection')
+        ORDER BY ST_Area(geom) LIMIT 1`,
+    );
+    const area = rows[0]!;
+    const link = `${e2e.server.url}/#l=growing_areas,admin&s=growing_areas:${area.id}`;
+    const officer = await openPage(e2e.browser, 'phone');
+    await officer.page.setViewportSize({ width: 360, height: 740 });
+    await officer.page.goto(`${e2e.server.url}/`);
+    await waitForMap(officer.page);
+    await signIn(officer.page, ACCOUNTS.officer);
+    // The link opened afresh, as from a message: no c=, so a phone would start two levels out (z12).
+    await officer.page.goto('about:blank');
+    await officer.page.goto(link);
+    const card = `.feature-card.is-primary[data-group=growing_areas][data-id="${area.id}"]`;
+    await officer.page.waitForSelector(card, { timeout: 30_000 });
+    expect(await officer.page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getZoom())).toBeGreaterThan(14);
+    expect(await officer.page.evaluate(() => location.hash)).toContain(`s=growing_areas:${area.id}`);
+    await officer.page.screenshot({ path: '.tmp/screenshots/s17-phone-officer-area-link.png' });
+    expect(officer.errors).toEqual([]);
+    await officer.context.close();
+
+    // A guest may not see an area under review: the page says so (the API's 404), and drops the selection.
+    const guest = await openPage(e2e.browser, 'phone');
+    await guest.page.goto(link);
+    await guest.page.locator('#toasts .toast', { hasText: `Không mở được Vùng trồng (mã số) #${area.id}` }).waitFor({ timeout: 30_000 });
+    expect(await guest.page.locator('.feature-card').count()).toBe(0);
+    expect(await guest.page.evaluate(() => location.hash)).not.toContain('s=');
+    expect(guest.errors.filter((e) => !e.includes('404'))).toEqual([]);
+    await guest.context.close();
   });
 
   it("a growing area's code stays whole on the plot card and the area card at 360 px, inside the card", async () => {

@@ -5,6 +5,7 @@ import type { StyleSpecification } from 'maplibre-gl';
 import { describeError, onUnauthenticated, setCsrfToken } from './api/http.ts';
 import { currentUser, type SessionUser } from './api/session.ts';
 import { initialLang, lang, onLang, setLang, startLang, t } from './i18n/i18n.ts';
+import type { MessageKey } from './i18n/vi.ts';
 import { exportSlot } from './io/export-slot.ts';
 import { accountTools } from './ui/account-tools.ts';
 import { importSlot } from './io/import-slot.ts';
@@ -15,6 +16,7 @@ import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map
 import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-notice.ts';
 import { PlotPicking } from './map/plot-picking.ts';
 import { keyStyleTiles } from './map/viewer-tiles.ts';
+import { readLinkedFeature, type LinkedFeature } from './map/linked-feature.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { forgetKeptReads } from './registration/registry-reads.ts';
 import { sheetPadding } from './map/fit-padding.ts';
@@ -376,13 +378,57 @@ async function boot(): Promise<void> {
 
   onSearchHit = (hit) => flyToHit(hit, () => search.focus());
 
-  if (initial.selection) {
-    const { group, id } = initial.selection;
-    void handle.whenDrawn(group, id).then((found) => {
-      control.highlight(group, id);
-      if (found.length) details.show(found);
-    });
-  }
+  /**
+   * Opens the card a link selects (s=group:id) whatever the map shows. A link with no position flies
+   * to the feature, read from the features API: a phone's first view is two zoom levels out, where an
+   * officer's growing area with no code yet is not in the tiles, and such a link opened nothing. Not
+   * drawn once the map rests, the card is made from the API's answer; not found, or not this viewer's
+   * to see, the page says so instead of nothing.
+   */
+  const openLinked = async (group: string, id: string, fly: boolean): Promise<void> => {
+    const asked = () => selection?.group === group && selection.id === id;
+    const what = groups.some((g) => g.id === group) ? t(`layer_${group}` as MessageKey) : group;
+    const notFound = () => {
+      toast(() => t('linkFeatureNotFound', { what, id }), 'error', 12_000);
+      selection = undefined;
+      control.highlight(undefined, undefined);
+      writeUrl();
+    };
+    const unread = (error: unknown) => toast(() => t('linkFeatureUnread', { what, id, detail: describeError(error) }), 'error', 12_000);
+    // A layer the link leaves off (zoning lots are off at first) is turned on: the card and highlight need its tiles.
+    if (visible[group] === false) {
+      visible[group] = true;
+      control.setVisible(group, true);
+      layerPanel.render();
+    }
+    let read: Promise<LinkedFeature | undefined> | undefined;
+    const readOnce = () => (read ??= readLinkedFeature(group, id));
+    if (fly) {
+      try {
+        const linked = await readOnce();
+        if (!asked()) return;
+        if (!linked) return notFound();
+        if (linked.bbox) map.fitBounds(linked.bbox, { padding: 40, maxZoom: 18, duration: 0 });
+      } catch (error) {
+        // No network or a busy server: the map may still draw it where it is.
+        if (asked()) unread(error);
+        read = undefined;
+      }
+    }
+    control.highlight(group, id);
+    const found = await handle.whenDrawn(group, id);
+    if (!asked()) return;
+    if (found.length) return details.show(found);
+    try {
+      const linked = await readOnce();
+      if (!asked()) return;
+      if (linked) details.show([{ group, id, properties: linked.properties }], true);
+      else notFound();
+    } catch (error) {
+      if (asked()) unread(error);
+    }
+  };
+  if (initial.selection) void openLinked(initial.selection.group, initial.selection.id, !initial.center);
 
   // A shared link pasted into the address bar of a tab already showing the map changes only the hash:
   // the browser does not reload, so the page applies the link as a fresh page would (position, layers,
@@ -411,13 +457,10 @@ async function boot(): Promise<void> {
     selection = next.selection;
     control.highlight(selection?.group, selection?.id);
     if (selection) {
-      const { group, id } = selection;
-      void handle.whenDrawn(group, id).then((found) => {
-        if (found.length) details.show(found);
-        activeTab = 'details';
-        panelOpen = true;
-        showTab();
-      });
+      activeTab = 'details';
+      panelOpen = true;
+      showTab();
+      void openLinked(selection.group, selection.id, !next.center);
     } else {
       // Whatever card was open is not this entry's (Back or Forward to a view with none).
       details.show([]);

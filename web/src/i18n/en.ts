@@ -318,6 +318,8 @@ export const en: Messages = {
   plotOpenAreaFailed: 'Could not open the growing area’s file: {detail}',
   copyLink: 'Copy link',
   linkCopied: 'Link copied.',
+  linkFeatureNotFound: 'Could not open {what} #{id}: it was not found, or this account may not see it.',
+  linkFeatureUnread: 'Could not open {what} #{id} yet: {detail}',
   backKeepsForm: 'A form in the card holds unsaved input: save it or press Cancel before closing the card.',
   zoomTo: 'Zoom to',
 

@@ -319,6 +319,8 @@ export const vi = {
   plotOpenAreaFailed: 'Không mở được hồ sơ vùng trồng: {detail}',
   copyLink: 'Sao chép liên kết',
   linkCopied: 'Đã sao chép liên kết.',
+  linkFeatureNotFound: 'Không mở được {what} #{id}: không tìm thấy, hoặc tài khoản này không được xem.',
+  linkFeatureUnread: 'Chưa mở được {what} #{id}: {detail}',
   backKeepsForm: 'Biểu mẫu trong thẻ có nội dung chưa lưu: hãy lưu hoặc bấm Hủy trước khi đóng thẻ.',
   zoomTo: 'Phóng tới',
 
