@@ -373,6 +373,7 @@ export const en: Messages = {
   unitFormerNowIs: 'former {former}, now {today}',
   unitFormerNowIn: 'former {former}, now part of {today}',
   unitFormerNowUnknown: 'former {former}; today’s unit not known',
+  communeFormerName: 'former {name}',
   searchIn: ' in {commune}',
   searchNoCommune: 'No commune or ward has the code or name “{commune}”.',
   searchNoSheet: 'There is no sheet {sheet}{where}.',

@@ -375,6 +375,7 @@ export const vi = {
   unitFormerNowIs: '{former} cũ, nay là {today}',
   unitFormerNowIn: '{former} cũ, nay thuộc {today}',
   unitFormerNowUnknown: '{former} cũ; chưa rõ đơn vị hiện nay',
+  communeFormerName: '{name} cũ',
   searchIn: ' ở {commune}',
   searchNoCommune: 'Không có xã/phường nào có mã hoặc tên “{commune}”.',
   searchNoSheet: 'Không có tờ {sheet}{where}.',

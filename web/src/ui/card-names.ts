@@ -20,11 +20,44 @@ export function unitNameOn(versions: readonly UnitVersion[], day: string): strin
   return [...named].sort((a, b) => (b.valid_to ?? '9999').localeCompare(a.valid_to ?? '9999'))[0]?.name;
 }
 
+/** A commune or ward as a card names it: its name, and whether that unit is no longer in force (said "cũ" / "former"). */
+export type CardUnit = { name: string; former: boolean };
+
+/**
+ * A commune code as a card names it on `day`: today's name when the code is in force; the name it
+ * last had, marked former, for a code no longer in use (Phường 4, 29872, merged into Phường Cao
+ * Lãnh on 01/07/2025: the card read 'Phường 4' as if it still were, audit s17). `nameThen` is the
+ * name a parcel's survey gave its code (the lookup's): kept, and former unless it is today's name.
+ */
+export function unitOnCard(versions: readonly UnitVersion[], day: string, nameThen?: string): CardUnit | undefined {
+  const named = versions.filter((v) => v.name);
+  const current = named.find((v) => (v.valid_from ?? '') <= day && (v.valid_to === null || v.valid_to > day));
+  const name = nameThen || unitNameOn(versions, day);
+  if (!name) return undefined;
+  return { name, former: current === undefined || current.name !== name };
+}
+
 type Collection = { features?: { properties?: Record<string, unknown> }[] };
+
+/** Every version of a commune code, names and dates only (a ward's outline is ~100 KB, seconds on a weak link). */
+async function unitVersions(code: string): Promise<UnitVersion[]> {
+  const body = await getJson<Collection>(`/ogc/collections/admin/items?code=${encodeURIComponent(code)}&limit=20&skipGeometry=true`, {
+    headers: { Accept: 'application/geo+json' },
+  });
+  return (body.features ?? []).map((f) => {
+    const p = f.properties ?? {};
+    return {
+      name: typeof p.name === 'string' ? p.name : '',
+      valid_from: typeof p.valid_from === 'string' ? p.valid_from : null,
+      valid_to: typeof p.valid_to === 'string' ? p.valid_to : null,
+    };
+  });
+}
 
 /** Reads and keeps the names the cards need, and calls `changed` when one arrives. */
 export class CardNames {
   private readonly communes = new Map<string, string>();
+  private readonly versions = new Map<string, UnitVersion[]>();
   private readonly areas = new Map<string, string>();
   private readonly pending = new Set<string>();
 
@@ -34,20 +67,20 @@ export class CardNames {
   commune(code: unknown): string | undefined {
     if (typeof code !== 'string' || !/^\d{3,6}$/.test(code)) return undefined;
     return this.read(this.communes, `commune:${code}`, code, async () => {
-      // Names only: a ward's outline is ~100 KB, seconds on a weak link before the card could name it.
-      const body = await getJson<Collection>(`/ogc/collections/admin/items?code=${encodeURIComponent(code)}&limit=20&skipGeometry=true`, {
-        headers: { Accept: 'application/geo+json' },
-      });
-      const versions = (body.features ?? []).map((f) => {
-        const p = f.properties ?? {};
-        return {
-          name: typeof p.name === 'string' ? p.name : '',
-          valid_from: typeof p.valid_from === 'string' ? p.valid_from : null,
-          valid_to: typeof p.valid_to === 'string' ? p.valid_to : null,
-        };
-      });
+      const versions = await unitVersions(code);
+      this.versions.set(code, versions);
       return unitNameOn(versions, vietnamToday());
     });
+  }
+
+  /**
+   * A commune or ward code as a card names it (unitOnCard), once its versions are read: a former
+   * unit is marked so. `nameThen` is a parcel's commune name at its survey, when the lookup gave it.
+   */
+  communeOnCard(code: unknown, nameThen?: string): CardUnit | undefined {
+    if (this.commune(code) === undefined) return undefined;
+    const versions = this.versions.get(String(code));
+    return versions ? unitOnCard(versions, vietnamToday(), nameThen) : undefined;
   }
 
   /**

@@ -465,11 +465,16 @@ export class DetailsPanel {
     const p = feature.properties;
     const role = this.viewer()?.role;
     const staff = role === 'officer' || role === 'admin';
+    // A parcel's commune is named as its survey named it (the lookup's, on the first card); any card's
+    // is said former when that unit is no longer in force, a secondary card's too (audit s17).
+    const surveyName = feature.group === 'parcels' ? this.communeNameOf(feature) : undefined;
+    const commune = this.names.communeOnCard(p.commune_code, surveyName);
     return cardRows(feature.group, p, {
       describeCode: (code: string) => landUseName(this.codes, code),
       schema: this.schemas.get(feature.group),
       crops: this.crops,
-      communeName: feature.group === 'parcels' ? this.communeNameOf(feature) : this.names.commune(p.commune_code),
+      communeName: commune?.name ?? surveyName,
+      communeFormer: commune?.former,
       // A draft area is its officers' alone, and an area under review is not yet the public's (a
       // guest or a planner would be refused its name); a farmer reads their own areas but drafts.
       growingAreaName:

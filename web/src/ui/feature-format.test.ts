@@ -206,6 +206,7 @@ describe('the values of a details card', () => {
     expect(product.get('Loại')).toBe('Cây ăn quả');
     expect(product.get('Loại cơ sở')).toBe('Hộ gia đình');
     expect(product.get('Sản lượng')).toBe('1.250,5 t');
+    expect(product.has('Sản phẩm')).toBe(false);
     const zone = new Map(
       rowsOf(
         'zones',
@@ -240,6 +241,24 @@ describe('the values of a details card', () => {
     // No FAR or no area: no floor area made up.
     expect(rowsOf('zones', { lot_code: 'X', area_m2: 900 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
     expect(rowsOf('zones', { lot_code: 'X', max_far: 2 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
+  });
+
+  it('says a household’s rice once, in its title, and its season in the language shown (audit s17)', () => {
+    const rice = { product: 'Lúa', category: 'rice', producer_kind: 'household', season: 'Hè Thu', volume_tonnes: 11 };
+    startLang('vi');
+    expect(titleOf('products', rice)).toBe('Lúa');
+    const vi = rowsOf('products', rice, { schema: schemaOf('products') });
+    expect(vi.filter(([, value]) => value === 'Lúa')).toEqual([]);
+    expect(new Map(vi).get('Mùa vụ')).toBe('Hè Thu');
+    expect(new Map(rowsOf('products', { ...rice, season: 'quanh năm' })).get('Mùa vụ')).toBe('Quanh năm');
+    startLang('en');
+    const en = new Map(rowsOf('products', rice, { schema: schemaOf('products') }));
+    expect(en.get('Kind')).toBe('Rice');
+    expect(en.get('Season')).toBe('Summer–autumn crop (Hè Thu)');
+    expect(new Map(rowsOf('products', { ...rice, season: ' Quanh  năm ' })).get('Season')).toBe('All year');
+    expect(new Map(rowsOf('products', { ...rice, season: 'Đông Xuân' })).get('Season')).toBe('Winter–spring crop (Đông Xuân)');
+    // A season the list does not know is shown as typed.
+    expect(new Map(rowsOf('products', { ...rice, season: 'Vụ 3' })).get('Season')).toBe('Vụ 3');
   });
 
   it('names the kind of a road or a water body instead of its code, in either language', () => {
@@ -322,6 +341,23 @@ describe('one value by its schema', () => {
     expect(rows.get('Tờ trên giấy chứng nhận')).toBe('1');
     expect(rows.get('Ngày tham chiếu mã xã')).toBe('01/03/2025');
     expect(new Map(rowsOf('parcels', parcel)).get('Xã/phường')).toBe('29869');
+    // A unit no longer in force is said so (the card read 'Phường 4 29872' as if it still were, audit s17).
+    const former = { ...parcel, commune_code: '29872', sheet: 6, parcel_no: 256 };
+    expect(new Map(rowsOf('parcels', former, { communeName: 'Phường 4', communeFormer: true })).get('Xã/phường')).toBe(
+      'Phường 4 cũ · 29872',
+    );
+    expect(
+      cardRows('products', { product: 'Lúa', commune_code: '29872' }, { communeName: 'Phường 4', communeFormer: true }),
+    ).toContainEqual({
+      label: 'Xã/phường',
+      value: 'Phường 4 cũ',
+      code: '29872',
+    });
+    startLang('en');
+    expect(new Map(rowsOf('parcels', former, { communeName: 'Phường 4', communeFormer: true })).get('Commune/ward')).toBe(
+      'former Phường 4 · 29872',
+    );
+    startLang('vi');
     // A tile's `year`, or the features API's `map_year` beside it: one row.
     const area = { land_use_code: 'ODT', map_id: 1, year: 2024, map_year: 2024 };
     const landUse = rowsOf('landuse', area, { schema: schemaOf('landuse') });

@@ -27,6 +27,8 @@ export type CardContext = {
    * the rest today's (a code alone says little: 29869 was Phường 2, then Phường 1, now Phường Cao Lãnh).
    */
   communeName?: string;
+  /** Whether that commune or ward is no longer in force (merged on 01/07/2025): its name is said "cũ" / "former". */
+  communeFormer?: boolean;
   /** The name of a plot's growing area (tiles carry its id and code only). */
   growingAreaName?: string;
 };
@@ -119,6 +121,26 @@ const labelIn = (labels: Readonly<Record<string, { vi: string; en: string }>>, v
 const status = (v: unknown) => statusWithForce(String(v), lang());
 const crop = (v: unknown, context: CardContext) => (context.crops ? cropName(context.crops, String(v)) : String(v));
 
+/**
+ * The seasons the registry's products name in Vietnamese (004_agriculture: 'Đông Xuân', 'Hè Thu',
+ * 'quanh năm'), in the language shown; the English keeps the Vietnamese crop's name beside it, as
+ * buyers and officers call it. Any other season is shown as typed.
+ */
+const SEASONS: Readonly<Record<string, { vi: string; en: string }>> = {
+  'quanh năm': { vi: 'Quanh năm', en: 'All year' },
+  'đông xuân': { vi: 'Đông Xuân', en: 'Winter–spring crop (Đông Xuân)' },
+  'hè thu': { vi: 'Hè Thu', en: 'Summer–autumn crop (Hè Thu)' },
+  'thu đông': { vi: 'Thu Đông', en: 'Autumn–winter crop (Thu Đông)' },
+  tết: { vi: 'Tết', en: 'Tết (Lunar New Year)' },
+};
+
+/** A product's season in the language shown (SEASONS), or as typed. */
+export function seasonText(v: unknown): string {
+  const text = String(v);
+  const key = text.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleLowerCase('vi');
+  return Object.hasOwn(SEASONS, key) ? SEASONS[key]![lang()] : text;
+}
+
 /** Labels of values that the registry's domain names itself, by property. */
 const DOMAIN_LABELS: Record<string, Readonly<Record<string, { vi: string; en: string }>>> = { scheme: SCHEME_LABELS };
 
@@ -207,11 +229,11 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'code', label: 'code' },
     { key: 'status', label: 'status', format: status },
   ],
+  // The product is the card's title: not a row again ('Lúa · Sản phẩm: Lúa · Loại: Lúa', audit s17).
   products: [
-    { key: 'product', label: 'product' },
     { key: 'producer_name', label: 'producer' },
     { key: 'category', label: 'kind', format: (v) => enumLabel('category', v) },
-    { key: 'season', label: 'season' },
+    { key: 'season', label: 'season', format: (v) => seasonText(v) },
     { key: 'volume_tonnes', label: 'volume', format: withUnit('t', 1) },
     { key: 'address', label: 'address' },
   ],
@@ -308,6 +330,9 @@ export function isShownProperty(key: string, schema: Record<string, PropertySche
   return COLUMN_NAME.test(key) && !CLIENT_KEYS.has(key);
 }
 
+const sameWords = (a: string, b: string) =>
+  a.normalize('NFC').trim().toLocaleLowerCase('vi') === b.normalize('NFC').trim().toLocaleLowerCase('vi');
+
 const isEmpty = (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
 
 // Record ids that mean nothing to a reader: the card names what they point to instead (the farmer,
@@ -338,7 +363,9 @@ function statusDecisionRow(p: Record<string, unknown>): CardRow | undefined {
 function communeRow(p: Record<string, unknown>, context: CardContext): CardRow | undefined {
   if (isEmpty(p.commune_code)) return undefined;
   const code = String(p.commune_code);
-  return context.communeName ? { label: t('commune'), value: context.communeName, code } : { label: t('commune'), value: code };
+  if (!context.communeName) return { label: t('commune'), value: code };
+  const name = context.communeFormer ? t('communeFormerName', { name: context.communeName }) : context.communeName;
+  return { label: t('commune'), value: name, code };
 }
 
 /** The row naming a plot's growing area, its code small beside the name; the code alone until the name is known. */
@@ -381,6 +408,8 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
   const rows: CardRow[] = [];
   // The row version is the editors' concurrency token, and a lot's plan id is said by the plan's name.
   const used = new Set<string>([
+    // The card's title is the product: no row repeats it (titleOf).
+    ...(group === 'products' && !isEmpty(p.product) ? ['product'] : []),
     'id',
     'fid',
     'version',
@@ -413,6 +442,8 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     }
     let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
+    // A product's kind that only repeats its name (rice, 'Lúa') says nothing more.
+    if (group === 'products' && field.key === 'category' && sameWords(text, String(p.product ?? ''))) continue;
     if (group === 'landuse' && field.key === 'year' && !isEmpty(p.map_period_to)) {
       rows.push({ label: t('cardMapPeriod'), value: `${String(value)}–${String(p.map_period_to)}` });
       continue;
