@@ -79,6 +79,10 @@ export const FARMER_LINK_REASON = Object.freeze({
   BAD_PHONE: 'bad-phone',
   /** The name is no name (`rule`: too-long, name-no-letter, name-pictograph, nul). */
   BAD_NAME: 'bad-name',
+  /** The hamlet (Ap, ThonAp) is longer than the registry's 100 characters or holds a NUL (`rule`: too-long, nul). */
+  BAD_HAMLET: 'bad-hamlet',
+  /** The address (DiaChi) is longer than the registry's 300 characters or holds a NUL (`rule`: too-long, nul). */
+  BAD_ADDRESS: 'bad-address',
   /** The stored plot has another farmer: an import does not move a plot between farmers (the registry does). */
   HAS_FARMER: 'plot-has-farmer',
   /** The stored plot belongs to a growing area under review or with a code in force. */
@@ -102,6 +106,10 @@ export type FarmerLinks = {
   ambiguous: number;
   /** Rows imported without a farmer for another reason (FARMER_NOT_LINKED says which). */
   unlinked: number;
+  /** Of the new farmers, those registered with a hamlet (Ap, ThonAp, TenAp) from the file. */
+  createdWithHamlet?: number;
+  /** Of the new farmers, those registered with an address (DiaChi, DiaChiThuongTru) from the file. */
+  createdWithAddress?: number;
 };
 
 /** One of the importer's problem codes. */
@@ -331,7 +339,8 @@ export type ImportProblemFacts =
     }
   /**
    * The plot was imported without a farmer, for `reason`; `matches` is how many farmers fit
-   * (ambiguous), `rule` why the name is none (bad-name). No name, citizen ID or phone is repeated here.
+   * (ambiguous), `rule` why the name, hamlet or address is refused (bad-name, bad-hamlet, bad-address).
+   * No name, citizen ID, phone, hamlet or address is repeated here.
    */
   | { code: 'FARMER_NOT_LINKED'; reason: FarmerLinkReason; matches?: number; rule?: string };
 

@@ -363,6 +363,7 @@ export const IMPORT_SQL = {
     )
     SELECT s.n, s.layer, s.idx, s.props->>'farmer:name' AS name, vn_fold(s.props->>'farmer:name') AS folded,
       s.props->>'farmer:cid' AS cid, s.props->>'farmer:phone' AS phone,
+      s.props->>'farmer:hamlet' AS hamlet, s.props->>'farmer:address' AS address,
       s.props->>'farmer:problem' AS problem, s.props->>'farmer:rule' AS rule,
       p.farmer_id AS stored_farmer, (g.id IS NOT NULL AND g.status <> ALL ($1::text[])) AS locked,
       (SELECT u.code FROM admin_units u
@@ -384,11 +385,12 @@ export const IMPORT_SQL = {
       OR (f.commune_code = ANY ($2::text[])
         AND (vn_fold(regexp_replace(btrim(fp.full_name), '\\s+', ' ', 'g')) = ANY ($3::text[]) OR ${PHONE_DIGITS} = ANY ($4::text[])))
     ORDER BY f.id`,
-  /** New farmers: $1 lookup codes, $2 their communes of today. */
-  insertFarmers: `INSERT INTO farmers (lookup_code, commune_code) SELECT * FROM unnest($1::text[], $2::text[]) RETURNING id, lookup_code`,
-  /** Their personal data: $1 ids, $2 names, $3 citizen IDs, $4 phones. */
-  insertFarmersPrivate: `INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone)
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])`,
+  /** New farmers: $1 lookup codes, $2 their communes of today, $3 their hamlets (null: none in the file). */
+  insertFarmers: `INSERT INTO farmers (lookup_code, commune_code, hamlet)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) RETURNING id, lookup_code`,
+  /** Their personal data: $1 ids, $2 names, $3 citizen IDs, $4 phones, $5 addresses. */
+  insertFarmersPrivate: `INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone, address)
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[])`,
   /** Stages the farmer of rows $1 (stage numbers) as $2 (farmer ids): the upsert links them. */
   stageFarmers: `UPDATE import_stage s SET props = s.props || jsonb_build_object('farmer_id', x.f)
     FROM unnest($1::int[], $2::bigint[]) AS x(n, f) WHERE s.n = x.n`,

@@ -30,7 +30,7 @@ import { parcelName } from '../domain/parcel-name.ts';
 import { crsByCode, fromWgs84, toWgs84, withoutDatumShift, type CrsDefinition } from './crs.ts';
 import { toWkb } from './formats/wkb.ts';
 import { openSource, type OpenOptions } from './sources.ts';
-import { autoMapping, FARMER_FIELDS, foldName, TARGETS, type Target, type TargetField } from './targets.ts';
+import { autoMapping, FARMER_FIELDS, FARMER_IDENTITY, foldName, TARGETS, type Target, type TargetField } from './targets.ts';
 import { DEFAULT_READ_LIMITS, type ReadLimits, type SourceFeature, type SourceLayer } from './types.ts';
 import { IMPORT_SQL } from './import.sql.ts';
 
@@ -382,11 +382,7 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
     throw new AppError('FORBIDDEN', `Importing ${target.collection} needs the role ${target.roles.join(' or ')}; you are ${viewer.role}.`);
   }
   const keyField = options.key;
-  if (keyField !== undefined && !target.key.includes('source_key'))
-    throw new AppError(
-      'BAD_REQUEST',
-      `key= names the column that keys plots, products and land-use areas; ${target.collection} are keyed by ${target.key.join(', ')}.`,
-    );
+  if (keyField !== undefined) refuseKeyOption(target);
   // key=<column> is mapping's source_key by another name; an explicit mapping of source_key wins.
   const explicit = { ...(keyField !== undefined ? { source_key: keyField } : {}), ...(options.mapping ?? {}) };
   // Plots also read their farmer's columns (ChuHo, CCCD, SDT), mapped as the target's own.
@@ -567,8 +563,13 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
         report.warnings.push(`Strict mode: ${report.counts.refused} feature(s) refused, so nothing was written.`);
         throw new DryRun();
       }
-      if (target.collection === 'plots' && report.layers.some((l) => FARMER_FIELDS.some((f) => f.column in l.mapping)))
+      if (target.collection === 'plots' && report.layers.some((l) => FARMER_IDENTITY.some((c) => c in l.mapping))) {
         report.farmers = await linkFarmers(tx, viewer, report, problem, maxProblems);
+        // Counts only (no hamlet or address in the report), and only where the file has such a column.
+        const fileHas = (column: string) => report.layers.some((l) => !l.skipped && column in l.mapping);
+        if (!fileHas('farmer_hamlet')) delete report.farmers.createdWithHamlet;
+        if (!fileHas('farmer_address')) delete report.farmers.createdWithAddress;
+      }
       progress('writing');
       if (report.counts.valid > 0) await write(tx, target, options, report, scope);
       // The last chance: a cancel that came during the write rolls it back; after this the commit stands.
@@ -584,6 +585,49 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
   report.problems.sort((a, b) => (a.layer === b.layer ? a.index - b.index : a.layer < b.layer ? -1 : 1));
   progress('done');
   return report;
+}
+
+/** The 400 of a key= for a collection not keyed by source_key (parcels, zoning lots). */
+function refuseKeyOption(target: Target): void {
+  if (!target.key.includes('source_key'))
+    throw new AppError(
+      'BAD_REQUEST',
+      `key= names the column that keys plots, products and land-use areas; ${target.collection} are keyed by ${target.key.join(', ')}.`,
+    );
+}
+
+/**
+ * Checks key= against the file before a background import starts (POST /api/import?async=true), so
+ * the request itself answers 400 as the synchronous check does, and no job is made: refused for a
+ * collection keyed otherwise, or naming no column of the file's layers. Headers are read where the
+ * format has them (shapefile, GeoPackage, CSV); a GeoJSON, KML or GPX names its columns with its
+ * features, which are read until one has the column (the whole file only when none has it, as the
+ * import would). A file that cannot be opened is refused as the import would refuse it.
+ */
+export async function checkKeyOption(file: string, options: ImportOptions): Promise<void> {
+  const keyField = options.key;
+  if (keyField === undefined) return;
+  const target = TARGETS[options.collection];
+  refuseKeyOption(target);
+  const source = await openSource(file, options.fileName, options.read ?? {}, options.limits ?? DEFAULT_READ_LIMITS);
+  try {
+    const fields = new Set<string>();
+    for (const layer of source.layers) {
+      layer.fields.forEach((f) => fields.add(f));
+      if (layerSkip(layer, target)) continue;
+      if (layer.fields.length > 0) {
+        if (layer.fields.includes(keyField)) return;
+        continue;
+      }
+      for await (const feature of layer.features()) {
+        if (Object.hasOwn(feature.properties, keyField)) return;
+        for (const k of Object.keys(feature.properties)) fields.add(k);
+      }
+    }
+    throw unknownKey(keyField, [...fields]);
+  } finally {
+    await source.close();
+  }
 }
 
 /** The 400 of a key= naming no column of the file. */
@@ -867,7 +911,7 @@ function prepare(
         if (fit.error) err(fit.error);
         else {
           prepared = { values, legacy, geometry: fit.geometry!, sx: first[0]!, sy: first[1]! };
-          if (target.collection === 'plots' && FARMER_FIELDS.some((f) => f.column in mapping))
+          if (target.collection === 'plots' && FARMER_IDENTITY.some((c) => c in mapping))
             prepared.farmer = farmerCells(
               FARMER_FIELDS.map((f) => (mapping[f.column] !== undefined ? feature.properties[mapping[f.column]!] : undefined)),
             );
@@ -1525,6 +1569,9 @@ export type FarmerCells = {
   name: string | null;
   citizenId: string | null;
   phone: string | null;
+  /** Where the household lives (trimmed, within the registry's caps), for a farmer the import registers. */
+  hamlet: string | null;
+  address: string | null;
   problem?: { reason: FarmerLinkReason; rule?: string };
 };
 
@@ -1534,10 +1581,24 @@ export function phoneDigits(text: string): string | null {
   return digits === '' ? null : digits;
 }
 
-/** Reads [name, citizen ID, phone] cells (FARMER_FIELDS' order) as the import links farmers by them. */
+/** The farmers API's cap of a farmer column (FARMER_FIELDS). */
+const farmerMax = (column: string) => (FARMER_FIELDS.find((f) => f.column === column)!.type as { max: number }).max;
+
+/**
+ * Reads [name, citizen ID, phone, hamlet, address] cells (FARMER_FIELDS' order) as the import links
+ * and registers farmers by them. A hamlet or address that the registry would refuse (longer than its
+ * cap, a NUL) is refused as a name is: the row names no one until its cells are fixed.
+ */
 export function farmerCells(raw: readonly unknown[]): FarmerCells {
-  const [name, cid, phone] = raw.map((v) => (v === null || v === undefined ? '' : String(v).trim()));
-  const cells: FarmerCells = { given: Boolean(name || cid || phone), name: null, citizenId: null, phone: null };
+  const [name, cid, phone, hamlet, address] = raw.map((v) => (v === null || v === undefined ? '' : String(v).trim()));
+  const cells: FarmerCells = {
+    given: Boolean(name || cid || phone),
+    name: null,
+    citizenId: null,
+    phone: null,
+    hamlet: null,
+    address: null,
+  };
   if (cid) {
     // People write a CCCD in groups ("087 123 456 789", "087.123.456.789"); a letter in it is no ID.
     const digits = /^[0-9][0-9 .-]*$/.test(cid) ? cid.replace(/[^0-9]/g, '') : '';
@@ -1559,6 +1620,16 @@ export function farmerCells(raw: readonly unknown[]): FarmerCells {
     if (rule) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_NAME, rule } };
     cells.name = text;
   }
+  for (const [text, column, reason] of [
+    [hamlet, 'farmer_hamlet', FARMER_LINK_REASON.BAD_HAMLET],
+    [address, 'farmer_address', FARMER_LINK_REASON.BAD_ADDRESS],
+  ] as const) {
+    if (!text) continue;
+    const rule = text.includes('\u0000') ? VALUE_RULE.NUL : text.length > farmerMax(column) ? VALUE_RULE.TOO_LONG : null;
+    if (rule) return { ...cells, problem: { reason, rule } };
+    if (column === 'farmer_hamlet') cells.hamlet = text;
+    else cells.address = text;
+  }
   return cells;
 }
 
@@ -1569,6 +1640,8 @@ function farmerProps(cells: FarmerCells): Record<string, string | boolean | null
     'farmer:name': cells.name,
     'farmer:cid': cells.citizenId,
     'farmer:phone': cells.phone,
+    'farmer:hamlet': cells.hamlet,
+    'farmer:address': cells.address,
     ...(cells.problem ? { 'farmer:problem': cells.problem.reason, 'farmer:rule': cells.problem.rule ?? null } : {}),
   };
 }
@@ -1581,6 +1654,8 @@ type FarmerRow = {
   folded: string | null;
   cid: string | null;
   phone: string | null;
+  hamlet: string | null;
+  address: string | null;
   problem: FarmerLinkReason | null;
   rule: string | null;
   stored_farmer: number | null;
@@ -1598,6 +1673,8 @@ const FARMER_WHY: Record<FarmerLinkReason, string> = {
   'bad-citizen-id': 'its citizen ID is not 9 or 12 digits',
   'bad-phone': 'its phone is not 9 to 12 digits',
   'bad-name': 'its farmer name is not a name',
+  'bad-hamlet': 'its hamlet is longer than 100 characters or holds a NUL',
+  'bad-address': 'its address is longer than 300 characters or holds a NUL',
   'plot-has-farmer': 'the stored plot has another farmer, which an import does not change (the registry does)',
   'plot-in-locked-area': 'the stored plot belongs to a growing area under review or with a code in force',
   'no-commune': 'it lies in no commune or ward of today where you may register its farmer',
@@ -1661,7 +1738,16 @@ async function linkFarmers(
   // A farmer some identifier of the row contradicts is someone else (a namesake with another CCCD).
   const fits = (f: KnownFarmer, r: FarmerRow) => !(r.cid && f.cid && f.cid !== r.cid) && !(r.phone && f.phone && f.phone !== r.phone);
   // The farmers this file registers, matched by the rows after them as the registered ones are.
-  const fresh: Array<{ key: string; commune: string; name: string; folded: string; cid: string | null; phone: string | null }> = [];
+  const fresh: Array<{
+    key: string;
+    commune: string;
+    name: string;
+    folded: string;
+    cid: string | null;
+    phone: string | null;
+    hamlet: string | null;
+    address: string | null;
+  }> = [];
   const linked: Array<{ n: number; farmer: number | string }> = [];
   for (const r of rows) {
     if (r.problem) {
@@ -1707,9 +1793,23 @@ async function linkFarmers(
       else {
         let entry = same[0];
         if (!entry)
-          fresh.push((entry = { key: `new:${fresh.length}`, commune, name: r.name, folded: r.folded ?? '', cid: null, phone: null }));
+          fresh.push(
+            (entry = {
+              key: `new:${fresh.length}`,
+              commune,
+              name: r.name,
+              folded: r.folded ?? '',
+              cid: null,
+              phone: null,
+              hamlet: null,
+              address: null,
+            }),
+          );
         entry.cid ??= r.cid;
         entry.phone ??= r.phone;
+        // The household's hamlet and address: the first of its rows that gives them.
+        entry.hamlet ??= r.hamlet;
+        entry.address ??= r.address;
         links.createdRows++;
         linked.push({ n: r.n, farmer: entry.key });
       }
@@ -1721,6 +1821,7 @@ async function linkFarmers(
     const { rows: made } = await tx.query<{ id: number; lookup_code: string }>(IMPORT_SQL.insertFarmers, [
       codes,
       fresh.map((e) => e.commune),
+      fresh.map((e) => e.hamlet),
     ]);
     const byCode = new Map(made.map((m) => [m.lookup_code, Number(m.id)]));
     fresh.forEach((e, i) => ids.set(e.key, byCode.get(codes[i]!)!));
@@ -1729,9 +1830,12 @@ async function linkFarmers(
       fresh.map((e) => e.name),
       fresh.map((e) => e.cid),
       fresh.map((e) => e.phone),
+      fresh.map((e) => e.address),
     ]);
     links.created = fresh.length;
   }
+  links.createdWithHamlet = fresh.filter((e) => e.hamlet !== null).length;
+  links.createdWithAddress = fresh.filter((e) => e.address !== null).length;
   if (linked.length > 0)
     await tx.query(IMPORT_SQL.stageFarmers, [
       linked.map((l) => l.n),

@@ -136,7 +136,25 @@ export const FARMER_FIELDS: readonly TargetField[] = [
     required: false,
     aliases: ['farmer_phone', 'farmerphone', 'sdt', 'dienthoai', 'sodienthoai', 'sdtchuho'],
   },
+  // Where the household lives, for a farmer the import registers (never written over a registered
+  // farmer's): the hamlet (Ap, ThonAp, TenAp, Ấp) and the address (DiaChi, Dia_chi, DiaChiThuongTru),
+  // capped as the farmers API caps them (hamlet 100, address 300).
+  {
+    column: 'farmer_hamlet',
+    type: { kind: 'text', max: 100 },
+    required: false,
+    aliases: ['farmer_hamlet', 'farmerhamlet', 'ap', 'thonap', 'tenap', 'apchuho'],
+  },
+  {
+    column: 'farmer_address',
+    type: { kind: 'text', max: 300 },
+    required: false,
+    aliases: ['farmer_address', 'farmeraddress', 'diachi', 'diachithuongtru', 'diachichuho'],
+  },
 ];
+
+/** The farmer columns that name the household head: a file with none of them links no farmer. */
+export const FARMER_IDENTITY: readonly string[] = ['farmer_name', 'farmer_citizen_id', 'farmer_phone'];
 
 /** Every collection the importer writes. */
 export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
@@ -296,6 +314,8 @@ export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
     table: 'products',
     geometry: 'point',
     key: ['source_key'],
+    // Each commune's survey of its producers numbers them from 1, as plot surveys do (migration 027).
+    keyScope: 'commune',
     keyWhere: 'source_key IS NOT NULL',
     roles: ['admin', 'officer'],
     communeScoped: true,
@@ -336,6 +356,9 @@ export const TARGETS: Readonly<Record<Target['collection'], Target>> = {
     collection: 'landuse',
     table: 'landuse_areas',
     geometry: 'multipolygon',
+    // Keyed within their land-use map, not by commune: an area carries no commune (the map is of a
+    // unit, landuse_maps.admin_code, and its areas cross commune lines), and one map is one survey
+    // numbered once, so two maps' area 5 are two areas already, and a map's area 5 is one area.
     key: ['map_id', 'source_key'],
     keyWhere: 'source_key IS NOT NULL',
     roles: ['admin', 'officer'],

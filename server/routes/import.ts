@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ANONYMOUS, type Viewer } from '../contracts/viewer.ts';
 import type { TextEncoding } from '../io/encoding.ts';
-import { runImport, type ImportOptions, type ImportReport } from '../io/import.ts';
+import { checkKeyOption, runImport, type ImportOptions, type ImportReport } from '../io/import.ts';
 import { ImportJobs, type ImportJob } from '../io/jobs.ts';
 import { TARGETS, type Target } from '../io/targets.ts';
 import type { ImportLimits } from '../contracts/import-limits.ts';
@@ -166,6 +166,8 @@ export async function importRoutes(app: FastifyInstance, ctx: AppContext): Promi
     if (yes(q.async, false)) {
       let job: ImportJob;
       try {
+        // What the file's header can refuse is refused by the request, before a job exists.
+        await checkKeyOption(file, options);
         job = await jobs.start(viewer.userId, (onProgress, signal) =>
           runImport(ctx.db, file, { ...options, onProgress, signal }).finally(remove),
         );

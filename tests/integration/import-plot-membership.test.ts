@@ -290,4 +290,84 @@ describe('an imported plot gets the farmer its row names', () => {
     expect(await farmerCount()).toBe(before);
     expect(await farmerOf('CH-STRICT-1')).toBeNull();
   });
+
+  it('a new farmer gets the hamlet (Ấp) and address (Dia_chi) of its rows, trimmed and capped; a registered one keeps its own', async () => {
+    await fx.db.query(`UPDATE farmers SET hamlet = 'Ấp Cũ' WHERE id = $1`, [farmers.tu]);
+    await fx.db.query(`UPDATE farmer_private SET address = 'Địa chỉ cũ' WHERE farmer_id = $1`, [farmers.tu]);
+    // A row of free ground just south of the other rows.
+    const south = (key: string, k: number, cells: Record<string, unknown>) => {
+      const f = plotSquare([at[0], at[1] - 0.00045], { key, commune: WARD, k });
+      f.properties = { ...f.properties, ...cells };
+      return f;
+    };
+    const LONG_ADDRESS = 'đ'.repeat(300);
+    const features = (prefix: string) => [
+      south(`${prefix}-1`, 0, { ChuHo: 'Huỳnh Văn Một', Ấp: '  Ấp Tân Hậu  ', Dia_chi: ' 12 đường Nguyễn Huệ ' }),
+      // The same household: its farmer keeps the first row's hamlet.
+      south(`${prefix}-2`, 1, { ChuHo: 'Huỳnh Văn Một', Ấp: 'Ấp Khác' }),
+      // A registered farmer: matched, its hamlet and address are not written over.
+      south(`${prefix}-3`, 2, { ChuHo: 'Nguyễn Văn Tư', CCCD: '087123456789', Ấp: 'Ấp Mới', Dia_chi: 'Địa chỉ mới' }),
+      south(`${prefix}-4`, 3, { ChuHo: 'Cao Văn Dài', Ấp: 'A'.repeat(101) }),
+      south(`${prefix}-5`, 4, { ChuHo: 'Cao Văn Nul', Dia_chi: 'số 5\u0000; DROP TABLE farmers' }),
+      south(`${prefix}-6`, 5, { ChuHo: 'Tô Văn Rỗng', Ấp: '   ', Dia_chi: '' }),
+      south(`${prefix}-7`, 6, { ChuHo: 'Lâm Văn Bảy', Ấp: 7, Dia_chi: ` ${LONG_ADDRESS}\n` }),
+    ];
+    const before = await farmerCount();
+    const dry = await fx.run('plots', await fx.file('ap-dry.geojson', features('AP-DRY')), fx.admin, { dryRun: true });
+    expect(dry.layers[0]!.mapping).toMatchObject({ farmer_hamlet: 'Ấp', farmer_address: 'Dia_chi' });
+    expect(dry.counts).toMatchObject({ read: 7, valid: 7, refused: 0, inserted: 7 });
+    expect(dry.farmers).toEqual({
+      matched: 1,
+      created: 3,
+      createdRows: 4,
+      ambiguous: 0,
+      unlinked: 2,
+      createdWithHamlet: 2,
+      createdWithAddress: 2,
+    });
+    expect(
+      dry.problems
+        .filter((p) => p.code === 'FARMER_NOT_LINKED')
+        .map((p) => [p.index, (p as { reason?: string }).reason, (p as { rule?: string }).rule]),
+    ).toEqual([
+      [4, 'bad-hamlet', 'too-long'],
+      [5, 'bad-address', 'nul'],
+    ]);
+    // Counts only: no hamlet or address goes back.
+    const text = JSON.stringify(dry);
+    for (const secret of ['Tân Hậu', 'Nguyễn Huệ', 'Ấp Mới', 'Địa chỉ mới', 'DROP TABLE', 'AAAA', 'đđđ'])
+      expect(text).not.toContain(secret);
+    expect(await farmerCount()).toBe(before);
+
+    const report = await fx.run('plots', await fx.file('ap.geojson', features('AP')), fx.admin);
+    expect(report.farmers).toMatchObject({ created: 3, createdWithHamlet: 2, createdWithAddress: 2 });
+    expect(await farmerCount()).toBe(before + 3);
+    const { rows: made } = await fx.db.query<{ key: string; hamlet: string | null; address: string | null; n: number }>(
+      `SELECT p.source_key AS key, f.hamlet, fp.address FROM plots p JOIN farmers f ON f.id = p.farmer_id
+         JOIN farmer_private fp ON fp.farmer_id = f.id WHERE p.source_key LIKE 'AP-%' ORDER BY p.source_key`,
+    );
+    expect(made).toEqual([
+      { key: 'AP-1', hamlet: 'Ấp Tân Hậu', address: '12 đường Nguyễn Huệ' },
+      { key: 'AP-2', hamlet: 'Ấp Tân Hậu', address: '12 đường Nguyễn Huệ' },
+      { key: 'AP-3', hamlet: 'Ấp Cũ', address: 'Địa chỉ cũ' },
+      { key: 'AP-6', hamlet: null, address: null },
+      { key: 'AP-7', hamlet: '7', address: LONG_ADDRESS },
+    ]);
+    expect(await farmerOf('AP-4')).toBeNull();
+    expect(await farmerOf('AP-5')).toBeNull();
+    // The other spellings of the columns.
+    const other = south('AP-SPELL', 7, { HoTen: 'Mai Văn Tên', TenAp: 'Ấp 1', DiaChiThuongTru: 'Tổ 3' });
+    const spelled = await fx.run('plots', await fx.file('ap-spell.geojson', [other]), fx.admin, { dryRun: true });
+    expect(spelled.layers[0]!.mapping).toMatchObject({ farmer_name: 'HoTen', farmer_hamlet: 'TenAp', farmer_address: 'DiaChiThuongTru' });
+    expect(spelled.farmers).toMatchObject({ created: 1, createdWithHamlet: 1, createdWithAddress: 1 });
+    const thon = south('AP-THON', 7, { ChuHo: 'Mai Văn Tên', ThonAp: 'Ấp 2' });
+    const byThon = await fx.run('plots', await fx.file('ap-thon.geojson', [thon]), fx.admin, { dryRun: true });
+    expect(byThon.layers[0]!.mapping).toMatchObject({ farmer_hamlet: 'ThonAp' });
+    expect(byThon.farmers).toEqual({ matched: 0, created: 1, createdRows: 1, ambiguous: 0, unlinked: 0, createdWithHamlet: 1 });
+    // An address column alone (a plot file naming no household head) links no farmer and warns nobody.
+    const addressOnly = south('AP-ADDR', 7, { DiaChi: 'Tổ 4' });
+    const plain = await fx.run('plots', await fx.file('ap-address.geojson', [addressOnly]), fx.admin, { dryRun: true });
+    expect(plain.farmers).toBeUndefined();
+    expect(plain.problems).toEqual([]);
+  });
 });

@@ -241,6 +241,56 @@ describe("a surveyor's plot code column (MaThua, SoThua...) keys the plots", () 
     expect(both.counts).toMatchObject({ unchanged: 2, refused: 0 });
   });
 
+  it('two communes’ product 5 are two products, as plots are (migration 027): neither updates nor is refused for the other’s', async () => {
+    const OTHER = '29884';
+    const [ox, oy] = await insidePoint(fx.db, OTHER);
+    const product = (commune: string, [x, y]: [number, number], name = 'Xoài Cát Chu'): Feature => ({
+      type: 'Feature',
+      properties: { STT: 'PR-5', MaXa: commune, LoaiHinh: 'hộ', SanPham: name, Nhom: 'trái cây' },
+      geometry: { type: 'Point', coordinates: [x, y] },
+    });
+    const ours = product(WARD, [origin[0], origin[1] - 0.0084]);
+    const theirs = (dx: number, name?: string) => product(OTHER, [ox + dx, oy - 0.0003], name);
+    const runProducts = async (name: string, features: Feature[], options: { dryRun?: boolean } = {}) =>
+      fx.run('products', await fx.file(name, features), fx.admin, { key: 'STT', ...options });
+    expect((await runProducts('products-a.geojson', [ours])).counts).toMatchObject({ inserted: 1, refused: 0 });
+    for (const dryRun of [true, false]) {
+      const there = await runProducts('products-b.geojson', [theirs(0)], { dryRun });
+      expect(there.counts, String(dryRun)).toMatchObject({ inserted: 1, updated: 0, refused: 0 });
+      expect(there.problems).toEqual([]);
+    }
+    const versions = async () =>
+      (
+        await fx.db.query<{ commune_code: string; version: number; product: string }>(
+          `SELECT commune_code, version, product FROM products WHERE source_key = 'PR-5' ORDER BY commune_code`,
+        )
+      ).rows.map((r) => [r.commune_code, r.version, r.product]);
+    expect(await versions()).toEqual([
+      [WARD, 1, 'Xoài Cát Chu'],
+      [OTHER, 1, 'Xoài Cát Chu'],
+    ]);
+    // Each commune's corrected survey (moved 3 m, renamed) updates its own product 5 only.
+    const corrected = await runProducts('products-b-corrected.geojson', [theirs(0.00003, 'Quýt hồng')]);
+    expect(corrected.counts).toMatchObject({ updated: 1, inserted: 0, refused: 0 });
+    expect(await versions()).toEqual([
+      [WARD, 1, 'Xoài Cát Chu'],
+      [OTHER, 2, 'Quýt hồng'],
+    ]);
+    // Both communes' product 5 in one file are no repeat; product 5 twice in one commune is.
+    const both = await runProducts('products-both.geojson', [ours, theirs(0.00003, 'Quýt hồng')], { dryRun: true });
+    expect(both.problemCounts.DUPLICATE_KEY).toBeUndefined();
+    expect(both.counts).toMatchObject({ unchanged: 2, refused: 0 });
+    const twice = await runProducts('products-twice.geojson', [theirs(0.00003, 'Quýt hồng'), theirs(0.001)], { dryRun: true });
+    expect(twice.problems.map((p) => [p.index, p.code])).toEqual([[2, 'DUPLICATE_KEY']]);
+    // Within a commune a key still names its product: a second survey's product 5, 550 m away, is refused.
+    const far = await runProducts('products-far.geojson', [theirs(0.005)]);
+    expect(far.problems.map((p) => p.code)).toEqual(['KEY_OF_ANOTHER_FEATURE']);
+    expect(await versions()).toEqual([
+      [WARD, 1, 'Xoài Cát Chu'],
+      [OTHER, 2, 'Quýt hồng'],
+    ]);
+  });
+
   it('a file with no known key column: the check names the columns that could key it, and key=<column> keys it', async () => {
     const coded = (k: number): Feature<Polygon> => {
       const f = square('unused', 0.0004 * k, -0.0078);

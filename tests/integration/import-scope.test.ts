@@ -11,10 +11,9 @@ import { holdTransaction, untilSomeoneWaitsForALock } from '../helpers/held-tran
 import { importUpload } from '../helpers/import-upload.ts';
 import { insidePoint, openImportFixture, plotSquare, viewerOf, type ImportFixture, type PlotSquare } from '../helpers/import-fixture.ts';
 
-// Imports match file rows to stored rows by natural key. Products are keyed by source_key alone, so
-// an officer's row could carry the key of another commune's row: the update would change it, or move
-// it into the officer's commune. Plots are keyed by source_key within their commune (migration 025):
-// a row of A with B's plot code is another plot, A's; a row naming B with B's key still meets B's plot.
+// Imports match file rows to stored rows by natural key. Plots and products are keyed by source_key
+// within their commune (migrations 025 and 027): a row of A with B's code is another plot or product,
+// A's; but a row naming B with B's key still meets B's row, and the update would change it.
 // An import changes only rows of the officer's communes; such rows are refused one by one
 // (STORED_ROW_OUTSIDE_SCOPE, naming the stored row's commune), the others written. The seeded
 // officer works in Phường Cao Lãnh (A); Phường Mỹ Ngãi (B) is not theirs.
@@ -211,24 +210,30 @@ describe('an officer importing products over products of another commune', () =>
       productFeature({ key: 'SP-A1', commune: A, k: 0, product: `Xoài ${suffix}` }),
     ]);
 
-  it('refuses the rows with their keys and writes the rest; strict and dry runs write nothing', async () => {
+  it('refuses the row naming B with B’s key, writes the rest (B’s key in A is A’s own product); strict and dry runs write nothing', async () => {
     for (const options of [{ strict: true }, { dryRun: true }]) {
       const before = await state('products', [...theirs, 'SP-A1']);
       const report = await run('products', await officerFile('check'), officer, options);
-      expect(report.problemCounts[CODE]).toBe(2);
+      expect(report.problemCounts[CODE]).toBe(1);
       expect(report.committed).toBe(false);
       expect(await state('products', [...theirs, 'SP-A1'])).toEqual(before);
     }
-    const before = await state('products', theirs);
+    const before = await state('products', theirs, B);
     const report = await run('products', await officerFile('write'), officer);
-    expect(report.counts).toMatchObject({ read: 3, refused: 2, updated: 1 });
-    const ids = await Promise.all(theirs.map(async (k) => (await stored('products', k))!.id));
-    expect(refusals(report).map((p) => p.message.slice(0, p.message.indexOf(', which')))).toEqual(
-      ids.map((id) => `its source_key is that of products ${id} of commune ${B} (${B_NAME})`),
+    expect(report.counts).toMatchObject({ read: 3, refused: 1, inserted: 1, updated: 1 });
+    const b2 = (await stored('products', 'SP-B2', B))!.id;
+    expect(refusals(report).map((p) => [p.index, p.message.slice(0, p.message.indexOf(', which'))])).toEqual([
+      [2, `its source_key is that of products ${b2} of commune ${B} (${B_NAME})`],
+    ]);
+    expect(await state('products', theirs, B)).toEqual({ ...before, count: before.count + 1 });
+    const mine = await fx.db.query<{ commune_code: string; product: string }>(
+      `SELECT commune_code, product FROM products WHERE source_key = ANY ($1::text[]) AND commune_code = $2 ORDER BY source_key`,
+      [['SP-A1', 'SP-B1'], A],
     );
-    expect(await state('products', theirs)).toEqual(before);
-    const own = await fx.db.query<{ product: string }>(`SELECT product FROM products WHERE source_key = 'SP-A1'`);
-    expect(own.rows[0]!.product).toBe('Xoài write');
+    expect(mine.rows).toEqual([
+      { commune_code: A, product: 'Xoài write' },
+      { commune_code: A, product: 'Sen Tháp Mười' },
+    ]);
   });
 
   it('a row whose stored product moves to another commune while the import runs is not written: the write itself checks', async () => {
@@ -251,10 +256,20 @@ describe('an officer importing products over products of another commune', () =>
     expect(rows[0]).toEqual({ commune_code: B, product: 'Chuyển đi' });
   });
 
-  it('an administrator may', async () => {
-    const report = await run('products', await officerFile('admin'), admin, { relocate: true });
-    expect(report.counts).toMatchObject({ refused: 0, updated: 3 });
-    expect((await stored('products', 'SP-B1'))!.commune_code).toBe(A);
+  it('an administrator may; moving B’s product far within B needs relocate', async () => {
+    const report = await run('products', await officerFile('admin'), admin);
+    // SP-B1 of A is as the officer wrote it; B's SP-B2 and A's SP-A1 change.
+    expect(report.counts).toMatchObject({ refused: 0, updated: 2, unchanged: 1, inserted: 0 });
+    const b1 = (await stored('products', 'SP-B1', B))!;
+    expect(b1.version).toBe(1);
+    // B's SP-B1 placed 350 m from where it is: another product, not a correction, unless relocate says so.
+    const moving = await file('admin-products-move.geojson', [productFeature({ key: 'SP-B1', commune: B, k: 8 })]);
+    const refused = await run('products', moving, admin);
+    expect(refused.problems.map((p) => [p.code, (p as { storedId?: number }).storedId])).toEqual([['KEY_OF_ANOTHER_FEATURE', b1.id]]);
+    expect(await stored('products', 'SP-B1', B)).toEqual(b1);
+    const moved = await run('products', moving, admin, { relocate: true });
+    expect(moved.counts).toMatchObject({ refused: 0, updated: 1, inserted: 0 });
+    expect(await stored('products', 'SP-B1', B)).toMatchObject({ id: b1.id, commune_code: B, version: 2 });
   });
 });
 
@@ -377,5 +392,70 @@ describe('hostile keys over HTTP', () => {
     const ok = await upload(body, 'collection=plots&dryRun=true&key=source_key', tokens.officer);
     expect(ok.statusCode).toBe(200);
     expect(ok.json().layers[0].mapping.source_key).toBe('source_key');
+  });
+
+  it('a background import (async=true) with such a key= answers 400 itself: no job is made, nothing written', async () => {
+    const jobs = async () => (await fx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM import_jobs')).rows[0]!.n;
+    // The key column only on the second row (GeoJSON names its columns with its features), then a CSV's header.
+    const first = plotFeature({ key: 'unused', commune: A, k: 52 });
+    const second = plotFeature({ key: 'unused', commune: A, k: 53 });
+    first.properties = { commune_code: A, crop: 'mango' };
+    second.properties = { commune_code: A, crop: 'mango', MaHo: 'SC-ASYNC-2' };
+    const geojson = Buffer.from(JSON.stringify({ type: 'FeatureCollection', features: [first, second] }));
+    const csv = Buffer.from(`MaHo,commune_code,crop,lon,lat\nSC-ASYNC-CSV,${A},mango,${inside[A]![0]},${inside[A]![1]}\n`);
+    const before = { plots: await state('plots', ['SC-ASYNC-2', 'SC-ASYNC-CSV']), jobs: await jobs() };
+    const hostile = [
+      'MaThua',
+      "x'; DROP TABLE plots; --",
+      '__proto__',
+      'constructor',
+      'maho',
+      ' MaHo',
+      'MaHo\u0000',
+      `Mã hộ 🌳 \u202E`,
+      'k'.repeat(200),
+    ];
+    for (const key of hostile) {
+      for (const [name, body] of [
+        ['rows.geojson', geojson],
+        ['rows.csv', csv],
+      ] as const) {
+        const res = await importUpload(
+          app,
+          { name, body },
+          `collection=plots&dryRun=false&async=true&key=${encodeURIComponent(key)}`,
+          tokens.officer,
+        );
+        expect(res.statusCode, `${JSON.stringify(key.slice(0, 40))} ${name}: ${res.body.slice(0, 300)}`).toBe(400);
+        expect(res.json().code).toBe('BAD_REQUEST');
+        expect(String(res.json().detail)).toContain('names no column of the file');
+        expect(String(res.json().detail)).toContain('"MaHo"');
+      }
+    }
+    const parcels = await upload(geojson, 'collection=parcels&dryRun=false&async=true&key=MaHo', tokens.officer);
+    expect(parcels.statusCode).toBe(400);
+    expect(String(parcels.json().detail)).toContain('parcels are keyed by commune_code, sheet, parcel_no');
+    // A damaged file with a key is refused at once as well (its header cannot be read).
+    const damaged = await importUpload(
+      app,
+      { name: 'rows.geojson', body: Buffer.from('{"type":"FeatureCollection","features":[') },
+      'collection=plots&dryRun=false&async=true&key=MaHo',
+      tokens.officer,
+    );
+    expect(damaged.statusCode).toBe(400);
+    expect(await jobs()).toBe(before.jobs);
+    expect(await state('plots', ['SC-ASYNC-2', 'SC-ASYNC-CSV'])).toEqual(before.plots);
+    // The column the file has (on its second row only) starts the job, which keys the rows by it.
+    const started = await upload(geojson, 'collection=plots&dryRun=false&async=true&key=MaHo', tokens.officer);
+    expect(started.statusCode, started.body.slice(0, 300)).toBe(202);
+    const url = started.json().url as string;
+    let job: { status: string; report?: ImportReport; error?: unknown } = { status: 'running' };
+    for (let i = 0; i < 200 && job.status === 'running'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      job = (await app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${tokens.officer}` } })).json();
+    }
+    expect(job.status, JSON.stringify(job.error)).toBe('done');
+    expect(job.report?.layers[0]?.mapping.source_key).toBe('MaHo');
+    expect((await stored('plots', 'SC-ASYNC-2'))?.commune_code).toBe(A);
   });
 });

@@ -1336,6 +1336,10 @@ export const en: Messages = {
   importFarmer_locked: 'No farmer linked: the plot belongs to a growing area under review or with a code in force.',
   importFarmer_noCommune: 'No farmer linked: the plot lies in no commune or ward where you may register its farmer.',
   importFarmer_other: 'No farmer linked.',
+  importFarmer_badHamlet: 'No farmer linked: the hamlet is longer than 100 characters or holds a stray character.',
+  importFarmer_badAddress: 'No farmer linked: the address is longer than 300 characters or holds a stray character.',
+  importFarmersWithHamlet: 'Of the new farmers, with a hamlet from the file: {n}',
+  importFarmersWithAddress: 'Of the new farmers, with an address from the file: {n}',
   importLayerNoKey:
     'No plot-code column the import knows (MaThua, SoThua, OBJECTID…): plots are recognised by their shape, so a corrected boundary imported again becomes a new plot.',
   importLayerKeyCandidates: 'Columns that could be the plot code (on every row, no two alike): {columns}.',

@@ -1334,6 +1334,10 @@ export const vi = {
   importFarmer_locked: 'Chưa gắn nông hộ: thửa thuộc vùng trồng đang thẩm định hoặc đã được cấp mã.',
   importFarmer_noCommune: 'Chưa gắn nông hộ: thửa không nằm trong xã/phường nào bạn được đăng ký nông hộ.',
   importFarmer_other: 'Chưa gắn nông hộ.',
+  importFarmer_badHamlet: 'Chưa gắn nông hộ: tên ấp dài quá 100 ký tự hoặc có ký tự lạ.',
+  importFarmer_badAddress: 'Chưa gắn nông hộ: địa chỉ dài quá 300 ký tự hoặc có ký tự lạ.',
+  importFarmersWithHamlet: 'Trong số nông hộ mới: {n} có tên ấp lấy từ tệp.',
+  importFarmersWithAddress: 'Trong số nông hộ mới: {n} có địa chỉ lấy từ tệp.',
   importLayerNoKey:
     'Không thấy cột mã thửa quen thuộc (MaThua, SoThua, OBJECTID…): thửa được nhận theo hình dạng, nên ranh sửa rồi nhập lại sẽ thành thửa mới.',
   importLayerKeyCandidates: 'Cột có thể làm mã thửa (có ở mọi dòng, không trùng nhau): {columns}.',

@@ -895,6 +895,25 @@ describe('the farmers a plot file names, and a file without a code column', () =
     expect(farmerLines(report())).toEqual([]);
   });
 
+  it('the hamlets and addresses of the new farmers are counts, shown only where the file has such a column', () => {
+    startLang('vi');
+    const lines = farmerLines(report({ farmers: { ...farmers, createdWithHamlet: 1, createdWithAddress: 0 } }));
+    expect(lines.slice(1, 4)).toEqual([
+      '2 nông hộ mới sẽ được đăng ký theo tên chủ hộ trong tệp (3 thửa).',
+      'Trong số nông hộ mới: 1 có tên ấp lấy từ tệp.',
+      'Trong số nông hộ mới: 0 có địa chỉ lấy từ tệp.',
+    ]);
+    expect(farmerLines(report({ farmers: { ...farmers, createdWithHamlet: 2 } }))).toHaveLength(5);
+    expect(farmerLines(report({ farmers: { ...farmers, created: 0, createdRows: 0, createdWithHamlet: 0 } })).join(' ')).not.toContain(
+      'ấp',
+    );
+    setLang('en');
+    expect(farmerLines(report({ farmers: { ...farmers, createdWithAddress: 2 } }))[2]).toBe(
+      'Of the new farmers, with an address from the file: 2',
+    );
+    startLang('vi');
+  });
+
   it('every reason a plot came without its farmer is worded in both languages, with no ID, phone or placeholder', () => {
     const samples = Object.values(FARMER_LINK_REASON).map((reason) =>
       problem(

@@ -388,7 +388,8 @@ export function keyChoices(report: ImportReport): string[] {
 
 /**
  * What became of the farmers the plots' rows name (ChuHo, CCCD, SDT), one line each: plots linked
- * to farmers already registered, the new farmers ("n nông hộ mới"), the plots left without one.
+ * to farmers already registered, the new farmers ("n nông hộ mới") and how many of them have a hamlet
+ * or an address from the file, the plots left without one.
  */
 export function farmerLines(report: ImportReport): string[] {
   const f = report.farmers;
@@ -397,6 +398,9 @@ export function farmerLines(report: ImportReport): string[] {
   const n = (v: number) => formatNumber(v);
   const lines = [t(dry ? 'importFarmersMatchedDry' : 'importFarmersMatched', { n: n(f.matched) })];
   if (f.created > 0) lines.push(t(dry ? 'importFarmersCreatedDry' : 'importFarmersCreated', { n: n(f.created), rows: n(f.createdRows) }));
+  // Counted only where the file has the column (Ap, DiaChi); the hamlets and addresses themselves never come back.
+  if (f.created > 0 && f.createdWithHamlet !== undefined) lines.push(t('importFarmersWithHamlet', { n: n(f.createdWithHamlet) }));
+  if (f.created > 0 && f.createdWithAddress !== undefined) lines.push(t('importFarmersWithAddress', { n: n(f.createdWithAddress) }));
   if (f.ambiguous > 0) lines.push(t(dry ? 'importFarmersAmbiguousDry' : 'importFarmersAmbiguous', { n: n(f.ambiguous) }));
   if (f.unlinked > 0) lines.push(t(dry ? 'importFarmersUnlinkedDry' : 'importFarmersUnlinked', { n: n(f.unlinked) }));
   return lines;
@@ -409,6 +413,8 @@ const FARMER_REASON_KEYS: Partial<Record<string, MessageKey>> = {
   [FARMER_LINK_REASON.ELSEWHERE]: 'importFarmer_elsewhere',
   [FARMER_LINK_REASON.BAD_CITIZEN_ID]: 'importFarmer_badCitizenId',
   [FARMER_LINK_REASON.BAD_PHONE]: 'importFarmer_badPhone',
+  [FARMER_LINK_REASON.BAD_HAMLET]: 'importFarmer_badHamlet',
+  [FARMER_LINK_REASON.BAD_ADDRESS]: 'importFarmer_badAddress',
   [FARMER_LINK_REASON.HAS_FARMER]: 'importFarmer_hasFarmer',
   [FARMER_LINK_REASON.LOCKED]: 'importFarmer_locked',
   [FARMER_LINK_REASON.NO_COMMUNE]: 'importFarmer_noCommune',
