@@ -1,5 +1,7 @@
 // Plot records kept by the registry: the plot profile with its cadastral links, the farm diary
 // checked against the allowed-substance lists of the area's markets, and residue tests.
+import { createHash } from 'node:crypto';
+import { REGISTRY_REASON } from '../contracts/registry-codes.ts';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { DiaryProblem, ListedSubstance, SubstanceList } from '../contracts/diary.ts';
 import type { DiaryBody, ResidueBody } from '../contracts/registry.ts';
@@ -11,6 +13,7 @@ import { checkDose, DOSE_MAX, DOSE_REASONS, DOSE_UNITS, doseTextVi, type Dose, t
 import { requireCommune, requireStaff } from './access.ts';
 import { requireDoneDate } from './done-dates.ts';
 import { linkParcels } from './growing-areas.service.ts';
+import { idempotencyKey } from './photos.ts';
 import * as SQL from './plots.sql.ts';
 
 type PlotContext = {
@@ -77,19 +80,65 @@ function requireDose(body: DiaryBody): Dose | null {
 }
 
 /**
+ * The SHA-256 (hex) of what a diary request says, in a fixed order with absent fields as null: what
+ * tells a retry (the same content) from an idempotency key reused for another entry.
+ */
+export function diaryDigest(body: DiaryBody): string {
+  const content = [
+    body.appliedOn,
+    body.pesticide,
+    body.activeIngredient,
+    body.dose ?? null,
+    body.doseAmount ?? null,
+    body.doseUnit ?? null,
+    body.phiDays ?? null,
+  ];
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+/** A diary entry recorded, and whether an earlier attempt under the same idempotency key had recorded it. */
+export type RecordedDiaryEntry = { entry: DiaryEntryView & { flags: DiaryProblem[] }; replayed: boolean };
+
+/**
  * Records a diary entry, flagged when a market of the area does not allow or does not list the
  * substance or the interval runs past harvest. The verdict is stored with the row (flagged, the
  * sentences in flag_reason, the facts in problems) and answered as `problems`, and as `flags` for
  * clients written before problems (the same objects).
+ *
+ * With an idempotency key (the phone's name for one entry, the same on every attempt: an entry kept
+ * offline and sent when the signal returns), an attempt after one whose answer was lost finds the
+ * entry that one wrote and answers it (`replayed`); the same key with other content, or from another
+ * account, is 409 `idempotency-key-reused`, and a key of the wrong shape 400 `idempotency-key-shape`.
  */
 export async function addDiaryEntry(
   db: Db,
   viewer: Viewer,
   plotId: number,
   body: DiaryBody,
-): Promise<DiaryEntryView & { flags: DiaryProblem[] }> {
+  keyHeader?: string | string[],
+): Promise<RecordedDiaryEntry> {
+  const given = idempotencyKey(keyHeader);
+  const key = given === null ? null : { key: given, sha256: diaryDigest(body) };
   return withEdits(db, { userId: viewer.userId, origin: 'api' }, async (tx) => {
     const plot = await plotFor(tx, viewer, plotId, true);
+    const earlier = async (): Promise<RecordedDiaryEntry | undefined> => {
+      if (!key) return undefined;
+      const row = (
+        await tx.query<DiaryEntryView & { created_by: number | null; content_sha256: string | null }>(SQL.DIARY_BY_KEY, [plotId, key.key])
+      ).rows[0];
+      if (!row) return undefined;
+      const { created_by: by, content_sha256: sha, ...entry } = row;
+      if (by !== viewer.userId || sha !== key.sha256) {
+        throw new AppError(
+          'CONFLICT',
+          `Plot ${plotId} already holds diary entry ${String(entry.id)} under this Idempotency-Key, with other content or by another account; a new entry needs a new key.`,
+          { reason: REGISTRY_REASON.IDEMPOTENCY_KEY_REUSED, plotId, entryId: entry.id },
+        );
+      }
+      return { entry: { ...entry, flags: entry.problems ?? [] }, replayed: true };
+    };
+    const before = await earlier();
+    if (before) return before;
     requireDoneDate('appliedOn', body.appliedOn, 'a spray');
     const dose = requireDose(body);
     const rules = (await tx.query<SubstanceRule>(SQL.SUBSTANCE_RULES, [marketsToCheck(plot.markets)])).rows;
@@ -112,9 +161,13 @@ export async function addDiaryEntry(
       JSON.stringify(verdict.flags),
       dose?.amount ?? null,
       dose?.unit ?? null,
+      key?.key ?? null,
+      key?.sha256 ?? null,
     ]);
-    const row = rows[0]! as DiaryEntryView;
-    return { ...row, problems: verdict.flags, flags: verdict.flags };
+    // No row: an attempt at the same moment wrote it under the same key (and committed first).
+    const row = rows[0] as DiaryEntryView | undefined;
+    if (!row) return (await earlier())!;
+    return { entry: { ...row, problems: verdict.flags, flags: verdict.flags }, replayed: false };
   });
 }
 

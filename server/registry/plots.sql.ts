@@ -28,13 +28,22 @@ export const SUBSTANCE_RULES = `
 
 /**
  * A diary entry with its verdict; $1 plot … $9 creator, $10 problems (JSON text of DiaryProblem[]),
- * $11 dose figure and $12 its unit (both NULL for none, or for an older client's free-text $5).
+ * $11 dose figure and $12 its unit (both NULL for none, or for an older client's free-text $5),
+ * $13 the client's idempotency key and $14 the SHA-256 of the entry's content (both NULL without a
+ * key). A key the plot holds already inserts nothing (and returns no row): DIARY_BY_KEY finds that one.
  */
 export const INSERT_DIARY = `
   INSERT INTO diary_entries (plot_id, applied_on, pesticide, active_ingredient, dose, phi_days, flagged, flag_reason, created_by, problems,
-                             dose_amount, dose_unit)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12)
+                             dose_amount, dose_unit, idempotency_key, content_sha256)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11, $12, $13, $14)
+  ON CONFLICT (plot_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
   RETURNING id, plot_id, applied_on, pesticide, active_ingredient, dose, dose_amount, dose_unit, phi_days, flagged, flag_reason, created_at`;
+
+/** The diary entry a plot holds under an idempotency key, with who wrote it and the digest of its content; $1 plot, $2 key. */
+export const DIARY_BY_KEY = `
+  SELECT id, plot_id, applied_on, pesticide, active_ingredient, dose, dose_amount, dose_unit, phi_days, flagged, flag_reason, problems, created_at,
+         created_by, content_sha256
+  FROM diary_entries WHERE plot_id = $1 AND idempotency_key = $2`;
 
 /** A plot's diary, newest first, with the problems recorded at write time (migration 011); $1 plot. */
 export const DIARY_OF_PLOT = `

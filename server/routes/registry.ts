@@ -50,7 +50,10 @@
 //   GET    /api/plots/:id                           plot profile with cadastral links
 //   POST   /api/plots/:id/parcel-links              recompute the cadastral links
 //   GET    /api/plots/:id/diary  POST …/diary       farm diary (entries flagged against the markets' lists; each entry's
-//                                                   `problems`: reason codes with their facts, recorded when it was written)
+//                                                   `problems`: reason codes with their facts, recorded when it was written).
+//                                                   POST: optional Idempotency-Key as for inspections (an entry kept offline,
+//                                                   sent again): the key stored before answers its entry 200; other content
+//                                                   or another account under it 409 idempotency-key-reused; bad shape 400
 //   GET    /api/plots/:id/residue-tests  POST …     residue tests
 //   GET    /api/substances?market=VN,EU             the allowed-substance lists by substance, each market's row and MRL
 //                                                   (public: regulatory data; ETag, max-age 60 s; bad or unknown parameters 400; writes 405)
@@ -360,8 +363,10 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.post(
     '/api/plots/:id/diary',
     { schema: { params: IdParams, body: DiaryBody } },
-    async (req: Req<IdParams, unknown, DiaryBody>, reply) =>
-      reply.status(201).send(await plots.addDiaryEntry(db, viewerOf(req), req.params.id, req.body)),
+    async (req: Req<IdParams, unknown, DiaryBody>, reply) => {
+      const done = await plots.addDiaryEntry(db, viewerOf(req), req.params.id, req.body, req.headers['idempotency-key']);
+      return reply.status(done.replayed ? 200 : 201).send(done.entry);
+    },
   );
   app.get('/api/plots/:id/residue-tests', { schema: { params: IdParams } }, async (req: Req<IdParams>) => ({
     tests: await plots.listResidueTests(db, viewerOf(req), req.params.id),

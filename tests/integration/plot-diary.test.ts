@@ -280,6 +280,99 @@ describe('the spray’s dose, a number and a unit', () => {
   });
 });
 
+describe('a spray sent again from the phone’s outbox (Idempotency-Key)', () => {
+  const spray = {
+    appliedOn: '2026-06-03',
+    pesticide: 'Anvil 5SC',
+    activeIngredient: 'Hexaconazole',
+    doseAmount: 20,
+    doseUnit: 'ml/16l',
+    phiDays: 7,
+  };
+  const post = (payload: Record<string, unknown>, key: string | undefined, headers = reg.as(reg.fx.users.officer)) =>
+    reg.app.inject({
+      method: 'POST',
+      url: diaryUrl(),
+      headers: { ...headers, 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+      payload,
+    });
+  const keyed = async (key: string) =>
+    (
+      await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM diary_entries WHERE plot_id = $1 AND idempotency_key = $2', [
+        reg.fx.plots.mangoA,
+        key,
+      ])
+    ).rows[0]!.n;
+  const count = async () => (await reg.db.query<{ n: number }>('SELECT count(*)::int AS n FROM diary_entries')).rows[0]!.n;
+
+  it('writes the entry once: the first attempt 201, the same key and content again 200 with the same entry and its verdict', async () => {
+    const key = 'diary-7f3c2a9e-1b4d-4e8a-9c61-0d5e2f7a8b90';
+    const first = await post(spray, key);
+    expect(first.statusCode, first.body).toBe(201);
+    const before = await count();
+    const again = await post(spray, key);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ id: first.json().id, pesticide: 'Anvil 5SC', dose_amount: 20, dose_unit: 'ml/16l', phi_days: 7 });
+    expect(again.json().problems).toEqual(first.json().problems);
+    expect(again.json().flags).toEqual(first.json().problems);
+    // The structured-field form of the same key is the same key.
+    const quoted = await post(spray, `"${key}"`);
+    expect(quoted.statusCode, quoted.body).toBe(200);
+    expect(quoted.json().id).toBe(first.json().id);
+    expect(await count()).toBe(before);
+    expect(await keyed(key)).toBe(1);
+    expect((await listed()).filter((e) => e.id === first.json().id)).toHaveLength(1);
+  });
+
+  it('refuses the key reused for other content or by another account (409), a key of the wrong shape (400); nothing is written', async () => {
+    const key = 'diary-0a1b2c3d4e5f6a7b8c9d';
+    expect((await post(spray, key)).statusCode).toBe(201);
+    const before = await count();
+    const other = await post({ ...spray, doseAmount: 25 }, key);
+    expect(other.statusCode, other.body).toBe(409);
+    expect(other.headers['content-type']).toContain('application/problem+json');
+    expect(other.json()).toMatchObject({ code: 'CONFLICT', reason: 'idempotency-key-reused' });
+    const admin = await post(spray, key, reg.as(reg.fx.users.admin));
+    expect(admin.statusCode, admin.body).toBe(409);
+    expect(admin.json()).toMatchObject({ reason: 'idempotency-key-reused' });
+    for (const bad of [
+      '',
+      'short',
+      'x'.repeat(65),
+      'key with spaces 12345',
+      "k'; DELETE FROM diary_entries; --",
+      'ключ-ключ-ключ-ключ',
+      '"unclosed-1234567890',
+    ]) {
+      const res = await post(spray, bad);
+      expect(res.statusCode, `${bad.slice(0, 30)}: ${res.body.slice(0, 200)}`).toBe(400);
+      expect(res.json()).toMatchObject({ reason: 'idempotency-key-shape' });
+    }
+    expect(await count()).toBe(before);
+    expect(await keyed(key)).toBe(1);
+  });
+
+  it('judges who sends it before the key: a guest 401, a farmer or another commune’s officer 403, even with a key stored; a new key is a new entry', async () => {
+    const key = 'diary-aaaaaaaaaaaaaaaaaaaa';
+    expect((await post(spray, key)).statusCode).toBe(201);
+    const before = await count();
+    expect((await post(spray, key, {})).statusCode).toBe(401);
+    expect((await post(spray, key, reg.as(reg.fx.users.farmer))).statusCode).toBe(403);
+    expect((await post(spray, key, reg.as(reg.fx.users.officerElsewhere))).statusCode).toBe(403);
+    // A hostile dose under a new key is judged as ever (422), not stored.
+    const hostile = await post({ ...spray, doseAmount: -1 }, 'diary-bbbbbbbbbbbbbbbbbbbb');
+    expect(hostile.statusCode).toBe(422);
+    expect(await count()).toBe(before);
+    const next = await post(spray, 'diary-cccccccccccccccccccc');
+    expect(next.statusCode).toBe(201);
+    expect(await count()).toBe(before + 1);
+    // No key at all: written each time, as before.
+    expect((await post(spray, undefined)).statusCode).toBe(201);
+    expect((await post(spray, undefined)).statusCode).toBe(201);
+    expect(await count()).toBe(before + 3);
+  });
+});
+
 describe('GET /api/substances', () => {
   type Row = { active_ingredient: string; market: string; allowed: boolean; mrl_mg_kg: number | null; note: string | null };
   const table = async (markets?: string[]) =>
