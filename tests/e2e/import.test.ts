@@ -382,7 +382,8 @@ describe('importing a surveyor’s file from the web client', () => {
         type: 'FeatureCollection',
         features: heads.map((ChuHo, k) => ({
           type: 'Feature',
-          properties: { MaHo: `E2E-HO-${k + 1}`, MaXa: '29869', CayTrong: 'Xoài', ChuHo, CCCD: null },
+          // The hamlet (Ấp) goes to the new farmer; the page counts it and never shows it.
+          properties: { MaHo: `E2E-HO-${k + 1}`, MaXa: '29869', CayTrong: 'Xoài', ChuHo, CCCD: null, Ấp: 'Ấp Tân Hậu' },
           geometry: square(free[0]!.x + k * 0.0004, free[0]!.y),
         })),
       }),
@@ -397,8 +398,10 @@ describe('importing a surveyor’s file from the web client', () => {
     expect(await page.locator('#import-farmers li').allTextContents()).toEqual([
       'Nông hộ: 1 thửa sẽ gắn với nông hộ đã có trong sổ.',
       '1 nông hộ mới sẽ được đăng ký theo tên chủ hộ trong tệp (1 thửa).',
+      'Trong số nông hộ mới: 1 có tên ấp lấy từ tệp.',
       '1 thửa có tên chủ hộ trùng nhiều nông hộ: sẽ nhập không kèm nông hộ, không tự chọn.',
     ]);
+    expect(await page.locator('#import-panel').textContent()).not.toContain('Tân Hậu');
     // ChuHo and CCCD are read, not "not used"; no column the import knows codes the plots, MaHo could.
     const layers = await page.locator('#import-layers li').allTextContents();
     expect(layers).toContain('Cột không dùng (không được nhập): MaHo.');
@@ -422,6 +425,7 @@ describe('importing a surveyor’s file from the web client', () => {
     expect(await page.locator('#import-farmers li').nth(1).textContent()).toBe(
       'New farmers to be registered from the file’s household heads: 1 (their plots: 1)',
     );
+    expect(await page.locator('#import-farmers li').nth(2).textContent()).toBe('Of the new farmers, with a hamlet from the file: 1');
     // A check writes nothing: no plot, no farmer.
     expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM plots WHERE source_key LIKE 'E2E-HO-%'`)).rows[0]!.n).toBe(0);
     expect(await farmers()).toBe(farmersBefore);
