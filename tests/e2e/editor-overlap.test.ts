@@ -24,7 +24,7 @@ let plot: { id: number; at: LonLat };
 let over: LonLat[];
 let off: LonLat[];
 /** What PostGIS says the square over the plot shares with each plot, as the server's check measures it. */
-let shared: { id: number; m2: number }[];
+let shared: { id: number; m2: number; farmer: string | null }[];
 
 /** The corners of a square of about 30 m centred on a point (open ring). */
 function squareAround([lon, lat]: LonLat): LonLat[] {
@@ -62,12 +62,13 @@ beforeAll(async () => {
     plot = { id: Number(r.id), at };
     over = squareAround(at);
     off = over.map(([x, y]) => [x + Number(move.dx), y + Number(move.dy)]);
-    const measured = await e2e.server.db.query<{ id: number; m2: number }>(
-      `SELECT o.id, ST_Area(ST_Intersection(o.geom, g)::geography) m2 FROM plots o, (SELECT ST_GeomFromText($1, 4326) g) s
+    const measured = await e2e.server.db.query<{ id: number; m2: number; farmer: string | null }>(
+      `SELECT o.id, ST_Area(ST_Intersection(o.geom, g)::geography) m2, fp.full_name AS farmer
+         FROM plots o LEFT JOIN farmer_private fp ON fp.farmer_id = o.farmer_id, (SELECT ST_GeomFromText($1, 4326) g) s
         WHERE ST_Intersects(o.geom, g) ORDER BY o.id`,
       [wkt(over)],
     );
-    shared = measured.rows.map((m) => ({ id: Number(m.id), m2: Number(m.m2) })).filter((m) => m.m2 > 1);
+    shared = measured.rows.map((m) => ({ id: Number(m.id), m2: Number(m.m2), farmer: m.farmer })).filter((m) => m.m2 > 1);
     return;
   }
   throw new Error(`no plot of ward ${WARD} with free ground beside it`);
@@ -76,11 +77,14 @@ beforeAll(async () => {
 const text = (page: Page, selector: string) => page.locator(selector).innerText();
 const plotCount = async () => Number((await e2e.server.db.query<{ n: number }>('SELECT count(*) n FROM plots')).rows[0]!.n);
 
-/** The m² the live line gives a plot ("#12 (1.234,5 m²)" in Vietnamese, "#12 (1,234.5 m²)" in English). */
-function m2Named(line: string, id: number, lang: 'vi' | 'en'): number | undefined {
-  const found = new RegExp(`#${id} \\(([\\d.,]+) m²\\)`).exec(line)?.[1];
-  if (!found) return undefined;
-  return Number(lang === 'vi' ? found.replace(/\./g, '').replace(',', '.') : found.replace(/,/g, ''));
+/**
+ * The m² the live line gives each plot, in the line's (id) order: "thửa của Trần Thanh Nhung trên tờ 6
+ * thửa 120, xã/phường 29890 (1.234,5 m²)" in Vietnamese, "… (1,234.5 m²)" in English.
+ */
+function m2Listed(line: string, lang: 'vi' | 'en'): number[] {
+  return [...line.matchAll(/\(([\d.,]+) m²\)/g)].map((m) =>
+    Number(lang === 'vi' ? m[1]!.replace(/\./g, '').replace(',', '.') : m[1]!.replace(/,/g, '')),
+  );
 }
 
 describe('the editor’s live check of overlaps with saved plots', () => {
@@ -100,7 +104,11 @@ describe('the editor’s live check of overlaps with saved plots', () => {
     }
     const line = page.locator('#live-validation');
     await page.waitForSelector('#live-validation[data-valid="false"]');
-    expect(await text(page, '#live-validation')).toContain(`#${plot.id} (`);
+    // Named by its farmer (the officer of its ward may see them) and its parcel, never '#id' (audit s17).
+    const farmerOf = shared.find((s) => s.id === plot.id)!.farmer;
+    expect(farmerOf).toBeTruthy();
+    expect(await text(page, '#live-validation')).toContain(`thửa của ${farmerOf} trên tờ `);
+    expect(await text(page, '#live-validation')).not.toContain(`#${plot.id}`);
     const first = await screenPoint(page, over[0]!);
     await page.mouse.click(first.x, first.y);
     await page.waitForFunction(() => !(window as unknown as Win).__bandoEditor?.session.polygons().some((p) => p.drawing));
@@ -112,7 +120,10 @@ describe('the editor’s live check of overlaps with saved plots', () => {
     expect(said.startsWith('Chưa hợp lệ: Chồng lấn ')).toBe(true);
     expect(said).toContain(`thửa canh tác khác hơn 1 m²`);
     expect((await line.getAttribute('data-overlaps'))!.split(',').map(Number)).toEqual(shared.map((s) => s.id));
-    for (const s of shared) expect(Math.abs(m2Named(said, s.id, 'vi')! - s.m2)).toBeLessThan(0.5);
+    const listed = m2Listed(said, 'vi');
+    expect(listed).toHaveLength(shared.length);
+    shared.forEach((s, i) => expect(Math.abs(listed[i]! - s.m2)).toBeLessThan(0.5));
+    for (const s of shared) expect(said).toContain(`thửa của ${s.farmer} trên tờ `);
     expect(await line.getAttribute('class')).toBe('form-error');
     expect(await page.isDisabled('#plot-save')).toBe(true);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-overlap-warning.png') });
@@ -124,7 +135,9 @@ describe('the editor’s live check of overlaps with saved plots', () => {
     expect(
       english.startsWith(`Not valid yet: Overlaps ${shared.length} other plot${shared.length === 1 ? '' : 's'} by more than 1 m²: `),
     ).toBe(true);
-    expect(Math.abs(m2Named(english, plot.id, 'en')! - shared.find((s) => s.id === plot.id)!.m2)).toBeLessThan(0.5);
+    const listedEn = m2Listed(english, 'en');
+    shared.forEach((s, i) => expect(Math.abs(listedEn[i]! - s.m2)).toBeLessThan(0.5));
+    expect(english).toContain(`${farmerOf}’s plot on sheet `);
     expect(en.reasonPlotOverlaps).toContain('{list}');
     await page.click('#lang-toggle');
     await page.waitForFunction(() => document.documentElement.lang === 'vi');

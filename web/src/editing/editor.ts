@@ -26,7 +26,7 @@ import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-ad
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
 import { followLang } from './lang-bound.ts';
-import { plotOverlaps, savedPlotOf, type PlotOverlap, type SavedPlot } from './overlap.ts';
+import { nearParcelOf, overlapPlotName, plotOverlaps, savedPlotOf, type NearParcel, type PlotOverlap, type SavedPlot } from './overlap.ts';
 import {
   createPlot,
   deletePlot,
@@ -123,6 +123,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   let rings: SnapRing[] = [];
   // The same load keeps the saved plots whole (id and exact geometry) for the live overlap check.
   let nearPlots: SavedPlot[] = [];
+  // And the parcels with their sheet and number: an overlapped plot is named by the parcel it lies on.
+  let nearParcels: NearParcel[] = [];
   let nearPlotsVersion = 0;
   let ringsKey = '';
   // Set once the status line exists: new neighbours may change the drawing's overlap verdict.
@@ -131,6 +133,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     if (map.getZoom() < SNAP_MIN_ZOOM) {
       rings = [];
       nearPlots = [];
+      nearParcels = [];
       ringsKey = '';
       nearPlotsVersion++;
       neighboursChanged?.();
@@ -143,15 +146,20 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     const collections = ['parcels', 'plots'];
     const next: SnapRing[] = [];
     const nextPlots: SavedPlot[] = [];
+    const nextParcels: NearParcel[] = [];
     await Promise.all(
       collections.map(async (c) => {
         try {
-          const body = await getJson<{ features: { id?: unknown; geometry: { type: string; coordinates: unknown } | null }[] }>(
-            `/ogc/collections/${c}/items?bbox=${bbox}&limit=2000`,
-            { headers: { Accept: 'application/geo+json' } },
-          );
+          const body = await getJson<{
+            features: {
+              id?: unknown;
+              properties?: Record<string, unknown> | null;
+              geometry: { type: string; coordinates: unknown } | null;
+            }[];
+          }>(`/ogc/collections/${c}/items?bbox=${bbox}&limit=2000`, { headers: { Accept: 'application/geo+json' } });
           for (const f of body.features) if (f.geometry) next.push(...ringsOf(f.geometry));
           if (c === 'plots') nextPlots.push(...body.features.flatMap((f) => savedPlotOf(f) ?? []));
+          else nextParcels.push(...body.features.flatMap((f) => nearParcelOf(f) ?? []));
         } catch {
           // Snapping to this layer is unavailable; drawing still works.
         }
@@ -160,6 +168,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     if (ringsKey !== bbox) return;
     rings = next;
     nearPlots = nextPlots;
+    nearParcels = nextParcels;
     nearPlotsVersion++;
     neighboursChanged?.();
     // The crosshair may now lie on a neighbour that just arrived: show its snap without waiting for a pan.
@@ -270,7 +279,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
     if (overlapCheck?.id === polygon.id && overlapCheck.key === key) return overlapCheck.overlaps;
     // The plot being edited is no overlap of itself (the server leaves its own id out too).
     const started = performance.now();
-    const overlaps = plotOverlaps(polygon.geometry, nearPlots, { excludeId: records.get(polygon.id)?.id });
+    const overlaps = plotOverlaps(polygon.geometry, nearPlots, { excludeId: records.get(polygon.id)?.id, parcels: nearParcels });
     overlapCheck = { id: polygon.id, key, overlaps };
     overlapCheckedAt = performance.now();
     overlapTook = overlapCheckedAt - started;
@@ -301,7 +310,7 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       limit: formatNumber(PLOT_OVERLAP_THRESHOLD_M2),
       list: overlaps
         .slice(0, 10)
-        .map((o) => `#${o.id} (${formatNumber(o.overlapM2, 1)} m²)`)
+        .map((o) => `${overlapPlotName(o)} (${formatNumber(o.overlapM2, 1)} m²)`)
         .join(', '),
     });
   }

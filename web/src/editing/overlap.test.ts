@@ -1,6 +1,7 @@
 import type { Polygon, Position } from 'geojson';
-import { describe, expect, it } from 'vitest';
-import { plotOverlaps, savedPlotOf, type SavedPlot } from './overlap.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startLang } from '../i18n/i18n.ts';
+import { nearParcelOf, overlapPlotName, plotOverlaps, savedPlotOf, type SavedPlot } from './overlap.ts';
 
 // Metres per degree on the WGS 84 ellipsoid at latitude 10.46° (Cao Lãnh).
 const M_LAT = 1 / 110609.6;
@@ -128,5 +129,35 @@ describe('overlap of a drawing with saved plots', () => {
       coordinates: [[...ring(0, 0, 40, 40).slice(0, 2), ...ring(0, 0, 40, 40).slice(3, 4), ring(0, 0, 40, 40)[2]!, ring(0, 0, 40, 40)[0]!]],
     };
     expect(() => plotOverlaps(bowTie, [plot(1, rect(0, 0, 40, 40))])).not.toThrow();
+  });
+});
+
+describe('an overlapped plot in the drawing’s warning', () => {
+  // startLang marks the page's language; a bare stand-in page is enough here (as search-wording's test).
+  (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+  afterEach(() => startLang('vi'));
+
+  it('is named by its farmer and the parcel it lies on as far as they are known, by its record number only when neither is (audit s17)', () => {
+    const drawing = rect(20, 0, 60, 40);
+    const named = savedPlotOf({ id: 1, properties: { farmer_name: ' Trần Thanh Nhung ' }, geometry: rect(0, 0, 40, 40) })!;
+    const parcels = [
+      nearParcelOf({ properties: { sheet: 6, parcel_no: 121, commune_code: '29872' }, geometry: rect(-100, -100, -50, -50) })!,
+      nearParcelOf({ properties: { sheet: 6, parcel_no: 120, commune_code: '29872' }, geometry: rect(-5, -5, 45, 45) })!,
+    ];
+    // A parcel without its sheet and number (a low zoom's tile) names nothing.
+    expect(nearParcelOf({ properties: { land_use_code: 'ODT' }, geometry: rect(0, 0, 1, 1) })).toBeUndefined();
+    startLang('vi');
+    const [both] = plotOverlaps(drawing, [named], { parcels });
+    expect(both).toMatchObject({ id: 1, farmerName: 'Trần Thanh Nhung', parcel: { sheet: 6, parcel: 120, commune: '29872' } });
+    expect(overlapPlotName(both!)).toBe('thửa của Trần Thanh Nhung trên tờ 6 thửa 120, xã/phường 29872');
+    // A guest or another commune's officer gets no farmer from the features API: the parcel alone.
+    const [anonymous] = plotOverlaps(drawing, [plot(1, rect(0, 0, 40, 40))], { parcels });
+    expect(overlapPlotName(anonymous!)).toBe('thửa trên tờ 6 thửa 120, xã/phường 29872');
+    const [farmerOnly] = plotOverlaps(drawing, [named]);
+    expect(overlapPlotName(farmerOnly!)).toBe('thửa của Trần Thanh Nhung');
+    const [bare] = plotOverlaps(drawing, [plot(1, rect(0, 0, 40, 40))], { parcels: [parcels[0]!] });
+    expect(overlapPlotName(bare!)).toBe('#1');
+    startLang('en');
+    expect(overlapPlotName(both!)).toBe('Trần Thanh Nhung’s plot on sheet 6 parcel 120, commune/ward 29872');
   });
 });

@@ -13,8 +13,10 @@
 // for the visible map), and plots saved by someone else since that load.
 
 import type { Feature, MultiPolygon, Polygon, Position } from 'geojson';
-import { bboxClip, feature, featureCollection, intersect } from '@turf/turf';
+import { bboxClip, booleanPointInPolygon, feature, featureCollection, intersect, pointOnFeature } from '@turf/turf';
 import { PLOT_OVERLAP_THRESHOLD_M2 } from '../../../server/domain/plot-validation.ts';
+import { t } from '../i18n/i18n.ts';
+import { parcelName, type NamedParcel } from '../ui/parcel-name.ts';
 import { polygonAreaM2 } from './geometry.ts';
 
 // Corners above which a drawing is cut to each neighbour's box before the exact intersection.
@@ -29,11 +31,28 @@ const grown = (b: Box): [number, number, number, number] => [
   b.maxY + CUT_MARGIN,
 ];
 
-/** A saved plot to check a drawing against: its id, exact geometry and bounding box (for the cheap first cut). */
-export type SavedPlot = { id: number; geometry: Polygon | MultiPolygon; minX: number; minY: number; maxX: number; maxY: number };
+/**
+ * A saved plot to check a drawing against: its id, exact geometry and bounding box (for the cheap
+ * first cut), and its farmer's name when the features API gave it to this viewer.
+ */
+export type SavedPlot = {
+  id: number;
+  geometry: Polygon | MultiPolygon;
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  farmerName?: string;
+};
 
-/** One saved plot a drawing covers too much of, with the m² they share. */
-export type PlotOverlap = { id: number; overlapM2: number };
+/** A cadastral parcel near the drawing (the editor loads them to snap to): its outline and certificate key. */
+export type NearParcel = { geometry: Polygon | MultiPolygon; parcel: NamedParcel; minX: number; minY: number; maxX: number; maxY: number };
+
+/**
+ * One saved plot a drawing covers too much of, with the m² they share, and what names it to people:
+ * its farmer (as far as this viewer may see) and the parcel it lies on.
+ */
+export type PlotOverlap = { id: number; overlapM2: number; farmerName?: string; parcel?: NamedParcel };
 
 type Box = { minX: number; minY: number; maxX: number; maxY: number };
 
@@ -51,14 +70,68 @@ function boxOf(rings: readonly (readonly Position[])[]): Box {
 
 const outerRings = (g: Polygon | MultiPolygon) => (g.type === 'Polygon' ? g.coordinates.slice(0, 1) : g.coordinates.map((p) => p[0]!));
 
-/** A saved plot from a features API feature (id and polygon or multipolygon geometry), or undefined for anything else. */
-export function savedPlotOf(f: { id?: unknown; geometry: { type: string; coordinates: unknown } | null }): SavedPlot | undefined {
-  const id = Number(f.id);
+type ApiFeature = { id?: unknown; properties?: Record<string, unknown> | null; geometry: { type: string; coordinates: unknown } | null };
+
+function polygonOf(f: ApiFeature): Polygon | MultiPolygon | undefined {
   const g = f.geometry;
-  if (!Number.isSafeInteger(id) || !g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) return undefined;
+  if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon')) return undefined;
   const geometry = g as Polygon | MultiPolygon;
-  if (!geometry.coordinates.length) return undefined;
-  return { id, geometry, ...boxOf(outerRings(geometry)) };
+  return geometry.coordinates.length ? geometry : undefined;
+}
+
+/** A saved plot from a features API feature (id and polygon or multipolygon geometry), or undefined for anything else. */
+export function savedPlotOf(f: ApiFeature): SavedPlot | undefined {
+  const id = Number(f.id);
+  const geometry = polygonOf(f);
+  if (!Number.isSafeInteger(id) || !geometry) return undefined;
+  const farmer = f.properties?.farmer_name;
+  return {
+    id,
+    geometry,
+    ...boxOf(outerRings(geometry)),
+    ...(typeof farmer === 'string' && farmer.trim() ? { farmerName: farmer.trim() } : {}),
+  };
+}
+
+/** A parcel from a features API feature with its sheet and number, or undefined. */
+export function nearParcelOf(f: ApiFeature): NearParcel | undefined {
+  const geometry = polygonOf(f);
+  const p = f.properties ?? {};
+  const sheet = Number(p.sheet);
+  const parcel = Number(p.parcel_no);
+  if (!geometry || !Number.isSafeInteger(sheet) || !Number.isSafeInteger(parcel)) return undefined;
+  const commune = typeof p.commune_code === 'string' ? p.commune_code : undefined;
+  return { geometry, parcel: { sheet, parcel, ...(commune ? { commune } : {}) }, ...boxOf(outerRings(geometry)) };
+}
+
+/** The parcel a saved plot lies on: the one holding a point inside the plot. */
+function parcelUnder(plot: SavedPlot, parcels: readonly NearParcel[]): NamedParcel | undefined {
+  let inside: Position;
+  try {
+    inside = pointOnFeature(feature(plot.geometry)).geometry.coordinates;
+  } catch {
+    return undefined;
+  }
+  const [x, y] = [inside[0]!, inside[1]!];
+  const found = parcels.find(
+    (p) => x >= p.minX && x <= p.maxX && y >= p.minY && y <= p.maxY && booleanPointInPolygon(inside, feature(p.geometry)),
+  );
+  return found?.parcel;
+}
+
+/**
+ * An overlapped plot as the drawing's warning names it: its farmer and the parcel it lies on, as far
+ * as they are known ("thửa của Trần Thanh Nhung trên tờ 6 thửa 120, xã/phường 29872"); its record
+ * number only when neither is (it read '#1', audit s17).
+ */
+export function overlapPlotName(o: PlotOverlap): string {
+  const parcel = o.parcel ? parcelName(o.parcel) : undefined;
+  // Mid-sentence: 'Tờ 6 thửa 120' reads 'tờ 6 thửa 120'.
+  const onParcel = parcel ? parcel.charAt(0).toLocaleLowerCase('vi') + parcel.slice(1) : undefined;
+  if (o.farmerName && onParcel) return t('overlapPlotOfOn', { farmer: o.farmerName, parcel: onParcel });
+  if (o.farmerName) return t('overlapPlotOf', { farmer: o.farmerName });
+  if (onParcel) return t('overlapPlotOn', { parcel: onParcel });
+  return `#${o.id}`;
 }
 
 /** Area of a polygon or multipolygon in m² on the ellipsoid (holes subtracted). */
@@ -78,7 +151,7 @@ function areaM2(g: Polygon | MultiPolygon): number {
 export function plotOverlaps(
   drawing: Polygon,
   plots: readonly SavedPlot[],
-  options: { excludeId?: number; thresholdM2?: number } = {},
+  options: { excludeId?: number; thresholdM2?: number; parcels?: readonly NearParcel[] } = {},
 ): PlotOverlap[] {
   const threshold = options.thresholdM2 ?? PLOT_OVERLAP_THRESHOLD_M2;
   const box = boxOf(drawing.coordinates.slice(0, 1));
@@ -101,7 +174,9 @@ export function plotOverlaps(
       continue;
     }
     const m2 = shared ? areaM2(shared) : 0;
-    if (m2 > threshold) out.push({ id: plot.id, overlapM2: m2 });
+    if (m2 <= threshold) continue;
+    const parcel = options.parcels ? parcelUnder(plot, options.parcels) : undefined;
+    out.push({ id: plot.id, overlapM2: m2, ...(plot.farmerName ? { farmerName: plot.farmerName } : {}), ...(parcel ? { parcel } : {}) });
   }
   return out.sort((a, b) => a.id - b.id);
 }

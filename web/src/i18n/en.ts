@@ -40,6 +40,9 @@ export const en: Messages = {
   // A plot's save refused by the database's checks (editing/plot-api.ts)
   reasonPlotOverlaps: 'Overlaps {count} other {count|plot|plots} by more than {limit} m²: {list}.',
   reasonParcelOverlaps: 'Overlaps {count} other {count|parcel|parcels} by more than {limit} m²: {list}.',
+  overlapPlotOfOn: '{farmer}’s plot on {parcel}',
+  overlapPlotOf: '{farmer}’s plot',
+  overlapPlotOn: 'the plot on {parcel}',
   reasonOutsideCommuneBy: '{m2} of the plot lie outside commune {commune}.',
   reasonNotYourCommune: 'Commune {commune} is not one of yours.',
   reasonOutsideCommune: 'The plot lies in no current commune or ward.',

@@ -38,6 +38,9 @@ export const vi = {
   // A plot's save refused by the database's checks (editing/plot-api.ts)
   reasonPlotOverlaps: 'Chồng lấn {count} thửa canh tác khác hơn {limit} m²: {list}.',
   reasonParcelOverlaps: 'Chồng lấn {count} thửa đất khác hơn {limit} m²: {list}.',
+  overlapPlotOfOn: 'thửa của {farmer} trên {parcel}',
+  overlapPlotOf: 'thửa của {farmer}',
+  overlapPlotOn: 'thửa trên {parcel}',
   reasonOutsideCommuneBy: '{m2} của thửa nằm ngoài xã/phường {commune}.',
   reasonNotYourCommune: 'Xã/phường {commune} không thuộc phạm vi phụ trách của bạn.',
   reasonOutsideCommune: 'Thửa không nằm trong xã/phường nào hiện hành.',
