@@ -32,12 +32,30 @@ const LoginBody = Type.Object(
 type LoginBody = Static<typeof LoginBody>;
 
 /**
- * Failed sign-ins allowed per client address per minute. Successful ones do not count: a commune
- * hall where thirty farmers sign in on one Wi-Fi (one address behind its router) is not an attack.
+ * Failed sign-ins allowed per client address and username per minute: one person's wrong passwords
+ * hold back that name from that address, not their colleagues behind the same router. A commune
+ * office behind one NAT (or every user behind a proxy without TRUST_PROXY) shares one address, and
+ * one planner's ten typos used to lock the whole office out (audit s17). Successes do not count.
  */
 export const LOGIN_ATTEMPTS_PER_MINUTE = 10;
+/**
+ * Failed sign-ins allowed per client address per minute, whatever the names: the looser cap on one
+ * address guessing many accounts (each name also has its own count, per address and in the database).
+ */
+export const LOGIN_FAILURES_PER_ADDRESS = 100;
 /** Sign-in requests of any outcome per client address per minute: each costs an argon2 check (~0.1 s of CPU). */
-export const LOGIN_REQUESTS_PER_MINUTE = 60;
+export const LOGIN_REQUESTS_PER_MINUTE = 150;
+/** Why a sign-in was refused with 429, in the problem document's `reason`: the web words each for who reads it. */
+export const LOGIN_LIMIT_REASONS = {
+  /** This username failed too often from this address (the person at this machine). */
+  HERE: 'user-failed-here',
+  /** This address failed too often, many names together (someone else on the same network, perhaps). */
+  ADDRESS: 'address-failed',
+  /** This username failed too often from anywhere (its account is being guessed). */
+  USER: 'user-failed',
+  /** This address sent too many sign-ins of any outcome. */
+  REQUESTS: 'address-requests',
+} as const;
 const ADDRESS_WINDOW_MS = 60_000;
 /** Addresses remembered at once; beyond it the oldest windows are forgotten first. */
 const ADDRESSES_KEPT = 10_000;
@@ -86,15 +104,17 @@ class LoginAttempts {
 }
 
 /**
- * Failed sign-ins per client address within a minute, in this process's memory (with N processes an
- * address gets N times as many tries; the per-username count in the database is the guard against
- * guessing one account). An attempt is counted before its password is checked, so guesses sent at
- * once cannot all pass a count made before any failed, and a sign-in that succeeds takes its count
- * back. An address that succeeds does not clear its failures: its own account would otherwise reset
- * the count between guesses at others.
+ * Failed sign-ins per key (a client address, or an address and a username) within a minute, in this
+ * process's memory (with N processes an address gets N times as many tries; the per-username count in
+ * the database is the guard against guessing one account). An attempt is counted before its password
+ * is checked, so guesses sent at once cannot all pass a count made before any failed, and a sign-in
+ * that succeeds takes its count back. An address that succeeds does not clear its failures: its own
+ * account would otherwise reset the count between guesses at others.
  */
 export class AddressFailures {
   private readonly windows = new Map<string, { count: number; until: number }>();
+
+  constructor(private readonly limit = LOGIN_ATTEMPTS_PER_MINUTE) {}
 
   /** Counts an attempt from `address`; the seconds to wait when the address has failed too often, else null. */
   take(address: string, now = Date.now()): number | null {
@@ -105,7 +125,7 @@ export class AddressFailures {
       w = { count: 0, until: now + ADDRESS_WINDOW_MS };
       this.windows.set(address, w);
     }
-    if (w.count >= LOGIN_ATTEMPTS_PER_MINUTE) return Math.max(1, Math.ceil((w.until - now) / 1000));
+    if (w.count >= this.limit) return Math.max(1, Math.ceil((w.until - now) / 1000));
     w.count++;
     return null;
   }
@@ -156,13 +176,43 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
 /** /api/auth/login, /api/auth/logout, /api/auth/me, /api/auth/password. */
 export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const attempts = new LoginAttempts(ctx.db);
-  const failures = new AddressFailures();
-  // Besides the failures per address, a cap on requests of any outcome bounds the CPU an address can
-  // spend on password checks; it too stays in this process's memory.
+  const failuresHere = new AddressFailures(LOGIN_ATTEMPTS_PER_MINUTE);
+  const failuresOfAddress = new AddressFailures(LOGIN_FAILURES_PER_ADDRESS);
+  // A name that is no username shares one count per address (it can never sign in; any number of them
+  // must not make as many windows). A line break cannot be in an address nor in a username.
+  const hereKey = (ip: string, username: string) => `${ip}\n${USERNAME.test(username) ? username : ''}`;
+  /** Counts an attempt of `username` from `ip` before its password is checked; 429 when one of the address's counts is full. */
+  const takeHere = (reply: FastifyReply, ip: string, username: string, what: 'sign-ins' | 'wrong passwords') => {
+    const here = hereKey(ip, username);
+    const mine = failuresHere.take(here);
+    if (mine !== null) {
+      reply.header('Retry-After', String(mine));
+      throw new AppError('RATE_LIMITED', `Too many ${what} for this user from this address; try again in ${mine} s.`, {
+        reason: LOGIN_LIMIT_REASONS.HERE,
+      });
+    }
+    const all = failuresOfAddress.take(ip);
+    if (all !== null) {
+      failuresHere.refund(here);
+      reply.header('Retry-After', String(all));
+      throw new AppError('RATE_LIMITED', `Too many failed sign-ins from this address (of any user); try again in ${all} s.`, {
+        reason: LOGIN_LIMIT_REASONS.ADDRESS,
+      });
+    }
+  };
+  /** A sign-in that succeeded takes back what takeHere counted. */
+  const refundHere = (ip: string, username: string) => {
+    failuresHere.refund(hereKey(ip, username));
+    failuresOfAddress.refund(ip);
+  };
+  // Besides the failures, a cap on requests of any outcome bounds the CPU an address can spend on
+  // password checks; it too stays in this process's memory.
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      new AppError('RATE_LIMITED', `Too many sign-in attempts; try again in ${Math.ceil(context.ttl / 1000)} s.`),
+      new AppError('RATE_LIMITED', `Too many sign-in requests from this address; try again in ${Math.ceil(context.ttl / 1000)} s.`, {
+        reason: LOGIN_LIMIT_REASONS.REQUESTS,
+      }),
   });
 
   app.post<{ Body: LoginBody }>(
@@ -172,23 +222,21 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       config: { skipCsrf: true, rateLimit: { max: LOGIN_REQUESTS_PER_MINUTE, timeWindow: ADDRESS_WINDOW_MS } },
     },
     async (request, reply) => {
-      const wait = failures.take(request.ip);
-      if (wait !== null) {
-        reply.header('Retry-After', String(wait));
-        throw new AppError('RATE_LIMITED', `Too many sign-in attempts; try again in ${wait} s.`);
-      }
       const username = request.body.username.trim().toLowerCase();
+      takeHere(reply, request.ip, username, 'sign-ins');
       // A name that is no username can never sign in: not counted, so it costs no row.
       const wellFormed = USERNAME.test(username);
       const retryAfter = wellFormed ? await attempts.count(username) : null;
       if (retryAfter !== null) {
         reply.header('Retry-After', String(retryAfter));
-        throw new AppError('RATE_LIMITED', 'Too many failed sign-ins for this user; wait 15 minutes or ask an administrator.');
+        throw new AppError('RATE_LIMITED', 'Too many failed sign-ins for this user; wait 15 minutes or ask an administrator.', {
+          reason: LOGIN_LIMIT_REASONS.USER,
+        });
       }
       const found = wellFormed ? await findUserForLogin(ctx.db, username) : null;
       const ok = await verifyPassword(found?.passwordHash ?? null, request.body.password);
       if (!found || !ok) throw new AppError('UNAUTHENTICATED', 'Wrong username or password.');
-      failures.refund(request.ip);
+      refundHere(request.ip, username);
       await attempts.succeed(username);
       const cookie = await openSession(ctx.db, found.user.id, 'cookie');
       const bearer = await openSession(ctx.db, found.user.id, 'bearer');
@@ -233,22 +281,20 @@ export async function authRoutes(app: FastifyInstance, ctx: AppContext): Promise
       checkNewPassword(request.body.newPassword);
       const own = await ownPasswordHash(ctx.db, viewer.userId);
       if (!own) throw new AppError('UNAUTHENTICATED', 'Sign in to change your password.');
-      const wait = failures.take(request.ip);
-      if (wait !== null) {
-        reply.header('Retry-After', String(wait));
-        throw new AppError('RATE_LIMITED', `Too many wrong passwords; try again in ${wait} s.`);
-      }
+      takeHere(reply, request.ip, own.username, 'wrong passwords');
       const retryAfter = await attempts.count(own.username);
       if (retryAfter !== null) {
         reply.header('Retry-After', String(retryAfter));
-        throw new AppError('RATE_LIMITED', 'Too many wrong passwords for this user; wait 15 minutes or ask an administrator.');
+        throw new AppError('RATE_LIMITED', 'Too many wrong passwords for this user; wait 15 minutes or ask an administrator.', {
+          reason: LOGIN_LIMIT_REASONS.USER,
+        });
       }
       if (!(await verifyPassword(own.passwordHash, request.body.currentPassword)))
         throw new AppError('FORBIDDEN', 'The current password is wrong.', {
           reason: ACCOUNT_REASONS.PASSWORD_WRONG,
           field: 'currentPassword',
         });
-      failures.refund(request.ip);
+      refundHere(request.ip, own.username);
       await attempts.succeed(own.username);
       await changeOwnPassword(ctx.db, viewer.userId, sessionToken, request.body.newPassword);
       return reply.status(204).send();

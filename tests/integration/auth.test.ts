@@ -2,7 +2,13 @@ import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, WARD_A, WARD_B, openFeaturesFixture } from '../helpers/features-fixture.ts';
 import { openForFile } from '../helpers/for-file.ts';
-import { AddressFailures, LOGIN_ATTEMPTS_PER_MINUTE, LOGIN_FAILURES_PER_USER } from '../../server/routes/auth.ts';
+import {
+  AddressFailures,
+  LOGIN_ATTEMPTS_PER_MINUTE,
+  LOGIN_FAILURES_PER_ADDRESS,
+  LOGIN_FAILURES_PER_USER,
+  LOGIN_LIMIT_REASONS,
+} from '../../server/routes/auth.ts';
 import { MIN_PASSWORD_LENGTH } from '../../server/auth/passwords.ts';
 import { provisionAdministrator } from '../../server/auth/accounts.service.ts';
 
@@ -69,16 +75,52 @@ describe('signing in', () => {
     expect(text.statusCode).toBe(400); // Fastify parses text/plain; the schema then refuses a string body
   });
 
-  it('limits sign-in attempts per address (429 with Retry-After)', async () => {
+  it('holds back one user’s wrong passwords from an address, not a colleague signing in from the same address (one office behind a NAT)', async () => {
+    const office = '10.40.0.1';
     const statuses: number[] = [];
-    // Different usernames, so that the per-user lock (next test) plays no part.
-    for (let i = 0; i < 12; i++) statuses.push((await login(`nobody-${i}`, 'wrong-password', '10.40.0.1')).statusCode);
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(10)).toEqual([429, 429]);
-    const limited = await login('fx-planner', PASSWORD, '10.40.0.1');
+    for (let i = 0; i < LOGIN_ATTEMPTS_PER_MINUTE + 2; i++) statuses.push((await login('nobody-typo', `wrong-${i}`, office)).statusCode);
+    expect(statuses.slice(0, LOGIN_ATTEMPTS_PER_MINUTE).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(LOGIN_ATTEMPTS_PER_MINUTE)).toEqual([429, 429]);
+    const limited = await login('nobody-typo', 'wrong-again', office);
     expect(limited.statusCode).toBe(429);
-    expect(limited.headers['retry-after']).toBeDefined();
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.headers['content-type']).toMatch(/problem\+json/);
+    expect(limited.json()).toMatchObject({ status: 429, reason: LOGIN_LIMIT_REASONS.HERE });
+    expect(limited.json().detail).toMatch(/^Too many sign-ins for this user from this address; try again in \d+ s\.$/);
+    // The colleague at the next desk, same address: signs in.
+    const colleague = await login('fx-officer', PASSWORD, office);
+    expect(colleague.statusCode).toBe(200);
+    expect(colleague.json().user.username).toBe('fx-officer');
+    // The guesser moving to another address meets the username's own count (the database's, every address).
+    const elsewhere = await login('nobody-typo', 'wrong-elsewhere', '10.40.0.2');
+    expect(elsewhere.statusCode).toBe(429);
+    expect(elsewhere.json().reason).toBe(LOGIN_LIMIT_REASONS.USER);
+    const { rows } = await fx.db.query<{ attempts: number }>('SELECT attempts FROM login_attempts WHERE username = $1', ['nobody-typo']);
+    expect(Number(rows[0]?.attempts)).toBe(LOGIN_FAILURES_PER_USER + 1);
+  });
+
+  it('caps one address guessing many names: past the per-address count every name is held back there, other addresses are not', async () => {
+    const spray = '10.43.0.1';
+    // Names of every kind: well-formed, malformed, long, with quotes, an SQL fragment, control characters.
+    const hostile = [`SPRAY ' OR 1=1 --`, `${'x'.repeat(64)}`, 'a\u0000b', '"q"', '<b>x</b>', '%_%', 'ĐẶNG'];
+    const names = (i: number) => hostile[i] ?? `spray-${i}`;
+    const statuses: number[] = [];
+    for (let batch = 0; batch < LOGIN_FAILURES_PER_ADDRESS; batch += 10) {
+      const answers = await Promise.all(Array.from({ length: 10 }, (_, j) => login(names(batch + j), 'wrong-password', spray)));
+      statuses.push(...answers.map((a) => a.statusCode));
+    }
+    expect(statuses.every((s) => s === 401)).toBe(true);
+    const refused = await login('spray-last', 'wrong-password', spray);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().reason).toBe(LOGIN_LIMIT_REASONS.ADDRESS);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect(refused.json().detail).toMatch(/^Too many failed sign-ins from this address \(of any user\); try again in \d+ s\.$/);
+    // Held back is held back, the right password too; another address is not.
+    expect((await login('fx-officer', PASSWORD, spray)).statusCode).toBe(429);
+    expect((await login('fx-officer', PASSWORD, '10.43.0.2')).statusCode).toBe(200);
+    // Nothing half-written: no session was opened for a refused sign-in, no row for a malformed name.
+    const { rows } = await fx.db.query<{ username: string }>(`SELECT username FROM login_attempts WHERE username !~ '^[a-z0-9._-]{3,64}$'`);
+    expect(rows).toEqual([]);
   });
 
   it('lets a room of people sign in from one address (a commune hall’s Wi-Fi): successes are not counted as attempts', async () => {
@@ -92,12 +134,14 @@ describe('signing in', () => {
       expect((await login(`nobody-b-${i}`, 'wrong-password', '10.42.0.1')).statusCode).toBe(401);
       if (i % 3 === 0 && i < LOGIN_ATTEMPTS_PER_MINUTE - 1) expect((await login('fx-officer', PASSWORD, '10.42.0.1')).statusCode).toBe(200);
     }
-    // Ten failures: the address is held back, its right password too.
-    expect((await login('fx-officer', PASSWORD, '10.42.0.1')).statusCode).toBe(429);
+    // The officer's successes gave back only their own count: the address's failures all stand.
+    for (let i = 0; i < LOGIN_FAILURES_PER_ADDRESS - LOGIN_ATTEMPTS_PER_MINUTE; i++) {
+      expect((await login(`nobody-c-${i}`, 'wrong-password', '10.42.0.1')).statusCode).toBe(401);
+    }
     const refused = await login('nobody-b-x', 'wrong-password', '10.42.0.1');
     expect(refused.statusCode).toBe(429);
-    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
-    expect(refused.json().detail).toMatch(/^Too many sign-in attempts; try again in \d+ s\.$/);
+    expect(refused.json().reason).toBe(LOGIN_LIMIT_REASONS.ADDRESS);
+    expect((await login('fx-officer', PASSWORD, '10.42.0.1')).statusCode).toBe(429);
     // Another address is not held back.
     expect((await login('fx-officer', PASSWORD, '10.42.0.2')).statusCode).toBe(200);
   });
@@ -181,7 +225,13 @@ describe('who am I, and signing out', () => {
   });
 });
 
-describe('failed sign-ins per address, in memory', () => {
+describe('failed sign-ins per address (and per address and name), in memory', () => {
+  it('holds a count to the limit it was made with', () => {
+    const failures = new AddressFailures(LOGIN_FAILURES_PER_ADDRESS);
+    for (let i = 0; i < LOGIN_FAILURES_PER_ADDRESS; i++) expect(failures.take('10.0.0.9', 1_000)).toBeNull();
+    expect(failures.take('10.0.0.9', 1_000)).toBe(60);
+  });
+
   it('refuses an address past the limit until its minute is over, then counts from 1 again', () => {
     const failures = new AddressFailures();
     const t0 = 1_000_000;

@@ -35,6 +35,9 @@ export const en: Messages = {
   cardCodeUnknown: 'No farmer has the card code “{code}”. Check the letters and digits on the card.',
   signInWrong: 'Could not sign in: wrong username or password.',
   signInTooMany: 'Too many sign-in attempts: try again in {wait}.',
+  signInTooManyHere: 'This username has just had many wrong passwords from this computer: try again in {wait}.',
+  signInTooManyNetwork: 'This computer or network has just had many failed sign-ins (perhaps someone else on it): try again in {wait}.',
+  signInTooManyUser: 'This account has just had many wrong passwords: try again in {wait} or ask an administrator.',
   waitSeconds: '{n} s',
   waitMinutes: '{n} {n|minute|minutes}',
   // A plot's save refused by the database's checks (editing/plot-api.ts)

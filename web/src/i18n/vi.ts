@@ -33,6 +33,9 @@ export const vi = {
   cardCodeUnknown: 'Không có nông hộ nào có mã thẻ “{code}”. Kiểm tra lại các chữ và số trên thẻ.',
   signInWrong: 'Đăng nhập không thành công: sai tên đăng nhập hoặc mật khẩu.',
   signInTooMany: 'Đăng nhập quá nhiều lần: hãy thử lại sau {wait}.',
+  signInTooManyHere: 'Tên đăng nhập này vừa nhập sai mật khẩu nhiều lần từ máy này: hãy thử lại sau {wait}.',
+  signInTooManyNetwork: 'Máy này hoặc mạng này vừa đăng nhập sai nhiều lần (có thể là người khác cùng mạng): hãy thử lại sau {wait}.',
+  signInTooManyUser: 'Tài khoản này vừa bị nhập sai mật khẩu nhiều lần: hãy thử lại sau {wait} hoặc nhờ quản trị viên.',
   waitSeconds: '{n} giây',
   waitMinutes: '{n} phút',
   // A plot's save refused by the database's checks (editing/plot-api.ts)

@@ -90,7 +90,7 @@ export class AccountMenu {
           e instanceof HttpError && e.status === 401
             ? t('signInWrong')
             : e instanceof HttpError && e.status === 429
-              ? t('signInTooMany', { wait: waitWords(e.response?.headers.get('retry-after')) })
+              ? t(tooManyWords(e.problem?.reason), { wait: waitWords(e.response?.headers.get('retry-after')) })
               : t('signInFailed', { detail: describeError(e) });
       }
     });
@@ -100,6 +100,17 @@ export class AccountMenu {
     dialog.showModal();
     username.focus();
   }
+}
+
+/**
+ * The words of a 429 for who reads it (the server's reason, server/routes/auth.ts): a colleague held
+ * back by someone else's failures on the same network is not told they tried too often.
+ */
+export function tooManyWords(reason: unknown): 'signInTooManyHere' | 'signInTooManyNetwork' | 'signInTooManyUser' | 'signInTooMany' {
+  if (reason === 'user-failed-here') return 'signInTooManyHere';
+  if (reason === 'address-failed') return 'signInTooManyNetwork';
+  if (reason === 'user-failed') return 'signInTooManyUser';
+  return 'signInTooMany';
 }
 
 /** A Retry-After in seconds as words: "39 giây", "15 phút"; a minute when the server gave none. */
