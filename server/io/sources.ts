@@ -20,6 +20,7 @@ type Format = OpenedSource['format'] | 'zip';
 // GeoPackage's SQLite header, KML's and GPX's "<", GeoJSON's "{" or "["); CSV is read by its name.
 const CLAIMED_TYPES: readonly { ext: RegExp; type: string; code: 'BAD_ARCHIVE' | 'BAD_FILE' }[] = [
   { ext: /\.zip$/i, type: 'zip', code: 'BAD_ARCHIVE' },
+  { ext: /\.kmz$/i, type: 'KMZ', code: 'BAD_ARCHIVE' },
   { ext: /\.(geojson|json)$/i, type: 'GeoJSON', code: 'BAD_FILE' },
   { ext: /\.kml$/i, type: 'KML', code: 'BAD_FILE' },
   { ext: /\.gpx$/i, type: 'GPX', code: 'BAD_FILE' },
@@ -66,6 +67,43 @@ async function sniff(file: string, name: string): Promise<Format> {
   );
 }
 
+/**
+ * Whether a KML file has a NetworkLink (a placemark list loaded from elsewhere, often a URL): the
+ * importer never fetches one (a server asked to read a user's file must not reach addresses the file
+ * names), so the report says why those placemarks are missing. Scanned in chunks, not held whole.
+ */
+async function linksOut(file: string): Promise<boolean> {
+  const tag = /<(?:[A-Za-z_][\w.-]*:)?NetworkLink[\s>]/;
+  let tail = '';
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 16 })) {
+    const text = tail + (chunk as string);
+    if (tag.test(text)) return true;
+    tail = text.slice(-64);
+  }
+  return false;
+}
+
+/**
+ * A KMZ (what Google Earth, My Maps and many field apps save by default) is a zip of one KML, doc.kml
+ * by convention, beside the images its styles use: read as that KML. Nothing else in it is read.
+ */
+async function openKmz(
+  dir: string,
+  names: string[],
+  name: string,
+  options: OpenOptions,
+  warnings: string[],
+  closers: Array<() => void>,
+): Promise<SourceLayer[]> {
+  const kmls = names.filter((n) => /\.kml$/i.test(n));
+  const inner = kmls.find((n) => n.toLowerCase() === 'doc.kml') ?? kmls[0];
+  if (!inner) throw new AppError('BAD_FILE', `${name} holds no .kml: a KMZ keeps its placemarks in doc.kml.`);
+  if (kmls.length > 1) warnings.push(`${name} holds ${kmls.length} KML files; only ${inner} is read.`);
+  if ((await sniff(path.join(dir, inner), inner)) !== 'kml') throw new AppError('BAD_FILE', `${inner} in ${name} is not KML.`);
+  // Named as the KMZ the person chose (its layer 'thua', its warnings 'thua.kmz …'), not its inner doc.kml.
+  return openOne('kml', path.join(dir, inner), name, options, warnings, closers);
+}
+
 async function openOne(
   format: OpenedSource['format'],
   file: string,
@@ -79,6 +117,10 @@ async function openOne(
     case 'geojson':
       return [await openGeoJson(file, stem, options)];
     case 'kml':
+      if (await linksOut(file))
+        warnings.push(
+          `${name} links to other files (NetworkLink): they are not fetched; only the placemarks written in ${name} itself are read.`,
+        );
       return [openKml(file, stem)];
     case 'gpx':
       return [openGpx(file, stem)];
@@ -114,6 +156,10 @@ export async function openSource(file: string, name: string, options: OpenOption
   };
   try {
     const names = await extractZip(file, dir, limits);
+    if (/\.kmz$/i.test(name)) {
+      const layers = await openKmz(dir, names, name, options, warnings, closers);
+      return { format: 'kml', layers, warnings, close: cleanup };
+    }
     if (names.some((n) => /\.shp$/i.test(n))) {
       const layers = await openShapefiles(dir, names, options, warnings);
       return { format: 'shapefile', layers, warnings, close: cleanup };

@@ -1,9 +1,11 @@
 // Import over HTTP: VN-2000 shapefiles, legacy encodings, the CRS guard, broken and hostile inputs,
 // atomicity and idempotency, permissions and background jobs. Fixtures are generated here.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import yazl from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -589,6 +591,86 @@ describe('other readers', () => {
     ).json();
     expect(second.counts).toMatchObject({ inserted: 0, unchanged: 1 });
     expect(await count('plots')).toBe(1);
+  });
+
+  describe('a KMZ (Google Earth’s default: a zip of doc.kml and its images)', () => {
+    const kmlOf = (lon: number, name: string, extra = '') => {
+      const ring = (square(lon, 10.462, 40) as { coordinates: number[][][] }).coordinates[0]!.map((p) => p.join(',')).join(' ');
+      return `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document>${extra}<Placemark><name>${name}</name><ExtendedData><Data name="cay_trong"><value>Xoài</value></Data><Data name="ma_xa"><value>29869</value></Data></ExtendedData><Polygon><outerBoundaryIs><LinearRing><coordinates>${ring}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>`;
+    };
+    /** A KMZ of the given files, in folders as Google Earth writes them (files/…). */
+    async function kmz(name: string, files: Record<string, string | Buffer>): Promise<Buffer> {
+      const folder = path.join(tmp.dir, `kmz-${name}`);
+      fs.mkdirSync(path.join(folder, 'files'), { recursive: true });
+      const zip = new yazl.ZipFile();
+      for (const [inner, body] of Object.entries(files)) {
+        fs.writeFileSync(path.join(folder, inner), body);
+        zip.addFile(path.join(folder, inner), inner);
+      }
+      zip.end();
+      const target = path.join(tmp.dir, `${name}.kmz`);
+      await new Promise<void>((resolve, reject) =>
+        zip.outputStream.pipe(fs.createWriteStream(target)).on('close', resolve).on('error', reject),
+      );
+      return fs.readFileSync(target);
+    }
+    const mapping = 'mapping=' + encodeURIComponent(JSON.stringify({ commune_code: 'ma_xa' }));
+
+    it('is read as its doc.kml: its polygon becomes a plot, the image beside it ignored', async () => {
+      const before = await count('plots');
+      const file = await kmz('vuon', { 'doc.kml': kmlOf(105.6335, 'Vườn bưởi'), 'files/icon.png': Buffer.from([0x89, 0x50, 0x4e, 0x47]) });
+      const res = await upload(file, `collection=plots&dryRun=false&${mapping}`, actors.officer, 'vuon.kmz');
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().counts.inserted).toBe(1);
+      expect(await count('plots')).toBe(before + 1);
+    });
+
+    it('hostile: no .kml in it, a .kmz that is no zip, a zip-bomb doc.kml: each a clear 4xx, nothing written', async () => {
+      const before = await count('plots');
+      const empty = await upload(
+        await kmz('empty', { 'files/icon.png': Buffer.from('png') }),
+        `collection=plots&dryRun=false`,
+        actors.officer,
+        'empty.kmz',
+      );
+      expect(empty.statusCode).toBe(400);
+      expect(empty.headers['content-type']).toMatch(/problem\+json/);
+      expect(empty.json().detail).toBe('empty.kmz holds no .kml: a KMZ keeps its placemarks in doc.kml.');
+      const renamed = await upload(Buffer.from('this is not a zip at all'), `collection=plots&dryRun=false`, actors.officer, 'renamed.kmz');
+      expect(renamed.statusCode).toBe(400);
+      expect(renamed.json().detail).toMatch(/not valid KMZ/);
+      // 50 MB of spaces after the placemark deflate ~1000×: refused from the declared sizes before inflating.
+      const bomb = await kmz('bomb', { 'doc.kml': kmlOf(105.634, 'Bom') + ' '.repeat(50 * 1024 * 1024) });
+      expect(bomb.length).toBeLessThan(LIMIT_MB * 1024 * 1024);
+      const refused = await upload(bomb, `collection=plots&dryRun=false&${mapping}`, actors.officer, 'bomb.kmz');
+      expect(refused.statusCode).toBe(413);
+      expect(refused.json().detail).toMatch(/zip bomb/);
+      expect(await count('plots')).toBe(before);
+    });
+
+    it('hostile: a NetworkLink is never fetched; the report says its placemarks were not read', async () => {
+      let asked = 0;
+      const lure = http.createServer((_req, res) => {
+        asked++;
+        res.end(kmlOf(105.635, 'Từ xa'));
+      });
+      await new Promise<void>((resolve) => lure.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(lure.address() as { port: number }).port}/more.kml`;
+        const link = `<NetworkLink><name>Thêm</name><Link><href>${url}</href><refreshMode>onInterval</refreshMode></Link></NetworkLink>`;
+        const file = await kmz('linked', { 'doc.kml': kmlOf(105.6345, 'Vườn nhãn', link) });
+        const res = await upload(file, `collection=plots&dryRun=true&${mapping}`, actors.officer, 'linked.kmz');
+        expect(res.statusCode).toBe(200);
+        const report = res.json();
+        expect(report.counts.inserted).toBe(1);
+        expect(report.warnings).toContain(
+          'linked.kmz links to other files (NetworkLink): they are not fetched; only the placemarks written in linked.kmz itself are read.',
+        );
+        expect(asked).toBe(0);
+      } finally {
+        await new Promise<void>((resolve) => lure.close(() => resolve()));
+      }
+    });
   });
 
   it('a Circular 16/2025 GeoPackage: polygons of the _A layer become zoning lots of the plan its maHoSoQH names; _P and _L layers are skipped', async () => {

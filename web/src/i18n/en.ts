@@ -1090,7 +1090,7 @@ export const en: Messages = {
   'importFileRefused_shapefile-part':
     '{name} is only one part of a shapefile: zip the .shp, .shx, .dbf, .prj (and .cpg) files of the same name together and choose that .zip.',
   'importFileRefused_unknown-kind':
-    'The kind of {name} is not accepted: choose a .zip (shapefile), .geojson, .json, .kml, .gpx, .csv or .gpkg.',
+    'The kind of {name} is not accepted: choose a .zip (shapefile), .geojson, .json, .kml, .kmz, .gpx, .csv or .gpkg.',
   'importFileRefused_too-large':
     'The file {name} is {size}, over the server’s import limit of {limit}; nothing was sent. Split it into parts (by commune or map sheet) or ask an administrator to raise the limit.',
   importLimit: 'At most {limit} per file.',

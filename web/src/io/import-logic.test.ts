@@ -25,6 +25,7 @@ import {
   PROBLEMS_PER_PAGE,
   REFUSAL_KEYS,
   addPending,
+  ACCEPT_ATTRIBUTE,
   checkFile,
   checkOptions,
   columnName,
@@ -346,6 +347,9 @@ describe('files', () => {
   it('a shapefile part alone, an unknown kind and an empty file are refused before upload', () => {
     expect(checkFile({ name: 'thua.zip', size: 10 })).toEqual({ valid: true });
     expect(checkFile({ name: 'Thua.GeoJSON', size: 10 })).toEqual({ valid: true });
+    // Google Earth's default (a zip of doc.kml), refused before (audit s17 finding 8).
+    expect(checkFile({ name: 'thua.kmz', size: 10 })).toEqual({ valid: true });
+    expect(ACCEPT_ATTRIBUTE.split(',')).toContain('.kmz');
     expect(checkFile({ name: 'thua.shp', size: 10 })).toEqual({ valid: false, reason: 'shapefile-part' });
     expect(checkFile({ name: 'thua.dbf', size: 10 })).toEqual({ valid: false, reason: 'shapefile-part' });
     expect(checkFile({ name: 'thua.dwg', size: 10 })).toEqual({ valid: false, reason: 'unknown-kind' });

@@ -158,10 +158,11 @@ export const FILE_REASON = Object.freeze({
 } as const);
 type FileReason = (typeof FILE_REASON)[keyof typeof FILE_REASON];
 
-const ACCEPTED = /\.(zip|geojson|json|kml|gpx|csv|gpkg)$/i;
+// .kmz: Google Earth's, My Maps' and many field apps' default, a zip of doc.kml (the server reads it as that KML).
+const ACCEPTED = /\.(zip|geojson|json|kml|kmz|gpx|csv|gpkg)$/i;
 
 /** The extensions the file picker offers. */
-export const ACCEPT_ATTRIBUTE = '.zip,.geojson,.json,.kml,.gpx,.csv,.gpkg';
+export const ACCEPT_ATTRIBUTE = '.zip,.geojson,.json,.kml,.kmz,.gpx,.csv,.gpkg';
 
 /**
  * Checks a picked file by name and size before anything is uploaded; `maxBytes` is the server's limit
