@@ -411,6 +411,17 @@ const admin: CollectionDef = {
     { name: 'parent_id', title: 'Đơn vị cha / Parent', type: 'integer', sql: 't.parent_id' },
     { name: 'valid_from', title: 'Hiệu lực từ / Valid from', type: 'date', sql: 't.valid_from' },
     { name: 'valid_to', title: 'Hiệu lực đến / Valid to', type: 'date', sql: 't.valid_to' },
+    // Where a unit no longer in force is today: the communes and wards its lineage leads to ('Phường
+    // Cao Lãnh' for the old Phường 4), so a card names it 'Phường 4 cũ, nay thuộc Phường Cao Lãnh'
+    // (audit s17); null for a unit in force. Ordered byte by byte, alike on PostgreSQL and PGlite.
+    {
+      name: 'today_units',
+      title: 'Nay thuộc / Now part of',
+      type: 'string',
+      sql: `(SELECT string_agg(d.name, ', ' ORDER BY d.name COLLATE "C")
+               FROM (SELECT DISTINCT c.name FROM admin_current_units(t.id) c
+                      WHERE c.id <> t.id AND c.level IN ('ward', 'commune', 'town')) d)`,
+    },
   ],
   privacy: 'none',
   writers: [],

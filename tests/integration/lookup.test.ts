@@ -204,3 +204,47 @@ describe('place and unit lookups', () => {
     expect((await reg.app.inject({ url: '/api/lookup/units?name=Atlantis' })).statusCode).toBe(404);
   });
 });
+
+describe('a parcel card’s commune from the features API', () => {
+  it('says where a former commune or ward is today (admin today_units), and nothing for a unit in force (audit s17)', async () => {
+    const read = async (code: string) => {
+      const res = await reg.app.inject({
+        url: `/ogc/collections/admin/items?code=${code}&limit=20&skipGeometry=true`,
+        headers: { accept: 'application/geo+json' },
+      });
+      expect(res.statusCode).toBe(200);
+      return (res.json() as { features: { properties: Record<string, unknown> }[] }).features.map((f) => f.properties);
+    };
+    // Xã Tân Thuận Tây (29890) was merged into Phường Cao Lãnh on 01/07/2025; the lineage table says so.
+    const expected = (
+      await reg.db.query<{ name: string }>(
+        `SELECT DISTINCT c.name FROM admin_units u, admin_current_units(u.id) c
+          WHERE u.code = '29890' AND c.id <> u.id AND c.level IN ('ward', 'commune', 'town') ORDER BY 1`,
+      )
+    ).rows.map((r) => r.name);
+    expect(expected).toEqual(['Phường Cao Lãnh']);
+    const former = await read('29890');
+    expect(former.length).toBeGreaterThan(0);
+    for (const version of former) {
+      expect(version.valid_to).not.toBeNull();
+      expect(version.today_units).toBe('Phường Cao Lãnh');
+    }
+    // Phường Cao Lãnh kept the code 29869 of its predecessors: its version in force names nothing.
+    const ward = await read('29869');
+    expect(ward.find((v) => v.valid_to === null || v.valid_to === undefined)?.today_units ?? null).toBeNull();
+    const queryables = (await reg.app.inject({ url: '/ogc/collections/admin/queryables' })).json() as {
+      properties: Record<string, { title?: string; type?: string }>;
+    };
+    expect(queryables.properties.today_units).toMatchObject({ title: 'Nay thuộc / Now part of', type: 'string' });
+    // Hostile filters on it: a clear answer, never a 5xx; a CQL2 comparison with a number is refused.
+    for (const query of [`today_units=${encodeURIComponent("'; DROP TABLE admin_units; --")}`, `today_units=${'x'.repeat(5000)}`]) {
+      const res = await reg.app.inject({ url: `/ogc/collections/admin/items?${query}` });
+      expect(res.statusCode, query).toBeLessThan(500);
+    }
+    const cql = await reg.app.inject({ url: `/ogc/collections/admin/items?filter=${encodeURIComponent('today_units > 5')}` });
+    expect(cql.statusCode).toBe(400);
+    expect((await reg.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM admin_units WHERE code = '29890'`)).rows[0]!.n).toBe(
+      former.length,
+    );
+  });
+});

@@ -38,8 +38,14 @@ describe('a commune code on a card', () => {
   it('is current under today’s name, and former under a name it no longer has (a survey of 2010 named 29869 Phường 2)', () => {
     expect(unitOnCard(ward, '2026-12-01')).toEqual({ name: 'Phường Cao Lãnh', former: false });
     expect(unitOnCard(ward, '2026-12-01', 'Phường Cao Lãnh')).toEqual({ name: 'Phường Cao Lãnh', former: false });
-    expect(unitOnCard(ward, '2026-12-01', 'Phường 2')).toEqual({ name: 'Phường 2', former: true });
     expect(unitOnCard([], '2026-12-01')).toBeUndefined();
     expect(unitOnCard([], '2026-12-01', 'Phường 4')).toEqual({ name: 'Phường 4', former: true });
+  });
+
+  it('says where a former unit is today: the features API’s today_units, or the name its code has now', () => {
+    const gone = [{ ...merged[0]!, today_units: 'Phường Cao Lãnh' }];
+    expect(unitOnCard(gone, '2026-12-01')).toEqual({ name: 'Phường 4', former: true, today: 'Phường Cao Lãnh' });
+    expect(unitOnCard(gone, '2025-06-30')).toEqual({ name: 'Phường 4', former: false });
+    expect(unitOnCard(ward, '2026-12-01', 'Phường 2')).toEqual({ name: 'Phường 2', former: true, today: 'Phường Cao Lãnh' });
   });
 });

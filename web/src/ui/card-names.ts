@@ -6,7 +6,13 @@ import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
 import { getJson } from '../api/http.ts';
 
 /** One version of an administrative unit as the features API's `admin` collection serves it. */
-export type UnitVersion = { name: string; valid_from: string | null; valid_to: string | null };
+export type UnitVersion = {
+  name: string;
+  valid_from: string | null;
+  valid_to: string | null;
+  /** Where a version no longer in force is today (the features API's today_units: 'Phường Cao Lãnh'). */
+  today_units?: string | null;
+};
 
 /**
  * The name a commune code has on `day` (YYYY-MM-DD); for a code no longer in use (a commune merged
@@ -20,8 +26,11 @@ export function unitNameOn(versions: readonly UnitVersion[], day: string): strin
   return [...named].sort((a, b) => (b.valid_to ?? '9999').localeCompare(a.valid_to ?? '9999'))[0]?.name;
 }
 
-/** A commune or ward as a card names it: its name, and whether that unit is no longer in force (said "cũ" / "former"). */
-export type CardUnit = { name: string; former: boolean };
+/**
+ * A commune or ward as a card names it: its name, whether that unit is no longer in force (said "cũ" /
+ * "former"), and for a former one the units of today it became part of, when known.
+ */
+export type CardUnit = { name: string; former: boolean; today?: string };
 
 /**
  * A commune code as a card names it on `day`: today's name when the code is in force; the name it
@@ -34,7 +43,12 @@ export function unitOnCard(versions: readonly UnitVersion[], day: string, nameTh
   const current = named.find((v) => (v.valid_from ?? '') <= day && (v.valid_to === null || v.valid_to > day));
   const name = nameThen || unitNameOn(versions, day);
   if (!name) return undefined;
-  return { name, former: current === undefined || current.name !== name };
+  const former = current === undefined || current.name !== name;
+  if (!former) return { name, former };
+  // Today: the unit in force under the same code (renamed), else where the version of that name went.
+  const closed = named.filter((v) => v.name === name && v.today_units).sort((a, b) => (b.valid_to ?? '').localeCompare(a.valid_to ?? ''));
+  const today = current?.name ?? closed[0]?.today_units ?? undefined;
+  return { name, former, ...(today ? { today } : {}) };
 }
 
 type Collection = { features?: { properties?: Record<string, unknown> }[] };
@@ -50,6 +64,7 @@ async function unitVersions(code: string): Promise<UnitVersion[]> {
       name: typeof p.name === 'string' ? p.name : '',
       valid_from: typeof p.valid_from === 'string' ? p.valid_from : null,
       valid_to: typeof p.valid_to === 'string' ? p.valid_to : null,
+      today_units: typeof p.today_units === 'string' && p.today_units ? p.today_units : null,
     };
   });
 }

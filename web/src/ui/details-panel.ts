@@ -475,6 +475,7 @@ export class DetailsPanel {
       crops: this.crops,
       communeName: commune?.name ?? surveyName,
       communeFormer: commune?.former,
+      communeToday: commune?.today,
       // A draft area is its officers' alone, and an area under review is not yet the public's (a
       // guest or a planner would be refused its name); a farmer reads their own areas but drafts.
       growingAreaName:

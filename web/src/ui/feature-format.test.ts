@@ -353,10 +353,21 @@ describe('one value by its schema', () => {
       value: 'Phường 4 cũ',
       code: '29872',
     });
+    // A former unit's own card from the search says it once, not again from the features API's today_units.
+    const unit = {
+      name: 'Phường 4',
+      code: '29872',
+      today_units: 'Phường Cao Lãnh',
+      former: { name: 'Phường 4', today: 'Phường Cao Lãnh' },
+    };
+    expect(rowsOf('admin', unit, { schema: schemaOf('admin') }).filter(([, v]) => v.includes('Phường Cao Lãnh'))).toHaveLength(1);
+    const now = { communeName: 'Phường 4', communeFormer: true, communeToday: 'Phường Cao Lãnh' };
+    expect(new Map(rowsOf('parcels', former, now)).get('Xã/phường')).toBe('Phường 4 cũ, nay thuộc Phường Cao Lãnh · 29872');
     startLang('en');
     expect(new Map(rowsOf('parcels', former, { communeName: 'Phường 4', communeFormer: true })).get('Commune/ward')).toBe(
       'former Phường 4 · 29872',
     );
+    expect(new Map(rowsOf('parcels', former, now)).get('Commune/ward')).toBe('former Phường 4, now part of Phường Cao Lãnh · 29872');
     startLang('vi');
     // A tile's `year`, or the features API's `map_year` beside it: one row.
     const area = { land_use_code: 'ODT', map_id: 1, year: 2024, map_year: 2024 };

@@ -29,6 +29,8 @@ export type CardContext = {
   communeName?: string;
   /** Whether that commune or ward is no longer in force (merged on 01/07/2025): its name is said "cũ" / "former". */
   communeFormer?: boolean;
+  /** For a former one, the units of today it became part of ('Phường Cao Lãnh'), when known. */
+  communeToday?: string;
   /** The name of a plot's growing area (tiles carry its id and code only). */
   growingAreaName?: string;
 };
@@ -364,7 +366,11 @@ function communeRow(p: Record<string, unknown>, context: CardContext): CardRow |
   if (isEmpty(p.commune_code)) return undefined;
   const code = String(p.commune_code);
   if (!context.communeName) return { label: t('commune'), value: code };
-  const name = context.communeFormer ? t('communeFormerName', { name: context.communeName }) : context.communeName;
+  const name = !context.communeFormer
+    ? context.communeName
+    : context.communeToday
+      ? t('unitFormerNowIn', { former: context.communeName, today: context.communeToday })
+      : t('communeFormerName', { name: context.communeName });
   return { label: t('commune'), value: name, code };
 }
 
@@ -416,6 +422,8 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
     ...(NAMED_BY_ROW[group] ?? []),
     ...(group === 'zones' && !isEmpty(p.plan_name) ? ['plan_id'] : []),
     ...(group === 'landuse' ? ['map_id', 'map_year', 'map_period_to'] : []),
+    // A former unit opened from the search says where it is today in its own row (FIELDS.admin 'former').
+    ...(group === 'admin' && !isEmpty(p.former) ? ['today_units'] : []),
     ...(group === 'growing_areas' || group === 'plots' ? STATUS_DECISION_KEYS : []),
     // A code's lineage is the registry's own thread of versions; the issue's number says something
     // only from the second issue on ("Lần cấp 2").
