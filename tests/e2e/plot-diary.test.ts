@@ -296,7 +296,7 @@ describe('the farm diary of a plot', () => {
     await context.close();
   });
 
-  it('a spray saved with no network says it was not recorded and will not be sent, keeps the form, and once the signal is back says to press Save; then it is written once', async () => {
+  it('a spray saved with no network waits on the phone as “chờ gửi” and is sent by itself when the signal returns, written once', async () => {
     const plot = await plotOf('officer');
     const { allowed } = await substancesFor(plot.markets);
     const before = await diaryRows(plot.id);
@@ -307,37 +307,84 @@ describe('the farm diary of a plot', () => {
     await openPlot(page, plot);
     await page.waitForSelector('#plot-diary .diary-context');
     await page.click('#diary-add');
-    const typed = { appliedOn: addDays(plot.harvest, -21), pesticide: 'Anvil 5SC', activeIngredient: allowed, dose: '20', phiDays: '7' };
-    await fill(page, { ...typed, doseUnit: 'ml/16l' });
+    const appliedOn = addDays(plot.harvest, -21);
+    await fill(page, { appliedOn, pesticide: 'Anvil 5SC', activeIngredient: allowed, dose: '20', doseUnit: 'ml/16l', phiDays: '7' });
 
     await context.setOffline(true);
     await page.click('#diary-save');
     const message = page.locator('#plot-diary-message');
     await expect
       .poll(() => message.innerText(), { timeout: 10_000 })
-      .toBe(viText.diaryFailed.replace('{detail}', viText.diaryRefusal_offline));
-    expect(await message.innerText()).toContain('Máy sẽ không tự gửi');
-    // The form holds what was typed, and nothing reached the server.
-    for (const [field, value] of Object.entries(typed)) expect(await page.locator(`#plot-diary #diary-${field}`).inputValue()).toBe(value);
+      .toBe(viText.diaryQueued.replace('{pesticide}', 'Anvil 5SC').replace('{date}', vi(appliedOn)));
+    // The form closed; the record is listed as waiting, with what was typed, and kept on the phone.
+    expect(await page.locator('#plot-diary .diary-form').count()).toBe(0);
+    const pending = page.locator('#plot-diary #diary-pending .diary-entry.is-pending');
+    expect(await pending.count()).toBe(1);
+    const pendingText = await pending.innerText();
+    for (const part of [viText.diaryPendingBadge, 'Anvil 5SC', allowed, 'Liều lượng: 20 ml/bình 16 lít', 'Cách ly 7 ngày'])
+      expect(pendingText).toContain(part);
+    expect(await page.evaluate(() => JSON.parse(localStorage.getItem('bando.diaryOutbox') ?? '[]').length)).toBe(1);
     expect(await diaryRows(plot.id)).toEqual(before);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-offline-save.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-diary-offline-pending.png') });
 
-    // The signal returns: no stale "no network", and still nothing sent by itself.
+    // The signal returns: sent by itself, once, under its key; the waiting row goes and the entry is listed.
     await context.setOffline(false);
-    await expect.poll(() => message.innerText(), { timeout: 10_000 }).toBe(viText.diaryBackOnline);
-    await page.waitForTimeout(1000);
-    expect(await diaryRows(plot.id)).toEqual(before);
-    await page.click('#diary-save');
-    await page.waitForSelector('#plot-diary-message.diary-done');
-    const after = await diaryRows(plot.id);
-    expect(after).toHaveLength(before.length + 1);
-    expect(after.at(-1)).toMatchObject({
+    await expect.poll(async () => (await diaryRows(plot.id)).length, { timeout: 15_000 }).toBe(before.length + 1);
+    await expect
+      .poll(() => message.innerText(), { timeout: 10_000 })
+      .toBe(viText.diaryPendingSent.replace('{pesticide}', 'Anvil 5SC').replace('{date}', vi(appliedOn)));
+    expect(await page.locator('#plot-diary #diary-pending').count()).toBe(0);
+    expect(await page.locator('#plot-diary .diary-entry').count()).toBe(before.length + 1);
+    expect((await diaryRows(plot.id)).at(-1)).toMatchObject({
       pesticide: 'Anvil 5SC',
       active_ingredient: allowed,
       dose_amount: 20,
       dose_unit: 'ml/16l',
       phi_days: 7,
     });
+    expect(await page.evaluate(() => localStorage.getItem('bando.diaryOutbox'))).toBe('[]');
+    await context.close();
+  });
+
+  it('a spray whose answer was lost on the way (written, the phone never heard) is sent again under its key and not written twice', async () => {
+    const plot = await plotOf('officer');
+    const { allowed } = await substancesFor(plot.markets);
+    const before = await diaryRows(plot.id);
+    const { page, context } = await openPage(e2e.browser, 'desktop');
+    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await openPlot(page, plot);
+    await page.waitForSelector('#plot-diary .diary-context');
+    const keys: string[] = [];
+    let lost = false;
+    await page.route(`**/api/plots/${plot.id}/diary`, async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (lost) return route.continue();
+      lost = true;
+      // The server writes it; the answer never reaches the phone.
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.click('#diary-add');
+    await fill(page, {
+      appliedOn: addDays(plot.harvest, -20),
+      pesticide: 'Score 250EC',
+      activeIngredient: allowed,
+      dose: '10',
+      phiDays: '14',
+    });
+    await page.click('#diary-save');
+    await page.locator('#plot-diary #diary-pending .is-pending').waitFor({ timeout: 10_000 });
+    expect((await diaryRows(plot.id)).length).toBe(before.length + 1);
+    // Tried again by itself (no 'online' comes: the browser never went offline), answered with the entry written the first time.
+    await page.locator('#plot-diary #diary-pending').waitFor({ state: 'detached', timeout: 20_000 });
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect((await diaryRows(plot.id)).length).toBe(before.length + 1);
+    expect(await page.locator('#plot-diary .diary-entry').count()).toBe(before.length + 1);
     await context.close();
   });
 

@@ -17,6 +17,7 @@ import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-
 import { PlotPicking } from './map/plot-picking.ts';
 import { keyStyleTiles } from './map/viewer-tiles.ts';
 import { readLinkedFeature, type LinkedFeature } from './map/linked-feature.ts';
+import { diaryOutboxUser } from './registration/diary-outbox.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { forgetKeptReads } from './registration/registry-reads.ts';
 import { sheetPadding } from './map/fit-padding.ts';
@@ -501,6 +502,7 @@ async function boot(): Promise<void> {
     // The tiles differ by viewer (a ward officer's carry their drafts): drawn and clicked, they must be this one's.
     const tilesFor = handle.refreshTiles();
     void photoOutboxUser(next);
+    diaryOutboxUser(next);
     const closed = details.userChanged();
     if (closed) reopen(closed, tilesFor);
     if (!next) search.forget();
@@ -535,6 +537,7 @@ async function boot(): Promise<void> {
     handle.setUser(undefined);
     const tilesFor = handle.refreshTiles();
     void photoOutboxUser(undefined);
+    diaryOutboxUser(undefined);
     void forgetKeptReads();
     account.setUser(undefined);
     const closed = details.sessionEnded(previous);
@@ -655,6 +658,8 @@ async function boot(): Promise<void> {
   handle.setUser(user);
   // Inspection photos this officer took and the page could not send last time go now.
   void photoOutboxUser(user);
+  // So do the spray records typed with no signal (diary-outbox.ts).
+  diaryOutboxUser(user);
   details.userChanged();
   renderTabs();
   if (user?.role === 'farmer' && !initial.selection) {

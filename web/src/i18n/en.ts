@@ -287,6 +287,13 @@ export const en: Messages = {
   diaryRefusal_offline:
     'no network connection. It will not be sent by itself: what you entered stays in the form; press “Save” again when there is signal.',
   diaryBackOnline: 'The network is back. What you entered is not recorded yet: press “Save” to record it.',
+  diaryQueued:
+    'No network: the spray {pesticide} ({date}) is kept on this phone, waiting to be sent; it goes by itself when there is signal.',
+  diaryPendingTitle: 'Waiting to be sent ({count})',
+  diaryPendingBadge: 'Waiting to be sent · kept on this phone',
+  diaryPendingSent: 'Sent the spray that was waiting: {pesticide} ({date}).',
+  diaryPendingRefused: 'The waiting spray {pesticide} ({date}) was not recorded: {detail}',
+  diaryPendingDiscard: 'Discard this spray',
   diaryRefusal_signedOut: 'your session has ended: sign in again.',
   diaryRefusal_forbidden: 'you do not work in this plot’s commune.',
   diaryRefusal_farmer: 'you can read the diary of your own plots only; the commune’s officer records it.',
@@ -324,9 +331,9 @@ export const en: Messages = {
   plotOpenAreaFailed: 'Could not open the growing area’s file: {detail}',
   copyLink: 'Copy link',
   linkCopied: 'Link copied.',
+  backKeepsForm: 'A form in the card holds unsaved input: save it or press Cancel before closing the card.',
   linkFeatureNotFound: 'Could not open {what} #{id}: it was not found, or this account may not see it.',
   linkFeatureUnread: 'Could not open {what} #{id} yet: {detail}',
-  backKeepsForm: 'A form in the card holds unsaved input: save it or press Cancel before closing the card.',
   zoomTo: 'Zoom to',
 
   plannerView: 'Planning at this parcel',

@@ -288,6 +288,12 @@ export const vi = {
   'diaryInput_dose-unit': 'Chọn đơn vị trong danh sách.',
   diaryRefusal_offline: 'không có kết nối mạng. Máy sẽ không tự gửi: những gì đã nhập vẫn còn trong biểu mẫu, bấm “Lưu” lại khi có sóng.',
   diaryBackOnline: 'Đã có mạng trở lại. Những gì đã nhập chưa được ghi: bấm “Lưu” để ghi.',
+  diaryQueued: 'Chưa có mạng: lần phun {pesticide} ({date}) đã lưu trên máy này, chờ gửi; máy sẽ tự gửi khi có sóng.',
+  diaryPendingTitle: 'Chờ gửi ({count})',
+  diaryPendingBadge: 'Chờ gửi · đã lưu trên máy',
+  diaryPendingSent: 'Đã gửi lần phun chờ gửi: {pesticide} ({date}).',
+  diaryPendingRefused: 'Lần phun chờ gửi {pesticide} ({date}) không được ghi: {detail}',
+  diaryPendingDiscard: 'Bỏ lần phun này',
   diaryRefusal_signedOut: 'phiên đăng nhập đã hết: hãy đăng nhập lại.',
   diaryRefusal_forbidden: 'bạn không phụ trách xã/phường của thửa này.',
   diaryRefusal_farmer: 'chỉ xem được nhật ký các thửa của mình; cán bộ nông nghiệp xã ghi nhật ký.',
@@ -325,9 +331,9 @@ export const vi = {
   plotOpenAreaFailed: 'Không mở được hồ sơ vùng trồng: {detail}',
   copyLink: 'Sao chép liên kết',
   linkCopied: 'Đã sao chép liên kết.',
+  backKeepsForm: 'Biểu mẫu trong thẻ có nội dung chưa lưu: hãy lưu hoặc bấm Hủy trước khi đóng thẻ.',
   linkFeatureNotFound: 'Không mở được {what} #{id}: không tìm thấy, hoặc tài khoản này không được xem.',
   linkFeatureUnread: 'Chưa mở được {what} #{id}: {detail}',
-  backKeepsForm: 'Biểu mẫu trong thẻ có nội dung chưa lưu: hãy lưu hoặc bấm Hủy trước khi đóng thẻ.',
   zoomTo: 'Phóng tới',
 
   // Planner view

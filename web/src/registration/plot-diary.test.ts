@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SubstanceList } from '../../../server/contracts/diary.ts';
+import type { DiaryBody } from '../../../server/contracts/registry.ts';
 import { checkDiaryEntry, rulesOfList, type SubstanceRule } from '../../../server/domain/substances.ts';
 import { HttpError } from '../api/http.ts';
 import { startLang } from '../i18n/i18n.ts';
+import { viewerKey } from '../map/viewer-tiles.ts';
+import { allPending, dropPending, keepPending, newDiaryKey, pendingOf, retriesLater, type OutboxStorage } from './diary-outbox.ts';
 import {
   checkDiaryInput,
   checkResidueInput,
@@ -377,5 +380,59 @@ describe('plot diary: refusals', () => {
     expect(diaryLoadDetail(problem(403, { code: 'FORBIDDEN', detail: 'x' }), true)).toContain('chỉ xem được nhật ký các thửa của mình');
     startLang('en');
     expect(diaryLoadDetail(offline, true)).toBe('no network connection. Open it again when there is signal.');
+  });
+});
+
+describe('plot diary: the outbox of sprays typed with no signal', () => {
+  /** A storage as localStorage is, in memory. */
+  const memory = (): OutboxStorage & { data: Map<string, string> } => {
+    const data = new Map<string, string>();
+    return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v) };
+  };
+  const body: DiaryBody = {
+    appliedOn: '2026-06-03',
+    pesticide: 'Anvil 5SC',
+    activeIngredient: 'Hexaconazole',
+    doseAmount: 20,
+    doseUnit: 'ml/16l',
+    phiDays: 7,
+  };
+  const officer = { role: 'officer', username: 'officer' };
+  const other = { role: 'officer', username: 'officer2' };
+
+  it('keeps each entry once by its key, under who typed it: another person on the phone sees none of them', () => {
+    const storage = memory();
+    const entry = { key: 'k-0000000000000001', viewer: viewerKey(officer), plotId: 5, body, savedAt: '2026-06-03T01:00:00Z' };
+    expect(keepPending(entry, storage)).toBe(true);
+    expect(keepPending(entry, storage)).toBe(true);
+    expect(keepPending({ ...entry, key: 'k-0000000000000002', plotId: 6 }, storage)).toBe(true);
+    expect(pendingOf(officer, undefined, storage).map((e) => e.key)).toEqual(['k-0000000000000001', 'k-0000000000000002']);
+    expect(pendingOf(officer, 5, storage)).toEqual([entry]);
+    expect(pendingOf(other, undefined, storage)).toEqual([]);
+    expect(pendingOf(undefined, undefined, storage)).toEqual([]);
+    dropPending('k-0000000000000001', storage);
+    expect(pendingOf(officer, undefined, storage).map((e) => e.key)).toEqual(['k-0000000000000002']);
+  });
+
+  it('reads a storage holding something else as empty, and says when it could not keep an entry', () => {
+    const storage = memory();
+    storage.data.set('bando.diaryOutbox', '{not json');
+    expect(allPending(storage)).toEqual([]);
+    storage.data.set('bando.diaryOutbox', JSON.stringify([{ key: 1 }, null, 'x']));
+    expect(allPending(storage)).toEqual([]);
+    const full: OutboxStorage = {
+      getItem: () => null,
+      setItem: () => {
+        throw new DOMException('full', 'QuotaExceededError');
+      },
+    };
+    expect(keepPending({ key: 'k-0000000000000003', viewer: 'x', plotId: 1, body, savedAt: '' }, full)).toBe(false);
+    expect(keepPending({ key: 'k-0000000000000003', viewer: 'x', plotId: 1, body, savedAt: '' }, undefined)).toBe(false);
+  });
+
+  it('tries again by itself only what may pass later: no network, a busy or failing server, an ended session', () => {
+    for (const status of [0, 401, 408, 429, 500, 503]) expect(retriesLater(new HttpError(status, 'x', undefined, undefined))).toBe(true);
+    for (const status of [400, 403, 404, 409, 422]) expect(retriesLater(new HttpError(status, 'x', undefined, undefined))).toBe(false);
+    expect(newDiaryKey()).toMatch(/^[A-Za-z0-9_-]{16,64}$/);
   });
 });

@@ -29,6 +29,17 @@ import { clear, h } from '../ui/dom.ts';
 import { date, dateTime } from '../ui/feature-format.ts';
 import type { TileViewer } from '../map/viewer-tiles.ts';
 import { readKept, type KeptRead } from './registry-reads.ts';
+import { viewerKey } from '../map/viewer-tiles.ts';
+import {
+  dropPending,
+  keepPending,
+  newDiaryKey,
+  onDiaryOutbox,
+  pendingOf,
+  postDiary,
+  sendPending,
+  type PendingDiaryEntry,
+} from './diary-outbox.ts';
 import { dateWords } from '../ui/form-parts.ts';
 import { quoted } from '../ui/short-text.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
@@ -417,9 +428,13 @@ export function diaryLoadDetail(error: unknown, farmer: boolean): string {
 export type DiaryAccess = { canWrite: boolean; farmer: boolean; viewer?: TileViewer };
 
 type FormKind = 'diary' | 'residue';
-type OpenForm = { kind: FormKind; inputs: Map<DiaryField, HTMLInputElement | HTMLSelectElement>; problems: DiaryProblem[] };
+/** An open form; `key`: a spray record's Idempotency-Key, made at its first Save and the same on every later one (diary-outbox.ts). */
+type OpenForm = { kind: FormKind; inputs: Map<DiaryField, HTMLInputElement | HTMLSelectElement>; problems: DiaryProblem[]; key?: string };
 
 const DIARY_FIELDS: readonly DiaryField[] = ['appliedOn', 'pesticide', 'activeIngredient', 'dose', 'doseUnit', 'phiDays'];
+
+/** When a spray record that found no answer while the browser says it is online is sent again. */
+const OUTBOX_RETRY_MS = 8000;
 
 /** The unit a new spray record offers first: the 16-litre knapsack tank a farmer measures by. */
 const FIRST_DOSE_UNIT = 'ml/16l';
@@ -447,6 +462,8 @@ export class PlotDiary {
   private message: { text: () => string; error: boolean; offline?: boolean } | undefined;
   /** Whether the card waits for the browser's 'online' (a save or a read that found no network). */
   private awaitingNetwork = false;
+  /** Stops following the outbox (listenToOutbox), once no record of this plot waits. */
+  private stopListening: (() => void) | undefined;
   /** The flags of the entry just recorded (the server's structured verdict), shown above the list until the next action. */
   private lastFlags: { id: number; flags: DiaryFlag[] } | undefined;
   /** The allowed-substance lists of the plot's markets, for the forms (staff only); undefined until read or when they could not be. */
@@ -515,6 +532,11 @@ export class PlotDiary {
       if (error instanceof HttpError && error.status === 0) this.whenOnline();
     }
     this.render();
+    // Records of this plot waiting on the phone: followed, and sent now when there is a network.
+    if (this.pending().length > 0) {
+      this.listenToOutbox();
+      if (navigator.onLine) void sendPending(this.access.viewer, this.plotId);
+    }
     if (this.plot && this.access.canWrite) await this.loadSubstances(this.plot);
   }
 
@@ -791,11 +813,14 @@ export class PlotDiary {
     this.message = undefined;
     this.render();
     const body = verdict.body;
+    if (open.kind === 'diary') open.key ??= newDiaryKey();
     try {
-      if (open.kind === 'diary') await this.sendDiary(plot, body as DiaryBody);
+      if (open.kind === 'diary') await this.sendDiary(plot, body as DiaryBody, open.key!);
       else await this.sendResidue(body as ResidueBody);
       this.open = undefined;
     } catch (error) {
+      // No network: a spray record waits on the phone and goes by itself when the signal returns.
+      if (open.kind === 'diary' && this.queue(error, body as DiaryBody, open.key!)) return;
       const context: DiaryRefusalContext = {
         ingredient: body.activeIngredient,
         markets: plot.markets,
@@ -833,16 +858,112 @@ export class PlotDiary {
     );
   }
 
-  private async sendDiary(plot: DiaryPlot, body: DiaryBody): Promise<void> {
-    const response = await sendJson(`/api/plots/${this.plotId}/diary`, 'POST', body);
-    const saved = (await response.json()) as DiaryEntry & { flags?: ServerProblem[] };
+  private async sendDiary(plot: DiaryPlot, body: DiaryBody, key: string): Promise<void> {
+    this.recorded(await postDiary(this.plotId, body, key), body, false);
+  }
+
+  /** A spray record the server wrote (just now, or from the phone's outbox): into the list, and said above it. */
+  private recorded(answer: Record<string, unknown>, body: DiaryBody, fromOutbox: boolean): void {
+    const saved = answer as DiaryEntry & { flags?: ServerProblem[] };
     // `flags` holds the same objects for a server from before `problems`.
     saved.problems ??= saved.flags ?? null;
     this.entries = newestFirst([...this.entries.filter((e) => e.id !== saved.id), saved], (e) => e.applied_on);
     const flags = flagsOfEntry(saved);
     this.lastFlags = flags.length ? { id: saved.id, flags } : undefined;
-    const text = () => t(flags.length ? 'diarySavedFlagged' : 'diarySaved', { pesticide: body.pesticide, date: date(body.appliedOn) });
+    const words = { pesticide: body.pesticide, date: date(body.appliedOn) };
+    const text = () => (fromOutbox ? t('diaryPendingSent', words) : t(flags.length ? 'diarySavedFlagged' : 'diarySaved', words));
     this.message = { text, error: false };
+  }
+
+  /**
+   * Keeps a spray record that found no network on the phone (diary-outbox.ts): the form closes, the
+   * record shows as waiting to be sent, and it goes by itself when the signal returns. False (the form
+   * stays, and says nothing will send it) for any other failure, a guest, or a phone that keeps nothing.
+   */
+  private queue(error: unknown, body: DiaryBody, key: string): boolean {
+    const viewer = this.access.viewer;
+    if (!viewer || !(error instanceof HttpError) || error.status !== 0) return false;
+    if (!keepPending({ key, viewer: viewerKey(viewer), plotId: this.plotId, body, savedAt: new Date().toISOString() })) return false;
+    this.open = undefined;
+    this.busy = false;
+    this.message = { text: () => t('diaryQueued', { pesticide: body.pesticide, date: date(body.appliedOn) }), error: false };
+    this.listenToOutbox();
+    // Online by the browser's word, yet no answer came (a weak signal, an answer lost on the way, when
+    // the server may have written it): tried again in a while, under the same key, without waiting for
+    // an 'online' that will not come.
+    if (navigator.onLine) setTimeout(() => void sendPending(viewer, this.plotId), OUTBOX_RETRY_MS);
+    this.render();
+    this.element.querySelector('#' + CSS.escape(this.id('diary-pending')))?.scrollIntoView({ block: 'nearest' });
+    return true;
+  }
+
+  /** The spray records of this plot waiting on the phone for this viewer. */
+  private pending(): PendingDiaryEntry[] {
+    return this.access.viewer && this.access.canWrite ? pendingOf(this.access.viewer, this.plotId) : [];
+  }
+
+  /** Follows what the outbox's attempts come to for this plot (sent by the page when the signal returns, or by this card). */
+  private listenToOutbox(): void {
+    if (this.stopListening || !this.access.viewer) return;
+    const key = viewerKey(this.access.viewer);
+    this.stopListening = onDiaryOutbox((outcome) => {
+      if (outcome.entry.plotId !== this.plotId || outcome.entry.viewer !== key) return;
+      const words = { pesticide: outcome.entry.body.pesticide, date: date(outcome.entry.body.appliedOn) };
+      if ('sent' in outcome) this.recorded(outcome.sent, outcome.entry.body, true);
+      else if ('refused' in outcome) {
+        const detail = () =>
+          diaryRefusalDetail(outcome.refused, { ingredient: outcome.entry.body.activeIngredient, farmer: this.access.farmer });
+        this.message = { text: () => t('diaryPendingRefused', { ...words, detail: detail() }), error: true };
+      }
+      if (this.pending().length === 0) {
+        this.stopListening?.();
+        this.stopListening = undefined;
+      }
+      if (!this.held) this.render();
+    });
+  }
+
+  /** A waiting record's row: its date, product, substance and dose, "waiting to be sent", and a button to drop it. */
+  private pendingItem(entry: PendingDiaryEntry): HTMLElement {
+    const dose = doseText({
+      dose: entry.body.dose ?? null,
+      dose_amount: entry.body.doseAmount ?? null,
+      dose_unit: entry.body.doseUnit ?? null,
+    });
+    return h(
+      'li',
+      { class: 'diary-entry is-pending', 'data-key': entry.key },
+      h(
+        'div',
+        { class: 'diary-entry-head' },
+        h('time', { datetime: entry.body.appliedOn }, date(entry.body.appliedOn)),
+        h('strong', {}, entry.body.pesticide),
+        h('span', { class: 'diary-substance' }, entry.body.activeIngredient),
+      ),
+      h(
+        'div',
+        { class: 'diary-facts' },
+        [
+          dose ? `${t('diaryField_dose')}: ${dose}` : '',
+          entry.body.phiDays !== null && entry.body.phiDays !== undefined ? t('diaryPhi', { days: entry.body.phiDays }) : '',
+        ]
+          .filter(Boolean)
+          .join(' · '),
+      ),
+      h('div', { class: 'diary-pending-badge' }, t('diaryPendingBadge')),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'btn btn-small diary-pending-drop',
+          onclick: () => {
+            dropPending(entry.key);
+            this.render();
+          },
+        },
+        t('diaryPendingDiscard'),
+      ),
+    );
   }
 
   private async sendResidue(body: ResidueBody): Promise<void> {
@@ -858,6 +979,7 @@ export class PlotDiary {
   }
 
   private diaryList(plot: DiaryPlot): HTMLElement {
+    const pending = this.pending();
     const today = vnToday();
     const flaggedCount = this.entries.filter((e) => e.flagged).length;
     const items = this.entries.map((entry) => {
@@ -900,6 +1022,14 @@ export class PlotDiary {
       ),
       // Just after a flagged record the box above says it already.
       flaggedCount && !this.lastFlags ? this.warning([], storedMeaning(this.entries, plot)) : null,
+      pending.length
+        ? h(
+            'div',
+            { class: 'diary-pending', id: this.id('diary-pending') },
+            h('h5', {}, t('diaryPendingTitle', { count: pending.length })),
+            h('ol', { class: 'diary-entries' }, ...pending.map((entry) => this.pendingItem(entry))),
+          )
+        : null,
       items.length
         ? h('ol', { class: 'diary-entries', id: this.id('diary-entries') }, ...items)
         : h('p', { class: 'hint' }, t('diaryEmpty')),
