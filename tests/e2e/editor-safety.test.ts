@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Polygon } from 'geojson';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { vi } from '../../web/src/i18n/vi.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
 import { freeSpots, openEditorAt } from './registry-fixtures.ts';
@@ -63,6 +64,20 @@ async function addDrawing(page: Page, geometry: Polygon): Promise<void> {
     const { session } = (window as unknown as Win).__bandoEditor!;
     session.select(session.add(g));
   }, geometry);
+}
+
+/** A KMZ of one doc.kml and an image beside it, as Google Earth writes one. */
+function kmzOf(kml: string): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(Buffer.from(kml), 'doc.kml');
+  zip.addBuffer(Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'files/icon.png');
+  zip.end();
+  const parts: Buffer[] = [];
+  return new Promise((resolve, reject) => {
+    zip.outputStream.on('data', (part: Buffer) => parts.push(part));
+    zip.outputStream.on('end', () => resolve(Buffer.concat(parts)));
+    zip.outputStream.on('error', reject);
+  });
 }
 
 /** Plots stored over a spot (none before the tests' saves). */
@@ -211,7 +226,16 @@ describe('leaving the editor', () => {
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     const at = spots[2]!;
     await openEditorAt(page, e2e.server, at);
-    await addDrawing(page, square(at));
+    // The drawing comes from a KMZ, as Google Earth saves one, through the editor's "Mở tệp".
+    const ring = square(at)
+      .coordinates[0]!.map((p) => p.join(','))
+      .join(' ');
+    const kml = `<?xml version="1.0" encoding="UTF-8"?><kml xmlns="http://www.opengis.net/kml/2.2"><Document><Placemark><name>Ranh vườn</name><Polygon><outerBoundaryIs><LinearRing><coordinates>${ring}</coordinates></LinearRing></outerBoundaryIs></Polygon></Placemark></Document></kml>`;
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('#tool-file');
+    await (await chooser).setFiles({ name: 'ranh-vuon.kmz', mimeType: 'application/vnd.google-earth.kmz', buffer: await kmzOf(kml) });
+    await page.locator('#toasts .toast', { hasText: 'Đã nạp 1 vùng từ tệp.' }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as Win).__bandoEditor!.session.polygons().length)).toBe(1);
     // Leaving the page now (a reload, Back out of the app) would lose the drawing: the browser asks first.
     const asked = new Promise<string>((resolve) =>
       page.once('dialog', (question) => void question.dismiss().then(() => resolve(question.type()))),

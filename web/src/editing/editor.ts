@@ -21,6 +21,7 @@ import { clear, h } from '../ui/dom.ts';
 import { date } from '../ui/feature-format.ts';
 import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
+import { kmlOfKmz } from './kmz.ts';
 import { startCrosshair, type CrosshairTool } from './crosshair-tool.ts';
 import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-adapter.ts';
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
@@ -1017,7 +1018,8 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   function pickFile(): void {
     const input = h('input', {
       type: 'file',
-      accept: '.geojson,.json,.kml,.gpx,application/geo+json,application/vnd.google-earth.kml+xml,application/gpx+xml',
+      accept:
+        '.geojson,.json,.kml,.kmz,.gpx,application/geo+json,application/vnd.google-earth.kml+xml,application/vnd.google-earth.kmz,application/gpx+xml',
       hidden: true,
     });
     input.addEventListener('change', async () => {
@@ -1025,7 +1027,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
       input.remove();
       if (!file) return;
       try {
-        const polygons = parseBoundaryFile(file.name, await file.text());
+        // A KMZ (Google Earth's default) is read as the KML it holds.
+        const kmz = /\.kmz$/i.test(file.name);
+        const text = kmz ? await kmlOfKmz(new Uint8Array(await file.arrayBuffer())) : await file.text();
+        const polygons = parseBoundaryFile(kmz ? 'doc.kml' : file.name, text);
         let last: string | undefined;
         for (const polygon of polygons) last = session.add(polygon);
         const all = polygons.flatMap((p) => p.coordinates[0] ?? []);
