@@ -12,8 +12,9 @@ export function holdUnsaved(check: () => boolean): () => void {
   return () => holders.delete(check);
 }
 
-// Dialogs whose fields are settings or a sign-in, not work: leaving them loses nothing worth a question.
-const NOT_WORK = '#print-dialog, #sign-in-dialog';
+// Forms whose leaving loses nothing worth a question: settings and a sign-in, and the inspection form,
+// whose draft is kept on the phone as it is typed (storage/inspection-drafts.ts) and comes back after a reload.
+const NOT_WORK = '#print-dialog, #sign-in-dialog, #inspection-form';
 const TYPED = 'input:not([type=hidden]):not([type=password]):not([type=file]):not([type=search]), textarea, select';
 
 /** A form field whose value is not what the form was opened with (the attributes it was built with). */
