@@ -232,7 +232,16 @@ describe('a map opened once, then no network', () => {
     await context.setOffline(false);
     await signIn(page, ACCOUNTS.farmer);
     await expect.poll(() => keptPersonal(page), { timeout: 30_000 }).toContain('/api/auth/me');
+    await context.setOffline(true);
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('.account-name').innerText()).toBe(name);
     await e2e.server.db.query(`DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = 'farmer')`);
+    // Back online, the page asks the server who this is: nobody now, so it is a guest's, and the phone keeps nothing of them.
+    await context.setOffline(false);
+    await page.locator('#sign-in').waitFor({ timeout: 15_000 });
+    expect(await page.locator('.account-name').count()).toBe(0);
+    await expect.poll(() => keptPersonal(page), { timeout: 10_000 }).toEqual([]);
     await page.reload();
     await waitForMap(page);
     expect(await page.locator('#sign-in').count()).toBe(1);

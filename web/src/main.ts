@@ -37,6 +37,9 @@ import { registerServiceWorker } from './sw-register.ts';
 
 type Tab = 'layers' | 'details' | 'mine' | 'tools';
 
+/** When a page started from the identity the worker kept asks the server again, once online, after a try that got no answer. */
+const IDENTITY_RETRY_MS = 5000;
+
 const initial = parseViewState(location.hash);
 startLang(initialLang(initial.lang));
 
@@ -561,21 +564,25 @@ async function boot(): Promise<void> {
   // Started with no network as the person the worker kept (sw.ts, identity): once the signal is back
   // the server says who this is. The same person goes on (with the session's CSRF token, for writes);
   // a session that ended meanwhile, or anyone else's, puts the page back to a guest, as a sign-out does.
+  let identityRetry: ReturnType<typeof setTimeout> | undefined;
   const confirmIdentity = () => {
     const kept = user;
     if (!kept?.savedAt) return window.removeEventListener('online', confirmIdentity);
-    currentUser().then(
-      (fresh) => {
-        window.removeEventListener('online', confirmIdentity);
-        if (user !== kept) return;
-        if (fresh && fresh.username === kept.username && fresh.role === kept.role) {
-          user = fresh;
-          account.setUser(fresh);
-        } else sessionEnded();
-      },
-      // Not yet (a weak signal, a busy server): the next 'online' asks again.
-      () => undefined,
-    );
+    // Not yet (the worker's kept copy again, a weak signal, a busy server): asked again in a while, and at the next 'online'.
+    const later = () => {
+      if (navigator.onLine && !identityRetry) identityRetry = setTimeout(confirmIdentity, IDENTITY_RETRY_MS);
+    };
+    clearTimeout(identityRetry);
+    identityRetry = undefined;
+    currentUser().then((fresh) => {
+      if (fresh?.savedAt) return later();
+      window.removeEventListener('online', confirmIdentity);
+      if (user !== kept) return;
+      if (fresh && fresh.username === kept.username && fresh.role === kept.role) {
+        user = fresh;
+        account.setUser(fresh);
+      } else sessionEnded();
+    }, later);
   };
   if (user?.savedAt) window.addEventListener('online', confirmIdentity);
 
