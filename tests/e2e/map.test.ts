@@ -210,7 +210,7 @@ describe('reading the map', () => {
     await context.close();
   });
 
-  it('on a phone, Back closes the card a tap opened, then the dialog, and only then leaves the app; moving adds no entry', async () => {
+  it('on a phone, Back closes the card a tap or a search opened and the dialog over it, newest first, and only then leaves the app; moving adds no entry', async () => {
     const { page, context, errors } = await openPage(browser, 'phone');
     const parcel = (
       await server.db.query<{ lon: number; lat: number }>(
@@ -250,13 +250,29 @@ describe('reading the map', () => {
     const after = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getCenter().toArray());
     expect(after[0]).toBeCloseTo(view[0]!, 6);
 
-    // A dialog is one entry too: Back closes it; closed by its own button, it takes its entry back.
+    // The audit's walk: a search opens a card, Tools → print opens a dialog. Back closes the dialog, then the card.
+    const searched = page.waitForResponse((r) => r.url().includes('/api/search?q=ODT-53'));
+    await page.fill('#search-input', 'ODT-53');
+    await searched;
+    await page.locator('#search-results:not([hidden]) li').first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.feature-card.is-primary[data-group=zones]', { timeout: 60_000 });
+    expect(await page.evaluate(() => location.hash)).toMatch(/s=zones:\d+/);
+    expect(await entries()).toBe(4);
     await page.click('[data-tab=tools]');
     await page.click('#print-open');
     await page.waitForSelector('#print-dialog[open]');
+    expect(await entries()).toBe(5);
     await page.evaluate(() => history.back());
     await page.waitForSelector('#print-dialog', { state: 'detached' });
+    expect(await page.evaluate(() => location.hash)).toMatch(/s=zones:\d+/);
+    await page.evaluate(() => history.back());
+    await page.waitForFunction(() => !location.hash.includes('s='));
     expect(await page.evaluate(() => location.pathname)).toBe('/');
+    expect(await page.locator('#panel').getAttribute('class')).not.toContain('is-open');
+
+    // A dialog closed by its own button takes its entry back.
+    await page.click('[data-tab=tools]');
     await page.click('#print-open');
     await page.waitForSelector('#print-dialog[open]');
     await page.click('#print-dialog .dialog-actions .btn >> nth=0');
