@@ -1098,7 +1098,8 @@ export const vi = {
   importFileRefused_empty: 'Tệp {name} rỗng (0 byte).',
   'importFileRefused_shapefile-part':
     '{name} chỉ là một phần của shapefile: nén các tệp .shp, .shx, .dbf, .prj (và .cpg) cùng tên vào một tệp .zip rồi chọn tệp .zip đó.',
-  'importFileRefused_unknown-kind': 'Không nhận loại tệp {name}: chọn .zip (shapefile), .geojson, .json, .kml, .kmz, .gpx, .csv hoặc .gpkg.',
+  'importFileRefused_unknown-kind':
+    'Không nhận loại tệp {name}: chọn .zip (shapefile), .geojson, .json, .kml, .kmz, .gpx, .csv hoặc .gpkg.',
   'importFileRefused_too-large':
     'Tệp {name} nặng {size}, vượt giới hạn nhập {limit} của máy chủ; chưa gửi gì. Chia tệp thành nhiều phần (theo xã hoặc tờ bản đồ) hoặc nhờ quản trị viên tăng giới hạn.',
   importLimit: 'Mỗi tệp tối đa {limit}.',
