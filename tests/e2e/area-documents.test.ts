@@ -137,8 +137,12 @@ describe('growing-area documents and re-issue from the map', () => {
     // Who took each step and who inspected, by display name and role alone (the cells hold nothing
     // else, so no sign-in name), and the notes given (a step's note, an inspection's notes), as the
     // database holds them.
+    // A name that already says the role ("Cán bộ nông nghiệp Phường Cao Lãnh") is not followed by it again.
     const roleWords: Record<string, string> = { officer: 'Cán bộ nông nghiệp / Agricultural officer', admin: 'Quản trị / Administrator' };
-    const person = (r: { name: string; role: string }): string => `${r.name} (${roleWords[r.role] ?? r.role})`;
+    const person = (r: { name: string; role: string }): string => {
+      const words = roleWords[r.role] ?? r.role;
+      return r.name.toLowerCase().includes(words.split(' / ')[0]!.toLowerCase()) ? r.name : `${r.name} (${words})`;
+    };
     type Recorded = { name: string; role: string; note: string | null };
     const takenBy = async (table: string, who: string, note: string, order: string): Promise<Recorded[]> =>
       (
