@@ -142,7 +142,8 @@ describe('first use, second review', () => {
       await held;
       await route.continue();
     });
-    await page.route('**/api/me/plots', async (route) => {
+    // The list is read under the viewer's key (?viewer=…, so the service worker keeps it per person).
+    await page.route('**/api/me/plots*', async (route) => {
       await held;
       await route.continue();
     });

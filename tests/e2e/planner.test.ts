@@ -55,9 +55,10 @@ describe("a planner reading a parcel's card", () => {
       await waitForMap(page);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-vi.png') });
 
-      // The commune by its name, the code small beside it (the code alone has meant three wards).
+      // The commune by its name, the code small beside it (the code alone has meant three wards); the
+      // ward merged on 1 July 2025 says so and which one it is part of today.
       const primary = page.locator('.feature-card.is-primary');
-      expect(await primary.locator('dd').first().innerText()).toBe('Phường 1 29869');
+      expect(await primary.locator('dd').first().innerText()).toBe('Phường 1 cũ, nay thuộc Phường Cao Lãnh 29869');
 
       // One heading per plan, with its approving decision dated dd/mm/yyyy.
       const plan = lots[0]!;

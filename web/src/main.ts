@@ -422,6 +422,8 @@ async function boot(): Promise<void> {
     control.highlight(group, id);
     const found = await handle.whenDrawn(group, id);
     if (!asked()) return;
+    // Again once drawn: a highlight set before the style had its layers (a fresh page) is lost.
+    control.highlight(group, id);
     if (found.length) return details.show(found);
     try {
       const linked = await readOnce();
