@@ -144,7 +144,8 @@ describe('registering and correcting a farmer from the plot form', () => {
 
     await page.click('#plot-form-save');
     await page.waitForSelector('#plot-form', { state: 'detached' });
-    expect(await savedPlotFarmer(spot)).toBe(id);
+    // The editor sends the plot once its form has closed: the row comes a moment later.
+    await expect.poll(() => savedPlotFarmer(spot), { timeout: 30_000 }).toBe(id);
     // The name searched before the farmer existed (an empty list) is no failure; nothing else failed.
     expect(errors).toEqual([]);
     await context.close();
@@ -296,7 +297,8 @@ describe('registering and correcting a farmer from the plot form', () => {
 
     await page.click('#plot-form-save');
     await page.waitForSelector('#plot-form', { state: 'detached' });
-    expect(await savedPlotFarmer(spot)).toBe(id);
+    // The editor sends the plot once its form has closed: the row comes a moment later.
+    await expect.poll(() => savedPlotFarmer(spot), { timeout: 30_000 }).toBe(id);
     // The refused requests are the two citizen IDs' 409, the correction's 409 and the stale correction's 412.
     expect(errors.filter((e) => !(/409/.test(e) && /\/api\/farmers(\/[0-9]+)?$/.test(e)) && !/412/.test(e))).toEqual([]);
     expect(errors.filter((e) => /^http 409: .*\/api\/farmers$/.test(e))).toHaveLength(2);

@@ -84,11 +84,16 @@ describe('the plot form’s refused fields', () => {
     await page.fill('#plot-form-farmer', card.lookup_code.replace(/-/g, '').toLowerCase());
     await page.click('#plot-form-save');
     await page.waitForSelector('#plot-form', { state: 'detached', timeout: 30_000 });
-    const saved = await e2e.server.db.query<{ farmer_id: number }>(
-      `SELECT farmer_id FROM plots WHERE ST_Intersects(geom, ST_SetSRID(ST_Point($1, $2), 4326))`,
-      spot,
-    );
-    expect(saved.rows.map((r) => Number(r.farmer_id))).toEqual([Number(card.id)]);
+    // The form closes with what was typed, then the editor sends it: on a loaded machine the row
+    // comes a moment after the form has gone (CI run B read the table first and found nothing).
+    const savedFarmers = async () =>
+      (
+        await e2e.server.db.query<{ farmer_id: number }>(
+          `SELECT farmer_id FROM plots WHERE ST_Intersects(geom, ST_SetSRID(ST_Point($1, $2), 4326))`,
+          spot,
+        )
+      ).rows.map((r) => Number(r.farmer_id));
+    await expect.poll(savedFarmers, { timeout: 30_000 }).toEqual([Number(card.id)]);
     // The refused save's 422 (and the form's look-up of the unknown farmer, 404) are the only failed requests.
     expect(errors.filter((e) => !/422|404/.test(e))).toEqual([]);
     await context.close();
