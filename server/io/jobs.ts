@@ -150,7 +150,8 @@ export class ImportJobs {
    * whoever started it, in the answer that started it; undefined once the job ended.
    */
   cancelToken(id: string): string | undefined {
-    return this.cancelTokens.get(id);
+    // Ended (its outcome perhaps still being written): as unknown as once it is gone, like cancelByToken.
+    return this.running.get(id)?.status === 'running' ? this.cancelTokens.get(id) : undefined;
   }
 
   /**
