@@ -29,17 +29,23 @@ function fakeHistory() {
   };
 }
 
-function layer(kind: BackLayer['kind'], closed: string[], name: string): BackLayer {
-  return { kind, close: () => closed.push(name) };
+/**
+ * A BackStack over a fake history, with what it did: `navigated` holds each popstate's `settled`,
+ * `closed` the names of the layers it closed, in order; `layer` makes a layer that records its name there.
+ */
+function backStack() {
+  const fake = fakeHistory();
+  const navigated: boolean[] = [];
+  const closed: string[] = [];
+  const stack = new BackStack(fake.history, (settled) => navigated.push(settled));
+  const layer = (kind: BackLayer['kind'], name: string): BackLayer => ({ kind, close: () => closed.push(name) });
+  return { fake, stack, navigated, closed, layer };
 }
 
 describe('BackStack', () => {
   it('opening a card pushes one entry, and Back closes it and leaves the view as it is', () => {
-    const fake = fakeHistory();
-    const navigated: boolean[] = [];
-    const stack = new BackStack(fake.history, (settled) => navigated.push(settled));
-    const closed: string[] = [];
-    const card = layer('card', closed, 'card');
+    const { fake, stack, navigated, closed, layer } = backStack();
+    const card = layer('card', 'card');
     stack.open(card, '/#s=parcels:1');
     expect(fake.length()).toBe(2);
     expect(stack.state()).toEqual({ bando: 1 });
@@ -51,11 +57,9 @@ describe('BackStack', () => {
   });
 
   it('Back closes the dialog over a card first, the card at the next Back', () => {
-    const fake = fakeHistory();
-    const stack = new BackStack(fake.history, () => undefined);
-    const closed: string[] = [];
-    stack.open(layer('card', closed, 'card'), '/');
-    stack.open(layer('dialog', closed, 'print'), '/');
+    const { fake, stack, closed, layer } = backStack();
+    stack.open(layer('card', 'card'), '/');
+    stack.open(layer('dialog', 'print'), '/');
     stack.popped(fake.goBack());
     expect(closed).toEqual(['print']);
     stack.popped(fake.goBack());
@@ -63,12 +67,9 @@ describe('BackStack', () => {
   });
 
   it('a layer closed by its own button takes its entry back, and that popstate closes nothing', () => {
-    const fake = fakeHistory();
-    const navigated: boolean[] = [];
-    const stack = new BackStack(fake.history, (settled) => navigated.push(settled));
-    const closed: string[] = [];
-    const card = layer('card', closed, 'card');
-    const dialog = layer('dialog', closed, 'sign-in');
+    const { fake, stack, navigated, closed, layer } = backStack();
+    const card = layer('card', 'card');
+    const dialog = layer('dialog', 'sign-in');
     stack.open(card, '/');
     stack.open(dialog, '/');
     stack.closed(dialog);
@@ -83,8 +84,7 @@ describe('BackStack', () => {
   });
 
   it('a layer that will not close (typed input) opens its entry again, without looping', () => {
-    const fake = fakeHistory();
-    const stack = new BackStack(fake.history, () => undefined);
+    const { fake, stack } = backStack();
     let asked = 0;
     const card: BackLayer = {
       kind: 'card',
@@ -101,11 +101,8 @@ describe('BackStack', () => {
   });
 
   it('an entry the app did not write (a pasted link) is applied, and the open layers are let go unclosed', () => {
-    const fake = fakeHistory();
-    const navigated: boolean[] = [];
-    const stack = new BackStack(fake.history, (settled) => navigated.push(settled));
-    const closed: string[] = [];
-    const card = layer('card', closed, 'card');
+    const { stack, navigated, closed, layer } = backStack();
+    const card = layer('card', 'card');
     stack.open(card, '/');
     stack.popped(null);
     expect(closed).toEqual([]);
@@ -114,9 +111,7 @@ describe('BackStack', () => {
   });
 
   it('Forward to a deeper entry closes nothing and applies its URL', () => {
-    const fake = fakeHistory();
-    const navigated: boolean[] = [];
-    const stack = new BackStack(fake.history, (settled) => navigated.push(settled));
+    const { stack, navigated } = backStack();
     stack.popped({ bando: 1 });
     expect(navigated).toEqual([false]);
   });
