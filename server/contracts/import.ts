@@ -61,6 +61,12 @@ export const IMPORT_PROBLEM = Object.freeze({
    * (FARMER_LINK_REASON) says why; link it in the registry.
    */
   FARMER_NOT_LINKED: 'FARMER_NOT_LINKED',
+  /**
+   * Warning: the row's hamlet or address cell (`column`, from the file's `field`) is left out for
+   * `rule` (too long, a NUL or another control character, no text): the plot is imported and its
+   * farmer linked or registered all the same, without that cell.
+   */
+  FARMER_CELL_LEFT_OUT: 'FARMER_CELL_LEFT_OUT',
 } as const);
 
 /** Why an imported plot was not linked to the farmer its row names (FARMER_NOT_LINKED's `reason`). */
@@ -77,11 +83,14 @@ export const FARMER_LINK_REASON = Object.freeze({
   BAD_CITIZEN_ID: 'bad-citizen-id',
   /** The phone is not 9 to 12 digits. */
   BAD_PHONE: 'bad-phone',
-  /** The name is no name (`rule`: too-long, name-no-letter, name-pictograph, nul). */
+  /** The name is no name (`rule`: too-long, name-no-letter, name-pictograph, nul, not-text). */
   BAD_NAME: 'bad-name',
-  /** The hamlet (Ap, ThonAp) is longer than the registry's 100 characters or holds a NUL (`rule`: too-long, nul). */
+  /**
+   * The hamlet (Ap, ThonAp) was longer than 100 characters or held a NUL: given by older servers only,
+   * which left such a row without its farmer (the hamlet is now left out alone: FARMER_CELL_LEFT_OUT).
+   */
   BAD_HAMLET: 'bad-hamlet',
-  /** The address (DiaChi) is longer than the registry's 300 characters or holds a NUL (`rule`: too-long, nul). */
+  /** The address (DiaChi) was longer than 300 characters or held a NUL: older servers only, as BAD_HAMLET. */
   BAD_ADDRESS: 'bad-address',
   /** The stored plot has another farmer: an import does not move a plot between farmers (the registry does). */
   HAS_FARMER: 'plot-has-farmer',
@@ -149,10 +158,17 @@ export const VALUE_RULE = Object.freeze({
   NAME_NO_LETTER: 'name-no-letter',
   /** A name (a producer's) with an emoji or another pictograph ("HTX 🙂"). */
   NAME_PICTOGRAPH: 'name-pictograph',
+  /** Holds a control character other than a line break or a tab (a farmer's hamlet or address). */
+  CONTROL: 'control',
+  /** A cell that is no text: true/false, an object or a list where words are expected (a farmer's cells). */
+  NOT_TEXT: 'not-text',
 } as const);
 
 /** One of the value rules. */
 export type ValueRule = (typeof VALUE_RULE)[keyof typeof VALUE_RULE];
+
+/** Why a farmer's hamlet or address cell is left out (FARMER_CELL_LEFT_OUT's `rule`). */
+export type FarmerCellRule = 'too-long' | 'nul' | 'control' | 'not-text';
 
 /**
  * What GEOS finds wrong with an invalid geometry (INVALID_GEOMETRY's, UNREPAIRABLE's and REPAIRED's
@@ -339,10 +355,22 @@ export type ImportProblemFacts =
     }
   /**
    * The plot was imported without a farmer, for `reason`; `matches` is how many farmers fit
-   * (ambiguous), `rule` why the name, hamlet or address is refused (bad-name, bad-hamlet, bad-address).
+   * (ambiguous), `rule` why the name is refused (bad-name; an older server's bad-hamlet, bad-address).
    * No name, citizen ID, phone, hamlet or address is repeated here.
    */
-  | { code: 'FARMER_NOT_LINKED'; reason: FarmerLinkReason; matches?: number; rule?: string };
+  | { code: 'FARMER_NOT_LINKED'; reason: FarmerLinkReason; matches?: number; rule?: string }
+  /**
+   * The row's `column` (farmer_hamlet, farmer_address), read from the file's `field`, is left out for
+   * `rule`; `maxLength` is the registry's cap when it is too long. The plot and its farmer are
+   * imported without it. The cell itself is not repeated here.
+   */
+  | {
+      code: 'FARMER_CELL_LEFT_OUT';
+      column: 'farmer_hamlet' | 'farmer_address';
+      field: string | null;
+      rule: FarmerCellRule;
+      maxLength?: number;
+    };
 
 /** One problem of one feature: where, the sentence, and the facts of its code. */
 export type ImportProblem = ImportProblemCommon & ImportProblemFacts;

@@ -365,6 +365,7 @@ export const IMPORT_SQL = {
       s.props->>'farmer:cid' AS cid, s.props->>'farmer:phone' AS phone,
       s.props->>'farmer:hamlet' AS hamlet, s.props->>'farmer:address' AS address,
       s.props->>'farmer:problem' AS problem, s.props->>'farmer:rule' AS rule,
+      s.props->>'farmer:left-out:farmer_hamlet' AS hamlet_rule, s.props->>'farmer:left-out:farmer_address' AS address_rule,
       p.farmer_id AS stored_farmer, (g.id IS NOT NULL AND g.status <> ALL ($1::text[])) AS locked,
       (SELECT u.code FROM admin_units u
         WHERE (u.valid_to IS NULL OR u.valid_to > current_date) AND u.level IN ('commune', 'ward', 'town')

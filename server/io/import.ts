@@ -5,6 +5,7 @@ import {
   FARMER_LINK_REASON,
   IMPORT_PROBLEM,
   VALUE_RULE,
+  type FarmerCellRule,
   type FarmerLinkReason,
   type ImportProblem,
   type ImportProblemCommon,
@@ -1573,7 +1574,12 @@ export type FarmerCells = {
   hamlet: string | null;
   address: string | null;
   problem?: { reason: FarmerLinkReason; rule?: string };
+  /** The hamlet or address cells left out, and why: they never stop the row naming its farmer. */
+  leftOut: FarmerCellLeftOut[];
 };
+
+/** A hamlet or address cell the registry could not keep (FARMER_CELL_LEFT_OUT's facts). */
+export type FarmerCellLeftOut = { column: 'farmer_hamlet' | 'farmer_address'; rule: FarmerCellRule };
 
 /** A phone as digits, +84 written as the leading 0; null for no phone. (import.sql.ts PHONE_DIGITS is its twin.) */
 export function phoneDigits(text: string): string | null {
@@ -1584,32 +1590,72 @@ export function phoneDigits(text: string): string | null {
 /** The farmers API's cap of a farmer column (FARMER_FIELDS). */
 const farmerMax = (column: string) => (FARMER_FIELDS.find((f) => f.column === column)!.type as { max: number }).max;
 
+/** A cell as text: a string trimmed, a number as written; null for anything else (true, an object, a list). */
+function cellText(v: unknown): string | null {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.trim();
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return null;
+}
+
+/**
+ * Why a hamlet or address cannot be kept as the registry keeps it, or its one line of text: line
+ * breaks and tabs are spaces; another control character, a NUL, more than the cap or a cell that is
+ * no text (true, an object) is refused.
+ */
+function placeCell(raw: unknown, column: FarmerCellLeftOut['column']): { text: string | null } | { rule: FarmerCellRule } {
+  const cell = cellText(raw);
+  if (cell === null) return { rule: VALUE_RULE.NOT_TEXT };
+  const text = cell.replace(/\s+/g, ' ');
+  if (text === '') return { text: null };
+  if (text.includes('\u0000')) return { rule: VALUE_RULE.NUL };
+  if (/\p{Cc}/u.test(text)) return { rule: VALUE_RULE.CONTROL };
+  if (text.length > farmerMax(column)) return { rule: VALUE_RULE.TOO_LONG };
+  return { text };
+}
+
 /**
  * Reads [name, citizen ID, phone, hamlet, address] cells (FARMER_FIELDS' order) as the import links
- * and registers farmers by them. A hamlet or address that the registry would refuse (longer than its
- * cap, a NUL) is refused as a name is: the row names no one until its cells are fixed.
+ * and registers farmers by them. A name, citizen ID or phone that is none (a CCCD with a letter, a
+ * name of 5,000 characters, true) leaves the row naming no one. A hamlet or address that the registry
+ * would refuse (longer than its cap, a control character, no text) is left out alone: the farmer is
+ * linked or registered without it, and the report says which cell and why (FARMER_CELL_LEFT_OUT).
  */
 export function farmerCells(raw: readonly unknown[]): FarmerCells {
-  const [name, cid, phone, hamlet, address] = raw.map((v) => (v === null || v === undefined ? '' : String(v).trim()));
+  const [nameCell, cidCell, phoneCell] = raw.slice(0, 3).map(cellText);
+  const [name, cid, phone] = [nameCell ?? '', cidCell ?? '', phoneCell ?? ''];
   const cells: FarmerCells = {
-    given: Boolean(name || cid || phone),
+    given: Boolean(name || cid || phone) || [nameCell, cidCell, phoneCell].includes(null),
     name: null,
     citizenId: null,
     phone: null,
     hamlet: null,
     address: null,
+    leftOut: [],
   };
+  for (const [value, column] of [
+    [raw[3], 'farmer_hamlet'],
+    [raw[4], 'farmer_address'],
+  ] as const) {
+    const place = placeCell(value, column);
+    if ('rule' in place) cells.leftOut.push({ column, rule: place.rule });
+    else if (column === 'farmer_hamlet') cells.hamlet = place.text;
+    else cells.address = place.text;
+  }
+  if (cidCell === null) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_CITIZEN_ID } };
   if (cid) {
     // People write a CCCD in groups ("087 123 456 789", "087.123.456.789"); a letter in it is no ID.
     const digits = /^[0-9][0-9 .-]*$/.test(cid) ? cid.replace(/[^0-9]/g, '') : '';
     if (!/^[0-9]{9}([0-9]{3})?$/.test(digits)) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_CITIZEN_ID } };
     cells.citizenId = digits;
   }
+  if (phoneCell === null) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_PHONE } };
   if (phone) {
     const digits = /^\+?[0-9][0-9 .()-]*$/.test(phone) ? phoneDigits(phone) : null;
     if (!digits || digits.length < 9 || digits.length > 12) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_PHONE } };
     cells.phone = digits;
   }
+  if (nameCell === null) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_NAME, rule: VALUE_RULE.NOT_TEXT } };
   if (name) {
     const text = name.replace(/\s+/g, ' ');
     const rule = text.includes('\u0000')
@@ -1619,16 +1665,6 @@ export function farmerCells(raw: readonly unknown[]): FarmerCells {
         : nameProblem(text);
     if (rule) return { ...cells, problem: { reason: FARMER_LINK_REASON.BAD_NAME, rule } };
     cells.name = text;
-  }
-  for (const [text, column, reason] of [
-    [hamlet, 'farmer_hamlet', FARMER_LINK_REASON.BAD_HAMLET],
-    [address, 'farmer_address', FARMER_LINK_REASON.BAD_ADDRESS],
-  ] as const) {
-    if (!text) continue;
-    const rule = text.includes('\u0000') ? VALUE_RULE.NUL : text.length > farmerMax(column) ? VALUE_RULE.TOO_LONG : null;
-    if (rule) return { ...cells, problem: { reason, rule } };
-    if (column === 'farmer_hamlet') cells.hamlet = text;
-    else cells.address = text;
   }
   return cells;
 }
@@ -1642,6 +1678,7 @@ function farmerProps(cells: FarmerCells): Record<string, string | boolean | null
     'farmer:phone': cells.phone,
     'farmer:hamlet': cells.hamlet,
     'farmer:address': cells.address,
+    ...Object.fromEntries(cells.leftOut.map((l) => [`farmer:left-out:${l.column}`, l.rule])),
     ...(cells.problem ? { 'farmer:problem': cells.problem.reason, 'farmer:rule': cells.problem.rule ?? null } : {}),
   };
 }
@@ -1658,6 +1695,9 @@ type FarmerRow = {
   address: string | null;
   problem: FarmerLinkReason | null;
   rule: string | null;
+  /** Why the row's hamlet or address cell was left out (null: kept, or none). */
+  hamlet_rule: FarmerCellRule | null;
+  address_rule: FarmerCellRule | null;
   stored_farmer: number | null;
   locked: boolean;
   here: string | null;
@@ -1680,6 +1720,36 @@ const FARMER_WHY: Record<FarmerLinkReason, string> = {
   'no-commune': 'it lies in no commune or ward of today where you may register its farmer',
 };
 
+const CELL_WHY: Record<FarmerCellRule, (max: number) => string> = {
+  'too-long': (max) => `it is longer than ${max} characters`,
+  nul: () => 'it holds a NUL character',
+  control: () => 'it holds a control character',
+  'not-text': () => 'it is not text (true/false, an object or a list)',
+};
+
+/** The warning of a hamlet or address cell left out: where, which column of the file, why; never the cell. */
+function cellLeftOut(
+  layer: string,
+  index: number,
+  column: FarmerCellLeftOut['column'],
+  rule: FarmerCellRule,
+  field: string | null,
+): FeatureProblem {
+  const max = farmerMax(column);
+  const what = column === 'farmer_hamlet' ? 'hamlet' : 'address';
+  return {
+    layer,
+    index,
+    code: IMPORT_PROBLEM.FARMER_CELL_LEFT_OUT,
+    column,
+    field,
+    rule,
+    ...(rule === 'too-long' ? { maxLength: max } : {}),
+    severity: 'warning',
+    message: `the household head's ${what}${field ? ` (field ${field})` : ''} is left out: ${CELL_WHY[rule](max)}; the plot and its farmer are imported without it (fix it in the registry)`,
+  };
+}
+
 /**
  * Links each valid plot row to the farmer it names (DOMAIN.md: a member plot's profile starts with its
  * farmer), before the write, in the import's transaction: a registered farmer holding the row's
@@ -1688,7 +1758,8 @@ const FARMER_WHY: Record<FarmerLinkReason, string> = {
  * diacritics aside); a farmer whose citizen ID or phone differs from the row's is not the row's. None
  * found and a name given: a farmer is registered in the commune the plot lies in (rows of one
  * household, by citizen ID, phone or name, share one). Several found: no guess, the plot comes without
- * a farmer and a warning says why, as for every row not linked. A stored plot's farmer is kept (an
+ * a farmer and a warning says why, as for every row not linked. A hamlet or address cell left out
+ * (farmerCells) is told row by row (FARMER_CELL_LEFT_OUT) and links as a row without it. A stored plot's farmer is kept (an
  * import moves no plot between farmers) and a plot of a locked area is not touched. The report says
  * how many rows matched, how many farmers are new, and never repeats a name, ID or phone.
  */
@@ -1750,6 +1821,11 @@ async function linkFarmers(
   }> = [];
   const linked: Array<{ n: number; farmer: number | string }> = [];
   for (const r of rows) {
+    for (const [column, rule] of [
+      ['farmer_hamlet', r.hamlet_rule],
+      ['farmer_address', r.address_rule],
+    ] as const)
+      if (rule) problem(cellLeftOut(r.layer, r.idx, column, rule, report.layers.find((l) => l.name === r.layer)?.mapping[column] ?? null));
     if (r.problem) {
       if (r.stored_farmer === null) unlinked(r, r.problem, r.rule ? { rule: r.rule } : {});
       continue;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ImportReport } from '../../server/contracts/import.ts';
 import type { ImportOptions } from '../../server/io/import.ts';
 import { openForFile } from '../helpers/for-file.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
@@ -315,23 +316,27 @@ describe('an imported plot gets the farmer its row names', () => {
     const before = await farmerCount();
     const dry = await fx.run('plots', await fx.file('ap-dry.geojson', features('AP-DRY')), fx.admin, { dryRun: true });
     expect(dry.layers[0]!.mapping).toMatchObject({ farmer_hamlet: 'Ấp', farmer_address: 'Dia_chi' });
-    expect(dry.counts).toMatchObject({ read: 7, valid: 7, refused: 0, inserted: 7 });
+    expect(dry.counts).toMatchObject({ read: 7, valid: 7, refused: 0, inserted: 7, warnings: 2 });
+    // A hamlet too long, an address with a NUL: the cell is left out, not the farmer.
     expect(dry.farmers).toEqual({
       matched: 1,
-      created: 3,
-      createdRows: 4,
+      created: 5,
+      createdRows: 6,
       ambiguous: 0,
-      unlinked: 2,
+      unlinked: 0,
       createdWithHamlet: 2,
       createdWithAddress: 2,
     });
-    expect(
-      dry.problems
-        .filter((p) => p.code === 'FARMER_NOT_LINKED')
-        .map((p) => [p.index, (p as { reason?: string }).reason, (p as { rule?: string }).rule]),
-    ).toEqual([
-      [4, 'bad-hamlet', 'too-long'],
-      [5, 'bad-address', 'nul'],
+    expect(dry.problems).toEqual([
+      expect.objectContaining({
+        index: 4,
+        code: 'FARMER_CELL_LEFT_OUT',
+        column: 'farmer_hamlet',
+        field: 'Ấp',
+        rule: 'too-long',
+        maxLength: 100,
+      }),
+      expect.objectContaining({ index: 5, code: 'FARMER_CELL_LEFT_OUT', column: 'farmer_address', field: 'Dia_chi', rule: 'nul' }),
     ]);
     // Counts only: no hamlet or address goes back.
     const text = JSON.stringify(dry);
@@ -340,8 +345,8 @@ describe('an imported plot gets the farmer its row names', () => {
     expect(await farmerCount()).toBe(before);
 
     const report = await fx.run('plots', await fx.file('ap.geojson', features('AP')), fx.admin);
-    expect(report.farmers).toMatchObject({ created: 3, createdWithHamlet: 2, createdWithAddress: 2 });
-    expect(await farmerCount()).toBe(before + 3);
+    expect(report.farmers).toMatchObject({ created: 5, createdWithHamlet: 2, createdWithAddress: 2, unlinked: 0 });
+    expect(await farmerCount()).toBe(before + 5);
     const { rows: made } = await fx.db.query<{ key: string; hamlet: string | null; address: string | null; n: number }>(
       `SELECT p.source_key AS key, f.hamlet, fp.address FROM plots p JOIN farmers f ON f.id = p.farmer_id
          JOIN farmer_private fp ON fp.farmer_id = f.id WHERE p.source_key LIKE 'AP-%' ORDER BY p.source_key`,
@@ -350,11 +355,11 @@ describe('an imported plot gets the farmer its row names', () => {
       { key: 'AP-1', hamlet: 'Ấp Tân Hậu', address: '12 đường Nguyễn Huệ' },
       { key: 'AP-2', hamlet: 'Ấp Tân Hậu', address: '12 đường Nguyễn Huệ' },
       { key: 'AP-3', hamlet: 'Ấp Cũ', address: 'Địa chỉ cũ' },
+      { key: 'AP-4', hamlet: null, address: null },
+      { key: 'AP-5', hamlet: null, address: null },
       { key: 'AP-6', hamlet: null, address: null },
       { key: 'AP-7', hamlet: '7', address: LONG_ADDRESS },
     ]);
-    expect(await farmerOf('AP-4')).toBeNull();
-    expect(await farmerOf('AP-5')).toBeNull();
     // The other spellings of the columns.
     const other = south('AP-SPELL', 7, { HoTen: 'Mai Văn Tên', TenAp: 'Ấp 1', DiaChiThuongTru: 'Tổ 3' });
     const spelled = await fx.run('plots', await fx.file('ap-spell.geojson', [other]), fx.admin, { dryRun: true });
@@ -369,5 +374,100 @@ describe('an imported plot gets the farmer its row names', () => {
     const plain = await fx.run('plots', await fx.file('ap-address.geojson', [addressOnly]), fx.admin, { dryRun: true });
     expect(plain.farmers).toBeUndefined();
     expect(plain.problems).toEqual([]);
+  });
+
+  it('a bad hamlet or address cell is left out with a warning naming the row, the column and why; the plot keeps its farmer', async () => {
+    const tu = (
+      await fx.db.query<{ hamlet: string | null; address: string | null }>(
+        'SELECT f.hamlet, fp.address FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id WHERE f.id = $1',
+        [farmers.tu],
+      )
+    ).rows[0]!;
+    const south = (key: string, k: number, cells: Record<string, unknown>) => {
+      const f = plotSquare([at[0], at[1] - 0.00045], { key, commune: WARD, k });
+      f.properties = { ...f.properties, ...cells };
+      return f;
+    };
+    const features = (prefix: string) => [
+      // A bell in the hamlet; line breaks and a tab in the address are spaces.
+      south(`${prefix}-1`, 8, { ChuHo: 'Kiều Văn Một', Ap: 'Ấp\u0007 Chuông', DiaChi: 'Tổ 1\r\nẤp 2\tkhóm' }),
+      // A number is the hamlet's text; true is no address.
+      south(`${prefix}-2`, 9, { ChuHo: 'Kiều Văn Hai', Ap: 12, DiaChi: true }),
+      // An object and a list (GeoJSON allows them): no text.
+      south(`${prefix}-3`, 10, { ChuHo: 'Kiều Văn Ba', Ap: { ten: 'Ấp Ba' }, DiaChi: ['Tổ 3', 'Ấp 3'] }),
+      // Empty cells: nothing to say.
+      south(`${prefix}-4`, 11, { ChuHo: 'Kiều Văn Bốn', Ap: '', DiaChi: '   ' }),
+      // Too long; a C1 control (CSI) in the address.
+      south(`${prefix}-5`, 12, { ChuHo: 'Kiều Văn Năm', Ap: `Ấp ${'x'.repeat(200)}`, DiaChi: 'Tổ 5\u009b2J' }),
+      // A name that is no text names no one: that row alone comes without a farmer, and says why.
+      south(`${prefix}-6`, 13, { ChuHo: true, Ap: 'Ấp Sáu' }),
+      // A registered farmer, by citizen ID, with an escape sequence for a hamlet: linked, its own hamlet kept.
+      south(`${prefix}-7`, 14, { ChuHo: 'Nguyễn Văn Tư', CCCD: '087123456789', Ap: '\u001b[31mẤp Đỏ' }),
+      // Row 1's household again: its farmer takes this row's hamlet, row 1's being left out.
+      south(`${prefix}-8`, 15, { ChuHo: 'Kiều Văn Một', Ap: 'Ấp Tám' }),
+    ];
+    const expected = [
+      [1, 'farmer_hamlet', 'Ap', 'control'],
+      [2, 'farmer_address', 'DiaChi', 'not-text'],
+      [3, 'farmer_hamlet', 'Ap', 'not-text'],
+      [3, 'farmer_address', 'DiaChi', 'not-text'],
+      [5, 'farmer_hamlet', 'Ap', 'too-long'],
+      [5, 'farmer_address', 'DiaChi', 'control'],
+      [7, 'farmer_hamlet', 'Ap', 'control'],
+    ];
+    const leftOut = (r: ImportReport) =>
+      r.problems.filter((p) => p.code === 'FARMER_CELL_LEFT_OUT').map((p) => [p.index, p.column, p.field, p.rule]);
+    const before = await farmerCount();
+    const dry = await fx.run('plots', await fx.file('cells-dry.geojson', features('CELL-DRY')), fx.admin, { dryRun: true });
+    expect(dry.counts).toMatchObject({ read: 8, valid: 8, refused: 0, inserted: 8 });
+    expect(leftOut(dry)).toEqual(expected);
+    expect(dry.problems.every((p) => p.severity === 'warning')).toBe(true);
+    expect(dry.problems.find((p) => p.index === 5 && p.code === 'FARMER_CELL_LEFT_OUT')).toMatchObject({ maxLength: 100 });
+    expect(dry.problems.find((p) => p.index === 1)!.message).toBe(
+      "the household head's hamlet (field Ap) is left out: it holds a control character; the plot and its farmer are imported without it (fix it in the registry)",
+    );
+    expect(reasons(dry)).toEqual([[6, 'bad-name']]);
+    expect(dry.problems.find((p) => p.code === 'FARMER_NOT_LINKED')).toMatchObject({ rule: 'not-text' });
+    expect(dry.problemCounts).toEqual({ FARMER_CELL_LEFT_OUT: 7, FARMER_NOT_LINKED: 1 });
+    expect(dry.farmers).toEqual({
+      matched: 1,
+      created: 5,
+      createdRows: 6,
+      ambiguous: 0,
+      unlinked: 1,
+      createdWithHamlet: 2,
+      createdWithAddress: 1,
+    });
+    // The cells themselves never come back.
+    const text = JSON.stringify(dry);
+    for (const secret of ['Chuông', 'khóm', 'Ấp Ba', 'Tổ 3', 'xxxx', 'Tổ 5', 'Ấp Đỏ', 'Ấp Tám', 'Kiều']) expect(text).not.toContain(secret);
+    expect(await farmerCount()).toBe(before);
+
+    const report = await fx.run('plots', await fx.file('cells.geojson', features('CELL')), fx.admin);
+    expect(report.counts).toMatchObject({ inserted: 8, refused: 0 });
+    expect(leftOut(report)).toEqual(expected);
+    expect(await farmerCount()).toBe(before + 5);
+    const { rows: made } = await fx.db.query<{ key: string; name: string; hamlet: string | null; address: string | null }>(
+      `SELECT p.source_key AS key, fp.full_name AS name, f.hamlet, fp.address FROM plots p JOIN farmers f ON f.id = p.farmer_id
+         JOIN farmer_private fp ON fp.farmer_id = f.id WHERE p.source_key LIKE 'CELL-%' AND p.source_key NOT LIKE 'CELL-DRY%'
+         ORDER BY p.source_key`,
+    );
+    expect(made).toEqual([
+      { key: 'CELL-1', name: 'Kiều Văn Một', hamlet: 'Ấp Tám', address: 'Tổ 1 Ấp 2 khóm' },
+      { key: 'CELL-2', name: 'Kiều Văn Hai', hamlet: '12', address: null },
+      { key: 'CELL-3', name: 'Kiều Văn Ba', hamlet: null, address: null },
+      { key: 'CELL-4', name: 'Kiều Văn Bốn', hamlet: null, address: null },
+      { key: 'CELL-5', name: 'Kiều Văn Năm', hamlet: null, address: null },
+      { key: 'CELL-7', name: 'Nguyễn Văn Tư', ...tu },
+      { key: 'CELL-8', name: 'Kiều Văn Một', hamlet: 'Ấp Tám', address: 'Tổ 1 Ấp 2 khóm' },
+    ]);
+    expect(await farmerOf('CELL-6')).toBeNull();
+    expect(await farmerOf('CELL-7')).toBe(farmers.tu);
+    // No control character reached the registry.
+    const { rows: dirty } = await fx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM farmers f JOIN farmer_private fp ON fp.farmer_id = f.id
+         WHERE f.hamlet ~ '[[:cntrl:]]' OR fp.address ~ '[[:cntrl:]]'`,
+    );
+    expect(dirty[0]!.n).toBe(0);
   });
 });

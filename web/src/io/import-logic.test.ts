@@ -244,6 +244,14 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     old: 'imported without a farmer: 2 farmers of its commune fit the row; link the plot to its farmer in the registry',
     facts: ['2 nông hộ trong xã cùng tên'],
   },
+  FARMER_CELL_LEFT_OUT: {
+    p: problem(
+      { code: 'FARMER_CELL_LEFT_OUT', column: 'farmer_hamlet', field: 'TenAp', rule: 'too-long', maxLength: 100 },
+      { severity: 'warning' },
+    ),
+    old: "the household head's hamlet (field TenAp) is left out: it is longer than 100 characters; the plot and its farmer are imported without it (fix it in the registry)",
+    facts: ['Ấp của chủ hộ', 'TenAp', '100 ký tự'],
+  },
 };
 
 describe('the columns a file is imported into', () => {
@@ -768,6 +776,7 @@ describe('refusal wording of every problem code', () => {
       IMPORT_PROBLEM.PARCEL_OVERLAP,
       IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE,
       IMPORT_PROBLEM.FARMER_NOT_LINKED,
+      IMPORT_PROBLEM.FARMER_CELL_LEFT_OUT,
     ]);
     for (const code of PROBLEM_CODES) {
       if (alwaysWithFacts.has(code)) continue;
@@ -940,6 +949,46 @@ describe('the farmers a plot file names, and a file without a code column', () =
     expect(problemText(samples.find((p) => 'reason' in p && p.reason === 'bad-name')!)).toBe(
       'Chưa gắn nông hộ: tên chủ hộ không dùng được (dài quá 120 ký tự).',
     );
+  });
+
+  it('a hamlet or address cell left out names the row’s column and why, in both languages, never the cell', () => {
+    const left = (column: 'farmer_hamlet' | 'farmer_address', rule: 'too-long' | 'nul' | 'control' | 'not-text', field = 'Ap') =>
+      problem(
+        {
+          code: 'FARMER_CELL_LEFT_OUT',
+          column,
+          field,
+          rule,
+          ...(rule === 'too-long' ? { maxLength: column === 'farmer_hamlet' ? 100 : 300 } : {}),
+        },
+        { severity: 'warning', index: 7 },
+      );
+    startLang('vi');
+    expect(problemText(left('farmer_hamlet', 'too-long'))).toBe(
+      'Bỏ qua ô Ấp của chủ hộ (cột Ap): dài quá 100 ký tự. Thửa và nông hộ vẫn được nhập, không kèm ô này; hãy bổ sung trong sổ nông hộ.',
+    );
+    expect(problemText(left('farmer_address', 'control', 'DiaChi'))).toContain(
+      'Bỏ qua ô Địa chỉ của chủ hộ (cột DiaChi): có ký tự điều khiển',
+    );
+    expect(problemText(left('farmer_address', 'too-long', 'DiaChi'))).toContain('dài quá 300 ký tự');
+    expect(problemText(left('farmer_hamlet', 'not-text'))).toContain('không phải chữ');
+    expect(problemText(left('farmer_hamlet', 'nul'))).toContain('ký tự rỗng (NUL)');
+    const rows = problemRows(report({ problems: [left('farmer_hamlet', 'control')] }), 0).rows;
+    expect(rows).toEqual([{ where: expect.stringContaining('7'), text: expect.stringContaining('(cột Ap)'), severity: 'warning' }]);
+    expect(problemTally(report({ problemCounts: { FARMER_CELL_LEFT_OUT: 2 } }))).toEqual([
+      expect.stringContaining('Bỏ qua ô ấp hoặc địa chỉ của chủ hộ'),
+    ]);
+    setLang('en');
+    expect(problemText(left('farmer_hamlet', 'too-long'))).toBe(
+      'Household head’s hamlet (field Ap) left out: longer than 100 characters. The plot and its farmer are imported without it; add it in the registry.',
+    );
+    expect(problemText(left('farmer_address', 'not-text', 'DiaChi'))).toBe(
+      'Household head’s address (field DiaChi) left out: not text (true/false, an object or a list). The plot and its farmer are imported without it; add it in the registry.',
+    );
+    expect(problemText(problem({ code: 'FARMER_NOT_LINKED', reason: 'bad-name', rule: 'not-text' }, { severity: 'warning' }))).toBe(
+      'No farmer linked: the household head’s name cannot be used (not text).',
+    );
+    startLang('vi');
   });
 
   it('a layer without a known code column says so and names the columns that could be one; key= carries the choice', () => {

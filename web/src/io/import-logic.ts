@@ -286,6 +286,8 @@ const COLUMN_KEYS: Readonly<Record<string, MessageKey>> = {
   source_key: 'importColumn_source_key',
   season: 'importColumn_season',
   volume_tonnes: 'importColumn_volume_tonnes',
+  farmer_hamlet: 'importColumn_farmer_hamlet',
+  farmer_address: 'importColumn_farmer_address',
 };
 
 /** A target column by its name in the viewer's language (the column itself when it has none). */
@@ -426,7 +428,17 @@ function farmerNameWhy(rule: string | undefined): string {
   if (rule === VALUE_RULE.TOO_LONG) return t('importFarmerName_tooLong');
   if (rule === VALUE_RULE.NAME_NO_LETTER) return t('importFarmerName_noLetter');
   if (rule === VALUE_RULE.NAME_PICTOGRAPH) return t('importFarmerName_pictograph');
+  if (rule === VALUE_RULE.NOT_TEXT) return t('importFarmerName_notText');
   return t('importFarmerName_other');
+}
+
+/** Why a hamlet or address cell was left out, in words (FARMER_CELL_LEFT_OUT's rule). */
+function cellWhy(f: Partial<ImportProblemOf<'FARMER_CELL_LEFT_OUT'>>): string {
+  if (f.rule === VALUE_RULE.TOO_LONG)
+    return t('importCell_tooLong', { max: limit(f.maxLength ?? (f.column === 'farmer_hamlet' ? 100 : 300)) });
+  if (f.rule === VALUE_RULE.NUL) return t('importCell_nul');
+  if (f.rule === VALUE_RULE.NOT_TEXT) return t('importCell_notText');
+  return t('importCell_control');
 }
 
 /** The file's columns no target column was mapped to: the import leaves them out (a farmer's name in ten_chu, say). */
@@ -739,6 +751,14 @@ export function problemText(
       if (f.reason === FARMER_LINK_REASON.AMBIGUOUS) return t('importFarmer_ambiguous', { n: f.matches ?? '?' });
       if (f.reason === FARMER_LINK_REASON.BAD_NAME) return t('importFarmer_badName', { why: farmerNameWhy(f.rule) });
       return t((f.reason && FARMER_REASON_KEYS[f.reason]) || 'importFarmer_other');
+    }
+    case IMPORT_PROBLEM.FARMER_CELL_LEFT_OUT: {
+      const f = factsOf(p, code);
+      return t('importProblem_FARMER_CELL_LEFT_OUT', {
+        column: columnName(f.column ?? 'farmer_hamlet'),
+        field: f.field ?? '?',
+        why: cellWhy(f),
+      });
     }
     default:
       return t('importProblem_other', { code: p.code });
