@@ -353,8 +353,10 @@ export const SearchFacts = Type.Object({
   landUseCode: Type.Optional(Nullable(Type.String())),
   address: Type.Optional(Nullable(Type.String())),
   ownerName: Type.Optional(Type.String()),
-  /** A farmer hit's number of plots, and their hamlet. */
+  /** A farmer hit's number of plots (0: none yet, the hit opens the farmer's record), and their hamlet. */
   plotCount: Type.Optional(Type.Integer()),
+  /** A farmer hit's farmer (GET /api/farmers/{farmerId}). */
+  farmerId: Type.Optional(Type.Integer()),
   hamlet: Type.Optional(Nullable(Type.String())),
   code: Type.Optional(Type.String()),
   name: Type.Optional(Type.String()),
@@ -391,7 +393,11 @@ export const SearchResult = Type.Object({
     Type.Literal('unit'),
     Type.Literal('owner'),
     Type.Literal('zoning_lot'),
-    /** A farmer of the registry (staff only): `id` is the first of their plots, the card the hit opens. */
+    /**
+     * A farmer of the registry (staff only): `id` is the first of their plots, the card the hit opens;
+     * for a farmer with no plot yet (`facts.plotCount` 0) it is the farmer's own id (`facts.farmerId`),
+     * the record the hit opens, and `bbox` and `center` are null.
+     */
     Type.Literal('farmer'),
   ]),
   id: Type.String(),
@@ -485,4 +491,16 @@ export type FarmerView = {
   phone: string | null;
   address: string | null;
   version: number;
+};
+
+/**
+ * A farmer as GET /api/farmers lists them: the FarmerView, with today's name of their commune and
+ * what an officer's list flies to: how many plots they have, the first of them (its card opens) and
+ * the extent of all as [west, south, east, north]; firstPlotId and bbox are null with no plot yet.
+ */
+export type FarmerListItem = FarmerView & {
+  communeName: string | null;
+  plotCount: number;
+  firstPlotId: number | null;
+  bbox: [number, number, number, number] | null;
 };

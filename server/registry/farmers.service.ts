@@ -4,7 +4,7 @@
 import { TEXT_REASONS, nameProblem } from '../domain/registry-text.ts';
 import { createHash, randomInt } from 'node:crypto';
 import type { Viewer } from '../contracts/viewer.ts';
-import type { CommunePlotsQuery, FarmerBody, FarmerListQuery, FarmerPatch, FarmerView } from '../contracts/registry.ts';
+import type { CommunePlotsQuery, FarmerBody, FarmerListItem, FarmerListQuery, FarmerPatch, FarmerView } from '../contracts/registry.ts';
 import type { Db, Queryable } from '../db/index.ts';
 import { withEdits } from '../db/edit-context.ts';
 import { AppError } from '../plugins/errors.ts';
@@ -56,8 +56,16 @@ export async function requireCurrentCommune(q: Queryable, code: string): Promise
   if (rows.length === 0) throw new AppError('VALIDATION_FAILED', `Commune ${code} is not one of today's communes or wards.`);
 }
 
-/** Farmers in the viewer's communes, with personal data (the reveal is logged). */
-export async function listFarmers(db: Db, viewer: Viewer, query: FarmerListQuery): Promise<{ total: number; farmers: FarmerView[] }> {
+type FarmerListRow = FarmerRow & {
+  commune_name: string | null;
+  plot_count: number;
+  first_plot_id: number | string | null;
+  bbox: [number, number, number, number] | null;
+  total: number;
+};
+
+/** Farmers in the viewer's communes, with personal data (the reveal is logged), each with their plots' count and extent. */
+export async function listFarmers(db: Db, viewer: Viewer, query: FarmerListQuery): Promise<{ total: number; farmers: FarmerListItem[] }> {
   requireStaff(viewer);
   let scope = communeScope(viewer);
   if (query.commune) {
@@ -67,20 +75,23 @@ export async function listFarmers(db: Db, viewer: Viewer, query: FarmerListQuery
   return db.transaction(async (tx) => {
     // "087 123 456 789" or "0909.111.222": people write numbers in groups; stored IDs are digits.
     const digits = query.q && /^[0-9][0-9 .+-]{4,}$/.test(query.q.trim()) ? query.q.replace(/[^0-9]/g, '') : null;
-    const { rows } = await tx.query<FarmerRow & { total: number }>(SQL.LIST_FARMERS, [
-      scope,
-      query.q ?? null,
-      query.limit,
-      query.offset,
-      digits,
-    ]);
+    const { rows } = await tx.query<FarmerListRow>(SQL.LIST_FARMERS, [scope, query.q ?? null, query.limit, query.offset, digits]);
     await logReveal(
       tx,
       viewer,
       rows.map((r) => `farmer:${r.id}`),
       'list',
     );
-    return { total: rows[0]?.total ?? 0, farmers: rows.map(view) };
+    return {
+      total: rows[0]?.total ?? 0,
+      farmers: rows.map((r) => ({
+        ...view(r),
+        communeName: r.commune_name,
+        plotCount: r.plot_count,
+        firstPlotId: r.first_plot_id === null ? null : Number(r.first_plot_id),
+        bbox: r.bbox,
+      })),
+    };
   });
 }
 

@@ -17,13 +17,23 @@ export const FARMER_WITH_PRIVATE_FOR_UPDATE = `${FARMER_WITH_PRIVATE}
 /**
  * Farmers with personal data in the given communes ($1 text[], NULL = all), optionally matching
  * $2 (folded name, phone, citizen id or lookup code; $5, the query's digits when it is a number
- * written in groups, matches the citizen ID and the phone's digits); $3 limit, $4 offset.
+ * written in groups, matches the citizen ID and the phone's digits); $3 limit, $4 offset. Each with
+ * today's name of their commune and what an officer's list flies to: how many plots they have, the
+ * first of them and the extent of all (NULL with no plot).
  */
 export const LIST_FARMERS = `
   SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, f.created_at, f.version,
          fp.full_name, fp.citizen_id, fp.phone, fp.address,
+         (SELECT u.name FROM admin_units u
+           WHERE u.code = f.commune_code AND u.valid_from <= current_date AND (u.valid_to IS NULL OR u.valid_to > current_date)
+           ORDER BY u.valid_from DESC LIMIT 1) AS commune_name,
+         pl.plot_count, pl.first_plot_id,
+         CASE WHEN pl.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(pl.geom), ST_YMin(pl.geom), ST_XMax(pl.geom), ST_YMax(pl.geom)) END AS bbox,
          count(*) OVER () AS total
   FROM farmers f LEFT JOIN farmer_private fp ON fp.farmer_id = f.id
+  CROSS JOIN LATERAL (
+    SELECT count(*)::int AS plot_count, min(p.id) AS first_plot_id, ST_Collect(p.geom) AS geom FROM plots p WHERE p.farmer_id = f.id
+  ) pl
   WHERE ($1::text[] IS NULL OR f.commune_code = ANY ($1))
     AND ($2::text IS NULL
          OR vn_fold(fp.full_name) LIKE '%' || vn_fold($2) || '%'

@@ -406,7 +406,8 @@ export async function search(
         'search',
       );
       // Farmers of the registry by name, citizen ID, phone ("0909 111 222": digits in groups) or card
-      // code: an officer finds the farmer who lost their card, and the hit opens the first of their plots.
+      // code: an officer finds the farmer who lost their card, and the hit opens the first of their plots;
+      // a farmer with no plot yet (just registered) is found too, and the hit opens their record.
       const digits = /^[0-9][0-9 .+-]{4,}$/.test(query) ? query.replace(/[^0-9]/g, '') : null;
       const farmers = (
         await tx.query<
@@ -417,7 +418,7 @@ export async function search(
             hamlet: string | null;
             full_name: string;
             plots: number;
-            first_plot: number;
+            first_plot: number | null;
             commune_name: string | null;
           }
         >(SQL.SEARCH_FARMERS, [accentInsensitivePattern(query), communeScope(viewer), digits, query, limit])
@@ -425,10 +426,14 @@ export async function search(
       for (const r of farmers) {
         results.push({
           kind: 'farmer',
-          id: String(r.first_plot),
+          // What the hit opens: the first plot's card, or the farmer's record when they have no plot yet.
+          id: String(r.first_plot ?? r.id),
           label: r.full_name,
-          detail: [`${r.lookup_code}`, `${r.plots} thửa`, r.hamlet, r.commune_name ?? r.commune_code].filter(Boolean).join(' · '),
+          detail: [`${r.lookup_code}`, r.plots > 0 ? `${r.plots} thửa` : 'chưa có thửa', r.hamlet, r.commune_name ?? r.commune_code]
+            .filter(Boolean)
+            .join(' · '),
           facts: {
+            farmerId: Number(r.id),
             name: r.full_name,
             code: r.lookup_code,
             plotCount: r.plots,

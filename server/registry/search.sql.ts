@@ -175,22 +175,23 @@ export const SEARCH_OWNERS = `
 /**
  * Farmers of the registry whose name matches the accent-insensitive pattern $1, whose citizen ID or
  * phone is the digits $3, or whose card code is $4 (hyphens and case aside), in today's communes $2
- * (NULL = all), with the extent of their plots and the first of them (the card the hit opens);
- * farmers with no plot are left out (nothing to fly to); $5 limit. Personal data: staff only, logged.
+ * (NULL = all), with the extent of their plots and the first of them (the card the hit opens). A
+ * farmer with no plot yet is found too (an officer searching for the farmer just registered): plots
+ * 0, first_plot, bbox and center NULL. $5 limit. Personal data: staff only, logged.
  */
 export const SEARCH_FARMERS = `
   SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, fp.full_name, pl.plots, pl.first_plot,
          (SELECT u.name FROM admin_units u
            WHERE u.code = f.commune_code AND u.valid_from <= current_date AND (u.valid_to IS NULL OR u.valid_to > current_date)
            ORDER BY u.valid_from DESC LIMIT 1) AS commune_name,
-         ${PLACE('pl.geom')}
+         CASE WHEN pl.geom IS NULL THEN NULL ELSE json_build_array(ST_XMin(pl.geom), ST_YMin(pl.geom), ST_XMax(pl.geom), ST_YMax(pl.geom)) END AS bbox,
+         CASE WHEN pl.geom IS NULL THEN NULL ELSE json_build_array(ST_X(ST_PointOnSurface(pl.geom)), ST_Y(ST_PointOnSurface(pl.geom))) END AS center
   FROM farmers f
   JOIN farmer_private fp ON fp.farmer_id = f.id
   CROSS JOIN LATERAL (
     SELECT count(*)::int AS plots, min(p.id) AS first_plot, ST_Collect(p.geom) AS geom FROM plots p WHERE p.farmer_id = f.id
   ) pl
-  WHERE pl.plots > 0
-    AND ($2::text[] IS NULL OR f.commune_code = ANY ($2))
+  WHERE ($2::text[] IS NULL OR f.commune_code = ANY ($2))
     AND (fp.full_name ~ $1
          OR ($3::text IS NOT NULL AND (fp.citizen_id = $3 OR regexp_replace(fp.phone, '[^0-9]', '', 'g') = $3))
          OR replace(upper(f.lookup_code), '-', '') = replace(upper($4), '-', ''))

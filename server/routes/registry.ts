@@ -2,6 +2,7 @@
 // the viewer and calls one service; the services enforce roles and communes.
 //
 //   GET    /api/farmers?commune&q&limit&offset      officers (their communes), admin: farmers with personal data (logged)
+//                                                   with their commune's name and their plots' count, first and extent
 //   POST   /api/farmers                             register a farmer (gets a card lookup code)
 //   GET    /api/farmers/:id                         profile (officers of the commune, admin, the farmer); ETag "id-version.hash"
 //   PATCH  /api/farmers/:id                         change profile; If-Match the ETag read: stale 412 (currentETag),

@@ -178,6 +178,78 @@ describe('farmers and their plots', () => {
     expect(seen).not.toContain(`farmer:${reg.fx.farmers.lan}`);
   });
 
+  it("lists an officer's farmers page by page with their hamlet, commune, plot count and where their plots are, a farmer with no plot too", async () => {
+    const officer = reg.as(reg.fx.users.officer);
+    const { rows } = await reg.db.query<{ id: number }>(
+      `INSERT INTO farmers (lookup_code, commune_code, hamlet) VALUES ('ND-TEST-LIST', '29869', 'Ấp Hòa Mới') RETURNING id`,
+    );
+    const fresh = Number(rows[0]!.id);
+    await reg.db.query(
+      `INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone) VALUES ($1, 'Võ Thị Chưa Có Thửa', NULL, NULL)`,
+      [fresh],
+    );
+    const expected = (
+      await reg.db.query<{ id: number; n: number; first: number | null }>(
+        `SELECT f.id, count(p.id)::int AS n, min(p.id) AS first FROM farmers f LEFT JOIN plots p ON p.farmer_id = f.id
+          WHERE f.commune_code = '29869' GROUP BY f.id ORDER BY f.id`,
+      )
+    ).rows.map((r) => ({ id: Number(r.id), plotCount: r.n, firstPlotId: r.first === null ? null : Number(r.first) }));
+    expect(expected.length).toBeGreaterThanOrEqual(3);
+    // Two pages of 2 and the rest: every farmer of the commune once, in order, with the count of all.
+    const pages = [];
+    for (let offset = 0; offset < expected.length; offset += 2) {
+      const res = await reg.app.inject({ url: `/api/farmers?commune=29869&limit=2&offset=${offset}`, headers: officer });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(Number(res.json().total)).toBe(expected.length);
+      pages.push(...res.json().farmers);
+    }
+    expect(
+      pages.map((f: { id: number; plotCount: number; firstPlotId: number | null }) => ({
+        id: f.id,
+        plotCount: f.plotCount,
+        firstPlotId: f.firstPlotId,
+      })),
+    ).toEqual(expected);
+    const nam = pages.find((f: { id: number }) => f.id === Number(reg.fx.farmers.nam));
+    // The fields the list had are all still there, with the new ones beside them.
+    expect(nam).toMatchObject({
+      lookupCode: 'ND-TEST-NAM1',
+      communeCode: '29869',
+      communeName: 'Phường Cao Lãnh',
+      hamlet: 'Ấp Tân Hậu',
+      fullName: 'Kha Văn Nam',
+      citizenId: '087123456789',
+      phone: '0912345678',
+      version: expect.any(Number),
+    });
+    // Its bbox holds every plot of the farmer, and the first plot is theirs.
+    const [w, s, e, n] = nam.bbox as number[];
+    const { rows: inside } = await reg.db.query<{ all: boolean }>(
+      'SELECT bool_and(ST_Within(geom, ST_MakeEnvelope($2, $3, $4, $5, 4326))) AS all FROM plots WHERE farmer_id = $1',
+      [reg.fx.farmers.nam, w! - 1e-9, s! - 1e-9, e! + 1e-9, n! + 1e-9],
+    );
+    expect(inside[0]!.all).toBe(true);
+    // The farmer with no plot yet: nothing to fly to.
+    expect(pages.find((f: { id: number }) => f.id === fresh)).toMatchObject({
+      fullName: 'Võ Thị Chưa Có Thửa',
+      hamlet: 'Ấp Hòa Mới',
+      plotCount: 0,
+      firstPlotId: null,
+      bbox: null,
+    });
+    // Filtered by a name without accents, and the reveal logged.
+    const found = (await reg.app.inject({ url: `/api/farmers?q=${encodeURIComponent('vo thi chua')}`, headers: officer })).json();
+    expect(found.farmers.map((f: { id: number }) => f.id)).toEqual([fresh]);
+    expect((await accessLog(reg.fx.users.officer)).some((a) => a.subject === `farmer:${fresh}` && a.purpose === 'list')).toBe(true);
+    // Another commune's officer does not see them; bad paging is a 400.
+    const elsewhere = (await reg.app.inject({ url: '/api/farmers?limit=500', headers: reg.as(reg.fx.users.officerElsewhere) })).json();
+    expect(elsewhere.farmers.some((f: { id: number }) => f.id === fresh)).toBe(false);
+    for (const bad of ['limit=0', 'limit=abc', 'offset=-1'])
+      expect((await reg.app.inject({ url: `/api/farmers?${bad}`, headers: officer })).statusCode, bad).toBe(400);
+    await reg.db.query('DELETE FROM farmer_private WHERE farmer_id = $1', [fresh]);
+    await reg.db.query('DELETE FROM farmers WHERE id = $1', [fresh]);
+  });
+
   it('shows a signed-in farmer exactly their own plots', async () => {
     const own = (
       await reg.db.query<{ id: number }>('SELECT id FROM plots WHERE farmer_id = $1 ORDER BY id', [reg.fx.farmers.nam])

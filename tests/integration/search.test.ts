@@ -238,6 +238,58 @@ describe('search', () => {
     }
   });
 
+  it('finds a farmer with no plot yet, saying so, with the farmer to open and nowhere to fly; for staff of their commune only, logged', async () => {
+    // Registered a moment ago, no plot yet: the officer searching their name found nothing before.
+    const { rows } = await reg.db.query<{ id: number }>(
+      `INSERT INTO farmers (lookup_code, commune_code, hamlet) VALUES ('ND-TEST-MOI3', '29869', 'Ấp Hòa Mới') RETURNING id`,
+    );
+    const id = Number(rows[0]!.id);
+    await reg.db.query(
+      `INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone) VALUES ($1, 'Đặng Thị Mới', '087555000111', '0977 000 111')`,
+      [id],
+    );
+    const farmerHits = (results: SearchResult[]) => results.filter((r) => r.kind === 'farmer');
+    const officer = reg.as(reg.fx.users.officer);
+    for (const q of ['Đặng Thị Mới', 'dang thi moi', '087 555 000 111', '0977000111', 'nd-test-moi3']) {
+      const hits = farmerHits(await search(q, officer));
+      expect(hits, q).toEqual([
+        {
+          kind: 'farmer',
+          id: String(id),
+          label: 'Đặng Thị Mới',
+          detail: 'ND-TEST-MOI3 · chưa có thửa · Ấp Hòa Mới · Phường Cao Lãnh',
+          facts: {
+            farmerId: id,
+            name: 'Đặng Thị Mới',
+            code: 'ND-TEST-MOI3',
+            plotCount: 0,
+            hamlet: 'Ấp Hòa Mới',
+            communeCode: '29869',
+            communeName: 'Phường Cao Lãnh',
+          },
+          bbox: null,
+          center: null,
+        },
+      ]);
+    }
+    // A farmer with plots names themself too, beside the first plot the hit opens.
+    const [nam] = farmerHits(await search('Kha Văn Nam', officer));
+    expect(nam!.facts!.farmerId).toBe(Number(reg.fx.farmers.nam));
+    expect(nam!.facts!.plotCount).toBeGreaterThan(0);
+    const { rows: log } = await reg.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM access_log WHERE user_id = $1 AND subject = $2 AND purpose = 'search'`,
+      [reg.fx.users.officer, `farmer:${id}`],
+    );
+    expect(log[0]!.n).toBe(5);
+    const admin = farmerHits(await search('Đặng Thị Mới', reg.as(reg.fx.users.admin)));
+    expect(admin.map((h) => h.id)).toEqual([String(id)]);
+    for (const headers of [reg.as(reg.fx.users.officerElsewhere), reg.as(reg.fx.users.farmer), reg.as(reg.fx.users.planner), {}]) {
+      const results = await search('Đặng Thị Mới', headers);
+      expect(farmerHits(results)).toEqual([]);
+      expect(JSON.stringify(results)).not.toContain('ND-TEST-MOI3');
+    }
+  });
+
   it('answers hostile queries with 200 or 400, never a 5xx', async () => {
     for (const q of ["'; DROP TABLE parcels;--", '%', '_', '\\', 'tờ 99999999999 thửa 1', '29890 0 0', 'ⓐⓑ', '\u0000']) {
       const res = await reg.app.inject({ url: `/api/search?q=${encodeURIComponent(q)}` });
