@@ -6,7 +6,17 @@ import type { PropertySchema } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
 import type { Crop } from '../registration/crops.ts';
 import { vietnamToday } from '../../../server/domain/vietnam-time.ts';
-import { cardRows, dateInWords, dateTime, formerUnitNow, isShownProperty, rowsOf, titleOf, valueText } from './feature-format.ts';
+import {
+  cardRows,
+  dateInWords,
+  dateTime,
+  formerUnitNow,
+  isShownProperty,
+  rowsOf,
+  titleOf,
+  valueText,
+  volumeText,
+} from './feature-format.ts';
 
 // The card is held to the features API's own queryables document (the schema the client reads),
 // not to a copy of it: a property renamed or retyped there shows up here.
@@ -205,7 +215,8 @@ describe('the values of a details card', () => {
     );
     expect(product.get('Loại')).toBe('Cây ăn quả');
     expect(product.get('Loại cơ sở')).toBe('Hộ gia đình');
-    expect(product.get('Sản lượng')).toBe('1.250,5 t');
+    // No season recorded: the card does not make up a period for the tonnes.
+    expect(product.get('Sản lượng')).toBe('1.250,5 t (chưa ghi mùa vụ nên chưa rõ tính theo năm hay theo vụ)');
     expect(product.has('Sản phẩm')).toBe(false);
     const zone = new Map(
       rowsOf(
@@ -241,6 +252,30 @@ describe('the values of a details card', () => {
     // No FAR or no area: no floor area made up.
     expect(rowsOf('zones', { lot_code: 'X', area_m2: 900 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
     expect(rowsOf('zones', { lot_code: 'X', max_far: 2 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
+  });
+
+  it('says the period of a product’s volume as its season records it: a year for quanh năm, a crop (vụ) for a named one', () => {
+    const rice = { product: 'Lúa', category: 'rice', producer_kind: 'household', season: 'Hè Thu', volume_tonnes: 11 };
+    const volume = (p: Record<string, unknown>) =>
+      rowsOf('products', p, { schema: schemaOf('products') }).find(([label]) => label === 'Sản lượng' || label === 'Volume')?.[1];
+    startLang('vi');
+    expect(volume(rice)).toBe('11 t/vụ Hè Thu');
+    expect(volume({ ...rice, season: ' đông  xuân ', volume_tonnes: 1250.5 })).toBe('1.250,5 t/vụ Đông Xuân');
+    expect(volume({ ...rice, season: 'Quanh năm', volume_tonnes: '40.5' })).toBe('40,5 t/năm');
+    expect(volume({ ...rice, season: 'Tết' })).toBe('11 t/vụ Tết');
+    expect(volume({ ...rice, season: 'Tháng 5–8' })).toBe('11 t mỗi mùa vụ (Tháng 5–8)');
+    for (const season of [null, '', '   ', undefined])
+      expect(volume({ ...rice, season })).toBe('11 t (chưa ghi mùa vụ nên chưa rõ tính theo năm hay theo vụ)');
+    // Zero tonnes is a volume too.
+    expect(volume({ ...rice, season: 'quanh năm', volume_tonnes: 0 })).toBe('0 t/năm');
+    expect(volumeText(3.25, 'Thu Đông')).toBe('3,3 t/vụ Thu Đông');
+    startLang('en');
+    expect(volume(rice)).toBe('11 t per summer–autumn crop (Hè Thu)');
+    expect(volume({ ...rice, season: 'quanh năm', volume_tonnes: 1250.5 })).toBe('1,250.5 t/year');
+    expect(volume({ ...rice, season: 'Tết' })).toBe('11 t per Tết crop');
+    expect(volume({ ...rice, season: 'May–August' })).toBe('11 t per season (May–August)');
+    expect(volume({ ...rice, season: null })).toBe('11 t (no season recorded, so per year or per crop is not known)');
+    startLang('vi');
   });
 
   it('says a household’s rice once, in its title, and its season in the language shown (audit s17)', () => {

@@ -43,7 +43,12 @@ export type CardContext = {
 export type CardRow = { label: string; value: string; code?: string; whole?: true };
 
 /** How one property reads in a details card: its label and how to print its value. */
-type Field = { key: string; label: MessageKey; format?: (value: unknown, context: CardContext) => string };
+type Field = {
+  key: string;
+  label: MessageKey;
+  /** The value printed; `p` is the whole feature, for a value read with another (a volume with its season). */
+  format?: (value: unknown, context: CardContext, p: Record<string, unknown>) => string;
+};
 
 const m2 = (v: unknown) => `${formatNumber(Number(v), Number(v) < 100 ? 1 : 0)} m²`;
 const ha = (v: unknown) => `${formatNumber(Number(v) / 10000, 2)} ha`;
@@ -143,6 +148,32 @@ export function seasonText(v: unknown): string {
   return Object.hasOwn(SEASONS, key) ? SEASONS[key]![lang()] : text;
 }
 
+/** The crop (vụ) a volume is of, for the named seasons of SEASONS ('quanh năm' is a year). */
+const PER_CROP: Readonly<Record<string, { vi: string; en: string }>> = {
+  'đông xuân': { vi: 'vụ Đông Xuân', en: 'winter–spring crop (Đông Xuân)' },
+  'hè thu': { vi: 'vụ Hè Thu', en: 'summer–autumn crop (Hè Thu)' },
+  'thu đông': { vi: 'vụ Thu Đông', en: 'autumn–winter crop (Thu Đông)' },
+  tết: { vi: 'vụ Tết', en: 'Tết crop' },
+};
+
+/**
+ * A product's volume with the period it is of. The registry keeps one season beside the volume
+ * (004_agriculture: products.season, 'Đông Xuân', 'Hè Thu', 'quanh năm'), and nothing else says
+ * what span the tonnes cover: 'quanh năm' reads per year, a named crop per that crop (vụ), another
+ * season as typed; with no season the card says that none is recorded rather than guess one.
+ */
+export function volumeText(volume: unknown, season: unknown): string {
+  // Tenths of a tonne at most, as the registry keeps them (numeric(10, 1)); a whole number has none.
+  const tonnes = Number(volume);
+  const n = formatNumber(tonnes, Number.isInteger(tonnes) ? 0 : 1);
+  const text = season === null || season === undefined ? '' : String(season).normalize('NFC').trim().replace(/\s+/g, ' ');
+  const key = text.toLocaleLowerCase('vi');
+  if (key === '') return t('volumeNoSeason', { n });
+  if (key === 'quanh năm') return t('volumePerYear', { n });
+  if (Object.hasOwn(PER_CROP, key)) return t('volumePerCrop', { n, crop: PER_CROP[key]![lang()] });
+  return t('volumePerSeason', { n, season: text });
+}
+
 /** Labels of values that the registry's domain names itself, by property. */
 const DOMAIN_LABELS: Record<string, Readonly<Record<string, { vi: string; en: string }>>> = { scheme: SCHEME_LABELS };
 
@@ -236,7 +267,8 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'producer_name', label: 'producer' },
     { key: 'category', label: 'kind', format: (v) => enumLabel('category', v) },
     { key: 'season', label: 'season', format: (v) => seasonText(v) },
-    { key: 'volume_tonnes', label: 'volume', format: withUnit('t', 1) },
+    // Tonnes mean nothing without their span: the product's season says it (volumeText).
+    { key: 'volume_tonnes', label: 'volume', format: (v, _context, p) => volumeText(v, p.season) },
     { key: 'address', label: 'address' },
   ],
   // Road and water kinds share the "kind_" messages: their values never overlap.
@@ -448,7 +480,7 @@ export function cardRows(group: string, p: Record<string, unknown>, context: Car
       if (commune) rows.push(commune);
       continue;
     }
-    let text = field.format ? field.format(value, context) : Array.isArray(value) ? value.join(', ') : String(value);
+    let text = field.format ? field.format(value, context, p) : Array.isArray(value) ? value.join(', ') : String(value);
     if (field.key === 'land_use_code') text = landUseText(String(value), context);
     // A product's kind that only repeats its name (rice, 'Lúa') says nothing more.
     if (group === 'products' && field.key === 'category' && sameWords(text, String(p.product ?? ''))) continue;
