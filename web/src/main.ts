@@ -30,7 +30,7 @@ import { clear, h } from './ui/dom.ts';
 import { LayerPanel } from './ui/layer-panel.ts';
 import { offersMyPlots, renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
 import { SearchBox, type SearchHit } from './ui/search-box.ts';
-import { hitProperties } from './ui/search-hits.ts';
+import { farmerRecordOf, hitProperties } from './ui/search-hits.ts';
 import { lazy } from './ui/lazy.ts';
 import { toast } from './ui/toast.ts';
 import { registerServiceWorker } from './sw-register.ts';
@@ -380,7 +380,24 @@ async function boot(): Promise<void> {
     });
   };
 
-  onSearchHit = (hit) => flyToHit(hit, () => search.focus());
+  // A farmer's record (the farmer form, to read and correct them): a farmer with no plot yet has no card
+  // on the map, found by the search box or in the farmers list. Settles when the form has closed.
+  const openFarmerRecord = (farmerId: number): Promise<unknown> =>
+    new Promise((done) =>
+      lazy(
+        () => import('./registration/farmer-form.ts'),
+        ({ openFarmerForm }) =>
+          void openFarmerForm({ communes: user?.communes ?? [], farmerId, noPlot: true })
+            .catch((error: unknown) => toast(() => t('farmerLoadFailed', { detail: describeError(error) }), 'error'))
+            .then(done),
+      ),
+    );
+
+  onSearchHit = (hit) => {
+    const farmerId = farmerRecordOf(hit);
+    if (farmerId !== undefined) void openFarmerRecord(farmerId).then(() => search.focus());
+    else flyToHit(hit, () => search.focus());
+  };
 
   /**
    * Opens the card a link selects (s=group:id) whatever the map shows. A link with no position flies
@@ -646,6 +663,23 @@ async function boot(): Promise<void> {
             t('editPlots'),
           )
         : h('p', { class: 'hint' }, t('signInToEdit')),
+      // The farmers of the officer's communes: a row flies to their plots, or opens the record of one with none.
+      canEdit
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'btn btn-block',
+              id: 'farmers-open',
+              onclick: () =>
+                lazy(
+                  () => import('./registration/farmers-list.ts'),
+                  ({ openFarmersList }) => openFarmersList({ flyTo: (hit) => flyToHit(hit), openRecord: openFarmerRecord }),
+                ),
+            },
+            t('farmersList'),
+          )
+        : null,
       importSlot(user, handle),
       exportSlot(user, handle),
       accountTools(user),

@@ -46,6 +46,11 @@ export type FarmerFormOptions = {
    * registering only; a plot's card correcting its farmer cannot put another farmer in their place.
    */
   offerHolder?: boolean;
+  /**
+   * The farmer has no plot yet (opened from the search box or the farmers list, where such a farmer
+   * has no card on the map): the form says so and how to register one.
+   */
+  noPlot?: boolean;
 };
 
 type Read = { farmer: FarmerRecord; etag: string };
@@ -145,6 +150,7 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
     const lead = h('p', { class: 'hint', id: 'farmer-form-lead' });
     const sayLead = () => (lead.textContent = read ? t('farmerFormCard', { code: read.farmer.lookupCode }) : t('farmerFormRequired'));
     sayLead();
+    const noPlot = options.noPlot && editing ? h('p', { class: 'hint', id: 'farmer-form-no-plot' }, t('farmerNoPlotNote')) : null;
     const message = h('p', { class: 'form-error', id: 'farmer-form-message', role: 'alert', hidden: true });
     const say = (text: string | undefined, kind: 'form-error' | 'hint' = 'form-error') => {
       message.textContent = text ?? '';
@@ -160,6 +166,7 @@ export async function openFarmerForm(options: FarmerFormOptions): Promise<Farmer
       { novalidate: true },
       title,
       lead,
+      noPlot,
       ...FARMER_FIELDS.map((field) =>
         h(
           'div',

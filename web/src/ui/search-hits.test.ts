@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enterAction, hitProperties } from './search-hits.ts';
+import { enterAction, farmerRecordOf, hitProperties } from './search-hits.ts';
 
 describe('what Enter does in the search box', () => {
   it('opens the highlighted hit when the list answers the text typed now (spaces around it do not matter)', () => {
@@ -77,5 +77,19 @@ describe("a hit's facts as its card's properties", () => {
   it('has nothing for a hit without facts or of a group it does not know', () => {
     expect(hitProperties('zones', undefined)).toEqual({});
     expect(hitProperties('plots', { code: 'X' })).toEqual({});
+  });
+});
+
+describe('which hit opens a farmer record instead of flying', () => {
+  it('opens the record of a farmer with no plot yet, and flies for every other hit', () => {
+    const facts = { farmerId: 7, name: 'Đặng Thị Mới', code: 'ND-TEST-MOI3', plotCount: 0 };
+    expect(farmerRecordOf({ kind: 'farmer', facts })).toBe(7);
+    // A farmer with plots opens the first plot's card; an owner or a parcel is never a record.
+    expect(farmerRecordOf({ kind: 'farmer', facts: { ...facts, plotCount: 2 } })).toBeUndefined();
+    expect(farmerRecordOf({ kind: 'owner', facts })).toBeUndefined();
+    // An answer of an older server (no farmerId, no count) flies as before.
+    expect(farmerRecordOf({ kind: 'farmer', facts: { name: 'Kha Văn Nam', code: 'ND-TEST-NAM1' } })).toBeUndefined();
+    expect(farmerRecordOf({ kind: 'farmer', facts: { ...facts, farmerId: undefined } })).toBeUndefined();
+    expect(farmerRecordOf({ kind: 'farmer' })).toBeUndefined();
   });
 });

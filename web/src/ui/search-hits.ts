@@ -80,3 +80,13 @@ export function hitProperties(group: string, facts: SearchFacts | undefined): Re
       return {};
   }
 }
+
+/**
+ * The farmer whose record a hit opens instead of a card on the map: a farmer of the registry with
+ * no plot yet (an officer searching for the farmer just registered) has nowhere to fly. Undefined for
+ * every other hit, a farmer with plots included (it opens the first plot's card).
+ */
+export function farmerRecordOf(hit: { kind?: string; facts?: SearchFacts | undefined }): number | undefined {
+  if (hit.kind !== 'farmer' || hit.facts?.plotCount !== 0) return undefined;
+  return typeof hit.facts.farmerId === 'number' ? hit.facts.farmerId : undefined;
+}

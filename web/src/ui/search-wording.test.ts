@@ -80,6 +80,25 @@ describe('search hits worded in the language shown', () => {
     );
   });
 
+  it('says a farmer has no plot yet, in both languages (the hit opens their record)', () => {
+    const farmer = {
+      kind: 'farmer',
+      label: 'Đặng Thị Mới',
+      facts: {
+        farmerId: 7,
+        name: 'Đặng Thị Mới',
+        code: 'ND-TEST-MOI3',
+        plotCount: 0,
+        hamlet: 'Ấp Hòa Mới',
+        communeCode: '29869',
+        communeName: null,
+      },
+    };
+    expect(hitText(farmer)).toEqual({ label: 'Đặng Thị Mới', detail: 'Mã thẻ ND-TEST-MOI3 · Chưa có thửa · Ấp Hòa Mới, 29869' });
+    startLang('en');
+    expect(hitText(farmer).detail).toBe('Card code ND-TEST-MOI3 · No plot yet · Ấp Hòa Mới, 29869');
+  });
+
   it('words them in English after the switch', () => {
     startLang('en');
     expect(hitText(parcel).label).toBe('Sheet 1, parcel 10 — Phường 1');

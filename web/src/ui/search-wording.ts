@@ -44,13 +44,11 @@ export function hitText(hit: WordableHit): { label: string; detail?: string } {
       return withDetail(hit.label, parcelName(namedParcel(f)));
     case 'farmer': {
       // "Mã thẻ ND-1234 · 3 thửa · Ấp Tân Hậu, Phường Cao Lãnh": the card code a farmer who lost
-      // their card asks for, and where their plots are.
+      // their card asks for, and where their plots are; "Chưa có thửa" for one just registered (the hit opens their record).
       if (!f.code || f.plotCount === undefined) break;
       const place = [f.hamlet, f.communeName ?? f.communeCode].filter(Boolean).join(', ');
-      return withDetail(
-        f.name ?? hit.label,
-        [t('searchFarmerCard', { code: f.code }), t('searchFarmerPlots', { count: f.plotCount }), place].filter(Boolean).join(' · '),
-      );
+      const plots = f.plotCount > 0 ? t('searchFarmerPlots', { count: f.plotCount }) : t('farmerNoPlot');
+      return withDetail(f.name ?? hit.label, [t('searchFarmerCard', { code: f.code }), plots, place].filter(Boolean).join(' · '));
     }
     case 'zoning_lot':
       if (!f.lotCode) break;
