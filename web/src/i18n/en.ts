@@ -110,6 +110,7 @@ export const en: Messages = {
   'legend_admin-line': 'Ward and commune boundary',
   'legend_admin-hamlet-line': 'Hamlet boundary',
   printLandUseMap: 'Land-use map: {name} ({years})',
+  printZoningOverLandUse: 'Inside zoning lots only the zoning colour is printed; the land use beneath is not filled.',
   printZoningPlanKind: 'Zoning plan',
   printPlanScale: 'scale {scale}',
   printSummary: 'The page cites',

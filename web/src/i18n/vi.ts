@@ -109,6 +109,7 @@ export const vi = {
   'legend_admin-line': 'Ranh giới phường, xã',
   'legend_admin-hamlet-line': 'Ranh giới khóm, ấp',
   printLandUseMap: 'Bản đồ sử dụng đất: {name} ({years})',
+  printZoningOverLandUse: 'Trong các ô quy hoạch chỉ tô màu quy hoạch, không tô màu sử dụng đất bên dưới.',
   printZoningPlanKind: 'Quy hoạch phân khu',
   printPlanScale: 'tỉ lệ {scale}',
   printSummary: 'Trang in ghi rõ',

@@ -15,6 +15,7 @@ import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet, type SheetR
 import type { PageText } from './pdf.ts';
 import { layoutLegend, wrapText, type LegendEntry, type MeasureText } from './print-legend.ts';
 import { fitTitle } from './print-title.ts';
+import { printStyleOf } from './print-style.ts';
 
 /** What to print; `landUseMap` is the land-use map on screen (the layer shows one at a time). */
 export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait'; landUseMap?: LandUseMap | undefined };
@@ -180,9 +181,11 @@ export async function renderPrint(
   container.style.cssText = `position:fixed;left:-${cssW + 100}px;top:0;width:${cssW}px;height:${cssH}px;`;
   document.body.append(container);
   const printStyle = source.getStyle();
+  // Drawn with the land-use fills left out under the zoning lots, so the paper's colours are the legend's (print-style.ts).
+  const { style: drawnStyle, zoningGround } = printStyleOf(printStyle);
   const printMap = new maplibregl.Map({
     container,
-    style: printStyle,
+    style: drawnStyle,
     bounds: source.getBounds(),
     bearing: source.getBearing(),
     interactive: false,
@@ -212,6 +215,7 @@ export async function renderPrint(
       selection: selectionRow(printStyle, printMap.queryRenderedFeatures({ layers: highlightLayerIds(printMap) })),
       landUseMap,
       plans,
+      zoningOverLandUse: zoningGround && drawn.has('zones-fill') && (drawn.has('landuse-fill') || drawn.has('parcels-fill')),
       scaleDenominator: denominator,
       printedOn: new Date(),
       attributions: attributionsOf(style),

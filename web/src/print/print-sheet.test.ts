@@ -68,6 +68,32 @@ describe('the printed title block', () => {
     expect(sheet.titleBlock.some((l) => l.startsWith('Quy hoạch phân khu'))).toBe(false);
   });
 
+  it('says, under the plan, that the land use is not filled inside the zoning lots when the page draws both', () => {
+    const input = {
+      sections: [],
+      codes: [],
+      landUseMap: statusMap,
+      plans: [plan],
+      scaleDenominator: 6100,
+      printedOn: new Date(2026, 10, 29),
+      attributions: [],
+    };
+    const note = 'Trong các ô quy hoạch chỉ tô màu quy hoạch, không tô màu sử dụng đất bên dưới.';
+    expect(printSheet({ ...input, zoningOverLandUse: true }).titleBlock.slice(1, 3)).toEqual([
+      'Quy hoạch phân khu tỉ lệ 1/2000 khu trung tâm thành phố Cao Lãnh · Quyết định số 1234/QĐ-UBND ngày 15/09/2023 của UBND tỉnh Đồng Tháp',
+      note,
+    ]);
+    expect(printSheet(input).titleBlock).not.toContain(note);
+    startLang('en');
+    try {
+      expect(printSheet({ ...input, zoningOverLandUse: true }).titleBlock[2]).toBe(
+        'Inside zoning lots only the zoning colour is printed; the land use beneath is not filled.',
+      );
+    } finally {
+      startLang('vi');
+    }
+  });
+
   it('names a plan once and its scale once, spelling “tỉ lệ” one way', () => {
     // The official name says the kind and the scale: nothing is added, "tỷ lệ" is written as the page writes "Tỉ lệ".
     expect(planTitle(plan)).toBe('Quy hoạch phân khu tỉ lệ 1/2000 khu trung tâm thành phố Cao Lãnh');

@@ -102,6 +102,8 @@ export function printSheet(input: {
   landUseMap?: LandUseMap | undefined;
   /** The zoning plans whose lots are on the page. */
   plans: readonly ZoningPlan[];
+  /** Whether the page draws zoning lots where it also draws land use, left out under the lots (print-style.ts). */
+  zoningOverLandUse?: boolean | undefined;
   scaleDenominator: number;
   printedOn: Date;
   attributions: readonly string[];
@@ -126,6 +128,8 @@ export function printSheet(input: {
     lines.push(`${t('printLandUseMap', { name: m.name, years })}${m.decisionNo ? ` · ${t('planDecision', { no: m.decisionNo })}` : ''}`);
   }
   for (const plan of input.plans) lines.push(`${planTitle(plan)} · ${planDecisionText(plan)}`);
+  // Said in words, so a reader does not look for the land use under a lot's colour.
+  if (input.zoningOverLandUse) lines.push(t('printZoningOverLandUse'));
   const fmt = new Intl.NumberFormat(lang() === 'vi' ? 'vi-VN' : 'en-GB');
   lines.push(`${t('scale')} 1:${fmt.format(input.scaleDenominator)}`);
   lines.push(t('printedOn', { date: pageDate(input.printedOn) }));
