@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../server/contracts/import.ts';
 import type { ImportOptions } from '../../server/io/import.ts';
 import { openForFile } from '../helpers/for-file.ts';
+import { shapefileZip, tempDir, type ShpFeature } from '../fixtures/io/builders.ts';
+import type { DbfColumn } from '../../server/io/formats/dbf.ts';
 import { insertGrowingArea } from '../helpers/growing-area-row.ts';
 import { insidePoint, openImportFixture, plotIdsByKey, plotSquare, plotsAndAreas, viewerOf } from '../helpers/import-fixture.ts';
 
@@ -469,5 +471,59 @@ describe('an imported plot gets the farmer its row names', () => {
          WHERE f.hamlet ~ '[[:cntrl:]]' OR fp.address ~ '[[:cntrl:]]'`,
     );
     expect(dirty[0]!.n).toBe(0);
+  });
+
+  it('from a shapefile as from GeoJSON: a numeric Ấp column is its text, a control character or an over-long hamlet is left out, the farmer registered', async () => {
+    const tmp = await tempDir();
+    try {
+      const columns: DbfColumn[] = [
+        { name: 'source_key', type: 'C', length: 20, decimals: 0 },
+        { name: 'commune', type: 'C', length: 5, decimals: 0 },
+        { name: 'crop', type: 'C', length: 10, decimals: 0 },
+        { name: 'ChuHo', type: 'C', length: 60, decimals: 0 },
+        { name: 'TenAp', type: 'C', length: 254, decimals: 0 },
+        { name: 'SoAp', type: 'N', length: 4, decimals: 0 },
+      ];
+      // SoAp is not a farmer column: the hamlet is TenAp; the numeric one is read below with a mapping.
+      const row = (key: string, k: number, name: string, hamlet: string, no: number): ShpFeature => ({
+        geometry: plotSquare([at[0], at[1] + 0.0006], { key, commune: WARD, k }).geometry,
+        values: [key, WARD, 'mango', name, hamlet, no],
+      });
+      const zip = await shapefileZip(tmp.dir, 'thua_ap', 'polygon', columns, [
+        row('SHP-1', 0, 'Đinh Văn Một', `Ấp ${'y'.repeat(150)}`, 1),
+        row('SHP-2', 1, 'Đinh Văn Hai', 'Ấp\u0001 Hai', 2),
+        row('SHP-3', 2, 'Đinh Văn Ba', 'Ấp Ba', 3),
+      ]);
+      const report = await fx.run('plots', zip, fx.admin);
+      expect(report.format).toBe('shapefile');
+      expect(report.layers[0]!.mapping).toMatchObject({ farmer_name: 'ChuHo', farmer_hamlet: 'TenAp' });
+      expect(report.counts).toMatchObject({ read: 3, inserted: 3, refused: 0 });
+      expect(report.farmers).toMatchObject({ created: 3, createdRows: 3, unlinked: 0, createdWithHamlet: 1 });
+      expect(report.problems.map((p) => [p.index, p.code, 'field' in p ? p.field : null, 'rule' in p ? p.rule : null])).toEqual([
+        [1, 'FARMER_CELL_LEFT_OUT', 'TenAp', 'too-long'],
+        [2, 'FARMER_CELL_LEFT_OUT', 'TenAp', 'control'],
+      ]);
+      const hamlets = async (prefix: string) =>
+        (
+          await fx.db.query<{ key: string; hamlet: string | null }>(
+            `SELECT p.source_key AS key, f.hamlet FROM plots p JOIN farmers f ON f.id = p.farmer_id WHERE p.source_key LIKE $1 ORDER BY 1`,
+            [`${prefix}-%`],
+          )
+        ).rows;
+      expect(await hamlets('SHP')).toEqual([
+        { key: 'SHP-1', hamlet: null },
+        { key: 'SHP-2', hamlet: null },
+        { key: 'SHP-3', hamlet: 'Ấp Ba' },
+      ]);
+      // The numeric column mapped as the hamlet: numbers, written as they are.
+      const numeric = await shapefileZip(tmp.dir, 'thua_so_ap', 'polygon', columns, [
+        { ...row('SHPN-1', 3, 'Đinh Văn Bốn', '', 4), values: ['SHPN-1', WARD, 'mango', 'Đinh Văn Bốn', '', 4] },
+      ]);
+      const byNumber = await fx.run('plots', numeric, fx.admin, { mapping: { farmer_hamlet: 'SoAp' } });
+      expect(byNumber.problems).toEqual([]);
+      expect(await hamlets('SHPN')).toEqual([{ key: 'SHPN-1', hamlet: '4' }]);
+    } finally {
+      await tmp.remove();
+    }
   });
 });
