@@ -80,6 +80,23 @@ const residueRows = (plotId: number) =>
     )
     .then((r) => r.rows);
 
+/**
+ * The officer's plot (as plotOf) with its substances and diary rows as they stand, and a desktop page
+ * where the officer has signed in and opened that plot's card at its diary.
+ */
+async function officerAtDiary() {
+  const plot = await plotOf('officer');
+  const substances = await substancesFor(plot.markets);
+  const before = await diaryRows(plot.id);
+  const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+  await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
+  await waitForMap(page);
+  await signIn(page, ACCOUNTS.officer);
+  await openPlot(page, plot);
+  await page.waitForSelector('#plot-diary .diary-context');
+  return { plot, ...substances, before, page, context, errors };
+}
+
 /** Fills the open form of the card; dates as YYYY-MM-DD (a date input takes them so whatever the language). */
 async function fill(page: Page, values: Record<string, string>): Promise<void> {
   for (const [field, value] of Object.entries(values)) {
@@ -91,18 +108,10 @@ async function fill(page: Page, values: Record<string, string>): Promise<void> {
 
 describe('the farm diary of a plot', () => {
   it('an officer records an allowed spray, a forbidden one too close to harvest and a residue test; the server’s verdicts show in Vietnamese', async () => {
-    const plot = await plotOf('officer');
-    const { allowed, forbidden } = await substancesFor(plot.markets);
-    const before = await diaryRows(plot.id);
+    const { plot, allowed, forbidden, before, page, context, errors } = await officerAtDiary();
     const beforeTests = await residueRows(plot.id);
-    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await openPlot(page, plot);
 
     await page.waitForSelector('#plot-diary h4:text-is("Nhật ký canh tác")');
-    await page.waitForSelector('#plot-diary .diary-context');
     expect(await page.locator('#plot-diary .diary-context').innerText()).toContain(`Mã số vùng trồng ${plot.code}`);
     // The seeded harvest is days past: new sprays are not compared with it, and the line says so.
     expect(await page.locator('#plot-diary .diary-harvest-passed').innerText()).toBe(
@@ -297,15 +306,7 @@ describe('the farm diary of a plot', () => {
   });
 
   it('a spray saved with no network waits on the phone as “chờ gửi” and is sent by itself when the signal returns, written once', async () => {
-    const plot = await plotOf('officer');
-    const { allowed } = await substancesFor(plot.markets);
-    const before = await diaryRows(plot.id);
-    const { page, context } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await openPlot(page, plot);
-    await page.waitForSelector('#plot-diary .diary-context');
+    const { plot, allowed, before, page, context } = await officerAtDiary();
     await page.click('#diary-add');
     const appliedOn = addDays(plot.harvest, -21);
     await fill(page, { appliedOn, pesticide: 'Anvil 5SC', activeIngredient: allowed, dose: '20', doseUnit: 'ml/16l', phiDays: '7' });
@@ -347,15 +348,7 @@ describe('the farm diary of a plot', () => {
   });
 
   it('a spray whose answer was lost on the way (written, the phone never heard) is sent again under its key and not written twice', async () => {
-    const plot = await plotOf('officer');
-    const { allowed } = await substancesFor(plot.markets);
-    const before = await diaryRows(plot.id);
-    const { page, context } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
-    await openPlot(page, plot);
-    await page.waitForSelector('#plot-diary .diary-context');
+    const { plot, allowed, before, page, context } = await officerAtDiary();
     const keys: string[] = [];
     let lost = false;
     await page.route(`**/api/plots/${plot.id}/diary`, async (route) => {
