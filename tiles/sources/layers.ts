@@ -136,7 +136,7 @@ const products: SourceConfig = {
         prop('product', 'string', 'Product, e.g. Xoài Cát Chu'),
         prop('category', 'string', 'fruit, rice, vegetable, aquaculture, flower, livestock or other'),
         prop('season', 'string', 'Season, e.g. Đông Xuân'),
-        prop('volume_tonnes', 'number', 'Yearly volume, tonnes'),
+        prop('volume_tonnes', 'number', 'Volume in tonnes over the product season (a year when the season is quanh năm)'),
         prop('producer_kind', 'string', 'household, cooperative or company'),
         // A cooperative's or company's name is public; a household's is a person's name and is not.
         prop(
