@@ -284,6 +284,86 @@ describe('reading the map', () => {
     await context.close();
   });
 
+  it('opened from a shared link to a card, the first Back closes the card and leaves the map, the second leaves the app', async () => {
+    const { page, context, errors } = await openPage(browser, 'phone');
+    const parcel = (
+      await server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT id, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat FROM parcels ORDER BY ST_Area(geom) DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+    // Came from another page (a chat app's browser tab), by a link that opens the parcel's card.
+    await page.goto(`${server.url}/healthz`);
+    const link = `#c=${Number(parcel.lon).toFixed(5)},${Number(parcel.lat).toFixed(5)},18&l=parcels&s=parcels:${parcel.id}`;
+    await page.goto(`${server.url}/${link}`);
+    await waitForMap(page);
+    await page.waitForSelector(`.feature-card.is-primary[data-group=parcels][data-id="${parcel.id}"]`, { timeout: 60_000 });
+    expect(await page.locator('#panel').getAttribute('class')).toContain('is-open');
+    // about:blank, the other page, the map, the card over it; the card's entry is the link as it came.
+    expect(await page.evaluate(() => history.length)).toBe(4);
+    expect(await page.evaluate(() => location.hash)).toContain(`s=parcels:${parcel.id}`);
+    const view = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getCenter().toArray());
+
+    // Back: the card and its sheet close, the map stays where the link put it, the page is still the app.
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('.feature-card', { state: 'detached' });
+    expect(await page.evaluate(() => location.pathname)).toBe('/');
+    expect(await page.evaluate(() => location.hash)).not.toContain('s=');
+    expect(await page.evaluate(() => location.hash)).toContain('l=parcels');
+    expect(await page.locator('#panel').getAttribute('class')).not.toContain('is-open');
+    const after = await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.getCenter().toArray());
+    expect(after[0]).toBeCloseTo(view[0]!, 6);
+    expect(after[1]).toBeCloseTo(view[1]!, 6);
+
+    // Forward opens the card again; Back closes it again.
+    await page.evaluate(() => history.forward());
+    await page.waitForSelector(`.feature-card.is-primary[data-group=parcels][data-id="${parcel.id}"]`, { timeout: 60_000 });
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('.feature-card', { state: 'detached' });
+
+    // A second Back leaves the app for the page it came from.
+    await page.evaluate(() => history.back());
+    await page.waitForURL('**/healthz');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('reloaded on a shared link’s card, Back still closes the card first; a link to nothing leaves no entry to close', async () => {
+    const { page, context, errors } = await openPage(browser, 'phone');
+    const parcel = (
+      await server.db.query<{ id: number; lon: number; lat: number }>(
+        `SELECT id, ST_X(ST_PointOnSurface(geom)) lon, ST_Y(ST_PointOnSurface(geom)) lat FROM parcels ORDER BY ST_Area(geom) DESC LIMIT 1`,
+      )
+    ).rows[0]!;
+    await page.goto(`${server.url}/healthz`);
+    await page.goto(
+      `${server.url}/#c=${Number(parcel.lon).toFixed(5)},${Number(parcel.lat).toFixed(5)},18&l=parcels&s=parcels:${parcel.id}`,
+    );
+    await waitForMap(page);
+    const card = `.feature-card.is-primary[data-group=parcels][data-id="${parcel.id}"]`;
+    await page.waitForSelector(card, { timeout: 60_000 });
+    // A reload keeps the entries as they are: no new one for the card.
+    await page.reload();
+    await waitForMap(page);
+    await page.waitForSelector(card, { timeout: 60_000 });
+    expect(await page.evaluate(() => history.length)).toBe(4);
+    await page.evaluate(() => history.back());
+    await page.waitForSelector('.feature-card', { state: 'detached' });
+    expect(await page.evaluate(() => location.hash)).not.toContain('s=');
+    expect(await page.evaluate(() => location.pathname)).toBe('/');
+
+    // A link to a parcel that does not exist says so; its card never showed, so Back leaves the app.
+    await page.goto(`${server.url}/healthz`);
+    await page.goto(`${server.url}/#l=parcels&s=parcels:999999999`);
+    await page.waitForSelector('.toast-error', { timeout: 60_000 });
+    // Its entry taken back: the page is on the map's entry again.
+    await page.waitForFunction(() => (history.state as { bando?: number } | null)?.bando === 0 && !location.hash.includes('s='));
+    await page.evaluate(() => history.back());
+    await page.waitForURL('**/healthz');
+    // The features API's 404 for the parcel that is not there is the only failure.
+    expect(errors.filter((e) => !e.includes('999999999'))).toEqual([]);
+    await context.close();
+  });
+
   it('switches the whole interface to English in one tap and back', async () => {
     const { page, context, errors } = await openPage(browser, 'phone');
     await page.goto(`${server.url}/`);

@@ -21,9 +21,9 @@ import { diaryOutboxUser } from './registration/diary-outbox.ts';
 import { photoOutboxUser } from './registration/photo-outbox-page.ts';
 import { forgetKeptReads } from './registration/registry-reads.ts';
 import { sheetPadding } from './map/fit-padding.ts';
-import { BackStack, type BackLayer } from './state/back-stack.ts';
+import { BackStack, writtenByApp, type BackLayer } from './state/back-stack.ts';
 import { formsHoldInput, warnBeforeLeaving } from './state/unsaved.ts';
-import { formatViewState, parseViewState, shownGroups, type ViewState } from './state/url-state.ts';
+import { formatViewState, parseViewState, shownGroups, withoutSelection, type ViewState } from './state/url-state.ts';
 import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
 import { clear, h } from './ui/dom.ts';
@@ -204,8 +204,17 @@ async function boot(): Promise<void> {
   // Back closes the card or dialog opened last before it leaves the app (back-stack.ts).
   const back = new BackStack(history, (settled) => (settled ? writeUrl() : applyUrl()));
   window.addEventListener('popstate', (event) => back.popped(event.state));
-  // The entry the page opened on is the app's from now on (depth 0), its URL as it came.
-  history.replaceState(back.state(), '', location.href);
+  // Arrived by a shared link that opens a card (s=…), not a reload of one of the app's entries: the
+  // card is an entry over the map, as if tapped, so the first Back closes it and leaves the map
+  // (opened below, once the card's layer can be made); only the second leaves the app.
+  const arrivedOnCard = Boolean(initial.selection) && !writtenByApp(history.state);
+  const arrivalHref = location.href;
+  // The entry the page opened on is the app's from now on (depth 0), its URL as it came (without the card when it opens one).
+  history.replaceState(
+    back.state(),
+    '',
+    arrivedOnCard ? `${location.pathname}${location.search}${withoutSelection(location.hash)}` : location.href,
+  );
   warnBeforeLeaving();
   const writeUrl = () => {
     const c = map.getCenter();
@@ -414,6 +423,8 @@ async function boot(): Promise<void> {
       selection = undefined;
       control.highlight(undefined, undefined);
       writeUrl();
+      // No card after all: its entry goes, so Back does not stop on a card that never showed.
+      cardClosed();
     };
     const unread = (error: unknown) => toast(() => t('linkFeatureUnread', { what, id, detail: describeError(error) }), 'error', 12_000);
     // A layer the link leaves off (zoning lots are off at first) is turned on: the card and highlight need its tiles.
@@ -451,7 +462,15 @@ async function boot(): Promise<void> {
       if (asked()) unread(error);
     }
   };
-  if (initial.selection) void openLinked(initial.selection.group, initial.selection.id, !initial.center);
+  if (initial.selection) {
+    if (arrivedOnCard) {
+      // The card's entry, with the link as it came (the view is written into it as the map moves).
+      cardOpened();
+      history.replaceState(back.state(), '', arrivalHref);
+      appliedHref = location.href;
+    }
+    void openLinked(initial.selection.group, initial.selection.id, !initial.center);
+  }
 
   // A shared link pasted into the address bar of a tab already showing the map changes only the hash:
   // the browser does not reload, so the page applies the link as a fresh page would (position, layers,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatViewState, parseViewState, shownGroups } from './url-state.ts';
+import { formatViewState, parseViewState, shownGroups, withoutSelection } from './url-state.ts';
 
 describe('the view in the URL hash', () => {
   it('round-trips position, layers, opacity, selection and language', () => {
@@ -80,5 +80,17 @@ describe('the view in the URL hash', () => {
   it('keeps an empty layer list (everything switched off) apart from "defaults"', () => {
     expect(parseViewState('#l=').layers).toEqual([]);
     expect(parseViewState('#c=105,10,12').layers).toBeUndefined();
+  });
+});
+
+describe('the map under a shared link’s card', () => {
+  it('is the link without its selection, every other part as written', () => {
+    expect(withoutSelection('#c=105.63310,10.46010,15.2&l=parcels,zones&s=parcels:123&lang=en')).toBe(
+      '#c=105.63310,10.46010,15.2&l=parcels,zones&lang=en',
+    );
+    expect(withoutSelection('s=growing_areas:7&lu=plan')).toBe('#lu=plan');
+    expect(withoutSelection('#s=plots:9')).toBe('');
+    expect(withoutSelection('#c=105.6,10.4,15')).toBe('#c=105.6,10.4,15');
+    expect(parseViewState(withoutSelection('#c=105.6,10.4,15&s=plots:9')).selection).toBeUndefined();
   });
 });

@@ -108,3 +108,15 @@ export function formatViewState(state: ViewState): string {
   if (state.lang && state.lang !== 'vi') parts.push(`lang=${state.lang}`);
   return parts.length ? `#${parts.join('&')}` : '';
 }
+
+/**
+ * The same hash without its selection (s=…), every other part as written: the map under the card a
+ * shared link opened, which the first Back goes to (main.ts, arrival).
+ */
+export function withoutSelection(hash: string): string {
+  const parts = hash
+    .replace(/^#/, '')
+    .split('&')
+    .filter((part) => part !== '' && !part.startsWith('s='));
+  return parts.length ? `#${parts.join('&')}` : '';
+}
