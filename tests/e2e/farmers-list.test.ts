@@ -46,7 +46,9 @@ async function filterList(page: Page, q: string): Promise<void> {
   await page.fill('#farmers-filter', q);
   await page.press('#farmers-filter', 'Enter');
   await answered;
-  await page.waitForFunction(() => document.getElementById('farmers-status')?.textContent !== 'Đang tải danh sách nông hộ…');
+  await page.waitForFunction(
+    () => !['Đang tải danh sách nông hộ…', 'Loading the farmers…'].includes(document.getElementById('farmers-status')?.textContent ?? ''),
+  );
 }
 
 describe('an officer finds every farmer', () => {
@@ -75,11 +77,11 @@ describe('an officer finds every farmer', () => {
       await page.fill('#search-input', 'dang thi moi dang');
       await answered;
       const hit = page.locator('#search-results:not([hidden]) li.search-hit', { hasText: 'Đặng Thị Mới Đăng' });
-      await hit.waitFor();
+      await hit.waitFor({ timeout: 60_000 });
       expect(await hit.locator('small').innerText()).toBe('Mã thẻ ND-E2E-MOI1 · Chưa có thửa · Ấp Hòa Mới, Phường Cao Lãnh');
       await hit.click();
       const form = page.locator('#farmer-form[open]');
-      await form.waitFor({ timeout: 30_000 });
+      await form.waitFor({ timeout: 60_000 });
       expect(await page.inputValue('#farmer-form-fullName')).toBe('Đặng Thị Mới Đăng');
       expect(await page.locator('#farmer-form-lead').innerText()).toBe('Mã thẻ nông hộ: ND-E2E-MOI1');
       expect(await page.locator('#farmer-form-no-plot').innerText()).toContain('Nông hộ này chưa có thửa nào.');
@@ -95,9 +97,9 @@ describe('an officer finds every farmer', () => {
       const first = page.waitForResponse((r) => r.url().includes('/api/farmers?limit=20&offset=0'));
       await page.click('#farmers-open');
       const list = page.locator('#farmers-dialog[open]');
-      await list.waitFor();
+      await list.waitFor({ timeout: 60_000 });
       await first;
-      await page.locator('#farmers-rows .farmer-row').first().waitFor();
+      await page.locator('#farmers-rows .farmer-row').first().waitFor({ timeout: 60_000 });
       expect(await page.locator('#farmers-dialog h2').innerText()).toBe('Nông hộ');
       expect(await page.locator('#farmers-rows .farmer-row').count()).toBe(20);
       expect(await page.locator('#farmers-range').innerText()).toBe(`1–20 trên ${total} nông hộ`);
@@ -116,7 +118,7 @@ describe('an officer finds every farmer', () => {
       expect(await row.count()).toBe(1);
       expect(await row.innerText()).toBe('Đặng Thị Mới Đăng\nMã thẻ ND-E2E-MOI1\nẤp Hòa Mới, Phường Cao Lãnh\nChưa có thửa');
       await row.locator('button').click();
-      await form.waitFor({ timeout: 30_000 });
+      await form.waitFor({ timeout: 60_000 });
       expect(await page.inputValue('#farmer-form-fullName')).toBe('Đặng Thị Mới Đăng');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'farmers-list-record-phone.png') });
       await page.click('#farmer-form-cancel');
@@ -133,6 +135,17 @@ describe('an officer finds every farmer', () => {
       await card.waitFor({ timeout: 60_000 });
       await page.screenshot({ path: path.join(SCREENSHOTS, 'farmers-list-plot-card-phone.png') });
       expect(page.url()).toContain(`plots:${withPlots.first}`);
+
+      // In English, the same list in English words.
+      await page.click('#lang-toggle');
+      await page.click('[data-tab="tools"]');
+      await page.click('#farmers-open');
+      await list.waitFor({ timeout: 60_000 });
+      await filterList(page, 'dang thi moi dang');
+      expect(await page.locator('#farmers-dialog h2').innerText()).toBe('Farmers');
+      expect(await row.innerText()).toBe('Đặng Thị Mới Đăng\nCard code ND-E2E-MOI1\nẤp Hòa Mới, Phường Cao Lãnh\nNo plot yet');
+      await page.click('#farmers-dialog-close');
+      await list.waitFor({ state: 'detached' });
 
       // Every look was logged as the officer's: the search and the list.
       const { rows: log } = await e2e.server.db.query<{ purpose: string }>(

@@ -59,6 +59,8 @@ export function openFarmersList(host: FarmersListHost): void {
   async function show(at: number, focusFirst = false): Promise<void> {
     const mine = ++seq;
     status.textContent = t('farmersLoading');
+    // A failed read leaves the buttons as they were, to try again.
+    const could = { prev: prev.disabled, next: next.disabled };
     prev.disabled = true;
     next.disabled = true;
     try {
@@ -80,8 +82,8 @@ export function openFarmersList(host: FarmersListHost): void {
     } catch (error) {
       if (mine !== seq || !dialog.isConnected) return;
       status.textContent = t('farmersLoadFailed', { detail: describeError(error) });
-      prev.disabled = offset === 0;
-      next.disabled = false;
+      prev.disabled = could.prev;
+      next.disabled = could.next;
     }
   }
 
