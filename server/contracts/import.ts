@@ -67,6 +67,17 @@ export const IMPORT_PROBLEM = Object.freeze({
    * farmer linked or registered all the same, without that cell.
    */
   FARMER_CELL_LEFT_OUT: 'FARMER_CELL_LEFT_OUT',
+  /**
+   * Warning: the row's `column`, from the file's `field`, is a text column but the cell is no text
+   * (`kind`: true/false, an object, a list): it is left out, the row imported without it.
+   */
+  VALUE_LEFT_OUT: 'VALUE_LEFT_OUT',
+  /**
+   * Notice (a warning): the row's citizen ID or phone (`column`, from the file's `field`) was a number,
+   * which had dropped its leading 0 (a spreadsheet's or a DBF's numeric column); the 0 is put back, as
+   * it makes a well-formed CCCD or phone. The number itself is not repeated.
+   */
+  LEADING_ZERO_RESTORED: 'LEADING_ZERO_RESTORED',
 } as const);
 
 /** Why an imported plot was not linked to the farmer its row names (FARMER_NOT_LINKED's `reason`). */
@@ -166,6 +177,12 @@ export const VALUE_RULE = Object.freeze({
 
 /** One of the value rules. */
 export type ValueRule = (typeof VALUE_RULE)[keyof typeof VALUE_RULE];
+
+/** What a cell that is no text was (VALUE_LEFT_OUT's `kind`, BAD_VALUE not-text's `value`). */
+export const NOT_TEXT_KIND = Object.freeze({ BOOLEAN: 'boolean', OBJECT: 'object', LIST: 'list' } as const);
+
+/** One of the kinds of a cell that is no text. */
+export type NotTextKind = (typeof NOT_TEXT_KIND)[keyof typeof NOT_TEXT_KIND];
 
 /** Why a farmer's hamlet or address cell is left out (FARMER_CELL_LEFT_OUT's `rule`). */
 export type FarmerCellRule = 'too-long' | 'nul' | 'control' | 'not-text';
@@ -271,6 +288,8 @@ export type ImportProblemFacts =
   | (BadValue & { rule: 'date-in-future'; today: string })
   | (BadValue & { rule: 'date-too-early'; earliest: string })
   | (BadValue & { rule: 'name-no-letter' | 'name-pictograph' })
+  /** A required or key text column given no text: `value` is what it was (NOT_TEXT_KIND), never its content. */
+  | (BadValue & { rule: 'not-text' })
   /** `column` is empty: `field` is the file's field mapped to it, null when none is. `producerKind` when a company or cooperative needs a producer_name. */
   | { code: 'MISSING_FIELD'; column: string; field: string | null; producerKind?: string }
   /** No plan: `planCode` is the maHoSoQH the row names (null: none), `planId` the plan=ID asked for (null: none). */
@@ -370,7 +389,11 @@ export type ImportProblemFacts =
       field: string | null;
       rule: FarmerCellRule;
       maxLength?: number;
-    };
+    }
+  /** The row's text `column` (from the file's `field`) was no text (`kind`) and is left out; the cell is not repeated. */
+  | { code: 'VALUE_LEFT_OUT'; column: string; field: string | null; rule: 'not-text'; kind: NotTextKind }
+  /** The leading 0 of the row's numeric citizen ID or phone (`column`, from `field`) was put back; the number is not repeated. */
+  | { code: 'LEADING_ZERO_RESTORED'; column: 'farmer_citizen_id' | 'farmer_phone'; field: string | null };
 
 /** One problem of one feature: where, the sentence, and the facts of its code. */
 export type ImportProblem = ImportProblemCommon & ImportProblemFacts;

@@ -4,6 +4,7 @@ import { DONG_THAP_EXTENT, DONG_THAP_ZONES } from '../../data/crs/vn2000.ts';
 import {
   FARMER_LINK_REASON,
   IMPORT_PROBLEM,
+  NOT_TEXT_KIND,
   VALUE_RULE,
   type FarmerCellRule,
   type FarmerLinkReason,
@@ -13,6 +14,7 @@ import {
   type ImportProblemOf,
   type ImportProgress,
   type ImportReport,
+  type NotTextKind,
 } from '../contracts/import.ts';
 import type { Viewer } from '../contracts/viewer.ts';
 import type { Db, Queryable } from '../db/index.ts';
@@ -150,6 +152,8 @@ type ValueError = (BadValueFacts extends infer F ? (F extends BadValueFacts ? Om
 type Coerced = {
   value: unknown;
   error?: ValueError;
+  /** A text column's cell that is no text, left out (VALUE_LEFT_OUT), or refused where the row needs it. */
+  notText?: NotTextKind;
   warning?: { legacyCode: string; currentCode: string; note: string | null; message: string };
 };
 
@@ -180,8 +184,25 @@ function checkedDoneDate(iso: string, value: string): Coerced {
   return { value: iso };
 }
 
+/** What a cell that is no text is (true/false, an object, a list); null for text, a number or a date. */
+export function notTextKind(raw: unknown): NotTextKind | null {
+  if (typeof raw === 'boolean') return NOT_TEXT_KIND.BOOLEAN;
+  if (Array.isArray(raw)) return NOT_TEXT_KIND.LIST;
+  if (raw !== null && typeof raw === 'object' && !(raw instanceof Date)) return NOT_TEXT_KIND.OBJECT;
+  return null;
+}
+
 function coerce(field: TargetField, raw: unknown, ref: Reference): Coerced {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) return { value: null };
+  // A text column takes no true, object or list (never the words "[object Object]"); another column
+  // takes no object or list (true may still be one of an enum's words).
+  const kind = notTextKind(raw);
+  if (kind && field.type.kind === 'text') return { value: null, notText: kind };
+  if (kind && kind !== NOT_TEXT_KIND.BOOLEAN)
+    return {
+      value: null,
+      error: { rule: VALUE_RULE.NOT_TEXT, value: kind, message: `the cell is ${kind === 'list' ? 'a list' : 'an object'}, not a value` },
+    };
   const text = typeof raw === 'string' ? raw.trim() : String(raw);
   const value = shown(text);
   const t = field.type;
@@ -733,6 +754,23 @@ type Prepared = {
   farmer?: FarmerCells;
 };
 
+const NOT_TEXT_WHAT: Record<NotTextKind, string> = { boolean: 'true/false', object: 'an object', list: 'a list' };
+
+/** The warning of a text cell that is no text (true, an object, a list): where, which column, what it was; never the cell. */
+function valueLeftOut(layer: string, index: number, column: string, field: string | null, kind: NotTextKind): FeatureProblem {
+  return {
+    layer,
+    index,
+    code: IMPORT_PROBLEM.VALUE_LEFT_OUT,
+    column,
+    field,
+    rule: VALUE_RULE.NOT_TEXT,
+    kind,
+    severity: 'warning',
+    message: `${column}${field ? ` (${field})` : ''} is left out: ${NOT_TEXT_WHAT[kind]} is not text; the row is imported without it`,
+  };
+}
+
 function prepare(
   feature: SourceFeature,
   layer: string,
@@ -750,11 +788,23 @@ function prepare(
   if (feature.error) err({ code: IMPORT_PROBLEM.BAD_FEATURE, ...feature.error });
   const values: Record<string, unknown> = {};
   const legacy: Record<string, string> = {};
+  // Said once the row is known to go on (a refused row's cells are not its problem).
+  const notText: FeatureProblem[] = [];
   for (const field of target.fields) {
     const sourceName = mapping[field.column];
     const raw = sourceName !== undefined ? feature.properties[sourceName] : undefined;
     const fallback = defaults[field.column];
     const c = coerce(field, raw ?? fallback ?? null, ref);
+    if (c.notText && (field.required || target.key.includes(field.column)))
+      err({
+        code: IMPORT_PROBLEM.BAD_VALUE,
+        column: field.column,
+        field: sourceName ?? null,
+        rule: VALUE_RULE.NOT_TEXT,
+        value: c.notText,
+        message: `${field.column}${sourceName ? ` (${sourceName})` : ''}: ${NOT_TEXT_WHAT[c.notText]} is not text`,
+      });
+    else if (c.notText) notText.push(valueLeftOut(layer, feature.index, field.column, sourceName ?? null, c.notText));
     if (c.error) {
       const { message, ...facts } = c.error;
       err({
@@ -924,6 +974,17 @@ function prepare(
     errors.forEach(problem);
     return null;
   }
+  notText.forEach(problem);
+  for (const column of prepared?.farmer?.restored ?? [])
+    problem({
+      layer,
+      index: feature.index,
+      code: IMPORT_PROBLEM.LEADING_ZERO_RESTORED,
+      column,
+      field: mapping[column] ?? null,
+      severity: 'warning',
+      message: `the household head's ${column === 'farmer_phone' ? 'phone' : 'citizen ID'}${mapping[column] ? ` (field ${mapping[column]})` : ''} was a number without its leading 0; the 0 is put back`,
+    });
   if (prepared && target.key.includes('source_key') && !prepared.values.source_key) {
     // No id in the file: the rounded geometry is the key, so re-importing the same file updates.
     prepared.values.source_key = `geom:${createHash('sha1')
@@ -1576,7 +1637,30 @@ export type FarmerCells = {
   problem?: { reason: FarmerLinkReason; rule?: string };
   /** The hamlet or address cells left out, and why: they never stop the row naming its farmer. */
   leftOut: FarmerCellLeftOut[];
+  /** The citizen ID or phone given as a number whose lost leading 0 was put back (LEADING_ZERO_RESTORED). */
+  restored: Array<'farmer_citizen_id' | 'farmer_phone'>;
 };
+
+/** A CCCD: 12 digits, the first three its province code, 001–096 (domain/public-note.ts reads it so too). */
+const CCCD = /^0(?:0[1-9]|[1-8]\d|9[0-6])\d{9}$/;
+/** A Vietnamese phone: a mobile 03/05/07/08/09 and 8 digits, a landline 02 and 9 digits. */
+const VN_PHONE = /^0(?:[35789]\d{8}|2\d{9})$/;
+
+/**
+ * A citizen ID or phone a spreadsheet or a DBF kept as a number has lost its leading zeros (087…
+ * became 87…): the digits with them put back when that makes a well-formed CCCD (12 digits) or phone,
+ * else null. Text is never touched: only a whole number can have lost them.
+ */
+export function withLeadingZeros(raw: unknown, column: 'farmer_citizen_id' | 'farmer_phone'): string | null {
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0) return null;
+  const digits = String(raw);
+  if (column === 'farmer_citizen_id') {
+    const id = digits.padStart(12, '0');
+    return digits.length < 12 && CCCD.test(id) ? id : null;
+  }
+  const phone = `0${digits}`;
+  return VN_PHONE.test(phone) ? phone : null;
+}
 
 /** A hamlet or address cell the registry could not keep (FARMER_CELL_LEFT_OUT's facts). */
 export type FarmerCellLeftOut = { column: 'farmer_hamlet' | 'farmer_address'; rule: FarmerCellRule };
@@ -1620,9 +1704,13 @@ function placeCell(raw: unknown, column: FarmerCellLeftOut['column']): { text: s
  * name of 5,000 characters, true) leaves the row naming no one. A hamlet or address that the registry
  * would refuse (longer than its cap, a control character, no text) is left out alone: the farmer is
  * linked or registered without it, and the report says which cell and why (FARMER_CELL_LEFT_OUT).
+ * A citizen ID or phone given as a number gets back the leading 0 it lost (withLeadingZeros), and
+ * `restored` says which, for the report (LEADING_ZERO_RESTORED); text is taken as written.
  */
 export function farmerCells(raw: readonly unknown[]): FarmerCells {
-  const [nameCell, cidCell, phoneCell] = raw.slice(0, 3).map(cellText);
+  const restoredCid = withLeadingZeros(raw[1], 'farmer_citizen_id');
+  const restoredPhone = withLeadingZeros(raw[2], 'farmer_phone');
+  const [nameCell, cidCell, phoneCell] = [raw[0], restoredCid ?? raw[1], restoredPhone ?? raw[2]].map(cellText);
   const [name, cid, phone] = [nameCell ?? '', cidCell ?? '', phoneCell ?? ''];
   const cells: FarmerCells = {
     given: Boolean(name || cid || phone) || [nameCell, cidCell, phoneCell].includes(null),
@@ -1632,6 +1720,7 @@ export function farmerCells(raw: readonly unknown[]): FarmerCells {
     hamlet: null,
     address: null,
     leftOut: [],
+    restored: [...(restoredCid ? ['farmer_citizen_id' as const] : []), ...(restoredPhone ? ['farmer_phone' as const] : [])],
   };
   for (const [value, column] of [
     [raw[3], 'farmer_hamlet'],

@@ -526,4 +526,137 @@ describe('an imported plot gets the farmer its row names', () => {
       await tmp.remove();
     }
   });
+
+  it('a CCCD or phone a DBF kept as a number gets its leading 0 back, with a notice naming the row and the column; a true/false variety is left out', async () => {
+    const tmp = await tempDir();
+    try {
+      const columns: DbfColumn[] = [
+        { name: 'source_key', type: 'C', length: 20, decimals: 0 },
+        { name: 'commune', type: 'C', length: 5, decimals: 0 },
+        { name: 'crop', type: 'C', length: 10, decimals: 0 },
+        { name: 'Giong', type: 'L', length: 1, decimals: 0 },
+        { name: 'ChuHo', type: 'C', length: 60, decimals: 0 },
+        { name: 'CCCD', type: 'N', length: 12, decimals: 0 },
+        { name: 'SDT', type: 'N', length: 10, decimals: 0 },
+      ];
+      const row = (
+        key: string,
+        k: number,
+        variety: boolean | null,
+        name: string,
+        cid: number | null,
+        phone: number | null,
+      ): ShpFeature => ({
+        geometry: plotSquare([at[0], at[1] + 0.0006], { key, commune: WARD, k }).geometry,
+        values: [key, WARD, 'mango', variety, name, cid, phone],
+      });
+      const features = (prefix: string) => [
+        // Nguyễn Văn Tư's CCCD 087123456789, kept as the number 87123456789: linked by it.
+        row(`${prefix}-1`, 5, true, 'Nguyễn Văn Tư', 87123456789, null),
+        // His phone 0909 111 222 as 909111222, under another spelling of his name: linked by the phone.
+        row(`${prefix}-2`, 6, null, 'Ng. V. Tư', null, 909111222),
+        // A household the registry does not know: registered with its ID and phone, zeros back.
+        row(`${prefix}-3`, 7, false, 'Mai Văn Mười', 87246813579, 387654321),
+        // Province code 097 does not exist: no 0 is put back and the row names no one, as before.
+        row(`${prefix}-4`, 8, null, 'Mai Văn Mười Một', 97123456789, null),
+      ];
+      const told = (r: ImportReport) =>
+        r.problems
+          .map((p) => [p.index, p.code, 'column' in p ? p.column : null, 'field' in p ? p.field : null, p.severity])
+          .sort((a, b) => Number(a[0]) - Number(b[0]) || String(a[1]).localeCompare(String(b[1])));
+      const expected = [
+        [1, 'LEADING_ZERO_RESTORED', 'farmer_citizen_id', 'CCCD', 'warning'],
+        [1, 'VALUE_LEFT_OUT', 'variety', 'Giong', 'warning'],
+        [2, 'LEADING_ZERO_RESTORED', 'farmer_phone', 'SDT', 'warning'],
+        [3, 'LEADING_ZERO_RESTORED', 'farmer_citizen_id', 'CCCD', 'warning'],
+        [3, 'LEADING_ZERO_RESTORED', 'farmer_phone', 'SDT', 'warning'],
+        [3, 'VALUE_LEFT_OUT', 'variety', 'Giong', 'warning'],
+        [4, 'FARMER_NOT_LINKED', null, null, 'warning'],
+      ];
+      const before = await farmerCount();
+      const dry = await fx.run('plots', await shapefileZip(tmp.dir, 'thua_so', 'polygon', columns, features('ZR-DRY')), fx.admin, {
+        dryRun: true,
+      });
+      expect(dry.layers[0]!.mapping).toMatchObject({ variety: 'Giong', farmer_citizen_id: 'CCCD', farmer_phone: 'SDT' });
+      expect(dry.counts).toMatchObject({ read: 4, valid: 4, refused: 0, inserted: 4 });
+      expect(told(dry)).toEqual(expected);
+      expect(dry.problems.find((p) => p.code === 'VALUE_LEFT_OUT')).toMatchObject({ rule: 'not-text', kind: 'boolean' });
+      expect(reasons(dry)).toEqual([[4, 'bad-citizen-id']]);
+      expect(dry.farmers).toMatchObject({ matched: 2, created: 1, createdRows: 1, unlinked: 1 });
+      expect(await farmerCount()).toBe(before);
+
+      const report = await fx.run('plots', await shapefileZip(tmp.dir, 'thua_so', 'polygon', columns, features('ZR')), fx.admin);
+      expect(report.counts).toMatchObject({ read: 4, inserted: 4, refused: 0 });
+      expect(told(report)).toEqual(expected);
+      expect(report.problemCounts).toEqual({ LEADING_ZERO_RESTORED: 4, VALUE_LEFT_OUT: 2, FARMER_NOT_LINKED: 1 });
+      expect(report.problems.find((p) => p.index === 2)!.message).toBe(
+        "the household head's phone (field SDT) was a number without its leading 0; the 0 is put back",
+      );
+      // Neither the number nor the ID comes back in the report.
+      const text = JSON.stringify(report);
+      for (const secret of ['87123456789', '909111222', '87246813579', '387654321', '97123456789']) expect(text).not.toContain(secret);
+      expect(await farmerCount()).toBe(before + 1);
+      expect(await farmerOf('ZR-1')).toBe(farmers.tu);
+      expect(await farmerOf('ZR-2')).toBe(farmers.tu);
+      expect(await farmerOf('ZR-4')).toBeNull();
+      const { rows: made } = await fx.db.query<{ name: string; cid: string; phone: string; variety: string | null }>(
+        `SELECT fp.full_name AS name, fp.citizen_id AS cid, fp.phone, p.variety FROM plots p
+           JOIN farmer_private fp ON fp.farmer_id = p.farmer_id WHERE p.source_key = 'ZR-3'`,
+      );
+      expect(made).toEqual([{ name: 'Mai Văn Mười', cid: '087246813579', phone: '0387654321', variety: null }]);
+      const { rows: varieties } = await fx.db.query<{ key: string; variety: string | null }>(
+        `SELECT source_key AS key, variety FROM plots WHERE source_key LIKE 'ZR-%' ORDER BY 1`,
+      );
+      expect(varieties.map((r) => r.variety)).toEqual([null, null, null, null]);
+    } finally {
+      await tmp.remove();
+    }
+  });
+
+  it('text is never altered: an ID or phone written as text stays as written; a variety that is an object or a list is left out, a key that is one refuses its row', async () => {
+    const f = (key: unknown, k: number, cells: Record<string, unknown>) => {
+      const feature = plotSquare([at[0], at[1] + 0.0006], { key: 'x', commune: WARD, k });
+      feature.properties = { ...feature.properties, source_key: key, ...cells };
+      return feature;
+    };
+    const features = (prefix: string) => [
+      // The same 11 digits as text: the officer's writing, not a number that lost its 0.
+      f(`${prefix}-1`, 11, { ChuHo: 'Nguyễn Văn Tư', CCCD: '87123456789', variety: { ten: 'OM 5451' } }),
+      f(`${prefix}-2`, 12, { SDT: '909111222', variety: ['OM', '5451'] }),
+      f(`${prefix}-3`, 13, { ChuHo: 'Nguyễn Văn Tư', CCCD: '087123456789', variety: 'Đài Thơm 8' }),
+      f({ ma: `${prefix}-4` }, 14, { ChuHo: 'Nguyễn Văn Tư', variety: 'Đài Thơm 8' }),
+    ];
+    const report = await fx.run('plots', await fx.file('text-cells.geojson', features('TX')), fx.admin);
+    expect(report.counts).toMatchObject({ read: 4, inserted: 3, refused: 1 });
+    expect(report.problems.some((p) => p.code === 'LEADING_ZERO_RESTORED')).toBe(false);
+    expect(report.problems.filter((p) => p.code === 'VALUE_LEFT_OUT')).toEqual([
+      expect.objectContaining({ index: 1, column: 'variety', field: 'variety', rule: 'not-text', kind: 'object', severity: 'warning' }),
+      expect.objectContaining({ index: 2, column: 'variety', field: 'variety', rule: 'not-text', kind: 'list', severity: 'warning' }),
+    ]);
+    expect(report.problems.find((p) => p.code === 'BAD_VALUE')).toMatchObject({
+      index: 4,
+      column: 'source_key',
+      field: 'source_key',
+      rule: 'not-text',
+      value: 'object',
+      severity: 'error',
+    });
+    expect(reasons(report)).toEqual([
+      [1, 'bad-citizen-id'],
+      // 909111222 as text is kept as written: no farmer holds that phone, and the row has no name.
+      [2, 'no-name'],
+    ]);
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('[object Object]');
+    expect(text).not.toContain('OM 5451');
+    const { rows } = await fx.db.query<{ key: string; variety: string | null; farmer: number | null }>(
+      `SELECT source_key AS key, variety, farmer_id AS farmer FROM plots
+         WHERE source_key LIKE 'TX-%' OR source_key LIKE '[object%' OR variety LIKE '%[object%' ORDER BY 1`,
+    );
+    expect(rows.map((r) => ({ ...r, farmer: r.farmer === null ? null : Number(r.farmer) }))).toEqual([
+      { key: 'TX-1', variety: null, farmer: null },
+      { key: 'TX-2', variety: null, farmer: null },
+      { key: 'TX-3', variety: 'Đài Thơm 8', farmer: farmers.tu },
+    ]);
+  });
 });

@@ -1382,6 +1382,17 @@ export const en: Messages = {
   importCell_nul: 'holds a NUL character',
   importCell_control: 'holds a control character (hidden, not printable)',
   importCell_notText: 'not text (true/false, an object or a list)',
+  importColumn_farmer_citizen_id: 'Household head’s citizen ID',
+  importColumn_farmer_phone: 'Household head’s phone',
+  importTally_VALUE_LEFT_OUT: 'Cells that are not text left out',
+  importProblem_VALUE_LEFT_OUT: '{column} (field {field}) left out: {what}, not text. The row is imported without it.',
+  importNotText_boolean: 'a true/false value',
+  importNotText_object: 'an object',
+  importNotText_list: 'a list',
+  importValue_notText: '{value}, not text',
+  importTally_LEADING_ZERO_RESTORED: 'Leading 0 of a citizen ID or phone put back',
+  importProblem_LEADING_ZERO_RESTORED:
+    '{column} (field {field}) was stored as a number and lost its leading 0; the 0 is put back. Check it if it looks wrong.',
   importLayerNoKey:
     'No plot-code column the import knows (MaThua, SoThua, OBJECTID…): plots are recognised by their shape, so a corrected boundary imported again becomes a new plot.',
   importLayerKeyCandidates: 'Columns that could be the plot code (on every row, no two alike): {columns}.',

@@ -1380,6 +1380,17 @@ export const vi = {
   importCell_nul: 'có ký tự rỗng (NUL)',
   importCell_control: 'có ký tự điều khiển (ký tự ẩn, không in ra được)',
   importCell_notText: 'không phải chữ (đúng/sai, đối tượng hoặc danh sách)',
+  importColumn_farmer_citizen_id: 'CCCD của chủ hộ',
+  importColumn_farmer_phone: 'Số điện thoại của chủ hộ',
+  importTally_VALUE_LEFT_OUT: 'Bỏ qua ô không phải chữ',
+  importProblem_VALUE_LEFT_OUT: 'Bỏ qua ô {column} (cột {field}): {what}, không phải chữ. Dòng vẫn được nhập, không kèm ô này.',
+  importNotText_boolean: 'giá trị đúng/sai',
+  importNotText_object: 'một đối tượng',
+  importNotText_list: 'một danh sách',
+  importValue_notText: '{value}, không phải chữ',
+  importTally_LEADING_ZERO_RESTORED: 'Đã thêm lại số 0 đầu của CCCD hoặc số điện thoại',
+  importProblem_LEADING_ZERO_RESTORED:
+    'Ô {column} (cột {field}) được lưu dạng số nên mất số 0 ở đầu; đã thêm lại số 0. Hãy kiểm tra lại nếu thấy chưa đúng.',
   importLayerNoKey:
     'Không thấy cột mã thửa quen thuộc (MaThua, SoThua, OBJECTID…): thửa được nhận theo hình dạng, nên ranh sửa rồi nhập lại sẽ thành thửa mới.',
   importLayerKeyCandidates: 'Cột có thể làm mã thửa (có ở mọi dòng, không trùng nhau): {columns}.',

@@ -252,6 +252,16 @@ const SAMPLES: Record<ImportProblemCode, { p: ImportProblem; old: string; facts:
     old: "the household head's hamlet (field TenAp) is left out: it is longer than 100 characters; the plot and its farmer are imported without it (fix it in the registry)",
     facts: ['Ấp của chủ hộ', 'TenAp', '100 ký tự'],
   },
+  VALUE_LEFT_OUT: {
+    p: problem({ code: 'VALUE_LEFT_OUT', column: 'variety', field: 'Giong', rule: 'not-text', kind: 'object' }, { severity: 'warning' }),
+    old: 'variety (Giong) is left out: an object is not text; the row is imported without it',
+    facts: ['Giống', 'Giong', 'một đối tượng'],
+  },
+  LEADING_ZERO_RESTORED: {
+    p: problem({ code: 'LEADING_ZERO_RESTORED', column: 'farmer_citizen_id', field: 'CCCD' }, { severity: 'warning' }),
+    old: "the household head's citizen ID (field CCCD) was a number without its leading 0; the 0 is put back",
+    facts: ['CCCD của chủ hộ', 'CCCD', 'số 0'],
+  },
 };
 
 describe('the columns a file is imported into', () => {
@@ -777,6 +787,8 @@ describe('refusal wording of every problem code', () => {
       IMPORT_PROBLEM.KEY_OF_ANOTHER_FEATURE,
       IMPORT_PROBLEM.FARMER_NOT_LINKED,
       IMPORT_PROBLEM.FARMER_CELL_LEFT_OUT,
+      IMPORT_PROBLEM.VALUE_LEFT_OUT,
+      IMPORT_PROBLEM.LEADING_ZERO_RESTORED,
     ]);
     for (const code of PROBLEM_CODES) {
       if (alwaysWithFacts.has(code)) continue;
@@ -988,6 +1000,44 @@ describe('the farmers a plot file names, and a file without a code column', () =
     expect(problemText(problem({ code: 'FARMER_NOT_LINKED', reason: 'bad-name', rule: 'not-text' }, { severity: 'warning' }))).toBe(
       'No farmer linked: the household head’s name cannot be used (not text).',
     );
+    startLang('vi');
+  });
+
+  it('a text cell that is no text and a leading 0 put back are told by row and column, in both languages, never the value', () => {
+    const leftOut = (kind: 'boolean' | 'object' | 'list') =>
+      problem({ code: 'VALUE_LEFT_OUT', column: 'variety', field: 'Giong', rule: 'not-text', kind }, { severity: 'warning', index: 3 });
+    const restored = (column: 'farmer_citizen_id' | 'farmer_phone', field: string) =>
+      problem({ code: 'LEADING_ZERO_RESTORED', column, field }, { severity: 'warning', index: 5 });
+    startLang('vi');
+    expect(problemText(leftOut('object'))).toBe(
+      'Bỏ qua ô Giống (cột Giong): một đối tượng, không phải chữ. Dòng vẫn được nhập, không kèm ô này.',
+    );
+    expect(problemText(leftOut('boolean'))).toContain('giá trị đúng/sai, không phải chữ');
+    expect(problemText(leftOut('list'))).toContain('một danh sách, không phải chữ');
+    expect(problemText(restored('farmer_citizen_id', 'CCCD'))).toBe(
+      'Ô CCCD của chủ hộ (cột CCCD) được lưu dạng số nên mất số 0 ở đầu; đã thêm lại số 0. Hãy kiểm tra lại nếu thấy chưa đúng.',
+    );
+    expect(problemText(restored('farmer_phone', 'SDT'))).toContain('Ô Số điện thoại của chủ hộ (cột SDT)');
+    // A key or required text column given an object refuses the row: BAD_VALUE not-text, worded by what it was.
+    const refused = problem({ code: 'BAD_VALUE', column: 'source_key', field: 'MaThua', value: 'list', rule: 'not-text' });
+    expect(problemText(refused)).toBe('Mã đối tượng (MaThua): một danh sách, không phải chữ.');
+    const rows = problemRows(report({ problems: [leftOut('object'), restored('farmer_phone', 'SDT')] }), 0).rows;
+    expect(rows.map((r) => [r.where, r.severity])).toEqual([
+      [expect.stringContaining('3'), 'warning'],
+      [expect.stringContaining('5'), 'warning'],
+    ]);
+    expect(problemTally(report({ problemCounts: { VALUE_LEFT_OUT: 1, LEADING_ZERO_RESTORED: 2 } }))).toEqual([
+      'Đã thêm lại số 0 đầu của CCCD hoặc số điện thoại: 2',
+      'Bỏ qua ô không phải chữ: 1',
+    ]);
+    setLang('en');
+    expect(problemText(leftOut('boolean'))).toBe(
+      'Variety (field Giong) left out: a true/false value, not text. The row is imported without it.',
+    );
+    expect(problemText(restored('farmer_phone', 'SDT'))).toBe(
+      'Household head’s phone (field SDT) was stored as a number and lost its leading 0; the 0 is put back. Check it if it looks wrong.',
+    );
+    expect(problemText(refused)).toBe('Feature code (MaThua): a list, not text.');
     startLang('vi');
   });
 

@@ -4,6 +4,7 @@
 import {
   FARMER_LINK_REASON,
   IMPORT_PROBLEM,
+  NOT_TEXT_KIND,
   VALUE_RULE,
   type Bbox,
   type ImportJobBody,
@@ -288,6 +289,8 @@ const COLUMN_KEYS: Readonly<Record<string, MessageKey>> = {
   volume_tonnes: 'importColumn_volume_tonnes',
   farmer_hamlet: 'importColumn_farmer_hamlet',
   farmer_address: 'importColumn_farmer_address',
+  farmer_citizen_id: 'importColumn_farmer_citizen_id',
+  farmer_phone: 'importColumn_farmer_phone',
 };
 
 /** A target column by its name in the viewer's language (the column itself when it has none). */
@@ -584,6 +587,15 @@ const VALUE_KEYS: Readonly<Record<string, MessageKey>> = {
   [VALUE_RULE.NAME_PICTOGRAPH]: 'importValue_namePictograph',
 };
 
+const NOT_TEXT_KEYS: Readonly<Record<string, MessageKey>> = {
+  [NOT_TEXT_KIND.BOOLEAN]: 'importNotText_boolean',
+  [NOT_TEXT_KIND.OBJECT]: 'importNotText_object',
+  [NOT_TEXT_KIND.LIST]: 'importNotText_list',
+};
+
+/** What a cell that is no text was (true/false, an object, a list), in words. */
+const notTextWhat = (kind: string | undefined) => t(NOT_TEXT_KEYS[kind ?? ''] ?? 'importNotText_object');
+
 /** A limit as written in the target (0.1, 10 000 000 000), in the viewer's digits. */
 const limit = (n: number) => formatNumber(n, Math.min(6, String(n).split('.')[1]?.length ?? 0));
 
@@ -600,6 +612,7 @@ function valueWhy(f: Partial<ImportProblemOf<'BAD_VALUE'>>): string {
   if (f.rule === VALUE_RULE.DATE_TOO_EARLY) return t('importValue_dateTooEarly', { value: date(value) });
   if (f.rule === VALUE_RULE.TOO_LONG && 'maxLength' in f && typeof f.maxLength === 'number')
     return t('importValue_tooLongMax', { max: limit(f.maxLength) });
+  if (f.rule === VALUE_RULE.NOT_TEXT) return t('importValue_notText', { value: notTextWhat(f.value) });
   return t((f.rule && VALUE_KEYS[f.rule]) || 'importValue_invalid', { value });
 }
 
@@ -759,6 +772,14 @@ export function problemText(
         field: f.field ?? '?',
         why: cellWhy(f),
       });
+    }
+    case IMPORT_PROBLEM.VALUE_LEFT_OUT: {
+      const f = factsOf(p, code);
+      return t('importProblem_VALUE_LEFT_OUT', { column: columnName(f.column ?? '?'), field: f.field ?? '?', what: notTextWhat(f.kind) });
+    }
+    case IMPORT_PROBLEM.LEADING_ZERO_RESTORED: {
+      const f = factsOf(p, code);
+      return t('importProblem_LEADING_ZERO_RESTORED', { column: columnName(f.column ?? '?'), field: f.field ?? '?' });
     }
     default:
       return t('importProblem_other', { code: p.code });
