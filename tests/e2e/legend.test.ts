@@ -280,9 +280,11 @@ describe('the printed page says what it shows and what it comes from', () => {
         // The seeded name says the kind and the scale ("… tỷ lệ 1/2000 …"): the line says them once, spelled "tỉ lệ".
         `${plan.name.replace('tỷ lệ', 'tỉ lệ')} · Quyết định số ${plan.decision_no} ngày ${plan.decision_date} của ${plan.authority}`,
       );
-      expect(block[2]).toMatch(/^Tỉ lệ 1:[\d.]+$/);
-      expect(block[3]).toMatch(/^In ngày \d{2}\/\d{2}\/\d{4}$/);
-      expect(block[4]).toContain('Nguồn: Bản đồ số Cao Lãnh');
+      // The lots are drawn over the land use, which the page leaves out under them (print-style.ts), and says so.
+      expect(block[2]).toBe('Trong các ô quy hoạch chỉ tô màu quy hoạch, không tô màu sử dụng đất bên dưới.');
+      expect(block[3]).toMatch(/^Tỉ lệ 1:[\d.]+$/);
+      expect(block[4]).toMatch(/^In ngày \d{2}\/\d{2}\/\d{4}$/);
+      expect(block[5]).toContain('Nguồn: Bản đồ số Cao Lãnh');
       const printed = await page
         .locator('#print-summary .print-legend li')
         .evaluateAll((lis) => lis.map((li) => li.getAttribute('data-row')!));
@@ -310,7 +312,8 @@ describe('the printed page says what it shows and what it comes from', () => {
       expect(english[1]).toBe(
         `Zoning plan: ${plan.name.replace('tỷ lệ', 'tỉ lệ')} · Decision ${plan.decision_no} of ${plan.decision_date} by ${plan.authority}`,
       );
-      expect(english[3]).toMatch(/^Printed \d{4}-\d{2}-\d{2}$/);
+      expect(english[2]).toBe('Inside zoning lots only the zoning colour is printed; the land use beneath is not filled.');
+      expect(english[4]).toMatch(/^Printed \d{4}-\d{2}-\d{2}$/);
       const band = await legendPixels(page, portraitPath, [0, 0.74, 1, 0.97]);
       expect(band.greyPx).toBeGreaterThan(100);
       expect(band.dark).toBeGreaterThan(5000);

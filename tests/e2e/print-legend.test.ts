@@ -110,6 +110,22 @@ function modeColour(page: Page, x: number, y: number, half: number): Promise<{ r
   );
 }
 
+/** How many pixels of the page canvas in a box are within `tolerance` (sum of channel differences) of a colour. */
+function framePixelsNear(page: Page, box: { x: number; y: number; w: number; h: number }, rgb: Rgb, tolerance: number): Promise<number> {
+  return page.evaluate(
+    ({ box, rgb, tolerance }) => {
+      const canvas = (window as unknown as { __page: HTMLCanvasElement }).__page;
+      const data = canvas.getContext('2d')!.getImageData(Math.round(box.x), Math.round(box.y), Math.round(box.w), Math.round(box.h)).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i]! - rgb[0]) + Math.abs(data[i + 1]! - rgb[1]) + Math.abs(data[i + 2]! - rgb[2]) < tolerance) n++;
+      }
+      return n;
+    },
+    { box, rgb, tolerance },
+  );
+}
+
 const distance = (a: Rgb, b: Rgb) => Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
 
 describe('the printed planning view: zoning over land use', () => {
@@ -162,6 +178,20 @@ describe('the printed planning view: zoning over land use', () => {
       const onPaper = await modeColour(page, frame.x + frame.w / 2, frame.y + frame.h / 2, 0.8 * mm);
       expect(onPaper.share).toBeGreaterThan(0.5);
       expect(distance(onPaper.rgb, swatch.rgb), `paper ${onPaper.rgb} vs ${zc} swatch ${swatch.rgb} (land use ${ac})`).toBeLessThan(10);
+
+      // The land-use rows are the classes the paper shows outside the lots, each seen on the map in its swatch's colour;
+      // the status map's class under the lot (drawn only under lots in this extent) is no row any more.
+      const landUse = texts.slice(
+        texts.findIndex((d) => d.text === 'Sử dụng đất'),
+        texts.findIndex((d) => d.text === 'Thửa đất'),
+      );
+      const landUseRows = landUse.filter((d) => /^[A-Z]{2,4} · /.test(d.text));
+      expect(landUseRows.length).toBeGreaterThan(0);
+      expect(landUseRows.map((d) => d.text)).not.toContainEqual(expect.stringMatching(new RegExp(`^${ac} · `)));
+      for (const d of landUseRows) {
+        const rgb = (await modeColour(page, d.x - 3 * mm, d.y - 1.1 * mm, 0.5 * mm)).rgb;
+        expect(await framePixelsNear(page, frame, rgb, 10), `${d.text} ${rgb}`).toBeGreaterThan(mm * mm);
+      }
 
       // The title block says the land use is not drawn inside the lots.
       const block = await page.locator('#print-summary .print-title-block li').allTextContents();

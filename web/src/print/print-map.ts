@@ -15,10 +15,12 @@ import { attributionsOf, printSheet, zoningPlansOf, type PrintSheet, type SheetR
 import type { PageText } from './pdf.ts';
 import { layoutLegend, wrapText, type LegendEntry, type MeasureText } from './print-legend.ts';
 import { fitTitle } from './print-title.ts';
-import { printStyleOf } from './print-style.ts';
+import { drawnOutsideLots, printStyleOf } from './print-style.ts';
 
 /** What to print; `landUseMap` is the land-use map on screen (the layer shows one at a time). */
 export type PrintOptions = { title: string; dpi: number; orientation: 'landscape' | 'portrait'; landUseMap?: LandUseMap | undefined };
+
+type Extent = [number, number, number, number];
 
 const A4_MM = { landscape: [297, 210], portrait: [210, 297] } as const;
 const FONT = '"Noto Sans Print", "Noto Sans", "DejaVu Sans", sans-serif';
@@ -200,15 +202,20 @@ export async function renderPrint(
     // The legend and the title block name what the printed extent draws, read from the print map itself.
     const features = printMap.queryRenderedFeatures({ layers: legendLayerIds(style).filter((id) => printMap.getLayer(id)) });
     const drawn = drawnValuesOf(style, features);
+    const centerForScale = printMap.getCenter();
+    const denominator = scaleDenominator(metresPerPixel(centerForScale.lat, printMap.getZoom()) / (options.dpi / 96), options.dpi);
+    // With the land use left out under the lots, a class drawn only there is no row: the legend lists what the paper shows,
+    // down to pieces 0.5 mm wide on paper.
+    const shown = zoningGround
+      ? drawnOutsideLots(drawn, features, printMap.getBounds().toArray().flat() as Extent, denominator * 0.0005)
+      : drawn;
     // Derived from the print map's own style: its paint carries the layer panel's opacities, so the swatches are dimmed as the map is.
-    const sections = deriveLegend(printStyle, { visible, zoom: printMap.getZoom(), drawn, codeOrder: codes.map((c) => c.code) });
+    const sections = deriveLegend(printStyle, { visible, zoom: printMap.getZoom(), drawn: shown, codeOrder: codes.map((c) => c.code) });
     const planIds = new Set(features.filter((f) => f.layer.id === 'zones-fill').map((f) => Number(f.properties.plan_id)));
     const allPlans = zoningPlansOf(style);
     // Lots carry their plan from z14; at lower zooms every plan in force is named.
     const plans = drawn.has('zones-fill') ? (planIds.has(NaN) || !planIds.size ? allPlans : allPlans.filter((p) => planIds.has(p.id))) : [];
     const landUseMap = drawn.has('landuse-fill') ? (options.landUseMap ?? landUseMapsOf(style)[0]) : undefined;
-    const centerForScale = printMap.getCenter();
-    const denominator = scaleDenominator(metresPerPixel(centerForScale.lat, printMap.getZoom()) / (options.dpi / 96), options.dpi);
     const sheet = printSheet({
       sections,
       codes,

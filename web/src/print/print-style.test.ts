@@ -2,8 +2,8 @@ import type { LayerSpecification, StyleSpecification } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
 import { buildStyle, type TileJson } from '../../../server/routes/style.ts';
 import type { LandUseCode } from '../../../server/routes/land-use-codes.ts';
-import { blend, deriveLegend, evaluate, type LegendSwatch } from '../map/legend.ts';
-import { printStyleOf, ZONING_GROUND } from './print-style.ts';
+import { blend, deriveLegend, drawnValuesOf, evaluate, listCodesOnce, type LegendSwatch } from '../map/legend.ts';
+import { drawnOutsideLots, printStyleOf, ZONING_GROUND, type RenderedFeature } from './print-style.ts';
 
 const code = (c: string, fill: string, sortOrder: number): LandUseCode => ({
   code: c,
@@ -96,12 +96,15 @@ describe('the printed planning map (zoning over land use) is read from its legen
     expect(paintedAt(printed, outside)).toEqual(paintedAt(onScreen, outside));
   });
 
-  it('lays the blank right above the parcels’ fill, so the parcels’ boundaries and the lots’ own lines are still drawn', () => {
+  it('lays the blank right above the parcels’ fill, with every boundary (land-use areas, parcels, lots) still drawn over it', () => {
     const onScreen = screen(PLANNING);
     const { style: printed } = printStyleOf(onScreen);
     const order = ids(printed);
     expect(order.indexOf(ZONING_GROUND)).toBe(order.indexOf('parcels-fill') + 1);
     expect(order.indexOf('parcels-line')).toBeGreaterThan(order.indexOf(ZONING_GROUND));
+    // The land-use areas' outline, drawn under the parcels' fill on screen, is drawn above the blank: only fills are left out.
+    expect(order.indexOf('landuse-line')).toBe(order.indexOf(ZONING_GROUND) + 1);
+    expect([...order].sort()).toEqual([...ids(onScreen), ZONING_GROUND].sort());
     expect(order.indexOf('zones-fill')).toBeGreaterThan(order.indexOf(ZONING_GROUND));
     const ground = printed.layers.find((l) => l.id === ZONING_GROUND) as LayerSpecification & Record<string, unknown>;
     const zones = printed.layers.find((l) => l.id === 'zones-fill') as LayerSpecification & Record<string, unknown>;
@@ -138,5 +141,64 @@ describe('the printed planning map (zoning over land use) is read from its legen
       expect(printed.zoningGround).toBe(false);
       expect(printed.style).toBe(style);
     }
+  });
+});
+
+// A print's extent near Cao Lãnh, and rectangles given in metres east and north of its south-west corner.
+const EXTENT = [105.62, 10.45, 105.64, 10.47] as const;
+const KX = 111_320 * Math.cos((10.46 * Math.PI) / 180);
+const KY = 110_540;
+const at = (x: number, y: number) => [EXTENT[0] + (x + 500) / KX, EXTENT[1] + (y + 500) / KY];
+const rect = (layer: string, code: string | null, [x0, y0, x1, y1]: [number, number, number, number]): RenderedFeature => ({
+  layer: { id: layer },
+  properties: { land_use_code: code },
+  geometry: { type: 'Polygon', coordinates: [[at(x0, y0), at(x1, y0), at(x1, y1), at(x0, y1), at(x0, y0)]] },
+});
+
+describe('the printed legend lists the land-use classes the paper shows outside the zoning lots', () => {
+  // One lot of 100 × 100 m, cut in two tile pieces that overlap (a tile's buffer), planned ODT.
+  const lot = [rect('zones-fill', 'ODT', [0, 0, 55, 100]), rect('zones-fill', 'ODT', [50, 0, 100, 100])];
+  const features: RenderedFeature[] = [
+    ...lot,
+    rect('landuse-fill', 'ODT', [10, 10, 90, 90]), // under the lot, across its tile seam: not on paper
+    rect('landuse-fill', 'TMD', [50, 0, 150, 100]), // half outside: on paper
+    rect('landuse-fill', 'DGT', [100, 0, 106, 100]), // a road's land, 6 m wide, beside the lot: on paper
+    rect('landuse-fill', 'LUC', [99.5, 0, 100.5, 100]), // a 0.5 m sliver where edges do not quite meet: no colour a reader sees
+    rect('landuse-fill', 'CLN', [-2000, 0, -1900, 100]), // off the page
+    rect('parcels-fill', 'ODT', [20, 20, 40, 40]), // a parcel under the lot
+    rect('parcels-fill', 'TMD', [120, 20, 140, 40]), // a parcel outside it
+    rect('landuse-fill', 'NTS', [200, 0, 300, 100]), // no lot near it
+  ];
+  const style = screen(PLANNING);
+  const drawn = drawnValuesOf(style, features);
+
+  it('keeps a class shown outside the lots, drops one drawn only under them, a sliver, and one off the page', () => {
+    const shown = drawnOutsideLots(drawn, features, EXTENT, 3);
+    expect([...shown.get('landuse-fill')!].sort()).toEqual(['DGT', 'NTS', 'TMD']);
+    expect([...shown.get('parcels-fill')!]).toEqual(['TMD']);
+    // The lots themselves are listed as drawn.
+    expect(shown.get('zones-fill')).toEqual(drawn.get('zones-fill'));
+    // The legend derived from it: ODT under 'Quy hoạch phân khu' only, not as a land use no one sees.
+    const visible = Object.fromEntries(PLANNING.map((g) => [g, true]));
+    const codesOf = (drawnValues: typeof drawn) =>
+      Object.fromEntries(
+        listCodesOnce(deriveLegend(style, { visible, zoom: 16, drawn: drawnValues })).map((s) => [
+          s.group,
+          s.rows.map((r) => (r.label.kind === 'code' ? r.label.code : r.id)),
+        ]),
+      );
+    expect(codesOf(drawn).landuse).toContain('ODT');
+    expect(codesOf(shown).landuse).toEqual(['TMD', 'DGT', 'NTS']);
+    expect(codesOf(shown).zones).toEqual(['ODT']);
+    // A narrower reading width (a larger scale on paper) keeps the sliver.
+    expect([...drawnOutsideLots(drawn, features, EXTENT, 0.4).get('landuse-fill')!].sort()).toEqual(['DGT', 'LUC', 'NTS', 'TMD']);
+  });
+
+  it('drops a fill that shows nothing outside the lots', () => {
+    const under = [...lot, rect('parcels-fill', 'ODT', [20, 20, 40, 40]), rect('landuse-fill', 'ODT', [0, 0, 100, 100])];
+    const shown = drawnOutsideLots(drawnValuesOf(style, under), under, EXTENT, 3);
+    expect(shown.has('parcels-fill')).toBe(false);
+    expect(shown.has('landuse-fill')).toBe(false);
+    expect(shown.has('zones-fill')).toBe(true);
   });
 });
