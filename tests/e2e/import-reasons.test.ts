@@ -68,3 +68,65 @@ describe('an invalid boundary on the import screen', () => {
     await context.close();
   });
 });
+
+describe('cells a spreadsheet or DBF kept as numbers, on the import screen', () => {
+  it('a CCCD and a phone that lost their leading 0, and a true/false variety, are told by row and column, never the number', async () => {
+    const [x, y] = await insidePoint(e2e.server.db, '29869');
+    const d = 0.0002;
+    const square = (k: number): Geometry => {
+      const x0 = x + 0.003 + k * 2 * d;
+      const y0 = y - 0.003;
+      return {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x0, y0],
+            [x0 + d, y0],
+            [x0 + d, y0 + d],
+            [x0, y0 + d],
+            [x0, y0],
+          ],
+        ],
+      };
+    };
+    const columns: DbfColumn[] = [
+      { name: 'Ma', type: 'C', length: 20, decimals: 0 },
+      { name: 'MaXa', type: 'C', length: 5, decimals: 0 },
+      { name: 'CayTrong', type: 'C', length: 30, decimals: 0 },
+      { name: 'Giong', type: 'L', length: 1, decimals: 0 },
+      { name: 'ChuHo', type: 'C', length: 60, decimals: 0 },
+      { name: 'CCCD', type: 'N', length: 12, decimals: 0 },
+      { name: 'SDT', type: 'N', length: 10, decimals: 0 },
+    ];
+    const zip = await shapefileZip(tmp.dir, 'thua_so', 'polygon', columns, [
+      // 087246813579 and 0387654321 as the numbers a spreadsheet keeps.
+      { geometry: square(0), values: ['E2E-ZERO-1', '29869', 'Xoài', true, 'Mai Văn Mười', 87246813579, 387654321] },
+    ]);
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    await page.goto(e2e.server.url);
+    await waitForMap(page);
+    await signIn(page, ACCOUNTS.officer);
+    await page.click('[data-tab=tools], #tab-tools');
+    await page.waitForSelector('#import-panel');
+    await page.setInputFiles('#import-file', zip);
+    await page.waitForSelector('#import-drop.has-file');
+    await page.click('#import-check');
+    await page.waitForSelector('#import-problems li', { timeout: 30_000 });
+    const problems = await page.locator('#import-problems li').allTextContents();
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^Đối tượng 1 .*Bỏ qua ô Giống \(cột Giong\): giá trị đúng\/sai, không phải chữ\. Dòng vẫn được nhập, không kèm ô này\.$/,
+      ),
+      expect.stringMatching(/^Đối tượng 1 .*Ô CCCD của chủ hộ \(cột CCCD\) được lưu dạng số nên mất số 0 ở đầu; đã thêm lại số 0\./),
+      expect.stringMatching(
+        /^Đối tượng 1 .*Ô Số điện thoại của chủ hộ \(cột SDT\) được lưu dạng số nên mất số 0 ở đầu; đã thêm lại số 0\./,
+      ),
+    ]);
+    const panel = await page.locator('#import-panel').innerText();
+    for (const secret of ['87246813579', '387654321', 'object Object']) expect(panel).not.toContain(secret);
+    await page.locator('#import-problems').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'import-leading-zero-desktop.png') });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
