@@ -84,6 +84,11 @@ describe("a planner reading a parcel's card", () => {
       expect(shares).not.toContain('0,0');
       expect(await landUses.locator('tr.shares-slivers').first().innerText()).toMatch(/^Không kể \d+ phần chạm ranh dưới 1 m²\.$/);
 
+      // Today's use against the plan, in words under the land uses (both maps say ODT here).
+      const comparison = primary.locator('p.plan-comparison');
+      expect(await comparison.innerText()).toBe('Hiện trạng 2024 (ODT) đúng với quy hoạch 2021–2030 (ODT).');
+      expect(await comparison.getAttribute('data-verdict')).toBe('matches');
+
       // English, one tap away, with the card open: the plan line and controls follow.
       await page.click('#lang-toggle');
       await expect
@@ -95,7 +100,35 @@ describe("a planner reading a parcel's card", () => {
       expect(await landUses.locator('tr.shares-slivers').first().innerText()).toMatch(
         /^Left out: (1 boundary sliver|\d+ boundary slivers) under 1 m²\.$/,
       );
+      expect(await comparison.innerText()).toBe('Current use 2024 (ODT) matches the 2021–2030 plan (ODT).');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-en.png') });
+
+      // A rice field the plan makes urban land (the test seed has none: its status map is drawn from
+      // the plan, so the status area under the next parcel becomes rice): the card says today's use differs.
+      const next = `p.commune_code = '29869' AND p.sheet = 1 AND p.parcel_no = 11`;
+      await env.server.db.query(
+        `UPDATE landuse_areas SET land_use_code = 'LUC' WHERE id IN (
+           SELECT l.id FROM parcels p JOIN landuse_areas l ON ST_Intersects(l.geom, p.geom) JOIN landuse_maps m ON m.id = l.map_id
+           WHERE ${next} AND m.kind = 'status')`,
+      );
+      const codes = async (kind: string) =>
+        (
+          await env.server.db.query<{ code: string }>(
+            `SELECT DISTINCT l.land_use_code code FROM parcels p JOIN landuse_areas l ON ST_Intersects(l.geom, p.geom)
+             JOIN landuse_maps m ON m.id = l.map_id
+             WHERE ${next} AND m.kind = $1 AND ST_Area(ST_CollectionExtract(ST_Intersection(l.geom, p.geom), 3)::geography) > 1`,
+            [kind],
+          )
+        ).rows.map((r) => r.code);
+      expect([await codes('status'), await codes('plan')]).toEqual([['LUC'], ['ODT']]);
+      await page.fill('#search-input', '29869 1 11');
+      // Enter opens the first hit of the answer to this text (search-box.ts), whenever it comes.
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.locator('.feature-card.is-primary p.plan-comparison').innerText(), { timeout: 60_000 })
+        .toBe('Current use 2024 (LUC) differs from the 2021–2030 plan (ODT).');
+      expect(await page.locator('.feature-card.is-primary p.plan-comparison').getAttribute('data-verdict')).toBe('differs');
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-differs-en.png') });
       expect(errors).toEqual([]);
     } finally {
       await context.close();

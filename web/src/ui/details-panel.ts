@@ -21,7 +21,7 @@ import { CardNames } from './card-names.ts';
 import { cardRows, titleOf, type CardRow } from './feature-format.ts';
 import type { PickedFeature } from './pick-features.ts';
 import { focusBackIfLost } from './focus-back.ts';
-import { landUseGroups, zoneControls, zoneGroups, type ShareGroup } from './parcel-planning.ts';
+import { compareWithPlan, landUseGroups, planComparisonText, zoneControls, zoneGroups, type ShareGroup } from './parcel-planning.ts';
 import { landUseCodes, landUseName, type LandUseCode } from './layer-panel.ts';
 
 /** Groups whose full attributes the features API serves. */
@@ -742,6 +742,10 @@ export class DetailsPanel {
       else section.append(this.sharesTable(t('zonesTouching'), zones, 'zones'));
       const landUses = landUseGroups(answer.landUses);
       if (landUses.some((g) => g.rows.length > 0)) section.append(this.sharesTable(t('landUsesTouching'), landUses, 'landuse'));
+      // Today's use against the plan in words: the two tables alone leave the planner to compare them row by row.
+      const comparison = compareWithPlan(landUses);
+      if (comparison)
+        section.append(h('p', { class: 'plan-comparison', 'data-verdict': comparison.verdict }, planComparisonText(comparison)));
     }
     return section;
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readParcelPlanning } from '../api/lookups.ts';
 import { startLang } from '../i18n/i18n.ts';
-import { decisionLine, isSliver, landUseGroups, zoneControls, zoneGroups } from './parcel-planning.ts';
+import { compareWithPlan, decisionLine, isSliver, landUseGroups, planComparisonText, zoneControls, zoneGroups } from './parcel-planning.ts';
 
 // GET /api/lookup/parcel's answer for sheet 1 parcel 10 of 29869 in the sample data (the fields the card reads).
 const plan = {
@@ -111,6 +111,80 @@ describe("a parcel's planning card", () => {
     // The 0,04 m² of ODT joins its 475,9 m²; the 0,04 m² of road is a sliver, not a second use.
     expect(groups[1]!.rows.map((r) => [r.code, Number(r.shareM2.toFixed(2))])).toEqual([['ODT', 475.94]]);
     expect(groups[1]!.slivers).toBe(1);
+  });
+
+  it("says in words whether today's use matches the land-use plan: the sample parcel all ODT on both maps, its road sliver left out", () => {
+    const comparison = compareWithPlan(landUseGroups(answer.landUses))!;
+    expect(comparison.verdict).toBe('matches');
+    expect(planComparisonText(comparison)).toBe('Hiện trạng 2024 (ODT) đúng với quy hoạch 2021–2030 (ODT).');
+    startLang('en');
+    expect(planComparisonText(comparison)).toBe('Current use 2024 (ODT) matches the 2021–2030 plan (ODT).');
+  });
+
+  it('says a rice field planned as urban land differs, and a parcel partly planned as road differs in part', () => {
+    // 29875 sheet 1 parcel 10 of the sample data: LUC today, ODT in the 2021–2030 plan.
+    const rice = landUseGroups(
+      readParcelPlanning({
+        parcels: [
+          {
+            id: 1,
+            area_m2: 1924.6,
+            zones: [],
+            landUses: [
+              { land_use_code: 'ODT', ...planMap, area_m2: 1924.6, pct: 100 },
+              { land_use_code: 'LUC', ...status, area_m2: 1924.6, pct: 100 },
+            ],
+          },
+        ],
+      })!.landUses,
+    );
+    const differs = compareWithPlan(rice)!;
+    expect(differs.verdict).toBe('differs');
+    expect(planComparisonText(differs)).toBe('Hiện trạng 2024 (LUC) khác quy hoạch 2021–2030 (ODT).');
+
+    const widened = (landUses: Record<string, unknown>[]) =>
+      compareWithPlan(landUseGroups(readParcelPlanning({ parcels: [{ id: 2, area_m2: 500, zones: [], landUses }] })!.landUses))!;
+    // Same codes, but 30 % of the parcel the plan gives to a road is a house today.
+    const road = widened([
+      { land_use_code: 'ODT', ...planMap, area_m2: 350, pct: 70 },
+      { land_use_code: 'DGT', ...planMap, area_m2: 150, pct: 30 },
+      { land_use_code: 'ODT', ...status, area_m2: 500, pct: 100 },
+    ]);
+    expect(road.verdict).toBe('partly');
+    expect(planComparisonText(road)).toBe('Hiện trạng 2024 (ODT) khác quy hoạch 2021–2030 (ODT, DGT) trên một phần thửa.');
+    const shifted = widened([
+      { land_use_code: 'ODT', ...planMap, area_m2: 350, pct: 70 },
+      { land_use_code: 'DGT', ...planMap, area_m2: 150, pct: 30 },
+      { land_use_code: 'ODT', ...status, area_m2: 150, pct: 30 },
+      { land_use_code: 'DGT', ...status, area_m2: 350, pct: 70 },
+    ]);
+    expect(shifted.verdict).toBe('partly');
+    startLang('en');
+    expect(planComparisonText(shifted)).toBe(
+      'Current use 2024 (DGT, ODT) differs from the 2021–2030 plan (ODT, DGT) on part of the parcel.',
+    );
+  });
+
+  it('compares with the latest status map, and says nothing when the parcel is not on both kinds of map', () => {
+    const older = { ...status, map_id: 3, map_name: 'Bản đồ hiện trạng sử dụng đất năm 2019', year: 2019 };
+    const groups = landUseGroups(
+      readParcelPlanning({
+        parcels: [
+          {
+            id: 3,
+            area_m2: 100,
+            zones: [],
+            landUses: [
+              { land_use_code: 'LUC', ...older, area_m2: 100, pct: 100 },
+              { land_use_code: 'ODT', ...planMap, area_m2: 100, pct: 100 },
+              { land_use_code: 'ODT', ...status, area_m2: 100, pct: 100 },
+            ],
+          },
+        ],
+      })!.landUses,
+    );
+    expect(compareWithPlan(groups)!.verdict).toBe('matches');
+    expect(compareWithPlan(groups.filter((g) => g.rows[0]!.details.map_kind === 'status'))).toBeUndefined();
   });
 
   it('keeps a small share of a tiny parcel: a sliver is under 1 m² and under 1 % at once', () => {

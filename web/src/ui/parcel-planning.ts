@@ -132,3 +132,58 @@ export function landUseGroups(landUses: readonly ParcelShare[]): ShareGroup[] {
     },
   );
 }
+
+/** How today's land use on a parcel stands against the land-use plan: all as planned, none of it, or in part. */
+export type PlanVerdict = 'matches' | 'differs' | 'partly';
+
+/** The latest status map's land uses on a parcel beside the latest plan's, and how they compare. */
+export type PlanComparison = { verdict: PlanVerdict; status: ShareGroup; plan: ShareGroup };
+
+/** Percentage points of a parcel whose current use the plan at least does not give it: past this, it is not "as planned". */
+const DIFFERENCE_PCT = 1;
+
+/** The group of the latest map of a kind ('status' or 'plan') that has rows on the parcel. */
+function latestOf(groups: readonly ShareGroup[], kind: string): ShareGroup | undefined {
+  const year = (g: ShareGroup) => Number(g.rows[0]?.details.year ?? 0) || 0;
+  return groups
+    .filter((g) => g.rows.length > 0 && g.rows[0]!.details.map_kind === kind)
+    .reduce<ShareGroup | undefined>((best, g) => (!best || year(g) > year(best) ? g : best), undefined);
+}
+
+/**
+ * Compares the parcel's current use (the latest status map, hiện trạng) with the latest land-use plan
+ * (quy hoạch sử dụng đất), from the shares of landUseGroups (slivers already left out): 'differs' when
+ * the two share no code, 'matches' when they have the same codes and their shares differ by under 1
+ * percentage point of the parcel, 'partly' otherwise. Undefined when the parcel is not on both maps.
+ */
+export function compareWithPlan(groups: readonly ShareGroup[]): PlanComparison | undefined {
+  const status = latestOf(groups, 'status');
+  const plan = latestOf(groups, 'plan');
+  if (!status || !plan) return undefined;
+  const pctOf = (g: ShareGroup) => new Map(g.rows.map((r) => [r.code, r.sharePct]));
+  const now = pctOf(status);
+  const planned = pctOf(plan);
+  const common = [...now.keys()].filter((code) => planned.has(code));
+  if (common.length === 0) return { verdict: 'differs', status, plan };
+  const sameCodes = common.length === now.size && common.length === planned.size;
+  // The share of the parcel used today as the plan does not allow, at least: the excess of each code over its planned share.
+  let excess = 0;
+  for (const [code, pct] of now) excess += Math.max(0, pct - (planned.get(code) ?? 0));
+  return { verdict: sameCodes && excess < DIFFERENCE_PCT ? 'matches' : 'partly', status, plan };
+}
+
+/** The comparison in one sentence: "Hiện trạng 2024 (LUC) khác quy hoạch 2021–2030 (ODT).", codes by their share, largest first. */
+export function planComparisonText(comparison: PlanComparison): string {
+  const codes = (g: ShareGroup) =>
+    [...g.rows]
+      .sort((a, b) => b.sharePct - a.sharePct)
+      .map((r) => r.code)
+      .join(', ');
+  const key = comparison.verdict === 'matches' ? 'planMatches' : comparison.verdict === 'differs' ? 'planDiffers' : 'planPartlyDiffers';
+  return t(key, {
+    statusYears: years(comparison.status.rows[0]!.details),
+    statusCodes: codes(comparison.status),
+    planYears: years(comparison.plan.rows[0]!.details),
+    planCodes: codes(comparison.plan),
+  });
+}
