@@ -84,6 +84,16 @@ describe("a planner reading a parcel's card", () => {
       expect(shares).not.toContain('0,0');
       expect(await landUses.locator('tr.shares-slivers').first().innerText()).toMatch(/^Không kể \d+ phần chạm ranh dưới 1 m²\.$/);
 
+      // The zoning lots are off at first: one tap on the card shows the lots it lists, in the layer panel and the link too.
+      const zonesShown = () => page.evaluate(() => (window as unknown as BandoWindow).__bando.control.isVisible('zones'));
+      expect(await zonesShown()).toBe(false);
+      await primary.locator('button.show-zones').click();
+      expect(await zonesShown()).toBe(true);
+      expect(new URL(page.url()).hash).toMatch(/[#&]l=[^&]*\bzones\b/);
+      expect(await primary.locator('button.show-zones').count()).toBe(0);
+      await waitForMap(page);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-zones-shown.png') });
+
       // Today's use against the plan, in words under the land uses (both maps say ODT here).
       const comparison = primary.locator('p.plan-comparison');
       expect(await comparison.innerText()).toBe('Hiện trạng 2024 (ODT) đúng với quy hoạch 2021–2030 (ODT).');
@@ -129,6 +139,9 @@ describe("a planner reading a parcel's card", () => {
         .toBe('Current use 2024 (LUC) differs from the 2021–2030 plan (ODT).');
       expect(await page.locator('.feature-card.is-primary p.plan-comparison').getAttribute('data-verdict')).toBe('differs');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-card-differs-en.png') });
+      // The layer panel says the zoning lots are on, as the card's button turned them.
+      await page.click('button.tab[data-tab="layers"]');
+      expect(await page.locator('#layer-zones').isChecked()).toBe(true);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -252,7 +252,18 @@ async function boot(): Promise<void> {
         () => toast(location.href),
       );
     },
-    { user: () => user, refreshTiles: () => handle.showEdits(), pickPlots: (onPick) => plotPicking.start(onPick) },
+    {
+      user: () => user,
+      refreshTiles: () => handle.showEdits(),
+      pickPlots: (onPick) => plotPicking.start(onPick),
+      layerShown: (group) => visible[group] !== false,
+      showLayer: (group) => {
+        visible[group] = true;
+        control.setVisible(group, true);
+        layerPanel.render();
+        writeUrl();
+      },
+    },
   );
 
   const isDesk = () => window.matchMedia('(min-width: 760px)').matches;

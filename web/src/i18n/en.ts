@@ -348,6 +348,7 @@ export const en: Messages = {
   sharePct: '%',
   lookupUnavailable: 'Could not look up the planning of this parcel: {detail}',
   noZones: 'This parcel lies in no zoning lot.',
+  showZonesOnMap: 'Show the zoning lots on the map',
   planDecision: 'Decision {no}',
   planDecisionDate: 'of {date}',
   planDecisionAuthority: 'by {authority}',

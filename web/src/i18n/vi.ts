@@ -349,6 +349,7 @@ export const vi = {
   sharePct: '%',
   lookupUnavailable: 'Chưa tra cứu được quy hoạch của thửa: {detail}',
   noZones: 'Thửa không nằm trong ô quy hoạch nào.',
+  showZonesOnMap: 'Hiện các ô quy hoạch trên bản đồ',
   planDecision: 'Quyết định số {no}',
   planDecisionDate: 'ngày {date}',
   planDecisionAuthority: 'của {authority}',

@@ -56,6 +56,10 @@ export type DetailsHost = {
   refreshTiles(): Promise<void>;
   /** Taps on the map's plots go to `onPick` until stopped (a draft's card adding plots), the picked ones outlined. */
   pickPlots?(onPick: (id: number, tile: Record<string, unknown>) => boolean): PlotPicker;
+  /** Whether a layer group is shown on the map now. */
+  layerShown?(group: string): boolean;
+  /** Turns a layer group on, in the layer panel and the view's link too. */
+  showLayer?(group: string): void;
 };
 
 /** The details tab: a card per feature under the pointer, for a parcel the planner's view, for a growing area its lifecycle (staff). */
@@ -739,7 +743,26 @@ export class DetailsPanel {
         section.append(h('p', { class: 'hint' }, `${t('planningMeasuredArea')}: ${formatNumber(answer.areaM2, 1)} m²`));
       const zones = zoneGroups(answer.zones);
       if (zones.every((g) => g.rows.length === 0)) section.append(h('p', { class: 'hint' }, t('noZones')));
-      else section.append(this.sharesTable(t('zonesTouching'), zones, 'zones'));
+      else {
+        section.append(this.sharesTable(t('zonesTouching'), zones, 'zones'));
+        // The zoning lots are off at first: the lots the card lists would be nowhere on the map.
+        const host = this.host;
+        if (host?.showLayer && host.layerShown?.('zones') === false)
+          section.append(
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'btn show-zones',
+                onclick: () => {
+                  host.showLayer!('zones');
+                  this.render();
+                },
+              },
+              t('showZonesOnMap'),
+            ),
+          );
+      }
       const landUses = landUseGroups(answer.landUses);
       if (landUses.some((g) => g.rows.length > 0)) section.append(this.sharesTable(t('landUsesTouching'), landUses, 'landuse'));
       // Today's use against the plan in words: the two tables alone leave the planner to compare them row by row.
