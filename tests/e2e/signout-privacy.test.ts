@@ -233,3 +233,82 @@ describe('a session that ends under the page', () => {
     await context.close();
   });
 });
+
+describe('a sign-out made with no signal', () => {
+  it('signs the page out at once and after an offline reload, and ends the session on the server first thing once the signal is back', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
+    await page.goto(`${e2e.server.url}/`);
+    await waitForMap(page);
+    await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, { timeout: 30_000 });
+    await signIn(page, ACCOUNTS.farmer);
+    const name = await page.locator('.account-name').innerText();
+    // The worker keeps who this is, for a reload with no signal (sw.ts, identity).
+    await expect
+      .poll(() => page.evaluate(async () => (await (await caches.open('bando-registry')).keys()).map((k) => new URL(k.url).pathname)), {
+        timeout: 30_000,
+      })
+      .toContain('/api/auth/me');
+    const cookie = (await context.cookies()).find((c) => c.name === 'bando_session')!.value;
+    /** Who the server says this phone's cookie is (an HTTP request of its own, with the cookie as the phone has it). */
+    const serverSays = async () =>
+      (
+        (await (await fetch(`${e2e.server.url}/api/auth/me`, { headers: { cookie: `bando_session=${cookie}` } })).json()) as {
+          role: string;
+        }
+      ).role;
+    expect(await serverSays()).toBe('farmer');
+
+    // No signal, on a shared phone: the farmer signs out. The page is a guest's at once.
+    await context.setOffline(true);
+    await page.click('#sign-out');
+    await page.locator('#sign-in').waitFor();
+    expect(await page.locator('.account-name').count()).toBe(0);
+    // The server has not heard it (it could not): the cookie is still good there, and the phone remembers the sign-out.
+    expect(await serverSays()).toBe('farmer');
+    expect(await page.evaluate(() => localStorage.getItem('bando:pending-sign-out'))).not.toBeNull();
+
+    // Reloaded with no signal: still nobody, neither from the server nor from the worker's kept identity.
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('#sign-in').count()).toBe(1);
+    expect(await page.locator('.account-name').count()).toBe(0);
+    expect(await page.locator('.topbar').innerText()).not.toContain(name);
+
+    // The signal is back: the sign-out is the page's first request to the API, and no other request
+    // carries the session's cookie (what the page and its worker ask for as a guest's goes without it).
+    const sent: { url: string; method: string; cookie?: boolean }[] = [];
+    const watching: Promise<void>[] = [];
+    context.on('request', (request) => {
+      const entry: (typeof sent)[number] = { url: request.url(), method: request.method() };
+      sent.push(entry);
+      watching.push(
+        request
+          .allHeaders()
+          .then((headers) => void (entry.cookie = (headers.cookie ?? '').includes(cookie)))
+          .catch(() => undefined),
+      );
+    });
+    await context.setOffline(false);
+    await expect.poll(serverSays, { timeout: 30_000 }).toBe('anonymous');
+    await expect.poll(() => page.evaluate(() => localStorage.getItem('bando:pending-sign-out')), { timeout: 10_000 }).toBeNull();
+    await Promise.all(watching);
+    const api = sent.filter((r) => new URL(r.url).pathname.startsWith('/api/'));
+    expect(`${api[0]?.method} ${new URL(api[0]!.url).pathname}`).toBe('POST /api/auth/logout');
+    expect(sent.filter((r) => r.cookie && !new URL(r.url).pathname.startsWith('/api/auth/logout')).map((r) => r.url)).toEqual([]);
+
+    // Reloaded with signal: a guest's page, and the phone keeps nothing of the farmer.
+    await page.reload();
+    await waitForMap(page);
+    expect(await page.locator('#sign-in').count()).toBe(1);
+    expect(await page.locator('.account-name').count()).toBe(0);
+    await expect
+      .poll(() =>
+        page.evaluate(async () => ((await caches.has('bando-registry')) ? (await (await caches.open('bando-registry')).keys()).length : 0)),
+      )
+      .toBe(0);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'signout-offline-then-online-phone.png') });
+    // The failures are the requests the missing signal refused.
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(e))).toEqual([]);
+    await context.close();
+  });
+});

@@ -198,6 +198,47 @@ describe('who am I, and signing out', () => {
     expect(me.json().role).toBe('anonymous');
   });
 
+  // A sign-out made with no signal is sent when the signal is back, maybe days later: the session may
+  // have expired meanwhile. That is a sign-out all the same (204, the cookie cleared), never a 500.
+  it('answers a late sign-out of an expired cookie session 204 and clears the cookie, with or without the CSRF token', async () => {
+    for (const withToken of [true, false]) {
+      const signIn = await login('fx-planner', PASSWORD);
+      const token = signIn.cookies.find((c) => c.name === 'bando_session')!.value;
+      await fx.db.query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1", [fx.userIds.planner]);
+      const out = await fx.app.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: { cookie: `bando_session=${token}`, ...(withToken ? { 'x-csrf-token': signIn.json().csrfToken } : {}) },
+      });
+      expect(out.statusCode).toBe(204);
+      expect(out.cookies.find((c) => c.name === 'bando_session')?.value).toBe('');
+    }
+    // A cookie no session ever had, and one cut short: the same.
+    for (const token of ['x'.repeat(43), 'short']) {
+      const out = await fx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie: `bando_session=${token}` } });
+      expect(out.statusCode).toBe(204);
+    }
+  });
+
+  // The page sends its late sign-out with the CSRF token it kept; a 403 (not the session's token) has it
+  // read the session's own from /api/auth/me?signing-out=1 (a URL the service worker does not keep) and send again.
+  it('hands a late sign-out the session’s CSRF token from /api/auth/me with a query, and then ends the session', async () => {
+    const signIn = await login('fx-planner', PASSWORD);
+    const cookie = `bando_session=${signIn.cookies.find((c) => c.name === 'bando_session')!.value}`;
+    const stale = await fx.app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie, 'x-csrf-token': 'not-this-sessions' },
+    });
+    expect(stale.statusCode).toBe(403);
+    const me = await fx.app.inject({ url: '/api/auth/me?signing-out=1', headers: { cookie } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json().csrfToken).toBe(signIn.json().csrfToken);
+    const out = await fx.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': me.json().csrfToken } });
+    expect(out.statusCode).toBe(204);
+    expect((await fx.app.inject({ url: '/api/auth/me', headers: { cookie } })).json().role).toBe('anonymous');
+  });
+
   it('refuses unknown, malformed and expired bearer tokens with 401 rather than serving them as anonymous', async () => {
     for (const authorization of ['Bearer nope', `Bearer ${'a'.repeat(43)}`, 'Basic Zm9vOmJhcg==', 'Bearer', `Bearer ${'a'.repeat(5000)}`]) {
       const response = await fx.app.inject({ url: '/ogc/collections/plots/items', headers: { authorization } });

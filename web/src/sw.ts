@@ -85,12 +85,22 @@ function tellSavedCopy(): void {
   });
 }
 
+/**
+ * A request asked for as a guest's (a tile or a read under the key 'guest') goes without the cookie:
+ * what is kept under the guest's key must be a guest's, also when the cookie is still good because
+ * the sign-out made with no signal has not reached the server yet (api/pending-signout.ts).
+ */
+function asAsked(request: Request): Request {
+  const url = new URL(request.url);
+  return url.searchParams.get('viewer') === 'guest' ? new Request(request, { credentials: 'omit' }) : request;
+}
+
 /** Network first (with a timeout on a weak signal), the cached copy when offline. */
 async function networkFirst(request: Request, cacheName: string, trim = false): Promise<Response> {
   const cache = await caches.open(cacheName);
   try {
     const response = await Promise.race([
-      fetch(request),
+      fetch(asAsked(request)),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), NETWORK_TIMEOUT_MS)),
     ]);
     if (response.ok) {
@@ -232,7 +242,7 @@ async function has(cacheName: string, url: string): Promise<boolean> {
 /** Fetches a URL and keeps the answer when it is good; a failure leaves the cache as it was. */
 async function keepOne(cacheName: string, url: string): Promise<void> {
   try {
-    const response = await fetch(url, { credentials: 'same-origin' });
+    const response = await fetch(asAsked(new Request(url, { credentials: 'same-origin' })));
     if (new URL(url).pathname === IDENTITY) await keepIdentity(response);
     else if (response.ok) await (await caches.open(cacheName)).put(url, cacheName === REGISTRY ? await stamped(response) : response);
   } catch {
@@ -245,10 +255,10 @@ async function keepOne(cacheName: string, url: string): Promise<void> {
  * ("Lúa", not "rice"), the land-use table, and the queryables of every collection the features API
  * lists (a card's labels). All public and small (a few KB each).
  */
-async function lookupUrls(): Promise<string[]> {
+async function lookupUrls(credentials: RequestCredentials): Promise<string[]> {
   const lookups = ['/api/crops', '/api/land-use-codes'];
   try {
-    const response = await fetch('/ogc/collections', { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+    const response = await fetch('/ogc/collections', { credentials, headers: { Accept: 'application/json' } });
     if (!response.ok) return lookups;
     const doc = (await response.json()) as { collections?: { id?: unknown }[] };
     const ids = (doc.collections ?? []).map((c) => c.id).filter((id): id is string => typeof id === 'string');
@@ -278,9 +288,10 @@ function lookupsFor(viewer: string): Promise<void> {
     if (lookupsViewer === viewer || Date.now() - (lookupsTried.get(viewer) ?? 0) < LOOKUPS_RETRY_MS) return;
     lookupsTried.set(viewer, Date.now());
     let got = 0;
-    for (const url of await lookupUrls()) {
+    for (const url of await lookupUrls(viewer === 'guest' ? 'omit' : 'same-origin')) {
       try {
-        const response = await fetch(url, { credentials: 'same-origin' });
+        // A guest's labels are read as a guest's (asAsked).
+        const response = await fetch(url, { credentials: viewer === 'guest' ? 'omit' : 'same-origin' });
         if (response.ok) {
           await cache.put(url, response);
           got++;

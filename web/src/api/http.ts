@@ -1,5 +1,6 @@
 import { lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
+import { PendingSignOut } from './pending-signout.ts';
 import { SessionWatch } from './session-watch.ts';
 
 /** An answer that was not 2xx, with the problem document's detail when the server sent one. */
@@ -18,6 +19,92 @@ export class HttpError extends Error {
 let csrfToken: string | undefined;
 /** The page's sessions: which 401 answers end the one signed in (session-watch.ts). */
 const sessions = new SessionWatch();
+
+const LOGOUT_PATH = '/api/auth/logout';
+/** The sign-in, sent with the cookie whatever is pending: its answer's cookie takes the old one's place. */
+const SIGN_IN_URL = /^\/api\/auth\/login\b/;
+
+/**
+ * Sends a sign-out written down earlier (pending-signout.ts), with the session's CSRF token kept then.
+ * A 403 is a token that is not the session's (kept from another answer): the server hands the
+ * session's own to a read that bypasses the worker's kept identity (sw.ts serves only the bare
+ * /api/auth/me), and the sign-out is sent again with it. Raw fetch: not held back by itself.
+ */
+async function sendSignOut(token: string | null): Promise<boolean> {
+  const post = (csrf: string | null) =>
+    fetch(LOGOUT_PATH, { method: 'POST', credentials: 'same-origin', headers: csrf ? { 'X-CSRF-Token': csrf } : {} });
+  const answer = await post(token);
+  // 2xx: ended (or there was none: an expired session is answered 204 too). 401: no session to end.
+  if (answer.ok || answer.status === 401) return true;
+  if (answer.status !== 403) return false;
+  const me = await fetch('/api/auth/me?signing-out=1', {
+    credentials: 'same-origin',
+    cache: 'no-store',
+    headers: { Accept: 'application/json' },
+  });
+  if (!me.ok) return me.status === 401;
+  const own = ((await me.json()) as { csrfToken?: unknown }).csrfToken;
+  if (typeof own !== 'string') return true;
+  const again = await post(own);
+  return again.ok || again.status === 401;
+}
+
+function localStore(): Storage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The worker's cache of a signed-in person's reads and identity (sw.ts REGISTRY; registration/registry-reads.ts says it too). */
+const KEPT_READS_CACHE = 'bando-registry';
+
+/**
+ * The sign-out sent, and what the worker kept of the person taken off the phone once more: the page
+ * deleted it at the sign-out, but the worker may have read the identity again meanwhile with the
+ * cookie that was still good (what the page loaded before a new worker took over, sw-register.ts).
+ */
+async function endSession(token: string | null): Promise<boolean> {
+  const ended = await sendSignOut(token);
+  if (ended && typeof caches !== 'undefined') await caches.delete(KEPT_READS_CACHE).catch(() => undefined);
+  return ended;
+}
+
+/** The page's sign-out not yet heard by the server, kept across reloads (pending-signout.ts). */
+const signOuts = new PendingSignOut(localStore(), endSession);
+// The signal is back: the sign-out goes before anything else could be sent under the session.
+if (typeof window !== 'undefined') window.addEventListener('online', () => void signOuts.flush());
+
+/** Writes down a sign-out of the session signed in now, before sending it (session.ts, signOut). */
+export function rememberSignOut(): void {
+  signOuts.remember(csrfToken);
+}
+
+/** Sends the sign-out written down, if any; answers whether one is still waiting (no network, a busy server). */
+export function flushSignOut(): Promise<boolean> {
+  return signOuts.flush();
+}
+
+/** Whether a sign-out is waiting for the server: the page is then nobody's, and its requests go without the cookie. */
+export function signOutPending(): boolean {
+  return signOuts.pending();
+}
+
+/** A sign-in answered: its cookie took the old session's place, so no sign-out of it is waiting any more. */
+export function forgetSignOut(): void {
+  signOuts.forget();
+}
+
+/**
+ * The credentials a request of the page goes with: none while a sign-out is waiting (the server
+ * must not serve the person who left), and then a try to send it; the sign-in always with them.
+ */
+function credentialsFor(url: string): RequestCredentials {
+  if (!signOuts.pending() || SIGN_IN_URL.test(url.replace(/^https?:\/\/[^/]+/, ''))) return 'same-origin';
+  void signOuts.flush();
+  return 'omit';
+}
 
 /**
  * Calls `listener` with the URL of the first request of a session the server answered 401 (the
@@ -45,7 +132,7 @@ export function watchAnswer(url: string): (status: number) => void {
 /** fetch, telling the page when the answer is a 401 (its session ended); nothing else changes. */
 export async function sessionFetch(url: string, init: RequestInit = {}): Promise<Response> {
   const answered = sessions.sending(url);
-  const response = await fetch(url, { credentials: 'same-origin', ...init });
+  const response = await fetch(url, { ...init, credentials: credentialsFor(url) });
   answered(response.status);
   return response;
 }
@@ -79,7 +166,7 @@ export async function request(url: string, init: RequestInit = {}): Promise<Resp
   let response: Response;
   const answered = sessions.sending(url);
   try {
-    response = await fetch(url, { ...init, headers, credentials: 'same-origin' });
+    response = await fetch(url, { ...init, headers, credentials: credentialsFor(url) });
   } catch (error) {
     throw new HttpError(0, navigator.onLine ? String((error as Error).message ?? error) : 'offline', undefined, undefined);
   }

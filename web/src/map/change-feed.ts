@@ -128,7 +128,12 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFol
   const ask = (): Promise<boolean> =>
     (asking ??= (async () => {
       try {
-        const res = await fetch(cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`, { cache: 'no-store' });
+        // The same answer for everyone, so asked for without the cookie: it is no request of the person
+        // signed in (nor of one whose sign-out made with no signal has not reached the server yet).
+        const res = await fetch(cursor === undefined ? url : `${url}?since=${encodeURIComponent(cursor)}`, {
+          cache: 'no-store',
+          credentials: 'omit',
+        });
         if (!res.ok) {
           // A cursor the server no longer reads (it was upgraded, say): start again, refreshing all.
           if (res.status === 400 && cursor !== undefined) {
