@@ -249,6 +249,13 @@ describe('the values of a details card', () => {
     expect(built[at]).toEqual(['Hệ số sử dụng đất tối đa', '2,50']);
     expect(built[at + 1]).toEqual(['Tổng diện tích sàn tối đa (diện tích × hệ số)', '3,13 ha (31.251 m²)']);
     expect(new Map(built).get('Diện tích ô đất')).toBe('1,25 ha (12.500 m²)');
+    // Density, height and setback with the decimals they have, as the parcel card's lot line writes them (not 81,0 % on one card and 81 % on the other).
+    const controls = new Map(rowsOf('zones', { lot_code: 'ODT-53', max_density_pct: 81, max_height_m: 12.8, setback_m: 0 }));
+    expect([controls.get('Mật độ xây dựng tối đa'), controls.get('Chiều cao tối đa'), controls.get('Khoảng lùi')]).toEqual([
+      '81 %',
+      '12,8 m',
+      '0 m',
+    ]);
     // No FAR or no area: no floor area made up.
     expect(rowsOf('zones', { lot_code: 'X', area_m2: 900 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');
     expect(rowsOf('zones', { lot_code: 'X', max_far: 2 }).map(([l]) => l)).not.toContain('Tổng diện tích sàn tối đa (diện tích × hệ số)');

@@ -52,10 +52,8 @@ type Field = {
 
 const m2 = (v: unknown) => `${formatNumber(Number(v), Number(v) < 100 ? 1 : 0)} m²`;
 const ha = (v: unknown) => `${formatNumber(Number(v) / 10000, 2)} ha`;
-const withUnit =
-  (unit: string, digits = 0) =>
-  (v: unknown) =>
-    `${formatNumber(Number(v), digits)} ${unit}`;
+/** A number with its unit, written with the decimals it has (81 %, 12,8 m): as the parcel card's lot controls write it (zoneControls), never 81,0 % there and 81 % here. */
+const withUnit = (unit: string) => (v: unknown) => `${plainNumber(Number(v))} ${unit}`;
 
 /**
  * An expected harvest, marked when its day has passed in Vietnam: the diary's pre-harvest check
@@ -235,11 +233,11 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'land_use_code', label: 'landUse' },
     { key: 'area_m2', label: 'lotArea', format: areaM2 },
     { key: 'max_far', label: 'maxFar', format: (v) => formatNumber(Number(v), 2) },
-    { key: 'max_density_pct', label: 'maxDensity', format: withUnit('%', 1) },
+    { key: 'max_density_pct', label: 'maxDensity', format: withUnit('%') },
     { key: 'min_floors', label: 'minFloors' },
     { key: 'max_floors', label: 'maxFloors' },
-    { key: 'max_height_m', label: 'maxHeight', format: withUnit('m', 1) },
-    { key: 'setback_m', label: 'setback', format: withUnit('m', 1) },
+    { key: 'max_height_m', label: 'maxHeight', format: withUnit('m') },
+    { key: 'setback_m', label: 'setback', format: withUnit('m') },
     { key: 'phase', label: 'phase', format: (v) => enumLabel('phase', v) },
     { key: 'decision_no', label: 'decision' },
     { key: 'plan_name', label: 'plan' },
