@@ -176,6 +176,11 @@ describe("a planner reading a parcel's card", () => {
       await expect.poll(async () => (await cardLabels(page)).filter((l) => raw.test(l)), { timeout: 20_000 }).toEqual([]);
       const zoneCard = page.locator('.feature-card[data-group=zones]');
       expect(await zoneCard.innerText()).toContain('Ngày quyết định');
+      // The land-use area's card names the status map it comes from (its tile has the map's id only).
+      const statusName = (
+        await env.server.db.query<{ name: string }>(`SELECT name FROM landuse_maps WHERE kind = 'status' ORDER BY year DESC LIMIT 1`)
+      ).rows[0]!.name;
+      expect(await page.locator('.feature-card[data-group=landuse]').first().innerText()).toContain(`Bản đồ\n${statusName}`);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-cards-labels.png') });
       await page.click('#lang-toggle');
       await expect.poll(async () => (await zoneCard.innerText()).includes('Decision date')).toBe(true);

@@ -12,7 +12,7 @@ import { importSlot } from './io/import-slot.ts';
 import { createMap, reviveMapWorkers, type MapHandle } from './map/create-map.ts';
 import { onceAtRest } from './map/at-rest.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
-import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle } from './map/landuse-maps.ts';
+import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle, withLandUseMap } from './map/landuse-maps.ts';
 import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-notice.ts';
 import { PlotPicking } from './map/plot-picking.ts';
 import { keyStyleTiles } from './map/viewer-tiles.ts';
@@ -348,6 +348,8 @@ async function boot(): Promise<void> {
       at: [event.lngLat.lng, event.lngLat.lat],
       basemap: new Set(groups.filter((g) => g.basemap).map((g) => g.id)),
     });
+    // A land-use area's tile names its map by id only: the card says which map, and a plan's period.
+    for (const f of features) if (f.group === 'landuse') f.properties = withLandUseMap(f.properties, landUseMapsOf(style));
     // Opening a card adds one history entry (Back closes it); a tap on the empty map closes it and takes it back.
     if (features.length) cardOpened();
     details.show(features);

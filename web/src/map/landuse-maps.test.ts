@@ -1,6 +1,15 @@
 import type { StyleSpecification } from 'maplibre-gl';
 import { describe, expect, it } from 'vitest';
-import { choiceFor, landUseMapsOf, mapsOfKind, resolveLandUseMap, selectLandUseMapInStyle, type LandUseMap } from './landuse-maps.ts';
+import { cardRows } from '../ui/feature-format.ts';
+import {
+  choiceFor,
+  landUseMapsOf,
+  mapsOfKind,
+  resolveLandUseMap,
+  selectLandUseMapInStyle,
+  withLandUseMap,
+  type LandUseMap,
+} from './landuse-maps.ts';
 
 const map = (id: number, kind: LandUseMap['kind'], year: number, current: boolean): LandUseMap => ({
   id,
@@ -71,5 +80,25 @@ describe('choosing the land-use map to show', () => {
       'landuse-highlight': ['==', ['id'], -1],
       'parcels-fill': undefined,
     });
+  });
+});
+
+describe("a tapped land-use area's card", () => {
+  // The i18n module sets <html lang>; a bare object stands in for the document here.
+  (globalThis as { document?: unknown }).document ??= { documentElement: {} };
+
+  it('names its map and a plan by its period, from the style’s list of maps (the tile has only map_id, kind and year)', () => {
+    const tile = { land_use_code: 'ODT', map_id: 2, map_kind: 'plan', year: 2021 };
+    const rows = new Map(cardRows('landuse', withLandUseMap(tile, maps)).map((r) => [r.label, r.value]));
+    expect(rows.get('Bản đồ')).toBe('plan 2021');
+    expect(rows.get('Kỳ quy hoạch')).toBe('2021–2030');
+    expect(rows.has('Năm của bản đồ')).toBe(false);
+    // A status map keeps its year; an unknown map id and the features API's own name are left as they are.
+    const status = new Map(
+      cardRows('landuse', withLandUseMap({ ...tile, map_id: 1, map_kind: 'status', year: 2024 }, maps)).map((r) => [r.label, r.value]),
+    );
+    expect([status.get('Bản đồ'), status.get('Năm của bản đồ')]).toEqual(['status 2024', '2024']);
+    expect(withLandUseMap({ ...tile, map_id: 99 }, maps)).toEqual({ ...tile, map_id: 99 });
+    expect(withLandUseMap({ ...tile, map_name: 'Tên từ API' }, maps).map_name).toBe('Tên từ API');
   });
 });

@@ -12,6 +12,17 @@ export function landUseMapsOf(style: StyleSpecification): LandUseMap[] {
   return Array.isArray(declared) ? (declared as LandUseMap[]) : [];
 }
 
+/**
+ * A land-use area's properties with its map's name and plan period from the style's list: the tiles
+ * carry only the map's id, kind and first year, which on a tapped plan's card read 'Năm của bản đồ
+ * 2021' for the 2021–2030 plan, with no map named. Properties already there (the features API's) win.
+ */
+export function withLandUseMap(properties: Record<string, unknown>, maps: readonly LandUseMap[]): Record<string, unknown> {
+  const map = maps.find((m) => m.id === Number(properties.map_id));
+  if (!map) return properties;
+  return { map_name: map.name, ...(map.periodTo === null ? {} : { map_period_to: map.periodTo }), ...properties };
+}
+
 /** The maps of one kind, current first, then newest. */
 export function mapsOfKind(maps: readonly LandUseMap[], kind: LandUseMapKind): LandUseMap[] {
   return maps.filter((m) => m.kind === kind).sort((a, b) => Number(b.current) - Number(a.current) || b.year - a.year || b.id - a.id);
