@@ -77,8 +77,9 @@ export class AccountMenu {
         // What the service worker kept of a session before (its identity, its reads) is not this one's.
         await forgetKeptReads();
         const user = await signIn(username.value.trim(), password.value);
-        // Asked once through the service worker, which keeps who this is for a reload with no signal (sw.ts, identity).
-        void currentUser().catch(() => undefined);
+        // Asked through the service worker, which keeps who this is for a reload with no signal (sw.ts,
+        // identity); asked again a few times when no answer came (a weak signal just back).
+        keepIdentity();
         dialog.close();
         this.setUser(user);
         toast(() => t('signedInAs', { name: user.displayName || user.username }));
@@ -118,4 +119,19 @@ export function waitWords(retryAfter: string | null | undefined): string {
   const seconds = Number(retryAfter);
   if (!retryAfter || !Number.isFinite(seconds) || seconds <= 0) return t('waitMinutes', { n: 1 });
   return seconds < 90 ? t('waitSeconds', { n: Math.ceil(seconds) }) : t('waitMinutes', { n: Math.ceil(seconds / 60) });
+}
+
+/** Attempts to ask who is signed in right after a sign-in, one second apart. */
+const IDENTITY_TRIES = 4;
+
+/**
+ * Asks who is signed in, through the service worker, so it keeps the identity for a reload with no
+ * signal. The sign-in's answer came, but the next request may still find no network (the signal just
+ * back, the worker starting up: a fetch that fails at once); it is asked again a second later, a few
+ * times, while the browser says it is online.
+ */
+export function keepIdentity(tries = IDENTITY_TRIES): void {
+  currentUser().catch((error: unknown) => {
+    if (tries > 1 && error instanceof HttpError && error.status === 0 && navigator.onLine) setTimeout(() => keepIdentity(tries - 1), 1000);
+  });
 }
