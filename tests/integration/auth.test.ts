@@ -204,7 +204,11 @@ describe('who am I, and signing out', () => {
     for (const withToken of [true, false]) {
       const signIn = await login('fx-planner', PASSWORD);
       const token = signIn.cookies.find((c) => c.name === 'bando_session')!.value;
-      await fx.db.query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1", [fx.userIds.planner]);
+      // Only this session: the fixture's own planner session serves the later tests.
+      await fx.db.query("UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = $1 AND csrf_token = $2", [
+        fx.userIds.planner,
+        signIn.json().csrfToken,
+      ]);
       const out = await fx.app.inject({
         method: 'POST',
         url: '/api/auth/logout',
