@@ -77,6 +77,10 @@ export async function webRoutes(app: FastifyInstance, ctx: AppContext): Promise<
     return;
   }
 
+  // Browsers ask for /favicon.ico on any page without an icon link (a JSON answer opened in a tab,
+  // /healthz): point them to the app's icon rather than answer 404.
+  app.get('/favicon.ico', async (_request, reply) => reply.header('Cache-Control', 'public, max-age=86400').redirect('/favicon.svg', 301));
+
   await app.register(fastifyStatic, {
     root: dist,
     prefix: '/',

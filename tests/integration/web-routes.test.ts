@@ -219,4 +219,13 @@ describe('the built client', () => {
       expect(res.body, url).not.toMatch(/^[0-9a-f]{64}\s*$/);
     }
   });
+
+  it('sends a browser asking for /favicon.ico (a page without an icon link, such as /healthz) to the app icon', async () => {
+    const res = await reg.app.inject({ url: '/favicon.ico' });
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/favicon.svg');
+    const icon = await reg.app.inject({ url: '/favicon.svg' });
+    expect(icon.statusCode).toBe(200);
+    expect(icon.headers['content-type']).toContain('image/svg+xml');
+  });
 });
