@@ -2,7 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` (pure modules beside their code), `embedded` (tests/: the integration and
 // browser tests, on the embedded database) and, when TEST_DATABASE_URL names a real PostgreSQL +
-// PostGIS (CI starts one with scripts/postgis-local.sh), `postgres`: the integration tests again on it.
+// PostGIS (CI starts one with scripts/postgis-local.sh), `postgres`: the integration tests again on
+// it, and the browser tests there instead of on the embedded database. The integration tests are what
+// holds the two databases to one behaviour; the browser tests drive the client, whose server needs
+// a database of the file's own: on the embedded one that is a new PGlite (~2.5 s of CPU to open, and
+// tiles drawn by PostGIS compiled to WebAssembly), on PostgreSQL a CREATE DATABASE from a template.
+// On the 2-core CI machine, where every CPU-second counts against the 30 minutes, that was the
+// largest part of the browser tests' set-up. Without TEST_DATABASE_URL (a developer's `npm test`),
+// they run on the embedded database as a user's `npm start` does.
 //
 // The files under tests/ each build their own database and app in beforeAll and close them in
 // afterAll, and share no module state, so a worker runs one after another without a fresh module
@@ -33,7 +40,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'embedded',
-          include: ['tests/**/*.test.ts'],
+          include: process.env.TEST_DATABASE_URL ? ['tests/integration/**/*.test.ts'] : ['tests/**/*.test.ts'],
           isolate: false,
           env: { TEST_DATABASE_URL: '' },
           globalSetup: ['tests/helpers/global-setup.ts'],
@@ -45,7 +52,7 @@ export default defineConfig({
               test: {
                 ...shared,
                 name: 'postgres',
-                include: ['tests/integration/**/*.test.ts'],
+                include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
                 isolate: false,
                 env: { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL },
                 globalSetup: ['tests/helpers/global-setup-postgres.ts'],

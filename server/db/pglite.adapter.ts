@@ -18,6 +18,12 @@ export type PgliteOptions = {
   dataDir: string | undefined;
   /** Called with progress lines, such as the slow first start. */
   log?: (message: string) => void;
+  /**
+   * PostgreSQL's shared_buffers ('16MB'); PGlite's default (128 MB) when not given. The tests' small
+   * databases, opened ~200 times a run, ask for less: memory a process touches for the first time is
+   * slow to get on the CI machines (about 3 s a GiB).
+   */
+  sharedBuffers?: string;
 };
 
 async function ensureWritable(dir: string): Promise<boolean> {
@@ -48,7 +54,12 @@ export async function openPgliteDb(options: PgliteOptions): Promise<Db> {
   if (!existed) log('Creating the embedded database with PostGIS (first start, about 15 s)…');
   let pg: PGlite;
   try {
-    pg = new PGlite({ ...(options.dataDir ? { dataDir: options.dataDir } : {}), extensions: { postgis: postgisTrimmed }, parsers });
+    pg = new PGlite({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      ...(options.sharedBuffers ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.sharedBuffers}`] } : {}),
+      extensions: { postgis: postgisTrimmed },
+      parsers,
+    });
     await pg.waitReady;
     await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis');
   } catch (error) {

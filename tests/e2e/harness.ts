@@ -70,9 +70,31 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   };
 }
 
-/** Launches Debian's Chromium. */
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+let sharedBrowser: Promise<Browser> | undefined;
+
+/**
+ * Debian's Chromium, one per test worker: the browser test files of a worker run one after another
+ * in one process (vitest.config.ts, isolate: false), and starting Chromium and its GPU process again
+ * for each of ~100 files was CPU that a 2-core CI machine spends on nothing else. Each file still
+ * gets fresh pages: a test opens its own browser context (own cookies, storage, service workers and
+ * renderer process), and the returned browser's close() closes the contexts that are open, not
+ * Chromium. A browser that crashed or was disconnected is launched again for the next file.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  let browser = sharedBrowser ? await sharedBrowser.catch(() => undefined) : undefined;
+  if (!browser?.isConnected()) {
+    sharedBrowser = chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await sharedBrowser;
+  }
+  const real = browser;
+  return new Proxy(real, {
+    get(target, key) {
+      if (key === 'close')
+        return async () => void (await Promise.all(target.contexts().map((context) => context.close().catch(() => undefined))));
+      const value = Reflect.get(target, key, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** The seeded server and the browser of one test file. */
@@ -106,12 +128,17 @@ const refusedTiles = new WeakMap<Page, { refused: Set<string>; errors: string[] 
 export async function openPage(
   browser: Browser,
   kind: keyof typeof VIEWPORTS,
-  options: { serviceWorkers?: 'allow' | 'block' } = {},
+  options: { serviceWorkers?: 'allow' | 'block'; motion?: boolean } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({
     ...VIEWPORTS[kind],
     serviceWorkers: options.serviceWorkers ?? 'block',
     acceptDownloads: true,
+    // Camera moves are instant (MapLibre honours prefers-reduced-motion: a flyTo is a jump), as for
+    // a user who asked their system for less motion: each animated frame is a full map drawn by
+    // SwiftShader on the CPU, and the tests wait for the map at rest either way (15 % of a
+    // fly-heavy file's time). Files about camera flights pass { motion: true }.
+    reducedMotion: options.motion ? 'no-preference' : 'reduce',
   });
   // Under tsx (scripts, debugging) functions passed to page.evaluate carry esbuild's __name helper.
   await context.addInitScript('window.__name = window.__name || function (f) { return f; };');

@@ -20,7 +20,7 @@ describe('the farmer’s list of plots on a phone', () => {
   it('a tap on a plot flies there, outlines that plot, opens its card and keeps the plot above the card', async () => {
     const plots = await farmerPlots();
     expect(plots.length).toBeGreaterThan(1);
-    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    const { page, context, errors } = await openPage(e2e.browser, 'phone', { motion: true });
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto(`${e2e.server.url}/`);
     await waitForMap(page);

@@ -69,7 +69,7 @@ describe('the search box', () => {
     const parcel = await uniqueParcel();
     const odt53 = await lotId('ODT-53');
     const parcelQuery = `tờ ${parcel.sheet} thửa ${parcel.parcel_no}`;
-    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    const { page, context, errors } = await openPage(env.browser, 'desktop', { motion: true });
     try {
       // The zoning lots' tiles come empty, as a busy server's may: the lot is not drawn when the map
       // stops, and its card is made from the search hit and the features API (where the rows leaked).

@@ -110,6 +110,13 @@ async function exists(file: string): Promise<boolean> {
 let counter = 0;
 
 /**
+ * shared_buffers of an embedded test database: a copy of the 3,000-parcel template (~70 MB) needs
+ * less than PGlite's 128 MB, and each test file's database is a new process-sized block of memory
+ * that the CI machines are slow to hand out (see openPgliteDb's sharedBuffers).
+ */
+const TEST_SHARED_BUFFERS = process.env.TEST_SHARED_BUFFERS || '32MB';
+
+/**
  * Copies a folder with the system's cp where there is one: a seeded template is ~1,200 files and
  * 70 MB, which fs.cp copies in 1.5–1.8 s and cp in 0.3–0.6 s, for every test file on the embedded
  * database.
@@ -155,7 +162,7 @@ export async function openTestDb(): Promise<Db> {
   if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_tpl_${key}`, 10);
   const dir = path.join(TMP, `db-${id}`);
   await copyFolder(path.join(TMP, `tpl-${key}`, 'db'), dir);
-  const db = await openPgliteDb({ dataDir: dir });
+  const db = await openPgliteDb({ dataDir: dir, sharedBuffers: TEST_SHARED_BUFFERS });
   return {
     ...db,
     capabilities: db.capabilities,
