@@ -70,6 +70,37 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   };
 }
 
+/**
+ * Chromium features the tests turn off. Headless Chromium 156 starts, for every browser context, a
+ * renderer process of its own for the address bar's suggestion popup (chrome://omnibox-popup.top-chrome,
+ * a WebUI no test ever sees), and keeps a spare renderer warm for the next navigation: two processes
+ * more per context, each a start-up of a renderer on CPUs the tests need. Playwright passes its own
+ * --disable-features, and the last one on the command line wins, so its list (playwright-core's
+ * chromiumSwitches.ts) is repeated first.
+ */
+const DISABLED_FEATURES = [
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+  'WebUIOmniboxFullPopup',
+  'SpareRendererForSitePerProcess',
+];
+
 let sharedBrowser: Promise<Browser> | undefined;
 
 /**
@@ -83,7 +114,10 @@ let sharedBrowser: Promise<Browser> | undefined;
 export async function launchBrowser(): Promise<Browser> {
   let browser = sharedBrowser ? await sharedBrowser.catch(() => undefined) : undefined;
   if (!browser?.isConnected()) {
-    sharedBrowser = chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    sharedBrowser = chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: [...CHROMIUM_ARGS, `--disable-features=${DISABLED_FEATURES.join(',')}`],
+    });
     browser = await sharedBrowser;
   }
   const real = browser;
