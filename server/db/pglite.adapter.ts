@@ -19,7 +19,7 @@ export type PgliteOptions = {
   /** Called with progress lines, such as the slow first start. */
   log?: (message: string) => void;
   /**
-   * PostgreSQL's shared_buffers ('16MB'); PGlite's default (128 MB) when not given. The tests' small
+   * PostgreSQL's shared_buffers ('32MB'); PGlite's default (128 MB) when not given. The tests' small
    * databases, opened ~200 times a run, ask for less: memory a process touches for the first time is
    * slow to get on the CI machines (about 3 s a GiB).
    */

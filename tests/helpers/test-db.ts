@@ -114,7 +114,7 @@ let counter = 0;
  * less than PGlite's 128 MB, and each test file's database is a new process-sized block of memory
  * that the CI machines are slow to hand out (see openPgliteDb's sharedBuffers).
  */
-const TEST_SHARED_BUFFERS = process.env.TEST_SHARED_BUFFERS || '32MB';
+const TEST_SHARED_BUFFERS = '32MB';
 
 /**
  * Copies a folder with the system's cp where there is one: a seeded template is ~1,200 files and
