@@ -32,16 +32,26 @@ const asCookie = (extra: Record<string, string> = {}) => ({ cookie, ...extra });
 const writeAsCookie = (extra: Record<string, string> = {}) => ({ cookie, 'x-csrf-token': csrf, ...extra });
 const plotUrl = () => `/ogc/collections/plots/items/${fx.ids.plotA}`;
 
+/**
+ * A small square of its own for each plot the file makes, side by side on a grid in ward A's free
+ * corner: plots placed at random overlapped now and then (the 422 PLOT_OVERLAPS of a CI run).
+ */
+let squaresMade = 0;
+function nextSquare() {
+  const [x, y] = ORIGIN;
+  const n = squaresMade++;
+  return square(x + 0.002 + (n % 20) * 0.0003, y + 0.003 + Math.floor(n / 20) * 0.0003, 0.0001);
+}
+
 /** A fresh plot of ward A owned by farmer A, so each write test starts from version 1. */
 async function freshPlot(): Promise<string> {
-  const [x, y] = ORIGIN;
   const created = await fx.app.inject({
     method: 'POST',
     url: '/ogc/collections/plots/items',
     headers: fx.as('officer', GEO),
     payload: {
       type: 'Feature',
-      geometry: square(x + 0.002 + Math.random() * 0.006, y + 0.003 + Math.random() * 0.005, 0.0001),
+      geometry: nextSquare(),
       properties: { crop: 'rice', farmer_id: fx.ids.farmerA },
     },
   });
@@ -219,7 +229,7 @@ describe('a farmer renamed after an officer kept the farmer’s plot and product
       headers: fx.as('officer', GEO),
       payload: {
         type: 'Feature',
-        geometry: square(x + 0.002 + Math.random() * 0.006, y + 0.003 + Math.random() * 0.005, 0.0001),
+        geometry: nextSquare(),
         properties: { crop: 'rice', farmer_id: farmerId, variety: 'OM18' },
       },
     });
