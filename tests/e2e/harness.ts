@@ -177,6 +177,13 @@ export async function openPage(
   // Under tsx (scripts, debugging) functions passed to page.evaluate carry esbuild's __name helper.
   await context.addInitScript('window.__name = window.__name || function (f) { return f; };');
   const page = await context.newPage();
+  // The screenshots written for review (SCREENSHOTS) are for a developer's eyes: on a CI machine
+  // nobody opens them, and each is a whole page drawn again and encoded as PNG (~0.3 s of CPU, about
+  // 200 of them). Screenshots taken for their pixels (no path there) are taken as always.
+  if (process.env.CI) {
+    const screenshot = page.screenshot.bind(page);
+    page.screenshot = async (options) => (options?.path?.startsWith(SCREENSHOTS) ? Buffer.alloc(0) : screenshot(options));
+  }
   const errors: string[] = [];
   const refused = new Set<string>();
   refusedTiles.set(page, { refused, errors });
@@ -293,6 +300,16 @@ export async function mapPixels(page: Page, rgb: Rgb, tolerance: number, near: b
 export async function paintedPixels(page: Page): Promise<{ painted: number; total: number }> {
   const { count, total } = await mapPixels(page, [0xf4, 0xf1, 0xea], 24, false);
   return { painted: count, total };
+}
+
+/**
+ * Signs the page's browser context in through the API, before the page is loaded: the page then
+ * starts with the account's session and tiles, as after a reload. For tests about something else
+ * than signing in, which otherwise load the map's tiles twice, the guest's and then the account's.
+ */
+export async function signInBeforeLoad(page: Page, serverUrl: string, account: { username: string; password: string }): Promise<void> {
+  const response = await page.context().request.post(`${serverUrl}/api/auth/login`, { data: account });
+  if (!response.ok()) throw new Error(`signing in as ${account.username} failed: ${response.status()} ${await response.text()}`);
 }
 
 /** Signs in through the page's own dialog. */

@@ -2,7 +2,7 @@
 // through the API, a seeded growing area of some status in the officer's communes with a point
 // inside it to click, the area's record in the database, and the map steps that open its card.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ACCOUNTS, openPage, signIn, waitForMap, type BandoWindow, type TestServer, type WatchedPage } from './harness.ts';
+import { ACCOUNTS, openPage, signInBeforeLoad, waitForMap, type BandoWindow, type TestServer, type WatchedPage } from './harness.ts';
 
 /** A sign-in of the seed. */
 export type Account = { username: string; password: string };
@@ -78,11 +78,12 @@ export async function areaState(server: TestServer, id: number): Promise<AreaSta
   };
 }
 
-/** Opens the map at the area with the growing-area layer on, signs in (unless a guest) and clicks the area. */
+/** Opens the map at the area with the growing-area layer on, signed in first (unless a guest), and clicks the area. */
 export async function openArea(page: Page, server: TestServer, area: AreaAt, account?: Account): Promise<void> {
+  if (account) await signInBeforeLoad(page, server.url, account);
   await page.goto(`${server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
   await waitForMap(page);
-  if (account) await signIn(page, account);
+  if (account) await page.waitForSelector('#sign-out');
   await clickArea(page, area);
 }
 
@@ -111,7 +112,7 @@ export async function freeSpots(server: TestServer, ward: string, count: number,
 }
 
 /**
- * Opens the map at `at` (zoom 18 with parcels, plots and roads unless told), signs the officer in and
+ * Opens the map at `at` (zoom 18 with parcels, plots and roads unless told) with the officer signed in first, and
  * opens the plot editor; with `snapTargets`, waits until the neighbours to snap to (and to check
  * overlaps against) have arrived from the features API.
  */
@@ -122,9 +123,10 @@ export async function openEditorAt(
   options: { zoom?: number; layers?: string; snapTargets?: boolean } = {},
 ): Promise<void> {
   const layers = options.layers ?? 'parcels,plots,roads';
+  await signInBeforeLoad(page, server.url, ACCOUNTS.officer);
   await page.goto(`${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${options.zoom ?? 18}&l=${layers}`);
   await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
+  await page.waitForSelector('#sign-out');
   await page.click('[data-tab=tools]');
   await page.click('#edit-open');
   await page.waitForSelector('#tool-draw');
