@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
 type LonLat = [number, number];
 type Win = BandoWindow & { __bandoLastSaved?: { id: number }; __bandoEditor?: { snapRings(): unknown[] } };
@@ -85,9 +85,11 @@ describe('drawing a plot with the centre crosshair on a phone', () => {
     const { corners: places, parcelCorner } = await freeCorners();
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     const start = places[0]!;
-    await page.goto(`${e2e.server.url}/#c=${start[0].toFixed(6)},${start[1].toFixed(6)},19&l=parcels,plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${e2e.server.url}/#c=${start[0].toFixed(6)},${start[1].toFixed(6)},19&l=parcels,plots,roads`,
+      ACCOUNTS.officer,
+    );
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     // The tool is in view in the phone's scrolling tool strip, with the other ways to make a plot.

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser, type BandoWindow } from './harness.ts';
 import { apiToken, type AreaAt } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
@@ -95,9 +95,11 @@ describe('a draft dossier on its card', () => {
     const area: AreaAt = { id: draft, lon: centre[0], lat: centre[1] };
 
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas,plots`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${e2e.server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas,plots`,
+      ACCOUNTS.officer,
+    );
     await openDraftCard(page, area);
     await page.waitForSelector('#draft-edit #draft-plots');
     expect(await page.locator('#draft-plots li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-id'))))).toEqual(

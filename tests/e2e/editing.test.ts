@@ -1,7 +1,16 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openEditorAt } from './registry-fixtures.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, screenPoint, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import {
+  ACCOUNTS,
+  openPage,
+  SCREENSHOTS,
+  screenPoint,
+  gotoSignedIn,
+  waitForMap,
+  type BandoWindow,
+  useServerAndBrowser,
+} from './harness.ts';
 
 type LonLat = [number, number];
 
@@ -98,9 +107,7 @@ describe('editing plots as an officer', () => {
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     const spot = await parcelWithFreeSide();
     const mid: LonLat = [(spot.a[0] + spot.c[0]) / 2, (spot.a[1] + spot.c[1]) / 2];
-    await page.goto(`${e2e.server.url}/#c=${mid[0].toFixed(6)},${mid[1].toFixed(6)},19&l=parcels,plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, `${e2e.server.url}/#c=${mid[0].toFixed(6)},${mid[1].toFixed(6)},19&l=parcels,plots,roads`, ACCOUNTS.officer);
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     await page.waitForSelector('#tool-draw');
@@ -194,9 +201,11 @@ describe('editing plots as an officer', () => {
         `SELECT p.id, ST_X(ST_PointOnSurface(p.geom)) lon, ST_Y(ST_PointOnSurface(p.geom)) lat FROM plots p WHERE p.commune_code = '29869' ORDER BY p.id LIMIT 1`,
       )
     ).rows[0]!;
-    await page.goto(`${e2e.server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${e2e.server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`,
+      ACCOUNTS.officer,
+    );
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     await page.click('#tool-select');

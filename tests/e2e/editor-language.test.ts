@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, waitForMap, type BandoWindow, useServerAndBrowser } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, type BandoWindow, useServerAndBrowser } from './harness.ts';
 
 type LonLat = [number, number];
 type Win = BandoWindow & { __bandoLastSaved?: { id: number }; __bandoEditor?: { snapRings(): unknown[] } };
@@ -49,9 +49,11 @@ describe('the editor follows a language switch', () => {
     const places = await freeCorners();
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     const start = places[0]!;
-    await page.goto(`${e2e.server.url}/#c=${start[0].toFixed(6)},${start[1].toFixed(6)},19&l=parcels,plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${e2e.server.url}/#c=${start[0].toFixed(6)},${start[1].toFixed(6)},19&l=parcels,plots,roads`,
+      ACCOUNTS.officer,
+    );
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     await page.click('#tool-crosshair');

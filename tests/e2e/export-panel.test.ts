@@ -9,7 +9,7 @@ import * as shapefile from 'shapefile';
 import { describe, expect, it } from 'vitest';
 import { extractZip } from '../../server/io/zip.ts';
 import { DEFAULT_READ_LIMITS } from '../../server/io/types.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -103,9 +103,7 @@ describe('downloading a layer from the Tools tab', () => {
 
   it('offers production plots to a signed-in officer', async () => {
     const { page, context } = await openPage(e2e.browser, 'desktop');
-    await page.goto(e2e.server.url);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, e2e.server.url, ACCOUNTS.officer);
     await page.click('[data-tab=tools], #tab-tools');
     await page.waitForSelector('#export-panel');
     await page.click('#export-panel summary');

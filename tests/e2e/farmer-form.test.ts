@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { vi as words } from '../../web/src/i18n/vi.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser } from './harness.ts';
 import { addDrawing, apiToken, freeSpots, openEditorAt, openPlot } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
@@ -316,9 +316,7 @@ describe('registering and correcting a farmer from the plot form', () => {
       ).rows[0]!.id,
     );
     const reader = await openPage(e2e.browser, 'desktop');
-    await reader.page.goto(`${e2e.server.url}/#c=${spot[0].toFixed(6)},${spot[1].toFixed(6)},18&l=plots`);
-    await waitForMap(reader.page);
-    await signIn(reader.page, ACCOUNTS.officer);
+    await gotoSignedIn(reader.page, `${e2e.server.url}/#c=${spot[0].toFixed(6)},${spot[1].toFixed(6)},18&l=plots`, ACCOUNTS.officer);
     await openPlot(reader.page, { id: plotId, lon: spot[0], lat: spot[1] });
     const card = `.feature-card[data-id="${plotId}"]`;
     await reader.page.locator(`${card} dd`, { hasText: 'Trương Văn Lộc' }).waitFor();

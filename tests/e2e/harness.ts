@@ -312,6 +312,14 @@ export async function signInBeforeLoad(page: Page, serverUrl: string, account: {
   if (!response.ok()) throw new Error(`signing in as ${account.username} failed: ${response.status()} ${await response.text()}`);
 }
 
+/** Opens `url` with `account` signed in before the page loads (signInBeforeLoad), and waits for the map and the account's menu. */
+export async function gotoSignedIn(page: Page, url: string, account: { username: string; password: string }): Promise<void> {
+  await signInBeforeLoad(page, new URL(url).origin, account);
+  await page.goto(url);
+  await waitForMap(page);
+  await page.waitForSelector('#sign-out');
+}
+
 /** Signs in through the page's own dialog. */
 export async function signIn(page: Page, account: { username: string; password: string }): Promise<void> {
   await page.click('#sign-in');

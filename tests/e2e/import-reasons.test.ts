@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { DbfColumn } from '../../server/io/formats/dbf.ts';
 import { project, shapefileZip, useTempDir } from '../fixtures/io/builders.ts';
 import { insidePoint } from '../helpers/import-fixture.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser } from './harness.ts';
 
 const e2e = useServerAndBrowser();
 const tmp = useTempDir();
@@ -42,9 +42,7 @@ describe('an invalid boundary on the import screen', () => {
       { crs: 'EPSG:5897', encoding: 'utf-8', cpg: 'UTF-8' },
     );
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(e2e.server.url);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, e2e.server.url, ACCOUNTS.officer);
     await page.click('[data-tab=tools], #tab-tools');
     await page.waitForSelector('#import-panel');
     await page.setInputFiles('#import-file', zip);
@@ -103,9 +101,7 @@ describe('cells a spreadsheet or DBF kept as numbers, on the import screen', () 
       { geometry: square(0), values: ['E2E-ZERO-1', '29869', 'Xoài', true, 'Mai Văn Mười', 87246813579, 387654321] },
     ]);
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(e2e.server.url);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, e2e.server.url, ACCOUNTS.officer);
     await page.click('[data-tab=tools], #tab-tools');
     await page.waitForSelector('#import-panel');
     await page.setInputFiles('#import-file', zip);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser, waitForMap } from './harness.ts';
 import { apiToken, openPlot } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
@@ -117,9 +117,7 @@ describe('a plot’s card for an officer', () => {
     const plot = await memberPlot();
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     // The layers as they open (no l=): a tap inside an area picks the plot under it first.
-    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, `${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17`, ACCOUNTS.officer);
     await waitForMap(page);
     await openPlot(page, plot);
     const link = page.locator(`${card(plot)} #card-open-area`);
@@ -142,9 +140,7 @@ describe('a plot’s card for an officer', () => {
     const plot = await memberPlot();
     const { page, context } = await openPage(e2e.browser, 'desktop');
     // Plots alone: the tap picks the plot and not its area, so the button reads the area's facts.
-    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, `${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`, ACCOUNTS.officer);
     await waitForMap(page);
     await openPlot(page, plot);
     const item = `**/ogc/collections/growing_areas/items/${plot.area}`;

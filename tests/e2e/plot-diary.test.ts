@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
 import { vi as viText } from '../../web/src/i18n/vi.ts';
 import { vnToday } from '../../web/src/registration/plot-diary.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser, waitForMap } from './harness.ts';
 import { openPlot } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
@@ -89,9 +89,7 @@ async function officerAtDiary() {
   const substances = await substancesFor(plot.markets);
   const before = await diaryRows(plot.id);
   const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-  await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
-  await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
+  await gotoSignedIn(page, `${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`, ACCOUNTS.officer);
   await openPlot(page, plot);
   await page.waitForSelector('#plot-diary .diary-context');
   return { plot, ...substances, before, page, context, errors };
@@ -386,9 +384,7 @@ describe('the farm diary of a plot', () => {
     const entries = await diaryRows(plot.id);
     const { page, context, errors } = await openPage(e2e.browser, 'phone');
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.goto(`${e2e.server.url}/`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.farmer);
+    await gotoSignedIn(page, `${e2e.server.url}/`, ACCOUNTS.farmer);
     const disclosure = page.locator(`.plot-diary-disclosure[data-plot-id="${plot.id}"]`);
     await disclosure.locator('summary').click();
     const card = disclosure.locator('.plot-diary');

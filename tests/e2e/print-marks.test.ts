@@ -5,7 +5,7 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser, waitForMap } from './harness.ts';
 import { areaUnderInspection, inspectionOnPhone } from './registry-fixtures.ts';
 
 const env = useServerAndBrowser();
@@ -203,9 +203,7 @@ describe('a farmer on a 360 px phone', () => {
     const { page, context, errors } = await openPage(env.browser, 'phone');
     try {
       await page.setViewportSize({ width: 360, height: 740 });
-      await page.goto(`${env.server.url}/`);
-      await waitForMap(page);
-      await signIn(page, ACCOUNTS.farmer);
+      await gotoSignedIn(page, `${env.server.url}/`, ACCOUNTS.farmer);
       await page.waitForSelector('.plot-item');
       const tabs = await page.locator('.tabs .tab').evaluateAll((buttons) =>
         buttons.map((b) => {

@@ -8,7 +8,7 @@ import {
   openPage,
   SCREENSHOTS,
   screenPoint,
-  signIn,
+  gotoSignedIn,
   startServer,
   waitForMap,
   type BandoWindow,
@@ -196,9 +196,11 @@ describe('the plot form', () => {
       )
     ).rows[0]!;
     const { page, context, errors } = await openPage(browser, 'desktop');
-    await page.goto(`${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`,
+      ACCOUNTS.officer,
+    );
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     await page.click('#tool-select');
@@ -263,9 +265,11 @@ describe('a plot’s card', () => {
 
     // An officer of the commune: the farmer by name too, never "Nông dân 4".
     const { page, context, errors } = await openPage(browser, 'desktop');
-    await page.goto(`${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${server.url}/#c=${Number(plot.lon).toFixed(6)},${Number(plot.lat).toFixed(6)},18&l=plots,roads`,
+      ACCOUNTS.officer,
+    );
     const officer = await cardOf(page);
     await page.locator(`.feature-card.is-primary dd:text-is("${plot.farmer}")`).waitFor();
     const again = await cardOf(page);

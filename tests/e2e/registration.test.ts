@@ -12,7 +12,7 @@ import {
   openPage,
   SCREENSHOTS,
   screenPoint,
-  signIn,
+  gotoSignedIn,
   startServer,
   waitForMap,
   type BandoWindow,
@@ -88,9 +88,7 @@ async function renderedPlotIds(page: Page): Promise<number[]> {
 
 /** Opens the map at a place as the officer with the editor open. */
 async function openEditorAt(page: Page, at: LonLat, zoom: number): Promise<void> {
-  await page.goto(`${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${zoom}&l=parcels,plots,roads`);
-  await waitForMap(page);
-  await signIn(page, ACCOUNTS.officer);
+  await gotoSignedIn(page, `${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${zoom}&l=parcels,plots,roads`, ACCOUNTS.officer);
   await page.click('[data-tab=tools]');
   await page.click('#edit-open');
   await page.waitForSelector('#tool-draw');

@@ -11,7 +11,7 @@ import { addDays, marketsToCheck } from '../../server/domain/substances.ts';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { en } from '../../web/src/i18n/en.ts';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, gotoSignedIn, useServerAndBrowser, type BandoWindow } from './harness.ts';
 import { apiToken, areaState, freeSpots, largestArea, listedAreaIds, openArea } from './registry-fixtures.ts';
 
 type LonLat = [number, number];
@@ -97,9 +97,11 @@ describe('registry views follow a language switch while open', () => {
       v3: await createPlot(token, places.v3, 'vegetable'),
     };
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${centre[0].toFixed(6)},${centre[1].toFixed(6)},18&l=parcels,plots,roads`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(
+      page,
+      `${e2e.server.url}/#c=${centre[0].toFixed(6)},${centre[1].toFixed(6)},18&l=parcels,plots,roads`,
+      ACCOUNTS.officer,
+    );
     await page.click('[data-tab=tools]');
     await page.click('#edit-open');
     await page.click('#tool-assemble');
@@ -270,9 +272,7 @@ describe('registry views follow a language switch while open', () => {
     const { ai, market } = forbidden[0]!;
     const marketEn = en[`diaryMarket_${market}` as keyof typeof en] ?? market;
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
-    await page.goto(`${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.officer);
+    await gotoSignedIn(page, `${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`, ACCOUNTS.officer);
     await clickAt(page, [plot.lon, plot.lat]);
     const card = `.feature-card[data-group=plots][data-id="${plot.id}"]`;
     await page.waitForSelector(card, { timeout: 30_000 });
@@ -353,9 +353,7 @@ describe('registry views follow a language switch while open', () => {
     page.on('request', (request) => {
       if (new URL(request.url()).pathname === '/api/me/plots') listReads++;
     });
-    await page.goto(`${e2e.server.url}/`);
-    await waitForMap(page);
-    await signIn(page, ACCOUNTS.farmer);
+    await gotoSignedIn(page, `${e2e.server.url}/`, ACCOUNTS.farmer);
     const fold = page.locator('.plot-diary-disclosure').first();
     await fold.locator('summary').click();
     await fold.locator('.plot-diary .diary-context').waitFor();
