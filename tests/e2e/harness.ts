@@ -215,14 +215,20 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
   const idle = async () => {
     // Two frames first: a camera jump or a layer switch takes effect on the next frame, not at once.
     await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-    await page.waitForFunction(
-      () => {
-        const map = (window as unknown as BandoWindow).__bando.map;
-        return map.isStyleLoaded() && map.loaded() && map.areTilesLoaded() && !map.isMoving();
-      },
-      null,
-      { timeout, polling: 100 },
-    );
+    await page
+      .waitForFunction(
+        () => {
+          const map = (window as unknown as BandoWindow).__bando.map;
+          return map.isStyleLoaded() && map.loaded() && map.areTilesLoaded() && !map.isMoving();
+        },
+        null,
+        { timeout, polling: 100 },
+      )
+      .catch(async (error: Error) => {
+        // A map that never came to rest: say what it was waiting for (the run's log is all there is).
+        const state = await mapState(page).catch((reason: Error) => `unreadable: ${reason.message}`);
+        throw new Error(`${error.message}\nthe map was not at rest: ${state}`, { cause: error });
+      });
   };
   await idle();
   const watched = refusedTiles.get(page);
@@ -237,6 +243,24 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
     for (const url of refused) for (let i = errors.length - 1; i >= 0; i--) if (errors[i] === `http 503: ${url}`) errors.splice(i, 1);
     refused.clear();
   }
+}
+
+/** The map's state for a timeout's message: what is loaded and moving, and each tile manager's tiles by state. */
+function mapState(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    type Manager = { getIds(): string[]; getTileByID(id: string): { state: string; tileID?: { canonical?: unknown } } | undefined };
+    const map = (window as unknown as BandoWindow).__bando.map;
+    const managers = (map.style as unknown as { tileManagers?: Record<string, Manager> }).tileManagers ?? {};
+    const tiles = Object.entries(managers).map(([source, m]) => {
+      const byState: Record<string, string[]> = {};
+      for (const id of m.getIds()) (byState[m.getTileByID(id)?.state ?? 'gone'] ??= []).push(id);
+      if (!Object.keys(byState).length) return `${source}: no tiles`;
+      return `${source}: ${Object.entries(byState)
+        .map(([state, ids]) => `${state} ${ids.length}${state === 'loaded' ? '' : ` (${ids.slice(0, 4).join(' ')})`}`)
+        .join(', ')}`;
+    });
+    return `styleLoaded ${map.isStyleLoaded()}, loaded ${map.loaded()}, tilesLoaded ${map.areTilesLoaded()}, moving ${map.isMoving()}, online ${navigator.onLine}; ${tiles.join('; ')}`;
+  });
 }
 
 /** Whether the map holds a tile that failed (a refusal waiting for the client's retry). */
