@@ -2,7 +2,7 @@
 // through the API, a seeded growing area of some status in the officer's communes with a point
 // inside it to click, the area's record in the database, and the map steps that open its card.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { ACCOUNTS, openPage, signInBeforeLoad, waitForMap, type BandoWindow, type TestServer, type WatchedPage } from './harness.ts';
+import { ACCOUNTS, gotoSignedIn, openPage, waitForMap, type BandoWindow, type TestServer, type WatchedPage } from './harness.ts';
 
 /** A sign-in of the seed. */
 export type Account = { username: string; password: string };
@@ -80,10 +80,12 @@ export async function areaState(server: TestServer, id: number): Promise<AreaSta
 
 /** Opens the map at the area with the growing-area layer on, signed in first (unless a guest), and clicks the area. */
 export async function openArea(page: Page, server: TestServer, area: AreaAt, account?: Account): Promise<void> {
-  if (account) await signInBeforeLoad(page, server.url, account);
-  await page.goto(`${server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`);
-  await waitForMap(page);
-  if (account) await page.waitForSelector('#sign-out');
+  const url = `${server.url}/#c=${area.lon.toFixed(6)},${area.lat.toFixed(6)},17&l=growing_areas`;
+  if (account) await gotoSignedIn(page, url, account);
+  else {
+    await page.goto(url);
+    await waitForMap(page);
+  }
   await clickArea(page, area);
 }
 
@@ -123,10 +125,7 @@ export async function openEditorAt(
   options: { zoom?: number; layers?: string; snapTargets?: boolean } = {},
 ): Promise<void> {
   const layers = options.layers ?? 'parcels,plots,roads';
-  await signInBeforeLoad(page, server.url, ACCOUNTS.officer);
-  await page.goto(`${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${options.zoom ?? 18}&l=${layers}`);
-  await waitForMap(page);
-  await page.waitForSelector('#sign-out');
+  await gotoSignedIn(page, `${server.url}/#c=${at[0].toFixed(6)},${at[1].toFixed(6)},${options.zoom ?? 18}&l=${layers}`, ACCOUNTS.officer);
   await page.click('[data-tab=tools]');
   await page.click('#edit-open');
   await page.waitForSelector('#tool-draw');
