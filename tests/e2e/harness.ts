@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -157,6 +157,8 @@ export type WatchedPage = { page: Page; context: BrowserContext; errors: string[
 
 /** Per page, the tile URLs the busy server refused (503) and the client has not yet fetched again, and the page's errors. */
 const refusedTiles = new WeakMap<Page, { refused: Set<string>; errors: string[] }>();
+/** Each watched page's requests not yet answered, with when they were made. */
+const pendingRequests = new WeakMap<Page, Map<Request, number>>();
 
 /** Opens a page with a viewport and starts collecting errors. */
 export async function openPage(
@@ -191,6 +193,12 @@ export async function openPage(
     if (message.type() === 'error') errors.push(`console: ${message.text()} @ ${message.location().url}`);
   });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
+  // The page's requests not yet answered, for a timeout's message (waitForMap): a tile whose fetch never settles.
+  const inFlight = new Map<Request, number>();
+  pendingRequests.set(page, inFlight);
+  page.on('request', (request) => inFlight.set(request, Date.now()));
+  page.on('requestfinished', (request) => inFlight.delete(request));
+  page.on('requestfailed', (request) => inFlight.delete(request));
   page.on('response', (response) => {
     const url = response.url();
     if (response.status() >= 400) errors.push(`http ${response.status()}: ${url}`);
@@ -227,7 +235,7 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
       .catch(async (error: Error) => {
         // A map that never came to rest: say what it was waiting for (the run's log is all there is).
         const state = await mapState(page).catch((reason: Error) => `unreadable: ${reason.message}`);
-        throw new Error(`${error.message}\nthe map was not at rest: ${state}`, { cause: error });
+        throw new Error(`${error.message}\nthe map was not at rest: ${state}\n${unanswered(page)}`, { cause: error });
       });
   };
   await idle();
@@ -243,6 +251,20 @@ export async function waitForMap(page: Page, timeout = 60_000): Promise<void> {
     for (const url of refused) for (let i = errors.length - 1; i >= 0; i--) if (errors[i] === `http 503: ${url}`) errors.splice(i, 1);
     refused.clear();
   }
+}
+
+/** The page's requests still unanswered, oldest first, with how long they have waited: for a timeout's message. */
+function unanswered(page: Page): string {
+  const now = Date.now();
+  const waiting = [...(pendingRequests.get(page) ?? new Map<Request, number>()).entries()].sort((a, b) => a[1] - b[1]);
+  if (!waiting.length) return 'no request of the page unanswered';
+  const shown = waiting
+    .slice(0, 8)
+    .map(
+      ([request, since]) =>
+        `${request.method()} ${request.url().replace(/^https?:\/\/[^/]+/, '')} (${((now - since) / 1000).toFixed(1)} s${request.serviceWorker() ? ', service worker' : ''})`,
+    );
+  return `unanswered requests (${waiting.length}): ${shown.join('; ')}`;
 }
 
 /** The map's state for a timeout's message: what is loaded and moving, and each tile manager's tiles by state. */

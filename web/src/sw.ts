@@ -95,17 +95,29 @@ function asAsked(request: Request): Request {
   return url.searchParams.get('viewer') === 'guest' ? new Request(request, { credentials: 'omit' }) : request;
 }
 
-/** Network first (with a timeout on a weak signal), the cached copy when offline. */
-async function networkFirst(request: Request, cacheName: string, trim = false): Promise<Response> {
+/**
+ * Network first (with a timeout on a weak signal), the cached copy when offline. A good tile goes to
+ * the map at once and is kept while the map reads it (under the event's waitUntil): a body that
+ * comes slowly or stalls holds up the copy, never the map. Other answers are kept before the page
+ * has them, so that what a page has read it also finds kept (a card reopened offline at once).
+ */
+async function networkFirst(event: FetchEvent, request: Request, cacheName: string): Promise<Response> {
   const cache = await caches.open(cacheName);
   try {
     const response = await Promise.race([
       fetch(asAsked(request)),
       new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), NETWORK_TIMEOUT_MS)),
     ]);
-    if (response.ok) {
+    if (response.ok && cacheName === TILES) {
+      const copy = response.clone();
+      event.waitUntil(
+        cache
+          .put(request, copy)
+          .then(trimTiles)
+          .catch(() => undefined),
+      );
+    } else if (response.ok) {
       await cache.put(request, cacheName === REGISTRY ? await stamped(response.clone()) : response.clone());
-      if (trim) void trimTiles();
     }
     return response;
   } catch (error) {
@@ -219,13 +231,15 @@ scope.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== scope.location.origin) return;
   if (request.mode === 'navigate') {
-    event.respondWith(networkFirst(request, SHELL).catch(async () => (await caches.match('/', { cacheName: SHELL })) ?? Response.error()));
+    event.respondWith(
+      networkFirst(event, request, SHELL).catch(async () => (await caches.match('/', { cacheName: SHELL })) ?? Response.error()),
+    );
     return;
   }
   const route = routeOf(url);
   if (route?.strategy === 'cacheFirst') event.respondWith(cacheFirst(request));
   else if (route?.strategy === 'identity') event.respondWith(identity(request));
-  else if (route) event.respondWith(networkFirst(request, route.cache, route.cache === TILES));
+  else if (route) event.respondWith(networkFirst(event, request, route.cache));
   if (route?.cache === TILES && viewerOf(url) !== lookupsViewer) event.waitUntil(lookupsFor(viewerOf(url)));
 });
 
