@@ -31,10 +31,17 @@ export const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
-/** Viewports of the two kinds of users: a desk and a cheap phone. */
+/**
+ * Viewports of the two kinds of users: a desk and a cheap phone. The phone's screen is drawn at one
+ * device pixel per CSS pixel, not the 2 of most phones: what the tests read (layout and tap targets
+ * in CSS pixels, the map's features and colours) is the same at either density, and SwiftShader
+ * draws every frame on the CPU, where twice the density is four times the pixels (a settled repaint
+ * of the phone's map: ~117 ms of GPU-process CPU at 2, ~40 ms at 1; crosshair and phone tests
+ * together: 177 against 129 CPU-s). map.test's first phone test draws at 2 as well (openPage's density).
+ */
 export const VIEWPORTS = {
   desktop: { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, isMobile: false, hasTouch: false },
-  phone: { viewport: { width: 393, height: 851 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+  phone: { viewport: { width: 393, height: 851 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true },
 } as const;
 
 /** The sample accounts of the seed (README: for local use only). */
@@ -164,10 +171,11 @@ const pendingRequests = new WeakMap<Page, Map<Request, number>>();
 export async function openPage(
   browser: Browser,
   kind: keyof typeof VIEWPORTS,
-  options: { serviceWorkers?: 'allow' | 'block'; motion?: boolean } = {},
+  options: { serviceWorkers?: 'allow' | 'block'; motion?: boolean; density?: number } = {},
 ): Promise<WatchedPage> {
   const context = await browser.newContext({
     ...VIEWPORTS[kind],
+    ...(options.density ? { deviceScaleFactor: options.density } : {}),
     serviceWorkers: options.serviceWorkers ?? 'block',
     acceptDownloads: true,
     // Camera moves are instant (MapLibre honours prefers-reduced-motion: a flyTo is a jump), as for

@@ -48,7 +48,8 @@ afterAll(async () => {
 
 describe.each(['desktop', 'phone'] as const)('the map on a %s', (kind) => {
   it('renders tiles of every source: features on screen and painted pixels, with no console errors', async () => {
-    const { page, context, errors } = await openPage(browser, kind);
+    // A phone's real density (2 device pixels per CSS pixel; the other phone tests draw at 1).
+    const { page, context, errors } = await openPage(browser, kind, { density: kind === 'phone' ? 2 : undefined });
     await page.goto(`${server.url}/`);
     await waitForMap(page);
     await page.screenshot({ path: path.join(SCREENSHOTS, `${kind}-first-view.png`) });

@@ -97,6 +97,25 @@ describe('a map opened with no network', () => {
     await context.close();
   });
 
+  it('fills tiles that failed for want of a network when all of a source’s tiles are asked for again, as a sign-in does', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'phone');
+    await page.route(TILE, (route) => route.abort('internetdisconnected'));
+    await page.goto(`${e2e.server.url}/`);
+    await page.waitForFunction(() => Boolean((window as unknown as Partial<BandoWindow>).__bando));
+    // The tiles failed: the map says it could not load them (with the browser online, as from the server).
+    await expect.poll(() => notice(page), { timeout: 20_000 }).not.toBe(null);
+    await page.unroute(TILE);
+    // The signal is back and the tiles are the new viewer's (main.ts, at a sign-in): every tile of
+    // every source is asked for again, the failed ones too. MapLibre alone left those 'loading' for
+    // good, with no request made (map/failed-tiles.ts), and the map never came to rest.
+    await page.evaluate(() => (window as unknown as BandoWindow).__bando.handle.refreshTiles());
+    await waitForMap(page, 30_000);
+    expect((await paintedPixels(page)).painted).toBeGreaterThan(1000);
+    await expect.poll(() => notice(page), { timeout: 10_000 }).toBe(null);
+    expect(pageErrors(errors)).toEqual([]);
+    await context.close();
+  });
+
   it('on a later visit with no signal and only the app shell cached, says so, and draws the map once back online', async () => {
     const { page, context, errors } = await openPage(e2e.browser, 'phone', { serviceWorkers: 'allow' });
     await page.setViewportSize({ width: 360, height: 740 });

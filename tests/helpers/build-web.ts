@@ -1,16 +1,18 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
  * Builds web/dist when missing or stale (as npm start does), so every test sees the client a user
- * gets. Called once per run by the global setups; a lock folder keeps two runs started together
- * from building into web/dist at once (a lock left by a crashed run is taken over after 3 minutes).
+ * gets. Called once per run by the global setups, beside the test templates' builds (it runs in a
+ * process of its own); a lock folder keeps two runs started together from building into web/dist at
+ * once (a lock left by a crashed run is taken over after 3 minutes).
  */
-export function buildWeb(): void {
+export async function buildWeb(): Promise<void> {
   const lock = path.join(ROOT, '.tmp', 'web-build.lock');
   fs.mkdirSync(path.dirname(lock), { recursive: true });
   const deadline = Date.now() + 180_000;
@@ -20,15 +22,16 @@ export function buildWeb(): void {
       break;
     } catch {
       if (Date.now() > deadline) break;
-      spawnSync('sleep', ['0.5']);
+      await sleep(500);
     }
   }
   try {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-web.ts')], {
-      cwd: ROOT,
-      stdio: 'inherit',
+    const status = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/ensure-web.ts')], { cwd: ROOT, stdio: 'inherit' });
+      child.on('error', reject);
+      child.on('close', resolve);
     });
-    if (result.status !== 0) throw new Error('building the web client failed');
+    if (status !== 0) throw new Error('building the web client failed');
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

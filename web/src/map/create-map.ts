@@ -12,6 +12,7 @@ import { mapLocale, relabelMap } from './map-locale.ts';
 import { followChanges } from './change-feed.ts';
 import { locationErrorText } from './location-error.ts';
 import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
+import { forgetFailedLoads } from './failed-tiles.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
 // Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
@@ -261,7 +262,9 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       const fresh = (await (await fetch('/style.json', { cache: 'no-cache' })).json()) as StyleSpecification;
       for (const [id, spec] of Object.entries(fresh.sources)) {
         const source = map.getSource(id) as { setTiles?: (tiles: string[]) => void } | undefined;
-        if (spec.type === 'vector' && spec.tiles && source?.setTiles) source.setTiles(tilesForViewer(spec.tiles, user));
+        if (spec.type !== 'vector' || !spec.tiles || !source?.setTiles) continue;
+        forgetFailedLoads(map, id);
+        source.setTiles(tilesForViewer(spec.tiles, user));
       }
     },
   };

@@ -177,8 +177,10 @@ export function watchTiles(map: MapLibreMap, notice: OfflineNotice): void {
     // Also the first tile of a page whose style came late: it takes down the notice the boot put up.
     settle();
   });
-  // Tiles of a view the map has left are no longer missing from what the user looks at.
-  map.on('moveend', () => {
+  // Tiles of a view the map has left are no longer missing from what the user looks at; nor are the
+  // failed stand-ins of another zoom (a parent tried while its children failed), which the map drops
+  // once the view's own tiles came (after a sign-in asked for every tile again, with no move).
+  const dropUnseen = () => {
     if (failed.size === 0) return;
     const inView = new Set<string>();
     for (const sourceId of new Set([...failed.values()].map((t) => t.sourceId))) {
@@ -188,7 +190,9 @@ export function watchTiles(map: MapLibreMap, notice: OfflineNotice): void {
     }
     for (const key of failed.keys()) if (!inView.has(key)) failed.delete(key);
     settle();
-  });
+  };
+  map.on('moveend', dropUnseen);
+  map.on('idle', dropUnseen);
   const retry = () => {
     const bySource = new Map<string, { x: number; y: number; z: number }[]>();
     for (const { sourceId, x, y, z } of failed.values()) bySource.set(sourceId, [...(bySource.get(sourceId) ?? []), { x, y, z }]);
