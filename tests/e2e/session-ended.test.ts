@@ -160,6 +160,10 @@ describe('a session that ends while inspection photos go or come', () => {
 
   it('a refused thumbnail signs the page out and closes the officer’s card of the area; an open inspection form stays as typed and is recorded after signing in again', async () => {
     const area = await areaUnderInspection(e2e.server);
+    // The area may hold an inspection with a photo already (the test above): the one made here is newer.
+    const before = (
+      await e2e.server.db.query<{ id: number | null }>('SELECT max(id) AS id FROM inspections WHERE growing_area_id = $1', [area.id])
+    ).rows[0]!;
     // An inspection with a photo on the server, so the area's list has a thumbnail to fetch.
     const first = await inspectionOnPhone(e2e.browser, e2e.server, area);
     await first.page.click('#inspection-conclusion label:has-text("Đạt") >> nth=0');
@@ -170,7 +174,15 @@ describe('a session that ends while inspection photos go or come', () => {
     await first.page.setInputFiles('#inspection-camera', [{ name: 'co-anh.jpg', mimeType: 'image/jpeg', buffer: photo }]);
     await first.page.waitForSelector('#inspection-picked li');
     await first.page.click('#inspection-save');
-    await expect.poll(async () => photoCount((await latestInspection(area.id)).id), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          const latest = await latestInspection(area.id);
+          return latest.id > Number(before.id ?? 0) ? photoCount(latest.id) : -1;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     const withPhoto = (await latestInspection(area.id)).id;
     await first.context.close();
 

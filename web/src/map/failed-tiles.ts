@@ -1,8 +1,9 @@
 // A MapLibre (6.17) fault worked around: a failed tile reloaded as the whole source's tiles are
-// (setTiles, or refreshTiles with no tile list) is marked 'loading' and, having been sent to a worker
-// once, taken for a load already under way: nothing is asked for, the tile stays 'loading' for good
-// and the map never comes to rest. A map that lost its signal has such tiles; a farmer who signed in
-// again once back online after an offline reload got a hole in the map that never filled.
+// (setTiles, or refreshTiles with no tile list) is marked 'loading' (since maplibre-gl-js #7911, a fix
+// for raster sources) and a vector source, seeing a tile already sent to a worker once in that state,
+// takes it for a load under way: nothing is asked for, the tile stays 'loading' for good and the map
+// never comes to rest. A map that lost its signal has such tiles; a farmer who signed in again once
+// back online after an offline reload got a hole in the map that never filled.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 
 type HeldTile = { state: string; actor?: unknown };
