@@ -55,10 +55,23 @@ describe('offline words', () => {
     const { page, context } = await openPage(e2e.browser, 'desktop');
     await page.setViewportSize({ width: 1440, height: 900 });
     await recordToasts(page);
-    await page.route(TILE, (route) => route.abort('internetdisconnected'));
+    // The tiles hang until the network is gone, then fail: the 'offline' event comes while they are
+    // still on their way, as on a signal lost during the first load (a race a busy machine ran into).
+    let lose: () => void = () => undefined;
+    const lost = new Promise<void>((resolve) => (lose = resolve));
+    await page.route(TILE, async (route) => {
+      await lost;
+      await route.abort('internetdisconnected').catch(() => undefined);
+    });
     await page.goto(`${e2e.server.url}/`);
     await page.waitForFunction(() => Boolean((window as unknown as Partial<BandoWindow>).__bando));
+    // The admin labels, which come inside the style, are drawn: they are no saved data.
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as BandoWindow).__bando.map.isSourceLoaded('admin-labels')), { timeout: 20_000 })
+      .toBe(true);
     await context.setOffline(true);
+    await page.waitForTimeout(500);
+    lose();
     await expect.poll(() => notice(page), { timeout: 20_000 }).toBe(vi.mapOffline);
     // The browser's 'offline' event came with nothing drawn: nothing saved is shown, so nothing says so.
     await page.waitForTimeout(1000);

@@ -228,8 +228,10 @@ export function announceNetwork(map: MapLibreMap, notice: OfflineNotice): void {
     close?.();
     close = undefined;
   });
+  // Only a tile from the tile server counts: a GeoJSON source's tiles (the admin labels, which come
+  // inside the style) load with no network at all, and a map with nothing else shows nothing saved.
   map.on('sourcedata', (event) => {
-    if (event.tile?.state === 'loaded') drawn = true;
+    if (event.tile?.state === 'loaded' && map.getSource(event.sourceId)?.type === 'vector') drawn = true;
   });
   navigator.serviceWorker?.addEventListener('message', (event: MessageEvent<unknown>) => {
     if ((event.data as { type?: unknown } | null)?.type === SAVED_COPY_MESSAGE) savedShown();
