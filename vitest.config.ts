@@ -33,6 +33,9 @@ export default defineConfig({
           ...shared,
           name: 'unit',
           include: ['server/**/*.test.ts', 'tiles/**/*.test.ts', 'data/**/*.test.ts', 'web/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          // Worker threads, not processes: each isolated file starts faster in a thread (~100 files:
+          // 34 s against 26 s on the 2-core machine). Nothing here needs a process of its own.
+          pool: 'threads' as const,
           env: { TEST_DATABASE_URL: '' },
         },
       },

@@ -29,6 +29,11 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--no-first-run',
+  // No optimising compilers for the pages' JavaScript (V8's Maglev and TurboFan): a test page lives
+  // for seconds, too short for optimised code to repay its compiling, which takes CPU the 2-core CI
+  // machine has none of to spare (a page load and a zoom: ~6 CPU-s of the renderer with them, ~4
+  // without). What the code does is the same at every tier; only a user's long session is faster.
+  '--js-flags=--no-opt --no-maglev',
 ];
 
 /**

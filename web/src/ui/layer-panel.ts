@@ -96,6 +96,9 @@ export class LayerPanel {
   private looksKey = '';
   /** What the map drew at the last idle, kept so an opacity change re-derives the same rows at once. */
   private drawn: DrawnValues | undefined;
+  /** The frames asked for to read the legend again and to load the tables (0: none waiting). */
+  private refreshFrame = 0;
+  private codesFrame = 0;
 
   constructor(
     private readonly style: StyleSpecification,
@@ -177,6 +180,15 @@ export class LayerPanel {
     return item;
   }
 
+  /** Reads the legend again at the next frame, once however many times it is asked for before then. */
+  private refreshSoon(): void {
+    if (this.refreshFrame) return;
+    this.refreshFrame = requestAnimationFrame(() => {
+      this.refreshFrame = 0;
+      this.refreshLegend();
+    });
+  }
+
   /** The derived rows of a group in view (before the first idle: those that depend on no drawn value). */
   private viewRows(group: string): LegendRow[] {
     const sections =
@@ -191,8 +203,9 @@ export class LayerPanel {
 
   /** The legend of what a group draws in view, or undefined when it draws nothing here. */
   private viewLegend(group: string): HTMLElement | undefined {
-    // The view may have changed while the panel was closed: read it again once the panel is on screen.
-    requestAnimationFrame(() => this.refreshLegend());
+    // The view may have changed while the panel was closed: read it again once the panel is on screen
+    // (once for all the groups a render draws: each reading queries the map's drawn features).
+    this.refreshSoon();
     if (this.sections === undefined) this.tablesReady();
     const rows = this.viewRows(group);
     if (!rows.length) return undefined;
@@ -382,7 +395,11 @@ export class LayerPanel {
   private tablesReady(): boolean {
     if (this.codes) return true;
     if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
-    else requestAnimationFrame(() => this.element.isConnected && this.element.offsetParent !== null && this.loadCodes());
+    else if (!this.codesFrame)
+      this.codesFrame = requestAnimationFrame(() => {
+        this.codesFrame = 0;
+        if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
+      });
     return false;
   }
 
