@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Download, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { vietnamToday } from '../../server/domain/vietnam-time.ts';
 import { ACCOUNTS, openPage, SCREENSHOTS, useServerAndBrowser } from './harness.ts';
 import { apiToken, areaState, largestArea, listedAreaIds, openArea, tileStatus, type AreaAt } from './registry-fixtures.ts';
@@ -287,7 +287,9 @@ describe('growing-area documents and re-issue from the map', () => {
     // The sign-in toast stands over the sheet for a few seconds: the screenshots show the card itself.
     await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 10_000 });
     const section = page.locator('#documents');
-    await section.scrollIntoViewIfNeeded();
+    // The card may draw its sections again as its last reads come in (a busy machine's late answer):
+    // the scroll is asked again of the section that is there then (it failed once in CI, detached).
+    await vi.waitFor(() => section.scrollIntoViewIfNeeded({ timeout: 2000 }), { timeout: 20_000, interval: 250 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone.png') });
     await section.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone-section.png') });
     for (const selector of ['#documents-html', '#documents-csv', '#documents-geojson', '#documents-eudr', '#lifecycle-reissue']) {

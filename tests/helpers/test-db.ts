@@ -21,6 +21,15 @@ export const TEST_SEED_PARCELS = 3000;
 /** 'postgres' when TEST_DATABASE_URL names a real PostGIS (the postgres test project), else 'embedded'. */
 export const testDbKind: 'postgres' | 'embedded' = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
 
+/** The key of the migrated template: the migrations' content. */
+async function migratedKey(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of (await fs.readdir(path.join(ROOT, 'data/migrations'))).sort()) {
+    hash.update(file).update(await fs.readFile(path.join(ROOT, 'data/migrations', file)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 async function templateKey(): Promise<string> {
   const hash = createHash('sha256');
   for (const dir of ['data/migrations', 'data/seed']) {
@@ -42,48 +51,68 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
-/** Builds (once, cached by the migrations' and seed's content) the template every test database is copied from. */
+/**
+ * Builds (once, cached by content) the two templates test databases are copied from: the migrated
+ * one with no rows (files that bring their own fixture: tiles, imports, exports) and the seeded one
+ * (the migrated one with the sample data). Migrating a new database took a file on the embedded
+ * database ~10 s of CPU; copying the migrated template takes what copying the seeded one does.
+ */
 export async function buildTemplate(kind: 'postgres' | 'embedded'): Promise<void> {
-  const key = await templateKey();
+  await buildOne(kind, `mig_${await migratedKey()}`, undefined, (db) => migrate(db).then(() => undefined));
+  await buildOne(kind, `tpl_${await templateKey()}`, `mig_${await migratedKey()}`, async (db) => {
+    await migrate(db);
+    await seedSample(db, { parcels: TEST_SEED_PARCELS });
+  });
+}
+
+/** Builds the template `name` (bando_{name} on PostgreSQL, .tmp/{name} embedded) by `fill`, from the template `from` when given. */
+async function buildOne(
+  kind: 'postgres' | 'embedded',
+  name: string,
+  from: string | undefined,
+  fill: (db: Db) => Promise<void>,
+): Promise<void> {
   const url = process.env.TEST_DATABASE_URL;
   if (kind === 'postgres') {
     if (!url) throw new Error('TEST_DATABASE_URL is not set');
-    const name = `bando_tpl_${key}`;
+    const database = `bando_${name}`;
     // Several vitest runs may start together (developers, helpers, CI): an advisory lock on the
     // maintenance database makes one of them build the template while the others wait.
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     try {
       await admin.query('SELECT pg_advisory_lock(74023)');
-      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
       if (exists.rowCount) return;
-      const building = `${name}_building`;
+      const building = `${database}_building`;
       await admin.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`);
-      await admin.query(`CREATE DATABASE ${building}`);
+      await admin.query(`CREATE DATABASE ${building}${from ? ` TEMPLATE bando_${from}` : ''}`);
       const db = await openPgDb(withDatabase(url, building), { maxPool: 4 });
       try {
-        await migrate(db);
-        await seedSample(db, { parcels: TEST_SEED_PARCELS });
+        await fill(db);
       } finally {
         await db.close();
       }
-      await admin.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      await admin.query(`ALTER DATABASE ${building} RENAME TO ${database}`);
     } finally {
       await admin.query('SELECT pg_advisory_unlock(74023)').catch(() => undefined);
       await admin.end();
     }
     return;
   }
-  const dir = path.join(TMP, `tpl-${key}`);
+  const dir = path.join(TMP, name.replace('_', '-'));
   if (await exists(path.join(dir, 'READY'))) return;
   // Build in a folder of our own and rename it into place: two runs building at once must not
   // open one PGlite folder twice (that corrupts it); the slower one discards its copy.
   const building = `${dir}.building-${process.pid}`;
   await fs.rm(building, { recursive: true, force: true });
+  if (from) {
+    await fs.mkdir(building, { recursive: true });
+    await copyFolder(path.join(TMP, from.replace('_', '-'), 'db'), path.join(building, 'db'));
+  }
   const db = await openPgliteDb({ dataDir: path.join(building, 'db') });
   try {
-    await migrate(db);
-    await seedSample(db, { parcels: TEST_SEED_PARCELS });
+    await fill(db);
   } finally {
     await db.close();
   }
@@ -156,12 +185,16 @@ async function ownPgDatabase(url: string, name: string, template: string | undef
 
 /** A test database of its own (a copy of the seeded template); close() drops it. */
 export async function openTestDb(): Promise<Db> {
-  const key = await templateKey();
+  return openCopy(`tpl_${await templateKey()}`);
+}
+
+/** A copy of the template `name` (see buildOne); close() drops it. */
+async function openCopy(name: string): Promise<Db> {
   const id = `${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const url = process.env.TEST_DATABASE_URL;
-  if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_tpl_${key}`, 10);
+  if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_${name}`, 10);
   const dir = path.join(TMP, `db-${id}`);
-  await copyFolder(path.join(TMP, `tpl-${key}`, 'db'), dir);
+  await copyFolder(path.join(TMP, name.replace('_', '-'), 'db'), dir);
   const db = await openPgliteDb({ dataDir: dir, sharedBuffers: TEST_SHARED_BUFFERS });
   return {
     ...db,
@@ -171,6 +204,11 @@ export async function openTestDb(): Promise<Db> {
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A database of its own with every migration applied and no rows (a copy of the migrated template); close() drops it. */
+export async function openMigratedTestDb(): Promise<Db> {
+  return openCopy(`mig_${await migratedKey()}`);
 }
 
 /** An empty database with no migrations applied (for migration and setup tests). */

@@ -7,16 +7,14 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
-import { migrate } from '../../server/db/migrate.ts';
 import { tileRange, type TileCoord } from '../../tiles/index.ts';
-import { openEmptyTestDb } from './test-db.ts';
+import { openMigratedTestDb } from './test-db.ts';
 
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/tiles/small-city.sql');
 
 /** A fresh migrated database holding tests/fixtures/tiles/small-city.sql. */
 export async function openTileFixtureDb(): Promise<Db> {
-  const db = await openEmptyTestDb();
-  await migrate(db);
+  const db = await openMigratedTestDb();
   await db.exec(await fs.readFile(FIXTURE, 'utf8'));
   return db;
 }

@@ -13,7 +13,7 @@ import { ANONYMOUS } from '../../server/contracts/viewer.ts';
 import type { Db } from '../../server/db/index.ts';
 import { parseCsv } from '../../server/io/formats/csv.ts';
 import { runImport } from '../../server/io/import.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import { prepareIoDb, tempDir } from '../fixtures/io/builders.ts';
 
 let db: Db;
@@ -36,7 +36,7 @@ const PRODUCTS_SQL = `SELECT source_key AS key, concat_ws('|', producer_kind, pr
   FROM products ORDER BY source_key`;
 
 beforeAll(async () => {
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   await prepareIoDb(db);
   app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' }), db, ready: { value: true } }, { logger: false });
   tmp = await tempDir();

@@ -9,7 +9,7 @@ import { loadConfig } from '../../server/config.ts';
 import { ANONYMOUS } from '../../server/contracts/viewer.ts';
 import type { Db } from '../../server/db/index.ts';
 import { runImport } from '../../server/io/import.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import { parcelGrid, prepareIoDb, tempDir, type Actors } from '../fixtures/io/builders.ts';
 
 let db: Db;
@@ -55,7 +55,7 @@ const PRODUCTS_SQL = `SELECT source_key AS key, concat_ws('|', producer_kind, pr
   FROM products ORDER BY source_key`;
 
 beforeAll(async () => {
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   actors = await prepareIoDb(db);
   app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' }), db, ready: { value: true } }, { logger: false });
   tmp = await tempDir();

@@ -13,7 +13,7 @@ import { runImport, type ImportReport } from '../../server/io/import.ts';
 import { ImportJobs, type ImportJob } from '../../server/io/jobs.ts';
 import { openPgDb } from '../../server/db/pg.adapter.ts';
 import { importUpload } from '../helpers/import-upload.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import { parcelGrid, prepareIoDb, tempDir, type Actors } from '../fixtures/io/builders.ts';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -38,7 +38,7 @@ function holdNextTransaction(): { taken: Promise<void>; release: () => void } {
 }
 
 beforeAll(async () => {
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   actors = await prepareIoDb(db);
   const held: Db = Object.create(db, {
     transaction: {

@@ -10,7 +10,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { ImportProblemOf, ImportReport } from '../../server/contracts/import.ts';
 import type { Db } from '../../server/db/index.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import { PARCEL_COLUMNS, prepareIoDb, project, shapefileZip, square, tempDir, type Actors } from '../fixtures/io/builders.ts';
 
 let db: Db;
@@ -19,7 +19,7 @@ let actors: Actors;
 let tmp: { dir: string; remove(): Promise<void> };
 
 beforeAll(async () => {
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   actors = await prepareIoDb(db);
   app = await buildApp({ config: loadConfig({ LOG_LEVEL: 'silent', SEED: 'false' }), db, ready: { value: true } }, { logger: false });
   tmp = await tempDir();

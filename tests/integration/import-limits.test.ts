@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { Db } from '../../server/db/index.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import { prepareIoDb, type Actors } from '../fixtures/io/builders.ts';
 
 const MB = 1024 * 1024;
@@ -29,7 +29,7 @@ const savedTmpdir = process.env.TMPDIR;
 beforeAll(async () => {
   tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'bando-limits-test-'));
   process.env.TMPDIR = tmpRoot;
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   actors = await prepareIoDb(db);
   app = await buildApp(
     { config: loadConfig({ LOG_LEVEL: 'silent', IMPORT_MAX_MB: String(LIMIT_MB), SEED: 'false' }), db, ready: { value: true } },

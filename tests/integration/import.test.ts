@@ -14,7 +14,7 @@ import { ANONYMOUS } from '../../server/contracts/viewer.ts';
 import { runImport } from '../../server/io/import.ts';
 import { crsByCode, esriWkt } from '../../server/io/crs.ts';
 import { GpkgWriter } from '../../server/io/formats/gpkg.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import {
   PARCEL_COLUMNS,
   parcelGrid,
@@ -34,7 +34,7 @@ let tmp: { dir: string; remove(): Promise<void> };
 const LIMIT_MB = 2;
 
 beforeAll(async () => {
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   actors = await prepareIoDb(db);
   const config = loadConfig({ LOG_LEVEL: 'silent', IMPORT_MAX_MB: String(LIMIT_MB), SEED: 'false' });
   app = await buildApp({ config, db, ready: { value: true } }, { logger: false });

@@ -16,7 +16,7 @@ import type { ImportProgress, ImportReport } from '../../server/io/import.ts';
 import { AppError } from '../../server/plugins/errors.ts';
 import { LOGIN_FAILURES_PER_USER } from '../../server/routes/auth.ts';
 import { importUpload } from '../helpers/import-upload.ts';
-import { openEmptyTestDb } from '../helpers/test-db.ts';
+import { openMigratedTestDb } from '../helpers/test-db.ts';
 import { PARCEL_COLUMNS, parcelGrid, prepareIoDb, project, shapefileZip, tempDir, type Actors } from '../fixtures/io/builders.ts';
 
 const PASSWORD = 'shared-state-password-2026';
@@ -39,7 +39,7 @@ async function secondConnection(first: Db): Promise<Db> {
 }
 
 beforeAll(async () => {
-  db = await openEmptyTestDb();
+  db = await openMigratedTestDb();
   actors = await prepareIoDb(db);
   for (const username of ['shared.one', 'shared.two', 'shared.three', 'shared.four']) {
     await upsertUser(db, { username, password: PASSWORD, role: 'planner', displayName: username });
