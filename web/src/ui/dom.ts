@@ -22,3 +22,15 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
 export function clear(el: Element): void {
   while (el.firstChild) el.firstChild.remove();
 }
+
+/** `fn` at the next frame, once however many times the returned function is called before then. */
+export function oncePerFrame(fn: () => void): () => void {
+  let frame = 0;
+  return () => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      fn();
+    });
+  };
+}

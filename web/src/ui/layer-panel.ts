@@ -14,7 +14,7 @@ import {
 } from '../map/landuse-maps.ts';
 import type { LandUseMapWithCodes } from '../../../server/contracts/landuse-maps.ts';
 import { deriveLegend, drawnValuesOf, legendLayerIds, type DrawnValues, type LegendRow, type LegendSection } from '../map/legend.ts';
-import { clear, h } from './dom.ts';
+import { clear, h, oncePerFrame } from './dom.ts';
 import { legendRowText, swatchSvg } from './legend-view.ts';
 
 /** One row of the land-use table (GET /api/land-use-codes). */
@@ -96,9 +96,12 @@ export class LayerPanel {
   private looksKey = '';
   /** What the map drew at the last idle, kept so an opacity change re-derives the same rows at once. */
   private drawn: DrawnValues | undefined;
-  /** The frames asked for to read the legend again and to load the tables (0: none waiting). */
-  private refreshFrame = 0;
-  private codesFrame = 0;
+  /** Reads the legend again at the next frame (once for all the groups a render draws: each reading queries the map's drawn features). */
+  private readonly refreshSoon = oncePerFrame(() => this.refreshLegend());
+  /** Loads the land-use tables at the next frame if the panel is on screen by then. */
+  private readonly loadCodesSoon = oncePerFrame(() => {
+    if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
+  });
 
   constructor(
     private readonly style: StyleSpecification,
@@ -180,15 +183,6 @@ export class LayerPanel {
     return item;
   }
 
-  /** Reads the legend again at the next frame, once however many times it is asked for before then. */
-  private refreshSoon(): void {
-    if (this.refreshFrame) return;
-    this.refreshFrame = requestAnimationFrame(() => {
-      this.refreshFrame = 0;
-      this.refreshLegend();
-    });
-  }
-
   /** The derived rows of a group in view (before the first idle: those that depend on no drawn value). */
   private viewRows(group: string): LegendRow[] {
     const sections =
@@ -203,8 +197,7 @@ export class LayerPanel {
 
   /** The legend of what a group draws in view, or undefined when it draws nothing here. */
   private viewLegend(group: string): HTMLElement | undefined {
-    // The view may have changed while the panel was closed: read it again once the panel is on screen
-    // (once for all the groups a render draws: each reading queries the map's drawn features).
+    // The view may have changed while the panel was closed: read it again once the panel is on screen.
     this.refreshSoon();
     if (this.sections === undefined) this.tablesReady();
     const rows = this.viewRows(group);
@@ -395,11 +388,7 @@ export class LayerPanel {
   private tablesReady(): boolean {
     if (this.codes) return true;
     if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
-    else if (!this.codesFrame)
-      this.codesFrame = requestAnimationFrame(() => {
-        this.codesFrame = 0;
-        if (this.element.isConnected && this.element.offsetParent !== null) this.loadCodes();
-      });
+    else this.loadCodesSoon();
     return false;
   }
 
