@@ -329,6 +329,12 @@ describe('assembling plots into a growing area', () => {
     await openEditorAt(page, centre, 18);
     await page.click('#tool-assemble');
     await page.waitForSelector('#assemble-panel');
+    // The desktop here is 1024 px wide, as a tablet: the panel reaches past the middle of the map,
+    // where the officer was looking. The map moved those plots out from under it, right of the panel.
+    const middle = await screenPoint(page, centre);
+    const panel = (await page.locator('.editor-card').boundingBox())!;
+    expect(middle.x).toBeGreaterThan(panel.x + panel.width);
+    expect(await page.evaluate(([x, y]) => document.elementFromPoint(x!, y!)?.tagName, [middle.x, middle.y])).toBe('CANVAS');
     // No plots, no growing area: the form cannot be sent empty.
     expect(await page.isDisabled('#area-create')).toBe(true);
     const pick = async (at: LonLat, n: number) => {

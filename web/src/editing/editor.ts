@@ -23,6 +23,7 @@ import { toast } from '../ui/toast.ts';
 import { parseBoundaryFile } from './boundary-file.ts';
 import { kmlOfKmz } from './kmz.ts';
 import { startCrosshair, type CrosshairTool } from './crosshair-tool.ts';
+import { uncover } from './uncover.ts';
 import { startDrawSession, type DrawnPolygon, type DrawSession } from './draw-adapter.ts';
 import { polygonAreaM2, polygonFromPositions } from './geometry.ts';
 import { GpsWalk, type WalkState } from './gps-walk.ts';
@@ -864,8 +865,10 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
           document.getElementById('tool-assemble')?.focus();
         },
       });
+      const looking = map.getCenter();
       assemblePanel.append(assembling.element);
       assemblePanel.hidden = false;
+      uncover(map, card, looking);
       assembling.focusPicking();
     }
     renderStatus();
