@@ -481,26 +481,38 @@ export const PublicGrowingArea = Type.Object({
 export type PublicGrowingArea = Static<typeof PublicGrowingArea>;
 
 /** A farmer as officers see it: GET /api/farmers/:id, and POST and PATCH answer it (the web's farmer form reads it). */
-export type FarmerView = {
-  id: number;
-  lookupCode: string;
-  communeCode: string;
-  hamlet: string | null;
-  fullName: string | null;
-  citizenId: string | null;
-  phone: string | null;
-  address: string | null;
-  version: number;
-};
+export const FarmerView = Type.Object({
+  id: Type.Integer(),
+  lookupCode: Type.String(),
+  communeCode: Type.String(),
+  hamlet: Nullable(Type.String()),
+  fullName: Nullable(Type.String()),
+  citizenId: Nullable(Type.String()),
+  phone: Nullable(Type.String()),
+  address: Nullable(Type.String()),
+  version: Type.Integer(),
+});
+export type FarmerView = Static<typeof FarmerView>;
 
 /**
  * A farmer as GET /api/farmers lists them: the FarmerView, with today's name of their commune and
  * what an officer's list flies to: how many plots they have, the first of them (its card opens) and
  * the extent of all as [west, south, east, north]; firstPlotId and bbox are null with no plot yet.
  */
-export type FarmerListItem = FarmerView & {
-  communeName: string | null;
-  plotCount: number;
-  firstPlotId: number | null;
-  bbox: [number, number, number, number] | null;
-};
+export const FarmerListItem = Type.Composite([
+  FarmerView,
+  Type.Object({
+    communeName: Nullable(Type.String()),
+    plotCount: Type.Integer(),
+    firstPlotId: Nullable(Type.Integer()),
+    bbox: Nullable(Bbox),
+  }),
+]);
+export type FarmerListItem = Static<typeof FarmerListItem>;
+
+/**
+ * GET /api/farmers: one page of the viewer's farmers, in Vietnamese alphabetical order of the given
+ * name, then of the full name; `total` counts every farmer the query matches.
+ */
+export const FarmerList = Type.Object({ total: Type.Integer(), farmers: Type.Array(FarmerListItem) });
+export type FarmerList = Static<typeof FarmerList>;

@@ -19,7 +19,8 @@ export const FARMER_WITH_PRIVATE_FOR_UPDATE = `${FARMER_WITH_PRIVATE}
  * $2 (folded name, phone, citizen id or lookup code; $5, the query's digits when it is a number
  * written in groups, matches the citizen ID and the phone's digits); $3 limit, $4 offset. Each with
  * today's name of their commune and what an officer's list flies to: how many plots they have, the
- * first of them and the extent of all (NULL with no plot).
+ * first of them and the extent of all (NULL with no plot). In Vietnamese alphabetical order of the
+ * given name, then of the full name (as lists of people are read here), then by id.
  */
 export const LIST_FARMERS = `
   SELECT f.id, f.lookup_code, f.commune_code, f.hamlet, f.created_at, f.version,
@@ -39,7 +40,7 @@ export const LIST_FARMERS = `
          OR vn_fold(fp.full_name) LIKE '%' || vn_fold($2) || '%'
          OR fp.phone = $2 OR fp.citizen_id = $2 OR upper(f.lookup_code) = upper($2)
          OR fp.citizen_id = $5 OR regexp_replace(fp.phone, '[^0-9]', '', 'g') = $5)
-  ORDER BY f.id
+  ORDER BY fp.full_name IS NULL, vn_sort_key(vn_given_name(fp.full_name)) COLLATE "C", vn_sort_key(fp.full_name) COLLATE "C", f.id
   LIMIT $3 OFFSET $4`;
 
 /**

@@ -72,6 +72,7 @@ import {
   EudrQuery,
   ProfilePageQuery,
   FarmerBody,
+  FarmerList,
   FarmerListQuery,
   FarmerPatch,
   GrowingAreaBody,
@@ -138,8 +139,10 @@ export async function registryRoutes(app: FastifyInstance, ctx: AppContext): Pro
   app.addHook('onRoute', refuseUnknownBodyFields);
 
   // Farmers
-  app.get('/api/farmers', { schema: { querystring: FarmerListQuery } }, (req: Req<unknown, FarmerListQuery>) =>
-    farmers.listFarmers(db, viewerOf(req), req.query),
+  app.get(
+    '/api/farmers',
+    { schema: { querystring: FarmerListQuery, response: { 200: FarmerList } } },
+    (req: Req<unknown, FarmerListQuery>) => farmers.listFarmers(db, viewerOf(req), req.query),
   );
   // A farmer's answers carry its ETag (farmers.farmerETag), for the If-Match of a correction.
   app.post('/api/farmers', { schema: { body: FarmerBody } }, async (req: Req<unknown, unknown, FarmerBody>, reply) => {

@@ -102,6 +102,13 @@ describe('an officer finds every farmer', () => {
       await page.locator('#farmers-rows .farmer-row').first().waitFor({ timeout: 60_000 });
       expect(await page.locator('#farmers-dialog h2').innerText()).toBe('Nông hộ');
       expect(await page.locator('#farmers-rows .farmer-row').count()).toBe(20);
+      // In Vietnamese alphabetical order of the given name, as a list of people is read here.
+      const given = (await page.locator('#farmers-rows .farmer-row').allInnerTexts()).map((text) =>
+        text.split('\n')[0]!.trim().split(/\s+/).pop()!,
+      );
+      const vi = new Intl.Collator('vi', { sensitivity: 'base' });
+      expect(given).toEqual([...given].sort(vi.compare));
+      expect(new Set(given).size).toBeGreaterThan(5);
       expect(await page.locator('#farmers-range').innerText()).toBe(`1–20 trên ${total} nông hộ`);
       await fits(page, '#farmers-dialog', 393);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'farmers-list-phone.png') });

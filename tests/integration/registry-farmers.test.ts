@@ -188,13 +188,48 @@ describe('farmers and their plots', () => {
       `INSERT INTO farmer_private (farmer_id, full_name, citizen_id, phone) VALUES ($1, 'Võ Thị Chưa Có Thửa', NULL, NULL)`,
       [fresh],
     );
+    // Names whose order only the Vietnamese alphabet gives: Đ after D, Ă and Â after A, Ơ after Ô,
+    // tone marks second to letters (Anh and Ánh together), and two An told apart by the full name.
+    for (const [i, name] of [
+      'Phạm Minh Đức',
+      'Lê Văn Duy',
+      'Hồ Dũng',
+      'Trần Thị An',
+      'Lê Văn An',
+      'Mai Ánh',
+      'Đỗ Anh',
+      'Ngô Ăn',
+      'Lý Âu',
+      'Tạ Ơn',
+      'Vũ Ôn',
+    ].entries()) {
+      const id = Number(
+        (
+          await reg.db.query<{ id: number }>(`INSERT INTO farmers (lookup_code, commune_code) VALUES ($1, '29869') RETURNING id`, [
+            `ND-TEST-ORD${i}`,
+          ])
+        ).rows[0]!.id,
+      );
+      await reg.db.query(`INSERT INTO farmer_private (farmer_id, full_name) VALUES ($1, $2)`, [id, name]);
+    }
+    const vi = new Intl.Collator('vi', { sensitivity: 'base' });
+    const given = (name: string) => name.trim().split(/\s+/).pop()!;
     const expected = (
-      await reg.db.query<{ id: number; n: number; first: number | null }>(
-        `SELECT f.id, count(p.id)::int AS n, min(p.id) AS first FROM farmers f LEFT JOIN plots p ON p.farmer_id = f.id
-          WHERE f.commune_code = '29869' GROUP BY f.id ORDER BY f.id`,
+      await reg.db.query<{ id: number; name: string | null; n: number; first: number | null }>(
+        `SELECT f.id, fp.full_name AS name, count(p.id)::int AS n, min(p.id) AS first
+           FROM farmers f LEFT JOIN farmer_private fp ON fp.farmer_id = f.id LEFT JOIN plots p ON p.farmer_id = f.id
+          WHERE f.commune_code = '29869' GROUP BY f.id, fp.full_name`,
       )
-    ).rows.map((r) => ({ id: Number(r.id), plotCount: r.n, firstPlotId: r.first === null ? null : Number(r.first) }));
-    expect(expected.length).toBeGreaterThanOrEqual(3);
+    ).rows
+      // As a Vietnamese list of people reads: by given name, then full name (no name last), then id.
+      .sort(
+        (a, b) =>
+          Number(a.name === null) - Number(b.name === null) ||
+          (a.name !== null && b.name !== null ? vi.compare(given(a.name), given(b.name)) || vi.compare(a.name, b.name) : 0) ||
+          Number(a.id) - Number(b.id),
+      )
+      .map((r) => ({ id: Number(r.id), plotCount: r.n, firstPlotId: r.first === null ? null : Number(r.first) }));
+    expect(expected.length).toBeGreaterThanOrEqual(14);
     // Two pages of 2 and the rest: every farmer of the commune once, in order, with the count of all.
     const pages = [];
     for (let offset = 0; offset < expected.length; offset += 2) {
@@ -210,6 +245,24 @@ describe('farmers and their plots', () => {
         firstPlotId: f.firstPlotId,
       })),
     ).toEqual(expected);
+    const names = pages.map((f: { fullName: string | null }) => f.fullName);
+    const ours = names.filter(
+      (n: string | null) =>
+        n !== null && /^(Phạm Minh Đức|Lê Văn Duy|Hồ Dũng|Trần Thị An|Lê Văn An|Mai Ánh|Đỗ Anh|Ngô Ăn|Lý Âu|Tạ Ơn|Vũ Ôn)$/.test(n),
+    );
+    expect(ours).toEqual([
+      'Lê Văn An',
+      'Trần Thị An',
+      'Đỗ Anh',
+      'Mai Ánh',
+      'Ngô Ăn',
+      'Lý Âu',
+      'Hồ Dũng',
+      'Lê Văn Duy',
+      'Phạm Minh Đức',
+      'Vũ Ôn',
+      'Tạ Ơn',
+    ]);
     const nam = pages.find((f: { id: number }) => f.id === Number(reg.fx.farmers.nam));
     // The fields the list had are all still there, with the new ones beside them.
     expect(nam).toMatchObject({
