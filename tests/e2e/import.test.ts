@@ -320,7 +320,8 @@ describe('importing a surveyor’s file from the web client', () => {
       },
       { name: path.basename(zip), base64: fs.readFileSync(zip).toString('base64') },
     );
-    expect(await page.textContent('#import-drop')).toMatch(/^thua_khong_prj\.zip · \d+ KB$/);
+    // The form takes the file once it knows the server's size limit (asked when it opened).
+    await expect.poll(() => page.textContent('#import-drop')).toMatch(/^thua_khong_prj\.zip · \d+ KB$/);
     await page.click('#import-check');
     await page.waitForSelector('#import-refusal');
     expect(await page.textContent('#import-refusal strong')).toBe('Không nhận ra hệ toạ độ của tệp.');
