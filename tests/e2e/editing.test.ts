@@ -131,6 +131,18 @@ describe('editing plots as an officer', () => {
     await page.mouse.click(pa.x, pa.y);
     await page.waitForSelector('#plot-save:not([disabled])');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-editor.png') });
+    // On the 1024 × 768 desk the tool strip takes two rows of the map, not three: delete, undo and
+    // redo are drawn as icons, and named in words for screen readers and as a tooltip.
+    const rows = await page
+      .locator('.editor-toolbar .tool')
+      .evaluateAll((els) => new Set(els.map((el) => Math.round(el.getBoundingClientRect().top))).size);
+    expect(rows).toBe(2);
+    for (const [id, name] of [
+      ['#tool-delete', 'Xoá đối tượng'],
+      ['#tool-undo', 'Hoàn tác'],
+      ['#tool-redo', 'Làm lại'],
+    ])
+      expect([await page.getAttribute(id, 'aria-label'), await page.getAttribute(id, 'title')]).toEqual([name, name]);
     expect(await page.getAttribute('#live-validation', 'data-valid')).toBe('true');
     const liveArea = Number(await page.getAttribute('#live-area', 'data-m2'));
     await page.click('#plot-save');

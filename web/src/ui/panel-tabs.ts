@@ -1,7 +1,10 @@
 import { h } from './dom.ts';
+import { icon as drawIcon, type IconName } from './icons.ts';
 
 /** Icons of the panel's tabs and of its open/close button. */
-export type PanelIcon = 'layers' | 'details' | 'mine' | 'tools' | 'collapse' | 'expand';
+export type PanelIcon = Extract<IconName, 'layers' | 'details' | 'mine' | 'tools' | 'collapse' | 'expand'>;
+
+const icon = (name: PanelIcon) => drawIcon(name, 'tab-icon');
 
 /** One tab of the side panel: its full name (open panel, phone bar) and a short one (desk rail). */
 export type PanelTab<T extends string = string> = { id: T; label: string; short: string; icon: PanelIcon };
@@ -27,30 +30,6 @@ export type PanelTabsState<T extends string> = {
   onPick: (id: T) => void;
   onToggle: () => void;
 };
-
-// 24×24 outline paths, drawn in currentColor so the active and hover colours come from the CSS.
-const PATHS: Record<PanelIcon, string> = {
-  layers: 'M12 3 2 8.5 12 14l10-5.5L12 3Z M2 13.5 12 19l10-5.5',
-  details: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Z M12 11v6 M12 7.5v.5',
-  mine: 'M12 21s-7-6.2-7-11.5a7 7 0 0 1 14 0C19 14.8 12 21 12 21Z M12 12a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5Z',
-  tools: 'M14.7 6.3a4 4 0 0 0-5.4 5.1L3.5 17.2a1.8 1.8 0 0 0 2.5 2.6l5.9-5.9a4 4 0 0 0 5.1-5.4l-2.5 2.5-2.2-.5-.5-2.2 2.9-2Z',
-  collapse: 'M15 6l-6 6 6 6',
-  expand: 'M9 6l6 6-6 6',
-};
-
-function icon(name: PanelIcon): SVGSVGElement {
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('class', 'tab-icon');
-  // The button's text names it; the drawing is decoration for screen readers.
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('focusable', 'false');
-  const path = document.createElementNS(ns, 'path');
-  path.setAttribute('d', PATHS[name]);
-  svg.append(path);
-  return svg;
-}
 
 /**
  * Redraws the panel's tab strip: one button per tab (icon, full and short name; CSS shows the name
