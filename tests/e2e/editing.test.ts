@@ -141,7 +141,7 @@ describe('editing plots as an officer', () => {
       ['#tool-delete', 'Xoá đối tượng'],
       ['#tool-undo', 'Hoàn tác'],
       ['#tool-redo', 'Làm lại'],
-    ])
+    ] as const)
       expect([await page.getAttribute(id, 'aria-label'), await page.getAttribute(id, 'title')]).toEqual([name, name]);
     expect(await page.getAttribute('#live-validation', 'data-valid')).toBe('true');
     const liveArea = Number(await page.getAttribute('#live-area', 'data-m2'));
