@@ -79,6 +79,22 @@ describe('the generated map style', () => {
     expect(style.layers.filter((l) => l.id.startsWith('parcels-')).every((l) => (l.minzoom ?? 0) >= 13)).toBe(true);
   });
 
+  it('places a parcel’s number before a product’s name, which moves round its point instead of hiding the number', () => {
+    const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
+    const labels = style.layers.filter((l) => l.type === 'symbol').map((l) => l.id);
+    // MapLibre places the top layer's labels first: the number is above the name in the stack.
+    expect(labels.indexOf('parcels-label')).toBeGreaterThan(labels.indexOf('products-label'));
+    expect(labels.indexOf('products-label')).toBeGreaterThanOrEqual(0);
+    // Every other label keeps its group's order.
+    const others = labels.filter((id) => id !== 'products-label');
+    const groupOrder: string[] = LAYER_GROUPS.map((g) => g.id);
+    const groupOf = (id: string) => groupOrder.indexOf(id.replace(/-(hamlet-)?label$/, ''));
+    expect(others.map(groupOf)).toEqual([...others.map(groupOf)].sort((a, b) => a - b));
+    const product = style.layers.find((l) => l.id === 'products-label') as SymbolLayerSpecification;
+    expect(product.layout?.['text-variable-anchor']).toEqual(['top', 'bottom', 'left', 'right']);
+    expect(validateStyleMin(style)).toEqual([]);
+  });
+
   it('labels a growing area by its code, else by the name the web map cut to fit, else by its whole name wrapped at 9 ems', () => {
     const style = buildStyle({ origin: 'http://x', sources: all, landUse: codes });
     const layer = style.layers.find((l) => l.id === 'growing_areas-label') as SymbolLayerSpecification;

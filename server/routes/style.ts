@@ -465,14 +465,38 @@ function groupLayers(group: LayerGroupId, landUse: ExpressionSpecification): Lay
             'text-field': ['coalesce', ['get', 'product'], ''],
             'text-font': FONT,
             'text-size': 11,
-            'text-offset': [0, 1.1],
-            'text-anchor': 'top',
+            // Below its point where there is room, else above, right or left of it: a parcel's number
+            // is placed first (LABEL_ORDER), and the name moves round the point instead of hiding it.
+            'text-variable-anchor': ['top', 'bottom', 'left', 'right'],
+            'text-radial-offset': 0.9,
+            'text-justify': 'auto',
           },
           paint: { 'text-color': '#333333', 'text-halo-color': '#FFFFFF', 'text-halo-width': 1.2, 'text-opacity': 1 },
         },
       ];
   }
 }
+
+/**
+ * The labels bottom to top. MapLibre places the top layer's labels first and hides a later label
+ * that would collide: a parcel's number (what an officer and a farmer read a parcel by) goes before
+ * a product's name, which sits on a point inside that parcel and used to hide it at z17–18. The rest
+ * keep their groups' order.
+ */
+const LABEL_ORDER = [
+  'water-label',
+  'products-label',
+  'parcels-label',
+  'zones-label',
+  'roads-label',
+  'admin-label',
+  'admin-hamlet-label',
+  'growing_areas-label',
+];
+const labelRank = (id: string) => {
+  const at = LABEL_ORDER.indexOf(id);
+  return at < 0 ? LABEL_ORDER.length : at;
+};
 
 /** Highlight of the selected feature; the client sets its filter to the selected id. */
 function highlightLayer(group: LayerGroupId): LayerDraft {
@@ -553,6 +577,7 @@ export function buildStyle(input: StyleInput): StyleSpecification {
     }
     highlights.push({ ...highlightLayer(g.id), ...common, ...(tj.minzoom ? { minzoom: tj.minzoom } : {}) } as LayerSpecification);
   }
+  labels.sort((a, b) => labelRank(a.id) - labelRank(b.id));
   layers.push(...labels, ...highlights);
 
   const parcels = input.sources.parcels ?? shown ?? available.map((g) => input.sources[g.id]).find(Boolean);
