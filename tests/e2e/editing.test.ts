@@ -137,12 +137,25 @@ describe('editing plots as an officer', () => {
       .locator('.editor-toolbar .tool')
       .evaluateAll((els) => new Set(els.map((el) => Math.round(el.getBoundingClientRect().top))).size);
     expect(rows).toBe(2);
-    for (const [id, name] of [
-      ['#tool-delete', 'Xoá đối tượng'],
-      ['#tool-undo', 'Hoàn tác'],
-      ['#tool-redo', 'Làm lại'],
+    for (const [id, name, tip] of [
+      ['#tool-delete', 'Xoá đối tượng', 'Xoá đối tượng'],
+      ['#tool-undo', 'Hoàn tác', 'Hoàn tác (Ctrl+Z)'],
+      ['#tool-redo', 'Làm lại', 'Làm lại (Ctrl+Y)'],
     ] as const)
-      expect([await page.getAttribute(id, 'aria-label'), await page.getAttribute(id, 'title')]).toEqual([name, name]);
+      expect([await page.getAttribute(id, 'aria-label'), await page.getAttribute(id, 'title')]).toEqual([name, tip]);
+    // The keys undo and redo as the buttons do, the map having the focus from the clicks: Ctrl+Z takes
+    // the finished plot away (nothing to save), Ctrl+Y and Ctrl+Shift+Z bring it back as it was. (Redo
+    // did nothing here before: the snapped corners carried more decimals than terra-draw takes back.)
+    const saveable = async () => (await page.locator('#plot-save:not([disabled])').count()) === 1;
+    const drawnArea = await page.getAttribute('#live-area', 'data-m2');
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('maplibregl-canvas'))).toBe(true);
+    for (const redo of ['Control+y', 'Control+Shift+Z']) {
+      await page.keyboard.press('Control+z');
+      await expect.poll(saveable).toBe(false);
+      await page.keyboard.press(redo);
+      await expect.poll(saveable).toBe(true);
+      expect(await page.getAttribute('#live-area', 'data-m2')).toBe(drawnArea);
+    }
     expect(await page.getAttribute('#live-validation', 'data-valid')).toBe('true');
     const liveArea = Number(await page.getAttribute('#live-area', 'data-m2'));
     await page.click('#plot-save');

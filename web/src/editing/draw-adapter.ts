@@ -8,8 +8,10 @@ import {
   TerraDrawPolygonMode,
   TerraDrawSelectMode,
   TerraDrawSessionUndoRedo,
+  TerraDrawUndoRedoKeyboardShortcuts,
   type GeoJSONStoreFeatures,
   type SnapToCustom,
+  type TerraDrawKeyboardEvent,
 } from 'terra-draw';
 import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import { snapPoint, type LonLat, type SnapRing } from './snap.ts';
@@ -67,6 +69,7 @@ const OWN = new Set([
 
 /** Decimal places terra-draw keeps (and accepts): 1e-9° is 0.1 mm, far below any survey. */
 const COORDINATE_PRECISION = 9;
+const atPrecision = (v: number) => Math.round(v * 10 ** COORDINATE_PRECISION) / 10 ** COORDINATE_PRECISION;
 
 // terra-draw refuses a feature whose coordinates carry more decimals than its precision, and an
 // averaged GPS corner or a KML vertex easily has 15: round them before handing them over.
@@ -79,8 +82,12 @@ function ours(properties: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(properties).filter(([k]) => !OWN.has(k)));
 }
 
-/** Starts terra-draw on the map with polygon drawing, vertex editing, snapping and undo/redo. */
-export function startDrawSession(map: MapLibreMap, snapSource: SnapSource): DrawSession {
+/**
+ * Starts terra-draw on the map with polygon drawing, vertex editing, snapping and undo/redo, with
+ * the keys every editor has: Ctrl+Z (⌘Z) undoes, Ctrl+Y, Ctrl+Shift+Z (⌘⇧Z) redoes, while the map has
+ * the focus (a click on it gives it) and `keysAllowed` says the toolbar's buttons would too.
+ */
+export function startDrawSession(map: MapLibreMap, snapSource: SnapSource, keysAllowed: () => boolean = () => true): DrawSession {
   let snappingOn = true;
   const extra = new Map<string, Record<string, unknown>>();
 
@@ -92,10 +99,14 @@ export function startDrawSession(map: MapLibreMap, snapSource: SnapSource): Draw
     const pointer = { x: event.containerX, y: event.containerY };
     const degrees = (SNAP_PX * 2 * 360) / (512 * 2 ** map.getZoom());
     const hit = snapPoint(pointer, [event.lng, event.lat], rings, (p: LonLat) => map.project(p), SNAP_PX, degrees);
-    return hit ? [hit.at[0], hit.at[1]] : undefined;
+    // At terra-draw's precision, as every coordinate it makes: a parcel's corner has more decimals, and a
+    // shape holding one was refused when undo or redo put it back (addFeatures: "excessive precision"),
+    // so Làm lại did nothing after Hoàn tác. 1e-9° is a tenth of a millimetre.
+    return hit ? [atPrecision(hit.at[0]), atPrecision(hit.at[1])] : undefined;
   };
   const snapping = { toCoordinate: true, toCustom };
 
+  const keys = new TerraDrawUndoRedoKeyboardShortcuts();
   const draw = new TerraDraw({
     adapter: new TerraDrawMapLibreGLAdapter({ map, coordinatePrecision: COORDINATE_PRECISION, minPixelDragDistanceDrawing: 8 }),
     modes: [
@@ -133,7 +144,14 @@ export function startDrawSession(map: MapLibreMap, snapSource: SnapSource): Draw
         },
       }),
     ],
-    undoRedo: { modeLevel: new TerraDrawModeUndoRedo(), sessionLevel: new TerraDrawSessionUndoRedo() },
+    undoRedo: {
+      modeLevel: new TerraDrawModeUndoRedo(),
+      sessionLevel: new TerraDrawSessionUndoRedo(),
+      keyboardShortcuts: {
+        isUndoKeyboardShortcut: (event: TerraDrawKeyboardEvent) => keysAllowed() && keys.isUndoKeyboardShortcut(event),
+        isRedoKeyboardShortcut: (event: TerraDrawKeyboardEvent) => keysAllowed() && keys.isRedoKeyboardShortcut(event),
+      },
+    },
   });
   draw.start();
   draw.setMode('polygon');

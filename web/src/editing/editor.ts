@@ -181,7 +181,12 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
   map.on('moveend', onMoveEnd);
   await loadRings();
 
-  const session = startDrawSession(map, () => rings);
+  // The keys undo and redo as the toolbar's buttons do, and not while the crosshair keeps its own corners (the buttons are off then).
+  const session = startDrawSession(
+    map,
+    () => rings,
+    () => !crosshair,
+  );
   // Server plots open in the editor: editor id → the record (with its ETag) they came from.
   const records = new Map<string, PlotRecord>();
   // Polygons that left the editor through the server (saved, or deleted), by editor id. terra-draw's
@@ -247,8 +252,15 @@ export async function openEditor(handle: MapHandle, user: SessionUser): Promise<
         { 'aria-pressed': String(mode === 'select') },
       ),
       iconButton('tool-delete', 'delete', t('deleteFeature'), () => void deleteActive(), session.active() ? {} : { disabled: 'true' }),
-      iconButton('tool-undo', 'undo', t('undo'), () => session.undo()),
-      iconButton('tool-redo', 'redo', t('redo'), () => session.redo()),
+      // Their keys (draw-adapter.ts) in the tooltip, and for screen readers in aria-keyshortcuts.
+      iconButton('tool-undo', 'undo', t('undo'), () => session.undo(), {
+        title: `${t('undo')} (Ctrl+Z)`,
+        'aria-keyshortcuts': 'Control+Z Meta+Z',
+      }),
+      iconButton('tool-redo', 'redo', t('redo'), () => session.redo(), {
+        title: `${t('redo')} (Ctrl+Y)`,
+        'aria-keyshortcuts': 'Control+Y Control+Shift+Z Meta+Shift+Z',
+      }),
       button(
         'tool-snap',
         session.snapping() ? t('snapOn') : t('snapOff'),
