@@ -74,8 +74,7 @@ const atPrecision = (v: number) => Math.round(v * 10 ** COORDINATE_PRECISION) / 
 // terra-draw refuses a feature whose coordinates carry more decimals than its precision, and an
 // averaged GPS corner or a KML vertex easily has 15: round them before handing them over.
 function rounded(geometry: Polygon): Polygon {
-  const k = 10 ** COORDINATE_PRECISION;
-  return { type: 'Polygon', coordinates: geometry.coordinates.map((ring) => ring.map((p) => p.map((v) => Math.round(v * k) / k))) };
+  return { type: 'Polygon', coordinates: geometry.coordinates.map((ring) => ring.map((p) => p.map(atPrecision))) };
 }
 
 function ours(properties: Record<string, unknown>): Record<string, unknown> {
