@@ -48,11 +48,18 @@ describe('the EUDR download of a suspended area', () => {
     );
     // Read with the button by a screen reader, and right under it on the screen.
     expect(await page.getAttribute('#documents-eudr', 'aria-describedby')).toBe('documents-eudr-not-in-force');
-    const button = (await page.locator('#documents-eudr').boundingBox())!;
-    const note = (await page.locator('#documents-eudr-not-in-force').boundingBox())!;
+    // Read in one step in the page: the card redraws on every change (a new section each time), and
+    // an element found a moment before may be gone.
+    const { button, note } = await page.evaluate(() => {
+      const box = (id: string) => {
+        const r = document.getElementById(id)!.getBoundingClientRect();
+        return { y: r.y, height: r.height };
+      };
+      return { button: box('documents-eudr'), note: box('documents-eudr-not-in-force') };
+    });
     expect(note.y).toBeGreaterThanOrEqual(button.y + button.height - 1);
     expect(note.y - (button.y + button.height)).toBeLessThan(40);
-    await page.locator('#documents').scrollIntoViewIfNeeded();
+    await page.evaluate(() => document.getElementById('documents')!.scrollIntoView({ block: 'nearest' }));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'eudr-not-in-force-vi.png') });
 
     // The download still works, and the file says the code and its standing on every plot.
