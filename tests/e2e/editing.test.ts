@@ -9,6 +9,7 @@ import {
   gotoSignedIn,
   waitForMap,
   type BandoWindow,
+  VIEWPORTS,
   useServerAndBrowser,
 } from './harness.ts';
 
@@ -133,10 +134,9 @@ describe('editing plots as an officer', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'desktop-editor.png') });
     // On the 1024 × 768 desk the tool strip takes two rows of the map, not three: delete, undo and
     // redo are drawn as icons, and named in words for screen readers and as a tooltip.
-    const rows = await page
-      .locator('.editor-toolbar .tool')
-      .evaluateAll((els) => new Set(els.map((el) => Math.round(el.getBoundingClientRect().top))).size);
-    expect(rows).toBe(2);
+    const toolRows = () =>
+      page.locator('.editor-toolbar .tool').evaluateAll((els) => new Set(els.map((el) => Math.round(el.getBoundingClientRect().top))).size);
+    expect(await toolRows()).toBe(2);
     for (const [id, name, tip] of [
       ['#tool-delete', 'Xoá đối tượng', 'Xoá đối tượng'],
       ['#tool-undo', 'Hoàn tác', 'Hoàn tác (Ctrl+Z)'],
@@ -156,6 +156,14 @@ describe('editing plots as an officer', () => {
       await expect.poll(saveable).toBe(true);
       expect(await page.getAttribute('#live-area', 'data-m2')).toBe(drawnArea);
     }
+    // At 1280 px with the panel folded to its rail, the whole strip fits one row ("Xong" wrapped alone
+    // to a second row before); then back to the 1024 desk with the panel open.
+    await page.setViewportSize({ width: 1280, height: 768 });
+    await page.click('.panel-toggle');
+    await expect.poll(toolRows).toBe(1);
+    await page.click('.panel-toggle');
+    await page.setViewportSize(VIEWPORTS.desktop.viewport);
+    await expect.poll(toolRows).toBe(2);
     expect(await page.getAttribute('#live-validation', 'data-valid')).toBe('true');
     const liveArea = Number(await page.getAttribute('#live-area', 'data-m2'));
     await page.click('#plot-save');
