@@ -16,6 +16,7 @@ import { defineConfig } from 'vitest/config';
 // graph each time (isolate: false): importing the server's modules again for every file was about a
 // quarter of the integration tests' time (24 files on both databases: 193 s isolated, 140 s not).
 // Unit tests stay isolated: some stub browser globals (document, navigator) for their module.
+
 // On CI a failed integration or browser test runs once more before it counts as failed. The 2-core
 // CI machines are shared and noisy, and a browser test that waits on a real server, a real database
 // and a software-rendered map can lose a race there that no user would see (a card redrawn between
