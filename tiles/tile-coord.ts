@@ -76,20 +76,12 @@ export function tileAffine4326(t: TileCoord, extent = 4096): [number, number, nu
 }
 
 /**
- * How far past the tile, in tile units, a crossing feature may reach and still be placed by the
- * affine map before ST_AsMVTGeom clips it (sql.encoder.ts, PathOptions.near): a quarter tile. Past
- * the tile the chord's error grows with the square of the distance from the tile's middle; at a
- * quarter tile out it is 1.25 times the largest inside.
+ * How far past the tile, in tile units, a feature may reach and still be placed whole, unclipped,
+ * by the affine map (sql.encoder.ts, UNCLIPPED): a quarter tile. Past the tile the chord's error
+ * grows with the square of the distance from the tile's middle; at a quarter tile out it is 1.25
+ * times the largest inside.
  */
 export const NEAR_MARGIN = 1024;
-
-/**
- * The affine map of tileAffine4326 with y pointing up (extent − y), as ST_AsMVTGeom reads a
- * geometry inside its bounds box 0…extent: [sx, sy, tx, ty] for lon · sx + tx, lat · sy + ty.
- */
-export function tileAffineUp4326([sx, sy, tx, ty]: [number, number, number, number], extent = 4096): [number, number, number, number] {
-  return [sx, -sy, tx, extent - ty];
-}
 
 const f32 = new Float32Array(1);
 const bits = new Int32Array(f32.buffer);

@@ -57,21 +57,30 @@ function nearOutline(p: Pt, es: [Pt, Pt][], limit: number): boolean {
 }
 
 /**
- * Tile-unit cells (the centres of a 1-unit grid over the buffered tile) covered by exactly one of
- * two polygon geometries and more than one unit from both outlines: area one encoder draws and the
- * other does not, beyond the tolerance. Outlines may differ in how they split an area (one polygon
- * with a slit hole against two polygons touching) and still draw the same pixels; this counts
- * only what a renderer would show differently.
+ * How far past the tile's edge, in tile units, a renderer may show a polygon's area: a renderer
+ * draws each tile through its own bounds (MapLibre masks fills and lines with the tile's stencil),
+ * so past the edge only an outline's stroke reaches in: 16 units, 2 px of a 512-px tile. A polygon
+ * may be clipped at the 64-unit buffer or sent whole (sql.encoder.ts, UNCLIPPED); what either
+ * holds further out is never drawn.
+ */
+const SHOWN = 16;
+
+/**
+ * Tile-unit cells (the centres of a 1-unit grid over the tile and SHOWN units around it) covered by
+ * exactly one of two polygon geometries and more than one unit from both outlines: area one
+ * encoder draws and the other does not, beyond the tolerance. Outlines may differ in how they split
+ * an area (one polygon with a slit hole against two polygons touching) and still draw the same
+ * pixels; this counts only what a renderer would show differently.
  */
 export function coverageDifference(a: Pt[][], b: Pt[][]): number {
   const ea = edges(a);
   const eb = edges(b);
   const all = [...a, ...b].flat();
   if (!all.length) return 0;
-  const y0 = Math.max(-64, Math.floor(Math.min(...all.map((p) => p.y))));
-  const y1 = Math.min(4160, Math.ceil(Math.max(...all.map((p) => p.y))));
-  const x0 = Math.max(-64, Math.floor(Math.min(...all.map((p) => p.x))));
-  const x1 = Math.min(4160, Math.ceil(Math.max(...all.map((p) => p.x))));
+  const y0 = Math.max(-SHOWN, Math.floor(Math.min(...all.map((p) => p.y))));
+  const y1 = Math.min(4096 + SHOWN, Math.ceil(Math.max(...all.map((p) => p.y))));
+  const x0 = Math.max(-SHOWN, Math.floor(Math.min(...all.map((p) => p.x))));
+  const x1 = Math.min(4096 + SHOWN, Math.ceil(Math.max(...all.map((p) => p.x))));
   let count = 0;
   for (let y = y0; y < y1; y++) {
     const ca = crossings(ea, y + 0.5);

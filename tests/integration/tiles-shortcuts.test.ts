@@ -1,10 +1,11 @@
 // Two shortcuts of the in-database encoder, each rendered both ways on the seeded data (PostgreSQL):
-// - the "inside-affine" geometry path (polygon bands from z13): a feature wholly inside the
-//   buffered tile goes from degrees to tile units by one ST_Affine, with no clip; a feature that
-//   crosses the tile's edge within a quarter tile of it goes through the same map and ST_AsMVTGeom,
-//   and only those reaching further through ST_Transform and ST_AsMVTGeom. It must draw what the plain
-//   path draws (ST_Transform to EPSG:3857, ST_AsMVTGeom on every feature): the same features and
-//   attributes, outlines within one tile unit, and rings wound as MVT 2.1 wants, so holes stay holes;
+// - the "inside-affine" geometry path (polygon bands from z13): a feature within a quarter tile of
+//   the tile goes from degrees to tile units by one ST_Affine, whole, with no clip (past the buffer
+//   too: a renderer draws each tile through its own bounds), and only those reaching further go
+//   through ST_Transform and ST_AsMVTGeom. It must draw what the plain path draws (ST_Transform to
+//   EPSG:3857, ST_AsMVTGeom on every feature) on the buffered tile: the same features and
+//   attributes, outlines within one tile unit (or the same area covered), and rings wound as MVT 2.1
+//   wants, so holes stay holes;
 // - the rectangle cut of generalized land use (z8–z13): a dissolved cell reaching past the tile is
 //   cut to the tile plus twice its buffer by ST_ClipByBox2D before ST_AsMVTGeom, which still makes
 //   the exact cut; it must draw what ST_AsMVTGeom draws alone;
@@ -62,6 +63,36 @@ function signedArea(ring: { x: number; y: number }[]): number {
   return sum;
 }
 
+type Point = { x: number; y: number };
+
+/**
+ * A ring cut to the square lo…hi both ways (Sutherland–Hodgman, one side at a time): its signed
+ * area is the area of the ring within the square (a concave ring leaves zero-area edges along the
+ * cut, which add nothing).
+ */
+function clipRing(ring: Point[], lo: number, hi: number): Point[] {
+  const sides: [(p: Point) => boolean, (a: Point, b: Point) => Point][] = [
+    [(p) => p.x >= lo, (a, b) => ({ x: lo, y: a.y + ((lo - a.x) * (b.y - a.y)) / (b.x - a.x) })],
+    [(p) => p.x <= hi, (a, b) => ({ x: hi, y: a.y + ((hi - a.x) * (b.y - a.y)) / (b.x - a.x) })],
+    [(p) => p.y >= lo, (a, b) => ({ x: a.x + ((lo - a.y) * (b.x - a.x)) / (b.y - a.y), y: lo })],
+    [(p) => p.y <= hi, (a, b) => ({ x: a.x + ((hi - a.y) * (b.x - a.x)) / (b.y - a.y), y: hi })],
+  ];
+  let out = ring;
+  for (const [inside, cross] of sides) {
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const a = input[(i + input.length - 1) % input.length]!;
+      const b = input[i]!;
+      if (inside(b)) {
+        if (!inside(a)) out.push(cross(a, b));
+        out.push(b);
+      } else if (inside(a)) out.push(cross(a, b));
+    }
+  }
+  return out;
+}
+
 /** The engine's statement for a tile, and the same statement on the plain path (transform, then ST_AsMVTGeom). */
 function bothPaths(id: string, t: TileCoord): { affine: { sql: string; params: unknown[] }; plain: { sql: string; params: unknown[] } } {
   const source = engine.catalog.sources.get(id)!;
@@ -69,18 +100,18 @@ function bothPaths(id: string, t: TileCoord): { affine: { sql: string; params: u
   const affine = source.sqlFor(t, PUBLIC_SCOPE, 'sql')!;
   const at = affine.sql.indexOf('\nSELECT ST_AsMVT(');
   const src = affine.sql.slice(0, at);
-  // The encoder's parameters open with the tile's EPSG:3857 bounds; then come the affine factors, the
-  // inside envelope, the y-up factors and the near envelope, which the plain path does not use.
+  // The encoder's parameters open with the tile's EPSG:3857 bounds; then come the affine factors and
+  // the envelope of what goes whole, which the plain path does not use.
   const bounds = tileBounds3857(t);
   const first = affine.params.findIndex((_, k) => bounds.every((v, j) => affine.params[k + j] === v)) + 1;
-  expect(affine.params.length).toBe(first + 19);
+  expect(affine.params.length).toBe(first + 11);
   const names = [...band.properties.map((p) => p.name)];
   const sql = sqlEncoderSql(src, id, names, first, 'polygon', band.partFilter !== false, 'transform');
   return { affine, plain: { sql, params: affine.params.slice(0, first + 3) } };
 }
 
-/** The inside envelope of a statement from bothPaths: four of its parameters. */
-const insideOf = (q: { params: unknown[] }) => q.params.slice(-12, -8);
+/** The envelope of what a statement from bothPaths places whole: its last four parameters. */
+const wholeOf = (q: { params: unknown[] }) => q.params.slice(-4) as number[];
 
 describe('the affine geometry path of the in-database encoder', () => {
   it.runIf(kind === 'postgres')(
@@ -94,8 +125,9 @@ describe('the affine geometry path of the in-database encoder', () => {
       const problems: string[] = [];
       let features = 0;
       let crossing = 0;
-      let parcelsInside = 0;
-      let parcelsNear = 0;
+      let beyond = 0;
+      let parcelsWhole = 0;
+      let parcelsCrossing = 0;
       let parcelsAll = 0;
       for (const id of polygonSources) {
         const source = engine.catalog.sources.get(id)!;
@@ -106,22 +138,25 @@ describe('the affine geometry path of the in-database encoder', () => {
           for (const t of tilesUnder(points, z)) {
             const { affine, plain } = bothPaths(id, t);
             expect(affine.sql).toContain('ST_Affine(ST_ForcePolygonCW("__geom")');
-            expect(affine.sql).toContain(`'BOX(0 0,4096 4096)'::box2d`);
             const a = (await render(affine, id)).features;
             const b = (await render(plain, id)).features;
             for (const d of differences(a, b)) problems.push(`${id} ${z}/${t.x}/${t.y} ${d}`);
+            // Where a feature placed whole may reach: the envelope, in tile units (the affine map's own), plus a unit of rounding.
+            const [w, s, e, n] = wholeOf(affine);
+            const [sx, sy, tx, ty] = affine.params.slice(-8, -4) as number[];
+            const [minX, maxX, minY, maxY] = [w! * sx! + tx! - 1, e! * sx! + tx! + 1, n! * sy! + ty! - 1, s! * sy! + ty! + 1];
             if (id === 'parcels') {
-              // How many parcels the fast path took: those whose box lies within the inside envelope.
-              const { rows } = await db.query<{ inside: number; near: number; all: number }>(
-                `SELECT count(*) FILTER (WHERE geom @ ST_MakeEnvelope($5, $6, $7, $8, 4326))::int AS inside,
-                        count(*) FILTER (WHERE NOT geom @ ST_MakeEnvelope($5, $6, $7, $8, 4326)
-                                           AND geom @ ST_MakeEnvelope($9, $10, $11, $12, 4326))::int AS near,
+              // How many parcels went whole, and how many of those cross the buffered tile's edge.
+              const { rows } = await db.query<{ whole: number; crossing: number; all: number }>(
+                `SELECT count(*) FILTER (WHERE geom @ ST_MakeEnvelope($5, $6, $7, $8, 4326))::int AS whole,
+                        count(*) FILTER (WHERE geom @ ST_MakeEnvelope($5, $6, $7, $8, 4326)
+                                           AND NOT geom @ ST_MakeEnvelope($1, $2, $3, $4, 4326))::int AS crossing,
                         count(*)::int AS all
                    FROM parcels WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326)`,
-                [...affine.params.slice(0, 4), ...insideOf(affine), ...affine.params.slice(-4)],
+                [...affine.params.slice(0, 4), ...wholeOf(affine)],
               );
-              parcelsInside += rows[0]!.inside;
-              parcelsNear += rows[0]!.near;
+              parcelsWhole += rows[0]!.whole;
+              parcelsCrossing += rows[0]!.crossing;
               parcelsAll += rows[0]!.all;
             }
             features += a.length;
@@ -131,36 +166,42 @@ describe('the affine geometry path of the in-database encoder', () => {
               if (signedArea(f.geometry[0]!) >= 0) problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} first ring is not clockwise`);
               const g = byId.get(f.id);
               if (!g) continue;
+              // Compared on the buffered tile, where the plain path clips: a feature sent whole is cut there first.
+              const rings = f.geometry.map((r) => clipRing(r, -64, 4160)).filter((r) => signedArea(r) !== 0);
               // A vertex may round to the next unit (the affine map strays up to 0.4 units at z13),
               // which moves the area by at most the perimeter; a hole wound as an exterior moves it by far more.
               const total = (rings: DecodedFeature['geometry']) => rings.reduce((sum, r) => sum + signedArea(r), 0);
-              const perimeter = f.geometry.reduce(
+              const perimeter = rings.reduce(
                 (sum, r) =>
                   sum + r.reduce((l, pt, i) => l + Math.hypot(pt.x - r[(i + 1) % r.length]!.x, pt.y - r[(i + 1) % r.length]!.y), 0),
                 0,
               );
-              const [ta, tb] = [total(f.geometry), total(g.geometry)];
+              const [ta, tb] = [total(rings), total(g.geometry)];
               if (Math.abs(ta - tb) > 2 * perimeter) problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} area ${ta / 2} vs ${tb / 2}`);
               const signs = (rings: DecodedFeature['geometry']) =>
                 rings
                   .map((r) => Math.sign(signedArea(r)))
                   .sort()
                   .join();
-              if (f.geometry.length === g.geometry.length && signs(f.geometry) !== signs(g.geometry))
-                problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} rings wound ${signs(f.geometry)} vs ${signs(g.geometry)}`);
-              if (f.geometry.flat().some((pt) => pt.x < -64 || pt.y < -64 || pt.x > 4160 || pt.y > 4160)) crossing++;
+              if (rings.length === g.geometry.length && signs(rings) !== signs(g.geometry))
+                problems.push(`${id} ${z}/${t.x}/${t.y} #${f.id} rings wound ${signs(rings)} vs ${signs(g.geometry)}`);
+              const points = f.geometry.flat();
+              if (points.some((pt) => pt.x < -64 || pt.y < -64 || pt.x > 4160 || pt.y > 4160)) crossing++;
+              if (points.some((pt) => pt.x < minX || pt.y < minY || pt.x > maxX || pt.y > maxY)) beyond++;
             }
           }
         }
       }
       expect(problems).toEqual([]);
       expect(features).toBeGreaterThan(5000);
-      // Most parcels lie inside their tile: the fast path was exercised, not just the clip.
-      expect(parcelsInside / parcelsAll).toBeGreaterThan(0.6);
-      // And most crossing ones took the near clip (three in four on the seed: the rest reach past a quarter tile).
-      expect(parcelsNear).toBeGreaterThan((parcelsAll - parcelsInside) * 0.6);
-      // Nothing is drawn past the buffer: features crossing the tile's edge were clipped.
-      expect(crossing).toBe(0);
+      // Most parcels go whole (nine in ten on the seed: the rest reach past a quarter tile and are
+      // clipped), and many of those cross the buffered tile's edge: both branches were exercised.
+      expect(parcelsWhole / parcelsAll).toBeGreaterThan(0.8);
+      expect(parcelsCrossing).toBeGreaterThan(parcelsAll * 0.1);
+      expect(parcelsWhole).toBeLessThan(parcelsAll);
+      // Features were drawn past the buffer, none further than the envelope of what goes whole.
+      expect(crossing).toBeGreaterThan(0);
+      expect(beyond).toBe(0);
     },
   );
 });

@@ -23,7 +23,6 @@ import {
   NEAR_MARGIN,
   pixelDegrees,
   tileAffine4326,
-  tileAffineUp4326,
   tileBounds3857,
   tileBounds4326,
   type Box,
@@ -51,7 +50,6 @@ type RenderContext = {
   affine: [number, number, number, number];
   affine4326: [number, number, number, number];
   inside4326: Box;
-  affineUp4326: [number, number, number, number];
   near4326: Box;
   cut4326: Box;
 };
@@ -234,18 +232,15 @@ FROM (SELECT ST_Extent(${g})::geometry AS e FROM ${from}${config.where ? ` WHERE
       // Dissolved land-use cells span several tiles: cut them to the tile first (see CutOption).
       const cut = c.geometryType === 'polygon' && !!gen;
       for (let k = 0; k < 4; k++) params.push((x) => x.bounds3857[k]);
-      const near = path === 'inside-affine' && !cut;
       if (path === 'inside-affine') {
         for (let k = 0; k < 4; k++) params.push((x) => x.affine4326[k]);
-        for (let k = 0; k < 4; k++) params.push((x) => x.inside4326[k]);
-      }
-      if (near) {
-        for (let k = 0; k < 4; k++) params.push((x) => x.affineUp4326[k]);
-        for (let k = 0; k < 4; k++) params.push((x) => x.near4326[k]);
+        // What goes whole, unclipped (sql.encoder.ts, UNCLIPPED): a feature within a quarter tile
+        // of the tile; in a cut band, whose cells are many tiles wide, one inside the buffered tile.
+        for (let k = 0; k < 4; k++) params.push(cut ? (x) => x.inside4326[k] : (x) => x.near4326[k]);
       }
       if (cut) for (let k = 0; k < 4; k++) params.push((x) => x.cut4326[k]);
       return named(
-        sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path, { cut, near }),
+        sqlEncoderSql(src, c.id, propertyNames, first, c.geometryType, partFilter, path, { cut }),
         params,
         propertyNames,
         partFilter,
@@ -295,7 +290,6 @@ function context(coord: TileCoord, scope: Scope): RenderContext {
     affine: tileAffine(bounds3857),
     affine4326,
     inside4326: float32Inside(env4326),
-    affineUp4326: tileAffineUp4326(affine4326),
     near4326: float32Inside(tileBounds4326(coord, NEAR_MARGIN)),
     cut4326: tileBounds4326(coord, 2 * BUFFER),
   };
