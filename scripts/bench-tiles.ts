@@ -1,13 +1,14 @@
 // `npm run bench:tiles`: tile server figures beside the raw in-database cost of the same tiles.
 // A benchmark, not a test: it prints figures and never fails on them. Against a real PostGIS when
 // DATABASE_URL is set (seeded with the pinned sample data when empty), the embedded PGlite otherwise.
-//   npm run bench:tiles -- [--parcels 100000] [--quick] [--only cold,load,sizes,hits,fresh] [--zooms 14,16] [--parcels-only]
+//   npm run bench:tiles -- [--parcels 100000] [--quick] [--only cold,load,pause,sizes,hits,fresh] [--zooms 14,16] [--parcels-only]
 //     [--coding gzip|br|identity]
 // Workloads: `parcels` at z14/z16 (the issue's cold-tile criterion) and the composite of every source
 // at z10/z12/z14/z16 (what the web map asks for). Cold tiles are timed one at a time with the server
 // and the raw in-database query interleaved on the same tiles, so the machine's load (other work on
 // a shared box) falls on both alike and the ratio means something; then the cache off and on with
-// 1/10/50 clients over loopback HTTP; tile sizes per source at z8–z18; cache hits under autocannon
+// 1/10/50 clients over loopback HTTP; a view after a 12 s pause against the view before it (the
+// database connections kept warm); tile sizes per source at z8–z18; cache hits under autocannon
 // (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
 import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
@@ -46,7 +47,7 @@ if (!['gzip', 'br', 'identity'].includes(CODING)) {
   console.error(`[bench:tiles] --coding takes gzip, br or identity; got ${JSON.stringify(CODING)}`);
   process.exit(2);
 }
-const PARTS = ['cold', 'load', 'sizes', 'hits', 'fresh'] as const;
+const PARTS = ['cold', 'load', 'pause', 'sizes', 'hits', 'fresh'] as const;
 const onlyAt = args.indexOf('--only');
 const only = new Set(onlyAt >= 0 ? (args[onlyAt + 1] ?? '').split(',') : PARTS);
 for (const part of only) {
@@ -465,6 +466,7 @@ async function main(): Promise<void> {
   }
   console.log(`machine load after the runs (1/5/15 min): ${loadavg()}`);
 
+  if (only.has('pause')) await afterPause(db, coldServer.base, all);
   if (only.has('sizes')) await sizes(db, cold.engine);
   if (only.has('hits')) await cacheHits(hotServer.base, db, hot.engine);
   if (only.has('fresh')) await freshness(db, hotServer.base);
@@ -476,6 +478,36 @@ async function main(): Promise<void> {
   await hot.close();
   await db.close();
   client.close();
+}
+
+/**
+ * A map user's pause: a view of the web map's tiles (the composite of every source at z16, 24 tiles,
+ * 6 at a time as a browser asks one host, cache off), then the next view after 12 s idle, three
+ * times. The database connections must still be there after a pause: a new one costs a tile
+ * ~25–30 ms (server/db/pg.adapter.ts).
+ */
+async function afterPause(db: Db, base: string, ids: string[]): Promise<void> {
+  const PAUSE_MS = 12_000;
+  const VIEW = 24;
+  const tiles = await tileList(db, 16, VIEW * 7);
+  let next = 0;
+  const view = () => tiles.slice(next, (next += VIEW)).map((t) => `${base}/tiles/${ids.join(',')}/${t.z}/${t.x}/${t.y}`);
+  const show = (r: ClientResult) => {
+    const s = [...r.latencies].sort((a, b) => a - b);
+    return `p50 ${ms(pct(s, 50))} ms, slowest ${ms(s[s.length - 1] ?? NaN)} ms, whole view ${ms(r.wallMs)} ms`;
+  };
+  console.log(
+    `\nafter a pause: views of ${VIEW} composite z16 tiles, 6 at a time, cache off; the next view after ${PAUSE_MS / 1000} s idle:`,
+  );
+  await client.run(view(), 6);
+  for (let round = 1; round <= 3; round++) {
+    const before = await client.run(view(), 6);
+    await new Promise((resolve) => setTimeout(resolve, PAUSE_MS));
+    const after = await client.run(view(), 6);
+    console.log(
+      `round ${round} | view ${show(before)} | after the pause ${show(after)} | whole view after / before ${(after.wallMs / before.wallMs).toFixed(2)}`,
+    );
+  }
 }
 
 /** Raw tile sizes per source and zoom over tiles holding random features (densest areas weigh most). */

@@ -26,7 +26,22 @@ export type PgOptions = {
   maxPool?: number;
   /** Milliseconds after which the server cancels a statement. */
   statementTimeoutMs?: number;
+  /** Milliseconds a pooled connection beyond the kept ones may sit idle before it is closed (IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
 };
+
+/**
+ * A new connection costs a tile ~25–30 ms before its statement runs: connecting (3–8 ms on loopback
+ * with trust auth, more with SCRAM), and PostGIS setting up PROJ for the connection's first
+ * ST_Transform (~17 ms of the database's CPU). pg closes a connection idle for 10 s by default, so a
+ * map user who read a card for longer paid that again on every connection the next view opened: on
+ * the 100,000-parcel set, a view of 24 composite z16 tiles (6 at a time, cache off) took 126–133 ms,
+ * and 427–533 ms after a 12 s pause (its slowest tile 343–405 ms; `npm run bench:tiles -- --only
+ * pause`). A pool now keeps an idle connection 30 minutes (as pgx's pool does), and never closes the
+ * last KEPT_CONNECTIONS (the requests a browser runs at once to one host) for idleness.
+ */
+const IDLE_TIMEOUT_MS = 30 * 60_000;
+const KEPT_CONNECTIONS = 6;
 
 function explain(error: unknown, url: string): DatabaseSetupError {
   const e = error as { code?: string; message?: string };
@@ -111,6 +126,8 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       connectionString: url,
       types,
       max: poolSize,
+      min: Math.min(poolSize, KEPT_CONNECTIONS),
+      idleTimeoutMillis: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
       connectionTimeoutMillis: 10_000,
       statement_timeout: timeout !== undefined ? Number(timeout) : (options.statementTimeoutMs ?? 30_000),
       application_name: 'ban-do-so',

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Db } from '../../server/db/index.ts';
-import { openPgDb } from '../../server/db/pg.adapter.ts';
+import { openPgDb, type PgOptions } from '../../server/db/pg.adapter.ts';
 import { openPgliteDb } from '../../server/db/pglite.adapter.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { seedSample } from '../../server/registry/sample-data.ts';
@@ -170,9 +170,9 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 }
 
 /** A database created on the test server (empty, or from a template) that close() drops. */
-async function ownPgDatabase(url: string, name: string, template: string | undefined, maxPool: number): Promise<Db> {
+async function ownPgDatabase(url: string, name: string, template: string | undefined, options: PgOptions): Promise<Db> {
   await adminQuery(url, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
-  const db = await openPgDb(withDatabase(url, name), { maxPool });
+  const db = await openPgDb(withDatabase(url, name), options);
   return {
     ...db,
     capabilities: db.capabilities,
@@ -192,7 +192,7 @@ export async function openTestDb(): Promise<Db> {
 async function openCopy(name: string): Promise<Db> {
   const id = `${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const url = process.env.TEST_DATABASE_URL;
-  if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_${name}`, 10);
+  if (url) return ownPgDatabase(url, `bando_t_${id}`, `bando_${name}`, { maxPool: 10 });
   const dir = path.join(TMP, `db-${id}`);
   await copyFolder(path.join(TMP, name.replace('_', '-'), 'db'), dir);
   const db = await openPgliteDb({ dataDir: dir, sharedBuffers: TEST_SHARED_BUFFERS });
@@ -211,9 +211,20 @@ export async function openMigratedTestDb(): Promise<Db> {
   return openCopy(`mig_${await migratedKey()}`);
 }
 
+/**
+ * On the test PostgreSQL only: a database of its own with every migration applied and no rows,
+ * opened with these pool options (pool tests); its name for looking it up in pg_stat_activity.
+ */
+export async function openMigratedPgTestDb(options: PgOptions): Promise<{ db: Db; name: string }> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) throw new Error('TEST_DATABASE_URL is not set');
+  const name = `bando_p_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  return { db: await ownPgDatabase(url, name, `bando_mig_${await migratedKey()}`, options), name };
+}
+
 /** An empty database with no migrations applied (for migration and setup tests). */
 export async function openEmptyTestDb(): Promise<Db> {
   const url = process.env.TEST_DATABASE_URL;
-  if (url) return ownPgDatabase(url, `bando_e_${process.pid}_${Date.now().toString(36)}_${counter++}`, undefined, 4);
+  if (url) return ownPgDatabase(url, `bando_e_${process.pid}_${Date.now().toString(36)}_${counter++}`, undefined, { maxPool: 4 });
   return openPgliteDb({ dataDir: undefined });
 }
