@@ -128,6 +128,10 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       max: poolSize,
       min: Math.min(poolSize, KEPT_CONNECTIONS),
       idleTimeoutMillis: options.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      // A connection idle that long may cross a firewall or NAT that forgets quiet flows: TCP
+      // keepalives keep it known there, and tell a dead server from a quiet one.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 60_000,
       connectionTimeoutMillis: 10_000,
       statement_timeout: timeout !== undefined ? Number(timeout) : (options.statementTimeoutMs ?? 30_000),
       application_name: 'ban-do-so',
