@@ -3,8 +3,9 @@
 // of the next view when pg closed idle connections after its default 10 s (server/db/pg.adapter.ts).
 // Read from the server itself: the backends pg_stat_activity lists for the test's database.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
+import type { PgOptions } from '../../server/db/pg.adapter.ts';
 import { openMigratedPgTestDb, testDbKind } from '../helpers/test-db.ts';
 
 const url = process.env.TEST_DATABASE_URL;
@@ -39,39 +40,28 @@ describe.runIf(testDbKind === 'postgres')('connection pools on PostgreSQL', () =
   afterAll(async () => {
     for (const db of opened) await db.close();
   });
+  const open = async (options: PgOptions) => {
+    const own = await openMigratedPgTestDb(options);
+    opened.push(own.db);
+    return own;
+  };
 
-  describe('with the default idle timeout', () => {
-    let db: Db;
-    let name: string;
-    beforeAll(async () => {
-      ({ db, name } = await openMigratedPgTestDb({ maxPool: 10 }));
-      opened.push(db);
-    });
+  it('keep every connection of a burst through a pause longer than pg’s own default (10 s)', async () => {
+    const { db, name } = await open({ maxPool: 10 });
+    await burst(db);
+    expect(await idleAfterMark(name)).toBe(9);
+    await delay(11_000);
+    expect(await idleAfterMark(name)).toBe(9);
+  }, 30_000);
 
-    it('keeps every connection of a burst through a pause longer than pg’s own default (10 s)', async () => {
-      await burst(db);
-      expect(await idleAfterMark(name)).toBe(9);
-      await delay(11_000);
-      expect(await idleAfterMark(name)).toBe(9);
-    }, 30_000);
-  });
-
-  describe('with a short idle timeout', () => {
-    let db: Db;
-    let name: string;
-    beforeAll(async () => {
-      ({ db, name } = await openMigratedPgTestDb({ maxPool: 10, idleTimeoutMs: 300 }));
-      opened.push(db);
-    });
-
-    it('closes the connections beyond six once they sit idle that long, and keeps six warm', async () => {
-      await burst(db);
-      expect(await idleAfterMark(name)).toBe(9);
-      await delay(1_500);
-      expect(await idleAfterMark(name)).toBe(6);
-      // The kept ones still serve: a second burst opens only the three it lacks.
-      await burst(db);
-      expect(await idleAfterMark(name)).toBe(9);
-    }, 30_000);
-  });
+  it('with a short idle timeout, close the connections beyond six once they sit idle that long, and keep six warm', async () => {
+    const { db, name } = await open({ maxPool: 10, idleTimeoutMs: 300 });
+    await burst(db);
+    expect(await idleAfterMark(name)).toBe(9);
+    await delay(1_500);
+    expect(await idleAfterMark(name)).toBe(6);
+    // The kept ones still serve: a second burst opens only the three it lacks.
+    await burst(db);
+    expect(await idleAfterMark(name)).toBe(9);
+  }, 30_000);
 });
