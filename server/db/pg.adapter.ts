@@ -201,7 +201,9 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   let listenClient: pg.Client | undefined;
   let closed = false;
   const connectListener = async (again = false): Promise<void> => {
-    const client = new pg.Client({ connectionString: url, types });
+    // Quiet for as long as nobody edits: keepalives let a silently dropped connection fail (and be
+    // made again, with a resync) instead of leaving this process deaf to other processes' edits.
+    const client = new pg.Client({ connectionString: url, types, keepAlive: true, keepAliveInitialDelayMillis: 60_000 });
     client.on('notification', (msg) => {
       for (const handler of listeners.get(msg.channel) ?? []) handler(msg.payload ?? '');
     });
