@@ -28,7 +28,18 @@ export type PgOptions = {
   statementTimeoutMs?: number;
   /** Milliseconds a pooled connection beyond the kept ones may sit idle before it is closed (IDLE_TIMEOUT_MS). */
   idleTimeoutMs?: number;
+  /** Milliseconds between the LISTEN connection's checks that it is alive (LISTEN_HEARTBEAT_MS). */
+  listenHeartbeatMs?: number;
 };
+
+/**
+ * The LISTEN connection is quiet for as long as nobody edits. TCP keepalives keep it known to a
+ * firewall or NAT in between, but the kernel's defaults take ~12 minutes to call a silent peer dead
+ * (60 s idle, then 9 probes 75 s apart), and all that time the process would serve tiles that other
+ * processes' edits made stale. A `SELECT 1` every LISTEN_HEARTBEAT_MS that must come back within as
+ * long finds a dead connection in under twice that; it is then made again, with a resync.
+ */
+const LISTEN_HEARTBEAT_MS = 30_000;
 
 /**
  * A new connection costs a tile ~25–30 ms before its statement runs: connecting (3–8 ms on loopback
@@ -199,10 +210,11 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   const listeners = new Map<string, Set<NotificationHandler>>();
   const resyncs = new Set<() => void>();
   let listenClient: pg.Client | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let closed = false;
+  const heartbeatMs = options.listenHeartbeatMs ?? LISTEN_HEARTBEAT_MS;
   const connectListener = async (again = false): Promise<void> => {
-    // Quiet for as long as nobody edits: keepalives let a silently dropped connection fail (and be
-    // made again, with a resync) instead of leaving this process deaf to other processes' edits.
+    // See LISTEN_HEARTBEAT_MS for the keepalives and the heartbeat.
     const client = new pg.Client({ connectionString: url, types, keepAlive: true, keepAliveInitialDelayMillis: 60_000 });
     client.on('notification', (msg) => {
       for (const handler of listeners.get(msg.channel) ?? []) handler(msg.payload ?? '');
@@ -213,7 +225,10 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       // what was sent meanwhile is lost.
       if (lost || closed) return;
       lost = true;
-      if (listenClient === client) listenClient = undefined;
+      if (listenClient === client) {
+        listenClient = undefined;
+        clearInterval(heartbeat);
+      }
       client.end().catch(() => undefined);
       const retry = () => {
         if (!closed) setTimeout(() => void connectListener(true).catch(retry), 1000);
@@ -232,6 +247,13 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       throw error;
     }
     listenClient = client;
+    let beating = false;
+    heartbeat = setInterval(() => {
+      if (beating) return;
+      beating = true;
+      client.query({ text: 'SELECT 1', query_timeout: heartbeatMs } as pg.QueryConfig).then(() => (beating = false), reconnect);
+    }, heartbeatMs);
+    heartbeat.unref();
     if (again) for (const resync of resyncs) resync();
   };
 
@@ -260,6 +282,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     },
     async close() {
       closed = true;
+      clearInterval(heartbeat);
       await listenClient?.end().catch(() => undefined);
       await Promise.all([pool, ...[...sessions.values()].map((x) => x.pool)].map((p) => p.end()));
     },

@@ -1,0 +1,140 @@
+// The connections to PostgreSQL (server/db/pg.adapter.ts). The pools keep theirs through a map
+// user's pause: a new connection costs a tile ~25–30 ms (connecting, and PROJ set up for its first
+// ST_Transform), paid once per parallel request of the next view when pg closed idle connections
+// after its default 10 s; read from the server itself, in the backends pg_stat_activity lists. The
+// LISTEN connection finds out when it has gone silent, through a proxy that stops forwarding.
+import net from 'node:net';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../server/db/index.ts';
+import { openPgDb, type PgOptions } from '../../server/db/pg.adapter.ts';
+import { openMigratedPgTestDb, testDbKind } from '../helpers/test-db.ts';
+
+const url = process.env.TEST_DATABASE_URL;
+const DEAD_PROXY_TIMEOUT_MS = 15_000;
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A statement only this file runs: an idle backend keeps the text of its last statement. */
+const MARK = `SELECT pg_sleep(0.2) AS "db-pool test"`;
+
+/** How many backends of the database sit idle after running MARK. */
+async function idleAfterMark(database: string): Promise<number> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'idle' AND query = $2`,
+      [database, MARK],
+    );
+    return rows[0]!.n;
+  } finally {
+    await admin.end();
+  }
+}
+
+/** Nine tile requests at once on a session pool (as the tile engine's): nine connections open. */
+async function burst(db: Db): Promise<void> {
+  const session = db.withSession({ statement_timeout: '10000', jit: 'off' });
+  await Promise.all(Array.from({ length: 9 }, () => session.query(MARK)));
+}
+
+describe.runIf(testDbKind === 'postgres')('connection pools on PostgreSQL', () => {
+  const opened: Db[] = [];
+  afterAll(async () => {
+    for (const db of opened) await db.close();
+  });
+  const open = async (options: PgOptions) => {
+    const own = await openMigratedPgTestDb(options);
+    opened.push(own.db);
+    return own;
+  };
+
+  it('keep every connection of a burst through a pause longer than pg’s own default (10 s)', async () => {
+    const { db, name } = await open({ maxPool: 10 });
+    await burst(db);
+    expect(await idleAfterMark(name)).toBe(9);
+    await delay(11_000);
+    expect(await idleAfterMark(name)).toBe(9);
+  }, 30_000);
+
+  it('with a short idle timeout, close the connections beyond six once they sit idle that long, and keep six warm', async () => {
+    const { db, name } = await open({ maxPool: 10, idleTimeoutMs: 300 });
+    await burst(db);
+    expect(await idleAfterMark(name)).toBe(9);
+    await delay(1_500);
+    expect(await idleAfterMark(name)).toBe(6);
+    // The kept ones still serve: a second burst opens only the three it lacks.
+    await burst(db);
+    expect(await idleAfterMark(name)).toBe(9);
+  }, 30_000);
+});
+
+/**
+ * A TCP proxy to the test PostgreSQL. silence() makes the connections open at that moment go quiet
+ * both ways without closing (as a NAT that forgot them, or a server host gone), while new
+ * connections pass.
+ */
+async function silencingProxy(target: URL): Promise<{ url: string; silence: () => void; close: () => Promise<void> }> {
+  const pairs: { client: net.Socket; upstream: net.Socket; silent: boolean }[] = [];
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
+    const pair = { client, upstream, silent: false };
+    pairs.push(pair);
+    client.on('data', (d) => void (pair.silent || upstream.write(d)));
+    upstream.on('data', (d) => void (pair.silent || client.write(d)));
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const via = new URL(target);
+  via.hostname = '127.0.0.1';
+  via.port = String((server.address() as net.AddressInfo).port);
+  return {
+    url: via.toString(),
+    silence: () => pairs.forEach((p) => (p.silent = true)),
+    close: async () => {
+      for (const p of pairs) {
+        p.client.destroy();
+        p.upstream.destroy();
+      }
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+describe.runIf(testDbKind === 'postgres')('the LISTEN connection on PostgreSQL', () => {
+  it('finds out it has gone silent, listens again on a new connection and says so (resync)', async () => {
+    const { db, name } = await openMigratedPgTestDb({ maxPool: 2 });
+    const target = new URL(url!);
+    target.pathname = `/${name}`;
+    const proxy = await silencingProxy(target);
+    const watched = await openPgDb(proxy.url, { maxPool: 2, listenHeartbeatMs: 300 });
+    try {
+      const heard: string[] = [];
+      let resyncs = 0;
+      await watched.listen(
+        'db_connections_test',
+        (payload) => heard.push(payload),
+        () => resyncs++,
+      );
+      await db.query(`SELECT pg_notify('db_connections_test', 'before')`);
+      await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['before']);
+
+      proxy.silence();
+      await db.query(`SELECT pg_notify('db_connections_test', 'while silent')`);
+      await expect.poll(() => resyncs, { timeout: DEAD_PROXY_TIMEOUT_MS }).toBe(1);
+      // What was sent meanwhile never came (the resync covers it); what is sent now does.
+      await db.query(`SELECT pg_notify('db_connections_test', 'after')`);
+      await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['before', 'after']);
+    } finally {
+      // The silenced connections would never answer a goodbye: cut them first.
+      await proxy.close();
+      await watched.close();
+      await db.close();
+    }
+  }, 40_000);
+});
