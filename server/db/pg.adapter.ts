@@ -42,6 +42,21 @@ export type PgOptions = {
 const LISTEN_HEARTBEAT_MS = 30_000;
 
 /**
+ * A session with a statement timeout (the tiles') also gives up on its own this much later: on a
+ * connection gone silent the server's timeout never comes back either, and the tile would wait
+ * until the kernel called the peer dead. The pool then drops that connection.
+ */
+const SILENT_MARGIN_MS = 5_000;
+
+/** pg's own give-up on a silent connection, told as the statement timeout it stands in for (57014). */
+function silentAsTimeout(error: unknown): never {
+  if (error instanceof Error && error.message === 'Query read timeout') {
+    throw Object.assign(new Error('The database did not answer in time (its connection went silent).'), { code: '57014' });
+  }
+  throw error;
+}
+
+/**
  * A new connection costs a tile ~25–30 ms before its statement runs: connecting (3–8 ms on loopback
  * with trust auth, more with SCRAM), and PostGIS setting up PROJ for the connection's first
  * ST_Transform (~17 ms of the database's CPU). pg closes a connection idle for 10 s by default, so a
@@ -145,6 +160,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       keepAliveInitialDelayMillis: 60_000,
       connectionTimeoutMillis: 10_000,
       statement_timeout: timeout !== undefined ? Number(timeout) : (options.statementTimeoutMs ?? 30_000),
+      ...(Number(timeout) > 0 ? { query_timeout: Number(timeout) + SILENT_MARGIN_MS } : {}),
       application_name: 'ban-do-so',
       ...(startup ? { options: startup } : {}),
     });
@@ -155,7 +171,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   const pool = openPool();
 
   const run = async <R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const result = await client.query(sql, params as unknown[] | undefined);
+    const result = await client.query(sql, params as unknown[] | undefined).catch(silentAsTimeout);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
 
@@ -163,7 +179,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     capabilities,
     query: (sql, params) => run(p, sql, params),
     async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
-      const result = await p.query({ name, text: sql, values: params as unknown[] });
+      const result = await p.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     exec: async (sql) => void (await p.query(sql)),

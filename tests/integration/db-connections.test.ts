@@ -106,17 +106,33 @@ async function silencingProxy(target: URL): Promise<{ url: string; silence: () =
   };
 }
 
-describe.runIf(testDbKind === 'postgres')('the LISTEN connection on PostgreSQL', () => {
-  it('finds out it has gone silent, listens again on a new connection and says so (resync)', async () => {
-    const { db, name } = await openMigratedPgTestDb({ maxPool: 2 });
+describe.runIf(testDbKind === 'postgres')('connections that go silent on PostgreSQL', () => {
+  /** A test database, and a second Db on it reached through a proxy that can go silent. */
+  async function throughProxy(options: PgOptions) {
+    const own = await openMigratedPgTestDb({ maxPool: 2 });
     const target = new URL(url!);
-    target.pathname = `/${name}`;
+    target.pathname = `/${own.name}`;
     const proxy = await silencingProxy(target);
-    const watched = await openPgDb(proxy.url, { maxPool: 2, listenHeartbeatMs: 300 });
+    const via = await openPgDb(proxy.url, options);
+    return {
+      db: own.db,
+      via,
+      proxy,
+      // The silenced connections would never answer a goodbye: cut them first.
+      close: async () => {
+        await proxy.close();
+        await via.close();
+        await own.db.close();
+      },
+    };
+  }
+
+  it('the LISTEN connection finds out it has gone silent, listens again on a new connection and says so (resync)', async () => {
+    const { db, via, proxy, close } = await throughProxy({ maxPool: 2, listenHeartbeatMs: 300 });
     try {
       const heard: string[] = [];
       let resyncs = 0;
-      await watched.listen(
+      await via.listen(
         'db_connections_test',
         (payload) => heard.push(payload),
         () => resyncs++,
@@ -131,10 +147,21 @@ describe.runIf(testDbKind === 'postgres')('the LISTEN connection on PostgreSQL',
       await db.query(`SELECT pg_notify('db_connections_test', 'after')`);
       await expect.poll(() => heard, { timeout: 5_000 }).toEqual(['before', 'after']);
     } finally {
-      // The silenced connections would never answer a goodbye: cut them first.
-      await proxy.close();
-      await watched.close();
-      await db.close();
+      await close();
     }
   }, 40_000);
+
+  it('a tile session gives up on a silent connection as on its statement timeout (57014), and the next statement gets a new one', async () => {
+    const { via, proxy, close } = await throughProxy({ maxPool: 2 });
+    try {
+      const session = via.withSession({ statement_timeout: '1000', jit: 'off' });
+      expect((await session.query<{ n: number }>('SELECT 1 AS n')).rows).toEqual([{ n: 1 }]);
+      proxy.silence();
+      // Without the session's own give-up this waits for the kernel to call the peer dead (minutes).
+      await expect(session.query('SELECT 2 AS n')).rejects.toMatchObject({ code: '57014' });
+      expect((await session.query<{ n: number }>('SELECT 3 AS n')).rows).toEqual([{ n: 3 }]);
+    } finally {
+      await close();
+    }
+  }, 30_000);
 });
