@@ -45,6 +45,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   PRECONDITION_REQUIRED: 428,
   RATE_LIMITED: 429,
   OVERLOADED: 503,
+  DATABASE_UNAVAILABLE: 503,
 };
 
 const TITLES: Readonly<Record<number, string>> = {
@@ -106,6 +107,33 @@ const PG_CLIENT_ERRORS: Readonly<Record<string, [number, string]>> = {
   '53300': [503, 'OVERLOADED'], // too_many_connections
 };
 
+// The database cannot be reached right now (restarting, its host or the network down): not our
+// fault nor the client's, and over in a moment. 503 with Retry-After, so map clients ask again
+// (the web map does for tiles) instead of keeping a hole, as a 500 made them.
+const PG_UNAVAILABLE = new Set([
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now (starting up, or in recovery)
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
+]);
+// What node-postgres says, with no code, of a connection it lost or could not make in time.
+const PG_UNAVAILABLE_MESSAGES =
+  /^(Connection terminated( unexpectedly| due to connection timeout)?|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable)$/;
+
+function databaseUnavailable(error: { code?: unknown; message?: unknown; syscall?: unknown }): boolean {
+  if (typeof error.code === 'string' && PG_UNAVAILABLE.has(error.code)) return true;
+  // A connection that could not be made (refused, unreachable, a name not resolved) or was cut
+  // (reset, broken): a socket's own error, and the database's sockets are the app's only outgoing
+  // ones. A client that hung up mid-request is told otherwise ('aborted', with no syscall).
+  if (error.syscall === 'connect' || error.syscall === 'getaddrinfo') return true;
+  if ((error.syscall === 'read' || error.syscall === 'write') && (error.code === 'ECONNRESET' || error.code === 'EPIPE')) return true;
+  return PG_UNAVAILABLE_MESSAGES.test(String(error.message));
+}
+
 /** The one error handler: domain errors by code, validation as 400, everything else a 500 that reveals nothing. */
 export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler(
@@ -123,6 +151,11 @@ export function registerErrorHandler(app: FastifyInstance): void {
         const [status, code] = pg;
         if (status === 503) reply.header('Retry-After', '2');
         return sendProblem(reply, status, status === 503 ? 'The server is busy; try again shortly.' : error.message, code);
+      }
+      if (databaseUnavailable(error)) {
+        request.log.warn({ err: error }, 'database unavailable');
+        reply.header('Retry-After', '5');
+        return sendProblem(reply, 503, 'The database cannot be reached right now; try again in a few seconds.', 'DATABASE_UNAVAILABLE');
       }
       if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
         return sendProblem(reply, error.statusCode, error.message, error.code);

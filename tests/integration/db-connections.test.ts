@@ -8,6 +8,8 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
 import { openPgDb, type PgOptions } from '../../server/db/pg.adapter.ts';
+import { buildApp } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
 import { openMigratedPgTestDb, testDbKind } from '../helpers/test-db.ts';
 
 const url = process.env.TEST_DATABASE_URL;
@@ -70,13 +72,18 @@ describe.runIf(testDbKind === 'postgres')('connection pools on PostgreSQL', () =
 });
 
 /**
- * A TCP proxy to the test PostgreSQL. silence() makes the connections open at that moment go quiet
+ * A TCP proxy to the test PostgreSQL. down() cuts every connection and refuses new ones until up();
+ * silence() makes the connections open at that moment go quiet
  * both ways without closing (as a NAT that forgot them, or a server host gone), while new
  * connections pass.
  */
-async function silencingProxy(target: URL): Promise<{ url: string; silence: () => void; close: () => Promise<void> }> {
+async function silencingProxy(
+  target: URL,
+): Promise<{ url: string; silence: () => void; down: () => void; up: () => void; close: () => Promise<void> }> {
   const pairs: { client: net.Socket; upstream: net.Socket; silent: boolean }[] = [];
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) return void client.destroy();
     const upstream = net.connect(Number(target.port || 5432), target.hostname);
     const pair = { client, upstream, silent: false };
     pairs.push(pair);
@@ -96,6 +103,12 @@ async function silencingProxy(target: URL): Promise<{ url: string; silence: () =
   return {
     url: via.toString(),
     silence: () => pairs.forEach((p) => (p.silent = true)),
+    // The database gone (restarting, its host down): every connection cut, new ones closed at once.
+    down: () => {
+      refusing = true;
+      for (const p of pairs.splice(0)) p.upstream.destroy();
+    },
+    up: () => (refusing = false),
     close: async () => {
       for (const p of pairs) {
         p.client.destroy();
@@ -106,27 +119,27 @@ async function silencingProxy(target: URL): Promise<{ url: string; silence: () =
   };
 }
 
-describe.runIf(testDbKind === 'postgres')('connections that go silent on PostgreSQL', () => {
-  /** A test database, and a second Db on it reached through a proxy that can go silent. */
-  async function throughProxy(options: PgOptions) {
-    const own = await openMigratedPgTestDb({ maxPool: 2 });
-    const target = new URL(url!);
-    target.pathname = `/${own.name}`;
-    const proxy = await silencingProxy(target);
-    const via = await openPgDb(proxy.url, options);
-    return {
-      db: own.db,
-      via,
-      proxy,
-      // The silenced connections would never answer a goodbye: cut them first.
-      close: async () => {
-        await proxy.close();
-        await via.close();
-        await own.db.close();
-      },
-    };
-  }
+/** A test database, and a second Db on it reached through a proxy that can go silent. */
+async function throughProxy(options: PgOptions) {
+  const own = await openMigratedPgTestDb({ maxPool: 2 });
+  const target = new URL(url!);
+  target.pathname = `/${own.name}`;
+  const proxy = await silencingProxy(target);
+  const via = await openPgDb(proxy.url, options);
+  return {
+    db: own.db,
+    via,
+    proxy,
+    // The silenced connections would never answer a goodbye: cut them first.
+    close: async () => {
+      await proxy.close();
+      await via.close();
+      await own.db.close();
+    },
+  };
+}
 
+describe.runIf(testDbKind === 'postgres')('connections that go silent on PostgreSQL', () => {
   it('the LISTEN connection finds out it has gone silent, listens again on a new connection and says so (resync)', async () => {
     const { db, via, proxy, close } = await throughProxy({ maxPool: 2, listenHeartbeatMs: 300 });
     try {
@@ -161,6 +174,34 @@ describe.runIf(testDbKind === 'postgres')('connections that go silent on Postgre
       await expect(session.query('SELECT 2 AS n')).rejects.toMatchObject({ code: '57014' });
       expect((await session.query<{ n: number }>('SELECT 3 AS n')).rows).toEqual([{ n: 3 }]);
     } finally {
+      await close();
+    }
+  }, 30_000);
+});
+
+describe.runIf(testDbKind === 'postgres')('the app while its database cannot be reached', () => {
+  it('answers 503 with Retry-After (DATABASE_UNAVAILABLE), tiles and API alike, and serves again once it is back', async () => {
+    const { via, proxy, close } = await throughProxy({ maxPool: 2 });
+    const app = await buildApp({ config: loadConfig({ TILE_CACHE_MB: '0' }), db: via, ready: { value: true } }, { logger: false });
+    try {
+      // The database has no rows: an empty tile (204) is still a statement that ran.
+      expect((await app.inject('/tiles/parcels/16/52000/30850')).statusCode).toBe(204);
+
+      proxy.down();
+      for (const url of ['/tiles/parcels/16/52001/30850', '/ogc/collections/parcels/items?limit=1']) {
+        const res = await app.inject(url);
+        expect(res.statusCode, url).toBe(503);
+        expect(res.headers['retry-after'], url).toBe('5');
+        expect(res.headers['content-type'], url).toContain('application/problem+json');
+        expect(res.json(), url).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+      }
+      expect((await app.inject('/readyz')).statusCode).toBe(503);
+
+      proxy.up();
+      await expect.poll(async () => (await app.inject('/tiles/parcels/16/52002/30850')).statusCode, { timeout: 10_000 }).toBe(204);
+      expect((await app.inject('/ogc/collections/parcels/items?limit=1')).statusCode).toBe(200);
+    } finally {
+      await app.close();
       await close();
     }
   }, 30_000);
