@@ -318,10 +318,12 @@ export class TileEngine {
     this.feedFromSeq = ++this.seq;
     this.feed.length = 0;
     const all = [...this.catalog.sources.keys()];
+    // Dropped before anything is asked of the database: a resync it does not answer (it is often
+    // down when the stream broke) must not leave the stale tiles cached.
+    this.drop(all, [[-180, -90, 180, 90]]);
     const { rows } = await this.db.query<{ v: number }>(`SELECT CASE WHEN is_called THEN last_value ELSE 0 END AS v FROM data_version_seq`);
     const version = Number(rows[0]?.v ?? 0);
     for (const id of all) this.versions.set(id, Math.max(this.versions.get(id) ?? 0, version));
-    this.drop(all, [[-180, -90, 180, 90]]);
     // Cells edited while unheard were marked dirty by the database itself; build them again now.
     await this.warmGeneralized();
   }

@@ -338,6 +338,26 @@ describe('the change feed: GET /api/changes tells map clients which tiles to ref
   );
 });
 
+describe('a resync the database does not answer', () => {
+  it('still drops every cached tile first: the next read of a tile draws it afresh', async () => {
+    let failing = false;
+    const flaky = {
+      query: ((sql: string, params?: readonly unknown[]) =>
+        failing ? Promise.reject(new Error('Connection terminated unexpectedly')) : db.query(sql, params)) as typeof db.query,
+    };
+    const engine = await TileEngine.open(flaky, db.capabilities, { cacheBytes: 16 << 20 });
+    const anonymous = { role: 'anonymous', communes: [], farmerId: null };
+    await engine.tile(['parcels'], PLOT_TILE, anonymous);
+    await engine.tile(['parcels'], PLOT_TILE, anonymous);
+    const { misses } = engine.stats();
+    failing = true;
+    await expect(engine.resync()).rejects.toThrow('Connection terminated unexpectedly');
+    failing = false;
+    await engine.tile(['parcels'], PLOT_TILE, anonymous);
+    expect(engine.stats().misses).toBe(misses + 1);
+  });
+});
+
 describe('single-flight', () => {
   it('twenty concurrent misses for one tile run one query', async () => {
     let queries = 0;
