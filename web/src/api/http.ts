@@ -221,7 +221,11 @@ export function describeError(error: unknown): string {
     // and are English whatever the page's language: the sentence says what to do instead.
     return error.message === 'offline' ? t('errorNoNetwork') : t('errorUnreachable');
   if (error instanceof HttpError) {
-    const key = STATUS_WORDS[error.status] ?? (error.status >= 500 ? 'error5xx' : undefined);
+    // A database restarting is not a busy server: the wait is seconds, not minutes.
+    const key =
+      error.problem?.code === 'DATABASE_UNAVAILABLE'
+        ? 'errorDatabaseUnavailable'
+        : (STATUS_WORDS[error.status] ?? (error.status >= 500 ? 'error5xx' : undefined));
     const words = key ? t(key) : t('errorStatus', { status: error.status });
     return lang() === 'en' && error.problem?.detail ? `${words}: ${error.message}` : words;
   }

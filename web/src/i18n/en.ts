@@ -30,6 +30,7 @@ export const en: Messages = {
   error422: 'the data is not valid',
   error429: 'too many requests; wait a minute and try again',
   error503: 'the server is busy; try again in a few minutes',
+  errorDatabaseUnavailable: "the map's database cannot be reached right now; try again in a moment",
   error5xx: 'the server failed; try again later',
   errorStatus: 'the server refused (status {status})',
   cardCodeUnknown: 'No farmer has the card code “{code}”. Check the letters and digits on the card.',

@@ -28,6 +28,7 @@ export const vi = {
   error422: 'dữ liệu không hợp lệ',
   error429: 'quá nhiều yêu cầu; đợi một phút rồi thử lại',
   error503: 'máy chủ đang bận; thử lại sau ít phút',
+  errorDatabaseUnavailable: 'chưa kết nối được cơ sở dữ liệu của bản đồ; thử lại sau giây lát',
   error5xx: 'máy chủ gặp lỗi; thử lại sau',
   errorStatus: 'máy chủ từ chối (mã {status})',
   cardCodeUnknown: 'Không có nông hộ nào có mã thẻ “{code}”. Kiểm tra lại các chữ và số trên thẻ.',
