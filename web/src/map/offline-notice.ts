@@ -1,6 +1,7 @@
 // A calm line over the map when it has nothing to draw for want of a network: the page arrived but
 // the signal went before the style or the tiles did, or a later visit finds the shell in the service
-// worker's cache and nothing else. Without it the map area is a blank beige box. It goes by itself
+// worker's cache and nothing else; or when the server refuses the tiles for now (503: its database
+// cannot be reached). Without it the map area is a blank beige box. It goes by itself
 // as soon as tiles arrive (the style and the failed tiles are asked for again when the browser says
 // it is back online, and every few seconds in case it never says so).
 import type { Map as MapLibreMap, StyleSpecification } from 'maplibre-gl';
@@ -150,9 +151,19 @@ export function workerWhenOnline(first: Promise<unknown>, url: string, notice: O
 type TileAt = { sourceId: string; x: number; y: number; z: number };
 
 /**
- * Shows the notice while tiles of the view failed for want of a network, and hides it once they (or
- * the tiles of wherever the map has moved to) have arrived. Failed tiles are asked for again when
- * the browser is back online and every few seconds while it says it is online.
+ * Whether the server refused a tile for now (503: its database cannot be reached, or it is too busy):
+ * as blank a map as no network, and over when the server says so, not when the browser goes online.
+ */
+function isRefusedForNow(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { status?: unknown }).status === 503;
+}
+
+/**
+ * Shows the notice while tiles of the view failed for want of a network or were refused for now
+ * (503), and hides it once they (or the tiles of wherever the map has moved to) have arrived.
+ * Failed tiles are asked for again when the browser is back online and every few seconds while it
+ * says it is online: a database that came back after the map's own retries of a 503 ended (four,
+ * over 30 s) still fills the map in.
  */
 export function watchTiles(map: MapLibreMap, notice: OfflineNotice): void {
   const failed = new Map<string, TileAt>();
@@ -165,7 +176,7 @@ export function watchTiles(map: MapLibreMap, notice: OfflineNotice): void {
       tile?: { tileID?: { canonical: { x: number; y: number; z: number } } };
     };
     const canonical = e.tile?.tileID?.canonical;
-    if (!e.sourceId || !canonical || !isNetworkFailure(e.error)) return;
+    if (!e.sourceId || !canonical || !(isNetworkFailure(e.error) || isRefusedForNow(e.error))) return;
     const tile = { sourceId: e.sourceId, x: canonical.x, y: canonical.y, z: canonical.z };
     failed.set(keyOf(tile), tile);
     settle();
