@@ -291,7 +291,12 @@ describe('growing-area documents and re-issue from the map', () => {
     // the scroll is asked again of the section that is there then (it failed once in CI, detached).
     await vi.waitFor(() => section.scrollIntoViewIfNeeded({ timeout: 2000 }), { timeout: 20_000, interval: 250 });
     await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone.png') });
-    await section.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone-section.png') });
+    // So is a picture of it taken again when the section was drawn anew while it was taken (CI,
+    // once: "Element is not attached to the DOM").
+    await vi.waitFor(() => section.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-phone-section.png'), timeout: 5000 }), {
+      timeout: 20_000,
+      interval: 250,
+    });
     for (const selector of ['#documents-html', '#documents-csv', '#documents-geojson', '#documents-eudr', '#lifecycle-reissue']) {
       const box = (await page.locator(selector).boundingBox())!;
       expect(box.x, selector).toBeGreaterThanOrEqual(0);
@@ -301,7 +306,11 @@ describe('growing-area documents and re-issue from the map', () => {
     await page.click('#lifecycle-reissue');
     await page.locator('#reissue-form').scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-phone.png') });
-    await page.locator('#reissue-form').screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-phone-form.png') });
+    await vi.waitFor(
+      () =>
+        page.locator('#reissue-form').screenshot({ path: path.join(SCREENSHOTS, 'area-documents-reissue-phone-form.png'), timeout: 5000 }),
+      { timeout: 20_000, interval: 250 },
+    );
     const form = (await page.locator('#reissue-form').boundingBox())!;
     expect(form.x + form.width).toBeLessThanOrEqual(360);
     // The page is no wider than the phone.
