@@ -12,7 +12,7 @@
 // (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
 import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
-import { PerformanceObserver } from 'node:perf_hooks';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
@@ -28,6 +28,7 @@ import { openDb } from '../server/db/index.ts';
 import { withEdits } from '../server/db/edit-context.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { openTileService, TILE_SESSION, type TileService } from '../server/tile-service.ts';
+import { tuneHeap } from '../server/heap.ts';
 import type { ClientJob, ClientResult } from './bench-http-client.ts';
 import { seedIfEmpty } from '../data/seed/index.ts';
 import type { TileEngine } from '../tiles/index.ts';
@@ -185,7 +186,7 @@ async function interleavedRun(
   tiles: TileCoord[],
   base: string,
   floorBase: string,
-): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats; floor: Stats; gc: GcBySide }> {
+): Promise<{ raw: Stats; prepared: Stats; statement: Stats; server: Stats; inside: Stats; floor: Stats; gc: GcBySide; fullGcs: number }> {
   const BLOCK = 20;
   const WARMUP_BLOCKS = 5;
   const raw: number[] = [];
@@ -230,9 +231,14 @@ async function interleavedRun(
   // Garbage-collection pauses of this process (server, raw callers and floor all live here), told to
   // the side whose block was running: the tail of a side that allocates more is partly its GC.
   const blocks: { side: (typeof sides)[number]; from: number; to: number }[] = [];
-  const pauses: { at: number; ms: number }[] = [];
+  const pauses: { at: number; ms: number; full: boolean }[] = [];
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) pauses.push({ at: e.startTime, ms: e.duration });
+    for (const e of list.getEntries())
+      pauses.push({
+        at: e.startTime,
+        ms: e.duration,
+        full: (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR,
+      });
   });
   observer.observe({ entryTypes: ['gc'] });
   // Warm up first, unmeasured: V8 compiles the server's and the driver's hot paths in the first
@@ -272,6 +278,7 @@ async function interleavedRun(
     inside: summarise(inside, wall, 0, 0),
     floor: summarise(floor, wall, 0, 0),
     gc,
+    fullGcs: pauses.filter((p) => p.full).length,
   };
 }
 
@@ -356,6 +363,8 @@ async function listen(db: Db, service: TileService, timeInside = false): Promise
 }
 
 async function main(): Promise<void> {
+  // The server lives in this process: its heap is set as server/main.ts sets it.
+  tuneHeap();
   const config = loadConfig();
   const embedded = !config.databaseUrl;
   const parcels = option('parcels', embedded ? 20_000 : 100_000);
@@ -406,7 +415,7 @@ async function main(): Promise<void> {
       const tiles = await tileList(db, z, QUICK ? 40 : z >= 16 ? 1200 : 200);
       lists.set(`${w.name}|${z}`, tiles);
       if (!only.has('cold')) continue;
-      const { raw, prepared, statement, server, inside, floor, gc } = await interleavedRun(
+      const { raw, prepared, statement, server, inside, floor, gc, fullGcs } = await interleavedRun(
         db,
         cold.engine,
         w.ids,
@@ -421,7 +430,7 @@ async function main(): Promise<void> {
       gcLines.push(
         `${w.name} | z${z} | ${Object.entries(gc)
           .map(([side, g]) => `${side} ${g.count} / ${g.ms.toFixed(1)} ms`)
-          .join(' | ')}`,
+          .join(' | ')} | full collections ${fullGcs}`,
       );
     }
   }

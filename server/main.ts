@@ -4,9 +4,11 @@ import { openTileService } from './tile-service.ts';
 import { DatabaseSetupError, openDb } from './db/index.ts';
 import { migrate } from './db/migrate.ts';
 import { seedSampleIfEmpty } from './registry/sample-data.ts';
+import { tuneHeap } from './heap.ts';
 
 /** Starts the server: config → database → migrations → sample data → listen. Any setup problem is one line and exit 1. */
 async function main(): Promise<void> {
+  tuneHeap();
   const config = loadConfig();
   const log = (message: string) => console.log(`[bando] ${message}`);
   log(config.databaseUrl ? `Database: PostgreSQL at ${redactUrl(config.databaseUrl)}` : `Database: embedded PGlite in ${config.dataDir}`);
