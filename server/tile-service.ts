@@ -7,7 +7,10 @@ export type TileService = {
   engine: TileEngine;
   /** Unsubscribes from tile_changes; the database stays open. */
   close(): Promise<void>;
-  /** Builds the generalized low-zoom tables in the background (main calls it once the data is in place). */
+  /**
+   * Opens and readies the tile connections, then builds the generalized low-zoom tables, in the
+   * background (main calls it once the data is in place).
+   */
   warm(): void;
 };
 
@@ -50,13 +53,23 @@ export async function openTileService(
     },
     warm: () => {
       const started = performance.now();
-      engine.warmGeneralized().then(
-        (cells) =>
-          log(
-            `Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${cells ? `${cells} cell${cells === 1 ? '' : 's'} rebuilt` : 'unchanged'})`,
-          ),
-        (error: unknown) => !closed && log(`building generalized tiles failed: ${(error as Error).message}`),
+      // The connections first (a second or two), then the generalized tables (minutes on a large set).
+      const connections = engine.warmConnections().then(
+        (count) => count && log(`Tile connections ready: ${count} in ${((performance.now() - started) / 1000).toFixed(1)} s`),
+        (error: unknown) => !closed && log(`readying the tile connections failed: ${(error as Error).message}`),
       );
+      void connections.then(() => !closed && warmGeneralized());
     },
   };
+
+  function warmGeneralized(): void {
+    const started = performance.now();
+    engine.warmGeneralized().then(
+      (cells) =>
+        log(
+          `Generalized low-zoom tiles ready in ${((performance.now() - started) / 1000).toFixed(1)} s (${cells ? `${cells} cell${cells === 1 ? '' : 's'} rebuilt` : 'unchanged'})`,
+        ),
+      (error: unknown) => !closed && log(`building generalized tiles failed: ${(error as Error).message}`),
+    );
+  }
 }

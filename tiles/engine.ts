@@ -5,10 +5,19 @@ import { promisify } from 'node:util';
 import { brotliCompress as brotliCallback, brotliCompressSync, constants as zlib, gzip as gzipCallback, gzipSync } from 'node:zlib';
 import { TileCache, type CacheEntry, type CacheStats } from './cache.ts';
 import { buildCatalog, type Catalog } from './catalog.ts';
-import { BUFFER, TileError, type EncoderKind, type Scope, type TileCapabilities, type TileDb, type TileViewer } from './layer.ts';
+import {
+  BUFFER,
+  PUBLIC_SCOPE,
+  TileError,
+  type EncoderKind,
+  type Scope,
+  type TileCapabilities,
+  type TileDb,
+  type TileViewer,
+} from './layer.ts';
 import { RenderLimiter } from './limiter.ts';
 import { EMPTY_TILE, type TableSource } from './sources/table.source.ts';
-import { tileBounds4326, tileKey, type Box, type TileCoord } from './tile-coord.ts';
+import { tileBounds4326, tileKey, tileRange, type Box, type TileCoord } from './tile-coord.ts';
 
 const gzip = promisify(gzipCallback);
 const brotli = promisify(brotliCallback);
@@ -363,6 +372,31 @@ export class TileEngine {
     const box: Box = r && r.xmin !== null ? [r.xmin, r.ymin, r.xmax, r.ymax] : [-180, -85.0511, 180, 85.0511];
     this.extents.set(id, { version, box });
     return box;
+  }
+
+  /**
+   * Opens the engine's connections before the first map view needs them, and readies each one by
+   * drawing every source's tile at the centre of its data once (at its highest zoom up to 16; a
+   * source drawn there from a generalized table is left out, as that table may not be built yet).
+   * A new connection costs its first tiles the backend's start, its catalog caches, PROJ's set-up
+   * for the first ST_Transform, and the statements' planning: a composite view's first tiles open a
+   * pool's worth at once, and on the 100,000-parcel set the first view after a restart took 1.8 s
+   * against 0.3 s for the next. Returns the connections readied (0 on the embedded database).
+   */
+  async warmConnections(): Promise<number> {
+    const each = this.db.eachConnection;
+    if (!each) return 0;
+    const tiles: { source: TableSource; coord: TileCoord }[] = [];
+    for (const source of this.catalog.sources.values()) {
+      const z = Math.min(16, source.config.maxzoom);
+      if (!source.band(z) || source.generalizedFor(z)) continue;
+      const [w, s, e, n] = await this.bounds(source.id);
+      const { minX, minY } = tileRange([(w + e) / 2, (s + n) / 2, (w + e) / 2, (s + n) / 2], z);
+      tiles.push({ source, coord: { z, x: minX, y: minY } });
+    }
+    return each.call(this.db, this.caps.maxConnections, async (q) => {
+      for (const { source, coord } of tiles) await source.render(q, coord, PUBLIC_SCOPE, this.encoder);
+    });
   }
 
   /**

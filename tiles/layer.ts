@@ -53,6 +53,8 @@ export interface TileQueryable {
 export interface TileDb extends TileQueryable {
   /** Runs fn inside BEGIN … COMMIT (generalized-table builds). */
   transaction?<T>(fn: (tx: TileQueryable) => Promise<T>): Promise<T>;
+  /** Runs fn on `count` connections at once, opening those the pool lacks; returns how many it ran on. */
+  eachConnection?(count: number, fn: (q: TileQueryable) => Promise<void>): Promise<number>;
 }
 
 /** What the database can do; the engine picks its encoder and simplifier from it. */

@@ -39,6 +39,12 @@ export interface SessionDb extends Queryable {
   readonly capabilities: Capabilities;
   /** Runs fn inside BEGIN … COMMIT; any throw rolls back. Nothing else interleaves on the embedded database. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn on `count` of the pool's connections at once (at most the pool's size), opening those it
+   * lacks, and returns how many it ran on: connections readied before anyone waits for them.
+   * Absent on the embedded database, which has one.
+   */
+  eachConnection?(count: number, fn: (q: Queryable) => Promise<void>): Promise<number>;
 }
 
 /** Session settings by name, e.g. { statement_timeout: '10000', jit: 'off' }. */

@@ -175,8 +175,30 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
 
+  const onClient = (client: pg.PoolClient): Queryable => ({
+    query: (s, q) => run(client, s, q),
+    exec: async (s) => void (await client.query(s)),
+    async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
+      const result = await client.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+    },
+  });
+
   const onPool = (p: pg.Pool, capabilities: Capabilities): SessionDb => ({
     capabilities,
+    async eachConnection(count, fn) {
+      // Each connection is held until all are open, so no two calls of fn share one.
+      const opened = await Promise.allSettled(Array.from({ length: Math.min(count, poolSize) }, () => p.connect()));
+      const clients = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      try {
+        await Promise.all(clients.map((c) => fn(onClient(c))));
+      } finally {
+        for (const c of clients) c.release();
+      }
+      const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed) throw failed.reason;
+      return clients.length;
+    },
     query: (sql, params) => run(p, sql, params),
     async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
       const result = await p.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);

@@ -5,6 +5,7 @@
 // Through a proxy that stops forwarding, the LISTEN connection and a tile session find out a
 // connection has gone silent; through one that cuts and refuses connections, the app answers 503
 // DATABASE_UNAVAILABLE while the database cannot be reached, and serves again once it is back.
+// The tile service opens and readies its connections at start, before the first map view.
 import net from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import type { Db } from '../../server/db/index.ts';
 import { openPgDb, type PgOptions } from '../../server/db/pg.adapter.ts';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import { openTileService } from '../../server/tile-service.ts';
 import { openMigratedPgTestDb, testDbKind } from '../helpers/test-db.ts';
 
 const url = process.env.TEST_DATABASE_URL;
@@ -77,6 +79,28 @@ describe.runIf(testDbKind === 'postgres')('connection pools on PostgreSQL', () =
     const second = await idleAfterMark(name);
     expect(second).toHaveLength(9);
     expect(second).toEqual(expect.arrayContaining(kept));
+  }, 30_000);
+
+  it('open and ready the tile connections at start: every one has drawn each source’s tile', async () => {
+    const { db, name } = await open({ maxPool: 5 });
+    const service = await openTileService({ tileCacheBytes: 0 }, db);
+    try {
+      expect(await service.engine.warmConnections()).toBe(5);
+      // Each backend's last statement is a tile's (ST_AsMVT), left idle for the first map view.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND state = 'idle' AND query LIKE '%ST_AsMVT(q,%'`,
+          [name],
+        );
+        expect(rows[0]!.n).toBe(5);
+      } finally {
+        await admin.end();
+      }
+    } finally {
+      await service.close();
+    }
   }, 30_000);
 });
 
