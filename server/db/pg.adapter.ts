@@ -187,14 +187,21 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   const onPool = (p: pg.Pool, capabilities: Capabilities): SessionDb => ({
     capabilities,
     async eachConnection(count, fn) {
-      // Each connection is held until all are open, so no two calls of fn share one.
+      // Each connection is held until all are open, so no two calls of fn share one; then each goes
+      // back to the pool as soon as its own call is done, for whoever waits meanwhile.
       const opened = await Promise.allSettled(Array.from({ length: Math.min(count, poolSize) }, () => p.connect()));
       const clients = opened.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
-      try {
-        await Promise.all(clients.map((c) => fn(onClient(c))));
-      } finally {
-        for (const c of clients) c.release();
-      }
+      await Promise.all(
+        clients.map(async (c) => {
+          try {
+            await fn(onClient(c));
+            c.release();
+          } catch (error) {
+            c.release(error as Error);
+            throw error;
+          }
+        }),
+      );
       const failed = opened.find((o): o is PromiseRejectedResult => o.status === 'rejected');
       if (failed) throw failed.reason;
       return clients.length;
