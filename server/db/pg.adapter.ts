@@ -216,11 +216,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       const client = await p.connect();
       try {
         await client.query('BEGIN');
-        const tx: Queryable = {
-          query: (s, q) => run(client, s, q),
-          exec: async (s) => void (await client.query(s)),
-        };
-        const result = await fn(tx);
+        const result = await fn(onClient(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -81,7 +81,7 @@ describe.runIf(testDbKind === 'postgres')('connection pools on PostgreSQL', () =
     expect(second).toEqual(expect.arrayContaining(kept));
   }, 30_000);
 
-  it('open and ready the tile connections at start: every one has drawn each source’s tile', async () => {
+  it('open and ready the tile connections at start: every one has drawn a tile and waits idle for the first view', async () => {
     const { db, name } = await open({ maxPool: 5 });
     const service = await openTileService({ tileCacheBytes: 0 }, db);
     try {

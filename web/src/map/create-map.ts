@@ -81,7 +81,9 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
     attributionControl: false,
     maxPitch: 0,
     // A cheap phone: no collision-fade animation to wait for, no style validation on the main thread.
-    fadeDuration: 100,
+    // A user who asked their system for less motion gets labels that appear without fading at all
+    // (MapLibre itself only shortens camera moves for them): each faded frame is a whole map drawn.
+    fadeDuration: globalThis.matchMedia?.('(prefers-reduced-motion: reduce)').matches ? 0 : 100,
     validateStyle: false,
     // CJK and other scripts outside our glyph ranges are not drawn locally with system fonts.
     localIdeographFontFamily: false,
