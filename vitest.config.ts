@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
 // Three projects: `unit` (pure modules beside their code), `embedded` (tests/: the integration and
@@ -24,6 +25,18 @@ import { defineConfig } from 'vitest/config';
 // its second try is still named at the end of .ci/run with its first error, to be mended.
 // Unit tests and a developer's own runs never retry.
 const CI_RETRY = process.env.CI ? 1 : 0;
+
+// The browser tests drive Debian's Chromium (/usr/bin/chromium; never a downloaded browser). On a
+// developer's machine without it, `npm test` runs everything else and says, once, what it left out
+// and how to get it; on CI (.ci/run installs it) a missing browser fails the run instead of
+// quietly running fewer tests.
+const CHROMIUM = '/usr/bin/chromium';
+const browserTests = Boolean(process.env.CI) || fs.existsSync(CHROMIUM);
+if (!browserTests)
+  console.warn(
+    `\n[bando] ${CHROMIUM} not found: the browser tests (tests/e2e) are skipped. Install Debian's Chromium (apt-get install chromium) to run them.\n`,
+  );
+const e2e = browserTests ? ['tests/e2e/**/*.test.ts'] : [];
 
 const shared = {
   // Opening a database copy and decoding tiles is slow on a 2-core machine; never a timed test.
@@ -53,7 +66,7 @@ export default defineConfig({
           ...shared,
           name: 'embedded',
           retry: CI_RETRY,
-          include: process.env.TEST_DATABASE_URL ? ['tests/integration/**/*.test.ts'] : ['tests/**/*.test.ts'],
+          include: process.env.TEST_DATABASE_URL ? ['tests/integration/**/*.test.ts'] : ['tests/integration/**/*.test.ts', ...e2e],
           isolate: false,
           env: { TEST_DATABASE_URL: '' },
           globalSetup: ['tests/helpers/global-setup.ts'],
@@ -66,7 +79,7 @@ export default defineConfig({
                 ...shared,
                 name: 'postgres',
                 retry: CI_RETRY,
-                include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+                include: ['tests/integration/**/*.test.ts', ...e2e],
                 isolate: false,
                 env: { TEST_DATABASE_URL: process.env.TEST_DATABASE_URL },
                 globalSetup: ['tests/helpers/global-setup-postgres.ts'],

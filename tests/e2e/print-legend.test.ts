@@ -9,6 +9,18 @@ import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type Rgb } from
 
 const env = useServerAndBrowser();
 
+/** Whether poppler's pdftotext is here (.ci/run installs poppler-utils; on CI its absence fails the test). */
+function hasPdftotext(): boolean {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const readsPdfText = Boolean(process.env.CI) || hasPdftotext();
+if (!readsPdfText) console.warn('print-legend: pdftotext not found (apt-get install poppler-utils); the PDF text layer is not checked.');
+
 describe('the printed legend of a land-use view with a selected parcel', () => {
   it('lists each class once, names the selection outline, marks legacy codes, and the PDF holds its words as text', async () => {
     const { page, context, errors } = await openPage(env.browser, 'desktop');
@@ -51,6 +63,8 @@ describe('the printed legend of a land-use view with a selected parcel', () => {
       expect(legend).toContain('LNQ · Đất trồng cây ăn quả lâu năm (mã cũ, nay là CLN)');
       expect(legend.filter((row) => row.includes('mã cũ'))).toHaveLength(2);
 
+      expect(errors).toEqual([]);
+      if (!readsPdfText) return;
       // The PDF's words are text: pdftotext (poppler) reads the title, the legend, the scale, the date and the sources.
       const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
       const words = text.replace(/\s+/g, ' ');
@@ -66,7 +80,6 @@ describe('the printed legend of a land-use view with a selected parcel', () => {
       expect(words).toContain('Nguồn: Bản đồ số Cao Lãnh');
       // Each legend line once: the text layer is not written twice.
       expect(words.match(/ODT · Đất ở tại đô thị/g)).toHaveLength(1);
-      expect(errors).toEqual([]);
     } finally {
       await context.close();
     }

@@ -20,7 +20,8 @@ function hasOgrinfo(): boolean {
 const available = hasOgrinfo();
 if (!available) console.warn('ogc-gdal: ogrinfo not found (apt-get install gdal-bin); skipping the GDAL OAPIF interoperability test.');
 
-describe.skipIf(!available)('GDAL OAPIF driver against a listening server', () => {
+// On CI (.ci/run installs gdal-bin) a missing GDAL fails the test instead of skipping it.
+describe.skipIf(!available && !process.env.CI)('GDAL OAPIF driver against a listening server', () => {
   let fx: FeaturesFixture;
   let base = '';
   beforeAll(async () => {
