@@ -18,25 +18,29 @@ const PLANNER = { username: 'planner', password: 'planner-bando-2026' };
  * parcel is the one thing the click is inside (the road's own strip of land, a parcel too, may be
  * within the box: it comes after).
  */
-async function parcelBesideRoad(): Promise<{ parcel: number; road: number; at: [number, number] }> {
+async function findParcelBesideRoad(): Promise<{ parcel: number; road: number; at: [number, number] }> {
   const { rows } = await e2e.server.db.query<{ parcel: number; road: number; lon: number; lat: number }>(
     `SELECT s.pid parcel, s.rid road, ST_X(s.c) lon, ST_Y(s.c) lat FROM (
        SELECT p.id pid, r.id rid, p.geom pg, r.geom rg,
               ST_PointOnSurface(ST_Difference(
                 ST_Intersection(p.geom, ST_Buffer(r.geom::geography, 4)::geometry),
                 ST_Buffer(r.geom::geography, 3)::geometry)) c
-         FROM parcels p JOIN roads r ON ST_DWithin(p.geom::geography, r.geom::geography, 4)
+         FROM parcels p JOIN roads r ON p.geom && ST_Expand(r.geom, 0.0001) AND ST_DWithin(p.geom::geography, r.geom::geography, 4)
         WHERE p.commune_code = '29869' AND p.land_use_code <> 'DGT' ORDER BY p.id, r.id LIMIT 200) s
       WHERE NOT ST_IsEmpty(s.c) AND ST_Contains(s.pg, s.c)
-        AND NOT EXISTS (SELECT 1 FROM plots x WHERE ST_DWithin(x.geom::geography, s.c::geography, 20))
-        AND NOT EXISTS (SELECT 1 FROM growing_areas g WHERE ST_DWithin(g.geom::geography, s.c::geography, 20))
-        AND NOT EXISTS (SELECT 1 FROM products x WHERE ST_DWithin(x.geom::geography, s.c::geography, 20))
+        AND NOT EXISTS (SELECT 1 FROM plots x WHERE x.geom && ST_Expand(s.c, 0.0005) AND ST_DWithin(x.geom::geography, s.c::geography, 20))
+        AND NOT EXISTS (SELECT 1 FROM growing_areas g WHERE g.geom && ST_Expand(s.c, 0.0005) AND ST_DWithin(g.geom::geography, s.c::geography, 20))
+        AND NOT EXISTS (SELECT 1 FROM products x WHERE x.geom && ST_Expand(s.c, 0.0005) AND ST_DWithin(x.geom::geography, s.c::geography, 20))
       ORDER BY s.pid, s.rid LIMIT 1`,
   );
   const row = rows[0];
   if (!row) throw new Error('no parcel of 29869 beside a road');
   return { parcel: Number(row.parcel), road: Number(row.road), at: [Number(row.lon), Number(row.lat)] };
 }
+
+let besideRoad: ReturnType<typeof findParcelBesideRoad> | undefined;
+/** The same place for both viewports: read once (nothing here edits parcels, roads or plots). */
+const parcelBesideRoad = () => (besideRoad ??= findParcelBesideRoad());
 
 /** The groups and ids of the details tab's cards, top to bottom. */
 function cards(page: Page): Promise<string[]> {

@@ -25,13 +25,16 @@ describe('the printed legend of a land-use view with a selected parcel', () => {
   it('lists each class once, names the selection outline, marks legacy codes, and the PDF holds its words as text', async () => {
     const { page, context, errors } = await openPage(env.browser, 'desktop');
     try {
-      // A legacy-coded parcel (BHK) with LNQ and ODT parcels around it.
+      // A legacy-coded parcel (BHK) with LNQ and ODT parcels around it (the box prefilter lets the
+      // parcels' GiST index find the neighbours: 0.003° is more than 250 m at Cao Lãnh's latitude).
       const { rows } = await env.server.db.query<{ id: number; lon: number; lat: number }>(
         `SELECT b.id, ST_X(ST_PointOnSurface(b.geom)) lon, ST_Y(ST_PointOnSurface(b.geom)) lat
            FROM parcels b
           WHERE b.land_use_code = 'BHK'
-          ORDER BY (SELECT count(*) FROM parcels l WHERE l.land_use_code = 'LNQ' AND ST_DWithin(l.geom::geography, b.geom::geography, 250)) > 0 DESC,
-                   (SELECT count(*) FROM parcels l WHERE l.land_use_code = 'ODT' AND ST_DWithin(l.geom::geography, b.geom::geography, 250)) DESC
+          ORDER BY EXISTS (SELECT 1 FROM parcels l WHERE l.land_use_code = 'LNQ' AND l.geom && ST_Expand(b.geom, 0.003)
+                                  AND ST_DWithin(l.geom::geography, b.geom::geography, 250)) DESC,
+                   (SELECT count(*) FROM parcels l WHERE l.land_use_code = 'ODT' AND l.geom && ST_Expand(b.geom, 0.003)
+                       AND ST_DWithin(l.geom::geography, b.geom::geography, 250)) DESC
           LIMIT 1`,
       );
       const { id, lon, lat } = rows[0]!;
