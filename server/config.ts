@@ -35,6 +35,8 @@ export type Config = Readonly<{
   uploadDir: string;
   /** Largest import upload in bytes (IMPORT_MAX_MB, default 512); larger ones get 413. */
   importMaxBytes: number;
+  /** Seconds a shutdown may take before the process exits anyway (SHUTDOWN_TIMEOUT_S, default 10). */
+  shutdownTimeoutS: number;
   /**
    * Hours an uploaded decision scan may wait for a lifecycle move to claim it before the hourly sweep
    * deletes it (UNCLAIMED_DOCUMENT_HOURS, default 24): a file removed from a form, a form given up, a
@@ -92,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root: string = 
     uploadDir: path.resolve(root, env.UPLOAD_DIR?.trim() || '.data/uploads'),
     importMaxBytes: integer(env, 'IMPORT_MAX_MB', 512, 1, 65_536) * 1024 * 1024,
     unclaimedDocumentHours: integer(env, 'UNCLAIMED_DOCUMENT_HOURS', 24, 0, 8760),
+    shutdownTimeoutS: integer(env, 'SHUTDOWN_TIMEOUT_S', 10, 1, 600),
   });
 }
 

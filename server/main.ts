@@ -24,6 +24,13 @@ async function main(): Promise<void> {
   const app = await buildApp({ config, db, ready, tiles });
   const shutdown = async (signal: string) => {
     log(`${signal}: closing`);
+    // Closing waits for the requests and statements in flight; one waiting on a database gone silent
+    // may never finish (the app's pool has no client-side give-up: see pg.adapter.ts), and the
+    // process must still end: a supervisor waits for it before starting the next.
+    setTimeout(() => {
+      log(`still closing after ${config.shutdownTimeoutS} s (a request or the database did not finish): exiting anyway`);
+      process.exit(1);
+    }, config.shutdownTimeoutS * 1000).unref();
     await app.close().catch(() => undefined);
     await tiles.close().catch(() => undefined);
     await db.close().catch(() => undefined);

@@ -44,15 +44,23 @@ const LISTEN_HEARTBEAT_MS = 30_000;
 /**
  * A session with a statement timeout (the tiles') also gives up on its own this much later: on a
  * connection gone silent the server's timeout never comes back either, and the tile would wait
- * until the kernel called the peer dead. The pool then drops that connection.
+ * until the kernel called the peer dead. The pool then drops that connection. (The app's own pool
+ * has none: an import or the seed lifts the statement timeout for its transaction, and a client-side
+ * give-up would cut their long statements.)
  */
 const SILENT_MARGIN_MS = 5_000;
 
-/** pg's own give-up on a silent connection, told as the statement timeout it stands in for (57014). */
-function silentAsTimeout(error: unknown): never {
-  if (error instanceof Error && error.message === 'Query read timeout') {
-    throw Object.assign(new Error('The database did not answer in time (its connection went silent).'), { code: '57014' });
+/** A statement given up on because its connection went silent: told as the statement timeout it stands in for. */
+class SilentConnectionError extends Error {
+  readonly code = '57014';
+  constructor() {
+    super('The database did not answer in time (its connection went silent).');
   }
+}
+
+/** pg's own give-up on a silent connection (query_timeout), as a SilentConnectionError. */
+function silentAsTimeout(error: unknown): never {
+  if (error instanceof Error && error.message === 'Query read timeout') throw new SilentConnectionError();
   throw error;
 }
 
@@ -177,7 +185,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
 
   const onClient = (client: pg.PoolClient): Queryable => ({
     query: (s, q) => run(client, s, q),
-    exec: async (s) => void (await client.query(s)),
+    exec: async (s) => void (await client.query(s).catch(silentAsTimeout)),
     async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
       const result = await client.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
@@ -211,19 +219,23 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       const result = await p.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);
       return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
-    exec: async (sql) => void (await p.query(sql)),
+    exec: async (sql) => void (await p.query(sql).catch(silentAsTimeout)),
     async transaction(fn) {
       const client = await p.connect();
+      // A connection that went silent, or could not roll back, goes to nobody else: released with
+      // the error, the pool closes it.
+      let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
+        await client.query('BEGIN').catch(silentAsTimeout);
         const result = await fn(onClient(client));
-        await client.query('COMMIT');
+        await client.query('COMMIT').catch(silentAsTimeout);
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (error instanceof SilentConnectionError) broken = error;
+        else await client.query('ROLLBACK').catch((e: Error) => (broken = e));
         throw error;
       } finally {
-        client.release();
+        client.release(broken);
       }
     },
   });

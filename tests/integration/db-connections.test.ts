@@ -6,7 +6,6 @@
 // connection has gone silent; through one that cuts and refuses connections, the app answers 503
 // DATABASE_UNAVAILABLE while the database cannot be reached, and serves again once it is back.
 // The tile service opens and readies its connections at start, before the first map view.
-import net from 'node:net';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db/index.ts';
@@ -15,6 +14,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { openTileService } from '../../server/tile-service.ts';
 import { openMigratedPgTestDb, testDbKind } from '../helpers/test-db.ts';
+import { silencingProxy } from '../helpers/silencing-proxy.ts';
 
 const url = process.env.TEST_DATABASE_URL;
 const DEAD_PROXY_TIMEOUT_MS = 15_000;
@@ -104,54 +104,6 @@ describe.runIf(testDbKind === 'postgres')('connection pools on PostgreSQL', () =
   }, 30_000);
 });
 
-/**
- * A TCP proxy to the test PostgreSQL. down() cuts every connection and refuses new ones until up();
- * silence() makes the connections open at that moment go quiet
- * both ways without closing (as a NAT that forgot them, or a server host gone), while new
- * connections pass.
- */
-async function silencingProxy(
-  target: URL,
-): Promise<{ url: string; silence: () => void; down: () => void; up: () => void; close: () => Promise<void> }> {
-  const pairs: { client: net.Socket; upstream: net.Socket; silent: boolean }[] = [];
-  let refusing = false;
-  const server = net.createServer((client) => {
-    if (refusing) return void client.destroy();
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
-    const pair = { client, upstream, silent: false };
-    pairs.push(pair);
-    client.on('data', (d) => void (pair.silent || upstream.write(d)));
-    upstream.on('data', (d) => void (pair.silent || client.write(d)));
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const via = new URL(target);
-  via.hostname = '127.0.0.1';
-  via.port = String((server.address() as net.AddressInfo).port);
-  return {
-    url: via.toString(),
-    silence: () => pairs.forEach((p) => (p.silent = true)),
-    // The database gone (restarting, its host down): every connection cut, new ones closed at once.
-    down: () => {
-      refusing = true;
-      for (const p of pairs.splice(0)) p.upstream.destroy();
-    },
-    up: () => (refusing = false),
-    close: async () => {
-      for (const p of pairs) {
-        p.client.destroy();
-        p.upstream.destroy();
-      }
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 /** A test database, and a second Db on it reached through a proxy that can go silent. */
 async function throughProxy(options: PgOptions) {
   const own = await openMigratedPgTestDb({ maxPool: 2 });
@@ -206,6 +158,36 @@ describe.runIf(testDbKind === 'postgres')('connections that go silent on Postgre
       // Without the session's own give-up this waits for the kernel to call the peer dead (minutes).
       await expect(session.query('SELECT 2 AS n')).rejects.toMatchObject({ code: '57014' });
       expect((await session.query<{ n: number }>('SELECT 3 AS n')).rows).toEqual([{ n: 3 }]);
+    } finally {
+      await close();
+    }
+  }, 30_000);
+
+  it('a transaction on a connection gone silent gives up (57014) without a ROLLBACK that would wait as long again, and the connection goes to nobody else', async () => {
+    const { db, via, proxy, close } = await throughProxy({ maxPool: 2 });
+    try {
+      const session = via.withSession({ statement_timeout: '1000', jit: 'off' });
+      await session.exec(`CREATE TABLE IF NOT EXISTS silent_tx_test (n int)`);
+      const pid = async (q: { query: typeof session.query }) =>
+        (await q.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const before = await session.transaction(pid);
+      proxy.silence();
+      const t0 = performance.now();
+      await expect(
+        session.transaction(async (tx) => {
+          await tx.query('INSERT INTO silent_tx_test VALUES (1)');
+        }),
+      ).rejects.toMatchObject({ code: '57014' });
+      // The statement timeout (1 s) and the margin (5 s), once: not again for a ROLLBACK on the same silence.
+      expect(performance.now() - t0).toBeLessThan(9_000);
+      // The next transaction runs on another connection and commits.
+      const after = await session.transaction(async (tx) => {
+        await tx.query('INSERT INTO silent_tx_test VALUES (2)');
+        return pid(tx);
+      });
+      expect(after).not.toBe(before);
+      // Only what the second one wrote is there.
+      await expect.poll(async () => (await db.query<{ n: number }>('SELECT n FROM silent_tx_test ORDER BY n')).rows).toEqual([{ n: 2 }]);
     } finally {
       await close();
     }

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openPgDb } from '../../server/db/pg.adapter.ts';
 import { openPgliteDb } from '../../server/db/pglite.adapter.ts';
 import { testDbKind } from '../helpers/test-db.ts';
+import { silencingProxy } from '../helpers/silencing-proxy.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -171,4 +172,40 @@ describe('a first start seeds, a restart keeps the data', () => {
     expect(second.stdout).not.toMatch(/Applied migrations/);
     expect(await countParcels()).toBe(seeded);
   });
+
+  it.runIf(testDbKind === 'postgres')(
+    'ends within SHUTDOWN_TIMEOUT_S of a SIGTERM when its database has gone silent, and says why',
+    async () => {
+      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      const name = `bando_silent_${process.pid}`;
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.query(`CREATE DATABASE ${name}`);
+      await admin.end();
+      const target = new URL(process.env.TEST_DATABASE_URL!);
+      target.pathname = `/${name}`;
+      const proxy = await silencingProxy(target);
+      cleanup.push(async () => {
+        await proxy.close();
+        const a = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+        await a.connect();
+        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await a.end();
+      });
+      let signalled = 0;
+      const env = { DATABASE_URL: proxy.url, SEED: 'false', SHUTDOWN_TIMEOUT_S: '1', PORT: String(await freePort()) };
+      const run = await startServer(env, async (port) => {
+        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+        // Every connection open now (the pools' and the LISTEN one) stops answering: a statement in
+        // flight on one (the tile connections are readied at start) would wait for its give-up or forever.
+        proxy.silence();
+        signalled = performance.now();
+      });
+      expect(performance.now() - signalled).toBeLessThan(8_000);
+      expect(run.stdout).toMatch(/SIGTERM: closing/);
+      expect(run.stdout).toMatch(/still closing after 1 s \(a request or the database did not finish\): exiting anyway/);
+      expect(run.code).toBe(1);
+    },
+    60_000,
+  );
 });
