@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { hasCommand } from '../../tests/helpers/commands.ts';
 import { crsByCode, esriWkt, fromWgs84, matchPrj, toWgs84 } from './crs.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -13,15 +14,6 @@ const REFERENCE: Array<{ crs: string; e: number; n: number; lon: number; lat: nu
 
 const metres = (lon1: number, lat1: number, lon2: number, lat2: number) =>
   Math.hypot((lon1 - lon2) * 111320 * Math.cos((lat1 * Math.PI) / 180), (lat1 - lat2) * 110574);
-
-function gdalAvailable(): boolean {
-  try {
-    execFileSync('gdaltransform', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('VN-2000 → WGS 84', () => {
   it.each(REFERENCE.map((r) => [r.crs, r.e, r.n, r] as const))(
@@ -34,7 +26,7 @@ describe('VN-2000 → WGS 84', () => {
     },
   );
 
-  it.skipIf(!gdalAvailable())('agrees with gdaltransform run now, with the same explicit +towgs84', () => {
+  it.skipIf(!hasCommand('gdaltransform'))('agrees with gdaltransform run now, with the same explicit +towgs84', () => {
     for (const code of ['EPSG:5897', 'EPSG:9210', 'EPSG:3405']) {
       const def = crsByCode(code)!;
       const grid = REFERENCE.filter((r) => r.crs === code).map((r) => `${r.e + 1234.5} ${r.n - 987.6}`);

@@ -5,20 +5,13 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { hasCommand } from '../helpers/commands.ts';
 import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type Rgb } from './harness.ts';
 
 const env = useServerAndBrowser();
 
-/** Whether poppler's pdftotext is here (.ci/run installs poppler-utils; on CI its absence fails the test). */
-function hasPdftotext(): boolean {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const readsPdfText = Boolean(process.env.CI) || hasPdftotext();
+// Poppler's pdftotext: .ci/run installs poppler-utils, and on CI its absence fails the test.
+const readsPdfText = Boolean(process.env.CI) || hasCommand('pdftotext', '-v');
 if (!readsPdfText) console.warn('print-legend: pdftotext not found (apt-get install poppler-utils); the PDF text layer is not checked.');
 
 describe('the printed legend of a land-use view with a selected parcel', () => {

@@ -2,22 +2,15 @@
 // collection and counts the same features as numberMatched. Skipped with a message where GDAL is
 // not installed (CI installs Debian's gdal-bin).
 
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasCommand } from '../helpers/commands.ts';
 import { openFeaturesFixture, type FeaturesFixture } from '../helpers/features-fixture.ts';
 
 const run = promisify(execFile);
 
-function hasOgrinfo(): boolean {
-  try {
-    execFileSync('ogrinfo', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const available = hasOgrinfo();
+const available = hasCommand('ogrinfo');
 if (!available) console.warn('ogc-gdal: ogrinfo not found (apt-get install gdal-bin); skipping the GDAL OAPIF interoperability test.');
 
 // On CI (.ci/run installs gdal-bin) a missing GDAL fails the test instead of skipping it.

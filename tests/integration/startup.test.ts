@@ -59,6 +59,28 @@ afterAll(async () => {
   for (const fn of cleanup) await fn();
 });
 
+/** Runs one statement as the test PostgreSQL's own user. */
+async function asAdmin(sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** An empty database on the test PostgreSQL, dropped after the file's tests; its URL (as the test user). */
+async function emptyPgDatabase(prefix: string, owner?: string): Promise<URL> {
+  const name = `${prefix}_${process.pid}`;
+  await asAdmin(`DROP DATABASE IF EXISTS ${name}`);
+  await asAdmin(`CREATE DATABASE ${name}${owner ? ` OWNER ${owner}` : ''}`);
+  cleanup.push(() => asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const url = new URL(process.env.TEST_DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url;
+}
+
 describe('bad configuration prints one clear line and exits non-zero', () => {
   it('an unreachable DATABASE_URL', async () => {
     const port = await freePort();
@@ -88,25 +110,12 @@ describe('bad configuration prints one clear line and exits non-zero', () => {
   });
 
   it.runIf(testDbKind === 'postgres')('a database without PostGIS that the user cannot enable', async () => {
-    const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-    await admin.connect();
-    const name = `bando_nopostgis_${process.pid}`;
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(
+    await asAdmin(
       `DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'bando_plain') THEN CREATE ROLE bando_plain LOGIN PASSWORD 'plain'; END IF; END $$`,
     );
-    await admin.query(`CREATE DATABASE ${name} OWNER bando_plain`);
-    await admin.end();
-    cleanup.push(async () => {
-      const a = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
-    });
-    const url = new URL(process.env.TEST_DATABASE_URL!);
+    const url = await emptyPgDatabase('bando_nopostgis', 'bando_plain');
     url.username = 'bando_plain';
     url.password = 'plain';
-    url.pathname = `/${name}`;
     const run = await startServer({ DATABASE_URL: url.toString(), PORT: '0' });
     expect(run.code).not.toBe(0);
     const lines = run.stderr.trim().split('\n');
@@ -119,21 +128,7 @@ describe('a first start seeds, a restart keeps the data', () => {
   it('answers /healthz and /readyz with the sample data loaded, and does not re-seed on restart', async () => {
     const env: Record<string, string> = { SEED_PARCELS: '400' };
     if (testDbKind === 'postgres') {
-      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await admin.connect();
-      const name = `bando_start_${process.pid}`;
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const url = new URL(process.env.TEST_DATABASE_URL!);
-      url.pathname = `/${name}`;
-      env.DATABASE_URL = url.toString();
-      cleanup.push(async () => {
-        const a = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      });
+      env.DATABASE_URL = (await emptyPgDatabase('bando_start')).toString();
     } else {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bando-start-'));
       env.DATA_DIR = dir;
@@ -176,22 +171,8 @@ describe('a first start seeds, a restart keeps the data', () => {
   it.runIf(testDbKind === 'postgres')(
     'ends within SHUTDOWN_TIMEOUT_S of a SIGTERM when its database has gone silent, and says why',
     async () => {
-      const admin = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-      await admin.connect();
-      const name = `bando_silent_${process.pid}`;
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const target = new URL(process.env.TEST_DATABASE_URL!);
-      target.pathname = `/${name}`;
-      const proxy = await silencingProxy(target);
-      cleanup.push(async () => {
-        await proxy.close();
-        const a = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-      });
+      const proxy = await silencingProxy(await emptyPgDatabase('bando_silent'));
+      cleanup.push(() => proxy.close());
       let signalled = 0;
       const env = { DATABASE_URL: proxy.url, SEED: 'false', SHUTDOWN_TIMEOUT_S: '1', PORT: String(await freePort()) };
       const run = await startServer(env, async (port) => {
