@@ -9,8 +9,6 @@ import { signOut } from './registry-fixtures.ts';
 
 const e2e = useServerAndBrowser();
 
-const PLANNER = { username: 'planner', password: 'planner-bando-2026' };
-
 /**
  * A point inside a parcel of 29869 (not itself road land) 3 to 4 m from a road's centre line
  * (the seed's parcels beside a road start 3 m from it), within the click's box at z17 (6 px of
@@ -57,20 +55,25 @@ async function clickAt(page: Page, at: [number, number]): Promise<void> {
 }
 
 describe('a click inside a parcel beside a road', () => {
-  it('opens the parcel’s card first for a planner at 1440 × 900, with the road’s after it', async () => {
+  it('lists the parcel before the road for a planner at 1440 × 900 (a zoning lot under the click before both)', async () => {
     const target = await parcelBesideRoad();
     const { page, context, errors } = await openPage(e2e.browser, 'desktop');
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.goto(`${e2e.server.url}/#c=${target.at[0].toFixed(7)},${target.at[1].toFixed(7)},17`);
     await waitForMap(page);
-    await signIn(page, PLANNER);
+    await signIn(page, ACCOUNTS.planner);
     await waitForMap(page);
     await clickAt(page, target.at);
     const listed = await cards(page);
-    expect(listed[0]).toBe(`parcels:${target.parcel}`);
+    // A planner starts with the zoning plans on: a lot the click is inside is drawn over the parcel
+    // and listed before it; of everything else the parcel comes first.
+    expect(listed.filter((c) => !c.startsWith('zones:'))[0]).toBe(`parcels:${target.parcel}`);
     // The road was under the click too: it is listed, after the parcel.
-    expect(listed).toContain(`roads:${target.road}`);
-    await page.waitForSelector('.feature-card.is-primary .planner h4');
+    expect(listed.indexOf(`roads:${target.road}`)).toBeGreaterThan(listed.indexOf(`parcels:${target.parcel}`));
+    // The first card opened is the one for the planner: a lot's plan, or the parcel's lots under their plans.
+    await page.waitForSelector(
+      listed[0]!.startsWith('zones:') ? '.feature-card.is-primary[data-group=zones] dl' : '.feature-card.is-primary .planner h4',
+    );
     await page.screenshot({ path: path.join(SCREENSHOTS, 'click-parcel-beside-road-1440.png') });
     expect(errors).toEqual([]);
     await context.close();
@@ -101,7 +104,7 @@ describe('the “Thửa của tôi” tab', () => {
     const tabs = () => page.locator('.tabs [data-tab]').evaluateAll((els) => els.map((el) => el.getAttribute('data-tab')));
     expect(await tabs()).toEqual(['layers', 'details', 'mine', 'tools']);
 
-    await signIn(page, PLANNER);
+    await signIn(page, ACCOUNTS.planner);
     await expect.poll(tabs).toEqual(['layers', 'details', 'tools']);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-tabs-1440.png') });
     await signOut(page);
@@ -115,7 +118,7 @@ describe('the “Thửa của tôi” tab', () => {
     await expect.poll(tabs).toEqual(['layers', 'details', 'mine', 'tools']);
     await page.waitForSelector('[data-tab=mine].is-active');
     await signOut(page);
-    await signIn(page, PLANNER);
+    await signIn(page, ACCOUNTS.planner);
     await expect.poll(tabs).toEqual(['layers', 'details', 'tools']);
     expect(await page.locator('.tabs .tab.is-active').getAttribute('data-tab')).toBe('layers');
     expect(await page.locator('.mine-panel').count()).toBe(0);

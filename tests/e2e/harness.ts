@@ -58,6 +58,7 @@ export const ACCOUNTS = {
   officer: { username: 'officer', password: 'officer-bando-2026' },
   farmer: { username: 'farmer', password: 'farmer-bando-2026' },
   admin: { username: 'admin', password: 'admin-bando-2026' },
+  planner: { username: 'planner', password: 'planner-bando-2026' },
 } as const;
 
 /** A running server on a fresh copy of the seeded database, with its own folder of uploaded files. */

@@ -3,7 +3,8 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { openPage, SCREENSHOTS, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, SCREENSHOTS, signIn, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { signOut } from './registry-fixtures.ts';
 
 const env = useServerAndBrowser();
 
@@ -233,6 +234,68 @@ describe("a planner reading a parcel's card", () => {
       expect(await page.locator('#lang-toggle').innerText()).toBe('Tiếng Việt');
       expect(await page.locator('.feature-card.is-primary h3').innerText()).toBe('Zoning lot CQ-07');
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-pasted-link.png') });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the layers a planner starts from', () => {
+  /** Each group's visibility on the map, the layer panel's checkbox for it, and the zoning lots drawn. */
+  const layers = (page: Page) =>
+    page.evaluate(() => {
+      const { map, control } = (window as unknown as BandoWindow).__bando;
+      const groups = ['zones', 'landuse', 'parcels', 'growing_areas', 'plots', 'products'];
+      const zoneLayers = map
+        .getStyle()
+        .layers.filter((l) => (l.metadata as Record<string, string> | undefined)?.['bando:group'] === 'zones');
+      return {
+        shown: groups.filter((g) => control.isVisible(g)),
+        ticked: groups.filter((g) => document.querySelector<HTMLInputElement>(`#layer-${g}`)?.checked),
+        zonesDrawn: map.queryRenderedFeatures({ layers: zoneLayers.map((l) => l.id) }).length,
+        link: location.hash,
+      };
+    });
+  const GUEST = ['parcels', 'growing_areas', 'plots', 'products'];
+  const PLANNER = ['zones', 'parcels'];
+
+  it('signing in moves a view left at the defaults to the zoning plans, farm layers off; a reload keeps them; signing out gives a guest’s back; layers chosen by hand stay', async () => {
+    const { page, context, errors } = await openPage(env.browser, 'desktop');
+    try {
+      await page.goto(`${env.server.url}/`);
+      await waitForMap(page);
+      const guest = await layers(page);
+      expect(guest.shown).toEqual(GUEST);
+      expect(guest.ticked).toEqual(GUEST);
+      expect(guest.zonesDrawn).toBe(0);
+
+      await signIn(page, ACCOUNTS.planner);
+      await waitForMap(page);
+      const planner = await layers(page);
+      expect(planner.shown).toEqual(PLANNER);
+      expect(planner.ticked).toEqual(PLANNER);
+      // The zoning lots are drawn, not only switched on; the link still names no layers (the defaults).
+      expect(planner.zonesDrawn).toBeGreaterThan(0);
+      expect(planner.link).not.toMatch(/[#&]l=/);
+      await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-signed-in-layers.png') });
+
+      // Opened again with the session: the planner's layers from the first frame.
+      await page.reload();
+      await waitForMap(page);
+      expect((await layers(page)).shown).toEqual(PLANNER);
+
+      await signOut(page);
+      await waitForMap(page);
+      expect((await layers(page)).shown).toEqual(GUEST);
+      expect((await layers(page)).ticked).toEqual(GUEST);
+
+      // A guest who switched the plots off by hand: signing in keeps what they chose, zoning stays off.
+      await page.locator('#layer-plots').uncheck();
+      await expect.poll(async () => (await layers(page)).link).toMatch(/[#&]l=/);
+      await signIn(page, ACCOUNTS.planner);
+      await waitForMap(page);
+      expect((await layers(page)).shown).toEqual(['parcels', 'growing_areas', 'products']);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -12,6 +12,7 @@ import { importSlot } from './io/import-slot.ts';
 import { createMap, reviveMapWorkers, type MapHandle } from './map/create-map.ts';
 import { onceAtRest } from './map/at-rest.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
+import { LayerDefaults } from './map/role-layers.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle, withLandUseMap } from './map/landuse-maps.ts';
 import { offlineNotice, styleWhenOnline, workerWhenOnline } from './map/offline-notice.ts';
 import { PlotPicking } from './map/plot-picking.ts';
@@ -154,6 +155,13 @@ async function boot(): Promise<void> {
   const groups = groupsOf(style);
   if (groups.length === 0) toast(() => t('mapUnavailable'), 'error');
 
+  // The first tiles are the viewer's (asked for beside the style, it is usually in already): a page
+  // reloaded while signed in would otherwise start from URLs a guest's copy is cached under. So are
+  // the layers shown when the link names none: a planner's start on the zoning plans.
+  user = await viewerPromise;
+  const layerDefaults = new LayerDefaults(groups);
+  layerDefaults.use(user?.role);
+
   // Visibility and opacity from the link go into the style before the map exists: no flash of defaults.
   const visible: Record<string, boolean> = {};
   const initialLayers = shownGroups(
@@ -169,9 +177,6 @@ async function boot(): Promise<void> {
   const landUseMap = resolveLandUseMap(landUseMapsOf(style), initial.landuse);
   if (landUseMap) selectLandUseMapInStyle(style, landUseMap.id);
 
-  // The first tiles are the viewer's (asked for beside the style, it is usually in already): a page
-  // reloaded while signed in would otherwise start from URLs a guest's copy is cached under.
-  user = await viewerPromise;
   keyStyleTiles(style, user);
 
   const handle: MapHandle = await createMap(mapEl, style, initial);
@@ -550,8 +555,27 @@ async function boot(): Promise<void> {
     );
   };
 
+  /**
+   * The layers for whoever is now signed in: a view left at the defaults (its link names no layers)
+   * moves to the new viewer's (a planner signing in sees the zoning plans; signing out, a guest's
+   * again); layers chosen by hand stay as they are.
+   */
+  const followLayerDefaults = (viewer: SessionUser | undefined) => {
+    const untouched = layerDefaults.atDefaults(visible);
+    if (!layerDefaults.use(viewer?.role)) return;
+    if (untouched) {
+      for (const g of groups) {
+        visible[g.id] = g.visible;
+        control.setVisible(g.id, g.visible);
+      }
+      layerPanel.render();
+    }
+    writeUrl();
+  };
+
   const account = new AccountMenu(async (next) => {
     user = next;
+    followLayerDefaults(next);
     handle.setUser(next);
     // The tiles differ by viewer (a ward officer's carry their drafts): drawn and clicked, they must be this one's.
     const tilesFor = handle.refreshTiles();
@@ -588,6 +612,7 @@ async function boot(): Promise<void> {
     if (!previous) return;
     user = undefined;
     setCsrfToken(undefined);
+    followLayerDefaults(undefined);
     handle.setUser(undefined);
     const tilesFor = handle.refreshTiles();
     void photoOutboxUser(undefined);
