@@ -18,8 +18,12 @@ import { writeFarmerUser, writeStaff } from './users.ts';
 export interface SeedDb {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   exec(sql: string): Promise<void>;
-  transaction<T>(fn: (tx: { query: SeedDb['query']; exec: SeedDb['exec'] }) => Promise<T>): Promise<T>;
+  /** `unbounded`: the statements may run as long as they need (no statement timeout, no give-up on silence). */
+  transaction<T>(fn: (tx: { query: SeedDb['query']; exec: SeedDb['exec'] }) => Promise<T>, options?: { unbounded?: boolean }): Promise<T>;
 }
+
+/** One transaction for the whole seed, unbounded: 100,000 parcels take longer than a request may. */
+const UNBOUNDED = { unbounded: true } as const;
 
 export type SeedOptions = {
   /** How many cadastral parcels to generate (city scale 50,000; province benchmarks 1,000,000). */
@@ -164,9 +168,7 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
   phase('layout');
   await db.transaction(async (tx) => {
     // Bulk load: the per-row edit log and notifications are skipped and one notification per layer sent at the end.
-    await tx.query(
-      `SELECT set_config('app.bulk', 'on', true), set_config('app.origin', 'seed', true), set_config('statement_timeout', '0', true)`,
-    );
+    await tx.query(`SELECT set_config('app.bulk', 'on', true), set_config('app.origin', 'seed', true)`);
     if (options.reset) {
       // Derived tables (the tile engine's generalized cells) go too, so nothing stale outlives the data.
       const { rows } = await tx.query<{ t: string }>(
@@ -194,7 +196,7 @@ export async function seed(db: SeedDb, options: SeedOptions): Promise<void> {
       await tx.query(`SELECT setval(pg_get_serial_sequence('${t}', 'id'), (SELECT coalesce(max(id), 0) + 1 FROM ${t}), false)`);
     for (const t of LAYERS)
       await tx.query(`SELECT notify_tile_change($1, ARRAY[(SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) FROM ${t})])`, [t]);
-  });
+  }, UNBOUNDED);
   phase('commit');
   // Only the tables written: planner statistics for the tile and search queries, catalogues untouched.
   await db.exec(`ANALYZE ${TABLES.join(', ')}`);

@@ -34,11 +34,21 @@ export type Capabilities = Readonly<{
 /** A notification delivered after the sending transaction committed. */
 export type NotificationHandler = (payload: string) => void;
 
+/** How a transaction runs. */
+export type TransactionOptions = {
+  /**
+   * Its statements may run as long as they need (an import, the seed: one transaction that a
+   * cancel or a kill rolls back): the statement timeout is lifted for it alone, and so is the
+   * client's give-up on a silent connection, which would otherwise cut them.
+   */
+  unbounded?: boolean;
+};
+
 /** Statements and transactions on connections of one kind: the app's pool or a session pool. */
 export interface SessionDb extends Queryable {
   readonly capabilities: Capabilities;
   /** Runs fn inside BEGIN … COMMIT; any throw rolls back. Nothing else interleaves on the embedded database. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Runs fn on `count` of the pool's connections at once (at most the pool's size), opening those it
    * lacks, and returns how many it ran on: connections readied before anyone waits for them.

@@ -42,11 +42,11 @@ export type PgOptions = {
 const LISTEN_HEARTBEAT_MS = 30_000;
 
 /**
- * A session with a statement timeout (the tiles') also gives up on its own this much later: on a
- * connection gone silent the server's timeout never comes back either, and the tile would wait
- * until the kernel called the peer dead. The pool then drops that connection. (The app's own pool
- * has none: an import or the seed lifts the statement timeout for its transaction, and a client-side
- * give-up would cut their long statements.)
+ * Every statement with a statement timeout (the app's, the tiles') is also given up on by the client
+ * this much later: on a connection gone silent the server's timeout never comes back either, and the
+ * request would wait until the kernel called the peer dead (~12 minutes with the default keepalives).
+ * The pool then drops that connection. An unbounded transaction (an import, the seed: their
+ * statements may run for minutes) has neither limit.
  */
 const SILENT_MARGIN_MS = 5_000;
 
@@ -150,9 +150,12 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   // Leave room for other clients and the LISTEN connection: each pool (the app's, and one per
   // distinct session settings, in practice the tiles') holds at most a quarter of the server's slots.
   const poolSize = Math.max(2, Math.min(options.maxPool ?? 20, Math.floor(maxConnections / 4)));
-  const openPool = (settings: SessionSettings = {}): pg.Pool => {
+  /** A pool, and when its client gives up on a statement whose connection went silent (none: never). */
+  type Pool = { pool: pg.Pool; giveUpMs: number | undefined };
+  const openPool = (settings: SessionSettings = {}): Pool => {
     // statement_timeout has its own startup parameter in pg; every other setting goes in `options`.
     const { statement_timeout: timeout, ...rest } = settings;
+    const serverTimeout = timeout !== undefined ? Number(timeout) : (options.statementTimeoutMs ?? 30_000);
     const startup = Object.entries(rest)
       .map(([name, value]) => `-c ${name}=${value}`)
       .join(' ');
@@ -167,32 +170,38 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       keepAlive: true,
       keepAliveInitialDelayMillis: 60_000,
       connectionTimeoutMillis: 10_000,
-      statement_timeout: timeout !== undefined ? Number(timeout) : (options.statementTimeoutMs ?? 30_000),
-      ...(Number(timeout) > 0 ? { query_timeout: Number(timeout) + SILENT_MARGIN_MS } : {}),
+      statement_timeout: serverTimeout,
+      // No query_timeout here: pg cannot lift a pool's for one statement, and an unbounded
+      // transaction needs none. Each statement carries its own (giveUpMs).
       application_name: 'ban-do-so',
       ...(startup ? { options: startup } : {}),
     });
     // An idle client that loses its connection must not crash the process.
     pool.on('error', () => undefined);
-    return pool;
+    return { pool, giveUpMs: serverTimeout > 0 ? serverTimeout + SILENT_MARGIN_MS : undefined };
   };
-  const pool = openPool();
+  const app = openPool();
 
-  const run = async <R>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
-    const result = await client.query(sql, params as unknown[] | undefined).catch(silentAsTimeout);
+  /** Runs one statement (a prepared one when named) on a pool or a client, given up on after giveUpMs of silence. */
+  const run = async <R>(
+    on: pg.Pool | pg.PoolClient,
+    giveUpMs: number | undefined,
+    text: string,
+    values?: readonly unknown[],
+    name?: string,
+  ): Promise<QueryResult<R>> => {
+    const config = { text, values: values as unknown[] | undefined, name, query_timeout: giveUpMs } as pg.QueryConfig;
+    const result = await on.query(config).catch(silentAsTimeout);
     return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
   };
 
-  const onClient = (client: pg.PoolClient): Queryable => ({
-    query: (s, q) => run(client, s, q),
-    exec: async (s) => void (await client.query(s).catch(silentAsTimeout)),
-    async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
-      const result = await client.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-    },
+  const onClient = (client: pg.PoolClient, giveUpMs: number | undefined): Queryable => ({
+    query: (s, q) => run(client, giveUpMs, s, q),
+    exec: async (s) => void (await run(client, giveUpMs, s)),
+    queryPrepared: (name, sql, params) => run(client, giveUpMs, sql, params, name),
   });
 
-  const onPool = (p: pg.Pool, capabilities: Capabilities): SessionDb => ({
+  const onPool = ({ pool: p, giveUpMs }: Pool, capabilities: Capabilities): SessionDb => ({
     capabilities,
     async eachConnection(count, fn) {
       // Each connection is held until all are open, so no two calls of fn share one; then each goes
@@ -202,7 +211,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       await Promise.all(
         clients.map(async (c) => {
           try {
-            await fn(onClient(c));
+            await fn(onClient(c, giveUpMs));
             c.release();
           } catch (error) {
             c.release(error as Error);
@@ -214,25 +223,25 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       if (failed) throw failed.reason;
       return clients.length;
     },
-    query: (sql, params) => run(p, sql, params),
-    async queryPrepared<R>(name: string, sql: string, params: readonly unknown[]) {
-      const result = await p.query({ name, text: sql, values: params as unknown[] }).catch(silentAsTimeout);
-      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
-    },
-    exec: async (sql) => void (await p.query(sql).catch(silentAsTimeout)),
-    async transaction(fn) {
+    query: (sql, params) => run(p, giveUpMs, sql, params),
+    queryPrepared: (name, sql, params) => run(p, giveUpMs, sql, params, name),
+    exec: async (sql) => void (await run(p, giveUpMs, sql)),
+    async transaction(fn, txOptions) {
       const client = await p.connect();
       // A connection that went silent, or could not roll back, goes to nobody else: released with
       // the error, the pool closes it.
       let broken: Error | undefined;
+      // An unbounded transaction's statements run as long as they need: no limit on the server, none here.
+      const limit = txOptions?.unbounded ? undefined : giveUpMs;
       try {
-        await client.query('BEGIN').catch(silentAsTimeout);
-        const result = await fn(onClient(client));
-        await client.query('COMMIT').catch(silentAsTimeout);
+        await run(client, giveUpMs, 'BEGIN');
+        if (txOptions?.unbounded) await run(client, giveUpMs, `SELECT set_config('statement_timeout', '0', true)`);
+        const result = await fn(onClient(client, limit));
+        await run(client, limit, 'COMMIT');
         return result;
       } catch (error) {
         if (error instanceof SilentConnectionError) broken = error;
-        else await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        else await run(client, giveUpMs, 'ROLLBACK').catch((e: Error) => (broken = e));
         throw error;
       } finally {
         client.release(broken);
@@ -254,7 +263,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
     let session = sessions.get(key);
     if (!session) {
       const p = openPool(Object.fromEntries(entries));
-      session = { pool: p, db: onPool(p, db.capabilities) };
+      session = { pool: p.pool, db: onPool(p, db.capabilities) };
       sessions.set(key, session);
     }
     return session.db;
@@ -311,12 +320,12 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
   };
 
   const capabilities = await probeCapabilities(
-    { query: (q, p) => run(pool, q, p), exec: async (q) => void (await pool.query(q)) },
+    { query: (q, p) => run(app.pool, app.giveUpMs, q, p), exec: async (q) => void (await run(app.pool, app.giveUpMs, q)) },
     'postgres',
     poolSize,
   );
   const db: Db = {
-    ...onPool(pool, capabilities),
+    ...onPool(app, capabilities),
     withSession,
     async listen(channel, handler, onResync) {
       if (onResync) resyncs.add(onResync);
@@ -337,7 +346,7 @@ export async function openPgDb(url: string, options: PgOptions = {}): Promise<Db
       closed = true;
       clearInterval(heartbeat);
       await listenClient?.end().catch(() => undefined);
-      await Promise.all([pool, ...[...sessions.values()].map((x) => x.pool)].map((p) => p.end()));
+      await Promise.all([app.pool, ...[...sessions.values()].map((x) => x.pool)].map((p) => p.end()));
     },
   };
   return db;

@@ -78,6 +78,7 @@ export async function openPgliteDb(options: PgliteOptions): Promise<Db> {
     capabilities: await probeCapabilities(direct, 'embedded', 1),
     query: (sql, params) => queue.run(() => run(sql, params)),
     exec: (sql) => queue.run(() => exec(sql)),
+    // No statement timeout here to lift for an unbounded transaction (TransactionOptions).
     transaction: (fn) =>
       queue.run(async () => {
         await pg.query('BEGIN');

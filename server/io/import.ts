@@ -442,11 +442,10 @@ export async function runImport(db: Db, file: string, options: ImportOptions): P
   const progress = (phase: ImportProgress['phase']) => options.onProgress?.({ phase, read: report.counts.read, total });
 
   try {
-    await withEdits(db, { userId: viewer.userId, origin: 'import' }, async (transaction) => {
+    // A province-sized import runs statements longer than the pool's request timeout; it is one
+    // transaction that a cancel or a kill rolls back, so it runs unbounded: the limit lifted for it alone.
+    await withEdits(db, { userId: viewer.userId, origin: 'import', unbounded: true }, async (transaction) => {
       const tx = cancellable(transaction, options.signal);
-      // A province-sized import runs statements longer than the pool's request timeout; it is one
-      // transaction that a cancel or a kill rolls back, so lift the limit for it alone.
-      await tx.query(`SELECT set_config('statement_timeout', '0', true)`);
       const ref = await loadReference(tx);
       await tx.query(IMPORT_SQL.createStage);
       const transforms = new Map<string, CrsDefinition>();

@@ -194,6 +194,51 @@ describe.runIf(testDbKind === 'postgres')('connections that go silent on Postgre
   }, 30_000);
 });
 
+describe.runIf(testDbKind === 'postgres')('the app’s own statements on a connection gone silent', () => {
+  it('an API request gives up as on its statement timeout (503 OVERLOADED) instead of waiting minutes for the kernel, and the next request is served on a new connection', async () => {
+    const { via, proxy, close } = await throughProxy({ maxPool: 2, statementTimeoutMs: 1000 });
+    const app = await buildApp({ config: loadConfig({ TILE_CACHE_MB: '0' }), db: via, ready: { value: true } }, { logger: false });
+    try {
+      expect((await app.inject('/ogc/collections/parcels/items?limit=1')).statusCode).toBe(200);
+      proxy.silence();
+      const t0 = performance.now();
+      const res = await app.inject('/ogc/collections/parcels/items?limit=1');
+      // The statement timeout (1 s) and the margin (5 s): before the change it waited ~12 minutes.
+      expect(performance.now() - t0).toBeLessThan(9_000);
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toMatchObject({ status: 503, code: 'OVERLOADED' });
+      // A silent connection goes to nobody else: once the pool's (two) connections have each been
+      // given up on, requests run on new ones through the proxy, which answers again.
+      await expect.poll(async () => (await app.inject('/ogc/collections/parcels/items?limit=1')).statusCode, { timeout: 20_000 }).toBe(200);
+    } finally {
+      await app.close();
+      await close();
+    }
+  }, 30_000);
+
+  it('an unbounded transaction (an import, the seed) runs past the statement timeout and the give-up; the connection’s next statement has its limit again', async () => {
+    const { via, close } = await throughProxy({ maxPool: 1, statementTimeoutMs: 1000 });
+    try {
+      // Bounded, as every request: the server cancels it at 1 s.
+      await expect(via.transaction((tx) => tx.query('SELECT pg_sleep(2)'))).rejects.toMatchObject({ code: '57014' });
+      const limits = await via.transaction(
+        async (tx) => {
+          const inside = (await tx.query<{ t: string }>(`SELECT current_setting('statement_timeout') AS t`)).rows[0]!.t;
+          // Longer than the statement timeout and the client's margin together (1 s + 5 s).
+          await tx.query('SELECT pg_sleep(6.5)');
+          return inside;
+        },
+        { unbounded: true },
+      );
+      expect(limits).toBe('0');
+      // The same (only) connection: the lifted limit ended with its transaction.
+      expect((await via.query<{ t: string }>(`SELECT current_setting('statement_timeout') AS t`)).rows[0]!.t).toBe('1s');
+    } finally {
+      await close();
+    }
+  }, 30_000);
+});
+
 describe.runIf(testDbKind === 'postgres')('the app while its database cannot be reached', () => {
   it('answers 503 with Retry-After (DATABASE_UNAVAILABLE), tiles and API alike, and serves again once it is back', async () => {
     const { via, proxy, close } = await throughProxy({ maxPool: 2 });
