@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { LAYER_GROUPS } from '../../../server/routes/style.ts';
 import type { LayerGroup } from './layer-groups.ts';
 import { LayerDefaults } from './role-layers.ts';
 
-/** The groups as the server's style declares them (server/routes/style.ts, LAYER_GROUPS). */
-const styleGroups = (): LayerGroup[] => [
-  { id: 'water', basemap: true, visible: true },
-  { id: 'landuse', basemap: false, visible: false },
-  { id: 'parcels', basemap: false, visible: true },
-  { id: 'zones', basemap: false, visible: false },
-  { id: 'roads', basemap: true, visible: true },
-  { id: 'admin', basemap: true, visible: true },
-  { id: 'growing_areas', basemap: false, visible: true },
-  { id: 'plots', basemap: false, visible: true },
-  { id: 'products', basemap: false, visible: true },
-];
+/** The groups as the server's style declares them, fresh for each test (use() changes them). */
+const styleGroups = (): LayerGroup[] => LAYER_GROUPS.map((g) => ({ ...g }));
 
 const shown = (d: Record<string, boolean>) => Object.keys(d).filter((id) => d[id]);
 
