@@ -260,7 +260,7 @@ describe('the layers a planner starts from', () => {
   const GUEST = ['parcels', 'growing_areas', 'plots', 'products'];
   const PLANNER = ['zones', 'parcels'];
 
-  it('signing in moves a view left at the defaults to the zoning plans, farm layers off; a reload keeps them; signing out gives a guest’s back; layers chosen by hand stay', async () => {
+  it('signing in moves a view left at the defaults to the zoning plans, farm layers off, and its link names them for whoever opens it; a fresh load keeps them; signing out gives a guest’s back; layers chosen by hand stay', async () => {
     const { page, context, errors } = await openPage(env.browser, 'desktop');
     try {
       await page.goto(`${env.server.url}/`);
@@ -275,20 +275,33 @@ describe('the layers a planner starts from', () => {
       const planner = await layers(page);
       expect(planner.shown).toEqual(PLANNER);
       expect(planner.ticked).toEqual(PLANNER);
-      // The zoning lots are drawn, not only switched on; the link still names no layers (the defaults).
+      // The zoning lots are drawn, not only switched on; the link names the layers, so whoever opens
+      // it (a guest, an officer) sees the zoning too.
       expect(planner.zonesDrawn).toBeGreaterThan(0);
-      expect(planner.link).not.toMatch(/[#&]l=/);
+      expect(planner.link).toMatch(/[#&]l=water,parcels,zones,roads,admin(&|$)/);
       await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-signed-in-layers.png') });
 
-      // Opened again with the session: the planner's layers from the first frame.
-      await page.reload();
+      // Opened again with the session, from a link that names no layers: the planner's layers from the first frame.
+      await page.goto(`${env.server.url}/`);
       await waitForMap(page);
       expect((await layers(page)).shown).toEqual(PLANNER);
+
+      // The planner's link opened by a guest (another tab): the zoning shows there too.
+      const shared = await openPage(env.browser, 'desktop');
+      try {
+        await shared.page.goto(`${env.server.url}/${planner.link}`);
+        await waitForMap(shared.page);
+        expect((await layers(shared.page)).shown).toEqual(PLANNER);
+        expect(shared.errors).toEqual([]);
+      } finally {
+        await shared.context.close();
+      }
 
       await signOut(page);
       await waitForMap(page);
       expect((await layers(page)).shown).toEqual(GUEST);
       expect((await layers(page)).ticked).toEqual(GUEST);
+      expect((await layers(page)).link).not.toMatch(/[#&]l=/);
 
       // A guest who switched the plots off by hand: signing in keeps what they chose, zoning stays off.
       await page.locator('#layer-plots').uncheck();

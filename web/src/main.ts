@@ -233,8 +233,9 @@ async function boot(): Promise<void> {
       ...(selection ? { selection } : {}),
       lang: lang(),
     };
-    // If every group is at its default, leave l= out so links stay short.
-    if (groups.every((g) => visible[g.id] === g.visible)) delete state.layers;
+    // If every group is at the style's default, leave l= out so links stay short (a planner's
+    // defaults are not a guest's: their links name their layers).
+    if (layerDefaults.atStyleDefaults(visible)) delete state.layers;
     // The entry keeps its depth in the back stack: only the view in its URL changes.
     history.replaceState(back.state(), '', `${location.pathname}${location.search}${formatViewState(state)}`);
     appliedHref = location.href;

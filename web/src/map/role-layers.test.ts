@@ -37,6 +37,9 @@ describe('layers each role starts from', () => {
     defaults.use('planner');
     expect(defaults.atDefaults(visible)).toBe(false);
     expect(defaults.atDefaults(defaults.of('planner'))).toBe(true);
+    // A link leaves its layers out only at the style's own defaults, whoever is signed in.
+    expect(defaults.atStyleDefaults(visible)).toBe(true);
+    expect(defaults.atStyleDefaults(defaults.of('planner'))).toBe(false);
   });
 
   it('a group the style lacks (a source the server could not serve) is not invented', () => {

@@ -45,4 +45,13 @@ export class LayerDefaults {
   atDefaults(visible: Readonly<Record<string, boolean>>): boolean {
     return this.groups.every((g) => visible[g.id] === g.visible);
   }
+
+  /**
+   * Whether every group shows as the style's own defaults say: only then may a link leave its layers
+   * out (`l=`), for a link is opened by anyone (a planner's link to a view with zoning shows zoning to
+   * the guest who opens it).
+   */
+  atStyleDefaults(visible: Readonly<Record<string, boolean>>): boolean {
+    return this.groups.every((g) => visible[g.id] === this.style[g.id]);
+  }
 }
