@@ -12,9 +12,10 @@ const ROLE_LAYERS: Partial<Record<Role, Readonly<Record<string, boolean>>>> = {
 };
 
 /**
- * Keeps the layer groups' `visible` (what a link without `l=` shows, and what the URL is compared
- * with) at the defaults of whoever is signed in. The groups are the style's own objects, so the
- * legend, which reads the same groups, agrees.
+ * Keeps the layer groups' `visible` (what a link without `l=` shows this viewer, and what the layer
+ * panel starts from) at the defaults of whoever is signed in. The groups are the style's own
+ * objects, so the legend, which reads the same groups, agrees. Links are written against the
+ * style's own defaults (atStyleDefaults), which are the same for everyone who opens them.
  */
 export class LayerDefaults {
   private readonly style: Readonly<Record<string, boolean>>;
