@@ -45,13 +45,13 @@ export type LayerGroupId = (typeof LAYER_GROUPS)[number]['id'];
 const POLYGON_GROUPS = new Set<LayerGroupId>(['water', 'landuse', 'parcels', 'zones', 'admin', 'growing_areas', 'plots']);
 
 /**
- * Composite sources (DESIGN.md: /tiles/a,b/z/x/y): one request per tile position carries every
- * layer shown by default; the layers hidden by default come in a second composite that MapLibre
- * fetches only once one of them is switched on, so a first view downloads nothing it does not draw.
+ * The composite source (DESIGN.md: /tiles/a,b/z/x/y): one request per tile position carries every
+ * layer shown by default. The layers hidden by default (land use, zoning) keep a source each, which
+ * MapLibre fetches only once its layer is switched on: a first view downloads nothing it does not
+ * draw, and switching zoning on does not download land use beside it (a planner starts with zoning:
+ * a land-use tile is up to 105 KB, a zoning one under 20 KB).
  */
 export const COMPOSITE_SOURCE = 'bando';
-/** The composite of the layers hidden by default. */
-export const COMPOSITE_HIDDEN_SOURCE = 'bando-more';
 
 /** The font stack served under /fonts (scripts/build-glyphs.ts); one stack, so a phone downloads one set of glyphs. */
 const FONT = ['Noto Sans Regular'];
@@ -68,8 +68,8 @@ type StyleInput = {
   origin: string;
   /** TileJSON per available source id, in any order; sources missing here are left out. */
   sources: Partial<Record<LayerGroupId, TileJson>>;
-  /** TileJSON of the composites of the available sources shown and hidden by default, when the tile server offers them. */
-  composites?: { shown?: TileJson | undefined; hidden?: TileJson | undefined };
+  /** TileJSON of the composite of the available sources shown by default, when the tile server offers it. */
+  composites?: { shown?: TileJson | undefined };
   landUse: readonly LandUseCode[];
   /** One label point per current ward and commune (a polygon cut into tiles would be named once per tile). */
   adminLabels?: FeatureCollection<Point, { name: string; level: string; code: string }> | undefined;
@@ -534,13 +534,10 @@ export function buildStyle(input: StyleInput): StyleSpecification {
   const available = LAYER_GROUPS.filter((g) => input.sources[g.id]);
   const sources: StyleSpecification['sources'] = {};
   const shown = input.composites?.shown;
-  const hidden = input.composites?.hidden;
   if (shown) sources[COMPOSITE_SOURCE] = vectorSource(shown);
-  if (hidden) sources[COMPOSITE_HIDDEN_SOURCE] = vectorSource(hidden);
   // A group goes through its composite when there is one, else through its own source.
   const sourceFor = (g: (typeof LAYER_GROUPS)[number]): string => {
     if (g.visible && shown) return COMPOSITE_SOURCE;
-    if (!g.visible && hidden) return COMPOSITE_HIDDEN_SOURCE;
     sources[g.id] = vectorSource(input.sources[g.id]!);
     return g.id;
   };
@@ -630,17 +627,16 @@ export async function styleRoutes(app: FastifyInstance, ctx: AppContext): Promis
         if (tj && Array.isArray(tj.tiles) && tj.tiles.length > 0) sources[g.id] = tj;
       }),
     );
-    const composite = async (visible: boolean) => {
-      const ids = LAYER_GROUPS.filter((g) => g.visible === visible && sources[g.id]).map((g) => g.id);
+    const composite = async () => {
+      const ids = LAYER_GROUPS.filter((g) => g.visible && sources[g.id]).map((g) => g.id);
       if (ids.length < 2) return undefined;
       const tj = await fetchJson<TileJson>(`/tiles/${ids.join(',')}`);
       return tj && Array.isArray(tj.tiles) && tj.tiles.length > 0 ? tj : undefined;
     };
-    const [shown, hidden] = await Promise.all([composite(true), composite(false)]);
     const style = buildStyle({
       origin: originOf(request, ctx),
       sources,
-      composites: { shown, hidden },
+      composites: { shown: await composite() },
       landUse: await readLandUseCodes(ctx.db),
       adminLabels: sources.admin ? await readAdminLabels(ctx.db) : undefined,
       landUseMaps: sources.landuse ? await readLandUseMaps(ctx.db) : undefined,

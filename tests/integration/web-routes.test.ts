@@ -65,7 +65,7 @@ describe('GET /style.json', () => {
     expect(validateStyleMin(style)).toEqual([]);
     const urls = new Set(JSON.stringify(style).match(/https?:\/\/[^/"]+/g));
     expect([...urls]).toEqual(['http://maps.caolanh.local:8080']);
-    expect(Object.keys(style.sources).sort()).toEqual(['admin-labels', 'bando', 'bando-more']);
+    expect(Object.keys(style.sources).sort()).toEqual(['admin-labels', 'bando', 'landuse', 'zones']);
     // One label point per ward or commune of today, so a unit is named once, not once per tile.
     const labels = (style.sources['admin-labels'] as unknown as { data: { features: { properties: { name: string; level: string } }[] } })
       .data.features;

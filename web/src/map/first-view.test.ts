@@ -8,14 +8,14 @@ const style = {
   zoom: 14,
   sources: {
     bando: { type: 'vector', tiles: ['http://h/tiles/a,b/{z}/{x}/{y}?v=9'], minzoom: 6, maxzoom: 18 },
-    'bando-more': { type: 'vector', tiles: ['http://h/tiles/c/{z}/{x}/{y}?v=9'], minzoom: 8, maxzoom: 18 },
+    c: { type: 'vector', tiles: ['http://h/tiles/c/{z}/{x}/{y}?v=9'], minzoom: 8, maxzoom: 18 },
     parcels: { type: 'vector', tiles: ['http://h/tiles/parcels/{z}/{x}/{y}?v=9'], minzoom: 13, maxzoom: 18 },
     labels: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } },
   },
   layers: [
     { id: 'background', type: 'background' },
     { id: 'a-fill', type: 'fill', source: 'bando', 'source-layer': 'a' },
-    { id: 'c-fill', type: 'fill', source: 'bando-more', 'source-layer': 'c', layout: { visibility: 'none' } },
+    { id: 'c-fill', type: 'fill', source: 'c', 'source-layer': 'c', layout: { visibility: 'none' } },
     { id: 'p-fill', type: 'fill', source: 'parcels', 'source-layer': 'parcels', minzoom: 13 },
     { id: 'l', type: 'symbol', source: 'labels' },
   ],

@@ -96,7 +96,7 @@ describe('the features under a click', () => {
         rendered(12, 'plots', { crop: 'mango' }, 'bando', plot),
         rendered(465, 'parcels', {}, 'bando', neighbour),
         rendered(464, 'parcels', {}, 'bando', parcel),
-        rendered(5, 'zones', {}, 'bando-more', lot),
+        rendered(5, 'zones', {}, 'zones', lot),
         rendered(undefined, 'water', { name: 'Sông Tiền' }, 'bando', square(105.6, 10.4, 0.1)),
       ],
       { at: [105.6304, 10.4604], basemap: BASEMAP },
