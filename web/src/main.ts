@@ -557,9 +557,9 @@ async function boot(): Promise<void> {
   };
 
   /**
-   * The layers for whoever is now signed in: a view left at the defaults (its link names no layers)
-   * moves to the new viewer's (a planner signing in sees the zoning plans; signing out, a guest's
-   * again); layers chosen by hand stay as they are.
+   * The layers for whoever is now signed in: a view left at the previous viewer's defaults moves
+   * to the new viewer's (a planner signing in sees the zoning plans; signing out, a guest's again);
+   * layers chosen by hand stay as they are.
    */
   const followLayerDefaults = (viewer: SessionUser | undefined) => {
     const untouched = layerDefaults.atDefaults(visible);
