@@ -6,10 +6,11 @@
 // Workloads: `parcels` at z14/z16 (the issue's cold-tile criterion) and the composite of every source
 // at z10/z12/z14/z16 (what the web map asks for). Cold tiles are timed one at a time with the server
 // and the raw in-database query interleaved on the same tiles, so the machine's load (other work on
-// a shared box) falls on both alike and the ratio means something; then the cache off and on with
-// 1/10/50 clients over loopback HTTP; a view after a 12 s pause against the view before it (the
-// database connections kept warm); tile sizes per source at z8–z18; cache hits under autocannon
-// (gzip and brotli); freshness after 200 edits (half by SQL, half through the write path).
+// a shared box) falls on both alike and the ratio means something; then, interleaved the same way,
+// the raw queries and the cache off with 1/10/50 clients over loopback HTTP, and the cache on; a
+// view after a 12 s pause against the view before it (the database connections kept warm); tile
+// sizes per source at z8–z18; cache hits under autocannon (gzip and brotli); freshness after 200
+// edits (half by SQL, half through the write path).
 import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
 import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
@@ -154,8 +155,11 @@ async function rawTile(db: Db, engine: TileEngine, ids: string[], t: TileCoord, 
   return performance.now() - t0;
 }
 
+/** Per-request latencies and the wall time of one side's blocks, summed over its blocks. */
+type Run = { latencies: number[]; wallMs: number; bytes: number; errors: number };
+
 /** The raw cost of every tile once with `clients` concurrent callers, as the HTTP runs load the server. */
-async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoord[], clients: number, prepare: boolean): Promise<Stats> {
+async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoord[], clients: number, prepare: boolean): Promise<Run> {
   let next = 0;
   const latencies: number[] = [];
   const start = performance.now();
@@ -164,7 +168,44 @@ async function rawRun(db: Db, engine: TileEngine, ids: string[], tiles: TileCoor
       for (let i = next++; i < tiles.length; i = next++) latencies.push(await rawTile(db, engine, ids, tiles[i]!, prepare));
     }),
   );
-  return summarise(latencies, performance.now() - start, 0, 0);
+  return { latencies, wallMs: performance.now() - start, bytes: 0, errors: 0 };
+}
+
+/**
+ * Under load: the raw baseline (plain and prepared) and the server with its cache off, each with
+ * `clients` concurrent callers, interleaved on the same tiles in blocks with the order rotating, as
+ * the cold runs are, so a slow stretch of the machine falls on every side alike. A block holds at
+ * least 20 tiles and 6 per caller, so every caller has work for most of it.
+ */
+async function loadRun(
+  db: Db,
+  engine: TileEngine,
+  ids: string[],
+  tiles: TileCoord[],
+  clients: number,
+  urls: (tiles: TileCoord[]) => string[],
+): Promise<{ raw: Stats; prepared: Stats; off: Stats }> {
+  const size = Math.max(20, clients * 6);
+  const sides: Run[] = [0, 1, 2].map(() => ({ latencies: [], wallMs: 0, bytes: 0, errors: 0 }));
+  const steps = [
+    (block: TileCoord[]) => rawRun(db, engine, ids, block, clients, false),
+    (block: TileCoord[]) => rawRun(db, engine, ids, block, clients, true),
+    (block: TileCoord[]) => client.run(urls(block), clients),
+  ];
+  for (let i = 0; i * size < tiles.length; i++) {
+    const block = tiles.slice(i * size, (i + 1) * size);
+    for (let k = 0; k < steps.length; k++) {
+      const side = (i + k) % steps.length;
+      const r = await steps[side]!(block);
+      const into = sides[side]!;
+      into.latencies.push(...r.latencies);
+      into.wallMs += r.wallMs;
+      into.bytes += r.bytes;
+      into.errors += r.errors;
+    }
+  }
+  const [raw, prepared, off] = sides.map((r) => summarise(r.latencies, r.wallMs, r.bytes, r.errors)) as [Stats, Stats, Stats];
+  return { raw, prepared, off };
 }
 
 /**
@@ -442,7 +483,7 @@ async function main(): Promise<void> {
 
   if (only.has('load')) {
     console.log(
-      '\nunder concurrency: the server with its cache off and on, and the raw baseline queries run with as many concurrent callers on the same tiles:',
+      '\nunder concurrency: the raw baseline queries and the server with its cache off, run with as many concurrent callers on the same tiles, interleaved in blocks (at least 20 tiles and 6 per caller) with the order rotating; then the server with its cache on:',
     );
     console.log(
       'workload | zoom | mode clients | p50/p95/p99 ms | tiles/s | KB sent | 5xx | p95 / raw p95 (plain / prepared) at these clients',
@@ -455,9 +496,13 @@ async function main(): Promise<void> {
       const spec = w.ids.join(',');
       const urls = (base: string) => tiles.map((t) => `${base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`);
       for (const clients of levels) {
-        const raw = await rawRun(db, cold.engine, w.ids, tiles, clients, false);
-        const rawPrepared = await rawRun(db, cold.engine, w.ids, tiles, clients, true);
-        const off = await httpRun(urls(coldServer.base), clients);
+        const {
+          raw,
+          prepared: rawPrepared,
+          off,
+        } = await loadRun(db, cold.engine, w.ids, tiles, clients, (block) =>
+          block.map((t) => `${coldServer.base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`),
+        );
         await httpRun(urls(hotServer.base), clients); // warm
         const on = await httpRun(urls(hotServer.base), clients);
         for (const [mode, st] of [
