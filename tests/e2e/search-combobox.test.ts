@@ -52,6 +52,32 @@ async function typeAndWait(page: Page, q: string): Promise<void> {
   await page.waitForTimeout(50);
 }
 
+/**
+ * The share of a screen region's pixels that show the page's own background (--bg, #F7F8F6) instead
+ * of the map drawn there, read from a screenshot of the whole window as composited (a screenshot of
+ * the region alone is composited without what lies outside it, and did not show the fault below).
+ */
+async function pageBackgroundShare(page: Page, region: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const png = (await page.screenshot()).toString('base64');
+  return page.evaluate(
+    async ([b64, { x, y, width, height }]) => {
+      const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob());
+      const canvas = document.createElement('canvas');
+      canvas.width = bitmap.width;
+      canvas.height = bitmap.height;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
+      ctx.drawImage(bitmap, 0, 0);
+      const data = ctx.getImageData(Math.round(x), Math.round(y), Math.round(width), Math.round(height)).data;
+      let background = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i]! - 0xf7) + Math.abs(data[i + 1]! - 0xf8) + Math.abs(data[i + 2]! - 0xf6) <= 6) background++;
+      }
+      return background / (data.length / 4);
+    },
+    [png, region] as const,
+  );
+}
+
 /** The labels of a card's rows. */
 const rowLabels = (card: Locator) => card.locator('dl > dt').allInnerTexts();
 
@@ -175,6 +201,21 @@ describe('the search box', () => {
       const options = listbox.getByRole('option');
       const n = await options.count();
       expect(n).toBeGreaterThanOrEqual(2);
+      // The list scrolls (more hits than it shows), and the map under it is still drawn: Chromium
+      // composites a scrolling list on its own layer, and with the list's white painted into that
+      // layer the hits scrolled out of sight below it hid the map down to the window's foot (a blank
+      // band as wide as the list, in the page's background colour).
+      const list = (await page.locator('#search-results').boundingBox())!;
+      expect(await page.locator('#search-results').evaluate((e) => e.scrollHeight > e.clientHeight)).toBe(true);
+      const viewport = page.viewportSize()!;
+      const below = {
+        x: list.x + 20,
+        y: list.y + list.height + 20,
+        width: list.width - 40,
+        height: viewport.height - (list.y + list.height) - 40,
+      };
+      expect(below.height).toBeGreaterThan(100);
+      expect(await pageBackgroundShare(page, below)).toBeLessThan(0.05);
       const ids = await options.evaluateAll((els) => els.map((e) => e.id));
       expect(new Set(ids).size).toBe(n);
       // The first hit is highlighted, and it is what the combobox points at.
