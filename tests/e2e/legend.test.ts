@@ -246,6 +246,17 @@ describe('the screen legend names every colour the map draws', () => {
       expect(roads[0]).toContain('National road');
       expect(roads.join(' ')).toContain('Urban street');
       expect(roads.join(' ')).not.toMatch(/Đường|Quốc lộ/);
+      // A code's capital O and its zero are told apart: in a monospace face they are one glyph
+      // ("ODT-05" read "0DT-O5"); in the interface's face the O is the wider.
+      const [o, zero] = await page
+        .locator('.legend-view[data-group=zones] li code')
+        .first()
+        .evaluate((code) => {
+          const ctx = document.createElement('canvas').getContext('2d')!;
+          ctx.font = getComputedStyle(code).font;
+          return [ctx.measureText('OOOO').width, ctx.measureText('0000').width];
+        });
+      expect(o / zero).toBeGreaterThan(1.1);
       await grey.scrollIntoViewIfNeeded();
       await page.screenshot({ path: path.join(SCREENSHOTS, 'legend-zones-360-en.png') });
       expect(errors).toEqual([]);
