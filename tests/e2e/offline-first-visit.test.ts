@@ -8,7 +8,17 @@ import path from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { vi } from '../../web/src/i18n/vi.ts';
-import { ACCOUNTS, openPage, paintedPixels, SCREENSHOTS, screenPoint, signIn, useServerAndBrowser, waitForMap } from './harness.ts';
+import {
+  ACCOUNTS,
+  openPage,
+  paintedPixels,
+  SCREENSHOTS,
+  screenPoint,
+  signIn,
+  useServerAndBrowser,
+  waitForMap,
+  type BandoWindow,
+} from './harness.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -57,6 +67,22 @@ function unkeptTiles(page: Page, answered: string[]): Promise<string[]> {
     for (const url of urls) if (!(await cache.match(url))) missing.push(url);
     return missing;
   }, urls);
+}
+
+/** The map's centre, zoom and tile sources, for a failure's message. */
+function mapView(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const map = (window as unknown as BandoWindow).__bando.map;
+    const c = map.getCenter();
+    const sources = Object.entries(map.getStyle().sources)
+      .filter(([, s]) => s.type === 'vector')
+      .map(([id, s]) => `${id}: ${'tiles' in s ? (s.tiles ?? []).join(' ') : ''}`);
+    const shown = map
+      .getStyle()
+      .layers.filter((l) => l.layout?.visibility !== 'none')
+      .map((l) => l.id);
+    return `${c.lng.toFixed(5)},${c.lat.toFixed(5)} z${map.getZoom().toFixed(2)} ${map.getCanvas().width}×${map.getCanvas().height} [${sources.join('; ')}] layers shown: ${shown.join(' ')}`;
+  });
 }
 
 /** The notice's text, or null while it is hidden. */
@@ -218,7 +244,16 @@ describe('a map opened once, then no network', () => {
     expect(answered.length).toBeGreaterThan(0);
     await expect.poll(() => unkeptTiles(page, answered), { timeout: 20_000 }).toEqual([]);
 
+    const onlineView = await mapView(page);
+
     // The browser killed in the field: reloaded with no signal.
+    const offlineTiles: string[] = [];
+    page.on('requestfinished', (request) => {
+      if (TILE_PATH.test(new URL(request.url()).pathname)) offlineTiles.push(`ok ${request.url()}`);
+    });
+    page.on('requestfailed', (request) => {
+      if (TILE_PATH.test(new URL(request.url()).pathname)) offlineTiles.push(`failed ${request.url()}`);
+    });
     await context.setOffline(true);
     await page.reload();
     await waitForMap(page);
@@ -230,7 +265,18 @@ describe('a map opened once, then no network', () => {
     expect(await list.locator('.my-plots-saved').innerText()).toMatch(/^Không có mạng: đây là bản lưu trên máy lúc \S/);
     // The farmer's own tiles, kept under their key, are drawn: not the blank map of a guest with none.
     // (Polled: the map may still be changing to the farmer's tiles once their session is read back.)
-    await expect.poll(async () => (await paintedPixels(page)).painted, { timeout: 20_000 }).toBeGreaterThan(online * 0.8);
+    try {
+      await expect.poll(async () => (await paintedPixels(page)).painted, { timeout: 20_000 }).toBeGreaterThan(online * 0.8);
+    } catch (error) {
+      // What to look at when it fails: the views, and each tile asked for offline against those kept.
+      const keptNow = await page.evaluate(async () => (await (await caches.open('bando-tiles')).keys()).map((k) => k.url));
+      console.log(
+        `[offline-first-visit] online view ${onlineView}, offline view ${await mapView(page)}\n` +
+          `answered online:\n  ${[...new Set(answered)].join('\n  ')}\nasked offline:\n  ${offlineTiles.join('\n  ')}\n` +
+          `kept:\n  ${keptNow.join('\n  ')}`,
+      );
+      throw error;
+    }
     await fold(opened.id).locator('summary').click();
     await fold(opened.id).locator('.diary-context').waitFor({ timeout: 20_000 });
     expect(await fold(opened.id).locator('.diary-entry').count()).toBe(opened.entries);
