@@ -314,3 +314,65 @@ describe('a sign-out made with no signal', () => {
     await context.close();
   });
 });
+
+describe('the tiles of whoever signs in', () => {
+  it('a tile still on its way at a sign-in is fetched again under the officer’s key, not kept as the guest’s', async () => {
+    const { page, context, errors } = await openPage(e2e.browser, 'desktop');
+    try {
+      await page.goto(`${e2e.server.url}/#c=105.63800,10.46600,14`);
+      await waitForMap(page);
+      // The guest's tiles of the next view are held until the page puts the officer's key in the
+      // tile URLs (setTiles): they are on their way when the viewer changes, as on a slow link.
+      const tile = (url: string) => {
+        const { pathname, searchParams } = new URL(url);
+        const m = /^\/tiles\/[^/]+\/(\d+\/\d+\/\d+)$/.exec(pathname);
+        return m ? { zxy: `${pathname.split('/')[2]}/${m[1]}`, viewer: searchParams.get('viewer') } : undefined;
+      };
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const held = new Set<string>();
+      const asked: { zxy: string; viewer: string | null }[] = [];
+      page.on('request', (request) => {
+        const t = tile(request.url());
+        if (t) asked.push(t);
+      });
+      await page.route(/\/tiles\/[^/?]+\/16\/\d+\/\d+\?.*viewer=guest/, async (route) => {
+        held.add(tile(route.request().url())!.zxy);
+        await released;
+        await route.continue().catch(() => undefined);
+      });
+      await page.evaluate(() => (window as unknown as BandoWindow).__bando.map.jumpTo({ zoom: 16 }));
+      await expect.poll(() => held.size, { timeout: 30_000 }).toBeGreaterThan(0);
+
+      await page.click('#sign-in');
+      await page.fill('#sign-in-dialog input[name=username]', ACCOUNTS.officer.username);
+      await page.fill('#sign-in-dialog input[name=password]', ACCOUNTS.officer.password);
+      await page.click('#sign-in-dialog button[type=submit]');
+      await page.waitForSelector('#sign-out');
+      await page.waitForFunction(
+        () =>
+          Object.values((window as unknown as BandoWindow).__bando.map.getStyle().sources).every(
+            (s) => s.type !== 'vector' || !('tiles' in s) || !s.tiles?.some((u) => u.includes('viewer=guest')),
+          ),
+        null,
+        { timeout: 30_000 },
+      );
+      const officerKey = await page.evaluate(() => {
+        const source = Object.values((window as unknown as BandoWindow).__bando.map.getStyle().sources).find(
+          (s) => s.type === 'vector' && 'tiles' in s,
+        );
+        return new URL((source as { tiles: string[] }).tiles[0]!.replace(/\{[xyz]\}/g, '0')).searchParams.get('viewer');
+      });
+      expect(officerKey).not.toBe('guest');
+      release();
+      await waitForMap(page);
+      // Every tile held as the guest's was asked for again under the officer's key (before the mend,
+      // MapLibre only parsed the guest's copy again when it came, and the officer's map drew it).
+      const officers = new Set(asked.filter((a) => a.viewer === officerKey).map((a) => a.zxy));
+      expect([...held].filter((zxy) => !officers.has(zxy))).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
