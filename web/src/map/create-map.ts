@@ -12,7 +12,7 @@ import { mapLocale, relabelMap } from './map-locale.ts';
 import { followChanges } from './change-feed.ts';
 import { locationErrorText } from './location-error.ts';
 import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
-import { forgetFailedLoads, restartLoadingTiles } from './failed-tiles.ts';
+import { forgetFailedLoads } from './failed-tiles.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
 // Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
@@ -266,7 +266,6 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
         const source = map.getSource(id) as { setTiles?: (tiles: string[]) => void } | undefined;
         if (spec.type !== 'vector' || !spec.tiles || !source?.setTiles) continue;
         forgetFailedLoads(map, id);
-        restartLoadingTiles(map, id);
         source.setTiles(tilesForViewer(spec.tiles, user));
       }
     },

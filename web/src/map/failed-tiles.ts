@@ -6,7 +6,7 @@
 // back online after an offline reload got a hole in the map that never filled.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 
-type HeldTile = { state: string; actor?: unknown; abortController?: AbortController };
+type HeldTile = { state: string; actor?: unknown };
 type TileManager = { getIds(): string[]; getTileByID(id: string): HeldTile | undefined };
 
 /**
@@ -27,24 +27,4 @@ export function forgetFailedLoads(map: MapLibreMap, sourceId: string): void {
 export function refreshAllTiles(map: MapLibreMap, sourceId: string): void {
   forgetFailedLoads(map, sourceId);
   map.refreshTiles(sourceId);
-}
-
-/**
- * Has the source's tiles that are still on their way fetched afresh at its next reload of all its
- * tiles (setTiles): call it just before. MapLibre (6.17) leaves a loading tile to finish under its
- * old URL and then only parses again what that brought (the worker's reloadTile fetches nothing),
- * so a tile in flight when a sign-in put the viewer's key in the URLs kept the guest's copy: drawn
- * and picked on the officer's or farmer's map, and never kept under their key for offline use. Its
- * request is cancelled and the tile marked expired, which the reload loads anew under the new URL.
- */
-export function restartLoadingTiles(map: MapLibreMap, sourceId: string): void {
-  const managers = (map.style as unknown as { tileManagers?: Record<string, TileManager> } | undefined)?.tileManagers;
-  const manager = managers?.[sourceId];
-  if (!manager) return;
-  for (const id of manager.getIds()) {
-    const tile = manager.getTileByID(id);
-    if (tile?.state !== 'loading' || !tile.actor) continue;
-    tile.abortController?.abort();
-    tile.state = 'expired';
-  }
 }
