@@ -494,15 +494,13 @@ async function main(): Promise<void> {
       // z16 tiles take a few milliseconds: more of them, so 50 clients have something to share.
       const tiles = (lists.get(`${w.name}|${z}`) ?? []).slice(0, z >= 16 ? perZoom * 5 : perZoom);
       const spec = w.ids.join(',');
-      const urls = (base: string) => tiles.map((t) => `${base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`);
+      const urls = (base: string, list = tiles) => list.map((t) => `${base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`);
       for (const clients of levels) {
         const {
           raw,
           prepared: rawPrepared,
           off,
-        } = await loadRun(db, cold.engine, w.ids, tiles, clients, (block) =>
-          block.map((t) => `${coldServer.base}/tiles/${spec}/${t.z}/${t.x}/${t.y}`),
-        );
+        } = await loadRun(db, cold.engine, w.ids, tiles, clients, (block) => urls(coldServer.base, block));
         await httpRun(urls(hotServer.base), clients); // warm
         const on = await httpRun(urls(hotServer.base), clients);
         for (const [mode, st] of [
