@@ -4,7 +4,7 @@
 // asked again), so MapLibre no longer reloads every tile it shows every few seconds: on a phone
 // left open on the map, one small request every few seconds instead of one per tile.
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { refreshAllTiles } from './failed-tiles.ts';
+import { refreshAllTiles } from './refetch-tiles.ts';
 
 /** How often the map asks while the page is shown and the browser is online. */
 export const CHANGES_EVERY_MS = 5000;
@@ -117,12 +117,12 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFol
   const apply = (feed: Feed) => {
     const followers = followersOf(map);
     if (!feed.complete) {
-      for (const f of followers) if (map.getSource(f.id)) refreshAllTiles(map, f.id);
+      for (const f of followers) if (map.getSource(f.id)) void refreshAllTiles(map, f.id);
       return;
     }
     for (const [id, tiles] of refreshPlan(feed.changes, followers, map.getZoom())) {
       if (!map.getSource(id)) continue;
-      if (tiles === 'all') refreshAllTiles(map, id);
+      if (tiles === 'all') void refreshAllTiles(map, id);
       else if (tiles.length) map.refreshTiles(id, tiles);
     }
   };

@@ -12,7 +12,7 @@ import { mapLocale, relabelMap } from './map-locale.ts';
 import { followChanges } from './change-feed.ts';
 import { locationErrorText } from './location-error.ts';
 import { announceNetwork, offlineNotice, watchTiles } from './offline-notice.ts';
-import { forgetFailedLoads } from './failed-tiles.ts';
+import { refetchAll, refetching } from './refetch-tiles.ts';
 import { tilesForViewer } from './viewer-tiles.ts';
 
 // Bundled, the library cannot find its worker next to itself; point it at the copy Vite emitted,
@@ -212,7 +212,8 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
         let done = false;
         // A tile the busy server refused (503) and that is to be asked for again is not settled yet:
         // the feature may be in it (a shared link's card would otherwise never open).
-        const waitingRetry = () => !!source && (retrying.get(source) ?? 0) > 0;
+        // Nor is a source whose tiles from before a sign-in are still to be fetched again (refetch-tiles.ts).
+        const waitingRetry = () => !!source && ((retrying.get(source) ?? 0) > 0 || refetching(map, source));
         const settled = () => !!source && tileSeen && !!map.getSource(source) && map.isSourceLoaded(source) && !waitingRetry();
         const finish = () => {
           if (done || waitingRetry()) return;
@@ -220,7 +221,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
           clearInterval(poll);
           map.off('sourcedata', onData);
           map.off('render', onRender);
-          map.off('idle', finish);
+          map.off('idle', onIdle);
           resolve(handle.findRendered(group, id));
         };
         const onData = (e: { sourceId?: string; tile?: unknown }) => {
@@ -228,13 +229,17 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
           tileSeen = true;
           if (settled()) finish();
         };
+        // At rest, unless a listener of the same 'idle' has just asked for tiles of the source again.
+        const onIdle = () => {
+          if (!source || !map.getSource(source) || map.isSourceLoaded(source)) finish();
+        };
         // A tile revalidated unchanged (304) fires no data event: the frame that follows is looked at.
         const onRender = () => {
           if (settled()) finish();
         };
         map.on('sourcedata', onData);
         map.on('render', onRender);
-        map.on('idle', finish);
+        map.on('idle', onIdle);
         // The source may come to rest with no event to say so: on a loaded machine, a page reloaded
         // with a plot in its link had every tile of the source arrive, the last frames drawn while one
         // was still being parsed, then no frame, no 'idle' and no data event when it was done, and the
@@ -265,8 +270,9 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
       for (const [id, spec] of Object.entries(fresh.sources)) {
         const source = map.getSource(id) as { setTiles?: (tiles: string[]) => void } | undefined;
         if (spec.type !== 'vector' || !spec.tiles || !source?.setTiles) continue;
-        forgetFailedLoads(map, id);
-        source.setTiles(tilesForViewer(spec.tiles, user));
+        const tiles = tilesForViewer(spec.tiles, user);
+        // Not awaited: whenDrawn waits for it (refetching), the rest of the page need not.
+        void refetchAll(map, id, () => source.setTiles!(tiles));
       }
     },
   };

@@ -22,9 +22,3 @@ export function forgetFailedLoads(map: MapLibreMap, sourceId: string): void {
     if (tile?.state === 'errored') tile.actor = undefined;
   }
 }
-
-/** map.refreshTiles(sourceId) (every tile of the source asked for again), with its failed tiles asked for too. */
-export function refreshAllTiles(map: MapLibreMap, sourceId: string): void {
-  forgetFailedLoads(map, sourceId);
-  map.refreshTiles(sourceId);
-}
