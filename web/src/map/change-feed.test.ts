@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { membersOf, refreshPlan, tilesOver, zoomsShown } from './change-feed.ts';
+import { changedBoxes, membersOf, refreshPlan, tileTouches, tilesOver, zoomsShown } from './change-feed.ts';
 
 const lonOf = (x: number, z: number) => (x / 2 ** z) * 360 - 180;
 const latOf = (y: number, z: number) => (Math.atan(Math.sinh(Math.PI * (1 - (2 * y) / 2 ** z))) * 180) / Math.PI;
@@ -62,5 +62,46 @@ describe('the change feed, read by the map', () => {
     const wide = refreshPlan([{ sources: ['parcels'], boxes: [[105.5, 10.3, 105.8, 10.6]] }], followers, 16);
     expect(wide.get('parcels')).toBe('all');
     expect(wide.has('water')).toBe(false);
+  });
+
+  it('names the same tiles as touched by a change, at any zoom, as it refreshes: kept copies of them are forgotten', () => {
+    const [w, s, , n] = boxOf(16, 52000, 30850);
+    const edge = lonOf(52001, 16);
+    const boxes: [number, number, number, number][] = [
+      boxOf(16, 52000, 30850),
+      [w, s, edge - 1e-9, n],
+      [105.6, 10.4, 105.64, 10.47],
+      [105.63, 10.455, 105.6301, 10.4551],
+    ];
+    for (const box of boxes) {
+      for (const z of [12, 14, 15, 16, 17, 18]) {
+        const over = tilesOver(box, z, 10_000)!;
+        const named = new Set(over.map((t) => `${t.x}/${t.y}`));
+        // Every tile tilesOver names touches the box, and the ring of tiles around them does not.
+        expect(over.every((t) => tileTouches(t, box))).toBe(true);
+        const xs = over.map((t) => t.x);
+        const ys = over.map((t) => t.y);
+        for (let x = Math.min(...xs) - 1; x <= Math.max(...xs) + 1; x++) {
+          for (let y = Math.min(...ys) - 1; y <= Math.max(...ys) + 1; y++) {
+            if (!named.has(`${x}/${y}`)) expect(tileTouches({ x, y, z }, box), `${z}/${x}/${y}`).toBe(false);
+          }
+        }
+      }
+    }
+    const followers = [
+      { id: 'parcels', members: new Set(['parcels']), minzoom: 13, maxzoom: 18 },
+      { id: 'shown', members: new Set(['plots', 'growing_areas']), minzoom: 8, maxzoom: 18 },
+    ];
+    const a = boxOf(16, 52000, 30850);
+    const b = boxOf(16, 52003, 30851);
+    expect(
+      changedBoxes(
+        [
+          { sources: ['plots'], boxes: [a] },
+          { sources: ['growing_areas', 'water'], boxes: [b] },
+        ],
+        followers,
+      ),
+    ).toEqual(new Map([['shown', [a, b]]]));
   });
 });

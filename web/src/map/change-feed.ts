@@ -4,7 +4,7 @@
 // asked again), so MapLibre no longer reloads every tile it shows every few seconds: on a phone
 // left open on the map, one small request every few seconds instead of one per tile.
 import type { Map as MapLibreMap } from 'maplibre-gl';
-import { refreshAllTiles } from './refetch-tiles.ts';
+import { forgetKeptTiles, refreshAllTiles, refreshSomeTiles } from './refetch-tiles.ts';
 
 /** How often the map asks while the page is shown and the browser is online. */
 export const CHANGES_EVERY_MS = 5000;
@@ -32,24 +32,38 @@ export function membersOf(template: string): string[] {
   }
 }
 
+/** Tile coordinates (fractional) of a longitude and a latitude at zoom z. */
+function tileX(lon: number, z: number): number {
+  return ((lon + 180) / 360) * 2 ** z;
+}
+function tileY(lat: number, z: number): number {
+  const r = (Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180;
+  return ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * 2 ** z;
+}
+
 /** The tiles at zoom z that may draw something inside box (buffer included), or undefined past `limit`. */
 export function tilesOver(box: Box, z: number, limit = MANY_TILES): TileId[] | undefined {
   const n = 2 ** z;
-  const tx = (lon: number) => ((lon + 180) / 360) * n;
-  const ty = (lat: number) => {
-    const r = (Math.max(-85.0511, Math.min(85.0511, lat)) * Math.PI) / 180;
-    return ((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n;
-  };
   const clamp = (v: number) => Math.max(0, Math.min(n - 1, v));
-  const x0 = clamp(Math.floor(tx(box[0]) - BUFFER));
-  const x1 = clamp(Math.floor(tx(box[2]) + BUFFER));
-  const y0 = clamp(Math.floor(ty(box[3]) - BUFFER));
-  const y1 = clamp(Math.floor(ty(box[1]) + BUFFER));
+  const x0 = clamp(Math.floor(tileX(box[0], z) - BUFFER));
+  const x1 = clamp(Math.floor(tileX(box[2], z) + BUFFER));
+  const y0 = clamp(Math.floor(tileY(box[3], z) - BUFFER));
+  const y1 = clamp(Math.floor(tileY(box[1], z) + BUFFER));
   if (![x0, x1, y0, y1].every(Number.isFinite)) return undefined;
   if ((x1 - x0 + 1) * (y1 - y0 + 1) > limit) return undefined;
   const out: TileId[] = [];
   for (let x = x0; x <= x1; x++) for (let y = y0; y <= y1; y++) out.push({ x, y, z });
   return out;
+}
+
+/** Whether a tile may draw something inside box (buffer included): one of those tilesOver names. */
+export function tileTouches({ x, y, z }: TileId, box: Box): boolean {
+  return (
+    x + 1 > tileX(box[0], z) - BUFFER &&
+    x <= tileX(box[2], z) + BUFFER &&
+    y + 1 > tileY(box[3], z) - BUFFER &&
+    y <= tileY(box[1], z) + BUFFER
+  );
 }
 
 /** The tile zooms a map at `zoom` may hold tiles of, for a source with these zooms (512 px tiles). */
@@ -59,6 +73,18 @@ export function zoomsShown(zoom: number, minzoom: number, maxzoom: number): numb
   // The ideal zoom, and the parent and child tiles kept while zooming.
   for (const z of [ideal - 1, ideal, ideal + 1]) out.add(Math.max(minzoom, Math.min(maxzoom, z)));
   return [...out];
+}
+
+/** Per map source, the boxes of the changes to what its tiles carry. */
+export function changedBoxes(changes: Change[], followers: Follower[]): Map<string, Box[]> {
+  const out = new Map<string, Box[]>();
+  for (const change of changes) {
+    for (const f of followers) {
+      if (!change.sources.some((s) => f.members.has(s))) continue;
+      out.set(f.id, [...(out.get(f.id) ?? []), ...change.boxes]);
+    }
+  }
+  return out;
 }
 
 /** What to refresh for the changes: per map source, its tiles, or 'all'. */
@@ -120,10 +146,14 @@ export function followChanges(map: MapLibreMap, url = '/api/changes'): ChangeFol
       for (const f of followers) if (map.getSource(f.id)) void refreshAllTiles(map, f.id);
       return;
     }
+    // The copies kept out of view of what changed, at any zoom, are forgotten: fetched when the map goes back there.
+    for (const [id, boxes] of changedBoxes(feed.changes, followers)) {
+      if (map.getSource(id)) forgetKeptTiles(map, id, (tile) => boxes.some((box) => tileTouches(tile, box)));
+    }
     for (const [id, tiles] of refreshPlan(feed.changes, followers, map.getZoom())) {
       if (!map.getSource(id)) continue;
       if (tiles === 'all') void refreshAllTiles(map, id);
-      else if (tiles.length) map.refreshTiles(id, tiles);
+      else if (tiles.length) void refreshSomeTiles(map, id, tiles);
     }
   };
   const ask = (): Promise<boolean> =>

@@ -1,5 +1,5 @@
-// Every tile of a source fetched again, for certain: after a sign-in or out (setTiles: the URLs carry
-// the viewer's key) and after an edit that touched the whole source. MapLibre 6.17 asks for them
+// Tiles fetched again, for certain: every tile of a source after a sign-in or out (setTiles: the URLs
+// carry the viewer's key) or an edit that touched the whole source, and the tiles an edit touched. MapLibre 6.17 asks for them
 // again (setTiles, refreshTiles with no list: each tile 'expired'), but two of its paths only parse
 // again the data the tile already holds, and the map goes on drawing and picking the old copy:
 // - a tile still on its way at that moment ('loading') is left to finish under its old URL, and
@@ -15,6 +15,8 @@
 // tile in view loaded), those in view that were not fetched since are asked for once more
 // (map.refreshTiles with their ids: each 'expired', sent as a new load), and those kept out of view
 // are forgotten. A tile fetched meanwhile is not asked for twice: a phone's link carries the view once.
+// Asked for a list of tiles (an edit's), MapLibre also passes over one of them still on its way,
+// whose answer may be from before the edit: it is asked for again the same way.
 import type { Map as MapLibreMap } from 'maplibre-gl';
 import { forgetFailedLoads } from './failed-tiles.ts';
 
@@ -35,21 +37,24 @@ function managerOf(map: MapLibreMap, sourceId: string): TileManager | undefined 
   return (map.style as unknown as { tileManagers?: Record<string, TileManager> } | undefined)?.tileManagers?.[sourceId];
 }
 
-/** Per source, the follow-up still to come: a newer one takes the place of an older one. */
-const pending = new WeakMap<MapLibreMap, Map<string, () => void>>();
+/** Per map and source, the follow-ups still to come (each stops itself). */
+const pending = new WeakMap<MapLibreMap, Map<string, Set<() => void>>>();
 
 /** True while a source's tiles asked for again may still include copies from before (whenDrawn waits). */
 export function refetching(map: MapLibreMap, sourceId: string): boolean {
-  return !!pending.get(map)?.has(sourceId);
+  return !!pending.get(map)?.get(sourceId)?.size;
 }
 
+type TileId = { x: number; y: number; z: number };
+
 /**
- * Runs `ask` (setTiles, or map.refreshTiles(sourceId)) and makes sure every tile of the source held
- * before it is fetched again, once the source has come to rest; resolves when the last of them has
- * been asked for (or the source is gone, or a later call took over).
+ * Runs `ask` (setTiles, or map.refreshTiles) and makes sure every tile of the source held before it
+ * (of those `only` names, when given) is fetched again, once the source has come to rest; resolves
+ * when the last of them has been asked for (or the source is gone).
  */
-export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void): Promise<void> {
+export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void, only?: (tile: TileId) => boolean): Promise<void> {
   forgetFailedLoads(map, sourceId);
+  const named = (tile: HeldTile) => !only || only(tile.tileID.canonical);
   const manager = managerOf(map, sourceId);
   // The tiles held now: in view (each marked not refreshed, so a fetch from here on shows) and kept
   // out of view; those on their way are noted apart, as their answer is the old URL's.
@@ -58,20 +63,20 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void):
   if (manager) {
     for (const id of manager.getIds()) {
       const tile = manager.getTileByID(id);
-      if (!tile) continue;
+      if (!tile || !named(tile)) continue;
       before.add(tile);
       tile.refreshedUponExpiration = false;
       if (tile.state !== 'loaded' && tile.state !== 'errored') onTheirWay.add(tile);
     }
     manager._outOfViewCache?.filter((tile) => {
+      if (!named(tile)) return true;
       before.add(tile);
       tile.refreshedUponExpiration = false;
       return true;
     });
   }
-  const followUps = pending.get(map) ?? new Map<string, () => void>();
-  pending.set(map, followUps);
-  followUps.get(sourceId)?.();
+  const bySource = pending.get(map) ?? new Map<string, Set<() => void>>();
+  pending.set(map, bySource);
   ask();
   if (!manager) return Promise.resolve();
   const held = manager;
@@ -81,7 +86,7 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void):
       map.off('sourcedata', check);
       map.off('idle', check);
       clearInterval(poll);
-      if (followUps.get(sourceId) === stop) followUps.delete(sourceId);
+      bySource.get(sourceId)?.delete(stop);
       resolve();
     };
     function check() {
@@ -102,7 +107,8 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void):
           again.map(({ x, y, z }) => ({ x, y, z })),
         );
     }
-    followUps.set(sourceId, stop);
+    if (!bySource.has(sourceId)) bySource.set(sourceId, new Set());
+    bySource.get(sourceId)!.add(stop);
     map.on('sourcedata', check);
     map.on('idle', check);
     // The source may come to rest with no event to say so (create-map.ts, whenDrawn): looked at twice a second.
@@ -113,4 +119,27 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void):
 /** map.refreshTiles(sourceId): every tile of the source asked for again, its failed ones too, for certain. */
 export function refreshAllTiles(map: MapLibreMap, sourceId: string): Promise<void> {
   return refetchAll(map, sourceId, () => map.refreshTiles(sourceId));
+}
+
+/**
+ * map.refreshTiles(sourceId, tiles), for certain: MapLibre passes over a tile of the list still on
+ * its way (its answer may be from before the change), and it is asked for once it has come.
+ */
+export function refreshSomeTiles(map: MapLibreMap, sourceId: string, tiles: TileId[]): Promise<void> {
+  const listed = new Set(tiles.map(({ x, y, z }) => `${z}/${x}/${y}`));
+  return refetchAll(
+    map,
+    sourceId,
+    () => map.refreshTiles(sourceId, tiles),
+    ({ x, y, z }) => listed.has(`${z}/${x}/${y}`),
+  );
+}
+
+/**
+ * Forgets the copies of a source's tiles the map keeps out of view (to show at once when it goes
+ * back there) that `touched` names: MapLibre shows a kept copy as it was, so a tile an edit changed
+ * while the map was elsewhere would come back without the edit.
+ */
+export function forgetKeptTiles(map: MapLibreMap, sourceId: string, touched: (tile: TileId) => boolean): void {
+  managerOf(map, sourceId)?._outOfViewCache?.filter((tile) => !touched(tile.tileID.canonical));
 }
