@@ -86,11 +86,14 @@ describe('a plot’s card when its growing area’s code is suspended', () => {
     await page.reload();
     await waitForMap(page);
     const [y, m, d] = vietnamToday().split('-');
-    expect(await areaRows(page, plot, 'Vùng trồng', 'Tạm đình chỉ — không còn hiệu lực')).toEqual([
-      ['Vùng trồng', `${plot.name} ${plot.code}`],
-      ['Trạng thái', 'Tạm đình chỉ — không còn hiệu lực'],
-      ['Quyết định tạm đình chỉ', `45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép`],
-    ]);
+    // The status may be drawn from the tile a moment before the decision, read with the plot's full description.
+    await expect
+      .poll(() => areaRows(page, plot, 'Vùng trồng', 'Tạm đình chỉ — không còn hiệu lực'), { timeout: 30_000 })
+      .toEqual([
+        ['Vùng trồng', `${plot.name} ${plot.code}`],
+        ['Trạng thái', 'Tạm đình chỉ — không còn hiệu lực'],
+        ['Quyết định tạm đình chỉ', `45/QĐ-SNN ngày ${d}/${m}/${y}, lý do: Dư lượng thuốc vượt mức cho phép`],
+      ]);
     // Said once, in words (no colour alone): not again as a raw property further down.
     const text = await page.locator(card(plot)).innerText();
     expect(text.split('45/QĐ-SNN')).toHaveLength(2);
@@ -98,11 +101,13 @@ describe('a plot’s card when its growing area’s code is suspended', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-suspended-vi.png') });
 
     await page.click('#lang-toggle');
-    expect(await areaRows(page, plot, 'Growing area', 'Suspended — not in force')).toEqual([
-      ['Growing area', `${plot.name} ${plot.code}`],
-      ['Status', 'Suspended — not in force'],
-      ['Suspension decision', `45/QĐ-SNN of ${vietnamToday()}, reason: Dư lượng thuốc vượt mức cho phép`],
-    ]);
+    await expect
+      .poll(() => areaRows(page, plot, 'Growing area', 'Suspended — not in force'), { timeout: 30_000 })
+      .toEqual([
+        ['Growing area', `${plot.name} ${plot.code}`],
+        ['Status', 'Suspended — not in force'],
+        ['Suspension decision', `45/QĐ-SNN of ${vietnamToday()}, reason: Dư lượng thuốc vượt mức cho phép`],
+      ]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'plot-card-suspended-en.png') });
     // Tiles a busy server refused (503) meanwhile are fetched again by the client: waited for, not reported.
     await waitForMap(page);
@@ -142,6 +147,15 @@ describe('a plot’s card for an officer', () => {
     // Plots alone: the tap picks the plot and not its area, so the button reads the area's facts.
     await gotoSignedIn(page, `${e2e.server.url}/#c=${plot.lon.toFixed(6)},${plot.lat.toFixed(6)},17&l=plots`, ACCOUNTS.officer);
     await waitForMap(page);
+    // The plot's full description is held until the area's read has failed, as on a slow link: the
+    // card is drawn again when it comes, with the keyboard on the button.
+    const plotItem = `**/ogc/collections/plots/items/${plot.id}`;
+    let releasePlot!: () => void;
+    const plotHeld = new Promise<void>((resolve) => (releasePlot = resolve));
+    await page.route(plotItem, async (route) => {
+      await plotHeld;
+      await route.continue().catch(() => undefined);
+    });
     await openPlot(page, plot);
     const item = `**/ogc/collections/growing_areas/items/${plot.area}`;
     await page.route(item, (route) => route.abort('internetdisconnected'));
@@ -149,6 +163,15 @@ describe('a plot’s card for an officer', () => {
     await page.locator('#card-open-area-error').waitFor();
     // The button was disabled during the read, which took the focus to <body>: it is given back.
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('card-open-area');
+    // The plot's description comes: the card is drawn anew (a new button), the error still said, the keyboard still there.
+    await page.evaluate(() => document.getElementById('card-open-area')!.setAttribute('data-before', ''));
+    const plotRead = page.waitForResponse((r) => r.url().endsWith(`/ogc/collections/plots/items/${plot.id}`));
+    releasePlot();
+    expect((await plotRead).status()).toBe(200);
+    await page.waitForSelector('#card-open-area:not([data-before])');
+    expect(await page.locator('#card-open-area-error').count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('card-open-area');
+    await page.unroute(plotItem);
     await page.unroute(item);
     await page.keyboard.press('Enter');
     const areaCard = page.locator(`.feature-card.is-primary[data-group=growing_areas][data-id="${plot.area}"]`);

@@ -97,6 +97,8 @@ export class DetailsPanel {
    * its tile's facts, says so, and is read again with "Thử lại" or once the browser is back online.
    */
   private unread: { feature: PickedFeature; reason: string } | undefined;
+  /** "Mở hồ sơ vùng trồng" whose read of the area failed, for the cards shown then (generation). */
+  private areaLinkFailed: { areaId: number; generation: number; error: unknown } | undefined;
 
   constructor(
     private readonly onSelect: (feature: PickedFeature | undefined) => void,
@@ -423,10 +425,19 @@ export class DetailsPanel {
   }
 
   render(): void {
-    // The card is drawn again as the registry's answers come in: the focus stays on its title.
-    const titleFocused = document.activeElement?.matches('.feature-card.is-primary > h3') && this.element.contains(document.activeElement);
+    // The card is drawn again as the registry's answers come in (its full description a moment after
+    // it opened from its tile): the keyboard stays where it was, on the title or on the control with
+    // the same id (a button pressed just before, whose own answer failed), not sent to <body>.
+    const active = document.activeElement;
+    const inside = !!active && this.element.contains(active);
+    const titleFocused = inside && active.matches('.feature-card.is-primary > h3');
+    const focusedId = inside && !titleFocused && active.id ? active.id : undefined;
     this.draw();
     if (titleFocused) this.element.querySelector<HTMLElement>('.feature-card.is-primary > h3')?.focus({ preventScroll: true });
+    else if (focusedId) {
+      const again = this.element.querySelector<HTMLElement>(`#${CSS.escape(focusedId)}`);
+      if (again) focusBackIfLost(again);
+    }
   }
 
   private draw(): void {
@@ -604,11 +615,13 @@ export class DetailsPanel {
    * card with its lifecycle. A tap inside an area picks the plot under it first, and the area's card
    * came last, below the plot's diary, with nothing saying its status and steps were there.
    */
-  private areaLinkOf(feature: PickedFeature): HTMLButtonElement | null {
+  private areaLinkOf(feature: PickedFeature): DocumentFragment | null {
     const role = this.viewer()?.role;
     const areaId = Number(feature.properties.growing_area_id);
     if (feature.group !== 'plots' || (role !== 'officer' && role !== 'admin') || !Number.isSafeInteger(areaId) || areaId < 1) return null;
     const button = h('button', { type: 'button', class: 'btn', id: 'card-open-area' }, t('plotOpenArea'));
+    const failedNote = (error: unknown) =>
+      h('p', { class: 'form-error', id: 'card-open-area-error', role: 'alert' }, t('plotOpenAreaFailed', { detail: describeError(error) }));
     button.addEventListener('click', async () => {
       const generation = this.generation;
       // The area's card picked with the plot (the tap was inside it) has its tile's facts; else they are read.
@@ -618,10 +631,11 @@ export class DetailsPanel {
         try {
           area = { group: 'growing_areas', id: areaId, properties: await featureProperties('growing_areas', areaId) };
         } catch (error) {
-          const said = h('p', { class: 'form-error', id: 'card-open-area-error', role: 'alert' });
-          said.textContent = t('plotOpenAreaFailed', { detail: describeError(error) });
+          // Said beside the button, and again when the card is drawn again (its full description
+          // coming in), until another card opens.
+          this.areaLinkFailed = { areaId, generation, error };
           button.parentElement?.querySelector('#card-open-area-error')?.remove();
-          button.after(said);
+          button.after(failedNote(error));
           return;
         } finally {
           button.disabled = false;
@@ -633,11 +647,16 @@ export class DetailsPanel {
         if (generation !== this.generation) return;
       }
       const opened = area;
+      this.areaLinkFailed = undefined;
       this.show([opened, ...this.picked.filter((f) => f !== opened)]);
       this.onSelect(opened);
       this.element.querySelector<HTMLElement>('.feature-card.is-primary > h3')?.focus({ preventScroll: false });
     });
-    return button;
+    const out = document.createDocumentFragment();
+    out.append(button);
+    const failed = this.areaLinkFailed;
+    if (failed?.areaId === areaId && failed.generation === this.generation) out.append(failedNote(failed.error));
+    return out;
   }
 
   /** The lifecycle card of a growing area for officers and admins (the registry refuses everyone else). */
