@@ -82,10 +82,21 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void, 
   const held = manager;
   const stale = (tile: HeldTile) => before.has(tile) && (onTheirWay.has(tile) || !tile.refreshedUponExpiration);
   return new Promise<void>((resolve) => {
+    // Looked at after the event, not in it: setTiles' TileJSON is 'loaded' with the source's
+    // metadata event, while its tiles are marked for reloading only by the content event that
+    // follows it in the same call; looked at in between, every tile would seem not fetched again.
+    let soon: ReturnType<typeof setTimeout> | undefined;
+    const later = () => {
+      soon ??= setTimeout(() => {
+        soon = undefined;
+        check();
+      }, 0);
+    };
     const stop = () => {
-      map.off('sourcedata', check);
-      map.off('idle', check);
+      map.off('sourcedata', later);
+      map.off('idle', later);
       clearInterval(poll);
+      clearTimeout(soon);
       bySource.get(sourceId)?.delete(stop);
       resolve();
     };
@@ -109,8 +120,8 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void, 
     }
     if (!bySource.has(sourceId)) bySource.set(sourceId, new Set());
     bySource.get(sourceId)!.add(stop);
-    map.on('sourcedata', check);
-    map.on('idle', check);
+    map.on('sourcedata', later);
+    map.on('idle', later);
     // The source may come to rest with no event to say so (create-map.ts, whenDrawn): looked at twice a second.
     const poll = setInterval(check, 500);
   });
