@@ -83,16 +83,7 @@ async function shoot(page: Page, name: string, size: { width: number; height: nu
   // A wider page moves the map's left edge, and the map keeps what was on screen where it was
   // (create-map.ts, on its resize observer, which on a loaded machine may come after a pan): pan
   // back until the resize has been handled and the place stays under the crosshair.
-  await expect
-    .poll(
-      async () => {
-        await panTo(page, near);
-        await page.waitForTimeout(100);
-        return crosshairOffsetPx(page, near);
-      },
-      { timeout: 10_000 },
-    )
-    .toBeLessThan(1);
+  await panUnderCrosshair(page, near);
   await page.waitForSelector('#crosshair.is-snapped[data-snap=vertex]');
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });

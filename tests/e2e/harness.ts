@@ -398,6 +398,12 @@ export async function signIn(page: Page, account: { username: string; password: 
     return map ? Object.values(map.getStyle().sources).some((s) => s.type === 'vector') : false;
   });
   if (!keyed) return;
+  await waitForViewerTiles(page);
+  await waitForMap(page);
+}
+
+/** Waits until no vector source of the map has the guest's key in its tile URLs (a sign-in has put the viewer's there). */
+export async function waitForViewerTiles(page: Page): Promise<void> {
   await page.waitForFunction(
     () =>
       Object.values((window as unknown as BandoWindow).__bando.map.getStyle().sources).every(
@@ -406,7 +412,6 @@ export async function signIn(page: Page, account: { username: string; password: 
     null,
     { timeout: 30_000 },
   );
-  await waitForMap(page);
 }
 
 /** Where a lon/lat is on the screen, in page coordinates (for mouse clicks on the map). */

@@ -8,7 +8,7 @@
 // and the source paused as the new URLs land.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { ACCOUNTS, openPage, useServerAndBrowser, waitForMap, type BandoWindow } from './harness.ts';
+import { ACCOUNTS, openPage, useServerAndBrowser, waitForMap, waitForViewerTiles, type BandoWindow } from './harness.ts';
 
 const e2e = useServerAndBrowser();
 
@@ -41,14 +41,7 @@ async function signInByForm(page: Page): Promise<void> {
 
 /** The viewer key in the map's tile URLs once no vector source has the guest's any more. */
 async function keyOnceSignedIn(page: Page): Promise<string | null> {
-  await page.waitForFunction(
-    () =>
-      Object.values((window as unknown as BandoWindow).__bando.map.getStyle().sources).every(
-        (s) => s.type !== 'vector' || !('tiles' in s) || !s.tiles?.some((u) => u.includes('viewer=guest')),
-      ),
-    null,
-    { timeout: 30_000 },
-  );
+  await waitForViewerTiles(page);
   return page.evaluate(() => {
     const source = Object.values((window as unknown as BandoWindow).__bando.map.getStyle().sources).find(
       (s) => s.type === 'vector' && 'tiles' in s,
