@@ -229,7 +229,7 @@ export async function createMap(container: HTMLElement, style: StyleSpecificatio
           tileSeen = true;
           if (settled()) finish();
         };
-        // At rest, unless a listener of the same 'idle' has just asked for tiles of the source again.
+        // At rest, if this source is: a listener of the same 'idle' may just have asked for some of its tiles again.
         const onIdle = () => {
           if (!source || !map.getSource(source) || map.isSourceLoaded(source)) finish();
         };

@@ -1,7 +1,8 @@
-// Tiles fetched again, for certain: every tile of a source after a sign-in or out (setTiles: the URLs
-// carry the viewer's key) or an edit that touched the whole source, and the tiles an edit touched. MapLibre 6.17 asks for them
-// again (setTiles, refreshTiles with no list: each tile 'expired'), but two of its paths only parse
-// again the data the tile already holds, and the map goes on drawing and picking the old copy:
+// Tiles fetched again, for certain: every tile of a source after a sign-in or out (setTiles: the
+// URLs carry the viewer's key) or an edit that touched the whole source, and the tiles an edit
+// touched. MapLibre 6.17 asks for them again (setTiles, refreshTiles with no list: each tile
+// 'expired'), but two of its paths only parse again the data the tile already holds, and the map
+// goes on drawing and picking the old copy:
 // - a tile still on its way at that moment ('loading') is left to finish under its old URL, and
 //   then only parsed again (VectorTileSource.loadTile: reloadPromise, then reloadTile);
 // - a source whose TileManager is paused (a layer's filter or layout changed, until the style's next
@@ -75,10 +76,10 @@ export function refetchAll(map: MapLibreMap, sourceId: string, ask: () => void, 
       return true;
     });
   }
-  const bySource = pending.get(map) ?? new Map<string, Set<() => void>>();
-  pending.set(map, bySource);
   ask();
   if (!manager) return Promise.resolve();
+  const bySource = pending.get(map) ?? new Map<string, Set<() => void>>();
+  pending.set(map, bySource);
   const held = manager;
   const stale = (tile: HeldTile) => before.has(tile) && (onTheirWay.has(tile) || !tile.refreshedUponExpiration);
   return new Promise<void>((resolve) => {
