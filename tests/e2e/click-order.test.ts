@@ -1,6 +1,6 @@
 // What a planner and a phone user meet first: a click inside a parcel beside a road opens the
 // parcel's card on top (the road's card comes after it), and a planner, who has no plots, gets no
-// "Thửa của tôi" tab while an officer and a farmer keep theirs.
+// "Thửa của tôi" tab while a farmer keeps theirs and an officer has "Thửa địa bàn" (their communes' plots).
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -109,14 +109,27 @@ describe('the “Thửa của tôi” tab', () => {
     await page.screenshot({ path: path.join(SCREENSHOTS, 'planner-tabs-1440.png') });
     await signOut(page);
 
+    // The guest's tab is their own plots (by the farmer card's code).
+    const mineName = () => page.locator('[data-tab=mine] .tab-label').textContent();
+    expect(await mineName()).toBe('Thửa của tôi');
+
+    // An officer's list is the plots of the communes they look after, the farmers' plots: the tab
+    // and the list say so instead of "Thửa của tôi".
     await signIn(page, ACCOUNTS.officer);
     await expect.poll(tabs).toEqual(['layers', 'details', 'mine', 'tools']);
+    await expect.poll(mineName).toBe('Thửa địa bàn');
+    await page.click('[data-tab=mine]');
+    await page.waitForSelector('.plot-item');
+    expect(await page.locator('.mine-panel .panel-title').textContent()).toBe('Thửa địa bàn');
     await signOut(page);
 
     // A farmer lands on their plots; a planner signing in after them lands on the layers.
     await signIn(page, ACCOUNTS.farmer);
     await expect.poll(tabs).toEqual(['layers', 'details', 'mine', 'tools']);
     await page.waitForSelector('[data-tab=mine].is-active');
+    await expect.poll(mineName).toBe('Thửa của tôi');
+    await page.waitForSelector('.plot-item');
+    expect(await page.locator('.mine-panel .panel-title').textContent()).toBe('Thửa của tôi');
     await signOut(page);
     await signIn(page, ACCOUNTS.planner);
     await expect.poll(tabs).toEqual(['layers', 'details', 'tools']);

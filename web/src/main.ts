@@ -29,7 +29,7 @@ import { AccountMenu } from './ui/account-menu.ts';
 import { DetailsPanel, pickFeatures, type PickedFeature } from './ui/details-panel.ts';
 import { clear, h } from './ui/dom.ts';
 import { LayerPanel } from './ui/layer-panel.ts';
-import { offersMyPlots, renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
+import { myPlotsName, offersMyPlots, renderPanelTabs, type PanelTab } from './ui/panel-tabs.ts';
 import { SearchBox, type SearchHit } from './ui/search-box.ts';
 import { farmerRecordOf, hitProperties } from './ui/search-hits.ts';
 import { lazy } from './ui/lazy.ts';
@@ -88,7 +88,7 @@ function renderTabs(): void {
   const all: PanelTab<Tab>[] = [
     { id: 'layers', label: t('layers'), short: t('layersShort'), icon: 'layers' },
     { id: 'details', label: t('details'), short: t('detailsShort'), icon: 'details' },
-    { id: 'mine', label: t('myPlots'), short: t('myPlotsShort'), icon: 'mine' },
+    { id: 'mine', label: t(myPlotsName(user?.role)), short: t('myPlotsShort'), icon: 'mine' },
     { id: 'tools', label: t('tools'), short: t('toolsShort'), icon: 'tools' },
   ];
   const tabs = all.filter((tab) => tab.id !== 'mine' || offersMyPlots(user?.role));

@@ -11,6 +11,7 @@ import { DiaryDisclosure } from '../registration/plot-diary.ts';
 import { readKept } from '../registration/registry-reads.ts';
 import { dateTime } from '../ui/feature-format.ts';
 import { clear, h } from '../ui/dom.ts';
+import { myPlotsName } from '../ui/panel-tabs.ts';
 import { parcelName, type NamedParcel } from '../ui/parcel-name.ts';
 import type { SearchHit } from '../ui/search-box.ts';
 
@@ -239,7 +240,7 @@ class MyPlotsView {
   render(): void {
     this.drawnIn = lang();
     clear(this.element);
-    this.element.append(h('h2', { class: 'panel-title' }, t('myPlots')));
+    this.element.append(h('h2', { class: 'panel-title' }, t(myPlotsName(this.user?.role))));
     if (!this.user) this.element.append(this.cardForm());
     if (!this.user && !this.card) return;
     const list = h('div', { class: 'my-plots-list' });
@@ -288,7 +289,7 @@ class MyPlotsView {
 
   private list(host: HTMLElement, plots: MyPlot[]): void {
     if (plots.length === 0) {
-      host.append(h('p', { class: 'hint' }, t('myPlotsEmpty')));
+      host.append(h('p', { class: 'hint' }, t(myPlotsName(this.user?.role) === 'areaPlots' ? 'areaPlotsEmpty' : 'myPlotsEmpty')));
       return;
     }
     const ha = formatNumber(plots.reduce((sum, p) => sum + Number(p.area_m2), 0) / 10000, 2);

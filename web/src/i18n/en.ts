@@ -499,10 +499,12 @@ export const en: Messages = {
   source: 'Source: Cao Lãnh Digital Map',
 
   myPlots: 'My plots',
+  areaPlots: 'Area plots',
+  areaPlotsEmpty: 'There are no plots in this account’s area yet.',
   myPlotsEmpty: 'No plots are linked to this account yet.',
   myPlotsSignIn: 'Sign in, or type the farmer card code printed on your card, to see your plots.',
   myPlotsTotal: '{count} {count|plot|plots} · {ha} ha in all',
-  myPlotsUnavailable: 'Could not load your plots: {detail}',
+  myPlotsUnavailable: 'Could not load the list of plots: {detail}',
   myPlotsFirst: 'First {count} of {total} plots · {ha} ha',
   myPlotsMore: 'Show {n} more {n|plot|plots}',
   myPlotsMoreLoading: 'Loading more…',

@@ -503,6 +503,8 @@ export const vi = {
 
   // Farmer
   myPlots: 'Thửa của tôi',
+  areaPlots: 'Thửa địa bàn',
+  areaPlotsEmpty: 'Chưa có thửa nào trong địa bàn của tài khoản này.',
   myPlotsEmpty: 'Chưa có thửa nào gắn với tài khoản này.',
   myPlotsSignIn: 'Đăng nhập, hoặc nhập mã thẻ nông hộ (in trên thẻ), để xem các thửa của bạn.',
   myPlotsTotal: '{count} thửa · tổng {ha} ha',

@@ -19,6 +19,15 @@ export function offersMyPlots(role: string | undefined): boolean {
   return role === undefined || role === 'farmer' || role === 'officer' || role === 'admin';
 }
 
+/**
+ * The name of that tab and of its list: a farmer's (or a guest's, by card) own plots are "Thửa của
+ * tôi"; an officer's or an admin's are the plots of the communes they look after ("Thửa địa bàn"),
+ * which are the farmers', not theirs.
+ */
+export function myPlotsName(role: string | undefined): 'myPlots' | 'areaPlots' {
+  return role === 'officer' || role === 'admin' ? 'areaPlots' : 'myPlots';
+}
+
 /** What the tab strip shows and what its buttons do. */
 export type PanelTabsState<T extends string> = {
   tabs: PanelTab<T>[];
