@@ -4,6 +4,7 @@ import type { DiaryBody } from '../../../server/contracts/registry.ts';
 import { checkDiaryEntry, rulesOfList, type SubstanceRule } from '../../../server/domain/substances.ts';
 import { HttpError } from '../api/http.ts';
 import { startLang } from '../i18n/i18n.ts';
+import { marketName } from '../ui/feature-format.ts';
 import { viewerKey } from '../map/viewer-tiles.ts';
 import { allPending, dropPending, keepPending, newDiaryKey, pendingOf, retriesLater, type OutboxStorage } from './diary-outbox.ts';
 import {
@@ -17,7 +18,6 @@ import {
   flagsOfEntry,
   flagText,
   inIsolation,
-  marketName,
   marketsPhrase,
   newestFirst,
   parseDecimal,

@@ -24,9 +24,9 @@ import {
 } from '../../../server/domain/substances.ts';
 import { getJson, HttpError, sendJson } from '../api/http.ts';
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
-import { vi, type MessageKey } from '../i18n/vi.ts';
+import type { MessageKey } from '../i18n/vi.ts';
 import { clear, h } from '../ui/dom.ts';
-import { date, dateTime } from '../ui/feature-format.ts';
+import { date, dateTime, marketName } from '../ui/feature-format.ts';
 import type { TileViewer } from '../map/viewer-tiles.ts';
 import { readKept, type KeptRead } from './registry-reads.ts';
 import { viewerKey } from '../map/viewer-tiles.ts';
@@ -189,12 +189,6 @@ export function substanceSummary(substance: ListedSubstance, markets: readonly s
   ]
     .filter(Boolean)
     .join(' · ');
-}
-
-/** A market code by name in the viewer's language (the code itself for one the table does not know). */
-export function marketName(market: string): string {
-  const key = `diaryMarket_${market}`;
-  return key in vi ? t(key as MessageKey) : market;
 }
 
 /** Markets as a sentence names them: "EU", "Trung Quốc và EU"; in English "the EU market", "the China and EU markets". */

@@ -83,6 +83,16 @@ describe('the values of a details card', () => {
     expect(rows.has('Thị trường')).toBe(false);
   });
 
+  it('names an area’s markets, from a tile ("CN,US") or from the features API (a list), and keeps a code it does not know', () => {
+    startLang('vi');
+    const fromTile = new Map(rowsOf('growing_areas', { ...area, markets: 'CN,US' }, { schema: schemaOf('growing_areas'), crops }));
+    expect(fromTile.get('Thị trường')).toBe('Trung Quốc, Hoa Kỳ');
+    const fromApi = new Map(rowsOf('growing_areas', { ...area, markets: ['EU', 'TH'] }, { schema: schemaOf('growing_areas'), crops }));
+    expect(fromApi.get('Thị trường')).toBe('EU, TH');
+    startLang('en');
+    expect(new Map(rowsOf('growing_areas', { ...area, markets: 'CN,US' })).get('Markets')).toBe('China, United States');
+  });
+
   it('reads the same area in English', () => {
     startLang('en');
     const rows = new Map(rowsOf('growing_areas', area, { schema: schemaOf('growing_areas'), crops }));

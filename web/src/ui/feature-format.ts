@@ -126,6 +126,20 @@ const labelIn = (labels: Readonly<Record<string, { vi: string; en: string }>>, v
 const status = (v: unknown) => statusWithForce(String(v), lang());
 const crop = (v: unknown, context: CardContext) => (context.crops ? cropName(context.crops, String(v)) : String(v));
 
+/** A market code by name in the viewer's language (the code itself for one the table does not know). */
+export function marketName(market: string): string {
+  const key = `diaryMarket_${market}`;
+  return key in vi ? t(key as MessageKey) : market;
+}
+
+/** A growing area's markets by name ("Trung Quốc, Hoa Kỳ"): tiles carry them as "CN,US", the features API as a list. */
+const markets = (v: unknown) =>
+  (Array.isArray(v) ? v.map(String) : String(v).split(','))
+    .map((m) => m.trim())
+    .filter(Boolean)
+    .map(marketName)
+    .join(', ');
+
 /**
  * The seasons the registry's products name in Vietnamese (004_agriculture: 'Đông Xuân', 'Hè Thu',
  * 'quanh năm'), in the language shown; the English keeps the Vietnamese crop's name beside it, as
@@ -249,7 +263,7 @@ export const FIELDS: Record<string, Field[]> = {
     { key: 'crop', label: 'crop', format: crop },
     { key: 'variety', label: 'variety' },
     { key: 'area_m2', label: 'area', format: farmArea },
-    { key: 'markets', label: 'markets' },
+    { key: 'markets', label: 'markets', format: markets },
   ],
   plots: [
     { key: 'crop', label: 'crop', format: crop },
