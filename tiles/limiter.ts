@@ -3,7 +3,11 @@
 // composite tiles on the single-connection embedded database queues hundreds of member renders
 // and must see no holes. What is refused is waiting too long: a render whose expected wait (queue
 // position × mean render time) exceeds the deadline is refused at once, and one that has waited
-// past it is refused then, both as OVERLOADED with a Retry-After from the expected wait.
+// past it is refused then, both as OVERLOADED with a Retry-After from the expected wait. The mean
+// is trusted for that only once it has WARMUP renders behind it: a server's first renders are cold
+// (each source's first statement is planned, its pages read from disk; on the embedded database
+// ~1 s against ~0.1 s later), and judged by the first one alone, a single user's first view of
+// composite tiles was refused (503) right after a start.
 import { TileError } from './layer.ts';
 
 /** How the limiter queues. */
@@ -27,6 +31,8 @@ type Waiter = {
 // Weight of the newest render time in the running mean: recent enough to follow load, smooth
 // enough that one slow tile does not refuse a queue.
 const SMOOTHING = 0.1;
+/** Renders averaged plainly before the running mean takes over, and before it may refuse at admission. */
+const WARMUP = Math.round(1 / SMOOTHING);
 
 /** A counting semaphore with a long FIFO queue and a wait deadline. */
 export class RenderLimiter {
@@ -35,6 +41,7 @@ export class RenderLimiter {
   private readonly queue: Waiter[] = [];
   private head = 0;
   private meanMs = 0;
+  private samples = 0;
 
   constructor(readonly options: LimiterOptions) {}
 
@@ -53,7 +60,8 @@ export class RenderLimiter {
       return await task();
     } finally {
       const ms = performance.now() - started;
-      this.meanMs = this.meanMs === 0 ? ms : this.meanMs + SMOOTHING * (ms - this.meanMs);
+      this.samples++;
+      this.meanMs += (this.samples <= WARMUP ? 1 / this.samples : SMOOTHING) * (ms - this.meanMs);
       this.release();
     }
   }
@@ -70,7 +78,7 @@ export class RenderLimiter {
 
   private enqueue(abandoned: (() => boolean) | undefined): Promise<void> {
     let expected = this.expectedWaitMs();
-    const full = () => this.waiting >= this.options.queueLimit || expected > this.options.maxWaitMs;
+    const full = () => this.waiting >= this.options.queueLimit || (this.samples >= WARMUP && expected > this.options.maxWaitMs);
     // Before refusing, let go of the waiters nobody waits for (a flight's dropped tiles): they make the
     // queue look longer than the work it holds.
     if (full()) {
