@@ -11,6 +11,7 @@ import { accountTools } from './ui/account-tools.ts';
 import { importSlot } from './io/import-slot.ts';
 import { createMap, reviveMapWorkers, type MapHandle } from './map/create-map.ts';
 import { onceAtRest } from './map/at-rest.ts';
+import { withAreaLabelSource } from './map/area-labels.ts';
 import { groupsOf, LayerControl } from './map/layer-groups.ts';
 import { LayerDefaults } from './map/role-layers.ts';
 import { landUseMapsOf, resolveLandUseMap, selectLandUseMapInStyle, withLandUseMap } from './map/landuse-maps.ts';
@@ -152,6 +153,8 @@ async function boot(): Promise<void> {
     mapEl.append(h('p', { class: 'map-error' }, t('noSourcesYet', { detail: describeError(error) })));
     return;
   }
+  // A growing area's code once, not once per plot: its label layer reads one point per area (area-labels.ts).
+  style = withAreaLabelSource(style);
   const groups = groupsOf(style);
   if (groups.length === 0) toast(() => t('mapUnavailable'), 'error');
 

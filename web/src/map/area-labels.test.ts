@@ -1,6 +1,17 @@
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { areaLabelPoints, inPolygon, LABEL_NAME_CHARS, labelPoint, type AreaPiece, type ViewBox } from './area-labels.ts';
+import type { StyleSpecification, SymbolLayerSpecification } from 'maplibre-gl';
+import {
+  AREA_LABEL_LAYER,
+  AREA_LABEL_SOURCE,
+  areaLabelPoints,
+  inPolygon,
+  LABEL_NAME_CHARS,
+  labelPoint,
+  withAreaLabelSource,
+  type AreaPiece,
+  type ViewBox,
+} from './area-labels.ts';
 
 /** A closed rectangle ring from its west, south, east and north. */
 const rect = (w: number, s: number, e: number, n: number): Position[] => [
@@ -112,5 +123,50 @@ describe('a label point lies on its polygon', () => {
       [0, 0],
     ];
     expect(inPolygon(labelPoint([strip]), [strip])).toBe(true);
+  });
+});
+
+describe('the label layer in the style the map is made with', () => {
+  const style: StyleSpecification = {
+    version: 8,
+    sources: { bando: { type: 'vector', tiles: ['/tiles/growing_areas/{z}/{x}/{y}'] } },
+    layers: [
+      { id: 'growing_areas-fill', type: 'fill', source: 'bando', 'source-layer': 'growing_areas' },
+      {
+        id: AREA_LABEL_LAYER,
+        type: 'symbol',
+        source: 'bando',
+        'source-layer': 'growing_areas',
+        minzoom: 11,
+        filter: ['has', 'code'],
+        layout: { 'text-field': ['get', 'code'], 'symbol-avoid-edges': true, visibility: 'none' },
+        metadata: { 'bando:group': 'growing_areas' },
+      },
+      { id: 'plots-line', type: 'line', source: 'bando', 'source-layer': 'plots' },
+    ],
+  };
+
+  it('reads one point per area from the start, in the same place, keeping what the panel and the print read', () => {
+    const moved = withAreaLabelSource(style);
+    expect(moved.sources[AREA_LABEL_SOURCE]).toEqual({ type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
+    expect(moved.layers.map((l) => l.id)).toEqual(['growing_areas-fill', AREA_LABEL_LAYER, 'plots-line']);
+    const label = moved.layers[1] as SymbolLayerSpecification;
+    expect(label.source).toBe(AREA_LABEL_SOURCE);
+    expect('source-layer' in label).toBe(false);
+    expect(label.minzoom).toBe(11);
+    expect(label.filter).toEqual(['has', 'code']);
+    expect(label.layout).toEqual({ 'text-field': ['get', 'code'], 'symbol-avoid-edges': false, visibility: 'none' });
+    expect(label.metadata).toEqual({
+      'bando:group': 'growing_areas',
+      'bando:label-pieces': { source: 'bando', sourceLayer: 'growing_areas' },
+    });
+    // The server's document is left as it was, and a second pass changes nothing.
+    expect((style.layers[1] as SymbolLayerSpecification).source).toBe('bando');
+    expect(withAreaLabelSource(moved)).toBe(moved);
+  });
+
+  it('leaves a style without that layer as it is', () => {
+    const without = { ...style, layers: style.layers.filter((l) => l.id !== AREA_LABEL_LAYER) };
+    expect(withAreaLabelSource(without)).toBe(without);
   });
 });

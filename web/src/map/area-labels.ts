@@ -130,17 +130,48 @@ export function areaLabelPoints(
   return { type: 'FeatureCollection', features };
 }
 
+/** Where the label points come from: the vector source and layer of the areas' tile features. */
+type PiecesOf = { source: string; sourceLayer: string };
+const PIECES = 'bando:label-pieces';
+
 /**
- * Moves the style's growing-area label layer onto one point per area, kept up to date at each idle
- * of the map (tiles came in, the view moved, an edit changed the tiles). The layer keeps its id,
- * place, zoom range, visibility and paint, so the layer panel and the print treat it as before.
+ * The style with its growing-area label layer on one point per area (an empty GeoJSON source the
+ * map fills at each idle, installAreaLabels), done to the style document before the map is made.
+ * Moved once the map had loaded, as before, the layer was removed and added again over a drawn map,
+ * and the first view waited for the style to settle once more: on a cheap phone (CPU ×4) the
+ * complete first view came 0.6–1.1 s later. The layer keeps its id, place, zoom range, visibility
+ * and paint, so the layer panel and the print treat it as before; where its features come from
+ * goes in its metadata.
+ */
+export function withAreaLabelSource(style: StyleSpecification): StyleSpecification {
+  const index = style.layers.findIndex((l) => l.id === AREA_LABEL_LAYER && l.type === 'symbol');
+  const declared = style.layers[index] as (LayerSpecification & { source?: string; 'source-layer'?: string }) | undefined;
+  if (!declared?.source || !declared['source-layer'] || style.sources[AREA_LABEL_SOURCE]) return style;
+  const { 'source-layer': sourceLayer, ...rest } = declared;
+  const pieces: PiecesOf = { source: declared.source, sourceLayer };
+  const layer = {
+    ...rest,
+    source: AREA_LABEL_SOURCE,
+    // A point is not cut at tile edges: the style's 'avoid edges' (there for polygon pieces) would only drop labels near them.
+    layout: { ...(declared.layout ?? {}), 'symbol-avoid-edges': false },
+    metadata: { ...((declared.metadata as Record<string, unknown> | undefined) ?? {}), [PIECES]: pieces },
+  } as LayerSpecification;
+  return {
+    ...style,
+    sources: { ...style.sources, [AREA_LABEL_SOURCE]: { type: 'geojson', data: { type: 'FeatureCollection', features: [] } } },
+    layers: style.layers.map((l, i) => (i === index ? layer : l)),
+  };
+}
+
+/**
+ * Keeps the label points of a style made by withAreaLabelSource up to date at each idle of the map
+ * (tiles came in, the view moved, an edit changed the tiles).
  */
 export function installAreaLabels(map: MapLibreMap, style: StyleSpecification): void {
   const declared = style.layers.find((l) => l.id === AREA_LABEL_LAYER && l.type === 'symbol') as
-    (LayerSpecification & { source: string; 'source-layer'?: string; filter?: FilterSpecification }) | undefined;
-  if (!declared?.source || !declared['source-layer']) return;
-  const tiles = declared.source;
-  const sourceLayer = declared['source-layer'];
+    (LayerSpecification & { filter?: FilterSpecification }) | undefined;
+  const pieces = (declared?.metadata as Record<string, unknown> | undefined)?.[PIECES] as PiecesOf | undefined;
+  if (!declared || !pieces) return;
   const points = new Map<string | number, Position>();
   let key = '';
 
@@ -148,8 +179,11 @@ export function installAreaLabels(map: MapLibreMap, style: StyleSpecification): 
     const source = map.getSource<GeoJSONSource>(AREA_LABEL_SOURCE);
     if (!source || map.getLayoutProperty(AREA_LABEL_LAYER, 'visibility') === 'none') return;
     const b = map.getBounds();
-    const pieces = map.querySourceFeatures(tiles, { sourceLayer, ...(declared.filter ? { filter: declared.filter } : {}) });
-    const labels = areaLabelPoints(pieces, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], points);
+    const found = map.querySourceFeatures(pieces.source, {
+      sourceLayer: pieces.sourceLayer,
+      ...(declared.filter ? { filter: declared.filter } : {}),
+    });
+    const labels = areaLabelPoints(found, [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], points);
     // Only a change is sent: new data redraws the map, whose next idle must find nothing to do.
     const next = JSON.stringify(labels.features.map((f) => [f.id, f.geometry.coordinates, f.properties]));
     if (next === key) return;
@@ -158,21 +192,5 @@ export function installAreaLabels(map: MapLibreMap, style: StyleSpecification): 
     for (const f of labels.features) points.set(f.id!, f.geometry.coordinates);
     source.setData(labels);
   };
-
-  const install = () => {
-    if (map.getSource(AREA_LABEL_SOURCE) || !map.getLayer(AREA_LABEL_LAYER)) return;
-    const layers = map.getStyle().layers;
-    const index = layers.findIndex((l) => l.id === AREA_LABEL_LAYER);
-    const live = layers[index] as LayerSpecification & { 'source-layer'?: string; layout?: Record<string, unknown> };
-    const rest: Record<string, unknown> = { ...live };
-    delete rest['source-layer'];
-    map.addSource(AREA_LABEL_SOURCE, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-    map.removeLayer(AREA_LABEL_LAYER);
-    // A point is not cut at tile edges: the style's 'avoid edges' (there for polygon pieces) would only drop labels near them.
-    const layout = { ...(live.layout ?? {}), 'symbol-avoid-edges': false };
-    map.addLayer({ ...rest, source: AREA_LABEL_SOURCE, layout } as LayerSpecification, layers[index + 1]?.id);
-    map.on('idle', refresh);
-  };
-  if (map.isStyleLoaded()) install();
-  else map.once('load', install);
+  map.on('idle', refresh);
 }
