@@ -603,8 +603,10 @@ export class DetailsPanel {
       } finally {
         button.disabled = false;
         // Disabled while the farmer was read, the button lost the focus the closing form would give
-        // back to it: the keyboard goes on from here, not from the page's start.
-        focusBackIfLost(button);
+        // back to it: the keyboard goes on from here, not from the page's start. The card may have
+        // been drawn anew while the form was open (its tiles came again after an edit, the language
+        // changed): the keyboard then goes to the new card's button.
+        focusBackIfLost(button.isConnected ? button : (this.element.querySelector<HTMLElement>('#card-farmer-edit') ?? button));
       }
     });
     return button;
