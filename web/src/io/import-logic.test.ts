@@ -20,7 +20,6 @@ import { vi } from '../i18n/vi.ts';
 import {
   CRS_CHOICES,
   ENCODING_CHOICES,
-  IMPORT_COLLECTIONS,
   PROBLEM_CODES,
   PROBLEMS_PER_PAGE,
   REFUSAL_KEYS,
@@ -52,12 +51,12 @@ import {
   reportCounts,
   unsureRefusal,
   uploadRefusal,
-  writableCollections,
   writtenExtent,
   type ImportReport,
   type PendingImport,
   type ReportProblem,
 } from './import-logic.ts';
+import { IMPORT_COLLECTIONS, writableCollections } from './import-collections.ts';
 
 // The i18n module sets <html lang> and remembers the choice; bare objects stand in here.
 (globalThis as { document?: unknown }).document ??= { documentElement: {} };

@@ -19,30 +19,9 @@ import { STATUS_LABELS, isGrowingAreaStatus } from '../../../server/domain/growi
 import { formatNumber, lang, t } from '../i18n/i18n.ts';
 import type { MessageKey } from '../i18n/vi.ts';
 import { badFeatureText, geometryProblemText } from './import-reasons.ts';
+import { IMPORT_COLLECTIONS, writableCollections, type ImportCollection } from './import-collections.ts';
 import { date } from '../ui/feature-format.ts';
 import { parcelName } from '../ui/parcel-name.ts';
-
-/** A collection the server imports into, who may write it, and what the form must ask for it. */
-export type ImportCollection = {
-  id: 'parcels' | 'plots' | 'products' | 'landuse' | 'zones';
-  roles: readonly Role[];
-  /** A default the file often lacks: the commune code, the land-use map, the zoning plan. */
-  asks: 'commune' | 'map' | 'plan';
-};
-
-/** The server's import targets (server/io/targets.ts: same roles; its unit test compares them). */
-export const IMPORT_COLLECTIONS: readonly ImportCollection[] = [
-  { id: 'plots', roles: ['admin', 'officer'], asks: 'commune' },
-  { id: 'products', roles: ['admin', 'officer'], asks: 'commune' },
-  { id: 'parcels', roles: ['admin', 'officer'], asks: 'commune' },
-  { id: 'landuse', roles: ['admin', 'officer'], asks: 'map' },
-  { id: 'zones', roles: ['admin', 'planner'], asks: 'plan' },
-];
-
-/** The collections this role may import into (none for guests and farmers). */
-export function writableCollections(role: Role | undefined): ImportCollection[] {
-  return role ? IMPORT_COLLECTIONS.filter((c) => c.roles.includes(role)) : [];
-}
 
 /** Coordinate systems offered by name; '' leaves the choice to the file's .prj. */
 export const CRS_CHOICES = ['', 'EPSG:5897', 'EPSG:9210', 'EPSG:3405', 'EPSG:4326'] as const;

@@ -47,7 +47,6 @@ import {
   sizeText,
   unsureRefusal,
   uploadRefusal,
-  writableCollections,
   writtenExtent,
   type ImportFormOptions,
   type ImportGuard,
@@ -56,6 +55,7 @@ import {
   type PendingImport,
   type Refusal,
 } from './import-logic.ts';
+import { writableCollections } from './import-collections.ts';
 
 /** How often a running job is asked for its progress (ms). */
 const POLL_MS = 700;

@@ -4,7 +4,7 @@ import type { SessionUser } from '../api/session.ts';
 import type { MapHandle } from '../map/create-map.ts';
 import { h } from '../ui/dom.ts';
 import { lazy } from '../ui/lazy.ts';
-import { writableCollections } from './import-logic.ts';
+import { writableCollections } from './import-collections.ts';
 
 /** The import section's slot for this viewer, or null when they may import nothing. */
 export function importSlot(user: SessionUser | undefined, handle: MapHandle): HTMLElement | null {
