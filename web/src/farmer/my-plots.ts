@@ -289,7 +289,7 @@ class MyPlotsView {
 
   private list(host: HTMLElement, plots: MyPlot[]): void {
     if (plots.length === 0) {
-      host.append(h('p', { class: 'hint' }, t(myPlotsName(this.user?.role) === 'areaPlots' ? 'areaPlotsEmpty' : 'myPlotsEmpty')));
+      host.append(h('p', { class: 'hint' }, t(`${myPlotsName(this.user?.role)}Empty`)));
       return;
     }
     const ha = formatNumber(plots.reduce((sum, p) => sum + Number(p.area_m2), 0) / 10000, 2);
